@@ -1,0 +1,108 @@
+//! Identifiers of everything the engine knows.
+//!
+//! Every identifier is a dense `u32` handed out by the engine in creation order, so the index
+//! can keep records in vectors addressed by id. Records are never physically deleted (the audit
+//! trail refers to them), which is what keeps the id space dense. ACL entries and grants are the
+//! exception: they can be removed, and their slot stays empty.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The position of this record in the engine's dense storage.
+            #[inline]
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($prefix, "{}"), self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An office (urad, unit) in the organisation tree.
+    OfficeId,
+    "office#"
+);
+id_type!(
+    /// A job (delovno mesto) inside an office.
+    JobId,
+    "job#"
+);
+id_type!(
+    /// A user account of any kind.
+    UserId,
+    "user#"
+);
+id_type!(
+    /// An application that owns records and declares application roles.
+    AppId,
+    "app#"
+);
+id_type!(
+    /// An application, user or system role.
+    RoleId,
+    "role#"
+);
+id_type!(
+    /// A grant of a role to a user, job, office or everyone.
+    GrantId,
+    "grant#"
+);
+id_type!(
+    /// A named group of users and jobs, usable as an ACL entity.
+    GroupId,
+    "group#"
+);
+id_type!(
+    /// A class of the filing plan (načrt razvrščanja gradiva).
+    ClassId,
+    "class#"
+);
+id_type!(
+    /// A folder (case file, mapa/zadeva).
+    FolderId,
+    "folder#"
+);
+id_type!(
+    /// A document inside a folder.
+    DocumentId,
+    "document#"
+);
+id_type!(
+    /// An ACL entry on a filing class, folder or document.
+    EntryId,
+    "entry#"
+);
+
+/// The revision of the engine's state: every committed change increments it by one.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Revision(pub u64);
+
+impl Revision {
+    /// The revision that follows this one.
+    pub fn next(self) -> Revision {
+        Revision(self.0 + 1)
+    }
+}
+
+impl fmt::Display for Revision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "r{}", self.0)
+    }
+}

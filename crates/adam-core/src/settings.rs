@@ -1,0 +1,38 @@
+//! Organisation-wide settings the engine consults.
+
+use crate::ids::RoleId;
+use crate::level::Level;
+use crate::text::Text;
+use serde::{Deserialize, Serialize};
+
+/// Settings of the organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The organisation's name (shown as `Company.main`'s label).
+    pub organisation: Text,
+    /// The role whose holders are `[dist.main]`, the main office's distribution (`GLPI`).
+    pub dist_main_role: Option<RoleId>,
+    /// A role whose holders may reopen closed objects besides `[dist.main]`.
+    pub reopen_role: Option<RoleId>,
+    /// The clearance roles for Z1, Z2 and Z3. Holding the role for a class clears the holder
+    /// for that class and every lower one (`DAPA_LEVEL_A` clears A and B). A class without a
+    /// clearance role can be seen by nobody: default deny.
+    pub clearance_roles: [Option<RoleId>; 3],
+    /// A new folder's default view for everyone (`allowed Company.main 1X`), indexed by its
+    /// confidentiality class Z0–Z3. Levels must be view levels (11–14).
+    pub default_view: [Level; 4],
+}
+
+impl Settings {
+    /// Defaults: public 14, Z1 13, Z2 12, Z3 11; no distribution, reopen or clearance roles.
+    pub fn new(organisation: Text) -> Settings {
+        Settings {
+            organisation,
+            dist_main_role: None,
+            reopen_role: None,
+            clearance_roles: [None; 3],
+            default_view: [Level::View14, Level::View13, Level::View12, Level::View11],
+        }
+    }
+}

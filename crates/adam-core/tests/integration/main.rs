@@ -1,0 +1,8 @@
+//! Integration tests of the engine: the Diagram 1 walk-through, refusals, property tests
+//! against a brute-force oracle. One binary keeps link time down.
+
+mod common;
+mod oracle;
+mod properties;
+mod refusals;
+mod scenario;
