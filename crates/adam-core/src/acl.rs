@@ -126,10 +126,6 @@ impl AclEntry {
 
 impl fmt::Display for AclEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} {} {}",
-            self.kind, self.entity, self.value, self.group_value
-        )
+        write!(f, "{} {} {} {}", self.kind, self.entity, self.value, self.group_value)
     }
 }

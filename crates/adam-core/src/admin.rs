@@ -125,12 +125,7 @@ impl World {
     }
 
     /// Requires the system administrator (or the console).
-    pub(crate) fn require_full(
-        &self,
-        actor: &Actor,
-        at: Timestamp,
-        what: &'static str,
-    ) -> Result<(), Error> {
+    pub(crate) fn require_full(&self, actor: &Actor, at: Timestamp, what: &'static str) -> Result<(), Error> {
         match self.authority(actor, at)? {
             Authority::Full => Ok(()),
             Authority::UserAdmin(_) => Err(Error::SystemAdministratorOnly(what)),
@@ -139,12 +134,7 @@ impl World {
     }
 
     /// Requires authority over an office (`None` = the organisation root).
-    pub(crate) fn require_office(
-        &self,
-        actor: &Actor,
-        office: Option<OfficeId>,
-        at: Timestamp,
-    ) -> Result<(), Error> {
+    pub(crate) fn require_office(&self, actor: &Actor, office: Option<OfficeId>, at: Timestamp) -> Result<(), Error> {
         match self.authority(actor, at)? {
             Authority::Full => Ok(()),
             Authority::Browse => Err(Error::NotAnAdministrator),
@@ -169,33 +159,21 @@ impl World {
     }
 
     /// Requires authority over a job's office.
-    pub(crate) fn require_job(
-        &self,
-        actor: &Actor,
-        job: JobId,
-        at: Timestamp,
-    ) -> Result<(), Error> {
+    pub(crate) fn require_job(&self, actor: &Actor, job: JobId, at: Timestamp) -> Result<(), Error> {
         let office = self.job(job)?.office;
         self.require_office(actor, Some(office), at)
     }
 
     /// Requires authority over a user account: a user administrator manages `user` accounts
     /// holding at least one job inside their scope, or holding no job yet (newly created).
-    pub(crate) fn require_user(
-        &self,
-        actor: &Actor,
-        user: UserId,
-        at: Timestamp,
-    ) -> Result<(), Error> {
+    pub(crate) fn require_user(&self, actor: &Actor, user: UserId, at: Timestamp) -> Result<(), Error> {
         let authority = self.authority(actor, at)?;
         if authority == Authority::Full {
             return Ok(());
         }
         let target = self.user(user)?;
         if target.kind != AccountKind::User {
-            return Err(Error::SystemAdministratorOnly(
-                "manage admin and service accounts",
-            ));
+            return Err(Error::SystemAdministratorOnly("manage admin and service accounts"));
         }
         if target.jobs.is_empty() {
             return match authority {
@@ -217,12 +195,7 @@ impl World {
     }
 
     /// Requires authority over a grantee, and refuses changes to one's own rights.
-    pub(crate) fn require_grantee(
-        &self,
-        actor: &Actor,
-        grantee: Grantee,
-        at: Timestamp,
-    ) -> Result<(), Error> {
+    pub(crate) fn require_grantee(&self, actor: &Actor, grantee: Grantee, at: Timestamp) -> Result<(), Error> {
         if self.authority(actor, at)? == Authority::Full {
             return Ok(());
         }

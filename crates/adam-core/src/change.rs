@@ -89,11 +89,7 @@ impl World {
                 after: json(s),
             },
             Event::Office(o) => ObjectChange {
-                object: object(
-                    "ADAM_ENTITY_OFFICE",
-                    o.id.0,
-                    format!("{} – {}", o.code, o.name),
-                ),
+                object: object("ADAM_ENTITY_OFFICE", o.id.0, format!("{} – {}", o.code, o.name)),
                 before: self.office(o.id).ok().and_then(json),
                 after: json(o),
             },
@@ -108,20 +104,12 @@ impl World {
                 after: json(u),
             },
             Event::Group(g) => ObjectChange {
-                object: object(
-                    "ADAM_ENTITY_GROUP",
-                    g.id.0,
-                    format!("{} – {}", g.code, g.name),
-                ),
+                object: object("ADAM_ENTITY_GROUP", g.id.0, format!("{} – {}", g.code, g.name)),
                 before: self.group(g.id).ok().and_then(json),
                 after: json(g),
             },
             Event::Application(a) => ObjectChange {
-                object: object(
-                    "ADAM_ENTITY_APPLICATION",
-                    a.id.0,
-                    format!("{} – {}", a.code, a.name),
-                ),
+                object: object("ADAM_ENTITY_APPLICATION", a.id.0, format!("{} – {}", a.code, a.name)),
                 before: self.application(a.id).ok().and_then(json),
                 after: json(a),
             },
@@ -148,11 +136,7 @@ impl World {
                 }
             }
             Event::Class(c) => ObjectChange {
-                object: object(
-                    "ADAM_ENTITY_CLASS",
-                    c.id.0,
-                    format!("{} – {}", c.code, c.name),
-                ),
+                object: object("ADAM_ENTITY_CLASS", c.id.0, format!("{} – {}", c.code, c.name)),
                 before: self.class(c.id).ok().and_then(json),
                 after: json(c),
             },
@@ -200,12 +184,8 @@ impl World {
             .role(g.role)
             .map_or_else(|_| g.role.to_string(), |r| r.code.to_string());
         let to = match g.grantee {
-            Grantee::User(u) => self
-                .user(u)
-                .map_or_else(|_| u.to_string(), |r| r.username.to_string()),
-            Grantee::Job(j) => self
-                .job(j)
-                .map_or_else(|_| j.to_string(), |r| r.code.to_string()),
+            Grantee::User(u) => self.user(u).map_or_else(|_| u.to_string(), |r| r.username.to_string()),
+            Grantee::Job(j) => self.job(j).map_or_else(|_| j.to_string(), |r| r.code.to_string()),
             Grantee::Office(o) => self
                 .office(o)
                 .map_or_else(|_| o.to_string(), |r| format!("office {}", r.code)),

@@ -523,25 +523,14 @@ impl World {
     }
 
     /// Plans and commits in one step; returns the committed plan.
-    pub fn execute(
-        &mut self,
-        actor: &Actor,
-        command: Command,
-        at: Timestamp,
-    ) -> Result<Plan, Error> {
+    pub fn execute(&mut self, actor: &Actor, command: Command, at: Timestamp) -> Result<Plan, Error> {
         let plan = self.plan(actor, command, at)?;
         let kept = plan.clone();
         self.commit(plan)?;
         Ok(kept)
     }
 
-    fn draft(
-        &self,
-        actor: &Actor,
-        command: &Command,
-        at: Timestamp,
-        rev: Revision,
-    ) -> Result<Draft, Error> {
+    fn draft(&self, actor: &Actor, command: &Command, at: Timestamp, rev: Revision) -> Result<Draft, Error> {
         match command.clone() {
             Command::Initialise => {
                 self.require_full(actor, at, "initialise the system")?;
@@ -555,9 +544,7 @@ impl World {
                         SystemPower::UserAdmin => {
                             "User administrator: edits offices, jobs and users and switches roles on and off within an office subtree"
                         }
-                        SystemPower::SecurityLead => {
-                            "Security lead: reviews the audit trail and the registers"
-                        }
+                        SystemPower::SecurityLead => "Security lead: reviews the audit trail and the registers",
                     };
                     events.push(Event::Role(Role {
                         id: RoleId(next),
@@ -619,10 +606,7 @@ impl World {
                 self.code_free(&self.idx.job_code, secretariat.as_str(), "job")?;
                 let id = OfficeId(self.offices.len() as u32);
                 let first_job = self.jobs.len() as u32;
-                let secretariat_name: String = format!("Tajništvo – {name}")
-                    .chars()
-                    .take(Text::MAX)
-                    .collect();
+                let secretariat_name: String = format!("Tajništvo – {name}").chars().take(Text::MAX).collect();
                 let events = vec![
                     Event::Office(Office {
                         id,
@@ -717,11 +701,7 @@ impl World {
                         .filter(|o| self.offices[o.index()].valid)
                         .count();
                     if jobs + offices > 0 {
-                        return Err(Error::OfficeNotEmpty {
-                            office,
-                            jobs,
-                            offices,
-                        });
+                        return Err(Error::OfficeNotEmpty { office, jobs, offices });
                     }
                 }
                 Ok(Draft::new(vec![Event::Office(Office {
@@ -830,9 +810,7 @@ impl World {
                     Authority::Full => {}
                     Authority::Browse => return Err(Error::NotAnAdministrator),
                     Authority::UserAdmin(_) if kind != AccountKind::User => {
-                        return Err(Error::SystemAdministratorOnly(
-                            "create admin and service accounts",
-                        ));
+                        return Err(Error::SystemAdministratorOnly("create admin and service accounts"));
                     }
                     Authority::UserAdmin(_) => {
                         for j in &jobs {
@@ -990,11 +968,7 @@ impl World {
                 })])
                 .created(Created::Application(id)))
             }
-            Command::UpdateApplication {
-                app,
-                name,
-                writer_role,
-            } => {
+            Command::UpdateApplication { app, name, writer_role } => {
                 let old = self.application(app)?;
                 self.require_full(actor, at, "change applications")?;
                 if let Some(r) = writer_role
@@ -1030,8 +1004,7 @@ impl World {
                 self.require_full(actor, at, "define roles and what they contain")?;
                 self.code_free(&self.idx.role_code, code.as_str(), "role")?;
                 let id = RoleId(self.roles.len() as u32);
-                let members =
-                    self.checked_role_shape(id, &code, kind, app, object_level, members, &[])?;
+                let members = self.checked_role_shape(id, &code, kind, app, object_level, members, &[])?;
                 Ok(Draft::new(vec![Event::Role(Role {
                     id,
                     code,
@@ -1058,15 +1031,8 @@ impl World {
                         "a system role carries a power, not levels or other roles",
                     ));
                 }
-                let members = self.checked_role_shape(
-                    role,
-                    &old.code,
-                    old.kind,
-                    old.app,
-                    object_level,
-                    members,
-                    &old.members,
-                )?;
+                let members =
+                    self.checked_role_shape(role, &old.code, old.kind, old.app, object_level, members, &old.members)?;
                 let new = Role {
                     description,
                     object_level,
@@ -1098,9 +1064,9 @@ impl World {
                         return Err(Error::ScopeNotApplicable);
                     }
                 }
-                let duplicate = self.grants().any(|g| {
-                    g.role == role && g.grantee == grantee && g.window == window && g.scope == scope
-                });
+                let duplicate = self
+                    .grants()
+                    .any(|g| g.role == role && g.grantee == grantee && g.window == window && g.scope == scope);
                 if duplicate {
                     return Err(Error::NoChange("an identical grant already exists"));
                 }
@@ -1159,11 +1125,7 @@ impl World {
                 })])
                 .created(Created::Class(id)))
             }
-            Command::UpdateClass {
-                class,
-                name,
-                parent,
-            } => {
+            Command::UpdateClass { class, name, parent } => {
                 let old = self.class(class)?;
                 self.require_full(actor, at, "edit the filing plan")?;
                 if let Some(p) = parent {
@@ -1198,11 +1160,7 @@ impl World {
                 title,
                 classification,
             } => self.plan_new_document(actor, folder, title, classification, at, rev),
-            Command::Notify {
-                object,
-                jobs,
-                users,
-            } => self.plan_notify(actor, object, jobs, users, at, rev),
+            Command::Notify { object, jobs, users } => self.plan_notify(actor, object, jobs, users, at, rev),
             Command::HandOver { object, to } => self.plan_hand_over(actor, object, to, at, rev),
             Command::Accept { object } => self.plan_accept(actor, object, at, rev),
             Command::Reject { object } => self.plan_reject(actor, object, at, rev),
@@ -1220,17 +1178,7 @@ impl World {
                 value,
                 group_value,
                 window,
-            } => self.plan_add_entry(
-                actor,
-                carrier,
-                kind,
-                entity,
-                value,
-                group_value,
-                window,
-                at,
-                rev,
-            ),
+            } => self.plan_add_entry(actor, carrier, kind, entity, value, group_value, window, at, rev),
             Command::RemoveEntry { entry } => self.plan_remove_entry(actor, entry, at),
         }
     }
@@ -1300,15 +1248,11 @@ impl World {
         }
         match kind {
             RoleKind::System => {
-                return Err(Error::RoleShape(
-                    "system roles are built in and cannot be created",
-                ));
+                return Err(Error::RoleShape("system roles are built in and cannot be created"));
             }
             RoleKind::Application => {
                 if app.is_none() {
-                    return Err(Error::RoleShape(
-                        "an application role must name its application",
-                    ));
+                    return Err(Error::RoleShape("an application role must name its application"));
                 }
                 if !members.is_empty() {
                     return Err(Error::NotAContainer(id));
@@ -1323,9 +1267,7 @@ impl World {
             }
         }
         if object_level == Some(Level::None) {
-            return Err(Error::RoleShape(
-                "an application-wide level must be above 0",
-            ));
+            return Err(Error::RoleShape("an application-wide level must be above 0"));
         }
         members.sort_unstable();
         members.dedup();

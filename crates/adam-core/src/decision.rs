@@ -145,22 +145,16 @@ impl Decision {
     pub fn summary(&self) -> String {
         match self.rule {
             Some(Rule::InactiveAccount) => "denied: the account is inactive".to_owned(),
-            Some(Rule::AdminAccount) => {
-                "denied: admin accounts never see folders or documents".to_owned()
-            }
+            Some(Rule::AdminAccount) => "denied: admin accounts never see folders or documents".to_owned(),
             Some(Rule::Clearance { required, held }) => format!(
                 "denied: the object is Z{} and the user's clearance is Z{}",
                 required.value(),
                 held.value()
             ),
             Some(Rule::MfaRequired { level_with_mfa }) => {
-                format!(
-                    "denied until the session steps up with a second factor (then level {level_with_mfa})"
-                )
+                format!("denied until the session steps up with a second factor (then level {level_with_mfa})")
             }
-            None if self.allowed == Level::None => {
-                "denied: no entry or role grants anything (default deny)".to_owned()
-            }
+            None if self.allowed == Level::None => "denied: no entry or role grants anything (default deny)".to_owned(),
             None => match self.ceiling {
                 Some(c) if c < self.allowed => {
                     format!(
@@ -244,10 +238,7 @@ impl World {
     pub(crate) fn facts(&self, object: ObjectRef) -> Result<ObjectFacts<'_>, Error> {
         match object {
             ObjectRef::Folder(id) => {
-                let node = self
-                    .folders
-                    .get(id.index())
-                    .ok_or(Error::UnknownFolder(id))?;
+                let node = self.folders.get(id.index()).ok_or(Error::UnknownFolder(id))?;
                 Ok(ObjectFacts {
                     app: node.rec.app,
                     classification: node.rec.classification,
@@ -257,10 +248,7 @@ impl World {
                 })
             }
             ObjectRef::Document(id) => {
-                let node = self
-                    .documents
-                    .get(id.index())
-                    .ok_or(Error::UnknownDocument(id))?;
+                let node = self.documents.get(id.index()).ok_or(Error::UnknownDocument(id))?;
                 let folder = self
                     .folders
                     .get(node.rec.folder.index())
@@ -281,13 +269,7 @@ impl World {
     }
 
     /// The level `user` has on `object` at `at` in `session`.
-    pub fn check(
-        &self,
-        user: UserId,
-        object: ObjectRef,
-        at: Timestamp,
-        session: Session,
-    ) -> Result<Level, Error> {
+    pub fn check(&self, user: UserId, object: ObjectRef, at: Timestamp, session: Session) -> Result<Level, Error> {
         let p = self.principal(user).ok_or(Error::UnknownUser(user))?;
         let facts = self.facts(object)?;
         Ok(self.evaluate(&p, &facts, at, session, &mut Quiet).level)
@@ -300,20 +282,11 @@ impl World {
         at: Timestamp,
         session: Session,
     ) -> Vec<Result<Level, Error>> {
-        requests
-            .iter()
-            .map(|(u, o)| self.check(*u, *o, at, session))
-            .collect()
+        requests.iter().map(|(u, o)| self.check(*u, *o, at, session)).collect()
     }
 
     /// The decision with its explanation: every entry, role and rule that decided it.
-    pub fn explain(
-        &self,
-        user: UserId,
-        object: ObjectRef,
-        at: Timestamp,
-        session: Session,
-    ) -> Result<Decision, Error> {
+    pub fn explain(&self, user: UserId, object: ObjectRef, at: Timestamp, session: Session) -> Result<Decision, Error> {
         let p = self.principal(user).ok_or(Error::UnknownUser(user))?;
         let facts = self.facts(object)?;
         let mut recorder = Recorder::default();
@@ -347,12 +320,7 @@ impl World {
 
     /// The rule, among inactive / admin / clearance, that forces 0 before the ACL is read.
     #[inline]
-    fn pre_rule(
-        &self,
-        p: &Principal<'_>,
-        classification: Classification,
-        at: Timestamp,
-    ) -> Option<Rule> {
+    fn pre_rule(&self, p: &Principal<'_>, classification: Classification, at: Timestamp) -> Option<Rule> {
         if !p.user.active {
             return Some(Rule::InactiveAccount);
         }
@@ -393,10 +361,7 @@ impl World {
         }
         let mut allowed = Level::None;
         let mut ceiling: Option<Level> = None;
-        let mut tier = |carrier: Carrier,
-                        acl: &[AclEntry],
-                        workflow: Option<&Workflow>,
-                        allowed: &mut Level| {
+        let mut tier = |carrier: Carrier, acl: &[AclEntry], workflow: Option<&Workflow>, allowed: &mut Level| {
             let mut tier_ceiling: Option<Level> = None;
             for e in acl {
                 let best = e.value.max(e.group_value);

@@ -5,8 +5,7 @@
 //! A refused command changes nothing: planning only reads the world.
 
 use crate::ids::{
-    AppId, ClassId, DocumentId, EntryId, FolderId, GrantId, GroupId, JobId, OfficeId, Revision,
-    RoleId, UserId,
+    AppId, ClassId, DocumentId, EntryId, FolderId, GrantId, GroupId, JobId, OfficeId, Revision, RoleId, UserId,
 };
 use crate::level::{Level, SecurityClass};
 use crate::time::Timestamp;
@@ -144,9 +143,7 @@ pub enum Error {
     #[error("only a user-administrator grant can be limited to an office subtree")]
     ScopeNotApplicable,
     /// A group value on an entity whose group value is its value.
-    #[error(
-        "the group value of {entity} must equal its value (for Company.main and offices they are the same)"
-    )]
+    #[error("the group value of {entity} must equal its value (for Company.main and offices they are the same)")]
     GroupValueNotApplicable {
         /// The entity.
         entity: String,
@@ -186,9 +183,7 @@ pub enum Error {
         users: Vec<UserId>,
     },
     /// Invalidating an office that still has valid jobs or sub-offices.
-    #[error(
-        "office {office} still has {jobs} valid job(s) and {offices} valid sub-office(s); invalidate them first"
-    )]
+    #[error("office {office} still has {jobs} valid job(s) and {offices} valid sub-office(s); invalidate them first")]
     OfficeNotEmpty {
         /// The office.
         office: OfficeId,
@@ -322,9 +317,7 @@ pub enum Error {
     #[error("{0} is outside the offices you administer")]
     OutsideScope(String),
     /// A user administrator changing their own rights.
-    #[error(
-        "you may not change your own rights or those of a job you hold; ask another administrator"
-    )]
+    #[error("you may not change your own rights or those of a job you hold; ask another administrator")]
     SelfGrant,
 
     // ---- engine state -----------------------------------------------------------------

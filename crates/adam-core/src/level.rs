@@ -87,9 +87,7 @@ impl<'de> Deserialize<'de> for Level {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = u32::deserialize(d)?;
         let small = u8::try_from(raw).map_err(|_| Error::InvalidLevel(raw));
-        small
-            .and_then(Level::from_value)
-            .map_err(serde::de::Error::custom)
+        small.and_then(Level::from_value).map_err(serde::de::Error::custom)
     }
 }
 
@@ -221,13 +219,8 @@ mod tests {
 
     #[test]
     fn level_json_refuses_values_outside_the_set() {
-        assert_eq!(
-            serde_json::from_str::<Level>("14").ok(),
-            Some(Level::View14)
-        );
-        let err = serde_json::from_str::<Level>("15")
-            .err()
-            .map(|e| e.to_string());
+        assert_eq!(serde_json::from_str::<Level>("14").ok(), Some(Level::View14));
+        let err = serde_json::from_str::<Level>("15").err().map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("15")));
         assert!(serde_json::from_str::<Level>("300").is_err());
     }

@@ -50,9 +50,7 @@ pub use ids::*;
 pub use level::{Classification, Level, SecurityClass};
 pub use membership::{Matched, Membership};
 pub use query::{MAX_PAGE, Page};
-pub use records::{
-    Carrier, Creator, Document, FilingClass, Folder, ObjectKind, ObjectRef, ObjectState, Workflow,
-};
+pub use records::{Carrier, Creator, Document, FilingClass, Folder, ObjectKind, ObjectRef, ObjectState, Workflow};
 pub use roles::{Application, Grant, Grantee, Role, RoleKind, SystemPower};
 pub use settings::Settings;
 pub use text::{Code, Email, JobCode, Phone, RoleCode, SigningCode, Text, Username};

@@ -152,10 +152,7 @@ impl World {
             Entity::User(u) => Target::User(u),
             Entity::Role(r) => Target::Role(r),
             Entity::Group(g) => Target::Group(g),
-            Entity::DistMain => self
-                .settings
-                .dist_main_role
-                .map_or(Target::Nobody, Target::Role),
+            Entity::DistMain => self.settings.dist_main_role.map_or(Target::Nobody, Target::Role),
             Entity::Creator => job(workflow.map(|w| w.creator.job)),
             Entity::Responsible => job(workflow.and_then(|w| w.responsible)),
             Entity::Sender => job(workflow.and_then(|w| w.sender)),
@@ -209,14 +206,7 @@ impl World {
                     return None;
                 }
                 let (grant, office) = self.role_colleague(p, role, at)?;
-                Some((
-                    Matched::Group,
-                    Membership::RoleColleague {
-                        role,
-                        grant,
-                        office,
-                    },
-                ))
+                Some((Matched::Group, Membership::RoleColleague { role, grant, office }))
             }
             Target::Group(group) => {
                 if self.in_group(p, group) {
@@ -242,11 +232,7 @@ impl World {
     }
 
     /// An office shared between the principal and one of `user`'s valid jobs.
-    pub(crate) fn shared_office_with_user(
-        &self,
-        p: &Principal<'_>,
-        user: UserId,
-    ) -> Option<OfficeId> {
+    pub(crate) fn shared_office_with_user(&self, p: &Principal<'_>, user: UserId) -> Option<OfficeId> {
         let other = self.users.get(user.index())?;
         other.jobs.iter().find_map(|j| {
             let job = self.jobs.get(j.index())?;
@@ -256,20 +242,12 @@ impl World {
 
     /// The active grant through which the principal holds `role` at `at`.
     #[inline]
-    pub(crate) fn holds_role(
-        &self,
-        p: &Principal<'_>,
-        role: RoleId,
-        at: Timestamp,
-    ) -> Option<GrantId> {
+    pub(crate) fn holds_role(&self, p: &Principal<'_>, role: RoleId, at: Timestamp) -> Option<GrantId> {
         let gives = |g: &GrantId| -> bool {
             match self.grants.get(g.index()) {
                 Some(Some(grant)) => {
                     grant.window.contains(at)
-                        && (grant.role == role
-                            || self.idx.role_down[grant.role.index()]
-                                .binary_search(&role)
-                                .is_ok())
+                        && (grant.role == role || self.idx.role_down[grant.role.index()].binary_search(&role).is_ok())
                 }
                 _ => false,
             }
@@ -303,12 +281,7 @@ impl World {
     /// A grant making a colleague of the principal a holder of `role` at `at`, and the office
     /// they share. Only job and user grants count: everyone reached by an office or
     /// organisation-wide grant holds the role themselves.
-    pub(crate) fn role_colleague(
-        &self,
-        p: &Principal<'_>,
-        role: RoleId,
-        at: Timestamp,
-    ) -> Option<(GrantId, OfficeId)> {
+    pub(crate) fn role_colleague(&self, p: &Principal<'_>, role: RoleId, at: Timestamp) -> Option<(GrantId, OfficeId)> {
         if p.offices.is_empty() {
             return None;
         }
@@ -344,8 +317,7 @@ impl World {
     /// Whether the principal, or a job they hold, is in the group.
     pub(crate) fn in_group(&self, p: &Principal<'_>, group: GroupId) -> bool {
         self.groups.get(group.index()).is_some_and(|g| {
-            g.users.binary_search(&p.id).is_ok()
-                || p.jobs.iter().any(|j| g.jobs.binary_search(j).is_ok())
+            g.users.binary_search(&p.id).is_ok() || p.jobs.iter().any(|j| g.jobs.binary_search(j).is_ok())
         })
     }
 
@@ -356,10 +328,6 @@ impl World {
             let job = self.jobs.get(j.index())?;
             (job.valid && p.offices.contains(&job.office)).then_some(job.office)
         });
-        by_job.or_else(|| {
-            g.users
-                .iter()
-                .find_map(|u| self.shared_office_with_user(p, *u))
-        })
+        by_job.or_else(|| g.users.iter().find_map(|u| self.shared_office_with_user(p, *u)))
     }
 }

@@ -63,24 +63,20 @@ impl Bits {
     /// Set positions from `start` on, ascending.
     fn iter_from(&self, start: usize) -> impl Iterator<Item = usize> + '_ {
         let first_word = start / 64;
-        self.0
-            .iter()
-            .enumerate()
-            .skip(first_word)
-            .flat_map(move |(wi, word)| {
-                let mut w = *word;
-                if wi == first_word {
-                    w &= u64::MAX.checked_shl((start % 64) as u32).unwrap_or(0);
+        self.0.iter().enumerate().skip(first_word).flat_map(move |(wi, word)| {
+            let mut w = *word;
+            if wi == first_word {
+                w &= u64::MAX.checked_shl((start % 64) as u32).unwrap_or(0);
+            }
+            std::iter::from_fn(move || {
+                if w == 0 {
+                    return None;
                 }
-                std::iter::from_fn(move || {
-                    if w == 0 {
-                        return None;
-                    }
-                    let bit = w.trailing_zeros() as usize;
-                    w &= w - 1;
-                    Some(wi * 64 + bit)
-                })
+                let bit = w.trailing_zeros() as usize;
+                w &= w - 1;
+                Some(wi * 64 + bit)
             })
+        })
     }
 }
 
@@ -293,10 +289,7 @@ impl World {
             tiers.push((&self.classes[c.index()].acl, None));
         }
         for (acl, wf) in tiers {
-            for e in acl
-                .iter()
-                .filter(|e| e.kind == crate::acl::AclKind::Allowed)
-            {
+            for e in acl.iter().filter(|e| e.kind == crate::acl::AclKind::Allowed) {
                 let target = self.resolve(e.entity, wf);
                 if e.value >= min {
                     all |= self.members(target, &mut users);
@@ -436,12 +429,7 @@ impl World {
 
     /// Whether `user` holds the role (an application function, 004 §2.8) at `at`, and the
     /// grant that gives it. An inactive account holds nothing.
-    pub fn check_role(
-        &self,
-        user: UserId,
-        role: RoleId,
-        at: Timestamp,
-    ) -> Result<Option<GrantId>, Error> {
+    pub fn check_role(&self, user: UserId, role: RoleId, at: Timestamp) -> Result<Option<GrantId>, Error> {
         self.role(role)?;
         let p = self.principal(user).ok_or(Error::UnknownUser(user))?;
         if !p.user.active {
@@ -451,11 +439,7 @@ impl World {
     }
 
     /// Every role the user holds at `at`, each with one grant that gives it, sorted by role.
-    pub fn effective_roles(
-        &self,
-        user: UserId,
-        at: Timestamp,
-    ) -> Result<Vec<(RoleId, GrantId)>, Error> {
+    pub fn effective_roles(&self, user: UserId, at: Timestamp) -> Result<Vec<(RoleId, GrantId)>, Error> {
         let p = self.principal(user).ok_or(Error::UnknownUser(user))?;
         if !p.user.active {
             return Ok(Vec::new());
@@ -493,11 +477,7 @@ impl World {
 }
 
 /// Takes up to `limit` items and looks one further to know whether there is a next page.
-fn paginate<T: Copy>(
-    mut hits: impl Iterator<Item = T>,
-    limit: usize,
-    id: impl Fn(T) -> u32,
-) -> Page<T> {
+fn paginate<T: Copy>(mut hits: impl Iterator<Item = T>, limit: usize, id: impl Fn(T) -> u32) -> Page<T> {
     let items: Vec<T> = hits.by_ref().take(limit).collect();
     let next = if items.len() == limit && hits.next().is_some() {
         items.last().map(|x| id(*x))
@@ -521,14 +501,8 @@ mod tests {
             b.iter_from(0).collect::<Vec<_>>(),
             vec![0, 1, 63, 64, 65, 127, 128, 199]
         );
-        assert_eq!(
-            b.iter_from(2).collect::<Vec<_>>(),
-            vec![63, 64, 65, 127, 128, 199]
-        );
-        assert_eq!(
-            b.iter_from(64).collect::<Vec<_>>(),
-            vec![64, 65, 127, 128, 199]
-        );
+        assert_eq!(b.iter_from(2).collect::<Vec<_>>(), vec![63, 64, 65, 127, 128, 199]);
+        assert_eq!(b.iter_from(64).collect::<Vec<_>>(), vec![64, 65, 127, 128, 199]);
         assert_eq!(b.iter_from(129).collect::<Vec<_>>(), vec![199]);
         assert_eq!(b.iter_from(200).count(), 0);
         assert!(b.test_and_set(63));

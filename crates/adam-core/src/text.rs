@@ -154,21 +154,13 @@ impl SigningCode {
 }
 deserialize_via!(SigningCode, "signing_code", SigningCode::parse);
 
-fn parse_code(
-    field: &'static str,
-    value: &str,
-    max: usize,
-    extra: &[char],
-) -> Result<String, Error> {
+fn parse_code(field: &'static str, value: &str, max: usize, extra: &[char]) -> Result<String, Error> {
     let trimmed = value.trim();
     check_length(field, trimmed, 1, max)?;
     if !trimmed.chars().next().is_some_and(char::is_alphanumeric) {
         return Err(invalid(field, "must start with a letter or a digit"));
     }
-    if let Some(bad) = trimmed
-        .chars()
-        .find(|c| !c.is_alphanumeric() && !extra.contains(c))
-    {
+    if let Some(bad) = trimmed.chars().find(|c| !c.is_alphanumeric() && !extra.contains(c)) {
         let allowed: String = extra
             .iter()
             .map(|c| {
@@ -200,16 +192,13 @@ impl Username {
     pub fn parse(field: &'static str, value: &str) -> Result<Username, Error> {
         let lower = value.trim().to_lowercase();
         check_length(field, &lower, 2, 64)?;
-        if !lower
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        {
+        if !lower.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
             return Err(invalid(field, "must start with a letter or a digit"));
         }
-        if let Some(bad) = lower.chars().find(|c| {
-            !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
-        }) {
+        if let Some(bad) = lower
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')))
+        {
             return Err(invalid(
                 field,
                 format!("contains {bad:?}; only letters a–z, digits, '.', '_' and '-' are allowed"),
@@ -235,10 +224,7 @@ impl Email {
             return Err(invalid(field, "must contain '@', as in name@example.si"));
         };
         if local.is_empty() || local.len() > 64 {
-            return Err(invalid(
-                field,
-                "the part before '@' must have 1–64 characters",
-            ));
+            return Err(invalid(field, "the part before '@' must have 1–64 characters"));
         }
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
             return Err(invalid(
@@ -263,10 +249,7 @@ impl Email {
                     || !l.chars().all(|c| c.is_alphanumeric() || c == '-')
             })
         {
-            return Err(invalid(
-                field,
-                "the part after '@' must be a domain such as example.si",
-            ));
+            return Err(invalid(field, "the part after '@' must be a domain such as example.si"));
         }
         Ok(Email(format!("{local}@{domain}")))
     }
@@ -289,10 +272,7 @@ impl Phone {
     pub fn parse(field: &'static str, value: &str) -> Result<Phone, Error> {
         let trimmed = value.trim();
         check_length(field, trimmed, 3, 32)?;
-        if let Some(bad) = trimmed
-            .chars()
-            .find(|c| !(c.is_ascii_digit() || " +-/()".contains(*c)))
-        {
+        if let Some(bad) = trimmed.chars().find(|c| !(c.is_ascii_digit() || " +-/()".contains(*c))) {
             return Err(invalid(
                 field,
                 format!("contains {bad:?}; only digits, spaces and + - / ( ) are allowed"),
@@ -327,10 +307,7 @@ mod tests {
         assert!(problem(Code::parse("code", ".A")).contains("start"));
         assert!(problem(Code::parse("code", &"A".repeat(33))).contains("at most 32"));
         assert_eq!(
-            JobCode::parse("job", " LEADER.GLPI ")
-                .map(|c| c.0)
-                .ok()
-                .as_deref(),
+            JobCode::parse("job", " LEADER.GLPI ").map(|c| c.0).ok().as_deref(),
             Some("LEADER.GLPI")
         );
         for ok in [
@@ -349,10 +326,7 @@ mod tests {
     #[test]
     fn usernames_are_folded_to_lower_case_and_restricted() {
         assert_eq!(
-            Username::parse("u", "VopiGLPI01")
-                .map(|u| u.0)
-                .ok()
-                .as_deref(),
+            Username::parse("u", "VopiGLPI01").map(|u| u.0).ok().as_deref(),
             Some("vopiglpi01")
         );
         assert!(problem(Username::parse("u", "a")).contains("at least 2"));
@@ -364,17 +338,11 @@ mod tests {
     #[test]
     fn email_addresses_need_a_local_part_and_a_domain() {
         assert_eq!(
-            Email::parse("e", "Testiramo@3-Port.SI")
-                .map(|e| e.0)
-                .ok()
-                .as_deref(),
+            Email::parse("e", "Testiramo@3-Port.SI").map(|e| e.0).ok().as_deref(),
             Some("Testiramo@3-port.si")
         );
         assert_eq!(
-            Email::parse("e", "Ana.Novak@koper.si")
-                .map(|e| e.key())
-                .ok()
-                .as_deref(),
+            Email::parse("e", "Ana.Novak@koper.si").map(|e| e.key()).ok().as_deref(),
             Some("ana.novak@koper.si")
         );
         for bad in [

@@ -58,14 +58,8 @@ impl Timestamp {
     /// The instant at midnight UTC starting the given date.
     pub fn from_date(year: i64, month: u32, day: u32) -> Result<Timestamp, Error> {
         let (m, d) = (i64::from(month), i64::from(day));
-        if !(1..=9999).contains(&year)
-            || !(1..=12).contains(&m)
-            || d < 1
-            || d > days_in_month(year, m)
-        {
-            return Err(Error::InvalidTimestamp(format!(
-                "{year:04}-{month:02}-{day:02}"
-            )));
+        if !(1..=9999).contains(&year) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(year, m) {
+            return Err(Error::InvalidTimestamp(format!("{year:04}-{month:02}-{day:02}")));
         }
         Ok(Timestamp(days_from_civil(year, m, d) * SECONDS_PER_DAY))
     }
@@ -96,11 +90,7 @@ impl Timestamp {
         if b.len() == 10 {
             return Ok(date);
         }
-        if b.len() < 20
-            || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
-            || b[13] != b':'
-            || b[16] != b':'
-        {
+        if b.len() < 20 || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
             return Err(bad());
         }
         let (h, mi, s) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
@@ -117,10 +107,7 @@ impl Timestamp {
         }
         let offset = match rest {
             "Z" | "z" => 0,
-            _ if rest.len() == 6
-                && (rest.starts_with('+') || rest.starts_with('-'))
-                && &rest[3..4] == ":" =>
-            {
+            _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) && &rest[3..4] == ":" => {
                 let oh = rest[1..3].parse::<i64>().map_err(|_| bad())?;
                 let om = rest[4..6].parse::<i64>().map_err(|_| bad())?;
                 if oh > 23 || om > 59 {
@@ -198,10 +185,7 @@ pub struct Window {
 
 impl Window {
     /// Always valid.
-    pub const ALWAYS: Window = Window {
-        from: None,
-        to: None,
-    };
+    pub const ALWAYS: Window = Window { from: None, to: None };
 
     /// A window; refused when `to` is not after `from`.
     pub fn new(from: Option<Timestamp>, to: Option<Timestamp>) -> Result<Window, Error> {
@@ -327,9 +311,7 @@ mod tests {
             Window::new(Some(Timestamp(6)), Some(Timestamp(5))),
             Err(Error::EmptyWindow { .. })
         ));
-        assert!(
-            serde_json::from_str::<Window>(r#"{"from":"2018-03-15","to":"2018-03-14"}"#).is_err()
-        );
+        assert!(serde_json::from_str::<Window>(r#"{"from":"2018-03-15","to":"2018-03-14"}"#).is_err());
         assert!(Window::new(None, Some(Timestamp(5))).is_ok());
     }
 }

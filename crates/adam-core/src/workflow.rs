@@ -103,10 +103,7 @@ impl AclEdit {
         for old in &self.original {
             match self.entries.iter().find(|e| e.id == old.id) {
                 None => events.push(Event::EntryRemoved(old.id)),
-                Some(new) if new != old => events.push(Event::Entry(AclEntry {
-                    rev: self.rev,
-                    ..*new
-                })),
+                Some(new) if new != old => events.push(Event::Entry(AclEntry { rev: self.rev, ..*new })),
                 Some(_) => {}
             }
         }
@@ -161,16 +158,9 @@ impl World {
     }
 
     /// Requires that the person holds `job` (and, if they named a job, that it is this one).
-    fn require_holds(
-        &self,
-        person: &Person<'_>,
-        job: Option<JobId>,
-        refusal: Error,
-    ) -> Result<JobId, Error> {
+    fn require_holds(&self, person: &Person<'_>, job: Option<JobId>, refusal: Error) -> Result<JobId, Error> {
         match job {
-            Some(j) if person.p.jobs.contains(&j) && person.job.is_none_or(|named| named == j) => {
-                Ok(j)
-            }
+            Some(j) if person.p.jobs.contains(&j) && person.job.is_none_or(|named| named == j) => Ok(j),
             _ => Err(refusal),
         }
     }
@@ -189,11 +179,7 @@ impl World {
         })
     }
 
-    fn require_mfa(
-        &self,
-        person: &Person<'_>,
-        classification: Classification,
-    ) -> Result<(), Error> {
+    fn require_mfa(&self, person: &Person<'_>, classification: Classification) -> Result<(), Error> {
         if classification.requires_mfa() && !person.session.mfa {
             return Err(Error::MfaRequired);
         }
@@ -218,12 +204,7 @@ impl World {
         Ok(())
     }
 
-    fn require_clearance(
-        &self,
-        person: &Person<'_>,
-        requested: SecurityClass,
-        at: Timestamp,
-    ) -> Result<(), Error> {
+    fn require_clearance(&self, person: &Person<'_>, requested: SecurityClass, at: Timestamp) -> Result<(), Error> {
         let held = self.clearance(&person.p, at);
         if requested > held {
             return Err(Error::ClassifyAboveClearance { requested, held });
@@ -249,12 +230,7 @@ impl World {
     }
 
     /// The events that store an object's new workflow attributes.
-    fn workflow_event(
-        &self,
-        object: ObjectRef,
-        workflow: Workflow,
-        rev: Revision,
-    ) -> Result<Event, Error> {
+    fn workflow_event(&self, object: ObjectRef, workflow: Workflow, rev: Revision) -> Result<Event, Error> {
         Ok(match object {
             ObjectRef::Folder(f) => Event::Folder(Folder {
                 workflow,
@@ -293,29 +269,16 @@ impl World {
         let id = FolderId(self.folders.len() as u32);
         let workflow = Workflow {
             state: ObjectState::Open,
-            creator: Creator {
-                user: person.p.id,
-                job,
-            },
+            creator: Creator { user: person.p.id, job },
             responsible: Some(job),
             sender: None,
             recipient: None,
         };
         let view = self.settings.default_view[usize::from(classification.z.value())];
         let mut acl = AclEdit::new(Carrier::Folder(id), &[], self.next_entry(), rev);
-        acl.add(
-            AclKind::Allowed,
-            Entity::DistMain,
-            Level::Edit22,
-            Level::View14,
-        );
+        acl.add(AclKind::Allowed, Entity::DistMain, Level::Edit22, Level::View14);
         acl.add(AclKind::Allowed, Entity::Company, view, view);
-        acl.add(
-            AclKind::Allowed,
-            Entity::Creator,
-            Level::Edit22,
-            Level::View14,
-        );
+        acl.add(AclKind::Allowed, Entity::Creator, Level::Edit22, Level::View14);
         let mut events = vec![Event::Folder(Folder {
             id,
             app,
@@ -353,35 +316,17 @@ impl World {
         let id = DocumentId(self.documents.len() as u32);
         let workflow = Workflow {
             state: ObjectState::Open,
-            creator: Creator {
-                user: person.p.id,
-                job,
-            },
+            creator: Creator { user: person.p.id, job },
             responsible: Some(job),
             sender: None,
             recipient: None,
         };
         let mut acl = AclEdit::new(Carrier::Document(id), &[], self.next_entry(), rev);
-        acl.add(
-            AclKind::Allowed,
-            Entity::Creator,
-            Level::Edit22,
-            Level::View14,
-        );
+        acl.add(AclKind::Allowed, Entity::Creator, Level::Edit22, Level::View14);
         if self.holds_dist_main(&person.p, at) {
             // A document registered by the main office: read-only for all but the main office.
-            acl.add(
-                AclKind::MaxAllowed,
-                Entity::Company,
-                Level::View14,
-                Level::View14,
-            );
-            acl.add(
-                AclKind::MaxAllowed,
-                Entity::DistMain,
-                Level::Edit22,
-                Level::View14,
-            );
+            acl.add(AclKind::MaxAllowed, Entity::Company, Level::View14, Level::View14);
+            acl.add(AclKind::MaxAllowed, Entity::DistMain, Level::Edit22, Level::View14);
         }
         let mut events = vec![Event::Document(Document {
             id,
@@ -438,10 +383,7 @@ impl World {
         let mut acl = AclEdit::new(carrier, self.acl(carrier)?, self.next_entry(), rev);
         for entity in entities {
             let already = acl.entries.iter().any(|e| {
-                e.kind == AclKind::Allowed
-                    && e.entity == entity
-                    && e.value >= Level::View14
-                    && e.window.is_always()
+                e.kind == AclKind::Allowed && e.entity == entity && e.value >= Level::View14 && e.window.is_always()
             });
             if !already {
                 acl.add(AclKind::Allowed, entity, Level::View14, Level::View14);
@@ -484,9 +426,7 @@ impl World {
             return Err(Error::HandOverToSelf(to));
         }
         if s.workflow.recipient == Some(to) {
-            return Err(Error::NoChange(
-                "the object is already handed over to this job",
-            ));
+            return Err(Error::NoChange("the object is already handed over to this job"));
         }
         let workflow = Workflow {
             state: ObjectState::HandedOver,
@@ -494,12 +434,7 @@ impl World {
             ..s.workflow
         };
         let mut acl = AclEdit::new(s.object.into(), s.acl, self.next_entry(), rev);
-        acl.ensure(
-            AclKind::Allowed,
-            Entity::Recipient,
-            Level::Edit21,
-            Level::View14,
-        );
+        acl.ensure(AclKind::Allowed, Entity::Recipient, Level::Edit21, Level::View14);
         let mut events = vec![self.workflow_event(object, workflow, rev)?];
         events.extend(acl.events());
         let mut draft = Draft::new(events);
@@ -542,24 +477,9 @@ impl World {
         // [any] 2X: every edit-level entry of another entity goes.
         acl.remove_where(|e| e.is_edit_level() && e.entity != Entity::Responsible);
         acl.ensure(AclKind::Allowed, Entity::Responsible, edit, Level::View14);
-        acl.ensure(
-            AclKind::MaxAllowed,
-            Entity::Company,
-            Level::View14,
-            Level::View14,
-        );
-        acl.ensure(
-            AclKind::MaxAllowed,
-            Entity::Responsible,
-            Level::Edit22,
-            Level::View14,
-        );
-        acl.ensure(
-            AclKind::Allowed,
-            Entity::Sender,
-            Level::View14,
-            Level::View14,
-        );
+        acl.ensure(AclKind::MaxAllowed, Entity::Company, Level::View14, Level::View14);
+        acl.ensure(AclKind::MaxAllowed, Entity::Responsible, Level::Edit22, Level::View14);
+        acl.ensure(AclKind::Allowed, Entity::Sender, Level::View14, Level::View14);
         let mut events = vec![self.workflow_event(object, workflow, rev)?];
         events.extend(acl.events());
         let mut draft = Draft::new(events);
@@ -628,19 +548,9 @@ impl World {
             ..s.workflow
         };
         let mut acl = AclEdit::new(s.object.into(), s.acl, self.next_entry(), rev);
-        acl.ensure(
-            AclKind::Allowed,
-            Entity::Responsible,
-            Level::Edit21,
-            Level::View14,
-        );
+        acl.ensure(AclKind::Allowed, Entity::Responsible, Level::Edit21, Level::View14);
         acl.remove_where(|e| e.kind == AclKind::MaxAllowed && e.entity == Entity::Responsible);
-        acl.ensure(
-            AclKind::MaxAllowed,
-            Entity::Company,
-            Level::View14,
-            Level::View14,
-        );
+        acl.ensure(AclKind::MaxAllowed, Entity::Company, Level::View14, Level::View14);
         let mut events = vec![self.workflow_event(object, workflow, rev)?];
         events.extend(acl.events());
         let mut draft = Draft::new(events);
@@ -680,12 +590,7 @@ impl World {
         };
         let mut acl = AclEdit::new(s.object.into(), s.acl, self.next_entry(), rev);
         acl.ensure(AclKind::Allowed, Entity::Responsible, edit, Level::View14);
-        acl.ensure(
-            AclKind::MaxAllowed,
-            Entity::Responsible,
-            Level::Edit22,
-            Level::View14,
-        );
+        acl.ensure(AclKind::MaxAllowed, Entity::Responsible, Level::Edit22, Level::View14);
         let mut events = vec![self.workflow_event(object, workflow, rev)?];
         events.extend(acl.events());
         let mut draft = Draft::new(events);
@@ -712,9 +617,7 @@ impl World {
             ObjectRef::Folder(f) => {
                 let old = self.folder(f)?;
                 if old.classification == classification {
-                    return Err(Error::NoChange(
-                        "the object already has this classification",
-                    ));
+                    return Err(Error::NoChange("the object already has this classification"));
                 }
                 Event::Folder(Folder {
                     classification,
@@ -725,9 +628,7 @@ impl World {
             ObjectRef::Document(d) => {
                 let old = self.document(d)?;
                 if old.classification == classification {
-                    return Err(Error::NoChange(
-                        "the object already has this classification",
-                    ));
+                    return Err(Error::NoChange("the object already has this classification"));
                 }
                 Event::Document(Document {
                     classification,
@@ -743,12 +644,7 @@ impl World {
 
     /// Who may add or remove entries on a carrier: the system administrator on the filing
     /// plan; on a folder or document, whoever has level 22 there.
-    fn require_acl_authority(
-        &self,
-        actor: &Actor,
-        carrier: Carrier,
-        at: Timestamp,
-    ) -> Result<Option<JobId>, Error> {
+    fn require_acl_authority(&self, actor: &Actor, carrier: Carrier, at: Timestamp) -> Result<Option<JobId>, Error> {
         match carrier {
             Carrier::Class(c) => {
                 self.class(c)?;
@@ -802,10 +698,7 @@ impl World {
         let group_value = if entity.has_group() {
             let g = group_value.unwrap_or(Level::None);
             if g > value {
-                return Err(Error::GroupValueAboveValue {
-                    value,
-                    group_value: g,
-                });
+                return Err(Error::GroupValueAboveValue { value, group_value: g });
             }
             g
         } else {
@@ -845,12 +738,7 @@ impl World {
         Ok(draft)
     }
 
-    pub(crate) fn plan_remove_entry(
-        &self,
-        actor: &Actor,
-        entry: EntryId,
-        at: Timestamp,
-    ) -> Result<Draft, Error> {
+    pub(crate) fn plan_remove_entry(&self, actor: &Actor, entry: EntryId, at: Timestamp) -> Result<Draft, Error> {
         let carrier = self.entry(entry)?.carrier;
         let acting_job = self.require_acl_authority(actor, carrier, at)?;
         let mut draft = Draft::new(vec![Event::EntryRemoved(entry)]);

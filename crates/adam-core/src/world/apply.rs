@@ -53,9 +53,7 @@ fn slot(index: usize, len: usize, what: &str) -> Result<Option<usize>, Error> {
     match index.cmp(&len) {
         std::cmp::Ordering::Less => Ok(Some(index)),
         std::cmp::Ordering::Equal => Ok(None),
-        std::cmp::Ordering::Greater => {
-            Err(corrupt(format!("{what} id {index} skips ahead of {len}")))
-        }
+        std::cmp::Ordering::Greater => Err(corrupt(format!("{what} id {index} skips ahead of {len}"))),
     }
 }
 
@@ -118,12 +116,7 @@ impl World {
             }
             Some(i) => {
                 let old = &self.offices[i];
-                rekey(
-                    &mut idx.office_code,
-                    old.code.as_str(),
-                    o.code.as_str(),
-                    o.id,
-                );
+                rekey(&mut idx.office_code, old.code.as_str(), o.code.as_str(), o.id);
                 if old.parent != o.parent {
                     match old.parent {
                         Some(p) => remove_item(&mut idx.office_children[p.index()], &o.id),
@@ -173,10 +166,7 @@ impl World {
         for j in &u.jobs {
             self.job(*j)?;
             if !seen.insert(*j) {
-                return Err(Error::AlreadyAssigned {
-                    user: u.id,
-                    job: *j,
-                });
+                return Err(Error::AlreadyAssigned { user: u.id, job: *j });
             }
         }
         let idx = &mut self.idx;
@@ -259,12 +249,7 @@ impl World {
                 self.groups.push(g);
             }
             Some(i) => {
-                rekey(
-                    &mut idx.group_code,
-                    self.groups[i].code.as_str(),
-                    g.code.as_str(),
-                    g.id,
-                );
+                rekey(&mut idx.group_code, self.groups[i].code.as_str(), g.code.as_str(), g.id);
                 self.groups[i] = g;
             }
         }
@@ -286,12 +271,7 @@ impl World {
                 self.apps.push(a);
             }
             Some(i) => {
-                rekey(
-                    &mut idx.app_code,
-                    self.apps[i].code.as_str(),
-                    a.code.as_str(),
-                    a.id,
-                );
+                rekey(&mut idx.app_code, self.apps[i].code.as_str(), a.code.as_str(), a.id);
                 self.apps[i] = a;
             }
         }
@@ -304,16 +284,11 @@ impl World {
         if let Some(a) = r.app {
             self.application(a)?;
         }
-        let old_members: Vec<RoleId> = existing
-            .map(|i| self.roles[i].members.clone())
-            .unwrap_or_default();
+        let old_members: Vec<RoleId> = existing.map(|i| self.roles[i].members.clone()).unwrap_or_default();
         for m in &r.members {
             self.role(*m)?;
             // A new edge r → m closes a cycle when r is already inside m.
-            if existing.is_some()
-                && !old_members.contains(m)
-                && self.role_closure(*m).binary_search(&r.id).is_ok()
-            {
+            if existing.is_some() && !old_members.contains(m) && self.role_closure(*m).binary_search(&r.id).is_ok() {
                 return Err(Error::RoleCycle {
                     path: vec![
                         r.code.to_string(),
@@ -349,12 +324,7 @@ impl World {
                 self.roles.push(r);
             }
             Some(i) => {
-                rekey(
-                    &mut idx.role_code,
-                    self.roles[i].code.as_str(),
-                    r.code.as_str(),
-                    r.id,
-                );
+                rekey(&mut idx.role_code, self.roles[i].code.as_str(), r.code.as_str(), r.id);
                 self.roles[i] = r;
             }
         }
@@ -390,11 +360,7 @@ impl World {
     }
 
     /// Every role reachable from `start` along `next`, including `start`, sorted.
-    fn walk_roles<'a>(
-        &'a self,
-        start: RoleId,
-        next: impl Fn(&'a World, RoleId) -> &'a Vec<RoleId>,
-    ) -> Vec<RoleId> {
+    fn walk_roles<'a>(&'a self, start: RoleId, next: impl Fn(&'a World, RoleId) -> &'a Vec<RoleId>) -> Vec<RoleId> {
         let mut seen = BTreeSet::from([start]);
         let mut stack = vec![start];
         while let Some(r) = stack.pop() {
@@ -468,10 +434,7 @@ impl World {
         if let Some(p) = c.parent {
             self.class(p)?;
             if existing.is_some() && self.class_within(p, c.id) {
-                return Err(Error::ClassCycle {
-                    class: c.id,
-                    parent: p,
-                });
+                return Err(Error::ClassCycle { class: c.id, parent: p });
             }
         }
         let idx = &mut self.idx;
@@ -491,12 +454,7 @@ impl World {
             }
             Some(i) => {
                 let old = &self.classes[i].rec;
-                rekey(
-                    &mut idx.class_code,
-                    old.code.as_str(),
-                    c.code.as_str(),
-                    c.id,
-                );
+                rekey(&mut idx.class_code, old.code.as_str(), c.code.as_str(), c.id);
                 if old.parent != c.parent {
                     match old.parent {
                         Some(p) => remove_item(&mut idx.class_children[p.index()], &c.id),
@@ -549,12 +507,7 @@ impl World {
                     remove_item(&mut self.idx.app_folders[node.rec.app.index()], &f.id);
                     self.idx.app_folders[f.app.index()].push(f.id);
                 }
-                repost(
-                    &mut self.idx.postings,
-                    &node.acl,
-                    &node.rec.workflow,
-                    &f.workflow,
-                );
+                repost(&mut self.idx.postings, &node.acl, &node.rec.workflow, &f.workflow);
                 node.rec = f;
             }
         }
@@ -583,12 +536,7 @@ impl World {
                     let at = docs.partition_point(|x| *x < d.id);
                     docs.insert(at, d.id);
                 }
-                repost(
-                    &mut self.idx.postings,
-                    &node.acl,
-                    &node.rec.workflow,
-                    &d.workflow,
-                );
+                repost(&mut self.idx.postings, &node.acl, &node.rec.workflow, &d.workflow);
                 node.rec = d;
             }
         }
@@ -600,8 +548,7 @@ impl World {
         self.acl(e.carrier)?;
         self.check_entity(e)?;
         if let Some(i) = existing {
-            let carrier = self.entry_carrier[i]
-                .ok_or_else(|| corrupt(format!("entry {} was removed", e.id)))?;
+            let carrier = self.entry_carrier[i].ok_or_else(|| corrupt(format!("entry {} was removed", e.id)))?;
             if carrier != e.carrier {
                 return Err(corrupt(format!(
                     "entry {} cannot move from {carrier} to {}",
@@ -610,12 +557,7 @@ impl World {
             }
         }
         let workflow = self.workflow_of(e.carrier);
-        let acl = acl_mut(
-            &mut self.classes,
-            &mut self.folders,
-            &mut self.documents,
-            e.carrier,
-        )?;
+        let acl = acl_mut(&mut self.classes, &mut self.folders, &mut self.documents, e.carrier)?;
         match existing {
             None => {
                 acl.push(e);
@@ -660,12 +602,7 @@ impl World {
             .flatten()
             .ok_or(Error::UnknownEntry(id))?;
         let workflow = self.workflow_of(carrier);
-        let acl = acl_mut(
-            &mut self.classes,
-            &mut self.folders,
-            &mut self.documents,
-            carrier,
-        )?;
+        let acl = acl_mut(&mut self.classes, &mut self.folders, &mut self.documents, carrier)?;
         let pos = acl
             .iter()
             .position(|x| x.id == id)
@@ -713,9 +650,7 @@ fn acl_mut<'a>(
 /// The application-wide level a role carries, if it is an application role with one.
 fn app_wide_of(r: &Role) -> Option<(AppId, crate::level::Level)> {
     match (r.kind, r.app, r.object_level) {
-        (RoleKind::Application, Some(app), Some(level)) if level > crate::level::Level::None => {
-            Some((app, level))
-        }
+        (RoleKind::Application, Some(app), Some(level)) if level > crate::level::Level::None => Some((app, level)),
         _ => None,
     }
 }

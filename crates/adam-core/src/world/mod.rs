@@ -178,9 +178,7 @@ impl World {
     }
     /// An application.
     pub fn application(&self, id: AppId) -> Result<&Application, Error> {
-        self.apps
-            .get(id.index())
-            .ok_or(Error::UnknownApplication(id))
+        self.apps.get(id.index()).ok_or(Error::UnknownApplication(id))
     }
     /// A role.
     pub fn role(&self, id: RoleId) -> Result<&Role, Error> {
@@ -361,45 +359,27 @@ impl World {
     }
     /// Direct sub-offices.
     pub fn office_children(&self, id: OfficeId) -> &[OfficeId] {
-        self.idx
-            .office_children
-            .get(id.index())
-            .map_or(&[], Vec::as_slice)
+        self.idx.office_children.get(id.index()).map_or(&[], Vec::as_slice)
     }
     /// Jobs of an office.
     pub fn office_jobs(&self, id: OfficeId) -> &[JobId] {
-        self.idx
-            .office_jobs
-            .get(id.index())
-            .map_or(&[], Vec::as_slice)
+        self.idx.office_jobs.get(id.index()).map_or(&[], Vec::as_slice)
     }
     /// Users holding a job (active or not).
     pub fn job_occupants(&self, id: JobId) -> &[UserId] {
-        self.idx
-            .job_occupants
-            .get(id.index())
-            .map_or(&[], Vec::as_slice)
+        self.idx.job_occupants.get(id.index()).map_or(&[], Vec::as_slice)
     }
     /// Grants given directly to a user.
     pub fn grants_of_user(&self, id: UserId) -> &[GrantId] {
-        self.idx
-            .grants_of_user
-            .get(id.index())
-            .map_or(&[], Vec::as_slice)
+        self.idx.grants_of_user.get(id.index()).map_or(&[], Vec::as_slice)
     }
     /// Grants given to a job.
     pub fn grants_of_job(&self, id: JobId) -> &[GrantId] {
-        self.idx
-            .grants_of_job
-            .get(id.index())
-            .map_or(&[], Vec::as_slice)
+        self.idx.grants_of_job.get(id.index()).map_or(&[], Vec::as_slice)
     }
     /// Grants given to an office.
     pub fn grants_of_office(&self, id: OfficeId) -> &[GrantId] {
-        self.idx
-            .grants_of_office
-            .get(id.index())
-            .map_or(&[], Vec::as_slice)
+        self.idx.grants_of_office.get(id.index()).map_or(&[], Vec::as_slice)
     }
     /// Grants given to everyone.
     pub fn grants_of_everyone(&self) -> &[GrantId] {
@@ -407,17 +387,11 @@ impl World {
     }
     /// Grants of a role (not of the roles containing it).
     pub fn grants_of_role(&self, id: RoleId) -> &[GrantId] {
-        self.idx
-            .grants_of_role
-            .get(id.index())
-            .map_or(&[], Vec::as_slice)
+        self.idx.grants_of_role.get(id.index()).map_or(&[], Vec::as_slice)
     }
     /// The role and every role inside it, transitively, sorted by id.
     pub fn role_closure(&self, id: RoleId) -> &[RoleId] {
-        self.idx
-            .role_down
-            .get(id.index())
-            .map_or(&[], Vec::as_slice)
+        self.idx.role_down.get(id.index()).map_or(&[], Vec::as_slice)
     }
     /// The role and every role containing it, transitively, sorted by id.
     pub fn role_containers(&self, id: RoleId) -> &[RoleId] {
@@ -429,24 +403,15 @@ impl World {
     }
     /// Direct sub-classes.
     pub fn class_children(&self, id: ClassId) -> &[ClassId] {
-        self.idx
-            .class_children
-            .get(id.index())
-            .map_or(&[], Vec::as_slice)
+        self.idx.class_children.get(id.index()).map_or(&[], Vec::as_slice)
     }
     /// Folders filed directly under a class.
     pub fn class_folders(&self, id: ClassId) -> &[FolderId] {
-        self.idx
-            .class_folders
-            .get(id.index())
-            .map_or(&[], Vec::as_slice)
+        self.idx.class_folders.get(id.index()).map_or(&[], Vec::as_slice)
     }
     /// Documents of a folder, in id order.
     pub fn folder_documents(&self, id: FolderId) -> &[DocumentId] {
-        self.idx
-            .folder_docs
-            .get(id.index())
-            .map_or(&[], Vec::as_slice)
+        self.idx.folder_docs.get(id.index()).map_or(&[], Vec::as_slice)
     }
 
     /// Whether `office` is `ancestor` or lies inside its subtree.
@@ -521,10 +486,8 @@ impl World {
 }
 
 fn lookup<T: Copy>(map: &FxHashMap<String, T>, code: &str, kind: &'static str) -> Result<T, Error> {
-    map.get(code.trim())
-        .copied()
-        .ok_or_else(|| Error::UnknownCode {
-            kind,
-            code: code.to_owned(),
-        })
+    map.get(code.trim()).copied().ok_or_else(|| Error::UnknownCode {
+        kind,
+        code: code.to_owned(),
+    })
 }

@@ -64,10 +64,7 @@ pub(crate) struct Postings {
 }
 
 /// The keys an entity resolves to on a carrier: (who is the entity, who is a colleague).
-pub(crate) fn entity_keys(
-    entity: Entity,
-    workflow: Option<&Workflow>,
-) -> (Option<Key>, Option<Key>) {
+pub(crate) fn entity_keys(entity: Entity, workflow: Option<&Workflow>) -> (Option<Key>, Option<Key>) {
     let job = |j: Option<JobId>| match j {
         Some(j) => (Some(Key::Job(j)), Some(Key::JobMates(j))),
         None => (None, None),
@@ -132,12 +129,7 @@ impl Postings {
         });
     }
 
-    fn each_key(
-        &mut self,
-        entry: &AclEntry,
-        workflow: Option<&Workflow>,
-        mut f: impl FnMut(&mut Self, Key, Level),
-    ) {
+    fn each_key(&mut self, entry: &AclEntry, workflow: Option<&Workflow>, mut f: impl FnMut(&mut Self, Key, Level)) {
         if entry.kind != AclKind::Allowed {
             return;
         }

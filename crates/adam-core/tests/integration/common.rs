@@ -185,14 +185,7 @@ pub fn town() -> Town {
     sys(&mut w, Command::Initialise);
     let vopi = app(&mut w, "VOPI");
     let vpp = app(&mut w, "VPP");
-    let vpp_write = role(
-        &mut w,
-        "VPP.write",
-        RoleKind::Application,
-        Some(vpp),
-        None,
-        vec![],
-    );
+    let vpp_write = role(&mut w, "VPP.write", RoleKind::Application, Some(vpp), None, vec![]);
     let view_all = role(
         &mut w,
         "VPP.view_all_documents",
@@ -201,39 +194,11 @@ pub fn town() -> Town {
         Some(Level::View14),
         vec![],
     );
-    let vopi_glpi = role(
-        &mut w,
-        "VOPI/GLPI",
-        RoleKind::Application,
-        Some(vopi),
-        None,
-        vec![],
-    );
-    let clearance_b = role(
-        &mut w,
-        "DAPA_LEVEL_B",
-        RoleKind::Application,
-        Some(vopi),
-        None,
-        vec![],
-    );
-    let clearance_a = role(
-        &mut w,
-        "DAPA_LEVEL_A",
-        RoleKind::Application,
-        Some(vopi),
-        None,
-        vec![],
-    );
+    let vopi_glpi = role(&mut w, "VOPI/GLPI", RoleKind::Application, Some(vopi), None, vec![]);
+    let clearance_b = role(&mut w, "DAPA_LEVEL_B", RoleKind::Application, Some(vopi), None, vec![]);
+    let clearance_a = role(&mut w, "DAPA_LEVEL_A", RoleKind::Application, Some(vopi), None, vec![]);
     let role_glpi = role(&mut w, "GLPI", RoleKind::User, None, None, vec![vopi_glpi]);
-    let leader_main = role(
-        &mut w,
-        "leader.main",
-        RoleKind::User,
-        None,
-        None,
-        vec![view_all],
-    );
+    let leader_main = role(&mut w, "leader.main", RoleKind::User, None, None, vec![view_all]);
     sys(
         &mut w,
         Command::UpdateApplication {
@@ -247,12 +212,7 @@ pub fn town() -> Town {
     settings.clearance_roles = [Some(clearance_b), Some(clearance_a), None];
     sys(&mut w, Command::SetSettings { settings });
 
-    let glpi = office(
-        &mut w,
-        "GLPI",
-        "Glavna pisarna – sprejemno informacijska služba",
-        None,
-    );
+    let glpi = office(&mut w, "GLPI", "Glavna pisarna – sprejemno informacijska služba", None);
     let un = office(&mut w, "UN", "Urad za nepremičnine", None);
     let kzup = office(&mut w, "KZUP", "Kabinet župana", None);
     let tok = office(&mut w, "TOK", "Turistična organizacija Koper", None);

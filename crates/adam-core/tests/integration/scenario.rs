@@ -26,17 +26,10 @@ fn expect(town: &Town, object: ObjectRef, step: &str, expected: [u8; 8]) {
     let now = t(NOW);
     let mut problems = Vec::new();
     for ((who, user), want) in cast(town).iter().zip(expected) {
-        let got = town
-            .w
-            .check(*user, object, now, Session::MFA)
-            .unwrap()
-            .value();
+        let got = town.w.check(*user, object, now, Session::MFA).unwrap().value();
         if got != want {
             let why = town.w.explain(*user, object, now, Session::MFA).unwrap();
-            problems.push(format!(
-                "  {who}: expected {want}, got {got} — {}",
-                why.summary()
-            ));
+            problems.push(format!("  {who}: expected {want}, got {got} — {}", why.summary()));
         }
     }
     let admin = town.w.check(town.admin, object, now, Session::MFA).unwrap();
@@ -75,17 +68,9 @@ fn diagram_1_walk_through() {
         panic!()
     };
     let folder = ObjectRef::Folder(f);
-    assert_eq!(
-        town.w.folder(f).unwrap().workflow.responsible,
-        Some(town.ana_job)
-    );
+    assert_eq!(town.w.folder(f).unwrap().workflow.responsible, Some(town.ana_job));
     //                                    Ana Boj Gre Hel Cen Dor Leo Uro
-    expect(
-        &town,
-        folder,
-        "new folder",
-        [22, 14, 22, 14, 13, 13, 14, 13],
-    );
+    expect(&town, folder, "new folder", [22, 14, 22, 14, 13, 13, 14, 13]);
 
     // 2. New document by the main office (Nov dokument, creator = [dist.main]): a registered
     //    incoming document is read-only for all but the main office.
@@ -115,18 +100,8 @@ fn diagram_1_walk_through() {
             users: vec![],
         },
     );
-    expect(
-        &town,
-        folder,
-        "notify (folder)",
-        [22, 14, 22, 14, 14, 14, 14, 13],
-    );
-    expect(
-        &town,
-        doc,
-        "notify (document)",
-        [14, 14, 22, 14, 14, 14, 14, 13],
-    );
+    expect(&town, folder, "notify (folder)", [22, 14, 22, 14, 14, 14, 14, 13]);
+    expect(&town, doc, "notify (document)", [14, 14, 22, 14, 14, 14, 14, 13]);
 
     // 4. Hand over (Predaja dokumenta) to Cene: allowed [recipient] 21/14. The document's
     //    ceiling still holds, so Cene can look (14) but not yet edit.
@@ -138,10 +113,7 @@ fn diagram_1_walk_through() {
             to: town.cene_job,
         },
     );
-    assert_eq!(
-        town.w.document(d).unwrap().workflow.state,
-        ObjectState::HandedOver
-    );
+    assert_eq!(town.w.document(d).unwrap().workflow.state, ObjectState::HandedOver);
     expect(&town, doc, "hand over", [14, 14, 22, 14, 14, 14, 14, 13]);
     let cene_before = town.w.explain(cene, doc, t(NOW), Session::MFA).unwrap();
     assert_eq!(
@@ -175,18 +147,13 @@ fn diagram_1_walk_through() {
     run(&mut town.w, cene, Command::Close { object: doc });
     expect(&town, doc, "close", [14, 14, 14, 14, 14, 14, 14, 13]);
     // Only the main office may reopen.
-    let refused = town
-        .w
-        .plan(&Actor::user(cene), Command::Reopen { object: doc }, t(NOW));
+    let refused = town.w.plan(&Actor::user(cene), Command::Reopen { object: doc }, t(NOW));
     assert_eq!(refused.err(), Some(Error::NotDistMain));
 
     // 7. Reopen by the main office: the responsible edits again.
     run(&mut town.w, gregor, Command::Reopen { object: doc });
     expect(&town, doc, "reopen", [14, 14, 14, 14, 22, 14, 14, 13]);
-    assert_eq!(
-        town.w.document(d).unwrap().workflow.state,
-        ObjectState::Open
-    );
+    assert_eq!(town.w.document(d).unwrap().workflow.state, ObjectState::Open);
 }
 
 #[test]
@@ -207,12 +174,7 @@ fn the_folder_itself_travels_the_same_way() {
         panic!()
     };
     let folder = ObjectRef::Folder(f);
-    expect(
-        &town,
-        folder,
-        "new folder",
-        [22, 14, 22, 14, 14, 14, 14, 14],
-    );
+    expect(&town, folder, "new folder", [22, 14, 22, 14, 14, 14, 14, 14]);
     run(
         &mut town.w,
         ana,
@@ -265,10 +227,7 @@ fn closing_a_folder_freezes_its_documents() {
         panic!()
     };
     let doc = ObjectRef::Document(d);
-    assert_eq!(
-        town.w.check(ana, doc, t(NOW), Session::MFA).unwrap(),
-        Level::Edit22
-    );
+    assert_eq!(town.w.check(ana, doc, t(NOW), Session::MFA).unwrap(), Level::Edit22);
     run(
         &mut town.w,
         ana,
@@ -277,10 +236,7 @@ fn closing_a_folder_freezes_its_documents() {
         },
     );
     // The folder's ceiling applies to the document below it: lowest across tiers.
-    assert_eq!(
-        town.w.check(ana, doc, t(NOW), Session::MFA).unwrap(),
-        Level::View14
-    );
+    assert_eq!(town.w.check(ana, doc, t(NOW), Session::MFA).unwrap(), Level::View14);
     let why = town.w.explain(ana, doc, t(NOW), Session::MFA).unwrap();
     assert_eq!(why.ceiling, Some(Level::View14));
     assert_eq!(why.ceilings.len(), 1);
