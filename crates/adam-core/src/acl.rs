@@ -2,7 +2,9 @@
 //!
 //! An entry is `(kind, entity, value, group value, window)` on a carrier. `allowed` grants,
 //! `maxAllowed` caps. A user who *is* the entity gets `value`; a user who is not, but works in
-//! the same office as the entity's job(s), gets `group_value`. Dynamic entities (`[creator]`,
+//! the same office as the entity's job(s), gets `group_value` — for `maxAllowed` that is the
+//! colleagues' ceiling (0 caps them at nothing, 22 leaves them uncapped), for `allowed` a group
+//! value of 0 grants them nothing. Dynamic entities (`[creator]`,
 //! `[responsible]`, `[sender]`, `[recipient]`) resolve against the object that carries the
 //! entry at the moment of each decision; `[dist.main]` is whoever holds the main-office
 //! distribution role named in the settings.

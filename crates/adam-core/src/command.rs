@@ -336,7 +336,8 @@ pub enum Command {
         entity: Entity,
         /// Value.
         value: Level,
-        /// Group value (defaults: 0, or the value for `Company.main` and offices).
+        /// Group value: for `Company.main` and offices it is the value; for an `allowed` entry it
+        /// defaults to 0; a `maxAllowed` entry on another entity must give it.
         group_value: Option<Level>,
         /// Validity window.
         window: Window,

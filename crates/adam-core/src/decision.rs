@@ -374,7 +374,9 @@ impl World {
                     continue;
                 }
                 let target = self.resolve(e.entity, workflow);
-                let want_group = e.group_value > Level::None && e.entity.has_group();
+                // A colleague gets the group value. For `allowed` a group value of 0 gives
+                // nothing, so colleagues need not be looked for; for `maxAllowed` it caps them.
+                let want_group = e.entity.has_group() && (e.kind == AclKind::MaxAllowed || e.group_value > Level::None);
                 let Some((matched, how)) = self.match_target(p, target, at, want_group) else {
                     continue;
                 };

@@ -148,6 +148,14 @@ pub enum Error {
         /// The entity.
         entity: String,
     },
+    /// A `maxAllowed` on an entity with colleagues, without a group value.
+    #[error(
+        "a maxAllowed entry for {entity} needs a group value: the ceiling for the office colleagues of {entity} (22 leaves them uncapped)"
+    )]
+    GroupValueRequired {
+        /// The entity.
+        entity: String,
+    },
     /// A group value above the value.
     #[error(
         "the group value ({group_value}) must not be above the value ({value}): colleagues never get more than the entity"
@@ -351,6 +359,7 @@ impl Error {
             | RoleShape(_)
             | ScopeNotApplicable
             | GroupValueNotApplicable { .. }
+            | GroupValueRequired { .. }
             | GroupValueAboveValue { .. }
             | DynamicEntityOnClass { .. }
             | DefaultViewNotAView { .. }
@@ -439,6 +448,7 @@ impl Error {
             RoleShape(_) => "role-shape",
             ScopeNotApplicable => "scope-not-applicable",
             GroupValueNotApplicable { .. } => "group-value-not-applicable",
+            GroupValueRequired { .. } => "group-value-required",
             GroupValueAboveValue { .. } => "group-value-above-value",
             DynamicEntityOnClass { .. } => "dynamic-entity-on-class",
             DefaultViewNotAView { .. } => "default-view-not-a-view",

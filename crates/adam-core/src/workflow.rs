@@ -696,7 +696,15 @@ impl World {
             });
         }
         let group_value = if entity.has_group() {
-            let g = group_value.unwrap_or(Level::None);
+            let g = match (kind, group_value) {
+                (_, Some(g)) => g,
+                (AclKind::Allowed, None) => Level::None,
+                (AclKind::MaxAllowed, None) => {
+                    return Err(Error::GroupValueRequired {
+                        entity: entity.to_string(),
+                    });
+                }
+            };
             if g > value {
                 return Err(Error::GroupValueAboveValue { value, group_value: g });
             }

@@ -6,3 +6,4 @@ mod oracle;
 mod properties;
 mod refusals;
 mod scenario;
+mod worlds;

@@ -1,1 +1,782 @@
+//! Every refusal is a specific error, and a refused command changes nothing.
 
+use crate::common::*;
+use crate::properties::fingerprint;
+use adam_core::*;
+
+/// Plans `command` as `actor`, expects a refusal, and checks the world is untouched.
+fn refused(w: &World, actor: Actor, command: Command) -> Error {
+    let before = fingerprint(w);
+    let err = w
+        .plan(&actor, command, t(NOW))
+        .expect_err("the command should be refused");
+    assert_eq!(fingerprint(w), before, "a refused command changed the world");
+    err
+}
+
+fn folder_of(town: &mut Town, who: UserId, z: SecurityClass) -> FolderId {
+    match town
+        .w
+        .execute(
+            &Actor::user(who),
+            Command::NewFolder {
+                app: town.vpp,
+                class: town.class,
+                title: text("Zadeva"),
+                classification: Classification::confidential(z),
+            },
+            t(NOW),
+        )
+        .unwrap()
+        .created
+    {
+        Some(Created::Folder(f)) => f,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_role_cannot_contain_itself_even_through_others() {
+    let mut town = town();
+    let a = role(&mut town.w, "A", RoleKind::User, None, None, vec![town.role_glpi]);
+    let b = role(&mut town.w, "B", RoleKind::User, None, None, vec![a]);
+    let err = refused(
+        &town.w,
+        Actor::System,
+        Command::UpdateRole {
+            role: town.role_glpi,
+            description: text("GLPI"),
+            object_level: None,
+            members: vec![b],
+        },
+    );
+    assert_eq!(
+        err,
+        Error::RoleCycle {
+            path: vec!["GLPI".into(), "B".into(), "A".into(), "GLPI".into()]
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "adding this role would make a cycle: GLPI → B → A → GLPI"
+    );
+    let err = refused(
+        &town.w,
+        Actor::System,
+        Command::UpdateRole {
+            role: a,
+            description: text("A"),
+            object_level: None,
+            members: vec![a],
+        },
+    );
+    assert!(matches!(err, Error::RoleCycle { .. }));
+}
+
+#[test]
+fn role_shapes_are_enforced() {
+    let town = town();
+    let err = refused(
+        &town.w,
+        Actor::System,
+        Command::CreateRole {
+            code: RoleCode::parse("c", "X").unwrap(),
+            kind: RoleKind::Application,
+            app: Some(town.vpp),
+            description: text("x"),
+            object_level: None,
+            members: vec![town.view_all],
+        },
+    );
+    assert!(matches!(err, Error::NotAContainer(_)));
+    let sys_role = town.w.role_by_code("adam.user_admin").unwrap();
+    let err = refused(
+        &town.w,
+        Actor::System,
+        Command::CreateRole {
+            code: RoleCode::parse("c", "X").unwrap(),
+            kind: RoleKind::User,
+            app: None,
+            description: text("x"),
+            object_level: None,
+            members: vec![sys_role],
+        },
+    );
+    assert_eq!(err, Error::SystemRoleNotNestable(sys_role));
+    let err = refused(
+        &town.w,
+        Actor::System,
+        Command::CreateRole {
+            code: RoleCode::parse("c", "GLPI").unwrap(),
+            kind: RoleKind::User,
+            app: None,
+            description: text("x"),
+            object_level: None,
+            members: vec![],
+        },
+    );
+    assert_eq!(err.code(), "duplicate-code");
+}
+
+#[test]
+fn unknown_references_are_named() {
+    let mut town = town();
+    let who = town.ana;
+    let f = folder_of(&mut town, who, SecurityClass::NONE);
+    let ana = Actor::user(town.ana);
+    let add = |entity| Command::AddEntry {
+        carrier: Carrier::Folder(f),
+        kind: AclKind::Allowed,
+        entity,
+        value: Level::View14,
+        group_value: None,
+        window: Window::ALWAYS,
+    };
+    assert_eq!(
+        refused(&town.w, ana, add(Entity::Job(JobId(999)))),
+        Error::UnknownJob(JobId(999))
+    );
+    assert_eq!(
+        refused(&town.w, ana, add(Entity::User(UserId(999)))),
+        Error::UnknownUser(UserId(999))
+    );
+    assert_eq!(
+        refused(&town.w, ana, add(Entity::Role(RoleId(999)))),
+        Error::UnknownRole(RoleId(999))
+    );
+    assert_eq!(
+        refused(&town.w, ana, add(Entity::Group(GroupId(9)))),
+        Error::UnknownGroup(GroupId(9))
+    );
+    assert_eq!(
+        refused(
+            &town.w,
+            ana,
+            Command::Accept {
+                object: ObjectRef::Document(DocumentId(42))
+            }
+        ),
+        Error::UnknownDocument(DocumentId(42))
+    );
+    assert_eq!(town.w.office_by_code("NOPE").unwrap_err().code(), "unknown-code");
+}
+
+#[test]
+fn levels_outside_the_set_and_empty_windows_do_not_parse() {
+    assert_eq!(Level::from_value(15), Err(Error::InvalidLevel(15)));
+    assert_eq!(Level::from_value(1), Err(Error::InvalidLevel(1)));
+    let json = r#"{"command":"add_entry","carrier":{"type":"folder","id":0},"kind":"allowed","entity":{"type":"company"},"value":15,"group_value":null,"window":{}}"#;
+    let err = serde_json::from_str::<Command>(json).unwrap_err().to_string();
+    assert!(err.contains("15 is not an access level"), "{err}");
+    assert_eq!(
+        Window::new(Some(t("2026-03-10")), Some(t("2026-03-01"))),
+        Err(Error::EmptyWindow {
+            from: t("2026-03-10"),
+            to: t("2026-03-01")
+        })
+    );
+    let json = r#"{"command":"grant","role":1,"grantee":{"type":"everyone"},"window":{"from":"2026-03-10","to":"2026-03-01"},"scope":null,"reference":null}"#;
+    let err = serde_json::from_str::<Command>(json).unwrap_err().to_string();
+    assert!(
+        err.contains("valid-to (2026-03-01T00:00:00Z) must be after valid-from"),
+        "{err}"
+    );
+}
+
+#[test]
+fn group_values_follow_the_entity() {
+    let mut town = town();
+    let who = town.ana;
+    let f = folder_of(&mut town, who, SecurityClass::NONE);
+    let add = |entity, kind, value, group_value| Command::AddEntry {
+        carrier: Carrier::Folder(f),
+        kind,
+        entity,
+        value,
+        group_value,
+        window: Window::ALWAYS,
+    };
+    let ana = Actor::user(town.ana);
+    let err = refused(
+        &town.w,
+        ana,
+        add(Entity::Company, AclKind::Allowed, Level::View13, Some(Level::View11)),
+    );
+    assert!(matches!(err, Error::GroupValueNotApplicable { .. }));
+    let err = refused(
+        &town.w,
+        ana,
+        add(
+            Entity::Responsible,
+            AclKind::Allowed,
+            Level::View13,
+            Some(Level::View14),
+        ),
+    );
+    assert_eq!(
+        err,
+        Error::GroupValueAboveValue {
+            value: Level::View13,
+            group_value: Level::View14
+        }
+    );
+    let err = refused(
+        &town.w,
+        ana,
+        add(Entity::Responsible, AclKind::MaxAllowed, Level::View13, None),
+    );
+    assert!(matches!(err, Error::GroupValueRequired { .. }));
+    let err = refused(
+        &town.w,
+        Actor::System,
+        Command::AddEntry {
+            carrier: Carrier::Class(town.class),
+            kind: AclKind::Allowed,
+            entity: Entity::Creator,
+            value: Level::View14,
+            group_value: None,
+            window: Window::ALWAYS,
+        },
+    );
+    assert_eq!(err.code(), "dynamic-entity-on-class");
+}
+
+#[test]
+fn workflow_refusals_name_who_may_act() {
+    let mut town = town();
+    let who = town.ana;
+    let f = folder_of(&mut town, who, SecurityClass::NONE);
+    let folder = ObjectRef::Folder(f);
+    let err = refused(
+        &town.w,
+        Actor::user(town.bojan),
+        Command::HandOver {
+            object: folder,
+            to: town.cene_job,
+        },
+    );
+    assert_eq!(
+        err,
+        Error::NotResponsible {
+            responsible: Some(town.ana_job)
+        }
+    );
+    assert_eq!(
+        refused(&town.w, Actor::user(town.cene), Command::Accept { object: folder }),
+        Error::NothingHandedOver
+    );
+    assert_eq!(
+        refused(
+            &town.w,
+            Actor::user(town.ana),
+            Command::HandOver {
+                object: folder,
+                to: town.ana_job
+            }
+        ),
+        Error::HandOverToSelf(town.ana_job)
+    );
+    town.w
+        .execute(
+            &Actor::user(town.ana),
+            Command::HandOver {
+                object: folder,
+                to: town.cene_job,
+            },
+            t(NOW),
+        )
+        .unwrap();
+    let err = refused(&town.w, Actor::user(town.dora), Command::Accept { object: folder });
+    assert_eq!(
+        err,
+        Error::NotRecipient {
+            recipient: Some(town.cene_job)
+        }
+    );
+    assert_eq!(
+        refused(&town.w, Actor::user(town.dora), Command::Reject { object: folder }).code(),
+        "not-recipient"
+    );
+    assert_eq!(
+        refused(&town.w, Actor::user(town.ana), Command::Close { object: folder }),
+        Error::HandOverPending(town.cene_job)
+    );
+    assert_eq!(
+        refused(&town.w, Actor::user(town.gregor), Command::Reopen { object: folder }),
+        Error::ObjectNotClosed
+    );
+    assert_eq!(
+        refused(&town.w, Actor::user(town.admin), Command::Close { object: folder }),
+        Error::AdminNoDocuments
+    );
+    assert_eq!(
+        refused(&town.w, Actor::System, Command::Close { object: folder }),
+        Error::AdminNoDocuments
+    );
+    let err = refused(
+        &town.w,
+        Actor::in_job(town.ana, town.cene_job),
+        Command::Close { object: folder },
+    );
+    assert_eq!(err, Error::NotOccupant(town.cene_job));
+    // Bojan has 14 on the folder: not enough to add entries (22).
+    let err = refused(
+        &town.w,
+        Actor::user(town.bojan),
+        Command::AddEntry {
+            carrier: Carrier::Folder(f),
+            kind: AclKind::Allowed,
+            entity: Entity::User(town.bojan),
+            value: Level::Edit22,
+            group_value: None,
+            window: Window::ALWAYS,
+        },
+    );
+    assert_eq!(
+        err,
+        Error::InsufficientLevel {
+            object: folder.to_string(),
+            required: Level::Edit22,
+            held: Level::View14
+        }
+    );
+    // Bojan may not add documents either (21 needed on the folder).
+    let err = refused(
+        &town.w,
+        Actor::user(town.bojan),
+        Command::NewDocument {
+            folder: f,
+            title: text("D"),
+            classification: Classification::PUBLIC,
+        },
+    );
+    assert_eq!(err.code(), "insufficient-level");
+}
+
+#[test]
+fn nobody_classifies_above_their_own_clearance() {
+    let mut town = town();
+    // Everyone holds DAPA_LEVEL_B (Z1); nobody holds DAPA_LEVEL_A (Z2).
+    let err = refused(
+        &town.w,
+        Actor::user(town.ana),
+        Command::NewFolder {
+            app: town.vpp,
+            class: town.class,
+            title: text("Tajno"),
+            classification: Classification::confidential(SecurityClass::TWO),
+        },
+    );
+    assert_eq!(
+        err,
+        Error::ClassifyAboveClearance {
+            requested: SecurityClass::TWO,
+            held: SecurityClass::ONE
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "you may not classify above your own clearance (Z1): asked for Z2"
+    );
+    let who = town.ana;
+    let f = folder_of(&mut town, who, SecurityClass::ONE);
+    let err = refused(
+        &town.w,
+        Actor::user(town.ana),
+        Command::Reclassify {
+            object: ObjectRef::Folder(f),
+            classification: Classification::confidential(SecurityClass::THREE),
+            reason: text("contains personal data"),
+        },
+    );
+    assert_eq!(err.code(), "classify-above-clearance");
+}
+
+#[test]
+fn z3_and_c3_need_a_second_factor() {
+    let mut town = town();
+    // Clear Ana for Z3 and let her open a Z3 case file with a second factor.
+    let z3 = role(&mut town.w, "CLEAR_Z3", RoleKind::User, None, None, vec![]);
+    let mut settings = town.w.settings().clone();
+    settings.clearance_roles[2] = Some(z3);
+    sys(&mut town.w, Command::SetSettings { settings });
+    grant(&mut town.w, z3, Grantee::User(town.ana));
+    let password_only = Actor::User {
+        user: town.ana,
+        job: None,
+        session: Session::PASSWORD,
+    };
+    let new = Command::NewFolder {
+        app: town.vpp,
+        class: town.class,
+        title: text("Strogo"),
+        classification: Classification::confidential(SecurityClass::THREE),
+    };
+    assert_eq!(refused(&town.w, password_only, new.clone()), Error::MfaRequired);
+    let f = match town.w.execute(&Actor::user(town.ana), new, t(NOW)).unwrap().created {
+        Some(Created::Folder(f)) => f,
+        other => panic!("{other:?}"),
+    };
+    let object = ObjectRef::Folder(f);
+    assert_eq!(
+        town.w.check(town.ana, object, t(NOW), Session::MFA).unwrap(),
+        Level::Edit22
+    );
+    let d = town.w.explain(town.ana, object, t(NOW), Session::PASSWORD).unwrap();
+    assert_eq!(
+        (d.level, d.rule),
+        (
+            Level::None,
+            Some(Rule::MfaRequired {
+                level_with_mfa: Level::Edit22
+            })
+        )
+    );
+    assert_eq!(
+        refused(&town.w, password_only, Command::Close { object }),
+        Error::MfaRequired
+    );
+    // Bojan is not cleared for Z3: the clearance rule answers before MFA is asked for.
+    let d = town.w.explain(town.bojan, object, t(NOW), Session::MFA).unwrap();
+    assert_eq!(
+        d.rule,
+        Some(Rule::Clearance {
+            required: SecurityClass::THREE,
+            held: SecurityClass::ONE
+        })
+    );
+}
+
+/// The town with Helena as user administrator of the main office (GLPI).
+fn with_user_admin() -> Town {
+    let mut town = town();
+    let ua = town.w.role_by_code("adam.user_admin").unwrap();
+    sys(
+        &mut town.w,
+        Command::Grant {
+            role: ua,
+            grantee: Grantee::User(town.helena),
+            window: Window::ALWAYS,
+            scope: Some(town.glpi),
+            reference: Some(text("Sklep 100-1/2026")),
+        },
+    );
+    town
+}
+
+#[test]
+fn a_user_administrator_toggles_roles_but_cannot_change_what_they_contain() {
+    let mut town = with_user_admin();
+    let helena = Actor::user(town.helena);
+    let glpi_job = town.gregor_job;
+    // Switching a whole user role on for a job of her office: allowed.
+    let plan = town
+        .w
+        .execute(
+            &helena,
+            Command::Grant {
+                role: town.leader_main,
+                grantee: Grantee::Job(glpi_job),
+                window: Window::new(Some(t("2026-04-01")), Some(t("2026-05-01"))).unwrap(),
+                scope: None,
+                reference: None,
+            },
+            t(NOW),
+        )
+        .unwrap();
+    let Some(Created::Grant(g)) = plan.created else {
+        panic!()
+    };
+    assert_eq!(town.w.grant(g).unwrap().window.status(t(NOW)), WindowStatus::Waiting);
+    // ... and off again.
+    town.w.execute(&helena, Command::Revoke { grant: g }, t(NOW)).unwrap();
+    // Changing the application roles inside a user role: refused.
+    let err = refused(
+        &town.w,
+        helena,
+        Command::UpdateRole {
+            role: town.leader_main,
+            description: text("Vodstvo"),
+            object_level: None,
+            members: vec![town.view_all, town.clearance_a],
+        },
+    );
+    assert_eq!(
+        err,
+        Error::SystemAdministratorOnly("define roles and what they contain")
+    );
+    assert_eq!(err.category(), Category::Forbidden);
+}
+
+#[test]
+fn a_user_administrator_stays_inside_their_offices() {
+    let town = with_user_admin();
+    let helena = Actor::user(town.helena);
+    let err = refused(
+        &town.w,
+        helena,
+        Command::CreateJob {
+            code: JobCode::parse("c", "JOB.UN.99").unwrap(),
+            signing_code: None,
+            name: text("Referent"),
+            office: town.un,
+        },
+    );
+    assert_eq!(err, Error::OutsideScope("office UN".into()));
+    let err = refused(
+        &town.w,
+        helena,
+        Command::Grant {
+            role: town.view_all,
+            grantee: Grantee::User(town.ana),
+            window: Window::ALWAYS,
+            scope: None,
+            reference: None,
+        },
+    );
+    assert_eq!(err, Error::OutsideScope("user ana".into()));
+    let err = refused(
+        &town.w,
+        helena,
+        Command::Grant {
+            role: town.view_all,
+            grantee: Grantee::User(town.helena),
+            window: Window::ALWAYS,
+            scope: None,
+            reference: None,
+        },
+    );
+    assert_eq!(err, Error::SelfGrant);
+    let ua = town.w.role_by_code("adam.user_admin").unwrap();
+    let err = refused(
+        &town.w,
+        helena,
+        Command::Grant {
+            role: ua,
+            grantee: Grantee::User(town.gregor),
+            window: Window::ALWAYS,
+            scope: Some(town.glpi),
+            reference: None,
+        },
+    );
+    assert_eq!(err, Error::SystemAdministratorOnly("grant or revoke system roles"));
+    let err = refused(
+        &town.w,
+        helena,
+        Command::Grant {
+            role: town.view_all,
+            grantee: Grantee::Everyone,
+            window: Window::ALWAYS,
+            scope: None,
+            reference: None,
+        },
+    );
+    assert_eq!(err, Error::SystemAdministratorOnly("grant a role to everyone"));
+    let err = refused(
+        &town.w,
+        Actor::System,
+        Command::Grant {
+            role: town.view_all,
+            grantee: Grantee::User(town.gregor),
+            window: Window::ALWAYS,
+            scope: Some(town.glpi),
+            reference: None,
+        },
+    );
+    assert_eq!(err, Error::ScopeNotApplicable);
+    let err = refused(
+        &town.w,
+        helena,
+        Command::CreateUser {
+            username: Username::parse("u", "svc").unwrap(),
+            kind: AccountKind::SystemUser,
+            title: None,
+            first_name: text("S"),
+            last_name: text("Vc"),
+            gender: Gender::Unspecified,
+            email: Email::parse("e", "svc@koper.si").unwrap(),
+            phone: None,
+            jobs: vec![],
+        },
+    );
+    assert_eq!(err, Error::SystemAdministratorOnly("create admin and service accounts"));
+    let err = refused(
+        &town.w,
+        Actor::user(town.uros),
+        Command::CreateOffice {
+            code: Code::parse("c", "NEW").unwrap(),
+            name: text("New"),
+            parent: None,
+            signing_code: None,
+        },
+    );
+    assert_eq!(err, Error::NotAnAdministrator);
+    // Inside her office she may create a job, which shows up with the office.
+    let mut town = town;
+    town.w
+        .execute(
+            &helena,
+            Command::CreateJob {
+                code: JobCode::parse("c", "JOB.GLPI.02").unwrap(),
+                signing_code: Some(SigningCode::parse("s", "1002").unwrap()),
+                name: text("Referent"),
+                office: town.glpi,
+            },
+            t(NOW),
+        )
+        .unwrap();
+    assert_eq!(town.w.office_jobs(town.glpi).len(), 4);
+}
+
+#[test]
+fn deletion_is_in_two_steps() {
+    let mut town = town();
+    let job = town.ana_job;
+    let err = refused(&town.w, Actor::System, Command::SetJobValid { job, valid: false });
+    assert_eq!(
+        err,
+        Error::JobOccupied {
+            job,
+            users: vec![town.ana]
+        }
+    );
+    sys(
+        &mut town.w,
+        Command::SetUserActive {
+            user: town.ana,
+            active: false,
+        },
+    );
+    sys(&mut town.w, Command::SetJobValid { job, valid: false });
+    assert!(!town.w.job(job).unwrap().valid);
+    // The user and the job are still there for the audit trail.
+    assert_eq!(town.w.user(town.ana).unwrap().jobs, vec![job]);
+    let err = refused(
+        &town.w,
+        Actor::System,
+        Command::SetOfficeValid {
+            office: town.un,
+            valid: false,
+        },
+    );
+    assert_eq!(
+        err,
+        Error::OfficeNotEmpty {
+            office: town.un,
+            jobs: 3,
+            offices: 0
+        }
+    );
+    // An inactive account decides nothing.
+    let who = town.bojan;
+    let f = folder_of(&mut town, who, SecurityClass::NONE);
+    assert_eq!(
+        town.w
+            .check(town.ana, ObjectRef::Folder(f), t(NOW), Session::MFA)
+            .unwrap(),
+        Level::None
+    );
+    assert_eq!(
+        refused(
+            &town.w,
+            Actor::user(town.ana),
+            Command::Close {
+                object: ObjectRef::Folder(f)
+            }
+        ),
+        Error::ActorInactive
+    );
+}
+
+#[test]
+fn creating_an_office_creates_its_head_and_secretariat() {
+    let mut town = town();
+    let o = office(&mut town.w, "JSS_MOK", "Javni stanovanjski sklad MOK", Some(town.un));
+    let jobs: Vec<(String, JobKind)> = town
+        .w
+        .office_jobs(o)
+        .iter()
+        .map(|j| {
+            let job = town.w.job(*j).unwrap();
+            (job.code.to_string(), job.kind)
+        })
+        .collect();
+    assert_eq!(
+        jobs,
+        vec![
+            ("LEADER.JSS_MOK".into(), JobKind::Head),
+            ("TAJNISTVO.JSS_MOK".into(), JobKind::Secretariat)
+        ]
+    );
+    assert_eq!(
+        town.w
+            .job(town.w.job_by_code("TAJNISTVO.JSS_MOK").unwrap())
+            .unwrap()
+            .name
+            .as_str(),
+        "Tajništvo – Javni stanovanjski sklad MOK"
+    );
+    let err = refused(
+        &town.w,
+        Actor::System,
+        Command::CreateOffice {
+            code: Code::parse("c", "JSS_MOK").unwrap(),
+            name: text("again"),
+            parent: None,
+            signing_code: None,
+        },
+    );
+    assert_eq!(
+        err,
+        Error::DuplicateCode {
+            kind: "office",
+            code: "JSS_MOK".into()
+        }
+    );
+    let err = refused(
+        &town.w,
+        Actor::System,
+        Command::UpdateOffice {
+            office: town.un,
+            name: text("UN"),
+            parent: Some(o),
+            signing_code: None,
+        },
+    );
+    assert_eq!(
+        err,
+        Error::OfficeCycle {
+            office: town.un,
+            parent: o
+        }
+    );
+}
+
+#[test]
+fn a_stale_plan_is_refused_at_commit() {
+    let mut town = town();
+    let plan = town
+        .w
+        .plan(
+            &Actor::System,
+            Command::CreateClass {
+                code: Code::parse("c", "X").unwrap(),
+                name: text("X"),
+                parent: None,
+            },
+            t(NOW),
+        )
+        .unwrap();
+    sys(
+        &mut town.w,
+        Command::CreateClass {
+            code: Code::parse("c", "Y").unwrap(),
+            name: text("Y"),
+            parent: None,
+        },
+    );
+    let before = fingerprint(&town.w);
+    let err = town.w.commit(plan).unwrap_err();
+    assert!(matches!(err, Error::StalePlan { .. }));
+    assert_eq!(fingerprint(&town.w), before);
+}

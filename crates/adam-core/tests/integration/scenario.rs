@@ -253,3 +253,53 @@ fn closing_a_folder_freezes_its_documents() {
     );
     assert_eq!(refused.err(), Some(Error::ObjectClosed));
 }
+
+/// The explanation of the recipient's level just after the hand-over: granted 21 by
+/// `[recipient]`, capped at 14 by the registered-incoming ceiling on the document.
+#[test]
+fn explanation_of_the_recipient_before_accepting() {
+    let mut town = town();
+    let (ana, gregor, cene) = (town.ana, town.gregor, town.cene);
+    let Some(Created::Folder(f)) = run(
+        &mut town.w,
+        ana,
+        Command::NewFolder {
+            app: town.vpp,
+            class: town.class,
+            title: text("Odmera parcele 1234/5"),
+            classification: Classification::PUBLIC,
+        },
+    )
+    .created
+    else {
+        panic!()
+    };
+    let Some(Created::Document(d)) = run(
+        &mut town.w,
+        gregor,
+        Command::NewDocument {
+            folder: f,
+            title: text("Vloga za odmero"),
+            classification: Classification::PUBLIC,
+        },
+    )
+    .created
+    else {
+        panic!()
+    };
+    let plan = run(
+        &mut town.w,
+        gregor,
+        Command::HandOver {
+            object: ObjectRef::Document(d),
+            to: town.cene_job,
+        },
+    );
+    insta::assert_json_snapshot!("hand_over_plan", plan);
+    let why = town
+        .w
+        .explain(cene, ObjectRef::Document(d), t(NOW), Session::MFA)
+        .unwrap();
+    assert_eq!(why.summary(), "level 14: granted 21 but capped by a ceiling of 14");
+    insta::assert_json_snapshot!("recipient_explanation", why);
+}
