@@ -84,11 +84,7 @@ impl<'w> Oracle<'w> {
                         out.insert(job.office);
                     }
                 }
-                Grantee::User(v) => {
-                    if self.w.user(v).unwrap().active {
-                        out.extend(self.offices_of(v));
-                    }
-                }
+                Grantee::User(v) if self.w.user(v).unwrap().active => out.extend(self.offices_of(v)),
                 _ => {}
             }
         }

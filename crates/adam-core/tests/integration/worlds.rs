@@ -37,6 +37,9 @@ fn class_of(z: u8, c: u8) -> Classification {
     }
 }
 
+/// carrier kind, carrier, kind, entity kind, entity, value, group value, window.
+type RawEntry = (u8, u8, u8, u8, u8, u8, u8, u8);
+
 #[derive(Clone, Debug)]
 pub struct Spec {
     offices: Vec<u8>,
@@ -48,7 +51,7 @@ pub struct Spec {
     classes: Vec<u8>,
     folders: Vec<(u8, u8, u8, u8, [u8; 5])>,
     documents: Vec<(u8, u8, u8, [u8; 5])>,
-    entries: Vec<(u8, u8, u8, u8, u8, u8, u8, u8)>,
+    entries: Vec<RawEntry>,
     settings: (u8, [u8; 3]),
 }
 
@@ -242,7 +245,7 @@ impl Spec {
         }
         let workflow = |raw: &[u8; 5]| {
             let job = |x: u8| JobId(u32::from(x) % n_jobs as u32);
-            let opt = |x: u8| (x % 3 != 0).then(|| job(x / 3));
+            let opt = |x: u8| (!x.is_multiple_of(3)).then(|| job(x / 3));
             Workflow {
                 state: [ObjectState::Open, ObjectState::HandedOver, ObjectState::Closed][usize::from(raw[0]) % 3],
                 creator: Creator {
@@ -278,8 +281,9 @@ impl Spec {
             }));
         }
         let n_groups = self.groups.len();
-        let mut next_entry = 0u32;
-        for (carrier_kind, idx, kind, entity_kind, entity_idx, value, group, win) in &self.entries {
+        for (next_entry, (carrier_kind, idx, kind, entity_kind, entity_idx, value, group, win)) in
+            self.entries.iter().enumerate()
+        {
             let carrier = match carrier_kind % 3 {
                 0 => Carrier::Class(ClassId(u32::from(*idx) % n_classes as u32)),
                 1 => Carrier::Folder(FolderId(u32::from(*idx) % n_folders as u32)),
@@ -312,7 +316,7 @@ impl Spec {
                 value
             };
             ev.push(Event::Entry(AclEntry {
-                id: EntryId(next_entry),
+                id: EntryId(next_entry as u32),
                 carrier,
                 kind: if kind % 3 == 0 {
                     AclKind::MaxAllowed
@@ -325,10 +329,9 @@ impl Spec {
                 window: window(*win),
                 rev,
             }));
-            next_entry += 1;
         }
         let (dist, clearance) = self.settings;
-        let pick = |x: u8| (x % 3 != 0).then(|| RoleId(u32::from(x) % n_roles as u32));
+        let pick = |x: u8| (!x.is_multiple_of(3)).then(|| RoleId(u32::from(x) % n_roles as u32));
         let mut settings = Settings::new(text("Org"));
         settings.dist_main_role = pick(dist);
         settings.clearance_roles = [pick(clearance[0]), pick(clearance[1]), pick(clearance[2])];
