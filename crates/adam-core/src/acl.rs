@@ -18,6 +18,7 @@ use std::fmt;
 
 /// `allowed` or `maxAllowed`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum AclKind {
     /// Grants the level.
     #[serde(rename = "allowed")]
@@ -38,6 +39,7 @@ impl fmt::Display for AclKind {
 
 /// Who an ACL entry is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Entity {
     /// `Company.main`: everyone in the organisation.
@@ -100,6 +102,7 @@ impl fmt::Display for Entity {
 
 /// An ACL entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AclEntry {
     /// Id.
     pub id: EntryId,

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 /// Who is making a change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Actor {
     /// The operator at the console or the system itself (bootstrap, import, demo).

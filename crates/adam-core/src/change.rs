@@ -13,6 +13,7 @@ use serde_json::Value;
 
 /// A record as the audit trail names it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditObject {
     /// Object type (`ADAM_ENTITY_JOB`).
     pub kind: String,
@@ -24,6 +25,7 @@ pub struct AuditObject {
 
 /// The change to one record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ObjectChange {
     /// Which record.
     pub object: AuditObject,
@@ -192,5 +194,60 @@ impl World {
             Grantee::Everyone => "everyone".to_owned(),
         };
         format!("{role} → {to}")
+    }
+}
+
+impl World {
+    /// Replaces the ids in a message (`job#12`, `office#3`, `user#7`…) by what people call
+    /// those records (`job JOB.0276`, `office UN`, `user vopiun02`). Engine errors carry ids so
+    /// they can be built without the world; this is how they are shown to people.
+    pub fn name_ids(&self, message: &str) -> String {
+        let mut out = String::with_capacity(message.len());
+        let mut rest = message;
+        while let Some(hash) = rest.find('#') {
+            let before = &rest[..hash];
+            let word_start = before.rfind(|c: char| !c.is_ascii_alphabetic()).map_or(0, |i| i + 1);
+            let kind = &before[word_start..];
+            let digits: String = rest[hash + 1..].chars().take_while(char::is_ascii_digit).collect();
+            let named = digits.parse::<u32>().ok().and_then(|n| self.name_of(kind, n));
+            match named {
+                Some((noun, name)) => {
+                    out.push_str(&before[..word_start]);
+                    // "job job#12" in a message becomes "job JOB.0276", not "job job JOB.0276".
+                    if !out.ends_with(&format!("{noun} ")) {
+                        out.push_str(noun);
+                        out.push(' ');
+                    }
+                    out.push_str(&name);
+                    rest = &rest[hash + 1 + digits.len()..];
+                }
+                None => {
+                    out.push_str(&rest[..=hash]);
+                    rest = &rest[hash + 1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn name_of(&self, kind: &str, n: u32) -> Option<(&'static str, String)> {
+        use crate::ids::*;
+        Some(match kind {
+            "office" => ("office", self.office(OfficeId(n)).ok()?.code.to_string()),
+            "job" => ("job", self.job(JobId(n)).ok()?.code.to_string()),
+            "user" => ("user", self.user(UserId(n)).ok()?.username.to_string()),
+            "role" => ("role", self.role(RoleId(n)).ok()?.code.to_string()),
+            "app" => ("application", self.application(AppId(n)).ok()?.code.to_string()),
+            "class" => ("filing class", self.class(ClassId(n)).ok()?.code.to_string()),
+            "group" => ("group", self.group(GroupId(n)).ok()?.code.to_string()),
+            "grant" => ("grant", self.grant_label(self.grant(GrantId(n)).ok()?)),
+            "folder" => ("folder", format!("#{n} \"{}\"", self.folder(FolderId(n)).ok()?.title)),
+            "document" => (
+                "document",
+                format!("#{n} \"{}\"", self.document(DocumentId(n)).ok()?.title),
+            ),
+            _ => return None,
+        })
     }
 }

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 /// A change someone asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
     /// Creates the built-in system roles (`adam.user_admin`, `adam.security_lead`).
@@ -347,6 +348,13 @@ pub enum Command {
         /// The entry.
         entry: EntryId,
     },
+    /// Several commands as one change: one plan, one transaction, one revision — all of them
+    /// or none (an import). Each is planned against the state the ones before it leave, and
+    /// authorised for the same actor.
+    Batch {
+        /// The commands, in order.
+        commands: Vec<Command>,
+    },
 }
 
 impl Command {
@@ -391,12 +399,14 @@ impl Command {
             Command::Reclassify { .. } => "workflow.reclassify",
             Command::AddEntry { .. } => "acl.add",
             Command::RemoveEntry { .. } => "acl.remove",
+            Command::Batch { .. } => "batch",
         }
     }
 }
 
 /// The record a command created first, so the caller can answer with its id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Created {
     /// An office.
@@ -466,6 +476,8 @@ pub(crate) struct Draft {
     pub(crate) events: Vec<Event>,
     pub(crate) created: Option<Created>,
     pub(crate) acting_job: Option<JobId>,
+    /// Descriptions of the changes, when the events alone cannot give them (a batch).
+    pub(crate) changes: Option<Vec<ObjectChange>>,
 }
 
 impl Draft {
@@ -474,6 +486,7 @@ impl Draft {
             events,
             created: None,
             acting_job: None,
+            changes: None,
         }
     }
     pub(crate) fn created(mut self, c: Created) -> Draft {
@@ -490,7 +503,10 @@ impl World {
         if draft.events.is_empty() {
             return Err(Error::NoChange("the command changes nothing"));
         }
-        let changes = draft.events.iter().map(|e| self.describe(e)).collect();
+        let changes = match draft.changes {
+            Some(changes) => changes,
+            None => draft.events.iter().map(|e| self.describe(e)).collect(),
+        };
         Ok(Plan {
             base: self.revision,
             at,
@@ -573,7 +589,11 @@ impl World {
                     .chain([&settings.dist_main_role, &settings.reopen_role])
                     .flatten()
                 {
-                    self.role(*role)?;
+                    if self.role(*role)?.kind == RoleKind::System {
+                        return Err(Error::RoleShape(
+                            "the distribution, reopen and clearance roles must be application or user roles",
+                        ));
+                    }
                 }
                 for (class, level) in settings.default_view.iter().enumerate() {
                     if !(Level::View11..=Level::View14).contains(level) {
@@ -652,9 +672,11 @@ impl World {
                 if parent != old.parent {
                     self.require_office(actor, parent, at)?;
                     if let Some(p) = parent {
-                        self.office(p)?;
                         if self.office_within(p, office) {
                             return Err(Error::OfficeCycle { office, parent: p });
+                        }
+                        if !self.office(p)?.valid {
+                            return Err(Error::OfficeInvalid(p));
                         }
                     }
                 }
@@ -1059,6 +1081,13 @@ impl World {
             } => {
                 self.require_grant_authority(actor, role, grantee, at)?;
                 self.check_grantee(grantee)?;
+                if self.role(role)?.kind == RoleKind::System
+                    && matches!(grantee, Grantee::Office(_) | Grantee::Everyone)
+                {
+                    return Err(Error::RoleShape(
+                        "a system role is granted to a user or a job, never to an office or to everyone",
+                    ));
+                }
                 if let Some(o) = scope {
                     self.office(o)?;
                     if self.role(role)?.power != Some(SystemPower::UserAdmin) {
@@ -1066,8 +1095,10 @@ impl World {
                     }
                 }
                 let duplicate = self
-                    .grants()
-                    .any(|g| g.role == role && g.grantee == grantee && g.window == window && g.scope == scope);
+                    .grants_of_role(role)
+                    .iter()
+                    .filter_map(|g| self.grant(*g).ok())
+                    .any(|g| g.grantee == grantee && g.window == window && g.scope == scope);
                 if duplicate {
                     return Err(Error::NoChange("an identical grant already exists"));
                 }
@@ -1181,7 +1212,47 @@ impl World {
                 window,
             } => self.plan_add_entry(actor, carrier, kind, entity, value, group_value, window, at, rev),
             Command::RemoveEntry { entry } => self.plan_remove_entry(actor, entry, at),
+            Command::Batch { commands } => self.plan_batch(actor, commands, at),
         }
+    }
+
+    /// Plans each command on a scratch copy of the world, in order, and gathers their events.
+    /// The copy costs one clone of the world: batches are for imports, not hot paths.
+    fn plan_batch(&self, actor: &Actor, commands: Vec<Command>, at: Timestamp) -> Result<Draft, Error> {
+        if commands.is_empty() {
+            return Err(Error::NoChange("the batch is empty"));
+        }
+        let mut scratch = self.clone();
+        let mut events = Vec::new();
+        let mut changes = Vec::new();
+        for (index, command) in commands.into_iter().enumerate() {
+            if matches!(command, Command::Batch { .. }) {
+                return Err(Error::BatchItem {
+                    index,
+                    error: Box::new(Error::RoleShape("a batch cannot contain another batch")),
+                });
+            }
+            let plan = scratch.plan(actor, command, at).map_err(|error| Error::BatchItem {
+                index,
+                error: Box::new(error),
+            })?;
+            events.extend(plan.events.iter().cloned());
+            changes.extend(plan.changes.iter().cloned());
+            scratch.commit(plan).map_err(|error| Error::BatchItem {
+                index,
+                error: Box::new(error),
+            })?;
+        }
+        // Every record of the batch carries the batch's revision.
+        let rev = self.revision.next();
+        for event in &mut events {
+            set_rev(event, rev);
+        }
+        let mut draft = Draft::new(events);
+        // Each step is described against the state the steps before it left, so a record
+        // touched twice shows both changes.
+        draft.changes = Some(changes);
+        Ok(draft)
     }
 
     fn code_free<T>(
@@ -1354,5 +1425,23 @@ impl World {
             }
             Grantee::Everyone => Ok(()),
         }
+    }
+}
+
+/// Stamps a record with the revision that writes it.
+fn set_rev(event: &mut Event, rev: Revision) {
+    match event {
+        Event::Settings(_) | Event::GrantRemoved(_) | Event::EntryRemoved(_) => {}
+        Event::Office(r) => r.rev = rev,
+        Event::Job(r) => r.rev = rev,
+        Event::User(r) => r.rev = rev,
+        Event::Group(r) => r.rev = rev,
+        Event::Application(r) => r.rev = rev,
+        Event::Role(r) => r.rev = rev,
+        Event::Grant(r) => r.rev = rev,
+        Event::Class(r) => r.rev = rev,
+        Event::Folder(r) => r.rev = rev,
+        Event::Document(r) => r.rev = rev,
+        Event::Entry(r) => r.rev = rev,
     }
 }

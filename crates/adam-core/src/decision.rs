@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the engine knows about the session asking.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Session {
     /// Whether the session was authenticated with a second factor (or stepped up).
     pub mfa: bool,
@@ -41,6 +42,7 @@ impl Session {
 
 /// A mandatory rule that overrode the ACL (SPEC §3.4 step 5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Rule {
     /// The account is inactive.
@@ -63,6 +65,7 @@ pub enum Rule {
 
 /// Where a matching source is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum Source {
     /// An ACL entry.
@@ -90,6 +93,7 @@ pub enum Source {
 
 /// One thing that matched, with the level it gives and why the user matched it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Contribution {
     /// The entry or role.
     pub source: Source,
@@ -103,6 +107,7 @@ pub struct Contribution {
 
 /// The ceiling one tier sets.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TierCeiling {
     /// The tier.
     pub carrier: Carrier,
@@ -114,6 +119,7 @@ pub struct TierCeiling {
 
 /// A decision with everything that decided it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision {
     /// Who.
     pub user: UserId,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// An office (urad, oddelek): a node of the organisation tree.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Office {
     /// Id.
     pub id: OfficeId,
@@ -30,6 +31,7 @@ pub struct Office {
 
 /// What a job is for. Creating an office creates its head and secretariat jobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {
     /// The head of the office (`LEADER.<code>`, predstojnik).
@@ -43,6 +45,7 @@ pub enum JobKind {
 /// A job (delovno mesto): a position in an office. Permissions given to a job pass to whoever
 /// occupies it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Job {
     /// Id.
     pub id: JobId,
@@ -64,6 +67,7 @@ pub struct Job {
 
 /// The kind of an account (004 §2.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
     /// The operator's system administrator: every power over the system, no view of any
@@ -77,6 +81,7 @@ pub enum AccountKind {
 
 /// Gender as recorded in the directory (Spol).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     /// Female (ženski).
@@ -92,6 +97,7 @@ pub enum Gender {
 
 /// A user account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct User {
     /// Id.
     pub id: UserId,
@@ -131,6 +137,7 @@ impl User {
 
 /// A named group of users and jobs (skupina uporabnikov), usable as an ACL entity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Group {
     /// Id.
     pub id: GroupId,

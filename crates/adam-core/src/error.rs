@@ -268,6 +268,14 @@ pub enum Error {
     /// Reopening by someone who is neither `[dist.main]` nor holds the reopen role.
     #[error("only the main office ([dist.main]) or holders of the reopen role may reopen")]
     NotDistMain,
+    /// Handing a classified object to a job nobody cleared for it holds.
+    #[error("nobody active in job {job} is cleared for Z{}, so it cannot take over this object", required.value())]
+    RecipientNotCleared {
+        /// The job.
+        job: JobId,
+        /// The object's confidentiality.
+        required: SecurityClass,
+    },
     /// Notifying nobody.
     #[error("name at least one job or user to notify")]
     NothingToNotify,
@@ -327,6 +335,15 @@ pub enum Error {
     /// A user administrator changing their own rights.
     #[error("you may not change your own rights or those of a job you hold; ask another administrator")]
     SelfGrant,
+
+    /// One command of a batch was refused; nothing of the batch is applied.
+    #[error("command {} of the batch was refused: {error}", index + 1)]
+    BatchItem {
+        /// Its position, from 0.
+        index: usize,
+        /// Why.
+        error: Box<Error>,
+    },
 
     // ---- engine state -----------------------------------------------------------------
     /// A plan made against an older revision.
@@ -396,15 +413,16 @@ impl Error {
             | ObjectNotClosed
             | HandOverPending(_)
             | HandOverToSelf(_)
+            | RecipientNotCleared { .. }
             | StalePlan { .. }
-            | AmbiguousJob
-            | NoJob => Category::Conflict,
+            | AmbiguousJob => Category::Conflict,
             NotResponsible { .. }
             | NotRecipient { .. }
             | NotDistMain
             | ActorInactive
             | AdminNoDocuments
             | NotOccupant(_)
+            | NoJob
             | ApplicationNotWritable(_)
             | MissingWriterRole(_)
             | InsufficientLevel { .. }
@@ -415,6 +433,7 @@ impl Error {
             | OutsideScope(_)
             | SelfGrant => Category::Forbidden,
             Corrupt(_) => Category::Internal,
+            BatchItem { error, .. } => error.category(),
         }
     }
 
@@ -468,6 +487,7 @@ impl Error {
             ObjectNotClosed => "object-not-closed",
             HandOverPending(_) => "hand-over-pending",
             HandOverToSelf(_) => "hand-over-to-self",
+            RecipientNotCleared { .. } => "recipient-not-cleared",
             NotDistMain => "not-dist-main",
             NothingToNotify => "nothing-to-notify",
             ActorInactive => "actor-inactive",
@@ -486,6 +506,7 @@ impl Error {
             SelfGrant => "self-grant",
             StalePlan { .. } => "stale-plan",
             Corrupt(_) => "corrupt",
+            BatchItem { error, .. } => error.code(),
         }
     }
 }

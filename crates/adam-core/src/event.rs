@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// One change to one record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "event", content = "record", rename_all = "snake_case")]
 pub enum Event {
     /// The organisation's settings.
@@ -48,6 +49,7 @@ pub enum Event {
 
 /// The events of one committed change: one transaction, one revision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChangeSet {
     /// The revision this change produces.
     pub revision: Revision,

@@ -143,6 +143,7 @@ impl<'de> Deserialize<'de> for SecurityClass {
 /// and what chooses a new folder's default view. `z = 3` or `c = 3` demands a multi-factor
 /// session for every decision on the record (Art. 53).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Classification {
     /// Confidentiality, Z0–Z3.

@@ -32,6 +32,8 @@ pub mod membership;
 pub mod query;
 pub mod records;
 pub mod roles;
+#[cfg(feature = "schema")]
+mod schema;
 pub mod settings;
 pub mod text;
 pub mod time;

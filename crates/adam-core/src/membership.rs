@@ -35,6 +35,7 @@ pub(crate) struct Principal<'w> {
 
 /// Whether a user matched as the entity itself or as a colleague.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Matched {
     /// The user is the entity: the entry's value applies.
@@ -45,6 +46,7 @@ pub enum Matched {
 
 /// Why a user matches an entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "how", rename_all = "snake_case")]
 pub enum Membership {
     /// Everyone matches `Company.main`.

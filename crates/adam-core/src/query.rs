@@ -23,6 +23,7 @@ pub const MAX_PAGE: usize = 10_000;
 
 /// One page of an answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Page<T> {
     /// The items, in ascending id order.
     pub items: Vec<T>,

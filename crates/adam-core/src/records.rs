@@ -9,6 +9,7 @@ use std::fmt;
 /// A class of the filing plan (načrt razvrščanja gradiva). ACL entries on a class apply to
 /// every folder and document filed under it or under its sub-classes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FilingClass {
     /// Id.
     pub id: ClassId,
@@ -24,6 +25,7 @@ pub struct FilingClass {
 
 /// Where a folder or document is in its workflow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectState {
     /// Being worked on by its responsible job.
@@ -36,6 +38,7 @@ pub enum ObjectState {
 
 /// Who created a record: the user and the job they acted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Creator {
     /// The person.
     pub user: UserId,
@@ -46,6 +49,7 @@ pub struct Creator {
 
 /// The workflow attributes shared by folders and documents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Workflow {
     /// State.
     pub state: ObjectState,
@@ -61,6 +65,7 @@ pub struct Workflow {
 
 /// A folder (case file).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Folder {
     /// Id.
     pub id: FolderId,
@@ -80,6 +85,7 @@ pub struct Folder {
 
 /// A document inside a folder.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Document {
     /// Id.
     pub id: DocumentId,
@@ -97,6 +103,7 @@ pub struct Document {
 
 /// A folder or a document: the objects decisions are made on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum ObjectRef {
     /// A folder.
@@ -116,6 +123,7 @@ impl fmt::Display for ObjectRef {
 
 /// Which kind of object a listing asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectKind {
     /// Folders.
@@ -126,6 +134,7 @@ pub enum ObjectKind {
 
 /// What carries an ACL entry: a filing class, a folder or a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Carrier {
     /// A class of the filing plan (applies to everything filed under it).

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// An application that owns records (VOPI, VPP, …) and declares application roles.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Application {
     /// Id.
     pub id: AppId,
@@ -29,6 +30,7 @@ pub struct Application {
 
 /// The kind of a role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RoleKind {
     /// A function of one application (`DAPA_run`, `VPP.view_all_documents`): a leaf.
@@ -41,6 +43,7 @@ pub enum RoleKind {
 
 /// A power of ADAM's own, carried by a system role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SystemPower {
     /// User administrator: edits offices, jobs and users and switches application and user
@@ -65,6 +68,7 @@ impl SystemPower {
 
 /// A role.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Role {
     /// Id.
     pub id: RoleId,
@@ -91,6 +95,7 @@ pub struct Role {
 
 /// Who a grant is given to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Grantee {
     /// One user.
@@ -105,6 +110,7 @@ pub enum Grantee {
 
 /// A grant of a role, valid inside its window (004 §3 d "Dodatne omejitve dovoljenj").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Grant {
     /// Id.
     pub id: GrantId,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Settings of the organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The organisation's name (shown as `Company.main`'s label).

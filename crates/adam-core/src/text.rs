@@ -37,6 +37,7 @@ macro_rules! text_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(transparent)]
         pub struct $name(String);
 
@@ -67,7 +68,11 @@ macro_rules! deserialize_via {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let raw = String::deserialize(d)?;
                 let parse: fn(&'static str, &str) -> Result<$name, Error> = $parse;
-                parse($field, &raw).map_err(serde::de::Error::custom)
+                // Inside a document the path names the field, so only the problem is said.
+                parse($field, &raw).map_err(|e| match e {
+                    Error::InvalidValue { problem, .. } => serde::de::Error::custom(problem),
+                    other => serde::de::Error::custom(other),
+                })
             }
         }
     };

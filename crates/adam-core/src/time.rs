@@ -162,6 +162,7 @@ impl<'de> Deserialize<'de> for Timestamp {
 
 /// The status of a time-limited grant or entry at a given instant (004 §3 d).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum WindowStatus {
     /// Not yet valid.
@@ -174,6 +175,7 @@ pub enum WindowStatus {
 
 /// A validity window `[from, to)`; either bound may be open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Window {
     /// Valid from this instant (inclusive); open when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -212,6 +212,26 @@ impl World {
         Ok(())
     }
 
+    /// A classified object goes only to a job someone cleared for it holds: otherwise the
+    /// recipient could accept a responsibility nobody in the job may exercise.
+    fn require_cleared_holder(&self, job: JobId, classification: Classification, at: Timestamp) -> Result<(), Error> {
+        if classification.z == SecurityClass::NONE {
+            return Ok(());
+        }
+        let cleared = self.job_occupants(job).iter().any(|u| {
+            self.principal(*u)
+                .is_some_and(|p| p.user.active && self.clearance(&p, at) >= classification.z)
+        });
+        if cleared {
+            Ok(())
+        } else {
+            Err(Error::RecipientNotCleared {
+                job,
+                required: classification.z,
+            })
+        }
+    }
+
     fn require_writer(&self, person: &Person<'_>, app: AppId, at: Timestamp) -> Result<(), Error> {
         let role = self
             .application(app)?
@@ -403,7 +423,7 @@ impl World {
         actor: &Actor,
         object: ObjectRef,
         to: JobId,
-        _at: Timestamp,
+        at: Timestamp,
         rev: Revision,
     ) -> Result<Draft, Error> {
         let person = self.person(actor)?;
@@ -428,6 +448,7 @@ impl World {
         if s.workflow.recipient == Some(to) {
             return Err(Error::NoChange("the object is already handed over to this job"));
         }
+        self.require_cleared_holder(to, s.held_to, at)?;
         let workflow = Workflow {
             state: ObjectState::HandedOver,
             recipient: Some(to),

@@ -374,7 +374,8 @@ impl World {
     }
 
     fn put_grant(&mut self, g: Grant) -> Result<(), Error> {
-        let existing = slot(g.id.index(), self.grants.len(), "grant")?;
+        // Revoked grants leave empty slots, so a world restored from tables may skip ids.
+        let existing = (g.id.index() < self.grants.len()).then_some(g.id.index());
         self.role(g.role)?;
         match g.grantee {
             Grantee::User(u) => self.user(u).map(drop)?,
@@ -391,7 +392,7 @@ impl World {
                 .ok_or_else(|| corrupt(format!("grant {} was revoked", g.id)))?;
             self.unindex_grant(&old);
         } else {
-            self.grants.push(None);
+            self.grants.resize(g.id.index() + 1, None);
         }
         self.index_grant(&g);
         let i = g.id.index();
@@ -544,6 +545,12 @@ impl World {
     }
 
     fn put_entry(&mut self, e: AclEntry) -> Result<(), Error> {
+        // Removed entries leave empty slots; a world restored from tables skips over them.
+        if e.id.index() > self.entry_carrier.len() {
+            self.acl(e.carrier)?;
+            self.check_entity(e)?;
+            self.entry_carrier.resize(e.id.index(), None);
+        }
         let existing = slot(e.id.index(), self.entry_carrier.len(), "ACL entry")?;
         self.acl(e.carrier)?;
         self.check_entity(e)?;

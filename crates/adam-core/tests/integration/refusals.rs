@@ -780,3 +780,250 @@ fn a_stale_plan_is_refused_at_commit() {
     assert!(matches!(err, Error::StalePlan { .. }));
     assert_eq!(fingerprint(&town.w), before);
 }
+
+#[test]
+fn a_world_restores_over_revoked_grants_and_removed_entries() {
+    let mut town = town();
+    let g = grant(&mut town.w, town.view_all, Grantee::User(town.uros));
+    sys(&mut town.w, Command::Revoke { grant: g });
+    let last = grant(&mut town.w, town.view_all, Grantee::User(town.bojan));
+    // Rebuild from the records alone, as a store does at start: the revoked id is a gap.
+    let mut events: Vec<Event> = Vec::new();
+    events.push(Event::Settings(Settings::new(text("Mestna občina Koper"))));
+    events.extend(town.w.offices().iter().cloned().map(Event::Office));
+    events.extend(town.w.jobs().iter().cloned().map(Event::Job));
+    events.extend(town.w.users().iter().cloned().map(Event::User));
+    events.extend(
+        town.w
+            .applications()
+            .iter()
+            .cloned()
+            .map(|a| Event::Application(Application { writer_role: None, ..a })),
+    );
+    events.extend(town.w.roles().iter().cloned().map(Event::Role));
+    events.extend(town.w.applications().iter().cloned().map(Event::Application));
+    events.extend(town.w.grants().cloned().map(Event::Grant));
+    events.push(Event::Settings(town.w.settings().clone()));
+    let restored = World::restore(text("Mestna občina Koper"), town.w.revision(), events).unwrap();
+    assert!(restored.grant(g).is_err());
+    assert_eq!(restored.grant(last).unwrap().grantee, Grantee::User(town.bojan));
+    assert_eq!(
+        restored.check_role(town.bojan, town.view_all, t(NOW)).unwrap(),
+        Some(last)
+    );
+    assert_eq!(restored.check_role(town.uros, town.view_all, t(NOW)).unwrap(), None);
+}
+
+#[test]
+fn a_batch_is_all_or_nothing_and_one_revision() {
+    let mut town = town();
+    let before = town.w.revision();
+    let office_id = OfficeId(town.w.offices().len() as u32);
+    let ok = Command::Batch {
+        commands: vec![
+            Command::CreateOffice {
+                code: Code::parse("c", "NEW").unwrap(),
+                name: text("Nov urad"),
+                parent: None,
+                signing_code: None,
+            },
+            // The second command sees the office the first one creates.
+            Command::CreateJob {
+                code: JobCode::parse("c", "JOB.NEW.01").unwrap(),
+                signing_code: None,
+                name: text("Referent"),
+                office: office_id,
+            },
+        ],
+    };
+    let plan = town.w.execute(&Actor::System, ok, t(NOW)).unwrap();
+    assert_eq!(town.w.revision(), before.next());
+    assert_eq!(plan.changes.len(), 4, "office, its two automatic jobs and the new job");
+    let job = town.w.job_by_code("JOB.NEW.01").unwrap();
+    assert_eq!(town.w.job(job).unwrap().rev, before.next());
+    let bad = Command::Batch {
+        commands: vec![
+            Command::CreateClass {
+                code: Code::parse("c", "Z").unwrap(),
+                name: text("Z"),
+                parent: None,
+            },
+            Command::CreateClass {
+                code: Code::parse("c", "350-05").unwrap(),
+                name: text("taken"),
+                parent: None,
+            },
+        ],
+    };
+    let err = refused(&town.w, Actor::System, bad);
+    assert!(matches!(err, Error::BatchItem { index: 1, .. }), "{err:?}");
+    assert_eq!(err.code(), "duplicate-code");
+    assert!(town.w.class_by_code("Z").is_err());
+}
+
+#[test]
+fn system_roles_go_to_people_and_jobs_only() {
+    let town = town();
+    let ua = town.w.role_by_code("adam.user_admin").unwrap();
+    for grantee in [Grantee::Office(town.tok), Grantee::Everyone] {
+        let err = refused(
+            &town.w,
+            Actor::System,
+            Command::Grant {
+                role: ua,
+                grantee,
+                window: Window::ALWAYS,
+                scope: None,
+                reference: None,
+            },
+        );
+        assert_eq!(err.code(), "role-shape", "{grantee:?}");
+    }
+    let mut settings = town.w.settings().clone();
+    settings.dist_main_role = Some(ua);
+    assert_eq!(
+        refused(&town.w, Actor::System, Command::SetSettings { settings }).code(),
+        "role-shape"
+    );
+}
+
+#[test]
+fn an_office_cannot_move_under_an_invalid_one() {
+    let mut town = town();
+    let empty = office(&mut town.w, "OLD", "Ukinjen urad", None);
+    for j in town.w.office_jobs(empty).to_vec() {
+        sys(&mut town.w, Command::SetJobValid { job: j, valid: false });
+    }
+    sys(
+        &mut town.w,
+        Command::SetOfficeValid {
+            office: empty,
+            valid: false,
+        },
+    );
+    let err = refused(
+        &town.w,
+        Actor::System,
+        Command::UpdateOffice {
+            office: town.tok,
+            name: text("TOK"),
+            parent: Some(empty),
+            signing_code: None,
+        },
+    );
+    assert_eq!(err, Error::OfficeInvalid(empty));
+}
+
+#[test]
+fn classified_objects_go_only_to_jobs_someone_cleared_holds() {
+    let mut town = town();
+    grant(&mut town.w, town.clearance_a, Grantee::Job(town.ana_job));
+    let ana = town.ana;
+    let f = match town
+        .w
+        .execute(
+            &Actor::user(ana),
+            Command::NewFolder {
+                app: town.vpp,
+                class: town.class,
+                title: text("Cenilno poročilo"),
+                classification: Classification::confidential(SecurityClass::TWO),
+            },
+            t(NOW),
+        )
+        .unwrap()
+        .created
+    {
+        Some(Created::Folder(f)) => f,
+        other => panic!("{other:?}"),
+    };
+    let err = refused(
+        &town.w,
+        Actor::user(ana),
+        Command::HandOver {
+            object: ObjectRef::Folder(f),
+            to: town.cene_job,
+        },
+    );
+    assert_eq!(
+        err,
+        Error::RecipientNotCleared {
+            job: town.cene_job,
+            required: SecurityClass::TWO
+        }
+    );
+    assert_eq!(
+        town.w.name_ids(&err.to_string()),
+        "nobody active in job JOB.KZUP.01 is cleared for Z2, so it cannot take over this object"
+    );
+    grant(&mut town.w, town.clearance_a, Grantee::User(town.cene));
+    town.w
+        .execute(
+            &Actor::user(ana),
+            Command::HandOver {
+                object: ObjectRef::Folder(f),
+                to: town.cene_job,
+            },
+            t(NOW),
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_batch_describes_each_step_against_the_steps_before_it() {
+    let mut town = town();
+    let user = UserId(town.w.users().len() as u32);
+    let batch = Command::Batch {
+        commands: vec![
+            Command::CreateUser {
+                username: Username::parse("u", "nova").unwrap(),
+                kind: AccountKind::User,
+                title: None,
+                first_name: text("Nova"),
+                last_name: text("Oseba"),
+                gender: Gender::Female,
+                email: Email::parse("e", "nova@koper.si").unwrap(),
+                phone: None,
+                jobs: vec![],
+            },
+            Command::AssignJob {
+                user,
+                job: town.ana_job,
+            },
+        ],
+    };
+    let plan = town.w.execute(&Actor::System, batch, t(NOW)).unwrap();
+    assert_eq!(plan.changes.len(), 2);
+    assert!(plan.changes[0].before.is_none());
+    assert_eq!(plan.changes[1].before.as_ref().unwrap()["jobs"], serde_json::json!([]));
+    assert_eq!(
+        plan.changes[1].after.as_ref().unwrap()["jobs"],
+        serde_json::json!([town.ana_job])
+    );
+}
+
+#[test]
+fn messages_name_records_by_their_codes() {
+    let town = town();
+    let message = Error::JobOccupied {
+        job: town.ana_job,
+        users: vec![town.ana],
+    }
+    .to_string();
+    assert_eq!(
+        town.w.name_ids(&message),
+        "job JOB.UN.01 is still held by 1 active user(s); deactivate or reassign them first (deletion is in two steps)"
+    );
+    assert_eq!(
+        town.w.name_ids("no such thing as job#999 or #5"),
+        "no such thing as job#999 or #5"
+    );
+    assert_eq!(
+        town.w.name_ids(&format!("{} and {}", town.un, town.ana)),
+        "office UN and user ana"
+    );
+    assert_eq!(
+        town.w.name_ids(&Error::UnknownJob(town.ana_job).to_string()),
+        "there is no job JOB.UN.01"
+    );
+}

@@ -1,0 +1,448 @@
+//! Questions to the engine: `check`, batch `check`, `lookup`, `who`, `explain`, `check-role`.
+//!
+//! Anyone may ask about themselves. Asking about someone else needs the `check` scope and an
+//! administrator or service account (applications checking their users); `who` is also open to
+//! whoever has level 22 on the object (they may add entries to it, so they may see who can
+//! reach it). Answers carry the revision they were computed at.
+
+use super::roles::is_administrator;
+use super::{Api, Doc};
+use crate::auth::{Caller, Scope};
+use crate::body::Body;
+use crate::error::{ApiResult, WebError};
+use crate::http::Params;
+use crate::state::AppState;
+use adam_core::*;
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
+use axum::routing::{get, post};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+const ABOUT: &str = "anyone about themselves; about others, administrators and service accounts with the check scope";
+
+/// The most checks one batch may hold.
+pub const MAX_BATCH: usize = 10_000;
+
+pub(crate) fn routes(api: Api) -> Api {
+    let t = "decisions";
+    api.route(
+        Method::POST,
+        "/api/v1/check",
+        Doc::new(t, "The level a user has on a folder or document", ABOUT)
+            .body::<CheckRequest>()
+            .response::<CheckAnswer>(),
+        post(check),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/check/batch",
+        Doc::new(t, "Many checks at one instant and revision (at most 10 000)", ABOUT)
+            .body::<BatchRequest>()
+            .response::<BatchAnswer>(),
+        post(check_batch),
+    )
+    .route(
+        Method::GET,
+        "/api/v1/lookup",
+        Doc::new(
+            t,
+            "Every folder or document a user reaches at a level or more, a page at a time, never capped",
+            ABOUT,
+        )
+        .query::<LookupQuery>()
+        .response::<IdPage>(),
+        get(lookup),
+    )
+    .route(
+        Method::GET,
+        "/api/v1/who",
+        Doc::new(
+            t,
+            "Every user reaching a folder or document at a level or more",
+            "administrators and service accounts with the check scope, and whoever has level 22 on the object",
+        )
+        .query::<WhoQuery>()
+        .response::<IdPage>(),
+        get(who),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/explain",
+        Doc::new(t, "A decision with every entry, role and rule that decided it", ABOUT)
+            .body::<ExplainRequest>()
+            .response::<Explanation>(),
+        post(explain),
+    )
+    .route(
+        Method::GET,
+        "/api/v1/check-role",
+        Doc::new(
+            t,
+            "Whether a user holds a role (an application function) at an instant",
+            ABOUT,
+        )
+        .query::<RoleQuery>()
+        .response::<RoleAnswer>(),
+        get(check_role),
+    )
+}
+
+/// Refuses questions about someone else from callers who may not ask them.
+fn may_ask_about(s: &AppState, caller: &Caller, subject: UserId) -> ApiResult<()> {
+    if subject == caller.user {
+        return caller.require(Scope::Read);
+    }
+    caller.require(Scope::Check)?;
+    if is_administrator(s, caller) {
+        Ok(())
+    } else {
+        Err(WebError::forbidden(
+            "not-yourself",
+            "you may ask about your own access; asking about others is for administrators and service accounts",
+        ))
+    }
+}
+
+/// One check.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    /// Who.
+    pub user: UserId,
+    /// On what: `{"type":"document","id":12}`.
+    pub object: ObjectRef,
+    /// If given, the answer also says whether the level reaches it.
+    #[serde(default)]
+    pub level: Option<Level>,
+    /// As of when (default: now).
+    #[serde(default)]
+    pub at: Option<Timestamp>,
+    /// Whether the user's session has a second factor (default false).
+    #[serde(default)]
+    pub mfa: bool,
+}
+
+/// The answer to a check.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CheckAnswer {
+    /// The effective level.
+    pub level: Level,
+    /// Whether it reaches the level asked for (when one was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<bool>,
+    /// The revision the answer was computed at.
+    pub revision: Revision,
+}
+
+async fn check(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(b): Body<CheckRequest>,
+) -> ApiResult<axum::Json<CheckAnswer>> {
+    may_ask_about(&s, &caller, b.user)?;
+    let at = b.at.unwrap_or_else(|| s.now());
+    let w = s.world();
+    let level = w.check(b.user, b.object, at, Session { mfa: b.mfa })?;
+    Ok(axum::Json(CheckAnswer {
+        level,
+        allowed: b.level.map(|l| level >= l),
+        revision: w.revision(),
+    }))
+}
+
+/// One check of a batch.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchItem {
+    /// Who.
+    pub user: UserId,
+    /// On what.
+    pub object: ObjectRef,
+    /// Level to compare with.
+    #[serde(default)]
+    pub level: Option<Level>,
+    /// Second factor in the user's session.
+    #[serde(default)]
+    pub mfa: bool,
+}
+
+/// Many checks.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    /// As of when (default: now), for every check.
+    #[serde(default)]
+    pub at: Option<Timestamp>,
+    /// The checks.
+    pub checks: Vec<BatchItem>,
+}
+
+/// The answer to one check of a batch.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BatchResult {
+    /// The level, when the check could be made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// Whether it reaches the level asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<bool>,
+    /// Why the check could not be made (an unknown user or object, or not allowed to ask).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The answers, in the order asked.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BatchAnswer {
+    /// The revision every answer was computed at.
+    pub revision: Revision,
+    /// One result per check.
+    pub results: Vec<BatchResult>,
+}
+
+async fn check_batch(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(b): Body<BatchRequest>,
+) -> ApiResult<axum::Json<BatchAnswer>> {
+    if b.checks.len() > MAX_BATCH {
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "batch-too-large",
+            format!("a batch holds at most {MAX_BATCH} checks, not {}", b.checks.len()),
+        )
+        .with("pointer", "/checks"));
+    }
+    let others = b.checks.iter().any(|c| c.user != caller.user);
+    if others {
+        may_ask_about(&s, &caller, UserId(u32::MAX))?;
+    } else {
+        caller.require(Scope::Read)?;
+    }
+    let at = b.at.unwrap_or_else(|| s.now());
+    let w = s.world();
+    let results = b
+        .checks
+        .iter()
+        .map(|c| match w.check(c.user, c.object, at, Session { mfa: c.mfa }) {
+            Ok(level) => BatchResult {
+                level: Some(level),
+                allowed: c.level.map(|l| level >= l),
+                error: None,
+            },
+            Err(e) => BatchResult {
+                level: None,
+                allowed: None,
+                error: Some(e.to_string()),
+            },
+        })
+        .collect();
+    Ok(axum::Json(BatchAnswer {
+        revision: w.revision(),
+        results,
+    }))
+}
+
+/// A page of ids.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct IdPage {
+    /// Ids in ascending order.
+    pub items: Vec<u32>,
+    /// Pass as `after` for the next page; absent at the end.
+    pub next: Option<u32>,
+    /// The revision the page was computed at.
+    pub revision: Revision,
+}
+
+/// What to list.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LookupQuery {
+    /// Who.
+    pub user: u32,
+    /// `folder` or `document`.
+    pub kind: ObjectKind,
+    /// The least level (11–22).
+    pub level: u8,
+    /// As of when (default: now).
+    pub at: Option<Timestamp>,
+    /// Second factor in the user's session (default false).
+    pub mfa: Option<bool>,
+    /// Continue after this id.
+    pub after: Option<u32>,
+    /// Page size, 1–10 000 (default 1000).
+    pub limit: Option<usize>,
+}
+
+async fn lookup(
+    State(s): State<AppState>,
+    caller: Caller,
+    Params(q): Params<LookupQuery>,
+) -> ApiResult<axum::Json<IdPage>> {
+    let user = UserId(q.user);
+    may_ask_about(&s, &caller, user)?;
+    let level = Level::from_value(q.level)?;
+    let at = q.at.unwrap_or_else(|| s.now());
+    let w = s.world();
+    let page = w.lookup(
+        user,
+        q.kind,
+        level,
+        at,
+        Session {
+            mfa: q.mfa.unwrap_or(false),
+        },
+        q.after,
+        q.limit.unwrap_or(1000),
+    )?;
+    Ok(axum::Json(IdPage {
+        items: page
+            .items
+            .iter()
+            .map(|o| match o {
+                ObjectRef::Folder(f) => f.0,
+                ObjectRef::Document(d) => d.0,
+            })
+            .collect(),
+        next: page.next,
+        revision: w.revision(),
+    }))
+}
+
+/// Whom to list.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WhoQuery {
+    /// `folder` or `document`.
+    pub kind: ObjectKind,
+    /// Its id.
+    pub id: u32,
+    /// The least level (11–22).
+    pub level: u8,
+    /// As of when (default: now).
+    pub at: Option<Timestamp>,
+    /// Assume sessions with a second factor (default true: who *could* reach it).
+    pub mfa: Option<bool>,
+    /// Continue after this user id.
+    pub after: Option<u32>,
+    /// Page size, 1–10 000 (default 1000).
+    pub limit: Option<usize>,
+}
+
+async fn who(State(s): State<AppState>, caller: Caller, Params(q): Params<WhoQuery>) -> ApiResult<axum::Json<IdPage>> {
+    let object = match q.kind {
+        ObjectKind::Folder => ObjectRef::Folder(FolderId(q.id)),
+        ObjectKind::Document => ObjectRef::Document(DocumentId(q.id)),
+    };
+    let level = Level::from_value(q.level)?;
+    let at = q.at.unwrap_or_else(|| s.now());
+    let w = s.world();
+    let own = w.check(caller.user, object, at, Session { mfa: false })?;
+    let privileged = caller.scopes.contains(&Scope::Check) && {
+        drop(w);
+        is_administrator(&s, &caller)
+    };
+    if !privileged && own < Level::Edit22 {
+        return Err(WebError::forbidden(
+            "not-allowed-to-ask",
+            "listing who reaches an object needs level 22 on it, or an administrator or service account with the check scope",
+        ));
+    }
+    let w = s.world();
+    let page = w.who(
+        object,
+        level,
+        at,
+        Session {
+            mfa: q.mfa.unwrap_or(true),
+        },
+        q.after,
+        q.limit.unwrap_or(1000),
+    )?;
+    Ok(axum::Json(IdPage {
+        items: page.items.iter().map(|u| u.0).collect(),
+        next: page.next,
+        revision: w.revision(),
+    }))
+}
+
+/// What to explain.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExplainRequest {
+    /// Who.
+    pub user: UserId,
+    /// On what.
+    pub object: ObjectRef,
+    /// As of when (default: now).
+    #[serde(default)]
+    pub at: Option<Timestamp>,
+    /// Second factor in the user's session (default false).
+    #[serde(default)]
+    pub mfa: bool,
+}
+
+/// A decision and its reasons.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Explanation {
+    /// The decision with every matching entry, role, ceiling and rule.
+    #[serde(flatten)]
+    pub decision: Decision,
+    /// One line in plain words.
+    pub summary: String,
+}
+
+async fn explain(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(b): Body<ExplainRequest>,
+) -> ApiResult<axum::Json<Explanation>> {
+    may_ask_about(&s, &caller, b.user)?;
+    let at = b.at.unwrap_or_else(|| s.now());
+    let decision = s.world().explain(b.user, b.object, at, Session { mfa: b.mfa })?;
+    Ok(axum::Json(Explanation {
+        summary: decision.summary(),
+        decision,
+    }))
+}
+
+/// Which role.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleQuery {
+    /// Who.
+    pub user: u32,
+    /// The role's id.
+    pub role: u32,
+    /// As of when (default: now).
+    pub at: Option<Timestamp>,
+}
+
+/// Whether the role is held.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RoleAnswer {
+    /// Held or not.
+    pub holds: bool,
+    /// A grant that gives it (possibly of a role containing it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grant: Option<GrantId>,
+    /// The revision the answer was computed at.
+    pub revision: Revision,
+}
+
+async fn check_role(
+    State(s): State<AppState>,
+    caller: Caller,
+    Params(q): Params<RoleQuery>,
+) -> ApiResult<axum::Json<RoleAnswer>> {
+    may_ask_about(&s, &caller, UserId(q.user))?;
+    let at = q.at.unwrap_or_else(|| s.now());
+    let w = s.world();
+    let grant = w.check_role(UserId(q.user), RoleId(q.role), at)?;
+    Ok(axum::Json(RoleAnswer {
+        holds: grant.is_some(),
+        grant,
+        revision: w.revision(),
+    }))
+}

@@ -1,0 +1,322 @@
+//! The server's state and its single write path.
+//!
+//! The world lives in memory behind a read–write lock; the store is the truth on disk. Every
+//! change goes through [`AppState::execute`]: under the process's one writer lock it catches
+//! up with the change log (other servers may have written), plans the command against the
+//! world, persists the plan in one store transaction (tables, change log, audit trail) and
+//! only then commits it to the world. When another server claimed the revision first, it
+//! catches up and plans again. A follower task keeps the world in step with the change log,
+//! and a request may ask for "at least revision N" to read its own writes through another
+//! server.
+
+use crate::auth::Caller;
+use crate::error::{ApiResult, WebError};
+use adam_core::{Actor, Command, JobId, Plan, Revision, Timestamp, World};
+use adam_store::{ApiToken, AuditContext, Store, StoreError};
+use axum::http::StatusCode;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Where the server's idea of "now" comes from.
+#[derive(Debug)]
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// A clock the tests set (seconds since the epoch).
+    Manual(AtomicI64),
+}
+
+impl Clock {
+    /// The current instant.
+    pub fn now(&self) -> Timestamp {
+        match self {
+            Clock::System => Timestamp(
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_secs() as i64)
+                    .unwrap_or(0),
+            ),
+            Clock::Manual(t) => Timestamp(t.load(Ordering::SeqCst)),
+        }
+    }
+
+    /// Sets a manual clock (no effect on the system clock).
+    pub fn set(&self, at: Timestamp) {
+        if let Clock::Manual(t) = self {
+            t.store(at.0, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Settings of a running server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The application name written in audit records of API calls.
+    pub application: String,
+    /// How often the follower reads the change log.
+    pub follow_every: Duration,
+    /// How long a request waits for a revision it asked for.
+    pub revision_wait: Duration,
+    /// How long a looked-up token is trusted before it is read again (revocations by another
+    /// server take effect within this time; revocations here take effect at once).
+    pub token_cache: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            application: "adam-api".to_owned(),
+            follow_every: Duration::from_millis(250),
+            revision_wait: Duration::from_secs(5),
+            token_cache: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Shared state of the server.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The parts of the state.
+pub struct Inner {
+    world: RwLock<World>,
+    /// The storage.
+    pub store: Arc<dyn Store>,
+    writer: tokio::sync::Mutex<()>,
+    /// The clock.
+    pub clock: Clock,
+    tokens: Mutex<HashMap<String, (ApiToken, Instant)>>,
+    /// Settings.
+    pub config: Config,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// Runs blocking store work off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| WebError::internal(&e))
+}
+
+impl AppState {
+    /// Loads the world from the store, on a blocking thread (the store's clients block, and
+    /// PostgreSQL's must never run on an async worker).
+    pub async fn load(store: Arc<dyn Store>, clock: Clock, config: Config) -> Result<AppState, StoreError> {
+        tokio::task::spawn_blocking(move || AppState::open(store, clock, config))
+            .await
+            .map_err(|e| StoreError::Database(format!("the loading thread failed: {e}")))?
+    }
+
+    /// Loads the world from the store. This blocks: from async code use [`AppState::load`].
+    pub fn open(store: Arc<dyn Store>, clock: Clock, config: Config) -> Result<AppState, StoreError> {
+        let world = store.load()?;
+        Ok(AppState(Arc::new(Inner {
+            world: RwLock::new(world),
+            store,
+            writer: tokio::sync::Mutex::new(()),
+            clock,
+            tokens: Mutex::new(HashMap::new()),
+            config,
+        })))
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Read access to the world. Hold it briefly: writers wait for it.
+    pub fn world(&self) -> RwLockReadGuard<'_, World> {
+        self.world.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn world_mut(&self) -> RwLockWriteGuard<'_, World> {
+        self.world.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The revision the world is at.
+    pub fn revision(&self) -> Revision {
+        self.world().revision()
+    }
+
+    /// Applies whatever the change log holds beyond the world's revision.
+    pub fn catch_up_blocking(&self) -> Result<Revision, WebError> {
+        loop {
+            let at = self.revision();
+            let changes = self.store.changes_since(at, 1000)?;
+            if changes.is_empty() {
+                return Ok(at);
+            }
+            let mut world = self.world_mut();
+            for change in changes {
+                if change.revision <= world.revision() {
+                    continue;
+                }
+                if let Err(e) = world.apply_change_set(change) {
+                    drop(world);
+                    tracing::error!(error = %e, "the change log does not apply; reloading the world");
+                    self.reload_blocking()?;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Replaces the world with a fresh load from the store.
+    pub fn reload_blocking(&self) -> Result<(), WebError> {
+        let fresh = self.store.load()?;
+        *self.world_mut() = fresh;
+        Ok(())
+    }
+
+    /// Waits until the world is at `revision` at least (reading the change log meanwhile).
+    pub async fn wait_for(&self, revision: Revision) -> ApiResult<()> {
+        let deadline = Instant::now() + self.config.revision_wait;
+        loop {
+            if self.revision() >= revision {
+                return Ok(());
+            }
+            let me = self.clone();
+            blocking(move || me.catch_up_blocking()).await??;
+            if self.revision() >= revision {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(WebError::new(
+                    StatusCode::CONFLICT,
+                    "revision-not-reached",
+                    format!(
+                        "revision {} has not been committed (the latest is {})",
+                        revision.0,
+                        self.revision().0
+                    ),
+                )
+                .with("current_revision", self.revision().0));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Keeps the world in step with the change log until the process ends.
+    pub fn spawn_follower(&self) -> tokio::task::JoinHandle<()> {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(me.config.follow_every);
+            loop {
+                tick.tick().await;
+                let inner = me.clone();
+                match blocking(move || inner.catch_up_blocking()).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::warn!(detail = %e.detail, "following the change log failed"),
+                    Err(e) => tracing::warn!(detail = %e.detail, "following the change log failed"),
+                }
+            }
+        })
+    }
+
+    /// The audit context of a request.
+    pub fn context(&self, actor: Actor, source_ip: Option<String>) -> AuditContext {
+        AuditContext {
+            at: self.now(),
+            actor,
+            source_ip,
+            application: Some(self.config.application.clone()),
+        }
+    }
+
+    /// The single write path: plan, persist in one transaction, commit to the world.
+    pub async fn execute(&self, caller: &Caller, job: Option<JobId>, command: Command) -> ApiResult<Plan> {
+        self.execute_guarded(caller, job, command, |_| Ok(())).await
+    }
+
+    /// The write path with a precondition (an If-Match) checked under the writer lock, right
+    /// before planning, so nothing can change between the check and the write.
+    pub async fn execute_guarded(
+        &self,
+        caller: &Caller,
+        job: Option<JobId>,
+        command: Command,
+        guard: impl Fn(&World) -> ApiResult<()> + Send + 'static,
+    ) -> ApiResult<Plan> {
+        let actor = caller.actor(job);
+        let context = self.context(actor, caller.source_ip.clone());
+        let _writer = self.writer.lock().await;
+        let me = self.clone();
+        blocking(move || me.execute_blocking(actor, &context, command, &guard)).await?
+    }
+
+    /// The write path for a given actor and audit context (the CLI and the demo use it).
+    pub async fn execute_as(&self, actor: Actor, context: AuditContext, command: Command) -> ApiResult<Plan> {
+        let _writer = self.writer.lock().await;
+        let me = self.clone();
+        blocking(move || me.execute_blocking(actor, &context, command, &|_| Ok(()))).await?
+    }
+
+    /// The write path, for callers already off the async threads and holding no lock.
+    pub fn execute_blocking(
+        &self,
+        actor: Actor,
+        context: &AuditContext,
+        command: Command,
+        guard: &dyn Fn(&World) -> ApiResult<()>,
+    ) -> ApiResult<Plan> {
+        for _ in 0..5 {
+            self.catch_up_blocking()?;
+            let plan = {
+                let world = self.world();
+                guard(&world)?;
+                world
+                    .plan(&actor, command.clone(), context.at)
+                    .map_err(|e| WebError::from_engine(e, &world))?
+            };
+            match self.store.commit(&plan, context) {
+                Ok(()) => {
+                    let kept = plan.clone();
+                    let committed = self.world_mut().commit(plan);
+                    if let Err(e) = committed {
+                        tracing::error!(error = %e, "a stored plan did not commit; reloading the world");
+                        self.reload_blocking()?;
+                    }
+                    return Ok(kept);
+                }
+                Err(StoreError::RevisionTaken(_) | StoreError::OutOfOrder { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(WebError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "other changes kept being written at the same moment; try again",
+        ))
+    }
+
+    /// A token from the cache, or from the store when not cached or too old.
+    pub(crate) async fn token(&self, hash: String) -> ApiResult<Option<ApiToken>> {
+        if let Some((token, fetched)) = self.tokens.lock().unwrap_or_else(PoisonError::into_inner).get(&hash)
+            && fetched.elapsed() < self.config.token_cache
+        {
+            return Ok(Some(token.clone()));
+        }
+        let store = self.store.clone();
+        let key = hash.clone();
+        let found = blocking(move || store.token_by_hash(&key)).await??;
+        if let Some(token) = &found {
+            self.tokens
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(hash, (token.clone(), Instant::now()));
+        }
+        Ok(found)
+    }
+
+    /// Forgets cached tokens (after a revocation here).
+    pub(crate) fn forget_tokens(&self) {
+        self.tokens.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+}

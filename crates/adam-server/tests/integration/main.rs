@@ -1,0 +1,12 @@
+//! API integration tests: a real server on its own port and a fresh database per test, run
+//! against SQLite and against PostgreSQL (`ADAM_TEST_PG_URL`, started by `.ci/run`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod bad_input;
+mod matrix;
+mod openapi;
+mod persistence;
+mod workflow;

@@ -1,0 +1,658 @@
+//! The route × caller matrix: for every operation of the API and each of the six kinds of
+//! caller — the system administrator, the user administrator of the office concerned, a user
+//! administrator of another office, a plain user, a service account and an anonymous client —
+//! whether the request is allowed or refused. Requests that change something run on a fresh
+//! server each, so no cell depends on another.
+
+use crate::support::*;
+use adam_server::api::api;
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+/// One row: an operation, a concrete request, and the expected outcome for the five
+/// authenticated callers in the order SysAdmin, UserAdminHere, UserAdminOther, Plain, Service
+/// (`Y` allowed, `N` refused with 403). Anonymous callers get 401 unless the route is public.
+pub struct Row {
+    pub method: Method,
+    pub template: &'static str,
+    pub path: String,
+    pub body: Option<Value>,
+    pub expect: &'static str,
+    pub mutates: bool,
+    pub public: bool,
+}
+
+pub fn rows(fx: &Fixture) -> Vec<Row> {
+    let r = |method: Method, template: &'static str, path: String, body: Option<Value>, expect: &'static str| {
+        let mutates =
+            method != Method::GET && !matches!(template, "/api/v1/check" | "/api/v1/check/batch" | "/api/v1/explain");
+        Row {
+            method,
+            template,
+            path,
+            body,
+            expect,
+            mutates,
+            public: false,
+        }
+    };
+    let public = |template: &'static str| Row {
+        method: Method::GET,
+        template,
+        path: template.to_owned(),
+        body: None,
+        expect: "YYYYY",
+        mutates: false,
+        public: true,
+    };
+    let (g, p, d) = (Method::GET, Method::POST, Method::DELETE);
+    let f1 = fx.f1.0;
+    let d1 = fx.d1.0;
+    let question = json!({"user": fx.bojan, "object": {"type": "folder", "id": f1}});
+    vec![
+        public("/api/health"),
+        public("/api/openapi.json"),
+        // Directory: everyone browses; user administrators edit within their offices.
+        r(g.clone(), "/api/v1/offices", "/api/v1/offices".into(), None, "YYYYY"),
+        r(
+            p.clone(),
+            "/api/v1/offices",
+            "/api/v1/offices".into(),
+            Some(json!({"code": "NEW", "name": "Novi urad", "parent": fx.glpi})),
+            "YYNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/offices/{id}",
+            format!("/api/v1/offices/{}", fx.glpi.0),
+            None,
+            "YYYYY",
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/offices/{id}",
+            format!("/api/v1/offices/{}", fx.glpi.0),
+            Some(json!({"name": "Glavna pisarna"})),
+            "YYNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/offices/{id}/invalidate",
+            format!("/api/v1/offices/{}/invalidate", fx.glpi.0),
+            None,
+            "YYNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/offices/{id}/validate",
+            format!("/api/v1/offices/{}/validate", fx.glpi.0),
+            None,
+            "YYNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/jobs",
+            format!("/api/v1/jobs?office={}", fx.glpi.0),
+            None,
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/jobs",
+            "/api/v1/jobs".into(),
+            Some(json!({"code": "JOB.GLPI.09", "name": "Referent", "office": fx.glpi})),
+            "YYNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/jobs/{id}",
+            format!("/api/v1/jobs/{}", fx.job_glpi.0),
+            None,
+            "YYYYY",
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/jobs/{id}",
+            format!("/api/v1/jobs/{}", fx.job_glpi_free.0),
+            Some(json!({"name": "Vložišče", "signing_code": "1009"})),
+            "YYNNN",
+        ),
+        r(
+            d.clone(),
+            "/api/v1/jobs/{id}",
+            format!("/api/v1/jobs/{}", fx.job_glpi_free.0),
+            None,
+            "YYNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/jobs/{id}/validate",
+            format!("/api/v1/jobs/{}/validate", fx.job_glpi_free.0),
+            None,
+            "YYNNN",
+        ),
+        r(g.clone(), "/api/v1/users", "/api/v1/users?q=ana".into(), None, "YYYYY"),
+        r(
+            p.clone(),
+            "/api/v1/users",
+            "/api/v1/users".into(),
+            Some(
+                json!({"username": "nova", "first_name": "Nova", "last_name": "Oseba", "email": "nova@test.si", "jobs": [fx.job_glpi_free]}),
+            ),
+            "YYNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/users/{id}",
+            format!("/api/v1/users/{}", fx.gregor.0),
+            None,
+            "YYYYY",
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/users/{id}",
+            format!("/api/v1/users/{}", fx.gregor.0),
+            Some(json!({"phone": "05 611 7000"})),
+            "YYNNN",
+        ),
+        r(
+            d.clone(),
+            "/api/v1/users/{id}",
+            format!("/api/v1/users/{}", fx.gregor.0),
+            None,
+            "YYNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/users/{id}/activate",
+            format!("/api/v1/users/{}/activate", fx.gregor.0),
+            None,
+            "YYNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/users/{id}/jobs",
+            format!("/api/v1/users/{}/jobs", fx.gregor.0),
+            Some(json!({"job": fx.job_glpi_free})),
+            "YYNNN",
+        ),
+        r(
+            d.clone(),
+            "/api/v1/users/{id}/jobs/{job}",
+            format!("/api/v1/users/{}/jobs/{}", fx.gregor.0, fx.job_glpi.0),
+            None,
+            "YYNNN",
+        ),
+        r(g.clone(), "/api/v1/groups", "/api/v1/groups".into(), None, "YYYYY"),
+        r(
+            p.clone(),
+            "/api/v1/groups",
+            "/api/v1/groups".into(),
+            Some(json!({"code": "G2", "name": "Komisija 2"})),
+            "YNNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/groups/{id}",
+            format!("/api/v1/groups/{}", fx.group.0),
+            None,
+            "YYYYY",
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/groups/{id}",
+            format!("/api/v1/groups/{}", fx.group.0),
+            Some(json!({"name": "Komisija", "users": [fx.bojan], "jobs": []})),
+            "YNNNN",
+        ),
+        // Roles: only the system administrator defines them; user administrators grant them.
+        r(
+            g.clone(),
+            "/api/v1/applications",
+            "/api/v1/applications".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/applications",
+            "/api/v1/applications".into(),
+            Some(json!({"code": "GIS", "name": "GIS"})),
+            "YNNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/applications/{id}",
+            format!("/api/v1/applications/{}", fx.vopi.0),
+            None,
+            "YYYYY",
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/applications/{id}",
+            format!("/api/v1/applications/{}", fx.vopi.0),
+            Some(json!({"name": "VOPI – dokumentni sistem"})),
+            "YNNNN",
+        ),
+        r(g.clone(), "/api/v1/roles", "/api/v1/roles".into(), None, "YYYYY"),
+        r(
+            p.clone(),
+            "/api/v1/roles",
+            "/api/v1/roles".into(),
+            Some(json!({"code": "VOPI.read", "kind": "application", "app": fx.vopi, "description": "Branje"})),
+            "YNNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/roles/{id}",
+            format!("/api/v1/roles/{}", fx.user_admin.0),
+            None,
+            "YNNNN",
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/roles/{id}",
+            format!("/api/v1/roles/{}", fx.referent.0),
+            Some(json!({"members": [fx.writer, fx.clearance_b]})),
+            "YNNNN",
+        ),
+        r(g.clone(), "/api/v1/grants", "/api/v1/grants".into(), None, "YYYNY"),
+        r(
+            p.clone(),
+            "/api/v1/grants",
+            "/api/v1/grants".into(),
+            Some(
+                json!({"role": fx.referent, "grantee": {"type": "job", "id": fx.job_glpi_free}, "valid_from": "2026-04-01"}),
+            ),
+            "YYNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/grants/{id}",
+            format!("/api/v1/grants/{}", fx.grant_gregor.0),
+            None,
+            "YYYNY",
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/grants/{id}",
+            format!("/api/v1/grants/{}", fx.grant_gregor.0),
+            Some(json!({"valid_to": "2026-12-31"})),
+            "YYNNN",
+        ),
+        r(
+            d.clone(),
+            "/api/v1/grants/{id}",
+            format!("/api/v1/grants/{}", fx.grant_gregor.0),
+            None,
+            "YYNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/users/{id}/roles",
+            format!("/api/v1/users/{}/roles", fx.bojan.0),
+            None,
+            "YYYNY",
+        ),
+        // Filing plan and records.
+        r(g.clone(), "/api/v1/classes", "/api/v1/classes".into(), None, "YYYYY"),
+        r(
+            p.clone(),
+            "/api/v1/classes",
+            "/api/v1/classes".into(),
+            Some(json!({"code": "350", "name": "Urejanje prostora"})),
+            "YNNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/classes/{id}",
+            format!("/api/v1/classes/{}", fx.class.0),
+            None,
+            "YYYYY",
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/classes/{id}",
+            format!("/api/v1/classes/{}", fx.class.0),
+            Some(json!({"name": "Splošne zadeve"})),
+            "YNNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/folders",
+            "/api/v1/folders".into(),
+            Some(json!({"app": fx.vopi, "class": fx.class, "title": "Nova zadeva"})),
+            "NYYYN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/folders/{id}",
+            format!("/api/v1/folders/{f1}"),
+            None,
+            "NYYYY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/folders/{id}/documents",
+            format!("/api/v1/folders/{f1}/documents"),
+            None,
+            "NYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/folders/{id}/documents",
+            format!("/api/v1/folders/{f1}/documents"),
+            Some(json!({"title": "Priloga"})),
+            "NYNYN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/documents/{id}",
+            format!("/api/v1/documents/{d1}"),
+            None,
+            "NYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/folders/{id}/notify",
+            format!("/api/v1/folders/{f1}/notify"),
+            Some(json!({"jobs": [fx.job_tok]})),
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/folders/{id}/hand-over",
+            format!("/api/v1/folders/{f1}/hand-over"),
+            Some(json!({"to": fx.job_un_2})),
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/folders/{id}/accept",
+            format!("/api/v1/folders/{}/accept", fx.f2.0),
+            None,
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/folders/{id}/reject",
+            format!("/api/v1/folders/{}/reject", fx.f2.0),
+            None,
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/folders/{id}/close",
+            format!("/api/v1/folders/{f1}/close"),
+            None,
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/folders/{id}/reopen",
+            format!("/api/v1/folders/{}/reopen", fx.f3.0),
+            None,
+            "NYNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/folders/{id}/reclassify",
+            format!("/api/v1/folders/{f1}/reclassify"),
+            Some(json!({"classification": {"z": 1}, "reason": "osebni podatki"})),
+            "NYNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/documents/{id}/notify",
+            format!("/api/v1/documents/{d1}/notify"),
+            Some(json!({"jobs": [fx.job_tok]})),
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/documents/{id}/hand-over",
+            format!("/api/v1/documents/{d1}/hand-over"),
+            Some(json!({"to": fx.job_un_2})),
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/documents/{id}/accept",
+            format!("/api/v1/documents/{}/accept", fx.d2.0),
+            None,
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/documents/{id}/reject",
+            format!("/api/v1/documents/{}/reject", fx.d2.0),
+            None,
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/documents/{id}/close",
+            format!("/api/v1/documents/{d1}/close"),
+            None,
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/documents/{id}/reopen",
+            format!("/api/v1/documents/{}/reopen", fx.d3.0),
+            None,
+            "NYNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/documents/{id}/reclassify",
+            format!("/api/v1/documents/{d1}/reclassify"),
+            Some(json!({"classification": {"z": 1}, "reason": "osebni podatki"})),
+            "NYNYN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/acl/{kind}/{id}",
+            format!("/api/v1/acl/folders/{f1}"),
+            None,
+            "NYYYY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/acl/{kind}/{id}",
+            format!("/api/v1/acl/classes/{}", fx.class.0),
+            None,
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/acl/{kind}/{id}",
+            format!("/api/v1/acl/folders/{f1}"),
+            Some(json!({"kind": "allowed", "entity": {"type": "job", "id": fx.job_tok}, "value": 14})),
+            "NYNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/acl/{kind}/{id}",
+            format!("/api/v1/acl/classes/{}", fx.class.0),
+            Some(json!({"kind": "allowed", "entity": {"type": "company"}, "value": 13})),
+            "YNNNN",
+        ),
+        r(
+            d.clone(),
+            "/api/v1/acl-entries/{id}",
+            format!("/api/v1/acl-entries/{}", fx.entry.0),
+            None,
+            "NYNYN",
+        ),
+        // Questions to the engine: about oneself, or with the check scope as an administrator.
+        r(
+            p.clone(),
+            "/api/v1/check",
+            "/api/v1/check".into(),
+            Some(question.clone()),
+            "YYYNY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/check/batch",
+            "/api/v1/check/batch".into(),
+            Some(json!({"checks": [question.clone()]})),
+            "YYYNY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/lookup",
+            format!("/api/v1/lookup?user={}&kind=document&level=14", fx.bojan.0),
+            None,
+            "YYYNY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/who",
+            format!("/api/v1/who?kind=folder&id={f1}&level=14"),
+            None,
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/explain",
+            "/api/v1/explain".into(),
+            Some(question.clone()),
+            "YYYNY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/check-role",
+            format!("/api/v1/check-role?user={}&role={}", fx.bojan.0, fx.writer.0),
+            None,
+            "YYYNY",
+        ),
+        // System.
+        r(g.clone(), "/api/v1/settings", "/api/v1/settings".into(), None, "YYYYY"),
+        r(
+            Method::PUT,
+            "/api/v1/settings",
+            "/api/v1/settings".into(),
+            None,
+            "YNNNN",
+        ),
+        r(g.clone(), "/api/v1/changes", "/api/v1/changes".into(), None, "NNNNY"),
+        r(
+            p.clone(),
+            "/api/v1/tokens",
+            "/api/v1/tokens".into(),
+            Some(json!({"user": fx.bojan, "name": "x", "scopes": ["read"]})),
+            "YNNNN",
+        ),
+        r(g.clone(), "/api/v1/tokens", "/api/v1/tokens".into(), None, "YYYYY"),
+        r(
+            d.clone(),
+            "/api/v1/tokens/{id}",
+            "/api/v1/tokens/{plain}".into(),
+            None,
+            "YNNYN",
+        ),
+    ]
+}
+
+/// Fills in what a row needs from the server it runs on: the current settings for PUT, the
+/// id of the plain user's token.
+async fn concrete(server: &TestServer, row: &Row) -> (String, Option<Value>) {
+    let mut path = row.path.clone();
+    let mut body = row.body.clone();
+    if row.template == "/api/v1/settings" && row.method == Method::PUT {
+        let mut settings = server.get(Who::SysAdmin, "/api/v1/settings").await.expect(200).json;
+        settings["reopen_role"] = json!(server.fx.referent);
+        body = Some(settings);
+    }
+    if path.contains("{plain}") {
+        let tokens = server.get(Who::Plain, "/api/v1/tokens").await.expect(200).json;
+        let id = tokens[0]["id"].as_i64().unwrap();
+        path = path.replace("{plain}", &id.to_string());
+    }
+    (path, body)
+}
+
+pub async fn send(server: &TestServer, who: Who, row: &Row) -> Reply {
+    let (path, body) = concrete(server, row).await;
+    let mut headers: Vec<(&str, String)> = Vec::new();
+    if matches!(row.method, Method::PATCH | Method::PUT) && row.template != "/api/v1/settings" {
+        let etag = server.get(Who::SysAdmin, &path).await.expect(200);
+        headers.push(("if-match", etag.header("etag").unwrap().to_owned()));
+    }
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    server
+        .call_with(who, row.method.clone(), &path, body.as_ref(), &headers)
+        .await
+}
+
+fn judge(row: &Row, who: Who, expected: char, reply: &Reply, failures: &mut Vec<String>) {
+    let status = reply.status.as_u16();
+    let name = format!("{} {} as {:?}", row.method, row.path, who);
+    let ok = match (who, expected) {
+        (Who::Anonymous, _) if row.public => (200..300).contains(&status),
+        (Who::Anonymous, _) => status == 401 && reply.json["type"] == "/problems/unauthenticated",
+        (_, 'Y') => !matches!(status, 401 | 403 | 404 | 405) && status < 500,
+        (_, _) => status == 403 && reply.header("content-type") == Some("application/problem+json"),
+    };
+    if !ok {
+        let want = match (who, expected) {
+            (Who::Anonymous, _) if row.public => "2xx".to_owned(),
+            (Who::Anonymous, _) => "401".to_owned(),
+            (_, 'Y') => "allowed".to_owned(),
+            _ => "403".to_owned(),
+        };
+        failures.push(format!(
+            "{name}: expected {want}, got {status} {}",
+            reply.text.chars().take(300).collect::<String>()
+        ));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_for_every_kind_of_caller() {
+    let shared = TestServer::start(Backend::Sqlite).await;
+    let rows = rows(&shared.fx);
+
+    // Every operation the router serves is in the matrix, and nothing else.
+    let documented: BTreeSet<(String, String)> = api()
+        .operations()
+        .iter()
+        .map(|op| (op.method.to_string(), op.path.to_owned()))
+        .collect();
+    let covered: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.method.to_string(), r.template.to_owned()))
+        .collect();
+    let missing: Vec<_> = documented.difference(&covered).collect();
+    let unknown: Vec<_> = covered.difference(&documented).collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a row in the matrix: {missing:?}"
+    );
+    assert!(unknown.is_empty(), "rows naming no operation: {unknown:?}");
+
+    let mut failures = Vec::new();
+    for row in &rows {
+        assert_eq!(row.expect.len(), 5, "{}", row.path);
+        for (i, who) in Who::ALL.iter().enumerate() {
+            let expected = row.expect.chars().nth(i).unwrap_or('N');
+            let reply = if row.mutates && *who != Who::Anonymous {
+                let fresh = TestServer::start(Backend::Sqlite).await;
+                send(&fresh, *who, row).await
+            } else {
+                send(&shared, *who, row).await
+            };
+            judge(row, *who, expected, &reply, &mut failures);
+        }
+    }
+    // Nothing a refused or anonymous request did reached the shared server.
+    assert!(
+        failures.is_empty(),
+        "{} cell(s) wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,359 @@
+//! The production backend: PostgreSQL, shared by several ADAM servers.
+//!
+//! Uses the synchronous `postgres` client, which runs its own small tokio runtime per
+//! connection. That is why the store is called from `spawn_blocking` threads (never directly on
+//! an async worker, where starting that runtime would panic), and why a connection is always
+//! dropped on a thread of its own: dropping a runtime inside an async context panics too, and
+//! the last handle to the store may well be dropped there (a server shutting down).
+//!
+//! Several servers may write to one database. Every write transaction first takes a
+//! transaction-scoped advisory lock, so commits, audit appends and token changes of all servers
+//! are serialised: the audit sequence (`max(seq) + 1`) has no gaps and no duplicates, and a
+//! second server committing the same revision waits for the first and then fails cleanly on the
+//! change log's primary key ([`StoreError::RevisionTaken`]).
+//!
+//! TLS to the database is not supported yet (`NoTls`): run PostgreSQL on the same host or a
+//! trusted network link.
+
+use crate::StoreError;
+use crate::migrate;
+use crate::pool::{Connection, Pool};
+use crate::sql::{DbError, DbErrorKind, Row, RowFn, Tx, Val, Writes};
+use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+use postgres::{IsolationLevel, NoTls, Statement};
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Connections per server: one for the (single) writer, the rest for concurrent reads (a
+/// follower's change-log reads, audit pages, token look-ups). Kept small because several
+/// servers share the database's connection limit (100 by default).
+const CONNECTIONS: usize = 4;
+/// The advisory lock every write transaction takes ("ADAM" and 1).
+const WRITE_LOCK: i64 = 0x4144_414D_0000_0001;
+/// The advisory lock migrations take, so two servers starting together migrate once.
+const MIGRATE_LOCK: i64 = 0x4144_414D_0000_0002;
+
+/// The PostgreSQL store.
+pub struct PgStore {
+    location: String,
+    pool: Pool<Conn>,
+    /// The failpoint armed for the next write transaction (feature `failpoints`).
+    fail_after: Mutex<Option<usize>>,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").field("location", &self.location).finish()
+    }
+}
+
+/// A connection and the statements prepared on it (the write path runs the same few
+/// statements over and over; preparing each once saves a round trip per statement).
+struct Conn {
+    client: Option<postgres::Client>,
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl Connection for Conn {
+    fn is_broken(&self) -> bool {
+        self.client.as_ref().is_none_or(postgres::Client::is_closed)
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        // The client owns a tokio runtime; dropping one inside an async context panics, so
+        // it is dropped on a thread of its own.
+        if let Some(client) = self.client.take() {
+            let dropper = std::thread::Builder::new()
+                .name("adam-store-pg-drop".to_owned())
+                .spawn(move || drop(client));
+            if let Ok(handle) = dropper {
+                let _ = handle.join();
+            }
+        }
+    }
+}
+
+/// The URL with any password replaced, fit for messages and logs.
+pub(crate) fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) if query.contains("password") => format!("{path}?***"),
+        _ => tail.to_owned(),
+    };
+    format!("{scheme}://{authority}{tail}")
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://user@host:port/database`) and applies
+    /// pending migrations.
+    pub fn connect(url: &str) -> Result<PgStore, StoreError> {
+        let location = redact(url);
+        let mut config = postgres::Config::from_str(url).map_err(|e| StoreError::Open {
+            location: location.clone(),
+            reason: e.to_string(),
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("adam");
+        }
+        let mut first = connect(&config, &location)?;
+        migrate(&mut first, &location)?;
+        let for_pool = location.clone();
+        Ok(PgStore {
+            pool: Pool::new(CONNECTIONS, first, Box::new(move || connect(&config, &for_pool))),
+            location,
+            fail_after: Mutex::new(None),
+        })
+    }
+
+    /// The database URL, without its password.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// Makes the next write transaction fail after `n` table writes, then roll back (tests of
+    /// the all-or-nothing write path).
+    #[cfg(feature = "failpoints")]
+    pub fn fail_after(&self, n: usize) {
+        *self
+            .fail_after
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(n);
+    }
+
+    /// Runs `f` in a read-only repeatable-read transaction: one consistent snapshot.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        self.pool.with(|conn| {
+            let Conn { client, statements } = conn;
+            let client = client.as_mut().ok_or_else(closed)?;
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(|e| StoreError::from(db_error(&e)))?;
+            let out = f(&mut PgTx {
+                tx: &mut tx,
+                statements,
+            })?;
+            tx.commit().map_err(|e| StoreError::from(db_error(&e)))?;
+            Ok(out)
+        })
+    }
+
+    /// Runs `f` in a read-committed transaction holding the store's advisory lock; commits only
+    /// on `Ok`. Read committed, so each statement after the lock sees what the previous holder
+    /// committed.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Tx, &mut Writes) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let fail_after = self
+            .fail_after
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        self.pool.with(|conn| {
+            let Conn { client, statements } = conn;
+            let client = client.as_mut().ok_or_else(closed)?;
+            let mut tx = client.transaction().map_err(|e| StoreError::from(db_error(&e)))?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+                .map_err(|e| StoreError::from(db_error(&e)))?;
+            let mut writes = Writes::new(fail_after);
+            // On error the transaction is dropped, which rolls it back.
+            let out = f(
+                &mut PgTx {
+                    tx: &mut tx,
+                    statements,
+                },
+                &mut writes,
+            )?;
+            tx.commit().map_err(|e| StoreError::from(db_error(&e)))?;
+            Ok(out)
+        })
+    }
+}
+
+fn closed() -> StoreError {
+    StoreError::Database("the connection is closed".to_owned())
+}
+
+fn connect(config: &postgres::Config, location: &str) -> Result<Conn, StoreError> {
+    let client = config.connect(NoTls).map_err(|e| StoreError::Open {
+        location: location.to_owned(),
+        reason: db_error(&e).message,
+    })?;
+    Ok(Conn {
+        client: Some(client),
+        statements: HashMap::new(),
+    })
+}
+
+/// Applies pending migrations under the migration lock, refusing a database that holds ADAM's
+/// tables without ADAM's bookkeeping.
+fn migrate(conn: &mut Conn, location: &str) -> Result<(), StoreError> {
+    let Conn { client, statements } = conn;
+    let client = client.as_mut().ok_or_else(closed)?;
+    for migration in migrate::POSTGRES {
+        let mut tx = client.transaction().map_err(|e| StoreError::from(db_error(&e)))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])
+            .map_err(|e| StoreError::from(db_error(&e)))?;
+        let row = tx
+            .query_one(
+                "SELECT count(*) FILTER (WHERE table_name = 'schema_migrations'), \
+                 count(*) FILTER (WHERE table_name IN ('meta', 'changes', 'audit')) \
+                 FROM information_schema.tables WHERE table_schema = current_schema()",
+                &[],
+            )
+            .map_err(|e| StoreError::from(db_error(&e)))?;
+        let (bookkeeping, tables): (i64, i64) = (row.get(0), row.get(1));
+        if bookkeeping == 0 && tables > 0 {
+            return Err(StoreError::NotAStore {
+                location: location.to_owned(),
+                reason: "it holds tables named like ADAM's but no ADAM schema".to_owned(),
+            });
+        }
+        migrate::step(
+            &mut PgTx {
+                tx: &mut tx,
+                statements,
+            },
+            migrate::POSTGRES_TABLE,
+            migrate::POSTGRES,
+            migration,
+        )?;
+        tx.commit().map_err(|e| StoreError::from(db_error(&e)))?;
+    }
+    // Migrations may have changed what cached statements refer to.
+    statements.clear();
+    Ok(())
+}
+
+fn db_error(e: &postgres::Error) -> DbError {
+    let kind = match e.code() {
+        Some(c) if *c == SqlState::UNIQUE_VIOLATION => DbErrorKind::Unique,
+        Some(c) if *c == SqlState::FOREIGN_KEY_VIOLATION => DbErrorKind::ForeignKey,
+        _ => DbErrorKind::Other,
+    };
+    let message = match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_owned(),
+        },
+        None => e.to_string(),
+    };
+    DbError { kind, message }
+}
+
+fn pg_param<'v>(v: &'v Val<'_>) -> &'v (dyn ToSql + Sync) {
+    match v {
+        Val::Int(i) => i,
+        Val::Text(t) => t,
+        Val::Bool(b) => b,
+        Val::Json(j) => j,
+    }
+}
+
+struct PgTx<'a, 'c> {
+    tx: &'a mut postgres::Transaction<'c>,
+    statements: &'a mut HashMap<&'static str, Statement>,
+}
+
+impl PgTx<'_, '_> {
+    fn statement(&mut self, sql: &'static str) -> Result<Statement, DbError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.tx.prepare(sql).map_err(|e| db_error(&e))?;
+        self.statements.insert(sql, s.clone());
+        Ok(s)
+    }
+}
+
+impl Tx for PgTx<'_, '_> {
+    fn exec(&mut self, sql: &'static str, params: &[Val<'_>]) -> Result<u64, DbError> {
+        let stmt = self.statement(sql)?;
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(pg_param).collect();
+        self.tx.execute(&stmt, &params).map_err(|e| db_error(&e))
+    }
+
+    fn each(&mut self, sql: &'static str, params: &[Val<'_>], f: &mut RowFn<'_>) -> Result<(), StoreError> {
+        let stmt = self.statement(sql)?;
+        let mut rows = self
+            .tx
+            .query_raw(&stmt, params.iter().map(pg_param))
+            .map_err(|e| db_error(&e))?;
+        while let Some(row) = rows.next().map_err(|e| db_error(&e))? {
+            f(&PgRow(&row))?;
+        }
+        Ok(())
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<(), DbError> {
+        self.tx.batch_execute(sql).map_err(|e| db_error(&e))
+    }
+}
+
+struct PgRow<'r>(&'r postgres::Row);
+
+fn column_error(i: usize, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("column {i}: {e}"))
+}
+
+impl Row for PgRow<'_> {
+    fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        self.0.try_get(i).map_err(|e| column_error(i, e))
+    }
+
+    fn text(&self, i: usize) -> Result<Option<&str>, StoreError> {
+        self.0.try_get(i).map_err(|e| column_error(i, e))
+    }
+
+    fn boolean(&self, i: usize) -> Result<bool, StoreError> {
+        self.0.try_get(i).map_err(|e| column_error(i, e))
+    }
+
+    fn json(&self, i: usize) -> Result<Option<serde_json::Value>, StoreError> {
+        self.0.try_get(i).map_err(|e| column_error(i, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_a_message() {
+        assert_eq!(
+            redact("postgres://adam:s3cret@db.example:5432/adam"),
+            "postgres://adam:***@db.example:5432/adam"
+        );
+        assert_eq!(redact("postgres://adam@db/adam"), "postgres://adam@db/adam");
+        assert_eq!(
+            redact("postgresql://db/adam?user=adam&password=s3cret"),
+            "postgresql://db/adam?***"
+        );
+        assert_eq!(redact("postgres://db"), "postgres://db");
+    }
+}

@@ -1,0 +1,280 @@
+//! The embedded backend: one SQLite file in the data directory.
+//!
+//! Connection settings, and why:
+//! - `journal_mode=WAL`: readers (a cold load, an audit page) never block the writer and the
+//!   writer never blocks them; a read transaction sees a consistent snapshot.
+//! - `synchronous=FULL`: every commit is on disk when `commit` returns. With WAL, `NORMAL`
+//!   would be faster but may lose the last commits on a power cut; the audit trail and the
+//!   change log are what ADAM must never lose, and changes are rare enough (people editing the
+//!   directory and running workflows) that an fsync per commit costs nothing visible.
+//! - `foreign_keys=ON`: the tables refer to each other as the engine's records do.
+//! - `secure_delete=ON`: deleted rows (revoked tokens later, audit rows past retention) are
+//!   overwritten, not left readable in free pages (SPEC §5 retention: irreversibly deleted).
+//! - `busy_timeout`: a second writer (another connection, another process on the same file)
+//!   waits for the first instead of failing at once.
+//!
+//! Every write transaction starts with `BEGIN IMMEDIATE`, taking SQLite's single write lock
+//! before reading anything; that is what serialises commits and audit sequence numbers.
+
+use crate::StoreError;
+use crate::migrate;
+use crate::pool::{Connection, Pool};
+use crate::sql::{DbError, DbErrorKind, Row, RowFn, Tx, Val, Writes};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{ErrorCode, OpenFlags, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Connections kept open: one writer at a time plus concurrent readers (a load, audit pages,
+/// token look-ups). SQLite serialises the writers itself.
+const CONNECTIONS: usize = 4;
+/// How long a writer waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The SQLite store.
+pub struct SqliteStore {
+    path: PathBuf,
+    pool: Pool<Conn>,
+    /// The failpoint armed for the next write transaction (feature `failpoints`).
+    fail_after: Mutex<Option<usize>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("path", &self.path).finish()
+    }
+}
+
+struct Conn(rusqlite::Connection);
+
+impl Connection for Conn {
+    fn is_broken(&self) -> bool {
+        false
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store file at `path` and applies pending migrations.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let mut first = connect(&path)?;
+        migrate(&mut first, &path)?;
+        let for_pool = path.clone();
+        Ok(SqliteStore {
+            pool: Pool::new(CONNECTIONS, first, Box::new(move || connect(&for_pool))),
+            path,
+            fail_after: Mutex::new(None),
+        })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Makes the next write transaction fail after `n` table writes, then roll back (tests of
+    /// the all-or-nothing write path).
+    #[cfg(feature = "failpoints")]
+    pub fn fail_after(&self, n: usize) {
+        *self
+            .fail_after
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(n);
+    }
+
+    /// Runs `f` in a read transaction: one consistent snapshot of the file.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        self.pool.with(|conn| {
+            let tx = conn
+                .0
+                .transaction_with_behavior(TransactionBehavior::Deferred)
+                .map_err(|e| StoreError::from(db_error(e)))?;
+            let out = f(&mut SqliteTx { conn: &tx })?;
+            tx.commit().map_err(|e| StoreError::from(db_error(e)))?;
+            Ok(out)
+        })
+    }
+
+    /// Runs `f` in a write transaction holding SQLite's write lock; commits only on `Ok`.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Tx, &mut Writes) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let fail_after = self
+            .fail_after
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        self.pool.with(|conn| {
+            let tx = conn
+                .0
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|e| StoreError::from(db_error(e)))?;
+            let mut writes = Writes::new(fail_after);
+            // On error the transaction is dropped, which rolls it back.
+            let out = f(&mut SqliteTx { conn: &tx }, &mut writes)?;
+            tx.commit().map_err(|e| StoreError::from(db_error(e)))?;
+            Ok(out)
+        })
+    }
+}
+
+fn open_error(path: &Path, e: &rusqlite::Error) -> StoreError {
+    let location = path.display().to_string();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotAStore {
+            location,
+            reason: "the file is not a SQLite database".to_owned(),
+        },
+        _ => StoreError::Open {
+            location,
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// Opens one connection with the settings described in the module documentation.
+fn connect(path: &Path) -> Result<Conn, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = rusqlite::Connection::open_with_flags(path, flags).map_err(|e| open_error(path, &e))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| open_error(path, &e))?;
+    // The first statement reads the file header: a file that is not a database fails here.
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        .map_err(|e| open_error(path, &e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Open {
+            location: path.display().to_string(),
+            reason: format!("the file cannot use write-ahead logging (journal mode {mode})"),
+        });
+    }
+    for (pragma, value) in [("synchronous", "FULL"), ("foreign_keys", "ON"), ("secure_delete", "ON")] {
+        conn.pragma_update(None, pragma, value)
+            .map_err(|e| open_error(path, &e))?;
+    }
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(Conn(conn))
+}
+
+/// Applies pending migrations, refusing a file that holds someone else's tables.
+fn migrate(conn: &mut Conn, path: &Path) -> Result<(), StoreError> {
+    let count = |sql: &str| -> Result<i64, StoreError> {
+        conn.0
+            .query_row(sql, [], |row| row.get(0))
+            .map_err(|e| open_error(path, &e))
+    };
+    let tables = count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
+    let ours = count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")?;
+    if tables > 0 && ours == 0 {
+        return Err(StoreError::NotAStore {
+            location: path.display().to_string(),
+            reason: "the database holds tables but no ADAM schema".to_owned(),
+        });
+    }
+    for migration in migrate::SQLITE {
+        let tx = conn
+            .0
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from(db_error(e)))?;
+        migrate::step(
+            &mut SqliteTx { conn: &tx },
+            migrate::SQLITE_TABLE,
+            migrate::SQLITE,
+            migration,
+        )?;
+        tx.commit().map_err(|e| StoreError::from(db_error(e)))?;
+    }
+    Ok(())
+}
+
+fn db_error(e: rusqlite::Error) -> DbError {
+    let kind = match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ConstraintViolation => match f.extended_code {
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                DbErrorKind::Unique
+            }
+            rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => DbErrorKind::ForeignKey,
+            _ => DbErrorKind::Other,
+        },
+        _ => DbErrorKind::Other,
+    };
+    DbError {
+        kind,
+        message: e.to_string(),
+    }
+}
+
+impl rusqlite::ToSql for Val<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Val::Int(v) => v.map_or(ToSqlOutput::from(rusqlite::types::Null), ToSqlOutput::from),
+            Val::Text(v) => v.map_or(ToSqlOutput::from(rusqlite::types::Null), ToSqlOutput::from),
+            Val::Bool(v) => ToSqlOutput::from(*v),
+            Val::Json(v) => match v {
+                Some(json) => ToSqlOutput::from(json.to_string()),
+                None => ToSqlOutput::from(rusqlite::types::Null),
+            },
+        })
+    }
+}
+
+/// The shared SQL uses PostgreSQL's `$n`; SQLite reads the same numbered parameter as `?n`.
+fn sqlite_sql(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
+struct SqliteTx<'c> {
+    conn: &'c rusqlite::Connection,
+}
+
+impl Tx for SqliteTx<'_> {
+    fn exec(&mut self, sql: &'static str, params: &[Val<'_>]) -> Result<u64, DbError> {
+        let mut stmt = self.conn.prepare_cached(&sqlite_sql(sql)).map_err(db_error)?;
+        let n = stmt.execute(rusqlite::params_from_iter(params)).map_err(db_error)?;
+        Ok(n as u64)
+    }
+
+    fn each(&mut self, sql: &'static str, params: &[Val<'_>], f: &mut RowFn<'_>) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare_cached(&sqlite_sql(sql)).map_err(db_error)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(db_error)?;
+        while let Some(row) = rows.next().map_err(db_error)? {
+            f(&SqliteRow(row))?;
+        }
+        Ok(())
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<(), DbError> {
+        self.conn.execute_batch(sql).map_err(db_error)
+    }
+}
+
+struct SqliteRow<'r, 's>(&'r rusqlite::Row<'s>);
+
+fn column_error(i: usize, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("column {i}: {e}"))
+}
+
+impl Row for SqliteRow<'_, '_> {
+    fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        self.0.get(i).map_err(|e| column_error(i, e))
+    }
+
+    fn text(&self, i: usize) -> Result<Option<&str>, StoreError> {
+        match self.0.get_ref(i).map_err(|e| column_error(i, e))? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(bytes) => std::str::from_utf8(bytes).map(Some).map_err(|e| column_error(i, e)),
+            other => Err(column_error(i, format!("expected text, found {:?}", other.data_type()))),
+        }
+    }
+
+    fn boolean(&self, i: usize) -> Result<bool, StoreError> {
+        self.0.get(i).map_err(|e| column_error(i, e))
+    }
+
+    fn json(&self, i: usize) -> Result<Option<serde_json::Value>, StoreError> {
+        self.text(i)?
+            .map(|s| serde_json::from_str(s).map_err(|e| column_error(i, e)))
+            .transpose()
+    }
+}

@@ -1,0 +1,803 @@
+//! The write path and the small reads, shared by both backends.
+//!
+//! Each function runs inside a transaction the backend has opened (and, on PostgreSQL, after
+//! it took the store's advisory lock), so everything here is all-or-nothing: the caller commits
+//! only when the function returned `Ok`. The only SQL in the crate that changes the world's
+//! tables is in [`write_event`], and the only caller of it is [`commit`]: one write path.
+
+use crate::codec;
+use crate::sql::{DbErrorKind, Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
+use crate::{ApiToken, AuditContext, AuditRecord, NewAudit, StoreError};
+use adam_core::*;
+use serde_json::Value;
+
+// ---- meta ---------------------------------------------------------------------------------
+
+/// Records the organisation in an empty store.
+pub(crate) fn initialise(tx: &mut dyn Tx, organisation: &Text) -> Result<bool, StoreError> {
+    let n = tx.exec(
+        "INSERT INTO meta (id, organisation) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+        &[Val::text(organisation.as_str())],
+    )?;
+    Ok(n == 1)
+}
+
+/// What the `meta` row holds.
+pub(crate) struct Meta {
+    pub(crate) organisation: Text,
+    pub(crate) next_grant: u32,
+    pub(crate) next_entry: u32,
+}
+
+/// The `meta` row ([`StoreError::NotInitialised`] when the store is empty).
+pub(crate) fn meta(tx: &mut dyn Tx) -> Result<Meta, StoreError> {
+    one(
+        tx,
+        "SELECT organisation, next_grant, next_entry FROM meta WHERE id = 1",
+        &[],
+        |row| {
+            let organisation = Text::parse("organisation", req_text(row, 0, "meta", "organisation")?)
+                .map_err(|e| StoreError::Corrupt(format!("meta.organisation: {e}")))?;
+            Ok(Meta {
+                organisation,
+                next_grant: req_id(row, 1, "meta", "next_grant")?,
+                next_entry: req_id(row, 2, "meta", "next_entry")?,
+            })
+        },
+    )?
+    .ok_or(StoreError::NotInitialised)
+}
+
+/// The latest revision in the change log (0 when empty).
+pub(crate) fn latest_revision(tx: &mut dyn Tx) -> Result<Revision, StoreError> {
+    let max = one(tx, "SELECT max(revision) FROM changes", &[], |row| row.int(0))?.flatten();
+    revision_of(max.unwrap_or(0))
+}
+
+fn revision_of(v: i64) -> Result<Revision, StoreError> {
+    u64::try_from(v)
+        .map(Revision)
+        .map_err(|_| StoreError::Corrupt(format!("changes.revision holds {v}")))
+}
+
+fn rev_val(r: Revision) -> Result<Val<'static>, StoreError> {
+    i64::try_from(r.0)
+        .map(Val::int)
+        .map_err(|_| StoreError::Corrupt(format!("revision {r} does not fit the store")))
+}
+
+// ---- commit -------------------------------------------------------------------------------
+
+/// Persists a plan: claims its revision in the change log first (so a concurrent writer fails
+/// on the primary key before doing any other work), checks that it follows the latest stored
+/// revision, writes the tables from the events and one audit record per change.
+pub(crate) fn commit(
+    tx: &mut dyn Tx,
+    plan: &Plan,
+    context: &AuditContext,
+    writes: &mut Writes,
+) -> Result<(), StoreError> {
+    meta(tx)?;
+    let revision = plan.revision();
+    let actor = serde_json::to_value(plan.actor).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let events = serde_json::to_value(&plan.events).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let claimed = writes.exec(
+        tx,
+        "INSERT INTO changes (revision, at, action, actor, events) VALUES ($1, $2, $3, $4, $5)",
+        &[
+            rev_val(revision)?,
+            Val::int(plan.at.0),
+            Val::text(plan.action),
+            Val::Json(Some(actor)),
+            Val::Json(Some(events)),
+        ],
+    );
+    match claimed {
+        Ok(_) => {}
+        Err(e) if e.kind == DbErrorKind::Unique => return Err(StoreError::RevisionTaken(revision)),
+        Err(e) => return Err(write_error(e)),
+    }
+    // The log has no gaps, so a plan based on an older revision already failed on the key;
+    // what is left to refuse is a plan based on a revision the store never reached. (Written
+    // as an index seek, not `max(…) WHERE <>`, which would scan the whole log.)
+    let previous = one(
+        tx,
+        "SELECT revision FROM changes WHERE revision < $1 ORDER BY revision DESC LIMIT 1",
+        &[rev_val(revision)?],
+        |row| row.int(0),
+    )?
+    .flatten();
+    let stored = revision_of(previous.unwrap_or(0))?;
+    if stored != plan.base {
+        return Err(StoreError::OutOfOrder {
+            planned: plan.base,
+            stored,
+        });
+    }
+    for event in &plan.events {
+        write_event(tx, event, writes)?;
+    }
+    // The high-water marks of the removable ids, once per commit (updating the one `meta`
+    // row per event would leave PostgreSQL a long chain of row versions to walk).
+    let end = |id: Option<u32>| id.map(|id| i64::from(id) + 1);
+    let grants = end(plan
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Grant(g) => Some(g.id.0),
+            _ => None,
+        })
+        .max());
+    let entries = end(plan
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Entry(x) => Some(x.id.0),
+            _ => None,
+        })
+        .max());
+    if let Some(n) = grants {
+        writes
+            .exec(
+                tx,
+                "UPDATE meta SET next_grant = $1 WHERE id = 1 AND next_grant < $1",
+                &[Val::int(n)],
+            )
+            .map_err(write_error)?;
+    }
+    if let Some(n) = entries {
+        writes
+            .exec(
+                tx,
+                "UPDATE meta SET next_entry = $1 WHERE id = 1 AND next_entry < $1",
+                &[Val::int(n)],
+            )
+            .map_err(write_error)?;
+    }
+    let job = plan.acting_job.or(acting_job(context));
+    for (seq, change) in (next_seq(tx)?..).zip(&plan.changes) {
+        let row = AuditRow {
+            revision: Some(revision),
+            context,
+            job,
+            action: plan.action,
+            object: &change.object,
+            before: change.before.clone(),
+            after: change.after.clone(),
+            outcome: "ok",
+        };
+        insert_audit(tx, writes, seq, row)?;
+    }
+    Ok(())
+}
+
+/// Writes one event to the tables: an upsert of the whole record (every event carries it), its
+/// ordered child rows replaced, or a delete.
+fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), StoreError> {
+    let mut exec = |sql: &'static str, params: &[Val<'_>]| w.exec(tx, sql, params).map_err(write_error);
+    match event {
+        Event::Settings(s) => {
+            let [z1, z2, z3] = s.clearance_roles.map(|r| r.map(|r| r.0));
+            let [v0, v1, v2, v3] = s.default_view.map(|l| i64::from(l.value()));
+            exec(
+                "INSERT INTO settings (id, organisation, dist_main_role, reopen_role, clearance_z1, clearance_z2, \
+                 clearance_z3, default_view_z0, default_view_z1, default_view_z2, default_view_z3) \
+                 VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 ON CONFLICT (id) DO UPDATE SET organisation = excluded.organisation, \
+                 dist_main_role = excluded.dist_main_role, reopen_role = excluded.reopen_role, \
+                 clearance_z1 = excluded.clearance_z1, clearance_z2 = excluded.clearance_z2, \
+                 clearance_z3 = excluded.clearance_z3, default_view_z0 = excluded.default_view_z0, \
+                 default_view_z1 = excluded.default_view_z1, default_view_z2 = excluded.default_view_z2, \
+                 default_view_z3 = excluded.default_view_z3",
+                &[
+                    Val::text(s.organisation.as_str()),
+                    Val::opt_int(s.dist_main_role.map(|r| r.0)),
+                    Val::opt_int(s.reopen_role.map(|r| r.0)),
+                    Val::opt_int(z1),
+                    Val::opt_int(z2),
+                    Val::opt_int(z3),
+                    Val::int(v0),
+                    Val::int(v1),
+                    Val::int(v2),
+                    Val::int(v3),
+                ],
+            )?;
+        }
+        Event::Office(o) => {
+            exec(
+                "INSERT INTO offices (id, code, name, parent, signing_code, valid, rev) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, \
+                 parent = excluded.parent, signing_code = excluded.signing_code, valid = excluded.valid, \
+                 rev = excluded.rev",
+                &[
+                    Val::int(o.id.0),
+                    Val::text(o.code.as_str()),
+                    Val::text(o.name.as_str()),
+                    Val::opt_int(o.parent.map(|p| p.0)),
+                    Val::opt_text(o.signing_code.as_ref().map(|s| s.as_str())),
+                    Val::Bool(o.valid),
+                    rev_val(o.rev)?,
+                ],
+            )?;
+        }
+        Event::Job(j) => {
+            exec(
+                "INSERT INTO jobs (id, code, signing_code, name, office, kind, valid, rev) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (id) DO UPDATE SET code = excluded.code, signing_code = excluded.signing_code, \
+                 name = excluded.name, office = excluded.office, kind = excluded.kind, valid = excluded.valid, \
+                 rev = excluded.rev",
+                &[
+                    Val::int(j.id.0),
+                    Val::text(j.code.as_str()),
+                    Val::opt_text(j.signing_code.as_ref().map(|s| s.as_str())),
+                    Val::text(j.name.as_str()),
+                    Val::int(j.office.0),
+                    Val::text(codec::job_kind(j.kind)),
+                    Val::Bool(j.valid),
+                    rev_val(j.rev)?,
+                ],
+            )?;
+        }
+        Event::User(u) => {
+            exec(
+                "INSERT INTO users (id, username, kind, active, title, first_name, last_name, gender, email, \
+                 phone, rev) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (id) DO UPDATE SET username = excluded.username, kind = excluded.kind, \
+                 active = excluded.active, title = excluded.title, first_name = excluded.first_name, \
+                 last_name = excluded.last_name, gender = excluded.gender, email = excluded.email, \
+                 phone = excluded.phone, rev = excluded.rev",
+                &[
+                    Val::int(u.id.0),
+                    Val::text(u.username.as_str()),
+                    Val::text(codec::account_kind(u.kind)),
+                    Val::Bool(u.active),
+                    Val::opt_text(u.title.as_ref().map(|s| s.as_str())),
+                    Val::text(u.first_name.as_str()),
+                    Val::text(u.last_name.as_str()),
+                    Val::text(codec::gender(u.gender)),
+                    Val::text(u.email.as_str()),
+                    Val::opt_text(u.phone.as_ref().map(|s| s.as_str())),
+                    rev_val(u.rev)?,
+                ],
+            )?;
+            exec("DELETE FROM user_jobs WHERE user_id = $1", &[Val::int(u.id.0)])?;
+            for (i, job) in (0i64..).zip(&u.jobs) {
+                exec(
+                    "INSERT INTO user_jobs (user_id, position, job_id) VALUES ($1, $2, $3)",
+                    &[Val::int(u.id.0), Val::int(i), Val::int(job.0)],
+                )?;
+            }
+        }
+        Event::Group(g) => {
+            exec(
+                "INSERT INTO groups (id, code, name, rev) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, rev = excluded.rev",
+                &[
+                    Val::int(g.id.0),
+                    Val::text(g.code.as_str()),
+                    Val::text(g.name.as_str()),
+                    rev_val(g.rev)?,
+                ],
+            )?;
+            exec("DELETE FROM group_users WHERE group_id = $1", &[Val::int(g.id.0)])?;
+            exec("DELETE FROM group_jobs WHERE group_id = $1", &[Val::int(g.id.0)])?;
+            for (i, user) in (0i64..).zip(&g.users) {
+                exec(
+                    "INSERT INTO group_users (group_id, position, user_id) VALUES ($1, $2, $3)",
+                    &[Val::int(g.id.0), Val::int(i), Val::int(user.0)],
+                )?;
+            }
+            for (i, job) in (0i64..).zip(&g.jobs) {
+                exec(
+                    "INSERT INTO group_jobs (group_id, position, job_id) VALUES ($1, $2, $3)",
+                    &[Val::int(g.id.0), Val::int(i), Val::int(job.0)],
+                )?;
+            }
+        }
+        Event::Application(a) => {
+            exec(
+                "INSERT INTO applications (id, code, name, writer_role, rev) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, \
+                 writer_role = excluded.writer_role, rev = excluded.rev",
+                &[
+                    Val::int(a.id.0),
+                    Val::text(a.code.as_str()),
+                    Val::text(a.name.as_str()),
+                    Val::opt_int(a.writer_role.map(|r| r.0)),
+                    rev_val(a.rev)?,
+                ],
+            )?;
+        }
+        Event::Role(r) => {
+            exec(
+                "INSERT INTO roles (id, code, kind, app, description, object_level, power, rev) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (id) DO UPDATE SET code = excluded.code, kind = excluded.kind, app = excluded.app, \
+                 description = excluded.description, object_level = excluded.object_level, \
+                 power = excluded.power, rev = excluded.rev",
+                &[
+                    Val::int(r.id.0),
+                    Val::text(r.code.as_str()),
+                    Val::text(codec::role_kind(r.kind)),
+                    Val::opt_int(r.app.map(|a| a.0)),
+                    Val::text(r.description.as_str()),
+                    Val::opt_int(r.object_level.map(Level::value)),
+                    Val::opt_text(r.power.map(codec::power)),
+                    rev_val(r.rev)?,
+                ],
+            )?;
+            exec("DELETE FROM role_members WHERE role_id = $1", &[Val::int(r.id.0)])?;
+            for (i, member) in (0i64..).zip(&r.members) {
+                exec(
+                    "INSERT INTO role_members (role_id, position, member_id) VALUES ($1, $2, $3)",
+                    &[Val::int(r.id.0), Val::int(i), Val::int(member.0)],
+                )?;
+            }
+        }
+        Event::Grant(g) => {
+            let (kind, id) = codec::grantee(g.grantee);
+            exec(
+                "INSERT INTO grants (id, role, grantee_type, grantee_id, valid_from, valid_to, scope, reference, rev) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (id) DO UPDATE SET role = excluded.role, grantee_type = excluded.grantee_type, \
+                 grantee_id = excluded.grantee_id, valid_from = excluded.valid_from, valid_to = excluded.valid_to, \
+                 scope = excluded.scope, reference = excluded.reference, rev = excluded.rev",
+                &[
+                    Val::int(g.id.0),
+                    Val::int(g.role.0),
+                    Val::text(kind),
+                    Val::opt_int(id),
+                    Val::opt_int(g.window.from.map(|t| t.0)),
+                    Val::opt_int(g.window.to.map(|t| t.0)),
+                    Val::opt_int(g.scope.map(|o| o.0)),
+                    Val::opt_text(g.reference.as_ref().map(|s| s.as_str())),
+                    rev_val(g.rev)?,
+                ],
+            )?;
+        }
+        Event::GrantRemoved(id) => {
+            if exec("DELETE FROM grants WHERE id = $1", &[Val::int(id.0)])? != 1 {
+                return Err(StoreError::Corrupt(format!(
+                    "revoking {id}, which the tables do not hold"
+                )));
+            }
+        }
+        Event::Class(c) => {
+            exec(
+                "INSERT INTO classes (id, code, name, parent, rev) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, \
+                 parent = excluded.parent, rev = excluded.rev",
+                &[
+                    Val::int(c.id.0),
+                    Val::text(c.code.as_str()),
+                    Val::text(c.name.as_str()),
+                    Val::opt_int(c.parent.map(|p| p.0)),
+                    rev_val(c.rev)?,
+                ],
+            )?;
+        }
+        Event::Folder(f) => {
+            let wf = &f.workflow;
+            exec(
+                "INSERT INTO folders (id, app, class, title, z, c, r, state, creator_user, creator_job, \
+                 responsible, sender, recipient, rev) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                 ON CONFLICT (id) DO UPDATE SET app = excluded.app, class = excluded.class, title = excluded.title, \
+                 z = excluded.z, c = excluded.c, r = excluded.r, state = excluded.state, \
+                 creator_user = excluded.creator_user, creator_job = excluded.creator_job, \
+                 responsible = excluded.responsible, sender = excluded.sender, recipient = excluded.recipient, \
+                 rev = excluded.rev",
+                &[
+                    Val::int(f.id.0),
+                    Val::int(f.app.0),
+                    Val::int(f.class.0),
+                    Val::text(f.title.as_str()),
+                    Val::int(f.classification.z.value()),
+                    Val::int(f.classification.c.value()),
+                    Val::int(f.classification.r.value()),
+                    Val::text(codec::state(wf.state)),
+                    Val::int(wf.creator.user.0),
+                    Val::int(wf.creator.job.0),
+                    Val::opt_int(wf.responsible.map(|j| j.0)),
+                    Val::opt_int(wf.sender.map(|j| j.0)),
+                    Val::opt_int(wf.recipient.map(|j| j.0)),
+                    rev_val(f.rev)?,
+                ],
+            )?;
+        }
+        Event::Document(d) => {
+            let wf = &d.workflow;
+            exec(
+                "INSERT INTO documents (id, folder, title, z, c, r, state, creator_user, creator_job, \
+                 responsible, sender, recipient, rev) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                 ON CONFLICT (id) DO UPDATE SET folder = excluded.folder, title = excluded.title, \
+                 z = excluded.z, c = excluded.c, r = excluded.r, state = excluded.state, \
+                 creator_user = excluded.creator_user, creator_job = excluded.creator_job, \
+                 responsible = excluded.responsible, sender = excluded.sender, recipient = excluded.recipient, \
+                 rev = excluded.rev",
+                &[
+                    Val::int(d.id.0),
+                    Val::int(d.folder.0),
+                    Val::text(d.title.as_str()),
+                    Val::int(d.classification.z.value()),
+                    Val::int(d.classification.c.value()),
+                    Val::int(d.classification.r.value()),
+                    Val::text(codec::state(wf.state)),
+                    Val::int(wf.creator.user.0),
+                    Val::int(wf.creator.job.0),
+                    Val::opt_int(wf.responsible.map(|j| j.0)),
+                    Val::opt_int(wf.sender.map(|j| j.0)),
+                    Val::opt_int(wf.recipient.map(|j| j.0)),
+                    rev_val(d.rev)?,
+                ],
+            )?;
+        }
+        Event::Entry(e) => {
+            let (carrier, carrier_id) = codec::carrier(e.carrier);
+            let (entity, entity_id) = codec::entity(e.entity);
+            exec(
+                "INSERT INTO acl_entries (id, carrier_type, carrier_id, kind, entity_type, entity_id, value, \
+                 group_value, valid_from, valid_to, rev) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (id) DO UPDATE SET carrier_type = excluded.carrier_type, \
+                 carrier_id = excluded.carrier_id, kind = excluded.kind, entity_type = excluded.entity_type, \
+                 entity_id = excluded.entity_id, value = excluded.value, group_value = excluded.group_value, \
+                 valid_from = excluded.valid_from, valid_to = excluded.valid_to, rev = excluded.rev",
+                &[
+                    Val::int(e.id.0),
+                    Val::text(carrier),
+                    Val::int(carrier_id),
+                    Val::text(codec::acl_kind(e.kind)),
+                    Val::text(entity),
+                    Val::opt_int(entity_id),
+                    Val::int(e.value.value()),
+                    Val::int(e.group_value.value()),
+                    Val::opt_int(e.window.from.map(|t| t.0)),
+                    Val::opt_int(e.window.to.map(|t| t.0)),
+                    rev_val(e.rev)?,
+                ],
+            )?;
+        }
+        Event::EntryRemoved(id) => {
+            if exec("DELETE FROM acl_entries WHERE id = $1", &[Val::int(id.0)])? != 1 {
+                return Err(StoreError::Corrupt(format!(
+                    "removing {id}, which the tables do not hold"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---- audit --------------------------------------------------------------------------------
+
+/// The next audit sequence number. Called under the store's write lock (SQLite's write
+/// transaction, PostgreSQL's advisory lock), so no two transactions get the same one and a
+/// rolled-back transaction leaves no gap.
+fn next_seq(tx: &mut dyn Tx) -> Result<i64, StoreError> {
+    let max = one(tx, "SELECT max(seq) FROM audit", &[], |row| row.int(0))?.flatten();
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// One audit record to insert.
+struct AuditRow<'a> {
+    revision: Option<Revision>,
+    context: &'a AuditContext,
+    /// The job the actor acted in, kept in a column of its own with the actor's user.
+    job: Option<JobId>,
+    action: &'a str,
+    object: &'a AuditObject,
+    before: Option<Value>,
+    after: Option<Value>,
+    outcome: &'a str,
+}
+
+fn insert_audit(tx: &mut dyn Tx, writes: &mut Writes, seq: i64, row: AuditRow<'_>) -> Result<(), StoreError> {
+    let AuditRow {
+        revision,
+        context,
+        job,
+        action,
+        object,
+        before,
+        after,
+        outcome,
+    } = row;
+    let actor = serde_json::to_value(context.actor).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    writes
+        .exec(
+            tx,
+            "INSERT INTO audit (seq, revision, at, actor, actor_user, actor_job, source_ip, application, action, \
+             object_kind, object_id, object_label, before, after, outcome) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            &[
+                Val::int(seq),
+                revision.map(rev_val).transpose()?.unwrap_or(Val::Int(None)),
+                Val::int(context.at.0),
+                Val::Json(Some(actor)),
+                Val::opt_int(context.actor.user_id().map(|u| u.0)),
+                Val::opt_int(job.map(|j| j.0)),
+                Val::opt_text(context.source_ip.as_deref()),
+                Val::opt_text(context.application.as_deref()),
+                Val::text(action),
+                Val::text(&object.kind),
+                Val::int(object.id),
+                Val::text(&object.label),
+                Val::Json(before),
+                Val::Json(after),
+                Val::text(outcome),
+            ],
+        )
+        .map_err(write_error)?;
+    Ok(())
+}
+
+/// The job the actor named, if any.
+fn acting_job(context: &AuditContext) -> Option<JobId> {
+    match context.actor {
+        Actor::User { job, .. } => job,
+        Actor::System => None,
+    }
+}
+
+/// Appends audit records that are not world changes.
+pub(crate) fn append_audit(tx: &mut dyn Tx, records: &[NewAudit], writes: &mut Writes) -> Result<(), StoreError> {
+    for (seq, r) in (next_seq(tx)?..).zip(records) {
+        let row = AuditRow {
+            revision: None,
+            context: &r.context,
+            job: acting_job(&r.context),
+            action: &r.action,
+            object: &r.object,
+            before: r.before.clone(),
+            after: r.after.clone(),
+            outcome: &r.outcome,
+        };
+        insert_audit(tx, writes, seq, row)?;
+    }
+    Ok(())
+}
+
+fn audit_record(row: &dyn Row) -> Result<AuditRecord, StoreError> {
+    const T: &str = "audit";
+    let seq = req_int(row, 0, T, "seq")?;
+    let actor_json = row
+        .json(3)?
+        .ok_or_else(|| StoreError::Corrupt(format!("audit.actor of record {seq} is NULL")))?;
+    let actor: Actor = serde_json::from_value(actor_json)
+        .map_err(|e| StoreError::Corrupt(format!("audit.actor of record {seq}: {e}")))?;
+    Ok(AuditRecord {
+        seq: u64::try_from(seq).map_err(|_| StoreError::Corrupt(format!("audit.seq holds {seq}")))?,
+        revision: row.int(1)?.map(revision_of).transpose()?,
+        context: AuditContext {
+            at: Timestamp(req_int(row, 2, T, "at")?),
+            actor,
+            source_ip: row.text(4)?.map(str::to_owned),
+            application: row.text(5)?.map(str::to_owned),
+        },
+        action: req_text(row, 6, T, "action")?.to_owned(),
+        object: AuditObject {
+            kind: req_text(row, 7, T, "object_kind")?.to_owned(),
+            id: req_id(row, 8, T, "object_id")?,
+            label: req_text(row, 9, T, "object_label")?.to_owned(),
+        },
+        before: row.json(10)?,
+        after: row.json(11)?,
+        outcome: req_text(row, 12, T, "outcome")?.to_owned(),
+    })
+}
+
+fn limit_val(limit: usize) -> Val<'static> {
+    Val::int(i64::try_from(limit).unwrap_or(i64::MAX))
+}
+
+/// Audit records after `after`, in order.
+pub(crate) fn audit_since(tx: &mut dyn Tx, after: u64, limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
+    let after = i64::try_from(after).unwrap_or(i64::MAX);
+    let mut out = Vec::new();
+    tx.each(
+        "SELECT seq, revision, at, actor, source_ip, application, action, object_kind, object_id, object_label, \
+         before, after, outcome FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
+        &[Val::int(after), limit_val(limit)],
+        &mut |row| {
+            out.push(audit_record(row)?);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// The newest audit records about one object, newest first.
+pub(crate) fn object_history(
+    tx: &mut dyn Tx,
+    kind: &str,
+    id: u32,
+    limit: usize,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    let mut out = Vec::new();
+    tx.each(
+        "SELECT seq, revision, at, actor, source_ip, application, action, object_kind, object_id, object_label, \
+         before, after, outcome FROM audit WHERE object_kind = $1 AND object_id = $2 ORDER BY seq DESC LIMIT $3",
+        &[Val::text(kind), Val::int(id), limit_val(limit)],
+        &mut |row| {
+            out.push(audit_record(row)?);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+// ---- change log ---------------------------------------------------------------------------
+
+/// Change sets after `after`, in order.
+pub(crate) fn changes_since(tx: &mut dyn Tx, after: Revision, limit: usize) -> Result<Vec<ChangeSet>, StoreError> {
+    let mut out = Vec::new();
+    tx.each(
+        "SELECT revision, events FROM changes WHERE revision > $1 ORDER BY revision LIMIT $2",
+        &[rev_val(after)?, limit_val(limit)],
+        &mut |row| {
+            let revision = revision_of(req_int(row, 0, "changes", "revision")?)?;
+            let events = row
+                .json(1)?
+                .ok_or_else(|| StoreError::Corrupt(format!("changes.events of {revision} is NULL")))?;
+            let events: Vec<Event> = serde_json::from_value(events)
+                .map_err(|e| StoreError::Corrupt(format!("changes.events of {revision}: {e}")))?;
+            out.push(ChangeSet { revision, events });
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+// ---- tokens -------------------------------------------------------------------------------
+
+const TOKEN_KIND: &str = "ADAM_ENTITY_TOKEN";
+
+/// A token as the audit trail shows it: everything but the hash.
+fn token_json(t: &ApiToken) -> Option<Value> {
+    let mut v = serde_json::to_value(t).ok()?;
+    if let Some(map) = v.as_object_mut() {
+        map.remove("hash");
+    }
+    Some(v)
+}
+
+fn token_object(t: &ApiToken) -> Result<AuditObject, StoreError> {
+    Ok(AuditObject {
+        kind: TOKEN_KIND.to_owned(),
+        id: u32::try_from(t.id).map_err(|_| StoreError::Corrupt(format!("token id {} does not fit", t.id)))?,
+        label: format!("{} ({}…) of {}", t.name, t.prefix, t.user),
+    })
+}
+
+/// Stores a token and its `token.issue` audit record.
+pub(crate) fn create_token(
+    tx: &mut dyn Tx,
+    token: &ApiToken,
+    context: &AuditContext,
+    writes: &mut Writes,
+) -> Result<i64, StoreError> {
+    let scopes = serde_json::to_value(&token.scopes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let params = [
+        Val::int(token.user.0),
+        Val::text(&token.name),
+        Val::text(&token.prefix),
+        Val::text(&token.hash),
+        Val::Json(Some(scopes)),
+        Val::int(token.created.0),
+        Val::opt_int(token.expires.map(|t| t.0)),
+        Val::opt_int(token.revoked.map(|t| t.0)),
+    ];
+    let exists = one(
+        tx,
+        "SELECT 1 FROM users WHERE id = $1",
+        &[Val::int(token.user.0)],
+        |_| Ok(()),
+    )?;
+    if exists.is_none() {
+        return Err(StoreError::NotFound(format!("{}", token.user)));
+    }
+    // An insert with RETURNING is a query; it counts as a write all the same.
+    writes.checkpoint()?;
+    let id = one(
+        tx,
+        "INSERT INTO api_tokens (user_id, name, prefix, hash, scopes, created, expires, revoked) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        &params,
+        |row| req_int(row, 0, "api_tokens", "id"),
+    )?
+    .ok_or_else(|| StoreError::Database("the token insert returned no id".to_owned()))?;
+    let stored = ApiToken { id, ..token.clone() };
+    let seq = next_seq(tx)?;
+    let row = AuditRow {
+        revision: None,
+        context,
+        job: acting_job(context),
+        action: "token.issue",
+        object: &token_object(&stored)?,
+        before: None,
+        after: token_json(&stored),
+        outcome: "ok",
+    };
+    insert_audit(tx, writes, seq, row)?;
+    Ok(id)
+}
+
+const TOKEN_COLUMNS_BY_HASH: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked \
+                                     FROM api_tokens WHERE hash = $1";
+const TOKEN_COLUMNS_BY_ID: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked \
+                                   FROM api_tokens WHERE id = $1";
+const TOKEN_COLUMNS_BY_USER: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked \
+                                     FROM api_tokens WHERE user_id = $1 ORDER BY id DESC";
+
+fn token_of(row: &dyn Row) -> Result<ApiToken, StoreError> {
+    const T: &str = "api_tokens";
+    let scopes = row
+        .json(5)?
+        .ok_or_else(|| StoreError::Corrupt("api_tokens.scopes is NULL".to_owned()))?;
+    Ok(ApiToken {
+        id: req_int(row, 0, T, "id")?,
+        user: UserId(req_id(row, 1, T, "user_id")?),
+        name: req_text(row, 2, T, "name")?.to_owned(),
+        prefix: req_text(row, 3, T, "prefix")?.to_owned(),
+        hash: req_text(row, 4, T, "hash")?.to_owned(),
+        scopes: serde_json::from_value(scopes).map_err(|e| StoreError::Corrupt(format!("api_tokens.scopes: {e}")))?,
+        created: Timestamp(req_int(row, 6, T, "created")?),
+        expires: row.int(7)?.map(Timestamp),
+        revoked: row.int(8)?.map(Timestamp),
+    })
+}
+
+/// The token with this hash.
+pub(crate) fn token_by_hash(tx: &mut dyn Tx, hash: &str) -> Result<Option<ApiToken>, StoreError> {
+    one(tx, TOKEN_COLUMNS_BY_HASH, &[Val::text(hash)], token_of)
+}
+
+/// The tokens of an account, newest first.
+pub(crate) fn tokens_of(tx: &mut dyn Tx, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
+    let mut out = Vec::new();
+    tx.each(TOKEN_COLUMNS_BY_USER, &[Val::int(user.0)], &mut |row| {
+        out.push(token_of(row)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Revokes a token and records `token.revoke`. Revoking a revoked token changes nothing.
+pub(crate) fn revoke_token(
+    tx: &mut dyn Tx,
+    id: i64,
+    context: &AuditContext,
+    writes: &mut Writes,
+) -> Result<(), StoreError> {
+    let before = one(tx, TOKEN_COLUMNS_BY_ID, &[Val::int(id)], token_of)?
+        .ok_or_else(|| StoreError::NotFound(format!("token {id}")))?;
+    if before.revoked.is_some() {
+        return Ok(());
+    }
+    writes
+        .exec(
+            tx,
+            "UPDATE api_tokens SET revoked = $2 WHERE id = $1",
+            &[Val::int(id), Val::int(context.at.0)],
+        )
+        .map_err(write_error)?;
+    let after = ApiToken {
+        revoked: Some(context.at),
+        ..before.clone()
+    };
+    let seq = next_seq(tx)?;
+    let row = AuditRow {
+        revision: None,
+        context,
+        job: acting_job(context),
+        action: "token.revoke",
+        object: &token_object(&after)?,
+        before: token_json(&before),
+        after: token_json(&after),
+        outcome: "ok",
+    };
+    insert_audit(tx, writes, seq, row)
+}

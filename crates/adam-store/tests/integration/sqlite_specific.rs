@@ -1,0 +1,77 @@
+//! What only the SQLite backend does: a file, its settings, and what it refuses to open.
+
+use crate::backends::Sqlite;
+use crate::town::org;
+use adam_store::{SqliteStore, Store, StoreError};
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "Dear diary, today I stored nothing.\n".repeat(200)).unwrap();
+    let err = SqliteStore::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::NotAStore { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("notes.txt") && message.contains("not a SQLite database"),
+        "{message}"
+    );
+    // The file is left as it was.
+    assert!(std::fs::read_to_string(&path).unwrap().starts_with("Dear diary"));
+}
+
+#[test]
+fn a_database_of_something_else_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER)")
+        .unwrap();
+    let err = SqliteStore::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::NotAStore { .. }), "{err:?}");
+    assert!(err.to_string().contains("no ADAM schema"), "{err}");
+}
+
+#[test]
+fn a_missing_directory_is_an_open_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = SqliteStore::open(dir.path().join("no/such/dir/adam.db")).unwrap_err();
+    assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+}
+
+#[test]
+fn the_connection_settings_are_in_force() {
+    let b = Sqlite::new();
+    let s = SqliteStore::open(&b.path).unwrap();
+    s.initialise(&org()).unwrap();
+    let conn = rusqlite::Connection::open(&b.path).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let strict: i64 = conn
+        .query_row(
+            "SELECT strict FROM pragma_table_list WHERE name = 'documents'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(strict, 1, "tables are STRICT");
+}
+
+#[test]
+fn locations_name_the_backend() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let prefixed = adam_store::open(&format!("sqlite:{}", path.display())).unwrap();
+    assert_eq!(prefixed.backend(), "sqlite");
+    assert!(prefixed.initialise(&org()).unwrap());
+    drop(prefixed);
+    let bare = adam_store::open(&path.display().to_string()).unwrap();
+    assert!(!bare.initialise(&org()).unwrap(), "the same file");
+    let url = adam_store::open(&format!("sqlite://{}", path.display())).unwrap();
+    assert!(!url.initialise(&org()).unwrap(), "the same file");
+    for bad in ["", "sqlite:", "mysql://root@localhost/adam"] {
+        let err = adam_store::open(bad).err().unwrap();
+        assert!(matches!(err, StoreError::BadLocation(_)), "{bad:?}: {err:?}");
+    }
+}

@@ -1,0 +1,618 @@
+//! `adam` — the one binary: the server, and the operator's commands beside it.
+//!
+//! The operator's commands (`init`, `token`, `check`, `lookup`, `explain`, `import`,
+//! `export`) open the store directly, act as the console (`Actor::System`) and are recorded in
+//! the audit trail with the application `adam-cli`. Whoever can run them can read the
+//! database anyway; they are the tools of the system administrator on the server host.
+
+use adam_core::*;
+use adam_server::{AppState, Clock, Config, Scope};
+use adam_store::Store;
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const ABOUT: &str = "ADAM — the directory, roles, document ACLs and audit trail of a public administration";
+
+const LONG_ABOUT: &str = "\
+ADAM keeps an organisation's directory (offices, jobs, users), decides who may do what in every \
+application and on every case file and document, and records every change in an audit trail.
+
+The quickest start is a demo organisation on embedded SQLite:
+
+    adam serve --demo
+
+which listens on http://127.0.0.1:8080 and writes API tokens for the demo accounts to \
+./adam-data/demo-tokens.txt. For a real installation, initialise the data first:
+
+    adam init --organisation \"Mestna občina Koper\" --admin-email it@koper.si
+    adam serve
+
+Data lives in ./adam-data (change with --data or ADAM_DATA); use --database postgres://… (or \
+ADAM_DATABASE) to keep it in PostgreSQL, where several ADAM servers can share it.";
+
+#[derive(Parser)]
+#[command(name = "adam", version, about = ABOUT, long_about = LONG_ABOUT)]
+struct Cli {
+    /// Directory for ADAM's data: the SQLite database and the demo tokens.
+    #[arg(
+        long,
+        global = true,
+        env = "ADAM_DATA",
+        default_value = "./adam-data",
+        value_name = "DIR"
+    )]
+    data: PathBuf,
+
+    /// Database to use: `sqlite:<file>` or `postgres://user@host/db`. Default: the SQLite file
+    /// adam.db in the data directory.
+    #[arg(long, global = true, env = "ADAM_DATABASE", value_name = "URL")]
+    database: Option<String>,
+
+    #[command(subcommand)]
+    command: Command_,
+}
+
+#[derive(Subcommand)]
+enum Command_ {
+    /// Run the API server.
+    #[command(long_about = "Run the HTTP API server (and, later, the web UI).\n\n\
+        With --demo on an empty data directory, first loads the demo organisation (the \
+        municipality of the ADAM manual, with offices, jobs, staff, roles and folders in \
+        mid-workflow) and writes API tokens for its accounts to <data>/demo-tokens.txt.")]
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        listen: SocketAddr,
+        /// Load the demo organisation into an empty data directory first.
+        #[arg(long)]
+        demo: bool,
+        /// Log format.
+        #[arg(long, value_enum, default_value = "plain")]
+        log_format: LogFormat,
+    },
+    /// Create a new organisation with its system administrator, and print their API token.
+    #[command(
+        long_about = "Create a new organisation in an empty data directory: ADAM's built-in \
+        system roles and an `admin` account (the operator's system administrator, who manages \
+        everything but never sees a document). Prints the administrator's API token once."
+    )]
+    Init {
+        /// The organisation's name.
+        #[arg(long)]
+        organisation: String,
+        /// Username of the system administrator.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+        /// The administrator's e-mail address.
+        #[arg(long)]
+        admin_email: String,
+        /// The administrator's first name.
+        #[arg(long, default_value = "System")]
+        first_name: String,
+        /// The administrator's last name.
+        #[arg(long, default_value = "Administrator")]
+        last_name: String,
+    },
+    /// Issue, list or revoke API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The level a user has on a folder or document.
+    Check(Question),
+    /// Why a user has the level they have: every entry, role and rule that decided it.
+    Explain {
+        #[command(flatten)]
+        question: Question,
+        /// Print the decision as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every folder or document a user reaches at a level or more.
+    Lookup {
+        /// The user's username.
+        #[arg(long)]
+        user: String,
+        /// Folders or documents.
+        #[arg(long, value_enum, default_value = "document")]
+        kind: Kind,
+        /// The least level: 11, 12, 13, 14, 21 or 22.
+        #[arg(long, default_value = "14")]
+        level: u8,
+        /// As of this date or instant (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// Assume a session with a second factor.
+        #[arg(long)]
+        mfa: bool,
+    },
+    /// Import offices, jobs, users and assignments from CSV files (all or nothing).
+    #[command(long_about = "Import the organisation from a directory holding offices.csv, \
+        jobs.csv, users.csv and assignments.csv (see `adam export` for the columns). Existing \
+        codes are updated, new ones created; nothing is deleted. Every rejected row is \
+        reported with its file and line, and then nothing at all is imported.")]
+    Import {
+        /// The directory with the CSV files.
+        dir: PathBuf,
+        /// Only check the files and report what would change.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export offices, jobs, users and assignments as CSV files.
+    Export {
+        /// The directory to write offices.csv, jobs.csv, users.csv and assignments.csv into.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a token for an account; its secret is printed once.
+    Issue {
+        /// The account's username.
+        #[arg(long)]
+        user: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Comma-separated scopes: read, write, check, changes.
+        #[arg(long, default_value = "read", value_delimiter = ',')]
+        scopes: Vec<String>,
+        /// Expiry date or instant.
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// List an account's tokens (never their secrets).
+    List {
+        /// The account's username.
+        #[arg(long)]
+        user: String,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        /// The token's id.
+        id: i64,
+    },
+}
+
+#[derive(Args)]
+struct Question {
+    /// The user's username.
+    #[arg(long)]
+    user: String,
+    /// A folder id.
+    #[arg(long, conflicts_with = "document")]
+    folder: Option<u32>,
+    /// A document id.
+    #[arg(long)]
+    document: Option<u32>,
+    /// As of this date or instant (default: now).
+    #[arg(long)]
+    at: Option<String>,
+    /// Assume a session with a second factor.
+    #[arg(long)]
+    mfa: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Folder,
+    Document,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Plain,
+    Json,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = runtime.block_on(run(cli)) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn location(cli: &Cli) -> Result<String> {
+    match &cli.database {
+        Some(url) => Ok(url.clone()),
+        None => {
+            std::fs::create_dir_all(&cli.data)
+                .with_context(|| format!("cannot create the data directory {}", cli.data.display()))?;
+            Ok(format!("sqlite:{}", cli.data.join("adam.db").display()))
+        }
+    }
+}
+
+/// Runs blocking work (the store's clients) on a blocking thread.
+async fn off<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| anyhow!("a worker thread failed: {e}"))
+}
+
+async fn open_store(cli: &Cli) -> Result<Arc<dyn Store>> {
+    let location = location(cli)?;
+    let target = location.clone();
+    let store = off(move || adam_store::open(&target))
+        .await?
+        .with_context(|| format!("cannot open the database {location}"))?;
+    Ok(Arc::from(store))
+}
+
+async fn open_state(store: Arc<dyn Store>, application: &str) -> Result<AppState> {
+    let config = Config {
+        application: application.to_owned(),
+        ..Config::default()
+    };
+    AppState::load(store, Clock::System, config).await.map_err(|e| match e {
+        adam_store::StoreError::NotInitialised => {
+            anyhow!("the data directory holds no organisation yet: run `adam init` (or `adam serve --demo`)")
+        }
+        other => anyhow!(other),
+    })
+}
+
+fn web(e: adam_server::WebError) -> anyhow::Error {
+    anyhow!("{}", e.detail)
+}
+
+fn timestamp(text: &Option<String>) -> Result<Option<Timestamp>> {
+    text.as_deref()
+        .map(Timestamp::parse)
+        .transpose()
+        .map_err(|e| anyhow!(e))
+}
+
+fn scopes(names: &[String]) -> Result<Vec<Scope>> {
+    names
+        .iter()
+        .map(|n| {
+            Scope::parse(n.trim()).ok_or_else(|| anyhow!("unknown scope {n:?}: use read, write, check or changes"))
+        })
+        .collect()
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        Command_::Serve {
+            listen,
+            demo,
+            log_format,
+        } => serve(&cli, *listen, *demo, *log_format).await,
+        Command_::Init {
+            organisation,
+            admin,
+            admin_email,
+            first_name,
+            last_name,
+        } => init(&cli, organisation, admin, admin_email, first_name, last_name).await,
+        Command_::Token(t) => token(&cli, t).await,
+        Command_::Check(q) => {
+            let state = open_state(open_store(&cli).await?, "adam-cli").await?;
+            let (user, object, at, session) = question(&state, q)?;
+            let w = state.world();
+            let d = w.explain(user, object, at, session)?;
+            println!("{}", d.level);
+            eprintln!("{}", d.summary());
+            Ok(())
+        }
+        Command_::Explain { question: q, json } => {
+            let state = open_state(open_store(&cli).await?, "adam-cli").await?;
+            let (user, object, at, session) = question(&state, q)?;
+            let w = state.world();
+            let d = w.explain(user, object, at, session)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&d)?);
+            } else {
+                print!("{}", adam_server::explain::render(&w, &d));
+            }
+            Ok(())
+        }
+        Command_::Lookup {
+            user,
+            kind,
+            level,
+            at,
+            mfa,
+        } => {
+            let state = open_state(open_store(&cli).await?, "adam-cli").await?;
+            let w = state.world();
+            let user = w.user_by_username(user)?;
+            let level = Level::from_value(*level)?;
+            let at = timestamp(at)?.unwrap_or_else(|| state.now());
+            let kind = match kind {
+                Kind::Folder => ObjectKind::Folder,
+                Kind::Document => ObjectKind::Document,
+            };
+            let mut after = None;
+            let mut count = 0usize;
+            loop {
+                let page = w.lookup(user, kind, level, at, Session { mfa: *mfa }, after, MAX_PAGE)?;
+                for item in &page.items {
+                    println!("{item}");
+                }
+                count += page.items.len();
+                match page.next {
+                    Some(n) => after = Some(n),
+                    None => break,
+                }
+            }
+            eprintln!("{count} object(s) at level {level} or more");
+            Ok(())
+        }
+        Command_::Import { dir, dry_run } => import(&cli, dir, *dry_run).await,
+        Command_::Export { dir } => {
+            let state = open_state(open_store(&cli).await?, "adam-cli").await?;
+            let summary = adam_server::transfer::export(&state.world(), dir)?;
+            eprintln!(
+                "exported to {}: {} offices, {} jobs, {} users, {} assignments",
+                summary.dir.display(),
+                summary.offices,
+                summary.jobs,
+                summary.users,
+                summary.assignments
+            );
+            Ok(())
+        }
+    }
+}
+
+fn question(state: &AppState, q: &Question) -> Result<(UserId, ObjectRef, Timestamp, Session)> {
+    let w = state.world();
+    let user = w.user_by_username(&q.user)?;
+    let object = match (q.folder, q.document) {
+        (Some(f), None) => ObjectRef::Folder(FolderId(f)),
+        (None, Some(d)) => ObjectRef::Document(DocumentId(d)),
+        _ => bail!("name exactly one of --folder or --document"),
+    };
+    let at = timestamp(&q.at)?.unwrap_or_else(|| state.now());
+    Ok((user, object, at, Session { mfa: q.mfa }))
+}
+
+async fn init(cli: &Cli, organisation: &str, admin: &str, email: &str, first: &str, last: &str) -> Result<()> {
+    let organisation = Text::parse("organisation", organisation)?;
+    let username = Username::parse("admin", admin)?;
+    let email = Email::parse("admin-email", email)?;
+    let first_name = Text::parse("first-name", first)?;
+    let last_name = Text::parse("last-name", last)?;
+    let store = open_store(cli).await?;
+    let writer = store.clone();
+    let name = organisation.clone();
+    if !off(move || writer.initialise(&name)).await?? {
+        bail!("the database already holds an organisation; nothing was changed");
+    }
+    let state = open_state(store, "adam-cli").await?;
+    let ctx = state.context(Actor::System, None);
+    state
+        .execute_as(Actor::System, ctx.clone(), adam_core::Command::Initialise)
+        .await
+        .map_err(web)?;
+    let plan = state
+        .execute_as(
+            Actor::System,
+            ctx,
+            adam_core::Command::CreateUser {
+                username,
+                kind: AccountKind::Admin,
+                title: None,
+                first_name,
+                last_name,
+                gender: Gender::Unspecified,
+                email,
+                phone: None,
+                jobs: Vec::new(),
+            },
+        )
+        .await
+        .map_err(web)?;
+    let Some(Created::User(admin)) = plan.created else {
+        bail!("the administrator was not created");
+    };
+    let issued = adam_server::api::system::issue(
+        &state,
+        Actor::System,
+        None,
+        admin,
+        "created by adam init",
+        &[Scope::Read, Scope::Write, Scope::Check],
+        None,
+    )
+    .await
+    .map_err(web)?;
+    println!("{}", issued.secret);
+    eprintln!(
+        "Initialised \"{organisation}\" in {}. The line above is the administrator's API token; it is shown only now.",
+        state.store.backend()
+    );
+    Ok(())
+}
+
+async fn token(cli: &Cli, command: &TokenCommand) -> Result<()> {
+    let state = open_state(open_store(cli).await?, "adam-cli").await?;
+    match command {
+        TokenCommand::Issue {
+            user,
+            name,
+            scopes: names,
+            expires,
+        } => {
+            let user = state.world().user_by_username(user)?;
+            let scopes = scopes(names)?;
+            let expires = timestamp(expires)?;
+            let issued = adam_server::api::system::issue(&state, Actor::System, None, user, name, &scopes, expires)
+                .await
+                .map_err(web)?;
+            println!("{}", issued.secret);
+            eprintln!(
+                "token {} issued; the line above is its secret, shown only now",
+                issued.token.id
+            );
+        }
+        TokenCommand::List { user } => {
+            let user = state.world().user_by_username(user)?;
+            let store = state.store.clone();
+            for t in off(move || store.tokens_of(user)).await?? {
+                let status = match (t.revoked, t.expires) {
+                    (Some(r), _) => format!("revoked {r}"),
+                    (None, Some(e)) if e <= state.now() => format!("expired {e}"),
+                    (None, Some(e)) => format!("valid until {e}"),
+                    (None, None) => "valid".to_owned(),
+                };
+                println!(
+                    "{}\t{}\t{}…\t{}\t{}",
+                    t.id,
+                    t.name,
+                    t.prefix,
+                    t.scopes.join(","),
+                    status
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            let ctx = state.context(Actor::System, None);
+            let (store, id) = (state.store.clone(), *id);
+            off(move || store.revoke_token(id, &ctx)).await??;
+            eprintln!("token {id} revoked");
+        }
+    }
+    Ok(())
+}
+
+async fn import(cli: &Cli, dir: &Path, dry_run: bool) -> Result<()> {
+    let state = open_state(open_store(cli).await?, "adam-cli").await?;
+    if dry_run {
+        let plan = {
+            let w = state.world();
+            adam_server::transfer::plan_import(&w, dir, &Actor::System, state.now())
+        };
+        return match plan {
+            Ok(plan) => {
+                eprintln!("the files are valid; importing would do: {}", plan.summary);
+                Ok(())
+            }
+            Err(report) => {
+                eprintln!("{report}");
+                bail!("{} problem(s) found; nothing would be imported", report.problems.len())
+            }
+        };
+    }
+    let mut last = 0usize;
+    let outcome = adam_server::transfer::import(&state, dir, Actor::System, |done, total| {
+        if done == total || done >= last + 1000 {
+            last = done;
+            eprint!("\rchecked {done}/{total} rows");
+        }
+    })
+    .await;
+    eprintln!();
+    match outcome {
+        Ok(outcome) => {
+            eprintln!("imported: {outcome}");
+            Ok(())
+        }
+        Err(e) => Err(anyhow!(e)),
+    }
+}
+
+async fn serve(cli: &Cli, listen: SocketAddr, demo: bool, log_format: LogFormat) -> Result<()> {
+    match log_format {
+        LogFormat::Plain => tracing_subscriber::fmt().with_target(false).init(),
+        LogFormat::Json => tracing_subscriber::fmt().json().init(),
+    }
+    let store = open_store(cli).await?;
+    if demo {
+        let organisation = Text::parse("organisation", adam_server::demo::ORGANISATION)?;
+        let writer = store.clone();
+        if off(move || writer.initialise(&organisation)).await?? {
+            let state = open_state(store.clone(), "adam-demo").await?;
+            let ctx = state.context(Actor::System, None);
+            state
+                .execute_as(Actor::System, ctx, adam_core::Command::Initialise)
+                .await
+                .map_err(web)?;
+            let demo = adam_server::demo::load(&state).await.map_err(web)?;
+            let path = cli.data.join("demo-tokens.txt");
+            write_demo_tokens(&state, &demo, &path).await?;
+            eprintln!(
+                "Loaded the demo organisation. API tokens for its accounts: {}",
+                path.display()
+            );
+        } else {
+            eprintln!("The database already holds an organisation; --demo loads nothing.");
+        }
+    }
+    let state = open_state(store, "adam-api").await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    eprintln!(
+        "ADAM is listening on http://{listen} ({}, revision {}). Press Ctrl-C to stop.",
+        state.store.backend(),
+        state.revision().0
+    );
+    adam_server::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn write_demo_tokens(state: &AppState, demo: &adam_server::demo::Demo, path: &Path) -> Result<()> {
+    let mut lines =
+        String::from("# API tokens of the demo accounts. Use: curl -H \"Authorization: Bearer <token>\" …\n");
+    for (label, user, scopes) in demo.token_holders() {
+        let issued = adam_server::api::system::issue(state, Actor::System, None, user, label, &scopes, None)
+            .await
+            .map_err(web)?;
+        let username = state.world().user(user)?.username.to_string();
+        lines.push_str(&format!("{label}\t{username}\t{}\n", issued.secret));
+    }
+    write_private(path, &lines).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    eprintln!("stopping");
+}
