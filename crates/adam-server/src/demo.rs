@@ -1008,13 +1008,12 @@ async fn sequence<X: Executor>(x: &mut X, at: Timestamp) -> Result<Demo, X::Erro
     })
 }
 
-/// Helpers shared by the tests of this crate's modules: a fingerprint of a world and a store
-/// in memory, so the async layers can be tested before the real backends exist.
+/// Helpers shared by the tests of this crate's modules: a fingerprint of a world and a real
+/// SQLite store in a temporary directory.
 #[cfg(test)]
 pub(crate) mod testing {
-    use adam_core::{Revision, Text, UserId, World};
-    use adam_store::{ApiToken, AuditContext, AuditRecord, NewAudit, Store, StoreError};
-    use std::sync::Mutex;
+    use adam_core::{Text, World};
+    use adam_store::{AuditRecord, Keyring, SqliteStore, Store, StoreError};
 
     /// Everything a world holds, as JSON: two worlds with the same fingerprint are the same.
     pub(crate) fn fingerprint(w: &World) -> String {
@@ -1041,118 +1040,45 @@ pub(crate) mod testing {
         .unwrap_or_default()
     }
 
-    /// A store in memory: the change log and the audit trail in vectors.
-    #[derive(Default)]
-    pub(crate) struct MemoryStore {
-        inner: Mutex<Memory>,
+    /// A real SQLite store in a temporary directory, kept alive as long as the tests use it.
+    pub(crate) struct TestStore {
+        store: std::sync::Arc<dyn Store>,
+        _dir: tempfile::TempDir,
     }
 
-    #[derive(Default)]
-    struct Memory {
-        organisation: Option<Text>,
-        changes: Vec<adam_core::ChangeSet>,
-        audit: Vec<AuditRecord>,
-    }
-
-    impl MemoryStore {
-        pub(crate) fn new(organisation: &str) -> MemoryStore {
-            let store = MemoryStore::default();
-            store.inner.lock().unwrap().organisation = Some(Text::parse("organisation", organisation).unwrap());
-            store
+    impl TestStore {
+        /// Loads the world as a cold start would.
+        pub(crate) fn load(&self) -> Result<World, StoreError> {
+            self.store.load()
         }
 
+        /// The latest committed revision.
+        pub(crate) fn latest_revision(&self) -> Result<adam_core::Revision, StoreError> {
+            self.store.latest_revision()
+        }
+
+        /// The whole audit trail.
         pub(crate) fn audit(&self) -> Vec<AuditRecord> {
-            self.inner.lock().unwrap().audit.clone()
+            self.store.audit_since(0, usize::MAX).unwrap()
         }
     }
 
-    impl Store for MemoryStore {
-        fn backend(&self) -> &'static str {
-            "memory"
-        }
-        fn initialise(&self, organisation: &Text) -> Result<bool, StoreError> {
-            let mut m = self.inner.lock().unwrap();
-            if m.organisation.is_some() {
-                return Ok(false);
-            }
-            m.organisation = Some(organisation.clone());
-            Ok(true)
-        }
-        fn load(&self) -> Result<World, StoreError> {
-            let m = self.inner.lock().unwrap();
-            let organisation = m.organisation.clone().ok_or(StoreError::NotInitialised)?;
-            let mut world = World::new(organisation);
-            for change in &m.changes {
-                world.apply_change_set(change.clone())?;
-            }
-            Ok(world)
-        }
-        fn commit(&self, plan: &adam_core::Plan, context: &AuditContext) -> Result<(), StoreError> {
-            let mut m = self.inner.lock().unwrap();
-            let stored = Revision(m.changes.len() as u64);
-            if plan.base != stored {
-                return Err(StoreError::OutOfOrder {
-                    planned: plan.base,
-                    stored,
-                });
-            }
-            m.changes.push(plan.change_set());
-            for change in &plan.changes {
-                let seq = m.audit.len() as u64 + 1;
-                m.audit.push(AuditRecord {
-                    seq,
-                    revision: Some(plan.revision()),
-                    context: context.clone(),
-                    action: plan.action.to_owned(),
-                    object: change.object.clone(),
-                    before: change.before.clone(),
-                    after: change.after.clone(),
-                    outcome: "ok".to_owned(),
-                });
-            }
-            Ok(())
-        }
-        fn latest_revision(&self) -> Result<Revision, StoreError> {
-            Ok(Revision(self.inner.lock().unwrap().changes.len() as u64))
-        }
-        fn changes_since(&self, after: Revision, limit: usize) -> Result<Vec<adam_core::ChangeSet>, StoreError> {
-            let m = self.inner.lock().unwrap();
-            Ok(m.changes.iter().skip(after.0 as usize).take(limit).cloned().collect())
-        }
-        fn append_audit(&self, _records: &[NewAudit]) -> Result<(), StoreError> {
-            Ok(())
-        }
-        fn audit_since(&self, after: u64, limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
-            let m = self.inner.lock().unwrap();
-            Ok(m.audit.iter().filter(|r| r.seq > after).take(limit).cloned().collect())
-        }
-        fn object_history(&self, _kind: &str, _id: u32, _limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
-            Ok(Vec::new())
-        }
-        fn create_token(&self, _token: &ApiToken, _context: &AuditContext) -> Result<i64, StoreError> {
-            Err(StoreError::NotFound("tokens are not kept in memory".to_owned()))
-        }
-        fn token_by_hash(&self, _hash: &str) -> Result<Option<ApiToken>, StoreError> {
-            Ok(None)
-        }
-        fn revoke_token(&self, _id: i64, _context: &AuditContext) -> Result<(), StoreError> {
-            Ok(())
-        }
-        fn tokens_of(&self, _user: UserId) -> Result<Vec<ApiToken>, StoreError> {
-            Ok(Vec::new())
-        }
-    }
-
-    /// A server state over a fresh memory store, its clock set to `at`.
-    pub(crate) fn state(at: adam_core::Timestamp) -> (crate::AppState, std::sync::Arc<MemoryStore>) {
-        let store = std::sync::Arc::new(MemoryStore::new(super::ORGANISATION));
+    /// A server state over a fresh SQLite store, its clock set to `at`.
+    pub(crate) fn state(at: adam_core::Timestamp) -> (crate::AppState, std::sync::Arc<TestStore>) {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = std::sync::Arc::new(Keyring::open(dir.path().join("audit-keys")).unwrap());
+        let store: std::sync::Arc<dyn Store> =
+            std::sync::Arc::new(SqliteStore::open(dir.path().join("adam.db"), keys).unwrap());
+        store
+            .initialise(&Text::parse("organisation", super::ORGANISATION).unwrap())
+            .unwrap();
         let state = crate::AppState::open(
             store.clone(),
             crate::Clock::Manual(std::sync::atomic::AtomicI64::new(at.0)),
             crate::Config::default(),
         )
         .unwrap();
-        (state, store)
+        (state, std::sync::Arc::new(TestStore { store, _dir: dir }))
     }
 }
 
@@ -1160,7 +1086,6 @@ pub(crate) mod testing {
 mod tests {
     use super::*;
     use adam_core::{Authority, ObjectState, Rule, Session, Source, WindowStatus};
-    use adam_store::Store;
 
     fn at() -> Timestamp {
         Timestamp::parse("2026-03-02T09:00:00Z").unwrap()

@@ -1759,7 +1759,6 @@ fn refused_row(world: &World, actor: &Actor, plan: &ImportPlan, at: Timestamp) -
 mod tests {
     use super::*;
     use crate::demo::{self, testing};
-    use adam_store::Store;
     use std::time::Instant;
 
     fn at() -> Timestamp {

@@ -202,7 +202,8 @@ fn main() {
             "sqlite" => {
                 let dir = tempfile::tempdir().unwrap();
                 let path = dir.path().join("adam.db");
-                let store = SqliteStore::open(&path).unwrap();
+                let keys = std::sync::Arc::new(adam_store::Keyring::open(dir.path().join("audit-keys")).unwrap());
+                let store = SqliteStore::open(&path, keys).unwrap();
                 bench("sqlite", &store, &synth, reference);
                 let size: u64 = std::fs::read_dir(dir.path())
                     .unwrap()
@@ -219,7 +220,9 @@ fn main() {
                 client.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
                 let root = admin.rsplit_once('/').map_or(admin.as_str(), |(r, _)| r);
                 {
-                    let store = PgStore::connect(&format!("{root}/{db}")).unwrap();
+                    let keys_dir = tempfile::tempdir().unwrap();
+                    let keys = std::sync::Arc::new(adam_store::Keyring::open(keys_dir.path()).unwrap());
+                    let store = PgStore::connect(&format!("{root}/{db}"), keys).unwrap();
                     bench("postgres", &store, &synth, reference);
                     let size: i64 = client.query_one("SELECT pg_database_size($1)", &[&db]).unwrap().get(0);
                     println!("postgres: database {:.0} MiB", size as f64 / (1024.0 * 1024.0));

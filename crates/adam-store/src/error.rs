@@ -57,6 +57,12 @@ pub enum StoreError {
         /// What was found instead.
         reason: String,
     },
+    /// The audit trail refused a record or a purge (a destroyed day key, a hold…).
+    #[error("audit trail: {0}")]
+    Audit(String),
+    /// The audit key directory cannot be read or written.
+    #[error("audit keys: {0}")]
+    Keys(String),
     /// The database was migrated by a newer ADAM than this one.
     #[error("the store's schema is at version {found} but this ADAM knows versions up to {known}: upgrade ADAM")]
     SchemaTooNew {

@@ -25,6 +25,7 @@
 //! (the write path, audit, tokens) and `load.rs` (the cold start) are written once against it;
 //! `sqlite.rs` and `pg.rs` are the backends; `migrate.rs` applies `migrations/<backend>/*.sql`.
 
+pub mod audit;
 mod codec;
 mod error;
 mod load;
@@ -33,14 +34,17 @@ mod pg;
 mod pool;
 mod sql;
 mod sqlite;
+mod trail;
 mod write;
 
+pub use audit::{Checkpoint, Keyring, Retention, Verdict};
 pub use error::StoreError;
 pub use pg::PgStore;
 pub use sqlite::SqliteStore;
 
-use adam_core::{Actor, AuditObject, ChangeSet, Plan, Revision, Text, Timestamp, UserId, World};
+use adam_core::{Actor, AuditObject, ChangeSet, JobId, Plan, Revision, Text, Timestamp, UserId, World};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Who made a change or a request, from where, through which application.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +63,9 @@ pub struct AuditContext {
 /// request, an access decision reported by an application…).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAudit {
+    /// How long it is kept: `access` records (decisions, reported accesses, sign-ins) are
+    /// purged after the retention period.
+    pub retention: Retention,
     /// Context.
     pub context: AuditContext,
     /// What happened (`token.issue`, `document.open`, `access.denied`…).
@@ -82,6 +89,10 @@ pub struct AuditRecord {
     pub revision: Option<Revision>,
     /// Context (who, when, from where, through what).
     pub context: AuditContext,
+    /// The job the actor acted in.
+    pub actor_job: Option<JobId>,
+    /// How long it is kept.
+    pub retention: Retention,
     /// Action.
     pub action: String,
     /// The record it is about.
@@ -92,6 +103,63 @@ pub struct AuditRecord {
     pub after: Option<serde_json::Value>,
     /// Outcome.
     pub outcome: String,
+}
+
+/// A search of the audit trail (every filter optional; newest first).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// Records by this user.
+    pub actor: Option<UserId>,
+    /// About objects of this type (`ADAM_ENTITY_JOB`).
+    pub object_kind: Option<String>,
+    /// About the object with this id (with `object_kind`).
+    pub object_id: Option<u32>,
+    /// This action or its sub-actions (`workflow` matches `workflow.accept`).
+    pub action: Option<String>,
+    /// At or after.
+    pub from: Option<Timestamp>,
+    /// Before.
+    pub to: Option<Timestamp>,
+    /// Only changes to the world (records with a revision).
+    pub changes_only: bool,
+    /// The cursor: records with `seq` below this.
+    pub before: Option<u64>,
+    /// Page size.
+    pub limit: usize,
+}
+
+/// A retention hold: access records of these days are kept past the retention period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Hold {
+    /// Id (assigned by the store).
+    pub id: i64,
+    /// The first day held (days since 1970-01-01, UTC).
+    pub from_period: i64,
+    /// The last day held.
+    pub through_period: i64,
+    /// Why (Art. 57(6): longer retention only with a recorded justification).
+    pub justification: String,
+    /// Who approved it.
+    pub approved_by: UserId,
+    /// When it was recorded.
+    pub at: Timestamp,
+    /// When it was released.
+    pub released: Option<Timestamp>,
+}
+
+/// What a retention purge did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PurgeReport {
+    /// Access records of days up to this one were purged (days since 1970-01-01, UTC).
+    pub through_period: i64,
+    /// Payloads deleted.
+    pub records: u64,
+    /// Days kept because of a hold.
+    pub held: Vec<i64>,
+    /// The retention period applied, in days.
+    pub retention_days: u32,
 }
 
 /// An API token. Only a hash of the secret is stored; the secret is shown once, at issue.
@@ -160,15 +228,44 @@ pub trait Store: Send + Sync + 'static {
 
     /// The tokens of an account, newest first.
     fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
+
+    /// Searches the audit trail, newest first.
+    fn audit_search(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// Signs the end of the audit trail now (if anything is new since the last checkpoint) and
+    /// copies every checkpoint the external file lacks to it.
+    fn audit_checkpoint(&self, at: Timestamp) -> Result<Option<Checkpoint>, StoreError>;
+
+    /// Recomputes the whole audit trail: every commitment, the chain, every checkpoint.
+    fn audit_verify(&self) -> Result<Verdict, StoreError>;
+
+    /// The check at start: the newest external checkpoint against the database.
+    fn audit_quick_check(&self) -> Result<Verdict, StoreError>;
+
+    /// Purges access records older than `retention_days` (except held days): deletes their
+    /// payloads, records the purge, and destroys the day keys.
+    fn audit_purge(&self, context: &AuditContext, retention_days: u32) -> Result<PurgeReport, StoreError>;
+
+    /// Records a retention hold.
+    fn audit_hold(&self, hold: &Hold, context: &AuditContext) -> Result<Hold, StoreError>;
+
+    /// Releases a retention hold.
+    fn audit_release_hold(&self, id: i64, context: &AuditContext) -> Result<(), StoreError>;
+
+    /// Every retention hold.
+    fn audit_holds(&self) -> Result<Vec<Hold>, StoreError>;
+
+    /// The audit keys.
+    fn keys(&self) -> &Keyring;
 }
 
 /// Opens the store at `location`: `postgres://…` or `postgresql://…` for PostgreSQL;
 /// `sqlite:<path>`, `sqlite://<path>` or a plain path for SQLite (the file is created if
-/// missing). Pending migrations are applied.
-pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
+/// missing). Pending migrations are applied. `keys` is the audit key directory.
+pub fn open(location: &str, keys: Arc<Keyring>) -> Result<Box<dyn Store>, StoreError> {
     let location = location.trim();
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return Ok(Box::new(PgStore::connect(location)?));
+        return Ok(Box::new(PgStore::connect(location, keys)?));
     }
     let path = location
         .strip_prefix("sqlite://")
@@ -177,7 +274,7 @@ pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
     if path.is_empty() || path.contains("://") {
         return Err(StoreError::BadLocation(pg::redact(location)));
     }
-    Ok(Box::new(SqliteStore::open(path)?))
+    Ok(Box::new(SqliteStore::open(path, keys)?))
 }
 
 /// The [`Store`] methods are the same for both backends: each runs the shared logic in the
@@ -198,7 +295,7 @@ macro_rules! store_impl {
             }
 
             fn commit(&self, plan: &Plan, context: &AuditContext) -> Result<(), StoreError> {
-                self.write(|tx, writes| write::commit(tx, plan, context, writes))
+                self.write(|tx, writes| write::commit(tx, &self.keys, plan, context, writes))
             }
 
             fn latest_revision(&self) -> Result<Revision, StoreError> {
@@ -210,19 +307,19 @@ macro_rules! store_impl {
             }
 
             fn append_audit(&self, records: &[NewAudit]) -> Result<(), StoreError> {
-                self.write(|tx, writes| write::append_audit(tx, records, writes))
+                self.write(|tx, writes| trail::append_audit(tx, &self.keys, records, writes))
             }
 
             fn audit_since(&self, after: u64, limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
-                self.read(|tx| write::audit_since(tx, after, limit))
+                self.read(|tx| trail::audit_since(tx, after, limit))
             }
 
             fn object_history(&self, kind: &str, id: u32, limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
-                self.read(|tx| write::object_history(tx, kind, id, limit))
+                self.read(|tx| trail::object_history(tx, kind, id, limit))
             }
 
             fn create_token(&self, token: &ApiToken, context: &AuditContext) -> Result<i64, StoreError> {
-                self.write(|tx, writes| write::create_token(tx, token, context, writes))
+                self.write(|tx, writes| write::create_token(tx, &self.keys, token, context, writes))
             }
 
             fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>, StoreError> {
@@ -230,11 +327,60 @@ macro_rules! store_impl {
             }
 
             fn revoke_token(&self, id: i64, context: &AuditContext) -> Result<(), StoreError> {
-                self.write(|tx, writes| write::revoke_token(tx, id, context, writes))
+                self.write(|tx, writes| write::revoke_token(tx, &self.keys, id, context, writes))
             }
 
             fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
                 self.read(|tx| write::tokens_of(tx, user))
+            }
+
+            fn audit_search(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
+                self.read(|tx| trail::search(tx, query))
+            }
+
+            fn audit_checkpoint(&self, at: Timestamp) -> Result<Option<Checkpoint>, StoreError> {
+                let made = self.write(|tx, writes| trail::checkpoint(tx, &self.keys, at, writes))?;
+                let have = self
+                    .keys
+                    .external_checkpoints()?
+                    .iter()
+                    .map(|c| c.seq)
+                    .max()
+                    .unwrap_or(0);
+                let missing = self.read(|tx| trail::checkpoints_after(tx, have))?;
+                self.keys.append_checkpoints(&missing)?;
+                Ok(made)
+            }
+
+            fn audit_verify(&self) -> Result<Verdict, StoreError> {
+                self.read(|tx| trail::verify(tx, &self.keys))
+            }
+
+            fn audit_quick_check(&self) -> Result<Verdict, StoreError> {
+                self.read(|tx| trail::quick_check(tx, &self.keys))
+            }
+
+            fn audit_purge(&self, context: &AuditContext, retention_days: u32) -> Result<PurgeReport, StoreError> {
+                let report = self.write(|tx, writes| trail::purge(tx, &self.keys, context, retention_days, writes))?;
+                self.keys.destroy_through(report.through_period, &report.held)?;
+                self.after_purge()?;
+                Ok(report)
+            }
+
+            fn audit_hold(&self, hold: &Hold, context: &AuditContext) -> Result<Hold, StoreError> {
+                self.write(|tx, writes| trail::add_hold(tx, &self.keys, hold, context, writes))
+            }
+
+            fn audit_release_hold(&self, id: i64, context: &AuditContext) -> Result<(), StoreError> {
+                self.write(|tx, writes| trail::release_hold(tx, &self.keys, id, context, writes))
+            }
+
+            fn audit_holds(&self) -> Result<Vec<Hold>, StoreError> {
+                self.read(trail::holds)
+            }
+
+            fn keys(&self) -> &Keyring {
+                &self.keys
             }
         }
     };

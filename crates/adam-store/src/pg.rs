@@ -16,6 +16,7 @@
 //! trusted network link.
 
 use crate::StoreError;
+use crate::audit::Keyring;
 use crate::migrate;
 use crate::pool::{Connection, Pool};
 use crate::sql::{DbError, DbErrorKind, Row, RowFn, Tx, Val, Writes};
@@ -25,7 +26,7 @@ use postgres::types::ToSql;
 use postgres::{IsolationLevel, NoTls, Statement};
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Connections per server: one for the (single) writer, the rest for concurrent reads (a
@@ -43,6 +44,8 @@ pub struct PgStore {
     pool: Pool<Conn>,
     /// The failpoint armed for the next write transaction (feature `failpoints`).
     fail_after: Mutex<Option<usize>>,
+    /// The audit trail's keys, outside the database.
+    pub(crate) keys: Arc<Keyring>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -104,8 +107,8 @@ pub(crate) fn redact(url: &str) -> String {
 
 impl PgStore {
     /// Connects to the database at `url` (`postgres://user@host:port/database`) and applies
-    /// pending migrations.
-    pub fn connect(url: &str) -> Result<PgStore, StoreError> {
+    /// pending migrations. `keys` is the audit trail's key directory (outside the database).
+    pub fn connect(url: &str, keys: Arc<Keyring>) -> Result<PgStore, StoreError> {
         let location = redact(url);
         let mut config = postgres::Config::from_str(url).map_err(|e| StoreError::Open {
             location: location.clone(),
@@ -124,6 +127,7 @@ impl PgStore {
             pool: Pool::new(CONNECTIONS, first, Box::new(move || connect(&config, &for_pool))),
             location,
             fail_after: Mutex::new(None),
+            keys,
         })
     }
 
@@ -140,6 +144,18 @@ impl PgStore {
             .fail_after
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(n);
+    }
+
+    /// After a retention purge: `VACUUM` the payload table so the deleted rows' space is
+    /// reclaimed now rather than whenever autovacuum comes by. (PostgreSQL's WAL segments and
+    /// any WAL archive still hold the payloads until they are recycled: see ARCHITECTURE.md.)
+    pub(crate) fn after_purge(&self) -> Result<(), StoreError> {
+        self.pool.with(|conn| {
+            let client = conn.client.as_mut().ok_or_else(closed)?;
+            client
+                .batch_execute("VACUUM audit")
+                .map_err(|e| StoreError::from(db_error(&e)))
+        })
     }
 
     /// Runs `f` in a read-only repeatable-read transaction: one consistent snapshot.
@@ -190,6 +206,8 @@ impl PgStore {
                 &mut writes,
             )?;
             tx.commit().map_err(|e| StoreError::from(db_error(&e)))?;
+            // See the SQLite backend: the next `audit_checkpoint` copies what this misses.
+            let _ = self.keys.append_checkpoints(&writes.checkpoints);
             Ok(out)
         })
     }

@@ -110,15 +110,23 @@ pub(crate) fn one<T>(
 
 /// Counts the table writes of a transaction and, when a test asked for it, fails the write
 /// that comes after the first `n` (feature `failpoints`). Without the feature it only counts.
+///
+/// It also carries what must happen after the transaction commits: the audit checkpoints to
+/// append to the external file.
 #[derive(Debug, Default)]
 pub(crate) struct Writes {
     done: usize,
     fail_after: Option<usize>,
+    pub(crate) checkpoints: Vec<crate::audit::Checkpoint>,
 }
 
 impl Writes {
     pub(crate) fn new(fail_after: Option<usize>) -> Writes {
-        Writes { done: 0, fail_after }
+        Writes {
+            done: 0,
+            fail_after,
+            checkpoints: Vec::new(),
+        }
     }
 
     /// Executes one write, unless the failpoint says this is where the transaction breaks.

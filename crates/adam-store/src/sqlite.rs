@@ -17,13 +17,14 @@
 //! before reading anything; that is what serialises commits and audit sequence numbers.
 
 use crate::StoreError;
+use crate::audit::Keyring;
 use crate::migrate;
 use crate::pool::{Connection, Pool};
 use crate::sql::{DbError, DbErrorKind, Row, RowFn, Tx, Val, Writes};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{ErrorCode, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Connections kept open: one writer at a time plus concurrent readers (a load, audit pages,
@@ -38,6 +39,8 @@ pub struct SqliteStore {
     pool: Pool<Conn>,
     /// The failpoint armed for the next write transaction (feature `failpoints`).
     fail_after: Mutex<Option<usize>>,
+    /// The audit trail's keys, outside the database.
+    pub(crate) keys: Arc<Keyring>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -56,7 +59,8 @@ impl Connection for Conn {
 
 impl SqliteStore {
     /// Opens (creating if needed) the store file at `path` and applies pending migrations.
-    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+    /// `keys` is the audit trail's key directory (outside the database).
+    pub fn open(path: impl AsRef<Path>, keys: Arc<Keyring>) -> Result<SqliteStore, StoreError> {
         let path = path.as_ref().to_path_buf();
         let mut first = connect(&path)?;
         migrate(&mut first, &path)?;
@@ -65,6 +69,7 @@ impl SqliteStore {
             pool: Pool::new(CONNECTIONS, first, Box::new(move || connect(&for_pool))),
             path,
             fail_after: Mutex::new(None),
+            keys,
         })
     }
 
@@ -81,6 +86,27 @@ impl SqliteStore {
             .fail_after
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(n);
+    }
+
+    /// After a retention purge: copies the WAL into the database and truncates it, so the
+    /// deleted payloads (already zeroed in their pages by `secure_delete`) do not survive in
+    /// old WAL frames.
+    pub(crate) fn after_purge(&self) -> Result<(), StoreError> {
+        self.pool.with(|conn| {
+            conn.0
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0))
+                .map_err(|e| StoreError::from(db_error(e)))
+                .and_then(|busy| {
+                    if busy == 0 {
+                        Ok(())
+                    } else {
+                        Err(StoreError::Audit(
+                            "the WAL could not be truncated after the purge (a reader was busy); run the purge again"
+                                .to_owned(),
+                        ))
+                    }
+                })
+        })
     }
 
     /// Runs `f` in a read transaction: one consistent snapshot of the file.
@@ -115,6 +141,10 @@ impl SqliteStore {
             // On error the transaction is dropped, which rolls it back.
             let out = f(&mut SqliteTx { conn: &tx }, &mut writes)?;
             tx.commit().map_err(|e| StoreError::from(db_error(e)))?;
+            // The database holds the checkpoints already; a failure to copy them to the
+            // external file is made good by the next `audit_checkpoint`, which copies every
+            // checkpoint the file lacks.
+            let _ = self.keys.append_checkpoints(&writes.checkpoints);
             Ok(out)
         })
     }

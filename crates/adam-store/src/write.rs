@@ -5,9 +5,11 @@
 //! only when the function returned `Ok`. The only SQL in the crate that changes the world's
 //! tables is in [`write_event`], and the only caller of it is [`commit`]: one write path.
 
+use crate::audit::{Keyring, Retention};
 use crate::codec;
 use crate::sql::{DbErrorKind, Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
-use crate::{ApiToken, AuditContext, AuditRecord, NewAudit, StoreError};
+use crate::trail::{self, Entry, Tail};
+use crate::{ApiToken, AuditContext, StoreError};
 use adam_core::*;
 use serde_json::Value;
 
@@ -73,6 +75,7 @@ fn rev_val(r: Revision) -> Result<Val<'static>, StoreError> {
 /// revision, writes the tables from the events and one audit record per change.
 pub(crate) fn commit(
     tx: &mut dyn Tx,
+    keys: &Keyring,
     plan: &Plan,
     context: &AuditContext,
     writes: &mut Writes,
@@ -154,20 +157,26 @@ pub(crate) fn commit(
             )
             .map_err(write_error)?;
     }
-    let job = plan.acting_job.or(acting_job(context));
-    for (seq, change) in (next_seq(tx)?..).zip(&plan.changes) {
-        let row = AuditRow {
-            revision: Some(revision),
-            context,
-            job,
-            action: plan.action,
-            object: &change.object,
-            before: change.before.clone(),
-            after: change.after.clone(),
-            outcome: "ok",
-        };
-        insert_audit(tx, writes, seq, row)?;
+    let job = plan.acting_job.or(trail::acting_job(context));
+    let mut tail = Tail::read(tx, keys)?;
+    for change in &plan.changes {
+        tail.append(
+            tx,
+            writes,
+            Entry {
+                retention: Retention::Change,
+                revision: Some(revision),
+                context,
+                job,
+                action: plan.action,
+                object: &change.object,
+                before: change.before.clone(),
+                after: change.after.clone(),
+                outcome: "ok",
+            },
+        )?;
     }
+    tail.finish(tx, writes, context.at, false)?;
     Ok(())
 }
 
@@ -471,162 +480,8 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
     Ok(())
 }
 
-// ---- audit --------------------------------------------------------------------------------
-
-/// The next audit sequence number. Called under the store's write lock (SQLite's write
-/// transaction, PostgreSQL's advisory lock), so no two transactions get the same one and a
-/// rolled-back transaction leaves no gap.
-fn next_seq(tx: &mut dyn Tx) -> Result<i64, StoreError> {
-    let max = one(tx, "SELECT max(seq) FROM audit", &[], |row| row.int(0))?.flatten();
-    Ok(max.unwrap_or(0) + 1)
-}
-
-/// One audit record to insert.
-struct AuditRow<'a> {
-    revision: Option<Revision>,
-    context: &'a AuditContext,
-    /// The job the actor acted in, kept in a column of its own with the actor's user.
-    job: Option<JobId>,
-    action: &'a str,
-    object: &'a AuditObject,
-    before: Option<Value>,
-    after: Option<Value>,
-    outcome: &'a str,
-}
-
-fn insert_audit(tx: &mut dyn Tx, writes: &mut Writes, seq: i64, row: AuditRow<'_>) -> Result<(), StoreError> {
-    let AuditRow {
-        revision,
-        context,
-        job,
-        action,
-        object,
-        before,
-        after,
-        outcome,
-    } = row;
-    let actor = serde_json::to_value(context.actor).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    writes
-        .exec(
-            tx,
-            "INSERT INTO audit (seq, revision, at, actor, actor_user, actor_job, source_ip, application, action, \
-             object_kind, object_id, object_label, before, after, outcome) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-            &[
-                Val::int(seq),
-                revision.map(rev_val).transpose()?.unwrap_or(Val::Int(None)),
-                Val::int(context.at.0),
-                Val::Json(Some(actor)),
-                Val::opt_int(context.actor.user_id().map(|u| u.0)),
-                Val::opt_int(job.map(|j| j.0)),
-                Val::opt_text(context.source_ip.as_deref()),
-                Val::opt_text(context.application.as_deref()),
-                Val::text(action),
-                Val::text(&object.kind),
-                Val::int(object.id),
-                Val::text(&object.label),
-                Val::Json(before),
-                Val::Json(after),
-                Val::text(outcome),
-            ],
-        )
-        .map_err(write_error)?;
-    Ok(())
-}
-
-/// The job the actor named, if any.
-fn acting_job(context: &AuditContext) -> Option<JobId> {
-    match context.actor {
-        Actor::User { job, .. } => job,
-        Actor::System => None,
-    }
-}
-
-/// Appends audit records that are not world changes.
-pub(crate) fn append_audit(tx: &mut dyn Tx, records: &[NewAudit], writes: &mut Writes) -> Result<(), StoreError> {
-    for (seq, r) in (next_seq(tx)?..).zip(records) {
-        let row = AuditRow {
-            revision: None,
-            context: &r.context,
-            job: acting_job(&r.context),
-            action: &r.action,
-            object: &r.object,
-            before: r.before.clone(),
-            after: r.after.clone(),
-            outcome: &r.outcome,
-        };
-        insert_audit(tx, writes, seq, row)?;
-    }
-    Ok(())
-}
-
-fn audit_record(row: &dyn Row) -> Result<AuditRecord, StoreError> {
-    const T: &str = "audit";
-    let seq = req_int(row, 0, T, "seq")?;
-    let actor_json = row
-        .json(3)?
-        .ok_or_else(|| StoreError::Corrupt(format!("audit.actor of record {seq} is NULL")))?;
-    let actor: Actor = serde_json::from_value(actor_json)
-        .map_err(|e| StoreError::Corrupt(format!("audit.actor of record {seq}: {e}")))?;
-    Ok(AuditRecord {
-        seq: u64::try_from(seq).map_err(|_| StoreError::Corrupt(format!("audit.seq holds {seq}")))?,
-        revision: row.int(1)?.map(revision_of).transpose()?,
-        context: AuditContext {
-            at: Timestamp(req_int(row, 2, T, "at")?),
-            actor,
-            source_ip: row.text(4)?.map(str::to_owned),
-            application: row.text(5)?.map(str::to_owned),
-        },
-        action: req_text(row, 6, T, "action")?.to_owned(),
-        object: AuditObject {
-            kind: req_text(row, 7, T, "object_kind")?.to_owned(),
-            id: req_id(row, 8, T, "object_id")?,
-            label: req_text(row, 9, T, "object_label")?.to_owned(),
-        },
-        before: row.json(10)?,
-        after: row.json(11)?,
-        outcome: req_text(row, 12, T, "outcome")?.to_owned(),
-    })
-}
-
 fn limit_val(limit: usize) -> Val<'static> {
     Val::int(i64::try_from(limit).unwrap_or(i64::MAX))
-}
-
-/// Audit records after `after`, in order.
-pub(crate) fn audit_since(tx: &mut dyn Tx, after: u64, limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
-    let after = i64::try_from(after).unwrap_or(i64::MAX);
-    let mut out = Vec::new();
-    tx.each(
-        "SELECT seq, revision, at, actor, source_ip, application, action, object_kind, object_id, object_label, \
-         before, after, outcome FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
-        &[Val::int(after), limit_val(limit)],
-        &mut |row| {
-            out.push(audit_record(row)?);
-            Ok(())
-        },
-    )?;
-    Ok(out)
-}
-
-/// The newest audit records about one object, newest first.
-pub(crate) fn object_history(
-    tx: &mut dyn Tx,
-    kind: &str,
-    id: u32,
-    limit: usize,
-) -> Result<Vec<AuditRecord>, StoreError> {
-    let mut out = Vec::new();
-    tx.each(
-        "SELECT seq, revision, at, actor, source_ip, application, action, object_kind, object_id, object_label, \
-         before, after, outcome FROM audit WHERE object_kind = $1 AND object_id = $2 ORDER BY seq DESC LIMIT $3",
-        &[Val::text(kind), Val::int(id), limit_val(limit)],
-        &mut |row| {
-            out.push(audit_record(row)?);
-            Ok(())
-        },
-    )?;
-    Ok(out)
 }
 
 // ---- change log ---------------------------------------------------------------------------
@@ -675,6 +530,7 @@ fn token_object(t: &ApiToken) -> Result<AuditObject, StoreError> {
 /// Stores a token and its `token.issue` audit record.
 pub(crate) fn create_token(
     tx: &mut dyn Tx,
+    keys: &Keyring,
     token: &ApiToken,
     context: &AuditContext,
     writes: &mut Writes,
@@ -710,18 +566,23 @@ pub(crate) fn create_token(
     )?
     .ok_or_else(|| StoreError::Database("the token insert returned no id".to_owned()))?;
     let stored = ApiToken { id, ..token.clone() };
-    let seq = next_seq(tx)?;
-    let row = AuditRow {
-        revision: None,
-        context,
-        job: acting_job(context),
-        action: "token.issue",
-        object: &token_object(&stored)?,
-        before: None,
-        after: token_json(&stored),
-        outcome: "ok",
-    };
-    insert_audit(tx, writes, seq, row)?;
+    let mut tail = Tail::read(tx, keys)?;
+    tail.append(
+        tx,
+        writes,
+        Entry {
+            retention: Retention::Change,
+            revision: None,
+            context,
+            job: trail::acting_job(context),
+            action: "token.issue",
+            object: &token_object(&stored)?,
+            before: None,
+            after: token_json(&stored),
+            outcome: "ok",
+        },
+    )?;
+    tail.finish(tx, writes, context.at, false)?;
     Ok(id)
 }
 
@@ -768,6 +629,7 @@ pub(crate) fn tokens_of(tx: &mut dyn Tx, user: UserId) -> Result<Vec<ApiToken>, 
 /// Revokes a token and records `token.revoke`. Revoking a revoked token changes nothing.
 pub(crate) fn revoke_token(
     tx: &mut dyn Tx,
+    keys: &Keyring,
     id: i64,
     context: &AuditContext,
     writes: &mut Writes,
@@ -788,16 +650,22 @@ pub(crate) fn revoke_token(
         revoked: Some(context.at),
         ..before.clone()
     };
-    let seq = next_seq(tx)?;
-    let row = AuditRow {
-        revision: None,
-        context,
-        job: acting_job(context),
-        action: "token.revoke",
-        object: &token_object(&after)?,
-        before: token_json(&before),
-        after: token_json(&after),
-        outcome: "ok",
-    };
-    insert_audit(tx, writes, seq, row)
+    let mut tail = Tail::read(tx, keys)?;
+    tail.append(
+        tx,
+        writes,
+        Entry {
+            retention: Retention::Change,
+            revision: None,
+            context,
+            job: trail::acting_job(context),
+            action: "token.revoke",
+            object: &token_object(&after)?,
+            before: token_json(&before),
+            after: token_json(&after),
+            outcome: "ok",
+        },
+    )?;
+    tail.finish(tx, writes, context.at, false)?;
+    Ok(())
 }

@@ -51,6 +51,11 @@ struct Cli {
     #[arg(long, global = true, env = "ADAM_DATABASE", value_name = "URL")]
     database: Option<String>,
 
+    /// Directory of the audit trail's keys and external checkpoints. Keep it out of database
+    /// backups; servers sharing one database share a copy of it. Default: <data>/audit-keys.
+    #[arg(long, global = true, env = "ADAM_AUDIT_KEYS", value_name = "DIR")]
+    audit_keys: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Command_,
 }
@@ -240,10 +245,19 @@ async fn off<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Resul
         .map_err(|e| anyhow!("a worker thread failed: {e}"))
 }
 
+fn keys_dir(cli: &Cli) -> PathBuf {
+    cli.audit_keys.clone().unwrap_or_else(|| cli.data.join("audit-keys"))
+}
+
 async fn open_store(cli: &Cli) -> Result<Arc<dyn Store>> {
     let location = location(cli)?;
     let target = location.clone();
-    let store = off(move || adam_store::open(&target))
+    let dir = keys_dir(cli);
+    let keys = Arc::new(
+        adam_store::Keyring::open(&dir)
+            .with_context(|| format!("cannot open the audit key directory {}", dir.display()))?,
+    );
+    let store = off(move || adam_store::open(&target, keys))
         .await?
         .with_context(|| format!("cannot open the database {location}"))?;
     Ok(Arc::from(store))

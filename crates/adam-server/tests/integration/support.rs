@@ -490,12 +490,26 @@ fn getrandom_fill(bytes: &mut [u8]) {
     }
 }
 
+/// The audit key directory of a test database: one per location, so that servers sharing a
+/// database share its keys (as a deployment must).
+pub fn keys_dir(location: &str) -> std::path::PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    location.hash(&mut h);
+    std::env::temp_dir()
+        .join("adam-test-keys")
+        .join(format!("{}-{:016x}", std::process::id(), h.finish()))
+}
+
 /// Opens a store (on a blocking thread: the PostgreSQL client blocks).
 pub async fn open(location: &str) -> Arc<dyn Store> {
     let location = location.to_owned();
-    tokio::task::spawn_blocking(move || Arc::from(adam_store::open(&location).unwrap()))
-        .await
-        .unwrap()
+    tokio::task::spawn_blocking(move || {
+        let keys = Arc::new(adam_store::Keyring::open(keys_dir(&location)).unwrap());
+        Arc::from(adam_store::open(&location, keys).unwrap())
+    })
+    .await
+    .unwrap()
 }
 
 /// The state of a test server: a manual clock at [`NOW`] and a quick follower.

@@ -17,7 +17,9 @@ CREATE TABLE meta (
     id BIGINT PRIMARY KEY CHECK (id = 1),
     organisation TEXT NOT NULL,
     next_grant BIGINT NOT NULL DEFAULT 0,
-    next_entry BIGINT NOT NULL DEFAULT 0
+    next_entry BIGINT NOT NULL DEFAULT 0,
+    -- The Ed25519 key that signs the audit checkpoints, pinned at the first checkpoint.
+    audit_public_key TEXT
 );
 
 CREATE TABLE offices (
@@ -221,44 +223,113 @@ CREATE TABLE changes (
     events JSON NOT NULL
 );
 
--- The audit trail: seq runs from 1 without gaps. It is computed as max(seq) + 1 under the
--- store's advisory lock, not drawn from a sequence (a rolled-back sequence value is a gap).
-CREATE TABLE audit (
+-- The audit trail (see adam-store/src/audit.rs). `audit_chain` is the verifiable skeleton and
+-- is never changed or deleted; `audit` holds each record's payload (the canonical JSON that
+-- the commitment covers, as TEXT so its bytes are kept exactly) and copies of its fields for
+-- searching. seq runs from 1 without gaps: it is computed as max(seq) + 1 under the store's
+-- advisory lock, not drawn from a sequence (a rolled-back sequence value is a gap).
+CREATE TABLE audit_chain (
     seq BIGINT PRIMARY KEY,
+    period BIGINT NOT NULL,
+    retention TEXT NOT NULL CHECK (retention IN ('change', 'access')),
+    commitment TEXT NOT NULL,
+    chain TEXT NOT NULL
+);
+CREATE TABLE audit (
+    seq BIGINT PRIMARY KEY REFERENCES audit_chain (seq),
     revision BIGINT REFERENCES changes (revision),
     at BIGINT NOT NULL,
-    actor JSONB NOT NULL,
     actor_user BIGINT,
     actor_job BIGINT,
-    source_ip TEXT,
-    application TEXT,
     action TEXT NOT NULL,
     object_kind TEXT NOT NULL,
     object_id BIGINT NOT NULL,
-    object_label TEXT NOT NULL,
-    before JSONB,
-    after JSONB,
-    outcome TEXT NOT NULL
+    outcome TEXT NOT NULL,
+    payload TEXT NOT NULL
 );
 CREATE INDEX audit_object ON audit (object_kind, object_id, seq);
 CREATE INDEX audit_actor ON audit (actor_user, seq);
 CREATE INDEX audit_revision ON audit (revision);
+CREATE INDEX audit_at ON audit (at);
+
+-- Signed checkpoints (also appended to a file outside the database).
+CREATE TABLE audit_checkpoints (
+    seq BIGINT PRIMARY KEY,
+    chain TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    key TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
+
+-- Retention purges (Art. 57(6)): each deletes the payloads of access records of the days up to
+-- through_period and destroys those days' keys. Each purge is itself an audit record.
+CREATE TABLE audit_purges (
+    id BIGINT PRIMARY KEY,
+    at BIGINT NOT NULL,
+    through_period BIGINT NOT NULL,
+    records BIGINT NOT NULL,
+    audit_seq BIGINT NOT NULL REFERENCES audit_chain (seq)
+);
+
+-- Retention holds: access records of these days are kept past the retention period, with the
+-- recorded justification and approver the Decree asks for.
+CREATE TABLE audit_holds (
+    id BIGINT PRIMARY KEY,
+    from_period BIGINT NOT NULL,
+    through_period BIGINT NOT NULL CHECK (through_period >= from_period),
+    justification TEXT NOT NULL,
+    approved_by BIGINT NOT NULL REFERENCES users (id),
+    at BIGINT NOT NULL,
+    released BIGINT
+);
 
 -- The change log and the audit trail are append-only (SPEC §5: the trail cannot be reset).
--- The retention purge of a later migration will be the one sanctioned way to delete.
+-- The one sanctioned deletion is the retention purge: a payload of an access record of a day
+-- that a recorded purge covers.
 CREATE FUNCTION adam_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'the % table is append-only', TG_TABLE_NAME;
 END;
 $$;
+CREATE FUNCTION adam_audit_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM audit_chain c
+        WHERE c.seq = OLD.seq AND c.retention = 'access'
+          AND c.period <= (SELECT max(through_period) FROM audit_purges)
+    ) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'the audit trail is append-only: only the retention purge deletes, and only access records of purged days';
+END;
+$$;
 CREATE TRIGGER changes_append_only BEFORE UPDATE OR DELETE ON changes
     FOR EACH ROW EXECUTE FUNCTION adam_append_only();
-CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+CREATE TRIGGER audit_chain_append_only BEFORE UPDATE OR DELETE ON audit_chain
+    FOR EACH ROW EXECUTE FUNCTION adam_append_only();
+CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit
+    FOR EACH ROW EXECUTE FUNCTION adam_append_only();
+CREATE TRIGGER audit_delete_only_by_purge BEFORE DELETE ON audit
+    FOR EACH ROW EXECUTE FUNCTION adam_audit_delete();
+CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE ON audit_checkpoints
+    FOR EACH ROW EXECUTE FUNCTION adam_append_only();
+CREATE TRIGGER audit_purges_append_only BEFORE UPDATE OR DELETE ON audit_purges
+    FOR EACH ROW EXECUTE FUNCTION adam_append_only();
+CREATE TRIGGER audit_holds_no_delete BEFORE DELETE ON audit_holds
     FOR EACH ROW EXECUTE FUNCTION adam_append_only();
 CREATE TRIGGER changes_no_truncate BEFORE TRUNCATE ON changes
     FOR EACH STATEMENT EXECUTE FUNCTION adam_append_only();
 CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
     FOR EACH STATEMENT EXECUTE FUNCTION adam_append_only();
+CREATE TRIGGER audit_chain_no_truncate BEFORE TRUNCATE ON audit_chain
+    FOR EACH STATEMENT EXECUTE FUNCTION adam_append_only();
+CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints
+    FOR EACH STATEMENT EXECUTE FUNCTION adam_append_only();
+
+-- Least privilege: nobody but the owner may touch the trail, and the owner is held by the
+-- triggers above. (Run ADAM as a role that does not own the tables to take TRUNCATE and
+-- trigger changes away from it too; see ARCHITECTURE.md.)
+REVOKE UPDATE, DELETE, TRUNCATE ON audit, audit_chain, audit_checkpoints, audit_purges, changes FROM PUBLIC;
 
 -- API tokens: only the SHA-256 of the secret is kept. Ids are never reused.
 CREATE TABLE api_tokens (

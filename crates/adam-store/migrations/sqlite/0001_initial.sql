@@ -17,7 +17,9 @@ CREATE TABLE meta (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     organisation TEXT NOT NULL,
     next_grant INTEGER NOT NULL DEFAULT 0,
-    next_entry INTEGER NOT NULL DEFAULT 0
+    next_entry INTEGER NOT NULL DEFAULT 0,
+    -- The Ed25519 key that signs the audit checkpoints, pinned at the first checkpoint.
+    audit_public_key TEXT
 ) STRICT;
 
 CREATE TABLE offices (
@@ -218,30 +220,67 @@ CREATE TABLE changes (
     events TEXT NOT NULL
 ) STRICT;
 
--- The audit trail: seq runs from 1 without gaps.
-CREATE TABLE audit (
+-- The audit trail (see adam-store/src/audit.rs). `audit_chain` is the verifiable skeleton and
+-- is never changed or deleted; `audit` holds each record's payload (the canonical JSON that
+-- the commitment covers) and copies of its fields for searching. seq runs from 1 without gaps.
+CREATE TABLE audit_chain (
     seq INTEGER PRIMARY KEY,
+    period INTEGER NOT NULL,
+    retention TEXT NOT NULL CHECK (retention IN ('change', 'access')),
+    commitment TEXT NOT NULL,
+    chain TEXT NOT NULL
+) STRICT;
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY REFERENCES audit_chain (seq),
     revision INTEGER REFERENCES changes (revision),
     at INTEGER NOT NULL,
-    actor TEXT NOT NULL,
     actor_user INTEGER,
     actor_job INTEGER,
-    source_ip TEXT,
-    application TEXT,
     action TEXT NOT NULL,
     object_kind TEXT NOT NULL,
     object_id INTEGER NOT NULL,
-    object_label TEXT NOT NULL,
-    before TEXT,
-    after TEXT,
-    outcome TEXT NOT NULL
+    outcome TEXT NOT NULL,
+    payload TEXT NOT NULL
 ) STRICT;
 CREATE INDEX audit_object ON audit (object_kind, object_id, seq);
 CREATE INDEX audit_actor ON audit (actor_user, seq);
 CREATE INDEX audit_revision ON audit (revision);
+CREATE INDEX audit_at ON audit (at);
+
+-- Signed checkpoints (also appended to a file outside the database).
+CREATE TABLE audit_checkpoints (
+    seq INTEGER PRIMARY KEY,
+    chain TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    signature TEXT NOT NULL
+) STRICT;
+
+-- Retention purges (Art. 57(6)): each deletes the payloads of access records of the days up to
+-- through_period and destroys those days' keys. Each purge is itself an audit record.
+CREATE TABLE audit_purges (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    through_period INTEGER NOT NULL,
+    records INTEGER NOT NULL,
+    audit_seq INTEGER NOT NULL REFERENCES audit_chain (seq)
+) STRICT;
+
+-- Retention holds: access records of these days are kept past the retention period, with the
+-- recorded justification and approver the Decree asks for.
+CREATE TABLE audit_holds (
+    id INTEGER PRIMARY KEY,
+    from_period INTEGER NOT NULL,
+    through_period INTEGER NOT NULL CHECK (through_period >= from_period),
+    justification TEXT NOT NULL,
+    approved_by INTEGER NOT NULL REFERENCES users (id),
+    at INTEGER NOT NULL,
+    released INTEGER
+) STRICT;
 
 -- The change log and the audit trail are append-only (SPEC §5: the trail cannot be reset).
--- The retention purge of a later migration will be the one sanctioned way to delete.
+-- The one sanctioned deletion is the retention purge: a payload of an access record of a day
+-- that a recorded purge covers.
 CREATE TRIGGER changes_append_only_update BEFORE UPDATE ON changes
 BEGIN
     SELECT RAISE(ABORT, 'the change log is append-only');
@@ -250,13 +289,46 @@ CREATE TRIGGER changes_append_only_delete BEFORE DELETE ON changes
 BEGIN
     SELECT RAISE(ABORT, 'the change log is append-only');
 END;
+CREATE TRIGGER audit_chain_append_only_update BEFORE UPDATE ON audit_chain
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;
+CREATE TRIGGER audit_chain_append_only_delete BEFORE DELETE ON audit_chain
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;
 CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'the audit trail is append-only');
 END;
-CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+CREATE TRIGGER audit_delete_only_by_purge BEFORE DELETE ON audit
+WHEN NOT EXISTS (
+    SELECT 1 FROM audit_chain c
+    WHERE c.seq = OLD.seq AND c.retention = 'access'
+      AND c.period <= (SELECT max(through_period) FROM audit_purges)
+)
 BEGIN
-    SELECT RAISE(ABORT, 'the audit trail is append-only');
+    SELECT RAISE(ABORT, 'the audit trail is append-only: only the retention purge deletes, and only access records of purged days');
+END;
+CREATE TRIGGER audit_checkpoints_append_only_update BEFORE UPDATE ON audit_checkpoints
+BEGIN
+    SELECT RAISE(ABORT, 'audit checkpoints are append-only');
+END;
+CREATE TRIGGER audit_checkpoints_append_only_delete BEFORE DELETE ON audit_checkpoints
+BEGIN
+    SELECT RAISE(ABORT, 'audit checkpoints are append-only');
+END;
+CREATE TRIGGER audit_purges_append_only_update BEFORE UPDATE ON audit_purges
+BEGIN
+    SELECT RAISE(ABORT, 'the purge record is append-only');
+END;
+CREATE TRIGGER audit_purges_append_only_delete BEFORE DELETE ON audit_purges
+BEGIN
+    SELECT RAISE(ABORT, 'the purge record is append-only');
+END;
+CREATE TRIGGER audit_holds_no_delete BEFORE DELETE ON audit_holds
+BEGIN
+    SELECT RAISE(ABORT, 'a retention hold is released, never deleted');
 END;
 
 -- API tokens: only the SHA-256 of the secret is kept. Ids are never reused.

@@ -6,8 +6,9 @@
 //! variable the PostgreSQL tests fail, loudly: a silent skip would let CI pass without ever
 //! touching the backend production runs on.
 
-use adam_store::{PgStore, SqliteStore, Store};
-use std::path::PathBuf;
+use adam_store::{Keyring, PgStore, SqliteStore, Store};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A fresh database and ways to open stores on it.
@@ -22,18 +23,26 @@ pub trait Backend {
     fn raw(&self, sql: &str) -> Result<(), String>;
     /// Runs a query returning one integer.
     fn count(&self, sql: &str) -> i64;
+    /// The audit key directory the stores of this test use.
+    fn keys_dir(&self) -> &Path;
+    /// A keyring on that directory.
+    fn keys(&self) -> Arc<Keyring> {
+        Arc::new(Keyring::open(self.keys_dir()).unwrap())
+    }
 }
 
 pub struct Sqlite {
     _dir: tempfile::TempDir,
     pub path: PathBuf,
+    pub keys: PathBuf,
 }
 
 impl Sqlite {
     pub fn new() -> Sqlite {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("adam.db");
-        Sqlite { _dir: dir, path }
+        let keys = dir.path().join("audit-keys");
+        Sqlite { _dir: dir, path, keys }
     }
 }
 
@@ -43,11 +52,15 @@ impl Backend for Sqlite {
     }
 
     fn open(&self) -> Box<dyn Store> {
-        Box::new(SqliteStore::open(&self.path).unwrap())
+        Box::new(SqliteStore::open(&self.path, self.keys()).unwrap())
+    }
+
+    fn keys_dir(&self) -> &Path {
+        &self.keys
     }
 
     fn open_failing(&self, n: usize) -> Box<dyn Store> {
-        let store = SqliteStore::open(&self.path).unwrap();
+        let store = SqliteStore::open(&self.path, self.keys()).unwrap();
         store.fail_after(n);
         Box::new(store)
     }
@@ -96,6 +109,7 @@ pub struct Postgres {
     admin: String,
     pub db: String,
     pub url: String,
+    keys_dir: tempfile::TempDir,
 }
 
 impl Postgres {
@@ -116,7 +130,12 @@ impl Postgres {
             .unwrap_or_else(|e| panic!("cannot reach the server at ADAM_TEST_PG_URL: {e}"));
         client.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
         let url = with_database(&admin, &db);
-        Postgres { admin, db, url }
+        Postgres {
+            admin,
+            db,
+            url,
+            keys_dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn client(&self) -> postgres::Client {
@@ -138,11 +157,15 @@ impl Backend for Postgres {
     }
 
     fn open(&self) -> Box<dyn Store> {
-        Box::new(PgStore::connect(&self.url).unwrap())
+        Box::new(PgStore::connect(&self.url, self.keys()).unwrap())
+    }
+
+    fn keys_dir(&self) -> &Path {
+        self.keys_dir.path()
     }
 
     fn open_failing(&self, n: usize) -> Box<dyn Store> {
-        let store = PgStore::connect(&self.url).unwrap();
+        let store = PgStore::connect(&self.url, self.keys()).unwrap();
         store.fail_after(n);
         Box::new(store)
     }

@@ -12,6 +12,7 @@ mod postgres_specific;
 mod sqlite_specific;
 mod suite;
 mod town;
+mod trail;
 
 /// Instantiates each test of the suite once per backend: `sqlite::name` and `postgres::name`.
 macro_rules! on_both_backends {
@@ -20,7 +21,7 @@ macro_rules! on_both_backends {
             $(
                 #[test]
                 fn $test() {
-                    crate::suite::$test(&crate::backends::Sqlite::new());
+                    crate::$test(&crate::backends::Sqlite::new());
                 }
             )+
         }
@@ -28,12 +29,15 @@ macro_rules! on_both_backends {
             $(
                 #[test]
                 fn $test() {
-                    crate::suite::$test(&crate::backends::Postgres::new());
+                    crate::$test(&crate::backends::Postgres::new());
                 }
             )+
         }
     };
 }
+
+use suite::*;
+use trail::*;
 
 on_both_backends!(
     initialise_twice,
@@ -49,4 +53,16 @@ on_both_backends!(
     the_audit_trail_holds_every_change,
     the_trail_and_the_log_are_append_only,
     tokens,
+    a_trail_verifies_and_checkpoints_are_external,
+    a_changed_byte_is_detected,
+    a_deleted_record_is_detected,
+    reordered_records_are_detected,
+    a_cut_tail_is_detected,
+    a_rewritten_chain_is_caught_by_the_signatures,
+    a_swapped_key_is_detected,
+    the_purge_deletes_old_access_records_and_the_trail_still_verifies,
+    a_hold_keeps_days_past_retention,
+    the_trail_can_be_searched,
+    the_purged_plaintext_is_gone_from_every_file,
+    any_sequence_of_writes_verifies,
 );

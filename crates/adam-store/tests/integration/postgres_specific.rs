@@ -1,10 +1,10 @@
 //! What only the PostgreSQL backend does: run from tokio's blocking threads, and report
 //! connection problems without leaking the password.
 
-use crate::backends::{Postgres, admin_url, with_database};
+use crate::backends::{Backend, Postgres, admin_url, with_database};
 use crate::town::*;
 use adam_core::*;
-use adam_store::{PgStore, Store, StoreError};
+use adam_store::{Keyring, PgStore, Store, StoreError};
 use std::sync::Arc;
 
 /// The server calls the store from `spawn_blocking` on a multi-thread runtime. The `postgres`
@@ -14,15 +14,17 @@ use std::sync::Arc;
 fn works_from_spawn_blocking_on_a_multi_thread_runtime() {
     let db = Postgres::new();
     let url = db.url.clone();
+    let keys = db.keys();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async move {
-        let store: Arc<dyn Store> = tokio::task::spawn_blocking(move || Arc::from(adam_store::open(&url).unwrap()))
-            .await
-            .unwrap();
+        let store: Arc<dyn Store> =
+            tokio::task::spawn_blocking(move || Arc::from(adam_store::open(&url, keys).unwrap()))
+                .await
+                .unwrap();
         let s = store.clone();
         let revision = tokio::task::spawn_blocking(move || {
             s.initialise(&org()).unwrap();
@@ -55,7 +57,9 @@ fn works_from_spawn_blocking_on_a_multi_thread_runtime() {
 #[test]
 fn an_unreachable_server_is_an_open_error_without_the_password() {
     // Port 1 on the loopback: nothing listens there.
-    let err = PgStore::connect("postgres://adam:s3cret@127.0.0.1:1/adam?connect_timeout=2").unwrap_err();
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(Keyring::open(dir.path()).unwrap());
+    let err = PgStore::connect("postgres://adam:s3cret@127.0.0.1:1/adam?connect_timeout=2", keys).unwrap_err();
     assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
     let message = err.to_string();
     assert!(!message.contains("s3cret"), "{message}");
@@ -65,7 +69,9 @@ fn an_unreachable_server_is_an_open_error_without_the_password() {
 #[test]
 fn a_missing_database_is_an_open_error() {
     let url = with_database(&admin_url(), "adam_no_such_database");
-    let err = adam_store::open(&url).err().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Arc::new(Keyring::open(dir.path()).unwrap());
+    let err = adam_store::open(&url, keys).err().unwrap();
     assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
     assert!(err.to_string().contains("adam_no_such_database"), "{err}");
 }
@@ -76,7 +82,8 @@ fn two_servers_starting_together_migrate_once() {
     let handles: Vec<_> = (0..3)
         .map(|_| {
             let url = db.url.clone();
-            std::thread::spawn(move || PgStore::connect(&url).map(drop))
+            let keys = db.keys();
+            std::thread::spawn(move || PgStore::connect(&url, keys).map(drop))
         })
         .collect();
     for h in handles {

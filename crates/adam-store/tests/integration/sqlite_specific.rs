@@ -2,14 +2,19 @@
 
 use crate::backends::Sqlite;
 use crate::town::org;
-use adam_store::{SqliteStore, Store, StoreError};
+use adam_store::{Keyring, SqliteStore, Store, StoreError};
+use std::sync::Arc;
+
+fn keys(dir: &std::path::Path) -> Arc<Keyring> {
+    Arc::new(Keyring::open(dir.join("audit-keys")).unwrap())
+}
 
 #[test]
 fn a_file_that_is_not_a_database_is_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");
     std::fs::write(&path, "Dear diary, today I stored nothing.\n".repeat(200)).unwrap();
-    let err = SqliteStore::open(&path).unwrap_err();
+    let err = SqliteStore::open(&path, keys(dir.path())).unwrap_err();
     assert!(matches!(err, StoreError::NotAStore { .. }), "{err:?}");
     let message = err.to_string();
     assert!(
@@ -28,7 +33,7 @@ fn a_database_of_something_else_is_refused() {
         .unwrap()
         .execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER)")
         .unwrap();
-    let err = SqliteStore::open(&path).unwrap_err();
+    let err = SqliteStore::open(&path, keys(dir.path())).unwrap_err();
     assert!(matches!(err, StoreError::NotAStore { .. }), "{err:?}");
     assert!(err.to_string().contains("no ADAM schema"), "{err}");
 }
@@ -36,14 +41,14 @@ fn a_database_of_something_else_is_refused() {
 #[test]
 fn a_missing_directory_is_an_open_error() {
     let dir = tempfile::tempdir().unwrap();
-    let err = SqliteStore::open(dir.path().join("no/such/dir/adam.db")).unwrap_err();
+    let err = SqliteStore::open(dir.path().join("no/such/dir/adam.db"), keys(dir.path())).unwrap_err();
     assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
 }
 
 #[test]
 fn the_connection_settings_are_in_force() {
     let b = Sqlite::new();
-    let s = SqliteStore::open(&b.path).unwrap();
+    let s = SqliteStore::open(&b.path, keys(&b.keys)).unwrap();
     s.initialise(&org()).unwrap();
     let conn = rusqlite::Connection::open(&b.path).unwrap();
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
@@ -62,16 +67,16 @@ fn the_connection_settings_are_in_force() {
 fn locations_name_the_backend() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.db");
-    let prefixed = adam_store::open(&format!("sqlite:{}", path.display())).unwrap();
+    let prefixed = adam_store::open(&format!("sqlite:{}", path.display()), keys(dir.path())).unwrap();
     assert_eq!(prefixed.backend(), "sqlite");
     assert!(prefixed.initialise(&org()).unwrap());
     drop(prefixed);
-    let bare = adam_store::open(&path.display().to_string()).unwrap();
+    let bare = adam_store::open(&path.display().to_string(), keys(dir.path())).unwrap();
     assert!(!bare.initialise(&org()).unwrap(), "the same file");
-    let url = adam_store::open(&format!("sqlite://{}", path.display())).unwrap();
+    let url = adam_store::open(&format!("sqlite://{}", path.display()), keys(dir.path())).unwrap();
     assert!(!url.initialise(&org()).unwrap(), "the same file");
     for bad in ["", "sqlite:", "mysql://root@localhost/adam"] {
-        let err = adam_store::open(bad).err().unwrap();
+        let err = adam_store::open(bad, keys(dir.path())).err().unwrap();
         assert!(matches!(err, StoreError::BadLocation(_)), "{bad:?}: {err:?}");
     }
 }

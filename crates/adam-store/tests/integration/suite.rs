@@ -469,6 +469,7 @@ fn token(user: UserId, hash_byte: &str) -> ApiToken {
 
 fn note(user: UserId, page: u32) -> NewAudit {
     NewAudit {
+        retention: adam_store::Retention::Access,
         context: context(Actor::user(user), t(NOW)),
         action: "document.open".to_owned(),
         object: AuditObject {

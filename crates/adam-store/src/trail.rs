@@ -1,0 +1,780 @@
+//! Writing, reading, purging and verifying the audit trail, shared by both backends.
+//!
+//! Every audit record in ADAM is appended by [`Tail::append`], inside the transaction of the
+//! change it records; the chain, the commitment and the checkpoint rules are in `audit.rs`.
+//! [`purge`] is the one function that deletes from the trail, and the database's triggers let
+//! it delete nothing else.
+
+use crate::audit::{self, ChainRow, Checkpoint, Keyring, Retention, Verdict, Verifier};
+use crate::sql::{Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
+use crate::{AuditContext, AuditQuery, AuditRecord, Hold, NewAudit, PurgeReport, StoreError};
+use adam_core::{Actor, AuditObject, JobId, Revision, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What a payload says: everything the record states, committed to byte for byte.
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    seq: u64,
+    period: i64,
+    retention: Retention,
+    revision: Option<Revision>,
+    at: Timestamp,
+    actor: Actor,
+    actor_job: Option<JobId>,
+    source_ip: Option<String>,
+    application: Option<String>,
+    action: String,
+    object: AuditObject,
+    before: Option<Value>,
+    after: Option<Value>,
+    outcome: String,
+}
+
+/// One record to append.
+pub(crate) struct Entry<'a> {
+    pub(crate) retention: Retention,
+    pub(crate) revision: Option<Revision>,
+    pub(crate) context: &'a AuditContext,
+    /// The job the actor acted in.
+    pub(crate) job: Option<JobId>,
+    pub(crate) action: &'a str,
+    pub(crate) object: &'a AuditObject,
+    pub(crate) before: Option<Value>,
+    pub(crate) after: Option<Value>,
+    pub(crate) outcome: &'a str,
+}
+
+/// The end of the trail within one write transaction: the last sequence number, its chain
+/// value and the last checkpoint. Read once per transaction, under the store's write lock (so
+/// no two transactions get the same sequence number and a rolled-back one leaves no gap).
+pub(crate) struct Tail<'k> {
+    keys: &'k Keyring,
+    seq: u64,
+    chain: [u8; 32],
+    last_checkpoint: u64,
+}
+
+fn seq_val(seq: u64) -> Result<Val<'static>, StoreError> {
+    i64::try_from(seq)
+        .map(Val::int)
+        .map_err(|_| StoreError::Corrupt(format!("audit seq {seq} does not fit")))
+}
+
+fn seq_of(v: i64) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("audit seq holds {v}")))
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+impl<'k> Tail<'k> {
+    pub(crate) fn read(tx: &mut dyn Tx, keys: &'k Keyring) -> Result<Tail<'k>, StoreError> {
+        let last = one(
+            tx,
+            "SELECT seq, chain FROM audit_chain ORDER BY seq DESC LIMIT 1",
+            &[],
+            |row| {
+                Ok((
+                    req_int(row, 0, "audit_chain", "seq")?,
+                    req_text(row, 1, "audit_chain", "chain")?.to_owned(),
+                ))
+            },
+        )?;
+        let (seq, chain) = match last {
+            Some((seq, chain)) => (
+                seq_of(seq)?,
+                audit::unhex::<32>(&chain)
+                    .ok_or_else(|| StoreError::Corrupt(format!("audit_chain.chain of record {seq} is not hex")))?,
+            ),
+            None => (0, audit::GENESIS),
+        };
+        let last_checkpoint = one(tx, "SELECT max(seq) FROM audit_checkpoints", &[], |row| row.int(0))?
+            .flatten()
+            .map(seq_of)
+            .transpose()?
+            .unwrap_or(0);
+        Ok(Tail {
+            keys,
+            seq,
+            chain,
+            last_checkpoint,
+        })
+    }
+
+    /// Appends one record: its payload, commitment and chain value.
+    pub(crate) fn append(&mut self, tx: &mut dyn Tx, writes: &mut Writes, e: Entry<'_>) -> Result<u64, StoreError> {
+        let seq = self.seq + 1;
+        let period = audit::period_of(e.context.at.0);
+        let payload = Payload {
+            seq,
+            period,
+            retention: e.retention,
+            revision: e.revision,
+            at: e.context.at,
+            actor: e.context.actor,
+            actor_job: e.job,
+            source_ip: e.context.source_ip.clone(),
+            application: e.context.application.clone(),
+            action: e.action.to_owned(),
+            object: e.object.clone(),
+            before: e.before,
+            after: e.after,
+            outcome: e.outcome.to_owned(),
+        };
+        let text = audit::canonical_json(&serde_json::to_value(&payload).map_err(corrupt)?);
+        let key = match e.retention {
+            Retention::Access => Some(self.keys.day_key(period).ok_or_else(|| {
+                StoreError::Audit(format!(
+                    "cannot record an access of day {period}: that day was purged (is the clock right?)"
+                ))
+            })?),
+            Retention::Change => None,
+        };
+        let commitment = audit::commitment(e.retention, key.as_ref(), text.as_bytes())?;
+        let chain = audit::chain_next(&self.chain, seq, period, e.retention, &commitment);
+        writes
+            .exec(
+                tx,
+                "INSERT INTO audit_chain (seq, period, retention, commitment, chain) VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    seq_val(seq)?,
+                    Val::int(period),
+                    Val::text(e.retention.as_str()),
+                    Val::text(&audit::hex(&commitment)),
+                    Val::text(&audit::hex(&chain)),
+                ],
+            )
+            .map_err(write_error)?;
+        writes
+            .exec(
+                tx,
+                "INSERT INTO audit (seq, revision, at, actor_user, actor_job, action, object_kind, object_id, \
+                 outcome, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                &[
+                    seq_val(seq)?,
+                    Val::opt_int(
+                        e.revision
+                            .map(|r| i64::try_from(r.0).map_err(|_| corrupt("revision does not fit")))
+                            .transpose()?,
+                    ),
+                    Val::int(e.context.at.0),
+                    Val::opt_int(e.context.actor.user_id().map(|u| u.0)),
+                    Val::opt_int(e.job.map(|j| j.0)),
+                    Val::text(e.action),
+                    Val::text(&e.object.kind),
+                    Val::int(e.object.id),
+                    Val::text(e.outcome),
+                    Val::text(&text),
+                ],
+            )
+            .map_err(write_error)?;
+        self.seq = seq;
+        self.chain = chain;
+        Ok(seq)
+    }
+
+    /// Ends the transaction's appends: signs a checkpoint when [`audit::CHECKPOINT_EVERY`]
+    /// records have passed since the last one (or always, with `force`, if anything is new).
+    /// The checkpoint goes into the database now and into the external file after commit.
+    pub(crate) fn finish(
+        self,
+        tx: &mut dyn Tx,
+        writes: &mut Writes,
+        at: Timestamp,
+        force: bool,
+    ) -> Result<Option<Checkpoint>, StoreError> {
+        let due = self.seq >= self.last_checkpoint + audit::CHECKPOINT_EVERY;
+        if self.seq == self.last_checkpoint || !(due || force) {
+            return Ok(None);
+        }
+        let checkpoint = self.keys.sign(self.seq, &self.chain, at.0);
+        writes
+            .exec(
+                tx,
+                "INSERT INTO audit_checkpoints (seq, chain, at, key, signature) VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    seq_val(checkpoint.seq)?,
+                    Val::text(&checkpoint.chain),
+                    Val::int(checkpoint.at),
+                    Val::text(&checkpoint.key),
+                    Val::text(&checkpoint.signature),
+                ],
+            )
+            .map_err(write_error)?;
+        // Pin the key at the first checkpoint; afterwards a different key is a finding.
+        writes
+            .exec(
+                tx,
+                "UPDATE meta SET audit_public_key = $1 WHERE id = 1 AND audit_public_key IS NULL",
+                &[Val::text(&checkpoint.key)],
+            )
+            .map_err(write_error)?;
+        writes.checkpoints.push(checkpoint.clone());
+        Ok(Some(checkpoint))
+    }
+}
+
+/// The job the actor named, if any.
+pub(crate) fn acting_job(context: &AuditContext) -> Option<JobId> {
+    match context.actor {
+        Actor::User { job, .. } => job,
+        Actor::System => None,
+    }
+}
+
+/// Appends audit records that are not world changes.
+pub(crate) fn append_audit(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    records: &[NewAudit],
+    writes: &mut Writes,
+) -> Result<(), StoreError> {
+    let mut tail = Tail::read(tx, keys)?;
+    let mut at = None;
+    for r in records {
+        tail.append(
+            tx,
+            writes,
+            Entry {
+                retention: r.retention,
+                revision: None,
+                context: &r.context,
+                job: acting_job(&r.context),
+                action: &r.action,
+                object: &r.object,
+                before: r.before.clone(),
+                after: r.after.clone(),
+                outcome: &r.outcome,
+            },
+        )?;
+        at = Some(r.context.at);
+    }
+    if let Some(at) = at {
+        tail.finish(tx, writes, at, false)?;
+    }
+    Ok(())
+}
+
+/// Signs the end of the trail now, if anything was appended since the last checkpoint.
+pub(crate) fn checkpoint(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    at: Timestamp,
+    writes: &mut Writes,
+) -> Result<Option<Checkpoint>, StoreError> {
+    Tail::read(tx, keys)?.finish(tx, writes, at, true)
+}
+
+// ---- reading ------------------------------------------------------------------------------
+
+fn record_of(row: &dyn Row) -> Result<AuditRecord, StoreError> {
+    let text = req_text(row, 0, "audit", "payload")?;
+    let p: Payload = serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("audit.payload: {e}")))?;
+    Ok(AuditRecord {
+        seq: p.seq,
+        revision: p.revision,
+        context: AuditContext {
+            at: p.at,
+            actor: p.actor,
+            source_ip: p.source_ip,
+            application: p.application,
+        },
+        actor_job: p.actor_job,
+        retention: p.retention,
+        action: p.action,
+        object: p.object,
+        before: p.before,
+        after: p.after,
+        outcome: p.outcome,
+    })
+}
+
+fn limit_val(limit: usize) -> Val<'static> {
+    Val::int(i64::try_from(limit).unwrap_or(i64::MAX))
+}
+
+/// Audit records after `after`, in order.
+pub(crate) fn audit_since(tx: &mut dyn Tx, after: u64, limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
+    let after = i64::try_from(after).unwrap_or(i64::MAX);
+    let mut out = Vec::new();
+    tx.each(
+        "SELECT payload FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
+        &[Val::int(after), limit_val(limit)],
+        &mut |row| {
+            out.push(record_of(row)?);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// Searches the trail, newest first. The filters are ANDed; `before` is the cursor (the
+/// smallest `seq` of the previous page).
+pub(crate) fn search(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
+    // One statement with every filter optional keeps the SQL static (and prepared once).
+    const SQL: &str = "SELECT payload FROM audit WHERE \
+        (CAST($1 AS BIGINT) IS NULL OR seq < CAST($1 AS BIGINT)) \
+        AND (CAST($2 AS BIGINT) IS NULL OR actor_user = CAST($2 AS BIGINT)) \
+        AND (CAST($3 AS TEXT) IS NULL OR object_kind = CAST($3 AS TEXT)) \
+        AND (CAST($4 AS BIGINT) IS NULL OR object_id = CAST($4 AS BIGINT)) \
+        AND (CAST($5 AS TEXT) IS NULL OR action = CAST($5 AS TEXT) OR action LIKE CAST($5 AS TEXT) || '.%') \
+        AND (CAST($6 AS BIGINT) IS NULL OR at >= CAST($6 AS BIGINT)) \
+        AND (CAST($7 AS BIGINT) IS NULL OR at < CAST($7 AS BIGINT)) \
+        AND (CAST($8 AS BIGINT) IS NULL OR revision IS NOT NULL) \
+        ORDER BY seq DESC LIMIT $9";
+    let mut out = Vec::new();
+    let before = q.before.map(|b| i64::try_from(b).unwrap_or(i64::MAX));
+    tx.each(
+        SQL,
+        &[
+            Val::Int(before),
+            Val::opt_int(q.actor.map(|u| u.0)),
+            Val::opt_text(q.object_kind.as_deref()),
+            Val::opt_int(q.object_id),
+            Val::opt_text(q.action.as_deref()),
+            Val::Int(q.from.map(|t| t.0)),
+            Val::Int(q.to.map(|t| t.0)),
+            Val::Int(q.changes_only.then_some(1)),
+            limit_val(q.limit),
+        ],
+        &mut |row| {
+            out.push(record_of(row)?);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// The newest audit records about one object, newest first.
+pub(crate) fn object_history(
+    tx: &mut dyn Tx,
+    kind: &str,
+    id: u32,
+    limit: usize,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    let mut out = Vec::new();
+    tx.each(
+        "SELECT payload FROM audit WHERE object_kind = $1 AND object_id = $2 ORDER BY seq DESC LIMIT $3",
+        &[Val::text(kind), Val::int(id), limit_val(limit)],
+        &mut |row| {
+            out.push(record_of(row)?);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+// ---- retention ------------------------------------------------------------------------------
+
+/// Records a retention hold.
+pub(crate) fn add_hold(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    hold: &Hold,
+    context: &AuditContext,
+    writes: &mut Writes,
+) -> Result<Hold, StoreError> {
+    if hold.through_period < hold.from_period {
+        return Err(StoreError::Audit(
+            "a hold must end on or after the day it starts".to_owned(),
+        ));
+    }
+    if hold.justification.trim().is_empty() {
+        return Err(StoreError::Audit("a hold needs a justification".to_owned()));
+    }
+    if let Some(p) = (hold.from_period..=hold.through_period).find(|p| keys.day_key(*p).is_none()) {
+        return Err(StoreError::Audit(format!(
+            "day {p} is already purged; a hold cannot bring it back"
+        )));
+    }
+    let id = one(tx, "SELECT coalesce(max(id), 0) + 1 FROM audit_holds", &[], |row| {
+        req_int(row, 0, "audit_holds", "id")
+    })?
+    .unwrap_or(1);
+    writes
+        .exec(
+            tx,
+            "INSERT INTO audit_holds (id, from_period, through_period, justification, approved_by, at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                Val::int(id),
+                Val::int(hold.from_period),
+                Val::int(hold.through_period),
+                Val::text(&hold.justification),
+                Val::int(hold.approved_by.0),
+                Val::int(context.at.0),
+            ],
+        )
+        .map_err(write_error)?;
+    let stored = Hold {
+        id,
+        at: context.at,
+        released: None,
+        ..hold.clone()
+    };
+    let mut tail = Tail::read(tx, keys)?;
+    tail.append(
+        tx,
+        writes,
+        Entry {
+            retention: Retention::Change,
+            revision: None,
+            context,
+            job: acting_job(context),
+            action: "audit.hold",
+            object: &hold_object(&stored)?,
+            before: None,
+            after: serde_json::to_value(&stored).ok(),
+            outcome: "ok",
+        },
+    )?;
+    tail.finish(tx, writes, context.at, false)?;
+    Ok(stored)
+}
+
+fn hold_object(h: &Hold) -> Result<AuditObject, StoreError> {
+    Ok(AuditObject {
+        kind: "ADAM_ENTITY_AUDIT_HOLD".to_owned(),
+        id: u32::try_from(h.id).map_err(corrupt)?,
+        label: format!("hold of days {}–{}", h.from_period, h.through_period),
+    })
+}
+
+/// Releases a hold (the next purge may then delete those days).
+pub(crate) fn release_hold(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    id: i64,
+    context: &AuditContext,
+    writes: &mut Writes,
+) -> Result<(), StoreError> {
+    let before = holds(tx)?
+        .into_iter()
+        .find(|h| h.id == id)
+        .ok_or_else(|| StoreError::NotFound(format!("retention hold {id}")))?;
+    if before.released.is_some() {
+        return Ok(());
+    }
+    writes
+        .exec(
+            tx,
+            "UPDATE audit_holds SET released = $2 WHERE id = $1 AND released IS NULL",
+            &[Val::int(id), Val::int(context.at.0)],
+        )
+        .map_err(write_error)?;
+    let after = Hold {
+        released: Some(context.at),
+        ..before.clone()
+    };
+    let mut tail = Tail::read(tx, keys)?;
+    tail.append(
+        tx,
+        writes,
+        Entry {
+            retention: Retention::Change,
+            revision: None,
+            context,
+            job: acting_job(context),
+            action: "audit.hold.release",
+            object: &hold_object(&after)?,
+            before: serde_json::to_value(&before).ok(),
+            after: serde_json::to_value(&after).ok(),
+            outcome: "ok",
+        },
+    )?;
+    tail.finish(tx, writes, context.at, false)?;
+    Ok(())
+}
+
+/// Every retention hold, oldest first.
+pub(crate) fn holds(tx: &mut dyn Tx) -> Result<Vec<Hold>, StoreError> {
+    let mut out = Vec::new();
+    tx.each(
+        "SELECT id, from_period, through_period, justification, approved_by, at, released FROM audit_holds ORDER BY id",
+        &[],
+        &mut |row| {
+            out.push(Hold {
+                id: req_int(row, 0, "audit_holds", "id")?,
+                from_period: req_int(row, 1, "audit_holds", "from_period")?,
+                through_period: req_int(row, 2, "audit_holds", "through_period")?,
+                justification: req_text(row, 3, "audit_holds", "justification")?.to_owned(),
+                approved_by: adam_core::UserId(req_id(row, 4, "audit_holds", "approved_by")?),
+                at: Timestamp(req_int(row, 5, "audit_holds", "at")?),
+                released: row.int(6)?.map(Timestamp),
+            });
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// Deletes the payloads of access records older than `retention_days` (except days under a
+/// hold) and records the purge in the trail. The caller destroys the day keys after commit
+/// ([`PurgeReport::through_period`], [`PurgeReport::held`]).
+pub(crate) fn purge(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    context: &AuditContext,
+    retention_days: u32,
+    writes: &mut Writes,
+) -> Result<PurgeReport, StoreError> {
+    let through = audit::period_of(context.at.0) - i64::from(retention_days);
+    let held: Vec<i64> = holds(tx)?
+        .into_iter()
+        .filter(|h| h.released.is_none())
+        .flat_map(|h| h.from_period..=h.through_period)
+        .filter(|p| *p <= through)
+        .collect();
+    let records = one(
+        tx,
+        "SELECT count(*) FROM audit a JOIN audit_chain c ON c.seq = a.seq WHERE c.retention = 'access' \
+         AND c.period <= $1 AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL \
+         AND c.period BETWEEN h.from_period AND h.through_period)",
+        &[Val::int(through)],
+        |row| req_int(row, 0, "audit", "count"),
+    )?
+    .unwrap_or(0);
+    let report = PurgeReport {
+        through_period: through,
+        records: u64::try_from(records).unwrap_or(0),
+        held: held.clone(),
+        retention_days,
+    };
+    let mut tail = Tail::read(tx, keys)?;
+    let object = AuditObject {
+        kind: "ADAM_ENTITY_AUDIT".to_owned(),
+        id: 0,
+        label: format!("access records of days up to {through}"),
+    };
+    let seq = tail.append(
+        tx,
+        writes,
+        Entry {
+            retention: Retention::Change,
+            revision: None,
+            context,
+            job: acting_job(context),
+            action: "audit.purge",
+            object: &object,
+            before: None,
+            after: serde_json::to_value(&report).ok(),
+            outcome: "ok",
+        },
+    )?;
+    let id = one(tx, "SELECT coalesce(max(id), 0) + 1 FROM audit_purges", &[], |row| {
+        req_int(row, 0, "audit_purges", "id")
+    })?
+    .unwrap_or(1);
+    writes
+        .exec(
+            tx,
+            "INSERT INTO audit_purges (id, at, through_period, records, audit_seq) VALUES ($1, $2, $3, $4, $5)",
+            &[
+                Val::int(id),
+                Val::int(context.at.0),
+                Val::int(through),
+                Val::int(records),
+                seq_val(seq)?,
+            ],
+        )
+        .map_err(write_error)?;
+    writes
+        .exec(
+            tx,
+            "DELETE FROM audit WHERE seq IN (SELECT c.seq FROM audit_chain c WHERE c.retention = 'access' \
+             AND c.period <= $1 AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL \
+             AND c.period BETWEEN h.from_period AND h.through_period))",
+            &[Val::int(through)],
+        )
+        .map_err(write_error)?;
+    tail.finish(tx, writes, context.at, true)?;
+    Ok(report)
+}
+
+// ---- verification -------------------------------------------------------------------------
+
+/// The pinned public key and the purge horizon.
+fn pinned(tx: &mut dyn Tx) -> Result<(Option<String>, Option<i64>), StoreError> {
+    let key = one(tx, "SELECT audit_public_key FROM meta WHERE id = 1", &[], |row| {
+        Ok(row.text(0)?.map(str::to_owned))
+    })?
+    .flatten();
+    let purged = one(tx, "SELECT max(through_period) FROM audit_purges", &[], |row| {
+        row.int(0)
+    })?
+    .flatten();
+    Ok((key, purged))
+}
+
+fn db_checkpoints(tx: &mut dyn Tx) -> Result<Vec<Checkpoint>, StoreError> {
+    let mut out = Vec::new();
+    tx.each(
+        "SELECT seq, chain, at, key, signature FROM audit_checkpoints ORDER BY seq",
+        &[],
+        &mut |row| {
+            out.push(Checkpoint {
+                seq: seq_of(req_int(row, 0, "audit_checkpoints", "seq")?)?,
+                chain: req_text(row, 1, "audit_checkpoints", "chain")?.to_owned(),
+                at: req_int(row, 2, "audit_checkpoints", "at")?,
+                key: req_text(row, 3, "audit_checkpoints", "key")?.to_owned(),
+                signature: req_text(row, 4, "audit_checkpoints", "signature")?.to_owned(),
+            });
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// Checks the searchable columns against the payload they copy.
+fn columns_match(row: &dyn Row, payload: &str) -> Result<bool, StoreError> {
+    #[derive(Deserialize)]
+    struct Head<'a> {
+        revision: Option<Revision>,
+        at: Timestamp,
+        actor: Actor,
+        actor_job: Option<u32>,
+        #[serde(borrow)]
+        action: std::borrow::Cow<'a, str>,
+        object: ObjectHead<'a>,
+        #[serde(borrow)]
+        outcome: std::borrow::Cow<'a, str>,
+    }
+    #[derive(Deserialize)]
+    struct ObjectHead<'a> {
+        #[serde(borrow)]
+        kind: std::borrow::Cow<'a, str>,
+        id: u32,
+    }
+    let Ok(h) = serde_json::from_str::<Head<'_>>(payload) else {
+        return Ok(false);
+    };
+    let as_u64 = |v: Option<i64>| v.and_then(|v| u64::try_from(v).ok());
+    Ok(as_u64(row.int(6)?) == h.revision.map(|r| r.0)
+        && row.int(7)? == Some(h.at.0)
+        && row.int(8)? == h.actor.user_id().map(|u| i64::from(u.0))
+        && row.int(9)? == h.actor_job.map(i64::from)
+        && row.text(10)? == Some(&*h.action)
+        && row.text(11)? == Some(&*h.object.kind)
+        && row.int(12)? == Some(i64::from(h.object.id))
+        && row.text(13)? == Some(&*h.outcome))
+}
+
+/// Recomputes the whole trail (see [`Verifier`]).
+pub(crate) fn verify(tx: &mut dyn Tx, keys: &Keyring) -> Result<Verdict, StoreError> {
+    let (pinned_key, purged_through) = pinned(tx)?;
+    let checkpoints = db_checkpoints(tx)?;
+    let external = keys.external_checkpoints()?;
+    let seqs: Vec<u64> = checkpoints.iter().chain(&external).map(|c| c.seq).collect();
+    let mut verifier = Verifier::new(keys, purged_through, &seqs);
+    let mut mismatched: Vec<u64> = Vec::new();
+    tx.each(
+        "SELECT c.seq, c.period, c.retention, c.commitment, c.chain, a.payload, a.revision, a.at, a.actor_user, \
+         a.actor_job, a.action, a.object_kind, a.object_id, a.outcome FROM audit_chain c \
+         LEFT JOIN audit a ON a.seq = c.seq ORDER BY c.seq",
+        &[],
+        &mut |row| {
+            let seq = seq_of(req_int(row, 0, "audit_chain", "seq")?)?;
+            let retention = req_text(row, 2, "audit_chain", "retention")?;
+            let retention = Retention::parse(retention)
+                .ok_or_else(|| StoreError::Corrupt(format!("audit_chain.retention of {seq} holds {retention:?}")))?;
+            let payload = row.text(5)?.map(str::to_owned);
+            if let Some(p) = &payload
+                && !columns_match(row, p)?
+            {
+                mismatched.push(seq);
+            }
+            verifier.row(ChainRow {
+                seq,
+                period: req_int(row, 1, "audit_chain", "period")?,
+                retention,
+                commitment: req_text(row, 3, "audit_chain", "commitment")?.to_owned(),
+                chain: req_text(row, 4, "audit_chain", "chain")?.to_owned(),
+                payload,
+            });
+            Ok(())
+        },
+    )?;
+    // Payload rows without a chain row are records someone inserted around the chain.
+    let mut orphans = Vec::new();
+    tx.each(
+        "SELECT a.seq FROM audit a LEFT JOIN audit_chain c ON c.seq = a.seq WHERE c.seq IS NULL ORDER BY a.seq LIMIT 10",
+        &[],
+        &mut |row| {
+            orphans.push(seq_of(req_int(row, 0, "audit", "seq")?)?);
+            Ok(())
+        },
+    )?;
+    let mut verdict = verifier.finish(pinned_key.as_deref(), &checkpoints, &external);
+    for seq in mismatched {
+        verdict.problems.push(audit::Problem {
+            seq,
+            what: "its searchable columns differ from its payload".to_owned(),
+        });
+    }
+    for seq in orphans {
+        verdict.problems.push(audit::Problem {
+            seq,
+            what: "a payload row exists outside the chain".to_owned(),
+        });
+    }
+    verdict.problems.sort_by_key(|p| p.seq);
+    Ok(verdict)
+}
+
+/// The quick check at start: the newest external checkpoint against the database (its chain
+/// value, its signature, the pinned key) and the database's checkpoints after it.
+pub(crate) fn quick_check(tx: &mut dyn Tx, keys: &Keyring) -> Result<Verdict, StoreError> {
+    let (pinned_key, _) = pinned(tx)?;
+    let external = keys.external_checkpoints()?;
+    let mut verdict = Verdict {
+        external_checkpoints: external.len() as u64,
+        last_external_seq: external.iter().map(|c| c.seq).max(),
+        ..Verdict::default()
+    };
+    let mut problem = |seq: u64, what: String| verdict.problems.push(audit::Problem { seq, what });
+    if let Some(pinned) = &pinned_key
+        && *pinned != keys.public_key()
+    {
+        problem(
+            0,
+            "the key directory's signing key is not the key pinned in the database (a swapped key)".to_owned(),
+        );
+    }
+    if let Some(last) = external.iter().max_by_key(|c| c.seq) {
+        if pinned_key.as_deref() != Some(last.key.as_str()) || !last.signature_valid() {
+            problem(
+                last.seq,
+                "the newest external checkpoint is not validly signed by the pinned key".to_owned(),
+            );
+        }
+        let stored = one(
+            tx,
+            "SELECT chain FROM audit_chain WHERE seq = $1",
+            &[seq_val(last.seq)?],
+            |row| Ok(req_text(row, 0, "audit_chain", "chain")?.to_owned()),
+        )?;
+        match stored {
+            Some(chain) if chain == last.chain => {}
+            Some(_) => problem(
+                last.seq,
+                "the trail differs from the newest external checkpoint".to_owned(),
+            ),
+            None => problem(
+                last.seq,
+                "the trail ends before the newest external checkpoint (its tail was cut)".to_owned(),
+            ),
+        }
+    }
+    let records = one(tx, "SELECT max(seq) FROM audit_chain", &[], |row| row.int(0))?
+        .flatten()
+        .unwrap_or(0);
+    verdict.records = seq_of(records)?;
+    Ok(verdict)
+}
+
+/// Database checkpoints newer than the external file's newest, to append to it.
+pub(crate) fn checkpoints_after(tx: &mut dyn Tx, after: u64) -> Result<Vec<Checkpoint>, StoreError> {
+    Ok(db_checkpoints(tx)?.into_iter().filter(|c| c.seq > after).collect())
+}

@@ -1,0 +1,470 @@
+//! The audit trail's integrity, run against each backend: every record verifies; tampering
+//! through SQL (a changed byte, a deleted row, a reordering, a cut tail, a rewritten chain, a
+//! swapped key) is caught by `verify`; the retention purge deletes what it must and the trail
+//! still verifies; holds keep days past the retention period.
+
+use crate::backends::Backend;
+use crate::town::*;
+use adam_core::*;
+use adam_store::audit::{Retention, canonical_json, chain_next, commitment, hex};
+use adam_store::{AuditQuery, Hold, Keyring, NewAudit, Store};
+
+const DAY: i64 = 86_400;
+
+/// Statements that let a database superuser bypass the trail's triggers and foreign keys:
+/// what an attacker with the database's keys would do.
+fn bypass(b: &dyn Backend) -> &'static str {
+    if b.name() == "sqlite" {
+        "PRAGMA foreign_keys = OFF; DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_delete_only_by_purge; \
+         DROP TRIGGER audit_chain_append_only_update; DROP TRIGGER audit_chain_append_only_delete; \
+         DROP TRIGGER audit_checkpoints_append_only_delete;"
+    } else {
+        "SET session_replication_role = replica;"
+    }
+}
+
+fn tamper(b: &dyn Backend, sql: &str) {
+    b.raw(&format!("{} {sql}", bypass(b))).unwrap();
+}
+
+fn access(user: UserId, at: Timestamp, what: &str) -> NewAudit {
+    NewAudit {
+        retention: Retention::Access,
+        context: context(Actor::user(user), at),
+        action: "document.open".to_owned(),
+        object: AuditObject {
+            kind: "ADAM_ENTITY_DOCUMENT".to_owned(),
+            id: 0,
+            label: what.to_owned(),
+        },
+        before: None,
+        after: Some(serde_json::json!({ "note": what })),
+        outcome: "ok".to_owned(),
+    }
+}
+
+/// A store with the town built, some access records, and a checkpoint at its end.
+fn built(b: &dyn Backend) -> (Box<dyn Store>, Town, u64) {
+    let s = b.open();
+    let mut d = Driver::new(&*s);
+    let town = build(&mut d);
+    let notes: Vec<NewAudit> = (0..5).map(|i| access(town.ana, t(NOW), &format!("page {i}"))).collect();
+    s.append_audit(&notes).unwrap();
+    s.audit_checkpoint(t(NOW)).unwrap().unwrap();
+    let verdict = s.audit_verify().unwrap();
+    assert!(verdict.intact(), "{}", verdict.summary());
+    let n = verdict.records;
+    assert!(n > 20, "the town writes a trail ({n} records)");
+    assert_eq!(verdict.last_external_seq, Some(n));
+    (s, town, n)
+}
+
+fn first_problem(s: &dyn Store) -> (u64, String) {
+    let v = s.audit_verify().unwrap();
+    assert!(!v.intact(), "tampering went unnoticed");
+    assert!(v.summary().starts_with("AUDIT TRAIL TAMPERED"), "{}", v.summary());
+    let p = &v.problems[0];
+    (p.seq, p.what.clone())
+}
+
+pub fn a_trail_verifies_and_checkpoints_are_external(b: &dyn Backend) {
+    let (s, _town, n) = built(b);
+    let v = s.audit_verify().unwrap();
+    assert_eq!(v.records, n);
+    assert_eq!(v.purged, 0);
+    assert!(v.checkpoints >= 1);
+    assert_eq!(v.checkpoints, v.external_checkpoints);
+    assert!(v.summary().starts_with("audit trail intact"), "{}", v.summary());
+    // The start-up check agrees.
+    assert!(s.audit_quick_check().unwrap().intact());
+    // A checkpoint when nothing is new adds nothing.
+    assert_eq!(s.audit_checkpoint(t(NOW)).unwrap(), None);
+    // Every CHECKPOINT_EVERY records a checkpoint is signed by itself.
+    let mut town_user = None;
+    for r in s.audit_since(0, 1).unwrap() {
+        town_user = r.context.actor.user_id();
+    }
+    let user = town_user.unwrap_or(UserId(0));
+    let many: Vec<NewAudit> = (0..600).map(|i| access(user, t(NOW), &format!("bulk {i}"))).collect();
+    s.append_audit(&many).unwrap();
+    let v = s.audit_verify().unwrap();
+    assert!(v.intact(), "{}", v.summary());
+    assert!(v.checkpoints >= 2, "{v:?}");
+    assert_eq!(v.external_checkpoints, v.checkpoints);
+}
+
+pub fn a_changed_byte_is_detected(b: &dyn Backend) {
+    let (s, _town, _) = built(b);
+    tamper(
+        b,
+        "UPDATE audit SET payload = replace(payload, '\"outcome\":\"ok\"', '\"outcome\":\"OK\"') WHERE seq = 3;",
+    );
+    let (seq, what) = first_problem(&*s);
+    assert_eq!(seq, 3, "{what}");
+    assert!(what.contains("commitment") || what.contains("columns"), "{what}");
+}
+
+pub fn a_deleted_record_is_detected(b: &dyn Backend) {
+    let (s, _town, _) = built(b);
+    tamper(
+        b,
+        "DELETE FROM audit WHERE seq = 4; DELETE FROM audit_chain WHERE seq = 4;",
+    );
+    let (seq, what) = first_problem(&*s);
+    assert_eq!(seq, 4, "{what}");
+    assert!(what.contains("missing"), "{what}");
+}
+
+pub fn reordered_records_are_detected(b: &dyn Backend) {
+    let (s, _town, _) = built(b);
+    tamper(
+        b,
+        "UPDATE audit SET seq = -5 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6; \
+         UPDATE audit SET seq = 6 WHERE seq = -5; \
+         UPDATE audit_chain SET seq = -5 WHERE seq = 5; UPDATE audit_chain SET seq = 5 WHERE seq = 6; \
+         UPDATE audit_chain SET seq = 6 WHERE seq = -5;",
+    );
+    let (seq, what) = first_problem(&*s);
+    assert_eq!(seq, 5, "{what}");
+}
+
+pub fn a_cut_tail_is_detected(b: &dyn Backend) {
+    let (s, _town, n) = built(b);
+    // The attacker removes the last three records and every checkpoint in the database; the
+    // external checkpoint still vouches for them.
+    tamper(
+        b,
+        &format!(
+            "DELETE FROM audit WHERE seq > {k}; DELETE FROM audit_chain WHERE seq > {k}; DELETE FROM audit_checkpoints;",
+            k = n - 3
+        ),
+    );
+    let (seq, what) = first_problem(&*s);
+    assert_eq!(seq, n - 2, "{what}");
+    assert!(what.contains("tail was cut"), "{what}");
+    assert!(!s.audit_quick_check().unwrap().intact());
+}
+
+pub fn a_rewritten_chain_is_caught_by_the_signatures(b: &dyn Backend) {
+    let (s, _town, n) = built(b);
+    // The attacker changes record 2 and recomputes its commitment and every chain value after
+    // it, as anyone can for change records (their commitment is a plain hash).
+    let old = s.audit_since(1, 1).unwrap().remove(0);
+    assert_eq!(old.retention, Retention::Change);
+    let mut stmts = String::new();
+    let mut chain = {
+        let first = s.audit_since(0, 1).unwrap();
+        assert_eq!(first.len(), 1);
+        // chain(1) as stored: read it back through verify's head on a one-record prefix is not
+        // exposed, so recompute from genesis with record 1 unchanged.
+        let r1 = &first[0];
+        let v = payload_of(r1);
+        let c = commitment(Retention::Change, None, canonical_json(&v).as_bytes()).unwrap();
+        chain_next(&[0; 32], 1, r1.context.at.0.div_euclid(DAY), Retention::Change, &c)
+    };
+    let keys = b.keys();
+    for r in s.audit_since(1, usize::MAX).unwrap() {
+        let mut v = payload_of(&r);
+        if r.seq == 2 {
+            v["object"]["label"] = serde_json::json!("nothing to see here");
+        }
+        let text = canonical_json(&v);
+        let period = r.context.at.0.div_euclid(DAY);
+        let key = keys.day_key(period);
+        let c = commitment(r.retention, key.as_ref(), text.as_bytes()).unwrap();
+        chain = chain_next(&chain, r.seq, period, r.retention, &c);
+        stmts.push_str(&format!(
+            "UPDATE audit_chain SET commitment = '{}', chain = '{}' WHERE seq = {};",
+            hex(&c),
+            hex(&chain),
+            r.seq
+        ));
+        if r.seq == 2 {
+            stmts.push_str(&format!(
+                "UPDATE audit SET payload = '{}' WHERE seq = 2;",
+                text.replace('\'', "''")
+            ));
+        }
+    }
+    tamper(b, &stmts);
+    let v = s.audit_verify().unwrap();
+    assert!(!v.intact());
+    assert!(
+        v.problems.iter().all(|p| p.what.contains("checkpoint")),
+        "only the signatures can tell: {:?}",
+        v.problems
+    );
+    assert!(v.problems.iter().any(|p| p.seq == n), "{:?}", v.problems);
+}
+
+fn payload_of(r: &adam_store::AuditRecord) -> serde_json::Value {
+    serde_json::json!({
+        "seq": r.seq,
+        "period": r.context.at.0.div_euclid(DAY),
+        "retention": r.retention,
+        "revision": r.revision,
+        "at": r.context.at,
+        "actor": r.context.actor,
+        "actor_job": r.actor_job,
+        "source_ip": r.context.source_ip,
+        "application": r.context.application,
+        "action": r.action,
+        "object": r.object,
+        "before": r.before,
+        "after": r.after,
+        "outcome": r.outcome,
+    })
+}
+
+pub fn a_swapped_key_is_detected(b: &dyn Backend) {
+    let (s, _town, _) = built(b);
+    drop(s);
+    // Someone replaces the signing key (to sign checkpoints of a forged trail).
+    std::fs::write(b.keys_dir().join("signing.key"), hex(&[7u8; 32])).unwrap();
+    let s = b.open();
+    let v = s.audit_verify().unwrap();
+    assert!(!v.intact());
+    assert!(
+        v.problems.iter().any(|p| p.what.contains("swapped key")),
+        "{:?}",
+        v.problems
+    );
+    assert!(!s.audit_quick_check().unwrap().intact());
+}
+
+pub fn the_purge_deletes_old_access_records_and_the_trail_still_verifies(b: &dyn Backend) {
+    let (s, town, _) = built(b);
+    let now = t(NOW);
+    let old = Timestamp(now.0 - 100 * DAY);
+    let recent = Timestamp(now.0 - 10 * DAY);
+    s.append_audit(&[
+        access(town.ana, old, "old access, personal"),
+        access(town.ana, recent, "recent access"),
+    ])
+    .unwrap();
+    let before = s
+        .audit_search(&AuditQuery {
+            limit: usize::MAX,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    let changes_before = before.iter().filter(|r| r.retention == Retention::Change).count();
+    let report = s.audit_purge(&context(Actor::System, now), 90).unwrap();
+    assert_eq!(report.records, 1);
+    assert_eq!(report.through_period, now.0.div_euclid(DAY) - 90);
+    let after = s.audit_since(0, usize::MAX).unwrap();
+    assert!(!after.iter().any(|r| r.object.label == "old access, personal"));
+    assert!(after.iter().any(|r| r.object.label == "recent access"));
+    // Every change record stays, and the purge itself is one more.
+    assert_eq!(
+        after.iter().filter(|r| r.retention == Retention::Change).count(),
+        changes_before + 1
+    );
+    assert!(after.iter().any(|r| r.action == "audit.purge"));
+    // The day's key is gone; the trail verifies with the payload and its key both gone.
+    assert_eq!(s.keys().day_key(old.0.div_euclid(DAY)), None);
+    assert!(s.keys().day_key(recent.0.div_euclid(DAY)).is_some());
+    let v = s.audit_verify().unwrap();
+    assert!(v.intact(), "{}", v.summary());
+    assert_eq!(v.purged, 1);
+    // A record of a purged day can no longer be written.
+    assert!(s.append_audit(&[access(town.ana, old, "late")]).is_err());
+    // The database refuses to delete a change record, even now that a purge is recorded.
+    let err = b.raw("DELETE FROM audit WHERE seq = 1").unwrap_err();
+    assert!(err.contains("append-only"), "{err}");
+}
+
+pub fn a_hold_keeps_days_past_retention(b: &dyn Backend) {
+    let (s, town, _) = built(b);
+    let now = t(NOW);
+    let held_day = now.0 - 120 * DAY;
+    let other_day = now.0 - 110 * DAY;
+    s.append_audit(&[
+        access(town.ana, Timestamp(held_day), "held"),
+        access(town.ana, Timestamp(other_day), "not held"),
+    ])
+    .unwrap();
+    let hold = s
+        .audit_hold(
+            &Hold {
+                id: 0,
+                from_period: held_day.div_euclid(DAY),
+                through_period: held_day.div_euclid(DAY),
+                justification: "Incident 2025-17: evidence for the inspector".to_owned(),
+                approved_by: town.ana,
+                at: now,
+                released: None,
+            },
+            &context(Actor::System, now),
+        )
+        .unwrap();
+    let report = s.audit_purge(&context(Actor::System, now), 90).unwrap();
+    assert_eq!(report.records, 1);
+    assert!(report.held.contains(&held_day.div_euclid(DAY)));
+    let labels: Vec<String> = s
+        .audit_since(0, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.object.label)
+        .collect();
+    assert!(labels.contains(&"held".to_owned()));
+    assert!(!labels.contains(&"not held".to_owned()));
+    assert!(s.audit_verify().unwrap().intact());
+    // Released, the next purge takes it.
+    s.audit_release_hold(hold.id, &context(Actor::System, now)).unwrap();
+    let report = s.audit_purge(&context(Actor::System, now), 90).unwrap();
+    assert_eq!(report.records, 1);
+    assert_eq!(s.keys().day_key(held_day.div_euclid(DAY)), None);
+    let v = s.audit_verify().unwrap();
+    assert!(v.intact(), "{}", v.summary());
+    assert_eq!(v.purged, 2);
+    assert_eq!(s.audit_holds().unwrap()[0].released, Some(now));
+}
+
+pub fn the_trail_can_be_searched(b: &dyn Backend) {
+    let (s, town, _) = built(b);
+    let all = s
+        .audit_search(&AuditQuery {
+            limit: 1000,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
+    let ana = s
+        .audit_search(&AuditQuery {
+            actor: Some(town.ana),
+            limit: 1000,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert!(!ana.is_empty());
+    assert!(ana.iter().all(|r| r.context.actor.user_id() == Some(town.ana)));
+    let opened = s
+        .audit_search(&AuditQuery {
+            action: Some("document".to_owned()),
+            limit: 1000,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(opened.len(), 5, "document.open matches the prefix 'document'");
+    let changes = s
+        .audit_search(&AuditQuery {
+            changes_only: true,
+            limit: 1000,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert!(changes.iter().all(|r| r.revision.is_some()));
+    // Pages by cursor join up.
+    let mut paged = Vec::new();
+    let mut before = None;
+    loop {
+        let page = s
+            .audit_search(&AuditQuery {
+                before,
+                limit: 7,
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.seq);
+        paged.extend(page);
+    }
+    assert_eq!(paged, all);
+}
+
+/// Plants a unique string in an access record, purges it, and proves the plaintext is in no
+/// file of the database afterwards (SQLite: the database, its WAL and shared memory).
+pub fn the_purged_plaintext_is_gone_from_every_file(b: &dyn Backend) {
+    if b.name() != "sqlite" {
+        // PostgreSQL keeps deleted rows in WAL segments until they are recycled: see
+        // ARCHITECTURE.md ("Retention"). The SQLite test is the one that proves erasure.
+        let (s, town, _) = built(b);
+        let old = Timestamp(t(NOW).0 - 100 * DAY);
+        s.append_audit(&[access(town.ana, old, "canary-pg")]).unwrap();
+        s.audit_purge(&context(Actor::System, t(NOW)), 90).unwrap();
+        assert!(b.count("SELECT count(*) FROM audit WHERE payload LIKE '%canary-pg%'") == 0);
+        return;
+    }
+    let (s, town, _) = built(b);
+    let canary = format!("canary-{:x}-zz", std::process::id() as u64 * 7919 + 13);
+    let old = Timestamp(t(NOW).0 - 100 * DAY);
+    s.append_audit(&[access(town.ana, old, &canary)]).unwrap();
+    let dir = b.keys_dir().parent().unwrap().to_owned();
+    let found = |dir: &std::path::Path| -> Vec<String> {
+        let mut hits = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let bytes = std::fs::read(&path).unwrap();
+                if bytes.windows(canary.len()).any(|w| w == canary.as_bytes()) {
+                    hits.push(path.display().to_string());
+                }
+            }
+        }
+        hits
+    };
+    assert!(!found(&dir).is_empty(), "the canary is on disk before the purge");
+    s.audit_purge(&context(Actor::System, t(NOW)), 90).unwrap();
+    assert_eq!(found(&dir), Vec::<String>::new(), "the canary survived the purge");
+    assert!(s.audit_verify().unwrap().intact());
+}
+
+/// A random mix of changes, access records, checkpoints, holds and purges always leaves a
+/// trail that verifies and a world that the log rebuilds.
+pub fn any_sequence_of_writes_verifies(b: &dyn Backend) {
+    let (s, town, _) = built(b);
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let base = t(NOW).0;
+    for step in 0..60 {
+        let at = Timestamp(base + step * DAY / 3);
+        match next() % 5 {
+            0 | 1 => {
+                let n = 1 + (next() % 20) as usize;
+                let age = (next() % 200) as i64 * DAY;
+                let notes: Vec<NewAudit> = (0..n)
+                    .map(|i| access(town.ana, Timestamp(at.0 - age), &format!("r{step}-{i}")))
+                    .collect();
+                // Writing into a purged day is refused, and then nothing was written.
+                let before = s.audit_since(0, usize::MAX).unwrap().len();
+                if s.append_audit(&notes).is_err() {
+                    assert_eq!(s.audit_since(0, usize::MAX).unwrap().len(), before);
+                }
+            }
+            2 => {
+                s.audit_checkpoint(at).unwrap();
+            }
+            3 => {
+                s.audit_purge(&context(Actor::System, at), 30 + (next() % 90) as u32)
+                    .unwrap();
+            }
+            _ => {
+                let from = at.0.div_euclid(DAY) - (next() % 100) as i64;
+                let _ = s.audit_hold(
+                    &Hold {
+                        id: 0,
+                        from_period: from,
+                        through_period: from + (next() % 3) as i64,
+                        justification: "legal hold".to_owned(),
+                        approved_by: town.ana,
+                        at,
+                        released: None,
+                    },
+                    &context(Actor::System, at),
+                );
+            }
+        }
+        let v = s.audit_verify().unwrap();
+        assert!(v.intact(), "step {step}: {}", v.summary());
+    }
+    // The keys on disk agree with the store's: a reopened keyring derives the same day keys.
+    let reopened = Keyring::open(b.keys_dir()).unwrap();
+    let today = base.div_euclid(DAY) + 20;
+    assert_eq!(reopened.day_key(today), s.keys().day_key(today));
+}
