@@ -17,11 +17,18 @@
 //!   and per source address, and a global budget.
 //!
 //! ```
-//! use adam_auth::password::{Context, PasswordPolicy};
-//! let policy = PasswordPolicy::default();
+//! use adam_auth::password::{Context, Dictionary, PasswordPolicy, PasswordProblem};
+//! # fn main() -> Result<(), adam_auth::password::PolicyError> {
+//! let policy = PasswordPolicy::standard()?;
 //! let who = Context { username: "jnovak", first_name: "Janez", last_name: "Novak", has_second_factor: true, ..Context::default() };
-//! assert!(policy.check("Sonce2024!", &who).is_err()); // a Slovenian word with digits appended
-//! assert!(policy.check("Tb8!vKp2#Lm9wRq", &who).is_ok());
+//! // A Slovenian word with digits and a symbol appended:
+//! assert_eq!(
+//!     policy.check("Sonce2024!", &who),
+//!     Err(vec![PasswordProblem::DictionaryWord { dictionary: Dictionary::Slovenian }])
+//! );
+//! assert_eq!(policy.check("Zelen-Traktor-Pleše-9", &who), Ok(()));
+//! # Ok(())
+//! # }
 //! ```
 
 pub mod encoding;
