@@ -9,9 +9,11 @@ Usage (from a scratch folder; needs npm and apt-get):
     dpkg-deb -x wamerican_*.deb wamerican && dpkg-deb -x hunspell-sl_*.deb hunspell-sl
     python3 build_lists.py . /path/to/crates/adam-auth/data
 
-The lists are stored as they are published (only trimmed, deduplicated and, for the
-dictionaries, cut to words of at least four letters); the crate normalises them at load time
-with the same function it applies to passwords, so there is one normalisation, in Rust.
+The lists are stored as published, only trimmed, deduplicated, lower-cased (dictionaries), cut
+to words of at least four letters (dictionaries), and for Slovenian expanded with the
+dictionary's own affix rules; then sorted, front-coded and gzipped. The crate normalises them
+at load time with the same function it applies to passwords (diacritics, leetspeak), so there
+is one normalisation, in Rust. The output is byte-for-byte reproducible.
 """
 import gzip
 import os
