@@ -318,7 +318,7 @@ impl PasswordPolicy {
     }
 
     /// Checks `password` for the account in `context`: `Ok` or every rule it breaks, in the
-    /// order of the module's list.
+    /// order of the module's list (a password over the maximum gets only `TooLong`).
     pub fn check(&self, password: &str, context: &Context<'_>) -> Result<(), Vec<PasswordProblem>> {
         let normalised: String = password.nfkc().collect();
         let mut problems = Vec::new();
@@ -329,7 +329,9 @@ impl PasswordPolicy {
             problems.push(PasswordProblem::TooShort { minimum });
         }
         if length > self.max_len {
-            problems.push(PasswordProblem::TooLong { maximum: self.max_len });
+            // Nothing else matters when the password must be shortened anyway, and stopping here
+            // keeps a megabyte pasted into the form from costing a megabyte of list lookups.
+            return Err(vec![PasswordProblem::TooLong { maximum: self.max_len }]);
         }
 
         let folded = fold(&normalised);

@@ -1,6 +1,9 @@
 //! Cross-module tests: the pieces used together the way the server's login, enrolment and
 //! reset handlers will use them.
 
+// Helpers outside `#[test]` functions are test code too; clippy.toml only covers the latter.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use adam_auth::Timestamp;
 use adam_auth::hash::{HashParams, PasswordHasher, Verification};
 use adam_auth::limiter::{AttemptLimiter, RetryReason};
@@ -26,8 +29,13 @@ fn login(
     code: &str,
     now: Timestamp,
 ) -> Result<(), String> {
-    limits.check("jnovak", ADDRESS, now).map_err(|r| format!("{:?}", r.reason))?;
-    let password_ok = matches!(cheap_hasher().verify(password, stored).unwrap(), Verification::Ok { .. });
+    limits
+        .check("jnovak", ADDRESS, now)
+        .map_err(|r| format!("{:?}", r.reason))?;
+    let password_ok = matches!(
+        cheap_hasher().verify(password, stored).unwrap(),
+        Verification::Ok { .. }
+    );
     let step = totp.verify(code, now, *last_step);
     match (password_ok, step) {
         (true, Ok(step)) => {
@@ -49,31 +57,64 @@ fn login(
 #[test]
 fn enrol_then_log_in_with_password_and_totp() {
     let policy = PasswordPolicy::standard().unwrap();
-    let who = Context { username: "jnovak", first_name: "Janez", last_name: "Novak", ..Context::default() };
+    let who = Context {
+        username: "jnovak",
+        first_name: "Janez",
+        last_name: "Novak",
+        ..Context::default()
+    };
     // Without a second factor yet, 15 characters are needed.
-    assert_eq!(policy.check("Tb8!vKp2#Lm9", &who), Err(vec![PasswordProblem::TooShort { minimum: 15 }]));
+    assert_eq!(
+        policy.check("Tb8!vKp2#Lm9", &who),
+        Err(vec![PasswordProblem::TooShort { minimum: 15 }])
+    );
     let chosen = "Zelen-Traktor-Pleše-9";
     assert_eq!(policy.check(chosen, &who), Ok(()));
     let stored = cheap_hasher().hash(chosen).unwrap();
 
     let totp = TotpSecret::generate().unwrap();
-    assert!(totp.otpauth_uri("jnovak").contains(&format!("secret={}", totp.to_base32())));
+    assert!(
+        totp.otpauth_uri("jnovak")
+            .contains(&format!("secret={}", totp.to_base32()))
+    );
     let mut last_step = None;
     let mut limits = AttemptLimiter::standard(NOW);
     let code = format!("{:06}", totp.code_at(TotpStep::at(NOW)));
 
-    assert_eq!(login(&mut limits, stored.as_str(), &totp, &mut last_step, "wrong", &code, NOW), Err("password".into()));
+    assert_eq!(
+        login(&mut limits, stored.as_str(), &totp, &mut last_step, "wrong", &code, NOW),
+        Err("password".into())
+    );
     // Too soon after a failure: refused before the password is even looked at.
     assert_eq!(
         login(&mut limits, stored.as_str(), &totp, &mut last_step, chosen, &code, NOW),
         Err("AccountDelay".into())
     );
     let later = NOW.plus_seconds(1);
-    assert_eq!(login(&mut limits, stored.as_str(), &totp, &mut last_step, chosen, &code, later), Ok(()));
+    assert_eq!(
+        login(
+            &mut limits,
+            stored.as_str(),
+            &totp,
+            &mut last_step,
+            chosen,
+            &code,
+            later
+        ),
+        Ok(())
+    );
     // The same code again (shoulder-surfed) is a replay even with the right password.
     let again = later.plus_seconds(5);
     assert_eq!(
-        login(&mut limits, stored.as_str(), &totp, &mut last_step, chosen, &code, again),
+        login(
+            &mut limits,
+            stored.as_str(),
+            &totp,
+            &mut last_step,
+            chosen,
+            &code,
+            again
+        ),
         Err(format!("{:?}", TotpRejection::Replayed))
     );
 }
@@ -82,9 +123,15 @@ fn enrol_then_log_in_with_password_and_totp() {
 fn a_parameter_change_rehashes_at_the_next_login() {
     let old = cheap_hasher().hash("Zelen-Traktor-Pleše-9").unwrap();
     let current = PasswordHasher::new(HashParams::new(256, 2, 1).unwrap());
-    assert_eq!(current.verify("Zelen-Traktor-Pleše-9", old.as_str()).unwrap(), Verification::Ok { needs_rehash: true });
+    assert_eq!(
+        current.verify("Zelen-Traktor-Pleše-9", old.as_str()).unwrap(),
+        Verification::Ok { needs_rehash: true }
+    );
     let new = current.hash("Zelen-Traktor-Pleše-9").unwrap();
-    assert_eq!(current.verify("Zelen-Traktor-Pleše-9", new.as_str()).unwrap(), Verification::Ok { needs_rehash: false });
+    assert_eq!(
+        current.verify("Zelen-Traktor-Pleše-9", new.as_str()).unwrap(),
+        Verification::Ok { needs_rehash: false }
+    );
 }
 
 #[test]
@@ -94,15 +141,24 @@ fn a_reset_link_works_once_within_30_minutes() {
     let presented = secret.as_str().to_owned();
     let used = |store: &mut Vec<TokenRecord>, at: Timestamp| -> Result<(), TokenRejection> {
         let hash = adam_auth::token::TokenHash::of(&presented)?;
-        let index = store.iter().position(|r| r.hash == hash).ok_or(TokenRejection::Mismatch)?;
+        let index = store
+            .iter()
+            .position(|r| r.hash == hash)
+            .ok_or(TokenRejection::Mismatch)?;
         store[index].verify(&presented, at)?;
         store.remove(index); // single use
         Ok(())
     };
     let mut expired_store = store.clone();
-    assert_eq!(used(&mut expired_store, NOW.plus_seconds(30 * 60)), Err(TokenRejection::Expired));
+    assert_eq!(
+        used(&mut expired_store, NOW.plus_seconds(30 * 60)),
+        Err(TokenRejection::Expired)
+    );
     assert_eq!(used(&mut store, NOW.plus_seconds(29 * 60)), Ok(()));
-    assert_eq!(used(&mut store, NOW.plus_seconds(29 * 60)), Err(TokenRejection::Mismatch));
+    assert_eq!(
+        used(&mut store, NOW.plus_seconds(29 * 60)),
+        Err(TokenRejection::Mismatch)
+    );
 }
 
 #[test]
