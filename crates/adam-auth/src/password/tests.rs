@@ -192,9 +192,8 @@ fn keyboard_rows_qwerty_and_qwertz() {
 
 #[test]
 fn personal_and_service_data_plain_reversed_and_leet() {
-    use PasswordField as F;
     use PasswordProblem::Personal;
-    type PasswordField = PersonalField;
+    use PersonalField as F;
     assert_breaks(
         &clerk(),
         &[
