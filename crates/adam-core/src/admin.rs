@@ -135,7 +135,7 @@ impl World {
     }
 
     /// Requires authority over an office (`None` = the organisation root).
-    pub(crate) fn require_office(&self, actor: &Actor, office: Option<OfficeId>, at: Timestamp) -> Result<(), Error> {
+    pub fn require_office(&self, actor: &Actor, office: Option<OfficeId>, at: Timestamp) -> Result<(), Error> {
         match self.authority(actor, at)? {
             Authority::Full => Ok(()),
             Authority::Browse => Err(Error::NotAnAdministrator),
@@ -160,14 +160,14 @@ impl World {
     }
 
     /// Requires authority over a job's office.
-    pub(crate) fn require_job(&self, actor: &Actor, job: JobId, at: Timestamp) -> Result<(), Error> {
+    pub fn require_job(&self, actor: &Actor, job: JobId, at: Timestamp) -> Result<(), Error> {
         let office = self.job(job)?.office;
         self.require_office(actor, Some(office), at)
     }
 
     /// Requires authority over a user account: a user administrator manages `user` accounts
     /// holding at least one job inside their scope, or holding no job yet (newly created).
-    pub(crate) fn require_user(&self, actor: &Actor, user: UserId, at: Timestamp) -> Result<(), Error> {
+    pub fn require_user(&self, actor: &Actor, user: UserId, at: Timestamp) -> Result<(), Error> {
         let authority = self.authority(actor, at)?;
         if authority == Authority::Full {
             return Ok(());

@@ -85,8 +85,14 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let follower = state.spawn_follower();
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let audit = state.spawn_audit_tasks();
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     follower.abort();
+    // Access records queued before the shutdown are written before the process ends.
+    state.flush_access().await;
+    for task in audit {
+        task.abort();
+    }
     result
 }

@@ -12,7 +12,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiResult, WebError};
 use adam_core::{Actor, Command, JobId, Plan, Revision, Timestamp, World};
-use adam_store::{ApiToken, AuditContext, Store, StoreError};
+use adam_store::{ApiToken, AuditContext, NewAudit, Retention, Store, StoreError};
 use axum::http::StatusCode;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -62,6 +62,10 @@ pub struct Config {
     /// How long a looked-up token is trusted before it is read again (revocations by another
     /// server take effect within this time; revocations here take effect at once).
     pub token_cache: Duration,
+    /// Days that access records (personal data) are kept before the purge (Art. 57(6)).
+    pub audit_retention_days: u32,
+    /// How often the end of the audit trail is signed and copied outside the database.
+    pub audit_checkpoint_every: Duration,
 }
 
 impl Default for Config {
@@ -71,6 +75,8 @@ impl Default for Config {
             follow_every: Duration::from_millis(250),
             revision_wait: Duration::from_secs(5),
             token_cache: Duration::from_secs(5),
+            audit_retention_days: 90,
+            audit_checkpoint_every: Duration::from_secs(60),
         }
     }
 }
@@ -90,6 +96,17 @@ pub struct Inner {
     tokens: Mutex<HashMap<String, (ApiToken, Instant)>>,
     /// Settings.
     pub config: Config,
+    /// Why the server refuses changes, when it does (the audit trail failed its check at start).
+    read_only: Mutex<Option<String>>,
+    /// Access records waiting for the writer task (group commit).
+    access: tokio::sync::mpsc::UnboundedSender<AccessMessage>,
+    access_rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<AccessMessage>>>,
+}
+
+/// What the access-record writer receives.
+enum AccessMessage {
+    Record(Box<NewAudit>),
+    Flush(tokio::sync::oneshot::Sender<()>),
 }
 
 impl std::ops::Deref for AppState {
@@ -116,6 +133,39 @@ impl AppState {
     /// Loads the world from the store. This blocks: from async code use [`AppState::load`].
     pub fn open(store: Arc<dyn Store>, clock: Clock, config: Config) -> Result<AppState, StoreError> {
         let world = store.load()?;
+        // The quick check of the audit trail against its newest external checkpoint. A trail
+        // that fails it is evidence of tampering: the server says so in the trail itself and
+        // refuses every change until an operator has looked (`adam audit verify`).
+        let verdict = store.audit_quick_check()?;
+        let read_only = if verdict.intact() {
+            None
+        } else {
+            let reason = verdict.summary();
+            tracing::error!(verdict = %reason, "the audit trail failed its check at start; serving read-only");
+            let event = NewAudit {
+                retention: Retention::Change,
+                context: AuditContext {
+                    at: clock.now(),
+                    actor: Actor::System,
+                    source_ip: None,
+                    application: Some(config.application.clone()),
+                },
+                action: "security.audit_chain_mismatch".to_owned(),
+                object: adam_core::AuditObject {
+                    kind: "ADAM_ENTITY_AUDIT".to_owned(),
+                    id: 0,
+                    label: "audit trail".to_owned(),
+                },
+                before: None,
+                after: serde_json::to_value(&verdict).ok(),
+                outcome: "read-only".to_owned(),
+            };
+            if let Err(e) = store.append_audit(&[event]) {
+                tracing::error!(error = %e, "the security event could not be recorded");
+            }
+            Some(reason)
+        };
+        let (access, access_rx) = tokio::sync::mpsc::unbounded_channel();
         Ok(AppState(Arc::new(Inner {
             world: RwLock::new(world),
             store,
@@ -123,7 +173,107 @@ impl AppState {
             clock,
             tokens: Mutex::new(HashMap::new()),
             config,
+            read_only: Mutex::new(read_only),
+            access,
+            access_rx: Mutex::new(Some(access_rx)),
         })))
+    }
+
+    /// Why the server refuses changes, if it does.
+    pub fn read_only(&self) -> Option<String> {
+        self.read_only.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Queues an access record for the writer task, which appends what has queued up in one
+    /// transaction (group commit). A record is durable once the writer's transaction commits,
+    /// a few milliseconds later; [`AppState::flush_access`] waits for that.
+    pub fn record_access(&self, record: NewAudit) {
+        if self.access.send(AccessMessage::Record(Box::new(record))).is_err() {
+            tracing::error!("the access-record writer has stopped; an access record was not written");
+        }
+    }
+
+    /// Waits until every access record queued so far is written.
+    pub async fn flush_access(&self) {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        if self.access.send(AccessMessage::Flush(done)).is_ok() {
+            let _ = wait.await;
+        }
+    }
+
+    /// Starts the audit trail's background work: the access-record writer, and the keeper
+    /// that signs a checkpoint every [`Config::audit_checkpoint_every`] and runs the retention
+    /// purge once a day.
+    pub fn spawn_audit_tasks(&self) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut handles = Vec::new();
+        let rx = self.access_rx.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(mut rx) = rx {
+            let me = self.clone();
+            handles.push(tokio::spawn(async move {
+                while let Some(first) = rx.recv().await {
+                    let mut batch = Vec::new();
+                    let mut flushes = Vec::new();
+                    let mut next = Some(first);
+                    while let Some(m) = next.take() {
+                        match m {
+                            AccessMessage::Record(r) => batch.push(*r),
+                            AccessMessage::Flush(f) => flushes.push(f),
+                        }
+                        if batch.len() < 10_000 {
+                            next = rx.try_recv().ok();
+                        }
+                    }
+                    if !batch.is_empty() {
+                        let store = me.store.clone();
+                        let n = batch.len();
+                        match blocking(move || store.append_audit(&batch)).await {
+                            Ok(Ok(())) => {}
+                            Ok(Err(e)) => tracing::error!(error = %e, records = n, "access records were not written"),
+                            Err(e) => {
+                                tracing::error!(detail = %e.detail, records = n, "access records were not written")
+                            }
+                        }
+                    }
+                    for f in flushes {
+                        let _ = f.send(());
+                    }
+                }
+            }));
+        }
+        let me = self.clone();
+        handles.push(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(me.config.audit_checkpoint_every);
+            let mut purged_day = None;
+            loop {
+                tick.tick().await;
+                let now = me.now();
+                let store = me.store.clone();
+                if let Ok(Err(e)) = blocking(move || store.audit_checkpoint(now)).await {
+                    tracing::error!(error = %e, "the audit checkpoint failed");
+                }
+                let day = adam_store::audit::period_of(now.0);
+                if purged_day != Some(day) && me.read_only().is_none() {
+                    let store = me.store.clone();
+                    let context = me.context(Actor::System, None);
+                    let days = me.config.audit_retention_days;
+                    match blocking(move || store.audit_purge(&context, days)).await {
+                        Ok(Ok(report)) => {
+                            purged_day = Some(day);
+                            if report.records > 0 {
+                                tracing::info!(
+                                    records = report.records,
+                                    through = report.through_period,
+                                    "audit retention purge"
+                                );
+                            }
+                        }
+                        Ok(Err(e)) => tracing::error!(error = %e, "the audit retention purge failed"),
+                        Err(e) => tracing::error!(detail = %e.detail, "the audit retention purge failed"),
+                    }
+                }
+            }
+        }));
+        handles
     }
 
     /// The current instant.
@@ -266,6 +416,13 @@ impl AppState {
         command: Command,
         guard: &dyn Fn(&World) -> ApiResult<()>,
     ) -> ApiResult<Plan> {
+        if let Some(reason) = self.read_only() {
+            return Err(WebError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "read-only",
+                format!("the server accepts no changes: {reason}; an operator must run `adam audit verify`"),
+            ));
+        }
         for _ in 0..5 {
             self.catch_up_blocking()?;
             let plan = {

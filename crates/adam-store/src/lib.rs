@@ -48,6 +48,7 @@ use std::sync::Arc;
 
 /// Who made a change or a request, from where, through which application.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditContext {
     /// When (the server's clock).
     pub at: Timestamp,
@@ -82,6 +83,7 @@ pub struct NewAudit {
 
 /// A stored audit record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditRecord {
     /// Position in the trail, from 1, without gaps.
     pub seq: u64,

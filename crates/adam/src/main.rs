@@ -104,6 +104,9 @@ enum Command_ {
     /// Issue, list or revoke API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Verify the audit trail, sign a checkpoint, or run the retention purge.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// The level a user has on a folder or document.
     Check(Question),
     /// Why a user has the level they have: every entry, role and rule that decided it.
@@ -148,6 +151,26 @@ enum Command_ {
     Export {
         /// The directory to write offices.csv, jobs.csv, users.csv and assignments.csv into.
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every record, the chain and every checkpoint (in the database and in the
+    /// external file); exits with 1 and names the first bad record if anything was tampered with.
+    Verify {
+        /// Print the whole verdict as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign the end of the trail now and copy the checkpoints to the external file.
+    Checkpoint,
+    /// Delete the access records older than the retention period (except held days) and
+    /// destroy their day keys; the trail stays verifiable.
+    Purge {
+        /// Retention period in days (Art. 57(6): at most 90 unless a hold is recorded).
+        #[arg(long, default_value = "90")]
+        days: u32,
     },
 }
 
@@ -311,6 +334,7 @@ async fn run(cli: Cli) -> Result<()> {
             last_name,
         } => init(&cli, organisation, admin, admin_email, first_name, last_name).await,
         Command_::Token(t) => token(&cli, t).await,
+        Command_::Audit(a) => audit(&cli, a).await,
         Command_::Check(q) => {
             let state = open_state(open_store(&cli).await?, "adam-cli").await?;
             let (user, object, at, session) = question(&state, q)?;
@@ -448,6 +472,54 @@ async fn init(cli: &Cli, organisation: &str, admin: &str, email: &str, first: &s
         "Initialised \"{organisation}\" in {}. The line above is the administrator's API token; it is shown only now.",
         state.store.backend()
     );
+    Ok(())
+}
+
+async fn audit(cli: &Cli, command: &AuditCommand) -> Result<()> {
+    let store = open_store(cli).await?;
+    let now = Timestamp(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0),
+    );
+    match command {
+        AuditCommand::Verify { json } => {
+            let verdict = off(move || store.audit_verify()).await??;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&verdict)?);
+            } else {
+                println!("{}", verdict.summary());
+                for p in verdict.problems.iter().take(20) {
+                    println!("  record {}: {}", p.seq, p.what);
+                }
+            }
+            if !verdict.intact() {
+                std::process::exit(1);
+            }
+        }
+        AuditCommand::Checkpoint => match off(move || store.audit_checkpoint(now)).await?? {
+            Some(c) => println!("checkpoint signed at record {} ({})", c.seq, c.chain),
+            None => println!("nothing new since the last checkpoint"),
+        },
+        AuditCommand::Purge { days } => {
+            let days = *days;
+            let context = adam_store::AuditContext {
+                at: now,
+                actor: Actor::System,
+                source_ip: None,
+                application: Some("adam-cli".to_owned()),
+            };
+            let report = off(move || store.audit_purge(&context, days)).await??;
+            println!(
+                "purged {} access record(s) of days up to {} (retention {} days; {} day(s) held)",
+                report.records,
+                report.through_period,
+                report.retention_days,
+                report.held.len()
+            );
+        }
+    }
     Ok(())
 }
 

@@ -144,11 +144,61 @@ async fn check(
     let at = b.at.unwrap_or_else(|| s.now());
     let w = s.world();
     let level = w.check(b.user, b.object, at, Session { mfa: b.mfa })?;
+    if let Some(record) = access_record(&s, &w, &caller, b.user, b.object, level, b.level, b.at) {
+        s.record_access(record);
+    }
     Ok(axum::Json(CheckAnswer {
         level,
         allowed: b.level.map(|l| level >= l),
         revision: w.revision(),
     }))
+}
+
+/// The access record of a decision, when one is kept (SPEC §5, Art. 57): every decision at
+/// a content level (13 and up) and every refusal (the level asked for was not reached, or
+/// nothing was). Questions "as of" another instant are reviews, not accesses, and are not
+/// recorded. The record is the subject's access, made through the asking application.
+#[allow(clippy::too_many_arguments)]
+fn access_record(
+    s: &AppState,
+    w: &World,
+    caller: &Caller,
+    user: UserId,
+    object: ObjectRef,
+    level: Level,
+    asked: Option<Level>,
+    at: Option<Timestamp>,
+) -> Option<adam_store::NewAudit> {
+    if at.is_some() {
+        return None;
+    }
+    let refused = asked.map_or(level == Level::None, |l| level < l);
+    if level < Level::View13 && !refused {
+        return None;
+    }
+    let (kind, id, label) = match object {
+        ObjectRef::Folder(f) => ("ADAM_ENTITY_FOLDER", f.0, format!("folder {}", f.0)),
+        ObjectRef::Document(d) => ("ADAM_ENTITY_DOCUMENT", d.0, format!("document {}", d.0)),
+    };
+    let application = w.user(caller.user).ok().map(|u| u.username.to_string());
+    Some(adam_store::NewAudit {
+        retention: adam_store::Retention::Access,
+        context: adam_store::AuditContext {
+            at: s.now(),
+            actor: Actor::user(user),
+            source_ip: caller.source_ip.clone(),
+            application,
+        },
+        action: "access.check".to_owned(),
+        object: AuditObject {
+            kind: kind.to_owned(),
+            id,
+            label,
+        },
+        before: None,
+        after: Some(serde_json::json!({ "level": level, "asked": asked })),
+        outcome: if refused { "refused".to_owned() } else { "ok".to_owned() },
+    })
 }
 
 /// One check of a batch.
@@ -226,11 +276,16 @@ async fn check_batch(
         .checks
         .iter()
         .map(|c| match w.check(c.user, c.object, at, Session { mfa: c.mfa }) {
-            Ok(level) => BatchResult {
-                level: Some(level),
-                allowed: c.level.map(|l| level >= l),
-                error: None,
-            },
+            Ok(level) => {
+                if let Some(record) = access_record(&s, &w, &caller, c.user, c.object, level, c.level, b.at) {
+                    s.record_access(record);
+                }
+                BatchResult {
+                    level: Some(level),
+                    allowed: c.level.map(|l| level >= l),
+                    error: None,
+                }
+            }
             Err(e) => BatchResult {
                 level: None,
                 allowed: None,

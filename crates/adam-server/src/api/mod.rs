@@ -3,6 +3,7 @@
 //! the OpenAPI document (`/api/openapi.json`) is generated from the same declarations as the
 //! router and cannot list a route that does not exist or miss one that does.
 
+pub mod audit;
 pub mod decisions;
 pub mod directory;
 pub mod records;
@@ -157,6 +158,7 @@ pub fn api() -> Api {
     let api = directory::routes(api);
     let api = roles::routes(api);
     let api = records::routes(api);
+    let api = audit::routes(api);
     decisions::routes(api)
 }
 

@@ -554,6 +554,74 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
             None,
             "YNNYN",
         ),
+        // The audit trail: reviewers search it; user administrators within their offices;
+        // everyone sees their own activity and the history of what they may see; only
+        // applications report accesses; holds are a security lead's (none of these five).
+        r(
+            g.clone(),
+            "/api/v1/audit",
+            format!("/api/v1/audit?actor={}", fx.gregor.0),
+            None,
+            "YYNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/audit/mine",
+            "/api/v1/audit/mine".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/history",
+            format!("/api/v1/history?kind=ADAM_ENTITY_JOB&id={}", fx.job_glpi.0),
+            None,
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/audit/events",
+            "/api/v1/audit/events".into(),
+            Some(
+                json!({"events": [{"user": fx.bojan, "object": {"type": "document", "id": d1}, "action": "document.open"}]}),
+            ),
+            "NNNNY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/audit/verify",
+            "/api/v1/audit/verify".into(),
+            None,
+            "YNNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/audit/holds",
+            "/api/v1/audit/holds".into(),
+            None,
+            "YNNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/audit/holds",
+            "/api/v1/audit/holds".into(),
+            Some(json!({"from": "2026-03-01", "until": "2026-03-02", "justification": "Incident 17"})),
+            "NNNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/audit/holds/{id}/release",
+            "/api/v1/audit/holds/1/release".into(),
+            None,
+            "NNNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/audit/purge",
+            "/api/v1/audit/purge".into(),
+            None,
+            "YNNNN",
+        ),
     ]
 }
 
