@@ -7,6 +7,7 @@ pub mod audit;
 pub mod decisions;
 pub mod directory;
 pub mod records;
+pub mod register;
 pub mod roles;
 pub mod system;
 
@@ -159,6 +160,7 @@ pub fn api() -> Api {
     let api = roles::routes(api);
     let api = records::routes(api);
     let api = audit::routes(api);
+    let api = register::routes(api);
     decisions::routes(api)
 }
 
