@@ -16,6 +16,7 @@ pub mod http;
 pub mod openapi;
 pub mod state;
 pub mod transfer;
+pub mod ui;
 
 pub use auth::{Caller, Scope};
 pub use error::{ApiResult, WebError};
@@ -70,6 +71,7 @@ async fn method_not_allowed(request: Request) -> Response {
 pub fn router(state: AppState) -> Router {
     let (routes, _) = api::api().into_parts();
     routes
+        .merge(ui::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body::MAX_BODY))

@@ -10,4 +10,5 @@ mod bad_input;
 mod matrix;
 mod openapi;
 mod persistence;
+mod ui;
 mod workflow;

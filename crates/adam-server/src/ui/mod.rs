@@ -1,0 +1,942 @@
+//! The administration UI (SPEC §6): server-rendered HTML (askama templates in `templates/`)
+//! with htmx for the lazily expanding tree, assets embedded in the binary.
+//!
+//! Every page is answered by the same authorisation as the API: the handlers take the same
+//! [`Caller`], read the same world, and change it only through [`AppState::execute`], so a
+//! control a person may not use is absent *and* a forged POST is refused by the engine anyway.
+//! One handler serves a partial (for an htmx request, `HX-Request: true`) or a whole page, as
+//! kanidm does. Slovenian by default, English on a switch (`?lang=en`, remembered in a cookie).
+
+mod i18n;
+
+use crate::auth::{Caller, Scope};
+use crate::error::WebError;
+use crate::state::{AppState, blocking};
+use adam_core::*;
+use adam_store::AuditQuery;
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+pub use i18n::Tr;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+const HTMX: &str = include_str!("../../assets/htmx-2.0.11.min.js");
+const CSS: &str = include_str!("../../assets/adam.css");
+
+/// The UI's routes, mounted beside the API.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/ui") }))
+        .route("/ui", get(tree))
+        .route("/ui/tree/offices/{id}", get(tree_children))
+        .route("/ui/offices", post(create_office))
+        .route("/ui/offices/{id}", get(office_page))
+        .route("/ui/jobs/{id}", get(job_page))
+        .route("/ui/jobs/{id}/grants", post(grant_to_job))
+        .route("/ui/grants/{id}/revoke", post(revoke_grant))
+        .route("/ui/users/{id}", get(user_page))
+        .route("/ui/roles", get(roles_page))
+        .route("/ui/activity", get(activity_page))
+        .route(
+            "/ui/assets/htmx.min.js",
+            get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/ui/assets/adam.css",
+            get(|| async { asset(CSS, "text/css; charset=utf-8") }),
+        )
+}
+
+fn asset(body: &'static str, kind: &'static str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
+
+/// The language of a request: `?lang=` first (and remembered), then the `adam_lang` cookie,
+/// then Slovenian.
+#[derive(Clone, Copy, Debug)]
+pub struct Lang {
+    tr: Tr,
+    /// Whether `?lang=` chose it (the answer sets the cookie).
+    chosen: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let from_query = parts
+            .uri
+            .query()
+            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Tr::parse));
+        if let Some(tr) = from_query {
+            return Ok(Lang { tr, chosen: true });
+        }
+        let from_cookie = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|c| c.trim().strip_prefix("adam_lang="))
+            .and_then(Tr::parse);
+        Ok(Lang {
+            tr: from_cookie.unwrap_or(Tr::Sl),
+            chosen: false,
+        })
+    }
+}
+
+/// The caller of a page: the API's [`Caller`], whose refusal is answered as a page.
+pub struct UiCaller(pub Caller);
+
+impl FromRequestParts<AppState> for UiCaller {
+    type Rejection = UiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Ok(lang) = Lang::from_request_parts(parts, state).await;
+        Caller::from_request_parts(parts, state)
+            .await
+            .map(UiCaller)
+            .map_err(|error| UiError {
+                lang: lang.tr,
+                error: Box::new(error),
+            })
+    }
+}
+
+/// What every page shows around its content.
+pub struct Chrome {
+    /// Translations.
+    pub t: Tr,
+    /// Who is signed in.
+    pub user_name: String,
+}
+
+/// A UI failure, answered as an HTML page with the status of the underlying error.
+pub struct UiError {
+    lang: Tr,
+    error: Box<WebError>,
+}
+
+impl IntoResponse for UiError {
+    fn into_response(self) -> Response {
+        let status = self.error.status;
+        let title = match status {
+            StatusCode::UNAUTHORIZED => self.lang.s("sign_in_needed"),
+            StatusCode::FORBIDDEN => self.lang.s("forbidden"),
+            StatusCode::NOT_FOUND => self.lang.s("not_found"),
+            _ => self.lang.s("error"),
+        };
+        let page = ErrorPage {
+            c: Chrome {
+                t: self.lang,
+                user_name: String::new(),
+            },
+            title,
+            detail: self.error.detail.clone(),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (*self.error).into_response(),
+        }
+    }
+}
+
+type UiResult<T> = Result<T, UiError>;
+
+trait Localise<T> {
+    fn ui(self, lang: Tr) -> UiResult<T>;
+}
+
+impl<T, E: Into<WebError>> Localise<T> for Result<T, E> {
+    fn ui(self, lang: Tr) -> UiResult<T> {
+        self.map_err(|e| UiError {
+            lang,
+            error: Box::new(e.into()),
+        })
+    }
+}
+
+/// Renders a template into a response, setting the language cookie when it was chosen.
+fn page(lang: Lang, t: &impl Template) -> UiResult<Response> {
+    let html = t.render().map_err(|e| UiError {
+        lang: lang.tr,
+        error: Box::new(WebError::internal(&e)),
+    })?;
+    let mut r = Html(html).into_response();
+    if lang.chosen
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "adam_lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.tr.lang()
+        ))
+    {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(r)
+}
+
+fn chrome(s: &AppState, caller: &Caller, t: Tr) -> Chrome {
+    let user_name = s
+        .world()
+        .user(caller.user)
+        .map(|u| format!("{} ({})", u.display_name(), u.username))
+        .unwrap_or_default();
+    Chrome { t, user_name }
+}
+
+/// Who a caller is in the UI: any account that may read.
+fn reader(caller: &Caller, lang: Tr) -> UiResult<()> {
+    caller.require(Scope::Read).ui(lang)
+}
+
+fn is_htmx(headers: &HeaderMap) -> bool {
+    headers.get("hx-request").is_some_and(|v| v == "true")
+}
+
+// ---- the tree -----------------------------------------------------------------------------
+
+/// An office in the tree.
+pub struct TreeOffice {
+    id: u32,
+    code: String,
+    name: String,
+    valid: bool,
+}
+
+/// A job in the tree.
+pub struct TreeJob {
+    id: u32,
+    code: String,
+    name: String,
+    signing_code: Option<String>,
+    valid: bool,
+    occupants: Vec<(u32, String)>,
+}
+
+/// A search result.
+pub struct Hit {
+    kind: &'static str,
+    href: String,
+    label: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "tree.html")]
+struct TreePage {
+    c: Chrome,
+    offices: Vec<TreeOffice>,
+    query: String,
+    hits: Vec<Hit>,
+}
+
+#[derive(Template)]
+#[template(path = "tree_children.html")]
+struct TreeChildren {
+    c: Chrome,
+    offices: Vec<TreeOffice>,
+    jobs: Vec<TreeJob>,
+}
+
+fn tree_office(w: &World, id: OfficeId) -> Option<TreeOffice> {
+    let o = w.office(id).ok()?;
+    Some(TreeOffice {
+        id: o.id.0,
+        code: o.code.to_string(),
+        name: o.name.to_string(),
+        valid: o.valid,
+    })
+}
+
+fn tree_job(w: &World, id: JobId) -> Option<TreeJob> {
+    let j = w.job(id).ok()?;
+    Some(TreeJob {
+        id: j.id.0,
+        code: j.code.to_string(),
+        name: j.name.to_string(),
+        signing_code: j.signing_code.as_ref().map(ToString::to_string),
+        valid: j.valid,
+        occupants: w
+            .job_occupants(id)
+            .iter()
+            .filter_map(|u| w.user(*u).ok())
+            .map(|u| (u.id.0, format!("{} ({})", u.display_name(), u.username)))
+            .collect(),
+    })
+}
+
+/// The search box's question.
+#[derive(Debug, Deserialize)]
+pub struct TreeQuery {
+    q: Option<String>,
+    #[allow(dead_code)]
+    lang: Option<String>,
+}
+
+/// Finds offices, jobs and users by name, code, username or signing code.
+fn search(w: &World, q: &str) -> Vec<Hit> {
+    let needle = q.trim().to_lowercase();
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let has = |s: &str| s.to_lowercase().contains(&needle);
+    let mut hits = Vec::new();
+    for o in w.offices() {
+        if has(o.code.as_str()) || has(o.name.as_str()) {
+            hits.push(Hit {
+                kind: "office",
+                href: format!("/ui/offices/{}", o.id.0),
+                label: format!("{} – {}", o.code, o.name),
+                detail: String::new(),
+            });
+        }
+    }
+    for j in w.jobs() {
+        let sc = j.signing_code.as_ref().map(ToString::to_string).unwrap_or_default();
+        if has(j.code.as_str()) || has(j.name.as_str()) || (!sc.is_empty() && has(&sc)) {
+            hits.push(Hit {
+                kind: "job",
+                href: format!("/ui/jobs/{}", j.id.0),
+                label: format!("{} – {}", j.code, j.name),
+                detail: sc,
+            });
+        }
+    }
+    for u in w.users() {
+        if has(u.username.as_str()) || has(&u.display_name()) {
+            hits.push(Hit {
+                kind: "user",
+                href: format!("/ui/users/{}", u.id.0),
+                label: format!("{} ({})", u.display_name(), u.username),
+                detail: String::new(),
+            });
+        }
+    }
+    hits.truncate(200);
+    hits
+}
+
+async fn tree(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Query(q): Query<TreeQuery>,
+) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let query = q.q.unwrap_or_default();
+    let p = {
+        let w = s.world();
+        TreePage {
+            c: chrome(&s, &caller, lang.tr),
+            offices: w.top_offices().iter().filter_map(|o| tree_office(&w, *o)).collect(),
+            hits: search(&w, &query),
+            query,
+        }
+    };
+    page(lang, &p)
+}
+
+async fn tree_children(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    headers: HeaderMap,
+    Path(id): Path<u32>,
+) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let office = OfficeId(id);
+    if !is_htmx(&headers) {
+        return Ok(Redirect::to(&format!("/ui/offices/{id}")).into_response());
+    }
+    let p = {
+        let w = s.world();
+        w.office(office).ui(lang.tr)?;
+        TreeChildren {
+            c: chrome(&s, &caller, lang.tr),
+            offices: w
+                .office_children(office)
+                .iter()
+                .filter_map(|o| tree_office(&w, *o))
+                .collect(),
+            jobs: w.office_jobs(office).iter().filter_map(|j| tree_job(&w, *j)).collect(),
+        }
+    };
+    page(lang, &p)
+}
+
+// ---- history ------------------------------------------------------------------------------
+
+/// The "last change" panel.
+pub struct LastChangeView {
+    object_id: u32,
+    object_type: String,
+    label: String,
+    by: String,
+    at: String,
+}
+
+/// A row of an activity history.
+pub struct HistoryRow {
+    at: String,
+    action: String,
+    by: String,
+    label: String,
+}
+
+fn who_name(w: &World, actor: &Actor) -> String {
+    match actor.user_id() {
+        Some(u) => w
+            .user(u)
+            .map(|u| u.username.to_string())
+            .unwrap_or_else(|_| format!("#{}", u.0)),
+        None => "system".to_owned(),
+    }
+}
+
+async fn history_of(s: &AppState, kind: &str, id: u32) -> Result<(Option<LastChangeView>, Vec<HistoryRow>), WebError> {
+    let store = s.store.clone();
+    let q = AuditQuery {
+        object_kind: Some(kind.to_owned()),
+        object_id: Some(id),
+        limit: 50,
+        ..AuditQuery::default()
+    };
+    let records = blocking(move || store.audit_search(&q)).await??;
+    let w = s.world();
+    let last = records.iter().find(|r| r.revision.is_some()).map(|r| LastChangeView {
+        object_id: r.object.id,
+        object_type: r.object.kind.clone(),
+        label: r.object.label.clone(),
+        by: who_name(&w, &r.context.actor),
+        at: r.context.at.to_string(),
+    });
+    let rows = records
+        .iter()
+        .map(|r| HistoryRow {
+            at: r.context.at.to_string(),
+            action: r.action.clone(),
+            by: who_name(&w, &r.context.actor),
+            label: r.object.label.clone(),
+        })
+        .collect();
+    Ok((last, rows))
+}
+
+#[derive(Template)]
+#[template(path = "activity.html")]
+struct ActivityPage {
+    c: Chrome,
+    history: Vec<HistoryRow>,
+}
+
+async fn activity_page(State(s): State<AppState>, lang: Lang, UiCaller(caller): UiCaller) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let store = s.store.clone();
+    let q = AuditQuery {
+        actor: Some(caller.user),
+        limit: 100,
+        ..AuditQuery::default()
+    };
+    let records = blocking(move || store.audit_search(&q))
+        .await
+        .ui(lang.tr)?
+        .ui(lang.tr)?;
+    let history = records
+        .iter()
+        .map(|r| HistoryRow {
+            at: r.context.at.to_string(),
+            action: r.action.clone(),
+            by: r.context.application.clone().unwrap_or_default(),
+            label: r.object.label.clone(),
+        })
+        .collect();
+    page(
+        lang,
+        &ActivityPage {
+            c: chrome(&s, &caller, lang.tr),
+            history,
+        },
+    )
+}
+
+// ---- offices ------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "office.html")]
+struct OfficePage {
+    c: Chrome,
+    office: Office,
+    parent: Option<(u32, String)>,
+    jobs: Vec<TreeJob>,
+    may_edit: bool,
+    errors: BTreeMap<&'static str, String>,
+    last: Option<LastChangeView>,
+    history: Vec<HistoryRow>,
+}
+
+async fn office_view(
+    s: &AppState,
+    caller: &Caller,
+    lang: Tr,
+    id: OfficeId,
+    errors: BTreeMap<&'static str, String>,
+) -> UiResult<OfficePage> {
+    let (last, history) = history_of(s, "ADAM_ENTITY_OFFICE", id.0).await.ui(lang)?;
+    let w = s.world();
+    let office = w.office(id).ui(lang)?.clone();
+    let parent = office
+        .parent
+        .and_then(|p| w.office(p).ok())
+        .map(|p| (p.id.0, format!("{} – {}", p.code, p.name)));
+    let may_edit =
+        caller.require(Scope::Write).is_ok() && w.require_office(&caller.actor(None), Some(id), s.now()).is_ok();
+    Ok(OfficePage {
+        c: chrome(s, caller, lang),
+        jobs: w.office_jobs(id).iter().filter_map(|j| tree_job(&w, *j)).collect(),
+        office,
+        parent,
+        may_edit,
+        errors,
+        last,
+        history,
+    })
+}
+
+async fn office_page(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Path(id): Path<u32>,
+) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let p = office_view(&s, &caller, lang.tr, OfficeId(id), BTreeMap::new()).await?;
+    page(lang, &p)
+}
+
+/// The new-office form.
+#[derive(Debug, Deserialize)]
+pub struct NewOfficeForm {
+    parent: u32,
+    code: String,
+    name: String,
+}
+
+async fn create_office(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    axum::Form(f): axum::Form<NewOfficeForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let parent = OfficeId(f.parent);
+    let mut errors = BTreeMap::new();
+    let code = Code::parse("code", &f.code)
+        .map_err(|e| errors.insert("code", e.to_string()))
+        .ok();
+    let name = Text::parse("name", &f.name)
+        .map_err(|e| errors.insert("name", e.to_string()))
+        .ok();
+    if let (Some(code), Some(name)) = (code, name) {
+        let command = Command::CreateOffice {
+            code,
+            name,
+            parent: Some(parent),
+            signing_code: None,
+        };
+        match s.execute(&caller, None, command).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/ui/offices/{}", f.parent)).into_response()),
+            Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
+                return Err(UiError {
+                    lang: lang.tr,
+                    error: Box::new(e),
+                });
+            }
+            Err(e) => {
+                errors.insert("code", e.detail.clone());
+            }
+        }
+    }
+    let p = office_view(&s, &caller, lang.tr, parent, errors).await?;
+    let mut r = page(lang, &p)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
+// ---- jobs ---------------------------------------------------------------------------------
+
+/// A role as a checkbox row.
+pub struct RoleRow {
+    code: String,
+    description: String,
+    held: bool,
+    contains: Vec<String>,
+}
+
+/// An application and its roles (user roles are grouped under "user roles").
+pub struct AppRoles {
+    name: String,
+    roles: Vec<RoleRow>,
+}
+
+/// A time-limited grant row.
+pub struct GrantRow {
+    id: u32,
+    role: String,
+    from: String,
+    to: String,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "job.html")]
+struct JobPage {
+    c: Chrome,
+    job: Job,
+    office: (u32, String),
+    occupants: Vec<(u32, String)>,
+    apps: Vec<AppRoles>,
+    grants: Vec<GrantRow>,
+    grantable: Vec<(u32, String)>,
+    may_edit: bool,
+    errors: BTreeMap<&'static str, String>,
+    last: Option<LastChangeView>,
+    history: Vec<HistoryRow>,
+}
+
+fn date(t: Option<Timestamp>) -> String {
+    t.map(|t| t.to_string().chars().take(10).collect()).unwrap_or_default()
+}
+
+async fn job_view(
+    s: &AppState,
+    caller: &Caller,
+    lang: Tr,
+    id: JobId,
+    errors: BTreeMap<&'static str, String>,
+) -> UiResult<JobPage> {
+    let (last, history) = history_of(s, "ADAM_ENTITY_JOB", id.0).await.ui(lang)?;
+    let now = s.now();
+    let w = s.world();
+    let job = w.job(id).ui(lang)?.clone();
+    let office = w
+        .office(job.office)
+        .map(|o| (o.id.0, format!("{} – {}", o.code, o.name)))
+        .ui(lang)?;
+    let grants_here: Vec<&Grant> = w.grants_of_job(id).iter().filter_map(|g| w.grant(*g).ok()).collect();
+    let held = |r: RoleId| {
+        grants_here
+            .iter()
+            .any(|g| g.role == r && g.window.status(now) != WindowStatus::Expired)
+    };
+    let code_of = |r: RoleId| w.role(r).map(|r| r.code.to_string()).unwrap_or_default();
+    // Users see application and user roles; system roles are the system administrator's.
+    let full = matches!(w.authority(&caller.actor(None), now), Ok(Authority::Full));
+    let mut groups: BTreeMap<String, Vec<RoleRow>> = BTreeMap::new();
+    let mut grantable = Vec::new();
+    for r in w.roles() {
+        if r.kind == RoleKind::System && !full {
+            continue;
+        }
+        let group = match (r.kind, r.app) {
+            (RoleKind::Application, Some(a)) => w.application(a).map(|a| a.code.to_string()).unwrap_or_default(),
+            (RoleKind::User, _) => lang.s("user_roles").to_owned(),
+            _ => lang.s("system_roles").to_owned(),
+        };
+        let contains: Vec<String> = w
+            .role_closure(r.id)
+            .iter()
+            .filter(|m| **m != r.id)
+            .map(|m| code_of(*m))
+            .collect();
+        groups.entry(group).or_default().push(RoleRow {
+            code: r.code.to_string(),
+            description: r.description.to_string(),
+            held: held(r.id),
+            contains,
+        });
+        grantable.push((r.id.0, r.code.to_string()));
+    }
+    let grants = grants_here
+        .iter()
+        .map(|g| GrantRow {
+            id: g.id.0,
+            role: code_of(g.role),
+            from: date(g.window.from),
+            to: date(g.window.to),
+            status: match g.window.status(now) {
+                WindowStatus::Waiting => "WAITING",
+                WindowStatus::Active => "ACTIVE",
+                WindowStatus::Expired => "EXPIRED",
+            },
+        })
+        .collect();
+    let may_edit = caller.require(Scope::Write).is_ok() && w.require_job(&caller.actor(None), id, now).is_ok();
+    let occupants = w
+        .job_occupants(id)
+        .iter()
+        .filter_map(|u| w.user(*u).ok())
+        .map(|u| (u.id.0, format!("{} ({})", u.display_name(), u.username)))
+        .collect();
+    Ok(JobPage {
+        c: chrome(s, caller, lang),
+        job,
+        office,
+        occupants,
+        apps: groups
+            .into_iter()
+            .map(|(name, roles)| AppRoles { name, roles })
+            .collect(),
+        grants,
+        grantable,
+        may_edit,
+        errors,
+        last,
+        history,
+    })
+}
+
+async fn job_page(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Path(id): Path<u32>,
+) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let p = job_view(&s, &caller, lang.tr, JobId(id), BTreeMap::new()).await?;
+    page(lang, &p)
+}
+
+/// The grant form of a job.
+#[derive(Debug, Deserialize)]
+pub struct GrantForm {
+    role: u32,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_to: String,
+    #[serde(default)]
+    reference: String,
+}
+
+fn optional_date(text: &str, field: &'static str, errors: &mut BTreeMap<&'static str, String>) -> Option<Timestamp> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match Timestamp::parse(text) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.insert(field, e.to_string());
+            None
+        }
+    }
+}
+
+async fn grant_to_job(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Path(id): Path<u32>,
+    axum::Form(f): axum::Form<GrantForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let job = JobId(id);
+    let mut errors = BTreeMap::new();
+    let from = optional_date(&f.valid_from, "valid_from", &mut errors);
+    // A date entered as "valid to" counts for that whole day (windows are half-open).
+    let to = optional_date(&f.valid_to, "valid_to", &mut errors).map(|t| {
+        if f.valid_to.trim().len() == 10 {
+            Timestamp(t.0 + 86_400)
+        } else {
+            t
+        }
+    });
+    let reference = match f.reference.trim() {
+        "" => None,
+        r => Text::parse("reference", r)
+            .map_err(|e| errors.insert("reference", e.to_string()))
+            .ok(),
+    };
+    let window = match Window::new(from, to) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            errors.insert("valid_to", e.to_string());
+            None
+        }
+    };
+    if errors.is_empty()
+        && let Some(window) = window
+    {
+        let command = Command::Grant {
+            role: RoleId(f.role),
+            grantee: Grantee::Job(job),
+            window,
+            scope: None,
+            reference,
+        };
+        match s.execute(&caller, None, command).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/ui/jobs/{id}#restrictions")).into_response()),
+            Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
+                return Err(UiError {
+                    lang: lang.tr,
+                    error: Box::new(e),
+                });
+            }
+            Err(e) => {
+                errors.insert("role", e.detail.clone());
+            }
+        }
+    }
+    let p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    let mut r = page(lang, &p)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
+/// Where to return after a revocation.
+#[derive(Debug, Deserialize)]
+pub struct RevokeForm {
+    job: u32,
+}
+
+async fn revoke_grant(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Path(id): Path<u32>,
+    axum::Form(f): axum::Form<RevokeForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    s.execute(&caller, None, Command::Revoke { grant: GrantId(id) })
+        .await
+        .ui(lang.tr)?;
+    Ok(Redirect::to(&format!("/ui/jobs/{}#restrictions", f.job)).into_response())
+}
+
+// ---- users --------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "user.html")]
+struct UserPage {
+    c: Chrome,
+    user: User,
+    display: String,
+    gender: String,
+    jobs: Vec<(u32, String)>,
+    roles: Vec<String>,
+    last: Option<LastChangeView>,
+    history: Vec<HistoryRow>,
+}
+
+async fn user_page(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Path(id): Path<u32>,
+) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let uid = UserId(id);
+    let (last, history) = history_of(&s, "ADAM_ENTITY_USER", id).await.ui(lang.tr)?;
+    let p = {
+        let w = s.world();
+        let user = w.user(uid).ui(lang.tr)?.clone();
+        let jobs = user
+            .jobs
+            .iter()
+            .filter_map(|j| w.job(*j).ok())
+            .map(|j| (j.id.0, format!("{} – {}", j.code, j.name)))
+            .collect();
+        let mut roles: Vec<String> = w
+            .effective_roles(uid, s.now())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(r, _)| w.role(r).ok())
+            .filter(|r| r.kind != RoleKind::System)
+            .map(|r| r.code.to_string())
+            .collect();
+        roles.sort();
+        roles.dedup();
+        UserPage {
+            c: chrome(&s, &caller, lang.tr),
+            display: user.display_name(),
+            gender: serde_json::to_value(user.gender)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            user,
+            jobs,
+            roles,
+            last,
+            history,
+        }
+    };
+    page(lang, &p)
+}
+
+// ---- roles --------------------------------------------------------------------------------
+
+/// A role in the role tree.
+pub struct RoleTreeRow {
+    kind: &'static str,
+    code: String,
+    description: String,
+    contains: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "roles.html")]
+struct RolesPage {
+    c: Chrome,
+    roles: Vec<RoleTreeRow>,
+}
+
+async fn roles_page(State(s): State<AppState>, lang: Lang, UiCaller(caller): UiCaller) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let p = {
+        let w = s.world();
+        let full = matches!(w.authority(&caller.actor(None), s.now()), Ok(Authority::Full));
+        let roles = w
+            .roles()
+            .iter()
+            .filter(|r| full || r.kind != RoleKind::System)
+            .map(|r| RoleTreeRow {
+                kind: match r.kind {
+                    RoleKind::Application => "app",
+                    RoleKind::User => "user",
+                    RoleKind::System => "system",
+                },
+                code: r.code.to_string(),
+                description: r.description.to_string(),
+                contains: r
+                    .members
+                    .iter()
+                    .filter_map(|m| w.role(*m).ok())
+                    .map(|m| m.code.to_string())
+                    .collect(),
+            })
+            .collect();
+        RolesPage {
+            c: chrome(&s, &caller, lang.tr),
+            roles,
+        }
+    };
+    page(lang, &p)
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    title: &'static str,
+    detail: String,
+}

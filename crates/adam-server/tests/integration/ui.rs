@@ -1,0 +1,213 @@
+//! The administration UI over HTTP: the same authorisation as the API (controls a person may
+//! not use are absent, and a forged POST is refused anyway), messages at the field, nothing
+//! written on bad input, Slovenian by default and English on a switch.
+
+use crate::support::*;
+use reqwest::StatusCode;
+
+struct Ui<'a> {
+    s: &'a TestServer,
+    client: reqwest::Client,
+}
+
+impl<'a> Ui<'a> {
+    fn new(s: &'a TestServer) -> Ui<'a> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Ui { s, client }
+    }
+
+    async fn get(&self, who: Who, path: &str, htmx: bool) -> (StatusCode, String, reqwest::header::HeaderMap) {
+        let mut r = self.client.get(format!("{}{path}", self.s.url));
+        if let Some(t) = self.s.token(who) {
+            r = r.bearer_auth(t);
+        }
+        if htmx {
+            r = r.header("HX-Request", "true");
+        }
+        let resp = r.send().await.unwrap();
+        let (status, headers) = (resp.status(), resp.headers().clone());
+        (status, resp.text().await.unwrap(), headers)
+    }
+
+    async fn post(
+        &self,
+        who: Who,
+        path: &str,
+        form: &[(&str, String)],
+    ) -> (StatusCode, String, reqwest::header::HeaderMap) {
+        let mut r = self.client.post(format!("{}{path}", self.s.url)).form(form);
+        if let Some(t) = self.s.token(who) {
+            r = r.bearer_auth(t);
+        }
+        let resp = r.send().await.unwrap();
+        let (status, headers) = (resp.status(), resp.headers().clone());
+        (status, resp.text().await.unwrap(), headers)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn everyone_browses_and_only_administrators_edit() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    // Anyone signed in browses the tree; the tree expands lazily.
+    let (status, html, _) = ui.get(Who::Plain, "/ui", false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Company.main") && html.contains("Uporabniki"), "{html}");
+    let (status, part, _) = ui
+        .get(Who::Plain, &format!("/ui/tree/offices/{}", s.fx.glpi.0), true)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        part.contains("JOB.GLPI.01") && !part.contains("<html"),
+        "a partial: {part}"
+    );
+    let (status, _, headers) = ui
+        .get(Who::Plain, &format!("/ui/tree/offices/{}", s.fx.glpi.0), false)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], format!("/ui/offices/{}", s.fx.glpi.0));
+    // Search by name, username or signing code.
+    let (_, found, _) = ui.get(Who::Plain, "/ui?q=gregor", false).await;
+    assert!(found.contains(&format!("/ui/users/{}", s.fx.gregor.0)), "{found}");
+    // Nobody anonymous.
+    let (status, html, _) = ui.get(Who::Anonymous, "/ui", false).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(html.contains("Potrebna je prijava"), "{html}");
+
+    // A plain user sees the job but no edit controls, and a forged POST changes nothing.
+    let job = s.fx.job_glpi.0;
+    let (status, html, _) = ui.get(Who::Plain, &format!("/ui/jobs/{job}"), false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Osnovni podatki") && html.contains("Dodatne omejitve dovoljenj"));
+    assert!(!html.contains("grant-form"), "no grant form for a plain user");
+    let before = s.state.revision();
+    let (status, html, _) = ui
+        .post(
+            Who::Plain,
+            &format!("/ui/jobs/{job}/grants"),
+            &[("role", s.fx.referent.0.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{html}");
+    assert_eq!(s.state.revision(), before);
+
+    // The user administrator of the office grants a role for a window, sees its status, and
+    // revokes it; the last-change panel follows.
+    let (_, html, _) = ui.get(Who::UserAdminHere, &format!("/ui/jobs/{job}"), false).await;
+    assert!(html.contains("grant-form"), "the user administrator may grant");
+    let (status, _, headers) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("/ui/jobs/{job}/grants"),
+            &[
+                ("role", s.fx.referent.0.to_string()),
+                ("valid_from", "2026-04-01".to_owned()),
+                ("valid_to", "2026-06-30".to_owned()),
+                ("reference", "ZAH-2026-17".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        headers["location"]
+            .to_str()
+            .unwrap()
+            .starts_with(&format!("/ui/jobs/{job}"))
+    );
+    let (_, html, _) = ui
+        .get(Who::UserAdminHere, &format!("/ui/jobs/{job}?lang=en"), false)
+        .await;
+    assert!(html.contains("status-WAITING"), "the grant waits for April: {html}");
+    assert!(
+        html.contains("2026-04-01") && html.contains("2026-07-01"),
+        "valid to the end of 30 June"
+    );
+    let grant = s
+        .state
+        .world()
+        .grants_of_job(s.fx.job_glpi)
+        .iter()
+        .copied()
+        .find(|g| s.state.world().grant(*g).unwrap().role == s.fx.referent)
+        .unwrap();
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("/ui/grants/{}/revoke", grant.0),
+            &[("job", job.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(s.state.world().grant(grant).is_err(), "revoked");
+    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/users/{}", s.fx.gregor.0), false).await;
+    assert!(html.contains("Zadnja sprememba") && html.contains("Zgodovina aktivnosti"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_message_at_the_field_and_saves_nothing() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let job = s.fx.job_glpi.0;
+    let before = s.state.revision();
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("/ui/jobs/{job}/grants"),
+            &[
+                ("role", s.fx.referent.0.to_string()),
+                ("valid_from", "2026-06-01".to_owned()),
+                ("valid_to", "2026-05-01".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("field-error"), "{html}");
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("/ui/jobs/{job}/grants"),
+            &[
+                ("role", s.fx.referent.0.to_string()),
+                ("valid_from", "1. 6. 2026".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("field-error"), "{html}");
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            "/ui/offices",
+            &[
+                ("parent", s.fx.glpi.0.to_string()),
+                ("code", "BAD CODE".to_owned()),
+                ("name", "x".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("field-error"), "{html}");
+    assert_eq!(s.state.revision(), before, "nothing was written");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slovenian_by_default_english_on_a_switch() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let (_, html, _) = ui.get(Who::Plain, "/ui/roles", false).await;
+    assert!(html.contains("lang=\"sl\"") && html.contains("Vloge"));
+    let (_, html, headers) = ui.get(Who::Plain, "/ui/roles?lang=en", false).await;
+    assert!(html.contains("lang=\"en\"") && html.contains("Roles"));
+    assert!(headers["set-cookie"].to_str().unwrap().starts_with("adam_lang=en"));
+    // System roles are the system administrator's to see.
+    assert!(!html.contains("adam.user_admin"));
+    let (_, html, _) = ui.get(Who::SysAdmin, "/ui/roles", false).await;
+    assert!(html.contains("adam.user_admin"));
+    // Assets are embedded.
+    let (status, js, _) = ui.get(Who::Anonymous, "/ui/assets/htmx.min.js", false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(js.len() > 40_000);
+}
