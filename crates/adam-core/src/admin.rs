@@ -196,7 +196,7 @@ impl World {
     }
 
     /// Requires authority over a grantee, and refuses changes to one's own rights.
-    pub(crate) fn require_grantee(&self, actor: &Actor, grantee: Grantee, at: Timestamp) -> Result<(), Error> {
+    pub fn require_grantee(&self, actor: &Actor, grantee: Grantee, at: Timestamp) -> Result<(), Error> {
         if self.authority(actor, at)? == Authority::Full {
             return Ok(());
         }

@@ -403,15 +403,42 @@ fn who_name(w: &World, actor: &Actor) -> String {
     }
 }
 
+/// The history of an object, and for a job or a user also the history of the grants made to
+/// it (a user administrator who grants a role to a job expects to see it on the job).
 async fn history_of(s: &AppState, kind: &str, id: u32) -> Result<(Option<LastChangeView>, Vec<HistoryRow>), WebError> {
+    let grantee = match kind {
+        "ADAM_ENTITY_JOB" => Some(serde_json::json!({"type": "job", "id": id})),
+        "ADAM_ENTITY_USER" => Some(serde_json::json!({"type": "user", "id": id})),
+        "ADAM_ENTITY_OFFICE" => Some(serde_json::json!({"type": "office", "id": id})),
+        _ => None,
+    };
     let store = s.store.clone();
-    let q = AuditQuery {
+    let own = AuditQuery {
         object_kind: Some(kind.to_owned()),
         object_id: Some(id),
         limit: 50,
         ..AuditQuery::default()
     };
-    let records = blocking(move || store.audit_search(&q)).await??;
+    let mut records = blocking(move || {
+        let mut records = store.audit_search(&own)?;
+        if let Some(grantee) = grantee {
+            let grants = AuditQuery {
+                object_kind: Some("ADAM_ENTITY_GRANT".to_owned()),
+                limit: 1000,
+                ..AuditQuery::default()
+            };
+            records.extend(store.audit_search(&grants)?.into_iter().filter(|r| {
+                [&r.before, &r.after]
+                    .into_iter()
+                    .flatten()
+                    .any(|v| v.get("grantee") == Some(&grantee))
+            }));
+        }
+        Ok::<_, adam_store::StoreError>(records)
+    })
+    .await??;
+    records.sort_by_key(|r| std::cmp::Reverse(r.seq));
+    records.truncate(50);
     let w = s.world();
     let last = records.iter().find(|r| r.revision.is_some()).map(|r| LastChangeView {
         object_id: r.object.id,
@@ -680,7 +707,9 @@ async fn job_view(
             },
         })
         .collect();
-    let may_edit = caller.require(Scope::Write).is_ok() && w.require_job(&caller.actor(None), id, now).is_ok();
+    // The engine refuses changes to one's own rights; the form is not offered for them either.
+    let may_edit =
+        caller.require(Scope::Write).is_ok() && w.require_grantee(&caller.actor(None), Grantee::Job(id), now).is_ok();
     let occupants = w
         .job_occupants(id)
         .iter()

@@ -588,7 +588,10 @@ impl TestServer {
             backend,
             url,
             location,
-            client: reqwest::Client::new(),
+            // No pooled connections: after refusing an oversized body (413) the server closes
+            // the connection without reading the rest, and a pooled client may race to reuse
+            // it ("IncompleteMessage"). A fresh loopback connection per request costs nothing.
+            client: reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap(),
             state,
             fx,
             tokens,
