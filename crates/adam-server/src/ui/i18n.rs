@@ -92,6 +92,21 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("forbidden", "Nimate pravice", "Not allowed"),
     ("not_found", "Ni najdeno", "Not found"),
     ("error", "Napaka", "Error"),
+    ("state", "Stanje", "State"),
+    ("classification", "Stopnja zaupnosti", "Classification"),
+    ("your_level", "Vaš nivo dostopa", "Your access level"),
+    ("acl_entries", "Dovoljenja dostopa (ACL)", "Access control entries"),
+    ("carrier", "Na", "On"),
+    ("kind", "Vrsta", "Kind"),
+    ("entity", "Komu", "Entity"),
+    ("value", "Nivo", "Level"),
+    ("group_value", "Nivo za sodelavce", "Level for colleagues"),
+    (
+        "why",
+        "Zakaj ima ta oseba ta nivo?",
+        "Why does this person have this level?",
+    ),
+    ("explain", "Pojasni", "Explain"),
 ];
 
 impl Tr {

@@ -41,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/grants/{id}/revoke", post(revoke_grant))
         .route("/ui/users/{id}", get(user_page))
         .route("/ui/roles", get(roles_page))
+        .route("/ui/folders/{id}", get(folder_page))
+        .route("/ui/documents/{id}", get(document_page))
         .route("/ui/activity", get(activity_page))
         .route(
             "/ui/assets/htmx.min.js",
@@ -960,6 +962,189 @@ async fn roles_page(State(s): State<AppState>, lang: Lang, UiCaller(caller): UiC
         }
     };
     page(lang, &p)
+}
+
+// ---- folders and documents ---------------------------------------------------------------
+
+/// An ACL entry in words.
+pub struct EntryRow {
+    carrier: String,
+    kind: &'static str,
+    entity: String,
+    value: u8,
+    group_value: u8,
+    from: String,
+    to: String,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    c: Chrome,
+    kind: &'static str,
+    id: u32,
+    title: String,
+    state: String,
+    classification: String,
+    workflow: Vec<(&'static str, String)>,
+    my_level: u8,
+    entries: Vec<EntryRow>,
+    who: String,
+    explanation: Option<String>,
+    explain_error: Option<String>,
+    last: Option<LastChangeView>,
+    history: Vec<HistoryRow>,
+}
+
+/// Whose level to explain.
+#[derive(Debug, Deserialize)]
+pub struct WhyQuery {
+    who: Option<String>,
+    #[allow(dead_code)]
+    lang: Option<String>,
+}
+
+/// A folder's or document's page: who may see it and why. Shown to whoever reaches the
+/// object at 13 or more (they may see its attributes); asking about someone else needs an
+/// administrator, as the API's `explain` does.
+async fn record_page(s: AppState, caller: Caller, lang: Lang, object: ObjectRef, q: WhyQuery) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let (kind_name, audit_kind, id) = match object {
+        ObjectRef::Folder(f) => ("folder", "ADAM_ENTITY_FOLDER", f.0),
+        ObjectRef::Document(d) => ("document", "ADAM_ENTITY_DOCUMENT", d.0),
+    };
+    let now = s.now();
+    let my_level = s
+        .world()
+        .check(caller.user, object, now, Session::default())
+        .ui(lang.tr)?;
+    if my_level < Level::View13 {
+        return Err(UiError {
+            lang: lang.tr,
+            error: Box::new(WebError::forbidden(
+                "not-visible",
+                format!("you do not reach this {kind_name} at level 13 or more"),
+            )),
+        });
+    }
+    let (last, history) = history_of(&s, audit_kind, id).await.ui(lang.tr)?;
+    let administrator = crate::api::roles::is_administrator(&s, &caller);
+    let w = s.world();
+    let (title, state, classification, wf, carriers) = match object {
+        ObjectRef::Folder(f) => {
+            let r = w.folder(f).ui(lang.tr)?;
+            let mut carriers = vec![Carrier::Folder(f)];
+            carriers.extend(w.class_chain(r.class).into_iter().map(Carrier::Class));
+            (
+                r.title.to_string(),
+                r.workflow.state,
+                r.classification,
+                r.workflow,
+                carriers,
+            )
+        }
+        ObjectRef::Document(d) => {
+            let r = w.document(d).ui(lang.tr)?;
+            let folder = w.folder(r.folder).ui(lang.tr)?;
+            let mut carriers = vec![Carrier::Document(d), Carrier::Folder(r.folder)];
+            carriers.extend(w.class_chain(folder.class).into_iter().map(Carrier::Class));
+            (
+                r.title.to_string(),
+                r.workflow.state,
+                r.classification,
+                r.workflow,
+                carriers,
+            )
+        }
+    };
+    let job = |j: Option<JobId>| {
+        j.and_then(|j| w.job(j).ok())
+            .map(|j| j.code.to_string())
+            .unwrap_or_default()
+    };
+    let workflow = vec![
+        ("creator", job(Some(wf.creator.job))),
+        ("responsible", job(wf.responsible)),
+        ("sender", job(wf.sender)),
+        ("recipient", job(wf.recipient)),
+    ];
+    let mut entries = Vec::new();
+    for carrier in carriers {
+        for e in w.acl(carrier).unwrap_or_default() {
+            entries.push(EntryRow {
+                carrier: crate::explain::carrier_name(&w, carrier),
+                kind: match e.kind {
+                    AclKind::Allowed => "allowed",
+                    AclKind::MaxAllowed => "maxAllowed",
+                },
+                entity: crate::explain::entity_name(&w, e.entity),
+                value: e.value.value(),
+                group_value: e.group_value.value(),
+                from: date(e.window.from),
+                to: date(e.window.to),
+            });
+        }
+    }
+    let who = q.who.unwrap_or_default();
+    let (mut explanation, mut explain_error) = (None, None);
+    if !who.trim().is_empty() {
+        match w.user_by_username(who.trim()) {
+            Err(e) => explain_error = Some(e.to_string()),
+            Ok(u) if u != caller.user && !administrator => {
+                explain_error = Some("asking about someone else is for administrators".to_owned());
+            }
+            Ok(u) => match w.explain(u, object, now, Session::default()) {
+                Ok(d) => explanation = Some(crate::explain::render(&w, &d)),
+                Err(e) => explain_error = Some(e.to_string()),
+            },
+        }
+    }
+    let p = RecordPage {
+        c: chrome(&s, &caller, lang.tr),
+        kind: kind_name,
+        id,
+        title,
+        state: serde_json::to_value(state)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        classification: format!(
+            "Z{} C{} R{}",
+            classification.z.value(),
+            classification.c.value(),
+            classification.r.value()
+        ),
+        workflow,
+        my_level: my_level.value(),
+        entries,
+        who,
+        explanation,
+        explain_error,
+        last,
+        history,
+    };
+    drop(w);
+    page(lang, &p)
+}
+
+async fn folder_page(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Path(id): Path<u32>,
+    Query(q): Query<WhyQuery>,
+) -> UiResult<Response> {
+    record_page(s, caller, lang, ObjectRef::Folder(FolderId(id)), q).await
+}
+
+async fn document_page(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Path(id): Path<u32>,
+    Query(q): Query<WhyQuery>,
+) -> UiResult<Response> {
+    record_page(s, caller, lang, ObjectRef::Document(DocumentId(id)), q).await
 }
 
 #[derive(Template)]

@@ -211,3 +211,26 @@ async fn slovenian_by_default_english_on_a_switch() {
     assert_eq!(status, StatusCode::OK);
     assert!(js.len() > 40_000);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_shows_its_entries_and_why_someone_may_see_it() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let f1 = s.fx.f1.0;
+    // Ana, responsible for the folder, sees its entries and why she has her level.
+    let (status, html, _) = ui
+        .get(Who::Plain, &format!("/ui/folders/{f1}?who=ana&lang=en"), false)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("Access control entries") && html.contains("allowed"),
+        "{html}"
+    );
+    assert!(html.contains("Level 22: granted"), "the explanation: {html}");
+    // Asking about someone else is for administrators.
+    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/folders/{f1}?who=gregor"), false).await;
+    assert!(html.contains("field-error"), "{html}");
+    // The system administrator's account never sees a folder.
+    let (status, _, _) = ui.get(Who::SysAdmin, &format!("/ui/folders/{f1}"), false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
