@@ -107,6 +107,8 @@ pub const WORDS: &[(&str, &str, &str)] = &[
         "Why does this person have this level?",
     ),
     ("explain", "Pojasni", "Explain"),
+    ("edit", "Urejanje", "Edit"),
+    ("save", "Shrani", "Save"),
 ];
 
 impl Tr {

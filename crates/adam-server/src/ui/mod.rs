@@ -39,7 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/jobs/{id}", get(job_page))
         .route("/ui/jobs/{id}/grants", post(grant_to_job))
         .route("/ui/grants/{id}/revoke", post(revoke_grant))
-        .route("/ui/users/{id}", get(user_page))
+        .route("/ui/users/{id}", get(user_page).post(update_user))
         .route("/ui/roles", get(roles_page))
         .route("/ui/folders/{id}", get(folder_page))
         .route("/ui/documents/{id}", get(document_page))
@@ -860,6 +860,8 @@ async fn revoke_grant(
 #[template(path = "user.html")]
 struct UserPage {
     c: Chrome,
+    may_edit: bool,
+    errors: BTreeMap<&'static str, String>,
     user: User,
     display: String,
     gender: String,
@@ -869,6 +871,53 @@ struct UserPage {
     history: Vec<HistoryRow>,
 }
 
+async fn user_view(
+    s: &AppState,
+    caller: &Caller,
+    lang: Tr,
+    uid: UserId,
+    errors: BTreeMap<&'static str, String>,
+    edited: Option<User>,
+) -> UiResult<UserPage> {
+    let (last, history) = history_of(s, "ADAM_ENTITY_USER", uid.0).await.ui(lang)?;
+    let w = s.world();
+    let stored = w.user(uid).ui(lang)?.clone();
+    let jobs = stored
+        .jobs
+        .iter()
+        .filter_map(|j| w.job(*j).ok())
+        .map(|j| (j.id.0, format!("{} – {}", j.code, j.name)))
+        .collect();
+    let mut roles: Vec<String> = w
+        .effective_roles(uid, s.now())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(r, _)| w.role(r).ok())
+        .filter(|r| r.kind != RoleKind::System)
+        .map(|r| r.code.to_string())
+        .collect();
+    roles.sort();
+    roles.dedup();
+    let may_edit = caller.require(Scope::Write).is_ok() && w.require_user(&caller.actor(None), uid, s.now()).is_ok();
+    // After a refused save the form shows what was typed, not what is stored.
+    let user = edited.unwrap_or(stored);
+    Ok(UserPage {
+        c: chrome(s, caller, lang),
+        may_edit,
+        errors,
+        display: user.display_name(),
+        gender: serde_json::to_value(user.gender)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        user,
+        jobs,
+        roles,
+        last,
+        history,
+    })
+}
+
 async fn user_page(
     State(s): State<AppState>,
     lang: Lang,
@@ -876,42 +925,105 @@ async fn user_page(
     Path(id): Path<u32>,
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;
-    let uid = UserId(id);
-    let (last, history) = history_of(&s, "ADAM_ENTITY_USER", id).await.ui(lang.tr)?;
-    let p = {
-        let w = s.world();
-        let user = w.user(uid).ui(lang.tr)?.clone();
-        let jobs = user
-            .jobs
-            .iter()
-            .filter_map(|j| w.job(*j).ok())
-            .map(|j| (j.id.0, format!("{} – {}", j.code, j.name)))
-            .collect();
-        let mut roles: Vec<String> = w
-            .effective_roles(uid, s.now())
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(r, _)| w.role(r).ok())
-            .filter(|r| r.kind != RoleKind::System)
-            .map(|r| r.code.to_string())
-            .collect();
-        roles.sort();
-        roles.dedup();
-        UserPage {
-            c: chrome(&s, &caller, lang.tr),
-            display: user.display_name(),
-            gender: serde_json::to_value(user.gender)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-            user,
-            jobs,
-            roles,
-            last,
-            history,
-        }
-    };
+    let p = user_view(&s, &caller, lang.tr, UserId(id), BTreeMap::new(), None).await?;
     page(lang, &p)
+}
+
+/// The user form.
+#[derive(Debug, Deserialize)]
+pub struct UserForm {
+    rev: u64,
+    #[serde(default)]
+    title: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    #[serde(default)]
+    phone: String,
+}
+
+async fn update_user(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Path(id): Path<u32>,
+    axum::Form(f): axum::Form<UserForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let uid = UserId(id);
+    let mut errors = BTreeMap::new();
+    let title = match f.title.trim() {
+        "" => None,
+        t => Text::parse("title", t)
+            .map_err(|e| errors.insert("title", e.to_string()))
+            .ok(),
+    };
+    let first_name = Text::parse("first_name", &f.first_name)
+        .map_err(|e| errors.insert("first_name", e.to_string()))
+        .ok();
+    let last_name = Text::parse("last_name", &f.last_name)
+        .map_err(|e| errors.insert("last_name", e.to_string()))
+        .ok();
+    let email = Email::parse("email", &f.email)
+        .map_err(|e| errors.insert("email", e.to_string()))
+        .ok();
+    let phone = match f.phone.trim() {
+        "" => None,
+        p => Phone::parse("phone", p)
+            .map_err(|e| errors.insert("phone", e.to_string()))
+            .ok(),
+    };
+    let stored = s.world().user(uid).ui(lang.tr)?.clone();
+    if let (true, Some(first_name), Some(last_name), Some(email)) = (errors.is_empty(), first_name, last_name, email) {
+        let command = Command::UpdateUser {
+            user: uid,
+            title,
+            first_name,
+            last_name,
+            gender: stored.gender,
+            email,
+            phone,
+        };
+        // Two administrators editing the same person: the second save is refused, not
+        // silently written over the first.
+        let seen = Revision(f.rev);
+        let guard = move |w: &World| -> crate::error::ApiResult<()> {
+            match w.user(uid) {
+                Ok(u) if u.rev != seen => Err(WebError::new(
+                    StatusCode::PRECONDITION_FAILED,
+                    "stale",
+                    "someone else changed this person after you opened the page; reload it and make your change again",
+                )),
+                _ => Ok(()),
+            }
+        };
+        match s.execute_guarded(&caller, None, command, guard).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/ui/users/{id}")).into_response()),
+            Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
+                return Err(UiError {
+                    lang: lang.tr,
+                    error: Box::new(e),
+                });
+            }
+            Err(e) => {
+                errors.insert("form", e.detail.clone());
+            }
+        }
+    }
+    // Show the form again with what was typed; after a refusal of the whole form (someone
+    // else saved first), with what is stored now, so nothing is overwritten unseen.
+    let edited = if errors.contains_key("form") {
+        None
+    } else {
+        let mut typed = stored;
+        typed.first_name = Text::parse("first_name", &f.first_name).unwrap_or(typed.first_name);
+        typed.last_name = Text::parse("last_name", &f.last_name).unwrap_or(typed.last_name);
+        Some(typed)
+    };
+    let p = user_view(&s, &caller, lang.tr, uid, errors, edited).await?;
+    let mut r = page(lang, &p)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
 }
 
 // ---- roles --------------------------------------------------------------------------------

@@ -234,3 +234,65 @@ async fn a_folder_shows_its_entries_and_why_someone_may_see_it() {
     let (status, _, _) = ui.get(Who::SysAdmin, &format!("/ui/folders/{f1}"), false).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_administrator_edits_a_person_and_a_stale_form_is_refused() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let g = s.fx.gregor;
+    let rev = s.state.world().user(g).unwrap().rev.0;
+    let form = |rev: u64, email: &str, phone: &str| {
+        vec![
+            ("rev", rev.to_string()),
+            ("first_name", "Gregor".to_owned()),
+            ("last_name", "Novak".to_owned()),
+            ("email", email.to_owned()),
+            ("phone", phone.to_owned()),
+        ]
+    };
+    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/users/{}", g.0), false).await;
+    assert!(!html.contains("user-form"), "a plain user gets no form");
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("/ui/users/{}", g.0),
+            &form(rev, "not-an-address", ""),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("field-error"), "{html}");
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("/ui/users/{}", g.0),
+            &form(rev, "gregor@koper.si", "05 611 7000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        s.state.world().user(g).unwrap().phone.as_ref().unwrap().as_str(),
+        "05 611 7000"
+    );
+    // A second administrator who opened the page before that save is refused.
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("/ui/users/{}", g.0),
+            &form(rev, "other@koper.si", ""),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("someone else changed this person"), "{html}");
+    assert_eq!(s.state.world().user(g).unwrap().email.as_str(), "gregor@koper.si");
+    // A forged save by a plain user changes nothing.
+    let rev = s.state.world().user(g).unwrap().rev.0;
+    let (status, _, _) = ui
+        .post(
+            Who::Plain,
+            &format!("/ui/users/{}", g.0),
+            &form(rev, "forged@koper.si", ""),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(s.state.world().user(g).unwrap().email.as_str(), "gregor@koper.si");
+}
