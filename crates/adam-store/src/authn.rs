@@ -103,6 +103,8 @@ pub enum SessionState {
     Active,
     /// The password was right; the second factor is outstanding.
     Mfa,
+    /// A second factor is required and none is enrolled: only enrolment is allowed.
+    MfaEnrolment,
     /// Signed in with a temporary password: only the password change is allowed.
     PasswordChange,
 }
@@ -112,6 +114,7 @@ impl SessionState {
         match self {
             SessionState::Active => "active",
             SessionState::Mfa => "mfa",
+            SessionState::MfaEnrolment => "mfa_enrolment",
             SessionState::PasswordChange => "password_change",
         }
     }
@@ -120,6 +123,7 @@ impl SessionState {
         match s {
             "active" => Ok(SessionState::Active),
             "mfa" => Ok(SessionState::Mfa),
+            "mfa_enrolment" => Ok(SessionState::MfaEnrolment),
             "password_change" => Ok(SessionState::PasswordChange),
             other => Err(StoreError::Corrupt(format!("auth_sessions.state holds {other:?}"))),
         }

@@ -39,14 +39,16 @@ CREATE TABLE auth_resets (
     source_ip TEXT
 ) STRICT;
 
--- A session is 'active', or a half-finished login: 'mfa' (password right, second factor
--- outstanding) or 'password_change' (a temporary password that must be changed first).
+-- A session is 'active', or a half-finished sign-in: 'mfa' (password right, second factor
+-- outstanding; its secret is the login challenge, never a cookie), 'mfa_enrolment' (a second
+-- factor is required and none is enrolled: only enrolment is allowed) or 'password_change' (a
+-- temporary password that must be changed first: only the change is allowed).
 CREATE TABLE auth_sessions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     hash TEXT NOT NULL UNIQUE,
     csrf_hash TEXT NOT NULL,
     user_id INTEGER NOT NULL REFERENCES users (id),
-    state TEXT NOT NULL CHECK (state IN ('active', 'mfa', 'password_change')),
+    state TEXT NOT NULL CHECK (state IN ('active', 'mfa', 'mfa_enrolment', 'password_change')),
     mfa INTEGER NOT NULL CHECK (mfa IN (0, 1)),
     created INTEGER NOT NULL,
     last_seen INTEGER NOT NULL,
