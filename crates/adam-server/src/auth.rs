@@ -117,7 +117,9 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        crate::login::authenticate(parts, &state, false).await.map(|(caller, _)| caller)
+        crate::login::authenticate(parts, &state, false)
+            .await
+            .map(|(caller, _)| caller)
     }
 }
 

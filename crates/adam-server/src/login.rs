@@ -117,7 +117,10 @@ impl Default for AuthConfig {
             idle_timeout: 30 * 60,
             absolute_timeout: 12 * 3600,
             challenge_timeout: 5 * 60,
-            trusted_networks: ["127.0.0.0/8", "::1/128"].iter().filter_map(|c| Cidr::parse(c)).collect(),
+            trusted_networks: ["127.0.0.0/8", "::1/128"]
+                .iter()
+                .filter_map(|c| Cidr::parse(c))
+                .collect(),
             hash_params: HashParams::STANDARD,
             account_limit: LimitPolicy::ACCOUNT,
             address_limit: LimitPolicy::ADDRESS,

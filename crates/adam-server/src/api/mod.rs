@@ -4,6 +4,7 @@
 //! router and cannot list a route that does not exist or miss one that does.
 
 pub mod audit;
+pub mod authn;
 pub mod decisions;
 pub mod directory;
 pub mod records;
@@ -159,6 +160,7 @@ pub fn api() -> Api {
     let api = roles::routes(api);
     let api = records::routes(api);
     let api = audit::routes(api);
+    let api = authn::routes(api);
     decisions::routes(api)
 }
 
