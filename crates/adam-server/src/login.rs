@@ -184,9 +184,11 @@ impl Authn {
                 config.address_limit,
                 global(config.global_limit)?,
             )),
+            // Per e-mail address the reset policy; per source address the sign-in one (an
+            // office behind one address may have several people who forgot).
             forgot: Mutex::new(AttemptLimiter::new(
                 config.forgot_limit,
-                config.forgot_limit,
+                config.address_limit,
                 global(GlobalBudget::STANDARD)?,
             )),
             backup_key,

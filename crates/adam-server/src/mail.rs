@@ -72,7 +72,14 @@ pub fn send(config: &MailConfig, mail: &Mail) -> Result<(), MailError> {
         .to(to)
         .subject(mail.subject.clone())
         .header(lettre::message::header::ContentType::TEXT_PLAIN)
-        .body(mail.body.clone())
+        // Quoted-printable keeps the ASCII of links and codes readable in the raw message.
+        .body(
+            lettre::message::Body::new_with_encoding(
+                mail.body.clone(),
+                lettre::message::header::ContentTransferEncoding::QuotedPrintable,
+            )
+            .map_err(|_| MailError::Build("the body cannot be encoded".to_owned()))?,
+        )
         .map_err(|e| MailError::Build(e.to_string()))?;
     let tls = |host: &str| TlsParameters::new(host.to_owned()).map_err(|e| MailError::Smtp(e.to_string()));
     let tls = match config.security {

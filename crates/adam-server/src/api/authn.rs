@@ -997,6 +997,49 @@ async fn set_temporary_password(
     Ok(axum::Json(Done { done: true }))
 }
 
+/// Sets a password for `user` (checked against the policy), as the CLI and the demo do it:
+/// `must_change` makes it temporary. Ends the account's sessions and records the change.
+pub async fn set_password_as(
+    s: &AppState,
+    actor: Actor,
+    user: UserId,
+    password: &str,
+    must_change: bool,
+) -> ApiResult<()> {
+    s.world().user(user)?;
+    check_policy(s, user, password, Lang::En).await?;
+    let phc = hash_password(s, password.to_owned()).await?;
+    let change = PasswordChange {
+        credential: PasswordCredential {
+            user,
+            phc,
+            must_change,
+            set_at: s.now(),
+        },
+        revoke_sessions: true,
+        keep_session: None,
+        reset: None,
+    };
+    let action = if must_change {
+        "password.set_temporary"
+    } else {
+        "password.set"
+    };
+    let audit = record(
+        s,
+        Retention::Change,
+        actor,
+        None,
+        action,
+        user_object(s, user),
+        None,
+        "ok",
+    );
+    let store = s.store.clone();
+    blocking(move || store.set_password(&change, &[audit])).await??;
+    Ok(())
+}
+
 async fn unlock(
     State(s): State<AppState>,
     caller: Caller,
