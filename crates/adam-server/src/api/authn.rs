@@ -407,6 +407,8 @@ fn user_object(s: &AppState, user: UserId) -> AuditObject {
     }
 }
 
+// Each argument is one field of the audit record; a builder would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn record(
     s: &AppState,
     retention: Retention,
