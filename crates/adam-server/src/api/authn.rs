@@ -139,7 +139,8 @@ pub(crate) fn routes(api: Api) -> Api {
         )
         .public()
         .body::<ForgotRequest>()
-        .response::<Accepted>(),
+        .response::<Accepted>()
+        .accepted(),
         post(forgot),
     )
     .route(

@@ -82,6 +82,11 @@ impl Doc {
         self.status = 201;
         self
     }
+    /// Answers 202 Accepted.
+    pub fn accepted(mut self) -> Doc {
+        self.status = 202;
+        self
+    }
     /// No token needed.
     pub fn public(mut self) -> Doc {
         self.authenticated = false;
