@@ -31,6 +31,7 @@ pub mod level;
 pub mod membership;
 pub mod query;
 pub mod records;
+pub mod register;
 pub mod roles;
 #[cfg(feature = "schema")]
 mod schema;
@@ -53,6 +54,7 @@ pub use level::{Classification, Level, SecurityClass};
 pub use membership::{Matched, Membership};
 pub use query::{MAX_PAGE, Page};
 pub use records::{Carrier, Creator, Document, FilingClass, Folder, ObjectKind, ObjectRef, ObjectState, Workflow};
+pub use register::{LoggedChange, RightEntry, Via};
 pub use roles::{Application, Grant, Grantee, Role, RoleKind, SystemPower};
 pub use settings::Settings;
 pub use text::{Code, Email, JobCode, Phone, RoleCode, SigningCode, Text, Username};

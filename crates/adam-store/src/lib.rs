@@ -215,6 +215,12 @@ pub trait Store: Send + Sync + 'static {
     /// Change sets after `after`, in order, at most `limit` of them.
     fn changes_since(&self, after: Revision, limit: usize) -> Result<Vec<ChangeSet>, StoreError>;
 
+    /// The change log with each revision's instant and actor (for the access-rights register).
+    fn change_log(&self, after: Revision, limit: usize) -> Result<Vec<adam_core::LoggedChange>, StoreError>;
+
+    /// The world as it stood at an instant, rebuilt from the change log.
+    fn world_at(&self, at: Timestamp) -> Result<World, StoreError>;
+
     /// Appends audit records that are not world changes, in one transaction.
     fn append_audit(&self, records: &[NewAudit]) -> Result<(), StoreError>;
 
@@ -357,6 +363,14 @@ macro_rules! store_impl {
 
             fn changes_since(&self, after: Revision, limit: usize) -> Result<Vec<ChangeSet>, StoreError> {
                 self.read(|tx| write::changes_since(tx, after, limit))
+            }
+
+            fn change_log(&self, after: Revision, limit: usize) -> Result<Vec<adam_core::LoggedChange>, StoreError> {
+                self.read(|tx| write::change_log(tx, after, limit))
+            }
+
+            fn world_at(&self, at: Timestamp) -> Result<World, StoreError> {
+                self.read(|tx| write::world_at(tx, at))
             }
 
             fn append_audit(&self, records: &[NewAudit]) -> Result<(), StoreError> {

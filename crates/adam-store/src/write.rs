@@ -506,6 +506,68 @@ pub(crate) fn changes_since(tx: &mut dyn Tx, after: Revision, limit: usize) -> R
     Ok(out)
 }
 
+/// The change log with each revision's instant and actor, after `after`, in order.
+pub(crate) fn change_log(tx: &mut dyn Tx, after: Revision, limit: usize) -> Result<Vec<LoggedChange>, StoreError> {
+    let mut out = Vec::new();
+    tx.each(
+        "SELECT revision, at, actor, events FROM changes WHERE revision > $1 ORDER BY revision LIMIT $2",
+        &[rev_val(after)?, limit_val(limit)],
+        &mut |row| {
+            let revision = revision_of(req_int(row, 0, "changes", "revision")?)?;
+            let at = Timestamp(req_int(row, 1, "changes", "at")?);
+            let actor = row
+                .json(2)?
+                .ok_or_else(|| StoreError::Corrupt(format!("changes.actor of {revision} is NULL")))?;
+            let actor: Actor = serde_json::from_value(actor)
+                .map_err(|e| StoreError::Corrupt(format!("changes.actor of {revision}: {e}")))?;
+            let events = row
+                .json(3)?
+                .ok_or_else(|| StoreError::Corrupt(format!("changes.events of {revision} is NULL")))?;
+            let events: Vec<Event> = serde_json::from_value(events)
+                .map_err(|e| StoreError::Corrupt(format!("changes.events of {revision}: {e}")))?;
+            out.push(LoggedChange {
+                revision,
+                at,
+                actor,
+                events,
+            });
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// The world as it stood at `at`: the change log replayed up to the last revision committed
+/// at or before that instant. (Answers "who could reach X on date D" from history.)
+pub(crate) fn world_at(tx: &mut dyn Tx, at: Timestamp) -> Result<World, StoreError> {
+    let organisation = meta(tx)?.organisation;
+    let mut world = World::new(organisation);
+    let mut failed = None;
+    tx.each(
+        "SELECT revision, events FROM changes WHERE at <= $1 ORDER BY revision",
+        &[Val::int(at.0)],
+        &mut |row| {
+            if failed.is_some() {
+                return Ok(());
+            }
+            let revision = revision_of(req_int(row, 0, "changes", "revision")?)?;
+            let events = row
+                .json(1)?
+                .ok_or_else(|| StoreError::Corrupt(format!("changes.events of {revision} is NULL")))?;
+            let events: Vec<Event> = serde_json::from_value(events)
+                .map_err(|e| StoreError::Corrupt(format!("changes.events of {revision}: {e}")))?;
+            if let Err(e) = world.apply_change_set(ChangeSet { revision, events }) {
+                failed = Some(e);
+            }
+            Ok(())
+        },
+    )?;
+    match failed {
+        Some(e) => Err(StoreError::Model(e)),
+        None => Ok(world),
+    }
+}
+
 // ---- tokens -------------------------------------------------------------------------------
 
 const TOKEN_KIND: &str = "ADAM_ENTITY_TOKEN";

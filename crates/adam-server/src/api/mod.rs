@@ -8,6 +8,7 @@ pub mod authn;
 pub mod decisions;
 pub mod directory;
 pub mod records;
+pub mod register;
 pub mod roles;
 pub mod system;
 
@@ -166,6 +167,7 @@ pub fn api() -> Api {
     let api = records::routes(api);
     let api = audit::routes(api);
     let api = authn::routes(api);
+    let api = register::routes(api);
     decisions::routes(api)
 }
 

@@ -126,3 +126,74 @@ async fn a_tampered_trail_makes_the_server_read_only(backend: Backend) {
     assert!(verdict.text.contains("tail was cut"), "{}", verdict.text);
 }
 on_both_backends!(a_tampered_trail_makes_the_server_read_only);
+
+async fn the_register_answers_from_history(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let t0 = s.state.now();
+    let who_path = format!("/api/v1/who?kind=folder&id={}&level=21", s.fx.f1.0);
+    let before = s.get(Who::Service, &who_path).await.expect(200).json["items"].clone();
+    // An hour later the responsible clerk lets the TOK job edit the case.
+    s.state.clock.set(adam_core::Timestamp(t0.0 + 3600));
+    s.post(
+        Who::Plain,
+        &format!("/api/v1/acl/folders/{}", s.fx.f1.0),
+        &json!({"kind": "allowed", "entity": {"type": "job", "id": s.fx.job_tok}, "value": 21}),
+    )
+    .await
+    .expect(201);
+    s.state.clock.set(adam_core::Timestamp(t0.0 + 7200));
+    let after = s.get(Who::Service, &who_path).await.expect(200).json["items"].clone();
+    assert_ne!(before, after, "the entry changed who can read the folder");
+    // The register answers for each moment what was true then.
+    let then = |at: i64| {
+        let path = format!(
+            "/api/v1/register/who?type=folder&id={}&level=21&at={}",
+            s.fx.f1.0,
+            adam_core::Timestamp(at)
+        );
+        let s = &s;
+        async move { s.get(Who::SysAdmin, &path).await.expect(200).json["users"].clone() }
+    };
+    assert_eq!(then(t0.0).await, before);
+    assert_eq!(then(t0.0 + 3599).await, before);
+    assert_eq!(then(t0.0 + 5400).await, after);
+    // Only reviewers ask about the past.
+    s.get(
+        Who::Plain,
+        &format!(
+            "/api/v1/register/who?type=folder&id={}&level=14&at=2026-01-01",
+            s.fx.f1.0
+        ),
+    )
+    .await
+    .expect(403);
+
+    // A user's rights: granted, and then revoked, with when and by whom.
+    s.call(
+        Who::SysAdmin,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/grants/{}", s.fx.grant_gregor.0),
+        None,
+    )
+    .await
+    .expect(200);
+    let register = s
+        .get(Who::UserAdminHere, &format!("/api/v1/register/users/{}", s.fx.gregor.0))
+        .await
+        .expect(200);
+    let rights = register.json["rights"].as_array().unwrap();
+    let revoked = rights
+        .iter()
+        .find(|r| r["grant"] == json!(s.fx.grant_gregor))
+        .unwrap_or_else(|| panic!("{}", register.text));
+    assert_eq!(revoked["via"]["type"], "user");
+    assert_eq!(revoked["granted"]["at"], json!(t0));
+    assert_eq!(revoked["revoked"]["at"], json!(adam_core::Timestamp(t0.0 + 7200)));
+    assert_eq!(revoked["revoked"]["by"]["user"], json!(s.fx.admin));
+    assert_eq!(revoked["periods"][0]["until"], json!(adam_core::Timestamp(t0.0 + 7200)));
+    // A plain user may not read someone else's register.
+    s.get(Who::Plain, &format!("/api/v1/register/users/{}", s.fx.gregor.0))
+        .await
+        .expect(403);
+}
+on_both_backends!(the_register_answers_from_history);

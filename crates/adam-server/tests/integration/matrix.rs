@@ -702,6 +702,20 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
             Some(json!({})),
             "YYNNN",
         ),
+        r(
+            g.clone(),
+            "/api/v1/register/users/{id}",
+            format!("/api/v1/register/users/{}", fx.gregor.0),
+            None,
+            "YYNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/register/who",
+            format!("/api/v1/register/who?type=folder&id={f1}&level=14&at=2026-03-03"),
+            None,
+            "YNNNN",
+        ),
     ]
 }
 
