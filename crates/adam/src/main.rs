@@ -835,13 +835,15 @@ async fn write_demo_passwords(state: &AppState, demo: &adam_server::demo::Demo, 
         // A random password can, rarely, contain a word or a run the policy refuses: draw again.
         let mut set = None;
         for _ in 0..20 {
-            let bytes = adam_auth::random::bytes::<12>().map_err(|e| anyhow!("no randomness: {e}"))?;
+            // 16 symbols of 55 (about 92 bits) in four groups: 19 characters, over the 15 a
+            // password needs without a second factor.
+            let bytes = adam_auth::random::bytes::<16>().map_err(|e| anyhow!("no randomness: {e}"))?;
             const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
             let chars: String = bytes
                 .iter()
                 .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
                 .collect();
-            let password = format!("{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12]);
+            let password = format!("{}-{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12], &chars[12..16]);
             match adam_server::api::authn::set_password_as(state, Actor::System, user, &password, true).await {
                 Ok(()) => {
                     set = Some(password);
