@@ -341,14 +341,23 @@ pub(crate) fn save_totp(
     audit(tx, keys, records, writes)
 }
 
-/// Removes an account's TOTP enrolment and backup codes (a lost or stolen factor).
+/// Removes an account's TOTP enrolment and backup codes (a lost or stolen factor) and ends
+/// every session of the account that was signed in with a second factor: whoever holds the
+/// factor may have used it.
 pub(crate) fn remove_totp(
     tx: &mut dyn Tx,
     keys: &Keyring,
     user: UserId,
+    at: Timestamp,
     records: &[NewAudit],
     writes: &mut Writes,
 ) -> Result<(), StoreError> {
+    exec(
+        tx,
+        writes,
+        "UPDATE auth_sessions SET revoked_at = $2 WHERE user_id = $1 AND mfa AND revoked_at IS NULL",
+        &[Val::int(user.0), Val::int(at.0)],
+    )?;
     exec(
         tx,
         writes,

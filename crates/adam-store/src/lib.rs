@@ -293,8 +293,9 @@ pub trait Store: Send + Sync + 'static {
         audit: &[NewAudit],
     ) -> Result<(), StoreError>;
 
-    /// Removes the TOTP enrolment and backup codes of an account.
-    fn remove_totp(&self, user: UserId, audit: &[NewAudit]) -> Result<(), StoreError>;
+    /// Removes the TOTP enrolment and backup codes of an account and ends its sessions that
+    /// were signed in with a second factor.
+    fn remove_totp(&self, user: UserId, at: Timestamp, audit: &[NewAudit]) -> Result<(), StoreError>;
 
     /// Stores a session and what its sign-in step used up; returns its id.
     fn create_session(&self, session: &AuthSession, sign_in: &SignIn, audit: &[NewAudit]) -> Result<i64, StoreError>;
@@ -475,8 +476,8 @@ macro_rules! store_impl {
                 self.write(|tx, writes| authn::save_totp(tx, &self.keys, enrolment, codes, audit, writes))
             }
 
-            fn remove_totp(&self, user: UserId, audit: &[NewAudit]) -> Result<(), StoreError> {
-                self.write(|tx, writes| authn::remove_totp(tx, &self.keys, user, audit, writes))
+            fn remove_totp(&self, user: UserId, at: Timestamp, audit: &[NewAudit]) -> Result<(), StoreError> {
+                self.write(|tx, writes| authn::remove_totp(tx, &self.keys, user, at, audit, writes))
             }
 
             fn create_session(

@@ -1206,7 +1206,8 @@ async fn lost_totp(
         "disabled",
     );
     let store = s.store.clone();
-    blocking(move || store.remove_totp(user, &[audit])).await??;
+    let now = s.now();
+    blocking(move || store.remove_totp(user, now, &[audit])).await??;
     Ok(axum::Json(Done { done: true }))
 }
 

@@ -338,6 +338,11 @@ async fn administrators_sign_in_with_a_second_factor(backend: Backend) {
         .browse(&full, Method::POST, "/api/v1/auth/totp/lost", Some(&json!({})), true)
         .await
         .expect(200);
+    // Every session signed in with the factor ended with it.
+    server
+        .browse(&full, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(401, "unauthenticated");
     server.advance(5);
     let after = server.login("glpi-admin", STRONG).await.expect(200);
     assert_eq!(after.json["mfa_enrolment_required"], true);
@@ -687,3 +692,19 @@ async fn a_token_outside_its_scope_is_refused(backend: Backend) {
     assert_eq!(listed, json!([]));
 }
 on_both_backends!(a_token_outside_its_scope_is_refused);
+
+async fn a_remote_sign_in_needs_a_second_factor(backend: Backend) {
+    // Only 10.0.0.0/8 is the office network: the test client on loopback is remote access.
+    let server = TestServer::start_with(backend, |auth| {
+        auth.trusted_networks = vec![adam_server::login::Cidr::parse("10.0.0.0/8").unwrap()];
+    })
+    .await;
+    server.set_password(server.fx.bojan, STRONG).await;
+    let remote = server.login("bojan", STRONG).await.expect(200);
+    assert_eq!(remote.json["mfa_enrolment_required"], true, "{}", remote.text);
+    server
+        .browse(&Browser::from(&remote), Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(403, "mfa-enrolment-required");
+}
+on_both_backends!(a_remote_sign_in_needs_a_second_factor);

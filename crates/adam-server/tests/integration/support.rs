@@ -546,6 +546,11 @@ pub async fn state_with(store: Arc<dyn Store>, auth: adam_server::login::AuthCon
 impl TestServer {
     /// A fresh database with the fixture, served on a free port.
     pub async fn start(backend: Backend) -> TestServer {
+        TestServer::start_with(backend, |_| {}).await
+    }
+
+    /// [`TestServer::start`] with changed sign-in settings.
+    pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut adam_server::login::AuthConfig)) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().to_owned();
         let location = tokio::task::spawn_blocking(move || fresh_database(backend, &path))
@@ -559,7 +564,9 @@ impl TestServer {
             .unwrap();
         assert!(fresh);
         let sink = MailSink::start().await;
-        let state = state_with(store, test_auth(Some(sink.config()))).await;
+        let mut auth = test_auth(Some(sink.config()));
+        tweak(&mut auth);
+        let state = state_with(store, auth).await;
         let (commands, fx) = fixture_commands();
         for (actor, command) in commands {
             let ctx = state.context(actor, None);
