@@ -1,19 +1,20 @@
-//! Who is calling: API tokens today, sessions when the authentication issue lands.
+//! Who is calling: an application with an API token, or a person with a session
+//! (`login.rs`).
 //!
-//! A request authenticates with `Authorization: Bearer adam_…`. The token's secret is never
+//! An application authenticates with `Authorization: Bearer adam_…`. The token's secret is never
 //! stored: the store keeps its SHA-256 (a 256-bit random secret needs no slow hash). A token
 //! acts as one account, carries scopes, may expire and can be revoked. The account must exist
-//! and be active at the time of the request. [`Caller`] is what handlers see; a session-based
-//! caller will produce the same type.
+//! and be active at the time of the request. [`Caller`] is what handlers see, whichever the
+//! credential.
 
 use crate::error::{ApiResult, WebError};
 use crate::state::AppState;
 use adam_core::{AccountKind, Actor, JobId, Revision, Session, UserId};
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use adam_store::ApiToken;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::net::SocketAddr;
 
 /// What a token may be used for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -62,15 +63,20 @@ pub struct Caller {
     pub source_ip: Option<String>,
     /// "Answer from state no older than this revision" (header `X-Adam-Min-Revision`).
     pub min_revision: Option<Revision>,
+    /// Whether the credential proved a second factor (a session signed in with one).
+    pub mfa: bool,
+    /// The session, when the caller signed in rather than sending a token.
+    pub session: Option<i64>,
 }
 
 impl Caller {
-    /// The actor for the engine, acting in `job` if given. A token is one factor.
+    /// The actor for the engine, acting in `job` if given. A token is one factor; a session
+    /// is two when its sign-in showed a second factor (the engine's Z3/C3 rule reads this).
     pub fn actor(&self, job: Option<JobId>) -> Actor {
         Actor::User {
             user: self.user,
             job,
-            session: Session { mfa: false },
+            session: Session { mfa: self.mfa },
         }
     }
 
@@ -111,67 +117,35 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| WebError::unauthenticated("send an API token: Authorization: Bearer adam_…"))?;
-        let secret = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .map(str::trim)
-            .filter(|s| s.starts_with("adam_"))
-            .ok_or_else(|| WebError::unauthenticated("the Authorization header must be 'Bearer adam_…'"))?;
-        let token = state
-            .token(hash_secret(secret))
-            .await?
-            .ok_or_else(|| WebError::unauthenticated("the token is not known"))?;
-        let now = state.now();
-        if token.revoked.is_some() {
-            return Err(WebError::unauthenticated("the token has been revoked"));
-        }
-        if token.expires.is_some_and(|e| now >= e) {
-            return Err(WebError::unauthenticated("the token has expired"));
-        }
-        let kind = {
-            let world = state.world();
-            let user = world
-                .user(token.user)
-                .map_err(|_| WebError::unauthenticated("the token's account does not exist"))?;
-            if !user.active {
-                return Err(WebError::unauthenticated("the token's account is inactive"));
-            }
-            user.kind
-        };
-        let min_revision = match parts.headers.get(MIN_REVISION) {
-            None => None,
-            Some(v) => Some(
-                v.to_str()
-                    .ok()
-                    .and_then(|s| s.trim().parse::<u64>().ok())
-                    .map(Revision)
-                    .ok_or_else(|| {
-                        WebError::new(
-                            axum::http::StatusCode::BAD_REQUEST,
-                            "invalid-header",
-                            "X-Adam-Min-Revision must be a revision number",
-                        )
-                    })?,
-            ),
-        };
-        if let Some(rev) = min_revision {
-            state.wait_for(rev).await?;
-        }
-        let source_ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        Ok(Caller {
-            user: token.user,
-            kind,
-            scopes: token.scopes.iter().filter_map(|s| Scope::parse(s)).collect(),
-            source_ip,
-            min_revision,
-        })
+        crate::login::authenticate(parts, &state, false)
+            .await
+            .map(|(caller, _)| caller)
     }
+}
+
+/// The live API token a request's `Authorization: Bearer` header names.
+pub(crate) async fn bearer(parts: &Parts, state: &AppState) -> ApiResult<ApiToken> {
+    let header = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| WebError::unauthenticated("send an API token: Authorization: Bearer adam_…"))?;
+    let secret = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|s| s.starts_with("adam_"))
+        .ok_or_else(|| WebError::unauthenticated("the Authorization header must be 'Bearer adam_…'"))?;
+    let token = state
+        .token(hash_secret(secret))
+        .await?
+        .ok_or_else(|| WebError::unauthenticated("the token is not known"))?;
+    let now = state.now();
+    if token.revoked.is_some() {
+        return Err(WebError::unauthenticated("the token has been revoked"));
+    }
+    if token.expires.is_some_and(|e| now >= e) {
+        return Err(WebError::unauthenticated("the token has expired"));
+    }
+    Ok(token)
 }

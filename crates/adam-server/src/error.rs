@@ -97,6 +97,8 @@ impl WebError {
             StatusCode::UNPROCESSABLE_ENTITY => "Invalid input",
             StatusCode::PRECONDITION_REQUIRED => "Precondition required",
             StatusCode::SERVICE_UNAVAILABLE => "Temporarily unavailable",
+            StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+            StatusCode::GONE => "No longer valid",
             _ => "Error",
         }
     }
@@ -147,6 +149,9 @@ impl From<StoreError> for WebError {
     fn from(e: StoreError) -> WebError {
         match e {
             StoreError::NotFound(what) => WebError::not_found(what),
+            StoreError::Spent(what) => {
+                WebError::new(StatusCode::CONFLICT, "already-used", format!("{what} was already used"))
+            }
             StoreError::RevisionTaken(_) | StoreError::OutOfOrder { .. } => WebError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",

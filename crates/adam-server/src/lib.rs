@@ -13,6 +13,8 @@ pub mod demo;
 pub mod error;
 pub mod explain;
 pub mod http;
+pub mod login;
+pub mod mail;
 pub mod openapi;
 pub mod state;
 pub mod transfer;

@@ -66,6 +66,8 @@ pub struct Config {
     pub audit_retention_days: u32,
     /// How often the end of the audit trail is signed and copied outside the database.
     pub audit_checkpoint_every: Duration,
+    /// Sign-in, sessions, attempt limits and e-mail.
+    pub auth: crate::login::AuthConfig,
 }
 
 impl Default for Config {
@@ -77,6 +79,7 @@ impl Default for Config {
             token_cache: Duration::from_secs(5),
             audit_retention_days: 90,
             audit_checkpoint_every: Duration::from_secs(60),
+            auth: crate::login::AuthConfig::default(),
         }
     }
 }
@@ -101,6 +104,8 @@ pub struct Inner {
     /// Access records waiting for the writer task (group commit).
     access: tokio::sync::mpsc::UnboundedSender<AccessMessage>,
     access_rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<AccessMessage>>>,
+    /// Password hashing, attempt limits and the backup-code key.
+    pub authn: crate::login::Authn,
 }
 
 /// What the access-record writer receives.
@@ -166,7 +171,10 @@ impl AppState {
             Some(reason)
         };
         let (access, access_rx) = tokio::sync::mpsc::unbounded_channel();
+        let authn = crate::login::Authn::new(&config.auth, clock.now())
+            .map_err(|e| StoreError::Database(format!("authentication could not start: {e}")))?;
         Ok(AppState(Arc::new(Inner {
+            authn,
             world: RwLock::new(world),
             store,
             writer: tokio::sync::Mutex::new(()),

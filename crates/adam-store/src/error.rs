@@ -26,6 +26,9 @@ pub enum StoreError {
     /// No such record.
     #[error("not found: {0}")]
     NotFound(String),
+    /// A one-time secret (a reset link, a TOTP step) that was used meanwhile.
+    #[error("already used: {0}")]
+    Spent(String),
     /// Stored data that cannot be read back into the model.
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),

@@ -26,6 +26,7 @@
 //! `sqlite.rs` and `pg.rs` are the backends; `migrate.rs` applies `migrations/<backend>/*.sql`.
 
 pub mod audit;
+mod authn;
 mod codec;
 mod error;
 mod load;
@@ -38,6 +39,10 @@ mod trail;
 mod write;
 
 pub use audit::{Checkpoint, Keyring, Retention, Verdict};
+pub use authn::{
+    AuthSession, PasswordChange, PasswordCredential, PasswordReset, SessionState, SignIn, StoredBackupCodes,
+    TotpEnrolment,
+};
 pub use error::StoreError;
 pub use pg::PgStore;
 pub use sqlite::SqliteStore;
@@ -265,6 +270,53 @@ pub trait Store: Send + Sync + 'static {
 
     /// The audit keys.
     fn keys(&self) -> &Keyring;
+
+    // ---- authentication (authn.rs); each write appends `audit` in its transaction ----
+
+    /// The password of an account.
+    fn password(&self, user: UserId) -> Result<Option<PasswordCredential>, StoreError>;
+
+    /// Stores a password, ends other sessions and uses up a reset link as `change` says.
+    fn set_password(&self, change: &PasswordChange, audit: &[NewAudit]) -> Result<(), StoreError>;
+
+    /// The TOTP enrolment of an account.
+    fn totp(&self, user: UserId) -> Result<Option<TotpEnrolment>, StoreError>;
+
+    /// The backup codes of an account.
+    fn backup_codes(&self, user: UserId) -> Result<Option<StoredBackupCodes>, StoreError>;
+
+    /// Stores a TOTP enrolment and, if given, a new set of backup codes.
+    fn save_totp(
+        &self,
+        enrolment: &TotpEnrolment,
+        codes: Option<&serde_json::Value>,
+        audit: &[NewAudit],
+    ) -> Result<(), StoreError>;
+
+    /// Removes the TOTP enrolment and backup codes of an account and ends its sessions that
+    /// were signed in with a second factor.
+    fn remove_totp(&self, user: UserId, at: Timestamp, audit: &[NewAudit]) -> Result<(), StoreError>;
+
+    /// Stores a session and what its sign-in step used up; returns its id.
+    fn create_session(&self, session: &AuthSession, sign_in: &SignIn, audit: &[NewAudit]) -> Result<i64, StoreError>;
+
+    /// The session with this hash.
+    fn session_by_hash(&self, hash: &str) -> Result<Option<AuthSession>, StoreError>;
+
+    /// The sessions of an account that have not been ended, newest first.
+    fn sessions_of(&self, user: UserId) -> Result<Vec<AuthSession>, StoreError>;
+
+    /// Moves a session's last-seen time forward.
+    fn touch_session(&self, id: i64, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Ends a session; `false` when it had already ended.
+    fn revoke_session(&self, id: i64, at: Timestamp, audit: &[NewAudit]) -> Result<bool, StoreError>;
+
+    /// Stores a password-reset link; returns its id.
+    fn create_reset(&self, reset: &PasswordReset, audit: &[NewAudit]) -> Result<i64, StoreError>;
+
+    /// The reset link with this hash.
+    fn reset_by_hash(&self, hash: &str) -> Result<Option<PasswordReset>, StoreError>;
 }
 
 /// Opens the store at `location`: `postgres://…` or `postgresql://…` for PostgreSQL;
@@ -397,6 +449,68 @@ macro_rules! store_impl {
 
             fn keys(&self) -> &Keyring {
                 &self.keys
+            }
+
+            fn password(&self, user: UserId) -> Result<Option<PasswordCredential>, StoreError> {
+                self.read(|tx| authn::password(tx, user))
+            }
+
+            fn set_password(&self, change: &PasswordChange, audit: &[NewAudit]) -> Result<(), StoreError> {
+                self.write(|tx, writes| authn::set_password(tx, &self.keys, change, audit, writes))
+            }
+
+            fn totp(&self, user: UserId) -> Result<Option<TotpEnrolment>, StoreError> {
+                self.read(|tx| authn::totp(tx, user))
+            }
+
+            fn backup_codes(&self, user: UserId) -> Result<Option<StoredBackupCodes>, StoreError> {
+                self.read(|tx| authn::backup_codes(tx, user))
+            }
+
+            fn save_totp(
+                &self,
+                enrolment: &TotpEnrolment,
+                codes: Option<&serde_json::Value>,
+                audit: &[NewAudit],
+            ) -> Result<(), StoreError> {
+                self.write(|tx, writes| authn::save_totp(tx, &self.keys, enrolment, codes, audit, writes))
+            }
+
+            fn remove_totp(&self, user: UserId, at: Timestamp, audit: &[NewAudit]) -> Result<(), StoreError> {
+                self.write(|tx, writes| authn::remove_totp(tx, &self.keys, user, at, audit, writes))
+            }
+
+            fn create_session(
+                &self,
+                session: &AuthSession,
+                sign_in: &SignIn,
+                audit: &[NewAudit],
+            ) -> Result<i64, StoreError> {
+                self.write(|tx, writes| authn::create_session(tx, &self.keys, session, sign_in, audit, writes))
+            }
+
+            fn session_by_hash(&self, hash: &str) -> Result<Option<AuthSession>, StoreError> {
+                self.read(|tx| authn::session_by_hash(tx, hash))
+            }
+
+            fn sessions_of(&self, user: UserId) -> Result<Vec<AuthSession>, StoreError> {
+                self.read(|tx| authn::sessions_of(tx, user))
+            }
+
+            fn touch_session(&self, id: i64, at: Timestamp) -> Result<(), StoreError> {
+                self.write(|tx, writes| authn::touch_session(tx, id, at, writes))
+            }
+
+            fn revoke_session(&self, id: i64, at: Timestamp, audit: &[NewAudit]) -> Result<bool, StoreError> {
+                self.write(|tx, writes| authn::revoke_session(tx, &self.keys, id, at, audit, writes))
+            }
+
+            fn create_reset(&self, reset: &PasswordReset, audit: &[NewAudit]) -> Result<i64, StoreError> {
+                self.write(|tx, writes| authn::create_reset(tx, &self.keys, reset, audit, writes))
+            }
+
+            fn reset_by_hash(&self, hash: &str) -> Result<Option<PasswordReset>, StoreError> {
+                self.read(|tx| authn::reset_by_hash(tx, hash))
             }
         }
     };

@@ -77,7 +77,12 @@ enum Command_ {
         /// Log format.
         #[arg(long, value_enum, default_value = "plain")]
         log_format: LogFormat,
+        #[command(flatten)]
+        auth: AuthArgs,
     },
+    /// Manage an account's sign-in: set a temporary password.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Create a new organisation with its system administrator, and print their API token.
     #[command(
         long_about = "Create a new organisation in an empty data directory: ADAM's built-in \
@@ -172,6 +177,57 @@ enum AuditCommand {
         #[arg(long, default_value = "90")]
         days: u32,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Set a temporary password for an account (read from standard input, one line; typed at a
+    /// terminal it is echoed). The person must change it at the next sign-in; the account's
+    /// sessions end.
+    Password {
+        /// The account's username.
+        #[arg(long)]
+        user: String,
+    },
+}
+
+/// Sign-in settings of `serve`.
+#[derive(Args)]
+struct AuthArgs {
+    /// Cookies without `Secure` and the `__Host-` prefix, for plain HTTP on loopback (the demo).
+    /// Never on a network: the session cookie would travel in clear.
+    #[arg(long)]
+    insecure_cookies: bool,
+    /// A network that is not remote access (CIDR; repeatable). From anywhere else a second
+    /// factor is required. Default: loopback only.
+    #[arg(long = "trusted-network", value_name = "CIDR")]
+    trusted_networks: Vec<String>,
+    /// The address people reach ADAM at, for links in e-mail.
+    #[arg(long, env = "ADAM_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    public_url: String,
+    /// SMTP relay for password-reset e-mail (none: reset requests are recorded, no e-mail).
+    #[arg(long, env = "ADAM_SMTP_HOST")]
+    smtp_host: Option<String>,
+    /// SMTP port (default: 465 for tls, 587 for starttls, 25 for plain).
+    #[arg(long, env = "ADAM_SMTP_PORT")]
+    smtp_port: Option<u16>,
+    /// SMTP transport security.
+    #[arg(long, value_enum, env = "ADAM_SMTP_SECURITY", default_value = "starttls")]
+    smtp_security: SmtpSecurity,
+    /// Sender of ADAM's e-mail.
+    #[arg(long, env = "ADAM_SMTP_FROM", default_value = "ADAM <adam@localhost>")]
+    smtp_from: String,
+    /// SMTP user (the password comes from ADAM_SMTP_PASSWORD).
+    #[arg(long, env = "ADAM_SMTP_USER")]
+    smtp_user: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SmtpSecurity {
+    Tls,
+    Starttls,
+    /// Only for a relay on loopback.
+    Plain,
 }
 
 #[derive(Subcommand)]
@@ -325,7 +381,9 @@ async fn run(cli: Cli) -> Result<()> {
             listen,
             demo,
             log_format,
-        } => serve(&cli, *listen, *demo, *log_format).await,
+            auth,
+        } => serve(&cli, *listen, *demo, *log_format, auth).await,
+        Command_::User(UserCommand::Password { user }) => user_password(&cli, user).await,
         Command_::Init {
             organisation,
             admin,
@@ -610,7 +668,93 @@ async fn import(cli: &Cli, dir: &Path, dry_run: bool) -> Result<()> {
     }
 }
 
-async fn serve(cli: &Cli, listen: SocketAddr, demo: bool, log_format: LogFormat) -> Result<()> {
+/// Sets a temporary password read from standard input.
+async fn user_password(cli: &Cli, username: &str) -> Result<()> {
+    let state = open_state(open_store(cli).await?, "adam-cli").await?;
+    let user = state.world().user_by_username(username)?;
+    eprint!("Temporary password for {username}: ");
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.is_empty() {
+        bail!("no password given");
+    }
+    adam_server::api::authn::set_password_as(&state, Actor::System, user, password, true)
+        .await
+        .map_err(web)?;
+    eprintln!("{username} has a temporary password; it must be changed at the next sign-in");
+    Ok(())
+}
+
+/// The key of backup-code hashes, kept in a file outside the database (created at first use).
+fn backup_code_key(cli: &Cli) -> Result<adam_auth::totp::BackupCodeKey> {
+    let dir = cli.data.join("auth-keys");
+    let path = dir.join("backup-codes.key");
+    let hex_text = match std::fs::read_to_string(&path) {
+        Ok(text) => text.trim().to_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            let bytes = adam_auth::random::bytes::<32>().map_err(|e| anyhow!("no randomness: {e}"))?;
+            let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            write_private(&path, &format!("{text}\n")).with_context(|| format!("cannot write {}", path.display()))?;
+            text
+        }
+        Err(e) => return Err(anyhow!(e).context(format!("cannot read {}", path.display()))),
+    };
+    let mut key = [0u8; 32];
+    if hex_text.len() != 64 {
+        bail!("{} does not hold 64 hex digits", path.display());
+    }
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex_text[2 * i..2 * i + 2], 16)
+            .map_err(|_| anyhow!("{} does not hold 64 hex digits", path.display()))?;
+    }
+    Ok(adam_auth::totp::BackupCodeKey::from_bytes(key))
+}
+
+fn auth_config(cli: &Cli, args: &AuthArgs) -> Result<adam_server::login::AuthConfig> {
+    use adam_server::login::{AuthConfig, Cidr};
+    use adam_server::mail::{MailConfig, MailSecurity};
+    let mut config = AuthConfig {
+        secure_cookies: !args.insecure_cookies,
+        public_url: args.public_url.clone(),
+        backup_code_key: Some(backup_code_key(cli)?),
+        ..AuthConfig::default()
+    };
+    if !args.trusted_networks.is_empty() {
+        config.trusted_networks = args
+            .trusted_networks
+            .iter()
+            .map(|t| Cidr::parse(t).ok_or_else(|| anyhow!("{t:?} is not a network such as 10.0.0.0/8")))
+            .collect::<Result<_>>()?;
+    }
+    if let Some(host) = &args.smtp_host {
+        let (security, port) = match args.smtp_security {
+            SmtpSecurity::Tls => (MailSecurity::Tls, 465),
+            SmtpSecurity::Starttls => (MailSecurity::StartTls, 587),
+            SmtpSecurity::Plain => (MailSecurity::Plain, 25),
+        };
+        let credentials = match &args.smtp_user {
+            Some(user) => Some((
+                user.clone(),
+                std::env::var("ADAM_SMTP_PASSWORD").context("--smtp-user needs ADAM_SMTP_PASSWORD")?,
+            )),
+            None => None,
+        };
+        config.mail = Some(MailConfig {
+            host: host.clone(),
+            port: args.smtp_port.unwrap_or(port),
+            security,
+            from: args.smtp_from.clone(),
+            credentials,
+        });
+    }
+    Ok(config)
+}
+
+async fn serve(cli: &Cli, listen: SocketAddr, demo: bool, log_format: LogFormat, auth: &AuthArgs) -> Result<()> {
     match log_format {
         LogFormat::Plain => tracing_subscriber::fmt().with_target(false).init(),
         LogFormat::Json => tracing_subscriber::fmt().json().init(),
@@ -629,15 +773,24 @@ async fn serve(cli: &Cli, listen: SocketAddr, demo: bool, log_format: LogFormat)
             let demo = adam_server::demo::load(&state).await.map_err(web)?;
             let path = cli.data.join("demo-tokens.txt");
             write_demo_tokens(&state, &demo, &path).await?;
+            let passwords = cli.data.join("demo-passwords.txt");
+            write_demo_passwords(&state, &demo, &passwords).await?;
             eprintln!(
-                "Loaded the demo organisation. API tokens for its accounts: {}",
-                path.display()
+                "Loaded the demo organisation. API tokens for its accounts: {}; temporary passwords for \
+                 signing in: {}",
+                path.display(),
+                passwords.display()
             );
         } else {
             eprintln!("The database already holds an organisation; --demo loads nothing.");
         }
     }
-    let state = open_state(store, "adam-api").await?;
+    let config = Config {
+        application: "adam-api".to_owned(),
+        auth: auth_config(cli, auth)?,
+        ..Config::default()
+    };
+    let state = AppState::load(store, Clock::System, config).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -659,6 +812,49 @@ async fn write_demo_tokens(state: &AppState, demo: &adam_server::demo::Demo, pat
             .map_err(web)?;
         let username = state.world().user(user)?.username.to_string();
         lines.push_str(&format!("{label}\t{username}\t{}\n", issued.secret));
+    }
+    write_private(path, &lines).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Gives each person among the demo accounts a random temporary password (to be changed at the
+/// first sign-in) and writes them to `path`: label, username, password.
+async fn write_demo_passwords(state: &AppState, demo: &adam_server::demo::Demo, path: &Path) -> Result<()> {
+    let mut lines = String::from(
+        "# Temporary passwords of the demo accounts (change them at the first sign-in):\n\
+         # POST /api/v1/auth/login {\"username\": …, \"password\": …}\n",
+    );
+    for (label, user, _) in demo.token_holders() {
+        let (username, kind) = {
+            let w = state.world();
+            let u = w.user(user)?;
+            (u.username.to_string(), u.kind)
+        };
+        if kind == AccountKind::SystemUser {
+            continue;
+        }
+        // A random password can, rarely, contain a word or a run the policy refuses: draw again.
+        let mut set = None;
+        for _ in 0..20 {
+            // 16 symbols of 55 (about 92 bits) in four groups: 19 characters, over the 15 a
+            // password needs without a second factor.
+            let bytes = adam_auth::random::bytes::<16>().map_err(|e| anyhow!("no randomness: {e}"))?;
+            const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+            let chars: String = bytes
+                .iter()
+                .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+                .collect();
+            let password = format!("{}-{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12], &chars[12..16]);
+            match adam_server::api::authn::set_password_as(state, Actor::System, user, &password, true).await {
+                Ok(()) => {
+                    set = Some(password);
+                    break;
+                }
+                Err(e) if e.code == "weak-password" => continue,
+                Err(e) => return Err(web(e)),
+            }
+        }
+        let password = set.ok_or_else(|| anyhow!("no acceptable password could be drawn for {username}"))?;
+        lines.push_str(&format!("{label}\t{username}\t{password}\n"));
     }
     write_private(path, &lines).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -4,6 +4,7 @@
 //! router and cannot list a route that does not exist or miss one that does.
 
 pub mod audit;
+pub mod authn;
 pub mod decisions;
 pub mod directory;
 pub mod records;
@@ -80,6 +81,11 @@ impl Doc {
     /// Answers 201 Created.
     pub fn created(mut self) -> Doc {
         self.status = 201;
+        self
+    }
+    /// Answers 202 Accepted.
+    pub fn accepted(mut self) -> Doc {
+        self.status = 202;
         self
     }
     /// No token needed.
@@ -160,6 +166,7 @@ pub fn api() -> Api {
     let api = roles::routes(api);
     let api = records::routes(api);
     let api = audit::routes(api);
+    let api = authn::routes(api);
     let api = register::routes(api);
     decisions::routes(api)
 }

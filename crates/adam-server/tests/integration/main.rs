@@ -6,6 +6,7 @@
 mod support;
 
 mod audit;
+mod authn;
 mod bad_input;
 mod matrix;
 mod openapi;

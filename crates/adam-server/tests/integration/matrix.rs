@@ -46,6 +46,15 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
         mutates: false,
         public: true,
     };
+    let public_post = |template: &'static str, body: Value| Row {
+        method: Method::POST,
+        template,
+        path: template.to_owned(),
+        body: Some(body),
+        expect: "YYYYY",
+        mutates: true,
+        public: true,
+    };
     let (g, p, d) = (Method::GET, Method::POST, Method::DELETE);
     let f1 = fx.f1.0;
     let d1 = fx.d1.0;
@@ -622,6 +631,77 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
             None,
             "YNNNN",
         ),
+        // Authentication: signing in, the reset and the second step are public; everyone
+        // manages their own sessions, password and factor; logout is for sessions only (a
+        // token is revoked instead); user administrators set temporary passwords and unlock
+        // within their offices.
+        public_post("/api/v1/auth/login", json!({"username": "ana", "password": STRONG})),
+        public_post("/api/v1/auth/login/totp", json!({})),
+        public_post("/api/v1/auth/forgot", json!({"email": "ana@test.si"})),
+        public_post("/api/v1/auth/reset", json!({})),
+        r(
+            p.clone(),
+            "/api/v1/auth/logout",
+            "/api/v1/auth/logout".into(),
+            Some(json!({})),
+            "NNNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/auth/sessions",
+            "/api/v1/auth/sessions".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            d.clone(),
+            "/api/v1/auth/sessions/{id}",
+            "/api/v1/auth/sessions/{session}".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/auth/password",
+            "/api/v1/auth/password".into(),
+            Some(json!({"current": STRONG, "new": STRONG_2})),
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/auth/totp",
+            "/api/v1/auth/totp".into(),
+            Some(json!({})),
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/auth/totp/confirm",
+            "/api/v1/auth/totp/confirm".into(),
+            Some(json!({"code": "000000"})),
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/auth/totp/lost",
+            "/api/v1/auth/totp/lost".into(),
+            Some(json!({})),
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/users/{id}/password",
+            format!("/api/v1/users/{}/password", fx.gregor.0),
+            Some(json!({"password": STRONG})),
+            "YYNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/users/{id}/unlock",
+            format!("/api/v1/users/{}/unlock", fx.gregor.0),
+            Some(json!({})),
+            "YYNNN",
+        ),
         r(
             g.clone(),
             "/api/v1/register/users/{id}",
@@ -639,11 +719,85 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
     ]
 }
 
+/// The account each kind of caller acts as.
+fn account(fx: &Fixture, who: Who) -> adam_core::UserId {
+    match who {
+        Who::SysAdmin => fx.admin,
+        Who::UserAdminHere => fx.glpi_admin,
+        Who::UserAdminOther => fx.un_admin,
+        Who::Plain | Who::Anonymous => fx.ana,
+        Who::Service => fx.svc,
+    }
+}
+
 /// Fills in what a row needs from the server it runs on: the current settings for PUT, the
-/// id of the plain user's token.
-async fn concrete(server: &TestServer, row: &Row) -> (String, Option<Value>) {
+/// id of the plain user's token, a session, password, login challenge or reset code of the
+/// caller's account.
+async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<Value>) {
     let mut path = row.path.clone();
     let mut body = row.body.clone();
+    let store = server.state.store.clone();
+    let now = server.state.now();
+    match row.template {
+        "/api/v1/auth/login" => server.set_password(server.fx.ana, STRONG).await,
+        "/api/v1/auth/password" => server.set_password(account(&server.fx, who), STRONG).await,
+        "/api/v1/auth/login/totp" => {
+            let secret = adam_auth::totp::TotpSecret::generate().unwrap();
+            let enrolment = adam_store::TotpEnrolment {
+                user: server.fx.gregor,
+                secret: secret.to_base32(),
+                confirmed: true,
+                created: now,
+                last_step: None,
+            };
+            tokio::task::spawn_blocking(move || store.save_totp(&enrolment, None, &[]))
+                .await
+                .unwrap()
+                .unwrap();
+            server.set_password(server.fx.gregor, STRONG).await;
+            let challenge = server.login("gregor", STRONG).await.expect(200).json["challenge"].clone();
+            let code = format!("{:06}", secret.code_at(adam_auth::totp::TotpStep::at(now)));
+            body = Some(json!({"challenge": challenge, "code": code}));
+        }
+        "/api/v1/auth/reset" => {
+            let (secret, record) =
+                adam_auth::token::TokenRecord::issue(adam_auth::token::TokenKind::Reset, now, Some(1800)).unwrap();
+            let reset = adam_store::PasswordReset {
+                id: 0,
+                hash: record.hash.as_bytes().iter().map(|b| format!("{b:02x}")).collect(),
+                email: "ana@test.si".to_owned(),
+                users: vec![server.fx.ana],
+                created: now,
+                expires: now.plus_seconds(1800),
+                used_at: None,
+                source_ip: None,
+            };
+            tokio::task::spawn_blocking(move || store.create_reset(&reset, &[]))
+                .await
+                .unwrap()
+                .unwrap();
+            body = Some(json!({"token": secret.as_str(), "username": "ana", "new_password": STRONG_2}));
+        }
+        _ => {}
+    }
+    if path.contains("{session}") {
+        let (session, _, _) = adam_server::login::new_session(
+            &server.state,
+            account(&server.fx, who),
+            adam_store::SessionState::Active,
+            false,
+            None,
+            None,
+        )
+        .unwrap();
+        let store = server.state.store.clone();
+        let id =
+            tokio::task::spawn_blocking(move || store.create_session(&session, &adam_store::SignIn::default(), &[]))
+                .await
+                .unwrap()
+                .unwrap();
+        path = path.replace("{session}", &id.to_string());
+    }
     if row.template == "/api/v1/settings" && row.method == Method::PUT {
         let mut settings = server.get(Who::SysAdmin, "/api/v1/settings").await.expect(200).json;
         settings["reopen_role"] = json!(server.fx.referent);
@@ -658,7 +812,7 @@ async fn concrete(server: &TestServer, row: &Row) -> (String, Option<Value>) {
 }
 
 pub async fn send(server: &TestServer, who: Who, row: &Row) -> Reply {
-    let (path, body) = concrete(server, row).await;
+    let (path, body) = concrete(server, who, row).await;
     let mut headers: Vec<(&str, String)> = Vec::new();
     if matches!(row.method, Method::PATCH | Method::PUT) && row.template != "/api/v1/settings" {
         let etag = server.get(Who::SysAdmin, &path).await.expect(200);

@@ -439,6 +439,8 @@ pub struct TestServer {
     pub state: AppState,
     pub fx: Fixture,
     pub tokens: Vec<(Who, String)>,
+    /// The SMTP sink the server sends its e-mail to.
+    pub mail: Option<MailSink>,
     handle: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
 }
@@ -512,11 +514,28 @@ pub async fn open(location: &str) -> Arc<dyn Store> {
     .unwrap()
 }
 
+/// Sign-in settings for tests: plain-HTTP cookies on loopback, cheap Argon2 (the tests check
+/// behaviour, not cost), e-mail to `mail` if given.
+pub fn test_auth(mail: Option<adam_server::mail::MailConfig>) -> adam_server::login::AuthConfig {
+    adam_server::login::AuthConfig {
+        secure_cookies: false,
+        hash_params: adam_auth::hash::HashParams::new(1024, 1, 1).unwrap(),
+        mail,
+        ..adam_server::login::AuthConfig::default()
+    }
+}
+
 /// The state of a test server: a manual clock at [`NOW`] and a quick follower.
 pub async fn state_on(store: Arc<dyn Store>) -> AppState {
+    state_with(store, test_auth(None)).await
+}
+
+/// [`state_on`] with given sign-in settings.
+pub async fn state_with(store: Arc<dyn Store>, auth: adam_server::login::AuthConfig) -> AppState {
     let config = Config {
         follow_every: std::time::Duration::from_millis(50),
         revision_wait: std::time::Duration::from_millis(400),
+        auth,
         ..Config::default()
     };
     AppState::load(store, Clock::Manual(AtomicI64::new(NOW)), config)
@@ -527,6 +546,11 @@ pub async fn state_on(store: Arc<dyn Store>) -> AppState {
 impl TestServer {
     /// A fresh database with the fixture, served on a free port.
     pub async fn start(backend: Backend) -> TestServer {
+        TestServer::start_with(backend, |_| {}).await
+    }
+
+    /// [`TestServer::start`] with changed sign-in settings.
+    pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut adam_server::login::AuthConfig)) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().to_owned();
         let location = tokio::task::spawn_blocking(move || fresh_database(backend, &path))
@@ -539,7 +563,10 @@ impl TestServer {
             .unwrap()
             .unwrap();
         assert!(fresh);
-        let state = state_on(store).await;
+        let sink = MailSink::start().await;
+        let mut auth = test_auth(Some(sink.config()));
+        tweak(&mut auth);
+        let state = state_with(store, auth).await;
         let (commands, fx) = fixture_commands();
         for (actor, command) in commands {
             let ctx = state.context(actor, None);
@@ -566,7 +593,9 @@ impl TestServer {
                 .unwrap_or_else(|e| panic!("token: {}", e.detail));
             tokens.push((who, issued.secret));
         }
-        TestServer::serve(backend, location, state, fx, tokens, dir).await
+        let mut server = TestServer::serve(backend, location, state, fx, tokens, dir).await;
+        server.mail = Some(sink);
+        server
     }
 
     /// Serves an existing state.
@@ -595,6 +624,7 @@ impl TestServer {
             state,
             fx,
             tokens,
+            mail: None,
             handle,
             _dir: dir,
         }
@@ -830,4 +860,220 @@ pub fn cut_tail(backend: Backend, location: &str, keep: u64) {
                 .unwrap();
         }
     }
+}
+
+/// A signed-in browser: the session cookie and the CSRF token from the login answer.
+#[derive(Clone, Debug)]
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Browser {
+    /// From a login answer that set a cookie.
+    pub fn from(reply: &Reply) -> Browser {
+        let set = reply.header("set-cookie").expect("the answer sets a cookie");
+        let cookie = set.split(';').next().unwrap().trim().to_owned();
+        let csrf = reply.json["csrf_token"].as_str().expect("a CSRF token").to_owned();
+        Browser { cookie, csrf }
+    }
+}
+
+impl TestServer {
+    /// Sends a request with no credentials at all.
+    pub async fn anonymous(&self, method: Method, path: &str, body: Option<&Value>, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.client.request(method, format!("{}{path}", self.url));
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        Reply::from(request.send().await.unwrap()).await
+    }
+
+    /// Sends a request as a signed-in browser; `csrf` says whether to send the token.
+    pub async fn browse(&self, b: &Browser, method: Method, path: &str, body: Option<&Value>, csrf: bool) -> Reply {
+        let mut headers = vec![("cookie", b.cookie.as_str())];
+        if csrf {
+            headers.push(("x-csrf-token", b.csrf.as_str()));
+        }
+        self.anonymous(method, path, body, &headers).await
+    }
+
+    /// Signs in; returns the answer.
+    pub async fn login(&self, username: &str, password: &str) -> Reply {
+        self.anonymous(
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(&serde_json::json!({"username": username, "password": password})),
+            &[],
+        )
+        .await
+    }
+
+    /// Gives an account a password directly (as the CLI does).
+    pub async fn set_password(&self, user: UserId, password: &str) {
+        adam_server::api::authn::set_password_as(&self.state, Actor::System, user, password, false)
+            .await
+            .unwrap_or_else(|e| panic!("set password: {}", e.detail));
+    }
+
+    /// Moves the server's clock by `seconds`.
+    pub fn advance(&self, seconds: i64) {
+        let now = self.state.now();
+        self.state.clock.set(now.plus_seconds(seconds));
+    }
+}
+
+/// Passwords that pass the policy.
+pub const STRONG: &str = "Kq7#Vz2!Lm9@Xr4$Tw";
+pub const STRONG_2: &str = "Pj3&Hd8%Ns6^Bc1*Gy";
+pub const STRONG_3: &str = "Wf5!Qz8#Rk2&Jv7@Hm";
+
+/// A delivered e-mail.
+#[derive(Clone, Debug)]
+pub struct Delivered {
+    pub from: String,
+    pub to: Vec<String>,
+    /// The message as received (headers and body), quoted-printable decoded.
+    pub text: String,
+}
+
+/// A real SMTP server on loopback that accepts every message and keeps it for the test: it
+/// speaks enough of RFC 5321 (greeting, EHLO/HELO, MAIL, RCPT, DATA with dot-unstuffing, RSET,
+/// NOOP, QUIT) for any client.
+pub struct MailSink {
+    pub port: u16,
+    received: tokio::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<Delivered>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for MailSink {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl MailSink {
+    pub async fn start() -> MailSink {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut lines = BufReader::new(read);
+                    let _ = write.write_all(b"220 sink ESMTP ready\r\n").await;
+                    let (mut from, mut to) = (String::new(), Vec::new());
+                    loop {
+                        let mut line = String::new();
+                        if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let upper = line.to_ascii_uppercase();
+                        let reply: &[u8] = if upper.starts_with("EHLO") {
+                            b"250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+                        } else if upper.starts_with("HELO") || upper.starts_with("RSET") || upper.starts_with("NOOP") {
+                            b"250 OK\r\n"
+                        } else if upper.starts_with("MAIL FROM:") {
+                            from = line[10..].trim().trim_matches(|c| c == '<' || c == '>').to_owned();
+                            b"250 OK\r\n"
+                        } else if upper.starts_with("RCPT TO:") {
+                            to.push(line[8..].trim().trim_matches(|c| c == '<' || c == '>').to_owned());
+                            b"250 OK\r\n"
+                        } else if upper.starts_with("DATA") {
+                            let _ = write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await;
+                            let mut data = String::new();
+                            loop {
+                                let mut l = String::new();
+                                if lines.read_line(&mut l).await.unwrap_or(0) == 0 {
+                                    return;
+                                }
+                                if l == ".\r\n" || l == ".\n" {
+                                    break;
+                                }
+                                data.push_str(l.strip_prefix('.').unwrap_or(&l));
+                            }
+                            let _ = tx.send(Delivered {
+                                from: from.clone(),
+                                to: std::mem::take(&mut to),
+                                text: quoted_printable_decode(&data),
+                            });
+                            b"250 OK queued\r\n"
+                        } else if upper.starts_with("QUIT") {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        } else {
+                            b"502 not implemented\r\n"
+                        };
+                        if write.write_all(reply).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        MailSink {
+            port,
+            received: tokio::sync::Mutex::new(rx),
+            task,
+        }
+    }
+
+    /// The server's mail settings for this sink (plain SMTP: it is on loopback).
+    pub fn config(&self) -> adam_server::mail::MailConfig {
+        adam_server::mail::MailConfig {
+            host: "127.0.0.1".to_owned(),
+            port: self.port,
+            security: adam_server::mail::MailSecurity::Plain,
+            from: "ADAM <adam@test.si>".to_owned(),
+            credentials: None,
+        }
+    }
+
+    /// The next delivered message (waits up to 10 s).
+    pub async fn next(&self) -> Delivered {
+        let mut rx = self.received.lock().await;
+        tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+            .await
+            .expect("no e-mail arrived within 10 s")
+            .expect("the sink stopped")
+    }
+
+    /// Whether a message arrives within `ms` milliseconds.
+    pub async fn any_within(&self, ms: u64) -> Option<Delivered> {
+        let mut rx = self.received.lock().await;
+        tokio::time::timeout(std::time::Duration::from_millis(ms), rx.recv())
+            .await
+            .ok()
+            .flatten()
+    }
+}
+
+/// Decodes quoted-printable (soft line breaks and `=XX`); other text passes through.
+pub fn quoted_printable_decode(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

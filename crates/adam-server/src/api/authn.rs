@@ -1,0 +1,1405 @@
+//! Sign-in and the person's own credentials: login (with the second factor), logout, sessions,
+//! password change, TOTP enrolment, a lost factor, "forgot password" by e-mail and the reset;
+//! and for user administrators a temporary password and unlocking an account.
+//!
+//! Answers never tell whether an account exists: a wrong password and an unknown username get
+//! the same 401 after the same Argon2 work, and a reset request the same 202 whether or not
+//! the address is known (the e-mail is sent by a background task, so timing does not tell
+//! either). Every sign-in, refusal, lock and credential change is in the audit trail, written
+//! in the transaction of the change it records.
+
+use super::{Api, Doc};
+use crate::auth::{Caller, Scope, hash_secret};
+use crate::body::Body;
+use crate::error::{ApiResult, WebError};
+use crate::http::Id;
+use crate::login::{self, authenticate, client_ip, language, new_session, set_cookie};
+use crate::mail;
+use crate::state::{AppState, blocking};
+use adam_auth::hash::Verification;
+use adam_auth::password::{Context, Lang};
+use adam_auth::token::{TokenHash, TokenKind, TokenRecord};
+use adam_auth::totp::{BackupCodes, TotpSecret};
+use adam_core::*;
+use adam_store::{
+    AuthSession, NewAudit, PasswordChange, PasswordCredential, PasswordReset, Retention, SessionState, SignIn,
+    StoreError, TotpEnrolment,
+};
+use axum::extract::{FromRef, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+pub(crate) fn routes(api: Api) -> Api {
+    let t = "authentication";
+    api.route(
+        Method::POST,
+        "/api/v1/auth/login",
+        Doc::new(
+            t,
+            "Sign in with username and password: sets the session cookie, or asks for the second factor",
+            "anyone",
+        )
+        .public()
+        .body::<LoginRequest>()
+        .response::<LoginAnswer>(),
+        post(login),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/auth/login/totp",
+        Doc::new(
+            t,
+            "Finish a sign-in with a TOTP code or a backup code",
+            "anyone holding a login challenge",
+        )
+        .public()
+        .body::<SecondFactor>()
+        .response::<LoginAnswer>(),
+        post(login_totp),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/auth/logout",
+        Doc::new(t, "End the current session", "a signed-in person").response::<Done>(),
+        post(logout),
+    )
+    .route(
+        Method::GET,
+        "/api/v1/auth/sessions",
+        Doc::new(t, "The caller's own live sessions", "anyone, for their own").response::<Vec<SessionView>>(),
+        get(list_sessions),
+    )
+    .route(
+        Method::DELETE,
+        "/api/v1/auth/sessions/{id}",
+        Doc::new(t, "End one of the caller's own sessions", "anyone, for their own").response::<Done>(),
+        delete(revoke_session),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/auth/password",
+        Doc::new(
+            t,
+            "Change one's own password; ends every other session of the account",
+            "anyone with a password, for their own",
+        )
+        .body::<PasswordChangeRequest>()
+        .response::<PasswordChanged>(),
+        post(change_password),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/auth/totp",
+        Doc::new(
+            t,
+            "Start TOTP enrolment: the secret, its otpauth URI and ten backup codes, shown once",
+            "anyone, for their own account",
+        )
+        .body::<Empty>()
+        .response::<TotpEnrolled>()
+        .created(),
+        post(enrol_totp),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/auth/totp/confirm",
+        Doc::new(
+            t,
+            "Confirm TOTP enrolment with a code from the app",
+            "anyone, for their own account",
+        )
+        .body::<CodeRequest>()
+        .response::<LoginAnswer>(),
+        post(confirm_totp),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/auth/totp/lost",
+        Doc::new(
+            t,
+            "Report the second factor lost or stolen: it is disabled at once and a security event raised",
+            "anyone, for their own account",
+        )
+        .body::<Empty>()
+        .response::<Done>(),
+        post(lost_totp),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/auth/forgot",
+        Doc::new(
+            t,
+            "Ask for a password-reset e-mail; the answer is the same whether or not the address is known",
+            "anyone",
+        )
+        .public()
+        .body::<ForgotRequest>()
+        .response::<Accepted>()
+        .accepted(),
+        post(forgot),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/auth/reset",
+        Doc::new(
+            t,
+            "Set a new password with the code from the reset e-mail",
+            "anyone holding a reset code",
+        )
+        .public()
+        .body::<ResetRequest>()
+        .response::<PasswordChanged>(),
+        post(reset),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/users/{id}/password",
+        Doc::new(
+            t,
+            "Set a temporary password that must be changed at the next sign-in; ends the account's sessions",
+            "the system administrator, or a user administrator for users in their offices",
+        )
+        .body::<TemporaryPassword>()
+        .response::<Done>(),
+        post(set_temporary_password),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/users/{id}/unlock",
+        Doc::new(
+            t,
+            "Lift the sign-in lock and delays of an account",
+            "the system administrator, or a user administrator for users in their offices",
+        )
+        .body::<Empty>()
+        .response::<Done>(),
+        post(unlock),
+    )
+}
+
+// ---- bodies and answers -------------------------------------------------------------------
+
+/// A sign-in.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The username.
+    pub username: String,
+    /// The password.
+    pub password: String,
+}
+
+/// The second step of a sign-in.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactor {
+    /// The challenge from the first step.
+    pub challenge: String,
+    /// Six digits from the authenticator app, or a backup code (`xxxxx-xxxxx`).
+    pub code: String,
+}
+
+/// The answer to a sign-in step.
+#[derive(Debug, Default, Serialize, JsonSchema)]
+pub struct LoginAnswer {
+    /// The second factor is needed: send it with `challenge` to `/api/v1/auth/login/totp`.
+    pub mfa_required: bool,
+    /// The login challenge (only with `mfa_required`), valid a few minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<String>,
+    /// Signed in with a temporary password: only `POST /api/v1/auth/password` is allowed.
+    pub password_change_required: bool,
+    /// A second factor is required and none is enrolled: only enrolment is allowed.
+    pub mfa_enrolment_required: bool,
+    /// The token to send as `X-CSRF-Token` with every state-changing request of the session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
+    /// The account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserId>,
+    /// Whether the session has shown a second factor.
+    pub mfa: bool,
+    /// When the session ends at the latest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Timestamp>,
+}
+
+/// No body needed (`{}`).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+/// Done.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Done {
+    /// `true`.
+    pub done: bool,
+}
+
+/// A session as its owner sees it.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SessionView {
+    /// Id (to end it).
+    pub id: i64,
+    /// When it began.
+    pub created: Timestamp,
+    /// The last request.
+    pub last_seen: Timestamp,
+    /// When it ends at the latest.
+    pub expires: Timestamp,
+    /// Whether it showed a second factor.
+    pub mfa: bool,
+    /// The address it signed in from.
+    pub source_ip: Option<String>,
+    /// The browser it signed in with.
+    pub user_agent: Option<String>,
+    /// Whether this is the session of the request.
+    pub current: bool,
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeRequest {
+    /// The current password.
+    pub current: String,
+    /// The new password.
+    pub new: String,
+}
+
+/// A changed password.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PasswordChanged {
+    /// `true`.
+    pub changed: bool,
+    /// Every other session of the account was ended.
+    pub other_sessions_ended: bool,
+    /// This session ended too (it was for the change only): sign in with the new password.
+    pub sign_in_again: bool,
+}
+
+/// A temporary password.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemporaryPassword {
+    /// The password; the person must change it at the next sign-in.
+    pub password: String,
+}
+
+/// A started TOTP enrolment.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TotpEnrolled {
+    /// The secret in base32, for typing into the app.
+    pub secret: String,
+    /// The `otpauth://` URI, for a QR code.
+    pub otpauth_uri: String,
+    /// Ten single-use backup codes: shown now and never again.
+    pub backup_codes: Vec<String>,
+}
+
+/// A code.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    /// Six digits from the authenticator app.
+    pub code: String,
+}
+
+/// A reset request.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForgotRequest {
+    /// The e-mail address of the account(s).
+    pub email: String,
+}
+
+/// The answer to a reset request (always the same).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Accepted {
+    /// What happens next, in Slovenian.
+    pub message_sl: &'static str,
+    /// What happens next, in English.
+    pub message_en: &'static str,
+}
+
+/// A reset.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    /// The code (or the `token` of the link) from the e-mail.
+    pub token: String,
+    /// Which of the listed accounts.
+    pub username: String,
+    /// The new password.
+    pub new_password: String,
+}
+
+const ACCEPTED: Accepted = Accepted {
+    message_sl: "Če je naslov registriran, boste prejeli e-sporočilo s povezavo za novo geslo. \
+                 Sicer se obrnite na svojega skrbnika uporabnikov.",
+    message_en: "If this address is registered you will get an e-mail with a link to set a new password; \
+                 otherwise ask your user administrator.",
+};
+
+// ---- helpers ------------------------------------------------------------------------------
+
+/// A session-or-token caller that may be in a restricted sign-in state.
+pub struct Person {
+    /// The caller.
+    pub caller: Caller,
+    /// The session, if signed in by cookie.
+    pub session: Option<AuthSession>,
+}
+
+impl<S> FromRequestParts<S> for Person
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let (caller, session) = authenticate(parts, &state, true).await?;
+        Ok(Person { caller, session })
+    }
+}
+
+/// The client's address and browser.
+pub struct Client {
+    /// The address.
+    pub ip: IpAddr,
+    /// The User-Agent.
+    pub user_agent: Option<String>,
+    /// The language of messages.
+    pub lang: Lang,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Client {
+            ip: client_ip(parts),
+            user_agent: parts
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            lang: language(&parts.headers),
+        })
+    }
+}
+
+fn user_object(s: &AppState, user: UserId) -> AuditObject {
+    let label = s
+        .world()
+        .user(user)
+        .map_or_else(|_| user.to_string(), |u| u.username.as_str().to_owned());
+    AuditObject {
+        kind: "ADAM_ENTITY_USER".to_owned(),
+        id: user.0,
+        label,
+    }
+}
+
+// Each argument is one field of the audit record; a builder would only rename them.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    s: &AppState,
+    retention: Retention,
+    actor: Actor,
+    ip: Option<IpAddr>,
+    action: &str,
+    object: AuditObject,
+    after: Option<serde_json::Value>,
+    outcome: &str,
+) -> NewAudit {
+    NewAudit {
+        retention,
+        context: s.context(actor, ip.map(|i| i.to_string())),
+        action: action.to_owned(),
+        object,
+        before: None,
+        after,
+        outcome: outcome.to_owned(),
+    }
+}
+
+fn person_actor(user: UserId, mfa: bool) -> Actor {
+    Actor::User {
+        user,
+        job: None,
+        session: Session { mfa },
+    }
+}
+
+fn too_many(retry: adam_auth::limiter::Retry, now: Timestamp) -> WebError {
+    let seconds = (retry.until.0 - now.0).max(1);
+    WebError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too-many-attempts",
+        format!("too many attempts; try again in {seconds} s"),
+    )
+    .with("retry_after", seconds)
+}
+
+fn bad_credentials() -> WebError {
+    WebError::unauthenticated("the username or the password is wrong").with("reason", "bad-credentials")
+}
+
+/// Verifies a password against the stored hash (or the dummy, so that an account without a
+/// password costs the same), with the number of concurrent hashes bounded.
+async fn verify_password(s: &AppState, password: String, phc: Option<String>) -> ApiResult<Option<Verification>> {
+    let _permit = s.authn.hashing.acquire().await.map_err(|e| WebError::internal(&e))?;
+    let me = s.clone();
+    let known = phc.is_some();
+    let phc = phc.unwrap_or_else(|| s.authn.dummy_phc.clone());
+    let result = blocking(move || me.authn.hasher.verify(&password, &phc)).await?;
+    match result {
+        Ok(v) if known => Ok(Some(v)),
+        Ok(_) => Ok(None),
+        Err(e) => Err(WebError::internal(&e)),
+    }
+}
+
+async fn hash_password(s: &AppState, password: String) -> ApiResult<String> {
+    let _permit = s.authn.hashing.acquire().await.map_err(|e| WebError::internal(&e))?;
+    let me = s.clone();
+    blocking(move || me.authn.hasher.hash(&password))
+        .await?
+        .map(|d| d.as_str().to_owned())
+        .map_err(|e| WebError::internal(&e))
+}
+
+/// Records a failed attempt; a new lock (of the account, the address, or the global budget)
+/// is a security event and the account's owner is told by e-mail.
+async fn failed_attempt(s: &AppState, username: &str, user: Option<UserId>, ip: IpAddr, action: &str) -> ApiResult<()> {
+    let now = s.now();
+    let outcome = s.authn.limiter().record_failure(username, ip, now);
+    let object = user.map_or_else(
+        || AuditObject {
+            kind: "ADAM_ENTITY_USER".to_owned(),
+            id: 0,
+            label: "unknown account".to_owned(),
+        },
+        |u| user_object(s, u),
+    );
+    let actor = user.map_or(Actor::System, |u| person_actor(u, false));
+    let mut records = vec![record(
+        s,
+        Retention::Access,
+        actor,
+        Some(ip),
+        action,
+        object.clone(),
+        None,
+        "refused: bad-credentials",
+    )];
+    let mut lock = None;
+    for (what, o) in [("account", outcome.account), ("address", outcome.address)] {
+        if o.became_locked {
+            records.push(record(
+                s,
+                Retention::Change,
+                actor,
+                Some(ip),
+                "security.login_locked",
+                object.clone(),
+                Some(serde_json::json!({"locked": what, "until": o.locked_until, "address": ip.to_string()})),
+                "locked",
+            ));
+            if what == "account" {
+                lock = o.locked_until;
+            }
+        }
+    }
+    if outcome.global_exhausted {
+        records.push(record(
+            s,
+            Retention::Change,
+            Actor::System,
+            Some(ip),
+            "security.login_global_limit",
+            object.clone(),
+            None,
+            "limited",
+        ));
+    }
+    let store = s.store.clone();
+    blocking(move || store.append_audit(&records)).await??;
+    if let (Some(until), Some(user)) = (lock, user) {
+        let email = s.world().user(user).ok().map(|u| u.email.as_str().to_owned());
+        if let (Some(email), Some(config)) = (email, s.config.auth.mail.clone()) {
+            let message = mail::lock_message(&email, username, (until.0 - now.0) / 60);
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = mail::send(&config, &message) {
+                    tracing::error!(error = %e, "the lock notice was not sent");
+                }
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A response with a JSON body and, if given, a `Set-Cookie`.
+fn with_cookie<T: Serialize>(status: StatusCode, body: &T, cookie: Option<String>) -> Response {
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Some(cookie) = cookie
+        && let Ok(v) = HeaderValue::from_str(&cookie)
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// Stores a new session for a sign-in step and answers with its cookie and CSRF token.
+async fn start_session(
+    s: &AppState,
+    user: UserId,
+    state: SessionState,
+    mfa: bool,
+    client: &Client,
+    sign_in: SignIn,
+    action: &str,
+) -> ApiResult<Response> {
+    let (mut session, secret, csrf) = new_session(
+        s,
+        user,
+        state,
+        mfa,
+        Some(client.ip.to_string()),
+        client.user_agent.clone(),
+    )?;
+    let audit = record(
+        s,
+        Retention::Access,
+        person_actor(user, mfa),
+        Some(client.ip),
+        action,
+        user_object(s, user),
+        Some(serde_json::json!({"state": state, "mfa": mfa})),
+        "ok",
+    );
+    let store = s.store.clone();
+    let stored = session.clone();
+    session.id = match blocking(move || store.create_session(&stored, &sign_in, &[audit])).await? {
+        Ok(id) => id,
+        Err(StoreError::Spent(_)) => {
+            return Err(WebError::unauthenticated("this code was already used").with("reason", "replayed"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut answer = LoginAnswer {
+        user: Some(user),
+        mfa,
+        ..LoginAnswer::default()
+    };
+    if state == SessionState::Mfa {
+        answer.mfa_required = true;
+        answer.challenge = Some(secret);
+        return Ok(with_cookie(StatusCode::OK, &answer, None));
+    }
+    answer.password_change_required = state == SessionState::PasswordChange;
+    answer.mfa_enrolment_required = state == SessionState::MfaEnrolment;
+    answer.csrf_token = Some(csrf);
+    answer.expires = Some(session.expires);
+    let cookie = set_cookie(&s.config.auth, &secret, s.config.auth.absolute_timeout);
+    Ok(with_cookie(StatusCode::OK, &answer, Some(cookie)))
+}
+
+fn confirmed_totp(t: &Option<TotpEnrolment>) -> bool {
+    t.as_ref().is_some_and(|t| t.confirmed)
+}
+
+/// The password rules' refusal: one entry per broken rule, in the request's language.
+fn weak_password(problems: &[adam_auth::password::PasswordProblem], lang: Lang) -> WebError {
+    let list: Vec<serde_json::Value> = problems
+        .iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(p).unwrap_or_default();
+            if let Some(map) = v.as_object_mut() {
+                map.insert("message".to_owned(), p.message(lang).into());
+            }
+            v
+        })
+        .collect();
+    let detail = problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("; ");
+    WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "weak-password", detail).with("problems", list)
+}
+
+/// Checks a new password against the policy for `user`.
+async fn check_policy(s: &AppState, user: UserId, password: &str, lang: Lang) -> ApiResult<()> {
+    let policy = login::policy()?;
+    let store = s.store.clone();
+    let has_second_factor = confirmed_totp(&blocking(move || store.totp(user)).await??);
+    let (username, first, last, email, org) = {
+        let w = s.world();
+        let u = w.user(user)?;
+        (
+            u.username.as_str().to_owned(),
+            u.first_name.as_str().to_owned(),
+            u.last_name.as_str().to_owned(),
+            u.email.as_str().to_owned(),
+            w.settings().organisation.as_str().to_owned(),
+        )
+    };
+    let context = Context {
+        username: &username,
+        first_name: &first,
+        last_name: &last,
+        email: &email,
+        organisation: &org,
+        service_name: "ADAM",
+        has_second_factor,
+    };
+    policy
+        .check(password, &context)
+        .map_err(|problems| weak_password(&problems, lang))
+}
+
+// ---- handlers -----------------------------------------------------------------------------
+
+async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginRequest>) -> ApiResult<Response> {
+    let now = s.now();
+    s.authn
+        .limiter()
+        .check(&b.username, client.ip, now)
+        .map_err(|r| too_many(r, now))?;
+    // Only active people's accounts sign in with a password; service accounts use tokens.
+    let user = {
+        let w = s.world();
+        w.user_by_username(&b.username)
+            .ok()
+            .and_then(|id| w.user(id).ok())
+            .filter(|u| u.active && u.kind != AccountKind::SystemUser)
+            .map(|u| u.id)
+    };
+    let credential = match user {
+        Some(u) => {
+            let store = s.store.clone();
+            blocking(move || store.password(u)).await??
+        }
+        None => None,
+    };
+    let verdict = verify_password(&s, b.password.clone(), credential.as_ref().map(|c| c.phc.clone())).await?;
+    let (Some(user), Some(credential), Some(Verification::Ok { needs_rehash })) = (user, credential, verdict) else {
+        failed_attempt(&s, &b.username, user, client.ip, "auth.login").await?;
+        return Err(bad_credentials());
+    };
+    s.authn.limiter().record_success(&b.username);
+    let rehash = if needs_rehash {
+        Some(hash_password(&s, b.password).await?)
+    } else {
+        None
+    };
+    let sign_in = SignIn {
+        rehash,
+        ..SignIn::default()
+    };
+    if credential.must_change {
+        return start_session(
+            &s,
+            user,
+            SessionState::PasswordChange,
+            false,
+            &client,
+            sign_in,
+            "auth.login",
+        )
+        .await;
+    }
+    let store = s.store.clone();
+    let totp = blocking(move || store.totp(user)).await??;
+    let state = if confirmed_totp(&totp) {
+        SessionState::Mfa
+    } else if login::mfa_required(&s, user, client.ip) {
+        SessionState::MfaEnrolment
+    } else {
+        SessionState::Active
+    };
+    start_session(&s, user, state, false, &client, sign_in, "auth.login").await
+}
+
+async fn login_totp(State(s): State<AppState>, client: Client, Body(b): Body<SecondFactor>) -> ApiResult<Response> {
+    let now = s.now();
+    let store = s.store.clone();
+    let hash = hash_secret(b.challenge.trim());
+    let challenge = blocking(move || store.session_by_hash(&hash))
+        .await??
+        .filter(|c| c.state == SessionState::Mfa && login::alive(c, &s.config.auth, now))
+        .ok_or_else(|| WebError::unauthenticated("the login challenge is unknown or has expired; sign in again"))?;
+    let user = challenge.user;
+    let username = s.world().user(user)?.username.as_str().to_owned();
+    s.authn
+        .limiter()
+        .check(&username, client.ip, now)
+        .map_err(|r| too_many(r, now))?;
+    let store = s.store.clone();
+    let (totp, codes) = blocking(move || Ok::<_, StoreError>((store.totp(user)?, store.backup_codes(user)?))).await??;
+    let totp = totp
+        .filter(|t| t.confirmed)
+        .ok_or_else(|| WebError::unauthenticated("the account has no second factor any more; sign in again"))?;
+    let secret = TotpSecret::from_base32(&totp.secret).map_err(|e| WebError::internal(&e))?;
+    let mut sign_in = SignIn {
+        replaces: Some(challenge.id),
+        ..SignIn::default()
+    };
+    let last = totp.last_step.map(adam_auth::totp::TotpStep);
+    match secret.verify(&b.code, now, last) {
+        Ok(step) => sign_in.totp_step = Some(step.0),
+        Err(adam_auth::totp::TotpRejection::Replayed) => {
+            failed_attempt(&s, &username, Some(user), client.ip, "auth.mfa").await?;
+            return Err(WebError::unauthenticated("this code was already used").with("reason", "replayed"));
+        }
+        Err(_) => {
+            // Not a current code: perhaps a backup code.
+            let redeemed = codes.and_then(|stored| {
+                let mut set: BackupCodes = serde_json::from_value(stored.codes).ok()?;
+                set.redeem(&s.authn.backup_key, &user.0.to_string(), &b.code).ok()?;
+                serde_json::to_value(&set).ok()
+            });
+            match redeemed {
+                Some(set) => sign_in.backup_codes = Some(set),
+                None => {
+                    failed_attempt(&s, &username, Some(user), client.ip, "auth.mfa").await?;
+                    return Err(WebError::unauthenticated("the code is wrong").with("reason", "bad-code"));
+                }
+            }
+        }
+    }
+    s.authn.limiter().record_success(&username);
+    start_session(&s, user, SessionState::Active, true, &client, sign_in, "auth.login.mfa").await
+}
+
+fn clear_cookie(s: &AppState) -> String {
+    set_cookie(&s.config.auth, "", 0)
+}
+
+async fn logout(State(s): State<AppState>, person: Person) -> ApiResult<Response> {
+    let Some(session) = person.session else {
+        return Err(WebError::forbidden(
+            "session-only",
+            "logout ends a session; an API token is revoked with DELETE /api/v1/tokens/{id}",
+        ));
+    };
+    let audit = record(
+        &s,
+        Retention::Access,
+        person.caller.actor(None),
+        person.caller.source_ip.as_deref().and_then(|i| i.parse().ok()),
+        "auth.logout",
+        user_object(&s, session.user),
+        None,
+        "ok",
+    );
+    let store = s.store.clone();
+    let now = s.now();
+    blocking(move || store.revoke_session(session.id, now, &[audit])).await??;
+    Ok(with_cookie(
+        StatusCode::OK,
+        &Done { done: true },
+        Some(clear_cookie(&s)),
+    ))
+}
+
+async fn list_sessions(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<SessionView>>> {
+    caller.require(Scope::Read)?;
+    let store = s.store.clone();
+    let user = caller.user;
+    let now = s.now();
+    let sessions = blocking(move || store.sessions_of(user)).await??;
+    Ok(axum::Json(
+        sessions
+            .into_iter()
+            .filter(|x| x.state != SessionState::Mfa && login::alive(x, &s.config.auth, now))
+            .map(|x| SessionView {
+                id: x.id,
+                created: x.created,
+                last_seen: x.last_seen,
+                expires: x.expires,
+                mfa: x.mfa,
+                source_ip: x.source_ip,
+                user_agent: x.user_agent,
+                current: caller.session == Some(x.id),
+            })
+            .collect(),
+    ))
+}
+
+async fn revoke_session(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<axum::Json<Done>> {
+    caller.require(Scope::Write)?;
+    let store = s.store.clone();
+    let user = caller.user;
+    let id = i64::from(id);
+    let mine = blocking(move || store.sessions_of(user))
+        .await??
+        .into_iter()
+        .any(|x| x.id == id);
+    if !mine {
+        // Another person's session and no session at all look the same.
+        return Err(WebError::not_found(format!("you have no session {id}")));
+    }
+    let audit = record(
+        &s,
+        Retention::Access,
+        caller.actor(None),
+        caller.source_ip.as_deref().and_then(|i| i.parse().ok()),
+        "auth.session.revoke",
+        user_object(&s, user),
+        Some(serde_json::json!({"session": id})),
+        "ok",
+    );
+    let store = s.store.clone();
+    let now = s.now();
+    blocking(move || store.revoke_session(id, now, &[audit])).await??;
+    Ok(axum::Json(Done { done: true }))
+}
+
+async fn change_password(
+    State(s): State<AppState>,
+    person: Person,
+    client: Client,
+    Body(b): Body<PasswordChangeRequest>,
+) -> ApiResult<axum::Json<PasswordChanged>> {
+    let caller = &person.caller;
+    if person
+        .session
+        .as_ref()
+        .is_some_and(|x| x.state == SessionState::MfaEnrolment)
+    {
+        return Err(WebError::forbidden(
+            "mfa-enrolment-required",
+            "enrol a second factor first (POST /api/v1/auth/totp)",
+        ));
+    }
+    caller.require(Scope::Write)?;
+    let user = caller.user;
+    let username = s.world().user(user)?.username.as_str().to_owned();
+    let now = s.now();
+    s.authn
+        .limiter()
+        .check(&username, client.ip, now)
+        .map_err(|r| too_many(r, now))?;
+    let store = s.store.clone();
+    let current = blocking(move || store.password(user)).await??.ok_or_else(|| {
+        WebError::new(
+            StatusCode::CONFLICT,
+            "no-password",
+            "this account has no password; a user administrator can set a temporary one",
+        )
+    })?;
+    if !matches!(
+        verify_password(&s, b.current, Some(current.phc)).await?,
+        Some(Verification::Ok { .. })
+    ) {
+        failed_attempt(&s, &username, Some(user), client.ip, "password.change").await?;
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "wrong-password",
+            "the current password is wrong",
+        )
+        .with("pointer", "/current"));
+    }
+    check_policy(&s, user, &b.new, client.lang).await?;
+    let phc = hash_password(&s, b.new).await?;
+    // A session that was for the change only ends with it; an active one is kept.
+    let keep = person
+        .session
+        .as_ref()
+        .filter(|x| x.state == SessionState::Active)
+        .map(|x| x.id);
+    let sign_in_again = person.session.is_some() && keep.is_none();
+    let change = PasswordChange {
+        credential: PasswordCredential {
+            user,
+            phc,
+            must_change: false,
+            set_at: now,
+        },
+        revoke_sessions: true,
+        keep_session: keep,
+        reset: None,
+    };
+    let audit = record(
+        &s,
+        Retention::Change,
+        caller.actor(None),
+        Some(client.ip),
+        "password.change",
+        user_object(&s, user),
+        None,
+        "ok",
+    );
+    let store = s.store.clone();
+    blocking(move || store.set_password(&change, &[audit])).await??;
+    Ok(axum::Json(PasswordChanged {
+        changed: true,
+        other_sessions_ended: true,
+        sign_in_again,
+    }))
+}
+
+async fn set_temporary_password(
+    State(s): State<AppState>,
+    caller: Caller,
+    client: Client,
+    Id(id): Id,
+    Body(b): Body<TemporaryPassword>,
+) -> ApiResult<axum::Json<Done>> {
+    caller.require(Scope::Write)?;
+    let user = UserId(id);
+    {
+        let w = s.world();
+        w.require_user(&caller.actor(None), user, s.now())
+            .map_err(|e| WebError::from_engine(e, &w))?;
+        if w.user(user)?.kind == AccountKind::SystemUser {
+            return Err(WebError::new(
+                StatusCode::CONFLICT,
+                "service-account",
+                "service accounts sign in with API tokens, not passwords",
+            ));
+        }
+    }
+    if user == caller.user {
+        return Err(WebError::forbidden(
+            "not-yourself",
+            "change your own password with POST /api/v1/auth/password",
+        ));
+    }
+    check_policy(&s, user, &b.password, client.lang).await?;
+    let phc = hash_password(&s, b.password).await?;
+    let change = PasswordChange {
+        credential: PasswordCredential {
+            user,
+            phc,
+            must_change: true,
+            set_at: s.now(),
+        },
+        revoke_sessions: true,
+        keep_session: None,
+        reset: None,
+    };
+    let audit = record(
+        &s,
+        Retention::Change,
+        caller.actor(None),
+        Some(client.ip),
+        "password.set_temporary",
+        user_object(&s, user),
+        None,
+        "ok",
+    );
+    let store = s.store.clone();
+    blocking(move || store.set_password(&change, &[audit])).await??;
+    Ok(axum::Json(Done { done: true }))
+}
+
+/// Sets a password for `user` (checked against the policy), as the CLI and the demo do it:
+/// `must_change` makes it temporary. Ends the account's sessions and records the change.
+pub async fn set_password_as(
+    s: &AppState,
+    actor: Actor,
+    user: UserId,
+    password: &str,
+    must_change: bool,
+) -> ApiResult<()> {
+    s.world().user(user)?;
+    check_policy(s, user, password, Lang::En).await?;
+    let phc = hash_password(s, password.to_owned()).await?;
+    let change = PasswordChange {
+        credential: PasswordCredential {
+            user,
+            phc,
+            must_change,
+            set_at: s.now(),
+        },
+        revoke_sessions: true,
+        keep_session: None,
+        reset: None,
+    };
+    let action = if must_change {
+        "password.set_temporary"
+    } else {
+        "password.set"
+    };
+    let audit = record(
+        s,
+        Retention::Change,
+        actor,
+        None,
+        action,
+        user_object(s, user),
+        None,
+        "ok",
+    );
+    let store = s.store.clone();
+    blocking(move || store.set_password(&change, &[audit])).await??;
+    Ok(())
+}
+
+async fn unlock(
+    State(s): State<AppState>,
+    caller: Caller,
+    client: Client,
+    Id(id): Id,
+    Body(_): Body<Empty>,
+) -> ApiResult<axum::Json<Done>> {
+    caller.require(Scope::Write)?;
+    let user = UserId(id);
+    let username = {
+        let w = s.world();
+        w.require_user(&caller.actor(None), user, s.now())
+            .map_err(|e| WebError::from_engine(e, &w))?;
+        w.user(user)?.username.as_str().to_owned()
+    };
+    let audit = record(
+        &s,
+        Retention::Change,
+        caller.actor(None),
+        Some(client.ip),
+        "security.unlock",
+        user_object(&s, user),
+        None,
+        "ok",
+    );
+    let store = s.store.clone();
+    blocking(move || store.append_audit(&[audit])).await??;
+    s.authn.limiter().unlock_account(&username);
+    Ok(axum::Json(Done { done: true }))
+}
+
+async fn enrol_totp(State(s): State<AppState>, person: Person, Body(_): Body<Empty>) -> ApiResult<Response> {
+    let caller = &person.caller;
+    if person
+        .session
+        .as_ref()
+        .is_some_and(|x| x.state == SessionState::PasswordChange)
+    {
+        return Err(WebError::forbidden(
+            "password-change-required",
+            "change the temporary password first",
+        ));
+    }
+    caller.require(Scope::Write)?;
+    let user = caller.user;
+    let store = s.store.clone();
+    if confirmed_totp(&blocking(move || store.totp(user)).await??) {
+        return Err(WebError::new(
+            StatusCode::CONFLICT,
+            "totp-enrolled",
+            "a second factor is already enrolled; report it lost first to replace it",
+        ));
+    }
+    let secret = TotpSecret::generate().map_err(|e| WebError::internal(&e))?;
+    let (codes, set) =
+        BackupCodes::generate(&s.authn.backup_key, &user.0.to_string()).map_err(|e| WebError::internal(&e))?;
+    let username = s.world().user(user)?.username.as_str().to_owned();
+    let enrolment = TotpEnrolment {
+        user,
+        secret: secret.to_base32(),
+        confirmed: false,
+        created: s.now(),
+        last_step: None,
+    };
+    let set = serde_json::to_value(&set).map_err(|e| WebError::internal(&e))?;
+    let audit = record(
+        &s,
+        Retention::Change,
+        caller.actor(None),
+        caller.source_ip.as_deref().and_then(|i| i.parse().ok()),
+        "totp.enrol",
+        user_object(&s, user),
+        None,
+        "ok",
+    );
+    let store = s.store.clone();
+    blocking(move || store.save_totp(&enrolment, Some(&set), &[audit])).await??;
+    let answer = TotpEnrolled {
+        otpauth_uri: secret.otpauth_uri(&username),
+        secret: secret.to_base32(),
+        backup_codes: codes.iter().map(|c| c.as_str().to_owned()).collect(),
+    };
+    Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
+}
+
+async fn confirm_totp(
+    State(s): State<AppState>,
+    person: Person,
+    client: Client,
+    Body(b): Body<CodeRequest>,
+) -> ApiResult<Response> {
+    let caller = &person.caller;
+    caller.require(Scope::Write)?;
+    let user = caller.user;
+    let store = s.store.clone();
+    let enrolment = blocking(move || store.totp(user))
+        .await??
+        .filter(|t| !t.confirmed)
+        .ok_or_else(|| {
+            WebError::new(
+                StatusCode::CONFLICT,
+                "no-enrolment",
+                "there is no enrolment to confirm: start one with POST /api/v1/auth/totp",
+            )
+        })?;
+    let secret = TotpSecret::from_base32(&enrolment.secret).map_err(|e| WebError::internal(&e))?;
+    let step = secret.verify(&b.code, s.now(), None).map_err(|_| {
+        WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad-code", "the code does not match").with("pointer", "/code")
+    })?;
+    let confirmed = TotpEnrolment {
+        confirmed: true,
+        last_step: Some(step.0),
+        ..enrolment
+    };
+    let audit = record(
+        &s,
+        Retention::Change,
+        caller.actor(None),
+        Some(client.ip),
+        "totp.confirm",
+        user_object(&s, user),
+        None,
+        "ok",
+    );
+    let store = s.store.clone();
+    blocking(move || store.save_totp(&confirmed, None, &[audit])).await??;
+    // A session that has just shown the factor is replaced by one that counts it.
+    match person.session {
+        Some(session) => {
+            let sign_in = SignIn {
+                replaces: Some(session.id),
+                ..SignIn::default()
+            };
+            start_session(&s, user, SessionState::Active, true, &client, sign_in, "auth.login.mfa").await
+        }
+        None => Ok(axum::Json(LoginAnswer {
+            user: Some(user),
+            ..LoginAnswer::default()
+        })
+        .into_response()),
+    }
+}
+
+async fn lost_totp(
+    State(s): State<AppState>,
+    caller: Caller,
+    client: Client,
+    Body(_): Body<Empty>,
+) -> ApiResult<axum::Json<Done>> {
+    caller.require(Scope::Write)?;
+    let user = caller.user;
+    // Art. 33: a lost or stolen factor is a security incident, recorded for good.
+    let audit = record(
+        &s,
+        Retention::Change,
+        caller.actor(None),
+        Some(client.ip),
+        "security.factor_lost",
+        user_object(&s, user),
+        Some(serde_json::json!({"factor": "totp"})),
+        "disabled",
+    );
+    let store = s.store.clone();
+    let now = s.now();
+    blocking(move || store.remove_totp(user, now, &[audit])).await??;
+    Ok(axum::Json(Done { done: true }))
+}
+
+async fn forgot(State(s): State<AppState>, client: Client, Body(b): Body<ForgotRequest>) -> ApiResult<Response> {
+    let now = s.now();
+    let email = b.email.trim().to_lowercase();
+    {
+        let mut limits = s.authn.forgot();
+        limits.check(&email, client.ip, now).map_err(|r| too_many(r, now))?;
+        limits.record_failure(&email, client.ip, now);
+    }
+    let (accounts, organisation) = {
+        let w = s.world();
+        let accounts: Vec<(UserId, mail::ListedAccount)> = w
+            .users()
+            .iter()
+            .filter(|u| u.active && u.kind != AccountKind::SystemUser && u.email.as_str().to_lowercase() == email)
+            .map(|u| {
+                let offices: Vec<String> = u
+                    .jobs
+                    .iter()
+                    .filter_map(|j| w.job(*j).ok())
+                    .filter_map(|j| w.office(j.office).ok())
+                    .map(|o| o.name.as_str().to_owned())
+                    .collect();
+                let offices = if offices.is_empty() {
+                    "—".to_owned()
+                } else {
+                    offices.join(", ")
+                };
+                (
+                    u.id,
+                    mail::ListedAccount {
+                        username: u.username.as_str().to_owned(),
+                        offices,
+                    },
+                )
+            })
+            .collect();
+        (accounts, w.settings().organisation.as_str().to_owned())
+    };
+    let object = AuditObject {
+        kind: "ADAM_ENTITY_USER".to_owned(),
+        id: accounts.first().map_or(0, |(u, _)| u.0),
+        label: accounts
+            .iter()
+            .map(|(_, a)| a.username.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    if accounts.is_empty() {
+        let audit = record(
+            &s,
+            Retention::Access,
+            Actor::System,
+            Some(client.ip),
+            "auth.reset.request",
+            object,
+            None,
+            "refused: unknown-address",
+        );
+        let store = s.store.clone();
+        blocking(move || store.append_audit(&[audit])).await??;
+        return Ok((StatusCode::ACCEPTED, axum::Json(ACCEPTED)).into_response());
+    }
+    let (secret, token) = TokenRecord::issue(TokenKind::Reset, now, Some(s.config.auth.reset_lifetime))
+        .map_err(|e| WebError::internal(&e))?;
+    let reset = PasswordReset {
+        id: 0,
+        hash: hex::encode(token.hash.as_bytes()),
+        email: email.clone(),
+        users: accounts.iter().map(|(u, _)| *u).collect(),
+        created: now,
+        expires: now.plus_seconds(s.config.auth.reset_lifetime),
+        used_at: None,
+        source_ip: Some(client.ip.to_string()),
+    };
+    let audit = record(
+        &s,
+        Retention::Change,
+        Actor::System,
+        Some(client.ip),
+        "auth.reset.request",
+        object,
+        Some(serde_json::json!({"accounts": reset.users, "expires": reset.expires})),
+        "ok",
+    );
+    let store = s.store.clone();
+    blocking(move || store.create_reset(&reset, &[audit])).await??;
+    if let Some(config) = s.config.auth.mail.clone() {
+        let listed: Vec<mail::ListedAccount> = accounts.into_iter().map(|(_, a)| a).collect();
+        let link = format!(
+            "{}/reset?token={}",
+            s.config.auth.public_url.trim_end_matches('/'),
+            secret.as_str()
+        );
+        let message = mail::reset_message(
+            &email,
+            &organisation,
+            &listed,
+            &link,
+            secret.as_str(),
+            s.config.auth.reset_lifetime / 60,
+        );
+        // Sent in the background: the answer must not take longer for a known address.
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = mail::send(&config, &message) {
+                tracing::error!(error = %e, "the reset e-mail was not sent");
+            }
+        });
+    } else {
+        tracing::warn!("a reset link was requested but no mail server is configured");
+    }
+    Ok((StatusCode::ACCEPTED, axum::Json(ACCEPTED)).into_response())
+}
+
+async fn reset(
+    State(s): State<AppState>,
+    client: Client,
+    Body(b): Body<ResetRequest>,
+) -> ApiResult<axum::Json<PasswordChanged>> {
+    let now = s.now();
+    s.authn
+        .limiter()
+        .check(&b.username, client.ip, now)
+        .map_err(|r| too_many(r, now))?;
+    let refused = |why: &str| {
+        WebError::new(
+            StatusCode::GONE,
+            "invalid-reset",
+            "the reset code is wrong, used or expired; ask for a new e-mail",
+        )
+        .with("reason", why)
+    };
+    let user = s.world().user_by_username(&b.username).ok();
+    let found = match TokenHash::of(b.token.trim()) {
+        Ok(hash) => {
+            let store = s.store.clone();
+            let hex = hex::encode(hash.as_bytes());
+            blocking(move || store.reset_by_hash(&hex)).await??
+        }
+        Err(_) => None,
+    };
+    let Some(reset) = found.filter(|r| user.is_some_and(|u| r.users.contains(&u))) else {
+        failed_attempt(&s, &b.username, user, client.ip, "auth.reset").await?;
+        return Err(refused("unknown"));
+    };
+    let Some(user) = user else {
+        return Err(refused("unknown"));
+    };
+    if reset.used_at.is_some() {
+        return Err(refused("used"));
+    }
+    if now >= reset.expires {
+        return Err(refused("expired"));
+    }
+    if !s.world().user(user).is_ok_and(|u| u.active) {
+        return Err(refused("inactive"));
+    }
+    check_policy(&s, user, &b.new_password, client.lang).await?;
+    let phc = hash_password(&s, b.new_password).await?;
+    let change = PasswordChange {
+        credential: PasswordCredential {
+            user,
+            phc,
+            must_change: false,
+            set_at: now,
+        },
+        revoke_sessions: true,
+        keep_session: None,
+        reset: Some(reset.id),
+    };
+    let audit = record(
+        &s,
+        Retention::Change,
+        person_actor(user, false),
+        Some(client.ip),
+        "password.reset",
+        user_object(&s, user),
+        Some(serde_json::json!({"reset": reset.id})),
+        "ok",
+    );
+    let store = s.store.clone();
+    match blocking(move || store.set_password(&change, &[audit])).await? {
+        Ok(()) => {}
+        Err(StoreError::Spent(_)) => return Err(refused("used")),
+        Err(e) => return Err(e.into()),
+    }
+    s.authn.limiter().record_success(&b.username);
+    Ok(axum::Json(PasswordChanged {
+        changed: true,
+        other_sessions_ended: true,
+        sign_in_again: true,
+    }))
+}

@@ -1,0 +1,710 @@
+//! Sign-in, sessions, the second factor, attempt limits, password changes and the reset by
+//! e-mail, end to end over HTTP (and SMTP) on both backends.
+
+use crate::on_both_backends;
+use crate::support::*;
+use adam_auth::totp::{TotpSecret, TotpStep};
+use adam_core::Timestamp;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+fn code(secret: &str, at: Timestamp, offset: i64) -> String {
+    let step = TotpStep::at(at).0 as i64 + offset;
+    let code = TotpSecret::from_base32(secret).unwrap().code_at(TotpStep(step as u64));
+    format!("{code:06}")
+}
+
+async fn audit_actions(server: &TestServer) -> Vec<(String, String)> {
+    server.state.flush_access().await;
+    let store = server.state.store.clone();
+    let records = tokio::task::spawn_blocking(move || store.audit_since(0, 100_000))
+        .await
+        .unwrap()
+        .unwrap();
+    records.into_iter().map(|r| (r.action, r.outcome)).collect()
+}
+
+async fn login_ok_and_refusals_look_the_same(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    server.set_password(server.fx.bojan, STRONG).await;
+
+    let ok = server.login("bojan", STRONG).await.expect(200);
+    assert_eq!(ok.json["mfa_required"], false);
+    assert_eq!(ok.json["user"], server.fx.bojan.0);
+    let cookie = ok.header("set-cookie").unwrap().to_owned();
+    assert!(cookie.starts_with("adam_session="), "{cookie}");
+    for part in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(part), "{cookie} lacks {part}");
+    }
+    assert!(
+        !cookie.contains("Secure"),
+        "the test server runs without Secure: {cookie}"
+    );
+    let browser = Browser::from(&ok);
+    let sessions = server
+        .browse(&browser, Method::GET, "/api/v1/auth/sessions", None, false)
+        .await
+        .expect(200);
+    assert_eq!(sessions.json.as_array().unwrap().len(), 1);
+    assert_eq!(sessions.json[0]["current"], true);
+    // The session works for the rest of the API like a token.
+    server
+        .browse(&browser, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .expect(200);
+
+    let wrong = server.login("bojan", STRONG_2).await.problem(401, "unauthenticated");
+    // (Each failure delays the next attempt from the address by a growing pause.)
+    server.advance(2);
+    let unknown = server
+        .login("nobody-at-all", STRONG_2)
+        .await
+        .problem(401, "unauthenticated");
+    assert_eq!(wrong.json, unknown.json, "no account enumeration");
+    // A service account has no password: the same answer again.
+    server.advance(4);
+    let service = server.login("svc", STRONG).await.problem(401, "unauthenticated");
+    assert_eq!(service.json, wrong.json);
+
+    let actions = audit_actions(&server).await;
+    assert!(actions.contains(&("auth.login".into(), "ok".into())));
+    assert!(actions.contains(&("auth.login".into(), "refused: bad-credentials".into())));
+}
+on_both_backends!(login_ok_and_refusals_look_the_same);
+
+async fn cookie_requests_need_the_csrf_token(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    server.set_password(server.fx.bojan, STRONG).await;
+    let browser = Browser::from(&server.login("bojan", STRONG).await.expect(200));
+
+    server
+        .browse(&browser, Method::POST, "/api/v1/auth/logout", Some(&json!({})), false)
+        .await
+        .problem(403, "csrf");
+    let forged = Browser {
+        csrf: "0".repeat(64),
+        ..browser.clone()
+    };
+    server
+        .browse(&forged, Method::POST, "/api/v1/auth/logout", Some(&json!({})), true)
+        .await
+        .problem(403, "csrf");
+    // A state-changing API call, too.
+    server
+        .browse(
+            &browser,
+            Method::POST,
+            "/api/v1/auth/totp/lost",
+            Some(&json!({})),
+            false,
+        )
+        .await
+        .problem(403, "csrf");
+
+    let out = server
+        .browse(&browser, Method::POST, "/api/v1/auth/logout", Some(&json!({})), true)
+        .await
+        .expect(200);
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    server
+        .browse(&browser, Method::GET, "/api/v1/auth/sessions", None, false)
+        .await
+        .problem(401, "unauthenticated");
+    // Bearer tokens need no CSRF token.
+    server
+        .post(Who::Plain, "/api/v1/auth/totp/lost", &json!({}))
+        .await
+        .expect(200);
+}
+on_both_backends!(cookie_requests_need_the_csrf_token);
+
+async fn sessions_end_when_idle_and_at_the_absolute_limit(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    server.set_password(server.fx.bojan, STRONG).await;
+    let idle = Browser::from(&server.login("bojan", STRONG).await.expect(200));
+    server.advance(31 * 60);
+    server
+        .browse(&idle, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(401, "unauthenticated");
+
+    let busy = Browser::from(&server.login("bojan", STRONG).await.expect(200));
+    // A request every 20 minutes keeps it alive — until 12 hours after sign-in.
+    for _ in 0..35 {
+        server.advance(20 * 60);
+        server
+            .browse(&busy, Method::GET, "/api/v1/offices", None, false)
+            .await
+            .expect(200);
+    }
+    server.advance(20 * 60);
+    server
+        .browse(&busy, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(401, "unauthenticated");
+
+    // Ending one's own session from another.
+    let a = Browser::from(&server.login("bojan", STRONG).await.expect(200));
+    let b = Browser::from(&server.login("bojan", STRONG).await.expect(200));
+    let list = server
+        .browse(&a, Method::GET, "/api/v1/auth/sessions", None, false)
+        .await
+        .expect(200);
+    let other = list
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == false)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    server
+        .browse(
+            &a,
+            Method::DELETE,
+            &format!("/api/v1/auth/sessions/{other}"),
+            None,
+            true,
+        )
+        .await
+        .expect(200);
+    server
+        .browse(&b, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(401, "unauthenticated");
+    // Someone else's session is not found.
+    server
+        .call(
+            Who::Plain,
+            Method::DELETE,
+            &format!("/api/v1/auth/sessions/{other}"),
+            None,
+        )
+        .await
+        .problem(404, "not-found");
+}
+on_both_backends!(sessions_end_when_idle_and_at_the_absolute_limit);
+
+async fn administrators_sign_in_with_a_second_factor(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    server.set_password(fx.glpi_admin, STRONG).await;
+
+    // A user administrator without a factor may only enrol one.
+    let first = server.login("glpi-admin", STRONG).await.expect(200);
+    assert_eq!(first.json["mfa_enrolment_required"], true);
+    let enrolling = Browser::from(&first);
+    server
+        .browse(&enrolling, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(403, "mfa-enrolment-required");
+    let enrolled = server
+        .browse(&enrolling, Method::POST, "/api/v1/auth/totp", Some(&json!({})), true)
+        .await
+        .expect(201);
+    let secret = enrolled.json["secret"].as_str().unwrap().to_owned();
+    assert!(
+        enrolled.json["otpauth_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/ADAM:glpi-admin?")
+    );
+    let backups: Vec<String> = enrolled.json["backup_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(backups.len(), 10);
+    let now = server.state.now();
+    let confirmed = server
+        .browse(
+            &enrolling,
+            Method::POST,
+            "/api/v1/auth/totp/confirm",
+            Some(&json!({"code": code(&secret, now, 0)})),
+            true,
+        )
+        .await
+        .expect(200);
+    assert_eq!(confirmed.json["mfa"], true);
+    let full = Browser::from(&confirmed);
+    server
+        .browse(&full, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .expect(200);
+    // The enrolment session was replaced.
+    server
+        .browse(&enrolling, Method::GET, "/api/v1/auth/sessions", None, false)
+        .await
+        .problem(401, "unauthenticated");
+
+    // Next sign-in: password, then a code one step behind (clock skew) — accepted.
+    server.advance(120);
+    let step1 = server.login("glpi-admin", STRONG).await.expect(200);
+    assert_eq!(step1.json["mfa_required"], true);
+    assert!(
+        step1.header("set-cookie").is_none(),
+        "no cookie before the second factor"
+    );
+    let challenge = step1.json["challenge"].as_str().unwrap().to_owned();
+    let now = server.state.now();
+    let behind = code(&secret, now, -1);
+    let done = server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/login/totp",
+            Some(&json!({"challenge": challenge, "code": behind})),
+            &[],
+        )
+        .await
+        .expect(200);
+    assert_eq!(done.json["mfa"], true);
+    // The challenge is spent.
+    server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/login/totp",
+            Some(&json!({"challenge": challenge, "code": code(&secret, now, 0)})),
+            &[],
+        )
+        .await
+        .problem(401, "unauthenticated");
+
+    // The same step again is a replay.
+    let again = server.login("glpi-admin", STRONG).await.expect(200);
+    let replay = server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/login/totp",
+            Some(&json!({"challenge": again.json["challenge"], "code": behind})),
+            &[],
+        )
+        .await
+        .problem(401, "unauthenticated");
+    assert_eq!(replay.json["reason"], "replayed");
+    // (A failure delays the next attempt by a second; still the same 30-second step.)
+    server.advance(2);
+    // One step ahead (later than the last used) is fine.
+    server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/login/totp",
+            Some(&json!({"challenge": again.json["challenge"], "code": code(&secret, now, 1)})),
+            &[],
+        )
+        .await
+        .expect(200);
+    // Two steps away is not.
+    server.advance(600);
+    let now = server.state.now();
+    let far = server.login("glpi-admin", STRONG).await.expect(200);
+    server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/login/totp",
+            Some(&json!({"challenge": far.json["challenge"], "code": code(&secret, now, 2)})),
+            &[],
+        )
+        .await
+        .problem(401, "unauthenticated");
+    // A backup code works once.
+    server.advance(5);
+    let b1 = server.login("glpi-admin", STRONG).await.expect(200);
+    server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/login/totp",
+            Some(&json!({"challenge": b1.json["challenge"], "code": backups[3]})),
+            &[],
+        )
+        .await
+        .expect(200);
+    server.advance(5);
+    let b2 = server.login("glpi-admin", STRONG).await.expect(200);
+    server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/login/totp",
+            Some(&json!({"challenge": b2.json["challenge"], "code": backups[3]})),
+            &[],
+        )
+        .await
+        .problem(401, "unauthenticated");
+
+    // Reporting the factor lost disables it at once and is a security event.
+    server
+        .browse(&full, Method::POST, "/api/v1/auth/totp/lost", Some(&json!({})), true)
+        .await
+        .expect(200);
+    // Every session signed in with the factor ended with it.
+    server
+        .browse(&full, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(401, "unauthenticated");
+    server.advance(5);
+    let after = server.login("glpi-admin", STRONG).await.expect(200);
+    assert_eq!(after.json["mfa_enrolment_required"], true);
+    let actions = audit_actions(&server).await;
+    assert!(actions.contains(&("security.factor_lost".into(), "disabled".into())));
+    assert!(actions.contains(&("auth.login.mfa".into(), "ok".into())));
+}
+on_both_backends!(administrators_sign_in_with_a_second_factor);
+
+async fn failures_lock_the_account_until_an_administrator_unlocks_it(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    server.set_password(fx.bojan, STRONG).await;
+    // Growing delays: an immediate retry is refused.
+    server.login("bojan", STRONG_2).await.problem(401, "unauthenticated");
+    let early = server.login("bojan", STRONG).await.problem(429, "too-many-attempts");
+    assert!(early.json["retry_after"].as_i64().unwrap() >= 1);
+    for _ in 1..10 {
+        server.advance(61);
+        server.login("bojan", STRONG_2).await.problem(401, "unauthenticated");
+    }
+    // Ten failures: locked, even with the right password and after the longest delay.
+    server.advance(61);
+    let locked = server.login("bojan", STRONG).await.problem(429, "too-many-attempts");
+    assert!(locked.json["retry_after"].as_i64().unwrap() > 61, "{}", locked.text);
+    let actions = audit_actions(&server).await;
+    assert!(actions.contains(&("security.login_locked".into(), "locked".into())));
+    // The owner was told by e-mail.
+    let notice = server.mail.as_ref().unwrap().next().await;
+    assert_eq!(notice.to, vec!["bojan@test.si".to_owned()]);
+    assert!(notice.text.contains("bojan"), "{}", notice.text);
+
+    // Another office's user administrator may not unlock; the UN one may.
+    server
+        .post(
+            Who::UserAdminHere,
+            &format!("/api/v1/users/{}/unlock", fx.bojan.0),
+            &json!({}),
+        )
+        .await
+        .problem(403, "outside-scope");
+    server
+        .post(
+            Who::UserAdminOther,
+            &format!("/api/v1/users/{}/unlock", fx.bojan.0),
+            &json!({}),
+        )
+        .await
+        .expect(200);
+    server.login("bojan", STRONG).await.expect(200);
+    let actions = audit_actions(&server).await;
+    assert!(actions.contains(&("security.unlock".into(), "ok".into())));
+}
+on_both_backends!(failures_lock_the_account_until_an_administrator_unlocks_it);
+
+async fn temporary_passwords_must_be_changed(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    server.set_password(fx.bojan, STRONG).await;
+    let before = Browser::from(&server.login("bojan", STRONG).await.expect(200));
+
+    server
+        .post(
+            Who::UserAdminOther,
+            &format!("/api/v1/users/{}/password", fx.bojan.0),
+            &json!({"password": STRONG_2}),
+        )
+        .await
+        .expect(200);
+    // Setting it ended the sessions; the old password no longer works.
+    server
+        .browse(&before, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(401, "unauthenticated");
+    server.advance(2);
+    server.login("bojan", STRONG).await.problem(401, "unauthenticated");
+    server.advance(2);
+    let temp = server.login("bojan", STRONG_2).await.expect(200);
+    assert_eq!(temp.json["password_change_required"], true);
+    let temp = Browser::from(&temp);
+    server
+        .browse(&temp, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(403, "password-change-required");
+
+    // A weak new password: one entry per broken rule, in the language asked for.
+    let weak = server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/password",
+            Some(&json!({"current": STRONG_2, "new": "bojan123"})),
+            &[
+                ("cookie", temp.cookie.as_str()),
+                ("x-csrf-token", temp.csrf.as_str()),
+                ("accept-language", "sl-SI, en;q=0.5"),
+            ],
+        )
+        .await
+        .problem(422, "weak-password");
+    let problems = weak.json["problems"].as_array().unwrap();
+    let rules: Vec<&str> = problems.iter().map(|p| p["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"too_short"), "{rules:?}");
+    assert!(rules.len() >= 2, "{rules:?}");
+    let english = server
+        .browse(
+            &temp,
+            Method::POST,
+            "/api/v1/auth/password",
+            Some(&json!({"current": STRONG_2, "new": "bojan123"})),
+            true,
+        )
+        .await
+        .problem(422, "weak-password");
+    assert_ne!(
+        problems[0]["message"], english.json["problems"][0]["message"],
+        "Slovenian and English messages differ"
+    );
+
+    let changed = server
+        .browse(
+            &temp,
+            Method::POST,
+            "/api/v1/auth/password",
+            Some(&json!({"current": STRONG_2, "new": STRONG_3})),
+            true,
+        )
+        .await
+        .expect(200);
+    assert_eq!(changed.json["sign_in_again"], true);
+    let fresh = Browser::from(&server.login("bojan", STRONG_3).await.expect(200));
+    // A change from an active session keeps it and ends the others.
+    let other = Browser::from(&server.login("bojan", STRONG_3).await.expect(200));
+    server
+        .browse(
+            &fresh,
+            Method::POST,
+            "/api/v1/auth/password",
+            Some(&json!({"current": STRONG_3, "new": STRONG})),
+            true,
+        )
+        .await
+        .expect(200);
+    server
+        .browse(&fresh, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .expect(200);
+    server
+        .browse(&other, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(401, "unauthenticated");
+    // Outside one's offices, no temporary passwords.
+    server
+        .post(
+            Who::UserAdminHere,
+            &format!("/api/v1/users/{}/password", fx.bojan.0),
+            &json!({"password": STRONG_2}),
+        )
+        .await
+        .problem(403, "outside-scope");
+}
+on_both_backends!(temporary_passwords_must_be_changed);
+
+fn reset_code(text: &str) -> String {
+    let at = text.find("adam_reset_").expect("a reset code in the e-mail");
+    text[at..at + "adam_reset_".len() + 52].to_owned()
+}
+
+async fn a_forgotten_password_is_reset_by_email(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    let sink = server.mail.as_ref().unwrap();
+    server.set_password(fx.ana, STRONG).await;
+    let old = Browser::from(&server.login("ana", STRONG).await.expect(200));
+
+    let known = server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/forgot",
+            Some(&json!({"email": "Ana@test.si"})),
+            &[],
+        )
+        .await
+        .expect(202);
+    let mail = sink.next().await;
+    assert_eq!(mail.to, vec!["ana@test.si".to_owned()]);
+    assert!(
+        mail.text.contains("ana (UN)"),
+        "lists the account and its office: {}",
+        mail.text
+    );
+    assert!(mail.text.contains("Pozdravljeni") && mail.text.contains("Hello"));
+    let code = reset_code(&mail.text);
+    assert!(mail.text.contains(&format!("/reset?token={code}")));
+
+    // An unknown address gets the same answer, and no e-mail goes out.
+    server.advance(2);
+    let unknown = server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/forgot",
+            Some(&json!({"email": "nobody@test.si"})),
+            &[],
+        )
+        .await
+        .expect(202);
+    assert_eq!(known.json, unknown.json);
+    server.advance(2);
+    assert!(
+        unknown.json["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("user administrator")
+    );
+    // Requests are limited per address.
+    server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/forgot",
+            Some(&json!({"email": "ana@test.si"})),
+            &[],
+        )
+        .await
+        .problem(429, "too-many-attempts");
+    assert!(
+        sink.any_within(300).await.is_none(),
+        "no e-mail for an unknown address or a refused request"
+    );
+
+    // The old password stays valid until the reset is used.
+    server.login("ana", STRONG).await.expect(200);
+    server.advance(5);
+    // The code is for the accounts listed only.
+    server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/reset",
+            Some(&json!({"token": code, "username": "bojan", "new_password": STRONG_2})),
+            &[],
+        )
+        .await
+        .problem(410, "invalid-reset");
+    server.advance(5);
+    let done = server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/reset",
+            Some(&json!({"token": code, "username": "ana", "new_password": STRONG_2})),
+            &[],
+        )
+        .await
+        .expect(200);
+    assert_eq!(done.json["changed"], true);
+    // Every session ended; the new password works, the old one does not.
+    server
+        .browse(&old, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(401, "unauthenticated");
+    server.login("ana", STRONG).await.problem(401, "unauthenticated");
+    server.advance(5);
+    server.login("ana", STRONG_2).await.expect(200);
+    // Used once.
+    let used = server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/reset",
+            Some(&json!({"token": code, "username": "ana", "new_password": STRONG_3})),
+            &[],
+        )
+        .await
+        .problem(410, "invalid-reset");
+    assert_eq!(used.json["reason"], "used");
+
+    // A link older than 30 minutes is refused.
+    server.advance(3600);
+    server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/forgot",
+            Some(&json!({"email": "ana@test.si"})),
+            &[],
+        )
+        .await
+        .expect(202);
+    let late = reset_code(&sink.next().await.text);
+    server.advance(31 * 60);
+    let expired = server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/reset",
+            Some(&json!({"token": late, "username": "ana", "new_password": STRONG_3})),
+            &[],
+        )
+        .await
+        .problem(410, "invalid-reset");
+    assert_eq!(expired.json["reason"], "expired");
+
+    // The requester's address is in the audit trail.
+    server.state.flush_access().await;
+    let store = server.state.store.clone();
+    let records = tokio::task::spawn_blocking(move || store.audit_since(0, 100_000))
+        .await
+        .unwrap()
+        .unwrap();
+    let request = records
+        .iter()
+        .find(|r| r.action == "auth.reset.request" && r.outcome == "ok")
+        .unwrap();
+    assert_eq!(request.context.source_ip.as_deref(), Some("127.0.0.1"));
+    assert!(records.iter().any(|r| r.action == "password.reset"));
+}
+on_both_backends!(a_forgotten_password_is_reset_by_email);
+
+async fn a_token_outside_its_scope_is_refused(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let issued = adam_server::api::system::issue(
+        &server.state,
+        adam_core::Actor::System,
+        None,
+        server.fx.bojan,
+        "read only",
+        &[adam_server::Scope::Read],
+        None,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{}", e.detail));
+    let bearer = format!("Bearer {}", issued.secret);
+    let headers = [("authorization", bearer.as_str())];
+    for (method, path, body) in [
+        (Method::POST, "/api/v1/auth/totp", Some(json!({}))),
+        (Method::POST, "/api/v1/auth/totp/lost", Some(json!({}))),
+        (
+            Method::POST,
+            "/api/v1/offices",
+            Some(json!({"code": "NEW", "name": "Novi urad", "parent": server.fx.glpi})),
+        ),
+    ] {
+        server
+            .anonymous(method, path, body.as_ref(), &headers)
+            .await
+            .problem(403, "missing-scope");
+    }
+    let listed: Value = server
+        .anonymous(Method::GET, "/api/v1/auth/sessions", None, &headers)
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(listed, json!([]));
+}
+on_both_backends!(a_token_outside_its_scope_is_refused);
+
+async fn a_remote_sign_in_needs_a_second_factor(backend: Backend) {
+    // Only 10.0.0.0/8 is the office network: the test client on loopback is remote access.
+    let server = TestServer::start_with(backend, |auth| {
+        auth.trusted_networks = vec![adam_server::login::Cidr::parse("10.0.0.0/8").unwrap()];
+    })
+    .await;
+    server.set_password(server.fx.bojan, STRONG).await;
+    let remote = server.login("bojan", STRONG).await.expect(200);
+    assert_eq!(remote.json["mfa_enrolment_required"], true, "{}", remote.text);
+    server
+        .browse(&Browser::from(&remote), Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(403, "mfa-enrolment-required");
+}
+on_both_backends!(a_remote_sign_in_needs_a_second_factor);
