@@ -449,8 +449,8 @@ fn main() {
     let single_url = format!("http://{addr}/api/v1/check");
     let batch_url = format!("http://{addr}/api/v1/check/batch");
     println!(
-        "\n{:<44} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  {:<8} {}",
-        "run", "checks/s", "p50 ms", "p90 ms", "p99 ms", "p99.9", "max ms", "errors", "load", "audit"
+        "\n{:<44} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  {:<8} audit",
+        "run", "checks/s", "p50 ms", "p90 ms", "p99 ms", "p99.9", "max ms", "errors", "load"
     );
     type Scenario = (String, bool, usize, u64);
     let mut scenarios: Vec<Scenario> = Vec::new();
