@@ -269,6 +269,17 @@ fn wrk(
     }
 }
 
+/// CPU time of this process (the server, its audit writer and its follower), in seconds.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime: fields 14 and 15 of the line, indexes 11 and 12 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn load_avg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -449,8 +460,8 @@ fn main() {
     let single_url = format!("http://{addr}/api/v1/check");
     let batch_url = format!("http://{addr}/api/v1/check/batch");
     println!(
-        "\n{:<44} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  {:<8} audit",
-        "run", "checks/s", "p50 ms", "p90 ms", "p99 ms", "p99.9", "max ms", "errors", "load"
+        "\n{:<44} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  {:<8} {:>6} audit",
+        "run", "checks/s", "p50 ms", "p90 ms", "p99 ms", "p99.9", "max ms", "errors", "load", "cpu µs"
     );
     type Scenario = (String, bool, usize, u64);
     let mut scenarios: Vec<Scenario> = Vec::new();
@@ -479,6 +490,7 @@ fn main() {
             let (single, batches) = &files[mode];
             let before = audit_records();
             let load = load_avg();
+            let cpu_before = cpu_seconds();
             let r = wrk(
                 &dir,
                 if *batch { &batch_url } else { &single_url },
@@ -491,6 +503,7 @@ fn main() {
             );
             let per = if *batch { args.batch as f64 } else { 1.0 };
             let checks_per_s = r.requests * per / r.seconds;
+            let cpu = cpu_seconds() - cpu_before;
             let written = audit_records() - before;
             let answered = (r.requests * per) as u64;
             // How long the access-record writer needs to catch up after the run (single
@@ -502,7 +515,7 @@ fn main() {
             let drain = started.elapsed();
             let after = audit_records() - before;
             println!(
-                "{:<44} {:>10.0} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.1} {:>8}  {:<8} {mode}: {written} records written during the run ({:.0}/s), {} queued at its end, {after} after {:.1} s of drain",
+                "{:<44} {:>10.0} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.1} {:>8}  {:<8} {:>6.1} {mode}: {written} records written during the run ({:.0}/s), {} queued at its end, {after} after {:.1} s of drain",
                 name,
                 checks_per_s,
                 r.p50,
@@ -512,6 +525,7 @@ fn main() {
                 r.max,
                 r.errors,
                 load.split(' ').next().unwrap_or(""),
+                cpu * 1e6 / answered.max(1) as f64,
                 written as f64 / r.seconds,
                 if mode == "on" {
                     answered.saturating_sub(written)
