@@ -808,6 +808,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hex_and_unhex_are_inverse_and_strict() {
+        let bytes: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37).wrapping_add(3));
+        let all: Vec<u8> = (0..=255).collect();
+        let text = hex(&all);
+        let expected: String = all.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(text, expected);
+        assert_eq!(unhex::<32>(&hex(&bytes)), Some(bytes));
+        assert_eq!(unhex::<32>(&format!("  {}\n", hex(&bytes).to_uppercase())), Some(bytes));
+        assert_eq!(unhex::<1>("0g"), None);
+        assert_eq!(unhex::<1>("+f"), None);
+        assert_eq!(unhex::<1>("é"), None);
+        assert_eq!(unhex::<2>("abc"), None);
+    }
+
+    #[test]
     fn canonical_json_sorts_keys_at_every_depth() {
         let v: Value = serde_json::from_str(r#"{"b":1,"a":{"d":[{"z":1,"y":"č\n"}],"c":null}}"#).unwrap();
         assert_eq!(canonical_json(&v), r#"{"a":{"c":null,"d":[{"y":"č\n","z":1}]},"b":1}"#);
