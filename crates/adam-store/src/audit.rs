@@ -45,7 +45,6 @@ use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -102,22 +101,34 @@ pub fn period_of(at: i64) -> i64 {
 
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(s, "{b:02x}");
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
     }
     s
 }
 
+/// The value of one hex digit.
+fn nibble(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
 /// Parses lower- or upper-case hex of exactly `N` bytes.
 pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    let s = s.trim();
-    if s.len() != N * 2 || !s.is_ascii() {
+    let s = s.trim().as_bytes();
+    if s.len() != N * 2 {
         return None;
     }
     let mut out = [0u8; N];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+    for (byte, pair) in out.iter_mut().zip(s.chunks_exact(2)) {
+        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
     }
     Some(out)
 }
@@ -704,7 +715,8 @@ impl<'k> Verifier<'k> {
             }
         }
         let next = chain_next(&self.chain, row.seq, row.period, row.retention, &stored_commitment);
-        if unhex::<32>(&row.chain) != Some(next) && !self.broken {
+        let stored_chain = unhex::<32>(&row.chain);
+        if stored_chain != Some(next) && !self.broken {
             self.problem(
                 row.seq,
                 "its chain value does not follow from the records before it".to_owned(),
@@ -712,7 +724,7 @@ impl<'k> Verifier<'k> {
             self.broken = true;
         }
         // Continue from the stored value so that one bad record is reported once.
-        self.chain = unhex::<32>(&row.chain).unwrap_or(next);
+        self.chain = stored_chain.unwrap_or(next);
         if self.wanted.contains_key(&row.seq) {
             self.seen.insert(row.seq, next);
         }
@@ -794,6 +806,21 @@ impl<'k> Verifier<'k> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_and_unhex_are_inverse_and_strict() {
+        let bytes: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37).wrapping_add(3));
+        let all: Vec<u8> = (0..=255).collect();
+        let text = hex(&all);
+        let expected: String = all.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(text, expected);
+        assert_eq!(unhex::<32>(&hex(&bytes)), Some(bytes));
+        assert_eq!(unhex::<32>(&format!("  {}\n", hex(&bytes).to_uppercase())), Some(bytes));
+        assert_eq!(unhex::<1>("0g"), None);
+        assert_eq!(unhex::<1>("+f"), None);
+        assert_eq!(unhex::<1>("é"), None);
+        assert_eq!(unhex::<2>("abc"), None);
+    }
 
     #[test]
     fn canonical_json_sorts_keys_at_every_depth() {
