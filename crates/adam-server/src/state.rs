@@ -102,15 +102,20 @@ pub struct Inner {
     /// Why the server refuses changes, when it does (the audit trail failed its check at start).
     read_only: Mutex<Option<String>>,
     /// Access records waiting for the writer task (group commit).
-    access: tokio::sync::mpsc::UnboundedSender<AccessMessage>,
-    access_rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<AccessMessage>>>,
+    access: tokio::sync::mpsc::Sender<AccessMessage>,
+    access_rx: Mutex<Option<tokio::sync::mpsc::Receiver<AccessMessage>>>,
     /// Password hashing, attempt limits and the backup-code key.
     pub authn: crate::login::Authn,
 }
 
+/// Messages the access-record queue holds before requests wait for room.
+pub const ACCESS_QUEUE: usize = 512;
+/// Records per message.
+pub const ACCESS_CHUNK: usize = 100;
+
 /// What the access-record writer receives.
 enum AccessMessage {
-    Record(Box<NewAudit>),
+    Records(Vec<NewAudit>),
     Flush(tokio::sync::oneshot::Sender<()>),
 }
 
@@ -170,7 +175,7 @@ impl AppState {
             }
             Some(reason)
         };
-        let (access, access_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (access, access_rx) = tokio::sync::mpsc::channel(ACCESS_QUEUE);
         let authn = crate::login::Authn::new(&config.auth, clock.now())
             .map_err(|e| StoreError::Database(format!("authentication could not start: {e}")))?;
         Ok(AppState(Arc::new(Inner {
@@ -192,19 +197,30 @@ impl AppState {
         self.read_only.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    /// Queues an access record for the writer task, which appends what has queued up in one
+    /// Queues access records for the writer task, which appends what has queued up in one
     /// transaction (group commit). A record is durable once the writer's transaction commits,
     /// a few milliseconds later; [`AppState::flush_access`] waits for that.
-    pub fn record_access(&self, record: NewAudit) {
-        if self.access.send(AccessMessage::Record(Box::new(record))).is_err() {
-            tracing::error!("the access-record writer has stopped; an access record was not written");
+    ///
+    /// The queue is bounded ([`ACCESS_QUEUE`] messages of at most [`ACCESS_CHUNK`] records):
+    /// when the writer falls behind, the requests that produce records wait for room rather
+    /// than pile records up in memory, where a crash would lose them. Auditing is never
+    /// skipped to keep up.
+    pub async fn record_access(&self, records: Vec<NewAudit>) {
+        let mut records = records;
+        while !records.is_empty() {
+            let rest = records.split_off(records.len().min(ACCESS_CHUNK));
+            if self.access.send(AccessMessage::Records(records)).await.is_err() {
+                tracing::error!("the access-record writer has stopped; access records were not written");
+                return;
+            }
+            records = rest;
         }
     }
 
     /// Waits until every access record queued so far is written.
     pub async fn flush_access(&self) {
         let (done, wait) = tokio::sync::oneshot::channel();
-        if self.access.send(AccessMessage::Flush(done)).is_ok() {
+        if self.access.send(AccessMessage::Flush(done)).await.is_ok() {
             let _ = wait.await;
         }
     }
@@ -224,7 +240,7 @@ impl AppState {
                     let mut next = Some(first);
                     while let Some(m) = next.take() {
                         match m {
-                            AccessMessage::Record(r) => batch.push(*r),
+                            AccessMessage::Records(r) => batch.extend(r),
                             AccessMessage::Flush(f) => flushes.push(f),
                         }
                         if batch.len() < 10_000 {

@@ -142,16 +142,22 @@ async fn check(
 ) -> ApiResult<axum::Json<CheckAnswer>> {
     may_ask_about(&s, &caller, b.user)?;
     let at = b.at.unwrap_or_else(|| s.now());
-    let w = s.world();
-    let level = w.check(b.user, b.object, at, Session { mfa: b.mfa })?;
-    if let Some(record) = access_record(&s, &w, &caller, b.user, b.object, level, b.level, b.at) {
-        s.record_access(record);
+    let (answer, record) = {
+        let w = s.world();
+        let level = w.check(b.user, b.object, at, Session { mfa: b.mfa })?;
+        let record = access_record(&s, &w, &caller, b.user, b.object, level, b.level, b.at);
+        let answer = CheckAnswer {
+            level,
+            allowed: b.level.map(|l| level >= l),
+            revision: w.revision(),
+        };
+        (answer, record)
+    };
+    // The world's read guard is released before waiting for room in the access queue.
+    if let Some(record) = record {
+        s.record_access(vec![record]).await;
     }
-    Ok(axum::Json(CheckAnswer {
-        level,
-        allowed: b.level.map(|l| level >= l),
-        revision: w.revision(),
-    }))
+    Ok(axum::Json(answer))
 }
 
 /// The access record of a decision, when one is kept (SPEC §5, Art. 57): every decision at
@@ -271,32 +277,33 @@ async fn check_batch(
         caller.require(Scope::Read)?;
     }
     let at = b.at.unwrap_or_else(|| s.now());
-    let w = s.world();
-    let results = b
-        .checks
-        .iter()
-        .map(|c| match w.check(c.user, c.object, at, Session { mfa: c.mfa }) {
-            Ok(level) => {
-                if let Some(record) = access_record(&s, &w, &caller, c.user, c.object, level, c.level, b.at) {
-                    s.record_access(record);
+    let mut records = Vec::new();
+    // The world's read guard is released before waiting for room in the access queue.
+    let (revision, results) = {
+        let w = s.world();
+        let results: Vec<BatchResult> = b
+            .checks
+            .iter()
+            .map(|c| match w.check(c.user, c.object, at, Session { mfa: c.mfa }) {
+                Ok(level) => {
+                    records.extend(access_record(&s, &w, &caller, c.user, c.object, level, c.level, b.at));
+                    BatchResult {
+                        level: Some(level),
+                        allowed: c.level.map(|l| level >= l),
+                        error: None,
+                    }
                 }
-                BatchResult {
-                    level: Some(level),
-                    allowed: c.level.map(|l| level >= l),
-                    error: None,
-                }
-            }
-            Err(e) => BatchResult {
-                level: None,
-                allowed: None,
-                error: Some(e.to_string()),
-            },
-        })
-        .collect();
-    Ok(axum::Json(BatchAnswer {
-        revision: w.revision(),
-        results,
-    }))
+                Err(e) => BatchResult {
+                    level: None,
+                    allowed: None,
+                    error: Some(e.to_string()),
+                },
+            })
+            .collect();
+        (w.revision(), results)
+    };
+    s.record_access(records).await;
+    Ok(axum::Json(BatchAnswer { revision, results }))
 }
 
 /// A page of ids.
