@@ -201,6 +201,12 @@ async fn slovenian_by_default_english_on_a_switch() {
     assert!(html.contains("lang=\"sl\"") && html.contains("Vloge"));
     let (_, html, headers) = ui.get(Who::Plain, "/ui/roles?lang=en", false).await;
     assert!(html.contains("lang=\"en\"") && html.contains("Roles"));
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
     assert!(headers["set-cookie"].to_str().unwrap().starts_with("adam_lang=en"));
     // System roles are the system administrator's to see.
     assert!(!html.contains("adam.user_admin"));
