@@ -480,6 +480,14 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
     Ok(())
 }
 
+/// The events column of a change-log row.
+fn events_of(row: &dyn Row, i: usize, revision: Revision) -> Result<Vec<Event>, StoreError> {
+    let events = row
+        .json(i)?
+        .ok_or_else(|| StoreError::Corrupt(format!("changes.events of {revision} is NULL")))?;
+    serde_json::from_value(events).map_err(|e| StoreError::Corrupt(format!("changes.events of {revision}: {e}")))
+}
+
 fn limit_val(limit: usize) -> Val<'static> {
     Val::int(i64::try_from(limit).unwrap_or(i64::MAX))
 }
@@ -494,11 +502,7 @@ pub(crate) fn changes_since(tx: &mut dyn Tx, after: Revision, limit: usize) -> R
         &[rev_val(after)?, limit_val(limit)],
         &mut |row| {
             let revision = revision_of(req_int(row, 0, "changes", "revision")?)?;
-            let events = row
-                .json(1)?
-                .ok_or_else(|| StoreError::Corrupt(format!("changes.events of {revision} is NULL")))?;
-            let events: Vec<Event> = serde_json::from_value(events)
-                .map_err(|e| StoreError::Corrupt(format!("changes.events of {revision}: {e}")))?;
+            let events = events_of(row, 1, revision)?;
             out.push(ChangeSet { revision, events });
             Ok(())
         },
@@ -520,11 +524,7 @@ pub(crate) fn change_log(tx: &mut dyn Tx, after: Revision, limit: usize) -> Resu
                 .ok_or_else(|| StoreError::Corrupt(format!("changes.actor of {revision} is NULL")))?;
             let actor: Actor = serde_json::from_value(actor)
                 .map_err(|e| StoreError::Corrupt(format!("changes.actor of {revision}: {e}")))?;
-            let events = row
-                .json(3)?
-                .ok_or_else(|| StoreError::Corrupt(format!("changes.events of {revision} is NULL")))?;
-            let events: Vec<Event> = serde_json::from_value(events)
-                .map_err(|e| StoreError::Corrupt(format!("changes.events of {revision}: {e}")))?;
+            let events = events_of(row, 3, revision)?;
             out.push(LoggedChange {
                 revision,
                 at,
@@ -551,11 +551,7 @@ pub(crate) fn world_at(tx: &mut dyn Tx, at: Timestamp) -> Result<World, StoreErr
                 return Ok(());
             }
             let revision = revision_of(req_int(row, 0, "changes", "revision")?)?;
-            let events = row
-                .json(1)?
-                .ok_or_else(|| StoreError::Corrupt(format!("changes.events of {revision} is NULL")))?;
-            let events: Vec<Event> = serde_json::from_value(events)
-                .map_err(|e| StoreError::Corrupt(format!("changes.events of {revision}: {e}")))?;
+            let events = events_of(row, 1, revision)?;
             if let Err(e) = world.apply_change_set(ChangeSet { revision, events }) {
                 failed = Some(e);
             }

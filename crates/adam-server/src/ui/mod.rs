@@ -223,6 +223,19 @@ fn reader(caller: &Caller, lang: Tr) -> UiResult<()> {
     caller.require(Scope::Read).ui(lang)
 }
 
+/// The outcome of a form's change: `None` when it was saved; a refusal of the person (not
+/// allowed, not signed in) as an error page; any other refusal as a message for the form.
+fn saved(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResult<Option<String>> {
+    match outcome {
+        Ok(_) => Ok(None),
+        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => Err(UiError {
+            lang: lang.tr,
+            error: Box::new(e),
+        }),
+        Err(e) => Ok(Some(e.detail)),
+    }
+}
+
 fn is_htmx(headers: &HeaderMap) -> bool {
     headers.get("hx-request").is_some_and(|v| v == "true")
 }
@@ -604,17 +617,10 @@ async fn create_office(
             parent: Some(parent),
             signing_code: None,
         };
-        match s.execute(&caller, None, command).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/ui/offices/{}", f.parent)).into_response()),
-            Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
-                return Err(UiError {
-                    lang: lang.tr,
-                    error: Box::new(e),
-                });
-            }
-            Err(e) => {
-                errors.insert("code", e.detail.clone());
-            }
+        if let Some(detail) = saved(lang, s.execute(&caller, None, command).await)? {
+            errors.insert("code", detail);
+        } else {
+            return Ok(Redirect::to(&format!("/ui/offices/{}", f.parent)).into_response());
         }
     }
     let p = office_view(&s, &caller, lang.tr, parent, errors).await?;
@@ -837,17 +843,10 @@ async fn grant_to_job(
             scope: None,
             reference,
         };
-        match s.execute(&caller, None, command).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/ui/jobs/{id}#restrictions")).into_response()),
-            Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
-                return Err(UiError {
-                    lang: lang.tr,
-                    error: Box::new(e),
-                });
-            }
-            Err(e) => {
-                errors.insert("role", e.detail.clone());
-            }
+        if let Some(detail) = saved(lang, s.execute(&caller, None, command).await)? {
+            errors.insert("role", detail);
+        } else {
+            return Ok(Redirect::to(&format!("/ui/jobs/{id}#restrictions")).into_response());
         }
     }
     let p = job_view(&s, &caller, lang.tr, job, errors).await?;
@@ -1019,17 +1018,10 @@ async fn update_user(
                 _ => Ok(()),
             }
         };
-        match s.execute_guarded(&caller, None, command, guard).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/ui/users/{id}")).into_response()),
-            Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
-                return Err(UiError {
-                    lang: lang.tr,
-                    error: Box::new(e),
-                });
-            }
-            Err(e) => {
-                errors.insert("form", e.detail.clone());
-            }
+        if let Some(detail) = saved(lang, s.execute_guarded(&caller, None, command, guard).await)? {
+            errors.insert("form", detail);
+        } else {
+            return Ok(Redirect::to(&format!("/ui/users/{id}")).into_response());
         }
     }
     // Show the form again with what was typed; after a refusal of the whole form (someone
