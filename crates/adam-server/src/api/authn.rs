@@ -339,7 +339,7 @@ pub struct ResetRequest {
     pub new_password: String,
 }
 
-const ACCEPTED: Accepted = Accepted {
+pub(crate) const ACCEPTED: Accepted = Accepted {
     message_sl: "Če je naslov registriran, boste prejeli e-sporočilo s povezavo za novo geslo. \
                  Sicer se obrnite na svojega skrbnika uporabnikov.",
     message_en: "If this address is registered you will get an e-mail with a link to set a new password; \
@@ -558,6 +558,20 @@ fn with_cookie<T: Serialize>(status: StatusCode, body: &T, cookie: Option<String
     response
 }
 
+/// A stored sign-in step: the answer and, once the session is usable, its cookie.
+pub(crate) struct Opened {
+    /// What the API answers.
+    pub answer: LoginAnswer,
+    /// The `Set-Cookie` value (not for a login challenge, which travels in the answer).
+    pub cookie: Option<String>,
+}
+
+impl IntoResponse for Opened {
+    fn into_response(self) -> Response {
+        with_cookie(StatusCode::OK, &self.answer, self.cookie)
+    }
+}
+
 /// Stores a new session for a sign-in step and answers with its cookie and CSRF token.
 async fn start_session(
     s: &AppState,
@@ -567,7 +581,7 @@ async fn start_session(
     client: &Client,
     sign_in: SignIn,
     action: &str,
-) -> ApiResult<Response> {
+) -> ApiResult<Opened> {
     let (mut session, secret, csrf) = new_session(
         s,
         user,
@@ -603,14 +617,17 @@ async fn start_session(
     if state == SessionState::Mfa {
         answer.mfa_required = true;
         answer.challenge = Some(secret);
-        return Ok(with_cookie(StatusCode::OK, &answer, None));
+        return Ok(Opened { answer, cookie: None });
     }
     answer.password_change_required = state == SessionState::PasswordChange;
     answer.mfa_enrolment_required = state == SessionState::MfaEnrolment;
     answer.csrf_token = Some(csrf);
     answer.expires = Some(session.expires);
     let cookie = set_cookie(&s.config.auth, &secret, s.config.auth.absolute_timeout);
-    Ok(with_cookie(StatusCode::OK, &answer, Some(cookie)))
+    Ok(Opened {
+        answer,
+        cookie: Some(cookie),
+    })
 }
 
 fn confirmed_totp(t: &Option<TotpEnrolment>) -> bool {
@@ -665,7 +682,14 @@ async fn check_policy(s: &AppState, user: UserId, password: &str, lang: Lang) ->
 
 // ---- handlers -----------------------------------------------------------------------------
 
-async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginRequest>) -> ApiResult<Response> {
+async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginRequest>) -> ApiResult<Opened> {
+    password_step(&s, &client, b).await
+}
+
+/// The first step of a sign-in (the API's and the UI's): checks the password and opens a
+/// session, a login challenge, or a session restricted to the step the account still needs.
+pub(crate) async fn password_step(s: &AppState, client: &Client, b: LoginRequest) -> ApiResult<Opened> {
+    let s = s.clone();
     let now = s.now();
     s.authn
         .limiter()
@@ -708,7 +732,7 @@ async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginReq
             user,
             SessionState::PasswordChange,
             false,
-            &client,
+            client,
             sign_in,
             "auth.login",
         )
@@ -723,10 +747,16 @@ async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginReq
     } else {
         SessionState::Active
     };
-    start_session(&s, user, state, false, &client, sign_in, "auth.login").await
+    start_session(&s, user, state, false, client, sign_in, "auth.login").await
 }
 
-async fn login_totp(State(s): State<AppState>, client: Client, Body(b): Body<SecondFactor>) -> ApiResult<Response> {
+async fn login_totp(State(s): State<AppState>, client: Client, Body(b): Body<SecondFactor>) -> ApiResult<Opened> {
+    second_factor_step(&s, &client, b).await
+}
+
+/// The second step of a sign-in: a TOTP code or a backup code against the login challenge.
+pub(crate) async fn second_factor_step(s: &AppState, client: &Client, b: SecondFactor) -> ApiResult<Opened> {
+    let s = s.clone();
     let now = s.now();
     let store = s.store.clone();
     let hash = hash_secret(b.challenge.trim());
@@ -774,7 +804,7 @@ async fn login_totp(State(s): State<AppState>, client: Client, Body(b): Body<Sec
         }
     }
     s.authn.limiter().record_success(&username);
-    start_session(&s, user, SessionState::Active, true, &client, sign_in, "auth.login.mfa").await
+    start_session(&s, user, SessionState::Active, true, client, sign_in, "auth.login.mfa").await
 }
 
 fn clear_cookie(s: &AppState) -> String {
@@ -782,25 +812,7 @@ fn clear_cookie(s: &AppState) -> String {
 }
 
 async fn logout(State(s): State<AppState>, person: Person) -> ApiResult<Response> {
-    let Some(session) = person.session else {
-        return Err(WebError::forbidden(
-            "session-only",
-            "logout ends a session; an API token is revoked with DELETE /api/v1/tokens/{id}",
-        ));
-    };
-    let audit = record(
-        &s,
-        Retention::Access,
-        person.caller.actor(None),
-        person.caller.source_ip.as_deref().and_then(|i| i.parse().ok()),
-        "auth.logout",
-        user_object(&s, session.user),
-        None,
-        "ok",
-    );
-    let store = s.store.clone();
-    let now = s.now();
-    blocking(move || store.revoke_session(session.id, now, &[audit])).await??;
+    end_session(&s, &person).await?;
     Ok(with_cookie(
         StatusCode::OK,
         &Done { done: true },
@@ -808,35 +820,67 @@ async fn logout(State(s): State<AppState>, person: Person) -> ApiResult<Response
     ))
 }
 
+/// Ends the person's current session (logout), recorded in the audit trail.
+pub(crate) async fn end_session(s: &AppState, person: &Person) -> ApiResult<()> {
+    let Some(session) = person.session.clone() else {
+        return Err(WebError::forbidden(
+            "session-only",
+            "logout ends a session; an API token is revoked with DELETE /api/v1/tokens/{id}",
+        ));
+    };
+    let audit = record(
+        s,
+        Retention::Access,
+        person.caller.actor(None),
+        person.caller.source_ip.as_deref().and_then(|i| i.parse().ok()),
+        "auth.logout",
+        user_object(s, session.user),
+        None,
+        "ok",
+    );
+    let store = s.store.clone();
+    let now = s.now();
+    blocking(move || store.revoke_session(session.id, now, &[audit])).await??;
+    Ok(())
+}
+
 async fn list_sessions(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<SessionView>>> {
+    sessions_of(&s, &caller).await.map(axum::Json)
+}
+
+/// The caller's own live sessions.
+pub(crate) async fn sessions_of(s: &AppState, caller: &Caller) -> ApiResult<Vec<SessionView>> {
     caller.require(Scope::Read)?;
     let store = s.store.clone();
     let user = caller.user;
     let now = s.now();
     let sessions = blocking(move || store.sessions_of(user)).await??;
-    Ok(axum::Json(
-        sessions
-            .into_iter()
-            .filter(|x| x.state != SessionState::Mfa && login::alive(x, &s.config.auth, now))
-            .map(|x| SessionView {
-                id: x.id,
-                created: x.created,
-                last_seen: x.last_seen,
-                expires: x.expires,
-                mfa: x.mfa,
-                source_ip: x.source_ip,
-                user_agent: x.user_agent,
-                current: caller.session == Some(x.id),
-            })
-            .collect(),
-    ))
+    Ok(sessions
+        .into_iter()
+        .filter(|x| x.state != SessionState::Mfa && login::alive(x, &s.config.auth, now))
+        .map(|x| SessionView {
+            id: x.id,
+            created: x.created,
+            last_seen: x.last_seen,
+            expires: x.expires,
+            mfa: x.mfa,
+            source_ip: x.source_ip,
+            user_agent: x.user_agent,
+            current: caller.session == Some(x.id),
+        })
+        .collect())
 }
 
 async fn revoke_session(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<axum::Json<Done>> {
+    end_own_session(&s, &caller, i64::from(id)).await?;
+    Ok(axum::Json(Done { done: true }))
+}
+
+/// Ends one of the caller's own sessions; another person's looks like none at all.
+pub(crate) async fn end_own_session(s: &AppState, caller: &Caller, id: i64) -> ApiResult<()> {
     caller.require(Scope::Write)?;
     let store = s.store.clone();
     let user = caller.user;
-    let id = i64::from(id);
     let mine = blocking(move || store.sessions_of(user))
         .await??
         .into_iter()
@@ -846,19 +890,19 @@ async fn revoke_session(State(s): State<AppState>, caller: Caller, Id(id): Id) -
         return Err(WebError::not_found(format!("you have no session {id}")));
     }
     let audit = record(
-        &s,
+        s,
         Retention::Access,
         caller.actor(None),
         caller.source_ip.as_deref().and_then(|i| i.parse().ok()),
         "auth.session.revoke",
-        user_object(&s, user),
+        user_object(s, user),
         Some(serde_json::json!({"session": id})),
         "ok",
     );
     let store = s.store.clone();
     let now = s.now();
     blocking(move || store.revoke_session(id, now, &[audit])).await??;
-    Ok(axum::Json(Done { done: true }))
+    Ok(())
 }
 
 async fn change_password(
@@ -867,6 +911,18 @@ async fn change_password(
     client: Client,
     Body(b): Body<PasswordChangeRequest>,
 ) -> ApiResult<axum::Json<PasswordChanged>> {
+    change_own_password(&s, &person, &client, b).await.map(axum::Json)
+}
+
+/// Changes the person's own password (after checking the current one and the rules); ends
+/// every other session, and this one too when it was for the change only.
+pub(crate) async fn change_own_password(
+    s: &AppState,
+    person: &Person,
+    client: &Client,
+    b: PasswordChangeRequest,
+) -> ApiResult<PasswordChanged> {
+    let s = s.clone();
     let caller = &person.caller;
     if person
         .session
@@ -938,11 +994,11 @@ async fn change_password(
     );
     let store = s.store.clone();
     blocking(move || store.set_password(&change, &[audit])).await??;
-    Ok(axum::Json(PasswordChanged {
+    Ok(PasswordChanged {
         changed: true,
         other_sessions_ended: true,
         sign_in_again,
-    }))
+    })
 }
 
 async fn set_temporary_password(
@@ -1075,6 +1131,13 @@ async fn unlock(
 }
 
 async fn enrol_totp(State(s): State<AppState>, person: Person, Body(_): Body<Empty>) -> ApiResult<Response> {
+    let answer = start_enrolment(&s, &person).await?;
+    Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
+}
+
+/// Starts TOTP enrolment: a new secret (unconfirmed) and ten backup codes, shown once.
+pub(crate) async fn start_enrolment(s: &AppState, person: &Person) -> ApiResult<TotpEnrolled> {
+    let s = s.clone();
     let caller = &person.caller;
     if person
         .session
@@ -1125,7 +1188,7 @@ async fn enrol_totp(State(s): State<AppState>, person: Person, Body(_): Body<Emp
         secret: secret.to_base32(),
         backup_codes: codes.iter().map(|c| c.as_str().to_owned()).collect(),
     };
-    Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
+    Ok(answer)
 }
 
 async fn confirm_totp(
@@ -1133,7 +1196,14 @@ async fn confirm_totp(
     person: Person,
     client: Client,
     Body(b): Body<CodeRequest>,
-) -> ApiResult<Response> {
+) -> ApiResult<Opened> {
+    confirm_enrolment(&s, person, &client, &b.code).await
+}
+
+/// Confirms TOTP enrolment with a code; a session then counts the factor (a new session
+/// replaces it).
+pub(crate) async fn confirm_enrolment(s: &AppState, person: Person, client: &Client, code: &str) -> ApiResult<Opened> {
+    let s = s.clone();
     let caller = &person.caller;
     caller.require(Scope::Write)?;
     let user = caller.user;
@@ -1149,7 +1219,7 @@ async fn confirm_totp(
             )
         })?;
     let secret = TotpSecret::from_base32(&enrolment.secret).map_err(|e| WebError::internal(&e))?;
-    let step = secret.verify(&b.code, s.now(), None).map_err(|_| {
+    let step = secret.verify(code, s.now(), None).map_err(|_| {
         WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad-code", "the code does not match").with("pointer", "/code")
     })?;
     let confirmed = TotpEnrolment {
@@ -1176,13 +1246,15 @@ async fn confirm_totp(
                 replaces: Some(session.id),
                 ..SignIn::default()
             };
-            start_session(&s, user, SessionState::Active, true, &client, sign_in, "auth.login.mfa").await
+            start_session(&s, user, SessionState::Active, true, client, sign_in, "auth.login.mfa").await
         }
-        None => Ok(axum::Json(LoginAnswer {
-            user: Some(user),
-            ..LoginAnswer::default()
-        })
-        .into_response()),
+        None => Ok(Opened {
+            answer: LoginAnswer {
+                user: Some(user),
+                ..LoginAnswer::default()
+            },
+            cookie: None,
+        }),
     }
 }
 
@@ -1192,28 +1264,42 @@ async fn lost_totp(
     client: Client,
     Body(_): Body<Empty>,
 ) -> ApiResult<axum::Json<Done>> {
+    report_lost_factor(&s, &caller, &client).await?;
+    Ok(axum::Json(Done { done: true }))
+}
+
+/// The caller's second factor is lost or stolen: disabled at once, a security event recorded.
+pub(crate) async fn report_lost_factor(s: &AppState, caller: &Caller, client: &Client) -> ApiResult<()> {
     caller.require(Scope::Write)?;
     let user = caller.user;
     // Art. 33: a lost or stolen factor is a security incident, recorded for good.
     let audit = record(
-        &s,
+        s,
         Retention::Change,
         caller.actor(None),
         Some(client.ip),
         "security.factor_lost",
-        user_object(&s, user),
+        user_object(s, user),
         Some(serde_json::json!({"factor": "totp"})),
         "disabled",
     );
     let store = s.store.clone();
     let now = s.now();
     blocking(move || store.remove_totp(user, now, &[audit])).await??;
-    Ok(axum::Json(Done { done: true }))
+    Ok(())
 }
 
 async fn forgot(State(s): State<AppState>, client: Client, Body(b): Body<ForgotRequest>) -> ApiResult<Response> {
+    request_reset(&s, &client, &b.email).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(ACCEPTED)).into_response())
+}
+
+/// "I forgot my password": one e-mail listing every account with the address, with a code
+/// valid a few minutes. Succeeds the same way whether or not the address is known.
+pub(crate) async fn request_reset(s: &AppState, client: &Client, email: &str) -> ApiResult<()> {
+    let s = s.clone();
     let now = s.now();
-    let email = b.email.trim().to_lowercase();
+    let email = email.trim().to_lowercase();
     {
         let mut limits = s.authn.forgot();
         limits.check(&email, client.ip, now).map_err(|r| too_many(r, now))?;
@@ -1271,7 +1357,7 @@ async fn forgot(State(s): State<AppState>, client: Client, Body(b): Body<ForgotR
         );
         let store = s.store.clone();
         blocking(move || store.append_audit(&[audit])).await??;
-        return Ok((StatusCode::ACCEPTED, axum::Json(ACCEPTED)).into_response());
+        return Ok(());
     }
     let (secret, token) = TokenRecord::issue(TokenKind::Reset, now, Some(s.config.auth.reset_lifetime))
         .map_err(|e| WebError::internal(&e))?;
@@ -1321,7 +1407,7 @@ async fn forgot(State(s): State<AppState>, client: Client, Body(b): Body<ForgotR
     } else {
         tracing::warn!("a reset link was requested but no mail server is configured");
     }
-    Ok((StatusCode::ACCEPTED, axum::Json(ACCEPTED)).into_response())
+    Ok(())
 }
 
 async fn reset(
@@ -1329,6 +1415,12 @@ async fn reset(
     client: Client,
     Body(b): Body<ResetRequest>,
 ) -> ApiResult<axum::Json<PasswordChanged>> {
+    complete_reset(&s, &client, b).await.map(axum::Json)
+}
+
+/// Sets a new password with the code of a reset e-mail; ends every session of the account.
+pub(crate) async fn complete_reset(s: &AppState, client: &Client, b: ResetRequest) -> ApiResult<PasswordChanged> {
+    let s = s.clone();
     let now = s.now();
     s.authn
         .limiter()
@@ -1397,9 +1489,9 @@ async fn reset(
         Err(e) => return Err(e.into()),
     }
     s.authn.limiter().record_success(&b.username);
-    Ok(axum::Json(PasswordChanged {
+    Ok(PasswordChanged {
         changed: true,
         other_sessions_ended: true,
         sign_in_again: true,
-    }))
+    })
 }

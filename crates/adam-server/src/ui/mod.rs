@@ -7,15 +7,19 @@
 //! One handler serves a partial (for an htmx request, `HX-Request: true`) or a whole page, as
 //! kanidm does. Slovenian by default, English on a switch (`?lang=en`, remembered in a cookie).
 
+mod account;
 mod i18n;
 
 use crate::auth::{Caller, Scope};
 use crate::error::WebError;
+use crate::login::{CSRF_HEADER, authenticate};
 use crate::state::{AppState, blocking};
 use adam_core::*;
 use adam_store::AuditQuery;
+use adam_store::AuthSession;
 use askama::Template;
 use axum::Router;
+use axum::extract::{FromRequest, Request};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -23,6 +27,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 pub use i18n::Tr;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
 const HTMX: &str = include_str!("../../assets/htmx-2.0.11.min.js");
@@ -44,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/folders/{id}", get(folder_page))
         .route("/ui/documents/{id}", get(document_page))
         .route("/ui/activity", get(activity_page))
+        .merge(account::routes())
         .route(
             "/ui/assets/htmx.min.js",
             get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),
@@ -109,10 +115,59 @@ impl FromRequestParts<AppState> for UiCaller {
         Caller::from_request_parts(parts, state)
             .await
             .map(UiCaller)
-            .map_err(|error| UiError {
-                lang: lang.tr,
-                error: Box::new(error),
-            })
+            .map_err(|error| UiError::new(lang.tr, error).at(parts))
+    }
+}
+
+/// A form posted from a page: who posted it and its fields. For a person signed in by cookie
+/// the form must carry the session's CSRF token in its `_csrf` field (every page renders it
+/// into its forms): the token is checked by the same code as the API's `X-CSRF-Token` header,
+/// so a cross-site form post, which cannot read the page, is refused. With `RESTRICTED`, a
+/// session still finishing its sign-in (temporary password, second-factor enrolment) may post
+/// too — for the pages of those steps only.
+pub struct UiForm<T, const RESTRICTED: bool = false> {
+    /// Who posted.
+    pub caller: Caller,
+    /// The session, when signed in by cookie.
+    pub session: Option<AuthSession>,
+    /// The fields.
+    pub form: T,
+    /// The page's language.
+    pub lang: Lang,
+}
+
+/// The largest form the UI accepts.
+const MAX_FORM: usize = 64 * 1024;
+
+impl<T: DeserializeOwned, const RESTRICTED: bool> FromRequest<AppState> for UiForm<T, RESTRICTED> {
+    type Rejection = UiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let Ok(lang) = Lang::from_request_parts(&mut parts, state).await;
+        let bad = |detail: String| UiError::new(lang.tr, WebError::new(StatusCode::BAD_REQUEST, "bad-form", detail));
+        let bytes = axum::body::to_bytes(body, MAX_FORM)
+            .await
+            .map_err(|_| bad(format!("the form is larger than {MAX_FORM} bytes")))?;
+        let fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|e| bad(format!("the form cannot be read: {e}")))?;
+        if !parts.headers.contains_key(CSRF_HEADER)
+            && let Some((_, token)) = fields.iter().find(|(k, _)| k == "_csrf")
+            && let Ok(v) = HeaderValue::from_str(token)
+        {
+            parts.headers.insert(CSRF_HEADER, v);
+        }
+        let (caller, session) = authenticate(&parts, state, RESTRICTED)
+            .await
+            .map_err(|e| UiError::new(lang.tr, e))?;
+        let form =
+            serde_urlencoded::from_bytes::<T>(&bytes).map_err(|e| bad(format!("the form is incomplete: {e}")))?;
+        Ok(UiForm {
+            caller,
+            session,
+            form,
+            lang,
+        })
     }
 }
 
@@ -120,19 +175,56 @@ impl FromRequestParts<AppState> for UiCaller {
 pub struct Chrome {
     /// Translations.
     pub t: Tr,
-    /// Who is signed in.
+    /// Who is signed in (empty on the sign-in pages).
     pub user_name: String,
+    /// The session's CSRF token, rendered into every form (none for an API token).
+    pub csrf: Option<String>,
 }
 
-/// A UI failure, answered as an HTML page with the status of the underlying error.
+/// A UI failure, answered as an HTML page with the status of the underlying error; a person
+/// not signed in is sent to the sign-in page (and back afterwards), one in the middle of
+/// signing in to the step still missing.
 pub struct UiError {
     lang: Tr,
     error: Box<WebError>,
+    /// The page asked for, to return to after signing in (only for a GET).
+    next: Option<String>,
+}
+
+impl UiError {
+    /// The page for `error`.
+    pub fn new(lang: Tr, error: WebError) -> UiError {
+        UiError {
+            lang,
+            error: Box::new(error),
+            next: None,
+        }
+    }
+
+    /// Remembers the page a GET asked for.
+    pub fn at(mut self, parts: &Parts) -> UiError {
+        if parts.method == axum::http::Method::GET && !is_htmx(&parts.headers) {
+            self.next = parts.uri.path_and_query().map(|p| p.as_str().to_owned());
+        }
+        self
+    }
 }
 
 impl IntoResponse for UiError {
     fn into_response(self) -> Response {
         let status = self.error.status;
+        let step = match (status, self.error.code) {
+            (StatusCode::UNAUTHORIZED, _) => Some(match &self.next {
+                Some(next) => format!("/ui/login?next={}", account::url_escape(next)),
+                None => "/ui/login".to_owned(),
+            }),
+            (StatusCode::FORBIDDEN, "password-change-required") => Some("/ui/password".to_owned()),
+            (StatusCode::FORBIDDEN, "mfa-enrolment-required") => Some("/ui/mfa".to_owned()),
+            _ => None,
+        };
+        if let Some(to) = step {
+            return Redirect::to(&to).into_response();
+        }
         let title = match status {
             StatusCode::UNAUTHORIZED => self.lang.s("sign_in_needed"),
             StatusCode::FORBIDDEN => self.lang.s("forbidden"),
@@ -143,6 +235,7 @@ impl IntoResponse for UiError {
             c: Chrome {
                 t: self.lang,
                 user_name: String::new(),
+                csrf: None,
             },
             title,
             detail: self.error.detail.clone(),
@@ -166,19 +259,13 @@ trait Localise<T> {
 
 impl<T, E: Into<WebError>> Localise<T> for Result<T, E> {
     fn ui(self, lang: Tr) -> UiResult<T> {
-        self.map_err(|e| UiError {
-            lang,
-            error: Box::new(e.into()),
-        })
+        self.map_err(|e| UiError::new(lang, e.into()))
     }
 }
 
 /// Renders a template into a response, setting the language cookie when it was chosen.
 fn page(lang: Lang, t: &impl Template) -> UiResult<Response> {
-    let html = t.render().map_err(|e| UiError {
-        lang: lang.tr,
-        error: Box::new(WebError::internal(&e)),
-    })?;
+    let html = t.render().map_err(|e| UiError::new(lang.tr, WebError::internal(&e)))?;
     let mut r = Html(html).into_response();
     secure_headers(r.headers_mut());
     if lang.chosen
@@ -215,7 +302,11 @@ fn chrome(s: &AppState, caller: &Caller, t: Tr) -> Chrome {
         .user(caller.user)
         .map(|u| format!("{} ({})", u.display_name(), u.username))
         .unwrap_or_default();
-    Chrome { t, user_name }
+    Chrome {
+        t,
+        user_name,
+        csrf: caller.csrf.clone(),
+    }
 }
 
 /// Who a caller is in the UI: any account that may read.
@@ -228,10 +319,9 @@ fn reader(caller: &Caller, lang: Tr) -> UiResult<()> {
 fn saved(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResult<Option<String>> {
     match outcome {
         Ok(_) => Ok(None),
-        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => Err(UiError {
-            lang: lang.tr,
-            error: Box::new(e),
-        }),
+        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
+            Err(UiError::new(lang.tr, e))
+        }
         Err(e) => Ok(Some(e.detail)),
     }
 }
@@ -598,8 +688,7 @@ pub struct NewOfficeForm {
 async fn create_office(
     State(s): State<AppState>,
     lang: Lang,
-    UiCaller(caller): UiCaller,
-    axum::Form(f): axum::Form<NewOfficeForm>,
+    UiForm { caller, form: f, .. }: UiForm<NewOfficeForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
     let parent = OfficeId(f.parent);
@@ -804,9 +893,8 @@ fn optional_date(text: &str, field: &'static str, errors: &mut BTreeMap<&'static
 async fn grant_to_job(
     State(s): State<AppState>,
     lang: Lang,
-    UiCaller(caller): UiCaller,
     Path(id): Path<u32>,
-    axum::Form(f): axum::Form<GrantForm>,
+    UiForm { caller, form: f, .. }: UiForm<GrantForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
     let job = JobId(id);
@@ -864,9 +952,8 @@ pub struct RevokeForm {
 async fn revoke_grant(
     State(s): State<AppState>,
     lang: Lang,
-    UiCaller(caller): UiCaller,
     Path(id): Path<u32>,
-    axum::Form(f): axum::Form<RevokeForm>,
+    UiForm { caller, form: f, .. }: UiForm<RevokeForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
     s.execute(&caller, None, Command::Revoke { grant: GrantId(id) })
@@ -966,9 +1053,8 @@ pub struct UserForm {
 async fn update_user(
     State(s): State<AppState>,
     lang: Lang,
-    UiCaller(caller): UiCaller,
     Path(id): Path<u32>,
-    axum::Form(f): axum::Form<UserForm>,
+    UiForm { caller, form: f, .. }: UiForm<UserForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
     let uid = UserId(id);
@@ -1142,16 +1228,16 @@ async fn record_page(s: AppState, caller: Caller, lang: Lang, object: ObjectRef,
     let now = s.now();
     let my_level = s
         .world()
-        .check(caller.user, object, now, Session::default())
+        .check(caller.user, object, now, Session { mfa: caller.mfa })
         .ui(lang.tr)?;
     if my_level < Level::View13 {
-        return Err(UiError {
-            lang: lang.tr,
-            error: Box::new(WebError::forbidden(
+        return Err(UiError::new(
+            lang.tr,
+            WebError::forbidden(
                 "not-visible",
                 format!("you do not reach this {kind_name} at level 13 or more"),
-            )),
-        });
+            ),
+        ));
     }
     let (last, history) = history_of(&s, audit_kind, id).await.ui(lang.tr)?;
     let administrator = crate::api::roles::is_administrator(&s, &caller);

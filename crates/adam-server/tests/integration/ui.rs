@@ -73,9 +73,9 @@ async fn everyone_browses_and_only_administrators_edit() {
     let (_, found, _) = ui.get(Who::Plain, "/ui?q=gregor", false).await;
     assert!(found.contains(&format!("/ui/users/{}", s.fx.gregor.0)), "{found}");
     // Nobody anonymous.
-    let (status, html, _) = ui.get(Who::Anonymous, "/ui", false).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(html.contains("Potrebna je prijava"), "{html}");
+    let (status, _, headers) = ui.get(Who::Anonymous, "/ui", false).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/ui/login?next=%2Fui");
 
     // A plain user sees the job but no edit controls, and a forged POST changes nothing.
     let job = s.fx.job_glpi.0;
