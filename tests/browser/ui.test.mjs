@@ -2,8 +2,9 @@
 // Started by scripts/browser-test, which runs `adam serve --demo` and passes ADAM_URL,
 // ADAM_TOKENS (the demo's token file) and ARTIFACTS (where screenshots go).
 //
-// Until the authentication issue lands its sign-in page, the browser authenticates with the
-// demo accounts' API tokens (an Authorization header on every request of the context).
+// These flows authenticate with the demo accounts' API tokens (an Authorization header on
+// every request of the context), so that each stands alone; signing in through the pages,
+// with the second factor and the CSRF token of a cookie session, is account.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -50,7 +51,7 @@ test('browse the tree, search, and open a job', async () => {
   await assert.doesNotReject(page.getByText('Company.main').waitFor());
   await page.screenshot({ path: `${artifacts}/tree.png`, fullPage: true });
   // Expanding an office loads its jobs and people lazily (htmx), with the keyboard.
-  const glpi = page.locator('summary', { hasText: 'GLPI' }).first();
+  const glpi = page.locator('#tree summary', { hasText: 'GLPI' }).first();
   await glpi.focus();
   await page.keyboard.press('Enter');
   await page.locator('a[href^="/ui/jobs/"]').first().waitFor();
@@ -70,7 +71,7 @@ test('browse the tree, search, and open a job', async () => {
 test('a plain user sees no edit controls, and a forged POST is refused', async () => {
   const { context, page } = await as('clerk');
   await page.goto(`${url}/ui`);
-  await page.locator('summary', { hasText: 'GLPI' }).first().click();
+  await page.locator('#tree summary', { hasText: 'GLPI' }).first().click();
   const job = page.locator('a[href^="/ui/jobs/"]').first();
   await job.waitFor();
   const href = await job.getAttribute('href');
@@ -86,7 +87,7 @@ test('a plain user sees no edit controls, and a forged POST is refused', async (
 test('a user administrator grants a role for a window, sees its status, and revokes it', async () => {
   const { context, page } = await as('user-admin', 'en');
   await page.goto(`${url}/ui`);
-  await page.locator('summary', { hasText: 'GLPI' }).first().click();
+  await page.locator('#tree summary', { hasText: 'GLPI' }).first().click();
   await page.locator('a[href^="/ui/jobs/"]').first().waitFor();
   // A job the administrator does not hold (nobody changes their own rights).
   const job = page

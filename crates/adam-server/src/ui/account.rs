@@ -98,6 +98,21 @@ fn refusal(e: &WebError) -> String {
     e.detail.clone()
 }
 
+/// The password rules a new password broke, one per line (the page shows them as lines).
+fn broken_rules(e: &WebError) -> String {
+    let lines: Vec<&str> = e
+        .extra
+        .get("problems")
+        .and_then(|p| p.as_array())
+        .map(|list| list.iter().filter_map(|p| p.get("message")?.as_str()).collect())
+        .unwrap_or_default();
+    if lines.is_empty() {
+        e.detail.clone()
+    } else {
+        lines.join("\n")
+    }
+}
+
 // ---- sign in ------------------------------------------------------------------------------
 
 #[derive(Template)]
@@ -358,8 +373,11 @@ async fn change_password(
             Err(e) if e.code == "wrong-password" => {
                 errors.insert("current", lang.tr.s("wrong_password").to_owned());
             }
-            Err(e) if e.code == "weak-password" || e.status == StatusCode::TOO_MANY_REQUESTS => {
-                errors.insert("new", e.detail);
+            Err(e) if e.code == "weak-password" => {
+                errors.insert("new", broken_rules(&e));
+            }
+            Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
+                errors.insert("current", e.detail);
             }
             Err(e) => return Err(UiError::new(lang.tr, e)),
         }
@@ -741,7 +759,7 @@ async fn reset(
         match authn::complete_reset(&s, &client_in(client, lang), request).await {
             Ok(_) => return Ok(see_other("/ui/login?done=password", None)),
             Err(e) if e.code == "weak-password" => {
-                errors.insert("new", e.detail);
+                errors.insert("new", broken_rules(&e));
             }
             Err(e) if e.code == "invalid-reset" => {
                 errors.insert("token", lang.tr.s("invalid_reset").to_owned());
