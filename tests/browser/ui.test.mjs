@@ -98,6 +98,18 @@ test('a user administrator grants a role for a window, sees its status, and revo
     .first();
   await job.click();
   await page.getByRole('heading', { name: 'Basic data' }).waitFor();
+  // Ticking a role's box grants it at once (htmx swaps the panel in place); unticking revokes.
+  const box = page.locator('#roles-form input[name=role]:not(:checked)').first();
+  const value = await box.getAttribute('value');
+  await box.click();
+  await page.locator(`#roles-form input[name=shown][value="${value}"]`).waitFor({ state: 'attached' });
+  assert.equal(await page.locator('#roles-error').count(), 0);
+  assert.ok(await page.locator(`#roles-form input[name=role][value="${value}"]`).isChecked());
+  // The last change and the history follow in the same swap.
+  assert.match(await page.locator('#last-change').textContent(), /ADAM_ENTITY_GRANT/);
+  await page.screenshot({ path: `${artifacts}/job-role-ticked.png`, fullPage: true });
+  await page.locator(`#roles-form input[name=role][value="${value}"]`).click();
+  await page.locator(`#roles-form input[name=shown][value="${value}"]`).waitFor({ state: 'detached' });
   const rows = page.locator('#restrictions tbody tr');
   const before = await rows.count();
   const option = await page.locator('#role option').first().textContent();

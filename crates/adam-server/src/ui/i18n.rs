@@ -234,6 +234,12 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("this_session", "ta seja", "this session"),
     ("end_session", "Končaj", "End"),
     ("yes", "da", "yes"),
+    ("save_permissions", "Shrani dovoljenja", "Save permissions"),
+    (
+        "roles_toggle_hint",
+        "Potrditveno polje velja takoj, ko ga spremenite; vloga se dodeli brez časovne omejitve.",
+        "A box takes effect as soon as you change it; the role is granted without a time limit.",
+    ),
     ("no", "ne", "no"),
 ];
 

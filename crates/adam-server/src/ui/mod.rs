@@ -40,9 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route("/ui", get(tree))
         .route("/ui/tree/offices/{id}", get(tree_children))
         .route("/ui/offices", post(create_office))
-        .route("/ui/offices/{id}", get(office_page))
+        .route("/ui/offices/{id}", get(office_page).post(update_office))
         .route("/ui/jobs/{id}", get(job_page))
         .route("/ui/jobs/{id}/grants", post(grant_to_job))
+        .route("/ui/jobs/{id}/roles", post(set_job_roles))
         .route("/ui/grants/{id}/revoke", post(revoke_grant))
         .route("/ui/users/{id}", get(user_page).post(update_user))
         .route("/ui/roles", get(roles_page))
@@ -631,6 +632,8 @@ struct OfficePage {
     c: Chrome,
     office: Office,
     parent: Option<(u32, String)>,
+    /// The offices it may be moved under (not itself): id, label, whether it is the parent.
+    parents: Vec<(u32, String, bool)>,
     jobs: Vec<TreeJob>,
     may_edit: bool,
     errors: BTreeMap<&'static str, String>,
@@ -654,8 +657,15 @@ async fn office_view(
         .map(|p| (p.id.0, format!("{} – {}", p.code, p.name)));
     let may_edit =
         caller.require(Scope::Write).is_ok() && w.require_office(&caller.actor(None), Some(id), s.now()).is_ok();
+    let parents = w
+        .offices()
+        .iter()
+        .filter(|o| o.id != id && o.valid)
+        .map(|o| (o.id.0, format!("{} – {}", o.code, o.name), office.parent == Some(o.id)))
+        .collect();
     Ok(OfficePage {
         c: chrome(s, caller, lang),
+        parents,
         jobs: w.office_jobs(id).iter().filter_map(|j| tree_job(&w, *j)).collect(),
         office,
         parent,
@@ -718,10 +728,73 @@ async fn create_office(
     Ok(r)
 }
 
+/// The office form: name, signing code, parent; `rev` is the revision the page showed.
+#[derive(Debug, Deserialize)]
+pub struct OfficeForm {
+    rev: u64,
+    name: String,
+    #[serde(default)]
+    signing_code: String,
+    /// `0`: directly under `Company.main`.
+    parent: u32,
+}
+
+async fn update_office(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<OfficeForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let office = OfficeId(id);
+    let mut errors = BTreeMap::new();
+    let name = Text::parse("name", &f.name)
+        .map_err(|e| errors.insert("edit_name", e.to_string()))
+        .ok();
+    let signing_code = match f.signing_code.trim() {
+        "" => Some(None),
+        sc => SigningCode::parse("signing_code", sc)
+            .map_err(|e| errors.insert("edit_signing_code", e.to_string()))
+            .ok()
+            .map(Some),
+    };
+    let parent = (f.parent != 0).then_some(OfficeId(f.parent));
+    if let (Some(name), Some(signing_code)) = (name, signing_code) {
+        let command = Command::UpdateOffice {
+            office,
+            name,
+            parent,
+            signing_code,
+        };
+        // Two administrators editing the same office: the second save is refused.
+        let seen = Revision(f.rev);
+        let guard = move |w: &World| -> crate::error::ApiResult<()> {
+            match w.office(office) {
+                Ok(o) if o.rev != seen => Err(WebError::new(
+                    StatusCode::PRECONDITION_FAILED,
+                    "stale",
+                    "someone else changed this office after you opened the page; reload it and make your change again",
+                )),
+                _ => Ok(()),
+            }
+        };
+        if let Some(detail) = saved(lang, s.execute_guarded(&caller, None, command, guard).await)? {
+            errors.insert("edit_form", detail);
+        } else {
+            return Ok(Redirect::to(&format!("/ui/offices/{id}")).into_response());
+        }
+    }
+    let p = office_view(&s, &caller, lang.tr, office, errors).await?;
+    let mut r = page(lang, &p)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
 // ---- jobs ---------------------------------------------------------------------------------
 
 /// A role as a checkbox row.
 pub struct RoleRow {
+    id: u32,
     code: String,
     description: String,
     held: bool,
@@ -805,6 +878,7 @@ async fn job_view(
             .map(|m| code_of(*m))
             .collect();
         groups.entry(group).or_default().push(RoleRow {
+            id: r.id.0,
             code: r.code.to_string(),
             description: r.description.to_string(),
             held: held(r.id),
@@ -888,6 +962,76 @@ fn optional_date(text: &str, field: &'static str, errors: &mut BTreeMap<&'static
             None
         }
     }
+}
+
+/// Sets the job's roles from the checkboxes of the permissions panel: each role whose box
+/// differs from what the page showed (`shown`) is granted without a time limit, or has its
+/// current grants to this job revoked — all in one batch, so the change is whole or nothing.
+/// A role someone else changed meanwhile, and not touched here, stays as it is. With htmx a
+/// box sends the form as soon as it is toggled; without script, the save button does.
+async fn set_job_roles(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    headers: HeaderMap,
+    UiForm { caller, form, .. }: UiForm<Vec<(String, String)>>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let job = JobId(id);
+    let ids = |key: &str| -> std::collections::BTreeSet<u32> {
+        form.iter()
+            .filter(|(k, _)| k == key)
+            .filter_map(|(_, v)| v.parse().ok())
+            .collect()
+    };
+    let (wanted, shown) = (ids("role"), ids("shown"));
+    let commands: Vec<Command> = {
+        let w = s.world();
+        let now = s.now();
+        let mut commands: Vec<Command> = wanted
+            .difference(&shown)
+            .map(|r| Command::Grant {
+                role: RoleId(*r),
+                grantee: Grantee::Job(job),
+                window: Window::ALWAYS,
+                scope: None,
+                reference: None,
+            })
+            .collect();
+        for r in shown.difference(&wanted) {
+            commands.extend(
+                w.grants_of_job(job)
+                    .iter()
+                    .filter_map(|g| w.grant(*g).ok())
+                    .filter(|g| g.role == RoleId(*r) && g.window.status(now) != WindowStatus::Expired)
+                    .map(|g| Command::Revoke { grant: g.id }),
+            );
+        }
+        commands
+    };
+    let outcome = match commands.len() {
+        0 => None,
+        1 => {
+            let command = commands
+                .into_iter()
+                .next()
+                .ok_or_else(|| UiError::new(lang.tr, WebError::internal(&"no command")))?;
+            saved(lang, s.execute(&caller, None, command).await)?
+        }
+        _ => saved(lang, s.execute(&caller, None, Command::Batch { commands }).await)?,
+    };
+    let Some(detail) = outcome else {
+        return Ok(Redirect::to(&format!("/ui/jobs/{id}#permissions")).into_response());
+    };
+    let mut errors = BTreeMap::new();
+    errors.insert("roles", detail);
+    let p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    let mut r = page(lang, &p)?;
+    // htmx swaps only successful answers; the message must show there too.
+    if !is_htmx(&headers) {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
 }
 
 async fn grant_to_job(

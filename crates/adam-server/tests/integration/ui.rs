@@ -302,3 +302,142 @@ async fn a_user_administrator_edits_a_person_and_a_stale_form_is_refused() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(s.state.world().user(g).unwrap().email.as_str(), "gregor@koper.si");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn role_checkboxes_grant_and_revoke_in_one_change() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let job = s.fx.job_glpi_free;
+    let path = format!("/ui/jobs/{}/roles", job.0);
+    let referent = s.fx.referent.0.to_string();
+    let grants_of = |role: adam_core::RoleId| {
+        let w = s.state.world();
+        w.grants_of_job(job)
+            .iter()
+            .filter_map(|g| w.grant(*g).ok())
+            .filter(|g| g.role == role)
+            .map(|g| g.window)
+            .collect::<Vec<_>>()
+    };
+    // The boxes are live for the user administrator, and read-only for a plain user.
+    let (_, html, _) = ui.get(Who::UserAdminHere, &format!("/ui/jobs/{}", job.0), false).await;
+    assert!(html.contains("id=\"roles-form\"") && html.contains(&format!("name=\"role\" value=\"{referent}\"")));
+    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/jobs/{}", job.0), false).await;
+    assert!(!html.contains("roles-form") && html.contains("disabled"));
+
+    // Two boxes at once, one of which (a system role, not shown to them) the administrator
+    // may not give: refused, and nothing changes.
+    let before = s.state.revision();
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &path,
+            &[("role", referent.clone()), ("role", s.fx.user_admin.0.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{html}");
+    assert_eq!(s.state.revision(), before, "all or nothing");
+    assert!(grants_of(s.fx.referent).is_empty());
+
+    // Ticking one: granted without a time limit.
+    let (status, _, headers) = ui.post(Who::UserAdminHere, &path, &[("role", referent.clone())]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], format!("/ui/jobs/{}#permissions", job.0));
+    assert_eq!(grants_of(s.fx.referent), vec![adam_core::Window::ALWAYS]);
+    let (_, html, _) = ui.get(Who::UserAdminHere, &format!("/ui/jobs/{}", job.0), false).await;
+    assert!(
+        html.contains(&format!("name=\"shown\" value=\"{referent}\"")),
+        "shown as held"
+    );
+
+    // Submitting the same state again changes nothing.
+    let before = s.state.revision();
+    ui.post(
+        Who::UserAdminHere,
+        &path,
+        &[("role", referent.clone()), ("shown", referent.clone())],
+    )
+    .await;
+    assert_eq!(s.state.revision(), before);
+
+    // Unticking it revokes it; a plain user's forged post is refused.
+    let (status, _, _) = ui.post(Who::Plain, &path, &[("shown", referent.clone())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(grants_of(s.fx.referent).len(), 1);
+    let (status, _, _) = ui.post(Who::UserAdminHere, &path, &[("shown", referent.clone())]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let w = s.state.world();
+    assert!(
+        w.grants_of_job(job)
+            .iter()
+            .filter_map(|g| w.grant(*g).ok())
+            .all(|g| g.role != s.fx.referent),
+        "revoked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_administrator_edits_an_office() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let office = s.fx.glpi;
+    let path = format!("/ui/offices/{}", office.0);
+    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    assert!(html.contains("id=\"office-form\""));
+    let (_, html, _) = ui.get(Who::Plain, &path, false).await;
+    assert!(!html.contains("office-form"), "no edit form for a plain user");
+    let rev = s.state.world().office(office).unwrap().rev.0.to_string();
+
+    // Bad input: a message at the field, nothing saved.
+    let before = s.state.revision();
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &path,
+            &[
+                ("rev", rev.clone()),
+                ("name", "  ".to_owned()),
+                ("signing_code", String::new()),
+                ("parent", "0".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("field-error"), "{html}");
+    assert_eq!(s.state.revision(), before);
+
+    // A good one is saved and shows in the last change.
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &path,
+            &[
+                ("rev", rev.clone()),
+                ("name", "Glavna pisarna".to_owned()),
+                ("signing_code", "1000".to_owned()),
+                ("parent", "0".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    assert!(html.contains("Glavna pisarna") && html.contains("1000"));
+    assert!(html.contains("office.update"), "in the history: {html}");
+
+    // The page the first save was made from is stale now.
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &path,
+            &[
+                ("rev", rev),
+                ("name", "Stale".to_owned()),
+                ("signing_code", String::new()),
+                ("parent", "0".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("someone else changed this office"), "{html}");
+    assert_eq!(s.state.world().office(office).unwrap().name.as_str(), "Glavna pisarna");
+}
