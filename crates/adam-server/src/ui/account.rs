@@ -24,7 +24,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -32,19 +32,32 @@ use std::collections::BTreeMap;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/ui/login", get(login_page).post(login))
-        .route("/ui/login/mfa", post(login_mfa))
-        .route("/ui/logout", post(logout))
+        .route("/ui/login/mfa", get(to("/ui/login")).post(login_mfa))
+        .route("/ui/logout", get(to("/ui/login")).post(logout))
         .route("/ui/password", get(password_page).post(change_password))
         .route("/ui/mfa", get(mfa_page))
-        .route("/ui/mfa/enrol", post(mfa_enrol))
-        .route("/ui/mfa/confirm", post(mfa_confirm))
-        .route("/ui/mfa/lost", post(mfa_lost))
+        .route("/ui/mfa/enrol", get(to("/ui/mfa")).post(mfa_enrol))
+        .route("/ui/mfa/confirm", get(to("/ui/mfa")).post(mfa_confirm))
+        .route("/ui/mfa/lost", get(to("/ui/mfa")).post(mfa_lost))
         .route("/ui/sessions", get(sessions_page))
-        .route("/ui/sessions/{id}/revoke", post(revoke_session))
+        .route("/ui/sessions/{id}/revoke", get(to("/ui/sessions")).post(revoke_session))
         .route("/ui/forgot", get(forgot_page).post(forgot))
         .route("/ui/reset", get(reset_page).post(reset))
         // The link in the reset e-mail (`<public URL>/reset?token=…`).
         .route("/reset", get(reset_link))
+}
+
+/// A GET of a form's address (the language switch of a page answering a POST links there):
+/// the page the form belongs to, with the query kept.
+pub(super) fn to(
+    target: &'static str,
+) -> impl Fn(axum::extract::RawQuery) -> std::future::Ready<Redirect> + Clone + Send + Sync + 'static {
+    move |axum::extract::RawQuery(q)| {
+        std::future::ready(match q {
+            Some(q) => Redirect::to(&format!("{target}?{q}")),
+            None => Redirect::to(target),
+        })
+    }
 }
 
 /// A page for someone not signed in (yet).

@@ -24,7 +24,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 pub use i18n::Tr;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -39,12 +39,12 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/ui") }))
         .route("/ui", get(tree))
         .route("/ui/tree/offices/{id}", get(tree_children))
-        .route("/ui/offices", post(create_office))
+        .route("/ui/offices", get(account::to("/ui")).post(create_office))
         .route("/ui/offices/{id}", get(office_page).post(update_office))
         .route("/ui/jobs/{id}", get(job_page))
-        .route("/ui/jobs/{id}/grants", post(grant_to_job))
-        .route("/ui/jobs/{id}/roles", post(set_job_roles))
-        .route("/ui/grants/{id}/revoke", post(revoke_grant))
+        .route("/ui/jobs/{id}/grants", get(back_to_job).post(grant_to_job))
+        .route("/ui/jobs/{id}/roles", get(back_to_job).post(set_job_roles))
+        .route("/ui/grants/{id}/revoke", get(account::to("/ui")).post(revoke_grant))
         .route("/ui/users/{id}", get(user_page).post(update_user))
         .route("/ui/roles", get(roles_page))
         .route("/ui/folders/{id}", get(folder_page))
@@ -1085,6 +1085,14 @@ async fn grant_to_job(
     let mut r = page(lang, &p)?;
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(r)
+}
+
+/// A GET of a job form's address (the language switch of the page a POST answered): the job.
+async fn back_to_job(Path(id): Path<u32>, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Redirect {
+    match q {
+        Some(q) => Redirect::to(&format!("/ui/jobs/{id}?{q}")),
+        None => Redirect::to(&format!("/ui/jobs/{id}")),
+    }
 }
 
 /// Where to return after a revocation.

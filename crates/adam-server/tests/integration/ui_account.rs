@@ -280,6 +280,12 @@ async fn an_administrator_enrols_a_second_factor_and_signs_in_with_it() {
         StatusCode::SEE_OTHER
     );
 
+    // The language switch of a page that answered a POST leads back to its form's page.
+    let switch = v.get("/ui/login/mfa?lang=en").await;
+    assert_eq!(switch.location(), "/ui/login?lang=en");
+    let switch = v.get(&format!("/ui/jobs/{}/roles?lang=en", s.fx.job_glpi.0)).await;
+    assert_eq!(switch.location(), format!("/ui/jobs/{}?lang=en", s.fx.job_glpi.0));
+
     // Next time: the password, then the code.
     let step = v.sign_in("glpi-admin", STRONG).await;
     assert_eq!(step.status, StatusCode::OK);
