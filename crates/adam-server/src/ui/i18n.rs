@@ -236,6 +236,16 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("yes", "da", "yes"),
     ("save_permissions", "Shrani dovoljenja", "Save permissions"),
     (
+        "effective_roles_hint",
+        "Vse vloge, ki jih oseba ima zdaj: neposredno, prek delovnega mesta, urada ali vseh zaposlenih.",
+        "Every role the person holds now: directly, through a job, an office, or everyone.",
+    ),
+    (
+        "direct_roles",
+        "Neposredno dodeljene vloge",
+        "Roles granted to the person directly",
+    ),
+    (
         "roles_toggle_hint",
         "Potrditveno polje velja takoj, ko ga spremenite; vloga se dodeli brez časovne omejitve.",
         "A box takes effect as soon as you change it; the role is granted without a time limit.",

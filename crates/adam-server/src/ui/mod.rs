@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/jobs/{id}", get(job_page))
         .route("/ui/jobs/{id}/grants", get(back_to_job).post(grant_to_job))
         .route("/ui/jobs/{id}/roles", get(back_to_job).post(set_job_roles))
+        .route("/ui/users/{id}/roles", get(back_to_user).post(set_user_roles))
         .route("/ui/grants/{id}/revoke", get(account::to("/ui")).post(revoke_grant))
         .route("/ui/users/{id}", get(user_page).post(update_user))
         .route("/ui/roles", get(roles_page))
@@ -823,9 +824,9 @@ struct JobPage {
     job: Job,
     office: (u32, String),
     occupants: Vec<(u32, String)>,
-    apps: Vec<AppRoles>,
-    grants: Vec<GrantRow>,
-    grantable: Vec<(u32, String)>,
+    panel: RolePanel,
+    /// This page's address, for forms that return here.
+    back: String,
     may_edit: bool,
     errors: BTreeMap<&'static str, String>,
     last: Option<LastChangeView>,
@@ -836,22 +837,26 @@ fn date(t: Option<Timestamp>) -> String {
     t.map(|t| t.to_string().chars().take(10).collect()).unwrap_or_default()
 }
 
-async fn job_view(
-    s: &AppState,
-    caller: &Caller,
-    lang: Tr,
-    id: JobId,
-    errors: BTreeMap<&'static str, String>,
-) -> UiResult<JobPage> {
-    let (last, history) = history_of(s, "ADAM_ENTITY_JOB", id.0).await.ui(lang)?;
-    let now = s.now();
-    let w = s.world();
-    let job = w.job(id).ui(lang)?.clone();
-    let office = w
-        .office(job.office)
-        .map(|o| (o.id.0, format!("{} – {}", o.code, o.name)))
-        .ui(lang)?;
-    let grants_here: Vec<&Grant> = w.grants_of_job(id).iter().filter_map(|g| w.grant(*g).ok()).collect();
+/// The roles panel of a grantee (a job or a user): every role the caller may see, grouped by
+/// application, with a box that is ticked when the grantee holds it (now or in a waiting
+/// window), and the grantee's time-limited grants.
+pub struct RolePanel {
+    apps: Vec<AppRoles>,
+    grants: Vec<GrantRow>,
+    grantable: Vec<(u32, String)>,
+    may_edit: bool,
+    /// Where the boxes are posted.
+    action: String,
+}
+
+fn role_panel(w: &World, caller: &Caller, lang: Tr, grantee: Grantee, now: Timestamp) -> RolePanel {
+    let grant_ids = match grantee {
+        Grantee::Job(j) => w.grants_of_job(j),
+        Grantee::User(u) => w.grants_of_user(u),
+        Grantee::Office(o) => w.grants_of_office(o),
+        Grantee::Everyone => w.grants_of_everyone(),
+    };
+    let grants_here: Vec<&Grant> = grant_ids.iter().filter_map(|g| w.grant(*g).ok()).collect();
     let held = |r: RoleId| {
         grants_here
             .iter()
@@ -901,8 +906,42 @@ async fn job_view(
         })
         .collect();
     // The engine refuses changes to one's own rights; the form is not offered for them either.
-    let may_edit =
-        caller.require(Scope::Write).is_ok() && w.require_grantee(&caller.actor(None), Grantee::Job(id), now).is_ok();
+    let may_edit = caller.require(Scope::Write).is_ok() && w.require_grantee(&caller.actor(None), grantee, now).is_ok();
+    let action = match grantee {
+        Grantee::Job(j) => format!("/ui/jobs/{}/roles", j.0),
+        Grantee::User(u) => format!("/ui/users/{}/roles", u.0),
+        Grantee::Office(o) => format!("/ui/offices/{}/roles", o.0),
+        Grantee::Everyone => "/ui/roles".to_owned(),
+    };
+    RolePanel {
+        apps: groups
+            .into_iter()
+            .map(|(name, roles)| AppRoles { name, roles })
+            .collect(),
+        grants,
+        grantable,
+        may_edit,
+        action,
+    }
+}
+
+async fn job_view(
+    s: &AppState,
+    caller: &Caller,
+    lang: Tr,
+    id: JobId,
+    errors: BTreeMap<&'static str, String>,
+) -> UiResult<JobPage> {
+    let (last, history) = history_of(s, "ADAM_ENTITY_JOB", id.0).await.ui(lang)?;
+    let now = s.now();
+    let w = s.world();
+    let job = w.job(id).ui(lang)?.clone();
+    let office = w
+        .office(job.office)
+        .map(|o| (o.id.0, format!("{} – {}", o.code, o.name)))
+        .ui(lang)?;
+    let panel = role_panel(&w, caller, lang, Grantee::Job(id), now);
+    let may_edit = panel.may_edit;
     let occupants = w
         .job_occupants(id)
         .iter()
@@ -914,12 +953,8 @@ async fn job_view(
         job,
         office,
         occupants,
-        apps: groups
-            .into_iter()
-            .map(|(name, roles)| AppRoles { name, roles })
-            .collect(),
-        grants,
-        grantable,
+        panel,
+        back: format!("/ui/jobs/{}", id.0),
         may_edit,
         errors,
         last,
@@ -974,10 +1009,29 @@ async fn set_job_roles(
     lang: Lang,
     Path(id): Path<u32>,
     headers: HeaderMap,
+    form: UiForm<Vec<(String, String)>>,
+) -> UiResult<Response> {
+    set_roles(s, lang, Grantee::Job(JobId(id)), headers, form).await
+}
+
+async fn set_user_roles(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    headers: HeaderMap,
+    form: UiForm<Vec<(String, String)>>,
+) -> UiResult<Response> {
+    set_roles(s, lang, Grantee::User(UserId(id)), headers, form).await
+}
+
+async fn set_roles(
+    s: AppState,
+    lang: Lang,
+    grantee: Grantee,
+    headers: HeaderMap,
     UiForm { caller, form, .. }: UiForm<Vec<(String, String)>>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
-    let job = JobId(id);
     let ids = |key: &str| -> std::collections::BTreeSet<u32> {
         form.iter()
             .filter(|(k, _)| k == key)
@@ -992,16 +1046,21 @@ async fn set_job_roles(
             .difference(&shown)
             .map(|r| Command::Grant {
                 role: RoleId(*r),
-                grantee: Grantee::Job(job),
+                grantee,
                 window: Window::ALWAYS,
                 scope: None,
                 reference: None,
             })
             .collect();
+        let held = match grantee {
+            Grantee::Job(j) => w.grants_of_job(j),
+            Grantee::User(u) => w.grants_of_user(u),
+            Grantee::Office(o) => w.grants_of_office(o),
+            Grantee::Everyone => w.grants_of_everyone(),
+        };
         for r in shown.difference(&wanted) {
             commands.extend(
-                w.grants_of_job(job)
-                    .iter()
+                held.iter()
                     .filter_map(|g| w.grant(*g).ok())
                     .filter(|g| g.role == RoleId(*r) && g.window.status(now) != WindowStatus::Expired)
                     .map(|g| Command::Revoke { grant: g.id }),
@@ -1020,13 +1079,27 @@ async fn set_job_roles(
         }
         _ => saved(lang, s.execute(&caller, None, Command::Batch { commands }).await)?,
     };
+    let back = match grantee {
+        Grantee::User(u) => format!("/ui/users/{}", u.0),
+        Grantee::Job(j) => format!("/ui/jobs/{}", j.0),
+        Grantee::Office(o) => format!("/ui/offices/{}", o.0),
+        Grantee::Everyone => "/ui/roles".to_owned(),
+    };
     let Some(detail) = outcome else {
-        return Ok(Redirect::to(&format!("/ui/jobs/{id}#permissions")).into_response());
+        return Ok(Redirect::to(&format!("{back}#permissions")).into_response());
     };
     let mut errors = BTreeMap::new();
     errors.insert("roles", detail);
-    let p = job_view(&s, &caller, lang.tr, job, errors).await?;
-    let mut r = page(lang, &p)?;
+    let mut r = match grantee {
+        Grantee::User(u) => page(lang, &user_view(&s, &caller, lang.tr, u, errors, None).await?)?,
+        Grantee::Job(j) => page(lang, &job_view(&s, &caller, lang.tr, j, errors).await?)?,
+        _ => {
+            return Err(UiError::new(
+                lang.tr,
+                WebError::not_found("no roles page for this grantee"),
+            ));
+        }
+    };
     // htmx swaps only successful answers; the message must show there too.
     if !is_htmx(&headers) {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -1095,10 +1168,20 @@ async fn back_to_job(Path(id): Path<u32>, axum::extract::RawQuery(q): axum::extr
     }
 }
 
+/// A GET of a user form's address: the user.
+async fn back_to_user(Path(id): Path<u32>, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Redirect {
+    match q {
+        Some(q) => Redirect::to(&format!("/ui/users/{id}?{q}")),
+        None => Redirect::to(&format!("/ui/users/{id}")),
+    }
+}
+
 /// Where to return after a revocation.
 #[derive(Debug, Deserialize)]
 pub struct RevokeForm {
-    job: u32,
+    /// The page to return to (only a page of the UI).
+    #[serde(default)]
+    back: String,
 }
 
 async fn revoke_grant(
@@ -1111,7 +1194,12 @@ async fn revoke_grant(
     s.execute(&caller, None, Command::Revoke { grant: GrantId(id) })
         .await
         .ui(lang.tr)?;
-    Ok(Redirect::to(&format!("/ui/jobs/{}#restrictions", f.job)).into_response())
+    let back = if f.back.starts_with("/ui/") && !f.back.starts_with("//") {
+        f.back
+    } else {
+        "/ui".to_owned()
+    };
+    Ok(Redirect::to(&format!("{back}#restrictions")).into_response())
 }
 
 // ---- users --------------------------------------------------------------------------------
@@ -1126,7 +1214,12 @@ struct UserPage {
     display: String,
     gender: String,
     jobs: Vec<(u32, String)>,
+    /// Every role the person holds now, however (directly, through a job, an office, everyone).
     roles: Vec<String>,
+    /// The roles granted to the person directly.
+    panel: RolePanel,
+    /// This page's address, for forms that return here.
+    back: String,
     last: Option<LastChangeView>,
     history: Vec<HistoryRow>,
 }
@@ -1159,6 +1252,7 @@ async fn user_view(
     roles.sort();
     roles.dedup();
     let may_edit = caller.require(Scope::Write).is_ok() && w.require_user(&caller.actor(None), uid, s.now()).is_ok();
+    let panel = role_panel(&w, caller, lang, Grantee::User(uid), s.now());
     // After a refused save the form shows what was typed, not what is stored.
     let user = edited.unwrap_or(stored);
     Ok(UserPage {
@@ -1173,6 +1267,8 @@ async fn user_view(
         user,
         jobs,
         roles,
+        panel,
+        back: format!("/ui/users/{}", uid.0),
         last,
         history,
     })

@@ -133,14 +133,15 @@ async fn everyone_browses_and_only_administrators_edit() {
         .copied()
         .find(|g| s.state.world().grant(*g).unwrap().role == s.fx.referent)
         .unwrap();
-    let (status, _, _) = ui
+    let (status, _, headers) = ui
         .post(
             Who::UserAdminHere,
             &format!("/ui/grants/{}/revoke", grant.0),
-            &[("job", job.to_string())],
+            &[("back", format!("/ui/jobs/{job}"))],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], format!("/ui/jobs/{job}#restrictions"));
     assert!(s.state.world().grant(grant).is_err(), "revoked");
     let (_, html, _) = ui.get(Who::Plain, &format!("/ui/users/{}", s.fx.gregor.0), false).await;
     assert!(html.contains("Zadnja sprememba") && html.contains("Zgodovina aktivnosti"));
@@ -440,4 +441,54 @@ async fn a_user_administrator_edits_an_office() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("someone else changed this office"), "{html}");
     assert_eq!(s.state.world().office(office).unwrap().name.as_str(), "Glavna pisarna");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_users_own_roles_are_boxes_too() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let user = s.fx.gregor;
+    let path = format!("/ui/users/{}", user.0);
+    let direct = |role: adam_core::RoleId| {
+        let w = s.state.world();
+        w.grants_of_user(user)
+            .iter()
+            .filter_map(|g| w.grant(*g).ok())
+            .any(|g| g.role == role)
+    };
+    // A role Gregor does not hold directly yet.
+    let role = [s.fx.writer, s.fx.referent, s.fx.glpi_role]
+        .into_iter()
+        .find(|r| !direct(*r))
+        .unwrap();
+    let referent = role.0.to_string();
+    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    assert!(
+        html.contains(&format!("action=\"/ui/users/{}/roles\"", user.0)),
+        "{html}"
+    );
+    assert!(html.contains("id=\"effective-roles\""));
+    let (status, html, headers) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{path}/roles"),
+            &[("role", referent.clone())],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        html.split("roles-error").nth(1).unwrap_or("")
+    );
+    assert_eq!(headers["location"], format!("{path}#permissions"));
+    assert!(direct(role));
+    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    assert!(html.contains(&format!("name=\"shown\" value=\"{referent}\"")));
+    assert!(html.contains("status-ACTIVE"), "the grant is listed with its status");
+    let (status, _, _) = ui
+        .post(Who::UserAdminHere, &format!("{path}/roles"), &[("shown", referent)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(!direct(role));
 }
