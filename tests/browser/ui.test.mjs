@@ -142,3 +142,22 @@ test('a user administrator grants a role for a window, sees its status, and revo
   assert.match(await page.locator('#history').textContent(), /grant/i);
   await context.close();
 });
+
+test('the system administrator searches the audit trail, verifies it, and reads a register', async () => {
+  const { context, page } = await as('admin');
+  await page.goto(`${url}/ui`);
+  await page.getByRole('link', { name: 'Revizijska sled' }).click();
+  await page.fill('#action', 'grant');
+  await page.getByRole('button', { name: 'Išči' }).click();
+  await page.locator('#audit-results tbody tr').first().waitFor();
+  assert.ok(await page.locator('#audit-results tbody tr').count() > 0);
+  await page.screenshot({ path: `${artifacts}/audit-search.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Preveri zdaj' }).click();
+  assert.match(await page.locator('#verdict').textContent(), /Sled je cela/);
+  await page.goto(`${url}/ui?q=vopiglpi03`);
+  await page.locator('a[href^="/ui/users/"]').first().click();
+  await page.locator('#register-link').click();
+  await page.locator('#rights').waitFor();
+  await page.screenshot({ path: `${artifacts}/rights-register.png`, fullPage: true });
+  await context.close();
+});

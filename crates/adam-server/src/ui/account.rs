@@ -66,6 +66,7 @@ fn anonymous(lang: Lang) -> Chrome {
         t: lang.tr,
         user_name: String::new(),
         csrf: None,
+        reviewer: false,
     }
 }
 

@@ -9,6 +9,7 @@
 
 mod account;
 mod i18n;
+mod review;
 
 use crate::auth::{Caller, Scope};
 use crate::error::WebError;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/documents/{id}", get(document_page))
         .route("/ui/activity", get(activity_page))
         .merge(account::routes())
+        .merge(review::routes())
         .route(
             "/ui/assets/htmx.min.js",
             get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),
@@ -181,6 +183,8 @@ pub struct Chrome {
     pub user_name: String,
     /// The session's CSRF token, rendered into every form (none for an API token).
     pub csrf: Option<String>,
+    /// Whether the person reviews audit records (the menu shows the trail).
+    pub reviewer: bool,
 }
 
 /// A UI failure, answered as an HTML page with the status of the underlying error; a person
@@ -238,6 +242,7 @@ impl IntoResponse for UiError {
                 t: self.lang,
                 user_name: String::new(),
                 csrf: None,
+                reviewer: false,
             },
             title,
             detail: self.error.detail.clone(),
@@ -308,6 +313,7 @@ fn chrome(s: &AppState, caller: &Caller, t: Tr) -> Chrome {
         t,
         user_name,
         csrf: caller.csrf.clone(),
+        reviewer: crate::api::audit::may_review(s, caller),
     }
 }
 
@@ -1218,6 +1224,8 @@ struct UserPage {
     roles: Vec<String>,
     /// The roles granted to the person directly.
     panel: RolePanel,
+    /// Whether the caller may read the person's access-rights register.
+    may_read_register: bool,
     /// This page's address, for forms that return here.
     back: String,
     last: Option<LastChangeView>,
@@ -1268,6 +1276,7 @@ async fn user_view(
         jobs,
         roles,
         panel,
+        may_read_register: crate::api::register::may_read_register(s, caller, uid),
         back: format!("/ui/users/{}", uid.0),
         last,
         history,

@@ -492,3 +492,79 @@ async fn a_users_own_roles_are_boxes_too() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(!direct(role));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviewers_search_the_trail_at_the_depth_of_their_role() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    // The system administrator searches everything and verifies the trail.
+    let (status, html, _) = ui.get(Who::SysAdmin, "/ui", false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("href=\"/ui/audit\""), "the menu offers the trail");
+    let (status, html, _) = ui.get(Who::SysAdmin, "/ui/audit?action=grant", false).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("id=\"audit-results\"") && html.contains("grant.create"),
+        "{html}"
+    );
+    let (status, html, _) = ui.post(Who::SysAdmin, "/ui/audit/verify", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Sled je cela."), "{html}");
+    // A name that is nobody: a message at the field.
+    let (status, html, _) = ui.get(Who::SysAdmin, "/ui/audit?actor=nobody-at-all", false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Uporabnika s tem uporabniškim imenom ni."));
+
+    // A user administrator: only about the people they administer, and no verification.
+    let (status, html, _) = ui.get(Who::UserAdminHere, "/ui/audit?action=grant", false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"audit-error\""), "{html}");
+    assert!(!html.contains("/ui/audit/verify"));
+    let gregor = s.state.world().user(s.fx.gregor).unwrap().username.to_string();
+    let (status, html, _) = ui
+        .get(
+            Who::UserAdminHere,
+            &format!("/ui/audit?object_kind=ADAM_ENTITY_USER&object_id={}", s.fx.gregor.0),
+            false,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&gregor));
+    let (status, _, _) = ui.post(Who::UserAdminHere, "/ui/audit/verify", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A plain user reviews nothing.
+    let (status, _, _) = ui.get(Who::Plain, "/ui/audit", false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, html, _) = ui.get(Who::Plain, "/ui", false).await;
+    assert!(!html.contains("href=\"/ui/audit\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_access_rights_register_of_a_user() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let path = format!("/ui/users/{}/register", s.fx.gregor.0);
+    let (status, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"rights\""), "{html}");
+    let code = {
+        let w = s.state.world();
+        let g = w.grant(s.fx.grant_gregor).unwrap();
+        w.role(g.role).unwrap().code.to_string()
+    };
+    assert!(html.contains(&code), "the grant of the fixture is listed: {html}");
+    let (_, html, _) = ui
+        .get(Who::UserAdminHere, &format!("/ui/users/{}", s.fx.gregor.0), false)
+        .await;
+    assert!(html.contains("id=\"register-link\""));
+    // A person sees their own register, not another's.
+    let (status, _, _) = ui
+        .get(Who::Plain, &format!("/ui/users/{}/register", s.fx.ana.0), false)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = ui.get(Who::Plain, &path, false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/users/{}", s.fx.gregor.0), false).await;
+    assert!(!html.contains("id=\"register-link\""));
+}
