@@ -95,7 +95,7 @@ pub(crate) async fn rights_of_user(s: &AppState, caller: &Caller, user: UserId) 
     let username = s.world().user(user)?.username.to_string();
     let own = caller.user == user;
     let administers = s.world().require_user(&caller.actor(None), user, s.now()).is_ok();
-    if !(own || administers || is_reviewer(&s, &caller)) {
+    if !(own || administers || is_reviewer(s, caller)) {
         return Err(WebError::forbidden(
             "register-not-visible",
             "the register of a user is for the user, their user administrators and security leads",
