@@ -718,7 +718,7 @@ pub(crate) async fn password_step(s: &AppState, client: &Client, b: LoginRequest
     };
     s.authn.limiter().record_success(&b.username);
     let rehash = if needs_rehash {
-        Some(hash_password(&s, b.password).await?)
+        Some(hash_password(&s, b.password.clone()).await?)
     } else {
         None
     };
@@ -744,6 +744,12 @@ pub(crate) async fn password_step(s: &AppState, client: &Client, b: LoginRequest
         SessionState::Mfa
     } else if login::mfa_required(&s, user, client.ip) {
         SessionState::MfaEnrolment
+    } else if check_policy(&s, user, &b.password, client.lang).await.is_err() {
+        // A password today's rules refuse (a newer list of breached passwords, a longer
+        // minimum) is changed before anything else, as Kanidm checks its badlist at sign-in
+        // too. Only a sign-in without a second factor gets here: with one the password is one
+        // of two factors, and a change before the factor would bypass it.
+        SessionState::PasswordChange
     } else {
         SessionState::Active
     };

@@ -505,6 +505,55 @@ async fn temporary_passwords_must_be_changed(backend: Backend) {
 }
 on_both_backends!(temporary_passwords_must_be_changed);
 
+/// A password that today's rules refuse (stored before a rule or a list changed) signs in, but
+/// only to change it — when no second factor is in play.
+async fn a_password_the_rules_now_refuse_is_changed_at_sign_in(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    // Stored directly, as if set under older rules: a common password.
+    let phc = adam_auth::hash::PasswordHasher::new(adam_auth::hash::HashParams::new(1024, 1, 1).unwrap())
+        .hash("password1")
+        .unwrap()
+        .as_str()
+        .to_owned();
+    let change = adam_store::PasswordChange {
+        credential: adam_store::PasswordCredential {
+            user: fx.ana,
+            phc,
+            must_change: false,
+            set_at: server.state.now(),
+        },
+        revoke_sessions: true,
+        keep_session: None,
+        reset: None,
+    };
+    let store = server.state.store.clone();
+    tokio::task::spawn_blocking(move || store.set_password(&change, &[]))
+        .await
+        .unwrap()
+        .unwrap();
+    let signed = server.login("ana", "password1").await.expect(200);
+    assert_eq!(signed.json["password_change_required"], true, "{}", signed.json);
+    let b = Browser::from(&signed);
+    server
+        .browse(&b, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(403, "password-change-required");
+    server
+        .browse(
+            &b,
+            Method::POST,
+            "/api/v1/auth/password",
+            Some(&json!({"current": "password1", "new": STRONG})),
+            true,
+        )
+        .await
+        .expect(200);
+    let again = server.login("ana", STRONG).await.expect(200);
+    assert_eq!(again.json["password_change_required"], false);
+}
+on_both_backends!(a_password_the_rules_now_refuse_is_changed_at_sign_in);
+
 fn reset_code(text: &str) -> String {
     let at = text.find("adam_reset_").expect("a reset code in the e-mail");
     text[at..at + "adam_reset_".len() + 52].to_owned()
