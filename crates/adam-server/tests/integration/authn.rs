@@ -855,3 +855,189 @@ async fn a_password_is_rehashed_at_sign_in_when_the_parameters_changed(backend: 
     server.login("bojan", STRONG_2).await.problem(401, "unauthenticated");
 }
 on_both_backends!(a_password_is_rehashed_at_sign_in_when_the_parameters_changed);
+
+async fn z3_and_c3_records_need_a_stepped_up_session(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    server.set_password(fx.ana, STRONG).await;
+    // A C3 folder, and a C3 document in an open folder, made by Ana in a session that showed a
+    // second factor (classifying C3 needs one too).
+    let c3 = adam_core::Classification {
+        c: adam_core::SecurityClass::THREE,
+        ..adam_core::Classification::PUBLIC
+    };
+    let ana = adam_core::Actor::User {
+        user: fx.ana,
+        job: None,
+        session: adam_core::Session::MFA,
+    };
+    let make = |command| {
+        let state = server.state.clone();
+        async move {
+            let ctx = state.context(ana, None);
+            state
+                .execute_as(ana, ctx, command)
+                .await
+                .unwrap_or_else(|e| panic!("{}", e.detail))
+                .created
+        }
+    };
+    let Some(adam_core::Created::Folder(folder)) = make(adam_core::Command::NewFolder {
+        app: fx.vopi,
+        class: fx.class,
+        title: adam_core::Text::parse("t", "Varnostni načrt").unwrap(),
+        classification: c3,
+    })
+    .await
+    else {
+        panic!("no folder")
+    };
+    let Some(adam_core::Created::Document(document)) = make(adam_core::Command::NewDocument {
+        folder: fx.f1,
+        title: adam_core::Text::parse("t", "Gesla strežnikov").unwrap(),
+        classification: c3,
+    })
+    .await
+    else {
+        panic!("no document")
+    };
+    let folder = format!("/api/v1/folders/{}", folder.0);
+    let document = format!("/api/v1/documents/{}", document.0);
+
+    // Signed in with the password alone (from the office network, no factor enrolled).
+    let signed_in = server.login("ana", STRONG).await.expect(200);
+    assert_eq!(signed_in.json["mfa"], false);
+    let password_only = Browser::from(&signed_in);
+    for path in [&folder, &document] {
+        let refused = server
+            .browse(&password_only, Method::GET, path, None, false)
+            .await
+            .problem(403, "mfa-required");
+        assert!(
+            refused.json["detail"]
+                .as_str()
+                .unwrap()
+                .contains("/api/v1/auth/step-up"),
+            "{}",
+            refused.text
+        );
+    }
+    // Unclassified records are read as before.
+    server
+        .browse(
+            &password_only,
+            Method::GET,
+            &format!("/api/v1/documents/{}", fx.d1.0),
+            None,
+            false,
+        )
+        .await
+        .expect(200);
+    // Without a factor there is nothing to step up with.
+    server
+        .browse(
+            &password_only,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": "000000"})),
+            true,
+        )
+        .await
+        .problem(409, "no-second-factor");
+
+    // Ana enrols a factor (here with her token; the session stays password-only).
+    let enrolled = server
+        .post(Who::Plain, "/api/v1/auth/totp", &json!({}))
+        .await
+        .expect(201);
+    let secret = enrolled.json["secret"].as_str().unwrap().to_owned();
+    let now = server.state.now();
+    let used = code(&secret, now, 0);
+    server
+        .post(Who::Plain, "/api/v1/auth/totp/confirm", &json!({"code": used}))
+        .await
+        .expect(200);
+    // A token is one factor: it cannot step up, and it cannot read the records either.
+    server
+        .post(
+            Who::Plain,
+            "/api/v1/auth/step-up",
+            &json!({"code": code(&secret, now, 1)}),
+        )
+        .await
+        .problem(403, "session-only");
+    server.get(Who::Plain, &document).await.problem(403, "mfa-required");
+    // A wrong code, and the code already used to confirm, are refused.
+    let wrong = server
+        .browse(
+            &password_only,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": "12345"})),
+            true,
+        )
+        .await
+        .problem(422, "bad-code");
+    assert_eq!(wrong.json["reason"], "bad-code");
+    server.advance(2);
+    let replayed = server
+        .browse(
+            &password_only,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": used})),
+            true,
+        )
+        .await
+        .problem(422, "bad-code");
+    assert_eq!(replayed.json["reason"], "replayed");
+    // Without the CSRF token, no step-up.
+    server
+        .browse(
+            &password_only,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": code(&secret, now, 1)})),
+            false,
+        )
+        .await
+        .problem(403, "csrf");
+
+    server.advance(30);
+    let now = server.state.now();
+    let stepped = server
+        .browse(
+            &password_only,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": code(&secret, now, 0)})),
+            true,
+        )
+        .await
+        .expect(200);
+    assert_eq!(stepped.json["mfa"], true);
+    assert_eq!(
+        stepped.json["expires"], signed_in.json["expires"],
+        "a step-up does not extend the sign-in"
+    );
+    let strong = Browser::from(&stepped);
+    assert_ne!(strong.cookie, password_only.cookie, "a new session secret");
+    for path in [&folder, &document] {
+        server.browse(&strong, Method::GET, path, None, false).await.expect(200);
+    }
+    // The password-only session was replaced.
+    server
+        .browse(&password_only, Method::GET, &document, None, false)
+        .await
+        .problem(401, "unauthenticated");
+    let sessions = server
+        .browse(&strong, Method::GET, "/api/v1/auth/sessions", None, false)
+        .await
+        .expect(200);
+    assert_eq!(sessions.json.as_array().unwrap().len(), 1);
+    assert_eq!(sessions.json[0]["mfa"], true);
+    let actions = audit_actions(&server).await;
+    assert!(actions.contains(&("auth.step_up".into(), "ok".into())));
+    assert!(actions.contains(&("auth.step_up".into(), "refused: bad-credentials".into())));
+}
+on_both_backends!(z3_and_c3_records_need_a_stepped_up_session);
