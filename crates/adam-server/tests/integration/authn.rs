@@ -922,6 +922,15 @@ async fn z3_and_c3_records_need_a_stepped_up_session(backend: Backend) {
             refused.text
         );
     }
+    // Asking who else reaches it is a decision on it too.
+    let who = format!(
+        "/api/v1/who?kind=folder&id={}&level=11",
+        folder.rsplit('/').next().unwrap()
+    );
+    server
+        .browse(&password_only, Method::GET, &who, None, false)
+        .await
+        .problem(403, "mfa-required");
     // Unclassified records are read as before.
     server
         .browse(
@@ -1025,6 +1034,12 @@ async fn z3_and_c3_records_need_a_stepped_up_session(backend: Backend) {
     for path in [&folder, &document] {
         server.browse(&strong, Method::GET, path, None, false).await.expect(200);
     }
+    let listed = server.browse(&strong, Method::GET, &who, None, false).await.expect(200);
+    assert!(
+        listed.json["items"].as_array().unwrap().contains(&json!(fx.ana.0)),
+        "{}",
+        listed.text
+    );
     // The password-only session was replaced.
     server
         .browse(&password_only, Method::GET, &document, None, false)
