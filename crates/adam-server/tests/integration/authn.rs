@@ -908,6 +908,8 @@ async fn z3_and_c3_records_need_a_stepped_up_session(backend: Backend) {
     let signed_in = server.login("ana", STRONG).await.expect(200);
     assert_eq!(signed_in.json["mfa"], false);
     let password_only = Browser::from(&signed_in);
+    // A second one, stepped up later with a backup code.
+    let other = Browser::from(&server.login("ana", STRONG).await.expect(200));
     for path in [&folder, &document] {
         let refused = server
             .browse(&password_only, Method::GET, path, None, false)
@@ -1045,12 +1047,44 @@ async fn z3_and_c3_records_need_a_stepped_up_session(backend: Backend) {
         .browse(&password_only, Method::GET, &document, None, false)
         .await
         .problem(401, "unauthenticated");
+    // A backup code steps up too, once.
+    let backup = enrolled.json["backup_codes"][0].as_str().unwrap().to_owned();
+    let by_backup = server
+        .browse(
+            &other,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": backup})),
+            true,
+        )
+        .await
+        .expect(200);
+    assert_eq!(by_backup.json["mfa"], true);
+    let other = Browser::from(&by_backup);
+    server
+        .browse(&other, Method::GET, &document, None, false)
+        .await
+        .expect(200);
     let sessions = server
         .browse(&strong, Method::GET, "/api/v1/auth/sessions", None, false)
         .await
         .expect(200);
-    assert_eq!(sessions.json.as_array().unwrap().len(), 1);
-    assert_eq!(sessions.json[0]["mfa"], true);
+    let sessions = sessions.json.as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert!(sessions.iter().all(|x| x["mfa"] == true), "{sessions:?}");
+    // Already stepped up: nothing to do, the session stays.
+    let again = server
+        .browse(
+            &other,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": backup})),
+            true,
+        )
+        .await
+        .expect(200);
+    assert_eq!(again.json["mfa"], true);
+    assert!(again.header("set-cookie").is_none());
     let actions = audit_actions(&server).await;
     assert!(actions.contains(&("auth.step_up".into(), "ok".into())));
     assert!(actions.contains(&("auth.step_up".into(), "refused: bad-credentials".into())));
