@@ -1047,7 +1047,7 @@ async fn z3_and_c3_records_need_a_stepped_up_session(backend: Backend) {
         .browse(&password_only, Method::GET, &document, None, false)
         .await
         .problem(401, "unauthenticated");
-    // A backup code steps up too, once.
+    // A backup code steps up too.
     let backup = enrolled.json["backup_codes"][0].as_str().unwrap().to_owned();
     let by_backup = server
         .browse(
