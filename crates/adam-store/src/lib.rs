@@ -33,6 +33,7 @@ mod load;
 mod migrate;
 mod pg;
 mod pool;
+mod seal;
 mod sql;
 mod sqlite;
 mod trail;
@@ -460,7 +461,7 @@ macro_rules! store_impl {
             }
 
             fn totp(&self, user: UserId) -> Result<Option<TotpEnrolment>, StoreError> {
-                self.read(|tx| authn::totp(tx, user))
+                self.read(|tx| authn::totp(tx, &self.keys, user))
             }
 
             fn backup_codes(&self, user: UserId) -> Result<Option<StoredBackupCodes>, StoreError> {

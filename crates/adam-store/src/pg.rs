@@ -123,12 +123,16 @@ impl PgStore {
         let mut first = connect(&config, &location)?;
         migrate(&mut first, &location)?;
         let for_pool = location.clone();
-        Ok(PgStore {
+        let store = PgStore {
             pool: Pool::new(CONNECTIONS, first, Box::new(move || connect(&config, &for_pool))),
             location,
             fail_after: Mutex::new(None),
             keys,
-        })
+        };
+        if store.read(crate::authn::clear_totp)? > 0 {
+            store.write(|tx, writes| crate::authn::seal_clear_totp(tx, &store.keys, writes))?;
+        }
+        Ok(store)
     }
 
     /// The database URL, without its password.

@@ -158,6 +158,19 @@ pub(crate) fn routes(api: Api) -> Api {
     )
     .route(
         Method::POST,
+        "/api/v1/auth/step-up",
+        Doc::new(
+            t,
+            "Show the second factor from a signed-in session (step-up, needed for Z3 and C3 records): \
+             the session is replaced by one that counts it, with a new cookie and CSRF token",
+            "a person signed in with a session, for their own",
+        )
+        .body::<StepUpRequest>()
+        .response::<LoginAnswer>(),
+        post(step_up),
+    )
+    .route(
+        Method::POST,
         "/api/v1/users/{id}/password",
         Doc::new(
             t,
@@ -307,6 +320,14 @@ pub struct TotpEnrolled {
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     /// Six digits from the authenticator app.
+    pub code: String,
+}
+
+/// A step-up.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepUpRequest {
+    /// Six digits from the authenticator app, or a backup code (`xxxxx-xxxxx`).
     pub code: String,
 }
 
@@ -1500,4 +1521,136 @@ pub(crate) async fn complete_reset(s: &AppState, client: &Client, b: ResetReques
         other_sessions_ended: true,
         sign_in_again: true,
     })
+}
+
+/// Step-up (SPEC §4, Art. 53): a session signed in with the password alone shows the second
+/// factor, because a decision on a Z3 or C3 record needs it. Like every step that raises what a
+/// session may do, it replaces the session with a new one (new secret and CSRF token: no
+/// fixation), which keeps the old one's absolute end — showing a factor proves a device, not the
+/// password again, so it must not extend the sign-in. An access record `auth.step_up` is written
+/// in the transaction that stores the new session.
+async fn step_up(
+    State(s): State<AppState>,
+    person: Person,
+    client: Client,
+    Body(b): Body<StepUpRequest>,
+) -> ApiResult<Response> {
+    let Some(current) = person.session else {
+        return Err(WebError::forbidden(
+            "session-only",
+            "step-up upgrades a signed-in session; an API token is one factor and cannot show a second",
+        ));
+    };
+    match current.state {
+        SessionState::Active => {}
+        SessionState::PasswordChange => {
+            return Err(WebError::forbidden(
+                "password-change-required",
+                "change the temporary password first",
+            ));
+        }
+        SessionState::MfaEnrolment | SessionState::Mfa => {
+            return Err(WebError::forbidden(
+                "mfa-enrolment-required",
+                "enrol a second factor first (POST /api/v1/auth/totp)",
+            ));
+        }
+    }
+    let user = current.user;
+    if current.mfa {
+        // Already counted: nothing to upgrade, the cookie and CSRF token stay as they are.
+        return Ok(axum::Json(LoginAnswer {
+            user: Some(user),
+            mfa: true,
+            expires: Some(current.expires),
+            ..LoginAnswer::default()
+        })
+        .into_response());
+    }
+    let now = s.now();
+    let username = s.world().user(user)?.username.as_str().to_owned();
+    s.authn
+        .limiter()
+        .check(&username, client.ip, now)
+        .map_err(|r| too_many(r, now))?;
+    let store = s.store.clone();
+    let (totp, codes) = blocking(move || Ok::<_, StoreError>((store.totp(user)?, store.backup_codes(user)?))).await??;
+    let totp = totp.filter(|t| t.confirmed).ok_or_else(|| {
+        WebError::new(
+            StatusCode::CONFLICT,
+            "no-second-factor",
+            "this account has no second factor: enrol one with POST /api/v1/auth/totp",
+        )
+    })?;
+    let secret = TotpSecret::from_base32(&totp.secret).map_err(|e| WebError::internal(&e))?;
+    let bad_code = |reason: &str| {
+        WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad-code",
+            "the code is wrong or was already used",
+        )
+        .with("pointer", "/code")
+        .with("reason", reason)
+    };
+    let mut sign_in = SignIn {
+        replaces: Some(current.id),
+        ..SignIn::default()
+    };
+    match secret.verify(&b.code, now, totp.last_step.map(adam_auth::totp::TotpStep)) {
+        Ok(step) => sign_in.totp_step = Some(step.0),
+        Err(adam_auth::totp::TotpRejection::Replayed) => {
+            failed_attempt(&s, &username, Some(user), client.ip, "auth.step_up").await?;
+            return Err(bad_code("replayed"));
+        }
+        Err(_) => {
+            let redeemed = codes.and_then(|stored| {
+                let mut set: BackupCodes = serde_json::from_value(stored.codes).ok()?;
+                set.redeem(&s.authn.backup_key, &user.0.to_string(), &b.code).ok()?;
+                serde_json::to_value(&set).ok()
+            });
+            match redeemed {
+                Some(set) => sign_in.backup_codes = Some(set),
+                None => {
+                    failed_attempt(&s, &username, Some(user), client.ip, "auth.step_up").await?;
+                    return Err(bad_code("bad-code"));
+                }
+            }
+        }
+    }
+    s.authn.limiter().record_success(&username);
+    let (mut session, secret, csrf) = new_session(
+        &s,
+        user,
+        SessionState::Active,
+        true,
+        Some(client.ip.to_string()),
+        client.user_agent.clone(),
+    )?;
+    session.expires = current.expires;
+    let audit = record(
+        &s,
+        Retention::Access,
+        person_actor(user, true),
+        Some(client.ip),
+        "auth.step_up",
+        user_object(&s, user),
+        Some(serde_json::json!({"replaces": current.id, "mfa": true})),
+        "ok",
+    );
+    let store = s.store.clone();
+    let stored = session.clone();
+    match blocking(move || store.create_session(&stored, &sign_in, &[audit])).await? {
+        Ok(_) => {}
+        Err(StoreError::Spent(_)) => return Err(bad_code("replayed")),
+        Err(e) => return Err(e.into()),
+    }
+    let answer = LoginAnswer {
+        user: Some(user),
+        mfa: true,
+        csrf_token: Some(csrf),
+        expires: Some(session.expires),
+        ..LoginAnswer::default()
+    };
+    let cookie = set_cookie(&s.config.auth, &secret, (session.expires.0 - now.0).max(0));
+    Ok(with_cookie(StatusCode::OK, &answer, Some(cookie)))
 }

@@ -17,6 +17,8 @@ pub trait Backend {
     fn name(&self) -> &'static str;
     /// A new store handle on the test's database (its own connections).
     fn open(&self) -> Box<dyn Store>;
+    /// A new store handle on the test's database with another key directory.
+    fn open_with(&self, keys: Arc<Keyring>) -> Result<Box<dyn Store>, adam_store::StoreError>;
     /// A new store handle whose next write transaction fails after `n` table writes.
     fn open_failing(&self, n: usize) -> Box<dyn Store>;
     /// Runs one SQL statement directly on the database, bypassing the store.
@@ -57,6 +59,10 @@ impl Backend for Sqlite {
 
     fn keys_dir(&self) -> &Path {
         &self.keys
+    }
+
+    fn open_with(&self, keys: Arc<Keyring>) -> Result<Box<dyn Store>, adam_store::StoreError> {
+        Ok(Box::new(SqliteStore::open(&self.path, keys)?))
     }
 
     fn open_failing(&self, n: usize) -> Box<dyn Store> {
@@ -162,6 +168,10 @@ impl Backend for Postgres {
 
     fn keys_dir(&self) -> &Path {
         self.keys_dir.path()
+    }
+
+    fn open_with(&self, keys: Arc<Keyring>) -> Result<Box<dyn Store>, adam_store::StoreError> {
+        Ok(Box::new(PgStore::connect(&self.url, keys)?))
     }
 
     fn open_failing(&self, n: usize) -> Box<dyn Store> {

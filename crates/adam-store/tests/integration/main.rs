@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod authn;
 mod backends;
 mod postgres_specific;
 mod sqlite_specific;
@@ -36,6 +37,7 @@ macro_rules! on_both_backends {
     };
 }
 
+use authn::*;
 use suite::*;
 use trail::*;
 
@@ -65,4 +67,9 @@ on_both_backends!(
     the_trail_can_be_searched,
     the_purged_plaintext_is_gone_from_every_file,
     any_sequence_of_writes_verifies,
+    authn_passwords_and_rehash,
+    authn_sessions,
+    authn_totp_and_backup_codes,
+    authn_resets_are_used_once,
+    authn_totp_seeds_are_sealed_at_rest,
 );
