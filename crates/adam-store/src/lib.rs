@@ -29,6 +29,7 @@ pub mod audit;
 mod authn;
 mod codec;
 mod error;
+mod limits;
 mod load;
 mod migrate;
 mod pg;
@@ -45,6 +46,7 @@ pub use authn::{
     TotpEnrolment,
 };
 pub use error::StoreError;
+pub use limits::AttemptState;
 pub use pg::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -274,6 +276,19 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- authentication (authn.rs); each write appends `audit` in its transaction ----
 
+    /// The shared attempt-limit states of `keys` (those that have one).
+    fn attempts(&self, keys: &[String]) -> Result<Vec<AttemptState>, StoreError>;
+
+    /// Stores attempt-limit states, forgets keys, drops rows stale before `stale_before`, and
+    /// appends `audit`, in one transaction.
+    fn record_attempts(
+        &self,
+        states: &[AttemptState],
+        forget: &[String],
+        stale_before: Timestamp,
+        audit: &[NewAudit],
+    ) -> Result<(), StoreError>;
+
     /// The password of an account.
     fn password(&self, user: UserId) -> Result<Option<PasswordCredential>, StoreError>;
 
@@ -450,6 +465,22 @@ macro_rules! store_impl {
 
             fn keys(&self) -> &Keyring {
                 &self.keys
+            }
+
+            fn attempts(&self, keys: &[String]) -> Result<Vec<AttemptState>, StoreError> {
+                self.read(|tx| limits::attempts(tx, keys))
+            }
+
+            fn record_attempts(
+                &self,
+                states: &[AttemptState],
+                forget: &[String],
+                stale_before: Timestamp,
+                audit: &[NewAudit],
+            ) -> Result<(), StoreError> {
+                self.write(|tx, writes| {
+                    limits::record_attempts(tx, &self.keys, states, forget, stale_before, audit, writes)
+                })
             }
 
             fn password(&self, user: UserId) -> Result<Option<PasswordCredential>, StoreError> {

@@ -31,6 +31,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "authentication",
         sql: include_str!("../migrations/sqlite/0002_authentication.sql"),
     },
+    Migration {
+        version: 4,
+        name: "attempts",
+        sql: include_str!("../migrations/sqlite/0004_attempts.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -44,6 +49,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "authentication",
         sql: include_str!("../migrations/postgres/0002_authentication.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "attempts",
+        sql: include_str!("../migrations/postgres/0004_attempts.sql"),
     },
 ];
 

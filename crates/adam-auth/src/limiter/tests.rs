@@ -321,10 +321,17 @@ fn states_shared_between_two_limiters_count_as_one() {
     let later = Timestamp(now.0 + 2 * 3600);
     let shared = first.states("ana", ip);
     assert!(shared.0.is_some() && shared.1.is_some());
-    assert_eq!(second.check("ana", ip, later), Ok(()), "the second server knows nothing yet");
+    assert_eq!(
+        second.check("ana", ip, later),
+        Ok(()),
+        "the second server knows nothing yet"
+    );
     second.adopt("ANA", ip, shared);
     assert_eq!(second.states("ana", ip), first.states("ana", ip));
-    assert_eq!(second.check("ana", ip, later).is_err(), first.check("ana", ip, later).is_err());
+    assert_eq!(
+        second.check("ana", ip, later).is_err(),
+        first.check("ana", ip, later).is_err()
+    );
     let a = first.record_failure("ana", ip, Timestamp(later.0 + 7200)).account;
     let b = second.record_failure("ana", ip, Timestamp(later.0 + 7200)).account;
     assert_eq!(a, b, "the run continues where the other server left it");

@@ -17,13 +17,14 @@ use crate::login::{self, authenticate, client_ip, language, new_session, set_coo
 use crate::mail;
 use crate::state::{AppState, blocking};
 use adam_auth::hash::Verification;
+use adam_auth::limiter::{AttemptLimiter, KeyState};
 use adam_auth::password::{Context, Lang};
 use adam_auth::token::{TokenHash, TokenKind, TokenRecord};
 use adam_auth::totp::{BackupCodes, TotpSecret};
 use adam_core::*;
 use adam_store::{
-    AuthSession, NewAudit, PasswordChange, PasswordCredential, PasswordReset, Retention, SessionState, SignIn,
-    StoreError, TotpEnrolment,
+    AttemptState, AuthSession, NewAudit, PasswordChange, PasswordCredential, PasswordReset, Retention, SessionState,
+    SignIn, StoreError, TotpEnrolment,
 };
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -498,6 +499,92 @@ async fn hash_password(s: &AppState, password: String) -> ApiResult<String> {
         .map_err(|e| WebError::internal(&e))
 }
 
+/// Which attempt limits: sign-ins (and codes and password checks), or reset requests (keyed
+/// by e-mail address).
+#[derive(Clone, Copy, Debug)]
+enum Limits {
+    SignIn,
+    Reset,
+}
+
+impl Limits {
+    fn lock(self, s: &AppState) -> std::sync::MutexGuard<'_, AttemptLimiter> {
+        match self {
+            Limits::SignIn => s.authn.limiter(),
+            Limits::Reset => s.authn.forgot(),
+        }
+    }
+
+    /// The keys the store shares the account's and the address's states under.
+    fn keys(self, account: &str, ip: IpAddr) -> (String, String) {
+        let (a, b) = AttemptLimiter::shared_keys(account, ip);
+        match self {
+            Limits::SignIn => (a, b),
+            Limits::Reset => (format!("reset:{a}"), format!("reset:{b}")),
+        }
+    }
+}
+
+/// Rows of runs over for this long are dropped from the shared table (longer than any
+/// policy's memory of a run).
+const ATTEMPTS_KEPT: i64 = 2 * 86_400;
+
+/// Whether an attempt on `account` from `ip` may go ahead: the shared states first (another
+/// server may have counted failures), then this server's limiter decides.
+async fn check_limits(s: &AppState, limits: Limits, account: &str, ip: IpAddr, now: Timestamp) -> ApiResult<()> {
+    let (a, b) = limits.keys(account, ip);
+    let store = s.store.clone();
+    let keys = [a.clone(), b.clone()];
+    let found = blocking(move || store.attempts(&keys)).await??;
+    let state = |key: &str| {
+        found.iter().find(|x| x.key == key).map(|x| KeyState {
+            failures: x.failures,
+            delay_until: x.delay_until,
+            locked_until: x.locked_until,
+            last_failure: x.last_failure,
+        })
+    };
+    let mut limiter = limits.lock(s);
+    limiter.adopt(account, ip, (state(&a), state(&b)));
+    limiter.check(account, ip, now).map_err(|r| too_many(r, now))
+}
+
+/// Writes this server's states of `account` and `ip` to the shared table, with `audit`, in
+/// one transaction.
+async fn share_limits(s: &AppState, limits: Limits, account: &str, ip: IpAddr, audit: Vec<NewAudit>) -> ApiResult<()> {
+    let states = limits.lock(s).states(account, ip);
+    let (a, b) = limits.keys(account, ip);
+    let mut save = Vec::new();
+    let mut forget = Vec::new();
+    for (key, state) in [(a, states.0), (b, states.1)] {
+        match state {
+            Some(k) => save.push(AttemptState {
+                key,
+                failures: k.failures,
+                delay_until: k.delay_until,
+                locked_until: k.locked_until,
+                last_failure: k.last_failure,
+            }),
+            None => forget.push(key),
+        }
+    }
+    let stale = Timestamp(s.now().0 - ATTEMPTS_KEPT);
+    let store = s.store.clone();
+    blocking(move || store.record_attempts(&save, &forget, stale, &audit)).await??;
+    Ok(())
+}
+
+/// Ends the account's run of failures (a success, or an administrator's unlock) here and in
+/// the shared table, with `audit`.
+async fn clear_account_limits(s: &AppState, account: &str, audit: Vec<NewAudit>) -> ApiResult<()> {
+    s.authn.limiter().record_success(account);
+    let (key, _) = Limits::SignIn.keys(account, IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    let stale = Timestamp(s.now().0 - ATTEMPTS_KEPT);
+    let store = s.store.clone();
+    blocking(move || store.record_attempts(&[], &[key], stale, &audit)).await??;
+    Ok(())
+}
+
 /// Records a failed attempt; a new lock (of the account, the address, or the global budget)
 /// is a security event and the account's owner is told by e-mail.
 async fn failed_attempt(s: &AppState, username: &str, user: Option<UserId>, ip: IpAddr, action: &str) -> ApiResult<()> {
@@ -552,8 +639,8 @@ async fn failed_attempt(s: &AppState, username: &str, user: Option<UserId>, ip: 
             "limited",
         ));
     }
-    let store = s.store.clone();
-    blocking(move || store.append_audit(&records)).await??;
+    // The failure's records and the new shared state, in one transaction.
+    share_limits(s, Limits::SignIn, username, ip, records).await?;
     if let (Some(until), Some(user)) = (lock, user) {
         let email = s.world().user(user).ok().map(|u| u.email.as_str().to_owned());
         if let (Some(email), Some(config)) = (email, s.config.auth.mail.clone()) {
@@ -712,10 +799,7 @@ async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginReq
 pub(crate) async fn password_step(s: &AppState, client: &Client, b: LoginRequest) -> ApiResult<Opened> {
     let s = s.clone();
     let now = s.now();
-    s.authn
-        .limiter()
-        .check(&b.username, client.ip, now)
-        .map_err(|r| too_many(r, now))?;
+    check_limits(&s, Limits::SignIn, &b.username, client.ip, now).await?;
     // Only active people's accounts sign in with a password; service accounts use tokens.
     let user = {
         let w = s.world();
@@ -737,7 +821,7 @@ pub(crate) async fn password_step(s: &AppState, client: &Client, b: LoginRequest
         failed_attempt(&s, &b.username, user, client.ip, "auth.login").await?;
         return Err(bad_credentials());
     };
-    s.authn.limiter().record_success(&b.username);
+    clear_account_limits(&s, &b.username, Vec::new()).await?;
     let rehash = if needs_rehash {
         Some(hash_password(&s, b.password.clone()).await?)
     } else {
@@ -793,10 +877,7 @@ pub(crate) async fn second_factor_step(s: &AppState, client: &Client, b: SecondF
         .ok_or_else(|| WebError::unauthenticated("the login challenge is unknown or has expired; sign in again"))?;
     let user = challenge.user;
     let username = s.world().user(user)?.username.as_str().to_owned();
-    s.authn
-        .limiter()
-        .check(&username, client.ip, now)
-        .map_err(|r| too_many(r, now))?;
+    check_limits(&s, Limits::SignIn, &username, client.ip, now).await?;
     let store = s.store.clone();
     let (totp, codes) = blocking(move || Ok::<_, StoreError>((store.totp(user)?, store.backup_codes(user)?))).await??;
     let totp = totp
@@ -830,7 +911,7 @@ pub(crate) async fn second_factor_step(s: &AppState, client: &Client, b: SecondF
             }
         }
     }
-    s.authn.limiter().record_success(&username);
+    clear_account_limits(&s, &username, Vec::new()).await?;
     start_session(&s, user, SessionState::Active, true, client, sign_in, "auth.login.mfa").await
 }
 
@@ -965,10 +1046,7 @@ pub(crate) async fn change_own_password(
     let user = caller.user;
     let username = s.world().user(user)?.username.as_str().to_owned();
     let now = s.now();
-    s.authn
-        .limiter()
-        .check(&username, client.ip, now)
-        .map_err(|r| too_many(r, now))?;
+    check_limits(&s, Limits::SignIn, &username, client.ip, now).await?;
     let store = s.store.clone();
     let current = blocking(move || store.password(user)).await??.ok_or_else(|| {
         WebError::new(
@@ -1151,9 +1229,8 @@ async fn unlock(
         None,
         "ok",
     );
-    let store = s.store.clone();
-    blocking(move || store.append_audit(&[audit])).await??;
-    s.authn.limiter().unlock_account(&username);
+    // The unlock and its record, in one transaction.
+    clear_account_limits(&s, &username, vec![audit]).await?;
     Ok(axum::Json(Done { done: true }))
 }
 
@@ -1327,11 +1404,9 @@ pub(crate) async fn request_reset(s: &AppState, client: &Client, email: &str) ->
     let s = s.clone();
     let now = s.now();
     let email = email.trim().to_lowercase();
-    {
-        let mut limits = s.authn.forgot();
-        limits.check(&email, client.ip, now).map_err(|r| too_many(r, now))?;
-        limits.record_failure(&email, client.ip, now);
-    }
+    check_limits(&s, Limits::Reset, &email, client.ip, now).await?;
+    s.authn.forgot().record_failure(&email, client.ip, now);
+    share_limits(&s, Limits::Reset, &email, client.ip, Vec::new()).await?;
     let (accounts, organisation) = {
         let w = s.world();
         let accounts: Vec<(UserId, mail::ListedAccount)> = w
@@ -1449,10 +1524,7 @@ async fn reset(
 pub(crate) async fn complete_reset(s: &AppState, client: &Client, b: ResetRequest) -> ApiResult<PasswordChanged> {
     let s = s.clone();
     let now = s.now();
-    s.authn
-        .limiter()
-        .check(&b.username, client.ip, now)
-        .map_err(|r| too_many(r, now))?;
+    check_limits(&s, Limits::SignIn, &b.username, client.ip, now).await?;
     let refused = |why: &str| {
         WebError::new(
             StatusCode::GONE,
@@ -1515,7 +1587,7 @@ pub(crate) async fn complete_reset(s: &AppState, client: &Client, b: ResetReques
         Err(StoreError::Spent(_)) => return Err(refused("used")),
         Err(e) => return Err(e.into()),
     }
-    s.authn.limiter().record_success(&b.username);
+    clear_account_limits(&s, &b.username, Vec::new()).await?;
     Ok(PasswordChanged {
         changed: true,
         other_sessions_ended: true,
@@ -1569,10 +1641,7 @@ async fn step_up(
     }
     let now = s.now();
     let username = s.world().user(user)?.username.as_str().to_owned();
-    s.authn
-        .limiter()
-        .check(&username, client.ip, now)
-        .map_err(|r| too_many(r, now))?;
+    check_limits(&s, Limits::SignIn, &username, client.ip, now).await?;
     let store = s.store.clone();
     let (totp, codes) = blocking(move || Ok::<_, StoreError>((store.totp(user)?, store.backup_codes(user)?))).await??;
     let totp = totp.filter(|t| t.confirmed).ok_or_else(|| {
@@ -1617,7 +1686,7 @@ async fn step_up(
             }
         }
     }
-    s.authn.limiter().record_success(&username);
+    clear_account_limits(&s, &username, Vec::new()).await?;
     let (mut session, secret, csrf) = new_session(
         &s,
         user,

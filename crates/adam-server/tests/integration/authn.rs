@@ -398,6 +398,51 @@ async fn failures_lock_the_account_until_an_administrator_unlocks_it(backend: Ba
 }
 on_both_backends!(failures_lock_the_account_until_an_administrator_unlocks_it);
 
+/// Two servers on one database count one run of failures: guesses spread over servers meet the
+/// same delays and the same lock, and an unlock on one frees the account on the other.
+async fn attempt_limits_are_shared_by_servers_on_one_database(backend: Backend) {
+    let a = TestServer::start(backend).await;
+    let fx = a.fx.clone();
+    a.set_password(fx.bojan, STRONG).await;
+    let b_state = state_with(open(&a.location).await, test_auth(None)).await;
+    let b = TestServer::serve(
+        backend,
+        a.location.clone(),
+        b_state,
+        fx.clone(),
+        a.tokens.clone(),
+        tempfile::tempdir().unwrap(),
+    )
+    .await;
+    let both = |seconds: i64| {
+        a.advance(seconds);
+        b.advance(seconds);
+    };
+    // A failure on A delays the next attempt on B.
+    a.login("bojan", STRONG_2).await.problem(401, "unauthenticated");
+    b.login("bojan", STRONG).await.problem(429, "too-many-attempts");
+    // Ten failures spread over both servers lock the account on both.
+    for i in 1..10 {
+        both(61);
+        let server = if i % 2 == 0 { &a } else { &b };
+        server.login("bojan", STRONG_2).await.problem(401, "unauthenticated");
+    }
+    both(61);
+    let locked = b.login("bojan", STRONG).await.problem(429, "too-many-attempts");
+    assert!(locked.json["retry_after"].as_i64().unwrap() > 61, "{}", locked.text);
+    a.login("bojan", STRONG).await.problem(429, "too-many-attempts");
+    // The unlock on A frees the account on B.
+    a.post(
+        Who::UserAdminOther,
+        &format!("/api/v1/users/{}/unlock", fx.bojan.0),
+        &json!({}),
+    )
+    .await
+    .expect(200);
+    b.login("bojan", STRONG).await.expect(200);
+}
+on_both_backends!(attempt_limits_are_shared_by_servers_on_one_database);
+
 async fn temporary_passwords_must_be_changed(backend: Backend) {
     let server = TestServer::start(backend).await;
     let fx = server.fx.clone();
