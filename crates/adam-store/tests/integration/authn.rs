@@ -1,7 +1,7 @@
 //! The authentication records (`authn.rs`) on each backend: passwords and rehashes, TOTP
 //! enrolments with replay refusal, backup codes, sessions, reset links used once, and TOTP
-//! seeds sealed at rest. Attempt limits and locks are kept in the server's memory; a lock
-//! reaches the store only as an audit record (`append_audit`, tested with the trail).
+//! seeds sealed at rest, and the attempt-limit states every server shares (written with the
+//! failure's audit records, forgotten on success or unlock, stale rows dropped).
 
 use crate::backends::Backend;
 use crate::town::*;
@@ -382,4 +382,47 @@ pub fn authn_totp_seeds_are_sealed_at_rest(b: &dyn Backend) {
     let reopened = b.open();
     assert_eq!(b.count("SELECT count(*) FROM auth_totp WHERE secret LIKE 'v1:%'"), 1);
     assert_eq!(reopened.totp(town.ana).unwrap().unwrap().secret, SEED);
+}
+
+pub fn authn_attempt_states_are_shared(b: &dyn Backend) {
+    let (s, town) = town(b);
+    let now = t(NOW).0;
+    let at = Timestamp;
+    let state = |key: &str, failures: u32, last: i64, locked: Option<i64>| adam_store::AttemptState {
+        key: key.to_owned(),
+        failures,
+        delay_until: at(last + 2),
+        locked_until: locked.map(at),
+        last_failure: at(last),
+    };
+    let keys = ["account:ana".to_owned(), "address:192.0.2.7".to_owned()];
+    assert!(s.attempts(&keys).unwrap().is_empty());
+    let before = trail_len(&*s);
+    let first = [
+        state("account:ana", 1, now, None),
+        state("address:192.0.2.7", 1, now, None),
+    ];
+    s.record_attempts(&first, &[], at(now - 86_400), &[note(town.ana, "auth.login")])
+        .unwrap();
+    assert_eq!(
+        trail_len(&*s),
+        before + 1,
+        "with the failure's record, in one transaction"
+    );
+    let mut found = s.attempts(&keys).unwrap();
+    found.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(found, first.to_vec());
+    // A later failure replaces the state; a lock is kept with it.
+    let locked = state("account:ana", 0, now + 60, Some(now + 960));
+    s.record_attempts(std::slice::from_ref(&locked), &[], at(now - 86_400), &[])
+        .unwrap();
+    assert_eq!(s.attempts(&keys[..1]).unwrap(), vec![locked]);
+    // Rows whose run ended before the cut are dropped, unless still locked then.
+    s.record_attempts(&[], &[], at(now + 100), &[]).unwrap();
+    let left = s.attempts(&keys).unwrap();
+    assert_eq!(left.len(), 1, "the address's old run is gone, the lock stays: {left:?}");
+    assert_eq!(left[0].key, "account:ana");
+    // A success or an unlock forgets the account.
+    s.record_attempts(&[], &keys[..1], at(now - 86_400), &[]).unwrap();
+    assert!(s.attempts(&keys).unwrap().is_empty());
 }

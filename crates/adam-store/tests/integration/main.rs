@@ -69,6 +69,7 @@ on_both_backends!(
     any_sequence_of_writes_verifies,
     authn_passwords_and_rehash,
     authn_sessions,
+    authn_attempt_states_are_shared,
     authn_totp_and_backup_codes,
     authn_resets_are_used_once,
     authn_totp_seeds_are_sealed_at_rest,
