@@ -1606,7 +1606,14 @@ async fn step_up(
     person: Person,
     client: Client,
     Body(b): Body<StepUpRequest>,
-) -> ApiResult<Response> {
+) -> ApiResult<Opened> {
+    step_up_session(&s, person, &client, &b.code).await
+}
+
+/// Upgrades a password-only session with a TOTP or backup code (the API's and the UI's): a
+/// new session secret that counts the factor, with the old absolute end.
+pub(crate) async fn step_up_session(s: &AppState, person: Person, client: &Client, code: &str) -> ApiResult<Opened> {
+    let s = s.clone();
     let Some(current) = person.session else {
         return Err(WebError::forbidden(
             "session-only",
@@ -1631,13 +1638,15 @@ async fn step_up(
     let user = current.user;
     if current.mfa {
         // Already counted: nothing to upgrade, the cookie and CSRF token stay as they are.
-        return Ok(axum::Json(LoginAnswer {
-            user: Some(user),
-            mfa: true,
-            expires: Some(current.expires),
-            ..LoginAnswer::default()
-        })
-        .into_response());
+        return Ok(Opened {
+            answer: LoginAnswer {
+                user: Some(user),
+                mfa: true,
+                expires: Some(current.expires),
+                ..LoginAnswer::default()
+            },
+            cookie: None,
+        });
     }
     let now = s.now();
     let username = s.world().user(user)?.username.as_str().to_owned();
@@ -1665,7 +1674,7 @@ async fn step_up(
         replaces: Some(current.id),
         ..SignIn::default()
     };
-    match secret.verify(&b.code, now, totp.last_step.map(adam_auth::totp::TotpStep)) {
+    match secret.verify(code, now, totp.last_step.map(adam_auth::totp::TotpStep)) {
         Ok(step) => sign_in.totp_step = Some(step.0),
         Err(adam_auth::totp::TotpRejection::Replayed) => {
             failed_attempt(&s, &username, Some(user), client.ip, "auth.step_up").await?;
@@ -1674,7 +1683,7 @@ async fn step_up(
         Err(_) => {
             let redeemed = codes.and_then(|stored| {
                 let mut set: BackupCodes = serde_json::from_value(stored.codes).ok()?;
-                set.redeem(&s.authn.backup_key, &user.0.to_string(), &b.code).ok()?;
+                set.redeem(&s.authn.backup_key, &user.0.to_string(), code).ok()?;
                 serde_json::to_value(&set).ok()
             });
             match redeemed {
@@ -1721,5 +1730,8 @@ async fn step_up(
         ..LoginAnswer::default()
     };
     let cookie = set_cookie(&s.config.auth, &secret, (session.expires.0 - now.0).max(0));
-    Ok(with_cookie(StatusCode::OK, &answer, Some(cookie)))
+    Ok(Opened {
+        answer,
+        cookie: Some(cookie),
+    })
 }

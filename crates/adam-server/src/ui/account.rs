@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/mfa/enrol", get(to("/ui/mfa")).post(mfa_enrol))
         .route("/ui/mfa/confirm", get(to("/ui/mfa")).post(mfa_confirm))
         .route("/ui/mfa/lost", get(to("/ui/mfa")).post(mfa_lost))
+        .route("/ui/step-up", get(to("/ui")).post(step_up))
         .route("/ui/sessions", get(sessions_page))
         .route("/ui/sessions/{id}/revoke", get(to("/ui/sessions")).post(revoke_session))
         .route("/ui/forgot", get(forgot_page).post(forgot))
@@ -564,6 +565,74 @@ async fn mfa_lost(State(s): State<AppState>, client: Client, f: UiForm<Nothing>)
     };
     let p = mfa_view(&s, &person, lang, None, None, Some("factor_disabled")).await?;
     page(lang, &p)
+}
+
+// ---- step-up ------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account_stepup.html")]
+struct StepUpPage {
+    c: Chrome,
+    /// The page to return to.
+    next: String,
+    /// Signed in by cookie (an API token cannot step up).
+    session: bool,
+    error: Option<String>,
+}
+
+/// The page shown instead of a Z3 or C3 record to a session that has not shown a second
+/// factor (Art. 53): a code steps the session up and the record opens.
+pub(super) fn step_up_page(
+    s: &AppState,
+    caller: &crate::auth::Caller,
+    lang: Lang,
+    next: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> UiResult<Response> {
+    page_with(
+        lang,
+        status,
+        &StepUpPage {
+            c: chrome(s, caller, lang.tr),
+            next: safe_next(Some(next)),
+            session: caller.session.is_some(),
+            error,
+        },
+    )
+}
+
+/// The step-up form.
+#[derive(Debug, Deserialize)]
+pub struct StepUpForm {
+    code: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn step_up(State(s): State<AppState>, client: Client, f: UiForm<StepUpForm>) -> UiResult<Response> {
+    let lang = f.lang;
+    let caller = f.caller.clone();
+    let person = Person {
+        caller: f.caller,
+        session: f.session,
+    };
+    let next = safe_next(Some(&f.form.next));
+    match authn::step_up_session(&s, person, &client_in(client, lang), f.form.code.trim()).await {
+        Ok(opened) => Ok(see_other(&next, opened.cookie)),
+        Err(e) if e.code == "bad-code" => step_up_page(
+            &s,
+            &caller,
+            lang,
+            &next,
+            Some(lang.tr.s("bad_code").to_owned()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::UNAUTHORIZED => {
+            step_up_page(&s, &caller, lang, &next, Some(e.detail), e.status)
+        }
+        Err(e) => Err(UiError::new(lang.tr, e)),
+    }
 }
 
 // ---- sessions -----------------------------------------------------------------------------

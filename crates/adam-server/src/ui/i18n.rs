@@ -225,6 +225,21 @@ pub const WORDS: &[(&str, &str, &str)] = &[
         "The second factor is set up.",
     ),
     ("my_sessions", "Moje seje", "My sessions"),
+    (
+        "step_up",
+        "Potrditev z drugim faktorjem",
+        "Confirm with your second factor",
+    ),
+    (
+        "step_up_hint",
+        "Gradivo stopnje Z3 ali C3 zahteva sejo, ki je pokazala drugi faktor (Uredba, 53. člen). Vnesite kodo iz aplikacije ali rezervno kodo.",
+        "A Z3 or C3 record needs a session that showed a second factor (Decree, Art. 53). Enter the code from your app or a backup code.",
+    ),
+    (
+        "step_up_token",
+        "Dostop z žetonom API je en faktor in ne more pokazati drugega: prijavite se.",
+        "Access with an API token is one factor and cannot show a second: sign in.",
+    ),
     ("no_sessions", "Ni aktivnih sej.", "No live sessions."),
     ("signed_in_at", "Prijava", "Signed in"),
     ("last_seen", "Zadnja zahteva", "Last request"),

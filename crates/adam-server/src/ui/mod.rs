@@ -1483,10 +1483,19 @@ async fn record_page(s: AppState, caller: Caller, lang: Lang, object: ObjectRef,
         ObjectRef::Document(d) => ("document", "ADAM_ENTITY_DOCUMENT", d.0),
     };
     let now = s.now();
-    let my_level = s
+    let decision = s
         .world()
-        .check(caller.user, object, now, Session { mfa: caller.mfa })
+        .explain(caller.user, object, now, Session { mfa: caller.mfa })
         .ui(lang.tr)?;
+    let my_level = decision.level;
+    if my_level < Level::View13 && matches!(decision.rule, Some(Rule::MfaRequired { .. })) {
+        // A Z3 or C3 record refused only for want of a second factor: offer the step-up.
+        let here = match object {
+            ObjectRef::Folder(f) => format!("/ui/folders/{}", f.0),
+            ObjectRef::Document(d) => format!("/ui/documents/{}", d.0),
+        };
+        return account::step_up_page(&s, &caller, lang, &here, None, StatusCode::FORBIDDEN);
+    }
     if my_level < Level::View13 {
         return Err(UiError::new(
             lang.tr,

@@ -481,3 +481,90 @@ async fn a_temporary_password_is_changed_first_and_a_forgotten_one_is_reset_by_e
         .await;
     assert_eq!(used.status, StatusCode::UNPROCESSABLE_ENTITY, "a used code is refused");
 }
+
+/// A Z3/C3 record asks a password-only session for the second factor, and opens after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_c3_record_asks_for_the_second_factor_and_opens_after_it() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    s.set_password(s.fx.ana, STRONG).await;
+    let c3 = adam_core::Classification {
+        c: adam_core::SecurityClass::THREE,
+        ..adam_core::Classification::PUBLIC
+    };
+    let ana = Actor::User {
+        user: s.fx.ana,
+        job: None,
+        session: adam_core::Session::MFA,
+    };
+    let ctx = s.state.context(ana, None);
+    let created = s
+        .state
+        .execute_as(
+            ana,
+            ctx,
+            adam_core::Command::NewDocument {
+                folder: s.fx.f1,
+                title: adam_core::Text::parse("t", "Gesla strežnikov").unwrap(),
+                classification: c3,
+            },
+        )
+        .await
+        .unwrap()
+        .created;
+    let Some(adam_core::Created::Document(document)) = created else {
+        panic!("no document")
+    };
+    let path = format!("/ui/documents/{}", document.0);
+    let mut v = Visitor::new(&s);
+    assert_eq!(v.sign_in("ana", STRONG).await.location(), "/ui");
+    let asked = v.get(&path).await;
+    assert_eq!(asked.status, StatusCode::FORBIDDEN);
+    assert!(
+        asked.html.contains("id=\"step-up-form\"") && asked.html.contains("53. člen"),
+        "{}",
+        asked.html
+    );
+    assert_eq!(asked.field("next").as_deref(), Some(path.as_str()));
+    let csrf = asked.field("_csrf").unwrap();
+    // No factor yet: the page says so.
+    let none = v
+        .post("/ui/step-up", &[("_csrf", &csrf), ("code", "000000"), ("next", &path)])
+        .await;
+    assert_eq!(none.status, StatusCode::CONFLICT, "{}", none.html);
+    // Ana enrols one (with her API token; the session stays password-only).
+    let enrolled = s
+        .post(Who::Plain, "/api/v1/auth/totp", &serde_json::json!({}))
+        .await
+        .expect(201);
+    let secret = enrolled.json["secret"].as_str().unwrap().to_owned();
+    let now = s.state.now();
+    s.post(
+        Who::Plain,
+        "/api/v1/auth/totp/confirm",
+        &serde_json::json!({"code": totp(&secret, now, 0)}),
+    )
+    .await
+    .expect(200);
+    s.advance(5);
+    let wrong = v
+        .post("/ui/step-up", &[("_csrf", &csrf), ("code", "000000"), ("next", &path)])
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.html.contains("Koda ni pravilna."));
+    s.advance(5);
+    let done = v
+        .post(
+            "/ui/step-up",
+            &[
+                ("_csrf", &csrf),
+                ("code", &totp(&secret, s.state.now(), 1)),
+                ("next", &path),
+            ],
+        )
+        .await;
+    assert_eq!(done.location(), path);
+    assert!(done.cookie().is_some(), "a session that counts the factor");
+    let opened = v.get(&path).await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.html);
+    assert!(opened.html.contains("Gesla strežnikov"));
+}
