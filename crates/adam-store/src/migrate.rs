@@ -31,6 +31,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "authentication",
         sql: include_str!("../migrations/sqlite/0002_authentication.sql"),
     },
+    Migration {
+        version: 3,
+        name: "audit_lookup",
+        sql: include_str!("../migrations/sqlite/0003_audit_lookup.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -44,6 +49,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "authentication",
         sql: include_str!("../migrations/postgres/0002_authentication.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "audit_lookup",
+        sql: include_str!("../migrations/postgres/0003_audit_lookup.sql"),
     },
 ];
 

@@ -46,6 +46,8 @@ pub struct PgStore {
     fail_after: Mutex<Option<usize>>,
     /// The audit trail's keys, outside the database.
     pub(crate) keys: Arc<Keyring>,
+    /// Audit records collected before their search keys are indexed (`trail::INDEX_BATCH`).
+    index_batch: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -128,12 +130,21 @@ impl PgStore {
             location,
             fail_after: Mutex::new(None),
             keys,
+            index_batch: std::sync::atomic::AtomicU64::new(crate::trail::INDEX_BATCH),
         })
     }
 
     /// The database URL, without its password.
     pub fn location(&self) -> &str {
         &self.location
+    }
+
+    /// Sets how many audit records collect in the unindexed tail before their search keys are
+    /// moved into the lookup tables (default `65,536`). Searches give the same answers for
+    /// any value; tests use small ones to cross the boundary often.
+    pub fn set_audit_index_batch(&self, records: u64) {
+        self.index_batch
+            .store(records.max(1), std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Makes the next write transaction fail after `n` table writes, then roll back (tests of
@@ -197,6 +208,7 @@ impl PgStore {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
                 .map_err(|e| StoreError::from(db_error(&e)))?;
             let mut writes = Writes::new(fail_after);
+            writes.index_batch = self.index_batch.load(std::sync::atomic::Ordering::Relaxed);
             // On error the transaction is dropped, which rolls it back.
             let out = f(
                 &mut PgTx {

@@ -113,11 +113,14 @@ pub(crate) fn one<T>(
 ///
 /// It also carries what must happen after the transaction commits: the audit checkpoints to
 /// append to the external file.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Writes {
     done: usize,
     fail_after: Option<usize>,
     pub(crate) checkpoints: Vec<crate::audit::Checkpoint>,
+    /// How many audit records the search-key tail collects before they are indexed
+    /// (`trail::INDEX_BATCH` unless the store was told otherwise).
+    pub(crate) index_batch: u64,
 }
 
 impl Writes {
@@ -126,6 +129,7 @@ impl Writes {
             done: 0,
             fail_after,
             checkpoints: Vec::new(),
+            index_batch: crate::trail::INDEX_BATCH,
         }
     }
 

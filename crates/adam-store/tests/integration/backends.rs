@@ -17,6 +17,9 @@ pub trait Backend {
     fn name(&self) -> &'static str;
     /// A new store handle on the test's database (its own connections).
     fn open(&self) -> Box<dyn Store>;
+    /// A new store handle that indexes audit search keys every `n` records (instead of
+    /// every 65,536), so that tests cross the boundary between tail and index often.
+    fn open_indexing_every(&self, n: u64) -> Box<dyn Store>;
     /// A new store handle whose next write transaction fails after `n` table writes.
     fn open_failing(&self, n: usize) -> Box<dyn Store>;
     /// Runs one SQL statement directly on the database, bypassing the store.
@@ -57,6 +60,12 @@ impl Backend for Sqlite {
 
     fn keys_dir(&self) -> &Path {
         &self.keys
+    }
+
+    fn open_indexing_every(&self, n: u64) -> Box<dyn Store> {
+        let store = SqliteStore::open(&self.path, self.keys()).unwrap();
+        store.set_audit_index_batch(n);
+        Box::new(store)
     }
 
     fn open_failing(&self, n: usize) -> Box<dyn Store> {
@@ -162,6 +171,12 @@ impl Backend for Postgres {
 
     fn keys_dir(&self) -> &Path {
         self.keys_dir.path()
+    }
+
+    fn open_indexing_every(&self, n: u64) -> Box<dyn Store> {
+        let store = PgStore::connect(&self.url, self.keys()).unwrap();
+        store.set_audit_index_batch(n);
+        Box::new(store)
     }
 
     fn open_failing(&self, n: usize) -> Box<dyn Store> {
