@@ -33,6 +33,7 @@ mod load;
 mod migrate;
 mod pg;
 mod pool;
+mod scan;
 mod sql;
 mod sqlite;
 mod trail;

@@ -38,6 +38,12 @@ const CACHE_SIZE: &str = "-32768";
 /// Pages of WAL after which a commit copies it back into the database: 4,096 (16 MiB) instead
 /// of 1,000, so a page written by several commits in a row is copied once.
 const WAL_AUTOCHECKPOINT: &str = "4096";
+/// Bytes of the database file read through a memory map instead of `pread` (1 GiB of
+/// address space, not of memory): `verify` reads the whole trail, and copying every page out
+/// of the kernel's cache was a tenth of its time. Writes still go through the WAL. The known
+/// cost: an I/O error while reading a mapped page kills the process (SIGBUS) instead of
+/// failing the statement.
+const MMAP_SIZE: &str = "1073741824";
 /// How long a writer waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -207,6 +213,7 @@ fn connect(path: &Path) -> Result<Conn, StoreError> {
         ("secure_delete", "ON"),
         ("cache_size", CACHE_SIZE),
         ("wal_autocheckpoint", WAL_AUTOCHECKPOINT),
+        ("mmap_size", MMAP_SIZE),
     ] {
         conn.pragma_update(None, pragma, value)
             .map_err(|e| open_error(path, &e))?;

@@ -6,6 +6,7 @@
 //! it delete nothing else.
 
 use crate::audit::{self, ChainRow, Checkpoint, Keyring, Retention, Verdict, Verifier};
+use crate::scan;
 use crate::sql::{Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
 use crate::{AuditContext, AuditQuery, AuditRecord, Hold, NewAudit, PurgeReport, StoreError};
 use adam_core::{Actor, AuditObject, JobId, Revision, Timestamp};
@@ -763,75 +764,262 @@ fn db_checkpoints(tx: &mut dyn Tx) -> Result<Vec<Checkpoint>, StoreError> {
     Ok(out)
 }
 
-/// Checks the searchable columns against the payload they copy.
-fn columns_match(row: &dyn Row, payload: &str) -> Result<bool, StoreError> {
-    #[derive(Deserialize)]
-    struct Head<'a> {
-        revision: Option<Revision>,
-        at: Timestamp,
-        actor: Actor,
-        actor_job: Option<u32>,
-        #[serde(borrow)]
-        action: std::borrow::Cow<'a, str>,
-        object: ObjectHead<'a>,
-        #[serde(borrow)]
-        outcome: std::borrow::Cow<'a, str>,
-    }
-    #[derive(Deserialize)]
-    struct ObjectHead<'a> {
-        #[serde(borrow)]
-        kind: std::borrow::Cow<'a, str>,
-        id: u32,
-    }
-    let Ok(h) = serde_json::from_str::<Head<'_>>(payload) else {
-        return Ok(false);
-    };
-    let as_u64 = |v: Option<i64>| v.and_then(|v| u64::try_from(v).ok());
-    Ok(as_u64(row.int(6)?) == h.revision.map(|r| r.0)
-        && row.int(7)? == Some(h.at.0)
-        && row.int(8)? == h.actor.user_id().map(|u| i64::from(u.0))
-        && row.int(9)? == h.actor_job.map(i64::from)
-        && row.text(10)? == Some(&*h.action)
-        && row.text(11)? == Some(&*h.object.kind)
-        && row.int(12)? == Some(i64::from(h.object.id))
-        && row.text(13)? == Some(&*h.outcome))
+/// Records read per batch by [`verify`]: two range scans (chain rows, then their payloads)
+/// instead of a join that seeks into `audit` once per record.
+const VERIFY_BATCH: i64 = 8192;
+
+/// A span of [`Batch::text`].
+type Span = (usize, usize);
+
+/// The searchable columns of one `audit` row, to compare with its payload.
+#[derive(Default)]
+struct Columns {
+    revision: Option<i64>,
+    at: Option<i64>,
+    actor_user: Option<i64>,
+    actor_job: Option<i64>,
+    action: Option<Span>,
+    object_kind: Option<Span>,
+    object_id: Option<i64>,
+    outcome: Option<Span>,
 }
 
-/// Recomputes the whole trail (see [`Verifier`]).
-pub(crate) fn verify(tx: &mut dyn Tx, keys: &Keyring) -> Result<Verdict, StoreError> {
-    let (pinned_key, purged_through) = pinned(tx)?;
-    let checkpoints = db_checkpoints(tx)?;
-    let external = keys.external_checkpoints()?;
-    let seqs: Vec<u64> = checkpoints.iter().chain(&external).map(|c| c.seq).collect();
-    let mut verifier = Verifier::new(keys, purged_through, &seqs);
-    let mut mismatched: Vec<u64> = Vec::new();
+/// One record as read, its text kept in the batch's buffer.
+struct Read {
+    seq: u64,
+    period: i64,
+    retention: Retention,
+    commitment: Span,
+    chain: Span,
+    payload: Option<(Span, Columns)>,
+}
+
+/// Records read together, handed from the reading thread to the checking one. The text of
+/// all of them lives in one buffer, reused from batch to batch.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<Read>,
+    text: String,
+}
+
+impl Batch {
+    fn push_text(&mut self, s: &str) -> Span {
+        let start = self.text.len();
+        self.text.push_str(s);
+        (start, self.text.len())
+    }
+
+    fn opt_text(&mut self, s: Option<&str>) -> Option<Span> {
+        s.map(|s| self.push_text(s))
+    }
+
+    fn get(&self, span: Span) -> &str {
+        self.text.get(span.0..span.1).unwrap_or_default()
+    }
+}
+
+/// Compares a record's searchable columns with its payload without parsing the payload into
+/// values (see `scan.rs`). `at_text` caches the text form of the last `at` seen (records come
+/// in bursts within one second).
+fn columns_match(batch: &Batch, c: &Columns, payload: &str, at_text: &mut (i64, String)) -> bool {
+    let text = |span: Option<Span>| span.map(|s| batch.get(s));
+    let mut seen = 0u8;
+    let mut ok = true;
+    let mut once = |bit: u8| {
+        let first = seen & bit == 0;
+        seen |= bit;
+        first
+    };
+    let walked = scan::members(payload, |key, raw| {
+        ok &= match key {
+            "revision" => once(1) && scan::opt_int(raw) == Some(c.revision),
+            "at" => {
+                once(2)
+                    && c.at.is_some_and(|at| {
+                        if at_text.0 != at || at_text.1.is_empty() {
+                            *at_text = (at, Timestamp(at).to_string());
+                        }
+                        scan::is_string(raw, &at_text.1)
+                    })
+            }
+            "actor" => {
+                let mut kind = None;
+                let mut user = None;
+                once(4)
+                    && scan::members(raw, |k, v| {
+                        match k {
+                            "type" => kind = Some(v),
+                            "user" => user = scan::opt_int(v),
+                            _ => {}
+                        }
+                        true
+                    })
+                    .is_some()
+                    && match kind {
+                        Some(k) if scan::is_string(k, "user") => {
+                            user.flatten().is_some() && user.flatten() == c.actor_user
+                        }
+                        Some(k) if scan::is_string(k, "system") => c.actor_user.is_none(),
+                        _ => false,
+                    }
+            }
+            "actor_job" => once(8) && scan::opt_int(raw) == Some(c.actor_job),
+            "action" => once(16) && text(c.action).is_some_and(|a| scan::is_string(raw, a)),
+            "object" => {
+                let mut kind_ok = false;
+                let mut id_ok = false;
+                once(32)
+                    && scan::members(raw, |k, v| {
+                        match k {
+                            "kind" => kind_ok = text(c.object_kind).is_some_and(|want| scan::is_string(v, want)),
+                            "id" => id_ok = c.object_id.is_some() && scan::opt_int(v) == Some(c.object_id),
+                            _ => {}
+                        }
+                        true
+                    })
+                    .is_some()
+                    && kind_ok
+                    && id_ok
+            }
+            "outcome" => once(64) && text(c.outcome).is_some_and(|o| scan::is_string(raw, o)),
+            _ => true,
+        };
+        ok
+    });
+    walked.is_some() && ok && seen == 127
+}
+
+/// Reads the next batch of chain rows after `after` and their payloads into `batch`.
+fn read_batch(tx: &mut dyn Tx, after: i64, batch: &mut Batch) -> Result<(), StoreError> {
+    batch.rows.clear();
+    batch.text.clear();
     tx.each(
-        "SELECT c.seq, c.period, c.retention, c.commitment, c.chain, a.payload, a.revision, a.at, a.actor_user, \
-         a.actor_job, a.action, a.object_kind, a.object_id, a.outcome FROM audit_chain c \
-         LEFT JOIN audit a ON a.seq = c.seq ORDER BY c.seq",
-        &[],
+        "SELECT seq, period, retention, commitment, chain FROM audit_chain WHERE seq > $1 ORDER BY seq LIMIT $2",
+        &[Val::int(after), Val::int(VERIFY_BATCH)],
         &mut |row| {
             let seq = seq_of(req_int(row, 0, "audit_chain", "seq")?)?;
             let retention = req_text(row, 2, "audit_chain", "retention")?;
             let retention = Retention::parse(retention)
                 .ok_or_else(|| StoreError::Corrupt(format!("audit_chain.retention of {seq} holds {retention:?}")))?;
-            let payload = row.text(5)?.map(str::to_owned);
-            if let Some(p) = &payload
-                && !columns_match(row, p)?
-            {
-                mismatched.push(seq);
-            }
-            verifier.row(ChainRow {
+            let commitment = batch.push_text(req_text(row, 3, "audit_chain", "commitment")?);
+            let chain = batch.push_text(req_text(row, 4, "audit_chain", "chain")?);
+            batch.rows.push(Read {
                 seq,
                 period: req_int(row, 1, "audit_chain", "period")?,
                 retention,
-                commitment: req_text(row, 3, "audit_chain", "commitment")?.to_owned(),
-                chain: req_text(row, 4, "audit_chain", "chain")?.to_owned(),
-                payload,
+                commitment,
+                chain,
+                payload: None,
             });
             Ok(())
         },
     )?;
+    let (Some(first), Some(last)) = (batch.rows.first(), batch.rows.last()) else {
+        return Ok(());
+    };
+    let (first, last) = (seq_val(first.seq)?, seq_val(last.seq)?);
+    // Both lists are in seq order: a merge. A payload row without a chain row is an orphan,
+    // reported by `verify`'s own query.
+    let mut k = 0;
+    tx.each(
+        "SELECT seq, payload, revision, at, actor_user, actor_job, action, object_kind, object_id, outcome \
+         FROM audit WHERE seq >= $1 AND seq <= $2 ORDER BY seq",
+        &[first, last],
+        &mut |row| {
+            let seq = req_int(row, 0, "audit", "seq")?;
+            while batch.rows.get(k).is_some_and(|r| i128::from(r.seq) < i128::from(seq)) {
+                k += 1;
+            }
+            if batch.rows.get(k).is_none_or(|r| i128::from(r.seq) != i128::from(seq)) {
+                return Ok(());
+            }
+            let Some(payload) = row.text(1)? else {
+                return Ok(());
+            };
+            let payload = batch.push_text(payload);
+            let columns = Columns {
+                revision: row.int(2)?,
+                at: row.int(3)?,
+                actor_user: row.int(4)?,
+                actor_job: row.int(5)?,
+                action: batch.opt_text(row.text(6)?),
+                object_kind: batch.opt_text(row.text(7)?),
+                object_id: row.int(8)?,
+                outcome: batch.opt_text(row.text(9)?),
+            };
+            if let Some(r) = batch.rows.get_mut(k) {
+                r.payload = Some((payload, columns));
+            }
+            Ok(())
+        },
+    )?;
+    Ok(())
+}
+
+/// Recomputes the whole trail (see [`Verifier`]).
+///
+/// Reading and checking overlap: this thread reads batches of records inside the caller's
+/// transaction (one snapshot) while a second thread recomputes their commitments, checks
+/// their columns and follows the chain, in order. Batches go back and forth through two
+/// bounded channels, so at most three are alive and their buffers are reused.
+pub(crate) fn verify(tx: &mut dyn Tx, keys: &Keyring) -> Result<Verdict, StoreError> {
+    let (pinned_key, purged_through) = pinned(tx)?;
+    let checkpoints = db_checkpoints(tx)?;
+    let external = keys.external_checkpoints()?;
+    let seqs: Vec<u64> = checkpoints.iter().chain(&external).map(|c| c.seq).collect();
+    let verifier = Verifier::new(keys, purged_through, &seqs);
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(2);
+    let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Batch>(3);
+    for _ in 0..3 {
+        let _ = empty_tx.send(Batch::default());
+    }
+    let (read, checked) = std::thread::scope(|scope| {
+        let checker = scope.spawn(move || {
+            let mut verifier = verifier;
+            let mut mismatched: Vec<u64> = Vec::new();
+            let mut at_text = (0i64, String::new());
+            for batch in full_rx {
+                for r in &batch.rows {
+                    let payload = r.payload.as_ref().map(|(span, columns)| {
+                        let p = batch.get(*span);
+                        if !columns_match(&batch, columns, p, &mut at_text) {
+                            mismatched.push(r.seq);
+                        }
+                        p
+                    });
+                    verifier.row(ChainRow {
+                        seq: r.seq,
+                        period: r.period,
+                        retention: r.retention,
+                        commitment: batch.get(r.commitment),
+                        chain: batch.get(r.chain),
+                        payload,
+                    });
+                }
+                // The reader may have stopped; then the buffer is simply dropped.
+                let _ = empty_tx.send(batch);
+            }
+            (verifier, mismatched)
+        });
+        let read = (|| -> Result<(), StoreError> {
+            let mut after = i64::MIN;
+            loop {
+                let mut batch = empty_rx.recv().unwrap_or_default();
+                read_batch(tx, after, &mut batch)?;
+                let Some(last) = batch.rows.last() else {
+                    return Ok(());
+                };
+                after = i64::try_from(last.seq).map_err(corrupt)?;
+                if full_tx.send(batch).is_err() {
+                    return Err(StoreError::Audit("the verifying thread stopped".to_owned()));
+                }
+            }
+        })();
+        drop(full_tx);
+        (read, checker.join())
+    });
+    read?;
+    let (verifier, mismatched) = checked.map_err(|_| StoreError::Audit("the verifying thread failed".to_owned()))?;
     // Payload rows without a chain row are records someone inserted around the chain.
     let mut orphans = Vec::new();
     tx.each(

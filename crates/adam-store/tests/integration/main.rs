@@ -66,4 +66,5 @@ on_both_backends!(
     the_purged_plaintext_is_gone_from_every_file,
     any_sequence_of_writes_verifies,
     searches_by_object_and_actor_agree_with_the_trail,
+    a_changed_search_column_is_detected,
 );
