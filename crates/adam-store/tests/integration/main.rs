@@ -9,6 +9,7 @@
 
 mod backends;
 mod postgres_specific;
+mod properties;
 mod sqlite_specific;
 mod suite;
 mod town;
