@@ -320,6 +320,19 @@ pub trait Store: Send + Sync + 'static {
     fn reset_by_hash(&self, hash: &str) -> Result<Option<PasswordReset>, StoreError>;
 }
 
+/// Opens a PostgreSQL store in the two-role setup: migrations and grants as `owner`, the
+/// store itself as the role of `location` (see [`PgStore::connect_with_owner`]).
+pub fn open_with_owner(location: &str, owner: &str, keys: Arc<Keyring>) -> Result<Box<dyn Store>, StoreError> {
+    let location = location.trim();
+    if !(location.starts_with("postgres://") || location.starts_with("postgresql://")) {
+        return Err(StoreError::Open {
+            location: pg::redact(location),
+            reason: "a table owner's URL applies to PostgreSQL only".to_owned(),
+        });
+    }
+    Ok(Box::new(PgStore::connect_with_owner(location, owner.trim(), keys)?))
+}
+
 /// Opens the store at `location`: `postgres://…` or `postgresql://…` for PostgreSQL;
 /// `sqlite:<path>`, `sqlite://<path>` or a plain path for SQLite (the file is created if
 /// missing). Pending migrations are applied. `keys` is the audit key directory.

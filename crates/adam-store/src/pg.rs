@@ -111,27 +111,48 @@ impl PgStore {
     /// Connects to the database at `url` (`postgres://user@host:port/database`) and applies
     /// pending migrations. `keys` is the audit trail's key directory (outside the database).
     pub fn connect(url: &str, keys: Arc<Keyring>) -> Result<PgStore, StoreError> {
-        let location = redact(url);
-        let mut config = postgres::Config::from_str(url).map_err(|e| StoreError::Open {
-            location: location.clone(),
-            reason: e.to_string(),
-        })?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
-        }
-        if config.get_application_name().is_none() {
-            config.application_name("adam");
-        }
+        let (config, location) = config_of(url)?;
         let mut first = connect(&config, &location)?;
         migrate(&mut first, &location)?;
+        Ok(PgStore::with_pool(config, location, first, keys))
+    }
+
+    /// Connects as a runtime role that does not own ADAM's tables (two-role setup, see
+    /// ARCHITECTURE.md "PostgreSQL roles"). First, as the owner at `owner_url`, applies pending
+    /// migrations and grants the role of `url` what the server needs: every table but the
+    /// trail's for reading and writing; the trail (`changes`, `audit*`) for reading and
+    /// appending only, its retention purge through the owner's `adam_audit_purge`. The owner
+    /// connection is then closed; the store works as the runtime role, which can neither
+    /// change nor delete audit rows nor drop or disable the triggers that guard them.
+    pub fn connect_with_owner(url: &str, owner_url: &str, keys: Arc<Keyring>) -> Result<PgStore, StoreError> {
+        let (config, location) = config_of(url)?;
+        let runtime = config.get_user().map(str::to_owned).ok_or_else(|| StoreError::Open {
+            location: location.clone(),
+            reason: "the URL names no user (the runtime role)".to_owned(),
+        })?;
+        {
+            let (owner_config, owner_location) = config_of(owner_url)?;
+            let mut owner = connect(&owner_config, &owner_location)?;
+            migrate(&mut owner, &owner_location)?;
+            let client = owner.client.as_mut().ok_or_else(closed)?;
+            client
+                .execute("SELECT adam_grant_runtime($1::text::name)", &[&runtime])
+                .map_err(|e| StoreError::from(db_error(&e)))?;
+        }
+        let mut first = connect(&config, &location)?;
+        check_schema(&mut first)?;
+        Ok(PgStore::with_pool(config, location, first, keys))
+    }
+
+    fn with_pool(config: postgres::Config, location: String, first: Conn, keys: Arc<Keyring>) -> PgStore {
         let for_pool = location.clone();
-        Ok(PgStore {
+        PgStore {
             pool: Pool::new(CONNECTIONS, first, Box::new(move || connect(&config, &for_pool))),
             location,
             fail_after: Mutex::new(None),
             keys,
             index_batch: std::sync::atomic::AtomicU64::new(crate::trail::INDEX_BATCH),
-        })
+        }
     }
 
     /// The database URL, without its password.
@@ -222,6 +243,40 @@ impl PgStore {
             let _ = self.keys.append_checkpoints(&writes.checkpoints);
             Ok(out)
         })
+    }
+}
+
+/// The client configuration of `url` (with ADAM's defaults) and the URL without password.
+fn config_of(url: &str) -> Result<(postgres::Config, String), StoreError> {
+    let location = redact(url);
+    let mut config = postgres::Config::from_str(url).map_err(|e| StoreError::Open {
+        location: location.clone(),
+        reason: e.to_string(),
+    })?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(10));
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("adam");
+    }
+    Ok((config, location))
+}
+
+/// A runtime role does not migrate: it checks that the owner has brought the schema to the
+/// version this build knows.
+fn check_schema(conn: &mut Conn) -> Result<(), StoreError> {
+    let client = conn.client.as_mut().ok_or_else(closed)?;
+    let applied: Option<i64> = client
+        .query_one("SELECT max(version) FROM schema_migrations", &[])
+        .map_err(|e| StoreError::from(db_error(&e)))?
+        .get(0);
+    let known = migrate::POSTGRES.last().map_or(0, |m| m.version);
+    match applied.unwrap_or(0) {
+        v if v > known => Err(StoreError::SchemaTooNew { found: v, known }),
+        v if v < known => Err(StoreError::Database(format!(
+            "the schema is at version {v}, this build needs {known}: run the migrations as the owner"
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -342,6 +397,10 @@ impl Tx for PgTx<'_, '_> {
 
     fn batch(&mut self, sql: &str) -> Result<(), DbError> {
         self.tx.batch_execute(sql).map_err(|e| db_error(&e))
+    }
+
+    fn purges_through_function(&self) -> bool {
+        true
     }
 }
 

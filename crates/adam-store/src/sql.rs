@@ -89,6 +89,12 @@ pub(crate) trait Tx {
     fn each(&mut self, sql: &'static str, params: &[Val<'_>], f: &mut RowFn<'_>) -> Result<(), StoreError>;
     /// Executes several statements without parameters (a migration).
     fn batch(&mut self, sql: &str) -> Result<(), DbError>;
+    /// Whether the retention purge deletes through the database's `adam_audit_purge`
+    /// function (PostgreSQL: the server's role may have no DELETE on the trail) rather than
+    /// by its own statements (SQLite).
+    fn purges_through_function(&self) -> bool {
+        false
+    }
 }
 
 /// Runs a query expected to return one row and reads it with `f` (`None` when no row).

@@ -60,3 +60,63 @@ CREATE TRIGGER audit_tail_no_truncate BEFORE TRUNCATE ON audit_tail
     FOR EACH STATEMENT EXECUTE FUNCTION adam_append_only();
 
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_tail, audit_by_object, audit_by_actor FROM PUBLIC;
+
+-- Two roles (ARCHITECTURE.md, "PostgreSQL roles"). The role that runs the migrations owns the
+-- tables; a server may connect as another role that can read and append to the trail but not
+-- change, delete or truncate it, nor drop or disable its triggers (only an owner can). The
+-- retention purge, the one sanctioned deletion, runs through this function, which runs with
+-- its owner's rights and deletes nothing but access records of unheld days up to `through`
+-- that a recorded purge covers (the triggers still check each row).
+CREATE FUNCTION adam_audit_purge(through BIGINT) RETURNS BIGINT
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+    n BIGINT;
+BEGIN
+    -- The search keys first, while `audit` still says which they are.
+    DELETE FROM audit_by_object o USING audit a, audit_chain c
+        WHERE o.object_kind = a.object_kind AND o.object_id = a.object_id AND o.seq = a.seq AND c.seq = a.seq AND c.retention = 'access' AND c.period <= through
+          AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL
+                          AND c.period BETWEEN h.from_period AND h.through_period);
+    DELETE FROM audit_by_actor x USING audit a, audit_chain c
+        WHERE x.actor_user = a.actor_user AND x.seq = a.seq AND c.seq = a.seq AND c.retention = 'access' AND c.period <= through
+          AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL
+                          AND c.period BETWEEN h.from_period AND h.through_period);
+    DELETE FROM audit_tail t USING audit_chain c
+        WHERE t.seq = c.seq AND c.retention = 'access' AND c.period <= through
+          AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL
+                          AND c.period BETWEEN h.from_period AND h.through_period);
+    DELETE FROM audit a USING audit_chain c
+        WHERE c.seq = a.seq AND c.retention = 'access' AND c.period <= through
+          AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL
+                          AND c.period BETWEEN h.from_period AND h.through_period);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END;
+$$;
+REVOKE ALL ON FUNCTION adam_audit_purge(BIGINT) FROM PUBLIC;
+
+-- Run by the owner (at every start of a two-role server, so tables added by later migrations
+-- are covered): gives `runtime` what the server needs and nothing more on the trail.
+CREATE FUNCTION adam_grant_runtime(runtime NAME) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    t TEXT;
+    trail TEXT[] := ARRAY['changes', 'audit', 'audit_chain', 'audit_checkpoints', 'audit_purges',
+                          'audit_holds', 'audit_by_object', 'audit_by_actor', 'schema_migrations'];
+BEGIN
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), runtime);
+    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+        EXECUTE format('REVOKE ALL ON %I FROM %I', t, runtime);
+        IF t = ANY (trail) THEN
+            EXECUTE format('GRANT SELECT, INSERT ON %I TO %I', t, runtime);
+        ELSE
+            EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO %I', t, runtime);
+        END IF;
+    END LOOP;
+    -- The server records a hold's release, and the schema's version is the owner's to move.
+    EXECUTE format('GRANT UPDATE (released) ON audit_holds TO %I', runtime);
+    EXECUTE format('REVOKE INSERT ON schema_migrations FROM %I', runtime);
+    EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO %I', current_schema(), runtime);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION adam_audit_purge(BIGINT) TO %I', runtime);
+END;
+$$;
+REVOKE ALL ON FUNCTION adam_grant_runtime(NAME) FROM PUBLIC;
