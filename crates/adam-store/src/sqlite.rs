@@ -10,6 +10,8 @@
 //! - `foreign_keys=ON`: the tables refer to each other as the engine's records do.
 //! - `secure_delete=ON`: deleted rows (revoked tokens later, audit rows past retention) are
 //!   overwritten, not left readable in free pages (SPEC §5 retention: irreversibly deleted).
+//! - `cache_size` 32 MiB, `wal_autocheckpoint` 4,096 pages, `mmap_size` 1 GiB: for the audit
+//!   trail's batches and `verify` (see the constants).
 //! - `busy_timeout`: a second writer (another connection, another process on the same file)
 //!   waits for the first instead of failing at once.
 //!
