@@ -127,6 +127,9 @@ pub(crate) struct Writes {
     /// How many audit records the search-key tail collects before they are indexed
     /// (`trail::INDEX_BATCH` unless the store was told otherwise).
     pub(crate) index_batch: u64,
+    /// Records per epoch of the lookup tables (`trail::EPOCH` unless the store was told
+    /// otherwise).
+    pub(crate) epoch: u64,
 }
 
 impl Writes {
@@ -136,6 +139,7 @@ impl Writes {
             fail_after,
             checkpoints: Vec::new(),
             index_batch: crate::trail::INDEX_BATCH,
+            epoch: crate::trail::EPOCH,
         }
     }
 

@@ -59,6 +59,8 @@ pub struct SqliteStore {
     pub(crate) keys: Arc<Keyring>,
     /// Audit records collected before their search keys are indexed (`trail::INDEX_BATCH`).
     index_batch: std::sync::atomic::AtomicU64,
+    /// Records per epoch of the lookup tables (`trail::EPOCH`).
+    epoch: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -89,6 +91,7 @@ impl SqliteStore {
             fail_after: Mutex::new(None),
             keys,
             index_batch: std::sync::atomic::AtomicU64::new(crate::trail::INDEX_BATCH),
+            epoch: std::sync::atomic::AtomicU64::new(crate::trail::EPOCH),
         })
     }
 
@@ -103,6 +106,13 @@ impl SqliteStore {
     pub fn set_audit_index_batch(&self, records: u64) {
         self.index_batch
             .store(records.max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Sets the epoch of the audit lookup tables (default 262,144 records). For tests of a
+    /// fresh store only: the purge finds a record's keys by the epoch its writes used, so a
+    /// store must keep one value for its lifetime (searches are right for any value).
+    pub fn set_audit_epoch(&self, records: u64) {
+        self.epoch.store(records.max(1), std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Makes the next write transaction fail after `n` table writes, then roll back (tests of
@@ -168,6 +178,7 @@ impl SqliteStore {
                 .map_err(|e| StoreError::from(db_error(e)))?;
             let mut writes = Writes::new(fail_after);
             writes.index_batch = self.index_batch.load(std::sync::atomic::Ordering::Relaxed);
+            writes.epoch = self.epoch.load(std::sync::atomic::Ordering::Relaxed);
             // On error the transaction is dropped, which rolls it back.
             let out = f(&mut SqliteTx { conn: &tx }, &mut writes)?;
             tx.commit().map_err(|e| StoreError::from(db_error(e)))?;

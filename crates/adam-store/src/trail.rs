@@ -65,6 +65,16 @@ pub(crate) struct Tail<'k> {
 /// indexes of a 1M-record trail writes ~0.2 index pages per record instead of ~2.
 pub(crate) const INDEX_BATCH: u64 = 65_536;
 
+/// The lookup tables are keyed by `epoch = seq / EPOCH` first: a batch move then writes only
+/// into the pages of the newest epoch or two, so its cost does not grow with the trail; a
+/// search probes the epochs newest first. (Migration 0003 indexes the records it finds with
+/// the same value; tests use small epochs to cross their boundaries.)
+pub(crate) const EPOCH: u64 = 262_144;
+
+fn epoch_size(writes: &Writes) -> i64 {
+    i64::try_from(writes.epoch.max(1)).unwrap_or(i64::MAX)
+}
+
 fn seq_val(seq: u64) -> Result<Val<'static>, StoreError> {
     i64::try_from(seq)
         .map(Val::int)
@@ -259,17 +269,19 @@ fn index_tail(tx: &mut dyn Tx, writes: &mut Writes) -> Result<(), StoreError> {
     writes
         .exec(
             tx,
-            "INSERT INTO audit_by_object (object_kind, object_id, seq) \
-             SELECT object_kind, object_id, seq FROM audit_tail ORDER BY object_kind, object_id, seq",
-            &[],
+            "INSERT INTO audit_by_object (epoch, object_kind, object_id, seq) \
+             SELECT seq / CAST($1 AS BIGINT), object_kind, object_id, seq FROM audit_tail \
+             ORDER BY seq / CAST($1 AS BIGINT), object_kind, object_id, seq",
+            &[Val::int(epoch_size(writes))],
         )
         .map_err(write_error)?;
     writes
         .exec(
             tx,
-            "INSERT INTO audit_by_actor (actor_user, seq) \
-             SELECT actor_user, seq FROM audit_tail WHERE actor_user IS NOT NULL ORDER BY actor_user, seq",
-            &[],
+            "INSERT INTO audit_by_actor (epoch, actor_user, seq) \
+             SELECT seq / CAST($1 AS BIGINT), actor_user, seq FROM audit_tail WHERE actor_user IS NOT NULL \
+             ORDER BY seq / CAST($1 AS BIGINT), actor_user, seq",
+            &[Val::int(epoch_size(writes))],
         )
         .map_err(write_error)?;
     writes.exec(tx, "DELETE FROM audit_tail", &[]).map_err(write_error)?;
@@ -390,8 +402,9 @@ macro_rules! search_filters {
 /// smallest `seq` of the previous page).
 ///
 /// A search by object or by actor reads the unindexed tail first (its records are the newest)
-/// and then the clustered lookup table (migration 0003); any other search walks `audit` by
-/// `seq`. Each statement is static, so each is prepared once.
+/// and then the clustered lookup table (migration 0003), epoch by epoch from the newest, until
+/// the page is full; any other search walks `audit` by `seq`. Each statement is static, so
+/// each is prepared once.
 pub(crate) fn search(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
     const PLAIN: &str = concat!(
         "SELECT a.payload FROM audit a WHERE ",
@@ -410,46 +423,77 @@ pub(crate) fn search(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditRecord>
     );
     const BY_OBJECT: &str = concat!(
         "SELECT a.payload FROM audit_by_object x JOIN audit a ON a.seq = x.seq WHERE \
-         x.object_kind = CAST($3 AS TEXT) AND x.object_id = CAST($4 AS BIGINT) \
+         x.epoch = CAST($10 AS BIGINT) AND x.object_kind = CAST($3 AS TEXT) AND x.object_id = CAST($4 AS BIGINT) \
          AND x.seq < coalesce(CAST($1 AS BIGINT), 9223372036854775807) AND ",
         search_filters!(),
         " ORDER BY x.seq DESC LIMIT $9"
     );
     const BY_ACTOR: &str = concat!(
         "SELECT a.payload FROM audit_by_actor x JOIN audit a ON a.seq = x.seq WHERE \
-         x.actor_user = CAST($2 AS BIGINT) \
+         x.epoch = CAST($10 AS BIGINT) AND x.actor_user = CAST($2 AS BIGINT) \
          AND x.seq < coalesce(CAST($1 AS BIGINT), 9223372036854775807) AND ",
         search_filters!(),
         " ORDER BY x.seq DESC LIMIT $9"
     );
     let before = q.before.map(|b| i64::try_from(b).unwrap_or(i64::MAX));
-    let params = [
-        Val::Int(before),
-        Val::opt_int(q.actor.map(|u| u.0)),
-        Val::opt_text(q.object_kind.as_deref()),
-        Val::opt_int(q.object_id),
-        Val::opt_text(q.action.as_deref()),
-        Val::Int(q.from.map(|t| t.0)),
-        Val::Int(q.to.map(|t| t.0)),
-        Val::Int(q.changes_only.then_some(1)),
-        limit_val(q.limit),
-    ];
-    let indexed = if q.object_kind.is_some() && q.object_id.is_some() {
-        BY_OBJECT
+    let filters = |limit: usize| {
+        [
+            Val::Int(before),
+            Val::opt_int(q.actor.map(|u| u.0)),
+            Val::opt_text(q.object_kind.as_deref()),
+            Val::opt_int(q.object_id),
+            Val::opt_text(q.action.as_deref()),
+            Val::Int(q.from.map(|t| t.0)),
+            Val::Int(q.to.map(|t| t.0)),
+            Val::Int(q.changes_only.then_some(1)),
+            limit_val(limit),
+        ]
+    };
+    let (indexed, newest_epoch) = if q.object_kind.is_some() && q.object_id.is_some() {
+        (BY_OBJECT, "SELECT max(epoch) FROM audit_by_object")
     } else if q.actor.is_some() {
-        BY_ACTOR
+        (BY_ACTOR, "SELECT max(epoch) FROM audit_by_actor")
     } else {
-        PLAIN
+        let mut out = Vec::new();
+        tx.each(PLAIN, &filters(q.limit), &mut |row| {
+            out.push(record_of(row)?);
+            Ok(())
+        })?;
+        return Ok(out);
     };
     let mut out = Vec::new();
-    let mut push = |row: &dyn Row| {
+    tx.each(TAIL, &filters(q.limit), &mut |row| {
         out.push(record_of(row)?);
         Ok(())
+    })?;
+    // The indexed records are all older than the tail's; epochs newest first, each in seq
+    // order, until the page is full.
+    let newest = one(tx, newest_epoch, &[], |row| row.int(0))?.flatten();
+    // (Epochs newer than the cursor are probed too, and find nothing: a read does not know
+    // the epoch size the writes used.)
+    let Some(mut epoch) = newest else {
+        return Ok(out);
     };
-    if indexed != PLAIN {
-        tx.each(TAIL, &params, &mut push)?;
+    while epoch >= 0 && out.len() < q.limit {
+        let [b, actor, kind, id, action, from, to, changes, _] = filters(0);
+        let params = [
+            b,
+            actor,
+            kind,
+            id,
+            action,
+            from,
+            to,
+            changes,
+            limit_val(q.limit - out.len()),
+            Val::int(epoch),
+        ];
+        tx.each(indexed, &params, &mut |row| {
+            out.push(record_of(row)?);
+            Ok(())
+        })?;
+        epoch -= 1;
     }
-    tx.each(indexed, &params, &mut push)?;
     out.truncate(q.limit);
     Ok(out)
 }
@@ -690,30 +734,33 @@ pub(crate) fn purge(
         // PostgreSQL: the same deletions, run with the table owner's rights (migration 0003),
         // so that the server's own role needs no DELETE on the trail.
         writes.checkpoint()?;
-        one(tx, "SELECT adam_audit_purge($1)", &[Val::int(through)], |row| {
-            row.int(0)
-        })?;
+        one(
+            tx,
+            "SELECT adam_audit_purge($1, $2)",
+            &[Val::int(through), Val::int(epoch_size(writes))],
+            |row| row.int(0),
+        )?;
     } else {
         // The search keys of the purged records go first (who looked at what is personal data
         // too), while `audit` still says which keys they are.
         writes
             .exec(
                 tx,
-                "DELETE FROM audit_by_object WHERE (object_kind, object_id, seq) IN (SELECT a.object_kind, a.object_id, a.seq \
+                "DELETE FROM audit_by_object WHERE (epoch, object_kind, object_id, seq) IN (SELECT a.seq / CAST($2 AS BIGINT), a.object_kind, a.object_id, a.seq \
                  FROM audit a JOIN audit_chain c ON c.seq = a.seq WHERE c.retention = 'access' \
                  AND c.period <= $1 AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL \
                  AND c.period BETWEEN h.from_period AND h.through_period))",
-                &[Val::int(through)],
+                &[Val::int(through), Val::int(epoch_size(writes))],
             )
             .map_err(write_error)?;
         writes
             .exec(
                 tx,
-                "DELETE FROM audit_by_actor WHERE (actor_user, seq) IN (SELECT a.actor_user, a.seq \
+                "DELETE FROM audit_by_actor WHERE (epoch, actor_user, seq) IN (SELECT a.seq / CAST($2 AS BIGINT), a.actor_user, a.seq \
                  FROM audit a JOIN audit_chain c ON c.seq = a.seq WHERE a.actor_user IS NOT NULL AND c.retention = 'access' \
                  AND c.period <= $1 AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL \
                  AND c.period BETWEEN h.from_period AND h.through_period))",
-                &[Val::int(through)],
+                &[Val::int(through), Val::int(epoch_size(writes))],
             )
             .map_err(write_error)?;
         writes

@@ -348,8 +348,8 @@ async fn open_store(cli: &Cli) -> Result<Arc<dyn Store>> {
         Some(owner) => adam_store::open_with_owner(&target, &owner, keys),
         None => adam_store::open(&target, keys),
     })
-        .await?
-        .with_context(|| format!("cannot open the database {location}"))?;
+    .await?
+    .with_context(|| format!("cannot open the database {location}"))?;
     Ok(Arc::from(store))
 }
 

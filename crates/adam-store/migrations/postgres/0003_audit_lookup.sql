@@ -6,7 +6,8 @@
 --
 -- * `audit_tail`: the search keys of the newest records, keyed by `seq` (appends at the end);
 -- * `audit_by_object`, `audit_by_actor`: the keys of everything older, filled from the tail in
---   one sorted insert per batch (`trail::INDEX_BATCH` records), after which the tail is emptied.
+--   one sorted insert per batch (`trail::INDEX_BATCH` records), after which the tail is emptied;
+--   keyed by `epoch = seq / 262144` first, so a move writes only the newest epoch's pages.
 --
 -- These tables are search aids derived from `audit`'s columns, not evidence: `verify` does not
 -- need them. They are still append-only outside the purge.
@@ -21,22 +22,24 @@ CREATE TABLE audit_tail (
 );
 
 CREATE TABLE audit_by_object (
+    epoch BIGINT NOT NULL,
     object_kind TEXT NOT NULL,
     object_id BIGINT NOT NULL,
     seq BIGINT NOT NULL,
-    PRIMARY KEY (object_kind, object_id, seq)
+    PRIMARY KEY (epoch, object_kind, object_id, seq)
 );
 
 CREATE TABLE audit_by_actor (
+    epoch BIGINT NOT NULL,
     actor_user BIGINT NOT NULL,
     seq BIGINT NOT NULL,
-    PRIMARY KEY (actor_user, seq)
+    PRIMARY KEY (epoch, actor_user, seq)
 );
 
-INSERT INTO audit_by_object (object_kind, object_id, seq)
-    SELECT object_kind, object_id, seq FROM audit ORDER BY object_kind, object_id, seq;
-INSERT INTO audit_by_actor (actor_user, seq)
-    SELECT actor_user, seq FROM audit WHERE actor_user IS NOT NULL ORDER BY actor_user, seq;
+INSERT INTO audit_by_object (epoch, object_kind, object_id, seq)
+    SELECT seq / 262144, object_kind, object_id, seq FROM audit ORDER BY seq / 262144, object_kind, object_id, seq;
+INSERT INTO audit_by_actor (epoch, actor_user, seq)
+    SELECT seq / 262144, actor_user, seq FROM audit WHERE actor_user IS NOT NULL ORDER BY seq / 262144, actor_user, seq;
 
 -- The indexed keys go only with their purged payload (the same rule as `audit`).
 CREATE TRIGGER audit_by_object_delete_only_by_purge BEFORE DELETE ON audit_by_object
@@ -67,18 +70,18 @@ REVOKE UPDATE, DELETE, TRUNCATE ON audit_tail, audit_by_object, audit_by_actor F
 -- retention purge, the one sanctioned deletion, runs through this function, which runs with
 -- its owner's rights and deletes nothing but access records of unheld days up to `through`
 -- that a recorded purge covers (the triggers still check each row).
-CREATE FUNCTION adam_audit_purge(through BIGINT) RETURNS BIGINT
+CREATE FUNCTION adam_audit_purge(through BIGINT, per_epoch BIGINT) RETURNS BIGINT
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
     n BIGINT;
 BEGIN
     -- The search keys first, while `audit` still says which they are.
     DELETE FROM audit_by_object o USING audit a, audit_chain c
-        WHERE o.object_kind = a.object_kind AND o.object_id = a.object_id AND o.seq = a.seq AND c.seq = a.seq AND c.retention = 'access' AND c.period <= through
+        WHERE o.epoch = a.seq / per_epoch AND o.object_kind = a.object_kind AND o.object_id = a.object_id AND o.seq = a.seq AND c.seq = a.seq AND c.retention = 'access' AND c.period <= through
           AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL
                           AND c.period BETWEEN h.from_period AND h.through_period);
     DELETE FROM audit_by_actor x USING audit a, audit_chain c
-        WHERE x.actor_user = a.actor_user AND x.seq = a.seq AND c.seq = a.seq AND c.retention = 'access' AND c.period <= through
+        WHERE x.epoch = a.seq / per_epoch AND x.actor_user = a.actor_user AND x.seq = a.seq AND c.seq = a.seq AND c.retention = 'access' AND c.period <= through
           AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL
                           AND c.period BETWEEN h.from_period AND h.through_period);
     DELETE FROM audit_tail t USING audit_chain c
@@ -93,7 +96,7 @@ BEGIN
     RETURN n;
 END;
 $$;
-REVOKE ALL ON FUNCTION adam_audit_purge(BIGINT) FROM PUBLIC;
+REVOKE ALL ON FUNCTION adam_audit_purge(BIGINT, BIGINT) FROM PUBLIC;
 
 -- Run by the owner (at every start of a two-role server, so tables added by later migrations
 -- are covered): gives `runtime` what the server needs and nothing more on the trail.
@@ -116,7 +119,7 @@ BEGIN
     EXECUTE format('GRANT UPDATE (released) ON audit_holds TO %I', runtime);
     EXECUTE format('REVOKE INSERT ON schema_migrations FROM %I', runtime);
     EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO %I', current_schema(), runtime);
-    EXECUTE format('GRANT EXECUTE ON FUNCTION adam_audit_purge(BIGINT) TO %I', runtime);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION adam_audit_purge(BIGINT, BIGINT) TO %I', runtime);
 END;
 $$;
 REVOKE ALL ON FUNCTION adam_grant_runtime(NAME) FROM PUBLIC;

@@ -11,7 +11,9 @@
 --   key (WITHOUT ROWID: the key is the row, no second B-tree). When the tail reaches a batch
 --   (65,536 records by default, `trail::INDEX_BATCH`), the writer moves it here in one sorted
 --   insert and empties it: each leaf page is then written once per batch instead of once per
---   record.
+--   record. Both are keyed by `epoch = seq / 262144` first (262,144 records): a batch lands in
+--   the newest epoch or two, so moving it writes the pages of at most those, however long the
+--   trail grows; a search probes the epochs newest first (`trail::search`).
 --
 -- A search by object or actor reads the tail (at most one batch, a few MB of keys) and the
 -- clustered tables, both newest first; tail records are always newer than indexed ones.
@@ -29,23 +31,25 @@ CREATE TABLE audit_tail (
 ) STRICT;
 
 CREATE TABLE audit_by_object (
+    epoch INTEGER NOT NULL,
     object_kind TEXT NOT NULL,
     object_id INTEGER NOT NULL,
     seq INTEGER NOT NULL,
-    PRIMARY KEY (object_kind, object_id, seq)
+    PRIMARY KEY (epoch, object_kind, object_id, seq)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE audit_by_actor (
+    epoch INTEGER NOT NULL,
     actor_user INTEGER NOT NULL,
     seq INTEGER NOT NULL,
-    PRIMARY KEY (actor_user, seq)
+    PRIMARY KEY (epoch, actor_user, seq)
 ) STRICT, WITHOUT ROWID;
 
 -- Every existing record is indexed at once; the tail starts empty.
-INSERT INTO audit_by_object (object_kind, object_id, seq)
-    SELECT object_kind, object_id, seq FROM audit ORDER BY object_kind, object_id, seq;
-INSERT INTO audit_by_actor (actor_user, seq)
-    SELECT actor_user, seq FROM audit WHERE actor_user IS NOT NULL ORDER BY actor_user, seq;
+INSERT INTO audit_by_object (epoch, object_kind, object_id, seq)
+    SELECT seq / 262144, object_kind, object_id, seq FROM audit ORDER BY seq / 262144, object_kind, object_id, seq;
+INSERT INTO audit_by_actor (epoch, actor_user, seq)
+    SELECT seq / 262144, actor_user, seq FROM audit WHERE actor_user IS NOT NULL ORDER BY seq / 262144, actor_user, seq;
 
 CREATE TRIGGER audit_by_object_no_update BEFORE UPDATE ON audit_by_object
 BEGIN

@@ -18,7 +18,8 @@ pub trait Backend {
     /// A new store handle on the test's database (its own connections).
     fn open(&self) -> Box<dyn Store>;
     /// A new store handle that indexes audit search keys every `n` records (instead of
-    /// every 65,536), so that tests cross the boundary between tail and index often.
+    /// every 65,536) into epochs of `3 n` records (instead of 262,144), so that tests cross
+    /// the boundaries between tail and index and between epochs often.
     fn open_indexing_every(&self, n: u64) -> Box<dyn Store>;
     /// A new store handle whose next write transaction fails after `n` table writes.
     fn open_failing(&self, n: usize) -> Box<dyn Store>;
@@ -65,6 +66,7 @@ impl Backend for Sqlite {
     fn open_indexing_every(&self, n: u64) -> Box<dyn Store> {
         let store = SqliteStore::open(&self.path, self.keys()).unwrap();
         store.set_audit_index_batch(n);
+        store.set_audit_epoch(3 * n);
         Box::new(store)
     }
 
@@ -176,6 +178,7 @@ impl Backend for Postgres {
     fn open_indexing_every(&self, n: u64) -> Box<dyn Store> {
         let store = PgStore::connect(&self.url, self.keys()).unwrap();
         store.set_audit_index_batch(n);
+        store.set_audit_epoch(3 * n);
         Box::new(store)
     }
 
