@@ -2,8 +2,9 @@
 // Started by scripts/browser-test, which runs `adam serve --demo` and passes ADAM_URL,
 // ADAM_TOKENS (the demo's token file) and ARTIFACTS (where screenshots go).
 //
-// Until the authentication issue lands its sign-in page, the browser authenticates with the
-// demo accounts' API tokens (an Authorization header on every request of the context).
+// These flows authenticate with the demo accounts' API tokens (an Authorization header on
+// every request of the context), so that each stands alone; signing in through the pages,
+// with the second factor and the CSRF token of a cookie session, is account.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -50,7 +51,7 @@ test('browse the tree, search, and open a job', async () => {
   await assert.doesNotReject(page.getByText('Company.main').waitFor());
   await page.screenshot({ path: `${artifacts}/tree.png`, fullPage: true });
   // Expanding an office loads its jobs and people lazily (htmx), with the keyboard.
-  const glpi = page.locator('summary', { hasText: 'GLPI' }).first();
+  const glpi = page.locator('#tree summary', { hasText: 'GLPI' }).first();
   await glpi.focus();
   await page.keyboard.press('Enter');
   await page.locator('a[href^="/ui/jobs/"]').first().waitFor();
@@ -70,7 +71,7 @@ test('browse the tree, search, and open a job', async () => {
 test('a plain user sees no edit controls, and a forged POST is refused', async () => {
   const { context, page } = await as('clerk');
   await page.goto(`${url}/ui`);
-  await page.locator('summary', { hasText: 'GLPI' }).first().click();
+  await page.locator('#tree summary', { hasText: 'GLPI' }).first().click();
   const job = page.locator('a[href^="/ui/jobs/"]').first();
   await job.waitFor();
   const href = await job.getAttribute('href');
@@ -86,7 +87,7 @@ test('a plain user sees no edit controls, and a forged POST is refused', async (
 test('a user administrator grants a role for a window, sees its status, and revokes it', async () => {
   const { context, page } = await as('user-admin', 'en');
   await page.goto(`${url}/ui`);
-  await page.locator('summary', { hasText: 'GLPI' }).first().click();
+  await page.locator('#tree summary', { hasText: 'GLPI' }).first().click();
   await page.locator('a[href^="/ui/jobs/"]').first().waitFor();
   // A job the administrator does not hold (nobody changes their own rights).
   const job = page
@@ -97,6 +98,18 @@ test('a user administrator grants a role for a window, sees its status, and revo
     .first();
   await job.click();
   await page.getByRole('heading', { name: 'Basic data' }).waitFor();
+  // Ticking a role's box grants it at once (htmx swaps the panel in place); unticking revokes.
+  const box = page.locator('#roles-form input[name=role]:not(:checked)').first();
+  const value = await box.getAttribute('value');
+  await box.click();
+  await page.locator(`#roles-form input[name=shown][value="${value}"]`).waitFor({ state: 'attached' });
+  assert.equal(await page.locator('#roles-error').count(), 0);
+  assert.ok(await page.locator(`#roles-form input[name=role][value="${value}"]`).isChecked());
+  // The last change and the history follow in the same swap.
+  assert.match(await page.locator('#last-change').textContent(), /ADAM_ENTITY_GRANT/);
+  await page.screenshot({ path: `${artifacts}/job-role-ticked.png`, fullPage: true });
+  await page.locator(`#roles-form input[name=role][value="${value}"]`).click();
+  await page.locator(`#roles-form input[name=shown][value="${value}"]`).waitFor({ state: 'detached' });
   const rows = page.locator('#restrictions tbody tr');
   const before = await rows.count();
   const option = await page.locator('#role option').first().textContent();
@@ -127,5 +140,24 @@ test('a user administrator grants a role for a window, sees its status, and revo
   await page.waitForURL(/#restrictions/);
   assert.equal(await rows.count(), before);
   assert.match(await page.locator('#history').textContent(), /grant/i);
+  await context.close();
+});
+
+test('the system administrator searches the audit trail, verifies it, and reads a register', async () => {
+  const { context, page } = await as('admin');
+  await page.goto(`${url}/ui`);
+  await page.getByRole('link', { name: 'Revizijska sled' }).click();
+  await page.fill('#action', 'grant');
+  await page.getByRole('button', { name: 'Išči' }).click();
+  await page.locator('#audit-results tbody tr').first().waitFor();
+  assert.ok(await page.locator('#audit-results tbody tr').count() > 0);
+  await page.screenshot({ path: `${artifacts}/audit-search.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Preveri zdaj' }).click();
+  assert.match(await page.locator('#verdict').textContent(), /Sled je cela/);
+  await page.goto(`${url}/ui?q=vopiglpi03`);
+  await page.locator('a[href^="/ui/users/"]').first().click();
+  await page.locator('#register-link').click();
+  await page.locator('#rights').waitFor();
+  await page.screenshot({ path: `${artifacts}/rights-register.png`, fullPage: true });
   await context.close();
 });

@@ -175,6 +175,21 @@ pub struct Outcome {
     pub became_locked: bool,
 }
 
+/// The state of one key, as servers share it through the store: every server reads a key's
+/// state before it decides and writes it after a failure, so an attacker who spreads attempts
+/// over several servers meets one count, not one per server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeyState {
+    /// Failures in the current run.
+    pub failures: u32,
+    /// No attempt before this instant.
+    pub delay_until: Timestamp,
+    /// Locked until this instant, if locked.
+    pub locked_until: Option<Timestamp>,
+    /// The last failure.
+    pub last_failure: Timestamp,
+}
+
 /// The state of one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {
@@ -275,6 +290,36 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
         self.entries.remove(key);
     }
 
+    /// The state of `key`, to share.
+    pub fn state(&self, key: &K) -> Option<KeyState> {
+        self.entries.get(key).map(|e| KeyState {
+            failures: e.failures,
+            delay_until: e.delay_until,
+            locked_until: e.locked_until,
+            last_failure: e.last_failure,
+        })
+    }
+
+    /// Takes `key`'s state from the shared store (which holds the newest): `None` forgets it.
+    pub fn adopt(&mut self, key: &K, state: Option<KeyState>) {
+        match state {
+            Some(s) => {
+                self.entries.insert(
+                    key.clone(),
+                    Entry {
+                        failures: s.failures,
+                        delay_until: s.delay_until,
+                        locked_until: s.locked_until,
+                        last_failure: s.last_failure,
+                    },
+                );
+            }
+            None => {
+                self.entries.remove(key);
+            }
+        }
+    }
+
     /// Forgets every entry that no longer matters at `now`.
     pub fn prune(&mut self, now: Timestamp) {
         let policy = self.policy;
@@ -313,6 +358,15 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
 /// A source address as counted: IPv4 as is, IPv6 by its /64 (IPv4-mapped IPv6 as IPv4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AddressKey(IpAddr);
+
+impl std::fmt::Display for AddressKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            IpAddr::V4(v4) => write!(f, "{v4}"),
+            IpAddr::V6(v6) => write!(f, "{v6}/64"),
+        }
+    }
+}
 
 impl From<IpAddr> for AddressKey {
     fn from(address: IpAddr) -> AddressKey {
@@ -430,6 +484,29 @@ impl AttemptLimiter {
     /// Usernames differ in case only by accident; count them as one account.
     fn account_key(account: &str) -> String {
         account.to_lowercase()
+    }
+
+    /// The names under which the store shares the account's and the address's states:
+    /// `account:<username in lower case>` and `address:<address or /64>`.
+    pub fn shared_keys(account: &str, address: IpAddr) -> (String, String) {
+        (
+            format!("account:{}", Self::account_key(account)),
+            format!("address:{}", AddressKey::from(address)),
+        )
+    }
+
+    /// The account's and the address's states, to share.
+    pub fn states(&self, account: &str, address: IpAddr) -> (Option<KeyState>, Option<KeyState>) {
+        (
+            self.accounts.state(&Self::account_key(account)),
+            self.addresses.state(&AddressKey::from(address)),
+        )
+    }
+
+    /// Takes the account's and the address's states from the shared store.
+    pub fn adopt(&mut self, account: &str, address: IpAddr, states: (Option<KeyState>, Option<KeyState>)) {
+        self.accounts.adopt(&Self::account_key(account), states.0);
+        self.addresses.adopt(&AddressKey::from(address), states.1);
     }
 
     /// Whether an attempt on `account` from `address` may go ahead at `now`; if not, the latest

@@ -67,6 +67,8 @@ pub struct Caller {
     pub mfa: bool,
     /// The session, when the caller signed in rather than sending a token.
     pub session: Option<i64>,
+    /// The session's CSRF token, for the forms of a page (none for a token).
+    pub csrf: Option<String>,
 }
 
 impl Caller {

@@ -290,6 +290,18 @@ pub fn new_secret() -> ApiResult<String> {
         .map_err(|e| WebError::internal(&e))
 }
 
+/// The CSRF token of a session: derived from the session's secret, so that a page rendered for
+/// a cookie-authenticated request can carry it in its forms without the server keeping it in
+/// clear (the store holds only its SHA-256). It is a different value from the secret, so a page
+/// never shows the cookie, and a cross-site attacker can compute it no more than the secret.
+pub fn csrf_of(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"adam-csrf-v1\0");
+    h.update(secret.as_bytes());
+    hex::encode(h.finalize())
+}
+
 /// A fresh session for `user`: the record to store, its secret and its CSRF token.
 pub fn new_session(
     s: &AppState,
@@ -301,7 +313,7 @@ pub fn new_session(
 ) -> ApiResult<(AuthSession, String, String)> {
     let now = s.now();
     let secret = new_secret()?;
-    let csrf = new_secret()?;
+    let csrf = csrf_of(&secret);
     let lifetime = if state == SessionState::Mfa {
         s.config.auth.challenge_timeout
     } else {
@@ -357,13 +369,19 @@ const SESSION_SCOPES: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Check];
 /// otherwise only an active session is. A cookie-authenticated request with an unsafe method
 /// must carry the session's CSRF token.
 pub async fn authenticate(parts: &Parts, s: &AppState, restricted: bool) -> ApiResult<(Caller, Option<AuthSession>)> {
-    let (user, scopes, mfa, session) = if parts.headers.contains_key(header::AUTHORIZATION) {
+    let (user, scopes, mfa, session, csrf) = if parts.headers.contains_key(header::AUTHORIZATION) {
         let token = crate::auth::bearer(parts, s).await?;
         let scopes = token.scopes.iter().filter_map(|n| Scope::parse(n)).collect();
-        (token.user, scopes, false, None)
+        (token.user, scopes, false, None, None)
     } else if let Some(secret) = session_cookie(&parts.headers, &s.config.auth) {
         let session = session_of(parts, s, &secret, restricted).await?;
-        (session.user, SESSION_SCOPES.to_vec(), session.mfa, Some(session))
+        (
+            session.user,
+            SESSION_SCOPES.to_vec(),
+            session.mfa,
+            Some(session),
+            Some(csrf_of(&secret)),
+        )
     } else {
         return Err(WebError::unauthenticated(
             "sign in (POST /api/v1/auth/login) or send an API token: Authorization: Bearer adam_…",
@@ -411,6 +429,7 @@ pub async fn authenticate(parts: &Parts, s: &AppState, restricted: bool) -> ApiR
             min_revision,
             mfa,
             session: session.as_ref().map(|x| x.id),
+            csrf,
         },
         session,
     ))

@@ -33,7 +33,8 @@
 //! ## The keys
 //! The key directory (`<data>/audit-keys` by default; it must not be inside a database backup
 //! that outlives the retention period) holds `signing.key` (the Ed25519 seed), `ratchet.json`
-//! (the day key of the oldest day not yet purged) and `checkpoints.jsonl`. Day keys form a
+//! (the day key of the oldest day not yet purged), `checkpoints.jsonl`, and `totp.key` (which
+//! seals TOTP seeds at rest, `seal.rs`; not an audit key, kept here for the same reasons). Day keys form a
 //! ratchet: `key(d+1) = HMAC-SHA-256(key(d), "adam-audit-ratchet")`. Later keys follow from an
 //! earlier one, earlier ones cannot be computed from a later one, so destroying days up to `d`
 //! is writing `key(d+1)` over the file. Servers that share a database share a copy of this
@@ -270,10 +271,17 @@ struct RatchetFile {
     key: String,
 }
 
-/// The keys of one installation's audit trail, kept in a directory outside the database.
+/// The file in the key directory holding the key TOTP seeds are sealed with (`seal.rs`).
+pub const TOTP_KEY_FILE: &str = "totp.key";
+
+/// The keys of one installation's audit trail, kept in a directory outside the database, and
+/// the key that seals TOTP seeds at rest (kept there for the same reasons: out of database
+/// backups, shared by the servers that share a database).
 pub struct Keyring {
     dir: PathBuf,
     signing: SigningKey,
+    /// The TOTP sealing key.
+    totp: [u8; 32],
     /// The oldest period whose key still exists, and that key.
     ratchet: Mutex<(i64, [u8; 32])>,
     /// Keys of older periods kept because a retention hold covers them.
@@ -352,6 +360,18 @@ impl Keyring {
             }
             Err(e) => return Err(io(&signing_path, e)),
         };
+        let totp_path = dir.join(TOTP_KEY_FILE);
+        let totp = match std::fs::read_to_string(&totp_path) {
+            Ok(text) => unhex::<32>(&text)
+                .ok_or_else(|| StoreError::Keys(format!("{} does not hold a 32-byte hex key", totp_path.display())))?,
+            // Created at first start, like the other keys (mode 0600 through `write_secret`).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = random32()?;
+                write_secret(&totp_path, &hex(&key))?;
+                key
+            }
+            Err(e) => return Err(io(&totp_path, e)),
+        };
         let ratchet_path = dir.join("ratchet.json");
         let ratchet = match std::fs::read_to_string(&ratchet_path) {
             Ok(text) => {
@@ -395,6 +415,7 @@ impl Keyring {
         Ok(Keyring {
             dir,
             signing: SigningKey::from_bytes(&seed),
+            totp,
             ratchet: Mutex::new(ratchet),
             held: Mutex::new(held),
             cache: Mutex::new(std::collections::BTreeMap::new()),
@@ -405,6 +426,11 @@ impl Keyring {
     /// The directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The key TOTP seeds are sealed with.
+    pub(crate) fn totp_key(&self) -> &[u8; 32] {
+        &self.totp
     }
 
     /// The Ed25519 public key (hex).

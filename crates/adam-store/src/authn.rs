@@ -10,12 +10,14 @@
 //!
 //! Nothing stored here gives a secret back: passwords are Argon2id PHC strings, session ids,
 //! CSRF tokens and reset links are SHA-256 of 256-bit random secrets, backup codes are keyed
-//! HMAC tags. The TOTP seed is the exception (the server computes codes from it); it is kept in
-//! its own table, `auth_totp`, and never copied into an audit record.
+//! HMAC tags. The TOTP seed is the exception (the server computes codes from it): it is kept in
+//! its own table, `auth_totp`, sealed under a key outside the database (`seal.rs`), and never
+//! copied into an audit record. [`TotpEnrolment::secret`] is the seed in clear: sealing and
+//! opening happen here, on the way in and out.
 
 use crate::audit::Keyring;
 use crate::sql::{Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
-use crate::{NewAudit, StoreError, trail};
+use crate::{NewAudit, StoreError, seal, trail};
 use adam_core::{Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -261,9 +263,9 @@ pub(crate) fn set_password(
 
 // ---- TOTP and backup codes ----------------------------------------------------------------
 
-/// The TOTP enrolment of an account.
-pub(crate) fn totp(tx: &mut dyn Tx, user: UserId) -> Result<Option<TotpEnrolment>, StoreError> {
-    one(
+/// The TOTP enrolment of an account, its seed opened.
+pub(crate) fn totp(tx: &mut dyn Tx, keys: &Keyring, user: UserId) -> Result<Option<TotpEnrolment>, StoreError> {
+    let found = one(
         tx,
         "SELECT user_id, secret, confirmed, created, last_step FROM auth_totp WHERE user_id = $1",
         &[Val::int(user.0)],
@@ -279,7 +281,59 @@ pub(crate) fn totp(tx: &mut dyn Tx, user: UserId) -> Result<Option<TotpEnrolment
                     .transpose()?,
             })
         },
-    )
+    )?;
+    found
+        .map(|t| {
+            Ok(TotpEnrolment {
+                secret: seal::open(keys, t.user.0.into(), &t.secret)?,
+                ..t
+            })
+        })
+        .transpose()
+}
+
+/// Seals every TOTP seed still stored in clear (written before seeds were sealed); returns how
+/// many. Run when a store opens. It records no audit event: like a schema migration it changes
+/// how a credential is kept, not the credential, and nobody acts.
+pub(crate) fn seal_clear_totp(tx: &mut dyn Tx, keys: &Keyring, writes: &mut Writes) -> Result<usize, StoreError> {
+    if clear_totp(tx)? == 0 {
+        return Ok(0);
+    }
+    let mut clear = Vec::new();
+    tx.each(
+        "SELECT user_id, secret FROM auth_totp WHERE secret NOT LIKE 'v1:%'",
+        &[],
+        &mut |row| {
+            clear.push((
+                req_int(row, 0, "auth_totp", "user_id")?,
+                req_text(row, 1, "auth_totp", "secret")?.to_owned(),
+            ));
+            Ok(())
+        },
+    )?;
+    for (user, secret) in &clear {
+        let sealed = seal::seal(keys, *user, secret)?;
+        exec(
+            tx,
+            writes,
+            "UPDATE auth_totp SET secret = $2 WHERE user_id = $1",
+            &[Val::int(*user), Val::text(&sealed)],
+        )?;
+    }
+    Ok(clear.len())
+}
+
+/// How many TOTP seeds are stored in clear (the check before [`seal_clear_totp`], so that
+/// opening a store takes no write lock when there is nothing to seal).
+pub(crate) fn clear_totp(tx: &mut dyn Tx) -> Result<i64, StoreError> {
+    Ok(one(
+        tx,
+        "SELECT count(*) FROM auth_totp WHERE secret NOT LIKE 'v1:%'",
+        &[],
+        |row| row.int(0),
+    )?
+    .flatten()
+    .unwrap_or(0))
 }
 
 /// The backup codes of an account.
@@ -311,6 +365,7 @@ pub(crate) fn save_totp(
     writes: &mut Writes,
 ) -> Result<(), StoreError> {
     let last = enrolment.last_step.map(step_val).transpose()?.unwrap_or(Val::Int(None));
+    let sealed = seal::seal(keys, enrolment.user.0.into(), &enrolment.secret)?;
     exec(
         tx,
         writes,
@@ -319,7 +374,7 @@ pub(crate) fn save_totp(
          created = excluded.created, last_step = excluded.last_step",
         &[
             Val::int(enrolment.user.0),
-            Val::text(&enrolment.secret),
+            Val::text(&sealed),
             Val::Bool(enrolment.confirmed),
             Val::int(enrolment.created.0),
             last,

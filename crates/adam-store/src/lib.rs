@@ -34,6 +34,7 @@ mod migrate;
 mod pg;
 mod pool;
 mod scan;
+mod seal;
 mod sql;
 mod sqlite;
 mod trail;
@@ -474,7 +475,7 @@ macro_rules! store_impl {
             }
 
             fn totp(&self, user: UserId) -> Result<Option<TotpEnrolment>, StoreError> {
-                self.read(|tx| authn::totp(tx, user))
+                self.read(|tx| authn::totp(tx, &self.keys, user))
             }
 
             fn backup_codes(&self, user: UserId) -> Result<Option<StoredBackupCodes>, StoreError> {

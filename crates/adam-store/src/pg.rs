@@ -116,7 +116,7 @@ impl PgStore {
         let (config, location) = config_of(url)?;
         let mut first = connect(&config, &location)?;
         migrate(&mut first, &location)?;
-        Ok(PgStore::with_pool(config, location, first, keys))
+        PgStore::with_pool(config, location, first, keys)
     }
 
     /// Connects as a runtime role that does not own ADAM's tables (two-role setup, see
@@ -143,19 +143,29 @@ impl PgStore {
         }
         let mut first = connect(&config, &location)?;
         check_schema(&mut first)?;
-        Ok(PgStore::with_pool(config, location, first, keys))
+        PgStore::with_pool(config, location, first, keys)
     }
 
-    fn with_pool(config: postgres::Config, location: String, first: Conn, keys: Arc<Keyring>) -> PgStore {
+    /// The store on its first connection; seals TOTP seeds still stored in clear.
+    fn with_pool(
+        config: postgres::Config,
+        location: String,
+        first: Conn,
+        keys: Arc<Keyring>,
+    ) -> Result<PgStore, StoreError> {
         let for_pool = location.clone();
-        PgStore {
+        let store = PgStore {
             pool: Pool::new(CONNECTIONS, first, Box::new(move || connect(&config, &for_pool))),
             location,
             fail_after: Mutex::new(None),
             keys,
             index_batch: std::sync::atomic::AtomicU64::new(crate::trail::INDEX_BATCH),
             epoch: std::sync::atomic::AtomicU64::new(crate::trail::EPOCH),
+        };
+        if store.read(crate::authn::clear_totp)? > 0 {
+            store.write(|tx, writes| crate::authn::seal_clear_totp(tx, &store.keys, writes))?;
         }
+        Ok(store)
     }
 
     /// The database URL, without its password.

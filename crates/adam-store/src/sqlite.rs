@@ -85,14 +85,20 @@ impl SqliteStore {
         let mut first = connect(&path)?;
         migrate(&mut first, &path)?;
         let for_pool = path.clone();
-        Ok(SqliteStore {
+        let store = SqliteStore {
             pool: Pool::new(CONNECTIONS, first, Box::new(move || connect(&for_pool))),
             path,
             fail_after: Mutex::new(None),
             keys,
             index_batch: std::sync::atomic::AtomicU64::new(crate::trail::INDEX_BATCH),
             epoch: std::sync::atomic::AtomicU64::new(crate::trail::EPOCH),
-        })
+        };
+        if store.read(crate::authn::clear_totp)? > 0 {
+            store.write(|tx, writes| crate::authn::seal_clear_totp(tx, &store.keys, writes))?;
+            // The clear seeds must not survive in old WAL frames either.
+            store.after_purge()?;
+        }
+        Ok(store)
     }
 
     /// The file.

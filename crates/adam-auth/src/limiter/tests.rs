@@ -305,3 +305,41 @@ proptest! {
         }
     }
 }
+
+/// A second server that adopts the first's shared states refuses as the first does, and its
+/// next failure continues the same run.
+#[test]
+fn states_shared_between_two_limiters_count_as_one() {
+    let now = Timestamp(1_000_000);
+    let ip: IpAddr = "192.0.2.7".parse().unwrap();
+    let mut first = AttemptLimiter::standard(now);
+    let mut second = AttemptLimiter::standard(now);
+    for i in 0..3 {
+        let t = Timestamp(now.0 + i * 3600);
+        first.record_failure("Ana", ip, t);
+    }
+    let later = Timestamp(now.0 + 2 * 3600);
+    let shared = first.states("ana", ip);
+    assert!(shared.0.is_some() && shared.1.is_some());
+    assert_eq!(
+        second.check("ana", ip, later),
+        Ok(()),
+        "the second server knows nothing yet"
+    );
+    second.adopt("ANA", ip, shared);
+    assert_eq!(second.states("ana", ip), first.states("ana", ip));
+    assert_eq!(
+        second.check("ana", ip, later).is_err(),
+        first.check("ana", ip, later).is_err()
+    );
+    let a = first.record_failure("ana", ip, Timestamp(later.0 + 7200)).account;
+    let b = second.record_failure("ana", ip, Timestamp(later.0 + 7200)).account;
+    assert_eq!(a, b, "the run continues where the other server left it");
+    // Forgetting (a success elsewhere) is shared too.
+    second.adopt("ana", ip, (None, None));
+    assert_eq!(second.states("ana", ip), (None, None));
+    assert_eq!(
+        AttemptLimiter::shared_keys("Ana", "2001:db8::1".parse().unwrap()),
+        ("account:ana".to_owned(), "address:2001:db8::/64".to_owned())
+    );
+}

@@ -262,6 +262,30 @@ async fn search(
     caller: Caller,
     Params(q): Params<SearchQuery>,
 ) -> ApiResult<axum::Json<AuditPage>> {
+    search_trail(&s, &caller, q).await.map(axum::Json)
+}
+
+/// Whether the caller reviews audit records at all: the system administrator and security
+/// leads all of them, user administrators those of the people, jobs and offices they
+/// administer.
+pub(crate) fn may_review(s: &AppState, caller: &Caller) -> bool {
+    caller.require(Scope::Read).is_ok()
+        && (reviews_everything(s, caller)
+            || matches!(
+                s.world().authority(&caller.actor(None), s.now()),
+                Ok(Authority::UserAdmin(_))
+            ))
+}
+
+/// Whether the caller reviews the whole trail (and may verify it).
+pub(crate) fn reviews_all(s: &AppState, caller: &Caller) -> bool {
+    reviews_everything(s, caller)
+}
+
+/// A search of the trail with the depth the caller's role allows (the API's and the UI's).
+pub(crate) async fn search_trail(s: &AppState, caller: &Caller, q: SearchQuery) -> ApiResult<AuditPage> {
+    let s = s.clone();
+    let caller = caller.clone();
     caller.require(Scope::Read)?;
     let limit = page_size(q.limit)?;
     if !reviews_everything(&s, &caller) {
@@ -290,7 +314,7 @@ async fn search(
         before: q.before,
         limit,
     };
-    Ok(axum::Json(run(&s, &caller, query).await?))
+    run(&s, &caller, query).await
 }
 
 /// A page of one's own activity.
@@ -573,9 +597,14 @@ async fn report(
 }
 
 async fn verify(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Verdict>> {
-    require_reviewer(&s, &caller)?;
+    verify_trail(&s, &caller).await.map(axum::Json)
+}
+
+/// Recomputes the whole trail (reviewers of the whole trail only).
+pub(crate) async fn verify_trail(s: &AppState, caller: &Caller) -> ApiResult<Verdict> {
+    require_reviewer(s, caller)?;
     let store = s.store.clone();
-    Ok(axum::Json(blocking(move || store.audit_verify()).await??))
+    Ok(blocking(move || store.audit_verify()).await??)
 }
 
 async fn holds(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<Hold>>> {

@@ -158,6 +158,19 @@ pub(crate) fn routes(api: Api) -> Api {
     )
     .route(
         Method::POST,
+        "/api/v1/auth/step-up",
+        Doc::new(
+            t,
+            "Show the second factor from a signed-in session (step-up, needed for Z3 and C3 records): \
+             the session is replaced by one that counts it, with a new cookie and CSRF token",
+            "a person signed in with a session, for their own",
+        )
+        .body::<StepUpRequest>()
+        .response::<LoginAnswer>(),
+        post(step_up),
+    )
+    .route(
+        Method::POST,
         "/api/v1/users/{id}/password",
         Doc::new(
             t,
@@ -310,6 +323,14 @@ pub struct CodeRequest {
     pub code: String,
 }
 
+/// A step-up.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepUpRequest {
+    /// Six digits from the authenticator app, or a backup code (`xxxxx-xxxxx`).
+    pub code: String,
+}
+
 /// A reset request.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -339,7 +360,7 @@ pub struct ResetRequest {
     pub new_password: String,
 }
 
-const ACCEPTED: Accepted = Accepted {
+pub(crate) const ACCEPTED: Accepted = Accepted {
     message_sl: "Če je naslov registriran, boste prejeli e-sporočilo s povezavo za novo geslo. \
                  Sicer se obrnite na svojega skrbnika uporabnikov.",
     message_en: "If this address is registered you will get an e-mail with a link to set a new password; \
@@ -558,6 +579,20 @@ fn with_cookie<T: Serialize>(status: StatusCode, body: &T, cookie: Option<String
     response
 }
 
+/// A stored sign-in step: the answer and, once the session is usable, its cookie.
+pub(crate) struct Opened {
+    /// What the API answers.
+    pub answer: LoginAnswer,
+    /// The `Set-Cookie` value (not for a login challenge, which travels in the answer).
+    pub cookie: Option<String>,
+}
+
+impl IntoResponse for Opened {
+    fn into_response(self) -> Response {
+        with_cookie(StatusCode::OK, &self.answer, self.cookie)
+    }
+}
+
 /// Stores a new session for a sign-in step and answers with its cookie and CSRF token.
 async fn start_session(
     s: &AppState,
@@ -567,7 +602,7 @@ async fn start_session(
     client: &Client,
     sign_in: SignIn,
     action: &str,
-) -> ApiResult<Response> {
+) -> ApiResult<Opened> {
     let (mut session, secret, csrf) = new_session(
         s,
         user,
@@ -603,14 +638,17 @@ async fn start_session(
     if state == SessionState::Mfa {
         answer.mfa_required = true;
         answer.challenge = Some(secret);
-        return Ok(with_cookie(StatusCode::OK, &answer, None));
+        return Ok(Opened { answer, cookie: None });
     }
     answer.password_change_required = state == SessionState::PasswordChange;
     answer.mfa_enrolment_required = state == SessionState::MfaEnrolment;
     answer.csrf_token = Some(csrf);
     answer.expires = Some(session.expires);
     let cookie = set_cookie(&s.config.auth, &secret, s.config.auth.absolute_timeout);
-    Ok(with_cookie(StatusCode::OK, &answer, Some(cookie)))
+    Ok(Opened {
+        answer,
+        cookie: Some(cookie),
+    })
 }
 
 fn confirmed_totp(t: &Option<TotpEnrolment>) -> bool {
@@ -665,7 +703,14 @@ async fn check_policy(s: &AppState, user: UserId, password: &str, lang: Lang) ->
 
 // ---- handlers -----------------------------------------------------------------------------
 
-async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginRequest>) -> ApiResult<Response> {
+async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginRequest>) -> ApiResult<Opened> {
+    password_step(&s, &client, b).await
+}
+
+/// The first step of a sign-in (the API's and the UI's): checks the password and opens a
+/// session, a login challenge, or a session restricted to the step the account still needs.
+pub(crate) async fn password_step(s: &AppState, client: &Client, b: LoginRequest) -> ApiResult<Opened> {
+    let s = s.clone();
     let now = s.now();
     s.authn
         .limiter()
@@ -694,7 +739,7 @@ async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginReq
     };
     s.authn.limiter().record_success(&b.username);
     let rehash = if needs_rehash {
-        Some(hash_password(&s, b.password).await?)
+        Some(hash_password(&s, b.password.clone()).await?)
     } else {
         None
     };
@@ -708,7 +753,7 @@ async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginReq
             user,
             SessionState::PasswordChange,
             false,
-            &client,
+            client,
             sign_in,
             "auth.login",
         )
@@ -720,13 +765,25 @@ async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginReq
         SessionState::Mfa
     } else if login::mfa_required(&s, user, client.ip) {
         SessionState::MfaEnrolment
+    } else if check_policy(&s, user, &b.password, client.lang).await.is_err() {
+        // A password today's rules refuse (a newer list of breached passwords, a longer
+        // minimum) is changed before anything else, as Kanidm checks its badlist at sign-in
+        // too. Only a sign-in without a second factor gets here: with one the password is one
+        // of two factors, and a change before the factor would bypass it.
+        SessionState::PasswordChange
     } else {
         SessionState::Active
     };
-    start_session(&s, user, state, false, &client, sign_in, "auth.login").await
+    start_session(&s, user, state, false, client, sign_in, "auth.login").await
 }
 
-async fn login_totp(State(s): State<AppState>, client: Client, Body(b): Body<SecondFactor>) -> ApiResult<Response> {
+async fn login_totp(State(s): State<AppState>, client: Client, Body(b): Body<SecondFactor>) -> ApiResult<Opened> {
+    second_factor_step(&s, &client, b).await
+}
+
+/// The second step of a sign-in: a TOTP code or a backup code against the login challenge.
+pub(crate) async fn second_factor_step(s: &AppState, client: &Client, b: SecondFactor) -> ApiResult<Opened> {
+    let s = s.clone();
     let now = s.now();
     let store = s.store.clone();
     let hash = hash_secret(b.challenge.trim());
@@ -774,7 +831,7 @@ async fn login_totp(State(s): State<AppState>, client: Client, Body(b): Body<Sec
         }
     }
     s.authn.limiter().record_success(&username);
-    start_session(&s, user, SessionState::Active, true, &client, sign_in, "auth.login.mfa").await
+    start_session(&s, user, SessionState::Active, true, client, sign_in, "auth.login.mfa").await
 }
 
 fn clear_cookie(s: &AppState) -> String {
@@ -782,25 +839,7 @@ fn clear_cookie(s: &AppState) -> String {
 }
 
 async fn logout(State(s): State<AppState>, person: Person) -> ApiResult<Response> {
-    let Some(session) = person.session else {
-        return Err(WebError::forbidden(
-            "session-only",
-            "logout ends a session; an API token is revoked with DELETE /api/v1/tokens/{id}",
-        ));
-    };
-    let audit = record(
-        &s,
-        Retention::Access,
-        person.caller.actor(None),
-        person.caller.source_ip.as_deref().and_then(|i| i.parse().ok()),
-        "auth.logout",
-        user_object(&s, session.user),
-        None,
-        "ok",
-    );
-    let store = s.store.clone();
-    let now = s.now();
-    blocking(move || store.revoke_session(session.id, now, &[audit])).await??;
+    end_session(&s, &person).await?;
     Ok(with_cookie(
         StatusCode::OK,
         &Done { done: true },
@@ -808,35 +847,67 @@ async fn logout(State(s): State<AppState>, person: Person) -> ApiResult<Response
     ))
 }
 
+/// Ends the person's current session (logout), recorded in the audit trail.
+pub(crate) async fn end_session(s: &AppState, person: &Person) -> ApiResult<()> {
+    let Some(session) = person.session.clone() else {
+        return Err(WebError::forbidden(
+            "session-only",
+            "logout ends a session; an API token is revoked with DELETE /api/v1/tokens/{id}",
+        ));
+    };
+    let audit = record(
+        s,
+        Retention::Access,
+        person.caller.actor(None),
+        person.caller.source_ip.as_deref().and_then(|i| i.parse().ok()),
+        "auth.logout",
+        user_object(s, session.user),
+        None,
+        "ok",
+    );
+    let store = s.store.clone();
+    let now = s.now();
+    blocking(move || store.revoke_session(session.id, now, &[audit])).await??;
+    Ok(())
+}
+
 async fn list_sessions(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<SessionView>>> {
+    sessions_of(&s, &caller).await.map(axum::Json)
+}
+
+/// The caller's own live sessions.
+pub(crate) async fn sessions_of(s: &AppState, caller: &Caller) -> ApiResult<Vec<SessionView>> {
     caller.require(Scope::Read)?;
     let store = s.store.clone();
     let user = caller.user;
     let now = s.now();
     let sessions = blocking(move || store.sessions_of(user)).await??;
-    Ok(axum::Json(
-        sessions
-            .into_iter()
-            .filter(|x| x.state != SessionState::Mfa && login::alive(x, &s.config.auth, now))
-            .map(|x| SessionView {
-                id: x.id,
-                created: x.created,
-                last_seen: x.last_seen,
-                expires: x.expires,
-                mfa: x.mfa,
-                source_ip: x.source_ip,
-                user_agent: x.user_agent,
-                current: caller.session == Some(x.id),
-            })
-            .collect(),
-    ))
+    Ok(sessions
+        .into_iter()
+        .filter(|x| x.state != SessionState::Mfa && login::alive(x, &s.config.auth, now))
+        .map(|x| SessionView {
+            id: x.id,
+            created: x.created,
+            last_seen: x.last_seen,
+            expires: x.expires,
+            mfa: x.mfa,
+            source_ip: x.source_ip,
+            user_agent: x.user_agent,
+            current: caller.session == Some(x.id),
+        })
+        .collect())
 }
 
 async fn revoke_session(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<axum::Json<Done>> {
+    end_own_session(&s, &caller, i64::from(id)).await?;
+    Ok(axum::Json(Done { done: true }))
+}
+
+/// Ends one of the caller's own sessions; another person's looks like none at all.
+pub(crate) async fn end_own_session(s: &AppState, caller: &Caller, id: i64) -> ApiResult<()> {
     caller.require(Scope::Write)?;
     let store = s.store.clone();
     let user = caller.user;
-    let id = i64::from(id);
     let mine = blocking(move || store.sessions_of(user))
         .await??
         .into_iter()
@@ -846,19 +917,19 @@ async fn revoke_session(State(s): State<AppState>, caller: Caller, Id(id): Id) -
         return Err(WebError::not_found(format!("you have no session {id}")));
     }
     let audit = record(
-        &s,
+        s,
         Retention::Access,
         caller.actor(None),
         caller.source_ip.as_deref().and_then(|i| i.parse().ok()),
         "auth.session.revoke",
-        user_object(&s, user),
+        user_object(s, user),
         Some(serde_json::json!({"session": id})),
         "ok",
     );
     let store = s.store.clone();
     let now = s.now();
     blocking(move || store.revoke_session(id, now, &[audit])).await??;
-    Ok(axum::Json(Done { done: true }))
+    Ok(())
 }
 
 async fn change_password(
@@ -867,6 +938,18 @@ async fn change_password(
     client: Client,
     Body(b): Body<PasswordChangeRequest>,
 ) -> ApiResult<axum::Json<PasswordChanged>> {
+    change_own_password(&s, &person, &client, b).await.map(axum::Json)
+}
+
+/// Changes the person's own password (after checking the current one and the rules); ends
+/// every other session, and this one too when it was for the change only.
+pub(crate) async fn change_own_password(
+    s: &AppState,
+    person: &Person,
+    client: &Client,
+    b: PasswordChangeRequest,
+) -> ApiResult<PasswordChanged> {
+    let s = s.clone();
     let caller = &person.caller;
     if person
         .session
@@ -938,11 +1021,11 @@ async fn change_password(
     );
     let store = s.store.clone();
     blocking(move || store.set_password(&change, &[audit])).await??;
-    Ok(axum::Json(PasswordChanged {
+    Ok(PasswordChanged {
         changed: true,
         other_sessions_ended: true,
         sign_in_again,
-    }))
+    })
 }
 
 async fn set_temporary_password(
@@ -1075,6 +1158,13 @@ async fn unlock(
 }
 
 async fn enrol_totp(State(s): State<AppState>, person: Person, Body(_): Body<Empty>) -> ApiResult<Response> {
+    let answer = start_enrolment(&s, &person).await?;
+    Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
+}
+
+/// Starts TOTP enrolment: a new secret (unconfirmed) and ten backup codes, shown once.
+pub(crate) async fn start_enrolment(s: &AppState, person: &Person) -> ApiResult<TotpEnrolled> {
+    let s = s.clone();
     let caller = &person.caller;
     if person
         .session
@@ -1125,7 +1215,7 @@ async fn enrol_totp(State(s): State<AppState>, person: Person, Body(_): Body<Emp
         secret: secret.to_base32(),
         backup_codes: codes.iter().map(|c| c.as_str().to_owned()).collect(),
     };
-    Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
+    Ok(answer)
 }
 
 async fn confirm_totp(
@@ -1133,7 +1223,14 @@ async fn confirm_totp(
     person: Person,
     client: Client,
     Body(b): Body<CodeRequest>,
-) -> ApiResult<Response> {
+) -> ApiResult<Opened> {
+    confirm_enrolment(&s, person, &client, &b.code).await
+}
+
+/// Confirms TOTP enrolment with a code; a session then counts the factor (a new session
+/// replaces it).
+pub(crate) async fn confirm_enrolment(s: &AppState, person: Person, client: &Client, code: &str) -> ApiResult<Opened> {
+    let s = s.clone();
     let caller = &person.caller;
     caller.require(Scope::Write)?;
     let user = caller.user;
@@ -1149,7 +1246,7 @@ async fn confirm_totp(
             )
         })?;
     let secret = TotpSecret::from_base32(&enrolment.secret).map_err(|e| WebError::internal(&e))?;
-    let step = secret.verify(&b.code, s.now(), None).map_err(|_| {
+    let step = secret.verify(code, s.now(), None).map_err(|_| {
         WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad-code", "the code does not match").with("pointer", "/code")
     })?;
     let confirmed = TotpEnrolment {
@@ -1176,13 +1273,15 @@ async fn confirm_totp(
                 replaces: Some(session.id),
                 ..SignIn::default()
             };
-            start_session(&s, user, SessionState::Active, true, &client, sign_in, "auth.login.mfa").await
+            start_session(&s, user, SessionState::Active, true, client, sign_in, "auth.login.mfa").await
         }
-        None => Ok(axum::Json(LoginAnswer {
-            user: Some(user),
-            ..LoginAnswer::default()
-        })
-        .into_response()),
+        None => Ok(Opened {
+            answer: LoginAnswer {
+                user: Some(user),
+                ..LoginAnswer::default()
+            },
+            cookie: None,
+        }),
     }
 }
 
@@ -1192,28 +1291,42 @@ async fn lost_totp(
     client: Client,
     Body(_): Body<Empty>,
 ) -> ApiResult<axum::Json<Done>> {
+    report_lost_factor(&s, &caller, &client).await?;
+    Ok(axum::Json(Done { done: true }))
+}
+
+/// The caller's second factor is lost or stolen: disabled at once, a security event recorded.
+pub(crate) async fn report_lost_factor(s: &AppState, caller: &Caller, client: &Client) -> ApiResult<()> {
     caller.require(Scope::Write)?;
     let user = caller.user;
     // Art. 33: a lost or stolen factor is a security incident, recorded for good.
     let audit = record(
-        &s,
+        s,
         Retention::Change,
         caller.actor(None),
         Some(client.ip),
         "security.factor_lost",
-        user_object(&s, user),
+        user_object(s, user),
         Some(serde_json::json!({"factor": "totp"})),
         "disabled",
     );
     let store = s.store.clone();
     let now = s.now();
     blocking(move || store.remove_totp(user, now, &[audit])).await??;
-    Ok(axum::Json(Done { done: true }))
+    Ok(())
 }
 
 async fn forgot(State(s): State<AppState>, client: Client, Body(b): Body<ForgotRequest>) -> ApiResult<Response> {
+    request_reset(&s, &client, &b.email).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(ACCEPTED)).into_response())
+}
+
+/// "I forgot my password": one e-mail listing every account with the address, with a code
+/// valid a few minutes. Succeeds the same way whether or not the address is known.
+pub(crate) async fn request_reset(s: &AppState, client: &Client, email: &str) -> ApiResult<()> {
+    let s = s.clone();
     let now = s.now();
-    let email = b.email.trim().to_lowercase();
+    let email = email.trim().to_lowercase();
     {
         let mut limits = s.authn.forgot();
         limits.check(&email, client.ip, now).map_err(|r| too_many(r, now))?;
@@ -1271,7 +1384,7 @@ async fn forgot(State(s): State<AppState>, client: Client, Body(b): Body<ForgotR
         );
         let store = s.store.clone();
         blocking(move || store.append_audit(&[audit])).await??;
-        return Ok((StatusCode::ACCEPTED, axum::Json(ACCEPTED)).into_response());
+        return Ok(());
     }
     let (secret, token) = TokenRecord::issue(TokenKind::Reset, now, Some(s.config.auth.reset_lifetime))
         .map_err(|e| WebError::internal(&e))?;
@@ -1321,7 +1434,7 @@ async fn forgot(State(s): State<AppState>, client: Client, Body(b): Body<ForgotR
     } else {
         tracing::warn!("a reset link was requested but no mail server is configured");
     }
-    Ok((StatusCode::ACCEPTED, axum::Json(ACCEPTED)).into_response())
+    Ok(())
 }
 
 async fn reset(
@@ -1329,6 +1442,12 @@ async fn reset(
     client: Client,
     Body(b): Body<ResetRequest>,
 ) -> ApiResult<axum::Json<PasswordChanged>> {
+    complete_reset(&s, &client, b).await.map(axum::Json)
+}
+
+/// Sets a new password with the code of a reset e-mail; ends every session of the account.
+pub(crate) async fn complete_reset(s: &AppState, client: &Client, b: ResetRequest) -> ApiResult<PasswordChanged> {
+    let s = s.clone();
     let now = s.now();
     s.authn
         .limiter()
@@ -1397,9 +1516,141 @@ async fn reset(
         Err(e) => return Err(e.into()),
     }
     s.authn.limiter().record_success(&b.username);
-    Ok(axum::Json(PasswordChanged {
+    Ok(PasswordChanged {
         changed: true,
         other_sessions_ended: true,
         sign_in_again: true,
-    }))
+    })
+}
+
+/// Step-up (SPEC §4, Art. 53): a session signed in with the password alone shows the second
+/// factor, because a decision on a Z3 or C3 record needs it. Like every step that raises what a
+/// session may do, it replaces the session with a new one (new secret and CSRF token: no
+/// fixation), which keeps the old one's absolute end — showing a factor proves a device, not the
+/// password again, so it must not extend the sign-in. An access record `auth.step_up` is written
+/// in the transaction that stores the new session.
+async fn step_up(
+    State(s): State<AppState>,
+    person: Person,
+    client: Client,
+    Body(b): Body<StepUpRequest>,
+) -> ApiResult<Response> {
+    let Some(current) = person.session else {
+        return Err(WebError::forbidden(
+            "session-only",
+            "step-up upgrades a signed-in session; an API token is one factor and cannot show a second",
+        ));
+    };
+    match current.state {
+        SessionState::Active => {}
+        SessionState::PasswordChange => {
+            return Err(WebError::forbidden(
+                "password-change-required",
+                "change the temporary password first",
+            ));
+        }
+        SessionState::MfaEnrolment | SessionState::Mfa => {
+            return Err(WebError::forbidden(
+                "mfa-enrolment-required",
+                "enrol a second factor first (POST /api/v1/auth/totp)",
+            ));
+        }
+    }
+    let user = current.user;
+    if current.mfa {
+        // Already counted: nothing to upgrade, the cookie and CSRF token stay as they are.
+        return Ok(axum::Json(LoginAnswer {
+            user: Some(user),
+            mfa: true,
+            expires: Some(current.expires),
+            ..LoginAnswer::default()
+        })
+        .into_response());
+    }
+    let now = s.now();
+    let username = s.world().user(user)?.username.as_str().to_owned();
+    s.authn
+        .limiter()
+        .check(&username, client.ip, now)
+        .map_err(|r| too_many(r, now))?;
+    let store = s.store.clone();
+    let (totp, codes) = blocking(move || Ok::<_, StoreError>((store.totp(user)?, store.backup_codes(user)?))).await??;
+    let totp = totp.filter(|t| t.confirmed).ok_or_else(|| {
+        WebError::new(
+            StatusCode::CONFLICT,
+            "no-second-factor",
+            "this account has no second factor: enrol one with POST /api/v1/auth/totp",
+        )
+    })?;
+    let secret = TotpSecret::from_base32(&totp.secret).map_err(|e| WebError::internal(&e))?;
+    let bad_code = |reason: &str| {
+        WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad-code",
+            "the code is wrong or was already used",
+        )
+        .with("pointer", "/code")
+        .with("reason", reason)
+    };
+    let mut sign_in = SignIn {
+        replaces: Some(current.id),
+        ..SignIn::default()
+    };
+    match secret.verify(&b.code, now, totp.last_step.map(adam_auth::totp::TotpStep)) {
+        Ok(step) => sign_in.totp_step = Some(step.0),
+        Err(adam_auth::totp::TotpRejection::Replayed) => {
+            failed_attempt(&s, &username, Some(user), client.ip, "auth.step_up").await?;
+            return Err(bad_code("replayed"));
+        }
+        Err(_) => {
+            let redeemed = codes.and_then(|stored| {
+                let mut set: BackupCodes = serde_json::from_value(stored.codes).ok()?;
+                set.redeem(&s.authn.backup_key, &user.0.to_string(), &b.code).ok()?;
+                serde_json::to_value(&set).ok()
+            });
+            match redeemed {
+                Some(set) => sign_in.backup_codes = Some(set),
+                None => {
+                    failed_attempt(&s, &username, Some(user), client.ip, "auth.step_up").await?;
+                    return Err(bad_code("bad-code"));
+                }
+            }
+        }
+    }
+    s.authn.limiter().record_success(&username);
+    let (mut session, secret, csrf) = new_session(
+        &s,
+        user,
+        SessionState::Active,
+        true,
+        Some(client.ip.to_string()),
+        client.user_agent.clone(),
+    )?;
+    session.expires = current.expires;
+    let audit = record(
+        &s,
+        Retention::Access,
+        person_actor(user, true),
+        Some(client.ip),
+        "auth.step_up",
+        user_object(&s, user),
+        Some(serde_json::json!({"replaces": current.id, "mfa": true})),
+        "ok",
+    );
+    let store = s.store.clone();
+    let stored = session.clone();
+    match blocking(move || store.create_session(&stored, &sign_in, &[audit])).await? {
+        Ok(_) => {}
+        Err(StoreError::Spent(_)) => return Err(bad_code("replayed")),
+        Err(e) => return Err(e.into()),
+    }
+    let answer = LoginAnswer {
+        user: Some(user),
+        mfa: true,
+        csrf_token: Some(csrf),
+        expires: Some(session.expires),
+        ..LoginAnswer::default()
+    };
+    let cookie = set_cookie(&s.config.auth, &secret, (session.expires.0 - now.0).max(0));
+    Ok(with_cookie(StatusCode::OK, &answer, Some(cookie)))
 }

@@ -400,11 +400,22 @@ async fn who(State(s): State<AppState>, caller: Caller, Params(q): Params<WhoQue
     let level = Level::from_value(q.level)?;
     let at = q.at.unwrap_or_else(|| s.now());
     let w = s.world();
-    let own = w.check(caller.user, object, at, Session { mfa: false })?;
+    // The caller's own level, in the caller's own session: a Z3/C3 object needs a second factor
+    // for this decision too (Art. 53), and a refusal for want of one says so.
+    let own = w.explain(caller.user, object, at, Session { mfa: caller.mfa })?;
+    let needs_mfa = matches!(own.rule, Some(Rule::MfaRequired { .. }));
+    let own = own.level;
     let privileged = caller.scopes.contains(&Scope::Check) && {
         drop(w);
         is_administrator(&s, &caller)
     };
+    if !privileged && own < Level::Edit22 && needs_mfa {
+        return Err(WebError::forbidden(
+            "mfa-required",
+            "a Z3 or C3 record needs a session that showed a second factor: step up with \
+             POST /api/v1/auth/step-up (an API token cannot)",
+        ));
+    }
     if !privileged && own < Level::Edit22 {
         return Err(WebError::forbidden(
             "not-allowed-to-ask",

@@ -425,14 +425,19 @@ fn require_level(s: &AppState, caller: &Caller, object: ObjectRef, min: Level) -
     if d.level >= min {
         return Ok(d.level);
     }
-    let code = match d.rule {
-        Some(Rule::MfaRequired { .. }) => "mfa-required",
-        _ => "insufficient-level",
+    // A Z3/C3 object refused only for want of a second factor: say how to show one (Art. 53).
+    let (code, hint) = match d.rule {
+        Some(Rule::MfaRequired { .. }) => (
+            "mfa-required",
+            "; a Z3 or C3 record needs a session that showed a second factor: \
+             step up with POST /api/v1/auth/step-up (an API token cannot)",
+        ),
+        _ => ("insufficient-level", ""),
     };
     Err(WebError::forbidden(
         code,
         w.name_ids(&format!(
-            "this needs level {min} on {object}; you have {} ({})",
+            "this needs level {min} on {object}; you have {} ({}){hint}",
             d.level,
             d.summary()
         )),

@@ -77,12 +77,25 @@ async fn user_rights(
     caller: Caller,
     Path(id): Path<u32>,
 ) -> ApiResult<axum::Json<UserRights>> {
+    rights_of_user(&s, &caller, UserId(id)).await.map(axum::Json)
+}
+
+/// Whether the caller may read the register of `user`: the user, their user administrators,
+/// security leads and the system administrator.
+pub(crate) fn may_read_register(s: &AppState, caller: &Caller, user: UserId) -> bool {
+    caller.require(Scope::Read).is_ok()
+        && (caller.user == user
+            || s.world().require_user(&caller.actor(None), user, s.now()).is_ok()
+            || is_reviewer(s, caller))
+}
+
+/// The access-rights register of one user, from the change log (the API's and the UI's).
+pub(crate) async fn rights_of_user(s: &AppState, caller: &Caller, user: UserId) -> ApiResult<UserRights> {
     caller.require(Scope::Read)?;
-    let user = UserId(id);
     let username = s.world().user(user)?.username.to_string();
     let own = caller.user == user;
     let administers = s.world().require_user(&caller.actor(None), user, s.now()).is_ok();
-    if !(own || administers || is_reviewer(&s, &caller)) {
+    if !(own || administers || is_reviewer(s, caller)) {
         return Err(WebError::forbidden(
             "register-not-visible",
             "the register of a user is for the user, their user administrators and security leads",
@@ -110,7 +123,7 @@ async fn user_rights(
             right,
         })
         .collect();
-    Ok(axum::Json(UserRights { user, username, rights }))
+    Ok(UserRights { user, username, rights })
 }
 
 /// Which object, at what level, when.

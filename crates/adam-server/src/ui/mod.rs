@@ -7,22 +7,28 @@
 //! One handler serves a partial (for an htmx request, `HX-Request: true`) or a whole page, as
 //! kanidm does. Slovenian by default, English on a switch (`?lang=en`, remembered in a cookie).
 
+mod account;
 mod i18n;
+mod review;
 
 use crate::auth::{Caller, Scope};
 use crate::error::WebError;
+use crate::login::{CSRF_HEADER, authenticate};
 use crate::state::{AppState, blocking};
 use adam_core::*;
 use adam_store::AuditQuery;
+use adam_store::AuthSession;
 use askama::Template;
 use axum::Router;
+use axum::extract::{FromRequest, Request};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 pub use i18n::Tr;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
 const HTMX: &str = include_str!("../../assets/htmx-2.0.11.min.js");
@@ -34,16 +40,20 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/ui") }))
         .route("/ui", get(tree))
         .route("/ui/tree/offices/{id}", get(tree_children))
-        .route("/ui/offices", post(create_office))
-        .route("/ui/offices/{id}", get(office_page))
+        .route("/ui/offices", get(account::to("/ui")).post(create_office))
+        .route("/ui/offices/{id}", get(office_page).post(update_office))
         .route("/ui/jobs/{id}", get(job_page))
-        .route("/ui/jobs/{id}/grants", post(grant_to_job))
-        .route("/ui/grants/{id}/revoke", post(revoke_grant))
+        .route("/ui/jobs/{id}/grants", get(back_to_job).post(grant_to_job))
+        .route("/ui/jobs/{id}/roles", get(back_to_job).post(set_job_roles))
+        .route("/ui/users/{id}/roles", get(back_to_user).post(set_user_roles))
+        .route("/ui/grants/{id}/revoke", get(account::to("/ui")).post(revoke_grant))
         .route("/ui/users/{id}", get(user_page).post(update_user))
         .route("/ui/roles", get(roles_page))
         .route("/ui/folders/{id}", get(folder_page))
         .route("/ui/documents/{id}", get(document_page))
         .route("/ui/activity", get(activity_page))
+        .merge(account::routes())
+        .merge(review::routes())
         .route(
             "/ui/assets/htmx.min.js",
             get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),
@@ -109,10 +119,59 @@ impl FromRequestParts<AppState> for UiCaller {
         Caller::from_request_parts(parts, state)
             .await
             .map(UiCaller)
-            .map_err(|error| UiError {
-                lang: lang.tr,
-                error: Box::new(error),
-            })
+            .map_err(|error| UiError::new(lang.tr, error).at(parts))
+    }
+}
+
+/// A form posted from a page: who posted it and its fields. For a person signed in by cookie
+/// the form must carry the session's CSRF token in its `_csrf` field (every page renders it
+/// into its forms): the token is checked by the same code as the API's `X-CSRF-Token` header,
+/// so a cross-site form post, which cannot read the page, is refused. With `RESTRICTED`, a
+/// session still finishing its sign-in (temporary password, second-factor enrolment) may post
+/// too — for the pages of those steps only.
+pub struct UiForm<T, const RESTRICTED: bool = false> {
+    /// Who posted.
+    pub caller: Caller,
+    /// The session, when signed in by cookie.
+    pub session: Option<AuthSession>,
+    /// The fields.
+    pub form: T,
+    /// The page's language.
+    pub lang: Lang,
+}
+
+/// The largest form the UI accepts.
+const MAX_FORM: usize = 64 * 1024;
+
+impl<T: DeserializeOwned, const RESTRICTED: bool> FromRequest<AppState> for UiForm<T, RESTRICTED> {
+    type Rejection = UiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let Ok(lang) = Lang::from_request_parts(&mut parts, state).await;
+        let bad = |detail: String| UiError::new(lang.tr, WebError::new(StatusCode::BAD_REQUEST, "bad-form", detail));
+        let bytes = axum::body::to_bytes(body, MAX_FORM)
+            .await
+            .map_err(|_| bad(format!("the form is larger than {MAX_FORM} bytes")))?;
+        let fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|e| bad(format!("the form cannot be read: {e}")))?;
+        if !parts.headers.contains_key(CSRF_HEADER)
+            && let Some((_, token)) = fields.iter().find(|(k, _)| k == "_csrf")
+            && let Ok(v) = HeaderValue::from_str(token)
+        {
+            parts.headers.insert(CSRF_HEADER, v);
+        }
+        let (caller, session) = authenticate(&parts, state, RESTRICTED)
+            .await
+            .map_err(|e| UiError::new(lang.tr, e))?;
+        let form =
+            serde_urlencoded::from_bytes::<T>(&bytes).map_err(|e| bad(format!("the form is incomplete: {e}")))?;
+        Ok(UiForm {
+            caller,
+            session,
+            form,
+            lang,
+        })
     }
 }
 
@@ -120,19 +179,58 @@ impl FromRequestParts<AppState> for UiCaller {
 pub struct Chrome {
     /// Translations.
     pub t: Tr,
-    /// Who is signed in.
+    /// Who is signed in (empty on the sign-in pages).
     pub user_name: String,
+    /// The session's CSRF token, rendered into every form (none for an API token).
+    pub csrf: Option<String>,
+    /// Whether the person reviews audit records (the menu shows the trail).
+    pub reviewer: bool,
 }
 
-/// A UI failure, answered as an HTML page with the status of the underlying error.
+/// A UI failure, answered as an HTML page with the status of the underlying error; a person
+/// not signed in is sent to the sign-in page (and back afterwards), one in the middle of
+/// signing in to the step still missing.
 pub struct UiError {
     lang: Tr,
     error: Box<WebError>,
+    /// The page asked for, to return to after signing in (only for a GET).
+    next: Option<String>,
+}
+
+impl UiError {
+    /// The page for `error`.
+    pub fn new(lang: Tr, error: WebError) -> UiError {
+        UiError {
+            lang,
+            error: Box::new(error),
+            next: None,
+        }
+    }
+
+    /// Remembers the page a GET asked for.
+    pub fn at(mut self, parts: &Parts) -> UiError {
+        if parts.method == axum::http::Method::GET && !is_htmx(&parts.headers) {
+            self.next = parts.uri.path_and_query().map(|p| p.as_str().to_owned());
+        }
+        self
+    }
 }
 
 impl IntoResponse for UiError {
     fn into_response(self) -> Response {
         let status = self.error.status;
+        let step = match (status, self.error.code) {
+            (StatusCode::UNAUTHORIZED, _) => Some(match &self.next {
+                Some(next) => format!("/ui/login?next={}", account::url_escape(next)),
+                None => "/ui/login".to_owned(),
+            }),
+            (StatusCode::FORBIDDEN, "password-change-required") => Some("/ui/password".to_owned()),
+            (StatusCode::FORBIDDEN, "mfa-enrolment-required") => Some("/ui/mfa".to_owned()),
+            _ => None,
+        };
+        if let Some(to) = step {
+            return Redirect::to(&to).into_response();
+        }
         let title = match status {
             StatusCode::UNAUTHORIZED => self.lang.s("sign_in_needed"),
             StatusCode::FORBIDDEN => self.lang.s("forbidden"),
@@ -143,6 +241,8 @@ impl IntoResponse for UiError {
             c: Chrome {
                 t: self.lang,
                 user_name: String::new(),
+                csrf: None,
+                reviewer: false,
             },
             title,
             detail: self.error.detail.clone(),
@@ -166,19 +266,13 @@ trait Localise<T> {
 
 impl<T, E: Into<WebError>> Localise<T> for Result<T, E> {
     fn ui(self, lang: Tr) -> UiResult<T> {
-        self.map_err(|e| UiError {
-            lang,
-            error: Box::new(e.into()),
-        })
+        self.map_err(|e| UiError::new(lang, e.into()))
     }
 }
 
 /// Renders a template into a response, setting the language cookie when it was chosen.
 fn page(lang: Lang, t: &impl Template) -> UiResult<Response> {
-    let html = t.render().map_err(|e| UiError {
-        lang: lang.tr,
-        error: Box::new(WebError::internal(&e)),
-    })?;
+    let html = t.render().map_err(|e| UiError::new(lang.tr, WebError::internal(&e)))?;
     let mut r = Html(html).into_response();
     secure_headers(r.headers_mut());
     if lang.chosen
@@ -215,7 +309,12 @@ fn chrome(s: &AppState, caller: &Caller, t: Tr) -> Chrome {
         .user(caller.user)
         .map(|u| format!("{} ({})", u.display_name(), u.username))
         .unwrap_or_default();
-    Chrome { t, user_name }
+    Chrome {
+        t,
+        user_name,
+        csrf: caller.csrf.clone(),
+        reviewer: crate::api::audit::may_review(s, caller),
+    }
 }
 
 /// Who a caller is in the UI: any account that may read.
@@ -228,10 +327,9 @@ fn reader(caller: &Caller, lang: Tr) -> UiResult<()> {
 fn saved(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResult<Option<String>> {
     match outcome {
         Ok(_) => Ok(None),
-        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => Err(UiError {
-            lang: lang.tr,
-            error: Box::new(e),
-        }),
+        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
+            Err(UiError::new(lang.tr, e))
+        }
         Err(e) => Ok(Some(e.detail)),
     }
 }
@@ -541,6 +639,8 @@ struct OfficePage {
     c: Chrome,
     office: Office,
     parent: Option<(u32, String)>,
+    /// The offices it may be moved under (not itself): id, label, whether it is the parent.
+    parents: Vec<(u32, String, bool)>,
     jobs: Vec<TreeJob>,
     may_edit: bool,
     errors: BTreeMap<&'static str, String>,
@@ -564,8 +664,15 @@ async fn office_view(
         .map(|p| (p.id.0, format!("{} – {}", p.code, p.name)));
     let may_edit =
         caller.require(Scope::Write).is_ok() && w.require_office(&caller.actor(None), Some(id), s.now()).is_ok();
+    let parents = w
+        .offices()
+        .iter()
+        .filter(|o| o.id != id && o.valid)
+        .map(|o| (o.id.0, format!("{} – {}", o.code, o.name), office.parent == Some(o.id)))
+        .collect();
     Ok(OfficePage {
         c: chrome(s, caller, lang),
+        parents,
         jobs: w.office_jobs(id).iter().filter_map(|j| tree_job(&w, *j)).collect(),
         office,
         parent,
@@ -598,8 +705,7 @@ pub struct NewOfficeForm {
 async fn create_office(
     State(s): State<AppState>,
     lang: Lang,
-    UiCaller(caller): UiCaller,
-    axum::Form(f): axum::Form<NewOfficeForm>,
+    UiForm { caller, form: f, .. }: UiForm<NewOfficeForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
     let parent = OfficeId(f.parent);
@@ -629,10 +735,73 @@ async fn create_office(
     Ok(r)
 }
 
+/// The office form: name, signing code, parent; `rev` is the revision the page showed.
+#[derive(Debug, Deserialize)]
+pub struct OfficeForm {
+    rev: u64,
+    name: String,
+    #[serde(default)]
+    signing_code: String,
+    /// `0`: directly under `Company.main`.
+    parent: u32,
+}
+
+async fn update_office(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<OfficeForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let office = OfficeId(id);
+    let mut errors = BTreeMap::new();
+    let name = Text::parse("name", &f.name)
+        .map_err(|e| errors.insert("edit_name", e.to_string()))
+        .ok();
+    let signing_code = match f.signing_code.trim() {
+        "" => Some(None),
+        sc => SigningCode::parse("signing_code", sc)
+            .map_err(|e| errors.insert("edit_signing_code", e.to_string()))
+            .ok()
+            .map(Some),
+    };
+    let parent = (f.parent != 0).then_some(OfficeId(f.parent));
+    if let (Some(name), Some(signing_code)) = (name, signing_code) {
+        let command = Command::UpdateOffice {
+            office,
+            name,
+            parent,
+            signing_code,
+        };
+        // Two administrators editing the same office: the second save is refused.
+        let seen = Revision(f.rev);
+        let guard = move |w: &World| -> crate::error::ApiResult<()> {
+            match w.office(office) {
+                Ok(o) if o.rev != seen => Err(WebError::new(
+                    StatusCode::PRECONDITION_FAILED,
+                    "stale",
+                    "someone else changed this office after you opened the page; reload it and make your change again",
+                )),
+                _ => Ok(()),
+            }
+        };
+        if let Some(detail) = saved(lang, s.execute_guarded(&caller, None, command, guard).await)? {
+            errors.insert("edit_form", detail);
+        } else {
+            return Ok(Redirect::to(&format!("/ui/offices/{id}")).into_response());
+        }
+    }
+    let p = office_view(&s, &caller, lang.tr, office, errors).await?;
+    let mut r = page(lang, &p)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
 // ---- jobs ---------------------------------------------------------------------------------
 
 /// A role as a checkbox row.
 pub struct RoleRow {
+    id: u32,
     code: String,
     description: String,
     held: bool,
@@ -661,9 +830,9 @@ struct JobPage {
     job: Job,
     office: (u32, String),
     occupants: Vec<(u32, String)>,
-    apps: Vec<AppRoles>,
-    grants: Vec<GrantRow>,
-    grantable: Vec<(u32, String)>,
+    panel: RolePanel,
+    /// This page's address, for forms that return here.
+    back: String,
     may_edit: bool,
     errors: BTreeMap<&'static str, String>,
     last: Option<LastChangeView>,
@@ -674,22 +843,26 @@ fn date(t: Option<Timestamp>) -> String {
     t.map(|t| t.to_string().chars().take(10).collect()).unwrap_or_default()
 }
 
-async fn job_view(
-    s: &AppState,
-    caller: &Caller,
-    lang: Tr,
-    id: JobId,
-    errors: BTreeMap<&'static str, String>,
-) -> UiResult<JobPage> {
-    let (last, history) = history_of(s, "ADAM_ENTITY_JOB", id.0).await.ui(lang)?;
-    let now = s.now();
-    let w = s.world();
-    let job = w.job(id).ui(lang)?.clone();
-    let office = w
-        .office(job.office)
-        .map(|o| (o.id.0, format!("{} – {}", o.code, o.name)))
-        .ui(lang)?;
-    let grants_here: Vec<&Grant> = w.grants_of_job(id).iter().filter_map(|g| w.grant(*g).ok()).collect();
+/// The roles panel of a grantee (a job or a user): every role the caller may see, grouped by
+/// application, with a box that is ticked when the grantee holds it (now or in a waiting
+/// window), and the grantee's time-limited grants.
+pub struct RolePanel {
+    apps: Vec<AppRoles>,
+    grants: Vec<GrantRow>,
+    grantable: Vec<(u32, String)>,
+    may_edit: bool,
+    /// Where the boxes are posted.
+    action: String,
+}
+
+fn role_panel(w: &World, caller: &Caller, lang: Tr, grantee: Grantee, now: Timestamp) -> RolePanel {
+    let grant_ids = match grantee {
+        Grantee::Job(j) => w.grants_of_job(j),
+        Grantee::User(u) => w.grants_of_user(u),
+        Grantee::Office(o) => w.grants_of_office(o),
+        Grantee::Everyone => w.grants_of_everyone(),
+    };
+    let grants_here: Vec<&Grant> = grant_ids.iter().filter_map(|g| w.grant(*g).ok()).collect();
     let held = |r: RoleId| {
         grants_here
             .iter()
@@ -716,6 +889,7 @@ async fn job_view(
             .map(|m| code_of(*m))
             .collect();
         groups.entry(group).or_default().push(RoleRow {
+            id: r.id.0,
             code: r.code.to_string(),
             description: r.description.to_string(),
             held: held(r.id),
@@ -738,8 +912,42 @@ async fn job_view(
         })
         .collect();
     // The engine refuses changes to one's own rights; the form is not offered for them either.
-    let may_edit =
-        caller.require(Scope::Write).is_ok() && w.require_grantee(&caller.actor(None), Grantee::Job(id), now).is_ok();
+    let may_edit = caller.require(Scope::Write).is_ok() && w.require_grantee(&caller.actor(None), grantee, now).is_ok();
+    let action = match grantee {
+        Grantee::Job(j) => format!("/ui/jobs/{}/roles", j.0),
+        Grantee::User(u) => format!("/ui/users/{}/roles", u.0),
+        Grantee::Office(o) => format!("/ui/offices/{}/roles", o.0),
+        Grantee::Everyone => "/ui/roles".to_owned(),
+    };
+    RolePanel {
+        apps: groups
+            .into_iter()
+            .map(|(name, roles)| AppRoles { name, roles })
+            .collect(),
+        grants,
+        grantable,
+        may_edit,
+        action,
+    }
+}
+
+async fn job_view(
+    s: &AppState,
+    caller: &Caller,
+    lang: Tr,
+    id: JobId,
+    errors: BTreeMap<&'static str, String>,
+) -> UiResult<JobPage> {
+    let (last, history) = history_of(s, "ADAM_ENTITY_JOB", id.0).await.ui(lang)?;
+    let now = s.now();
+    let w = s.world();
+    let job = w.job(id).ui(lang)?.clone();
+    let office = w
+        .office(job.office)
+        .map(|o| (o.id.0, format!("{} – {}", o.code, o.name)))
+        .ui(lang)?;
+    let panel = role_panel(&w, caller, lang, Grantee::Job(id), now);
+    let may_edit = panel.may_edit;
     let occupants = w
         .job_occupants(id)
         .iter()
@@ -751,12 +959,8 @@ async fn job_view(
         job,
         office,
         occupants,
-        apps: groups
-            .into_iter()
-            .map(|(name, roles)| AppRoles { name, roles })
-            .collect(),
-        grants,
-        grantable,
+        panel,
+        back: format!("/ui/jobs/{}", id.0),
         may_edit,
         errors,
         last,
@@ -801,12 +1005,119 @@ fn optional_date(text: &str, field: &'static str, errors: &mut BTreeMap<&'static
     }
 }
 
+/// Sets the job's roles from the checkboxes of the permissions panel: each role whose box
+/// differs from what the page showed (`shown`) is granted without a time limit, or has its
+/// current grants to this job revoked — all in one batch, so the change is whole or nothing.
+/// A role someone else changed meanwhile, and not touched here, stays as it is. With htmx a
+/// box sends the form as soon as it is toggled; without script, the save button does.
+async fn set_job_roles(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    headers: HeaderMap,
+    form: UiForm<Vec<(String, String)>>,
+) -> UiResult<Response> {
+    set_roles(s, lang, Grantee::Job(JobId(id)), headers, form).await
+}
+
+async fn set_user_roles(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    headers: HeaderMap,
+    form: UiForm<Vec<(String, String)>>,
+) -> UiResult<Response> {
+    set_roles(s, lang, Grantee::User(UserId(id)), headers, form).await
+}
+
+async fn set_roles(
+    s: AppState,
+    lang: Lang,
+    grantee: Grantee,
+    headers: HeaderMap,
+    UiForm { caller, form, .. }: UiForm<Vec<(String, String)>>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let ids = |key: &str| -> std::collections::BTreeSet<u32> {
+        form.iter()
+            .filter(|(k, _)| k == key)
+            .filter_map(|(_, v)| v.parse().ok())
+            .collect()
+    };
+    let (wanted, shown) = (ids("role"), ids("shown"));
+    let commands: Vec<Command> = {
+        let w = s.world();
+        let now = s.now();
+        let mut commands: Vec<Command> = wanted
+            .difference(&shown)
+            .map(|r| Command::Grant {
+                role: RoleId(*r),
+                grantee,
+                window: Window::ALWAYS,
+                scope: None,
+                reference: None,
+            })
+            .collect();
+        let held = match grantee {
+            Grantee::Job(j) => w.grants_of_job(j),
+            Grantee::User(u) => w.grants_of_user(u),
+            Grantee::Office(o) => w.grants_of_office(o),
+            Grantee::Everyone => w.grants_of_everyone(),
+        };
+        for r in shown.difference(&wanted) {
+            commands.extend(
+                held.iter()
+                    .filter_map(|g| w.grant(*g).ok())
+                    .filter(|g| g.role == RoleId(*r) && g.window.status(now) != WindowStatus::Expired)
+                    .map(|g| Command::Revoke { grant: g.id }),
+            );
+        }
+        commands
+    };
+    let outcome = match commands.len() {
+        0 => None,
+        1 => {
+            let command = commands
+                .into_iter()
+                .next()
+                .ok_or_else(|| UiError::new(lang.tr, WebError::internal(&"no command")))?;
+            saved(lang, s.execute(&caller, None, command).await)?
+        }
+        _ => saved(lang, s.execute(&caller, None, Command::Batch { commands }).await)?,
+    };
+    let back = match grantee {
+        Grantee::User(u) => format!("/ui/users/{}", u.0),
+        Grantee::Job(j) => format!("/ui/jobs/{}", j.0),
+        Grantee::Office(o) => format!("/ui/offices/{}", o.0),
+        Grantee::Everyone => "/ui/roles".to_owned(),
+    };
+    let Some(detail) = outcome else {
+        return Ok(Redirect::to(&format!("{back}#permissions")).into_response());
+    };
+    let mut errors = BTreeMap::new();
+    errors.insert("roles", detail);
+    let mut r = match grantee {
+        Grantee::User(u) => page(lang, &user_view(&s, &caller, lang.tr, u, errors, None).await?)?,
+        Grantee::Job(j) => page(lang, &job_view(&s, &caller, lang.tr, j, errors).await?)?,
+        _ => {
+            return Err(UiError::new(
+                lang.tr,
+                WebError::not_found("no roles page for this grantee"),
+            ));
+        }
+    };
+    // htmx swaps only successful answers; the message must show there too.
+    if !is_htmx(&headers) {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
 async fn grant_to_job(
     State(s): State<AppState>,
     lang: Lang,
-    UiCaller(caller): UiCaller,
     Path(id): Path<u32>,
-    axum::Form(f): axum::Form<GrantForm>,
+    UiForm { caller, form: f, .. }: UiForm<GrantForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
     let job = JobId(id);
@@ -855,24 +1166,46 @@ async fn grant_to_job(
     Ok(r)
 }
 
+/// A GET of a job form's address (the language switch of the page a POST answered): the job.
+async fn back_to_job(Path(id): Path<u32>, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Redirect {
+    match q {
+        Some(q) => Redirect::to(&format!("/ui/jobs/{id}?{q}")),
+        None => Redirect::to(&format!("/ui/jobs/{id}")),
+    }
+}
+
+/// A GET of a user form's address: the user.
+async fn back_to_user(Path(id): Path<u32>, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Redirect {
+    match q {
+        Some(q) => Redirect::to(&format!("/ui/users/{id}?{q}")),
+        None => Redirect::to(&format!("/ui/users/{id}")),
+    }
+}
+
 /// Where to return after a revocation.
 #[derive(Debug, Deserialize)]
 pub struct RevokeForm {
-    job: u32,
+    /// The page to return to (only a page of the UI).
+    #[serde(default)]
+    back: String,
 }
 
 async fn revoke_grant(
     State(s): State<AppState>,
     lang: Lang,
-    UiCaller(caller): UiCaller,
     Path(id): Path<u32>,
-    axum::Form(f): axum::Form<RevokeForm>,
+    UiForm { caller, form: f, .. }: UiForm<RevokeForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
     s.execute(&caller, None, Command::Revoke { grant: GrantId(id) })
         .await
         .ui(lang.tr)?;
-    Ok(Redirect::to(&format!("/ui/jobs/{}#restrictions", f.job)).into_response())
+    let back = if f.back.starts_with("/ui/") && !f.back.starts_with("//") {
+        f.back
+    } else {
+        "/ui".to_owned()
+    };
+    Ok(Redirect::to(&format!("{back}#restrictions")).into_response())
 }
 
 // ---- users --------------------------------------------------------------------------------
@@ -887,7 +1220,14 @@ struct UserPage {
     display: String,
     gender: String,
     jobs: Vec<(u32, String)>,
+    /// Every role the person holds now, however (directly, through a job, an office, everyone).
     roles: Vec<String>,
+    /// The roles granted to the person directly.
+    panel: RolePanel,
+    /// Whether the caller may read the person's access-rights register.
+    may_read_register: bool,
+    /// This page's address, for forms that return here.
+    back: String,
     last: Option<LastChangeView>,
     history: Vec<HistoryRow>,
 }
@@ -920,6 +1260,7 @@ async fn user_view(
     roles.sort();
     roles.dedup();
     let may_edit = caller.require(Scope::Write).is_ok() && w.require_user(&caller.actor(None), uid, s.now()).is_ok();
+    let panel = role_panel(&w, caller, lang, Grantee::User(uid), s.now());
     // After a refused save the form shows what was typed, not what is stored.
     let user = edited.unwrap_or(stored);
     Ok(UserPage {
@@ -934,6 +1275,9 @@ async fn user_view(
         user,
         jobs,
         roles,
+        panel,
+        may_read_register: crate::api::register::may_read_register(s, caller, uid),
+        back: format!("/ui/users/{}", uid.0),
         last,
         history,
     })
@@ -966,9 +1310,8 @@ pub struct UserForm {
 async fn update_user(
     State(s): State<AppState>,
     lang: Lang,
-    UiCaller(caller): UiCaller,
     Path(id): Path<u32>,
-    axum::Form(f): axum::Form<UserForm>,
+    UiForm { caller, form: f, .. }: UiForm<UserForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
     let uid = UserId(id);
@@ -1142,16 +1485,16 @@ async fn record_page(s: AppState, caller: Caller, lang: Lang, object: ObjectRef,
     let now = s.now();
     let my_level = s
         .world()
-        .check(caller.user, object, now, Session::default())
+        .check(caller.user, object, now, Session { mfa: caller.mfa })
         .ui(lang.tr)?;
     if my_level < Level::View13 {
-        return Err(UiError {
-            lang: lang.tr,
-            error: Box::new(WebError::forbidden(
+        return Err(UiError::new(
+            lang.tr,
+            WebError::forbidden(
                 "not-visible",
                 format!("you do not reach this {kind_name} at level 13 or more"),
-            )),
-        });
+            ),
+        ));
     }
     let (last, history) = history_of(&s, audit_kind, id).await.ui(lang.tr)?;
     let administrator = crate::api::roles::is_administrator(&s, &caller);

@@ -505,6 +505,55 @@ async fn temporary_passwords_must_be_changed(backend: Backend) {
 }
 on_both_backends!(temporary_passwords_must_be_changed);
 
+/// A password that today's rules refuse (stored before a rule or a list changed) signs in, but
+/// only to change it — when no second factor is in play.
+async fn a_password_the_rules_now_refuse_is_changed_at_sign_in(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    // Stored directly, as if set under older rules: a common password.
+    let phc = adam_auth::hash::PasswordHasher::new(adam_auth::hash::HashParams::new(1024, 1, 1).unwrap())
+        .hash("password1")
+        .unwrap()
+        .as_str()
+        .to_owned();
+    let change = adam_store::PasswordChange {
+        credential: adam_store::PasswordCredential {
+            user: fx.ana,
+            phc,
+            must_change: false,
+            set_at: server.state.now(),
+        },
+        revoke_sessions: true,
+        keep_session: None,
+        reset: None,
+    };
+    let store = server.state.store.clone();
+    tokio::task::spawn_blocking(move || store.set_password(&change, &[]))
+        .await
+        .unwrap()
+        .unwrap();
+    let signed = server.login("ana", "password1").await.expect(200);
+    assert_eq!(signed.json["password_change_required"], true, "{}", signed.json);
+    let b = Browser::from(&signed);
+    server
+        .browse(&b, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(403, "password-change-required");
+    server
+        .browse(
+            &b,
+            Method::POST,
+            "/api/v1/auth/password",
+            Some(&json!({"current": "password1", "new": STRONG})),
+            true,
+        )
+        .await
+        .expect(200);
+    let again = server.login("ana", STRONG).await.expect(200);
+    assert_eq!(again.json["password_change_required"], false);
+}
+on_both_backends!(a_password_the_rules_now_refuse_is_changed_at_sign_in);
+
 fn reset_code(text: &str) -> String {
     let at = text.find("adam_reset_").expect("a reset code in the e-mail");
     text[at..at + "adam_reset_".len() + 52].to_owned()
@@ -708,3 +757,385 @@ async fn a_remote_sign_in_needs_a_second_factor(backend: Backend) {
         .problem(403, "mfa-enrolment-required");
 }
 on_both_backends!(a_remote_sign_in_needs_a_second_factor);
+
+/// The median of some durations.
+fn median(mut samples: Vec<std::time::Duration>) -> std::time::Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// Asserts that two medians are within a factor of two of each other: loose enough for a
+/// loaded 2-core machine, tight enough to catch a skipped Argon2 verification (which makes the
+/// fast case many times faster) or an e-mail sent inside the request.
+fn similar(what: &str, a: std::time::Duration, b: std::time::Duration) {
+    let ratio = a.as_secs_f64() / b.as_secs_f64().max(1e-9);
+    eprintln!("{what}: medians {a:?} and {b:?}, ratio {ratio:.2}");
+    assert!(
+        (0.5..=2.0).contains(&ratio),
+        "{what}: medians {a:?} and {b:?} differ by a factor of {ratio:.2}"
+    );
+}
+
+/// Rounds of a timing comparison; alternating the two cases cancels drift in the machine's load.
+const ROUNDS: usize = 9;
+
+async fn an_unknown_username_answers_like_a_wrong_password_and_as_slowly(backend: Backend) {
+    // Argon2 costly enough (even unoptimised) that skipping it for unknown accounts would show.
+    let server = TestServer::start_with(backend, |auth| {
+        auth.hash_params = adam_auth::hash::HashParams::new(8 * 1024, 2, 1).unwrap();
+    })
+    .await;
+    server.set_password(server.fx.bojan, STRONG).await;
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    let mut answers = Vec::new();
+    for i in 0..ROUNDS {
+        for (username, samples) in [("bojan", &mut known), (&*format!("nobody-{i}"), &mut unknown)] {
+            // Longer than every delay and run of the attempt limits: each attempt is a first.
+            server.advance(3601);
+            let started = std::time::Instant::now();
+            let reply = server.login(username, STRONG_2).await;
+            samples.push(started.elapsed());
+            let reply = reply.problem(401, "unauthenticated");
+            answers.push(reply.json);
+        }
+    }
+    assert!(
+        answers.windows(2).all(|w| w[0] == w[1]),
+        "every refusal is the same: {answers:?}"
+    );
+    similar("wrong password vs unknown username", median(known), median(unknown));
+}
+on_both_backends!(an_unknown_username_answers_like_a_wrong_password_and_as_slowly);
+
+async fn a_reset_request_answers_alike_and_as_fast_for_any_address(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let sink = server.mail.as_ref().unwrap();
+    // A slow mail server: an e-mail sent before answering would add this to every known
+    // address's answer.
+    const SLOW_MAIL_MS: u64 = 600;
+    sink.set_greeting_delay(SLOW_MAIL_MS);
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    let mut answers = Vec::new();
+    for i in 0..ROUNDS {
+        for (email, samples) in [
+            ("ana@test.si", &mut known),
+            (&*format!("nobody-{i}@test.si"), &mut unknown),
+        ] {
+            // Past every delay and lock of the reset limits: each request is a first.
+            server.advance(3601);
+            let started = std::time::Instant::now();
+            let reply = server
+                .anonymous(Method::POST, "/api/v1/auth/forgot", Some(&json!({"email": email})), &[])
+                .await;
+            samples.push(started.elapsed());
+            answers.push((reply.status.as_u16(), reply.json));
+        }
+    }
+    assert!(
+        answers.windows(2).all(|w| w[0] == w[1]),
+        "every answer is the same: {answers:?}"
+    );
+    assert_eq!(answers[0].0, 202);
+    // The known address did get its e-mails (sent after the answer, not before it).
+    for _ in 0..ROUNDS {
+        assert_eq!(sink.next().await.to, vec!["ana@test.si".to_owned()]);
+    }
+    // Both answers take a few milliseconds: a ratio of such small numbers is noise on a loaded
+    // machine, so the bound is absolute — well below the slow mail server's delay.
+    let (known, unknown) = (median(known), median(unknown));
+    eprintln!("known vs unknown address: medians {known:?} and {unknown:?}");
+    let bound = std::time::Duration::from_millis(SLOW_MAIL_MS / 4);
+    assert!(
+        known < unknown + bound && unknown < known + bound,
+        "known vs unknown address: medians {known:?} and {unknown:?} differ by more than {bound:?}"
+    );
+}
+on_both_backends!(a_reset_request_answers_alike_and_as_fast_for_any_address);
+
+async fn a_password_is_rehashed_at_sign_in_when_the_parameters_changed(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let bojan = server.fx.bojan;
+    let set_at = server.state.now();
+    // A hash made with weaker parameters than the server's (1 MiB, 1 pass), stored directly.
+    let weak = adam_auth::hash::PasswordHasher::new(adam_auth::hash::HashParams::new(256, 1, 1).unwrap());
+    let phc = weak.hash(STRONG).unwrap().as_str().to_owned();
+    assert!(phc.contains("m=256,t=1,p=1"), "{phc}");
+    let change = adam_store::PasswordChange {
+        credential: adam_store::PasswordCredential {
+            user: bojan,
+            phc: phc.clone(),
+            must_change: false,
+            set_at,
+        },
+        revoke_sessions: false,
+        keep_session: None,
+        reset: None,
+    };
+    let store = server.state.store.clone();
+    tokio::task::spawn_blocking(move || store.set_password(&change, &[]))
+        .await
+        .unwrap()
+        .unwrap();
+
+    server.login("bojan", STRONG).await.expect(200);
+    let stored = |server: &TestServer| {
+        let store = server.state.store.clone();
+        async move {
+            tokio::task::spawn_blocking(move || store.password(bojan))
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let after = stored(&server).await;
+    assert_ne!(after.phc, phc, "the hash was replaced");
+    assert!(
+        after.phc.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"),
+        "the server's parameters: {}",
+        after.phc
+    );
+    assert_eq!(after.set_at, set_at, "a rehash is not a password change");
+    // The same password still signs in, and nothing is rehashed again.
+    server.advance(5);
+    server.login("bojan", STRONG).await.expect(200);
+    assert_eq!(stored(&server).await.phc, after.phc);
+    server.advance(5);
+    server.login("bojan", STRONG_2).await.problem(401, "unauthenticated");
+}
+on_both_backends!(a_password_is_rehashed_at_sign_in_when_the_parameters_changed);
+
+async fn z3_and_c3_records_need_a_stepped_up_session(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    server.set_password(fx.ana, STRONG).await;
+    // A C3 folder, and a C3 document in an open folder, made by Ana in a session that showed a
+    // second factor (classifying C3 needs one too).
+    let c3 = adam_core::Classification {
+        c: adam_core::SecurityClass::THREE,
+        ..adam_core::Classification::PUBLIC
+    };
+    let ana = adam_core::Actor::User {
+        user: fx.ana,
+        job: None,
+        session: adam_core::Session::MFA,
+    };
+    let make = |command| {
+        let state = server.state.clone();
+        async move {
+            let ctx = state.context(ana, None);
+            state
+                .execute_as(ana, ctx, command)
+                .await
+                .unwrap_or_else(|e| panic!("{}", e.detail))
+                .created
+        }
+    };
+    let Some(adam_core::Created::Folder(folder)) = make(adam_core::Command::NewFolder {
+        app: fx.vopi,
+        class: fx.class,
+        title: adam_core::Text::parse("t", "Varnostni načrt").unwrap(),
+        classification: c3,
+    })
+    .await
+    else {
+        panic!("no folder")
+    };
+    let Some(adam_core::Created::Document(document)) = make(adam_core::Command::NewDocument {
+        folder: fx.f1,
+        title: adam_core::Text::parse("t", "Gesla strežnikov").unwrap(),
+        classification: c3,
+    })
+    .await
+    else {
+        panic!("no document")
+    };
+    let folder = format!("/api/v1/folders/{}", folder.0);
+    let document = format!("/api/v1/documents/{}", document.0);
+
+    // Signed in with the password alone (from the office network, no factor enrolled).
+    let signed_in = server.login("ana", STRONG).await.expect(200);
+    assert_eq!(signed_in.json["mfa"], false);
+    let password_only = Browser::from(&signed_in);
+    // A second one, stepped up later with a backup code.
+    let other = Browser::from(&server.login("ana", STRONG).await.expect(200));
+    for path in [&folder, &document] {
+        let refused = server
+            .browse(&password_only, Method::GET, path, None, false)
+            .await
+            .problem(403, "mfa-required");
+        assert!(
+            refused.json["detail"]
+                .as_str()
+                .unwrap()
+                .contains("/api/v1/auth/step-up"),
+            "{}",
+            refused.text
+        );
+    }
+    // Asking who else reaches it is a decision on it too.
+    let who = format!(
+        "/api/v1/who?kind=folder&id={}&level=11",
+        folder.rsplit('/').next().unwrap()
+    );
+    server
+        .browse(&password_only, Method::GET, &who, None, false)
+        .await
+        .problem(403, "mfa-required");
+    // Unclassified records are read as before.
+    server
+        .browse(
+            &password_only,
+            Method::GET,
+            &format!("/api/v1/documents/{}", fx.d1.0),
+            None,
+            false,
+        )
+        .await
+        .expect(200);
+    // Without a factor there is nothing to step up with.
+    server
+        .browse(
+            &password_only,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": "000000"})),
+            true,
+        )
+        .await
+        .problem(409, "no-second-factor");
+
+    // Ana enrols a factor (here with her token; the session stays password-only).
+    let enrolled = server
+        .post(Who::Plain, "/api/v1/auth/totp", &json!({}))
+        .await
+        .expect(201);
+    let secret = enrolled.json["secret"].as_str().unwrap().to_owned();
+    let now = server.state.now();
+    let used = code(&secret, now, 0);
+    server
+        .post(Who::Plain, "/api/v1/auth/totp/confirm", &json!({"code": used}))
+        .await
+        .expect(200);
+    // A token is one factor: it cannot step up, and it cannot read the records either.
+    server
+        .post(
+            Who::Plain,
+            "/api/v1/auth/step-up",
+            &json!({"code": code(&secret, now, 1)}),
+        )
+        .await
+        .problem(403, "session-only");
+    server.get(Who::Plain, &document).await.problem(403, "mfa-required");
+    // A wrong code, and the code already used to confirm, are refused.
+    let wrong = server
+        .browse(
+            &password_only,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": "12345"})),
+            true,
+        )
+        .await
+        .problem(422, "bad-code");
+    assert_eq!(wrong.json["reason"], "bad-code");
+    server.advance(2);
+    let replayed = server
+        .browse(
+            &password_only,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": used})),
+            true,
+        )
+        .await
+        .problem(422, "bad-code");
+    assert_eq!(replayed.json["reason"], "replayed");
+    // Without the CSRF token, no step-up.
+    server
+        .browse(
+            &password_only,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": code(&secret, now, 1)})),
+            false,
+        )
+        .await
+        .problem(403, "csrf");
+
+    server.advance(30);
+    let now = server.state.now();
+    let stepped = server
+        .browse(
+            &password_only,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": code(&secret, now, 0)})),
+            true,
+        )
+        .await
+        .expect(200);
+    assert_eq!(stepped.json["mfa"], true);
+    assert_eq!(
+        stepped.json["expires"], signed_in.json["expires"],
+        "a step-up does not extend the sign-in"
+    );
+    let strong = Browser::from(&stepped);
+    assert_ne!(strong.cookie, password_only.cookie, "a new session secret");
+    for path in [&folder, &document] {
+        server.browse(&strong, Method::GET, path, None, false).await.expect(200);
+    }
+    let listed = server.browse(&strong, Method::GET, &who, None, false).await.expect(200);
+    assert!(
+        listed.json["items"].as_array().unwrap().contains(&json!(fx.ana.0)),
+        "{}",
+        listed.text
+    );
+    // The password-only session was replaced.
+    server
+        .browse(&password_only, Method::GET, &document, None, false)
+        .await
+        .problem(401, "unauthenticated");
+    // A backup code steps up too.
+    let backup = enrolled.json["backup_codes"][0].as_str().unwrap().to_owned();
+    let by_backup = server
+        .browse(
+            &other,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": backup})),
+            true,
+        )
+        .await
+        .expect(200);
+    assert_eq!(by_backup.json["mfa"], true);
+    let other = Browser::from(&by_backup);
+    server
+        .browse(&other, Method::GET, &document, None, false)
+        .await
+        .expect(200);
+    let sessions = server
+        .browse(&strong, Method::GET, "/api/v1/auth/sessions", None, false)
+        .await
+        .expect(200);
+    let sessions = sessions.json.as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert!(sessions.iter().all(|x| x["mfa"] == true), "{sessions:?}");
+    // Already stepped up: nothing to do, the session stays.
+    let again = server
+        .browse(
+            &other,
+            Method::POST,
+            "/api/v1/auth/step-up",
+            Some(&json!({"code": backup})),
+            true,
+        )
+        .await
+        .expect(200);
+    assert_eq!(again.json["mfa"], true);
+    assert!(again.header("set-cookie").is_none());
+    let actions = audit_actions(&server).await;
+    assert!(actions.contains(&("auth.step_up".into(), "ok".into())));
+    assert!(actions.contains(&("auth.step_up".into(), "refused: bad-credentials".into())));
+}
+on_both_backends!(z3_and_c3_records_need_a_stepped_up_session);

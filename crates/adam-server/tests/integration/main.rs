@@ -12,4 +12,5 @@ mod matrix;
 mod openapi;
 mod persistence;
 mod ui;
+mod ui_account;
 mod workflow;

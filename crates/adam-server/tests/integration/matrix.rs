@@ -688,6 +688,14 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
             Some(json!({})),
             "YYYYY",
         ),
+        // Step-up is for a session; every token is refused (a token is one factor).
+        r(
+            p.clone(),
+            "/api/v1/auth/step-up",
+            "/api/v1/auth/step-up".into(),
+            Some(json!({"code": "000000"})),
+            "NNNNN",
+        ),
         r(
             p.clone(),
             "/api/v1/users/{id}/password",

@@ -945,6 +945,8 @@ pub struct Delivered {
 /// NOOP, QUIT) for any client.
 pub struct MailSink {
     pub port: u16,
+    /// How long the sink waits before greeting a client (milliseconds): a slow mail server.
+    greeting_delay_ms: Arc<std::sync::atomic::AtomicU64>,
     received: tokio::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<Delivered>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -961,13 +963,17 @@ impl MailSink {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let greeting_delay_ms = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let delay = greeting_delay_ms.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
                     return;
                 };
                 let tx = tx.clone();
+                let delay = delay.load(std::sync::atomic::Ordering::SeqCst);
                 tokio::spawn(async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
                     let (read, mut write) = socket.into_split();
                     let mut lines = BufReader::new(read);
                     let _ = write.write_all(b"220 sink ESMTP ready\r\n").await;
@@ -1022,9 +1028,15 @@ impl MailSink {
         });
         MailSink {
             port,
+            greeting_delay_ms,
             received: tokio::sync::Mutex::new(rx),
             task,
         }
+    }
+
+    /// Makes the sink a slow mail server: it greets each new client after `ms` milliseconds.
+    pub fn set_greeting_delay(&self, ms: u64) {
+        self.greeting_delay_ms.store(ms, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The server's mail settings for this sink (plain SMTP: it is on loopback).

@@ -73,9 +73,9 @@ async fn everyone_browses_and_only_administrators_edit() {
     let (_, found, _) = ui.get(Who::Plain, "/ui?q=gregor", false).await;
     assert!(found.contains(&format!("/ui/users/{}", s.fx.gregor.0)), "{found}");
     // Nobody anonymous.
-    let (status, html, _) = ui.get(Who::Anonymous, "/ui", false).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(html.contains("Potrebna je prijava"), "{html}");
+    let (status, _, headers) = ui.get(Who::Anonymous, "/ui", false).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/ui/login?next=%2Fui");
 
     // A plain user sees the job but no edit controls, and a forged POST changes nothing.
     let job = s.fx.job_glpi.0;
@@ -133,14 +133,15 @@ async fn everyone_browses_and_only_administrators_edit() {
         .copied()
         .find(|g| s.state.world().grant(*g).unwrap().role == s.fx.referent)
         .unwrap();
-    let (status, _, _) = ui
+    let (status, _, headers) = ui
         .post(
             Who::UserAdminHere,
             &format!("/ui/grants/{}/revoke", grant.0),
-            &[("job", job.to_string())],
+            &[("back", format!("/ui/jobs/{job}"))],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], format!("/ui/jobs/{job}#restrictions"));
     assert!(s.state.world().grant(grant).is_err(), "revoked");
     let (_, html, _) = ui.get(Who::Plain, &format!("/ui/users/{}", s.fx.gregor.0), false).await;
     assert!(html.contains("Zadnja sprememba") && html.contains("Zgodovina aktivnosti"));
@@ -301,4 +302,269 @@ async fn a_user_administrator_edits_a_person_and_a_stale_form_is_refused() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(s.state.world().user(g).unwrap().email.as_str(), "gregor@koper.si");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn role_checkboxes_grant_and_revoke_in_one_change() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let job = s.fx.job_glpi_free;
+    let path = format!("/ui/jobs/{}/roles", job.0);
+    let referent = s.fx.referent.0.to_string();
+    let grants_of = |role: adam_core::RoleId| {
+        let w = s.state.world();
+        w.grants_of_job(job)
+            .iter()
+            .filter_map(|g| w.grant(*g).ok())
+            .filter(|g| g.role == role)
+            .map(|g| g.window)
+            .collect::<Vec<_>>()
+    };
+    // The boxes are live for the user administrator, and read-only for a plain user.
+    let (_, html, _) = ui.get(Who::UserAdminHere, &format!("/ui/jobs/{}", job.0), false).await;
+    assert!(html.contains("id=\"roles-form\"") && html.contains(&format!("name=\"role\" value=\"{referent}\"")));
+    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/jobs/{}", job.0), false).await;
+    assert!(!html.contains("roles-form") && html.contains("disabled"));
+
+    // Two boxes at once, one of which (a system role, not shown to them) the administrator
+    // may not give: refused, and nothing changes.
+    let before = s.state.revision();
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &path,
+            &[("role", referent.clone()), ("role", s.fx.user_admin.0.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{html}");
+    assert_eq!(s.state.revision(), before, "all or nothing");
+    assert!(grants_of(s.fx.referent).is_empty());
+
+    // Ticking one: granted without a time limit.
+    let (status, _, headers) = ui.post(Who::UserAdminHere, &path, &[("role", referent.clone())]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], format!("/ui/jobs/{}#permissions", job.0));
+    assert_eq!(grants_of(s.fx.referent), vec![adam_core::Window::ALWAYS]);
+    let (_, html, _) = ui.get(Who::UserAdminHere, &format!("/ui/jobs/{}", job.0), false).await;
+    assert!(
+        html.contains(&format!("name=\"shown\" value=\"{referent}\"")),
+        "shown as held"
+    );
+
+    // Submitting the same state again changes nothing.
+    let before = s.state.revision();
+    ui.post(
+        Who::UserAdminHere,
+        &path,
+        &[("role", referent.clone()), ("shown", referent.clone())],
+    )
+    .await;
+    assert_eq!(s.state.revision(), before);
+
+    // Unticking it revokes it; a plain user's forged post is refused.
+    let (status, _, _) = ui.post(Who::Plain, &path, &[("shown", referent.clone())]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(grants_of(s.fx.referent).len(), 1);
+    let (status, _, _) = ui.post(Who::UserAdminHere, &path, &[("shown", referent.clone())]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let w = s.state.world();
+    assert!(
+        w.grants_of_job(job)
+            .iter()
+            .filter_map(|g| w.grant(*g).ok())
+            .all(|g| g.role != s.fx.referent),
+        "revoked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_administrator_edits_an_office() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let office = s.fx.glpi;
+    let path = format!("/ui/offices/{}", office.0);
+    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    assert!(html.contains("id=\"office-form\""));
+    let (_, html, _) = ui.get(Who::Plain, &path, false).await;
+    assert!(!html.contains("office-form"), "no edit form for a plain user");
+    let rev = s.state.world().office(office).unwrap().rev.0.to_string();
+
+    // Bad input: a message at the field, nothing saved.
+    let before = s.state.revision();
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &path,
+            &[
+                ("rev", rev.clone()),
+                ("name", "  ".to_owned()),
+                ("signing_code", String::new()),
+                ("parent", "0".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("field-error"), "{html}");
+    assert_eq!(s.state.revision(), before);
+
+    // A good one is saved and shows in the last change.
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &path,
+            &[
+                ("rev", rev.clone()),
+                ("name", "Glavna pisarna".to_owned()),
+                ("signing_code", "1000".to_owned()),
+                ("parent", "0".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    assert!(html.contains("Glavna pisarna") && html.contains("1000"));
+    assert!(html.contains("office.update"), "in the history: {html}");
+
+    // The page the first save was made from is stale now.
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &path,
+            &[
+                ("rev", rev),
+                ("name", "Stale".to_owned()),
+                ("signing_code", String::new()),
+                ("parent", "0".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("someone else changed this office"), "{html}");
+    assert_eq!(s.state.world().office(office).unwrap().name.as_str(), "Glavna pisarna");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_users_own_roles_are_boxes_too() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let user = s.fx.gregor;
+    let path = format!("/ui/users/{}", user.0);
+    let direct = |role: adam_core::RoleId| {
+        let w = s.state.world();
+        w.grants_of_user(user)
+            .iter()
+            .filter_map(|g| w.grant(*g).ok())
+            .any(|g| g.role == role)
+    };
+    // A role Gregor does not hold directly yet.
+    let role = [s.fx.writer, s.fx.referent, s.fx.glpi_role]
+        .into_iter()
+        .find(|r| !direct(*r))
+        .unwrap();
+    let referent = role.0.to_string();
+    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    assert!(
+        html.contains(&format!("action=\"/ui/users/{}/roles\"", user.0)),
+        "{html}"
+    );
+    assert!(html.contains("id=\"effective-roles\""));
+    let (status, html, headers) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{path}/roles"),
+            &[("role", referent.clone())],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        html.split("roles-error").nth(1).unwrap_or("")
+    );
+    assert_eq!(headers["location"], format!("{path}#permissions"));
+    assert!(direct(role));
+    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    assert!(html.contains(&format!("name=\"shown\" value=\"{referent}\"")));
+    assert!(html.contains("status-ACTIVE"), "the grant is listed with its status");
+    let (status, _, _) = ui
+        .post(Who::UserAdminHere, &format!("{path}/roles"), &[("shown", referent)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(!direct(role));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviewers_search_the_trail_at_the_depth_of_their_role() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    // The system administrator searches everything and verifies the trail.
+    let (status, html, _) = ui.get(Who::SysAdmin, "/ui", false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("href=\"/ui/audit\""), "the menu offers the trail");
+    let (status, html, _) = ui.get(Who::SysAdmin, "/ui/audit?action=grant", false).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("id=\"audit-results\"") && html.contains("grant.create"),
+        "{html}"
+    );
+    let (status, html, _) = ui.post(Who::SysAdmin, "/ui/audit/verify", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Sled je cela."), "{html}");
+    // A name that is nobody: a message at the field.
+    let (status, html, _) = ui.get(Who::SysAdmin, "/ui/audit?actor=nobody-at-all", false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Uporabnika s tem uporabniškim imenom ni."));
+
+    // A user administrator: only about the people they administer, and no verification.
+    let (status, html, _) = ui.get(Who::UserAdminHere, "/ui/audit?action=grant", false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"audit-error\""), "{html}");
+    assert!(!html.contains("/ui/audit/verify"));
+    let gregor = s.state.world().user(s.fx.gregor).unwrap().username.to_string();
+    let (status, html, _) = ui
+        .get(
+            Who::UserAdminHere,
+            &format!("/ui/audit?object_kind=ADAM_ENTITY_USER&object_id={}", s.fx.gregor.0),
+            false,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&gregor));
+    let (status, _, _) = ui.post(Who::UserAdminHere, "/ui/audit/verify", &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A plain user reviews nothing.
+    let (status, _, _) = ui.get(Who::Plain, "/ui/audit", false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, html, _) = ui.get(Who::Plain, "/ui", false).await;
+    assert!(!html.contains("href=\"/ui/audit\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_access_rights_register_of_a_user() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let path = format!("/ui/users/{}/register", s.fx.gregor.0);
+    let (status, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"rights\""), "{html}");
+    let code = {
+        let w = s.state.world();
+        let g = w.grant(s.fx.grant_gregor).unwrap();
+        w.role(g.role).unwrap().code.to_string()
+    };
+    assert!(html.contains(&code), "the grant of the fixture is listed: {html}");
+    let (_, html, _) = ui
+        .get(Who::UserAdminHere, &format!("/ui/users/{}", s.fx.gregor.0), false)
+        .await;
+    assert!(html.contains("id=\"register-link\""));
+    // A person sees their own register, not another's.
+    let (status, _, _) = ui
+        .get(Who::Plain, &format!("/ui/users/{}/register", s.fx.ana.0), false)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = ui.get(Who::Plain, &path, false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/users/{}", s.fx.gregor.0), false).await;
+    assert!(!html.contains("id=\"register-link\""));
 }

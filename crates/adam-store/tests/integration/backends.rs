@@ -21,6 +21,8 @@ pub trait Backend {
     /// every 65,536) into epochs of `3 n` records (instead of 262,144), so that tests cross
     /// the boundaries between tail and index and between epochs often.
     fn open_indexing_every(&self, n: u64) -> Box<dyn Store>;
+    /// A new store handle on the test's database with another key directory.
+    fn open_with(&self, keys: Arc<Keyring>) -> Result<Box<dyn Store>, adam_store::StoreError>;
     /// A new store handle whose next write transaction fails after `n` table writes.
     fn open_failing(&self, n: usize) -> Box<dyn Store>;
     /// Runs one SQL statement directly on the database, bypassing the store.
@@ -68,6 +70,10 @@ impl Backend for Sqlite {
         store.set_audit_index_batch(n);
         store.set_audit_epoch(3 * n);
         Box::new(store)
+    }
+
+    fn open_with(&self, keys: Arc<Keyring>) -> Result<Box<dyn Store>, adam_store::StoreError> {
+        Ok(Box::new(SqliteStore::open(&self.path, keys)?))
     }
 
     fn open_failing(&self, n: usize) -> Box<dyn Store> {
@@ -180,6 +186,10 @@ impl Backend for Postgres {
         store.set_audit_index_batch(n);
         store.set_audit_epoch(3 * n);
         Box::new(store)
+    }
+
+    fn open_with(&self, keys: Arc<Keyring>) -> Result<Box<dyn Store>, adam_store::StoreError> {
+        Ok(Box::new(PgStore::connect(&self.url, keys)?))
     }
 
     fn open_failing(&self, n: usize) -> Box<dyn Store> {

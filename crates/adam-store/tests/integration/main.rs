@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod authn;
 mod backends;
 mod postgres_specific;
 mod properties;
@@ -37,6 +38,7 @@ macro_rules! on_both_backends {
     };
 }
 
+use authn::*;
 use suite::*;
 use trail::*;
 
@@ -68,4 +70,9 @@ on_both_backends!(
     any_sequence_of_writes_verifies,
     searches_by_object_and_actor_agree_with_the_trail,
     a_changed_search_column_is_detected,
+    authn_passwords_and_rehash,
+    authn_sessions,
+    authn_totp_and_backup_codes,
+    authn_resets_are_used_once,
+    authn_totp_seeds_are_sealed_at_rest,
 );

@@ -80,3 +80,54 @@ fn locations_name_the_backend() {
         assert!(matches!(err, StoreError::BadLocation(_)), "{bad:?}: {err:?}");
     }
 }
+
+/// Every byte of the store's files (the database and its WAL).
+fn file_bytes(path: &std::path::Path) -> Vec<u8> {
+    let mut all = std::fs::read(path).unwrap();
+    let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+    if let Ok(more) = std::fs::read(wal) {
+        all.extend(more);
+    }
+    all
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn no_totp_seed_is_in_the_database_files() {
+    use crate::town::{Driver, build, t};
+    const SEED: &str = "KRUGS4ZANFZSAYLOEBSXQYLNOBWGKIDT";
+    let b = Sqlite::new();
+    let s = SqliteStore::open(&b.path, keys(b.keys.parent().unwrap())).unwrap();
+    let town = build(&mut Driver::new(&s));
+    let enrolment = adam_store::TotpEnrolment {
+        user: town.ana,
+        secret: SEED.to_owned(),
+        confirmed: true,
+        created: t(crate::town::NOW),
+        last_step: None,
+    };
+    s.save_totp(&enrolment, None, &[]).unwrap();
+    assert_eq!(s.totp(town.ana).unwrap().unwrap().secret, SEED);
+    drop(s);
+    assert!(!holds(&file_bytes(&b.path), SEED), "the seed is sealed");
+
+    // A seed left in clear by an older ADAM is sealed when the store opens, and the clear
+    // text is gone from the files too (secure_delete, and the WAL truncated).
+    let conn = rusqlite::Connection::open(&b.path).unwrap();
+    conn.execute(
+        "UPDATE auth_totp SET secret = ?1 WHERE user_id = ?2",
+        rusqlite::params![SEED, town.ana.0],
+    )
+    .unwrap();
+    drop(conn);
+    assert!(
+        holds(&file_bytes(&b.path), SEED),
+        "the test plants it where it can be found"
+    );
+    let s = SqliteStore::open(&b.path, keys(b.keys.parent().unwrap())).unwrap();
+    assert!(!holds(&file_bytes(&b.path), SEED), "sealed at open, clear text erased");
+    assert_eq!(s.totp(town.ana).unwrap().unwrap().secret, SEED);
+}

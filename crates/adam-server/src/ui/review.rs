@@ -1,0 +1,383 @@
+//! Pages for reviewers (SPEC §5, issue 4's views, shown by issue 6): the audit-trail search with
+//! the depth the reviewer's role allows, the trail's verification, and a user's
+//! access-rights register (Art. 51(5)).
+//!
+//! Each page calls the same function as its API route (`api/audit.rs`, `api/register.rs`), so
+//! who may see what is decided in one place: the system administrator and security leads see
+//! the whole trail (an `admin` account never what a record of a document says), a user
+//! administrator the activity of and the records about the people, jobs and offices they
+//! administer, and a person their own register.
+
+use super::{Chrome, Lang, UiCaller, UiError, UiForm, UiResult, chrome, optional_date, page, who_name};
+use crate::api::audit::{self, SearchQuery};
+use crate::api::register;
+use crate::state::AppState;
+use adam_core::register::Via;
+use adam_core::{Actor, Timestamp, UserId, Window};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The routes of the reviewers' pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ui/audit", get(audit_page))
+        .route("/ui/audit/verify", get(super::account::to("/ui/audit")).post(verify))
+        .route("/ui/users/{id}/register", get(register_page))
+}
+
+// ---- audit search -------------------------------------------------------------------------
+
+/// A record as listed.
+pub struct RecordRow {
+    seq: u64,
+    at: String,
+    by: String,
+    action: String,
+    object: String,
+    outcome: String,
+    /// Before and after, as JSON, when the reviewer may see them.
+    change: Option<String>,
+    source_ip: String,
+}
+
+/// The search form, as typed.
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditForm {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    object_kind: String,
+    #[serde(default)]
+    object_id: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    changes_only: Option<String>,
+    before: Option<u64>,
+    #[allow(dead_code)]
+    lang: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    c: Chrome,
+    f: AuditForm,
+    searched: bool,
+    rows: Vec<RecordRow>,
+    /// The query string of the next page.
+    next: Option<String>,
+    errors: BTreeMap<&'static str, String>,
+    /// The whole trail: may verify it.
+    reviews_all: bool,
+    verdict: Option<VerdictView>,
+}
+
+/// What verification found, for the page.
+pub struct VerdictView {
+    intact: bool,
+    records: u64,
+    purged: u64,
+    checkpoints: u64,
+    last_external: String,
+    problems: Vec<(u64, String)>,
+}
+
+const KINDS: [&str; 10] = [
+    "ADAM_ENTITY_USER",
+    "ADAM_ENTITY_JOB",
+    "ADAM_ENTITY_OFFICE",
+    "ADAM_ENTITY_GRANT",
+    "ADAM_ENTITY_ROLE",
+    "ADAM_ENTITY_FOLDER",
+    "ADAM_ENTITY_DOCUMENT",
+    "ADAM_ENTITY_ACL_ENTRY",
+    "ADAM_ENTITY_TOKEN",
+    "ADAM_ENTITY_SETTINGS",
+];
+
+fn query_string(f: &AuditForm, before: u64) -> String {
+    let mut pairs = vec![
+        ("actor", f.actor.clone()),
+        ("object_kind", f.object_kind.clone()),
+        ("object_id", f.object_id.clone()),
+        ("action", f.action.clone()),
+        ("from", f.from.clone()),
+        ("to", f.to.clone()),
+        ("before", before.to_string()),
+    ];
+    if f.changes_only.is_some() {
+        pairs.push(("changes_only", "on".to_owned()));
+    }
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
+}
+
+fn row(w: &adam_core::World, r: adam_store::AuditRecord) -> RecordRow {
+    let change = match (&r.before, &r.after) {
+        (None, None) => None,
+        (b, a) => Some(serde_json::to_string_pretty(&serde_json::json!({"before": b, "after": a})).unwrap_or_default()),
+    };
+    RecordRow {
+        seq: r.seq,
+        at: r.context.at.to_string(),
+        by: who_name(w, &r.context.actor),
+        action: r.action,
+        object: format!("{} {} {}", r.object.kind, r.object.id, r.object.label),
+        outcome: r.outcome,
+        change,
+        source_ip: r.context.source_ip.unwrap_or_default(),
+    }
+}
+
+async fn audit_page(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Query(f): Query<AuditForm>,
+) -> UiResult<Response> {
+    if !audit::may_review(&s, &caller) {
+        return Err(UiError::new(
+            lang.tr,
+            crate::error::WebError::forbidden(
+                "not-a-reviewer",
+                "the audit trail is reviewed by the system administrator, security leads and user administrators",
+            ),
+        ));
+    }
+    let mut errors = BTreeMap::new();
+    let searched = [&f.actor, &f.object_kind, &f.object_id, &f.action, &f.from, &f.to]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+        || f.changes_only.is_some()
+        || f.before.is_some();
+    let actor = match f.actor.trim() {
+        "" => None,
+        name => match s.world().user_by_username(name) {
+            Ok(u) => Some(u.0),
+            Err(_) => {
+                errors.insert("actor", lang.tr.s("no_such_user").to_owned());
+                None
+            }
+        },
+    };
+    let object_id = match f.object_id.trim() {
+        "" => None,
+        id => match id.parse::<u32>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.insert("object_id", lang.tr.s("not_a_number").to_owned());
+                None
+            }
+        },
+    };
+    let from = optional_date(&f.from, "from", &mut errors);
+    let to = optional_date(&f.to, "to", &mut errors).map(|t| {
+        if f.to.trim().len() == 10 {
+            Timestamp(t.0 + 86_400)
+        } else {
+            t
+        }
+    });
+    let mut rows = Vec::new();
+    let mut next = None;
+    if searched && errors.is_empty() {
+        let q = SearchQuery {
+            actor,
+            object_kind: Some(f.object_kind.trim().to_owned()).filter(|k| !k.is_empty()),
+            object_id,
+            action: Some(f.action.trim().to_owned()).filter(|a| !a.is_empty()),
+            from,
+            to,
+            changes_only: f.changes_only.is_some(),
+            before: f.before,
+            limit: Some(100),
+        };
+        match audit::search_trail(&s, &caller, q).await {
+            Ok(found) => {
+                let w = s.world();
+                next = found.next.map(|n| query_string(&f, n));
+                rows = found.items.into_iter().map(|r| row(&w, r)).collect();
+            }
+            Err(e) if e.status == StatusCode::FORBIDDEN || e.status.is_client_error() => {
+                errors.insert("form", e.detail);
+            }
+            Err(e) => return Err(UiError::new(lang.tr, e)),
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let p = AuditPage {
+        c: chrome(&s, &caller, lang.tr),
+        reviews_all: audit::reviews_all(&s, &caller),
+        f,
+        searched,
+        rows,
+        next,
+        errors,
+        verdict: None,
+    };
+    let mut r = page(lang, &p)?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+/// Verification has no fields but the CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct Nothing {}
+
+async fn verify(State(s): State<AppState>, f: UiForm<Nothing>) -> UiResult<Response> {
+    let lang = f.lang;
+    let verdict = audit::verify_trail(&s, &f.caller)
+        .await
+        .map_err(|e| UiError::new(lang.tr, e))?;
+    let p = AuditPage {
+        c: chrome(&s, &f.caller, lang.tr),
+        reviews_all: true,
+        f: AuditForm::default(),
+        searched: false,
+        rows: Vec::new(),
+        next: None,
+        errors: BTreeMap::new(),
+        verdict: Some(VerdictView {
+            intact: verdict.intact(),
+            records: verdict.records,
+            purged: verdict.purged,
+            checkpoints: verdict.external_checkpoints,
+            last_external: verdict.last_external_seq.map(|n| n.to_string()).unwrap_or_default(),
+            problems: verdict.problems.into_iter().map(|p| (p.seq, p.what)).collect(),
+        }),
+    };
+    page(lang, &p)
+}
+
+// ---- the access-rights register ---------------------------------------------------------------
+
+/// A right as listed.
+pub struct RightRow {
+    role: String,
+    via: String,
+    window: String,
+    reference: String,
+    granted: String,
+    changes: Vec<String>,
+    revoked: String,
+    periods: Vec<String>,
+    in_force: bool,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    c: Chrome,
+    user_id: u32,
+    username: String,
+    rights: Vec<RightRow>,
+}
+
+fn window_text(w: &Window) -> String {
+    let d = |t: Option<Timestamp>| t.map(|t| t.to_string()).unwrap_or_else(|| "…".to_owned());
+    if w.from.is_none() && w.to.is_none() {
+        String::new()
+    } else {
+        format!("{} – {}", d(w.from), d(w.to))
+    }
+}
+
+fn stamp_text(w: &adam_core::World, at: Timestamp, by: &Actor) -> String {
+    format!("{at} ({})", who_name(w, by))
+}
+
+async fn register_page(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Path(id): Path<u32>,
+) -> UiResult<Response> {
+    let user = UserId(id);
+    let found = register::rights_of_user(&s, &caller, user)
+        .await
+        .map_err(|e| UiError::new(lang.tr, e))?;
+    let w = s.world();
+    let rights = found
+        .rights
+        .into_iter()
+        .map(|e| {
+            let r = e.right;
+            RightRow {
+                role: e.role_code.unwrap_or_else(|| format!("#{}", r.role.0)),
+                via: match r.via {
+                    Via::User => lang.tr.s("via_user").to_owned(),
+                    Via::Job(j) => w
+                        .job(j)
+                        .map(|j| format!("{} {}", lang.tr.s("job"), j.code))
+                        .unwrap_or_else(|_| format!("{} #{}", lang.tr.s("job"), j.0)),
+                    Via::Office(o) => w
+                        .office(o)
+                        .map(|o| format!("{} {}", lang.tr.s("office"), o.code))
+                        .unwrap_or_else(|_| format!("{} #{}", lang.tr.s("office"), o.0)),
+                    Via::Everyone => lang.tr.s("via_everyone").to_owned(),
+                },
+                window: window_text(&r.window),
+                reference: r.reference.unwrap_or_default(),
+                granted: stamp_text(&w, r.granted.at, &r.granted.by),
+                changes: r
+                    .changes
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{}: {} → {}",
+                            stamp_text(&w, c.stamp.at, &c.stamp.by),
+                            window_text(&c.window_before),
+                            window_text(&c.window_after)
+                        )
+                    })
+                    .collect(),
+                in_force: r.revoked.is_none(),
+                revoked: r
+                    .revoked
+                    .as_ref()
+                    .map(|x| stamp_text(&w, x.at, &x.by))
+                    .unwrap_or_default(),
+                periods: r
+                    .periods
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{} – {}",
+                            p.from,
+                            p.until.map(|t| t.to_string()).unwrap_or_else(|| "…".to_owned())
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    drop(w);
+    let p = RegisterPage {
+        c: chrome(&s, &caller, lang.tr),
+        user_id: id,
+        username: found.username,
+        rights,
+    };
+    page(lang, &p)
+}
+
+/// Keeps [`KINDS`] in the template's reach.
+impl AuditPage {
+    fn kinds(&self) -> &'static [&'static str] {
+        &KINDS
+    }
+}

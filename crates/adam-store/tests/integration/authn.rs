@@ -1,0 +1,385 @@
+//! The authentication records (`authn.rs`) on each backend: passwords and rehashes, TOTP
+//! enrolments with replay refusal, backup codes, sessions, reset links used once, and TOTP
+//! seeds sealed at rest. Attempt limits and locks are kept in the server's memory; a lock
+//! reaches the store only as an audit record (`append_audit`, tested with the trail).
+
+use crate::backends::Backend;
+use crate::town::*;
+use adam_core::*;
+use adam_store::audit::Retention;
+use adam_store::{
+    AuthSession, NewAudit, PasswordChange, PasswordCredential, PasswordReset, SessionState, SignIn, Store, StoreError,
+    TotpEnrolment,
+};
+use std::sync::Arc;
+
+const ALL: usize = 1_000_000;
+const SEED: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+fn note(user: UserId, action: &str) -> NewAudit {
+    NewAudit {
+        retention: Retention::Change,
+        context: context(Actor::user(user), t(NOW)),
+        action: action.to_owned(),
+        object: AuditObject {
+            kind: "ADAM_ENTITY_USER".to_owned(),
+            id: user.0,
+            label: "test".to_owned(),
+        },
+        before: None,
+        after: None,
+        outcome: "ok".to_owned(),
+    }
+}
+
+fn trail_len(s: &dyn Store) -> usize {
+    s.audit_since(0, ALL).unwrap().len()
+}
+
+fn session(user: UserId, hash: &str, state: SessionState, mfa: bool, at: Timestamp) -> AuthSession {
+    AuthSession {
+        id: 0,
+        hash: hash.repeat(64 / hash.len()),
+        csrf_hash: "c".repeat(64),
+        user,
+        state,
+        mfa,
+        created: at,
+        last_seen: at,
+        expires: at.plus_seconds(12 * 3600),
+        revoked_at: None,
+        source_ip: Some("192.0.2.1".to_owned()),
+        user_agent: Some("test".to_owned()),
+    }
+}
+
+fn password(user: UserId, phc: &str, at: Timestamp) -> PasswordChange {
+    PasswordChange {
+        credential: PasswordCredential {
+            user,
+            phc: phc.to_owned(),
+            must_change: false,
+            set_at: at,
+        },
+        revoke_sessions: false,
+        keep_session: None,
+        reset: None,
+    }
+}
+
+fn enrolment(user: UserId, confirmed: bool, last_step: Option<u64>) -> TotpEnrolment {
+    TotpEnrolment {
+        user,
+        secret: SEED.to_owned(),
+        confirmed,
+        created: t(NOW),
+        last_step,
+    }
+}
+
+fn town(b: &dyn Backend) -> (Box<dyn Store>, Town) {
+    let s = b.open();
+    let town = {
+        let mut d = Driver::new(&*s);
+        build(&mut d)
+    };
+    (s, town)
+}
+
+pub fn authn_passwords_and_rehash(b: &dyn Backend) {
+    let (s, town) = town(b);
+    let at = t(NOW);
+    assert_eq!(s.password(town.ana).unwrap(), None);
+    let before = trail_len(&*s);
+    let mut change = password(town.ana, "$argon2id$v=19$m=256,t=1,p=1$old", at);
+    change.credential.must_change = true;
+    s.set_password(&change, &[note(town.ana, "password.set_temporary")])
+        .unwrap();
+    assert_eq!(s.password(town.ana).unwrap(), Some(change.credential.clone()));
+    assert_eq!(
+        trail_len(&*s),
+        before + 1,
+        "the change and its record in one transaction"
+    );
+
+    // A sign-in that rehashes replaces the PHC string only: not when it was set, not the flag.
+    let sign_in = SignIn {
+        rehash: Some("$argon2id$v=19$m=1024,t=1,p=1$new".to_owned()),
+        ..SignIn::default()
+    };
+    s.create_session(
+        &session(town.ana, "a", SessionState::PasswordChange, false, at),
+        &sign_in,
+        &[],
+    )
+    .unwrap();
+    let stored = s.password(town.ana).unwrap().unwrap();
+    assert_eq!(stored.phc, "$argon2id$v=19$m=1024,t=1,p=1$new");
+    assert_eq!((stored.set_at, stored.must_change), (at, true));
+    // Another account is untouched.
+    assert_eq!(s.password(town.bojan).unwrap(), None);
+    // An account that does not exist has no password to set.
+    assert!(s.set_password(&password(UserId(9_999), "x", at), &[]).is_err());
+}
+
+pub fn authn_sessions(b: &dyn Backend) {
+    let (s, town) = town(b);
+    let at = t(NOW);
+    let before = trail_len(&*s);
+    let first = session(town.ana, "1", SessionState::Active, false, at);
+    let id1 = s
+        .create_session(&first, &SignIn::default(), &[note(town.ana, "auth.login")])
+        .unwrap();
+    let id2 = s
+        .create_session(
+            &session(town.ana, "2", SessionState::Active, true, at),
+            &SignIn::default(),
+            &[],
+        )
+        .unwrap();
+    let other = s
+        .create_session(
+            &session(town.bojan, "3", SessionState::Active, false, at),
+            &SignIn::default(),
+            &[],
+        )
+        .unwrap();
+    assert!(id2 > id1 && other > id2);
+    assert_eq!(trail_len(&*s), before + 1);
+    assert_eq!(
+        s.session_by_hash(&first.hash).unwrap(),
+        Some(AuthSession {
+            id: id1,
+            ..first.clone()
+        }),
+        "every field round-trips, the absolute end included"
+    );
+    assert_eq!(s.session_by_hash(&"f".repeat(64)).unwrap(), None);
+    let ids = |user| s.sessions_of(user).unwrap().iter().map(|x| x.id).collect::<Vec<_>>();
+    assert_eq!(ids(town.ana), vec![id2, id1], "newest first, own only");
+
+    // "Last seen" moves forward, never back.
+    s.touch_session(id1, at.plus_seconds(600)).unwrap();
+    s.touch_session(id1, at.plus_seconds(60)).unwrap();
+    assert_eq!(
+        s.session_by_hash(&first.hash).unwrap().unwrap().last_seen,
+        at.plus_seconds(600)
+    );
+
+    // Revocation happens once and is recorded once.
+    let before = trail_len(&*s);
+    assert!(
+        s.revoke_session(id1, at.plus_seconds(700), &[note(town.ana, "auth.logout")])
+            .unwrap()
+    );
+    assert!(
+        !s.revoke_session(id1, at.plus_seconds(800), &[note(town.ana, "auth.logout")])
+            .unwrap()
+    );
+    assert_eq!(trail_len(&*s), before + 1, "ending an ended session records nothing");
+    let ended = s.session_by_hash(&first.hash).unwrap().unwrap();
+    assert_eq!(ended.revoked_at, Some(at.plus_seconds(700)));
+    assert_eq!(ids(town.ana), vec![id2]);
+
+    // A sign-in step replaces its half-finished session in the same transaction.
+    let challenge = s
+        .create_session(
+            &session(town.ana, "4", SessionState::Mfa, false, at),
+            &SignIn::default(),
+            &[],
+        )
+        .unwrap();
+    let done = s
+        .create_session(
+            &session(town.ana, "5", SessionState::Active, true, at),
+            &SignIn {
+                replaces: Some(challenge),
+                ..SignIn::default()
+            },
+            &[],
+        )
+        .unwrap();
+    assert_eq!(ids(town.ana), vec![done, id2]);
+
+    // A password change ends every other session of the account, keeping the one named.
+    let mut change = password(town.ana, "$argon2id$x", at.plus_seconds(900));
+    change.revoke_sessions = true;
+    change.keep_session = Some(done);
+    s.set_password(&change, &[]).unwrap();
+    assert_eq!(ids(town.ana), vec![done]);
+    assert_eq!(ids(town.bojan), vec![other], "other accounts keep theirs");
+    // Set by an administrator: all of them.
+    change.keep_session = None;
+    s.set_password(&change, &[]).unwrap();
+    assert!(ids(town.ana).is_empty());
+}
+
+pub fn authn_totp_and_backup_codes(b: &dyn Backend) {
+    let (s, town) = town(b);
+    let at = t(NOW);
+    assert_eq!(s.totp(town.ana).unwrap(), None);
+    assert_eq!(s.backup_codes(town.ana).unwrap(), None);
+    let codes = serde_json::json!({"tags": ["a", "b"], "used": [false, false]});
+    s.save_totp(
+        &enrolment(town.ana, false, None),
+        Some(&codes),
+        &[note(town.ana, "totp.enrol")],
+    )
+    .unwrap();
+    assert_eq!(s.totp(town.ana).unwrap(), Some(enrolment(town.ana, false, None)));
+    let stored = s.backup_codes(town.ana).unwrap().unwrap();
+    assert_eq!(
+        (stored.codes, stored.created, stored.used_at),
+        (codes.clone(), at, None)
+    );
+    // Confirming keeps the backup codes.
+    s.save_totp(&enrolment(town.ana, true, Some(100)), None, &[]).unwrap();
+    assert!(s.totp(town.ana).unwrap().unwrap().confirmed);
+    assert!(s.backup_codes(town.ana).unwrap().is_some());
+
+    // The last step only moves forward: the same or an earlier step is a replay, refused with
+    // nothing written — no session, no record.
+    let sign_in = |n: &str, step: Option<u64>, backup: Option<serde_json::Value>| {
+        s.create_session(
+            &session(town.ana, n, SessionState::Active, true, at),
+            &SignIn {
+                totp_step: step,
+                backup_codes: backup,
+                ..SignIn::default()
+            },
+            &[note(town.ana, "auth.login.mfa")],
+        )
+    };
+    sign_in("1", Some(101), None).unwrap();
+    let before = (trail_len(&*s), s.sessions_of(town.ana).unwrap().len());
+    assert!(matches!(sign_in("2", Some(101), None), Err(StoreError::Spent(_))));
+    assert!(matches!(sign_in("3", Some(100), None), Err(StoreError::Spent(_))));
+    assert_eq!(before, (trail_len(&*s), s.sessions_of(town.ana).unwrap().len()));
+    assert_eq!(s.session_by_hash(&"2".repeat(64)).unwrap(), None);
+    sign_in("4", Some(102), None).unwrap();
+    assert_eq!(s.totp(town.ana).unwrap().unwrap().last_step, Some(102));
+
+    // A backup code used: the set with it marked is stored with the sign-in.
+    let used = serde_json::json!({"tags": ["a", "b"], "used": [true, false]});
+    sign_in("5", None, Some(used.clone())).unwrap();
+    let stored = s.backup_codes(town.ana).unwrap().unwrap();
+    assert_eq!((stored.codes, stored.used_at), (used, Some(at)));
+
+    // A lost factor: enrolment and codes gone, the sessions that showed it ended, the others
+    // kept, in one transaction with its record.
+    let plain = s
+        .create_session(
+            &session(town.ana, "6", SessionState::Active, false, at),
+            &SignIn::default(),
+            &[],
+        )
+        .unwrap();
+    let before = trail_len(&*s);
+    s.remove_totp(town.ana, at.plus_seconds(60), &[note(town.ana, "security.factor_lost")])
+        .unwrap();
+    assert_eq!(trail_len(&*s), before + 1);
+    assert_eq!(s.totp(town.ana).unwrap(), None);
+    assert_eq!(s.backup_codes(town.ana).unwrap(), None);
+    let live: Vec<i64> = s.sessions_of(town.ana).unwrap().iter().map(|x| x.id).collect();
+    assert_eq!(live, vec![plain]);
+}
+
+pub fn authn_resets_are_used_once(b: &dyn Backend) {
+    let (s, town) = town(b);
+    let at = t(NOW);
+    let reset = PasswordReset {
+        id: 0,
+        hash: "e".repeat(64),
+        email: "ana@koper.si".to_owned(),
+        users: vec![town.ana, town.bojan],
+        created: at,
+        expires: at.plus_seconds(1800),
+        used_at: None,
+        source_ip: Some("198.51.100.7".to_owned()),
+    };
+    let before = trail_len(&*s);
+    let id = s.create_reset(&reset, &[note(town.ana, "auth.reset.request")]).unwrap();
+    assert_eq!(trail_len(&*s), before + 1);
+    let stored = s.reset_by_hash(&reset.hash).unwrap().unwrap();
+    assert_eq!(stored, PasswordReset { id, ..reset.clone() });
+    assert_eq!(s.reset_by_hash(&"0".repeat(64)).unwrap(), None);
+
+    let mut change = password(town.ana, "$argon2id$first", at.plus_seconds(60));
+    change.reset = Some(id);
+    s.set_password(&change, &[]).unwrap();
+    assert_eq!(
+        s.reset_by_hash(&reset.hash).unwrap().unwrap().used_at,
+        Some(at.plus_seconds(60))
+    );
+    // A second use (another listed account, or a race) is refused, and nothing of it stays.
+    let mut again = password(town.bojan, "$argon2id$second", at.plus_seconds(120));
+    again.reset = Some(id);
+    let before = trail_len(&*s);
+    assert!(matches!(
+        s.set_password(&again, &[note(town.bojan, "password.reset")]),
+        Err(StoreError::Spent(_))
+    ));
+    assert_eq!(s.password(town.bojan).unwrap(), None);
+    assert_eq!(trail_len(&*s), before);
+    assert_eq!(s.password(town.ana).unwrap().unwrap().phc, "$argon2id$first");
+    // The link's end is stored as given; the server refuses it from then on.
+    let late = PasswordReset {
+        hash: "d".repeat(64),
+        expires: at.plus_seconds(-1),
+        ..reset
+    };
+    s.create_reset(&late, &[]).unwrap();
+    assert_eq!(
+        s.reset_by_hash(&late.hash).unwrap().unwrap().expires,
+        at.plus_seconds(-1)
+    );
+}
+
+pub fn authn_totp_seeds_are_sealed_at_rest(b: &dyn Backend) {
+    let (s, town) = town(b);
+    s.save_totp(&enrolment(town.ana, true, None), None, &[]).unwrap();
+    assert_eq!(b.count("SELECT count(*) FROM auth_totp WHERE secret LIKE 'v1:%'"), 1);
+    assert_eq!(
+        b.count(&format!("SELECT count(*) FROM auth_totp WHERE secret LIKE '%{SEED}%'")),
+        0
+    );
+    assert_eq!(s.totp(town.ana).unwrap().unwrap().secret, SEED);
+    let key = std::fs::metadata(b.keys_dir().join("totp.key")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(key.permissions().mode() & 0o777, 0o600, "the key file is private");
+    }
+
+    // A seed sealed for one account does not open on another's row.
+    b.raw(&format!(
+        "INSERT INTO auth_totp (user_id, secret, confirmed, created, last_step) \
+         SELECT {}, secret, confirmed, created, last_step FROM auth_totp WHERE user_id = {}",
+        town.bojan.0, town.ana.0
+    ))
+    .unwrap();
+    assert!(matches!(s.totp(town.bojan), Err(StoreError::Keys(_))));
+    b.raw(&format!("DELETE FROM auth_totp WHERE user_id = {}", town.bojan.0))
+        .unwrap();
+
+    // Another key directory: a clear error naming the key file, not a wrong seed.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other = b
+        .open_with(Arc::new(adam_store::Keyring::open(elsewhere.path()).unwrap()))
+        .unwrap();
+    let e = other.totp(town.ana).unwrap_err();
+    assert!(matches!(e, StoreError::Keys(_)), "{e:?}");
+    assert!(e.to_string().contains("totp.key"), "{e}");
+
+    // A seed stored in clear (before sealing existed) still reads, and is sealed when a store
+    // opens.
+    b.raw(&format!(
+        "UPDATE auth_totp SET secret = '{SEED}' WHERE user_id = {}",
+        town.ana.0
+    ))
+    .unwrap();
+    assert_eq!(s.totp(town.ana).unwrap().unwrap().secret, SEED);
+    let reopened = b.open();
+    assert_eq!(b.count("SELECT count(*) FROM auth_totp WHERE secret LIKE 'v1:%'"), 1);
+    assert_eq!(reopened.totp(town.ana).unwrap().unwrap().secret, SEED);
+}

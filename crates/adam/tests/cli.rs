@@ -1,0 +1,211 @@
+//! The `adam` binary run as an operator runs it: `adam user password` sets a temporary
+//! password from standard input, and `adam serve --demo` writes temporary passwords for the
+//! demo accounts. Both are checked by signing in over HTTP to a server the test starts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const STRONG: &str = "Kq7#Vz2!Lm9@Xr4$Tw";
+
+fn adam(data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_adam"));
+    c.arg("--data").arg(data);
+    // The tests' environment must not point the binary at another database.
+    c.env_remove("ADAM_DATABASE")
+        .env_remove("ADAM_AUDIT_KEYS")
+        .env_remove("ADAM_DATA");
+    c
+}
+
+fn run(mut c: Command, stdin: &str) -> Output {
+    let mut child = c
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A server the test started; stopped (by its own handle) when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `adam serve` with `extra` arguments and waits until it answers (the demo's first
+/// start hashes a password per account, which an unoptimised build does slowly).
+fn serve(data: &Path, extra: &[&str]) -> Server {
+    let port = free_port();
+    let mut c = adam(data);
+    c.args(["serve", "--insecure-cookies", "--listen", &format!("127.0.0.1:{port}")])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut server = Server {
+        child: c.spawn().unwrap(),
+        port,
+    };
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(300) {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            panic!("the server stopped: {status}");
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("the server did not start within five minutes");
+}
+
+/// One HTTP/1.1 request over a fresh connection: the status and the JSON body.
+fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&serde_json::Value>,
+) -> (u16, serde_json::Value, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let json = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
+    (status, json, head.to_owned())
+}
+
+fn login(port: u16, username: &str, password: &str) -> (u16, serde_json::Value, String) {
+    request(
+        port,
+        "POST",
+        "/api/v1/auth/login",
+        &[],
+        Some(&serde_json::json!({"username": username, "password": password})),
+    )
+}
+
+/// The `name=value` of the session cookie an answer sets.
+fn cookie(head: &str) -> String {
+    let line = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .expect("a session cookie");
+    line.split_once(':')
+        .unwrap()
+        .1
+        .trim()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Signs in with a temporary password: accepted, but only for changing it.
+fn must_change(port: u16, username: &str, password: &str) {
+    let (status, answer, head) = login(port, username, password);
+    assert_eq!(status, 200, "{username}: {answer}");
+    assert_eq!(answer["password_change_required"], true, "{username}: {answer}");
+    let cookie = cookie(&head);
+    let (status, refused, _) = request(port, "GET", "/api/v1/offices", &[("cookie", &cookie)], None);
+    assert_eq!(status, 403, "{refused}");
+    assert_eq!(refused["type"], "/problems/password-change-required");
+}
+
+#[test]
+fn user_password_sets_a_temporary_password_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut init = adam(data);
+    init.args(["init", "--organisation", "Občina Test", "--admin-email", "it@test.si"]);
+    let out = run(init, "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // A weak password is refused with the rule it breaks; nothing is set.
+    let mut weak = adam(data);
+    weak.args(["user", "password", "--user", "admin"]);
+    let out = run(weak, "admin123\n");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.to_lowercase().contains("password"), "{stderr}");
+    // An unknown account, and an empty line, are refused.
+    let mut unknown = adam(data);
+    unknown.args(["user", "password", "--user", "nobody"]);
+    assert!(!run(unknown, &format!("{STRONG}\n")).status.success());
+    let mut empty = adam(data);
+    empty.args(["user", "password", "--user", "admin"]);
+    assert!(!run(empty, "\n").status.success());
+
+    let mut set = adam(data);
+    set.args(["user", "password", "--user", "admin"]);
+    let out = run(set, &format!("{STRONG}\n"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must be changed"));
+
+    let server = serve(data, &[]);
+    must_change(server.port, "admin", STRONG);
+}
+
+#[test]
+fn serve_demo_writes_temporary_passwords_that_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let server = serve(data, &["--demo"]);
+    let path = data.join("demo-passwords.txt");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "only the operator reads it");
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    let accounts: Vec<(String, String)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let fields: Vec<&str> = l.split('\t').collect();
+            assert_eq!(fields.len(), 3, "label, username, password: {l:?}");
+            (fields[1].to_owned(), fields[2].to_owned())
+        })
+        .collect();
+    assert!(accounts.len() >= 5, "{text}");
+    // Service accounts sign in with tokens, so they get no password.
+    assert!(!text.contains("service\t"), "{text}");
+    for (username, password) in &accounts {
+        must_change(server.port, username, password);
+    }
+}
