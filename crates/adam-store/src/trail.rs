@@ -3,7 +3,8 @@
 //! Every audit record in ADAM is appended by [`Tail::append`], inside the transaction of the
 //! change it records; the chain, the commitment and the checkpoint rules are in `audit.rs`.
 //! [`purge`] is the one function that deletes from the trail, and the database's triggers let
-//! it delete nothing else.
+//! it delete nothing else. (`index_tail` empties `audit_tail`, the search keys not yet moved
+//! into the lookup tables: a search aid, not part of the trail.)
 
 use crate::audit::{self, ChainRow, Checkpoint, Keyring, Retention, Verdict, Verifier};
 use crate::scan;
