@@ -1,14 +1,15 @@
 //! The audit trail on SQLite: durable appends with group commit, and `verify` of a long trail.
 //!
 //! 1. Appends access records (the server's `access.check` records) through `Store::append_audit`
-//!    with 1, 10, 100 and 1000 records per transaction (`synchronous=FULL`: every transaction is
+//!    with 1, 10, 100, 1000 and 10,000 records per transaction (`--batches`) (`synchronous=FULL`: every transaction is
 //!    on disk when it returns), each for a bounded time, and prints records/s.
 //! 2. Fills the trail to `--records` records (batches of 1000) and times `Store::audit_verify`
 //!    over all of it, `--verify-runs` times.
 //!
 //! ```text
 //! cargo run --release -p adam-store --example audit_bench -- [--records 1000000] [--seconds 5]
-//!     [--verify-runs 3] [--dir PATH] [--verify-only]
+//!     [--verify-runs 3] [--dir PATH] [--verify-only] [--batches 1,10,100,1000,10000]
+//!     [--index-batch 65536]
 //! ```
 //!
 //! With `--dir`, the database and key directory are kept there and a later run with the same
@@ -27,6 +28,8 @@ struct Args {
     verify_runs: usize,
     dir: Option<std::path::PathBuf>,
     verify_only: bool,
+    batches: Vec<usize>,
+    index_batch: Option<u64>,
 }
 
 fn args() -> Args {
@@ -36,6 +39,8 @@ fn args() -> Args {
         verify_runs: 3,
         dir: None,
         verify_only: false,
+        batches: vec![1, 10, 100, 1000, 10_000],
+        index_batch: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -46,6 +51,8 @@ fn args() -> Args {
             "--verify-runs" => a.verify_runs = value().parse().expect("a number"),
             "--dir" => a.dir = Some(value().into()),
             "--verify-only" => a.verify_only = true,
+            "--batches" => a.batches = value().split(',').map(|b| b.parse().expect("a number")).collect(),
+            "--index-batch" => a.index_batch = Some(value().parse().expect("a number")),
             other => panic!("unknown argument {other:?}"),
         }
     }
@@ -91,6 +98,9 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let keys = Arc::new(adam_store::Keyring::open(dir.join("audit-keys")).unwrap());
     let store = SqliteStore::open(dir.join("adam.db"), keys).unwrap();
+    if let Some(n) = args.index_batch {
+        store.set_audit_index_batch(n);
+    }
     store
         .initialise(&adam_core::Text::parse("o", "Audit bench").unwrap())
         .unwrap();
@@ -101,7 +111,7 @@ fn main() {
             "append (SQLite, synchronous=FULL, WAL), {:.0} s per batch size:",
             args.seconds
         );
-        for batch in [1usize, 10, 100, 1000] {
+        for &batch in &args.batches {
             let budget = Duration::from_secs_f64(args.seconds);
             let started = Instant::now();
             let mut written = 0u64;

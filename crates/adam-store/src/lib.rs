@@ -34,6 +34,7 @@ mod load;
 mod migrate;
 mod pg;
 mod pool;
+mod scan;
 mod seal;
 mod sql;
 mod sqlite;
@@ -333,6 +334,19 @@ pub trait Store: Send + Sync + 'static {
 
     /// The reset link with this hash.
     fn reset_by_hash(&self, hash: &str) -> Result<Option<PasswordReset>, StoreError>;
+}
+
+/// Opens a PostgreSQL store in the two-role setup: migrations and grants as `owner`, the
+/// store itself as the role of `location` (see [`PgStore::connect_with_owner`]).
+pub fn open_with_owner(location: &str, owner: &str, keys: Arc<Keyring>) -> Result<Box<dyn Store>, StoreError> {
+    let location = location.trim();
+    if !(location.starts_with("postgres://") || location.starts_with("postgresql://")) {
+        return Err(StoreError::Open {
+            location: pg::redact(location),
+            reason: "a table owner's URL applies to PostgreSQL only".to_owned(),
+        });
+    }
+    Ok(Box::new(PgStore::connect_with_owner(location, owner.trim(), keys)?))
 }
 
 /// Opens the store at `location`: `postgres://…` or `postgresql://…` for PostgreSQL;

@@ -32,6 +32,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0002_authentication.sql"),
     },
     Migration {
+        version: 3,
+        name: "audit_lookup",
+        sql: include_str!("../migrations/sqlite/0003_audit_lookup.sql"),
+    },
+    Migration {
         version: 4,
         name: "attempts",
         sql: include_str!("../migrations/sqlite/0004_attempts.sql"),
@@ -49,6 +54,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "authentication",
         sql: include_str!("../migrations/postgres/0002_authentication.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "audit_lookup",
+        sql: include_str!("../migrations/postgres/0003_audit_lookup.sql"),
     },
     Migration {
         version: 4,

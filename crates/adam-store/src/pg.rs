@@ -46,6 +46,10 @@ pub struct PgStore {
     fail_after: Mutex<Option<usize>>,
     /// The audit trail's keys, outside the database.
     pub(crate) keys: Arc<Keyring>,
+    /// Audit records collected before their search keys are indexed (`trail::INDEX_BATCH`).
+    index_batch: std::sync::atomic::AtomicU64,
+    /// Records per epoch of the lookup tables (`trail::EPOCH`).
+    epoch: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -109,25 +113,54 @@ impl PgStore {
     /// Connects to the database at `url` (`postgres://user@host:port/database`) and applies
     /// pending migrations. `keys` is the audit trail's key directory (outside the database).
     pub fn connect(url: &str, keys: Arc<Keyring>) -> Result<PgStore, StoreError> {
-        let location = redact(url);
-        let mut config = postgres::Config::from_str(url).map_err(|e| StoreError::Open {
-            location: location.clone(),
-            reason: e.to_string(),
-        })?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
-        }
-        if config.get_application_name().is_none() {
-            config.application_name("adam");
-        }
+        let (config, location) = config_of(url)?;
         let mut first = connect(&config, &location)?;
         migrate(&mut first, &location)?;
+        PgStore::with_pool(config, location, first, keys)
+    }
+
+    /// Connects as a runtime role that does not own ADAM's tables (two-role setup, see
+    /// ARCHITECTURE.md "PostgreSQL roles"). First, as the owner at `owner_url`, applies pending
+    /// migrations and grants the role of `url` what the server needs: every table but the
+    /// trail's for reading and writing; the trail (`changes`, `audit*`) for reading and
+    /// appending only, its retention purge through the owner's `adam_audit_purge`. The owner
+    /// connection is then closed; the store works as the runtime role, which can neither
+    /// change nor delete audit rows nor drop or disable the triggers that guard them.
+    pub fn connect_with_owner(url: &str, owner_url: &str, keys: Arc<Keyring>) -> Result<PgStore, StoreError> {
+        let (config, location) = config_of(url)?;
+        let runtime = config.get_user().map(str::to_owned).ok_or_else(|| StoreError::Open {
+            location: location.clone(),
+            reason: "the URL names no user (the runtime role)".to_owned(),
+        })?;
+        {
+            let (owner_config, owner_location) = config_of(owner_url)?;
+            let mut owner = connect(&owner_config, &owner_location)?;
+            migrate(&mut owner, &owner_location)?;
+            let client = owner.client.as_mut().ok_or_else(closed)?;
+            client
+                .execute("SELECT adam_grant_runtime($1::text::name)", &[&runtime])
+                .map_err(|e| StoreError::from(db_error(&e)))?;
+        }
+        let mut first = connect(&config, &location)?;
+        check_schema(&mut first)?;
+        PgStore::with_pool(config, location, first, keys)
+    }
+
+    /// The store on its first connection; seals TOTP seeds still stored in clear.
+    fn with_pool(
+        config: postgres::Config,
+        location: String,
+        first: Conn,
+        keys: Arc<Keyring>,
+    ) -> Result<PgStore, StoreError> {
         let for_pool = location.clone();
         let store = PgStore {
             pool: Pool::new(CONNECTIONS, first, Box::new(move || connect(&config, &for_pool))),
             location,
             fail_after: Mutex::new(None),
             keys,
+            index_batch: std::sync::atomic::AtomicU64::new(crate::trail::INDEX_BATCH),
+            epoch: std::sync::atomic::AtomicU64::new(crate::trail::EPOCH),
         };
         if store.read(crate::authn::clear_totp)? > 0 {
             store.write(|tx, writes| crate::authn::seal_clear_totp(tx, &store.keys, writes))?;
@@ -138,6 +171,21 @@ impl PgStore {
     /// The database URL, without its password.
     pub fn location(&self) -> &str {
         &self.location
+    }
+
+    /// Sets how many audit records collect in the unindexed tail before their search keys are
+    /// moved into the lookup tables (default `65,536`). Searches give the same answers for
+    /// any value; tests use small ones to cross the boundary often.
+    pub fn set_audit_index_batch(&self, records: u64) {
+        self.index_batch
+            .store(records.max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Sets the epoch of the audit lookup tables (default 262,144 records). For tests of a
+    /// fresh store only: the purge finds a record's keys by the epoch its writes used, so a
+    /// store must keep one value for its lifetime (searches are right for any value).
+    pub fn set_audit_epoch(&self, records: u64) {
+        self.epoch.store(records.max(1), std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Makes the next write transaction fail after `n` table writes, then roll back (tests of
@@ -201,6 +249,8 @@ impl PgStore {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
                 .map_err(|e| StoreError::from(db_error(&e)))?;
             let mut writes = Writes::new(fail_after);
+            writes.index_batch = self.index_batch.load(std::sync::atomic::Ordering::Relaxed);
+            writes.epoch = self.epoch.load(std::sync::atomic::Ordering::Relaxed);
             // On error the transaction is dropped, which rolls it back.
             let out = f(
                 &mut PgTx {
@@ -214,6 +264,40 @@ impl PgStore {
             let _ = self.keys.append_checkpoints(&writes.checkpoints);
             Ok(out)
         })
+    }
+}
+
+/// The client configuration of `url` (with ADAM's defaults) and the URL without password.
+fn config_of(url: &str) -> Result<(postgres::Config, String), StoreError> {
+    let location = redact(url);
+    let mut config = postgres::Config::from_str(url).map_err(|e| StoreError::Open {
+        location: location.clone(),
+        reason: e.to_string(),
+    })?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(10));
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("adam");
+    }
+    Ok((config, location))
+}
+
+/// A runtime role does not migrate: it checks that the owner has brought the schema to the
+/// version this build knows.
+fn check_schema(conn: &mut Conn) -> Result<(), StoreError> {
+    let client = conn.client.as_mut().ok_or_else(closed)?;
+    let applied: Option<i64> = client
+        .query_one("SELECT max(version) FROM schema_migrations", &[])
+        .map_err(|e| StoreError::from(db_error(&e)))?
+        .get(0);
+    let known = migrate::POSTGRES.last().map_or(0, |m| m.version);
+    match applied.unwrap_or(0) {
+        v if v > known => Err(StoreError::SchemaTooNew { found: v, known }),
+        v if v < known => Err(StoreError::Database(format!(
+            "the schema is at version {v}, this build needs {known}: run the migrations as the owner"
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -334,6 +418,10 @@ impl Tx for PgTx<'_, '_> {
 
     fn batch(&mut self, sql: &str) -> Result<(), DbError> {
         self.tx.batch_execute(sql).map_err(|e| db_error(&e))
+    }
+
+    fn purges_through_function(&self) -> bool {
+        true
     }
 }
 

@@ -89,6 +89,12 @@ pub(crate) trait Tx {
     fn each(&mut self, sql: &'static str, params: &[Val<'_>], f: &mut RowFn<'_>) -> Result<(), StoreError>;
     /// Executes several statements without parameters (a migration).
     fn batch(&mut self, sql: &str) -> Result<(), DbError>;
+    /// Whether the retention purge deletes through the database's `adam_audit_purge`
+    /// function (PostgreSQL: the server's role may have no DELETE on the trail) rather than
+    /// by its own statements (SQLite).
+    fn purges_through_function(&self) -> bool {
+        false
+    }
 }
 
 /// Runs a query expected to return one row and reads it with `f` (`None` when no row).
@@ -113,11 +119,17 @@ pub(crate) fn one<T>(
 ///
 /// It also carries what must happen after the transaction commits: the audit checkpoints to
 /// append to the external file.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Writes {
     done: usize,
     fail_after: Option<usize>,
     pub(crate) checkpoints: Vec<crate::audit::Checkpoint>,
+    /// How many audit records the search-key tail collects before they are indexed
+    /// (`trail::INDEX_BATCH` unless the store was told otherwise).
+    pub(crate) index_batch: u64,
+    /// Records per epoch of the lookup tables (`trail::EPOCH` unless the store was told
+    /// otherwise).
+    pub(crate) epoch: u64,
 }
 
 impl Writes {
@@ -126,6 +138,8 @@ impl Writes {
             done: 0,
             fail_after,
             checkpoints: Vec::new(),
+            index_batch: crate::trail::INDEX_BATCH,
+            epoch: crate::trail::EPOCH,
         }
     }
 

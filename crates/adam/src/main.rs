@@ -51,6 +51,13 @@ struct Cli {
     #[arg(long, global = true, env = "ADAM_DATABASE", value_name = "URL")]
     database: Option<String>,
 
+    /// PostgreSQL only: the URL of the role that owns ADAM's tables. Migrations run as it, and
+    /// it grants the --database role only what the server needs (the audit trail and the
+    /// change log: read and append, no UPDATE, DELETE or TRUNCATE); the server then works as
+    /// the --database role. Without it, the --database role owns the tables.
+    #[arg(long, global = true, env = "ADAM_PG_OWNER_URL", value_name = "URL")]
+    pg_owner_url: Option<String>,
+
     /// Directory of the audit trail's keys and external checkpoints. Keep it out of database
     /// backups; servers sharing one database share a copy of it. Default: <data>/audit-keys.
     #[arg(long, global = true, env = "ADAM_AUDIT_KEYS", value_name = "DIR")]
@@ -336,9 +343,13 @@ async fn open_store(cli: &Cli) -> Result<Arc<dyn Store>> {
         adam_store::Keyring::open(&dir)
             .with_context(|| format!("cannot open the audit key directory {}", dir.display()))?,
     );
-    let store = off(move || adam_store::open(&target, keys))
-        .await?
-        .with_context(|| format!("cannot open the database {location}"))?;
+    let owner = cli.pg_owner_url.clone();
+    let store = off(move || match owner {
+        Some(owner) => adam_store::open_with_owner(&target, &owner, keys),
+        None => adam_store::open(&target, keys),
+    })
+    .await?
+    .with_context(|| format!("cannot open the database {location}"))?;
     Ok(Arc::from(store))
 }
 

@@ -17,6 +17,10 @@ pub trait Backend {
     fn name(&self) -> &'static str;
     /// A new store handle on the test's database (its own connections).
     fn open(&self) -> Box<dyn Store>;
+    /// A new store handle that indexes audit search keys every `n` records (instead of
+    /// every 65,536) into epochs of `3 n` records (instead of 262,144), so that tests cross
+    /// the boundaries between tail and index and between epochs often.
+    fn open_indexing_every(&self, n: u64) -> Box<dyn Store>;
     /// A new store handle on the test's database with another key directory.
     fn open_with(&self, keys: Arc<Keyring>) -> Result<Box<dyn Store>, adam_store::StoreError>;
     /// A new store handle whose next write transaction fails after `n` table writes.
@@ -59,6 +63,13 @@ impl Backend for Sqlite {
 
     fn keys_dir(&self) -> &Path {
         &self.keys
+    }
+
+    fn open_indexing_every(&self, n: u64) -> Box<dyn Store> {
+        let store = SqliteStore::open(&self.path, self.keys()).unwrap();
+        store.set_audit_index_batch(n);
+        store.set_audit_epoch(3 * n);
+        Box::new(store)
     }
 
     fn open_with(&self, keys: Arc<Keyring>) -> Result<Box<dyn Store>, adam_store::StoreError> {
@@ -168,6 +179,13 @@ impl Backend for Postgres {
 
     fn keys_dir(&self) -> &Path {
         self.keys_dir.path()
+    }
+
+    fn open_indexing_every(&self, n: u64) -> Box<dyn Store> {
+        let store = PgStore::connect(&self.url, self.keys()).unwrap();
+        store.set_audit_index_batch(n);
+        store.set_audit_epoch(3 * n);
+        Box::new(store)
     }
 
     fn open_with(&self, keys: Arc<Keyring>) -> Result<Box<dyn Store>, adam_store::StoreError> {

@@ -10,6 +10,7 @@
 mod authn;
 mod backends;
 mod postgres_specific;
+mod properties;
 mod sqlite_specific;
 mod suite;
 mod town;
@@ -67,6 +68,8 @@ on_both_backends!(
     the_trail_can_be_searched,
     the_purged_plaintext_is_gone_from_every_file,
     any_sequence_of_writes_verifies,
+    searches_by_object_and_actor_agree_with_the_trail,
+    a_changed_search_column_is_detected,
     authn_passwords_and_rehash,
     authn_sessions,
     authn_attempt_states_are_shared,

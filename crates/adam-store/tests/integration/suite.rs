@@ -86,9 +86,11 @@ pub fn reopening_keeps_everything(b: &dyn Backend) {
     let again = b.open();
     assert_eq!(again.backend(), b.name());
     assert_same(&again.load().unwrap(), &memory);
+    // Every migration once (numbered from 1 without gaps): as many rows as the highest number.
+    assert!(b.count("SELECT max(version) FROM schema_migrations") >= 3);
     assert_eq!(
         b.count("SELECT count(*) FROM schema_migrations"),
-        2,
+        b.count("SELECT max(version) FROM schema_migrations"),
         "re-opening applies no migration twice"
     );
     assert_eq!(
