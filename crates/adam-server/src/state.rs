@@ -102,14 +102,21 @@ pub struct Inner {
     /// Why the server refuses changes, when it does (the audit trail failed its check at start).
     read_only: Mutex<Option<String>>,
     /// Access records waiting for the writer task (group commit).
-    access: tokio::sync::mpsc::Sender<AccessMessage>,
-    access_rx: Mutex<Option<tokio::sync::mpsc::Receiver<AccessMessage>>>,
+    access: tokio::sync::mpsc::UnboundedSender<AccessMessage>,
+    access_rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<AccessMessage>>>,
+    /// Room in the access queue, in records: a request takes a permit per record before it
+    /// queues them, and the writer gives them back once they are committed.
+    access_room: Arc<tokio::sync::Semaphore>,
     /// Password hashing, attempt limits and the backup-code key.
     pub authn: crate::login::Authn,
 }
 
-/// Messages the access-record queue holds before requests wait for room.
-pub const ACCESS_QUEUE: usize = 512;
+/// Records the access queue holds before requests wait for room (about 1.1 KiB each in memory,
+/// so some 110 MiB at most). Counted in records, not messages: a queue of a few hundred
+/// one-record messages is a few milliseconds of checks, and it filled whenever the writer's
+/// transaction took longer (an fsync, a WAL checkpoint, a move of search keys), holding
+/// every request that produced a record for the rest of the commit.
+pub const ACCESS_QUEUE: usize = 100_000;
 /// Records per message.
 pub const ACCESS_CHUNK: usize = 100;
 
@@ -175,7 +182,7 @@ impl AppState {
             }
             Some(reason)
         };
-        let (access, access_rx) = tokio::sync::mpsc::channel(ACCESS_QUEUE);
+        let (access, access_rx) = tokio::sync::mpsc::unbounded_channel();
         let authn = crate::login::Authn::new(&config.auth, clock.now())
             .map_err(|e| StoreError::Database(format!("authentication could not start: {e}")))?;
         Ok(AppState(Arc::new(Inner {
@@ -189,6 +196,7 @@ impl AppState {
             read_only: Mutex::new(read_only),
             access,
             access_rx: Mutex::new(Some(access_rx)),
+            access_room: Arc::new(tokio::sync::Semaphore::new(ACCESS_QUEUE)),
         })))
     }
 
@@ -209,7 +217,16 @@ impl AppState {
         let mut records = records;
         while !records.is_empty() {
             let rest = records.split_off(records.len().min(ACCESS_CHUNK));
-            if self.access.send(AccessMessage::Records(records)).await.is_err() {
+            // Room for these records first (given back by the writer once they are committed).
+            let n = u32::try_from(records.len()).unwrap_or(u32::MAX);
+            match self.access_room.acquire_many(n).await {
+                Ok(permits) => permits.forget(),
+                Err(_) => {
+                    tracing::error!("the access queue is closed; access records were not written");
+                    return;
+                }
+            }
+            if self.access.send(AccessMessage::Records(records)).is_err() {
                 tracing::error!("the access-record writer has stopped; access records were not written");
                 return;
             }
@@ -220,7 +237,7 @@ impl AppState {
     /// Waits until every access record queued so far is written.
     pub async fn flush_access(&self) {
         let (done, wait) = tokio::sync::oneshot::channel();
-        if self.access.send(AccessMessage::Flush(done)).await.is_ok() {
+        if self.access.send(AccessMessage::Flush(done)).is_ok() {
             let _ = wait.await;
         }
     }
@@ -257,6 +274,7 @@ impl AppState {
                                 tracing::error!(detail = %e.detail, records = n, "access records were not written")
                             }
                         }
+                        me.access_room.add_permits(n);
                     }
                     for f in flushes {
                         let _ = f.send(());

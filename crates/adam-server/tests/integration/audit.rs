@@ -197,3 +197,64 @@ async fn the_register_answers_from_history(backend: Backend) {
         .expect(403);
 }
 on_both_backends!(the_register_answers_from_history);
+
+/// The access queue is bounded in records: when the writer is not keeping up (here: not
+/// started), a request that would go past the bound waits for room instead of piling records
+/// up in memory, and goes on once the writer has committed what was queued.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_access_queue_waits_for_room_in_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let location = tokio::task::spawn_blocking(move || fresh_database(Backend::Sqlite, &path))
+        .await
+        .unwrap();
+    let store = open(&location).await;
+    let writer = store.clone();
+    tokio::task::spawn_blocking(move || writer.initialise(&adam_core::Text::parse("o", "Občina Test").unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    let state = state_on(store).await;
+    let record = |i: usize| adam_store::NewAudit {
+        retention: adam_store::Retention::Access,
+        context: state.context(adam_core::Actor::System, None),
+        action: "access.check".to_owned(),
+        object: adam_core::AuditObject {
+            kind: "ADAM_ENTITY_DOCUMENT".to_owned(),
+            id: u32::try_from(i % 1000).unwrap(),
+            label: format!("document {i}"),
+        },
+        before: None,
+        after: None,
+        outcome: "ok".to_owned(),
+    };
+    // Thousands of one-record requests fit (the bound is in records, not messages)...
+    let bound = adam_server::state::ACCESS_QUEUE;
+    for i in 0..bound {
+        state.record_access(vec![record(i)]).await;
+    }
+    // ...and one more waits while nothing is written.
+    let more = {
+        let state = state.clone();
+        let extra = record(bound);
+        tokio::spawn(async move { state.record_access(vec![extra]).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!more.is_finished(), "the request past the bound waits for room");
+    // The writer starts, commits, gives the room back: the request goes on.
+    let _tasks = state.spawn_audit_tasks();
+    tokio::time::timeout(std::time::Duration::from_secs(120), more)
+        .await
+        .expect("room came back")
+        .unwrap();
+    state.flush_access().await;
+    let store = state.store.clone();
+    let written = tokio::task::spawn_blocking(move || store.audit_since(0, 200_000))
+        .await
+        .unwrap()
+        .unwrap()
+        .iter()
+        .filter(|r| r.action == "access.check")
+        .count();
+    assert_eq!(written, bound + 1, "nothing was dropped to keep up");
+}
