@@ -68,7 +68,15 @@ fn anonymous(lang: Lang) -> Chrome {
         user_name: String::new(),
         csrf: None,
         reviewer: false,
+        restricted: false,
     }
+}
+
+/// The frame of a page of a person who may still be finishing the sign-in.
+fn person_chrome(s: &AppState, person: &Person, lang: Lang) -> Chrome {
+    let mut c = chrome(s, &person.caller, lang.tr);
+    c.restricted = person.session.as_ref().is_some_and(|x| x.state != SessionState::Active);
+    c
 }
 
 /// The address to go to after signing in: only a page of the UI, never another site.
@@ -329,7 +337,7 @@ async fn password_page(State(s): State<AppState>, lang: Lang, person: UiPerson) 
     page(
         lang,
         &PasswordPage {
-            c: chrome(&s, &person.0.caller, lang.tr),
+            c: person_chrome(&s, &person.0, lang),
             temporary,
             errors: BTreeMap::new(),
             done: false,
@@ -378,7 +386,7 @@ async fn change_password(
                 return page(
                     lang,
                     &PasswordPage {
-                        c: chrome(&s, &person.caller, lang.tr),
+                        c: person_chrome(&s, &person, lang),
                         temporary: false,
                         errors,
                         done: true,
@@ -401,7 +409,7 @@ async fn change_password(
         lang,
         StatusCode::UNPROCESSABLE_ENTITY,
         &PasswordPage {
-            c: chrome(&s, &person.caller, lang.tr),
+            c: person_chrome(&s, &person, lang),
             temporary,
             errors,
             done: false,
@@ -456,7 +464,7 @@ async fn mfa_view(
         .await
         .map_err(|e| UiError::new(lang.tr, e))?;
     Ok(MfaPage {
-        c: chrome(s, &person.caller, lang.tr),
+        c: person_chrome(s, person, lang),
         required: person
             .session
             .as_ref()

@@ -185,6 +185,9 @@ pub struct Chrome {
     pub csrf: Option<String>,
     /// Whether the person reviews audit records (the menu shows the trail).
     pub reviewer: bool,
+    /// A sign-in still finishing (temporary password, enrolment): the menu shows only the way
+    /// out, since every other page leads back to the step.
+    pub restricted: bool,
 }
 
 /// A UI failure, answered as an HTML page with the status of the underlying error; a person
@@ -243,6 +246,7 @@ impl IntoResponse for UiError {
                 user_name: String::new(),
                 csrf: None,
                 reviewer: false,
+                restricted: false,
             },
             title,
             detail: self.error.detail.clone(),
@@ -314,6 +318,7 @@ fn chrome(s: &AppState, caller: &Caller, t: Tr) -> Chrome {
         user_name,
         csrf: caller.csrf.clone(),
         reviewer: crate::api::audit::may_review(s, caller),
+        restricted: false,
     }
 }
 

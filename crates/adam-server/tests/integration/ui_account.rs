@@ -360,6 +360,10 @@ async fn a_temporary_password_is_changed_first_and_a_forgotten_one_is_reset_by_e
     );
     let page = v.get("/ui/password").await;
     assert!(page.html.contains("začasnim geslom"));
+    assert!(
+        !page.html.contains("href=\"/ui/roles\"") && page.html.contains("id=\"logout\""),
+        "only the way out in the menu while the sign-in is unfinished"
+    );
     let csrf = page.field("_csrf").unwrap();
     let differ = v
         .post(
