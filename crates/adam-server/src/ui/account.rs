@@ -217,8 +217,10 @@ async fn login(
     State(s): State<AppState>,
     lang: Lang,
     client: Client,
+    headers: axum::http::HeaderMap,
     axum::Form(f): axum::Form<LoginForm>,
 ) -> UiResult<Response> {
+    super::same_site(&headers, lang.tr)?;
     let next = safe_next(Some(&f.next));
     let client = client_in(client, lang);
     let request = LoginRequest {
@@ -265,8 +267,10 @@ async fn login_mfa(
     State(s): State<AppState>,
     lang: Lang,
     client: Client,
+    headers: axum::http::HeaderMap,
     axum::Form(f): axum::Form<MfaForm>,
 ) -> UiResult<Response> {
+    super::same_site(&headers, lang.tr)?;
     let next = safe_next(Some(&f.next));
     let client = client_in(client, lang);
     let step = SecondFactor {
@@ -741,8 +745,10 @@ async fn forgot(
     State(s): State<AppState>,
     lang: Lang,
     client: Client,
+    headers: axum::http::HeaderMap,
     axum::Form(f): axum::Form<ForgotForm>,
 ) -> UiResult<Response> {
+    super::same_site(&headers, lang.tr)?;
     match authn::request_reset(&s, &client_in(client, lang), &f.email).await {
         Ok(()) => page(
             lang,
@@ -836,8 +842,10 @@ async fn reset(
     State(s): State<AppState>,
     lang: Lang,
     client: Client,
+    headers: axum::http::HeaderMap,
     axum::Form(f): axum::Form<ResetForm>,
 ) -> UiResult<Response> {
+    super::same_site(&headers, lang.tr)?;
     let mut errors = BTreeMap::new();
     if f.new != f.confirm {
         errors.insert("confirm", lang.tr.s("passwords_differ").to_owned());

@@ -140,6 +140,30 @@ pub struct UiForm<T, const RESTRICTED: bool = false> {
     pub lang: Lang,
 }
 
+/// Refuses a form a browser says another site sent (`Sec-Fetch-Site: cross-site`, or
+/// `same-site` — a sibling host under the same domain is another application): besides the
+/// CSRF token of signed-in forms, this also stops "login CSRF" — another site signing a person
+/// in to ADAM as the attacker — on the sign-in, reset and forgot forms, which have no session
+/// yet. ADAM's own pages post `same-origin`. Clients that send no such header (scripts, the
+/// API's callers) are not browsers and are not refused here; the header is the browser's, so a
+/// reverse proxy does not change it (an `Origin` check would need the public host).
+pub(crate) fn same_site(headers: &HeaderMap, lang: Tr) -> UiResult<()> {
+    let foreign = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site") || v.eq_ignore_ascii_case("same-site"));
+    if foreign {
+        return Err(UiError::new(
+            lang,
+            WebError::forbidden(
+                "cross-site",
+                "this form was sent from another site; open ADAM and send it from there",
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The largest form the UI accepts.
 const MAX_FORM: usize = 64 * 1024;
 
@@ -149,6 +173,7 @@ impl<T: DeserializeOwned, const RESTRICTED: bool> FromRequest<AppState> for UiFo
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
         let Ok(lang) = Lang::from_request_parts(&mut parts, state).await;
+        same_site(&parts.headers, lang.tr)?;
         let bad = |detail: String| UiError::new(lang.tr, WebError::new(StatusCode::BAD_REQUEST, "bad-form", detail));
         let bytes = axum::body::to_bytes(body, MAX_FORM)
             .await

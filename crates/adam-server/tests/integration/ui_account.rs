@@ -572,3 +572,63 @@ async fn a_c3_record_asks_for_the_second_factor_and_opens_after_it() {
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.html);
     assert!(opened.html.contains("Gesla strežnikov"));
 }
+
+/// A form another site makes a browser send is refused, signed in or not (login CSRF too);
+/// ADAM's own pages post same-origin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_sent_from_another_site_are_refused() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    s.set_password(s.fx.ana, STRONG).await;
+    let mut v = Visitor::new(&s);
+    let form = [("username", "ana"), ("password", STRONG), ("next", "/ui")];
+    for site in ["cross-site", "same-site"] {
+        let r = v
+            .send(
+                v.client
+                    .post(format!("{}/ui/login", s.url))
+                    .header("sec-fetch-site", site)
+                    .form(&form),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{site}");
+        assert!(v.cookie.is_none(), "nobody was signed in by another site");
+    }
+    let r = v
+        .send(
+            v.client
+                .post(format!("{}/ui/login", s.url))
+                .header("sec-fetch-site", "same-origin")
+                .form(&form),
+        )
+        .await;
+    assert_eq!(r.location(), "/ui");
+    // Signed in, a cross-site post is refused even with the right token.
+    let csrf = v.get("/ui/mfa").await.field("_csrf").unwrap();
+    let r = v
+        .send(
+            v.client
+                .post(format!("{}/ui/mfa/enrol", s.url))
+                .header("sec-fetch-site", "cross-site")
+                .form(&[("_csrf", csrf.as_str())]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let store = s.state.store.clone();
+    let ana = s.fx.ana;
+    assert!(
+        tokio::task::spawn_blocking(move || store.totp(ana))
+            .await
+            .unwrap()
+            .unwrap()
+            .is_none()
+    );
+    let r = v
+        .send(
+            v.client
+                .post(format!("{}/ui/forgot", s.url))
+                .header("sec-fetch-site", "cross-site")
+                .form(&[("email", "ana@test.si")]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
