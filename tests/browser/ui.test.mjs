@@ -49,6 +49,9 @@ test('browse the tree, search, and open a job', async () => {
   const { context, page } = await as('clerk');
   await page.goto(`${url}/ui`);
   await assert.doesNotReject(page.getByText('Company.main').waitFor());
+  // The first Tab reaches "skip to content", for keyboard users.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Na vsebino');
   await page.screenshot({ path: `${artifacts}/tree.png`, fullPage: true });
   // Expanding an office loads its jobs and people lazily (htmx), with the keyboard.
   const glpi = page.locator('#tree summary', { hasText: 'GLPI' }).first();

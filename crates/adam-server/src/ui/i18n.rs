@@ -16,6 +16,7 @@ pub enum Tr {
 /// Every key with its Slovenian and English text.
 pub const WORDS: &[(&str, &str, &str)] = &[
     ("menu", "Meni", "Menu"),
+    ("skip_to_content", "Na vsebino", "Skip to content"),
     ("users_tree", "Uporabniki", "Users"),
     ("roles", "Vloge", "Roles"),
     ("my_activity", "Moja zgodovina aktivnosti", "My activity history"),
