@@ -671,9 +671,9 @@ pub struct SessionRow {
 fn row(v: SessionView) -> SessionRow {
     SessionRow {
         id: v.id,
-        created: v.created.to_string(),
-        last_seen: v.last_seen.to_string(),
-        expires: v.expires.to_string(),
+        created: super::local(v.created),
+        last_seen: super::local(v.last_seen),
+        expires: super::local(v.expires),
         mfa: v.mfa,
         from: v.source_ip.unwrap_or_default(),
         browser: v.user_agent.unwrap_or_default(),

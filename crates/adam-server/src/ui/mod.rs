@@ -364,6 +364,31 @@ fn saved(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResult<Option<
     }
 }
 
+/// A time as people in Slovenia read it (`2026-11-30 15:32:50`): Central European Time, and
+/// summer time (UTC+2) from the last Sunday of March to the last Sunday of October, 01:00 UTC
+/// both — the EU rule, computed here rather than pulling in a time-zone database.
+pub(crate) fn local(t: Timestamp) -> String {
+    let utc = t.to_string();
+    let year = utc.get(..4).unwrap_or("1970");
+    let last_sunday = |month_end: &str| {
+        Timestamp::parse(&format!("{year}-{month_end}T01:00:00Z"))
+            .ok()
+            .map(|end| {
+                let weekday = (end.0.div_euclid(86_400) + 4).rem_euclid(7); // 1970-01-01 was a Thursday; 0 = Sunday
+                end.0 - weekday * 86_400
+            })
+    };
+    let summer = matches!(
+        (last_sunday("03-31"), last_sunday("10-31")),
+        (Some(from), Some(to)) if t.0 >= from && t.0 < to
+    );
+    let shifted = Timestamp(t.0 + if summer { 7200 } else { 3600 }).to_string();
+    match (shifted.get(..10), shifted.get(11..19)) {
+        (Some(date), Some(time)) => format!("{date} {time}"),
+        _ => utc,
+    }
+}
+
 fn is_htmx(headers: &HeaderMap) -> bool {
     headers.get("hx-request").is_some_and(|v| v == "true")
 }
@@ -610,12 +635,12 @@ async fn history_of(s: &AppState, kind: &str, id: u32) -> Result<(Option<LastCha
         object_type: r.object.kind.clone(),
         label: r.object.label.clone(),
         by: who_name(&w, &r.context.actor),
-        at: r.context.at.to_string(),
+        at: local(r.context.at),
     });
     let rows = records
         .iter()
         .map(|r| HistoryRow {
-            at: r.context.at.to_string(),
+            at: local(r.context.at),
             action: r.action.clone(),
             by: who_name(&w, &r.context.actor),
             label: r.object.label.clone(),
@@ -646,7 +671,7 @@ async fn activity_page(State(s): State<AppState>, lang: Lang, UiCaller(caller): 
     let history = records
         .iter()
         .map(|r| HistoryRow {
-            at: r.context.at.to_string(),
+            at: local(r.context.at),
             action: r.action.clone(),
             by: r.context.application.clone().unwrap_or_default(),
             label: r.object.label.clone(),
@@ -1661,4 +1686,23 @@ struct ErrorPage {
     c: Chrome,
     title: &'static str,
     detail: String,
+}
+
+#[cfg(test)]
+mod local_time_tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_slovenian_time_with_summer_time() {
+        let at = |s: &str| local(Timestamp::parse(s).unwrap());
+        assert_eq!(at("2026-11-30T14:32:50Z"), "2026-11-30 15:32:50");
+        assert_eq!(at("2026-07-01T10:00:00Z"), "2026-07-01 12:00:00");
+        // Summer time starts on the last Sunday of March (29 March 2026) at 01:00 UTC...
+        assert_eq!(at("2026-03-29T00:59:59Z"), "2026-03-29 01:59:59");
+        assert_eq!(at("2026-03-29T01:00:00Z"), "2026-03-29 03:00:00");
+        // ...and ends on the last Sunday of October (25 October 2026) at 01:00 UTC.
+        assert_eq!(at("2026-10-25T00:59:59Z"), "2026-10-25 02:59:59");
+        assert_eq!(at("2026-10-25T01:00:00Z"), "2026-10-25 02:00:00");
+        assert_eq!(at("2026-12-31T23:30:00Z"), "2027-01-01 00:30:00");
+    }
 }

@@ -129,7 +129,7 @@ fn row(w: &adam_core::World, r: adam_store::AuditRecord) -> RecordRow {
     };
     RecordRow {
         seq: r.seq,
-        at: r.context.at.to_string(),
+        at: super::local(r.context.at),
         by: who_name(w, &r.context.actor),
         action: r.action,
         object: format!("{} {} {}", r.object.kind, r.object.id, r.object.label),
@@ -288,7 +288,7 @@ struct RegisterPage {
 }
 
 fn window_text(w: &Window) -> String {
-    let d = |t: Option<Timestamp>| t.map(|t| t.to_string()).unwrap_or_else(|| "…".to_owned());
+    let d = |t: Option<Timestamp>| t.map(super::local).unwrap_or_else(|| "…".to_owned());
     if w.from.is_none() && w.to.is_none() {
         String::new()
     } else {
@@ -297,7 +297,7 @@ fn window_text(w: &Window) -> String {
 }
 
 fn stamp_text(w: &adam_core::World, at: Timestamp, by: &Actor) -> String {
-    format!("{at} ({})", who_name(w, by))
+    format!("{} ({})", super::local(at), who_name(w, by))
 }
 
 async fn register_page(
@@ -357,8 +357,8 @@ async fn register_page(
                     .map(|p| {
                         format!(
                             "{} – {}",
-                            p.from,
-                            p.until.map(|t| t.to_string()).unwrap_or_else(|| "…".to_owned())
+                            super::local(p.from),
+                            p.until.map(super::local).unwrap_or_else(|| "…".to_owned())
                         )
                     })
                     .collect(),
