@@ -89,6 +89,10 @@ pub struct AuthConfig {
     pub challenge_timeout: i64,
     /// Networks that are not remote access: from elsewhere a second factor is required.
     pub trusted_networks: Vec<Cidr>,
+    /// The installation itself holds Z3 or C3 information (SPEC §4, Art. 53: a second factor
+    /// "whenever the object or system is Z3 or C3"): every sign-in needs a second factor,
+    /// from any network.
+    pub mfa_for_everyone: bool,
     /// Argon2id parameters for new hashes (stored hashes keep theirs until the next sign-in).
     pub hash_params: HashParams,
     /// Attempt limits per account and per source address.
@@ -121,6 +125,7 @@ impl Default for AuthConfig {
                 .iter()
                 .filter_map(|c| Cidr::parse(c))
                 .collect(),
+            mfa_for_everyone: false,
             hash_params: HashParams::STANDARD,
             account_limit: LimitPolicy::ACCOUNT,
             address_limit: LimitPolicy::ADDRESS,
@@ -343,10 +348,11 @@ pub fn alive(session: &AuthSession, config: &AuthConfig, now: Timestamp) -> bool
 }
 
 /// Whether sign-in needs a second factor for this account from this address: user and system
-/// administrators always (SPEC §4, Art. 53), everyone from outside the trusted networks.
+/// administrators always (SPEC §4, Art. 53), everyone from outside the trusted networks, and
+/// everyone on an installation that holds Z3/C3 information ([`AuthConfig::mfa_for_everyone`]).
 pub fn mfa_required(s: &AppState, user: UserId, ip: IpAddr) -> bool {
     let remote = !s.config.auth.trusted_networks.iter().any(|n| n.contains(ip));
-    if remote {
+    if remote || s.config.auth.mfa_for_everyone {
         return true;
     }
     let world = s.world();

@@ -209,6 +209,10 @@ struct AuthArgs {
     /// factor is required. Default: loopback only.
     #[arg(long = "trusted-network", value_name = "CIDR")]
     trusted_networks: Vec<String>,
+    /// This installation holds Z3 or C3 information (Decree Art. 53): every sign-in needs a
+    /// second factor, from any network, not only administrators' and remote ones.
+    #[arg(long, env = "ADAM_MFA_FOR_EVERYONE")]
+    mfa_for_everyone: bool,
     /// The address people reach ADAM at, for links in e-mail.
     #[arg(long, env = "ADAM_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
     public_url: String,
@@ -730,6 +734,7 @@ fn auth_config(cli: &Cli, args: &AuthArgs) -> Result<adam_server::login::AuthCon
     use adam_server::mail::{MailConfig, MailSecurity};
     let mut config = AuthConfig {
         secure_cookies: !args.insecure_cookies,
+        mfa_for_everyone: args.mfa_for_everyone,
         public_url: args.public_url.clone(),
         backup_code_key: Some(backup_code_key(cli)?),
         ..AuthConfig::default()

@@ -443,6 +443,28 @@ async fn attempt_limits_are_shared_by_servers_on_one_database(backend: Backend) 
 }
 on_both_backends!(attempt_limits_are_shared_by_servers_on_one_database);
 
+/// On an installation that holds Z3/C3 information every sign-in needs a second factor, a plain
+/// clerk's from the office network too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_z3_installation_asks_everyone_for_a_second_factor() {
+    let plain = TestServer::start(Backend::Sqlite).await;
+    plain.set_password(plain.fx.ana, STRONG).await;
+    let signed = plain.login("ana", STRONG).await.expect(200);
+    assert_eq!(
+        signed.json["mfa_enrolment_required"], false,
+        "by default a clerk on the office network does not"
+    );
+    let server = TestServer::start_with(Backend::Sqlite, |auth| auth.mfa_for_everyone = true).await;
+    server.set_password(server.fx.ana, STRONG).await;
+    let signed = server.login("ana", STRONG).await.expect(200);
+    assert_eq!(signed.json["mfa_enrolment_required"], true, "{}", signed.json);
+    let b = Browser::from(&signed);
+    server
+        .browse(&b, Method::GET, "/api/v1/offices", None, false)
+        .await
+        .problem(403, "mfa-enrolment-required");
+}
+
 async fn temporary_passwords_must_be_changed(backend: Backend) {
     let server = TestServer::start(backend).await;
     let fx = server.fx.clone();
