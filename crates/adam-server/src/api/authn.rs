@@ -1113,8 +1113,23 @@ async fn set_temporary_password(
     Id(id): Id,
     Body(b): Body<TemporaryPassword>,
 ) -> ApiResult<axum::Json<Done>> {
+    set_temporary(&s, &caller, &client, UserId(id), b.password).await?;
+    Ok(axum::Json(Done { done: true }))
+}
+
+/// A user administrator sets a temporary password for someone they administer (the API's and
+/// the UI's): checked against the rules, to be changed at the next sign-in, every session of
+/// the account ended.
+pub(crate) async fn set_temporary(
+    s: &AppState,
+    caller: &Caller,
+    client: &Client,
+    user: UserId,
+    password: String,
+) -> ApiResult<()> {
+    let s = s.clone();
+    let b = TemporaryPassword { password };
     caller.require(Scope::Write)?;
-    let user = UserId(id);
     {
         let w = s.world();
         w.require_user(&caller.actor(None), user, s.now())
@@ -1158,7 +1173,7 @@ async fn set_temporary_password(
     );
     let store = s.store.clone();
     blocking(move || store.set_password(&change, &[audit])).await??;
-    Ok(axum::Json(Done { done: true }))
+    Ok(())
 }
 
 /// Sets a password for `user` (checked against the policy), as the CLI and the demo do it:
@@ -1211,8 +1226,15 @@ async fn unlock(
     Id(id): Id,
     Body(_): Body<Empty>,
 ) -> ApiResult<axum::Json<Done>> {
+    unlock_user(&s, &caller, &client, UserId(id)).await?;
+    Ok(axum::Json(Done { done: true }))
+}
+
+/// A user administrator lifts the sign-in lock and delays of someone they administer (the
+/// API's and the UI's), recorded as a security event.
+pub(crate) async fn unlock_user(s: &AppState, caller: &Caller, client: &Client, user: UserId) -> ApiResult<()> {
+    let s = s.clone();
     caller.require(Scope::Write)?;
-    let user = UserId(id);
     let username = {
         let w = s.world();
         w.require_user(&caller.actor(None), user, s.now())
@@ -1231,7 +1253,7 @@ async fn unlock(
     );
     // The unlock and its record, in one transaction.
     clear_account_limits(&s, &username, vec![audit]).await?;
-    Ok(axum::Json(Done { done: true }))
+    Ok(())
 }
 
 async fn enrol_totp(State(s): State<AppState>, person: Person, Body(_): Body<Empty>) -> ApiResult<Response> {

@@ -251,6 +251,40 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("end_session", "Končaj", "End"),
     ("yes", "da", "yes"),
     ("save_permissions", "Shrani dovoljenja", "Save permissions"),
+    ("new_job", "Novo delovno mesto", "New job"),
+    ("account", "Račun", "Account"),
+    ("temporary_password", "Začasno geslo", "Temporary password"),
+    (
+        "temporary_hint",
+        "Oseba ga mora ob prvi prijavi zamenjati; vse njene seje se končajo. Sporočite ji ga po drugi poti kot e-pošti.",
+        "The person must change it at the next sign-in; all their sessions end. Tell it to them by another way than e-mail.",
+    ),
+    ("set_temporary", "Nastavi začasno geslo", "Set a temporary password"),
+    (
+        "temporary_set",
+        "Začasno geslo je nastavljeno.",
+        "The temporary password is set.",
+    ),
+    (
+        "unlock_hint",
+        "Po ponavljajočih se napačnih prijavah je račun začasno zaklenjen; odklepanje se zabeleži.",
+        "After repeated failed sign-ins an account is locked for a while; the unlock is recorded.",
+    ),
+    ("unlock", "Odkleni prijavo", "Unlock sign-in"),
+    ("unlocked", "Prijava je odklenjena.", "Sign-in is unlocked."),
+    (
+        "new_user",
+        "Nov uporabnik na tem delovnem mestu",
+        "New person in this job",
+    ),
+    (
+        "new_user_hint",
+        "Račun dobi to delovno mesto; geslo mu nastavite kot začasno ali pa se prijavi s »Pozabljeno geslo«.",
+        "The account gets this job; set a temporary password, or the person uses \"Forgot your password?\".",
+    ),
+    ("female", "ženski", "female"),
+    ("male", "moški", "male"),
+    ("other_gender", "drugo", "other"),
     // Reviewers' pages: the audit trail and the access-rights register.
     ("audit_trail", "Revizijska sled", "Audit trail"),
     (

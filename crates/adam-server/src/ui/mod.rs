@@ -42,10 +42,17 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/tree/offices/{id}", get(tree_children))
         .route("/ui/offices", get(account::to("/ui")).post(create_office))
         .route("/ui/offices/{id}", get(office_page).post(update_office))
+        .route("/ui/offices/{id}/jobs", get(account::to("/ui")).post(create_job))
+        .route("/ui/jobs/{id}/users", get(back_to_job).post(create_user))
         .route("/ui/jobs/{id}", get(job_page))
         .route("/ui/jobs/{id}/grants", get(back_to_job).post(grant_to_job))
         .route("/ui/jobs/{id}/roles", get(back_to_job).post(set_job_roles))
         .route("/ui/users/{id}/roles", get(back_to_user).post(set_user_roles))
+        .route(
+            "/ui/users/{id}/password",
+            get(back_to_user).post(set_temporary_password),
+        )
+        .route("/ui/users/{id}/unlock", get(back_to_user).post(unlock_user))
         .route("/ui/grants/{id}/revoke", get(account::to("/ui")).post(revoke_grant))
         .route("/ui/users/{id}", get(user_page).post(update_user))
         .route("/ui/roles", get(roles_page))
@@ -386,6 +393,17 @@ pub(crate) fn local(t: Timestamp) -> String {
     match (shifted.get(..10), shifted.get(11..19)) {
         (Some(date), Some(time)) => format!("{date} {time}"),
         _ => utc,
+    }
+}
+
+/// Like [`saved`], keeping what the change created (to go to it).
+fn made(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResult<Result<Option<Created>, String>> {
+    match outcome {
+        Ok(plan) => Ok(Ok(plan.created)),
+        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
+            Err(UiError::new(lang.tr, e))
+        }
+        Err(e) => Ok(Err(e.detail)),
     }
 }
 
@@ -852,7 +870,136 @@ async fn update_office(
     Ok(r)
 }
 
+/// The new-job form of an office page.
+#[derive(Debug, Deserialize)]
+pub struct NewJobForm {
+    code: String,
+    name: String,
+    #[serde(default)]
+    signing_code: String,
+}
+
+async fn create_job(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<NewJobForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let office = OfficeId(id);
+    let mut errors = BTreeMap::new();
+    let code = JobCode::parse("code", &f.code)
+        .map_err(|e| errors.insert("job_code", e.to_string()))
+        .ok();
+    let name = Text::parse("name", &f.name)
+        .map_err(|e| errors.insert("job_name", e.to_string()))
+        .ok();
+    let signing_code = match f.signing_code.trim() {
+        "" => Some(None),
+        sc => SigningCode::parse("signing_code", sc)
+            .map_err(|e| errors.insert("job_signing_code", e.to_string()))
+            .ok()
+            .map(Some),
+    };
+    if let (Some(code), Some(name), Some(signing_code)) = (code, name, signing_code) {
+        let command = Command::CreateJob {
+            code,
+            signing_code,
+            name,
+            office,
+        };
+        match made(lang, s.execute(&caller, None, command).await)? {
+            Ok(Some(Created::Job(job))) => return Ok(Redirect::to(&format!("/ui/jobs/{}", job.0)).into_response()),
+            Ok(_) => return Ok(Redirect::to(&format!("/ui/offices/{id}")).into_response()),
+            Err(detail) => {
+                errors.insert("job_code", detail);
+            }
+        }
+    }
+    let p = office_view(&s, &caller, lang.tr, office, errors).await?;
+    let mut r = page(lang, &p)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
 // ---- jobs ---------------------------------------------------------------------------------
+
+/// The new-person form of a job page: the account is made holding the job.
+#[derive(Debug, Deserialize)]
+pub struct NewUserForm {
+    username: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    gender: String,
+}
+
+async fn create_user(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<NewUserForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let job = JobId(id);
+    let mut errors = BTreeMap::new();
+    let username = Username::parse("username", f.username.trim())
+        .map_err(|e| errors.insert("new_username", e.to_string()))
+        .ok();
+    let first_name = Text::parse("first_name", &f.first_name)
+        .map_err(|e| errors.insert("new_first_name", e.to_string()))
+        .ok();
+    let last_name = Text::parse("last_name", &f.last_name)
+        .map_err(|e| errors.insert("new_last_name", e.to_string()))
+        .ok();
+    let email = Email::parse("email", &f.email)
+        .map_err(|e| errors.insert("new_email", e.to_string()))
+        .ok();
+    let phone = match f.phone.trim() {
+        "" => Some(None),
+        p => Phone::parse("phone", p)
+            .map_err(|e| errors.insert("new_phone", e.to_string()))
+            .ok()
+            .map(Some),
+    };
+    let gender = match f.gender.as_str() {
+        "female" => Gender::Female,
+        "male" => Gender::Male,
+        "other" => Gender::Other,
+        _ => Gender::Unspecified,
+    };
+    if let (Some(username), Some(first_name), Some(last_name), Some(email), Some(phone)) =
+        (username, first_name, last_name, email, phone)
+    {
+        let command = Command::CreateUser {
+            username,
+            kind: AccountKind::User,
+            title: None,
+            first_name,
+            last_name,
+            gender,
+            email,
+            phone,
+            jobs: vec![job],
+        };
+        match made(lang, s.execute(&caller, None, command).await)? {
+            Ok(Some(Created::User(user))) => {
+                return Ok(Redirect::to(&format!("/ui/users/{}", user.0)).into_response());
+            }
+            Ok(_) => return Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
+            Err(detail) => {
+                errors.insert("new_username", detail);
+            }
+        }
+    }
+    let p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    let mut r = page(lang, &p)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
 
 /// A role as a checkbox row.
 pub struct RoleRow {
@@ -889,6 +1036,8 @@ struct JobPage {
     /// This page's address, for forms that return here.
     back: String,
     may_edit: bool,
+    /// The caller administers the job's office: may add a person to the job.
+    may_add_user: bool,
     errors: BTreeMap<&'static str, String>,
     last: Option<LastChangeView>,
     history: Vec<HistoryRow>,
@@ -997,6 +1146,8 @@ async fn job_view(
     let now = s.now();
     let w = s.world();
     let job = w.job(id).ui(lang)?.clone();
+    let may_add_user =
+        caller.require(Scope::Write).is_ok() && w.require_office(&caller.actor(None), Some(job.office), now).is_ok();
     let office = w
         .office(job.office)
         .map(|o| (o.id.0, format!("{} – {}", o.code, o.name)))
@@ -1017,6 +1168,7 @@ async fn job_view(
         panel,
         back: format!("/ui/jobs/{}", id.0),
         may_edit,
+        may_add_user,
         errors,
         last,
         history,
@@ -1281,6 +1433,10 @@ struct UserPage {
     panel: RolePanel,
     /// Whether the caller may read the person's access-rights register.
     may_read_register: bool,
+    /// What the last action on the account did.
+    notice: Option<&'static str>,
+    /// The page is the caller's own (no temporary password or unlock for oneself).
+    own: bool,
     /// This page's address, for forms that return here.
     back: String,
     last: Option<LastChangeView>,
@@ -1332,6 +1488,8 @@ async fn user_view(
         roles,
         panel,
         may_read_register: crate::api::register::may_read_register(s, caller, uid),
+        notice: None,
+        own: caller.user == uid,
         back: format!("/ui/users/{}", uid.0),
         last,
         history,
@@ -1346,6 +1504,62 @@ async fn user_page(
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;
     let p = user_view(&s, &caller, lang.tr, UserId(id), BTreeMap::new(), None).await?;
+    page(lang, &p)
+}
+
+/// A temporary password typed twice.
+#[derive(Debug, Deserialize)]
+pub struct TemporaryForm {
+    password: String,
+    confirm: String,
+}
+
+async fn set_temporary_password(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: crate::api::authn::Client,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<TemporaryForm>,
+) -> UiResult<Response> {
+    let uid = UserId(id);
+    let mut errors = BTreeMap::new();
+    let mut notice = None;
+    if f.password != f.confirm {
+        errors.insert("temporary_confirm", lang.tr.s("passwords_differ").to_owned());
+    } else {
+        match crate::api::authn::set_temporary(&s, &caller, &client, uid, f.password).await {
+            Ok(()) => notice = Some("temporary_set"),
+            Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
+                return Err(UiError::new(lang.tr, e));
+            }
+            Err(e) => {
+                errors.insert("temporary", e.detail);
+            }
+        }
+    }
+    let failed = !errors.is_empty();
+    let mut p = user_view(&s, &caller, lang.tr, uid, errors, None).await?;
+    p.notice = notice;
+    let mut r = page(lang, &p)?;
+    if failed {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+async fn unlock_user(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: crate::api::authn::Client,
+    Path(id): Path<u32>,
+    UiForm { caller, .. }: UiForm<account::Nothing>,
+) -> UiResult<Response> {
+    let uid = UserId(id);
+    crate::api::authn::unlock_user(&s, &caller, &client, uid)
+        .await
+        .ui(lang.tr)?;
+    let mut p = user_view(&s, &caller, lang.tr, uid, BTreeMap::new(), None).await?;
+    p.notice = Some("unlocked");
     page(lang, &p)
 }
 

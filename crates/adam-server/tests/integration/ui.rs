@@ -568,3 +568,125 @@ async fn the_access_rights_register_of_a_user() {
     let (_, html, _) = ui.get(Who::Plain, &format!("/ui/users/{}", s.fx.gregor.0), false).await;
     assert!(!html.contains("id=\"register-link\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_administrator_adds_a_job_and_a_person_and_sets_a_temporary_password() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let office = format!("/ui/offices/{}", s.fx.glpi.0);
+    // A new job in the office: a bad id gets a message at the field.
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{office}/jobs"),
+            &[
+                ("code", "no spaces allowed".to_owned()),
+                ("name", "Vložišče".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("field-error"), "{html}");
+    let (status, _, headers) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{office}/jobs"),
+            &[("code", "JOB.GLPI.77".to_owned()), ("name", "Vložišče".to_owned())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let job_page = headers["location"].to_str().unwrap().to_owned();
+    assert!(job_page.starts_with("/ui/jobs/"));
+    // A plain user gets no such forms.
+    let (_, html, _) = ui.get(Who::Plain, &office, false).await;
+    assert!(!html.contains("job-create-form"));
+
+    // A new person in the job.
+    let (_, html, _) = ui.get(Who::UserAdminHere, &job_page, false).await;
+    assert!(html.contains("id=\"user-create-form\""), "{html}");
+    let person = |email: &str| {
+        vec![
+            ("username", "mnovak".to_owned()),
+            ("first_name", "Maja".to_owned()),
+            ("last_name", "Novak".to_owned()),
+            ("email", email.to_owned()),
+            ("gender", "female".to_owned()),
+        ]
+    };
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{job_page}/users"),
+            &person("not an address"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("field-error"));
+    let (status, _, headers) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{job_page}/users"),
+            &person("maja.novak@test.si"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let user_page = headers["location"].to_str().unwrap().to_owned();
+    let uid = adam_core::UserId(user_page.rsplit('/').next().unwrap().parse().unwrap());
+    let job_id = adam_core::JobId(job_page.rsplit('/').next().unwrap().parse().unwrap());
+    assert_eq!(
+        s.state.world().user(uid).unwrap().jobs,
+        vec![job_id],
+        "she holds the job"
+    );
+
+    // A temporary password: typed twice, checked against the rules, to be changed at sign-in.
+    let (_, html, _) = ui.get(Who::UserAdminHere, &user_page, false).await;
+    assert!(html.contains("id=\"temporary-form\"") && html.contains("id=\"unlock-form\""));
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{user_page}/password"),
+            &[("password", STRONG.to_owned()), ("confirm", STRONG_2.to_owned())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Gesli se ne ujemata."));
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{user_page}/password"),
+            &[("password", "novak123".to_owned()), ("confirm", "novak123".to_owned())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("field-error"), "the rules refuse it: {html}");
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{user_page}/password"),
+            &[("password", STRONG.to_owned()), ("confirm", STRONG.to_owned())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Začasno geslo je nastavljeno."));
+    assert_eq!(
+        s.login("mnovak", STRONG).await.expect(200).json["password_change_required"],
+        true
+    );
+    let (status, html, _) = ui.post(Who::UserAdminHere, &format!("{user_page}/unlock"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Prijava je odklenjena."));
+    // Not for oneself, and not for someone outside one's offices.
+    let (_, html, _) = ui
+        .get(Who::UserAdminHere, &format!("/ui/users/{}", s.fx.glpi_admin.0), false)
+        .await;
+    assert!(!html.contains("temporary-form"));
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminOther,
+            &format!("{user_page}/password"),
+            &[("password", STRONG_3.to_owned()), ("confirm", STRONG_3.to_owned())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
