@@ -164,3 +164,32 @@ test('the system administrator searches the audit trail, verifies it, and reads 
   await page.screenshot({ path: `${artifacts}/rights-register.png`, fullPage: true });
   await context.close();
 });
+
+test('a user administrator adds a job, a person in it, and a temporary password', async () => {
+  const { context, page } = await as('user-admin');
+  await page.goto(`${url}/ui`);
+  await page.locator('#tree summary', { hasText: 'GLPI' }).first().click();
+  const office = page.locator('#tree a[href^="/ui/offices/"]').first();
+  await office.waitFor();
+  await page.goto(`${url}${await office.getAttribute('href')}`);
+  await page.fill('#job_code', 'JOB.GLPI.88');
+  await page.fill('#job_name', 'Vložišče');
+  await page.locator('#job-create-form button[type=submit]').click();
+  await page.waitForURL(/\/ui\/jobs\/\d+$/);
+  await page.fill('#new_username', 'mnovak');
+  await page.fill('#new_first_name', 'Maja');
+  await page.fill('#new_last_name', 'Novak');
+  await page.fill('#new_email', 'not an address');
+  // The browser itself stops a malformed address (the server checks it again).
+  assert.equal(await page.locator('#new_email').evaluate((e) => e.validity.valid), false);
+  await page.fill('#new_email', 'maja.novak@koper.example');
+  await page.locator('#user-create-form button[type=submit]').click();
+  await page.waitForURL(/\/ui\/users\/\d+$/);
+  assert.match(await page.locator('dl.fields').first().textContent(), /JOB\.GLPI\.88/);
+  await page.fill('#temporary', 'Rumena-Hruska-Pod-Mostom-3');
+  await page.fill('#temporary_confirm', 'Rumena-Hruska-Pod-Mostom-3');
+  await page.getByRole('button', { name: 'Nastavi začasno geslo' }).click();
+  await page.locator('#account-notice').waitFor();
+  await page.screenshot({ path: `${artifacts}/user-created.png`, fullPage: true });
+  await context.close();
+});

@@ -1479,10 +1479,13 @@ async fn user_view(
         may_edit,
         errors,
         display: user.display_name(),
-        gender: serde_json::to_value(user.gender)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        gender: match user.gender {
+            Gender::Female => lang.s("female"),
+            Gender::Male => lang.s("male"),
+            Gender::Other => lang.s("other_gender"),
+            Gender::Unspecified => "—",
+        }
+        .to_owned(),
         user,
         jobs,
         roles,
