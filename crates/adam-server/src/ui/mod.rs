@@ -965,12 +965,7 @@ async fn create_user(
             .ok()
             .map(Some),
     };
-    let gender = match f.gender.as_str() {
-        "female" => Gender::Female,
-        "male" => Gender::Male,
-        "other" => Gender::Other,
-        _ => Gender::Unspecified,
-    };
+    let gender = gender_of(&f.gender).unwrap_or(Gender::Unspecified);
     if let (Some(username), Some(first_name), Some(last_name), Some(email), Some(phone)) =
         (username, first_name, last_name, email, phone)
     {
@@ -1577,6 +1572,20 @@ pub struct UserForm {
     email: String,
     #[serde(default)]
     phone: String,
+    /// `female`, `male`, `other` or `unspecified`; absent keeps what is stored.
+    #[serde(default)]
+    gender: String,
+}
+
+/// A gender from a form's value.
+fn gender_of(value: &str) -> Option<Gender> {
+    match value {
+        "female" => Some(Gender::Female),
+        "male" => Some(Gender::Male),
+        "other" => Some(Gender::Other),
+        "unspecified" => Some(Gender::Unspecified),
+        _ => None,
+    }
 }
 
 async fn update_user(
@@ -1616,7 +1625,7 @@ async fn update_user(
             title,
             first_name,
             last_name,
-            gender: stored.gender,
+            gender: gender_of(&f.gender).unwrap_or(stored.gender),
             email,
             phone,
         };
