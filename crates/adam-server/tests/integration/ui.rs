@@ -638,6 +638,24 @@ async fn a_user_administrator_adds_a_job_and_a_person_and_sets_a_temporary_passw
         vec![job_id],
         "she holds the job"
     );
+    assert_eq!(s.state.world().user(uid).unwrap().gender, adam_core::Gender::Female);
+    // The edit form changes the gender too.
+    let rev = s.state.world().user(uid).unwrap().rev.0.to_string();
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &user_page,
+            &[
+                ("rev", rev),
+                ("first_name", "Maja".to_owned()),
+                ("last_name", "Novak".to_owned()),
+                ("email", "maja.novak@test.si".to_owned()),
+                ("gender", "other".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(s.state.world().user(uid).unwrap().gender, adam_core::Gender::Other);
 
     // A temporary password: typed twice, checked against the rules, to be changed at sign-in.
     let (_, html, _) = ui.get(Who::UserAdminHere, &user_page, false).await;
