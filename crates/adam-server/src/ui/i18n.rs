@@ -252,6 +252,22 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("yes", "da", "yes"),
     ("save_permissions", "Shrani dovoljenja", "Save permissions"),
     ("new_job", "Novo delovno mesto", "New job"),
+    ("assign_to_job", "Dodeli delovno mesto", "Put in this job"),
+    ("remove_from_job", "Odstrani z delovnega mesta", "Remove from the job"),
+    ("invalidate", "Razveljavi", "Invalidate"),
+    ("revalidate", "Ponovno uveljavi", "Make valid again"),
+    (
+        "invalidate_job_hint",
+        "Brisanje poteka v dveh korakih: najprej deaktivirajte uporabnika, nato razveljavite delovno mesto. Zgodovina ostane.",
+        "Deletion takes two steps: deactivate the user first, then invalidate the job. The history stays.",
+    ),
+    ("deactivate", "Deaktiviraj uporabnika", "Deactivate the user"),
+    ("reactivate", "Ponovno aktiviraj", "Reactivate"),
+    (
+        "deactivate_hint",
+        "Deaktiviran uporabnik se ne more prijaviti; račun in zgodovina ostaneta (prvi korak brisanja).",
+        "A deactivated user cannot sign in; the account and its history stay (the first step of deletion).",
+    ),
     ("account", "Račun", "Account"),
     ("temporary_password", "Začasno geslo", "Temporary password"),
     (

@@ -25,7 +25,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 pub use i18n::Tr;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -44,6 +44,12 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/offices/{id}", get(office_page).post(update_office))
         .route("/ui/offices/{id}/jobs", get(account::to("/ui")).post(create_job))
         .route("/ui/jobs/{id}/users", get(back_to_job).post(create_user))
+        .route("/ui/jobs/{id}/edit", get(back_to_job).post(update_job))
+        .route("/ui/jobs/{id}/occupants", get(back_to_job).post(assign_occupant))
+        .route("/ui/jobs/{id}/occupants/{user}/remove", post(remove_occupant))
+        .route("/ui/jobs/{id}/valid", get(back_to_job).post(set_job_valid))
+        .route("/ui/users/{id}/active", get(back_to_user).post(set_user_active))
+        .route("/ui/offices/{id}/valid", get(account::to("/ui")).post(set_office_valid))
         .route("/ui/jobs/{id}", get(job_page))
         .route("/ui/jobs/{id}/grants", get(back_to_job).post(grant_to_job))
         .route("/ui/jobs/{id}/roles", get(back_to_job).post(set_job_roles))
@@ -923,6 +929,192 @@ async fn create_job(
 }
 
 // ---- jobs ---------------------------------------------------------------------------------
+
+/// The job form: name and signing code (the office stays).
+#[derive(Debug, Deserialize)]
+pub struct JobForm {
+    name: String,
+    #[serde(default)]
+    signing_code: String,
+}
+
+async fn update_job(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<JobForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let job = JobId(id);
+    let office = s.world().job(job).ui(lang.tr)?.office;
+    let mut errors = BTreeMap::new();
+    let name = Text::parse("name", &f.name)
+        .map_err(|e| errors.insert("edit_job_name", e.to_string()))
+        .ok();
+    let signing_code = match f.signing_code.trim() {
+        "" => Some(None),
+        sc => SigningCode::parse("signing_code", sc)
+            .map_err(|e| errors.insert("edit_job_signing_code", e.to_string()))
+            .ok()
+            .map(Some),
+    };
+    if let (Some(name), Some(signing_code)) = (name, signing_code) {
+        let command = Command::UpdateJob {
+            job,
+            signing_code,
+            name,
+            office,
+        };
+        match saved(lang, s.execute(&caller, None, command).await)? {
+            None => return Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
+            Some(detail) => {
+                errors.insert("edit_job_name", detail);
+            }
+        }
+    }
+    let p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    let mut r = page(lang, &p)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
+/// A person to put in a job, by username.
+#[derive(Debug, Deserialize)]
+pub struct OccupantForm {
+    username: String,
+}
+
+async fn assign_occupant(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<OccupantForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let job = JobId(id);
+    let mut errors = BTreeMap::new();
+    let user = s.world().user_by_username(f.username.trim()).ok();
+    match user {
+        None => {
+            errors.insert("occupant", lang.tr.s("no_such_user").to_owned());
+        }
+        Some(user) => match saved(lang, s.execute(&caller, None, Command::AssignJob { user, job }).await)? {
+            None => return Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
+            Some(detail) => {
+                errors.insert("occupant", detail);
+            }
+        },
+    }
+    let p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    let mut r = page(lang, &p)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
+async fn remove_occupant(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path((id, user)): Path<(u32, u32)>,
+    UiForm { caller, .. }: UiForm<account::Nothing>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let command = Command::UnassignJob {
+        user: UserId(user),
+        job: JobId(id),
+    };
+    if let Some(detail) = saved(lang, s.execute(&caller, None, command).await)? {
+        let mut errors = BTreeMap::new();
+        errors.insert("occupant", detail);
+        let p = job_view(&s, &caller, lang.tr, JobId(id), errors).await?;
+        let mut r = page(lang, &p)?;
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
+    Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response())
+}
+
+/// A switch: valid or not, active or not.
+#[derive(Debug, Deserialize)]
+pub struct SwitchForm {
+    /// `1` or `0`.
+    to: u8,
+}
+
+/// A refusal of a switch, as the message its page shows.
+fn switch_errors(detail: String) -> BTreeMap<&'static str, String> {
+    let mut errors = BTreeMap::new();
+    errors.insert("switch", detail);
+    errors
+}
+
+/// The answer to a switch: back to the page, or the page with the refusal and 422.
+fn switched(r: UiResult<Response>, refused: bool) -> UiResult<Response> {
+    let mut r = r?;
+    if refused {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+async fn set_job_valid(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let command = Command::SetJobValid {
+        job: JobId(id),
+        valid: f.to == 1,
+    };
+    match saved(lang, s.execute(&caller, None, command).await)? {
+        None => Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
+        Some(detail) => {
+            let p = job_view(&s, &caller, lang.tr, JobId(id), switch_errors(detail)).await?;
+            switched(page(lang, &p), true)
+        }
+    }
+}
+
+async fn set_user_active(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let command = Command::SetUserActive {
+        user: UserId(id),
+        active: f.to == 1,
+    };
+    match saved(lang, s.execute(&caller, None, command).await)? {
+        None => Ok(Redirect::to(&format!("/ui/users/{id}")).into_response()),
+        Some(detail) => {
+            let p = user_view(&s, &caller, lang.tr, UserId(id), switch_errors(detail), None).await?;
+            switched(page(lang, &p), true)
+        }
+    }
+}
+
+async fn set_office_valid(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let command = Command::SetOfficeValid {
+        office: OfficeId(id),
+        valid: f.to == 1,
+    };
+    match saved(lang, s.execute(&caller, None, command).await)? {
+        None => Ok(Redirect::to(&format!("/ui/offices/{id}")).into_response()),
+        Some(detail) => {
+            let p = office_view(&s, &caller, lang.tr, OfficeId(id), switch_errors(detail)).await?;
+            switched(page(lang, &p), true)
+        }
+    }
+}
 
 /// The new-person form of a job page: the account is made holding the job.
 #[derive(Debug, Deserialize)]

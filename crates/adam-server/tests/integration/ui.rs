@@ -708,3 +708,130 @@ async fn a_user_administrator_adds_a_job_and_a_person_and_sets_a_temporary_passw
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn occupants_job_edit_and_deletion_in_two_steps() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    let office = format!("/ui/offices/{}", s.fx.glpi.0);
+    let (_, _, headers) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{office}/jobs"),
+            &[("code", "JOB.GLPI.66".to_owned()), ("name", "Arhiv".to_owned())],
+        )
+        .await;
+    let job_page = headers["location"].to_str().unwrap().to_owned();
+    let job = adam_core::JobId(job_page.rsplit('/').next().unwrap().parse().unwrap());
+    let (_, _, headers) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{job_page}/users"),
+            &[
+                ("username", "pkos".to_owned()),
+                ("first_name", "Peter".to_owned()),
+                ("last_name", "Kos".to_owned()),
+                ("email", "peter.kos@test.si".to_owned()),
+            ],
+        )
+        .await;
+    let user_page = headers["location"].to_str().unwrap().to_owned();
+    let user = adam_core::UserId(user_page.rsplit('/').next().unwrap().parse().unwrap());
+    let jobs_of = || s.state.world().user(user).unwrap().jobs.clone();
+
+    // Occupants: out of the job, back in by username; an unknown name is a message.
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{job_page}/occupants/{}/remove", user.0),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(jobs_of().is_empty());
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{job_page}/occupants"),
+            &[("username", "nobody-here".to_owned())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Uporabnika s tem uporabniškim imenom ni."));
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{job_page}/occupants"),
+            &[("username", "pkos".to_owned())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(jobs_of(), vec![job]);
+
+    // The job's name and signing code.
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{job_page}/edit"),
+            &[
+                ("name", "Arhiv in vložišče".to_owned()),
+                ("signing_code", "1066".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(s.state.world().job(job).unwrap().name.as_str(), "Arhiv in vložišče");
+
+    // Deletion in two steps: invalidating the job first is refused with the reason on the page;
+    // the user is deactivated, then the job can be invalidated.
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{job_page}/valid"),
+            &[("to", "0".to_owned())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("id=\"switch-error\"") && html.contains("deletion is in two steps"),
+        "{html}"
+    );
+    assert!(s.state.world().job(job).unwrap().valid, "nothing changed");
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{user_page}/active"),
+            &[("to", "0".to_owned())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(!s.state.world().user(user).unwrap().active);
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{job_page}/valid"),
+            &[("to", "0".to_owned())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(!s.state.world().job(job).unwrap().valid);
+    // Both stay, with their history; a plain user cannot do any of it.
+    let (_, html, _) = ui.get(Who::UserAdminHere, &user_page, false).await;
+    assert!(
+        html.contains("user.deactivate") || html.contains("user.set_active") || html.contains("neaktiven"),
+        "{html}"
+    );
+    let (status, _, _) = ui
+        .post(Who::Plain, &format!("{user_page}/active"), &[("to", "1".to_owned())])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = ui
+        .post(
+            Who::UserAdminHere,
+            &format!("{user_page}/active"),
+            &[("to", "1".to_owned())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(s.state.world().user(user).unwrap().active);
+}
