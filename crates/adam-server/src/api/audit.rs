@@ -608,9 +608,19 @@ pub(crate) async fn verify_trail(s: &AppState, caller: &Caller) -> ApiResult<Ver
 }
 
 async fn holds(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<Hold>>> {
-    require_reviewer(&s, &caller)?;
+    list_holds(&s, &caller).await.map(axum::Json)
+}
+
+/// Every retention hold (reviewers of the whole trail).
+pub(crate) async fn list_holds(s: &AppState, caller: &Caller) -> ApiResult<Vec<Hold>> {
+    require_reviewer(s, caller)?;
     let store = s.store.clone();
-    Ok(axum::Json(blocking(move || store.audit_holds()).await??))
+    Ok(blocking(move || store.audit_holds()).await??)
+}
+
+/// Whether the caller decides retention holds.
+pub(crate) fn decides_holds(s: &AppState, caller: &Caller) -> bool {
+    require_security_lead(s, caller).is_ok()
 }
 
 /// A new retention hold.
@@ -630,7 +640,13 @@ async fn add_hold(
     caller: Caller,
     Body(b): Body<NewHold>,
 ) -> ApiResult<(StatusCode, axum::Json<Hold>)> {
-    require_security_lead(&s, &caller)?;
+    Ok((StatusCode::CREATED, axum::Json(hold_days(&s, &caller, b).await?)))
+}
+
+/// A security lead keeps the access records of some days past the retention period, with the
+/// justification recorded and the lead as approver (Art. 57(6)).
+pub(crate) async fn hold_days(s: &AppState, caller: &Caller, b: NewHold) -> ApiResult<Hold> {
+    require_security_lead(s, caller)?;
     if b.until.0 < b.from.0 {
         return Err(
             WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-body", "until is before from")
@@ -654,7 +670,7 @@ async fn add_hold(
             adam_store::StoreError::Audit(detail) => WebError::new(StatusCode::CONFLICT, "hold-refused", detail),
             other => other.into(),
         })?;
-    Ok((StatusCode::CREATED, axum::Json(stored)))
+    Ok(stored)
 }
 
 async fn release_hold(
@@ -662,11 +678,17 @@ async fn release_hold(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<axum::Json<Accepted>> {
-    require_security_lead(&s, &caller)?;
+    release(&s, &caller, id).await?;
+    Ok(axum::Json(Accepted { recorded: 1 }))
+}
+
+/// A security lead releases a hold (recorded): its days are purged at the next run.
+pub(crate) async fn release(s: &AppState, caller: &Caller, id: i64) -> ApiResult<()> {
+    require_security_lead(s, caller)?;
     let store = s.store.clone();
     let context = s.context(caller.actor(None), caller.source_ip.clone());
     blocking(move || store.audit_release_hold(id, &context)).await??;
-    Ok(axum::Json(Accepted { recorded: 1 }))
+    Ok(())
 }
 
 async fn purge(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<PurgeReport>> {

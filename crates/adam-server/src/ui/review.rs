@@ -18,7 +18,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -28,6 +28,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/ui/audit", get(audit_page))
         .route("/ui/audit/verify", get(super::account::to("/ui/audit")).post(verify))
+        .route("/ui/audit/holds", get(super::account::to("/ui/audit")).post(add_hold))
+        .route(
+            "/ui/audit/holds/{id}/release",
+            get(super::account::to("/ui/audit")).post(release_hold),
+        )
         .route("/ui/users/{id}/register", get(register_page))
 }
 
@@ -81,6 +86,50 @@ struct AuditPage {
     /// The whole trail: may verify it.
     reviews_all: bool,
     verdict: Option<VerdictView>,
+    /// Retention holds (reviewers of the whole trail see them).
+    holds: Vec<HoldRow>,
+    /// The caller decides holds (a security lead).
+    decides_holds: bool,
+}
+
+/// A retention hold as listed.
+pub struct HoldRow {
+    id: i64,
+    days: String,
+    justification: String,
+    approved: String,
+    released: String,
+}
+
+/// The holds and whether the caller decides them.
+async fn holds_of(s: &AppState, caller: &crate::auth::Caller) -> (Vec<HoldRow>, bool) {
+    let day = |period: i64| {
+        let utc = Timestamp(period * 86_400).to_string();
+        utc.get(..10).unwrap_or_default().to_owned()
+    };
+    let holds = match audit::list_holds(s, caller).await {
+        Ok(holds) => {
+            let w = s.world();
+            holds
+                .into_iter()
+                .map(|h| HoldRow {
+                    id: h.id,
+                    days: format!("{} – {}", day(h.from_period), day(h.through_period)),
+                    justification: h.justification,
+                    approved: format!(
+                        "{} ({})",
+                        super::local(h.at),
+                        w.user(h.approved_by)
+                            .map(|u| u.username.to_string())
+                            .unwrap_or_else(|_| format!("#{}", h.approved_by.0))
+                    ),
+                    released: h.released.map(super::local).unwrap_or_default(),
+                })
+                .collect()
+        }
+        Err(_) => Vec::new(),
+    };
+    (holds, audit::decides_holds(s, caller))
 }
 
 /// What verification found, for the page.
@@ -219,9 +268,12 @@ async fn audit_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let (holds, decides_holds) = holds_of(&s, &caller).await;
     let p = AuditPage {
         c: chrome(&s, &caller, lang.tr),
         reviews_all: audit::reviews_all(&s, &caller),
+        holds,
+        decides_holds,
         f,
         searched,
         rows,
@@ -243,9 +295,12 @@ async fn verify(State(s): State<AppState>, f: UiForm<Nothing>) -> UiResult<Respo
     let verdict = audit::verify_trail(&s, &f.caller)
         .await
         .map_err(|e| UiError::new(lang.tr, e))?;
+    let (holds, decides_holds) = holds_of(&s, &f.caller).await;
     let p = AuditPage {
         c: chrome(&s, &f.caller, lang.tr),
         reviews_all: true,
+        holds,
+        decides_holds,
         f: AuditForm::default(),
         searched: false,
         rows: Vec::new(),
@@ -261,6 +316,84 @@ async fn verify(State(s): State<AppState>, f: UiForm<Nothing>) -> UiResult<Respo
         }),
     };
     page(lang, &p)
+}
+
+// ---- retention holds ----------------------------------------------------------------------
+
+/// A new hold: the days and why.
+#[derive(Debug, Deserialize)]
+pub struct HoldForm {
+    from: String,
+    until: String,
+    justification: String,
+}
+
+/// The audit page after a hold form, with its message and the status.
+async fn holds_page(
+    s: &AppState,
+    caller: &crate::auth::Caller,
+    lang: Lang,
+    errors: BTreeMap<&'static str, String>,
+) -> UiResult<Response> {
+    let (holds, decides_holds) = holds_of(s, caller).await;
+    let failed = !errors.is_empty();
+    let p = AuditPage {
+        c: chrome(s, caller, lang.tr),
+        reviews_all: audit::reviews_all(s, caller),
+        holds,
+        decides_holds,
+        f: AuditForm::default(),
+        searched: false,
+        rows: Vec::new(),
+        next: None,
+        errors,
+        verdict: None,
+    };
+    let mut r = page(lang, &p)?;
+    if failed {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+async fn add_hold(State(s): State<AppState>, f: UiForm<HoldForm>) -> UiResult<Response> {
+    let lang = f.lang;
+    let mut errors = BTreeMap::new();
+    let from = optional_date(&f.form.from, "hold_from", &mut errors);
+    let until = optional_date(&f.form.until, "hold_until", &mut errors);
+    let justification = adam_core::Text::parse("justification", &f.form.justification)
+        .map_err(|e| errors.insert("hold_justification", e.to_string()))
+        .ok();
+    if from.is_none() && !errors.contains_key("hold_from") {
+        errors.insert("hold_from", lang.tr.s("required").to_owned());
+    }
+    if until.is_none() && !errors.contains_key("hold_until") {
+        errors.insert("hold_until", lang.tr.s("required").to_owned());
+    }
+    if let (Some(from), Some(until), Some(justification), true) = (from, until, justification, errors.is_empty()) {
+        let hold = audit::NewHold {
+            from,
+            until,
+            justification,
+        };
+        match audit::hold_days(&s, &f.caller, hold).await {
+            Ok(_) => return Ok(axum::response::Redirect::to("/ui/audit#holds").into_response()),
+            Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
+                return Err(UiError::new(lang.tr, e));
+            }
+            Err(e) => {
+                errors.insert("hold_until", e.detail);
+            }
+        }
+    }
+    holds_page(&s, &f.caller, lang, errors).await
+}
+
+async fn release_hold(State(s): State<AppState>, Path(id): Path<i64>, f: UiForm<Nothing>) -> UiResult<Response> {
+    audit::release(&s, &f.caller, id)
+        .await
+        .map_err(|e| UiError::new(f.lang.tr, e))?;
+    Ok(axum::response::Redirect::to("/ui/audit#holds").into_response())
 }
 
 // ---- the access-rights register ---------------------------------------------------------------

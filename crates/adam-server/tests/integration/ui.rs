@@ -835,3 +835,88 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(s.state.world().user(user).unwrap().active);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_security_lead_holds_days_past_retention_with_a_justification() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    // Ana becomes a security lead.
+    let lead = s
+        .state
+        .world()
+        .role_by_code(adam_core::SystemPower::SecurityLead.code())
+        .unwrap();
+    let ctx = s.state.context(adam_core::Actor::System, None);
+    s.state
+        .execute_as(
+            adam_core::Actor::System,
+            ctx,
+            adam_core::Command::Grant {
+                role: lead,
+                grantee: adam_core::Grantee::User(s.fx.ana),
+                window: adam_core::Window::ALWAYS,
+                scope: None,
+                reference: None,
+            },
+        )
+        .await
+        .unwrap();
+    let (status, html, _) = ui.get(Who::Plain, "/ui/audit", false).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"hold-form\""), "{html}");
+    // The system administrator sees the holds but does not decide them.
+    let (_, html, _) = ui.get(Who::SysAdmin, "/ui/audit", false).await;
+    assert!(html.contains("id=\"holds\"") && !html.contains("id=\"hold-form\""));
+
+    let hold = |from: &str, until: &str, why: &str| {
+        vec![
+            ("from", from.to_owned()),
+            ("until", until.to_owned()),
+            ("justification", why.to_owned()),
+        ]
+    };
+    let (status, html, _) = ui
+        .post(
+            Who::Plain,
+            "/ui/audit/holds",
+            &hold("2026-03-10", "2026-03-01", "Incident INC-7"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("field-error"), "{html}");
+    assert!(s.state.store.audit_holds().unwrap().is_empty(), "nothing recorded");
+    let (status, html, _) = ui
+        .post(Who::Plain, "/ui/audit/holds", &hold("2026-03-01", "2026-03-10", "  "))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a justification is required: {html}"
+    );
+    let (status, _, _) = ui
+        .post(
+            Who::Plain,
+            "/ui/audit/holds",
+            &hold("2026-03-01", "2026-03-10", "Incident INC-7: court order"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let holds = s.state.store.audit_holds().unwrap();
+    assert_eq!(holds.len(), 1);
+    assert_eq!(holds[0].approved_by, s.fx.ana);
+    let (_, html, _) = ui.get(Who::Plain, "/ui/audit", false).await;
+    assert!(
+        html.contains("Incident INC-7: court order") && html.contains("2026-03-01 – 2026-03-10"),
+        "{html}"
+    );
+    // Only a security lead decides: the system administrator's post is refused.
+    let (status, _, _) = ui
+        .post(Who::SysAdmin, &format!("/ui/audit/holds/{}/release", holds[0].id), &[])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = ui
+        .post(Who::Plain, &format!("/ui/audit/holds/{}/release", holds[0].id), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(s.state.store.audit_holds().unwrap()[0].released.is_some());
+}
