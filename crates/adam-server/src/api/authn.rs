@@ -861,6 +861,54 @@ pub(crate) async fn password_step(s: &AppState, client: &Client, b: LoginRequest
     start_session(&s, user, state, false, client, sign_in, "auth.login").await
 }
 
+/// What a second-factor code showed.
+enum CodeCheck {
+    /// A current TOTP code or an unused backup code; `sign_in` says what it uses up.
+    Accepted,
+    /// A TOTP code of a step already used.
+    Replayed,
+    /// Neither.
+    Wrong,
+}
+
+/// Checks `code` as a TOTP code newer than `last_step`, or else as one of the account's backup
+/// codes, and records in `sign_in` what the sign-in step uses up (the step, or the code set
+/// with that code spent) — for the login's second step and for a step-up alike.
+#[allow(clippy::too_many_arguments)]
+fn check_code(
+    s: &AppState,
+    user: UserId,
+    secret: &TotpSecret,
+    last_step: Option<u64>,
+    codes: Option<adam_store::StoredBackupCodes>,
+    code: &str,
+    now: Timestamp,
+    sign_in: &mut SignIn,
+) -> CodeCheck {
+    match secret.verify(code, now, last_step.map(adam_auth::totp::TotpStep)) {
+        Ok(step) => {
+            sign_in.totp_step = Some(step.0);
+            CodeCheck::Accepted
+        }
+        Err(adam_auth::totp::TotpRejection::Replayed) => CodeCheck::Replayed,
+        Err(_) => {
+            // Not a current code: perhaps a backup code.
+            let redeemed = codes.and_then(|stored| {
+                let mut set: BackupCodes = serde_json::from_value(stored.codes).ok()?;
+                set.redeem(&s.authn.backup_key, &user.0.to_string(), code).ok()?;
+                serde_json::to_value(&set).ok()
+            });
+            match redeemed {
+                Some(set) => {
+                    sign_in.backup_codes = Some(set);
+                    CodeCheck::Accepted
+                }
+                None => CodeCheck::Wrong,
+            }
+        }
+    }
+}
+
 async fn login_totp(State(s): State<AppState>, client: Client, Body(b): Body<SecondFactor>) -> ApiResult<Opened> {
     second_factor_step(&s, &client, b).await
 }
@@ -888,27 +936,15 @@ pub(crate) async fn second_factor_step(s: &AppState, client: &Client, b: SecondF
         replaces: Some(challenge.id),
         ..SignIn::default()
     };
-    let last = totp.last_step.map(adam_auth::totp::TotpStep);
-    match secret.verify(&b.code, now, last) {
-        Ok(step) => sign_in.totp_step = Some(step.0),
-        Err(adam_auth::totp::TotpRejection::Replayed) => {
+    match check_code(&s, user, &secret, totp.last_step, codes, &b.code, now, &mut sign_in) {
+        CodeCheck::Accepted => {}
+        CodeCheck::Replayed => {
             failed_attempt(&s, &username, Some(user), client.ip, "auth.mfa").await?;
             return Err(WebError::unauthenticated("this code was already used").with("reason", "replayed"));
         }
-        Err(_) => {
-            // Not a current code: perhaps a backup code.
-            let redeemed = codes.and_then(|stored| {
-                let mut set: BackupCodes = serde_json::from_value(stored.codes).ok()?;
-                set.redeem(&s.authn.backup_key, &user.0.to_string(), &b.code).ok()?;
-                serde_json::to_value(&set).ok()
-            });
-            match redeemed {
-                Some(set) => sign_in.backup_codes = Some(set),
-                None => {
-                    failed_attempt(&s, &username, Some(user), client.ip, "auth.mfa").await?;
-                    return Err(WebError::unauthenticated("the code is wrong").with("reason", "bad-code"));
-                }
-            }
+        CodeCheck::Wrong => {
+            failed_attempt(&s, &username, Some(user), client.ip, "auth.mfa").await?;
+            return Err(WebError::unauthenticated("the code is wrong").with("reason", "bad-code"));
         }
     }
     clear_account_limits(&s, &username, Vec::new()).await?;
@@ -1696,25 +1732,15 @@ pub(crate) async fn step_up_session(s: &AppState, person: Person, client: &Clien
         replaces: Some(current.id),
         ..SignIn::default()
     };
-    match secret.verify(code, now, totp.last_step.map(adam_auth::totp::TotpStep)) {
-        Ok(step) => sign_in.totp_step = Some(step.0),
-        Err(adam_auth::totp::TotpRejection::Replayed) => {
+    match check_code(&s, user, &secret, totp.last_step, codes, code, now, &mut sign_in) {
+        CodeCheck::Accepted => {}
+        CodeCheck::Replayed => {
             failed_attempt(&s, &username, Some(user), client.ip, "auth.step_up").await?;
             return Err(bad_code("replayed"));
         }
-        Err(_) => {
-            let redeemed = codes.and_then(|stored| {
-                let mut set: BackupCodes = serde_json::from_value(stored.codes).ok()?;
-                set.redeem(&s.authn.backup_key, &user.0.to_string(), code).ok()?;
-                serde_json::to_value(&set).ok()
-            });
-            match redeemed {
-                Some(set) => sign_in.backup_codes = Some(set),
-                None => {
-                    failed_attempt(&s, &username, Some(user), client.ip, "auth.step_up").await?;
-                    return Err(bad_code("bad-code"));
-                }
-            }
+        CodeCheck::Wrong => {
+            failed_attempt(&s, &username, Some(user), client.ip, "auth.step_up").await?;
+            return Err(bad_code("bad-code"));
         }
     }
     clear_account_limits(&s, &username, Vec::new()).await?;

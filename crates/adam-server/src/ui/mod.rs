@@ -328,6 +328,13 @@ fn page(lang: Lang, t: &impl Template) -> UiResult<Response> {
     Ok(r)
 }
 
+/// A page shown again after a refused form (422), with the form's messages on it.
+fn refused_page(lang: Lang, t: &impl Template) -> UiResult<Response> {
+    let mut r = page(lang, t)?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
 /// Headers every page carries (OWASP ASVS V14): scripts only from ADAM itself (htmx is
 /// embedded), no framing, no content sniffing, no referrer leaving the site. Styles allow
 /// inline attributes, which htmx's own indicator style also needs.
@@ -809,9 +816,7 @@ async fn create_office(
         }
     }
     let p = office_view(&s, &caller, lang.tr, parent, errors).await?;
-    let mut r = page(lang, &p)?;
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    refused_page(lang, &p)
 }
 
 /// The office form: name, signing code, parent; `rev` is the revision the page showed.
@@ -871,9 +876,7 @@ async fn update_office(
         }
     }
     let p = office_view(&s, &caller, lang.tr, office, errors).await?;
-    let mut r = page(lang, &p)?;
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    refused_page(lang, &p)
 }
 
 /// The new-job form of an office page.
@@ -923,9 +926,7 @@ async fn create_job(
         }
     }
     let p = office_view(&s, &caller, lang.tr, office, errors).await?;
-    let mut r = page(lang, &p)?;
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    refused_page(lang, &p)
 }
 
 // ---- jobs ---------------------------------------------------------------------------------
@@ -973,9 +974,7 @@ async fn update_job(
         }
     }
     let p = job_view(&s, &caller, lang.tr, job, errors).await?;
-    let mut r = page(lang, &p)?;
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    refused_page(lang, &p)
 }
 
 /// A person to put in a job, by username.
@@ -1006,9 +1005,7 @@ async fn assign_occupant(
         },
     }
     let p = job_view(&s, &caller, lang.tr, job, errors).await?;
-    let mut r = page(lang, &p)?;
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    refused_page(lang, &p)
 }
 
 async fn remove_occupant(
@@ -1026,9 +1023,7 @@ async fn remove_occupant(
         let mut errors = BTreeMap::new();
         errors.insert("occupant", detail);
         let p = job_view(&s, &caller, lang.tr, JobId(id), errors).await?;
-        let mut r = page(lang, &p)?;
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
+        return refused_page(lang, &p);
     }
     Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response())
 }
@@ -1183,9 +1178,7 @@ async fn create_user(
         }
     }
     let p = job_view(&s, &caller, lang.tr, job, errors).await?;
-    let mut r = page(lang, &p)?;
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    refused_page(lang, &p)
 }
 
 /// A role as a checkbox row.
@@ -1246,13 +1239,28 @@ pub struct RolePanel {
     action: String,
 }
 
-fn role_panel(w: &World, caller: &Caller, lang: Tr, grantee: Grantee, now: Timestamp) -> RolePanel {
-    let grant_ids = match grantee {
+/// The grants made to a grantee.
+fn grants_of(w: &World, grantee: Grantee) -> &[GrantId] {
+    match grantee {
         Grantee::Job(j) => w.grants_of_job(j),
         Grantee::User(u) => w.grants_of_user(u),
         Grantee::Office(o) => w.grants_of_office(o),
         Grantee::Everyone => w.grants_of_everyone(),
-    };
+    }
+}
+
+/// The page of a grantee.
+fn page_of(grantee: Grantee) -> String {
+    match grantee {
+        Grantee::Job(j) => format!("/ui/jobs/{}", j.0),
+        Grantee::User(u) => format!("/ui/users/{}", u.0),
+        Grantee::Office(o) => format!("/ui/offices/{}", o.0),
+        Grantee::Everyone => "/ui/roles".to_owned(),
+    }
+}
+
+fn role_panel(w: &World, caller: &Caller, lang: Tr, grantee: Grantee, now: Timestamp) -> RolePanel {
+    let grant_ids = grants_of(w, grantee);
     let grants_here: Vec<&Grant> = grant_ids.iter().filter_map(|g| w.grant(*g).ok()).collect();
     let held = |r: RoleId| {
         grants_here
@@ -1304,12 +1312,7 @@ fn role_panel(w: &World, caller: &Caller, lang: Tr, grantee: Grantee, now: Times
         .collect();
     // The engine refuses changes to one's own rights; the form is not offered for them either.
     let may_edit = caller.require(Scope::Write).is_ok() && w.require_grantee(&caller.actor(None), grantee, now).is_ok();
-    let action = match grantee {
-        Grantee::Job(j) => format!("/ui/jobs/{}/roles", j.0),
-        Grantee::User(u) => format!("/ui/users/{}/roles", u.0),
-        Grantee::Office(o) => format!("/ui/offices/{}/roles", o.0),
-        Grantee::Everyone => "/ui/roles".to_owned(),
-    };
+    let action = format!("{}/roles", page_of(grantee));
     RolePanel {
         apps: groups
             .into_iter()
@@ -1452,12 +1455,7 @@ async fn set_roles(
                 reference: None,
             })
             .collect();
-        let held = match grantee {
-            Grantee::Job(j) => w.grants_of_job(j),
-            Grantee::User(u) => w.grants_of_user(u),
-            Grantee::Office(o) => w.grants_of_office(o),
-            Grantee::Everyone => w.grants_of_everyone(),
-        };
+        let held = grants_of(&w, grantee);
         for r in shown.difference(&wanted) {
             commands.extend(
                 held.iter()
@@ -1479,12 +1477,7 @@ async fn set_roles(
         }
         _ => saved(lang, s.execute(&caller, None, Command::Batch { commands }).await)?,
     };
-    let back = match grantee {
-        Grantee::User(u) => format!("/ui/users/{}", u.0),
-        Grantee::Job(j) => format!("/ui/jobs/{}", j.0),
-        Grantee::Office(o) => format!("/ui/offices/{}", o.0),
-        Grantee::Everyone => "/ui/roles".to_owned(),
-    };
+    let back = page_of(grantee);
     let Some(detail) = outcome else {
         return Ok(Redirect::to(&format!("{back}#permissions")).into_response());
     };
@@ -1555,9 +1548,7 @@ async fn grant_to_job(
         }
     }
     let p = job_view(&s, &caller, lang.tr, job, errors).await?;
-    let mut r = page(lang, &p)?;
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    refused_page(lang, &p)
 }
 
 /// A GET of a job form's address (the language switch of the page a POST answered): the job.
@@ -1851,9 +1842,7 @@ async fn update_user(
         Some(typed)
     };
     let p = user_view(&s, &caller, lang.tr, uid, errors, edited).await?;
-    let mut r = page(lang, &p)?;
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(r)
+    refused_page(lang, &p)
 }
 
 // ---- roles --------------------------------------------------------------------------------
