@@ -46,6 +46,7 @@ use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -79,14 +80,6 @@ impl Retention {
         }
     }
 
-    pub(crate) fn parse(s: &str) -> Option<Retention> {
-        match s {
-            "change" => Some(Retention::Change),
-            "access" => Some(Retention::Access),
-            _ => None,
-        }
-    }
-
     fn tag(self) -> u8 {
         match self {
             Retention::Change => 0,
@@ -111,6 +104,17 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Whether `text` is exactly the lower-case hex of `bytes` (as ADAM writes it). `verify`
+/// compares a computed value with its stored text this way: encoding is half the table
+/// loads of decoding, and only a value that differs needs decoding.
+pub(crate) fn is_hex_of(bytes: &[u8], text: &[u8]) -> bool {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    text.len() == bytes.len() * 2
+        && bytes.iter().zip(text.chunks_exact(2)).fold(true, |same, (b, pair)| {
+            same & (pair[0] == DIGITS[usize::from(b >> 4)]) & (pair[1] == DIGITS[usize::from(b & 0x0f)])
+        })
+}
+
 /// The value of each hex digit, and `0xff` for every other byte: one load per character
 /// (`verify` decodes 128 of them per record).
 const NIBBLES: [u8; 256] = {
@@ -131,7 +135,12 @@ const NIBBLES: [u8; 256] = {
 
 /// Parses lower- or upper-case hex of exactly `N` bytes.
 pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    let s = s.trim().as_bytes();
+    unhex_bytes(s.as_bytes())
+}
+
+/// [`unhex`] of text given as bytes (as `verify` reads it).
+pub(crate) fn unhex_bytes<const N: usize>(s: &[u8]) -> Option<[u8; N]> {
+    let s = s.trim_ascii();
     if s.len() != N * 2 {
         return None;
     }
@@ -639,15 +648,29 @@ impl Verdict {
     }
 }
 
+/// The checkpoints of both lists whose signatures are valid. The external file repeats the
+/// database's checkpoints: a checkpoint identical to one already verified is not verified
+/// again (Ed25519 verification is the costliest step per checkpoint).
+pub(crate) fn validly_signed<'c>(db: &'c [Checkpoint], external: &'c [Checkpoint]) -> HashSet<&'c Checkpoint> {
+    let mut checked = HashSet::new();
+    let mut valid = HashSet::new();
+    for c in db.iter().chain(external) {
+        if checked.insert(c) && c.signature_valid() {
+            valid.insert(c);
+        }
+    }
+    valid
+}
+
 /// One stored record as `verify` reads it (borrowed from the batch it was read in).
 pub(crate) struct ChainRow<'a> {
     pub(crate) seq: u64,
     pub(crate) period: i64,
     pub(crate) retention: Retention,
-    pub(crate) commitment: &'a str,
-    pub(crate) chain: &'a str,
+    pub(crate) commitment: &'a [u8],
+    pub(crate) chain: &'a [u8],
     /// The payload, unless purged.
-    pub(crate) payload: Option<&'a str>,
+    pub(crate) payload: Option<&'a [u8]>,
 }
 
 /// Recomputes the trail record by record. Fed the rows in `seq` order; collects problems.
@@ -659,6 +682,8 @@ pub(crate) struct Verifier<'k> {
     /// Chain values at the sequence numbers of checkpoints, to compare afterwards.
     /// Sorted and deduplicated (a binary search per record is cheaper than hashing one).
     wanted: Vec<u64>,
+    /// The first of `wanted` not yet passed.
+    next_wanted: usize,
     seen: std::collections::HashMap<u64, [u8; 32]>,
     /// The HMAC keyed with the day key of the last period seen (cloning a keyed HMAC skips
     /// hashing the key's two pads for every record), or `None` if that day's key is gone.
@@ -683,6 +708,7 @@ impl<'k> Verifier<'k> {
                 w.dedup();
                 w
             },
+            next_wanted: 0,
             seen: std::collections::HashMap::new(),
             key_cache: None,
             verdict: Verdict::default(),
@@ -736,13 +762,22 @@ impl<'k> Verifier<'k> {
             self.broken = true;
         }
         self.expected_seq = row.seq + 1;
-        let Some(stored_commitment) = unhex::<32>(row.commitment) else {
-            self.problem(row.seq, "its commitment is not a 32-byte hex value".to_owned());
-            self.broken = true;
-            return;
+        let computed = row
+            .payload
+            .map(|payload| self.commitment_of(row.retention, row.period, payload));
+        let stored_commitment = match computed {
+            Some(Some(c)) if is_hex_of(&c, row.commitment) => c,
+            _ => match unhex_bytes::<32>(row.commitment) {
+                Some(c) => c,
+                None => {
+                    self.problem(row.seq, "its commitment is not a 32-byte hex value".to_owned());
+                    self.broken = true;
+                    return;
+                }
+            },
         };
-        match row.payload {
-            Some(payload) => match self.commitment_of(row.retention, row.period, payload.as_bytes()) {
+        match computed {
+            Some(computed) => match computed {
                 Some(c) if c == stored_commitment => {}
                 Some(_) => self.problem(row.seq, "its content does not match its commitment".to_owned()),
                 None => self.problem(
@@ -763,24 +798,42 @@ impl<'k> Verifier<'k> {
             }
         }
         let next = chain_next(&self.chain, row.seq, row.period, row.retention, &stored_commitment);
-        let stored_chain = unhex::<32>(row.chain);
-        if stored_chain != Some(next) && !self.broken {
-            self.problem(
-                row.seq,
-                "its chain value does not follow from the records before it".to_owned(),
-            );
-            self.broken = true;
+        self.chain = if is_hex_of(&next, row.chain) {
+            next
+        } else {
+            let stored_chain = unhex_bytes::<32>(row.chain);
+            if stored_chain != Some(next) && !self.broken {
+                self.problem(
+                    row.seq,
+                    "its chain value does not follow from the records before it".to_owned(),
+                );
+                self.broken = true;
+            }
+            // Continue from the stored value so that one bad record is reported once.
+            stored_chain.unwrap_or(next)
+        };
+        // Rows come in ascending seq order (read `ORDER BY seq` from the primary key), so the
+        // checkpoints wanted are met in order too.
+        while self.wanted.get(self.next_wanted).is_some_and(|w| *w < row.seq) {
+            self.next_wanted += 1;
         }
-        // Continue from the stored value so that one bad record is reported once.
-        self.chain = stored_chain.unwrap_or(next);
-        if self.wanted.binary_search(&row.seq).is_ok() {
+        if self.wanted.get(self.next_wanted) == Some(&row.seq) {
             self.seen.insert(row.seq, next);
         }
     }
 
     /// Checks the checkpoints (from the database and from the external file) against the
     /// recomputed chain and the pinned public key, and finishes the verdict.
-    pub(crate) fn finish(mut self, pinned_key: Option<&str>, db: &[Checkpoint], external: &[Checkpoint]) -> Verdict {
+    ///
+    /// `signed` holds the checkpoints whose signatures are valid ([`validly_signed`], worked
+    /// out while the records are read).
+    pub(crate) fn finish(
+        mut self,
+        pinned_key: Option<&str>,
+        db: &[Checkpoint],
+        external: &[Checkpoint],
+        signed: &HashSet<&Checkpoint>,
+    ) -> Verdict {
         let last = self.expected_seq - 1;
         self.verdict.head = hex(&self.chain);
         self.verdict.checkpoints = db.len() as u64;
@@ -800,10 +853,6 @@ impl<'k> Verifier<'k> {
                 "the key directory's signing key is not the key pinned in the database (a swapped key)".to_owned(),
             );
         }
-        // The external file repeats the database's checkpoints: a checkpoint identical to one
-        // already found validly signed is not verified again (Ed25519 verification is the
-        // costliest step per checkpoint).
-        let mut valid: std::collections::HashSet<&Checkpoint> = std::collections::HashSet::new();
         for (source, list) in [("database", db), ("external", external)] {
             for c in list {
                 if pinned_key.is_some_and(|p| p != c.key) {
@@ -813,14 +862,13 @@ impl<'k> Verifier<'k> {
                     );
                     continue;
                 }
-                if !valid.contains(c) && !c.signature_valid() {
+                if !signed.contains(c) {
                     self.problem(
                         c.seq,
                         format!("the {source} checkpoint at record {} has a bad signature", c.seq),
                     );
                     continue;
                 }
-                valid.insert(c);
                 if c.seq > last {
                     self.problem(
                         last + 1,

@@ -72,6 +72,11 @@ pub(crate) trait Row {
     fn int(&self, i: usize) -> Result<Option<i64>, StoreError>;
     /// A text column, borrowed from the row.
     fn text(&self, i: usize) -> Result<Option<&str>, StoreError>;
+    /// A text column as its bytes, not checked to be UTF-8 (for `verify`, which hashes and
+    /// compares bytes and reads every record of the trail).
+    fn bytes(&self, i: usize) -> Result<Option<&[u8]>, StoreError> {
+        Ok(self.text(i)?.map(str::as_bytes))
+    }
     /// A boolean column.
     fn boolean(&self, i: usize) -> Result<bool, StoreError>;
     /// A JSON column.

@@ -341,13 +341,29 @@ fn column_error(i: usize, e: impl std::fmt::Display) -> StoreError {
 
 impl Row for SqliteRow<'_, '_> {
     fn int(&self, i: usize) -> Result<Option<i64>, StoreError> {
-        self.0.get(i).map_err(|e| column_error(i, e))
+        // `get_ref` reads the value once; `get` would also ask for its type and convert.
+        match self.0.get_ref(i).map_err(|e| column_error(i, e))? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Integer(v) => Ok(Some(v)),
+            other => Err(column_error(
+                i,
+                format!("expected an integer, found {:?}", other.data_type()),
+            )),
+        }
     }
 
     fn text(&self, i: usize) -> Result<Option<&str>, StoreError> {
         match self.0.get_ref(i).map_err(|e| column_error(i, e))? {
             ValueRef::Null => Ok(None),
             ValueRef::Text(bytes) => std::str::from_utf8(bytes).map(Some).map_err(|e| column_error(i, e)),
+            other => Err(column_error(i, format!("expected text, found {:?}", other.data_type()))),
+        }
+    }
+
+    fn bytes(&self, i: usize) -> Result<Option<&[u8]>, StoreError> {
+        match self.0.get_ref(i).map_err(|e| column_error(i, e))? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(bytes) => Ok(Some(bytes)),
             other => Err(column_error(i, format!("expected text, found {:?}", other.data_type()))),
         }
     }

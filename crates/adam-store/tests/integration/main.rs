@@ -59,6 +59,7 @@ on_both_backends!(
     a_trail_verifies_and_checkpoints_are_external,
     a_changed_byte_is_detected,
     a_deleted_record_is_detected,
+    payload_rows_outside_the_chain_are_detected,
     reordered_records_are_detected,
     a_cut_tail_is_detected,
     a_rewritten_chain_is_caught_by_the_signatures,

@@ -115,6 +115,47 @@ pub fn a_deleted_record_is_detected(b: &dyn Backend) {
     assert!(what.contains("missing"), "{what}");
 }
 
+/// A payload row without its chain row, inserted past the trail's end or before its start, is
+/// reported; `verify` reads the trail in batches of 8,192 and checks the rows of every
+/// stretch, so the trail here spans two batches and a row goes missing where the first ends.
+pub fn payload_rows_outside_the_chain_are_detected(b: &dyn Backend) {
+    let (s, town, _) = built(b);
+    let more: Vec<NewAudit> = (0..9_000).map(|i| access(town.ana, t(NOW), &format!("p{i}"))).collect();
+    s.append_audit(&more).unwrap();
+    let n = s.audit_verify().unwrap().records;
+    assert!(n > 9_000, "{n}");
+    let copy = |seq: i64| {
+        format!(
+            "INSERT INTO audit (seq, revision, at, actor_user, actor_job, action, object_kind, object_id, outcome, payload) \
+             SELECT {seq}, revision, at, actor_user, actor_job, action, object_kind, object_id, outcome, payload FROM audit WHERE seq = {n};"
+        )
+    };
+    tamper(
+        b,
+        &format!(
+            "DELETE FROM audit_chain WHERE seq = 8192; {} {}",
+            copy(i64::try_from(n).unwrap() + 3),
+            copy(-1)
+        ),
+    );
+    let v = s.audit_verify().unwrap();
+    let outside: Vec<(u64, &str)> = v
+        .problems
+        .iter()
+        .filter(|p| p.what.contains("outside the chain"))
+        .map(|p| (p.seq, p.what.as_str()))
+        .collect();
+    assert_eq!(outside.len(), 3, "{:?}", v.problems);
+    assert_eq!(outside[0], (0, "a payload row numbered -1 exists outside the chain"));
+    assert_eq!(outside[1].0, 8192);
+    assert_eq!(outside[2].0, n + 3);
+    assert!(
+        v.problems.iter().any(|p| p.seq == 8192 && p.what.contains("missing")),
+        "{:?}",
+        v.problems
+    );
+}
+
 pub fn reordered_records_are_detected(b: &dyn Backend) {
     let (s, _town, _) = built(b);
     tamper(
