@@ -4,12 +4,14 @@
 //!    with 1, 10, 100, 1000 and 10,000 records per transaction (`--batches`) (`synchronous=FULL`: every transaction is
 //!    on disk when it returns), each for a bounded time, and prints records/s.
 //! 2. Fills the trail to `--records` records (batches of 1000) and times `Store::audit_verify`
-//!    over all of it, `--verify-runs` times.
+//!    over all of it, `--verify-runs` times, with `--workers` stretches checked side by side
+//!    (a list runs each in turn; 0 lets `verify` choose, 1 is one reading and one checking
+//!    thread).
 //!
 //! ```text
 //! cargo run --release -p adam-store --example audit_bench -- [--records 1000000] [--seconds 5]
 //!     [--verify-runs 3] [--dir PATH] [--verify-only] [--batches 1,10,100,1000,10000]
-//!     [--index-batch 65536]
+//!     [--index-batch 65536] [--workers 0,1,2]
 //! ```
 //!
 //! With `--dir`, the database and key directory are kept there and a later run with the same
@@ -30,6 +32,7 @@ struct Args {
     verify_only: bool,
     batches: Vec<usize>,
     index_batch: Option<u64>,
+    workers: Vec<usize>,
 }
 
 fn args() -> Args {
@@ -41,6 +44,7 @@ fn args() -> Args {
         verify_only: false,
         batches: vec![1, 10, 100, 1000, 10_000],
         index_batch: None,
+        workers: vec![0],
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -53,6 +57,7 @@ fn args() -> Args {
             "--verify-only" => a.verify_only = true,
             "--batches" => a.batches = value().split(',').map(|b| b.parse().expect("a number")).collect(),
             "--index-batch" => a.index_batch = Some(value().parse().expect("a number")),
+            "--workers" => a.workers = value().split(',').map(|b| b.parse().expect("a number")).collect(),
             other => panic!("unknown argument {other:?}"),
         }
     }
@@ -158,15 +163,17 @@ fn main() {
     println!("database files: {:.0} MiB", size as f64 / (1024.0 * 1024.0));
 
     for run in 1..=args.verify_runs {
-        let started = Instant::now();
-        let verdict = store.audit_verify().unwrap();
-        let took = started.elapsed().as_secs_f64();
-        assert!(verdict.intact(), "the trail does not verify: {}", verdict.summary());
-        println!(
-            "verify #{run}: {} records ({} checkpoints) in {took:.2} s = {:.0} records/s",
-            verdict.records,
-            verdict.checkpoints,
-            verdict.records as f64 / took
-        );
+        for &workers in &args.workers {
+            let started = Instant::now();
+            let verdict = store.audit_verify_in(workers).unwrap();
+            let took = started.elapsed().as_secs_f64();
+            assert!(verdict.intact(), "the trail does not verify: {}", verdict.summary());
+            println!(
+                "verify #{run} (workers {workers}): {} records ({} checkpoints) in {took:.2} s = {:.0} records/s",
+                verdict.records,
+                verdict.checkpoints,
+                verdict.records as f64 / took
+            );
+        }
     }
 }

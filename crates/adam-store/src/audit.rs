@@ -716,6 +716,48 @@ impl<'k> Verifier<'k> {
         }
     }
 
+    /// Starts the check at record `seq`, following on from `chain`, the value stored before it
+    /// (a worker's stretch of the trail).
+    pub(crate) fn start_at(&mut self, seq: u64, chain: [u8; 32]) {
+        self.expected_seq = seq;
+        self.chain = chain;
+        self.next_wanted = self.wanted.partition_point(|w| *w < seq);
+    }
+
+    /// Takes over what the check of the stretch after this one found. That stretch started at
+    /// record `first` from `chain_before`, the chain value stored before it, on which this one
+    /// ends when nothing is missing in between. A chain that breaks in both is reported in
+    /// both (one check reports only the first break).
+    pub(crate) fn join(&mut self, next: Verifier<'k>, first: u64, chain_before: [u8; 32]) {
+        if next.verdict.records == 0 {
+            // An empty stretch at the end is a cut tail, for the checkpoints to find; one in
+            // the middle shows as the records missing before the next stretch with any.
+            return;
+        }
+        if self.expected_seq < first {
+            self.problem(
+                self.expected_seq,
+                format!("records {} to {} are missing", self.expected_seq, first - 1),
+            );
+            self.broken = true;
+        } else if self.chain != chain_before && !self.broken {
+            // Both were read from the same row; only a change between the reads tells them apart.
+            self.problem(first, "the trail changed while it was verified".to_owned());
+            self.broken = true;
+        }
+        for p in next.verdict.problems {
+            if self.verdict.problems.len() < MAX_PROBLEMS {
+                self.verdict.problems.push(p);
+            }
+        }
+        self.verdict.records += next.verdict.records;
+        self.verdict.purged += next.verdict.purged;
+        self.seen.extend(next.seen);
+        self.expected_seq = next.expected_seq;
+        self.chain = next.chain;
+        self.broken |= next.broken;
+    }
+
     fn problem(&mut self, seq: u64, what: String) {
         if self.verdict.problems.len() < MAX_PROBLEMS {
             self.verdict.problems.push(Problem { seq, what });

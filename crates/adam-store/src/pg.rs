@@ -230,6 +230,40 @@ impl PgStore {
         })
     }
 
+    /// Runs `f` in a read-only transaction on a connection outside the pool that reads the
+    /// exported `snapshot` of another transaction (a worker of `verify`).
+    pub(crate) fn read_beside(
+        &self,
+        snapshot: Option<&str>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool.open_extra()?;
+        let Conn { client, statements } = &mut conn;
+        let client = client.as_mut().ok_or_else(closed)?;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| StoreError::from(db_error(&e)))?;
+        if let Some(id) = snapshot {
+            // The identifier comes from the server (hex digits and dashes); checked all the same
+            // before it is written into the statement, which takes no parameters.
+            if !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+                return Err(StoreError::Database(format!(
+                    "an unexpected snapshot identifier {id:?}"
+                )));
+            }
+            tx.batch_execute(&format!("SET TRANSACTION SNAPSHOT '{id}'"))
+                .map_err(|e| StoreError::from(db_error(&e)))?;
+        }
+        f(&mut PgTx {
+            tx: &mut tx,
+            statements,
+        })?;
+        tx.commit().map_err(|e| StoreError::from(db_error(&e)))
+    }
+
     /// Runs `f` in a read-committed transaction holding the store's advisory lock; commits only
     /// on `Ok`. Read committed, so each statement after the lock sees what the previous holder
     /// committed.
@@ -422,6 +456,14 @@ impl Tx for PgTx<'_, '_> {
 
     fn purges_through_function(&self) -> bool {
         true
+    }
+
+    fn export_snapshot(&mut self) -> Result<Option<String>, StoreError> {
+        let row = self
+            .tx
+            .query_one("SELECT pg_export_snapshot()", &[])
+            .map_err(|e| db_error(&e))?;
+        Ok(Some(row.try_get(0).map_err(|e| column_error(0, e))?))
     }
 }
 

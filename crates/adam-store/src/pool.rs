@@ -61,6 +61,12 @@ impl<C: Connection> Pool<C> {
         out
     }
 
+    /// Opens a connection outside the pool, for one caller to use and drop: a worker of
+    /// `verify`, which must not wait for pooled connections while its caller holds one.
+    pub(crate) fn open_extra(&self) -> Result<C, StoreError> {
+        (self.connect)()
+    }
+
     fn take(&self) -> Result<C, StoreError> {
         let mut state = self.lock();
         loop {

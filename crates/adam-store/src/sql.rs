@@ -94,6 +94,11 @@ pub(crate) trait Tx {
     fn each(&mut self, sql: &'static str, params: &[Val<'_>], f: &mut RowFn<'_>) -> Result<(), StoreError>;
     /// Executes several statements without parameters (a migration).
     fn batch(&mut self, sql: &str) -> Result<(), DbError>;
+    /// An identifier other connections can use to read exactly what this transaction reads
+    /// (PostgreSQL's `pg_export_snapshot`), or `None` where the backend has none (SQLite).
+    fn export_snapshot(&mut self) -> Result<Option<String>, StoreError> {
+        Ok(None)
+    }
     /// Whether the retention purge deletes through the database's `adam_audit_purge`
     /// function (PostgreSQL: the server's role may have no DELETE on the trail) rather than
     /// by its own statements (SQLite).

@@ -167,6 +167,22 @@ impl SqliteStore {
         })
     }
 
+    /// Runs `f` in a read transaction on a connection outside the pool (a worker of `verify`;
+    /// SQLite has no snapshot to share, see `verify::Beside`).
+    pub(crate) fn read_beside(
+        &self,
+        _snapshot: Option<&str>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool.open_extra()?;
+        let tx = conn
+            .0
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| StoreError::from(db_error(e)))?;
+        f(&mut SqliteTx { conn: &tx })?;
+        tx.commit().map_err(|e| StoreError::from(db_error(e)))
+    }
+
     /// Runs `f` in a write transaction holding SQLite's write lock; commits only on `Ok`.
     pub(crate) fn write<T>(
         &self,

@@ -1,4 +1,5 @@
-//! Writing, reading, purging and verifying the audit trail, shared by both backends.
+//! Writing, reading and purging the audit trail, shared by both backends (recomputing it is
+//! `verify.rs`).
 //!
 //! Every audit record in ADAM is appended by [`Tail::append`], inside the transaction of the
 //! change it records; the chain, the commitment and the checkpoint rules are in `audit.rs`.
@@ -6,8 +7,7 @@
 //! it delete nothing else. (`index_tail` empties `audit_tail`, the search keys not yet moved
 //! into the lookup tables: a search aid, not part of the trail.)
 
-use crate::audit::{self, ChainRow, Checkpoint, Keyring, Retention, Verdict, Verifier};
-use crate::scan;
+use crate::audit::{self, Checkpoint, Keyring, Retention, Verdict};
 use crate::sql::{Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
 use crate::{AuditContext, AuditQuery, AuditRecord, Hold, NewAudit, PurgeReport, StoreError};
 use adam_core::{Actor, AuditObject, JobId, Revision, Timestamp};
@@ -16,21 +16,21 @@ use serde_json::Value;
 
 /// What a payload says: everything the record states, committed to byte for byte.
 #[derive(Serialize, Deserialize)]
-struct Payload {
-    seq: u64,
-    period: i64,
-    retention: Retention,
-    revision: Option<Revision>,
-    at: Timestamp,
-    actor: Actor,
-    actor_job: Option<JobId>,
-    source_ip: Option<String>,
-    application: Option<String>,
-    action: String,
-    object: AuditObject,
-    before: Option<Value>,
-    after: Option<Value>,
-    outcome: String,
+pub(crate) struct Payload {
+    pub(crate) seq: u64,
+    pub(crate) period: i64,
+    pub(crate) retention: Retention,
+    pub(crate) revision: Option<Revision>,
+    pub(crate) at: Timestamp,
+    pub(crate) actor: Actor,
+    pub(crate) actor_job: Option<JobId>,
+    pub(crate) source_ip: Option<String>,
+    pub(crate) application: Option<String>,
+    pub(crate) action: String,
+    pub(crate) object: AuditObject,
+    pub(crate) before: Option<Value>,
+    pub(crate) after: Option<Value>,
+    pub(crate) outcome: String,
 }
 
 /// One record to append.
@@ -76,17 +76,17 @@ fn epoch_size(writes: &Writes) -> i64 {
     i64::try_from(writes.epoch.max(1)).unwrap_or(i64::MAX)
 }
 
-fn seq_val(seq: u64) -> Result<Val<'static>, StoreError> {
+pub(crate) fn seq_val(seq: u64) -> Result<Val<'static>, StoreError> {
     i64::try_from(seq)
         .map(Val::int)
         .map_err(|_| StoreError::Corrupt(format!("audit seq {seq} does not fit")))
 }
 
-fn seq_of(v: i64) -> Result<u64, StoreError> {
+pub(crate) fn seq_of(v: i64) -> Result<u64, StoreError> {
     u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("audit seq holds {v}")))
 }
 
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
@@ -790,7 +790,7 @@ pub(crate) fn purge(
 // ---- verification -------------------------------------------------------------------------
 
 /// The pinned public key and the purge horizon.
-fn pinned(tx: &mut dyn Tx) -> Result<(Option<String>, Option<i64>), StoreError> {
+pub(crate) fn pinned(tx: &mut dyn Tx) -> Result<(Option<String>, Option<i64>), StoreError> {
     let key = one(tx, "SELECT audit_public_key FROM meta WHERE id = 1", &[], |row| {
         Ok(row.text(0)?.map(str::to_owned))
     })?
@@ -802,7 +802,7 @@ fn pinned(tx: &mut dyn Tx) -> Result<(Option<String>, Option<i64>), StoreError> 
     Ok((key, purged))
 }
 
-fn db_checkpoints(tx: &mut dyn Tx) -> Result<Vec<Checkpoint>, StoreError> {
+pub(crate) fn db_checkpoints(tx: &mut dyn Tx) -> Result<Vec<Checkpoint>, StoreError> {
     let mut out = Vec::new();
     tx.each(
         "SELECT seq, chain, at, key, signature FROM audit_checkpoints ORDER BY seq",
@@ -819,403 +819,6 @@ fn db_checkpoints(tx: &mut dyn Tx) -> Result<Vec<Checkpoint>, StoreError> {
         },
     )?;
     Ok(out)
-}
-
-/// Records read per batch by [`verify`]: two range scans (chain rows, then their payloads)
-/// instead of a join that seeks into `audit` once per record.
-const VERIFY_BATCH: i64 = 8192;
-
-/// A span of [`Batch::text`].
-type Span = (usize, usize);
-
-/// The searchable columns of one `audit` row, to compare with its payload.
-#[derive(Default)]
-struct Columns {
-    revision: Option<i64>,
-    at: Option<i64>,
-    actor_user: Option<i64>,
-    actor_job: Option<i64>,
-    action: Option<Span>,
-    object_kind: Option<Span>,
-    object_id: Option<i64>,
-    outcome: Option<Span>,
-}
-
-/// One record as read, its text kept in the batch's buffer.
-struct Read {
-    seq: u64,
-    period: i64,
-    retention: Retention,
-    commitment: Span,
-    chain: Span,
-    payload: Option<(Span, Columns)>,
-}
-
-/// Records read together, handed from the reading thread to the checking one. The text of
-/// all of them lives in one buffer, reused from batch to batch.
-#[derive(Default)]
-struct Batch {
-    rows: Vec<Read>,
-    text: Vec<u8>,
-}
-
-impl Batch {
-    fn push_text(&mut self, s: &[u8]) -> Span {
-        let start = self.text.len();
-        self.text.extend_from_slice(s);
-        (start, self.text.len())
-    }
-
-    fn opt_text(&mut self, s: Option<&[u8]>) -> Option<Span> {
-        s.map(|s| self.push_text(s))
-    }
-
-    fn get(&self, span: Span) -> &[u8] {
-        self.text.get(span.0..span.1).unwrap_or_default()
-    }
-}
-
-/// Compares a record's searchable columns with its payload without parsing the payload into
-/// values (see `scan.rs`). `at_text` caches the text form of the last `at` seen (records come
-/// in bursts within one second).
-fn columns_match(batch: &Batch, c: &Columns, payload: &[u8], at_text: &mut (i64, String)) -> bool {
-    let text = |span: Option<Span>| span.map(|s| batch.get(s));
-    let at = match c.at {
-        Some(at) => {
-            if at_text.0 != at || at_text.1.is_empty() {
-                *at_text = (at, Timestamp(at).to_string());
-            }
-            Some(at_text.1.as_bytes())
-        }
-        None => None,
-    };
-    let wanted = Wanted {
-        revision: c.revision,
-        at,
-        actor_user: c.actor_user,
-        actor_job: c.actor_job,
-        action: text(c.action),
-        object_kind: text(c.object_kind),
-        object_id: c.object_id,
-        outcome: text(c.outcome),
-    };
-    columns_in_place(&wanted, payload).is_some() || columns_by_walk(&wanted, payload)
-}
-
-/// The searchable columns of a record, as `columns_match` compares them.
-struct Wanted<'a> {
-    revision: Option<i64>,
-    /// The time in its payload's text form.
-    at: Option<&'a [u8]>,
-    actor_user: Option<i64>,
-    actor_job: Option<i64>,
-    action: Option<&'a [u8]>,
-    object_kind: Option<&'a [u8]>,
-    object_id: Option<i64>,
-    outcome: Option<&'a [u8]>,
-}
-
-/// The fast path of the columns check: `Some` when the payload has exactly the layout ADAM
-/// writes ([`Payload`] as canonical JSON: its fourteen members in key order, the actor's and
-/// the object's members in key order) and every column equals its member. Anything else,
-/// including a payload with more, fewer or repeated members, is `None` and goes to
-/// [`columns_by_walk`], which decides. Walking in place skips the key lookups of the general
-/// walk and reads the nested actor and object once; it halves the check's share of `verify`.
-fn columns_in_place(c: &Wanted<'_>, payload: &[u8]) -> Option<()> {
-    let mut k = scan::Cursor::new(payload);
-    k.lit(br#"{"action":"#)?;
-    k.string(c.action?)?;
-    k.lit(br#","actor":{"#)?;
-    match c.actor_user {
-        Some(user) => {
-            if k.lit(br#""job":"#).is_some() {
-                k.value()?;
-                k.lit(b",")?;
-            }
-            k.lit(br#""session":"#)?;
-            k.value()?;
-            k.lit(br#","type":"user","user":"#)?;
-            k.int(Some(user))?;
-            k.lit(b"}")?;
-        }
-        None => k.lit(br#""type":"system"}"#)?,
-    }
-    k.lit(br#","actor_job":"#)?;
-    k.int(c.actor_job)?;
-    k.lit(br#","after":"#)?;
-    k.value()?;
-    k.lit(br#","application":"#)?;
-    k.value()?;
-    k.lit(br#","at":"#)?;
-    k.string(c.at?)?;
-    k.lit(br#","before":"#)?;
-    k.value()?;
-    k.lit(br#","object":{"id":"#)?;
-    // An object's id is never null; the column must hold it.
-    k.int(Some(c.object_id?))?;
-    k.lit(br#","kind":"#)?;
-    k.string(c.object_kind?)?;
-    k.lit(br#","label":"#)?;
-    k.value()?;
-    k.lit(br#"},"outcome":"#)?;
-    k.string(c.outcome?)?;
-    k.lit(br#","period":"#)?;
-    k.value()?;
-    k.lit(br#","retention":"#)?;
-    k.value()?;
-    k.lit(br#","revision":"#)?;
-    k.int(c.revision)?;
-    k.lit(br#","seq":"#)?;
-    k.value()?;
-    k.lit(br#","source_ip":"#)?;
-    k.value()?;
-    k.lit(b"}")?;
-    k.at_end().then_some(())
-}
-
-/// The general columns check: walks the payload's members in any order (see `scan.rs`).
-fn columns_by_walk(c: &Wanted<'_>, payload: &[u8]) -> bool {
-    let mut seen = 0u8;
-    let mut ok = true;
-    let mut once = |bit: u8| {
-        let first = seen & bit == 0;
-        seen |= bit;
-        first
-    };
-    let walked = scan::members(payload, |key, raw| {
-        ok &= match key {
-            b"revision" => once(1) && scan::opt_int(raw) == Some(c.revision),
-            b"at" => once(2) && c.at.is_some_and(|at| scan::is_string(raw, at)),
-            b"actor" => {
-                let mut kind = None;
-                let mut user = None;
-                once(4)
-                    && scan::members(raw, |k, v| {
-                        match k {
-                            b"type" => kind = Some(v),
-                            b"user" => user = scan::opt_int(v),
-                            _ => {}
-                        }
-                        true
-                    })
-                    .is_some()
-                    && match kind {
-                        Some(k) if scan::is_string(k, b"user") => {
-                            user.flatten().is_some() && user.flatten() == c.actor_user
-                        }
-                        Some(k) if scan::is_string(k, b"system") => c.actor_user.is_none(),
-                        _ => false,
-                    }
-            }
-            b"actor_job" => once(8) && scan::opt_int(raw) == Some(c.actor_job),
-            b"action" => once(16) && c.action.is_some_and(|a| scan::is_string(raw, a)),
-            b"object" => {
-                let mut kind_ok = false;
-                let mut id_ok = false;
-                once(32)
-                    && scan::members(raw, |k, v| {
-                        match k {
-                            b"kind" => kind_ok = c.object_kind.is_some_and(|want| scan::is_string(v, want)),
-                            b"id" => id_ok = c.object_id.is_some() && scan::opt_int(v) == Some(c.object_id),
-                            _ => {}
-                        }
-                        true
-                    })
-                    .is_some()
-                    && kind_ok
-                    && id_ok
-            }
-            b"outcome" => once(64) && c.outcome.is_some_and(|o| scan::is_string(raw, o)),
-            _ => true,
-        };
-        ok
-    });
-    walked.is_some() && ok && seen == 127
-}
-
-/// Reads the next batch of chain rows after `after` and their payloads into `batch`, and
-/// notes in `orphans` the payload rows of that stretch of sequence numbers that have no chain
-/// row (records someone inserted around the chain).
-fn read_batch(tx: &mut dyn Tx, after: i64, batch: &mut Batch, orphans: &mut Vec<i64>) -> Result<(), StoreError> {
-    batch.rows.clear();
-    batch.text.clear();
-    tx.each(
-        "SELECT seq, period, retention, commitment, chain FROM audit_chain WHERE seq > $1 ORDER BY seq LIMIT $2",
-        &[Val::int(after), Val::int(VERIFY_BATCH)],
-        &mut |row| {
-            let seq = seq_of(req_int(row, 0, "audit_chain", "seq")?)?;
-            let retention = match row.bytes(2)? {
-                Some(b"access") => Retention::Access,
-                Some(b"change") => Retention::Change,
-                _ => {
-                    return Err(StoreError::Corrupt(format!(
-                        "audit_chain.retention of {seq} is neither 'change' nor 'access'"
-                    )));
-                }
-            };
-            let commitment = row.bytes(3)?.unwrap_or_default();
-            let commitment = batch.push_text(commitment);
-            let chain = row.bytes(4)?.unwrap_or_default();
-            let chain = batch.push_text(chain);
-            batch.rows.push(Read {
-                seq,
-                period: req_int(row, 1, "audit_chain", "period")?,
-                retention,
-                commitment,
-                chain,
-                payload: None,
-            });
-            Ok(())
-        },
-    )?;
-    let Some(last) = batch.rows.last() else {
-        return Ok(());
-    };
-    let last = seq_val(last.seq)?;
-    // Both lists are in seq order: a merge. Every payload row after the previous batch is
-    // visited once, so one without a chain row is found here.
-    let mut k = 0;
-    tx.each(
-        "SELECT seq, payload, revision, at, actor_user, actor_job, action, object_kind, object_id, outcome \
-         FROM audit WHERE seq > $1 AND seq <= $2 ORDER BY seq",
-        &[Val::int(after), last],
-        &mut |row| {
-            let seq = req_int(row, 0, "audit", "seq")?;
-            while batch.rows.get(k).is_some_and(|r| i128::from(r.seq) < i128::from(seq)) {
-                k += 1;
-            }
-            if batch.rows.get(k).is_none_or(|r| i128::from(r.seq) != i128::from(seq)) {
-                if orphans.len() < MAX_ORPHANS {
-                    orphans.push(seq);
-                }
-                return Ok(());
-            }
-            let Some(payload) = row.bytes(1)? else {
-                return Ok(());
-            };
-            let payload = batch.push_text(payload);
-            let columns = Columns {
-                revision: row.int(2)?,
-                at: row.int(3)?,
-                actor_user: row.int(4)?,
-                actor_job: row.int(5)?,
-                action: batch.opt_text(row.bytes(6)?),
-                object_kind: batch.opt_text(row.bytes(7)?),
-                object_id: row.int(8)?,
-                outcome: batch.opt_text(row.bytes(9)?),
-            };
-            if let Some(r) = batch.rows.get_mut(k) {
-                r.payload = Some((payload, columns));
-            }
-            Ok(())
-        },
-    )?;
-    Ok(())
-}
-
-/// Payload rows outside the chain that `verify` names (one is enough to raise the alarm).
-const MAX_ORPHANS: usize = 10;
-
-/// Recomputes the whole trail (see [`Verifier`]).
-///
-/// Reading and checking overlap: this thread reads batches of records inside the caller's
-/// transaction (one snapshot) while a second thread recomputes their commitments, checks
-/// their columns and follows the chain, in order. Batches go back and forth through two
-/// bounded channels, so at most three are alive and their buffers are reused.
-pub(crate) fn verify(tx: &mut dyn Tx, keys: &Keyring) -> Result<Verdict, StoreError> {
-    let (pinned_key, purged_through) = pinned(tx)?;
-    let checkpoints = db_checkpoints(tx)?;
-    let external = keys.external_checkpoints()?;
-    let seqs: Vec<u64> = checkpoints.iter().chain(&external).map(|c| c.seq).collect();
-    let verifier = Verifier::new(keys, purged_through, &seqs);
-    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(2);
-    let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Batch>(3);
-    for _ in 0..3 {
-        let _ = empty_tx.send(Batch::default());
-    }
-    let (read, checked, signed) = std::thread::scope(|scope| {
-        // The checkpoints' signatures are checked alongside, not after, the records.
-        let signer = scope.spawn(|| audit::validly_signed(&checkpoints, &external));
-        let checker = scope.spawn(move || {
-            let mut verifier = verifier;
-            let mut mismatched: Vec<u64> = Vec::new();
-            let mut at_text = (0i64, String::new());
-            for batch in full_rx {
-                for r in &batch.rows {
-                    let payload = r.payload.as_ref().map(|(span, columns)| {
-                        let p = batch.get(*span);
-                        if !columns_match(&batch, columns, p, &mut at_text) {
-                            mismatched.push(r.seq);
-                        }
-                        p
-                    });
-                    verifier.row(ChainRow {
-                        seq: r.seq,
-                        period: r.period,
-                        retention: r.retention,
-                        commitment: batch.get(r.commitment),
-                        chain: batch.get(r.chain),
-                        payload,
-                    });
-                }
-                // The reader may have stopped; then the buffer is simply dropped.
-                let _ = empty_tx.send(batch);
-            }
-            (verifier, mismatched)
-        });
-        let read = (|| -> Result<Vec<i64>, StoreError> {
-            let mut after = i64::MIN;
-            let mut orphans = Vec::new();
-            loop {
-                let mut batch = empty_rx.recv().unwrap_or_default();
-                read_batch(tx, after, &mut batch, &mut orphans)?;
-                let Some(last) = batch.rows.last() else {
-                    // Payload rows after the last chain row are orphans too.
-                    tx.each(
-                        "SELECT seq FROM audit WHERE seq > $1 ORDER BY seq LIMIT 10",
-                        &[Val::int(after)],
-                        &mut |row| {
-                            if orphans.len() < MAX_ORPHANS {
-                                orphans.push(req_int(row, 0, "audit", "seq")?);
-                            }
-                            Ok(())
-                        },
-                    )?;
-                    return Ok(orphans);
-                };
-                after = i64::try_from(last.seq).map_err(corrupt)?;
-                if full_tx.send(batch).is_err() {
-                    return Err(StoreError::Audit("the verifying thread stopped".to_owned()));
-                }
-            }
-        })();
-        drop(full_tx);
-        (read, checker.join(), signer.join())
-    });
-    let orphans = read?;
-    let (verifier, mismatched) = checked.map_err(|_| StoreError::Audit("the verifying thread failed".to_owned()))?;
-    let signed = signed.map_err(|_| StoreError::Audit("the thread checking signatures failed".to_owned()))?;
-    let mut verdict = verifier.finish(pinned_key.as_deref(), &checkpoints, &external, &signed);
-    for seq in mismatched {
-        verdict.problems.push(audit::Problem {
-            seq,
-            what: "its searchable columns differ from its payload".to_owned(),
-        });
-    }
-    for seq in orphans {
-        verdict.problems.push(match u64::try_from(seq) {
-            Ok(seq) => audit::Problem {
-                seq,
-                what: "a payload row exists outside the chain".to_owned(),
-            },
-            Err(_) => audit::Problem {
-                seq: 0,
-                what: format!("a payload row numbered {seq} exists outside the chain"),
-            },
-        });
-    }
-    verdict.problems.sort_by_key(|p| p.seq);
-    Ok(verdict)
 }
 
 /// The quick check at start: the newest external checkpoint against the database (its chain
@@ -1272,201 +875,4 @@ pub(crate) fn quick_check(tx: &mut dyn Tx, keys: &Keyring) -> Result<Verdict, St
 /// Database checkpoints newer than the external file's newest, to append to it.
 pub(crate) fn checkpoints_after(tx: &mut dyn Tx, after: u64) -> Result<Vec<Checkpoint>, StoreError> {
     Ok(db_checkpoints(tx)?.into_iter().filter(|c| c.seq > after).collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use adam_core::{Session, UserId};
-
-    /// A payload exactly as [`Tail::append`] writes it, and the columns it copies into.
-    fn record(actor: Actor, job: Option<JobId>, label: &str, after: Option<Value>) -> (Vec<u8>, Batch, Columns) {
-        let payload = Payload {
-            seq: 7,
-            period: 20_000,
-            retention: Retention::Access,
-            revision: Some(Revision(3)),
-            at: Timestamp(1_764_505_680),
-            actor,
-            actor_job: job,
-            source_ip: Some("127.0.0.1".to_owned()),
-            application: Some("svc-dms".to_owned()),
-            action: "document.open".to_owned(),
-            object: AuditObject {
-                kind: "ADAM_ENTITY_DOCUMENT".to_owned(),
-                id: 4711,
-                label: label.to_owned(),
-            },
-            before: None,
-            after,
-            outcome: "ok".to_owned(),
-        };
-        let text = audit::canonical_json(&serde_json::to_value(&payload).unwrap());
-        let mut batch = Batch::default();
-        let columns = Columns {
-            revision: Some(3),
-            at: Some(1_764_505_680),
-            actor_user: match actor {
-                Actor::User { user, .. } => Some(i64::from(user.0)),
-                Actor::System => None,
-            },
-            actor_job: job.map(|j| i64::from(j.0)),
-            action: Some(batch.push_text(b"document.open")),
-            object_kind: Some(batch.push_text(b"ADAM_ENTITY_DOCUMENT")),
-            object_id: Some(4711),
-            outcome: Some(batch.push_text(b"ok")),
-        };
-        (text.into_bytes(), batch, columns)
-    }
-
-    fn wanted<'a>(batch: &'a Batch, c: &Columns, at: &'a str) -> Wanted<'a> {
-        Wanted {
-            revision: c.revision,
-            at: Some(at.as_bytes()),
-            actor_user: c.actor_user,
-            actor_job: c.actor_job,
-            action: c.action.map(|s| batch.get(s)),
-            object_kind: c.object_kind.map(|s| batch.get(s)),
-            object_id: c.object_id,
-            outcome: c.outcome.map(|s| batch.get(s)),
-        }
-    }
-
-    fn actors() -> Vec<(Actor, Option<JobId>)> {
-        vec![
-            (Actor::System, None),
-            (
-                Actor::User {
-                    user: UserId(12),
-                    job: None,
-                    session: Session::MFA,
-                },
-                None,
-            ),
-            (
-                Actor::User {
-                    user: UserId(12),
-                    job: Some(JobId(5)),
-                    session: Session::PASSWORD,
-                },
-                Some(JobId(5)),
-            ),
-        ]
-    }
-
-    /// What ADAM writes is checked in place, whoever the actor; the general walk agrees.
-    #[test]
-    fn the_columns_of_written_payloads_are_checked_in_place() {
-        let at = Timestamp(1_764_505_680).to_string();
-        for (actor, job) in actors() {
-            for after in [
-                None,
-                Some(serde_json::json!({ "level": 14, "note": "a \"quoted\" {word}" })),
-            ] {
-                let (payload, batch, c) = record(actor, job, "document 4711", after);
-                let w = wanted(&batch, &c, &at);
-                assert_eq!(
-                    columns_in_place(&w, &payload),
-                    Some(()),
-                    "{}",
-                    String::from_utf8_lossy(&payload)
-                );
-                assert!(columns_by_walk(&w, &payload));
-                assert!(columns_match(&batch, &c, &payload, &mut (0, String::new())));
-            }
-        }
-    }
-
-    /// A label JSON must escape leaves the fast path only where it has to; the walk decides.
-    #[test]
-    fn escaped_text_is_left_to_the_walk() {
-        let at = Timestamp(1_764_505_680).to_string();
-        let (actor, job) = actors()[1];
-        let (payload, batch, c) = record(actor, job, "\"Odlo\u{10d}ba\" \\ 5", None);
-        let w = wanted(&batch, &c, &at);
-        assert_eq!(
-            columns_in_place(&w, &payload),
-            Some(()),
-            "the label is skipped, not compared"
-        );
-        let mut escaped = batch;
-        let c = Columns {
-            action: Some(escaped.push_text(b"document.open")),
-            ..c
-        };
-        let payload = String::from_utf8(payload)
-            .unwrap()
-            .replace(r#""action":"document.open""#, r#""action":"document\u002eopen""#);
-        let w = wanted(&escaped, &c, &at);
-        assert_eq!(
-            columns_in_place(&w, payload.as_bytes()),
-            None,
-            "an escape the writer never makes"
-        );
-        assert!(columns_by_walk(&w, payload.as_bytes()), "but it is the same text");
-    }
-
-    /// Every column that differs from its payload fails both checks, whoever the actor.
-    #[test]
-    fn a_column_that_differs_fails_both_checks() {
-        let at = Timestamp(1_764_505_680).to_string();
-        let other_at = Timestamp(1_764_505_681).to_string();
-        for (actor, job) in actors() {
-            let (payload, mut batch, c) = record(actor, job, "document 4711", None);
-            let other = Some(batch.push_text(b"document.close"));
-            let changed: Vec<(&str, Columns, &str)> = vec![
-                ("revision", Columns { revision: None, ..c }, &at),
-                ("at", Columns { ..c }, &other_at),
-                (
-                    "actor_user",
-                    Columns {
-                        actor_user: Some(c.actor_user.map_or(1, |u| u + 1)),
-                        ..c
-                    },
-                    &at,
-                ),
-                (
-                    "actor_job",
-                    Columns {
-                        actor_job: Some(99),
-                        ..c
-                    },
-                    &at,
-                ),
-                ("action", Columns { action: other, ..c }, &at),
-                (
-                    "object_kind",
-                    Columns {
-                        object_kind: other,
-                        ..c
-                    },
-                    &at,
-                ),
-                (
-                    "object_id",
-                    Columns {
-                        object_id: Some(4712),
-                        ..c
-                    },
-                    &at,
-                ),
-                ("object_id null", Columns { object_id: None, ..c }, &at),
-                ("outcome", Columns { outcome: other, ..c }, &at),
-            ];
-            for (what, c, at) in changed {
-                let w = wanted(&batch, &c, at);
-                assert_eq!(columns_in_place(&w, &payload), None, "{what} of {actor:?}");
-                assert!(!columns_by_walk(&w, &payload), "{what} of {actor:?}");
-            }
-        }
-        // A repeated member (the writer never makes one) is left to the walk, which refuses it.
-        let (actor, job) = actors()[0];
-        let (payload, batch, c) = record(actor, job, "document 4711", None);
-        let mut doubled = payload.clone();
-        doubled.pop();
-        doubled.extend_from_slice(br#","outcome":"refused"}"#);
-        let w = wanted(&batch, &c, &at);
-        assert_eq!(columns_in_place(&w, &doubled), None);
-        assert!(!columns_by_walk(&w, &doubled));
-    }
 }

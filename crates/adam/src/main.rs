@@ -174,6 +174,10 @@ enum AuditCommand {
         /// Print the whole verdict as JSON.
         #[arg(long)]
         json: bool,
+        /// Stretches of the trail checked side by side, each on a connection of its own (0:
+        /// one per core for a long trail on three cores or more, else one).
+        #[arg(long, default_value = "0", value_parser = clap::value_parser!(u16).range(0..=64))]
+        workers: u16,
     },
     /// Sign the end of the trail now and copy the checkpoints to the external file.
     Checkpoint,
@@ -557,8 +561,9 @@ async fn audit(cli: &Cli, command: &AuditCommand) -> Result<()> {
             .unwrap_or(0),
     );
     match command {
-        AuditCommand::Verify { json } => {
-            let verdict = off(move || store.audit_verify()).await??;
+        AuditCommand::Verify { json, workers } => {
+            let workers = usize::from(*workers);
+            let verdict = off(move || store.audit_verify_in(workers)).await??;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&verdict)?);
             } else {

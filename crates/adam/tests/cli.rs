@@ -1,6 +1,7 @@
 //! The `adam` binary run as an operator runs it: `adam user password` sets a temporary
 //! password from standard input, and `adam serve --demo` writes temporary passwords for the
-//! demo accounts. Both are checked by signing in over HTTP to a server the test starts.
+//! demo accounts (both checked by signing in over HTTP to a server the test starts); `adam
+//! audit verify` passes an intact trail and exits 1 naming the first tampered record.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -144,6 +145,54 @@ fn must_change(port: u16, username: &str, password: &str) {
     let (status, refused, _) = request(port, "GET", "/api/v1/offices", &[("cookie", &cookie)], None);
     assert_eq!(status, 403, "{refused}");
     assert_eq!(refused["type"], "/problems/password-change-required");
+}
+
+#[test]
+fn audit_verify_passes_an_intact_trail_and_names_a_tampered_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut init = adam(data);
+    init.args(["init", "--organisation", "Občina Test", "--admin-email", "it@test.si"]);
+    let out = run(init, "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for workers in ["0", "1", "3"] {
+        let mut verify = adam(data);
+        verify.args(["audit", "verify", "--workers", workers]);
+        let out = run(verify, "");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.starts_with("audit trail intact"), "{stdout}");
+    }
+    // Too many workers is one clear line and exit code 2, before anything is opened.
+    let mut many = adam(data);
+    many.args(["audit", "verify", "--workers", "65"]);
+    let out = run(many, "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--workers"));
+
+    // An attacker with the file changes one byte of record 2's payload.
+    let db = rusqlite::Connection::open(data.join("adam.db")).unwrap();
+    db.execute_batch(
+        "DROP TRIGGER audit_append_only_update; \
+         UPDATE audit SET payload = replace(payload, '\"', ' \"') WHERE seq = 2;",
+    )
+    .unwrap();
+    drop(db);
+    for workers in ["1", "3"] {
+        let mut verify = adam(data);
+        verify.args(["audit", "verify", "--workers", workers, "--json"]);
+        let out = run(verify, "");
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        let verdict: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(verdict["problems"][0]["seq"], 2, "{verdict}");
+    }
+    let mut verify = adam(data);
+    verify.args(["audit", "verify"]);
+    let out = run(verify, "");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout.starts_with("AUDIT TRAIL TAMPERED"), "{stdout}");
+    assert!(stdout.contains("record 2:"), "{stdout}");
 }
 
 #[test]

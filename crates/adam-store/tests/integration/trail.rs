@@ -51,7 +51,7 @@ fn built(b: &dyn Backend) -> (Box<dyn Store>, Town, u64) {
     let notes: Vec<NewAudit> = (0..5).map(|i| access(town.ana, t(NOW), &format!("page {i}"))).collect();
     s.append_audit(&notes).unwrap();
     s.audit_checkpoint(t(NOW)).unwrap().unwrap();
-    let verdict = s.audit_verify().unwrap();
+    let verdict = verified(&*s);
     assert!(verdict.intact(), "{}", verdict.summary());
     let n = verdict.records;
     assert!(n > 20, "the town writes a trail ({n} records)");
@@ -59,8 +59,31 @@ fn built(b: &dyn Backend) -> (Box<dyn Store>, Town, u64) {
     (s, town, n)
 }
 
+/// `verify` in one pass and cut into stretches checked side by side (2, 3 and 7 workers,
+/// each on a connection of its own): the verdicts agree. A stretch reports what one pass
+/// reports and may add a chain break of its own after an earlier one.
+fn verified(s: &dyn Store) -> adam_store::audit::Verdict {
+    let one = s.audit_verify_in(1).unwrap();
+    for workers in [2, 3, 7] {
+        let v = s.audit_verify_in(workers).unwrap();
+        let context = format!("{workers} workers: {:?}\none pass: {:?}", v.problems, one.problems);
+        assert_eq!(v.intact(), one.intact(), "{context}");
+        assert_eq!((v.records, v.purged), (one.records, one.purged), "{context}");
+        assert_eq!(v.head, one.head, "{context}");
+        assert_eq!(
+            v.problems.first().map(|p| p.seq),
+            one.problems.first().map(|p| p.seq),
+            "{context}"
+        );
+        for p in &one.problems {
+            assert!(v.problems.iter().any(|q| q.seq == p.seq), "{p:?} {context}");
+        }
+    }
+    one
+}
+
 fn first_problem(s: &dyn Store) -> (u64, String) {
-    let v = s.audit_verify().unwrap();
+    let v = verified(s);
     assert!(!v.intact(), "tampering went unnoticed");
     assert!(v.summary().starts_with("AUDIT TRAIL TAMPERED"), "{}", v.summary());
     let p = &v.problems[0];
@@ -69,7 +92,7 @@ fn first_problem(s: &dyn Store) -> (u64, String) {
 
 pub fn a_trail_verifies_and_checkpoints_are_external(b: &dyn Backend) {
     let (s, _town, n) = built(b);
-    let v = s.audit_verify().unwrap();
+    let v = verified(&*s);
     assert_eq!(v.records, n);
     assert_eq!(v.purged, 0);
     assert!(v.checkpoints >= 1);
@@ -87,7 +110,7 @@ pub fn a_trail_verifies_and_checkpoints_are_external(b: &dyn Backend) {
     let user = town_user.unwrap_or(UserId(0));
     let many: Vec<NewAudit> = (0..600).map(|i| access(user, t(NOW), &format!("bulk {i}"))).collect();
     s.append_audit(&many).unwrap();
-    let v = s.audit_verify().unwrap();
+    let v = verified(&*s);
     assert!(v.intact(), "{}", v.summary());
     assert!(v.checkpoints >= 2, "{v:?}");
     assert_eq!(v.external_checkpoints, v.checkpoints);
@@ -122,7 +145,7 @@ pub fn payload_rows_outside_the_chain_are_detected(b: &dyn Backend) {
     let (s, town, _) = built(b);
     let more: Vec<NewAudit> = (0..9_000).map(|i| access(town.ana, t(NOW), &format!("p{i}"))).collect();
     s.append_audit(&more).unwrap();
-    let n = s.audit_verify().unwrap().records;
+    let n = verified(&*s).records;
     assert!(n > 9_000, "{n}");
     let copy = |seq: i64| {
         format!(
@@ -138,7 +161,7 @@ pub fn payload_rows_outside_the_chain_are_detected(b: &dyn Backend) {
             copy(-1)
         ),
     );
-    let v = s.audit_verify().unwrap();
+    let v = verified(&*s);
     let outside: Vec<(u64, &str)> = v
         .problems
         .iter()
@@ -228,7 +251,7 @@ pub fn a_rewritten_chain_is_caught_by_the_signatures(b: &dyn Backend) {
         }
     }
     tamper(b, &stmts);
-    let v = s.audit_verify().unwrap();
+    let v = verified(&*s);
     assert!(!v.intact());
     assert!(
         v.problems.iter().all(|p| p.what.contains("checkpoint")),
@@ -263,7 +286,7 @@ pub fn a_swapped_key_is_detected(b: &dyn Backend) {
     // Someone replaces the signing key (to sign checkpoints of a forged trail).
     std::fs::write(b.keys_dir().join("signing.key"), hex(&[7u8; 32])).unwrap();
     let s = b.open();
-    let v = s.audit_verify().unwrap();
+    let v = verified(&*s);
     assert!(!v.intact());
     assert!(
         v.problems.iter().any(|p| p.what.contains("swapped key")),
@@ -305,7 +328,7 @@ pub fn the_purge_deletes_old_access_records_and_the_trail_still_verifies(b: &dyn
     // The day's key is gone; the trail verifies with the payload and its key both gone.
     assert_eq!(s.keys().day_key(old.0.div_euclid(DAY)), None);
     assert!(s.keys().day_key(recent.0.div_euclid(DAY)).is_some());
-    let v = s.audit_verify().unwrap();
+    let v = verified(&*s);
     assert!(v.intact(), "{}", v.summary());
     assert_eq!(v.purged, 1);
     // A record of a purged day can no longer be written.
@@ -350,13 +373,13 @@ pub fn a_hold_keeps_days_past_retention(b: &dyn Backend) {
         .collect();
     assert!(labels.contains(&"held".to_owned()));
     assert!(!labels.contains(&"not held".to_owned()));
-    assert!(s.audit_verify().unwrap().intact());
+    assert!(verified(&*s).intact());
     // Released, the next purge takes it.
     s.audit_release_hold(hold.id, &context(Actor::System, now)).unwrap();
     let report = s.audit_purge(&context(Actor::System, now), 90).unwrap();
     assert_eq!(report.records, 1);
     assert_eq!(s.keys().day_key(held_day.div_euclid(DAY)), None);
-    let v = s.audit_verify().unwrap();
+    let v = verified(&*s);
     assert!(v.intact(), "{}", v.summary());
     assert_eq!(v.purged, 2);
     assert_eq!(s.audit_holds().unwrap()[0].released, Some(now));
@@ -448,7 +471,7 @@ pub fn the_purged_plaintext_is_gone_from_every_file(b: &dyn Backend) {
     assert!(!found(&dir).is_empty(), "the canary is on disk before the purge");
     s.audit_purge(&context(Actor::System, t(NOW)), 90).unwrap();
     assert_eq!(found(&dir), Vec::<String>::new(), "the canary survived the purge");
-    assert!(s.audit_verify().unwrap().intact());
+    assert!(verified(&*s).intact());
 }
 
 /// A random mix of changes, access records, checkpoints, holds and purges always leaves a
@@ -501,7 +524,7 @@ pub fn any_sequence_of_writes_verifies(b: &dyn Backend) {
                 );
             }
         }
-        let v = s.audit_verify().unwrap();
+        let v = verified(&*s);
         assert!(v.intact(), "step {step}: {}", v.summary());
     }
     // The keys on disk agree with the store's: a reopened keyring derives the same day keys.
@@ -638,7 +661,7 @@ pub fn searches_by_object_and_actor_agree_with_the_trail(b: &dyn Backend) {
     assert!(err.contains("append-only"), "{err}");
     let err = b.raw("DELETE FROM audit_by_object WHERE seq = 1").unwrap_err();
     assert!(err.contains("append-only"), "{err}");
-    assert!(s.audit_verify().unwrap().intact());
+    assert!(verified(&*s).intact());
 }
 
 /// A searchable column changed without its payload (to hide a record from searches, or to
@@ -668,7 +691,7 @@ pub fn a_changed_search_column_is_detected(b: &dyn Backend) {
             n - i as u64
         };
         tamper(b, &format!("UPDATE audit SET {change} WHERE seq = {seq};"));
-        let v = s.audit_verify().unwrap();
+        let v = verified(&*s);
         assert!(
             v.problems
                 .iter()
