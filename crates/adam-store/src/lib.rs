@@ -254,15 +254,15 @@ pub trait Store: Send + Sync + 'static {
     /// copies every checkpoint the external file lacks to it.
     fn audit_checkpoint(&self, at: Timestamp) -> Result<Option<Checkpoint>, StoreError>;
 
-    /// Recomputes the whole audit trail: every commitment, the chain, every checkpoint. On
-    /// three cores or more a long trail is cut into stretches checked side by side.
+    /// Recomputes the whole audit trail: every commitment, the chain, every checkpoint. A long
+    /// trail is cut into stretches checked side by side, one per core.
     fn audit_verify(&self) -> Result<Verdict, StoreError> {
         self.audit_verify_in(0)
     }
 
     /// [`Store::audit_verify`] with `workers` stretches checked side by side, each on a
-    /// connection of its own (0: one per core for a long trail on three cores or more, else
-    /// one, read by one thread and checked by another). The verdict is the same whatever the
+    /// connection of its own (0: one per core for a long trail, one for a short one; one
+    /// stretch is read by one thread and checked by another). The verdict is the same whatever the
     /// number, except that a chain broken in several stretches is reported once per stretch.
     fn audit_verify_in(&self, workers: usize) -> Result<Verdict, StoreError>;
 

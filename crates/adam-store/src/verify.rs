@@ -399,7 +399,7 @@ fn purges(tx: &mut dyn Tx) -> Result<i64, StoreError> {
 }
 
 /// Recomputes the whole trail (see [`Verifier`]) with `workers` stretches (0: one per core for
-/// a long trail on three cores or more, else one).
+/// a long trail, one for a short one).
 ///
 /// With one, reading and checking overlap ([`pipelined`]). With more, the trail is cut into
 /// as many stretches of sequence numbers: this thread reads and checks the first in the
@@ -429,14 +429,14 @@ pub(crate) fn verify(
         wanted,
     };
     let workers = match workers {
-        // Two cores are kept busy by one reading and one checking thread already; stretches
-        // pay off from three.
-        0 => match std::thread::available_parallelism().map_or(1, usize::from) {
-            cores if cores <= 2 => 1,
-            cores => usize::try_from(start.last / STRETCH_MIN)
+        // On two cores, two stretches measure ~8% faster than one read by one thread and
+        // checked by another (BENCHMARKS.md); beyond, the pipeline cannot use the cores.
+        0 => {
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            usize::try_from(start.last / STRETCH_MIN)
                 .unwrap_or(usize::MAX)
-                .min(cores),
-        },
+                .min(cores)
+        }
         n => n,
     }
     .min(usize::try_from(start.last).unwrap_or(usize::MAX))

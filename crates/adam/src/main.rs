@@ -175,7 +175,7 @@ enum AuditCommand {
         #[arg(long)]
         json: bool,
         /// Stretches of the trail checked side by side, each on a connection of its own (0:
-        /// one per core for a long trail on three cores or more, else one).
+        /// one per core for a long trail, one for a short one).
         #[arg(long, default_value = "0", value_parser = clap::value_parser!(u16).range(0..=64))]
         workers: u16,
     },
