@@ -11,16 +11,18 @@
 //! ```text
 //! cargo run --release -p adam-store --example audit_bench -- [--records 1000000] [--seconds 5]
 //!     [--verify-runs 3] [--dir PATH] [--verify-only] [--batches 1,10,100,1000,10000]
-//!     [--index-batch 65536] [--workers 0,1,2]
+//!     [--index-batch 65536] [--workers 0,1,2] [--pg postgres://…]
 //! ```
 //!
 //! With `--dir`, the database and key directory are kept there and a later run with the same
-//! `--dir` reuses the trail (so that `--verify-only` can be run under `perf`).
+//! `--dir` reuses the trail (so that `--verify-only` can be run under `perf`). With
+//! `--pg URL` the trail is in that PostgreSQL database instead (the key directory stays in
+//! `--dir`); the same steps run against it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use adam_core::{Actor, AuditObject, Timestamp, UserId};
-use adam_store::{AuditContext, NewAudit, Retention, SqliteStore, Store};
+use adam_store::{AuditContext, NewAudit, PgStore, Retention, SqliteStore, Store};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -33,6 +35,7 @@ struct Args {
     batches: Vec<usize>,
     index_batch: Option<u64>,
     workers: Vec<usize>,
+    pg: Option<String>,
 }
 
 fn args() -> Args {
@@ -45,6 +48,7 @@ fn args() -> Args {
         batches: vec![1, 10, 100, 1000, 10_000],
         index_batch: None,
         workers: vec![0],
+        pg: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -57,6 +61,7 @@ fn args() -> Args {
             "--verify-only" => a.verify_only = true,
             "--batches" => a.batches = value().split(',').map(|b| b.parse().expect("a number")).collect(),
             "--index-batch" => a.index_batch = Some(value().parse().expect("a number")),
+            "--pg" => a.pg = it.next(),
             "--workers" => a.workers = value().split(',').map(|b| b.parse().expect("a number")).collect(),
             other => panic!("unknown argument {other:?}"),
         }
@@ -102,18 +107,36 @@ fn main() {
     let dir = args.dir.clone().unwrap_or_else(|| tmp.path().to_owned());
     std::fs::create_dir_all(&dir).unwrap();
     let keys = Arc::new(adam_store::Keyring::open(dir.join("audit-keys")).unwrap());
-    let store = SqliteStore::open(dir.join("adam.db"), keys).unwrap();
-    if let Some(n) = args.index_batch {
-        store.set_audit_index_batch(n);
-    }
+    let store: Box<dyn Store> = match &args.pg {
+        Some(url) => {
+            let store = PgStore::connect(url, keys).unwrap();
+            if let Some(n) = args.index_batch {
+                store.set_audit_index_batch(n);
+            }
+            Box::new(store)
+        }
+        None => {
+            let store = SqliteStore::open(dir.join("adam.db"), keys).unwrap();
+            if let Some(n) = args.index_batch {
+                store.set_audit_index_batch(n);
+            }
+            Box::new(store)
+        }
+    };
+    let store = &*store;
     store
         .initialise(&adam_core::Text::parse("o", "Audit bench").unwrap())
         .unwrap();
-    let mut next = records_in(&store);
+    let mut next = records_in(store);
 
     if !args.verify_only {
         println!(
-            "append (SQLite, synchronous=FULL, WAL), {:.0} s per batch size:",
+            "append ({}), {:.0} s per batch size:",
+            if args.pg.is_some() {
+                "PostgreSQL"
+            } else {
+                "SQLite, synchronous=FULL, WAL"
+            },
             args.seconds
         );
         for &batch in &args.batches {
@@ -139,7 +162,7 @@ fn main() {
         }
     }
 
-    let have = records_in(&store);
+    let have = records_in(store);
     if have < args.records {
         let started = Instant::now();
         let mut n = have;
@@ -155,12 +178,14 @@ fn main() {
             (n - have) as f64 / took
         );
     }
-    let size: u64 = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok()?.metadata().ok())
-        .map(|m| m.len())
-        .sum();
-    println!("database files: {:.0} MiB", size as f64 / (1024.0 * 1024.0));
+    if args.pg.is_none() {
+        let size: u64 = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.metadata().ok())
+            .map(|m| m.len())
+            .sum();
+        println!("database files: {:.0} MiB", size as f64 / (1024.0 * 1024.0));
+    }
 
     for run in 1..=args.verify_runs {
         for &workers in &args.workers {

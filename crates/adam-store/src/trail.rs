@@ -57,7 +57,118 @@ pub(crate) struct Tail<'k> {
     last_checkpoint: u64,
     /// The oldest record whose search keys are still in `audit_tail` (not yet indexed).
     unindexed_from: Option<u64>,
+    /// Records appended but not yet written: [`Tail::flush`] writes them with a few multi-row
+    /// statements (one round trip per table and chunk instead of three per record, which on
+    /// PostgreSQL was the append's whole cost). [`Tail::finish`] flushes first.
+    pending: Vec<Pending>,
 }
+
+impl Drop for Tail<'_> {
+    fn drop(&mut self) {
+        // Every path that appends ends with `finish` (or `flush`) in the same transaction; a
+        // record left here would be lost with the transaction still committing.
+        debug_assert!(
+            self.pending.is_empty() || std::thread::panicking(),
+            "audit records appended but never written"
+        );
+    }
+}
+
+/// One record's rows, as they will be written.
+struct Pending {
+    seq: i64,
+    period: i64,
+    retention: Retention,
+    commitment: String,
+    chain: String,
+    revision: Option<i64>,
+    at: i64,
+    actor_user: Option<i64>,
+    actor_job: Option<i64>,
+    action: String,
+    object_kind: String,
+    object_id: i64,
+    outcome: String,
+    payload: String,
+}
+
+/// The tables a record is written to, with their columns in the order [`Tail::flush`] binds.
+const PENDING_TABLES: [(&str, &str, usize); 3] = [
+    ("audit_chain", "seq, period, retention, commitment, chain", 5),
+    (
+        "audit",
+        "seq, revision, at, actor_user, actor_job, action, object_kind, object_id, outcome, payload",
+        10,
+    ),
+    ("audit_tail", "seq, actor_user, object_kind, object_id", 4),
+];
+
+/// Rows per multi-row statement: a flush writes its records in chunks of these sizes, largest
+/// first, so each table has seven statements to prepare, not one per count of records.
+const CHUNKS: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
+
+/// `INSERT INTO <table> (<columns>) VALUES (...), (...)` for each table and chunk size.
+static INSERTS: std::sync::LazyLock<Vec<Vec<String>>> = std::sync::LazyLock::new(|| {
+    PENDING_TABLES
+        .iter()
+        .map(|(table, columns, width)| {
+            CHUNKS
+                .iter()
+                .map(|rows| {
+                    let values: Vec<String> = (0..*rows)
+                        .map(|r| {
+                            let params: Vec<String> = (1..=*width).map(|c| format!("${}", r * width + c)).collect();
+                            format!("({})", params.join(", "))
+                        })
+                        .collect();
+                    format!("INSERT INTO {table} ({columns}) VALUES {}", values.join(", "))
+                })
+                .collect()
+        })
+        .collect()
+});
+
+fn insert_sql(table: usize, chunk: usize) -> &'static str {
+    INSERTS.get(table).and_then(|t| t.get(chunk)).map_or("", String::as_str)
+}
+
+impl Pending {
+    /// The values of this record's row in table `table` of [`PENDING_TABLES`].
+    fn values<'a>(&'a self, table: usize, out: &mut Vec<Val<'a>>) {
+        let user = Val::opt_int(self.actor_user);
+        match table {
+            0 => out.extend([
+                Val::int(self.seq),
+                Val::int(self.period),
+                Val::text(self.retention.as_str()),
+                Val::text(&self.commitment),
+                Val::text(&self.chain),
+            ]),
+            1 => out.extend([
+                Val::int(self.seq),
+                Val::opt_int(self.revision),
+                Val::int(self.at),
+                user,
+                Val::opt_int(self.actor_job),
+                Val::text(&self.action),
+                Val::text(&self.object_kind),
+                Val::int(self.object_id),
+                Val::text(&self.outcome),
+                Val::text(&self.payload),
+            ]),
+            _ => out.extend([
+                Val::int(self.seq),
+                user,
+                Val::text(&self.object_kind),
+                Val::int(self.object_id),
+            ]),
+        }
+    }
+}
+
+/// Records a [`Tail`] holds before it writes them: a transaction of many records (the
+/// server's access-record writer takes up to 10,000) does not keep them all in memory.
+const FLUSH_AT: usize = 1024;
 
 /// Records whose search keys collect in `audit_tail` before they are moved, sorted, into
 /// `audit_by_object` and `audit_by_actor` (migration 0003). Larger batches write each index
@@ -126,7 +237,33 @@ impl<'k> Tail<'k> {
             chain,
             last_checkpoint,
             unindexed_from,
+            pending: Vec::new(),
         })
+    }
+
+    /// Writes the records appended since the last flush. Whoever needs a record's rows in the
+    /// database before [`Tail::finish`] (a foreign key to its `seq`) flushes first.
+    pub(crate) fn flush(&mut self, tx: &mut dyn Tx, writes: &mut Writes) -> Result<(), StoreError> {
+        let pending = std::mem::take(&mut self.pending);
+        let mut values = Vec::new();
+        for (table, (_, _, width)) in PENDING_TABLES.iter().enumerate() {
+            let mut rest = pending.as_slice();
+            for (chunk, rows) in CHUNKS.iter().enumerate() {
+                while rest.len() >= *rows {
+                    let (now, later) = rest.split_at(*rows);
+                    values.clear();
+                    values.reserve(rows * width);
+                    for p in now {
+                        p.values(table, &mut values);
+                    }
+                    writes
+                        .exec(tx, insert_sql(table, chunk), &values)
+                        .map_err(write_error)?;
+                    rest = later;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Appends one record: its payload, commitment and chain value.
@@ -160,55 +297,28 @@ impl<'k> Tail<'k> {
         };
         let commitment = audit::commitment(e.retention, key.as_ref(), text.as_bytes())?;
         let chain = audit::chain_next(&self.chain, seq, period, e.retention, &commitment);
-        writes
-            .exec(
-                tx,
-                "INSERT INTO audit_chain (seq, period, retention, commitment, chain) VALUES ($1, $2, $3, $4, $5)",
-                &[
-                    seq_val(seq)?,
-                    Val::int(period),
-                    Val::text(e.retention.as_str()),
-                    Val::text(&audit::hex(&commitment)),
-                    Val::text(&audit::hex(&chain)),
-                ],
-            )
-            .map_err(write_error)?;
-        writes
-            .exec(
-                tx,
-                "INSERT INTO audit (seq, revision, at, actor_user, actor_job, action, object_kind, object_id, \
-                 outcome, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                &[
-                    seq_val(seq)?,
-                    Val::opt_int(
-                        e.revision
-                            .map(|r| i64::try_from(r.0).map_err(|_| corrupt("revision does not fit")))
-                            .transpose()?,
-                    ),
-                    Val::int(e.context.at.0),
-                    Val::opt_int(e.context.actor.user_id().map(|u| u.0)),
-                    Val::opt_int(e.job.map(|j| j.0)),
-                    Val::text(e.action),
-                    Val::text(&e.object.kind),
-                    Val::int(e.object.id),
-                    Val::text(e.outcome),
-                    Val::text(&text),
-                ],
-            )
-            .map_err(write_error)?;
-        // The search keys, appended in seq order (see migration 0003 and `index_tail`).
-        writes
-            .exec(
-                tx,
-                "INSERT INTO audit_tail (seq, actor_user, object_kind, object_id) VALUES ($1, $2, $3, $4)",
-                &[
-                    seq_val(seq)?,
-                    Val::opt_int(e.context.actor.user_id().map(|u| u.0)),
-                    Val::text(&e.object.kind),
-                    Val::int(e.object.id),
-                ],
-            )
-            .map_err(write_error)?;
+        self.pending.push(Pending {
+            seq: i64::try_from(seq).map_err(|_| corrupt("audit seq does not fit"))?,
+            period,
+            retention: e.retention,
+            commitment: audit::hex(&commitment),
+            chain: audit::hex(&chain),
+            revision: e
+                .revision
+                .map(|r| i64::try_from(r.0).map_err(|_| corrupt("revision does not fit")))
+                .transpose()?,
+            at: e.context.at.0,
+            actor_user: e.context.actor.user_id().map(|u| i64::from(u.0)),
+            actor_job: e.job.map(|j| i64::from(j.0)),
+            action: e.action.to_owned(),
+            object_kind: e.object.kind.clone(),
+            object_id: i64::from(e.object.id),
+            outcome: e.outcome.to_owned(),
+            payload: text,
+        });
+        if self.pending.len() >= FLUSH_AT {
+            self.flush(tx, writes)?;
+        }
         self.unindexed_from.get_or_insert(seq);
         self.seq = seq;
         self.chain = chain;
@@ -225,6 +335,7 @@ impl<'k> Tail<'k> {
         at: Timestamp,
         force: bool,
     ) -> Result<Option<Checkpoint>, StoreError> {
+        self.flush(tx, writes)?;
         if self
             .unindexed_from
             .is_some_and(|first| self.seq + 1 - first >= writes.index_batch.max(1))
@@ -714,6 +825,8 @@ pub(crate) fn purge(
             outcome: "ok",
         },
     )?;
+    // `audit_purges.audit_seq` refers to the record just appended.
+    tail.flush(tx, writes)?;
     let id = one(tx, "SELECT coalesce(max(id), 0) + 1 FROM audit_purges", &[], |row| {
         req_int(row, 0, "audit_purges", "id")
     })?

@@ -60,6 +60,7 @@ on_both_backends!(
     a_changed_byte_is_detected,
     a_deleted_record_is_detected,
     payload_rows_outside_the_chain_are_detected,
+    appends_of_any_size_are_written_whole,
     reordered_records_are_detected,
     a_cut_tail_is_detected,
     a_rewritten_chain_is_caught_by_the_signatures,

@@ -179,6 +179,29 @@ pub fn payload_rows_outside_the_chain_are_detected(b: &dyn Backend) {
     );
 }
 
+/// A transaction's records are written together in multi-row statements of 64, 32, … 1
+/// rows, and in parts of 1,024 when there are more: every count comes out whole, in order.
+pub fn appends_of_any_size_are_written_whole(b: &dyn Backend) {
+    let (s, town, n) = built(b);
+    let mut total = n;
+    for count in [1usize, 2, 3, 63, 64, 65, 127, 129, 1023, 1024, 1025, 2500] {
+        let records: Vec<NewAudit> = (0..count)
+            .map(|i| access(town.ana, t(NOW), &format!("batch {count} record {i}")))
+            .collect();
+        s.append_audit(&records).unwrap();
+        let written = s.audit_since(total, usize::MAX).unwrap();
+        assert_eq!(written.len(), count, "a batch of {count}");
+        for (i, r) in written.iter().enumerate() {
+            assert_eq!(r.seq, total + 1 + i as u64);
+            assert_eq!(r.object.label, format!("batch {count} record {i}"));
+        }
+        total += count as u64;
+    }
+    let v = verified(&*s);
+    assert!(v.intact(), "{}", v.summary());
+    assert_eq!(v.records, total);
+}
+
 pub fn reordered_records_are_detected(b: &dyn Backend) {
     let (s, _town, _) = built(b);
     tamper(
