@@ -283,14 +283,17 @@ struct RatchetFile {
 /// The file in the key directory holding the key TOTP seeds are sealed with (`seal.rs`).
 pub const TOTP_KEY_FILE: &str = "totp.key";
 
+/// The next TOTP sealing key while a rotation is under way.
+pub const TOTP_NEXT_FILE: &str = "totp.key.next";
+
 /// The keys of one installation's audit trail, kept in a directory outside the database, and
 /// the key that seals TOTP seeds at rest (kept there for the same reasons: out of database
 /// backups, shared by the servers that share a database).
 pub struct Keyring {
     dir: PathBuf,
     signing: SigningKey,
-    /// The TOTP sealing key.
-    totp: [u8; 32],
+    /// The TOTP sealing key (replaced by a rotation, `Store::rotate_totp_key`).
+    totp: Mutex<[u8; 32]>,
     /// The oldest period whose key still exists, and that key.
     ratchet: Mutex<(i64, [u8; 32])>,
     /// Keys of older periods kept because a retention hold covers them.
@@ -424,7 +427,7 @@ impl Keyring {
         Ok(Keyring {
             dir,
             signing: SigningKey::from_bytes(&seed),
-            totp,
+            totp: Mutex::new(totp),
             ratchet: Mutex::new(ratchet),
             held: Mutex::new(held),
             cache: Mutex::new(std::collections::BTreeMap::new()),
@@ -438,8 +441,68 @@ impl Keyring {
     }
 
     /// The key TOTP seeds are sealed with.
-    pub(crate) fn totp_key(&self) -> &[u8; 32] {
-        &self.totp
+    pub(crate) fn totp_key(&self) -> [u8; 32] {
+        *self.totp.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn totp_next_path(&self) -> PathBuf {
+        self.dir.join(TOTP_NEXT_FILE)
+    }
+
+    /// Writes a new TOTP sealing key to `totp.key.next`, the first step of a rotation: the
+    /// seeds are then re-sealed under it in one transaction, and [`Keyring::commit_totp_key`]
+    /// makes it `totp.key`. Should the process stop in between, the store that opens next
+    /// finds which key the seeds open with (`authn::resolve_staged_totp`).
+    pub(crate) fn stage_totp_key(&self) -> Result<[u8; 32], StoreError> {
+        let key = random32()?;
+        write_secret(&self.totp_next_path(), &hex(&key))?;
+        Ok(key)
+    }
+
+    /// The key a rotation staged and did not finish, if any.
+    pub(crate) fn staged_totp_key(&self) -> Result<Option<[u8; 32]>, StoreError> {
+        let path = self.totp_next_path();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => unhex::<32>(&text)
+                .map(Some)
+                .ok_or_else(|| StoreError::Keys(format!("{} does not hold a 32-byte hex key", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io(&path, e)),
+        }
+    }
+
+    /// Makes the staged key `totp.key` (an atomic rename) and this keyring's key.
+    pub(crate) fn commit_totp_key(&self, key: &[u8; 32]) -> Result<(), StoreError> {
+        let target = self.dir.join(TOTP_KEY_FILE);
+        std::fs::rename(self.totp_next_path(), &target).map_err(|e| io(&target, e))?;
+        if let Ok(d) = std::fs::File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        *self.totp.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = *key;
+        Ok(())
+    }
+
+    /// Forgets the staged key (its rotation did not commit).
+    pub(crate) fn discard_staged_totp_key(&self) -> Result<(), StoreError> {
+        let path = self.totp_next_path();
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io(&path, e)),
+        }
+    }
+
+    /// Reads `totp.key` again; `true` when it changed (another server sharing the directory
+    /// rotated it), so a seed that did not open may be tried once more.
+    pub(crate) fn reload_totp_key(&self) -> Result<bool, StoreError> {
+        let path = self.dir.join(TOTP_KEY_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        let key = unhex::<32>(&text)
+            .ok_or_else(|| StoreError::Keys(format!("{} does not hold a 32-byte hex key", path.display())))?;
+        let mut current = self.totp.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let changed = *current != key;
+        *current = key;
+        Ok(changed)
     }
 
     /// The Ed25519 public key (hex).

@@ -323,6 +323,94 @@ pub(crate) fn seal_clear_totp(tx: &mut dyn Tx, keys: &Keyring, writes: &mut Writ
     Ok(clear.len())
 }
 
+/// Every TOTP seed as stored: `(account, stored form)`.
+fn stored_totp(tx: &mut dyn Tx) -> Result<Vec<(i64, String)>, StoreError> {
+    let mut all = Vec::new();
+    tx.each(
+        "SELECT user_id, secret FROM auth_totp ORDER BY user_id",
+        &[],
+        &mut |row| {
+            all.push((
+                req_int(row, 0, "auth_totp", "user_id")?,
+                req_text(row, 1, "auth_totp", "secret")?.to_owned(),
+            ));
+            Ok(())
+        },
+    )?;
+    Ok(all)
+}
+
+/// Re-seals every TOTP seed under `next`, the key of a rotation, and records the rotation in
+/// the audit trail; returns how many seeds. A seed that does not open with the current key
+/// stops the rotation (nothing is changed): re-sealing it would lose it for good.
+pub(crate) fn reseal_totp(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    next: &[u8; 32],
+    context: &crate::AuditContext,
+    writes: &mut Writes,
+) -> Result<usize, StoreError> {
+    let all = stored_totp(tx)?;
+    for (user, stored) in &all {
+        let seed = seal::open(keys, *user, stored)?;
+        let sealed = seal::seal_with(next, *user, &seed)?;
+        exec(
+            tx,
+            writes,
+            "UPDATE auth_totp SET secret = $2 WHERE user_id = $1",
+            &[Val::int(*user), Val::text(&sealed)],
+        )?;
+    }
+    audit(
+        tx,
+        keys,
+        &[NewAudit {
+            retention: crate::Retention::Change,
+            context: context.clone(),
+            action: "auth.totp_key.rotate".to_owned(),
+            object: adam_core::AuditObject {
+                kind: "ADAM_ENTITY_KEY".to_owned(),
+                id: 0,
+                label: crate::audit::TOTP_KEY_FILE.to_owned(),
+            },
+            before: None,
+            after: Some(serde_json::json!({ "seeds": all.len() })),
+            outcome: "ok".to_owned(),
+        }],
+        writes,
+    )?;
+    Ok(all.len())
+}
+
+/// Finishes or forgets a rotation of the TOTP key that stopped between its steps (run when a
+/// store opens): the staged key becomes `totp.key` if the seeds open with it (the transaction
+/// re-sealing them committed) or if there is none, and is dropped if they open with the
+/// current key.
+pub(crate) fn resolve_staged_totp(tx: &mut dyn Tx, keys: &Keyring) -> Result<(), StoreError> {
+    let Some(next) = keys.staged_totp_key()? else {
+        return Ok(());
+    };
+    let sealed = stored_totp(tx)?
+        .into_iter()
+        .find(|(_, stored)| stored.starts_with(seal::PREFIX));
+    match sealed {
+        None => keys.commit_totp_key(&next),
+        Some((user, stored)) => {
+            if seal::open_with(&next, user, &stored)?.is_some() {
+                keys.commit_totp_key(&next)
+            } else if seal::open_with(&keys.totp_key(), user, &stored)?.is_some() {
+                keys.discard_staged_totp_key()
+            } else {
+                Err(StoreError::Keys(format!(
+                    "the TOTP seeds open neither with {} nor with {}",
+                    keys.dir().join(crate::audit::TOTP_KEY_FILE).display(),
+                    keys.dir().join(crate::audit::TOTP_NEXT_FILE).display()
+                )))
+            }
+        }
+    }
+}
+
 /// How many TOTP seeds are stored in clear (the check before [`seal_clear_totp`], so that
 /// opening a store takes no write lock when there is nothing to seal).
 pub(crate) fn clear_totp(tx: &mut dyn Tx) -> Result<i64, StoreError> {

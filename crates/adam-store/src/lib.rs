@@ -266,6 +266,14 @@ pub trait Store: Send + Sync + 'static {
     /// number, except that a chain broken in several stretches is reported once per stretch.
     fn audit_verify_in(&self, workers: usize) -> Result<Verdict, StoreError>;
 
+    /// Replaces the key TOTP seeds are sealed with (`totp.key`) by a new one and re-seals every
+    /// seed under it, recording `auth.totp_key.rotate`; returns how many seeds. The new key is
+    /// written beside the old first and takes its place once the transaction has committed; a
+    /// store that opens after an interruption finishes or undoes the rotation. Servers that
+    /// share the key directory read the new key when a seed does not open with theirs;
+    /// servers with a copy of the directory need the new `totp.key` copied.
+    fn rotate_totp_key(&self, context: &AuditContext) -> Result<usize, StoreError>;
+
     /// The check at start: the newest external checkpoint against the database.
     fn audit_quick_check(&self) -> Result<Verdict, StoreError>;
 
@@ -467,6 +475,21 @@ macro_rules! store_impl {
                         self.read_beside(snapshot.as_deref(), f)
                     })
                 })
+            }
+
+            fn rotate_totp_key(&self, context: &AuditContext) -> Result<usize, StoreError> {
+                let next = self.keys.stage_totp_key()?;
+                match self.write(|tx, writes| authn::reseal_totp(tx, &self.keys, &next, context, writes)) {
+                    Ok(seeds) => {
+                        self.keys.commit_totp_key(&next)?;
+                        Ok(seeds)
+                    }
+                    Err(e) => {
+                        // Nothing was re-sealed: the staged key goes, the old one stays.
+                        let _ = self.keys.discard_staged_totp_key();
+                        Err(e)
+                    }
+                }
             }
 
             fn audit_quick_check(&self) -> Result<Verdict, StoreError> {

@@ -162,6 +162,7 @@ impl PgStore {
             index_batch: std::sync::atomic::AtomicU64::new(crate::trail::INDEX_BATCH),
             epoch: std::sync::atomic::AtomicU64::new(crate::trail::EPOCH),
         };
+        store.read(|tx| crate::authn::resolve_staged_totp(tx, &store.keys))?;
         if store.read(crate::authn::clear_totp)? > 0 {
             store.write(|tx, writes| crate::authn::seal_clear_totp(tx, &store.keys, writes))?;
         }

@@ -8,7 +8,9 @@
 //! account's row does not open.
 //!
 //! Rows written before sealing existed hold the bare base32 seed; [`open`] still reads them and
-//! every store seals them when it opens ([`crate::authn::seal_clear_totp`]).
+//! every store seals them when it opens ([`crate::authn::seal_clear_totp`]). The key is
+//! rotated by `Store::rotate_totp_key` ([`seal_with`] the next key, [`open_with`] either key
+//! when an interrupted rotation is resolved).
 
 use crate::StoreError;
 use crate::audit::{Keyring, hex, unhex};
@@ -25,16 +27,21 @@ fn associated(user: i64) -> Vec<u8> {
     format!("adam auth_totp.secret user {user}").into_bytes()
 }
 
-fn cipher(keys: &Keyring) -> XChaCha20Poly1305 {
-    XChaCha20Poly1305::new(&(*keys.totp_key()).into())
+fn cipher(key: &[u8; 32]) -> XChaCha20Poly1305 {
+    XChaCha20Poly1305::new(&(*key).into())
 }
 
 /// Seals the seed of account `user`.
 pub(crate) fn seal(keys: &Keyring, user: i64, secret: &str) -> Result<String, StoreError> {
+    seal_with(&keys.totp_key(), user, secret)
+}
+
+/// Seals the seed of account `user` under `key` (a rotation's next key).
+pub(crate) fn seal_with(key: &[u8; 32], user: i64, secret: &str) -> Result<String, StoreError> {
     let mut nonce = [0u8; NONCE];
     getrandom::fill(&mut nonce).map_err(|e| StoreError::Keys(format!("no randomness: {e}")))?;
     let aad = associated(user);
-    let sealed = cipher(keys)
+    let sealed = cipher(key)
         .encrypt(
             &XNonce::from(nonce),
             Payload {
@@ -47,31 +54,47 @@ pub(crate) fn seal(keys: &Keyring, user: i64, secret: &str) -> Result<String, St
 }
 
 /// The seed of account `user` from its stored form (sealed, or bare from before sealing).
+/// A seed that does not open is tried once more after reading `totp.key` again: another
+/// server sharing the key directory may have rotated it.
 pub(crate) fn open(keys: &Keyring, user: i64, stored: &str) -> Result<String, StoreError> {
+    match open_with(&keys.totp_key(), user, stored) {
+        Ok(Some(seed)) => Ok(seed),
+        Ok(None) if keys.reload_totp_key()? => {
+            open_with(&keys.totp_key(), user, stored)?.ok_or_else(|| not_opened(keys, user))
+        }
+        Ok(None) => Err(not_opened(keys, user)),
+        Err(e) => Err(e),
+    }
+}
+
+fn not_opened(keys: &Keyring, user: i64) -> StoreError {
+    StoreError::Keys(format!(
+        "the TOTP seed of user {user} does not open with {}: the key directory is not the one \
+         the seed was sealed with (or the row was altered)",
+        keys.dir().join(crate::audit::TOTP_KEY_FILE).display()
+    ))
+}
+
+/// The seed of account `user` opened with `key`: `None` when it does not open with it.
+pub(crate) fn open_with(key: &[u8; 32], user: i64, stored: &str) -> Result<Option<String>, StoreError> {
     let Some(body) = stored.strip_prefix(PREFIX) else {
-        return Ok(stored.to_owned());
+        return Ok(Some(stored.to_owned()));
     };
     let malformed = || StoreError::Corrupt(format!("auth_totp.secret of user {user} is not a sealed seed"));
     let (nonce_hex, sealed_hex) = body.split_at_checked(NONCE * 2).ok_or_else(malformed)?;
     let nonce = unhex::<NONCE>(nonce_hex).ok_or_else(malformed)?;
     let sealed = unhex_vec(sealed_hex).ok_or_else(malformed)?;
     let aad = associated(user);
-    let plain = cipher(keys)
-        .decrypt(
-            &XNonce::from(nonce),
-            Payload {
-                msg: &sealed,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| {
-            StoreError::Keys(format!(
-                "the TOTP seed of user {user} does not open with {}: the key directory is not the one \
-                 the seed was sealed with (or the row was altered)",
-                keys.dir().join(crate::audit::TOTP_KEY_FILE).display()
-            ))
-        })?;
-    String::from_utf8(plain).map_err(|_| malformed())
+    let Ok(plain) = cipher(key).decrypt(
+        &XNonce::from(nonce),
+        Payload {
+            msg: &sealed,
+            aad: &aad,
+        },
+    ) else {
+        return Ok(None);
+    };
+    String::from_utf8(plain).map(Some).map_err(|_| malformed())
 }
 
 fn unhex_vec(s: &str) -> Option<Vec<u8>> {

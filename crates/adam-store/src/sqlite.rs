@@ -93,6 +93,7 @@ impl SqliteStore {
             index_batch: std::sync::atomic::AtomicU64::new(crate::trail::INDEX_BATCH),
             epoch: std::sync::atomic::AtomicU64::new(crate::trail::EPOCH),
         };
+        store.read(|tx| crate::authn::resolve_staged_totp(tx, &store.keys))?;
         if store.read(crate::authn::clear_totp)? > 0 {
             store.write(|tx, writes| crate::authn::seal_clear_totp(tx, &store.keys, writes))?;
             // The clear seeds must not survive in old WAL frames either.

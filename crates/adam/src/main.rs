@@ -90,6 +90,9 @@ enum Command_ {
     /// Manage an account's sign-in: set a temporary password.
     #[command(subcommand)]
     User(UserCommand),
+    /// Rotate the key that seals TOTP seeds at rest.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Create a new organisation with its system administrator, and print their API token.
     #[command(
         long_about = "Create a new organisation in an empty data directory: ADAM's built-in \
@@ -188,6 +191,15 @@ enum AuditCommand {
         #[arg(long, default_value = "90")]
         days: u32,
     },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Replace `totp.key` in the key directory by a new key and re-seal every TOTP seed under
+    /// it, in one transaction (after a suspected leak of the key directory, or on schedule).
+    /// Enrolled authenticators keep working; the old key opens nothing any more. Servers using
+    /// this key directory follow; a copy of the directory elsewhere needs the new key copied.
+    RotateTotp,
 }
 
 #[derive(Subcommand)]
@@ -403,6 +415,7 @@ async fn run(cli: Cli) -> Result<()> {
             auth,
         } => serve(&cli, *listen, *demo, *log_format, auth).await,
         Command_::User(UserCommand::Password { user }) => user_password(&cli, user).await,
+        Command_::Keys(KeysCommand::RotateTotp) => rotate_totp(&cli).await,
         Command_::Init {
             organisation,
             admin,
@@ -548,6 +561,27 @@ async fn init(cli: &Cli, organisation: &str, admin: &str, email: &str, first: &s
     eprintln!(
         "Initialised \"{organisation}\" in {}. The line above is the administrator's API token; it is shown only now.",
         state.store.backend()
+    );
+    Ok(())
+}
+
+async fn rotate_totp(cli: &Cli) -> Result<()> {
+    let store = open_store(cli).await?;
+    let context = adam_store::AuditContext {
+        at: Timestamp(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+                .unwrap_or(0),
+        ),
+        actor: Actor::System,
+        source_ip: None,
+        application: Some("adam-cli".to_owned()),
+    };
+    let seeds = off(move || store.rotate_totp_key(&context)).await??;
+    println!(
+        "re-sealed {seeds} TOTP seed(s) under a new {}; copy it to every key directory that is a copy of this one",
+        adam_store::audit::TOTP_KEY_FILE
     );
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! The `adam` binary run as an operator runs it: `adam user password` sets a temporary
 //! password from standard input, and `adam serve --demo` writes temporary passwords for the
 //! demo accounts (both checked by signing in over HTTP to a server the test starts); `adam
-//! audit verify` passes an intact trail and exits 1 naming the first tampered record.
+//! audit verify` passes an intact trail and exits 1 naming the first tampered record; `adam
+//! keys rotate-totp` replaces the TOTP sealing key.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -193,6 +194,39 @@ fn audit_verify_passes_an_intact_trail_and_names_a_tampered_record() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout.starts_with("AUDIT TRAIL TAMPERED"), "{stdout}");
     assert!(stdout.contains("record 2:"), "{stdout}");
+}
+
+#[test]
+fn keys_rotate_totp_replaces_the_key_and_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut init = adam(data);
+    init.args(["init", "--organisation", "Občina Test", "--admin-email", "it@test.si"]);
+    assert!(run(init, "").status.success());
+    let key = data.join("audit-keys").join("totp.key");
+    let before = std::fs::read_to_string(&key).unwrap();
+    let mut rotate = adam(data);
+    rotate.args(["keys", "rotate-totp"]);
+    let out = run(rotate, "");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("re-sealed 0 TOTP seed(s)"), "{stdout}");
+    assert_ne!(std::fs::read_to_string(&key).unwrap(), before);
+    assert!(!data.join("audit-keys").join("totp.key.next").exists());
+    // The rotation is in the trail, which still verifies.
+    let mut verify = adam(data);
+    verify.args(["audit", "verify", "--json"]);
+    let out = run(verify, "");
+    assert!(out.status.success());
+    let db = rusqlite::Connection::open(data.join("adam.db")).unwrap();
+    let rotations: i64 = db
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'auth.totp_key.rotate'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rotations, 1);
 }
 
 #[test]

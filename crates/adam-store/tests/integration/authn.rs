@@ -384,6 +384,93 @@ pub fn authn_totp_seeds_are_sealed_at_rest(b: &dyn Backend) {
     assert_eq!(reopened.totp(town.ana).unwrap().unwrap().secret, SEED);
 }
 
+/// A rotation of `totp.key` re-seals every seed under a new key in one transaction, records
+/// it, and leaves the old key useless; a server sharing the key directory follows; a rotation
+/// interrupted before or after its transaction is undone or finished by the next store that
+/// opens.
+pub fn authn_the_totp_key_is_rotated(b: &dyn Backend) {
+    let (s, town) = town(b);
+    let other = TotpEnrolment {
+        secret: "KRUGS4ZANFZSAYJAONSWG4TFOQ======".to_owned(),
+        ..enrolment(town.bojan, true, None)
+    };
+    s.save_totp(&enrolment(town.ana, true, None), None, &[]).unwrap();
+    s.save_totp(&other, None, &[]).unwrap();
+    let beside = b.open();
+    let key_file = b.keys_dir().join("totp.key");
+    let next_file = b.keys_dir().join("totp.key.next");
+    let old_key = std::fs::read_to_string(&key_file).unwrap();
+    let old_dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(b.keys_dir()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), old_dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let sealed_before = b.count("SELECT count(*) FROM auth_totp WHERE secret LIKE 'v1:%'");
+    assert_eq!(sealed_before, 2);
+    let before = trail_len(&*s);
+
+    assert_eq!(s.rotate_totp_key(&context(Actor::System, t(NOW))).unwrap(), 2);
+    let new_key = std::fs::read_to_string(&key_file).unwrap();
+    assert_ne!(new_key, old_key);
+    assert!(!next_file.exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the new key file is private");
+    }
+    assert_eq!(s.totp(town.ana).unwrap().unwrap().secret, SEED);
+    assert_eq!(s.totp(town.bojan).unwrap().unwrap().secret, other.secret);
+    // A server opened before the rotation on the same key directory follows it.
+    assert_eq!(beside.totp(town.ana).unwrap().unwrap().secret, SEED);
+    // The old key opens nothing any more.
+    let stale = b
+        .open_with(Arc::new(adam_store::Keyring::open(old_dir.path()).unwrap()))
+        .unwrap();
+    assert!(matches!(stale.totp(town.ana), Err(StoreError::Keys(_))));
+    drop(stale);
+    // Recorded once, with the number of seeds.
+    let trail = s.audit_since(0, ALL).unwrap();
+    assert_eq!(trail.len(), before + 1);
+    let record = trail.last().unwrap();
+    assert_eq!(record.action, "auth.totp_key.rotate");
+    assert_eq!(record.after, Some(serde_json::json!({ "seeds": 2 })));
+
+    // Interrupted before its transaction: a key was staged, no seed was re-sealed. The next
+    // store drops the staged key.
+    std::fs::write(&next_file, "11".repeat(32)).unwrap();
+    let reopened = b.open();
+    assert!(!next_file.exists());
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), new_key);
+    assert_eq!(reopened.totp(town.ana).unwrap().unwrap().secret, SEED);
+
+    // Interrupted after its transaction: the seeds are sealed under the staged key, the old
+    // key is still `totp.key`. The next store finishes the rotation.
+    std::fs::rename(&key_file, &next_file).unwrap();
+    std::fs::write(&key_file, &old_key).unwrap();
+    let reopened = b.open();
+    assert!(!next_file.exists());
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), new_key);
+    assert_eq!(reopened.totp(town.bojan).unwrap().unwrap().secret, other.secret);
+
+    // A seed that opens with no key stops a rotation before anything changes.
+    b.raw(&format!(
+        "UPDATE auth_totp SET secret = 'v1:{}' WHERE user_id = {}",
+        "00".repeat(60),
+        town.bojan.0
+    ))
+    .unwrap();
+    assert!(matches!(
+        s.rotate_totp_key(&context(Actor::System, t(NOW))),
+        Err(StoreError::Keys(_))
+    ));
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), new_key);
+    assert!(!next_file.exists());
+    assert_eq!(s.totp(town.ana).unwrap().unwrap().secret, SEED);
+}
+
 pub fn authn_attempt_states_are_shared(b: &dyn Backend) {
     let (s, town) = town(b);
     let now = t(NOW).0;

@@ -78,4 +78,5 @@ on_both_backends!(
     authn_totp_and_backup_codes,
     authn_resets_are_used_once,
     authn_totp_seeds_are_sealed_at_rest,
+    authn_the_totp_key_is_rotated,
 );
