@@ -109,6 +109,44 @@ pub struct Inner {
     access_room: Arc<tokio::sync::Semaphore>,
     /// Password hashing, attempt limits and the backup-code key.
     pub authn: crate::login::Authn,
+    /// The verification of the audit trail under way, shared by whoever asks meanwhile.
+    pub(crate) verifying: SharedRun<adam_store::Verdict>,
+}
+
+/// One run of a costly read at a time, shared by everyone who asked while it ran. `verify`
+/// keeps every core busy for about a second per million records; reviewers who ask together
+/// (or one who asks again and again) get the verdict of the run under way instead of starting
+/// one run each.
+pub(crate) struct SharedRun<T> {
+    /// When the last run finished, and what it gave.
+    last: tokio::sync::Mutex<Option<(Instant, T)>>,
+}
+
+impl<T: Clone> SharedRun<T> {
+    pub(crate) fn new() -> SharedRun<T> {
+        SharedRun {
+            last: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// Runs `f`, unless a run that finished after this call began (so one under way when it
+    /// began) already answered it. Runs that fail are not shared.
+    pub(crate) async fn run<E, F, Fut>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T, E>>,
+    {
+        let asked = Instant::now();
+        let mut last = self.last.lock().await;
+        if let Some((done, value)) = last.as_ref()
+            && *done >= asked
+        {
+            return Ok(value.clone());
+        }
+        let value = f().await?;
+        *last = Some((Instant::now(), value.clone()));
+        Ok(value)
+    }
 }
 
 /// Records the access queue holds before requests wait for room (about 1.1 KiB each in memory,
@@ -197,6 +235,7 @@ impl AppState {
             access,
             access_rx: Mutex::new(Some(access_rx)),
             access_room: Arc::new(tokio::sync::Semaphore::new(ACCESS_QUEUE)),
+            verifying: SharedRun::new(),
         })))
     }
 
@@ -517,5 +556,69 @@ impl AppState {
     /// Forgets cached tokens (after a revocation here).
     pub(crate) fn forget_tokens(&self) {
         self.tokens.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+}
+
+#[cfg(test)]
+mod shared_run_tests {
+    use super::SharedRun;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Callers who ask while a run is under way wait for it and get its result; a call after
+    /// it runs again; a failure is not handed on.
+    #[tokio::test(flavor = "current_thread")]
+    async fn callers_during_a_run_share_its_result() {
+        let shared = Arc::new(SharedRun::<u32>::new());
+        let runs = Arc::new(AtomicUsize::new(0));
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let first = {
+            let (shared, runs) = (shared.clone(), runs.clone());
+            tokio::spawn(async move {
+                shared
+                    .run(|| async move {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                        let _ = released.await;
+                        Ok::<_, ()>(7)
+                    })
+                    .await
+            })
+        };
+        // On this one-thread runtime a yield lets the first call take the lock and wait.
+        tokio::task::yield_now().await;
+        let others: Vec<_> = (0..3)
+            .map(|i| {
+                let (shared, runs) = (shared.clone(), runs.clone());
+                tokio::spawn(async move {
+                    shared
+                        .run(|| async move {
+                            runs.fetch_add(1, Ordering::SeqCst);
+                            Ok::<_, ()>(100 + i)
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(runs.load(Ordering::SeqCst), 1, "the others wait for the run under way");
+        release.send(()).unwrap();
+        assert_eq!(first.await.unwrap(), Ok(7));
+        for other in others {
+            assert_eq!(other.await.unwrap(), Ok(7));
+        }
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+
+        // Asked after the run finished: a run of its own.
+        let again = shared
+            .run(|| async {
+                runs.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, ()>(9)
+            })
+            .await;
+        assert_eq!(again, Ok(9));
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
+        assert_eq!(shared.run(|| async { Err::<u32, _>("broken") }).await, Err("broken"));
     }
 }

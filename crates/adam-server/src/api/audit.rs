@@ -604,7 +604,10 @@ async fn verify(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Js
 pub(crate) async fn verify_trail(s: &AppState, caller: &Caller) -> ApiResult<Verdict> {
     require_reviewer(s, caller)?;
     let store = s.store.clone();
-    Ok(blocking(move || store.audit_verify()).await??)
+    // One verification at a time; whoever asks while one runs gets its verdict.
+    s.verifying
+        .run(|| async move { Ok(blocking(move || store.audit_verify()).await??) })
+        .await
 }
 
 async fn holds(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<Hold>>> {
