@@ -45,8 +45,9 @@ struct Read {
     payload: Option<(Span, Columns)>,
 }
 
-/// Records read together, handed from the reading thread to the checking one. The text of
-/// all of them lives in one buffer, reused from batch to batch.
+/// Records read together: handed from the reading thread to the checking one, or read and
+/// then checked by a stretch's worker. The text of all of them lives in one buffer, reused
+/// from batch to batch.
 #[derive(Default)]
 struct Batch {
     rows: Vec<Read>,
@@ -89,7 +90,7 @@ struct Wanted<'a> {
 }
 
 /// The fast path of the columns check: `Some` when the payload has exactly the layout ADAM
-/// writes ([`Payload`] as canonical JSON: its fourteen members in key order, the actor's and
+/// writes ([`crate::trail::Payload`] as canonical JSON: its fourteen members in key order, the actor's and
 /// the object's members in key order) and every column equals its member. Anything else,
 /// including a payload with more, fewer or repeated members, is `None` and goes to
 /// [`columns_by_walk`], which decides. Walking in place skips the key lookups of the general
