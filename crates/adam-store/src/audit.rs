@@ -93,9 +93,11 @@ pub fn period_of(at: i64) -> i64 {
     at.div_euclid(PERIOD_SECONDS)
 }
 
+/// The digits of lower-case hex.
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         s.push(char::from(DIGITS[usize::from(b >> 4)]));
@@ -108,7 +110,6 @@ pub fn hex(bytes: &[u8]) -> String {
 /// compares a computed value with its stored text this way: encoding is half the table
 /// loads of decoding, and only a value that differs needs decoding.
 pub(crate) fn is_hex_of(bytes: &[u8], text: &[u8]) -> bool {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     text.len() == bytes.len() * 2
         && bytes.iter().zip(text.chunks_exact(2)).fold(true, |same, (b, pair)| {
             same & (pair[0] == DIGITS[usize::from(b >> 4)]) & (pair[1] == DIGITS[usize::from(b & 0x0f)])

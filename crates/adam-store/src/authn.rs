@@ -299,18 +299,10 @@ pub(crate) fn seal_clear_totp(tx: &mut dyn Tx, keys: &Keyring, writes: &mut Writ
     if clear_totp(tx)? == 0 {
         return Ok(0);
     }
-    let mut clear = Vec::new();
-    tx.each(
-        "SELECT user_id, secret FROM auth_totp WHERE secret NOT LIKE 'v1:%'",
-        &[],
-        &mut |row| {
-            clear.push((
-                req_int(row, 0, "auth_totp", "user_id")?,
-                req_text(row, 1, "auth_totp", "secret")?.to_owned(),
-            ));
-            Ok(())
-        },
-    )?;
+    let clear: Vec<(i64, String)> = stored_totp(tx)?
+        .into_iter()
+        .filter(|(_, stored)| !stored.starts_with(seal::PREFIX))
+        .collect();
     for (user, secret) in &clear {
         let sealed = seal::seal(keys, *user, secret)?;
         exec(

@@ -565,19 +565,20 @@ async fn init(cli: &Cli, organisation: &str, admin: &str, email: &str, first: &s
     Ok(())
 }
 
-async fn rotate_totp(cli: &Cli) -> Result<()> {
-    let store = open_store(cli).await?;
-    let context = adam_store::AuditContext {
-        at: Timestamp(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-                .unwrap_or(0),
-        ),
+/// Who acts in the audit trail when the operator runs a command at the console: the system,
+/// now, from `adam-cli`.
+fn console(at: Timestamp) -> adam_store::AuditContext {
+    adam_store::AuditContext {
+        at,
         actor: Actor::System,
         source_ip: None,
         application: Some("adam-cli".to_owned()),
-    };
+    }
+}
+
+async fn rotate_totp(cli: &Cli) -> Result<()> {
+    let store = open_store(cli).await?;
+    let context = console(Clock::System.now());
     let seeds = off(move || store.rotate_totp_key(&context)).await??;
     println!(
         "re-sealed {seeds} TOTP seed(s) under a new {}; copy it to every key directory that is a copy of this one",
@@ -588,12 +589,7 @@ async fn rotate_totp(cli: &Cli) -> Result<()> {
 
 async fn audit(cli: &Cli, command: &AuditCommand) -> Result<()> {
     let store = open_store(cli).await?;
-    let now = Timestamp(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-            .unwrap_or(0),
-    );
+    let now = Clock::System.now();
     match command {
         AuditCommand::Verify { json, workers } => {
             let workers = usize::from(*workers);
@@ -616,12 +612,7 @@ async fn audit(cli: &Cli, command: &AuditCommand) -> Result<()> {
         },
         AuditCommand::Purge { days } => {
             let days = *days;
-            let context = adam_store::AuditContext {
-                at: now,
-                actor: Actor::System,
-                source_ip: None,
-                application: Some("adam-cli".to_owned()),
-            };
+            let context = console(now);
             let report = off(move || store.audit_purge(&context, days)).await??;
             println!(
                 "purged {} access record(s) of days up to {} (retention {} days; {} day(s) held)",
