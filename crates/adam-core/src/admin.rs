@@ -9,15 +9,23 @@
 //!   edit offices, jobs and `user` accounts, assign jobs, and switch application and user
 //!   roles on and off for users, jobs and offices. They cannot change what a role contains,
 //!   register applications, grant system roles, grant to everyone, or change their own rights.
+//! - Nobody gains through administration what they were not given (issue 12, `docs/SECURITY.md`):
+//!   a user administrator never acts on their own account, a job they hold or the office they
+//!   work in (a grant to any of these is a grant to themselves); manages only accounts whose
+//!   every job is inside their scope; and never an account — nor fills a job — that holds or
+//!   awaits administrative power they lack ([`Power::dominates`]): whoever can set a password
+//!   can become that account.
+//! - The operator's system administrator never sets the credentials of a person with rights
+//!   ([`World::require_credentials`]): they administer the system, they do not act as anyone.
 //! - Everyone else may only browse.
 
 use crate::decision::Session;
 use crate::directory::AccountKind;
 use crate::error::Error;
-use crate::ids::{JobId, OfficeId, UserId};
+use crate::ids::{GrantId, JobId, OfficeId, UserId};
 use crate::membership::Principal;
-use crate::roles::{Grantee, SystemPower};
-use crate::time::Timestamp;
+use crate::roles::{Grant, Grantee, SystemPower};
+use crate::time::{Timestamp, WindowStatus};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 
@@ -140,12 +148,7 @@ impl World {
             Authority::Full => Ok(()),
             Authority::Browse => Err(Error::NotAnAdministrator),
             Authority::UserAdmin(scopes) => {
-                let covered = scopes.iter().any(|scope| match (scope, office) {
-                    (None, _) => true,
-                    (Some(s), Some(o)) => self.office_within(o, *s),
-                    (Some(_), None) => false,
-                });
-                if covered {
+                if self.scopes_cover(&scopes, office) {
                     Ok(())
                 } else {
                     Err(Error::OutsideScope(match office {
@@ -159,43 +162,104 @@ impl World {
         }
     }
 
+    /// Whether user-administrator scopes cover an office (`None` = the organisation root).
+    fn scopes_cover(&self, scopes: &[Option<OfficeId>], office: Option<OfficeId>) -> bool {
+        scopes.iter().any(|scope| match (scope, office) {
+            (None, _) => true,
+            (Some(s), Some(o)) => self.office_within(o, *s),
+            (Some(_), None) => false,
+        })
+    }
+
     /// Requires authority over a job's office.
     pub fn require_job(&self, actor: &Actor, job: JobId, at: Timestamp) -> Result<(), Error> {
         let office = self.job(job)?.office;
         self.require_office(actor, Some(office), at)
     }
 
-    /// Requires authority over a user account: a user administrator manages `user` accounts
-    /// holding at least one job inside their scope, or holding no job yet (newly created).
-    pub fn require_user(&self, actor: &Actor, user: UserId, at: Timestamp) -> Result<(), Error> {
-        let authority = self.authority(actor, at)?;
-        if authority == Authority::Full {
-            return Ok(());
+    /// Requires authority to put someone into a job: authority over its office, and the job
+    /// carries no administrative power the actor lacks (whoever fills it would hold it, and the
+    /// actor manages whoever fills it).
+    pub fn require_job_to_fill(&self, actor: &Actor, job: JobId, at: Timestamp) -> Result<(), Error> {
+        self.require_job(actor, job, at)?;
+        let mine = self.power_of_actor(actor, at)?;
+        if mine.dominates(&self.power_of_job(job, at), self) {
+            Ok(())
+        } else {
+            Err(Error::BeyondOwnPower(
+                self.job(job)
+                    .map_or_else(|_| job.to_string(), |j| format!("job {}", j.code)),
+            ))
         }
+    }
+
+    /// Requires authority over a user account (editing it, its jobs, its active state, a
+    /// temporary password, unlocking it). The system administrator manages every account. A
+    /// user administrator manages a `user` account only when
+    /// - it is not their own (nobody administers their own rights),
+    /// - every job it holds is inside their scope (it holds no rights outside it), or it holds
+    ///   no job and no role of its own (a blank account being set up) or they administer the
+    ///   whole organisation,
+    /// - and it holds or awaits no administrative power they lack: taking it over would give
+    ///   them that power.
+    pub fn require_user(&self, actor: &Actor, user: UserId, at: Timestamp) -> Result<(), Error> {
+        let scopes = match self.authority(actor, at)? {
+            Authority::Full => return Ok(()),
+            Authority::Browse => return Err(Error::NotAnAdministrator),
+            Authority::UserAdmin(scopes) => scopes,
+        };
         let target = self.user(user)?;
         if target.kind != AccountKind::User {
             return Err(Error::SystemAdministratorOnly("manage admin and service accounts"));
         }
-        if target.jobs.is_empty() {
-            return match authority {
-                Authority::UserAdmin(_) => Ok(()),
-                _ => Err(Error::NotAnAdministrator),
-            };
+        if actor.user_id() == Some(user) {
+            return Err(Error::SelfAdministration("administer your own account"));
         }
-        let mut last = Error::NotAnAdministrator;
-        for j in &target.jobs {
-            match self.require_job(actor, *j, at) {
-                Ok(()) => return Ok(()),
-                Err(e) => last = e,
-            }
+        let outside = if target.jobs.is_empty() {
+            !scopes.contains(&None) && self.holds_own_grants(user, at)
+        } else {
+            target
+                .jobs
+                .iter()
+                .any(|j| self.job(*j).map_or(true, |job| !self.scopes_cover(&scopes, Some(job.office))))
+        };
+        if outside {
+            return Err(Error::OutsideScope(format!("user {}", target.username)));
         }
-        Err(match last {
-            Error::OutsideScope(_) => Error::OutsideScope(format!("user {}", target.username)),
-            other => other,
-        })
+        let mine = self.power_of_actor(actor, at)?;
+        if !mine.dominates(&self.power_of_user(user, at), self) {
+            return Err(Error::BeyondOwnPower(format!("user {}", target.username)));
+        }
+        Ok(())
     }
 
-    /// Requires authority over a grantee, and refuses changes to one's own rights.
+    /// Requires authority to set a person's credentials or the address their password resets
+    /// go to (a temporary password, the e-mail address): whoever does that can sign in as them.
+    /// A user administrator needs [`World::require_user`]; the operator's system administrator
+    /// may do it for `admin` and service accounts and for a `user` account that holds no job
+    /// and no role yet (one being set up), never for a person with rights — the operator's
+    /// administrator never acts as, or reads as, another person. The console may.
+    pub fn require_credentials(&self, actor: &Actor, user: UserId, at: Timestamp) -> Result<(), Error> {
+        match self.authority(actor, at)? {
+            Authority::Full => {
+                let target = self.user(user)?;
+                let person_with_rights = matches!(actor, Actor::User { .. })
+                    && target.kind == AccountKind::User
+                    && actor.user_id() != Some(user)
+                    && (!target.jobs.is_empty() || self.holds_own_grants(user, at));
+                if person_with_rights {
+                    Err(Error::NotAsAnotherPerson(format!("user {}", target.username)))
+                } else {
+                    Ok(())
+                }
+            }
+            _ => self.require_user(actor, user, at),
+        }
+    }
+
+    /// Requires authority over a grantee, and refuses changes to one's own rights: a grant to
+    /// oneself, to a job one holds, or to an office one works in (or an office above it: an
+    /// office grant reaches its whole subtree) is a grant to oneself.
     pub fn require_grantee(&self, actor: &Actor, grantee: Grantee, at: Timestamp) -> Result<(), Error> {
         if self.authority(actor, at)? == Authority::Full {
             return Ok(());
@@ -205,7 +269,11 @@ impl World {
             let own = match grantee {
                 Grantee::User(u) => u == *user,
                 Grantee::Job(j) => me.jobs.contains(&j),
-                Grantee::Office(_) | Grantee::Everyone => false,
+                Grantee::Office(o) => me
+                    .jobs
+                    .iter()
+                    .any(|j| self.job(*j).is_ok_and(|job| self.office_within(job.office, o))),
+                Grantee::Everyone => false,
             };
             if own {
                 return Err(Error::SelfGrant);
@@ -217,5 +285,148 @@ impl World {
             Grantee::Office(o) => self.require_office(actor, Some(o), at),
             Grantee::Everyone => Err(Error::SystemAdministratorOnly("grant a role to everyone")),
         }
+    }
+
+    /// Whether the account holds a role through a grant made to it directly (not to a job or
+    /// office), now or later.
+    fn holds_own_grants(&self, user: UserId, at: Timestamp) -> bool {
+        self.grants_of_user(user)
+            .iter()
+            .any(|g| self.grant(*g).is_ok_and(|grant| grant.window.status(at) != WindowStatus::Expired))
+    }
+
+    /// The administrative power the actor holds now.
+    pub fn power_of_actor(&self, actor: &Actor, at: Timestamp) -> Result<Power, Error> {
+        Ok(match self.authority(actor, at)? {
+            Authority::Full => Power {
+                full: true,
+                ..Power::default()
+            },
+            Authority::Browse => Power::default(),
+            Authority::UserAdmin(scopes) => Power {
+                full: false,
+                user_admin: scopes,
+                security_lead: match (actor.user_id(), self.role_by_code(SystemPower::SecurityLead.code())) {
+                    (Some(u), Ok(role)) => self.check_role(u, role, at)?.is_some(),
+                    _ => false,
+                },
+            },
+        })
+    }
+
+    /// The administrative power an account holds or awaits (grants not yet expired, also on
+    /// jobs it holds that are invalid now: they can be made valid again): what whoever takes
+    /// it over would gain.
+    pub fn power_of_user(&self, user: UserId, at: Timestamp) -> Power {
+        let Ok(u) = self.user(user) else {
+            return Power::default();
+        };
+        let mut power = Power {
+            full: u.kind == AccountKind::Admin,
+            ..Power::default()
+        };
+        self.add_power(self.grants_of_user(user), at, true, &mut power);
+        for j in &u.jobs {
+            power.absorb(self.power_of_job(*j, at));
+        }
+        if self.grants().any(|g| g.grantee == Grantee::Everyone && self.gives_power(g, SystemPower::SecurityLead, at)) {
+            power.security_lead = true;
+        }
+        power
+    }
+
+    /// The administrative power whoever holds the job gains through it: user-administrator
+    /// grants to the job, and security-lead grants to the job or to an office above it.
+    pub fn power_of_job(&self, job: JobId, at: Timestamp) -> Power {
+        let mut power = Power::default();
+        let Ok(j) = self.job(job) else {
+            return power;
+        };
+        self.add_power(self.grants_of_job(job), at, true, &mut power);
+        let mut cursor = Some(j.office);
+        let mut steps = 0;
+        while let Some(o) = cursor {
+            self.add_power(self.grants_of_office(o), at, false, &mut power);
+            steps += 1;
+            if steps > self.offices().len() {
+                break;
+            }
+            cursor = self.office(o).ok().and_then(|office| office.parent);
+        }
+        power
+    }
+
+    /// Adds what a list of grants gives (user-administrator scopes only where `user_admin`:
+    /// an office grant of that role is not honoured by [`World::authority`]).
+    fn add_power(&self, grants: &[GrantId], at: Timestamp, user_admin: bool, power: &mut Power) {
+        for g in grants {
+            let Ok(grant) = self.grant(*g) else { continue };
+            if user_admin && self.gives_power(grant, SystemPower::UserAdmin, at) {
+                power.user_admin.push(grant.scope);
+            }
+            if self.gives_power(grant, SystemPower::SecurityLead, at) {
+                power.security_lead = true;
+            }
+        }
+    }
+
+    /// Whether a grant gives a system power now or later.
+    fn gives_power(&self, grant: &Grant, power: SystemPower, at: Timestamp) -> bool {
+        grant.window.status(at) != WindowStatus::Expired
+            && self
+                .role(grant.role)
+                .is_ok_and(|r| r.power == Some(power) || self.role_closure(grant.role).iter().any(|m| self.role(*m).is_ok_and(|r| r.power == Some(power))))
+    }
+}
+
+/// Administrative power: what an account may do to the directory and the trail, and so what
+/// whoever controls it could do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Power {
+    /// Everything (an `admin` account or the console).
+    pub full: bool,
+    /// User administration over these scopes (`None` = the whole organisation).
+    pub user_admin: Vec<Option<OfficeId>>,
+    /// The security lead's review of the whole organisation.
+    pub security_lead: bool,
+}
+
+impl Power {
+    /// Whether this power includes all of `other`'s.
+    pub fn dominates(&self, other: &Power, world: &World) -> bool {
+        if self.full {
+            return true;
+        }
+        if other.full || (other.security_lead && !self.security_lead) {
+            return false;
+        }
+        other
+            .user_admin
+            .iter()
+            .all(|scope| world.scopes_cover(&self.user_admin, *scope))
+    }
+
+    fn absorb(&mut self, other: Power) {
+        self.full |= other.full;
+        self.security_lead |= other.security_lead;
+        self.user_admin.extend(other.user_admin);
+    }
+
+    /// No administrative power at all.
+    pub fn is_none(&self) -> bool {
+        !self.full && !self.security_lead && self.user_admin.is_empty()
+    }
+}
+
+impl World {
+    /// Whether a user administrator (not the system administrator) holds a job matching `is`.
+    pub(crate) fn acts_from(&self, actor: &Actor, is: impl Fn(JobId) -> bool) -> bool {
+        let Actor::User { user, .. } = actor else {
+            return false;
+        };
+        let Ok(me) = self.user(*user) else {
+            return false;
+        };
+        me.kind == AccountKind::User && me.jobs.iter().any(|j| is(*j))
     }
 }

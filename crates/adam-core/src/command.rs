@@ -670,6 +670,11 @@ impl World {
                 let old = self.office(office)?;
                 self.require_office(actor, Some(office), at)?;
                 if parent != old.parent {
+                    if self.acts_from(actor, |j| self.job(j).is_ok_and(|j| self.office_within(j.office, office))) {
+                        // The grants of the offices above reach everyone below: moving one's own
+                        // office moves one's rights.
+                        return Err(Error::SelfAdministration("move the office you work in"));
+                    }
                     self.require_office(actor, parent, at)?;
                     if let Some(p) = parent {
                         if self.office_within(p, office) {
@@ -766,6 +771,10 @@ impl World {
                 let old = self.job(job)?;
                 self.require_job(actor, job, at)?;
                 if office != old.office {
+                    if self.acts_from(actor, |j| j == job) {
+                        // Office grants reach whoever holds the job: moving it moves one's rights.
+                        return Err(Error::SelfAdministration("move a job you hold to another office"));
+                    }
                     self.require_office(actor, Some(office), at)?;
                     if !self.office(office)?.valid {
                         return Err(Error::OfficeInvalid(office));
@@ -837,7 +846,7 @@ impl World {
                     }
                     Authority::UserAdmin(_) => {
                         for j in &jobs {
-                            self.require_job(actor, *j, at)?;
+                            self.require_job_to_fill(actor, *j, at)?;
                         }
                     }
                 }
@@ -871,6 +880,10 @@ impl World {
             } => {
                 let old = self.user(user)?;
                 self.require_user(actor, user, at)?;
+                if email != old.email {
+                    // Password resets go to this address: changing it is setting a credential.
+                    self.require_credentials(actor, user, at)?;
+                }
                 let new = User {
                     title,
                     first_name,
@@ -909,7 +922,7 @@ impl World {
             Command::AssignJob { user, job } => {
                 let old = self.user(user)?;
                 self.require_user(actor, user, at)?;
-                self.require_job(actor, job, at)?;
+                self.require_job_to_fill(actor, job, at)?;
                 let mut jobs = old.jobs.clone();
                 jobs.push(job);
                 let jobs = self.checked_jobs(user, jobs)?;

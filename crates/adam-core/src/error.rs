@@ -333,8 +333,21 @@ pub enum Error {
     #[error("{0} is outside the offices you administer")]
     OutsideScope(String),
     /// A user administrator changing their own rights.
-    #[error("you may not change your own rights or those of a job you hold; ask another administrator")]
+    #[error(
+        "you may not change your own rights, those of a job you hold or of an office you work in; ask another administrator"
+    )]
     SelfGrant,
+    /// A user administrator administering their own account, job or office placement.
+    #[error("you may not {0}; ask another administrator")]
+    SelfAdministration(&'static str),
+    /// Managing an account (or filling a job) that holds administrative power the actor lacks.
+    #[error("{0} holds administrative powers you do not hold; ask an administrator who holds them")]
+    BeyondOwnPower(String),
+    /// The operator's system administrator setting the credentials of a person with rights.
+    #[error(
+        "the system administrator may not set the password or e-mail address of {0}, a person with rights: their user administrator does, or they reset it by e-mail"
+    )]
+    NotAsAnotherPerson(String),
 
     /// One command of a batch was refused; nothing of the batch is applied.
     #[error("command {} of the batch was refused: {error}", index + 1)]
@@ -431,7 +444,10 @@ impl Error {
             | NotAnAdministrator
             | SystemAdministratorOnly(_)
             | OutsideScope(_)
-            | SelfGrant => Category::Forbidden,
+            | SelfGrant
+            | SelfAdministration(_)
+            | BeyondOwnPower(_)
+            | NotAsAnotherPerson(_) => Category::Forbidden,
             Corrupt(_) => Category::Internal,
             BatchItem { error, .. } => error.category(),
         }
@@ -504,6 +520,9 @@ impl Error {
             SystemAdministratorOnly(_) => "system-administrator-only",
             OutsideScope(_) => "outside-scope",
             SelfGrant => "self-grant",
+            SelfAdministration(_) => "self-administration",
+            BeyondOwnPower(_) => "beyond-own-power",
+            NotAsAnotherPerson(_) => "not-as-another-person",
             StalePlan { .. } => "stale-plan",
             Corrupt(_) => "corrupt",
             BatchItem { error, .. } => error.code(),

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod administration;
 mod choices;
 mod common;
 mod oracle;

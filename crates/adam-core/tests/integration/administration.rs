@@ -1,0 +1,792 @@
+//! Who may administer whom (issue 12, `docs/SECURITY.md`): a user administrator never gives
+//! themselves anything — through their own office, a job they take, a job or office they move —
+//! and never takes over an account stronger than theirs or with rights outside their scope; the
+//! operator's system administrator never sets the credentials of a person with rights.
+//!
+//! The scenario tests reproduce each hole found from outside; the property test runs random
+//! sequences of administrative commands by a scoped administrator over random worlds and checks
+//! them against a brute-force oracle of "who may manage whom" written from the rules alone.
+
+use crate::common::*;
+use crate::properties::fingerprint;
+use adam_core::*;
+use proptest::prelude::*;
+
+fn refused(w: &World, actor: Actor, command: Command) -> Error {
+    let before = fingerprint(w);
+    let err = w
+        .plan(&actor, command, t(NOW))
+        .expect_err("the command should be refused");
+    assert_eq!(fingerprint(w), before, "a refused command changed the world");
+    err
+}
+
+fn grant_to(role: RoleId, grantee: Grantee, scope: Option<OfficeId>) -> Command {
+    Command::Grant {
+        role,
+        grantee,
+        window: Window::ALWAYS,
+        scope,
+        reference: None,
+    }
+}
+
+/// The town, with Helena (secretariat of GLPI) user administrator of the GLPI subtree, and a
+/// sub-office of GLPI (`GLPI.SUB`) with one job.
+struct Scoped {
+    town: Town,
+    sub: OfficeId,
+    sub_job: JobId,
+    user_admin: RoleId,
+    security_lead: RoleId,
+}
+
+fn scoped() -> Scoped {
+    let mut town = town();
+    let user_admin = town.w.role_by_code("adam.user_admin").unwrap();
+    let security_lead = town.w.role_by_code("adam.security_lead").unwrap();
+    sys(
+        &mut town.w,
+        grant_to(user_admin, Grantee::User(town.helena), Some(town.glpi)),
+    );
+    let sub = office(&mut town.w, "SUB", "Podurad", Some(town.glpi));
+    let sub_job = job(&mut town.w, "JOB.SUB.01", sub);
+    Scoped {
+        town,
+        sub,
+        sub_job,
+        user_admin,
+        security_lead,
+    }
+}
+
+fn helena(s: &Scoped) -> Actor {
+    Actor::user(s.town.helena)
+}
+
+#[test]
+fn a_grant_to_the_office_one_works_in_is_a_grant_to_oneself() {
+    let s = scoped();
+    // Her own office: she would hold the role.
+    let err = refused(
+        &s.town.w,
+        helena(&s),
+        grant_to(s.town.view_all, Grantee::Office(s.town.glpi), None),
+    );
+    assert_eq!(err, Error::SelfGrant);
+    assert_eq!(err.code(), "self-grant");
+    // A sub-office she does not work in: allowed, and she gains nothing.
+    let mut w = s.town.w.clone();
+    w.execute(
+        &helena(&s),
+        grant_to(s.town.view_all, Grantee::Office(s.sub), None),
+        t(NOW),
+    )
+    .unwrap();
+    assert_eq!(w.check_role(s.town.helena, s.town.view_all, t(NOW)).unwrap(), None);
+}
+
+#[test]
+fn a_grant_to_an_office_above_ones_own_is_a_grant_to_oneself() {
+    let mut s = scoped();
+    // Helena administers the whole organisation and works in SUB: a grant to GLPI (above SUB)
+    // reaches her.
+    sys(
+        &mut s.town.w,
+        grant_to(s.user_admin, Grantee::User(s.town.helena), None),
+    );
+    sys(
+        &mut s.town.w,
+        Command::AssignJob {
+            user: s.town.helena,
+            job: s.sub_job,
+        },
+    );
+    let err = refused(
+        &s.town.w,
+        helena(&s),
+        grant_to(s.town.view_all, Grantee::Office(s.town.glpi), None),
+    );
+    assert_eq!(err, Error::SelfGrant);
+}
+
+#[test]
+fn nobody_assigns_themselves_a_job() {
+    let s = scoped();
+    let err = refused(
+        &s.town.w,
+        helena(&s),
+        Command::AssignJob {
+            user: s.town.helena,
+            job: s.town.gregor_job,
+        },
+    );
+    assert_eq!(err, Error::SelfAdministration("administer your own account"));
+    assert_eq!(err.code(), "self-administration");
+    // Nor deactivates, edits or removes themselves from a job.
+    for command in [
+        Command::SetUserActive {
+            user: s.town.helena,
+            active: false,
+        },
+        Command::UnassignJob {
+            user: s.town.helena,
+            job: s.town.w.job_by_code("TAJNISTVO.GLPI").unwrap(),
+        },
+    ] {
+        assert_eq!(
+            refused(&s.town.w, helena(&s), command),
+            Error::SelfAdministration("administer your own account")
+        );
+    }
+}
+
+#[test]
+fn moving_ones_own_job_or_office_is_refused() {
+    let s = scoped();
+    let own_job = s.town.w.job_by_code("TAJNISTVO.GLPI").unwrap();
+    let job = s.town.w.job(own_job).unwrap().clone();
+    // Into SUB, where office grants of SUB would reach her.
+    let err = refused(
+        &s.town.w,
+        helena(&s),
+        Command::UpdateJob {
+            job: own_job,
+            signing_code: job.signing_code.clone(),
+            name: job.name.clone(),
+            office: s.sub,
+        },
+    );
+    assert_eq!(err, Error::SelfAdministration("move a job you hold to another office"));
+    // Renaming it stays hers to do.
+    let mut w = s.town.w.clone();
+    w.execute(
+        &helena(&s),
+        Command::UpdateJob {
+            job: own_job,
+            signing_code: job.signing_code.clone(),
+            name: text("Tajništvo GLPI"),
+            office: job.office,
+        },
+        t(NOW),
+    )
+    .unwrap();
+    // Moving the office she works in under another one (whose grants would then reach her):
+    // she would need authority above GLPI anyway; with the whole organisation she still may not.
+    let mut s = scoped();
+    sys(
+        &mut s.town.w,
+        grant_to(s.user_admin, Grantee::User(s.town.helena), None),
+    );
+    let office = s.town.w.office(s.town.glpi).unwrap().clone();
+    let err = refused(
+        &s.town.w,
+        helena(&s),
+        Command::UpdateOffice {
+            office: s.town.glpi,
+            name: office.name.clone(),
+            parent: Some(s.town.un),
+            signing_code: office.signing_code.clone(),
+        },
+    );
+    assert_eq!(err, Error::SelfAdministration("move the office you work in"));
+}
+
+#[test]
+fn a_stronger_account_cannot_be_taken_over() {
+    let mut s = scoped();
+    // An organisation-wide user administrator working in GLPI.
+    let strong = user(&mut s.town.w, "mocna", AccountKind::User, vec![s.sub_job]);
+    sys(&mut s.town.w, grant_to(s.user_admin, Grantee::User(strong), None));
+    let err = refused(
+        &s.town.w,
+        helena(&s),
+        Command::SetUserActive {
+            user: strong,
+            active: false,
+        },
+    );
+    assert_eq!(err, Error::BeyondOwnPower("user mocna".into()));
+    assert_eq!(err.code(), "beyond-own-power");
+    assert!(s.town.w.require_credentials(&helena(&s), strong, t(NOW)).is_err());
+    // The same without a job (the take-over found from outside): outside her scope.
+    let jobless = user(&mut s.town.w, "brez", AccountKind::User, vec![]);
+    sys(&mut s.town.w, grant_to(s.user_admin, Grantee::User(jobless), None));
+    assert_eq!(
+        s.town.w.require_credentials(&helena(&s), jobless, t(NOW)),
+        Err(Error::OutsideScope("user brez".into()))
+    );
+    // A security lead in her office: she is not one.
+    let lead = user(&mut s.town.w, "vodja", AccountKind::User, vec![s.sub_job]);
+    sys(&mut s.town.w, grant_to(s.security_lead, Grantee::User(lead), None));
+    assert_eq!(
+        s.town.w.require_user(&helena(&s), lead, t(NOW)),
+        Err(Error::BeyondOwnPower("user vodja".into()))
+    );
+    // Power that only starts next month counts already.
+    let later = user(&mut s.town.w, "kasneje", AccountKind::User, vec![s.sub_job]);
+    sys(
+        &mut s.town.w,
+        Command::Grant {
+            role: s.user_admin,
+            grantee: Grantee::User(later),
+            window: Window::new(Some(t("2026-04-01")), None).unwrap(),
+            scope: None,
+            reference: None,
+        },
+    );
+    assert_eq!(
+        s.town.w.require_user(&helena(&s), later, t(NOW)),
+        Err(Error::BeyondOwnPower("user kasneje".into()))
+    );
+    // A user administrator of a part of her scope: hers to manage.
+    let weaker = user(&mut s.town.w, "sibkejsa", AccountKind::User, vec![s.sub_job]);
+    sys(&mut s.town.w, grant_to(s.user_admin, Grantee::User(weaker), Some(s.sub)));
+    assert_eq!(s.town.w.require_user(&helena(&s), weaker, t(NOW)), Ok(()));
+}
+
+#[test]
+fn an_account_with_a_job_outside_the_scope_cannot_be_managed() {
+    let mut s = scoped();
+    // The head of KZUP (the mayor's case) also takes a job in GLPI.
+    sys(
+        &mut s.town.w,
+        Command::AssignJob {
+            user: s.town.leon,
+            job: s.sub_job,
+        },
+    );
+    let leon = s.town.w.user(s.town.leon).unwrap().clone();
+    let err = refused(
+        &s.town.w,
+        helena(&s),
+        Command::UpdateUser {
+            user: s.town.leon,
+            title: leon.title.clone(),
+            first_name: leon.first_name.clone(),
+            last_name: leon.last_name.clone(),
+            gender: leon.gender,
+            email: Email::parse("e", "helena@evil.example").unwrap(),
+            phone: leon.phone.clone(),
+        },
+    );
+    assert_eq!(err, Error::OutsideScope("user leon".into()));
+    assert!(s.town.w.require_credentials(&helena(&s), s.town.leon, t(NOW)).is_err());
+}
+
+#[test]
+fn a_job_carrying_power_is_filled_only_by_someone_holding_it() {
+    let mut s = scoped();
+    // The system administrator made SUB's job an organisation-wide user administrator.
+    sys(&mut s.town.w, grant_to(s.user_admin, Grantee::Job(s.sub_job), None));
+    let err = refused(
+        &s.town.w,
+        helena(&s),
+        Command::AssignJob {
+            user: s.town.gregor,
+            job: s.sub_job,
+        },
+    );
+    assert_eq!(err, Error::BeyondOwnPower("job JOB.SUB.01".into()));
+    let err = refused(
+        &s.town.w,
+        helena(&s),
+        Command::CreateUser {
+            username: Username::parse("u", "lutka").unwrap(),
+            kind: AccountKind::User,
+            title: None,
+            first_name: text("L"),
+            last_name: text("Utka"),
+            gender: Gender::Unspecified,
+            email: Email::parse("e", "lutka@koper.si").unwrap(),
+            phone: None,
+            jobs: vec![s.sub_job],
+        },
+    );
+    assert_eq!(err, Error::BeyondOwnPower("job JOB.SUB.01".into()));
+}
+
+#[test]
+fn the_system_administrator_never_sets_a_persons_credentials() {
+    let s = scoped();
+    let admin = Actor::user(s.town.admin);
+    let gregor = s.town.w.user(s.town.gregor).unwrap().clone();
+    // Gregor holds a job: his password and e-mail are his user administrator's to set.
+    assert_eq!(
+        s.town.w.require_credentials(&admin, s.town.gregor, t(NOW)),
+        Err(Error::NotAsAnotherPerson("user gregor".into()))
+    );
+    let err = refused(
+        &s.town.w,
+        admin,
+        Command::UpdateUser {
+            user: s.town.gregor,
+            title: gregor.title.clone(),
+            first_name: gregor.first_name.clone(),
+            last_name: gregor.last_name.clone(),
+            gender: gregor.gender,
+            email: Email::parse("e", "operator@evil.example").unwrap(),
+            phone: gregor.phone.clone(),
+        },
+    );
+    assert_eq!(err.code(), "not-as-another-person");
+    // His name is the system administrator's to correct; the console may do everything.
+    let mut w = s.town.w.clone();
+    w.execute(
+        &admin,
+        Command::UpdateUser {
+            user: s.town.gregor,
+            title: gregor.title.clone(),
+            first_name: text("Gregor"),
+            last_name: gregor.last_name.clone(),
+            gender: gregor.gender,
+            email: gregor.email.clone(),
+            phone: gregor.phone.clone(),
+        },
+        t(NOW),
+    )
+    .unwrap();
+    assert_eq!(
+        s.town.w.require_credentials(&Actor::System, s.town.gregor, t(NOW)),
+        Ok(())
+    );
+    // A blank account being set up: the system administrator gives it its first password.
+    let mut w = s.town.w.clone();
+    let blank = user(&mut w, "nova", AccountKind::User, vec![]);
+    assert_eq!(w.require_credentials(&admin, blank, t(NOW)), Ok(()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The property: random worlds, random administrative commands by a scoped administrator.
+
+/// A random organisation: offices (a forest), jobs, users (the first is the administrator A),
+/// application and user roles, grants of every kind including system roles with scopes.
+#[derive(Clone, Debug)]
+struct Org {
+    offices: Vec<u8>,
+    jobs: Vec<u8>,
+    users: Vec<(u8, Vec<u8>)>,
+    roles: Vec<(bool, Vec<u8>)>,
+    grants: Vec<(u8, u8, u8, u8, u8)>,
+    /// A's scope (an office index) and A's jobs.
+    a_scope: u8,
+    a_jobs: Vec<u8>,
+}
+
+fn org() -> impl Strategy<Value = Org> {
+    let n = || 0u8..=255;
+    (
+        prop::collection::vec(n(), 1..6),
+        prop::collection::vec(n(), 1..9),
+        prop::collection::vec((n(), prop::collection::vec(n(), 0..3)), 1..7),
+        prop::collection::vec((any::<bool>(), prop::collection::vec(n(), 0..3)), 1..5),
+        prop::collection::vec((n(), n(), n(), n(), n()), 0..14),
+        n(),
+        prop::collection::vec(n(), 0..3),
+    )
+        .prop_map(|(offices, jobs, users, roles, grants, a_scope, a_jobs)| Org {
+            offices,
+            jobs,
+            users,
+            roles,
+            grants,
+            a_scope,
+            a_jobs,
+        })
+}
+
+struct Built {
+    w: World,
+    a: UserId,
+    offices: Vec<OfficeId>,
+    jobs: Vec<JobId>,
+    users: Vec<UserId>,
+    roles: Vec<RoleId>,
+}
+
+fn later_window(raw: u8) -> Window {
+    match raw % 4 {
+        0 | 1 => Window::ALWAYS,
+        2 => Window::new(Some(t("2026-06-01")), None).unwrap(),
+        _ => Window::new(None, Some(t("2026-01-01"))).unwrap(),
+    }
+}
+
+impl Org {
+    fn build(&self) -> Built {
+        let mut w = World::new(text("Občina"));
+        sys(&mut w, Command::Initialise);
+        let mut offices: Vec<OfficeId> = Vec::new();
+        for (i, raw) in self.offices.iter().enumerate() {
+            let parent = (i > 0 && raw % 3 != 0).then(|| offices[usize::from(*raw) % i]);
+            offices.push(office(&mut w, &format!("O{i}"), "Urad", parent));
+        }
+        let mut jobs: Vec<JobId> = Vec::new();
+        for (i, raw) in self.jobs.iter().enumerate() {
+            jobs.push(job(&mut w, &format!("J.{i}"), offices[usize::from(*raw) % offices.len()]));
+        }
+        let pick_jobs = |raw: &[u8]| {
+            let mut js: Vec<JobId> = raw.iter().map(|j| jobs[usize::from(*j) % jobs.len()]).collect();
+            js.sort_unstable();
+            js.dedup();
+            js
+        };
+        let a = user(&mut w, "aa", AccountKind::User, pick_jobs(&self.a_jobs));
+        let mut users = vec![a];
+        for (i, (kind, js)) in self.users.iter().enumerate() {
+            let kind = if kind % 9 == 8 {
+                AccountKind::Admin
+            } else {
+                AccountKind::User
+            };
+            let js = if kind == AccountKind::User { pick_jobs(js) } else { vec![] };
+            users.push(user(&mut w, &format!("u{i}"), kind, js));
+        }
+        let vpp = app(&mut w, "VPP");
+        let mut roles = vec![
+            w.role_by_code("adam.user_admin").unwrap(),
+            w.role_by_code("adam.security_lead").unwrap(),
+        ];
+        let mut app_roles = Vec::new();
+        for (i, (is_app, members)) in self.roles.iter().enumerate() {
+            let r = if *is_app || app_roles.is_empty() {
+                let r = role(&mut w, &format!("APP{i}"), RoleKind::Application, Some(vpp), None, vec![]);
+                app_roles.push(r);
+                r
+            } else {
+                let mut ms: Vec<RoleId> = members
+                    .iter()
+                    .map(|m| app_roles[usize::from(*m) % app_roles.len()])
+                    .collect();
+                ms.sort_unstable();
+                ms.dedup();
+                role(&mut w, &format!("USR{i}"), RoleKind::User, None, None, ms)
+            };
+            roles.push(r);
+        }
+        let scope = offices[usize::from(self.a_scope) % offices.len()];
+        sys(&mut w, grant_to(roles[0], Grantee::User(a), Some(scope)));
+        for (role_raw, kind, idx, scope_raw, win) in &self.grants {
+            let role = roles[usize::from(*role_raw) % roles.len()];
+            let is_system = w.role(role).unwrap().kind == RoleKind::System;
+            let grantee = match kind % 4 {
+                0 | 1 => Grantee::User(users[usize::from(*idx) % users.len()]),
+                2 => Grantee::Job(jobs[usize::from(*idx) % jobs.len()]),
+                _ => Grantee::Office(offices[usize::from(*idx) % offices.len()]),
+            };
+            let scope = (is_system && w.role(role).unwrap().power == Some(SystemPower::UserAdmin) && scope_raw % 3 != 0)
+                .then(|| offices[usize::from(*scope_raw) % offices.len()]);
+            let _ = w.execute(
+                &Actor::System,
+                Command::Grant {
+                    role,
+                    grantee,
+                    window: later_window(*win),
+                    scope,
+                    reference: None,
+                },
+                t(NOW),
+            );
+        }
+        Built {
+            w,
+            a,
+            offices,
+            jobs,
+            users,
+            roles,
+        }
+    }
+}
+
+/// An administrative command by A, as indices into the built organisation.
+#[derive(Clone, Debug)]
+enum Step {
+    Grant(u8, u8, u8),
+    Revoke(u8),
+    Assign(u8, u8),
+    Unassign(u8, u8),
+    Deactivate(u8),
+    Email(u8),
+    MoveJob(u8, u8),
+    MoveOffice(u8, u8),
+    Create(u8),
+}
+
+fn steps() -> impl Strategy<Value = Vec<Step>> {
+    let n = || 0u8..=255;
+    prop::collection::vec(
+        prop_oneof![
+            (n(), n(), n()).prop_map(|(a, b, c)| Step::Grant(a, b, c)),
+            n().prop_map(Step::Revoke),
+            (n(), n()).prop_map(|(a, b)| Step::Assign(a, b)),
+            (n(), n()).prop_map(|(a, b)| Step::Unassign(a, b)),
+            n().prop_map(Step::Deactivate),
+            n().prop_map(Step::Email),
+            (n(), n()).prop_map(|(a, b)| Step::MoveJob(a, b)),
+            (n(), n()).prop_map(|(a, b)| Step::MoveOffice(a, b)),
+            n().prop_map(Step::Create),
+        ],
+        1..12,
+    )
+}
+
+fn command(b: &Built, w: &World, step: &Step, serial: usize) -> Command {
+    let user = |raw: u8| b.users[usize::from(raw) % b.users.len()];
+    let job = |raw: u8| b.jobs[usize::from(raw) % b.jobs.len()];
+    let office = |raw: u8| b.offices[usize::from(raw) % b.offices.len()];
+    match step {
+        Step::Grant(role, kind, idx) => {
+            let role = b.roles[usize::from(*role) % b.roles.len()];
+            let grantee = match kind % 3 {
+                0 => Grantee::User(user(*idx)),
+                1 => Grantee::Job(job(*idx)),
+                _ => Grantee::Office(office(*idx)),
+            };
+            grant_to(role, grantee, None)
+        }
+        Step::Revoke(raw) => {
+            let grants: Vec<GrantId> = w.grants().map(|g| g.id).collect();
+            Command::Revoke {
+                grant: grants.get(usize::from(*raw) % grants.len().max(1)).copied().unwrap_or(GrantId(0)),
+            }
+        }
+        Step::Assign(u, j) => Command::AssignJob { user: user(*u), job: job(*j) },
+        Step::Unassign(u, j) => Command::UnassignJob { user: user(*u), job: job(*j) },
+        Step::Deactivate(u) => Command::SetUserActive {
+            user: user(*u),
+            active: false,
+        },
+        Step::Email(u) => {
+            let old = w.user(user(*u)).unwrap();
+            Command::UpdateUser {
+                user: old.id,
+                title: old.title.clone(),
+                first_name: old.first_name.clone(),
+                last_name: old.last_name.clone(),
+                gender: old.gender,
+                email: Email::parse("e", &format!("a{serial}@evil.example")).unwrap(),
+                phone: old.phone.clone(),
+            }
+        }
+        Step::MoveJob(j, o) => {
+            let old = w.job(job(*j)).unwrap();
+            Command::UpdateJob {
+                job: old.id,
+                signing_code: old.signing_code.clone(),
+                name: old.name.clone(),
+                office: office(*o),
+            }
+        }
+        Step::MoveOffice(o, p) => {
+            let old = w.office(office(*o)).unwrap();
+            Command::UpdateOffice {
+                office: old.id,
+                name: old.name.clone(),
+                parent: (p % 4 != 0).then(|| office(*p)),
+                signing_code: old.signing_code.clone(),
+            }
+        }
+        Step::Create(j) => Command::CreateUser {
+            username: Username::parse("u", &format!("new{serial}")).unwrap(),
+            kind: AccountKind::User,
+            title: None,
+            first_name: text("N"),
+            last_name: text("Ew"),
+            gender: Gender::Unspecified,
+            email: Email::parse("e", &format!("new{serial}@koper.si")).unwrap(),
+            phone: None,
+            jobs: if j % 3 == 0 { vec![] } else { vec![job(*j)] },
+        },
+    }
+}
+
+/// The oracle: the rules of `docs/SECURITY.md` written out over the raw records, with no index
+/// and none of the engine's helpers.
+mod oracle {
+    use super::*;
+
+    pub fn within(w: &World, office: OfficeId, ancestor: OfficeId) -> bool {
+        let mut cursor = Some(office);
+        let mut steps = 0;
+        while let Some(o) = cursor {
+            if o == ancestor {
+                return true;
+            }
+            steps += 1;
+            if steps > w.offices().len() {
+                return false;
+            }
+            cursor = w.offices()[o.index()].parent;
+        }
+        false
+    }
+
+    fn contains_power(w: &World, role: RoleId, power: SystemPower) -> bool {
+        let mut stack = vec![role];
+        let mut seen = Vec::new();
+        while let Some(r) = stack.pop() {
+            if seen.contains(&r) {
+                continue;
+            }
+            seen.push(r);
+            let record = w.role(r).unwrap();
+            if record.power == Some(power) {
+                return true;
+            }
+            stack.extend(record.members.iter().copied());
+        }
+        false
+    }
+
+    /// (user-administrator scopes, security lead) of an account: every grant not yet expired
+    /// that reaches it (user-administrator grants to the user or a job it holds; security-lead
+    /// grants also to an office above a job, or to everyone).
+    pub fn power(w: &World, user: UserId, at: Timestamp) -> (Vec<Option<OfficeId>>, bool, bool) {
+        let u = w.user(user).unwrap();
+        let mut scopes = Vec::new();
+        let mut lead = false;
+        for g in w.grants() {
+            if g.window.status(at) == WindowStatus::Expired {
+                continue;
+            }
+            let direct = match g.grantee {
+                Grantee::User(x) => x == user,
+                Grantee::Job(j) => u.jobs.contains(&j),
+                _ => false,
+            };
+            let reaches = direct
+                || match g.grantee {
+                    Grantee::Office(o) => u.jobs.iter().any(|j| within(w, w.job(*j).unwrap().office, o)),
+                    Grantee::Everyone => true,
+                    _ => false,
+                };
+            if direct && contains_power(w, g.role, SystemPower::UserAdmin) {
+                scopes.push(g.scope);
+            }
+            if reaches && contains_power(w, g.role, SystemPower::SecurityLead) {
+                lead = true;
+            }
+        }
+        (scopes, lead, u.kind == AccountKind::Admin)
+    }
+
+    fn covers(w: &World, mine: &[Option<OfficeId>], office: Option<OfficeId>) -> bool {
+        mine.iter().any(|m| match (m, office) {
+            (None, _) => true,
+            (Some(m), Some(o)) => within(w, o, *m),
+            (Some(_), None) => false,
+        })
+    }
+
+    /// Whether the scoped administrator `a` (not a system administrator) may manage `target`.
+    pub fn may_manage(w: &World, a: UserId, target: UserId, at: Timestamp) -> bool {
+        let active = active_scopes(w, a, at);
+        let me = w.user(a).unwrap();
+        if !me.active || active.is_empty() {
+            return false;
+        }
+        let t = w.user(target).unwrap();
+        if t.kind != AccountKind::User || target == a {
+            return false;
+        }
+        let own_grants = w
+            .grants()
+            .any(|g| g.grantee == Grantee::User(target) && g.window.status(at) != WindowStatus::Expired);
+        let inside = if t.jobs.is_empty() {
+            active.contains(&None) || !own_grants
+        } else {
+            t.jobs.iter().all(|j| covers(w, &active, Some(w.job(*j).unwrap().office)))
+        };
+        let my_lead_now = w
+            .role_by_code("adam.security_lead")
+            .is_ok_and(|r| w.check_role(a, r, at).unwrap().is_some());
+        let (theirs, their_lead, their_full) = power(w, target, at);
+        inside && !their_full && (!their_lead || my_lead_now) && theirs.iter().all(|s| covers(w, &active, *s))
+    }
+
+    /// The scopes of the user-administrator grants an account holds now (the actor's power:
+    /// only active grants count, on valid jobs).
+    pub fn active_scopes(w: &World, a: UserId, at: Timestamp) -> Vec<Option<OfficeId>> {
+        w.grants()
+            .filter(|g| g.window.contains(at))
+            .filter(|g| match g.grantee {
+                Grantee::User(x) => x == a,
+                Grantee::Job(j) => w.user(a).unwrap().jobs.contains(&j) && w.job(j).unwrap().valid,
+                _ => false,
+            })
+            .filter(|g| w.role(g.role).unwrap().power == Some(SystemPower::UserAdmin))
+            .map(|g| g.scope)
+            .collect()
+    }
+
+    /// Every role an account holds at one of the instants.
+    pub fn roles(w: &World, user: UserId) -> Vec<(RoleId, i64)> {
+        let mut out = Vec::new();
+        for at in [t("2026-01-01T00:00:00Z"), t(NOW), t("2026-07-01T00:00:00Z")] {
+            for r in 0..w.roles().len() {
+                let role = RoleId(r as u32);
+                if w.check_role(user, role, at).unwrap().is_some() {
+                    out.push((role, at.0));
+                }
+            }
+        }
+        out
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    /// For random organisations and random sequences of administrative commands by a user
+    /// administrator scoped to one office: they never gain a role; every account they may
+    /// manage (and so take over) is exactly what the oracle says, lies inside their scope, and
+    /// holds no administrative power beyond theirs — whatever they did before.
+    #[test]
+    fn a_scoped_administrator_never_grows_beyond_their_scope_and_power(o in org(), steps in steps()) {
+        let b = o.build();
+        let at = t(NOW);
+        let a = Actor::user(b.a);
+        let mut w = b.w.clone();
+        let before = oracle::roles(&w, b.a);
+        let initial_scopes = oracle::active_scopes(&w, b.a, at);
+        let inside_initial = |w: &World, office: Option<OfficeId>| {
+            initial_scopes.iter().any(|s| match (s, office) {
+                (None, _) => true,
+                (Some(s), Some(o)) => oracle::within(w, o, *s),
+                (Some(_), None) => false,
+            })
+        };
+        for (i, step) in steps.iter().enumerate() {
+            let command = command(&b, &w, step, i);
+            if let Ok(plan) = w.plan(&a, command, at) {
+                w.commit(plan).unwrap();
+            }
+            // A gains no role, ever.
+            let now = oracle::roles(&w, b.a);
+            for r in &now {
+                prop_assert!(before.contains(r), "A gained {r:?} after {step:?}");
+            }
+            for u in 0..w.users().len() {
+                let target = UserId(u as u32);
+                let engine = w.require_user(&a, target, at).is_ok();
+                let oracle = oracle::may_manage(&w, b.a, target, at);
+                prop_assert_eq!(engine, oracle, "require_user({:?}) after {:?}", target, step);
+                prop_assert_eq!(w.require_credentials(&a, target, at).is_ok(), engine);
+                if engine {
+                    // Whatever A controls lies inside A's original scope and power.
+                    let t = w.user(target).unwrap();
+                    for j in &t.jobs {
+                        prop_assert!(inside_initial(&w, Some(w.job(*j).unwrap().office)));
+                    }
+                    let (scopes, lead, full) = oracle::power(&w, target, at);
+                    let a_leads = w.check_role(b.a, b.roles[1], at).unwrap().is_some();
+                    prop_assert!(!full && (!lead || a_leads));
+                    for s in scopes {
+                        prop_assert!(inside_initial(&w, s), "A controls {:?} with scope {:?}, beyond {:?}", target, s, initial_scopes);
+                    }
+                }
+            }
+        }
+    }
+}
