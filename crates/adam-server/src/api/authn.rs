@@ -1168,7 +1168,9 @@ pub(crate) async fn set_temporary(
     caller.require(Scope::Write)?;
     {
         let w = s.world();
-        w.require_user(&caller.actor(None), user, s.now())
+        // Whoever sets a password can sign in as the account: the credentials rule, not only
+        // the management one (the operator's administrator never sets a person's password).
+        w.require_credentials(&caller.actor(None), user, s.now())
             .map_err(|e| WebError::from_engine(e, &w))?;
         if w.user(user)?.kind == AccountKind::SystemUser {
             return Err(WebError::new(

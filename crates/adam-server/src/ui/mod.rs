@@ -1615,6 +1615,9 @@ struct UserPage {
     notice: Option<&'static str>,
     /// The page is the caller's own (no temporary password or unlock for oneself).
     own: bool,
+    /// Whether the caller may set the person's temporary password (the system administrator
+    /// may not, once the person holds a job or a role).
+    may_set_credentials: bool,
     /// This page's address, for forms that return here.
     back: String,
     last: Option<LastChangeView>,
@@ -1671,6 +1674,7 @@ async fn user_view(
         may_read_register: crate::api::register::may_read_register(s, caller, uid),
         notice: None,
         own: caller.user == uid,
+        may_set_credentials: may_edit && w.require_credentials(&caller.actor(None), uid, s.now()).is_ok(),
         back: format!("/ui/users/{}", uid.0),
         last,
         history,

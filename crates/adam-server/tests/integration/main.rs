@@ -5,6 +5,7 @@
 
 mod support;
 
+mod administration;
 mod audit;
 mod authn;
 mod bad_input;

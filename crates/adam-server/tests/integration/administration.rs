@@ -1,0 +1,208 @@
+//! Issue 12's administration holes, through the API on both backends: a user administrator
+//! scoped to one office (UN's, `Who::UserAdminOther`) cannot give themselves a role through
+//! their own office, take a colleague's job, deactivate themselves, or take over an account
+//! stronger than theirs or with a job outside their scope; the operator's system administrator
+//! cannot set the password or e-mail of a person with rights.
+
+use crate::on_both_backends;
+use crate::support::*;
+use serde_json::json;
+
+const STRONG: &str = "Rumena-Hruska-Pod-Mostom-3";
+
+/// Whether `user` holds `role` now, asked by the service account.
+async fn holds(server: &TestServer, user: adam_core::UserId, role: adam_core::RoleId) -> bool {
+    let answer = server
+        .get(
+            Who::Service,
+            &format!("/api/v1/check-role?user={}&role={}", user.0, role.0),
+        )
+        .await
+        .expect(200);
+    answer.json["holds"].as_bool().expect("holds")
+}
+
+async fn a_grant_to_ones_own_office_is_refused(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    let grant = |grantee: serde_json::Value| json!({"role": fx.referent, "grantee": grantee});
+    // UN is the office un-admin works in: a grant to it is a grant to herself.
+    server
+        .post(Who::UserAdminOther, "/api/v1/grants", &grant(json!({"type": "office", "id": fx.un})))
+        .await
+        .problem(403, "self-grant");
+    assert!(!holds(&server, fx.un_admin, fx.referent).await);
+    // To her own job, likewise; to a colleague's job in her office: hers to give.
+    server
+        .post(Who::UserAdminOther, "/api/v1/grants", &grant(json!({"type": "job", "id": fx.leader_un})))
+        .await
+        .problem(403, "self-grant");
+    server
+        .post(Who::UserAdminOther, "/api/v1/grants", &grant(json!({"type": "job", "id": fx.job_un_1})))
+        .await
+        .expect(201);
+    assert!(holds(&server, fx.ana, fx.referent).await);
+    assert!(!holds(&server, fx.un_admin, fx.referent).await);
+}
+on_both_backends!(a_grant_to_ones_own_office_is_refused);
+
+async fn nobody_assigns_themselves_a_job_or_deactivates_themselves(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    let before = server.revision().await;
+    server
+        .post(
+            Who::UserAdminOther,
+            &format!("/api/v1/users/{}/jobs", fx.un_admin.0),
+            &json!({"job": fx.job_un_1}),
+        )
+        .await
+        .problem(403, "self-administration");
+    server
+        .call(
+            Who::UserAdminOther,
+            reqwest::Method::DELETE,
+            &format!("/api/v1/users/{}", fx.un_admin.0),
+            None,
+        )
+        .await
+        .problem(403, "self-administration");
+    assert_eq!(server.revision().await, before, "a refused request changed nothing");
+    let me = server
+        .get(Who::SysAdmin, &format!("/api/v1/users/{}", fx.un_admin.0))
+        .await
+        .expect(200);
+    assert_eq!(me.json["jobs"], json!([fx.leader_un]));
+    assert_eq!(me.json["active"], json!(true));
+}
+on_both_backends!(nobody_assigns_themselves_a_job_or_deactivates_themselves);
+
+async fn a_stronger_account_cannot_be_taken_over(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    // The system administrator makes an organisation-wide user administrator working in UN.
+    let created = server
+        .post(
+            Who::SysAdmin,
+            "/api/v1/users",
+            &json!({"username": "mocna", "kind": "user", "first_name": "Mojca", "last_name": "Močna",
+                    "email": "mocna@test.si", "jobs": [fx.job_un_2]}),
+        )
+        .await
+        .expect(201);
+    let strong = created.json["id"].as_u64().expect("id");
+    server
+        .post(
+            Who::SysAdmin,
+            "/api/v1/grants",
+            &json!({"role": fx.user_admin, "grantee": {"type": "user", "id": strong}}),
+        )
+        .await
+        .expect(201);
+    // UN's user administrator may neither set her password nor change her e-mail.
+    server
+        .post(
+            Who::UserAdminOther,
+            &format!("/api/v1/users/{strong}/password"),
+            &json!({"password": STRONG}),
+        )
+        .await
+        .problem(403, "beyond-own-power");
+    let etag = server.get(Who::SysAdmin, &format!("/api/v1/users/{strong}")).await.expect(200);
+    let etag = etag.header("etag").unwrap().to_owned();
+    server
+        .call_with(
+            Who::UserAdminOther,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{strong}"),
+            Some(&json!({"email": "un-admin@test.si"})),
+            &[("if-match", etag.as_str())],
+        )
+        .await
+        .problem(403, "beyond-own-power");
+
+    // Ana works in UN: hers to manage — until she also takes a job in GLPI (the mayor's case).
+    server
+        .post(
+            Who::UserAdminOther,
+            &format!("/api/v1/users/{}/password", fx.ana.0),
+            &json!({"password": STRONG}),
+        )
+        .await
+        .expect(200);
+    server
+        .post(
+            Who::SysAdmin,
+            &format!("/api/v1/users/{}/jobs", fx.ana.0),
+            &json!({"job": fx.job_glpi_free}),
+        )
+        .await
+        .expect(200);
+    server
+        .post(
+            Who::UserAdminOther,
+            &format!("/api/v1/users/{}/password", fx.ana.0),
+            &json!({"password": STRONG}),
+        )
+        .await
+        .problem(403, "outside-scope");
+}
+on_both_backends!(a_stronger_account_cannot_be_taken_over);
+
+async fn the_system_administrator_does_not_set_a_persons_password(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    server
+        .post(
+            Who::SysAdmin,
+            &format!("/api/v1/users/{}/password", fx.gregor.0),
+            &json!({"password": STRONG}),
+        )
+        .await
+        .problem(403, "not-as-another-person");
+    let etag = server
+        .get(Who::SysAdmin, &format!("/api/v1/users/{}", fx.gregor.0))
+        .await
+        .expect(200);
+    let etag = etag.header("etag").unwrap().to_owned();
+    server
+        .call_with(
+            Who::SysAdmin,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{}", fx.gregor.0),
+            Some(&json!({"email": "operator@test.si"})),
+            &[("if-match", etag.as_str())],
+        )
+        .await
+        .problem(403, "not-as-another-person");
+    // GLPI's user administrator does it (and the sign-in works with it).
+    server
+        .post(
+            Who::UserAdminHere,
+            &format!("/api/v1/users/{}/password", fx.gregor.0),
+            &json!({"password": STRONG}),
+        )
+        .await
+        .expect(200);
+    server.login("gregor", STRONG).await.expect(200);
+    // A blank account being set up gets its first password from the system administrator.
+    let created = server
+        .post(
+            Who::SysAdmin,
+            "/api/v1/users",
+            &json!({"username": "nova", "kind": "user", "first_name": "Nova", "last_name": "Oseba",
+                    "email": "nova@test.si", "jobs": []}),
+        )
+        .await
+        .expect(201);
+    let blank = created.json["id"].as_u64().expect("id");
+    server
+        .post(
+            Who::SysAdmin,
+            &format!("/api/v1/users/{blank}/password"),
+            &json!({"password": STRONG}),
+        )
+        .await
+        .expect(200);
+}
+on_both_backends!(the_system_administrator_does_not_set_a_persons_password);
