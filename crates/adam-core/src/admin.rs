@@ -218,10 +218,10 @@ impl World {
         let outside = if target.jobs.is_empty() {
             !scopes.contains(&None) && self.holds_own_grants(user, at)
         } else {
-            target
-                .jobs
-                .iter()
-                .any(|j| self.job(*j).map_or(true, |job| !self.scopes_cover(&scopes, Some(job.office))))
+            target.jobs.iter().any(|j| {
+                self.job(*j)
+                    .map_or(true, |job| !self.scopes_cover(&scopes, Some(job.office)))
+            })
         };
         if outside {
             return Err(Error::OutsideScope(format!("user {}", target.username)));
@@ -290,9 +290,10 @@ impl World {
     /// Whether the account holds a role through a grant made to it directly (not to a job or
     /// office), now or later.
     fn holds_own_grants(&self, user: UserId, at: Timestamp) -> bool {
-        self.grants_of_user(user)
-            .iter()
-            .any(|g| self.grant(*g).is_ok_and(|grant| grant.window.status(at) != WindowStatus::Expired))
+        self.grants_of_user(user).iter().any(|g| {
+            self.grant(*g)
+                .is_ok_and(|grant| grant.window.status(at) != WindowStatus::Expired)
+        })
     }
 
     /// The administrative power the actor holds now.
@@ -329,7 +330,10 @@ impl World {
         for j in &u.jobs {
             power.absorb(self.power_of_job(*j, at));
         }
-        if self.grants().any(|g| g.grantee == Grantee::Everyone && self.gives_power(g, SystemPower::SecurityLead, at)) {
+        if self
+            .grants()
+            .any(|g| g.grantee == Grantee::Everyone && self.gives_power(g, SystemPower::SecurityLead, at))
+        {
             power.security_lead = true;
         }
         power
@@ -373,9 +377,13 @@ impl World {
     /// Whether a grant gives a system power now or later.
     fn gives_power(&self, grant: &Grant, power: SystemPower, at: Timestamp) -> bool {
         grant.window.status(at) != WindowStatus::Expired
-            && self
-                .role(grant.role)
-                .is_ok_and(|r| r.power == Some(power) || self.role_closure(grant.role).iter().any(|m| self.role(*m).is_ok_and(|r| r.power == Some(power))))
+            && self.role(grant.role).is_ok_and(|r| {
+                r.power == Some(power)
+                    || self
+                        .role_closure(grant.role)
+                        .iter()
+                        .any(|m| self.role(*m).is_ok_and(|r| r.power == Some(power)))
+            })
     }
 }
 

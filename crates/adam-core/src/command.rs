@@ -670,7 +670,9 @@ impl World {
                 let old = self.office(office)?;
                 self.require_office(actor, Some(office), at)?;
                 if parent != old.parent {
-                    if self.acts_from(actor, |j| self.job(j).is_ok_and(|j| self.office_within(j.office, office))) {
+                    if self.acts_from(actor, |j| {
+                        self.job(j).is_ok_and(|j| self.office_within(j.office, office))
+                    }) {
                         // The grants of the offices above reach everyone below: moving one's own
                         // office moves one's rights.
                         return Err(Error::SelfAdministration("move the office you work in"));

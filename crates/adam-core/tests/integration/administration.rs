@@ -241,7 +241,10 @@ fn a_stronger_account_cannot_be_taken_over() {
     );
     // A user administrator of a part of her scope: hers to manage.
     let weaker = user(&mut s.town.w, "sibkejsa", AccountKind::User, vec![s.sub_job]);
-    sys(&mut s.town.w, grant_to(s.user_admin, Grantee::User(weaker), Some(s.sub)));
+    sys(
+        &mut s.town.w,
+        grant_to(s.user_admin, Grantee::User(weaker), Some(s.sub)),
+    );
     assert_eq!(s.town.w.require_user(&helena(&s), weaker, t(NOW)), Ok(()));
 }
 
@@ -423,7 +426,11 @@ impl Org {
         }
         let mut jobs: Vec<JobId> = Vec::new();
         for (i, raw) in self.jobs.iter().enumerate() {
-            jobs.push(job(&mut w, &format!("J.{i}"), offices[usize::from(*raw) % offices.len()]));
+            jobs.push(job(
+                &mut w,
+                &format!("J.{i}"),
+                offices[usize::from(*raw) % offices.len()],
+            ));
         }
         let pick_jobs = |raw: &[u8]| {
             let mut js: Vec<JobId> = raw.iter().map(|j| jobs[usize::from(*j) % jobs.len()]).collect();
@@ -439,7 +446,11 @@ impl Org {
             } else {
                 AccountKind::User
             };
-            let js = if kind == AccountKind::User { pick_jobs(js) } else { vec![] };
+            let js = if kind == AccountKind::User {
+                pick_jobs(js)
+            } else {
+                vec![]
+            };
             users.push(user(&mut w, &format!("u{i}"), kind, js));
         }
         let vpp = app(&mut w, "VPP");
@@ -450,7 +461,14 @@ impl Org {
         let mut app_roles = Vec::new();
         for (i, (is_app, members)) in self.roles.iter().enumerate() {
             let r = if *is_app || app_roles.is_empty() {
-                let r = role(&mut w, &format!("APP{i}"), RoleKind::Application, Some(vpp), None, vec![]);
+                let r = role(
+                    &mut w,
+                    &format!("APP{i}"),
+                    RoleKind::Application,
+                    Some(vpp),
+                    None,
+                    vec![],
+                );
                 app_roles.push(r);
                 r
             } else {
@@ -474,8 +492,9 @@ impl Org {
                 2 => Grantee::Job(jobs[usize::from(*idx) % jobs.len()]),
                 _ => Grantee::Office(offices[usize::from(*idx) % offices.len()]),
             };
-            let scope = (is_system && w.role(role).unwrap().power == Some(SystemPower::UserAdmin) && scope_raw % 3 != 0)
-                .then(|| offices[usize::from(*scope_raw) % offices.len()]);
+            let scope =
+                (is_system && w.role(role).unwrap().power == Some(SystemPower::UserAdmin) && scope_raw % 3 != 0)
+                    .then(|| offices[usize::from(*scope_raw) % offices.len()]);
             let _ = w.execute(
                 &Actor::System,
                 Command::Grant {
@@ -548,11 +567,20 @@ fn command(b: &Built, w: &World, step: &Step, serial: usize) -> Command {
         Step::Revoke(raw) => {
             let grants: Vec<GrantId> = w.grants().map(|g| g.id).collect();
             Command::Revoke {
-                grant: grants.get(usize::from(*raw) % grants.len().max(1)).copied().unwrap_or(GrantId(0)),
+                grant: grants
+                    .get(usize::from(*raw) % grants.len().max(1))
+                    .copied()
+                    .unwrap_or(GrantId(0)),
             }
         }
-        Step::Assign(u, j) => Command::AssignJob { user: user(*u), job: job(*j) },
-        Step::Unassign(u, j) => Command::UnassignJob { user: user(*u), job: job(*j) },
+        Step::Assign(u, j) => Command::AssignJob {
+            user: user(*u),
+            job: job(*j),
+        },
+        Step::Unassign(u, j) => Command::UnassignJob {
+            user: user(*u),
+            job: job(*j),
+        },
         Step::Deactivate(u) => Command::SetUserActive {
             user: user(*u),
             active: false,
@@ -696,7 +724,9 @@ mod oracle {
         let inside = if t.jobs.is_empty() {
             active.contains(&None) || !own_grants
         } else {
-            t.jobs.iter().all(|j| covers(w, &active, Some(w.job(*j).unwrap().office)))
+            t.jobs
+                .iter()
+                .all(|j| covers(w, &active, Some(w.job(*j).unwrap().office)))
         };
         let my_lead_now = w
             .role_by_code("adam.security_lead")

@@ -28,17 +28,29 @@ async fn a_grant_to_ones_own_office_is_refused(backend: Backend) {
     let grant = |grantee: serde_json::Value| json!({"role": fx.referent, "grantee": grantee});
     // UN is the office un-admin works in: a grant to it is a grant to herself.
     server
-        .post(Who::UserAdminOther, "/api/v1/grants", &grant(json!({"type": "office", "id": fx.un})))
+        .post(
+            Who::UserAdminOther,
+            "/api/v1/grants",
+            &grant(json!({"type": "office", "id": fx.un})),
+        )
         .await
         .problem(403, "self-grant");
     assert!(!holds(&server, fx.un_admin, fx.referent).await);
     // To her own job, likewise; to a colleague's job in her office: hers to give.
     server
-        .post(Who::UserAdminOther, "/api/v1/grants", &grant(json!({"type": "job", "id": fx.leader_un})))
+        .post(
+            Who::UserAdminOther,
+            "/api/v1/grants",
+            &grant(json!({"type": "job", "id": fx.leader_un})),
+        )
         .await
         .problem(403, "self-grant");
     server
-        .post(Who::UserAdminOther, "/api/v1/grants", &grant(json!({"type": "job", "id": fx.job_un_1})))
+        .post(
+            Who::UserAdminOther,
+            "/api/v1/grants",
+            &grant(json!({"type": "job", "id": fx.job_un_1})),
+        )
         .await
         .expect(201);
     assert!(holds(&server, fx.ana, fx.referent).await);
@@ -108,7 +120,10 @@ async fn a_stronger_account_cannot_be_taken_over(backend: Backend) {
         )
         .await
         .problem(403, "beyond-own-power");
-    let etag = server.get(Who::SysAdmin, &format!("/api/v1/users/{strong}")).await.expect(200);
+    let etag = server
+        .get(Who::SysAdmin, &format!("/api/v1/users/{strong}"))
+        .await
+        .expect(200);
     let etag = etag.header("etag").unwrap().to_owned();
     server
         .call_with(
