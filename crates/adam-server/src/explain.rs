@@ -178,7 +178,10 @@ pub(crate) fn render_disclosed(w: &World, x: &crate::api::decisions::Disclosed) 
     for c in &d.grants {
         let _ = writeln!(out, "  {:>2}  {}", c.level, source_words(w, c));
     }
-    let _ = writeln!(out, "What the object is and its other entries are left out: you may not read it.");
+    let _ = writeln!(
+        out,
+        "What the object is and its other entries are left out: you may not read it."
+    );
     out
 }
 

@@ -4,9 +4,11 @@
 //! Depth of insight by role (SPEC §5): the system administrator and security leads search the
 //! whole trail; a user administrator searches the activity of, and the records about, the
 //! people, jobs and offices they administer; everyone sees their own activity and the history
-//! of what they may see (the directory and roles, and folders and documents they reach at 13 or
-//! more). An `admin` account never sees what a document or folder record says, only that it
-//! exists: its before/after are withheld.
+//! of what they may read, decided per kind by the same function as the record's `GET`
+//! ([`history_view`]): the directory, roles and grants as their GETs allow, a person's sign-ins
+//! only to them, their user administrators and reviewers, folders and documents at 13 or more
+//! (a read recorded like any other). An `admin` account never sees what a document or folder
+//! record says, only that it exists: its before/after are withheld.
 
 use super::{Api, Doc};
 use crate::auth::{Caller, Scope};
@@ -443,8 +445,12 @@ pub(crate) fn history_view(s: &AppState, caller: &Caller, kind: &str, id: u32) -
         )
     };
     match kind {
-        "ADAM_ENTITY_OFFICE" | "ADAM_ENTITY_JOB" | "ADAM_ENTITY_GROUP" | "ADAM_ENTITY_APPLICATION"
-        | "ADAM_ENTITY_CLASS" | "ADAM_ENTITY_SETTINGS" => Ok(HistoryView::All),
+        "ADAM_ENTITY_OFFICE"
+        | "ADAM_ENTITY_JOB"
+        | "ADAM_ENTITY_GROUP"
+        | "ADAM_ENTITY_APPLICATION"
+        | "ADAM_ENTITY_CLASS"
+        | "ADAM_ENTITY_SETTINGS" => Ok(HistoryView::All),
         "ADAM_ENTITY_USER" => {
             let w = s.world();
             let me = caller.actor(None);

@@ -82,13 +82,9 @@ pub(crate) fn routes(api: Api) -> Api {
     .route(
         Method::POST,
         "/api/v1/explain",
-        Doc::new(
-            t,
-            "A decision with every entry, role and rule that decided it (the entries of ACLs the caller may read)",
-            ABOUT,
-        )
-        .body::<ExplainRequest>()
-        .response::<Explanation>(),
+        Doc::new(t, "A decision with every entry, role and rule that decided it", ABOUT)
+            .body::<ExplainRequest>()
+            .response::<Explanation>(),
         post(explain),
     )
     .route(
@@ -229,7 +225,16 @@ fn access_record(
         return None;
     }
     let application = w.user(caller.user).ok().map(|u| u.username.to_string());
-    access(s, caller, Actor::user(user), object, level, asked, "access.check", application)
+    access(
+        s,
+        caller,
+        Actor::user(user),
+        object,
+        level,
+        asked,
+        "access.check",
+        application,
+    )
 }
 
 /// The access record of a caller's own direct read of an object (a folder, its documents, a
@@ -362,7 +367,8 @@ async fn check_batch(
     let mut asked = std::collections::BTreeSet::new();
     for (i, c) in b.checks.iter().enumerate() {
         if asked.insert(c.user) {
-            may_ask_about(&s, &caller, c.user, Question::Access).map_err(|e| e.with("pointer", format!("/checks/{i}/user")))?;
+            may_ask_about(&s, &caller, c.user, Question::Access)
+                .map_err(|e| e.with("pointer", format!("/checks/{i}/user")))?;
         }
     }
     let at = b.at.unwrap_or_else(|| s.now());
@@ -496,7 +502,8 @@ async fn who(State(s): State<AppState>, caller: Caller, Params(q): Params<WhoQue
     // The caller's own level, in the caller's own session: a Z3/C3 object needs a second factor
     // for this decision too (Art. 53), and a refusal for want of one says so.
     let own = w.explain(caller.user, object, at, Session { mfa: caller.mfa })?;
-    let user_admin = caller.require(Scope::Check).is_ok() && matches!(w.authority(&me, now), Ok(Authority::UserAdmin(_)));
+    let user_admin =
+        caller.require(Scope::Check).is_ok() && matches!(w.authority(&me, now), Ok(Authority::UserAdmin(_)));
     // Everyone, or only the people the caller administers.
     let everyone = diagnoses || own.level >= Level::Edit22;
     if !everyone && !user_admin {

@@ -535,7 +535,11 @@ pub(crate) async fn require_read(
         let w = s.world();
         let d = w.explain(caller.user, object, s.now(), Session { mfa: caller.mfa })?;
         let record = super::decisions::read_record(s, caller, object, d.level, min, what.action());
-        let outcome = if d.level >= min { Ok(d.level) } else { Err(refusal(object, min, &d)) };
+        let outcome = if d.level >= min {
+            Ok(d.level)
+        } else {
+            Err(refusal(object, min, &d))
+        };
         (outcome, record)
     };
     // The world's read guard is released before waiting for room in the access queue.
@@ -583,7 +587,14 @@ async fn folder_documents(
 ) -> ApiResult<axum::Json<Page<DocumentSummary>>> {
     caller.require(Scope::Read)?;
     s.world().folder(FolderId(id))?;
-    require_read(&s, &caller, ObjectRef::Folder(FolderId(id)), Level::View12, Read::Documents).await?;
+    require_read(
+        &s,
+        &caller,
+        ObjectRef::Folder(FolderId(id)),
+        Level::View12,
+        Read::Documents,
+    )
+    .await?;
     let w = s.world();
     let docs = w.folder_documents(FolderId(id)).iter().filter_map(|d| {
         let doc = w.document(*d).ok()?;
@@ -623,7 +634,14 @@ async fn create_document(
 async fn get_document(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
     caller.require(Scope::Read)?;
     s.world().document(DocumentId(id))?;
-    let level = require_read(&s, &caller, ObjectRef::Document(DocumentId(id)), Level::View13, Read::Document).await?;
+    let level = require_read(
+        &s,
+        &caller,
+        ObjectRef::Document(DocumentId(id)),
+        Level::View13,
+        Read::Document,
+    )
+    .await?;
     let document = s.world().document(DocumentId(id))?.clone();
     Ok(tagged(document.rev, &DocumentView { document, level }))
 }

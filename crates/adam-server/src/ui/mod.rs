@@ -671,9 +671,9 @@ async fn history_of(
         if r.object.kind == kind && r.object.id == id {
             view.shows(r)
         } else {
-            *grants.entry(r.object.id).or_insert_with(|| {
-                crate::api::audit::history_view(s, caller, &r.object.kind, r.object.id).is_ok()
-            })
+            *grants
+                .entry(r.object.id)
+                .or_insert_with(|| crate::api::audit::history_view(s, caller, &r.object.kind, r.object.id).is_ok())
         }
     });
     records.sort_by_key(|r| std::cmp::Reverse(r.seq));

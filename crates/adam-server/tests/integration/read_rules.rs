@@ -118,7 +118,13 @@ async fn token(s: &TestServer, user: UserId, scopes: &[Scope]) -> String {
 }
 
 /// A request with a bearer token of one's own: status, JSON (or null) and text.
-async fn with_token(s: &TestServer, token: &str, method: Method, path: &str, body: Option<&Value>) -> (u16, Value, String) {
+async fn with_token(
+    s: &TestServer,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> (u16, Value, String) {
     let mut r = s.client.request(method, format!("{}{path}", s.url)).bearer_auth(token);
     if let Some(b) = body {
         r = r.json(b);
@@ -130,7 +136,12 @@ async fn with_token(s: &TestServer, token: &str, method: Method, path: &str, bod
 }
 
 fn ids(v: &Value) -> Vec<u64> {
-    v["items"].as_array().unwrap().iter().filter_map(Value::as_u64).collect()
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect()
 }
 
 // ---- item 8: decision questions about others ---------------------------------------------
@@ -164,7 +175,9 @@ async fn decision_questions_about_others_follow_scope(backend: Backend) {
         .await
         .problem(403, "not-allowed-to-ask");
     // ...and about gregor (GLPI), inside it.
-    s.post(Who::UserAdminHere, "/api/v1/check", &about(fx.gregor)).await.expect(200);
+    s.post(Who::UserAdminHere, "/api/v1/check", &about(fx.gregor))
+        .await
+        .expect(200);
     s.post(Who::UserAdminHere, "/api/v1/explain", &about(fx.gregor))
         .await
         .expect(200);
@@ -177,7 +190,9 @@ async fn decision_questions_about_others_follow_scope(backend: Backend) {
     .expect(200);
     s.get(Who::UserAdminHere, &lookup(fx.gregor)).await.expect(200);
     // The user administrator of UN about bojan: inside.
-    s.post(Who::UserAdminOther, "/api/v1/check", &about(fx.bojan)).await.expect(200);
+    s.post(Who::UserAdminOther, "/api/v1/check", &about(fx.bojan))
+        .await
+        .expect(200);
     s.get(Who::UserAdminOther, &lookup(fx.bojan)).await.expect(200);
 
     // The system administrator manages roles, not the business's access to documents.
@@ -186,17 +201,30 @@ async fn decision_questions_about_others_follow_scope(backend: Backend) {
             .await
             .problem(403, "not-allowed-to-ask");
     }
-    s.post(Who::SysAdmin, "/api/v1/check/batch", &json!({"checks": [about(fx.bojan)]}))
-        .await
-        .problem(403, "not-allowed-to-ask");
+    s.post(
+        Who::SysAdmin,
+        "/api/v1/check/batch",
+        &json!({"checks": [about(fx.bojan)]}),
+    )
+    .await
+    .problem(403, "not-allowed-to-ask");
     s.get(Who::SysAdmin, &lookup(fx.bojan))
         .await
         .problem(403, "not-allowed-to-ask");
     s.get(Who::SysAdmin, &role(fx.bojan)).await.expect(200);
 
     // Service accounts with the check scope and reviewers (a security lead) ask about anyone.
-    s.post(Who::Service, "/api/v1/check", &about(fx.bojan)).await.expect(200);
-    let (status, _, text) = with_token(&s, &sec.lead_token, Method::POST, "/api/v1/check", Some(&about(fx.bojan))).await;
+    s.post(Who::Service, "/api/v1/check", &about(fx.bojan))
+        .await
+        .expect(200);
+    let (status, _, text) = with_token(
+        &s,
+        &sec.lead_token,
+        Method::POST,
+        "/api/v1/check",
+        Some(&about(fx.bojan)),
+    )
+    .await;
     assert_eq!(status, 200, "{text}");
     let (status, _, text) = with_token(&s, &sec.lead_token, Method::GET, &lookup(fx.bojan), None).await;
     assert_eq!(status, 200, "{text}");
@@ -204,7 +232,11 @@ async fn decision_questions_about_others_follow_scope(backend: Backend) {
     s.post(Who::Plain, "/api/v1/check", &about(fx.bojan)).await.expect(403);
     let plain_check = token(&s, fx.ana, &[Scope::Read, Scope::Check]).await;
     let (status, v, text) = with_token(&s, &plain_check, Method::POST, "/api/v1/check", Some(&about(fx.bojan))).await;
-    assert_eq!((status, v["type"].as_str()), (403, Some("/problems/not-allowed-to-ask")), "{text}");
+    assert_eq!(
+        (status, v["type"].as_str()),
+        (403, Some("/problems/not-allowed-to-ask")),
+        "{text}"
+    );
     s.post(Who::Plain, "/api/v1/check", &about(fx.ana)).await.expect(200);
 }
 on_both_backends!(decision_questions_about_others_follow_scope);
@@ -226,19 +258,23 @@ async fn who_reaches_an_object_is_answered_within_the_askers_rights(backend: Bac
     // A user administrator below 22: only the people they administer (UN).
     let scoped = ids(&s.get(Who::UserAdminOther, &who_f1).await.expect(200).json);
     let un: Vec<u64> = [fx.un_admin, fx.ana, fx.bojan].iter().map(|u| u64::from(u.0)).collect();
-    assert!(!scoped.is_empty() && scoped.iter().all(|u| un.contains(u)), "{scoped:?}");
+    assert!(
+        !scoped.is_empty() && scoped.iter().all(|u| un.contains(u)),
+        "{scoped:?}"
+    );
     assert!(!scoped.contains(&u64::from(fx.gregor.0)));
     // The system administrator: not the operator's question.
-    s.get(Who::SysAdmin, &who_f1)
-        .await
-        .problem(403, "not-allowed-to-ask");
+    s.get(Who::SysAdmin, &who_f1).await.problem(403, "not-allowed-to-ask");
     // A plain user below 22 on bojan's folder.
     s.get(Who::Plain, &format!("/api/v1/who?kind=folder&id={}&level=11", fx.f2.0))
         .await
         .problem(403, "not-allowed-to-ask");
     // The secret folder: even its existence is not confirmed to the UN administrator.
     let r = s
-        .get(Who::UserAdminOther, &format!("/api/v1/who?kind=folder&id={}&level=11", sec.folder))
+        .get(
+            Who::UserAdminOther,
+            &format!("/api/v1/who?kind=folder&id={}&level=11", sec.folder),
+        )
         .await
         .expect(200);
     assert_eq!(ids(&r.json), Vec::<u64>::new());
@@ -275,12 +311,18 @@ async fn history_reads_as_the_record_reads(backend: Backend) {
     // A grant the clerk may not read is not readable through its history either.
     let grant = fx.grant_gregor.0;
     s.get(Who::Plain, &format!("/api/v1/grants/{grant}")).await.expect(403);
-    s.get(Who::Plain, &format!("/api/v1/history?kind=ADAM_ENTITY_GRANT&id={grant}"))
-        .await
-        .expect(403);
-    s.get(Who::Service, &format!("/api/v1/history?kind=ADAM_ENTITY_GRANT&id={grant}"))
-        .await
-        .expect(200);
+    s.get(
+        Who::Plain,
+        &format!("/api/v1/history?kind=ADAM_ENTITY_GRANT&id={grant}"),
+    )
+    .await
+    .expect(403);
+    s.get(
+        Who::Service,
+        &format!("/api/v1/history?kind=ADAM_ENTITY_GRANT&id={grant}"),
+    )
+    .await
+    .expect(200);
     // A folder, a document and an ACL entry the clerk may not read.
     for (kind, id) in [
         ("ADAM_ENTITY_FOLDER", sec.folder),
@@ -291,7 +333,11 @@ async fn history_reads_as_the_record_reads(backend: Backend) {
             .get(Who::Plain, &format!("/api/v1/history?kind={kind}&id={id}"))
             .await
             .expect(403);
-        assert!(!r.text.contains(SECRET_TITLE) && !r.text.contains(SECRET_DOC), "{}", r.text);
+        assert!(
+            !r.text.contains(SECRET_TITLE) && !r.text.contains(SECRET_DOC),
+            "{}",
+            r.text
+        );
     }
     // ...and the entry of a folder the clerk reads.
     s.get(
@@ -314,7 +360,11 @@ async fn history_reads_as_the_record_reads(backend: Backend) {
             .any(|r| r["action"].as_str().is_some_and(|a| a.starts_with("auth.")))
     };
     let by_plain = s.get(Who::Plain, &path).await.expect(200);
-    assert!(!signs_in(&by_plain.json), "a clerk sees bojan's sign-ins: {}", by_plain.text);
+    assert!(
+        !signs_in(&by_plain.json),
+        "a clerk sees bojan's sign-ins: {}",
+        by_plain.text
+    );
     assert!(!by_plain.text.contains("127.0.0.1"), "{}", by_plain.text);
     assert!(
         !by_plain.json["items"].as_array().unwrap().is_empty(),
@@ -343,7 +393,9 @@ async fn history_reads_as_the_record_reads(backend: Backend) {
     let page = s.get(Who::Plain, &format!("/ui/users/{}?lang=en", fx.bojan.0)).await;
     assert_eq!(page.status.as_u16(), 200, "{}", page.text);
     assert!(!page.text.contains("auth.login"), "{}", page.text);
-    let page = s.get(Who::UserAdminOther, &format!("/ui/users/{}?lang=en", fx.bojan.0)).await;
+    let page = s
+        .get(Who::UserAdminOther, &format!("/ui/users/{}?lang=en", fx.bojan.0))
+        .await;
     assert!(page.text.contains("auth.login"), "{}", page.text);
 }
 on_both_backends!(history_reads_as_the_record_reads);
@@ -368,7 +420,10 @@ async fn refusals_name_only_what_was_refused(backend: Backend) {
             !detail.contains(SECRET_TITLE) && !detail.contains(SECRET_DOC) && !detail.contains("Z3"),
             "{path}: {detail}"
         );
-        assert!(detail.contains(&format!("{f}")) || detail.contains(&format!("{d}")), "{detail}");
+        assert!(
+            detail.contains(&format!("{f}")) || detail.contains(&format!("{d}")),
+            "{detail}"
+        );
     }
     // Workflow commands and ACL changes on it.
     for (path, body) in [
@@ -380,7 +435,10 @@ async fn refusals_name_only_what_was_refused(backend: Backend) {
             json!({"kind": "allowed", "entity": {"type": "company"}, "value": 14}),
         ),
     ] {
-        let r = s.post(Who::Plain, &path, &body).await.problem(403, "insufficient-level");
+        let r = s
+            .post(Who::Plain, &path, &body)
+            .await
+            .problem(403, "insufficient-level");
         assert!(
             !r.text.contains(SECRET_TITLE) && !r.text.contains("Z3") && !r.text.contains("JOB.GLPI"),
             "{path}: {}",
@@ -388,7 +446,12 @@ async fn refusals_name_only_what_was_refused(backend: Backend) {
         );
     }
     let r = s
-        .call(Who::Plain, Method::DELETE, &format!("/api/v1/acl-entries/{}", sec.entry), None)
+        .call(
+            Who::Plain,
+            Method::DELETE,
+            &format!("/api/v1/acl-entries/{}", sec.entry),
+            None,
+        )
         .await
         .problem(403, "insufficient-level");
     assert!(!r.text.contains(SECRET_TITLE) && !r.text.contains("Z3"), "{}", r.text);
@@ -458,7 +521,8 @@ async fn direct_reads_and_refusals_are_recorded(backend: Backend) {
         assert_eq!(s.get(Who::Plain, &path).await.status.as_u16(), 403, "{path}");
     }
     s.state.flush_access().await;
-    let search = |kind: &str, id: u32| format!("/api/v1/audit?object_kind={kind}&object_id={id}&action=access&limit=1000");
+    let search =
+        |kind: &str, id: u32| format!("/api/v1/audit?object_kind={kind}&object_id={id}&action=access&limit=1000");
     let (status, v, text) = with_token(&s, &sec.lead_token, Method::GET, &search("ADAM_ENTITY_FOLDER", f), None).await;
     assert_eq!(status, 200, "{text}");
     let refused: Vec<&Value> = v["items"]
@@ -470,7 +534,14 @@ async fn direct_reads_and_refusals_are_recorded(backend: Backend) {
     assert_eq!(refused.len(), 6, "{text}");
     assert!(refused.iter().all(|r| r["retention"] == "access"));
 
-    let (_, v, text) = with_token(&s, &sec.lead_token, Method::GET, &search("ADAM_ENTITY_FOLDER", f1), None).await;
+    let (_, v, text) = with_token(
+        &s,
+        &sec.lead_token,
+        Method::GET,
+        &search("ADAM_ENTITY_FOLDER", f1),
+        None,
+    )
+    .await;
     let actions: Vec<&str> = v["items"]
         .as_array()
         .unwrap()
@@ -478,10 +549,22 @@ async fn direct_reads_and_refusals_are_recorded(backend: Backend) {
         .filter(|r| r["outcome"] == "ok" && r["context"]["actor"]["user"] == json!(fx.ana))
         .filter_map(|r| r["action"].as_str())
         .collect();
-    for a in ["access.read.folder", "access.read.documents", "access.read.acl", "access.read.page"] {
+    for a in [
+        "access.read.folder",
+        "access.read.documents",
+        "access.read.acl",
+        "access.read.page",
+    ] {
         assert!(actions.contains(&a), "{a} missing: {text}");
     }
-    let (_, v, text) = with_token(&s, &sec.lead_token, Method::GET, &search("ADAM_ENTITY_DOCUMENT", d1), None).await;
+    let (_, v, text) = with_token(
+        &s,
+        &sec.lead_token,
+        Method::GET,
+        &search("ADAM_ENTITY_DOCUMENT", d1),
+        None,
+    )
+    .await;
     let reads = v["items"]
         .as_array()
         .unwrap()
