@@ -242,11 +242,10 @@ impl World {
             "class" => ("filing class", self.class(ClassId(n)).ok()?.code.to_string()),
             "group" => ("group", self.group(GroupId(n)).ok()?.code.to_string()),
             "grant" => ("grant", self.grant_label(self.grant(GrantId(n)).ok()?)),
-            "folder" => ("folder", format!("#{n} \"{}\"", self.folder(FolderId(n)).ok()?.title)),
-            "document" => (
-                "document",
-                format!("#{n} \"{}\"", self.document(DocumentId(n)).ok()?.title),
-            ),
+            // A folder or a document is named by its id only: a message may be a refusal, and a
+            // refusal says what was refused, never what the record is (its title).
+            "folder" => ("folder", self.folder(FolderId(n)).ok().map(|_| n.to_string())?),
+            "document" => ("document", self.document(DocumentId(n)).ok().map(|_| n.to_string())?),
             _ => return None,
         })
     }

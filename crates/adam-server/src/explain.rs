@@ -151,6 +151,40 @@ pub fn render(w: &World, d: &Decision) -> String {
     out
 }
 
+/// A decision as far as the caller may see it (the UI's "why can this person see this?"):
+/// as [`render`] when the caller may read the object's attributes, with only the entries of
+/// ACLs they may read; otherwise the level and the reason in general terms, the object named
+/// by its type and id only.
+pub(crate) fn render_disclosed(w: &World, x: &crate::api::decisions::Disclosed) -> String {
+    let d = &x.decision;
+    if x.object_visible {
+        let mut out = render(w, d);
+        if x.withheld {
+            let _ = writeln!(out, "Entries of ACLs you may not read are left out.");
+        }
+        return out;
+    }
+    let mut out = String::new();
+    let who = w.user(d.user).map_or_else(
+        |_| d.user.to_string(),
+        |u| format!("{} ({})", u.username, w.user_label(u)),
+    );
+    let object = match d.object {
+        ObjectRef::Folder(f) => format!("folder {}", f.0),
+        ObjectRef::Document(doc) => format!("document {}", doc.0),
+    };
+    let _ = writeln!(out, "{who} on {object}, as of {} (revision {})", d.at, d.revision.0);
+    let _ = writeln!(out, "{}", capitalise(&crate::api::decisions::general_summary(d)));
+    for c in &d.grants {
+        let _ = writeln!(out, "  {:>2}  {}", c.level, source_words(w, c));
+    }
+    let _ = writeln!(
+        out,
+        "What the object is and its other entries are left out: you may not read it."
+    );
+    out
+}
+
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {

@@ -956,6 +956,16 @@ fn classified_objects_go_only_to_jobs_someone_cleared_holds() {
         town.w.name_ids(&err.to_string()),
         "nobody active in job JOB.KZUP.01 is cleared for Z2, so it cannot take over this object"
     );
+    // A message naming the folder names it by its id, never by its title (issue #12: a
+    // refusal says what was refused, not what the object is).
+    let needs = Error::InsufficientLevel {
+        object: ObjectRef::Folder(f).to_string(),
+        required: Level::Edit21,
+        held: Level::None,
+    };
+    let named = town.w.name_ids(&needs.to_string());
+    assert_eq!(named, format!("this needs level 21 on folder {}; you have 0", f.0));
+    assert!(!named.contains("Cenilno"));
     grant(&mut town.w, town.clearance_a, Grantee::User(town.cene));
     town.w
         .execute(

@@ -4,9 +4,11 @@
 //! Depth of insight by role (SPEC §5): the system administrator and security leads search the
 //! whole trail; a user administrator searches the activity of, and the records about, the
 //! people, jobs and offices they administer; everyone sees their own activity and the history
-//! of what they may see (the directory and roles, and folders and documents they reach at 13 or
-//! more). An `admin` account never sees what a document or folder record says, only that it
-//! exists: its before/after are withheld.
+//! of what they may read, decided per kind by the same function as the record's `GET`
+//! ([`history_view`]): the directory, roles and grants as their GETs allow, a person's sign-ins
+//! only to them, their user administrators and reviewers, folders and documents at 13 or more
+//! (a read recorded like any other). An `admin` account never sees what a document or folder
+//! record says, only that it exists: its before/after are withheld.
 
 use super::{Api, Doc};
 use crate::auth::{Caller, Scope};
@@ -129,7 +131,8 @@ fn reviews_everything(s: &AppState, caller: &Caller) -> bool {
     is_security_lead(&w, caller.user, now)
 }
 
-fn is_security_lead(w: &World, user: UserId, now: Timestamp) -> bool {
+/// Whether the user holds the security-lead system role at `now`.
+pub(crate) fn is_security_lead(w: &World, user: UserId, now: Timestamp) -> bool {
     w.role_by_code(SystemPower::SecurityLead.code())
         .ok()
         .is_some_and(|role| matches!(w.check_role(user, role, now), Ok(Some(_))))
@@ -387,38 +390,100 @@ pub struct History {
     pub next: Option<u64>,
 }
 
-/// Who may see the history of an object: the directory and roles are open to every reader;
-/// folders and documents to whoever reaches them at 13 or more (and reviewers); the rest
-/// (tokens, settings, the trail itself) to reviewers.
-fn may_see_history(s: &AppState, caller: &Caller, kind: &str, id: u32) -> ApiResult<()> {
-    caller.require(Scope::Read)?;
-    let open = matches!(
-        kind,
-        "ADAM_ENTITY_OFFICE"
-            | "ADAM_ENTITY_JOB"
-            | "ADAM_ENTITY_USER"
-            | "ADAM_ENTITY_ROLE"
-            | "ADAM_ENTITY_GRANT"
-            | "ADAM_ENTITY_APPLICATION"
-    );
-    if open || reviews_everything(s, caller) {
-        return Ok(());
+/// How much of an object's history the caller reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HistoryView {
+    /// Every record about it.
+    All,
+    /// A person's record as the directory shows it: the changes to it (records with a
+    /// revision), not their sign-ins and other authentication events, which are theirs, their
+    /// user administrators' and reviewers'.
+    Changes,
+}
+
+impl HistoryView {
+    /// Whether a record about the object is shown.
+    pub(crate) fn shows(self, r: &AuditRecord) -> bool {
+        self == HistoryView::All || r.revision.is_some()
     }
-    let object = match kind {
+}
+
+/// The folder or document an audit object names, if it is one.
+pub(crate) fn record_object(kind: &str, id: u32) -> Option<ObjectRef> {
+    match kind {
         "ADAM_ENTITY_FOLDER" => Some(ObjectRef::Folder(FolderId(id))),
         "ADAM_ENTITY_DOCUMENT" => Some(ObjectRef::Document(DocumentId(id))),
         _ => None,
-    };
-    if let Some(object) = object {
-        let level = s.world().check(caller.user, object, s.now(), Session::default())?;
-        if level >= Level::View13 {
-            return Ok(());
-        }
     }
-    Err(WebError::forbidden(
-        "history-not-visible",
-        "you may see the history of the directory, of roles, and of records you may read",
-    ))
+}
+
+/// Who may read the history of an object: exactly who may read the object — the same
+/// function as its `GET` for each kind — and reviewers of the whole trail (the system
+/// administrator's copy withholds what a document or folder record says):
+///
+/// - offices, jobs, groups, applications, filing classes, settings: every reader;
+/// - a user: every reader sees the directory's changes to them; their sign-ins and other
+///   authentication events only they, the user administrators who manage them and reviewers;
+/// - a role: as `GET /roles/{id}` (system roles the system administrator); a grant: as
+///   `GET /grants/{id}`; an ACL entry: as the ACL that carries it (`GET /acl/…`);
+/// - a folder or a document: level 13 on it (its history holds its content and who read it:
+///   detailed lists, SPEC §3.2), checked — and recorded — by the API's caller (`records::require_read`);
+/// - anything else (tokens, keys, the trail itself): reviewers.
+///
+/// This function does not record; the API's history of a folder or document goes through
+/// `require_read` first, which does.
+pub(crate) fn history_view(s: &AppState, caller: &Caller, kind: &str, id: u32) -> ApiResult<HistoryView> {
+    caller.require(Scope::Read)?;
+    if reviews_everything(s, caller) {
+        return Ok(HistoryView::All);
+    }
+    let now = s.now();
+    let hidden = || {
+        WebError::forbidden(
+            "history-not-visible",
+            "you may see the history of what you may read: the directory, roles, your grants, and records you reach at 13",
+        )
+    };
+    match kind {
+        "ADAM_ENTITY_OFFICE"
+        | "ADAM_ENTITY_JOB"
+        | "ADAM_ENTITY_GROUP"
+        | "ADAM_ENTITY_APPLICATION"
+        | "ADAM_ENTITY_CLASS"
+        | "ADAM_ENTITY_SETTINGS" => Ok(HistoryView::All),
+        "ADAM_ENTITY_USER" => {
+            let w = s.world();
+            let me = caller.actor(None);
+            let manages = matches!(w.authority(&me, now), Ok(Authority::UserAdmin(_)))
+                && w.require_user(&me, UserId(id), now).is_ok();
+            Ok(if caller.user.0 == id || manages {
+                HistoryView::All
+            } else {
+                HistoryView::Changes
+            })
+        }
+        "ADAM_ENTITY_ROLE" => super::roles::may_read_role(s, caller, RoleId(id)).map(|()| HistoryView::All),
+        "ADAM_ENTITY_GRANT" => super::roles::may_read_grant(s, caller, GrantId(id)).map(|()| HistoryView::All),
+        "ADAM_ENTITY_ACL_ENTRY" => {
+            let w = s.world();
+            match w.entry(EntryId(id)) {
+                Ok(e) if super::records::may_read_acl(&w, caller, e.carrier, now) => Ok(HistoryView::All),
+                _ => Err(hidden()),
+            }
+        }
+        _ => match record_object(kind, id) {
+            Some(object) => {
+                let w = s.world();
+                let d = w.explain(caller.user, object, now, Session { mfa: caller.mfa })?;
+                if d.level >= Level::View13 {
+                    Ok(HistoryView::All)
+                } else {
+                    Err(super::records::refusal(object, Level::View13, &d))
+                }
+            }
+            None => Err(hidden()),
+        },
+    }
 }
 
 async fn history(
@@ -426,7 +491,14 @@ async fn history(
     caller: Caller,
     Params(q): Params<HistoryQuery>,
 ) -> ApiResult<axum::Json<History>> {
-    may_see_history(&s, &caller, &q.kind, q.id)?;
+    caller.require(Scope::Read)?;
+    // A folder's or document's history is a read of its content: recorded, allowed or refused.
+    if let Some(object) = record_object(&q.kind, q.id)
+        && !reviews_everything(&s, &caller)
+    {
+        super::records::require_read(&s, &caller, object, Level::View13, super::records::Read::History).await?;
+    }
+    let view = history_view(&s, &caller, &q.kind, q.id)?;
     let query = AuditQuery {
         object_kind: Some(q.kind.clone()),
         object_id: Some(q.id),
@@ -434,7 +506,10 @@ async fn history(
         limit: page_size(q.limit)?,
         ..AuditQuery::default()
     };
-    let page = run(&s, &caller, query).await?;
+    // A page may show fewer records than the limit; `next` still continues after the last
+    // record read, so nothing is skipped.
+    let mut page = run(&s, &caller, query).await?;
+    page.items.retain(|r| view.shows(r));
     let last = {
         let store = s.store.clone();
         let query = AuditQuery {
@@ -446,7 +521,7 @@ async fn history(
         };
         blocking(move || store.audit_search(&query)).await??.into_iter().next()
     };
-    let last_change = last.map(|r| {
+    let last_change = last.filter(|r| view.shows(r)).map(|r| {
         let changed_by = r.context.actor.user_id();
         LastChange {
             object_type: r.object.kind.clone(),

@@ -1,11 +1,23 @@
 //! Questions to the engine: `check`, batch `check`, `lookup`, `who`, `explain`, `check-role`.
 //!
-//! Anyone may ask about themselves. Asking about someone else needs the `check` scope and an
-//! administrator or service account (applications checking their users); `who` is also open to
-//! whoever has level 22 on the object (they may add entries to it, so they may see who can
-//! reach it). Answers carry the revision they were computed at.
+//! Anyone may ask about themselves. Asking about someone else ([`may_ask_about`], the one rule
+//! for the API and the UI) needs the `check` scope and is for service accounts (applications
+//! checking their users), reviewers (security leads) and user administrators about the people
+//! they administer. The system administrator of the operator asks about roles, never about
+//! anyone's access to folders and documents: that is the business's question, not the
+//! operator's (SPEC §1: all powers over the system, no view of any document). `who` is also
+//! open to whoever has level 22 on the object (they may add entries to it, so they may see
+//! who can reach it); a user administrator below 22 gets the answer restricted to the people
+//! they administer — the same answers a batch of checks about them would give. Answers carry
+//! the revision they were computed at.
+//!
+//! An explanation shows the entries of the ACLs the caller may read themselves (a filing
+//! class's, a folder's at 11, a document's at 13) and the object's classification and the
+//! rule only when the caller may read the object's attributes; otherwise the level and the
+//! reason in general terms. Service accounts and reviewers, who diagnose access, see all.
 
-use super::roles::is_administrator;
+use super::audit::is_security_lead;
+use super::records::{attribute_level, may_read_acl};
 use super::{Api, Doc};
 use crate::auth::{Caller, Scope};
 use crate::body::Body;
@@ -19,7 +31,7 @@ use axum::routing::{get, post};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-const ABOUT: &str = "anyone about themselves; about others, administrators and service accounts with the check scope";
+const ABOUT: &str = "anyone about themselves; about others, with the check scope, service accounts, security leads and user administrators about the people they administer";
 
 /// The most checks one batch may hold.
 pub const MAX_BATCH: usize = 10_000;
@@ -60,7 +72,8 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(
             t,
             "Every user reaching a folder or document at a level or more",
-            "administrators and service accounts with the check scope, and whoever has level 22 on the object",
+            "whoever has level 22 on the object, service accounts and security leads with the check scope; \
+             a user administrator with the check scope gets the people they administer",
         )
         .query::<WhoQuery>()
         .response::<IdPage>(),
@@ -80,7 +93,7 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(
             t,
             "Whether a user holds a role (an application function) at an instant",
-            ABOUT,
+            "as for check; the system administrator too (roles are theirs)",
         )
         .query::<RoleQuery>()
         .response::<RoleAnswer>(),
@@ -88,20 +101,53 @@ pub(crate) fn routes(api: Api) -> Api {
     )
 }
 
-/// Refuses questions about someone else from callers who may not ask them.
-fn may_ask_about(s: &AppState, caller: &Caller, subject: UserId) -> ApiResult<()> {
+/// What a question about someone asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Question {
+    /// Their access to folders and documents (`check`, `explain`, `lookup`).
+    Access,
+    /// Whether they hold a role (`check-role`).
+    Roles,
+}
+
+/// Whether the caller diagnoses access: asks about anyone and sees every detail of an
+/// explanation. Service accounts (applications checking their users) and security leads
+/// (reviewers of the trail and the access-rights register), with the `check` scope.
+pub(crate) fn diagnoses(s: &AppState, caller: &Caller) -> bool {
+    caller.require(Scope::Check).is_ok()
+        && (caller.kind == AccountKind::SystemUser
+            || (caller.kind == AccountKind::User && is_security_lead(&s.world(), caller.user, s.now())))
+}
+
+fn not_allowed_to_ask() -> WebError {
+    WebError::forbidden(
+        "not-allowed-to-ask",
+        "you may ask about your own access; asking about others is for service accounts and security leads \
+         with the check scope, and for user administrators about the people they administer",
+    )
+}
+
+/// The one rule for questions about someone (API and UI): anyone about themselves; about
+/// others, with the `check` scope, service accounts and security leads about anyone, user
+/// administrators about the people they administer (`World::require_user`), and the system
+/// administrator about roles only.
+pub(crate) fn may_ask_about(s: &AppState, caller: &Caller, subject: UserId, question: Question) -> ApiResult<()> {
     if subject == caller.user {
         return caller.require(Scope::Read);
     }
     caller.require(Scope::Check)?;
-    if is_administrator(s, caller) {
-        Ok(())
-    } else {
-        Err(WebError::forbidden(
-            "not-yourself",
-            "you may ask about your own access; asking about others is for administrators and service accounts",
-        ))
+    if diagnoses(s, caller) {
+        return Ok(());
     }
+    let w = s.world();
+    let now = s.now();
+    let me = caller.actor(None);
+    let allowed = match w.authority(&me, now) {
+        Ok(Authority::Full) => question == Question::Roles,
+        Ok(Authority::UserAdmin(_)) => w.require_user(&me, subject, now).is_ok(),
+        _ => false,
+    };
+    if allowed { Ok(()) } else { Err(not_allowed_to_ask()) }
 }
 
 /// One check.
@@ -140,7 +186,7 @@ async fn check(
     caller: Caller,
     Body(b): Body<CheckRequest>,
 ) -> ApiResult<axum::Json<CheckAnswer>> {
-    may_ask_about(&s, &caller, b.user)?;
+    may_ask_about(&s, &caller, b.user, Question::Access)?;
     let at = b.at.unwrap_or_else(|| s.now());
     let (answer, record) = {
         let w = s.world();
@@ -178,6 +224,54 @@ fn access_record(
     if at.is_some() {
         return None;
     }
+    let application = w.user(caller.user).ok().map(|u| u.username.to_string());
+    access(
+        s,
+        caller,
+        Actor::user(user),
+        object,
+        level,
+        asked,
+        "access.check",
+        application,
+    )
+}
+
+/// The access record of a caller's own direct read of an object (a folder, its documents, a
+/// document, an ACL, a history, a UI page), when one is kept: as for a check, a read at 13
+/// and up, or a refusal.
+pub(crate) fn read_record(
+    s: &AppState,
+    caller: &Caller,
+    object: ObjectRef,
+    level: Level,
+    needed: Level,
+    action: &str,
+) -> Option<adam_store::NewAudit> {
+    access(
+        s,
+        caller,
+        caller.actor(None),
+        object,
+        level,
+        Some(needed),
+        action,
+        Some(s.config.application.clone()),
+    )
+}
+
+/// The one builder of access records for decisions on folders and documents.
+#[allow(clippy::too_many_arguments)]
+fn access(
+    s: &AppState,
+    caller: &Caller,
+    actor: Actor,
+    object: ObjectRef,
+    level: Level,
+    asked: Option<Level>,
+    action: &str,
+    application: Option<String>,
+) -> Option<adam_store::NewAudit> {
     let refused = asked.map_or(level == Level::None, |l| level < l);
     if level < Level::View13 && !refused {
         return None;
@@ -186,16 +280,15 @@ fn access_record(
         ObjectRef::Folder(f) => ("ADAM_ENTITY_FOLDER", f.0, format!("folder {}", f.0)),
         ObjectRef::Document(d) => ("ADAM_ENTITY_DOCUMENT", d.0, format!("document {}", d.0)),
     };
-    let application = w.user(caller.user).ok().map(|u| u.username.to_string());
     Some(adam_store::NewAudit {
         retention: adam_store::Retention::Access,
         context: adam_store::AuditContext {
             at: s.now(),
-            actor: Actor::user(user),
+            actor,
             source_ip: caller.source_ip.clone(),
             application,
         },
-        action: "access.check".to_owned(),
+        action: action.to_owned(),
         object: AuditObject {
             kind: kind.to_owned(),
             id,
@@ -270,11 +363,13 @@ async fn check_batch(
         )
         .with("pointer", "/checks"));
     }
-    let others = b.checks.iter().any(|c| c.user != caller.user);
-    if others {
-        may_ask_about(&s, &caller, UserId(u32::MAX))?;
-    } else {
-        caller.require(Scope::Read)?;
+    caller.require(Scope::Read)?;
+    let mut asked = std::collections::BTreeSet::new();
+    for (i, c) in b.checks.iter().enumerate() {
+        if asked.insert(c.user) {
+            may_ask_about(&s, &caller, c.user, Question::Access)
+                .map_err(|e| e.with("pointer", format!("/checks/{i}/user")))?;
+        }
     }
     let at = b.at.unwrap_or_else(|| s.now());
     let mut records = Vec::new();
@@ -343,7 +438,7 @@ async fn lookup(
     Params(q): Params<LookupQuery>,
 ) -> ApiResult<axum::Json<IdPage>> {
     let user = UserId(q.user);
-    may_ask_about(&s, &caller, user)?;
+    may_ask_about(&s, &caller, user, Question::Access)?;
     let level = Level::from_value(q.level)?;
     let at = q.at.unwrap_or_else(|| s.now());
     let w = s.world();
@@ -393,36 +488,38 @@ pub struct WhoQuery {
 }
 
 async fn who(State(s): State<AppState>, caller: Caller, Params(q): Params<WhoQuery>) -> ApiResult<axum::Json<IdPage>> {
+    caller.require(Scope::Read)?;
     let object = match q.kind {
         ObjectKind::Folder => ObjectRef::Folder(FolderId(q.id)),
         ObjectKind::Document => ObjectRef::Document(DocumentId(q.id)),
     };
     let level = Level::from_value(q.level)?;
     let at = q.at.unwrap_or_else(|| s.now());
+    let now = s.now();
+    let diagnoses = diagnoses(&s, &caller);
+    let me = caller.actor(None);
     let w = s.world();
     // The caller's own level, in the caller's own session: a Z3/C3 object needs a second factor
     // for this decision too (Art. 53), and a refusal for want of one says so.
     let own = w.explain(caller.user, object, at, Session { mfa: caller.mfa })?;
-    let needs_mfa = matches!(own.rule, Some(Rule::MfaRequired { .. }));
-    let own = own.level;
-    let privileged = caller.scopes.contains(&Scope::Check) && {
-        drop(w);
-        is_administrator(&s, &caller)
-    };
-    if !privileged && own < Level::Edit22 && needs_mfa {
-        return Err(WebError::forbidden(
-            "mfa-required",
-            "a Z3 or C3 record needs a session that showed a second factor: step up with \
-             POST /api/v1/auth/step-up (an API token cannot)",
-        ));
+    let user_admin =
+        caller.require(Scope::Check).is_ok() && matches!(w.authority(&me, now), Ok(Authority::UserAdmin(_)));
+    // Everyone, or only the people the caller administers.
+    let everyone = diagnoses || own.level >= Level::Edit22;
+    if !everyone && !user_admin {
+        return Err(match own.rule {
+            Some(Rule::MfaRequired { level_with_mfa }) if level_with_mfa >= Level::Edit22 => WebError::forbidden(
+                "mfa-required",
+                "a Z3 or C3 record needs a session that showed a second factor: step up with \
+                 POST /api/v1/auth/step-up (an API token cannot)",
+            ),
+            _ => WebError::forbidden(
+                "not-allowed-to-ask",
+                "listing who reaches an object needs level 22 on it, or the check scope as a service account or \
+                 security lead (a user administrator gets the people they administer)",
+            ),
+        });
     }
-    if !privileged && own < Level::Edit22 {
-        return Err(WebError::forbidden(
-            "not-allowed-to-ask",
-            "listing who reaches an object needs level 22 on it, or an administrator or service account with the check scope",
-        ));
-    }
-    let w = s.world();
     let page = w.who(
         object,
         level,
@@ -433,8 +530,16 @@ async fn who(State(s): State<AppState>, caller: Caller, Params(q): Params<WhoQue
         q.after,
         q.limit.unwrap_or(1000),
     )?;
+    // A restricted page may hold fewer ids than the limit; `next` still continues after the
+    // last candidate decided, so no one is skipped.
+    let items = page
+        .items
+        .iter()
+        .filter(|u| everyone || w.require_user(&me, **u, now).is_ok())
+        .map(|u| u.0)
+        .collect();
     Ok(axum::Json(IdPage {
-        items: page.items.iter().map(|u| u.0).collect(),
+        items,
         next: page.next,
         revision: w.revision(),
     }))
@@ -456,14 +561,159 @@ pub struct ExplainRequest {
     pub mfa: bool,
 }
 
-/// A decision and its reasons.
+/// Why, in general terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Granted, no ceiling below it.
+    Granted,
+    /// Granted, lowered by a ceiling.
+    Capped,
+    /// Nothing grants anything (default deny).
+    DefaultDeny,
+    /// The account is inactive.
+    InactiveAccount,
+    /// `admin` accounts never reach folders or documents.
+    AdminAccount,
+    /// The object is classified above the user's clearance.
+    Clearance,
+    /// A Z3 or C3 object and a session without a second factor.
+    MfaRequired,
+}
+
+impl Reason {
+    fn of(d: &Decision) -> Reason {
+        match d.rule {
+            Some(Rule::InactiveAccount) => Reason::InactiveAccount,
+            Some(Rule::AdminAccount) => Reason::AdminAccount,
+            Some(Rule::Clearance { .. }) => Reason::Clearance,
+            Some(Rule::MfaRequired { .. }) => Reason::MfaRequired,
+            None if d.allowed == Level::None => Reason::DefaultDeny,
+            None if d.ceiling.is_some_and(|c| c < d.allowed) => Reason::Capped,
+            None => Reason::Granted,
+        }
+    }
+
+    /// One line that says nothing of the object.
+    fn words(self, level: Level) -> String {
+        match self {
+            Reason::Granted => format!("level {level}: granted"),
+            Reason::Capped => format!("level {level}: granted but capped by a ceiling"),
+            Reason::DefaultDeny => "denied: no entry or role grants anything (default deny)".to_owned(),
+            Reason::InactiveAccount => "denied: the account is inactive".to_owned(),
+            Reason::AdminAccount => "denied: admin accounts never see folders or documents".to_owned(),
+            Reason::Clearance => "denied: the object is classified above the user's clearance".to_owned(),
+            Reason::MfaRequired => "denied until the session steps up with a second factor".to_owned(),
+        }
+    }
+}
+
+/// A decision's reason in general terms, saying nothing of the object.
+pub(crate) fn general_summary(d: &Decision) -> String {
+    Reason::of(d).words(d.level)
+}
+
+/// A decision as far as the caller may see it.
+pub(crate) struct Disclosed {
+    /// The decision, with only the entries (and ceilings) of ACLs the caller may read.
+    pub decision: Decision,
+    /// Whether the caller may read the object's attributes (its classification, the rule).
+    pub object_visible: bool,
+    /// Whether anything was left out.
+    pub withheld: bool,
+}
+
+/// What the caller may learn from a decision (API and UI): service accounts and security
+/// leads everything; others the entries of the ACLs they may read themselves, and the
+/// classification and rule only of an object whose attributes they may read.
+pub(crate) fn disclose(s: &AppState, caller: &Caller, mut d: Decision) -> Disclosed {
+    if diagnoses(s, caller) {
+        return Disclosed {
+            decision: d,
+            object_visible: true,
+            withheld: false,
+        };
+    }
+    let w = s.world();
+    let now = s.now();
+    let object_visible = w
+        .check(caller.user, d.object, now, Session { mfa: caller.mfa })
+        .is_ok_and(|l| l >= attribute_level(d.object));
+    let visible = |c: &Contribution| match c.source {
+        Source::Entry { carrier, .. } => may_read_acl(&w, caller, carrier, now),
+        Source::ApplicationRole { .. } => true,
+    };
+    let (grants, ceilings) = (d.grants.len(), d.ceilings.len());
+    d.grants.retain(visible);
+    d.ceilings.retain(|t| may_read_acl(&w, caller, t.carrier, now));
+    let withheld = !object_visible || d.grants.len() != grants || d.ceilings.len() != ceilings;
+    Disclosed {
+        decision: d,
+        object_visible,
+        withheld,
+    }
+}
+
+/// A decision and its reasons, as far as the caller may see them.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Explanation {
-    /// The decision with every matching entry, role, ceiling and rule.
-    #[serde(flatten)]
-    pub decision: Decision,
+    /// Who.
+    pub user: UserId,
+    /// On what.
+    pub object: ObjectRef,
+    /// As of when.
+    pub at: Timestamp,
+    /// Against which revision of the state.
+    pub revision: Revision,
+    /// The effective level.
+    pub level: Level,
+    /// Why, in general terms.
+    pub reason: Reason,
+    /// The highest level granted before ceilings (absent when withheld).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Level>,
+    /// The ceiling across tiers, if any tier set one (absent when withheld).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ceiling: Option<Level>,
+    /// The mandatory rule that overrode the ACL (absent when none, or withheld).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
+    /// The classification the object is held to (absent when withheld).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classification: Option<Classification>,
+    /// The matching `allowed` entries (of ACLs the caller may read) and application roles.
+    pub grants: Vec<Contribution>,
+    /// The ceilings, tier by tier (of ACLs the caller may read).
+    pub ceilings: Vec<TierCeiling>,
+    /// Whether something was left out because the caller may not read it: the object's
+    /// attributes (classification, rule, levels before the rules) or ACL entries.
+    pub withheld: bool,
     /// One line in plain words.
     pub summary: String,
+}
+
+impl Explanation {
+    pub(crate) fn of(x: Disclosed) -> Explanation {
+        let d = x.decision;
+        let reason = Reason::of(&d);
+        let shown = x.object_visible;
+        Explanation {
+            user: d.user,
+            object: d.object,
+            at: d.at,
+            revision: d.revision,
+            level: d.level,
+            reason,
+            allowed: shown.then_some(d.allowed),
+            ceiling: d.ceiling.filter(|_| shown),
+            rule: d.rule.filter(|_| shown),
+            classification: shown.then_some(d.classification),
+            summary: if shown { d.summary() } else { reason.words(d.level) },
+            grants: d.grants,
+            ceilings: d.ceilings,
+            withheld: x.withheld,
+        }
+    }
 }
 
 async fn explain(
@@ -471,13 +721,10 @@ async fn explain(
     caller: Caller,
     Body(b): Body<ExplainRequest>,
 ) -> ApiResult<axum::Json<Explanation>> {
-    may_ask_about(&s, &caller, b.user)?;
+    may_ask_about(&s, &caller, b.user, Question::Access)?;
     let at = b.at.unwrap_or_else(|| s.now());
     let decision = s.world().explain(b.user, b.object, at, Session { mfa: b.mfa })?;
-    Ok(axum::Json(Explanation {
-        summary: decision.summary(),
-        decision,
-    }))
+    Ok(axum::Json(Explanation::of(disclose(&s, &caller, decision))))
 }
 
 /// Which role.
@@ -509,7 +756,7 @@ async fn check_role(
     caller: Caller,
     Params(q): Params<RoleQuery>,
 ) -> ApiResult<axum::Json<RoleAnswer>> {
-    may_ask_about(&s, &caller, UserId(q.user))?;
+    may_ask_about(&s, &caller, UserId(q.user), Question::Roles)?;
     let at = q.at.unwrap_or_else(|| s.now());
     let w = s.world();
     let grant = w.check_role(UserId(q.user), RoleId(q.role), at)?;

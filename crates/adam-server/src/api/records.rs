@@ -1,7 +1,9 @@
 //! The filing plan, folders, documents, their ACL entries and the workflow transitions.
 //!
 //! Reading a folder needs level 11 on it (its attributes), its document list 12, a document
-//! 13 — the levels of SPEC §3.2, decided by the engine for the caller. Creating records and
+//! 13 — the levels of SPEC §3.2, decided by the engine for the caller. Every such read at a
+//! content level (13 and up) and every refusal is an access record, as a check is; a refusal
+//! names the object's type and id and the level needed, never what the object is. Creating records and
 //! every transition are authorised by the engine (writing role, responsible, recipient,
 //! `[dist.main]`…). A caller holding several jobs names the one they act in with the header
 //! `X-Adam-Job`.
@@ -418,44 +420,133 @@ pub enum ObjectRecord {
     Document(Document),
 }
 
-/// Refuses unless the caller has at least `min` on the object, with the engine's reason.
-fn require_level(s: &AppState, caller: &Caller, object: ObjectRef, min: Level) -> ApiResult<Level> {
-    let w = s.world();
-    let d = w.explain(caller.user, object, s.now(), caller.actor(None).session())?;
-    if d.level >= min {
-        return Ok(d.level);
+/// The least level at which a record's attributes and its ACL are read (SPEC §3.2): 11 on a
+/// folder, 13 on a document.
+pub(crate) fn attribute_level(object: ObjectRef) -> Level {
+    match object {
+        ObjectRef::Folder(_) => Level::View11,
+        ObjectRef::Document(_) => Level::View13,
     }
-    // A Z3/C3 object refused only for want of a second factor: say how to show one (Art. 53).
-    let (code, hint) = match d.rule {
-        Some(Rule::MfaRequired { .. }) => (
-            "mfa-required",
-            "; a Z3 or C3 record needs a session that showed a second factor: \
-             step up with POST /api/v1/auth/step-up (an API token cannot)",
-        ),
-        _ => ("insufficient-level", ""),
+}
+
+/// The folder or document carrying entries (none for a filing class).
+pub(crate) fn carrier_object(carrier: Carrier) -> Option<ObjectRef> {
+    match carrier {
+        Carrier::Class(_) => None,
+        Carrier::Folder(f) => Some(ObjectRef::Folder(f)),
+        Carrier::Document(d) => Some(ObjectRef::Document(d)),
+    }
+}
+
+/// Whether the caller may read the ACL entries a carrier carries — the rule of
+/// `GET /api/v1/acl/{kind}/{id}`: a filing class's anyone, a folder's or a document's whoever
+/// may read its attributes.
+pub(crate) fn may_read_acl(w: &World, caller: &Caller, carrier: Carrier, now: Timestamp) -> bool {
+    let Some(object) = carrier_object(carrier) else {
+        return true;
     };
-    Err(WebError::forbidden(
-        code,
-        w.name_ids(&format!(
-            "this needs level {min} on {object}; you have {} ({}){hint}",
-            d.level,
-            d.summary()
-        )),
-    )
-    .with("level", d.level.value()))
+    w.check(caller.user, object, now, Session { mfa: caller.mfa })
+        .is_ok_and(|l| l >= attribute_level(object))
 }
 
-trait SessionOf {
-    fn session(&self) -> Session;
+/// What a direct read reads; its access record's action is `access.read.<what>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Read {
+    /// A folder's attributes.
+    Folder,
+    /// A folder's document list.
+    Documents,
+    /// A document's attributes.
+    Document,
+    /// An object's ACL entries.
+    Acl,
+    /// An object's history in the audit trail.
+    History,
+    /// The UI's page of the object.
+    Page,
 }
 
-impl SessionOf for Actor {
-    fn session(&self) -> Session {
+impl Read {
+    fn action(self) -> &'static str {
         match self {
-            Actor::User { session, .. } => *session,
-            Actor::System => Session::PASSWORD,
+            Read::Folder => "access.read.folder",
+            Read::Documents => "access.read.documents",
+            Read::Document => "access.read.document",
+            Read::Acl => "access.read.acl",
+            Read::History => "access.read.history",
+            Read::Page => "access.read.page",
         }
     }
+}
+
+/// The refusal of a read: what was refused (the object's type and id) and the level needed,
+/// never what the object is (its title, classification or entries). A refusal only for want
+/// of a second factor, where the factor would be enough, says how to show one (Art. 53).
+pub(crate) fn refusal(object: ObjectRef, min: Level, d: &Decision) -> WebError {
+    let (kind, id) = match object {
+        ObjectRef::Folder(f) => ("folder", f.0),
+        ObjectRef::Document(d) => ("document", d.0),
+    };
+    let err = match d.rule {
+        Some(Rule::MfaRequired { level_with_mfa }) if level_with_mfa >= min => WebError::forbidden(
+            "mfa-required",
+            format!(
+                "this needs level {min} on {kind} {id} and a session that showed a second factor: \
+                 step up with POST /api/v1/auth/step-up (an API token cannot)"
+            ),
+        ),
+        _ => WebError::forbidden(
+            "insufficient-level",
+            format!("this needs level {min} on {kind} {id}; you have {}", d.level),
+        ),
+    };
+    err.with("level", d.level.value())
+}
+
+/// A refused change to an object the caller may not read says no more than a refused read:
+/// the engine checks a workflow's rules (second factor, state, responsible job) before the
+/// actor's rights, and its message would tell a stranger what the object is (Z3, closed,
+/// whose). A caller below the object's attribute level gets the read's refusal instead.
+pub(crate) fn conceal(s: &AppState, caller: &Caller, object: ObjectRef, e: WebError) -> WebError {
+    if !matches!(
+        e.status,
+        StatusCode::FORBIDDEN | StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY
+    ) {
+        return e;
+    }
+    let w = s.world();
+    let min = attribute_level(object);
+    match w.explain(caller.user, object, s.now(), Session { mfa: caller.mfa }) {
+        Ok(d) if d.level < min => refusal(object, min, &d),
+        _ => e,
+    }
+}
+
+/// Refuses unless the caller has at least `min` on the object. Every read at a content level
+/// (13 and up) and every refusal is an access record, as a check is (SPEC §5).
+pub(crate) async fn require_read(
+    s: &AppState,
+    caller: &Caller,
+    object: ObjectRef,
+    min: Level,
+    what: Read,
+) -> ApiResult<Level> {
+    let (outcome, record) = {
+        let w = s.world();
+        let d = w.explain(caller.user, object, s.now(), Session { mfa: caller.mfa })?;
+        let record = super::decisions::read_record(s, caller, object, d.level, min, what.action());
+        let outcome = if d.level >= min {
+            Ok(d.level)
+        } else {
+            Err(refusal(object, min, &d))
+        };
+        (outcome, record)
+    };
+    // The world's read guard is released before waiting for room in the access queue.
+    if let Some(record) = record {
+        s.record_access(vec![record]).await;
+    }
+    outcome
 }
 
 async fn create_folder(
@@ -483,7 +574,7 @@ async fn get_folder(State(s): State<AppState>, caller: Caller, Id(id): Id) -> Ap
     caller.require(Scope::Read)?;
     let object = ObjectRef::Folder(FolderId(id));
     s.world().folder(FolderId(id))?;
-    let level = require_level(&s, &caller, object, Level::View11)?;
+    let level = require_read(&s, &caller, object, Level::View11, Read::Folder).await?;
     let folder = s.world().folder(FolderId(id))?.clone();
     Ok(tagged(folder.rev, &FolderView { folder, level }))
 }
@@ -496,7 +587,14 @@ async fn folder_documents(
 ) -> ApiResult<axum::Json<Page<DocumentSummary>>> {
     caller.require(Scope::Read)?;
     s.world().folder(FolderId(id))?;
-    require_level(&s, &caller, ObjectRef::Folder(FolderId(id)), Level::View12)?;
+    require_read(
+        &s,
+        &caller,
+        ObjectRef::Folder(FolderId(id)),
+        Level::View12,
+        Read::Documents,
+    )
+    .await?;
     let w = s.world();
     let docs = w.folder_documents(FolderId(id)).iter().filter_map(|d| {
         let doc = w.document(*d).ok()?;
@@ -522,7 +620,10 @@ async fn create_document(
         title: b.title,
         classification: b.classification,
     };
-    let plan = s.execute(&caller, acting_job(&headers)?, command).await?;
+    let plan = s
+        .execute(&caller, acting_job(&headers)?, command)
+        .await
+        .map_err(|e| conceal(&s, &caller, ObjectRef::Folder(FolderId(id)), e))?;
     let Some(Created::Document(doc)) = plan.created else {
         return Err(WebError::internal(&"document not created"));
     };
@@ -533,7 +634,14 @@ async fn create_document(
 async fn get_document(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
     caller.require(Scope::Read)?;
     s.world().document(DocumentId(id))?;
-    let level = require_level(&s, &caller, ObjectRef::Document(DocumentId(id)), Level::View13)?;
+    let level = require_read(
+        &s,
+        &caller,
+        ObjectRef::Document(DocumentId(id)),
+        Level::View13,
+        Read::Document,
+    )
+    .await?;
     let document = s.world().document(DocumentId(id))?.clone();
     Ok(tagged(document.rev, &DocumentView { document, level }))
 }
@@ -586,7 +694,9 @@ async fn transition(
     command: Command,
 ) -> ApiResult<Response> {
     caller.require(Scope::Write)?;
-    s.execute(&caller, acting_job(&headers)?, command).await?;
+    s.execute(&caller, acting_job(&headers)?, command)
+        .await
+        .map_err(|e| conceal(&s, &caller, object, e))?;
     let w = s.world();
     Ok(match object {
         ObjectRef::Folder(f) => {
@@ -742,14 +852,9 @@ async fn list_entries(
 ) -> ApiResult<axum::Json<Vec<AclEntry>>> {
     caller.require(Scope::Read)?;
     s.world().acl(carrier)?;
-    match carrier {
-        Carrier::Class(_) => {}
-        Carrier::Folder(f) => {
-            require_level(&s, &caller, ObjectRef::Folder(f), Level::View11)?;
-        }
-        Carrier::Document(d) => {
-            require_level(&s, &caller, ObjectRef::Document(d), Level::View13)?;
-        }
+    // The rule of `may_read_acl`, with the read recorded.
+    if let Some(object) = carrier_object(carrier) {
+        require_read(&s, &caller, object, attribute_level(object), Read::Acl).await?;
     }
     Ok(axum::Json(s.world().acl(carrier)?.to_vec()))
 }
@@ -770,7 +875,13 @@ async fn add_entry(
         group_value: b.group_value,
         window: Window::new(b.valid_from, b.valid_to)?,
     };
-    let plan = s.execute(&caller, acting_job(&headers)?, command).await?;
+    let plan = s
+        .execute(&caller, acting_job(&headers)?, command)
+        .await
+        .map_err(|e| match carrier_object(carrier) {
+            Some(object) => conceal(&s, &caller, object, e),
+            None => e,
+        })?;
     let Some(Created::Entry(id)) = plan.created else {
         return Err(WebError::internal(&"entry not created"));
     };
@@ -788,6 +899,10 @@ async fn remove_entry(
     let entry = EntryId(id);
     let old = *s.world().entry(entry)?;
     s.execute(&caller, acting_job(&headers)?, Command::RemoveEntry { entry })
-        .await?;
+        .await
+        .map_err(|e| match carrier_object(old.carrier) {
+            Some(object) => conceal(&s, &caller, object, e),
+            None => e,
+        })?;
     Ok(axum::Json(old))
 }

@@ -337,15 +337,9 @@ async fn create_role(State(s): State<AppState>, caller: Caller, Body(b): Body<Ne
 }
 
 async fn get_role(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
-    caller.require(Scope::Read)?;
+    may_read_role(&s, &caller, RoleId(id))?;
     let w = s.world();
     let role = w.role(RoleId(id))?.clone();
-    if role.kind == RoleKind::System && !sees_system_roles(&caller) {
-        return Err(WebError::forbidden(
-            "system-role",
-            "system roles are shown to the system administrator only",
-        ));
-    }
     let view = RoleView {
         closure: w.role_closure(role.id).to_vec(),
         role,
@@ -544,19 +538,48 @@ async fn create_grant(State(s): State<AppState>, caller: Caller, Body(b): Body<N
     Ok(created(grant.grant.rev, &grant))
 }
 
-async fn get_grant(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
+/// Whether the caller may read a grant — the rule of `GET /api/v1/grants/{id}`, also used for
+/// its history: administrators and service accounts any grant, others their own and their
+/// jobs'. A grant no longer in force (revoked) is read by administrators only.
+pub(crate) fn may_read_grant(s: &AppState, caller: &Caller, id: GrantId) -> ApiResult<()> {
     caller.require(Scope::Read)?;
-    let admin = is_administrator(&s, &caller);
-    let now = s.now();
+    let admin = is_administrator(s, caller);
     let w = s.world();
-    let grant = w.grant(GrantId(id))?;
-    if !admin && !own_grant(&w, &caller, grant) {
-        return Err(WebError::forbidden(
+    let own = match w.grant(id) {
+        Ok(grant) => own_grant(&w, caller, grant),
+        Err(e) if !admin => return Err(e.into()),
+        Err(_) => false,
+    };
+    if admin || own {
+        Ok(())
+    } else {
+        Err(WebError::forbidden(
             "not-your-grants",
             "this grant is not yours or your job's",
+        ))
+    }
+}
+
+/// Whether the caller sees a role — the rule of `GET /api/v1/roles/{id}`, also used for its
+/// history: system roles only the system administrator.
+pub(crate) fn may_read_role(s: &AppState, caller: &Caller, id: RoleId) -> ApiResult<()> {
+    caller.require(Scope::Read)?;
+    let w = s.world();
+    let role = w.role(id)?;
+    if role.kind == RoleKind::System && !sees_system_roles(caller) {
+        return Err(WebError::forbidden(
+            "system-role",
+            "system roles are shown to the system administrator only",
         ));
     }
-    let v = view(grant, now);
+    Ok(())
+}
+
+async fn get_grant(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
+    may_read_grant(&s, &caller, GrantId(id))?;
+    let now = s.now();
+    let w = s.world();
+    let v = view(w.grant(GrantId(id))?, now);
     Ok(tagged(v.grant.rev, &v))
 }
 

@@ -103,6 +103,11 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("value", "Nivo", "Level"),
     ("group_value", "Nivo za sodelavce", "Level for colleagues"),
     (
+        "not_allowed_to_ask",
+        "O dostopu drugih sprašujejo storitveni računi in varnostni vodje ter skrbniki uporabnikov o osebah, ki jih upravljajo.",
+        "Asking about someone else's access is for service accounts, security leads, and user administrators about the people they administer.",
+    ),
+    (
         "why",
         "Zakaj ima ta oseba ta nivo?",
         "Why does this person have this level?",

@@ -625,8 +625,16 @@ fn who_name(w: &World, actor: &Actor) -> String {
 }
 
 /// The history of an object, and for a job or a user also the history of the grants made to
-/// it (a user administrator who grants a role to a job expects to see it on the job).
-async fn history_of(s: &AppState, kind: &str, id: u32) -> Result<(Option<LastChangeView>, Vec<HistoryRow>), WebError> {
+/// it (a user administrator who grants a role to a job expects to see it on the job) — as far
+/// as the caller may read them: the API's rule (`audit::history_view`) for the object and for
+/// each grant.
+async fn history_of(
+    s: &AppState,
+    caller: &Caller,
+    kind: &str,
+    id: u32,
+) -> Result<(Option<LastChangeView>, Vec<HistoryRow>), WebError> {
+    let view = crate::api::audit::history_view(s, caller, kind, id)?;
     let grantee = match kind {
         "ADAM_ENTITY_JOB" => Some(serde_json::json!({"type": "job", "id": id})),
         "ADAM_ENTITY_USER" => Some(serde_json::json!({"type": "user", "id": id})),
@@ -658,6 +666,16 @@ async fn history_of(s: &AppState, kind: &str, id: u32) -> Result<(Option<LastCha
         Ok::<_, adam_store::StoreError>(records)
     })
     .await??;
+    let mut grants = BTreeMap::new();
+    records.retain(|r| {
+        if r.object.kind == kind && r.object.id == id {
+            view.shows(r)
+        } else {
+            *grants
+                .entry(r.object.id)
+                .or_insert_with(|| crate::api::audit::history_view(s, caller, &r.object.kind, r.object.id).is_ok())
+        }
+    });
     records.sort_by_key(|r| std::cmp::Reverse(r.seq));
     records.truncate(50);
     let w = s.world();
@@ -741,7 +759,7 @@ async fn office_view(
     id: OfficeId,
     errors: BTreeMap<&'static str, String>,
 ) -> UiResult<OfficePage> {
-    let (last, history) = history_of(s, "ADAM_ENTITY_OFFICE", id.0).await.ui(lang)?;
+    let (last, history) = history_of(s, caller, "ADAM_ENTITY_OFFICE", id.0).await.ui(lang)?;
     let w = s.world();
     let office = w.office(id).ui(lang)?.clone();
     let parent = office
@@ -1332,7 +1350,7 @@ async fn job_view(
     id: JobId,
     errors: BTreeMap<&'static str, String>,
 ) -> UiResult<JobPage> {
-    let (last, history) = history_of(s, "ADAM_ENTITY_JOB", id.0).await.ui(lang)?;
+    let (last, history) = history_of(s, caller, "ADAM_ENTITY_JOB", id.0).await.ui(lang)?;
     let now = s.now();
     let w = s.world();
     let job = w.job(id).ui(lang)?.clone();
@@ -1632,7 +1650,7 @@ async fn user_view(
     errors: BTreeMap<&'static str, String>,
     edited: Option<User>,
 ) -> UiResult<UserPage> {
-    let (last, history) = history_of(s, "ADAM_ENTITY_USER", uid.0).await.ui(lang)?;
+    let (last, history) = history_of(s, caller, "ADAM_ENTITY_USER", uid.0).await.ui(lang)?;
     let w = s.world();
     let stored = w.user(uid).ui(lang)?.clone();
     let jobs = stored
@@ -1940,39 +1958,51 @@ pub struct WhyQuery {
 }
 
 /// A folder's or document's page: who may see it and why. Shown to whoever reaches the
-/// object at 13 or more (they may see its attributes); asking about someone else needs an
-/// administrator, as the API's `explain` does.
+/// object at 13 or more (they may see its attributes), and recorded as a read, allowed or
+/// refused, as the API's reads are; asking about someone else follows the API's rule
+/// (`decisions::may_ask_about`), and the explanation shows what the API's would.
 async fn record_page(s: AppState, caller: Caller, lang: Lang, object: ObjectRef, q: WhyQuery) -> UiResult<Response> {
+    use crate::api::decisions::{Question, disclose, may_ask_about};
+    use crate::api::records::{Read, may_read_acl, require_read};
     reader(&caller, lang.tr)?;
     let (kind_name, audit_kind, id) = match object {
         ObjectRef::Folder(f) => ("folder", "ADAM_ENTITY_FOLDER", f.0),
         ObjectRef::Document(d) => ("document", "ADAM_ENTITY_DOCUMENT", d.0),
     };
     let now = s.now();
-    let decision = s
-        .world()
-        .explain(caller.user, object, now, Session { mfa: caller.mfa })
-        .ui(lang.tr)?;
-    let my_level = decision.level;
-    if my_level < Level::View13 && matches!(decision.rule, Some(Rule::MfaRequired { .. })) {
+    let my_level = match require_read(&s, &caller, object, Level::View13, Read::Page).await {
+        Ok(level) => level,
         // A Z3 or C3 record refused only for want of a second factor: offer the step-up.
-        let here = match object {
-            ObjectRef::Folder(f) => format!("/ui/folders/{}", f.0),
-            ObjectRef::Document(d) => format!("/ui/documents/{}", d.0),
-        };
-        return account::step_up_page(&s, &caller, lang, &here, None, StatusCode::FORBIDDEN);
-    }
-    if my_level < Level::View13 {
-        return Err(UiError::new(
-            lang.tr,
-            WebError::forbidden(
-                "not-visible",
-                format!("you do not reach this {kind_name} at level 13 or more"),
-            ),
-        ));
-    }
-    let (last, history) = history_of(&s, audit_kind, id).await.ui(lang.tr)?;
-    let administrator = crate::api::roles::is_administrator(&s, &caller);
+        Err(e) if e.code == "mfa-required" => {
+            let here = match object {
+                ObjectRef::Folder(f) => format!("/ui/folders/{}", f.0),
+                ObjectRef::Document(d) => format!("/ui/documents/{}", d.0),
+            };
+            return account::step_up_page(&s, &caller, lang, &here, None, StatusCode::FORBIDDEN);
+        }
+        Err(e) => return Err(UiError::new(lang.tr, e)),
+    };
+    let (last, history) = history_of(&s, &caller, audit_kind, id).await.ui(lang.tr)?;
+    let who = q.who.unwrap_or_default();
+    // Whose level to explain, and whether the caller may ask (before the world is read).
+    let asked = if who.trim().is_empty() {
+        None
+    } else {
+        let subject = s.world().user_by_username(who.trim());
+        Some(subject.map_err(|e| e.to_string()).and_then(|u| {
+            may_ask_about(&s, &caller, u, Question::Access)
+                .map(|()| u)
+                .map_err(|_| lang.tr.s("not_allowed_to_ask").to_owned())
+        }))
+    };
+    let explained = match asked {
+        Some(Ok(u)) => {
+            let decision = s.world().explain(u, object, now, Session::default());
+            Some(decision.map(|d| disclose(&s, &caller, d)).map_err(|e| e.to_string()))
+        }
+        Some(Err(e)) => Some(Err(e)),
+        None => None,
+    };
     let w = s.world();
     let (title, state, classification, wf, carriers) = match object {
         ObjectRef::Folder(f) => {
@@ -2014,6 +2044,10 @@ async fn record_page(s: AppState, caller: Caller, lang: Lang, object: ObjectRef,
     ];
     let mut entries = Vec::new();
     for carrier in carriers {
+        // The entries of the ACLs the caller may read (a document's folder may not be one).
+        if !may_read_acl(&w, &caller, carrier, now) {
+            continue;
+        }
         for e in w.acl(carrier).unwrap_or_default() {
             entries.push(EntryRow {
                 carrier: crate::explain::carrier_name(&w, carrier),
@@ -2029,19 +2063,11 @@ async fn record_page(s: AppState, caller: Caller, lang: Lang, object: ObjectRef,
             });
         }
     }
-    let who = q.who.unwrap_or_default();
     let (mut explanation, mut explain_error) = (None, None);
-    if !who.trim().is_empty() {
-        match w.user_by_username(who.trim()) {
-            Err(e) => explain_error = Some(e.to_string()),
-            Ok(u) if u != caller.user && !administrator => {
-                explain_error = Some("asking about someone else is for administrators".to_owned());
-            }
-            Ok(u) => match w.explain(u, object, now, Session::default()) {
-                Ok(d) => explanation = Some(crate::explain::render(&w, &d)),
-                Err(e) => explain_error = Some(e.to_string()),
-            },
-        }
+    match explained {
+        Some(Ok(x)) => explanation = Some(crate::explain::render_disclosed(&w, &x)),
+        Some(Err(e)) => explain_error = Some(e),
+        None => {}
     }
     let p = RecordPage {
         c: chrome(&s, &caller, lang.tr),

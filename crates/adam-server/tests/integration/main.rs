@@ -12,6 +12,7 @@ mod bad_input;
 mod matrix;
 mod openapi;
 mod persistence;
+mod read_rules;
 mod ui;
 mod ui_account;
 mod workflow;
