@@ -132,6 +132,8 @@ async fn the_register_answers_from_history(backend: Backend) {
     let t0 = s.state.now();
     let who_path = format!("/api/v1/who?kind=folder&id={}&level=21", s.fx.f1.0);
     let before = s.get(Who::Service, &who_path).await.expect(200).json["items"].clone();
+    // Ana (the plain caller) is also a security lead: she asks the register about the past.
+    s.make_security_lead(s.fx.ana).await;
     // An hour later the responsible clerk lets the TOK job edit the case.
     s.state.clock.set(adam_core::Timestamp(t0.0 + 3600));
     s.post(
@@ -152,21 +154,23 @@ async fn the_register_answers_from_history(backend: Backend) {
             adam_core::Timestamp(at)
         );
         let s = &s;
-        async move { s.get(Who::SysAdmin, &path).await.expect(200).json["users"].clone() }
+        async move { s.get(Who::Plain, &path).await.expect(200).json["users"].clone() }
     };
     assert_eq!(then(t0.0).await, before);
     assert_eq!(then(t0.0 + 3599).await, before);
     assert_eq!(then(t0.0 + 5400).await, after);
-    // Only reviewers ask about the past.
-    s.get(
-        Who::Plain,
-        &format!(
-            "/api/v1/register/who?type=folder&id={}&level=14&at=2026-01-01",
-            s.fx.f1.0
-        ),
-    )
-    .await
-    .expect(403);
+    // Only security leads ask about the past: not an administrator, nor the operator's.
+    for who in [Who::UserAdminHere, Who::SysAdmin] {
+        s.get(
+            who,
+            &format!(
+                "/api/v1/register/who?type=folder&id={}&level=14&at=2026-01-01",
+                s.fx.f1.0
+            ),
+        )
+        .await
+        .problem(403, "not-a-reviewer");
+    }
 
     // A user's rights: granted, and then revoked, with when and by whom.
     s.call(

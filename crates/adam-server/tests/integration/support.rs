@@ -924,6 +924,30 @@ impl TestServer {
         let now = self.state.now();
         self.state.clock.set(now.plus_seconds(seconds));
     }
+
+    /// Makes `user` a security lead (a grant by the console, through the write path).
+    pub async fn make_security_lead(&self, user: UserId) {
+        let lead = self
+            .state
+            .world()
+            .role_by_code(SystemPower::SecurityLead.code())
+            .unwrap();
+        let ctx = self.state.context(Actor::System, None);
+        self.state
+            .execute_as(
+                Actor::System,
+                ctx,
+                Command::Grant {
+                    role: lead,
+                    grantee: Grantee::User(user),
+                    window: Window::ALWAYS,
+                    scope: None,
+                    reference: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
 }
 
 /// Passwords that pass the policy.
