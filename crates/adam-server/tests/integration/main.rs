@@ -8,6 +8,7 @@ mod support;
 mod audit;
 mod authn;
 mod bad_input;
+mod hardening;
 mod matrix;
 mod openapi;
 mod persistence;
