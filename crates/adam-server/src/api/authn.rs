@@ -1500,6 +1500,7 @@ pub(crate) async fn confirm_enrolment(s: &AppState, person: Person, client: &Cli
     let caller = &person.caller;
     caller.require(Scope::Write)?;
     session_only_for_factors(&person)?;
+    bounded("/code", code.trim(), MAX_CODE, false)?;
     let user = caller.user;
     let store = s.store.clone();
     let enrolment = blocking(move || store.totp(user))
