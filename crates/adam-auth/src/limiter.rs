@@ -1,25 +1,35 @@
 //! Attempt limits of Decree Art. 53(2), as a pure state machine.
 //!
-//! Three limits apply to every login (and every reset request):
+//! The limits slow the attacker, not the owner (issue 12, item 7). Four apply to every sign-in:
 //!
-//! - **per account**: after each failure the next attempt must wait — 1 s, 2 s, 4 s, … up to a
-//!   cap — and after N failures in a row the account is locked for a while (15 min by
-//!   default). A lock always ends by itself: a permanent lock would let anyone lock anyone out.
-//!   A success ends the run; a user administrator can [`AttemptLimiter::unlock_account`].
-//! - **per source address**: the same with looser numbers (many people share an office's
-//!   address). A success does *not* end the address's run, or an attacker with one valid
-//!   account could reset it between guesses. IPv6 addresses count per /64, since one machine
-//!   usually has a whole /64.
+//! - **per account and source** (the "pair"): after each failure the next attempt *from that
+//!   source* must wait — 1 s, 2 s, 4 s, … up to a cap — and after N failures in a row the
+//!   account is locked *for that source* (15 min by default). Each further lock of the same pair
+//!   lasts longer (×4: 15 min, 1 h, 4 h, … up to a day) while the pair is remembered. The owner
+//!   signing in from another address is not held back by someone else's guesses.
+//! - **per account, everywhere**: consecutive failures from every source are counted; after 100
+//!   (NIST SP 800-63B §5.2.2) the account is locked for everyone until a user administrator
+//!   unlocks it ([`AttemptLimiter::unlock_account`]). A success ends the count.
+//! - **per source address**: delays and escalating locks with looser numbers (many people share
+//!   an office's address). A success does *not* end the address's run, or an attacker with one
+//!   valid account could reset it between guesses. IPv6 addresses count per /64, since one
+//!   machine usually has a whole /64.
 //! - **global**: a token bucket of failures for the whole service, so that a distributed attack
 //!   spread over many accounts and addresses is still slowed. While it is empty every attempt
 //!   waits for the next token.
 //!
-//! Nothing here reads a clock or keeps a timer: every call takes `now`, and entries idle for
-//! longer than the lock window are forgotten ([`AttemptLimiter::prune`], also run when a table
-//! is full), so memory stays bounded. `became_locked` in an [`Outcome`] tells the caller to raise
-//! a security event and tell the user by e-mail (issue 5).
+//! Reset requests use the same machine with one limit per e-mail address for everyone (no
+//! pairs): there the point is to protect the mailbox, not to let an owner in.
+//!
+//! Accounts are remembered under a SHA-256 of the lower-cased name ([`AccountKey`]), never the
+//! name itself: a key is 32 bytes whatever a caller sends. Nothing here reads a clock or keeps a
+//! timer: every call takes `now`, and entries idle for longer than the lock window are forgotten
+//! ([`AttemptLimiter::prune`], also run when a table is full), so memory stays bounded.
+//! `became_locked` in an [`Outcome`] tells the caller to raise a security event and tell the user
+//! by e-mail (issue 5).
 
 use crate::Timestamp;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -50,10 +60,21 @@ pub struct LimitPolicy {
     lock_for: i64,
     forget_after: i64,
     max_entries: usize,
+    /// Each further lock of a remembered key lasts this many times longer (1: all alike).
+    lock_growth: i64,
+    /// The longest lock (the growth stops there).
+    max_lock: i64,
+    /// How long after its last failure a key's earlier locks still make the next one longer.
+    remember_locks: i64,
 }
 
 impl LimitPolicy {
-    /// Accounts: 1 s doubling to 60 s, locked for 15 minutes after 10 failures in a row.
+    /// A lock that lasts until an administrator lifts it.
+    pub const UNTIL_UNLOCKED: i64 = i64::MAX;
+
+    /// An account from one source: 1 s doubling to 60 s, locked (for that source) for 15
+    /// minutes after 10 failures in a row; each further lock within a day four times longer,
+    /// up to a day.
     pub const ACCOUNT: LimitPolicy = LimitPolicy {
         first_delay: 1,
         max_delay: 60,
@@ -61,10 +82,29 @@ impl LimitPolicy {
         lock_for: 15 * 60,
         forget_after: 15 * 60,
         max_entries: 100_000,
+        lock_growth: 4,
+        max_lock: 86_400,
+        remember_locks: 86_400,
+    };
+
+    /// An account from every source together: no delays, and after 100 consecutive failures
+    /// (NIST SP 800-63B) locked for everyone until a user administrator unlocks it. The count
+    /// ends with a success, not with time.
+    pub const ACCOUNT_TOTAL: LimitPolicy = LimitPolicy {
+        first_delay: 0,
+        max_delay: 0,
+        lock_after: Some(100),
+        lock_for: LimitPolicy::UNTIL_UNLOCKED,
+        forget_after: i64::MAX,
+        max_entries: 100_000,
+        lock_growth: 1,
+        max_lock: LimitPolicy::UNTIL_UNLOCKED,
+        remember_locks: 0,
     };
 
     /// Source addresses: 1 s doubling to 10 s, locked for 15 minutes after 100 failures in a
-    /// row (an office behind one address makes honest mistakes too).
+    /// row (an office behind one address makes honest mistakes too); each further lock within
+    /// a day four times longer, up to a day.
     pub const ADDRESS: LimitPolicy = LimitPolicy {
         first_delay: 1,
         max_delay: 10,
@@ -72,7 +112,24 @@ impl LimitPolicy {
         lock_for: 15 * 60,
         forget_after: 15 * 60,
         max_entries: 100_000,
+        lock_growth: 4,
+        max_lock: 86_400,
+        remember_locks: 86_400,
     };
+
+    /// This policy with locks that grow `growth` times with each further lock of a key
+    /// remembered for `remember` seconds, up to `max_lock` seconds.
+    pub fn escalating(self, growth: i64, max_lock: i64, remember: i64) -> Result<LimitPolicy, LimitPolicyError> {
+        if growth <= 0 || max_lock <= 0 || remember < 0 {
+            return Err(LimitPolicyError::NotPositive("the lock growth"));
+        }
+        Ok(LimitPolicy {
+            lock_growth: growth,
+            max_lock: max_lock.max(self.lock_for),
+            remember_locks: remember,
+            ..self
+        })
+    }
 
     /// A policy; all times in seconds. `lock_after: None` never locks (delays only).
     pub fn new(
@@ -113,7 +170,22 @@ impl LimitPolicy {
             lock_for,
             forget_after,
             max_entries,
+            lock_growth: 1,
+            max_lock: lock_for,
+            remember_locks: 0,
         })
+    }
+
+    /// How long the lock after `earlier` locks of the same key lasts.
+    fn lock_length(&self, earlier: u32) -> i64 {
+        let mut length = self.lock_for;
+        for _ in 0..earlier.min(64) {
+            length = length.saturating_mul(self.lock_growth);
+            if length >= self.max_lock {
+                return self.max_lock;
+            }
+        }
+        length.min(self.max_lock.max(self.lock_for))
     }
 
     /// The wait after the `n`th failure of a run (n ≥ 1): first × 2^(n−1), capped.
@@ -188,6 +260,9 @@ pub struct KeyState {
     pub locked_until: Option<Timestamp>,
     /// The last failure.
     pub last_failure: Timestamp,
+    /// Locks of this key still remembered (each makes the next longer).
+    #[serde(default)]
+    pub locks: u32,
 }
 
 /// The state of one key.
@@ -198,13 +273,17 @@ struct Entry {
     delay_until: Timestamp,
     locked_until: Option<Timestamp>,
     last_failure: Timestamp,
+    locks: u32,
 }
 
 impl Entry {
-    /// Whether the entry still matters at `now`: locked, delayed, or recent enough that its
-    /// run continues.
+    /// Whether the entry still matters at `now`: locked, delayed, recent enough that its run
+    /// continues, or carrying locks that would make the next one longer.
     fn is_live(&self, now: Timestamp, policy: &LimitPolicy) -> bool {
-        self.locked_until.is_some_and(|until| now < until) || now.0 - self.last_failure.0 < policy.forget_after
+        let idle = now.0.saturating_sub(self.last_failure.0);
+        self.locked_until.is_some_and(|until| now < until)
+            || idle < policy.forget_after
+            || (self.locks > 0 && idle < policy.remember_locks)
     }
 }
 
@@ -242,13 +321,16 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
             self.make_room(now);
         }
         let policy = self.policy;
-        let fresh = Entry {
+        let fresh = |locks: u32| Entry {
             failures: 0,
             delay_until: now,
             locked_until: None,
             last_failure: now,
+            locks,
         };
-        let entry = self.entries.entry(key.clone()).or_insert(fresh);
+        let entry = self.entries.entry(key.clone()).or_insert(fresh(0));
+        let idle = now.0.saturating_sub(entry.last_failure.0);
+        let remembered = if idle < policy.remember_locks { entry.locks } else { 0 };
         if let Some(until) = entry.locked_until {
             if now < until {
                 // A failure during a lock (the caller should have checked) neither extends the
@@ -259,18 +341,19 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
                     became_locked: false,
                 };
             }
-            // The lock is over: a new run starts.
-            *entry = fresh;
-        } else if now.0 - entry.last_failure.0 >= policy.forget_after {
-            *entry = fresh;
+            // The lock is over: a new run starts; the lock is remembered.
+            *entry = fresh(entry.locks);
+        } else if idle >= policy.forget_after {
+            *entry = fresh(remembered);
         }
         entry.failures = entry.failures.saturating_add(1);
         entry.last_failure = now;
         if policy.lock_after.is_some_and(|n| entry.failures >= n) {
-            let until = now.plus_seconds(policy.lock_for);
+            let until = now.plus_seconds(policy.lock_length(entry.locks));
             entry.locked_until = Some(until);
             entry.delay_until = until;
             entry.failures = 0;
+            entry.locks = entry.locks.saturating_add(1);
             return Outcome {
                 delay_until: until,
                 locked_until: Some(until),
@@ -290,6 +373,11 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
         self.entries.remove(key);
     }
 
+    /// Forgets every key `matches` accepts.
+    pub fn clear_where(&mut self, matches: impl Fn(&K) -> bool) {
+        self.entries.retain(|k, _| !matches(k));
+    }
+
     /// The state of `key`, to share.
     pub fn state(&self, key: &K) -> Option<KeyState> {
         self.entries.get(key).map(|e| KeyState {
@@ -297,6 +385,7 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
             delay_until: e.delay_until,
             locked_until: e.locked_until,
             last_failure: e.last_failure,
+            locks: e.locks,
         })
     }
 
@@ -311,6 +400,7 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
                         delay_until: s.delay_until,
                         locked_until: s.locked_until,
                         last_failure: s.last_failure,
+                        locks: s.locks,
                     },
                 );
             }
@@ -440,36 +530,105 @@ impl GlobalBudget {
     }
 }
 
+/// An account as the limits count it: the SHA-256 of its name in lower case (usernames differ
+/// in case only by accident), so a key is 32 bytes whatever a caller sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AccountKey([u8; 32]);
+
+impl AccountKey {
+    /// The key of `account`.
+    pub fn of(account: &str) -> AccountKey {
+        let mut h = Sha256::new();
+        h.update(b"adam-limit-account-v1\0");
+        h.update(account.to_lowercase().as_bytes());
+        AccountKey(h.finalize().into())
+    }
+}
+
+impl std::fmt::Display for AccountKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
 /// What one failed attempt did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FailureOutcome {
-    /// The account's state.
+    /// The account's state: from this source when the limits count per source (sign-ins),
+    /// otherwise for everyone (reset requests).
     pub account: Outcome,
+    /// The account's consecutive failures from every source (sign-ins only): `became_locked`
+    /// means locked for everyone until an administrator unlocks it.
+    pub account_total: Option<Outcome>,
     /// The source address's state.
     pub address: Outcome,
     /// The global budget was empty: the service is under a broad attack (a security event).
     pub global_exhausted: bool,
 }
 
-/// The three limits together, as the login and reset handlers use them.
+/// The names under which the store shares one attempt's states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedKeys {
+    /// The account for everyone: `account:<hash>`.
+    pub account: String,
+    /// The account from this source: `pair:<hash>:<address>` (sign-ins only).
+    pub pair: Option<String>,
+    /// The source address: `address:<ip or /64>`.
+    pub address: String,
+}
+
+/// The shared states of one attempt's keys, in the order of [`SharedKeys`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SharedStates {
+    /// The account for everyone.
+    pub account: Option<KeyState>,
+    /// The account from this source.
+    pub pair: Option<KeyState>,
+    /// The source address.
+    pub address: Option<KeyState>,
+}
+
+/// The limits together, as the login and reset handlers use them.
 #[derive(Debug, Clone)]
 pub struct AttemptLimiter {
-    accounts: Limiter<String>,
+    accounts: Limiter<AccountKey>,
+    pairs: Option<Limiter<(AccountKey, AddressKey)>>,
     addresses: Limiter<AddressKey>,
     global: GlobalBudget,
 }
 
 impl AttemptLimiter {
-    /// Limits with the given policies and global budget.
+    /// Limits with one account policy for everyone (reset requests: per e-mail address), the
+    /// address policy and the global budget.
     pub fn new(account: LimitPolicy, address: LimitPolicy, global: GlobalBudget) -> AttemptLimiter {
         AttemptLimiter {
             accounts: Limiter::new(account),
+            pairs: None,
             addresses: Limiter::new(address),
             global,
         }
     }
 
-    /// The standard limits, with the global bucket full at `now`.
+    /// Sign-in limits: `pair` per account and source, `total` per account from every source,
+    /// `address` per source, and the global budget.
+    pub fn per_source(
+        pair: LimitPolicy,
+        total: LimitPolicy,
+        address: LimitPolicy,
+        global: GlobalBudget,
+    ) -> AttemptLimiter {
+        AttemptLimiter {
+            accounts: Limiter::new(total),
+            pairs: Some(Limiter::new(pair)),
+            addresses: Limiter::new(address),
+            global,
+        }
+    }
+
+    /// The standard sign-in limits, with the global bucket full at `now`.
     pub fn standard(now: Timestamp) -> AttemptLimiter {
         let (capacity, per_minute) = GlobalBudget::STANDARD;
         let global = GlobalBudget {
@@ -478,52 +637,82 @@ impl AttemptLimiter {
             milli_tokens: u64::from(capacity) * 1000,
             updated: now,
         };
-        AttemptLimiter::new(LimitPolicy::ACCOUNT, LimitPolicy::ADDRESS, global)
-    }
-
-    /// Usernames differ in case only by accident; count them as one account.
-    fn account_key(account: &str) -> String {
-        account.to_lowercase()
-    }
-
-    /// The names under which the store shares the account's and the address's states:
-    /// `account:<username in lower case>` and `address:<address or /64>`.
-    pub fn shared_keys(account: &str, address: IpAddr) -> (String, String) {
-        (
-            format!("account:{}", Self::account_key(account)),
-            format!("address:{}", AddressKey::from(address)),
+        AttemptLimiter::per_source(
+            LimitPolicy::ACCOUNT,
+            LimitPolicy::ACCOUNT_TOTAL,
+            LimitPolicy::ADDRESS,
+            global,
         )
     }
 
-    /// The account's and the address's states, to share.
-    pub fn states(&self, account: &str, address: IpAddr) -> (Option<KeyState>, Option<KeyState>) {
-        (
-            self.accounts.state(&Self::account_key(account)),
-            self.addresses.state(&AddressKey::from(address)),
-        )
+    /// The names under which the store shares the states of an attempt on `account` from
+    /// `address`; fixed-size whatever `account` is.
+    pub fn shared_keys(&self, account: &str, address: IpAddr) -> SharedKeys {
+        let a = AccountKey::of(account);
+        let ip = AddressKey::from(address);
+        SharedKeys {
+            account: format!("account:{a}"),
+            pair: self.pairs.as_ref().map(|_| format!("pair:{a}:{ip}")),
+            address: format!("address:{ip}"),
+        }
     }
 
-    /// Takes the account's and the address's states from the shared store.
-    pub fn adopt(&mut self, account: &str, address: IpAddr, states: (Option<KeyState>, Option<KeyState>)) {
-        self.accounts.adopt(&Self::account_key(account), states.0);
-        self.addresses.adopt(&AddressKey::from(address), states.1);
+    /// The prefix of every pair key of `account` (to forget them all at an unlock).
+    pub fn pair_prefix(account: &str) -> String {
+        format!("pair:{}:", AccountKey::of(account))
+    }
+
+    /// The states of an attempt's keys, to share.
+    pub fn states(&self, account: &str, address: IpAddr) -> SharedStates {
+        let a = AccountKey::of(account);
+        let ip = AddressKey::from(address);
+        SharedStates {
+            account: self.accounts.state(&a),
+            pair: self.pairs.as_ref().and_then(|p| p.state(&(a, ip))),
+            address: self.addresses.state(&ip),
+        }
+    }
+
+    /// Takes the states of an attempt's keys from the shared store (`None` forgets).
+    pub fn adopt(&mut self, account: &str, address: IpAddr, states: SharedStates) {
+        let a = AccountKey::of(account);
+        let ip = AddressKey::from(address);
+        self.accounts.adopt(&a, states.account);
+        if let Some(p) = self.pairs.as_mut() {
+            p.adopt(&(a, ip), states.pair);
+        }
+        self.addresses.adopt(&ip, states.address);
+    }
+
+    /// Takes only the address's state from the shared store (an attempt on an account that
+    /// does not exist: its account states are kept by this server alone, never stored).
+    pub fn adopt_address(&mut self, address: IpAddr, state: Option<KeyState>) {
+        self.addresses.adopt(&AddressKey::from(address), state);
     }
 
     /// Whether an attempt on `account` from `address` may go ahead at `now`; if not, the latest
     /// of the instants the limits that apply will allow it.
     pub fn check(&self, account: &str, address: IpAddr, now: Timestamp) -> Result<(), Retry> {
+        let a = AccountKey::of(account);
+        let ip = AddressKey::from(address);
         let mut refusals = Vec::new();
-        if let Err((until, locked)) = self.accounts.check(&Self::account_key(account), now) {
-            refusals.push(Retry {
-                until,
-                reason: if locked {
-                    RetryReason::AccountLocked
-                } else {
-                    RetryReason::AccountDelay
-                },
-            });
+        let mut account_limit = |result: Result<(), (Timestamp, bool)>| {
+            if let Err((until, locked)) = result {
+                refusals.push(Retry {
+                    until,
+                    reason: if locked {
+                        RetryReason::AccountLocked
+                    } else {
+                        RetryReason::AccountDelay
+                    },
+                });
+            }
+        };
+        account_limit(self.accounts.check(&a, now));
+        if let Some(p) = &self.pairs {
+            account_limit(p.check(&(a, ip), now));
         }
-        if let Err((until, locked)) = self.addresses.check(&AddressKey::from(address), now) {
+        if let Err((until, locked)) = self.addresses.check(&ip, now) {
             refusals.push(Retry {
                 until,
                 reason: if locked {
@@ -551,22 +740,39 @@ impl AttemptLimiter {
 
     /// Records a failed attempt on `account` from `address`.
     pub fn record_failure(&mut self, account: &str, address: IpAddr, now: Timestamp) -> FailureOutcome {
+        let a = AccountKey::of(account);
+        let ip = AddressKey::from(address);
+        let total = self.accounts.record_failure(&a, now);
+        let (account, account_total) = match self.pairs.as_mut() {
+            Some(p) => (p.record_failure(&(a, ip), now), Some(total)),
+            None => (total, None),
+        };
         FailureOutcome {
-            account: self.accounts.record_failure(&Self::account_key(account), now),
-            address: self.addresses.record_failure(&AddressKey::from(address), now),
+            account,
+            account_total,
+            address: self.addresses.record_failure(&ip, now),
             global_exhausted: self.global.spend(now),
         }
     }
 
-    /// A successful attempt ends the account's run of failures (not the address's: see the
-    /// module documentation).
-    pub fn record_success(&mut self, account: &str) {
-        self.accounts.clear(&Self::account_key(account));
+    /// A successful attempt from `address` ends the account's run of consecutive failures and
+    /// that source's run on the account (not the address's own run: see the module
+    /// documentation, nor other sources' runs on the account).
+    pub fn record_success(&mut self, account: &str, address: IpAddr) {
+        let a = AccountKey::of(account);
+        self.accounts.clear(&a);
+        if let Some(p) = self.pairs.as_mut() {
+            p.clear(&(a, AddressKey::from(address)));
+        }
     }
 
-    /// A user administrator lifts an account's lock and delay.
+    /// A user administrator lifts an account's locks and delays, from every source.
     pub fn unlock_account(&mut self, account: &str) {
-        self.accounts.clear(&Self::account_key(account));
+        let a = AccountKey::of(account);
+        self.accounts.clear(&a);
+        if let Some(p) = self.pairs.as_mut() {
+            p.clear_where(|(k, _)| *k == a);
+        }
     }
 
     /// An administrator lifts a source address's lock and delay.
@@ -577,12 +783,18 @@ impl AttemptLimiter {
     /// Forgets what no longer matters at `now`; call it now and then (e.g. every minute).
     pub fn prune(&mut self, now: Timestamp) {
         self.accounts.prune(now);
+        if let Some(p) = self.pairs.as_mut() {
+            p.prune(now);
+        }
         self.addresses.prune(now);
     }
 
-    /// Accounts and addresses remembered.
+    /// Accounts (and account-source pairs) and addresses remembered.
     pub fn remembered(&self) -> (usize, usize) {
-        (self.accounts.len(), self.addresses.len())
+        (
+            self.accounts.len() + self.pairs.as_ref().map_or(0, Limiter::len),
+            self.addresses.len(),
+        )
     }
 }
 

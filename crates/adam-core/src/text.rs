@@ -37,7 +37,6 @@ macro_rules! text_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(transparent)]
         pub struct $name(String);
 
@@ -61,6 +60,89 @@ macro_rules! text_type {
         }
     };
 }
+
+/// The JSON Schema of a text type: a string with the lengths and the pattern its parser
+/// enforces, so that a client generated from the OpenAPI document sends what the server takes
+/// (the parser also trims, and folds case where said; the schema describes the canonical form).
+/// Patterns use only what ECMA-262 (in Unicode mode) and Rust's `regex` both read.
+macro_rules! text_schema {
+    ($name:ident, $min:expr, $max:expr, $pattern:expr) => {
+        impl $name {
+            /// The shortest value, in characters.
+            pub const MIN_LENGTH: usize = $min;
+            /// The longest value, in characters.
+            pub const MAX_LENGTH: usize = $max;
+            /// The pattern of a canonical value (anchored).
+            pub const PATTERN: &'static str = $pattern;
+        }
+
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "minLength": $min,
+                    "maxLength": $max,
+                    "pattern": $pattern,
+                })
+            }
+        }
+    };
+}
+
+/// A letter or digit as `char::is_alphanumeric` has it.
+macro_rules! alnum {
+    () => {
+        r"\p{Alphabetic}\p{N}"
+    };
+}
+
+text_schema!(Text, 1, 500, r"^[^\p{Cc}]+$");
+text_schema!(Code, 1, 32, concat!("^[", alnum!(), "][", alnum!(), "_.\\-]*$"));
+text_schema!(JobCode, 1, 64, concat!("^[", alnum!(), "][", alnum!(), "_.\\-]*$"));
+text_schema!(
+    RoleCode,
+    1,
+    64,
+    concat!("^[", alnum!(), "][", alnum!(), "_./\\-]*(?: [", alnum!(), "_./\\-]+)*$")
+);
+text_schema!(SigningCode, 1, 16, concat!("^[", alnum!(), "][", alnum!(), "./\\-]*$"));
+text_schema!(Username, 2, 64, r"^[a-z0-9][a-z0-9._\-]*$");
+text_schema!(
+    Email,
+    3,
+    254,
+    concat!(
+        "^[",
+        alnum!(),
+        "!#$%&'*+/=?^_`{|}~\\-]+(?:\\.[",
+        alnum!(),
+        "!#$%&'*+/=?^_`{|}~\\-]+)*",
+        "@[",
+        alnum!(),
+        "](?:[",
+        alnum!(),
+        "\\-]*[",
+        alnum!(),
+        "])?",
+        "(?:\\.[",
+        alnum!(),
+        "](?:[",
+        alnum!(),
+        "\\-]*[",
+        alnum!(),
+        "])?)+$"
+    )
+);
+text_schema!(Phone, 3, 32, r"^[ +/()\-]*(?:[0-9][ +/()\-]*){3,}$");
 
 macro_rules! deserialize_via {
     ($name:ident, $field:literal, $parse:expr) => {

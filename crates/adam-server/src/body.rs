@@ -15,6 +15,10 @@ use serde::de::DeserializeOwned;
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 1024 * 1024;
 
+/// The largest request body accepted by a route anyone may call without signing in (sign-in,
+/// its second step, "forgot password", the reset), and by the UI's forms of the same steps.
+pub const MAX_PUBLIC_BODY: usize = 8 * 1024;
+
 /// A JSON request body of type `T`.
 pub struct Body<T>(pub T);
 
@@ -46,7 +50,7 @@ where
                 WebError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "body-too-large",
-                    format!("the body is over the limit of {MAX_BODY} bytes"),
+                    "the body is over the limit of bytes for this route".to_owned(),
                 )
             } else {
                 WebError::new(StatusCode::BAD_REQUEST, "unreadable-body", e.body_text())

@@ -30,7 +30,6 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
-use std::net::SocketAddr;
 use std::sync::OnceLock;
 
 /// The header every response carries: the revision the server was at when it answered.
@@ -53,7 +52,49 @@ async fn stamp_revision(State(state): State<AppState>, request: Request, next: N
     response
         .headers_mut()
         .insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    // Secure cookies mean HTTPS: browsers are told to use nothing else for a year (not with
+    // `--insecure-cookies`, which serves plain HTTP on loopback).
+    if state.config.auth.secure_cookies {
+        response.headers_mut().insert(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     response
+}
+
+/// Every refusal is a problem document (RFC 9457): an extractor's own rejection (a path id
+/// that is not a number, a query or form that does not parse…) is plain text, which this turns
+/// into a problem with the same status and the text as its detail.
+async fn problem_rejections(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/plain"));
+    if !plain || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024)
+        .await
+        .unwrap_or_default();
+    let detail = String::from_utf8_lossy(&bytes).trim().to_owned();
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "body-too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        _ if status.is_server_error() => "internal",
+        _ if detail.starts_with("Invalid URL") => "invalid-path",
+        _ if detail.contains("query string") => "invalid-query",
+        _ => "invalid-request",
+    };
+    let detail = if detail.is_empty() {
+        status.canonical_reason().unwrap_or("refused").to_owned()
+    } else {
+        detail
+    };
+    WebError::new(status, code, detail).into_response()
 }
 
 async fn not_found(request: Request) -> WebError {
@@ -77,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body::MAX_BODY))
+        .layer(middleware::from_fn(problem_rejections))
         .layer(middleware::from_fn_with_state(state.clone(), stamp_revision))
         .with_state(state)
 }
@@ -90,8 +132,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let follower = state.spawn_follower();
     let audit = state.spawn_audit_tasks();
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let app = router(state.clone());
+    let result = connections(listener, app, state.config.header_read_timeout, shutdown).await;
     follower.abort();
     // Access records queued before the shutdown are written before the process ends.
     state.flush_access().await;
@@ -99,4 +141,76 @@ pub async fn serve(
         task.abort();
     }
     result
+}
+
+/// Accepts connections and serves each with hyper's HTTP/1 server, which closes a connection
+/// that has not sent a whole request head within `header_timeout` — also an idle kept-alive
+/// one (axum's `serve` sets no timer, so a trickling client kept its connection for ever).
+/// At `shutdown` the listener closes, every connection finishes its request in flight, and
+/// this returns when all are done.
+async fn connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: std::time::Duration,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::extract::ConnectInfo;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let (done_tx, done_rx) = tokio::sync::watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(x) => x,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(remote));
+            app.clone().oneshot(request.map(axum::body::Body::new))
+        });
+        let mut stop = stop_rx.clone();
+        let done = done_rx.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+            let connection = builder.serve_connection(TokioIo::new(stream), service).with_upgrades();
+            let mut connection = std::pin::pin!(connection);
+            loop {
+                tokio::select! {
+                    result = connection.as_mut() => {
+                        if let Err(e) = result {
+                            tracing::debug!(error = %e, "connection ended");
+                        }
+                        break;
+                    }
+                    changed = stop.changed() => {
+                        connection.as_mut().graceful_shutdown();
+                        if changed.is_err() {
+                            // The sender is gone: nothing more to wait for but the connection.
+                            let _ = connection.as_mut().await;
+                            break;
+                        }
+                    }
+                }
+            }
+            drop(done);
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    drop(done_rx);
+    done_tx.closed().await;
+    Ok(())
 }

@@ -95,8 +95,12 @@ pub struct AuthConfig {
     pub mfa_for_everyone: bool,
     /// Argon2id parameters for new hashes (stored hashes keep theirs until the next sign-in).
     pub hash_params: HashParams,
-    /// Attempt limits per account and per source address.
+    /// Attempt limits per account from one source address (delays, then a lock for that
+    /// source that grows with each repetition).
     pub account_limit: LimitPolicy,
+    /// Attempt limits per account from every source: consecutive failures until a lock for
+    /// everyone (NIST SP 800-63B: at most 100, until a user administrator unlocks).
+    pub account_total_limit: LimitPolicy,
     /// Attempt limits per source address.
     pub address_limit: LimitPolicy,
     /// The global budget of failures: capacity and refill per minute.
@@ -128,6 +132,7 @@ impl Default for AuthConfig {
             mfa_for_everyone: false,
             hash_params: HashParams::STANDARD,
             account_limit: LimitPolicy::ACCOUNT,
+            account_total_limit: LimitPolicy::ACCOUNT_TOTAL,
             address_limit: LimitPolicy::ADDRESS,
             global_limit: GlobalBudget::STANDARD,
             // One request, then 60 s doubling to 10 minutes between requests, locked for an
@@ -184,8 +189,9 @@ impl Authn {
         };
         Ok(Authn {
             hasher,
-            limiter: Mutex::new(AttemptLimiter::new(
+            limiter: Mutex::new(AttemptLimiter::per_source(
                 config.account_limit,
+                config.account_total_limit,
                 config.address_limit,
                 global(config.global_limit)?,
             )),

@@ -146,16 +146,29 @@ pub fn reset_message(
 }
 
 /// The notice that an account was locked after failed sign-ins.
-pub fn lock_message(to: &str, username: &str, minutes: i64) -> Mail {
-    let body = format!(
-        "Pozdravljeni,\n\n\
-         zaradi ponavljajočih se neuspelih prijav je račun {username} zaklenjen za {minutes} minut.\n\
-         Če to niste bili vi, obvestite svojega skrbnika uporabnikov.\n\n\
-         --\n\n\
-         Hello,\n\n\
-         after repeated failed sign-ins the account {username} is locked for {minutes} minutes.\n\
-         If this was not you, tell your user administrator.\n"
-    );
+pub fn lock_message(to: &str, username: &str, minutes: Option<i64>, address: &str) -> Mail {
+    let body = match minutes {
+        Some(minutes) => format!(
+            "Pozdravljeni,\n\n\
+             zaradi ponavljajočih se neuspelih prijav z naslova {address} je račun {username} za prijave s tega \
+             naslova zaklenjen za {minutes} minut. Prijava z drugih naslovov deluje.\n\
+             Če to niste bili vi, obvestite svojega skrbnika uporabnikov.\n\n\
+             --\n\n\
+             Hello,\n\n\
+             after repeated failed sign-ins from {address} the account {username} is locked for sign-ins from \
+             that address for {minutes} minutes. Signing in from other addresses still works.\n\
+             If this was not you, tell your user administrator.\n"
+        ),
+        None => format!(
+            "Pozdravljeni,\n\n\
+             zaradi 100 zaporednih neuspelih prijav (zadnja z naslova {address}) je račun {username} zaklenjen, \
+             dokler ga ne odklene skrbnik uporabnikov. Obvestite ga.\n\n\
+             --\n\n\
+             Hello,\n\n\
+             after 100 consecutive failed sign-ins (the last from {address}) the account {username} is locked \
+             until a user administrator unlocks it. Please tell them.\n"
+        ),
+    };
     Mail {
         to: to.to_owned(),
         subject: "ADAM: račun zaklenjen / account locked".to_owned(),

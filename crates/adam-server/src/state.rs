@@ -68,6 +68,10 @@ pub struct Config {
     pub audit_checkpoint_every: Duration,
     /// Sign-in, sessions, attempt limits and e-mail.
     pub auth: crate::login::AuthConfig,
+    /// A connection must send a request's whole head (request line and headers) within this
+    /// time, and an idle kept-alive connection is closed after it: a client trickling bytes
+    /// cannot hold connections open.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for Config {
@@ -80,6 +84,7 @@ impl Default for Config {
             audit_retention_days: 90,
             audit_checkpoint_every: Duration::from_secs(60),
             auth: crate::login::AuthConfig::default(),
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -41,6 +41,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "attempts",
         sql: include_str!("../migrations/sqlite/0004_attempts.sql"),
     },
+    Migration {
+        version: 5,
+        name: "attempt_locks",
+        sql: include_str!("../migrations/sqlite/0005_attempt_locks.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -64,6 +69,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         name: "attempts",
         sql: include_str!("../migrations/postgres/0004_attempts.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "attempt_locks",
+        sql: include_str!("../migrations/postgres/0005_attempt_locks.sql"),
     },
 ];
 

@@ -636,8 +636,19 @@ async fn token(cli: &Cli, command: &TokenCommand) -> Result<()> {
             expires,
         } => {
             let user = state.world().user_by_username(user)?;
+            // Nobody mints a credential that acts as another person: tokens are for service
+            // accounts and the system administrator; a person signs in with their password.
+            if state.world().user(user)?.kind == AccountKind::User {
+                bail!(
+                    "tokens are issued for service accounts (system_user) and the system administrator, \
+                     not for a person: they sign in with their own password"
+                );
+            }
             let scopes = scopes(names)?;
             let expires = timestamp(expires)?;
+            if expires.is_some_and(|e| e <= state.now()) {
+                bail!("--expires must be in the future");
+            }
             let issued = adam_server::api::system::issue(&state, Actor::System, None, user, name, &scopes, expires)
                 .await
                 .map_err(web)?;
@@ -805,6 +816,11 @@ async fn serve(cli: &Cli, listen: SocketAddr, demo: bool, log_format: LogFormat,
         LogFormat::Plain => tracing_subscriber::fmt().with_target(false).init(),
         LogFormat::Json => tracing_subscriber::fmt().json().init(),
     }
+    // The address first: a port in use fails before anything is written (no demo files, no
+    // demo organisation in the database).
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let store = open_store(cli).await?;
     if demo {
         let organisation = Text::parse("organisation", adam_server::demo::ORGANISATION)?;
@@ -837,9 +853,6 @@ async fn serve(cli: &Cli, listen: SocketAddr, demo: bool, log_format: LogFormat,
         ..Config::default()
     };
     let state = AppState::load(store, Clock::System, config).await?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
     eprintln!(
         "ADAM is listening on http://{listen} ({}, revision {}). Press Ctrl-C to stop.",
         state.store.backend(),

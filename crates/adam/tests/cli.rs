@@ -76,6 +76,10 @@ fn serve(data: &Path, extra: &[&str]) -> Server {
             panic!("the server stopped: {status}");
         }
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            // The address is bound before the demo is loaded (so that a busy port fails before
+            // anything is written): wait for an answer, which comes once it is serving.
+            let (status, _, _) = request(port, "GET", "/api/health", &[], None);
+            assert_eq!(status, 200);
             return server;
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -291,4 +295,51 @@ fn serve_demo_writes_temporary_passwords_that_sign_in() {
     for (username, password) in &accounts {
         must_change(server.port, username, password);
     }
+
+    // Nobody mints a credential that acts as another person (issue 12): not the operator
+    // either. A token for the system administrator is issued; one born expired is not.
+    let person = accounts
+        .iter()
+        .map(|(u, _)| u.as_str())
+        .find(|u| *u != "admin")
+        .unwrap();
+    let mut token = adam(data);
+    token.args(["token", "issue", "--user", person]);
+    let out = run(token, "");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not for a person"),
+        "{out:?}"
+    );
+    assert!(out.stdout.is_empty(), "no secret printed");
+    let mut expired = adam(data);
+    expired.args(["token", "issue", "--user", "admin", "--expires", "2020-01-01"]);
+    let out = run(expired, "");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("in the future"),
+        "{out:?}"
+    );
+}
+
+/// `serve --demo` on an address already in use fails before it writes anything: no demo
+/// files, no database.
+#[test]
+fn serve_demo_on_a_busy_port_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = busy.local_addr().unwrap().to_string();
+    let mut c = adam(&data);
+    c.args(["serve", "--demo", "--insecure-cookies", "--listen", &address]);
+    let out = run(c, "");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot listen"),
+        "{out:?}"
+    );
+    for file in ["demo-tokens.txt", "demo-passwords.txt", "adam.db"] {
+        assert!(!data.join(file).exists(), "{file} was written");
+    }
+    drop(busy);
 }

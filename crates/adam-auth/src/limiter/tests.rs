@@ -71,7 +71,7 @@ fn success_ends_the_accounts_run_but_not_the_addresss() {
     for i in 0..3 {
         limits.record_failure("jnovak", OFFICE, at(i * 100));
     }
-    limits.record_success("jnovak");
+    limits.record_success("jnovak", OFFICE);
     let next = limits.record_failure("jnovak", OFFICE, at(400));
     assert_eq!(
         next.account.delay_until,
@@ -320,7 +320,7 @@ fn states_shared_between_two_limiters_count_as_one() {
     }
     let later = Timestamp(now.0 + 2 * 3600);
     let shared = first.states("ana", ip);
-    assert!(shared.0.is_some() && shared.1.is_some());
+    assert!(shared.account.is_some() && shared.pair.is_some() && shared.address.is_some());
     assert_eq!(
         second.check("ana", ip, later),
         Ok(()),
@@ -336,10 +336,120 @@ fn states_shared_between_two_limiters_count_as_one() {
     let b = second.record_failure("ana", ip, Timestamp(later.0 + 7200)).account;
     assert_eq!(a, b, "the run continues where the other server left it");
     // Forgetting (a success elsewhere) is shared too.
-    second.adopt("ana", ip, (None, None));
-    assert_eq!(second.states("ana", ip), (None, None));
-    assert_eq!(
-        AttemptLimiter::shared_keys("Ana", "2001:db8::1".parse().unwrap()),
-        ("account:ana".to_owned(), "address:2001:db8::/64".to_owned())
+    second.adopt("ana", ip, SharedStates::default());
+    assert_eq!(second.states("ana", ip), SharedStates::default());
+    let keys = first.shared_keys("Ana", "2001:db8::1".parse().unwrap());
+    let hash = AccountKey::of("ana").to_string();
+    assert_eq!(hash.len(), 64);
+    assert_eq!(keys.account, format!("account:{hash}"));
+    assert_eq!(keys.pair, Some(format!("pair:{hash}:2001:db8::/64")));
+    assert_eq!(keys.address, "address:2001:db8::/64");
+    assert!(keys.pair.unwrap().starts_with(&AttemptLimiter::pair_prefix("ANA")));
+    // Reset limits count per e-mail address for everyone: no pairs.
+    let reset = AttemptLimiter::new(
+        LimitPolicy::ACCOUNT,
+        LimitPolicy::ADDRESS,
+        GlobalBudget::new(1, 1, now).unwrap(),
     );
+    assert_eq!(reset.shared_keys("a@b.si", ip).pair, None);
+}
+
+/// Whatever a caller sends as a username, the limiter keeps (and shares) a fixed-size key.
+#[test]
+fn account_keys_have_a_fixed_size_whatever_the_name() {
+    let mut limits = AttemptLimiter::standard(T0);
+    let huge = "x".repeat(1_000_000);
+    limits.record_failure(&huge, OFFICE, T0);
+    let keys = limits.shared_keys(&huge, OFFICE);
+    assert!(
+        keys.account.len() < 100 && keys.pair.as_ref().unwrap().len() < 120,
+        "{keys:?}"
+    );
+    assert_eq!(AccountKey::of("JNovak"), AccountKey::of("jnovak"));
+    assert_ne!(AccountKey::of("jnovak"), AccountKey::of("jnovak2"));
+    assert!(std::mem::size_of::<(AccountKey, AddressKey)>() <= 64);
+}
+
+/// Someone else's guesses from another address do not lock the owner out; they lock that
+/// source, longer with each lock; 100 consecutive failures from anywhere lock the account for
+/// everyone until an administrator unlocks it.
+#[test]
+fn guesses_lock_their_source_not_the_owner() {
+    let attacker: IpAddr = "203.0.113.66".parse().unwrap();
+    let mut limits = AttemptLimiter::standard(T0);
+    let mut now = T0;
+    let mut locks = Vec::new();
+    for _ in 0..3 {
+        loop {
+            let outcome = limits.record_failure("jnovak", attacker, now);
+            if outcome.account.became_locked {
+                let until = outcome.account.locked_until.unwrap();
+                locks.push(until.0 - now.0);
+                now = until;
+                break;
+            }
+            now = outcome.account.delay_until;
+        }
+    }
+    assert_eq!(locks, [900, 3600, 4 * 3600], "locks of one source escalate");
+    assert!(matches!(
+        limits.check("jnovak", attacker, now.plus_seconds(-1)),
+        Err(Retry {
+            reason: RetryReason::AccountLocked,
+            ..
+        })
+    ));
+    // The owner, at the office, is not held back.
+    assert_eq!(limits.check("jnovak", OFFICE, now.plus_seconds(-1)), Ok(()));
+    // A success ends the account's consecutive count, not the attacker's pair.
+    limits.record_success("jnovak", OFFICE);
+    assert!(limits.check("jnovak", attacker, now.plus_seconds(-1)).is_err());
+
+    // 100 consecutive failures from many sources: locked for everyone.
+    let mut limits = AttemptLimiter::standard(T0);
+    let mut total_locked = 0;
+    for i in 0..100u8 {
+        let ip = IpAddr::from([198, 51, i / 10, i % 10]);
+        let o = limits.record_failure("mkranjc", ip, T0.plus_seconds(i64::from(i)));
+        if let Some(t) = o.account_total
+            && t.became_locked
+        {
+            total_locked += 1;
+            assert_eq!(i, 99, "the hundredth failure locks");
+        }
+    }
+    assert_eq!(total_locked, 1);
+    let far = T0.plus_seconds(365 * 86_400);
+    assert_eq!(
+        limits.check("mkranjc", OFFICE, far).map_err(|r| r.reason),
+        Err(RetryReason::AccountLocked),
+        "until unlocked, whatever the source and the time"
+    );
+    limits.unlock_account("mkranjc");
+    assert_eq!(limits.check("mkranjc", OFFICE, far), Ok(()));
+    // The count is not forgotten with time, only by a success.
+    let mut limits = AttemptLimiter::standard(T0);
+    for i in 0..99 {
+        let ip = IpAddr::from([198, 51, 100, i]);
+        limits.record_failure("ana", ip, T0.plus_seconds(i64::from(i) * 86_400));
+    }
+    let o = limits.record_failure("ana", OFFICE, T0.plus_seconds(200 * 86_400));
+    assert!(o.account_total.unwrap().became_locked);
+}
+
+#[test]
+fn an_unlock_frees_every_source() {
+    let mut limits = AttemptLimiter::standard(T0);
+    let mut now = T0;
+    loop {
+        let o = limits.record_failure("ana", OFFICE, now);
+        if o.account.became_locked {
+            break;
+        }
+        now = o.account.delay_until;
+    }
+    assert!(limits.check("ana", OFFICE, now).is_err());
+    limits.unlock_account("ANA");
+    limits.unlock_address(OFFICE);
+    assert_eq!(limits.check("ana", OFFICE, now), Ok(()));
 }

@@ -40,7 +40,7 @@ fn login(
     match (password_ok, step) {
         (true, Ok(step)) => {
             *last_step = Some(step);
-            limits.record_success("jnovak");
+            limits.record_success("jnovak", ADDRESS);
             Ok(())
         }
         (false, _) => {

@@ -17,7 +17,7 @@ use crate::login::{self, authenticate, client_ip, language, new_session, set_coo
 use crate::mail;
 use crate::state::{AppState, blocking};
 use adam_auth::hash::Verification;
-use adam_auth::limiter::{AttemptLimiter, KeyState};
+use adam_auth::limiter::{AttemptLimiter, KeyState, SharedKeys, SharedStates};
 use adam_auth::password::{Context, Lang};
 use adam_auth::token::{TokenHash, TokenKind, TokenRecord};
 use adam_auth::totp::{BackupCodes, TotpSecret};
@@ -203,8 +203,10 @@ pub(crate) fn routes(api: Api) -> Api {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The username.
+    #[schemars(length(min = 1, max = 64))]
     pub username: String,
-    /// The password.
+    /// The password (at most 1024 bytes).
+    #[schemars(length(min = 1, max = 1024))]
     pub password: String,
 }
 
@@ -213,8 +215,10 @@ pub struct LoginRequest {
 #[serde(deny_unknown_fields)]
 pub struct SecondFactor {
     /// The challenge from the first step.
+    #[schemars(length(min = 1, max = 128))]
     pub challenge: String,
     /// Six digits from the authenticator app, or a backup code (`xxxxx-xxxxx`).
+    #[schemars(length(min = 1, max = 32))]
     pub code: String,
 }
 
@@ -281,8 +285,10 @@ pub struct SessionView {
 #[serde(deny_unknown_fields)]
 pub struct PasswordChangeRequest {
     /// The current password.
+    #[schemars(length(min = 1, max = 1024))]
     pub current: String,
     /// The new password.
+    #[schemars(length(min = 1, max = 1024))]
     pub new: String,
 }
 
@@ -302,6 +308,7 @@ pub struct PasswordChanged {
 #[serde(deny_unknown_fields)]
 pub struct TemporaryPassword {
     /// The password; the person must change it at the next sign-in.
+    #[schemars(length(min = 1, max = 1024))]
     pub password: String,
 }
 
@@ -321,6 +328,7 @@ pub struct TotpEnrolled {
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     /// Six digits from the authenticator app.
+    #[schemars(length(min = 1, max = 32))]
     pub code: String,
 }
 
@@ -329,6 +337,7 @@ pub struct CodeRequest {
 #[serde(deny_unknown_fields)]
 pub struct StepUpRequest {
     /// Six digits from the authenticator app, or a backup code (`xxxxx-xxxxx`).
+    #[schemars(length(min = 1, max = 32))]
     pub code: String,
 }
 
@@ -337,6 +346,7 @@ pub struct StepUpRequest {
 #[serde(deny_unknown_fields)]
 pub struct ForgotRequest {
     /// The e-mail address of the account(s).
+    #[schemars(length(min = 1, max = 254))]
     pub email: String,
 }
 
@@ -354,10 +364,13 @@ pub struct Accepted {
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
     /// The code (or the `token` of the link) from the e-mail.
+    #[schemars(length(min = 1, max = 128))]
     pub token: String,
     /// Which of the listed accounts.
+    #[schemars(length(min = 1, max = 64))]
     pub username: String,
     /// The new password.
+    #[schemars(length(min = 1, max = 1024))]
     pub new_password: String,
 }
 
@@ -369,6 +382,40 @@ pub(crate) const ACCEPTED: Accepted = Accepted {
 };
 
 // ---- helpers ------------------------------------------------------------------------------
+
+/// The longest username (in characters) a sign-in accepts: the directory's own limit.
+pub(crate) const MAX_USERNAME: usize = 64;
+/// The longest password (in bytes) any route accepts, before any hashing: far above the
+/// policy's 128 characters, far below what would make Argon2 or memory an attack surface.
+pub(crate) const MAX_PASSWORD: usize = 1024;
+/// The longest second-factor code (a TOTP code has 6 digits, a backup code 11 characters).
+pub(crate) const MAX_CODE: usize = 32;
+/// The longest login challenge or reset code (64 hex digits; `adam_reset_` and 52 symbols).
+pub(crate) const MAX_SECRET: usize = 128;
+/// The longest e-mail address (RFC 5321).
+pub(crate) const MAX_EMAIL: usize = 254;
+
+/// Refuses a field longer than `max` (characters, or bytes for passwords) before anything is
+/// looked up, counted, kept or stored: 422 `too-long` naming the field. Says nothing about
+/// accounts: no account has such a name.
+pub(crate) fn bounded(pointer: &'static str, value: &str, max: usize, bytes: bool) -> ApiResult<()> {
+    let n = if bytes {
+        value.len()
+    } else {
+        value.chars().take(max + 1).count()
+    };
+    if n > max {
+        let unit = if bytes { "bytes" } else { "characters" };
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too-long",
+            format!("{}: at most {max} {unit}", pointer.trim_start_matches('/')),
+        )
+        .with("pointer", pointer)
+        .with("max_length", max));
+    }
+    Ok(())
+}
 
 /// A session-or-token caller that may be in a restricted sign-in state.
 pub struct Person {
@@ -462,7 +509,15 @@ fn person_actor(user: UserId, mfa: bool) -> Actor {
 }
 
 fn too_many(retry: adam_auth::limiter::Retry, now: Timestamp) -> WebError {
-    let seconds = (retry.until.0 - now.0).max(1);
+    if retry.until.0 == i64::MAX {
+        // NIST SP 800-63B: after 100 consecutive failures only an administrator unlocks.
+        return WebError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "account-locked",
+            "too many failed sign-ins on this account: ask your user administrator to unlock it",
+        );
+    }
+    let seconds = retry.until.0.saturating_sub(now.0).max(1);
     WebError::new(
         StatusCode::TOO_MANY_REQUESTS,
         "too-many-attempts",
@@ -515,48 +570,91 @@ impl Limits {
         }
     }
 
-    /// The keys the store shares the account's and the address's states under.
-    fn keys(self, account: &str, ip: IpAddr) -> (String, String) {
-        let (a, b) = AttemptLimiter::shared_keys(account, ip);
+    /// The keys the store shares an attempt's states under (fixed-size: accounts hashed).
+    fn keys(self, s: &AppState, account: &str, ip: IpAddr) -> SharedKeys {
+        let k = self.lock(s).shared_keys(account, ip);
         match self {
-            Limits::SignIn => (a, b),
-            Limits::Reset => (format!("reset:{a}"), format!("reset:{b}")),
+            Limits::SignIn => k,
+            Limits::Reset => SharedKeys {
+                account: format!("reset:{}", k.account),
+                pair: k.pair.map(|p| format!("reset:{p}")),
+                address: format!("reset:{}", k.address),
+            },
         }
     }
 }
 
 /// Rows of runs over for this long are dropped from the shared table (longer than any
-/// policy's memory of a run).
+/// policy's memory of a run or of earlier locks); an account's consecutive count stays.
 const ATTEMPTS_KEPT: i64 = 2 * 86_400;
 
+fn key_state(x: &AttemptState) -> KeyState {
+    KeyState {
+        failures: x.failures,
+        delay_until: x.delay_until,
+        locked_until: x.locked_until,
+        last_failure: x.last_failure,
+        locks: x.locks,
+    }
+}
+
 /// Whether an attempt on `account` from `ip` may go ahead: the shared states first (another
-/// server may have counted failures), then this server's limiter decides.
-async fn check_limits(s: &AppState, limits: Limits, account: &str, ip: IpAddr, now: Timestamp) -> ApiResult<()> {
-    let (a, b) = limits.keys(account, ip);
+/// server may have counted failures), then this server's limiter decides. The states of an
+/// account that does not exist (`known` false) are kept by this server only, never stored, so
+/// that names nobody has cannot fill the database.
+async fn check_limits(
+    s: &AppState,
+    limits: Limits,
+    account: &str,
+    known: bool,
+    ip: IpAddr,
+    now: Timestamp,
+) -> ApiResult<()> {
+    let keys = limits.keys(s, account, ip);
+    let mut wanted = vec![keys.address.clone()];
+    if known {
+        wanted.push(keys.account.clone());
+        wanted.extend(keys.pair.clone());
+    }
     let store = s.store.clone();
-    let keys = [a.clone(), b.clone()];
-    let found = blocking(move || store.attempts(&keys)).await??;
-    let state = |key: &str| {
-        found.iter().find(|x| x.key == key).map(|x| KeyState {
-            failures: x.failures,
-            delay_until: x.delay_until,
-            locked_until: x.locked_until,
-            last_failure: x.last_failure,
-        })
-    };
+    let found = blocking(move || store.attempts(&wanted)).await??;
+    let state = |key: &str| found.iter().find(|x| x.key == key).map(key_state);
     let mut limiter = limits.lock(s);
-    limiter.adopt(account, ip, (state(&a), state(&b)));
+    if known {
+        let states = SharedStates {
+            account: state(&keys.account),
+            pair: keys.pair.as_deref().and_then(state),
+            address: state(&keys.address),
+        };
+        limiter.adopt(account, ip, states);
+    } else {
+        limiter.adopt_address(ip, state(&keys.address));
+    }
     limiter.check(account, ip, now).map_err(|r| too_many(r, now))
 }
 
-/// Writes this server's states of `account` and `ip` to the shared table, with `audit`, in
-/// one transaction.
-async fn share_limits(s: &AppState, limits: Limits, account: &str, ip: IpAddr, audit: Vec<NewAudit>) -> ApiResult<()> {
+/// Writes this server's states of an attempt to the shared table, with `audit`, in one
+/// transaction (only the address's for an account that does not exist).
+async fn share_limits(
+    s: &AppState,
+    limits: Limits,
+    account: &str,
+    known: bool,
+    ip: IpAddr,
+    audit: Vec<NewAudit>,
+) -> ApiResult<()> {
     let states = limits.lock(s).states(account, ip);
-    let (a, b) = limits.keys(account, ip);
+    let keys = limits.keys(s, account, ip);
+    let mut pairs = vec![(keys.address, states.address)];
+    if known {
+        pairs.push((keys.account, states.account));
+        if let Some(p) = keys.pair {
+            pairs.push((p, states.pair));
+        }
+    }
     let mut save = Vec::new();
     let mut forget = Vec::new();
-    for (key, state) in [(a, states.0), (b, states.1)] {
+    for (key, state) in pairs {
         match state {
             Some(k) => save.push(AttemptState {
                 key,
@@ -564,6 +662,7 @@ async fn share_limits(s: &AppState, limits: Limits, account: &str, ip: IpAddr, a
                 delay_until: k.delay_until,
                 locked_until: k.locked_until,
                 last_failure: k.last_failure,
+                locks: k.locks,
             }),
             None => forget.push(key),
         }
@@ -574,14 +673,28 @@ async fn share_limits(s: &AppState, limits: Limits, account: &str, ip: IpAddr, a
     Ok(())
 }
 
-/// Ends the account's run of failures (a success, or an administrator's unlock) here and in
-/// the shared table, with `audit`.
-async fn clear_account_limits(s: &AppState, account: &str, audit: Vec<NewAudit>) -> ApiResult<()> {
-    s.authn.limiter().record_success(account);
-    let (key, _) = Limits::SignIn.keys(account, IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+/// A success from `ip` ends the account's consecutive count and that source's run on it, here
+/// and in the shared table.
+async fn succeeded(s: &AppState, account: &str, ip: IpAddr) -> ApiResult<()> {
+    s.authn.limiter().record_success(account, ip);
+    let keys = Limits::SignIn.keys(s, account, ip);
+    let mut forget = vec![keys.account];
+    forget.extend(keys.pair);
     let stale = Timestamp(s.now().0 - ATTEMPTS_KEPT);
     let store = s.store.clone();
-    blocking(move || store.record_attempts(&[], &[key], stale, &audit)).await??;
+    blocking(move || store.record_attempts(&[], &forget, stale, &[])).await??;
+    Ok(())
+}
+
+/// An administrator's unlock: the account's locks and delays from every source end, here and in
+/// the shared table, with `audit`.
+async fn clear_account_limits(s: &AppState, account: &str, audit: Vec<NewAudit>) -> ApiResult<()> {
+    s.authn.limiter().unlock_account(account);
+    let keys = Limits::SignIn.keys(s, account, IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    let forget = vec![keys.account, format!("{}*", AttemptLimiter::pair_prefix(account))];
+    let stale = Timestamp(s.now().0 - ATTEMPTS_KEPT);
+    let store = s.store.clone();
+    blocking(move || store.record_attempts(&[], &forget, stale, &audit)).await??;
     Ok(())
 }
 
@@ -610,21 +723,28 @@ async fn failed_attempt(s: &AppState, username: &str, user: Option<UserId>, ip: 
         "refused: bad-credentials",
     )];
     let mut lock = None;
-    for (what, o) in [("account", outcome.account), ("address", outcome.address)] {
-        if o.became_locked {
-            records.push(record(
-                s,
-                Retention::Change,
-                actor,
-                Some(ip),
-                "security.login_locked",
-                object.clone(),
-                Some(serde_json::json!({"locked": what, "until": o.locked_until, "address": ip.to_string()})),
-                "locked",
-            ));
-            if what == "account" {
-                lock = o.locked_until;
-            }
+    for (what, o) in [
+        ("account-from-address", Some(outcome.account)),
+        ("account", outcome.account_total),
+        ("address", Some(outcome.address)),
+    ] {
+        let Some(o) = o.filter(|o| o.became_locked) else {
+            continue;
+        };
+        // `until` absent: until a user administrator unlocks the account.
+        let until = o.locked_until.filter(|t| t.0 != i64::MAX);
+        records.push(record(
+            s,
+            Retention::Change,
+            actor,
+            Some(ip),
+            "security.login_locked",
+            object.clone(),
+            Some(serde_json::json!({"locked": what, "until": until, "address": ip.to_string()})),
+            "locked",
+        ));
+        if what != "address" {
+            lock = Some(until);
         }
     }
     if outcome.global_exhausted {
@@ -640,11 +760,13 @@ async fn failed_attempt(s: &AppState, username: &str, user: Option<UserId>, ip: 
         ));
     }
     // The failure's records and the new shared state, in one transaction.
-    share_limits(s, Limits::SignIn, username, ip, records).await?;
+    let known = s.world().user_by_username(username).is_ok();
+    share_limits(s, Limits::SignIn, username, known, ip, records).await?;
     if let (Some(until), Some(user)) = (lock, user) {
         let email = s.world().user(user).ok().map(|u| u.email.as_str().to_owned());
         if let (Some(email), Some(config)) = (email, s.config.auth.mail.clone()) {
-            let message = mail::lock_message(&email, username, (until.0 - now.0) / 60);
+            let minutes = until.map(|t| (t.0 - now.0) / 60);
+            let message = mail::lock_message(&email, username, minutes, &ip.to_string());
             tokio::task::spawn_blocking(move || {
                 if let Err(e) = mail::send(&config, &message) {
                     tracing::error!(error = %e, "the lock notice was not sent");
@@ -799,16 +921,19 @@ async fn login(State(s): State<AppState>, client: Client, Body(b): Body<LoginReq
 pub(crate) async fn password_step(s: &AppState, client: &Client, b: LoginRequest) -> ApiResult<Opened> {
     let s = s.clone();
     let now = s.now();
-    check_limits(&s, Limits::SignIn, &b.username, client.ip, now).await?;
+    bounded("/username", b.username.trim(), MAX_USERNAME, false)?;
+    bounded("/password", &b.password, MAX_PASSWORD, true)?;
     // Only active people's accounts sign in with a password; service accounts use tokens.
-    let user = {
+    let (known, user) = {
         let w = s.world();
-        w.user_by_username(&b.username)
-            .ok()
+        let found = w.user_by_username(&b.username).ok();
+        let user = found
             .and_then(|id| w.user(id).ok())
             .filter(|u| u.active && u.kind != AccountKind::SystemUser)
-            .map(|u| u.id)
+            .map(|u| u.id);
+        (found.is_some(), user)
     };
+    check_limits(&s, Limits::SignIn, &b.username, known, client.ip, now).await?;
     let credential = match user {
         Some(u) => {
             let store = s.store.clone();
@@ -821,7 +946,7 @@ pub(crate) async fn password_step(s: &AppState, client: &Client, b: LoginRequest
         failed_attempt(&s, &b.username, user, client.ip, "auth.login").await?;
         return Err(bad_credentials());
     };
-    clear_account_limits(&s, &b.username, Vec::new()).await?;
+    succeeded(&s, &b.username, client.ip).await?;
     let rehash = if needs_rehash {
         Some(hash_password(&s, b.password.clone()).await?)
     } else {
@@ -917,6 +1042,8 @@ async fn login_totp(State(s): State<AppState>, client: Client, Body(b): Body<Sec
 pub(crate) async fn second_factor_step(s: &AppState, client: &Client, b: SecondFactor) -> ApiResult<Opened> {
     let s = s.clone();
     let now = s.now();
+    bounded("/challenge", b.challenge.trim(), MAX_SECRET, false)?;
+    bounded("/code", b.code.trim(), MAX_CODE, false)?;
     let store = s.store.clone();
     let hash = hash_secret(b.challenge.trim());
     let challenge = blocking(move || store.session_by_hash(&hash))
@@ -925,7 +1052,7 @@ pub(crate) async fn second_factor_step(s: &AppState, client: &Client, b: SecondF
         .ok_or_else(|| WebError::unauthenticated("the login challenge is unknown or has expired; sign in again"))?;
     let user = challenge.user;
     let username = s.world().user(user)?.username.as_str().to_owned();
-    check_limits(&s, Limits::SignIn, &username, client.ip, now).await?;
+    check_limits(&s, Limits::SignIn, &username, true, client.ip, now).await?;
     let store = s.store.clone();
     let (totp, codes) = blocking(move || Ok::<_, StoreError>((store.totp(user)?, store.backup_codes(user)?))).await??;
     let totp = totp
@@ -947,7 +1074,7 @@ pub(crate) async fn second_factor_step(s: &AppState, client: &Client, b: SecondF
             return Err(WebError::unauthenticated("the code is wrong").with("reason", "bad-code"));
         }
     }
-    clear_account_limits(&s, &username, Vec::new()).await?;
+    succeeded(&s, &username, client.ip).await?;
     start_session(&s, user, SessionState::Active, true, client, sign_in, "auth.login.mfa").await
 }
 
@@ -1079,10 +1206,12 @@ pub(crate) async fn change_own_password(
         ));
     }
     caller.require(Scope::Write)?;
+    bounded("/current", &b.current, MAX_PASSWORD, true)?;
+    bounded("/new", &b.new, MAX_PASSWORD, true)?;
     let user = caller.user;
     let username = s.world().user(user)?.username.as_str().to_owned();
     let now = s.now();
-    check_limits(&s, Limits::SignIn, &username, client.ip, now).await?;
+    check_limits(&s, Limits::SignIn, &username, true, client.ip, now).await?;
     let store = s.store.clone();
     let current = blocking(move || store.password(user)).await??.ok_or_else(|| {
         WebError::new(
@@ -1166,6 +1295,7 @@ pub(crate) async fn set_temporary(
     let s = s.clone();
     let b = TemporaryPassword { password };
     caller.require(Scope::Write)?;
+    bounded("/password", &b.password, MAX_PASSWORD, true)?;
     {
         let w = s.world();
         // Whoever sets a password can sign in as the account: the credentials rule, not only
@@ -1314,6 +1444,7 @@ pub(crate) async fn start_enrolment(s: &AppState, person: &Person) -> ApiResult<
         ));
     }
     caller.require(Scope::Write)?;
+    session_only_for_factors(person)?;
     let user = caller.user;
     let store = s.store.clone();
     if confirmed_totp(&blocking(move || store.totp(user)).await??) {
@@ -1370,6 +1501,8 @@ pub(crate) async fn confirm_enrolment(s: &AppState, person: Person, client: &Cli
     let s = s.clone();
     let caller = &person.caller;
     caller.require(Scope::Write)?;
+    session_only_for_factors(&person)?;
+    bounded("/code", code.trim(), MAX_CODE, false)?;
     let user = caller.user;
     let store = s.store.clone();
     let enrolment = blocking(move || store.totp(user))
@@ -1424,18 +1557,44 @@ pub(crate) async fn confirm_enrolment(s: &AppState, person: Person, client: &Cli
 
 async fn lost_totp(
     State(s): State<AppState>,
-    caller: Caller,
+    person: Person,
     client: Client,
     Body(_): Body<Empty>,
 ) -> ApiResult<axum::Json<Done>> {
-    report_lost_factor(&s, &caller, &client).await?;
+    report_lost_factor(&s, &person, &client).await?;
     Ok(axum::Json(Done { done: true }))
 }
 
+/// A token cannot change the account's factors: it is one factor, and whoever holds it has not
+/// shown the second (issue 12, item 6).
+fn session_only_for_factors(person: &Person) -> ApiResult<&AuthSession> {
+    person.session.as_ref().ok_or_else(|| {
+        WebError::forbidden(
+            "session-only",
+            "the second factor is enrolled, confirmed and reported lost from a signed-in session, never with an API token",
+        )
+    })
+}
+
 /// The caller's second factor is lost or stolen: disabled at once, a security event recorded.
-pub(crate) async fn report_lost_factor(s: &AppState, caller: &Caller, client: &Client) -> ApiResult<()> {
+/// Only a session that showed the factor (a code or a backup code) may do it; without one, the
+/// person asks their user administrator. A token or a password-only session could otherwise
+/// remove the factor and enrol its own.
+pub(crate) async fn report_lost_factor(s: &AppState, person: &Person, client: &Client) -> ApiResult<()> {
+    let caller = &person.caller;
     caller.require(Scope::Write)?;
+    let session = session_only_for_factors(person)?;
     let user = caller.user;
+    if !session.mfa {
+        let store = s.store.clone();
+        if confirmed_totp(&blocking(move || store.totp(user)).await??) {
+            return Err(WebError::forbidden(
+                "factor-not-shown",
+                "only a session signed in with the second factor (a code or a backup code) may report it lost; \
+                 otherwise ask your user administrator",
+            ));
+        }
+    }
     // Art. 33: a lost or stolen factor is a security incident, recorded for good.
     let audit = record(
         s,
@@ -1463,10 +1622,12 @@ async fn forgot(State(s): State<AppState>, client: Client, Body(b): Body<ForgotR
 pub(crate) async fn request_reset(s: &AppState, client: &Client, email: &str) -> ApiResult<()> {
     let s = s.clone();
     let now = s.now();
+    bounded("/email", email.trim(), MAX_EMAIL, false)?;
     let email = email.trim().to_lowercase();
-    check_limits(&s, Limits::Reset, &email, client.ip, now).await?;
+    // Per e-mail address for everyone (the mailbox is what is protected), keyed by a hash.
+    check_limits(&s, Limits::Reset, &email, true, client.ip, now).await?;
     s.authn.forgot().record_failure(&email, client.ip, now);
-    share_limits(&s, Limits::Reset, &email, client.ip, Vec::new()).await?;
+    share_limits(&s, Limits::Reset, &email, true, client.ip, Vec::new()).await?;
     let (accounts, organisation) = {
         let w = s.world();
         let accounts: Vec<(UserId, mail::ListedAccount)> = w
@@ -1584,7 +1745,11 @@ async fn reset(
 pub(crate) async fn complete_reset(s: &AppState, client: &Client, b: ResetRequest) -> ApiResult<PasswordChanged> {
     let s = s.clone();
     let now = s.now();
-    check_limits(&s, Limits::SignIn, &b.username, client.ip, now).await?;
+    bounded("/token", b.token.trim(), MAX_SECRET, false)?;
+    bounded("/username", b.username.trim(), MAX_USERNAME, false)?;
+    bounded("/new_password", &b.new_password, MAX_PASSWORD, true)?;
+    let known = s.world().user_by_username(&b.username).is_ok();
+    check_limits(&s, Limits::SignIn, &b.username, known, client.ip, now).await?;
     let refused = |why: &str| {
         WebError::new(
             StatusCode::GONE,
@@ -1647,7 +1812,7 @@ pub(crate) async fn complete_reset(s: &AppState, client: &Client, b: ResetReques
         Err(StoreError::Spent(_)) => return Err(refused("used")),
         Err(e) => return Err(e.into()),
     }
-    clear_account_limits(&s, &b.username, Vec::new()).await?;
+    succeeded(&s, &b.username, client.ip).await?;
     Ok(PasswordChanged {
         changed: true,
         other_sessions_ended: true,
@@ -1709,8 +1874,9 @@ pub(crate) async fn step_up_session(s: &AppState, person: Person, client: &Clien
         });
     }
     let now = s.now();
+    bounded("/code", code.trim(), MAX_CODE, false)?;
     let username = s.world().user(user)?.username.as_str().to_owned();
-    check_limits(&s, Limits::SignIn, &username, client.ip, now).await?;
+    check_limits(&s, Limits::SignIn, &username, true, client.ip, now).await?;
     let store = s.store.clone();
     let (totp, codes) = blocking(move || Ok::<_, StoreError>((store.totp(user)?, store.backup_codes(user)?))).await??;
     let totp = totp.filter(|t| t.confirmed).ok_or_else(|| {
@@ -1745,7 +1911,7 @@ pub(crate) async fn step_up_session(s: &AppState, person: Person, client: &Clien
             return Err(bad_code("bad-code"));
         }
     }
-    clear_account_limits(&s, &username, Vec::new()).await?;
+    succeeded(&s, &username, client.ip).await?;
     let (mut session, secret, csrf) = new_session(
         &s,
         user,

@@ -134,6 +134,13 @@ impl Api {
 
     /// Mounts `handler` for `method` on `path` and records it.
     pub fn route(mut self, method: Method, path: &'static str, doc: Doc, handler: MethodRouter<AppState>) -> Api {
+        // What anyone may send without signing in is small (a sign-in, a code, an address):
+        // its bodies are held to a few kilobytes rather than the general limit.
+        let handler = if doc.authenticated || method == Method::GET {
+            handler
+        } else {
+            handler.layer(axum::extract::DefaultBodyLimit::max(crate::body::MAX_PUBLIC_BODY))
+        };
         let merged = match self.routes.remove(path) {
             Some(existing) => existing.merge(handler),
             None => handler,

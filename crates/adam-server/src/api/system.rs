@@ -255,6 +255,23 @@ async fn issue_token(State(s): State<AppState>, caller: Caller, Body(b): Body<Ne
             "only the system administrator issues tokens",
         ));
     }
+    // Nobody mints a credential that acts as another person (issue 12, item 4): a token is
+    // for a service account, or for the administrator themself. A person signs in.
+    let kind = s.world().user(b.user)?.kind;
+    if kind != AccountKind::SystemUser && b.user != caller.user {
+        return Err(WebError::forbidden(
+            "token-for-another-person",
+            "tokens are issued for service accounts or for yourself; a person signs in with their own password",
+        ));
+    }
+    if b.expires.is_some_and(|e| e <= s.now()) {
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "expires-in-the-past",
+            "expires must be in the future",
+        )
+        .with("pointer", "/expires"));
+    }
     let issued = issue(
         &s,
         caller.actor(None),

@@ -15,13 +15,14 @@ use crate::api::authn::{
     self, ACCEPTED, Client, LoginRequest, Opened, PasswordChangeRequest, Person, ResetRequest, SecondFactor,
     SessionView,
 };
+use crate::body::MAX_PUBLIC_BODY;
 use crate::error::WebError;
 use crate::login::{self, set_cookie};
 use crate::state::{AppState, blocking};
 use adam_store::SessionState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -31,8 +32,18 @@ use std::collections::BTreeMap;
 /// The routes of the person's own pages.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/ui/login", get(login_page).post(login))
-        .route("/ui/login/mfa", get(to("/ui/login")).post(login_mfa))
+        .route(
+            "/ui/login",
+            get(login_page)
+                .post(login)
+                .layer(DefaultBodyLimit::max(MAX_PUBLIC_BODY)),
+        )
+        .route(
+            "/ui/login/mfa",
+            get(to("/ui/login"))
+                .post(login_mfa)
+                .layer(DefaultBodyLimit::max(MAX_PUBLIC_BODY)),
+        )
         .route("/ui/logout", get(to("/ui/login")).post(logout))
         .route("/ui/password", get(password_page).post(change_password))
         .route("/ui/mfa", get(mfa_page))
@@ -42,8 +53,18 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/step-up", get(to("/ui")).post(step_up))
         .route("/ui/sessions", get(sessions_page))
         .route("/ui/sessions/{id}/revoke", get(to("/ui/sessions")).post(revoke_session))
-        .route("/ui/forgot", get(forgot_page).post(forgot))
-        .route("/ui/reset", get(reset_page).post(reset))
+        .route(
+            "/ui/forgot",
+            get(forgot_page)
+                .post(forgot)
+                .layer(DefaultBodyLimit::max(MAX_PUBLIC_BODY)),
+        )
+        .route(
+            "/ui/reset",
+            get(reset_page)
+                .post(reset)
+                .layer(DefaultBodyLimit::max(MAX_PUBLIC_BODY)),
+        )
         // The link in the reset e-mail (`<public URL>/reset?token=…`).
         .route("/reset", get(reset_link))
 }
@@ -79,12 +100,22 @@ fn person_chrome(s: &AppState, person: &Person, lang: Lang) -> Chrome {
     c
 }
 
-/// The address to go to after signing in: only a page of the UI, never another site.
-fn safe_next(next: Option<&str>) -> String {
+/// The address to go to after signing in: only a page of the UI, never another site, and
+/// only of characters that are safe in a `Location` header (a CR, LF or NUL would have made the
+/// redirect fail after the session was opened). Anything else goes to `/ui`.
+pub(super) fn safe_next(next: Option<&str>) -> String {
+    let safe = |n: &str| {
+        n.len() <= 2048
+            && (n == "/ui" || n.starts_with("/ui/") || n.starts_with("/ui?"))
+            && !n.starts_with("/ui/login")
+            && !n.contains("//")
+            && !n.contains("/../")
+            && !n.ends_with("/..")
+            && n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/-._~?=&%+,:;@!*'()".contains(&b))
+    };
     match next {
-        Some(n) if n.starts_with("/ui") && !n.starts_with("//") && !n.contains("\\") && !n.starts_with("/ui/login") => {
-            n.to_owned()
-        }
+        Some(n) if safe(n) => n.to_owned(),
         _ => "/ui".to_owned(),
     }
 }
@@ -568,15 +599,22 @@ async fn mfa_confirm(State(s): State<AppState>, client: Client, f: UiForm<CodeFo
 
 async fn mfa_lost(State(s): State<AppState>, client: Client, f: UiForm<Nothing>) -> UiResult<Response> {
     let lang = f.lang;
-    authn::report_lost_factor(&s, &f.caller, &client_in(client, lang))
-        .await
-        .map_err(|e| UiError::new(lang.tr, e))?;
     let person = Person {
         caller: f.caller,
         session: f.session,
     };
-    let p = mfa_view(&s, &person, lang, None, None, Some("factor_disabled")).await?;
-    page(lang, &p)
+    match authn::report_lost_factor(&s, &person, &client_in(client, lang)).await {
+        Ok(()) => {
+            let p = mfa_view(&s, &person, lang, None, None, Some("factor_disabled")).await?;
+            page(lang, &p)
+        }
+        Err(e) if e.code == "factor-not-shown" => {
+            let message = lang.tr.s("factor_not_shown").to_owned();
+            let p = mfa_view(&s, &person, lang, None, Some(message), None).await?;
+            page_with(lang, StatusCode::FORBIDDEN, &p)
+        }
+        Err(e) => Err(UiError::new(lang.tr, e)),
+    }
 }
 
 // ---- step-up ------------------------------------------------------------------------------

@@ -221,6 +221,13 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("mfa_lost", "Prijavi izgubo drugega faktorja", "Report the factor lost"),
     (
+        "factor_not_shown",
+        "Izgubo drugega faktorja lahko prijavite le v seji, v kateri ste se prijavili z njim (s kodo ali rezervno kodo). \
+         Sicer se obrnite na svojega skrbnika uporabnikov.",
+        "Only a session signed in with the second factor (a code or a backup code) can report it lost. \
+         Otherwise ask your user administrator.",
+    ),
+    (
         "factor_disabled",
         "Drugi faktor je onemogočen.",
         "The second factor is disabled.",

@@ -110,11 +110,20 @@ async fn cookie_requests_need_the_csrf_token(backend: Backend) {
         .browse(&browser, Method::GET, "/api/v1/auth/sessions", None, false)
         .await
         .problem(401, "unauthenticated");
-    // Bearer tokens need no CSRF token.
+    // Bearer tokens need no CSRF token (but may not touch the second factor: a token is one
+    // factor, and only a session that showed the second removes it).
+    server
+        .post(
+            Who::Plain,
+            "/api/v1/auth/password",
+            &json!({"current": STRONG_2, "new": STRONG_3}),
+        )
+        .await
+        .problem(409, "no-password");
     server
         .post(Who::Plain, "/api/v1/auth/totp/lost", &json!({}))
         .await
-        .expect(200);
+        .problem(403, "session-only");
 }
 on_both_backends!(cookie_requests_need_the_csrf_token);
 
@@ -1072,16 +1081,35 @@ async fn z3_and_c3_records_need_a_stepped_up_session(backend: Backend) {
         .await
         .problem(409, "no-second-factor");
 
-    // Ana enrols a factor (here with her token; the session stays password-only).
+    // Ana enrols a factor in a third session (a token may not: issue 12); the first two stay
+    // password-only.
+    let enrolling = Browser::from(&server.login("ana", STRONG).await.expect(200));
     let enrolled = server
-        .post(Who::Plain, "/api/v1/auth/totp", &json!({}))
+        .browse(&enrolling, Method::POST, "/api/v1/auth/totp", Some(&json!({})), true)
         .await
         .expect(201);
     let secret = enrolled.json["secret"].as_str().unwrap().to_owned();
     let now = server.state.now();
     let used = code(&secret, now, 0);
+    let confirmed = server
+        .browse(
+            &enrolling,
+            Method::POST,
+            "/api/v1/auth/totp/confirm",
+            Some(&json!({"code": used})),
+            true,
+        )
+        .await
+        .expect(200);
+    // (That session, now counting the factor, is not part of what follows.)
     server
-        .post(Who::Plain, "/api/v1/auth/totp/confirm", &json!({"code": used}))
+        .browse(
+            &Browser::from(&confirmed),
+            Method::POST,
+            "/api/v1/auth/logout",
+            Some(&json!({})),
+            true,
+        )
         .await
         .expect(200);
     // A token is one factor: it cannot step up, and it cannot read the records either.

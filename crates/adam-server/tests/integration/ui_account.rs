@@ -535,17 +535,27 @@ async fn a_c3_record_asks_for_the_second_factor_and_opens_after_it() {
         .post("/ui/step-up", &[("_csrf", &csrf), ("code", "000000"), ("next", &path)])
         .await;
     assert_eq!(none.status, StatusCode::CONFLICT, "{}", none.html);
-    // Ana enrols one (with her API token; the session stays password-only).
+    // Ana enrols one in another session (a token may not: issue 12); the page's session stays
+    // password-only.
+    let other = Browser::from(&s.login("ana", STRONG).await.expect(200));
     let enrolled = s
-        .post(Who::Plain, "/api/v1/auth/totp", &serde_json::json!({}))
+        .browse(
+            &other,
+            reqwest::Method::POST,
+            "/api/v1/auth/totp",
+            Some(&serde_json::json!({})),
+            true,
+        )
         .await
         .expect(201);
     let secret = enrolled.json["secret"].as_str().unwrap().to_owned();
     let now = s.state.now();
-    s.post(
-        Who::Plain,
+    s.browse(
+        &other,
+        reqwest::Method::POST,
         "/api/v1/auth/totp/confirm",
-        &serde_json::json!({"code": totp(&secret, now, 0)}),
+        Some(&serde_json::json!({"code": totp(&secret, now, 0)})),
+        true,
     )
     .await
     .expect(200);

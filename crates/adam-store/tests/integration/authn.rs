@@ -481,6 +481,7 @@ pub fn authn_attempt_states_are_shared(b: &dyn Backend) {
         delay_until: at(last + 2),
         locked_until: locked.map(at),
         last_failure: at(last),
+        locks: u32::from(locked.is_some()),
     };
     let keys = ["account:ana".to_owned(), "address:192.0.2.7".to_owned()];
     assert!(s.attempts(&keys).unwrap().is_empty());
@@ -512,4 +513,28 @@ pub fn authn_attempt_states_are_shared(b: &dyn Backend) {
     // A success or an unlock forgets the account.
     s.record_attempts(&[], &keys[..1], at(now - 86_400), &[]).unwrap();
     assert!(s.attempts(&keys).unwrap().is_empty());
+
+    // An account's consecutive count is never dropped for its age (only a success or an unlock
+    // ends it); a pair's run is. A key ending in `*` forgets every key with that prefix.
+    let pairs = [
+        "pair:ab:192.0.2.7".to_owned(),
+        "pair:ab:192.0.2.8".to_owned(),
+        "pair:abc:192.0.2.9".to_owned(),
+        "pair:cd:192.0.2.7".to_owned(),
+    ];
+    let mut rows: Vec<_> = pairs.iter().map(|k| state(k, 3, now, None)).collect();
+    rows.push(state("account:ana", 3, now, None));
+    s.record_attempts(&rows, &[], at(now - 86_400), &[]).unwrap();
+    s.record_attempts(&[], &["pair:ab:*".to_owned()], at(now - 86_400), &[])
+        .unwrap();
+    let mut left: Vec<String> = s.attempts(&pairs).unwrap().into_iter().map(|a| a.key).collect();
+    left.sort();
+    assert_eq!(left, ["pair:abc:192.0.2.9", "pair:cd:192.0.2.7"]);
+    s.record_attempts(&[], &[], at(now + 100), &[]).unwrap();
+    assert!(s.attempts(&pairs).unwrap().is_empty(), "old runs of pairs are dropped");
+    assert_eq!(
+        s.attempts(&keys[..1]).unwrap().len(),
+        1,
+        "an account's count of consecutive failures is not"
+    );
 }
