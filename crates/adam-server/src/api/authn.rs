@@ -176,7 +176,8 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(
             t,
             "Set a temporary password that must be changed at the next sign-in; ends the account's sessions",
-            "the system administrator, or a user administrator for users in their offices",
+            "a user administrator for the people they manage; the system administrator for admin and service accounts \
+             and for a person's account still being set up (no job, no role)",
         )
         .body::<TemporaryPassword>()
         .response::<Done>(),
@@ -194,6 +195,81 @@ pub(crate) fn routes(api: Api) -> Api {
         .response::<Done>(),
         post(unlock),
     )
+    .route(
+        Method::POST,
+        "/api/v1/users/{id}/totp/reset",
+        Doc::new(
+            t,
+            "Remove a person's second factor and backup codes (lost phone and codes), with the reason; \
+             they enrol a new one at their next sign-in; ends their sessions signed in with it",
+            "a user administrator for the people they manage (never their own); the system administrator \
+             for admin accounts",
+        )
+        .body::<FactorReset>()
+        .response::<Done>(),
+        post(reset_factor),
+    )
+}
+
+/// Why a person's second factor is removed by their administrator.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactorReset {
+    /// The reason, kept in the audit trail (e.g. "telefon izgubljen, prijava 2026-12-03, identiteta preverjena osebno").
+    pub reason: Text,
+}
+
+async fn reset_factor(
+    State(s): State<AppState>,
+    caller: Caller,
+    client: Client,
+    Id(id): Id,
+    Body(b): Body<FactorReset>,
+) -> ApiResult<axum::Json<Done>> {
+    reset_factor_of(&s, &caller, &client, UserId(id), &b.reason).await?;
+    Ok(axum::Json(Done { done: true }))
+}
+
+/// A user administrator removes the second factor of someone they manage who lost it and its
+/// backup codes (the API's and the UI's): the credentials rule applies, since whoever removes
+/// a factor and knows the password can enrol their own (issue 12, item 6). Recorded, with the
+/// reason, as the security event `security.factor_reset` (Art. 33), in the transaction that
+/// removes the factor.
+pub(crate) async fn reset_factor_of(
+    s: &AppState,
+    caller: &Caller,
+    client: &Client,
+    user: UserId,
+    reason: &Text,
+) -> ApiResult<()> {
+    caller.require(Scope::Write)?;
+    {
+        let w = s.world();
+        w.require_credentials(&caller.actor(None), user, s.now())
+            .map_err(|e| WebError::from_engine(e, &w))?;
+    }
+    let store = s.store.clone();
+    if !confirmed_totp(&blocking(move || store.totp(user)).await??) {
+        return Err(WebError::new(
+            StatusCode::CONFLICT,
+            "no-factor",
+            "the account has no second factor to remove",
+        ));
+    }
+    let audit = record(
+        s,
+        Retention::Change,
+        caller.actor(None),
+        Some(client.ip),
+        "security.factor_reset",
+        user_object(s, user),
+        Some(serde_json::json!({"factor": "totp", "reason": reason.as_str()})),
+        "removed",
+    );
+    let store = s.store.clone();
+    let now = s.now();
+    blocking(move || store.remove_totp(user, now, &[audit])).await??;
+    Ok(())
 }
 
 // ---- bodies and answers -------------------------------------------------------------------

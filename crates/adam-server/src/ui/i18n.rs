@@ -301,6 +301,23 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("unlock", "Odkleni prijavo", "Unlock sign-in"),
     ("unlocked", "Prijava je odklenjena.", "Sign-in is unlocked."),
     (
+        "factor_reset_hint",
+        "Za osebo, ki je izgubila telefon in rezervne kode: njen drugi faktor se odstrani, ob naslednji prijavi vpiše novega. Razlog se zabeleži kot varnostni dogodek.",
+        "For a person who lost their phone and backup codes: their second factor is removed and they enrol a new one at their next sign-in. The reason is recorded as a security event.",
+    ),
+    ("factor_reason", "Razlog", "Reason"),
+    ("factor_reset", "Odstrani drugi faktor", "Remove the second factor"),
+    (
+        "factor_was_reset",
+        "Drugi faktor je odstranjen; oseba ob naslednji prijavi vpiše novega.",
+        "The second factor is removed; the person enrols a new one at their next sign-in.",
+    ),
+    (
+        "no_factor",
+        "Oseba nima drugega faktorja.",
+        "The person has no second factor.",
+    ),
+    (
         "new_user",
         "Nov uporabnik na tem delovnem mestu",
         "New person in this job",

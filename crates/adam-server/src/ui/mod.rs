@@ -59,6 +59,7 @@ pub fn routes() -> Router<AppState> {
             get(back_to_user).post(set_temporary_password),
         )
         .route("/ui/users/{id}/unlock", get(back_to_user).post(unlock_user))
+        .route("/ui/users/{id}/factor", get(back_to_user).post(reset_factor))
         .route("/ui/grants/{id}/revoke", get(account::to("/ui")).post(revoke_grant))
         .route("/ui/users/{id}", get(user_page).post(update_user))
         .route("/ui/roles", get(roles_page))
@@ -1636,6 +1637,8 @@ struct UserPage {
     /// Whether the caller may set the person's temporary password (the system administrator
     /// may not, once the person holds a job or a role).
     may_set_credentials: bool,
+    /// The reason typed into the factor-removal form (kept after a refusal).
+    factor_reason: String,
     /// This page's address, for forms that return here.
     back: String,
     last: Option<LastChangeView>,
@@ -1693,6 +1696,7 @@ async fn user_view(
         notice: None,
         own: caller.user == uid,
         may_set_credentials: may_edit && w.require_credentials(&caller.actor(None), uid, s.now()).is_ok(),
+        factor_reason: String::new(),
         back: format!("/ui/users/{}", uid.0),
         last,
         history,
@@ -1764,6 +1768,57 @@ async fn unlock_user(
     let mut p = user_view(&s, &caller, lang.tr, uid, BTreeMap::new(), None).await?;
     p.notice = Some("unlocked");
     page(lang, &p)
+}
+
+/// The reason a person's second factor is removed.
+#[derive(Debug, Deserialize)]
+pub struct FactorForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// A user administrator removes the second factor of someone who lost it (the API's function).
+async fn reset_factor(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: crate::api::authn::Client,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<FactorForm>,
+) -> UiResult<Response> {
+    let uid = UserId(id);
+    let mut errors = BTreeMap::new();
+    let mut notice = None;
+    match Text::parse("reason", f.reason.trim()) {
+        Err(_) if f.reason.trim().is_empty() => {
+            errors.insert("factor_reason", lang.tr.s("required").to_owned());
+        }
+        Err(e) => {
+            errors.insert("factor_reason", e.to_string());
+        }
+        Ok(reason) => match crate::api::authn::reset_factor_of(&s, &caller, &client, uid, &reason).await {
+            Ok(()) => notice = Some("factor_was_reset"),
+            Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
+                return Err(UiError::new(lang.tr, e));
+            }
+            Err(e) if e.code == "no-factor" => {
+                errors.insert("factor_reason", lang.tr.s("no_factor").to_owned());
+            }
+            Err(e) => {
+                errors.insert("factor_reason", e.detail);
+            }
+        },
+    }
+    let failed = !errors.is_empty();
+    let mut p = user_view(&s, &caller, lang.tr, uid, errors, None).await?;
+    p.notice = notice;
+    if failed {
+        p.factor_reason = f.reason;
+    }
+    let mut r = page(lang, &p)?;
+    if failed {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
 }
 
 /// The user form.

@@ -221,3 +221,123 @@ async fn the_system_administrator_does_not_set_a_persons_password(backend: Backe
         .expect(200);
 }
 on_both_backends!(the_system_administrator_does_not_set_a_persons_password);
+
+/// Gives `user` a confirmed second factor, as an enrolment would.
+async fn enrol(server: &TestServer, user: adam_core::UserId) {
+    let secret = adam_auth::totp::TotpSecret::generate().unwrap();
+    let enrolment = adam_store::TotpEnrolment {
+        user,
+        secret: secret.to_base32(),
+        confirmed: true,
+        created: server.state.now(),
+        last_step: None,
+    };
+    let store = server.state.store.clone();
+    tokio::task::spawn_blocking(move || store.save_totp(&enrolment, None, &[]))
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+async fn has_factor(server: &TestServer, user: adam_core::UserId) -> bool {
+    let store = server.state.store.clone();
+    tokio::task::spawn_blocking(move || store.totp(user))
+        .await
+        .unwrap()
+        .unwrap()
+        .is_some_and(|t| t.confirmed)
+}
+
+/// Issue 12, item 6: a person who lost their phone and backup codes gets their factor removed
+/// by their user administrator — an audited act with its reason — never by a token, the
+/// operator's administrator or an administrator of another office.
+async fn a_user_administrator_removes_a_lost_factor_with_a_reason(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    enrol(&server, fx.gregor).await;
+    let path = format!("/api/v1/users/{}/totp/reset", fx.gregor.0);
+    let reason = json!({"reason": "telefon izgubljen, identiteta preverjena osebno"});
+    server
+        .post(Who::SysAdmin, &path, &reason)
+        .await
+        .problem(403, "not-as-another-person");
+    server
+        .post(Who::UserAdminOther, &path, &reason)
+        .await
+        .problem(403, "outside-scope");
+    server.post(Who::UserAdminHere, &path, &json!({})).await.expect(422);
+    assert!(has_factor(&server, fx.gregor).await, "nothing removed by a refusal");
+    server.post(Who::UserAdminHere, &path, &reason).await.expect(200);
+    assert!(!has_factor(&server, fx.gregor).await);
+    server
+        .post(Who::UserAdminHere, &path, &reason)
+        .await
+        .problem(409, "no-factor");
+    // Recorded as a security event with its reason, by whom.
+    server.state.flush_access().await;
+    let store = server.state.store.clone();
+    let records = tokio::task::spawn_blocking(move || store.audit_since(0, 100_000))
+        .await
+        .unwrap()
+        .unwrap();
+    let event = records
+        .iter()
+        .find(|r| r.action == "security.factor_reset")
+        .expect("the removal is in the trail");
+    assert_eq!(event.context.actor.user_id(), Some(fx.glpi_admin));
+    assert_eq!(event.object.id, fx.gregor.0);
+    assert!(
+        serde_json::to_string(&event.after)
+            .unwrap()
+            .contains("identiteta preverjena osebno"),
+        "{:?}",
+        event.after
+    );
+}
+on_both_backends!(a_user_administrator_removes_a_lost_factor_with_a_reason);
+
+/// The same on the person's page: the form is there for their user administrator only, a
+/// missing reason is shown at the field in the page's language, and the removal is confirmed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_user_page_removes_a_lost_factor() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let fx = server.fx.clone();
+    enrol(&server, fx.gregor).await;
+    let client = reqwest::Client::new();
+    let page = format!("{}/ui/users/{}", server.url, fx.gregor.0);
+    let html = |who: Who| {
+        let r = client.get(&page).bearer_auth(server.token(who).unwrap());
+        async move { r.send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(html(Who::UserAdminHere).await.contains("id=\"factor-form\""));
+    assert!(!html(Who::SysAdmin).await.contains("id=\"factor-form\""));
+    assert!(!html(Who::UserAdminOther).await.contains("id=\"factor-form\""));
+    let post = |reason: &str, lang: &str| {
+        client
+            .post(format!("{page}/factor?lang={lang}"))
+            .bearer_auth(server.token(Who::UserAdminHere).unwrap())
+            .form(&[("reason", reason.to_owned())])
+            .send()
+    };
+    let refused = post("  ", "sl").await.unwrap();
+    assert_eq!(refused.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("Obvezen podatek."));
+    let refused = post("  ", "en").await.unwrap();
+    assert!(refused.text().await.unwrap().contains("Required."));
+    assert!(has_factor(&server, fx.gregor).await);
+    let done = post("izgubljen telefon", "en").await.unwrap();
+    assert_eq!(done.status(), reqwest::StatusCode::OK);
+    assert!(done.text().await.unwrap().contains("The second factor is removed"));
+    assert!(!has_factor(&server, fx.gregor).await);
+    // A forged post by the operator's administrator is refused all the same.
+    enrol(&server, fx.gregor).await;
+    let forged = client
+        .post(format!("{page}/factor"))
+        .bearer_auth(server.token(Who::SysAdmin).unwrap())
+        .form(&[("reason", "x".to_owned())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), reqwest::StatusCode::FORBIDDEN);
+    assert!(has_factor(&server, fx.gregor).await);
+}
