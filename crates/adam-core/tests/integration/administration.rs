@@ -8,18 +8,8 @@
 //! them against a brute-force oracle of "who may manage whom" written from the rules alone.
 
 use crate::common::*;
-use crate::properties::fingerprint;
 use adam_core::*;
 use proptest::prelude::*;
-
-fn refused(w: &World, actor: Actor, command: Command) -> Error {
-    let before = fingerprint(w);
-    let err = w
-        .plan(&actor, command, t(NOW))
-        .expect_err("the command should be refused");
-    assert_eq!(fingerprint(w), before, "a refused command changed the world");
-    err
-}
 
 fn grant_to(role: RoleId, grantee: Grantee, scope: Option<OfficeId>) -> Command {
     Command::Grant {

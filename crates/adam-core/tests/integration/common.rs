@@ -14,6 +14,20 @@ pub fn text(s: &str) -> Text {
 
 pub const NOW: &str = "2026-03-02T09:00:00Z";
 
+/// Plans `command` as `actor`, expects a refusal, and checks the world is untouched.
+pub fn refused(w: &World, actor: Actor, command: Command) -> Error {
+    let before = crate::properties::fingerprint(w);
+    let err = w
+        .plan(&actor, command, t(NOW))
+        .expect_err("the command should be refused");
+    assert_eq!(
+        crate::properties::fingerprint(w),
+        before,
+        "a refused command changed the world"
+    );
+    err
+}
+
 /// Runs a command as the console and returns what it created.
 pub fn sys(w: &mut World, command: Command) -> Option<Created> {
     w.execute(&Actor::System, command, t(NOW))

@@ -4,16 +4,6 @@ use crate::common::*;
 use crate::properties::fingerprint;
 use adam_core::*;
 
-/// Plans `command` as `actor`, expects a refusal, and checks the world is untouched.
-fn refused(w: &World, actor: Actor, command: Command) -> Error {
-    let before = fingerprint(w);
-    let err = w
-        .plan(&actor, command, t(NOW))
-        .expect_err("the command should be refused");
-    assert_eq!(fingerprint(w), before, "a refused command changed the world");
-    err
-}
-
 fn folder_of(town: &mut Town, who: UserId, z: SecurityClass) -> FolderId {
     match town
         .w

@@ -1230,7 +1230,9 @@ struct JobPage {
     c: Chrome,
     job: Job,
     office: (u32, String),
-    occupants: Vec<(u32, String)>,
+    /// Id, name, and whether the caller may remove them from the job (never themselves: a
+    /// user administrator does not administer their own account).
+    occupants: Vec<(u32, String, bool)>,
     panel: RolePanel,
     /// This page's address, for forms that return here.
     back: String,
@@ -1367,7 +1369,11 @@ async fn job_view(
         .job_occupants(id)
         .iter()
         .filter_map(|u| w.user(*u).ok())
-        .map(|u| (u.id.0, format!("{} ({})", u.display_name(), u.username)))
+        .map(|u| {
+            let may_remove =
+                caller.require(Scope::Write).is_ok() && w.require_user(&caller.actor(None), u.id, now).is_ok();
+            (u.id.0, format!("{} ({})", u.display_name(), u.username), may_remove)
+        })
         .collect();
     Ok(JobPage {
         c: chrome(s, caller, lang),
@@ -1744,9 +1750,26 @@ async fn set_temporary_password(
             }
         }
     }
+    user_page_after(&s, &caller, lang, uid, errors, notice, |_| {}).await
+}
+
+/// The user page after an account action: its notice, or its errors at their fields with
+/// status 422; `keep` puts back what the person typed after a refusal.
+async fn user_page_after(
+    s: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    uid: UserId,
+    errors: BTreeMap<&'static str, String>,
+    notice: Option<&'static str>,
+    keep: impl FnOnce(&mut UserPage),
+) -> UiResult<Response> {
     let failed = !errors.is_empty();
-    let mut p = user_view(&s, &caller, lang.tr, uid, errors, None).await?;
+    let mut p = user_view(s, caller, lang.tr, uid, errors, None).await?;
     p.notice = notice;
+    if failed {
+        keep(&mut p);
+    }
     let mut r = page(lang, &p)?;
     if failed {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -1808,17 +1831,7 @@ async fn reset_factor(
             }
         },
     }
-    let failed = !errors.is_empty();
-    let mut p = user_view(&s, &caller, lang.tr, uid, errors, None).await?;
-    p.notice = notice;
-    if failed {
-        p.factor_reason = f.reason;
-    }
-    let mut r = page(lang, &p)?;
-    if failed {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    user_page_after(&s, &caller, lang, uid, errors, notice, |p| p.factor_reason = f.reason).await
 }
 
 /// The user form.

@@ -195,10 +195,13 @@ async fn the_register_answers_from_history(backend: Backend) {
     assert_eq!(revoked["revoked"]["at"], json!(adam_core::Timestamp(t0.0 + 7200)));
     assert_eq!(revoked["revoked"]["by"]["user"], json!(s.fx.admin));
     assert_eq!(revoked["periods"][0]["until"], json!(adam_core::Timestamp(t0.0 + 7200)));
-    // A plain user may not read someone else's register.
-    s.get(Who::Plain, &format!("/api/v1/register/users/{}", s.fx.gregor.0))
-        .await
-        .expect(403);
+    // Nor may a user administrator who does not manage him (Ana is now a security lead).
+    s.get(
+        Who::UserAdminOther,
+        &format!("/api/v1/register/users/{}", s.fx.gregor.0),
+    )
+    .await
+    .expect(403);
 }
 on_both_backends!(the_register_answers_from_history);
 

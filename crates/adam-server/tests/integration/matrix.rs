@@ -764,18 +764,7 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
         "/api/v1/auth/login" => server.set_password(server.fx.ana, STRONG).await,
         "/api/v1/auth/password" => server.set_password(account(&server.fx, who), STRONG).await,
         "/api/v1/auth/login/totp" => {
-            let secret = adam_auth::totp::TotpSecret::generate().unwrap();
-            let enrolment = adam_store::TotpEnrolment {
-                user: server.fx.gregor,
-                secret: secret.to_base32(),
-                confirmed: true,
-                created: now,
-                last_step: None,
-            };
-            tokio::task::spawn_blocking(move || store.save_totp(&enrolment, None, &[]))
-                .await
-                .unwrap()
-                .unwrap();
+            let secret = server.enrol_totp(server.fx.gregor).await;
             server.set_password(server.fx.gregor, STRONG).await;
             let challenge = server.login("gregor", STRONG).await.expect(200).json["challenge"].clone();
             let code = format!("{:06}", secret.code_at(adam_auth::totp::TotpStep::at(now)));
@@ -944,14 +933,7 @@ struct Targets {
 async fn targets(server: &TestServer) -> Targets {
     let fx = &server.fx;
     let id = |r: Reply| r.expect(201).json["id"].as_u64().unwrap();
-    let strong = id(server
-        .post(
-            Who::SysAdmin,
-            "/api/v1/users",
-            &json!({"username": "mocna", "kind": "user", "first_name": "Mojca", "last_name": "Močna",
-                    "email": "mocna@test.si", "jobs": [fx.job_un_2]}),
-        )
-        .await);
+    let strong = server.create_user("mocna", &[fx.job_un_2]).await;
     server
         .post(
             Who::SysAdmin,
@@ -1185,21 +1167,14 @@ fn scoped_probes(fx: &Fixture, t: &Targets) -> Vec<Probe> {
 async fn run_probes(server: &TestServer, probes: &[Probe]) -> Vec<String> {
     let mut failures = Vec::new();
     for probe in probes {
-        let mut headers: Vec<(&str, String)> = Vec::new();
-        if probe.method == Method::PATCH {
-            let etag = server.get(Who::SysAdmin, &probe.path).await.expect(200);
-            headers.push(("if-match", etag.header("etag").unwrap().to_owned()));
-        }
-        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let reply = server
-            .call_with(
-                probe.who,
-                probe.method.clone(),
-                &probe.path,
-                probe.body.as_ref(),
-                &headers,
-            )
-            .await;
+        let reply = match (&probe.method, &probe.body) {
+            (&Method::PATCH, Some(body)) => server.patch(probe.who, &probe.path, body).await,
+            _ => {
+                server
+                    .call(probe.who, probe.method.clone(), &probe.path, probe.body.as_ref())
+                    .await
+            }
+        };
         let right_problem = match probe.problem {
             Some(problem) => reply.json["type"] == format!("/problems/{problem}"),
             None => reply.header("content-type") == Some("application/problem+json"),

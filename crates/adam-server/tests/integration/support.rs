@@ -925,6 +925,40 @@ impl TestServer {
         self.state.clock.set(now.plus_seconds(seconds));
     }
 
+    /// Sends a PATCH with the `If-Match` of the record as the system administrator reads it.
+    pub async fn patch(&self, who: Who, path: &str, body: &Value) -> Reply {
+        let current = self.get(Who::SysAdmin, path).await.expect(200);
+        let etag = current.header("etag").unwrap().to_owned();
+        self.call_with(who, Method::PATCH, path, Some(body), &[("if-match", etag.as_str())])
+            .await
+    }
+
+    /// Creates a `user` account in these jobs as the system administrator; returns its id.
+    pub async fn create_user(&self, username: &str, jobs: &[JobId]) -> u64 {
+        let body = serde_json::json!({"username": username, "kind": "user", "first_name": username,
+            "last_name": "Test", "email": format!("{username}@test.si"), "jobs": jobs});
+        let created = self.post(Who::SysAdmin, "/api/v1/users", &body).await.expect(201);
+        created.json["id"].as_u64().unwrap()
+    }
+
+    /// Gives `user` a confirmed second factor, as an enrolment would; returns its secret.
+    pub async fn enrol_totp(&self, user: UserId) -> adam_auth::totp::TotpSecret {
+        let secret = adam_auth::totp::TotpSecret::generate().unwrap();
+        let enrolment = adam_store::TotpEnrolment {
+            user,
+            secret: secret.to_base32(),
+            confirmed: true,
+            created: self.state.now(),
+            last_step: None,
+        };
+        let store = self.state.store.clone();
+        tokio::task::spawn_blocking(move || store.save_totp(&enrolment, None, &[]))
+            .await
+            .unwrap()
+            .unwrap();
+        secret
+    }
+
     /// Makes `user` a security lead (a grant by the console, through the write path).
     pub async fn make_security_lead(&self, user: UserId) {
         let lead = self
