@@ -1643,6 +1643,8 @@ struct UserPage {
     /// Whether the caller may set the person's temporary password (the system administrator
     /// may not, once the person holds a job or a role).
     may_set_credentials: bool,
+    /// The person has a confirmed second factor (which their administrator may remove).
+    has_factor: bool,
     /// The reason typed into the factor-removal form (kept after a refusal).
     factor_reason: String,
     /// This page's address, for forms that return here.
@@ -1660,6 +1662,13 @@ async fn user_view(
     edited: Option<User>,
 ) -> UiResult<UserPage> {
     let (last, history) = history_of(s, caller, "ADAM_ENTITY_USER", uid.0).await.ui(lang)?;
+    // Whether the person has a second factor to remove (the form is offered only then).
+    let store = s.store.clone();
+    let has_factor = crate::state::blocking(move || store.totp(uid))
+        .await
+        .ui(lang)?
+        .ui(lang)?
+        .is_some_and(|t| t.confirmed);
     let w = s.world();
     let stored = w.user(uid).ui(lang)?.clone();
     let jobs = stored
@@ -1703,6 +1712,7 @@ async fn user_view(
         own: caller.user == uid,
         may_set_credentials: may_edit && w.require_credentials(&caller.actor(None), uid, s.now()).is_ok(),
         factor_reason: String::new(),
+        has_factor,
         back: format!("/ui/users/{}", uid.0),
         last,
         history,
