@@ -330,12 +330,8 @@ impl World {
         for j in &u.jobs {
             power.absorb(self.power_of_job(*j, at));
         }
-        if self
-            .grants()
-            .any(|g| g.grantee == Grantee::Everyone && self.gives_power(g, SystemPower::SecurityLead, at))
-        {
-            power.security_lead = true;
-        }
+        // Security-lead grants to everyone reach the account too (their own index, no scan).
+        self.add_power(self.grants_of_everyone(), at, false, &mut power);
         power
     }
 

@@ -477,10 +477,11 @@ impl Org {
         for (role_raw, kind, idx, scope_raw, win) in &self.grants {
             let role = roles[usize::from(*role_raw) % roles.len()];
             let is_system = w.role(role).unwrap().kind == RoleKind::System;
-            let grantee = match kind % 4 {
+            let grantee = match kind % 5 {
                 0 | 1 => Grantee::User(users[usize::from(*idx) % users.len()]),
                 2 => Grantee::Job(jobs[usize::from(*idx) % jobs.len()]),
-                _ => Grantee::Office(offices[usize::from(*idx) % offices.len()]),
+                3 => Grantee::Office(offices[usize::from(*idx) % offices.len()]),
+                _ => Grantee::Everyone,
             };
             let scope =
                 (is_system && w.role(role).unwrap().power == Some(SystemPower::UserAdmin) && scope_raw % 3 != 0)
