@@ -21,7 +21,7 @@
 
 use crate::decision::Session;
 use crate::directory::AccountKind;
-use crate::error::Error;
+use crate::error::{AuthorityError, DirectoryError, Error};
 use crate::ids::{GrantId, JobId, OfficeId, UserId};
 use crate::membership::Principal;
 use crate::roles::{Grant, Grantee, SystemPower};
@@ -95,9 +95,11 @@ impl World {
             Actor::System => return Ok(Authority::Full),
             Actor::User { user, job, session } => (*user, *job, *session),
         };
-        let p = self.principal(user).ok_or(Error::UnknownUser(user))?;
+        let p = self
+            .principal(user)
+            .ok_or(Error::Directory(DirectoryError::UnknownUser(user)))?;
         if !p.user.active {
-            return Err(Error::ActorInactive);
+            return Err(Error::Authority(AuthorityError::ActorInactive));
         }
         if p.user.kind == AccountKind::Admin {
             return Ok(Authority::Full);
@@ -137,8 +139,8 @@ impl World {
     pub(crate) fn require_full(&self, actor: &Actor, at: Timestamp, what: &'static str) -> Result<(), Error> {
         match self.authority(actor, at)? {
             Authority::Full => Ok(()),
-            Authority::UserAdmin(_) => Err(Error::SystemAdministratorOnly(what)),
-            Authority::Browse => Err(Error::SystemAdministratorOnly(what)),
+            Authority::UserAdmin(_) => Err(Error::Authority(AuthorityError::SystemAdministratorOnly(what))),
+            Authority::Browse => Err(Error::Authority(AuthorityError::SystemAdministratorOnly(what))),
         }
     }
 
@@ -146,17 +148,17 @@ impl World {
     pub fn require_office(&self, actor: &Actor, office: Option<OfficeId>, at: Timestamp) -> Result<(), Error> {
         match self.authority(actor, at)? {
             Authority::Full => Ok(()),
-            Authority::Browse => Err(Error::NotAnAdministrator),
+            Authority::Browse => Err(Error::Authority(AuthorityError::NotAnAdministrator)),
             Authority::UserAdmin(scopes) => {
                 if self.scopes_cover(&scopes, office) {
                     Ok(())
                 } else {
-                    Err(Error::OutsideScope(match office {
+                    Err(Error::Authority(AuthorityError::OutsideScope(match office {
                         Some(o) => self
                             .office(o)
                             .map_or_else(|_| o.to_string(), |r| format!("office {}", r.code)),
                         None => "the organisation root".to_owned(),
-                    }))
+                    })))
                 }
             }
         }
@@ -186,10 +188,10 @@ impl World {
         if mine.dominates(&self.power_of_job(job, at), self) {
             Ok(())
         } else {
-            Err(Error::BeyondOwnPower(
+            Err(Error::Authority(AuthorityError::BeyondOwnPower(
                 self.job(job)
                     .map_or_else(|_| job.to_string(), |j| format!("job {}", j.code)),
-            ))
+            )))
         }
     }
 
@@ -205,15 +207,19 @@ impl World {
     pub fn require_user(&self, actor: &Actor, user: UserId, at: Timestamp) -> Result<(), Error> {
         let scopes = match self.authority(actor, at)? {
             Authority::Full => return Ok(()),
-            Authority::Browse => return Err(Error::NotAnAdministrator),
+            Authority::Browse => return Err(Error::Authority(AuthorityError::NotAnAdministrator)),
             Authority::UserAdmin(scopes) => scopes,
         };
         let target = self.user(user)?;
         if target.kind != AccountKind::User {
-            return Err(Error::SystemAdministratorOnly("manage admin and service accounts"));
+            return Err(Error::Authority(AuthorityError::SystemAdministratorOnly(
+                "manage admin and service accounts",
+            )));
         }
         if actor.user_id() == Some(user) {
-            return Err(Error::SelfAdministration("administer your own account"));
+            return Err(Error::Authority(AuthorityError::SelfAdministration(
+                "administer your own account",
+            )));
         }
         let outside = if target.jobs.is_empty() {
             !scopes.contains(&None) && self.holds_own_grants(user, at)
@@ -224,11 +230,17 @@ impl World {
             })
         };
         if outside {
-            return Err(Error::OutsideScope(format!("user {}", target.username)));
+            return Err(Error::Authority(AuthorityError::OutsideScope(format!(
+                "user {}",
+                target.username
+            ))));
         }
         let mine = self.power_of_actor(actor, at)?;
         if !mine.dominates(&self.power_of_user(user, at), self) {
-            return Err(Error::BeyondOwnPower(format!("user {}", target.username)));
+            return Err(Error::Authority(AuthorityError::BeyondOwnPower(format!(
+                "user {}",
+                target.username
+            ))));
         }
         Ok(())
     }
@@ -248,7 +260,10 @@ impl World {
                     && actor.user_id() != Some(user)
                     && (!target.jobs.is_empty() || self.holds_own_grants(user, at));
                 if person_with_rights {
-                    Err(Error::NotAsAnotherPerson(format!("user {}", target.username)))
+                    Err(Error::Authority(AuthorityError::NotAsAnotherPerson(format!(
+                        "user {}",
+                        target.username
+                    ))))
                 } else {
                     Ok(())
                 }
@@ -276,14 +291,16 @@ impl World {
                 Grantee::Everyone => false,
             };
             if own {
-                return Err(Error::SelfGrant);
+                return Err(Error::Authority(AuthorityError::SelfGrant));
             }
         }
         match grantee {
             Grantee::User(u) => self.require_user(actor, u, at),
             Grantee::Job(j) => self.require_job(actor, j, at),
             Grantee::Office(o) => self.require_office(actor, Some(o), at),
-            Grantee::Everyone => Err(Error::SystemAdministratorOnly("grant a role to everyone")),
+            Grantee::Everyone => Err(Error::Authority(AuthorityError::SystemAdministratorOnly(
+                "grant a role to everyone",
+            ))),
         }
     }
 

@@ -6,8 +6,9 @@
 //! and a human label.
 
 use crate::event::Event;
-use crate::records::Carrier;
-use crate::world::World;
+use crate::ids::RecordId;
+use crate::kind::EntityKind;
+use crate::world::{Record, World};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -16,7 +17,8 @@ use serde_json::Value;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditObject {
     /// Object type (`ADAM_ENTITY_JOB`).
-    pub kind: String,
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub kind: EntityKind,
     /// Its id.
     pub id: u32,
     /// A human label (`1001 - LEADER.GLPI`).
@@ -42,158 +44,72 @@ fn json<T: Serialize>(value: &T) -> Option<Value> {
 impl World {
     /// A label for a job: `1001 - LEADER.GLPI`, or the job id alone.
     pub fn job_label(&self, job: &crate::directory::Job) -> String {
-        match &job.signing_code {
-            Some(s) => format!("{s} - {}", job.code),
-            None => job.code.to_string(),
-        }
+        job.label(self)
     }
 
     /// A label for a user: `doc.dr. Aleksan Applet-Dolzinarjevic (GLPI)`.
     pub fn user_label(&self, user: &crate::directory::User) -> String {
-        let offices: Vec<String> = user
-            .jobs
-            .iter()
-            .filter_map(|j| self.job(*j).ok())
-            .filter_map(|j| self.office(j.office).ok())
-            .map(|o| o.code.to_string())
-            .collect();
-        if offices.is_empty() {
-            user.display_name()
-        } else {
-            format!("{} ({})", user.display_name(), offices.join(", "))
-        }
-    }
-
-    fn carrier_label(&self, carrier: Carrier) -> String {
-        match carrier {
-            Carrier::Class(c) => self
-                .class(c)
-                .map_or_else(|_| c.to_string(), |r| format!("class {}", r.code)),
-            Carrier::Folder(f) => self
-                .folder(f)
-                .map_or_else(|_| f.to_string(), |r| format!("folder \"{}\"", r.title)),
-            Carrier::Document(d) => self
-                .document(d)
-                .map_or_else(|_| d.to_string(), |r| format!("document \"{}\"", r.title)),
-        }
-    }
-
-    pub(crate) fn describe(&self, event: &Event) -> ObjectChange {
-        let object = |kind: &str, id: u32, label: String| AuditObject {
-            kind: kind.to_owned(),
-            id,
-            label,
-        };
-        match event {
-            Event::Settings(s) => ObjectChange {
-                object: object("ADAM_ENTITY_SETTINGS", 0, s.organisation.to_string()),
-                before: json(&self.settings),
-                after: json(s),
-            },
-            Event::Office(o) => ObjectChange {
-                object: object("ADAM_ENTITY_OFFICE", o.id.0, format!("{} – {}", o.code, o.name)),
-                before: self.office(o.id).ok().and_then(json),
-                after: json(o),
-            },
-            Event::Job(j) => ObjectChange {
-                object: object("ADAM_ENTITY_JOB", j.id.0, self.job_label(j)),
-                before: self.job(j.id).ok().and_then(json),
-                after: json(j),
-            },
-            Event::User(u) => ObjectChange {
-                object: object("ADAM_ENTITY_USER", u.id.0, self.user_label(u)),
-                before: self.user(u.id).ok().and_then(json),
-                after: json(u),
-            },
-            Event::Group(g) => ObjectChange {
-                object: object("ADAM_ENTITY_GROUP", g.id.0, format!("{} – {}", g.code, g.name)),
-                before: self.group(g.id).ok().and_then(json),
-                after: json(g),
-            },
-            Event::Application(a) => ObjectChange {
-                object: object("ADAM_ENTITY_APPLICATION", a.id.0, format!("{} – {}", a.code, a.name)),
-                before: self.application(a.id).ok().and_then(json),
-                after: json(a),
-            },
-            Event::Role(r) => ObjectChange {
-                object: object("ADAM_ENTITY_ROLE", r.id.0, r.code.to_string()),
-                before: self.role(r.id).ok().and_then(json),
-                after: json(r),
-            },
-            Event::Grant(g) => ObjectChange {
-                object: object("ADAM_ENTITY_GRANT", g.id.0, self.grant_label(g)),
-                before: self.grant(g.id).ok().and_then(json),
-                after: json(g),
-            },
-            Event::GrantRemoved(id) => {
-                let old = self.grant(*id).ok();
-                ObjectChange {
-                    object: object(
-                        "ADAM_ENTITY_GRANT",
-                        id.0,
-                        old.map_or_else(|| id.to_string(), |g| self.grant_label(g)),
-                    ),
-                    before: old.and_then(json),
-                    after: None,
-                }
-            }
-            Event::Class(c) => ObjectChange {
-                object: object("ADAM_ENTITY_CLASS", c.id.0, format!("{} – {}", c.code, c.name)),
-                before: self.class(c.id).ok().and_then(json),
-                after: json(c),
-            },
-            Event::Folder(f) => ObjectChange {
-                object: object("ADAM_ENTITY_FOLDER", f.id.0, f.title.to_string()),
-                before: self.folder(f.id).ok().and_then(json),
-                after: json(f),
-            },
-            Event::Document(d) => ObjectChange {
-                object: object("ADAM_ENTITY_DOCUMENT", d.id.0, d.title.to_string()),
-                before: self.document(d.id).ok().and_then(json),
-                after: json(d),
-            },
-            Event::Entry(e) => ObjectChange {
-                object: object(
-                    "ADAM_ENTITY_ACL_ENTRY",
-                    e.id.0,
-                    format!("{e} on {}", self.carrier_label(e.carrier)),
-                ),
-                before: self.entry(e.id).ok().and_then(json),
-                after: json(e),
-            },
-            Event::EntryRemoved(id) => {
-                let old = self.entry(*id).ok();
-                ObjectChange {
-                    object: object(
-                        "ADAM_ENTITY_ACL_ENTRY",
-                        id.0,
-                        old.map_or_else(
-                            || id.to_string(),
-                            |e| format!("{e} on {}", self.carrier_label(e.carrier)),
-                        ),
-                    ),
-                    before: old.and_then(json),
-                    after: None,
-                }
-            }
-        }
+        user.label(self)
     }
 
     /// A label for a grant: `GLPI → LEADER.GLPI`.
     pub fn grant_label(&self, g: &crate::roles::Grant) -> String {
-        use crate::roles::Grantee;
-        let role = self
-            .role(g.role)
-            .map_or_else(|_| g.role.to_string(), |r| r.code.to_string());
-        let to = match g.grantee {
-            Grantee::User(u) => self.user(u).map_or_else(|_| u.to_string(), |r| r.username.to_string()),
-            Grantee::Job(j) => self.job(j).map_or_else(|_| j.to_string(), |r| r.code.to_string()),
-            Grantee::Office(o) => self
-                .office(o)
-                .map_or_else(|_| o.to_string(), |r| format!("office {}", r.code)),
-            Grantee::Everyone => "everyone".to_owned(),
-        };
-        format!("{role} → {to}")
+        g.label(self)
+    }
+
+    /// The change `event` makes, described against the world before it.
+    pub(crate) fn describe(&self, event: &Event) -> ObjectChange {
+        match event {
+            Event::Settings(s) => ObjectChange {
+                object: AuditObject {
+                    kind: EntityKind::Settings,
+                    id: 0,
+                    label: s.organisation.to_string(),
+                },
+                before: json(&self.settings),
+                after: json(s),
+            },
+            Event::Office(r) => self.put_change(r),
+            Event::Job(r) => self.put_change(r),
+            Event::User(r) => self.put_change(r),
+            Event::Group(r) => self.put_change(r),
+            Event::Application(r) => self.put_change(r),
+            Event::Role(r) => self.put_change(r),
+            Event::Grant(r) => self.put_change(r),
+            Event::GrantRemoved(id) => self.removal::<crate::roles::Grant>(*id),
+            Event::Class(r) => self.put_change(r),
+            Event::Folder(r) => self.put_change(r),
+            Event::Document(r) => self.put_change(r),
+            Event::Entry(r) => self.put_change(r),
+            Event::EntryRemoved(id) => self.removal::<crate::acl::AclEntry>(*id),
+        }
+    }
+
+    /// A record created or changed: before is what the world holds under its id.
+    fn put_change<R: Record>(&self, new: &R) -> ObjectChange {
+        ObjectChange {
+            object: AuditObject {
+                kind: R::KIND,
+                id: new.id().number(),
+                label: new.label(self),
+            },
+            before: R::find(self, new.id()).ok().and_then(json),
+            after: json(new),
+        }
+    }
+
+    /// A record removed: named by what it was, or by its id if it was not there.
+    fn removal<R: Record>(&self, id: R::Id) -> ObjectChange {
+        let old = R::find(self, id).ok();
+        ObjectChange {
+            object: AuditObject {
+                kind: R::KIND,
+                id: id.number(),
+                label: old.map_or_else(|| id.to_string(), |r| r.label(self)),
+            },
+            before: old.and_then(json),
+            after: None,
+        }
     }
 }
 

@@ -16,7 +16,7 @@
 
 use crate::acl::{AclEntry, AclKind, Entity};
 use crate::directory::AccountKind;
-use crate::error::Error;
+use crate::error::{DirectoryError, Error, FilingError, StateError};
 use crate::ids::{AppId, EntryId, JobId, Revision, RoleId, UserId};
 use crate::level::{Classification, Level, SecurityClass};
 use crate::membership::{Matched, Membership, Principal, Target};
@@ -244,7 +244,10 @@ impl World {
     pub(crate) fn facts(&self, object: ObjectRef) -> Result<ObjectFacts<'_>, Error> {
         match object {
             ObjectRef::Folder(id) => {
-                let node = self.folders.get(id.index()).ok_or(Error::UnknownFolder(id))?;
+                let node = self
+                    .folders
+                    .get(id.index())
+                    .ok_or(Error::Filing(FilingError::UnknownFolder(id)))?;
                 Ok(ObjectFacts {
                     app: node.rec.app,
                     classification: node.rec.classification,
@@ -254,11 +257,14 @@ impl World {
                 })
             }
             ObjectRef::Document(id) => {
-                let node = self.documents.get(id.index()).ok_or(Error::UnknownDocument(id))?;
+                let node = self
+                    .documents
+                    .get(id.index())
+                    .ok_or(Error::Filing(FilingError::UnknownDocument(id)))?;
                 let folder = self
                     .folders
                     .get(node.rec.folder.index())
-                    .ok_or_else(|| Error::Corrupt(format!("{id} is in a missing folder")))?;
+                    .ok_or_else(|| Error::State(StateError::Corrupt(format!("{id} is in a missing folder"))))?;
                 Ok(ObjectFacts {
                     app: folder.rec.app,
                     classification: node.rec.classification.max(folder.rec.classification),
@@ -276,7 +282,9 @@ impl World {
 
     /// The level `user` has on `object` at `at` in `session`.
     pub fn check(&self, user: UserId, object: ObjectRef, at: Timestamp, session: Session) -> Result<Level, Error> {
-        let p = self.principal(user).ok_or(Error::UnknownUser(user))?;
+        let p = self
+            .principal(user)
+            .ok_or(Error::Directory(DirectoryError::UnknownUser(user)))?;
         let facts = self.facts(object)?;
         Ok(self.evaluate(&p, &facts, at, session, &mut Quiet).level)
     }
@@ -293,7 +301,9 @@ impl World {
 
     /// The decision with its explanation: every entry, role and rule that decided it.
     pub fn explain(&self, user: UserId, object: ObjectRef, at: Timestamp, session: Session) -> Result<Decision, Error> {
-        let p = self.principal(user).ok_or(Error::UnknownUser(user))?;
+        let p = self
+            .principal(user)
+            .ok_or(Error::Directory(DirectoryError::UnknownUser(user)))?;
         let facts = self.facts(object)?;
         let mut recorder = Recorder::default();
         let out = self.evaluate(&p, &facts, at, session, &mut recorder);

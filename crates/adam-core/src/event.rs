@@ -3,6 +3,19 @@
 //! An event carries the whole new record (or the id of a removed grant or entry), so applying
 //! it needs no history and a follower can rebuild the same state from the log alone. The
 //! engine's index is updated from the difference between the old and the new record.
+//!
+//! ## The change log is a format
+//!
+//! The store keeps every committed [`ChangeSet`] (its revision and the JSON of its events) and
+//! `world_at` and a standby replay them for as long as the data lives, so the encoding is a
+//! versioned format, [`CHANGE_LOG_FORMAT`]. The stored rows carry no version field — adding
+//! one would change the bytes and the schema — so a row without one is version 1, the
+//! encoding of today's `serde` derives below. Any change to that encoding (a renamed or
+//! removed variant or field, a changed representation) must bump the version and keep
+//! decoding version 1 in [`decode_events`]; adding an optional field that version-1 rows
+//! decode without is not a change. The golden file `tests/golden/change-log-v1.jsonl`,
+//! written by version 1, is decoded, replayed and re-encoded byte for byte by the test
+//! `change_log`, which fails if this is broken.
 
 use crate::acl::AclEntry;
 use crate::directory::{Group, Job, Office, User};
@@ -11,6 +24,15 @@ use crate::records::{Document, FilingClass, Folder};
 use crate::roles::{Application, Grant, Role};
 use crate::settings::Settings;
 use serde::{Deserialize, Serialize};
+
+/// The version of the change-log encoding written today (see the module header).
+pub const CHANGE_LOG_FORMAT: u32 = 1;
+
+/// Decodes the events of a stored change set. Rows carry no version, so they are version 1
+/// (the only version so far); a later version decodes version 1 here as well.
+pub fn decode_events(events: serde_json::Value) -> Result<Vec<Event>, serde_json::Error> {
+    serde_json::from_value(events)
+}
 
 /// One change to one record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

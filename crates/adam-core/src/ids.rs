@@ -8,6 +8,14 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// What every record id can do: address the engine's dense storage and be named (`office#3`).
+pub trait RecordId: Copy + fmt::Display {
+    /// The position of the record in the engine's dense storage.
+    fn index(self) -> usize;
+    /// The number the audit trail and the API show.
+    fn number(self) -> u32;
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
         $(#[$doc])*
@@ -21,6 +29,17 @@ macro_rules! id_type {
             #[inline]
             pub fn index(self) -> usize {
                 self.0 as usize
+            }
+        }
+
+        impl RecordId for $name {
+            #[inline]
+            fn index(self) -> usize {
+                self.0 as usize
+            }
+            #[inline]
+            fn number(self) -> u32 {
+                self.0
             }
         }
 

@@ -5,8 +5,7 @@
 //! [`SecurityClass`] is one of the Decree's classes (0 = unclassified, 1–3) and
 //! [`Classification`] carries one per dimension: confidentiality Z, integrity C and availability R.
 
-use crate::error::Error;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 /// An access level on a folder or a document (SPEC §3.2).
@@ -50,20 +49,6 @@ impl Level {
         self as u8
     }
 
-    /// Parses one of `0, 11, 12, 13, 14, 21, 22`.
-    pub fn from_value(value: u8) -> Result<Level, Error> {
-        match value {
-            0 => Ok(Level::None),
-            11 => Ok(Level::View11),
-            12 => Ok(Level::View12),
-            13 => Ok(Level::View13),
-            14 => Ok(Level::View14),
-            21 => Ok(Level::Edit21),
-            22 => Ok(Level::Edit22),
-            other => Err(Error::InvalidLevel(u32::from(other))),
-        }
-    }
-
     /// Whether this is one of the edit levels (the seed's `2X`).
     #[inline]
     pub fn is_edit(self) -> bool {
@@ -83,14 +68,6 @@ impl Serialize for Level {
     }
 }
 
-impl<'de> Deserialize<'de> for Level {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = u32::deserialize(d)?;
-        let small = u8::try_from(raw).map_err(|_| Error::InvalidLevel(raw));
-        small.and_then(Level::from_value).map_err(serde::de::Error::custom)
-    }
-}
-
 /// One of the Decree's security classes on one dimension: 0 (unclassified), 1, 2 or 3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct SecurityClass(u8);
@@ -105,13 +82,9 @@ impl SecurityClass {
     /// Class 3 (e.g. Z3) — the class that demands multi-factor authentication (Art. 53).
     pub const THREE: SecurityClass = SecurityClass(3);
 
-    /// Parses 0–3.
-    pub fn new(value: u8) -> Result<SecurityClass, Error> {
-        if value <= 3 {
-            Ok(SecurityClass(value))
-        } else {
-            Err(Error::InvalidSecurityClass(u32::from(value)))
-        }
+    /// The class, if `value` is 0–3 (reading it, with the refusal, is `SecurityClass::new`).
+    pub(crate) fn checked(value: u8) -> Option<SecurityClass> {
+        (value <= 3).then_some(SecurityClass(value))
     }
 
     /// The numeric class.
@@ -124,16 +97,6 @@ impl SecurityClass {
 impl Serialize for SecurityClass {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_u8(self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for SecurityClass {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = u32::deserialize(d)?;
-        u8::try_from(raw)
-            .map_err(|_| Error::InvalidSecurityClass(raw))
-            .and_then(SecurityClass::new)
-            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -199,31 +162,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn levels_parse_only_the_seven_values() {
-        for v in 0..=255u8 {
-            let parsed = Level::from_value(v);
-            let valid = matches!(v, 0 | 11 | 12 | 13 | 14 | 21 | 22);
-            assert_eq!(parsed.is_ok(), valid, "value {v}");
-            if let Ok(level) = parsed {
-                assert_eq!(level.value(), v);
-            }
-        }
-    }
-
-    #[test]
     fn levels_are_ordered_as_in_the_seed() {
         let mut sorted = Level::ALL;
         sorted.sort();
         assert_eq!(sorted, Level::ALL);
         assert!(Level::Edit21.is_edit() && !Level::View14.is_edit());
-    }
-
-    #[test]
-    fn level_json_refuses_values_outside_the_set() {
-        assert_eq!(serde_json::from_str::<Level>("14").ok(), Some(Level::View14));
-        let err = serde_json::from_str::<Level>("15").err().map(|e| e.to_string());
-        assert!(err.is_some_and(|e| e.contains("15")));
-        assert!(serde_json::from_str::<Level>("300").is_err());
     }
 
     #[test]

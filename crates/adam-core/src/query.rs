@@ -8,7 +8,7 @@
 
 use crate::decision::{Quiet, Session};
 use crate::directory::AccountKind;
-use crate::error::Error;
+use crate::error::{DirectoryError, Error, ValueError};
 use crate::ids::{FolderId, GrantId, JobId, OfficeId, RoleId, UserId};
 use crate::level::Level;
 use crate::membership::{Principal, Target};
@@ -83,13 +83,13 @@ impl Bits {
 
 fn check_page(min: Level, limit: usize) -> Result<(), Error> {
     if min == Level::None {
-        return Err(Error::LookupLevelZero);
+        return Err(Error::Value(ValueError::LookupLevelZero));
     }
     if limit == 0 || limit > MAX_PAGE {
-        return Err(Error::PageSize {
+        return Err(Error::Value(ValueError::PageSize {
             requested: limit,
             max: MAX_PAGE,
-        });
+        }));
     }
     Ok(())
 }
@@ -171,7 +171,9 @@ impl World {
         limit: usize,
     ) -> Result<Page<ObjectRef>, Error> {
         check_page(min, limit)?;
-        let p = self.principal(user).ok_or(Error::UnknownUser(user))?;
+        let p = self
+            .principal(user)
+            .ok_or(Error::Directory(DirectoryError::UnknownUser(user)))?;
         if !p.user.active || p.user.kind == AccountKind::Admin {
             return Ok(Page {
                 items: Vec::new(),
@@ -432,7 +434,9 @@ impl World {
     /// grant that gives it. An inactive account holds nothing.
     pub fn check_role(&self, user: UserId, role: RoleId, at: Timestamp) -> Result<Option<GrantId>, Error> {
         self.role(role)?;
-        let p = self.principal(user).ok_or(Error::UnknownUser(user))?;
+        let p = self
+            .principal(user)
+            .ok_or(Error::Directory(DirectoryError::UnknownUser(user)))?;
         if !p.user.active {
             return Ok(None);
         }
@@ -441,7 +445,9 @@ impl World {
 
     /// Every role the user holds at `at`, each with one grant that gives it, sorted by role.
     pub fn effective_roles(&self, user: UserId, at: Timestamp) -> Result<Vec<(RoleId, GrantId)>, Error> {
-        let p = self.principal(user).ok_or(Error::UnknownUser(user))?;
+        let p = self
+            .principal(user)
+            .ok_or(Error::Directory(DirectoryError::UnknownUser(user)))?;
         if !p.user.active {
             return Ok(Vec::new());
         }

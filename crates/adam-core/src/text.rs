@@ -4,15 +4,15 @@
 //! record built from them cannot carry a bad code or an address without an `@`. The error
 //! names the field and the rule, so the API and the UI can show it next to the field.
 
-use crate::error::Error;
+use crate::error::{Error, ValueError};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
 fn invalid(field: &'static str, problem: impl Into<String>) -> Error {
-    Error::InvalidValue {
+    Error::Value(ValueError::InvalidValue {
         field,
         problem: problem.into(),
-    }
+    })
 }
 
 fn check_length(field: &'static str, value: &str, min: usize, max: usize) -> Result<(), Error> {
@@ -152,7 +152,7 @@ macro_rules! deserialize_via {
                 let parse: fn(&'static str, &str) -> Result<$name, Error> = $parse;
                 // Inside a document the path names the field, so only the problem is said.
                 parse($field, &raw).map_err(|e| match e {
-                    Error::InvalidValue { problem, .. } => serde::de::Error::custom(problem),
+                    Error::Value(ValueError::InvalidValue { problem, .. }) => serde::de::Error::custom(problem),
                     other => serde::de::Error::custom(other),
                 })
             }
@@ -379,7 +379,7 @@ mod tests {
 
     fn problem(e: Result<impl fmt::Debug, Error>) -> String {
         match e {
-            Err(Error::InvalidValue { problem, .. }) => problem,
+            Err(Error::Value(ValueError::InvalidValue { problem, .. })) => problem,
             other => panic!("expected InvalidValue, got {other:?}"),
         }
     }
@@ -445,7 +445,10 @@ mod tests {
             "ana@koper..si",
         ] {
             assert!(
-                matches!(Email::parse("e", bad), Err(Error::InvalidValue { .. })),
+                matches!(
+                    Email::parse("e", bad),
+                    Err(Error::Value(ValueError::InvalidValue { .. }))
+                ),
                 "{bad}"
             );
         }

@@ -17,14 +17,15 @@
 
 use crate::acl::{AclEntry, AclKind, Entity};
 use crate::admin::Actor;
-use crate::command::{Created, Draft};
+use crate::command::Created;
 use crate::decision::Session;
 use crate::directory::AccountKind;
-use crate::error::Error;
+use crate::error::{AuthorityError, DirectoryError, Error, FilingError};
 use crate::event::Event;
 use crate::ids::*;
 use crate::level::{Classification, Level, SecurityClass};
 use crate::membership::Principal;
+use crate::plan::Draft;
 use crate::records::{Carrier, Creator, Document, Folder, ObjectRef, ObjectState, Workflow};
 use crate::text::Text;
 use crate::time::{Timestamp, Window};
@@ -117,31 +118,33 @@ impl AclEdit {
 }
 
 /// What a transition needs to know about its object.
-struct Subject<'w> {
+pub(crate) struct Subject<'w> {
     object: ObjectRef,
     workflow: Workflow,
     acl: &'w [AclEntry],
     /// The classification the object is held to (a document: the higher of its own and its
     /// folder's).
-    held_to: Classification,
+    pub(crate) held_to: Classification,
 }
 
 impl World {
     pub(crate) fn person<'w>(&'w self, actor: &Actor) -> Result<Person<'w>, Error> {
         let Actor::User { user, job, session } = *actor else {
-            return Err(Error::AdminNoDocuments);
+            return Err(Error::Authority(AuthorityError::AdminNoDocuments));
         };
-        let p = self.principal(user).ok_or(Error::UnknownUser(user))?;
+        let p = self
+            .principal(user)
+            .ok_or(Error::Directory(DirectoryError::UnknownUser(user)))?;
         if !p.user.active {
-            return Err(Error::ActorInactive);
+            return Err(Error::Authority(AuthorityError::ActorInactive));
         }
         if p.user.kind == AccountKind::Admin {
-            return Err(Error::AdminNoDocuments);
+            return Err(Error::Authority(AuthorityError::AdminNoDocuments));
         }
         if let Some(j) = job {
             self.job(j)?;
             if !p.jobs.contains(&j) {
-                return Err(Error::NotOccupant(j));
+                return Err(Error::Authority(AuthorityError::NotOccupant(j)));
             }
         }
         Ok(Person { p, session, job })
@@ -152,8 +155,8 @@ impl World {
         match (person.job, person.p.jobs.as_slice()) {
             (Some(j), _) => Ok(j),
             (None, [j]) => Ok(*j),
-            (None, []) => Err(Error::NoJob),
-            (None, _) => Err(Error::AmbiguousJob),
+            (None, []) => Err(Error::Authority(AuthorityError::NoJob)),
+            (None, _) => Err(Error::Authority(AuthorityError::AmbiguousJob)),
         }
     }
 
@@ -165,7 +168,7 @@ impl World {
         }
     }
 
-    fn subject(&self, object: ObjectRef) -> Result<Subject<'_>, Error> {
+    pub(crate) fn subject(&self, object: ObjectRef) -> Result<Subject<'_>, Error> {
         let facts = self.facts(object)?;
         let workflow = match object {
             ObjectRef::Folder(f) => self.folder(f)?.workflow,
@@ -179,14 +182,14 @@ impl World {
         })
     }
 
-    fn require_mfa(&self, person: &Person<'_>, classification: Classification) -> Result<(), Error> {
+    pub(crate) fn require_mfa(&self, person: &Person<'_>, classification: Classification) -> Result<(), Error> {
         if classification.requires_mfa() && !person.session.mfa {
-            return Err(Error::MfaRequired);
+            return Err(Error::Authority(AuthorityError::MfaRequired));
         }
         Ok(())
     }
 
-    fn require_level(
+    pub(crate) fn require_level(
         &self,
         person: &Person<'_>,
         object: ObjectRef,
@@ -195,11 +198,11 @@ impl World {
     ) -> Result<(), Error> {
         let held = self.check(person.p.id, object, at, person.session)?;
         if held < required {
-            return Err(Error::InsufficientLevel {
+            return Err(Error::Authority(AuthorityError::InsufficientLevel {
                 object: object.to_string(),
                 required,
                 held,
-            });
+            }));
         }
         Ok(())
     }
@@ -207,7 +210,10 @@ impl World {
     fn require_clearance(&self, person: &Person<'_>, requested: SecurityClass, at: Timestamp) -> Result<(), Error> {
         let held = self.clearance(&person.p, at);
         if requested > held {
-            return Err(Error::ClassifyAboveClearance { requested, held });
+            return Err(Error::Authority(AuthorityError::ClassifyAboveClearance {
+                requested,
+                held,
+            }));
         }
         Ok(())
     }
@@ -225,10 +231,10 @@ impl World {
         if cleared {
             Ok(())
         } else {
-            Err(Error::RecipientNotCleared {
+            Err(Error::Filing(FilingError::RecipientNotCleared {
                 job,
                 required: classification.z,
-            })
+            }))
         }
     }
 
@@ -236,9 +242,9 @@ impl World {
         let role = self
             .application(app)?
             .writer_role
-            .ok_or(Error::ApplicationNotWritable(app))?;
+            .ok_or(Error::Authority(AuthorityError::ApplicationNotWritable(app)))?;
         if self.holds_role(&person.p, role, at).is_none() {
-            return Err(Error::MissingWriterRole(role));
+            return Err(Error::Authority(AuthorityError::MissingWriterRole(role)));
         }
         Ok(())
     }
@@ -265,7 +271,7 @@ impl World {
         })
     }
 
-    fn next_entry(&self) -> u32 {
+    pub(crate) fn next_entry(&self) -> u32 {
         self.entry_carrier.len() as u32
     }
 
@@ -327,7 +333,7 @@ impl World {
         let job = self.acting_job(&person)?;
         let parent = self.folder(folder)?;
         if parent.workflow.state == ObjectState::Closed {
-            return Err(Error::ObjectClosed);
+            return Err(Error::Filing(FilingError::ObjectClosed));
         }
         self.require_writer(&person, parent.app, at)?;
         self.require_mfa(&person, classification.max(parent.classification))?;
@@ -377,17 +383,17 @@ impl World {
         let job = self.require_holds(
             &person,
             s.workflow.responsible,
-            Error::NotResponsible {
+            Error::Filing(FilingError::NotResponsible {
                 responsible: s.workflow.responsible,
-            },
+            }),
         )?;
         if jobs.is_empty() && users.is_empty() {
-            return Err(Error::NothingToNotify);
+            return Err(Error::Filing(FilingError::NothingToNotify));
         }
         let mut entities = Vec::new();
         for j in jobs {
             if !self.job(j)?.valid {
-                return Err(Error::JobInvalid(j));
+                return Err(Error::Directory(DirectoryError::JobInvalid(j)));
             }
             entities.push(Entity::Job(j));
         }
@@ -430,20 +436,20 @@ impl World {
         let s = self.subject(object)?;
         self.require_mfa(&person, s.held_to)?;
         if s.workflow.state == ObjectState::Closed {
-            return Err(Error::ObjectClosed);
+            return Err(Error::Filing(FilingError::ObjectClosed));
         }
         let job = self.require_holds(
             &person,
             s.workflow.responsible,
-            Error::NotResponsible {
+            Error::Filing(FilingError::NotResponsible {
                 responsible: s.workflow.responsible,
-            },
+            }),
         )?;
         if !self.job(to)?.valid {
-            return Err(Error::JobInvalid(to));
+            return Err(Error::Directory(DirectoryError::JobInvalid(to)));
         }
         if Some(to) == s.workflow.responsible {
-            return Err(Error::HandOverToSelf(to));
+            return Err(Error::Filing(FilingError::HandOverToSelf(to)));
         }
         if s.workflow.recipient == Some(to) {
             return Err(Error::NoChange("the object is already handed over to this job"));
@@ -474,14 +480,14 @@ impl World {
         let s = self.subject(object)?;
         self.require_mfa(&person, s.held_to)?;
         if s.workflow.state != ObjectState::HandedOver || s.workflow.recipient.is_none() {
-            return Err(Error::NothingHandedOver);
+            return Err(Error::Filing(FilingError::NothingHandedOver));
         }
         let job = self.require_holds(
             &person,
             s.workflow.recipient,
-            Error::NotRecipient {
+            Error::Filing(FilingError::NotRecipient {
                 recipient: s.workflow.recipient,
-            },
+            }),
         )?;
         let workflow = Workflow {
             state: ObjectState::Open,
@@ -519,14 +525,14 @@ impl World {
         let s = self.subject(object)?;
         self.require_mfa(&person, s.held_to)?;
         if s.workflow.state != ObjectState::HandedOver || s.workflow.recipient.is_none() {
-            return Err(Error::NothingHandedOver);
+            return Err(Error::Filing(FilingError::NothingHandedOver));
         }
         let job = self.require_holds(
             &person,
             s.workflow.recipient,
-            Error::NotRecipient {
+            Error::Filing(FilingError::NotRecipient {
                 recipient: s.workflow.recipient,
-            },
+            }),
         )?;
         let workflow = Workflow {
             state: ObjectState::Open,
@@ -553,16 +559,16 @@ impl World {
         let s = self.subject(object)?;
         self.require_mfa(&person, s.held_to)?;
         match (s.workflow.state, s.workflow.recipient) {
-            (ObjectState::Closed, _) => return Err(Error::ObjectClosed),
-            (ObjectState::HandedOver, Some(r)) => return Err(Error::HandOverPending(r)),
+            (ObjectState::Closed, _) => return Err(Error::Filing(FilingError::ObjectClosed)),
+            (ObjectState::HandedOver, Some(r)) => return Err(Error::Filing(FilingError::HandOverPending(r))),
             _ => {}
         }
         let job = self.require_holds(
             &person,
             s.workflow.responsible,
-            Error::NotResponsible {
+            Error::Filing(FilingError::NotResponsible {
                 responsible: s.workflow.responsible,
-            },
+            }),
         )?;
         let workflow = Workflow {
             state: ObjectState::Closed,
@@ -590,7 +596,7 @@ impl World {
         let s = self.subject(object)?;
         self.require_mfa(&person, s.held_to)?;
         if s.workflow.state != ObjectState::Closed {
-            return Err(Error::ObjectNotClosed);
+            return Err(Error::Filing(FilingError::ObjectNotClosed));
         }
         let may = self.holds_dist_main(&person.p, at)
             || self
@@ -598,7 +604,7 @@ impl World {
                 .reopen_role
                 .is_some_and(|r| self.holds_role(&person.p, r, at).is_some());
         if !may {
-            return Err(Error::NotDistMain);
+            return Err(Error::Filing(FilingError::NotDistMain));
         }
         let job = self.acting_job(&person)?;
         let edit = match object {
@@ -660,118 +666,6 @@ impl World {
         };
         let mut draft = Draft::new(vec![event]);
         draft.acting_job = person.job.or_else(|| person.p.jobs.first().copied());
-        Ok(draft)
-    }
-
-    /// Who may add or remove entries on a carrier: the system administrator on the filing
-    /// plan; on a folder or document, whoever has level 22 there.
-    fn require_acl_authority(&self, actor: &Actor, carrier: Carrier, at: Timestamp) -> Result<Option<JobId>, Error> {
-        match carrier {
-            Carrier::Class(c) => {
-                self.class(c)?;
-                self.require_full(actor, at, "set ACL entries on the filing plan")?;
-                Ok(None)
-            }
-            Carrier::Folder(_) | Carrier::Document(_) => {
-                let object = match carrier {
-                    Carrier::Folder(f) => ObjectRef::Folder(f),
-                    Carrier::Document(d) => ObjectRef::Document(d),
-                    Carrier::Class(_) => {
-                        return Err(Error::Corrupt("unreachable carrier".to_owned()));
-                    }
-                };
-                let person = self.person(actor)?;
-                let s = self.subject(object)?;
-                self.require_mfa(&person, s.held_to)?;
-                self.require_level(&person, object, Level::Edit22, at)?;
-                Ok(person.job.or_else(|| person.p.jobs.first().copied()))
-            }
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn plan_add_entry(
-        &self,
-        actor: &Actor,
-        carrier: Carrier,
-        kind: AclKind,
-        entity: Entity,
-        value: Level,
-        group_value: Option<Level>,
-        window: Window,
-        at: Timestamp,
-        rev: Revision,
-    ) -> Result<Draft, Error> {
-        self.acl(carrier)?;
-        match entity {
-            Entity::Office(o) => self.office(o).map(drop)?,
-            Entity::Job(j) => self.job(j).map(drop)?,
-            Entity::User(u) => self.user(u).map(drop)?,
-            Entity::Role(r) => self.role(r).map(drop)?,
-            Entity::Group(g) => self.group(g).map(drop)?,
-            _ => {}
-        }
-        if entity.is_object_relative() && matches!(carrier, Carrier::Class(_)) {
-            return Err(Error::DynamicEntityOnClass {
-                entity: entity.to_string(),
-            });
-        }
-        let group_value = if entity.has_group() {
-            let g = match (kind, group_value) {
-                (_, Some(g)) => g,
-                (AclKind::Allowed, None) => Level::None,
-                (AclKind::MaxAllowed, None) => {
-                    return Err(Error::GroupValueRequired {
-                        entity: entity.to_string(),
-                    });
-                }
-            };
-            if g > value {
-                return Err(Error::GroupValueAboveValue { value, group_value: g });
-            }
-            g
-        } else {
-            match group_value {
-                Some(g) if g != value => {
-                    return Err(Error::GroupValueNotApplicable {
-                        entity: entity.to_string(),
-                    });
-                }
-                _ => value,
-            }
-        };
-        let acting_job = self.require_acl_authority(actor, carrier, at)?;
-        let existing = self.acl(carrier)?;
-        if existing.iter().any(|e| {
-            e.kind == kind
-                && e.entity == entity
-                && e.value == value
-                && e.group_value == group_value
-                && e.window == window
-        }) {
-            return Err(Error::NoChange("an identical entry already exists"));
-        }
-        let id = EntryId(self.next_entry());
-        let mut draft = Draft::new(vec![Event::Entry(AclEntry {
-            id,
-            carrier,
-            kind,
-            entity,
-            value,
-            group_value,
-            window,
-            rev,
-        })])
-        .created(Created::Entry(id));
-        draft.acting_job = acting_job;
-        Ok(draft)
-    }
-
-    pub(crate) fn plan_remove_entry(&self, actor: &Actor, entry: EntryId, at: Timestamp) -> Result<Draft, Error> {
-        let carrier = self.entry(entry)?.carrier;
-        let acting_job = self.require_acl_authority(actor, carrier, at)?;
-        let mut draft = Draft::new(vec![Event::EntryRemoved(entry)]);
-        draft.acting_job = acting_job;
         Ok(draft)
     }
 }

@@ -138,7 +138,7 @@ impl From<adam_core::Error> for WebError {
             Category::Internal => return WebError::internal(&e),
         };
         let mut err = WebError::new(status, e.code(), e.to_string());
-        if let adam_core::Error::InvalidValue { field, .. } = &e {
+        if let adam_core::Error::Value(adam_core::ValueError::InvalidValue { field, .. }) = &e {
             err = err.with("field", *field);
         }
         err

@@ -155,7 +155,7 @@ pub fn render(w: &World, d: &Decision) -> String {
 /// as [`render`] when the caller may read the object's attributes, with only the entries of
 /// ACLs they may read; otherwise the level and the reason in general terms, the object named
 /// by its type and id only.
-pub(crate) fn render_disclosed(w: &World, x: &crate::api::decisions::Disclosed) -> String {
+pub(crate) fn render_disclosed(w: &World, x: &crate::service::decisions::Disclosed) -> String {
     let d = &x.decision;
     if x.object_visible {
         let mut out = render(w, d);
@@ -174,7 +174,7 @@ pub(crate) fn render_disclosed(w: &World, x: &crate::api::decisions::Disclosed) 
         ObjectRef::Document(doc) => format!("document {}", doc.0),
     };
     let _ = writeln!(out, "{who} on {object}, as of {} (revision {})", d.at, d.revision.0);
-    let _ = writeln!(out, "{}", capitalise(&crate::api::decisions::general_summary(d)));
+    let _ = writeln!(out, "{}", capitalise(&crate::service::decisions::general_summary(d)));
     for c in &d.grants {
         let _ = writeln!(out, "  {:>2}  {}", c.level, source_words(w, c));
     }

@@ -1,11 +1,15 @@
 //! Small pieces of HTTP shared by the handlers: strict query and path extractors that answer
-//! with problem details, ETags and If-Match, and success responses.
+//! with problem details, and ETags and If-Match written once — the [`IfMatch`] extractor, the
+//! [`update`] of a record under it, and the [`Tagged`] answer carrying a record's ETag.
 
+use crate::authn::caller::Caller;
 use crate::error::{ApiResult, WebError};
-use adam_core::Revision;
+use crate::state::AppState;
+use adam_core::world::Record;
+use adam_core::{Command, Revision};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -84,43 +88,134 @@ pub fn etag(rev: Revision) -> String {
     format!("\"r{}\"", rev.0)
 }
 
-/// Refuses a write unless `If-Match` names the record's current revision.
-pub fn if_match(headers: &HeaderMap, current: Revision) -> ApiResult<()> {
-    let Some(given) = headers.get(header::IF_MATCH) else {
-        return Err(WebError::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "if-match-required",
-            "send If-Match with the ETag you read, so a concurrent change is not overwritten",
-        ));
-    };
-    let given = given.to_str().unwrap_or("").trim();
-    if given == "*" || given == etag(current) {
+/// The `If-Match` header of a write, compared with the record's revision by
+/// [`IfMatch::check`]. Reading it never fails, so the refusals keep their order: path, body
+/// and scope first, then an unknown record, then a missing or stale If-Match.
+pub struct IfMatch(Option<HeaderValue>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(IfMatch(parts.headers.get(header::IF_MATCH).cloned()))
+    }
+}
+
+impl IfMatch {
+    /// Refuses unless the header names `current` (or is `*`).
+    pub fn check(&self, current: Revision) -> ApiResult<()> {
+        let Some(given) = &self.0 else {
+            return Err(WebError::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "if-match-required",
+                "send If-Match with the ETag you read, so a concurrent change is not overwritten",
+            ));
+        };
+        let given = given.to_str().unwrap_or("").trim();
+        if given == "*" || given == etag(current) {
+            Ok(())
+        } else {
+            Err(WebError::new(
+                StatusCode::PRECONDITION_FAILED,
+                "stale-revision",
+                format!(
+                    "the record changed since you read it (it is now {}); read it again",
+                    etag(current)
+                ),
+            )
+            .with("current_etag", etag(current)))
+        }
+    }
+}
+
+/// Refuses when a record moved on between the If-Match check and the write.
+fn if_unchanged(now: Revision, read: Revision) -> ApiResult<()> {
+    if now == read {
         Ok(())
     } else {
         Err(WebError::new(
             StatusCode::PRECONDITION_FAILED,
             "stale-revision",
-            format!(
-                "the record changed since you read it (it is now {}); read it again",
-                etag(current)
-            ),
-        )
-        .with("current_etag", etag(current)))
+            "the record changed while your request was waiting; read it again",
+        ))
     }
 }
 
-/// 200 with a JSON body and an ETag.
-pub fn tagged<T: Serialize>(rev: Revision, body: &T) -> Response {
-    let mut response = axum::Json(body).into_response();
-    if let Ok(value) = HeaderValue::from_str(&etag(rev)) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
+/// A change to one record under If-Match, written once for every kind: reads record `id`,
+/// refuses unless `if_match` names its revision, builds the command from the record as read,
+/// and writes it only if the record has not moved since (checked under the writer lock).
+/// Answers the record as written.
+pub async fn update<R>(
+    s: &AppState,
+    caller: &Caller,
+    if_match: &IfMatch,
+    id: R::Id,
+    change: impl FnOnce(R) -> ApiResult<Command>,
+) -> ApiResult<R>
+where
+    R: Record + Send + Sync + 'static,
+    R::Id: Send + 'static,
+{
+    let current = s.world().record::<R>(id)?.clone();
+    let rev = current.rev();
+    if_match.check(rev)?;
+    let command = change(current)?;
+    s.execute_guarded(caller, None, command, move |w| {
+        if_unchanged(w.record::<R>(id)?.rev(), rev)
+    })
+    .await?;
+    Ok(s.world().record::<R>(id)?.clone())
 }
 
-/// 201 with a JSON body and an ETag.
-pub fn created<T: Serialize>(rev: Revision, body: &T) -> Response {
-    let mut response = tagged(rev, body);
-    *response.status_mut() = StatusCode::CREATED;
-    response
+/// A JSON answer with the ETag of the record it shows: 200, or 201 for a creation.
+pub struct Tagged<T> {
+    status: StatusCode,
+    rev: Revision,
+    body: T,
+}
+
+impl<T> Tagged<T> {
+    /// 200 with `body`, tagged with `rev`.
+    pub fn new(rev: Revision, body: T) -> Tagged<T> {
+        Tagged {
+            status: StatusCode::OK,
+            rev,
+            body,
+        }
+    }
+
+    /// 201 with `body`, tagged with `rev`.
+    pub fn created(rev: Revision, body: T) -> Tagged<T> {
+        Tagged {
+            status: StatusCode::CREATED,
+            rev,
+            body,
+        }
+    }
+}
+
+impl<R: Record> Tagged<R> {
+    /// 200 with the record, tagged with its revision.
+    pub fn record(record: R) -> Tagged<R> {
+        Tagged::new(record.rev(), record)
+    }
+
+    /// 201 with the record just created, tagged with its revision.
+    pub fn created_record(record: R) -> Tagged<R> {
+        Tagged::created(record.rev(), record)
+    }
+}
+
+impl<T: Serialize> IntoResponse for Tagged<T> {
+    fn into_response(self) -> Response {
+        let mut response = axum::Json(&self.body).into_response();
+        if let Ok(value) = HeaderValue::from_str(&etag(self.rev)) {
+            response.headers_mut().insert(header::ETAG, value);
+        }
+        // A body that failed to serialise keeps its 500.
+        if response.status().is_success() {
+            *response.status_mut() = self.status;
+        }
+        response
+    }
 }

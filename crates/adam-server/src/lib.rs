@@ -7,20 +7,23 @@
 //! from the route declarations.
 
 pub mod api;
-pub mod auth;
+pub mod authn;
 pub mod body;
 pub mod demo;
 pub mod error;
 pub mod explain;
 pub mod http;
-pub mod login;
 pub mod mail;
 pub mod openapi;
+pub mod service;
 pub mod state;
 pub mod transfer;
 pub mod ui;
 
-pub use auth::{Caller, Scope};
+/// The old path of the session settings and [`authn::new_session`], kept for the command line
+/// and the tests that name it.
+pub use authn as login;
+pub use authn::{Caller, Scope};
 pub use error::{ApiResult, WebError};
 pub use state::{AppState, Clock, Config};
 

@@ -9,7 +9,7 @@
 //! and a request may ask for "at least revision N" to read its own writes through another
 //! server.
 
-use crate::auth::Caller;
+use crate::authn::caller::Caller;
 use crate::error::{ApiResult, WebError};
 use adam_core::{Actor, Command, JobId, Plan, Revision, Timestamp, World};
 use adam_store::{ApiToken, AuditContext, NewAudit, Retention, Store, StoreError};
@@ -67,7 +67,7 @@ pub struct Config {
     /// How often the end of the audit trail is signed and copied outside the database.
     pub audit_checkpoint_every: Duration,
     /// Sign-in, sessions, attempt limits and e-mail.
-    pub auth: crate::login::AuthConfig,
+    pub auth: crate::authn::config::AuthConfig,
     /// A connection must send a request's whole head (request line and headers) within this
     /// time, and an idle kept-alive connection is closed after it: a client trickling bytes
     /// cannot hold connections open.
@@ -83,7 +83,7 @@ impl Default for Config {
             token_cache: Duration::from_secs(5),
             audit_retention_days: 90,
             audit_checkpoint_every: Duration::from_secs(60),
-            auth: crate::login::AuthConfig::default(),
+            auth: crate::authn::config::AuthConfig::default(),
             header_read_timeout: Duration::from_secs(10),
         }
     }
@@ -113,7 +113,7 @@ pub struct Inner {
     /// queues them, and the writer gives them back once they are committed.
     access_room: Arc<tokio::sync::Semaphore>,
     /// Password hashing, attempt limits and the backup-code key.
-    pub authn: crate::login::Authn,
+    pub authn: crate::authn::config::Authn,
     /// The verification of the audit trail under way, shared by whoever asks meanwhile.
     pub(crate) verifying: SharedRun<adam_store::Verdict>,
 }
@@ -212,7 +212,7 @@ impl AppState {
                 },
                 action: "security.audit_chain_mismatch".to_owned(),
                 object: adam_core::AuditObject {
-                    kind: "ADAM_ENTITY_AUDIT".to_owned(),
+                    kind: adam_core::EntityKind::Audit,
                     id: 0,
                     label: "audit trail".to_owned(),
                 },
@@ -226,7 +226,7 @@ impl AppState {
             Some(reason)
         };
         let (access, access_rx) = tokio::sync::mpsc::unbounded_channel();
-        let authn = crate::login::Authn::new(&config.auth, clock.now())
+        let authn = crate::authn::config::Authn::new(&config.auth, clock.now())
             .map_err(|e| StoreError::Database(format!("authentication could not start: {e}")))?;
         Ok(AppState(Arc::new(Inner {
             authn,

@@ -15,9 +15,10 @@
 //! copied into an audit record. [`TotpEnrolment::secret`] is the seed in clear: sealing and
 //! opening happen here, on the way in and out.
 
-use crate::audit::Keyring;
+use crate::keys::Keyring;
+use crate::keys::seal;
 use crate::sql::{Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
-use crate::{NewAudit, StoreError, seal, trail};
+use crate::{NewAudit, StoreError};
 use adam_core::{Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -186,7 +187,7 @@ fn step_val(step: u64) -> Result<Val<'static>, StoreError> {
 }
 
 fn audit(tx: &mut dyn Tx, keys: &Keyring, records: &[NewAudit], writes: &mut Writes) -> Result<(), StoreError> {
-    trail::append_audit(tx, keys, records, writes)
+    crate::audit::tail::append_audit(tx, keys, records, writes)
 }
 
 fn exec(tx: &mut dyn Tx, writes: &mut Writes, sql: &'static str, params: &[Val<'_>]) -> Result<u64, StoreError> {
@@ -361,9 +362,9 @@ pub(crate) fn reseal_totp(
             context: context.clone(),
             action: "auth.totp_key.rotate".to_owned(),
             object: adam_core::AuditObject {
-                kind: "ADAM_ENTITY_KEY".to_owned(),
+                kind: adam_core::EntityKind::Key,
                 id: 0,
-                label: crate::audit::TOTP_KEY_FILE.to_owned(),
+                label: crate::keys::TOTP_KEY_FILE.to_owned(),
             },
             before: None,
             after: Some(serde_json::json!({ "seeds": all.len() })),
@@ -395,8 +396,8 @@ pub(crate) fn resolve_staged_totp(tx: &mut dyn Tx, keys: &Keyring) -> Result<(),
             } else {
                 Err(StoreError::Keys(format!(
                     "the TOTP seeds open neither with {} nor with {}",
-                    keys.dir().join(crate::audit::TOTP_KEY_FILE).display(),
-                    keys.dir().join(crate::audit::TOTP_NEXT_FILE).display()
+                    keys.dir().join(crate::keys::TOTP_KEY_FILE).display(),
+                    keys.dir().join(crate::keys::TOTP_NEXT_FILE).display()
                 )))
             }
         }

@@ -11,9 +11,9 @@
 //! ends (NIST SP 800-63B); such rows exist only for accounts that exist. Keys are of fixed
 //! size: accounts appear as a SHA-256, never as the name a caller sent.
 
-use crate::audit::Keyring;
+use crate::keys::Keyring;
 use crate::sql::{Tx, Val, Writes, req_int, req_text, write_error};
-use crate::{NewAudit, StoreError, trail};
+use crate::{NewAudit, StoreError};
 use adam_core::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -123,5 +123,5 @@ pub(crate) fn record_attempts(
             &[Val::int(stale_before.0)],
         )
         .map_err(write_error)?;
-    trail::append_audit(tx, keys, audit, writes)
+    crate::audit::tail::append_audit(tx, keys, audit, writes)
 }

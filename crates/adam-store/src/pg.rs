@@ -16,10 +16,10 @@
 //! trusted network link.
 
 use crate::StoreError;
-use crate::audit::Keyring;
+use crate::keys::Keyring;
 use crate::migrate;
 use crate::pool::{Connection, Pool};
-use crate::sql::{DbError, DbErrorKind, Row, RowFn, Tx, Val, Writes};
+use crate::sql::{Backend, DbError, DbErrorKind, Row, RowFn, Tx, Val, Writes};
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
@@ -46,9 +46,9 @@ pub struct PgStore {
     fail_after: Mutex<Option<usize>>,
     /// The audit trail's keys, outside the database.
     pub(crate) keys: Arc<Keyring>,
-    /// Audit records collected before their search keys are indexed (`trail::INDEX_BATCH`).
+    /// Audit records collected before their search keys are indexed (`audit::tail::INDEX_BATCH`).
     index_batch: std::sync::atomic::AtomicU64,
-    /// Records per epoch of the lookup tables (`trail::EPOCH`).
+    /// Records per epoch of the lookup tables (`audit::tail::EPOCH`).
     epoch: std::sync::atomic::AtomicU64,
 }
 
@@ -159,8 +159,8 @@ impl PgStore {
             location,
             fail_after: Mutex::new(None),
             keys,
-            index_batch: std::sync::atomic::AtomicU64::new(crate::trail::INDEX_BATCH),
-            epoch: std::sync::atomic::AtomicU64::new(crate::trail::EPOCH),
+            index_batch: std::sync::atomic::AtomicU64::new(crate::audit::tail::INDEX_BATCH),
+            epoch: std::sync::atomic::AtomicU64::new(crate::audit::tail::EPOCH),
         };
         store.read(|tx| crate::authn::resolve_staged_totp(tx, &store.keys))?;
         if store.read(crate::authn::clear_totp)? > 0 {
@@ -283,9 +283,11 @@ impl PgStore {
             let mut tx = client.transaction().map_err(|e| StoreError::from(db_error(&e)))?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
                 .map_err(|e| StoreError::from(db_error(&e)))?;
-            let mut writes = Writes::new(fail_after);
-            writes.index_batch = self.index_batch.load(std::sync::atomic::Ordering::Relaxed);
-            writes.epoch = self.epoch.load(std::sync::atomic::Ordering::Relaxed);
+            let mut writes = Writes::new(
+                fail_after,
+                self.index_batch.load(std::sync::atomic::Ordering::Relaxed),
+                self.epoch.load(std::sync::atomic::Ordering::Relaxed),
+            );
             // On error the transaction is dropped, which rolls it back.
             let out = f(
                 &mut PgTx {
@@ -489,6 +491,35 @@ impl Row for PgRow<'_> {
 
     fn json(&self, i: usize) -> Result<Option<serde_json::Value>, StoreError> {
         self.0.try_get(i).map_err(|e| column_error(i, e))
+    }
+}
+
+/// The shared logic's view of this backend (the inherent methods above do the work).
+impl Backend for PgStore {
+    const NAME: &'static str = "postgres";
+
+    fn keyring(&self) -> &Keyring {
+        &self.keys
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        PgStore::read(self, f)
+    }
+
+    fn read_beside(
+        &self,
+        snapshot: Option<&str>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        PgStore::read_beside(self, snapshot, f)
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut dyn Tx, &mut Writes) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        PgStore::write(self, f)
+    }
+
+    fn after_purge(&self) -> Result<(), StoreError> {
+        PgStore::after_purge(self)
     }
 }
 

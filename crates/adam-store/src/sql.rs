@@ -7,6 +7,7 @@
 //! placeholders; the SQLite backend turns them into SQLite's equivalent `?n`.
 
 use crate::StoreError;
+use crate::keys::Keyring;
 
 /// A statement parameter. Every integer is bound as 64 bits (the PostgreSQL columns are
 /// `BIGINT`); `None` binds SQL `NULL` of the right type.
@@ -133,23 +134,25 @@ pub(crate) fn one<T>(
 pub(crate) struct Writes {
     done: usize,
     fail_after: Option<usize>,
-    pub(crate) checkpoints: Vec<crate::audit::Checkpoint>,
+    pub(crate) checkpoints: Vec<crate::keys::checkpoint::Checkpoint>,
     /// How many audit records the search-key tail collects before they are indexed
-    /// (`trail::INDEX_BATCH` unless the store was told otherwise).
+    /// (`audit::tail::INDEX_BATCH` unless the store was told otherwise).
     pub(crate) index_batch: u64,
-    /// Records per epoch of the lookup tables (`trail::EPOCH` unless the store was told
+    /// Records per epoch of the lookup tables (`audit::tail::EPOCH` unless the store was told
     /// otherwise).
     pub(crate) epoch: u64,
 }
 
 impl Writes {
-    pub(crate) fn new(fail_after: Option<usize>) -> Writes {
+    /// A transaction's writes, with the store's settings of the audit lookup tables (passed in
+    /// by the backend, which holds them, so this module needs nothing from the trail's).
+    pub(crate) fn new(fail_after: Option<usize>, index_batch: u64, epoch: u64) -> Writes {
         Writes {
             done: 0,
             fail_after,
             checkpoints: Vec::new(),
-            index_batch: crate::trail::INDEX_BATCH,
-            epoch: crate::trail::EPOCH,
+            index_batch,
+            epoch,
         }
     }
 
@@ -227,4 +230,34 @@ pub(crate) fn req_text<'r>(
 ) -> Result<&'r str, StoreError> {
     row.text(i)?
         .ok_or_else(|| StoreError::Corrupt(format!("{table}.{column} is NULL")))
+}
+
+/// What a backend gives the shared logic: its name, its key directory, a read snapshot, a
+/// locked write transaction, a read beside another transaction's snapshot (the workers of
+/// `verify`) and its clean-up after a purge. The store's roles ([`crate::WorldStore`],
+/// [`crate::AuditTrail`], [`crate::Credentials`], [`crate::Maintenance`]) are implemented
+/// once, for every `Backend`, so the two backends cannot drift apart.
+pub(crate) trait Backend: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    const NAME: &'static str;
+
+    /// The key directory.
+    fn keyring(&self) -> &Keyring;
+
+    /// Runs `f` in a read transaction (one consistent snapshot).
+    fn read<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError>;
+
+    /// Runs `f` in a read transaction on a connection of its own that reads `snapshot`, when
+    /// the backend can share one.
+    fn read_beside(
+        &self,
+        snapshot: Option<&str>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Runs `f` in the locked write transaction; commits only on `Ok`.
+    fn write<T>(&self, f: impl FnOnce(&mut dyn Tx, &mut Writes) -> Result<T, StoreError>) -> Result<T, StoreError>;
+
+    /// Cleans up after a retention purge (what the deleted rows may have left behind).
+    fn after_purge(&self) -> Result<(), StoreError>;
 }

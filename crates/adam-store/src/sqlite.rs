@@ -19,10 +19,10 @@
 //! before reading anything; that is what serialises commits and audit sequence numbers.
 
 use crate::StoreError;
-use crate::audit::Keyring;
+use crate::keys::Keyring;
 use crate::migrate;
 use crate::pool::{Connection, Pool};
-use crate::sql::{DbError, DbErrorKind, Row, RowFn, Tx, Val, Writes};
+use crate::sql::{Backend, DbError, DbErrorKind, Row, RowFn, Tx, Val, Writes};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{ErrorCode, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -57,9 +57,9 @@ pub struct SqliteStore {
     fail_after: Mutex<Option<usize>>,
     /// The audit trail's keys, outside the database.
     pub(crate) keys: Arc<Keyring>,
-    /// Audit records collected before their search keys are indexed (`trail::INDEX_BATCH`).
+    /// Audit records collected before their search keys are indexed (`audit::tail::INDEX_BATCH`).
     index_batch: std::sync::atomic::AtomicU64,
-    /// Records per epoch of the lookup tables (`trail::EPOCH`).
+    /// Records per epoch of the lookup tables (`audit::tail::EPOCH`).
     epoch: std::sync::atomic::AtomicU64,
 }
 
@@ -90,8 +90,8 @@ impl SqliteStore {
             path,
             fail_after: Mutex::new(None),
             keys,
-            index_batch: std::sync::atomic::AtomicU64::new(crate::trail::INDEX_BATCH),
-            epoch: std::sync::atomic::AtomicU64::new(crate::trail::EPOCH),
+            index_batch: std::sync::atomic::AtomicU64::new(crate::audit::tail::INDEX_BATCH),
+            epoch: std::sync::atomic::AtomicU64::new(crate::audit::tail::EPOCH),
         };
         store.read(|tx| crate::authn::resolve_staged_totp(tx, &store.keys))?;
         if store.read(crate::authn::clear_totp)? > 0 {
@@ -199,9 +199,11 @@ impl SqliteStore {
                 .0
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(|e| StoreError::from(db_error(e)))?;
-            let mut writes = Writes::new(fail_after);
-            writes.index_batch = self.index_batch.load(std::sync::atomic::Ordering::Relaxed);
-            writes.epoch = self.epoch.load(std::sync::atomic::Ordering::Relaxed);
+            let mut writes = Writes::new(
+                fail_after,
+                self.index_batch.load(std::sync::atomic::Ordering::Relaxed),
+                self.epoch.load(std::sync::atomic::Ordering::Relaxed),
+            );
             // On error the transaction is dropped, which rolls it back.
             let out = f(&mut SqliteTx { conn: &tx }, &mut writes)?;
             tx.commit().map_err(|e| StoreError::from(db_error(e)))?;
@@ -393,5 +395,34 @@ impl Row for SqliteRow<'_, '_> {
         self.text(i)?
             .map(|s| serde_json::from_str(s).map_err(|e| column_error(i, e)))
             .transpose()
+    }
+}
+
+/// The shared logic's view of this backend (the inherent methods above do the work).
+impl Backend for SqliteStore {
+    const NAME: &'static str = "sqlite";
+
+    fn keyring(&self) -> &Keyring {
+        &self.keys
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        SqliteStore::read(self, f)
+    }
+
+    fn read_beside(
+        &self,
+        snapshot: Option<&str>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        SqliteStore::read_beside(self, snapshot, f)
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut dyn Tx, &mut Writes) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        SqliteStore::write(self, f)
+    }
+
+    fn after_purge(&self) -> Result<(), StoreError> {
+        SqliteStore::after_purge(self)
     }
 }

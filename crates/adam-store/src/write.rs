@@ -1,17 +1,19 @@
-//! The write path and the small reads, shared by both backends.
+//! The write path and the change log's reads, shared by both backends (API tokens are
+//! `tokens.rs`).
 //!
 //! Each function runs inside a transaction the backend has opened (and, on PostgreSQL, after
 //! it took the store's advisory lock), so everything here is all-or-nothing: the caller commits
 //! only when the function returned `Ok`. The only SQL in the crate that changes the world's
 //! tables is in [`write_event`], and the only caller of it is [`commit`]: one write path.
 
-use crate::audit::{Keyring, Retention};
+use crate::StoreError;
+use crate::audit::AuditContext;
+use crate::audit::Retention;
+use crate::audit::tail::{self, Entry, Tail};
 use crate::codec;
+use crate::keys::Keyring;
 use crate::sql::{DbErrorKind, Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
-use crate::trail::{self, Entry, Tail};
-use crate::{ApiToken, AuditContext, StoreError};
 use adam_core::*;
-use serde_json::Value;
 
 // ---- meta ---------------------------------------------------------------------------------
 
@@ -157,7 +159,7 @@ pub(crate) fn commit(
             )
             .map_err(write_error)?;
     }
-    let job = plan.acting_job.or(trail::acting_job(context));
+    let job = plan.acting_job.or(tail::acting_job(context));
     let mut tail = Tail::read(tx, keys)?;
     for change in &plan.changes {
         tail.append(
@@ -485,7 +487,7 @@ fn events_of(row: &dyn Row, i: usize, revision: Revision) -> Result<Vec<Event>, 
     let events = row
         .json(i)?
         .ok_or_else(|| StoreError::Corrupt(format!("changes.events of {revision} is NULL")))?;
-    serde_json::from_value(events).map_err(|e| StoreError::Corrupt(format!("changes.events of {revision}: {e}")))
+    adam_core::decode_events(events).map_err(|e| StoreError::Corrupt(format!("changes.events of {revision}: {e}")))
 }
 
 fn limit_val(limit: usize) -> Val<'static> {
@@ -562,168 +564,4 @@ pub(crate) fn world_at(tx: &mut dyn Tx, at: Timestamp) -> Result<World, StoreErr
         Some(e) => Err(StoreError::Model(e)),
         None => Ok(world),
     }
-}
-
-// ---- tokens -------------------------------------------------------------------------------
-
-const TOKEN_KIND: &str = "ADAM_ENTITY_TOKEN";
-
-/// A token as the audit trail shows it: everything but the hash.
-fn token_json(t: &ApiToken) -> Option<Value> {
-    let mut v = serde_json::to_value(t).ok()?;
-    if let Some(map) = v.as_object_mut() {
-        map.remove("hash");
-    }
-    Some(v)
-}
-
-fn token_object(t: &ApiToken) -> Result<AuditObject, StoreError> {
-    Ok(AuditObject {
-        kind: TOKEN_KIND.to_owned(),
-        id: u32::try_from(t.id).map_err(|_| StoreError::Corrupt(format!("token id {} does not fit", t.id)))?,
-        label: format!("{} ({}…) of {}", t.name, t.prefix, t.user),
-    })
-}
-
-/// Stores a token and its `token.issue` audit record.
-pub(crate) fn create_token(
-    tx: &mut dyn Tx,
-    keys: &Keyring,
-    token: &ApiToken,
-    context: &AuditContext,
-    writes: &mut Writes,
-) -> Result<i64, StoreError> {
-    let scopes = serde_json::to_value(&token.scopes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let params = [
-        Val::int(token.user.0),
-        Val::text(&token.name),
-        Val::text(&token.prefix),
-        Val::text(&token.hash),
-        Val::Json(Some(scopes)),
-        Val::int(token.created.0),
-        Val::opt_int(token.expires.map(|t| t.0)),
-        Val::opt_int(token.revoked.map(|t| t.0)),
-    ];
-    let exists = one(
-        tx,
-        "SELECT 1 FROM users WHERE id = $1",
-        &[Val::int(token.user.0)],
-        |_| Ok(()),
-    )?;
-    if exists.is_none() {
-        return Err(StoreError::NotFound(format!("{}", token.user)));
-    }
-    // An insert with RETURNING is a query; it counts as a write all the same.
-    writes.checkpoint()?;
-    let id = one(
-        tx,
-        "INSERT INTO api_tokens (user_id, name, prefix, hash, scopes, created, expires, revoked) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        &params,
-        |row| req_int(row, 0, "api_tokens", "id"),
-    )?
-    .ok_or_else(|| StoreError::Database("the token insert returned no id".to_owned()))?;
-    let stored = ApiToken { id, ..token.clone() };
-    let mut tail = Tail::read(tx, keys)?;
-    tail.append(
-        tx,
-        writes,
-        Entry {
-            retention: Retention::Change,
-            revision: None,
-            context,
-            job: trail::acting_job(context),
-            action: "token.issue",
-            object: &token_object(&stored)?,
-            before: None,
-            after: token_json(&stored),
-            outcome: "ok",
-        },
-    )?;
-    tail.finish(tx, writes, context.at, false)?;
-    Ok(id)
-}
-
-const TOKEN_COLUMNS_BY_HASH: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked \
-                                     FROM api_tokens WHERE hash = $1";
-const TOKEN_COLUMNS_BY_ID: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked \
-                                   FROM api_tokens WHERE id = $1";
-const TOKEN_COLUMNS_BY_USER: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked \
-                                     FROM api_tokens WHERE user_id = $1 ORDER BY id DESC";
-
-fn token_of(row: &dyn Row) -> Result<ApiToken, StoreError> {
-    const T: &str = "api_tokens";
-    let scopes = row
-        .json(5)?
-        .ok_or_else(|| StoreError::Corrupt("api_tokens.scopes is NULL".to_owned()))?;
-    Ok(ApiToken {
-        id: req_int(row, 0, T, "id")?,
-        user: UserId(req_id(row, 1, T, "user_id")?),
-        name: req_text(row, 2, T, "name")?.to_owned(),
-        prefix: req_text(row, 3, T, "prefix")?.to_owned(),
-        hash: req_text(row, 4, T, "hash")?.to_owned(),
-        scopes: serde_json::from_value(scopes).map_err(|e| StoreError::Corrupt(format!("api_tokens.scopes: {e}")))?,
-        created: Timestamp(req_int(row, 6, T, "created")?),
-        expires: row.int(7)?.map(Timestamp),
-        revoked: row.int(8)?.map(Timestamp),
-    })
-}
-
-/// The token with this hash.
-pub(crate) fn token_by_hash(tx: &mut dyn Tx, hash: &str) -> Result<Option<ApiToken>, StoreError> {
-    one(tx, TOKEN_COLUMNS_BY_HASH, &[Val::text(hash)], token_of)
-}
-
-/// The tokens of an account, newest first.
-pub(crate) fn tokens_of(tx: &mut dyn Tx, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
-    let mut out = Vec::new();
-    tx.each(TOKEN_COLUMNS_BY_USER, &[Val::int(user.0)], &mut |row| {
-        out.push(token_of(row)?);
-        Ok(())
-    })?;
-    Ok(out)
-}
-
-/// Revokes a token and records `token.revoke`. Revoking a revoked token changes nothing.
-pub(crate) fn revoke_token(
-    tx: &mut dyn Tx,
-    keys: &Keyring,
-    id: i64,
-    context: &AuditContext,
-    writes: &mut Writes,
-) -> Result<(), StoreError> {
-    let before = one(tx, TOKEN_COLUMNS_BY_ID, &[Val::int(id)], token_of)?
-        .ok_or_else(|| StoreError::NotFound(format!("token {id}")))?;
-    if before.revoked.is_some() {
-        return Ok(());
-    }
-    writes
-        .exec(
-            tx,
-            "UPDATE api_tokens SET revoked = $2 WHERE id = $1",
-            &[Val::int(id), Val::int(context.at.0)],
-        )
-        .map_err(write_error)?;
-    let after = ApiToken {
-        revoked: Some(context.at),
-        ..before.clone()
-    };
-    let mut tail = Tail::read(tx, keys)?;
-    tail.append(
-        tx,
-        writes,
-        Entry {
-            retention: Retention::Change,
-            revision: None,
-            context,
-            job: trail::acting_job(context),
-            action: "token.revoke",
-            object: &token_object(&after)?,
-            before: token_json(&before),
-            after: token_json(&after),
-            outcome: "ok",
-        },
-    )?;
-    tail.finish(tx, writes, context.at, false)?;
-    Ok(())
 }

@@ -2,13 +2,13 @@
 //!
 //! Each `put_*` first checks everything it needs (references exist, codes are free, no cycle),
 //! and only then mutates, so an event that does not fit leaves the world untouched and
-//! reports [`Error::Corrupt`]. The planner in `command.rs` has already checked the business
+//! reports [`Error::State(StateError::Corrupt)`]. The planner in `command.rs` has already checked the business
 //! rules; these checks guard the change log itself.
 
 use super::{Node, World};
 use crate::acl::AclEntry;
 use crate::directory::{Group, Job, Office, User};
-use crate::error::Error;
+use crate::error::{AclError, DirectoryError, Error, FilingError, RoleError, StateError};
 use crate::event::Event;
 use crate::ids::*;
 use crate::records::{Carrier, Document, FilingClass, Folder, Workflow};
@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 
 fn corrupt(what: impl Into<String>) -> Error {
-    Error::Corrupt(what.into())
+    Error::State(StateError::Corrupt(what.into()))
 }
 
 fn claim_code<T: Copy + PartialEq>(
@@ -27,10 +27,10 @@ fn claim_code<T: Copy + PartialEq>(
     kind: &'static str,
 ) -> Result<(), Error> {
     match map.get(code) {
-        Some(owner) if *owner != id => Err(Error::DuplicateCode {
+        Some(owner) if *owner != id => Err(Error::Directory(DirectoryError::DuplicateCode {
             kind,
             code: code.to_owned(),
-        }),
+        })),
         _ => Ok(()),
     }
 }
@@ -95,10 +95,10 @@ impl World {
         if let Some(p) = o.parent {
             self.office(p)?;
             if existing.is_some() && self.office_within(p, o.id) {
-                return Err(Error::OfficeCycle {
+                return Err(Error::Directory(DirectoryError::OfficeCycle {
                     office: o.id,
                     parent: p,
-                });
+                }));
             }
         }
         let idx = &mut self.idx;
@@ -166,7 +166,10 @@ impl World {
         for j in &u.jobs {
             self.job(*j)?;
             if !seen.insert(*j) {
-                return Err(Error::AlreadyAssigned { user: u.id, job: *j });
+                return Err(Error::Directory(DirectoryError::AlreadyAssigned {
+                    user: u.id,
+                    job: *j,
+                }));
             }
         }
         let idx = &mut self.idx;
@@ -289,18 +292,18 @@ impl World {
             self.role(*m)?;
             // A new edge r → m closes a cycle when r is already inside m.
             if existing.is_some() && !old_members.contains(m) && self.role_closure(*m).binary_search(&r.id).is_ok() {
-                return Err(Error::RoleCycle {
+                return Err(Error::Roles(RoleError::RoleCycle {
                     path: vec![
                         r.code.to_string(),
                         self.roles[m.index()].code.to_string(),
                         r.code.to_string(),
                     ],
-                });
+                }));
             }
             if *m == r.id {
-                return Err(Error::RoleCycle {
+                return Err(Error::Roles(RoleError::RoleCycle {
                     path: vec![r.code.to_string(), r.code.to_string()],
-                });
+                }));
             }
         }
         let old_wide = existing.and_then(|i| app_wide_of(&self.roles[i]));
@@ -405,7 +408,7 @@ impl World {
             .grants
             .get_mut(id.index())
             .and_then(Option::take)
-            .ok_or(Error::UnknownGrant(id))?;
+            .ok_or(Error::Roles(RoleError::UnknownGrant(id)))?;
         self.unindex_grant(&old);
         Ok(())
     }
@@ -435,7 +438,7 @@ impl World {
         if let Some(p) = c.parent {
             self.class(p)?;
             if existing.is_some() && self.class_within(p, c.id) {
-                return Err(Error::ClassCycle { class: c.id, parent: p });
+                return Err(Error::Filing(FilingError::ClassCycle { class: c.id, parent: p }));
             }
         }
         let idx = &mut self.idx;
@@ -593,9 +596,9 @@ impl World {
             Entity::Role(r) => self.role(r).map(drop),
             Entity::Group(g) => self.group(g).map(drop),
             other if other.is_object_relative() && matches!(e.carrier, Carrier::Class(_)) => {
-                Err(Error::DynamicEntityOnClass {
+                Err(Error::Acl(AclError::DynamicEntityOnClass {
                     entity: other.to_string(),
-                })
+                }))
             }
             _ => Ok(()),
         }
@@ -607,7 +610,7 @@ impl World {
             .get(id.index())
             .copied()
             .flatten()
-            .ok_or(Error::UnknownEntry(id))?;
+            .ok_or(Error::Acl(AclError::UnknownEntry(id)))?;
         let workflow = self.workflow_of(carrier);
         let acl = acl_mut(&mut self.classes, &mut self.folders, &mut self.documents, carrier)?;
         let pos = acl
@@ -642,15 +645,15 @@ fn acl_mut<'a>(
         Carrier::Class(id) => classes
             .get_mut(id.index())
             .map(|n| &mut n.acl)
-            .ok_or(Error::UnknownClass(id)),
+            .ok_or(Error::Filing(FilingError::UnknownClass(id))),
         Carrier::Folder(id) => folders
             .get_mut(id.index())
             .map(|n| &mut n.acl)
-            .ok_or(Error::UnknownFolder(id)),
+            .ok_or(Error::Filing(FilingError::UnknownFolder(id))),
         Carrier::Document(id) => documents
             .get_mut(id.index())
             .map(|n| &mut n.acl)
-            .ok_or(Error::UnknownDocument(id)),
+            .ok_or(Error::Filing(FilingError::UnknownDocument(id))),
     }
 }
 

@@ -10,12 +10,15 @@
 
 mod apply;
 mod postings;
+mod record;
 
 pub(crate) use postings::{Key, Postings};
+pub use record::Record;
+pub(crate) use record::{Table, unchanged_refused};
 
 use crate::acl::AclEntry;
 use crate::directory::{Group, Job, Office, User};
-use crate::error::Error;
+use crate::error::{AclError, DirectoryError, Error, FilingError, StateError};
 use crate::event::{ChangeSet, Event};
 use crate::ids::*;
 use crate::level::Level;
@@ -82,16 +85,16 @@ pub(crate) struct Indexes {
 pub struct World {
     pub(crate) revision: Revision,
     pub(crate) settings: Settings,
-    pub(crate) offices: Vec<Office>,
-    pub(crate) jobs: Vec<Job>,
-    pub(crate) users: Vec<User>,
-    pub(crate) groups: Vec<Group>,
-    pub(crate) apps: Vec<Application>,
-    pub(crate) roles: Vec<Role>,
-    pub(crate) grants: Vec<Option<Grant>>,
-    pub(crate) classes: Vec<Node<FilingClass>>,
-    pub(crate) folders: Vec<Node<Folder>>,
-    pub(crate) documents: Vec<Node<Document>>,
+    pub(crate) offices: Table<Office>,
+    pub(crate) jobs: Table<Job>,
+    pub(crate) users: Table<User>,
+    pub(crate) groups: Table<Group>,
+    pub(crate) apps: Table<Application>,
+    pub(crate) roles: Table<Role>,
+    pub(crate) grants: Table<Option<Grant>>,
+    pub(crate) classes: Table<Node<FilingClass>>,
+    pub(crate) folders: Table<Node<Folder>>,
+    pub(crate) documents: Table<Node<Document>>,
     pub(crate) entry_carrier: Vec<Option<Carrier>>,
     pub(crate) idx: Indexes,
 }
@@ -103,16 +106,16 @@ impl World {
         World {
             revision: Revision(0),
             settings: Settings::new(organisation),
-            offices: Vec::new(),
-            jobs: Vec::new(),
-            users: Vec::new(),
-            groups: Vec::new(),
-            apps: Vec::new(),
-            roles: Vec::new(),
-            grants: Vec::new(),
-            classes: Vec::new(),
-            folders: Vec::new(),
-            documents: Vec::new(),
+            offices: Table::default(),
+            jobs: Table::default(),
+            users: Table::default(),
+            groups: Table::default(),
+            apps: Table::default(),
+            roles: Table::default(),
+            grants: Table::default(),
+            classes: Table::default(),
+            folders: Table::default(),
+            documents: Table::default(),
             entry_carrier: Vec::new(),
             idx: Indexes::default(),
         }
@@ -136,10 +139,10 @@ impl World {
     /// Applies a committed change set from the change log (a follower catching up).
     pub fn apply_change_set(&mut self, change: ChangeSet) -> Result<(), Error> {
         if change.revision != self.revision.next() {
-            return Err(Error::StalePlan {
+            return Err(Error::State(StateError::StalePlan {
                 planned: change.revision,
                 current: self.revision,
-            });
+            }));
         }
         for event in change.events {
             self.apply(event)?;
@@ -160,57 +163,50 @@ impl World {
 
     // ---- records by id ----------------------------------------------------------------
 
+    /// The record of kind `R` with this id, or the refusal naming the unknown id.
+    pub fn record<R: Record>(&self, id: R::Id) -> Result<&R, Error> {
+        R::find(self, id)
+    }
+
     /// An office.
     pub fn office(&self, id: OfficeId) -> Result<&Office, Error> {
-        self.offices.get(id.index()).ok_or(Error::UnknownOffice(id))
+        self.offices.find(id)
     }
     /// A job.
     pub fn job(&self, id: JobId) -> Result<&Job, Error> {
-        self.jobs.get(id.index()).ok_or(Error::UnknownJob(id))
+        self.jobs.find(id)
     }
     /// A user.
     pub fn user(&self, id: UserId) -> Result<&User, Error> {
-        self.users.get(id.index()).ok_or(Error::UnknownUser(id))
+        self.users.find(id)
     }
     /// A group.
     pub fn group(&self, id: GroupId) -> Result<&Group, Error> {
-        self.groups.get(id.index()).ok_or(Error::UnknownGroup(id))
+        self.groups.find(id)
     }
     /// An application.
     pub fn application(&self, id: AppId) -> Result<&Application, Error> {
-        self.apps.get(id.index()).ok_or(Error::UnknownApplication(id))
+        self.apps.find(id)
     }
     /// A role.
     pub fn role(&self, id: RoleId) -> Result<&Role, Error> {
-        self.roles.get(id.index()).ok_or(Error::UnknownRole(id))
+        self.roles.find(id)
     }
     /// A grant that has not been revoked.
     pub fn grant(&self, id: GrantId) -> Result<&Grant, Error> {
-        self.grants
-            .get(id.index())
-            .and_then(Option::as_ref)
-            .ok_or(Error::UnknownGrant(id))
+        self.grants.find(id)
     }
     /// A filing class.
     pub fn class(&self, id: ClassId) -> Result<&FilingClass, Error> {
-        self.classes
-            .get(id.index())
-            .map(|n| &n.rec)
-            .ok_or(Error::UnknownClass(id))
+        self.classes.find(id)
     }
     /// A folder.
     pub fn folder(&self, id: FolderId) -> Result<&Folder, Error> {
-        self.folders
-            .get(id.index())
-            .map(|n| &n.rec)
-            .ok_or(Error::UnknownFolder(id))
+        self.folders.find(id)
     }
     /// A document.
     pub fn document(&self, id: DocumentId) -> Result<&Document, Error> {
-        self.documents
-            .get(id.index())
-            .map(|n| &n.rec)
-            .ok_or(Error::UnknownDocument(id))
+        self.documents.find(id)
     }
     /// An ACL entry that has not been removed.
     pub fn entry(&self, id: EntryId) -> Result<&AclEntry, Error> {
@@ -219,11 +215,11 @@ impl World {
             .get(id.index())
             .copied()
             .flatten()
-            .ok_or(Error::UnknownEntry(id))?;
+            .ok_or(Error::Acl(AclError::UnknownEntry(id)))?;
         self.acl(carrier)?
             .iter()
             .find(|e| e.id == id)
-            .ok_or(Error::UnknownEntry(id))
+            .ok_or(Error::Acl(AclError::UnknownEntry(id)))
     }
     /// The ACL entries a class, folder or document carries.
     pub fn acl(&self, carrier: Carrier) -> Result<&[AclEntry], Error> {
@@ -232,17 +228,17 @@ impl World {
                 .classes
                 .get(id.index())
                 .map(|n| n.acl.as_slice())
-                .ok_or(Error::UnknownClass(id)),
+                .ok_or(Error::Filing(FilingError::UnknownClass(id))),
             Carrier::Folder(id) => self
                 .folders
                 .get(id.index())
                 .map(|n| n.acl.as_slice())
-                .ok_or(Error::UnknownFolder(id)),
+                .ok_or(Error::Filing(FilingError::UnknownFolder(id))),
             Carrier::Document(id) => self
                 .documents
                 .get(id.index())
                 .map(|n| n.acl.as_slice())
-                .ok_or(Error::UnknownDocument(id)),
+                .ok_or(Error::Filing(FilingError::UnknownDocument(id))),
         }
     }
 
@@ -262,9 +258,11 @@ impl World {
             .username
             .get(&username.trim().to_lowercase())
             .copied()
-            .ok_or_else(|| Error::UnknownCode {
-                kind: "user",
-                code: username.to_owned(),
+            .ok_or_else(|| {
+                Error::Directory(DirectoryError::UnknownCode {
+                    kind: "user",
+                    code: username.to_owned(),
+                })
             })
     }
     /// Every account carrying this e-mail address (case-insensitive), in creation order.
@@ -486,8 +484,10 @@ impl World {
 }
 
 fn lookup<T: Copy>(map: &FxHashMap<String, T>, code: &str, kind: &'static str) -> Result<T, Error> {
-    map.get(code.trim()).copied().ok_or_else(|| Error::UnknownCode {
-        kind,
-        code: code.to_owned(),
+    map.get(code.trim()).copied().ok_or_else(|| {
+        Error::Directory(DirectoryError::UnknownCode {
+            kind,
+            code: code.to_owned(),
+        })
     })
 }

@@ -63,7 +63,7 @@ fn a_grant_to_the_office_one_works_in_is_a_grant_to_oneself() {
         helena(&s),
         grant_to(s.town.view_all, Grantee::Office(s.town.glpi), None),
     );
-    assert_eq!(err, Error::SelfGrant);
+    assert_eq!(err, Error::Authority(AuthorityError::SelfGrant));
     assert_eq!(err.code(), "self-grant");
     // A sub-office she does not work in: allowed, and she gains nothing.
     let mut w = s.town.w.clone();
@@ -97,7 +97,7 @@ fn a_grant_to_an_office_above_ones_own_is_a_grant_to_oneself() {
         helena(&s),
         grant_to(s.town.view_all, Grantee::Office(s.town.glpi), None),
     );
-    assert_eq!(err, Error::SelfGrant);
+    assert_eq!(err, Error::Authority(AuthorityError::SelfGrant));
 }
 
 #[test]
@@ -111,7 +111,10 @@ fn nobody_assigns_themselves_a_job() {
             job: s.town.gregor_job,
         },
     );
-    assert_eq!(err, Error::SelfAdministration("administer your own account"));
+    assert_eq!(
+        err,
+        Error::Authority(AuthorityError::SelfAdministration("administer your own account"))
+    );
     assert_eq!(err.code(), "self-administration");
     // Nor deactivates, edits or removes themselves from a job.
     for command in [
@@ -126,7 +129,7 @@ fn nobody_assigns_themselves_a_job() {
     ] {
         assert_eq!(
             refused(&s.town.w, helena(&s), command),
-            Error::SelfAdministration("administer your own account")
+            Error::Authority(AuthorityError::SelfAdministration("administer your own account"))
         );
     }
 }
@@ -147,7 +150,12 @@ fn moving_ones_own_job_or_office_is_refused() {
             office: s.sub,
         },
     );
-    assert_eq!(err, Error::SelfAdministration("move a job you hold to another office"));
+    assert_eq!(
+        err,
+        Error::Authority(AuthorityError::SelfAdministration(
+            "move a job you hold to another office"
+        ))
+    );
     // Renaming it stays hers to do.
     let mut w = s.town.w.clone();
     w.execute(
@@ -179,7 +187,10 @@ fn moving_ones_own_job_or_office_is_refused() {
             signing_code: office.signing_code.clone(),
         },
     );
-    assert_eq!(err, Error::SelfAdministration("move the office you work in"));
+    assert_eq!(
+        err,
+        Error::Authority(AuthorityError::SelfAdministration("move the office you work in"))
+    );
 }
 
 #[test]
@@ -196,7 +207,10 @@ fn a_stronger_account_cannot_be_taken_over() {
             active: false,
         },
     );
-    assert_eq!(err, Error::BeyondOwnPower("user mocna".into()));
+    assert_eq!(
+        err,
+        Error::Authority(AuthorityError::BeyondOwnPower("user mocna".into()))
+    );
     assert_eq!(err.code(), "beyond-own-power");
     assert!(s.town.w.require_credentials(&helena(&s), strong, t(NOW)).is_err());
     // The same without a job (the take-over found from outside): outside her scope.
@@ -204,14 +218,14 @@ fn a_stronger_account_cannot_be_taken_over() {
     sys(&mut s.town.w, grant_to(s.user_admin, Grantee::User(jobless), None));
     assert_eq!(
         s.town.w.require_credentials(&helena(&s), jobless, t(NOW)),
-        Err(Error::OutsideScope("user brez".into()))
+        Err(Error::Authority(AuthorityError::OutsideScope("user brez".into())))
     );
     // A security lead in her office: she is not one.
     let lead = user(&mut s.town.w, "vodja", AccountKind::User, vec![s.sub_job]);
     sys(&mut s.town.w, grant_to(s.security_lead, Grantee::User(lead), None));
     assert_eq!(
         s.town.w.require_user(&helena(&s), lead, t(NOW)),
-        Err(Error::BeyondOwnPower("user vodja".into()))
+        Err(Error::Authority(AuthorityError::BeyondOwnPower("user vodja".into())))
     );
     // Power that only starts next month counts already.
     let later = user(&mut s.town.w, "kasneje", AccountKind::User, vec![s.sub_job]);
@@ -227,7 +241,7 @@ fn a_stronger_account_cannot_be_taken_over() {
     );
     assert_eq!(
         s.town.w.require_user(&helena(&s), later, t(NOW)),
-        Err(Error::BeyondOwnPower("user kasneje".into()))
+        Err(Error::Authority(AuthorityError::BeyondOwnPower("user kasneje".into())))
     );
     // A user administrator of a part of her scope: hers to manage.
     let weaker = user(&mut s.town.w, "sibkejsa", AccountKind::User, vec![s.sub_job]);
@@ -263,7 +277,7 @@ fn an_account_with_a_job_outside_the_scope_cannot_be_managed() {
             phone: leon.phone.clone(),
         },
     );
-    assert_eq!(err, Error::OutsideScope("user leon".into()));
+    assert_eq!(err, Error::Authority(AuthorityError::OutsideScope("user leon".into())));
     assert!(s.town.w.require_credentials(&helena(&s), s.town.leon, t(NOW)).is_err());
 }
 
@@ -280,7 +294,10 @@ fn a_job_carrying_power_is_filled_only_by_someone_holding_it() {
             job: s.sub_job,
         },
     );
-    assert_eq!(err, Error::BeyondOwnPower("job JOB.SUB.01".into()));
+    assert_eq!(
+        err,
+        Error::Authority(AuthorityError::BeyondOwnPower("job JOB.SUB.01".into()))
+    );
     let err = refused(
         &s.town.w,
         helena(&s),
@@ -296,7 +313,10 @@ fn a_job_carrying_power_is_filled_only_by_someone_holding_it() {
             jobs: vec![s.sub_job],
         },
     );
-    assert_eq!(err, Error::BeyondOwnPower("job JOB.SUB.01".into()));
+    assert_eq!(
+        err,
+        Error::Authority(AuthorityError::BeyondOwnPower("job JOB.SUB.01".into()))
+    );
 }
 
 #[test]
@@ -307,7 +327,9 @@ fn the_system_administrator_never_sets_a_persons_credentials() {
     // Gregor holds a job: his password and e-mail are his user administrator's to set.
     assert_eq!(
         s.town.w.require_credentials(&admin, s.town.gregor, t(NOW)),
-        Err(Error::NotAsAnotherPerson("user gregor".into()))
+        Err(Error::Authority(AuthorityError::NotAsAnotherPerson(
+            "user gregor".into()
+        )))
     );
     let err = refused(
         &s.town.w,

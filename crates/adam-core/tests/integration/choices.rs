@@ -95,9 +95,9 @@ fn a_second_hand_over_redirects_the_pending_one() {
         town.w
             .plan(&Actor::user(town.cene), Command::Accept { object: folder }, t(NOW))
             .err(),
-        Some(Error::NotRecipient {
+        Some(Error::Filing(FilingError::NotRecipient {
             recipient: Some(gregor_job)
-        })
+        }))
     );
     town.w
         .execute(&Actor::user(town.gregor), Command::Accept { object: folder }, t(NOW))
@@ -217,10 +217,10 @@ fn clearance_is_cumulative_and_a_class_without_a_clearance_role_is_seen_by_nobod
         .unwrap_err();
     assert_eq!(
         err,
-        Error::ClassifyAboveClearance {
+        Error::Authority(AuthorityError::ClassifyAboveClearance {
             requested: SecurityClass::THREE,
             held: SecurityClass::TWO
-        }
+        })
     );
 }
 
@@ -317,5 +317,5 @@ fn an_application_without_a_writing_role_accepts_no_records() {
             t(NOW),
         )
         .unwrap_err();
-    assert_eq!(err, Error::ApplicationNotWritable(gis));
+    assert_eq!(err, Error::Authority(AuthorityError::ApplicationNotWritable(gis)));
 }

@@ -3,14 +3,34 @@
 #![allow(dead_code)]
 
 use adam_core::*;
+use std::cell::RefCell;
 
-pub fn t(s: &str) -> Timestamp {
-    Timestamp::parse(s).expect("test timestamp")
+thread_local! {
+    /// The change sets of the commands run through [`sys`] and [`run_as`] while [`recording`]
+    /// runs (the change-log golden test needs the log of a world built by the shared builders).
+    static RECORDED: RefCell<Option<Vec<ChangeSet>>> = const { RefCell::new(None) };
 }
 
-pub fn text(s: &str) -> Text {
-    Text::parse("text", s).expect("test text")
+/// Runs `build` and returns what it made with the change sets it committed, in order.
+pub fn recording<T>(build: impl FnOnce() -> T) -> (T, Vec<ChangeSet>) {
+    RECORDED.with(|r| *r.borrow_mut() = Some(Vec::new()));
+    let made = build();
+    let log = RECORDED.with(|r| r.borrow_mut().take()).unwrap_or_default();
+    (made, log)
 }
+
+/// Runs a command as `actor`, keeping its change set when [`recording`].
+pub fn run_as(w: &mut World, actor: &Actor, command: Command) -> Plan {
+    let plan = w.execute(actor, command, t(NOW)).expect("command");
+    RECORDED.with(|r| {
+        if let Some(log) = r.borrow_mut().as_mut() {
+            log.push(plan.change_set());
+        }
+    });
+    plan
+}
+
+pub use adam_testkit::{t, text};
 
 pub const NOW: &str = "2026-03-02T09:00:00Z";
 
@@ -30,9 +50,7 @@ pub fn refused(w: &World, actor: Actor, command: Command) -> Error {
 
 /// Runs a command as the console and returns what it created.
 pub fn sys(w: &mut World, command: Command) -> Option<Created> {
-    w.execute(&Actor::System, command, t(NOW))
-        .expect("system command")
-        .created
+    run_as(w, &Actor::System, command).created
 }
 
 pub fn office(w: &mut World, code: &str, name: &str, parent: Option<OfficeId>) -> OfficeId {

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod administration;
+mod change_log;
 mod choices;
 mod common;
 mod oracle;

@@ -22,29 +22,7 @@ fn instants() -> impl Iterator<Item = Timestamp> {
 const SESSIONS: [Session; 2] = [Session::MFA, Session::PASSWORD];
 
 /// Everything observable about a world, to prove a refused command changed nothing.
-pub fn fingerprint(w: &World) -> String {
-    let entries: Vec<&AclEntry> = w.entries().collect();
-    let grants: Vec<&Grant> = w.grants().collect();
-    let folders: Vec<&Folder> = w.folders().collect();
-    let documents: Vec<&Document> = w.documents().collect();
-    let classes: Vec<&FilingClass> = w.classes().collect();
-    serde_json::to_string(&(
-        w.revision(),
-        w.settings(),
-        w.offices(),
-        w.jobs(),
-        w.users(),
-        w.groups(),
-        w.applications(),
-        w.roles(),
-        grants,
-        classes,
-        folders,
-        documents,
-        entries,
-    ))
-    .unwrap()
-}
+pub use adam_testkit::fingerprint;
 
 proptest! {
     #![proptest_config(config(300))]

@@ -42,9 +42,9 @@ fn a_role_cannot_contain_itself_even_through_others() {
     );
     assert_eq!(
         err,
-        Error::RoleCycle {
+        Error::Roles(RoleError::RoleCycle {
             path: vec!["GLPI".into(), "B".into(), "A".into(), "GLPI".into()]
-        }
+        })
     );
     assert_eq!(
         err.to_string(),
@@ -60,7 +60,7 @@ fn a_role_cannot_contain_itself_even_through_others() {
             members: vec![a],
         },
     );
-    assert!(matches!(err, Error::RoleCycle { .. }));
+    assert!(matches!(err, Error::Roles(RoleError::RoleCycle { .. })));
 }
 
 #[test]
@@ -78,7 +78,7 @@ fn role_shapes_are_enforced() {
             members: vec![town.view_all],
         },
     );
-    assert!(matches!(err, Error::NotAContainer(_)));
+    assert!(matches!(err, Error::Roles(RoleError::NotAContainer(_))));
     let sys_role = town.w.role_by_code("adam.user_admin").unwrap();
     let err = refused(
         &town.w,
@@ -92,7 +92,7 @@ fn role_shapes_are_enforced() {
             members: vec![sys_role],
         },
     );
-    assert_eq!(err, Error::SystemRoleNotNestable(sys_role));
+    assert_eq!(err, Error::Roles(RoleError::SystemRoleNotNestable(sys_role)));
     let err = refused(
         &town.w,
         Actor::System,
@@ -124,19 +124,19 @@ fn unknown_references_are_named() {
     };
     assert_eq!(
         refused(&town.w, ana, add(Entity::Job(JobId(999)))),
-        Error::UnknownJob(JobId(999))
+        Error::Directory(DirectoryError::UnknownJob(JobId(999)))
     );
     assert_eq!(
         refused(&town.w, ana, add(Entity::User(UserId(999)))),
-        Error::UnknownUser(UserId(999))
+        Error::Directory(DirectoryError::UnknownUser(UserId(999)))
     );
     assert_eq!(
         refused(&town.w, ana, add(Entity::Role(RoleId(999)))),
-        Error::UnknownRole(RoleId(999))
+        Error::Roles(RoleError::UnknownRole(RoleId(999)))
     );
     assert_eq!(
         refused(&town.w, ana, add(Entity::Group(GroupId(9)))),
-        Error::UnknownGroup(GroupId(9))
+        Error::Directory(DirectoryError::UnknownGroup(GroupId(9)))
     );
     assert_eq!(
         refused(
@@ -146,24 +146,24 @@ fn unknown_references_are_named() {
                 object: ObjectRef::Document(DocumentId(42))
             }
         ),
-        Error::UnknownDocument(DocumentId(42))
+        Error::Filing(FilingError::UnknownDocument(DocumentId(42)))
     );
     assert_eq!(town.w.office_by_code("NOPE").unwrap_err().code(), "unknown-code");
 }
 
 #[test]
 fn levels_outside_the_set_and_empty_windows_do_not_parse() {
-    assert_eq!(Level::from_value(15), Err(Error::InvalidLevel(15)));
-    assert_eq!(Level::from_value(1), Err(Error::InvalidLevel(1)));
+    assert_eq!(Level::from_value(15), Err(Error::Value(ValueError::InvalidLevel(15))));
+    assert_eq!(Level::from_value(1), Err(Error::Value(ValueError::InvalidLevel(1))));
     let json = r#"{"command":"add_entry","carrier":{"type":"folder","id":0},"kind":"allowed","entity":{"type":"company"},"value":15,"group_value":null,"window":{}}"#;
     let err = serde_json::from_str::<Command>(json).unwrap_err().to_string();
     assert!(err.contains("15 is not an access level"), "{err}");
     assert_eq!(
         Window::new(Some(t("2026-03-10")), Some(t("2026-03-01"))),
-        Err(Error::EmptyWindow {
+        Err(Error::Value(ValueError::EmptyWindow {
             from: t("2026-03-10"),
             to: t("2026-03-01")
-        })
+        }))
     );
     let json = r#"{"command":"grant","role":1,"grantee":{"type":"everyone"},"window":{"from":"2026-03-10","to":"2026-03-01"},"scope":null,"reference":null}"#;
     let err = serde_json::from_str::<Command>(json).unwrap_err().to_string();
@@ -192,7 +192,7 @@ fn group_values_follow_the_entity() {
         ana,
         add(Entity::Company, AclKind::Allowed, Level::View13, Some(Level::View11)),
     );
-    assert!(matches!(err, Error::GroupValueNotApplicable { .. }));
+    assert!(matches!(err, Error::Acl(AclError::GroupValueNotApplicable { .. })));
     let err = refused(
         &town.w,
         ana,
@@ -205,17 +205,17 @@ fn group_values_follow_the_entity() {
     );
     assert_eq!(
         err,
-        Error::GroupValueAboveValue {
+        Error::Acl(AclError::GroupValueAboveValue {
             value: Level::View13,
             group_value: Level::View14
-        }
+        })
     );
     let err = refused(
         &town.w,
         ana,
         add(Entity::Responsible, AclKind::MaxAllowed, Level::View13, None),
     );
-    assert!(matches!(err, Error::GroupValueRequired { .. }));
+    assert!(matches!(err, Error::Acl(AclError::GroupValueRequired { .. })));
     let err = refused(
         &town.w,
         Actor::System,
@@ -247,13 +247,13 @@ fn workflow_refusals_name_who_may_act() {
     );
     assert_eq!(
         err,
-        Error::NotResponsible {
+        Error::Filing(FilingError::NotResponsible {
             responsible: Some(town.ana_job)
-        }
+        })
     );
     assert_eq!(
         refused(&town.w, Actor::user(town.cene), Command::Accept { object: folder }),
-        Error::NothingHandedOver
+        Error::Filing(FilingError::NothingHandedOver)
     );
     assert_eq!(
         refused(
@@ -264,7 +264,7 @@ fn workflow_refusals_name_who_may_act() {
                 to: town.ana_job
             }
         ),
-        Error::HandOverToSelf(town.ana_job)
+        Error::Filing(FilingError::HandOverToSelf(town.ana_job))
     );
     town.w
         .execute(
@@ -279,9 +279,9 @@ fn workflow_refusals_name_who_may_act() {
     let err = refused(&town.w, Actor::user(town.dora), Command::Accept { object: folder });
     assert_eq!(
         err,
-        Error::NotRecipient {
+        Error::Filing(FilingError::NotRecipient {
             recipient: Some(town.cene_job)
-        }
+        })
     );
     assert_eq!(
         refused(&town.w, Actor::user(town.dora), Command::Reject { object: folder }).code(),
@@ -289,26 +289,26 @@ fn workflow_refusals_name_who_may_act() {
     );
     assert_eq!(
         refused(&town.w, Actor::user(town.ana), Command::Close { object: folder }),
-        Error::HandOverPending(town.cene_job)
+        Error::Filing(FilingError::HandOverPending(town.cene_job))
     );
     assert_eq!(
         refused(&town.w, Actor::user(town.gregor), Command::Reopen { object: folder }),
-        Error::ObjectNotClosed
+        Error::Filing(FilingError::ObjectNotClosed)
     );
     assert_eq!(
         refused(&town.w, Actor::user(town.admin), Command::Close { object: folder }),
-        Error::AdminNoDocuments
+        Error::Authority(AuthorityError::AdminNoDocuments)
     );
     assert_eq!(
         refused(&town.w, Actor::System, Command::Close { object: folder }),
-        Error::AdminNoDocuments
+        Error::Authority(AuthorityError::AdminNoDocuments)
     );
     let err = refused(
         &town.w,
         Actor::in_job(town.ana, town.cene_job),
         Command::Close { object: folder },
     );
-    assert_eq!(err, Error::NotOccupant(town.cene_job));
+    assert_eq!(err, Error::Authority(AuthorityError::NotOccupant(town.cene_job)));
     // Bojan has 14 on the folder: not enough to add entries (22).
     let err = refused(
         &town.w,
@@ -324,11 +324,11 @@ fn workflow_refusals_name_who_may_act() {
     );
     assert_eq!(
         err,
-        Error::InsufficientLevel {
+        Error::Authority(AuthorityError::InsufficientLevel {
             object: folder.to_string(),
             required: Level::Edit22,
             held: Level::View14
-        }
+        })
     );
     // Bojan may not add documents either (21 needed on the folder).
     let err = refused(
@@ -359,10 +359,10 @@ fn nobody_classifies_above_their_own_clearance() {
     );
     assert_eq!(
         err,
-        Error::ClassifyAboveClearance {
+        Error::Authority(AuthorityError::ClassifyAboveClearance {
             requested: SecurityClass::TWO,
             held: SecurityClass::ONE
-        }
+        })
     );
     assert_eq!(
         err.to_string(),
@@ -402,7 +402,10 @@ fn z3_and_c3_need_a_second_factor() {
         title: text("Strogo"),
         classification: Classification::confidential(SecurityClass::THREE),
     };
-    assert_eq!(refused(&town.w, password_only, new.clone()), Error::MfaRequired);
+    assert_eq!(
+        refused(&town.w, password_only, new.clone()),
+        Error::Authority(AuthorityError::MfaRequired)
+    );
     let f = match town.w.execute(&Actor::user(town.ana), new, t(NOW)).unwrap().created {
         Some(Created::Folder(f)) => f,
         other => panic!("{other:?}"),
@@ -424,7 +427,7 @@ fn z3_and_c3_need_a_second_factor() {
     );
     assert_eq!(
         refused(&town.w, password_only, Command::Close { object }),
-        Error::MfaRequired
+        Error::Authority(AuthorityError::MfaRequired)
     );
     // Bojan is not cleared for Z3: the clearance rule answers before MFA is asked for.
     let d = town.w.explain(town.bojan, object, t(NOW), Session::MFA).unwrap();
@@ -493,7 +496,9 @@ fn a_user_administrator_toggles_roles_but_cannot_change_what_they_contain() {
     );
     assert_eq!(
         err,
-        Error::SystemAdministratorOnly("define roles and what they contain")
+        Error::Authority(AuthorityError::SystemAdministratorOnly(
+            "define roles and what they contain"
+        ))
     );
     assert_eq!(err.category(), Category::Forbidden);
 }
@@ -512,7 +517,7 @@ fn a_user_administrator_stays_inside_their_offices() {
             office: town.un,
         },
     );
-    assert_eq!(err, Error::OutsideScope("office UN".into()));
+    assert_eq!(err, Error::Authority(AuthorityError::OutsideScope("office UN".into())));
     let err = refused(
         &town.w,
         helena,
@@ -524,7 +529,7 @@ fn a_user_administrator_stays_inside_their_offices() {
             reference: None,
         },
     );
-    assert_eq!(err, Error::OutsideScope("user ana".into()));
+    assert_eq!(err, Error::Authority(AuthorityError::OutsideScope("user ana".into())));
     let err = refused(
         &town.w,
         helena,
@@ -536,7 +541,7 @@ fn a_user_administrator_stays_inside_their_offices() {
             reference: None,
         },
     );
-    assert_eq!(err, Error::SelfGrant);
+    assert_eq!(err, Error::Authority(AuthorityError::SelfGrant));
     let ua = town.w.role_by_code("adam.user_admin").unwrap();
     let err = refused(
         &town.w,
@@ -549,7 +554,10 @@ fn a_user_administrator_stays_inside_their_offices() {
             reference: None,
         },
     );
-    assert_eq!(err, Error::SystemAdministratorOnly("grant or revoke system roles"));
+    assert_eq!(
+        err,
+        Error::Authority(AuthorityError::SystemAdministratorOnly("grant or revoke system roles"))
+    );
     let err = refused(
         &town.w,
         helena,
@@ -561,7 +569,10 @@ fn a_user_administrator_stays_inside_their_offices() {
             reference: None,
         },
     );
-    assert_eq!(err, Error::SystemAdministratorOnly("grant a role to everyone"));
+    assert_eq!(
+        err,
+        Error::Authority(AuthorityError::SystemAdministratorOnly("grant a role to everyone"))
+    );
     let err = refused(
         &town.w,
         Actor::System,
@@ -573,7 +584,7 @@ fn a_user_administrator_stays_inside_their_offices() {
             reference: None,
         },
     );
-    assert_eq!(err, Error::ScopeNotApplicable);
+    assert_eq!(err, Error::Roles(RoleError::ScopeNotApplicable));
     let err = refused(
         &town.w,
         helena,
@@ -589,7 +600,12 @@ fn a_user_administrator_stays_inside_their_offices() {
             jobs: vec![],
         },
     );
-    assert_eq!(err, Error::SystemAdministratorOnly("create admin and service accounts"));
+    assert_eq!(
+        err,
+        Error::Authority(AuthorityError::SystemAdministratorOnly(
+            "create admin and service accounts"
+        ))
+    );
     let err = refused(
         &town.w,
         Actor::user(town.uros),
@@ -600,7 +616,7 @@ fn a_user_administrator_stays_inside_their_offices() {
             signing_code: None,
         },
     );
-    assert_eq!(err, Error::NotAnAdministrator);
+    assert_eq!(err, Error::Authority(AuthorityError::NotAnAdministrator));
     // Inside her office she may create a job, which shows up with the office.
     let mut town = town;
     town.w
@@ -625,10 +641,10 @@ fn deletion_is_in_two_steps() {
     let err = refused(&town.w, Actor::System, Command::SetJobValid { job, valid: false });
     assert_eq!(
         err,
-        Error::JobOccupied {
+        Error::Directory(DirectoryError::JobOccupied {
             job,
             users: vec![town.ana]
-        }
+        })
     );
     sys(
         &mut town.w,
@@ -651,11 +667,11 @@ fn deletion_is_in_two_steps() {
     );
     assert_eq!(
         err,
-        Error::OfficeNotEmpty {
+        Error::Directory(DirectoryError::OfficeNotEmpty {
             office: town.un,
             jobs: 3,
             offices: 0
-        }
+        })
     );
     // An inactive account decides nothing.
     let who = town.bojan;
@@ -674,7 +690,7 @@ fn deletion_is_in_two_steps() {
                 object: ObjectRef::Folder(f)
             }
         ),
-        Error::ActorInactive
+        Error::Authority(AuthorityError::ActorInactive)
     );
 }
 
@@ -718,10 +734,10 @@ fn creating_an_office_creates_its_head_and_secretariat() {
     );
     assert_eq!(
         err,
-        Error::DuplicateCode {
+        Error::Directory(DirectoryError::DuplicateCode {
             kind: "office",
             code: "JSS_MOK".into()
-        }
+        })
     );
     let err = refused(
         &town.w,
@@ -735,10 +751,10 @@ fn creating_an_office_creates_its_head_and_secretariat() {
     );
     assert_eq!(
         err,
-        Error::OfficeCycle {
+        Error::Directory(DirectoryError::OfficeCycle {
             office: town.un,
             parent: o
-        }
+        })
     );
 }
 
@@ -767,7 +783,7 @@ fn a_stale_plan_is_refused_at_commit() {
     );
     let before = fingerprint(&town.w);
     let err = town.w.commit(plan).unwrap_err();
-    assert!(matches!(err, Error::StalePlan { .. }));
+    assert!(matches!(err, Error::State(StateError::StalePlan { .. })));
     assert_eq!(fingerprint(&town.w), before);
 }
 
@@ -901,7 +917,7 @@ fn an_office_cannot_move_under_an_invalid_one() {
             signing_code: None,
         },
     );
-    assert_eq!(err, Error::OfficeInvalid(empty));
+    assert_eq!(err, Error::Directory(DirectoryError::OfficeInvalid(empty)));
 }
 
 #[test]
@@ -937,10 +953,10 @@ fn classified_objects_go_only_to_jobs_someone_cleared_holds() {
     );
     assert_eq!(
         err,
-        Error::RecipientNotCleared {
+        Error::Filing(FilingError::RecipientNotCleared {
             job: town.cene_job,
             required: SecurityClass::TWO
-        }
+        })
     );
     assert_eq!(
         town.w.name_ids(&err.to_string()),
@@ -948,11 +964,11 @@ fn classified_objects_go_only_to_jobs_someone_cleared_holds() {
     );
     // A message naming the folder names it by its id, never by its title (issue #12: a
     // refusal says what was refused, not what the object is).
-    let needs = Error::InsufficientLevel {
+    let needs = Error::Authority(AuthorityError::InsufficientLevel {
         object: ObjectRef::Folder(f).to_string(),
         required: Level::Edit21,
         held: Level::None,
-    };
+    });
     let named = town.w.name_ids(&needs.to_string());
     assert_eq!(named, format!("this needs level 21 on folder {}; you have 0", f.0));
     assert!(!named.contains("Cenilno"));
@@ -1005,10 +1021,10 @@ fn a_batch_describes_each_step_against_the_steps_before_it() {
 #[test]
 fn messages_name_records_by_their_codes() {
     let town = town();
-    let message = Error::JobOccupied {
+    let message = Error::Directory(DirectoryError::JobOccupied {
         job: town.ana_job,
         users: vec![town.ana],
-    }
+    })
     .to_string();
     assert_eq!(
         town.w.name_ids(&message),
@@ -1023,7 +1039,8 @@ fn messages_name_records_by_their_codes() {
         "office UN and user ana"
     );
     assert_eq!(
-        town.w.name_ids(&Error::UnknownJob(town.ana_job).to_string()),
+        town.w
+            .name_ids(&Error::Directory(DirectoryError::UnknownJob(town.ana_job)).to_string()),
         "there is no job JOB.UN.01"
     );
 }

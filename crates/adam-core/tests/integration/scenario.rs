@@ -148,7 +148,7 @@ fn diagram_1_walk_through() {
     expect(&town, doc, "close", [14, 14, 14, 14, 14, 14, 14, 13]);
     // Only the main office may reopen.
     let refused = town.w.plan(&Actor::user(cene), Command::Reopen { object: doc }, t(NOW));
-    assert_eq!(refused.err(), Some(Error::NotDistMain));
+    assert_eq!(refused.err(), Some(Error::Filing(FilingError::NotDistMain)));
 
     // 7. Reopen by the main office: the responsible edits again.
     run(&mut town.w, gregor, Command::Reopen { object: doc });
@@ -251,7 +251,7 @@ fn closing_a_folder_freezes_its_documents() {
         },
         t(NOW),
     );
-    assert_eq!(refused.err(), Some(Error::ObjectClosed));
+    assert_eq!(refused.err(), Some(Error::Filing(FilingError::ObjectClosed)));
 }
 
 /// The explanation of the recipient's level just after the hand-over: granted 21 by

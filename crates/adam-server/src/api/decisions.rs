@@ -16,13 +16,14 @@
 //! rule only when the caller may read the object's attributes; otherwise the level and the
 //! reason in general terms. Service accounts and reviewers, who diagnose access, see all.
 
-use super::audit::is_security_lead;
-use super::records::{attribute_level, may_read_acl};
+use super::guard::needs;
 use super::{Api, Doc};
-use crate::auth::{Caller, Scope};
+use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError};
 use crate::http::Params;
+use crate::service::decisions::*;
+use crate::service::records::access_record;
 use crate::state::AppState;
 use adam_core::*;
 use axum::extract::State;
@@ -77,7 +78,7 @@ pub(crate) fn routes(api: Api) -> Api {
         )
         .query::<WhoQuery>()
         .response::<IdPage>(),
-        get(who),
+        get(needs(Scope::Read, who)),
     )
     .route(
         Method::POST,
@@ -99,55 +100,6 @@ pub(crate) fn routes(api: Api) -> Api {
         .response::<RoleAnswer>(),
         get(check_role),
     )
-}
-
-/// What a question about someone asks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Question {
-    /// Their access to folders and documents (`check`, `explain`, `lookup`).
-    Access,
-    /// Whether they hold a role (`check-role`).
-    Roles,
-}
-
-/// Whether the caller diagnoses access: asks about anyone and sees every detail of an
-/// explanation. Service accounts (applications checking their users) and security leads
-/// (reviewers of the trail and the access-rights register), with the `check` scope.
-pub(crate) fn diagnoses(s: &AppState, caller: &Caller) -> bool {
-    caller.require(Scope::Check).is_ok()
-        && (caller.kind == AccountKind::SystemUser
-            || (caller.kind == AccountKind::User && is_security_lead(&s.world(), caller.user, s.now())))
-}
-
-fn not_allowed_to_ask() -> WebError {
-    WebError::forbidden(
-        "not-allowed-to-ask",
-        "you may ask about your own access; asking about others is for service accounts and security leads \
-         with the check scope, and for user administrators about the people they administer",
-    )
-}
-
-/// The one rule for questions about someone (API and UI): anyone about themselves; about
-/// others, with the `check` scope, service accounts and security leads about anyone, user
-/// administrators about the people they administer (`World::require_user`), and the system
-/// administrator about roles only.
-pub(crate) fn may_ask_about(s: &AppState, caller: &Caller, subject: UserId, question: Question) -> ApiResult<()> {
-    if subject == caller.user {
-        return caller.require(Scope::Read);
-    }
-    caller.require(Scope::Check)?;
-    if diagnoses(s, caller) {
-        return Ok(());
-    }
-    let w = s.world();
-    let now = s.now();
-    let me = caller.actor(None);
-    let allowed = match w.authority(&me, now) {
-        Ok(Authority::Full) => question == Question::Roles,
-        Ok(Authority::UserAdmin(_)) => w.require_user(&me, subject, now).is_ok(),
-        _ => false,
-    };
-    if allowed { Ok(()) } else { Err(not_allowed_to_ask()) }
 }
 
 /// One check.
@@ -204,100 +156,6 @@ async fn check(
         s.record_access(vec![record]).await;
     }
     Ok(axum::Json(answer))
-}
-
-/// The access record of a decision, when one is kept (SPEC §5, Art. 57): every decision at
-/// a content level (13 and up) and every refusal (the level asked for was not reached, or
-/// nothing was). Questions "as of" another instant are reviews, not accesses, and are not
-/// recorded. The record is the subject's access, made through the asking application.
-#[allow(clippy::too_many_arguments)]
-fn access_record(
-    s: &AppState,
-    w: &World,
-    caller: &Caller,
-    user: UserId,
-    object: ObjectRef,
-    level: Level,
-    asked: Option<Level>,
-    at: Option<Timestamp>,
-) -> Option<adam_store::NewAudit> {
-    if at.is_some() {
-        return None;
-    }
-    let application = w.user(caller.user).ok().map(|u| u.username.to_string());
-    access(
-        s,
-        caller,
-        Actor::user(user),
-        object,
-        level,
-        asked,
-        "access.check",
-        application,
-    )
-}
-
-/// The access record of a caller's own direct read of an object (a folder, its documents, a
-/// document, an ACL, a history, a UI page), when one is kept: as for a check, a read at 13
-/// and up, or a refusal.
-pub(crate) fn read_record(
-    s: &AppState,
-    caller: &Caller,
-    object: ObjectRef,
-    level: Level,
-    needed: Level,
-    action: &str,
-) -> Option<adam_store::NewAudit> {
-    access(
-        s,
-        caller,
-        caller.actor(None),
-        object,
-        level,
-        Some(needed),
-        action,
-        Some(s.config.application.clone()),
-    )
-}
-
-/// The one builder of access records for decisions on folders and documents.
-#[allow(clippy::too_many_arguments)]
-fn access(
-    s: &AppState,
-    caller: &Caller,
-    actor: Actor,
-    object: ObjectRef,
-    level: Level,
-    asked: Option<Level>,
-    action: &str,
-    application: Option<String>,
-) -> Option<adam_store::NewAudit> {
-    let refused = asked.map_or(level == Level::None, |l| level < l);
-    if level < Level::View13 && !refused {
-        return None;
-    }
-    let (kind, id, label) = match object {
-        ObjectRef::Folder(f) => ("ADAM_ENTITY_FOLDER", f.0, format!("folder {}", f.0)),
-        ObjectRef::Document(d) => ("ADAM_ENTITY_DOCUMENT", d.0, format!("document {}", d.0)),
-    };
-    Some(adam_store::NewAudit {
-        retention: adam_store::Retention::Access,
-        context: adam_store::AuditContext {
-            at: s.now(),
-            actor,
-            source_ip: caller.source_ip.clone(),
-            application,
-        },
-        action: action.to_owned(),
-        object: AuditObject {
-            kind: kind.to_owned(),
-            id,
-            label,
-        },
-        before: None,
-        after: Some(serde_json::json!({ "level": level, "asked": asked })),
-        outcome: if refused { "refused".to_owned() } else { "ok".to_owned() },
-    })
 }
 
 /// One check of a batch.
@@ -488,7 +346,6 @@ pub struct WhoQuery {
 }
 
 async fn who(State(s): State<AppState>, caller: Caller, Params(q): Params<WhoQuery>) -> ApiResult<axum::Json<IdPage>> {
-    caller.require(Scope::Read)?;
     let object = match q.kind {
         ObjectKind::Folder => ObjectRef::Folder(FolderId(q.id)),
         ObjectKind::Document => ObjectRef::Document(DocumentId(q.id)),
@@ -559,99 +416,6 @@ pub struct ExplainRequest {
     /// Second factor in the user's session (default false).
     #[serde(default)]
     pub mfa: bool,
-}
-
-/// Why, in general terms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    /// Granted, no ceiling below it.
-    Granted,
-    /// Granted, lowered by a ceiling.
-    Capped,
-    /// Nothing grants anything (default deny).
-    DefaultDeny,
-    /// The account is inactive.
-    InactiveAccount,
-    /// `admin` accounts never reach folders or documents.
-    AdminAccount,
-    /// The object is classified above the user's clearance.
-    Clearance,
-    /// A Z3 or C3 object and a session without a second factor.
-    MfaRequired,
-}
-
-impl Reason {
-    fn of(d: &Decision) -> Reason {
-        match d.rule {
-            Some(Rule::InactiveAccount) => Reason::InactiveAccount,
-            Some(Rule::AdminAccount) => Reason::AdminAccount,
-            Some(Rule::Clearance { .. }) => Reason::Clearance,
-            Some(Rule::MfaRequired { .. }) => Reason::MfaRequired,
-            None if d.allowed == Level::None => Reason::DefaultDeny,
-            None if d.ceiling.is_some_and(|c| c < d.allowed) => Reason::Capped,
-            None => Reason::Granted,
-        }
-    }
-
-    /// One line that says nothing of the object.
-    fn words(self, level: Level) -> String {
-        match self {
-            Reason::Granted => format!("level {level}: granted"),
-            Reason::Capped => format!("level {level}: granted but capped by a ceiling"),
-            Reason::DefaultDeny => "denied: no entry or role grants anything (default deny)".to_owned(),
-            Reason::InactiveAccount => "denied: the account is inactive".to_owned(),
-            Reason::AdminAccount => "denied: admin accounts never see folders or documents".to_owned(),
-            Reason::Clearance => "denied: the object is classified above the user's clearance".to_owned(),
-            Reason::MfaRequired => "denied until the session steps up with a second factor".to_owned(),
-        }
-    }
-}
-
-/// A decision's reason in general terms, saying nothing of the object.
-pub(crate) fn general_summary(d: &Decision) -> String {
-    Reason::of(d).words(d.level)
-}
-
-/// A decision as far as the caller may see it.
-pub(crate) struct Disclosed {
-    /// The decision, with only the entries (and ceilings) of ACLs the caller may read.
-    pub decision: Decision,
-    /// Whether the caller may read the object's attributes (its classification, the rule).
-    pub object_visible: bool,
-    /// Whether anything was left out.
-    pub withheld: bool,
-}
-
-/// What the caller may learn from a decision (API and UI): service accounts and security
-/// leads everything; others the entries of the ACLs they may read themselves, and the
-/// classification and rule only of an object whose attributes they may read.
-pub(crate) fn disclose(s: &AppState, caller: &Caller, mut d: Decision) -> Disclosed {
-    if diagnoses(s, caller) {
-        return Disclosed {
-            decision: d,
-            object_visible: true,
-            withheld: false,
-        };
-    }
-    let w = s.world();
-    let now = s.now();
-    let object_visible = w
-        .check(caller.user, d.object, now, Session { mfa: caller.mfa })
-        .is_ok_and(|l| l >= attribute_level(d.object));
-    let visible = |c: &Contribution| match c.source {
-        Source::Entry { carrier, .. } => may_read_acl(&w, caller, carrier, now),
-        Source::ApplicationRole { .. } => true,
-    };
-    let (grants, ceilings) = (d.grants.len(), d.ceilings.len());
-    d.grants.retain(visible);
-    d.ceilings.retain(|t| may_read_acl(&w, caller, t.carrier, now));
-    let withheld = !object_visible || d.grants.len() != grants || d.ceilings.len() != ceilings;
-    Disclosed {
-        decision: d,
-        object_visible,
-        withheld,
-    }
 }
 
 /// A decision and its reasons, as far as the caller may see them.

@@ -6,16 +6,16 @@
 //! seed's two steps: deactivate the user (`DELETE /users/{id}`), then invalidate the job
 //! (`DELETE /jobs/{id}`, refused while someone active holds it).
 
+use super::guard::needs;
 use super::{Api, Doc, PageQuery, page};
-use crate::auth::{Caller, Scope};
+use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError};
-use crate::http::{Id, Ids, Params, created, if_match, tagged};
+use crate::http::{Id, Ids, IfMatch, Params, Tagged, update};
 use crate::state::AppState;
 use adam_core::*;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method};
-use axum::response::Response;
+use axum::http::Method;
 use axum::routing::{delete, get, patch, post, put};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -36,7 +36,7 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(t, "List offices (the organisation tree under Company.main)", ANY)
             .query::<PageQuery>()
             .response::<Page<Office>>(),
-        get(list_offices),
+        get(needs(Scope::Read, list_offices)),
     )
     .route(
         Method::POST,
@@ -49,7 +49,7 @@ pub(crate) fn routes(api: Api) -> Api {
         .body::<NewOffice>()
         .response::<Office>()
         .created(),
-        post(create_office),
+        post(needs(Scope::Write, create_office)),
     )
     .route(
         Method::GET,
@@ -57,7 +57,7 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(t, "An office with its jobs and sub-offices", ANY)
             .response::<OfficeView>()
             .etag(),
-        get(get_office),
+        get(needs(Scope::Read, get_office)),
     )
     .route(
         Method::PATCH,
@@ -66,7 +66,7 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<OfficePatch>()
             .response::<Office>()
             .etag(),
-        patch(update_office),
+        patch(needs(Scope::Write, update_office)),
     )
     .route(
         Method::POST,
@@ -77,13 +77,13 @@ pub(crate) fn routes(api: Api) -> Api {
             ADMIN_SCOPE,
         )
         .response::<Office>(),
-        post(invalidate_office),
+        post(needs(Scope::Write, invalidate_office)),
     )
     .route(
         Method::POST,
         "/api/v1/offices/{id}/validate",
         Doc::new(t, "Make an invalidated office valid again", ADMIN_SCOPE).response::<Office>(),
-        post(validate_office),
+        post(needs(Scope::Write, validate_office)),
     )
     .route(
         Method::GET,
@@ -91,7 +91,7 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(t, "List jobs, optionally of one office", ANY)
             .query::<JobQuery>()
             .response::<Page<Job>>(),
-        get(list_jobs),
+        get(needs(Scope::Read, list_jobs)),
     )
     .route(
         Method::POST,
@@ -100,7 +100,7 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<NewJob>()
             .response::<Job>()
             .created(),
-        post(create_job),
+        post(needs(Scope::Write, create_job)),
     )
     .route(
         Method::GET,
@@ -108,7 +108,7 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(t, "A job with its occupants", ANY)
             .response::<JobView>()
             .etag(),
-        get(get_job),
+        get(needs(Scope::Read, get_job)),
     )
     .route(
         Method::PATCH,
@@ -117,7 +117,7 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<JobPatch>()
             .response::<Job>()
             .etag(),
-        patch(update_job),
+        patch(needs(Scope::Write, update_job)),
     )
     .route(
         Method::DELETE,
@@ -128,13 +128,13 @@ pub(crate) fn routes(api: Api) -> Api {
             ADMIN_SCOPE,
         )
         .response::<Job>(),
-        delete(invalidate_job),
+        delete(needs(Scope::Write, invalidate_job)),
     )
     .route(
         Method::POST,
         "/api/v1/jobs/{id}/validate",
         Doc::new(t, "Make an invalidated job valid again", ADMIN_SCOPE).response::<Job>(),
-        post(validate_job),
+        post(needs(Scope::Write, validate_job)),
     )
     .route(
         Method::GET,
@@ -146,7 +146,7 @@ pub(crate) fn routes(api: Api) -> Api {
         )
         .query::<UserQuery>()
         .response::<Page<User>>(),
-        get(list_users),
+        get(needs(Scope::Read, list_users)),
     )
     .route(
         Method::POST,
@@ -155,13 +155,13 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<NewUser>()
             .response::<User>()
             .created(),
-        post(create_user),
+        post(needs(Scope::Write, create_user)),
     )
     .route(
         Method::GET,
         "/api/v1/users/{id}",
         Doc::new(t, "A user", ANY).response::<User>().etag(),
-        get(get_user),
+        get(needs(Scope::Read, get_user)),
     )
     .route(
         Method::PATCH,
@@ -170,7 +170,7 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<UserPatch>()
             .response::<User>()
             .etag(),
-        patch(update_user),
+        patch(needs(Scope::Write, update_user)),
     )
     .route(
         Method::DELETE,
@@ -181,13 +181,13 @@ pub(crate) fn routes(api: Api) -> Api {
             ADMIN_SCOPE,
         )
         .response::<User>(),
-        delete(deactivate_user),
+        delete(needs(Scope::Write, deactivate_user)),
     )
     .route(
         Method::POST,
         "/api/v1/users/{id}/activate",
         Doc::new(t, "Reactivate a deactivated user", ADMIN_SCOPE).response::<User>(),
-        post(activate_user),
+        post(needs(Scope::Write, activate_user)),
     )
     .route(
         Method::POST,
@@ -195,13 +195,13 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(t, "Give a user a job", ADMIN_SCOPE)
             .body::<Assignment>()
             .response::<User>(),
-        post(assign_job),
+        post(needs(Scope::Write, assign_job)),
     )
     .route(
         Method::DELETE,
         "/api/v1/users/{id}/jobs/{job}",
         Doc::new(t, "Take a job from a user", ADMIN_SCOPE).response::<User>(),
-        delete(unassign_job),
+        delete(needs(Scope::Write, unassign_job)),
     )
     .route(
         Method::GET,
@@ -209,7 +209,7 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(t, "List user groups", ANY)
             .query::<PageQuery>()
             .response::<Page<Group>>(),
-        get(list_groups),
+        get(needs(Scope::Read, list_groups)),
     )
     .route(
         Method::POST,
@@ -218,13 +218,13 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<NewGroup>()
             .response::<Group>()
             .created(),
-        post(create_group),
+        post(needs(Scope::Write, create_group)),
     )
     .route(
         Method::GET,
         "/api/v1/groups/{id}",
         Doc::new(t, "A user group", ANY).response::<Group>().etag(),
-        get(get_group),
+        get(needs(Scope::Read, get_group)),
     )
     .route(
         Method::PUT,
@@ -233,7 +233,7 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<GroupUpdate>()
             .response::<Group>()
             .etag(),
-        put(update_group),
+        put(needs(Scope::Write, update_group)),
     )
 }
 
@@ -284,16 +284,18 @@ pub struct OfficeView {
 
 async fn list_offices(
     State(s): State<AppState>,
-    caller: Caller,
+    _caller: Caller,
     Params(q): Params<PageQuery>,
 ) -> ApiResult<axum::Json<Page<Office>>> {
-    caller.require(Scope::Read)?;
     let w = s.world();
     Ok(axum::Json(page(w.offices().iter().cloned(), |o| o.id.0, q)?))
 }
 
-async fn create_office(State(s): State<AppState>, caller: Caller, Body(b): Body<NewOffice>) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+async fn create_office(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(b): Body<NewOffice>,
+) -> ApiResult<Tagged<Office>> {
     let command = Command::CreateOffice {
         code: b.code,
         name: b.name,
@@ -305,11 +307,10 @@ async fn create_office(State(s): State<AppState>, caller: Caller, Body(b): Body<
         return Err(WebError::internal(&"office not created"));
     };
     let office = s.world().office(id)?.clone();
-    Ok(created(office.rev, &office))
+    Ok(Tagged::created_record(office))
 }
 
-async fn get_office(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
-    caller.require(Scope::Read)?;
+async fn get_office(State(s): State<AppState>, _caller: Caller, Id(id): Id) -> ApiResult<Tagged<OfficeView>> {
     let w = s.world();
     let office = w.office(OfficeId(id))?.clone();
     let view = OfficeView {
@@ -317,62 +318,42 @@ async fn get_office(State(s): State<AppState>, caller: Caller, Id(id): Id) -> Ap
         children: w.office_children(office.id).to_vec(),
         office,
     };
-    Ok(tagged(view.office.rev, &view))
+    Ok(Tagged::new(view.office.rev, view))
 }
 
 async fn update_office(
     State(s): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    headers: HeaderMap,
+    if_match: IfMatch,
     Body(p): Body<OfficePatch>,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<Office>> {
     let office = OfficeId(id);
-    let current = s.world().office(office)?.clone();
-    if_match(&headers, current.rev)?;
-    let command = Command::UpdateOffice {
-        office,
-        name: p.name.unwrap_or(current.name),
-        parent: p.parent.unwrap_or(current.parent),
-        signing_code: p.signing_code.unwrap_or(current.signing_code),
-    };
-    let rev = current.rev;
-    s.execute_guarded(&caller, None, command, move |w| {
-        if_unchanged(w.office(office)?.rev, rev)
+    let office = update(&s, &caller, &if_match, office, |current: Office| {
+        Ok(Command::UpdateOffice {
+            office,
+            name: p.name.unwrap_or(current.name),
+            parent: p.parent.unwrap_or(current.parent),
+            signing_code: p.signing_code.unwrap_or(current.signing_code),
+        })
     })
     .await?;
-    let office = s.world().office(office)?.clone();
-    Ok(tagged(office.rev, &office))
+    Ok(Tagged::record(office))
 }
 
-/// Refuses when a record moved on between the If-Match check and the write.
-pub(crate) fn if_unchanged(now: Revision, read: Revision) -> ApiResult<()> {
-    if now == read {
-        Ok(())
-    } else {
-        Err(WebError::new(
-            axum::http::StatusCode::PRECONDITION_FAILED,
-            "stale-revision",
-            "the record changed while your request was waiting; read it again",
-        ))
-    }
-}
-
-async fn set_office_valid(s: AppState, caller: Caller, id: u32, valid: bool) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+async fn set_office_valid(s: AppState, caller: Caller, id: u32, valid: bool) -> ApiResult<Tagged<Office>> {
     let office = OfficeId(id);
     s.execute(&caller, None, Command::SetOfficeValid { office, valid })
         .await?;
     let office = s.world().office(office)?.clone();
-    Ok(tagged(office.rev, &office))
+    Ok(Tagged::record(office))
 }
 
-async fn invalidate_office(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
+async fn invalidate_office(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<Office>> {
     set_office_valid(s, caller, id, false).await
 }
 
-async fn validate_office(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
+async fn validate_office(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<Office>> {
     set_office_valid(s, caller, id, true).await
 }
 
@@ -432,10 +413,9 @@ pub struct JobView {
 
 async fn list_jobs(
     State(s): State<AppState>,
-    caller: Caller,
+    _caller: Caller,
     Params(q): Params<JobQuery>,
 ) -> ApiResult<axum::Json<Page<Job>>> {
-    caller.require(Scope::Read)?;
     let w = s.world();
     let paging = PageQuery {
         after: q.after,
@@ -457,8 +437,7 @@ async fn list_jobs(
     Ok(axum::Json(result))
 }
 
-async fn create_job(State(s): State<AppState>, caller: Caller, Body(b): Body<NewJob>) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+async fn create_job(State(s): State<AppState>, caller: Caller, Body(b): Body<NewJob>) -> ApiResult<Tagged<Job>> {
     let command = Command::CreateJob {
         code: b.code,
         signing_code: b.signing_code,
@@ -470,57 +449,51 @@ async fn create_job(State(s): State<AppState>, caller: Caller, Body(b): Body<New
         return Err(WebError::internal(&"job not created"));
     };
     let job = s.world().job(id)?.clone();
-    Ok(created(job.rev, &job))
+    Ok(Tagged::created_record(job))
 }
 
-async fn get_job(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
-    caller.require(Scope::Read)?;
+async fn get_job(State(s): State<AppState>, _caller: Caller, Id(id): Id) -> ApiResult<Tagged<JobView>> {
     let w = s.world();
     let job = w.job(JobId(id))?.clone();
     let view = JobView {
         occupants: w.job_occupants(job.id).to_vec(),
         job,
     };
-    Ok(tagged(view.job.rev, &view))
+    Ok(Tagged::new(view.job.rev, view))
 }
 
 async fn update_job(
     State(s): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    headers: HeaderMap,
+    if_match: IfMatch,
     Body(p): Body<JobPatch>,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<Job>> {
     let job = JobId(id);
-    let current = s.world().job(job)?.clone();
-    if_match(&headers, current.rev)?;
-    let command = Command::UpdateJob {
-        job,
-        signing_code: p.signing_code.unwrap_or(current.signing_code),
-        name: p.name.unwrap_or(current.name),
-        office: p.office.unwrap_or(current.office),
-    };
-    let rev = current.rev;
-    s.execute_guarded(&caller, None, command, move |w| if_unchanged(w.job(job)?.rev, rev))
-        .await?;
-    let job = s.world().job(job)?.clone();
-    Ok(tagged(job.rev, &job))
+    let job = update(&s, &caller, &if_match, job, |current: Job| {
+        Ok(Command::UpdateJob {
+            job,
+            signing_code: p.signing_code.unwrap_or(current.signing_code),
+            name: p.name.unwrap_or(current.name),
+            office: p.office.unwrap_or(current.office),
+        })
+    })
+    .await?;
+    Ok(Tagged::record(job))
 }
 
-async fn set_job_valid(s: AppState, caller: Caller, id: u32, valid: bool) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+async fn set_job_valid(s: AppState, caller: Caller, id: u32, valid: bool) -> ApiResult<Tagged<Job>> {
     let job = JobId(id);
     s.execute(&caller, None, Command::SetJobValid { job, valid }).await?;
     let job = s.world().job(job)?.clone();
-    Ok(tagged(job.rev, &job))
+    Ok(Tagged::record(job))
 }
 
-async fn invalidate_job(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
+async fn invalidate_job(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<Job>> {
     set_job_valid(s, caller, id, false).await
 }
 
-async fn validate_job(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
+async fn validate_job(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<Job>> {
     set_job_valid(s, caller, id, true).await
 }
 
@@ -620,10 +593,9 @@ fn matches_text(w: &World, u: &User, needle: &str) -> bool {
 
 async fn list_users(
     State(s): State<AppState>,
-    caller: Caller,
+    _caller: Caller,
     Params(q): Params<UserQuery>,
 ) -> ApiResult<axum::Json<Page<User>>> {
-    caller.require(Scope::Read)?;
     let w = s.world();
     if let Some(o) = q.office {
         w.office(OfficeId(o))?;
@@ -644,8 +616,7 @@ async fn list_users(
     Ok(axum::Json(page(users.cloned(), |u| u.id.0, paging)?))
 }
 
-async fn create_user(State(s): State<AppState>, caller: Caller, Body(b): Body<NewUser>) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+async fn create_user(State(s): State<AppState>, caller: Caller, Body(b): Body<NewUser>) -> ApiResult<Tagged<User>> {
     let command = Command::CreateUser {
         username: b.username,
         kind: b.kind,
@@ -662,55 +633,49 @@ async fn create_user(State(s): State<AppState>, caller: Caller, Body(b): Body<Ne
         return Err(WebError::internal(&"user not created"));
     };
     let user = s.world().user(id)?.clone();
-    Ok(created(user.rev, &user))
+    Ok(Tagged::created_record(user))
 }
 
-async fn get_user(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
-    caller.require(Scope::Read)?;
+async fn get_user(State(s): State<AppState>, _caller: Caller, Id(id): Id) -> ApiResult<Tagged<User>> {
     let user = s.world().user(UserId(id))?.clone();
-    Ok(tagged(user.rev, &user))
+    Ok(Tagged::record(user))
 }
 
 async fn update_user(
     State(s): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    headers: HeaderMap,
+    if_match: IfMatch,
     Body(p): Body<UserPatch>,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<User>> {
     let user = UserId(id);
-    let current = s.world().user(user)?.clone();
-    if_match(&headers, current.rev)?;
-    let command = Command::UpdateUser {
-        user,
-        title: p.title.unwrap_or(current.title),
-        first_name: p.first_name.unwrap_or(current.first_name),
-        last_name: p.last_name.unwrap_or(current.last_name),
-        gender: p.gender.unwrap_or(current.gender),
-        email: p.email.unwrap_or(current.email),
-        phone: p.phone.unwrap_or(current.phone),
-    };
-    let rev = current.rev;
-    s.execute_guarded(&caller, None, command, move |w| if_unchanged(w.user(user)?.rev, rev))
-        .await?;
-    let user = s.world().user(user)?.clone();
-    Ok(tagged(user.rev, &user))
+    let user = update(&s, &caller, &if_match, user, |current: User| {
+        Ok(Command::UpdateUser {
+            user,
+            title: p.title.unwrap_or(current.title),
+            first_name: p.first_name.unwrap_or(current.first_name),
+            last_name: p.last_name.unwrap_or(current.last_name),
+            gender: p.gender.unwrap_or(current.gender),
+            email: p.email.unwrap_or(current.email),
+            phone: p.phone.unwrap_or(current.phone),
+        })
+    })
+    .await?;
+    Ok(Tagged::record(user))
 }
 
-async fn user_command(s: AppState, caller: Caller, user: UserId, command: Command) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+async fn user_command(s: AppState, caller: Caller, user: UserId, command: Command) -> ApiResult<Tagged<User>> {
     s.execute(&caller, None, command).await?;
     let user = s.world().user(user)?.clone();
-    Ok(tagged(user.rev, &user))
+    Ok(Tagged::record(user))
 }
 
-async fn deactivate_user(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
+async fn deactivate_user(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<User>> {
     let user = UserId(id);
     user_command(s, caller, user, Command::SetUserActive { user, active: false }).await
 }
 
-async fn activate_user(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
+async fn activate_user(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<User>> {
     let user = UserId(id);
     user_command(s, caller, user, Command::SetUserActive { user, active: true }).await
 }
@@ -720,12 +685,12 @@ async fn assign_job(
     caller: Caller,
     Id(id): Id,
     Body(b): Body<Assignment>,
-) -> ApiResult<Response> {
+) -> ApiResult<Tagged<User>> {
     let user = UserId(id);
     user_command(s, caller, user, Command::AssignJob { user, job: b.job }).await
 }
 
-async fn unassign_job(State(s): State<AppState>, caller: Caller, Ids(id, job): Ids) -> ApiResult<Response> {
+async fn unassign_job(State(s): State<AppState>, caller: Caller, Ids(id, job): Ids) -> ApiResult<Tagged<User>> {
     let user = UserId(id);
     user_command(s, caller, user, Command::UnassignJob { user, job: JobId(job) }).await
 }
@@ -762,16 +727,14 @@ pub struct GroupUpdate {
 
 async fn list_groups(
     State(s): State<AppState>,
-    caller: Caller,
+    _caller: Caller,
     Params(q): Params<PageQuery>,
 ) -> ApiResult<axum::Json<Page<Group>>> {
-    caller.require(Scope::Read)?;
     let w = s.world();
     Ok(axum::Json(page(w.groups().iter().cloned(), |g| g.id.0, q)?))
 }
 
-async fn create_group(State(s): State<AppState>, caller: Caller, Body(b): Body<NewGroup>) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+async fn create_group(State(s): State<AppState>, caller: Caller, Body(b): Body<NewGroup>) -> ApiResult<Tagged<Group>> {
     let command = Command::CreateGroup {
         code: b.code,
         name: b.name,
@@ -783,34 +746,30 @@ async fn create_group(State(s): State<AppState>, caller: Caller, Body(b): Body<N
         return Err(WebError::internal(&"group not created"));
     };
     let group = s.world().group(id)?.clone();
-    Ok(created(group.rev, &group))
+    Ok(Tagged::created_record(group))
 }
 
-async fn get_group(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
-    caller.require(Scope::Read)?;
+async fn get_group(State(s): State<AppState>, _caller: Caller, Id(id): Id) -> ApiResult<Tagged<Group>> {
     let group = s.world().group(GroupId(id))?.clone();
-    Ok(tagged(group.rev, &group))
+    Ok(Tagged::record(group))
 }
 
 async fn update_group(
     State(s): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    headers: HeaderMap,
+    if_match: IfMatch,
     Body(b): Body<GroupUpdate>,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<Group>> {
     let group = GroupId(id);
-    let rev = s.world().group(group)?.rev;
-    if_match(&headers, rev)?;
-    let command = Command::UpdateGroup {
-        group,
-        name: b.name,
-        users: b.users,
-        jobs: b.jobs,
-    };
-    s.execute_guarded(&caller, None, command, move |w| if_unchanged(w.group(group)?.rev, rev))
-        .await?;
-    let group = s.world().group(group)?.clone();
-    Ok(tagged(group.rev, &group))
+    let group = update(&s, &caller, &if_match, group, |_: Group| {
+        Ok(Command::UpdateGroup {
+            group,
+            name: b.name,
+            users: b.users,
+            jobs: b.jobs,
+        })
+    })
+    .await?;
+    Ok(Tagged::record(group))
 }

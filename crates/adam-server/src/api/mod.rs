@@ -7,6 +7,7 @@ pub mod audit;
 pub mod authn;
 pub mod decisions;
 pub mod directory;
+pub mod guard;
 pub mod records;
 pub mod register;
 pub mod roles;

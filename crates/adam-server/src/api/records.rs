@@ -8,18 +8,18 @@
 //! `[dist.main]`…). A caller holding several jobs names the one they act in with the header
 //! `X-Adam-Job`.
 
-use super::directory::if_unchanged;
+use super::guard::needs;
 use super::{Api, Doc, PageQuery, page};
-use crate::auth::{Caller, Scope};
+use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError};
-use crate::http::{Id, Params, created, if_match, tagged};
+use crate::http::{Id, IfMatch, Params, Tagged, update};
+use crate::service::records::*;
 use crate::state::AppState;
 use adam_core::*;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::Response;
 use axum::routing::{delete, get, patch, post};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -45,8 +45,18 @@ pub fn acting_job(headers: &HeaderMap) -> ApiResult<Option<JobId>> {
 
 macro_rules! both_kinds {
     ($api:expr, $folder_path:literal, $doc_path:literal, $doc:expr, $handler:ident) => {
-        $api.route(Method::POST, $folder_path, $doc.clone(), post($handler::<false>))
-            .route(Method::POST, $doc_path, $doc, post($handler::<true>))
+        $api.route(
+            Method::POST,
+            $folder_path,
+            $doc.clone(),
+            post(needs(Scope::Write, $handler::<false>)),
+        )
+        .route(
+            Method::POST,
+            $doc_path,
+            $doc,
+            post(needs(Scope::Write, $handler::<true>)),
+        )
     };
 }
 
@@ -60,7 +70,7 @@ pub(crate) fn routes(api: Api) -> Api {
             Doc::new(t, "List the filing plan", ANY)
                 .query::<PageQuery>()
                 .response::<Page<FilingClass>>(),
-            get(list_classes),
+            get(needs(Scope::Read, list_classes)),
         )
         .route(
             Method::POST,
@@ -69,13 +79,13 @@ pub(crate) fn routes(api: Api) -> Api {
                 .body::<NewClass>()
                 .response::<FilingClass>()
                 .created(),
-            post(create_class),
+            post(needs(Scope::Write, create_class)),
         )
         .route(
             Method::GET,
             "/api/v1/classes/{id}",
             Doc::new(t, "A filing class", ANY).response::<FilingClass>().etag(),
-            get(get_class),
+            get(needs(Scope::Read, get_class)),
         )
         .route(
             Method::PATCH,
@@ -84,7 +94,7 @@ pub(crate) fn routes(api: Api) -> Api {
                 .body::<ClassPatch>()
                 .response::<FilingClass>()
                 .etag(),
-            patch(update_class),
+            patch(needs(Scope::Write, update_class)),
         )
         .route(
             Method::POST,
@@ -97,7 +107,7 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<NewFolder>()
             .response::<Folder>()
             .created(),
-            post(create_folder),
+            post(needs(Scope::Write, create_folder)),
         )
         .route(
             Method::GET,
@@ -109,7 +119,7 @@ pub(crate) fn routes(api: Api) -> Api {
             )
             .response::<FolderView>()
             .etag(),
-            get(get_folder),
+            get(needs(Scope::Read, get_folder)),
         )
         .route(
             Method::GET,
@@ -121,7 +131,7 @@ pub(crate) fn routes(api: Api) -> Api {
             )
             .query::<PageQuery>()
             .response::<Page<DocumentSummary>>(),
-            get(folder_documents),
+            get(needs(Scope::Read, folder_documents)),
         )
         .route(
             Method::POST,
@@ -134,7 +144,7 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<NewDocument>()
             .response::<Document>()
             .created(),
-            post(create_document),
+            post(needs(Scope::Write, create_document)),
         )
         .route(
             Method::GET,
@@ -146,7 +156,7 @@ pub(crate) fn routes(api: Api) -> Api {
             )
             .response::<DocumentView>()
             .etag(),
-            get(get_document),
+            get(needs(Scope::Read, get_document)),
         );
     let notify = Doc::new(
         w,
@@ -242,7 +252,7 @@ pub(crate) fn routes(api: Api) -> Api {
             "any account for classes; for an object, whoever may read its attributes",
         )
         .response::<Vec<AclEntry>>(),
-        get(list_entries),
+        get(needs(Scope::Read, list_entries)),
     )
     .route(
         Method::POST,
@@ -255,13 +265,13 @@ pub(crate) fn routes(api: Api) -> Api {
         .body::<NewEntry>()
         .response::<AclEntry>()
         .created(),
-        post(add_entry),
+        post(needs(Scope::Write, add_entry)),
     )
     .route(
         Method::DELETE,
         "/api/v1/acl-entries/{id}",
         Doc::new("acl", "Remove an ACL entry", "as for adding").response::<AclEntry>(),
-        delete(remove_entry),
+        delete(needs(Scope::Write, remove_entry)),
     )
 }
 
@@ -294,16 +304,18 @@ pub struct ClassPatch {
 
 async fn list_classes(
     State(s): State<AppState>,
-    caller: Caller,
+    _caller: Caller,
     Params(q): Params<PageQuery>,
 ) -> ApiResult<axum::Json<Page<FilingClass>>> {
-    caller.require(Scope::Read)?;
     let w = s.world();
     Ok(axum::Json(page(w.classes().cloned(), |c| c.id.0, q)?))
 }
 
-async fn create_class(State(s): State<AppState>, caller: Caller, Body(b): Body<NewClass>) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+async fn create_class(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(b): Body<NewClass>,
+) -> ApiResult<Tagged<FilingClass>> {
     let plan = s
         .execute(
             &caller,
@@ -319,36 +331,31 @@ async fn create_class(State(s): State<AppState>, caller: Caller, Body(b): Body<N
         return Err(WebError::internal(&"class not created"));
     };
     let class = s.world().class(id)?.clone();
-    Ok(created(class.rev, &class))
+    Ok(Tagged::created_record(class))
 }
 
-async fn get_class(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
-    caller.require(Scope::Read)?;
+async fn get_class(State(s): State<AppState>, _caller: Caller, Id(id): Id) -> ApiResult<Tagged<FilingClass>> {
     let class = s.world().class(ClassId(id))?.clone();
-    Ok(tagged(class.rev, &class))
+    Ok(Tagged::record(class))
 }
 
 async fn update_class(
     State(s): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    headers: HeaderMap,
+    if_match: IfMatch,
     Body(p): Body<ClassPatch>,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<FilingClass>> {
     let class = ClassId(id);
-    let current = s.world().class(class)?.clone();
-    if_match(&headers, current.rev)?;
-    let command = Command::UpdateClass {
-        class,
-        name: p.name.unwrap_or(current.name),
-        parent: p.parent.unwrap_or(current.parent),
-    };
-    let rev = current.rev;
-    s.execute_guarded(&caller, None, command, move |w| if_unchanged(w.class(class)?.rev, rev))
-        .await?;
-    let class = s.world().class(class)?.clone();
-    Ok(tagged(class.rev, &class))
+    let class = update(&s, &caller, &if_match, class, |current: FilingClass| {
+        Ok(Command::UpdateClass {
+            class,
+            name: p.name.unwrap_or(current.name),
+            parent: p.parent.unwrap_or(current.parent),
+        })
+    })
+    .await?;
+    Ok(Tagged::record(class))
 }
 
 // ---- folders and documents -------------------------------------------------------------
@@ -420,142 +427,12 @@ pub enum ObjectRecord {
     Document(Document),
 }
 
-/// The least level at which a record's attributes and its ACL are read (SPEC §3.2): 11 on a
-/// folder, 13 on a document.
-pub(crate) fn attribute_level(object: ObjectRef) -> Level {
-    match object {
-        ObjectRef::Folder(_) => Level::View11,
-        ObjectRef::Document(_) => Level::View13,
-    }
-}
-
-/// The folder or document carrying entries (none for a filing class).
-pub(crate) fn carrier_object(carrier: Carrier) -> Option<ObjectRef> {
-    match carrier {
-        Carrier::Class(_) => None,
-        Carrier::Folder(f) => Some(ObjectRef::Folder(f)),
-        Carrier::Document(d) => Some(ObjectRef::Document(d)),
-    }
-}
-
-/// Whether the caller may read the ACL entries a carrier carries — the rule of
-/// `GET /api/v1/acl/{kind}/{id}`: a filing class's anyone, a folder's or a document's whoever
-/// may read its attributes.
-pub(crate) fn may_read_acl(w: &World, caller: &Caller, carrier: Carrier, now: Timestamp) -> bool {
-    let Some(object) = carrier_object(carrier) else {
-        return true;
-    };
-    w.check(caller.user, object, now, Session { mfa: caller.mfa })
-        .is_ok_and(|l| l >= attribute_level(object))
-}
-
-/// What a direct read reads; its access record's action is `access.read.<what>`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Read {
-    /// A folder's attributes.
-    Folder,
-    /// A folder's document list.
-    Documents,
-    /// A document's attributes.
-    Document,
-    /// An object's ACL entries.
-    Acl,
-    /// An object's history in the audit trail.
-    History,
-    /// The UI's page of the object.
-    Page,
-}
-
-impl Read {
-    fn action(self) -> &'static str {
-        match self {
-            Read::Folder => "access.read.folder",
-            Read::Documents => "access.read.documents",
-            Read::Document => "access.read.document",
-            Read::Acl => "access.read.acl",
-            Read::History => "access.read.history",
-            Read::Page => "access.read.page",
-        }
-    }
-}
-
-/// The refusal of a read: what was refused (the object's type and id) and the level needed,
-/// never what the object is (its title, classification or entries). A refusal only for want
-/// of a second factor, where the factor would be enough, says how to show one (Art. 53).
-pub(crate) fn refusal(object: ObjectRef, min: Level, d: &Decision) -> WebError {
-    let (kind, id) = match object {
-        ObjectRef::Folder(f) => ("folder", f.0),
-        ObjectRef::Document(d) => ("document", d.0),
-    };
-    let err = match d.rule {
-        Some(Rule::MfaRequired { level_with_mfa }) if level_with_mfa >= min => WebError::forbidden(
-            "mfa-required",
-            format!(
-                "this needs level {min} on {kind} {id} and a session that showed a second factor: \
-                 step up with POST /api/v1/auth/step-up (an API token cannot)"
-            ),
-        ),
-        _ => WebError::forbidden(
-            "insufficient-level",
-            format!("this needs level {min} on {kind} {id}; you have {}", d.level),
-        ),
-    };
-    err.with("level", d.level.value())
-}
-
-/// A refused change to an object the caller may not read says no more than a refused read:
-/// the engine checks a workflow's rules (second factor, state, responsible job) before the
-/// actor's rights, and its message would tell a stranger what the object is (Z3, closed,
-/// whose). A caller below the object's attribute level gets the read's refusal instead.
-pub(crate) fn conceal(s: &AppState, caller: &Caller, object: ObjectRef, e: WebError) -> WebError {
-    if !matches!(
-        e.status,
-        StatusCode::FORBIDDEN | StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY
-    ) {
-        return e;
-    }
-    let w = s.world();
-    let min = attribute_level(object);
-    match w.explain(caller.user, object, s.now(), Session { mfa: caller.mfa }) {
-        Ok(d) if d.level < min => refusal(object, min, &d),
-        _ => e,
-    }
-}
-
-/// Refuses unless the caller has at least `min` on the object. Every read at a content level
-/// (13 and up) and every refusal is an access record, as a check is (SPEC §5).
-pub(crate) async fn require_read(
-    s: &AppState,
-    caller: &Caller,
-    object: ObjectRef,
-    min: Level,
-    what: Read,
-) -> ApiResult<Level> {
-    let (outcome, record) = {
-        let w = s.world();
-        let d = w.explain(caller.user, object, s.now(), Session { mfa: caller.mfa })?;
-        let record = super::decisions::read_record(s, caller, object, d.level, min, what.action());
-        let outcome = if d.level >= min {
-            Ok(d.level)
-        } else {
-            Err(refusal(object, min, &d))
-        };
-        (outcome, record)
-    };
-    // The world's read guard is released before waiting for room in the access queue.
-    if let Some(record) = record {
-        s.record_access(vec![record]).await;
-    }
-    outcome
-}
-
 async fn create_folder(
     State(s): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
     Body(b): Body<NewFolder>,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<Folder>> {
     let command = Command::NewFolder {
         app: b.app,
         class: b.class,
@@ -567,16 +444,15 @@ async fn create_folder(
         return Err(WebError::internal(&"folder not created"));
     };
     let folder = s.world().folder(id)?.clone();
-    Ok(created(folder.rev, &folder))
+    Ok(Tagged::created_record(folder))
 }
 
-async fn get_folder(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
-    caller.require(Scope::Read)?;
+async fn get_folder(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<FolderView>> {
     let object = ObjectRef::Folder(FolderId(id));
     s.world().folder(FolderId(id))?;
     let level = require_read(&s, &caller, object, Level::View11, Read::Folder).await?;
     let folder = s.world().folder(FolderId(id))?.clone();
-    Ok(tagged(folder.rev, &FolderView { folder, level }))
+    Ok(Tagged::new(folder.rev, FolderView { folder, level }))
 }
 
 async fn folder_documents(
@@ -585,7 +461,6 @@ async fn folder_documents(
     Id(id): Id,
     Params(q): Params<PageQuery>,
 ) -> ApiResult<axum::Json<Page<DocumentSummary>>> {
-    caller.require(Scope::Read)?;
     s.world().folder(FolderId(id))?;
     require_read(
         &s,
@@ -613,8 +488,7 @@ async fn create_document(
     Id(id): Id,
     headers: HeaderMap,
     Body(b): Body<NewDocument>,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<Document>> {
     let command = Command::NewDocument {
         folder: FolderId(id),
         title: b.title,
@@ -628,11 +502,10 @@ async fn create_document(
         return Err(WebError::internal(&"document not created"));
     };
     let document = s.world().document(doc)?.clone();
-    Ok(created(document.rev, &document))
+    Ok(Tagged::created_record(document))
 }
 
-async fn get_document(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
-    caller.require(Scope::Read)?;
+async fn get_document(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<DocumentView>> {
     s.world().document(DocumentId(id))?;
     let level = require_read(
         &s,
@@ -643,7 +516,7 @@ async fn get_document(State(s): State<AppState>, caller: Caller, Id(id): Id) -> 
     )
     .await?;
     let document = s.world().document(DocumentId(id))?.clone();
-    Ok(tagged(document.rev, &DocumentView { document, level }))
+    Ok(Tagged::new(document.rev, DocumentView { document, level }))
 }
 
 // ---- transitions -----------------------------------------------------------------------
@@ -692,8 +565,7 @@ async fn transition(
     headers: HeaderMap,
     object: ObjectRef,
     command: Command,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<ObjectRecord>> {
     s.execute(&caller, acting_job(&headers)?, command)
         .await
         .map_err(|e| conceal(&s, &caller, object, e))?;
@@ -701,11 +573,11 @@ async fn transition(
     Ok(match object {
         ObjectRef::Folder(f) => {
             let folder = w.folder(f)?.clone();
-            tagged(folder.rev, &ObjectRecord::Folder(folder))
+            Tagged::new(folder.rev, ObjectRecord::Folder(folder))
         }
         ObjectRef::Document(d) => {
             let document = w.document(d)?.clone();
-            tagged(document.rev, &ObjectRecord::Document(document))
+            Tagged::new(document.rev, ObjectRecord::Document(document))
         }
     })
 }
@@ -716,7 +588,7 @@ async fn notify_handler<const DOC: bool>(
     Id(id): Id,
     headers: HeaderMap,
     Body(b): Body<NotifyBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
     let command = Command::Notify {
         object,
@@ -732,7 +604,7 @@ async fn hand_over_handler<const DOC: bool>(
     Id(id): Id,
     headers: HeaderMap,
     Body(b): Body<HandOverBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
     transition(s, caller, headers, object, Command::HandOver { object, to: b.to }).await
 }
@@ -742,7 +614,7 @@ async fn accept_handler<const DOC: bool>(
     caller: Caller,
     Id(id): Id,
     headers: HeaderMap,
-) -> ApiResult<Response> {
+) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
     transition(s, caller, headers, object, Command::Accept { object }).await
 }
@@ -752,7 +624,7 @@ async fn reject_handler<const DOC: bool>(
     caller: Caller,
     Id(id): Id,
     headers: HeaderMap,
-) -> ApiResult<Response> {
+) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
     transition(s, caller, headers, object, Command::Reject { object }).await
 }
@@ -762,7 +634,7 @@ async fn close_handler<const DOC: bool>(
     caller: Caller,
     Id(id): Id,
     headers: HeaderMap,
-) -> ApiResult<Response> {
+) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
     transition(s, caller, headers, object, Command::Close { object }).await
 }
@@ -772,7 +644,7 @@ async fn reopen_handler<const DOC: bool>(
     caller: Caller,
     Id(id): Id,
     headers: HeaderMap,
-) -> ApiResult<Response> {
+) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
     transition(s, caller, headers, object, Command::Reopen { object }).await
 }
@@ -783,7 +655,7 @@ async fn reclassify_handler<const DOC: bool>(
     Id(id): Id,
     headers: HeaderMap,
     Body(b): Body<ReclassifyBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
     let command = Command::Reclassify {
         object,
@@ -850,7 +722,6 @@ async fn list_entries(
     caller: Caller,
     CarrierPath(carrier): CarrierPath,
 ) -> ApiResult<axum::Json<Vec<AclEntry>>> {
-    caller.require(Scope::Read)?;
     s.world().acl(carrier)?;
     // The rule of `may_read_acl`, with the read recorded.
     if let Some(object) = carrier_object(carrier) {
@@ -865,8 +736,7 @@ async fn add_entry(
     CarrierPath(carrier): CarrierPath,
     headers: HeaderMap,
     Body(b): Body<NewEntry>,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<AclEntry>> {
     let command = Command::AddEntry {
         carrier,
         kind: b.kind,
@@ -886,7 +756,7 @@ async fn add_entry(
         return Err(WebError::internal(&"entry not created"));
     };
     let entry = *s.world().entry(id)?;
-    Ok(created(entry.rev, &entry))
+    Ok(Tagged::created_record(entry))
 }
 
 async fn remove_entry(
@@ -895,7 +765,6 @@ async fn remove_entry(
     Id(id): Id,
     headers: HeaderMap,
 ) -> ApiResult<axum::Json<AclEntry>> {
-    caller.require(Scope::Write)?;
     let entry = EntryId(id);
     let old = *s.world().entry(entry)?;
     s.execute(&caller, acting_job(&headers)?, Command::RemoveEntry { entry })

@@ -6,17 +6,17 @@
 //! revoking grants, within their offices. A grant is shown with its status at the time of the
 //! request (WAITING, ACTIVE or EXPIRED).
 
-use super::directory::if_unchanged;
+use super::guard::needs;
 use super::{Api, Doc, PageQuery, page};
-use crate::auth::{Caller, Scope};
+use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError};
-use crate::http::{Id, Params, created, if_match, tagged};
+use crate::http::{Id, IfMatch, Params, Tagged, update};
+use crate::service::roles::*;
 use crate::state::AppState;
 use adam_core::*;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method};
-use axum::response::Response;
+use axum::http::Method;
 use axum::routing::{delete, get, patch, post};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -32,7 +32,7 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(t, "List applications", ANY)
             .query::<PageQuery>()
             .response::<Page<Application>>(),
-        get(list_apps),
+        get(needs(Scope::Read, list_apps)),
     )
     .route(
         Method::POST,
@@ -41,13 +41,13 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<NewApplication>()
             .response::<Application>()
             .created(),
-        post(create_app),
+        post(needs(Scope::Write, create_app)),
     )
     .route(
         Method::GET,
         "/api/v1/applications/{id}",
         Doc::new(t, "An application", ANY).response::<Application>().etag(),
-        get(get_app),
+        get(needs(Scope::Read, get_app)),
     )
     .route(
         Method::PATCH,
@@ -56,7 +56,7 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<ApplicationPatch>()
             .response::<Application>()
             .etag(),
-        patch(update_app),
+        patch(needs(Scope::Write, update_app)),
     )
     .route(
         Method::GET,
@@ -64,7 +64,7 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(t, "List roles (system roles only for the system administrator)", ANY)
             .query::<PageQuery>()
             .response::<Page<Role>>(),
-        get(list_roles),
+        get(needs(Scope::Read, list_roles)),
     )
     .route(
         Method::POST,
@@ -73,7 +73,7 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<NewRole>()
             .response::<Role>()
             .created(),
-        post(create_role),
+        post(needs(Scope::Write, create_role)),
     )
     .route(
         Method::GET,
@@ -94,7 +94,7 @@ pub(crate) fn routes(api: Api) -> Api {
         .body::<RolePatch>()
         .response::<Role>()
         .etag(),
-        patch(update_role),
+        patch(needs(Scope::Write, update_role)),
     )
     .route(
         Method::GET,
@@ -106,7 +106,7 @@ pub(crate) fn routes(api: Api) -> Api {
         )
         .query::<GrantQuery>()
         .response::<Page<GrantView>>(),
-        get(list_grants),
+        get(needs(Scope::Read, list_grants)),
     )
     .route(
         Method::POST,
@@ -119,7 +119,7 @@ pub(crate) fn routes(api: Api) -> Api {
         .body::<NewGrant>()
         .response::<GrantView>()
         .created(),
-        post(create_grant),
+        post(needs(Scope::Write, create_grant)),
     )
     .route(
         Method::GET,
@@ -136,13 +136,13 @@ pub(crate) fn routes(api: Api) -> Api {
             .body::<GrantPatch>()
             .response::<GrantView>()
             .etag(),
-        patch(update_grant),
+        patch(needs(Scope::Write, update_grant)),
     )
     .route(
         Method::DELETE,
         "/api/v1/grants/{id}",
         Doc::new(t, "Revoke a grant", "as for granting").response::<RevokedGrant>(),
-        delete(revoke_grant),
+        delete(needs(Scope::Write, revoke_grant)),
     )
     .route(
         Method::GET,
@@ -154,19 +154,7 @@ pub(crate) fn routes(api: Api) -> Api {
         )
         .query::<AtQuery>()
         .response::<Vec<HeldRole>>(),
-        get(user_roles),
-    )
-}
-
-/// Whether the caller administers something (system or user administrator) or is a service.
-pub(crate) fn is_administrator(s: &AppState, caller: &Caller) -> bool {
-    if caller.kind != AccountKind::User {
-        return true;
-    }
-    let w = s.world();
-    matches!(
-        w.authority(&caller.actor(None), s.now()),
-        Ok(Authority::Full | Authority::UserAdmin(_))
+        get(needs(Scope::Read, user_roles)),
     )
 }
 
@@ -196,16 +184,18 @@ pub struct ApplicationPatch {
 
 async fn list_apps(
     State(s): State<AppState>,
-    caller: Caller,
+    _caller: Caller,
     Params(q): Params<PageQuery>,
 ) -> ApiResult<axum::Json<Page<Application>>> {
-    caller.require(Scope::Read)?;
     let w = s.world();
     Ok(axum::Json(page(w.applications().iter().cloned(), |a| a.id.0, q)?))
 }
 
-async fn create_app(State(s): State<AppState>, caller: Caller, Body(b): Body<NewApplication>) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+async fn create_app(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(b): Body<NewApplication>,
+) -> ApiResult<Tagged<Application>> {
     let plan = s
         .execute(
             &caller,
@@ -220,38 +210,31 @@ async fn create_app(State(s): State<AppState>, caller: Caller, Body(b): Body<New
         return Err(WebError::internal(&"application not created"));
     };
     let app = s.world().application(id)?.clone();
-    Ok(created(app.rev, &app))
+    Ok(Tagged::created_record(app))
 }
 
-async fn get_app(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
-    caller.require(Scope::Read)?;
+async fn get_app(State(s): State<AppState>, _caller: Caller, Id(id): Id) -> ApiResult<Tagged<Application>> {
     let app = s.world().application(AppId(id))?.clone();
-    Ok(tagged(app.rev, &app))
+    Ok(Tagged::record(app))
 }
 
 async fn update_app(
     State(s): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    headers: HeaderMap,
+    if_match: IfMatch,
     Body(p): Body<ApplicationPatch>,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<Application>> {
     let app = AppId(id);
-    let current = s.world().application(app)?.clone();
-    if_match(&headers, current.rev)?;
-    let command = Command::UpdateApplication {
-        app,
-        name: p.name.unwrap_or(current.name),
-        writer_role: p.writer_role.unwrap_or(current.writer_role),
-    };
-    let rev = current.rev;
-    s.execute_guarded(&caller, None, command, move |w| {
-        if_unchanged(w.application(app)?.rev, rev)
+    let app = update(&s, &caller, &if_match, app, |current: Application| {
+        Ok(Command::UpdateApplication {
+            app,
+            name: p.name.unwrap_or(current.name),
+            writer_role: p.writer_role.unwrap_or(current.writer_role),
+        })
     })
     .await?;
-    let app = s.world().application(app)?.clone();
-    Ok(tagged(app.rev, &app))
+    Ok(Tagged::record(app))
 }
 
 // ---- roles -------------------------------------------------------------------------------
@@ -302,24 +285,18 @@ pub struct RoleView {
     pub closure: Vec<RoleId>,
 }
 
-fn sees_system_roles(caller: &Caller) -> bool {
-    caller.kind == AccountKind::Admin
-}
-
 async fn list_roles(
     State(s): State<AppState>,
     caller: Caller,
     Params(q): Params<PageQuery>,
 ) -> ApiResult<axum::Json<Page<Role>>> {
-    caller.require(Scope::Read)?;
     let w = s.world();
     let all = sees_system_roles(&caller);
     let roles = w.roles().iter().filter(|r| all || r.kind != RoleKind::System).cloned();
     Ok(axum::Json(page(roles, |r| r.id.0, q)?))
 }
 
-async fn create_role(State(s): State<AppState>, caller: Caller, Body(b): Body<NewRole>) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+async fn create_role(State(s): State<AppState>, caller: Caller, Body(b): Body<NewRole>) -> ApiResult<Tagged<Role>> {
     let command = Command::CreateRole {
         code: b.code,
         kind: b.kind,
@@ -333,10 +310,10 @@ async fn create_role(State(s): State<AppState>, caller: Caller, Body(b): Body<Ne
         return Err(WebError::internal(&"role not created"));
     };
     let role = s.world().role(id)?.clone();
-    Ok(created(role.rev, &role))
+    Ok(Tagged::created_record(role))
 }
 
-async fn get_role(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
+async fn get_role(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<RoleView>> {
     may_read_role(&s, &caller, RoleId(id))?;
     let w = s.world();
     let role = w.role(RoleId(id))?.clone();
@@ -344,31 +321,27 @@ async fn get_role(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiR
         closure: w.role_closure(role.id).to_vec(),
         role,
     };
-    Ok(tagged(view.role.rev, &view))
+    Ok(Tagged::new(view.role.rev, view))
 }
 
 async fn update_role(
     State(s): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    headers: HeaderMap,
+    if_match: IfMatch,
     Body(p): Body<RolePatch>,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<Role>> {
     let role = RoleId(id);
-    let current = s.world().role(role)?.clone();
-    if_match(&headers, current.rev)?;
-    let command = Command::UpdateRole {
-        role,
-        description: p.description.unwrap_or(current.description),
-        object_level: p.object_level.unwrap_or(current.object_level),
-        members: p.members.unwrap_or(current.members),
-    };
-    let rev = current.rev;
-    s.execute_guarded(&caller, None, command, move |w| if_unchanged(w.role(role)?.rev, rev))
-        .await?;
-    let role = s.world().role(role)?.clone();
-    Ok(tagged(role.rev, &role))
+    let role = update(&s, &caller, &if_match, role, |current: Role| {
+        Ok(Command::UpdateRole {
+            role,
+            description: p.description.unwrap_or(current.description),
+            object_level: p.object_level.unwrap_or(current.object_level),
+            members: p.members.unwrap_or(current.members),
+        })
+    })
+    .await?;
+    Ok(Tagged::record(role))
 }
 
 // ---- grants ------------------------------------------------------------------------------
@@ -473,21 +446,11 @@ fn view(g: &Grant, at: Timestamp) -> GrantView {
     }
 }
 
-/// Whether a non-administrator may see this grant: it is theirs or their job's.
-fn own_grant(w: &World, caller: &Caller, g: &Grant) -> bool {
-    match g.grantee {
-        Grantee::User(u) => u == caller.user,
-        Grantee::Job(j) => w.user(caller.user).is_ok_and(|me| me.jobs.contains(&j)),
-        _ => false,
-    }
-}
-
 async fn list_grants(
     State(s): State<AppState>,
     caller: Caller,
     Params(q): Params<GrantQuery>,
 ) -> ApiResult<axum::Json<Page<GrantView>>> {
-    caller.require(Scope::Read)?;
     let admin = is_administrator(&s, &caller);
     let now = s.now();
     let w = s.world();
@@ -520,8 +483,11 @@ async fn list_grants(
     )?))
 }
 
-async fn create_grant(State(s): State<AppState>, caller: Caller, Body(b): Body<NewGrant>) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+async fn create_grant(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(b): Body<NewGrant>,
+) -> ApiResult<Tagged<GrantView>> {
     let window = Window::new(b.valid_from, b.valid_to)?;
     let command = Command::Grant {
         role: b.role,
@@ -535,83 +501,42 @@ async fn create_grant(State(s): State<AppState>, caller: Caller, Body(b): Body<N
         return Err(WebError::internal(&"grant not created"));
     };
     let grant = view(s.world().grant(id)?, s.now());
-    Ok(created(grant.grant.rev, &grant))
+    Ok(Tagged::created(grant.grant.rev, grant))
 }
 
-/// Whether the caller may read a grant — the rule of `GET /api/v1/grants/{id}`, also used for
-/// its history: administrators and service accounts any grant, others their own and their
-/// jobs'. A grant no longer in force (revoked) is read by administrators only.
-pub(crate) fn may_read_grant(s: &AppState, caller: &Caller, id: GrantId) -> ApiResult<()> {
-    caller.require(Scope::Read)?;
-    let admin = is_administrator(s, caller);
-    let w = s.world();
-    let own = match w.grant(id) {
-        Ok(grant) => own_grant(&w, caller, grant),
-        Err(e) if !admin => return Err(e.into()),
-        Err(_) => false,
-    };
-    if admin || own {
-        Ok(())
-    } else {
-        Err(WebError::forbidden(
-            "not-your-grants",
-            "this grant is not yours or your job's",
-        ))
-    }
-}
-
-/// Whether the caller sees a role — the rule of `GET /api/v1/roles/{id}`, also used for its
-/// history: system roles only the system administrator.
-pub(crate) fn may_read_role(s: &AppState, caller: &Caller, id: RoleId) -> ApiResult<()> {
-    caller.require(Scope::Read)?;
-    let w = s.world();
-    let role = w.role(id)?;
-    if role.kind == RoleKind::System && !sees_system_roles(caller) {
-        return Err(WebError::forbidden(
-            "system-role",
-            "system roles are shown to the system administrator only",
-        ));
-    }
-    Ok(())
-}
-
-async fn get_grant(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Response> {
+async fn get_grant(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<GrantView>> {
     may_read_grant(&s, &caller, GrantId(id))?;
     let now = s.now();
     let w = s.world();
     let v = view(w.grant(GrantId(id))?, now);
-    Ok(tagged(v.grant.rev, &v))
+    Ok(Tagged::new(v.grant.rev, v))
 }
 
 async fn update_grant(
     State(s): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    headers: HeaderMap,
+    if_match: IfMatch,
     Body(p): Body<GrantPatch>,
-) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
+) -> ApiResult<Tagged<GrantView>> {
     let grant = GrantId(id);
-    let current = s.world().grant(grant)?.clone();
-    if_match(&headers, current.rev)?;
-    let window = Window::new(
-        p.valid_from.unwrap_or(current.window.from),
-        p.valid_to.unwrap_or(current.window.to),
-    )?;
-    let command = Command::UpdateGrant {
-        grant,
-        window,
-        reference: p.reference.unwrap_or(current.reference),
-    };
-    let rev = current.rev;
-    s.execute_guarded(&caller, None, command, move |w| if_unchanged(w.grant(grant)?.rev, rev))
-        .await?;
-    let v = view(s.world().grant(grant)?, s.now());
-    Ok(tagged(v.grant.rev, &v))
+    let grant = update(&s, &caller, &if_match, grant, |current: Grant| {
+        let window = Window::new(
+            p.valid_from.unwrap_or(current.window.from),
+            p.valid_to.unwrap_or(current.window.to),
+        )?;
+        Ok(Command::UpdateGrant {
+            grant,
+            window,
+            reference: p.reference.unwrap_or(current.reference),
+        })
+    })
+    .await?;
+    let v = view(&grant, s.now());
+    Ok(Tagged::new(v.grant.rev, v))
 }
 
 async fn revoke_grant(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<axum::Json<RevokedGrant>> {
-    caller.require(Scope::Write)?;
     let grant = GrantId(id);
     let old = s.world().grant(grant)?.clone();
     let plan = s.execute(&caller, None, Command::Revoke { grant }).await?;
@@ -627,7 +552,6 @@ async fn user_roles(
     Id(id): Id,
     Params(q): Params<AtQuery>,
 ) -> ApiResult<axum::Json<Vec<HeldRole>>> {
-    caller.require(Scope::Read)?;
     if caller.user.0 != id && !is_administrator(&s, &caller) {
         return Err(WebError::forbidden(
             "not-yourself",

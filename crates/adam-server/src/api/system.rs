@@ -1,7 +1,8 @@
 //! Health, the OpenAPI document, the organisation's settings, the change feed and API tokens.
 
+use super::guard::needs;
 use super::{Api, Doc};
-use crate::auth::{Caller, Scope, hash_secret, new_secret};
+use crate::authn::{Caller, Scope, hash_secret, new_secret};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError};
 use crate::http::{Id, Params};
@@ -35,7 +36,7 @@ pub(crate) fn routes(api: Api) -> Api {
         Method::GET,
         "/api/v1/settings",
         Doc::new(t, "The organisation's settings", "any account with the read scope").response::<Settings>(),
-        get(get_settings),
+        get(needs(Scope::Read, get_settings)),
     )
     .route(
         Method::PUT,
@@ -43,7 +44,7 @@ pub(crate) fn routes(api: Api) -> Api {
         Doc::new(t, "Replace the organisation's settings", "the system administrator")
             .body::<Settings>()
             .response::<Settings>(),
-        put(put_settings),
+        put(needs(Scope::Write, put_settings)),
     )
     .route(
         Method::GET,
@@ -55,7 +56,7 @@ pub(crate) fn routes(api: Api) -> Api {
         )
         .query::<ChangesQuery>()
         .response::<Vec<ChangeSet>>(),
-        get(changes),
+        get(needs(Scope::Changes, changes)),
     )
     .route(
         Method::POST,
@@ -68,7 +69,7 @@ pub(crate) fn routes(api: Api) -> Api {
         .body::<NewToken>()
         .response::<IssuedToken>()
         .created(),
-        post(issue_token),
+        post(needs(Scope::Write, issue_token)),
     )
     .route(
         Method::GET,
@@ -80,7 +81,7 @@ pub(crate) fn routes(api: Api) -> Api {
         )
         .query::<TokenQuery>()
         .response::<Vec<ApiToken>>(),
-        get(list_tokens),
+        get(needs(Scope::Read, list_tokens)),
     )
     .route(
         Method::DELETE,
@@ -91,7 +92,7 @@ pub(crate) fn routes(api: Api) -> Api {
             "the system administrator, or anyone for their own",
         )
         .response::<Revoked>(),
-        delete(revoke_token),
+        delete(needs(Scope::Write, revoke_token)),
     )
 }
 
@@ -118,8 +119,7 @@ async fn openapi() -> Response {
     axum::Json(crate::openapi_document()).into_response()
 }
 
-async fn get_settings(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Settings>> {
-    caller.require(Scope::Read)?;
+async fn get_settings(State(s): State<AppState>, _caller: Caller) -> ApiResult<axum::Json<Settings>> {
     Ok(axum::Json(s.world().settings().clone()))
 }
 
@@ -128,7 +128,6 @@ async fn put_settings(
     caller: Caller,
     Body(b): Body<Settings>,
 ) -> ApiResult<axum::Json<Settings>> {
-    caller.require(Scope::Write)?;
     s.execute(&caller, None, Command::SetSettings { settings: b }).await?;
     Ok(axum::Json(s.world().settings().clone()))
 }
@@ -148,7 +147,6 @@ async fn changes(
     caller: Caller,
     Params(q): Params<ChangesQuery>,
 ) -> ApiResult<axum::Json<Vec<ChangeSet>>> {
-    caller.require(Scope::Changes)?;
     if caller.kind != AccountKind::SystemUser {
         return Err(WebError::forbidden(
             "service-accounts-only",
@@ -248,7 +246,6 @@ pub async fn issue(
 }
 
 async fn issue_token(State(s): State<AppState>, caller: Caller, Body(b): Body<NewToken>) -> ApiResult<Response> {
-    caller.require(Scope::Write)?;
     if !is_system_administrator(&s, &caller) {
         return Err(WebError::forbidden(
             "system-administrator-only",
@@ -290,7 +287,6 @@ async fn list_tokens(
     caller: Caller,
     Params(q): Params<TokenQuery>,
 ) -> ApiResult<axum::Json<Vec<ApiToken>>> {
-    caller.require(Scope::Read)?;
     let user = q.user.map_or(caller.user, UserId);
     if user != caller.user && !is_system_administrator(&s, &caller) {
         return Err(WebError::forbidden("not-yourself", "you may list your own tokens"));
@@ -300,7 +296,6 @@ async fn list_tokens(
 }
 
 async fn revoke_token(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<axum::Json<Revoked>> {
-    caller.require(Scope::Write)?;
     let id = i64::from(id);
     let store = s.store.clone();
     let me = caller.user;

@@ -8,12 +8,13 @@
 //! administrator the activity of and the records about the people, jobs and offices they
 //! administer, and a person their own register.
 
-use super::{Chrome, Lang, UiCaller, UiError, UiForm, UiResult, chrome, optional_date, page, who_name};
-use crate::api::audit::{self, SearchQuery};
-use crate::api::register;
+use super::chrome::{Chrome, Lang, UiCaller, UiError, UiForm, UiResult, chrome, optional_date, page};
+use super::history::who_name;
+use crate::service::audit::{self, SearchQuery};
+use crate::service::register;
 use crate::state::AppState;
-use adam_core::register::Via;
-use adam_core::{Actor, Timestamp, UserId, Window};
+use adam_core::rights::Via;
+use adam_core::{Actor, EntityKind, Timestamp, UserId, Window};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -27,11 +28,11 @@ use std::collections::BTreeMap;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/ui/audit", get(audit_page))
-        .route("/ui/audit/verify", get(super::account::to("/ui/audit")).post(verify))
-        .route("/ui/audit/holds", get(super::account::to("/ui/audit")).post(add_hold))
+        .route("/ui/audit/verify", get(super::chrome::to("/ui/audit")).post(verify))
+        .route("/ui/audit/holds", get(super::chrome::to("/ui/audit")).post(add_hold))
         .route(
             "/ui/audit/holds/{id}/release",
-            get(super::account::to("/ui/audit")).post(release_hold),
+            get(super::chrome::to("/ui/audit")).post(release_hold),
         )
         .route("/ui/users/{id}/register", get(register_page))
 }
@@ -102,7 +103,7 @@ pub struct HoldRow {
 }
 
 /// The holds and whether the caller decides them.
-async fn holds_of(s: &AppState, caller: &crate::auth::Caller) -> (Vec<HoldRow>, bool) {
+async fn holds_of(s: &AppState, caller: &crate::authn::Caller) -> (Vec<HoldRow>, bool) {
     let day = |period: i64| {
         let utc = Timestamp(period * 86_400).to_string();
         utc.get(..10).unwrap_or_default().to_owned()
@@ -118,12 +119,12 @@ async fn holds_of(s: &AppState, caller: &crate::auth::Caller) -> (Vec<HoldRow>, 
                     justification: h.justification,
                     approved: format!(
                         "{} ({})",
-                        super::local(h.at),
+                        super::chrome::local(h.at),
                         w.user(h.approved_by)
                             .map(|u| u.username.to_string())
                             .unwrap_or_else(|_| format!("#{}", h.approved_by.0))
                     ),
-                    released: h.released.map(super::local).unwrap_or_default(),
+                    released: h.released.map(super::chrome::local).unwrap_or_default(),
                 })
                 .collect()
         }
@@ -142,18 +143,29 @@ pub struct VerdictView {
     problems: Vec<(u64, String)>,
 }
 
-const KINDS: [&str; 10] = [
-    "ADAM_ENTITY_USER",
-    "ADAM_ENTITY_JOB",
-    "ADAM_ENTITY_OFFICE",
-    "ADAM_ENTITY_GRANT",
-    "ADAM_ENTITY_ROLE",
-    "ADAM_ENTITY_FOLDER",
-    "ADAM_ENTITY_DOCUMENT",
-    "ADAM_ENTITY_ACL_ENTRY",
-    "ADAM_ENTITY_TOKEN",
-    "ADAM_ENTITY_SETTINGS",
+const KINDS: [EntityKind; 10] = [
+    EntityKind::User,
+    EntityKind::Job,
+    EntityKind::Office,
+    EntityKind::Grant,
+    EntityKind::Role,
+    EntityKind::Folder,
+    EntityKind::Document,
+    EntityKind::AclEntry,
+    EntityKind::Token,
+    EntityKind::Settings,
 ];
+
+/// Their wire names, as the search form offers them.
+const KIND_NAMES: [&str; KINDS.len()] = {
+    let mut names = [""; KINDS.len()];
+    let mut i = 0;
+    while i < KINDS.len() {
+        names[i] = KINDS[i].as_str();
+        i += 1;
+    }
+    names
+};
 
 fn query_string(f: &AuditForm, before: u64) -> String {
     let mut pairs = vec![
@@ -178,7 +190,7 @@ fn row(w: &adam_core::World, r: adam_store::AuditRecord) -> RecordRow {
     };
     RecordRow {
         seq: r.seq,
-        at: super::local(r.context.at),
+        at: super::chrome::local(r.context.at),
         by: who_name(w, &r.context.actor),
         action: r.action,
         object: format!("{} {} {}", r.object.kind, r.object.id, r.object.label),
@@ -331,7 +343,7 @@ pub struct HoldForm {
 /// The audit page after a hold form, with its message and the status.
 async fn holds_page(
     s: &AppState,
-    caller: &crate::auth::Caller,
+    caller: &crate::authn::Caller,
     lang: Lang,
     errors: BTreeMap<&'static str, String>,
 ) -> UiResult<Response> {
@@ -421,7 +433,7 @@ struct RegisterPage {
 }
 
 fn window_text(w: &Window) -> String {
-    let d = |t: Option<Timestamp>| t.map(super::local).unwrap_or_else(|| "…".to_owned());
+    let d = |t: Option<Timestamp>| t.map(super::chrome::local).unwrap_or_else(|| "…".to_owned());
     if w.from.is_none() && w.to.is_none() {
         String::new()
     } else {
@@ -430,7 +442,7 @@ fn window_text(w: &Window) -> String {
 }
 
 fn stamp_text(w: &adam_core::World, at: Timestamp, by: &Actor) -> String {
-    format!("{} ({})", super::local(at), who_name(w, by))
+    format!("{} ({})", super::chrome::local(at), who_name(w, by))
 }
 
 async fn register_page(
@@ -490,8 +502,8 @@ async fn register_page(
                     .map(|p| {
                         format!(
                             "{} – {}",
-                            super::local(p.from),
-                            p.until.map(super::local).unwrap_or_else(|| "…".to_owned())
+                            super::chrome::local(p.from),
+                            p.until.map(super::chrome::local).unwrap_or_else(|| "…".to_owned())
                         )
                     })
                     .collect(),
@@ -511,6 +523,6 @@ async fn register_page(
 /// Keeps [`KINDS`] in the template's reach.
 impl AuditPage {
     fn kinds(&self) -> &'static [&'static str] {
-        &KINDS
+        &KIND_NAMES
     }
 }

@@ -227,7 +227,7 @@ async fn the_access_queue_waits_for_room_in_records() {
         context: state.context(adam_core::Actor::System, None),
         action: "access.check".to_owned(),
         object: adam_core::AuditObject {
-            kind: "ADAM_ENTITY_DOCUMENT".to_owned(),
+            kind: adam_core::EntityKind::Document,
             id: u32::try_from(i % 1000).unwrap(),
             label: format!("document {i}"),
         },

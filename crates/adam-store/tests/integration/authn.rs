@@ -22,7 +22,7 @@ fn note(user: UserId, action: &str) -> NewAudit {
         context: context(Actor::user(user), t(NOW)),
         action: action.to_owned(),
         object: AuditObject {
-            kind: "ADAM_ENTITY_USER".to_owned(),
+            kind: adam_core::EntityKind::User,
             id: user.0,
             label: "test".to_owned(),
         },

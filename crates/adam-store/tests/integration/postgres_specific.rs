@@ -4,7 +4,7 @@
 use crate::backends::{Backend, Postgres, admin_url, with_database};
 use crate::town::*;
 use adam_core::*;
-use adam_store::{Keyring, PgStore, Store, StoreError};
+use adam_store::{AuditTrail, Keyring, PgStore, Store, StoreError, WorldStore};
 use std::sync::Arc;
 
 /// The server calls the store from `spawn_blocking` on a multi-thread runtime. The `postgres`
@@ -154,7 +154,7 @@ fn a_runtime_role_reads_and_appends_the_trail_but_cannot_change_it() {
         context: context(Actor::user(town.ana), at),
         action: "document.open".to_owned(),
         object: AuditObject {
-            kind: "ADAM_ENTITY_DOCUMENT".to_owned(),
+            kind: adam_core::EntityKind::Document,
             id: 1,
             label: what.to_owned(),
         },

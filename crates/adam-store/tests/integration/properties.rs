@@ -162,7 +162,7 @@ impl Model<'_> {
                         context: context(Actor::user(user), at),
                         action: "document.open".to_owned(),
                         object: AuditObject {
-                            kind: "ADAM_ENTITY_DOCUMENT".to_owned(),
+                            kind: adam_core::EntityKind::Document,
                             id: (i + u32::from(age)) % 5,
                             label: format!("document {n}-{i}"),
                         },
@@ -271,13 +271,16 @@ fn run_sequence(b: &dyn Backend, ops: &[Op]) {
     // Searches by object and actor agree with a scan of the whole trail.
     let mut all = store.audit_since(0, usize::MAX).unwrap();
     all.reverse();
-    let mut objects: Vec<(String, u32)> = all.iter().map(|r| (r.object.kind.clone(), r.object.id)).collect();
+    let mut objects: Vec<(String, u32)> = all
+        .iter()
+        .map(|r| (r.object.kind.as_str().to_owned(), r.object.id))
+        .collect();
     objects.sort();
     objects.dedup();
     for (kind, id) in objects {
         let want: Vec<_> = all
             .iter()
-            .filter(|r| r.object.kind == kind && r.object.id == id)
+            .filter(|r| r.object.kind.as_str() == kind && r.object.id == id)
             .cloned()
             .collect();
         assert_eq!(

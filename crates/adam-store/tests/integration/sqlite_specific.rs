@@ -2,7 +2,7 @@
 
 use crate::backends::Sqlite;
 use crate::town::org;
-use adam_store::{Keyring, SqliteStore, Store, StoreError};
+use adam_store::{Credentials, Keyring, SqliteStore, StoreError, WorldStore};
 use std::sync::Arc;
 
 fn keys(dir: &std::path::Path) -> Arc<Keyring> {

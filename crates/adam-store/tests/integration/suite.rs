@@ -428,7 +428,7 @@ pub fn the_audit_trail_holds_every_change(b: &dyn Backend) {
     let history = s.object_history("ADAM_ENTITY_DOCUMENT", town.doc.0, ALL).unwrap();
     let mut want: Vec<&AuditRecord> = audit
         .iter()
-        .filter(|r| r.object.kind == "ADAM_ENTITY_DOCUMENT" && r.object.id == town.doc.0)
+        .filter(|r| r.object.kind == adam_core::EntityKind::Document && r.object.id == town.doc.0)
         .collect();
     want.reverse();
     assert!(want.len() >= 5, "the document went through the workflow");
@@ -475,7 +475,7 @@ fn note(user: UserId, page: u32) -> NewAudit {
         context: context(Actor::user(user), t(NOW)),
         action: "document.open".to_owned(),
         object: AuditObject {
-            kind: "ADAM_ENTITY_DOCUMENT".to_owned(),
+            kind: adam_core::EntityKind::Document,
             id: 0,
             label: "Vloga za odmero".to_owned(),
         },
@@ -534,7 +534,7 @@ pub fn tokens(b: &dyn Backend) {
     let actions: Vec<&str> = audit.iter().map(|r| r.action.as_str()).collect();
     assert_eq!(actions, ["token.issue", "token.issue", "token.issue", "token.revoke"]);
     for r in &audit {
-        assert_eq!(r.object.kind, "ADAM_ENTITY_TOKEN");
+        assert_eq!(r.object.kind, adam_core::EntityKind::Token);
         assert_eq!(r.revision, None);
         assert_eq!(r.context, ctx);
         for json in [&r.before, &r.after].into_iter().flatten() {

@@ -4,13 +4,7 @@
 use adam_core::*;
 use adam_store::{AuditContext, Store};
 
-pub fn t(s: &str) -> Timestamp {
-    Timestamp::parse(s).unwrap()
-}
-
-pub fn text(s: &str) -> Text {
-    Text::parse("text", s).unwrap()
-}
+pub use adam_testkit::{t, text};
 
 pub const NOW: &str = "2026-03-02T09:00:00Z";
 
@@ -501,29 +495,7 @@ pub fn build(d: &mut Driver<'_>) -> Town {
 pub(crate) use created;
 
 /// Everything observable about a world's records (as adam-core's own property tests take it).
-pub fn fingerprint(w: &World) -> String {
-    let entries: Vec<&AclEntry> = w.entries().collect();
-    let grants: Vec<&Grant> = w.grants().collect();
-    let folders: Vec<&Folder> = w.folders().collect();
-    let documents: Vec<&Document> = w.documents().collect();
-    let classes: Vec<&FilingClass> = w.classes().collect();
-    serde_json::to_string(&(
-        w.revision(),
-        w.settings(),
-        w.offices(),
-        w.jobs(),
-        w.users(),
-        w.groups(),
-        w.applications(),
-        w.roles(),
-        grants,
-        classes,
-        folders,
-        documents,
-        entries,
-    ))
-    .unwrap()
-}
+pub use adam_testkit::fingerprint;
 
 pub fn objects(w: &World) -> Vec<ObjectRef> {
     let folders = w.folders().map(|f| ObjectRef::Folder(f.id));

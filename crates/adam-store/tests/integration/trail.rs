@@ -33,7 +33,7 @@ fn access(user: UserId, at: Timestamp, what: &str) -> NewAudit {
         context: context(Actor::user(user), at),
         action: "document.open".to_owned(),
         object: AuditObject {
-            kind: "ADAM_ENTITY_DOCUMENT".to_owned(),
+            kind: adam_core::EntityKind::Document,
             id: 0,
             label: what.to_owned(),
         },
@@ -583,14 +583,17 @@ pub fn searches_by_object_and_actor_agree_with_the_trail(b: &dyn Backend) {
     let check = |s: &dyn Store| {
         let mut all = s.audit_since(0, usize::MAX).unwrap();
         all.reverse();
-        let mut keys: Vec<(String, u32)> = all.iter().map(|r| (r.object.kind.clone(), r.object.id)).collect();
+        let mut keys: Vec<(String, u32)> = all
+            .iter()
+            .map(|r| (r.object.kind.as_str().to_owned(), r.object.id))
+            .collect();
         keys.sort();
         keys.dedup();
         assert!(keys.len() > 5, "{keys:?}");
         for (kind, id) in keys {
             let want: Vec<_> = all
                 .iter()
-                .filter(|r| r.object.kind == kind && r.object.id == id)
+                .filter(|r| r.object.kind.as_str() == kind && r.object.id == id)
                 .cloned()
                 .collect();
             assert_eq!(s.object_history(&kind, id, usize::MAX).unwrap(), want, "{kind} {id}");

@@ -1,0 +1,407 @@
+//! Reviewing the audit trail: who may review what, the search, an object's history and last
+//! change, verification and retention holds — for the API (`api/audit.rs`) and the UI
+//! (`ui/review.rs`, `ui/history.rs`) alike.
+
+use crate::authn::{Caller, Scope};
+use crate::error::{ApiResult, WebError};
+use crate::state::{AppState, blocking};
+use adam_core::*;
+use adam_store::{AuditQuery, AuditRecord, Hold, Verdict};
+use axum::http::StatusCode;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Whether the caller reviews the whole trail: the system administrator (an `admin` account or
+/// the console) or a holder of the security-lead system role.
+pub(crate) fn reviews_everything(s: &AppState, caller: &Caller) -> bool {
+    let w = s.world();
+    let now = s.now();
+    if matches!(w.authority(&caller.actor(None), now), Ok(Authority::Full)) {
+        return true;
+    }
+    is_security_lead(&w, caller.user, now)
+}
+
+/// Whether the user holds the security-lead system role at `now`.
+pub(crate) fn is_security_lead(w: &World, user: UserId, now: Timestamp) -> bool {
+    w.role_by_code(SystemPower::SecurityLead.code())
+        .ok()
+        .is_some_and(|role| matches!(w.check_role(user, role, now), Ok(Some(_))))
+}
+
+pub(crate) fn require_reviewer(s: &AppState, caller: &Caller) -> ApiResult<()> {
+    caller.require(Scope::Read)?;
+    if reviews_everything(s, caller) {
+        Ok(())
+    } else {
+        Err(WebError::forbidden(
+            "not-a-reviewer",
+            "the audit trail is reviewed by the system administrator and security leads",
+        ))
+    }
+}
+
+pub(crate) fn require_security_lead(s: &AppState, caller: &Caller) -> ApiResult<()> {
+    caller.require(Scope::Write)?;
+    if is_security_lead(&s.world(), caller.user, s.now()) {
+        Ok(())
+    } else {
+        Err(WebError::forbidden(
+            "not-a-security-lead",
+            "retention holds are decided by a security lead (Art. 57(6))",
+        ))
+    }
+}
+
+/// What the caller may read of a record: an `admin` account does not see what a record of a
+/// document or folder says (SPEC §1: all powers over the system, no view of any document).
+pub(crate) fn redact(caller: &Caller, mut r: AuditRecord) -> AuditRecord {
+    if caller.kind == AccountKind::Admin
+        && matches!(
+            r.object.kind,
+            EntityKind::Document | EntityKind::Folder | EntityKind::AclEntry
+        )
+    {
+        r.before = None;
+        r.after = None;
+        r.object.label = format!("{} {}", r.object.kind, r.object.id);
+    }
+    r
+}
+
+/// A page of records.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AuditPage {
+    /// The records, newest first.
+    pub items: Vec<AuditRecord>,
+    /// The cursor of the next page (`before=`), when there may be more.
+    pub next: Option<u64>,
+}
+
+/// Search filters.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    /// Records by this user.
+    pub actor: Option<u32>,
+    /// About objects of this type (`ADAM_ENTITY_JOB`, `ADAM_ENTITY_DOCUMENT`…).
+    pub object_kind: Option<String>,
+    /// About the object with this id (with `object_kind`).
+    pub object_id: Option<u32>,
+    /// This action or its sub-actions (`workflow`, `document.open`).
+    pub action: Option<String>,
+    /// At or after this instant.
+    pub from: Option<Timestamp>,
+    /// Before this instant.
+    pub to: Option<Timestamp>,
+    /// Only changes to the directory, roles, grants, records and ACLs.
+    #[serde(default)]
+    pub changes_only: bool,
+    /// The cursor: records before this sequence number.
+    pub before: Option<u64>,
+    /// Page size, 1–1000 (default 100).
+    pub limit: Option<usize>,
+}
+
+pub(crate) fn page_size(limit: Option<usize>) -> ApiResult<usize> {
+    let limit = limit.unwrap_or(100);
+    if limit == 0 || limit > 1000 {
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "page-size",
+            format!("limit must be between 1 and 1000, not {limit}"),
+        )
+        .with("pointer", "/limit"));
+    }
+    Ok(limit)
+}
+
+pub(crate) async fn run(s: &AppState, caller: &Caller, query: AuditQuery) -> ApiResult<AuditPage> {
+    let limit = query.limit;
+    let store = s.store.clone();
+    let items = blocking(move || store.audit_search(&query)).await??;
+    let next = (items.len() == limit).then(|| items.last().map(|r| r.seq)).flatten();
+    let caller = caller.clone();
+    Ok(AuditPage {
+        items: items.into_iter().map(|r| redact(&caller, r)).collect(),
+        next,
+    })
+}
+
+/// Whether a user administrator may review records of this actor or about this object.
+pub(crate) fn user_admin_may_review(s: &AppState, caller: &Caller, q: &SearchQuery) -> ApiResult<()> {
+    let w = s.world();
+    let me = caller.actor(None);
+    let now = s.now();
+    let by_actor = q.actor.map(|u| w.require_user(&me, UserId(u), now).is_ok());
+    let kind = q.object_kind.as_deref().map(str::parse::<EntityKind>);
+    let about = match (kind, q.object_id) {
+        (Some(Ok(EntityKind::User)), Some(id)) => Some(w.require_user(&me, UserId(id), now).is_ok()),
+        (Some(Ok(EntityKind::Job)), Some(id)) => Some(w.require_job(&me, JobId(id), now).is_ok()),
+        (Some(Ok(EntityKind::Office)), Some(id)) => Some(w.require_office(&me, Some(OfficeId(id)), now).is_ok()),
+        (Some(_), _) | (None, Some(_)) => Some(false),
+        (None, None) => None,
+    };
+    match (by_actor, about) {
+        (Some(true), None | Some(true)) | (None, Some(true)) => Ok(()),
+        _ => Err(WebError::forbidden(
+            "outside-scope",
+            "a user administrator reviews the activity of, and the records about, the people, jobs and offices \
+             they administer: name one with actor= or object_kind= and object_id=",
+        )),
+    }
+}
+
+/// Whether the caller reviews audit records at all: the system administrator and security
+/// leads all of them, user administrators those of the people, jobs and offices they
+/// administer.
+pub(crate) fn may_review(s: &AppState, caller: &Caller) -> bool {
+    caller.require(Scope::Read).is_ok()
+        && (reviews_everything(s, caller)
+            || matches!(
+                s.world().authority(&caller.actor(None), s.now()),
+                Ok(Authority::UserAdmin(_))
+            ))
+}
+
+/// Whether the caller reviews the whole trail (and may verify it).
+pub(crate) fn reviews_all(s: &AppState, caller: &Caller) -> bool {
+    reviews_everything(s, caller)
+}
+
+/// A search of the trail with the depth the caller's role allows (the API's and the UI's).
+pub(crate) async fn search_trail(s: &AppState, caller: &Caller, q: SearchQuery) -> ApiResult<AuditPage> {
+    let s = s.clone();
+    let caller = caller.clone();
+    caller.require(Scope::Read)?;
+    let limit = page_size(q.limit)?;
+    if !reviews_everything(&s, &caller) {
+        let w = s.world();
+        let authority = w.authority(&caller.actor(None), s.now())?;
+        drop(w);
+        match authority {
+            Authority::UserAdmin(_) => user_admin_may_review(&s, &caller, &q)?,
+            _ => {
+                return Err(WebError::forbidden(
+                    "not-a-reviewer",
+                    "the audit trail is reviewed by the system administrator, security leads and user \
+                     administrators; your own activity is at /api/v1/audit/mine",
+                ));
+            }
+        }
+    }
+    let query = AuditQuery {
+        actor: q.actor.map(UserId),
+        object_kind: q.object_kind,
+        object_id: q.object_id,
+        action: q.action,
+        from: q.from,
+        to: q.to,
+        changes_only: q.changes_only,
+        before: q.before,
+        limit,
+    };
+    run(&s, &caller, query).await
+}
+
+/// The "last change" panel of an object (004 §3).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct LastChange {
+    /// Object type.
+    pub object_type: String,
+    /// Object id.
+    pub object_id: u32,
+    /// Its label.
+    pub label: String,
+    /// Changed by (the account; absent for the system itself).
+    pub changed_by: Option<UserId>,
+    /// Changed by, as a name (`username`).
+    pub changed_by_name: Option<String>,
+    /// When.
+    pub at: Timestamp,
+    /// What was done.
+    pub action: String,
+}
+
+/// The history of an object.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct History {
+    /// Its last change, if it was ever changed.
+    pub last_change: Option<LastChange>,
+    /// Its records, newest first.
+    pub items: Vec<AuditRecord>,
+    /// The cursor of the next page.
+    pub next: Option<u64>,
+}
+
+/// How much of an object's history the caller reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HistoryView {
+    /// Every record about it.
+    All,
+    /// A person's record as the directory shows it: the changes to it (records with a
+    /// revision), not their sign-ins and other authentication events, which are theirs, their
+    /// user administrators' and reviewers'.
+    Changes,
+}
+
+impl HistoryView {
+    /// Whether a record about the object is shown.
+    pub(crate) fn shows(self, r: &AuditRecord) -> bool {
+        self == HistoryView::All || r.revision.is_some()
+    }
+}
+
+/// The folder or document an audit object names, if it is one (`kind` as a request names
+/// it: a type that is not one of ADAM's names no record).
+pub(crate) fn record_object(kind: &str, id: u32) -> Option<ObjectRef> {
+    match kind.parse::<EntityKind>().ok()? {
+        EntityKind::Folder => Some(ObjectRef::Folder(FolderId(id))),
+        EntityKind::Document => Some(ObjectRef::Document(DocumentId(id))),
+        _ => None,
+    }
+}
+
+/// Who may read the history of an object: exactly who may read the object — the same
+/// function as its `GET` for each kind — and reviewers of the whole trail (the system
+/// administrator's copy withholds what a document or folder record says):
+///
+/// - offices, jobs, groups, applications, filing classes, settings: every reader;
+/// - a user: every reader sees the directory's changes to them; their sign-ins and other
+///   authentication events only they, the user administrators who manage them and reviewers;
+/// - a role: as `GET /roles/{id}` (system roles the system administrator); a grant: as
+///   `GET /grants/{id}`; an ACL entry: as the ACL that carries it (`GET /acl/…`);
+/// - a folder or a document: level 13 on it (its history holds its content and who read it:
+///   detailed lists, SPEC §3.2), checked — and recorded — by the API's caller (`records::require_read`);
+/// - anything else (tokens, keys, the trail itself): reviewers.
+///
+/// This function does not record; the API's history of a folder or document goes through
+/// `require_read` first, which does.
+pub(crate) fn history_view(s: &AppState, caller: &Caller, kind: &str, id: u32) -> ApiResult<HistoryView> {
+    caller.require(Scope::Read)?;
+    if reviews_everything(s, caller) {
+        return Ok(HistoryView::All);
+    }
+    let now = s.now();
+    let hidden = || {
+        WebError::forbidden(
+            "history-not-visible",
+            "you may see the history of what you may read: the directory, roles, your grants, and records you reach at 13",
+        )
+    };
+    match kind.parse::<EntityKind>() {
+        Ok(
+            EntityKind::Office
+            | EntityKind::Job
+            | EntityKind::Group
+            | EntityKind::Application
+            | EntityKind::Class
+            | EntityKind::Settings,
+        ) => Ok(HistoryView::All),
+        Ok(EntityKind::User) => {
+            let w = s.world();
+            let me = caller.actor(None);
+            let manages = matches!(w.authority(&me, now), Ok(Authority::UserAdmin(_)))
+                && w.require_user(&me, UserId(id), now).is_ok();
+            Ok(if caller.user.0 == id || manages {
+                HistoryView::All
+            } else {
+                HistoryView::Changes
+            })
+        }
+        Ok(EntityKind::Role) => super::roles::may_read_role(s, caller, RoleId(id)).map(|()| HistoryView::All),
+        Ok(EntityKind::Grant) => super::roles::may_read_grant(s, caller, GrantId(id)).map(|()| HistoryView::All),
+        Ok(EntityKind::AclEntry) => {
+            let w = s.world();
+            match w.entry(EntryId(id)) {
+                Ok(e) if super::records::may_read_acl(&w, caller, e.carrier, now) => Ok(HistoryView::All),
+                _ => Err(hidden()),
+            }
+        }
+        _ => match record_object(kind, id) {
+            Some(object) => {
+                let w = s.world();
+                let d = w.explain(caller.user, object, now, Session { mfa: caller.mfa })?;
+                if d.level >= Level::View13 {
+                    Ok(HistoryView::All)
+                } else {
+                    Err(super::records::refusal(object, Level::View13, &d))
+                }
+            }
+            None => Err(hidden()),
+        },
+    }
+}
+
+/// Recomputes the whole trail (reviewers of the whole trail only).
+pub(crate) async fn verify_trail(s: &AppState, caller: &Caller) -> ApiResult<Verdict> {
+    require_reviewer(s, caller)?;
+    let store = s.store.clone();
+    // One verification at a time; whoever asks while one runs gets its verdict.
+    s.verifying
+        .run(|| async move { Ok(blocking(move || store.audit_verify()).await??) })
+        .await
+}
+
+/// Every retention hold (reviewers of the whole trail).
+pub(crate) async fn list_holds(s: &AppState, caller: &Caller) -> ApiResult<Vec<Hold>> {
+    require_reviewer(s, caller)?;
+    let store = s.store.clone();
+    Ok(blocking(move || store.audit_holds()).await??)
+}
+
+/// Whether the caller decides retention holds.
+pub(crate) fn decides_holds(s: &AppState, caller: &Caller) -> bool {
+    require_security_lead(s, caller).is_ok()
+}
+
+/// A new retention hold.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewHold {
+    /// The first day held.
+    pub from: Timestamp,
+    /// The last day held.
+    pub until: Timestamp,
+    /// Why the records must be kept longer (an incident, a court order…).
+    pub justification: Text,
+}
+
+/// A security lead keeps the access records of some days past the retention period, with the
+/// justification recorded and the lead as approver (Art. 57(6)).
+pub(crate) async fn hold_days(s: &AppState, caller: &Caller, b: NewHold) -> ApiResult<Hold> {
+    require_security_lead(s, caller)?;
+    if b.until.0 < b.from.0 {
+        return Err(
+            WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-body", "until is before from")
+                .with("pointer", "/until"),
+        );
+    }
+    let hold = Hold {
+        id: 0,
+        from_period: adam_store::audit::period_of(b.from.0),
+        through_period: adam_store::audit::period_of(b.until.0),
+        justification: b.justification.to_string(),
+        approved_by: caller.user,
+        at: s.now(),
+        released: None,
+    };
+    let store = s.store.clone();
+    let context = s.context(caller.actor(None), caller.source_ip.clone());
+    let stored = blocking(move || store.audit_hold(&hold, &context))
+        .await?
+        .map_err(|e| match e {
+            adam_store::StoreError::Audit(detail) => WebError::new(StatusCode::CONFLICT, "hold-refused", detail),
+            other => other.into(),
+        })?;
+    Ok(stored)
+}
+
+/// A security lead releases a hold (recorded): its days are purged at the next run.
+pub(crate) async fn release(s: &AppState, caller: &Caller, id: i64) -> ApiResult<()> {
+    require_security_lead(s, caller)?;
+    let store = s.store.clone();
+    let context = s.context(caller.actor(None), caller.source_ip.clone());
+    blocking(move || store.audit_release_hold(id, &context)).await??;
+    Ok(())
+}

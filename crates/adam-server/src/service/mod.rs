@@ -1,0 +1,10 @@
+//! The service layer: what the server does, as functions over typed requests and the caller
+//! that return typed answers or a problem, whichever door the request came in by. The API
+//! (`api/`) and the UI (`ui/`) are adapters over it: they parse, call, and render. Sign-in
+//! and credentials are the service of `authn/`.
+
+pub mod audit;
+pub mod decisions;
+pub mod records;
+pub mod register;
+pub mod roles;

@@ -1,0 +1,154 @@
+//! History: the last change and the audit rows of an object, and the activity page.
+
+use super::chrome::*;
+use crate::authn::Caller;
+use crate::error::WebError;
+use crate::state::{AppState, blocking};
+use adam_core::*;
+use adam_store::AuditQuery;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use std::collections::BTreeMap;
+
+/// The "last change" panel.
+pub struct LastChangeView {
+    pub(super) object_id: u32,
+    pub(super) object_type: String,
+    pub(super) label: String,
+    pub(super) by: String,
+    pub(super) at: String,
+}
+
+/// A row of an activity history.
+pub struct HistoryRow {
+    pub(super) at: String,
+    pub(super) action: String,
+    pub(super) by: String,
+    pub(super) label: String,
+}
+
+pub(super) fn who_name(w: &World, actor: &Actor) -> String {
+    match actor.user_id() {
+        Some(u) => w
+            .user(u)
+            .map(|u| u.username.to_string())
+            .unwrap_or_else(|_| format!("#{}", u.0)),
+        None => "system".to_owned(),
+    }
+}
+
+/// The history of an object, and for a job or a user also the history of the grants made to
+/// it (a user administrator who grants a role to a job expects to see it on the job) — as far
+/// as the caller may read them: the API's rule (`audit::history_view`) for the object and for
+/// each grant.
+pub(super) async fn history_of(
+    s: &AppState,
+    caller: &Caller,
+    kind: EntityKind,
+    id: u32,
+) -> Result<(Option<LastChangeView>, Vec<HistoryRow>), WebError> {
+    let view = crate::service::audit::history_view(s, caller, kind.as_str(), id)?;
+    let grantee = match kind {
+        EntityKind::Job => Some(serde_json::json!({"type": "job", "id": id})),
+        EntityKind::User => Some(serde_json::json!({"type": "user", "id": id})),
+        EntityKind::Office => Some(serde_json::json!({"type": "office", "id": id})),
+        _ => None,
+    };
+    let store = s.store.clone();
+    let own = AuditQuery {
+        object_kind: Some(kind.as_str().to_owned()),
+        object_id: Some(id),
+        limit: 50,
+        ..AuditQuery::default()
+    };
+    let mut records = blocking(move || {
+        let mut records = store.audit_search(&own)?;
+        if let Some(grantee) = grantee {
+            let grants = AuditQuery {
+                object_kind: Some(EntityKind::Grant.as_str().to_owned()),
+                limit: 1000,
+                ..AuditQuery::default()
+            };
+            records.extend(store.audit_search(&grants)?.into_iter().filter(|r| {
+                [&r.before, &r.after]
+                    .into_iter()
+                    .flatten()
+                    .any(|v| v.get("grantee") == Some(&grantee))
+            }));
+        }
+        Ok::<_, adam_store::StoreError>(records)
+    })
+    .await??;
+    let mut grants = BTreeMap::new();
+    records.retain(|r| {
+        if r.object.kind == kind && r.object.id == id {
+            view.shows(r)
+        } else {
+            *grants.entry(r.object.id).or_insert_with(|| {
+                crate::service::audit::history_view(s, caller, r.object.kind.as_str(), r.object.id).is_ok()
+            })
+        }
+    });
+    records.sort_by_key(|r| std::cmp::Reverse(r.seq));
+    records.truncate(50);
+    let w = s.world();
+    let last = records.iter().find(|r| r.revision.is_some()).map(|r| LastChangeView {
+        object_id: r.object.id,
+        object_type: r.object.kind.as_str().to_owned(),
+        label: r.object.label.clone(),
+        by: who_name(&w, &r.context.actor),
+        at: local(r.context.at),
+    });
+    let rows = records
+        .iter()
+        .map(|r| HistoryRow {
+            at: local(r.context.at),
+            action: r.action.clone(),
+            by: who_name(&w, &r.context.actor),
+            label: r.object.label.clone(),
+        })
+        .collect();
+    Ok((last, rows))
+}
+
+#[derive(Template)]
+#[template(path = "activity.html")]
+pub(super) struct ActivityPage {
+    pub(super) c: Chrome,
+    pub(super) history: Vec<HistoryRow>,
+}
+
+pub(super) async fn activity_page(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let store = s.store.clone();
+    let q = AuditQuery {
+        actor: Some(caller.user),
+        limit: 100,
+        ..AuditQuery::default()
+    };
+    let records = blocking(move || store.audit_search(&q))
+        .await
+        .ui(lang.tr)?
+        .ui(lang.tr)?;
+    let history = records
+        .iter()
+        .map(|r| HistoryRow {
+            at: local(r.context.at),
+            action: r.action.clone(),
+            by: r.context.application.clone().unwrap_or_default(),
+            label: r.object.label.clone(),
+        })
+        .collect();
+    page(
+        lang,
+        &ActivityPage {
+            c: chrome(&s, &caller, lang.tr),
+            history,
+        },
+    )
+}

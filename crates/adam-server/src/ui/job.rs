@@ -1,0 +1,214 @@
+//! The job page: its details, occupants and roles, and the forms that change them.
+
+use super::chrome::*;
+use super::history::*;
+use super::i18n::Tr;
+use super::panel::*;
+use crate::authn::{Caller, Scope};
+use crate::state::AppState;
+use adam_core::*;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The job form: name and signing code (the office stays).
+#[derive(Debug, Deserialize)]
+pub struct JobForm {
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) signing_code: String,
+}
+
+pub(super) async fn update_job(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<JobForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let job = JobId(id);
+    let office = s.world().job(job).ui(lang.tr)?.office;
+    let mut errors = BTreeMap::new();
+    let name = Text::parse("name", &f.name)
+        .map_err(|e| errors.insert("edit_job_name", e.to_string()))
+        .ok();
+    let signing_code = match f.signing_code.trim() {
+        "" => Some(None),
+        sc => SigningCode::parse("signing_code", sc)
+            .map_err(|e| errors.insert("edit_job_signing_code", e.to_string()))
+            .ok()
+            .map(Some),
+    };
+    if let (Some(name), Some(signing_code)) = (name, signing_code) {
+        let command = Command::UpdateJob {
+            job,
+            signing_code,
+            name,
+            office,
+        };
+        match saved(lang, s.execute(&caller, None, command).await)? {
+            None => return Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
+            Some(detail) => {
+                errors.insert("edit_job_name", detail);
+            }
+        }
+    }
+    let p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    refused_page(lang, &p)
+}
+
+/// A person to put in a job, by username.
+#[derive(Debug, Deserialize)]
+pub struct OccupantForm {
+    pub(super) username: String,
+}
+
+pub(super) async fn assign_occupant(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<OccupantForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let job = JobId(id);
+    let mut errors = BTreeMap::new();
+    let user = s.world().user_by_username(f.username.trim()).ok();
+    match user {
+        None => {
+            errors.insert("occupant", lang.tr.s("no_such_user").to_owned());
+        }
+        Some(user) => match saved(lang, s.execute(&caller, None, Command::AssignJob { user, job }).await)? {
+            None => return Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
+            Some(detail) => {
+                errors.insert("occupant", detail);
+            }
+        },
+    }
+    let p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    refused_page(lang, &p)
+}
+
+pub(super) async fn remove_occupant(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path((id, user)): Path<(u32, u32)>,
+    UiForm { caller, .. }: UiForm<Nothing>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let command = Command::UnassignJob {
+        user: UserId(user),
+        job: JobId(id),
+    };
+    if let Some(detail) = saved(lang, s.execute(&caller, None, command).await)? {
+        let mut errors = BTreeMap::new();
+        errors.insert("occupant", detail);
+        let p = job_view(&s, &caller, lang.tr, JobId(id), errors).await?;
+        return refused_page(lang, &p);
+    }
+    Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response())
+}
+
+pub(super) async fn set_job_valid(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let command = Command::SetJobValid {
+        job: JobId(id),
+        valid: f.to == 1,
+    };
+    match saved(lang, s.execute(&caller, None, command).await)? {
+        None => Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
+        Some(detail) => {
+            let p = job_view(&s, &caller, lang.tr, JobId(id), switch_errors(detail)).await?;
+            switched(page(lang, &p), true)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "job.html")]
+pub(super) struct JobPage {
+    pub(super) c: Chrome,
+    pub(super) job: Job,
+    pub(super) office: (u32, String),
+    /// Id, name, and whether the caller may remove them from the job (never themselves: a
+    /// user administrator does not administer their own account).
+    pub(super) occupants: Vec<(u32, String, bool)>,
+    pub(super) panel: RolePanel,
+    /// This page's address, for forms that return here.
+    pub(super) back: String,
+    pub(super) may_edit: bool,
+    /// The caller administers the job's office: may add a person to the job.
+    pub(super) may_add_user: bool,
+    pub(super) errors: BTreeMap<&'static str, String>,
+    pub(super) last: Option<LastChangeView>,
+    pub(super) history: Vec<HistoryRow>,
+}
+
+pub(super) async fn job_view(
+    s: &AppState,
+    caller: &Caller,
+    lang: Tr,
+    id: JobId,
+    errors: BTreeMap<&'static str, String>,
+) -> UiResult<JobPage> {
+    let (last, history) = history_of(s, caller, adam_core::EntityKind::Job, id.0).await.ui(lang)?;
+    let now = s.now();
+    let w = s.world();
+    let job = w.job(id).ui(lang)?.clone();
+    let may_add_user =
+        caller.require(Scope::Write).is_ok() && w.require_office(&caller.actor(None), Some(job.office), now).is_ok();
+    let office = w
+        .office(job.office)
+        .map(|o| (o.id.0, format!("{} – {}", o.code, o.name)))
+        .ui(lang)?;
+    let panel = role_panel(&w, caller, lang, Grantee::Job(id), now);
+    let may_edit = panel.may_edit;
+    let occupants = w
+        .job_occupants(id)
+        .iter()
+        .filter_map(|u| w.user(*u).ok())
+        .map(|u| {
+            let may_remove =
+                caller.require(Scope::Write).is_ok() && w.require_user(&caller.actor(None), u.id, now).is_ok();
+            (u.id.0, format!("{} ({})", u.display_name(), u.username), may_remove)
+        })
+        .collect();
+    Ok(JobPage {
+        c: chrome(s, caller, lang),
+        job,
+        office,
+        occupants,
+        panel,
+        back: format!("/ui/jobs/{}", id.0),
+        may_edit,
+        may_add_user,
+        errors,
+        last,
+        history,
+    })
+}
+
+pub(super) async fn job_page(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Path(id): Path<u32>,
+) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let p = job_view(&s, &caller, lang.tr, JobId(id), BTreeMap::new()).await?;
+    page(lang, &p)
+}
+
+/// A GET of a job form's address (the language switch of the page a POST answered): the job.
+pub(super) async fn back_to_job(Path(id): Path<u32>, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Redirect {
+    match q {
+        Some(q) => Redirect::to(&format!("/ui/jobs/{id}?{q}")),
+        None => Redirect::to(&format!("/ui/jobs/{id}")),
+    }
+}

@@ -1,0 +1,430 @@
+//! Appending to the audit trail, shared by both backends.
+//!
+//! Every audit record in ADAM is appended by [`Tail::append`], inside the transaction of the
+//! change it records; the chain and the commitment are in `chain.rs`, and the tail signs a
+//! checkpoint every [`CHECKPOINT_EVERY`] records. Deleting is `retention.rs`'s, reading
+//! `search.rs`'s, recomputing `verify/`'s. (`index_tail` empties `audit_tail`, the search keys
+//! not yet moved into the lookup tables: a search aid, not part of the trail.)
+
+use super::chain::{self, CHECKPOINT_EVERY, Retention};
+use super::record::{AuditContext, NewAudit, corrupt, seq_of, seq_val};
+use crate::StoreError;
+use crate::keys::Keyring;
+use crate::keys::checkpoint::Checkpoint;
+use crate::sql::{Tx, Val, Writes, one, req_int, req_text, write_error};
+use adam_core::{Actor, AuditObject, JobId, Revision, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What a payload says: everything the record states, committed to byte for byte.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Payload {
+    pub(crate) seq: u64,
+    pub(crate) period: i64,
+    pub(crate) retention: Retention,
+    pub(crate) revision: Option<Revision>,
+    pub(crate) at: Timestamp,
+    pub(crate) actor: Actor,
+    pub(crate) actor_job: Option<JobId>,
+    pub(crate) source_ip: Option<String>,
+    pub(crate) application: Option<String>,
+    pub(crate) action: String,
+    pub(crate) object: AuditObject,
+    pub(crate) before: Option<Value>,
+    pub(crate) after: Option<Value>,
+    pub(crate) outcome: String,
+}
+
+/// One record to append.
+pub(crate) struct Entry<'a> {
+    pub(crate) retention: Retention,
+    pub(crate) revision: Option<Revision>,
+    pub(crate) context: &'a AuditContext,
+    /// The job the actor acted in.
+    pub(crate) job: Option<JobId>,
+    pub(crate) action: &'a str,
+    pub(crate) object: &'a AuditObject,
+    pub(crate) before: Option<Value>,
+    pub(crate) after: Option<Value>,
+    pub(crate) outcome: &'a str,
+}
+
+/// The end of the trail within one write transaction: the last sequence number, its chain
+/// value and the last checkpoint. Read once per transaction, under the store's write lock (so
+/// no two transactions get the same sequence number and a rolled-back one leaves no gap).
+pub(crate) struct Tail<'k> {
+    keys: &'k Keyring,
+    seq: u64,
+    chain: [u8; 32],
+    last_checkpoint: u64,
+    /// The oldest record whose search keys are still in `audit_tail` (not yet indexed).
+    unindexed_from: Option<u64>,
+    /// Records appended but not yet written: [`Tail::flush`] writes them with a few multi-row
+    /// statements (one round trip per table and chunk instead of three per record, which on
+    /// PostgreSQL was the append's whole cost). [`Tail::finish`] flushes first.
+    pending: Vec<Pending>,
+}
+
+impl Drop for Tail<'_> {
+    fn drop(&mut self) {
+        // Every path that appends ends with `finish` (or `flush`) in the same transaction; a
+        // record left here would be lost with the transaction still committing.
+        debug_assert!(
+            self.pending.is_empty() || std::thread::panicking(),
+            "audit records appended but never written"
+        );
+    }
+}
+
+/// One record's rows, as they will be written.
+struct Pending {
+    seq: i64,
+    period: i64,
+    retention: Retention,
+    commitment: String,
+    chain: String,
+    revision: Option<i64>,
+    at: i64,
+    actor_user: Option<i64>,
+    actor_job: Option<i64>,
+    action: String,
+    object_kind: String,
+    object_id: i64,
+    outcome: String,
+    payload: String,
+}
+
+/// The tables a record is written to, with their columns in the order [`Tail::flush`] binds.
+const PENDING_TABLES: [(&str, &str, usize); 3] = [
+    ("audit_chain", "seq, period, retention, commitment, chain", 5),
+    (
+        "audit",
+        "seq, revision, at, actor_user, actor_job, action, object_kind, object_id, outcome, payload",
+        10,
+    ),
+    ("audit_tail", "seq, actor_user, object_kind, object_id", 4),
+];
+
+/// Rows per multi-row statement: a flush writes its records in chunks of these sizes, largest
+/// first, so each table has seven statements to prepare, not one per count of records.
+const CHUNKS: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
+
+/// `INSERT INTO <table> (<columns>) VALUES (...), (...)` for each table and chunk size.
+static INSERTS: std::sync::LazyLock<Vec<Vec<String>>> = std::sync::LazyLock::new(|| {
+    PENDING_TABLES
+        .iter()
+        .map(|(table, columns, width)| {
+            CHUNKS
+                .iter()
+                .map(|rows| {
+                    let values: Vec<String> = (0..*rows)
+                        .map(|r| {
+                            let params: Vec<String> = (1..=*width).map(|c| format!("${}", r * width + c)).collect();
+                            format!("({})", params.join(", "))
+                        })
+                        .collect();
+                    format!("INSERT INTO {table} ({columns}) VALUES {}", values.join(", "))
+                })
+                .collect()
+        })
+        .collect()
+});
+
+fn insert_sql(table: usize, chunk: usize) -> &'static str {
+    INSERTS.get(table).and_then(|t| t.get(chunk)).map_or("", String::as_str)
+}
+
+impl Pending {
+    /// The values of this record's row in table `table` of [`PENDING_TABLES`].
+    fn values<'a>(&'a self, table: usize, out: &mut Vec<Val<'a>>) {
+        let user = Val::opt_int(self.actor_user);
+        match table {
+            0 => out.extend([
+                Val::int(self.seq),
+                Val::int(self.period),
+                Val::text(self.retention.as_str()),
+                Val::text(&self.commitment),
+                Val::text(&self.chain),
+            ]),
+            1 => out.extend([
+                Val::int(self.seq),
+                Val::opt_int(self.revision),
+                Val::int(self.at),
+                user,
+                Val::opt_int(self.actor_job),
+                Val::text(&self.action),
+                Val::text(&self.object_kind),
+                Val::int(self.object_id),
+                Val::text(&self.outcome),
+                Val::text(&self.payload),
+            ]),
+            _ => out.extend([
+                Val::int(self.seq),
+                user,
+                Val::text(&self.object_kind),
+                Val::int(self.object_id),
+            ]),
+        }
+    }
+}
+
+/// Records a [`Tail`] holds before it writes them: a transaction of many records (the
+/// server's access-record writer takes up to 10,000) does not keep them all in memory.
+const FLUSH_AT: usize = 1024;
+
+/// Records whose search keys collect in `audit_tail` before they are moved, sorted, into
+/// `audit_by_object` and `audit_by_actor` (migration 0003). Larger batches write each index
+/// page fewer times per record; smaller ones keep the unindexed tail that a search scans
+/// short. At 65,536 the tail is ~3 MB of keys, scanned in milliseconds, and moving it into the
+/// indexes of a 1M-record trail writes ~0.2 index pages per record instead of ~2.
+pub(crate) const INDEX_BATCH: u64 = 65_536;
+
+/// The lookup tables are keyed by `epoch = seq / EPOCH` first: a batch move then writes only
+/// into the pages of the newest epoch or two, so its cost does not grow with the trail; a
+/// search probes the epochs newest first. (Migration 0003 indexes the records it finds with
+/// the same value; tests use small epochs to cross their boundaries.)
+pub(crate) const EPOCH: u64 = 262_144;
+
+pub(crate) fn epoch_size(writes: &Writes) -> i64 {
+    i64::try_from(writes.epoch.max(1)).unwrap_or(i64::MAX)
+}
+
+impl<'k> Tail<'k> {
+    pub(crate) fn read(tx: &mut dyn Tx, keys: &'k Keyring) -> Result<Tail<'k>, StoreError> {
+        let last = one(
+            tx,
+            "SELECT seq, chain FROM audit_chain ORDER BY seq DESC LIMIT 1",
+            &[],
+            |row| {
+                Ok((
+                    req_int(row, 0, "audit_chain", "seq")?,
+                    req_text(row, 1, "audit_chain", "chain")?.to_owned(),
+                ))
+            },
+        )?;
+        let (seq, chain) = match last {
+            Some((seq, chain)) => (
+                seq_of(seq)?,
+                crate::hex::unhex::<32>(&chain)
+                    .ok_or_else(|| StoreError::Corrupt(format!("audit_chain.chain of record {seq} is not hex")))?,
+            ),
+            None => (0, chain::GENESIS),
+        };
+        let last_checkpoint = one(tx, "SELECT max(seq) FROM audit_checkpoints", &[], |row| row.int(0))?
+            .flatten()
+            .map(seq_of)
+            .transpose()?
+            .unwrap_or(0);
+        let unindexed_from = one(tx, "SELECT min(seq) FROM audit_tail", &[], |row| row.int(0))?
+            .flatten()
+            .map(seq_of)
+            .transpose()?;
+        Ok(Tail {
+            keys,
+            seq,
+            chain,
+            last_checkpoint,
+            unindexed_from,
+            pending: Vec::new(),
+        })
+    }
+
+    /// Writes the records appended since the last flush. Whoever needs a record's rows in the
+    /// database before [`Tail::finish`] (a foreign key to its `seq`) flushes first.
+    pub(crate) fn flush(&mut self, tx: &mut dyn Tx, writes: &mut Writes) -> Result<(), StoreError> {
+        let pending = std::mem::take(&mut self.pending);
+        let mut values = Vec::new();
+        for (table, (_, _, width)) in PENDING_TABLES.iter().enumerate() {
+            let mut rest = pending.as_slice();
+            for (chunk, rows) in CHUNKS.iter().enumerate() {
+                while rest.len() >= *rows {
+                    let (now, later) = rest.split_at(*rows);
+                    values.clear();
+                    values.reserve(rows * width);
+                    for p in now {
+                        p.values(table, &mut values);
+                    }
+                    writes
+                        .exec(tx, insert_sql(table, chunk), &values)
+                        .map_err(write_error)?;
+                    rest = later;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends one record: its payload, commitment and chain value.
+    pub(crate) fn append(&mut self, tx: &mut dyn Tx, writes: &mut Writes, e: Entry<'_>) -> Result<u64, StoreError> {
+        let seq = self.seq + 1;
+        let period = chain::period_of(e.context.at.0);
+        let payload = Payload {
+            seq,
+            period,
+            retention: e.retention,
+            revision: e.revision,
+            at: e.context.at,
+            actor: e.context.actor,
+            actor_job: e.job,
+            source_ip: e.context.source_ip.clone(),
+            application: e.context.application.clone(),
+            action: e.action.to_owned(),
+            object: e.object.clone(),
+            before: e.before,
+            after: e.after,
+            outcome: e.outcome.to_owned(),
+        };
+        let text = chain::canonical_json(&serde_json::to_value(&payload).map_err(corrupt)?);
+        let key = match e.retention {
+            Retention::Access => Some(self.keys.day_key(period).ok_or_else(|| {
+                StoreError::Audit(format!(
+                    "cannot record an access of day {period}: that day was purged (is the clock right?)"
+                ))
+            })?),
+            Retention::Change => None,
+        };
+        let commitment = chain::commitment(e.retention, key.as_ref(), text.as_bytes())?;
+        let chain = chain::chain_next(&self.chain, seq, period, e.retention, &commitment);
+        self.pending.push(Pending {
+            seq: i64::try_from(seq).map_err(|_| corrupt("audit seq does not fit"))?,
+            period,
+            retention: e.retention,
+            commitment: crate::hex::hex(&commitment),
+            chain: crate::hex::hex(&chain),
+            revision: e
+                .revision
+                .map(|r| i64::try_from(r.0).map_err(|_| corrupt("revision does not fit")))
+                .transpose()?,
+            at: e.context.at.0,
+            actor_user: e.context.actor.user_id().map(|u| i64::from(u.0)),
+            actor_job: e.job.map(|j| i64::from(j.0)),
+            action: e.action.to_owned(),
+            object_kind: e.object.kind.as_str().to_owned(),
+            object_id: i64::from(e.object.id),
+            outcome: e.outcome.to_owned(),
+            payload: text,
+        });
+        if self.pending.len() >= FLUSH_AT {
+            self.flush(tx, writes)?;
+        }
+        self.unindexed_from.get_or_insert(seq);
+        self.seq = seq;
+        self.chain = chain;
+        Ok(seq)
+    }
+
+    /// Ends the transaction's appends: signs a checkpoint when [`CHECKPOINT_EVERY`]
+    /// records have passed since the last one (or always, with `force`, if anything is new).
+    /// The checkpoint goes into the database now and into the external file after commit.
+    pub(crate) fn finish(
+        mut self,
+        tx: &mut dyn Tx,
+        writes: &mut Writes,
+        at: Timestamp,
+        force: bool,
+    ) -> Result<Option<Checkpoint>, StoreError> {
+        self.flush(tx, writes)?;
+        if self
+            .unindexed_from
+            .is_some_and(|first| self.seq + 1 - first >= writes.index_batch.max(1))
+        {
+            index_tail(tx, writes)?;
+            self.unindexed_from = None;
+        }
+        let due = self.seq >= self.last_checkpoint + CHECKPOINT_EVERY;
+        if self.seq == self.last_checkpoint || !(due || force) {
+            return Ok(None);
+        }
+        let checkpoint = self.keys.sign(self.seq, &self.chain, at.0);
+        writes
+            .exec(
+                tx,
+                "INSERT INTO audit_checkpoints (seq, chain, at, key, signature) VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    seq_val(checkpoint.seq)?,
+                    Val::text(&checkpoint.chain),
+                    Val::int(checkpoint.at),
+                    Val::text(&checkpoint.key),
+                    Val::text(&checkpoint.signature),
+                ],
+            )
+            .map_err(write_error)?;
+        // Pin the key at the first checkpoint; afterwards a different key is a finding.
+        writes
+            .exec(
+                tx,
+                "UPDATE meta SET audit_public_key = $1 WHERE id = 1 AND audit_public_key IS NULL",
+                &[Val::text(&checkpoint.key)],
+            )
+            .map_err(write_error)?;
+        writes.checkpoints.push(checkpoint.clone());
+        Ok(Some(checkpoint))
+    }
+}
+
+/// Moves the search keys collected in `audit_tail` into the clustered lookup tables, each in
+/// key order (so each of their pages is written once for the whole batch), and empties the
+/// tail. Runs inside the write transaction that filled the batch.
+fn index_tail(tx: &mut dyn Tx, writes: &mut Writes) -> Result<(), StoreError> {
+    writes
+        .exec(
+            tx,
+            "INSERT INTO audit_by_object (epoch, object_kind, object_id, seq) \
+             SELECT seq / CAST($1 AS BIGINT), object_kind, object_id, seq FROM audit_tail \
+             ORDER BY seq / CAST($1 AS BIGINT), object_kind, object_id, seq",
+            &[Val::int(epoch_size(writes))],
+        )
+        .map_err(write_error)?;
+    writes
+        .exec(
+            tx,
+            "INSERT INTO audit_by_actor (epoch, actor_user, seq) \
+             SELECT seq / CAST($1 AS BIGINT), actor_user, seq FROM audit_tail WHERE actor_user IS NOT NULL \
+             ORDER BY seq / CAST($1 AS BIGINT), actor_user, seq",
+            &[Val::int(epoch_size(writes))],
+        )
+        .map_err(write_error)?;
+    writes.exec(tx, "DELETE FROM audit_tail", &[]).map_err(write_error)?;
+    Ok(())
+}
+
+/// The job the actor named, if any.
+pub(crate) fn acting_job(context: &AuditContext) -> Option<JobId> {
+    match context.actor {
+        Actor::User { job, .. } => job,
+        Actor::System => None,
+    }
+}
+
+/// Appends audit records that are not world changes.
+pub(crate) fn append_audit(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    records: &[NewAudit],
+    writes: &mut Writes,
+) -> Result<(), StoreError> {
+    let mut tail = Tail::read(tx, keys)?;
+    let mut at = None;
+    for r in records {
+        tail.append(
+            tx,
+            writes,
+            Entry {
+                retention: r.retention,
+                revision: None,
+                context: &r.context,
+                job: acting_job(&r.context),
+                action: &r.action,
+                object: &r.object,
+                before: r.before.clone(),
+                after: r.after.clone(),
+                outcome: &r.outcome,
+            },
+        )?;
+        at = Some(r.context.at);
+    }
+    if let Some(at) = at {
+        tail.finish(tx, writes, at, false)?;
+    }
+    Ok(())
+}

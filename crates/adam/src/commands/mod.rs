@@ -1,0 +1,52 @@
+//! What each command of `adam` does, one file per command; [`run`] picks the one the command
+//! line names.
+//!
+//! The operator's commands open the store directly and act as the console (`Actor::System`);
+//! what they share is in [`crate::support`].
+
+mod audit;
+mod demo;
+mod init;
+mod keys;
+mod query;
+mod serve;
+mod token;
+mod transfer;
+mod user;
+
+use crate::cli::{Cli, Command, KeysCommand, UserCommand};
+use anyhow::Result;
+
+/// Runs the command `cli` names.
+pub(crate) async fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        Command::Serve {
+            listen,
+            demo,
+            log_format,
+            auth,
+        } => serve::serve(&cli, *listen, *demo, *log_format, auth).await,
+        Command::User(UserCommand::Password { user }) => user::password(&cli, user).await,
+        Command::Keys(KeysCommand::RotateTotp) => keys::rotate_totp(&cli).await,
+        Command::Init {
+            organisation,
+            admin,
+            admin_email,
+            first_name,
+            last_name,
+        } => init::init(&cli, organisation, admin, admin_email, first_name, last_name).await,
+        Command::Token(t) => token::token(&cli, t).await,
+        Command::Audit(a) => audit::audit(&cli, a).await,
+        Command::Check(q) => query::check(&cli, q).await,
+        Command::Explain { question: q, json } => query::explain(&cli, q, *json).await,
+        Command::Lookup {
+            user,
+            kind,
+            level,
+            at,
+            mfa,
+        } => query::lookup(&cli, user, *kind, *level, at, *mfa).await,
+        Command::Import { dir, dry_run } => transfer::import(&cli, dir, *dry_run).await,
+        Command::Export { dir } => transfer::export(&cli, dir).await,
+    }
+}

@@ -1,0 +1,135 @@
+//! `adam serve`: the HTTP server (the API and the web UI), its sign-in settings from the
+//! command line, and a clean stop on Ctrl-C or SIGTERM.
+
+use super::demo;
+use crate::cli::{AuthArgs, Cli, LogFormat, SmtpSecurity};
+use crate::support::{open_store, write_private};
+use adam_server::{AppState, Clock, Config};
+use anyhow::{Context, Result, anyhow, bail};
+use std::net::SocketAddr;
+
+/// Listens on `listen` (first, so a port in use fails before anything is written), loads the
+/// demo when asked, and serves until stopped.
+pub(crate) async fn serve(
+    cli: &Cli,
+    listen: SocketAddr,
+    demo: bool,
+    log_format: LogFormat,
+    auth: &AuthArgs,
+) -> Result<()> {
+    match log_format {
+        LogFormat::Plain => tracing_subscriber::fmt().with_target(false).init(),
+        LogFormat::Json => tracing_subscriber::fmt().json().init(),
+    }
+    // The address first: a port in use fails before anything is written (no demo files, no
+    // demo organisation in the database).
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let store = open_store(cli).await?;
+    if demo {
+        demo::load(cli, &store).await?;
+    }
+    let config = Config {
+        application: "adam-api".to_owned(),
+        auth: auth_config(cli, auth)?,
+        ..Config::default()
+    };
+    let state = AppState::load(store, Clock::System, config).await?;
+    eprintln!(
+        "ADAM is listening on http://{listen} ({}, revision {}). Press Ctrl-C to stop.",
+        state.store.backend(),
+        state.revision().0
+    );
+    adam_server::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// The key of backup-code hashes, kept in a file outside the database (created at first use).
+fn backup_code_key(cli: &Cli) -> Result<adam_auth::totp::BackupCodeKey> {
+    let dir = cli.data.join("auth-keys");
+    let path = dir.join("backup-codes.key");
+    let hex_text = match std::fs::read_to_string(&path) {
+        Ok(text) => text.trim().to_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            let bytes = adam_auth::random::bytes::<32>().map_err(|e| anyhow!("no randomness: {e}"))?;
+            let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            write_private(&path, &format!("{text}\n")).with_context(|| format!("cannot write {}", path.display()))?;
+            text
+        }
+        Err(e) => return Err(anyhow!(e).context(format!("cannot read {}", path.display()))),
+    };
+    let mut key = [0u8; 32];
+    if hex_text.len() != 64 {
+        bail!("{} does not hold 64 hex digits", path.display());
+    }
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex_text[2 * i..2 * i + 2], 16)
+            .map_err(|_| anyhow!("{} does not hold 64 hex digits", path.display()))?;
+    }
+    Ok(adam_auth::totp::BackupCodeKey::from_bytes(key))
+}
+
+fn auth_config(cli: &Cli, args: &AuthArgs) -> Result<adam_server::login::AuthConfig> {
+    use adam_server::login::{AuthConfig, Cidr};
+    use adam_server::mail::{MailConfig, MailSecurity};
+    let mut config = AuthConfig {
+        secure_cookies: !args.insecure_cookies,
+        mfa_for_everyone: args.mfa_for_everyone,
+        public_url: args.public_url.clone(),
+        backup_code_key: Some(backup_code_key(cli)?),
+        ..AuthConfig::default()
+    };
+    if !args.trusted_networks.is_empty() {
+        config.trusted_networks = args
+            .trusted_networks
+            .iter()
+            .map(|t| Cidr::parse(t).ok_or_else(|| anyhow!("{t:?} is not a network such as 10.0.0.0/8")))
+            .collect::<Result<_>>()?;
+    }
+    if let Some(host) = &args.smtp_host {
+        let (security, port) = match args.smtp_security {
+            SmtpSecurity::Tls => (MailSecurity::Tls, 465),
+            SmtpSecurity::Starttls => (MailSecurity::StartTls, 587),
+            SmtpSecurity::Plain => (MailSecurity::Plain, 25),
+        };
+        let credentials = match &args.smtp_user {
+            Some(user) => Some((
+                user.clone(),
+                std::env::var("ADAM_SMTP_PASSWORD").context("--smtp-user needs ADAM_SMTP_PASSWORD")?,
+            )),
+            None => None,
+        };
+        config.mail = Some(MailConfig {
+            host: host.clone(),
+            port: args.smtp_port.unwrap_or(port),
+            security,
+            from: args.smtp_from.clone(),
+            credentials,
+        });
+    }
+    Ok(config)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    eprintln!("stopping");
+}
