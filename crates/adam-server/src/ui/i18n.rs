@@ -13,6 +13,17 @@ pub enum Tr {
     En,
 }
 
+/// Every table of words: the shared one here and one per area (`ui/words/`), so that pages
+/// added side by side do not edit the same list. A key is unique across all of them.
+const TABLES: &[&[(&str, &str, &str)]] = &[
+    WORDS,
+    super::words::setup::WORDS,
+    super::words::grants::WORDS,
+    super::words::account::WORDS,
+    super::words::audit::WORDS,
+    super::words::engine::WORDS,
+];
+
 /// Every key with its Slovenian and English text.
 pub const WORDS: &[(&str, &str, &str)] = &[
     ("menu", "Meni", "Menu"),
@@ -430,7 +441,11 @@ impl Tr {
 
     /// The text of a key.
     pub fn s(self, key: &str) -> &'static str {
-        match WORDS.iter().find(|(k, _, _)| *k == key) {
+        match TABLES
+            .iter()
+            .flat_map(|table| table.iter())
+            .find(|(k, _, _)| *k == key)
+        {
             Some((_, sl, en)) => match self {
                 Tr::Sl => sl,
                 Tr::En => en,
@@ -459,7 +474,11 @@ mod tests {
         for key in used {
             assert_ne!(Tr::En.s(&key), "⟨missing translation⟩", "{key}");
         }
-        let mut keys: Vec<&str> = WORDS.iter().map(|(k, _, _)| *k).collect();
+        let mut keys: Vec<&str> = TABLES
+            .iter()
+            .flat_map(|table| table.iter())
+            .map(|(k, _, _)| *k)
+            .collect();
         keys.sort_unstable();
         let n = keys.len();
         keys.dedup();

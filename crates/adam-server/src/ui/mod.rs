@@ -19,6 +19,7 @@ mod record;
 mod review;
 mod tree;
 mod user;
+mod words;
 
 use crate::state::AppState;
 use axum::Router;

@@ -1,0 +1,8 @@
+//! The UI's words by area, in Slovenian and English: each table is one area's keys (looked up
+//! together with the shared table in `i18n.rs`; a key is unique across all tables).
+
+pub(crate) mod account;
+pub(crate) mod audit;
+pub(crate) mod engine;
+pub(crate) mod grants;
+pub(crate) mod setup;
