@@ -105,8 +105,10 @@ pub struct TreeQuery {
     pub(super) lang: Option<String>,
 }
 
-/// Finds offices, jobs and users by name, code, username or signing code.
-pub(super) fn search(w: &World, q: &str) -> Vec<Hit> {
+/// Finds offices, jobs and users by name, code, username or signing code, and the case files
+/// and documents whose title matches among those the caller reaches at 13 or more (whoever
+/// may open their page: the page itself records the read).
+pub(super) fn search(w: &World, q: &str, caller: &Caller, now: Timestamp) -> Vec<Hit> {
     let needle = q.trim().to_lowercase();
     if needle.is_empty() {
         return Vec::new();
@@ -147,6 +149,30 @@ pub(super) fn search(w: &World, q: &str) -> Vec<Hit> {
             });
         }
     }
+    let session = Session { mfa: caller.mfa };
+    let reaches = |object: ObjectRef| w.check(caller.user, object, now, session).is_ok_and(|l| l >= Level::View13);
+    for f in w.folders() {
+        if has(f.title.as_str()) && reaches(ObjectRef::Folder(f.id)) {
+            hits.push(Hit {
+                kind: "folder",
+                href: format!("/ui/folders/{}", f.id.0),
+                label: f.title.to_string(),
+                detail: String::new(),
+                mark: None,
+            });
+        }
+    }
+    for d in w.documents() {
+        if has(d.title.as_str()) && reaches(ObjectRef::Document(d.id)) {
+            hits.push(Hit {
+                kind: "document",
+                href: format!("/ui/documents/{}", d.id.0),
+                label: d.title.to_string(),
+                detail: String::new(),
+                mark: None,
+            });
+        }
+    }
     hits.truncate(200);
     hits
 }
@@ -184,7 +210,7 @@ pub(super) fn tree_view(
     TreePage {
         c,
         offices: w.top_offices().iter().filter_map(|o| tree_office(&w, *o)).collect(),
-        hits: search(&w, &query),
+        hits: search(&w, &query, caller, s.now()),
         query,
         may_create,
         typed,

@@ -486,3 +486,20 @@ async fn setup_routes_by_caller(backend: Backend) {
     }
 }
 on_both_backends!(setup_routes_by_caller);
+
+async fn case_files_and_documents_are_found_by_those_who_may_open_them(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let (f1, d1) = (s.fx.f1.0, s.fx.d1.0);
+    // Ana, who opened them, finds her case file and document by title, linked to their pages.
+    let (_, html) = get_as(&s, Who::Plain, "/ui?q=zadeva%201", false).await;
+    assert!(html.contains(&format!("href=\"/ui/folders/{f1}\"")), "{html}");
+    let (_, html) = get_as(&s, Who::Plain, "/ui?q=dokument%201&lang=en", false).await;
+    assert!(html.contains(&format!("href=\"/ui/documents/{d1}\"")) && html.contains(">Document<"), "{html}");
+    let (status, _) = get_as(&s, Who::Plain, &format!("/ui/folders/{f1}"), false).await;
+    assert_eq!(status, StatusCode::OK);
+    // Someone who may not open them does not learn that they exist: the system administrator
+    // never reads a record.
+    let (_, html) = get_as(&s, Who::SysAdmin, "/ui?q=zadeva%201", false).await;
+    assert!(!html.contains("/ui/folders/"), "{html}");
+}
+on_both_backends!(case_files_and_documents_are_found_by_those_who_may_open_them);
