@@ -20,8 +20,6 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("invalid_office", "neveljaven urad", "invalid office"),
     // Roles and applications.
     ("applications", "Aplikacije", "Applications"),
-    ("user_roles", "Uporabniške vloge", "User roles"),
-    ("system_roles", "Sistemske vloge", "System roles"),
     ("new_application", "Nova aplikacija", "New application"),
     ("new_role", "Nova vloga", "New role"),
     ("role_kind", "Vrsta vloge", "Kind of role"),
@@ -91,7 +89,7 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Grants ending in the next 14 days",
     ),
     ("last_day", "Zadnji dan", "Last day"),
-    ("grantee", "Prejemnik", "Grantee"),
+    ("overview_grantee", "Prejemnik", "Grantee"),
     (
         "job_change_reviews",
         "Pravice v pregled po spremembi delovnega mesta",
@@ -108,6 +106,6 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "no job, yet still holds grants of their own",
     ),
     ("own_grants", "Lastna dovoljenja", "Own grants"),
-    ("reason", "Razlog", "Reason"),
+    ("review_reason", "Razlog", "Reason"),
     ("nothing_waiting", "Nič ne čaka.", "Nothing is waiting."),
 ];
