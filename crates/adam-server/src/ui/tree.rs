@@ -150,7 +150,10 @@ pub(super) fn search(w: &World, q: &str, caller: &Caller, now: Timestamp) -> Vec
         }
     }
     let session = Session { mfa: caller.mfa };
-    let reaches = |object: ObjectRef| w.check(caller.user, object, now, session).is_ok_and(|l| l >= Level::View13);
+    let reaches = |object: ObjectRef| {
+        w.check(caller.user, object, now, session)
+            .is_ok_and(|l| l >= Level::View13)
+    };
     for f in w.folders() {
         if has(f.title.as_str()) && reaches(ObjectRef::Folder(f.id)) {
             hits.push(Hit {

@@ -11,7 +11,10 @@ use serde_json::json;
 
 fn code(secret: &str, at: Timestamp) -> String {
     let step = TotpStep::at(at).0;
-    format!("{:06}", TotpSecret::from_base32(secret).unwrap().code_at(TotpStep(step)))
+    format!(
+        "{:06}",
+        TotpSecret::from_base32(secret).unwrap().code_at(TotpStep(step))
+    )
 }
 
 /// A client that does not follow redirects, so a form's 303 is seen.
@@ -23,7 +26,13 @@ fn client() -> reqwest::Client {
 }
 
 /// Posts a UI form as a signed-in browser (cookie, `_csrf` field unless `csrf` is false).
-async fn form(s: &TestServer, b: &Browser, path: &str, fields: &[(&str, &str)], csrf: bool) -> (StatusCode, String, String) {
+async fn form(
+    s: &TestServer,
+    b: &Browser,
+    path: &str,
+    fields: &[(&str, &str)],
+    csrf: bool,
+) -> (StatusCode, String, String) {
     let mut fields: Vec<(&str, &str)> = fields.to_vec();
     if csrf {
         fields.push(("_csrf", b.csrf.as_str()));
@@ -93,7 +102,10 @@ async fn fresh(backend: Backend) -> (TestServer, adam_server::service::setup::Fi
     .await
     .unwrap_or_else(|e| panic!("init: {}", e.detail));
     let (_, fx) = fixture_commands();
-    (TestServer::serve(backend, location, state, fx, Vec::new(), dir).await, first)
+    (
+        TestServer::serve(backend, location, state, fx, Vec::new(), dir).await,
+        first,
+    )
 }
 
 async fn first_run_reaches_a_person_who_signs_in(backend: Backend) {
@@ -140,41 +152,96 @@ async fn first_run_reaches_a_person_who_signs_in(backend: Backend) {
     // The tree of a new organisation offers the first office.
     let (status, html) = page(&s, &admin, "/ui").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("id=\"top-office-form\"") && html.contains("id=\"no-offices\""), "{html}");
+    assert!(
+        html.contains("id=\"top-office-form\"") && html.contains("id=\"no-offices\""),
+        "{html}"
+    );
     // Without the CSRF token the form is refused and nothing is created.
-    let (status, _, _) = form(&s, &admin, "/ui/offices", &[("parent", ""), ("code", "GLPI"), ("name", "Glavna pisarna")], false).await;
+    let (status, _, _) = form(
+        &s,
+        &admin,
+        "/ui/offices",
+        &[("parent", ""), ("code", "GLPI"), ("name", "Glavna pisarna")],
+        false,
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(s.state.world().offices().is_empty());
     // A bad code: the message at the field, and what was typed kept.
-    let (status, _, html) = form(&s, &admin, "/ui/offices", &[("parent", ""), ("code", "bad code!"), ("name", "Glavna pisarna")], true).await;
+    let (status, _, html) = form(
+        &s,
+        &admin,
+        "/ui/offices",
+        &[("parent", ""), ("code", "bad code!"), ("name", "Glavna pisarna")],
+        true,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("field-error") && html.contains("value=\"bad code!\"") && html.contains("value=\"Glavna pisarna\""), "{html}");
-    let (status, location, _) = form(&s, &admin, "/ui/offices", &[("parent", ""), ("code", "GLPI"), ("name", "Glavna pisarna")], true).await;
+    assert!(
+        html.contains("field-error")
+            && html.contains("value=\"bad code!\"")
+            && html.contains("value=\"Glavna pisarna\""),
+        "{html}"
+    );
+    let (status, location, _) = form(
+        &s,
+        &admin,
+        "/ui/offices",
+        &[("parent", ""), ("code", "GLPI"), ("name", "Glavna pisarna")],
+        true,
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
     let glpi = s.state.world().office_by_code("GLPI").unwrap();
     assert_eq!(location, format!("/ui/offices/{}", glpi.0));
     assert_eq!(s.state.world().office(glpi).unwrap().parent, None);
 
     // An application, an application role and a user role that contains it.
-    let (status, _, _) = form(&s, &admin, "/ui/applications", &[("code", "VOPI"), ("name", "Vodenje postopkov")], true).await;
+    let (status, _, _) = form(
+        &s,
+        &admin,
+        "/ui/applications",
+        &[("code", "VOPI"), ("name", "Vodenje postopkov")],
+        true,
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let vopi = s.state.world().applications()[0].id;
     let (status, _, html) = form(
         &s,
         &admin,
         "/ui/roles",
-        &[("code", "VOPI.read"), ("kind", "application"), ("app", ""), ("description", "Branje"), ("level", "")],
+        &[
+            ("code", "VOPI.read"),
+            ("kind", "application"),
+            ("app", ""),
+            ("description", "Branje"),
+            ("level", ""),
+        ],
         true,
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an application role needs its application");
-    assert!(html.contains("value=\"VOPI.read\"") && html.contains("field-error"), "{html}");
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an application role needs its application"
+    );
+    assert!(
+        html.contains("value=\"VOPI.read\"") && html.contains("field-error"),
+        "{html}"
+    );
     let app = vopi.0.to_string();
     let (status, location, _) = form(
         &s,
         &admin,
         "/ui/roles",
-        &[("code", "VOPI.read"), ("kind", "application"), ("app", &app), ("description", "Branje"), ("level", "13")],
+        &[
+            ("code", "VOPI.read"),
+            ("kind", "application"),
+            ("app", &app),
+            ("description", "Branje"),
+            ("level", "13"),
+        ],
         true,
     )
     .await;
@@ -206,7 +273,10 @@ async fn first_run_reaches_a_person_who_signs_in(backend: Backend) {
     // The tree shows the application role inside the user role, one level down.
     let (_, html) = page(&s, &admin, "/ui/roles").await;
     let at = html.find("id=\"user-roles\"").unwrap();
-    assert!(html[at..].contains("class=\"d1\"") && html[at..].contains("VOPI.read"), "{html}");
+    assert!(
+        html[at..].contains("class=\"d1\"") && html[at..].contains("VOPI.read"),
+        "{html}"
+    );
     assert!(html.contains("id=\"role-form\""));
 
     // A job, and a person in it with a temporary password.
@@ -225,18 +295,34 @@ async fn first_run_reaches_a_person_who_signs_in(backend: Backend) {
         &s,
         &admin,
         &format!("/ui/jobs/{}/users", job.0),
-        &[("username", "ana"), ("first_name", "Ana"), ("last_name", "Novak"), ("email", "ana@nova.si"), ("temporary", "ana12345")],
+        &[
+            ("username", "ana"),
+            ("first_name", "Ana"),
+            ("last_name", "Novak"),
+            ("email", "ana@nova.si"),
+            ("temporary", "ana12345"),
+        ],
         true,
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a weak temporary password creates nobody");
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a weak temporary password creates nobody"
+    );
     assert!(html.contains("field-error"), "{html}");
     assert!(s.state.world().user_by_username("ana").is_err());
     let (status, _, _) = form(
         &s,
         &admin,
         &format!("/ui/jobs/{}/users", job.0),
-        &[("username", "ana"), ("first_name", "Ana"), ("last_name", "Novak"), ("email", "ana@nova.si"), ("temporary", STRONG_2)],
+        &[
+            ("username", "ana"),
+            ("first_name", "Ana"),
+            ("last_name", "Novak"),
+            ("email", "ana@nova.si"),
+            ("temporary", STRONG_2),
+        ],
         true,
     )
     .await;
@@ -253,7 +339,10 @@ async fn the_role_tree_is_read_only_for_others(backend: Backend) {
     let s = TestServer::start(backend).await;
     let (status, html) = get_as(&s, Who::UserAdminHere, "/ui/roles", false).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("id=\"roles-read-only\"") && !html.contains("id=\"role-form\""), "{html}");
+    assert!(
+        html.contains("id=\"roles-read-only\"") && !html.contains("id=\"role-form\""),
+        "{html}"
+    );
     let (_, html) = get_as(&s, Who::SysAdmin, "/ui/roles", false).await;
     assert!(html.contains("id=\"role-form\"") && html.contains("id=\"application-form\""));
     let (status, html) = get_as(&s, Who::Plain, &format!("/ui/roles/{}", s.fx.glpi_role.0), false).await;
@@ -277,14 +366,27 @@ async fn inactive_people_are_marked_in_the_tree_and_the_search(backend: Backend)
     let ctx = s.state.context(Actor::System, None);
     let bojan = s.fx.bojan;
     s.state
-        .execute_as(Actor::System, ctx, Command::SetUserActive { user: bojan, active: false })
+        .execute_as(
+            Actor::System,
+            ctx,
+            Command::SetUserActive {
+                user: bojan,
+                active: false,
+            },
+        )
         .await
         .unwrap();
     for (lang, word) in [("sl", "neaktiven račun"), ("en", "inactive account")] {
         let (_, html) = get_as(&s, Who::SysAdmin, &format!("/ui?q=bojan&lang={lang}"), false).await;
         let hits = &html[html.find("id=\"hits\"").unwrap()..];
         assert!(hits.contains(word), "{lang}: {hits}");
-        let (_, html) = get_as(&s, Who::SysAdmin, &format!("/ui/tree/offices/{}?lang={lang}", s.fx.un.0), true).await;
+        let (_, html) = get_as(
+            &s,
+            Who::SysAdmin,
+            &format!("/ui/tree/offices/{}?lang={lang}", s.fx.un.0),
+            true,
+        )
+        .await;
         let at = html.find("bojan").unwrap();
         assert!(html[at..].contains(word), "{lang}: {html}");
         // An active person carries no mark.
@@ -299,20 +401,38 @@ async fn the_picker_offers_whom_the_caller_may_assign(backend: Backend) {
     let s = TestServer::start(backend).await;
     let job = s.fx.job_glpi_free.0;
     // The GLPI user administrator finds gregor (GLPI) but not bojan (UN).
-    let (status, html) = get_as(&s, Who::UserAdminHere, &format!("/ui/jobs/{job}/candidates?q=GREG"), false).await;
+    let (status, html) = get_as(
+        &s,
+        Who::UserAdminHere,
+        &format!("/ui/jobs/{job}/candidates?q=GREG"),
+        false,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("name=\"username\" value=\"gregor\""), "{html}");
-    let (_, html) = get_as(&s, Who::UserAdminHere, &format!("/ui/jobs/{job}/candidates?q=bojan"), false).await;
+    let (_, html) = get_as(
+        &s,
+        Who::UserAdminHere,
+        &format!("/ui/jobs/{job}/candidates?q=bojan"),
+        false,
+    )
+    .await;
     assert!(!html.contains("name=\"username\" value=\"bojan\""), "{html}");
     // The system administrator finds bojan; htmx gets only the list.
     let (_, html) = get_as(&s, Who::SysAdmin, &format!("/ui/jobs/{job}/candidates?q=bojan"), true).await;
-    assert!(html.contains("name=\"username\" value=\"bojan\"") && !html.contains("<html"), "{html}");
+    assert!(
+        html.contains("name=\"username\" value=\"bojan\"") && !html.contains("<html"),
+        "{html}"
+    );
     // Someone who administers nobody is offered nobody.
     let (_, html) = get_as(&s, Who::Plain, &format!("/ui/jobs/{job}/candidates?q=a"), false).await;
     assert!(!html.contains("name=\"username\""), "{html}");
     // The job page links the picker.
     let (_, html) = get_as(&s, Who::SysAdmin, &format!("/ui/jobs/{job}"), false).await;
-    assert!(html.contains(&format!("action=\"/ui/jobs/{job}/candidates\"")), "{html}");
+    assert!(
+        html.contains(&format!("action=\"/ui/jobs/{job}/candidates\"")),
+        "{html}"
+    );
 }
 on_both_backends!(the_picker_offers_whom_the_caller_may_assign);
 
@@ -328,11 +448,17 @@ async fn an_office_is_offered_only_valid_parents(backend: Backend) {
     let select = &html[html.find("id=\"edit_parent\"").unwrap()..];
     let select = &select[..select.find("</select>").unwrap()];
     assert!(!select.contains(&format!("value=\"{}\"", glpi.0)), "itself: {select}");
-    assert!(!select.contains(&format!("value=\"{sub}\"")), "its sub-office: {select}");
+    assert!(
+        !select.contains(&format!("value=\"{sub}\"")),
+        "its sub-office: {select}"
+    );
     assert!(select.contains(&format!("value=\"{}\"", s.fx.un.0)), "{select}");
     // Office 0 is a parent like any other (it once meant "the top").
     let (_, html) = get_as(&s, Who::SysAdmin, &format!("/ui/offices/{sub}"), false).await;
-    assert!(html.contains(&format!("<option value=\"{}\" selected>", glpi.0)), "{html}");
+    assert!(
+        html.contains(&format!("<option value=\"{}\" selected>", glpi.0)),
+        "{html}"
+    );
     // The engine still refuses a cycle sent by hand.
     let rev = s.state.world().office(glpi).unwrap().rev.0.to_string();
     let resp = client()
@@ -352,8 +478,15 @@ async fn a_duplicate_signing_code_is_refused(backend: Backend) {
     let body = json!({"code": "JOB.SC1", "name": "Prvi", "office": s.fx.glpi.0, "signing_code": "7001"});
     s.post(Who::SysAdmin, "/api/v1/jobs", &body).await.expect(201);
     let body = json!({"code": "JOB.SC2", "name": "Drugi", "office": s.fx.glpi.0, "signing_code": "7001"});
-    let refused = s.post(Who::SysAdmin, "/api/v1/jobs", &body).await.problem(409, "duplicate-signing-code");
-    assert!(refused.json["detail"].as_str().unwrap().contains("JOB.SC1"), "{}", refused.json);
+    let refused = s
+        .post(Who::SysAdmin, "/api/v1/jobs", &body)
+        .await
+        .problem(409, "duplicate-signing-code");
+    assert!(
+        refused.json["detail"].as_str().unwrap().contains("JOB.SC1"),
+        "{}",
+        refused.json
+    );
     let body = json!({"code": "SCO", "name": "Urad", "parent": s.fx.glpi.0, "signing_code": "7001"});
     s.post(Who::SysAdmin, "/api/v1/offices", &body)
         .await
@@ -364,14 +497,22 @@ async fn a_duplicate_signing_code_is_refused(backend: Backend) {
     let resp = client()
         .post(format!("{}/ui/offices/{un}", s.url))
         .bearer_auth(s.token(Who::SysAdmin).unwrap())
-        .form(&[("rev", rev.as_str()), ("name", "UN nov"), ("signing_code", "7001"), ("parent", "")])
+        .form(&[
+            ("rev", rev.as_str()),
+            ("name", "UN nov"),
+            ("signing_code", "7001"),
+            ("parent", ""),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = resp.text().await.unwrap();
     let at = html.find("id=\"edit_signing_code\"").unwrap();
-    assert!(html[at..].contains("value=\"7001\"") && html[at..].contains("field-error"), "{html}");
+    assert!(
+        html[at..].contains("value=\"7001\"") && html[at..].contains("field-error"),
+        "{html}"
+    );
     assert!(html.contains("value=\"UN nov\""), "{html}");
 }
 on_both_backends!(a_duplicate_signing_code_is_refused);
@@ -380,7 +521,8 @@ async fn the_overview_is_for_administrators(backend: Backend) {
     let s = TestServer::start(backend).await;
     // A grant ending in a week, to someone in GLPI.
     let to = Timestamp(s.state.now().0 + 7 * 86_400);
-    let body = json!({"role": s.fx.referent.0, "grantee": {"type": "user", "id": s.fx.gregor.0}, "valid_to": to.to_string()});
+    let body =
+        json!({"role": s.fx.referent.0, "grantee": {"type": "user", "id": s.fx.gregor.0}, "valid_to": to.to_string()});
     s.post(Who::SysAdmin, "/api/v1/grants", &body).await.expect(201);
     for who in [Who::SysAdmin, Who::UserAdminHere] {
         let (status, html) = get_as(&s, who, "/ui/overview", false).await;
@@ -432,14 +574,19 @@ async fn setup_routes_by_caller(backend: Backend) {
     for (path, expect) in &reads {
         for (who, e) in Who::ALL.iter().zip(expect.chars()) {
             let (status, _) = get_as(&s, *who, path, false).await;
-            let want = if e == 'Y' { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            let want = if e == 'Y' {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
             assert_eq!(status, want, "GET {path} as {who:?}");
         }
         let (status, _) = get_as(&s, Who::Anonymous, path, false).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "GET {path} anonymous");
     }
     let rev = s.state.world().role(fx.glpi_role).unwrap().rev.0.to_string();
-    let forms: Vec<(String, Vec<(&str, String)>, &str)> = vec![
+    type Form<'a> = (String, Vec<(&'a str, String)>, &'a str);
+    let forms: Vec<Form> = vec![
         (
             "/ui/applications".to_owned(),
             vec![("code", "NOVA".to_owned()), ("name", "Nova".to_owned())],
@@ -461,26 +608,42 @@ async fn setup_routes_by_caller(backend: Backend) {
         ),
         (
             "/ui/offices".to_owned(),
-            vec![("parent", String::new()), ("code", "NOV".to_owned()), ("name", "Nov".to_owned())],
+            vec![
+                ("parent", String::new()),
+                ("code", "NOV".to_owned()),
+                ("name", "Nov".to_owned()),
+            ],
             "YNNNN",
         ),
         (
             "/ui/offices".to_owned(),
-            vec![("parent", fx.glpi.0.to_string()), ("code", "NOV".to_owned()), ("name", "Nov".to_owned())],
+            vec![
+                ("parent", fx.glpi.0.to_string()),
+                ("code", "NOV".to_owned()),
+                ("name", "Nov".to_owned()),
+            ],
             "YYNNN",
         ),
     ];
     for (path, fields, expect) in &forms {
         for (who, e) in Who::ALL.iter().zip(expect.chars()) {
             // A refusal changes nothing, so refusals share the server; each success gets its own.
-            let fresh = if e == 'Y' { Some(TestServer::start(backend).await) } else { None };
+            let fresh = if e == 'Y' {
+                Some(TestServer::start(backend).await)
+            } else {
+                None
+            };
             let s = fresh.as_ref().unwrap_or(&s);
             let mut r = client().post(format!("{}{path}", s.url)).form(fields);
             if let Some(t) = s.token(*who) {
                 r = r.bearer_auth(t);
             }
             let status = r.send().await.unwrap().status();
-            let want = if e == 'Y' { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+            let want = if e == 'Y' {
+                StatusCode::SEE_OTHER
+            } else {
+                StatusCode::FORBIDDEN
+            };
             assert_eq!(status, want, "POST {path} {fields:?} as {who:?}");
         }
     }
@@ -494,7 +657,10 @@ async fn case_files_and_documents_are_found_by_those_who_may_open_them(backend: 
     let (_, html) = get_as(&s, Who::Plain, "/ui?q=zadeva%201", false).await;
     assert!(html.contains(&format!("href=\"/ui/folders/{f1}\"")), "{html}");
     let (_, html) = get_as(&s, Who::Plain, "/ui?q=dokument%201&lang=en", false).await;
-    assert!(html.contains(&format!("href=\"/ui/documents/{d1}\"")) && html.contains(">Document<"), "{html}");
+    assert!(
+        html.contains(&format!("href=\"/ui/documents/{d1}\"")) && html.contains(">Document<"),
+        "{html}"
+    );
     let (status, _) = get_as(&s, Who::Plain, &format!("/ui/folders/{f1}"), false).await;
     assert_eq!(status, StatusCode::OK);
     // Someone who may not open them does not learn that they exist: the system administrator
