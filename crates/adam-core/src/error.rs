@@ -199,6 +199,15 @@ area_error! {
             /// Job.
             job: JobId,
         } => ("not-assigned", Conflict),
+        /// A signing code another office or job already carries: a document's signature names
+        /// one office or job, so a signing code is unique across both.
+        #[error("the signing code {code:?} is already used by {holder}")]
+        DuplicateSigningCode {
+            /// The code.
+            code: String,
+            /// Who carries it (`office GLPI`, `job LEADER.GLPI`).
+            holder: String,
+        } => ("duplicate-signing-code", Conflict),
     }
 }
 

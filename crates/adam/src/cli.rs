@@ -88,11 +88,13 @@ pub(crate) enum Command {
     /// Rotate the key that seals TOTP seeds at rest.
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// Create a new organisation with its system administrator, and print their API token.
+    /// Create a new organisation with its system administrator, and print how to sign in.
     #[command(
         long_about = "Create a new organisation in an empty data directory: ADAM's built-in \
         system roles and an `admin` account (the operator's system administrator, who manages \
-        everything but never sees a document). Prints the administrator's API token once."
+        everything but never sees a document). Prints, once, the address of the web UI, the \
+        administrator's temporary password (changed at the first sign-in, after which a second \
+        factor is enrolled) and their API token."
     )]
     Init {
         /// The organisation's name.
@@ -110,6 +112,9 @@ pub(crate) enum Command {
         /// The administrator's last name.
         #[arg(long, default_value = "Administrator")]
         last_name: String,
+        /// The address people reach ADAM at (printed with the sign-in details).
+        #[arg(long, env = "ADAM_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
     },
     /// Issue, list or revoke API tokens.
     #[command(subcommand)]

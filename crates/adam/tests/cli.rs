@@ -343,3 +343,37 @@ fn serve_demo_on_a_busy_port_writes_nothing() {
     }
     drop(busy);
 }
+
+#[test]
+fn init_prints_how_to_sign_in_and_the_temporary_password_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut init = adam(data);
+    init.args([
+        "init",
+        "--organisation",
+        "Občina Test",
+        "--admin-email",
+        "it@test.si",
+        "--public-url",
+        "https://adam.test.si/",
+    ]);
+    let out = run(init, "");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let field = |name: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(name))
+            .map(|v| v.split_whitespace().next().unwrap_or_default().to_owned())
+            .unwrap_or_else(|| panic!("no {name} in {stdout}"))
+    };
+    assert_eq!(field("Address:"), "https://adam.test.si/ui");
+    assert_eq!(field("Username:"), "admin");
+    assert!(field("API token:").len() > 20, "{stdout}");
+    let temporary = field("Temporary password:");
+    assert!(temporary.len() >= 20, "{stdout}");
+    // The printed password signs in, for changing it only.
+    let server = serve(data, &[]);
+    must_change(server.port, "admin", &temporary);
+}

@@ -68,6 +68,7 @@ impl World {
             return Err(Error::Directory(DirectoryError::OfficeInvalid(p)));
         }
         self.code_free(&self.idx.office_code, code.as_str(), "office")?;
+        self.signing_code_free(signing_code.as_ref(), None)?;
         let head = JobCode::parse("code", &format!("LEADER.{code}"))?;
         let secretariat = JobCode::parse("code", &format!("TAJNISTVO.{code}"))?;
         self.code_free(&self.idx.job_code, head.as_str(), "job")?;
@@ -141,6 +142,9 @@ impl World {
                     return Err(Error::Directory(DirectoryError::OfficeInvalid(p)));
                 }
             }
+        }
+        if signing_code != old.signing_code {
+            self.signing_code_free(signing_code.as_ref(), Some(Holder::Office(office)))?;
         }
         let new = Office {
             name,
@@ -219,6 +223,7 @@ impl World {
             return Err(Error::Directory(DirectoryError::OfficeInvalid(office)));
         }
         self.code_free(&self.idx.job_code, code.as_str(), "job")?;
+        self.signing_code_free(signing_code.as_ref(), None)?;
         let id = JobId(self.jobs.len() as u32);
         Ok(Draft::new(vec![Event::Job(Job {
             id,
@@ -257,6 +262,9 @@ impl World {
             if !self.office(office)?.valid {
                 return Err(Error::Directory(DirectoryError::OfficeInvalid(office)));
             }
+        }
+        if signing_code != old.signing_code {
+            self.signing_code_free(signing_code.as_ref(), Some(Holder::Job(job)))?;
         }
         let new = Job {
             signing_code,
@@ -514,6 +522,34 @@ impl World {
         Ok(Draft::new(vec![Event::Group(new)]))
     }
 
+    /// Refuses a signing code another office or job carries (`this`: the record being changed,
+    /// which may keep its own). Checked only when a code is set or changed, so data written
+    /// before the rule (duplicates in an old change log) still loads and can be corrected. A
+    /// scan rather than an index: offices and jobs are created one by one by administrators.
+    fn signing_code_free(&self, code: Option<&SigningCode>, this: Option<Holder>) -> Result<(), Error> {
+        let Some(code) = code else { return Ok(()) };
+        let taken = |sc: &Option<SigningCode>| sc.as_ref().is_some_and(|sc| sc.as_str() == code.as_str());
+        let holder = self
+            .offices()
+            .iter()
+            .filter(|o| this != Some(Holder::Office(o.id)) && taken(&o.signing_code))
+            .map(|o| format!("office {}", o.code))
+            .chain(
+                self.jobs()
+                    .iter()
+                    .filter(|j| this != Some(Holder::Job(j.id)) && taken(&j.signing_code))
+                    .map(|j| format!("job {}", j.code)),
+            )
+            .next();
+        match holder {
+            Some(holder) => Err(Error::Directory(DirectoryError::DuplicateSigningCode {
+                code: code.as_str().to_owned(),
+                holder,
+            })),
+            None => Ok(()),
+        }
+    }
+
     /// Jobs for a user: each exists, is valid and appears once.
     pub(super) fn checked_jobs(&self, user: UserId, jobs: Vec<JobId>) -> Result<Vec<JobId>, Error> {
         let mut out: Vec<JobId> = Vec::with_capacity(jobs.len());
@@ -546,4 +582,11 @@ impl World {
         jobs.dedup();
         Ok((users, jobs))
     }
+}
+
+/// The office or job whose signing code is being set.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holder {
+    Office(OfficeId),
+    Job(JobId),
 }

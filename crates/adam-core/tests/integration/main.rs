@@ -11,4 +11,5 @@ mod oracle;
 mod properties;
 mod refusals;
 mod scenario;
+mod signing_codes;
 mod worlds;

@@ -196,19 +196,7 @@ async fn create_app(
     caller: Caller,
     Body(b): Body<NewApplication>,
 ) -> ApiResult<Tagged<Application>> {
-    let plan = s
-        .execute(
-            &caller,
-            None,
-            Command::CreateApplication {
-                code: b.code,
-                name: b.name,
-            },
-        )
-        .await?;
-    let Some(Created::Application(id)) = plan.created else {
-        return Err(WebError::internal(&"application not created"));
-    };
+    let id = crate::service::setup::create_application(&s, &caller, b.code, b.name).await?;
     let app = s.world().application(id)?.clone();
     Ok(Tagged::created_record(app))
 }
@@ -297,7 +285,7 @@ async fn list_roles(
 }
 
 async fn create_role(State(s): State<AppState>, caller: Caller, Body(b): Body<NewRole>) -> ApiResult<Tagged<Role>> {
-    let command = Command::CreateRole {
+    let spec = crate::service::setup::RoleSpec {
         code: b.code,
         kind: b.kind,
         app: b.app,
@@ -305,10 +293,7 @@ async fn create_role(State(s): State<AppState>, caller: Caller, Body(b): Body<Ne
         object_level: b.object_level,
         members: b.members,
     };
-    let plan = s.execute(&caller, None, command).await?;
-    let Some(Created::Role(id)) = plan.created else {
-        return Err(WebError::internal(&"role not created"));
-    };
+    let id = crate::service::setup::create_role(&s, &caller, spec).await?;
     let role = s.world().role(id)?.clone();
     Ok(Tagged::created_record(role))
 }

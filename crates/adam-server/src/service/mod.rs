@@ -5,6 +5,8 @@
 
 pub mod audit;
 pub mod decisions;
+pub mod overview;
 pub mod records;
 pub mod register;
 pub mod roles;
+pub mod setup;

@@ -158,6 +158,8 @@ pub struct Chrome {
     /// A sign-in still finishing (temporary password, enrolment): the menu shows only the way
     /// out, since every other page leads back to the step.
     pub restricted: bool,
+    /// Whether the person administers people (the menu shows the overview).
+    pub overview: bool,
 }
 
 /// A UI failure, answered as an HTML page with the status of the underlying error; a person
@@ -217,6 +219,7 @@ impl IntoResponse for UiError {
                 csrf: None,
                 reviewer: false,
                 restricted: false,
+                overview: false,
             },
             title,
             detail: self.error.detail.clone(),
@@ -296,6 +299,7 @@ pub(super) fn chrome(s: &AppState, caller: &Caller, t: Tr) -> Chrome {
         csrf: caller.csrf.clone(),
         reviewer: crate::service::audit::may_review(s, caller),
         restricted: false,
+        overview: crate::service::overview::may_see(s, caller),
     }
 }
 

@@ -8,7 +8,6 @@ use crate::authn::Scope;
 use crate::error::WebError;
 use crate::state::AppState;
 use adam_core::*;
-use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -200,56 +199,4 @@ pub(super) async fn revoke_grant(
         "/ui".to_owned()
     };
     Ok(Redirect::to(&format!("{back}#restrictions")).into_response())
-}
-
-/// A role in the role tree.
-pub struct RoleTreeRow {
-    pub(super) kind: &'static str,
-    pub(super) code: String,
-    pub(super) description: String,
-    pub(super) contains: Vec<String>,
-}
-
-#[derive(Template)]
-#[template(path = "roles.html")]
-pub(super) struct RolesPage {
-    pub(super) c: Chrome,
-    pub(super) roles: Vec<RoleTreeRow>,
-}
-
-pub(super) async fn roles_page(
-    State(s): State<AppState>,
-    lang: Lang,
-    UiCaller(caller): UiCaller,
-) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
-    let p = {
-        let w = s.world();
-        let full = matches!(w.authority(&caller.actor(None), s.now()), Ok(Authority::Full));
-        let roles = w
-            .roles()
-            .iter()
-            .filter(|r| full || r.kind != RoleKind::System)
-            .map(|r| RoleTreeRow {
-                kind: match r.kind {
-                    RoleKind::Application => "app",
-                    RoleKind::User => "user",
-                    RoleKind::System => "system",
-                },
-                code: r.code.to_string(),
-                description: r.description.to_string(),
-                contains: r
-                    .members
-                    .iter()
-                    .filter_map(|m| w.role(*m).ok())
-                    .map(|m| m.code.to_string())
-                    .collect(),
-            })
-            .collect();
-        RolesPage {
-            c: chrome(&s, &caller, lang.tr),
-            roles,
-        }
-    };
-    page(lang, &p)
 }

@@ -14,9 +14,12 @@ mod history;
 mod i18n;
 mod job;
 mod office;
+mod overview;
 mod panel;
+mod picker;
 mod record;
 mod review;
+mod roles;
 mod tree;
 mod user;
 mod words;
@@ -30,6 +33,7 @@ pub use i18n::Tr;
 
 const HTMX: &str = include_str!("../../assets/htmx-2.0.11.min.js");
 const CSS: &str = include_str!("../../assets/adam.css");
+const FAVICON: &[u8] = include_bytes!("../../assets/favicon.ico");
 
 /// The UI's routes, mounted beside the API.
 pub fn routes() -> Router<AppState> {
@@ -59,7 +63,11 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/users/{id}/factor", get(back_to_user).post(reset_factor))
         .route("/ui/grants/{id}/revoke", get(to("/ui")).post(revoke_grant))
         .route("/ui/users/{id}", get(user_page).post(update_user))
-        .route("/ui/roles", get(roles_page))
+        .route("/ui/roles", get(roles::roles_page).post(roles::create_role))
+        .route("/ui/roles/{id}", get(roles::role_page).post(roles::update_role))
+        .route("/ui/applications", get(to("/ui/roles")).post(roles::create_application))
+        .route("/ui/overview", get(overview::overview_page))
+        .route("/ui/jobs/{id}/candidates", get(picker::job_candidates_page))
         .route("/ui/folders/{id}", get(folder_page))
         .route("/ui/documents/{id}", get(document_page))
         .route("/ui/activity", get(activity_page))
@@ -69,10 +77,22 @@ pub fn routes() -> Router<AppState> {
             "/ui/assets/htmx.min.js",
             get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),
         )
+        .route("/favicon.ico", get(|| async { icon() }))
+        .route("/ui/assets/favicon.ico", get(|| async { icon() }))
         .route(
             "/ui/assets/adam.css",
             get(|| async { asset(CSS, "text/css; charset=utf-8") }),
         )
+}
+
+/// The favicon, embedded like the other assets (browsers ask for `/favicon.ico` on their own).
+fn icon() -> Response {
+    let mut r = FAVICON.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/x-icon"));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    r
 }
 
 fn asset(body: &'static str, kind: &'static str) -> Response {

@@ -21,8 +21,14 @@ pub(super) struct OfficePage {
     pub(super) c: Chrome,
     pub(super) office: Office,
     pub(super) parent: Option<(u32, String)>,
-    /// The offices it may be moved under (not itself): id, label, whether it is the parent.
-    pub(super) parents: Vec<(u32, String, bool)>,
+    /// The offices it may be placed under (valid, outside its own subtree, administered by
+    /// the caller; the top first when offered): id (`""`: the top), label, whether chosen.
+    pub(super) parents: Vec<(String, String, bool)>,
+    /// What the edit form holds (name, signing code): the office's, or what was typed before a
+    /// refusal.
+    pub(super) typed_edit: (String, String),
+    /// What the new-office form held after a refusal.
+    pub(super) typed_new: NewOfficeTyped,
     pub(super) jobs: Vec<TreeJob>,
     pub(super) may_edit: bool,
     pub(super) errors: BTreeMap<&'static str, String>,
@@ -48,15 +54,25 @@ pub(super) async fn office_view(
         .map(|p| (p.id.0, format!("{} – {}", p.code, p.name)));
     let may_edit =
         caller.require(Scope::Write).is_ok() && w.require_office(&caller.actor(None), Some(id), s.now()).is_ok();
-    let parents = w
-        .offices()
-        .iter()
-        .filter(|o| o.id != id && o.valid)
-        .map(|o| (o.id.0, format!("{} – {}", o.code, o.name), office.parent == Some(o.id)))
+    drop(w);
+    let parents = crate::service::setup::parent_choices(s, caller, id)
+        .into_iter()
+        .map(|p| (p.id.map(|o| o.0.to_string()).unwrap_or_default(), p.label, p.current))
         .collect();
+    let c = chrome(s, caller, lang);
+    let w = s.world();
     Ok(OfficePage {
-        c: chrome(s, caller, lang),
+        c,
         parents,
+        typed_edit: (
+            office.name.to_string(),
+            office
+                .signing_code
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        ),
+        typed_new: NewOfficeTyped::default(),
         jobs: w.office_jobs(id).iter().filter_map(|j| tree_job(&w, *j)).collect(),
         office,
         parent,
@@ -78,12 +94,26 @@ pub(super) async fn office_page(
     page(lang, &p)
 }
 
-/// The new-office form.
+/// The new-office form; `parent` empty: at the top, under `Company.main`.
 #[derive(Debug, Deserialize)]
 pub struct NewOfficeForm {
-    pub(super) parent: u32,
+    #[serde(default)]
+    pub(super) parent: String,
     pub(super) code: String,
     pub(super) name: String,
+}
+
+/// An office chosen in a form: empty for the top; anything else must be an office id.
+fn parent_field(text: &str, lang: Tr) -> UiResult<Option<OfficeId>> {
+    match text.trim() {
+        "" => Ok(None),
+        t => t.parse::<u32>().map(|id| Some(OfficeId(id))).map_err(|_| {
+            UiError::new(
+                lang,
+                WebError::new(StatusCode::BAD_REQUEST, "bad-form", format!("{t:?} is not an office")),
+            )
+        }),
+    }
 }
 
 pub(super) async fn create_office(
@@ -92,7 +122,7 @@ pub(super) async fn create_office(
     UiForm { caller, form: f, .. }: UiForm<NewOfficeForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
-    let parent = OfficeId(f.parent);
+    let parent = parent_field(&f.parent, lang.tr)?;
     let mut errors = BTreeMap::new();
     let code = Code::parse("code", &f.code)
         .map_err(|e| errors.insert("code", e.to_string()))
@@ -104,17 +134,34 @@ pub(super) async fn create_office(
         let command = Command::CreateOffice {
             code,
             name,
-            parent: Some(parent),
+            parent,
             signing_code: None,
         };
-        if let Some(detail) = saved(lang, s.execute(&caller, None, command).await)? {
-            errors.insert("code", detail);
-        } else {
-            return Ok(Redirect::to(&format!("/ui/offices/{}", f.parent)).into_response());
+        match made(lang, s.execute(&caller, None, command).await)? {
+            Ok(Some(Created::Office(new))) => {
+                return Ok(Redirect::to(&format!("/ui/offices/{}", new.0)).into_response());
+            }
+            Ok(_) => return Ok(Redirect::to("/ui").into_response()),
+            Err(detail) => {
+                errors.insert("code", detail);
+            }
         }
     }
-    let p = office_view(&s, &caller, lang.tr, parent, errors).await?;
-    refused_page(lang, &p)
+    let typed = NewOfficeTyped {
+        code: f.code,
+        name: f.name,
+    };
+    match parent {
+        None => {
+            let p = tree_view(&s, &caller, lang.tr, String::new(), typed, errors);
+            refused_page(lang, &p)
+        }
+        Some(parent) => {
+            let mut p = office_view(&s, &caller, lang.tr, parent, errors).await?;
+            p.typed_new = typed;
+            refused_page(lang, &p)
+        }
+    }
 }
 
 /// The office form: name, signing code, parent; `rev` is the revision the page showed.
@@ -124,8 +171,9 @@ pub struct OfficeForm {
     pub(super) name: String,
     #[serde(default)]
     pub(super) signing_code: String,
-    /// `0`: directly under `Company.main`.
-    pub(super) parent: u32,
+    /// Empty: directly under `Company.main` (an office id, `0` included, otherwise).
+    #[serde(default)]
+    pub(super) parent: String,
 }
 
 pub(super) async fn update_office(
@@ -147,7 +195,7 @@ pub(super) async fn update_office(
             .ok()
             .map(Some),
     };
-    let parent = (f.parent != 0).then_some(OfficeId(f.parent));
+    let parent = parent_field(&f.parent, lang.tr)?;
     if let (Some(name), Some(signing_code)) = (name, signing_code) {
         let command = Command::UpdateOffice {
             office,
@@ -167,13 +215,26 @@ pub(super) async fn update_office(
                 _ => Ok(()),
             }
         };
-        if let Some(detail) = saved(lang, s.execute_guarded(&caller, None, command, guard).await)? {
-            errors.insert("edit_form", detail);
-        } else {
-            return Ok(Redirect::to(&format!("/ui/offices/{id}")).into_response());
+        match s.execute_guarded(&caller, None, command, guard).await {
+            // A taken signing code is the signing code's fault: the message goes there.
+            Err(e) if e.code == "duplicate-signing-code" => {
+                errors.insert("edit_signing_code", e.detail);
+            }
+            outcome => {
+                if let Some(detail) = saved(lang, outcome)? {
+                    errors.insert("edit_form", detail);
+                } else {
+                    return Ok(Redirect::to(&format!("/ui/offices/{id}")).into_response());
+                }
+            }
         }
     }
-    let p = office_view(&s, &caller, lang.tr, office, errors).await?;
+    let mut p = office_view(&s, &caller, lang.tr, office, errors).await?;
+    p.typed_edit = (f.name, f.signing_code);
+    // The parent the person chose stays chosen.
+    for choice in &mut p.parents {
+        choice.2 = choice.0 == f.parent.trim();
+    }
     refused_page(lang, &p)
 }
 

@@ -1,6 +1,8 @@
 //! The office tree (the UI's home): offices and jobs, expanded lazily, and the search.
 
 use super::chrome::*;
+use super::i18n::Tr;
+use crate::authn::Caller;
 use crate::state::AppState;
 use adam_core::*;
 use askama::Template;
@@ -8,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// An office in the tree.
 pub struct TreeOffice {
@@ -24,7 +27,8 @@ pub struct TreeJob {
     pub(super) name: String,
     pub(super) signing_code: Option<String>,
     pub(super) valid: bool,
-    pub(super) occupants: Vec<(u32, String)>,
+    /// Id, name, and whether the account is active (an inactive one is marked).
+    pub(super) occupants: Vec<(u32, String, bool)>,
 }
 
 /// A search result.
@@ -33,6 +37,8 @@ pub struct Hit {
     pub(super) href: String,
     pub(super) label: String,
     pub(super) detail: String,
+    /// The key of the mark of an inactive account or an invalid job or office.
+    pub(super) mark: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -42,6 +48,18 @@ pub(super) struct TreePage {
     pub(super) offices: Vec<TreeOffice>,
     pub(super) query: String,
     pub(super) hits: Vec<Hit>,
+    /// Whether the caller may create an office at the top (the first office, too).
+    pub(super) may_create: bool,
+    /// What the new-office form held, and its messages.
+    pub(super) typed: NewOfficeTyped,
+    pub(super) errors: BTreeMap<&'static str, String>,
+}
+
+/// What a new-office form held, shown back after a refusal.
+#[derive(Debug, Default, Clone)]
+pub struct NewOfficeTyped {
+    pub(super) code: String,
+    pub(super) name: String,
 }
 
 #[derive(Template)]
@@ -74,7 +92,7 @@ pub(super) fn tree_job(w: &World, id: JobId) -> Option<TreeJob> {
             .job_occupants(id)
             .iter()
             .filter_map(|u| w.user(*u).ok())
-            .map(|u| (u.id.0, format!("{} ({})", u.display_name(), u.username)))
+            .map(|u| (u.id.0, format!("{} ({})", u.display_name(), u.username), u.active))
             .collect(),
     })
 }
@@ -87,8 +105,10 @@ pub struct TreeQuery {
     pub(super) lang: Option<String>,
 }
 
-/// Finds offices, jobs and users by name, code, username or signing code.
-pub(super) fn search(w: &World, q: &str) -> Vec<Hit> {
+/// Finds offices, jobs and users by name, code, username or signing code, and the case files
+/// and documents whose title matches among those the caller reaches at 13 or more (whoever
+/// may open their page: the page itself records the read).
+pub(super) fn search(w: &World, q: &str, caller: &Caller, now: Timestamp) -> Vec<Hit> {
     let needle = q.trim().to_lowercase();
     if needle.is_empty() {
         return Vec::new();
@@ -102,6 +122,7 @@ pub(super) fn search(w: &World, q: &str) -> Vec<Hit> {
                 href: format!("/ui/offices/{}", o.id.0),
                 label: format!("{} – {}", o.code, o.name),
                 detail: String::new(),
+                mark: (!o.valid).then_some("invalid_office"),
             });
         }
     }
@@ -113,6 +134,7 @@ pub(super) fn search(w: &World, q: &str) -> Vec<Hit> {
                 href: format!("/ui/jobs/{}", j.id.0),
                 label: format!("{} – {}", j.code, j.name),
                 detail: sc,
+                mark: (!j.valid).then_some("invalid_job"),
             });
         }
     }
@@ -123,6 +145,34 @@ pub(super) fn search(w: &World, q: &str) -> Vec<Hit> {
                 href: format!("/ui/users/{}", u.id.0),
                 label: format!("{} ({})", u.display_name(), u.username),
                 detail: String::new(),
+                mark: (!u.active).then_some("inactive_user"),
+            });
+        }
+    }
+    let session = Session { mfa: caller.mfa };
+    let reaches = |object: ObjectRef| {
+        w.check(caller.user, object, now, session)
+            .is_ok_and(|l| l >= Level::View13)
+    };
+    for f in w.folders() {
+        if has(f.title.as_str()) && reaches(ObjectRef::Folder(f.id)) {
+            hits.push(Hit {
+                kind: "folder",
+                href: format!("/ui/folders/{}", f.id.0),
+                label: f.title.to_string(),
+                detail: String::new(),
+                mark: None,
+            });
+        }
+    }
+    for d in w.documents() {
+        if has(d.title.as_str()) && reaches(ObjectRef::Document(d.id)) {
+            hits.push(Hit {
+                kind: "document",
+                href: format!("/ui/documents/{}", d.id.0),
+                label: d.title.to_string(),
+                detail: String::new(),
+                mark: None,
             });
         }
     }
@@ -137,17 +187,38 @@ pub(super) async fn tree(
     Query(q): Query<TreeQuery>,
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;
-    let query = q.q.unwrap_or_default();
-    let p = {
-        let w = s.world();
-        TreePage {
-            c: chrome(&s, &caller, lang.tr),
-            offices: w.top_offices().iter().filter_map(|o| tree_office(&w, *o)).collect(),
-            hits: search(&w, &query),
-            query,
-        }
-    };
+    let p = tree_view(
+        &s,
+        &caller,
+        lang.tr,
+        q.q.unwrap_or_default(),
+        NewOfficeTyped::default(),
+        BTreeMap::new(),
+    );
     page(lang, &p)
+}
+
+/// The tree page, with the search's hits and the new-office form (as typed, with its messages).
+pub(super) fn tree_view(
+    s: &AppState,
+    caller: &Caller,
+    lang: Tr,
+    query: String,
+    typed: NewOfficeTyped,
+    errors: BTreeMap<&'static str, String>,
+) -> TreePage {
+    let may_create = crate::service::setup::may_create_top_office(s, caller);
+    let c = chrome(s, caller, lang);
+    let w = s.world();
+    TreePage {
+        c,
+        offices: w.top_offices().iter().filter_map(|o| tree_office(&w, *o)).collect(),
+        hits: search(&w, &query, caller, s.now()),
+        query,
+        may_create,
+        typed,
+        errors,
+    }
 }
 
 pub(super) async fn tree_children(

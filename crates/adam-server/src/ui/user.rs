@@ -47,11 +47,15 @@ pub struct NewUserForm {
     pub(super) phone: String,
     #[serde(default)]
     pub(super) gender: String,
+    /// A temporary password to set at once (empty: none).
+    #[serde(default)]
+    pub(super) temporary: String,
 }
 
 pub(super) async fn create_user(
     State(s): State<AppState>,
     lang: Lang,
+    client: crate::authn::Client,
     Path(id): Path<u32>,
     UiForm { caller, form: f, .. }: UiForm<NewUserForm>,
 ) -> UiResult<Response> {
@@ -81,24 +85,27 @@ pub(super) async fn create_user(
     if let (Some(username), Some(first_name), Some(last_name), Some(email), Some(phone)) =
         (username, first_name, last_name, email, phone)
     {
-        let command = Command::CreateUser {
+        use crate::service::setup::{PersonRefused, PersonSpec, create_person};
+        let person = PersonSpec {
             username,
-            kind: AccountKind::User,
-            title: None,
             first_name,
             last_name,
             gender,
             email,
             phone,
-            jobs: vec![job],
         };
-        match made(lang, s.execute(&caller, None, command).await)? {
-            Ok(Some(Created::User(user))) => {
-                return Ok(Redirect::to(&format!("/ui/users/{}", user.0)).into_response());
+        let temporary = (!f.temporary.is_empty()).then(|| f.temporary.clone());
+        match create_person(&s, &caller, &client, job, person, temporary).await {
+            Ok(user) => return Ok(Redirect::to(&format!("/ui/users/{}", user.0)).into_response()),
+            Err(PersonRefused::Password(e)) => {
+                if let Some(detail) = saved(lang, Err(e))? {
+                    errors.insert("new_temporary", detail);
+                }
             }
-            Ok(_) => return Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
-            Err(detail) => {
-                errors.insert("new_username", detail);
+            Err(PersonRefused::Account(e)) => {
+                if let Some(detail) = saved(lang, Err(e))? {
+                    errors.insert("new_username", detail);
+                }
             }
         }
     }

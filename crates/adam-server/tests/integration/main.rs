@@ -14,6 +14,7 @@ mod matrix;
 mod openapi;
 mod persistence;
 mod read_rules;
+mod setup;
 mod ui;
 mod ui_account;
 mod workflow;

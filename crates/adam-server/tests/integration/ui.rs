@@ -399,7 +399,7 @@ async fn a_user_administrator_edits_an_office() {
                 ("rev", rev.clone()),
                 ("name", "  ".to_owned()),
                 ("signing_code", String::new()),
-                ("parent", "0".to_owned()),
+                ("parent", String::new()),
             ],
         )
         .await;
@@ -416,7 +416,7 @@ async fn a_user_administrator_edits_an_office() {
                 ("rev", rev.clone()),
                 ("name", "Glavna pisarna".to_owned()),
                 ("signing_code", "1000".to_owned()),
-                ("parent", "0".to_owned()),
+                ("parent", String::new()),
             ],
         )
         .await;
@@ -434,7 +434,7 @@ async fn a_user_administrator_edits_an_office() {
                 ("rev", rev),
                 ("name", "Stale".to_owned()),
                 ("signing_code", String::new()),
-                ("parent", "0".to_owned()),
+                ("parent", String::new()),
             ],
         )
         .await;

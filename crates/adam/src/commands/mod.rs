@@ -34,7 +34,19 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
             admin_email,
             first_name,
             last_name,
-        } => init::init(&cli, organisation, admin, admin_email, first_name, last_name).await,
+            public_url,
+        } => {
+            init::init(
+                &cli,
+                organisation,
+                admin,
+                admin_email,
+                first_name,
+                last_name,
+                public_url,
+            )
+            .await
+        }
         Command::Token(t) => token::token(&cli, t).await,
         Command::Audit(a) => audit::audit(&cli, a).await,
         Command::Check(q) => query::check(&cli, q).await,

@@ -91,6 +91,7 @@ fn anonymous(lang: Lang) -> Chrome {
         csrf: None,
         reviewer: false,
         restricted: false,
+        overview: false,
     }
 }
 
