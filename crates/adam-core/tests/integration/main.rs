@@ -5,6 +5,7 @@
 
 mod administration;
 mod change_log;
+mod lockout;
 mod choices;
 mod common;
 mod oracle;
