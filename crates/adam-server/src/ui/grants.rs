@@ -121,6 +121,7 @@ pub(super) async fn set_roles(
     UiForm { caller, form, .. }: UiForm<Vec<(String, String)>>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
+    may_change(&s, &caller, lang, grantee)?;
     let ids = |key: &str| -> std::collections::BTreeSet<u32> {
         form.iter()
             .filter(|(k, _)| k == key)
@@ -214,6 +215,13 @@ pub(super) async fn grant_to_office(
     grant_to(s, lang, Grantee::Office(OfficeId(id)), form).await
 }
 
+/// Refuses (403) a caller who may not change the grantee's roles at all, before the form is
+/// read any further: its messages must not tell such a caller what the grantee holds.
+fn may_change(s: &AppState, caller: &crate::authn::Caller, lang: Lang, grantee: Grantee) -> UiResult<()> {
+    let w = s.world();
+    w.require_grantee(&caller.actor(None), grantee, s.now()).ui(lang.tr)
+}
+
 /// A grant already held that covers the whole of `window` (then the new one would add
 /// nothing): its role code and window in words.
 fn covering(w: &World, grantee: Grantee, role: RoleId, window: &Window, now: Timestamp) -> Option<String> {
@@ -253,6 +261,7 @@ async fn grant_to(
     UiForm { caller, form: f, .. }: UiForm<GrantForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
+    may_change(&s, &caller, lang, grantee)?;
     let tr = lang.tr;
     let now = s.now();
     let mut errors = BTreeMap::new();
