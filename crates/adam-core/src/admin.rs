@@ -509,10 +509,10 @@ impl World {
             Command::SetJobValid { job, valid: false } => Some(occupants(*job)),
             Command::Revoke { grant } | Command::UpdateGrant { grant, .. } => of_grant(*grant),
             Command::UpdateRole { role, .. } => {
-                let reaches_power = self.role_closure(*role).iter().any(|r| {
-                    self.role(*r)
-                        .is_ok_and(|r| r.power == Some(SystemPower::UserAdmin))
-                });
+                let reaches_power = self
+                    .role_closure(*role)
+                    .iter()
+                    .any(|r| self.role(*r).is_ok_and(|r| r.power == Some(SystemPower::UserAdmin)));
                 if reaches_power { None } else { Some(Vec::new()) }
             }
             _ => Some(Vec::new()),
@@ -549,7 +549,9 @@ impl World {
                 .iter()
                 .map(|u| self.user(*u).map_or_else(|_| u.to_string(), |u| u.username.to_string()))
                 .collect();
-            return Err(Error::Directory(DirectoryError::LastUserAdministrator(names.join(", "))));
+            return Err(Error::Directory(DirectoryError::LastUserAdministrator(
+                names.join(", "),
+            )));
         }
         Ok(())
     }

@@ -272,21 +272,41 @@ mod tests {
         // Reversed dates are refused, quoting the dates typed.
         let e = LocalDate::window(Some(date("2027-02-05")), Some(date("2027-01-31"))).unwrap_err();
         assert_eq!(e.code(), "dates-reversed");
-        assert!(e.to_string().contains("2027-01-31") && e.to_string().contains("2027-02-05"), "{e}");
+        assert!(
+            e.to_string().contains("2027-01-31") && e.to_string().contains("2027-02-05"),
+            "{e}"
+        );
     }
 
     #[test]
     fn instants_not_at_midnight_are_shown_in_local_time_with_their_zone() {
-        assert_eq!(LocalDate::shown_to(at("2027-02-01T00:00:00Z")), "2027-02-01 01:00:00 CET");
-        assert_eq!(LocalTime::of(at("2026-07-01T10:00:00Z")).to_string(), "2026-07-01 12:00:00 CEST");
-        assert_eq!(LocalTime::of(at("2026-12-31T23:30:00Z")).to_string(), "2027-01-01 00:30:00 CET");
+        assert_eq!(
+            LocalDate::shown_to(at("2027-02-01T00:00:00Z")),
+            "2027-02-01 01:00:00 CET"
+        );
+        assert_eq!(
+            LocalTime::of(at("2026-07-01T10:00:00Z")).to_string(),
+            "2026-07-01 12:00:00 CEST"
+        );
+        assert_eq!(
+            LocalTime::of(at("2026-12-31T23:30:00Z")).to_string(),
+            "2027-01-01 00:30:00 CET"
+        );
     }
 
     #[test]
     fn dates_are_read_as_typed_or_refused_naming_the_text() {
         assert_eq!(date("31.1.2027"), date("2027-01-31"));
         assert_eq!(date(" 31. 01. 2027 "), date("2027-01-31"));
-        for bad in ["2027-02-30", "2027-1-31", "31/01/2027", "", "1.1.27", "2027-01-31T00:00:00Z", "x"] {
+        for bad in [
+            "2027-02-30",
+            "2027-1-31",
+            "31/01/2027",
+            "",
+            "1.1.27",
+            "2027-01-31T00:00:00Z",
+            "x",
+        ] {
             let e = LocalDate::parse("valid_to", bad).unwrap_err();
             assert_eq!(e.code(), "invalid-date", "{bad}");
         }

@@ -45,10 +45,7 @@ fn the_last_user_administrator_cannot_be_removed_by_any_path() {
     let w = &town.w;
     assert_eq!(w.user_administrators(now()), vec![town.helena]);
     let paths = [
-        Command::UnassignJob {
-            user: town.helena,
-            job,
-        },
+        Command::UnassignJob { user: town.helena, job },
         Command::SetUserActive {
             user: town.helena,
             active: false,
@@ -106,15 +103,8 @@ fn with_another_administrator_the_same_changes_are_allowed() {
     let user_admin = town.w.role_by_code("adam.user_admin").unwrap();
     grant(&mut town.w, user_admin, Grantee::User(town.ana));
     let mut w = town.w.clone();
-    w.execute(
-        &Actor::System,
-        Command::UnassignJob {
-            user: town.helena,
-            job,
-        },
-        now(),
-    )
-    .unwrap();
+    w.execute(&Actor::System, Command::UnassignJob { user: town.helena, job }, now())
+        .unwrap();
     w.execute(&Actor::System, Command::Revoke { grant: g }, now()).unwrap();
     assert_eq!(w.user_administrators(now()), vec![town.ana]);
     // An `admin` account counts too: back with it, Ana's grant may go.
@@ -249,9 +239,11 @@ impl Model {
     /// The command, applied by hand.
     fn apply(&mut self, command: &Command) {
         match command {
-            Command::SetUserActive { user, active } => {
-                self.users.iter_mut().filter(|u| u.0 == *user).for_each(|u| u.1 = *active)
-            }
+            Command::SetUserActive { user, active } => self
+                .users
+                .iter_mut()
+                .filter(|u| u.0 == *user)
+                .for_each(|u| u.1 = *active),
             Command::AssignJob { user, job } => self
                 .users
                 .iter_mut()
@@ -266,9 +258,11 @@ impl Model {
                 self.jobs.iter_mut().filter(|j| j.0 == *job).for_each(|j| j.1 = *valid)
             }
             Command::Revoke { grant } => self.grants.retain(|g| g.0 != *grant),
-            Command::UpdateGrant { grant, window, .. } => {
-                self.grants.iter_mut().filter(|g| g.0 == *grant).for_each(|g| g.2 = *window)
-            }
+            Command::UpdateGrant { grant, window, .. } => self
+                .grants
+                .iter_mut()
+                .filter(|g| g.0 == *grant)
+                .for_each(|g| g.2 = *window),
             _ => unreachable!(),
         }
     }

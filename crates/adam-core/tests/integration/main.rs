@@ -5,9 +5,9 @@
 
 mod administration;
 mod change_log;
-mod lockout;
 mod choices;
 mod common;
+mod lockout;
 mod oracle;
 mod properties;
 mod refusals;

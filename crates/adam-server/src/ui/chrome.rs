@@ -411,12 +411,20 @@ pub(super) fn date(t: Option<Timestamp>) -> String {
 
 /// The longest text a form field takes (the engine's [`Text`] limit); longer input gets a
 /// message at the field rather than a bare refusal.
-pub(super) fn too_long(text: &str, max: usize, field: &'static str, errors: &mut BTreeMap<&'static str, String>, lang: Tr) -> bool {
+pub(super) fn too_long(
+    text: &str,
+    max: usize,
+    field: &'static str,
+    errors: &mut BTreeMap<&'static str, String>,
+    lang: Tr,
+) -> bool {
     let n = text.chars().count();
     if n > max {
         errors.insert(
             field,
-            lang.s("too_long").replace("{max}", &max.to_string()).replace("{n}", &n.to_string()),
+            lang.s("too_long")
+                .replace("{max}", &max.to_string())
+                .replace("{n}", &n.to_string()),
         );
         true
     } else {

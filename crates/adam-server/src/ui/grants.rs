@@ -167,7 +167,16 @@ pub(super) async fn set_roles(
             wanted: wanted.into_iter().collect(),
             shown: shown.into_iter().collect(),
         };
-        return grantee_page(&s, &caller, lang, grantee, BTreeMap::new(), |p| p.pending = Some(pending), htmx).await;
+        return grantee_page(
+            &s,
+            &caller,
+            lang,
+            grantee,
+            BTreeMap::new(),
+            |p| p.pending = Some(pending),
+            htmx,
+        )
+        .await;
     }
     let outcome = match commands.len() {
         0 => None,
@@ -311,7 +320,10 @@ async fn grant_to(
     if let (Some(role), Some(window)) = (role, window)
         && errors.is_empty()
     {
-        let is_user_admin = s.world().role(role).is_ok_and(|r| r.power == Some(SystemPower::UserAdmin));
+        let is_user_admin = s
+            .world()
+            .role(role)
+            .is_ok_and(|r| r.power == Some(SystemPower::UserAdmin));
         if scope.is_some() && !is_user_admin {
             errors.insert("scope", tr.s("scope_only_user_admin").to_owned());
         } else if let Some(held) = covering(&s.world(), grantee, role, &window, now).filter(|_| scope.is_none()) {

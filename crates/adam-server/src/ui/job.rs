@@ -108,17 +108,19 @@ pub(super) async fn remove_occupant(
         user: UserId(user),
         job: JobId(id),
     };
-    let ask = confirm_first(&s, &caller, lang, &command, confirmed(&f.confirm), |w, tr| Confirmation {
-        title: "confirm_remove_from_job",
-        button: "remove_from_job",
-        lines: vec![format!(
-            "{} — {}",
-            super::grants::grantee_words(w, Grantee::User(UserId(user)), tr),
-            super::grants::grantee_words(w, Grantee::Job(JobId(id)), tr)
-        )],
-        action: format!("/ui/jobs/{id}/occupants/{user}/remove"),
-        fields: Vec::new(),
-        back: format!("/ui/jobs/{id}#job-admin"),
+    let ask = confirm_first(&s, &caller, lang, &command, confirmed(&f.confirm), |w, tr| {
+        Confirmation {
+            title: "confirm_remove_from_job",
+            button: "remove_from_job",
+            lines: vec![format!(
+                "{} — {}",
+                super::grants::grantee_words(w, Grantee::User(UserId(user)), tr),
+                super::grants::grantee_words(w, Grantee::Job(JobId(id)), tr)
+            )],
+            action: format!("/ui/jobs/{id}/occupants/{user}/remove"),
+            fields: Vec::new(),
+            back: format!("/ui/jobs/{id}#job-admin"),
+        }
     })?;
     if let Some(page) = ask {
         return Ok(page);
@@ -143,16 +145,21 @@ pub(super) async fn set_job_valid(
         job: JobId(id),
         valid: f.to == 1,
     };
-    let ask = confirm_first(&s, &caller, lang, &command, f.to == 1 || confirmed(&f.confirm), |w, tr| {
-        Confirmation {
+    let ask = confirm_first(
+        &s,
+        &caller,
+        lang,
+        &command,
+        f.to == 1 || confirmed(&f.confirm),
+        |w, tr| Confirmation {
             title: "confirm_invalidate",
             button: "invalidate",
             lines: vec![super::grants::grantee_words(w, Grantee::Job(JobId(id)), tr)],
             action: format!("/ui/jobs/{id}/valid"),
             fields: vec![("to".to_owned(), "0".to_owned())],
             back: format!("/ui/jobs/{id}#job-admin"),
-        }
-    })?;
+        },
+    )?;
     if let Some(page) = ask {
         return Ok(page);
     }
@@ -171,9 +178,9 @@ pub(super) struct JobPage {
     pub(super) c: Chrome,
     pub(super) job: Job,
     pub(super) office: (u32, String),
-    /// Id, name, and whether the caller may remove them from the job (never themselves: a
-    /// user administrator does not administer their own account).
-    pub(super) occupants: Vec<(u32, String, bool)>,
+    /// Id, name, whether the caller may remove them from the job (never themselves: a user
+    /// administrator does not administer their own account), and if not, why (a key).
+    pub(super) occupants: Vec<(u32, String, bool, &'static str)>,
     pub(super) panel: RolePanel,
     /// This page's address, for forms that return here.
     pub(super) back: String,
@@ -217,7 +224,17 @@ pub(super) async fn job_view(
         .map(|u| {
             let may_remove =
                 caller.require(Scope::Write).is_ok() && w.require_user(&caller.actor(None), u.id, now).is_ok();
-            (u.id.0, format!("{} ({})", u.display_name(), u.username), may_remove)
+            let why = if u.id == caller.user {
+                "occupant_locked_own"
+            } else {
+                "occupant_locked_other"
+            };
+            (
+                u.id.0,
+                format!("{} ({})", u.display_name(), u.username),
+                may_remove,
+                why,
+            )
         })
         .collect();
     Ok(JobPage {

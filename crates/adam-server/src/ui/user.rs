@@ -28,16 +28,21 @@ pub(super) async fn set_user_active(
         user: UserId(id),
         active: f.to == 1,
     };
-    let ask = confirm_first(&s, &caller, lang, &command, f.to == 1 || confirmed(&f.confirm), |w, tr| {
-        Confirmation {
+    let ask = confirm_first(
+        &s,
+        &caller,
+        lang,
+        &command,
+        f.to == 1 || confirmed(&f.confirm),
+        |w, tr| Confirmation {
             title: "confirm_deactivate",
             button: "deactivate",
             lines: vec![super::grants::grantee_words(w, Grantee::User(UserId(id)), tr)],
             action: format!("/ui/users/{id}/active"),
             fields: vec![("to".to_owned(), "0".to_owned())],
             back: format!("/ui/users/{id}#account"),
-        }
-    })?;
+        },
+    )?;
     if let Some(page) = ask {
         return Ok(page);
     }

@@ -75,7 +75,11 @@ async fn a_typed_date_is_a_slovenian_day_shown_back_as_typed(backend: Backend) {
         .post(
             Who::UserAdminHere,
             &path,
-            &[("role", &role), ("valid_from", "2027-01-01"), ("valid_to", "2027-01-31")],
+            &[
+                ("role", &role),
+                ("valid_from", "2027-01-01"),
+                ("valid_to", "2027-01-31"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -89,7 +93,11 @@ async fn a_typed_date_is_a_slovenian_day_shown_back_as_typed(backend: Backend) {
         .post(
             Who::UserAdminHere,
             &path,
-            &[("role", &s.fx.clearance_b.0.to_string()), ("valid_from", "2027-07-01"), ("valid_to", "31. 7. 2027")],
+            &[
+                ("role", &s.fx.clearance_b.0.to_string()),
+                ("valid_from", "2027-07-01"),
+                ("valid_to", "31. 7. 2027"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -105,7 +113,10 @@ async fn a_typed_date_is_a_slovenian_day_shown_back_as_typed(backend: Backend) {
         .get(Who::SysAdmin, &format!("/ui/users/{}/register", s.fx.gregor.0))
         .await;
     assert!(register.contains("2027-01-01 – 2027-01-31"), "{register}");
-    assert!(!register.contains("01:00:00") && !register.contains("02:00:00"), "{register}");
+    assert!(
+        !register.contains("01:00:00") && !register.contains("02:00:00"),
+        "{register}"
+    );
     // Times shown to people carry their zone.
     assert!(register.contains(" CET") || register.contains(" CEST"), "{register}");
     // A reversed window: the message quotes the dates typed, never an instant.
@@ -113,11 +124,18 @@ async fn a_typed_date_is_a_slovenian_day_shown_back_as_typed(backend: Backend) {
         .post(
             Who::UserAdminHere,
             &path,
-            &[("role", &role), ("valid_from", "2027-02-05"), ("valid_to", "2027-01-31")],
+            &[
+                ("role", &role),
+                ("valid_from", "2027-02-05"),
+                ("valid_to", "2027-01-31"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("Zadnji dan veljavnosti (2027-01-31) je pred prvim (2027-02-05)."), "{html}");
+    assert!(
+        html.contains("Zadnji dan veljavnosti (2027-01-31) je pred prvim (2027-02-05)."),
+        "{html}"
+    );
     assert!(!html.contains("T00:00:00Z") && !html.contains("T23:00:00Z"), "{html}");
     let (_, html, _) = ui
         .post(
@@ -144,20 +162,44 @@ async fn forms_keep_what_was_typed_and_say_what_is_wrong_at_the_field(backend: B
         .post(
             Who::UserAdminHere,
             &format!("/ui/jobs/{job}/grants"),
-            &[("role", &role), ("valid_from", "2027-03-01"), ("valid_to", "2027-03-31"), ("reference", &long)],
+            &[
+                ("role", &role),
+                ("valid_from", "2027-03-01"),
+                ("valid_to", "2027-03-31"),
+                ("reference", &long),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("Predolgo: največ 500 znakov, vpisanih je 3000."), "{html}");
-    assert!(html.contains(&format!("<option value=\"{role}\" selected>")), "the role is kept");
-    assert!(html.contains("value=\"2027-03-01\"") && html.contains("value=\"2027-03-31\""), "dates kept");
+    assert!(
+        html.contains("Predolgo: največ 500 znakov, vpisanih je 3000."),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("<option value=\"{role}\" selected>")),
+        "the role is kept"
+    );
+    assert!(
+        html.contains("value=\"2027-03-01\"") && html.contains("value=\"2027-03-31\""),
+        "dates kept"
+    );
     assert!(html.contains(&format!("value=\"{long}\"")), "the reference is kept");
-    assert!(html.contains(&format!("action=\"/ui/jobs/{job}/grants#grant-form\"")), "the answer scrolls to the form");
+    assert!(
+        html.contains(&format!("action=\"/ui/jobs/{job}/grants#grant-form\"")),
+        "the answer scrolls to the form"
+    );
     assert!(html.contains("id=\"reference\" name=\"reference\""), "{html}");
-    assert!(html.contains("autofocus aria-invalid=\"true\" aria-describedby=\"reference-error\""), "{html}");
+    assert!(
+        html.contains("autofocus aria-invalid=\"true\" aria-describedby=\"reference-error\""),
+        "{html}"
+    );
     // A forged role id gets a message, not a bare 422.
     let (status, html, _) = ui
-        .post(Who::UserAdminHere, &format!("/ui/jobs/{job}/grants?lang=en"), &[("role", "x")])
+        .post(
+            Who::UserAdminHere,
+            &format!("/ui/jobs/{job}/grants?lang=en"),
+            &[("role", "x")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Choose a role from the list."), "{html}");
@@ -170,7 +212,10 @@ async fn forms_keep_what_was_typed_and_say_what_is_wrong_at_the_field(backend: B
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("value=\"JOB.GLPI.01\"") && html.contains("value=\"Vložišče\"") && html.contains("value=\"77\""), "{html}");
+    assert!(
+        html.contains("value=\"JOB.GLPI.01\"") && html.contains("value=\"Vložišče\"") && html.contains("value=\"77\""),
+        "{html}"
+    );
     assert!(html.contains("#new-job\" id=\"job-create-form\""), "{html}");
     // The new-person form.
     let (status, html, _) = ui
@@ -188,7 +233,13 @@ async fn forms_keep_what_was_typed_and_say_what_is_wrong_at_the_field(backend: B
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    for kept in ["value=\"gregor\"", "value=\"Maja\"", "value=\"Novak\"", "value=\"maja@test.si\"", "value=\"female\" selected"] {
+    for kept in [
+        "value=\"gregor\"",
+        "value=\"Maja\"",
+        "value=\"Novak\"",
+        "value=\"maja@test.si\"",
+        "value=\"female\" selected",
+    ] {
         assert!(html.contains(kept), "{kept}: {html}");
     }
     assert!(html.contains("#new-user\" id=\"user-create-form\""), "{html}");
@@ -209,15 +260,24 @@ async fn the_last_user_administrator_cannot_lock_the_organisation_out(backend: B
     // While others administer users, the system administrator may even deactivate herself —
     // after a warning that she loses her rights.
     let (status, html, _) = ui
-        .post(Who::SysAdmin, &format!("/ui/users/{}/active", s.fx.admin.0), &[("to", "0")])
+        .post(
+            Who::SysAdmin,
+            &format!("/ui/users/{}/active", s.fx.admin.0),
+            &[("to", "0")],
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("id=\"own-power-warning\""), "{html}");
     assert!(s.state.world().user(s.fx.admin).unwrap().active, "only asked");
     // The user administrators' grants go; the `admin` account is the last one left.
-    s.call(Who::SysAdmin, Method::DELETE, &format!("/api/v1/grants/{}", ua_grants[0].0), None)
-        .await
-        .expect(200);
+    s.call(
+        Who::SysAdmin,
+        Method::DELETE,
+        &format!("/api/v1/grants/{}", ua_grants[0].0),
+        None,
+    )
+    .await
+    .expect(200);
     let (status, _, _) = ui
         .post(
             Who::SysAdmin,
@@ -227,9 +287,14 @@ async fn the_last_user_administrator_cannot_lock_the_organisation_out(backend: B
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(s.state.world().user_administrators(s.state.now()), vec![s.fx.admin]);
-    s.call(Who::SysAdmin, Method::DELETE, &format!("/api/v1/users/{}", s.fx.admin.0), None)
-        .await
-        .problem(409, "last-user-administrator");
+    s.call(
+        Who::SysAdmin,
+        Method::DELETE,
+        &format!("/api/v1/users/{}", s.fx.admin.0),
+        None,
+    )
+    .await
+    .problem(409, "last-user-administrator");
     let (status, html, _) = ui
         .post(
             Who::SysAdmin,
@@ -255,15 +320,30 @@ async fn destructive_actions_ask_for_a_confirmation_first(backend: Backend) {
     let revision = s.state.revision();
     let back = format!("/ui/users/{}", fx.gregor.0);
     let asks: Vec<(String, Vec<(&str, &str)>, &str)> = vec![
-        (format!("/ui/grants/{}/revoke", fx.grant_gregor.0), vec![("back", &back)], "VOPI/Referenti"),
-        (format!("/ui/jobs/{}/occupants/{}/remove", fx.job_un_1.0, fx.ana.0), vec![], "ana"),
-        (format!("/ui/jobs/{}/valid", fx.job_glpi_free.0), vec![("to", "0")], "JOB.GLPI.02"),
+        (
+            format!("/ui/grants/{}/revoke", fx.grant_gregor.0),
+            vec![("back", &back)],
+            "VOPI/Referenti",
+        ),
+        (
+            format!("/ui/jobs/{}/occupants/{}/remove", fx.job_un_1.0, fx.ana.0),
+            vec![],
+            "ana",
+        ),
+        (
+            format!("/ui/jobs/{}/valid", fx.job_glpi_free.0),
+            vec![("to", "0")],
+            "JOB.GLPI.02",
+        ),
         (format!("/ui/users/{}/active", fx.ana.0), vec![("to", "0")], "ana"),
     ];
     for (path, form, names) in &asks {
         let (status, html, _) = ui.post(Who::SysAdmin, path, form).await;
         assert_eq!(status, StatusCode::OK, "{path}: {html}");
-        assert!(html.contains("id=\"confirm-form\"") && html.contains(names), "{path}: {html}");
+        assert!(
+            html.contains("id=\"confirm-form\"") && html.contains(names),
+            "{path}: {html}"
+        );
         assert!(html.contains("name=\"confirm\" value=\"1\""), "{html}");
         assert!(!html.contains("own-power-warning"), "{html}");
     }
@@ -293,7 +373,11 @@ async fn role_boxes_show_a_grants_status_and_ask_before_deleting_a_limited_one(b
         .post(
             Who::UserAdminOther,
             &format!("{path}/grants"),
-            &[("role", &role), ("valid_from", "2026-04-01"), ("valid_to", "2026-04-30")],
+            &[
+                ("role", &role),
+                ("valid_from", "2026-04-01"),
+                ("valid_to", "2026-04-30"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -301,12 +385,18 @@ async fn role_boxes_show_a_grants_status_and_ask_before_deleting_a_limited_one(b
     let row = html.split(&format!("id=\"role-box-{role}\"")).nth(1).unwrap();
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(row.contains(" checked"), "{row}");
-    assert!(row.contains("status-WAITING") && row.contains("ČAKA") && row.contains("velja od 2026-04-01"), "{row}");
+    assert!(
+        row.contains("status-WAITING") && row.contains("ČAKA") && row.contains("velja od 2026-04-01"),
+        "{row}"
+    );
     // Unticking it asks, and deletes nothing yet.
     let form = [("shown", role.as_str())];
     let (status, html, _) = ui.post(Who::UserAdminOther, &format!("{path}/roles"), &form).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("id=\"untick-confirm\"") && html.contains("2026-04-01 – 2026-04-30"), "{html}");
+    assert!(
+        html.contains("id=\"untick-confirm\"") && html.contains("2026-04-01 – 2026-04-30"),
+        "{html}"
+    );
     assert_eq!(grants_of_job(&s, job, s.fx.referent).len(), 1);
     let (status, _, location) = ui
         .post(
@@ -327,10 +417,17 @@ async fn role_boxes_show_a_grants_status_and_ask_before_deleting_a_limited_one(b
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("Ta dodelitev bi bila že potekla: zadnji dan (2026-03-01) je mimo."), "{html}");
+    assert!(
+        html.contains("Ta dodelitev bi bila že potekla: zadnji dan (2026-03-01) je mimo."),
+        "{html}"
+    );
     // Held without a limit: a limited grant of it adds nothing.
     let (status, _, _) = ui
-        .post(Who::UserAdminOther, &format!("{path}/roles"), &[("role", role.as_str())])
+        .post(
+            Who::UserAdminOther,
+            &format!("{path}/roles"),
+            &[("role", role.as_str())],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, html, _) = ui
@@ -361,9 +458,15 @@ async fn disabled_boxes_say_why(backend: Backend) {
     let (_, html) = ui
         .get(Who::UserAdminOther, &format!("/ui/jobs/{}?lang=en", s.fx.job_glpi.0))
         .await;
-    assert!(html.contains("View only: this is outside the offices you administer."), "{html}");
+    assert!(
+        html.contains("View only: this is outside the offices you administer."),
+        "{html}"
+    );
     let (_, html) = ui.get(Who::Plain, &format!("/ui/jobs/{}", s.fx.job_glpi.0)).await;
-    assert!(html.contains("Ogled: dovoljenja spreminjajo skrbniki uporabnikov."), "{html}");
+    assert!(
+        html.contains("Ogled: dovoljenja spreminjajo skrbniki uporabnikov."),
+        "{html}"
+    );
 }
 on_both_backends!(disabled_boxes_say_why);
 
@@ -375,11 +478,21 @@ async fn offices_and_users_have_permissions_and_grant_forms(backend: Backend) {
     let fx = s.fx.clone();
     let office = format!("/ui/offices/{}", fx.tok.0);
     let (_, html) = ui.get(Who::SysAdmin, &office).await;
-    assert!(html.contains("id=\"permissions\"") && html.contains(&format!("action=\"{office}/roles\"")), "{html}");
-    assert!(html.contains(&format!("action=\"{office}/grants#grant-form\"")), "{html}");
+    assert!(
+        html.contains("id=\"permissions\"") && html.contains(&format!("action=\"{office}/roles\"")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("action=\"{office}/grants#grant-form\"")),
+        "{html}"
+    );
     // A box on the office page grants to the office; the grant form too.
     let (status, _, _) = ui
-        .post(Who::SysAdmin, &format!("{office}/roles"), &[("role", &fx.writer.0.to_string())])
+        .post(
+            Who::SysAdmin,
+            &format!("{office}/roles"),
+            &[("role", &fx.writer.0.to_string())],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _, _) = ui
@@ -392,18 +505,27 @@ async fn offices_and_users_have_permissions_and_grant_forms(backend: Backend) {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(s.state.world().grants_of_office(fx.tok).len(), 2);
     let (_, html) = ui.get(Who::SysAdmin, &office).await;
-    assert!(html.contains("<td>VOPI/Referenti</td><td></td><td>2026-12-31</td>"), "{html}");
+    assert!(
+        html.contains("<td>VOPI/Referenti</td><td></td><td>2026-12-31</td>"),
+        "{html}"
+    );
     // A user administrator has the grant form on a person's page, without a scope field (she
     // grants no system role); her own office's panel says why it is locked.
     let (_, html) = ui.get(Who::UserAdminOther, &format!("/ui/users/{}", fx.bojan.0)).await;
-    assert!(html.contains("id=\"grant-form\"") && !html.contains("id=\"grant_scope\""), "{html}");
+    assert!(
+        html.contains("id=\"grant-form\"") && !html.contains("id=\"grant_scope\""),
+        "{html}"
+    );
     let (_, html) = ui.get(Who::UserAdminOther, &format!("/ui/offices/{}", fx.un.0)).await;
     assert!(html.contains("id=\"roles-locked\""), "{html}");
     // A user's page has the grant form; the system administrator sees the scope field and
     // limits a user administrator's grant to an office.
     let user = format!("/ui/users/{}", fx.bojan.0);
     let (_, html) = ui.get(Who::SysAdmin, &user).await;
-    assert!(html.contains(&format!("action=\"{user}/grants#grant-form\"")) && html.contains("id=\"grant_scope\""), "{html}");
+    assert!(
+        html.contains(&format!("action=\"{user}/grants#grant-form\"")) && html.contains("id=\"grant_scope\""),
+        "{html}"
+    );
     let (status, html, _) = ui
         .post(
             Who::SysAdmin,
@@ -414,7 +536,10 @@ async fn offices_and_users_have_permissions_and_grant_forms(backend: Backend) {
     assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
     let scoped: Vec<Option<OfficeId>> = {
         let w = s.state.world();
-        w.grants_of_user(fx.bojan).iter().map(|g| w.grant(*g).unwrap().scope).collect()
+        w.grants_of_user(fx.bojan)
+            .iter()
+            .map(|g| w.grant(*g).unwrap().scope)
+            .collect()
     };
     assert_eq!(scoped, vec![Some(fx.un)]);
     let (_, html) = ui.get(Who::SysAdmin, &user).await;
@@ -428,7 +553,10 @@ async fn offices_and_users_have_permissions_and_grant_forms(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("Na urad je mogoče omejiti le vlogo skrbnika uporabnikov."), "{html}");
+    assert!(
+        html.contains("Na urad je mogoče omejiti le vlogo skrbnika uporabnikov."),
+        "{html}"
+    );
     // The new routes: who may not, may not.
     let revision = s.state.revision();
     let writer = fx.writer.0.to_string();
@@ -446,7 +574,10 @@ async fn offices_and_users_have_permissions_and_grant_forms(backend: Backend) {
             assert_eq!(status, StatusCode::FORBIDDEN, "{who:?} {path}");
         }
         let (status, _, location) = ui.post(Who::Anonymous, &path, &[("role", &writer)]).await;
-        assert!(status == StatusCode::UNAUTHORIZED || location.starts_with("/ui/login"), "{path}: {status}");
+        assert!(
+            status == StatusCode::UNAUTHORIZED || location.starts_with("/ui/login"),
+            "{path}: {status}"
+        );
         let (status, _, location) = ui.post(Who::Service, &path, &[("role", &writer)]).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "service {path}: {location}");
     }

@@ -30,9 +30,21 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Predolgo: največ {max} znakov, vpisanih je {n}.",
         "Too long: at most {max} characters, {n} were typed.",
     ),
-    ("text_unreadable", "Besedilo vsebuje nedovoljene znake.", "The text holds characters that are not allowed."),
-    ("choose_role", "Izberite vlogo s seznama.", "Choose a role from the list."),
-    ("choose_office", "Izberite urad s seznama.", "Choose an office from the list."),
+    (
+        "text_unreadable",
+        "Besedilo vsebuje nedovoljene znake.",
+        "The text holds characters that are not allowed.",
+    ),
+    (
+        "choose_role",
+        "Izberite vlogo s seznama.",
+        "Choose a role from the list.",
+    ),
+    (
+        "choose_office",
+        "Izberite urad s seznama.",
+        "Choose an office from the list.",
+    ),
     (
         "scope_only_user_admin",
         "Na urad je mogoče omejiti le vlogo skrbnika uporabnikov.",
@@ -83,11 +95,20 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Ogled: dovoljenja spreminjajo skrbniki uporabnikov.",
         "View only: permissions are changed by user administrators.",
     ),
-    ("locked_other", "Ogled: teh dovoljenj ne morete spreminjati.", "View only: you cannot change these permissions."),
     (
-        "occupant_locked",
-        "svojega računa ne morete odstraniti",
-        "you cannot remove your own account",
+        "locked_other",
+        "Ogled: teh dovoljenj ne morete spreminjati.",
+        "View only: you cannot change these permissions.",
+    ),
+    (
+        "occupant_locked_own",
+        "sebe ne morete odstraniti; to stori drug skrbnik",
+        "you cannot remove yourself; another administrator can",
+    ),
+    (
+        "occupant_locked_other",
+        "tega računa ne upravljate: ima pravice zunaj vaših uradov ali več pravic kot vi",
+        "you do not manage this account: it holds rights outside your offices or more than yours",
     ),
     (
         "office_roles_hint",
@@ -97,7 +118,11 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     // Confirmations of destructive actions (issue 14 item 2).
     ("confirm_cancel", "Prekliči", "Cancel"),
     ("confirm_revoke", "Odvzem dovoljenja", "Revoke a permission"),
-    ("confirm_remove_from_job", "Odstranitev z delovnega mesta", "Remove from a job"),
+    (
+        "confirm_remove_from_job",
+        "Odstranitev z delovnega mesta",
+        "Remove from a job",
+    ),
     ("confirm_invalidate", "Razveljavitev", "Invalidate"),
     ("confirm_deactivate", "Deaktivacija uporabnika", "Deactivate a user"),
     (
