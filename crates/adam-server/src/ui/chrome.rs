@@ -404,11 +404,6 @@ pub(super) fn typed_date(
     }
 }
 
-/// An instant's date as people read it (Ljubljana), for lists that show days only.
-pub(super) fn date(t: Option<Timestamp>) -> String {
-    t.map(|t| LocalDate::of(t).to_string()).unwrap_or_default()
-}
-
 /// The longest text a form field takes (the engine's [`Text`] limit); longer input gets a
 /// message at the field rather than a bare refusal.
 pub(super) fn too_long(

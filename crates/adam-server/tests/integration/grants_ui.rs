@@ -319,7 +319,8 @@ async fn destructive_actions_ask_for_a_confirmation_first(backend: Backend) {
     let fx = s.fx.clone();
     let revision = s.state.revision();
     let back = format!("/ui/users/{}", fx.gregor.0);
-    let asks: Vec<(String, Vec<(&str, &str)>, &str)> = vec![
+    type Ask<'a> = (String, Vec<(&'a str, &'a str)>, &'a str);
+    let asks: Vec<Ask> = vec![
         (
             format!("/ui/grants/{}/revoke", fx.grant_gregor.0),
             vec![("back", &back)],

@@ -35,6 +35,7 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Besedilo vsebuje nedovoljene znake.",
         "The text holds characters that are not allowed.",
     ),
+    ("choose_role_option", "— izberite vlogo —", "— choose a role —"),
     (
         "choose_role",
         "Izberite vlogo s seznama.",
