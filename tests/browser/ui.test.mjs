@@ -132,6 +132,7 @@ test('a user administrator grants a role for a window, sees its status, and revo
   // The last change and the history now show the grant.
   assert.match(await page.locator('#last-change').textContent(), /ADAM_ENTITY_GRANT/);
   // A window that ends before it starts gets a message at the field and saves nothing.
+  await page.selectOption('#role', { index: 1 });
   await page.fill('#valid_from', day(10));
   await page.fill('#valid_to', day(5));
   await page.getByRole('button', { name: 'Grant', exact: true }).click();
