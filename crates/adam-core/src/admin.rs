@@ -19,9 +19,11 @@
 //!   ([`World::require_credentials`]): they administer the system, they do not act as anyone.
 //! - Everyone else may only browse.
 
+use crate::command::Command;
 use crate::decision::Session;
 use crate::directory::AccountKind;
 use crate::error::{AuthorityError, DirectoryError, Error};
+use crate::event::Event;
 use crate::ids::{GrantId, JobId, OfficeId, UserId};
 use crate::membership::Principal;
 use crate::roles::{Grant, Grantee, SystemPower};
@@ -449,5 +451,128 @@ impl World {
             return false;
         };
         me.kind == AccountKind::User && me.jobs.iter().any(|j| is(*j))
+    }
+}
+
+/// Nobody can lock the organisation out (SPEC §3): a change that would leave no active
+/// account able to administer users — where there was one — is refused, whichever way it
+/// removes the last one (taking a job, deactivating, invalidating a job, revoking or
+/// shortening a grant). The check is exact (the change's events are applied to a copy and the
+/// administrators counted again) but the copy is made only when every administrator is among
+/// those the change touches, so an ordinary change costs one look-up of the
+/// user-administrator grants.
+impl World {
+    /// The active accounts able to administer users at `at`: `admin` accounts, and holders
+    /// of the user administrator's role (directly, or through a valid job), in id order.
+    pub fn user_administrators(&self, at: Timestamp) -> Vec<UserId> {
+        let mut candidates: Vec<UserId> = self
+            .users()
+            .iter()
+            .filter(|u| u.active && u.kind == AccountKind::Admin)
+            .map(|u| u.id)
+            .collect();
+        if let Ok(role) = self.role_by_code(SystemPower::UserAdmin.code()) {
+            for grant in self.grants_of_role(role).iter().filter_map(|g| self.grant(*g).ok()) {
+                if !grant.window.contains(at) {
+                    continue;
+                }
+                match grant.grantee {
+                    Grantee::User(u) => candidates.push(u),
+                    Grantee::Job(j) => candidates.extend_from_slice(self.job_occupants(j)),
+                    Grantee::Office(_) | Grantee::Everyone => {}
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.retain(|u| {
+            matches!(
+                self.authority(&Actor::user(*u), at),
+                Ok(Authority::Full | Authority::UserAdmin(_))
+            )
+        });
+        candidates
+    }
+
+    /// The accounts whose administrative rights a command may take away (`None`: it may
+    /// touch anyone's), or `Some(empty)` when it cannot take any away.
+    fn may_disempower(&self, command: &Command) -> Option<Vec<UserId>> {
+        let occupants = |j: JobId| self.job_occupants(j).to_vec();
+        let of_grant = |g: GrantId| match self.grant(g).map(|g| g.grantee) {
+            Ok(Grantee::User(u)) => Some(vec![u]),
+            Ok(Grantee::Job(j)) => Some(occupants(j)),
+            Ok(Grantee::Office(_) | Grantee::Everyone) => None,
+            Err(_) => Some(Vec::new()),
+        };
+        match command {
+            Command::UnassignJob { user, .. } | Command::SetUserActive { user, active: false } => Some(vec![*user]),
+            Command::SetJobValid { job, valid: false } => Some(occupants(*job)),
+            Command::Revoke { grant } | Command::UpdateGrant { grant, .. } => of_grant(*grant),
+            Command::UpdateRole { role, .. } => {
+                let reaches_power = self
+                    .role_closure(*role)
+                    .iter()
+                    .any(|r| self.role(*r).is_ok_and(|r| r.power == Some(SystemPower::UserAdmin)));
+                if reaches_power { None } else { Some(Vec::new()) }
+            }
+            _ => Some(Vec::new()),
+        }
+    }
+
+    /// Refuses the events of a planned command when they would leave no active user
+    /// administrator at `at` where there was one.
+    pub(crate) fn keeps_a_user_administrator(
+        &self,
+        command: &Command,
+        events: &[Event],
+        at: Timestamp,
+    ) -> Result<(), Error> {
+        let touched = self.may_disempower(command);
+        if touched.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(());
+        }
+        let before = self.user_administrators(at);
+        if before.is_empty() {
+            return Ok(());
+        }
+        if let Some(touched) = &touched
+            && before.iter().any(|u| !touched.contains(u))
+        {
+            return Ok(());
+        }
+        let mut after = self.clone();
+        for event in events {
+            after.apply(event.clone())?;
+        }
+        if after.user_administrators(at).is_empty() {
+            let names: Vec<String> = before
+                .iter()
+                .map(|u| self.user(*u).map_or_else(|_| u.to_string(), |u| u.username.to_string()))
+                .collect();
+            return Err(Error::Directory(DirectoryError::LastUserAdministrator(
+                names.join(", "),
+            )));
+        }
+        Ok(())
+    }
+
+    /// What a command would do to the actor's own administrative rights: whether, once it is
+    /// made, the actor (a person) could no longer administer users. The UI warns before such
+    /// a change and asks for a confirmation. Planning refusals are passed on.
+    pub fn would_disempower_actor(&self, actor: &Actor, command: &Command, at: Timestamp) -> Result<bool, Error> {
+        let plan = self.plan(actor, command.clone(), at)?;
+        let Some(me) = actor.user_id() else {
+            return Ok(false);
+        };
+        if !self.user_administrators(at).contains(&me) {
+            return Ok(false);
+        }
+        let touched = self.may_disempower(command);
+        if touched.as_ref().is_some_and(|t| !t.contains(&me)) {
+            return Ok(false);
+        }
+        let mut after = self.clone();
+        after.commit(plan)?;
+        Ok(!after.user_administrators(at).contains(&me))
     }
 }

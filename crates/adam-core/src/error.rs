@@ -90,6 +90,22 @@ area_error! {
         /// A date or instant that cannot be read.
         #[error("{0:?} is not a date (YYYY-MM-DD) or an RFC 3339 instant (YYYY-MM-DDTHH:MM:SSZ)")]
         InvalidTimestamp(String) => ("invalid-timestamp", Invalid),
+        /// A date a person typed that is not a day of the calendar.
+        #[error("{field}: {text:?} is not a date; write it as YYYY-MM-DD or DD.MM.YYYY (e.g. 2027-01-31)")]
+        InvalidDate {
+            /// The field.
+            field: &'static str,
+            /// What was typed.
+            text: String,
+        } => ("invalid-date", Invalid),
+        /// A last day (inclusive) before the first, as typed.
+        #[error("valid to ({to}) is before valid from ({from})")]
+        DatesReversed {
+            /// The first day, as typed.
+            from: String,
+            /// The last day, as typed.
+            to: String,
+        } => ("dates-reversed", Invalid),
         /// `valid_to` not after `valid_from`.
         #[error("valid-to ({to}) must be after valid-from ({from})")]
         EmptyWindow {
@@ -208,6 +224,12 @@ area_error! {
             /// Who carries it (`office GLPI`, `job LEADER.GLPI`).
             holder: String,
         } => ("duplicate-signing-code", Conflict),
+        /// A change that would leave no active account able to administer users (SPEC §3:
+        /// nobody can lock the organisation out).
+        #[error(
+            "this would leave the organisation without any active user able to administer users ({0}); first give the user administrator's role to someone else"
+        )]
+        LastUserAdministrator(String) => ("last-user-administrator", Conflict),
     }
 }
 

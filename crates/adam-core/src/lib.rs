@@ -20,6 +20,7 @@
 
 pub mod acl;
 pub mod admin;
+pub mod calendar;
 pub mod change;
 pub mod command;
 pub mod decision;
@@ -46,6 +47,7 @@ pub mod world;
 
 pub use acl::{AclEntry, AclKind, Entity};
 pub use admin::{Actor, Authority};
+pub use calendar::{LocalDate, LocalTime};
 pub use change::{AuditObject, ObjectChange};
 pub use command::{Command, Created};
 pub use decision::{Contribution, Decision, Rule, Session, Source, TierCeiling};

@@ -3,12 +3,15 @@
 //! The core never reads a clock: every question carries its own instant ("as of" `at`), which
 //! is what makes "who could see this on date D" and "what if" questions answerable and tests
 //! deterministic. An instant is whole seconds since the Unix epoch, UTC; it is written as
-//! RFC 3339 (`2018-03-15T00:00:00Z`). A bare date `2018-03-15` means midnight UTC; the server
-//! converts the organisation's local dates before they reach the core.
+//! RFC 3339 (`2018-03-15T00:00:00Z`). A bare date `2018-03-15` read here means midnight UTC (the
+//! API's instants); a date a *person* types is a Slovenian calendar date, read by
+//! [`crate::calendar::LocalDate`], which knows when that day starts in Ljubljana.
 //!
 //! A [`Window`] is half-open: valid from `from` (inclusive) until `to` (exclusive). A grant
 //! "valid to 15.03.2018" entered as a date in a form is therefore stored with `to` at the start
-//! of 16.03.2018, so it still counts for the whole of the 15th — what a records officer means.
+//! of 16.03.2018 *in Ljubljana* (23:00 UTC on the 15th in winter), so it still counts for the
+//! whole of the 15th — what a records officer means — and is shown back as 15.03.2018
+//! ([`crate::calendar`]).
 
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
@@ -17,10 +20,10 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Timestamp(pub i64);
 
-const SECONDS_PER_DAY: i64 = 86_400;
+pub(crate) const SECONDS_PER_DAY: i64 = 86_400;
 
 /// Days since the epoch of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
@@ -31,7 +34,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// The civil date of a day number (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
     let doe = z - era * 146_097;
@@ -44,7 +47,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-fn days_in_month(y: i64, m: i64) -> i64 {
+pub(crate) fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

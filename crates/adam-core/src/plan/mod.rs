@@ -102,6 +102,10 @@ impl World {
         if draft.events.is_empty() {
             return Err(Error::NoChange("the command changes nothing"));
         }
+        // A batch's steps were each checked on the batch's scratch world.
+        if !matches!(command, Command::Batch { .. }) {
+            self.keeps_a_user_administrator(&command, &draft.events, at)?;
+        }
         let changes = match draft.changes {
             Some(changes) => changes,
             None => draft.events.iter().map(|e| self.describe(e)).collect(),

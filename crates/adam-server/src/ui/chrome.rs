@@ -316,33 +316,23 @@ pub(super) fn saved(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiRes
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
             Err(UiError::new(lang.tr, e))
         }
-        Err(e) => Ok(Some(e.detail)),
+        Err(e) => Ok(Some(worded(lang.tr, e))),
     }
 }
 
-/// A time as people in Slovenia read it (`2026-11-30 15:32:50`): Central European Time, and
-/// summer time (UTC+2) from the last Sunday of March to the last Sunday of October, 01:00 UTC
-/// both — the EU rule, computed here rather than pulling in a time-zone database.
-pub(crate) fn local(t: Timestamp) -> String {
-    let utc = t.to_string();
-    let year = utc.get(..4).unwrap_or("1970");
-    let last_sunday = |month_end: &str| {
-        Timestamp::parse(&format!("{year}-{month_end}T01:00:00Z"))
-            .ok()
-            .map(|end| {
-                let weekday = (end.0.div_euclid(86_400) + 4).rem_euclid(7); // 1970-01-01 was a Thursday; 0 = Sunday
-                end.0 - weekday * 86_400
-            })
-    };
-    let summer = matches!(
-        (last_sunday("03-31"), last_sunday("10-31")),
-        (Some(from), Some(to)) if t.0 >= from && t.0 < to
-    );
-    let shifted = Timestamp(t.0 + if summer { 7200 } else { 3600 }).to_string();
-    match (shifted.get(..10), shifted.get(11..19)) {
-        (Some(date), Some(time)) => format!("{date} {time}"),
-        _ => utc,
+/// A refusal's message in the page's language, for the refusals whose words this UI holds
+/// (matched by their stable problem type); the engine's own text otherwise.
+pub(super) fn worded(lang: Tr, e: WebError) -> String {
+    match e.code {
+        "last-user-administrator" => lang.s("refusal_last_user_administrator").to_owned(),
+        _ => e.detail,
     }
+}
+
+/// A time as people in Slovenia read it, with its zone (`2026-11-30 15:32:50 CET`, in summer
+/// `CEST`): Ljubljana time by the EU rule ([`adam_core::calendar`]).
+pub(crate) fn local(t: Timestamp) -> String {
+    LocalTime::of(t).to_string()
 }
 
 /// Like [`saved`], keeping what the change created (to go to it).
@@ -352,7 +342,7 @@ pub(super) fn made(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResu
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
             Err(UiError::new(lang.tr, e))
         }
-        Err(e) => Ok(Err(e.detail)),
+        Err(e) => Ok(Err(worded(lang.tr, e))),
     }
 }
 
@@ -365,6 +355,9 @@ pub(super) fn is_htmx(headers: &HeaderMap) -> bool {
 pub struct SwitchForm {
     /// `1` or `0`.
     pub(super) to: u8,
+    /// `1` once the person confirmed (switching off asks first).
+    #[serde(default)]
+    pub(super) confirm: String,
 }
 
 /// A refusal of a switch, as the message its page shows.
@@ -383,8 +376,59 @@ pub(super) fn switched(r: UiResult<Response>, refused: bool) -> UiResult<Respons
     Ok(r)
 }
 
-pub(super) fn date(t: Option<Timestamp>) -> String {
-    t.map(|t| t.to_string().chars().take(10).collect()).unwrap_or_default()
+/// A window's start as typed (a date), or its local time with the zone when set to an instant.
+pub(super) fn shown_from(t: Option<Timestamp>) -> String {
+    t.map(LocalDate::shown_from).unwrap_or_default()
+}
+
+/// A window's end as typed (the last day it counts for, inclusive), or its local time.
+pub(super) fn shown_to(t: Option<Timestamp>) -> String {
+    t.map(LocalDate::shown_to).unwrap_or_default()
+}
+
+/// A date typed into a form's field: a Slovenian calendar date, or a message at the field in
+/// the page's language that quotes what was typed. Empty is `None`.
+pub(super) fn typed_date(
+    text: &str,
+    field: &'static str,
+    errors: &mut BTreeMap<&'static str, String>,
+    lang: Tr,
+) -> Option<LocalDate> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match LocalDate::parse(field, text) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            let shown: String = text.chars().take(40).collect();
+            errors.insert(field, lang.s("date_unreadable").replace("{}", &shown));
+            None
+        }
+    }
+}
+
+/// The longest text a form field takes (the engine's [`Text`] limit); longer input gets a
+/// message at the field rather than a bare refusal.
+pub(super) fn too_long(
+    text: &str,
+    max: usize,
+    field: &'static str,
+    errors: &mut BTreeMap<&'static str, String>,
+    lang: Tr,
+) -> bool {
+    let n = text.chars().count();
+    if n > max {
+        errors.insert(
+            field,
+            lang.s("too_long")
+                .replace("{max}", &max.to_string())
+                .replace("{n}", &n.to_string()),
+        );
+        true
+    } else {
+        false
+    }
 }
 
 pub(super) fn optional_date(
@@ -418,17 +462,28 @@ mod local_time_tests {
     use super::*;
 
     #[test]
-    fn times_are_shown_in_slovenian_time_with_summer_time() {
+    fn times_are_shown_in_slovenian_time_with_their_zone() {
         let at = |s: &str| local(Timestamp::parse(s).unwrap());
-        assert_eq!(at("2026-11-30T14:32:50Z"), "2026-11-30 15:32:50");
-        assert_eq!(at("2026-07-01T10:00:00Z"), "2026-07-01 12:00:00");
+        assert_eq!(at("2026-11-30T14:32:50Z"), "2026-11-30 15:32:50 CET");
+        assert_eq!(at("2026-07-01T10:00:00Z"), "2026-07-01 12:00:00 CEST");
         // Summer time starts on the last Sunday of March (29 March 2026) at 01:00 UTC...
-        assert_eq!(at("2026-03-29T00:59:59Z"), "2026-03-29 01:59:59");
-        assert_eq!(at("2026-03-29T01:00:00Z"), "2026-03-29 03:00:00");
+        assert_eq!(at("2026-03-29T00:59:59Z"), "2026-03-29 01:59:59 CET");
+        assert_eq!(at("2026-03-29T01:00:00Z"), "2026-03-29 03:00:00 CEST");
         // ...and ends on the last Sunday of October (25 October 2026) at 01:00 UTC.
-        assert_eq!(at("2026-10-25T00:59:59Z"), "2026-10-25 02:59:59");
-        assert_eq!(at("2026-10-25T01:00:00Z"), "2026-10-25 02:00:00");
-        assert_eq!(at("2026-12-31T23:30:00Z"), "2027-01-01 00:30:00");
+        assert_eq!(at("2026-10-25T00:59:59Z"), "2026-10-25 02:59:59 CEST");
+        assert_eq!(at("2026-10-25T01:00:00Z"), "2026-10-25 02:00:00 CET");
+        assert_eq!(at("2026-12-31T23:30:00Z"), "2027-01-01 00:30:00 CET");
+    }
+
+    #[test]
+    fn a_window_typed_as_dates_is_shown_as_typed() {
+        let w = LocalDate::window(
+            Some(LocalDate::parse("f", "2027-01-01").unwrap()),
+            Some(LocalDate::parse("t", "2027-01-31").unwrap()),
+        )
+        .unwrap();
+        assert_eq!(shown_from(w.from), "2027-01-01");
+        assert_eq!(shown_to(w.to), "2027-01-31");
     }
 }
 

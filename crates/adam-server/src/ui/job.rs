@@ -1,6 +1,7 @@
 //! The job page: its details, occupants and roles, and the forms that change them.
 
 use super::chrome::*;
+use super::confirm::*;
 use super::history::*;
 use super::i18n::Tr;
 use super::panel::*;
@@ -31,9 +32,13 @@ pub(super) async fn update_job(
     let job = JobId(id);
     let office = s.world().job(job).ui(lang.tr)?.office;
     let mut errors = BTreeMap::new();
-    let name = Text::parse("name", &f.name)
-        .map_err(|e| errors.insert("edit_job_name", e.to_string()))
-        .ok();
+    let name = if too_long(f.name.trim(), Text::MAX, "edit_job_name", &mut errors, lang.tr) {
+        None
+    } else {
+        Text::parse("name", &f.name)
+            .map_err(|e| errors.insert("edit_job_name", e.to_string()))
+            .ok()
+    };
     let signing_code = match f.signing_code.trim() {
         "" => Some(None),
         sc => SigningCode::parse("signing_code", sc)
@@ -55,7 +60,8 @@ pub(super) async fn update_job(
             }
         }
     }
-    let p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    let mut p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    p.edited = Some((f.name, f.signing_code));
     refused_page(lang, &p)
 }
 
@@ -86,7 +92,8 @@ pub(super) async fn assign_occupant(
             }
         },
     }
-    let p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    let mut p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    p.occupant = f.username;
     refused_page(lang, &p)
 }
 
@@ -94,13 +101,30 @@ pub(super) async fn remove_occupant(
     State(s): State<AppState>,
     lang: Lang,
     Path((id, user)): Path<(u32, u32)>,
-    UiForm { caller, .. }: UiForm<Nothing>,
+    UiForm { caller, form: f, .. }: UiForm<ConfirmForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
     let command = Command::UnassignJob {
         user: UserId(user),
         job: JobId(id),
     };
+    let ask = confirm_first(&s, &caller, lang, &command, confirmed(&f.confirm), |w, tr| {
+        Confirmation {
+            title: "confirm_remove_from_job",
+            button: "remove_from_job",
+            lines: vec![format!(
+                "{} — {}",
+                super::grants::grantee_words(w, Grantee::User(UserId(user)), tr),
+                super::grants::grantee_words(w, Grantee::Job(JobId(id)), tr)
+            )],
+            action: format!("/ui/jobs/{id}/occupants/{user}/remove"),
+            fields: Vec::new(),
+            back: format!("/ui/jobs/{id}#job-admin"),
+        }
+    })?;
+    if let Some(page) = ask {
+        return Ok(page);
+    }
     if let Some(detail) = saved(lang, s.execute(&caller, None, command).await)? {
         let mut errors = BTreeMap::new();
         errors.insert("occupant", detail);
@@ -121,6 +145,24 @@ pub(super) async fn set_job_valid(
         job: JobId(id),
         valid: f.to == 1,
     };
+    let ask = confirm_first(
+        &s,
+        &caller,
+        lang,
+        &command,
+        f.to == 1 || confirmed(&f.confirm),
+        |w, tr| Confirmation {
+            title: "confirm_invalidate",
+            button: "invalidate",
+            lines: vec![super::grants::grantee_words(w, Grantee::Job(JobId(id)), tr)],
+            action: format!("/ui/jobs/{id}/valid"),
+            fields: vec![("to".to_owned(), "0".to_owned())],
+            back: format!("/ui/jobs/{id}#job-admin"),
+        },
+    )?;
+    if let Some(page) = ask {
+        return Ok(page);
+    }
     match saved(lang, s.execute(&caller, None, command).await)? {
         None => Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
         Some(detail) => {
@@ -136,9 +178,9 @@ pub(super) struct JobPage {
     pub(super) c: Chrome,
     pub(super) job: Job,
     pub(super) office: (u32, String),
-    /// Id, name, and whether the caller may remove them from the job (never themselves: a
-    /// user administrator does not administer their own account).
-    pub(super) occupants: Vec<(u32, String, bool)>,
+    /// Id, name, whether the caller may remove them from the job (never themselves: a user
+    /// administrator does not administer their own account), and if not, why (a key).
+    pub(super) occupants: Vec<(u32, String, bool, &'static str)>,
     pub(super) panel: RolePanel,
     /// This page's address, for forms that return here.
     pub(super) back: String,
@@ -148,6 +190,12 @@ pub(super) struct JobPage {
     pub(super) errors: BTreeMap<&'static str, String>,
     pub(super) last: Option<LastChangeView>,
     pub(super) history: Vec<HistoryRow>,
+    /// What was typed into the new-person form (kept after a refusal).
+    pub(super) new_user: super::user::NewUserForm,
+    /// The username typed into the occupant form (kept after a refusal).
+    pub(super) occupant: String,
+    /// What was typed into the job form after a refusal (name, signing code).
+    pub(super) edited: Option<(String, String)>,
 }
 
 pub(super) async fn job_view(
@@ -176,7 +224,17 @@ pub(super) async fn job_view(
         .map(|u| {
             let may_remove =
                 caller.require(Scope::Write).is_ok() && w.require_user(&caller.actor(None), u.id, now).is_ok();
-            (u.id.0, format!("{} ({})", u.display_name(), u.username), may_remove)
+            let why = if u.id == caller.user {
+                "occupant_locked_own"
+            } else {
+                "occupant_locked_other"
+            };
+            (
+                u.id.0,
+                format!("{} ({})", u.display_name(), u.username),
+                may_remove,
+                why,
+            )
         })
         .collect();
     Ok(JobPage {
@@ -191,6 +249,9 @@ pub(super) async fn job_view(
         errors,
         last,
         history,
+        new_user: super::user::NewUserForm::default(),
+        occupant: String::new(),
+        edited: None,
     })
 }
 

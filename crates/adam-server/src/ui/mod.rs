@@ -9,6 +9,7 @@
 
 mod account;
 mod chrome;
+mod confirm;
 mod grants;
 mod history;
 mod i18n;
@@ -55,6 +56,9 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/jobs/{id}/grants", get(back_to_job).post(grant_to_job))
         .route("/ui/jobs/{id}/roles", get(back_to_job).post(set_job_roles))
         .route("/ui/users/{id}/roles", get(back_to_user).post(set_user_roles))
+        .route("/ui/users/{id}/grants", get(back_to_user).post(grant_to_user))
+        .route("/ui/offices/{id}/roles", get(back_to_office).post(set_office_roles))
+        .route("/ui/offices/{id}/grants", get(back_to_office).post(grant_to_office))
         .route(
             "/ui/users/{id}/password",
             get(back_to_user).post(set_temporary_password),

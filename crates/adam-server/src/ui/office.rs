@@ -34,6 +34,13 @@ pub(super) struct OfficePage {
     pub(super) errors: BTreeMap<&'static str, String>,
     pub(super) last: Option<LastChangeView>,
     pub(super) history: Vec<HistoryRow>,
+    /// The office's permissions: roles granted to the office reach everyone working in its
+    /// subtree (issue 14 item 18).
+    pub(super) panel: super::panel::RolePanel,
+    /// This page's address, for forms that return here.
+    pub(super) back: String,
+    /// What was typed into the new-job form (kept after a refusal).
+    pub(super) new_job: NewJobForm,
 }
 
 pub(super) async fn office_view(
@@ -61,7 +68,11 @@ pub(super) async fn office_view(
         .collect();
     let c = chrome(s, caller, lang);
     let w = s.world();
+    let panel = super::panel::role_panel(&w, caller, lang, Grantee::Office(id), s.now());
     Ok(OfficePage {
+        panel,
+        back: format!("/ui/offices/{}", id.0),
+        new_job: NewJobForm::default(),
         c,
         parents,
         typed_edit: (
@@ -239,9 +250,11 @@ pub(super) async fn update_office(
 }
 
 /// The new-job form of an office page.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct NewJobForm {
+    #[serde(default)]
     pub(super) code: String,
+    #[serde(default)]
     pub(super) name: String,
     #[serde(default)]
     pub(super) signing_code: String,
@@ -259,9 +272,13 @@ pub(super) async fn create_job(
     let code = JobCode::parse("code", &f.code)
         .map_err(|e| errors.insert("job_code", e.to_string()))
         .ok();
-    let name = Text::parse("name", &f.name)
-        .map_err(|e| errors.insert("job_name", e.to_string()))
-        .ok();
+    let name = if too_long(f.name.trim(), Text::MAX, "job_name", &mut errors, lang.tr) {
+        None
+    } else {
+        Text::parse("name", &f.name)
+            .map_err(|e| errors.insert("job_name", e.to_string()))
+            .ok()
+    };
     let signing_code = match f.signing_code.trim() {
         "" => Some(None),
         sc => SigningCode::parse("signing_code", sc)
@@ -284,7 +301,9 @@ pub(super) async fn create_job(
             }
         }
     }
-    let p = office_view(&s, &caller, lang.tr, office, errors).await?;
+    // The form comes back with what was typed, its message at the field.
+    let mut p = office_view(&s, &caller, lang.tr, office, errors).await?;
+    p.new_job = f;
     refused_page(lang, &p)
 }
 
@@ -299,6 +318,25 @@ pub(super) async fn set_office_valid(
         office: OfficeId(id),
         valid: f.to == 1,
     };
+    // Invalidating asks first (the confirmation step is issue 14's, in `ui/confirm.rs`).
+    let ask = super::confirm::confirm_first(
+        &s,
+        &caller,
+        lang,
+        &command,
+        f.to == 1 || super::confirm::confirmed(&f.confirm),
+        |w, tr| super::confirm::Confirmation {
+            title: "confirm_invalidate",
+            button: "invalidate",
+            lines: vec![super::grants::grantee_words(w, Grantee::Office(OfficeId(id)), tr)],
+            action: format!("/ui/offices/{id}/valid"),
+            fields: vec![("to".to_owned(), "0".to_owned())],
+            back: format!("/ui/offices/{id}"),
+        },
+    )?;
+    if let Some(page) = ask {
+        return Ok(page);
+    }
     match saved(lang, s.execute(&caller, None, command).await)? {
         None => Ok(Redirect::to(&format!("/ui/offices/{id}")).into_response()),
         Some(detail) => {

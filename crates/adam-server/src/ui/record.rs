@@ -156,8 +156,8 @@ pub(super) async fn record_page(
                 entity: crate::explain::entity_name(&w, e.entity),
                 value: e.value.value(),
                 group_value: e.group_value.value(),
-                from: date(e.window.from),
-                to: date(e.window.to),
+                from: shown_from(e.window.from),
+                to: shown_to(e.window.to),
             });
         }
     }

@@ -432,12 +432,13 @@ struct RegisterPage {
     rights: Vec<RightRow>,
 }
 
+/// A grant's window as it was typed: the first and the last day (inclusive, Slovenian
+/// calendar), or the local time with its zone when set to an instant (issue 14 item 3).
 fn window_text(w: &Window) -> String {
-    let d = |t: Option<Timestamp>| t.map(super::chrome::local).unwrap_or_else(|| "…".to_owned());
     if w.from.is_none() && w.to.is_none() {
         String::new()
     } else {
-        format!("{} – {}", d(w.from), d(w.to))
+        super::panel::window_words(w)
     }
 }
 

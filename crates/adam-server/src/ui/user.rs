@@ -1,6 +1,7 @@
 //! The user page: the account, its jobs and roles, and the administrator's account actions.
 
 use super::chrome::*;
+use super::confirm::*;
 use super::history::*;
 use super::i18n::Tr;
 use super::job::*;
@@ -27,6 +28,24 @@ pub(super) async fn set_user_active(
         user: UserId(id),
         active: f.to == 1,
     };
+    let ask = confirm_first(
+        &s,
+        &caller,
+        lang,
+        &command,
+        f.to == 1 || confirmed(&f.confirm),
+        |w, tr| Confirmation {
+            title: "confirm_deactivate",
+            button: "deactivate",
+            lines: vec![super::grants::grantee_words(w, Grantee::User(UserId(id)), tr)],
+            action: format!("/ui/users/{id}/active"),
+            fields: vec![("to".to_owned(), "0".to_owned())],
+            back: format!("/ui/users/{id}#account"),
+        },
+    )?;
+    if let Some(page) = ask {
+        return Ok(page);
+    }
     match saved(lang, s.execute(&caller, None, command).await)? {
         None => Ok(Redirect::to(&format!("/ui/users/{id}")).into_response()),
         Some(detail) => {
@@ -37,11 +56,15 @@ pub(super) async fn set_user_active(
 }
 
 /// The new-person form of a job page: the account is made holding the job.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct NewUserForm {
+    #[serde(default)]
     pub(super) username: String,
+    #[serde(default)]
     pub(super) first_name: String,
+    #[serde(default)]
     pub(super) last_name: String,
+    #[serde(default)]
     pub(super) email: String,
     #[serde(default)]
     pub(super) phone: String,
@@ -65,12 +88,13 @@ pub(super) async fn create_user(
     let username = Username::parse("username", f.username.trim())
         .map_err(|e| errors.insert("new_username", e.to_string()))
         .ok();
-    let first_name = Text::parse("first_name", &f.first_name)
-        .map_err(|e| errors.insert("new_first_name", e.to_string()))
-        .ok();
-    let last_name = Text::parse("last_name", &f.last_name)
-        .map_err(|e| errors.insert("new_last_name", e.to_string()))
-        .ok();
+    let tr = lang.tr;
+    let first_name = (!too_long(f.first_name.trim(), Text::MAX, "new_first_name", &mut errors, tr))
+        .then(|| Text::parse("first_name", &f.first_name))
+        .and_then(|r| r.map_err(|e| errors.insert("new_first_name", e.to_string())).ok());
+    let last_name = (!too_long(f.last_name.trim(), Text::MAX, "new_last_name", &mut errors, tr))
+        .then(|| Text::parse("last_name", &f.last_name))
+        .and_then(|r| r.map_err(|e| errors.insert("new_last_name", e.to_string())).ok());
     let email = Email::parse("email", &f.email)
         .map_err(|e| errors.insert("new_email", e.to_string()))
         .ok();
@@ -109,7 +133,9 @@ pub(super) async fn create_user(
             }
         }
     }
-    let p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    // The form comes back with what was typed, the message at its field, in view.
+    let mut p = job_view(&s, &caller, lang.tr, job, errors).await?;
+    p.new_user = f;
     refused_page(lang, &p)
 }
 

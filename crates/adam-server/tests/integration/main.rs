@@ -9,6 +9,7 @@ mod administration;
 mod audit;
 mod authn;
 mod bad_input;
+mod grants_ui;
 mod hardening;
 mod matrix;
 mod openapi;

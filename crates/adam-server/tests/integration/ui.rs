@@ -121,8 +121,9 @@ async fn everyone_browses_and_only_administrators_edit() {
         .get(Who::UserAdminHere, &format!("/ui/jobs/{job}?lang=en"), false)
         .await;
     assert!(html.contains("status-WAITING"), "the grant waits for April: {html}");
+    // Shown as typed: valid to (the whole of) 30 June, not the instant it ends (issue 14).
     assert!(
-        html.contains("2026-04-01") && html.contains("2026-07-01"),
+        html.contains("2026-04-01") && html.contains("2026-06-30") && !html.contains("2026-07-01"),
         "valid to the end of 30 June"
     );
     let grant = s
@@ -137,7 +138,7 @@ async fn everyone_browses_and_only_administrators_edit() {
         .post(
             Who::UserAdminHere,
             &format!("/ui/grants/{}/revoke", grant.0),
-            &[("back", format!("/ui/jobs/{job}"))],
+            &[("back", format!("/ui/jobs/{job}")), ("confirm", "1".to_owned())],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -172,7 +173,7 @@ async fn bad_input_gets_a_message_at_the_field_and_saves_nothing() {
             &format!("/ui/jobs/{job}/grants"),
             &[
                 ("role", s.fx.referent.0.to_string()),
-                ("valid_from", "1. 6. 2026".to_owned()),
+                ("valid_from", "1. 13. 2026".to_owned()),
             ],
         )
         .await;
@@ -744,7 +745,7 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
         .post(
             Who::UserAdminHere,
             &format!("{job_page}/occupants/{}/remove", user.0),
-            &[],
+            &[("confirm", "1".to_owned())],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -788,7 +789,7 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
         .post(
             Who::UserAdminHere,
             &format!("{job_page}/valid"),
-            &[("to", "0".to_owned())],
+            &[("to", "0".to_owned()), ("confirm", "1".to_owned())],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -801,7 +802,7 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
         .post(
             Who::UserAdminHere,
             &format!("{user_page}/active"),
-            &[("to", "0".to_owned())],
+            &[("to", "0".to_owned()), ("confirm", "1".to_owned())],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -810,7 +811,7 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
         .post(
             Who::UserAdminHere,
             &format!("{job_page}/valid"),
-            &[("to", "0".to_owned())],
+            &[("to", "0".to_owned()), ("confirm", "1".to_owned())],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
