@@ -8,9 +8,11 @@
 //! checks; on more cores the trail is cut into stretches checked side by side, each on a
 //! connection of its own, and joined in order.
 //!
-//! `batch.rs` reads (and compares columns), `verifier.rs` recomputes, `scan.rs` walks JSON.
+//! `batch.rs` reads (and compares columns), `verifier.rs` recomputes, `scan.rs` walks JSON,
+//! `head.rs` compares the tail with the chain head kept outside the database.
 
 mod batch;
+mod head;
 mod scan;
 #[cfg(test)]
 mod tests;
@@ -75,6 +77,7 @@ pub(crate) fn quick_check(tx: &mut dyn Tx, keys: &Keyring) -> Result<Verdict, St
         .flatten()
         .unwrap_or(0);
     verdict.records = seq_of(records)?;
+    verdict.outside_head = head::check_head(tx, keys, verdict.records, &mut verdict.problems)?;
     Ok(verdict)
 }
 
@@ -266,6 +269,9 @@ pub(crate) fn verify(
             },
         });
     }
+    // The tail against the head kept outside the database, in the same transaction.
+    let last = seq_of(start.last.max(0))?;
+    verdict.outside_head = head::check_head(tx, keys, last, &mut verdict.problems)?;
     verdict.problems.sort_by_key(|p| p.seq);
     Ok(verdict)
 }
