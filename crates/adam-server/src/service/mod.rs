@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod decisions;
+pub mod past;
 pub mod records;
 pub mod register;
 pub mod roles;
