@@ -6,7 +6,9 @@
 mod support;
 
 mod administration;
+mod as_of;
 mod audit;
+mod audit_bounds;
 mod authn;
 mod bad_input;
 mod hardening;
