@@ -25,6 +25,21 @@ async fn question(state: &AppState, q: &Question) -> Result<(UserId, ObjectRef, 
     Ok((user, object, at, Session { mfa: q.mfa }, past))
 }
 
+/// The decision; a refusal of a question about the past says which world answered it.
+fn explained(
+    w: &World,
+    past: &Option<Arc<World>>,
+    user: UserId,
+    object: ObjectRef,
+    at: Timestamp,
+    session: Session,
+) -> Result<Decision> {
+    w.explain(user, object, at, session).map_err(|e| match past {
+        Some(_) => anyhow!("as of {at} (revision {}): {e}", w.revision().0),
+        None => anyhow!(e),
+    })
+}
+
 /// What decided the level, in one line: the strongest grant and, when one lowered it, the
 /// ceiling (the whole story is `adam explain`'s).
 fn why(w: &World, d: &Decision) -> String {
@@ -69,7 +84,7 @@ pub(crate) async fn check(cli: &Cli, q: &Question) -> Result<()> {
             &live
         }
     };
-    let d = w.explain(user, object, at, session)?;
+    let d = explained(w, &past, user, object, at, session)?;
     println!("{}  {} [as of {at}, revision {}]", d.level, why(w, &d), d.revision.0);
     Ok(())
 }
@@ -86,7 +101,7 @@ pub(crate) async fn explain(cli: &Cli, q: &Question, json: bool) -> Result<()> {
             &live
         }
     };
-    let d = w.explain(user, object, at, session)?;
+    let d = explained(w, &past, user, object, at, session)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&d)?);
     } else {
