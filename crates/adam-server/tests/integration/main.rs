@@ -9,6 +9,7 @@ mod administration;
 mod as_of;
 mod audit;
 mod audit_bounds;
+mod audit_search;
 mod authn;
 mod bad_input;
 mod hardening;

@@ -7,18 +7,29 @@ use super::verifier::Problem;
 use crate::StoreError;
 use crate::audit::record::seq_val;
 use crate::keys::Keyring;
+use crate::keys::head::Head;
 use crate::sql::{Tx, one, req_text};
 use adam_core::Timestamp;
 
-/// Compares the head kept outside the database with the trail, whose last record is `last`.
-/// Returns the head's sequence number, if there is a head, and adds what it finds to `problems`.
+/// The head as read from the key directory, *before* the transaction that reads the trail
+/// takes its snapshot: a head written later may name records committed after the snapshot.
+pub(crate) type HeadRead = Result<Option<Head>, StoreError>;
+
+/// Reads the head, to be compared by [`check_head`] in a transaction begun afterwards.
+pub(crate) fn read_head(keys: &Keyring) -> HeadRead {
+    keys.outside_head()
+}
+
+/// Compares the head kept outside the database (read before `tx` began) with the trail, whose
+/// last record is `last`. Returns the head's sequence number, if there is a head, and adds
+/// what it finds to `problems`.
 pub(crate) fn check_head(
     tx: &mut dyn Tx,
-    keys: &Keyring,
+    head: &HeadRead,
     last: u64,
     problems: &mut Vec<Problem>,
 ) -> Result<Option<u64>, StoreError> {
-    let head = match keys.outside_head() {
+    let head = match head {
         Ok(Some(head)) => head,
         Ok(None) => return Ok(None),
         Err(e) => {

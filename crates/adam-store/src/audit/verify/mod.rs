@@ -12,12 +12,13 @@
 //! `head.rs` compares the tail with the chain head kept outside the database.
 
 mod batch;
-mod head;
+pub(crate) mod head;
 mod scan;
 #[cfg(test)]
 mod tests;
 pub(crate) mod verifier;
 
+use self::head::HeadRead;
 use self::batch::{Batch, MAX_ORPHANS, Span, Wanted, columns_match, read_batch};
 use self::verifier::{ChainRow, Problem, Verdict, Verifier, validly_signed};
 use crate::StoreError;
@@ -31,7 +32,7 @@ use adam_core::Timestamp;
 
 /// The quick check at start: the newest external checkpoint against the database (its chain
 /// value, its signature, the pinned key) and the database's checkpoints after it.
-pub(crate) fn quick_check(tx: &mut dyn Tx, keys: &Keyring) -> Result<Verdict, StoreError> {
+pub(crate) fn quick_check(tx: &mut dyn Tx, keys: &Keyring, head: &HeadRead) -> Result<Verdict, StoreError> {
     let (pinned_key, _) = pinned(tx)?;
     let external = keys.external_checkpoints()?;
     let mut verdict = Verdict {
@@ -77,7 +78,7 @@ pub(crate) fn quick_check(tx: &mut dyn Tx, keys: &Keyring) -> Result<Verdict, St
         .flatten()
         .unwrap_or(0);
     verdict.records = seq_of(records)?;
-    verdict.outside_head = head::check_head(tx, keys, verdict.records, &mut verdict.problems)?;
+    verdict.outside_head = head::check_head(tx, head, verdict.records, &mut verdict.problems)?;
     Ok(verdict)
 }
 
@@ -193,6 +194,7 @@ fn purges(tx: &mut dyn Tx) -> Result<i64, StoreError> {
 pub(crate) fn verify(
     tx: &mut dyn Tx,
     keys: &Keyring,
+    head: &HeadRead,
     workers: usize,
     beside: &Beside<'_>,
 ) -> Result<Verdict, StoreError> {
@@ -271,7 +273,7 @@ pub(crate) fn verify(
     }
     // The tail against the head kept outside the database, in the same transaction.
     let last = seq_of(start.last.max(0))?;
-    verdict.outside_head = head::check_head(tx, keys, last, &mut verdict.problems)?;
+    verdict.outside_head = head::check_head(tx, head, last, &mut verdict.problems)?;
     verdict.problems.sort_by_key(|p| p.seq);
     Ok(verdict)
 }
