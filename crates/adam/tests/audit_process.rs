@@ -82,7 +82,9 @@ fn try_request(
 ) -> std::io::Result<Option<(u16, serde_json::Value)>> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
         body.len()
@@ -103,7 +105,13 @@ fn try_request(
     Ok(Some((status, json)))
 }
 
-fn request(port: u16, method: &str, path: &str, token: &str, body: Option<&serde_json::Value>) -> (u16, serde_json::Value) {
+fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&serde_json::Value>,
+) -> (u16, serde_json::Value) {
     try_request(port, method, path, Some(token), body).unwrap().unwrap()
 }
 
@@ -158,14 +166,20 @@ fn a_server_killed_after_answering_has_recorded_every_answered_check() {
     // decision at 13 or more, or a refusal of 22).
     let clients: Vec<_> = (0..4)
         .map(|c| {
-            let (token, questions, answered, count, stop) =
-                (token.clone(), questions.clone(), answered.clone(), count.clone(), stop.clone());
+            let (token, questions, answered, count, stop) = (
+                token.clone(),
+                questions.clone(),
+                answered.clone(),
+                count.clone(),
+                stop.clone(),
+            );
             std::thread::spawn(move || {
                 let mut i = c;
                 while !stop.load(Ordering::SeqCst) {
                     let (user, document) = questions[i % questions.len()];
                     i += 4;
-                    let body = serde_json::json!({"user": user, "object": {"type": "document", "id": document}, "level": 22});
+                    let body =
+                        serde_json::json!({"user": user, "object": {"type": "document", "id": document}, "level": 22});
                     match try_request(port, "POST", "/api/v1/check", Some(&token), Some(&body)) {
                         Ok(Some((200, _))) => {
                             *answered.lock().unwrap().entry((user, document)).or_default() += 1;
@@ -203,7 +217,9 @@ fn a_server_killed_after_answering_has_recorded_every_answered_check() {
         )
         .unwrap();
     let rows = statement
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        })
         .unwrap();
     for row in rows {
         let (user, document, n) = row.unwrap();
@@ -233,7 +249,10 @@ fn a_clean_stop_signs_the_last_record_and_a_cut_is_found() {
     let username = person["username"].as_str().unwrap().to_owned();
     for (user, document) in asked.into_iter().take(5) {
         let body = serde_json::json!({"user": user, "object": {"type": "document", "id": document}, "level": 22});
-        assert_eq!(request(server.port, "POST", "/api/v1/check", &token, Some(&body)).0, 200);
+        assert_eq!(
+            request(server.port, "POST", "/api/v1/check", &token, Some(&body)).0,
+            200
+        );
     }
     // SIGTERM: the server stops cleanly.
     let pid = server.child.id().to_string();
@@ -278,7 +297,15 @@ fn a_clean_stop_signs_the_last_record_and_a_cut_is_found() {
     // neither the person nor the document, not from today's ACL (item 16).
     for command in ["check", "explain"] {
         let mut then = adam(data);
-        then.args([command, "--user", &username, "--document", &document.to_string(), "--at", "2020-01-01"]);
+        then.args([
+            command,
+            "--user",
+            &username,
+            "--document",
+            &document.to_string(),
+            "--at",
+            "2020-01-01",
+        ]);
         let out = run(then);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));

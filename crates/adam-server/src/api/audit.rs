@@ -333,7 +333,8 @@ async fn report(
             return Err(bad(format!("{ip:?} is not an IP address"), "source_ip"));
         }
         let at = match e.at {
-            Some(at) => reported_at(at, now, s.config.audit_retention_days).map_err(|e| e.with("pointer", format!("/events/{i}/at")))?,
+            Some(at) => reported_at(at, now, s.config.audit_retention_days)
+                .map_err(|e| e.with("pointer", format!("/events/{i}/at")))?,
             None => now,
         };
         let w = s.world();

@@ -266,11 +266,13 @@ async fn with_grants(s: &AppState, caller: &Caller, query: AuditQuery, grantee: 
         Ok(items)
     })
     .await??;
-    items.sort_by(|a, b| b.seq.cmp(&a.seq));
+    items.sort_by_key(|r| std::cmp::Reverse(r.seq));
     items.dedup_by_key(|r| r.seq);
     let more = items.len() > limit;
     items.truncate(limit);
-    let next = (more || items.len() == limit).then(|| items.last().map(|r| r.seq)).flatten();
+    let next = (more || items.len() == limit)
+        .then(|| items.last().map(|r| r.seq))
+        .flatten();
     let caller = caller.clone();
     Ok(AuditPage {
         items: items.into_iter().map(|r| redact(&caller, r)).collect(),

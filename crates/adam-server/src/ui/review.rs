@@ -313,7 +313,7 @@ async fn audit_page(
     // Dates are Slovenian calendar days, both included: from the start of `from` to the end
     // of `to`, in Slovenian time.
     let from = calendar_day(&f.from, "from", &mut errors, lang.tr);
-    let to = calendar_day(&f.to, "to", &mut errors, lang.tr).map(|t| next_midnight(t));
+    let to = calendar_day(&f.to, "to", &mut errors, lang.tr).map(next_midnight);
     if let (Some(a), Some(b)) = (from, to)
         && b <= a
     {

@@ -38,7 +38,10 @@ async fn as_of_answers_from_the_world_as_it_stood(backend: Backend) {
     let folder_ref = json!({"type": "folder", "id": f});
 
     // Today Ana reaches her new folder.
-    let now = s.post(Who::Service, "/api/v1/check", &check(None, folder_ref.clone())).await.expect(200);
+    let now = s
+        .post(Who::Service, "/api/v1/check", &check(None, folder_ref.clone()))
+        .await
+        .expect(200);
     assert!(now.json["level"].as_u64().unwrap() >= 14, "{}", now.text);
     assert_eq!(now.json["revision"], json!(today));
     // As of yesterday it did not exist: not "granted" by today's ACL.
@@ -52,9 +55,15 @@ async fn as_of_answers_from_the_world_as_it_stood(backend: Backend) {
         .problem(404, "unknown-folder");
     // What existed then is answered by the world of then, which says its revision.
     let d1 = json!({"type": "document", "id": fx.d1});
-    let old = s.post(Who::Service, "/api/v1/check", &check(Some(then), d1.clone())).await.expect(200);
+    let old = s
+        .post(Who::Service, "/api/v1/check", &check(Some(then), d1.clone()))
+        .await
+        .expect(200);
     assert_eq!(old.json["revision"], json!(yesterday), "{}", old.text);
-    let why = s.post(Who::Service, "/api/v1/explain", &check(Some(then), d1.clone())).await.expect(200);
+    let why = s
+        .post(Who::Service, "/api/v1/explain", &check(Some(then), d1.clone()))
+        .await
+        .expect(200);
     assert_eq!(why.json["revision"], json!(yesterday), "{}", why.text);
     assert_eq!(why.json["at"], json!(then));
     // A batch and a lookup as of then agree.
@@ -78,12 +87,26 @@ async fn as_of_answers_from_the_world_as_it_stood(backend: Backend) {
     };
     let listed_now = s.call(Who::Service, Method::GET, &lookup(None), None).await.expect(200);
     assert!(listed_now.json["items"].as_array().unwrap().contains(&json!(f)));
-    let listed_then = s.call(Who::Service, Method::GET, &lookup(Some(then)), None).await.expect(200);
-    assert!(!listed_then.json["items"].as_array().unwrap().contains(&json!(f)), "{}", listed_then.text);
+    let listed_then = s
+        .call(Who::Service, Method::GET, &lookup(Some(then)), None)
+        .await
+        .expect(200);
+    assert!(
+        !listed_then.json["items"].as_array().unwrap().contains(&json!(f)),
+        "{}",
+        listed_then.text
+    );
     assert_eq!(listed_then.json["revision"], json!(yesterday));
     // An instant after the last change is the live world's.
     let later = Timestamp(NOW + DAY + 60);
-    let live = s.post(Who::Service, "/api/v1/check", &check(Some(later), json!({"type": "folder", "id": f}))).await.expect(200);
+    let live = s
+        .post(
+            Who::Service,
+            "/api/v1/check",
+            &check(Some(later), json!({"type": "folder", "id": f})),
+        )
+        .await
+        .expect(200);
     assert_eq!(live.json["revision"], json!(today));
 }
 on_both_backends!(as_of_answers_from_the_world_as_it_stood);

@@ -258,7 +258,10 @@ async fn the_access_queue_waits_for_room_in_records() {
     };
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(!more.is_finished(), "the request past the bound waits for room");
-    assert!(queued.iter().all(|q| !q.is_finished()), "no answer before its record is committed");
+    assert!(
+        queued.iter().all(|q| !q.is_finished()),
+        "no answer before its record is committed"
+    );
     // The writer starts, commits, gives the room back: the request goes on.
     let _tasks = state.spawn_audit_tasks();
     tokio::time::timeout(std::time::Duration::from_secs(120), more)

@@ -58,7 +58,9 @@ async fn reported_instants_are_bounded(backend: Backend) {
         .await
         .problem(422, "reported-access-in-future");
     assert_eq!(future.json["pointer"], "/events/1/at", "{}", future.text);
-    report_at(&s, now + 3600).await.problem(422, "reported-access-in-future");
+    report_at(&s, now + 3600)
+        .await
+        .problem(422, "reported-access-in-future");
     // A clock a minute ahead of the server's is accepted.
     report_at(&s, now + 60).await.expect(201);
 

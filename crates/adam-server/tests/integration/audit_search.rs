@@ -29,7 +29,10 @@ async fn the_search_has_a_default_a_message_and_finds_grants_under_the_job(backe
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("id=\"audit-default\""), "{html}");
     assert!(html.contains("zadnjih 7 dni"), "{html}");
-    assert!(html.contains("value=\"2026-02-24\""), "from 6 days before today: {html}");
+    assert!(
+        html.contains("value=\"2026-02-24\""),
+        "from 6 days before today: {html}"
+    );
     assert!(html.contains("grant.create"), "{html}");
     let (_, english) = page(&s, Who::SysAdmin, "/ui/audit?lang=en").await;
     assert!(english.contains("last 7 days"), "{english}");
@@ -50,7 +53,10 @@ async fn the_search_has_a_default_a_message_and_finds_grants_under_the_job(backe
     assert!(html.contains("pred datumom"), "{html}");
     let (status, html) = page(&s, Who::SysAdmin, "/ui/audit?from=2.3.2026").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("LLLL-MM-DD") && html.contains("value=\"2.3.2026\""), "{html}");
+    assert!(
+        html.contains("LLLL-MM-DD") && html.contains("value=\"2.3.2026\""),
+        "{html}"
+    );
 
     // A user administrator with no condition is asked whom to look at, in words.
     let (status, html) = page(&s, Who::UserAdminHere, "/ui/audit").await;

@@ -95,7 +95,10 @@ mod tests {
         keys.record_head(7, &[1; 32], 100).unwrap();
         keys.record_head(5, &[2; 32], 101).unwrap();
         let head = keys.outside_head().unwrap().unwrap();
-        assert_eq!((head.seq, head.chain.as_str(), head.at), (7, hex(&[1; 32]).as_str(), 100));
+        assert_eq!(
+            (head.seq, head.chain.as_str(), head.at),
+            (7, hex(&[1; 32]).as_str(), 100)
+        );
         keys.record_head(9, &[3; 32], 102).unwrap();
         assert_eq!(keys.outside_head().unwrap().unwrap().seq, 9);
         std::fs::write(dir.path().join(HEAD_FILE), "{\"seq\":").unwrap();

@@ -25,8 +25,16 @@ fn with_unchecked_tail(b: &dyn Backend, extra: u64) -> (Box<dyn Store>, u64, u64
     assert!(v.intact(), "{}", v.summary());
     let last = checkpoint.seq + extra;
     assert_eq!(v.records, last);
-    assert_eq!(v.last_external_seq, Some(checkpoint.seq), "no checkpoint covers the tail");
-    assert_eq!(v.outside_head, Some(last), "the head outside the database follows every commit");
+    assert_eq!(
+        v.last_external_seq,
+        Some(checkpoint.seq),
+        "no checkpoint covers the tail"
+    );
+    assert_eq!(
+        v.outside_head,
+        Some(last),
+        "the head outside the database follows every commit"
+    );
     assert!(s.audit_quick_check().unwrap().intact());
     (s, checkpoint.seq, last)
 }
@@ -34,7 +42,9 @@ fn with_unchecked_tail(b: &dyn Backend, extra: u64) -> (Box<dyn Store>, u64, u64
 fn cut_after(b: &dyn Backend, keep: u64) {
     tamper(
         b,
-        &format!("DELETE FROM audit_tail WHERE seq > {keep}; DELETE FROM audit WHERE seq > {keep}; DELETE FROM audit_chain WHERE seq > {keep};"),
+        &format!(
+            "DELETE FROM audit_tail WHERE seq > {keep}; DELETE FROM audit WHERE seq > {keep}; DELETE FROM audit_chain WHERE seq > {keep};"
+        ),
     );
 }
 
@@ -52,7 +62,10 @@ fn assert_cut(s: &dyn Store, first_missing: u64, last: u64) {
     );
     let quick = s.audit_quick_check().unwrap();
     assert!(!quick.intact(), "the check at start finds it too");
-    assert!(quick.problems.iter().any(|p| p.what.contains("tail was cut")), "{quick:?}");
+    assert!(
+        quick.problems.iter().any(|p| p.what.contains("tail was cut")),
+        "{quick:?}"
+    );
 }
 
 pub fn cutting_the_last_record_is_detected(b: &dyn Backend) {

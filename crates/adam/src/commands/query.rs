@@ -12,7 +12,10 @@ use anyhow::{Result, anyhow, bail};
 use std::sync::Arc;
 
 /// The question, and the world that answers it: the live one, or the one as of `--at`.
-async fn question(state: &AppState, q: &Question) -> Result<(UserId, ObjectRef, Timestamp, Session, Option<Arc<World>>)> {
+async fn question(
+    state: &AppState,
+    q: &Question,
+) -> Result<(UserId, ObjectRef, Timestamp, Session, Option<Arc<World>>)> {
     let asked = timestamp(&q.at)?;
     let past = state.world_as_of(asked).await.map_err(|e| anyhow!(e.detail))?;
     let user = state.world().user_by_username(&q.user)?;
@@ -49,7 +52,9 @@ fn why(w: &World, d: &Decision) -> String {
         && let Some(c) = strongest
     {
         let by = match c.source {
-            Source::Entry { carrier, kind, entity, .. } => format!(
+            Source::Entry {
+                carrier, kind, entity, ..
+            } => format!(
                 "{kind} {} on {}",
                 adam_server::explain::entity_name(w, entity),
                 adam_server::explain::carrier_name(w, carrier)
@@ -59,9 +64,17 @@ fn why(w: &World, d: &Decision) -> String {
                 w.role(role).map_or_else(|_| role.to_string(), |r| r.code.to_string())
             ),
         };
-        out.push_str(&format!(" — by {by} ({})", adam_server::explain::membership_words(w, c.how)));
+        out.push_str(&format!(
+            " — by {by} ({})",
+            adam_server::explain::membership_words(w, c.how)
+        ));
     }
-    if let Some(tier) = d.ceilings.iter().filter(|t| t.ceiling < d.allowed).min_by_key(|t| t.ceiling) {
+    if let Some(tier) = d
+        .ceilings
+        .iter()
+        .filter(|t| t.ceiling < d.allowed)
+        .min_by_key(|t| t.ceiling)
+    {
         out.push_str(&format!(
             "; capped at {} on {}",
             tier.ceiling,

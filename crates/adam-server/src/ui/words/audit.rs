@@ -32,6 +32,10 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Datumi so koledarski dnevi po slovenskem času; oba dneva sta vključena.",
         "Dates are calendar days in Slovenian time; both days are included.",
     ),
-    ("audit_not_a_date", "Vpišite datum (LLLL-MM-DD).", "Enter a date (YYYY-MM-DD)."),
+    (
+        "audit_not_a_date",
+        "Vpišite datum (LLLL-MM-DD).",
+        "Enter a date (YYYY-MM-DD).",
+    ),
     ("audit_page_newer", "Na začetek", "Back to the newest"),
 ];

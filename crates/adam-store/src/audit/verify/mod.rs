@@ -18,8 +18,8 @@ mod scan;
 mod tests;
 pub(crate) mod verifier;
 
-use self::head::HeadRead;
 use self::batch::{Batch, MAX_ORPHANS, Span, Wanted, columns_match, read_batch};
+use self::head::HeadRead;
 use self::verifier::{ChainRow, Problem, Verdict, Verifier, validly_signed};
 use crate::StoreError;
 use crate::audit::chain::GENESIS;
