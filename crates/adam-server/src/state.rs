@@ -116,6 +116,27 @@ pub struct Inner {
     pub authn: crate::authn::config::Authn,
     /// The verification of the audit trail under way, shared by whoever asks meanwhile.
     pub(crate) verifying: SharedRun<adam_store::Verdict>,
+    /// Worlds of past instants kept for "as of" questions (`service::past`).
+    pub(crate) past: Mutex<PastWorlds>,
+}
+
+/// Worlds of past instants kept for "as of" questions (`service::past`), and the instant of
+/// the live world's revision.
+#[derive(Default)]
+pub(crate) struct PastWorlds {
+    /// The live world's revision and the instant it was committed.
+    pub(crate) live: Option<(Revision, Timestamp)>,
+    /// Past worlds, oldest first.
+    pub(crate) worlds: Vec<PastWorld>,
+}
+
+/// A past world and the instants it answers for: from its revision's instant (`None`: the
+/// beginning) until the next revision's (`None` would be "still", which the live world
+/// answers instead).
+pub(crate) struct PastWorld {
+    pub(crate) from: Option<Timestamp>,
+    pub(crate) until: Option<Timestamp>,
+    pub(crate) world: Arc<World>,
 }
 
 /// One run of a costly read at a time, shared by everyone who asked while it ran. `verify`
@@ -165,7 +186,8 @@ pub const ACCESS_CHUNK: usize = 100;
 
 /// What the access-record writer receives.
 enum AccessMessage {
-    Records(Vec<NewAudit>),
+    /// Records, and whom to tell whether they were committed.
+    Records(Vec<NewAudit>, tokio::sync::oneshot::Sender<bool>),
     Flush(tokio::sync::oneshot::Sender<()>),
 }
 
@@ -174,6 +196,16 @@ impl std::ops::Deref for AppState {
     fn deref(&self) -> &Inner {
         &self.0
     }
+}
+
+/// The refusal of a request whose access records could not be made durable: no answer
+/// without its record.
+fn audit_unavailable(why: &str) -> WebError {
+    WebError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "audit-unavailable",
+        format!("{why}; the access was not recorded, so it is not answered"),
+    )
 }
 
 /// Runs blocking store work off the async threads.
@@ -241,6 +273,7 @@ impl AppState {
             access_rx: Mutex::new(Some(access_rx)),
             access_room: Arc::new(tokio::sync::Semaphore::new(ACCESS_QUEUE)),
             verifying: SharedRun::new(),
+            past: Mutex::new(PastWorlds::default()),
         })))
     }
 
@@ -249,33 +282,47 @@ impl AppState {
         self.read_only.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    /// Queues access records for the writer task, which appends what has queued up in one
-    /// transaction (group commit). A record is durable once the writer's transaction commits,
-    /// a few milliseconds later; [`AppState::flush_access`] waits for that.
+    /// Records accesses: queues them for the writer task, which appends what has queued up in
+    /// one transaction (group commit), and returns once that transaction has committed — an
+    /// answer is given only when its access record is durable (Decree: every access recorded;
+    /// a crash can lose no answered access). Many waiting requests share one commit, so the
+    /// wait is about one commit, not one per request (`BENCHMARKS.md`, #14).
     ///
-    /// The queue is bounded ([`ACCESS_QUEUE`] messages of at most [`ACCESS_CHUNK`] records):
+    /// The queue is bounded ([`ACCESS_QUEUE`] records, in messages of at most [`ACCESS_CHUNK`]):
     /// when the writer falls behind, the requests that produce records wait for room rather
-    /// than pile records up in memory, where a crash would lose them. Auditing is never
-    /// skipped to keep up.
-    pub async fn record_access(&self, records: Vec<NewAudit>) {
+    /// than pile records up in memory. Auditing is never skipped to keep up: when the records
+    /// cannot be written, the request is refused (503 `audit-unavailable`).
+    pub async fn record_access(&self, records: Vec<NewAudit>) -> ApiResult<()> {
         let mut records = records;
+        let mut waits = Vec::new();
         while !records.is_empty() {
             let rest = records.split_off(records.len().min(ACCESS_CHUNK));
             // Room for these records first (given back by the writer once they are committed).
             let n = u32::try_from(records.len()).unwrap_or(u32::MAX);
             match self.access_room.acquire_many(n).await {
                 Ok(permits) => permits.forget(),
-                Err(_) => {
-                    tracing::error!("the access queue is closed; access records were not written");
-                    return;
-                }
+                Err(_) => return Err(audit_unavailable("the access queue is closed")),
             }
-            if self.access.send(AccessMessage::Records(records)).is_err() {
-                tracing::error!("the access-record writer has stopped; access records were not written");
-                return;
+            let (done, wait) = tokio::sync::oneshot::channel();
+            if self.access.send(AccessMessage::Records(records, done)).is_err() {
+                return Err(audit_unavailable("the access-record writer has stopped"));
             }
+            waits.push(wait);
             records = rest;
         }
+        for wait in waits {
+            match wait.await {
+                Ok(true) => {}
+                Ok(false) => return Err(audit_unavailable("the access records could not be written")),
+                Err(_) => return Err(audit_unavailable("the access-record writer has stopped")),
+            }
+        }
+        Ok(())
+    }
+
+    /// Room left in the access queue, in records (for tests and diagnostics).
+    pub fn access_room_left(&self) -> usize {
+        self.access_room.available_permits()
     }
 
     /// Waits until every access record queued so far is written.
@@ -298,10 +345,14 @@ impl AppState {
                 while let Some(first) = rx.recv().await {
                     let mut batch = Vec::new();
                     let mut flushes = Vec::new();
+                    let mut waiting = Vec::new();
                     let mut next = Some(first);
                     while let Some(m) = next.take() {
                         match m {
-                            AccessMessage::Records(r) => batch.extend(r),
+                            AccessMessage::Records(r, done) => {
+                                batch.extend(r);
+                                waiting.push(done);
+                            }
                             AccessMessage::Flush(f) => flushes.push(f),
                         }
                         if batch.len() < 10_000 {
@@ -311,14 +362,22 @@ impl AppState {
                     if !batch.is_empty() {
                         let store = me.store.clone();
                         let n = batch.len();
-                        match blocking(move || store.append_audit(&batch)).await {
-                            Ok(Ok(())) => {}
-                            Ok(Err(e)) => tracing::error!(error = %e, records = n, "access records were not written"),
-                            Err(e) => {
-                                tracing::error!(detail = %e.detail, records = n, "access records were not written")
+                        let written = match blocking(move || store.append_audit(&batch)).await {
+                            Ok(Ok(())) => true,
+                            Ok(Err(e)) => {
+                                tracing::error!(error = %e, records = n, "access records were not written");
+                                false
                             }
-                        }
+                            Err(e) => {
+                                tracing::error!(detail = %e.detail, records = n, "access records were not written");
+                                false
+                            }
+                        };
                         me.access_room.add_permits(n);
+                        // The requests waiting for these records answer now (or are refused).
+                        for done in waiting {
+                            let _ = done.send(written);
+                        }
                     }
                     for f in flushes {
                         let _ = f.send(());

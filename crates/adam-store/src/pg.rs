@@ -299,6 +299,12 @@ impl PgStore {
             tx.commit().map_err(|e| StoreError::from(db_error(&e)))?;
             // See the SQLite backend: the next `audit_checkpoint` copies what this misses.
             let _ = self.keys.append_checkpoints(&writes.checkpoints);
+            // The head kept outside the database (`keys/head.rs`): written after the commit, so it
+            // never names a record that was not committed; a failure leaves it lagging, which
+            // `verify` accepts.
+            if let Some((seq, chain, at)) = writes.head {
+                let _ = self.keys.record_head(seq, &chain, at);
+            }
             Ok(out)
         })
     }

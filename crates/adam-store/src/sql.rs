@@ -129,12 +129,15 @@ pub(crate) fn one<T>(
 /// that comes after the first `n` (feature `failpoints`). Without the feature it only counts.
 ///
 /// It also carries what must happen after the transaction commits: the audit checkpoints to
-/// append to the external file.
+/// append to the external file, and the trail's new head to keep outside the database.
 #[derive(Debug)]
 pub(crate) struct Writes {
     done: usize,
     fail_after: Option<usize>,
     pub(crate) checkpoints: Vec<crate::keys::checkpoint::Checkpoint>,
+    /// The trail's last record, its chain value and the instant, when the transaction appended
+    /// to the trail (`keys/head.rs`).
+    pub(crate) head: Option<(u64, [u8; 32], i64)>,
     /// How many audit records the search-key tail collects before they are indexed
     /// (`audit::tail::INDEX_BATCH` unless the store was told otherwise).
     pub(crate) index_batch: u64,
@@ -151,6 +154,7 @@ impl Writes {
             done: 0,
             fail_after,
             checkpoints: Vec::new(),
+            head: None,
             index_batch,
             epoch,
         }

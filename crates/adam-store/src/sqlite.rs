@@ -211,6 +211,12 @@ impl SqliteStore {
             // external file is made good by the next `audit_checkpoint`, which copies every
             // checkpoint the file lacks.
             let _ = self.keys.append_checkpoints(&writes.checkpoints);
+            // The head kept outside the database (`keys/head.rs`): written after the commit, so it
+            // never names a record that was not committed; a failure leaves it lagging, which
+            // `verify` accepts.
+            if let Some((seq, chain, at)) = writes.head {
+                let _ = self.keys.record_head(seq, &chain, at);
+            }
             Ok(out)
         })
     }

@@ -332,6 +332,11 @@ async fn report(
         {
             return Err(bad(format!("{ip:?} is not an IP address"), "source_ip"));
         }
+        let at = match e.at {
+            Some(at) => reported_at(at, now, s.config.audit_retention_days)
+                .map_err(|e| e.with("pointer", format!("/events/{i}/at")))?,
+            None => now,
+        };
         let w = s.world();
         w.user(e.user)?;
         match e.object {
@@ -341,7 +346,7 @@ async fn report(
         records.push(NewAudit {
             retention: Retention::Access,
             context: AuditContext {
-                at: e.at.unwrap_or(now),
+                at,
                 actor: Actor::user(e.user),
                 source_ip: e.source_ip,
                 application: Some(application.clone()),
@@ -357,6 +362,42 @@ async fn report(
     let store = s.store.clone();
     blocking(move || store.append_audit(&records)).await??;
     Ok((StatusCode::CREATED, axum::Json(Accepted { recorded: n })))
+}
+
+/// How far ahead of the server's clock a reported access may be: the applications' clocks
+/// drift a little, never by days.
+pub const REPORTED_SKEW: i64 = 300;
+
+/// The instant of a reported access, if the trail can keep it: not in a day the retention
+/// purge has reached or will reach at its next run (the record would be purged at once, or its
+/// day's key is already destroyed), and not more than [`REPORTED_SKEW`] ahead of now (the
+/// purge, which counts from now, would never reach it: Art. 57(6)).
+fn reported_at(at: Timestamp, now: Timestamp, retention_days: u32) -> ApiResult<Timestamp> {
+    use adam_store::audit::{PERIOD_SECONDS, period_of};
+    let oldest_day = period_of(now.0) - i64::from(retention_days) + 1;
+    if period_of(at.0) < oldest_day {
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reported-access-too-old",
+            format!(
+                "an access at {at} is older than the audit trail keeps access records ({retention_days} days): \
+                 the oldest instant accepted now is {}",
+                Timestamp(oldest_day * PERIOD_SECONDS)
+            ),
+        ));
+    }
+    if at.0 > now.0 + REPORTED_SKEW {
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reported-access-in-future",
+            format!(
+                "an access at {at} is in the future (the server's clock says {now}; at most {} minutes ahead are \
+                 accepted for clocks that differ)",
+                REPORTED_SKEW / 60
+            ),
+        ));
+    }
+    Ok(at)
 }
 
 async fn verify(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Verdict>> {

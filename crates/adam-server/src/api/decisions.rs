@@ -9,7 +9,8 @@
 //! open to whoever has level 22 on the object (they may add entries to it, so they may see
 //! who can reach it); a user administrator below 22 gets the answer restricted to the people
 //! they administer — the same answers a batch of checks about them would give. Answers carry
-//! the revision they were computed at.
+//! the revision they were computed at: a question "as of" an earlier instant (`at`) is
+//! answered by the world as it stood then (`service::past`), and its revision is that world's.
 //!
 //! An explanation shows the entries of the ACLs the caller may read themselves (a filing
 //! class's, a folder's at 11, a document's at 13) and the object's classification and the
@@ -23,6 +24,7 @@ use crate::body::Body;
 use crate::error::{ApiResult, WebError};
 use crate::http::Params;
 use crate::service::decisions::*;
+use crate::service::past::answering;
 use crate::service::records::access_record;
 use crate::state::AppState;
 use adam_core::*;
@@ -139,9 +141,10 @@ async fn check(
     Body(b): Body<CheckRequest>,
 ) -> ApiResult<axum::Json<CheckAnswer>> {
     may_ask_about(&s, &caller, b.user, Question::Access)?;
+    let past = s.world_as_of(b.at).await?;
     let at = b.at.unwrap_or_else(|| s.now());
     let (answer, record) = {
-        let w = s.world();
+        let w = answering(&s, &past);
         let level = w.check(b.user, b.object, at, Session { mfa: b.mfa })?;
         let record = access_record(&s, &w, &caller, b.user, b.object, level, b.level, b.at);
         let answer = CheckAnswer {
@@ -153,7 +156,7 @@ async fn check(
     };
     // The world's read guard is released before waiting for room in the access queue.
     if let Some(record) = record {
-        s.record_access(vec![record]).await;
+        s.record_access(vec![record]).await?;
     }
     Ok(axum::Json(answer))
 }
@@ -229,11 +232,12 @@ async fn check_batch(
                 .map_err(|e| e.with("pointer", format!("/checks/{i}/user")))?;
         }
     }
+    let past = s.world_as_of(b.at).await?;
     let at = b.at.unwrap_or_else(|| s.now());
     let mut records = Vec::new();
     // The world's read guard is released before waiting for room in the access queue.
     let (revision, results) = {
-        let w = s.world();
+        let w = answering(&s, &past);
         let results: Vec<BatchResult> = b
             .checks
             .iter()
@@ -255,7 +259,7 @@ async fn check_batch(
             .collect();
         (w.revision(), results)
     };
-    s.record_access(records).await;
+    s.record_access(records).await?;
     Ok(axum::Json(BatchAnswer { revision, results }))
 }
 
@@ -298,8 +302,9 @@ async fn lookup(
     let user = UserId(q.user);
     may_ask_about(&s, &caller, user, Question::Access)?;
     let level = Level::from_value(q.level)?;
+    let past = s.world_as_of(q.at).await?;
     let at = q.at.unwrap_or_else(|| s.now());
-    let w = s.world();
+    let w = answering(&s, &past);
     let page = w.lookup(
         user,
         q.kind,
@@ -351,6 +356,7 @@ async fn who(State(s): State<AppState>, caller: Caller, Params(q): Params<WhoQue
         ObjectKind::Document => ObjectRef::Document(DocumentId(q.id)),
     };
     let level = Level::from_value(q.level)?;
+    let past = s.world_as_of(q.at).await?;
     let at = q.at.unwrap_or_else(|| s.now());
     let now = s.now();
     let diagnoses = diagnoses(&s, &caller);
@@ -377,7 +383,10 @@ async fn who(State(s): State<AppState>, caller: Caller, Params(q): Params<WhoQue
             ),
         });
     }
-    let page = w.who(
+    // Who may ask is today's question (the live world); who reached the object, the world's
+    // as it stood at `at`.
+    let then = past.as_deref().unwrap_or(&w);
+    let page = then.who(
         object,
         level,
         at,
@@ -398,7 +407,7 @@ async fn who(State(s): State<AppState>, caller: Caller, Params(q): Params<WhoQue
     Ok(axum::Json(IdPage {
         items,
         next: page.next,
-        revision: w.revision(),
+        revision: then.revision(),
     }))
 }
 
@@ -486,8 +495,9 @@ async fn explain(
     Body(b): Body<ExplainRequest>,
 ) -> ApiResult<axum::Json<Explanation>> {
     may_ask_about(&s, &caller, b.user, Question::Access)?;
+    let past = s.world_as_of(b.at).await?;
     let at = b.at.unwrap_or_else(|| s.now());
-    let decision = s.world().explain(b.user, b.object, at, Session { mfa: b.mfa })?;
+    let decision = answering(&s, &past).explain(b.user, b.object, at, Session { mfa: b.mfa })?;
     Ok(axum::Json(Explanation::of(disclose(&s, &caller, decision))))
 }
 
@@ -521,8 +531,9 @@ async fn check_role(
     Params(q): Params<RoleQuery>,
 ) -> ApiResult<axum::Json<RoleAnswer>> {
     may_ask_about(&s, &caller, UserId(q.user), Question::Roles)?;
+    let past = s.world_as_of(q.at).await?;
     let at = q.at.unwrap_or_else(|| s.now());
-    let w = s.world();
+    let w = answering(&s, &past);
     let grant = w.check_role(UserId(q.user), RoleId(q.role), at)?;
     Ok(axum::Json(RoleAnswer {
         holds: grant.is_some(),

@@ -190,6 +190,7 @@ pub(crate) async fn search_trail(s: &AppState, caller: &Caller, q: SearchQuery) 
             }
         }
     }
+    let grantee = grantee_of(q.object_kind.as_deref(), q.object_id);
     let query = AuditQuery {
         actor: q.actor.map(UserId),
         object_kind: q.object_kind,
@@ -201,7 +202,82 @@ pub(crate) async fn search_trail(s: &AppState, caller: &Caller, q: SearchQuery) 
         before: q.before,
         limit,
     };
-    run(&s, &caller, query).await
+    match grantee {
+        Some(grantee) => with_grants(&s, &caller, query, grantee).await,
+        None => run(&s, &caller, query).await,
+    }
+}
+
+/// The grantee a search about a person, job or office also names: the changes to their grants
+/// are about them too (a job's roles are found under the job).
+fn grantee_of(kind: Option<&str>, id: Option<u32>) -> Option<Grantee> {
+    match (kind?.parse::<EntityKind>().ok()?, id?) {
+        (EntityKind::User, id) => Some(Grantee::User(UserId(id))),
+        (EntityKind::Job, id) => Some(Grantee::Job(JobId(id))),
+        (EntityKind::Office, id) => Some(Grantee::Office(OfficeId(id))),
+        _ => None,
+    }
+}
+
+/// Whether a record of a grant names `grantee` before or after the change.
+fn names_grantee(r: &AuditRecord, grantee: &serde_json::Value) -> bool {
+    [&r.before, &r.after]
+        .into_iter()
+        .flatten()
+        .any(|v| v.get("grantee") == Some(grantee))
+}
+
+/// A search about a person, job or office, with the records of grants to them merged in,
+/// newest first. Both streams are read below the same cursor, at most a page of each, so the
+/// newest page of their union is exact and the next page continues below its last record.
+async fn with_grants(s: &AppState, caller: &Caller, query: AuditQuery, grantee: Grantee) -> ApiResult<AuditPage> {
+    let limit = query.limit;
+    let wanted = serde_json::to_value(grantee).map_err(|e| WebError::internal(&e))?;
+    let grants = AuditQuery {
+        object_kind: Some(EntityKind::Grant.as_str().to_owned()),
+        object_id: None,
+        limit: 1000,
+        ..query.clone()
+    };
+    let store = s.store.clone();
+    let mut items = blocking(move || -> Result<Vec<AuditRecord>, adam_store::StoreError> {
+        let mut items = store.audit_search(&query)?;
+        let mut cursor = grants.before;
+        let mut found = 0;
+        // Records of grants are change records: few beside the access records, read a
+        // thousand at a time until a page of this grantee's is found or none is left.
+        loop {
+            let page = store.audit_search(&AuditQuery {
+                before: cursor,
+                ..grants.clone()
+            })?;
+            let full = page.len() == grants.limit;
+            cursor = page.last().map(|r| r.seq);
+            for r in page {
+                if names_grantee(&r, &wanted) {
+                    found += 1;
+                    items.push(r);
+                }
+            }
+            if !full || found >= limit {
+                break;
+            }
+        }
+        Ok(items)
+    })
+    .await??;
+    items.sort_by_key(|r| std::cmp::Reverse(r.seq));
+    items.dedup_by_key(|r| r.seq);
+    let more = items.len() > limit;
+    items.truncate(limit);
+    let next = (more || items.len() == limit)
+        .then(|| items.last().map(|r| r.seq))
+        .flatten();
+    let caller = caller.clone();
+    Ok(AuditPage {
+        items: items.into_iter().map(|r| redact(&caller, r)).collect(),
+        next,
+    })
 }
 
 /// The "last change" panel of an object (004 §3).

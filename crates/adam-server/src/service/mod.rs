@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod decisions;
 pub mod overview;
+pub mod past;
 pub mod records;
 pub mod register;
 pub mod roles;

@@ -131,7 +131,7 @@ pub(crate) async fn require_read(
     };
     // The world's read guard is released before waiting for room in the access queue.
     if let Some(record) = record {
-        s.record_access(vec![record]).await;
+        s.record_access(vec![record]).await?;
     }
     outcome
 }

@@ -80,6 +80,8 @@ struct AuditPage {
     c: Chrome,
     f: AuditForm,
     searched: bool,
+    /// Nothing was asked: the last 7 days are shown.
+    defaulted: bool,
     rows: Vec<RecordRow>,
     /// The query string of the next page.
     next: Option<String>,
@@ -167,7 +169,7 @@ const KIND_NAMES: [&str; KINDS.len()] = {
     names
 };
 
-fn query_string(f: &AuditForm, before: u64) -> String {
+fn query_string(f: &AuditForm, before: Option<u64>) -> String {
     let mut pairs = vec![
         ("actor", f.actor.clone()),
         ("object_kind", f.object_kind.clone()),
@@ -175,8 +177,10 @@ fn query_string(f: &AuditForm, before: u64) -> String {
         ("action", f.action.clone()),
         ("from", f.from.clone()),
         ("to", f.to.clone()),
-        ("before", before.to_string()),
     ];
+    if let Some(before) = before {
+        pairs.push(("before", before.to_string()));
+    }
     if f.changes_only.is_some() {
         pairs.push(("changes_only", "on".to_owned()));
     }
@@ -200,6 +204,59 @@ fn row(w: &adam_core::World, r: adam_store::AuditRecord) -> RecordRow {
     }
 }
 
+/// The instant a Slovenian calendar day starts (midnight in Central European Time, or summer
+/// time), given that day's midnight UTC.
+fn slovenian_midnight(utc_midnight: Timestamp) -> Timestamp {
+    let winter = Timestamp(utc_midnight.0 - 3600);
+    if super::chrome::local(winter).ends_with(" 00:00:00") {
+        winter
+    } else {
+        Timestamp(utc_midnight.0 - 7200)
+    }
+}
+
+/// The start of the Slovenian calendar day after the one starting at `t`.
+fn next_midnight(t: Timestamp) -> Timestamp {
+    // Noon of the next day (never another day, whatever the offset), to its date's midnight.
+    let noon = Timestamp(t.0 + 36 * 3600);
+    let date = super::chrome::local(noon);
+    date.get(..10)
+        .and_then(|d| Timestamp::parse(d).ok())
+        .map_or(Timestamp(t.0 + 86_400), slovenian_midnight)
+}
+
+/// A typed date (`YYYY-MM-DD`) as the start of that Slovenian calendar day; a message at the
+/// field when it is not a date.
+fn calendar_day(
+    text: &str,
+    field: &'static str,
+    errors: &mut BTreeMap<&'static str, String>,
+    tr: crate::ui::i18n::Tr,
+) -> Option<Timestamp> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match (text.len(), Timestamp::parse(text)) {
+        (10, Ok(t)) => Some(slovenian_midnight(t)),
+        _ => {
+            errors.insert(field, tr.s("audit_not_a_date").to_owned());
+            None
+        }
+    }
+}
+
+/// The Slovenian date `days - 1` days before today's, as the form shows it: `days` calendar
+/// days up to and including today.
+fn last_days_from(now: Timestamp, days: i64) -> String {
+    let today = super::chrome::local(now);
+    let start = today
+        .get(..10)
+        .and_then(|d| Timestamp::parse(d).ok())
+        .map_or(now, |t| Timestamp(t.0 - (days - 1) * 86_400));
+    start.to_string().chars().take(10).collect()
+}
+
 async fn audit_page(
     State(s): State<AppState>,
     lang: Lang,
@@ -215,12 +272,24 @@ async fn audit_page(
             ),
         ));
     }
+    let mut f = f;
     let mut errors = BTreeMap::new();
-    let searched = [&f.actor, &f.object_kind, &f.object_id, &f.action, &f.from, &f.to]
+    let named = [&f.actor, &f.object_kind, &f.object_id, &f.action, &f.from, &f.to]
         .iter()
         .any(|v| !v.trim().is_empty())
         || f.changes_only.is_some()
         || f.before.is_some();
+    let reviews_all = audit::reviews_all(&s, &caller);
+    // Without a condition a reviewer of the whole trail sees its last 7 days, newest first (the
+    // form shows the dates searched); a user administrator is asked whom to look at.
+    let defaulted = !named && reviews_all;
+    if defaulted {
+        f.from = last_days_from(s.now(), 7);
+    }
+    let searched = named || defaulted;
+    if !searched {
+        errors.insert("form", lang.tr.s("audit_name_whom").to_owned());
+    }
     let actor = match f.actor.trim() {
         "" => None,
         name => match s.world().user_by_username(name) {
@@ -241,14 +310,15 @@ async fn audit_page(
             }
         },
     };
-    let from = optional_date(&f.from, "from", &mut errors);
-    let to = optional_date(&f.to, "to", &mut errors).map(|t| {
-        if f.to.trim().len() == 10 {
-            Timestamp(t.0 + 86_400)
-        } else {
-            t
-        }
-    });
+    // Dates are Slovenian calendar days, both included: from the start of `from` to the end
+    // of `to`, in Slovenian time.
+    let from = calendar_day(&f.from, "from", &mut errors, lang.tr);
+    let to = calendar_day(&f.to, "to", &mut errors, lang.tr).map(next_midnight);
+    if let (Some(a), Some(b)) = (from, to)
+        && b <= a
+    {
+        errors.insert("to", lang.tr.s("audit_to_before_from").to_owned());
+    }
     let mut rows = Vec::new();
     let mut next = None;
     if searched && errors.is_empty() {
@@ -266,16 +336,21 @@ async fn audit_page(
         match audit::search_trail(&s, &caller, q).await {
             Ok(found) => {
                 let w = s.world();
-                next = found.next.map(|n| query_string(&f, n));
+                next = found.next.map(|n| query_string(&f, Some(n)));
                 rows = found.items.into_iter().map(|r| row(&w, r)).collect();
             }
+            Err(e) if e.code == "outside-scope" => {
+                errors.insert("form", lang.tr.s("audit_outside_scope").to_owned());
+            }
+            Err(e) if e.code == "page-size" => return Err(UiError::new(lang.tr, e)),
             Err(e) if e.status == StatusCode::FORBIDDEN || e.status.is_client_error() => {
                 errors.insert("form", e.detail);
             }
             Err(e) => return Err(UiError::new(lang.tr, e)),
         }
     }
-    let status = if errors.is_empty() {
+    // Asking a user administrator whom to look at is not an error of what they typed.
+    let status = if errors.is_empty() || !searched {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -283,7 +358,8 @@ async fn audit_page(
     let (holds, decides_holds) = holds_of(&s, &caller).await;
     let p = AuditPage {
         c: chrome(&s, &caller, lang.tr),
-        reviews_all: audit::reviews_all(&s, &caller),
+        defaulted,
+        reviews_all,
         holds,
         decides_holds,
         f,
@@ -310,6 +386,7 @@ async fn verify(State(s): State<AppState>, f: UiForm<Nothing>) -> UiResult<Respo
     let (holds, decides_holds) = holds_of(&s, &f.caller).await;
     let p = AuditPage {
         c: chrome(&s, &f.caller, lang.tr),
+        defaulted: false,
         reviews_all: true,
         holds,
         decides_holds,
@@ -351,6 +428,7 @@ async fn holds_page(
     let failed = !errors.is_empty();
     let p = AuditPage {
         c: chrome(s, caller, lang.tr),
+        defaulted: false,
         reviews_all: audit::reviews_all(s, caller),
         holds,
         decides_holds,
@@ -525,5 +603,10 @@ async fn register_page(
 impl AuditPage {
     fn kinds(&self) -> &'static [&'static str] {
         &KIND_NAMES
+    }
+
+    /// The query string of the same search's first (newest) page.
+    fn first_page(&self) -> String {
+        query_string(&self.f, None)
     }
 }

@@ -236,9 +236,19 @@ async fn the_access_queue_waits_for_room_in_records() {
         outcome: "ok".to_owned(),
     };
     // Thousands of one-record requests fit (the bound is in records, not messages)...
+    // (Each request waits until its record is committed: the requests run side by side, and
+    // all of them wait while the writer is not started.)
     let bound = adam_server::state::ACCESS_QUEUE;
-    for i in 0..bound {
-        state.record_access(vec![record(i)]).await;
+    let queued: Vec<_> = (0..bound)
+        .map(|i| {
+            let state = state.clone();
+            let r = record(i);
+            tokio::spawn(async move { state.record_access(vec![r]).await })
+        })
+        .collect();
+    // Every one of them finds room...
+    while state.access_room_left() > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     // ...and one more waits while nothing is written.
     let more = {
@@ -248,12 +258,20 @@ async fn the_access_queue_waits_for_room_in_records() {
     };
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(!more.is_finished(), "the request past the bound waits for room");
+    assert!(
+        queued.iter().all(|q| !q.is_finished()),
+        "no answer before its record is committed"
+    );
     // The writer starts, commits, gives the room back: the request goes on.
     let _tasks = state.spawn_audit_tasks();
     tokio::time::timeout(std::time::Duration::from_secs(120), more)
         .await
         .expect("room came back")
+        .unwrap()
         .unwrap();
+    for q in queued {
+        q.await.unwrap().unwrap();
+    }
     state.flush_access().await;
     let store = state.store.clone();
     let written = tokio::task::spawn_blocking(move || store.audit_since(0, 200_000))

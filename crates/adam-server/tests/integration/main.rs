@@ -6,7 +6,10 @@
 mod support;
 
 mod administration;
+mod as_of;
 mod audit;
+mod audit_bounds;
+mod audit_search;
 mod authn;
 mod bad_input;
 mod grants_ui;

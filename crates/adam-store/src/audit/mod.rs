@@ -144,16 +144,20 @@ impl<B: Backend> AuditTrail for B {
     }
 
     fn audit_verify_in(&self, workers: usize) -> Result<Verdict, StoreError> {
+        // The head outside the database first: every record it names was committed before the
+        // transaction below takes its snapshot.
+        let head = verify::head::read_head(self.keyring());
         self.read(|tx| {
             let snapshot = tx.export_snapshot()?;
-            verify::verify(tx, self.keyring(), workers, &|f| {
+            verify::verify(tx, self.keyring(), &head, workers, &|f| {
                 self.read_beside(snapshot.as_deref(), f)
             })
         })
     }
 
     fn audit_quick_check(&self) -> Result<Verdict, StoreError> {
-        self.read(|tx| verify::quick_check(tx, self.keyring()))
+        let head = verify::head::read_head(self.keyring());
+        self.read(|tx| verify::quick_check(tx, self.keyring(), &head))
     }
 
     fn audit_purge(&self, context: &AuditContext, retention_days: u32) -> Result<PurgeReport, StoreError> {

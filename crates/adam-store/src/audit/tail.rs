@@ -56,6 +56,9 @@ pub(crate) struct Tail<'k> {
     keys: &'k Keyring,
     seq: u64,
     chain: [u8; 32],
+    /// The last sequence number when the tail was read: a transaction that appended moves the
+    /// head kept outside the database.
+    read_seq: u64,
     last_checkpoint: u64,
     /// The oldest record whose search keys are still in `audit_tail` (not yet indexed).
     unindexed_from: Option<u64>,
@@ -223,6 +226,7 @@ impl<'k> Tail<'k> {
             keys,
             seq,
             chain,
+            read_seq: seq,
             last_checkpoint,
             unindexed_from,
             pending: Vec::new(),
@@ -330,6 +334,9 @@ impl<'k> Tail<'k> {
         {
             index_tail(tx, writes)?;
             self.unindexed_from = None;
+        }
+        if self.seq > self.read_seq && writes.head.is_none_or(|(seq, _, _)| seq < self.seq) {
+            writes.head = Some((self.seq, self.chain, at.0));
         }
         let due = self.seq >= self.last_checkpoint + CHECKPOINT_EVERY;
         if self.seq == self.last_checkpoint || !(due || force) {

@@ -4,7 +4,8 @@
 //! that outlives the retention period) holds `signing.key` (the Ed25519 seed that signs the
 //! audit checkpoints, `checkpoint.rs`), `ratchet.json` (the day key of the oldest day not yet
 //! purged), `held.json` (day keys kept by a retention hold), `checkpoints.jsonl` (the external
-//! copy of the checkpoints), and `totp.key` (which seals TOTP seeds at rest, `seal.rs`; not an
+//! copy of the checkpoints), `head.json` (the newest chain head, rewritten after every commit
+//! that appends to the trail, `head.rs`), and `totp.key` (which seals TOTP seeds at rest, `seal.rs`; not an
 //! audit key, kept here for the same reasons). Day keys form a ratchet:
 //! `key(d+1) = HMAC-SHA-256(key(d), "adam-audit-ratchet")`. Later keys follow from an earlier
 //! one, earlier ones cannot be computed from a later one, so destroying days up to `d` is
@@ -12,6 +13,7 @@
 //! directory; they derive the same day keys, and each destroys its copy's past on purge.
 
 pub(crate) mod checkpoint;
+pub(crate) mod head;
 pub(crate) mod seal;
 
 use crate::StoreError;
@@ -55,6 +57,8 @@ pub struct Keyring {
     cache: Mutex<std::collections::BTreeMap<i64, [u8; 32]>>,
     /// Serialises appends to the checkpoint file.
     file: Mutex<()>,
+    /// Serialises writes of the chain head file (`head.rs`).
+    head: Mutex<()>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -184,6 +188,7 @@ impl Keyring {
             held: Mutex::new(held),
             cache: Mutex::new(std::collections::BTreeMap::new()),
             file: Mutex::new(()),
+            head: Mutex::new(()),
         })
     }
 

@@ -13,6 +13,7 @@ mod postgres_specific;
 mod properties;
 mod sqlite_specific;
 mod suite;
+mod tail_cut;
 mod town;
 mod trail;
 
@@ -40,6 +41,7 @@ macro_rules! on_both_backends {
 
 use authn::*;
 use suite::*;
+use tail_cut::*;
 use trail::*;
 
 on_both_backends!(
@@ -63,6 +65,9 @@ on_both_backends!(
     appends_of_any_size_are_written_whole,
     reordered_records_are_detected,
     a_cut_tail_is_detected,
+    cutting_the_last_record_is_detected,
+    cutting_a_few_records_after_the_last_checkpoint_is_detected,
+    a_head_that_lags_the_database_is_consistent,
     a_rewritten_chain_is_caught_by_the_signatures,
     a_swapped_key_is_detected,
     the_purge_deletes_old_access_records_and_the_trail_still_verifies,

@@ -1,5 +1,5 @@
 //! `adam serve`: the HTTP server (the API and the web UI), its sign-in settings from the
-//! command line, and a clean stop on Ctrl-C or SIGTERM.
+//! command line, and a clean stop on Ctrl-C or SIGTERM (which signs an audit checkpoint).
 
 use super::demo;
 use crate::cli::{AuthArgs, Cli, LogFormat, SmtpSecurity};
@@ -41,7 +41,18 @@ pub(crate) async fn serve(
         state.store.backend(),
         state.revision().0
     );
-    adam_server::serve(listener, state, shutdown_signal()).await?;
+    adam_server::serve(listener, state.clone(), shutdown_signal()).await?;
+    // A clean stop signs the end of the trail (the access records queued before it are written
+    // by now): the newest records are covered by a checkpoint, not only by the head kept
+    // outside the database.
+    let store = state.store.clone();
+    let now = state.now();
+    match tokio::task::spawn_blocking(move || store.audit_checkpoint(now)).await {
+        Ok(Ok(Some(c))) => eprintln!("audit trail signed at record {}", c.seq),
+        Ok(Ok(None)) => {}
+        Ok(Err(e)) => bail!("the audit checkpoint at shutdown failed: {e}"),
+        Err(e) => bail!("the audit checkpoint at shutdown failed: {e}"),
+    }
     Ok(())
 }
 

@@ -8,15 +8,18 @@
 //! checks; on more cores the trail is cut into stretches checked side by side, each on a
 //! connection of its own, and joined in order.
 //!
-//! `batch.rs` reads (and compares columns), `verifier.rs` recomputes, `scan.rs` walks JSON.
+//! `batch.rs` reads (and compares columns), `verifier.rs` recomputes, `scan.rs` walks JSON,
+//! `head.rs` compares the tail with the chain head kept outside the database.
 
 mod batch;
+pub(crate) mod head;
 mod scan;
 #[cfg(test)]
 mod tests;
 pub(crate) mod verifier;
 
 use self::batch::{Batch, MAX_ORPHANS, Span, Wanted, columns_match, read_batch};
+use self::head::HeadRead;
 use self::verifier::{ChainRow, Problem, Verdict, Verifier, validly_signed};
 use crate::StoreError;
 use crate::audit::chain::GENESIS;
@@ -29,7 +32,7 @@ use adam_core::Timestamp;
 
 /// The quick check at start: the newest external checkpoint against the database (its chain
 /// value, its signature, the pinned key) and the database's checkpoints after it.
-pub(crate) fn quick_check(tx: &mut dyn Tx, keys: &Keyring) -> Result<Verdict, StoreError> {
+pub(crate) fn quick_check(tx: &mut dyn Tx, keys: &Keyring, head: &HeadRead) -> Result<Verdict, StoreError> {
     let (pinned_key, _) = pinned(tx)?;
     let external = keys.external_checkpoints()?;
     let mut verdict = Verdict {
@@ -75,6 +78,7 @@ pub(crate) fn quick_check(tx: &mut dyn Tx, keys: &Keyring) -> Result<Verdict, St
         .flatten()
         .unwrap_or(0);
     verdict.records = seq_of(records)?;
+    verdict.outside_head = head::check_head(tx, head, verdict.records, &mut verdict.problems)?;
     Ok(verdict)
 }
 
@@ -190,6 +194,7 @@ fn purges(tx: &mut dyn Tx) -> Result<i64, StoreError> {
 pub(crate) fn verify(
     tx: &mut dyn Tx,
     keys: &Keyring,
+    head: &HeadRead,
     workers: usize,
     beside: &Beside<'_>,
 ) -> Result<Verdict, StoreError> {
@@ -266,6 +271,9 @@ pub(crate) fn verify(
             },
         });
     }
+    // The tail against the head kept outside the database, in the same transaction.
+    let last = seq_of(start.last.max(0))?;
+    verdict.outside_head = head::check_head(tx, head, last, &mut verdict.problems)?;
     verdict.problems.sort_by_key(|p| p.seq);
     Ok(verdict)
 }

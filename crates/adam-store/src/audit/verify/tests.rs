@@ -171,7 +171,7 @@ fn a_purge_while_the_workers_start_leaves_the_check_to_one_transaction() {
     let opened = AtomicUsize::new(0);
     let verdict = store
         .read(|tx| {
-            verify(tx, &keys, 3, &|f| {
+            verify(tx, &keys, &Ok(None), 3, &|f| {
                 if opened.fetch_add(1, Ordering::SeqCst) == 0 {
                     // A purge commits: its record, then a payload of a day it covers
                     // deleted (the triggers let exactly this through).

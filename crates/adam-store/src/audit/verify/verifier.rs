@@ -36,6 +36,9 @@ pub struct Verdict {
     pub external_checkpoints: u64,
     /// The newest external checkpoint's sequence number.
     pub last_external_seq: Option<u64>,
+    /// The last record committed according to the chain head kept outside the database
+    /// (`head.json` in the key directory, rewritten after every commit).
+    pub outside_head: Option<u64>,
     /// The chain value after the last record (hex).
     pub head: String,
     /// Problems, the first one first; empty when the trail is intact.
