@@ -12,7 +12,7 @@ use super::types::*;
 use crate::error::{ApiResult, WebError};
 use crate::state::{AppState, blocking};
 use adam_auth::hash::Verification;
-use adam_auth::password::{Context, Lang};
+use adam_auth::password::{Context, Lang, PasswordProblem};
 use adam_core::*;
 use adam_store::{PasswordChange, PasswordCredential, Retention, SessionState};
 use axum::http::StatusCode;
@@ -59,6 +59,34 @@ pub(crate) fn weak_password(problems: &[adam_auth::password::PasswordProblem], l
         .collect();
     let detail = problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("; ");
     WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "weak-password", detail).with("problems", list)
+}
+
+/// Refuses a new password that is the account's current one (`current`, its stored hash):
+/// after a temporary password the administrator who typed it would know the permanent one, and
+/// a "change" to the same password changes nothing. Compared by verifying against the hash, so
+/// nothing but the hash is kept; costs one more Argon2id verification per change.
+pub(crate) async fn refuse_reuse(
+    s: &AppState,
+    current: Option<&PasswordCredential>,
+    new: &str,
+    pointer: &str,
+    lang: Lang,
+) -> ApiResult<()> {
+    let Some(current) = current else {
+        return Ok(());
+    };
+    if matches!(
+        verify_password(s, new.to_owned(), Some(current.phc.clone())).await?,
+        Some(Verification::Ok { .. })
+    ) {
+        let problem = PasswordProblem::Reused {
+            temporary: current.must_change,
+        };
+        let mut refusal = weak_password(std::slice::from_ref(&problem), lang);
+        refusal.code = "password-reused";
+        return Err(refusal.with("pointer", pointer));
+    }
+    Ok(())
 }
 
 /// Checks a new password against the policy for `user`.
@@ -127,7 +155,7 @@ pub(crate) async fn change_own_password(
         )
     })?;
     if !matches!(
-        verify_password(&s, b.current, Some(current.phc)).await?,
+        verify_password(&s, b.current, Some(current.phc.clone())).await?,
         Some(Verification::Ok { .. })
     ) {
         failed_attempt(&s, &username, Some(user), client.ip, "password.change").await?;
@@ -139,6 +167,7 @@ pub(crate) async fn change_own_password(
         .with("pointer", "/current"));
     }
     check_policy(&s, user, &b.new, client.lang).await?;
+    refuse_reuse(&s, Some(&current), &b.new, "/new", client.lang).await?;
     let phc = hash_password(&s, b.new).await?;
     // A session that was for the change only ends with it; an active one is kept.
     let keep = person
