@@ -5,6 +5,7 @@
 
 mod support;
 
+mod account_rules;
 mod administration;
 mod audit;
 mod authn;
