@@ -343,3 +343,61 @@ fn serve_demo_on_a_busy_port_writes_nothing() {
     }
     drop(busy);
 }
+
+/// Issue #14 item 6: a missing directory (or one without the files) is one line and exit 1, in
+/// the dry run too; the dry run and the import count the same rows; the operator is recorded.
+#[test]
+fn import_refuses_a_missing_directory_and_names_its_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut init = adam(data);
+    init.args(["init", "--organisation", "Občina Test", "--admin-email", "it@test.si"]);
+    assert!(run(init, "").status.success());
+    for dry in [false, true] {
+        let mut import = adam(data);
+        import.arg("import").arg(data.join("no-such-dir"));
+        if dry {
+            import.arg("--dry-run");
+        }
+        let out = run(import, "");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("no such directory"), "{stderr}");
+    }
+    let files = data.join("csv");
+    std::fs::create_dir(&files).unwrap();
+    let mut empty = adam(data);
+    empty.arg("import").arg(&files);
+    let out = run(empty, "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to import"));
+
+    std::fs::write(
+        files.join("users.csv"),
+        "username,first_name,last_name,email\nnova,Nova,Oseba,nova@test.si\nnovi,Novi,Oseba,novi@test.si\n",
+    )
+    .unwrap();
+    let mut dry = adam(data);
+    dry.arg("import").arg(&files).arg("--dry-run");
+    let out = run(dry, "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("(2 row(s) in users.csv)"), "{stderr}");
+    let mut import = adam(data);
+    import.arg("import").arg(&files).args(["--operator", "jana"]);
+    let out = run(import, "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("checked 2/2 rows"), "{stderr}");
+    assert!(stderr.contains("2 row(s) in users.csv"), "{stderr}");
+    let db = rusqlite::Connection::open(data.join("adam.db")).unwrap();
+    let by_jana: i64 = db
+        .query_row(
+            "SELECT count(*) FROM audit WHERE payload LIKE '%adam-import (operator jana)%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(by_jana >= 2, "every record of the import names the operator");
+}
