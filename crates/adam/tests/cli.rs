@@ -401,3 +401,115 @@ fn import_refuses_a_missing_directory_and_names_its_operator() {
         .unwrap();
     assert!(by_jana >= 2, "every record of the import names the operator");
 }
+
+/// Issue #14 item 19: `adam serve` writes one line per request (method, path, status,
+/// latency) without colour codes when its output is a file, and no secret reaches the log.
+#[test]
+fn serve_logs_one_plain_line_per_request_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut init = adam(data);
+    init.args(["init", "--organisation", "Občina Test", "--admin-email", "it@test.si"]);
+    assert!(run(init, "").status.success());
+    let log_path = data.join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let port = free_port();
+    let mut c = adam(data);
+    c.args(["serve", "--insecure-cookies", "--listen", &format!("127.0.0.1:{port}")])
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(log.try_clone().unwrap()))
+        .stderr(Stdio::from(log));
+    let server = Server {
+        child: c.spawn().unwrap(),
+        port,
+    };
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(120), "the server did not start");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let secrets = [
+        "Skrivno-Geslo-4711-xyz",
+        "adam_tok_SECRETtokenSECRETtokenSECRET",
+        "SECRETcookieSECRETcookie",
+        "adam_reset_SECRETcodeSECRETcode",
+    ];
+    assert_eq!(request(port, "GET", "/api/health", &[], None).0, 200);
+    login(port, "admin", secrets[0]);
+    request(
+        port,
+        "GET",
+        "/api/v1/offices",
+        &[("authorization", &format!("Bearer {}", secrets[1]))],
+        None,
+    );
+    request(
+        port,
+        "GET",
+        "/ui",
+        &[("cookie", &format!("adam_session={}", secrets[2]))],
+        None,
+    );
+    request(port, "GET", &format!("/reset?token={}", secrets[3]), &[], None);
+    // Each line is written whole when its answer is ready; give the last one a moment.
+    std::thread::sleep(Duration::from_millis(500));
+    drop(server);
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert!(!text.contains('\u{1b}'), "no colour codes in a file: {text:?}");
+    for secret in secrets {
+        assert!(!text.contains(secret), "{secret} in the log: {text}");
+    }
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("latency_ms=")).collect();
+    for (method, path, status) in [
+        ("GET", "/api/health", "200"),
+        ("POST", "/api/v1/auth/login", "401"),
+        ("GET", "/api/v1/offices", "401"),
+        ("GET", "/reset", "303"),
+    ] {
+        assert!(
+            lines.iter().any(|l| l.contains(&format!("method={method}"))
+                && l.contains(&format!("path={path} "))
+                && l.contains(&format!("status={status}"))),
+            "no line for {method} {path} {status}: {text}"
+        );
+    }
+}
+
+/// Issue #14 item 17: `adam token list` shows when a token was created and last used (written
+/// by the server at most once a minute per token).
+#[test]
+fn token_list_shows_created_and_last_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut init = adam(data);
+    init.args(["init", "--organisation", "Občina Test", "--admin-email", "it@test.si"]);
+    let out = run(init, "");
+    assert!(out.status.success());
+    let secret = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let list = |data: &Path| {
+        let mut list = adam(data);
+        list.args(["token", "list", "--user", "admin"]);
+        let out = run(list, "");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let before = list(data);
+    assert!(before.contains("\tcreated 20"), "{before}");
+    assert!(before.contains(" UTC\tnever used\t"), "{before}");
+    {
+        let server = serve(data, &[]);
+        let (status, _, _) = request(
+            server.port,
+            "GET",
+            "/api/v1/offices",
+            &[("authorization", &format!("Bearer {secret}"))],
+            None,
+        );
+        assert_eq!(status, 200);
+        // The use is written off the request's path.
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let after = list(data);
+    assert!(after.contains("\tlast used 20"), "{after}");
+}

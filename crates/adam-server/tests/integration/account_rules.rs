@@ -227,3 +227,66 @@ async fn the_ui_says_so_at_the_new_password_field(backend: Backend) {
     assert_eq!(status, 303, "{html}");
 }
 on_both_backends!(the_ui_says_so_at_the_new_password_field);
+
+/// Posts a form of the UI as a browser with `b`'s session.
+async fn post_form(server: &TestServer, b: &Browser, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let mut fields = vec![("_csrf", b.csrf.as_str())];
+    fields.extend_from_slice(form);
+    let resp = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{path}", server.url))
+        .header("cookie", b.cookie.as_str())
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let at = html.find(start).unwrap_or_else(|| panic!("{start} in {html}")) + start.len();
+    &html[at..at + html[at..].find(end).unwrap()]
+}
+
+/// Issue #14 item 17: a wrong first code during enrolment keeps the QR code, the secret and the
+/// backup codes ("shown only now") on the page, with the message at the code field.
+async fn a_wrong_first_code_keeps_the_enrolment_on_the_page(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    server.set_password(server.fx.bojan, STRONG).await;
+    let b = Browser::from(&server.login("bojan", STRONG).await.expect(200));
+    let (status, started) = post_form(&server, &b, "/ui/mfa/enrol", &[]).await;
+    assert_eq!(status, 200, "{started}");
+    let secret = between(&started, "id=\"totp-secret\">", "<").to_owned();
+    let codes: Vec<String> = between(&started, "id=\"backup-codes\">", "</ul>")
+        .split("<code>")
+        .skip(1)
+        .map(|c| c[..c.find('<').unwrap()].to_owned())
+        .collect();
+    assert_eq!(codes.len(), 10, "{started}");
+    let sent_back = between(&started, "name=\"backup_codes\" value=\"", "\"").to_owned();
+    for lang in ["sl", "en"] {
+        let (status, wrong) = post_form(
+            &server,
+            &b,
+            &format!("/ui/mfa/confirm?lang={lang}"),
+            &[("code", "000000"), ("backup_codes", &sent_back)],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(wrong.contains("<svg"), "the QR code is still there");
+        assert_eq!(between(&wrong, "id=\"totp-secret\">", "<"), secret);
+        for code in &codes {
+            assert!(wrong.contains(&format!("<code>{code}</code>")), "{code} still shown");
+        }
+        let message = between(&wrong, "id=\"code-error\">", "<");
+        assert_eq!(
+            message,
+            if lang == "sl" { "Koda ni pravilna." } else { "The code is wrong." }
+        );
+        // The message is at the code field, after it.
+        assert!(wrong.find("id=\"code\"").unwrap() < wrong.find("id=\"code-error\"").unwrap());
+    }
+}
+on_both_backends!(a_wrong_first_code_keeps_the_enrolment_on_the_page);

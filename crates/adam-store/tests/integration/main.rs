@@ -13,6 +13,7 @@ mod postgres_specific;
 mod properties;
 mod sqlite_specific;
 mod suite;
+mod tokens_used;
 mod town;
 mod trail;
 
@@ -40,6 +41,7 @@ macro_rules! on_both_backends {
 
 use authn::*;
 use suite::*;
+use tokens_used::*;
 use trail::*;
 
 on_both_backends!(
@@ -56,6 +58,7 @@ on_both_backends!(
     the_audit_trail_holds_every_change,
     the_trail_and_the_log_are_append_only,
     tokens,
+    a_tokens_last_use_is_recorded_and_never_moves_back,
     a_trail_verifies_and_checkpoints_are_external,
     a_changed_byte_is_detected,
     a_deleted_record_is_detected,
