@@ -219,16 +219,10 @@ impl PasswordProblem {
                     Dictionary::English => "angleška",
                 }
             ),
-            (Repeated { part }, Lang::En) => format!(
-                "“{}” repeats one character; {}",
-                part.as_str(),
-                run_rule_en(part)
-            ),
-            (Repeated { part }, Lang::Sl) => format!(
-                "»{}« ponavlja isti znak; {}",
-                part.as_str(),
-                run_rule_sl(part)
-            ),
+            (Repeated { part }, Lang::En) => {
+                format!("“{}” repeats one character; {}", part.as_str(), run_rule_en(part))
+            }
+            (Repeated { part }, Lang::Sl) => format!("»{}« ponavlja isti znak; {}", part.as_str(), run_rule_sl(part)),
             (Sequential { part }, Lang::En) => format!(
                 "“{}” is a sequence of consecutive characters (like “abc” or “321”); {}",
                 part.as_str(),
@@ -277,9 +271,7 @@ impl PasswordProblem {
             (Reused { temporary: true }, Lang::Sl) => "Novo geslo se mora razlikovati od začasnega: \
                  skrbnik, ki ga je nastavil, ga pozna."
                 .into(),
-            (Reused { temporary: false }, Lang::En) => {
-                "The new password must differ from the current one.".into()
-            }
+            (Reused { temporary: false }, Lang::En) => "The new password must differ from the current one.".into(),
             (Reused { temporary: false }, Lang::Sl) => "Novo geslo se mora razlikovati od trenutnega.".into(),
         }
     }

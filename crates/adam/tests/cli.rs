@@ -513,3 +513,46 @@ fn token_list_shows_created_and_last_used() {
     let after = list(data);
     assert!(after.contains("\tlast used 20"), "{after}");
 }
+
+/// Issue #14 item 17: the README's "create a job, then rename it" example works as written
+/// (it failed with 412 when it quoted an ETag of its own): its lines are run with `bash` and
+/// `curl` against a server the test starts, with the token `adam init` printed.
+#[test]
+fn the_readmes_patch_example_works_as_written() {
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("curl is not installed; the README example is not run");
+        return;
+    }
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let api = readme
+        .lines()
+        .find(|l| l.starts_with("api() {"))
+        .expect("the README defines api()");
+    let start = readme.find("# Create a job, then rename it").expect("the example");
+    let example: Vec<&str> = readme[start..]
+        .lines()
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with("# A mistake"))
+        .collect();
+    assert!(example.iter().any(|l| l.contains("-X PATCH")), "{example:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut init = adam(data);
+    init.args(["init", "--organisation", "Občina Test", "--admin-email", "it@test.si"]);
+    let out = run(init, "");
+    assert!(out.status.success());
+    let admin = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let server = serve(data, &[]);
+    let script =
+        format!("{api}\n{}\n", example.join("\n")).replace("127.0.0.1:8080", &format!("127.0.0.1:{}", server.port));
+    let out = Command::new("bash")
+        .args(["-c", &script])
+        .env("ADMIN", &admin)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let renamed: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(renamed["name"], "Vložišče in arhiv", "{stdout}");
+}

@@ -239,7 +239,10 @@ mod tests {
                 (KeyboardRow, "7654".into())
             ]
         );
-        assert_eq!(found("žŽž!!!!"), vec![(Repeated, "žŽž".into()), (Repeated, "!!!!".into())]);
+        assert_eq!(
+            found("žŽž!!!!"),
+            vec![(Repeated, "žŽž".into()), (Repeated, "!!!!".into())]
+        );
         // "Rdeča streha": the only run is "tre", backwards on the QWERTY row.
         assert_eq!(
             found("Rdeča streha nad starim mestom 8"),

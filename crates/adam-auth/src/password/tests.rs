@@ -185,7 +185,12 @@ fn sequential_characters_both_ways() {
     );
     assert_passes(
         &clerk(),
-        &["Tb8!vKp2#Lmabdq", "Tb8!vKp2#Lm135q", "Tb8!vKp2#Lmacbq", "Tb8!vKp2#Lmabcq"],
+        &[
+            "Tb8!vKp2#Lmabdq",
+            "Tb8!vKp2#Lm135q",
+            "Tb8!vKp2#Lmacbq",
+            "Tb8!vKp2#Lmabcq",
+        ],
     );
 }
 
@@ -209,7 +214,12 @@ fn keyboard_rows_qwerty_and_qwertz() {
     );
     assert_passes(
         &clerk(),
-        &["Tb8!vKp2#Lmqeq", "Tb8!vKp2#Lmadsq", "Tb8!vKp2#Lmčžćq", "Tb8!vKp2#Lmqweq"],
+        &[
+            "Tb8!vKp2#Lmqeq",
+            "Tb8!vKp2#Lmadsq",
+            "Tb8!vKp2#Lmčžćq",
+            "Tb8!vKp2#Lmqweq",
+        ],
     );
 }
 
@@ -251,7 +261,9 @@ fn a_passphrase_keeps_its_three_letter_runs_inside_words() {
          dovoljen le v daljšem geslu (dodajte nekaj besed)."
     );
     // A run of four is refused even in a long passphrase.
-    let problems = policy().check("Rdeča streha nad starim mestom 1234", &single).unwrap_err();
+    let problems = policy()
+        .check("Rdeča streha nad starim mestom 1234", &single)
+        .unwrap_err();
     assert_eq!(problems, vec![sequential("1234"), keyboard("1234")]);
     assert!(problems[0].message(Lang::Sl).starts_with("»1234« je zaporedje"));
 }
@@ -423,8 +435,8 @@ mod properties {
     /// Words of everyday Slovenian with three-letter runs inside some of them ("streha",
     /// "pot", "ure"), none with a run of four.
     const WORDS: &[&str] = &[
-        "rdeča", "streha", "nad", "starim", "mestom", "zelena", "trava", "raste", "ob", "potoku",
-        "ure", "tečejo", "počasi", "hiša", "drevo", "kruh", "mleko", "sonce", "dež", "veter",
+        "rdeča", "streha", "nad", "starim", "mestom", "zelena", "trava", "raste", "ob", "potoku", "ure", "tečejo",
+        "počasi", "hiša", "drevo", "kruh", "mleko", "sonce", "dež", "veter",
     ];
 
     fn part_of(problem: &PasswordProblem) -> Option<&str> {

@@ -88,7 +88,9 @@ pub enum TransferError {
         source: std::io::Error,
     },
     /// The path to import from is a file, not a directory.
-    #[error("{dir}: not a directory; give the directory that holds offices.csv, jobs.csv, users.csv and assignments.csv")]
+    #[error(
+        "{dir}: not a directory; give the directory that holds offices.csv, jobs.csv, users.csv and assignments.csv"
+    )]
     NotADirectory {
         /// The path as given.
         dir: String,

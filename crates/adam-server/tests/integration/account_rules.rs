@@ -39,13 +39,17 @@ async fn the_temporary_password_cannot_become_the_permanent_one(backend: Backend
     let temp = Browser::from(&server.login("bojan", STRONG_2).await.expect(200));
 
     // The temporary password again: refused, with its own type, at the field, in both languages.
-    let sl = change(&server, &temp, STRONG_2, STRONG_2, "sl").await.problem(422, "password-reused");
+    let sl = change(&server, &temp, STRONG_2, STRONG_2, "sl")
+        .await
+        .problem(422, "password-reused");
     assert_eq!(sl.json["pointer"], "/new");
     assert_eq!(sl.json["problems"][0]["rule"], "reused");
     assert_eq!(sl.json["problems"][0]["temporary"], true);
     let message = sl.json["problems"][0]["message"].as_str().unwrap();
     assert!(message.contains("začasnega"), "{message}");
-    let en = change(&server, &temp, STRONG_2, STRONG_2, "en").await.problem(422, "password-reused");
+    let en = change(&server, &temp, STRONG_2, STRONG_2, "en")
+        .await
+        .problem(422, "password-reused");
     assert!(
         en.json["detail"].as_str().unwrap().contains("temporary one"),
         "{}",
@@ -61,7 +65,9 @@ async fn the_temporary_password_cannot_become_the_permanent_one(backend: Backend
     change(&server, &temp, STRONG_2, STRONG_3, "en").await.expect(200);
     server.advance(5);
     let mine = Browser::from(&server.login("bojan", STRONG_3).await.expect(200));
-    let same = change(&server, &mine, STRONG_3, STRONG_3, "en").await.problem(422, "password-reused");
+    let same = change(&server, &mine, STRONG_3, STRONG_3, "en")
+        .await
+        .problem(422, "password-reused");
     assert_eq!(same.json["problems"][0]["temporary"], false);
     assert!(same.json["detail"].as_str().unwrap().contains("current one"));
 }
@@ -283,7 +289,11 @@ async fn a_wrong_first_code_keeps_the_enrolment_on_the_page(backend: Backend) {
         let message = between(&wrong, "id=\"code-error\">", "<");
         assert_eq!(
             message,
-            if lang == "sl" { "Koda ni pravilna." } else { "The code is wrong." }
+            if lang == "sl" {
+                "Koda ni pravilna."
+            } else {
+                "The code is wrong."
+            }
         );
         // The message is at the code field, after it.
         assert!(wrong.find("id=\"code\"").unwrap() < wrong.find("id=\"code-error\"").unwrap());
