@@ -543,6 +543,16 @@ fn the_readmes_patch_example_works_as_written() {
     assert!(out.status.success());
     let admin = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     let server = serve(data, &[]);
+    // The demo has office 0; a fresh installation gets it first.
+    let bearer = format!("Bearer {admin}");
+    let (status, office, _) = request(
+        server.port,
+        "POST",
+        "/api/v1/offices",
+        &[("authorization", &bearer)],
+        Some(&serde_json::json!({"code": "GLPI", "name": "Glavna pisarna"})),
+    );
+    assert_eq!((status, &office["id"]), (201, &serde_json::json!(0)), "{office}");
     let script =
         format!("{api}\n{}\n", example.join("\n")).replace("127.0.0.1:8080", &format!("127.0.0.1:{}", server.port));
     let out = Command::new("bash")
