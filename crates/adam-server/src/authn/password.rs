@@ -79,14 +79,18 @@ pub(crate) async fn refuse_reuse(
         verify_password(s, new.to_owned(), Some(current.phc.clone())).await?,
         Some(Verification::Ok { .. })
     ) {
-        let problem = PasswordProblem::Reused {
-            temporary: current.must_change,
-        };
-        let mut refusal = weak_password(std::slice::from_ref(&problem), lang);
-        refusal.code = "password-reused";
-        return Err(refusal.with("pointer", pointer));
+        return Err(reused(current.must_change, pointer, lang));
     }
     Ok(())
+}
+
+/// The refusal of a new password that is the current one (`temporary`: set by an
+/// administrator), at the field `pointer`.
+fn reused(temporary: bool, pointer: &str, lang: Lang) -> WebError {
+    let problem = PasswordProblem::Reused { temporary };
+    let mut refusal = weak_password(std::slice::from_ref(&problem), lang);
+    refusal.code = "password-reused";
+    refusal.with("pointer", pointer)
 }
 
 /// Checks a new password against the policy for `user`.
@@ -147,6 +151,9 @@ pub(crate) async fn change_own_password(
     let now = s.now();
     check_limits(&s, Limits::SignIn, &username, true, client.ip, now).await?;
     let store = s.store.clone();
+    // The current password was just verified, so the new one is the same exactly when it is
+    // the same text (the hash does not normalise): no second Argon2id verification needed.
+    let same = b.new == b.current;
     let current = blocking(move || store.password(user)).await??.ok_or_else(|| {
         WebError::new(
             StatusCode::CONFLICT,
@@ -155,7 +162,7 @@ pub(crate) async fn change_own_password(
         )
     })?;
     if !matches!(
-        verify_password(&s, b.current, Some(current.phc.clone())).await?,
+        verify_password(&s, b.current, Some(current.phc)).await?,
         Some(Verification::Ok { .. })
     ) {
         failed_attempt(&s, &username, Some(user), client.ip, "password.change").await?;
@@ -167,7 +174,9 @@ pub(crate) async fn change_own_password(
         .with("pointer", "/current"));
     }
     check_policy(&s, user, &b.new, client.lang).await?;
-    refuse_reuse(&s, Some(&current), &b.new, "/new", client.lang).await?;
+    if same {
+        return Err(reused(current.must_change, "/new", client.lang));
+    }
     let phc = hash_password(&s, b.new).await?;
     // A session that was for the change only ends with it; an active one is kept.
     let keep = person
