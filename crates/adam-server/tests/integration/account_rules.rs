@@ -151,7 +151,8 @@ async fn a_passphrase_passes_and_a_short_walk_is_named(backend: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|p| (p["rule"] == "keyboard_row").then(|| p["part"].as_str().unwrap()))
+        .filter(|p| p["rule"] == "keyboard_row")
+        .map(|p| p["part"].as_str().unwrap())
         .collect();
     assert_eq!(named, vec!["qwerty", "123"], "{}", short.json);
     assert!(short.json["detail"].as_str().unwrap().contains("qwerty"));
