@@ -103,9 +103,28 @@ test('a user administrator changes the temporary password, enrols TOTP, and sign
   assert.equal(await page.locator('.qr svg').count(), 1, 'a QR code');
   assert.equal(await page.locator('#backup-codes li').count(), 10);
   await page.screenshot({ path: `${artifacts}/mfa-enrol.png`, fullPage: true });
+  const codes = await page.locator('#backup-codes li').allTextContents();
+  // A wrong first code (issue #14): the QR code, the secret and the backup codes ("shown only
+  // now") stay on the page, and the message is at the code field — in both languages.
+  const right = totp(secret);
+  const wrong = `${(Number(right[0]) + 5) % 10}${right.slice(1)}`;
+  for (const lang of ['sl', 'en']) {
+    await page.evaluate((l) => { document.querySelector('#mfa-confirm').action = `/ui/mfa/confirm?lang=${l}`; }, lang);
+    await page.fill('#code', wrong);
+    await page.locator('#mfa-confirm button[type=submit]').click();
+    await page.locator('#code-error').waitFor();
+    assert.equal(await page.locator('.qr svg').count(), 1, 'the QR code is still there');
+    assert.equal((await page.locator('#totp-secret').textContent()).trim(), secret);
+    assert.deepEqual(await page.locator('#backup-codes li').allTextContents(), codes);
+    assert.match(await page.locator('#code-error').textContent(), lang === 'sl' ? /Koda ni pravilna/ : /The code is wrong/);
+    await page.screenshot({ path: `${artifacts}/mfa-wrong-code-${lang}.png`, fullPage: false });
+  }
+  await page.evaluate(() => { document.querySelector('#mfa-confirm').action = '/ui/mfa/confirm?lang=sl'; });
   await page.fill('#code', totp(secret));
-  await page.getByRole('button', { name: 'Potrdi' }).click();
+  await page.locator('#mfa-confirm button[type=submit]').click();
   await page.waitForURL(/\/ui\/mfa\?done=1/);
+  // Back to Slovenian for the rest (the English page above set the language cookie).
+  await page.goto(`${url}/ui/mfa?lang=sl`);
 
   // A change through a form of the cookie session (the form carries the CSRF token).
   await page.goto(`${url}/ui?q=vopiglpi03`);

@@ -8,21 +8,26 @@
 //! - not on the bundled list of common and breached passwords;
 //! - not a Slovenian or English dictionary word, also with digits or symbols around it
 //!   (`Sonce2024!`) — being a word, not merely containing a short one;
-//! - no run of 3 or more repeated (`aaa`), sequential (`123`, `abc`, `cba`) or keyboard-row
-//!   (`qwe`, `asd`, `yxc`, `zxc`, QWERTZ and QWERTY) characters;
+//! - no run of 4 or more repeated (`aaaa`), sequential (`1234`, `abcd`, `dcba`) or keyboard-row
+//!   (`qwer`, `asdf`, `yxcv`, QWERTZ and QWERTY) characters, and no run of 3 unless the password
+//!   is long enough without it (see the `runs` module: a long passphrase keeps `st·re·ha`);
 //! - not containing the username, first or last name, the e-mail's local part, the
 //!   organisation's or the service's name, nor those reversed or in leetspeak.
 //!
 //! Length counts Unicode code points after NFKC (so `ﬁ` is two characters, like `fi`). List,
 //! dictionary and personal-data comparisons use the *skeleton* of [`lists`]: lower case,
 //! without diacritics, with leetspeak undone. Every broken rule is reported, each with an
-//! English and a Slovenian message; the problems never quote the password, so they are safe to
-//! log.
+//! English and a Slovenian message. Only the run rules quote the password — the run itself, so
+//! the person sees which part failed — and that [`RunPart`] prints redacted under `{:?}`; no
+//! problem is meant for a log line all the same.
 
 mod lists;
+mod runs;
 
 pub use lists::ListError;
 use lists::{Lists, fold, unleet};
+pub use runs::RunPart;
+use runs::{Chars, RunKind};
 use serde::Serialize;
 use std::fmt;
 use unicode_normalization::UnicodeNormalization;
@@ -125,8 +130,8 @@ pub enum PersonalField {
     ServiceName,
 }
 
-/// One broken rule. The variants never carry the password or a piece of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// One broken rule. Only the run rules carry a piece of the password: the run, to name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum PasswordProblem {
     /// Fewer characters than the minimum.
@@ -146,16 +151,35 @@ pub enum PasswordProblem {
         /// Which dictionary.
         dictionary: Dictionary,
     },
-    /// Three or more equal characters in a row.
-    Repeated,
-    /// Three or more consecutive letters or digits, ascending or descending.
-    Sequential,
-    /// Three or more neighbouring keys of a keyboard row.
-    KeyboardRow,
+    /// Equal characters in a row: four or more, or three in a password too short without them.
+    Repeated {
+        /// The run, as typed.
+        part: RunPart,
+    },
+    /// Consecutive letters or digits, ascending or descending: four or more, or three in a
+    /// password too short without them.
+    Sequential {
+        /// The run, as typed.
+        part: RunPart,
+    },
+    /// Neighbouring keys of a keyboard row: four or more, or three in a password too short
+    /// without them.
+    KeyboardRow {
+        /// The run, as typed.
+        part: RunPart,
+    },
     /// Contains personal or service data.
     Personal {
         /// Which.
         field: PersonalField,
+    },
+    /// The account's current password again. The policy cannot see stored hashes, so it never
+    /// reports this itself: the server does, after comparing the new password with the current
+    /// hash. A temporary password is known to the administrator who typed it, so keeping it
+    /// would make them know the person's permanent password.
+    Reused {
+        /// Whether the current password is a temporary one set by an administrator.
+        temporary: bool,
     },
 }
 
@@ -195,20 +219,30 @@ impl PasswordProblem {
                     Dictionary::English => "angleška",
                 }
             ),
-            (Repeated, Lang::En) => "The password has three or more equal characters in a row (such as “aaa”).".into(),
-            (Repeated, Lang::Sl) => "Geslo ima tri ali več enakih znakov zapored (na primer »aaa«).".into(),
-            (Sequential, Lang::En) => {
-                "The password has three or more consecutive characters (such as “abc”, “123” or “cba”).".into()
+            (Repeated { part }, Lang::En) => {
+                format!("“{}” repeats one character; {}", part.as_str(), run_rule_en(part))
             }
-            (Sequential, Lang::Sl) => {
-                "Geslo ima tri ali več zaporednih znakov (na primer »abc«, »123« ali »cba«).".into()
-            }
-            (KeyboardRow, Lang::En) => {
-                "The password has three or more neighbouring keys of a keyboard row (such as “qwe” or “asd”).".into()
-            }
-            (KeyboardRow, Lang::Sl) => {
-                "Geslo ima tri ali več sosednjih tipk iz iste vrste tipkovnice (na primer »qwe« ali »asd«).".into()
-            }
+            (Repeated { part }, Lang::Sl) => format!("»{}« ponavlja isti znak; {}", part.as_str(), run_rule_sl(part)),
+            (Sequential { part }, Lang::En) => format!(
+                "“{}” is a sequence of consecutive characters (like “abc” or “321”); {}",
+                part.as_str(),
+                run_rule_en(part)
+            ),
+            (Sequential { part }, Lang::Sl) => format!(
+                "»{}« je zaporedje zaporednih znakov (kot »abc« ali »321«); {}",
+                part.as_str(),
+                run_rule_sl(part)
+            ),
+            (KeyboardRow { part }, Lang::En) => format!(
+                "“{}” is a walk along a keyboard row (like “qwe” or “asd”); {}",
+                part.as_str(),
+                run_rule_en(part)
+            ),
+            (KeyboardRow { part }, Lang::Sl) => format!(
+                "»{}« so sosednje tipke iz iste vrste tipkovnice (kot »qwe« ali »asd«); {}",
+                part.as_str(),
+                run_rule_sl(part)
+            ),
             (Personal { field }, Lang::En) => format!(
                 "The password contains {} (also reversed or with digits for letters counts).",
                 match field {
@@ -231,7 +265,33 @@ impl PasswordProblem {
                     PersonalField::ServiceName => "ime storitve",
                 }
             ),
+            (Reused { temporary: true }, Lang::En) => "The new password must differ from the temporary one: \
+                 the administrator who set it knows it."
+                .into(),
+            (Reused { temporary: true }, Lang::Sl) => "Novo geslo se mora razlikovati od začasnega: \
+                 skrbnik, ki ga je nastavil, ga pozna."
+                .into(),
+            (Reused { temporary: false }, Lang::En) => "The new password must differ from the current one.".into(),
+            (Reused { temporary: false }, Lang::Sl) => "Novo geslo se mora razlikovati od trenutnega.".into(),
         }
+    }
+}
+
+/// Why a run is refused, in English: always at four, at three only in a short password.
+fn run_rule_en(part: &RunPart) -> &'static str {
+    if part.len() >= runs::ALWAYS_REFUSED {
+        "runs of four or more characters are not allowed."
+    } else {
+        "a run of three is allowed only in a longer password (add a few words)."
+    }
+}
+
+/// Why a run is refused, in Slovenian.
+fn run_rule_sl(part: &RunPart) -> &'static str {
+    if part.len() >= runs::ALWAYS_REFUSED {
+        "nizi štirih ali več takih znakov niso dovoljeni."
+    } else {
+        "niz treh je dovoljen le v daljšem geslu (dodajte nekaj besed)."
     }
 }
 
@@ -240,19 +300,6 @@ impl fmt::Display for PasswordProblem {
         f.write_str(&self.message(Lang::En))
     }
 }
-
-/// Keyboard rows, unshifted, US QWERTY and Slovenian QWERTZ. A run of three neighbouring keys
-/// in either direction is refused.
-const KEYBOARD_ROWS: [&str; 8] = [
-    "`1234567890-=",
-    "qwertyuiop[]\\",
-    "asdfghjkl;'",
-    "zxcvbnm,./",
-    "1234567890'+",
-    "qwertzuiopšđ",
-    "asdfghjklčćž",
-    "<yxcvbnm,.-",
-];
 
 /// Shortest personal-data piece that is looked for: two-letter names ("Al") would refuse far too
 /// many good passwords.
@@ -343,15 +390,14 @@ impl PasswordPolicy {
             problems.push(PasswordProblem::DictionaryWord { dictionary });
         }
 
-        let lower: Vec<char> = normalised.chars().flat_map(char::to_lowercase).collect();
-        if has_repeat(&lower) {
-            problems.push(PasswordProblem::Repeated);
-        }
-        if has_sequence(&folded.chars().collect::<Vec<_>>()) {
-            problems.push(PasswordProblem::Sequential);
-        }
-        if has_keyboard_run(&lower) {
-            problems.push(PasswordProblem::KeyboardRow);
+        let chars = Chars::new(&normalised);
+        for run in runs::refused(&chars, minimum) {
+            let part = chars.part(&run);
+            problems.push(match run.kind {
+                RunKind::Repeated => PasswordProblem::Repeated { part },
+                RunKind::Sequential => PasswordProblem::Sequential { part },
+                RunKind::KeyboardRow => PasswordProblem::KeyboardRow { part },
+            });
         }
 
         let compact = compact(&unleet(&folded));
@@ -435,35 +481,6 @@ fn personal_pieces(value: &str) -> Vec<String> {
         push(word.trim_end_matches(|c: char| c.is_ascii_digit()));
     }
     pieces
-}
-
-/// Three equal characters in a row.
-fn has_repeat(chars: &[char]) -> bool {
-    chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2])
-}
-
-/// Three ASCII letters or digits in a row whose codes go up or down by one (`abc`, `cba`, `789`).
-fn has_sequence(chars: &[char]) -> bool {
-    chars.windows(3).any(|w| {
-        if !w.iter().all(|c| c.is_ascii_alphanumeric()) {
-            return false;
-        }
-        let (a, b, c) = (w[0] as i32, w[1] as i32, w[2] as i32);
-        // Letters and digits sit in separate ranges with symbols between, so a step of one
-        // never crosses from one to the other.
-        (b - a == 1 && c - b == 1) || (a - b == 1 && b - c == 1)
-    })
-}
-
-/// Three neighbouring keys of one row, in either direction.
-fn has_keyboard_run(chars: &[char]) -> bool {
-    chars.windows(3).any(|w| {
-        let forward: String = w.iter().collect();
-        let backward: String = w.iter().rev().collect();
-        KEYBOARD_ROWS
-            .iter()
-            .any(|row| row.contains(forward.as_str()) || row.contains(backward.as_str()))
-    })
 }
 
 #[cfg(test)]

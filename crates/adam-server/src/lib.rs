@@ -15,6 +15,7 @@ pub mod explain;
 pub mod http;
 pub mod mail;
 pub mod openapi;
+mod request_log;
 pub mod service;
 pub mod state;
 pub mod transfer;
@@ -123,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(body::MAX_BODY))
         .layer(middleware::from_fn(problem_rejections))
         .layer(middleware::from_fn_with_state(state.clone(), stamp_revision))
+        .layer(middleware::from_fn(request_log::log_request))
         .with_state(state)
 }
 

@@ -102,6 +102,8 @@ pub struct Inner {
     /// The clock.
     pub clock: Clock,
     tokens: Mutex<HashMap<String, (ApiToken, Instant)>>,
+    /// When each token's use was last written to the store (see [`AppState::token_used`]).
+    token_uses: Mutex<HashMap<i64, Timestamp>>,
     /// Settings.
     pub config: Config,
     /// Why the server refuses changes, when it does (the audit trail failed its check at start).
@@ -267,6 +269,7 @@ impl AppState {
             writer: tokio::sync::Mutex::new(()),
             clock,
             tokens: Mutex::new(HashMap::new()),
+            token_uses: Mutex::new(HashMap::new()),
             config,
             read_only: Mutex::new(read_only),
             access,
@@ -615,6 +618,25 @@ impl AppState {
                 .insert(hash, (token.clone(), Instant::now()));
         }
         Ok(found)
+    }
+
+    /// Notes that token `id` was used now: written to the store at most once a minute per
+    /// token, off the request's path (a failed write loses one "last used" time, nothing else).
+    pub(crate) fn token_used(&self, id: i64) {
+        let now = self.now();
+        {
+            let mut uses = self.token_uses.lock().unwrap_or_else(PoisonError::into_inner);
+            if uses.get(&id).is_some_and(|last| now.0 - last.0 < 60) {
+                return;
+            }
+            uses.insert(id, now);
+        }
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = store.touch_token(id, now) {
+                tracing::warn!(error = %e, token = id, "the token's last use could not be recorded");
+            }
+        });
     }
 
     /// Forgets cached tokens (after a revocation here).

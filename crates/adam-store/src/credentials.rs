@@ -28,6 +28,9 @@ pub trait Credentials {
     /// The tokens of an account, newest first.
     fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
 
+    /// Records that a token was used at `at` (never moving its last use back).
+    fn touch_token(&self, id: i64, at: Timestamp) -> Result<(), StoreError>;
+
     /// The shared attempt-limit states of `keys` (those that have one).
     fn attempts(&self, keys: &[String]) -> Result<Vec<AttemptState>, StoreError>;
 
@@ -102,6 +105,10 @@ impl<B: Backend> Credentials for B {
 
     fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
         self.read(|tx| tokens::tokens_of(tx, user))
+    }
+
+    fn touch_token(&self, id: i64, at: Timestamp) -> Result<(), StoreError> {
+        self.write(|tx, writes| tokens::touch_token(tx, id, at, writes))
     }
 
     fn attempts(&self, keys: &[String]) -> Result<Vec<AttemptState>, StoreError> {

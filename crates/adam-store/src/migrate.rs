@@ -46,6 +46,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "attempt_locks",
         sql: include_str!("../migrations/sqlite/0005_attempt_locks.sql"),
     },
+    Migration {
+        version: 6,
+        name: "token_last_used",
+        sql: include_str!("../migrations/sqlite/0006_token_last_used.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -74,6 +79,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 5,
         name: "attempt_locks",
         sql: include_str!("../migrations/postgres/0005_attempt_locks.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "token_last_used",
+        sql: include_str!("../migrations/postgres/0006_token_last_used.sql"),
     },
 ];
 

@@ -33,6 +33,10 @@ pub struct ApiToken {
     pub expires: Option<Timestamp>,
     /// When revoked.
     pub revoked: Option<Timestamp>,
+    /// When it was last used, to the minute: written at most once a minute per token (see
+    /// [`touch_token`]), so a busy token costs one small write a minute, not one per request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<Timestamp>,
 }
 
 const TOKEN_KIND: adam_core::EntityKind = adam_core::EntityKind::Token;
@@ -113,12 +117,12 @@ pub(crate) fn create_token(
     Ok(id)
 }
 
-const TOKEN_COLUMNS_BY_HASH: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked \
-                                     FROM api_tokens WHERE hash = $1";
-const TOKEN_COLUMNS_BY_ID: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked \
-                                   FROM api_tokens WHERE id = $1";
-const TOKEN_COLUMNS_BY_USER: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked \
-                                     FROM api_tokens WHERE user_id = $1 ORDER BY id DESC";
+const TOKEN_COLUMNS_BY_HASH: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked, \
+                                     last_used FROM api_tokens WHERE hash = $1";
+const TOKEN_COLUMNS_BY_ID: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked, \
+                                   last_used FROM api_tokens WHERE id = $1";
+const TOKEN_COLUMNS_BY_USER: &str = "SELECT id, user_id, name, prefix, hash, scopes, created, expires, revoked, \
+                                     last_used FROM api_tokens WHERE user_id = $1 ORDER BY id DESC";
 
 fn token_of(row: &dyn Row) -> Result<ApiToken, StoreError> {
     const T: &str = "api_tokens";
@@ -135,7 +139,22 @@ fn token_of(row: &dyn Row) -> Result<ApiToken, StoreError> {
         created: Timestamp(req_int(row, 6, T, "created")?),
         expires: row.int(7)?.map(Timestamp),
         revoked: row.int(8)?.map(Timestamp),
+        last_used: row.int(9)?.map(Timestamp),
     })
+}
+
+/// A token seen in use at `at`. Not an audit record (every use of a token is not a change);
+/// the server calls it at most once a minute per token, and a late call never moves the time
+/// back.
+pub(crate) fn touch_token(tx: &mut dyn Tx, id: i64, at: Timestamp, writes: &mut Writes) -> Result<(), StoreError> {
+    writes
+        .exec(
+            tx,
+            "UPDATE api_tokens SET last_used = $2 WHERE id = $1 AND (last_used IS NULL OR last_used < $2)",
+            &[Val::int(id), Val::int(at.0)],
+        )
+        .map_err(write_error)?;
+    Ok(())
 }
 
 /// The token with this hash.

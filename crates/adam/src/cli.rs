@@ -154,13 +154,19 @@ pub(crate) enum Command {
     #[command(long_about = "Import the organisation from a directory holding offices.csv, \
         jobs.csv, users.csv and assignments.csv (see `adam export` for the columns). Existing \
         codes are updated, new ones created; nothing is deleted. Every rejected row is \
-        reported with its file and line, and then nothing at all is imported.")]
+        reported with its file and line, and then nothing at all is imported. A missing \
+        directory, or one holding none of the four files, is an error. The audit trail records \
+        the import as the console, with the application `adam-import (operator NAME)`.")]
     Import {
         /// The directory with the CSV files.
         dir: PathBuf,
         /// Only check the files and report what would change.
         #[arg(long)]
         dry_run: bool,
+        /// Who runs the import, named in every audit record of it (default: the operating
+        /// system's user, from SUDO_USER, USER or LOGNAME).
+        #[arg(long, value_name = "NAME")]
+        operator: Option<String>,
     },
     /// Export offices, jobs, users and assignments as CSV files.
     Export {

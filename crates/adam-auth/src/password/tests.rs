@@ -140,54 +140,132 @@ fn english_words_are_refused() {
     assert_passes(&clerk(), &["Xylophone-Mountaineer"]);
 }
 
+fn repeated(part: &str) -> PasswordProblem {
+    PasswordProblem::Repeated { part: part.into() }
+}
+
+fn sequential(part: &str) -> PasswordProblem {
+    PasswordProblem::Sequential { part: part.into() }
+}
+
+fn keyboard(part: &str) -> PasswordProblem {
+    PasswordProblem::KeyboardRow { part: part.into() }
+}
+
 #[test]
 fn repeated_characters() {
-    use PasswordProblem::Repeated;
     assert_breaks(
         &clerk(),
         &[
-            ("Tb8!vKp2#Lm9wwwRq", &[Repeated]),
-            ("Tb8!vKp2#Lm9!!!q", &[Repeated]),
-            ("Tb8!vKp2#LmŽžžq", &[Repeated]),
+            // Four or more: refused in any password.
+            ("Tb8!vKp2#Lm9wwwwRq", &[repeated("wwww")]),
+            ("Tb8!vKp2#Lm9!!!!q", &[repeated("!!!!")]),
+            // Three: refused in a password that is too short without them.
+            ("Tb8!vwww", &[repeated("www")]),
+            ("Tb8!vŽžž", &[repeated("Žžž")]),
         ],
     );
-    assert_passes(&clerk(), &["Tb8!vKp2#Lm9wwRq", "Tb8!vKp2#Lm9!!q"]);
+    assert_passes(&clerk(), &["Tb8!vKp2#Lm9wwRq", "Tb8!vKp2#Lm9!!q", "Tb8!vKp2#Lm9wwwRq"]);
 }
 
 #[test]
 fn sequential_characters_both_ways() {
-    use PasswordProblem::{KeyboardRow, Sequential};
     assert_breaks(
         &clerk(),
         &[
-            ("Tb8!vKp2#Lmabcq", &[Sequential]),
-            ("Tb8!vKp2#LmcBAq", &[Sequential]),
-            ("Tb8!vKp2#Lmxyzq", &[Sequential]),
+            ("Tb8!vKp2#Lmabcdq", &[sequential("abcd")]),
+            ("Tb8!vKp2#LmdcBAq", &[sequential("dcBA")]),
+            ("Tb8!vabc", &[sequential("abc")]),
+            ("Tb8!vxyz", &[sequential("xyz")]),
+            ("Tb8!vcBA", &[sequential("cBA")]),
             // Digit runs are also a run of the number row.
-            ("Tb8!vKp2#Lm123q", &[Sequential, KeyboardRow]),
-            ("Tb8!vKp2#Lm987q", &[Sequential, KeyboardRow]),
+            ("Tb8!v123", &[sequential("123"), keyboard("123")]),
+            ("Tb8!vKp2#Lm9876q", &[sequential("9876"), keyboard("9876")]),
         ],
     );
-    assert_passes(&clerk(), &["Tb8!vKp2#Lmabdq", "Tb8!vKp2#Lm135q", "Tb8!vKp2#Lmacbq"]);
+    assert_passes(
+        &clerk(),
+        &[
+            "Tb8!vKp2#Lmabdq",
+            "Tb8!vKp2#Lm135q",
+            "Tb8!vKp2#Lmacbq",
+            "Tb8!vKp2#Lmabcq",
+        ],
+    );
 }
 
 #[test]
 fn keyboard_rows_qwerty_and_qwertz() {
-    use PasswordProblem::KeyboardRow;
     assert_breaks(
         &clerk(),
         &[
-            ("Tb8!vKp2#Lmqweq", &[KeyboardRow]),
-            ("Tb8!vKp2#LmEWQq", &[KeyboardRow]),
-            ("Tb8!vKp2#Lmasdq", &[KeyboardRow]),
-            ("Tb8!vKp2#Lmyxcq", &[KeyboardRow]),
-            ("Tb8!vKp2#Lmzxcq", &[KeyboardRow]),
-            ("Tb8!vKp2#Lmtzuq", &[KeyboardRow]),
-            ("Tb8!vKp2#Lmčćžq", &[KeyboardRow]),
-            ("Tb8!vKp2#Lm890q", &[KeyboardRow]),
+            ("Tb8!vKp2#Lmqwerq", &[keyboard("qwer")]),
+            ("Tb8!vKp2#LmREWQq", &[keyboard("REWQ")]),
+            ("Tb8!vKp2#Lmasdfq", &[keyboard("asdf")]),
+            ("Tb8!vKp2#Lmyxcvq", &[keyboard("yxcv")]),
+            ("Tb8!vKp2#Lmrtzuq", &[keyboard("rtzu")]),
+            ("Tb8!vKp2#Lmlčćžq", &[keyboard("lčćž")]),
+            ("Tb8!vqwe", &[keyboard("qwe")]),
+            ("Tb8!vzxc", &[keyboard("zxc")]),
+            ("Tb8!vtzu", &[keyboard("tzu")]),
+            ("Tb8!včćž", &[keyboard("čćž")]),
+            ("Tb8!v890", &[keyboard("890")]),
         ],
     );
-    assert_passes(&clerk(), &["Tb8!vKp2#Lmqeq", "Tb8!vKp2#Lmadsq", "Tb8!vKp2#Lmčžćq"]);
+    assert_passes(
+        &clerk(),
+        &[
+            "Tb8!vKp2#Lmqeq",
+            "Tb8!vKp2#Lmadsq",
+            "Tb8!vKp2#Lmčžćq",
+            "Tb8!vKp2#Lmqweq",
+        ],
+    );
+}
+
+#[test]
+fn short_keyboard_walks_are_still_refused() {
+    let problems = |password: &str| policy().check(password, &clerk()).unwrap_err();
+    assert!(problems("qwerty123").contains(&keyboard("qwerty")));
+    assert!(problems("Qwerty123!").contains(&keyboard("Qwerty")));
+    assert!(problems("asdf1234").contains(&keyboard("asdf")));
+    assert!(problems("yxcvbnm,").contains(&keyboard("yxcvbnm,")));
+}
+
+#[test]
+fn a_passphrase_keeps_its_three_letter_runs_inside_words() {
+    let single = Context {
+        has_second_factor: false,
+        ..clerk()
+    };
+    // "st·re·ha" walks "ert" backwards on the keyboard; "nad" is a run in no sense.
+    assert_passes(
+        &single,
+        &[
+            "Rdeča streha nad starim mestom 8",
+            "Zelena trava raste ob potoku",
+            "Tb8!vKp2#Lm9wRqabc",
+        ],
+    );
+    // A short one with the same word is refused, and the message names the part.
+    let problems = policy().check("Tb8!tre2", &clerk()).unwrap_err();
+    assert_eq!(problems, vec![keyboard("tre")]);
+    assert_eq!(
+        problems[0].message(Lang::En),
+        "“tre” is a walk along a keyboard row (like “qwe” or “asd”); a run of three is allowed \
+         only in a longer password (add a few words)."
+    );
+    assert_eq!(
+        problems[0].message(Lang::Sl),
+        "»tre« so sosednje tipke iz iste vrste tipkovnice (kot »qwe« ali »asd«); niz treh je \
+         dovoljen le v daljšem geslu (dodajte nekaj besed)."
+    );
+    // A run of four is refused even in a long passphrase.
+    let problems = policy()
+        .check("Rdeča streha nad starim mestom 1234", &single)
+        .unwrap_err();
+    assert_eq!(problems, vec![sequential("1234"), keyboard("1234")]);
+    assert!(problems[0].message(Lang::Sl).starts_with("»1234« je zaporedje"));
 }
 
 #[test]
@@ -254,8 +332,8 @@ fn every_broken_rule_is_reported() {
             PasswordProblem::DictionaryWord {
                 dictionary: Dictionary::Slovenian
             },
-            PasswordProblem::Sequential,
-            PasswordProblem::KeyboardRow,
+            sequential("123"),
+            keyboard("123"),
             PasswordProblem::Personal {
                 field: PersonalField::ServiceName
             },
@@ -273,7 +351,7 @@ fn messages_in_both_languages_name_the_limit() {
         "Geslo ima lahko največ 102 znaka."
     );
     let all = [
-        short,
+        short.clone(),
         PasswordProblem::TooLong { maximum: 128 },
         PasswordProblem::Common,
         PasswordProblem::DictionaryWord {
@@ -282,9 +360,9 @@ fn messages_in_both_languages_name_the_limit() {
         PasswordProblem::DictionaryWord {
             dictionary: Dictionary::English,
         },
-        PasswordProblem::Repeated,
-        PasswordProblem::Sequential,
-        PasswordProblem::KeyboardRow,
+        repeated("aaa"),
+        sequential("abc"),
+        keyboard("qwe"),
         PasswordProblem::Personal {
             field: PersonalField::Username,
         },
@@ -303,6 +381,8 @@ fn messages_in_both_languages_name_the_limit() {
         PasswordProblem::Personal {
             field: PersonalField::ServiceName,
         },
+        PasswordProblem::Reused { temporary: true },
+        PasswordProblem::Reused { temporary: false },
     ];
     for lang in [Lang::En, Lang::Sl] {
         let messages: std::collections::HashSet<String> = all.iter().map(|p| p.message(lang)).collect();
@@ -339,4 +419,77 @@ fn policy_limits_cannot_go_below_the_floors() {
         (policy.min_len(true), policy.min_len(false), policy.max_len()),
         (12, 20, 64)
     );
+}
+
+fn is_run(problem: &PasswordProblem) -> bool {
+    matches!(
+        problem,
+        PasswordProblem::Repeated { .. } | PasswordProblem::Sequential { .. } | PasswordProblem::KeyboardRow { .. }
+    )
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Words of everyday Slovenian with three-letter runs inside some of them ("streha",
+    /// "pot", "ure"), none with a run of four.
+    const WORDS: &[&str] = &[
+        "rdeča", "streha", "nad", "starim", "mestom", "zelena", "trava", "raste", "ob", "potoku", "ure", "tečejo",
+        "počasi", "hiša", "drevo", "kruh", "mleko", "sonce", "dež", "veter",
+    ];
+
+    fn part_of(problem: &PasswordProblem) -> Option<&str> {
+        match problem {
+            PasswordProblem::Repeated { part }
+            | PasswordProblem::Sequential { part }
+            | PasswordProblem::KeyboardRow { part } => Some(part.as_str()),
+            _ => None,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// A phrase of 24 characters or more (five words or more) is never refused by a run
+        /// rule, even without a second factor.
+        #[test]
+        fn passphrases_pass_the_run_rules(words in proptest::collection::vec(proptest::sample::select(WORDS), 5..9)) {
+            let phrase = words.join(" ");
+            prop_assume!(phrase.chars().count() >= 24);
+            let single = Context { has_second_factor: false, ..clerk() };
+            if let Err(problems) = policy().check(&phrase, &single) {
+                prop_assert!(!problems.iter().any(is_run), "{phrase}: {problems:?}");
+            }
+        }
+
+        /// A walk of four keys is refused wherever it stands, and is named as typed.
+        #[test]
+        fn a_walk_of_four_is_always_refused(
+            before in "[A-Za-z0-9 ]{0,40}",
+            row in proptest::sample::select(&["qwertyuiop", "asdfghjkl", "yxcvbnm", "1234567890"][..]),
+            start in 0usize..4,
+            after in "[A-Za-z0-9 ]{0,40}",
+        ) {
+            let walk = &row[start..start + 4];
+            let password = format!("{before}{walk}{after}");
+            let problems = policy().check(&password, &clerk()).unwrap_err();
+            prop_assert!(
+                problems.iter().filter_map(part_of).any(|p| p.to_lowercase().contains(walk)),
+                "{password}: {problems:?}"
+            );
+        }
+
+        /// Every named part is a piece of the password as typed (after NFKC).
+        #[test]
+        fn the_named_part_is_in_the_password(password in "\\PC{0,30}") {
+            let normalised: String = password.nfkc().collect();
+            if let Err(problems) = policy().check(&password, &clerk()) {
+                for part in problems.iter().filter_map(part_of) {
+                    prop_assert!(part.chars().count() >= 3);
+                    prop_assert!(normalised.contains(part), "{part:?} not in {normalised:?}");
+                }
+            }
+        }
+    }
 }

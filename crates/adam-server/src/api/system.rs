@@ -237,6 +237,7 @@ pub async fn issue(
         created: s.now(),
         expires,
         revoked: None,
+        last_used: None,
     };
     let store = s.store.clone();
     let context = s.context(actor, source_ip);

@@ -114,6 +114,19 @@ pub(crate) async fn start_enrolment(s: &AppState, person: &Person) -> ApiResult<
     Ok(answer)
 }
 
+/// The secret and `otpauth://` URI of the person's enrolment that is started and not yet
+/// confirmed, to show its QR code again after a wrong first code (the secret is the person's
+/// own and was shown to them a moment ago; the backup codes are not kept, only their hashes).
+pub(crate) async fn pending_enrolment(s: &AppState, user: UserId) -> ApiResult<Option<(String, String)>> {
+    let store = s.store.clone();
+    let Some(pending) = blocking(move || store.totp(user)).await??.filter(|t| !t.confirmed) else {
+        return Ok(None);
+    };
+    let secret = TotpSecret::from_base32(&pending.secret).map_err(|e| WebError::internal(&e))?;
+    let username = s.world().user(user)?.username.as_str().to_owned();
+    Ok(Some((secret.to_base32(), secret.otpauth_uri(&username))))
+}
+
 /// Confirms TOTP enrolment with a code; a session then counts the factor (a new session
 /// replaces it).
 pub(crate) async fn confirm_enrolment(s: &AppState, person: Person, client: &Client, code: &str) -> ApiResult<Opened> {

@@ -12,7 +12,7 @@ use super::types::*;
 use crate::error::{ApiResult, WebError};
 use crate::state::{AppState, blocking};
 use adam_auth::hash::Verification;
-use adam_auth::password::{Context, Lang};
+use adam_auth::password::{Context, Lang, PasswordProblem};
 use adam_core::*;
 use adam_store::{PasswordChange, PasswordCredential, Retention, SessionState};
 use axum::http::StatusCode;
@@ -59,6 +59,38 @@ pub(crate) fn weak_password(problems: &[adam_auth::password::PasswordProblem], l
         .collect();
     let detail = problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("; ");
     WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "weak-password", detail).with("problems", list)
+}
+
+/// Refuses a new password that is the account's current one (`current`, its stored hash):
+/// after a temporary password the administrator who typed it would know the permanent one, and
+/// a "change" to the same password changes nothing. Compared by verifying against the hash, so
+/// nothing but the hash is kept; costs one more Argon2id verification per change.
+pub(crate) async fn refuse_reuse(
+    s: &AppState,
+    current: Option<&PasswordCredential>,
+    new: &str,
+    pointer: &str,
+    lang: Lang,
+) -> ApiResult<()> {
+    let Some(current) = current else {
+        return Ok(());
+    };
+    if matches!(
+        verify_password(s, new.to_owned(), Some(current.phc.clone())).await?,
+        Some(Verification::Ok { .. })
+    ) {
+        return Err(reused(current.must_change, pointer, lang));
+    }
+    Ok(())
+}
+
+/// The refusal of a new password that is the current one (`temporary`: set by an
+/// administrator), at the field `pointer`.
+fn reused(temporary: bool, pointer: &str, lang: Lang) -> WebError {
+    let problem = PasswordProblem::Reused { temporary };
+    let mut refusal = weak_password(std::slice::from_ref(&problem), lang);
+    refusal.code = "password-reused";
+    refusal.with("pointer", pointer)
 }
 
 /// Checks a new password against the policy for `user`.
@@ -119,6 +151,9 @@ pub(crate) async fn change_own_password(
     let now = s.now();
     check_limits(&s, Limits::SignIn, &username, true, client.ip, now).await?;
     let store = s.store.clone();
+    // The current password was just verified, so the new one is the same exactly when it is
+    // the same text (the hash does not normalise): no second Argon2id verification needed.
+    let same = b.new == b.current;
     let current = blocking(move || store.password(user)).await??.ok_or_else(|| {
         WebError::new(
             StatusCode::CONFLICT,
@@ -139,6 +174,9 @@ pub(crate) async fn change_own_password(
         .with("pointer", "/current"));
     }
     check_policy(&s, user, &b.new, client.lang).await?;
+    if same {
+        return Err(reused(current.must_change, "/new", client.lang));
+    }
     let phc = hash_password(&s, b.new).await?;
     // A session that was for the change only ends with it; an active one is kept.
     let keep = person

@@ -172,6 +172,9 @@ pub(crate) async fn complete_reset(s: &AppState, client: &Client, b: ResetReques
         return Err(refused("inactive"));
     }
     check_policy(&s, user, &b.new_password, client.lang).await?;
+    let store = s.store.clone();
+    let current = blocking(move || store.password(user)).await??;
+    refuse_reuse(&s, current.as_ref(), &b.new_password, "/new_password", client.lang).await?;
     let phc = hash_password(&s, b.new_password).await?;
     let change = PasswordChange {
         credential: PasswordCredential {

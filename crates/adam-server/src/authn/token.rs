@@ -45,5 +45,6 @@ pub(crate) async fn bearer(parts: &Parts, state: &AppState) -> ApiResult<ApiToke
     if token.expires.is_some_and(|e| now >= e) {
         return Err(WebError::unauthenticated("the token has expired"));
     }
+    state.token_used(token.id);
     Ok(token)
 }

@@ -11,6 +11,25 @@ use std::path::Path;
 /// The application name the import's audit records carry.
 pub const APPLICATION: &str = "adam-import";
 
+/// The application an import's audit records carry: [`APPLICATION`], with the operator who ran
+/// it when known (`adam-import (operator jana)`). The engine acts as the console
+/// (`Actor::System`) — the operator need not be an account of ADAM — so the person is named
+/// here, where every record of the import shows it. Only letters, digits and `._@-` of the
+/// name are kept, at most 64, so a name cannot forge the rest of the field.
+pub fn application(operator: Option<&str>) -> String {
+    let name: String = operator
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || "._@-".contains(*c))
+        .take(64)
+        .collect();
+    if name.is_empty() {
+        APPLICATION.to_owned()
+    } else {
+        format!("{APPLICATION} (operator {name})")
+    }
+}
+
 /// Imports the four files in `dir` as `actor` through the server's write path: checks and
 /// dry-runs every row against a snapshot of the organisation (calling `progress(done,
 /// total)` meanwhile), then writes the whole import as one revision, audited under the
@@ -20,6 +39,18 @@ pub async fn import(
     state: &AppState,
     dir: &Path,
     actor: Actor,
+    progress: impl FnMut(usize, usize),
+) -> Result<ImportOutcome, ImportError> {
+    import_by(state, dir, actor, None, progress).await
+}
+
+/// [`import`], with the operator who runs it named in every audit record (see
+/// [`application`]).
+pub async fn import_by(
+    state: &AppState,
+    dir: &Path,
+    actor: Actor,
+    operator: Option<&str>,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<ImportOutcome, ImportError> {
     let snapshot = state.world().clone();
@@ -59,16 +90,18 @@ pub async fn import(
             revision: None,
             commands: 0,
             summary: plan.summary,
+            rows: plan.rows,
         });
     }
     let mut context = state.context(actor, None);
-    context.application = Some(APPLICATION.to_owned());
+    context.application = Some(application(operator));
     let commands = plan.commands().len();
     match state.execute_as(actor, context, plan.batch.clone()).await {
         Ok(written) => Ok(ImportOutcome {
             revision: Some(written.revision()),
             commands,
             summary: plan.summary,
+            rows: plan.rows,
         }),
         Err(problem) => {
             let (row, message) = match refused_row(&state.world(), &actor, &plan, state.now()) {

@@ -15,7 +15,8 @@
 //!
 //! Values: `valid`/`active` are `true`/`false`; `kind` is `admin`, `system_user` or `user`
 //! (the default for new accounts); `gender` is `female`, `male`, `other` or `unspecified`.
-//! A missing file means "nothing of that kind"; a header with an unknown column is refused.
+//! A missing file means "nothing of that kind", but a directory that is missing, or that holds
+//! none of the four files, is an error ([`check_dir`]); a header with an unknown column is refused.
 //! Files saved with semicolons (as spreadsheets in Slovenian locales do) and with a
 //! byte-order mark are read too. On export, a value that a spreadsheet would run as a formula
 //! (starting with `=`, `+`, `-` or `@`, such as a phone number `+386 …`) is written with a
@@ -50,10 +51,11 @@ mod report;
 #[cfg(test)]
 mod tests;
 
-pub use apply::{APPLICATION, import};
+pub use apply::{APPLICATION, application, import, import_by};
 pub use export::{ExportSummary, export};
 pub use format::FILES;
 pub use plan::{plan_import, plan_import_with_progress};
+pub use read::check_dir;
 pub use report::{
     Counts, ImportError, ImportOutcome, ImportPlan, ImportReport, ImportSummary, Problem, RowRef, TransferError,
 };

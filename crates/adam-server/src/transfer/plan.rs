@@ -64,6 +64,12 @@ pub fn plan_import_with_progress(
     at: Timestamp,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<ImportPlan, ImportReport> {
+    if let Err(e) = super::read::check_dir(dir) {
+        return Err(ImportReport {
+            problems: vec![e.into()],
+            rows: 0,
+        });
+    }
     let mut problems = Vec::new();
     let offices_table = read_table(dir, &OFFICES, &mut problems);
     let jobs_table = read_table(dir, &JOBS, &mut problems);
@@ -71,18 +77,20 @@ pub fn plan_import_with_progress(
     let assignments_table = read_table(dir, &ASSIGNMENTS, &mut problems);
     let count = |t: &Option<Table>| t.as_ref().map_or(0, |t| t.rows.len());
     let total_rows = count(&offices_table) + count(&jobs_table) + count(&users_table) + count(&assignments_table);
-    // Each row is one step when read and one when dry-run.
-    let total = 2 * total_rows;
+    // Progress counts rows, each once, as it is dry-run: reading is quick, and a count of
+    // steps (a row read, then dry-run) showed twice the rows the files have.
+    let total = total_rows;
     let mut done = 0usize;
     let mut tick = || {
         done += 1;
-        progress(done, total);
+        progress(done.min(total), total);
     };
+    let mut read_tick = || {};
 
     let offices = rows(
         offices_table.as_ref(),
         &mut problems,
-        &mut tick,
+        &mut read_tick,
         "code",
         |r: &OfficeRow| r.code.as_str().to_owned(),
         |k| format!("office {k}"),
@@ -91,7 +99,7 @@ pub fn plan_import_with_progress(
     let jobs = rows(
         jobs_table.as_ref(),
         &mut problems,
-        &mut tick,
+        &mut read_tick,
         "code",
         |r: &JobRow| r.code.as_str().to_owned(),
         |k| format!("job {k}"),
@@ -100,7 +108,7 @@ pub fn plan_import_with_progress(
     let users = rows(
         users_table.as_ref(),
         &mut problems,
-        &mut tick,
+        &mut read_tick,
         "username",
         |r: &UserRow| r.username.as_str().to_owned(),
         |k| format!("username {k}"),
@@ -109,7 +117,7 @@ pub fn plan_import_with_progress(
     let assignments = rows(
         assignments_table.as_ref(),
         &mut problems,
-        &mut tick,
+        &mut read_tick,
         "job_code",
         |r: &AssignmentRow| (r.username.as_str().to_owned(), r.job.as_str().to_owned()),
         |(u, j)| format!("the assignment of {j} to {u}"),
@@ -566,5 +574,6 @@ pub fn plan_import_with_progress(
         sources: run.sources,
         summary,
         base: world.revision(),
+        rows: total_rows,
     })
 }

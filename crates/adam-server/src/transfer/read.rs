@@ -23,6 +23,27 @@ fn delimiter(bytes: &[u8]) -> u8 {
     if count(b';') > count(b',') { b';' } else { b',' }
 }
 
+/// The four files that are in `dir`, in import order; an error when `dir` is missing, not a
+/// directory, or holds none of them (an import of nothing would report "nothing to change",
+/// which hides a mistyped path). A file that is missing beside others means "nothing of that
+/// kind", so one file can be imported alone.
+pub fn check_dir(dir: &Path) -> Result<Vec<&'static str>, TransferError> {
+    let shown = dir.display().to_string();
+    match std::fs::metadata(dir) {
+        Err(source) => return Err(TransferError::NoDirectory { dir: shown, source }),
+        Ok(m) if !m.is_dir() => return Err(TransferError::NotADirectory { dir: shown }),
+        Ok(_) => {}
+    }
+    let present: Vec<&'static str> = super::format::FILES
+        .into_iter()
+        .filter(|file| dir.join(file).exists())
+        .collect();
+    if present.is_empty() {
+        return Err(TransferError::NoFiles { dir: shown });
+    }
+    Ok(present)
+}
+
 /// Reads one file: `Ok(None)` when it does not exist. Header problems refuse the whole file;
 /// a malformed record is reported and skipped, so the other rows are still checked.
 pub(super) fn read_table(dir: &Path, spec: &'static Spec, problems: &mut Vec<Problem>) -> Option<Table> {

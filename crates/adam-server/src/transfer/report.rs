@@ -78,6 +78,29 @@ pub enum TransferError {
         /// The column.
         column: String,
     },
+    /// The directory to import from does not exist (or cannot be looked at).
+    #[error("{dir}: no such directory")]
+    NoDirectory {
+        /// The directory as given.
+        dir: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The path to import from is a file, not a directory.
+    #[error(
+        "{dir}: not a directory; give the directory that holds offices.csv, jobs.csv, users.csv and assignments.csv"
+    )]
+    NotADirectory {
+        /// The path as given.
+        dir: String,
+    },
+    /// The directory holds none of the four files: an import of nothing is a mistake.
+    #[error("{dir}: none of offices.csv, jobs.csv, users.csv and assignments.csv is there; nothing to import")]
+    NoFiles {
+        /// The directory as given.
+        dir: String,
+    },
 }
 
 /// One rejected row (or header, or file): `users.csv:7: email: must contain '@' …`.
@@ -111,6 +134,9 @@ impl From<TransferError> for Problem {
         let (file, line, column) = match &e {
             TransferError::Unreadable { file, .. } | TransferError::NoHeader { file } => (file.clone(), None, None),
             TransferError::Unwritable { path, .. } => (path.clone(), None, None),
+            TransferError::NoDirectory { dir, .. }
+            | TransferError::NotADirectory { dir }
+            | TransferError::NoFiles { dir } => (dir.clone(), None, None),
             TransferError::Csv { file, .. } => (file.clone(), None, None),
             TransferError::Malformed { file, line, .. } => (file.clone(), Some(*line), None),
             TransferError::UnknownColumn { file, column, .. }
@@ -126,6 +152,11 @@ impl From<TransferError> for Problem {
             TransferError::UnknownColumn { expected, .. } => format!("unknown column; the columns are {expected}"),
             TransferError::MissingColumn { .. } => "required column is missing".to_owned(),
             TransferError::DuplicateColumn { .. } => "the column appears more than once".to_owned(),
+            TransferError::NoDirectory { source, .. } => format!("no such directory: {source}"),
+            TransferError::NotADirectory { .. } => "not a directory".to_owned(),
+            TransferError::NoFiles { .. } => {
+                "none of offices.csv, jobs.csv, users.csv and assignments.csv is there; nothing to import".to_owned()
+            }
         };
         Problem {
             file,
@@ -235,6 +266,9 @@ pub struct ImportPlan {
     pub summary: ImportSummary,
     /// The revision the plan was checked against.
     pub base: Revision,
+    /// Data rows read, across the files (what the progress counts, in the dry run and the
+    /// import alike).
+    pub rows: usize,
 }
 
 impl ImportPlan {
@@ -261,6 +295,8 @@ pub struct ImportOutcome {
     pub commands: usize,
     /// The counts.
     pub summary: ImportSummary,
+    /// Data rows read, across the files (as the dry run counts them).
+    pub rows: usize,
 }
 
 impl fmt::Display for ImportOutcome {

@@ -537,3 +537,78 @@ fn ten_thousand_users_import_in_reasonable_time() {
     println!("exported {} users in {:?}", exported.users, started.elapsed());
     assert_eq!(exported.assignments, USERS);
 }
+
+/// Issue #14 item 6: a missing directory, a file given for a directory, and a directory with
+/// none of the files are errors, not "nothing to change".
+#[tokio::test]
+async fn a_missing_or_empty_directory_is_an_error() {
+    let world = empty_world();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-dir");
+    assert!(matches!(check_dir(&missing), Err(TransferError::NoDirectory { .. })));
+    let report = plan_import(&world, &missing, &Actor::System, at()).unwrap_err();
+    assert_eq!(report.problems.len(), 1);
+    assert!(report.problems[0].message.starts_with("no such directory"), "{report}");
+    assert!(matches!(check_dir(dir.path()), Err(TransferError::NoFiles { .. })));
+    write(dir.path(), "notes.txt", "not a CSV file");
+    assert!(matches!(
+        check_dir(&dir.path().join("notes.txt")),
+        Err(TransferError::NotADirectory { .. })
+    ));
+    let empty = plan_import(&world, dir.path(), &Actor::System, at()).unwrap_err();
+    assert!(empty.to_string().contains("nothing to import"), "{empty}");
+
+    // Through the server too: refused, nothing written.
+    let (state, store) = testing::state(at());
+    demo::load(&state).await.unwrap();
+    let audit = store.audit().len();
+    let error = import(&state, &missing, Actor::System, |_, _| {}).await.unwrap_err();
+    assert!(matches!(error, ImportError::Rejected(_)), "{error}");
+    assert_eq!(store.audit().len(), audit);
+
+    // One file alone is fine: the others mean "nothing of that kind".
+    write(dir.path(), "users.csv", "username,first_name,last_name,email\n");
+    assert_eq!(check_dir(dir.path()).unwrap(), vec!["users.csv"]);
+}
+
+/// Issue #14 item 6: the dry run and the import count the same rows, each once, and the
+/// progress ends at that count; the operator is named in every audit record of the import.
+#[tokio::test]
+async fn the_dry_run_and_the_import_count_the_same_rows_and_name_the_operator() {
+    let (source, _) = demo::world(at()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    export(&source, dir.path()).unwrap();
+    let lines: usize = FILES
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.path().join(f)).unwrap().lines().count() - 1)
+        .sum();
+
+    let (state, store) = testing::state(at());
+    state
+        .execute_as(Actor::System, state.context(Actor::System, None), Command::Initialise)
+        .await
+        .unwrap();
+    let plan = plan_import(&state.world(), dir.path(), &Actor::System, at()).unwrap();
+    assert_eq!(plan.rows, lines);
+    let mut calls: Vec<(usize, usize)> = Vec::new();
+    let before = store.audit().len();
+    let done = import_by(&state, dir.path(), Actor::System, Some("jana\n(forged)"), |d, t| {
+        calls.push((d, t))
+    })
+    .await
+    .unwrap();
+    assert_eq!(done.rows, lines);
+    assert_eq!(calls.last(), Some(&(lines, lines)));
+    assert!(calls.iter().all(|(d, t)| d <= t && *t == lines), "{calls:?}");
+    let records = store.audit();
+    assert!(records.len() > before);
+    assert!(
+        records[before..]
+            .iter()
+            .all(|r| r.context.application.as_deref() == Some("adam-import (operator janaforged)")),
+        "{:?}",
+        records[before].context
+    );
+    assert_eq!(application(None), APPLICATION);
+    assert_eq!(application(Some("  ")), APPLICATION);
+}

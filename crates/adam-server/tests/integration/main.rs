@@ -5,6 +5,7 @@
 
 mod support;
 
+mod account_rules;
 mod administration;
 mod as_of;
 mod audit;

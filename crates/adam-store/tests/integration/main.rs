@@ -14,6 +14,7 @@ mod properties;
 mod sqlite_specific;
 mod suite;
 mod tail_cut;
+mod tokens_used;
 mod town;
 mod trail;
 
@@ -42,6 +43,7 @@ macro_rules! on_both_backends {
 use authn::*;
 use suite::*;
 use tail_cut::*;
+use tokens_used::*;
 use trail::*;
 
 on_both_backends!(
@@ -58,6 +60,7 @@ on_both_backends!(
     the_audit_trail_holds_every_change,
     the_trail_and_the_log_are_append_only,
     tokens,
+    a_tokens_last_use_is_recorded_and_never_moves_back,
     a_trail_verifies_and_checkpoints_are_external,
     a_changed_byte_is_detected,
     a_deleted_record_is_detected,

@@ -466,6 +466,7 @@ fn token(user: UserId, hash_byte: &str) -> ApiToken {
         created: t(NOW),
         expires: Some(t("2027-03-02")),
         revoked: None,
+        last_used: None,
     }
 }
 

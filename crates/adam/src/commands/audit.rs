@@ -36,11 +36,27 @@ pub(crate) async fn audit(cli: &Cli, command: &AuditCommand) -> Result<()> {
             println!(
                 "purged {} access record(s) of days up to {} (retention {} days; {} day(s) held)",
                 report.records,
-                report.through_period,
+                utc_date(report.through_period),
                 report.retention_days,
                 report.held.len()
             );
         }
     }
     Ok(())
+}
+
+/// A day of the trail (days since 1970-01-01, UTC) as the date a person reads:
+/// `2026-03-02 (UTC)`. The trail's days are UTC days, so the zone is said.
+fn utc_date(day: i64) -> String {
+    let midnight = adam_core::Timestamp(day.saturating_mul(86_400)).to_string();
+    format!("{} (UTC)", midnight.get(..10).unwrap_or(&midnight))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_purge_day_reads_as_a_date() {
+        assert_eq!(super::utc_date(0), "1970-01-01 (UTC)");
+        assert_eq!(super::utc_date(20_514), "2026-03-02 (UTC)");
+    }
 }

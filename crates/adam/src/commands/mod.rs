@@ -58,7 +58,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
             at,
             mfa,
         } => query::lookup(&cli, user, *kind, *level, at, *mfa).await,
-        Command::Import { dir, dry_run } => transfer::import(&cli, dir, *dry_run).await,
+        Command::Import { dir, dry_run, operator } => transfer::import(&cli, dir, *dry_run, operator.as_deref()).await,
         Command::Export { dir } => transfer::export(&cli, dir).await,
     }
 }

@@ -17,9 +17,12 @@ pub(crate) async fn serve(
     log_format: LogFormat,
     auth: &AuthArgs,
 ) -> Result<()> {
+    // Colour only for a person at a terminal: a file or a pipe gets plain text (escape codes
+    // made the log unreadable there), and NO_COLOR is honoured.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
     match log_format {
-        LogFormat::Plain => tracing_subscriber::fmt().with_target(false).init(),
-        LogFormat::Json => tracing_subscriber::fmt().json().init(),
+        LogFormat::Plain => tracing_subscriber::fmt().with_target(false).with_ansi(colour).init(),
+        LogFormat::Json => tracing_subscriber::fmt().json().with_ansi(false).init(),
     }
     // The address first: a port in use fails before anything is written (no demo files, no
     // demo organisation in the database).

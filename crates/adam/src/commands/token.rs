@@ -49,12 +49,17 @@ pub(crate) async fn token(cli: &Cli, command: &TokenCommand) -> Result<()> {
                     (None, Some(e)) => format!("valid until {e}"),
                     (None, None) => "valid".to_owned(),
                 };
+                let last_used = t
+                    .last_used
+                    .map_or_else(|| "never used".to_owned(), |at| format!("last used {}", minute(at)));
                 println!(
-                    "{}\t{}\t{}…\t{}\t{}",
+                    "{}\t{}\t{}…\t{}\tcreated {}\t{}\t{}",
                     t.id,
                     t.name,
                     t.prefix,
                     t.scopes.join(","),
+                    minute(t.created),
+                    last_used,
                     status
                 );
             }
@@ -67,6 +72,16 @@ pub(crate) async fn token(cli: &Cli, command: &TokenCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// An instant to the minute, in UTC and saying so (`2026-03-02 09:00 UTC`): the last use is
+/// recorded to the minute.
+fn minute(at: adam_core::Timestamp) -> String {
+    let text = at.to_string();
+    match (text.get(..10), text.get(11..16)) {
+        (Some(day), Some(time)) => format!("{day} {time} UTC"),
+        _ => text,
+    }
 }
 
 fn scopes(names: &[String]) -> Result<Vec<Scope>> {

@@ -18,6 +18,9 @@ pub(super) struct MfaPage {
     /// Just started: what the person must see once.
     fresh: Option<Fresh>,
     error: Option<String>,
+    /// A wrong first code: shown at the code field, with the QR code and backup codes still on
+    /// the page.
+    code_error: Option<String>,
     done: Option<&'static str>,
 }
 
@@ -59,6 +62,7 @@ pub(super) async fn mfa_view(
         pending,
         fresh,
         error,
+        code_error: None,
         done,
     })
 }
@@ -120,6 +124,20 @@ pub(super) async fn mfa_enrol(State(s): State<AppState>, f: UiForm<Nothing, true
 #[derive(Debug, Deserialize)]
 pub struct CodeForm {
     code: String,
+    /// The backup codes the enrolment page showed, sent back with the code (space-separated),
+    /// so that a wrong first code can show them again: only their hashes are stored.
+    #[serde(default)]
+    backup_codes: String,
+}
+
+/// The backup codes sent back by the enrolment form: only words that look like codes, at most
+/// twenty (they are the person's own, shown to them a moment ago).
+fn sent_back_codes(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .filter(|c| c.len() <= 32 && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-'))
+        .take(20)
+        .map(str::to_owned)
+        .collect()
 }
 
 pub(super) async fn mfa_confirm(
@@ -139,13 +157,26 @@ pub(super) async fn mfa_confirm(
     match authn::confirm_enrolment(&s, person, &client_in(client, lang), f.form.code.trim()).await {
         // The session that showed the factor is replaced by one that counts it.
         Ok(opened) => Ok(see_other("/ui/mfa?done=1", opened.cookie)),
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT => {
-            let message = if e.code == "bad-code" {
-                lang.tr.s("bad_code").to_owned()
-            } else {
-                e.detail
+        Err(e) if e.code == "bad-code" => {
+            // The first code was wrong: the enrolment stays as it was, so the page shows its QR
+            // code, secret and backup codes again, with the message at the code field.
+            let pending = authn::pending_enrolment(&s, view_person.caller.user)
+                .await
+                .map_err(|e| UiError::new(lang.tr, e))?;
+            let fresh = match pending {
+                Some((secret, uri)) => Some(Fresh {
+                    qr_svg: qr_svg(&uri).map_err(|e| UiError::new(lang.tr, e))?,
+                    secret,
+                    backup_codes: sent_back_codes(&f.form.backup_codes),
+                }),
+                None => None,
             };
-            let p = mfa_view(&s, &view_person, lang, None, Some(message), None).await?;
+            let mut p = mfa_view(&s, &view_person, lang, fresh, None, None).await?;
+            p.code_error = Some(lang.tr.s("bad_code").to_owned());
+            page_with(lang, StatusCode::UNPROCESSABLE_ENTITY, &p)
+        }
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT => {
+            let p = mfa_view(&s, &view_person, lang, None, Some(e.detail), None).await?;
             page_with(lang, StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
         Err(e) => Err(UiError::new(lang.tr, e)),

@@ -78,7 +78,7 @@ pub(super) async fn change_password(
             Err(e) if e.code == "wrong-password" => {
                 errors.insert("current", lang.tr.s("wrong_password").to_owned());
             }
-            Err(e) if e.code == "weak-password" => {
+            Err(e) if e.code == "weak-password" || e.code == "password-reused" => {
                 errors.insert("new", broken_rules(&e));
             }
             Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {

@@ -133,7 +133,7 @@ pub(super) async fn reset(
         };
         match authn::complete_reset(&s, &client_in(client, lang), request).await {
             Ok(_) => return Ok(see_other("/ui/login?done=password", None)),
-            Err(e) if e.code == "weak-password" => {
+            Err(e) if e.code == "weak-password" || e.code == "password-reused" => {
                 errors.insert("new", broken_rules(&e));
             }
             Err(e) if e.code == "invalid-reset" => {
