@@ -56,7 +56,7 @@ pub use error::{
     AclError, AuthorityError, Category, DirectoryError, Error, FilingError, RoleError, StateError, ValueError,
     ValueProblem,
 };
-pub use lang::Lang;
+
 pub use event::{CHANGE_LOG_FORMAT, ChangeSet, Event, decode_events};
 pub use ids::*;
 pub use kind::{EntityKind, UnknownEntityKind};

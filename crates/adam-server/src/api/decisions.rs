@@ -472,7 +472,11 @@ impl Explanation {
             ceiling: d.ceiling.filter(|_| shown),
             rule: d.rule.filter(|_| shown),
             classification: shown.then_some(d.classification),
-            summary: if shown { d.summary() } else { reason.words(d.level) },
+            summary: if shown {
+                d.summary_in(crate::error::speaking())
+            } else {
+                reason.words_in(d.level, crate::error::speaking())
+            },
             grants: d.grants,
             ceilings: d.ceilings,
             withheld: x.withheld,

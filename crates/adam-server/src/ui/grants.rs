@@ -146,13 +146,13 @@ pub(super) async fn grant_to_job(
     let reference = match f.reference.trim() {
         "" => None,
         r => Text::parse("reference", r)
-            .map_err(|e| errors.insert("reference", e.to_string()))
+            .map_err(|e| errors.insert("reference", crate::error::said(&e)))
             .ok(),
     };
     let window = match Window::new(from, to) {
         Ok(w) => Some(w),
         Err(e) => {
-            errors.insert("valid_to", e.to_string());
+            errors.insert("valid_to", crate::error::said(&e));
             None
         }
     };
@@ -232,9 +232,9 @@ pub(super) async fn roles_page(
             .filter(|r| full || r.kind != RoleKind::System)
             .map(|r| RoleTreeRow {
                 kind: match r.kind {
-                    RoleKind::Application => "app",
-                    RoleKind::User => "user",
-                    RoleKind::System => "system",
+                    RoleKind::Application => "role_kind_app",
+                    RoleKind::User => "role_kind_user",
+                    RoleKind::System => "role_kind_system",
                 },
                 code: r.code.to_string(),
                 description: r.description.to_string(),

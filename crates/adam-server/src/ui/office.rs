@@ -95,10 +95,10 @@ pub(super) async fn create_office(
     let parent = OfficeId(f.parent);
     let mut errors = BTreeMap::new();
     let code = Code::parse("code", &f.code)
-        .map_err(|e| errors.insert("code", e.to_string()))
+        .map_err(|e| errors.insert("code", crate::error::said(&e)))
         .ok();
     let name = Text::parse("name", &f.name)
-        .map_err(|e| errors.insert("name", e.to_string()))
+        .map_err(|e| errors.insert("name", crate::error::said(&e)))
         .ok();
     if let (Some(code), Some(name)) = (code, name) {
         let command = Command::CreateOffice {
@@ -138,12 +138,12 @@ pub(super) async fn update_office(
     let office = OfficeId(id);
     let mut errors = BTreeMap::new();
     let name = Text::parse("name", &f.name)
-        .map_err(|e| errors.insert("edit_name", e.to_string()))
+        .map_err(|e| errors.insert("edit_name", crate::error::said(&e)))
         .ok();
     let signing_code = match f.signing_code.trim() {
         "" => Some(None),
         sc => SigningCode::parse("signing_code", sc)
-            .map_err(|e| errors.insert("edit_signing_code", e.to_string()))
+            .map_err(|e| errors.insert("edit_signing_code", crate::error::said(&e)))
             .ok()
             .map(Some),
     };
@@ -196,15 +196,15 @@ pub(super) async fn create_job(
     let office = OfficeId(id);
     let mut errors = BTreeMap::new();
     let code = JobCode::parse("code", &f.code)
-        .map_err(|e| errors.insert("job_code", e.to_string()))
+        .map_err(|e| errors.insert("job_code", crate::error::said(&e)))
         .ok();
     let name = Text::parse("name", &f.name)
-        .map_err(|e| errors.insert("job_name", e.to_string()))
+        .map_err(|e| errors.insert("job_name", crate::error::said(&e)))
         .ok();
     let signing_code = match f.signing_code.trim() {
         "" => Some(None),
         sc => SigningCode::parse("signing_code", sc)
-            .map_err(|e| errors.insert("job_signing_code", e.to_string()))
+            .map_err(|e| errors.insert("job_signing_code", crate::error::said(&e)))
             .ok()
             .map(Some),
     };
