@@ -90,6 +90,11 @@ pub fn request_language(request: &Request) -> Lang {
         .unwrap_or(Lang::En)
 }
 
+/// Runs `f` (synchronous: work on a blocking thread) in `lang`.
+pub fn speaking_in<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    SPEAKING.sync_scope(lang, f)
+}
+
 /// An engine refusal in the language of the request (for a form's field message).
 pub fn said(e: &adam_core::Error) -> String {
     e.message(speaking())

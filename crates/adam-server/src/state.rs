@@ -176,9 +176,13 @@ impl std::ops::Deref for AppState {
     }
 }
 
-/// Runs blocking store work off the async threads.
+/// Runs blocking store work off the async threads, in the language of the request (so that
+/// a refusal made there — the write path's — is said as the request's others are).
 pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| WebError::internal(&e))
+    let lang = crate::error::speaking();
+    tokio::task::spawn_blocking(move || crate::error::speaking_in(lang, f))
+        .await
+        .map_err(|e| WebError::internal(&e))
 }
 
 impl AppState {

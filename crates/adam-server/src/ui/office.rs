@@ -163,7 +163,8 @@ pub(super) async fn update_office(
                     StatusCode::PRECONDITION_FAILED,
                     "stale",
                     "someone else changed this office after you opened the page; reload it and make your change again",
-                )),
+                )
+                .sl("urad je medtem spremenil nekdo drug; znova naložite stran in ponovite spremembo")),
                 _ => Ok(()),
             }
         };

@@ -415,7 +415,8 @@ pub(super) async fn update_user(
                     StatusCode::PRECONDITION_FAILED,
                     "stale",
                     "someone else changed this person after you opened the page; reload it and make your change again",
-                )),
+                )
+                .sl("osebo je medtem spremenil nekdo drug; znova naložite stran in ponovite spremembo")),
                 _ => Ok(()),
             }
         };

@@ -10,6 +10,7 @@ mod audit;
 mod authn;
 mod bad_input;
 mod hardening;
+mod languages;
 mod matrix;
 mod openapi;
 mod persistence;
