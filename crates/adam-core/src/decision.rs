@@ -157,7 +157,9 @@ impl Decision {
     pub fn summary_in(&self, lang: Lang) -> String {
         let sl = lang == Lang::Sl;
         match self.rule {
-            Some(Rule::InactiveAccount) => lang.pick("zavrnjeno: račun ni aktiven", "denied: the account is inactive").to_owned(),
+            Some(Rule::InactiveAccount) => lang
+                .pick("zavrnjeno: račun ni aktiven", "denied: the account is inactive")
+                .to_owned(),
             Some(Rule::AdminAccount) => lang
                 .pick(
                     "zavrnjeno: računi admin nikoli ne vidijo zadev in dokumentov",

@@ -141,7 +141,13 @@ pub enum ValueProblem {
 pub(crate) fn list_en(allowed: &[char]) -> String {
     allowed
         .iter()
-        .map(|c| if *c == ' ' { "space".to_owned() } else { format!("'{c}'") })
+        .map(|c| {
+            if *c == ' ' {
+                "space".to_owned()
+            } else {
+                format!("'{c}'")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -25,17 +25,32 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("the command changes nothing", "ukaz ničesar ne spremeni"),
     ("the system is already initialised", "sistem je že pripravljen"),
     ("an identical grant already exists", "enaka dodelitev že obstaja"),
-    ("everyone named has already been notified", "vsi navedeni so že obveščeni"),
-    ("the object is already handed over to this job", "objekt je temu delovnemu mestu že predan"),
-    ("the object already has this classification", "objekt že ima to stopnjo zaupnosti"),
-    ("the class already has these data", "klasifikacijski znak že ima te podatke"),
+    (
+        "everyone named has already been notified",
+        "vsi navedeni so že obveščeni",
+    ),
+    (
+        "the object is already handed over to this job",
+        "objekt je temu delovnemu mestu že predan",
+    ),
+    (
+        "the object already has this classification",
+        "objekt že ima to stopnjo zaupnosti",
+    ),
+    (
+        "the class already has these data",
+        "klasifikacijski znak že ima te podatke",
+    ),
     ("the office already has these data", "urad že ima te podatke"),
     ("the job already has these data", "delovno mesto že ima te podatke"),
     ("the user already has these data", "uporabnik že ima te podatke"),
     ("the group already has these members", "skupina že ima te člane"),
     ("the application already has these data", "aplikacija že ima te podatke"),
     ("the role already has these data", "vloga že ima te podatke"),
-    ("the grant already has this window", "dodelitev že ima to obdobje veljavnosti"),
+    (
+        "the grant already has this window",
+        "dodelitev že ima to obdobje veljavnosti",
+    ),
     ("the office is already valid", "urad je že veljaven"),
     ("the office is already invalid", "urad je že neveljaven"),
     ("the job is already valid", "delovno mesto je že veljavno"),
@@ -43,7 +58,10 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("the user is already active", "uporabnik je že aktiven"),
     ("the user is already inactive", "uporabnik je že neaktiven"),
     // RoleError::RoleShape
-    ("a batch cannot contain another batch", "paket ne more vsebovati drugega paketa"),
+    (
+        "a batch cannot contain another batch",
+        "paket ne more vsebovati drugega paketa",
+    ),
     (
         "a system role cannot be an application's writing role",
         "sistemska vloga ne more biti vloga za pisanje v aplikaciji",
@@ -56,22 +74,40 @@ pub const PHRASES: &[(&str, &str)] = &[
         "a system role is granted to a user or a job, never to an office or to everyone",
         "sistemska vloga se dodeli uporabniku ali delovnemu mestu, nikoli uradu ali vsem",
     ),
-    ("an application role must name its application", "aplikacijska vloga mora navesti svojo aplikacijo"),
-    ("an application-wide level must be above 0", "nivo za vso aplikacijo mora biti večji od 0"),
+    (
+        "an application role must name its application",
+        "aplikacijska vloga mora navesti svojo aplikacijo",
+    ),
+    (
+        "an application-wide level must be above 0",
+        "nivo za vso aplikacijo mora biti večji od 0",
+    ),
     (
         "only application roles give a level on every object of their application",
         "nivo na vseh objektih aplikacije dajejo le aplikacijske vloge",
     ),
-    ("system roles are built in and cannot be created", "sistemske vloge so vgrajene in jih ni mogoče ustvariti"),
+    (
+        "system roles are built in and cannot be created",
+        "sistemske vloge so vgrajene in jih ni mogoče ustvariti",
+    ),
     (
         "the distribution, reopen and clearance roles must be application or user roles",
         "vloge za razdeljevanje, ponovno odpiranje in varnostna dovoljenja morajo biti aplikacijske ali uporabniške vloge",
     ),
     // AuthorityError::SystemAdministratorOnly ("only the system administrator may …")
     ("grant a role to everyone", "dodeliti vloge vsem"),
-    ("grant or revoke system roles", "dodeljevati ali odvzemati sistemskih vlog"),
-    ("create admin and service accounts", "ustvarjati računov admin in servisnih računov"),
-    ("manage admin and service accounts", "upravljati računov admin in servisnih računov"),
+    (
+        "grant or revoke system roles",
+        "dodeljevati ali odvzemati sistemskih vlog",
+    ),
+    (
+        "create admin and service accounts",
+        "ustvarjati računov admin in servisnih računov",
+    ),
+    (
+        "manage admin and service accounts",
+        "upravljati računov admin in servisnih računov",
+    ),
     // AuthorityError::SelfAdministration ("you may not …")
     ("administer your own account", "upravljati lastnega računa"),
     ("move the office you work in", "premakniti urada, v katerem delate"),
@@ -111,7 +147,11 @@ fn kind_sl(kind: &str) -> &str {
 
 /// A record named in words by the engine (`office UN`, `user ana`, `job JOB.1`) in Slovenian.
 fn named_sl(named: &str) -> String {
-    for (en, sl) in [("office ", "urad "), ("user ", "uporabnik "), ("job ", "delovno mesto ")] {
+    for (en, sl) in [
+        ("office ", "urad "),
+        ("user ", "uporabnik "),
+        ("job ", "delovno mesto "),
+    ] {
         if let Some(rest) = named.strip_prefix(en) {
             return format!("{sl}{rest}");
         }
@@ -169,7 +209,13 @@ impl ValueProblem {
             ValueProblem::CodeCharacter { bad, allowed } => {
                 let list: Vec<String> = allowed
                     .iter()
-                    .map(|c| if *c == ' ' { "presledek".to_owned() } else { format!("'{c}'") })
+                    .map(|c| {
+                        if *c == ' ' {
+                            "presledek".to_owned()
+                        } else {
+                            format!("'{c}'")
+                        }
+                    })
                     .collect();
                 format!("vsebuje {bad:?}; dovoljene so le črke, števke in {}", list.join(", "))
             }
@@ -178,12 +224,16 @@ impl ValueProblem {
             }
             ValueProblem::EmailNoAt => "mora vsebovati '@', npr. ime@primer.si".to_owned(),
             ValueProblem::EmailLocalLength => "del pred '@' mora imeti od 1 do 64 znakov".to_owned(),
-            ValueProblem::EmailLocalDots => "del pred '@' se ne sme začeti ali končati s '.' ali vsebovati '..'".to_owned(),
+            ValueProblem::EmailLocalDots => {
+                "del pred '@' se ne sme začeti ali končati s '.' ali vsebovati '..'".to_owned()
+            }
             ValueProblem::EmailLocalCharacter(c) => format!("vsebuje {c:?} pred '@'"),
             ValueProblem::EmailDomain => "del za '@' mora biti domena, npr. primer.si".to_owned(),
             ValueProblem::PhoneCharacter(c) => format!("vsebuje {c:?}; dovoljene so le števke, presledki in + - / ( )"),
             ValueProblem::PhoneDigits => "mora vsebovati vsaj tri števke".to_owned(),
-            ValueProblem::NotAnAccountKind(s) => format!("{s:?} ni vrsta računa; vrste so 'admin', 'system_user' in 'user'"),
+            ValueProblem::NotAnAccountKind(s) => {
+                format!("{s:?} ni vrsta računa; vrste so 'admin', 'system_user' in 'user'")
+            }
             ValueProblem::NotAGender(s) => format!("{s:?} ni spol; uporabite ženski, moški, drugo ali -"),
         }
     }
@@ -204,7 +254,9 @@ impl ValueError {
             ValueError::InvalidSecurityClass(n) => {
                 format!("{n} ni stopnja zaupnosti; stopnje so 0 (nezaupno), 1, 2 in 3")
             }
-            ValueError::InvalidValue { field, problem } => format!("{}: {}", field_sl(field), problem.message(Lang::Sl)),
+            ValueError::InvalidValue { field, problem } => {
+                format!("{}: {}", field_sl(field), problem.message(Lang::Sl))
+            }
             ValueError::InvalidTimestamp(s) => {
                 format!("{s:?} ni datum (LLLL-MM-DD) niti trenutek po RFC 3339 (LLLL-MM-DDTHH:MM:SSZ)")
             }
@@ -317,13 +369,16 @@ impl FilingError {
             }
             FilingError::HandOverToSelf(j) => format!("za objekt je že odgovorno {j}"),
             FilingError::NotDistMain => {
-                "ponovno odpreti smeta le glavna pisarna ([dist.main]) ali imetnik vloge za ponovno odpiranje".to_owned()
+                "ponovno odpreti smeta le glavna pisarna ([dist.main]) ali imetnik vloge za ponovno odpiranje"
+                    .to_owned()
             }
             FilingError::RecipientNotCleared { job, required } => format!(
                 "{job}: nihče aktiven na tem delovnem mestu nima varnostnega dovoljenja za Z{}, zato objekta ne more prevzeti",
                 required.value()
             ),
-            FilingError::NothingToNotify => "navedite vsaj eno delovno mesto ali uporabnika, ki naj bo obveščen".to_owned(),
+            FilingError::NothingToNotify => {
+                "navedite vsaj eno delovno mesto ali uporabnika, ki naj bo obveščen".to_owned()
+            }
         }
     }
 }
@@ -340,9 +395,9 @@ impl AclError {
     fn sl(&self) -> String {
         match self {
             AclError::UnknownEntry(e) => format!("vnos ACL št. {} ne obstaja", e.0),
-            AclError::GroupValueNotApplicable { entity } => format!(
-                "skupinska vrednost mora biti enaka vrednosti ({entity}; za Company.main in urade sta enaki)"
-            ),
+            AclError::GroupValueNotApplicable { entity } => {
+                format!("skupinska vrednost mora biti enaka vrednosti ({entity}; za Company.main in urade sta enaki)")
+            }
             AclError::GroupValueRequired { entity } => format!(
                 "vnos maxAllowed potrebuje skupinsko vrednost ({entity}): zgornjo mejo za sodelavce v uradu (22 jih ne omejuje)"
             ),
@@ -416,7 +471,9 @@ impl StateError {
     fn sl(&self) -> String {
         match self {
             StateError::StalePlan { planned, current } => {
-                format!("sprememba je bila pripravljena pri {planned}, stanje pa je zdaj pri {current}; pripravite jo znova")
+                format!(
+                    "sprememba je bila pripravljena pri {planned}, stanje pa je zdaj pri {current}; pripravite jo znova"
+                )
             }
             StateError::Corrupt(s) => format!("dnevnik sprememb se ne ujema s stanjem: {s}"),
         }

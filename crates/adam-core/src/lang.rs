@@ -49,9 +49,9 @@ impl Lang {
             let Some(lang) = parts.next().and_then(Lang::parse) else {
                 continue;
             };
-            let q = parts
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .map_or(1000, |q| (q.trim().parse::<f32>().unwrap_or(0.0).clamp(0.0, 1.0) * 1000.0) as u16);
+            let q = parts.find_map(|p| p.trim().strip_prefix("q=")).map_or(1000, |q| {
+                (q.trim().parse::<f32>().unwrap_or(0.0).clamp(0.0, 1.0) * 1000.0) as u16
+            });
             if q > 0 && best.is_none_or(|(_, b)| q > b) {
                 best = Some((lang, q));
             }

@@ -68,10 +68,11 @@ pub fn speaking() -> Lang {
 pub fn request_language(request: &Request) -> Lang {
     let headers = request.headers();
     if request.uri().path().starts_with("/ui") {
-        let from_query = request
-            .uri()
-            .query()
-            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse));
+        let from_query = request.uri().query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("lang="))
+                .and_then(Lang::parse)
+        });
         let from_cookie = || {
             headers
                 .get_all(header::COOKIE)

@@ -55,7 +55,14 @@ pub fn carrier_name_in(w: &World, c: Carrier, lang: Lang) -> String {
     match c {
         Carrier::Class(id) => w.class(id).map_or_else(
             |_| id.to_string(),
-            |r| format!("{} {} ({})", lang.pick("klasifikacijski znak", "filing class"), r.code, r.name),
+            |r| {
+                format!(
+                    "{} {} ({})",
+                    lang.pick("klasifikacijski znak", "filing class"),
+                    r.code,
+                    r.name
+                )
+            },
         ),
         Carrier::Folder(id) => w.folder(id).map_or_else(
             |_| id.to_string(),
@@ -78,12 +85,18 @@ pub fn membership_words_in(w: &World, m: Membership, lang: Lang) -> String {
     let sl = lang == Lang::Sl;
     let group = |g: GroupId| w.group(g).map_or_else(|_| g.to_string(), |r| r.code.to_string());
     match m {
-        Membership::Everyone => lang.pick("vsi v organizaciji", "everyone in the organisation").to_owned(),
+        Membership::Everyone => lang
+            .pick("vsi v organizaciji", "everyone in the organisation")
+            .to_owned(),
         Membership::IsUser => lang.pick("uporabnik sam", "the user themself").to_owned(),
         Membership::HoldsJob { job } if sl => format!("zaseda delovno mesto {}", job_name(w, job)),
         Membership::HoldsJob { job } => format!("holds job {}", job_name(w, job)),
         Membership::InOffice { office, job } if sl => {
-            format!("dela v uradu {} (delovno mesto {})", office_name(w, office), job_name(w, job))
+            format!(
+                "dela v uradu {} (delovno mesto {})",
+                office_name(w, office),
+                job_name(w, job)
+            )
         }
         Membership::InOffice { office, job } => {
             format!("works in office {} (job {})", office_name(w, office), job_name(w, job))
@@ -178,10 +191,7 @@ fn source_words(w: &World, c: &Contribution, lang: Lang) -> String {
             "{} {} {} {} — {}",
             lang.pick("vloga", "role"),
             role_name(w, role),
-            lang.pick(
-                "daje ta nivo na vsem v aplikaciji",
-                "gives this level on everything in"
-            ),
+            lang.pick("daje ta nivo na vsem v aplikaciji", "gives this level on everything in"),
             w.application(app)
                 .map_or_else(|_| app.to_string(), |a| a.code.to_string()),
             membership_words_in(w, c.how, lang)

@@ -511,7 +511,10 @@ impl AppState {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "read-only",
                 format!("the server accepts no changes: {reason}; an operator must run `adam audit verify`"),
-            ).sl(format!("strežnik ne sprejema sprememb: {reason}; operater mora zagnati `adam audit verify`")));
+            )
+            .sl(format!(
+                "strežnik ne sprejema sprememb: {reason}; operater mora zagnati `adam audit verify`"
+            )));
         }
         for _ in 0..5 {
             self.catch_up_blocking()?;
@@ -540,7 +543,8 @@ impl AppState {
             StatusCode::SERVICE_UNAVAILABLE,
             "busy",
             "other changes kept being written at the same moment; try again",
-        ).sl("hkrati so se ves čas zapisovale druge spremembe; poskusite znova"))
+        )
+        .sl("hkrati so se ves čas zapisovale druge spremembe; poskusite znova"))
     }
 
     /// A token from the cache, or from the store when not cached or too old.

@@ -11,55 +11,124 @@ use std::collections::BTreeSet;
 fn samples() -> Vec<Error> {
     let t = |s: &str| Timestamp::parse(s).unwrap();
     let z = |n: u8| SecurityClass::new(n).unwrap();
-    let value = |p: ValueProblem| Error::Value(ValueError::InvalidValue { field: "code", problem: p });
+    let value = |p: ValueProblem| {
+        Error::Value(ValueError::InvalidValue {
+            field: "code",
+            problem: p,
+        })
+    };
     let mut all: Vec<Error> = vec![
         ValueError::InvalidLevel(15).into(),
         ValueError::InvalidSecurityClass(7).into(),
         ValueError::InvalidTimestamp("jutri".into()).into(),
-        ValueError::EmptyWindow { from: t("2027-02-01"), to: t("2027-01-01") }.into(),
+        ValueError::EmptyWindow {
+            from: t("2027-02-01"),
+            to: t("2027-01-01"),
+        }
+        .into(),
         ValueError::LookupLevelZero.into(),
         ValueError::PageSize { requested: 0, max: 500 }.into(),
         DirectoryError::UnknownOffice(OfficeId(3)).into(),
         DirectoryError::UnknownJob(JobId(3)).into(),
         DirectoryError::UnknownUser(UserId(3)).into(),
         DirectoryError::UnknownGroup(GroupId(3)).into(),
-        DirectoryError::UnknownCode { kind: "office", code: "XX".into() }.into(),
-        DirectoryError::DuplicateCode { kind: "job", code: "XX".into() }.into(),
-        DirectoryError::OfficeCycle { office: OfficeId(1), parent: OfficeId(2) }.into(),
-        DirectoryError::DefaultViewNotAView { class: 1, level: Level::Edit21 }.into(),
-        DirectoryError::JobOccupied { job: JobId(1), users: vec![UserId(2)] }.into(),
-        DirectoryError::OfficeNotEmpty { office: OfficeId(1), jobs: 2, offices: 0 }.into(),
+        DirectoryError::UnknownCode {
+            kind: "office",
+            code: "XX".into(),
+        }
+        .into(),
+        DirectoryError::DuplicateCode {
+            kind: "job",
+            code: "XX".into(),
+        }
+        .into(),
+        DirectoryError::OfficeCycle {
+            office: OfficeId(1),
+            parent: OfficeId(2),
+        }
+        .into(),
+        DirectoryError::DefaultViewNotAView {
+            class: 1,
+            level: Level::Edit21,
+        }
+        .into(),
+        DirectoryError::JobOccupied {
+            job: JobId(1),
+            users: vec![UserId(2)],
+        }
+        .into(),
+        DirectoryError::OfficeNotEmpty {
+            office: OfficeId(1),
+            jobs: 2,
+            offices: 0,
+        }
+        .into(),
         DirectoryError::JobInvalid(JobId(1)).into(),
         DirectoryError::OfficeInvalid(OfficeId(1)).into(),
-        DirectoryError::AlreadyAssigned { user: UserId(1), job: JobId(2) }.into(),
-        DirectoryError::NotAssigned { user: UserId(1), job: JobId(2) }.into(),
+        DirectoryError::AlreadyAssigned {
+            user: UserId(1),
+            job: JobId(2),
+        }
+        .into(),
+        DirectoryError::NotAssigned {
+            user: UserId(1),
+            job: JobId(2),
+        }
+        .into(),
         RoleError::UnknownApplication(AppId(1)).into(),
         RoleError::UnknownRole(RoleId(1)).into(),
         RoleError::UnknownGrant(GrantId(1)).into(),
-        RoleError::RoleCycle { path: vec!["A".into(), "B".into(), "A".into()] }.into(),
+        RoleError::RoleCycle {
+            path: vec!["A".into(), "B".into(), "A".into()],
+        }
+        .into(),
         RoleError::NotAContainer(RoleId(1)).into(),
         RoleError::SystemRoleNotNestable(RoleId(1)).into(),
         RoleError::ScopeNotApplicable.into(),
         FilingError::UnknownClass(ClassId(1)).into(),
         FilingError::UnknownFolder(FolderId(1)).into(),
         FilingError::UnknownDocument(DocumentId(1)).into(),
-        FilingError::ClassCycle { class: ClassId(1), parent: ClassId(2) }.into(),
-        FilingError::NotResponsible { responsible: Some(JobId(1)) }.into(),
+        FilingError::ClassCycle {
+            class: ClassId(1),
+            parent: ClassId(2),
+        }
+        .into(),
+        FilingError::NotResponsible {
+            responsible: Some(JobId(1)),
+        }
+        .into(),
         FilingError::NotResponsible { responsible: None }.into(),
-        FilingError::NotRecipient { recipient: Some(JobId(1)) }.into(),
+        FilingError::NotRecipient {
+            recipient: Some(JobId(1)),
+        }
+        .into(),
         FilingError::NothingHandedOver.into(),
         FilingError::ObjectClosed.into(),
         FilingError::ObjectNotClosed.into(),
         FilingError::HandOverPending(JobId(1)).into(),
         FilingError::HandOverToSelf(JobId(1)).into(),
         FilingError::NotDistMain.into(),
-        FilingError::RecipientNotCleared { job: JobId(1), required: z(2) }.into(),
+        FilingError::RecipientNotCleared {
+            job: JobId(1),
+            required: z(2),
+        }
+        .into(),
         FilingError::NothingToNotify.into(),
         AclError::UnknownEntry(EntryId(1)).into(),
-        AclError::GroupValueNotApplicable { entity: "office#1".into() }.into(),
+        AclError::GroupValueNotApplicable {
+            entity: "office#1".into(),
+        }
+        .into(),
         AclError::GroupValueRequired { entity: "job#1".into() }.into(),
-        AclError::GroupValueAboveValue { value: Level::View12, group_value: Level::Edit21 }.into(),
-        AclError::DynamicEntityOnClass { entity: "[creator]".into() }.into(),
+        AclError::GroupValueAboveValue {
+            value: Level::View12,
+            group_value: Level::Edit21,
+        }
+        .into(),
+        AclError::DynamicEntityOnClass {
+            entity: "[creator]".into(),
+        }
+        .into(),
         AuthorityError::ActorInactive.into(),
         AuthorityError::AdminNoDocuments.into(),
         AuthorityError::NotOccupant(JobId(1)).into(),
@@ -67,18 +136,33 @@ fn samples() -> Vec<Error> {
         AuthorityError::NoJob.into(),
         AuthorityError::ApplicationNotWritable(AppId(1)).into(),
         AuthorityError::MissingWriterRole(RoleId(1)).into(),
-        AuthorityError::InsufficientLevel { object: "folder#1".into(), required: Level::Edit21, held: Level::View13 }
-            .into(),
+        AuthorityError::InsufficientLevel {
+            object: "folder#1".into(),
+            required: Level::Edit21,
+            held: Level::View13,
+        }
+        .into(),
         AuthorityError::MfaRequired.into(),
-        AuthorityError::ClassifyAboveClearance { requested: z(3), held: z(1) }.into(),
+        AuthorityError::ClassifyAboveClearance {
+            requested: z(3),
+            held: z(1),
+        }
+        .into(),
         AuthorityError::NotAnAdministrator.into(),
         AuthorityError::OutsideScope("office UN".into()).into(),
         AuthorityError::SelfGrant.into(),
         AuthorityError::BeyondOwnPower("user ana".into()).into(),
         AuthorityError::NotAsAnotherPerson("user ana".into()).into(),
-        StateError::StalePlan { planned: Revision(1), current: Revision(2) }.into(),
+        StateError::StalePlan {
+            planned: Revision(1),
+            current: Revision(2),
+        }
+        .into(),
         StateError::Corrupt("x".into()).into(),
-        Error::BatchItem { index: 0, error: Box::new(FilingError::ObjectClosed.into()) },
+        Error::BatchItem {
+            index: 0,
+            error: Box::new(FilingError::ObjectClosed.into()),
+        },
     ];
     for (en, _) in PHRASES {
         all.push(Error::NoChange(en));
@@ -94,7 +178,10 @@ fn samples() -> Vec<Error> {
             ValueProblem::ControlCharacter,
             ValueProblem::DoubleSpace,
             ValueProblem::MustStartAlphanumeric,
-            ValueProblem::CodeCharacter { bad: ' ', allowed: &['_', '-', '.', ' '] },
+            ValueProblem::CodeCharacter {
+                bad: ' ',
+                allowed: &['_', '-', '.', ' '],
+            },
             ValueProblem::UsernameCharacter('Š'),
             ValueProblem::EmailNoAt,
             ValueProblem::EmailLocalLength,
@@ -114,8 +201,25 @@ fn samples() -> Vec<Error> {
 /// English words that are no Slovenian word: a Slovenian text containing one of them is
 /// (partly) English.
 const ENGLISH: &[&str] = &[
-    " the ", " is ", " not ", " may ", " must ", " you ", " there ", " only ", " already ", " cannot ",
-    " holds ", " job ", " office ", " user ", " role ", " grant ", " needs ", " and ", " of ",
+    " the ",
+    " is ",
+    " not ",
+    " may ",
+    " must ",
+    " you ",
+    " there ",
+    " only ",
+    " already ",
+    " cannot ",
+    " holds ",
+    " job ",
+    " office ",
+    " user ",
+    " role ",
+    " grant ",
+    " needs ",
+    " and ",
+    " of ",
 ];
 
 #[test]
@@ -127,7 +231,10 @@ fn every_refusal_has_a_slovenian_and_an_english_text() {
         assert_ne!(sl, en, "{e:?} has no Slovenian text");
         let padded = format!(" {} ", sl.to_lowercase());
         for word in ENGLISH {
-            assert!(!padded.contains(word), "{e:?}: the Slovenian {sl:?} holds the English {word:?}");
+            assert!(
+                !padded.contains(word),
+                "{e:?}: the Slovenian {sl:?} holds the English {word:?}"
+            );
         }
     }
 }

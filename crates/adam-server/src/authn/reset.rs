@@ -143,7 +143,8 @@ pub(crate) async fn complete_reset(s: &AppState, client: &Client, b: ResetReques
             StatusCode::GONE,
             "invalid-reset",
             "the reset code is wrong, used or expired; ask for a new e-mail",
-        ).sl("koda za ponastavitev je napačna, porabljena ali potekla; zahtevajte novo e-pošto")
+        )
+        .sl("koda za ponastavitev je napačna, porabljena ali potekla; zahtevajte novo e-pošto")
         .with("reason", why)
     };
     let user = s.world().user_by_username(&b.username).ok();

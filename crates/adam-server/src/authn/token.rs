@@ -27,13 +27,19 @@ pub(crate) async fn bearer(parts: &Parts, state: &AppState) -> ApiResult<ApiToke
         .headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| WebError::unauthenticated("send an API token: Authorization: Bearer adam_…").sl("pošljite žeton API: Authorization: Bearer adam_…"))?;
+        .ok_or_else(|| {
+            WebError::unauthenticated("send an API token: Authorization: Bearer adam_…")
+                .sl("pošljite žeton API: Authorization: Bearer adam_…")
+        })?;
     let secret = header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .map(str::trim)
         .filter(|s| s.starts_with("adam_"))
-        .ok_or_else(|| WebError::unauthenticated("the Authorization header must be 'Bearer adam_…'").sl("glava Authorization mora biti 'Bearer adam_…'"))?;
+        .ok_or_else(|| {
+            WebError::unauthenticated("the Authorization header must be 'Bearer adam_…'")
+                .sl("glava Authorization mora biti 'Bearer adam_…'")
+        })?;
     let token = state
         .token(hash_secret(secret))
         .await?

@@ -33,7 +33,7 @@ pub(crate) fn not_allowed_to_ask() -> WebError {
         "not-allowed-to-ask",
         "you may ask about your own access; asking about others is for service accounts and security leads \
          with the check scope, and for user administrators about the people they administer",
-    )
+    ).sl("sprašujete lahko o svojem dostopu; o drugih sprašujejo servisni računi in varnostni vodje z obsegom check, skrbniki uporabnikov pa o osebah, ki jih upravljajo")
 }
 
 /// The one rule for questions about someone (API and UI): anyone about themselves; about
@@ -105,9 +105,9 @@ impl Reason {
                     "denied: no entry or role grants anything (default deny)",
                 )
                 .to_owned(),
-            (Reason::InactiveAccount, _) => {
-                lang.pick("zavrnjeno: račun ni aktiven", "denied: the account is inactive").to_owned()
-            }
+            (Reason::InactiveAccount, _) => lang
+                .pick("zavrnjeno: račun ni aktiven", "denied: the account is inactive")
+                .to_owned(),
             (Reason::AdminAccount, _) => lang
                 .pick(
                     "zavrnjeno: računi admin nikoli ne vidijo zadev in dokumentov",

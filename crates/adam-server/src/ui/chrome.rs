@@ -103,7 +103,8 @@ pub(crate) fn same_site(headers: &HeaderMap, lang: Tr) -> UiResult<()> {
             WebError::forbidden(
                 "cross-site",
                 "this form was sent from another site; open ADAM and send it from there",
-            ).sl("obrazec je bil poslan z drugega spletnega mesta; odprite ADAM in ga pošljite od tam"),
+            )
+            .sl("obrazec je bil poslan z drugega spletnega mesta; odprite ADAM in ga pošljite od tam"),
         ));
     }
     Ok(())

@@ -441,11 +441,7 @@ impl Tr {
 
     /// The text of a key.
     pub fn s(self, key: &str) -> &'static str {
-        match TABLES
-            .iter()
-            .flat_map(|table| table.iter())
-            .find(|(k, _, _)| *k == key)
-        {
+        match TABLES.iter().flat_map(|table| table.iter()).find(|(k, _, _)| *k == key) {
             Some((_, sl, en)) => match self {
                 Tr::Sl => sl,
                 Tr::En => en,

@@ -167,8 +167,10 @@ pub(super) async fn record_page(
         }
     };
     let job = |j: Option<JobId>| {
-        j.and_then(|j| w.job(j).ok())
-            .map_or_else(|| lang.tr.s("nobody").to_owned(), |j| format!("{} – {}", j.code, j.name))
+        j.and_then(|j| w.job(j).ok()).map_or_else(
+            || lang.tr.s("nobody").to_owned(),
+            |j| format!("{} – {}", j.code, j.name),
+        )
     };
     let workflow = vec![
         ("wf_creator", job(Some(wf.creator.job))),
