@@ -41,6 +41,11 @@ impl HistoryRow {
     pub(super) fn action_in(&self, t: &super::i18n::Tr) -> String {
         super::words::engine::action_words(*t, &self.action)
     }
+
+    /// What the row is about, in the page's language.
+    pub(super) fn label_in(&self, t: &super::i18n::Tr) -> String {
+        super::words::engine::label_words(*t, &self.label)
+    }
 }
 
 pub(super) fn who_name(w: &World, actor: &Actor) -> String {

@@ -76,17 +76,18 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
     ("workflow.reclassify", "spremenil stopnjo zaupnosti", "reclassified"),
     ("acl.add", "dodal vnos ACL", "added an ACL entry"),
     ("acl.remove", "odstranil vnos ACL", "removed an ACL entry"),
-    ("access.check", "preveril dostop", "checked access"),
-    ("access.read.folder", "bral zadevo", "read a folder"),
+    ("batch", "več sprememb naenkrat", "several changes at once"),
+    ("access.check", "preverjanje dostopa", "access check"),
+    ("access.read.folder", "branje zadeve", "folder read"),
     (
         "access.read.documents",
-        "bral seznam dokumentov",
-        "read a list of documents",
+        "branje seznama dokumentov",
+        "list of documents read",
     ),
-    ("access.read.document", "bral dokument", "read a document"),
-    ("access.read.acl", "bral ACL", "read an ACL"),
-    ("access.read.history", "bral zgodovino", "read a history"),
-    ("access.read.page", "odprl stran zapisa", "opened a record's page"),
+    ("access.read.document", "branje dokumenta", "document read"),
+    ("access.read.acl", "branje ACL", "ACL read"),
+    ("access.read.history", "branje zgodovine", "history read"),
+    ("access.read.page", "ogled strani zapisa", "record page viewed"),
     ("document.open", "odprl dokument", "opened a document"),
     ("document.close", "zaprl dokument", "closed a document"),
     ("auth.login", "prijava", "signed in"),
@@ -191,6 +192,20 @@ pub(crate) fn kind_words(tr: Tr, wire: &str) -> String {
         .iter()
         .find(|(c, _, _)| *c == wire)
         .map_or_else(|| wire.to_owned(), |(_, sl, en)| (*lang(tr).pick(sl, en)).to_owned())
+}
+
+/// An audit record's label in the page's language: a read's label names its object by type
+/// and number only (`folder 3`, never its title), and is said here; any other label is a name.
+pub(crate) fn label_words(tr: Tr, label: &str) -> String {
+    for (en, sl) in [("folder ", "zadeva "), ("document ", "dokument ")] {
+        if let Some(n) = label.strip_prefix(en)
+            && !n.is_empty()
+            && n.chars().all(|c| c.is_ascii_digit())
+        {
+            return format!("{}{n}", lang(tr).pick(sl, en));
+        }
+    }
+    label.to_owned()
 }
 
 /// An audit action in words, or its code when it has none.
