@@ -294,7 +294,8 @@ async fn report(
         return Err(WebError::forbidden(
             "service-accounts-only",
             "applications report their users' accesses with a service account",
-        ));
+        )
+        .sl("aplikacije sporočajo dostope svojih uporabnikov s servisnim računom"));
     }
     if b.events.len() > 1000 {
         return Err(WebError::new(
@@ -302,6 +303,7 @@ async fn report(
             "batch-too-large",
             format!("at most 1000 events at once, not {}", b.events.len()),
         )
+        .sl(format!("največ 1000 dogodkov naenkrat, ne {}", b.events.len()))
         .with("pointer", "/events"));
     }
     let application = s.world().user(caller.user)?.username.to_string();

@@ -219,6 +219,10 @@ async fn check_batch(
             "batch-too-large",
             format!("a batch holds at most {MAX_BATCH} checks, not {}", b.checks.len()),
         )
+        .sl(format!(
+            "paket ima lahko največ {MAX_BATCH} preverjanj, ne {}",
+            b.checks.len()
+        ))
         .with("pointer", "/checks"));
     }
     caller.require(Scope::Read)?;

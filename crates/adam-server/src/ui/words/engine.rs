@@ -196,13 +196,36 @@ pub(crate) fn kind_words(tr: Tr, wire: &str) -> String {
 
 /// An audit record's label in the page's language: a read's label names its object by type
 /// and number only (`folder 3`, never its title), and is said here; any other label is a name.
+/// An ACL entry's label (`allowed [creator] 22 14 on folder "Odmera"`) is said too.
 pub(crate) fn label_words(tr: Tr, label: &str) -> String {
+    if tr == Tr::En {
+        return label.to_owned();
+    }
     for (en, sl) in [("folder ", "zadeva "), ("document ", "dokument ")] {
         if let Some(n) = label.strip_prefix(en)
             && !n.is_empty()
             && n.chars().all(|c| c.is_ascii_digit())
         {
-            return format!("{}{n}", lang(tr).pick(sl, en));
+            return format!("{sl}{n}");
+        }
+    }
+    let kinds = [("allowed ", "dovoljeno "), ("maxAllowed ", "zgornja meja ")];
+    for (en, sl) in kinds {
+        if let Some(rest) = label.strip_prefix(en)
+            && let Some((entry, carrier)) = rest.split_once(" on ")
+        {
+            let carrier = [
+                ("folder#", "zadeva #"),
+                ("document#", "dokument #"),
+                ("class#", "klasifikacijski znak #"),
+                ("folder ", "zadeva "),
+                ("document ", "dokument "),
+                ("class ", "klasifikacijski znak "),
+            ]
+            .iter()
+            .find_map(|(e, s)| carrier.strip_prefix(e).map(|r| format!("{s}{r}")))
+            .unwrap_or_else(|| carrier.to_owned());
+            return format!("{sl}{entry} na: {carrier}");
         }
     }
     label.to_owned()
@@ -245,6 +268,17 @@ mod tests {
         for (code, sl, en) in ACTIONS {
             assert!(!sl.is_empty() && !en.is_empty() && sl != en, "{code}");
         }
+        assert_eq!(label_words(Tr::Sl, "folder 3"), "zadeva 3");
+        assert_eq!(label_words(Tr::En, "folder 3"), "folder 3");
+        assert_eq!(label_words(Tr::Sl, "Folder 3 of mine"), "Folder 3 of mine");
+        assert_eq!(
+            label_words(Tr::Sl, "allowed [creator] 22 14 on folder#4"),
+            "dovoljeno [creator] 22 14 na: zadeva #4"
+        );
+        assert_eq!(
+            label_words(Tr::Sl, "maxAllowed Company.main 14 14 on document \"Poročilo\""),
+            "zgornja meja Company.main 14 14 na: dokument \"Poročilo\""
+        );
         for kind in adam_core::EntityKind::ALL {
             assert_ne!(kind_words(Tr::Sl, kind.as_str()), kind.as_str(), "no words for {kind}");
         }
