@@ -21,7 +21,8 @@ pub struct LastChangeView {
 }
 
 impl LastChangeView {
-    /// The object's type in words in the page's language (its wire name is the title).
+    /// The object's type in words in the page's language (the page shows its wire name, the
+    /// SPEC's `ADAM_ENTITY_USER`, beside them).
     pub(super) fn object_type_in(&self, t: &super::i18n::Tr) -> String {
         super::words::engine::kind_words(*t, &self.object_type)
     }

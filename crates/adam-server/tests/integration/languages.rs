@@ -273,6 +273,9 @@ async fn my_activity_says_each_action_in_words(backend: Backend) {
     );
     // The office's own history and last change say it in words too.
     let (_, html) = page(&s, Who::UserAdminHere, &path).await;
-    assert!(html.contains("spremenil urad") && html.contains(">urad</dd>"), "{html}");
+    assert!(
+        html.contains("spremenil urad") && html.contains("urad <span class=\"muted\">ADAM_ENTITY_OFFICE</span>"),
+        "{html}"
+    );
 }
 on_both_backends!(my_activity_says_each_action_in_words);
