@@ -8,6 +8,7 @@
 use crate::event::Event;
 use crate::ids::RecordId;
 use crate::kind::EntityKind;
+use crate::lang::Lang;
 use crate::world::{Record, World};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -118,6 +119,12 @@ impl World {
     /// those records (`job JOB.0276`, `office UN`, `user vopiun02`). Engine errors carry ids so
     /// they can be built without the world; this is how they are shown to people.
     pub fn name_ids(&self, message: &str) -> String {
+        self.name_ids_in(message, Lang::En)
+    }
+
+    /// As [`World::name_ids`], with the kind of record said in `lang` (`delovno mesto
+    /// JOB.0276`): for the messages of `Error::message(lang)`.
+    pub fn name_ids_in(&self, message: &str, lang: Lang) -> String {
         let mut out = String::with_capacity(message.len());
         let mut rest = message;
         while let Some(hash) = rest.find('#') {
@@ -128,9 +135,13 @@ impl World {
             let named = digits.parse::<u32>().ok().and_then(|n| self.name_of(kind, n));
             match named {
                 Some((noun, name)) => {
+                    let noun = match lang {
+                        Lang::En => noun,
+                        Lang::Sl => noun_sl(noun),
+                    };
                     out.push_str(&before[..word_start]);
                     // "job job#12" in a message becomes "job JOB.0276", not "job job JOB.0276".
-                    if !out.ends_with(&format!("{noun} ")) {
+                    if !out.to_lowercase().ends_with(&format!("{noun} ")) {
                         out.push_str(noun);
                         out.push(' ');
                     }
@@ -164,5 +175,22 @@ impl World {
             "document" => ("document", self.document(DocumentId(n)).ok().map(|_| n.to_string())?),
             _ => return None,
         })
+    }
+}
+
+/// The Slovenian of a kind of record as [`World::name_ids`] names it.
+fn noun_sl(noun: &str) -> &'static str {
+    match noun {
+        "office" => "urad",
+        "job" => "delovno mesto",
+        "user" => "uporabnik",
+        "role" => "vloga",
+        "application" => "aplikacija",
+        "filing class" => "klasifikacijski znak",
+        "group" => "skupina",
+        "grant" => "dodelitev",
+        "folder" => "zadeva",
+        "document" => "dokument",
+        _ => "zapis",
     }
 }

@@ -18,6 +18,7 @@ use crate::acl::{AclEntry, AclKind, Entity};
 use crate::directory::AccountKind;
 use crate::error::{DirectoryError, Error, FilingError, StateError};
 use crate::ids::{AppId, EntryId, JobId, Revision, RoleId, UserId};
+use crate::lang::Lang;
 use crate::level::{Classification, Level, SecurityClass};
 use crate::membership::{Matched, Membership, Principal, Target};
 use crate::records::{Carrier, ObjectRef, Workflow};
@@ -147,27 +148,60 @@ pub struct Decision {
 }
 
 impl Decision {
-    /// A one-line reason in plain words.
+    /// A one-line reason in plain words (English).
     pub fn summary(&self) -> String {
+        self.summary_in(Lang::En)
+    }
+
+    /// A one-line reason in plain words, in `lang`.
+    pub fn summary_in(&self, lang: Lang) -> String {
+        let sl = lang == Lang::Sl;
         match self.rule {
-            Some(Rule::InactiveAccount) => "denied: the account is inactive".to_owned(),
-            Some(Rule::AdminAccount) => "denied: admin accounts never see folders or documents".to_owned(),
+            Some(Rule::InactiveAccount) => lang
+                .pick("zavrnjeno: račun ni aktiven", "denied: the account is inactive")
+                .to_owned(),
+            Some(Rule::AdminAccount) => lang
+                .pick(
+                    "zavrnjeno: računi admin nikoli ne vidijo zadev in dokumentov",
+                    "denied: admin accounts never see folders or documents",
+                )
+                .to_owned(),
+            Some(Rule::Clearance { required, held }) if sl => format!(
+                "zavrnjeno: objekt je Z{}, varnostno dovoljenje uporabnika pa Z{}",
+                required.value(),
+                held.value()
+            ),
             Some(Rule::Clearance { required, held }) => format!(
                 "denied: the object is Z{} and the user's clearance is Z{}",
                 required.value(),
                 held.value()
             ),
+            Some(Rule::MfaRequired { level_with_mfa }) if sl => {
+                format!("zavrnjeno, dokler se seja ne potrdi z drugim faktorjem (nato nivo {level_with_mfa})")
+            }
             Some(Rule::MfaRequired { level_with_mfa }) => {
                 format!("denied until the session steps up with a second factor (then level {level_with_mfa})")
             }
-            None if self.allowed == Level::None => "denied: no entry or role grants anything (default deny)".to_owned(),
+            None if self.allowed == Level::None => lang
+                .pick(
+                    "zavrnjeno: noben vnos in nobena vloga ne dajeta ničesar (privzeto zavrnjeno)",
+                    "denied: no entry or role grants anything (default deny)",
+                )
+                .to_owned(),
             None => match self.ceiling {
+                Some(c) if c < self.allowed && sl => {
+                    format!(
+                        "nivo {}: dodeljeno {}, a omejeno z zgornjo mejo {}",
+                        self.level, self.allowed, c
+                    )
+                }
                 Some(c) if c < self.allowed => {
                     format!(
                         "level {}: granted {} but capped by a ceiling of {}",
                         self.level, self.allowed, c
                     )
                 }
+                _ if sl => format!("nivo {}: dodeljeno", self.level),
                 _ => format!("level {}: granted", self.level),
             },
         }

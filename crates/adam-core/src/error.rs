@@ -69,6 +69,89 @@ macro_rules! area_error {
     };
 }
 
+/// What is wrong with a field's value (the rule it breaks), so that it can be said in either
+/// language; `Display` is the English.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValueProblem {
+    /// Nothing given.
+    #[error("must not be empty")]
+    Empty,
+    /// Shorter than allowed.
+    #[error("must be at least {0} characters long")]
+    TooShort(usize),
+    /// Longer than allowed.
+    #[error("must be at most {max} characters long (got {got})")]
+    TooLong {
+        /// The longest allowed.
+        max: usize,
+        /// The length given.
+        got: usize,
+    },
+    /// A control character (a line break, a tab…).
+    #[error("must not contain control characters")]
+    ControlCharacter,
+    /// Two spaces in a row (role codes).
+    #[error("must not contain two spaces in a row")]
+    DoubleSpace,
+    /// A first character that is not a letter or a digit.
+    #[error("must start with a letter or a digit")]
+    MustStartAlphanumeric,
+    /// A character a code does not allow.
+    #[error("contains {bad:?}; only letters, digits and {} are allowed", list_en(allowed))]
+    CodeCharacter {
+        /// The character.
+        bad: char,
+        /// The characters allowed besides letters and digits.
+        allowed: &'static [char],
+    },
+    /// A character a username does not allow.
+    #[error("contains {0:?}; only letters a–z, digits, '.', '_' and '-' are allowed")]
+    UsernameCharacter(char),
+    /// An e-mail address without `@`.
+    #[error("must contain '@', as in name@example.si")]
+    EmailNoAt,
+    /// An e-mail address with too short or too long a part before `@`.
+    #[error("the part before '@' must have 1–64 characters")]
+    EmailLocalLength,
+    /// An e-mail address with a misplaced dot before `@`.
+    #[error("the part before '@' must not start or end with '.' or contain '..'")]
+    EmailLocalDots,
+    /// A character an e-mail address does not allow before `@`.
+    #[error("contains {0:?} before '@'")]
+    EmailLocalCharacter(char),
+    /// A part after `@` that is not a domain.
+    #[error("the part after '@' must be a domain such as example.si")]
+    EmailDomain,
+    /// A character a phone number does not allow.
+    #[error("contains {0:?}; only digits, spaces and + - / ( ) are allowed")]
+    PhoneCharacter(char),
+    /// A phone number with fewer than three digits.
+    #[error("must contain at least three digits")]
+    PhoneDigits,
+    /// An account kind that is none of the kinds.
+    #[error("{0:?} is not an account kind; the kinds are admin, system_user and user")]
+    NotAnAccountKind(String),
+    /// A gender that is none of the genders.
+    #[error("{0:?} is not a gender; use female, male, other or unspecified")]
+    NotAGender(String),
+}
+
+/// The characters a code allows besides letters and digits, in English (`'_', '-', space`).
+pub(crate) fn list_en(allowed: &[char]) -> String {
+    allowed
+        .iter()
+        .map(|c| {
+            if *c == ' ' {
+                "space".to_owned()
+            } else {
+                format!("'{c}'")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 area_error! {
     /// Malformed values: a level, class, field, instant or window that cannot be read, a listing
     /// that asks for nothing or too much.
@@ -85,7 +168,7 @@ area_error! {
             /// The field.
             field: &'static str,
             /// What is wrong with it.
-            problem: String,
+            problem: ValueProblem,
         } => ("invalid-value", Invalid),
         /// A date or instant that cannot be read.
         #[error("{0:?} is not a date (YYYY-MM-DD) or an RFC 3339 instant (YYYY-MM-DDTHH:MM:SSZ)")]
@@ -217,11 +300,13 @@ area_error! {
         } => ("not-assigned", Conflict),
         /// A signing code another office or job already carries: a document's signature names
         /// one office or job, so a signing code is unique across both.
-        #[error("the signing code {code:?} is already used by {holder}")]
+        #[error("the signing code {code:?} is already used by {kind} {holder}")]
         DuplicateSigningCode {
             /// The code.
             code: String,
-            /// Who carries it (`office GLPI`, `job LEADER.GLPI`).
+            /// The kind of record that carries it (`office`, `job`).
+            kind: &'static str,
+            /// The code of the office or job that carries it (`GLPI`, `LEADER.GLPI`).
             holder: String,
         } => ("duplicate-signing-code", Conflict),
         /// A change that would leave no active account able to administer users (SPEC §3:

@@ -26,9 +26,11 @@ pub mod command;
 pub mod decision;
 pub mod directory;
 pub mod error;
+pub mod error_words;
 pub mod event;
 pub mod ids;
 pub mod kind;
+pub mod lang;
 pub mod level;
 pub mod membership;
 mod parse;
@@ -54,7 +56,9 @@ pub use decision::{Contribution, Decision, Rule, Session, Source, TierCeiling};
 pub use directory::{AccountKind, Gender, Group, Job, JobKind, Office, User};
 pub use error::{
     AclError, AuthorityError, Category, DirectoryError, Error, FilingError, RoleError, StateError, ValueError,
+    ValueProblem,
 };
+
 pub use event::{CHANGE_LOG_FORMAT, ChangeSet, Event, decode_events};
 pub use ids::*;
 pub use kind::{EntityKind, UnknownEntityKind};

@@ -4,31 +4,25 @@
 //! record built from them cannot carry a bad code or an address without an `@`. The error
 //! names the field and the rule, so the API and the UI can show it next to the field.
 
-use crate::error::{Error, ValueError};
+use crate::error::{Error, ValueError, ValueProblem};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-fn invalid(field: &'static str, problem: impl Into<String>) -> Error {
-    Error::Value(ValueError::InvalidValue {
-        field,
-        problem: problem.into(),
-    })
+fn invalid(field: &'static str, problem: ValueProblem) -> Error {
+    Error::Value(ValueError::InvalidValue { field, problem })
 }
 
 fn check_length(field: &'static str, value: &str, min: usize, max: usize) -> Result<(), Error> {
     let n = value.chars().count();
     if n < min {
         return Err(if min == 1 {
-            invalid(field, "must not be empty")
+            invalid(field, ValueProblem::Empty)
         } else {
-            invalid(field, format!("must be at least {min} characters long"))
+            invalid(field, ValueProblem::TooShort(min))
         });
     }
     if n > max {
-        return Err(invalid(
-            field,
-            format!("must be at most {max} characters long (got {n})"),
-        ));
+        return Err(invalid(field, ValueProblem::TooLong { max, got: n }));
     }
     Ok(())
 }
@@ -175,7 +169,7 @@ impl Text {
         let trimmed = value.trim();
         check_length(field, trimmed, 1, Text::MAX)?;
         if trimmed.chars().any(char::is_control) {
-            return Err(invalid(field, "must not contain control characters"));
+            return Err(invalid(field, ValueProblem::ControlCharacter));
         }
         Ok(Text(trimmed.to_owned()))
     }
@@ -220,7 +214,7 @@ impl RoleCode {
     pub fn parse(field: &'static str, value: &str) -> Result<RoleCode, Error> {
         let code = parse_code(field, value, 64, &['_', '-', '.', '/', ' '])?;
         if code.contains("  ") {
-            return Err(invalid(field, "must not contain two spaces in a row"));
+            return Err(invalid(field, ValueProblem::DoubleSpace));
         }
         Ok(RoleCode(code))
     }
@@ -241,28 +235,14 @@ impl SigningCode {
 }
 deserialize_via!(SigningCode, "signing_code", SigningCode::parse);
 
-fn parse_code(field: &'static str, value: &str, max: usize, extra: &[char]) -> Result<String, Error> {
+fn parse_code(field: &'static str, value: &str, max: usize, extra: &'static [char]) -> Result<String, Error> {
     let trimmed = value.trim();
     check_length(field, trimmed, 1, max)?;
     if !trimmed.chars().next().is_some_and(char::is_alphanumeric) {
-        return Err(invalid(field, "must start with a letter or a digit"));
+        return Err(invalid(field, ValueProblem::MustStartAlphanumeric));
     }
     if let Some(bad) = trimmed.chars().find(|c| !c.is_alphanumeric() && !extra.contains(c)) {
-        let allowed: String = extra
-            .iter()
-            .map(|c| {
-                if *c == ' ' {
-                    "space".to_owned()
-                } else {
-                    format!("'{c}'")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(invalid(
-            field,
-            format!("contains {bad:?}; only letters, digits and {allowed} are allowed"),
-        ));
+        return Err(invalid(field, ValueProblem::CodeCharacter { bad, allowed: extra }));
     }
     Ok(trimmed.to_owned())
 }
@@ -280,16 +260,13 @@ impl Username {
         let lower = value.trim().to_lowercase();
         check_length(field, &lower, 2, 64)?;
         if !lower.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
-            return Err(invalid(field, "must start with a letter or a digit"));
+            return Err(invalid(field, ValueProblem::MustStartAlphanumeric));
         }
         if let Some(bad) = lower
             .chars()
             .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')))
         {
-            return Err(invalid(
-                field,
-                format!("contains {bad:?}; only letters a–z, digits, '.', '_' and '-' are allowed"),
-            ));
+            return Err(invalid(field, ValueProblem::UsernameCharacter(bad)));
         }
         Ok(Username(lower))
     }
@@ -308,22 +285,19 @@ impl Email {
         let trimmed = value.trim();
         check_length(field, trimmed, 3, 254)?;
         let Some((local, domain)) = trimmed.rsplit_once('@') else {
-            return Err(invalid(field, "must contain '@', as in name@example.si"));
+            return Err(invalid(field, ValueProblem::EmailNoAt));
         };
         if local.is_empty() || local.len() > 64 {
-            return Err(invalid(field, "the part before '@' must have 1–64 characters"));
+            return Err(invalid(field, ValueProblem::EmailLocalLength));
         }
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-            return Err(invalid(
-                field,
-                "the part before '@' must not start or end with '.' or contain '..'",
-            ));
+            return Err(invalid(field, ValueProblem::EmailLocalDots));
         }
         if let Some(bad) = local
             .chars()
             .find(|c| !(c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(*c)))
         {
-            return Err(invalid(field, format!("contains {bad:?} before '@'")));
+            return Err(invalid(field, ValueProblem::EmailLocalCharacter(bad)));
         }
         let domain = domain.to_lowercase();
         let labels: Vec<&str> = domain.split('.').collect();
@@ -336,7 +310,7 @@ impl Email {
                     || !l.chars().all(|c| c.is_alphanumeric() || c == '-')
             })
         {
-            return Err(invalid(field, "the part after '@' must be a domain such as example.si"));
+            return Err(invalid(field, ValueProblem::EmailDomain));
         }
         Ok(Email(format!("{local}@{domain}")))
     }
@@ -360,13 +334,10 @@ impl Phone {
         let trimmed = value.trim();
         check_length(field, trimmed, 3, 32)?;
         if let Some(bad) = trimmed.chars().find(|c| !(c.is_ascii_digit() || " +-/()".contains(*c))) {
-            return Err(invalid(
-                field,
-                format!("contains {bad:?}; only digits, spaces and + - / ( ) are allowed"),
-            ));
+            return Err(invalid(field, ValueProblem::PhoneCharacter(bad)));
         }
         if trimmed.chars().filter(char::is_ascii_digit).count() < 3 {
-            return Err(invalid(field, "must contain at least three digits"));
+            return Err(invalid(field, ValueProblem::PhoneDigits));
         }
         Ok(Phone(trimmed.to_owned()))
     }
@@ -379,7 +350,7 @@ mod tests {
 
     fn problem(e: Result<impl fmt::Debug, Error>) -> String {
         match e {
-            Err(Error::Value(ValueError::InvalidValue { problem, .. })) => problem,
+            Err(Error::Value(ValueError::InvalidValue { problem, .. })) => problem.to_string(),
             other => panic!("expected InvalidValue, got {other:?}"),
         }
     }

@@ -43,7 +43,8 @@ where
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
                 "send the body as JSON with Content-Type: application/json",
-            ));
+            )
+            .sl("pošljite telo kot JSON s Content-Type: application/json"));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -52,6 +53,7 @@ where
                     "body-too-large",
                     "the body is over the limit of bytes for this route".to_owned(),
                 )
+                .sl("telo presega največjo dovoljeno velikost za ta naslov")
             } else {
                 WebError::new(StatusCode::BAD_REQUEST, "unreadable-body", e.body_text())
             }
@@ -73,7 +75,8 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
                     StatusCode::BAD_REQUEST,
                     "malformed-json",
                     format!("the body is not valid JSON: {inner}"),
-                ));
+                )
+                .sl(format!("telo ni veljaven JSON: {inner}")));
             }
             let pointer = pointer_of(&path);
             let message = strip_position(&inner.to_string());

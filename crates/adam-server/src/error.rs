@@ -3,10 +3,20 @@
 //! Every failure a client can cause has a stable `type` (`/problems/<code>`), the HTTP status
 //! that fits it, a title and a specific detail. Bad input is always 4xx. Internal failures are
 //! logged with their cause and answered with a bare 500 that reveals nothing.
+//!
+//! The title and the detail are said in the language of the request (`speaking`): a page in
+//! the person's language (`?lang=`, then the `adam_lang` cookie, then Slovenian); an API
+//! answer in the language its `Accept-Language` prefers among `sl` and `en`, English when it
+//! names neither (so that scripts and logs read the same as before). The `type` is the same
+//! in both. An engine refusal is said through `adam_core::Error::message`; the web layer's own
+//! refusals carry their Slovenian with [`WebError::sl`] beside the English.
 
 use adam_core::Category;
+use adam_core::lang::Lang;
 use adam_store::StoreError;
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -41,7 +51,72 @@ pub struct Problem {
     pub extra: Map<String, Value>,
 }
 
+tokio::task_local! {
+    /// The language of the request being answered.
+    static SPEAKING: Lang;
+}
+
+/// The language of the request being answered; English outside a request (background tasks,
+/// the command line).
+pub fn speaking() -> Lang {
+    SPEAKING.try_with(|l| *l).unwrap_or(Lang::En)
+}
+
+/// The language a request is answered in: for a page (`/ui…`) `?lang=`, then the `adam_lang`
+/// cookie, then Slovenian (as the UI's `Lang` extractor has it); for anything else the
+/// preference of `Accept-Language`, English when it names neither `sl` nor `en`.
+pub fn request_language(request: &Request) -> Lang {
+    let headers = request.headers();
+    if request.uri().path().starts_with("/ui") {
+        let from_query = request.uri().query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("lang="))
+                .and_then(Lang::parse)
+        });
+        let from_cookie = || {
+            headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .find_map(|c| c.trim().strip_prefix("adam_lang="))
+                .and_then(Lang::parse)
+        };
+        return from_query.or_else(from_cookie).unwrap_or(Lang::Sl);
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or(Lang::En)
+}
+
+/// Runs `f` (synchronous: work on a blocking thread) in `lang`.
+pub fn speaking_in<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    SPEAKING.sync_scope(lang, f)
+}
+
+/// An engine refusal in the language of the request (for a form's field message).
+pub fn said(e: &adam_core::Error) -> String {
+    e.message(speaking())
+}
+
+/// Middleware: answers the request in its language (see [`request_language`]).
+pub async fn speak(request: Request, next: Next) -> Response {
+    let lang = request_language(&request);
+    SPEAKING.scope(lang, next.run(request)).await
+}
+
 impl WebError {
+    /// The Slovenian of the detail: it replaces the English when the request is answered in
+    /// Slovenian (`WebError::new(…, "the code is wrong").sl("koda je napačna")`).
+    pub fn sl(mut self, detail: impl Into<String>) -> WebError {
+        if speaking() == Lang::Sl {
+            self.detail = detail.into();
+        }
+        self
+    }
+
     /// A problem with a status, a code and a detail.
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> WebError {
         WebError {
@@ -81,26 +156,29 @@ impl WebError {
             "internal",
             "something went wrong on our side; it has been logged",
         )
+        .sl("pri nas je šlo nekaj narobe; zabeleženo je")
     }
 
-    fn title(&self) -> &'static str {
-        match self.status {
-            StatusCode::BAD_REQUEST => "Malformed request",
-            StatusCode::UNAUTHORIZED => "Authentication required",
-            StatusCode::FORBIDDEN => "Not allowed",
-            StatusCode::NOT_FOUND => "Not found",
-            StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
-            StatusCode::CONFLICT => "Conflict with the current state",
-            StatusCode::PRECONDITION_FAILED => "Changed since you read it",
-            StatusCode::PAYLOAD_TOO_LARGE => "Request too large",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported media type",
-            StatusCode::UNPROCESSABLE_ENTITY => "Invalid input",
-            StatusCode::PRECONDITION_REQUIRED => "Precondition required",
-            StatusCode::SERVICE_UNAVAILABLE => "Temporarily unavailable",
-            StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
-            StatusCode::GONE => "No longer valid",
-            _ => "Error",
-        }
+    /// The title of the problem, in `lang`.
+    pub fn title_in(&self, lang: Lang) -> &'static str {
+        let (sl, en) = match self.status {
+            StatusCode::BAD_REQUEST => ("Nepravilna zahteva", "Malformed request"),
+            StatusCode::UNAUTHORIZED => ("Potrebna je prijava", "Authentication required"),
+            StatusCode::FORBIDDEN => ("Ni dovoljeno", "Not allowed"),
+            StatusCode::NOT_FOUND => ("Ni najdeno", "Not found"),
+            StatusCode::METHOD_NOT_ALLOWED => ("Metoda ni dovoljena", "Method not allowed"),
+            StatusCode::CONFLICT => ("V nasprotju s trenutnim stanjem", "Conflict with the current state"),
+            StatusCode::PRECONDITION_FAILED => ("Spremenjeno, odkar ste prebrali", "Changed since you read it"),
+            StatusCode::PAYLOAD_TOO_LARGE => ("Zahteva je prevelika", "Request too large"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ("Nepodprta vrsta vsebine", "Unsupported media type"),
+            StatusCode::UNPROCESSABLE_ENTITY => ("Neveljaven vnos", "Invalid input"),
+            StatusCode::PRECONDITION_REQUIRED => ("Manjka predpogoj", "Precondition required"),
+            StatusCode::SERVICE_UNAVAILABLE => ("Začasno nedosegljivo", "Temporarily unavailable"),
+            StatusCode::TOO_MANY_REQUESTS => ("Preveč poskusov", "Too many attempts"),
+            StatusCode::GONE => ("Ni več veljavno", "No longer valid"),
+            _ => ("Napaka", "Error"),
+        };
+        lang.pick(sl, en)
     }
 }
 
@@ -108,7 +186,7 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let body = Problem {
             kind: format!("/problems/{}", self.code),
-            title: self.title().to_owned(),
+            title: self.title_in(speaking()).to_owned(),
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             extra: self.extra.clone(),
@@ -118,6 +196,10 @@ impl IntoResponse for WebError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        // The title and detail follow Accept-Language (the `type` does not).
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -137,7 +219,7 @@ impl From<adam_core::Error> for WebError {
             Category::Forbidden => StatusCode::FORBIDDEN,
             Category::Internal => return WebError::internal(&e),
         };
-        let mut err = WebError::new(status, e.code(), e.to_string());
+        let mut err = WebError::new(status, e.code(), e.message(speaking()));
         if let adam_core::Error::Value(adam_core::ValueError::InvalidValue { field, .. }) = &e {
             err = err.with("field", *field);
         }
@@ -148,15 +230,20 @@ impl From<adam_core::Error> for WebError {
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> WebError {
         match e {
-            StoreError::NotFound(what) => WebError::not_found(what),
+            StoreError::NotFound(what) => {
+                let sl = format!("zapis ne obstaja ({what})");
+                WebError::not_found(what).sl(sl)
+            }
             StoreError::Spent(what) => {
                 WebError::new(StatusCode::CONFLICT, "already-used", format!("{what} was already used"))
+                    .sl("to je bilo že uporabljeno")
             }
             StoreError::RevisionTaken(_) | StoreError::OutOfOrder { .. } => WebError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
                 "other changes were being written at the same moment; try again",
-            ),
+            )
+            .sl("hkrati so se zapisovale druge spremembe; poskusite znova"),
             other => WebError::internal(&other),
         }
     }
@@ -166,7 +253,7 @@ impl WebError {
     /// An engine refusal, with the records it names called by their codes.
     pub fn from_engine(e: adam_core::Error, world: &adam_core::World) -> WebError {
         let mut err = WebError::from(e);
-        err.detail = world.name_ids(&err.detail);
+        err.detail = world.name_ids_in(&err.detail, speaking());
         err
     }
 }

@@ -1,6 +1,8 @@
 //! Explanations in words: the engine's [`Decision`] rendered with names instead of ids, for
-//! the CLI (`adam explain`) and the UI's "why can this person see this?".
+//! the CLI (`adam explain`, English) and the UI's "why can this person see this?" (in the
+//! person's language: every function has an `_in(…, lang)` form).
 
+use adam_core::lang::Lang;
 use adam_core::*;
 use std::fmt::Write;
 
@@ -18,51 +20,102 @@ fn role_name(w: &World, r: RoleId) -> String {
 
 /// An entity as the records officer writes it (`Company.main`, `job LEADER.GLPI`, `[creator]`).
 pub fn entity_name(w: &World, e: Entity) -> String {
+    entity_name_in(w, e, Lang::En)
+}
+
+/// An entity in words, in `lang` (`delovno mesto LEADER.GLPI`); `Company.main` and the
+/// bracketed entities (`[creator]`) are the records officer's notation in both languages.
+pub fn entity_name_in(w: &World, e: Entity, lang: Lang) -> String {
     match e {
-        Entity::Office(o) => format!("office {}", office_name(w, o)),
-        Entity::Job(j) => format!("job {}", job_name(w, j)),
+        Entity::Office(o) => format!("{} {}", lang.pick("urad", "office"), office_name(w, o)),
+        Entity::Job(j) => format!("{} {}", lang.pick("delovno mesto", "job"), job_name(w, j)),
         Entity::User(u) => format!(
-            "user {}",
+            "{} {}",
+            lang.pick("uporabnik", "user"),
             w.user(u).map_or_else(|_| u.to_string(), |r| r.username.to_string())
         ),
-        Entity::Role(r) => format!("role {}", role_name(w, r)),
+        Entity::Role(r) => format!("{} {}", lang.pick("vloga", "role"), role_name(w, r)),
         Entity::Group(g) => format!(
-            "group {}",
+            "{} {}",
+            lang.pick("skupina", "group"),
             w.group(g).map_or_else(|_| g.to_string(), |r| r.code.to_string())
         ),
         other => other.to_string(),
     }
 }
 
-/// A carrier in words (`folder #3 "Odmera"`).
+/// A carrier in words (`folder #3 "Odmera"`, `filing class 478 (Odmera davkov)`).
 pub fn carrier_name(w: &World, c: Carrier) -> String {
+    carrier_name_in(w, c, Lang::En)
+}
+
+/// A carrier in words, in `lang`: a filing class by its code and name, a folder or document by
+/// its number and title.
+pub fn carrier_name_in(w: &World, c: Carrier, lang: Lang) -> String {
     match c {
-        Carrier::Class(id) => w
-            .class(id)
-            .map_or_else(|_| id.to_string(), |r| format!("filing class {}", r.code)),
-        Carrier::Folder(id) => w
-            .folder(id)
-            .map_or_else(|_| id.to_string(), |r| format!("folder #{} \"{}\"", id.0, r.title)),
-        Carrier::Document(id) => w
-            .document(id)
-            .map_or_else(|_| id.to_string(), |r| format!("document #{} \"{}\"", id.0, r.title)),
+        Carrier::Class(id) => w.class(id).map_or_else(
+            |_| id.to_string(),
+            |r| {
+                format!(
+                    "{} {} ({})",
+                    lang.pick("klasifikacijski znak", "filing class"),
+                    r.code,
+                    r.name
+                )
+            },
+        ),
+        Carrier::Folder(id) => w.folder(id).map_or_else(
+            |_| id.to_string(),
+            |r| format!("{} #{} \"{}\"", lang.pick("zadeva", "folder"), id.0, r.title),
+        ),
+        Carrier::Document(id) => w.document(id).map_or_else(
+            |_| id.to_string(),
+            |r| format!("{} #{} \"{}\"", lang.pick("dokument", "document"), id.0, r.title),
+        ),
     }
 }
 
-/// Why the user matched, in words.
+/// Why the user matched, in words (English).
 pub fn membership_words(w: &World, m: Membership) -> String {
+    membership_words_in(w, m, Lang::En)
+}
+
+/// Why the user matched, in words, in `lang`.
+pub fn membership_words_in(w: &World, m: Membership, lang: Lang) -> String {
+    let sl = lang == Lang::Sl;
+    let group = |g: GroupId| w.group(g).map_or_else(|_| g.to_string(), |r| r.code.to_string());
     match m {
-        Membership::Everyone => "everyone in the organisation".to_owned(),
-        Membership::IsUser => "the user themself".to_owned(),
+        Membership::Everyone => lang
+            .pick("vsi v organizaciji", "everyone in the organisation")
+            .to_owned(),
+        Membership::IsUser => lang.pick("uporabnik sam", "the user themself").to_owned(),
+        Membership::HoldsJob { job } if sl => format!("zaseda delovno mesto {}", job_name(w, job)),
         Membership::HoldsJob { job } => format!("holds job {}", job_name(w, job)),
+        Membership::InOffice { office, job } if sl => {
+            format!(
+                "dela v uradu {} (delovno mesto {})",
+                office_name(w, office),
+                job_name(w, job)
+            )
+        }
         Membership::InOffice { office, job } => {
             format!("works in office {} (job {})", office_name(w, office), job_name(w, job))
         }
         Membership::HoldsRole { role, grant } => {
             let via = w.grant(grant).map_or_else(|_| grant.to_string(), |g| w.grant_label(g));
-            format!("holds role {} (grant {via})", role_name(w, role))
+            if sl {
+                format!("ima vlogo {} (dodelitev {via})", role_name(w, role))
+            } else {
+                format!("holds role {} (grant {via})", role_name(w, role))
+            }
         }
-        Membership::InGroup { group } => format!("is in group {}", entity_name(w, Entity::Group(group))),
+        Membership::InGroup { group: g } if sl => format!("je v skupini {}", group(g)),
+        Membership::InGroup { group: g } => format!("is in group {}", entity_name(w, Entity::Group(g))),
+        Membership::JobColleague { job, office } if sl => format!(
+            "sodelavec v uradu {} (delovno mesto {})",
+            office_name(w, office),
+            job_name(w, job)
+        ),
         Membership::JobColleague { job, office } => {
             format!(
                 "colleague in office {} of job {}",
@@ -71,9 +124,16 @@ pub fn membership_words(w: &World, m: Membership) -> String {
             )
         }
         Membership::UserColleague { user, office } => format!(
-            "colleague in office {} of {}",
+            "{} {} {} {}",
+            lang.pick("sodelavec v uradu", "colleague in office"),
             office_name(w, office),
-            entity_name(w, Entity::User(user))
+            lang.pick("osebe", "of"),
+            entity_name_in(w, Entity::User(user), lang)
+        ),
+        Membership::RoleColleague { role, office, .. } if sl => format!(
+            "sodelavec v uradu {} imetnika vloge {}",
+            office_name(w, office),
+            role_name(w, role)
         ),
         Membership::RoleColleague { role, office, .. } => {
             format!(
@@ -82,15 +142,28 @@ pub fn membership_words(w: &World, m: Membership) -> String {
                 role_name(w, role)
             )
         }
-        Membership::GroupColleague { group, office } => format!(
+        Membership::GroupColleague { group: g, office } if sl => format!(
+            "sodelavec v uradu {} člana skupine {}",
+            office_name(w, office),
+            group(g)
+        ),
+        Membership::GroupColleague { group: g, office } => format!(
             "colleague in office {} of a member of {}",
             office_name(w, office),
-            entity_name(w, Entity::Group(group))
+            entity_name(w, Entity::Group(g))
         ),
     }
 }
 
-fn source_words(w: &World, c: &Contribution) -> String {
+/// An ACL entry's kind in words: the SPEC's terms in English, their meaning in Slovenian.
+pub fn acl_kind_in(kind: AclKind, lang: Lang) -> &'static str {
+    match kind {
+        AclKind::Allowed => lang.pick("dovoljeno", "allowed"),
+        AclKind::MaxAllowed => lang.pick("zgornja meja", "maxAllowed"),
+    }
+}
+
+fn source_words(w: &World, c: &Contribution, lang: Lang) -> String {
     match c.source {
         Source::Entry {
             entry,
@@ -102,85 +175,133 @@ fn source_words(w: &World, c: &Contribution) -> String {
             let values = w
                 .entry(entry)
                 .map_or_else(|_| String::new(), |e| format!(" {}/{}", e.value, e.group_value));
-            let resolved = resolved.map_or_else(String::new, |j| format!(" = job {}", job_name(w, j)));
+            let resolved = resolved.map_or_else(String::new, |j| {
+                format!(" = {} {}", lang.pick("delovno mesto", "job"), job_name(w, j))
+            });
             format!(
-                "{kind} {}{resolved}{values} on {} — {}",
-                entity_name(w, entity),
-                carrier_name(w, carrier),
-                membership_words(w, c.how)
+                "{} {}{resolved}{values} {} {} — {}",
+                acl_kind_in(kind, lang),
+                entity_name_in(w, entity, lang),
+                lang.pick("na:", "on"),
+                carrier_name_in(w, carrier, lang),
+                membership_words_in(w, c.how, lang)
             )
         }
         Source::ApplicationRole { role, app } => format!(
-            "role {} gives this level on everything in {} — {}",
+            "{} {} {} {} — {}",
+            lang.pick("vloga", "role"),
             role_name(w, role),
+            lang.pick("daje ta nivo na vsem v aplikaciji", "gives this level on everything in"),
             w.application(app)
                 .map_or_else(|_| app.to_string(), |a| a.code.to_string()),
-            membership_words(w, c.how)
+            membership_words_in(w, c.how, lang)
         ),
     }
 }
 
-/// The decision as a few lines of text.
-pub fn render(w: &World, d: &Decision) -> String {
-    let mut out = String::new();
-    let who = w.user(d.user).map_or_else(
+fn person(w: &World, d: &Decision) -> String {
+    w.user(d.user).map_or_else(
         |_| d.user.to_string(),
         |u| format!("{} ({})", u.username, w.user_label(u)),
-    );
-    let object = carrier_name(w, d.object.into());
-    let _ = writeln!(out, "{who} on {object}, as of {} (revision {})", d.at, d.revision.0);
-    let _ = writeln!(out, "{}", capitalise(&d.summary()));
+    )
+}
+
+fn heading(out: &mut String, who: &str, object: &str, d: &Decision, lang: Lang) {
+    let _ = match lang {
+        Lang::Sl => writeln!(out, "{who} — {object}, stanje ob {} (revizija {})", d.at, d.revision.0),
+        Lang::En => writeln!(out, "{who} on {object}, as of {} (revision {})", d.at, d.revision.0),
+    };
+}
+
+/// The decision as a few lines of text (English: the command line's `adam explain`).
+pub fn render(w: &World, d: &Decision) -> String {
+    render_in(w, d, Lang::En)
+}
+
+/// The decision as a few lines of text, in `lang`.
+pub fn render_in(w: &World, d: &Decision, lang: Lang) -> String {
+    let mut out = String::new();
+    let object = carrier_name_in(w, d.object.into(), lang);
+    heading(&mut out, &person(w, d), &object, d, lang);
+    let _ = writeln!(out, "{}", capitalise(&d.summary_in(lang)));
     if d.grants.is_empty() {
-        let _ = writeln!(out, "Granted by: nothing.");
+        let _ = writeln!(out, "{}", lang.pick("Dodeljuje: nič.", "Granted by: nothing."));
     } else {
-        let _ = writeln!(out, "Granted by:");
+        let _ = writeln!(out, "{}", lang.pick("Dodeljujejo:", "Granted by:"));
         for c in &d.grants {
-            let _ = writeln!(out, "  {:>2}  {}", c.level, source_words(w, c));
+            let _ = writeln!(out, "  {:>2}  {}", c.level, source_words(w, c, lang));
         }
     }
     if !d.ceilings.is_empty() {
-        let _ = writeln!(out, "Ceilings (highest within a tier, lowest across tiers):");
+        let _ = writeln!(
+            out,
+            "{}",
+            lang.pick(
+                "Zgornje meje (najvišja znotraj ravni, najnižja med ravnmi):",
+                "Ceilings (highest within a tier, lowest across tiers):"
+            )
+        );
         for tier in &d.ceilings {
-            let _ = writeln!(out, "  {:>2}  on {}", tier.ceiling, carrier_name(w, tier.carrier));
+            let _ = writeln!(
+                out,
+                "  {:>2}  {} {}",
+                tier.ceiling,
+                lang.pick("na:", "on"),
+                carrier_name_in(w, tier.carrier, lang)
+            );
             for c in &tier.entries {
-                let _ = writeln!(out, "        {:>2}  {}", c.level, source_words(w, c));
+                let _ = writeln!(out, "        {:>2}  {}", c.level, source_words(w, c, lang));
             }
         }
     }
-    let _ = writeln!(out, "The object is classified {}.", d.classification);
+    let _ = match lang {
+        Lang::Sl => writeln!(out, "Stopnja zaupnosti objekta: {}.", d.classification),
+        Lang::En => writeln!(out, "The object is classified {}.", d.classification),
+    };
     out
 }
 
-/// A decision as far as the caller may see it (the UI's "why can this person see this?"):
-/// as [`render`] when the caller may read the object's attributes, with only the entries of
-/// ACLs they may read; otherwise the level and the reason in general terms, the object named
-/// by its type and id only.
-pub(crate) fn render_disclosed(w: &World, x: &crate::service::decisions::Disclosed) -> String {
+/// A decision as far as the caller may see it (the UI's "why can this person see this?"), in
+/// `lang`: as [`render_in`] when the caller may read the object's attributes, with only the
+/// entries of ACLs they may read; otherwise the level and the reason in general terms, the
+/// object named by its type and id only.
+pub(crate) fn render_disclosed(w: &World, x: &crate::service::decisions::Disclosed, lang: Lang) -> String {
     let d = &x.decision;
     if x.object_visible {
-        let mut out = render(w, d);
+        let mut out = render_in(w, d, lang);
         if x.withheld {
-            let _ = writeln!(out, "Entries of ACLs you may not read are left out.");
+            let _ = writeln!(
+                out,
+                "{}",
+                lang.pick(
+                    "Vnosi ACL, ki jih ne smete brati, so izpuščeni.",
+                    "Entries of ACLs you may not read are left out."
+                )
+            );
         }
         return out;
     }
     let mut out = String::new();
-    let who = w.user(d.user).map_or_else(
-        |_| d.user.to_string(),
-        |u| format!("{} ({})", u.username, w.user_label(u)),
-    );
     let object = match d.object {
-        ObjectRef::Folder(f) => format!("folder {}", f.0),
-        ObjectRef::Document(doc) => format!("document {}", doc.0),
+        ObjectRef::Folder(f) => format!("{} {}", lang.pick("zadeva", "folder"), f.0),
+        ObjectRef::Document(doc) => format!("{} {}", lang.pick("dokument", "document"), doc.0),
     };
-    let _ = writeln!(out, "{who} on {object}, as of {} (revision {})", d.at, d.revision.0);
-    let _ = writeln!(out, "{}", capitalise(&crate::service::decisions::general_summary(d)));
+    heading(&mut out, &person(w, d), &object, d, lang);
+    let _ = writeln!(
+        out,
+        "{}",
+        capitalise(&crate::service::decisions::general_summary_in(d, lang))
+    );
     for c in &d.grants {
-        let _ = writeln!(out, "  {:>2}  {}", c.level, source_words(w, c));
+        let _ = writeln!(out, "  {:>2}  {}", c.level, source_words(w, c, lang));
     }
     let _ = writeln!(
         out,
-        "What the object is and its other entries are left out: you may not read it."
+        "{}",
+        lang.pick(
+            "Kaj je objekt in njegovi drugi vnosi so izpuščeni: objekta ne smete brati.",
+            "What the object is and its other entries are left out: you may not read it."
+        )
     );
     out
 }

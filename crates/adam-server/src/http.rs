@@ -28,6 +28,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
                 "invalid-query",
                 format!("the query parameters do not fit: {e}"),
             )
+            .sl(format!("parametri poizvedbe niso pravilni: {e}"))
         })
     }
 }
@@ -52,6 +53,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
                 "invalid-path",
                 format!("{name} must be a non-negative number, not {value:?}"),
             )
+            .sl(format!("{name} mora biti nenegativno število, ne {value:?}"))
         })
     }
 }
@@ -74,6 +76,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ids {
                     "invalid-path",
                     format!("{name} must be a non-negative number, not {value:?}"),
                 )
+                .sl(format!("{name} mora biti nenegativno število, ne {value:?}"))
             })?);
         }
         match numbers.as_slice() {
@@ -109,7 +112,8 @@ impl IfMatch {
                 StatusCode::PRECONDITION_REQUIRED,
                 "if-match-required",
                 "send If-Match with the ETag you read, so a concurrent change is not overwritten",
-            ));
+            )
+            .sl("pošljite If-Match z ETag, ki ste ga prebrali, da ne prepišete hkratne spremembe"));
         };
         let given = given.to_str().unwrap_or("").trim();
         if given == "*" || given == etag(current) {
@@ -137,7 +141,8 @@ fn if_unchanged(now: Revision, read: Revision) -> ApiResult<()> {
             StatusCode::PRECONDITION_FAILED,
             "stale-revision",
             "the record changed while your request was waiting; read it again",
-        ))
+        )
+        .sl("zapis se je spremenil, medtem ko je zahteva čakala; preberite ga znova"))
     }
 }
 

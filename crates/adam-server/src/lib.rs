@@ -102,7 +102,8 @@ async fn problem_rejections(request: Request, next: Next) -> Response {
 }
 
 async fn not_found(request: Request) -> WebError {
-    WebError::not_found(format!("there is no {} {}", request.method(), request.uri().path()))
+    let sl = format!("naslov {} {} ne obstaja", request.method(), request.uri().path());
+    WebError::not_found(format!("there is no {} {}", request.method(), request.uri().path())).sl(sl)
 }
 
 async fn method_not_allowed(request: Request) -> Response {
@@ -111,6 +112,11 @@ async fn method_not_allowed(request: Request) -> Response {
         "method-not-allowed",
         format!("{} is not allowed on {}", request.method(), request.uri().path()),
     )
+    .sl(format!(
+        "{} na naslovu {} ni dovoljen",
+        request.method(),
+        request.uri().path()
+    ))
     .into_response()
 }
 
@@ -123,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body::MAX_BODY))
         .layer(middleware::from_fn(problem_rejections))
+        .layer(middleware::from_fn(error::speak))
         .layer(middleware::from_fn_with_state(state.clone(), stamp_revision))
         .layer(middleware::from_fn(request_log::log_request))
         .with_state(state)

@@ -208,11 +208,16 @@ fn audit_unavailable(why: &str) -> WebError {
         "audit-unavailable",
         format!("{why}; the access was not recorded, so it is not answered"),
     )
+    .sl(format!("{why}; dostop ni bil zapisan, zato nanj ni odgovora"))
 }
 
-/// Runs blocking store work off the async threads.
+/// Runs blocking store work off the async threads, in the language of the request (so that
+/// a refusal made there — the write path's — is said as the request's others are).
 pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| WebError::internal(&e))
+    let lang = crate::error::speaking();
+    tokio::task::spawn_blocking(move || crate::error::speaking_in(lang, f))
+        .await
+        .map_err(|e| WebError::internal(&e))
 }
 
 impl AppState {
@@ -569,7 +574,10 @@ impl AppState {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "read-only",
                 format!("the server accepts no changes: {reason}; an operator must run `adam audit verify`"),
-            ));
+            )
+            .sl(format!(
+                "strežnik ne sprejema sprememb: {reason}; operater mora zagnati `adam audit verify`"
+            )));
         }
         for _ in 0..5 {
             self.catch_up_blocking()?;
@@ -598,7 +606,8 @@ impl AppState {
             StatusCode::SERVICE_UNAVAILABLE,
             "busy",
             "other changes kept being written at the same moment; try again",
-        ))
+        )
+        .sl("hkrati so se ves čas zapisovale druge spremembe; poskusite znova"))
     }
 
     /// A token from the cache, or from the store when not cached or too old.

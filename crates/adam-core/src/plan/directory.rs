@@ -533,17 +533,18 @@ impl World {
             .offices()
             .iter()
             .filter(|o| this != Some(Holder::Office(o.id)) && taken(&o.signing_code))
-            .map(|o| format!("office {}", o.code))
+            .map(|o| ("office", o.code.to_string()))
             .chain(
                 self.jobs()
                     .iter()
                     .filter(|j| this != Some(Holder::Job(j.id)) && taken(&j.signing_code))
-                    .map(|j| format!("job {}", j.code)),
+                    .map(|j| ("job", j.code.to_string())),
             )
             .next();
         match holder {
-            Some(holder) => Err(Error::Directory(DirectoryError::DuplicateSigningCode {
+            Some((kind, holder)) => Err(Error::Directory(DirectoryError::DuplicateSigningCode {
                 code: code.as_str().to_owned(),
+                kind,
                 holder,
             })),
             None => Ok(()),

@@ -14,7 +14,8 @@ fn duplicate(err: &Error, code: &str, holder: &str) {
         *err,
         Error::Directory(DirectoryError::DuplicateSigningCode {
             code: code.to_owned(),
-            holder: holder.to_owned(),
+            kind: if holder.starts_with("office ") { "office" } else { "job" },
+            holder: holder.split_once(' ').map(|(_, c)| c.to_owned()).unwrap_or_default(),
         })
     );
 }

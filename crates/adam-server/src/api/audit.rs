@@ -294,7 +294,8 @@ async fn report(
         return Err(WebError::forbidden(
             "service-accounts-only",
             "applications report their users' accesses with a service account",
-        ));
+        )
+        .sl("aplikacije sporočajo dostope svojih uporabnikov s servisnim računom"));
     }
     if b.events.len() > 1000 {
         return Err(WebError::new(
@@ -302,6 +303,7 @@ async fn report(
             "batch-too-large",
             format!("at most 1000 events at once, not {}", b.events.len()),
         )
+        .sl(format!("največ 1000 dogodkov naenkrat, ne {}", b.events.len()))
         .with("pointer", "/events"));
     }
     let application = s.world().user(caller.user)?.username.to_string();
@@ -384,7 +386,12 @@ fn reported_at(at: Timestamp, now: Timestamp, retention_days: u32) -> ApiResult<
                  the oldest instant accepted now is {}",
                 Timestamp(oldest_day * PERIOD_SECONDS)
             ),
-        ));
+        )
+        .sl(format!(
+            "dostop ob {at} je starejši, kot revizijska sled hrani zapise o dostopih ({retention_days} dni): \
+             najstarejši trenutek, ki je zdaj sprejet, je {}",
+            Timestamp(oldest_day * PERIOD_SECONDS)
+        )));
     }
     if at.0 > now.0 + REPORTED_SKEW {
         return Err(WebError::new(
@@ -395,7 +402,12 @@ fn reported_at(at: Timestamp, now: Timestamp, retention_days: u32) -> ApiResult<
                  accepted for clocks that differ)",
                 REPORTED_SKEW / 60
             ),
-        ));
+        )
+        .sl(format!(
+            "dostop ob {at} je v prihodnosti (ura strežnika kaže {now}; zaradi razlik med urami je sprejetih \
+             največ {} minut naprej)",
+            REPORTED_SKEW / 60
+        )));
     }
     Ok(at)
 }

@@ -222,6 +222,10 @@ async fn check_batch(
             "batch-too-large",
             format!("a batch holds at most {MAX_BATCH} checks, not {}", b.checks.len()),
         )
+        .sl(format!(
+            "paket ima lahko največ {MAX_BATCH} preverjanj, ne {}",
+            b.checks.len()
+        ))
         .with("pointer", "/checks"));
     }
     caller.require(Scope::Read)?;
@@ -481,7 +485,11 @@ impl Explanation {
             ceiling: d.ceiling.filter(|_| shown),
             rule: d.rule.filter(|_| shown),
             classification: shown.then_some(d.classification),
-            summary: if shown { d.summary() } else { reason.words(d.level) },
+            summary: if shown {
+                d.summary_in(crate::error::speaking())
+            } else {
+                reason.words_in(d.level, crate::error::speaking())
+            },
             grants: d.grants,
             ceilings: d.ceilings,
             withheld: x.withheld,

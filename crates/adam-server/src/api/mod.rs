@@ -199,6 +199,7 @@ impl PageQuery {
                 "page-size",
                 format!("limit must be between 1 and 1000, not {limit}"),
             )
+            .sl(format!("limit mora biti med 1 in 1000, ne {limit}"))
             .with("pointer", "/limit"));
         }
         Ok(limit)

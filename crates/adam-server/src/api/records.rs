@@ -39,7 +39,10 @@ pub fn acting_job(headers: &HeaderMap) -> ApiResult<Option<JobId>> {
             .ok()
             .and_then(|s| s.trim().parse::<u32>().ok())
             .map(|j| Some(JobId(j)))
-            .ok_or_else(|| WebError::new(StatusCode::BAD_REQUEST, "invalid-header", "X-Adam-Job must be a job id")),
+            .ok_or_else(|| {
+                WebError::new(StatusCode::BAD_REQUEST, "invalid-header", "X-Adam-Job must be a job id")
+                    .sl("X-Adam-Job mora biti številka delovnega mesta")
+            }),
     }
 }
 
@@ -683,6 +686,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CarrierPath {
                 "invalid-path",
                 format!("id must be a non-negative number, not {id:?}"),
             )
+            .sl(format!("id mora biti nenegativno število, ne {id:?}"))
         })?;
         match kind.as_str() {
             "classes" => Ok(CarrierPath(Carrier::Class(ClassId(id)))),

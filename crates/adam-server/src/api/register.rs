@@ -80,7 +80,8 @@ async fn who_then(
         return Err(WebError::forbidden(
             "not-a-reviewer",
             "the register's questions about who could reach a record are for security leads",
-        ));
+        )
+        .sl("vprašanja evidence o tem, kdo je lahko dosegel zapis, so za varnostne vodje"));
     }
     let object = match q.kind.as_str() {
         "folder" => ObjectRef::Folder(FolderId(q.id)),
@@ -91,6 +92,7 @@ async fn who_then(
                 "invalid-query",
                 format!("type must be folder or document, not {other:?}"),
             )
+            .sl(format!("type mora biti folder ali document, ne {other:?}"))
             .with("pointer", "/type"));
         }
     };

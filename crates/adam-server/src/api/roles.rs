@@ -447,7 +447,7 @@ async fn list_grants(
             return Err(WebError::forbidden(
                 "not-your-grants",
                 "you may list your own grants (user=<your id>) or your jobs' (job=<id>); administrators see all",
-            ));
+            ).sl("izpišete lahko svoje dodelitve (user=<vaša številka>) ali dodelitve svojih delovnih mest (job=<številka>); skrbniki vidijo vse"));
         }
     }
     let grants = w.grants().filter(|g| {
@@ -541,7 +541,8 @@ async fn user_roles(
         return Err(WebError::forbidden(
             "not-yourself",
             "you may see your own roles; administrators see anyone's",
-        ));
+        )
+        .sl("vidite svoje vloge; skrbniki vidijo vloge vseh"));
     }
     let at = q.at.unwrap_or_else(|| s.now());
     let w = s.world();

@@ -151,7 +151,8 @@ async fn changes(
         return Err(WebError::forbidden(
             "service-accounts-only",
             "the change feed carries every record, documents included; it is for service accounts",
-        ));
+        )
+        .sl("tok sprememb nosi vse zapise, tudi dokumente; namenjen je servisnim računom"));
     }
     let limit = q.limit.unwrap_or(100);
     if limit == 0 || limit > 1000 {
@@ -159,7 +160,8 @@ async fn changes(
             StatusCode::UNPROCESSABLE_ENTITY,
             "page-size",
             format!("limit must be between 1 and 1000, not {limit}"),
-        ));
+        )
+        .sl(format!("limit mora biti med 1 in 1000, ne {limit}")));
     }
     let store = s.store.clone();
     let after = Revision(q.after.unwrap_or(0));
@@ -251,7 +253,8 @@ async fn issue_token(State(s): State<AppState>, caller: Caller, Body(b): Body<Ne
         return Err(WebError::forbidden(
             "system-administrator-only",
             "only the system administrator issues tokens",
-        ));
+        )
+        .sl("žetone izdaja le sistemski skrbnik"));
     }
     // Nobody mints a credential that acts as another person (issue 12, item 4): a token is
     // for a service account, or for the administrator themself. A person signs in.
@@ -260,7 +263,8 @@ async fn issue_token(State(s): State<AppState>, caller: Caller, Body(b): Body<Ne
         return Err(WebError::forbidden(
             "token-for-another-person",
             "tokens are issued for service accounts or for yourself; a person signs in with their own password",
-        ));
+        )
+        .sl("žetoni se izdajo servisnim računom ali vam; oseba se prijavi s svojim geslom"));
     }
     if b.expires.is_some_and(|e| e <= s.now()) {
         return Err(WebError::new(
@@ -268,6 +272,7 @@ async fn issue_token(State(s): State<AppState>, caller: Caller, Body(b): Body<Ne
             "expires-in-the-past",
             "expires must be in the future",
         )
+        .sl("expires mora biti v prihodnosti")
         .with("pointer", "/expires"));
     }
     let issued = issue(
@@ -290,7 +295,9 @@ async fn list_tokens(
 ) -> ApiResult<axum::Json<Vec<ApiToken>>> {
     let user = q.user.map_or(caller.user, UserId);
     if user != caller.user && !is_system_administrator(&s, &caller) {
-        return Err(WebError::forbidden("not-yourself", "you may list your own tokens"));
+        return Err(
+            WebError::forbidden("not-yourself", "you may list your own tokens").sl("izpišete lahko le svoje žetone")
+        );
     }
     let store = s.store.clone();
     Ok(axum::Json(blocking(move || store.tokens_of(user)).await??))
@@ -302,7 +309,8 @@ async fn revoke_token(State(s): State<AppState>, caller: Caller, Id(id): Id) -> 
     let me = caller.user;
     let mine = blocking(move || store.tokens_of(me)).await??.iter().any(|t| t.id == id);
     if !mine && !is_system_administrator(&s, &caller) {
-        return Err(WebError::forbidden("not-yourself", "you may revoke your own tokens"));
+        return Err(WebError::forbidden("not-yourself", "you may revoke your own tokens")
+            .sl("prekličete lahko le svoje žetone"));
     }
     let store = s.store.clone();
     let context = s.context(caller.actor(None), caller.source_ip.clone());

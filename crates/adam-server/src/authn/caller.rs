@@ -45,7 +45,8 @@ impl Caller {
             Err(WebError::forbidden(
                 "missing-scope",
                 format!("this token lacks the '{}' scope", scope.as_str()),
-            ))
+            )
+            .sl(format!("ta žeton nima obsega '{}'", scope.as_str())))
         }
     }
 }

@@ -39,7 +39,8 @@ pub(crate) async fn reset_factor_of(
             StatusCode::CONFLICT,
             "no-factor",
             "the account has no second factor to remove",
-        ));
+        )
+        .sl("račun nima drugega faktorja, ki bi ga lahko odstranili"));
     }
     let audit = record(
         s,
@@ -66,10 +67,10 @@ pub(crate) async fn start_enrolment(s: &AppState, person: &Person) -> ApiResult<
         .as_ref()
         .is_some_and(|x| x.state == SessionState::PasswordChange)
     {
-        return Err(WebError::forbidden(
-            "password-change-required",
-            "change the temporary password first",
-        ));
+        return Err(
+            WebError::forbidden("password-change-required", "change the temporary password first")
+                .sl("najprej zamenjajte začasno geslo"),
+        );
     }
     caller.require(Scope::Write)?;
     session_only_for_factors(person)?;
@@ -80,7 +81,8 @@ pub(crate) async fn start_enrolment(s: &AppState, person: &Person) -> ApiResult<
             StatusCode::CONFLICT,
             "totp-enrolled",
             "a second factor is already enrolled; report it lost first to replace it",
-        ));
+        )
+        .sl("drugi faktor je že nastavljen; če ga želite zamenjati, ga najprej prijavite kot izgubljenega"));
     }
     let secret = TotpSecret::generate().map_err(|e| WebError::internal(&e))?;
     let (codes, set) =
@@ -146,10 +148,13 @@ pub(crate) async fn confirm_enrolment(s: &AppState, person: Person, client: &Cli
                 "no-enrolment",
                 "there is no enrolment to confirm: start one with POST /api/v1/auth/totp",
             )
+            .sl("ni nastavitve, ki bi jo lahko potrdili: začnite jo s POST /api/v1/auth/totp")
         })?;
     let secret = TotpSecret::from_base32(&enrolment.secret).map_err(|e| WebError::internal(&e))?;
     let step = secret.verify(code, s.now(), None).map_err(|_| {
-        WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad-code", "the code does not match").with("pointer", "/code")
+        WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad-code", "the code does not match")
+            .sl("koda se ne ujema")
+            .with("pointer", "/code")
     })?;
     let confirmed = TotpEnrolment {
         confirmed: true,
@@ -194,7 +199,7 @@ pub(crate) fn session_only_for_factors(person: &Person) -> ApiResult<&AuthSessio
         WebError::forbidden(
             "session-only",
             "the second factor is enrolled, confirmed and reported lost from a signed-in session, never with an API token",
-        )
+        ).sl("drugi faktor se nastavi, potrdi in prijavi kot izgubljen v seji prijavljene osebe, nikoli z žetonom API")
     })
 }
 

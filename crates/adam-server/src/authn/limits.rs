@@ -18,7 +18,8 @@ pub(crate) fn too_many(retry: adam_auth::limiter::Retry, now: Timestamp) -> WebE
             StatusCode::TOO_MANY_REQUESTS,
             "account-locked",
             "too many failed sign-ins on this account: ask your user administrator to unlock it",
-        );
+        )
+        .sl("preveč neuspelih prijav v ta račun: prosite skrbnika uporabnikov, naj ga odklene");
     }
     let seconds = retry.until.0.saturating_sub(now.0).max(1);
     WebError::new(
@@ -26,11 +27,14 @@ pub(crate) fn too_many(retry: adam_auth::limiter::Retry, now: Timestamp) -> WebE
         "too-many-attempts",
         format!("too many attempts; try again in {seconds} s"),
     )
+    .sl(format!("preveč poskusov; poskusite znova čez {seconds} s"))
     .with("retry_after", seconds)
 }
 
 pub(crate) fn bad_credentials() -> WebError {
-    WebError::unauthenticated("the username or the password is wrong").with("reason", "bad-credentials")
+    WebError::unauthenticated("the username or the password is wrong")
+        .sl("uporabniško ime ali geslo je napačno")
+        .with("reason", "bad-credentials")
 }
 
 /// Which attempt limits: sign-ins (and codes and password checks), or reset requests (keyed

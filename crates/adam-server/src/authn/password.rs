@@ -141,7 +141,8 @@ pub(crate) async fn change_own_password(
         return Err(WebError::forbidden(
             "mfa-enrolment-required",
             "enrol a second factor first (POST /api/v1/auth/totp)",
-        ));
+        )
+        .sl("najprej si nastavite drugi faktor (POST /api/v1/auth/totp)"));
     }
     caller.require(Scope::Write)?;
     bounded("/current", &b.current, MAX_PASSWORD, true)?;
@@ -160,6 +161,7 @@ pub(crate) async fn change_own_password(
             "no-password",
             "this account has no password; a user administrator can set a temporary one",
         )
+        .sl("ta račun nima gesla; skrbnik uporabnikov lahko nastavi začasno")
     })?;
     if !matches!(
         verify_password(&s, b.current, Some(current.phc)).await?,
@@ -171,6 +173,7 @@ pub(crate) async fn change_own_password(
             "wrong-password",
             "the current password is wrong",
         )
+        .sl("trenutno geslo je napačno")
         .with("pointer", "/current"));
     }
     check_policy(&s, user, &b.new, client.lang).await?;
@@ -240,14 +243,16 @@ pub(crate) async fn set_temporary(
                 StatusCode::CONFLICT,
                 "service-account",
                 "service accounts sign in with API tokens, not passwords",
-            ));
+            )
+            .sl("servisni računi se prijavljajo z žetoni API, ne z gesli"));
         }
     }
     if user == caller.user {
         return Err(WebError::forbidden(
             "not-yourself",
             "change your own password with POST /api/v1/auth/password",
-        ));
+        )
+        .sl("svoje geslo zamenjajte s POST /api/v1/auth/password"));
     }
     check_policy(&s, user, &b.password, client.lang).await?;
     let phc = hash_password(&s, b.password).await?;

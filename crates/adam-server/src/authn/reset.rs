@@ -144,6 +144,7 @@ pub(crate) async fn complete_reset(s: &AppState, client: &Client, b: ResetReques
             "invalid-reset",
             "the reset code is wrong, used or expired; ask for a new e-mail",
         )
+        .sl("koda za ponastavitev je napačna, porabljena ali potekla; zahtevajte novo e-pošto")
         .with("reason", why)
     };
     let user = s.world().user_by_username(&b.username).ok();

@@ -172,15 +172,16 @@ pub async fn authenticate(parts: &Parts, s: &AppState, restricted: bool) -> ApiR
     } else {
         return Err(WebError::unauthenticated(
             "sign in (POST /api/v1/auth/login) or send an API token: Authorization: Bearer adam_…",
-        ));
+        )
+        .sl("prijavite se (POST /api/v1/auth/login) ali pošljite žeton API: Authorization: Bearer adam_…"));
     };
     let kind = {
         let world = s.world();
         let account = world
             .user(user)
-            .map_err(|_| WebError::unauthenticated("the account does not exist"))?;
+            .map_err(|_| WebError::unauthenticated("the account does not exist").sl("račun ne obstaja"))?;
         if !account.active {
-            return Err(WebError::unauthenticated("the account is inactive"));
+            return Err(WebError::unauthenticated("the account is inactive").sl("račun ni aktiven"));
         }
         account.kind
     };
@@ -197,6 +198,7 @@ pub async fn authenticate(parts: &Parts, s: &AppState, restricted: bool) -> ApiR
                         "invalid-header",
                         "X-Adam-Min-Revision must be a revision number",
                     )
+                    .sl("X-Adam-Min-Revision mora biti številka revizije")
                 })?,
         ),
     };
@@ -226,31 +228,36 @@ pub async fn authenticate(parts: &Parts, s: &AppState, restricted: bool) -> ApiR
 pub(crate) async fn session_of(parts: &Parts, s: &AppState, secret: &str, restricted: bool) -> ApiResult<AuthSession> {
     let store = s.store.clone();
     let hash = hash_secret(secret);
-    let session = blocking(move || store.session_by_hash(&hash))
-        .await??
-        .ok_or_else(|| WebError::unauthenticated("the session is not known; sign in again"))?;
+    let session = blocking(move || store.session_by_hash(&hash)).await??.ok_or_else(|| {
+        WebError::unauthenticated("the session is not known; sign in again").sl("seja ni znana; prijavite se znova")
+    })?;
     let now = s.now();
     if !alive(&session, &s.config.auth, now) {
-        return Err(WebError::unauthenticated("the session has ended; sign in again"));
+        return Err(
+            WebError::unauthenticated("the session has ended; sign in again").sl("seja je končana; prijavite se znova")
+        );
     }
     match session.state {
         SessionState::Active => {}
         SessionState::Mfa => {
-            return Err(WebError::unauthenticated(
-                "the sign-in is not finished: send the second factor",
-            ));
+            return Err(
+                WebError::unauthenticated("the sign-in is not finished: send the second factor")
+                    .sl("prijava ni končana: pošljite drugi faktor"),
+            );
         }
         SessionState::PasswordChange if !restricted => {
             return Err(WebError::forbidden(
                 "password-change-required",
                 "change the temporary password first (POST /api/v1/auth/password)",
-            ));
+            )
+            .sl("najprej zamenjajte začasno geslo (POST /api/v1/auth/password)"));
         }
         SessionState::MfaEnrolment if !restricted => {
             return Err(WebError::forbidden(
                 "mfa-enrolment-required",
                 "this account needs a second factor: enrol one first (POST /api/v1/auth/totp)",
-            ));
+            )
+            .sl("ta račun potrebuje drugi faktor: najprej ga nastavite (POST /api/v1/auth/totp)"));
         }
         SessionState::PasswordChange | SessionState::MfaEnrolment => {}
     }
@@ -268,7 +275,8 @@ pub(crate) async fn session_of(parts: &Parts, s: &AppState, secret: &str, restri
             return Err(WebError::forbidden(
                 "csrf",
                 "a request signed in by cookie must carry the session's X-CSRF-Token",
-            ));
+            )
+            .sl("zahteva, prijavljena s piškotkom, mora nositi X-CSRF-Token seje"));
         }
     }
     // Moving "last seen" costs a write; once a minute is precise enough for a 30-minute clock.

@@ -77,7 +77,9 @@ pub(crate) async fn start_session(
     session.id = match blocking(move || store.create_session(&stored, &sign_in, &[audit])).await? {
         Ok(id) => id,
         Err(StoreError::Spent(_)) => {
-            return Err(WebError::unauthenticated("this code was already used").with("reason", "replayed"));
+            return Err(WebError::unauthenticated("this code was already used")
+                .sl("ta koda je bila že uporabljena")
+                .with("reason", "replayed"));
         }
         Err(e) => return Err(e.into()),
     };
@@ -231,15 +233,19 @@ pub(crate) async fn second_factor_step(s: &AppState, client: &Client, b: SecondF
     let challenge = blocking(move || store.session_by_hash(&hash))
         .await??
         .filter(|c| c.state == SessionState::Mfa && alive(c, &s.config.auth, now))
-        .ok_or_else(|| WebError::unauthenticated("the login challenge is unknown or has expired; sign in again"))?;
+        .ok_or_else(|| {
+            WebError::unauthenticated("the login challenge is unknown or has expired; sign in again")
+                .sl("prijava je potekla ali ni znana; prijavite se znova")
+        })?;
     let user = challenge.user;
     let username = s.world().user(user)?.username.as_str().to_owned();
     check_limits(&s, Limits::SignIn, &username, true, client.ip, now).await?;
     let store = s.store.clone();
     let (totp, codes) = blocking(move || Ok::<_, StoreError>((store.totp(user)?, store.backup_codes(user)?))).await??;
-    let totp = totp
-        .filter(|t| t.confirmed)
-        .ok_or_else(|| WebError::unauthenticated("the account has no second factor any more; sign in again"))?;
+    let totp = totp.filter(|t| t.confirmed).ok_or_else(|| {
+        WebError::unauthenticated("the account has no second factor any more; sign in again")
+            .sl("račun nima več drugega faktorja; prijavite se znova")
+    })?;
     let secret = TotpSecret::from_base32(&totp.secret).map_err(|e| WebError::internal(&e))?;
     let mut sign_in = SignIn {
         replaces: Some(challenge.id),
@@ -249,11 +255,15 @@ pub(crate) async fn second_factor_step(s: &AppState, client: &Client, b: SecondF
         CodeCheck::Accepted => {}
         CodeCheck::Replayed => {
             failed_attempt(&s, &username, Some(user), client.ip, "auth.mfa").await?;
-            return Err(WebError::unauthenticated("this code was already used").with("reason", "replayed"));
+            return Err(WebError::unauthenticated("this code was already used")
+                .sl("ta koda je bila že uporabljena")
+                .with("reason", "replayed"));
         }
         CodeCheck::Wrong => {
             failed_attempt(&s, &username, Some(user), client.ip, "auth.mfa").await?;
-            return Err(WebError::unauthenticated("the code is wrong").with("reason", "bad-code"));
+            return Err(WebError::unauthenticated("the code is wrong")
+                .sl("koda je napačna")
+                .with("reason", "bad-code"));
         }
     }
     succeeded(&s, &username, client.ip).await?;
@@ -266,7 +276,8 @@ pub(crate) async fn end_session(s: &AppState, person: &Person) -> ApiResult<()> 
         return Err(WebError::forbidden(
             "session-only",
             "logout ends a session; an API token is revoked with DELETE /api/v1/tokens/{id}",
-        ));
+        )
+        .sl("odjava konča sejo; žeton API se prekliče z DELETE /api/v1/tokens/{id}"));
     };
     let audit = record(
         s,
@@ -318,7 +329,7 @@ pub(crate) async fn end_own_session(s: &AppState, caller: &Caller, id: i64) -> A
         .any(|x| x.id == id);
     if !mine {
         // Another person's session and no session at all look the same.
-        return Err(WebError::not_found(format!("you have no session {id}")));
+        return Err(WebError::not_found(format!("you have no session {id}")).sl(format!("seje {id} nimate")));
     }
     let audit = record(
         s,
@@ -344,21 +355,25 @@ pub(crate) async fn step_up_session(s: &AppState, person: Person, client: &Clien
         return Err(WebError::forbidden(
             "session-only",
             "step-up upgrades a signed-in session; an API token is one factor and cannot show a second",
+        )
+        .sl(
+            "dodatna potrditev velja za sejo prijavljene osebe; žeton API je en sam faktor in drugega ne more pokazati",
         ));
     };
     match current.state {
         SessionState::Active => {}
         SessionState::PasswordChange => {
-            return Err(WebError::forbidden(
-                "password-change-required",
-                "change the temporary password first",
-            ));
+            return Err(
+                WebError::forbidden("password-change-required", "change the temporary password first")
+                    .sl("najprej zamenjajte začasno geslo"),
+            );
         }
         SessionState::MfaEnrolment | SessionState::Mfa => {
             return Err(WebError::forbidden(
                 "mfa-enrolment-required",
                 "enrol a second factor first (POST /api/v1/auth/totp)",
-            ));
+            )
+            .sl("najprej si nastavite drugi faktor (POST /api/v1/auth/totp)"));
         }
     }
     let user = current.user;
@@ -386,6 +401,7 @@ pub(crate) async fn step_up_session(s: &AppState, person: Person, client: &Clien
             "no-second-factor",
             "this account has no second factor: enrol one with POST /api/v1/auth/totp",
         )
+        .sl("ta račun nima drugega faktorja: nastavite ga s POST /api/v1/auth/totp")
     })?;
     let secret = TotpSecret::from_base32(&totp.secret).map_err(|e| WebError::internal(&e))?;
     let bad_code = |reason: &str| {
@@ -394,6 +410,7 @@ pub(crate) async fn step_up_session(s: &AppState, person: Person, client: &Clien
             "bad-code",
             "the code is wrong or was already used",
         )
+        .sl("koda je napačna ali je bila že uporabljena")
         .with("pointer", "/code")
         .with("reason", reason)
     };

@@ -27,23 +27,29 @@ pub(crate) async fn bearer(parts: &Parts, state: &AppState) -> ApiResult<ApiToke
         .headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| WebError::unauthenticated("send an API token: Authorization: Bearer adam_…"))?;
+        .ok_or_else(|| {
+            WebError::unauthenticated("send an API token: Authorization: Bearer adam_…")
+                .sl("pošljite žeton API: Authorization: Bearer adam_…")
+        })?;
     let secret = header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .map(str::trim)
         .filter(|s| s.starts_with("adam_"))
-        .ok_or_else(|| WebError::unauthenticated("the Authorization header must be 'Bearer adam_…'"))?;
+        .ok_or_else(|| {
+            WebError::unauthenticated("the Authorization header must be 'Bearer adam_…'")
+                .sl("glava Authorization mora biti 'Bearer adam_…'")
+        })?;
     let token = state
         .token(hash_secret(secret))
         .await?
-        .ok_or_else(|| WebError::unauthenticated("the token is not known"))?;
+        .ok_or_else(|| WebError::unauthenticated("the token is not known").sl("žeton ni znan"))?;
     let now = state.now();
     if token.revoked.is_some() {
-        return Err(WebError::unauthenticated("the token has been revoked"));
+        return Err(WebError::unauthenticated("the token has been revoked").sl("žeton je preklican"));
     }
     if token.expires.is_some_and(|e| now >= e) {
-        return Err(WebError::unauthenticated("the token has expired"));
+        return Err(WebError::unauthenticated("the token has expired").sl("žeton je potekel"));
     }
     state.token_used(token.id);
     Ok(token)

@@ -37,7 +37,8 @@ pub(crate) fn require_reviewer(s: &AppState, caller: &Caller) -> ApiResult<()> {
         Err(WebError::forbidden(
             "not-a-reviewer",
             "the audit trail is reviewed by the system administrator and security leads",
-        ))
+        )
+        .sl("revizijsko sled pregledujejo sistemski skrbnik in varnostni vodje"))
     }
 }
 
@@ -49,7 +50,8 @@ pub(crate) fn require_security_lead(s: &AppState, caller: &Caller) -> ApiResult<
         Err(WebError::forbidden(
             "not-a-security-lead",
             "retention holds are decided by a security lead (Art. 57(6))",
-        ))
+        )
+        .sl("o zadržanju zapisov odloča varnostni vodja (57(6). člen)"))
     }
 }
 
@@ -111,6 +113,7 @@ pub(crate) fn page_size(limit: Option<usize>) -> ApiResult<usize> {
             "page-size",
             format!("limit must be between 1 and 1000, not {limit}"),
         )
+        .sl(format!("limit mora biti med 1 in 1000, ne {limit}"))
         .with("pointer", "/limit"));
     }
     Ok(limit)
@@ -148,7 +151,7 @@ pub(crate) fn user_admin_may_review(s: &AppState, caller: &Caller, q: &SearchQue
             "outside-scope",
             "a user administrator reviews the activity of, and the records about, the people, jobs and offices \
              they administer: name one with actor= or object_kind= and object_id=",
-        )),
+        ).sl("skrbnik uporabnikov pregleduje dejavnost in zapise o osebah, delovnih mestih in uradih, ki jih upravlja: navedite enega")),
     }
 }
 
@@ -186,7 +189,7 @@ pub(crate) async fn search_trail(s: &AppState, caller: &Caller, q: SearchQuery) 
                     "not-a-reviewer",
                     "the audit trail is reviewed by the system administrator, security leads and user \
                      administrators; your own activity is at /api/v1/audit/mine",
-                ));
+                ).sl("revizijsko sled pregledujejo sistemski skrbnik, varnostni vodje in skrbniki uporabnikov; svojo dejavnost vidite na /api/v1/audit/mine"));
             }
         }
     }
@@ -363,7 +366,7 @@ pub(crate) fn history_view(s: &AppState, caller: &Caller, kind: &str, id: u32) -
         WebError::forbidden(
             "history-not-visible",
             "you may see the history of what you may read: the directory, roles, your grants, and records you reach at 13",
-        )
+        ).sl("vidite zgodovino tistega, kar smete brati: imenik, vloge, svoje dodelitve in zapise, do katerih imate nivo 13")
     };
     match kind.parse::<EntityKind>() {
         Ok(
@@ -450,6 +453,7 @@ pub(crate) async fn hold_days(s: &AppState, caller: &Caller, b: NewHold) -> ApiR
     if b.until.0 < b.from.0 {
         return Err(
             WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-body", "until is before from")
+                .sl("»do« je pred »od«")
                 .with("pointer", "/until"),
         );
     }

@@ -5,6 +5,7 @@ use super::records::{attribute_level, may_read_acl};
 use crate::authn::{Caller, Scope};
 use crate::error::{ApiResult, WebError};
 use crate::state::AppState;
+use adam_core::lang::Lang;
 use adam_core::*;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -32,7 +33,7 @@ pub(crate) fn not_allowed_to_ask() -> WebError {
         "not-allowed-to-ask",
         "you may ask about your own access; asking about others is for service accounts and security leads \
          with the check scope, and for user administrators about the people they administer",
-    )
+    ).sl("sprašujete lahko o svojem dostopu; o drugih sprašujejo servisni računi in varnostni vodje z obsegom check, skrbniki uporabnikov pa o osebah, ki jih upravljajo")
 }
 
 /// The one rule for questions about someone (API and UI): anyone about themselves; about
@@ -91,23 +92,47 @@ impl Reason {
         }
     }
 
-    /// One line that says nothing of the object.
-    pub(crate) fn words(self, level: Level) -> String {
-        match self {
-            Reason::Granted => format!("level {level}: granted"),
-            Reason::Capped => format!("level {level}: granted but capped by a ceiling"),
-            Reason::DefaultDeny => "denied: no entry or role grants anything (default deny)".to_owned(),
-            Reason::InactiveAccount => "denied: the account is inactive".to_owned(),
-            Reason::AdminAccount => "denied: admin accounts never see folders or documents".to_owned(),
-            Reason::Clearance => "denied: the object is classified above the user's clearance".to_owned(),
-            Reason::MfaRequired => "denied until the session steps up with a second factor".to_owned(),
+    /// One line that says nothing of the object, in `lang`.
+    pub(crate) fn words_in(self, level: Level, lang: Lang) -> String {
+        match (self, lang) {
+            (Reason::Granted, Lang::En) => format!("level {level}: granted"),
+            (Reason::Granted, Lang::Sl) => format!("nivo {level}: dodeljeno"),
+            (Reason::Capped, Lang::En) => format!("level {level}: granted but capped by a ceiling"),
+            (Reason::Capped, Lang::Sl) => format!("nivo {level}: dodeljeno, a omejeno z zgornjo mejo"),
+            (Reason::DefaultDeny, _) => lang
+                .pick(
+                    "zavrnjeno: noben vnos in nobena vloga ne dajeta ničesar (privzeto zavrnjeno)",
+                    "denied: no entry or role grants anything (default deny)",
+                )
+                .to_owned(),
+            (Reason::InactiveAccount, _) => lang
+                .pick("zavrnjeno: račun ni aktiven", "denied: the account is inactive")
+                .to_owned(),
+            (Reason::AdminAccount, _) => lang
+                .pick(
+                    "zavrnjeno: računi admin nikoli ne vidijo zadev in dokumentov",
+                    "denied: admin accounts never see folders or documents",
+                )
+                .to_owned(),
+            (Reason::Clearance, _) => lang
+                .pick(
+                    "zavrnjeno: objekt je zaupen nad varnostnim dovoljenjem uporabnika",
+                    "denied: the object is classified above the user's clearance",
+                )
+                .to_owned(),
+            (Reason::MfaRequired, _) => lang
+                .pick(
+                    "zavrnjeno, dokler se seja ne potrdi z drugim faktorjem",
+                    "denied until the session steps up with a second factor",
+                )
+                .to_owned(),
         }
     }
 }
 
-/// A decision's reason in general terms, saying nothing of the object.
-pub(crate) fn general_summary(d: &Decision) -> String {
-    Reason::of(d).words(d.level)
+/// A decision's reason in general terms, saying nothing of the object, in `lang`.
+pub(crate) fn general_summary_in(d: &Decision, lang: Lang) -> String {
+    Reason::of(d).words_in(d.level, lang)
 }
 
 /// A decision as far as the caller may see it.

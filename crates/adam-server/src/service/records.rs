@@ -70,9 +70,9 @@ impl Read {
 /// never what the object is (its title, classification or entries). A refusal only for want
 /// of a second factor, where the factor would be enough, says how to show one (Art. 53).
 pub(crate) fn refusal(object: ObjectRef, min: Level, d: &Decision) -> WebError {
-    let (kind, id) = match object {
-        ObjectRef::Folder(f) => ("folder", f.0),
-        ObjectRef::Document(d) => ("document", d.0),
+    let (kind, kind_sl, id) = match object {
+        ObjectRef::Folder(f) => ("folder", "zadeva", f.0),
+        ObjectRef::Document(d) => ("document", "dokument", d.0),
     };
     let err = match d.rule {
         Some(Rule::MfaRequired { level_with_mfa }) if level_with_mfa >= min => WebError::forbidden(
@@ -81,11 +81,16 @@ pub(crate) fn refusal(object: ObjectRef, min: Level, d: &Decision) -> WebError {
                 "this needs level {min} on {kind} {id} and a session that showed a second factor: \
                  step up with POST /api/v1/auth/step-up (an API token cannot)"
             ),
-        ),
+        )
+        .sl(format!(
+            "{kind_sl} {id}: to zahteva nivo {min} in sejo, ki je pokazala drugi faktor: \
+             potrdite se s POST /api/v1/auth/step-up (žeton API tega ne more)"
+        )),
         _ => WebError::forbidden(
             "insufficient-level",
             format!("this needs level {min} on {kind} {id}; you have {}", d.level),
-        ),
+        )
+        .sl(format!("{kind_sl} {id}: to zahteva nivo {min}, vi imate {}", d.level)),
     };
     err.with("level", d.level.value())
 }

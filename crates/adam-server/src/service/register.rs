@@ -67,7 +67,8 @@ pub(crate) async fn rights_of_user(s: &AppState, caller: &Caller, user: UserId) 
         return Err(WebError::forbidden(
             "register-not-visible",
             "the register of a user is for the user, their user administrators and security leads",
-        ));
+        )
+        .sl("evidenca pravic uporabnika je za uporabnika, njegove skrbnike uporabnikov in varnostne vodje"));
     }
     let store = s.store.clone();
     let log = blocking(move || {

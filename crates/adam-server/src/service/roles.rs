@@ -32,10 +32,10 @@ pub(crate) fn may_read_grant(s: &AppState, caller: &Caller, id: GrantId) -> ApiR
     if admin || own {
         Ok(())
     } else {
-        Err(WebError::forbidden(
-            "not-your-grants",
-            "this grant is not yours or your job's",
-        ))
+        Err(
+            WebError::forbidden("not-your-grants", "this grant is not yours or your job's")
+                .sl("ta dodelitev ni vaša ali vašega delovnega mesta"),
+        )
     }
 }
 
@@ -46,10 +46,10 @@ pub(crate) fn may_read_role(s: &AppState, caller: &Caller, id: RoleId) -> ApiRes
     let w = s.world();
     let role = w.role(id)?;
     if role.kind == RoleKind::System && !sees_system_roles(caller) {
-        return Err(WebError::forbidden(
-            "system-role",
-            "system roles are shown to the system administrator only",
-        ));
+        return Err(
+            WebError::forbidden("system-role", "system roles are shown to the system administrator only")
+                .sl("sistemske vloge vidi le sistemski skrbnik"),
+        );
     }
     Ok(())
 }

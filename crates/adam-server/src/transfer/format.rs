@@ -87,7 +87,7 @@ pub(super) fn parse_kind(field: &'static str, raw: &str) -> Result<AccountKind, 
         "user" => Ok(AccountKind::User),
         _ => Err(Error::Value(adam_core::ValueError::InvalidValue {
             field,
-            problem: format!("{raw:?} is not an account kind; the kinds are admin, system_user and user"),
+            problem: adam_core::ValueProblem::NotAnAccountKind(raw.to_owned()),
         })),
     }
 }
@@ -100,7 +100,7 @@ pub(super) fn parse_gender(field: &'static str, raw: &str) -> Result<Gender, Err
         "unspecified" | "-" => Ok(Gender::Unspecified),
         _ => Err(Error::Value(adam_core::ValueError::InvalidValue {
             field,
-            problem: format!("{raw:?} is not a gender; use female, male, other or unspecified"),
+            problem: adam_core::ValueProblem::NotAGender(raw.to_owned()),
         })),
     }
 }

@@ -201,7 +201,7 @@ impl Cells<'_> {
         match parse(column, raw) {
             Ok(value) => Some(value),
             Err(Error::Value(adam_core::ValueError::InvalidValue { problem, .. })) => {
-                self.reject(column, problem);
+                self.reject(column, problem.to_string());
                 None
             }
             Err(other) => {

@@ -103,7 +103,8 @@ pub(crate) fn same_site(headers: &HeaderMap, lang: Tr) -> UiResult<()> {
             WebError::forbidden(
                 "cross-site",
                 "this form was sent from another site; open ADAM and send it from there",
-            ),
+            )
+            .sl("obrazec je bil poslan z drugega spletnega mesta; odprite ADAM in ga pošljite od tam"),
         ));
     }
     Ok(())
@@ -443,7 +444,7 @@ pub(super) fn optional_date(
     match Timestamp::parse(text) {
         Ok(t) => Some(t),
         Err(e) => {
-            errors.insert(field, e.to_string());
+            errors.insert(field, crate::error::said(&e));
             None
         }
     }

@@ -20,12 +20,33 @@ pub struct LastChangeView {
     pub(super) at: String,
 }
 
+impl LastChangeView {
+    /// The object's type in words in the page's language (the page shows its wire name, the
+    /// SPEC's `ADAM_ENTITY_USER`, beside them).
+    pub(super) fn object_type_in(&self, t: &super::i18n::Tr) -> String {
+        super::words::engine::kind_words(*t, &self.object_type)
+    }
+}
+
 /// A row of an activity history.
 pub struct HistoryRow {
     pub(super) at: String,
+    /// The action's code (`office.create`): shown in words, the code as their title.
     pub(super) action: String,
     pub(super) by: String,
     pub(super) label: String,
+}
+
+impl HistoryRow {
+    /// The action in words in the page's language (the templates call it with `c.t`).
+    pub(super) fn action_in(&self, t: &super::i18n::Tr) -> String {
+        super::words::engine::action_words(*t, &self.action)
+    }
+
+    /// What the row is about, in the page's language.
+    pub(super) fn label_in(&self, t: &super::i18n::Tr) -> String {
+        super::words::engine::label_words(*t, &self.label)
+    }
 }
 
 pub(super) fn who_name(w: &World, actor: &Actor) -> String {

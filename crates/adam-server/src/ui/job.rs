@@ -36,13 +36,13 @@ pub(super) async fn update_job(
         None
     } else {
         Text::parse("name", &f.name)
-            .map_err(|e| errors.insert("edit_job_name", e.to_string()))
+            .map_err(|e| errors.insert("edit_job_name", crate::error::said(&e)))
             .ok()
     };
     let signing_code = match f.signing_code.trim() {
         "" => Some(None),
         sc => SigningCode::parse("signing_code", sc)
-            .map_err(|e| errors.insert("edit_job_signing_code", e.to_string()))
+            .map_err(|e| errors.insert("edit_job_signing_code", crate::error::said(&e)))
             .ok()
             .map(Some),
     };

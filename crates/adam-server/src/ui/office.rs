@@ -136,10 +136,10 @@ pub(super) async fn create_office(
     let parent = parent_field(&f.parent, lang.tr)?;
     let mut errors = BTreeMap::new();
     let code = Code::parse("code", &f.code)
-        .map_err(|e| errors.insert("code", e.to_string()))
+        .map_err(|e| errors.insert("code", crate::error::said(&e)))
         .ok();
     let name = Text::parse("name", &f.name)
-        .map_err(|e| errors.insert("name", e.to_string()))
+        .map_err(|e| errors.insert("name", crate::error::said(&e)))
         .ok();
     if let (Some(code), Some(name)) = (code, name) {
         let command = Command::CreateOffice {
@@ -197,12 +197,12 @@ pub(super) async fn update_office(
     let office = OfficeId(id);
     let mut errors = BTreeMap::new();
     let name = Text::parse("name", &f.name)
-        .map_err(|e| errors.insert("edit_name", e.to_string()))
+        .map_err(|e| errors.insert("edit_name", crate::error::said(&e)))
         .ok();
     let signing_code = match f.signing_code.trim() {
         "" => Some(None),
         sc => SigningCode::parse("signing_code", sc)
-            .map_err(|e| errors.insert("edit_signing_code", e.to_string()))
+            .map_err(|e| errors.insert("edit_signing_code", crate::error::said(&e)))
             .ok()
             .map(Some),
     };
@@ -222,7 +222,8 @@ pub(super) async fn update_office(
                     StatusCode::PRECONDITION_FAILED,
                     "stale",
                     "someone else changed this office after you opened the page; reload it and make your change again",
-                )),
+                )
+                .sl("urad je medtem spremenil nekdo drug; znova naložite stran in ponovite spremembo")),
                 _ => Ok(()),
             }
         };
@@ -270,19 +271,19 @@ pub(super) async fn create_job(
     let office = OfficeId(id);
     let mut errors = BTreeMap::new();
     let code = JobCode::parse("code", &f.code)
-        .map_err(|e| errors.insert("job_code", e.to_string()))
+        .map_err(|e| errors.insert("job_code", crate::error::said(&e)))
         .ok();
     let name = if too_long(f.name.trim(), Text::MAX, "job_name", &mut errors, lang.tr) {
         None
     } else {
         Text::parse("name", &f.name)
-            .map_err(|e| errors.insert("job_name", e.to_string()))
+            .map_err(|e| errors.insert("job_name", crate::error::said(&e)))
             .ok()
     };
     let signing_code = match f.signing_code.trim() {
         "" => Some(None),
         sc => SigningCode::parse("signing_code", sc)
-            .map_err(|e| errors.insert("job_signing_code", e.to_string()))
+            .map_err(|e| errors.insert("job_signing_code", crate::error::said(&e)))
             .ok()
             .map(Some),
     };

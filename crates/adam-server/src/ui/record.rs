@@ -14,7 +14,9 @@ use serde::Deserialize;
 /// An ACL entry in words.
 pub struct EntryRow {
     pub(super) carrier: String,
+    /// The kind in words, and its term in the SPEC (`allowed`, `maxAllowed`) for the title.
     pub(super) kind: &'static str,
+    pub(super) kind_code: &'static str,
     pub(super) entity: String,
     pub(super) value: u8,
     pub(super) group_value: u8,
@@ -26,11 +28,16 @@ pub struct EntryRow {
 #[template(path = "record.html")]
 pub(super) struct RecordPage {
     pub(super) c: Chrome,
+    /// The word key of the kind (`record_kind_folder`).
     pub(super) kind: &'static str,
     pub(super) id: u32,
     pub(super) title: String,
-    pub(super) state: String,
+    /// The word key of the state (`state_open`) and the state's code for the title.
+    pub(super) state: &'static str,
+    pub(super) state_code: &'static str,
     pub(super) classification: String,
+    /// Field (word key), value, and a link when the value is a page.
+    pub(super) fields: Vec<(&'static str, String, Option<String>)>,
     pub(super) workflow: Vec<(&'static str, String)>,
     pub(super) my_level: u8,
     pub(super) entries: Vec<EntryRow>,
@@ -63,9 +70,10 @@ pub(super) async fn record_page(
     use crate::service::decisions::{Question, disclose, may_ask_about};
     use crate::service::records::{Read, may_read_acl, require_read};
     reader(&caller, lang.tr)?;
+    let said = super::words::engine::lang(lang.tr);
     let (kind_name, audit_kind, id) = match object {
-        ObjectRef::Folder(f) => ("folder", adam_core::EntityKind::Folder, f.0),
-        ObjectRef::Document(d) => ("document", adam_core::EntityKind::Document, d.0),
+        ObjectRef::Folder(f) => ("record_kind_folder", adam_core::EntityKind::Folder, f.0),
+        ObjectRef::Document(d) => ("record_kind_document", adam_core::EntityKind::Document, d.0),
     };
     let now = s.now();
     let my_level = match require_read(&s, &caller, object, Level::View13, Read::Page).await {
@@ -87,7 +95,7 @@ pub(super) async fn record_page(
         None
     } else {
         let subject = s.world().user_by_username(who.trim());
-        Some(subject.map_err(|e| e.to_string()).and_then(|u| {
+        Some(subject.map_err(|e| e.message(said)).and_then(|u| {
             may_ask_about(&s, &caller, u, Question::Access)
                 .map(|()| u)
                 .map_err(|_| lang.tr.s("not_allowed_to_ask").to_owned())
@@ -96,23 +104,42 @@ pub(super) async fn record_page(
     let explained = match asked {
         Some(Ok(u)) => {
             let decision = s.world().explain(u, object, now, Session::default());
-            Some(decision.map(|d| disclose(&s, &caller, d)).map_err(|e| e.to_string()))
+            Some(
+                decision
+                    .map(|d| disclose(&s, &caller, d))
+                    .map_err(|e| s.world().name_ids_in(&e.message(said), said)),
+            )
         }
         Some(Err(e)) => Some(Err(e)),
         None => None,
     };
     let w = s.world();
-    let (title, state, classification, wf, carriers) = match object {
+    // The filing class and application by code and name, never by their ids.
+    let class_field = |class: ClassId| {
+        let name = w
+            .class(class)
+            .map_or_else(|_| class.0.to_string(), |c| format!("{} – {}", c.code, c.name));
+        ("filing_class", name, None)
+    };
+    let app_field = |app: AppId| {
+        let name = w
+            .application(app)
+            .map_or_else(|_| app.0.to_string(), |a| format!("{} – {}", a.code, a.name));
+        ("application", name, None)
+    };
+    let (title, state, classification, wf, carriers, fields) = match object {
         ObjectRef::Folder(f) => {
             let r = w.folder(f).ui(lang.tr)?;
             let mut carriers = vec![Carrier::Folder(f)];
             carriers.extend(w.class_chain(r.class).into_iter().map(Carrier::Class));
+            let fields = vec![app_field(r.app), class_field(r.class)];
             (
                 r.title.to_string(),
                 r.workflow.state,
                 r.classification,
                 r.workflow,
                 carriers,
+                fields,
             )
         }
         ObjectRef::Document(d) => {
@@ -120,25 +147,36 @@ pub(super) async fn record_page(
             let folder = w.folder(r.folder).ui(lang.tr)?;
             let mut carriers = vec![Carrier::Document(d), Carrier::Folder(r.folder)];
             carriers.extend(w.class_chain(folder.class).into_iter().map(Carrier::Class));
+            let fields = vec![
+                (
+                    "in_folder",
+                    format!("#{} {}", r.folder.0, folder.title),
+                    Some(format!("/ui/folders/{}", r.folder.0)),
+                ),
+                app_field(folder.app),
+                class_field(folder.class),
+            ];
             (
                 r.title.to_string(),
                 r.workflow.state,
                 r.classification,
                 r.workflow,
                 carriers,
+                fields,
             )
         }
     };
     let job = |j: Option<JobId>| {
-        j.and_then(|j| w.job(j).ok())
-            .map(|j| j.code.to_string())
-            .unwrap_or_default()
+        j.and_then(|j| w.job(j).ok()).map_or_else(
+            || lang.tr.s("nobody").to_owned(),
+            |j| format!("{} – {}", j.code, j.name),
+        )
     };
     let workflow = vec![
-        ("creator", job(Some(wf.creator.job))),
-        ("responsible", job(wf.responsible)),
-        ("sender", job(wf.sender)),
-        ("recipient", job(wf.recipient)),
+        ("wf_creator", job(Some(wf.creator.job))),
+        ("wf_responsible", job(wf.responsible)),
+        ("wf_sender", job(wf.sender)),
+        ("wf_recipient", job(wf.recipient)),
     ];
     let mut entries = Vec::new();
     for carrier in carriers {
@@ -148,12 +186,10 @@ pub(super) async fn record_page(
         }
         for e in w.acl(carrier).unwrap_or_default() {
             entries.push(EntryRow {
-                carrier: crate::explain::carrier_name(&w, carrier),
-                kind: match e.kind {
-                    AclKind::Allowed => "allowed",
-                    AclKind::MaxAllowed => "maxAllowed",
-                },
-                entity: crate::explain::entity_name(&w, e.entity),
+                carrier: crate::explain::carrier_name_in(&w, carrier, said),
+                kind: crate::explain::acl_kind_in(e.kind, said),
+                kind_code: crate::explain::acl_kind_in(e.kind, adam_core::lang::Lang::En),
+                entity: crate::explain::entity_name_in(&w, e.entity, said),
                 value: e.value.value(),
                 group_value: e.group_value.value(),
                 from: shown_from(e.window.from),
@@ -163,7 +199,7 @@ pub(super) async fn record_page(
     }
     let (mut explanation, mut explain_error) = (None, None);
     match explained {
-        Some(Ok(x)) => explanation = Some(crate::explain::render_disclosed(&w, &x)),
+        Some(Ok(x)) => explanation = Some(crate::explain::render_disclosed(&w, &x, said)),
         Some(Err(e)) => explain_error = Some(e),
         None => {}
     }
@@ -172,16 +208,23 @@ pub(super) async fn record_page(
         kind: kind_name,
         id,
         title,
-        state: serde_json::to_value(state)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        state: match state {
+            ObjectState::Open => "state_open",
+            ObjectState::HandedOver => "state_handed_over",
+            ObjectState::Closed => "state_closed",
+        },
+        state_code: match state {
+            ObjectState::Open => "open",
+            ObjectState::HandedOver => "handed_over",
+            ObjectState::Closed => "closed",
+        },
         classification: format!(
             "Z{} C{} R{}",
             classification.z.value(),
             classification.c.value(),
             classification.r.value()
         ),
+        fields,
         workflow,
         my_level: my_level.value(),
         entries,

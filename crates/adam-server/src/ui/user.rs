@@ -86,22 +86,28 @@ pub(super) async fn create_user(
     let job = JobId(id);
     let mut errors = BTreeMap::new();
     let username = Username::parse("username", f.username.trim())
-        .map_err(|e| errors.insert("new_username", e.to_string()))
+        .map_err(|e| errors.insert("new_username", crate::error::said(&e)))
         .ok();
     let tr = lang.tr;
     let first_name = (!too_long(f.first_name.trim(), Text::MAX, "new_first_name", &mut errors, tr))
         .then(|| Text::parse("first_name", &f.first_name))
-        .and_then(|r| r.map_err(|e| errors.insert("new_first_name", e.to_string())).ok());
+        .and_then(|r| {
+            r.map_err(|e| errors.insert("new_first_name", crate::error::said(&e)))
+                .ok()
+        });
     let last_name = (!too_long(f.last_name.trim(), Text::MAX, "new_last_name", &mut errors, tr))
         .then(|| Text::parse("last_name", &f.last_name))
-        .and_then(|r| r.map_err(|e| errors.insert("new_last_name", e.to_string())).ok());
+        .and_then(|r| {
+            r.map_err(|e| errors.insert("new_last_name", crate::error::said(&e)))
+                .ok()
+        });
     let email = Email::parse("email", &f.email)
-        .map_err(|e| errors.insert("new_email", e.to_string()))
+        .map_err(|e| errors.insert("new_email", crate::error::said(&e)))
         .ok();
     let phone = match f.phone.trim() {
         "" => Some(None),
         p => Phone::parse("phone", p)
-            .map_err(|e| errors.insert("new_phone", e.to_string()))
+            .map_err(|e| errors.insert("new_phone", crate::error::said(&e)))
             .ok()
             .map(Some),
     };
@@ -353,7 +359,7 @@ pub(super) async fn reset_factor(
             errors.insert("factor_reason", lang.tr.s("required").to_owned());
         }
         Err(e) => {
-            errors.insert("factor_reason", e.to_string());
+            errors.insert("factor_reason", crate::error::said(&e));
         }
         Ok(reason) => match crate::authn::reset_factor_of(&s, &caller, &client, uid, &reason).await {
             Ok(()) => notice = Some("factor_was_reset"),
@@ -410,22 +416,22 @@ pub(super) async fn update_user(
     let title = match f.title.trim() {
         "" => None,
         t => Text::parse("title", t)
-            .map_err(|e| errors.insert("title", e.to_string()))
+            .map_err(|e| errors.insert("title", crate::error::said(&e)))
             .ok(),
     };
     let first_name = Text::parse("first_name", &f.first_name)
-        .map_err(|e| errors.insert("first_name", e.to_string()))
+        .map_err(|e| errors.insert("first_name", crate::error::said(&e)))
         .ok();
     let last_name = Text::parse("last_name", &f.last_name)
-        .map_err(|e| errors.insert("last_name", e.to_string()))
+        .map_err(|e| errors.insert("last_name", crate::error::said(&e)))
         .ok();
     let email = Email::parse("email", &f.email)
-        .map_err(|e| errors.insert("email", e.to_string()))
+        .map_err(|e| errors.insert("email", crate::error::said(&e)))
         .ok();
     let phone = match f.phone.trim() {
         "" => None,
         p => Phone::parse("phone", p)
-            .map_err(|e| errors.insert("phone", e.to_string()))
+            .map_err(|e| errors.insert("phone", crate::error::said(&e)))
             .ok(),
     };
     let stored = s.world().user(uid).ui(lang.tr)?.clone();
@@ -448,7 +454,8 @@ pub(super) async fn update_user(
                     StatusCode::PRECONDITION_FAILED,
                     "stale",
                     "someone else changed this person after you opened the page; reload it and make your change again",
-                )),
+                )
+                .sl("osebo je medtem spremenil nekdo drug; znova naložite stran in ponovite spremembo")),
                 _ => Ok(()),
             }
         };

@@ -290,7 +290,7 @@ async fn a_user_administrator_edits_a_person_and_a_stale_form_is_refused() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("someone else changed this person"), "{html}");
+    assert!(html.contains("osebo je medtem spremenil nekdo drug"), "{html}");
     assert_eq!(s.state.world().user(g).unwrap().email.as_str(), "gregor@koper.si");
     // A forged save by a plain user changes nothing.
     let rev = s.state.world().user(g).unwrap().rev.0;
@@ -440,7 +440,7 @@ async fn a_user_administrator_edits_an_office() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("someone else changed this office"), "{html}");
+    assert!(html.contains("urad je medtem spremenil nekdo drug"), "{html}");
     assert_eq!(s.state.world().office(office).unwrap().name.as_str(), "Glavna pisarna");
 }
 
@@ -794,7 +794,7 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        html.contains("id=\"switch-error\"") && html.contains("deletion is in two steps"),
+        html.contains("id=\"switch-error\"") && html.contains("brisanje je v dveh korakih"),
         "{html}"
     );
     assert!(s.state.world().job(job).unwrap().valid, "nothing changed");

@@ -1,4 +1,284 @@
-//! Words for the engine's refusals and explanations, record fields and states: key, Slovenian, English.
+//! Words for the engine's refusals and explanations, record fields and states: key, Slovenian,
+//! English; and the audit trail's actions in words (`office.create` → "ustvaril urad").
+
+use super::super::i18n::Tr;
 
 /// This area's keys.
-pub(crate) const WORDS: &[(&str, &str, &str)] = &[];
+pub(crate) const WORDS: &[(&str, &str, &str)] = &[
+    ("record_kind_folder", "Zadeva", "Folder"),
+    ("record_kind_document", "Dokument", "Document"),
+    ("record_number", "Številka", "Number"),
+    ("state_open", "odprto", "open"),
+    (
+        "state_handed_over",
+        "predano, čaka na sprejem",
+        "handed over, awaiting acceptance",
+    ),
+    ("state_closed", "zaključeno", "closed"),
+    ("wf_creator", "Ustvarjeno na delovnem mestu", "Created in job"),
+    ("wf_responsible", "Odgovorno delovno mesto", "Responsible job"),
+    ("wf_sender", "Pošiljatelj (delovno mesto)", "Sender (job)"),
+    ("wf_recipient", "Prejemnik (delovno mesto)", "Recipient (job)"),
+    ("filing_class", "Klasifikacijski znak", "Filing class"),
+    ("in_folder", "V zadevi", "In folder"),
+    ("nobody", "—", "—"),
+    ("role_kind_app", "aplikacijska", "application"),
+];
+
+/// The audit trail's actions in words: code, Slovenian, English. An action not listed is shown
+/// by its code (a test checks that every command's action is listed).
+pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
+    ("system.initialise", "pripravil sistem", "initialised the system"),
+    ("settings.update", "spremenil nastavitve", "changed the settings"),
+    ("office.create", "ustvaril urad", "created an office"),
+    ("office.update", "spremenil urad", "changed an office"),
+    ("office.validate", "uveljavil urad", "made an office valid"),
+    ("office.invalidate", "razveljavil urad", "invalidated an office"),
+    ("job.create", "ustvaril delovno mesto", "created a job"),
+    ("job.update", "spremenil delovno mesto", "changed a job"),
+    ("job.validate", "uveljavil delovno mesto", "made a job valid"),
+    ("job.invalidate", "razveljavil delovno mesto", "invalidated a job"),
+    ("user.create", "ustvaril uporabnika", "created a user"),
+    ("user.update", "spremenil uporabnika", "changed a user"),
+    ("user.activate", "aktiviral uporabnika", "activated a user"),
+    ("user.deactivate", "deaktiviral uporabnika", "deactivated a user"),
+    ("user.assign_job", "razporedil na delovno mesto", "assigned to a job"),
+    ("user.unassign_job", "odstranil z delovnega mesta", "removed from a job"),
+    ("group.create", "ustvaril skupino", "created a group"),
+    ("group.update", "spremenil skupino", "changed a group"),
+    ("application.create", "ustvaril aplikacijo", "created an application"),
+    ("application.update", "spremenil aplikacijo", "changed an application"),
+    ("role.create", "ustvaril vlogo", "created a role"),
+    ("role.update", "spremenil vlogo", "changed a role"),
+    ("grant.create", "dodelil vlogo", "granted a role"),
+    ("grant.update", "spremenil dodelitev", "changed a grant"),
+    ("grant.revoke", "odvzel vlogo", "revoked a grant"),
+    (
+        "class.create",
+        "ustvaril klasifikacijski znak",
+        "created a filing class",
+    ),
+    (
+        "class.update",
+        "spremenil klasifikacijski znak",
+        "changed a filing class",
+    ),
+    ("workflow.new_folder", "odprl zadevo", "opened a folder"),
+    ("workflow.new_document", "ustvaril dokument", "created a document"),
+    ("workflow.notify", "obvestil", "notified"),
+    ("workflow.hand_over", "predal", "handed over"),
+    ("workflow.accept", "sprejel", "accepted"),
+    ("workflow.reject", "zavrnil", "rejected"),
+    ("workflow.close", "zaključil", "closed"),
+    ("workflow.reopen", "ponovno odprl", "reopened"),
+    ("workflow.reclassify", "spremenil stopnjo zaupnosti", "reclassified"),
+    ("acl.add", "dodal vnos ACL", "added an ACL entry"),
+    ("acl.remove", "odstranil vnos ACL", "removed an ACL entry"),
+    ("batch", "več sprememb naenkrat", "several changes at once"),
+    ("access.check", "preverjanje dostopa", "access check"),
+    ("access.read.folder", "branje zadeve", "folder read"),
+    (
+        "access.read.documents",
+        "branje seznama dokumentov",
+        "list of documents read",
+    ),
+    ("access.read.document", "branje dokumenta", "document read"),
+    ("access.read.acl", "branje ACL", "ACL read"),
+    ("access.read.history", "branje zgodovine", "history read"),
+    ("access.read.page", "ogled strani zapisa", "record page viewed"),
+    ("document.open", "odprl dokument", "opened a document"),
+    ("document.close", "zaprl dokument", "closed a document"),
+    ("auth.login", "prijava", "signed in"),
+    (
+        "auth.login.mfa",
+        "prijava z drugim faktorjem",
+        "signed in with a second factor",
+    ),
+    ("auth.logout", "odjava", "signed out"),
+    ("auth.mfa", "drugi faktor", "second factor"),
+    (
+        "auth.step_up",
+        "dodatna potrditev z drugim faktorjem",
+        "stepped up with a second factor",
+    ),
+    ("auth.reset", "ponastavitev gesla", "password reset"),
+    (
+        "auth.reset.request",
+        "zahteva za ponastavitev gesla",
+        "asked for a password reset",
+    ),
+    ("auth.session.revoke", "končal sejo", "ended a session"),
+    (
+        "auth.totp_key.rotate",
+        "zamenjal ključ drugih faktorjev",
+        "rotated the second-factor key",
+    ),
+    ("password.change", "zamenjal geslo", "changed the password"),
+    ("password.reset", "ponastavil geslo", "reset the password"),
+    ("password.set", "nastavil geslo", "set a password"),
+    (
+        "password.set_temporary",
+        "nastavil začasno geslo",
+        "set a temporary password",
+    ),
+    (
+        "totp.enrol",
+        "začel nastavljati drugi faktor",
+        "started enrolling a second factor",
+    ),
+    ("totp.confirm", "potrdil drugi faktor", "confirmed a second factor"),
+    (
+        "security.factor_lost",
+        "prijavil izgubo drugega faktorja",
+        "reported the second factor lost",
+    ),
+    (
+        "security.factor_reset",
+        "ponastavil drugi faktor",
+        "reset a second factor",
+    ),
+    (
+        "security.login_locked",
+        "račun zaklenjen zaradi neuspelih prijav",
+        "account locked after failed sign-ins",
+    ),
+    (
+        "security.login_global_limit",
+        "dosežena skupna omejitev prijav",
+        "global sign-in limit reached",
+    ),
+    ("security.unlock", "odklenil račun", "unlocked an account"),
+    (
+        "security.audit_chain_mismatch",
+        "revizijska sled se ne ujema",
+        "audit chain mismatch",
+    ),
+    ("token.issue", "izdal žeton API", "issued an API token"),
+    ("token.revoke", "preklical žeton API", "revoked an API token"),
+    ("audit.hold", "zadržal revizijske zapise", "put audit records on hold"),
+    ("audit.hold.release", "sprostil zadržanje", "released a hold"),
+    (
+        "audit.purge",
+        "izbrisal stare revizijske zapise",
+        "purged old audit records",
+    ),
+];
+
+/// The kinds of object the audit trail names, in words: wire name, Slovenian, English.
+pub(crate) const KINDS: &[(&str, &str, &str)] = &[
+    ("ADAM_ENTITY_SETTINGS", "nastavitve", "settings"),
+    ("ADAM_ENTITY_OFFICE", "urad", "office"),
+    ("ADAM_ENTITY_JOB", "delovno mesto", "job"),
+    ("ADAM_ENTITY_USER", "uporabnik", "user"),
+    ("ADAM_ENTITY_GROUP", "skupina", "group"),
+    ("ADAM_ENTITY_APPLICATION", "aplikacija", "application"),
+    ("ADAM_ENTITY_ROLE", "vloga", "role"),
+    ("ADAM_ENTITY_GRANT", "dodelitev vloge", "grant"),
+    ("ADAM_ENTITY_CLASS", "klasifikacijski znak", "filing class"),
+    ("ADAM_ENTITY_FOLDER", "zadeva", "folder"),
+    ("ADAM_ENTITY_DOCUMENT", "dokument", "document"),
+    ("ADAM_ENTITY_ACL_ENTRY", "vnos ACL", "ACL entry"),
+    ("ADAM_ENTITY_TOKEN", "žeton API", "API token"),
+    ("ADAM_ENTITY_AUDIT", "revizijska sled", "audit trail"),
+    ("ADAM_ENTITY_AUDIT_HOLD", "zadržanje revizijskih zapisov", "audit hold"),
+    ("ADAM_ENTITY_KEY", "ključ", "key"),
+];
+
+/// A kind of object in words, or its wire name when it has none.
+pub(crate) fn kind_words(tr: Tr, wire: &str) -> String {
+    KINDS
+        .iter()
+        .find(|(c, _, _)| *c == wire)
+        .map_or_else(|| wire.to_owned(), |(_, sl, en)| (*lang(tr).pick(sl, en)).to_owned())
+}
+
+/// An audit record's label in the page's language: a read's label names its object by type
+/// and number only (`folder 3`, never its title), and is said here; any other label is a name.
+/// An ACL entry's label (`allowed [creator] 22 14 on folder "Odmera"`) is said too.
+pub(crate) fn label_words(tr: Tr, label: &str) -> String {
+    if tr == Tr::En {
+        return label.to_owned();
+    }
+    for (en, sl) in [("folder ", "zadeva "), ("document ", "dokument ")] {
+        if let Some(n) = label.strip_prefix(en)
+            && !n.is_empty()
+            && n.chars().all(|c| c.is_ascii_digit())
+        {
+            return format!("{sl}{n}");
+        }
+    }
+    let kinds = [("allowed ", "dovoljeno "), ("maxAllowed ", "zgornja meja ")];
+    for (en, sl) in kinds {
+        if let Some(rest) = label.strip_prefix(en)
+            && let Some((entry, carrier)) = rest.split_once(" on ")
+        {
+            let carrier = [
+                ("folder#", "zadeva #"),
+                ("document#", "dokument #"),
+                ("class#", "klasifikacijski znak #"),
+                ("folder ", "zadeva "),
+                ("document ", "dokument "),
+                ("class ", "klasifikacijski znak "),
+            ]
+            .iter()
+            .find_map(|(e, s)| carrier.strip_prefix(e).map(|r| format!("{s}{r}")))
+            .unwrap_or_else(|| carrier.to_owned());
+            return format!("{sl}{entry} na: {carrier}");
+        }
+    }
+    label.to_owned()
+}
+
+/// An audit action in words, or its code when it has none.
+pub(crate) fn action_words(tr: Tr, code: &str) -> String {
+    ACTIONS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map_or_else(|| code.to_owned(), |(_, sl, en)| (*lang(tr).pick(sl, en)).to_owned())
+}
+
+/// The engine's language for a page's.
+pub(crate) fn lang(tr: Tr) -> adam_core::lang::Lang {
+    match tr {
+        Tr::Sl => adam_core::lang::Lang::Sl,
+        Tr::En => adam_core::lang::Lang::En,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_action_is_said_in_words() {
+        let source = include_str!("../../../../adam-core/src/command.rs");
+        let body = source.split("pub fn action(&self)").nth(1).unwrap_or_default();
+        let body = body.split("\n    }\n").next().unwrap_or_default();
+        let codes: Vec<&str> = body
+            .split("=> \"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(codes.len() > 30, "found only {codes:?}");
+        for code in codes {
+            assert!(ACTIONS.iter().any(|(c, _, _)| *c == code), "no words for {code}");
+        }
+        for (code, sl, en) in ACTIONS {
+            assert!(!sl.is_empty() && !en.is_empty() && sl != en, "{code}");
+        }
+        assert_eq!(label_words(Tr::Sl, "folder 3"), "zadeva 3");
+        assert_eq!(label_words(Tr::En, "folder 3"), "folder 3");
+        assert_eq!(label_words(Tr::Sl, "Folder 3 of mine"), "Folder 3 of mine");
+        assert_eq!(
+            label_words(Tr::Sl, "allowed [creator] 22 14 on folder#4"),
+            "dovoljeno [creator] 22 14 na: zadeva #4"
+        );
+        assert_eq!(
+            label_words(Tr::Sl, "maxAllowed Company.main 14 14 on document \"Poročilo\""),
+            "zgornja meja Company.main 14 14 na: dokument \"Poročilo\""
+        );
+        for kind in adam_core::EntityKind::ALL {
+            assert_ne!(kind_words(Tr::Sl, kind.as_str()), kind.as_str(), "no words for {kind}");
+        }
+    }
+}
