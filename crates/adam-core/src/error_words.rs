@@ -192,14 +192,6 @@ fn job_or_none(job: Option<crate::ids::JobId>, lang: Lang) -> String {
 }
 
 impl ValueProblem {
-    /// What is wrong, in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.to_string(),
-            Lang::Sl => self.sl(),
-        }
-    }
-
     fn sl(&self) -> String {
         match self {
             ValueProblem::Empty => "ne sme biti prazno".to_owned(),
@@ -242,14 +234,6 @@ impl ValueProblem {
 }
 
 impl ValueError {
-    /// The refusal in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.to_string(),
-            Lang::Sl => self.sl(),
-        }
-    }
-
     fn sl(&self) -> String {
         match self {
             ValueError::InvalidLevel(n) => format!("{n} ni nivo dostopa; nivoji so 0, 11, 12, 13, 14, 21 in 22"),
@@ -275,14 +259,6 @@ impl ValueError {
 }
 
 impl DirectoryError {
-    /// The refusal in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.to_string(),
-            Lang::Sl => self.sl(),
-        }
-    }
-
     fn sl(&self) -> String {
         match self {
             DirectoryError::UnknownOffice(o) => format!("urad št. {} ne obstaja", o.0),
@@ -321,14 +297,6 @@ impl DirectoryError {
 }
 
 impl RoleError {
-    /// The refusal in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.to_string(),
-            Lang::Sl => self.sl(),
-        }
-    }
-
     fn sl(&self) -> String {
         match self {
             RoleError::UnknownApplication(a) => format!("aplikacija št. {} ne obstaja", a.0),
@@ -350,14 +318,6 @@ impl RoleError {
 }
 
 impl FilingError {
-    /// The refusal in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.to_string(),
-            Lang::Sl => self.sl(),
-        }
-    }
-
     fn sl(&self) -> String {
         match self {
             FilingError::UnknownClass(c) => format!("klasifikacijski znak št. {} ne obstaja", c.0),
@@ -397,14 +357,6 @@ impl FilingError {
 }
 
 impl AclError {
-    /// The refusal in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.to_string(),
-            Lang::Sl => self.sl(),
-        }
-    }
-
     fn sl(&self) -> String {
         match self {
             AclError::UnknownEntry(e) => format!("vnos ACL št. {} ne obstaja", e.0),
@@ -425,14 +377,6 @@ impl AclError {
 }
 
 impl AuthorityError {
-    /// The refusal in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.to_string(),
-            Lang::Sl => self.sl(),
-        }
-    }
-
     fn sl(&self) -> String {
         match self {
             AuthorityError::ActorInactive => "račun ni aktiven".to_owned(),
@@ -473,14 +417,6 @@ impl AuthorityError {
 }
 
 impl StateError {
-    /// The refusal in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.to_string(),
-            Lang::Sl => self.sl(),
-        }
-    }
-
     fn sl(&self) -> String {
         match self {
             StateError::StalePlan { planned, current } => {
@@ -492,6 +428,34 @@ impl StateError {
         }
     }
 }
+
+/// `message(lang)` for each area: English is the `Display` (what logs and the CLI show), and
+/// Slovenian is the area's `sl()`, an exhaustive match, so a new refusal without its Slovenian
+/// text does not compile.
+macro_rules! in_both_languages {
+    ($($area:ty),* $(,)?) => {$(
+        impl $area {
+            /// The text in `lang`.
+            pub fn message(&self, lang: Lang) -> String {
+                match lang {
+                    Lang::En => self.to_string(),
+                    Lang::Sl => self.sl(),
+                }
+            }
+        }
+    )*};
+}
+
+in_both_languages!(
+    ValueProblem,
+    ValueError,
+    DirectoryError,
+    RoleError,
+    FilingError,
+    AclError,
+    AuthorityError,
+    StateError,
+);
 
 impl Error {
     /// The refusal in `lang` (English is also the `Display`). Its problem `type`, `code()`, is
