@@ -520,7 +520,7 @@ fn token_list_shows_created_and_last_used() {
     init.args(["init", "--organisation", "Občina Test", "--admin-email", "it@test.si"]);
     let out = run(init, "");
     assert!(out.status.success());
-    let secret = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let secret = printed_token(&out.stdout);
     let list = |data: &Path| {
         let mut list = adam(data);
         list.args(["token", "list", "--user", "admin"]);
@@ -575,7 +575,7 @@ fn the_readmes_patch_example_works_as_written() {
     init.args(["init", "--organisation", "Občina Test", "--admin-email", "it@test.si"]);
     let out = run(init, "");
     assert!(out.status.success());
-    let admin = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let admin = printed_token(&out.stdout);
     let server = serve(data, &[]);
     // The demo has office 0; a fresh installation gets it first.
     let bearer = format!("Bearer {admin}");
@@ -599,4 +599,13 @@ fn the_readmes_patch_example_works_as_written() {
     let renamed: serde_json::Value =
         serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
     assert_eq!(renamed["name"], "Vložišče in arhiv", "{stdout}");
+}
+
+/// The API token `adam init` prints among its sign-in details (`API token: adam_…`).
+fn printed_token(stdout: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stdout);
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("API token:"))
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_else(|| panic!("no API token in {text}"))
 }
