@@ -244,7 +244,15 @@ async fn my_activity_says_each_action_in_words(backend: Backend) {
     let s = TestServer::start(backend).await;
     let office = s.fx.glpi;
     let path = format!("/ui/offices/{}", office.0);
-    let rev = s.state.world().office(office).unwrap().rev.0.to_string();
+    let (rev, parent) = {
+        let w = s.state.world();
+        let o = w.office(office).unwrap();
+        // The office stays where it is (an empty parent is the top).
+        (
+            o.rev.0.to_string(),
+            o.parent.map(|p| p.0.to_string()).unwrap_or_default(),
+        )
+    };
     let (status, _) = post_form(
         &s,
         Who::UserAdminHere,
@@ -253,7 +261,7 @@ async fn my_activity_says_each_action_in_words(backend: Backend) {
             ("rev", rev),
             ("name", "Glavna pisarna".to_owned()),
             ("signing_code", String::new()),
-            ("parent", "0".to_owned()),
+            ("parent", parent),
         ],
     )
     .await;
