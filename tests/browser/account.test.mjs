@@ -159,7 +159,7 @@ test('a user administrator changes the temporary password, enrols TOTP, and sign
   await page.fill('#code', totp(secret, Date.now() + 30000));
   await page.getByRole('button', { name: 'Naprej' }).click();
   await page.waitForURL(/\/ui$/);
-  await page.getByText('Company.main').waitFor();
+  await page.getByText('Company.main', { exact: true }).waitFor();
   await context.close();
 });
 
@@ -197,7 +197,7 @@ test('forgot password: the e-mail arrives through SMTP and its link sets a new p
   // A clerk on a trusted network signs in with the password alone.
   await signIn(page, tokens.clerk.username, chosen);
   await page.waitForURL(/\/ui$/);
-  await page.getByText('Company.main').waitFor();
+  await page.getByText('Company.main', { exact: true }).waitFor();
   // The link works once.
   await page.goto(link);
   await page.fill('#username', tokens.clerk.username);
