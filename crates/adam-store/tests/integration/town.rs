@@ -111,10 +111,19 @@ pub fn office_cmd(code: &str, parent: Option<OfficeId>) -> Command {
 pub fn job_cmd(code: &str, office: OfficeId) -> Command {
     Command::CreateJob {
         code: JobCode::parse("code", code).unwrap(),
-        signing_code: Some(SigningCode::parse("signing_code", "1001").unwrap()),
+        // Signing codes are unique across offices and jobs: one derived from the job's code.
+        signing_code: Some(SigningCode::parse("signing_code", &signing_code_of(code)).unwrap()),
         name: text(code),
         office,
     }
+}
+
+/// A signing code of its own for each job code (FNV-1a of the code, in hex).
+fn signing_code_of(code: &str) -> String {
+    let hash = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{:08x}", hash as u32)
 }
 
 pub fn user_cmd(username: &str, jobs: Vec<JobId>) -> Command {
