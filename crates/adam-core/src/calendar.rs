@@ -93,6 +93,17 @@ impl LocalDate {
         LocalDate::new(y, month, day).ok_or_else(bad)
     }
 
+    /// The same day `years` later (29 February becomes 28 February in a common year): when a
+    /// yearly review falls due.
+    pub fn plus_years(self, years: i64) -> LocalDate {
+        let year = self.year + years;
+        LocalDate::new(year, self.month, self.day).unwrap_or(LocalDate {
+            year,
+            month: self.month,
+            day: 28,
+        })
+    }
+
     fn day_number(self) -> i64 {
         days_from_civil(self.year, i64::from(self.month), i64::from(self.day))
     }
@@ -168,6 +179,33 @@ impl LocalDate {
     /// through the API) the local time it ends at, with its zone.
     pub fn shown_to(t: Timestamp) -> String {
         LocalDate::typed_to(t).map_or_else(|| LocalTime::of(t).to_string(), |d| d.to_string())
+    }
+}
+
+impl serde::Serialize for LocalDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LocalDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        LocalDate::parse("date", &text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for LocalDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LocalDate".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "description": "A day of the Slovenian calendar (YYYY-MM-DD; DD.MM.YYYY is read too)."
+        })
     }
 }
 

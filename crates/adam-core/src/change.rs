@@ -83,6 +83,11 @@ impl World {
             Event::Document(r) => self.put_change(r),
             Event::Entry(r) => self.put_change(r),
             Event::EntryRemoved(id) => self.removal::<crate::acl::AclEntry>(*id),
+            Event::Scheme(r) => self.put_change(r),
+            Event::RoleHolder(r) => self.put_change(r),
+            Event::Item(r) => self.put_change(r),
+            Event::Link(r) => self.put_change(r),
+            Event::LinkRemoved(id) => self.removal::<crate::register::inventory::ItemLink>(*id),
         }
     }
 
@@ -169,6 +174,14 @@ impl World {
             "class" => ("filing class", self.class(ClassId(n)).ok()?.code.to_string()),
             "group" => ("group", self.group(GroupId(n)).ok()?.code.to_string()),
             "grant" => ("grant", self.grant_label(self.grant(GrantId(n)).ok()?)),
+            "item" => {
+                let item = self.item(ItemId(n)).ok()?;
+                let noun = match item.kind {
+                    crate::register::inventory::ItemKind::System => "system",
+                    crate::register::inventory::ItemKind::Asset => "asset",
+                };
+                (noun, item.fields.code.to_string())
+            }
             // A folder or a document is named by its id only: a message may be a refusal, and a
             // refusal says what was refused, never what the record is (its title).
             "folder" => ("folder", self.folder(FolderId(n)).ok().map(|_| n.to_string())?),
@@ -189,6 +202,8 @@ fn noun_sl(noun: &str) -> &'static str {
         "filing class" => "klasifikacijski znak",
         "group" => "skupina",
         "grant" => "dodelitev",
+        "system" => "sistem",
+        "asset" => "premoženje",
         "folder" => "zadeva",
         "document" => "dokument",
         _ => "zapis",

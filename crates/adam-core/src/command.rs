@@ -5,10 +5,14 @@
 //! CLI and the change log's audit records (its `action` names).
 
 use crate::acl::{AclKind, Entity};
+use crate::calendar::LocalDate;
 use crate::directory::{AccountKind, Gender};
 use crate::ids::*;
 use crate::level::{Classification, Level};
 use crate::records::{Carrier, ObjectRef};
+use crate::register::decree_roles::DecreeRole;
+use crate::register::inventory::{ItemFields, ItemKind, Relation, TransferConsent};
+use crate::register::scheme::SchemeEntry;
 use crate::roles::{Grantee, RoleKind};
 use crate::settings::Settings;
 use crate::text::{Code, Email, JobCode, Phone, RoleCode, SigningCode, Text, Username};
@@ -346,6 +350,82 @@ pub enum Command {
         /// The commands, in order.
         commands: Vec<Command>,
     },
+    /// Adds an asset or a system to the inventory (Art. 10).
+    CreateItem {
+        /// Asset or system.
+        kind: ItemKind,
+        /// Its fields.
+        fields: ItemFields,
+    },
+    /// Changes an inventory item's fields (not its class).
+    UpdateItem {
+        /// The item.
+        item: ItemId,
+        /// Its new fields.
+        fields: ItemFields,
+    },
+    /// The custodian classifies an item (Art. 7, 11).
+    ClassifyItem {
+        /// The item.
+        item: ItemId,
+        /// The class on each dimension.
+        class: Classification,
+        /// The protection level set with it.
+        #[serde(default)]
+        protection_level: Option<Text>,
+    },
+    /// Retires an item: kept for the record, no longer in use.
+    RetireItem {
+        /// The item.
+        item: ItemId,
+    },
+    /// Links a system to an asset it stores, processes, handles or protects (Art. 11(2));
+    /// moving an asset in from another system needs its custodian's consent (Art. 38).
+    LinkAsset {
+        /// The system.
+        system: ItemId,
+        /// The asset.
+        asset: ItemId,
+        /// How.
+        relation: Relation,
+        /// The source custodian's written consent, for a transfer.
+        #[serde(default)]
+        consent: Option<TransferConsent>,
+    },
+    /// Removes a link.
+    UnlinkAsset {
+        /// The link.
+        link: LinkId,
+    },
+    /// Appoints a person to a Decree role (Art. 5).
+    AppointDecreeRole {
+        /// The role.
+        role: DecreeRole,
+        /// The person.
+        user: UserId,
+        /// Contact details for the ministry.
+        #[serde(default)]
+        contact: Option<Text>,
+        /// The reference of the appointment.
+        #[serde(default)]
+        appointment: Option<Text>,
+        /// Since when.
+        since: LocalDate,
+    },
+    /// Ends an appointment.
+    EndDecreeRole {
+        /// The appointment.
+        holder: HolderId,
+        /// Its last day.
+        until: LocalDate,
+    },
+    /// A new version of the classification scheme's names, criteria and labelling texts.
+    SetClassScheme {
+        /// The regulation it implements.
+        regulation: Text,
+        /// The entries that change (codes not named keep their text).
+        entries: Vec<SchemeEntry>,
+    },
 }
 
 impl Command {
@@ -353,6 +433,15 @@ impl Command {
     pub fn action(&self) -> &'static str {
         match self {
             Command::Initialise => "system.initialise",
+            Command::CreateItem { .. } => "inventory.create",
+            Command::UpdateItem { .. } => "inventory.update",
+            Command::ClassifyItem { .. } => "inventory.classify",
+            Command::RetireItem { .. } => "inventory.retire",
+            Command::LinkAsset { .. } => "inventory.link",
+            Command::UnlinkAsset { .. } => "inventory.unlink",
+            Command::AppointDecreeRole { .. } => "decree_role.appoint",
+            Command::EndDecreeRole { .. } => "decree_role.end",
+            Command::SetClassScheme { .. } => "class_scheme.update",
             Command::SetSettings { .. } => "settings.update",
             Command::CreateOffice { .. } => "office.create",
             Command::UpdateOffice { .. } => "office.update",
@@ -422,4 +511,10 @@ pub enum Created {
     Document(DocumentId),
     /// An ACL entry.
     Entry(EntryId),
+    /// An inventory item.
+    Item(ItemId),
+    /// A link between a system and an asset.
+    Link(LinkId),
+    /// An appointment to a Decree role.
+    Holder(HolderId),
 }

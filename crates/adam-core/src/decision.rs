@@ -17,7 +17,7 @@
 use crate::acl::{AclEntry, AclKind, Entity};
 use crate::directory::AccountKind;
 use crate::error::{DirectoryError, Error, FilingError, StateError};
-use crate::ids::{AppId, EntryId, JobId, Revision, RoleId, UserId};
+use crate::ids::{AppId, EntryId, ItemId, JobId, Revision, RoleId, UserId};
 use crate::lang::Lang;
 use crate::level::{Classification, Level, SecurityClass};
 use crate::membership::{Matched, Membership, Principal, Target};
@@ -57,10 +57,14 @@ pub enum Rule {
         /// The user's clearance.
         held: SecurityClass,
     },
-    /// The object is Z3 or C3 and the session has no second factor.
+    /// The object is Z3 or C3, or its application's information system handles Z3 or C3 data
+    /// (Art. 53(1): local access too), and the session has no second factor.
     MfaRequired {
         /// The level the user will have once they step up.
         level_with_mfa: Level,
+        /// The information system that demands it, when the object itself is below Z3/C3.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        system: Option<ItemId>,
     },
 }
 
@@ -176,12 +180,30 @@ impl Decision {
                 required.value(),
                 held.value()
             ),
-            Some(Rule::MfaRequired { level_with_mfa }) if sl => {
+            Some(Rule::MfaRequired {
+                level_with_mfa,
+                system: None,
+            }) if sl => {
                 format!("zavrnjeno, dokler se seja ne potrdi z drugim faktorjem (nato nivo {level_with_mfa})")
             }
-            Some(Rule::MfaRequired { level_with_mfa }) => {
+            Some(Rule::MfaRequired {
+                level_with_mfa,
+                system: Some(s),
+            }) if sl => format!(
+                "zavrnjeno, dokler se seja ne potrdi z drugim faktorjem (nato nivo {level_with_mfa}): informacijski sistem aplikacije {s} obravnava podatke Z3 ali C3 (53. člen (1))"
+            ),
+            Some(Rule::MfaRequired {
+                level_with_mfa,
+                system: None,
+            }) => {
                 format!("denied until the session steps up with a second factor (then level {level_with_mfa})")
             }
+            Some(Rule::MfaRequired {
+                level_with_mfa,
+                system: Some(s),
+            }) => format!(
+                "denied until the session steps up with a second factor (then level {level_with_mfa}): the application's information system {s} handles Z3 or C3 data (Art. 53(1))"
+            ),
             None if self.allowed == Level::None => lang
                 .pick(
                     "zavrnjeno: noben vnos in nobena vloga ne dajeta ničesar (privzeto zavrnjeno)",
@@ -508,6 +530,16 @@ impl World {
                 Level::None,
                 Some(Rule::MfaRequired {
                     level_with_mfa: effective,
+                    system: None,
+                }),
+            ),
+            // Art. 53(1): a system handling Z3 or C3 data needs the second factor for local
+            // access too, so every object of its application does.
+            None if effective > Level::None && !session.mfa && self.mfa_system_of(facts.app).is_some() => (
+                Level::None,
+                Some(Rule::MfaRequired {
+                    level_with_mfa: effective,
+                    system: self.mfa_system_of(facts.app),
                 }),
             ),
             None => (effective, None),

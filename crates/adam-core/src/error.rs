@@ -8,7 +8,8 @@
 //! the area's). A refused command changes nothing: planning only reads the world.
 
 use crate::ids::{
-    AppId, ClassId, DocumentId, EntryId, FolderId, GrantId, GroupId, JobId, OfficeId, Revision, RoleId, UserId,
+    AppId, ClassId, DocumentId, EntryId, FolderId, GrantId, GroupId, HolderId, ItemId, JobId, LinkId, OfficeId,
+    Revision, RoleId, SchemeId, UserId,
 };
 use crate::level::{Level, SecurityClass};
 use crate::time::Timestamp;
@@ -547,6 +548,155 @@ area_error! {
         Corrupt(String) => ("corrupt", Internal),
     }
 }
+area_error! {
+    /// The Decree's registers refuse: the inventory, its classes and links, the Decree's roles.
+    pub enum RegisterError {
+        /// No such inventory item.
+        #[error("there is no inventory item {0}")]
+        UnknownItem(ItemId) => ("unknown-item", NotFound),
+        /// No inventory item with this code.
+        #[error("there is no inventory item with the code {0:?}")]
+        UnknownItemCode(String) => ("unknown-item-code", NotFound),
+        /// No such link.
+        #[error("there is no link {0}")]
+        UnknownLink(LinkId) => ("unknown-link", NotFound),
+        /// No such appointment.
+        #[error("there is no appointment {0}")]
+        UnknownHolder(HolderId) => ("unknown-holder", NotFound),
+        /// No such scheme.
+        #[error("there is no classification scheme {0}")]
+        UnknownScheme(SchemeId) => ("unknown-scheme", NotFound),
+        /// The code is taken.
+        #[error("the inventory code {0:?} is already in use")]
+        DuplicateItemCode(String) => ("duplicate-item-code", Conflict),
+        /// The custodian is not an active person.
+        #[error("the custodian must be an active person (Art. 10(3): every asset and system has a custodian); {0} is not")]
+        CustodianInactive(UserId) => ("custodian-inactive", Invalid),
+        /// Someone other than the custodian classifies.
+        #[error("only the custodian of {item} ({custodian}) classifies it (Art. 7)")]
+        NotCustodian {
+            /// The item.
+            item: ItemId,
+            /// Its custodian.
+            custodian: UserId,
+        } => ("not-custodian", Forbidden),
+        /// Someone without the power to keep the inventory changes it.
+        #[error("only the information-security lead or the system administrator may {0}")]
+        NotRegisterKeeper(&'static str) => ("not-register-keeper", Forbidden),
+        /// Neither the keeper nor the item's custodian edits an item.
+        #[error("only the custodian of {item} ({custodian}), the information-security lead or the system administrator may change it")]
+        NotItemKeeper {
+            /// The item.
+            item: ItemId,
+            /// Its custodian.
+            custodian: UserId,
+        } => ("not-item-keeper", Forbidden),
+        /// A system classified below one of its assets.
+        #[error("{system} cannot be classified {dimension}{}: its asset {asset} is {dimension}{}, and a system is classified at least as high as the assets it handles (Art. 11(2))", class.value(), floor.value())]
+        BelowFloor {
+            /// The system.
+            system: ItemId,
+            /// The dimension (`Z`).
+            dimension: char,
+            /// The class asked for there.
+            class: SecurityClass,
+            /// The floor there.
+            floor: SecurityClass,
+            /// The asset forcing it.
+            asset: ItemId,
+        } => ("below-floor", Conflict),
+        /// A class above Z1/C1/R1 in a public cloud.
+        #[error("Art. 41(1): {item} would be {class}, but only unclassified or Z1, C1 and R1 may be handled in a public cloud")]
+        PublicCloudClass {
+            /// The item (a system, or an asset held by a public-cloud system).
+            item: ItemId,
+            /// Its class (`Z2 C1 R1`).
+            class: String,
+        } => ("public-cloud-class", Conflict),
+        /// A public-cloud system without the ministry's approval.
+        #[error("Art. 41(2): a system in a public cloud needs the reference of the ministry's written approval")]
+        PublicCloudApprovalMissing => ("public-cloud-approval-missing", Invalid),
+        /// An item of the wrong kind.
+        #[error("{0} is not an information system")]
+        NotASystem(ItemId) => ("not-a-system", Invalid),
+        /// An item of the wrong kind.
+        #[error("{0} is not an information asset")]
+        NotAnAsset(ItemId) => ("not-an-asset", Invalid),
+        /// A system's field given for an asset.
+        #[error("{0} is a field of information systems only")]
+        SystemOnlyField(&'static str) => ("system-only-field", Invalid),
+        /// An application already linked to another system.
+        #[error("{app} already belongs to the information system {system}")]
+        ApplicationInAnotherSystem {
+            /// The application.
+            app: AppId,
+            /// Its system.
+            system: ItemId,
+        } => ("application-in-another-system", Conflict),
+        /// Moving an asset into another system without the source custodian's consent.
+        #[error("Art. 38(1): {asset} is held by {from}; moving it into another system needs the written consent of the custodian of {from}")]
+        TransferConsentRequired {
+            /// The asset.
+            asset: ItemId,
+            /// A system already holding it.
+            from: ItemId,
+        } => ("transfer-consent-required", Conflict),
+        /// A consent by someone who is not the source custodian.
+        #[error("Art. 38(1): the consent must come from the custodian of a system holding the asset ({custodian} of {system}), not {by}")]
+        ConsentNotBySourceCustodian {
+            /// Who was named.
+            by: UserId,
+            /// A source system.
+            system: ItemId,
+            /// Its custodian.
+            custodian: UserId,
+        } => ("consent-not-by-source-custodian", Invalid),
+        /// A receiving system that protects less than the asset needs.
+        #[error("Art. 38(1): {system} protects {dimension} only to {dimension}{}, below {asset}'s {dimension}{}; raise its class first", system_class.value(), asset_class.value())]
+        TransferBelowAsset {
+            /// The asset.
+            asset: ItemId,
+            /// The receiving system.
+            system: ItemId,
+            /// The dimension (`Z` or `C`).
+            dimension: char,
+            /// The asset's class there.
+            asset_class: SecurityClass,
+            /// The system's class there.
+            system_class: SecurityClass,
+        } => ("transfer-below-asset", Conflict),
+        /// The asset is already linked to the system.
+        #[error("{system} is already linked to {asset}")]
+        AlreadyLinked {
+            /// The system.
+            system: ItemId,
+            /// The asset.
+            asset: ItemId,
+        } => ("already-linked", Conflict),
+        /// A retired item.
+        #[error("{0} is retired")]
+        ItemRetired(ItemId) => ("item-retired", Conflict),
+        /// An object classified above its application's system.
+        #[error("Art. 11(2): an object of this application cannot be classified {object}: the application's information system {system} is classified {held}")]
+        ObjectAboveSystem {
+            /// The system.
+            system: ItemId,
+            /// The object's class asked for.
+            object: String,
+            /// The system's class.
+            held: String,
+        } => ("object-above-system", Conflict),
+        /// An appointment that ends before it starts.
+        #[error("the appointment ends ({until}) before it starts ({since})")]
+        AppointmentReversed {
+            /// Start.
+            since: String,
+            /// End.
+            until: String,
+        } => ("appointment-reversed", Invalid),
+    }
+}
+
 fn fmt_job(job: Option<JobId>) -> String {
     job.map_or_else(|| "none".to_owned(), |j| j.to_string())
 }
@@ -579,6 +729,9 @@ pub enum Error {
     /// The engine's own state: a plan that is out of date, a change log that does not fit.
     #[error(transparent)]
     State(#[from] StateError),
+    /// The Decree's registers refuse: the inventory, classes, links, Decree roles.
+    #[error(transparent)]
+    Register(#[from] RegisterError),
     /// A change that would change nothing.
     #[error("nothing to change: {0}")]
     NoChange(&'static str),
@@ -603,6 +756,7 @@ impl Error {
             Error::Acl(e) => e.category(),
             Error::Authority(e) => e.category(),
             Error::State(e) => e.category(),
+            Error::Register(e) => e.category(),
             Error::NoChange(_) => Category::Conflict,
             Error::BatchItem { error, .. } => error.category(),
         }
@@ -618,6 +772,7 @@ impl Error {
             Error::Acl(e) => e.code(),
             Error::Authority(e) => e.code(),
             Error::State(e) => e.code(),
+            Error::Register(e) => e.code(),
             Error::NoChange(_) => "no-change",
             Error::BatchItem { error, .. } => error.code(),
         }

@@ -12,7 +12,8 @@
 //! translated through [`PHRASES`]; a test checks that every such phrase in the crate is there.
 
 use crate::error::{
-    AclError, AuthorityError, DirectoryError, Error, FilingError, RoleError, StateError, ValueError, ValueProblem,
+    AclError, AuthorityError, DirectoryError, Error, FilingError, RegisterError, RoleError, StateError, ValueError,
+    ValueProblem,
 };
 use crate::lang::Lang;
 
@@ -57,6 +58,24 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("the job is already invalid", "delovno mesto je že neveljavno"),
     ("the user is already active", "uporabnik je že aktiven"),
     ("the user is already inactive", "uporabnik je že neaktiven"),
+    ("the item already has these data", "postavka popisa že ima te podatke"),
+    (
+        "the item already has this class",
+        "postavka popisa je že tako razvrščena",
+    ),
+    ("the item is already retired", "postavka popisa je že izločena"),
+    ("the appointment already ends then", "imenovanje se že takrat konča"),
+    ("the scheme already says this", "shema to že pravi"),
+    // RegisterError::NotRegisterKeeper
+    ("add items to the inventory", "dodajati postavke v popis"),
+    ("appoint a custodian", "določiti skrbnika"),
+    ("retire inventory items", "izločati postavke popisa"),
+    ("appoint the Decree's roles", "imenovati nosilce vlog po uredbi"),
+    (
+        "end appointments to the Decree's roles",
+        "končati imenovanja nosilcev vlog po uredbi",
+    ),
+    ("change the classification scheme", "spreminjati shemo razvrščanja"),
     // RoleError::RoleShape
     (
         "a batch cannot contain another batch",
@@ -455,6 +474,7 @@ in_both_languages!(
     AclError,
     AuthorityError,
     StateError,
+    RegisterError,
 );
 
 impl Error {
@@ -469,6 +489,7 @@ impl Error {
             Error::Acl(e) => e.message(lang),
             Error::Authority(e) => e.message(lang),
             Error::State(e) => e.message(lang),
+            Error::Register(e) => e.message(lang),
             Error::NoChange(s) => match lang {
                 Lang::En => self.to_string(),
                 Lang::Sl => format!("ni kaj spremeniti: {}", phrase(s, lang)),
@@ -480,6 +501,9 @@ impl Error {
         }
     }
 }
+
+#[path = "error_words/register.rs"]
+mod register;
 
 #[cfg(test)]
 #[path = "error_words/tests.rs"]

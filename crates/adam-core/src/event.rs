@@ -19,8 +19,11 @@
 
 use crate::acl::AclEntry;
 use crate::directory::{Group, Job, Office, User};
-use crate::ids::{EntryId, GrantId, Revision};
+use crate::ids::{EntryId, GrantId, LinkId, Revision};
 use crate::records::{Document, FilingClass, Folder};
+use crate::register::decree_roles::RoleHolder;
+use crate::register::inventory::{InventoryItem, ItemLink};
+use crate::register::scheme::ClassScheme;
 use crate::roles::{Application, Grant, Role};
 use crate::settings::Settings;
 use serde::{Deserialize, Serialize};
@@ -67,6 +70,16 @@ pub enum Event {
     Entry(AclEntry),
     /// An ACL entry removed.
     EntryRemoved(EntryId),
+    /// The classification scheme, new version (Art. 11(3)).
+    Scheme(ClassScheme),
+    /// An appointment to a Decree role, new or changed (Art. 5).
+    RoleHolder(RoleHolder),
+    /// An inventory item, new or changed (Art. 10).
+    Item(InventoryItem),
+    /// A link between a system and an asset, new or changed (Art. 11(2)).
+    Link(ItemLink),
+    /// A link removed.
+    LinkRemoved(LinkId),
 }
 
 /// The events of one committed change: one transaction, one revision.

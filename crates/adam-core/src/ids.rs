@@ -107,6 +107,29 @@ id_type!(
     "entry#"
 );
 
+id_type!(
+    /// An item of the inventory (Art. 10): an information asset or an information system.
+    ItemId,
+    "item#"
+);
+id_type!(
+    /// A link between an information system and an asset it stores, processes, handles or
+    /// protects (Art. 11(2)).
+    LinkId,
+    "link#"
+);
+id_type!(
+    /// A person appointed to one of the Decree's roles (Art. 5).
+    HolderId,
+    "holder#"
+);
+
+id_type!(
+    /// The classification scheme (one per organisation; versioned by its revisions).
+    SchemeId,
+    "scheme#"
+);
+
 /// The revision of the engine's state: every committed change increments it by one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -71,6 +71,14 @@ entity_kinds! {
     AuditHold = "ADAM_ENTITY_AUDIT_HOLD",
     /// A key of the store (an audit day key, the second-factor key).
     Key = "ADAM_ENTITY_KEY",
+    /// An item of the inventory: an information asset or system (Art. 10).
+    InventoryItem = "ADAM_ENTITY_INVENTORY_ITEM",
+    /// A link between a system and an asset (Art. 11(2)).
+    InventoryLink = "ADAM_ENTITY_INVENTORY_LINK",
+    /// A person appointed to a role of the Decree (Art. 5).
+    DecreeRole = "ADAM_ENTITY_DECREE_ROLE",
+    /// The classification scheme (the Decree's annex, as data).
+    ClassScheme = "ADAM_ENTITY_CLASS_SCHEME",
 }
 
 impl fmt::Display for EntityKind {
@@ -97,6 +105,6 @@ mod tests {
             assert_eq!(kind.as_str().parse::<EntityKind>().unwrap(), *kind);
             assert_eq!(kind.to_string(), kind.as_str());
         }
-        assert_eq!(EntityKind::ALL.len(), 16);
+        assert_eq!(EntityKind::ALL.len(), 20);
     }
 }

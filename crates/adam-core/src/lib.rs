@@ -37,6 +37,7 @@ mod parse;
 mod plan;
 pub mod query;
 pub mod records;
+pub mod register;
 pub mod rights;
 pub mod roles;
 #[cfg(feature = "schema")]
@@ -55,8 +56,8 @@ pub use command::{Command, Created};
 pub use decision::{Contribution, Decision, Rule, Session, Source, TierCeiling};
 pub use directory::{AccountKind, Gender, Group, Job, JobKind, Office, User};
 pub use error::{
-    AclError, AuthorityError, Category, DirectoryError, Error, FilingError, RoleError, StateError, ValueError,
-    ValueProblem,
+    AclError, AuthorityError, Category, DirectoryError, Error, FilingError, RegisterError, RoleError, StateError,
+    ValueError, ValueProblem,
 };
 
 pub use event::{CHANGE_LOG_FORMAT, ChangeSet, Event, decode_events};

@@ -125,6 +125,8 @@ pub(crate) struct Subject<'w> {
     /// The classification the object is held to (a document: the higher of its own and its
     /// folder's).
     pub(crate) held_to: Classification,
+    /// Its application.
+    pub(crate) app: AppId,
 }
 
 impl World {
@@ -179,12 +181,42 @@ impl World {
             workflow,
             acl: facts.own.1,
             held_to: facts.classification,
+            app: facts.app,
         })
     }
 
-    pub(crate) fn require_mfa(&self, person: &Person<'_>, classification: Classification) -> Result<(), Error> {
-        if classification.requires_mfa() && !person.session.mfa {
+    /// A second factor for a Z3/C3 object, or for any object of an application whose
+    /// information system handles Z3 or C3 data (Art. 53(1)).
+    pub(crate) fn require_mfa(
+        &self,
+        person: &Person<'_>,
+        app: AppId,
+        classification: Classification,
+    ) -> Result<(), Error> {
+        if (classification.requires_mfa() || self.mfa_system_of(app).is_some()) && !person.session.mfa {
             return Err(Error::Authority(AuthorityError::MfaRequired));
+        }
+        Ok(())
+    }
+
+    /// Art. 11(2): an object is not classified above its application's information system.
+    pub(crate) fn require_within_system(&self, app: AppId, classification: Classification) -> Result<(), Error> {
+        let Some(system) = self.system_of_application(app) else {
+            return Ok(());
+        };
+        let Ok(item) = self.item(system) else {
+            return Ok(());
+        };
+        let held = self.effective_class(item);
+        let over = crate::register::inventory::Dimension::ALL
+            .into_iter()
+            .any(|d| d.of(classification) > d.of(held));
+        if over {
+            return Err(Error::Register(crate::error::RegisterError::ObjectAboveSystem {
+                system,
+                object: classification.to_string(),
+                held: held.to_string(),
+            }));
         }
         Ok(())
     }
@@ -291,7 +323,8 @@ impl World {
         self.class(class)?;
         self.require_writer(&person, app, at)?;
         self.require_clearance(&person, classification.z, at)?;
-        self.require_mfa(&person, classification)?;
+        self.require_mfa(&person, app, classification)?;
+        self.require_within_system(app, classification)?;
         let id = FolderId(self.folders.len() as u32);
         let workflow = Workflow {
             state: ObjectState::Open,
@@ -336,7 +369,8 @@ impl World {
             return Err(Error::Filing(FilingError::ObjectClosed));
         }
         self.require_writer(&person, parent.app, at)?;
-        self.require_mfa(&person, classification.max(parent.classification))?;
+        self.require_mfa(&person, parent.app, classification.max(parent.classification))?;
+        self.require_within_system(parent.app, classification)?;
         self.require_level(&person, ObjectRef::Folder(folder), Level::Edit21, at)?;
         self.require_clearance(&person, classification.z, at)?;
         let id = DocumentId(self.documents.len() as u32);
@@ -379,7 +413,7 @@ impl World {
     ) -> Result<Draft, Error> {
         let person = self.person(actor)?;
         let s = self.subject(object)?;
-        self.require_mfa(&person, s.held_to)?;
+        self.require_mfa(&person, s.app, s.held_to)?;
         let job = self.require_holds(
             &person,
             s.workflow.responsible,
@@ -434,7 +468,7 @@ impl World {
     ) -> Result<Draft, Error> {
         let person = self.person(actor)?;
         let s = self.subject(object)?;
-        self.require_mfa(&person, s.held_to)?;
+        self.require_mfa(&person, s.app, s.held_to)?;
         if s.workflow.state == ObjectState::Closed {
             return Err(Error::Filing(FilingError::ObjectClosed));
         }
@@ -478,7 +512,7 @@ impl World {
     ) -> Result<Draft, Error> {
         let person = self.person(actor)?;
         let s = self.subject(object)?;
-        self.require_mfa(&person, s.held_to)?;
+        self.require_mfa(&person, s.app, s.held_to)?;
         if s.workflow.state != ObjectState::HandedOver || s.workflow.recipient.is_none() {
             return Err(Error::Filing(FilingError::NothingHandedOver));
         }
@@ -523,7 +557,7 @@ impl World {
     ) -> Result<Draft, Error> {
         let person = self.person(actor)?;
         let s = self.subject(object)?;
-        self.require_mfa(&person, s.held_to)?;
+        self.require_mfa(&person, s.app, s.held_to)?;
         if s.workflow.state != ObjectState::HandedOver || s.workflow.recipient.is_none() {
             return Err(Error::Filing(FilingError::NothingHandedOver));
         }
@@ -557,7 +591,7 @@ impl World {
     ) -> Result<Draft, Error> {
         let person = self.person(actor)?;
         let s = self.subject(object)?;
-        self.require_mfa(&person, s.held_to)?;
+        self.require_mfa(&person, s.app, s.held_to)?;
         match (s.workflow.state, s.workflow.recipient) {
             (ObjectState::Closed, _) => return Err(Error::Filing(FilingError::ObjectClosed)),
             (ObjectState::HandedOver, Some(r)) => return Err(Error::Filing(FilingError::HandOverPending(r))),
@@ -594,7 +628,7 @@ impl World {
     ) -> Result<Draft, Error> {
         let person = self.person(actor)?;
         let s = self.subject(object)?;
-        self.require_mfa(&person, s.held_to)?;
+        self.require_mfa(&person, s.app, s.held_to)?;
         if s.workflow.state != ObjectState::Closed {
             return Err(Error::Filing(FilingError::ObjectNotClosed));
         }
@@ -637,7 +671,8 @@ impl World {
     ) -> Result<Draft, Error> {
         let person = self.person(actor)?;
         let s = self.subject(object)?;
-        self.require_mfa(&person, s.held_to.max(classification))?;
+        self.require_mfa(&person, s.app, s.held_to.max(classification))?;
+        self.require_within_system(s.app, classification)?;
         self.require_level(&person, object, Level::Edit21, at)?;
         self.require_clearance(&person, classification.z, at)?;
         let event = match object {

@@ -27,7 +27,7 @@
 
 use crate::StoreError;
 use crate::codec;
-use crate::sql::{Row, Tx, id_of, opt_id, req_id, req_int, req_text};
+use crate::sql::{Row, Tx, Val, id_of, opt_id, req_id, req_int, req_text};
 use crate::write::{self, Meta};
 use adam_core::*;
 use std::collections::HashMap;
@@ -308,6 +308,21 @@ pub(crate) fn read_events(tx: &mut dyn Tx, meta: &Meta, emit: &mut Emit<'_>) -> 
             rev: Revision(0),
         }))?;
         emit(Event::EntryRemoved(id))?;
+    }
+    // The registers: one generic row per record, kind by kind in the order their references
+    // need (`adam_core::register::LOAD_ORDER`), tombstones included so ids stay taken.
+    for kind in adam_core::register::LOAD_ORDER {
+        tx.each(
+            "SELECT id, body FROM register_records WHERE kind = $1 ORDER BY id",
+            &[Val::text(kind.as_str())],
+            &mut |row| {
+                let id = req_id(row, 0, "register_records", "id")?;
+                let body = row.json(1)?;
+                let event = Event::from_register_row(kind.as_str(), id, body)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                emit(event)
+            },
+        )?;
     }
     Ok(())
 }

@@ -51,6 +51,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "token_last_used",
         sql: include_str!("../migrations/sqlite/0006_token_last_used.sql"),
     },
+    Migration {
+        version: 7,
+        name: "registers",
+        sql: include_str!("../migrations/sqlite/0007_registers.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -84,6 +89,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 6,
         name: "token_last_used",
         sql: include_str!("../migrations/postgres/0006_token_last_used.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "registers",
+        sql: include_str!("../migrations/postgres/0007_registers.sql"),
     },
 ];
 

@@ -186,6 +186,15 @@ pub(crate) fn commit(
 /// ordered child rows replaced, or a delete.
 fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), StoreError> {
     let mut exec = |sql: &'static str, params: &[Val<'_>]| w.exec(tx, sql, params).map_err(write_error);
+    // Every register kind has the one generic row (the registers' seam, `adam_core::register`).
+    if let Some(row) = event.register_row() {
+        exec(
+            "INSERT INTO register_records (kind, id, body) VALUES ($1, $2, $3) \
+             ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body",
+            &[Val::text(row.kind.as_str()), Val::int(row.id), Val::Json(row.body)],
+        )?;
+        return Ok(());
+    }
     match event {
         Event::Settings(s) => {
             let [z1, z2, z3] = s.clearance_roles.map(|r| r.map(|r| r.0));
@@ -477,6 +486,9 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
                     "removing {id}, which the tables do not hold"
                 )));
             }
+        }
+        Event::Scheme(_) | Event::RoleHolder(_) | Event::Item(_) | Event::Link(_) | Event::LinkRemoved(_) => {
+            return Err(StoreError::Corrupt(format!("{event:?} has no register row")));
         }
     }
     Ok(())

@@ -176,6 +176,81 @@ fn samples() -> Vec<Error> {
         }
         .into(),
         StateError::Corrupt("x".into()).into(),
+        RegisterError::UnknownItem(ItemId(3)).into(),
+        RegisterError::UnknownItemCode("X".into()).into(),
+        RegisterError::UnknownLink(LinkId(3)).into(),
+        RegisterError::UnknownHolder(HolderId(3)).into(),
+        RegisterError::UnknownScheme(SchemeId(3)).into(),
+        RegisterError::DuplicateItemCode("X".into()).into(),
+        RegisterError::CustodianInactive(UserId(3)).into(),
+        RegisterError::NotCustodian {
+            item: ItemId(1),
+            custodian: UserId(2),
+        }
+        .into(),
+        RegisterError::NotItemKeeper {
+            item: ItemId(1),
+            custodian: UserId(2),
+        }
+        .into(),
+        RegisterError::BelowFloor {
+            system: ItemId(1),
+            dimension: 'Z',
+            class: z(1),
+            floor: z(2),
+            asset: ItemId(2),
+        }
+        .into(),
+        RegisterError::PublicCloudClass {
+            item: ItemId(1),
+            class: "Z2 C1 R1".into(),
+        }
+        .into(),
+        RegisterError::PublicCloudApprovalMissing.into(),
+        RegisterError::NotASystem(ItemId(1)).into(),
+        RegisterError::NotAnAsset(ItemId(1)).into(),
+        RegisterError::SystemOnlyField("operators").into(),
+        RegisterError::ApplicationInAnotherSystem {
+            app: AppId(1),
+            system: ItemId(2),
+        }
+        .into(),
+        RegisterError::TransferConsentRequired {
+            asset: ItemId(1),
+            from: ItemId(2),
+        }
+        .into(),
+        RegisterError::ConsentNotBySourceCustodian {
+            by: UserId(1),
+            system: ItemId(2),
+            custodian: UserId(3),
+        }
+        .into(),
+        RegisterError::TransferBelowAsset {
+            asset: ItemId(1),
+            system: ItemId(2),
+            dimension: 'C',
+            asset_class: z(3),
+            system_class: z(1),
+        }
+        .into(),
+        RegisterError::AlreadyLinked {
+            system: ItemId(1),
+            asset: ItemId(2),
+        }
+        .into(),
+        RegisterError::ItemRetired(ItemId(1)).into(),
+        RegisterError::ObjectAboveSystem {
+            system: ItemId(1),
+            object: "Z3 C0 R0".into(),
+            held: "Z2 C0 R0".into(),
+        }
+        .into(),
+        RegisterError::AppointmentReversed {
+            since: "2027-01-02".into(),
+            until: "2027-01-01".into(),
+        }
+        .into(),
         Error::BatchItem {
             index: 0,
             error: Box::new(FilingError::ObjectClosed.into()),
@@ -186,6 +261,7 @@ fn samples() -> Vec<Error> {
         all.push(RoleError::RoleShape(en).into());
         all.push(AuthorityError::SystemAdministratorOnly(en).into());
         all.push(AuthorityError::SelfAdministration(en).into());
+        all.push(RegisterError::NotRegisterKeeper(en).into());
     }
     all.extend(
         [
@@ -317,6 +393,8 @@ fn every_fixed_phrase_of_the_engine_is_translated() {
                 "RoleShape(",
                 "SystemAdministratorOnly(",
                 "SelfAdministration(",
+                "NotRegisterKeeper(",
+                "require_keeper(",
             ] {
                 for p in phrases_after(&source, marker) {
                     seen += 1;

@@ -33,7 +33,7 @@ impl World {
                 };
                 let person = self.person(actor)?;
                 let s = self.subject(object)?;
-                self.require_mfa(&person, s.held_to)?;
+                self.require_mfa(&person, s.app, s.held_to)?;
                 self.require_level(&person, object, Level::Edit22, at)?;
                 Ok(person.job.or_else(|| person.p.jobs.first().copied()))
             }

@@ -55,7 +55,7 @@ impl World {
 /// Stamps a record with the revision that writes it.
 fn set_rev(event: &mut Event, rev: Revision) {
     match event {
-        Event::Settings(_) | Event::GrantRemoved(_) | Event::EntryRemoved(_) => {}
+        Event::Settings(_) | Event::GrantRemoved(_) | Event::EntryRemoved(_) | Event::LinkRemoved(_) => {}
         Event::Office(r) => r.rev = rev,
         Event::Job(r) => r.rev = rev,
         Event::User(r) => r.rev = rev,
@@ -67,5 +67,9 @@ fn set_rev(event: &mut Event, rev: Revision) {
         Event::Folder(r) => r.rev = rev,
         Event::Document(r) => r.rev = rev,
         Event::Entry(r) => r.rev = rev,
+        Event::Scheme(r) => r.rev = rev,
+        Event::RoleHolder(r) => r.rev = rev,
+        Event::Item(r) => r.rev = rev,
+        Event::Link(r) => r.rev = rev,
     }
 }

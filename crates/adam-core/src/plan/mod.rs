@@ -20,6 +20,7 @@ mod acl;
 mod batch;
 mod directory;
 mod filing;
+mod inventory;
 mod roles;
 
 use crate::admin::Actor;
@@ -282,6 +283,15 @@ impl World {
             } => self.plan_add_entry(actor, carrier, kind, entity, value, group_value, window, at, rev),
             Command::RemoveEntry { entry } => self.plan_remove_entry(actor, entry, at),
             Command::Batch { commands } => self.plan_batch(actor, commands, at),
+            register @ (Command::CreateItem { .. }
+            | Command::UpdateItem { .. }
+            | Command::ClassifyItem { .. }
+            | Command::RetireItem { .. }
+            | Command::LinkAsset { .. }
+            | Command::UnlinkAsset { .. }
+            | Command::AppointDecreeRole { .. }
+            | Command::EndDecreeRole { .. }
+            | Command::SetClassScheme { .. }) => self.plan_register(actor, register, at, rev),
         }
     }
 

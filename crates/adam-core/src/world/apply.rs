@@ -86,6 +86,11 @@ impl World {
             Event::Document(d) => self.put_document(d),
             Event::Entry(e) => self.put_entry(e),
             Event::EntryRemoved(id) => self.remove_entry(id),
+            Event::Scheme(s) => self.put_scheme(s),
+            Event::RoleHolder(h) => self.put_holder(h),
+            Event::Item(i) => self.put_item(i),
+            Event::Link(l) => self.put_link(l),
+            Event::LinkRemoved(id) => self.remove_link(id),
         }
     }
 

@@ -23,6 +23,7 @@ use crate::event::{ChangeSet, Event};
 use crate::ids::*;
 use crate::level::Level;
 use crate::records::{Carrier, Document, FilingClass, Folder};
+use crate::register::Registers;
 use crate::roles::{Application, Grant, Role};
 use crate::settings::Settings;
 use crate::text::Text;
@@ -97,6 +98,8 @@ pub struct World {
     pub(crate) documents: Table<Node<Document>>,
     pub(crate) entry_carrier: Vec<Option<Carrier>>,
     pub(crate) idx: Indexes,
+    /// The Decree's registers (inventory, Decree roles, the classification scheme).
+    pub(crate) reg: Registers,
 }
 
 impl World {
@@ -118,6 +121,7 @@ impl World {
             documents: Table::default(),
             entry_carrier: Vec::new(),
             idx: Indexes::default(),
+            reg: Registers::default(),
         }
     }
 

@@ -11,10 +11,13 @@
 use super::{Node, World};
 use crate::acl::AclEntry;
 use crate::directory::{Group, Job, Office, User};
-use crate::error::{AclError, DirectoryError, Error, FilingError, RoleError};
+use crate::error::{AclError, DirectoryError, Error, FilingError, RegisterError, RoleError};
 use crate::ids::*;
 use crate::kind::EntityKind;
 use crate::records::{Carrier, Document, FilingClass, Folder};
+use crate::register::decree_roles::RoleHolder;
+use crate::register::inventory::{InventoryItem, ItemLink};
+use crate::register::scheme::ClassScheme;
 use crate::roles::{Application, Grant, Grantee, Role};
 use serde::Serialize;
 use std::ops::{Deref, DerefMut};
@@ -260,6 +263,75 @@ record!(
     |w, id| w.entry(id),
     |e, w| format!("{e} on {}", carrier_label(w, e.carrier))
 );
+
+record!(
+    InventoryItem,
+    InventoryItem,
+    ItemId,
+    RegisterError::UnknownItem,
+    |w, id| w.reg.items.find(id),
+    |i, _w| format!("{} – {}", i.fields.code, i.fields.name)
+);
+record!(
+    ItemLink,
+    InventoryLink,
+    LinkId,
+    RegisterError::UnknownLink,
+    |w, id| w.reg.links.find(id),
+    |l, w| {
+        let code = |id: ItemId| {
+            w.item(id)
+                .map_or_else(|_| id.to_string(), |i| i.fields.code.to_string())
+        };
+        format!("{} {} {}", code(l.system), l.relation.as_str(), code(l.asset))
+    }
+);
+record!(
+    RoleHolder,
+    DecreeRole,
+    HolderId,
+    RegisterError::UnknownHolder,
+    |w, id| w.reg.holders.find(id),
+    |h, w| {
+        let who = w
+            .user(h.user)
+            .map_or_else(|_| h.user.to_string(), |u| u.username.to_string());
+        format!("{} – {who}", h.role.as_str())
+    }
+);
+record!(
+    ClassScheme,
+    ClassScheme,
+    SchemeId,
+    RegisterError::UnknownScheme,
+    |w, id| if id == SchemeId(0) {
+        Ok(&w.reg.scheme)
+    } else {
+        Err(Error::from(RegisterError::UnknownScheme(id)))
+    },
+    |s, _w| format!("{} v{}", s.regulation, s.version)
+);
+
+macro_rules! bare_slot {
+    ($($rec:ty),*) => {$(
+        impl Slot for $rec {
+            type Rec = $rec;
+            #[inline]
+            fn rec(&self) -> Option<&$rec> {
+                Some(self)
+            }
+        }
+    )*};
+}
+bare_slot!(InventoryItem, RoleHolder);
+
+impl Slot for Option<ItemLink> {
+    type Rec = ItemLink;
+    #[inline]
+    fn rec(&self) -> Option<&ItemLink> {
+        self.as_ref()
+    }
+}
 
 /// How an ACL entry's carrier is named in the entry's label.
 fn carrier_label(w: &World, carrier: Carrier) -> String {

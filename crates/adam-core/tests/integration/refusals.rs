@@ -421,7 +421,8 @@ fn z3_and_c3_need_a_second_factor() {
         (
             Level::None,
             Some(Rule::MfaRequired {
-                level_with_mfa: Level::Edit22
+                level_with_mfa: Level::Edit22,
+                system: None,
             })
         )
     );

@@ -375,7 +375,7 @@ async fn who(State(s): State<AppState>, caller: Caller, Params(q): Params<WhoQue
     let everyone = diagnoses || own.level >= Level::Edit22;
     if !everyone && !user_admin {
         return Err(match own.rule {
-            Some(Rule::MfaRequired { level_with_mfa }) if level_with_mfa >= Level::Edit22 => WebError::forbidden(
+            Some(Rule::MfaRequired { level_with_mfa, .. }) if level_with_mfa >= Level::Edit22 => WebError::forbidden(
                 "mfa-required",
                 "a Z3 or C3 record needs a session that showed a second factor: step up with \
                  POST /api/v1/auth/step-up (an API token cannot)",

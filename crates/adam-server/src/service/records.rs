@@ -75,7 +75,7 @@ pub(crate) fn refusal(object: ObjectRef, min: Level, d: &Decision) -> WebError {
         ObjectRef::Document(d) => ("document", "dokument", d.0),
     };
     let err = match d.rule {
-        Some(Rule::MfaRequired { level_with_mfa }) if level_with_mfa >= min => WebError::forbidden(
+        Some(Rule::MfaRequired { level_with_mfa, .. }) if level_with_mfa >= min => WebError::forbidden(
             "mfa-required",
             format!(
                 "this needs level {min} on {kind} {id} and a session that showed a second factor: \

@@ -1,0 +1,78 @@
+//! The registers' refusals in Slovenian (`RegisterError`); English is each variant's
+//! `#[error]` text.
+
+use crate::error::RegisterError;
+
+impl RegisterError {
+    pub(super) fn sl(&self) -> String {
+        match self {
+            RegisterError::UnknownItem(i) => format!("postavka popisa {i} ne obstaja"),
+            RegisterError::UnknownItemCode(c) => format!("postavka popisa z oznako {c:?} ne obstaja"),
+            RegisterError::UnknownLink(l) => format!("povezava {l} ne obstaja"),
+            RegisterError::UnknownHolder(h) => format!("imenovanje {h} ne obstaja"),
+            RegisterError::UnknownScheme(s) => format!("shema razvrščanja {s} ne obstaja"),
+            RegisterError::DuplicateItemCode(c) => format!("oznaka popisa {c:?} je že v rabi"),
+            RegisterError::CustodianInactive(u) => format!(
+                "skrbnik mora biti aktivna oseba (10. člen (3): vsako premoženje in vsak sistem ima skrbnika); {u} to ni"
+            ),
+            RegisterError::NotCustodian { item, custodian } => {
+                format!("postavko {item} razvrsti le njen skrbnik ({custodian}) (7. člen)")
+            }
+            RegisterError::NotRegisterKeeper(what) => format!(
+                "to ({}) sme le vodja informacijske varnosti ali sistemski skrbnik",
+                super::phrase(what, crate::lang::Lang::Sl)
+            ),
+            RegisterError::NotItemKeeper { item, custodian } => format!(
+                "postavko {item} sme spremeniti le njen skrbnik ({custodian}), vodja informacijske varnosti ali sistemski skrbnik"
+            ),
+            RegisterError::BelowFloor {
+                system,
+                dimension,
+                class,
+                floor,
+                asset,
+            } => format!(
+                "sistema {system} ni mogoče uvrstiti v {dimension}{}: njegovo premoženje {asset} je {dimension}{}, sistem pa je uvrščen vsaj tako visoko kot premoženje, ki ga obravnava (11. člen (2))",
+                class.value(),
+                floor.value()
+            ),
+            RegisterError::PublicCloudClass { item, class } => format!(
+                "41. člen (1): {item} bi bil {class}, v javnem oblaku pa se sme obravnavati le neuvrščeno ali Z1, C1 in R1"
+            ),
+            RegisterError::PublicCloudApprovalMissing => {
+                "41. člen (2): sistem v javnem oblaku potrebuje sklic na pisno odobritev ministrstva".to_owned()
+            }
+            RegisterError::NotASystem(i) => format!("{i} ni informacijski sistem"),
+            RegisterError::NotAnAsset(i) => format!("{i} ni informacijsko premoženje"),
+            RegisterError::SystemOnlyField(f) => format!("{f} je podatek le informacijskih sistemov"),
+            RegisterError::ApplicationInAnotherSystem { app, system } => {
+                format!("{app} že pripada informacijskemu sistemu {system}")
+            }
+            RegisterError::TransferConsentRequired { asset, from } => format!(
+                "38. člen (1): {asset} hrani {from}; prenos v drug sistem zahteva pisno soglasje skrbnika sistema {from}"
+            ),
+            RegisterError::ConsentNotBySourceCustodian { by, system, custodian } => format!(
+                "38. člen (1): soglasje mora dati skrbnik sistema, ki premoženje hrani ({custodian}, {system}), ne {by}"
+            ),
+            RegisterError::TransferBelowAsset {
+                asset,
+                system,
+                dimension,
+                asset_class,
+                system_class,
+            } => format!(
+                "38. člen (1): {system} varuje {dimension} le do {dimension}{}, premoženje {asset} pa je {dimension}{}; najprej zvišajte razred sistema",
+                system_class.value(),
+                asset_class.value()
+            ),
+            RegisterError::AlreadyLinked { system, asset } => format!("{system} je s {asset} že povezan"),
+            RegisterError::ItemRetired(i) => format!("{i} je izločen iz uporabe"),
+            RegisterError::ObjectAboveSystem { system, object, held } => format!(
+                "11. člen (2): objekta te aplikacije ni mogoče uvrstiti v {object}: informacijski sistem aplikacije {system} je uvrščen v {held}"
+            ),
+            RegisterError::AppointmentReversed { since, until } => {
+                format!("imenovanje se konča ({until}) pred začetkom ({since})")
+            }
+        }
+    }
+}

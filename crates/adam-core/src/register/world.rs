@@ -1,0 +1,318 @@
+//! The registers inside the world: their tables, the indexes kept in step with them, applying
+//! their events, and the reads the service layer and the decision engine need.
+//!
+//! **The floor is incremental.** Each system's floor (the highest class of its linked assets
+//! per dimension) is cached; a link change recomputes the floor of its one system, an asset's
+//! new class recomputes the floors of the systems linked to it — never the whole inventory.
+//! The applications whose system handles Z3 or C3 data are cached the same way, so the
+//! decision engine's extra check (Art. 53(1)) is one vector read.
+
+use super::decree_roles::RoleHolder;
+use super::inventory::{Dimension, Floor, InventoryItem, ItemKind, ItemLink};
+use super::scheme::ClassScheme;
+use crate::error::{Error, RegisterError, StateError};
+use crate::ids::*;
+use crate::level::{Classification, SecurityClass};
+use crate::world::{Table, World};
+use rustc_hash::FxHashMap;
+
+/// The register records of the world and their indexes.
+#[derive(Clone, Debug)]
+pub struct Registers {
+    pub(crate) scheme: ClassScheme,
+    pub(crate) holders: Table<RoleHolder>,
+    pub(crate) items: Table<InventoryItem>,
+    pub(crate) links: Table<Option<ItemLink>>,
+    pub(crate) item_code: FxHashMap<String, ItemId>,
+    /// Per item, the links naming it (a system's links to its assets, an asset's links to
+    /// the systems holding it).
+    pub(crate) links_of: Vec<Vec<LinkId>>,
+    /// Per item, its floor (meaningful for systems).
+    pub(crate) floor: Vec<Floor>,
+    /// The system each application is linked to.
+    pub(crate) system_of_app: FxHashMap<AppId, ItemId>,
+    /// Per application (by index), the system that makes its objects need a second factor.
+    pub(crate) mfa_system: Vec<Option<ItemId>>,
+}
+
+impl Default for Registers {
+    fn default() -> Self {
+        Registers {
+            scheme: ClassScheme::decree_2018(),
+            holders: Table::default(),
+            items: Table::default(),
+            links: Table::default(),
+            item_code: FxHashMap::default(),
+            links_of: Vec::new(),
+            floor: Vec::new(),
+            system_of_app: FxHashMap::default(),
+            mfa_system: Vec::new(),
+        }
+    }
+}
+
+/// A system whose class is below its floor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BelowFloor {
+    /// The system.
+    pub system: ItemId,
+    /// The first dimension undercut.
+    pub dimension: Dimension,
+    /// The floor there.
+    pub floor: SecurityClass,
+    /// The asset forcing it.
+    pub asset: ItemId,
+}
+
+fn corrupt(what: String) -> Error {
+    Error::State(StateError::Corrupt(what))
+}
+
+impl World {
+    // ---- reads ------------------------------------------------------------------------
+
+    /// The classification scheme in force.
+    pub fn class_scheme(&self) -> &ClassScheme {
+        &self.reg.scheme
+    }
+    /// Every inventory item, in id order.
+    pub fn items(&self) -> &[InventoryItem] {
+        &self.reg.items
+    }
+    /// An inventory item.
+    pub fn item(&self, id: ItemId) -> Result<&InventoryItem, Error> {
+        self.reg.items.find(id)
+    }
+    /// The item with this code.
+    pub fn item_by_code(&self, code: &str) -> Result<ItemId, Error> {
+        self.reg
+            .item_code
+            .get(code)
+            .copied()
+            .ok_or_else(|| Error::Register(RegisterError::UnknownItemCode(code.to_owned())))
+    }
+    /// A link that has not been removed.
+    pub fn link(&self, id: LinkId) -> Result<&ItemLink, Error> {
+        self.reg.links.find(id)
+    }
+    /// The live links naming an item (its assets for a system, its systems for an asset).
+    pub fn links_of(&self, item: ItemId) -> impl Iterator<Item = &ItemLink> {
+        self.reg
+            .links_of
+            .get(item.index())
+            .into_iter()
+            .flatten()
+            .filter_map(|l| self.reg.links.get(l.index()).and_then(Option::as_ref))
+    }
+    /// Every live link, in id order.
+    pub fn links(&self) -> impl Iterator<Item = &ItemLink> {
+        self.reg.links.iter().flatten()
+    }
+    /// The number of link ids given out (removed ones included): the next link's id.
+    pub(crate) fn next_link(&self) -> LinkId {
+        LinkId(u32::try_from(self.reg.links.len()).unwrap_or(u32::MAX))
+    }
+    /// A system's floor: per dimension the highest class of its assets, and which forces it.
+    pub fn floor(&self, system: ItemId) -> Floor {
+        self.reg.floor.get(system.index()).copied().unwrap_or_default()
+    }
+    /// What an item is held to: its own class and, for a system, its floor.
+    pub fn effective_class(&self, item: &InventoryItem) -> Classification {
+        match item.kind {
+            ItemKind::System => item.class().max(self.floor(item.id).class),
+            ItemKind::Asset => item.class(),
+        }
+    }
+    /// Whether a system is classified below its floor, and where.
+    pub fn below_floor(&self, system: &InventoryItem) -> Option<BelowFloor> {
+        if system.kind != ItemKind::System {
+            return None;
+        }
+        self.floor(system.id)
+            .undercut_by(system.class())
+            .map(|(dimension, floor, asset)| BelowFloor {
+                system: system.id,
+                dimension,
+                floor,
+                asset,
+            })
+    }
+    /// The system an application is linked to.
+    pub fn system_of_application(&self, app: AppId) -> Option<ItemId> {
+        self.reg.system_of_app.get(&app).copied()
+    }
+    /// The system that makes every object of the application need a multi-factor session
+    /// (it handles Z3 or C3 data, Art. 53(1)).
+    #[inline]
+    pub fn mfa_system_of(&self, app: AppId) -> Option<ItemId> {
+        self.reg.mfa_system.get(app.index()).copied().flatten()
+    }
+    /// Every appointment to a Decree role, in id order.
+    pub fn role_holders(&self) -> &[RoleHolder] {
+        &self.reg.holders
+    }
+    /// An appointment.
+    pub fn role_holder(&self, id: HolderId) -> Result<&RoleHolder, Error> {
+        self.reg.holders.find(id)
+    }
+
+    // ---- applying ---------------------------------------------------------------------
+
+    pub(crate) fn put_scheme(&mut self, s: ClassScheme) -> Result<(), Error> {
+        if s.id != SchemeId(0) {
+            return Err(corrupt(format!("scheme id {} is not 0", s.id)));
+        }
+        self.reg.scheme = s;
+        Ok(())
+    }
+
+    pub(crate) fn put_holder(&mut self, h: RoleHolder) -> Result<(), Error> {
+        self.user(h.user)?;
+        let i = h.id.index();
+        match i.cmp(&self.reg.holders.len()) {
+            std::cmp::Ordering::Less => self.reg.holders[i] = h,
+            std::cmp::Ordering::Equal => self.reg.holders.push(h),
+            std::cmp::Ordering::Greater => return Err(corrupt(format!("{} skips ahead", h.id))),
+        }
+        Ok(())
+    }
+
+    pub(crate) fn put_item(&mut self, item: InventoryItem) -> Result<(), Error> {
+        let i = item.id.index();
+        let len = self.reg.items.len();
+        if i > len {
+            return Err(corrupt(format!("{} skips ahead of {len}", item.id)));
+        }
+        self.user(item.fields.custodian)?;
+        if let Some(app) = item.fields.application {
+            self.application(app)?;
+            if let Some(other) = self.system_of_application(app)
+                && other != item.id
+            {
+                return Err(corrupt(format!("{app} already belongs to {other}")));
+            }
+        }
+        let code = item.fields.code.as_str().to_owned();
+        if let Some(owner) = self.reg.item_code.get(&code)
+            && *owner != item.id
+        {
+            return Err(corrupt(format!("item code {code} is taken")));
+        }
+        let (old_app, old_class) = match self.reg.items.get(i) {
+            Some(old) => {
+                if old.kind != item.kind {
+                    return Err(corrupt(format!("{} changes its kind", item.id)));
+                }
+                self.reg.item_code.remove(old.fields.code.as_str());
+                (old.fields.application, Some(old.class()))
+            }
+            None => (None, None),
+        };
+        self.reg.item_code.insert(code, item.id);
+        if let Some(app) = old_app {
+            self.reg.system_of_app.remove(&app);
+            self.refresh_app(app);
+        }
+        let (id, kind, app, class) = (item.id, item.kind, item.fields.application, item.class());
+        if i == len {
+            self.reg.items.push(item);
+            self.reg.links_of.push(Vec::new());
+            self.reg.floor.push(Floor::default());
+        } else {
+            self.reg.items[i] = item;
+        }
+        if let Some(app) = app {
+            self.reg.system_of_app.insert(app, id);
+            self.refresh_app(app);
+        }
+        // An asset's new class moves the floors of the systems holding it.
+        if kind == ItemKind::Asset && old_class != Some(class) {
+            let systems: Vec<ItemId> = self.links_of(id).map(|l| l.system).collect();
+            for s in systems {
+                self.refresh_floor(s);
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn put_link(&mut self, link: ItemLink) -> Result<(), Error> {
+        let i = link.id.index();
+        let len = self.reg.links.len();
+        if i > len {
+            return Err(corrupt(format!("{} skips ahead of {len}", link.id)));
+        }
+        let system = self.item(link.system)?;
+        let asset = self.item(link.asset)?;
+        if system.kind != ItemKind::System || asset.kind != ItemKind::Asset {
+            return Err(corrupt(format!("{} does not link a system to an asset", link.id)));
+        }
+        if let Some(Some(old)) = self.reg.links.get(i)
+            && (old.system != link.system || old.asset != link.asset)
+        {
+            return Err(corrupt(format!("{} changes its ends", link.id)));
+        }
+        let (id, system, asset) = (link.id, link.system, link.asset);
+        if i == len {
+            self.reg.links.push(Some(link));
+            self.reg.links_of[system.index()].push(id);
+            self.reg.links_of[asset.index()].push(id);
+        } else {
+            let was_live = self.reg.links[i].is_some();
+            self.reg.links[i] = Some(link);
+            if !was_live {
+                self.reg.links_of[system.index()].push(id);
+                self.reg.links_of[asset.index()].push(id);
+            }
+        }
+        self.refresh_floor(system);
+        Ok(())
+    }
+
+    pub(crate) fn remove_link(&mut self, id: LinkId) -> Result<(), Error> {
+        let i = id.index();
+        // A cold start replays tombstones of links it never saw: they only hold the id.
+        while self.reg.links.len() <= i {
+            self.reg.links.push(None);
+        }
+        if let Some(old) = self.reg.links[i].take() {
+            for end in [old.system, old.asset] {
+                if let Some(list) = self.reg.links_of.get_mut(end.index()) {
+                    list.retain(|l| *l != id);
+                }
+            }
+            self.refresh_floor(old.system);
+        }
+        Ok(())
+    }
+
+    /// Recomputes one system's floor from its links, and its application's second-factor
+    /// requirement.
+    fn refresh_floor(&mut self, system: ItemId) {
+        let floor = Floor::of(
+            self.links_of(system)
+                .filter_map(|l| self.reg.items.get(l.asset.index()).map(|a| (a.id, a.class()))),
+        );
+        if let Some(slot) = self.reg.floor.get_mut(system.index()) {
+            *slot = floor;
+        }
+        if let Some(app) = self.reg.items.get(system.index()).and_then(|s| s.fields.application) {
+            self.refresh_app(app);
+        }
+    }
+
+    /// Recomputes whether an application's objects need a second factor because of its system.
+    fn refresh_app(&mut self, app: AppId) {
+        let system = self.system_of_application(app).and_then(|s| {
+            let item = self.reg.items.get(s.index())?;
+            (!item.retired && self.effective_class(item).requires_mfa()).then_some(s)
+        });
+        let i = app.index();
+        if self.reg.mfa_system.len() <= i {
+            if system.is_none() {
+                return;
+            }
+            self.reg.mfa_system.resize(i + 1, None);
+        }
+        self.reg.mfa_system[i] = system;
+    }
+}

@@ -1,0 +1,342 @@
+//! The inventory register (Decree Art. 10–11, 38, 41) and the Decree's roles (Art. 5): who may
+//! read them, and the views the API (`api/inventory.rs`) and the UI (`ui/inventory.rs`) show.
+//!
+//! Changes are commands (`Command::CreateItem` …) sent through `AppState::execute`: the engine
+//! decides who may make them (the keepers — security lead and system administrator — and an
+//! item's custodian; only the custodian classifies) and writes the audit trail. Reading is
+//! decided here: the inventory says which systems hold what and how sensitive they are, so it
+//! is not for every account — the keepers, user administrators (they grant the roles of the
+//! applications these systems serve) and every custodian read it; others are refused.
+
+use crate::authn::{Caller, Scope};
+use crate::error::{ApiResult, WebError};
+use adam_core::lang::Lang;
+use adam_core::register::decree_roles::{DecreeRole, RoleHolder};
+use adam_core::register::inventory::{Dimension, Floor, InventoryItem, ItemKind, ItemLink};
+use adam_core::register::obligations::{Obligation, obligations};
+use adam_core::*;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// Who reads the inventory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reader {
+    /// The security lead or the system administrator: reads and keeps it.
+    Keeper,
+    /// A user administrator or a custodian: reads it.
+    Reader,
+}
+
+/// Whether the caller may read the inventory, and as whom.
+pub(crate) fn reader(w: &World, caller: &Caller, now: Timestamp) -> Option<Reader> {
+    let actor = caller.actor(None);
+    if w.keeps_registers(&actor, now).unwrap_or(false) {
+        return Some(Reader::Keeper);
+    }
+    let custodian = w.items().iter().any(|i| i.fields.custodian == caller.user);
+    let user_admin = matches!(w.authority(&actor, now), Ok(Authority::UserAdmin(_)));
+    (custodian || user_admin).then_some(Reader::Reader)
+}
+
+/// Refuses callers who may not read the inventory (and credentials without the read scope).
+pub(crate) fn require_reader(w: &World, caller: &Caller, now: Timestamp) -> ApiResult<Reader> {
+    caller.require(Scope::Read)?;
+    reader(w, caller, now).ok_or_else(|| {
+        WebError::forbidden(
+            "not-an-inventory-reader",
+            "the inventory is read by the information-security lead, the system administrator, user administrators and custodians",
+        )
+        .sl("popis berejo vodja informacijske varnosti, sistemski skrbnik, skrbniki uporabnikov in skrbniki sistemov")
+    })
+}
+
+/// One line of the inventory list.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ItemRow {
+    /// The item.
+    #[serde(flatten)]
+    pub item: InventoryItem,
+    /// What it is held to: its class, and for a system at least its floor.
+    pub effective: Classification,
+    /// Its floor (systems).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub floor: Option<Floor>,
+    /// Whether a system is classified below its floor.
+    pub below_floor: bool,
+    /// Whether its review is overdue.
+    pub review_overdue: bool,
+    /// The custodian's username.
+    pub custodian_name: String,
+}
+
+/// What the list can be narrowed to.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Filter {
+    /// Only assets or only systems.
+    pub kind: Option<ItemKind>,
+    /// Only the items of this custodian.
+    pub custodian: Option<UserId>,
+    /// Only systems below their floor.
+    pub below_floor: bool,
+    /// Only items whose review is overdue.
+    pub overdue: bool,
+    /// Only items not yet classified.
+    pub unclassified: bool,
+    /// Retired items too.
+    pub retired: bool,
+}
+
+/// The row of one item.
+pub(crate) fn row(w: &World, item: &InventoryItem, today: LocalDate) -> ItemRow {
+    let system = item.kind == ItemKind::System;
+    ItemRow {
+        effective: w.effective_class(item),
+        floor: system.then(|| w.floor(item.id)),
+        below_floor: w.below_floor(item).is_some(),
+        review_overdue: item.review_overdue(today),
+        custodian_name: w
+            .user(item.fields.custodian)
+            .map_or_else(|_| item.fields.custodian.to_string(), |u| u.username.to_string()),
+        item: item.clone(),
+    }
+}
+
+/// The inventory, narrowed by `f`, in code order.
+pub(crate) fn list(w: &World, f: &Filter, today: LocalDate) -> Vec<ItemRow> {
+    let mut rows: Vec<ItemRow> = w
+        .items()
+        .iter()
+        .filter(|i| f.retired || !i.retired)
+        .filter(|i| f.kind.is_none_or(|k| i.kind == k))
+        .filter(|i| f.custodian.is_none_or(|c| i.fields.custodian == c))
+        .filter(|i| !f.below_floor || w.below_floor(i).is_some())
+        .filter(|i| !f.overdue || i.review_overdue(today))
+        .filter(|i| !f.unclassified || i.classified.is_none())
+        .map(|i| row(w, i, today))
+        .collect();
+    rows.sort_by(|a, b| a.item.fields.code.cmp(&b.item.fields.code));
+    rows
+}
+
+/// Why a system's floor is what it is, per dimension: the asset that forces it.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct FloorReason {
+    /// `Z`, `C` or `R`.
+    pub dimension: char,
+    /// The floor there.
+    pub floor: SecurityClass,
+    /// The asset forcing it.
+    pub asset: ItemId,
+    /// Its code.
+    pub asset_code: String,
+}
+
+/// A link as shown on an item's page: the other end named.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct LinkView {
+    /// The link.
+    #[serde(flatten)]
+    pub link: ItemLink,
+    /// The other end (the asset on a system's page, the system on an asset's).
+    pub other: ItemId,
+    /// Its code.
+    pub other_code: String,
+    /// Its name.
+    pub other_name: String,
+    /// Its class (what it is held to).
+    pub other_class: Classification,
+}
+
+/// An obligation as the API shows it.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ObligationView {
+    /// The article.
+    pub article: String,
+    /// What it asks, in the caller's language.
+    pub text: String,
+    /// Whether ADAM enforces it itself.
+    pub enforced: bool,
+}
+
+/// An item with everything its page shows.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ItemView {
+    /// The row (item, effective class, floor, flags).
+    #[serde(flatten)]
+    pub row: ItemRow,
+    /// Why the floor is what it is.
+    pub floor_reasons: Vec<FloorReason>,
+    /// Its links.
+    pub links: Vec<LinkView>,
+    /// What its classes oblige.
+    pub obligations: Vec<ObligationView>,
+    /// Whether the caller may edit its fields and links.
+    pub may_edit: bool,
+    /// Whether the caller may classify it (its custodian).
+    pub may_classify: bool,
+}
+
+/// The floor's explanation.
+pub(crate) fn floor_reasons(w: &World, floor: &Floor) -> Vec<FloorReason> {
+    Dimension::ALL
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let asset = floor.forced_by[i]?;
+            Some(FloorReason {
+                dimension: d.letter(),
+                floor: d.of(floor.class),
+                asset,
+                asset_code: w
+                    .item(asset)
+                    .map_or_else(|_| asset.to_string(), |a| a.fields.code.to_string()),
+            })
+        })
+        .collect()
+}
+
+/// The obligations in a language.
+pub(crate) fn obligation_views(list: &[Obligation], lang: Lang) -> Vec<ObligationView> {
+    list.iter()
+        .map(|o| ObligationView {
+            article: o.article.to_owned(),
+            text: o.text(lang).to_owned(),
+            enforced: o.enforced,
+        })
+        .collect()
+}
+
+/// One item's view for the caller.
+pub(crate) fn view(
+    w: &World,
+    caller: &Caller,
+    id: ItemId,
+    now: Timestamp,
+    lang: Lang,
+) -> Result<ItemView, adam_core::Error> {
+    let item = w.item(id)?;
+    let today = LocalDate::of(now);
+    let row = row(w, item, today);
+    let floor_reasons = row.floor.as_ref().map(|f| floor_reasons(w, f)).unwrap_or_default();
+    let links = w
+        .links_of(id)
+        .filter_map(|l| {
+            let other = if l.system == id { l.asset } else { l.system };
+            let o = w.item(other).ok()?;
+            Some(LinkView {
+                link: l.clone(),
+                other,
+                other_code: o.fields.code.to_string(),
+                other_name: o.fields.name.to_string(),
+                other_class: w.effective_class(o),
+            })
+        })
+        .collect();
+    let actor = caller.actor(None);
+    let keeper = w.keeps_registers(&actor, now).unwrap_or(false);
+    let custodian = item.fields.custodian == caller.user;
+    Ok(ItemView {
+        obligations: obligation_views(&obligations(item, row.effective), lang),
+        floor_reasons,
+        links,
+        may_edit: !item.retired && (keeper || custodian),
+        may_classify: !item.retired && custodian,
+        row,
+    })
+}
+
+/// One line of the role holders' list for the ministry (Art. 5(5)): the body-wide roles and,
+/// per system, its custodian and operators.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct HolderRow {
+    /// `head`, `security_lead`, `coordinator`, `custodian` or `operator`.
+    pub role: String,
+    /// The article.
+    pub article: String,
+    /// The system, for custodians and operators.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    /// Who: a username, an office code or an organisation's name.
+    pub holder: String,
+    /// Their full name, for people.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Their e-mail address or the contact given with the appointment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// Since when (appointments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<LocalDate>,
+}
+
+/// The role holders on `today`.
+pub(crate) fn role_holders(w: &World, today: LocalDate) -> Vec<HolderRow> {
+    use adam_core::register::inventory::Operator;
+    let person = |u: UserId| w.user(u).ok();
+    let mut out: Vec<HolderRow> = Vec::new();
+    let mut appointments: Vec<&RoleHolder> = w.role_holders().iter().filter(|h| h.holds_on(today)).collect();
+    appointments.sort_by_key(|h| (DecreeRole::ALL.iter().position(|r| *r == h.role), h.id));
+    for h in appointments {
+        let u = person(h.user);
+        out.push(HolderRow {
+            role: h.role.as_str().to_owned(),
+            article: h.role.article().to_owned(),
+            system: None,
+            holder: u.map_or_else(|| h.user.to_string(), |u| u.username.to_string()),
+            name: u.map(User::display_name),
+            contact: h
+                .contact
+                .as_ref()
+                .map(ToString::to_string)
+                .or_else(|| u.map(|u| u.email.to_string())),
+            since: Some(h.since),
+        });
+    }
+    let mut systems: Vec<&InventoryItem> = w
+        .items()
+        .iter()
+        .filter(|i| i.kind == ItemKind::System && !i.retired)
+        .collect();
+    systems.sort_by(|a, b| a.fields.code.cmp(&b.fields.code));
+    for s in systems {
+        let code = Some(s.fields.code.to_string());
+        let u = person(s.fields.custodian);
+        out.push(HolderRow {
+            role: "custodian".to_owned(),
+            article: "7".to_owned(),
+            system: code.clone(),
+            holder: u.map_or_else(|| s.fields.custodian.to_string(), |u| u.username.to_string()),
+            name: u.map(User::display_name),
+            contact: u.map(|u| u.email.to_string()),
+            since: None,
+        });
+        for op in &s.fields.operators {
+            let (holder, name, contact) = match op {
+                Operator::User(id) => {
+                    let u = person(*id);
+                    (
+                        u.map_or_else(|| id.to_string(), |u| u.username.to_string()),
+                        u.map(User::display_name),
+                        u.map(|u| u.email.to_string()),
+                    )
+                }
+                Operator::Office(id) => (
+                    w.office(*id).map_or_else(|_| id.to_string(), |o| o.code.to_string()),
+                    w.office(*id).ok().map(|o| o.name.to_string()),
+                    None,
+                ),
+                Operator::Organisation(name) => (name.to_string(), None, None),
+            };
+            out.push(HolderRow {
+                role: "operator".to_owned(),
+                article: "8".to_owned(),
+                system: code.clone(),
+                holder,
+                name,
+                contact,
+                since: None,
+            });
+        }
+    }
+    out
+}
