@@ -13,6 +13,7 @@ mod audit_bounds;
 mod audit_search;
 mod authn;
 mod bad_input;
+mod conformance;
 mod grants_ui;
 mod hardening;
 mod languages;
