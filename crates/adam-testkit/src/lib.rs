@@ -30,6 +30,11 @@ impl Serialize for Observable<'_> {
         let folders: Vec<&Folder> = w.folders().collect();
         let documents: Vec<&Document> = w.documents().collect();
         let classes: Vec<&FilingClass> = w.classes().collect();
+        // The registers, with each item's floor: derived, but kept incrementally, so a world
+        // rebuilt from the log must hold the same floors as the one that lived through it.
+        let links: Vec<_> = w.links().collect();
+        let floors: Vec<_> = w.items().iter().map(|i| w.floor(i.id)).collect();
+        let registers = (w.class_scheme(), w.role_holders(), w.items(), links, floors);
         (
             w.revision(),
             w.settings(),
@@ -44,6 +49,7 @@ impl Serialize for Observable<'_> {
             folders,
             documents,
             entries,
+            registers,
         )
             .serialize(s)
     }

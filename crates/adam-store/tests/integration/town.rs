@@ -1,6 +1,8 @@
 //! A municipality built through the engine's commands, each plan persisted in a store and
 //! committed to an in-memory world, plus the comparisons the tests make between worlds.
 
+use adam_core::register::decree_roles::DecreeRole;
+use adam_core::register::inventory::{ItemFields, ItemKind, Relation};
 use adam_core::*;
 use adam_store::{AuditContext, Store};
 
@@ -486,6 +488,7 @@ pub fn build(d: &mut Driver<'_>) -> Town {
             reason: text("Contains personal data"),
         },
     );
+    registers(d, vpp, ana);
     Town {
         vpp,
         ana,
@@ -502,6 +505,76 @@ pub fn build(d: &mut Driver<'_>) -> Town {
 }
 
 pub(crate) use created;
+
+/// The fields of an inventory item of the scenario.
+pub fn item_fields(code: &str, custodian: UserId, application: Option<AppId>) -> ItemFields {
+    ItemFields {
+        code: Code::parse("code", code).unwrap(),
+        name: text(code),
+        description: Some(text("Iz scenarija")),
+        custodian,
+        operators: Vec::new(),
+        label: None,
+        own: true,
+        key_server: true,
+        high_risk: false,
+        secured_area: true,
+        other_inventory: None,
+        public_cloud: None,
+        application,
+        last_reviewed: LocalDate::new(2025, 3, 1),
+        review_due: None,
+    }
+}
+
+/// The registers of the scenario (issue #15), through the generic register rows: a system
+/// serving VPP and an asset, a link removed (a tombstone) and made again, the asset classified
+/// Z3 (so VPP's objects need a second factor from then on), an appointment and a scheme.
+fn registers(d: &mut Driver<'_>, vpp: AppId, ana: UserId) {
+    let system = created!(
+        d.sys(Command::CreateItem {
+            kind: ItemKind::System,
+            fields: item_fields("VPP-SYS", ana, Some(vpp)),
+        }),
+        Item
+    );
+    let asset = created!(
+        d.sys(Command::CreateItem {
+            kind: ItemKind::Asset,
+            fields: item_fields("PARCELS", ana, None),
+        }),
+        Item
+    );
+    let link = Command::LinkAsset {
+        system,
+        asset,
+        relation: Relation::Stores,
+        consent: None,
+    };
+    let first = created!(d.sys(link.clone()), Link);
+    d.sys(Command::UnlinkAsset { link: first });
+    d.sys(link);
+    d.sys(Command::ClassifyItem {
+        item: asset,
+        class: Classification {
+            z: SecurityClass::THREE,
+            c: SecurityClass::ONE,
+            r: SecurityClass::ONE,
+        },
+        protection_level: Some(text("visoka")),
+    });
+    d.sys(Command::AppointDecreeRole {
+        role: DecreeRole::Head,
+        user: ana,
+        contact: None,
+        appointment: Some(text("Sklep 1/2026")),
+        since: LocalDate::new(2026, 1, 1).unwrap(),
+    });
+    d.sys(Command::SetClassScheme {
+        regulation: text("Uredba o informacijski varnosti v državni upravi"),
+        entries: vec![],
+    });
+}
 
 /// Everything observable about a world's records (as adam-core's own property tests take it).
 pub use adam_testkit::fingerprint;
@@ -601,7 +674,55 @@ pub fn assert_same_next_ids(loaded: &World, memory: &World) {
         group_value: None,
         window: Window::new(Some(t("2030-01-01")), None).unwrap(),
     };
-    for command in [grant, entry] {
+    let commands = [grant, entry];
+    // And the next link between a system and an asset (removed links keep their ids).
+    let system = memory.items().iter().find(|i| i.kind == ItemKind::System);
+    let asset = memory.items().iter().rfind(|i| i.kind == ItemKind::Asset);
+    if let (Some(system), Some(_)) = (system, asset) {
+        let fresh = memory
+            .plan(
+                &Actor::System,
+                Command::CreateItem {
+                    kind: ItemKind::Asset,
+                    fields: item_fields("NEXT-ASSET", system.fields.custodian, None),
+                },
+                t(NOW),
+            )
+            .unwrap();
+        assert_eq!(
+            fresh.created,
+            loaded
+                .plan(
+                    &Actor::System,
+                    Command::CreateItem {
+                        kind: ItemKind::Asset,
+                        fields: item_fields("NEXT-ASSET", system.fields.custodian, None),
+                    },
+                    t(NOW),
+                )
+                .unwrap()
+                .created
+        );
+        let mut memory_next = memory.clone();
+        let mut loaded_next = loaded.clone();
+        memory_next.commit(fresh.clone()).unwrap();
+        loaded_next
+            .commit(loaded.plan(&Actor::System, fresh.command.clone(), t(NOW)).unwrap())
+            .unwrap();
+        let Some(Created::Item(new_asset)) = fresh.created else {
+            panic!("{:?}", fresh.created)
+        };
+        let link = Command::LinkAsset {
+            system: system.id,
+            asset: new_asset,
+            relation: Relation::Handles,
+            consent: None,
+        };
+        let a = loaded_next.plan(&Actor::System, link.clone(), t(NOW)).unwrap();
+        let b = memory_next.plan(&Actor::System, link, t(NOW)).unwrap();
+        assert_eq!(a.created, b.created, "the next link id differs");
+    }
+    for command in commands {
         let a = loaded.plan(&Actor::System, command.clone(), t(NOW)).unwrap();
         let b = memory.plan(&Actor::System, command, t(NOW)).unwrap();
         assert_eq!(a.created, b.created, "the next id differs");
