@@ -65,6 +65,8 @@ pub struct Documents {
 pub struct Demo {
     /// The instant the demo was built at; grant statuses are relative to it.
     pub at: Timestamp,
+    /// The inventory and its security lead.
+    pub inventory: super::inventory::Inventory,
     /// The operator's system administrator (`admin`): every power, no document.
     pub admin: UserId,
     /// The service account `svc-vopi` (kind `system_user`).
@@ -132,6 +134,7 @@ impl Demo {
             ("registry", self.registry_clerk, vec![Read, Write]),
             ("clerk", self.clerk, vec![Read, Write]),
             ("mayor", self.mayor, vec![Read, Write]),
+            ("security-lead", self.inventory.security_lead, vec![Read, Write]),
             ("service", self.service, vec![Read, Check, Changes]),
         ]
     }

@@ -17,11 +17,13 @@
 //! the reserved `.example` top-level domain so a demo can never mail a real person.
 //!
 //! The modules: `data` (the organisation as tables), `steps` and `sequence` (the commands that
-//! build it), `executor` (on a world or through the server) and `ids` (what a caller gets back).
+//! build it), `inventory` (its registers), `executor` (on a world or through the server) and
+//! `ids` (what a caller gets back).
 
 mod data;
 mod executor;
 mod ids;
+mod inventory;
 mod sequence;
 mod steps;
 #[cfg(test)]
@@ -32,6 +34,7 @@ mod tests;
 pub use data::ORGANISATION;
 pub use executor::APPLICATION;
 pub use ids::{Demo, Documents, Folders, Offices};
+pub use inventory::Inventory;
 
 use crate::error::WebError;
 use crate::state::AppState;

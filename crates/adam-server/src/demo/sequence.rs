@@ -478,8 +478,12 @@ pub(super) async fn sequence<X: Executor>(x: &mut X, at: Timestamp) -> Result<De
         .document(tomaz, security_assessment, "Načrt zaščite kritične infrastrukture", z3)
         .await?;
 
+    // -- the registers: the inventory and the Decree's role holders ---------------------------
+    let inventory = super::inventory::inventory(&mut s, at, [vpp, app("DAPA")?, app("GIS")?]).await?;
+
     Ok(Demo {
         at,
+        inventory,
         admin: s.user("admin")?,
         service: s.user("svc-vopi")?,
         user_admin,

@@ -382,3 +382,45 @@ async fn loading_through_the_write_path_gives_the_same_world_and_an_audit_trail(
     let again = load(&state).await.unwrap_err();
     assert_eq!(again.code, "demo-not-empty");
 }
+
+#[test]
+fn the_demo_inventory_has_custodians_classes_an_overdue_review_and_a_system_below_its_floor() {
+    use adam_core::register::inventory::ItemKind;
+    let (w, demo) = demo();
+    let inv = demo.inventory;
+    let today = adam_core::LocalDate::of(at());
+    let systems: Vec<_> = w.items().iter().filter(|i| i.kind == ItemKind::System).collect();
+    assert_eq!(systems.len(), 4);
+    // Every item has an active custodian, and every class was set by that custodian.
+    for i in w.items() {
+        assert!(w.user(i.fields.custodian).unwrap().active, "{}", i.fields.code);
+        if let Some(c) = &i.classified {
+            assert_eq!(c.by, i.fields.custodian, "{}", i.fields.code);
+        }
+    }
+    let overdue: Vec<_> = w
+        .items()
+        .iter()
+        .filter(|i| i.review_overdue(today))
+        .map(|i| i.id)
+        .collect();
+    assert!(overdue.contains(&inv.dapa_system), "{overdue:?}");
+    let below: Vec<_> = systems.iter().filter_map(|s| w.below_floor(s)).collect();
+    assert_eq!(below.len(), 1, "{below:?}");
+    assert_eq!(below[0].system, inv.gis_system);
+    assert_eq!(w.item(below[0].asset).unwrap().fields.code.as_str(), "GIS-OWNERS");
+    // DAPA's archive is C3: every DAPA object needs a second factor; VPP's is not.
+    assert_eq!(
+        w.mfa_system_of(w.application_by_code("DAPA").unwrap()),
+        Some(inv.dapa_system)
+    );
+    assert_eq!(w.mfa_system_of(demo.vpp), None);
+    assert_eq!(w.system_of_application(demo.vpp), Some(inv.vpp_system));
+    // The security lead keeps the registers; the mayor is the head of the body.
+    assert!(w.keeps_registers(&Actor::user(inv.security_lead), at()).unwrap());
+    assert!(
+        w.role_holders()
+            .iter()
+            .any(|h| h.user == demo.mayor && h.role == adam_core::register::decree_roles::DecreeRole::Head)
+    );
+}
