@@ -12,6 +12,7 @@ use crate::level::{Classification, Level};
 use crate::records::{Carrier, ObjectRef};
 use crate::register::decree_roles::DecreeRole;
 use crate::register::inventory::{ItemFields, ItemKind, Relation, TransferConsent};
+use crate::register::review::{Outcome, Under};
 use crate::register::scheme::SchemeEntry;
 use crate::roles::{Grantee, RoleKind};
 use crate::settings::Settings;
@@ -419,6 +420,26 @@ pub enum Command {
         /// Its last day.
         until: LocalDate,
     },
+    /// Starts an access review of a system's rights (Art. 51(4)); its custodian reviews them.
+    StartAccessReview {
+        /// The system.
+        system: ItemId,
+        /// The last day to decide.
+        due: LocalDate,
+    },
+    /// Confirms or revokes a grant in an access review or a follow-up; a revocation removes the
+    /// grant in the same change.
+    DecideGrant {
+        /// The campaign or follow-up.
+        under: Under,
+        /// The grant.
+        grant: GrantId,
+        /// Confirmed or revoked.
+        outcome: Outcome,
+        /// Why.
+        #[serde(default)]
+        comment: Option<Text>,
+    },
     /// A new version of the classification scheme's names, criteria and labelling texts.
     SetClassScheme {
         /// The regulation it implements.
@@ -442,6 +463,15 @@ impl Command {
             Command::AppointDecreeRole { .. } => "decree_role.appoint",
             Command::EndDecreeRole { .. } => "decree_role.end",
             Command::SetClassScheme { .. } => "class_scheme.update",
+            Command::StartAccessReview { .. } => "access_review.start",
+            Command::DecideGrant {
+                outcome: Outcome::Confirmed,
+                ..
+            } => "access_review.confirm",
+            Command::DecideGrant {
+                outcome: Outcome::Revoked,
+                ..
+            } => "access_review.revoke",
             Command::SetSettings { .. } => "settings.update",
             Command::CreateOffice { .. } => "office.create",
             Command::UpdateOffice { .. } => "office.update",
@@ -517,4 +547,6 @@ pub enum Created {
     Link(LinkId),
     /// An appointment to a Decree role.
     Holder(HolderId),
+    /// An access-review campaign.
+    Review(ReviewId),
 }

@@ -8,8 +8,8 @@
 //! the area's). A refused command changes nothing: planning only reads the world.
 
 use crate::ids::{
-    AppId, ClassId, DocumentId, EntryId, FolderId, GrantId, GroupId, HolderId, ItemId, JobId, LinkId, OfficeId,
-    Revision, RoleId, SchemeId, UserId,
+    AppId, ClassId, DocumentId, EntryId, FolderId, FollowUpId, GrantId, GroupId, HolderId, ItemId, JobId, LinkId,
+    OfficeId, ReviewId, Revision, RoleId, SchemeId, UserId,
 };
 use crate::level::{Level, SecurityClass};
 use crate::time::Timestamp;
@@ -686,6 +686,30 @@ area_error! {
             /// The system's class.
             held: String,
         } => ("object-above-system", Conflict),
+        /// No such access review.
+        #[error("there is no access review {0}")]
+        UnknownReview(ReviewId) => ("unknown-review", NotFound),
+        /// No such follow-up.
+        #[error("there is no rights follow-up {0}")]
+        UnknownFollowUp(FollowUpId) => ("unknown-follow-up", NotFound),
+        /// A review of a system that serves no application.
+        #[error("{0} serves no ADAM application, so there are no rights in ADAM to review")]
+        NoApplication(ItemId) => ("no-application", Conflict),
+        /// Someone other than the reviewer decides.
+        #[error("only the reviewer ({reviewer}) decides in this access review")]
+        NotReviewer {
+            /// The reviewer.
+            reviewer: UserId,
+        } => ("not-reviewer", Forbidden),
+        /// Someone not concerned decides on a follow-up.
+        #[error("only a custodian of a system this grant reaches, the information-security lead or an administrator of the grantee decides on {0}")]
+        NotConcerned(GrantId) => ("not-concerned", Forbidden),
+        /// A grant that is not under review there.
+        #[error("{0} is not under review here")]
+        NotUnderReview(GrantId) => ("not-under-review", NotFound),
+        /// A grant already decided.
+        #[error("{0} has already been decided")]
+        AlreadyDecided(GrantId) => ("already-decided", Conflict),
         /// An appointment that ends before it starts.
         #[error("the appointment ends ({until}) before it starts ({since})")]
         AppointmentReversed {

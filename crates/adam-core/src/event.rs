@@ -23,6 +23,7 @@ use crate::ids::{EntryId, GrantId, LinkId, Revision};
 use crate::records::{Document, FilingClass, Folder};
 use crate::register::decree_roles::RoleHolder;
 use crate::register::inventory::{InventoryItem, ItemLink};
+use crate::register::review::{AccessReview, FollowUp};
 use crate::register::scheme::ClassScheme;
 use crate::roles::{Application, Grant, Role};
 use crate::settings::Settings;
@@ -80,6 +81,10 @@ pub enum Event {
     Link(ItemLink),
     /// A link removed.
     LinkRemoved(LinkId),
+    /// An access-review campaign, new or changed (Art. 51(4)).
+    Review(AccessReview),
+    /// A follow-up of a person's rights, new or changed (Art. 51(4)).
+    FollowUp(FollowUp),
 }
 
 /// The events of one committed change: one transaction, one revision.

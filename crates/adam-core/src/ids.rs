@@ -130,6 +130,17 @@ id_type!(
     "scheme#"
 );
 
+id_type!(
+    /// An access-review campaign (Art. 51(4)).
+    ReviewId,
+    "review#"
+);
+id_type!(
+    /// A follow-up of a person's rights after a job change or a deactivation (Art. 51(4)).
+    FollowUpId,
+    "follow-up#"
+);
+
 /// The revision of the engine's state: every committed change increments it by one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -79,6 +79,10 @@ entity_kinds! {
     DecreeRole = "ADAM_ENTITY_DECREE_ROLE",
     /// The classification scheme (the Decree's annex, as data).
     ClassScheme = "ADAM_ENTITY_CLASS_SCHEME",
+    /// An access-review campaign (Art. 51(4)).
+    AccessReview = "ADAM_ENTITY_ACCESS_REVIEW",
+    /// The rights of a person to look at after a job change or a deactivation.
+    RightsFollowUp = "ADAM_ENTITY_RIGHTS_FOLLOW_UP",
 }
 
 impl fmt::Display for EntityKind {
@@ -105,6 +109,6 @@ mod tests {
             assert_eq!(kind.as_str().parse::<EntityKind>().unwrap(), *kind);
             assert_eq!(kind.to_string(), kind.as_str());
         }
-        assert_eq!(EntityKind::ALL.len(), 20);
+        assert_eq!(EntityKind::ALL.len(), 22);
     }
 }

@@ -34,7 +34,15 @@ impl Serialize for Observable<'_> {
         // rebuilt from the log must hold the same floors as the one that lived through it.
         let links: Vec<_> = w.links().collect();
         let floors: Vec<_> = w.items().iter().map(|i| w.floor(i.id)).collect();
-        let registers = (w.class_scheme(), w.role_holders(), w.items(), links, floors);
+        let registers = (
+            w.class_scheme(),
+            w.role_holders(),
+            w.items(),
+            links,
+            floors,
+            w.access_reviews(),
+            w.follow_ups(),
+        );
         (
             w.revision(),
             w.settings(),

@@ -70,6 +70,19 @@ impl RegisterError {
             RegisterError::ObjectAboveSystem { system, object, held } => format!(
                 "11. člen (2): objekta te aplikacije ni mogoče uvrstiti v {object}: informacijski sistem aplikacije {system} je uvrščen v {held}"
             ),
+            RegisterError::UnknownReview(r) => format!("pregled pravic {r} ne obstaja"),
+            RegisterError::UnknownFollowUp(f) => format!("preverjanje pravic {f} ne obstaja"),
+            RegisterError::NoApplication(i) => {
+                format!("{i} ne služi nobeni aplikaciji v ADAM, zato v ADAM ni pravic za pregled")
+            }
+            RegisterError::NotReviewer { reviewer } => {
+                format!("v tem pregledu pravic odloča le pregledovalec ({reviewer})")
+            }
+            RegisterError::NotConcerned(g) => format!(
+                "o {g} odloča le skrbnik sistema, do katerega dodelitev seže, vodja informacijske varnosti ali skrbnik prejemnika"
+            ),
+            RegisterError::NotUnderReview(g) => format!("{g} tu ni v pregledu"),
+            RegisterError::AlreadyDecided(g) => format!("o {g} je že odločeno"),
             RegisterError::AppointmentReversed { since, until } => {
                 format!("imenovanje se konča ({until}) pred začetkom ({since})")
             }

@@ -246,6 +246,13 @@ fn samples() -> Vec<Error> {
             held: "Z2 C0 R0".into(),
         }
         .into(),
+        RegisterError::UnknownReview(ReviewId(1)).into(),
+        RegisterError::UnknownFollowUp(FollowUpId(1)).into(),
+        RegisterError::NoApplication(ItemId(1)).into(),
+        RegisterError::NotReviewer { reviewer: UserId(1) }.into(),
+        RegisterError::NotConcerned(GrantId(1)).into(),
+        RegisterError::NotUnderReview(GrantId(1)).into(),
+        RegisterError::AlreadyDecided(GrantId(1)).into(),
         RegisterError::AppointmentReversed {
             since: "2027-01-02".into(),
             until: "2027-01-01".into(),

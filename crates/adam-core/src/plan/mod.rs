@@ -21,6 +21,7 @@ mod batch;
 mod directory;
 mod filing;
 mod inventory;
+mod review;
 mod roles;
 
 use crate::admin::Actor;
@@ -99,9 +100,16 @@ impl World {
     /// Checks a command and returns what it would change. Nothing changes yet.
     pub fn plan(&self, actor: &Actor, command: Command, at: Timestamp) -> Result<Plan, Error> {
         let rev = self.revision.next();
-        let draft = self.draft(actor, &command, at, rev)?;
+        let mut draft = self.draft(actor, &command, at, rev)?;
         if draft.events.is_empty() {
             return Err(Error::NoChange("the command changes nothing"));
+        }
+        // Art. 51(4): a job change or a deactivation opens, in the same change, the follow-up
+        // of the person's remaining direct grants (a batch's steps were each planned, so their
+        // follow-ups are in already).
+        if !matches!(command, Command::Batch { .. }) {
+            let follow_ups = self.follow_ups_of(&draft.events, at, rev);
+            draft.events.extend(follow_ups);
         }
         // A batch's steps were each checked on the batch's scratch world.
         if !matches!(command, Command::Batch { .. }) {
@@ -292,6 +300,13 @@ impl World {
             | Command::AppointDecreeRole { .. }
             | Command::EndDecreeRole { .. }
             | Command::SetClassScheme { .. }) => self.plan_register(actor, register, at, rev),
+            Command::StartAccessReview { system, due } => self.plan_start_review(actor, system, due, at, rev),
+            Command::DecideGrant {
+                under,
+                grant,
+                outcome,
+                comment,
+            } => self.plan_decide(actor, under, grant, outcome, comment, at, rev),
         }
     }
 

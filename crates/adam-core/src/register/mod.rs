@@ -14,11 +14,13 @@
 //! - `decree_roles.rs` — the head, the security lead and the coordinator (Art. 5);
 //! - `scheme.rs` — the classification scheme as versioned data (Art. 11(3));
 //! - `obligations.rs` — what the classes oblige (table 1.2.3);
+//! - `review.rs` — access reviews and the follow-ups of job changes (Art. 51(4));
 //! - `world.rs` — the register tables of the world, their indexes (the floors) and reads.
 
 pub mod decree_roles;
 pub mod inventory;
 pub mod obligations;
+pub mod review;
 pub mod scheme;
 mod world;
 
@@ -43,11 +45,13 @@ pub struct RegisterRow {
 
 /// The register kinds in the order a cold start loads them (a link names two items, an item
 /// names users and applications, which the directory loads first).
-pub const LOAD_ORDER: [EntityKind; 4] = [
+pub const LOAD_ORDER: [EntityKind; 6] = [
     EntityKind::ClassScheme,
     EntityKind::DecreeRole,
     EntityKind::InventoryItem,
     EntityKind::InventoryLink,
+    EntityKind::AccessReview,
+    EntityKind::RightsFollowUp,
 ];
 
 /// A stored row that cannot be read back.
@@ -75,6 +79,8 @@ impl Event {
             Event::Item(i) => (EntityKind::InventoryItem, i.id.0, body(i)),
             Event::Link(l) => (EntityKind::InventoryLink, l.id.0, body(l)),
             Event::LinkRemoved(id) => (EntityKind::InventoryLink, id.0, None),
+            Event::Review(r) => (EntityKind::AccessReview, r.id.0, body(r)),
+            Event::FollowUp(f) => (EntityKind::RightsFollowUp, f.id.0, body(f)),
             _ => return None,
         };
         Some(RegisterRow { kind, id, body })
@@ -94,6 +100,8 @@ impl Event {
                 EntityKind::DecreeRole => serde_json::from_value(v).map(Event::RoleHolder),
                 EntityKind::InventoryItem => serde_json::from_value(v).map(Event::Item),
                 EntityKind::InventoryLink => serde_json::from_value(v).map(Event::Link),
+                EntityKind::AccessReview => serde_json::from_value(v).map(Event::Review),
+                EntityKind::RightsFollowUp => serde_json::from_value(v).map(Event::FollowUp),
                 _ => return Err(bad("not a register kind".to_owned())),
             };
             event.map_err(|e| bad(e.to_string()))

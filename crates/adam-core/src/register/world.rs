@@ -9,6 +9,7 @@
 
 use super::decree_roles::RoleHolder;
 use super::inventory::{Dimension, Floor, InventoryItem, ItemKind, ItemLink};
+use super::review::{AccessReview, FollowUp};
 use super::scheme::ClassScheme;
 use crate::error::{Error, RegisterError, StateError};
 use crate::ids::*;
@@ -23,6 +24,8 @@ pub struct Registers {
     pub(crate) holders: Table<RoleHolder>,
     pub(crate) items: Table<InventoryItem>,
     pub(crate) links: Table<Option<ItemLink>>,
+    pub(crate) reviews: Table<AccessReview>,
+    pub(crate) follow_ups: Table<FollowUp>,
     pub(crate) item_code: FxHashMap<String, ItemId>,
     /// Per item, the links naming it (a system's links to its assets, an asset's links to
     /// the systems holding it).
@@ -42,6 +45,8 @@ impl Default for Registers {
             holders: Table::default(),
             items: Table::default(),
             links: Table::default(),
+            reviews: Table::default(),
+            follow_ups: Table::default(),
             item_code: FxHashMap::default(),
             links_of: Vec::new(),
             floor: Vec::new(),
@@ -66,6 +71,16 @@ pub struct BelowFloor {
 
 fn corrupt(what: String) -> Error {
     Error::State(StateError::Corrupt(what))
+}
+
+/// Puts a record that is never removed at its index: replaces it, or appends the next one.
+fn put_bare<T>(table: &mut Table<T>, i: usize, rec: T, what: &str) -> Result<(), Error> {
+    match i.cmp(&table.len()) {
+        std::cmp::Ordering::Less => table[i] = rec,
+        std::cmp::Ordering::Equal => table.push(rec),
+        std::cmp::Ordering::Greater => return Err(corrupt(format!("{what} {i} skips ahead"))),
+    }
+    Ok(())
 }
 
 impl World {
@@ -156,7 +171,46 @@ impl World {
         self.reg.holders.find(id)
     }
 
+    /// Every access-review campaign, in id order.
+    pub fn access_reviews(&self) -> &[AccessReview] {
+        &self.reg.reviews
+    }
+    /// An access-review campaign.
+    pub fn access_review(&self, id: ReviewId) -> Result<&AccessReview, Error> {
+        self.reg.reviews.find(id)
+    }
+    /// Every follow-up of a job change or deactivation, in id order.
+    pub fn follow_ups(&self) -> &[FollowUp] {
+        &self.reg.follow_ups
+    }
+    /// A follow-up.
+    pub fn follow_up(&self, id: FollowUpId) -> Result<&FollowUp, Error> {
+        self.reg.follow_ups.find(id)
+    }
+    /// The live systems a role reaches: those serving an application of a role inside it.
+    pub fn systems_of_role(&self, role: RoleId) -> Vec<ItemId> {
+        let mut out: Vec<ItemId> = self
+            .role_closure(role)
+            .iter()
+            .filter_map(|r| self.role(*r).ok()?.app)
+            .filter_map(|app| self.system_of_application(app))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     // ---- applying ---------------------------------------------------------------------
+
+    pub(crate) fn put_review(&mut self, r: AccessReview) -> Result<(), Error> {
+        self.item(r.system)?;
+        put_bare(&mut self.reg.reviews, r.id.index(), r, "access review")
+    }
+
+    pub(crate) fn put_follow_up(&mut self, f: FollowUp) -> Result<(), Error> {
+        self.user(f.user)?;
+        put_bare(&mut self.reg.follow_ups, f.id.index(), f, "follow-up")
+    }
 
     pub(crate) fn put_scheme(&mut self, s: ClassScheme) -> Result<(), Error> {
         if s.id != SchemeId(0) {

@@ -91,6 +91,8 @@ impl World {
             Event::Item(i) => self.put_item(i),
             Event::Link(l) => self.put_link(l),
             Event::LinkRemoved(id) => self.remove_link(id),
+            Event::Review(r) => self.put_review(r),
+            Event::FollowUp(f) => self.put_follow_up(f),
         }
     }
 

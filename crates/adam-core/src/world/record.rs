@@ -17,6 +17,7 @@ use crate::kind::EntityKind;
 use crate::records::{Carrier, Document, FilingClass, Folder};
 use crate::register::decree_roles::RoleHolder;
 use crate::register::inventory::{InventoryItem, ItemLink};
+use crate::register::review::{AccessReview, FollowUp};
 use crate::register::scheme::ClassScheme;
 use crate::roles::{Application, Grant, Grantee, Role};
 use serde::Serialize;
@@ -312,6 +313,33 @@ record!(
     |s, _w| format!("{} v{}", s.regulation, s.version)
 );
 
+record!(
+    AccessReview,
+    AccessReview,
+    ReviewId,
+    RegisterError::UnknownReview,
+    |w, id| w.reg.reviews.find(id),
+    |r, w| {
+        let system = w
+            .item(r.system)
+            .map_or_else(|_| r.system.to_string(), |i| i.fields.code.to_string());
+        format!("{} ({system}, {})", r.reference(), r.due)
+    }
+);
+record!(
+    FollowUp,
+    RightsFollowUp,
+    FollowUpId,
+    RegisterError::UnknownFollowUp,
+    |w, id| w.reg.follow_ups.find(id),
+    |f, w| {
+        let who = w
+            .user(f.user)
+            .map_or_else(|_| f.user.to_string(), |u| u.username.to_string());
+        format!("follow-up#{} – {who}", f.id.0)
+    }
+);
+
 macro_rules! bare_slot {
     ($($rec:ty),*) => {$(
         impl Slot for $rec {
@@ -323,7 +351,7 @@ macro_rules! bare_slot {
         }
     )*};
 }
-bare_slot!(InventoryItem, RoleHolder);
+bare_slot!(InventoryItem, RoleHolder, AccessReview, FollowUp);
 
 impl Slot for Option<ItemLink> {
     type Rec = ItemLink;

@@ -163,6 +163,8 @@ fn kind(event: &Event) -> &'static str {
         Event::Item(_) => "item",
         Event::Link(_) => "link",
         Event::LinkRemoved(_) => "link_removed",
+        Event::Review(_) => "review",
+        Event::FollowUp(_) => "follow_up",
     }
 }
 

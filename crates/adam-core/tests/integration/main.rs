@@ -12,6 +12,7 @@ mod lockout;
 mod oracle;
 mod properties;
 mod refusals;
+mod review;
 mod scenario;
 mod signing_codes;
 mod worlds;

@@ -1,0 +1,217 @@
+//! Access reviews and the follow-ups of job changes (issue #15; Decree Art. 51(1), 51(4)).
+
+use crate::common::*;
+use adam_core::register::inventory::{ItemFields, ItemKind};
+use adam_core::register::review::{Cause, Outcome, Under};
+use adam_core::*;
+
+fn system_of(custodian: UserId, app: AppId, town: &mut Town) -> ItemId {
+    let fields = ItemFields {
+        code: Code::parse("code", "VPP-SYS").unwrap(),
+        name: text("VPP"),
+        description: None,
+        custodian,
+        operators: Vec::new(),
+        label: None,
+        own: true,
+        key_server: false,
+        high_risk: false,
+        secured_area: true,
+        other_inventory: None,
+        public_cloud: None,
+        application: Some(app),
+        last_reviewed: None,
+        review_due: None,
+    };
+    match sys(
+        &mut town.w,
+        Command::CreateItem {
+            kind: ItemKind::System,
+            fields,
+        },
+    ) {
+        Some(Created::Item(id)) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn start(actor: UserId, system: ItemId, town: &mut Town) -> ReviewId {
+    match run_as(
+        &mut town.w,
+        &Actor::user(actor),
+        Command::StartAccessReview {
+            system,
+            due: LocalDate::new(2026, 3, 31).unwrap(),
+        },
+    )
+    .created
+    {
+        Some(Created::Review(id)) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn decide(under: Under, grant: GrantId, outcome: Outcome) -> Command {
+    Command::DecideGrant {
+        under,
+        grant,
+        outcome,
+        comment: Some(text("pregled 2026")),
+    }
+}
+
+#[test]
+fn a_campaign_lists_every_grant_reaching_the_application_and_only_the_custodian_decides() {
+    let mut town = town();
+    let system = system_of(town.leon, town.vpp, &mut town);
+    // leader.main contains VPP.view_all_documents: its grant to LEADER.KZUP reaches VPP, as
+    // do the grants of VPP.write (to everyone) and of VPP.view_all_documents to a user.
+    let direct = grant(&mut town.w, town.view_all, Grantee::User(town.uros));
+    let review = start(town.leon, system, &mut town);
+    let r = town.w.access_review(review).unwrap().clone();
+    assert_eq!(r.reviewer, town.leon);
+    let expected = town.w.grants_reaching(town.vpp);
+    let listed: Vec<GrantId> = r.lines.iter().map(|l| l.grant).collect();
+    assert_eq!(listed, expected);
+    assert!(listed.contains(&direct));
+    assert!(r.lines.iter().any(|l| l.role == town.leader_main));
+    assert!(r.lines.iter().any(|l| l.grantee == Grantee::Everyone));
+    assert!(
+        !r.lines.iter().any(|l| l.role == town.role_glpi),
+        "GLPI reaches VOPI, not VPP"
+    );
+    // Only the custodian decides; not the system administrator, not the grantee.
+    for someone in [town.admin, town.uros] {
+        let e = refused(
+            &town.w,
+            Actor::user(someone),
+            decide(Under::Review(review), direct, Outcome::Revoked),
+        );
+        assert_eq!(e, RegisterError::NotReviewer { reviewer: town.leon }.into());
+    }
+    let e = refused(
+        &town.w,
+        Actor::user(town.leon),
+        decide(Under::Review(review), GrantId(9999), Outcome::Confirmed),
+    );
+    assert_eq!(e.code(), "not-under-review");
+    // A revocation removes the grant in the same revision, and the decision is kept.
+    let plan = run_as(
+        &mut town.w,
+        &Actor::user(town.leon),
+        decide(Under::Review(review), direct, Outcome::Revoked),
+    );
+    assert!(plan.events.contains(&Event::GrantRemoved(direct)));
+    assert!(town.w.grant(direct).is_err());
+    assert_eq!(plan.action, "access_review.revoke");
+    let e = refused(
+        &town.w,
+        Actor::user(town.leon),
+        decide(Under::Review(review), direct, Outcome::Confirmed),
+    );
+    assert_eq!(e, RegisterError::AlreadyDecided(direct).into());
+    assert_eq!(town.w.access_review(review).unwrap().completed_at, None);
+    for g in listed.iter().filter(|g| **g != direct) {
+        run_as(
+            &mut town.w,
+            &Actor::user(town.leon),
+            decide(Under::Review(review), *g, Outcome::Confirmed),
+        );
+    }
+    let done = town.w.access_review(review).unwrap();
+    assert_eq!(done.completed_at, Some(t(NOW)));
+    assert_eq!(done.decided(), done.lines.len());
+    assert!(!done.overdue(LocalDate::new(2027, 1, 1).unwrap()));
+}
+
+#[test]
+fn a_system_without_an_application_has_nothing_to_review_and_strangers_start_nothing() {
+    let mut town = town();
+    let system = system_of(town.leon, town.vpp, &mut town);
+    let e = refused(
+        &town.w,
+        Actor::user(town.uros),
+        Command::StartAccessReview {
+            system,
+            due: LocalDate::new(2026, 3, 31).unwrap(),
+        },
+    );
+    assert_eq!(e.code(), "not-item-keeper");
+    let mut f = town.w.item(system).unwrap().fields.clone();
+    f.application = None;
+    sys(
+        &mut town.w,
+        Command::UpdateItem {
+            item: system,
+            fields: f,
+        },
+    );
+    let e = refused(
+        &town.w,
+        Actor::user(town.leon),
+        Command::StartAccessReview {
+            system,
+            due: LocalDate::new(2026, 3, 31).unwrap(),
+        },
+    );
+    assert_eq!(e, RegisterError::NoApplication(system).into());
+}
+
+#[test]
+fn leaving_a_job_or_deactivation_opens_a_follow_up_of_the_persons_direct_grants_at_once() {
+    let mut town = town();
+    let system = system_of(town.leon, town.vpp, &mut town);
+    let _ = system;
+    let direct = grant(&mut town.w, town.view_all, Grantee::User(town.ana));
+    let before = town.w.follow_ups().len();
+    let plan = sys(
+        &mut town.w,
+        Command::UnassignJob {
+            user: town.ana,
+            job: town.ana_job,
+        },
+    );
+    let _ = plan;
+    let f = town.w.follow_ups()[before].clone();
+    assert_eq!(f.user, town.ana);
+    assert_eq!(
+        f.cause,
+        Cause::LeftJobs {
+            jobs: vec![town.ana_job]
+        }
+    );
+    assert_eq!(f.at, t(NOW));
+    assert_eq!(f.lines.iter().map(|l| l.grant).collect::<Vec<_>>(), vec![direct]);
+    // The custodian of the system the grant reaches decides; a bystander may not.
+    let under = Under::FollowUp(f.id);
+    let e = refused(&town.w, Actor::user(town.uros), decide(under, direct, Outcome::Revoked));
+    assert_eq!(e, RegisterError::NotConcerned(direct).into());
+    run_as(
+        &mut town.w,
+        &Actor::user(town.leon),
+        decide(under, direct, Outcome::Revoked),
+    );
+    assert!(town.w.follow_up(f.id).unwrap().resolved());
+    assert!(town.w.grant(direct).is_err());
+    // A deactivation opens one too; a person without direct grants opens none.
+    let kept = grant(&mut town.w, town.view_all, Grantee::User(town.cene));
+    sys(
+        &mut town.w,
+        Command::SetUserActive {
+            user: town.cene,
+            active: false,
+        },
+    );
+    let last = town.w.follow_ups().last().unwrap();
+    assert_eq!((last.user, &last.cause), (town.cene, &Cause::Deactivated));
+    assert_eq!(last.lines[0].grant, kept);
+    let n = town.w.follow_ups().len();
+    sys(
+        &mut town.w,
+        Command::SetUserActive {
+            user: town.dora,
+            active: false,
+        },
+    );
+    assert_eq!(town.w.follow_ups().len(), n);
+}
