@@ -487,7 +487,13 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
                 )));
             }
         }
-        Event::Scheme(_) | Event::RoleHolder(_) | Event::Item(_) | Event::Link(_) | Event::LinkRemoved(_) => {
+        Event::Scheme(_)
+        | Event::RoleHolder(_)
+        | Event::Item(_)
+        | Event::Link(_)
+        | Event::LinkRemoved(_)
+        | Event::Review(_)
+        | Event::FollowUp(_) => {
             return Err(StoreError::Corrupt(format!("{event:?} has no register row")));
         }
     }

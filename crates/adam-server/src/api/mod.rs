@@ -10,6 +10,7 @@ pub mod directory;
 pub mod guard;
 pub mod records;
 pub mod register;
+pub mod review;
 pub mod roles;
 pub mod system;
 
@@ -176,6 +177,7 @@ pub fn api() -> Api {
     let api = audit::routes(api);
     let api = authn::routes(api);
     let api = register::routes(api);
+    let api = review::routes(api);
     decisions::routes(api)
 }
 

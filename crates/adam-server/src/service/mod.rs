@@ -10,5 +10,6 @@ pub mod overview;
 pub mod past;
 pub mod records;
 pub mod register;
+pub mod review;
 pub mod roles;
 pub mod setup;

@@ -161,6 +161,9 @@ pub struct Chrome {
     pub restricted: bool,
     /// Whether the person administers people (the menu shows the overview).
     pub overview: bool,
+    /// Whether the person reviews rights: a keeper of the registers, a custodian, or a user
+    /// administrator (the menu shows access reviews).
+    pub access_reviews: bool,
 }
 
 /// A UI failure, answered as an HTML page with the status of the underlying error; a person
@@ -221,6 +224,7 @@ impl IntoResponse for UiError {
                 reviewer: false,
                 restricted: false,
                 overview: false,
+                access_reviews: false,
             },
             title,
             detail: self.error.detail.clone(),
@@ -301,6 +305,7 @@ pub(super) fn chrome(s: &AppState, caller: &Caller, t: Tr) -> Chrome {
         reviewer: crate::service::audit::may_review(s, caller),
         restricted: false,
         overview: crate::service::overview::may_see(s, caller),
+        access_reviews: crate::service::inventory::reader(&s.world(), caller, s.now()).is_some(),
     }
 }
 

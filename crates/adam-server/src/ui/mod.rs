@@ -7,6 +7,7 @@
 //! One handler serves a partial (for an htmx request, `HX-Request: true`) or a whole page, as
 //! kanidm does. Slovenian by default, English on a switch (`?lang=en`, remembered in a cookie).
 
+mod access_review;
 mod account;
 mod chrome;
 mod confirm;
@@ -71,6 +72,19 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/roles/{id}", get(roles::role_page).post(roles::update_role))
         .route("/ui/applications", get(to("/ui/roles")).post(roles::create_application))
         .route("/ui/overview", get(overview::overview_page))
+        .route(
+            "/ui/access-reviews",
+            get(access_review::reviews_page).post(access_review::start_review),
+        )
+        .route("/ui/access-reviews/{id}", get(access_review::review_page))
+        .route(
+            "/ui/access-reviews/{id}/decide",
+            get(to("/ui/access-reviews")).post(access_review::decide_in_review),
+        )
+        .route(
+            "/ui/follow-ups/{id}/decide",
+            get(to("/ui/access-reviews")).post(access_review::decide_in_follow_up),
+        )
         .route("/ui/jobs/{id}/candidates", get(picker::job_candidates_page))
         .route("/ui/folders/{id}", get(folder_page))
         .route("/ui/documents/{id}", get(document_page))

@@ -1,0 +1,66 @@
+//! Words for access reviews and rights follow-ups (Decree Art. 51(4)): key, Slovenian, English.
+
+/// This area's keys.
+pub(crate) const WORDS: &[(&str, &str, &str)] = &[
+    ("access_reviews", "Pregledi pravic", "Access reviews"),
+    (
+        "access_reviews_hint",
+        "Pravice se redno pregledujejo ter ob spremembi delovnega mesta ali prenehanju zaposlitve nemudoma spremenijo ali odvzamejo (51. člen (4)). Pregleduje skrbnik sistema.",
+        "Rights are reviewed regularly and changed or revoked without delay when a person changes job or leaves (Art. 51(4)). The system's custodian reviews.",
+    ),
+    ("campaigns", "Pregledi", "Campaigns"),
+    ("start_review", "Začni pregled pravic", "Start an access review"),
+    ("review_system", "Informacijski sistem", "Information system"),
+    ("review_due", "Rok (zadnji dan)", "Due (last day)"),
+    ("choose_system", "— izberite sistem —", "— choose a system —"),
+    (
+        "no_reviewable_system",
+        "Ni sistema z aplikacijo, ki bi ga lahko pregledali.",
+        "No system with an application you may review.",
+    ),
+    ("reviewer", "Pregledovalec", "Reviewer"),
+    ("progress", "Odločeno", "Decided"),
+    ("review_overdue", "rok je potekel", "overdue"),
+    ("review_complete", "zaključen", "complete"),
+    ("review_open", "odprt", "open"),
+    ("grantee_col", "Komu", "To whom"),
+    ("decision", "Odločitev", "Decision"),
+    ("confirm_right", "Potrdi", "Confirm"),
+    ("revoke_right", "Odvzemi", "Revoke"),
+    ("confirmed_right", "potrjeno", "confirmed"),
+    ("revoked_right", "odvzeto", "revoked"),
+    ("not_in_force", "ne velja več", "no longer in force"),
+    ("report_csv", "Poročilo (CSV)", "Report (CSV)"),
+    ("comment", "Pojasnilo", "Comment"),
+    (
+        "confirm_review_revoke",
+        "Odvzem pravice v pregledu",
+        "Revoke a right in the review",
+    ),
+    (
+        "review_revoke_note",
+        "Dodelitev bo odvzeta takoj; v revizijski sledi bo zapisan ta pregled.",
+        "The grant is removed at once; the audit trail records this review.",
+    ),
+    (
+        "follow_ups",
+        "Pravice po spremembi delovnega mesta",
+        "Rights after a change of job",
+    ),
+    (
+        "follow_ups_hint",
+        "Neposredne dodelitve oseb, ki so zapustile delovno mesto ali bile deaktivirane: odvzemite ali potrdite.",
+        "Direct grants of people who left a job or were deactivated: revoke or confirm.",
+    ),
+    ("follow_up_person", "Oseba", "Person"),
+    ("follow_up_cause", "Vzrok", "Cause"),
+    ("follow_up_age", "Starost (dni)", "Age (days)"),
+    ("cause_left_jobs", "zapustil(a) delovno mesto", "left a job"),
+    ("cause_deactivated", "deaktiviran(a)", "deactivated"),
+    ("nothing_to_review", "Ni ničesar za pregled.", "Nothing to review."),
+    (
+        "due_unreadable",
+        "Rok ni datum; vpišite ga kot LLLL-MM-DD ali DD. MM. LLLL.",
+        "The due day is not a date; write it as YYYY-MM-DD or DD.MM.YYYY.",
+    ),
+];
