@@ -90,6 +90,7 @@ impl World {
             Event::LinkRemoved(id) => self.removal::<crate::register::inventory::ItemLink>(*id),
             Event::Review(r) => self.put_change(r),
             Event::FollowUp(r) => self.put_change(r),
+            Event::Risk(r) => self.put_change(r),
         }
     }
 

@@ -13,6 +13,7 @@ use crate::records::{Carrier, ObjectRef};
 use crate::register::decree_roles::DecreeRole;
 use crate::register::inventory::{ItemFields, ItemKind, Relation, TransferConsent};
 use crate::register::review::{Outcome, Under};
+use crate::register::risk::RiskFields;
 use crate::register::scheme::SchemeEntry;
 use crate::roles::{Grantee, RoleKind};
 use crate::settings::Settings;
@@ -440,6 +441,18 @@ pub enum Command {
         #[serde(default)]
         comment: Option<Text>,
     },
+    /// Records a risk assessment (Art. 9).
+    RecordRiskAssessment {
+        /// What it records.
+        fields: RiskFields,
+    },
+    /// Corrects a risk assessment.
+    UpdateRiskAssessment {
+        /// The assessment.
+        risk: RiskId,
+        /// What it records.
+        fields: RiskFields,
+    },
     /// A new version of the classification scheme's names, criteria and labelling texts.
     SetClassScheme {
         /// The regulation it implements.
@@ -464,6 +477,8 @@ impl Command {
             Command::EndDecreeRole { .. } => "decree_role.end",
             Command::SetClassScheme { .. } => "class_scheme.update",
             Command::StartAccessReview { .. } => "access_review.start",
+            Command::RecordRiskAssessment { .. } => "risk_assessment.record",
+            Command::UpdateRiskAssessment { .. } => "risk_assessment.update",
             Command::DecideGrant {
                 outcome: Outcome::Confirmed,
                 ..
@@ -549,4 +564,6 @@ pub enum Created {
     Holder(HolderId),
     /// An access-review campaign.
     Review(ReviewId),
+    /// A risk assessment.
+    Risk(RiskId),
 }

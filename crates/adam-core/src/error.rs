@@ -9,7 +9,7 @@
 
 use crate::ids::{
     AppId, ClassId, DocumentId, EntryId, FolderId, FollowUpId, GrantId, GroupId, HolderId, ItemId, JobId, LinkId,
-    OfficeId, ReviewId, Revision, RoleId, SchemeId, UserId,
+    OfficeId, ReviewId, Revision, RiskId, RoleId, SchemeId, UserId,
 };
 use crate::level::{Level, SecurityClass};
 use crate::time::Timestamp;
@@ -710,6 +710,17 @@ area_error! {
         /// A grant already decided.
         #[error("{0} has already been decided")]
         AlreadyDecided(GrantId) => ("already-decided", Conflict),
+        /// No such risk assessment.
+        #[error("there is no risk assessment {0}")]
+        UnknownRisk(RiskId) => ("unknown-risk", NotFound),
+        /// A next assessment more than a year away.
+        #[error("Art. 9(2): the next risk assessment is due at most a year after this one ({latest}), not {asked}")]
+        RiskDueTooLate {
+            /// The latest allowed day.
+            latest: String,
+            /// The day asked for.
+            asked: String,
+        } => ("risk-due-too-late", Invalid),
         /// An appointment that ends before it starts.
         #[error("the appointment ends ({until}) before it starts ({since})")]
         AppointmentReversed {

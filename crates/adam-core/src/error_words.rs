@@ -76,6 +76,8 @@ pub const PHRASES: &[(&str, &str)] = &[
         "končati imenovanja nosilcev vlog po uredbi",
     ),
     ("change the classification scheme", "spreminjati shemo razvrščanja"),
+    ("record risk assessments", "beležiti ocene tveganj"),
+    ("the risk assessment already says this", "ocena tveganj to že pravi"),
     // RoleError::RoleShape
     (
         "a batch cannot contain another batch",

@@ -24,6 +24,7 @@ use crate::records::{Document, FilingClass, Folder};
 use crate::register::decree_roles::RoleHolder;
 use crate::register::inventory::{InventoryItem, ItemLink};
 use crate::register::review::{AccessReview, FollowUp};
+use crate::register::risk::RiskAssessment;
 use crate::register::scheme::ClassScheme;
 use crate::roles::{Application, Grant, Role};
 use crate::settings::Settings;
@@ -85,6 +86,8 @@ pub enum Event {
     Review(AccessReview),
     /// A follow-up of a person's rights, new or changed (Art. 51(4)).
     FollowUp(FollowUp),
+    /// A risk assessment, new or changed (Art. 9).
+    Risk(RiskAssessment),
 }
 
 /// The events of one committed change: one transaction, one revision.

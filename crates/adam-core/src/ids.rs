@@ -141,6 +141,12 @@ id_type!(
     "follow-up#"
 );
 
+id_type!(
+    /// A risk assessment (Art. 9).
+    RiskId,
+    "risk#"
+);
+
 /// The revision of the engine's state: every committed change increments it by one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

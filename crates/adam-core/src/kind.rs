@@ -83,6 +83,8 @@ entity_kinds! {
     AccessReview = "ADAM_ENTITY_ACCESS_REVIEW",
     /// The rights of a person to look at after a job change or a deactivation.
     RightsFollowUp = "ADAM_ENTITY_RIGHTS_FOLLOW_UP",
+    /// A risk assessment (Art. 9).
+    RiskAssessment = "ADAM_ENTITY_RISK_ASSESSMENT",
 }
 
 impl fmt::Display for EntityKind {
@@ -109,6 +111,6 @@ mod tests {
             assert_eq!(kind.as_str().parse::<EntityKind>().unwrap(), *kind);
             assert_eq!(kind.to_string(), kind.as_str());
         }
-        assert_eq!(EntityKind::ALL.len(), 22);
+        assert_eq!(EntityKind::ALL.len(), 23);
     }
 }

@@ -493,7 +493,8 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
         | Event::Link(_)
         | Event::LinkRemoved(_)
         | Event::Review(_)
-        | Event::FollowUp(_) => {
+        | Event::FollowUp(_)
+        | Event::Risk(_) => {
             return Err(StoreError::Corrupt(format!("{event:?} has no register row")));
         }
     }

@@ -42,6 +42,7 @@ impl Serialize for Observable<'_> {
             floors,
             w.access_reviews(),
             w.follow_ups(),
+            w.risk_assessments(),
         );
         (
             w.revision(),

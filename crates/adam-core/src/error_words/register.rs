@@ -83,6 +83,10 @@ impl RegisterError {
             ),
             RegisterError::NotUnderReview(g) => format!("{g} tu ni v pregledu"),
             RegisterError::AlreadyDecided(g) => format!("o {g} je že odločeno"),
+            RegisterError::UnknownRisk(r) => format!("ocena tveganj {r} ne obstaja"),
+            RegisterError::RiskDueTooLate { latest, asked } => format!(
+                "9. člen (2): naslednja ocena tveganj mora biti najpozneje leto dni po tej ({latest}), ne {asked}"
+            ),
             RegisterError::AppointmentReversed { since, until } => {
                 format!("imenovanje se konča ({until}) pred začetkom ({since})")
             }

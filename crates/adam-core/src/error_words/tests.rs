@@ -253,6 +253,12 @@ fn samples() -> Vec<Error> {
         RegisterError::NotConcerned(GrantId(1)).into(),
         RegisterError::NotUnderReview(GrantId(1)).into(),
         RegisterError::AlreadyDecided(GrantId(1)).into(),
+        RegisterError::UnknownRisk(RiskId(1)).into(),
+        RegisterError::RiskDueTooLate {
+            latest: "2027-03-01".into(),
+            asked: "2028-01-01".into(),
+        }
+        .into(),
         RegisterError::AppointmentReversed {
             since: "2027-01-02".into(),
             until: "2027-01-01".into(),

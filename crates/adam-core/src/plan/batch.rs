@@ -73,5 +73,6 @@ fn set_rev(event: &mut Event, rev: Revision) {
         Event::Link(r) => r.rev = rev,
         Event::Review(r) => r.rev = rev,
         Event::FollowUp(r) => r.rev = rev,
+        Event::Risk(r) => r.rev = rev,
     }
 }

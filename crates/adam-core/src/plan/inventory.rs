@@ -19,6 +19,7 @@ use crate::register::decree_roles::{DecreeRole, RoleHolder};
 use crate::register::inventory::{
     Classified, Dimension, InventoryItem, ItemFields, ItemKind, ItemLink, Relation, TransferConsent, fits_public_cloud,
 };
+use crate::register::risk::{RiskAssessment, RiskFields};
 use crate::register::scheme::{ClassScheme, SchemeEntry};
 use crate::roles::SystemPower;
 use crate::text::Text;
@@ -489,5 +490,41 @@ impl World {
         new.version = old.version + 1;
         new.rev = rev;
         Ok(Draft::new(vec![Event::Scheme(new)]))
+    }
+
+    /// Records or corrects a risk assessment (Art. 9): the keepers' record.
+    pub(super) fn plan_risk(
+        &self,
+        actor: &Actor,
+        risk: Option<RiskId>,
+        fields: RiskFields,
+        at: Timestamp,
+        rev: Revision,
+    ) -> Result<Draft, Error> {
+        let old = risk.map(|id| self.risk_assessment(id)).transpose()?;
+        self.require_keeper(actor, at, "record risk assessments")?;
+        if let Some(u) = fields.approver {
+            self.user(u)?;
+        }
+        let latest = fields.date.plus_years(1);
+        if let Some(asked) = fields.next_due
+            && asked > latest
+        {
+            return Err(Error::Register(RegisterError::RiskDueTooLate {
+                latest: latest.to_string(),
+                asked: asked.to_string(),
+            }));
+        }
+        let id = risk.unwrap_or(RiskId(u32::try_from(self.reg.risks.len()).unwrap_or(u32::MAX)));
+        let new = RiskAssessment { id, fields, rev };
+        let draft = match old {
+            Some(old) => Draft::new(vec![Event::Risk(unchanged_refused(
+                old,
+                new,
+                "the risk assessment already says this",
+            )?)]),
+            None => Draft::new(vec![Event::Risk(new)]).created(Created::Risk(id)),
+        };
+        Ok(draft)
     }
 }

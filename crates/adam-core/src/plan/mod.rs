@@ -301,6 +301,8 @@ impl World {
             | Command::EndDecreeRole { .. }
             | Command::SetClassScheme { .. }) => self.plan_register(actor, register, at, rev),
             Command::StartAccessReview { system, due } => self.plan_start_review(actor, system, due, at, rev),
+            Command::RecordRiskAssessment { fields } => self.plan_risk(actor, None, fields, at, rev),
+            Command::UpdateRiskAssessment { risk, fields } => self.plan_risk(actor, Some(risk), fields, at, rev),
             Command::DecideGrant {
                 under,
                 grant,

@@ -15,12 +15,14 @@
 //! - `scheme.rs` — the classification scheme as versioned data (Art. 11(3));
 //! - `obligations.rs` — what the classes oblige (table 1.2.3);
 //! - `review.rs` — access reviews and the follow-ups of job changes (Art. 51(4));
+//! - `risk.rs` — risk assessments (Art. 9);
 //! - `world.rs` — the register tables of the world, their indexes (the floors) and reads.
 
 pub mod decree_roles;
 pub mod inventory;
 pub mod obligations;
 pub mod review;
+pub mod risk;
 pub mod scheme;
 mod world;
 
@@ -45,13 +47,14 @@ pub struct RegisterRow {
 
 /// The register kinds in the order a cold start loads them (a link names two items, an item
 /// names users and applications, which the directory loads first).
-pub const LOAD_ORDER: [EntityKind; 6] = [
+pub const LOAD_ORDER: [EntityKind; 7] = [
     EntityKind::ClassScheme,
     EntityKind::DecreeRole,
     EntityKind::InventoryItem,
     EntityKind::InventoryLink,
     EntityKind::AccessReview,
     EntityKind::RightsFollowUp,
+    EntityKind::RiskAssessment,
 ];
 
 /// A stored row that cannot be read back.
@@ -81,6 +84,7 @@ impl Event {
             Event::LinkRemoved(id) => (EntityKind::InventoryLink, id.0, None),
             Event::Review(r) => (EntityKind::AccessReview, r.id.0, body(r)),
             Event::FollowUp(f) => (EntityKind::RightsFollowUp, f.id.0, body(f)),
+            Event::Risk(r) => (EntityKind::RiskAssessment, r.id.0, body(r)),
             _ => return None,
         };
         Some(RegisterRow { kind, id, body })
@@ -102,6 +106,7 @@ impl Event {
                 EntityKind::InventoryLink => serde_json::from_value(v).map(Event::Link),
                 EntityKind::AccessReview => serde_json::from_value(v).map(Event::Review),
                 EntityKind::RightsFollowUp => serde_json::from_value(v).map(Event::FollowUp),
+                EntityKind::RiskAssessment => serde_json::from_value(v).map(Event::Risk),
                 _ => return Err(bad("not a register kind".to_owned())),
             };
             event.map_err(|e| bad(e.to_string()))

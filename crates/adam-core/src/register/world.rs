@@ -10,7 +10,9 @@
 use super::decree_roles::RoleHolder;
 use super::inventory::{Dimension, Floor, InventoryItem, ItemKind, ItemLink};
 use super::review::{AccessReview, FollowUp};
+use super::risk::RiskAssessment;
 use super::scheme::ClassScheme;
+use crate::calendar::LocalDate;
 use crate::error::{Error, RegisterError, StateError};
 use crate::ids::*;
 use crate::level::{Classification, SecurityClass};
@@ -26,6 +28,7 @@ pub struct Registers {
     pub(crate) links: Table<Option<ItemLink>>,
     pub(crate) reviews: Table<AccessReview>,
     pub(crate) follow_ups: Table<FollowUp>,
+    pub(crate) risks: Table<RiskAssessment>,
     pub(crate) item_code: FxHashMap<String, ItemId>,
     /// Per item, the links naming it (a system's links to its assets, an asset's links to
     /// the systems holding it).
@@ -47,6 +50,7 @@ impl Default for Registers {
             links: Table::default(),
             reviews: Table::default(),
             follow_ups: Table::default(),
+            risks: Table::default(),
             item_code: FxHashMap::default(),
             links_of: Vec::new(),
             floor: Vec::new(),
@@ -205,6 +209,25 @@ impl World {
     pub(crate) fn put_review(&mut self, r: AccessReview) -> Result<(), Error> {
         self.item(r.system)?;
         put_bare(&mut self.reg.reviews, r.id.index(), r, "access review")
+    }
+
+    pub(crate) fn put_risk(&mut self, r: RiskAssessment) -> Result<(), Error> {
+        put_bare(&mut self.reg.risks, r.id.index(), r, "risk assessment")
+    }
+
+    /// Every risk assessment, in id order.
+    pub fn risk_assessments(&self) -> &[RiskAssessment] {
+        &self.reg.risks
+    }
+    /// A risk assessment.
+    pub fn risk_assessment(&self, id: RiskId) -> Result<&RiskAssessment, Error> {
+        self.reg.risks.find(id)
+    }
+    /// The latest assessment (by its date) and whether the next one is overdue on `today`
+    /// (none at all counts as overdue: Art. 9(2) asks for one every year).
+    pub fn risk_status(&self, today: LocalDate) -> (Option<&RiskAssessment>, bool) {
+        let latest = self.reg.risks.iter().max_by_key(|r| (r.fields.date, r.id));
+        (latest, latest.is_none_or(|r| r.due() < today))
     }
 
     pub(crate) fn put_follow_up(&mut self, f: FollowUp) -> Result<(), Error> {

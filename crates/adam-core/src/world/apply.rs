@@ -93,6 +93,7 @@ impl World {
             Event::LinkRemoved(id) => self.remove_link(id),
             Event::Review(r) => self.put_review(r),
             Event::FollowUp(f) => self.put_follow_up(f),
+            Event::Risk(r) => self.put_risk(r),
         }
     }
 

@@ -18,6 +18,7 @@ use crate::records::{Carrier, Document, FilingClass, Folder};
 use crate::register::decree_roles::RoleHolder;
 use crate::register::inventory::{InventoryItem, ItemLink};
 use crate::register::review::{AccessReview, FollowUp};
+use crate::register::risk::RiskAssessment;
 use crate::register::scheme::ClassScheme;
 use crate::roles::{Application, Grant, Grantee, Role};
 use serde::Serialize;
@@ -340,6 +341,15 @@ record!(
     }
 );
 
+record!(
+    RiskAssessment,
+    RiskAssessment,
+    RiskId,
+    RegisterError::UnknownRisk,
+    |w, id| w.reg.risks.find(id),
+    |r, _w| format!("{} – {}", r.fields.date, r.fields.scope)
+);
+
 macro_rules! bare_slot {
     ($($rec:ty),*) => {$(
         impl Slot for $rec {
@@ -351,7 +361,7 @@ macro_rules! bare_slot {
         }
     )*};
 }
-bare_slot!(InventoryItem, RoleHolder, AccessReview, FollowUp);
+bare_slot!(InventoryItem, RoleHolder, AccessReview, FollowUp, RiskAssessment);
 
 impl Slot for Option<ItemLink> {
     type Rec = ItemLink;

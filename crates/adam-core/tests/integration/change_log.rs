@@ -165,6 +165,7 @@ fn kind(event: &Event) -> &'static str {
         Event::LinkRemoved(_) => "link_removed",
         Event::Review(_) => "review",
         Event::FollowUp(_) => "follow_up",
+        Event::Risk(_) => "risk",
     }
 }
 

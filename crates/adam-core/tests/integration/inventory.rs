@@ -828,3 +828,46 @@ proptest! {
         prop_assert_eq!(fingerprint(&replayed), fingerprint(&town.w));
     }
 }
+
+#[test]
+fn a_risk_assessment_is_recorded_by_a_keeper_and_due_again_within_a_year() {
+    use adam_core::register::risk::RiskFields;
+    let mut inv = inventory();
+    let date = LocalDate::new(2026, 2, 10).unwrap();
+    let fields = |next_due: Option<LocalDate>| RiskFields {
+        date,
+        scope: text("Mestna občina Koper"),
+        methodology: Some(text("Enotna metodologija MJU")),
+        findings: text("GIS obdeluje osebne podatke lastnikov"),
+        treatment: text("Dvig razreda GIS na Z2"),
+        accepted_residual: None,
+        approver: Some(inv.town.leon),
+        trigger: None,
+        next_due,
+    };
+    assert_eq!(inv.town.w.risk_status(date), (None, true), "none at all is overdue");
+    let e = refused(
+        &inv.town.w,
+        Actor::user(inv.town.ana),
+        Command::RecordRiskAssessment { fields: fields(None) },
+    );
+    assert_eq!(e, RegisterError::NotRegisterKeeper("record risk assessments").into());
+    let e = refused(
+        &inv.town.w,
+        Actor::user(inv.lead),
+        Command::RecordRiskAssessment {
+            fields: fields(LocalDate::new(2027, 2, 11)),
+        },
+    );
+    assert_eq!(e.code(), "risk-due-too-late");
+    assert!(e.to_string().contains("Art. 9(2)"));
+    run_as(
+        &mut inv.town.w,
+        &Actor::user(inv.lead),
+        Command::RecordRiskAssessment { fields: fields(None) },
+    );
+    let (latest, overdue) = inv.town.w.risk_status(LocalDate::new(2027, 2, 10).unwrap());
+    assert_eq!(latest.unwrap().due(), LocalDate::new(2027, 2, 10).unwrap());
+    assert!(!overdue, "due on its day, not before");
+    assert!(inv.town.w.risk_status(LocalDate::new(2027, 2, 11).unwrap()).1);
+}

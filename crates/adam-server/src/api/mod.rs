@@ -11,6 +11,7 @@ pub mod guard;
 pub mod records;
 pub mod register;
 pub mod review;
+pub mod risk;
 pub mod roles;
 pub mod system;
 
@@ -178,6 +179,7 @@ pub fn api() -> Api {
     let api = authn::routes(api);
     let api = register::routes(api);
     let api = review::routes(api);
+    let api = risk::routes(api);
     decisions::routes(api)
 }
 

@@ -53,6 +53,64 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
     ("grant.create", "dodelil vlogo", "granted a role"),
     ("grant.update", "spremenil dodelitev", "changed a grant"),
     ("grant.revoke", "odvzel vlogo", "revoked a grant"),
+    ("inventory.create", "dodal v popis", "added to the inventory"),
+    (
+        "inventory.update",
+        "spremenil postavko popisa",
+        "changed an inventory item",
+    ),
+    ("inventory.classify", "razvrstil v varnostne razrede", "classified"),
+    ("inventory.retire", "izločil iz popisa", "retired from the inventory"),
+    (
+        "inventory.link",
+        "povezal sistem s premoženjem",
+        "linked a system to an asset",
+    ),
+    (
+        "inventory.unlink",
+        "odstranil povezavo sistema s premoženjem",
+        "unlinked a system from an asset",
+    ),
+    (
+        "decree_role.appoint",
+        "imenoval nosilca vloge po uredbi",
+        "appointed a Decree role holder",
+    ),
+    (
+        "decree_role.end",
+        "končal imenovanje po uredbi",
+        "ended a Decree appointment",
+    ),
+    (
+        "class_scheme.update",
+        "spremenil shemo razvrščanja",
+        "changed the classification scheme",
+    ),
+    (
+        "access_review.start",
+        "začel pregled pravic",
+        "started an access review",
+    ),
+    (
+        "risk_assessment.record",
+        "zabeležil oceno tveganj",
+        "recorded a risk assessment",
+    ),
+    (
+        "risk_assessment.update",
+        "popravil oceno tveganj",
+        "corrected a risk assessment",
+    ),
+    (
+        "access_review.confirm",
+        "potrdil pravico v pregledu",
+        "confirmed a right in a review",
+    ),
+    (
+        "access_review.revoke",
+        "odvzel pravico v pregledu",
+        "revoked a right in a review",
+    ),
     (
         "class.create",
         "ustvaril klasifikacijski znak",
