@@ -84,11 +84,7 @@ fn report(name: &str, h: &Histogram<u64>) {
 }
 
 fn main() {
-    let (assets_n, systems_n, links_n) = (
-        arg("--assets", 10_000),
-        arg("--systems", 1_000),
-        arg("--links", 50_000),
-    );
+    let (assets_n, systems_n, links_n) = (arg("--assets", 10_000), arg("--systems", 1_000), arg("--links", 50_000));
     let mut rng = Rng::new(15);
     let mut w = World::new(text("Bench"));
     run(&mut w, Command::Initialise);

@@ -596,6 +596,7 @@ impl AppState {
                         tracing::error!(error = %e, "a stored plan did not commit; reloading the world");
                         self.reload_blocking()?;
                     }
+                    crate::service::notify::after_commit(self, &kept);
                     return Ok(kept);
                 }
                 Err(StoreError::RevisionTaken(_) | StoreError::OutOfOrder { .. }) => continue,

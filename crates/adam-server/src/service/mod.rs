@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod decisions;
 pub mod inventory;
+pub(crate) mod notify;
 pub mod overview;
 pub mod past;
 pub mod records;
