@@ -5,6 +5,7 @@
 
 mod support;
 
+mod access_reviews;
 mod account_rules;
 mod administration;
 mod as_of;

@@ -1,0 +1,263 @@
+//! Access reviews, rights follow-ups and risk assessments over HTTP (issue #15; Decree Art. 9,
+//! 51(4)), on SQLite and PostgreSQL: the custodian reviews and revokes, others are refused,
+//! the report is evidence, a job change reaches the custodian by e-mail at once.
+
+use crate::support::*;
+use adam_core::register::inventory::{ItemFields, ItemKind};
+use adam_core::*;
+use reqwest::Method;
+use serde_json::json;
+
+/// Binds the fixture's VOPI to a system in the inventory whose custodian is Ana (the plain
+/// caller), through the server's write path.
+async fn vopi_system(server: &TestServer) -> ItemId {
+    let fx = &server.fx;
+    let ctx = server.state.context(Actor::System, None);
+    let plan = server
+        .state
+        .execute_as(
+            Actor::System,
+            ctx,
+            Command::CreateItem {
+                kind: ItemKind::System,
+                fields: ItemFields {
+                    code: Code::parse("code", "VOPI-SYS").unwrap(),
+                    name: Text::parse("name", "VOPI").unwrap(),
+                    description: None,
+                    custodian: fx.ana,
+                    operators: Vec::new(),
+                    label: None,
+                    own: true,
+                    key_server: false,
+                    high_risk: false,
+                    secured_area: true,
+                    other_inventory: None,
+                    public_cloud: None,
+                    application: Some(fx.vopi),
+                    last_reviewed: None,
+                    review_due: None,
+                },
+            },
+        )
+        .await
+        .unwrap();
+    match plan.created {
+        Some(Created::Item(id)) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let fx = server.fx.clone();
+    let mail = server.mail.as_ref().unwrap();
+    let system = vopi_system(&server).await;
+    // Only the custodian or a keeper starts a campaign.
+    server
+        .post(
+            Who::UserAdminOther,
+            "/api/v1/access-reviews",
+            &json!({"system": system, "due": "2026-03-31"}),
+        )
+        .await
+        .problem(403, "not-item-keeper");
+    let started = server
+        .post(
+            Who::Plain,
+            "/api/v1/access-reviews",
+            &json!({"system": system, "due": "2026-03-31"}),
+        )
+        .await
+        .expect(201);
+    let id = started.json["id"].as_u64().unwrap();
+    let lines = started.json["lines"].as_array().unwrap().clone();
+    assert!(
+        lines.iter().any(|l| l["grant"] == json!(fx.grant_gregor.0)),
+        "GLPI's referent role reaches VOPI: {lines:?}"
+    );
+    let notice = mail.next().await;
+    assert!(
+        notice.text.contains("VOPI-SYS") && notice.text.contains("pregled pravic"),
+        "{}",
+        notice.text
+    );
+    // Others neither see nor decide.
+    server
+        .get(Who::UserAdminOther, &format!("/api/v1/access-reviews/{id}"))
+        .await
+        .problem(403, "not-a-reviewer");
+    server
+        .post(
+            Who::SysAdmin,
+            &format!("/api/v1/access-reviews/{id}/decisions"),
+            &json!({"grant": fx.grant_gregor, "outcome": "revoked"}),
+        )
+        .await
+        .problem(403, "not-reviewer");
+    let before = server.revision().await;
+    let decided = server
+        .post(
+            Who::Plain,
+            &format!("/api/v1/access-reviews/{id}/decisions"),
+            &json!({"grant": fx.grant_gregor, "outcome": "revoked", "comment": "ne dela več v GLPI"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        server.revision().await,
+        before + 1,
+        "one change: the decision and the revocation"
+    );
+    assert_eq!(decided.json["decided"], 1);
+    server
+        .get(Who::SysAdmin, &format!("/api/v1/grants/{}", fx.grant_gregor.0))
+        .await
+        .expect(404);
+    server
+        .post(
+            Who::Plain,
+            &format!("/api/v1/access-reviews/{id}/decisions"),
+            &json!({"grant": fx.grant_gregor, "outcome": "confirmed"}),
+        )
+        .await
+        .problem(409, "already-decided");
+    let report = server
+        .get(Who::Plain, &format!("/api/v1/access-reviews/{id}/report.csv"))
+        .await
+        .expect(200);
+    assert_eq!(report.header("content-type"), Some("text/csv; charset=utf-8"));
+    let row = report
+        .text
+        .lines()
+        .find(|l| l.contains(",revoked,"))
+        .unwrap_or_default();
+    assert!(
+        row.contains("VOPI/Referenti") && row.contains("ne dela več v GLPI"),
+        "{}",
+        report.text
+    );
+
+    // A job change opens a follow-up at once, and its custodian hears of it.
+    let ctx = server.state.context(Actor::System, None);
+    let grant = server
+        .state
+        .execute_as(
+            Actor::System,
+            ctx.clone(),
+            Command::Grant {
+                role: fx.referent,
+                grantee: Grantee::User(fx.bojan),
+                window: Window::ALWAYS,
+                scope: None,
+                reference: None,
+            },
+        )
+        .await
+        .unwrap();
+    let Some(Created::Grant(bojans)) = grant.created else {
+        panic!()
+    };
+    let bojan_job = server.state.world().user(fx.bojan).unwrap().jobs[0];
+    server
+        .state
+        .execute_as(
+            Actor::System,
+            ctx,
+            Command::UnassignJob {
+                user: fx.bojan,
+                job: bojan_job,
+            },
+        )
+        .await
+        .unwrap();
+    let notice = mail.next().await;
+    assert!(notice.to.iter().any(|t| t.contains("ana")), "{:?}", notice.to);
+    assert!(notice.text.contains("VOPI/Referenti"), "{}", notice.text);
+    let list = server.get(Who::Plain, "/api/v1/rights-follow-ups").await.expect(200);
+    let f = list
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["user"] == json!(fx.bojan.0))
+        .cloned()
+        .unwrap();
+    assert_eq!(f["age_days"], 0);
+    let fid = f["id"].as_u64().unwrap();
+    let nobody = server
+        .get(Who::UserAdminOther, "/api/v1/rights-follow-ups")
+        .await
+        .expect(200);
+    assert!(
+        nobody
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["user"] != json!(fx.bojan.0)),
+        "not concerned: {}",
+        nobody.text
+    );
+    server
+        .post(
+            Who::Plain,
+            &format!("/api/v1/rights-follow-ups/{fid}/decisions"),
+            &json!({"grant": bojans, "outcome": "revoked"}),
+        )
+        .await
+        .expect(200);
+    assert!(server.state.world().grant(bojans).is_err());
+}
+
+async fn risk_assessments_are_kept_by_the_keepers_and_read_by_custodians(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    vopi_system(&server).await;
+    let body = json!({
+        "date": "2026-02-10",
+        "scope": "Občina",
+        "findings": "GIS obdeluje osebne podatke",
+        "treatment": "Dvig razreda",
+    });
+    server
+        .post(Who::Plain, "/api/v1/risk-assessments", &body)
+        .await
+        .problem(403, "not-register-keeper");
+    let mut late = body.clone();
+    late["next_due"] = json!("2027-03-01");
+    server
+        .post(Who::SysAdmin, "/api/v1/risk-assessments", &late)
+        .await
+        .problem(422, "risk-due-too-late");
+    let made = server
+        .post(Who::SysAdmin, "/api/v1/risk-assessments", &body)
+        .await
+        .expect(201);
+    assert_eq!(made.json["date"], "2026-02-10");
+    let list = server.get(Who::Plain, "/api/v1/risk-assessments").await.expect(200);
+    assert_eq!(list.json["next_due"], "2027-02-10");
+    assert_eq!(list.json["overdue"], false);
+    server
+        .call(Who::Service, Method::GET, "/api/v1/risk-assessments", None)
+        .await
+        .problem(403, "not-an-inventory-reader");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail_sqlite() {
+    a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail_postgres() {
+    a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn risk_assessments_are_kept_by_the_keepers_and_read_by_custodians_sqlite() {
+    risk_assessments_are_kept_by_the_keepers_and_read_by_custodians(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn risk_assessments_are_kept_by_the_keepers_and_read_by_custodians_postgres() {
+    risk_assessments_are_kept_by_the_keepers_and_read_by_custodians(Backend::Postgres).await;
+}
