@@ -3,8 +3,9 @@
 //! its transaction.
 
 use crate::StoreError;
-use crate::audit::tail::{self, Entry, Tail};
-use crate::audit::{AuditContext, Retention};
+use crate::audit::AuditContext;
+use crate::audit::tail::record_change;
+
 use crate::keys::Keyring;
 use crate::sql::{Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
 use adam_core::*;
@@ -97,23 +98,15 @@ pub(crate) fn create_token(
     )?
     .ok_or_else(|| StoreError::Database("the token insert returned no id".to_owned()))?;
     let stored = ApiToken { id, ..token.clone() };
-    let mut tail = Tail::read(tx, keys)?;
-    tail.append(
+    record_change(
         tx,
+        keys,
         writes,
-        Entry {
-            retention: Retention::Change,
-            revision: None,
-            context,
-            job: tail::acting_job(context),
-            action: "token.issue",
-            object: &token_object(&stored)?,
-            before: None,
-            after: token_json(&stored),
-            outcome: "ok",
-        },
+        context,
+        "token.issue",
+        &token_object(&stored)?,
+        (None, token_json(&stored)),
     )?;
-    tail.finish(tx, writes, context.at, false)?;
     Ok(id)
 }
 
@@ -196,22 +189,14 @@ pub(crate) fn revoke_token(
         revoked: Some(context.at),
         ..before.clone()
     };
-    let mut tail = Tail::read(tx, keys)?;
-    tail.append(
+    record_change(
         tx,
+        keys,
         writes,
-        Entry {
-            retention: Retention::Change,
-            revision: None,
-            context,
-            job: tail::acting_job(context),
-            action: "token.revoke",
-            object: &token_object(&after)?,
-            before: token_json(&before),
-            after: token_json(&after),
-            outcome: "ok",
-        },
+        context,
+        "token.revoke",
+        &token_object(&after)?,
+        (token_json(&before), token_json(&after)),
     )?;
-    tail.finish(tx, writes, context.at, false)?;
     Ok(())
 }

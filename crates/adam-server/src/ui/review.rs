@@ -16,7 +16,6 @@ use crate::state::AppState;
 use adam_core::rights::Via;
 use adam_core::{Actor, EntityKind, Timestamp, UserId, Window};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -25,8 +24,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The routes of the reviewers' pages.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes() -> super::Routes {
+    super::Routes::new()
         .route("/ui/audit", get(audit_page))
         .route("/ui/audit/verify", get(super::chrome::to("/ui/audit")).post(verify))
         .route("/ui/audit/holds", get(super::chrome::to("/ui/audit")).post(add_hold))

@@ -23,4 +23,5 @@ mod read_rules;
 mod setup;
 mod ui;
 mod ui_account;
+mod ui_matrix;
 mod workflow;

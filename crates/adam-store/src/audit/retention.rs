@@ -4,7 +4,7 @@
 
 use super::chain::{Retention, period_of};
 use super::record::{AuditContext, corrupt, seq_val};
-use super::tail::{Entry, Tail, acting_job, epoch_size};
+use super::tail::{Entry, Tail, acting_job, epoch_size, record_change};
 use crate::StoreError;
 use crate::keys::Keyring;
 use crate::sql::{Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
@@ -91,23 +91,15 @@ pub(crate) fn add_hold(
         released: None,
         ..hold.clone()
     };
-    let mut tail = Tail::read(tx, keys)?;
-    tail.append(
+    record_change(
         tx,
+        keys,
         writes,
-        Entry {
-            retention: Retention::Change,
-            revision: None,
-            context,
-            job: acting_job(context),
-            action: "audit.hold",
-            object: &hold_object(&stored)?,
-            before: None,
-            after: serde_json::to_value(&stored).ok(),
-            outcome: "ok",
-        },
+        context,
+        "audit.hold",
+        &hold_object(&stored)?,
+        (None, serde_json::to_value(&stored).ok()),
     )?;
-    tail.finish(tx, writes, context.at, false)?;
     Ok(stored)
 }
 
@@ -145,23 +137,15 @@ pub(crate) fn release_hold(
         released: Some(context.at),
         ..before.clone()
     };
-    let mut tail = Tail::read(tx, keys)?;
-    tail.append(
+    record_change(
         tx,
+        keys,
         writes,
-        Entry {
-            retention: Retention::Change,
-            revision: None,
-            context,
-            job: acting_job(context),
-            action: "audit.hold.release",
-            object: &hold_object(&after)?,
-            before: serde_json::to_value(&before).ok(),
-            after: serde_json::to_value(&after).ok(),
-            outcome: "ok",
-        },
+        context,
+        "audit.hold.release",
+        &hold_object(&after)?,
+        (serde_json::to_value(&before).ok(), serde_json::to_value(&after).ok()),
     )?;
-    tail.finish(tx, writes, context.at, false)?;
     Ok(())
 }
 

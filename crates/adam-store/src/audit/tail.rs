@@ -403,6 +403,37 @@ pub(crate) fn acting_job(context: &AuditContext) -> Option<JobId> {
     }
 }
 
+/// Records one change to a record kept beside the world (an API token, a retention hold): a
+/// single change record in the transaction that made the change, then the tail finished.
+pub(crate) fn record_change(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    writes: &mut Writes,
+    context: &AuditContext,
+    action: &str,
+    object: &AuditObject,
+    (before, after): (Option<Value>, Option<Value>),
+) -> Result<(), StoreError> {
+    let mut tail = Tail::read(tx, keys)?;
+    tail.append(
+        tx,
+        writes,
+        Entry {
+            retention: Retention::Change,
+            revision: None,
+            context,
+            job: acting_job(context),
+            action,
+            object,
+            before,
+            after,
+            outcome: "ok",
+        },
+    )?;
+    tail.finish(tx, writes, context.at, false)?;
+    Ok(())
+}
+
 /// Appends audit records that are not world changes.
 pub(crate) fn append_audit(
     tx: &mut dyn Tx,
