@@ -4,7 +4,7 @@
 
 use crate::StoreError;
 use crate::audit::AuditContext;
-use crate::audit::tail::record_change;
+use crate::audit::tail::{Ending, end_once, record_change};
 
 use crate::keys::Keyring;
 use crate::sql::{Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
@@ -175,28 +175,12 @@ pub(crate) fn revoke_token(
 ) -> Result<(), StoreError> {
     let before = one(tx, TOKEN_COLUMNS_BY_ID, &[Val::int(id)], token_of)?
         .ok_or_else(|| StoreError::NotFound(format!("token {id}")))?;
-    if before.revoked.is_some() {
-        return Ok(());
-    }
-    writes
-        .exec(
-            tx,
-            "UPDATE api_tokens SET revoked = $2 WHERE id = $1",
-            &[Val::int(id), Val::int(context.at.0)],
-        )
-        .map_err(write_error)?;
-    let after = ApiToken {
-        revoked: Some(context.at),
-        ..before.clone()
+    let how = Ending {
+        update: "UPDATE api_tokens SET revoked = $2 WHERE id = $1",
+        action: "token.revoke",
+        end: |t: &mut ApiToken| &mut t.revoked,
+        object: token_object,
+        json: token_json,
     };
-    record_change(
-        tx,
-        keys,
-        writes,
-        context,
-        "token.revoke",
-        &token_object(&after)?,
-        (token_json(&before), token_json(&after)),
-    )?;
-    Ok(())
+    end_once(tx, keys, writes, context, (id, before), &how)
 }

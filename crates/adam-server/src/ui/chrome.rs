@@ -368,15 +368,6 @@ pub(super) fn switch_errors(detail: String) -> BTreeMap<&'static str, String> {
     errors
 }
 
-/// The answer to a switch: back to the page, or the page with the refusal and 422.
-pub(super) fn switched(r: UiResult<Response>, refused: bool) -> UiResult<Response> {
-    let mut r = r?;
-    if refused {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
-}
-
 /// A window's start as typed (a date), or its local time with the zone when set to an instant.
 pub(super) fn shown_from(t: Option<Timestamp>) -> String {
     t.map(LocalDate::shown_from).unwrap_or_default()

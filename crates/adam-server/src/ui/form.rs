@@ -3,13 +3,14 @@
 //! empty, the refusal of a save over someone else's, and the switches (valid, active) that ask
 //! before switching off.
 
-use super::chrome::{Lang, SwitchForm, UiResult, saved, too_long};
+use super::chrome::{Lang, Localise, SwitchForm, UiError, UiForm, UiResult, saved, switch_errors, too_long};
 use super::confirm::{Confirmation, confirm_first, confirmed};
+use super::grants::{grantee_page, grantee_words};
 use super::i18n::Tr;
-use crate::authn::Caller;
+use crate::authn::Scope;
 use crate::error::{ApiResult, WebError};
 use crate::state::AppState;
-use adam_core::{Command, Error, Revision, Text, World};
+use adam_core::{Command, Error, Grantee, Revision, Text, World};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
@@ -60,23 +61,57 @@ pub(super) fn unchanged_since(
     }
 }
 
-/// A switch (valid or not, active or not): switching off asks first (`ask` says what), then
-/// the command runs. `Ok(Ok(_))` is the answer to send (the confirmation page, or back to
-/// `done`); `Ok(Err(detail))` a refusal, which the caller shows at the switch of its page.
+/// Switches a person active or not, or a job or an office valid or not (`what`): switching off
+/// asks first (the confirmation step of `ui/confirm.rs`), then the command runs and the page
+/// is shown again; a refusal comes back on that page, its message at the switch (422).
 pub(super) async fn switch(
-    s: &AppState,
-    caller: &Caller,
+    s: AppState,
     lang: Lang,
-    f: &SwitchForm,
-    command: Command,
-    ask: impl FnOnce(&World, Tr) -> Confirmation,
-    done: String,
-) -> UiResult<Result<Response, String>> {
-    if let Some(page) = confirm_first(s, caller, lang, &command, f.to == 1 || confirmed(&f.confirm), ask)? {
-        return Ok(Ok(page));
+    what: Grantee,
+    UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let on = f.to == 1;
+    let (command, page, anchor, field) = match what {
+        Grantee::User(user) => (
+            Command::SetUserActive { user, active: on },
+            format!("/ui/users/{}", user.0),
+            "#account",
+            "active",
+        ),
+        Grantee::Job(job) => (
+            Command::SetJobValid { job, valid: on },
+            format!("/ui/jobs/{}", job.0),
+            "#job-admin",
+            "valid",
+        ),
+        Grantee::Office(office) => (
+            Command::SetOfficeValid { office, valid: on },
+            format!("/ui/offices/{}", office.0),
+            "",
+            "valid",
+        ),
+        Grantee::Everyone => {
+            return Err(UiError::new(lang.tr, WebError::not_found("nothing to switch")));
+        }
+    };
+    let (title, button) = match what {
+        Grantee::User(_) => ("confirm_deactivate", "deactivate"),
+        _ => ("confirm_invalidate", "invalidate"),
+    };
+    let ask = |w: &World, tr| Confirmation {
+        title,
+        button,
+        lines: vec![grantee_words(w, what, tr)],
+        action: format!("{page}/{field}"),
+        fields: vec![("to".to_owned(), "0".to_owned())],
+        back: format!("{page}{anchor}"),
+    };
+    if let Some(asked) = confirm_first(&s, &caller, lang, &command, on || confirmed(&f.confirm), ask)? {
+        return Ok(asked);
     }
-    Ok(match saved(lang, s.execute(caller, None, command).await)? {
-        None => Ok(Redirect::to(&done).into_response()),
-        Some(detail) => Err(detail),
-    })
+    match saved(lang, s.execute(&caller, None, command).await)? {
+        None => Ok(Redirect::to(&page).into_response()),
+        Some(detail) => grantee_page(&s, &caller, lang, what, switch_errors(detail), |_| {}, false).await,
+    }
 }

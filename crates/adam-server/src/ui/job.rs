@@ -129,28 +129,9 @@ pub(super) async fn set_job_valid(
     State(s): State<AppState>,
     lang: Lang,
     Path(id): Path<u32>,
-    UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
+    form: UiForm<SwitchForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
-    let command = Command::SetJobValid {
-        job: JobId(id),
-        valid: f.to == 1,
-    };
-    let ask = |w: &World, tr| Confirmation {
-        title: "confirm_invalidate",
-        button: "invalidate",
-        lines: vec![super::grants::grantee_words(w, Grantee::Job(JobId(id)), tr)],
-        action: format!("/ui/jobs/{id}/valid"),
-        fields: vec![("to".to_owned(), "0".to_owned())],
-        back: format!("/ui/jobs/{id}#job-admin"),
-    };
-    match switch(&s, &caller, lang, &f, command, ask, format!("/ui/jobs/{id}")).await? {
-        Ok(answer) => Ok(answer),
-        Err(detail) => {
-            let p = job_view(&s, &caller, lang.tr, JobId(id), switch_errors(detail)).await?;
-            switched(page(lang, &p), true)
-        }
-    }
+    switch(s, lang, Grantee::Job(JobId(id)), form).await
 }
 
 #[derive(Template)]

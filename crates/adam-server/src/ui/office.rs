@@ -287,27 +287,7 @@ pub(super) async fn set_office_valid(
     State(s): State<AppState>,
     lang: Lang,
     Path(id): Path<u32>,
-    UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
+    form: UiForm<SwitchForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
-    let command = Command::SetOfficeValid {
-        office: OfficeId(id),
-        valid: f.to == 1,
-    };
-    // Invalidating asks first (the confirmation step is issue 14's, in `ui/confirm.rs`).
-    let ask = |w: &World, tr| super::confirm::Confirmation {
-        title: "confirm_invalidate",
-        button: "invalidate",
-        lines: vec![super::grants::grantee_words(w, Grantee::Office(OfficeId(id)), tr)],
-        action: format!("/ui/offices/{id}/valid"),
-        fields: vec![("to".to_owned(), "0".to_owned())],
-        back: format!("/ui/offices/{id}"),
-    };
-    match switch(&s, &caller, lang, &f, command, ask, format!("/ui/offices/{id}")).await? {
-        Ok(answer) => Ok(answer),
-        Err(detail) => {
-            let p = office_view(&s, &caller, lang.tr, OfficeId(id), switch_errors(detail)).await?;
-            switched(page(lang, &p), true)
-        }
-    }
+    switch(s, lang, Grantee::Office(OfficeId(id)), form).await
 }

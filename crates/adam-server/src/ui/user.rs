@@ -1,7 +1,6 @@
 //! The user page: the account, its jobs and roles, and the administrator's account actions.
 
 use super::chrome::*;
-use super::confirm::*;
 use super::form::*;
 use super::history::*;
 use super::i18n::Tr;
@@ -21,28 +20,9 @@ pub(super) async fn set_user_active(
     State(s): State<AppState>,
     lang: Lang,
     Path(id): Path<u32>,
-    UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
+    form: UiForm<SwitchForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
-    let command = Command::SetUserActive {
-        user: UserId(id),
-        active: f.to == 1,
-    };
-    let ask = |w: &World, tr| Confirmation {
-        title: "confirm_deactivate",
-        button: "deactivate",
-        lines: vec![super::grants::grantee_words(w, Grantee::User(UserId(id)), tr)],
-        action: format!("/ui/users/{id}/active"),
-        fields: vec![("to".to_owned(), "0".to_owned())],
-        back: format!("/ui/users/{id}#account"),
-    };
-    match switch(&s, &caller, lang, &f, command, ask, format!("/ui/users/{id}")).await? {
-        Ok(answer) => Ok(answer),
-        Err(detail) => {
-            let p = user_view(&s, &caller, lang.tr, UserId(id), switch_errors(detail), None).await?;
-            switched(page(lang, &p), true)
-        }
-    }
+    switch(s, lang, Grantee::User(UserId(id)), form).await
 }
 
 /// The new-person form of a job page: the account is made holding the job.
