@@ -317,16 +317,8 @@ pub(super) fn saved(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiRes
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
             Err(UiError::new(lang.tr, e))
         }
-        Err(e) => Ok(Some(worded(lang.tr, e))),
-    }
-}
-
-/// A refusal's message in the page's language, for the refusals whose words this UI holds
-/// (matched by their stable problem type); the engine's own text otherwise.
-pub(super) fn worded(lang: Tr, e: WebError) -> String {
-    match e.code {
-        "last-user-administrator" => lang.s("refusal_last_user_administrator").to_owned(),
-        _ => e.detail,
+        // The detail is already in the page's language (the engine's `error_words`).
+        Err(e) => Ok(Some(e.detail)),
     }
 }
 
@@ -343,7 +335,7 @@ pub(super) fn made(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResu
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
             Err(UiError::new(lang.tr, e))
         }
-        Err(e) => Ok(Err(worded(lang.tr, e))),
+        Err(e) => Ok(Err(e.detail)),
     }
 }
 

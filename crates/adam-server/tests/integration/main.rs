@@ -16,6 +16,7 @@ mod bad_input;
 mod grants_ui;
 mod hardening;
 mod languages;
+mod languages_more;
 mod matrix;
 mod openapi;
 mod persistence;
