@@ -80,13 +80,52 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
             }
             let pointer = pointer_of(&path);
             let message = strip_position(&inner.to_string());
-            let detail = if pointer.is_empty() {
-                message
+            let (detail, sl) = if pointer.is_empty() {
+                (
+                    message.clone(),
+                    format!("telo zahteve ne ustreza: {}", sl_problem(&message)),
+                )
             } else {
-                format!("{}: {message}", path)
+                (
+                    format!("{path}: {message}"),
+                    format!("{path}: {}", sl_problem(&message)),
+                )
             };
-            Err(WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-body", detail).with("pointer", pointer))
+            // serde's words are English (the engine's value rules among them): the detail says
+            // what is wrong in the request's language, `reason` keeps serde's text as it is.
+            Err(WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-body", detail)
+                .sl(sl)
+                .with("pointer", pointer)
+                .with("reason", message))
         }
+    }
+}
+
+/// What serde says is wrong with a body (`missing field `code``, `invalid type: …`), in
+/// Slovenian; a rule of a value (the engine's, said by serde in English) in general words.
+fn sl_problem(message: &str) -> String {
+    let quoted = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    if let Some(field) = quoted("missing field `") {
+        format!("manjka polje »{field}«")
+    } else if let Some(field) = quoted("unknown field `") {
+        format!("neznano polje »{field}«")
+    } else if let Some(field) = quoted("duplicate field `") {
+        format!("polje »{field}« je navedeno dvakrat")
+    } else if let Some(value) = quoted("unknown variant `") {
+        format!("neznana vrednost »{value}«")
+    } else if message.starts_with("invalid type") {
+        "napačna vrsta vrednosti (npr. število namesto besedila)".to_owned()
+    } else if message.starts_with("invalid length") {
+        "napačno število elementov".to_owned()
+    } else if message.starts_with("invalid value") {
+        "neveljavna vrednost".to_owned()
+    } else {
+        "vrednost ne ustreza pravilu".to_owned()
     }
 }
 

@@ -206,10 +206,13 @@ fn person(w: &World, d: &Decision) -> String {
     )
 }
 
+/// The first line: who, on what, as of when — in Ljubljana time with its zone, as every time a
+/// person reads (`2026-03-02 10:00:00 CET`) — and the revision that answered.
 fn heading(out: &mut String, who: &str, object: &str, d: &Decision, lang: Lang) {
+    let at = LocalTime::of(d.at);
     let _ = match lang {
-        Lang::Sl => writeln!(out, "{who} — {object}, stanje ob {} (revizija {})", d.at, d.revision.0),
-        Lang::En => writeln!(out, "{who} on {object}, as of {} (revision {})", d.at, d.revision.0),
+        Lang::Sl => writeln!(out, "{who} — {object}, stanje ob {at} (revizija {})", d.revision.0),
+        Lang::En => writeln!(out, "{who} on {object}, as of {at} (revision {})", d.revision.0),
     };
 }
 

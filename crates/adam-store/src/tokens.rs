@@ -3,8 +3,9 @@
 //! its transaction.
 
 use crate::StoreError;
-use crate::audit::tail::{self, Entry, Tail};
-use crate::audit::{AuditContext, Retention};
+use crate::audit::AuditContext;
+use crate::audit::tail::{Ending, end_once, record_change};
+
 use crate::keys::Keyring;
 use crate::sql::{Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
 use adam_core::*;
@@ -97,23 +98,15 @@ pub(crate) fn create_token(
     )?
     .ok_or_else(|| StoreError::Database("the token insert returned no id".to_owned()))?;
     let stored = ApiToken { id, ..token.clone() };
-    let mut tail = Tail::read(tx, keys)?;
-    tail.append(
+    record_change(
         tx,
+        keys,
         writes,
-        Entry {
-            retention: Retention::Change,
-            revision: None,
-            context,
-            job: tail::acting_job(context),
-            action: "token.issue",
-            object: &token_object(&stored)?,
-            before: None,
-            after: token_json(&stored),
-            outcome: "ok",
-        },
+        context,
+        "token.issue",
+        &token_object(&stored)?,
+        (None, token_json(&stored)),
     )?;
-    tail.finish(tx, writes, context.at, false)?;
     Ok(id)
 }
 
@@ -182,36 +175,12 @@ pub(crate) fn revoke_token(
 ) -> Result<(), StoreError> {
     let before = one(tx, TOKEN_COLUMNS_BY_ID, &[Val::int(id)], token_of)?
         .ok_or_else(|| StoreError::NotFound(format!("token {id}")))?;
-    if before.revoked.is_some() {
-        return Ok(());
-    }
-    writes
-        .exec(
-            tx,
-            "UPDATE api_tokens SET revoked = $2 WHERE id = $1",
-            &[Val::int(id), Val::int(context.at.0)],
-        )
-        .map_err(write_error)?;
-    let after = ApiToken {
-        revoked: Some(context.at),
-        ..before.clone()
+    let how = Ending {
+        update: "UPDATE api_tokens SET revoked = $2 WHERE id = $1",
+        action: "token.revoke",
+        end: |t: &mut ApiToken| &mut t.revoked,
+        object: token_object,
+        json: token_json,
     };
-    let mut tail = Tail::read(tx, keys)?;
-    tail.append(
-        tx,
-        writes,
-        Entry {
-            retention: Retention::Change,
-            revision: None,
-            context,
-            job: tail::acting_job(context),
-            action: "token.revoke",
-            object: &token_object(&after)?,
-            before: token_json(&before),
-            after: token_json(&after),
-            outcome: "ok",
-        },
-    )?;
-    tail.finish(tx, writes, context.at, false)?;
-    Ok(())
+    end_once(tx, keys, writes, context, (id, before), &how)
 }

@@ -298,6 +298,11 @@ fn a_clean_stop_signs_the_last_record_and_a_cut_is_found() {
     assert!(line.contains(": granted"), "{line}");
     assert!(line.contains(" — by "), "what granted it: {line}");
     assert!(line.contains("revision "), "{line}");
+    // The instant in Ljubljana time with its zone, as a person reads it, not UTC.
+    assert!(
+        line.contains(" CET, revision ") || line.contains(" CEST, revision "),
+        "{line}"
+    );
     // …and as of a day before the demo existed answers from the world of then, which had
     // neither the person nor the document, not from today's ACL (item 16).
     for command in ["check", "explain"] {
@@ -314,7 +319,8 @@ fn a_clean_stop_signs_the_last_record_and_a_cut_is_found() {
         let out = run(then);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-        assert!(stderr.contains("as of "), "{stderr}");
+        // 2020-01-01 at midnight UTC is 01:00 in Ljubljana.
+        assert!(stderr.contains("as of 2020-01-01 01:00:00 CET"), "{stderr}");
         assert!(stderr.contains("(revision 0)"), "{stderr}");
         assert!(stderr.contains("there is no"), "{stderr}");
     }

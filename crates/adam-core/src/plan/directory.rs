@@ -168,13 +168,12 @@ impl World {
     ) -> Result<Draft, Error> {
         let old = self.office(office)?;
         self.require_office(actor, Some(office), at)?;
-        if old.valid == valid {
-            return Err(Error::NoChange(if valid {
-                "the office is already valid"
-            } else {
-                "the office is already invalid"
-            }));
-        }
+        switch_needed(
+            old.valid,
+            valid,
+            "the office is already valid",
+            "the office is already invalid",
+        )?;
         if valid {
             if let Some(p) = old.parent
                 && !self.office(p)?.valid
@@ -288,13 +287,12 @@ impl World {
     ) -> Result<Draft, Error> {
         let old = self.job(job)?;
         self.require_job(actor, job, at)?;
-        if old.valid == valid {
-            return Err(Error::NoChange(if valid {
-                "the job is already valid"
-            } else {
-                "the job is already invalid"
-            }));
-        }
+        switch_needed(
+            old.valid,
+            valid,
+            "the job is already valid",
+            "the job is already invalid",
+        )?;
         if valid {
             if !self.office(old.office)?.valid {
                 return Err(Error::Directory(DirectoryError::OfficeInvalid(old.office)));
@@ -412,13 +410,12 @@ impl World {
     ) -> Result<Draft, Error> {
         let old = self.user(user)?;
         self.require_user(actor, user, at)?;
-        if old.active == active {
-            return Err(Error::NoChange(if active {
-                "the user is already active"
-            } else {
-                "the user is already inactive"
-            }));
-        }
+        switch_needed(
+            old.active,
+            active,
+            "the user is already active",
+            "the user is already inactive",
+        )?;
         Ok(Draft::new(vec![Event::User(User {
             active,
             rev,
@@ -590,4 +587,13 @@ impl World {
 enum Holder {
     Office(OfficeId),
     Job(JobId),
+}
+
+/// Refuses switching a record (valid, active) to the state it is already in, saying which
+/// (`already_on` when asked to switch on, `already_off` when asked to switch off).
+fn switch_needed(is: bool, wanted: bool, already_on: &'static str, already_off: &'static str) -> Result<(), Error> {
+    if is == wanted {
+        return Err(Error::NoChange(if wanted { already_on } else { already_off }));
+    }
+    Ok(())
 }

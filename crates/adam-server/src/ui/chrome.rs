@@ -322,16 +322,8 @@ pub(super) fn saved(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiRes
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
             Err(UiError::new(lang.tr, e))
         }
-        Err(e) => Ok(Some(worded(lang.tr, e))),
-    }
-}
-
-/// A refusal's message in the page's language, for the refusals whose words this UI holds
-/// (matched by their stable problem type); the engine's own text otherwise.
-pub(super) fn worded(lang: Tr, e: WebError) -> String {
-    match e.code {
-        "last-user-administrator" => lang.s("refusal_last_user_administrator").to_owned(),
-        _ => e.detail,
+        // The detail is already in the page's language (the engine's `error_words`).
+        Err(e) => Ok(Some(e.detail)),
     }
 }
 
@@ -348,7 +340,7 @@ pub(super) fn made(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResu
         Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
             Err(UiError::new(lang.tr, e))
         }
-        Err(e) => Ok(Err(worded(lang.tr, e))),
+        Err(e) => Ok(Err(e.detail)),
     }
 }
 
@@ -371,15 +363,6 @@ pub(super) fn switch_errors(detail: String) -> BTreeMap<&'static str, String> {
     let mut errors = BTreeMap::new();
     errors.insert("switch", detail);
     errors
-}
-
-/// The answer to a switch: back to the page, or the page with the refusal and 422.
-pub(super) fn switched(r: UiResult<Response>, refused: bool) -> UiResult<Response> {
-    let mut r = r?;
-    if refused {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
 }
 
 /// A window's start as typed (a date), or its local time with the zone when set to an instant.

@@ -73,7 +73,7 @@ pub(super) async fn set_office_roles(
 
 /// The page of a grantee with its permissions panel adjusted (`adjust`), the form's messages,
 /// and status 422 when there are any (htmx swaps only successful answers: for htmx, 200).
-async fn grantee_page(
+pub(super) async fn grantee_page(
     s: &AppState,
     caller: &crate::authn::Caller,
     lang: Lang,

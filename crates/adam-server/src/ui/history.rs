@@ -1,6 +1,7 @@
 //! History: the last change and the audit rows of an object, and the activity page.
 
 use super::chrome::*;
+use super::i18n::Tr;
 use crate::authn::Caller;
 use crate::error::WebError;
 use crate::state::{AppState, blocking};
@@ -16,11 +17,17 @@ pub struct LastChangeView {
     pub(super) object_id: u32,
     pub(super) object_type: String,
     pub(super) label: String,
-    pub(super) by: String,
+    /// Who changed it: a username, `None` for the system.
+    pub(super) by: Option<String>,
     pub(super) at: String,
 }
 
 impl LastChangeView {
+    /// Who changed it, in the page's language.
+    pub(super) fn by_in(&self, t: &super::i18n::Tr) -> String {
+        by_words(&self.by, *t)
+    }
+
     /// The object's type in words in the page's language (the page shows its wire name, the
     /// SPEC's `ADAM_ENTITY_USER`, beside them).
     pub(super) fn object_type_in(&self, t: &super::i18n::Tr) -> String {
@@ -33,11 +40,17 @@ pub struct HistoryRow {
     pub(super) at: String,
     /// The action's code (`office.create`): shown in words, the code as their title.
     pub(super) action: String,
-    pub(super) by: String,
+    /// Who did it: a username, `None` for the system.
+    pub(super) by: Option<String>,
     pub(super) label: String,
 }
 
 impl HistoryRow {
+    /// Who did it, in the page's language.
+    pub(super) fn by_in(&self, t: &super::i18n::Tr) -> String {
+        by_words(&self.by, *t)
+    }
+
     /// The action in words in the page's language (the templates call it with `c.t`).
     pub(super) fn action_in(&self, t: &super::i18n::Tr) -> String {
         super::words::engine::action_words(*t, &self.action)
@@ -49,14 +62,22 @@ impl HistoryRow {
     }
 }
 
-pub(super) fn who_name(w: &World, actor: &Actor) -> String {
-    match actor.user_id() {
-        Some(u) => w
-            .user(u)
+/// Who acted, as a person reads it: the username, or the system in the page's language.
+pub(super) fn who_name(w: &World, actor: &Actor, t: Tr) -> String {
+    by_words(&username_of(w, actor), t)
+}
+
+/// The username of a person who acted; `None` for the system.
+fn username_of(w: &World, actor: &Actor) -> Option<String> {
+    actor.user_id().map(|u| {
+        w.user(u)
             .map(|u| u.username.to_string())
-            .unwrap_or_else(|_| format!("#{}", u.0)),
-        None => "system".to_owned(),
-    }
+            .unwrap_or_else(|_| format!("#{}", u.0))
+    })
+}
+
+fn by_words(by: &Option<String>, t: Tr) -> String {
+    by.clone().unwrap_or_else(|| t.s("actor_system").to_owned())
 }
 
 /// The history of an object, and for a job or a user also the history of the grants made to
@@ -118,7 +139,7 @@ pub(super) async fn history_of(
         object_id: r.object.id,
         object_type: r.object.kind.as_str().to_owned(),
         label: r.object.label.clone(),
-        by: who_name(&w, &r.context.actor),
+        by: username_of(&w, &r.context.actor),
         at: local(r.context.at),
     });
     let rows = records
@@ -126,7 +147,7 @@ pub(super) async fn history_of(
         .map(|r| HistoryRow {
             at: local(r.context.at),
             action: r.action.clone(),
-            by: who_name(&w, &r.context.actor),
+            by: username_of(&w, &r.context.actor),
             label: r.object.label.clone(),
         })
         .collect();
@@ -161,7 +182,7 @@ pub(super) async fn activity_page(
         .map(|r| HistoryRow {
             at: local(r.context.at),
             action: r.action.clone(),
-            by: r.context.application.clone().unwrap_or_default(),
+            by: Some(r.context.application.clone().unwrap_or_default()),
             label: r.object.label.clone(),
         })
         .collect();

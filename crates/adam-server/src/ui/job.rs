@@ -2,6 +2,7 @@
 
 use super::chrome::*;
 use super::confirm::*;
+use super::form::*;
 use super::history::*;
 use super::i18n::Tr;
 use super::panel::*;
@@ -32,20 +33,10 @@ pub(super) async fn update_job(
     let job = JobId(id);
     let office = s.world().job(job).ui(lang.tr)?.office;
     let mut errors = BTreeMap::new();
-    let name = if too_long(f.name.trim(), Text::MAX, "edit_job_name", &mut errors, lang.tr) {
-        None
-    } else {
-        Text::parse("name", &f.name)
-            .map_err(|e| errors.insert("edit_job_name", crate::error::said(&e)))
-            .ok()
-    };
-    let signing_code = match f.signing_code.trim() {
-        "" => Some(None),
-        sc => SigningCode::parse("signing_code", sc)
-            .map_err(|e| errors.insert("edit_job_signing_code", crate::error::said(&e)))
-            .ok()
-            .map(Some),
-    };
+    let name = text(&f.name, "name", "edit_job_name", &mut errors, lang.tr);
+    let signing_code = optional(&f.signing_code, "edit_job_signing_code", &mut errors, |sc| {
+        SigningCode::parse("signing_code", sc)
+    });
     if let (Some(name), Some(signing_code)) = (name, signing_code) {
         let command = Command::UpdateJob {
             job,
@@ -138,38 +129,9 @@ pub(super) async fn set_job_valid(
     State(s): State<AppState>,
     lang: Lang,
     Path(id): Path<u32>,
-    UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
+    form: UiForm<SwitchForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
-    let command = Command::SetJobValid {
-        job: JobId(id),
-        valid: f.to == 1,
-    };
-    let ask = confirm_first(
-        &s,
-        &caller,
-        lang,
-        &command,
-        f.to == 1 || confirmed(&f.confirm),
-        |w, tr| Confirmation {
-            title: "confirm_invalidate",
-            button: "invalidate",
-            lines: vec![super::grants::grantee_words(w, Grantee::Job(JobId(id)), tr)],
-            action: format!("/ui/jobs/{id}/valid"),
-            fields: vec![("to".to_owned(), "0".to_owned())],
-            back: format!("/ui/jobs/{id}#job-admin"),
-        },
-    )?;
-    if let Some(page) = ask {
-        return Ok(page);
-    }
-    match saved(lang, s.execute(&caller, None, command).await)? {
-        None => Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
-        Some(detail) => {
-            let p = job_view(&s, &caller, lang.tr, JobId(id), switch_errors(detail)).await?;
-            switched(page(lang, &p), true)
-        }
-    }
+    switch(s, lang, Grantee::Job(JobId(id)), form).await
 }
 
 #[derive(Template)]

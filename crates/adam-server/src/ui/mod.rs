@@ -11,6 +11,7 @@ mod access_review;
 mod account;
 mod chrome;
 mod confirm;
+mod form;
 mod grants;
 mod history;
 mod i18n;
@@ -30,7 +31,7 @@ use crate::state::AppState;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 pub use i18n::Tr;
 
 const HTMX: &str = include_str!("../../assets/htmx-2.0.11.min.js");
@@ -39,7 +40,47 @@ const FAVICON: &[u8] = include_bytes!("../../assets/favicon.ico");
 
 /// The UI's routes, mounted beside the API.
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    table().router
+}
+
+/// The path of every UI route, as mounted: axum's router cannot list its routes, so the table
+/// records each path as it mounts it, and the route × caller matrix of the UI is held against
+/// this list (a route missing from the matrix fails its test).
+pub fn paths() -> Vec<&'static str> {
+    table().paths
+}
+
+/// A router that records the paths it mounts.
+pub struct Routes {
+    router: Router<AppState>,
+    paths: Vec<&'static str>,
+}
+
+impl Routes {
+    fn new() -> Routes {
+        Routes {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+
+    /// Mounts `handler` on `path` and records the path.
+    fn route(mut self, path: &'static str, handler: MethodRouter<AppState>) -> Routes {
+        self.router = self.router.route(path, handler);
+        self.paths.push(path);
+        self
+    }
+
+    /// Mounts another table's routes.
+    fn merge(mut self, other: Routes) -> Routes {
+        self.router = self.router.merge(other.router);
+        self.paths.extend(other.paths);
+        self
+    }
+}
+
+fn table() -> Routes {
+    Routes::new()
         .route("/", get(|| async { Redirect::to("/ui") }))
         .route("/ui", get(tree))
         .route("/ui/tree/offices/{id}", get(tree_children))

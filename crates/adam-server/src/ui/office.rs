@@ -1,6 +1,7 @@
 //! The office page: its details, its jobs, and the forms that create and change them.
 
 use super::chrome::*;
+use super::form::*;
 use super::history::*;
 use super::i18n::Tr;
 use super::tree::*;
@@ -135,12 +136,8 @@ pub(super) async fn create_office(
     caller.require(Scope::Write).ui(lang.tr)?;
     let parent = parent_field(&f.parent, lang.tr)?;
     let mut errors = BTreeMap::new();
-    let code = Code::parse("code", &f.code)
-        .map_err(|e| errors.insert("code", crate::error::said(&e)))
-        .ok();
-    let name = Text::parse("name", &f.name)
-        .map_err(|e| errors.insert("name", crate::error::said(&e)))
-        .ok();
+    let code = checked(Code::parse("code", &f.code), "code", &mut errors);
+    let name = checked(Text::parse("name", &f.name), "name", &mut errors);
     if let (Some(code), Some(name)) = (code, name) {
         let command = Command::CreateOffice {
             code,
@@ -196,16 +193,10 @@ pub(super) async fn update_office(
     caller.require(Scope::Write).ui(lang.tr)?;
     let office = OfficeId(id);
     let mut errors = BTreeMap::new();
-    let name = Text::parse("name", &f.name)
-        .map_err(|e| errors.insert("edit_name", crate::error::said(&e)))
-        .ok();
-    let signing_code = match f.signing_code.trim() {
-        "" => Some(None),
-        sc => SigningCode::parse("signing_code", sc)
-            .map_err(|e| errors.insert("edit_signing_code", crate::error::said(&e)))
-            .ok()
-            .map(Some),
-    };
+    let name = checked(Text::parse("name", &f.name), "edit_name", &mut errors);
+    let signing_code = optional(&f.signing_code, "edit_signing_code", &mut errors, |sc| {
+        SigningCode::parse("signing_code", sc)
+    });
     let parent = parent_field(&f.parent, lang.tr)?;
     if let (Some(name), Some(signing_code)) = (name, signing_code) {
         let command = Command::UpdateOffice {
@@ -214,18 +205,14 @@ pub(super) async fn update_office(
             parent,
             signing_code,
         };
-        // Two administrators editing the same office: the second save is refused.
         let seen = Revision(f.rev);
-        let guard = move |w: &World| -> crate::error::ApiResult<()> {
-            match w.office(office) {
-                Ok(o) if o.rev != seen => Err(WebError::new(
-                    StatusCode::PRECONDITION_FAILED,
-                    "stale",
-                    "someone else changed this office after you opened the page; reload it and make your change again",
-                )
-                .sl("urad je medtem spremenil nekdo drug; znova naložite stran in ponovite spremembo")),
-                _ => Ok(()),
-            }
+        let guard = move |w: &World| {
+            unchanged_since(
+                w.office(office).map(|o| o.rev),
+                seen,
+                "someone else changed this office after you opened the page; reload it and make your change again",
+                "urad je medtem spremenil nekdo drug; znova naložite stran in ponovite spremembo",
+            )
         };
         match s.execute_guarded(&caller, None, command, guard).await {
             // A taken signing code is the signing code's fault: the message goes there.
@@ -270,23 +257,11 @@ pub(super) async fn create_job(
     caller.require(Scope::Write).ui(lang.tr)?;
     let office = OfficeId(id);
     let mut errors = BTreeMap::new();
-    let code = JobCode::parse("code", &f.code)
-        .map_err(|e| errors.insert("job_code", crate::error::said(&e)))
-        .ok();
-    let name = if too_long(f.name.trim(), Text::MAX, "job_name", &mut errors, lang.tr) {
-        None
-    } else {
-        Text::parse("name", &f.name)
-            .map_err(|e| errors.insert("job_name", crate::error::said(&e)))
-            .ok()
-    };
-    let signing_code = match f.signing_code.trim() {
-        "" => Some(None),
-        sc => SigningCode::parse("signing_code", sc)
-            .map_err(|e| errors.insert("job_signing_code", crate::error::said(&e)))
-            .ok()
-            .map(Some),
-    };
+    let code = checked(JobCode::parse("code", &f.code), "job_code", &mut errors);
+    let name = text(&f.name, "name", "job_name", &mut errors, lang.tr);
+    let signing_code = optional(&f.signing_code, "job_signing_code", &mut errors, |sc| {
+        SigningCode::parse("signing_code", sc)
+    });
     if let (Some(code), Some(name), Some(signing_code)) = (code, name, signing_code) {
         let command = Command::CreateJob {
             code,
@@ -312,37 +287,7 @@ pub(super) async fn set_office_valid(
     State(s): State<AppState>,
     lang: Lang,
     Path(id): Path<u32>,
-    UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
+    form: UiForm<SwitchForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
-    let command = Command::SetOfficeValid {
-        office: OfficeId(id),
-        valid: f.to == 1,
-    };
-    // Invalidating asks first (the confirmation step is issue 14's, in `ui/confirm.rs`).
-    let ask = super::confirm::confirm_first(
-        &s,
-        &caller,
-        lang,
-        &command,
-        f.to == 1 || super::confirm::confirmed(&f.confirm),
-        |w, tr| super::confirm::Confirmation {
-            title: "confirm_invalidate",
-            button: "invalidate",
-            lines: vec![super::grants::grantee_words(w, Grantee::Office(OfficeId(id)), tr)],
-            action: format!("/ui/offices/{id}/valid"),
-            fields: vec![("to".to_owned(), "0".to_owned())],
-            back: format!("/ui/offices/{id}"),
-        },
-    )?;
-    if let Some(page) = ask {
-        return Ok(page);
-    }
-    match saved(lang, s.execute(&caller, None, command).await)? {
-        None => Ok(Redirect::to(&format!("/ui/offices/{id}")).into_response()),
-        Some(detail) => {
-            let p = office_view(&s, &caller, lang.tr, OfficeId(id), switch_errors(detail)).await?;
-            switched(page(lang, &p), true)
-        }
-    }
+    switch(s, lang, Grantee::Office(OfficeId(id)), form).await
 }

@@ -16,7 +16,6 @@ use crate::state::AppState;
 use adam_core::rights::Via;
 use adam_core::{Actor, EntityKind, Timestamp, UserId, Window};
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -25,8 +24,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The routes of the reviewers' pages.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes() -> super::Routes {
+    super::Routes::new()
         .route("/ui/audit", get(audit_page))
         .route("/ui/audit/verify", get(super::chrome::to("/ui/audit")).post(verify))
         .route("/ui/audit/holds", get(super::chrome::to("/ui/audit")).post(add_hold))
@@ -187,7 +186,7 @@ fn query_string(f: &AuditForm, before: Option<u64>) -> String {
     serde_urlencoded::to_string(pairs).unwrap_or_default()
 }
 
-fn row(w: &adam_core::World, r: adam_store::AuditRecord) -> RecordRow {
+fn row(w: &adam_core::World, r: adam_store::AuditRecord, t: super::i18n::Tr) -> RecordRow {
     let change = match (&r.before, &r.after) {
         (None, None) => None,
         (b, a) => Some(serde_json::to_string_pretty(&serde_json::json!({"before": b, "after": a})).unwrap_or_default()),
@@ -195,7 +194,7 @@ fn row(w: &adam_core::World, r: adam_store::AuditRecord) -> RecordRow {
     RecordRow {
         seq: r.seq,
         at: super::chrome::local(r.context.at),
-        by: who_name(w, &r.context.actor),
+        by: who_name(w, &r.context.actor, t),
         action: r.action,
         object: format!("{} {} {}", r.object.kind, r.object.id, r.object.label),
         outcome: r.outcome,
@@ -337,7 +336,7 @@ async fn audit_page(
             Ok(found) => {
                 let w = s.world();
                 next = found.next.map(|n| query_string(&f, Some(n)));
-                rows = found.items.into_iter().map(|r| row(&w, r)).collect();
+                rows = found.items.into_iter().map(|r| row(&w, r, lang.tr)).collect();
             }
             Err(e) if e.code == "outside-scope" => {
                 errors.insert("form", lang.tr.s("audit_outside_scope").to_owned());
@@ -520,8 +519,8 @@ fn window_text(w: &Window) -> String {
     }
 }
 
-fn stamp_text(w: &adam_core::World, at: Timestamp, by: &Actor) -> String {
-    format!("{} ({})", super::chrome::local(at), who_name(w, by))
+fn stamp_text(w: &adam_core::World, at: Timestamp, by: &Actor, t: super::i18n::Tr) -> String {
+    format!("{} ({})", super::chrome::local(at), who_name(w, by, t))
 }
 
 async fn register_page(
@@ -556,14 +555,14 @@ async fn register_page(
                 },
                 window: window_text(&r.window),
                 reference: r.reference.unwrap_or_default(),
-                granted: stamp_text(&w, r.granted.at, &r.granted.by),
+                granted: stamp_text(&w, r.granted.at, &r.granted.by, lang.tr),
                 changes: r
                     .changes
                     .iter()
                     .map(|c| {
                         format!(
                             "{}: {} → {}",
-                            stamp_text(&w, c.stamp.at, &c.stamp.by),
+                            stamp_text(&w, c.stamp.at, &c.stamp.by, lang.tr),
                             window_text(&c.window_before),
                             window_text(&c.window_after)
                         )
@@ -573,7 +572,7 @@ async fn register_page(
                 revoked: r
                     .revoked
                     .as_ref()
-                    .map(|x| stamp_text(&w, x.at, &x.by))
+                    .map(|x| stamp_text(&w, x.at, &x.by, lang.tr))
                     .unwrap_or_default(),
                 periods: r
                     .periods

@@ -1,13 +1,12 @@
 //! The user page: the account, its jobs and roles, and the administrator's account actions.
 
 use super::chrome::*;
-use super::confirm::*;
+use super::form::*;
 use super::history::*;
 use super::i18n::Tr;
 use super::job::*;
 use super::panel::*;
 use crate::authn::{Caller, Scope};
-use crate::error::WebError;
 use crate::state::AppState;
 use adam_core::*;
 use askama::Template;
@@ -21,38 +20,9 @@ pub(super) async fn set_user_active(
     State(s): State<AppState>,
     lang: Lang,
     Path(id): Path<u32>,
-    UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
+    form: UiForm<SwitchForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
-    let command = Command::SetUserActive {
-        user: UserId(id),
-        active: f.to == 1,
-    };
-    let ask = confirm_first(
-        &s,
-        &caller,
-        lang,
-        &command,
-        f.to == 1 || confirmed(&f.confirm),
-        |w, tr| Confirmation {
-            title: "confirm_deactivate",
-            button: "deactivate",
-            lines: vec![super::grants::grantee_words(w, Grantee::User(UserId(id)), tr)],
-            action: format!("/ui/users/{id}/active"),
-            fields: vec![("to".to_owned(), "0".to_owned())],
-            back: format!("/ui/users/{id}#account"),
-        },
-    )?;
-    if let Some(page) = ask {
-        return Ok(page);
-    }
-    match saved(lang, s.execute(&caller, None, command).await)? {
-        None => Ok(Redirect::to(&format!("/ui/users/{id}")).into_response()),
-        Some(detail) => {
-            let p = user_view(&s, &caller, lang.tr, UserId(id), switch_errors(detail), None).await?;
-            switched(page(lang, &p), true)
-        }
-    }
+    switch(s, lang, Grantee::User(UserId(id)), form).await
 }
 
 /// The new-person form of a job page: the account is made holding the job.
@@ -85,32 +55,15 @@ pub(super) async fn create_user(
     caller.require(Scope::Write).ui(lang.tr)?;
     let job = JobId(id);
     let mut errors = BTreeMap::new();
-    let username = Username::parse("username", f.username.trim())
-        .map_err(|e| errors.insert("new_username", crate::error::said(&e)))
-        .ok();
-    let tr = lang.tr;
-    let first_name = (!too_long(f.first_name.trim(), Text::MAX, "new_first_name", &mut errors, tr))
-        .then(|| Text::parse("first_name", &f.first_name))
-        .and_then(|r| {
-            r.map_err(|e| errors.insert("new_first_name", crate::error::said(&e)))
-                .ok()
-        });
-    let last_name = (!too_long(f.last_name.trim(), Text::MAX, "new_last_name", &mut errors, tr))
-        .then(|| Text::parse("last_name", &f.last_name))
-        .and_then(|r| {
-            r.map_err(|e| errors.insert("new_last_name", crate::error::said(&e)))
-                .ok()
-        });
-    let email = Email::parse("email", &f.email)
-        .map_err(|e| errors.insert("new_email", crate::error::said(&e)))
-        .ok();
-    let phone = match f.phone.trim() {
-        "" => Some(None),
-        p => Phone::parse("phone", p)
-            .map_err(|e| errors.insert("new_phone", crate::error::said(&e)))
-            .ok()
-            .map(Some),
-    };
+    let username = checked(
+        Username::parse("username", f.username.trim()),
+        "new_username",
+        &mut errors,
+    );
+    let first_name = text(&f.first_name, "first_name", "new_first_name", &mut errors, lang.tr);
+    let last_name = text(&f.last_name, "last_name", "new_last_name", &mut errors, lang.tr);
+    let email = checked(Email::parse("email", &f.email), "new_email", &mut errors);
+    let phone = optional(&f.phone, "new_phone", &mut errors, |p| Phone::parse("phone", p));
     let gender = gender_of(&f.gender).unwrap_or(Gender::Unspecified);
     if let (Some(username), Some(first_name), Some(last_name), Some(email), Some(phone)) =
         (username, first_name, last_name, email, phone)
@@ -413,27 +366,12 @@ pub(super) async fn update_user(
     caller.require(Scope::Write).ui(lang.tr)?;
     let uid = UserId(id);
     let mut errors = BTreeMap::new();
-    let title = match f.title.trim() {
-        "" => None,
-        t => Text::parse("title", t)
-            .map_err(|e| errors.insert("title", crate::error::said(&e)))
-            .ok(),
-    };
-    let first_name = Text::parse("first_name", &f.first_name)
-        .map_err(|e| errors.insert("first_name", crate::error::said(&e)))
-        .ok();
-    let last_name = Text::parse("last_name", &f.last_name)
-        .map_err(|e| errors.insert("last_name", crate::error::said(&e)))
-        .ok();
-    let email = Email::parse("email", &f.email)
-        .map_err(|e| errors.insert("email", crate::error::said(&e)))
-        .ok();
-    let phone = match f.phone.trim() {
-        "" => None,
-        p => Phone::parse("phone", p)
-            .map_err(|e| errors.insert("phone", crate::error::said(&e)))
-            .ok(),
-    };
+    // A refused optional field leaves `errors` non-empty, which stops the save below.
+    let title = optional(&f.title, "title", &mut errors, |t| Text::parse("title", t)).flatten();
+    let first_name = checked(Text::parse("first_name", &f.first_name), "first_name", &mut errors);
+    let last_name = checked(Text::parse("last_name", &f.last_name), "last_name", &mut errors);
+    let email = checked(Email::parse("email", &f.email), "email", &mut errors);
+    let phone = optional(&f.phone, "phone", &mut errors, |p| Phone::parse("phone", p)).flatten();
     let stored = s.world().user(uid).ui(lang.tr)?.clone();
     if let (true, Some(first_name), Some(last_name), Some(email)) = (errors.is_empty(), first_name, last_name, email) {
         let command = Command::UpdateUser {
@@ -445,19 +383,14 @@ pub(super) async fn update_user(
             email,
             phone,
         };
-        // Two administrators editing the same person: the second save is refused, not
-        // silently written over the first.
         let seen = Revision(f.rev);
-        let guard = move |w: &World| -> crate::error::ApiResult<()> {
-            match w.user(uid) {
-                Ok(u) if u.rev != seen => Err(WebError::new(
-                    StatusCode::PRECONDITION_FAILED,
-                    "stale",
-                    "someone else changed this person after you opened the page; reload it and make your change again",
-                )
-                .sl("osebo je medtem spremenil nekdo drug; znova naložite stran in ponovite spremembo")),
-                _ => Ok(()),
-            }
+        let guard = move |w: &World| {
+            unchanged_since(
+                w.user(uid).map(|u| u.rev),
+                seen,
+                "someone else changed this person after you opened the page; reload it and make your change again",
+                "osebo je medtem spremenil nekdo drug; znova naložite stran in ponovite spremembo",
+            )
         };
         if let Some(detail) = saved(lang, s.execute_guarded(&caller, None, command, guard).await)? {
             errors.insert("form", detail);

@@ -304,7 +304,7 @@ async fn the_last_user_administrator_cannot_lock_the_organisation_out(backend: B
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        html.contains("S tem bi organizacija ostala brez aktivnega uporabnika, ki lahko upravlja uporabnike."),
+        html.contains("s tem bi organizacija ostala brez aktivnega uporabnika, ki lahko upravlja uporabnike"),
         "{html}"
     );
     assert!(s.state.world().user(s.fx.admin).unwrap().active);

@@ -4,7 +4,7 @@
 
 use super::chain::{Retention, period_of};
 use super::record::{AuditContext, corrupt, seq_val};
-use super::tail::{Entry, Tail, acting_job, epoch_size};
+use super::tail::{Ending, Entry, Tail, acting_job, end_once, epoch_size, record_change};
 use crate::StoreError;
 use crate::keys::Keyring;
 use crate::sql::{Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
@@ -91,23 +91,15 @@ pub(crate) fn add_hold(
         released: None,
         ..hold.clone()
     };
-    let mut tail = Tail::read(tx, keys)?;
-    tail.append(
+    record_change(
         tx,
+        keys,
         writes,
-        Entry {
-            retention: Retention::Change,
-            revision: None,
-            context,
-            job: acting_job(context),
-            action: "audit.hold",
-            object: &hold_object(&stored)?,
-            before: None,
-            after: serde_json::to_value(&stored).ok(),
-            outcome: "ok",
-        },
+        context,
+        "audit.hold",
+        &hold_object(&stored)?,
+        (None, serde_json::to_value(&stored).ok()),
     )?;
-    tail.finish(tx, writes, context.at, false)?;
     Ok(stored)
 }
 
@@ -131,38 +123,14 @@ pub(crate) fn release_hold(
         .into_iter()
         .find(|h| h.id == id)
         .ok_or_else(|| StoreError::NotFound(format!("retention hold {id}")))?;
-    if before.released.is_some() {
-        return Ok(());
-    }
-    writes
-        .exec(
-            tx,
-            "UPDATE audit_holds SET released = $2 WHERE id = $1 AND released IS NULL",
-            &[Val::int(id), Val::int(context.at.0)],
-        )
-        .map_err(write_error)?;
-    let after = Hold {
-        released: Some(context.at),
-        ..before.clone()
+    let how = Ending {
+        update: "UPDATE audit_holds SET released = $2 WHERE id = $1 AND released IS NULL",
+        action: "audit.hold.release",
+        end: |h: &mut Hold| &mut h.released,
+        object: hold_object,
+        json: |h: &Hold| serde_json::to_value(h).ok(),
     };
-    let mut tail = Tail::read(tx, keys)?;
-    tail.append(
-        tx,
-        writes,
-        Entry {
-            retention: Retention::Change,
-            revision: None,
-            context,
-            job: acting_job(context),
-            action: "audit.hold.release",
-            object: &hold_object(&after)?,
-            before: serde_json::to_value(&before).ok(),
-            after: serde_json::to_value(&after).ok(),
-            outcome: "ok",
-        },
-    )?;
-    tail.finish(tx, writes, context.at, false)?;
-    Ok(())
+    end_once(tx, keys, writes, context, (id, before), &how)
 }
 
 /// Every retention hold, oldest first.

@@ -403,6 +403,78 @@ pub(crate) fn acting_job(context: &AuditContext) -> Option<JobId> {
     }
 }
 
+/// Records one change to a record kept beside the world (an API token, a retention hold): a
+/// single change record in the transaction that made the change, then the tail finished.
+pub(crate) fn record_change(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    writes: &mut Writes,
+    context: &AuditContext,
+    action: &str,
+    object: &AuditObject,
+    (before, after): (Option<Value>, Option<Value>),
+) -> Result<(), StoreError> {
+    let mut tail = Tail::read(tx, keys)?;
+    tail.append(
+        tx,
+        writes,
+        Entry {
+            retention: Retention::Change,
+            revision: None,
+            context,
+            job: acting_job(context),
+            action,
+            object,
+            before,
+            after,
+            outcome: "ok",
+        },
+    )?;
+    tail.finish(tx, writes, context.at, false)?;
+    Ok(())
+}
+
+/// How a record kept beside the world is ended (a token revoked, a hold released): the
+/// statement that sets its end (`$1` its id, `$2` the instant), the action recorded, where its
+/// end is, and how the audit record names and shows it.
+pub(crate) struct Ending<R> {
+    pub(crate) update: &'static str,
+    pub(crate) action: &'static str,
+    pub(crate) end: fn(&mut R) -> &mut Option<Timestamp>,
+    pub(crate) object: fn(&R) -> Result<AuditObject, StoreError>,
+    pub(crate) json: fn(&R) -> Option<Value>,
+}
+
+/// Ends `before` (the record `id` as stored) at the change's instant and records it with the
+/// record before and after; ending an ended record changes nothing and records nothing.
+pub(crate) fn end_once<R: Clone>(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    writes: &mut Writes,
+    context: &AuditContext,
+    (id, before): (i64, R),
+    how: &Ending<R>,
+) -> Result<(), StoreError> {
+    let mut after = before.clone();
+    let end = (how.end)(&mut after);
+    if end.is_some() {
+        return Ok(());
+    }
+    *end = Some(context.at);
+    writes
+        .exec(tx, how.update, &[Val::int(id), Val::int(context.at.0)])
+        .map_err(write_error)?;
+    record_change(
+        tx,
+        keys,
+        writes,
+        context,
+        how.action,
+        &(how.object)(&after)?,
+        ((how.json)(&before), (how.json)(&after)),
+    )
+}
+
 /// Appends audit records that are not world changes.
 pub(crate) fn append_audit(
     tx: &mut dyn Tx,

@@ -5,7 +5,8 @@
 use crate::cli::{Cli, Kind, Question};
 use crate::support::{open_state, open_store, timestamp};
 use adam_core::{
-    Decision, DocumentId, FolderId, Level, MAX_PAGE, ObjectKind, ObjectRef, Session, Source, Timestamp, UserId, World,
+    Decision, DocumentId, FolderId, Level, LocalTime, MAX_PAGE, ObjectKind, ObjectRef, Session, Source, Timestamp,
+    UserId, World,
 };
 use adam_server::AppState;
 use anyhow::{Result, anyhow, bail};
@@ -38,7 +39,7 @@ fn explained(
     session: Session,
 ) -> Result<Decision> {
     w.explain(user, object, at, session).map_err(|e| match past {
-        Some(_) => anyhow!("as of {at} (revision {}): {e}", w.revision().0),
+        Some(_) => anyhow!("as of {} (revision {}): {e}", LocalTime::of(at), w.revision().0),
         None => anyhow!(e),
     })
 }
@@ -98,7 +99,13 @@ pub(crate) async fn check(cli: &Cli, q: &Question) -> Result<()> {
         }
     };
     let d = explained(w, &past, user, object, at, session)?;
-    println!("{}  {} [as of {at}, revision {}]", d.level, why(w, &d), d.revision.0);
+    println!(
+        "{}  {} [as of {}, revision {}]",
+        d.level,
+        why(w, &d),
+        LocalTime::of(at),
+        d.revision.0
+    );
     Ok(())
 }
 

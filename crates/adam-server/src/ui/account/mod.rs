@@ -21,7 +21,6 @@ use crate::state::{AppState, blocking};
 use crate::ui::chrome::{Chrome, Lang, Nothing, UiError, UiForm, UiResult, chrome, page, to, url_escape};
 use adam_store::SessionState;
 use askama::Template;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -44,8 +43,8 @@ use signin::*;
 pub(super) use factor::step_up_page;
 
 /// The routes of the person's own pages.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes() -> crate::ui::Routes {
+    crate::ui::Routes::new()
         .route(
             "/ui/login",
             get(login_page)

@@ -2,6 +2,8 @@
 
 /// This area's keys.
 pub(crate) const WORDS: &[(&str, &str, &str)] = &[
+    // Who acted, when no person did (initialisation, imports without an operator, the console).
+    ("actor_system", "sistem", "system"),
     (
         "audit_default_range",
         "Prikazani so zapisi zadnjih 7 dni, najnovejši najprej. Za starejše zapise izberite datume.",

@@ -143,9 +143,4 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("confirm_untick_button", "Odvzemi vlogo", "Revoke the role"),
     // The engine's refusal added by issue 14 (its problem type is `last-user-administrator`).
-    (
-        "refusal_last_user_administrator",
-        "S tem bi organizacija ostala brez aktivnega uporabnika, ki lahko upravlja uporabnike. Najprej dodelite vlogo skrbnika uporabnikov (adam.user_admin) še komu.",
-        "This would leave the organisation without any active user able to administer users. First give the user administrator's role (adam.user_admin) to someone else.",
-    ),
 ];

@@ -1,0 +1,609 @@
+//! The route × caller matrix of the UI (issue 14): every route the UI mounts, GET and POST,
+//! for five kinds of caller — the system administrator, a user administrator scoped to one
+//! office (GLPI's), a security lead, a plain user and a signed-out visitor — and the status each
+//! gets. The signed-in callers are browsers with a session cookie, and their forms carry the
+//! session's CSRF token, so a form reaches the authorisation it is about rather than the CSRF
+//! check. A form that would change something runs on a fresh server for each caller it is
+//! allowed, so no cell depends on another; refusals share one server, which must not change.
+//!
+//! The list of routes is held against the UI's own table (`adam_server::ui::paths`) and against
+//! the methods each path answers: a new UI route without rows here fails
+//! `every_ui_route_is_in_the_matrix`.
+
+use crate::support::*;
+use adam_core::{Actor, Code, Command, Text};
+use reqwest::{Method, StatusCode};
+use std::collections::BTreeSet;
+
+/// The callers, in the order of a row's expectations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    SysAdmin,
+    /// GLPI's user administrator (scoped to GLPI), working in `LEADER.GLPI`.
+    UserAdmin,
+    /// Bojan, a clerk of UN made security lead.
+    SecurityLead,
+    /// Ana, a clerk of UN with no administrative rights.
+    Plain,
+    /// Nobody signed in.
+    Visitor,
+}
+
+const CALLERS: [Caller; 5] = [
+    Caller::SysAdmin,
+    Caller::UserAdmin,
+    Caller::SecurityLead,
+    Caller::Plain,
+    Caller::Visitor,
+];
+
+/// One row: a route, a concrete request, and per caller (in [`CALLERS`] order) what comes back:
+/// `O` 200, `R` 303 to a page other than the sign-in, `L` 303 to the sign-in, `F` 403,
+/// `X` 404, `E` 422 (the form back with a message at the field), `B` 400, `A` 401 (the sign-in
+/// form again).
+struct Row {
+    method: Method,
+    template: &'static str,
+    path: String,
+    form: Vec<(&'static str, String)>,
+    expect: &'static str,
+}
+
+fn rows(s: &TestServer) -> Vec<Row> {
+    let fx = &s.fx;
+    let w = s.state.world();
+    let get = |template: &'static str, path: String, expect: &'static str| Row {
+        method: Method::GET,
+        template,
+        path,
+        form: Vec::new(),
+        expect,
+    };
+    let post = |template: &'static str, path: String, form: Vec<(&'static str, String)>, expect: &'static str| Row {
+        method: Method::POST,
+        template,
+        path,
+        form,
+        expect,
+    };
+    let v = |s: &str| s.to_owned();
+    let (glpi, job, free, gregor) = (fx.glpi.0, fx.job_glpi.0, fx.job_glpi_free.0, fx.gregor.0);
+    let office_rev = w.office(fx.glpi).unwrap().rev.0.to_string();
+    let user_rev = w.user(fx.gregor).unwrap().rev.0.to_string();
+    let role_rev = w.role(fx.glpi_role).unwrap().rev.0.to_string();
+    let referent = fx.referent.0.to_string();
+    vec![
+        // Redirects to a page, which then asks who is calling.
+        get("/", v("/"), "RRRRR"),
+        // The tree, the pages of offices, jobs, people and roles: everyone signed in reads them.
+        get("/ui", v("/ui"), "OOOOL"),
+        // The tree's branches are htmx partials (`send` marks the request so).
+        get("/ui/tree/offices/{id}", format!("/ui/tree/offices/{glpi}"), "OOOOL"),
+        get("/ui/offices", v("/ui/offices"), "RRRRR"),
+        post(
+            "/ui/offices",
+            v("/ui/offices"),
+            vec![
+                ("parent", glpi.to_string()),
+                ("code", v("NOV")),
+                ("name", v("Nov urad")),
+            ],
+            "RRFFL",
+        ),
+        get("/ui/offices/{id}", format!("/ui/offices/{glpi}"), "OOOOL"),
+        post(
+            "/ui/offices/{id}",
+            format!("/ui/offices/{glpi}"),
+            vec![("rev", office_rev), ("name", v("Glavna pisarna"))],
+            "RRFFL",
+        ),
+        get("/ui/offices/{id}/jobs", format!("/ui/offices/{glpi}/jobs"), "RRRRR"),
+        post(
+            "/ui/offices/{id}/jobs",
+            format!("/ui/offices/{glpi}/jobs"),
+            vec![("code", v("JOB.GLPI.09")), ("name", v("Referent"))],
+            "RRFFL",
+        ),
+        get("/ui/offices/{id}/valid", format!("/ui/offices/{glpi}/valid"), "RRRRR"),
+        post(
+            "/ui/offices/{id}/valid",
+            format!("/ui/offices/{}/valid", w.office_by_code("PRAZNO").unwrap().0),
+            vec![("to", v("0")), ("confirm", v("1"))],
+            "RRFFL",
+        ),
+        get("/ui/offices/{id}/roles", format!("/ui/offices/{glpi}/roles"), "RRRRR"),
+        post(
+            "/ui/offices/{id}/roles",
+            format!("/ui/offices/{}/roles", fx.tok.0),
+            vec![("role", referent.clone())],
+            "RFFFL",
+        ),
+        get("/ui/offices/{id}/grants", format!("/ui/offices/{glpi}/grants"), "RRRRR"),
+        post(
+            "/ui/offices/{id}/grants",
+            format!("/ui/offices/{}/grants", fx.tok.0),
+            vec![("role", referent.clone())],
+            "RFFFL",
+        ),
+        get("/ui/jobs/{id}", format!("/ui/jobs/{job}"), "OOOOL"),
+        get("/ui/jobs/{id}/users", format!("/ui/jobs/{free}/users"), "RRRRR"),
+        post(
+            "/ui/jobs/{id}/users",
+            format!("/ui/jobs/{free}/users"),
+            vec![
+                ("username", v("nova")),
+                ("first_name", v("Nova")),
+                ("last_name", v("Oseba")),
+                ("email", v("nova@test.si")),
+            ],
+            "RRFFL",
+        ),
+        get("/ui/jobs/{id}/edit", format!("/ui/jobs/{free}/edit"), "RRRRR"),
+        post(
+            "/ui/jobs/{id}/edit",
+            format!("/ui/jobs/{free}/edit"),
+            vec![("name", v("Vložišče"))],
+            "RRFFL",
+        ),
+        get("/ui/jobs/{id}/occupants", format!("/ui/jobs/{free}/occupants"), "RRRRR"),
+        post(
+            "/ui/jobs/{id}/occupants",
+            format!("/ui/jobs/{free}/occupants"),
+            vec![("username", v("gregor"))],
+            "RRFFL",
+        ),
+        post(
+            "/ui/jobs/{id}/occupants/{user}/remove",
+            format!("/ui/jobs/{job}/occupants/{gregor}/remove"),
+            vec![("confirm", v("1"))],
+            "RRFFL",
+        ),
+        get("/ui/jobs/{id}/valid", format!("/ui/jobs/{free}/valid"), "RRRRR"),
+        post(
+            "/ui/jobs/{id}/valid",
+            format!("/ui/jobs/{free}/valid"),
+            vec![("to", v("0")), ("confirm", v("1"))],
+            "RRFFL",
+        ),
+        get("/ui/jobs/{id}/grants", format!("/ui/jobs/{free}/grants"), "RRRRR"),
+        post(
+            "/ui/jobs/{id}/grants",
+            format!("/ui/jobs/{free}/grants"),
+            vec![("role", referent.clone())],
+            "RRFFL",
+        ),
+        get("/ui/jobs/{id}/roles", format!("/ui/jobs/{free}/roles"), "RRRRR"),
+        post(
+            "/ui/jobs/{id}/roles",
+            format!("/ui/jobs/{free}/roles"),
+            vec![("role", referent.clone())],
+            "RRFFL",
+        ),
+        get(
+            "/ui/jobs/{id}/candidates",
+            format!("/ui/jobs/{free}/candidates?q=a"),
+            "OOOOL",
+        ),
+        get("/ui/users/{id}", format!("/ui/users/{gregor}"), "OOOOL"),
+        post(
+            "/ui/users/{id}",
+            format!("/ui/users/{gregor}"),
+            vec![
+                ("rev", user_rev),
+                ("first_name", v("Gregor")),
+                ("last_name", v("Test")),
+                ("email", v("gregor@test.si")),
+                ("phone", v("05 611 7000")),
+            ],
+            "RRFFL",
+        ),
+        get("/ui/users/{id}/active", format!("/ui/users/{gregor}/active"), "RRRRR"),
+        post(
+            "/ui/users/{id}/active",
+            format!("/ui/users/{gregor}/active"),
+            vec![("to", v("0")), ("confirm", v("1"))],
+            "RRFFL",
+        ),
+        get("/ui/users/{id}/roles", format!("/ui/users/{gregor}/roles"), "RRRRR"),
+        post(
+            "/ui/users/{id}/roles",
+            format!("/ui/users/{gregor}/roles"),
+            vec![("role", fx.glpi_role.0.to_string())],
+            "RRFFL",
+        ),
+        get("/ui/users/{id}/grants", format!("/ui/users/{gregor}/grants"), "RRRRR"),
+        post(
+            "/ui/users/{id}/grants",
+            format!("/ui/users/{gregor}/grants"),
+            vec![("role", fx.glpi_role.0.to_string())],
+            "RRFFL",
+        ),
+        get(
+            "/ui/users/{id}/password",
+            format!("/ui/users/{gregor}/password"),
+            "RRRRR",
+        ),
+        post(
+            "/ui/users/{id}/password",
+            format!("/ui/users/{gregor}/password"),
+            vec![("password", v(STRONG)), ("confirm", v(STRONG))],
+            // The operator's administrator never sets a person's password (issue 12).
+            "FOFFL",
+        ),
+        get("/ui/users/{id}/unlock", format!("/ui/users/{gregor}/unlock"), "RRRRR"),
+        post(
+            "/ui/users/{id}/unlock",
+            format!("/ui/users/{gregor}/unlock"),
+            vec![],
+            "OOFFL",
+        ),
+        get("/ui/users/{id}/factor", format!("/ui/users/{gregor}/factor"), "RRRRR"),
+        post(
+            "/ui/users/{id}/factor",
+            format!("/ui/users/{gregor}/factor"),
+            vec![("reason", v("izgubljen telefon"))],
+            // A factor is a credential: the operator's administrator never removes a person's.
+            "FOFFL",
+        ),
+        get(
+            "/ui/users/{id}/register",
+            format!("/ui/users/{gregor}/register"),
+            "OOOFL",
+        ),
+        get(
+            "/ui/grants/{id}/revoke",
+            format!("/ui/grants/{}/revoke", fx.grant_gregor.0),
+            "RRRRR",
+        ),
+        post(
+            "/ui/grants/{id}/revoke",
+            format!("/ui/grants/{}/revoke", fx.grant_gregor.0),
+            vec![("confirm", v("1"))],
+            "RRFFL",
+        ),
+        // The role tree and its forms: the system administrator's.
+        get("/ui/roles", v("/ui/roles"), "OOOOL"),
+        post(
+            "/ui/roles",
+            v("/ui/roles"),
+            vec![("code", v("Nova")), ("kind", v("user")), ("description", v("Nova"))],
+            "RFFFL",
+        ),
+        get("/ui/roles/{id}", format!("/ui/roles/{}", fx.glpi_role.0), "OOOOL"),
+        post(
+            "/ui/roles/{id}",
+            format!("/ui/roles/{}", fx.glpi_role.0),
+            vec![("rev", role_rev), ("description", v("Nov opis"))],
+            "RFFFL",
+        ),
+        get("/ui/applications", v("/ui/applications"), "RRRRR"),
+        post(
+            "/ui/applications",
+            v("/ui/applications"),
+            vec![("code", v("NOVA")), ("name", v("Nova"))],
+            "RFFFL",
+        ),
+        // The administrators' overview.
+        get("/ui/overview", v("/ui/overview"), "OOFFL"),
+        // Records: the system administrator never reads one; everyone else may read these
+        // (the application's writer role is granted to everyone).
+        get("/ui/folders/{id}", format!("/ui/folders/{}", fx.f1.0), "FOOOL"),
+        get("/ui/documents/{id}", format!("/ui/documents/{}", fx.d1.0), "FOOOL"),
+        get("/ui/activity", v("/ui/activity"), "OOOOL"),
+        // The audit trail: the search form, verification, holds (a security lead's).
+        get("/ui/audit", v("/ui/audit?actor=gregor"), "OOOFL"),
+        get("/ui/audit/verify", v("/ui/audit/verify"), "RRRRR"),
+        post("/ui/audit/verify", v("/ui/audit/verify"), vec![], "OFOFL"),
+        get("/ui/audit/holds", v("/ui/audit/holds"), "RRRRR"),
+        post(
+            "/ui/audit/holds",
+            v("/ui/audit/holds"),
+            vec![
+                ("from", v("2026-03-01")),
+                ("until", v("2026-03-02")),
+                ("justification", v("Incident 18")),
+            ],
+            "FFRFL",
+        ),
+        get("/ui/audit/holds/{id}/release", v("/ui/audit/holds/1/release"), "RRRRR"),
+        post(
+            "/ui/audit/holds/{id}/release",
+            v("/ui/audit/holds/1/release"),
+            vec![],
+            "FFRFL",
+        ),
+        // The person's own pages.
+        get("/ui/login", v("/ui/login"), "OOOOO"),
+        post(
+            "/ui/login",
+            v("/ui/login"),
+            vec![("username", v("ana")), ("password", v(STRONG))],
+            "RRRRR",
+        ),
+        get("/ui/login/mfa", v("/ui/login/mfa"), "LLLLL"),
+        post(
+            "/ui/login/mfa",
+            v("/ui/login/mfa"),
+            vec![("code", v("000000"))],
+            "EEEEE",
+        ),
+        get("/ui/logout", v("/ui/logout"), "LLLLL"),
+        post("/ui/logout", v("/ui/logout"), vec![], "LLLLL"),
+        get("/ui/password", v("/ui/password"), "OOOOL"),
+        post(
+            "/ui/password",
+            v("/ui/password"),
+            vec![
+                ("current", v("napačno geslo")),
+                ("new", v(STRONG_2)),
+                ("confirm", v(STRONG_2)),
+            ],
+            "EEEEL",
+        ),
+        get("/ui/mfa", v("/ui/mfa"), "OOOOL"),
+        get("/ui/mfa/enrol", v("/ui/mfa/enrol"), "RRRRR"),
+        post("/ui/mfa/enrol", v("/ui/mfa/enrol"), vec![], "OOOOL"),
+        get("/ui/mfa/confirm", v("/ui/mfa/confirm"), "RRRRR"),
+        post(
+            "/ui/mfa/confirm",
+            v("/ui/mfa/confirm"),
+            vec![("code", v("000000"))],
+            "EEEEL",
+        ),
+        get("/ui/mfa/lost", v("/ui/mfa/lost"), "RRRRR"),
+        post("/ui/mfa/lost", v("/ui/mfa/lost"), vec![], "OOOOL"),
+        get("/ui/step-up", v("/ui/step-up"), "RRRRR"),
+        // These sessions counted a second factor already: nothing to step up.
+        post("/ui/step-up", v("/ui/step-up"), vec![("code", v("000000"))], "RRRRL"),
+        get("/ui/sessions", v("/ui/sessions"), "OOOOL"),
+        get("/ui/sessions/{id}/revoke", v("/ui/sessions/{session}/revoke"), "RRRRR"),
+        // Ending one's own current session signs out.
+        post(
+            "/ui/sessions/{id}/revoke",
+            v("/ui/sessions/{session}/revoke"),
+            vec![],
+            "LLLLL",
+        ),
+        get("/ui/forgot", v("/ui/forgot"), "OOOOO"),
+        post(
+            "/ui/forgot",
+            v("/ui/forgot"),
+            vec![("email", v("nikogar@test.si"))],
+            "OOOOO",
+        ),
+        get("/ui/reset", v("/ui/reset"), "OOOOO"),
+        post(
+            "/ui/reset",
+            v("/ui/reset"),
+            vec![
+                ("token", v("x")),
+                ("username", v("ana")),
+                ("new", v(STRONG_2)),
+                ("confirm", v(STRONG_2)),
+            ],
+            "EEEEE",
+        ),
+        get("/reset", v("/reset?token=x"), "RRRRR"),
+        // Assets, public.
+        get("/ui/assets/htmx.min.js", v("/ui/assets/htmx.min.js"), "OOOOO"),
+        get("/ui/assets/adam.css", v("/ui/assets/adam.css"), "OOOOO"),
+        get("/ui/assets/favicon.ico", v("/ui/assets/favicon.ico"), "OOOOO"),
+        get("/favicon.ico", v("/favicon.ico"), "OOOOO"),
+    ]
+}
+
+/// A server with the fixture, Bojan a security lead, an empty office under GLPI (to
+/// invalidate), Gregor's second factor (to reset) and one hold (to release).
+async fn server() -> TestServer {
+    let s = TestServer::start(Backend::Sqlite).await;
+    s.make_security_lead(s.fx.bojan).await;
+    let ctx = s.state.context(Actor::System, None);
+    let empty = Command::CreateOffice {
+        code: Code::parse("c", "PRAZNO").unwrap(),
+        name: Text::parse("n", "Prazen urad").unwrap(),
+        parent: Some(s.fx.glpi),
+        signing_code: None,
+    };
+    s.state.execute_as(Actor::System, ctx, empty).await.unwrap();
+    // A new office comes with its own jobs; invalidated, the office may be invalidated too.
+    let jobs = {
+        let w = s.state.world();
+        w.office_jobs(w.office_by_code("PRAZNO").unwrap()).to_vec()
+    };
+    for job in jobs {
+        let ctx = s.state.context(Actor::System, None);
+        let off = Command::SetJobValid { job, valid: false };
+        s.state.execute_as(Actor::System, ctx, off).await.unwrap();
+    }
+    s.enrol_totp(s.fx.gregor).await;
+    for user in [s.fx.admin, s.fx.glpi_admin, s.fx.bojan, s.fx.ana] {
+        s.set_password(user, STRONG).await;
+    }
+    let lead = session(&s, Caller::SecurityLead).await.unwrap();
+    let (status, _) = send(
+        &s,
+        Some(&lead),
+        &Method::POST,
+        "/ui/audit/holds",
+        &[
+            ("from", "2026-03-01".to_owned()),
+            ("until", "2026-03-02".to_owned()),
+            ("justification", "Incident 17".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(status.as_u16(), 303, "the hold for the release row");
+    s
+}
+
+/// A signed-in browser: the cookie, the CSRF token, the session's id.
+struct Session {
+    cookie: String,
+    csrf: String,
+    id: i64,
+}
+
+/// A fresh session of `caller` (none for the visitor), with a second factor behind it.
+async fn session(s: &TestServer, caller: Caller) -> Option<Session> {
+    let fx = &s.fx;
+    let user = match caller {
+        Caller::SysAdmin => fx.admin,
+        Caller::UserAdmin => fx.glpi_admin,
+        Caller::SecurityLead => fx.bojan,
+        Caller::Plain => fx.ana,
+        Caller::Visitor => return None,
+    };
+    let (session, secret, csrf) =
+        adam_server::login::new_session(&s.state, user, adam_store::SessionState::Active, true, None, None).unwrap();
+    let store = s.state.store.clone();
+    let id = tokio::task::spawn_blocking(move || store.create_session(&session, &adam_store::SignIn::default(), &[]))
+        .await
+        .unwrap()
+        .unwrap();
+    let name = adam_server::login::cookie_name(&s.state.config.auth);
+    Some(Session {
+        cookie: format!("{name}={secret}"),
+        csrf,
+        id,
+    })
+}
+
+/// Sends one request; returns the status and where a redirect leads (or, for a form sent
+/// back with a message, the message).
+async fn send(
+    s: &TestServer,
+    who: Option<&Session>,
+    method: &Method,
+    path: &str,
+    form: &[(&str, String)],
+) -> (StatusCode, String) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut r = client.request(method.clone(), format!("{}{path}", s.url));
+    if path.starts_with("/ui/tree/") {
+        r = r.header("HX-Request", "true");
+    }
+    if let Some(b) = who {
+        r = r.header("cookie", &b.cookie);
+    }
+    if *method == Method::POST {
+        let mut fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        if let Some(b) = who {
+            fields.push(("_csrf", b.csrf.as_str()));
+        }
+        r = r.form(&fields);
+    }
+    let resp = r.send().await.unwrap();
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    if status == StatusCode::UNPROCESSABLE_ENTITY {
+        let html = resp.text().await.unwrap();
+        let message = html
+            .split("role=\"alert\"")
+            .nth(1)
+            .map(|m| m.chars().take(200).collect())
+            .unwrap_or_default();
+        return (status, message);
+    }
+    (status, location)
+}
+
+/// What a status and redirect are, in the matrix's letters.
+fn letter(status: StatusCode, location: &str) -> char {
+    match status.as_u16() {
+        200 => 'O',
+        303 if location.starts_with("/ui/login") => 'L',
+        303 => 'R',
+        403 => 'F',
+        404 => 'X',
+        422 => 'E',
+        400 => 'B',
+        401 => 'A',
+        _ => '?',
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_ui_route_for_every_kind_of_caller() {
+    let shared = server().await;
+    let rows = rows(&shared);
+    let before = shared.revision().await;
+    let mut failures = Vec::new();
+    for row in &rows {
+        assert_eq!(row.expect.len(), CALLERS.len(), "{} {}", row.method, row.path);
+        for (caller, want) in CALLERS.iter().zip(row.expect.chars()) {
+            // A form allowed to this caller changes something: it gets a server of its own.
+            let fresh = if row.method == Method::POST && matches!(want, 'O' | 'R') && *caller != Caller::Visitor {
+                Some(server().await)
+            } else {
+                None
+            };
+            let s = fresh.as_ref().unwrap_or(&shared);
+            let who = session(s, *caller).await;
+            let path = row
+                .path
+                .replace("{session}", &who.as_ref().map_or(1, |b| b.id).to_string());
+            let (status, location) = send(s, who.as_ref(), &row.method, &path, &row.form).await;
+            let got = letter(status, &location);
+            if got != want {
+                failures.push(format!(
+                    "{} {} as {caller:?}: expected {want}, got {got} ({status} {location})",
+                    row.method, path
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cell(s) wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(shared.revision().await, before, "a refused request changed something");
+}
+
+/// Every path the UI mounts has a row for each method it answers (GET, POST), and every row
+/// names a path and method the UI answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_ui_route_is_in_the_matrix() {
+    let s = server().await;
+    let rows = rows(&s);
+    let mounted: Vec<&str> = adam_server::ui::paths();
+    let unique: BTreeSet<&str> = mounted.iter().copied().collect();
+    assert_eq!(unique.len(), mounted.len(), "a UI path is mounted twice");
+    let listed: BTreeSet<&str> = rows.iter().map(|r| r.template).collect();
+    let missing: Vec<_> = unique.difference(&listed).collect();
+    let unknown: Vec<_> = listed.difference(&unique).collect();
+    assert!(missing.is_empty(), "UI routes without a row in the matrix: {missing:?}");
+    assert!(unknown.is_empty(), "rows naming no UI route: {unknown:?}");
+    // Which methods each path answers: anything but 405 (a signed-out visitor, so nothing
+    // changes — a form of a signed-out visitor is sent to the sign-in or refused).
+    let covered: BTreeSet<(String, &str)> = rows.iter().map(|r| (r.method.to_string(), r.template)).collect();
+    let mut served = BTreeSet::new();
+    for template in &unique {
+        let row = rows.iter().find(|r| r.template == *template).unwrap();
+        let path = row.path.replace("{session}", "1");
+        for method in [Method::GET, Method::POST] {
+            let (status, _) = send(&s, None, &method, &path, &[]).await;
+            if status != StatusCode::METHOD_NOT_ALLOWED {
+                served.insert((method.to_string(), *template));
+            }
+        }
+    }
+    let missing: Vec<_> = served.difference(&covered).collect();
+    let unknown: Vec<_> = covered.difference(&served).collect();
+    assert!(
+        missing.is_empty(),
+        "UI operations without a row in the matrix: {missing:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "rows naming an operation the UI does not serve: {unknown:?}"
+    );
+}
