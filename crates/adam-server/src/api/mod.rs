@@ -8,6 +8,8 @@ pub mod authn;
 pub mod decisions;
 pub mod directory;
 pub mod guard;
+pub mod inventory;
+pub mod decree_roles;
 pub mod records;
 pub mod register;
 pub mod roles;
@@ -47,6 +49,8 @@ pub struct Doc {
     pub authenticated: bool,
     /// Whether the response carries an ETag and updates need If-Match.
     pub etag: bool,
+    /// Whether the operation answers (also) `text/csv`.
+    pub csv: bool,
 }
 
 impl Doc {
@@ -62,6 +66,7 @@ impl Doc {
             status: 200,
             authenticated: true,
             etag: false,
+            csv: false,
         }
     }
     /// Query parameters.
@@ -97,6 +102,11 @@ impl Doc {
     /// ETag on reads, If-Match on writes.
     pub fn etag(mut self) -> Doc {
         self.etag = true;
+        self
+    }
+    /// Answers `text/csv` (beside JSON when a response type is given too).
+    pub fn csv(mut self) -> Doc {
+        self.csv = true;
         self
     }
 }
@@ -176,6 +186,8 @@ pub fn api() -> Api {
     let api = audit::routes(api);
     let api = authn::routes(api);
     let api = register::routes(api);
+    let api = inventory::routes(api);
+    let api = decree_roles::routes(api);
     decisions::routes(api)
 }
 

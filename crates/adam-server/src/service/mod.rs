@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod decisions;
 pub mod inventory;
+pub mod inventory_export;
 pub mod overview;
 pub mod past;
 pub mod records;
