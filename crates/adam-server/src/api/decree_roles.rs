@@ -192,8 +192,8 @@ async fn holders(State(s): State<AppState>, caller: Caller, Params(q): Params<Ho
     match q.format.as_deref() {
         None | Some("json") => Ok(axum::Json(rows).into_response()),
         Some("csv") => {
-            let text = crate::service::inventory_export::holders_csv(&rows, speaking())
-                .map_err(|e| WebError::internal(&e))?;
+            let text =
+                crate::service::inventory_export::holders_csv(&rows, speaking()).map_err(|e| WebError::internal(&e))?;
             Ok(csv_answer(text, "role-holders.csv"))
         }
         Some(other) => Err(WebError::new(

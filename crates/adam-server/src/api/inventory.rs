@@ -508,7 +508,8 @@ async fn export(State(s): State<AppState>, caller: Caller, Params(q): Params<Inv
     inv::require_reader(&w, &caller, now)?;
     let mut rows = inv::list(&w, &q.filter(), LocalDate::of(now));
     rows.sort_by_key(|r| r.item.id);
-    let text = crate::service::inventory_export::inventory_csv(&w, &rows, speaking()).map_err(|e| WebError::internal(&e))?;
+    let text =
+        crate::service::inventory_export::inventory_csv(&w, &rows, speaking()).map_err(|e| WebError::internal(&e))?;
     Ok(csv_answer(text, "inventory.csv"))
 }
 
@@ -516,7 +517,10 @@ async fn export(State(s): State<AppState>, caller: Caller, Params(q): Params<Inv
 pub(crate) fn csv_answer(text: String, file: &'static str) -> Response {
     let mut response = text.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -589,11 +593,7 @@ async fn classify(
     let item = ItemId(id);
     let command = Command::ClassifyItem {
         item,
-        class: Classification {
-            z: b.z,
-            c: b.c,
-            r: b.r,
-        },
+        class: Classification { z: b.z, c: b.c, r: b.r },
         protection_level: b.protection_level,
     };
     s.execute(&caller, None, command).await?;

@@ -6,10 +6,10 @@
 pub mod audit;
 pub mod authn;
 pub mod decisions;
+pub mod decree_roles;
 pub mod directory;
 pub mod guard;
 pub mod inventory;
-pub mod decree_roles;
 pub mod records;
 pub mod register;
 pub mod roles;

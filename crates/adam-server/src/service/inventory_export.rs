@@ -68,9 +68,7 @@ fn opt<T: ToString>(v: Option<&T>) -> String {
 /// How an operator is written: a username, an office code, an organisation's name.
 fn operator(w: &World, op: &Operator) -> String {
     match op {
-        Operator::User(u) => w
-            .user(*u)
-            .map_or_else(|_| u.to_string(), |u| u.username.to_string()),
+        Operator::User(u) => w.user(*u).map_or_else(|_| u.to_string(), |u| u.username.to_string()),
         Operator::Office(o) => w.office(*o).map_or_else(|_| o.to_string(), |o| o.code.to_string()),
         Operator::Organisation(name) => name.to_string(),
     }
@@ -105,7 +103,11 @@ fn item_record(w: &World, r: &ItemRow) -> Vec<String> {
         f.name.to_string(),
         opt(f.description.as_ref()),
         r.custodian_name.clone(),
-        f.operators.iter().map(|o| operator(w, o)).collect::<Vec<_>>().join("; "),
+        f.operators
+            .iter()
+            .map(|o| operator(w, o))
+            .collect::<Vec<_>>()
+            .join("; "),
         opt(f.label.as_ref()),
         f.own.to_string(),
         f.key_server.to_string(),
@@ -122,7 +124,10 @@ fn item_record(w: &World, r: &ItemRow) -> Vec<String> {
         opt(f.review_due.as_ref()),
         opt(classified.map(|c| &c.class)),
         classified
-            .map(|c| w.user(c.by).map_or_else(|_| c.by.to_string(), |u| u.username.to_string()))
+            .map(|c| {
+                w.user(c.by)
+                    .map_or_else(|_| c.by.to_string(), |u| u.username.to_string())
+            })
             .unwrap_or_default(),
         opt(classified.map(|c| &c.at)),
         opt(classified.and_then(|c| c.protection_level.as_ref())),
