@@ -5,7 +5,9 @@
 //! The header row is in the reader's language (Slovenian or English, as the request asks);
 //! the values are language-neutral — codes, usernames, `true`/`false`, `YYYY-MM-DD` dates,
 //! classes as `Z2 C1 R1` — so a script reads the same file whichever language asked for it.
-//! Reading rights are the caller's business (`service::inventory::require_reader`).
+//! A value a spreadsheet would run as a formula (`=HYPERLINK(…)` as a name) is written with a
+//! leading apostrophe, as the directory's export does (CSV injection). Reading rights are the
+//! caller's business (`service::inventory::require_reader`).
 
 use super::inventory::{HolderRow, ItemRow};
 use adam_core::lang::Lang;
@@ -141,6 +143,15 @@ fn item_record(w: &World, r: &ItemRow) -> Vec<String> {
     ]
 }
 
+/// A cell as written: formula-like values get a leading apostrophe, shown as text.
+fn cell(value: String) -> String {
+    if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value
+    }
+}
+
 fn write<const N: usize>(
     columns: &[(&str, &str); N],
     lang: Lang,
@@ -149,7 +160,7 @@ fn write<const N: usize>(
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(header(columns, lang))?;
     for record in records {
-        out.write_record(record)?;
+        out.write_record(record.into_iter().map(cell))?;
     }
     let bytes = out.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -193,5 +204,24 @@ mod tests {
         let sl = holders_csv(&rows, Lang::Sl).unwrap();
         assert_eq!(en.trim_end(), "role,article,system,holder,name,contact,since");
         assert_eq!(sl.trim_end(), "vloga,člen,sistem,nosilec,ime in priimek,kontakt,od");
+    }
+
+    #[test]
+    fn a_formula_like_value_is_written_as_text() {
+        let row = HolderRow {
+            role: "operator".to_owned(),
+            article: "8".to_owned(),
+            system: Some("SYS".to_owned()),
+            holder: "=HYPERLINK(\"http://x\")".to_owned(),
+            name: None,
+            contact: Some("+386 1 000 000".to_owned()),
+            since: None,
+        };
+        let text = holders_csv(&[row], Lang::En).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert_eq!(
+            line,
+            "operator,8,SYS,\"'=HYPERLINK(\"\"http://x\"\")\",,'+386 1 000 000,"
+        );
     }
 }
