@@ -103,6 +103,9 @@ pub fn document(operations: &[Operation]) -> Value {
         if let Some(response) = doc.response {
             success["content"] = json!({ "application/json": { "schema": Value::from(response(&mut refs)) } });
         }
+        if doc.csv {
+            success["content"]["text/csv"] = json!({ "schema": { "type": "string" } });
+        }
         if doc.etag && op.method == axum::http::Method::GET {
             success["headers"] =
                 json!({ "ETag": { "description": "The record's revision", "schema": { "type": "string" } } });

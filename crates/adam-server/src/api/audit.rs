@@ -174,8 +174,24 @@ async fn history(
     caller: Caller,
     Params(q): Params<HistoryQuery>,
 ) -> ApiResult<axum::Json<History>> {
+    object_history(&s, &caller, &q.kind, q.id, q.before, q.limit)
+        .await
+        .map(axum::Json)
+}
+
+/// The history of one object and its last change, for whoever may read it (`history_view`):
+/// `GET /api/v1/history` and the histories of the registers' records share it.
+pub(crate) async fn object_history(
+    s: &AppState,
+    caller: &Caller,
+    kind: &str,
+    id: u32,
+    before: Option<u64>,
+    limit: Option<usize>,
+) -> ApiResult<History> {
+    let (s, caller) = (s.clone(), caller.clone());
     // A folder's or document's history is a read of its content: recorded, allowed or refused.
-    if let Some(object) = record_object(&q.kind, q.id)
+    if let Some(object) = record_object(kind, id)
         && !reviews_everything(&s, &caller)
     {
         crate::service::records::require_read(
@@ -187,12 +203,12 @@ async fn history(
         )
         .await?;
     }
-    let view = history_view(&s, &caller, &q.kind, q.id)?;
+    let view = history_view(&s, &caller, kind, id)?;
     let query = AuditQuery {
-        object_kind: Some(q.kind.clone()),
-        object_id: Some(q.id),
-        before: q.before,
-        limit: page_size(q.limit)?,
+        object_kind: Some(kind.to_owned()),
+        object_id: Some(id),
+        before,
+        limit: page_size(limit)?,
         ..AuditQuery::default()
     };
     // A page may show fewer records than the limit; `next` still continues after the last
@@ -202,8 +218,8 @@ async fn history(
     let last = {
         let store = s.store.clone();
         let query = AuditQuery {
-            object_kind: Some(q.kind.clone()),
-            object_id: Some(q.id),
+            object_kind: Some(kind.to_owned()),
+            object_id: Some(id),
             changes_only: true,
             limit: 1,
             ..AuditQuery::default()
@@ -222,11 +238,11 @@ async fn history(
             action: r.action,
         }
     });
-    Ok(axum::Json(History {
+    Ok(History {
         last_change,
         items: page.items,
         next: page.next,
-    }))
+    })
 }
 
 /// Accesses an application made on behalf of its users.

@@ -6,8 +6,10 @@
 pub mod audit;
 pub mod authn;
 pub mod decisions;
+pub mod decree_roles;
 pub mod directory;
 pub mod guard;
+pub mod inventory;
 pub mod records;
 pub mod register;
 pub mod review;
@@ -49,6 +51,8 @@ pub struct Doc {
     pub authenticated: bool,
     /// Whether the response carries an ETag and updates need If-Match.
     pub etag: bool,
+    /// Whether the operation answers (also) `text/csv`.
+    pub csv: bool,
 }
 
 impl Doc {
@@ -64,6 +68,7 @@ impl Doc {
             status: 200,
             authenticated: true,
             etag: false,
+            csv: false,
         }
     }
     /// Query parameters.
@@ -99,6 +104,11 @@ impl Doc {
     /// ETag on reads, If-Match on writes.
     pub fn etag(mut self) -> Doc {
         self.etag = true;
+        self
+    }
+    /// Answers `text/csv` (beside JSON when a response type is given too).
+    pub fn csv(mut self) -> Doc {
+        self.csv = true;
         self
     }
 }
@@ -180,6 +190,8 @@ pub fn api() -> Api {
     let api = register::routes(api);
     let api = review::routes(api);
     let api = risk::routes(api);
+    let api = inventory::routes(api);
+    let api = decree_roles::routes(api);
     decisions::routes(api)
 }
 

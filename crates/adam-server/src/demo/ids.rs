@@ -135,6 +135,7 @@ impl Demo {
             ("clerk", self.clerk, vec![Read, Write]),
             ("mayor", self.mayor, vec![Read, Write]),
             ("security-lead", self.inventory.security_lead, vec![Read, Write]),
+            ("custodian", self.inventory.custodian, vec![Read, Write]),
             ("service", self.service, vec![Read, Check, Changes]),
         ]
     }

@@ -25,6 +25,8 @@ use adam_core::{
 pub struct Inventory {
     /// The information-security lead (`vopikzup02`).
     pub security_lead: UserId,
+    /// The head of UN (`vopiun01`), custodian of VPP's and GIS's systems.
+    pub custodian: UserId,
     /// VOPI's system (Z3 C2 R2, not bound to the application).
     pub vopi_system: ItemId,
     /// VPP's system (Z1 C2 R1).
@@ -219,6 +221,7 @@ pub(super) async fn inventory<X: Executor>(
 
     Ok(Inventory {
         security_lead: lead,
+        custodian: un_head,
         vopi_system,
         vpp_system,
         dapa_system,

@@ -345,7 +345,10 @@ pub(crate) fn record_object(kind: &str, id: u32) -> Option<ObjectRef> {
 /// function as its `GET` for each kind — and reviewers of the whole trail (the system
 /// administrator's copy withholds what a document or folder record says):
 ///
-/// - offices, jobs, groups, applications, filing classes, settings: every reader;
+/// - offices, jobs, groups, applications, filing classes, settings, the classification
+///   scheme: every reader;
+/// - inventory items and links, appointments to the Decree's roles: the inventory's readers
+///   (`service::inventory::reader`);
 /// - a user: every reader sees the directory's changes to them; their sign-ins and other
 ///   authentication events only they, the user administrators who manage them and reviewers;
 /// - a role: as `GET /roles/{id}` (system roles the system administrator); a grant: as
@@ -375,8 +378,15 @@ pub(crate) fn history_view(s: &AppState, caller: &Caller, kind: &str, id: u32) -
             | EntityKind::Group
             | EntityKind::Application
             | EntityKind::Class
-            | EntityKind::Settings,
+            | EntityKind::Settings
+            | EntityKind::ClassScheme,
         ) => Ok(HistoryView::All),
+        // The inventory's records and the Decree's appointments: whoever reads the inventory.
+        Ok(EntityKind::InventoryItem | EntityKind::InventoryLink | EntityKind::DecreeRole) => {
+            super::inventory::reader(&s.world(), caller, now)
+                .map(|_| HistoryView::All)
+                .ok_or_else(hidden)
+        }
         Ok(EntityKind::User) => {
             let w = s.world();
             let me = caller.actor(None);

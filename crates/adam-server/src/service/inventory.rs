@@ -340,3 +340,16 @@ pub(crate) fn role_holders(w: &World, today: LocalDate) -> Vec<HolderRow> {
     }
     out
 }
+
+/// Refuses callers who may not read the inventory, whatever their credential's scopes: checked
+/// before a change to an existing item, so that the engine's refusal (which names the item's
+/// custodian) is not what tells an outsider that the item exists.
+pub(crate) fn require_reader_to_change(w: &World, caller: &Caller, now: Timestamp) -> ApiResult<Reader> {
+    reader(w, caller, now).ok_or_else(|| {
+        WebError::forbidden(
+            "not-an-inventory-reader",
+            "the inventory is read by the information-security lead, the system administrator, user administrators and custodians",
+        )
+        .sl("popis berejo vodja informacijske varnosti, sistemski skrbnik, skrbniki uporabnikov in skrbniki sistemov")
+    })
+}

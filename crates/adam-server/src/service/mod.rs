@@ -7,6 +7,7 @@ pub mod audit;
 pub mod decisions;
 pub mod inventory;
 pub(crate) mod notify;
+pub mod inventory_export;
 pub mod overview;
 pub mod past;
 pub mod records;

@@ -88,7 +88,13 @@ async fn list(
             error,
         }
     };
-    page(lang, &p)
+    let refused = p.error.is_some();
+    let mut r = page(lang, &p)?;
+    if refused {
+        // The form back with its message, as every form of the UI answers a refusal.
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
 }
 
 pub(super) async fn reviews_page(
@@ -154,7 +160,12 @@ async fn one(s: &AppState, caller: &Caller, lang: Lang, id: ReviewId, error: Opt
             error,
         }
     };
-    page(lang, &p)
+    let refused = p.error.is_some();
+    let mut r = page(lang, &p)?;
+    if refused {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
 }
 
 pub(super) async fn review_page(

@@ -59,7 +59,7 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
     let f1 = fx.f1.0;
     let d1 = fx.d1.0;
     let question = json!({"user": fx.bojan, "object": {"type": "folder", "id": f1}});
-    vec![
+    let mut out = vec![
         public("/api/health"),
         public("/api/openapi.json"),
         // Directory: everyone browses; user administrators edit within their offices.
@@ -738,6 +738,138 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
             // Security leads only (none among these callers; tested in audit.rs).
             "NNNNN",
         ),
+    ];
+    out.extend(inventory_rows(fx));
+    out
+}
+
+/// The inventory's routes (issue 15) on the small inventory of `inventory_fixture.rs` (built
+/// by `concrete`): the system administrator keeps it but never classifies; user
+/// administrators read it; a plain clerk and a service account do neither. The callers the
+/// inventory itself tells apart (the lead, custodians) are in `inventory_matrix.rs`.
+fn inventory_rows(fx: &Fixture) -> Vec<Row> {
+    use crate::inventory_fixture::{APPOINTMENT, LINK, OTHER_ASSET, SYSTEM};
+    let r = |method: Method, template: &'static str, path: String, body: Option<Value>, expect: &'static str| Row {
+        mutates: method != Method::GET,
+        method,
+        template,
+        path,
+        body,
+        expect,
+        public: false,
+    };
+    let (g, p) = (Method::GET, Method::POST);
+    let item = format!("/api/v1/inventory/{SYSTEM}");
+    let (read, keep) = ("YYYNN", "YNNNN");
+    vec![
+        r(g.clone(), "/api/v1/inventory", "/api/v1/inventory".into(), None, read),
+        r(
+            p.clone(),
+            "/api/v1/inventory",
+            "/api/v1/inventory".into(),
+            Some(json!({"kind": "system", "code": "NOV-SYS", "name": "Nov sistem", "custodian": fx.gregor})),
+            keep,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/inventory.csv",
+            "/api/v1/inventory.csv".into(),
+            None,
+            read,
+        ),
+        r(g.clone(), "/api/v1/inventory/{id}", item.clone(), None, read),
+        r(
+            Method::PATCH,
+            "/api/v1/inventory/{id}",
+            item.clone(),
+            Some(json!({"label": "INTERNO"})),
+            keep,
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/inventory/{id}",
+            item.clone(),
+            Some(json!({"code": "VOPI-SYS", "name": "Sistem VOPI", "custodian": fx.gregor})),
+            keep,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/inventory/{id}/classification",
+            format!("{item}/classification"),
+            Some(json!({"z": 2, "c": 1, "r": 1})),
+            // Only the custodian (Art. 7): none of these callers.
+            "NNNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/inventory/{id}/retire",
+            format!("{item}/retire"),
+            None,
+            keep,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/inventory/{id}/links",
+            format!("{item}/links"),
+            Some(json!({"asset": OTHER_ASSET, "relation": "stores"})),
+            keep,
+        ),
+        r(
+            Method::DELETE,
+            "/api/v1/inventory/links/{id}",
+            format!("/api/v1/inventory/links/{LINK}"),
+            None,
+            keep,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/inventory/{id}/history",
+            format!("{item}/history"),
+            None,
+            read,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/decree-roles",
+            "/api/v1/decree-roles".into(),
+            None,
+            read,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/decree-roles",
+            "/api/v1/decree-roles".into(),
+            Some(json!({"role": "head", "user": fx.glpi_admin, "since": "2026-03-01"})),
+            keep,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/decree-roles/{id}/end",
+            format!("/api/v1/decree-roles/{APPOINTMENT}/end"),
+            Some(json!({"until": "2026-03-02"})),
+            keep,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/decree-roles/holders",
+            "/api/v1/decree-roles/holders".into(),
+            None,
+            read,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/class-scheme",
+            "/api/v1/class-scheme".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/class-scheme",
+            "/api/v1/class-scheme".into(),
+            Some(json!({"regulation": "Uredba o informacijski varnosti", "entries": []})),
+            keep,
+        ),
     ]
 }
 
@@ -760,6 +892,10 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
     let mut body = row.body.clone();
     let store = server.state.store.clone();
     let now = server.state.now();
+    let t = row.template;
+    if t.starts_with("/api/v1/inventory") || t.starts_with("/api/v1/decree-roles") {
+        crate::inventory_fixture::ensure(server).await;
+    }
     match row.template {
         "/api/v1/auth/login" => server.set_password(server.fx.ana, STRONG).await,
         "/api/v1/auth/password" => server.set_password(account(&server.fx, who), STRONG).await,

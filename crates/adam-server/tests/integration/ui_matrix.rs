@@ -285,6 +285,31 @@ fn rows(s: &TestServer) -> Vec<Row> {
         ),
         // The administrators' overview.
         get("/ui/overview", v("/ui/overview"), "OOFFL"),
+        // Access reviews (issue 15): everyone signed in sees their (possibly empty) list; a
+        // start without a system is sent back at the field; the fixture has no campaign and no
+        // follow-up, so deciding names nothing there.
+        get("/ui/access-reviews", v("/ui/access-reviews"), "OOOOL"),
+        post(
+            "/ui/access-reviews",
+            v("/ui/access-reviews"),
+            vec![("system", v("")), ("due", v("2026-03-31"))],
+            "EEEEL",
+        ),
+        get("/ui/access-reviews/{id}", v("/ui/access-reviews/0"), "XXXXL"),
+        get("/ui/access-reviews/{id}/decide", v("/ui/access-reviews/0/decide"), "RRRRR"),
+        post(
+            "/ui/access-reviews/{id}/decide",
+            v("/ui/access-reviews/0/decide"),
+            vec![("grant", fx.grant_gregor.0.to_string()), ("outcome", v("confirmed"))],
+            "XXXXL",
+        ),
+        get("/ui/follow-ups/{id}/decide", v("/ui/follow-ups/0/decide"), "RRRRR"),
+        post(
+            "/ui/follow-ups/{id}/decide",
+            v("/ui/follow-ups/0/decide"),
+            vec![("grant", fx.grant_gregor.0.to_string()), ("outcome", v("confirmed"))],
+            "EEEEL",
+        ),
         // Records: the system administrator never reads one; everyone else may read these
         // (the application's writer role is granted to everyone).
         get("/ui/folders/{id}", format!("/ui/folders/{}", fx.f1.0), "FOOOL"),

@@ -1,0 +1,227 @@
+//! The inventory and the Decree's role holders as CSV (SPEC §7: every register is exported),
+//! for the API (`GET /api/v1/inventory.csv`, `GET /api/v1/decree-roles/holders?format=csv`)
+//! and any page that offers a download.
+//!
+//! The header row is in the reader's language (Slovenian or English, as the request asks);
+//! the values are language-neutral — codes, usernames, `true`/`false`, `YYYY-MM-DD` dates,
+//! classes as `Z2 C1 R1` — so a script reads the same file whichever language asked for it.
+//! A value a spreadsheet would run as a formula (`=HYPERLINK(…)` as a name) is written with a
+//! leading apostrophe, as the directory's export does (CSV injection). Reading rights are the
+//! caller's business (`service::inventory::require_reader`).
+
+use super::inventory::{HolderRow, ItemRow};
+use adam_core::lang::Lang;
+use adam_core::register::inventory::{Dimension, Operator};
+use adam_core::*;
+
+/// The inventory's columns: English and Slovenian header.
+const ITEM_COLUMNS: [(&str, &str); 30] = [
+    ("id", "id"),
+    ("kind", "vrsta"),
+    ("code", "koda"),
+    ("name", "naziv"),
+    ("description", "opis"),
+    ("custodian", "skrbnik"),
+    ("operators", "upravljavci"),
+    ("label", "označba"),
+    ("own system", "lastni sistem"),
+    ("key server", "ključni strežnik"),
+    ("high risk", "visoko tveganje"),
+    ("secured area", "varovano območje"),
+    ("other inventory", "drugi popis"),
+    ("public cloud service", "storitev javnega oblaka"),
+    ("ministry approval", "soglasje ministrstva"),
+    ("terms approval", "odobritev pogojev uporabe"),
+    ("application", "aplikacija"),
+    ("last reviewed", "zadnji pregled"),
+    ("review due", "naslednji pregled"),
+    ("class", "razred"),
+    ("classified by", "razvrstil"),
+    ("classified at", "razvrščeno"),
+    ("protection level", "stopnja zaščite"),
+    ("effective class", "veljavni razred"),
+    ("floor", "spodnja meja"),
+    ("floor forced by", "mejo določa"),
+    ("below floor", "pod spodnjo mejo"),
+    ("review overdue", "pregled zamujen"),
+    ("retired", "umaknjeno"),
+    ("revision", "revizija"),
+];
+
+/// The role holders' columns.
+const HOLDER_COLUMNS: [(&str, &str); 7] = [
+    ("role", "vloga"),
+    ("article", "člen"),
+    ("system", "sistem"),
+    ("holder", "nosilec"),
+    ("name", "ime in priimek"),
+    ("contact", "kontakt"),
+    ("since", "od"),
+];
+
+fn header<const N: usize>(columns: &[(&str, &str); N], lang: Lang) -> Vec<String> {
+    columns.iter().map(|(en, sl)| lang.pick(*sl, *en).to_owned()).collect()
+}
+
+fn opt<T: ToString>(v: Option<&T>) -> String {
+    v.map(ToString::to_string).unwrap_or_default()
+}
+
+/// How an operator is written: a username, an office code, an organisation's name.
+fn operator(w: &World, op: &Operator) -> String {
+    match op {
+        Operator::User(u) => w.user(*u).map_or_else(|_| u.to_string(), |u| u.username.to_string()),
+        Operator::Office(o) => w.office(*o).map_or_else(|_| o.to_string(), |o| o.code.to_string()),
+        Operator::Organisation(name) => name.to_string(),
+    }
+}
+
+fn item_record(w: &World, r: &ItemRow) -> Vec<String> {
+    let i = &r.item;
+    let f = &i.fields;
+    let cloud = f.public_cloud.as_ref();
+    let kind = match i.kind {
+        register::inventory::ItemKind::Asset => "asset",
+        register::inventory::ItemKind::System => "system",
+    };
+    let forced_by: Vec<String> = r
+        .floor
+        .iter()
+        .flat_map(|floor| {
+            Dimension::ALL.into_iter().enumerate().filter_map(|(n, d)| {
+                let asset = floor.forced_by[n]?;
+                let code = w
+                    .item(asset)
+                    .map_or_else(|_| asset.to_string(), |a| a.fields.code.to_string());
+                Some(format!("{}: {code}", d.letter()))
+            })
+        })
+        .collect();
+    let classified = i.classified.as_ref();
+    vec![
+        i.id.0.to_string(),
+        kind.to_owned(),
+        f.code.to_string(),
+        f.name.to_string(),
+        opt(f.description.as_ref()),
+        r.custodian_name.clone(),
+        f.operators
+            .iter()
+            .map(|o| operator(w, o))
+            .collect::<Vec<_>>()
+            .join("; "),
+        opt(f.label.as_ref()),
+        f.own.to_string(),
+        f.key_server.to_string(),
+        f.high_risk.to_string(),
+        f.secured_area.to_string(),
+        opt(f.other_inventory.as_ref()),
+        opt(cloud.map(|c| &c.service)),
+        opt(cloud.and_then(|c| c.ministry_approval.as_ref())),
+        opt(cloud.and_then(|c| c.terms_approval.as_ref())),
+        f.application
+            .map(|a| w.application(a).map_or_else(|_| a.to_string(), |a| a.code.to_string()))
+            .unwrap_or_default(),
+        opt(f.last_reviewed.as_ref()),
+        opt(f.review_due.as_ref()),
+        opt(classified.map(|c| &c.class)),
+        classified
+            .map(|c| {
+                w.user(c.by)
+                    .map_or_else(|_| c.by.to_string(), |u| u.username.to_string())
+            })
+            .unwrap_or_default(),
+        opt(classified.map(|c| &c.at)),
+        opt(classified.and_then(|c| c.protection_level.as_ref())),
+        r.effective.to_string(),
+        opt(r.floor.as_ref().map(|f| &f.class)),
+        forced_by.join("; "),
+        r.below_floor.to_string(),
+        r.review_overdue.to_string(),
+        i.retired.to_string(),
+        i.rev.0.to_string(),
+    ]
+}
+
+/// A cell as written: formula-like values get a leading apostrophe, shown as text.
+fn cell(value: String) -> String {
+    if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value
+    }
+}
+
+fn write<const N: usize>(
+    columns: &[(&str, &str); N],
+    lang: Lang,
+    records: impl Iterator<Item = Vec<String>>,
+) -> Result<String, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(header(columns, lang))?;
+    for record in records {
+        out.write_record(record.into_iter().map(cell))?;
+    }
+    let bytes = out.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The inventory rows as CSV, one line per item, with a header in `lang`.
+pub(crate) fn inventory_csv(w: &World, rows: &[ItemRow], lang: Lang) -> Result<String, csv::Error> {
+    write(&ITEM_COLUMNS, lang, rows.iter().map(|r| item_record(w, r)))
+}
+
+/// The role holders as CSV, with a header in `lang`.
+pub(crate) fn holders_csv(rows: &[HolderRow], lang: Lang) -> Result<String, csv::Error> {
+    write(
+        &HOLDER_COLUMNS,
+        lang,
+        rows.iter().map(|h| {
+            vec![
+                h.role.clone(),
+                h.article.clone(),
+                h.system.clone().unwrap_or_default(),
+                h.holder.clone(),
+                h.name.clone().unwrap_or_default(),
+                h.contact.clone().unwrap_or_default(),
+                opt(h.since.as_ref()),
+            ]
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_has_both_languages_and_the_headers_differ_only_in_words() {
+        for (en, sl) in ITEM_COLUMNS.iter().chain(HOLDER_COLUMNS.iter()) {
+            assert!(!en.is_empty() && !sl.is_empty());
+        }
+        let rows: Vec<HolderRow> = Vec::new();
+        let en = holders_csv(&rows, Lang::En).unwrap();
+        let sl = holders_csv(&rows, Lang::Sl).unwrap();
+        assert_eq!(en.trim_end(), "role,article,system,holder,name,contact,since");
+        assert_eq!(sl.trim_end(), "vloga,člen,sistem,nosilec,ime in priimek,kontakt,od");
+    }
+
+    #[test]
+    fn a_formula_like_value_is_written_as_text() {
+        let row = HolderRow {
+            role: "operator".to_owned(),
+            article: "8".to_owned(),
+            system: Some("SYS".to_owned()),
+            holder: "=HYPERLINK(\"http://x\")".to_owned(),
+            name: None,
+            contact: Some("+386 1 000 000".to_owned()),
+            since: None,
+        };
+        let text = holders_csv(&[row], Lang::En).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert_eq!(
+            line,
+            "operator,8,SYS,\"'=HYPERLINK(\"\"http://x\"\")\",,'+386 1 000 000,"
+        );
+    }
+}
