@@ -4,10 +4,11 @@
 //! as plan + commit of one command (what a server does under its write lock):
 //! - linking an asset to a system and unlinking it (the system's floor is recomputed from its
 //!   own links only);
-//! - reclassifying an asset (the floors of the systems holding it are recomputed);
-//! and, for comparison, recomputing every system's floor from scratch — what a write would
-//! cost if the floor were not kept incrementally. It also times the reads behind the list page:
-//! every item's effective class and below-floor flag.
+//! - reclassifying an asset (the floors of the systems holding it are recomputed).
+//!
+//! For comparison it times recomputing every system's floor from scratch — what a write would
+//! cost if the floor were not kept incrementally — and the reads behind the list page: every
+//! item's effective class and below-floor flag.
 //!
 //! ```text
 //! cargo run --release -p adam-bench --example inventory_bench -- [--assets N] [--systems N] [--links N]

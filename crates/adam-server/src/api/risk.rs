@@ -74,7 +74,7 @@ async fn list(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json
     require_reader(&w, &caller, now)?;
     let (latest, overdue) = w.risk_status(LocalDate::of(now));
     let mut assessments = w.risk_assessments().to_vec();
-    assessments.sort_by(|a, b| (b.fields.date, b.id).cmp(&(a.fields.date, a.id)));
+    assessments.sort_by_key(|a| std::cmp::Reverse((a.fields.date, a.id)));
     Ok(axum::Json(RiskList {
         next_due: latest.map(RiskAssessment::due),
         overdue,
