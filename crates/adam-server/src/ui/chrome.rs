@@ -161,6 +161,8 @@ pub struct Chrome {
     pub restricted: bool,
     /// Whether the person administers people (the menu shows the overview).
     pub overview: bool,
+    /// Whether the person reads the inventory (the menu shows it and the Decree's roles).
+    pub inventory: bool,
 }
 
 /// A UI failure, answered as an HTML page with the status of the underlying error; a person
@@ -221,6 +223,7 @@ impl IntoResponse for UiError {
                 reviewer: false,
                 restricted: false,
                 overview: false,
+                inventory: false,
             },
             title,
             detail: self.error.detail.clone(),
@@ -301,6 +304,7 @@ pub(super) fn chrome(s: &AppState, caller: &Caller, t: Tr) -> Chrome {
         reviewer: crate::service::audit::may_review(s, caller),
         restricted: false,
         overview: crate::service::overview::may_see(s, caller),
+        inventory: crate::service::inventory::reader(&s.world(), caller, s.now()).is_some(),
     }
 }
 

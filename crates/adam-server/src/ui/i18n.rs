@@ -22,6 +22,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     super::words::account::WORDS,
     super::words::audit::WORDS,
     super::words::engine::WORDS,
+    super::words::inventory::WORDS,
 ];
 
 /// Every key with its Slovenian and English text.

@@ -13,6 +13,7 @@ mod confirm;
 mod grants;
 mod history;
 mod i18n;
+mod inventory;
 mod job;
 mod office;
 mod overview;
@@ -77,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ui/activity", get(activity_page))
         .merge(account::routes())
         .merge(review::routes())
+        .merge(inventory::routes())
         .route(
             "/ui/assets/htmx.min.js",
             get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),

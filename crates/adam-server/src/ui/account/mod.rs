@@ -92,6 +92,7 @@ fn anonymous(lang: Lang) -> Chrome {
         reviewer: false,
         restricted: false,
         overview: false,
+        inventory: false,
     }
 }
 

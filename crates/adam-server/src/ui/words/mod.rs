@@ -5,4 +5,5 @@ pub(crate) mod account;
 pub(crate) mod audit;
 pub(crate) mod engine;
 pub(crate) mod grants;
+pub(crate) mod inventory;
 pub(crate) mod setup;
