@@ -15,6 +15,7 @@ mod authn;
 mod bad_input;
 mod grants_ui;
 mod hardening;
+mod inventory_ui;
 mod languages;
 mod matrix;
 mod openapi;

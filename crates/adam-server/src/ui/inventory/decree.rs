@@ -229,8 +229,7 @@ pub(crate) async fn appoint(
         match saved(lang, s.execute(&caller, None, command).await)? {
             None => return Ok(Redirect::to("/ui/decree-roles").into_response()),
             Some(detail) => {
-                let w = s.world();
-                errors.insert("ap_user", named(&w, &detail));
+                errors.insert("ap_user", detail);
             }
         }
     }
@@ -259,8 +258,7 @@ pub(crate) async fn end(
         match saved(lang, s.execute(&caller, None, command).await)? {
             None => return Ok(Redirect::to("/ui/decree-roles").into_response()),
             Some(detail) => {
-                let w = s.world();
-                errors.insert("end", named(&w, &detail));
+                errors.insert("end", detail);
             }
         }
     }

@@ -523,7 +523,7 @@ pub(crate) async fn update_item(
     if let Some(fields) = fields {
         match saved_coded(lang, s.execute(&caller, None, Command::UpdateItem { item, fields }).await)? {
             None => return Ok(to_item(id, "")),
-            Some(detail) => refusal(&s, &mut errors, &detail, field_of(&detail.1)),
+            Some(detail) => refusal(&mut errors, &detail, field_of(&detail.1)),
         }
     }
     let typed = Typed {
@@ -534,10 +534,9 @@ pub(crate) async fn update_item(
     refused_page(lang, &p)
 }
 
-/// Puts a refusal at its field, with its record numbers named.
-fn refusal(s: &AppState, errors: &mut Errors, detail: &(String, String), field: &'static str) {
-    let w = s.world();
-    errors.insert(field, named(&w, &detail.0));
+/// Puts a refusal at its field (the engine's message names the records by their codes).
+fn refusal(errors: &mut Errors, detail: &(String, String), field: &'static str) {
+    errors.insert(field, detail.0.clone());
 }
 
 /// Like [`saved`], keeping the refusal's problem code (to put the message at its field).
@@ -606,7 +605,7 @@ pub(crate) async fn classify_item(
                 } else {
                     "cls_form"
                 };
-                refusal(&s, &mut errors, &detail, field);
+                refusal(&mut errors, &detail, field);
             }
         }
     }
@@ -686,7 +685,7 @@ pub(crate) async fn link_item(
                     "transfer-consent-required" | "consent-not-by-source-custodian" => "lnk_consent",
                     _ => "lnk_other",
                 };
-                refusal(&s, &mut errors, &detail, field);
+                refusal(&mut errors, &detail, field);
             }
         }
     }
@@ -729,7 +728,7 @@ pub(crate) async fn unlink_item(
     }
     if let Some(detail) = saved_coded(lang, s.execute(&caller, None, command).await)? {
         let mut errors = Errors::new();
-        refusal(&s, &mut errors, &detail, "lnk_other");
+        refusal(&mut errors, &detail, "lnk_other");
         let p = item_view(&s, &caller, lang.tr, ItemId(id), Typed::default(), errors).await?;
         return refused_page(lang, &p);
     }
@@ -771,7 +770,7 @@ pub(crate) async fn retire_item(
     }
     if let Some(detail) = saved_coded(lang, s.execute(&caller, None, command).await)? {
         let mut errors = Errors::new();
-        refusal(&s, &mut errors, &detail, "retire");
+        refusal(&mut errors, &detail, "retire");
         let p = item_view(&s, &caller, lang.tr, ItemId(id), Typed::default(), errors).await?;
         return refused_page(lang, &p);
     }
@@ -850,7 +849,7 @@ pub(crate) async fn create_item(
                 let id = w.item_by_code(f.code.trim()).ui(lang.tr)?;
                 return Ok(to_item(id.0, ""));
             }
-            Some(detail) => refusal(&s, &mut errors, &detail, field_of(&detail.1)),
+            Some(detail) => refusal(&mut errors, &detail, field_of(&detail.1)),
         }
     }
     let p = new_view(&s, &caller, lang.tr, f, errors);

@@ -102,40 +102,6 @@ pub(super) fn operator_view(w: &World, op: &Operator) -> (&'static str, String) 
     }
 }
 
-/// An engine's message with its record numbers (`item#3`, `user#5`) named as people read them:
-/// the item's code, the person's username.
-pub(super) fn named(w: &World, text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('#') {
-        let (head, tail) = rest.split_at(at);
-        let digits: String = tail[1..].chars().take_while(char::is_ascii_digit).collect();
-        let name = digits.parse::<u32>().ok().and_then(|n| {
-            if head.ends_with("item") {
-                w.item(ItemId(n)).ok().map(|i| (4, i.fields.code.to_string()))
-            } else if head.ends_with("user") {
-                w.user(UserId(n)).ok().map(|u| (4, u.username.to_string()))
-            } else {
-                None
-            }
-        });
-        match name {
-            Some((prefix, name)) => {
-                out.push_str(&head[..head.len() - prefix]);
-                out.push_str(&name);
-                rest = &tail[1 + digits.len()..];
-            }
-            None => {
-                out.push_str(head);
-                out.push('#');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// One line of the list as the page shows it.
 pub(super) struct RowView {
     pub(super) id: u32,
@@ -386,18 +352,4 @@ pub(super) async fn item_history(
         })
         .collect();
     Ok((last, rows))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn record_numbers_are_named_and_other_hashes_kept() {
-        let w = World::new(Text::parse("o", "Test").unwrap());
-        // Unknown records keep their number; a lone hash stays.
-        assert_eq!(named(&w, "item#9 is # here"), "item#9 is # here");
-        assert_eq!(named(&w, "no hash"), "no hash");
-        assert_eq!(named(&w, "ends with #"), "ends with #");
-    }
 }
