@@ -346,7 +346,7 @@ impl World {
         if a.kind != ItemKind::Asset {
             return Err(Error::Register(RegisterError::NotAnAsset(asset)));
         }
-        for retired in [sys, a].into_iter().filter(|i| i.retired) {
+        if let Some(retired) = [sys, a].into_iter().find(|i| i.retired) {
             return Err(Error::Register(RegisterError::ItemRetired(retired.id)));
         }
         if self.links_of(system).any(|l| l.asset == asset) {

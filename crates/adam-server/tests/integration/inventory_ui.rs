@@ -199,8 +199,14 @@ async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) 
 
     let page = ui.get(Some(&inv.cust), &format!("/ui/inventory/{sys}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("id=\"below-floor-warning\""), "the system is below its floor");
-    assert!(page.body.contains("<strong class=\"class\">Z2</strong> zaradi premoženja <a href=\"/ui/inventory/"));
+    assert!(
+        page.body.contains("id=\"below-floor-warning\""),
+        "the system is below its floor"
+    );
+    assert!(
+        page.body
+            .contains("<strong class=\"class\">Z2</strong> zaradi premoženja <a href=\"/ui/inventory/")
+    );
     assert!(page.body.contains(">PLACE-DATA</a>"));
     assert!(page.body.contains("id=\"classify-form\""));
     let en = ui.get(Some(&inv.cust), &format!("/ui/inventory/{sys}?lang=en")).await;
@@ -220,7 +226,11 @@ async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) 
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("id=\"cls_z-error\""), "the message is at Z");
     let message = refused.body.split("id=\"cls_z-error\">").nth(1).unwrap();
-    assert!(message.starts_with("sistem PLACE-SYS ne more biti uvrščen v Z1: njegovo premoženje PLACE-DATA je Z2"), "{}", &message[..200]);
+    assert!(
+        message.starts_with("sistem PLACE-SYS ne more biti uvrščen v Z1: njegovo premoženje PLACE-DATA je Z2"),
+        "{}",
+        &message[..200]
+    );
     assert!(refused.body.contains("<option value=\"1\" selected>Z1</option>"));
     assert!(refused.body.contains("<option value=\"3\" selected>C3</option>"));
     assert!(refused.body.contains("<option value=\"2\" selected>R2</option>"));
@@ -239,7 +249,10 @@ async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) 
     assert!(!after.body.contains("id=\"below-floor-warning\""));
     assert!(after.body.contains("id=\"own-class\">Z2 C3 R2"));
     assert!(after.body.contains("id=\"classified-by\">skrbnik Test (skrbnik)"));
-    assert!(after.body.contains("razvrstil postavko popisa"), "the history shows the change");
+    assert!(
+        after.body.contains("razvrstil postavko popisa"),
+        "the history shows the change"
+    );
     // The list shows the class and no flag.
     let list = ui.get(Some(&inv.cust), "/ui/inventory?mine=1").await;
     assert!(list.body.contains("PLACE-SYS"));
@@ -264,7 +277,7 @@ async fn only_the_custodian_sees_and_uses_the_classify_form(backend: Backend) {
         assert_eq!(page.status, StatusCode::OK);
         assert!(!page.body.contains("id=\"classify-form\""));
         assert!(page.body.contains("id=\"classify-note\""));
-        assert!(page.body.contains("skrbnik"));
+        assert!(page.body.contains("skrbnik Test (skrbnik)"));
         let forged = ui
             .post(
                 Some(token),
@@ -276,7 +289,12 @@ async fn only_the_custodian_sees_and_uses_the_classify_form(backend: Backend) {
     }
     assert_eq!(class(&s, inv.system), None);
     // The keepers and the custodian edit; another custodian and a user administrator do not.
-    for (token, edits) in [(&inv.lead, true), (&inv.cust, true), (&inv.other_cust, false), (&user_admin, false)] {
+    for (token, edits) in [
+        (&inv.lead, true),
+        (&inv.cust, true),
+        (&inv.other_cust, false),
+        (&user_admin, false),
+    ] {
         let page = ui.get(Some(token), &path).await;
         assert_eq!(page.body.contains("id=\"item-form\""), edits);
         assert_eq!(page.body.contains("id=\"link-form\""), edits);
@@ -312,8 +330,16 @@ async fn refused_forms_keep_what_was_typed(backend: Backend) {
     assert!(refused.body.contains("value=\"Prostorski sistem\""));
     assert!(refused.body.contains(">Zemljevidi in meje</textarea>"));
     assert!(refused.body.contains(">drugi\nUN\nArnes d.o.o.</textarea>"));
-    assert!(refused.body.contains("name=\"last_reviewed\" type=\"date\" value=\"31. 1. 2026\""));
-    assert!(refused.body.contains("name=\"review_due\" type=\"date\" value=\"31.1.2027\""));
+    assert!(
+        refused
+            .body
+            .contains("name=\"last_reviewed\" type=\"date\" value=\"31. 1. 2026\"")
+    );
+    assert!(
+        refused
+            .body
+            .contains("name=\"review_due\" type=\"date\" value=\"31.1.2027\"")
+    );
     assert!(refused.body.contains("id=\"f_own\" name=\"own\" value=\"1\" checked"));
     // An unknown custodian and an unreadable date: each at its field, the date quoted.
     let mut bad = new.to_vec();
@@ -322,8 +348,16 @@ async fn refused_forms_keep_what_was_typed(backend: Backend) {
     bad[6] = ("last_reviewed", "32. 1. 2026");
     let refused = ui.post(Some(&inv.lead), "/ui/inventory?lang=en", &bad).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("id=\"f_custodian-error\">There is no person with this username."));
-    assert!(refused.body.contains("id=\"f_last_reviewed-error\">“32. 1. 2026” is not a date"));
+    assert!(
+        refused
+            .body
+            .contains("id=\"f_custodian-error\">There is no person with this username.")
+    );
+    assert!(
+        refused
+            .body
+            .contains("id=\"f_last_reviewed-error\">“32. 1. 2026” is not a date")
+    );
     assert!(s.state.world().item_by_code("NEW-SYS").is_err());
     // Taken: the item exists with its operators read as person, office and organisation.
     let mut good = new.to_vec();
@@ -352,7 +386,11 @@ async fn refused_forms_keep_what_was_typed(backend: Backend) {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(refused.body.contains("id=\"lnk_consent-error\">38. člen (1): premoženje GIS-DATA hrani sistem GIS-SYS; prenos v drug sistem zahteva pisno soglasje skrbnika, ki skrbi za sistem GIS-SYS"));
-    assert!(refused.body.contains(&format!("<option value=\"{other_asset}\" selected>GIS-DATA")));
+    assert!(
+        refused
+            .body
+            .contains(&format!("<option value=\"{other_asset}\" selected>GIS-DATA"))
+    );
     assert!(refused.body.contains("<option value=\"processes\" selected>"));
     let half = ui
         .post(
@@ -411,9 +449,22 @@ async fn destructive_forms_ask_first(backend: Backend) {
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert!(s.state.world().item(inv.system).unwrap().retired);
     let page = ui.get(Some(&inv.cust), &format!("/ui/inventory/{sys}")).await;
-    assert!(!page.body.contains("id=\"classify-form\""), "a retired item is not classified");
-    assert!(!ui.get(Some(&inv.cust), "/ui/inventory").await.body.contains("PLACE-SYS"));
-    assert!(ui.get(Some(&inv.cust), "/ui/inventory?retired=1").await.body.contains("PLACE-SYS"));
+    assert!(
+        !page.body.contains("id=\"classify-form\""),
+        "a retired item is not classified"
+    );
+    assert!(
+        !ui.get(Some(&inv.cust), "/ui/inventory")
+            .await
+            .body
+            .contains("PLACE-SYS")
+    );
+    assert!(
+        ui.get(Some(&inv.cust), "/ui/inventory?retired=1")
+            .await
+            .body
+            .contains("PLACE-SYS")
+    );
 }
 on_both_backends!(destructive_forms_ask_first);
 
@@ -427,27 +478,55 @@ async fn decree_roles_are_appointed_and_listed(backend: Backend) {
         .post(
             Some(&inv.lead),
             "/ui/decree-roles",
-            &[("role", "head"), ("user", "nobody"), ("appointment", "SKL-1/2026"), ("since", "1. 3. 2026")],
+            &[
+                ("role", "head"),
+                ("user", "nobody"),
+                ("appointment", "SKL-1/2026"),
+                ("since", "1. 3. 2026"),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("id=\"ap_user-error\">Osebe s tem uporabniškim imenom ni."));
+    assert!(
+        refused
+            .body
+            .contains("id=\"ap_user-error\">Osebe s tem uporabniškim imenom ni.")
+    );
     assert!(refused.body.contains("value=\"SKL-1/2026\"") && refused.body.contains("value=\"1. 3. 2026\""));
     let done = ui
         .post(
             Some(&inv.lead),
             "/ui/decree-roles",
-            &[("role", "head"), ("user", "skrbnik"), ("appointment", "SKL-1/2026"), ("since", "1. 3. 2026")],
+            &[
+                ("role", "head"),
+                ("user", "skrbnik"),
+                ("appointment", "SKL-1/2026"),
+                ("since", "1. 3. 2026"),
+            ],
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let page = ui.get(Some(&inv.other_cust), "/ui/decree-roles").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("<td>predstojnik organa</td><td>skrbnik Test (skrbnik)</td>"));
-    assert!(!page.body.contains("id=\"appoint-form\""), "a custodian does not appoint");
+    assert!(
+        page.body
+            .contains("<td>predstojnik organa</td><td>skrbnik Test (skrbnik)</td>")
+    );
+    assert!(
+        !page.body.contains("id=\"appoint-form\""),
+        "a custodian does not appoint"
+    );
     let print = ui.get(Some(&inv.other_cust), "/ui/decree-roles/print?lang=en").await;
-    assert!(print.body.contains("<td>head of the body</td><td>5(1)</td><td></td><td>skrbnik</td>"));
-    assert!(print.body.contains("<td>system custodian</td><td>7</td><td>PLACE-SYS</td><td>skrbnik</td>"));
+    assert!(
+        print
+            .body
+            .contains("<td>head of the body</td><td>5(1)</td><td></td><td>skrbnik</td>")
+    );
+    assert!(
+        print
+            .body
+            .contains("<td>system custodian</td><td>7</td><td>PLACE-SYS</td><td>skrbnik</td>")
+    );
     let holder = s.state.world().role_holders()[0].id.0;
     let end = format!("/ui/decree-roles/{holder}/end");
     let reversed = ui.post(Some(&inv.lead), &end, &[("until", "2026-02-01")]).await;
@@ -509,7 +588,10 @@ async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend
     let custodian = [No, Yes, No, No, No, No, No, SignIn];
     let gets: Vec<(String, [May; 8])> = vec![
         ("/ui/inventory".to_owned(), reader),
-        ("/ui/inventory?kind=system&below=1&overdue=1&unclassified=1&mine=1".to_owned(), reader),
+        (
+            "/ui/inventory?kind=system&below=1&overdue=1&unclassified=1&mine=1".to_owned(),
+            reader,
+        ),
         ("/ui/inventory/print".to_owned(), reader),
         ("/ui/inventory/new".to_owned(), keeper),
         (format!("/ui/inventory/{sys}"), reader),
@@ -528,15 +610,29 @@ async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend
         }
     }
     type Form = Vec<(&'static str, String)>;
-    let posts: Vec<(String, Box<dyn Fn() -> Form>, [May; 8])> = vec![
+    type Post<'a> = (String, Box<dyn Fn() -> Form + 'a>, [May; 8]);
+    let posts: Vec<Post<'_>> = vec![
         (
             "/ui/inventory".to_owned(),
-            Box::new(|| vec![("kind", "asset".to_owned()), ("code", "X".to_owned()), ("name", "x".to_owned()), ("custodian", "drugi".to_owned())]),
+            Box::new(|| {
+                vec![
+                    ("kind", "asset".to_owned()),
+                    ("code", "X".to_owned()),
+                    ("name", "x".to_owned()),
+                    ("custodian", "drugi".to_owned()),
+                ]
+            }),
             keeper,
         ),
         (
             format!("/ui/inventory/{sys}"),
-            Box::new(move || vec![("code", "PLACE-SYS".to_owned()), ("name", name()), ("custodian", "skrbnik".to_owned())]),
+            Box::new(move || {
+                vec![
+                    ("code", "PLACE-SYS".to_owned()),
+                    ("name", name()),
+                    ("custodian", "skrbnik".to_owned()),
+                ]
+            }),
             custodian_or_keeper,
         ),
         (
@@ -552,10 +648,20 @@ async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend
         (format!("/ui/inventory/{sys}/retire"), Box::new(Vec::new), keeper),
         (
             "/ui/decree-roles".to_owned(),
-            Box::new(|| vec![("role", "coordinator".to_owned()), ("user", "drugi".to_owned()), ("since", "2026-03-01".to_owned())]),
+            Box::new(|| {
+                vec![
+                    ("role", "coordinator".to_owned()),
+                    ("user", "drugi".to_owned()),
+                    ("since", "2026-03-01".to_owned()),
+                ]
+            }),
             keeper,
         ),
-        ("/ui/decree-roles/0/end".to_owned(), Box::new(|| vec![("until", "2026-02-01".to_owned())]), keeper),
+        (
+            "/ui/decree-roles/0/end".to_owned(),
+            Box::new(|| vec![("until", "2026-02-01".to_owned())]),
+            keeper,
+        ),
     ];
     for (path, form, expected) in &posts {
         for ((who, token), want) in callers.iter().zip(expected) {
@@ -572,8 +678,15 @@ async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend
         check(&mut failures, "POST", &unlink, who, *want, &a);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(s.state.world().links_of(inv.system).count(), 1, "nobody confirmed the removal");
-    assert!(!s.state.world().item(inv.system).unwrap().retired, "nobody confirmed the retirement");
+    assert_eq!(
+        s.state.world().links_of(inv.system).count(),
+        1,
+        "nobody confirmed the removal"
+    );
+    assert!(
+        !s.state.world().item(inv.system).unwrap().retired,
+        "nobody confirmed the retirement"
+    );
 }
 on_both_backends!(every_inventory_route_answers_each_caller_by_the_rules);
 
@@ -589,7 +702,10 @@ fn check(failures: &mut Vec<String>, method: &str, path: &str, who: &str, want: 
         May::Yes
     };
     if got != want {
-        failures.push(format!("{method} {path} as {who}: {want:?} expected, got {} {}", a.status, a.location));
+        failures.push(format!(
+            "{method} {path} as {who}: {want:?} expected, got {} {}",
+            a.status, a.location
+        ));
     }
 }
 
@@ -637,6 +753,10 @@ async fn a_signed_in_form_needs_its_csrf_token(backend: Backend) {
         .unwrap();
     let forms = page.matches("method=\"post\"").count();
     assert!(forms >= 3);
-    assert_eq!(page.matches("name=\"_csrf\"").count(), forms, "every form has the token");
+    assert_eq!(
+        page.matches("name=\"_csrf\"").count(),
+        forms,
+        "every form has the token"
+    );
 }
 on_both_backends!(a_signed_in_form_needs_its_csrf_token);

@@ -104,7 +104,14 @@ fn holders(s: &AppState) -> Vec<Holder> {
         .collect()
 }
 
-fn view(s: &AppState, caller: &Caller, lang: Tr, typed: AppointForm, end_typed: (u32, String), errors: Errors) -> UiResult<DecreePage> {
+fn view(
+    s: &AppState,
+    caller: &Caller,
+    lang: Tr,
+    typed: AppointForm,
+    end_typed: (u32, String),
+    errors: Errors,
+) -> UiResult<DecreePage> {
     let keeper = require_reader(s, caller, lang)?;
     let today = LocalDate::of(s.now());
     let (current, past) = {
@@ -115,9 +122,10 @@ fn view(s: &AppState, caller: &Caller, lang: Tr, typed: AppointForm, end_typed: 
         let row = |h: &adam_core::register::decree_roles::RoleHolder| Appointment {
             id: h.id.0,
             role: role_key(h.role.as_str()),
-            person: w
-                .user(h.user)
-                .map_or_else(|_| h.user.to_string(), |u| format!("{} ({})", u.display_name(), u.username)),
+            person: w.user(h.user).map_or_else(
+                |_| h.user.to_string(),
+                |u| format!("{} ({})", u.display_name(), u.username),
+            ),
             contact: h
                 .contact
                 .as_ref()

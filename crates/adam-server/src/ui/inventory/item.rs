@@ -346,8 +346,10 @@ async fn item_view(
     let classified = item.classified.as_ref().map(|c| {
         (
             class_text(c.class),
-            w.user(c.by)
-                .map_or_else(|_| c.by.to_string(), |u| format!("{} ({})", u.display_name(), u.username)),
+            w.user(c.by).map_or_else(
+                |_| c.by.to_string(),
+                |u| format!("{} ({})", u.display_name(), u.username),
+            ),
             local(c.at),
             opt(&c.protection_level),
         )
@@ -373,7 +375,9 @@ async fn item_view(
             other_class: class_text(l.other_class),
             relation: relation_key(l.link.relation),
             consent: l.link.consent.as_ref().map_or_else(String::new, |c| {
-                let by = w.user(c.by).map_or_else(|_| c.by.to_string(), |u| u.username.to_string());
+                let by = w
+                    .user(c.by)
+                    .map_or_else(|_| c.by.to_string(), |u| u.username.to_string());
                 format!("{} · {} · {}", c.reference, by, c.date)
             }),
         })
@@ -390,8 +394,14 @@ async fn item_view(
         ("inv_label", opt(&f.label)),
         ("inv_secured_area", yes_no(f.secured_area)),
         ("inv_other_inventory", opt(&f.other_inventory)),
-        ("inv_last_reviewed", f.last_reviewed.map(|d| d.to_string()).unwrap_or_default()),
-        ("inv_review_due", f.review_due.map(|d| d.to_string()).unwrap_or_default()),
+        (
+            "inv_last_reviewed",
+            f.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        (
+            "inv_review_due",
+            f.review_due.map(|d| d.to_string()).unwrap_or_default(),
+        ),
     ];
     if system {
         facts.extend([
@@ -413,8 +423,10 @@ async fn item_view(
         .map(|a| format!("{} – {}", a.code, a.name))
         .unwrap_or_default();
     let form = typed.form.unwrap_or_else(|| ItemForm::of(&w, item));
+    // Unless something was typed, the form offers what the item is held to: its class, or a
+    // system's floor where that is higher (the least the custodian may choose).
     let cls = typed.cls.unwrap_or_else(|| {
-        let c = item.class();
+        let c = v.row.effective;
         ClassifyForm {
             z: c.z.value().to_string(),
             c: c.c.value().to_string(),
@@ -439,7 +451,10 @@ async fn item_view(
         code: f.code.to_string(),
         name: f.name.to_string(),
         description: opt(&f.description),
-        custodian: v.row.custodian_name.clone(),
+        custodian: w.user(f.custodian).map_or_else(
+            |_| v.row.custodian_name.clone(),
+            |u| format!("{} ({})", u.display_name(), u.username),
+        ),
         operators: f.operators.iter().map(|o| operator_view(&w, o)).collect(),
         application,
         facts,
@@ -491,10 +506,7 @@ pub(crate) async fn item_page(
 }
 
 /// A GET of an item form's address (the language switch of a page answering a POST).
-pub(crate) async fn back_to_item(
-    Path(id): Path<u32>,
-    axum::extract::RawQuery(q): axum::extract::RawQuery,
-) -> Redirect {
+pub(crate) async fn back_to_item(Path(id): Path<u32>, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Redirect {
     match q {
         Some(q) => Redirect::to(&format!("/ui/inventory/{id}?{q}")),
         None => Redirect::to(&format!("/ui/inventory/{id}")),
@@ -521,7 +533,10 @@ pub(crate) async fn update_item(
         f.fields(&w, lang.tr, &mut errors)
     };
     if let Some(fields) = fields {
-        match saved_coded(lang, s.execute(&caller, None, Command::UpdateItem { item, fields }).await)? {
+        match saved_coded(
+            lang,
+            s.execute(&caller, None, Command::UpdateItem { item, fields }).await,
+        )? {
             None => return Ok(to_item(id, "")),
             Some(detail) => refusal(&mut errors, &detail, field_of(&detail.1)),
         }
@@ -552,7 +567,6 @@ fn saved_coded(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResult<O
         }
     }
 }
-
 
 pub(crate) async fn classify_item(
     State(s): State<AppState>,
@@ -711,7 +725,12 @@ pub(crate) async fn unlink_item(
             |_| format!("#{link}"),
             |l| {
                 let code = |i: ItemId| w.item(i).map_or_else(|_| i.to_string(), |i| i.fields.code.to_string());
-                format!("{} — {} — {}", code(l.system), tr.s(relation_key(l.relation)), code(l.asset))
+                format!(
+                    "{} — {} — {}",
+                    code(l.system),
+                    tr.s(relation_key(l.relation)),
+                    code(l.asset)
+                )
             },
         );
         Confirmation {
@@ -843,7 +862,10 @@ pub(crate) async fn create_item(
         f.fields(&w, lang.tr, &mut errors)
     };
     if let (Some(kind), Some(fields)) = (kind, fields) {
-        match saved_coded(lang, s.execute(&caller, None, Command::CreateItem { kind, fields }).await)? {
+        match saved_coded(
+            lang,
+            s.execute(&caller, None, Command::CreateItem { kind, fields }).await,
+        )? {
             None => {
                 let w = s.world();
                 let id = w.item_by_code(f.code.trim()).ui(lang.tr)?;

@@ -40,12 +40,21 @@ pub(super) fn routes() -> Router<AppState> {
             "/ui/inventory/{id}/classify",
             get(item::back_to_item).post(item::classify_item),
         )
-        .route("/ui/inventory/{id}/retire", get(item::back_to_item).post(item::retire_item))
-        .route("/ui/inventory/{id}/links", get(item::back_to_item).post(item::link_item))
+        .route(
+            "/ui/inventory/{id}/retire",
+            get(item::back_to_item).post(item::retire_item),
+        )
+        .route(
+            "/ui/inventory/{id}/links",
+            get(item::back_to_item).post(item::link_item),
+        )
         .route("/ui/inventory/{id}/links/{link}/remove", post(item::unlink_item))
         .route("/ui/decree-roles", get(decree::decree_page).post(decree::appoint))
         .route("/ui/decree-roles/print", get(decree::decree_print))
-        .route("/ui/decree-roles/{id}/end", get(to("/ui/decree-roles")).post(decree::end))
+        .route(
+            "/ui/decree-roles/{id}/end",
+            get(to("/ui/decree-roles")).post(decree::end),
+        )
 }
 
 /// Refuses a caller who may not read the inventory; says whether they keep it.
@@ -127,7 +136,10 @@ impl RowView {
             code: i.fields.code.to_string(),
             name: i.fields.name.to_string(),
             custodian: r.custodian_name.clone(),
-            class: i.classified.as_ref().map_or_else(|| "—".to_owned(), |c| class_text(c.class)),
+            class: i
+                .classified
+                .as_ref()
+                .map_or_else(|| "—".to_owned(), |c| class_text(c.class)),
             effective: class_text(r.effective),
             below_floor: r.below_floor,
             overdue: r.review_overdue,

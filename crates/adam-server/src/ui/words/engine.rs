@@ -158,14 +158,46 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
     ("audit.hold", "zadržal revizijske zapise", "put audit records on hold"),
     ("audit.hold.release", "sprostil zadržanje", "released a hold"),
     ("inventory.create", "dodal postavko popisa", "added an inventory item"),
-    ("inventory.update", "spremenil postavko popisa", "changed an inventory item"),
-    ("inventory.classify", "razvrstil postavko popisa", "classified an inventory item"),
-    ("inventory.retire", "izločil postavko popisa", "retired an inventory item"),
-    ("inventory.link", "povezal sistem s premoženjem", "linked a system to an asset"),
-    ("inventory.unlink", "odstranil povezavo sistema s premoženjem", "removed a system's link to an asset"),
-    ("decree_role.appoint", "imenoval v vlogo po Uredbi", "appointed to a Decree role"),
-    ("decree_role.end", "končal imenovanje v vlogo po Uredbi", "ended a Decree role appointment"),
-    ("class_scheme.update", "spremenil shemo razvrščanja", "changed the classification scheme"),
+    (
+        "inventory.update",
+        "spremenil postavko popisa",
+        "changed an inventory item",
+    ),
+    (
+        "inventory.classify",
+        "razvrstil postavko popisa",
+        "classified an inventory item",
+    ),
+    (
+        "inventory.retire",
+        "izločil postavko popisa",
+        "retired an inventory item",
+    ),
+    (
+        "inventory.link",
+        "povezal sistem s premoženjem",
+        "linked a system to an asset",
+    ),
+    (
+        "inventory.unlink",
+        "odstranil povezavo sistema s premoženjem",
+        "removed a system's link to an asset",
+    ),
+    (
+        "decree_role.appoint",
+        "imenoval v vlogo po Uredbi",
+        "appointed to a Decree role",
+    ),
+    (
+        "decree_role.end",
+        "končal imenovanje v vlogo po Uredbi",
+        "ended a Decree role appointment",
+    ),
+    (
+        "class_scheme.update",
+        "spremenil shemo razvrščanja",
+        "changed the classification scheme",
+    ),
     (
         "audit.purge",
         "izbrisal stare revizijske zapise",
@@ -193,7 +225,11 @@ pub(crate) const KINDS: &[(&str, &str, &str)] = &[
     ("ADAM_ENTITY_KEY", "ključ", "key"),
     ("ADAM_ENTITY_INVENTORY_ITEM", "postavka popisa", "inventory item"),
     ("ADAM_ENTITY_INVENTORY_LINK", "povezava v popisu", "inventory link"),
-    ("ADAM_ENTITY_DECREE_ROLE", "imenovanje po Uredbi", "Decree role appointment"),
+    (
+        "ADAM_ENTITY_DECREE_ROLE",
+        "imenovanje po Uredbi",
+        "Decree role appointment",
+    ),
     ("ADAM_ENTITY_CLASS_SCHEME", "shema razvrščanja", "classification scheme"),
 ];
 
