@@ -253,6 +253,10 @@ async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) 
         after.body.contains("razvrstil postavko popisa"),
         "the history shows the change"
     );
+    assert!(
+        after.body.contains("PLACE-SYS hrani PLACE-DATA"),
+        "and the link's, in words"
+    );
     // The list shows the class and no flag.
     let list = ui.get(Some(&inv.cust), "/ui/inventory?mine=1").await;
     assert!(list.body.contains("PLACE-SYS"));

@@ -256,6 +256,23 @@ pub(crate) fn label_words(tr: Tr, label: &str) -> String {
             return format!("{sl}{n}");
         }
     }
+    // An inventory link's label: `PLACE-SYS stores PLACE-DATA` (codes have no spaces).
+    let relations = [
+        (" stores ", " hrani "),
+        (" processes ", " obdeluje "),
+        (" handles ", " drugače obravnava "),
+        (" protects ", " ščiti "),
+    ];
+    for (en, sl) in relations {
+        if let Some((system, asset)) = label.split_once(en)
+            && !system.is_empty()
+            && !system.contains(' ')
+            && !asset.is_empty()
+            && !asset.contains(' ')
+        {
+            return format!("{system}{sl}{asset}");
+        }
+    }
     let kinds = [("allowed ", "dovoljeno "), ("maxAllowed ", "zgornja meja ")];
     for (en, sl) in kinds {
         if let Some(rest) = label.strip_prefix(en)
