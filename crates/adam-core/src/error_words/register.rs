@@ -16,14 +16,14 @@ impl RegisterError {
                 "skrbnik mora biti aktivna oseba (10. člen (3): vsako premoženje in vsak sistem ima skrbnika); {u} to ni"
             ),
             RegisterError::NotCustodian { item, custodian } => {
-                format!("postavko {item} razvrsti le njen skrbnik ({custodian}) (7. člen)")
+                format!("{item}: razvrsti ga le njegov skrbnik ({custodian}) (7. člen)")
             }
             RegisterError::NotRegisterKeeper(what) => format!(
                 "to ({}) sme le vodja informacijske varnosti ali sistemski skrbnik",
                 super::phrase(what, crate::lang::Lang::Sl)
             ),
             RegisterError::NotItemKeeper { item, custodian } => format!(
-                "postavko {item} sme spremeniti le njen skrbnik ({custodian}), vodja informacijske varnosti ali sistemski skrbnik"
+                "{item}: spremeni ga lahko le njegov skrbnik ({custodian}), vodja informacijske varnosti ali sistemski skrbnik"
             ),
             RegisterError::BelowFloor {
                 system,
@@ -32,7 +32,7 @@ impl RegisterError {
                 floor,
                 asset,
             } => format!(
-                "sistema {system} ni mogoče uvrstiti v {dimension}{}: njegovo premoženje {asset} je {dimension}{}, sistem pa je uvrščen vsaj tako visoko kot premoženje, ki ga obravnava (11. člen (2))",
+                "{system} ne more biti uvrščen v {dimension}{}: njegovo premoženje {asset} je {dimension}{}, sistem pa je uvrščen vsaj tako visoko kot premoženje, ki ga obravnava (11. člen (2))",
                 class.value(),
                 floor.value()
             ),
@@ -46,10 +46,10 @@ impl RegisterError {
             RegisterError::NotAnAsset(i) => format!("{i} ni informacijsko premoženje"),
             RegisterError::SystemOnlyField(f) => format!("{f} je podatek le informacijskih sistemov"),
             RegisterError::ApplicationInAnotherSystem { app, system } => {
-                format!("{app} že pripada informacijskemu sistemu {system}")
+                format!("{app} že pripada drugemu informacijskemu sistemu: {system}")
             }
             RegisterError::TransferConsentRequired { asset, from } => format!(
-                "38. člen (1): {asset} hrani {from}; prenos v drug sistem zahteva pisno soglasje skrbnika sistema {from}"
+                "38. člen (1): {asset} hrani {from}; prenos v drug sistem zahteva pisno soglasje skrbnika, ki skrbi za {from}"
             ),
             RegisterError::ConsentNotBySourceCustodian { by, system, custodian } => format!(
                 "38. člen (1): soglasje mora dati skrbnik sistema, ki premoženje hrani ({custodian}, {system}), ne {by}"
@@ -65,10 +65,10 @@ impl RegisterError {
                 system_class.value(),
                 asset_class.value()
             ),
-            RegisterError::AlreadyLinked { system, asset } => format!("{system} je s {asset} že povezan"),
-            RegisterError::ItemRetired(i) => format!("{i} je izločen iz uporabe"),
+            RegisterError::AlreadyLinked { system, asset } => format!("{system} in {asset} sta že povezana"),
+            RegisterError::ItemRetired(i) => format!("{i}: izločeno iz uporabe"),
             RegisterError::ObjectAboveSystem { system, object, held } => format!(
-                "11. člen (2): objekta te aplikacije ni mogoče uvrstiti v {object}: informacijski sistem aplikacije {system} je uvrščen v {held}"
+                "11. člen (2): objekta te aplikacije ni mogoče uvrstiti v {object}: informacijski sistem aplikacije ({system}) je uvrščen v {held}"
             ),
             RegisterError::UnknownReview(r) => format!("pregled pravic {r} ne obstaja"),
             RegisterError::UnknownFollowUp(f) => format!("preverjanje pravic {f} ne obstaja"),

@@ -6,8 +6,8 @@
 pub mod audit;
 pub mod decisions;
 pub mod inventory;
-pub(crate) mod notify;
 pub mod inventory_export;
+pub(crate) mod notify;
 pub mod overview;
 pub mod past;
 pub mod records;

@@ -164,6 +164,8 @@ pub struct Chrome {
     /// Whether the person reviews rights: a keeper of the registers, a custodian, or a user
     /// administrator (the menu shows access reviews).
     pub access_reviews: bool,
+    /// Whether the person reads the inventory (the menu shows it and the Decree's roles).
+    pub inventory: bool,
 }
 
 /// A UI failure, answered as an HTML page with the status of the underlying error; a person
@@ -225,6 +227,7 @@ impl IntoResponse for UiError {
                 restricted: false,
                 overview: false,
                 access_reviews: false,
+                inventory: false,
             },
             title,
             detail: self.error.detail.clone(),
@@ -306,6 +309,7 @@ pub(super) fn chrome(s: &AppState, caller: &Caller, t: Tr) -> Chrome {
         restricted: false,
         overview: crate::service::overview::may_see(s, caller),
         access_reviews: crate::service::inventory::reader(&s.world(), caller, s.now()).is_some(),
+        inventory: crate::service::inventory::reader(&s.world(), caller, s.now()).is_some(),
     }
 }
 

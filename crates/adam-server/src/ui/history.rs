@@ -68,7 +68,7 @@ pub(super) fn who_name(w: &World, actor: &Actor, t: Tr) -> String {
 }
 
 /// The username of a person who acted; `None` for the system.
-fn username_of(w: &World, actor: &Actor) -> Option<String> {
+pub(super) fn username_of(w: &World, actor: &Actor) -> Option<String> {
     actor.user_id().map(|u| {
         w.user(u)
             .map(|u| u.username.to_string())

@@ -23,6 +23,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     super::words::audit::WORDS,
     super::words::engine::WORDS,
     super::words::reviews::WORDS,
+    super::words::inventory::WORDS,
 ];
 
 /// Every key with its Slovenian and English text.

@@ -15,6 +15,7 @@ mod form;
 mod grants;
 mod history;
 mod i18n;
+mod inventory;
 mod job;
 mod office;
 mod overview;
@@ -132,6 +133,7 @@ fn table() -> Routes {
         .route("/ui/activity", get(activity_page))
         .merge(account::routes())
         .merge(review::routes())
+        .merge(inventory::routes())
         .route(
             "/ui/assets/htmx.min.js",
             get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),

@@ -20,6 +20,7 @@ mod hardening;
 mod inventory_api;
 mod inventory_fixture;
 mod inventory_matrix;
+mod inventory_ui;
 mod languages;
 mod languages_more;
 mod matrix;

@@ -296,7 +296,11 @@ fn rows(s: &TestServer) -> Vec<Row> {
             "EEEEL",
         ),
         get("/ui/access-reviews/{id}", v("/ui/access-reviews/0"), "XXXXL"),
-        get("/ui/access-reviews/{id}/decide", v("/ui/access-reviews/0/decide"), "RRRRR"),
+        get(
+            "/ui/access-reviews/{id}/decide",
+            v("/ui/access-reviews/0/decide"),
+            "RRRRR",
+        ),
         post(
             "/ui/access-reviews/{id}/decide",
             v("/ui/access-reviews/0/decide"),

@@ -92,6 +92,7 @@ fn anonymous(lang: Lang) -> Chrome {
         restricted: false,
         overview: false,
         access_reviews: false,
+        inventory: false,
     }
 }
 

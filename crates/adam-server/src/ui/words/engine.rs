@@ -240,6 +240,14 @@ pub(crate) const KINDS: &[(&str, &str, &str)] = &[
     ("ADAM_ENTITY_AUDIT", "revizijska sled", "audit trail"),
     ("ADAM_ENTITY_AUDIT_HOLD", "zadržanje revizijskih zapisov", "audit hold"),
     ("ADAM_ENTITY_KEY", "ključ", "key"),
+    ("ADAM_ENTITY_INVENTORY_ITEM", "postavka popisa", "inventory item"),
+    ("ADAM_ENTITY_INVENTORY_LINK", "povezava v popisu", "inventory link"),
+    (
+        "ADAM_ENTITY_DECREE_ROLE",
+        "imenovanje po Uredbi",
+        "Decree role appointment",
+    ),
+    ("ADAM_ENTITY_CLASS_SCHEME", "shema razvrščanja", "classification scheme"),
 ];
 
 /// A kind of object in words, or its wire name when it has none.
@@ -263,6 +271,23 @@ pub(crate) fn label_words(tr: Tr, label: &str) -> String {
             && n.chars().all(|c| c.is_ascii_digit())
         {
             return format!("{sl}{n}");
+        }
+    }
+    // An inventory link's label: `PLACE-SYS stores PLACE-DATA` (codes have no spaces).
+    let relations = [
+        (" stores ", " hrani "),
+        (" processes ", " obdeluje "),
+        (" handles ", " drugače obravnava "),
+        (" protects ", " ščiti "),
+    ];
+    for (en, sl) in relations {
+        if let Some((system, asset)) = label.split_once(en)
+            && !system.is_empty()
+            && !system.contains(' ')
+            && !asset.is_empty()
+            && !asset.contains(' ')
+        {
+            return format!("{system}{sl}{asset}");
         }
     }
     let kinds = [("allowed ", "dovoljeno "), ("maxAllowed ", "zgornja meja ")];

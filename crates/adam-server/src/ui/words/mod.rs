@@ -5,5 +5,6 @@ pub(crate) mod account;
 pub(crate) mod audit;
 pub(crate) mod engine;
 pub(crate) mod grants;
+pub(crate) mod inventory;
 pub(crate) mod reviews;
 pub(crate) mod setup;

@@ -1,0 +1,766 @@
+//! Issue 15, the inventory and the Decree's roles in the admin UI, over HTTP on both backends:
+//! the custodian classifies a system and sees its floor with the asset that forces it; only the
+//! custodian sees and uses the classify form; refused forms keep what was typed with the
+//! message at the field; every page and form answers each kind of caller as the rules say (the
+//! route × caller matrix of the UI's inventory routes); a signed-in form needs its CSRF token.
+
+use crate::on_both_backends;
+use crate::support::*;
+use adam_core::register::inventory::{ItemFields, ItemKind, Relation};
+use adam_core::*;
+use adam_server::Scope;
+use reqwest::StatusCode;
+
+/// A client that does not follow redirects, with a bearer token or none.
+struct Ui {
+    url: String,
+    client: reqwest::Client,
+}
+
+/// An answer: status, body, `Location`.
+struct Answer {
+    status: StatusCode,
+    body: String,
+    location: String,
+}
+
+impl Ui {
+    fn new(s: &TestServer) -> Ui {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap();
+        Ui {
+            url: s.url.clone(),
+            client,
+        }
+    }
+
+    async fn send(&self, r: reqwest::RequestBuilder, token: Option<&str>) -> Answer {
+        let r = match token {
+            Some(t) => r.bearer_auth(t),
+            None => r,
+        };
+        let resp = r.send().await.unwrap();
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        Answer {
+            status,
+            body: resp.text().await.unwrap(),
+            location,
+        }
+    }
+
+    async fn get(&self, token: Option<&str>, path: &str) -> Answer {
+        self.send(self.client.get(format!("{}{path}", self.url)), token).await
+    }
+
+    async fn post(&self, token: Option<&str>, path: &str, form: &[(&str, &str)]) -> Answer {
+        self.send(self.client.post(format!("{}{path}", self.url)).form(form), token)
+            .await
+    }
+}
+
+/// The inventory of a test: a security lead, two custodians, a system with an asset and a
+/// second system with an asset of its own.
+struct Inv {
+    lead: String,
+    cust: String,
+    other_cust: String,
+    cust_id: UserId,
+    other_id: UserId,
+    system: ItemId,
+    asset: ItemId,
+    other_system: ItemId,
+    other_asset: ItemId,
+}
+
+async fn person(s: &TestServer, name: &str) -> (UserId, String) {
+    let id = UserId(u32::try_from(s.create_user(name, &[s.fx.job_un_2]).await).unwrap());
+    let issued = adam_server::api::system::issue(
+        &s.state,
+        Actor::System,
+        None,
+        id,
+        "test",
+        &[Scope::Read, Scope::Write],
+        None,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("token: {}", e.detail));
+    (id, issued.secret)
+}
+
+fn fields(code: &str, custodian: UserId) -> ItemFields {
+    ItemFields {
+        code: Code::parse("code", code).unwrap(),
+        name: Text::parse("name", &format!("{code} name")).unwrap(),
+        description: None,
+        custodian,
+        operators: Vec::new(),
+        label: None,
+        own: false,
+        key_server: false,
+        high_risk: false,
+        secured_area: true,
+        other_inventory: None,
+        public_cloud: None,
+        application: None,
+        last_reviewed: None,
+        review_due: None,
+    }
+}
+
+async fn run(s: &TestServer, command: Command) -> Option<Created> {
+    let ctx = s.state.context(Actor::System, None);
+    s.state
+        .execute_as(Actor::System, ctx, command)
+        .await
+        .unwrap_or_else(|e| panic!("setup: {}", e.detail))
+        .created
+}
+
+async fn item(s: &TestServer, kind: ItemKind, code: &str, custodian: UserId) -> ItemId {
+    match run(
+        s,
+        Command::CreateItem {
+            kind,
+            fields: fields(code, custodian),
+        },
+    )
+    .await
+    {
+        Some(Created::Item(i)) => i,
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn inventory(s: &TestServer) -> Inv {
+    let (lead_id, lead) = person(s, "lead").await;
+    s.make_security_lead(lead_id).await;
+    let (cust_id, cust) = person(s, "skrbnik").await;
+    let (other_id, other_cust) = person(s, "drugi").await;
+    let system = item(s, ItemKind::System, "PLACE-SYS", cust_id).await;
+    let asset = item(s, ItemKind::Asset, "PLACE-DATA", other_id).await;
+    let other_system = item(s, ItemKind::System, "GIS-SYS", other_id).await;
+    let other_asset = item(s, ItemKind::Asset, "GIS-DATA", other_id).await;
+    for (system, asset) in [(system, asset), (other_system, other_asset)] {
+        run(
+            s,
+            Command::LinkAsset {
+                system,
+                asset,
+                relation: Relation::Stores,
+                consent: None,
+            },
+        )
+        .await;
+    }
+    Inv {
+        lead,
+        cust,
+        other_cust,
+        cust_id,
+        other_id,
+        system,
+        asset,
+        other_system,
+        other_asset,
+    }
+}
+
+fn class(s: &TestServer, id: ItemId) -> Option<Classification> {
+    s.state.world().item(id).unwrap().classified.as_ref().map(|c| c.class)
+}
+
+/// The custodian of an asset classifies it Z2; the system's custodian then sees the system
+/// below its floor, with the floor explained by the asset; classifying it Z1 is refused at the
+/// Z field with what was chosen kept; Z2 is taken, with who and when.
+async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let inv = inventory(&s).await;
+    let ui = Ui::new(&s);
+    let a = inv.asset.0;
+    let sys = inv.system.0;
+    let done = ui
+        .post(
+            Some(&inv.other_cust),
+            &format!("/ui/inventory/{a}/classify"),
+            &[("z", "2"), ("c", "1"), ("r", "1"), ("protection_level", "")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location, format!("/ui/inventory/{a}#classification"));
+
+    let page = ui.get(Some(&inv.cust), &format!("/ui/inventory/{sys}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("id=\"below-floor-warning\""),
+        "the system is below its floor"
+    );
+    assert!(
+        page.body
+            .contains("<strong class=\"class\">Z2</strong> zaradi premoženja <a href=\"/ui/inventory/")
+    );
+    assert!(page.body.contains(">PLACE-DATA</a>"));
+    assert!(page.body.contains("id=\"classify-form\""));
+    let en = ui.get(Some(&inv.cust), &format!("/ui/inventory/{sys}?lang=en")).await;
+    assert!(en.body.contains("<strong class=\"class\">Z2</strong> because of asset"));
+    assert!(en.body.contains("below floor"));
+    // The obligations of the class in force (the floor's Z2) with their articles.
+    assert!(page.body.contains("<td>53(1)</td>"));
+    assert!(page.body.contains("ADAM zagotavlja sam"));
+
+    let refused = ui
+        .post(
+            Some(&inv.cust),
+            &format!("/ui/inventory/{sys}/classify"),
+            &[("z", "1"), ("c", "3"), ("r", "2"), ("protection_level", "visoka")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"cls_z-error\""), "the message is at Z");
+    let message = refused.body.split("id=\"cls_z-error\">").nth(1).unwrap();
+    assert!(
+        message.starts_with("sistem PLACE-SYS ne more biti uvrščen v Z1: njegovo premoženje PLACE-DATA je Z2"),
+        "{}",
+        &message[..200]
+    );
+    assert!(refused.body.contains("<option value=\"1\" selected>Z1</option>"));
+    assert!(refused.body.contains("<option value=\"3\" selected>C3</option>"));
+    assert!(refused.body.contains("<option value=\"2\" selected>R2</option>"));
+    assert!(refused.body.contains("name=\"protection_level\" value=\"visoka\""));
+    assert_eq!(class(&s, inv.system), None, "nothing changed");
+
+    let done = ui
+        .post(
+            Some(&inv.cust),
+            &format!("/ui/inventory/{sys}/classify"),
+            &[("z", "2"), ("c", "3"), ("r", "2"), ("protection_level", "visoka")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let after = ui.get(Some(&inv.cust), &format!("/ui/inventory/{sys}")).await;
+    assert!(!after.body.contains("id=\"below-floor-warning\""));
+    assert!(after.body.contains("id=\"own-class\">Z2 C3 R2"));
+    assert!(after.body.contains("id=\"classified-by\">skrbnik Test (skrbnik)"));
+    assert!(
+        after.body.contains("razvrstil postavko popisa"),
+        "the history shows the change"
+    );
+    assert!(
+        after.body.contains("PLACE-SYS hrani PLACE-DATA"),
+        "and the link's, in words"
+    );
+    // The list shows the class and no flag.
+    let list = ui.get(Some(&inv.cust), "/ui/inventory?mine=1").await;
+    assert!(list.body.contains("PLACE-SYS"));
+    assert!(!list.body.contains("GIS-SYS"), "only mine");
+    let below = ui.get(Some(&inv.cust), "/ui/inventory?below=1").await;
+    assert!(!below.body.contains("PLACE-SYS"));
+}
+on_both_backends!(the_custodian_classifies_a_system_and_sees_its_floor);
+
+/// The classify form is the custodian's alone: the security lead, the system administrator and
+/// another custodian see a note naming the custodian, and a forged POST is refused, unchanged.
+async fn only_the_custodian_sees_and_uses_the_classify_form(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let inv = inventory(&s).await;
+    let ui = Ui::new(&s);
+    let sys = inv.system.0;
+    let path = format!("/ui/inventory/{sys}");
+    let admin = s.token(Who::SysAdmin).unwrap().to_owned();
+    let user_admin = s.token(Who::UserAdminHere).unwrap().to_owned();
+    for token in [&inv.lead, &admin, &inv.other_cust, &user_admin] {
+        let page = ui.get(Some(token), &path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("id=\"classify-form\""));
+        assert!(page.body.contains("id=\"classify-note\""));
+        assert!(page.body.contains("skrbnik Test (skrbnik)"));
+        let forged = ui
+            .post(
+                Some(token),
+                &format!("{path}/classify"),
+                &[("z", "3"), ("c", "3"), ("r", "3")],
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(class(&s, inv.system), None);
+    // The keepers and the custodian edit; another custodian and a user administrator do not.
+    for (token, edits) in [
+        (&inv.lead, true),
+        (&inv.cust, true),
+        (&inv.other_cust, false),
+        (&user_admin, false),
+    ] {
+        let page = ui.get(Some(token), &path).await;
+        assert_eq!(page.body.contains("id=\"item-form\""), edits);
+        assert_eq!(page.body.contains("id=\"link-form\""), edits);
+    }
+    // Only the keepers retire.
+    assert!(ui.get(Some(&inv.lead), &path).await.body.contains("id=\"retire-form\""));
+    assert!(!ui.get(Some(&inv.cust), &path).await.body.contains("id=\"retire-form\""));
+    let page = ui.get(Some(&inv.cust), &path).await;
+    assert!(page.body.contains("id=\"classify-form\""));
+}
+on_both_backends!(only_the_custodian_sees_and_uses_the_classify_form);
+
+/// The new-item, edit and link forms come back after a refusal with everything as typed —
+/// dates exactly as typed — and the message at the field.
+async fn refused_forms_keep_what_was_typed(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let inv = inventory(&s).await;
+    let ui = Ui::new(&s);
+    let new = [
+        ("kind", "system"),
+        ("code", "PLACE-SYS"),
+        ("name", "Prostorski sistem"),
+        ("description", "Zemljevidi in meje"),
+        ("custodian", "skrbnik"),
+        ("operators", "drugi\nUN\nArnes d.o.o."),
+        ("last_reviewed", "31. 1. 2026"),
+        ("review_due", "31.1.2027"),
+        ("own", "1"),
+    ];
+    let refused = ui.post(Some(&inv.lead), "/ui/inventory", &new).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("id=\"f_code-error\">oznaka popisa ") && refused.body.contains("je že v rabi"));
+    assert!(refused.body.contains("value=\"Prostorski sistem\""));
+    assert!(refused.body.contains(">Zemljevidi in meje</textarea>"));
+    assert!(refused.body.contains(">drugi\nUN\nArnes d.o.o.</textarea>"));
+    assert!(
+        refused
+            .body
+            .contains("name=\"last_reviewed\" type=\"date\" value=\"31. 1. 2026\"")
+    );
+    assert!(
+        refused
+            .body
+            .contains("name=\"review_due\" type=\"date\" value=\"31.1.2027\"")
+    );
+    assert!(refused.body.contains("id=\"f_own\" name=\"own\" value=\"1\" checked"));
+    // An unknown custodian and an unreadable date: each at its field, the date quoted.
+    let mut bad = new.to_vec();
+    bad[1] = ("code", "NEW-SYS");
+    bad[4] = ("custodian", "nobody");
+    bad[6] = ("last_reviewed", "32. 1. 2026");
+    let refused = ui.post(Some(&inv.lead), "/ui/inventory?lang=en", &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("id=\"f_custodian-error\">There is no person with this username.")
+    );
+    assert!(
+        refused
+            .body
+            .contains("id=\"f_last_reviewed-error\">“32. 1. 2026” is not a date")
+    );
+    assert!(s.state.world().item_by_code("NEW-SYS").is_err());
+    // Taken: the item exists with its operators read as person, office and organisation.
+    let mut good = new.to_vec();
+    good[1] = ("code", "NEW-SYS");
+    let done = ui.post(Some(&inv.lead), "/ui/inventory", &good).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let id = s.state.world().item_by_code("NEW-SYS").unwrap();
+    assert_eq!(done.location, format!("/ui/inventory/{}", id.0));
+    let page = ui.get(Some(&inv.cust), &done.location).await;
+    assert!(page.body.contains("(oseba)") && page.body.contains("(urad)") && page.body.contains("(organizacija)"));
+    assert_eq!(
+        s.state.world().item(id).unwrap().fields.last_reviewed,
+        LocalDate::new(2026, 1, 31)
+    );
+
+    // Linking an asset another system holds needs the source custodian's consent (Art. 38):
+    // the message at the consent, the choice kept; half a consent is named as such.
+    let link = format!("/ui/inventory/{}/links", inv.system.0);
+    let other_asset = inv.other_asset.0.to_string();
+    let refused = ui
+        .post(
+            Some(&inv.cust),
+            &link,
+            &[("other", &other_asset), ("relation", "processes")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("id=\"lnk_consent-error\">38. člen (1): premoženje GIS-DATA hrani sistem GIS-SYS; prenos v drug sistem zahteva pisno soglasje skrbnika, ki skrbi za sistem GIS-SYS"));
+    assert!(
+        refused
+            .body
+            .contains(&format!("<option value=\"{other_asset}\" selected>GIS-DATA"))
+    );
+    assert!(refused.body.contains("<option value=\"processes\" selected>"));
+    let half = ui
+        .post(
+            Some(&inv.cust),
+            &link,
+            &[
+                ("other", &other_asset),
+                ("relation", "processes"),
+                ("consent_reference", "SOG-7/2026"),
+            ],
+        )
+        .await;
+    assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(half.body.contains("id=\"lnk_consent-error\">Za soglasje vpišite"));
+    assert!(half.body.contains("value=\"SOG-7/2026\""));
+    let consented = ui
+        .post(
+            Some(&inv.cust),
+            &link,
+            &[
+                ("other", &other_asset),
+                ("relation", "processes"),
+                ("consent_by", "drugi"),
+                ("consent_reference", "SOG-7/2026"),
+                ("consent_date", "2. 3. 2026"),
+            ],
+        )
+        .await;
+    assert_eq!(consented.status, StatusCode::SEE_OTHER, "{}", consented.body);
+    assert_eq!(s.state.world().links_of(inv.system).count(), 2);
+    let _ = (inv.cust_id, inv.other_id, inv.other_system);
+}
+on_both_backends!(refused_forms_keep_what_was_typed);
+
+/// Removing a link and retiring an item ask first; the confirmed form does it.
+async fn destructive_forms_ask_first(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let inv = inventory(&s).await;
+    let ui = Ui::new(&s);
+    let sys = inv.system.0;
+    let link = s.state.world().links_of(inv.system).next().unwrap().id.0;
+    let path = format!("/ui/inventory/{sys}/links/{link}/remove");
+    let ask = ui.post(Some(&inv.cust), &path, &[]).await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.body.contains("Odstranim povezavo?"));
+    assert!(ask.body.contains("PLACE-SYS — hrani — PLACE-DATA"));
+    assert_eq!(s.state.world().links_of(inv.system).count(), 1);
+    let done = ui.post(Some(&inv.cust), &path, &[("confirm", "1")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(s.state.world().links_of(inv.system).count(), 0);
+    let retire = format!("/ui/inventory/{sys}/retire");
+    let ask = ui.post(Some(&inv.lead), &format!("{retire}?lang=en"), &[]).await;
+    assert!(ask.body.contains("Retire the item?"));
+    assert!(!s.state.world().item(inv.system).unwrap().retired);
+    let done = ui.post(Some(&inv.lead), &retire, &[("confirm", "1")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(s.state.world().item(inv.system).unwrap().retired);
+    let page = ui.get(Some(&inv.cust), &format!("/ui/inventory/{sys}")).await;
+    assert!(
+        !page.body.contains("id=\"classify-form\""),
+        "a retired item is not classified"
+    );
+    assert!(
+        !ui.get(Some(&inv.cust), "/ui/inventory")
+            .await
+            .body
+            .contains("PLACE-SYS")
+    );
+    assert!(
+        ui.get(Some(&inv.cust), "/ui/inventory?retired=1")
+            .await
+            .body
+            .contains("PLACE-SYS")
+    );
+}
+on_both_backends!(destructive_forms_ask_first);
+
+/// The Decree's roles: a keeper appoints (refusals at the field, typed kept), the list for the
+/// ministry names the appointment and every system's custodian; ending it moves it to the past.
+async fn decree_roles_are_appointed_and_listed(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let inv = inventory(&s).await;
+    let ui = Ui::new(&s);
+    let refused = ui
+        .post(
+            Some(&inv.lead),
+            "/ui/decree-roles",
+            &[
+                ("role", "head"),
+                ("user", "nobody"),
+                ("appointment", "SKL-1/2026"),
+                ("since", "1. 3. 2026"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("id=\"ap_user-error\">Osebe s tem uporabniškim imenom ni.")
+    );
+    assert!(refused.body.contains("value=\"SKL-1/2026\"") && refused.body.contains("value=\"1. 3. 2026\""));
+    let done = ui
+        .post(
+            Some(&inv.lead),
+            "/ui/decree-roles",
+            &[
+                ("role", "head"),
+                ("user", "skrbnik"),
+                ("appointment", "SKL-1/2026"),
+                ("since", "1. 3. 2026"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = ui.get(Some(&inv.other_cust), "/ui/decree-roles").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("<td>predstojnik organa</td><td>skrbnik Test (skrbnik)</td>")
+    );
+    assert!(
+        !page.body.contains("id=\"appoint-form\""),
+        "a custodian does not appoint"
+    );
+    let print = ui.get(Some(&inv.other_cust), "/ui/decree-roles/print?lang=en").await;
+    assert!(
+        print
+            .body
+            .contains("<td>head of the body</td><td>5(1)</td><td></td><td>skrbnik</td>")
+    );
+    assert!(
+        print
+            .body
+            .contains("<td>system custodian</td><td>7</td><td>PLACE-SYS</td><td>skrbnik</td>")
+    );
+    let holder = s.state.world().role_holders()[0].id.0;
+    let end = format!("/ui/decree-roles/{holder}/end");
+    let reversed = ui.post(Some(&inv.lead), &end, &[("until", "2026-02-01")]).await;
+    assert_eq!(reversed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reversed.body.contains("id=\"end-error\""));
+    assert!(reversed.body.contains("value=\"2026-02-01\""));
+    let ended = ui.post(Some(&inv.lead), &end, &[("until", "2026-03-01")]).await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER);
+    let page = ui.get(Some(&inv.lead), "/ui/decree-roles").await;
+    assert!(page.body.contains("id=\"past-appointments\""));
+}
+on_both_backends!(decree_roles_are_appointed_and_listed);
+
+/// What a caller may do with a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum May {
+    /// Served (or the form's own outcome: saved, refused at a field, asked to confirm).
+    Yes,
+    /// Refused: 403.
+    No,
+    /// Sent to sign in.
+    SignIn,
+}
+
+/// The UI's inventory routes × callers: the security lead, the custodian of this system, the
+/// custodian of another, a user administrator, a plain user, the admin account, a service
+/// token and someone signed out.
+async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend) {
+    use May::{No, SignIn, Yes};
+    let s = TestServer::start(backend).await;
+    let inv = inventory(&s).await;
+    run(
+        &s,
+        Command::AppointDecreeRole {
+            role: adam_core::register::decree_roles::DecreeRole::Coordinator,
+            user: inv.other_id,
+            contact: None,
+            appointment: None,
+            since: LocalDate::new(2026, 1, 1).unwrap(),
+        },
+    )
+    .await;
+    let ui = Ui::new(&s);
+    let callers: Vec<(&str, Option<String>)> = vec![
+        ("security lead", Some(inv.lead.clone())),
+        ("custodian of this system", Some(inv.cust.clone())),
+        ("custodian of another", Some(inv.other_cust.clone())),
+        ("user administrator", s.token(Who::UserAdminHere).map(str::to_owned)),
+        ("plain user", s.token(Who::Plain).map(str::to_owned)),
+        ("admin account", s.token(Who::SysAdmin).map(str::to_owned)),
+        ("service token", s.token(Who::Service).map(str::to_owned)),
+        ("signed out", None),
+    ];
+    let sys = inv.system.0;
+    let asset = inv.asset.0;
+    let reader = [Yes, Yes, Yes, Yes, No, Yes, No, SignIn];
+    let keeper = [Yes, No, No, No, No, Yes, No, SignIn];
+    let custodian_or_keeper = [Yes, Yes, No, No, No, Yes, No, SignIn];
+    let custodian = [No, Yes, No, No, No, No, No, SignIn];
+    let gets: Vec<(String, [May; 8])> = vec![
+        ("/ui/inventory".to_owned(), reader),
+        (
+            "/ui/inventory?kind=system&below=1&overdue=1&unclassified=1&mine=1".to_owned(),
+            reader,
+        ),
+        ("/ui/inventory/print".to_owned(), reader),
+        ("/ui/inventory/new".to_owned(), keeper),
+        (format!("/ui/inventory/{sys}"), reader),
+        ("/ui/inventory/people/custodian?custodian=skr".to_owned(), reader),
+        ("/ui/decree-roles".to_owned(), reader),
+        ("/ui/decree-roles/print".to_owned(), reader),
+        (format!("/ui/inventory/{sys}/classify"), [Yes; 8]),
+    ];
+    let stamp = std::sync::atomic::AtomicU32::new(0);
+    let name = || format!("Ime {}", stamp.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+    let mut failures = Vec::new();
+    for (path, expected) in &gets {
+        for ((who, token), want) in callers.iter().zip(expected) {
+            let a = ui.get(token.as_deref(), path).await;
+            check(&mut failures, "GET", path, who, *want, &a);
+        }
+    }
+    type Form = Vec<(&'static str, String)>;
+    type Post<'a> = (String, Box<dyn Fn() -> Form + 'a>, [May; 8]);
+    let posts: Vec<Post<'_>> = vec![
+        (
+            "/ui/inventory".to_owned(),
+            Box::new(|| {
+                vec![
+                    ("kind", "asset".to_owned()),
+                    ("code", "X".to_owned()),
+                    ("name", "x".to_owned()),
+                    ("custodian", "drugi".to_owned()),
+                ]
+            }),
+            keeper,
+        ),
+        (
+            format!("/ui/inventory/{sys}"),
+            Box::new(move || {
+                vec![
+                    ("code", "PLACE-SYS".to_owned()),
+                    ("name", name()),
+                    ("custodian", "skrbnik".to_owned()),
+                ]
+            }),
+            custodian_or_keeper,
+        ),
+        (
+            format!("/ui/inventory/{sys}/classify"),
+            Box::new(|| vec![("z", "3".to_owned()), ("c", "3".to_owned()), ("r", "3".to_owned())]),
+            custodian,
+        ),
+        (
+            format!("/ui/inventory/{sys}/links"),
+            Box::new(move || vec![("other", asset.to_string()), ("relation", "stores".to_owned())]),
+            custodian_or_keeper,
+        ),
+        (format!("/ui/inventory/{sys}/retire"), Box::new(Vec::new), keeper),
+        (
+            "/ui/decree-roles".to_owned(),
+            Box::new(|| {
+                vec![
+                    ("role", "coordinator".to_owned()),
+                    ("user", "drugi".to_owned()),
+                    ("since", "2026-03-01".to_owned()),
+                ]
+            }),
+            keeper,
+        ),
+        (
+            "/ui/decree-roles/0/end".to_owned(),
+            Box::new(|| vec![("until", "2026-02-01".to_owned())]),
+            keeper,
+        ),
+    ];
+    for (path, form, expected) in &posts {
+        for ((who, token), want) in callers.iter().zip(expected) {
+            let fields = form();
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let a = ui.post(token.as_deref(), path, &fields).await;
+            check(&mut failures, "POST", path, who, *want, &a);
+        }
+    }
+    let link = s.state.world().links_of(inv.system).next().unwrap().id.0;
+    let unlink = format!("/ui/inventory/{sys}/links/{link}/remove");
+    for ((who, token), want) in callers.iter().zip(&custodian_or_keeper) {
+        let a = ui.post(token.as_deref(), &unlink, &[]).await;
+        check(&mut failures, "POST", &unlink, who, *want, &a);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(
+        s.state.world().links_of(inv.system).count(),
+        1,
+        "nobody confirmed the removal"
+    );
+    assert!(
+        !s.state.world().item(inv.system).unwrap().retired,
+        "nobody confirmed the retirement"
+    );
+}
+on_both_backends!(every_inventory_route_answers_each_caller_by_the_rules);
+
+fn check(failures: &mut Vec<String>, method: &str, path: &str, who: &str, want: May, a: &Answer) {
+    let got = if a.status == StatusCode::FORBIDDEN {
+        May::No
+    } else if a.status == StatusCode::SEE_OTHER && a.location.starts_with("/ui/login") {
+        May::SignIn
+    } else if a.status.is_server_error() || a.status == StatusCode::NOT_FOUND || a.status == StatusCode::UNAUTHORIZED {
+        failures.push(format!("{method} {path} as {who}: {}", a.status));
+        return;
+    } else {
+        May::Yes
+    };
+    if got != want {
+        failures.push(format!(
+            "{method} {path} as {who}: {want:?} expected, got {} {}",
+            a.status, a.location
+        ));
+    }
+}
+
+/// A form posted from a signed-in browser needs the session's CSRF token.
+async fn a_signed_in_form_needs_its_csrf_token(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let inv = inventory(&s).await;
+    s.set_password(inv.cust_id, STRONG).await;
+    let b = Browser::from(&s.login("skrbnik", STRONG).await.expect(200));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let path = format!("{}/ui/inventory/{}/classify", s.url, inv.system.0);
+    let form = [("z", "2"), ("c", "1"), ("r", "1")];
+    let without = client
+        .post(&path)
+        .header("cookie", &b.cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without.status(), StatusCode::FORBIDDEN);
+    assert_eq!(class(&s, inv.system), None);
+    let mut with: Vec<(&str, &str)> = form.to_vec();
+    with.push(("_csrf", &b.csrf));
+    let done = client
+        .post(&path)
+        .header("cookie", &b.cookie)
+        .form(&with)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert!(class(&s, inv.system).is_some());
+    // Every form of the item page carries the token.
+    let page = client
+        .get(format!("{}/ui/inventory/{}", s.url, inv.system.0))
+        .header("cookie", &b.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let forms = page.matches("method=\"post\"").count();
+    assert!(forms >= 3);
+    assert_eq!(
+        page.matches("name=\"_csrf\"").count(),
+        forms,
+        "every form has the token"
+    );
+}
+on_both_backends!(a_signed_in_form_needs_its_csrf_token);
