@@ -88,6 +88,8 @@ impl World {
             Event::Item(r) => self.put_change(r),
             Event::Link(r) => self.put_change(r),
             Event::LinkRemoved(id) => self.removal::<crate::register::inventory::ItemLink>(*id),
+            Event::Baseline(r) => self.put_change(r),
+            Event::Comparison(r) => self.put_change(r),
         }
     }
 

@@ -76,6 +76,7 @@ pub const PHRASES: &[(&str, &str)] = &[
         "končati imenovanja nosilcev vlog po uredbi",
     ),
     ("change the classification scheme", "spreminjati shemo razvrščanja"),
+    ("approve integrity baselines", "potrjevati izhodišča celovitosti"),
     // RoleError::RoleShape
     (
         "a batch cannot contain another batch",

@@ -22,6 +22,7 @@ use crate::directory::{Group, Job, Office, User};
 use crate::ids::{EntryId, GrantId, LinkId, Revision};
 use crate::records::{Document, FilingClass, Folder};
 use crate::register::decree_roles::RoleHolder;
+use crate::register::integrity::{Baseline, Comparison};
 use crate::register::inventory::{InventoryItem, ItemLink};
 use crate::register::scheme::ClassScheme;
 use crate::roles::{Application, Grant, Role};
@@ -80,6 +81,10 @@ pub enum Event {
     Link(ItemLink),
     /// A link removed.
     LinkRemoved(LinkId),
+    /// An integrity baseline, submitted or approved (Art. 50(4)).
+    Baseline(Baseline),
+    /// A scan compared with a baseline (Art. 50(5)).
+    Comparison(Comparison),
 }
 
 /// The events of one committed change: one transaction, one revision.

@@ -79,6 +79,10 @@ entity_kinds! {
     DecreeRole = "ADAM_ENTITY_DECREE_ROLE",
     /// The classification scheme (the Decree's annex, as data).
     ClassScheme = "ADAM_ENTITY_CLASS_SCHEME",
+    /// An integrity baseline of a key or high-risk server (Art. 50(4)).
+    IntegrityBaseline = "ADAM_ENTITY_INTEGRITY_BASELINE",
+    /// A scan compared with a server's approved baseline (Art. 50(5)).
+    IntegrityComparison = "ADAM_ENTITY_INTEGRITY_COMPARISON",
 }
 
 impl fmt::Display for EntityKind {

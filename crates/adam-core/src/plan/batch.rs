@@ -71,5 +71,7 @@ fn set_rev(event: &mut Event, rev: Revision) {
         Event::RoleHolder(r) => r.rev = rev,
         Event::Item(r) => r.rev = rev,
         Event::Link(r) => r.rev = rev,
+        Event::Baseline(r) => r.rev = rev,
+        Event::Comparison(r) => r.rev = rev,
     }
 }

@@ -20,6 +20,7 @@ mod acl;
 mod batch;
 mod directory;
 mod filing;
+mod integrity;
 mod inventory;
 mod roles;
 
@@ -78,6 +79,9 @@ pub(crate) struct Draft {
     pub(crate) acting_job: Option<JobId>,
     /// Descriptions of the changes, when the events alone cannot give them (a batch).
     pub(crate) changes: Option<Vec<ObjectChange>>,
+    /// The action name, when the outcome decides it rather than the command (a comparison
+    /// that finds a mismatch is `security.integrity_mismatch`).
+    pub(crate) action: Option<&'static str>,
 }
 
 impl Draft {
@@ -87,6 +91,7 @@ impl Draft {
             created: None,
             acting_job: None,
             changes: None,
+            action: None,
         }
     }
     pub(crate) fn created(mut self, c: Created) -> Draft {
@@ -116,7 +121,7 @@ impl World {
             at,
             actor: *actor,
             acting_job: draft.acting_job,
-            action: command.action(),
+            action: draft.action.unwrap_or_else(|| command.action()),
             command,
             events: draft.events,
             changes,
@@ -292,6 +297,9 @@ impl World {
             | Command::AppointDecreeRole { .. }
             | Command::EndDecreeRole { .. }
             | Command::SetClassScheme { .. }) => self.plan_register(actor, register, at, rev),
+            integrity @ (Command::SubmitBaseline { .. }
+            | Command::ApproveBaseline { .. }
+            | Command::CompareScan { .. }) => self.plan_integrity(actor, integrity, at, rev),
         }
     }
 

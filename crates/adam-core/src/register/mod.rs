@@ -14,9 +14,13 @@
 //! - `decree_roles.rs` — the head, the security lead and the coordinator (Art. 5);
 //! - `scheme.rs` — the classification scheme as versioned data (Art. 11(3));
 //! - `obligations.rs` — what the classes oblige (table 1.2.3);
+//! - `integrity.rs` — integrity baselines of key servers and their comparisons (Art. 50(4)–(5));
+//!   `integrity_world.rs` keeps them in the world;
 //! - `world.rs` — the register tables of the world, their indexes (the floors) and reads.
 
 pub mod decree_roles;
+pub mod integrity;
+mod integrity_world;
 pub mod inventory;
 pub mod obligations;
 pub mod scheme;
@@ -43,11 +47,13 @@ pub struct RegisterRow {
 
 /// The register kinds in the order a cold start loads them (a link names two items, an item
 /// names users and applications, which the directory loads first).
-pub const LOAD_ORDER: [EntityKind; 4] = [
+pub const LOAD_ORDER: [EntityKind; 6] = [
     EntityKind::ClassScheme,
     EntityKind::DecreeRole,
     EntityKind::InventoryItem,
     EntityKind::InventoryLink,
+    EntityKind::IntegrityBaseline,
+    EntityKind::IntegrityComparison,
 ];
 
 /// A stored row that cannot be read back.
@@ -75,6 +81,8 @@ impl Event {
             Event::Item(i) => (EntityKind::InventoryItem, i.id.0, body(i)),
             Event::Link(l) => (EntityKind::InventoryLink, l.id.0, body(l)),
             Event::LinkRemoved(id) => (EntityKind::InventoryLink, id.0, None),
+            Event::Baseline(b) => (EntityKind::IntegrityBaseline, b.id.0, body(b)),
+            Event::Comparison(c) => (EntityKind::IntegrityComparison, c.id.0, body(c)),
             _ => return None,
         };
         Some(RegisterRow { kind, id, body })
@@ -94,6 +102,8 @@ impl Event {
                 EntityKind::DecreeRole => serde_json::from_value(v).map(Event::RoleHolder),
                 EntityKind::InventoryItem => serde_json::from_value(v).map(Event::Item),
                 EntityKind::InventoryLink => serde_json::from_value(v).map(Event::Link),
+                EntityKind::IntegrityBaseline => serde_json::from_value(v).map(Event::Baseline),
+                EntityKind::IntegrityComparison => serde_json::from_value(v).map(Event::Comparison),
                 _ => return Err(bad("not a register kind".to_owned())),
             };
             event.map_err(|e| bad(e.to_string()))

@@ -91,6 +91,8 @@ impl World {
             Event::Item(i) => self.put_item(i),
             Event::Link(l) => self.put_link(l),
             Event::LinkRemoved(id) => self.remove_link(id),
+            Event::Baseline(b) => self.put_baseline(b),
+            Event::Comparison(c) => self.put_comparison(c),
         }
     }
 

@@ -16,6 +16,7 @@ use crate::ids::*;
 use crate::kind::EntityKind;
 use crate::records::{Carrier, Document, FilingClass, Folder};
 use crate::register::decree_roles::RoleHolder;
+use crate::register::integrity::{Baseline, Comparison};
 use crate::register::inventory::{InventoryItem, ItemLink};
 use crate::register::scheme::ClassScheme;
 use crate::roles::{Application, Grant, Grantee, Role};
@@ -312,6 +313,33 @@ record!(
     |s, _w| format!("{} v{}", s.regulation, s.version)
 );
 
+record!(
+    Baseline,
+    IntegrityBaseline,
+    BaselineId,
+    RegisterError::UnknownBaseline,
+    |w, id| w.reg.integrity.baselines.find(id),
+    |b, w| {
+        let server = w
+            .item(b.server)
+            .map_or_else(|_| b.server.to_string(), |i| i.fields.code.to_string());
+        format!("{server} baseline {}", b.id.0)
+    }
+);
+record!(
+    Comparison,
+    IntegrityComparison,
+    ComparisonId,
+    RegisterError::UnknownComparison,
+    |w, id| w.reg.integrity.comparisons.find(id),
+    |c, w| {
+        let server = w
+            .item(c.server)
+            .map_or_else(|_| c.server.to_string(), |i| i.fields.code.to_string());
+        format!("{server} scan {}", c.id.0)
+    }
+);
+
 macro_rules! bare_slot {
     ($($rec:ty),*) => {$(
         impl Slot for $rec {
@@ -323,7 +351,7 @@ macro_rules! bare_slot {
         }
     )*};
 }
-bare_slot!(InventoryItem, RoleHolder);
+bare_slot!(InventoryItem, RoleHolder, Baseline, Comparison);
 
 impl Slot for Option<ItemLink> {
     type Rec = ItemLink;

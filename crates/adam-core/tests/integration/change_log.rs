@@ -163,6 +163,8 @@ fn kind(event: &Event) -> &'static str {
         Event::Item(_) => "item",
         Event::Link(_) => "link",
         Event::LinkRemoved(_) => "link_removed",
+        Event::Baseline(_) => "baseline",
+        Event::Comparison(_) => "comparison",
     }
 }
 
