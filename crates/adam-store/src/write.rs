@@ -490,6 +490,8 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
         Event::Scheme(_) | Event::RoleHolder(_) | Event::Item(_) | Event::Link(_) | Event::LinkRemoved(_) => {
             return Err(StoreError::Corrupt(format!("{event:?} has no register row")));
         }
+        Event::Baseline(b) => return Err(StoreError::Corrupt(format!("{} has no register row", b.id))),
+        Event::Comparison(c) => return Err(StoreError::Corrupt(format!("{} has no register row", c.id))),
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod authn;
 pub mod decisions;
 pub mod directory;
 pub mod guard;
+pub mod integrity;
 pub mod records;
 pub mod register;
 pub mod roles;
@@ -176,6 +177,7 @@ pub fn api() -> Api {
     let api = audit::routes(api);
     let api = authn::routes(api);
     let api = register::routes(api);
+    let api = integrity::routes(api);
     decisions::routes(api)
 }
 

@@ -16,6 +16,7 @@ mod bad_input;
 mod conformance;
 mod grants_ui;
 mod hardening;
+mod integrity;
 mod languages;
 mod matrix;
 mod openapi;

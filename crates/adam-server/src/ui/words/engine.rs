@@ -162,6 +162,26 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
         "izbrisal stare revizijske zapise",
         "purged old audit records",
     ),
+    (
+        "integrity.submit_baseline",
+        "oddal izhodišče celovitosti",
+        "submitted an integrity baseline",
+    ),
+    (
+        "integrity.approve_baseline",
+        "potrdil izhodišče celovitosti",
+        "approved an integrity baseline",
+    ),
+    (
+        "integrity.compare",
+        "primerjal pregled z izhodiščem celovitosti",
+        "compared a scan with the integrity baseline",
+    ),
+    (
+        "security.integrity_mismatch",
+        "neskladje celovitosti strežnika (varnostni dogodek)",
+        "server integrity mismatch (security event)",
+    ),
 ];
 
 /// The kinds of object the audit trail names, in words: wire name, Slovenian, English.
@@ -182,6 +202,16 @@ pub(crate) const KINDS: &[(&str, &str, &str)] = &[
     ("ADAM_ENTITY_AUDIT", "revizijska sled", "audit trail"),
     ("ADAM_ENTITY_AUDIT_HOLD", "zadržanje revizijskih zapisov", "audit hold"),
     ("ADAM_ENTITY_KEY", "ključ", "key"),
+    (
+        "ADAM_ENTITY_INTEGRITY_BASELINE",
+        "izhodišče celovitosti",
+        "integrity baseline",
+    ),
+    (
+        "ADAM_ENTITY_INTEGRITY_COMPARISON",
+        "primerjava celovitosti",
+        "integrity comparison",
+    ),
 ];
 
 /// A kind of object in words, or its wire name when it has none.
