@@ -54,7 +54,10 @@ impl Serialize for Observable<'_> {
             (
                 w.baselines(),
                 w.comparisons(),
-                w.baselines().iter().map(|b| w.current_baseline(b.server).map(|c| c.id)).collect::<Vec<_>>(),
+                w.baselines()
+                    .iter()
+                    .map(|b| w.current_baseline(b.server).map(|c| c.id))
+                    .collect::<Vec<_>>(),
             ),
         )
             .serialize(s)

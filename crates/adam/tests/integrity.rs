@@ -47,10 +47,16 @@ fn serve_demo(data: &Path) -> Server {
         .unwrap()
         .port();
     let mut c = adam(data);
-    c.args(["serve", "--demo", "--insecure-cookies", "--listen", &format!("127.0.0.1:{port}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    c.args([
+        "serve",
+        "--demo",
+        "--insecure-cookies",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+    ])
+    .stdin(Stdio::null())
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
     let mut server = Server {
         child: c.spawn().unwrap(),
         port,
@@ -77,7 +83,9 @@ fn request(
 ) -> (u16, serde_json::Value) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
         body.len()
@@ -122,15 +130,39 @@ fn a_scan_is_submitted_approved_and_a_changed_file_is_a_recorded_mismatch() {
 
     // The first scan, as a baseline of the key server.
     let mut scan = adam(&data);
-    scan.args(["integrity", "scan", "--server", "VOPI-SYS", "--baseline", "--url", &url, "--token", &admin, root_arg]);
+    scan.args([
+        "integrity",
+        "scan",
+        "--server",
+        "VOPI-SYS",
+        "--baseline",
+        "--url",
+        &url,
+        "--token",
+        &admin,
+        root_arg,
+    ]);
     let out = run(scan);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
-    assert!(stdout.contains("baseline 0 of VOPI-SYS submitted (2 files)"), "{stdout}");
+    assert!(
+        stdout.contains("baseline 0 of VOPI-SYS submitted (2 files)"),
+        "{stdout}"
+    );
 
     // A comparison before approval is refused, in one line, with a non-zero exit.
     let mut early = adam(&data);
-    early.args(["integrity", "scan", "--server", "VOPI-SYS", "--url", &url, "--token", &admin, root_arg]);
+    early.args([
+        "integrity",
+        "scan",
+        "--server",
+        "VOPI-SYS",
+        "--url",
+        &url,
+        "--token",
+        &admin,
+        root_arg,
+    ]);
     let out = run(early);
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
@@ -163,18 +195,40 @@ fn a_scan_is_submitted_approved_and_a_changed_file_is_a_recorded_mismatch() {
     std::fs::write(root.join("etc/.hidden"), "x").unwrap();
     let manifest = dir.path().join("scan.json");
     let mut offline = adam(&data);
-    offline.args(["integrity", "scan", "--server", "VOPI-SYS", "--out", manifest.to_str().unwrap(), root_arg]);
+    offline.args([
+        "integrity",
+        "scan",
+        "--server",
+        "VOPI-SYS",
+        "--out",
+        manifest.to_str().unwrap(),
+        root_arg,
+    ]);
     let out = run(offline);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("3 files"), "{}", text(&out.stdout));
     let mut submit = adam(&data);
-    submit.args(["integrity", "submit", manifest.to_str().unwrap(), "--url", &url, "--token", &admin]);
+    submit.args([
+        "integrity",
+        "submit",
+        manifest.to_str().unwrap(),
+        "--url",
+        &url,
+        "--token",
+        &admin,
+    ]);
     let out = run(submit);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "{stdout}{}", text(&out.stderr));
-    assert!(stdout.starts_with("MISMATCH: VOPI-SYS differs from its baseline 0: 1 added, 0 removed, 1 changed"), "{stdout}");
+    assert!(
+        stdout.starts_with("MISMATCH: VOPI-SYS differs from its baseline 0: 1 added, 0 removed, 1 changed"),
+        "{stdout}"
+    );
     assert!(stdout.contains(&format!("+ {root_arg}/etc/.hidden")), "{stdout}");
-    assert!(stdout.contains(&format!("~ {root_arg}/etc/hosts (content, size)")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("~ {root_arg}/etc/hosts (content, size)")),
+        "{stdout}"
+    );
 
     // The security event in the trail, and the warning on the server.
     let (status, trail) = request(
@@ -212,17 +266,43 @@ fn integrity_errors_are_one_line_and_a_non_zero_exit() {
         ),
         // A path that is not there.
         (
-            vec!["integrity", "scan", "--server", "MAIL-SRV", "--out", "x.json", "/nonexistent/adam-test"],
+            vec![
+                "integrity",
+                "scan",
+                "--server",
+                "MAIL-SRV",
+                "--out",
+                "x.json",
+                "/nonexistent/adam-test",
+            ],
             "cannot read /nonexistent/adam-test",
         ),
         // Not a manifest.
         (
-            vec!["integrity", "submit", f.to_str().unwrap(), "--url", "http://127.0.0.1:9", "--token", "t"],
+            vec![
+                "integrity",
+                "submit",
+                f.to_str().unwrap(),
+                "--url",
+                "http://127.0.0.1:9",
+                "--token",
+                "t",
+            ],
             "is not a manifest",
         ),
         // An address without a scheme.
         (
-            vec!["integrity", "scan", "--server", "MAIL-SRV", "--url", "adam.example", "--token", "t", f.to_str().unwrap()],
+            vec![
+                "integrity",
+                "scan",
+                "--server",
+                "MAIL-SRV",
+                "--url",
+                "adam.example",
+                "--token",
+                "t",
+                f.to_str().unwrap(),
+            ],
             "must start with http:// or https://",
         ),
     ];
@@ -233,6 +313,9 @@ fn integrity_errors_are_one_line_and_a_non_zero_exit() {
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
         assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.starts_with("error: ") && stderr.contains(says), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(says),
+            "{args:?}: {stderr}"
+        );
     }
 }

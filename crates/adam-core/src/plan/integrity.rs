@@ -41,7 +41,9 @@ impl World {
                 manifest,
                 taken_at,
             } => self.plan_submit_baseline(actor, server, manifest, taken_at.unwrap_or(at), at, rev),
-            Command::ApproveBaseline { baseline, change } => self.plan_approve_baseline(actor, baseline, change, at, rev),
+            Command::ApproveBaseline { baseline, change } => {
+                self.plan_approve_baseline(actor, baseline, change, at, rev)
+            }
             Command::CompareScan {
                 server,
                 manifest,

@@ -369,7 +369,14 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn f(path: &str, n: u8, mode: u32, owner: &str) -> FileEntry {
-        FileEntry::new(path.to_owned(), &format!("{n:02x}").repeat(32), u64::from(n), mode, owner.to_owned()).unwrap()
+        FileEntry::new(
+            path.to_owned(),
+            &format!("{n:02x}").repeat(32),
+            u64::from(n),
+            mode,
+            owner.to_owned(),
+        )
+        .unwrap()
     }
 
     #[test]

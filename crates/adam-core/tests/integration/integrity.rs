@@ -69,7 +69,12 @@ fn servers() -> Servers {
         ItemKind::System,
         fields("PRINT-SRV", town.ana, false, false),
     );
-    let asset = item(&mut town.w, &as_lead, ItemKind::Asset, fields("MAIL", town.ana, true, false));
+    let asset = item(
+        &mut town.w,
+        &as_lead,
+        ItemKind::Asset,
+        fields("MAIL", town.ana, true, false),
+    );
     Servers {
         town,
         lead,
@@ -81,7 +86,14 @@ fn servers() -> Servers {
 }
 
 fn file(path: &str, n: u8, mode: u32) -> FileEntry {
-    FileEntry::new(path.to_owned(), &format!("{n:02x}").repeat(32), 100 + u64::from(n), mode, "0:0".to_owned()).unwrap()
+    FileEntry::new(
+        path.to_owned(),
+        &format!("{n:02x}").repeat(32),
+        100 + u64::from(n),
+        mode,
+        "0:0".to_owned(),
+    )
+    .unwrap()
 }
 
 fn manifest(files: &[(&str, u8, u32)]) -> Manifest {

@@ -19,7 +19,8 @@ use axum::routing::{get, post};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-const READERS: &str = "the server's custodian and operators, the information-security lead and the system administrator (read scope)";
+const READERS: &str =
+    "the server's custodian and operators, the information-security lead and the system administrator (read scope)";
 
 pub(crate) fn routes(api: Api) -> Api {
     let t = "integrity";

@@ -222,7 +222,12 @@ pub async fn submit(s: &AppState, caller: &Caller, scan: ScanUpload) -> ApiResul
 }
 
 /// Approves a baseline after the approved change that justifies it.
-pub async fn approve(s: &AppState, caller: &Caller, id: BaselineId, change: Option<Text>) -> ApiResult<BaselineSummary> {
+pub async fn approve(
+    s: &AppState,
+    caller: &Caller,
+    id: BaselineId,
+    change: Option<Text>,
+) -> ApiResult<BaselineSummary> {
     caller.require(Scope::Write)?;
     s.execute(caller, None, Command::ApproveBaseline { baseline: id, change })
         .await?;

@@ -129,7 +129,10 @@ async fn a_scan_is_submitted_approved_compared_and_a_mismatch_is_a_security_even
         .post(Who::Service, "/api/v1/integrity/scans", &scan(false, "22"))
         .await
         .expect(201);
-    assert_eq!((same.json["kind"].clone(), same.json["result"].clone()), (json!("comparison"), json!("match")));
+    assert_eq!(
+        (same.json["kind"].clone(), same.json["result"].clone()),
+        (json!("comparison"), json!("match"))
+    );
     let diff = s
         .post(Who::Service, "/api/v1/integrity/scans", &scan(false, "99"))
         .await
@@ -149,7 +152,11 @@ async fn a_scan_is_submitted_approved_compared_and_a_mismatch_is_a_security_even
     let items = trail.json["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{}", trail.text);
     assert_eq!(items[0]["action"], "security.integrity_mismatch");
-    assert_eq!(items[0]["object"]["kind"], "ADAM_ENTITY_INTEGRITY_COMPARISON", "{}", items[0]);
+    assert_eq!(
+        items[0]["object"]["kind"], "ADAM_ENTITY_INTEGRITY_COMPARISON",
+        "{}",
+        items[0]
+    );
     assert_eq!(items[0]["object"]["id"], mismatch);
     // The warning on the server, for its custodian's and the keeper's eyes.
     let view = s.get(Who::SysAdmin, "/api/v1/integrity/servers/0").await.expect(200);
@@ -193,7 +200,11 @@ async fn each_integrity_rule_is_a_specific_refusal_that_changes_nothing(backend:
         )
         .await
         .problem(409, "not-integrity-server");
-    assert!(sl.json["detail"].as_str().unwrap().contains("50. člen (4)"), "{}", sl.text);
+    assert!(
+        sl.json["detail"].as_str().unwrap().contains("50. člen (4)"),
+        "{}",
+        sl.text
+    );
     // Someone who neither keeps the register nor runs the server.
     s.post(Who::Plain, "/api/v1/integrity/scans", &scan(true, "22"))
         .await

@@ -109,8 +109,12 @@ pub(crate) async fn integrity(command: &IntegrityCommand) -> Result<()> {
         IntegrityCommand::Submit { file, baseline, to } => {
             let (url, token) = to.resolve()?;
             let text = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-            let mut upload: ScanUpload = serde_json::from_slice(&text)
-                .map_err(|e| anyhow!("{} is not a manifest written by `adam integrity scan`: {e}", file.display()))?;
+            let mut upload: ScanUpload = serde_json::from_slice(&text).map_err(|e| {
+                anyhow!(
+                    "{} is not a manifest written by `adam integrity scan`: {e}",
+                    file.display()
+                )
+            })?;
             upload.baseline |= *baseline;
             send(&url, &token, &upload).await
         }
@@ -124,7 +128,9 @@ impl Target {
                 bail!("ADAM's address must start with http:// or https://, not {url:?}")
             }
             (Some(url), Some(token)) => Ok((url.clone(), token.clone())),
-            _ => bail!("give ADAM's address and a token (--url and --token, or ADAM_URL and ADAM_TOKEN), or --out FILE"),
+            _ => {
+                bail!("give ADAM's address and a token (--url and --token, or ADAM_URL and ADAM_TOKEN), or --out FILE")
+            }
         }
     }
 }
@@ -195,7 +201,10 @@ fn mode_and_owner(meta: &std::fs::Metadata) -> (u32, String) {
 
 #[cfg(not(unix))]
 fn mode_and_owner(meta: &std::fs::Metadata) -> (u32, String) {
-    (if meta.permissions().readonly() { 0o444 } else { 0o644 }, "-".to_owned())
+    (
+        if meta.permissions().readonly() { 0o444 } else { 0o644 },
+        "-".to_owned(),
+    )
 }
 
 /// The SHA-256 of a file, read in blocks.
@@ -254,10 +263,7 @@ async fn send(url: &str, token: &str, upload: &ScanUpload) -> Result<()> {
             let c: adam_core::register::integrity::Comparison =
                 serde_json::from_value(json).map_err(|e| anyhow!("unexpected answer from ADAM: {e}"))?;
             match c.outcome {
-                Outcome::Match => println!(
-                    "{server} matches its baseline {} ({} files)",
-                    c.baseline.0, c.files
-                ),
+                Outcome::Match => println!("{server} matches its baseline {} ({} files)", c.baseline.0, c.files),
                 Outcome::Mismatch { diff } => {
                     println!(
                         "MISMATCH: {server} differs from its baseline {}: {} added, {} removed, {} changed (recorded as comparison {}, security.integrity_mismatch)",
@@ -274,11 +280,7 @@ async fn send(url: &str, token: &str, upload: &ScanUpload) -> Result<()> {
                         println!("- {p}");
                     }
                     for f in &diff.changed {
-                        let what: Vec<String> = f
-                            .what
-                            .iter()
-                            .map(|a| format!("{a:?}").to_lowercase())
-                            .collect();
+                        let what: Vec<String> = f.what.iter().map(|a| format!("{a:?}").to_lowercase()).collect();
                         println!("~ {} ({})", f.path, what.join(", "));
                     }
                     std::process::exit(MISMATCH_EXIT);
@@ -407,7 +409,8 @@ mod tests {
 
     #[test]
     fn a_chunked_answer_is_put_back_together() {
-        let raw = b"HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n3\r\n{\"a\r\n3\r\n\":1\r\n1\r\n}\r\n0\r\n\r\n";
+        let raw =
+            b"HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n3\r\n{\"a\r\n3\r\n\":1\r\n1\r\n}\r\n0\r\n\r\n";
         assert_eq!(parse_response(raw).unwrap(), (201, b"{\"a\":1}".to_vec()));
         let plain = b"HTTP/1.1 403 Forbidden\r\ncontent-length: 2\r\n\r\n{}";
         assert_eq!(parse_response(plain).unwrap(), (403, b"{}".to_vec()));
