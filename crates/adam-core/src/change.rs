@@ -91,6 +91,8 @@ impl World {
             Event::Review(r) => self.put_change(r),
             Event::FollowUp(r) => self.put_change(r),
             Event::Risk(r) => self.put_change(r),
+            Event::Baseline(r) => self.put_change(r),
+            Event::Comparison(r) => self.put_change(r),
         }
     }
 

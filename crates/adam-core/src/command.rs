@@ -460,6 +460,35 @@ pub enum Command {
         /// The entries that change (codes not named keep their text).
         entries: Vec<SchemeEntry>,
     },
+    /// Submits a scan of a key or high-risk server as a new integrity baseline (Art. 50(4)).
+    SubmitBaseline {
+        /// The server (an information system of the inventory).
+        server: ItemId,
+        /// The files scanned.
+        manifest: crate::register::integrity::Manifest,
+        /// When the scan was taken (default: now).
+        #[serde(default)]
+        taken_at: Option<crate::time::Timestamp>,
+    },
+    /// Approves a baseline after the approved change that justifies it (Art. 50(4)).
+    ApproveBaseline {
+        /// The baseline.
+        baseline: crate::ids::BaselineId,
+        /// The reference of the approved change.
+        #[serde(default)]
+        change: Option<Text>,
+    },
+    /// Compares a scan with the server's approved baseline (Art. 50(5)); a mismatch is
+    /// recorded as the security event `security.integrity_mismatch`.
+    CompareScan {
+        /// The server.
+        server: ItemId,
+        /// The files scanned.
+        manifest: crate::register::integrity::Manifest,
+        /// When the scan was taken (default: now).
+        #[serde(default)]
+        taken_at: Option<crate::time::Timestamp>,
+    },
 }
 
 impl Command {
@@ -525,6 +554,10 @@ impl Command {
             Command::AddEntry { .. } => "acl.add",
             Command::RemoveEntry { .. } => "acl.remove",
             Command::Batch { .. } => "batch",
+            Command::SubmitBaseline { .. } => "integrity.submit_baseline",
+            Command::ApproveBaseline { .. } => "integrity.approve_baseline",
+            // A mismatch is recorded as `security.integrity_mismatch` (the planner says so).
+            Command::CompareScan { .. } => "integrity.compare",
         }
     }
 }
@@ -566,4 +599,8 @@ pub enum Created {
     Review(ReviewId),
     /// A risk assessment.
     Risk(RiskId),
+    /// An integrity baseline.
+    Baseline(crate::ids::BaselineId),
+    /// An integrity comparison.
+    Comparison(crate::ids::ComparisonId),
 }

@@ -729,6 +729,35 @@ area_error! {
             /// End.
             until: String,
         } => ("appointment-reversed", Invalid),
+        /// No such integrity baseline.
+        #[error("there is no integrity baseline {0}")]
+        UnknownBaseline(crate::ids::BaselineId) => ("unknown-baseline", NotFound),
+        /// No such comparison.
+        #[error("there is no integrity comparison {0}")]
+        UnknownComparison(crate::ids::ComparisonId) => ("unknown-comparison", NotFound),
+        /// A baseline for a system that is neither a key nor a high-risk server.
+        #[error("Art. 50(4): integrity is checked on servers whose functions are key to the body or that are high-risk; {0} is marked neither in the inventory")]
+        NotIntegrityServer(ItemId) => ("not-integrity-server", Conflict),
+        /// A scan submitted by someone who neither keeps the register nor runs the server.
+        #[error("scans of {server} are submitted by its custodian ({custodian}), its operators, the information-security lead or the system administrator")]
+        NotScanSubmitter {
+            /// The server.
+            server: ItemId,
+            /// Its custodian.
+            custodian: UserId,
+        } => ("not-scan-submitter", Forbidden),
+        /// An approval without the reference of the approved change.
+        #[error("Art. 50(4): a baseline is approved after an approved change; give the change's reference")]
+        ChangeReferenceMissing => ("change-reference-missing", Invalid),
+        /// A baseline approved twice.
+        #[error("the integrity baseline {0} is already approved")]
+        BaselineAlreadyApproved(crate::ids::BaselineId) => ("baseline-already-approved", Conflict),
+        /// A comparison for a server without an approved baseline.
+        #[error("Art. 50(5): {0} has no approved integrity baseline to compare with; submit one and have it approved first")]
+        NoApprovedBaseline(ItemId) => ("no-approved-baseline", Conflict),
+        /// A scan that lists no file.
+        #[error("the scan lists no file")]
+        EmptyManifest => ("empty-manifest", Invalid),
     }
 }
 

@@ -78,6 +78,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("change the classification scheme", "spreminjati shemo razvrščanja"),
     ("record risk assessments", "beležiti ocene tveganj"),
     ("the risk assessment already says this", "ocena tveganj to že pravi"),
+    ("approve integrity baselines", "potrjevati izhodišča celovitosti"),
     // RoleError::RoleShape
     (
         "a batch cannot contain another batch",

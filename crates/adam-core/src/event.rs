@@ -22,6 +22,7 @@ use crate::directory::{Group, Job, Office, User};
 use crate::ids::{EntryId, GrantId, LinkId, Revision};
 use crate::records::{Document, FilingClass, Folder};
 use crate::register::decree_roles::RoleHolder;
+use crate::register::integrity::{Baseline, Comparison};
 use crate::register::inventory::{InventoryItem, ItemLink};
 use crate::register::review::{AccessReview, FollowUp};
 use crate::register::risk::RiskAssessment;
@@ -88,6 +89,10 @@ pub enum Event {
     FollowUp(FollowUp),
     /// A risk assessment, new or changed (Art. 9).
     Risk(RiskAssessment),
+    /// An integrity baseline, submitted or approved (Art. 50(4)).
+    Baseline(Baseline),
+    /// A scan compared with a baseline (Art. 50(5)).
+    Comparison(Comparison),
 }
 
 /// The events of one committed change: one transaction, one revision.

@@ -129,6 +129,16 @@ id_type!(
     SchemeId,
     "scheme#"
 );
+id_type!(
+    /// An integrity baseline of a server (Art. 50(4)).
+    BaselineId,
+    "baseline#"
+);
+id_type!(
+    /// A scan of a server compared with its approved baseline (Art. 50(5)).
+    ComparisonId,
+    "comparison#"
+);
 
 id_type!(
     /// An access-review campaign (Art. 51(4)).

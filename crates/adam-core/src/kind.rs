@@ -85,6 +85,10 @@ entity_kinds! {
     RightsFollowUp = "ADAM_ENTITY_RIGHTS_FOLLOW_UP",
     /// A risk assessment (Art. 9).
     RiskAssessment = "ADAM_ENTITY_RISK_ASSESSMENT",
+    /// An integrity baseline of a key or high-risk server (Art. 50(4)).
+    IntegrityBaseline = "ADAM_ENTITY_INTEGRITY_BASELINE",
+    /// A scan compared with a server's approved baseline (Art. 50(5)).
+    IntegrityComparison = "ADAM_ENTITY_INTEGRITY_COMPARISON",
 }
 
 impl fmt::Display for EntityKind {
@@ -111,6 +115,6 @@ mod tests {
             assert_eq!(kind.as_str().parse::<EntityKind>().unwrap(), *kind);
             assert_eq!(kind.to_string(), kind.as_str());
         }
-        assert_eq!(EntityKind::ALL.len(), 23);
+        assert_eq!(EntityKind::ALL.len(), 25);
     }
 }

@@ -497,6 +497,8 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
         | Event::Risk(_) => {
             return Err(StoreError::Corrupt(format!("{event:?} has no register row")));
         }
+        Event::Baseline(b) => return Err(StoreError::Corrupt(format!("{} has no register row", b.id))),
+        Event::Comparison(c) => return Err(StoreError::Corrupt(format!("{} has no register row", c.id))),
     }
     Ok(())
 }

@@ -59,6 +59,15 @@ impl Serialize for Observable<'_> {
             documents,
             entries,
             registers,
+            // Integrity baselines and comparisons (Art. 50(4)–(5)), with each server's current one.
+            (
+                w.baselines(),
+                w.comparisons(),
+                w.baselines()
+                    .iter()
+                    .map(|b| w.current_baseline(b.server).map(|c| c.id))
+                    .collect::<Vec<_>>(),
+            ),
         )
             .serialize(s)
     }

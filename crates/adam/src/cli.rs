@@ -173,6 +173,9 @@ pub(crate) enum Command {
         /// The directory to write offices.csv, jobs.csv, users.csv and assignments.csv into.
         dir: PathBuf,
     },
+    /// Integrity baselines of key servers (Art. 50(4)-(5)): scan files and submit the manifest.
+    #[command(subcommand)]
+    Integrity(crate::commands::integrity::IntegrityCommand),
 }
 
 #[derive(Subcommand)]

@@ -90,6 +90,22 @@ impl RegisterError {
             RegisterError::AppointmentReversed { since, until } => {
                 format!("imenovanje se konča ({until}) pred začetkom ({since})")
             }
+            RegisterError::UnknownBaseline(b) => format!("izhodišče celovitosti {b} ne obstaja"),
+            RegisterError::UnknownComparison(c) => format!("primerjava celovitosti {c} ne obstaja"),
+            RegisterError::NotIntegrityServer(i) => format!(
+                "50. člen (4): celovitost se preverja na strežnikih, katerih funkcije so ključne za organ, in na strežnikih z visokim tveganjem; {i} v popisu ni označen ne kot eno ne kot drugo"
+            ),
+            RegisterError::NotScanSubmitter { server, custodian } => format!(
+                "preglede strežnika {server} oddajajo njegov skrbnik ({custodian}), njegovi upravljavci, vodja informacijske varnosti ali sistemski skrbnik"
+            ),
+            RegisterError::ChangeReferenceMissing => {
+                "50. člen (4): izhodišče se potrdi po odobreni spremembi; navedite sklic na spremembo".to_owned()
+            }
+            RegisterError::BaselineAlreadyApproved(b) => format!("izhodišče celovitosti {b} je že potrjeno"),
+            RegisterError::NoApprovedBaseline(i) => format!(
+                "50. člen (5): {i} nima potrjenega izhodišča celovitosti za primerjavo; najprej ga oddajte in dajte potrditi"
+            ),
+            RegisterError::EmptyManifest => "pregled ne navaja nobene datoteke".to_owned(),
         }
     }
 }

@@ -264,6 +264,18 @@ fn samples() -> Vec<Error> {
             until: "2027-01-01".into(),
         }
         .into(),
+        RegisterError::UnknownBaseline(BaselineId(1)).into(),
+        RegisterError::UnknownComparison(ComparisonId(1)).into(),
+        RegisterError::NotIntegrityServer(ItemId(1)).into(),
+        RegisterError::NotScanSubmitter {
+            server: ItemId(1),
+            custodian: UserId(2),
+        }
+        .into(),
+        RegisterError::ChangeReferenceMissing.into(),
+        RegisterError::BaselineAlreadyApproved(BaselineId(1)).into(),
+        RegisterError::NoApprovedBaseline(ItemId(1)).into(),
+        RegisterError::EmptyManifest.into(),
         Error::BatchItem {
             index: 0,
             error: Box::new(FilingError::ObjectClosed.into()),

@@ -74,5 +74,7 @@ fn set_rev(event: &mut Event, rev: Revision) {
         Event::Review(r) => r.rev = rev,
         Event::FollowUp(r) => r.rev = rev,
         Event::Risk(r) => r.rev = rev,
+        Event::Baseline(r) => r.rev = rev,
+        Event::Comparison(r) => r.rev = rev,
     }
 }

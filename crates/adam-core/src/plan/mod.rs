@@ -20,6 +20,7 @@ mod acl;
 mod batch;
 mod directory;
 mod filing;
+mod integrity;
 mod inventory;
 mod review;
 mod roles;
@@ -79,6 +80,9 @@ pub(crate) struct Draft {
     pub(crate) acting_job: Option<JobId>,
     /// Descriptions of the changes, when the events alone cannot give them (a batch).
     pub(crate) changes: Option<Vec<ObjectChange>>,
+    /// The action name, when the outcome decides it rather than the command (a comparison
+    /// that finds a mismatch is `security.integrity_mismatch`).
+    pub(crate) action: Option<&'static str>,
 }
 
 impl Draft {
@@ -88,6 +92,7 @@ impl Draft {
             created: None,
             acting_job: None,
             changes: None,
+            action: None,
         }
     }
     pub(crate) fn created(mut self, c: Created) -> Draft {
@@ -124,7 +129,7 @@ impl World {
             at,
             actor: *actor,
             acting_job: draft.acting_job,
-            action: command.action(),
+            action: draft.action.unwrap_or_else(|| command.action()),
             command,
             events: draft.events,
             changes,
@@ -309,6 +314,9 @@ impl World {
                 outcome,
                 comment,
             } => self.plan_decide(actor, under, grant, outcome, comment, at, rev),
+            integrity @ (Command::SubmitBaseline { .. }
+            | Command::ApproveBaseline { .. }
+            | Command::CompareScan { .. }) => self.plan_integrity(actor, integrity, at, rev),
         }
     }
 

@@ -16,9 +16,13 @@
 //! - `obligations.rs` — what the classes oblige (table 1.2.3);
 //! - `review.rs` — access reviews and the follow-ups of job changes (Art. 51(4));
 //! - `risk.rs` — risk assessments (Art. 9);
+//! - `integrity.rs` — integrity baselines of key servers and their comparisons (Art. 50(4)–(5));
+//!   `integrity_world.rs` keeps them in the world;
 //! - `world.rs` — the register tables of the world, their indexes (the floors) and reads.
 
 pub mod decree_roles;
+pub mod integrity;
+mod integrity_world;
 pub mod inventory;
 pub mod obligations;
 pub mod review;
@@ -47,7 +51,7 @@ pub struct RegisterRow {
 
 /// The register kinds in the order a cold start loads them (a link names two items, an item
 /// names users and applications, which the directory loads first).
-pub const LOAD_ORDER: [EntityKind; 7] = [
+pub const LOAD_ORDER: [EntityKind; 9] = [
     EntityKind::ClassScheme,
     EntityKind::DecreeRole,
     EntityKind::InventoryItem,
@@ -55,6 +59,8 @@ pub const LOAD_ORDER: [EntityKind; 7] = [
     EntityKind::AccessReview,
     EntityKind::RightsFollowUp,
     EntityKind::RiskAssessment,
+    EntityKind::IntegrityBaseline,
+    EntityKind::IntegrityComparison,
 ];
 
 /// A stored row that cannot be read back.
@@ -85,6 +91,8 @@ impl Event {
             Event::Review(r) => (EntityKind::AccessReview, r.id.0, body(r)),
             Event::FollowUp(f) => (EntityKind::RightsFollowUp, f.id.0, body(f)),
             Event::Risk(r) => (EntityKind::RiskAssessment, r.id.0, body(r)),
+            Event::Baseline(b) => (EntityKind::IntegrityBaseline, b.id.0, body(b)),
+            Event::Comparison(c) => (EntityKind::IntegrityComparison, c.id.0, body(c)),
             _ => return None,
         };
         Some(RegisterRow { kind, id, body })
@@ -107,6 +115,8 @@ impl Event {
                 EntityKind::AccessReview => serde_json::from_value(v).map(Event::Review),
                 EntityKind::RightsFollowUp => serde_json::from_value(v).map(Event::FollowUp),
                 EntityKind::RiskAssessment => serde_json::from_value(v).map(Event::Risk),
+                EntityKind::IntegrityBaseline => serde_json::from_value(v).map(Event::Baseline),
+                EntityKind::IntegrityComparison => serde_json::from_value(v).map(Event::Comparison),
                 _ => return Err(bad("not a register kind".to_owned())),
             };
             event.map_err(|e| bad(e.to_string()))

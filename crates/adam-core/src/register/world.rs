@@ -39,6 +39,8 @@ pub struct Registers {
     pub(crate) system_of_app: FxHashMap<AppId, ItemId>,
     /// Per application (by index), the system that makes its objects need a second factor.
     pub(crate) mfa_system: Vec<Option<ItemId>>,
+    /// The integrity baselines and comparisons (Art. 50(4)–(5)).
+    pub(crate) integrity: super::integrity_world::Integrity,
 }
 
 impl Default for Registers {
@@ -56,6 +58,7 @@ impl Default for Registers {
             floor: Vec::new(),
             system_of_app: FxHashMap::default(),
             mfa_system: Vec::new(),
+            integrity: Default::default(),
         }
     }
 }

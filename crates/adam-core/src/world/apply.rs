@@ -94,6 +94,8 @@ impl World {
             Event::Review(r) => self.put_review(r),
             Event::FollowUp(f) => self.put_follow_up(f),
             Event::Risk(r) => self.put_risk(r),
+            Event::Baseline(b) => self.put_baseline(b),
+            Event::Comparison(c) => self.put_comparison(c),
         }
     }
 

@@ -16,6 +16,7 @@ use crate::ids::*;
 use crate::kind::EntityKind;
 use crate::records::{Carrier, Document, FilingClass, Folder};
 use crate::register::decree_roles::RoleHolder;
+use crate::register::integrity::{Baseline, Comparison};
 use crate::register::inventory::{InventoryItem, ItemLink};
 use crate::register::review::{AccessReview, FollowUp};
 use crate::register::risk::RiskAssessment;
@@ -349,6 +350,32 @@ record!(
     |w, id| w.reg.risks.find(id),
     |r, _w| format!("{} – {}", r.fields.date, r.fields.scope)
 );
+record!(
+    Baseline,
+    IntegrityBaseline,
+    BaselineId,
+    RegisterError::UnknownBaseline,
+    |w, id| w.reg.integrity.baselines.find(id),
+    |b, w| {
+        let server = w
+            .item(b.server)
+            .map_or_else(|_| b.server.to_string(), |i| i.fields.code.to_string());
+        format!("{server} baseline {}", b.id.0)
+    }
+);
+record!(
+    Comparison,
+    IntegrityComparison,
+    ComparisonId,
+    RegisterError::UnknownComparison,
+    |w, id| w.reg.integrity.comparisons.find(id),
+    |c, w| {
+        let server = w
+            .item(c.server)
+            .map_or_else(|_| c.server.to_string(), |i| i.fields.code.to_string());
+        format!("{server} scan {}", c.id.0)
+    }
+);
 
 macro_rules! bare_slot {
     ($($rec:ty),*) => {$(
@@ -361,7 +388,15 @@ macro_rules! bare_slot {
         }
     )*};
 }
-bare_slot!(InventoryItem, RoleHolder, AccessReview, FollowUp, RiskAssessment);
+bare_slot!(
+    InventoryItem,
+    RoleHolder,
+    AccessReview,
+    FollowUp,
+    RiskAssessment,
+    Baseline,
+    Comparison
+);
 
 impl Slot for Option<ItemLink> {
     type Rec = ItemLink;

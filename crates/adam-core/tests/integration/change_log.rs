@@ -166,6 +166,8 @@ fn kind(event: &Event) -> &'static str {
         Event::Review(_) => "review",
         Event::FollowUp(_) => "follow_up",
         Event::Risk(_) => "risk",
+        Event::Baseline(_) => "baseline",
+        Event::Comparison(_) => "comparison",
     }
 }
 

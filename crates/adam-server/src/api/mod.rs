@@ -9,6 +9,7 @@ pub mod decisions;
 pub mod decree_roles;
 pub mod directory;
 pub mod guard;
+pub mod integrity;
 pub mod inventory;
 pub mod records;
 pub mod register;
@@ -192,6 +193,7 @@ pub fn api() -> Api {
     let api = risk::routes(api);
     let api = inventory::routes(api);
     let api = decree_roles::routes(api);
+    let api = integrity::routes(api);
     decisions::routes(api)
 }
 

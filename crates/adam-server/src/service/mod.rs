@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod decisions;
+pub mod integrity;
 pub mod inventory;
 pub mod inventory_export;
 pub(crate) mod notify;

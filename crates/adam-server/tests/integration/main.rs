@@ -17,6 +17,7 @@ mod bad_input;
 mod conformance;
 mod grants_ui;
 mod hardening;
+mod integrity;
 mod inventory_api;
 mod inventory_fixture;
 mod inventory_matrix;

@@ -738,6 +738,44 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
             // Security leads only (none among these callers; tested in audit.rs).
             "NNNNN",
         ),
+        // Integrity baselines (Art. 50(4)-(5)): the key server MAIL-SRV is kept by Gregor and
+        // operated by the service account; the system administrator keeps the register. Only
+        // the keeper approves; the operator's token submits scans and reads.
+        r(
+            p.clone(),
+            "/api/v1/integrity/scans",
+            "/api/v1/integrity/scans".into(),
+            Some(json!({"server": crate::integrity::SERVER, "files": crate::integrity::files("22")})),
+            "YNNNY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/integrity/baselines/{id}/approve",
+            "/api/v1/integrity/baselines/1/approve".into(),
+            Some(json!({"change": "CHG-1"})),
+            "YNNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/integrity/baselines/{id}",
+            "/api/v1/integrity/baselines/0".into(),
+            None,
+            "YNNNY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/integrity/servers",
+            "/api/v1/integrity/servers".into(),
+            None,
+            "YNNNY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/integrity/servers/{id}",
+            "/api/v1/integrity/servers/0".into(),
+            None,
+            "YNNNY",
+        ),
     ];
     out.extend(inventory_rows(fx));
     out
@@ -926,6 +964,9 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
             body = Some(json!({"token": secret.as_str(), "username": "ana", "new_password": STRONG_2}));
         }
         _ => {}
+    }
+    if row.template.starts_with("/api/v1/integrity/") {
+        crate::integrity::key_server(server, false).await;
     }
     if path.contains("{session}") {
         let (session, _, _) = adam_server::login::new_session(

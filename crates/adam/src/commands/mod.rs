@@ -7,6 +7,7 @@
 mod audit;
 mod demo;
 mod init;
+pub(crate) mod integrity;
 mod keys;
 mod query;
 mod serve;
@@ -60,5 +61,6 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         } => query::lookup(&cli, user, *kind, *level, at, *mfa).await,
         Command::Import { dir, dry_run, operator } => transfer::import(&cli, dir, *dry_run, operator.as_deref()).await,
         Command::Export { dir } => transfer::export(&cli, dir).await,
+        Command::Integrity(i) => integrity::integrity(i).await,
     }
 }

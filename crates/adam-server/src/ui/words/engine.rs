@@ -220,6 +220,26 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
         "izbrisal stare revizijske zapise",
         "purged old audit records",
     ),
+    (
+        "integrity.submit_baseline",
+        "oddal izhodišče celovitosti",
+        "submitted an integrity baseline",
+    ),
+    (
+        "integrity.approve_baseline",
+        "potrdil izhodišče celovitosti",
+        "approved an integrity baseline",
+    ),
+    (
+        "integrity.compare",
+        "primerjal pregled z izhodiščem celovitosti",
+        "compared a scan with the integrity baseline",
+    ),
+    (
+        "security.integrity_mismatch",
+        "neskladje celovitosti strežnika (varnostni dogodek)",
+        "server integrity mismatch (security event)",
+    ),
 ];
 
 /// The kinds of object the audit trail names, in words: wire name, Slovenian, English.
@@ -248,6 +268,16 @@ pub(crate) const KINDS: &[(&str, &str, &str)] = &[
         "Decree role appointment",
     ),
     ("ADAM_ENTITY_CLASS_SCHEME", "shema razvrščanja", "classification scheme"),
+    (
+        "ADAM_ENTITY_INTEGRITY_BASELINE",
+        "izhodišče celovitosti",
+        "integrity baseline",
+    ),
+    (
+        "ADAM_ENTITY_INTEGRITY_COMPARISON",
+        "primerjava celovitosti",
+        "integrity comparison",
+    ),
 ];
 
 /// A kind of object in words, or its wire name when it has none.
