@@ -58,7 +58,8 @@ pub(crate) fn routes(api: Api) -> Api {
             t,
             "The campaign's report as CSV: every grant reviewed, the decision, who and when (evidence for Art. 51(4))",
             REVIEWERS,
-        ),
+        )
+        .csv(),
         get(needs(Scope::Read, review_report)),
     )
     .route(

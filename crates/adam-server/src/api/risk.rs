@@ -7,7 +7,7 @@ use super::{Api, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError};
-use crate::http::Id;
+use crate::http::{Id, Tagged};
 use crate::service::inventory::require_reader;
 use crate::state::AppState;
 use adam_core::register::risk::{RiskAssessment, RiskFields};
@@ -48,6 +48,14 @@ pub(crate) fn routes(api: Api) -> Api {
         axum::routing::post(needs(Scope::Write, record)),
     )
     .route(
+        Method::GET,
+        "/api/v1/risk-assessments/{id}",
+        Doc::new(t, "One risk assessment", READERS)
+            .response::<RiskAssessment>()
+            .etag(),
+        get(needs(Scope::Read, one)),
+    )
+    .route(
         Method::PUT,
         "/api/v1/risk-assessments/{id}",
         Doc::new(t, "Correct a risk assessment", KEEPERS)
@@ -80,6 +88,13 @@ async fn list(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json
         overdue,
         assessments,
     }))
+}
+
+async fn one(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<RiskAssessment>> {
+    let w = s.world();
+    require_reader(&w, &caller, s.now())?;
+    let r = w.risk_assessment(RiskId(id))?.clone();
+    Ok(Tagged::new(r.rev, r))
 }
 
 async fn record(

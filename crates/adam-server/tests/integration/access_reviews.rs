@@ -261,3 +261,78 @@ async fn risk_assessments_are_kept_by_the_keepers_and_read_by_custodians_sqlite(
 async fn risk_assessments_are_kept_by_the_keepers_and_read_by_custodians_postgres() {
     risk_assessments_are_kept_by_the_keepers_and_read_by_custodians(Backend::Postgres).await;
 }
+
+/// For the route × caller matrix: on top of the small inventory (`inventory_fixture`), a
+/// campaign over VOPI-SYS (id 0), a follow-up of Gregor leaving his GLPI job (id 0), and a
+/// risk assessment (id 0) — each made once.
+pub async fn ensure_review_records(server: &TestServer) {
+    use adam_core::register::risk::RiskFields;
+    let (reviews, follow_ups, risks) = {
+        let w = server.state.world();
+        (
+            w.access_reviews().is_empty(),
+            w.follow_ups().is_empty(),
+            w.risk_assessments().is_empty(),
+        )
+    };
+    let run = |command: Command| async move {
+        let ctx = server.state.context(Actor::System, None);
+        server.state.execute_as(Actor::System, ctx, command).await.unwrap();
+    };
+    if reviews {
+        // A system serving VOPI, kept by Bojan (none of the matrix's callers).
+        let existing = server.state.world().item_by_code("REVIEW-SYS").ok();
+        let system = match existing {
+            Some(id) => id,
+            None => {
+                let ctx = server.state.context(Actor::System, None);
+                let mut fields = crate::inventory_fixture::fields("REVIEW-SYS", "Sistem VOPI", server.fx.bojan);
+                fields.application = Some(server.fx.vopi);
+                let plan = server
+                    .state
+                    .execute_as(
+                        Actor::System,
+                        ctx,
+                        Command::CreateItem {
+                            kind: ItemKind::System,
+                            fields,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                match plan.created {
+                    Some(Created::Item(id)) => id,
+                    other => panic!("{other:?}"),
+                }
+            }
+        };
+        run(Command::StartAccessReview {
+            system,
+            due: LocalDate::new(2026, 3, 31).unwrap(),
+        })
+        .await;
+    }
+    if follow_ups {
+        run(Command::UnassignJob {
+            user: server.fx.gregor,
+            job: server.fx.job_glpi,
+        })
+        .await;
+    }
+    if risks {
+        run(Command::RecordRiskAssessment {
+            fields: RiskFields {
+                date: LocalDate::new(2026, 2, 10).unwrap(),
+                scope: Text::parse("s", "Občina").unwrap(),
+                methodology: None,
+                findings: Text::parse("f", "Ugotovitve").unwrap(),
+                treatment: Text::parse("t", "Ukrepi").unwrap(),
+                accepted_residual: None,
+                approver: None,
+                trigger: None,
+                next_due: None,
+            },
+        })
+        .await;
+    }
+}

@@ -72,11 +72,12 @@ pub async fn key_server(server: &TestServer, bare: bool) {
         return;
     }
     let manifest: register::integrity::Manifest = serde_json::from_value(files("22")).unwrap();
+    let key = server.state.world().item_by_code(SERVER).unwrap();
     for _ in 0..2 {
         console(
             server,
             Command::SubmitBaseline {
-                server: ItemId(0),
+                server: key,
                 manifest: manifest.clone(),
                 taken_at: None,
             },

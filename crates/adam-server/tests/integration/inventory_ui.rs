@@ -250,7 +250,7 @@ async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) 
     assert!(after.body.contains("id=\"own-class\">Z2 C3 R2"));
     assert!(after.body.contains("id=\"classified-by\">skrbnik Test (skrbnik)"));
     assert!(
-        after.body.contains("razvrstil postavko popisa"),
+        after.body.contains("razvrstil v varnostne razrede"),
         "the history shows the change"
     );
     assert!(

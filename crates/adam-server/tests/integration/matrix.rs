@@ -738,46 +738,9 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
             // Security leads only (none among these callers; tested in audit.rs).
             "NNNNN",
         ),
-        // Integrity baselines (Art. 50(4)-(5)): the key server MAIL-SRV is kept by Gregor and
-        // operated by the service account; the system administrator keeps the register. Only
-        // the keeper approves; the operator's token submits scans and reads.
-        r(
-            p.clone(),
-            "/api/v1/integrity/scans",
-            "/api/v1/integrity/scans".into(),
-            Some(json!({"server": crate::integrity::SERVER, "files": crate::integrity::files("22")})),
-            "YNNNY",
-        ),
-        r(
-            p.clone(),
-            "/api/v1/integrity/baselines/{id}/approve",
-            "/api/v1/integrity/baselines/1/approve".into(),
-            Some(json!({"change": "CHG-1"})),
-            "YNNNN",
-        ),
-        r(
-            g.clone(),
-            "/api/v1/integrity/baselines/{id}",
-            "/api/v1/integrity/baselines/0".into(),
-            None,
-            "YNNNY",
-        ),
-        r(
-            g.clone(),
-            "/api/v1/integrity/servers",
-            "/api/v1/integrity/servers".into(),
-            None,
-            "YNNNY",
-        ),
-        r(
-            g.clone(),
-            "/api/v1/integrity/servers/{id}",
-            "/api/v1/integrity/servers/0".into(),
-            None,
-            "YNNNY",
-        ),
     ];
     out.extend(inventory_rows(fx));
+    out.extend(integrity_rows());
     out
 }
 
@@ -799,7 +762,92 @@ fn inventory_rows(fx: &Fixture) -> Vec<Row> {
     let (g, p) = (Method::GET, Method::POST);
     let item = format!("/api/v1/inventory/{SYSTEM}");
     let (read, keep) = ("YYYNN", "YNNNN");
+    let decision = json!({"grant": fx.grant_gregor, "outcome": "confirmed"});
+    let risk = json!({"date": "2026-02-11", "scope": "Občina", "findings": "F", "treatment": "T"});
     vec![
+        // Access reviews (Art. 51(4)): the list is filtered for each caller; a campaign is its
+        // reviewer's (the custodian, not among these callers) and the keepers'; a follow-up is
+        // for the custodians concerned, the keepers and the person's user administrators.
+        r(
+            g.clone(),
+            "/api/v1/access-reviews",
+            "/api/v1/access-reviews".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/access-reviews",
+            "/api/v1/access-reviews".into(),
+            Some(json!({"system": "REVIEW-SYS", "due": "2026-04-30"})),
+            keep,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/access-reviews/{id}",
+            "/api/v1/access-reviews/0".into(),
+            None,
+            keep,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/access-reviews/{id}/report.csv",
+            "/api/v1/access-reviews/0/report.csv".into(),
+            None,
+            keep,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/access-reviews/{id}/decisions",
+            "/api/v1/access-reviews/0/decisions".into(),
+            Some(decision.clone()),
+            "NNNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/rights-follow-ups",
+            "/api/v1/rights-follow-ups".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/rights-follow-ups/{id}/decisions",
+            "/api/v1/rights-follow-ups/0/decisions".into(),
+            Some(decision),
+            // Gregor left his only job, so no user administrator's scope reaches him any more:
+            // the keepers (and the custodians concerned) decide.
+            "YNNNN",
+        ),
+        // Risk assessments (Art. 9): read like the inventory, kept by its keepers.
+        r(
+            g.clone(),
+            "/api/v1/risk-assessments",
+            "/api/v1/risk-assessments".into(),
+            None,
+            read,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/risk-assessments",
+            "/api/v1/risk-assessments".into(),
+            Some(risk.clone()),
+            keep,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/risk-assessments/{id}",
+            "/api/v1/risk-assessments/0".into(),
+            None,
+            read,
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/risk-assessments/{id}",
+            "/api/v1/risk-assessments/0".into(),
+            Some(risk),
+            keep,
+        ),
         r(g.clone(), "/api/v1/inventory", "/api/v1/inventory".into(), None, read),
         r(
             p.clone(),
@@ -934,6 +982,17 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
     if t.starts_with("/api/v1/inventory") || t.starts_with("/api/v1/decree-roles") {
         crate::inventory_fixture::ensure(server).await;
     }
+    if t.starts_with("/api/v1/access-reviews")
+        || t.starts_with("/api/v1/rights-follow-ups")
+        || t.starts_with("/api/v1/risk-assessments")
+    {
+        crate::inventory_fixture::ensure(server).await;
+        crate::access_reviews::ensure_review_records(server).await;
+        if t == "/api/v1/access-reviews" && row.method == Method::POST {
+            let id = server.state.world().item_by_code("REVIEW-SYS").unwrap();
+            body = Some(json!({"system": id, "due": "2026-04-30"}));
+        }
+    }
     match row.template {
         "/api/v1/auth/login" => server.set_password(server.fx.ana, STRONG).await,
         "/api/v1/auth/password" => server.set_password(account(&server.fx, who), STRONG).await,
@@ -967,6 +1026,10 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
     }
     if row.template.starts_with("/api/v1/integrity/") {
         crate::integrity::key_server(server, false).await;
+        if row.template == "/api/v1/integrity/servers/{id}" {
+            let id = server.state.world().item_by_code(crate::integrity::SERVER).unwrap();
+            path = format!("/api/v1/integrity/servers/{}", id.0);
+        }
     }
     if path.contains("{session}") {
         let (session, _, _) = adam_server::login::new_session(
@@ -1511,4 +1574,59 @@ async fn the_system_administrator_reaches_no_record_through_any_route() {
             assert!(item["before"].is_null() && item["after"].is_null(), "{path}: {item}");
         }
     }
+}
+
+/// The integrity baselines' routes (Art. 50(4)-(5)), after the inventory's so the small
+/// inventory keeps its ids on the shared server.
+fn integrity_rows() -> Vec<Row> {
+    let r = |method: Method, template: &'static str, path: String, body: Option<Value>, expect: &'static str| Row {
+        mutates: method != Method::GET,
+        method,
+        template,
+        path,
+        body,
+        expect,
+        public: false,
+    };
+    let (g, p) = (Method::GET, Method::POST);
+    vec![
+        // Integrity baselines (Art. 50(4)-(5)): the key server MAIL-SRV is kept by Gregor and
+        // operated by the service account; the system administrator keeps the register. Only
+        // the keeper approves; the operator's token submits scans and reads.
+        r(
+            p.clone(),
+            "/api/v1/integrity/scans",
+            "/api/v1/integrity/scans".into(),
+            Some(json!({"server": crate::integrity::SERVER, "files": crate::integrity::files("22")})),
+            "YNNNY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/integrity/baselines/{id}/approve",
+            "/api/v1/integrity/baselines/1/approve".into(),
+            Some(json!({"change": "CHG-1"})),
+            "YNNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/integrity/baselines/{id}",
+            "/api/v1/integrity/baselines/0".into(),
+            None,
+            "YNNNY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/integrity/servers",
+            "/api/v1/integrity/servers".into(),
+            None,
+            "YNNNY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/integrity/servers/{id}",
+            "/api/v1/integrity/servers/0".into(),
+            None,
+            "YNNNY",
+        ),
+    ]
 }
