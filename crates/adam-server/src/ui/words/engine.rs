@@ -268,6 +268,13 @@ pub(crate) const KINDS: &[(&str, &str, &str)] = &[
         "Decree role appointment",
     ),
     ("ADAM_ENTITY_CLASS_SCHEME", "shema razvrščanja", "classification scheme"),
+    ("ADAM_ENTITY_ACCESS_REVIEW", "pregled pravic", "access review"),
+    (
+        "ADAM_ENTITY_RIGHTS_FOLLOW_UP",
+        "preverjanje pravic po spremembi",
+        "rights follow-up",
+    ),
+    ("ADAM_ENTITY_RISK_ASSESSMENT", "ocena tveganj", "risk assessment"),
     (
         "ADAM_ENTITY_INTEGRITY_BASELINE",
         "izhodišče celovitosti",
