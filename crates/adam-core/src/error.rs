@@ -130,6 +130,9 @@ pub enum ValueProblem {
     /// A phone number with fewer than three digits.
     #[error("must contain at least three digits")]
     PhoneDigits,
+    /// Not a SHA-256 digest (64 lowercase hexadecimal digits).
+    #[error("must be a SHA-256 digest: 64 hexadecimal digits 0-9, a-f")]
+    NotADigest,
     /// An account kind that is none of the kinds.
     #[error("{0:?} is not an account kind; the kinds are admin, system_user and user")]
     NotAnAccountKind(String),

@@ -247,6 +247,7 @@ impl ValueProblem {
             ValueProblem::EmailDomain => "del za '@' mora biti domena, npr. primer.si".to_owned(),
             ValueProblem::PhoneCharacter(c) => format!("vsebuje {c:?}; dovoljene so le števke, presledki in + - / ( )"),
             ValueProblem::PhoneDigits => "mora vsebovati vsaj tri števke".to_owned(),
+            ValueProblem::NotADigest => "mora biti izvleček SHA-256: 64 šestnajstiških števk 0-9, a-f".to_owned(),
             ValueProblem::NotAnAccountKind(s) => {
                 format!("{s:?} ni vrsta računa; vrste so 'admin', 'system_user' in 'user'")
             }

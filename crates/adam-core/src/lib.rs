@@ -20,6 +20,7 @@
 
 pub mod acl;
 pub mod admin;
+pub mod attachment;
 pub mod calendar;
 pub mod change;
 pub mod command;

@@ -308,6 +308,7 @@ fn samples() -> Vec<Error> {
             ValueProblem::EmailDomain,
             ValueProblem::PhoneCharacter('x'),
             ValueProblem::PhoneDigits,
+            ValueProblem::NotADigest,
             ValueProblem::NotAnAccountKind("root".into()),
             ValueProblem::NotAGender("x".into()),
         ]
