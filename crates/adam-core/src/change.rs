@@ -93,6 +93,8 @@ impl World {
             Event::Risk(r) => self.put_change(r),
             Event::Baseline(r) => self.put_change(r),
             Event::Comparison(r) => self.put_change(r),
+            Event::Definition(r) => self.put_change(r),
+            Event::Case(r) => self.put_change(r),
         }
     }
 

@@ -489,6 +489,63 @@ pub enum Command {
         #[serde(default)]
         taken_at: Option<crate::time::Timestamp>,
     },
+    /// Keeps a new version of a process definition (an administrator imports it).
+    ImportProcess {
+        /// The definition.
+        definition: crate::process::Definition,
+    },
+    /// Starts a case of a process (any person reports a security event; ADAM raises one).
+    StartCase {
+        /// The process's key (`security-event`).
+        process: Code,
+        /// The case's title.
+        title: Text,
+        /// Fields filled at the start, by key (values as the field's kind reads them).
+        #[serde(default)]
+        fields: std::collections::BTreeMap<String, serde_json::Value>,
+        /// Files attached at the start.
+        #[serde(default)]
+        attachments: Vec<crate::attachment::AttachmentRef>,
+    },
+    /// Fills fields of an open case or attaches files to it (`null` empties a field).
+    UpdateCase {
+        /// The case.
+        case: CaseId,
+        /// Fields, by key.
+        #[serde(default)]
+        fields: std::collections::BTreeMap<String, serde_json::Value>,
+        /// Files to attach.
+        #[serde(default)]
+        attachments: Vec<crate::attachment::AttachmentRef>,
+    },
+    /// Decides the case's current step with one of its outcomes.
+    DecideStep {
+        /// The case.
+        case: CaseId,
+        /// The step decided (must be the current one: a stale page cannot decide another).
+        step: Code,
+        /// The outcome.
+        outcome: Code,
+        /// What the performer says.
+        #[serde(default)]
+        comment: Option<Text>,
+        /// Fields filled with the decision.
+        #[serde(default)]
+        fields: std::collections::BTreeMap<String, serde_json::Value>,
+        /// Files attached with the decision.
+        #[serde(default)]
+        attachments: Vec<crate::attachment::AttachmentRef>,
+    },
+    /// Gives the written consent of a role at the case's current step (Art. 22(3)).
+    ConsentCase {
+        /// The case.
+        case: CaseId,
+        /// The role consenting.
+        role: Code,
+        /// What the person says.
+        #[serde(default)]
+        comment: Option<Text>,
+    },
 }
 
 impl Command {
@@ -555,6 +612,11 @@ impl Command {
             Command::RemoveEntry { .. } => "acl.remove",
             Command::Batch { .. } => "batch",
             Command::SubmitBaseline { .. } => "integrity.submit_baseline",
+            Command::ImportProcess { .. } => "process.import",
+            Command::StartCase { .. } => "case.start",
+            Command::UpdateCase { .. } => "case.update",
+            Command::DecideStep { .. } => "case.decide",
+            Command::ConsentCase { .. } => "case.consent",
             Command::ApproveBaseline { .. } => "integrity.approve_baseline",
             // A mismatch is recorded as `security.integrity_mismatch` (the planner says so).
             Command::CompareScan { .. } => "integrity.compare",
@@ -599,6 +661,10 @@ pub enum Created {
     Review(ReviewId),
     /// A risk assessment.
     Risk(RiskId),
+    /// A process definition version.
+    Definition(DefinitionId),
+    /// A case.
+    Case(CaseId),
     /// An integrity baseline.
     Baseline(crate::ids::BaselineId),
     /// An integrity comparison.

@@ -764,6 +764,143 @@ area_error! {
     }
 }
 
+/// The problems of a definition that cannot work, every one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problems(pub Vec<crate::process::Problem>);
+
+impl std::fmt::Display for Problems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let all: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&all.join("; "))
+    }
+}
+
+/// The guards of an outcome that do not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unmets(pub Vec<crate::process::Unmet>);
+
+impl std::fmt::Display for Unmets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let all: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&all.join("; "))
+    }
+}
+
+area_error! {
+    /// The process engine refuses: definitions, cases, decisions and consents.
+    pub enum ProcessError {
+        /// No process with this key.
+        #[error("there is no process {0:?}")]
+        UnknownProcess(String) => ("unknown-process", NotFound),
+        /// No such definition version.
+        #[error("there is no process definition {0}")]
+        UnknownDefinition(crate::ids::DefinitionId) => ("unknown-definition", NotFound),
+        /// No such case.
+        #[error("there is no case {0}")]
+        UnknownCase(crate::ids::CaseId) => ("unknown-case", NotFound),
+        /// A definition file that cannot be read.
+        #[error("the definition cannot be read: {0}")]
+        MalformedDefinition(String) => ("malformed-definition", Invalid),
+        /// A definition that cannot work.
+        #[error("the definition cannot work: {0}")]
+        InvalidDefinition(Problems) => ("invalid-definition", Invalid),
+        /// A version kept already.
+        #[error("version {version} of process {key:?} is kept already; give the new one a higher version")]
+        DefinitionExists {
+            /// The process.
+            key: String,
+            /// The version.
+            version: u32,
+        } => ("definition-exists", Conflict),
+        /// Someone who may not start this process.
+        #[error("only the roles the definition names may start a case of {0:?}")]
+        NotStarter(String) => ("not-starter", Forbidden),
+        /// A closed case.
+        #[error("{0} is closed and archived; it cannot change")]
+        CaseClosed(crate::ids::CaseId) => ("case-closed", Conflict),
+        /// A decision for a step the case is not at.
+        #[error("the case is at step {current:?}, not {asked:?}")]
+        NotAtStep {
+            /// Where it is.
+            current: String,
+            /// The step named.
+            asked: String,
+        } => ("not-at-step", Conflict),
+        /// Someone not bound to the role performing the step.
+        #[error("step {step:?} is performed by the {role}; you are not bound to that role on this case")]
+        NotPerformer {
+            /// The step.
+            step: String,
+            /// The performing role.
+            role: String,
+        } => ("not-performer", Forbidden),
+        /// An outcome the step does not have.
+        #[error("step {step:?} has no outcome {outcome:?}")]
+        UnknownOutcome {
+            /// The step.
+            step: String,
+            /// The outcome named.
+            outcome: String,
+        } => ("unknown-outcome", Invalid),
+        /// A field the definition does not declare.
+        #[error("the process has no field {0:?}")]
+        UnknownField(String) => ("unknown-case-field", Invalid),
+        /// A value that does not fit its field.
+        #[error("field {field:?} takes {expected}")]
+        BadFieldValue {
+            /// The field.
+            field: String,
+            /// What it takes (the field kind).
+            expected: &'static str,
+        } => ("bad-field-value", Invalid),
+        /// Guards that do not hold.
+        #[error("outcome {outcome:?} of step {step:?} cannot be taken yet: {unmet}")]
+        GuardsUnmet {
+            /// The step.
+            step: String,
+            /// The outcome.
+            outcome: String,
+            /// What is missing.
+            unmet: Unmets,
+        } => ("guards-unmet", Conflict),
+        /// A consent the current step does not ask for.
+        #[error("step {step:?} asks for no consent of role {role:?}")]
+        ConsentNotAsked {
+            /// The step.
+            step: String,
+            /// The role.
+            role: String,
+        } => ("consent-not-asked", Conflict),
+        /// A consent by someone not bound to the role.
+        #[error("you are not the {0} of this case, so you cannot consent as such")]
+        NotRoleHolder(String) => ("not-role-holder", Forbidden),
+        /// A role that has consented already at this step.
+        #[error("the {role} has already consented ({by})")]
+        AlreadyConsented {
+            /// The role.
+            role: String,
+            /// Who.
+            by: UserId,
+        } => ("already-consented", Conflict),
+        /// One person consenting for a second role.
+        #[error("{user} has already consented as {given}; the consents must come from two different people")]
+        SamePersonConsents {
+            /// The person.
+            user: UserId,
+            /// The role they consented as.
+            given: String,
+        } => ("same-person-consents", Conflict),
+        /// A step whose performing role nobody holds.
+        #[error("nobody is bound to the {role} who performs step {step:?}; appoint someone first")]
+        NobodyToPerform {
+            /// The step.
+            step: String,
+            /// The role.
+            role: String,
+        } => ("nobody-to-perform", Conflict),
+    }
+}
+
 fn fmt_job(job: Option<JobId>) -> String {
     job.map_or_else(|| "none".to_owned(), |j| j.to_string())
 }
@@ -799,6 +936,9 @@ pub enum Error {
     /// The Decree's registers refuse: the inventory, classes, links, Decree roles.
     #[error(transparent)]
     Register(#[from] RegisterError),
+    /// The process engine refuses: definitions, cases, decisions, consents.
+    #[error(transparent)]
+    Process(#[from] ProcessError),
     /// A change that would change nothing.
     #[error("nothing to change: {0}")]
     NoChange(&'static str),
@@ -824,6 +964,7 @@ impl Error {
             Error::Authority(e) => e.category(),
             Error::State(e) => e.category(),
             Error::Register(e) => e.category(),
+            Error::Process(e) => e.category(),
             Error::NoChange(_) => Category::Conflict,
             Error::BatchItem { error, .. } => error.category(),
         }
@@ -840,6 +981,7 @@ impl Error {
             Error::Authority(e) => e.code(),
             Error::State(e) => e.code(),
             Error::Register(e) => e.code(),
+            Error::Process(e) => e.code(),
             Error::NoChange(_) => "no-change",
             Error::BatchItem { error, .. } => error.code(),
         }

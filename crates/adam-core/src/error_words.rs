@@ -12,8 +12,8 @@
 //! translated through [`PHRASES`]; a test checks that every such phrase in the crate is there.
 
 use crate::error::{
-    AclError, AuthorityError, DirectoryError, Error, FilingError, RegisterError, RoleError, StateError, ValueError,
-    ValueProblem,
+    AclError, AuthorityError, DirectoryError, Error, FilingError, ProcessError, RegisterError, RoleError, StateError,
+    ValueError, ValueProblem,
 };
 use crate::lang::Lang;
 
@@ -479,6 +479,7 @@ in_both_languages!(
     AuthorityError,
     StateError,
     RegisterError,
+    ProcessError,
 );
 
 impl Error {
@@ -494,6 +495,7 @@ impl Error {
             Error::Authority(e) => e.message(lang),
             Error::State(e) => e.message(lang),
             Error::Register(e) => e.message(lang),
+            Error::Process(e) => e.message(lang),
             Error::NoChange(s) => match lang {
                 Lang::En => self.to_string(),
                 Lang::Sl => format!("ni kaj spremeniti: {}", phrase(s, lang)),
@@ -508,6 +510,9 @@ impl Error {
 
 #[path = "error_words/register.rs"]
 mod register;
+
+#[path = "error_words/process.rs"]
+mod process;
 
 #[cfg(test)]
 #[path = "error_words/tests.rs"]

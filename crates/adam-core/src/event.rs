@@ -93,6 +93,10 @@ pub enum Event {
     Baseline(Baseline),
     /// A scan compared with a baseline (Art. 50(5)).
     Comparison(Comparison),
+    /// A process definition version, kept.
+    Definition(crate::process::ProcessDefinition),
+    /// A process case, new or changed.
+    Case(crate::process::Case),
 }
 
 /// The events of one committed change: one transaction, one revision.

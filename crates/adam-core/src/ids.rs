@@ -157,6 +157,17 @@ id_type!(
     "risk#"
 );
 
+id_type!(
+    /// A kept version of a process definition.
+    DefinitionId,
+    "definition#"
+);
+id_type!(
+    /// A case of a process (an event, an incident, a change request).
+    CaseId,
+    "case#"
+);
+
 /// The revision of the engine's state: every committed change increments it by one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

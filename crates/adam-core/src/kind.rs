@@ -89,6 +89,10 @@ entity_kinds! {
     IntegrityBaseline = "ADAM_ENTITY_INTEGRITY_BASELINE",
     /// A scan compared with a server's approved baseline (Art. 50(5)).
     IntegrityComparison = "ADAM_ENTITY_INTEGRITY_COMPARISON",
+    /// A version of a process definition.
+    ProcessDefinition = "ADAM_ENTITY_PROCESS_DEFINITION",
+    /// A case of a process.
+    ProcessCase = "ADAM_ENTITY_PROCESS_CASE",
 }
 
 impl fmt::Display for EntityKind {

@@ -36,6 +36,7 @@ pub mod level;
 pub mod membership;
 mod parse;
 mod plan;
+pub mod process;
 pub mod query;
 pub mod records;
 pub mod register;
@@ -57,8 +58,8 @@ pub use command::{Command, Created};
 pub use decision::{Contribution, Decision, Rule, Session, Source, TierCeiling};
 pub use directory::{AccountKind, Gender, Group, Job, JobKind, Office, User};
 pub use error::{
-    AclError, AuthorityError, Category, DirectoryError, Error, FilingError, RegisterError, RoleError, StateError,
-    ValueError, ValueProblem,
+    AclError, AuthorityError, Category, DirectoryError, Error, FilingError, ProcessError, RegisterError, RoleError,
+    StateError, ValueError, ValueProblem,
 };
 
 pub use event::{CHANGE_LOG_FORMAT, ChangeSet, Event, decode_events};

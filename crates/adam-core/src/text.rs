@@ -196,6 +196,13 @@ impl Code {
 }
 deserialize_via!(Code, "code", Code::parse);
 
+impl Code {
+    /// A code the crate writes itself: a constant that [`Code::parse`] accepts unchanged.
+    pub(crate) fn constant(value: &'static str) -> Code {
+        Code(value.to_owned())
+    }
+}
+
 text_type!(
     /// The id of a job (`LEADER.GLPI`, `JOB.0276`): 1–64 letters, digits, `_`, `-` or `.`.
     JobCode

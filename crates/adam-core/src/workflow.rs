@@ -49,7 +49,7 @@ pub(crate) struct AclEdit {
 }
 
 impl AclEdit {
-    fn new(carrier: Carrier, original: &[AclEntry], next_id: u32, rev: Revision) -> AclEdit {
+    pub(crate) fn new(carrier: Carrier, original: &[AclEntry], next_id: u32, rev: Revision) -> AclEdit {
         AclEdit {
             carrier,
             original: original.to_vec(),
@@ -59,7 +59,7 @@ impl AclEdit {
         }
     }
 
-    fn add(&mut self, kind: AclKind, entity: Entity, value: Level, group_value: Level) {
+    pub(crate) fn add(&mut self, kind: AclKind, entity: Entity, value: Level, group_value: Level) {
         self.entries.push(AclEntry {
             id: EntryId(self.next_id),
             carrier: self.carrier,
@@ -75,7 +75,7 @@ impl AclEdit {
 
     /// Makes the permanent `(kind, entity)` entry say `value/group_value`: the first such
     /// entry is updated, further ones removed, or a new one is added.
-    fn ensure(&mut self, kind: AclKind, entity: Entity, value: Level, group_value: Level) {
+    pub(crate) fn ensure(&mut self, kind: AclKind, entity: Entity, value: Level, group_value: Level) {
         let same = |e: &AclEntry| e.kind == kind && e.entity == entity && e.window.is_always();
         let mut found = false;
         self.entries.retain_mut(|e| {
@@ -95,11 +95,11 @@ impl AclEdit {
         }
     }
 
-    fn remove_where(&mut self, f: impl Fn(&AclEntry) -> bool) {
+    pub(crate) fn remove_where(&mut self, f: impl Fn(&AclEntry) -> bool) {
         self.entries.retain(|e| !f(e));
     }
 
-    fn events(self) -> Vec<Event> {
+    pub(crate) fn events(self) -> Vec<Event> {
         let mut events = Vec::new();
         for old in &self.original {
             match self.entries.iter().find(|e| e.id == old.id) {

@@ -499,6 +499,8 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
         }
         Event::Baseline(b) => return Err(StoreError::Corrupt(format!("{} has no register row", b.id))),
         Event::Comparison(c) => return Err(StoreError::Corrupt(format!("{} has no register row", c.id))),
+        Event::Definition(d) => return Err(StoreError::Corrupt(format!("{} has no register row", d.id))),
+        Event::Case(c) => return Err(StoreError::Corrupt(format!("{} has no register row", c.id))),
     }
     Ok(())
 }

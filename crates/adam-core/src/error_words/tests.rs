@@ -176,6 +176,86 @@ fn samples() -> Vec<Error> {
         }
         .into(),
         StateError::Corrupt("x".into()).into(),
+        ProcessError::UnknownProcess("x".into()).into(),
+        ProcessError::UnknownDefinition(DefinitionId(1)).into(),
+        ProcessError::UnknownCase(CaseId(1)).into(),
+        ProcessError::MalformedDefinition("x".into()).into(),
+        ProcessError::InvalidDefinition(crate::error::Problems(vec![
+            crate::process::Problem::NoEnd,
+            crate::process::Problem::NoPerformer("a".into()),
+            crate::process::Problem::Unreachable("b".into()),
+            crate::process::Problem::NeverEnds("b".into()),
+            crate::process::Problem::Unknown {
+                what: "role",
+                key: "x".into(),
+                place: "korak \"a\"".into(),
+            },
+            crate::process::Problem::LeadsNowhere {
+                step: "a".into(),
+                outcome: "b".into(),
+                to: "c".into(),
+            },
+        ]))
+        .into(),
+        ProcessError::DefinitionExists {
+            key: "x".into(),
+            version: 1,
+        }
+        .into(),
+        ProcessError::NotStarter("x".into()).into(),
+        ProcessError::CaseClosed(CaseId(1)).into(),
+        ProcessError::NotAtStep {
+            current: "a".into(),
+            asked: "b".into(),
+        }
+        .into(),
+        ProcessError::NotPerformer {
+            step: "a".into(),
+            role: "b".into(),
+        }
+        .into(),
+        ProcessError::UnknownOutcome {
+            step: "a".into(),
+            outcome: "b".into(),
+        }
+        .into(),
+        ProcessError::UnknownField("a".into()).into(),
+        ProcessError::BadFieldValue {
+            field: "a".into(),
+            expected: "date",
+        }
+        .into(),
+        ProcessError::GuardsUnmet {
+            step: "a".into(),
+            outcome: "b".into(),
+            unmet: crate::error::Unmets(vec![
+                crate::process::Unmet::Field(crate::text::Code::parse("f", "x").unwrap()),
+                crate::process::Unmet::Consent(crate::text::Code::parse("f", "x").unwrap()),
+                crate::process::Unmet::Condition,
+            ]),
+        }
+        .into(),
+        ProcessError::ConsentNotAsked {
+            step: "a".into(),
+            role: "b".into(),
+        }
+        .into(),
+        ProcessError::NotRoleHolder("b".into()).into(),
+        ProcessError::AlreadyConsented {
+            role: "b".into(),
+            by: UserId(1),
+        }
+        .into(),
+        ProcessError::SamePersonConsents {
+            user: UserId(1),
+            given: "b".into(),
+        }
+        .into(),
+        ProcessError::NobodyToPerform {
+            step: "a".into(),
+            role: "b".into(),
+        }
+        .into(),
         RegisterError::UnknownItem(ItemId(3)).into(),
         RegisterError::UnknownItemCode("X".into()).into(),
         RegisterError::UnknownLink(LinkId(3)).into(),

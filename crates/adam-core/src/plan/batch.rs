@@ -76,5 +76,7 @@ fn set_rev(event: &mut Event, rev: Revision) {
         Event::Risk(r) => r.rev = rev,
         Event::Baseline(r) => r.rev = rev,
         Event::Comparison(r) => r.rev = rev,
+        Event::Definition(r) => r.rev = rev,
+        Event::Case(r) => r.rev = rev,
     }
 }

@@ -22,6 +22,7 @@ mod directory;
 mod filing;
 mod integrity;
 mod inventory;
+mod process;
 mod review;
 mod roles;
 
@@ -317,6 +318,11 @@ impl World {
             integrity @ (Command::SubmitBaseline { .. }
             | Command::ApproveBaseline { .. }
             | Command::CompareScan { .. }) => self.plan_integrity(actor, integrity, at, rev),
+            process @ (Command::ImportProcess { .. }
+            | Command::StartCase { .. }
+            | Command::UpdateCase { .. }
+            | Command::DecideStep { .. }
+            | Command::ConsentCase { .. }) => self.plan_process(actor, &process, at, rev),
         }
     }
 

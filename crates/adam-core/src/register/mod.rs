@@ -30,6 +30,7 @@ pub mod risk;
 pub mod scheme;
 mod world;
 
+pub(crate) use world::put_bare;
 pub use world::{BelowFloor, Registers};
 
 use crate::event::Event;
@@ -51,7 +52,7 @@ pub struct RegisterRow {
 
 /// The register kinds in the order a cold start loads them (a link names two items, an item
 /// names users and applications, which the directory loads first).
-pub const LOAD_ORDER: [EntityKind; 9] = [
+pub const LOAD_ORDER: [EntityKind; 11] = [
     EntityKind::ClassScheme,
     EntityKind::DecreeRole,
     EntityKind::InventoryItem,
@@ -61,6 +62,8 @@ pub const LOAD_ORDER: [EntityKind; 9] = [
     EntityKind::RiskAssessment,
     EntityKind::IntegrityBaseline,
     EntityKind::IntegrityComparison,
+    EntityKind::ProcessDefinition,
+    EntityKind::ProcessCase,
 ];
 
 /// A stored row that cannot be read back.
@@ -93,6 +96,8 @@ impl Event {
             Event::Risk(r) => (EntityKind::RiskAssessment, r.id.0, body(r)),
             Event::Baseline(b) => (EntityKind::IntegrityBaseline, b.id.0, body(b)),
             Event::Comparison(c) => (EntityKind::IntegrityComparison, c.id.0, body(c)),
+            Event::Definition(d) => (EntityKind::ProcessDefinition, d.id.0, body(d)),
+            Event::Case(c) => (EntityKind::ProcessCase, c.id.0, body(c)),
             _ => return None,
         };
         Some(RegisterRow { kind, id, body })
@@ -117,6 +122,8 @@ impl Event {
                 EntityKind::RiskAssessment => serde_json::from_value(v).map(Event::Risk),
                 EntityKind::IntegrityBaseline => serde_json::from_value(v).map(Event::Baseline),
                 EntityKind::IntegrityComparison => serde_json::from_value(v).map(Event::Comparison),
+                EntityKind::ProcessDefinition => serde_json::from_value(v).map(Event::Definition),
+                EntityKind::ProcessCase => serde_json::from_value(v).map(Event::Case),
                 _ => return Err(bad("not a register kind".to_owned())),
             };
             event.map_err(|e| bad(e.to_string()))

@@ -41,6 +41,8 @@ pub struct Registers {
     pub(crate) mfa_system: Vec<Option<ItemId>>,
     /// The integrity baselines and comparisons (Art. 50(4)–(5)).
     pub(crate) integrity: super::integrity_world::Integrity,
+    /// The process engine's definitions and cases.
+    pub(crate) process: crate::process::Processes,
 }
 
 impl Default for Registers {
@@ -59,6 +61,7 @@ impl Default for Registers {
             system_of_app: FxHashMap::default(),
             mfa_system: Vec::new(),
             integrity: Default::default(),
+            process: Default::default(),
         }
     }
 }
@@ -81,7 +84,7 @@ fn corrupt(what: String) -> Error {
 }
 
 /// Puts a record that is never removed at its index: replaces it, or appends the next one.
-fn put_bare<T>(table: &mut Table<T>, i: usize, rec: T, what: &str) -> Result<(), Error> {
+pub(crate) fn put_bare<T>(table: &mut Table<T>, i: usize, rec: T, what: &str) -> Result<(), Error> {
     match i.cmp(&table.len()) {
         std::cmp::Ordering::Less => table[i] = rec,
         std::cmp::Ordering::Equal => table.push(rec),

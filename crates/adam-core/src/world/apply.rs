@@ -96,6 +96,8 @@ impl World {
             Event::Risk(r) => self.put_risk(r),
             Event::Baseline(b) => self.put_baseline(b),
             Event::Comparison(c) => self.put_comparison(c),
+            Event::Definition(d) => self.put_definition(d),
+            Event::Case(c) => self.put_case(c),
         }
     }
 

@@ -11,9 +11,10 @@
 use super::{Node, World};
 use crate::acl::AclEntry;
 use crate::directory::{Group, Job, Office, User};
-use crate::error::{AclError, DirectoryError, Error, FilingError, RegisterError, RoleError};
+use crate::error::{AclError, DirectoryError, Error, FilingError, ProcessError, RegisterError, RoleError};
 use crate::ids::*;
 use crate::kind::EntityKind;
+use crate::process::{Case, ProcessDefinition};
 use crate::records::{Carrier, Document, FilingClass, Folder};
 use crate::register::decree_roles::RoleHolder;
 use crate::register::integrity::{Baseline, Comparison};
@@ -377,6 +378,23 @@ record!(
     }
 );
 
+record!(
+    ProcessDefinition,
+    ProcessDefinition,
+    DefinitionId,
+    ProcessError::UnknownDefinition,
+    |w, id| w.reg.process.definitions.find(id),
+    |d, _w| format!("{} v{}", d.definition.key, d.definition.version)
+);
+record!(
+    Case,
+    ProcessCase,
+    CaseId,
+    ProcessError::UnknownCase,
+    |w, id| w.reg.process.cases.find(id),
+    |c, _w| format!("{} – {}", c.reference(), c.title)
+);
+
 macro_rules! bare_slot {
     ($($rec:ty),*) => {$(
         impl Slot for $rec {
@@ -395,7 +413,9 @@ bare_slot!(
     FollowUp,
     RiskAssessment,
     Baseline,
-    Comparison
+    Comparison,
+    ProcessDefinition,
+    Case
 );
 
 impl Slot for Option<ItemLink> {

@@ -168,6 +168,8 @@ fn kind(event: &Event) -> &'static str {
         Event::Risk(_) => "risk",
         Event::Baseline(_) => "baseline",
         Event::Comparison(_) => "comparison",
+        Event::Definition(_) => "definition",
+        Event::Case(_) => "case",
     }
 }
 

@@ -11,6 +11,7 @@ mod integrity;
 mod inventory;
 mod lockout;
 mod oracle;
+mod process;
 mod properties;
 mod refusals;
 mod review;

@@ -1,0 +1,73 @@
+//! The process engine's refusals in Slovenian (`ProcessError`); English is each variant's
+//! `#[error]` text.
+
+use crate::error::ProcessError;
+use crate::lang::Lang;
+
+impl ProcessError {
+    pub(super) fn sl(&self) -> String {
+        match self {
+            ProcessError::UnknownProcess(k) => format!("postopek {k:?} ne obstaja"),
+            ProcessError::UnknownDefinition(d) => format!("opredelitev postopka {d} ne obstaja"),
+            ProcessError::UnknownCase(c) => format!("zadeva {c} ne obstaja"),
+            ProcessError::MalformedDefinition(e) => format!("opredelitve ni mogoče prebrati: {e}"),
+            ProcessError::InvalidDefinition(p) => {
+                let all: Vec<String> = p.0.iter().map(|p| p.message(Lang::Sl)).collect();
+                format!("opredelitev ne more delovati: {}", all.join("; "))
+            }
+            ProcessError::DefinitionExists { key, version } => {
+                format!("različica {version} postopka {key:?} je že shranjena; nova različica naj ima višjo številko")
+            }
+            ProcessError::NotStarter(k) => {
+                format!("zadevo postopka {k:?} lahko začnejo le vloge, ki jih navaja opredelitev")
+            }
+            ProcessError::CaseClosed(c) => format!("zadeva {c} je zaključena in arhivirana; spremeniti je ni mogoče"),
+            ProcessError::NotAtStep { current, asked } => format!("zadeva je v koraku {current:?}, ne v {asked:?}"),
+            ProcessError::NotPerformer { step, role } => {
+                format!("korak {step:?} opravi vloga »{role}«; na tej zadevi te vloge nimate")
+            }
+            ProcessError::UnknownOutcome { step, outcome } => format!("korak {step:?} nima izida {outcome:?}"),
+            ProcessError::UnknownField(f) => format!("postopek nima polja {f:?}"),
+            ProcessError::BadFieldValue { field, expected } => {
+                format!("polje {field:?} sprejme vrednost vrste »{}«", kind_sl(expected))
+            }
+            ProcessError::GuardsUnmet { step, outcome, unmet } => {
+                let all: Vec<String> = unmet.0.iter().map(|u| u.sl()).collect();
+                format!(
+                    "izida {outcome:?} koraka {step:?} še ni mogoče izbrati: {}",
+                    all.join("; ")
+                )
+            }
+            ProcessError::ConsentNotAsked { step, role } => {
+                format!("korak {step:?} ne zahteva soglasja vloge {role:?}")
+            }
+            ProcessError::NotRoleHolder(r) => {
+                format!("na tej zadevi niste »{r}«, zato v tej vlogi ne morete dati soglasja")
+            }
+            ProcessError::AlreadyConsented { role, by } => format!("vloga »{role}« je soglasje že dala ({by})"),
+            ProcessError::SamePersonConsents { user, given } => {
+                format!("{user} je soglasje že dal(a) kot »{given}«; soglasji morata dati dve različni osebi")
+            }
+            ProcessError::NobodyToPerform { step, role } => {
+                format!("nihče ni »{role}«, ki opravi korak {step:?}; najprej imenujte osebo")
+            }
+        }
+    }
+}
+
+fn kind_sl(kind: &str) -> &'static str {
+    match kind {
+        "text" => "besedilo",
+        "long_text" => "daljše besedilo",
+        "bool" => "da/ne",
+        "date" => "datum",
+        "date_time" => "datum in čas",
+        "money" => "znesek v evrih",
+        "number" => "celo število",
+        "choice" => "ena od možnosti",
+        "choices" => "ena ali več možnosti",
+        "system" => "informacijski sistem popisa",
+        "person" => "oseba",
+        _ => "vrednost",
+    }
+}

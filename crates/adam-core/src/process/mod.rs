@@ -1,0 +1,64 @@
+//! The process engine (SPEC §7–8): processes defined as data, and cases that run on them.
+//!
+//! - `definition.rs` — the definition format: steps, performers bound to roles, outcomes and
+//!   where they lead, guards, due times, fields and document kinds;
+//! - `validate.rs` — every problem of a definition that cannot work, named;
+//! - `guards.rs` — whether an outcome's guards hold on a case, and what is missing;
+//! - `case.rs` — the records: a kept definition version and a case;
+//! - `world.rs` — the tables in the world, who is bound to a role, the work lists;
+//! - `shipped/*.json` — the definitions built into ADAM: the security event and incident
+//!   (Art. 17–21, 33) and the change request (Art. 22–23).
+//!
+//! Cases change only through planned commands (`plan/process.rs`), so every decision has its
+//! revision, history, audit record and "as of" like any other record.
+
+mod case;
+mod definition;
+mod guards;
+mod validate;
+mod world;
+
+pub use case::{Case, CaseState, Consent, ProcessDefinition, Transition};
+pub use definition::{
+    Binding, Choice, Condition, Definition, DocDecl, FieldDecl, FieldKind, FieldValue, Guard, LONG_TEXT_MAX,
+    OutcomeDecl, RoleDecl, Step, StepKind, Words,
+};
+pub use guards::{Unmet, unmet};
+pub use validate::{MAX_ITEMS, Problem, problems};
+pub use world::Processes;
+pub(crate) use world::unknown_process;
+
+/// The definitions built into ADAM, as their JSON files.
+pub const SHIPPED: [(&str, &str); 2] = [
+    ("security-event", include_str!("shipped/security-event.json")),
+    ("change-request", include_str!("shipped/change-request.json")),
+];
+
+/// The key of the security-event process, which ADAM also starts itself (Art. 18(2)).
+pub const SECURITY_EVENT: &str = "security-event";
+
+/// A shipped definition by key (the files are checked by the tests: every one parses and has
+/// no problem).
+pub fn shipped(key: &str) -> Option<Definition> {
+    let (_, json) = SHIPPED.iter().find(|(k, _)| *k == key)?;
+    serde_json::from_str(json).ok()
+}
+
+/// Reads a definition file, naming where it is malformed.
+pub fn parse_definition(json: &str) -> Result<Definition, String> {
+    serde_json::from_str(json).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_definition_parses_and_can_work() {
+        for (key, json) in SHIPPED {
+            let d = parse_definition(json).unwrap_or_else(|e| panic!("{key}: {e}"));
+            assert_eq!(d.key.as_str(), key);
+            assert_eq!(problems(&d), vec![], "{key}");
+        }
+    }
+}

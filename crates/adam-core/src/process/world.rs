@@ -1,0 +1,214 @@
+//! The process engine inside the world: its tables, applying its events, who is bound to a
+//! role on a case, and the work lists ("my steps", overdue steps).
+
+use super::case::{Case, CaseState, ProcessDefinition};
+use super::definition::{Binding, Definition, FieldValue};
+use crate::calendar::LocalDate;
+use crate::error::{Error, ProcessError, StateError};
+use crate::ids::*;
+use crate::register::decree_roles::DecreeRole;
+use crate::register::inventory::Operator;
+use crate::roles::SystemPower;
+use crate::time::Timestamp;
+use crate::world::{Table, World};
+use rustc_hash::FxHashMap;
+
+/// The definitions and cases of the world.
+#[derive(Clone, Debug, Default)]
+pub struct Processes {
+    pub(crate) definitions: Table<ProcessDefinition>,
+    pub(crate) cases: Table<Case>,
+    /// `(key, version)` → id.
+    pub(crate) by_version: FxHashMap<(String, u32), DefinitionId>,
+}
+
+impl World {
+    pub(crate) fn put_definition(&mut self, d: ProcessDefinition) -> Result<(), Error> {
+        let key = (d.definition.key.to_string(), d.definition.version);
+        if let Some(old) = self.reg.process.by_version.get(&key)
+            && *old != d.id
+        {
+            return Err(Error::State(StateError::Corrupt(format!(
+                "process definition {} v{} kept twice",
+                key.0, key.1
+            ))));
+        }
+        self.reg.process.by_version.insert(key, d.id);
+        crate::register::put_bare(&mut self.reg.process.definitions, d.id.index(), d, "process definition")
+    }
+
+    pub(crate) fn put_case(&mut self, c: Case) -> Result<(), Error> {
+        self.process_definition(c.definition)?;
+        self.folder(c.folder)?;
+        crate::register::put_bare(&mut self.reg.process.cases, c.id.index(), c, "process case")
+    }
+
+    /// Every kept definition version, in id order.
+    pub fn process_definitions(&self) -> &[ProcessDefinition] {
+        &self.reg.process.definitions
+    }
+    /// A kept definition version.
+    pub fn process_definition(&self, id: DefinitionId) -> Result<&ProcessDefinition, Error> {
+        self.reg.process.definitions.find(id)
+    }
+    /// The kept version `version` of process `key`.
+    pub fn process_version(&self, key: &str, version: u32) -> Option<&ProcessDefinition> {
+        let id = self.reg.process.by_version.get(&(key.to_owned(), version))?;
+        self.reg.process.definitions.get(id.index())
+    }
+    /// The newest kept version of process `key`.
+    pub fn latest_process(&self, key: &str) -> Option<&ProcessDefinition> {
+        self.reg
+            .process
+            .definitions
+            .iter()
+            .filter(|d| d.definition.key.as_str() == key)
+            .max_by_key(|d| d.definition.version)
+    }
+    /// Every case, in id order.
+    pub fn cases(&self) -> &[Case] {
+        &self.reg.process.cases
+    }
+    /// A case.
+    pub fn case(&self, id: CaseId) -> Result<&Case, Error> {
+        self.reg.process.cases.find(id)
+    }
+    /// A case and its definition.
+    pub fn case_with_definition(&self, id: CaseId) -> Result<(&Case, &Definition), Error> {
+        let c = self.case(id)?;
+        Ok((c, &self.process_definition(c.definition)?.definition))
+    }
+    /// The case whose folder this is.
+    pub fn case_of_folder(&self, folder: FolderId) -> Option<&Case> {
+        self.reg.process.cases.iter().find(|c| c.folder == folder)
+    }
+
+    /// The people bound to role `role` of `def` on `case`, on the instant `at`, in id order.
+    pub fn bound_people(
+        &self,
+        def: &Definition,
+        fields: &std::collections::BTreeMap<crate::text::Code, FieldValue>,
+        started_by: Option<UserId>,
+        role: &str,
+        at: Timestamp,
+    ) -> Vec<UserId> {
+        let Some(decl) = def.role(role) else {
+            return Vec::new();
+        };
+        let day = LocalDate::of(at);
+        let active = |u: &UserId| self.user(*u).is_ok_and(|u| u.active);
+        let field_id = |f: &crate::text::Code| match fields.get(f) {
+            Some(FieldValue::Int(i)) => u32::try_from(*i).ok(),
+            _ => None,
+        };
+        let mut out: Vec<UserId> = match &decl.binding {
+            Binding::Decree(roles) => {
+                let mut v: Vec<UserId> = self
+                    .reg
+                    .holders
+                    .iter()
+                    .filter(|h| roles.contains(&h.role) && h.holds_on(day))
+                    .map(|h| h.user)
+                    .collect();
+                if roles.contains(&DecreeRole::SecurityLead) {
+                    v.extend(self.holders_of_code(SystemPower::SecurityLead.code(), at));
+                }
+                v
+            }
+            Binding::AdamRole(code) => self.holders_of_code(code.as_str(), at),
+            Binding::Starter => started_by.into_iter().collect(),
+            Binding::CustodianOf(f) => field_id(f)
+                .and_then(|i| self.item(ItemId(i)).ok())
+                .map(|i| vec![i.fields.custodian])
+                .unwrap_or_default(),
+            Binding::OperatorOf(f) => field_id(f)
+                .and_then(|i| self.item(ItemId(i)).ok())
+                .map(|i| {
+                    i.fields
+                        .operators
+                        .iter()
+                        .filter_map(|o| match o {
+                            Operator::User(u) => Some(*u),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Binding::Person(f) => field_id(f).map(|i| vec![UserId(i)]).unwrap_or_default(),
+        };
+        out.retain(active);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn holders_of_code(&self, code: &str, at: Timestamp) -> Vec<UserId> {
+        let Ok(role) = self.role_by_code(code) else {
+            return Vec::new();
+        };
+        self.users
+            .iter()
+            .filter(|u| u.active)
+            .filter(|u| self.check_role(u.id, role, at).ok().flatten().is_some())
+            .map(|u| u.id)
+            .collect()
+    }
+
+    /// The people who may perform the case's current step now.
+    pub fn performers(&self, case: &Case, at: Timestamp) -> Vec<UserId> {
+        let Ok(def) = self.process_definition(case.definition) else {
+            return Vec::new();
+        };
+        let def = &def.definition;
+        match def.step(case.current.as_str()).and_then(|s| s.performer.as_ref()) {
+            Some(role) if case.state == CaseState::Open => {
+                self.bound_people(def, &case.fields, case.started_by, role.as_str(), at)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The open cases whose current step `user` may perform ("my steps"), oldest step first.
+    pub fn my_steps(&self, user: UserId, at: Timestamp) -> Vec<&Case> {
+        let mut out: Vec<&Case> = self
+            .reg
+            .process
+            .cases
+            .iter()
+            .filter(|c| c.state == CaseState::Open)
+            .filter(|c| self.performers(c, at).contains(&user))
+            .collect();
+        out.sort_by_key(|c| (c.entered_at, c.id));
+        out
+    }
+
+    /// The open cases past the due time of their current step on `at`, with that due time,
+    /// most overdue first.
+    pub fn overdue_steps(&self, at: Timestamp) -> Vec<(&Case, Timestamp)> {
+        let mut out: Vec<(&Case, Timestamp)> = self
+            .reg
+            .process
+            .cases
+            .iter()
+            .filter(|c| c.state == CaseState::Open)
+            .filter_map(|c| {
+                let def = &self.process_definition(c.definition).ok()?.definition;
+                let due = c.due(def)?;
+                (due < at).then_some((c, due))
+            })
+            .collect();
+        out.sort_by_key(|(c, due)| (*due, c.id));
+        out
+    }
+
+    /// The first valid job of a person (the desk a case's folder moves to).
+    pub(crate) fn desk_of(&self, user: UserId) -> Option<JobId> {
+        let u = self.user(user).ok()?;
+        u.jobs.iter().copied().find(|j| self.job(*j).is_ok_and(|j| j.valid))
+    }
+}
+
+/// A definition version that is unknown.
+pub(crate) fn unknown_process(key: &str) -> Error {
+    Error::Process(ProcessError::UnknownProcess(key.to_owned()))
+}
