@@ -20,6 +20,7 @@ use crate::lang::Lang;
 /// The fixed English phrases some refusals carry, with their Slovenian.
 pub const PHRASES: &[(&str, &str)] = &[
     // Error::NoChange
+    ("the case already has these data", "zadeva že ima te podatke"),
     ("the batch is empty", "paket je prazen"),
     ("an identical entry already exists", "enak vnos že obstaja"),
     ("the settings are already so", "nastavitve so že take"),
@@ -67,6 +68,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("the appointment already ends then", "imenovanje se že takrat konča"),
     ("the scheme already says this", "shema to že pravi"),
     // RegisterError::NotRegisterKeeper
+    ("import process definitions", "uvažati opredelitve postopkov"),
     ("add items to the inventory", "dodajati postavke v popis"),
     ("appoint a custodian", "določiti skrbnika"),
     ("retire inventory items", "izločati postavke popisa"),
