@@ -220,8 +220,32 @@ impl From<adam_core::Error> for WebError {
             Category::Internal => return WebError::internal(&e),
         };
         let mut err = WebError::new(status, e.code(), e.message(speaking()));
-        if let adam_core::Error::Value(adam_core::ValueError::InvalidValue { field, .. }) = &e {
-            err = err.with("field", *field);
+        let lang = speaking();
+        match &e {
+            adam_core::Error::Value(adam_core::ValueError::InvalidValue { field, .. }) => {
+                err = err.with("field", *field);
+            }
+            // Every problem of a definition, and every guard still unmet, as a list a client
+            // (and a form) can show one by one.
+            adam_core::Error::Process(adam_core::ProcessError::InvalidDefinition(p)) => {
+                let all: Vec<String> = p.0.iter().map(|p| p.message(lang)).collect();
+                err = err.with("problems", all);
+            }
+            adam_core::Error::Process(adam_core::ProcessError::GuardsUnmet { unmet, .. }) => {
+                let all: Vec<String> = unmet
+                    .0
+                    .iter()
+                    .map(|u| match lang {
+                        adam_core::lang::Lang::Sl => u.sl(),
+                        adam_core::lang::Lang::En => u.to_string(),
+                    })
+                    .collect();
+                err = err.with("unmet", all);
+            }
+            adam_core::Error::Process(adam_core::ProcessError::BadFieldValue { field, .. }) => {
+                err = err.with("field", field.clone());
+            }
+            _ => {}
         }
         err
     }

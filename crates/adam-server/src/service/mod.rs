@@ -11,6 +11,7 @@ pub mod inventory_export;
 pub(crate) mod notify;
 pub mod overview;
 pub mod past;
+pub mod process;
 pub mod records;
 pub mod register;
 pub mod review;
