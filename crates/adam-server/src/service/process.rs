@@ -577,14 +577,14 @@ pub struct MinistryNotification {
     pub format: &'static str,
     /// The body's name.
     pub body: String,
-    /// 1. The event's identification mark.
+    /// Art. 19(5) point 1: The event's identification mark.
     pub identification: String,
-    /// 2. The person reporting.
+    /// Art. 19(5) point 2: The person reporting.
     pub reporter: Option<PersonRef>,
-    /// 3. The description, each part by its field key: what, how, why, which asset,
+    /// Art. 19(5) point 3: The description, each part by its field key: what, how, why, which asset,
     /// negative business effects, vulnerabilities.
     pub description: std::collections::BTreeMap<String, String>,
-    /// 4. The details: when it occurred, was discovered and reported, whether closed, how long.
+    /// Art. 19(5) point 4: The details: when it occurred, was discovered and reported, whether closed, how long.
     pub details: std::collections::BTreeMap<String, String>,
     /// When and to whom it was sent, once recorded.
     pub sent: Option<String>,
