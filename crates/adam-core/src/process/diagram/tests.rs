@@ -1,6 +1,7 @@
 //! Tests of the process diagram: the shipped definitions render, marks and escaping show, and a
 //! large definition with loops lays out with no box, label or line on top of another box.
 
+use super::layout::spread;
 use super::*;
 use crate::ids::{CaseId, DefinitionId, FolderId, Revision};
 use crate::process::case::{CaseState, Transition};
