@@ -533,6 +533,10 @@ pub fn layout(def: &Definition) -> Layout {
             path.push(Segment { from: at, to, curved });
             at = to;
         };
+        // Straight down out of the layer's band first: a box shorter than its layer's tallest
+        // must not swing sideways through a neighbour.
+        let band_bottom = layer_y[layer[e.from]] + layer_h[layer[e.from]];
+        go(&mut path, (out_port[ei], band_bottom), false);
         go(&mut path, (lx, label.y), true);
         go(&mut path, (lx, label.y + lh), false);
         if e.back {
@@ -565,7 +569,8 @@ pub fn layout(def: &Definition) -> Layout {
                 let it = chain[hop];
                 if hop == chain.len() - 1 {
                     let dst = nodes[e.to].rect;
-                    go(&mut path, (in_port[ei], dst.y), true);
+                    go(&mut path, (in_port[ei], layer_y[layer[e.to]]), true);
+                    go(&mut path, (in_port[ei], dst.y), false);
                 } else {
                     let l = items[it].layer;
                     go(&mut path, (items[it].x, layer_y[l]), true);
