@@ -537,8 +537,12 @@ pub fn layout(def: &Definition) -> Layout {
         // must not swing sideways through a neighbour.
         let band_bottom = layer_y[layer[e.from]] + layer_h[layer[e.from]];
         go(&mut path, (out_port[ei], band_bottom), false);
-        go(&mut path, (lx, label.y), true);
-        go(&mut path, (lx, label.y + lh), false);
+        // Inside a gap's band every line runs straight down through its own place, so none
+        // crosses another outcome's label.
+        let band_top = |g: usize| band_y[g] - band_h[g] / 2.0;
+        let band_end = |g: usize| band_y[g] + band_h[g] / 2.0;
+        go(&mut path, (lx, band_top(g0)), true);
+        go(&mut path, (lx, band_end(g0)), false);
         if e.back {
             let ch = channel_x0 + channel[ei] as f64 * CHANNEL;
             let ey = exit_y[g0] + (exit_lane[ei] as f64 + 0.5) * LANE;
@@ -577,7 +581,8 @@ pub fn layout(def: &Definition) -> Layout {
                     go(&mut path, (items[it].x, layer_y[l] + layer_h[l]), false);
                     let g = l + 1;
                     let px = place_x.get(&(ei, hop)).copied().unwrap_or(items[it].x);
-                    go(&mut path, (px, band_y[g]), true);
+                    go(&mut path, (px, band_top(g)), true);
+                    go(&mut path, (px, band_end(g)), false);
                 }
             }
         }

@@ -137,6 +137,18 @@ fn samples(s: &Segment) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Whether a piece of a path passes through the inside of a rectangle.
+fn crosses(s: &Segment, r: &Rect) -> bool {
+    // The drawn curve stays within the box spanned by its ends.
+    let span = Rect {
+        x: s.from.0.min(s.to.0),
+        y: s.from.1.min(s.to.1),
+        w: (s.from.0 - s.to.0).abs() + 0.1,
+        h: (s.from.1 - s.to.1).abs() + 0.1,
+    };
+    span.overlaps(r) && samples(s).into_iter().any(|p| r.contains(p, 1.0))
+}
+
 /// Everything that must not lie on top of something else, named.
 fn clashes(def: &Definition, lay: &Layout) -> Vec<String> {
     let mut bad = Vec::new();
@@ -155,14 +167,7 @@ fn clashes(def: &Definition, lay: &Layout) -> Vec<String> {
             // decision's hexagon or an end's rounded box: not counted against that step.
             let own = |k: usize| e.to == a.step && k == e.path.len() - 1;
             for (k, s) in e.path.iter().enumerate() {
-                // The drawn curve stays within the box spanned by its ends.
-                let span = Rect {
-                    x: s.from.0.min(s.to.0),
-                    y: s.from.1.min(s.to.1),
-                    w: (s.from.0 - s.to.0).abs() + 0.1,
-                    h: (s.from.1 - s.to.1).abs() + 0.1,
-                };
-                if !own(k) && span.overlaps(&a.rect) && samples(s).into_iter().any(|p| a.rect.contains(p, 1.0)) {
+                if !own(k) && crosses(s, &a.rect) {
                     bad.push(format!(
                         "line {}→{} through box {}",
                         key(e.from),
@@ -171,6 +176,19 @@ fn clashes(def: &Definition, lay: &Layout) -> Vec<String> {
                     ));
                     break;
                 }
+            }
+        }
+    }
+    for a in &lay.edges {
+        for b in lay.edges.iter().filter(|b| !std::ptr::eq(*b, a)) {
+            if b.path.iter().any(|s| crosses(s, &a.label)) {
+                bad.push(format!(
+                    "line {}→{} through the label of {}→{}",
+                    key(b.from),
+                    key(b.to),
+                    key(a.from),
+                    key(a.to)
+                ));
             }
         }
     }
