@@ -31,6 +31,12 @@ struct Item {
 /// Solves "positions as close as possible to `want`, in this order, each pair at least `sep`
 /// apart" exactly: pool-adjacent-violators on the targets less the cumulated separations.
 pub(super) fn spread(want: &[f64], sep: &[f64]) -> Vec<f64> {
+    spread_weighted(want, &vec![1.0; want.len()], sep)
+}
+
+/// [`spread`] where an item of greater weight moves less (a step of the main line stays under
+/// its predecessor and a side end step yields).
+fn spread_weighted(want: &[f64], weight: &[f64], sep: &[f64]) -> Vec<f64> {
     let mut offset = Vec::with_capacity(want.len());
     let mut acc = 0.0;
     for i in 0..want.len() {
@@ -41,8 +47,8 @@ pub(super) fn spread(want: &[f64], sep: &[f64]) -> Vec<f64> {
     }
     // Blocks of (sum, count, len).
     let mut blocks: Vec<(f64, f64, usize)> = Vec::new();
-    for (w, o) in want.iter().zip(&offset) {
-        blocks.push((w - o, 1.0, 1));
+    for ((w, o), k) in want.iter().zip(&offset).zip(weight) {
+        blocks.push((k * (w - o), *k, 1));
         while blocks.len() > 1 {
             let (s2, c2, l2) = blocks[blocks.len() - 1];
             let (s1, c1, l1) = blocks[blocks.len() - 2];
@@ -298,11 +304,20 @@ pub fn layout(def: &Definition) -> Layout {
             items[it].x = x - mid;
         }
     }
+    // Placeholders and end steps give way to the steps of the main line.
+    let heft = |it: &Item| match it.node {
+        None => 1.0,
+        Some(i) if out[i].is_empty() => 0.2,
+        Some(_) => 1.0,
+    };
+    // The mean of the neighbours, by their weight: a step sits over its main-line successor
+    // rather than between it and a side end step.
     let mean = |nb: &[usize], items: &[Item], own: f64| -> f64 {
-        if nb.is_empty() {
+        let total: f64 = nb.iter().map(|&i| heft(&items[i])).sum();
+        if nb.is_empty() || total <= 0.0 {
             own
         } else {
-            nb.iter().map(|&i| items[i].x).sum::<f64>() / nb.len() as f64
+            nb.iter().map(|&i| heft(&items[i]) * items[i].x).sum::<f64>() / total
         }
     };
     for round in 0..8 {
@@ -313,7 +328,8 @@ pub fn layout(def: &Definition) -> Layout {
         };
         for l in order {
             let want: Vec<f64> = layers[l].iter().map(|&it| mean(&nb[it], &items, items[it].x)).collect();
-            let xs = spread(&want, &seps(&layers[l], &items));
+            let weight: Vec<f64> = layers[l].iter().map(|&it| heft(&items[it])).collect();
+            let xs = spread_weighted(&want, &weight, &seps(&layers[l], &items));
             for (&it, x) in layers[l].iter().zip(xs) {
                 items[it].x = x;
             }
