@@ -14,6 +14,7 @@
 
 mod case;
 mod definition;
+mod diagram;
 mod guards;
 mod validate;
 mod world;
@@ -23,6 +24,7 @@ pub use definition::{
     Binding, Choice, Condition, Definition, DocDecl, FieldDecl, FieldKind, FieldValue, Guard, LONG_TEXT_MAX,
     OutcomeDecl, RoleDecl, Step, StepKind, Words,
 };
+pub use diagram::{EdgeRoute, Layout, Marks, NodeBox, Rect, Segment, layout, svg};
 pub use guards::{Unmet, unmet};
 pub use validate::{MAX_ITEMS, Problem, problems};
 pub use world::Processes;
