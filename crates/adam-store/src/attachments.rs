@@ -98,6 +98,9 @@ pub trait Attachments {
 
     /// Chunk `seq` of the stored file with this digest, opened.
     fn attachment_chunk(&self, digest: &Digest, seq: u32) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Whether `user` uploaded the file with this digest (first or again).
+    fn uploaded_by(&self, digest: &Digest, user: UserId) -> Result<bool, StoreError>;
 }
 
 fn cipher(keys: &Keyring) -> Result<XChaCha20Poly1305, StoreError> {
@@ -227,8 +230,28 @@ fn finish(
     size: u64,
     chunks: u32,
 ) -> Result<StoredAttachment, StoreError> {
+    let uploader = one(
+        tx,
+        "SELECT uploaded_by FROM attachments WHERE id = $1 AND digest IS NULL",
+        &[Val::int(upload.0)],
+        |row| row.int(0),
+    )?
+    .ok_or_else(|| StoreError::NotFound(format!("upload {}", upload.0)))?;
+    let note_uploader = |tx: &mut dyn Tx, writes: &mut Writes| -> Result<(), StoreError> {
+        if let Some(user) = uploader {
+            writes
+                .exec(
+                    tx,
+                    "INSERT INTO attachment_uploaders (attachment, user_id)                      SELECT id, $2 FROM attachments WHERE digest = $1 ON CONFLICT DO NOTHING",
+                    &[Val::text(digest.as_str()), Val::int(user)],
+                )
+                .map_err(write_error)?;
+        }
+        Ok(())
+    };
     if let Some(existing) = by_digest(tx, digest)? {
         drop_upload(tx, writes, upload)?;
+        note_uploader(tx, writes)?;
         return Ok(existing);
     }
     let written = one(
@@ -260,6 +283,7 @@ fn finish(
     if n != 1 {
         return Err(StoreError::NotFound(format!("upload {}", upload.0)));
     }
+    note_uploader(tx, writes)?;
     by_digest(tx, digest)?.ok_or_else(|| StoreError::NotFound(format!("attachment {digest}")))
 }
 
@@ -333,6 +357,18 @@ impl<B: Backend> Attachments for B {
             Some((id, true, sealed)) => open(self.keyring(), id, seq, &sealed).map(Some),
             Some((_, false, plain)) => Ok(Some(plain)),
         }
+    }
+
+    fn uploaded_by(&self, digest: &Digest, user: UserId) -> Result<bool, StoreError> {
+        self.read(|tx| {
+            one(
+                tx,
+                "SELECT 1 FROM attachment_uploaders u JOIN attachments a ON a.id = u.attachment                  WHERE a.digest = $1 AND u.user_id = $2",
+                &[Val::text(digest.as_str()), Val::int(user.0)],
+                |_| Ok(()),
+            )
+            .map(|found| found.is_some())
+        })
     }
 }
 

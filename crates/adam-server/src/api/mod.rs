@@ -3,6 +3,7 @@
 //! the OpenAPI document (`/api/openapi.json`) is generated from the same declarations as the
 //! router and cannot list a route that does not exist or miss one that does.
 
+pub mod attachments;
 pub mod audit;
 pub mod authn;
 pub mod decisions;
@@ -194,6 +195,7 @@ pub fn api() -> Api {
     let api = inventory::routes(api);
     let api = decree_roles::routes(api);
     let api = integrity::routes(api);
+    let api = attachments::routes(api);
     decisions::routes(api)
 }
 

@@ -85,6 +85,16 @@ pub fn attachments_round_trip_chunked_sealed_and_stored_once(b: &dyn Backend) {
     assert_eq!(twice, stored);
     assert_eq!(b.count("SELECT count(*) FROM attachments"), 1);
     assert_eq!(b.count("SELECT count(*) FROM attachment_chunks"), 3);
+    // Everyone who uploaded it is known (until a record refers to it, they alone read it).
+    assert!(s.uploaded_by(&stored.digest, UserId(1)).unwrap());
+    assert!(!s.uploaded_by(&stored.digest, UserId(2)).unwrap());
+    let by_two = NewUpload {
+        uploaded_by: Some(UserId(2)),
+        ..upload("mine.txt")
+    };
+    write_attachment(&*s, &by_two, &mut plain.as_slice()).unwrap();
+    assert!(s.uploaded_by(&stored.digest, UserId(2)).unwrap());
+    assert_eq!(b.count("SELECT count(*) FROM attachment_chunks"), 3);
 
     // An unknown digest is none; an upload that is given up leaves nothing.
     let unknown = Digest::parse("sha256", &"ab".repeat(32)).unwrap();

@@ -206,6 +206,7 @@ impl ItemForm {
             application: application?,
             last_reviewed,
             review_due,
+            attachments: Vec::new(),
         })
     }
 }
