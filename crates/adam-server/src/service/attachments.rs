@@ -11,8 +11,9 @@
 //!   (the Decree's Art. 60(3) asks it for Z2/Z3 records outside secured areas; ADAM seals every
 //!   attachment, the stricter reading).
 //! - **Reading** ([`may_read`]): a file is read by whoever may read a record that refers to it;
-//!   a file no record refers to yet, only by those who uploaded it. Everyone else is told it
-//!   does not exist (404), so a digest does not reveal what is stored.
+//!   a file no record refers to yet, only by those who uploaded it. A reader of such records
+//!   is told that any other file does not exist (404), so a digest does not reveal what is
+//!   stored; someone who reads no such record is refused outright (403).
 //! - **Referring** ([`require_attachable`]): a command naming an attachment is refused unless
 //!   the file is stored with that size and the caller uploaded it or may read it
 //!   (`unknown-attachment`) — knowing a digest from a record's view is not enough to carry the
@@ -282,8 +283,19 @@ pub async fn readable(s: &AppState, caller: &Caller, digest: &Digest) -> ApiResu
     .await??;
     match stored {
         Some(stored) if by_record || uploaded => Ok(stored),
+        // Someone who reads no record that carries files is refused as such (whether or not
+        // the file exists); a reader of such records learns only that this one is not theirs.
+        _ if !may_upload(&s.world(), caller, s.now()) => Err(not_reader()),
         _ => Err(unknown(digest)),
     }
+}
+
+fn not_reader() -> WebError {
+    WebError::forbidden(
+        "not-an-attachment-reader",
+        "files are read by those who may read a record that refers to them, and by whoever uploaded them",
+    )
+    .sl("datoteke berejo tisti, ki smejo brati zapis, ki se nanje sklicuje, in kdor jih je naložil")
 }
 
 /// Refuses references to files that are not stored with their size, or that the caller

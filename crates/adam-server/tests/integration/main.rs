@@ -6,6 +6,7 @@
 mod support;
 
 mod access_reviews;
+mod attachments_api;
 mod account_rules;
 mod administration;
 mod as_of;
