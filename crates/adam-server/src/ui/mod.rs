@@ -16,6 +16,7 @@ mod grants;
 mod history;
 mod i18n;
 mod inventory;
+mod multipart;
 mod job;
 mod office;
 mod overview;
