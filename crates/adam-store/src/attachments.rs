@@ -149,9 +149,8 @@ const COLUMNS: &str = "SELECT digest, size, chunks, name, media_type, encrypted,
 
 fn stored_of(row: &dyn Row) -> Result<StoredAttachment, StoreError> {
     const T: &str = "attachments";
-    let number = |i, c| {
-        u64::try_from(req_int(row, i, T, c)?).map_err(|_| StoreError::Corrupt(format!("{T}.{c} is negative")))
-    };
+    let number =
+        |i, c| u64::try_from(req_int(row, i, T, c)?).map_err(|_| StoreError::Corrupt(format!("{T}.{c} is negative")));
     Ok(StoredAttachment {
         digest: Digest::parse("digest", req_text(row, 0, T, "digest")?)
             .map_err(|_| StoreError::Corrupt(format!("{T}.digest is not a digest")))?,
@@ -175,7 +174,11 @@ fn by_digest(tx: &mut dyn Tx, digest: &Digest) -> Result<Option<StoredAttachment
 
 fn drop_upload(tx: &mut dyn Tx, writes: &mut Writes, upload: UploadId) -> Result<(), StoreError> {
     writes
-        .exec(tx, "DELETE FROM attachment_chunks WHERE attachment = $1", &[Val::int(upload.0)])
+        .exec(
+            tx,
+            "DELETE FROM attachment_chunks WHERE attachment = $1",
+            &[Val::int(upload.0)],
+        )
         .map_err(write_error)?;
     writes
         .exec(

@@ -398,7 +398,10 @@ impl Row for SqliteRow<'_, '_> {
         match self.0.get_ref(i).map_err(|e| column_error(i, e))? {
             ValueRef::Null => Ok(None),
             ValueRef::Blob(bytes) => Ok(Some(bytes)),
-            other => Err(column_error(i, format!("expected a blob, found {:?}", other.data_type()))),
+            other => Err(column_error(
+                i,
+                format!("expected a blob, found {:?}", other.data_type()),
+            )),
         }
     }
 

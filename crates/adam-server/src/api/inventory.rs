@@ -20,11 +20,11 @@ use crate::http::{Id, IfMatch, Params, Tagged, update};
 use crate::service::audit::History;
 use crate::service::inventory::{self as inv, Filter, ItemRow, ItemView};
 use crate::state::AppState;
+use adam_core::attachment::AttachmentRef;
 use adam_core::register::inventory::{
     InventoryItem, ItemFields, ItemKind, ItemLink, Operator, PublicCloud, Relation, TransferConsent,
 };
 use adam_core::*;
-use adam_core::attachment::AttachmentRef;
 use axum::extract::State;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};

@@ -76,8 +76,12 @@ pub fn too_large(limit: u64) -> WebError {
 
 /// 422: nothing was sent.
 pub fn empty() -> WebError {
-    WebError::new(StatusCode::UNPROCESSABLE_ENTITY, "empty-attachment", "the file is empty")
-        .sl("datoteka je prazna")
+    WebError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "empty-attachment",
+        "the file is empty",
+    )
+    .sl("datoteka je prazna")
 }
 
 /// 400: a path that is not a SHA-256 digest.
@@ -347,7 +351,9 @@ impl Download {
             }
             if hex::encode(hasher.finalize()) != stored.digest.as_str() {
                 tracing::error!(digest = %stored.digest, "an attachment does not match its digest");
-                let _ = tx.send(Err(std::io::Error::other("attachment does not match its digest"))).await;
+                let _ = tx
+                    .send(Err(std::io::Error::other("attachment does not match its digest")))
+                    .await;
             }
         });
         Download { rx }
@@ -362,7 +368,9 @@ impl http_body::Body for Download {
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
-        self.rx.poll_recv(cx).map(|next| next.map(|r| r.map(http_body::Frame::data)))
+        self.rx
+            .poll_recv(cx)
+            .map(|next| next.map(|r| r.map(http_body::Frame::data)))
     }
 }
 
@@ -403,7 +411,9 @@ pub fn content_type(stored: &StoredAttachment) -> String {
             let mut parts = essence.split('/');
             let ok = |p: Option<&str>| {
                 p.is_some_and(|p| {
-                    !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+                    !p.is_empty()
+                        && p.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
                 })
             };
             ok(parts.next()) && ok(parts.next()) && parts.next().is_none() && m.is_ascii()
@@ -426,7 +436,10 @@ pub fn answer(s: &AppState, stored: StoredAttachment) -> axum::response::Respons
     put(header::CONTENT_TYPE, content_type(&stored));
     put(header::CONTENT_LENGTH, stored.size.to_string());
     put(header::CONTENT_DISPOSITION, disposition(&stored.name));
-    put(header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_owned());
+    put(
+        header::CONTENT_SECURITY_POLICY,
+        "sandbox; default-src 'none'".to_owned(),
+    );
     put(header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned());
     put(header::CACHE_CONTROL, "private, no-store".to_owned());
     put(header::ETAG, format!("\"{}\"", stored.digest));

@@ -237,7 +237,11 @@ mod tests {
         assert!(got == file);
         assert!(m.next_part().await.unwrap().is_none());
         assert!(Multipart::new("text/plain", Body::empty()).is_err());
-        let mut cut = Multipart::new("multipart/form-data; boundary=XyZ", body(&[b"--XyZ\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nabc"])).unwrap();
+        let mut cut = Multipart::new(
+            "multipart/form-data; boundary=XyZ",
+            body(&[b"--XyZ\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nabc"]),
+        )
+        .unwrap();
         cut.next_part().await.unwrap();
         assert!(cut.text(100).await.is_err());
     }

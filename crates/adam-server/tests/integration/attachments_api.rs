@@ -142,15 +142,9 @@ async fn uploads_are_stored_once_read_back_and_read_as_the_record(backend: Backe
         (Party::Lead, reference(&digest, bytes.len() + 1)),
         (Party::Custodian, reference(&digest, bytes.len())),
     ] {
-        inv.edit(
-            &s,
-            party,
-            Method::PATCH,
-            &item,
-            &json!({ "attachments": [attached] }),
-        )
-        .await
-        .problem(422, "unknown-attachment");
+        inv.edit(&s, party, Method::PATCH, &item, &json!({ "attachments": [attached] }))
+            .await
+            .problem(422, "unknown-attachment");
     }
     let created = inv
         .post(
@@ -205,7 +199,13 @@ async fn uploads_are_stored_once_read_back_and_read_as_the_record(backend: Backe
     .expect(200);
     // An edit that leaves the list out keeps it.
     let kept = inv
-        .edit(&s, Party::Lead, Method::PATCH, &item, &json!({"name": "Sistem VOPI z datoteko"}))
+        .edit(
+            &s,
+            Party::Lead,
+            Method::PATCH,
+            &item,
+            &json!({"name": "Sistem VOPI z datoteko"}),
+        )
         .await
         .expect(200);
     assert_eq!(kept.json["attachments"][0]["sha256"], digest);

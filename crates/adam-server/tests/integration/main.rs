@@ -6,10 +6,10 @@
 mod support;
 
 mod access_reviews;
-mod attachments_api;
 mod account_rules;
 mod administration;
 mod as_of;
+mod attachments_api;
 mod audit;
 mod audit_bounds;
 mod audit_search;

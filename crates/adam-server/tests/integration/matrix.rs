@@ -1104,7 +1104,10 @@ async fn attached_file(server: &TestServer) -> String {
             .await
             .expect(200);
     }
-    format!("/api/v1/attachments/{}", reference["sha256"].as_str().unwrap_or_default())
+    format!(
+        "/api/v1/attachments/{}",
+        reference["sha256"].as_str().unwrap_or_default()
+    )
 }
 
 pub async fn send(server: &TestServer, who: Who, row: &Row) -> Reply {

@@ -213,7 +213,10 @@ impl Keyring {
     /// first use. Creation links a finished file into place and never overwrites one, so two
     /// servers sharing the directory that start at once end up with the same key.
     pub(crate) fn attachments_key(&self) -> Result<[u8; 32], StoreError> {
-        let mut held = self.attachments.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut held = self
+            .attachments
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(key) = *held {
             return Ok(key);
         }

@@ -125,9 +125,13 @@ pub fn attachments_round_trip_chunked_sealed_and_stored_once(b: &dyn Backend) {
     assert!(e.to_string().contains("attachments.key"), "{e}");
 
     // Chunks swapped in place do not open (each is bound to its place).
-    b.raw("UPDATE attachment_chunks SET seq = seq + 10 WHERE seq IN (0, 1)").unwrap();
+    b.raw("UPDATE attachment_chunks SET seq = seq + 10 WHERE seq IN (0, 1)")
+        .unwrap();
     b.raw("UPDATE attachment_chunks SET seq = 1 WHERE seq = 10").unwrap();
     b.raw("UPDATE attachment_chunks SET seq = 0 WHERE seq = 11").unwrap();
-    assert!(matches!(s.attachment_chunk(&stored.digest, 0), Err(StoreError::Keys(_))));
+    assert!(matches!(
+        s.attachment_chunk(&stored.digest, 0),
+        Err(StoreError::Keys(_))
+    ));
     assert!(read_attachment(&*s, &stored.digest, &mut Vec::new()).is_err());
 }

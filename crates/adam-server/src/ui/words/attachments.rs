@@ -13,7 +13,11 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("att_size", "Velikost", "Size"),
     ("att_type", "Vrsta", "Type"),
     ("att_doc_type", "Vrsta dokumenta", "Document type"),
-    ("att_doc_type_hint", "neobvezno, npr. soglasje", "optional, e.g. consent"),
+    (
+        "att_doc_type_hint",
+        "neobvezno, npr. soglasje",
+        "optional, e.g. consent",
+    ),
     ("att_file", "Datoteka za nalaganje", "File to upload"),
     ("att_upload", "Naloži in pripni", "Upload and attach"),
     ("att_choose_file", "Izberite datoteko.", "Choose a file."),
