@@ -46,7 +46,8 @@ pub(crate) fn routes(api: Api) -> Api {
             t,
             "A file by its SHA-256 digest, with its name (Content-Disposition) and media type; its digest is checked as it is read",
             READERS,
-        ),
+        )
+        .file(),
         get(needs(Scope::Read, download)),
     )
 }

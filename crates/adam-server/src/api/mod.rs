@@ -55,6 +55,8 @@ pub struct Doc {
     pub etag: bool,
     /// Whether the operation answers (also) `text/csv`.
     pub csv: bool,
+    /// Whether the operation answers a stored file in its own media type.
+    pub file: bool,
 }
 
 impl Doc {
@@ -71,6 +73,7 @@ impl Doc {
             authenticated: true,
             etag: false,
             csv: false,
+            file: false,
         }
     }
     /// Query parameters.
@@ -111,6 +114,11 @@ impl Doc {
     /// Answers `text/csv` (beside JSON when a response type is given too).
     pub fn csv(mut self) -> Doc {
         self.csv = true;
+        self
+    }
+    /// Answers a stored file, in its own media type.
+    pub fn file(mut self) -> Doc {
+        self.file = true;
         self
     }
 }
