@@ -10,6 +10,7 @@ mod account_rules;
 mod administration;
 mod as_of;
 mod attachments_api;
+mod attachments_ui;
 mod audit;
 mod audit_bounds;
 mod audit_search;

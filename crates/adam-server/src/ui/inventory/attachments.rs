@@ -95,7 +95,26 @@ pub(crate) async fn upload(
     caller.require(Scope::Write).ui(lang.tr)?;
     super::require_reader(&s, &caller, lang.tr)?;
     let item = ItemId(id);
-    s.world().item(item).ui(lang.tr)?;
+    // Only those who may edit the item store a file for it (nothing is stored for a refusal).
+    let may_edit = crate::service::inventory::view(
+        &s.world(),
+        &caller,
+        item,
+        s.now(),
+        super::super::words::engine::lang(lang.tr),
+    )
+    .ui(lang.tr)?
+    .may_edit;
+    if !may_edit {
+        return Err(UiError::new(
+            lang.tr,
+            WebError::forbidden(
+                "not-an-item-editor",
+                "files are attached by the item's custodian, the information-security lead or the system administrator",
+            )
+            .sl("datoteke pripenjajo skrbnik postavke, vodja informacijske varnosti ali sistemski skrbnik"),
+        ));
+    }
 
     let mut errors = BTreeMap::new();
     match file.filter(|f| f.filename.as_deref().is_some_and(|n| !n.trim().is_empty())) {
