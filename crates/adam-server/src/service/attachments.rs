@@ -338,8 +338,13 @@ impl Download {
                 let (store, digest) = (store.clone(), stored.digest.clone());
                 let chunk = match blocking(move || store.attachment_chunk(&digest, seq)).await {
                     Ok(Ok(Some(chunk))) => chunk,
-                    other => {
-                        tracing::error!(digest = %stored.digest, seq, outcome = ?other.map(|r| r.map(|c| c.map(|c| c.len()))).map_err(|e| e.detail), "an attachment chunk could not be read");
+                    outcome => {
+                        let why = match outcome {
+                            Ok(Err(e)) => e.to_string(),
+                            Err(e) => e.detail,
+                            _ => "the chunk is missing".to_owned(),
+                        };
+                        tracing::error!(digest = %stored.digest, seq, %why, "an attachment chunk could not be read");
                         let _ = tx.send(Err(std::io::Error::other("attachment chunk unreadable"))).await;
                         return;
                     }
