@@ -54,6 +54,7 @@ fn fields(code: String, custodian: UserId) -> ItemFields {
         application: None,
         last_reviewed: None,
         review_due: None,
+        attachments: Vec::new(),
     }
 }
 

@@ -106,6 +106,10 @@ pub fn document(operations: &[Operation]) -> Value {
         if doc.csv {
             success["content"]["text/csv"] = json!({ "schema": { "type": "string" } });
         }
+        if doc.file {
+            // A stored file, in its own media type.
+            success["content"]["*/*"] = json!({ "schema": { "type": "string", "format": "binary" } });
+        }
         if doc.etag && op.method == axum::http::Method::GET {
             success["headers"] =
                 json!({ "ETag": { "description": "The record's revision", "schema": { "type": "string" } } });

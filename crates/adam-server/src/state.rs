@@ -72,6 +72,8 @@ pub struct Config {
     /// time, and an idle kept-alive connection is closed after it: a client trickling bytes
     /// cannot hold connections open.
     pub header_read_timeout: Duration,
+    /// The largest attachment accepted, in bytes (`service::attachments`; 25 MiB by default).
+    pub attachment_max_bytes: u64,
 }
 
 impl Default for Config {
@@ -85,6 +87,7 @@ impl Default for Config {
             audit_checkpoint_every: Duration::from_secs(60),
             auth: crate::authn::config::AuthConfig::default(),
             header_read_timeout: Duration::from_secs(10),
+            attachment_max_bytes: crate::service::attachments::DEFAULT_MAX_BYTES,
         }
     }
 }

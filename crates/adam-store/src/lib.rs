@@ -28,13 +28,15 @@
 //! - the roles, each beside its area: `world.rs` ([`WorldStore`]: `write.rs`, the write path
 //!   and the change log's reads; `load.rs`, the cold start), `audit/` ([`AuditTrail`]: the
 //!   trail's records, chain, tail, checkpoints, search, retention and verification),
-//!   `credentials.rs` ([`Credentials`]: `tokens.rs`, `limits.rs`, `authn.rs`) and
-//!   `maintenance.rs` ([`Maintenance`]);
+//!   `credentials.rs` ([`Credentials`]: `tokens.rs`, `limits.rs`, `authn.rs`),
+//!   `maintenance.rs` ([`Maintenance`]) and `attachments.rs` ([`Attachments`]: files kept in
+//!   the database, chunked and sealed);
 //! - `keys/`: the key directory (day keys, the signing key and external checkpoints, the TOTP
 //!   sealing key and `seal.rs`); `hex.rs`, `codec.rs`: encodings;
 //! - `sqlite.rs` and `pg.rs` are the backends (with `pool.rs`); `migrate.rs` applies
 //!   `migrations/<backend>/*.sql`.
 
+pub mod attachments;
 pub mod audit;
 mod authn;
 mod codec;
@@ -54,6 +56,7 @@ mod tokens;
 mod world;
 mod write;
 
+pub use attachments::{Attachments, NewUpload, StoredAttachment, UploadId};
 pub use audit::{
     AuditContext, AuditQuery, AuditRecord, AuditTrail, Checkpoint, Hold, Keyring, NewAudit, PurgeReport, Retention,
     Verdict,
@@ -77,9 +80,9 @@ use std::sync::Arc;
 /// store is any type with all the roles; the two backends get them from the shared logic
 /// (`sql::Backend`). Callers hold an `Arc<dyn Store>` or a generic `S: Store` and call the
 /// roles' methods without naming the roles.
-pub trait Store: WorldStore + AuditTrail + Credentials + Maintenance + Send + Sync + 'static {}
+pub trait Store: WorldStore + AuditTrail + Credentials + Maintenance + Attachments + Send + Sync + 'static {}
 
-impl<T: WorldStore + AuditTrail + Credentials + Maintenance + Send + Sync + 'static> Store for T {}
+impl<T: WorldStore + AuditTrail + Credentials + Maintenance + Attachments + Send + Sync + 'static> Store for T {}
 
 /// Opens a PostgreSQL store in the two-role setup: migrations and grants as `owner`, the
 /// store itself as the role of `location` (see [`PgStore::connect_with_owner`]).

@@ -56,6 +56,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "registers",
         sql: include_str!("../migrations/sqlite/0007_registers.sql"),
     },
+    Migration {
+        version: 8,
+        name: "attachments",
+        sql: include_str!("../migrations/sqlite/0008_attachments.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -94,6 +99,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 7,
         name: "registers",
         sql: include_str!("../migrations/postgres/0007_registers.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "attachments",
+        sql: include_str!("../migrations/postgres/0008_attachments.sql"),
     },
 ];
 

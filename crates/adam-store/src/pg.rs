@@ -421,6 +421,7 @@ fn pg_param<'v>(v: &'v Val<'_>) -> &'v (dyn ToSql + Sync) {
         Val::Text(t) => t,
         Val::Bool(b) => b,
         Val::Json(j) => j,
+        Val::Bytes(b) => b,
     }
 }
 
@@ -488,6 +489,10 @@ impl Row for PgRow<'_> {
     }
 
     fn text(&self, i: usize) -> Result<Option<&str>, StoreError> {
+        self.0.try_get(i).map_err(|e| column_error(i, e))
+    }
+
+    fn blob(&self, i: usize) -> Result<Option<&[u8]>, StoreError> {
         self.0.try_get(i).map_err(|e| column_error(i, e))
     }
 

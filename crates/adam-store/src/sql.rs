@@ -21,6 +21,8 @@ pub(crate) enum Val<'a> {
     Bool(bool),
     /// A JSON document (`jsonb`/`json` in PostgreSQL, text in SQLite).
     Json(Option<serde_json::Value>),
+    /// Bytes (`BYTEA` in PostgreSQL, `BLOB` in SQLite): an attachment's chunks.
+    Bytes(&'a [u8]),
 }
 
 impl Val<'_> {
@@ -78,6 +80,8 @@ pub(crate) trait Row {
     fn bytes(&self, i: usize) -> Result<Option<&[u8]>, StoreError> {
         Ok(self.text(i)?.map(str::as_bytes))
     }
+    /// A binary column (`BYTEA`/`BLOB`).
+    fn blob(&self, i: usize) -> Result<Option<&[u8]>, StoreError>;
     /// A boolean column.
     fn boolean(&self, i: usize) -> Result<bool, StoreError>;
     /// A JSON column.

@@ -320,6 +320,7 @@ impl rusqlite::ToSql for Val<'_> {
             Val::Int(v) => v.map_or(ToSqlOutput::from(rusqlite::types::Null), ToSqlOutput::from),
             Val::Text(v) => v.map_or(ToSqlOutput::from(rusqlite::types::Null), ToSqlOutput::from),
             Val::Bool(v) => ToSqlOutput::from(*v),
+            Val::Bytes(v) => ToSqlOutput::from(*v),
             Val::Json(v) => match v {
                 Some(json) => ToSqlOutput::from(json.to_string()),
                 None => ToSqlOutput::from(rusqlite::types::Null),
@@ -390,6 +391,17 @@ impl Row for SqliteRow<'_, '_> {
             ValueRef::Null => Ok(None),
             ValueRef::Text(bytes) => Ok(Some(bytes)),
             other => Err(column_error(i, format!("expected text, found {:?}", other.data_type()))),
+        }
+    }
+
+    fn blob(&self, i: usize) -> Result<Option<&[u8]>, StoreError> {
+        match self.0.get_ref(i).map_err(|e| column_error(i, e))? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Blob(bytes) => Ok(Some(bytes)),
+            other => Err(column_error(
+                i,
+                format!("expected a blob, found {:?}", other.data_type()),
+            )),
         }
     }
 

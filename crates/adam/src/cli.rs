@@ -79,6 +79,9 @@ pub(crate) enum Command {
         /// Log format.
         #[arg(long, value_enum, default_value = "plain")]
         log_format: LogFormat,
+        /// The largest file a record may carry, in MiB (uploads above it are refused).
+        #[arg(long, default_value_t = 25, value_name = "MIB")]
+        attachment_max_mib: u64,
         #[command(flatten)]
         auth: AuthArgs,
     },

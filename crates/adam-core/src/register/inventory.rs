@@ -154,6 +154,10 @@ pub struct ItemFields {
     /// review, in step with the yearly risk assessment of Art. 9(2)).
     #[serde(default)]
     pub review_due: Option<LocalDate>,
+    /// Files kept with the record (a consent, a review report, a scan): references into the
+    /// server's attachment store, which holds the bytes sealed at rest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::attachment::AttachmentRef>,
 }
 
 /// An information asset or system of the inventory.
@@ -367,6 +371,7 @@ mod tests {
                 application: Some(AppId(1)),
                 last_reviewed: LocalDate::new(2026, 1, 31),
                 review_due: LocalDate::new(2027, 1, 31),
+                attachments: Vec::new(),
             },
             classified: None,
             retired: false,

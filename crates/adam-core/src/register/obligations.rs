@@ -160,6 +160,7 @@ mod tests {
                 application: None,
                 last_reviewed: None,
                 review_due: None,
+                attachments: Vec::new(),
             },
             classified: None,
             retired: false,

@@ -27,6 +27,7 @@ fn fields(code: &str, custodian: UserId, key_server: bool, high_risk: bool) -> I
         application: None,
         last_reviewed: None,
         review_due: None,
+        attachments: Vec::new(),
     }
 }
 

@@ -39,6 +39,7 @@ fn fields(code: &str, custodian: UserId) -> ItemFields {
         application: None,
         last_reviewed: None,
         review_due: None,
+        attachments: Vec::new(),
     }
 }
 

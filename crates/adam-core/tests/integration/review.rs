@@ -22,6 +22,7 @@ fn system_of(custodian: UserId, app: AppId, town: &mut Town) -> ItemId {
         application: Some(app),
         last_reviewed: None,
         review_due: None,
+        attachments: Vec::new(),
     };
     match sys(
         &mut town.w,

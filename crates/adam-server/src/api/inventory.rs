@@ -20,6 +20,7 @@ use crate::http::{Id, IfMatch, Params, Tagged, update};
 use crate::service::audit::History;
 use crate::service::inventory::{self as inv, Filter, ItemRow, ItemView};
 use crate::state::AppState;
+use adam_core::attachment::AttachmentRef;
 use adam_core::register::inventory::{
     InventoryItem, ItemFields, ItemKind, ItemLink, Operator, PublicCloud, Relation, TransferConsent,
 };
@@ -249,6 +250,10 @@ pub struct ItemBody {
     /// When it is next to be reviewed (`YYYY-MM-DD`; default a year after the last review).
     #[serde(default)]
     pub review_due: Option<LocalDate>,
+    /// Files kept with it: references to files uploaded to `/api/v1/attachments` (each must
+    /// be stored, and be the caller's upload or readable by the caller).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
 }
 
 impl ItemBody {
@@ -269,6 +274,7 @@ impl ItemBody {
             application: self.application,
             last_reviewed: self.last_reviewed,
             review_due: self.review_due,
+            attachments: self.attachments,
         }
     }
 }
@@ -321,6 +327,10 @@ pub struct NewItem {
     /// When it is next to be reviewed (`YYYY-MM-DD`; default a year after the last review).
     #[serde(default)]
     pub review_due: Option<LocalDate>,
+    /// Files kept with it: references to files uploaded to `/api/v1/attachments` (each must
+    /// be stored, and be the caller's upload or readable by the caller).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
 }
 
 impl NewItem {
@@ -341,6 +351,7 @@ impl NewItem {
             application: self.application,
             last_reviewed: self.last_reviewed,
             review_due: self.review_due,
+            attachments: self.attachments,
         };
         (self.kind, body.fields())
     }
@@ -395,6 +406,9 @@ pub struct ItemPatch {
     /// Next review (`null`: a year after the last review).
     #[serde(default, deserialize_with = "double")]
     pub review_due: Option<Option<LocalDate>>,
+    /// Files kept with it (replaces the list).
+    #[serde(default)]
+    pub attachments: Option<Vec<AttachmentRef>>,
 }
 
 impl ItemPatch {
@@ -421,6 +435,7 @@ impl ItemPatch {
             application: self.application.unwrap_or(f.application),
             last_reviewed: self.last_reviewed.unwrap_or(f.last_reviewed),
             review_due,
+            attachments: self.attachments.unwrap_or(f.attachments),
         }
     }
 }
@@ -530,6 +545,7 @@ pub(crate) fn csv_answer(text: String, file: &'static str) -> Response {
 }
 
 async fn create(State(s): State<AppState>, caller: Caller, Body(b): Body<NewItem>) -> ApiResult<Tagged<ItemView>> {
+    attachable(&s, &caller, Some(&b.attachments)).await?;
     let (kind, fields) = b.split();
     let plan = s.execute(&caller, None, Command::CreateItem { kind, fields }).await?;
     let Some(Created::Item(id)) = plan.created else {
@@ -570,6 +586,8 @@ async fn patch_item(
     if_match: IfMatch,
     Body(p): Body<ItemPatch>,
 ) -> ApiResult<Tagged<ItemView>> {
+    may_change(&s, &caller)?;
+    attachable(&s, &caller, p.attachments.as_ref()).await?;
     change_fields(s, caller, id, if_match, |f| p.apply(f)).await
 }
 
@@ -580,7 +598,18 @@ async fn put_item(
     if_match: IfMatch,
     Body(b): Body<ItemBody>,
 ) -> ApiResult<Tagged<ItemView>> {
+    may_change(&s, &caller)?;
+    attachable(&s, &caller, Some(&b.attachments)).await?;
     change_fields(s, caller, id, if_match, |_| b.fields()).await
+}
+
+/// Refuses attachments that are not stored or not the caller's to attach
+/// (`unknown-attachment`), before the command is planned.
+async fn attachable(s: &AppState, caller: &Caller, list: Option<&Vec<AttachmentRef>>) -> ApiResult<()> {
+    match list {
+        Some(list) => crate::service::attachments::require_attachable(s, caller, list).await,
+        None => Ok(()),
+    }
 }
 
 async fn classify(

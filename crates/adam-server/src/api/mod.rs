@@ -3,6 +3,7 @@
 //! the OpenAPI document (`/api/openapi.json`) is generated from the same declarations as the
 //! router and cannot list a route that does not exist or miss one that does.
 
+pub mod attachments;
 pub mod audit;
 pub mod authn;
 pub mod decisions;
@@ -54,6 +55,8 @@ pub struct Doc {
     pub etag: bool,
     /// Whether the operation answers (also) `text/csv`.
     pub csv: bool,
+    /// Whether the operation answers a stored file in its own media type.
+    pub file: bool,
 }
 
 impl Doc {
@@ -70,6 +73,7 @@ impl Doc {
             authenticated: true,
             etag: false,
             csv: false,
+            file: false,
         }
     }
     /// Query parameters.
@@ -110,6 +114,11 @@ impl Doc {
     /// Answers `text/csv` (beside JSON when a response type is given too).
     pub fn csv(mut self) -> Doc {
         self.csv = true;
+        self
+    }
+    /// Answers a stored file, in its own media type.
+    pub fn file(mut self) -> Doc {
+        self.file = true;
         self
     }
 }
@@ -194,6 +203,7 @@ pub fn api() -> Api {
     let api = inventory::routes(api);
     let api = decree_roles::routes(api);
     let api = integrity::routes(api);
+    let api = attachments::routes(api);
     decisions::routes(api)
 }
 

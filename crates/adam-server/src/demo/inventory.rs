@@ -63,6 +63,7 @@ fn item(code: &str, name: &str, custodian: UserId, reviewed: LocalDate) -> Resul
         application: None,
         last_reviewed: Some(reviewed),
         review_due: None,
+        attachments: Vec::new(),
     })
 }
 

@@ -3,6 +3,7 @@
 //! (`api/`) and the UI (`ui/`) are adapters over it: they parse, call, and render. Sign-in
 //! and credentials are the service of `authn/`.
 
+pub mod attachments;
 pub mod audit;
 pub mod decisions;
 pub mod integrity;

@@ -17,6 +17,7 @@ mod history;
 mod i18n;
 mod inventory;
 mod job;
+mod multipart;
 mod office;
 mod overview;
 mod panel;

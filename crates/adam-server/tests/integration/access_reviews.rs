@@ -36,6 +36,7 @@ async fn vopi_system(server: &TestServer) -> ItemId {
                     application: Some(fx.vopi),
                     last_reviewed: None,
                     review_due: None,
+                    attachments: Vec::new(),
                 },
             },
         )

@@ -31,6 +31,7 @@ fn fields(code: &str, fx: &Fixture, key_server: bool) -> ItemFields {
         application: None,
         last_reviewed: None,
         review_due: None,
+        attachments: Vec::new(),
     }
 }
 

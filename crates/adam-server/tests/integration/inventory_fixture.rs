@@ -99,6 +99,7 @@ pub fn fields(code: &str, name: &str, custodian: UserId) -> ItemFields {
         application: None,
         last_reviewed: None,
         review_due: None,
+        attachments: Vec::new(),
     }
 }
 

@@ -113,6 +113,7 @@ fn fields(code: &str, custodian: UserId) -> ItemFields {
         application: None,
         last_reviewed: None,
         review_due: None,
+        attachments: Vec::new(),
     }
 }
 

@@ -9,6 +9,8 @@ mod access_reviews;
 mod account_rules;
 mod administration;
 mod as_of;
+mod attachments_api;
+mod attachments_ui;
 mod audit;
 mod audit_bounds;
 mod audit_search;

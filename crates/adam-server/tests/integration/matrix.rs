@@ -949,6 +949,22 @@ fn inventory_rows(fx: &Fixture) -> Vec<Row> {
             None,
             "YYYYY",
         ),
+        // Attachments: uploaded by whoever reads the inventory (the records that carry files
+        // today); a file on an inventory item is read by the inventory's readers.
+        r(
+            p.clone(),
+            "/api/v1/attachments",
+            "/api/v1/attachments?name=matrix.txt".into(),
+            Some(json!({"a": "file"})),
+            read,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/attachments/{sha256}",
+            "/api/v1/attachments/{sha256}".into(),
+            None,
+            read,
+        ),
         r(
             Method::PUT,
             "/api/v1/class-scheme",
@@ -1024,6 +1040,10 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
         }
         _ => {}
     }
+    if row.template == "/api/v1/attachments/{sha256}" {
+        crate::inventory_fixture::ensure(server).await;
+        path = attached_file(server).await;
+    }
     if row.template.starts_with("/api/v1/integrity/") {
         crate::integrity::key_server(server, false).await;
         if row.template == "/api/v1/integrity/servers/{id}" {
@@ -1060,6 +1080,34 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
         path = path.replace("{plain}", &id.to_string());
     }
     (path, body)
+}
+
+/// The address of a file attached to the small inventory's system (uploaded and attached by
+/// the system administrator, once per server).
+async fn attached_file(server: &TestServer) -> String {
+    use crate::inventory_fixture::SYSTEM;
+    let reference = server
+        .raw(
+            Who::SysAdmin,
+            Method::POST,
+            "/api/v1/attachments?name=matrix.txt",
+            "text/plain",
+            b"a file on an inventory item".to_vec(),
+        )
+        .await
+        .expect(201)
+        .json;
+    let item = format!("/api/v1/inventory/{SYSTEM}");
+    if server.get(Who::SysAdmin, &item).await.expect(200).json["attachments"] != json!([reference.clone()]) {
+        server
+            .patch(Who::SysAdmin, &item, &json!({ "attachments": [reference.clone()] }))
+            .await
+            .expect(200);
+    }
+    format!(
+        "/api/v1/attachments/{}",
+        reference["sha256"].as_str().unwrap_or_default()
+    )
 }
 
 pub async fn send(server: &TestServer, who: Who, row: &Row) -> Reply {

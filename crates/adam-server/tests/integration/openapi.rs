@@ -79,6 +79,10 @@ async fn answers_match_the_documented_schemas() {
             }
             continue;
         }
+        // A stored file (an attachment) is documented as any media type.
+        if !op["responses"][&status]["content"]["*/*"].is_null() && !media.ends_with("json") {
+            continue;
+        }
         let schema = &op["responses"][&status]["content"]["application/json"]["schema"];
         if schema.is_null() {
             if row.template != "/api/openapi.json" {

@@ -319,6 +319,14 @@ fn rows(s: &TestServer) -> Vec<Row> {
         get("/ui/folders/{id}", format!("/ui/folders/{}", fx.f1.0), "FOOOL"),
         get("/ui/documents/{id}", format!("/ui/documents/{}", fx.d1.0), "FOOOL"),
         get("/ui/activity", v("/ui/activity"), "OOOOL"),
+        // A file nobody refers to: readers of records with files are told it does not exist;
+        // someone who reads none is refused (the item-page cases: `attachments_api.rs` and
+        // the browser test `attachments.test.mjs`).
+        get(
+            "/ui/attachments/{sha256}",
+            format!("/ui/attachments/{}", "0".repeat(64)),
+            "XXXFL",
+        ),
         // The audit trail: the search form, verification, holds (a security lead's).
         get("/ui/audit", v("/ui/audit?actor=gregor"), "OOOFL"),
         get("/ui/audit/verify", v("/ui/audit/verify"), "RRRRR"),

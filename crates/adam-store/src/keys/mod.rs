@@ -40,6 +40,10 @@ pub const TOTP_KEY_FILE: &str = "totp.key";
 /// The next TOTP sealing key while a rotation is under way.
 pub const TOTP_NEXT_FILE: &str = "totp.key.next";
 
+/// The file in the key directory holding the key attachments are sealed with
+/// (`attachments.rs`); created on first use.
+pub const ATTACHMENTS_KEY_FILE: &str = "attachments.key";
+
 /// The keys of one installation's audit trail, kept in a directory outside the database, and
 /// the key that seals TOTP seeds at rest (kept there for the same reasons: out of database
 /// backups, shared by the servers that share a database).
@@ -48,6 +52,8 @@ pub struct Keyring {
     signing: SigningKey,
     /// The TOTP sealing key (replaced by a rotation, `Store::rotate_totp_key`).
     totp: Mutex<[u8; 32]>,
+    /// The attachment sealing key, once read or created (`attachments.key`, on first use).
+    attachments: Mutex<Option<[u8; 32]>>,
     /// The oldest period whose key still exists, and that key.
     ratchet: Mutex<(i64, [u8; 32])>,
     /// Keys of older periods kept because a retention hold covers them.
@@ -184,6 +190,7 @@ impl Keyring {
             dir,
             signing: SigningKey::from_bytes(&seed),
             totp: Mutex::new(totp),
+            attachments: Mutex::new(None),
             ratchet: Mutex::new(ratchet),
             held: Mutex::new(held),
             cache: Mutex::new(std::collections::BTreeMap::new()),
@@ -200,6 +207,49 @@ impl Keyring {
     /// The key TOTP seeds are sealed with.
     pub(crate) fn totp_key(&self) -> [u8; 32] {
         *self.totp.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The key attachments are sealed with: read from `attachments.key`, or created there on
+    /// first use. Creation links a finished file into place and never overwrites one, so two
+    /// servers sharing the directory that start at once end up with the same key.
+    pub(crate) fn attachments_key(&self) -> Result<[u8; 32], StoreError> {
+        let mut held = self
+            .attachments
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(key) = *held {
+            return Ok(key);
+        }
+        let path = self.dir.join(ATTACHMENTS_KEY_FILE);
+        let read = |path: &Path| -> Result<Option<[u8; 32]>, StoreError> {
+            match std::fs::read_to_string(path) {
+                Ok(text) => unhex::<32>(&text)
+                    .map(Some)
+                    .ok_or_else(|| StoreError::Keys(format!("{} does not hold a 32-byte hex key", path.display()))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(io(path, e)),
+            }
+        };
+        let key = match read(&path)? {
+            Some(key) => key,
+            None => {
+                let fresh = random32()?;
+                let staged = self.dir.join(format!("attachments.{}.new", hex(&random32()?[..8])));
+                write_secret(&staged, &hex(&fresh))?;
+                let linked = std::fs::hard_link(&staged, &path);
+                let _ = std::fs::remove_file(&staged);
+                match linked {
+                    Ok(()) => fresh,
+                    // Another server made it first: use theirs.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        read(&path)?.ok_or_else(|| io(&path, e))?
+                    }
+                    Err(e) => return Err(io(&path, e)),
+                }
+            }
+        };
+        *held = Some(key);
+        Ok(key)
     }
 
     fn totp_next_path(&self) -> PathBuf {

@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod attachments;
 mod authn;
 mod backends;
 mod postgres_specific;
@@ -40,6 +41,7 @@ macro_rules! on_both_backends {
     };
 }
 
+use attachments::*;
 use authn::*;
 use suite::*;
 use tail_cut::*;
@@ -87,4 +89,5 @@ on_both_backends!(
     authn_resets_are_used_once,
     authn_totp_seeds_are_sealed_at_rest,
     authn_the_totp_key_is_rotated,
+    attachments_round_trip_chunked_sealed_and_stored_once,
 );

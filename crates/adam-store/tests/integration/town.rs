@@ -524,6 +524,7 @@ pub fn item_fields(code: &str, custodian: UserId, application: Option<AppId>) ->
         application,
         last_reviewed: LocalDate::new(2025, 3, 1),
         review_due: None,
+        attachments: Vec::new(),
     }
 }
 

@@ -25,8 +25,9 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
             listen,
             demo,
             log_format,
+            attachment_max_mib,
             auth,
-        } => serve::serve(&cli, *listen, *demo, *log_format, auth).await,
+        } => serve::serve(&cli, *listen, *demo, *log_format, *attachment_max_mib, auth).await,
         Command::User(UserCommand::Password { user }) => user::password(&cli, user).await,
         Command::Keys(KeysCommand::RotateTotp) => keys::rotate_totp(&cli).await,
         Command::Init {

@@ -15,6 +15,7 @@ pub(crate) async fn serve(
     listen: SocketAddr,
     demo: bool,
     log_format: LogFormat,
+    attachment_max_mib: u64,
     auth: &AuthArgs,
 ) -> Result<()> {
     // Colour only for a person at a terminal: a file or a pipe gets plain text (escape codes
@@ -36,6 +37,7 @@ pub(crate) async fn serve(
     let config = Config {
         application: "adam-api".to_owned(),
         auth: auth_config(cli, auth)?,
+        attachment_max_bytes: attachment_max_mib.saturating_mul(1024 * 1024),
         ..Config::default()
     };
     let state = AppState::load(store, Clock::System, config).await?;

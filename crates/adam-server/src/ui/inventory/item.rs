@@ -206,6 +206,7 @@ impl ItemForm {
             application: application?,
             last_reviewed,
             review_due,
+            attachments: Vec::new(),
         })
     }
 }
@@ -312,6 +313,8 @@ pub(crate) struct ItemPage {
     pub(crate) errors: Errors,
     pub(crate) last: Option<LastChangeView>,
     pub(crate) history: Vec<HistoryRow>,
+    /// The files kept with the item (`attachments.rs`).
+    pub(crate) attachments: Vec<super::attachments::AttachmentRow>,
 }
 
 pub(super) fn applications(w: &World) -> Vec<(u32, String)> {
@@ -326,7 +329,7 @@ fn yes_no(b: bool) -> String {
 }
 
 /// The item's page, with the forms as typed (or filled from the item when `None`).
-async fn item_view(
+pub(super) async fn item_view(
     s: &AppState,
     caller: &Caller,
     lang: Tr,
@@ -466,6 +469,7 @@ async fn item_view(
         reasons,
         below,
         obligations: v.obligations.clone(),
+        attachments: super::attachments::rows(&f.attachments),
         links,
         candidates,
         relations: Relation::ALL.iter().map(|r| (r.as_str(), relation_key(*r))).collect(),
@@ -489,7 +493,7 @@ async fn item_view(
 
 /// What a refused form brings back.
 #[derive(Default)]
-struct Typed {
+pub(super) struct Typed {
     form: Option<ItemForm>,
     cls: Option<ClassifyForm>,
     link: Option<LinkForm>,
@@ -529,8 +533,12 @@ pub(crate) async fn update_item(
     let mut errors = Errors::new();
     let fields = {
         let w = s.world();
-        w.item(item).ui(lang.tr)?;
-        f.fields(&w, lang.tr, &mut errors)
+        let current = w.item(item).ui(lang.tr)?;
+        // The form does not show the attachments: an edit keeps them.
+        f.fields(&w, lang.tr, &mut errors).map(|mut fields| {
+            fields.attachments = current.fields.attachments.clone();
+            fields
+        })
     };
     if let Some(fields) = fields {
         match saved_coded(
@@ -555,7 +563,7 @@ fn refusal(errors: &mut Errors, detail: &(String, String), field: &'static str) 
 }
 
 /// Like [`saved`], keeping the refusal's problem code (to put the message at its field).
-fn saved_coded(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResult<Option<(String, String)>> {
+pub(super) fn saved_coded(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResult<Option<(String, String)>> {
     match outcome {
         Ok(_) => Ok(None),
         Err(e) if e.status == axum::http::StatusCode::FORBIDDEN || e.status == axum::http::StatusCode::UNAUTHORIZED => {

@@ -8,6 +8,7 @@
 //! the engine decides who may make it (keepers add, edit and retire; a custodian edits their
 //! item; only the custodian classifies). A control the caller may not use is not shown.
 
+mod attachments;
 mod decree;
 mod item;
 
@@ -48,6 +49,11 @@ pub(super) fn routes() -> super::Routes {
             get(item::back_to_item).post(item::link_item),
         )
         .route("/ui/inventory/{id}/links/{link}/remove", post(item::unlink_item))
+        .route(
+            "/ui/inventory/{id}/attachments",
+            get(item::back_to_item).post(attachments::upload),
+        )
+        .route("/ui/attachments/{sha256}", get(attachments::download))
         .route("/ui/decree-roles", get(decree::decree_page).post(decree::appoint))
         .route("/ui/decree-roles/print", get(decree::decree_print))
         .route(

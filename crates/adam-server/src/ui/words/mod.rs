@@ -2,6 +2,7 @@
 //! together with the shared table in `i18n.rs`; a key is unique across all tables).
 
 pub(crate) mod account;
+pub(crate) mod attachments;
 pub(crate) mod audit;
 pub(crate) mod engine;
 pub(crate) mod grants;

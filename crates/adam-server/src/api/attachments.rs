@@ -1,0 +1,106 @@
+//! Attachments: upload a file (`POST /api/v1/attachments`, the body is the file) and read one
+//! back (`GET /api/v1/attachments/{sha256}`).
+//!
+//! A thin adapter over `service::attachments`, which says who may upload and read, streams the
+//! bytes into the store and back, and refuses what is too large, empty or unknown. A record
+//! then carries the returned reference (an inventory item's `attachments`).
+
+use super::guard::needs;
+use super::{Api, Doc};
+use crate::authn::{Caller, Scope};
+use crate::error::{ApiResult, WebError};
+use crate::http::Params;
+use crate::service::attachments::{self as att, Upload, UploadMeta};
+use crate::state::AppState;
+use adam_core::attachment::AttachmentRef;
+use axum::extract::{Path, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http_body_util::BodyExt;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+const UPLOADERS: &str = "those who keep records that carry files: the information-security lead, the system administrator, user administrators and custodians (write scope)";
+const READERS: &str = "whoever may read a record that refers to the file; a file no record refers to yet, whoever uploaded it (read scope)";
+
+pub(crate) fn routes(api: Api) -> Api {
+    let t = "attachments";
+    api.route(
+        Method::POST,
+        "/api/v1/attachments",
+        Doc::new(
+            t,
+            "Upload a file (the request body, streamed; at most the configured limit, 25 MiB by default): answers the reference a record carries. The same bytes are stored once; every file is sealed at rest",
+            UPLOADERS,
+        )
+        .query::<UploadQuery>()
+        .response::<AttachmentRef>()
+        .created(),
+        post(needs(Scope::Write, upload)),
+    )
+    .route(
+        Method::GET,
+        "/api/v1/attachments/{sha256}",
+        Doc::new(
+            t,
+            "A file by its SHA-256 digest, with its name (Content-Disposition) and media type; its digest is checked as it is read",
+            READERS,
+        )
+        .file(),
+        get(needs(Scope::Read, download)),
+    )
+}
+
+/// What the uploaded file is called.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    /// The file's name (`soglasje-skrbnika.pdf`).
+    pub name: String,
+    /// What document it is, where a record asks for documents by type (`evidence`).
+    #[serde(default)]
+    pub doc_type: Option<String>,
+}
+
+async fn upload(
+    State(s): State<AppState>,
+    caller: Caller,
+    Params(q): Params<UploadQuery>,
+    request: Request,
+) -> ApiResult<Response> {
+    let headers = request.headers();
+    let media_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let meta = UploadMeta::parse(&q.name, q.doc_type.as_deref(), media_type)?;
+    let mut upload = Upload::begin(&s, &caller, meta, declared).await?;
+    let mut body = request.into_body();
+    while let Some(frame) = body.frame().await {
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(e) => {
+                upload.abort().await;
+                return Err(WebError::new(
+                    StatusCode::BAD_REQUEST,
+                    "body-unreadable",
+                    format!("the request body broke off: {e}"),
+                )
+                .sl("telo zahteve se je prekinilo"));
+            }
+        };
+        if let Ok(data) = frame.into_data() {
+            upload.push(&data).await?;
+        }
+    }
+    let reference = upload.finish().await?;
+    Ok((StatusCode::CREATED, axum::Json(reference)).into_response())
+}
+
+async fn download(State(s): State<AppState>, caller: Caller, Path(raw): Path<String>) -> ApiResult<Response> {
+    let digest = att::digest(&raw)?;
+    let stored = att::readable(&s, &caller, &digest).await?;
+    Ok(att::answer(&s, stored))
+}

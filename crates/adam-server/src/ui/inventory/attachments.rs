@@ -1,0 +1,194 @@
+//! An inventory item's files on its page: the list with download links, and the upload form
+//! (`POST /ui/inventory/{id}/attachments`, `multipart/form-data`) whose file streams into the
+//! attachment store (`service::attachments`) and is then added to the item through the one
+//! write path (`Command::UpdateItem`). The form's CSRF token is its first part, checked before
+//! a byte of the file is stored. Downloads (`GET /ui/attachments/{sha256}`) are the service's,
+//! for a signed-in person.
+
+use super::super::chrome::*;
+use super::super::multipart::Multipart;
+use super::item::{Typed, item_view, saved_coded};
+use crate::authn::{CSRF_HEADER, Scope, authenticate};
+use crate::error::{ApiResult, WebError};
+use crate::service::attachments::{self as att, Upload, UploadMeta};
+use crate::state::AppState;
+use adam_core::attachment::AttachmentRef;
+use adam_core::*;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::BTreeMap;
+
+/// A file as the item's page lists it.
+#[derive(Clone, Debug)]
+pub(crate) struct AttachmentRow {
+    pub(crate) name: String,
+    pub(crate) size: String,
+    pub(crate) media_type: String,
+    pub(crate) doc_type: String,
+    pub(crate) href: String,
+}
+
+/// Sizes as people read them.
+fn size_text(n: u64) -> String {
+    match n {
+        n if n >= 1024 * 1024 => format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0)),
+        n if n >= 1024 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}
+
+/// The rows of an item's files.
+pub(crate) fn rows(list: &[AttachmentRef]) -> Vec<AttachmentRow> {
+    list.iter()
+        .map(|a| AttachmentRow {
+            name: a.name.to_string(),
+            size: size_text(a.size),
+            media_type: a.media_type.as_ref().map(ToString::to_string).unwrap_or_default(),
+            doc_type: a.doc_type.as_ref().map(ToString::to_string).unwrap_or_default(),
+            href: format!("/ui/attachments/{}", a.sha256),
+        })
+        .collect()
+}
+
+/// The most a refused upload's rest is read (and dropped) so that the browser gets the page.
+const DRAIN: u64 = 512 * 1024 * 1024;
+
+/// Stores the form's file and attaches it to item `id`.
+pub(crate) async fn upload(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path(id): Path<u32>,
+    request: Request,
+) -> UiResult<Response> {
+    let (mut parts, body) = request.into_parts();
+    same_site(&parts.headers, lang.tr)?;
+    let bad = |detail: String| UiError::new(lang.tr, WebError::new(StatusCode::BAD_REQUEST, "bad-form", detail));
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut form = Multipart::new(content_type, body).map_err(|e| bad(e.to_string()))?;
+    // The small fields come before the file (the page puts them there).
+    let (mut csrf, mut doc_type, mut file) = (None, String::new(), None);
+    while let Some(head) = form.next_part().await.map_err(|e| bad(e.to_string()))? {
+        if head.filename.is_some() {
+            file = Some(head);
+            break;
+        }
+        let value = form.text(4096).await.map_err(|e| bad(e.to_string()))?;
+        match head.name.as_str() {
+            "_csrf" => csrf = Some(value),
+            "doc_type" => doc_type = value,
+            _ => {}
+        }
+    }
+    if !parts.headers.contains_key(CSRF_HEADER)
+        && let Some(v) = csrf.and_then(|t| HeaderValue::from_str(&t).ok())
+    {
+        parts.headers.insert(CSRF_HEADER, v);
+    }
+    let (caller, _) = authenticate(&parts, &s, false)
+        .await
+        .map_err(|e| UiError::new(lang.tr, e))?;
+    caller.require(Scope::Write).ui(lang.tr)?;
+    super::require_reader(&s, &caller, lang.tr)?;
+    let item = ItemId(id);
+    // Only those who may edit the item store a file for it (nothing is stored for a refusal).
+    let may_edit = crate::service::inventory::view(
+        &s.world(),
+        &caller,
+        item,
+        s.now(),
+        super::super::words::engine::lang(lang.tr),
+    )
+    .ui(lang.tr)?
+    .may_edit;
+    if !may_edit {
+        return Err(UiError::new(
+            lang.tr,
+            WebError::forbidden(
+                "not-an-item-editor",
+                "files are attached by the item's custodian, the information-security lead or the system administrator",
+            )
+            .sl("datoteke pripenjajo skrbnik postavke, vodja informacijske varnosti ali sistemski skrbnik"),
+        ));
+    }
+
+    let mut errors = BTreeMap::new();
+    match file.filter(|f| f.filename.as_deref().is_some_and(|n| !n.trim().is_empty())) {
+        None => {
+            errors.insert("f_file", lang.tr.s("att_choose_file").to_owned());
+        }
+        Some(head) => {
+            let name = head.filename.unwrap_or_default();
+            let stored: ApiResult<AttachmentRef> = async {
+                let meta = UploadMeta::parse(&name, Some(&doc_type), head.content_type.as_deref())?;
+                let mut upload = Upload::begin(&s, &caller, meta, None).await?;
+                loop {
+                    match form.chunk().await {
+                        Ok(Some(piece)) => upload.push(&piece).await?,
+                        Ok(None) => break,
+                        Err(_) => {
+                            upload.abort().await;
+                            return Err(WebError::new(
+                                StatusCode::BAD_REQUEST,
+                                "body-unreadable",
+                                lang.tr.s("att_upload_broke"),
+                            ));
+                        }
+                    }
+                }
+                upload.finish().await
+            }
+            .await;
+            match stored {
+                Ok(reference) => {
+                    let command = {
+                        let w = s.world();
+                        let current = w.item(item).ui(lang.tr)?;
+                        let mut fields = current.fields.clone();
+                        if fields.attachments.iter().any(|a| a.sha256 == reference.sha256) {
+                            None
+                        } else {
+                            fields.attachments.push(reference);
+                            Some(Command::UpdateItem { item, fields })
+                        }
+                    };
+                    let Some(command) = command else {
+                        return Ok(Redirect::to(&format!("/ui/inventory/{id}#attachments")).into_response());
+                    };
+                    match saved_coded(lang, s.execute(&caller, None, command).await)? {
+                        None => {
+                            return Ok(Redirect::to(&format!("/ui/inventory/{id}#attachments")).into_response());
+                        }
+                        Some((detail, _)) => {
+                            errors.insert("f_file", detail);
+                        }
+                    }
+                }
+                Err(e) if e.status == StatusCode::FORBIDDEN => return Err(UiError::new(lang.tr, e)),
+                Err(e) => {
+                    // The browser is still sending: read the rest so it gets this page.
+                    form.drain(DRAIN).await;
+                    errors.insert("f_file", e.detail);
+                }
+            }
+        }
+    }
+    let p = item_view(&s, &caller, lang.tr, item, Typed::default(), errors).await?;
+    refused_page(lang, &p)
+}
+
+/// A file of a record the signed-in person may read.
+pub(crate) async fn download(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Path(raw): Path<String>,
+) -> UiResult<Response> {
+    let digest = att::digest(&raw).ui(lang.tr)?;
+    let stored = att::readable(&s, &caller, &digest).await.ui(lang.tr)?;
+    Ok(att::answer(&s, stored))
+}

@@ -1,0 +1,139 @@
+//! Attachments on an inventory item's page (issue 15), over HTTP on both backends: the upload
+//! form (`multipart/form-data`) stores the file and attaches it to the item through the write
+//! path, the page lists it with its download link, the link gives the bytes back; someone who
+//! may not edit the item is refused before anything is stored; a form without a file comes
+//! back with the message at the field; a signed-in person's form needs its CSRF token.
+
+use crate::inventory_fixture::{Party, build};
+use crate::on_both_backends;
+use crate::support::*;
+use reqwest::StatusCode;
+
+const BOUNDARY: &str = "----adamTestBoundary7MA4YWxk";
+
+/// A multipart form: the text fields first, then the file (when given).
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    let (name, bytes) = file.unwrap_or(("", b""));
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: text/plain\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap()
+}
+
+async fn the_upload_form_attaches_a_file_to_the_item(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let inv = build(&s).await;
+    let item = format!("/ui/inventory/{}", inv.system.0);
+    let bytes: Vec<u8> = b"Zapisnik pregleda; "
+        .iter()
+        .copied()
+        .cycle()
+        .take(300 * 1024)
+        .collect();
+    let post = |party: Party, body: Vec<u8>| {
+        client()
+            .post(format!("{}{item}/attachments", s.url))
+            .bearer_auth(inv.token(&s, party))
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(body)
+            .send()
+    };
+    let revision = s.revision().await;
+
+    // Neither a plain clerk nor the custodian of another system attaches files here.
+    for party in [Party::Plain, Party::OtherCustodian] {
+        let r = post(party, multipart(&[("doc_type", "zapisnik")], Some(("z.txt", &bytes))))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{party:?}");
+    }
+    // No file: the page again, the message at the field.
+    let r = post(Party::Custodian, multipart(&[], None)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("id=\"f_file-error\""));
+    assert_eq!(s.revision().await, revision, "nothing changed");
+
+    // The custodian uploads: back to the item, which now lists the file.
+    let r = post(
+        Party::Custodian,
+        multipart(&[("doc_type", "zapisnik")], Some(("zapisnik.txt", &bytes))),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("{item}#attachments"));
+    let page = client()
+        .get(format!("{}{item}?lang=en", s.url))
+        .bearer_auth(inv.token(&s, Party::Lead))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("zapisnik.txt"), "the page lists the file");
+    let href = regex::Regex::new(r#"href="(/ui/attachments/[0-9a-f]{64})""#)
+        .unwrap()
+        .captures(&page)
+        .unwrap()[1]
+        .to_owned();
+    // The link gives the bytes back to a reader of the item, not to a plain clerk.
+    let got = client()
+        .get(format!("{}{href}", s.url))
+        .bearer_auth(inv.token(&s, Party::Lead))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), StatusCode::OK);
+    assert!(got.bytes().await.unwrap().to_vec() == bytes);
+    let refused = client()
+        .get(format!("{}{href}", s.url))
+        .bearer_auth(inv.token(&s, Party::Plain))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    // A signed-in person's form needs its CSRF token (the form's first part): without it the
+    // form is refused and nothing is stored; with it the file is attached.
+    s.set_password(inv.lead, STRONG).await;
+    let username = s.state.world().user(inv.lead).unwrap().username.to_string();
+    let browser = Browser::from(&s.login(&username, STRONG).await.expect(200));
+    let send = |fields: Vec<(&'static str, String)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        client()
+            .post(format!("{}{item}/attachments", s.url))
+            .header("cookie", browser.cookie.as_str())
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(multipart(&fields, Some(("s-zetonom.txt", b"s zetonom"))))
+            .send()
+    };
+    let revision = s.revision().await;
+    let r = send(vec![]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(s.revision().await, revision, "a form without its token changes nothing");
+    let r = send(vec![("_csrf", browser.csrf.clone())]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(s.revision().await > revision);
+}
+on_both_backends!(the_upload_form_attaches_a_file_to_the_item);
