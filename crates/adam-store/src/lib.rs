@@ -35,6 +35,7 @@
 //! - `sqlite.rs` and `pg.rs` are the backends (with `pool.rs`); `migrate.rs` applies
 //!   `migrations/<backend>/*.sql`.
 
+mod activity;
 pub mod audit;
 mod authn;
 mod codec;
@@ -54,6 +55,7 @@ mod tokens;
 mod world;
 mod write;
 
+pub use activity::AccountActivity;
 pub use audit::{
     AuditContext, AuditQuery, AuditRecord, AuditTrail, Checkpoint, Hold, Keyring, NewAudit, PurgeReport, Retention,
     Verdict,

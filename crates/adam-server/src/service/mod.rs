@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod decisions;
+pub mod dormant;
 pub mod integrity;
 pub mod inventory;
 pub mod inventory_export;

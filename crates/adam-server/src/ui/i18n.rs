@@ -24,6 +24,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     super::words::engine::WORDS,
     super::words::reviews::WORDS,
     super::words::inventory::WORDS,
+    super::words::dormant::WORDS,
 ];
 
 /// Every key with its Slovenian and English text.

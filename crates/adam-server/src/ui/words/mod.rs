@@ -3,6 +3,7 @@
 
 pub(crate) mod account;
 pub(crate) mod audit;
+pub(crate) mod dormant;
 pub(crate) mod engine;
 pub(crate) mod grants;
 pub(crate) mod inventory;
