@@ -7,6 +7,7 @@
 
 use super::super::chrome::*;
 use super::super::confirm::*;
+use super::integrity_box::IntegrityBox;
 use super::super::history::{HistoryRow, LastChangeView};
 use super::super::i18n::Tr;
 use super::*;
@@ -312,6 +313,8 @@ pub(crate) struct ItemPage {
     pub(crate) errors: Errors,
     pub(crate) last: Option<LastChangeView>,
     pub(crate) history: Vec<HistoryRow>,
+    /// The integrity box of a server (`integrity_box.rs`).
+    pub(crate) integrity: Option<IntegrityBox>,
 }
 
 pub(super) fn applications(w: &World) -> Vec<(u32, String)> {
@@ -484,6 +487,7 @@ async fn item_view(
         errors,
         last,
         history,
+        integrity: IntegrityBox::of(&w, caller, id, s.now()),
     })
 }
 

@@ -9,6 +9,7 @@
 //! item; only the custodian classifies). A control the caller may not use is not shown.
 
 mod decree;
+mod integrity_box;
 mod item;
 
 use super::chrome::*;
