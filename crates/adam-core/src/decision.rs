@@ -224,7 +224,7 @@ impl Decision {
             }) if sl => {
                 let s = self.system_label(s);
                 format!(
-                "zavrnjeno, dokler se seja ne potrdi z drugim faktorjem (nato nivo {level_with_mfa}): informacijski sistem aplikacije {s} obravnava podatke Z3 ali C3 (53. člen (1))"
+                    "zavrnjeno, dokler se seja ne potrdi z drugim faktorjem (nato nivo {level_with_mfa}): informacijski sistem aplikacije {s} obravnava podatke Z3 ali C3 (53. člen (1))"
                 )
             }
             Some(Rule::MfaRequired {

@@ -50,7 +50,10 @@ pub(crate) fn account_activity(tx: &mut dyn Tx) -> Result<Vec<AccountActivity>, 
         "SELECT user_id, MAX(created) FROM auth_sessions WHERE state <> 'mfa' GROUP BY user_id",
         &[],
         &mut |row| {
-            rows.push((req_id(row, 0, "auth_sessions", "user_id")?, req_int(row, 1, "auth_sessions", "created")?));
+            rows.push((
+                req_id(row, 0, "auth_sessions", "user_id")?,
+                req_int(row, 1, "auth_sessions", "created")?,
+            ));
             Ok(())
         },
     )?;
@@ -61,7 +64,10 @@ pub(crate) fn account_activity(tx: &mut dyn Tx) -> Result<Vec<AccountActivity>, 
         "SELECT user_id, MAX(last_used) FROM api_tokens WHERE last_used IS NOT NULL GROUP BY user_id",
         &[],
         &mut |row| {
-            rows.push((req_id(row, 0, "api_tokens", "user_id")?, req_int(row, 1, "api_tokens", "last_used")?));
+            rows.push((
+                req_id(row, 0, "api_tokens", "user_id")?,
+                req_int(row, 1, "api_tokens", "last_used")?,
+            ));
             Ok(())
         },
     )?;

@@ -52,7 +52,10 @@ impl IdleDays {
                     "invalid-days",
                     format!("days must be a whole number from 1 to {}, not {shown:?}", IdleDays::MAX),
                 )
-                .sl(format!("število dni mora biti celo število od 1 do {}, ne {shown:?}", IdleDays::MAX))
+                .sl(format!(
+                    "število dni mora biti celo število od 1 do {}, ne {shown:?}",
+                    IdleDays::MAX
+                ))
                 .with("pointer", "/days"))
             }
         }

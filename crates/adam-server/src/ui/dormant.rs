@@ -70,7 +70,10 @@ pub(super) async fn dormant_page(
         Ok(d) => (d, None),
         Err(_) => {
             let shown: String = typed.trim().chars().take(20).collect();
-            (IdleDays::DEFAULT, Some(t.s("dormant_days_invalid").replace("{}", &shown)))
+            (
+                IdleDays::DEFAULT,
+                Some(t.s("dormant_days_invalid").replace("{}", &shown)),
+            )
         }
     };
     // Who may see it is checked even when the field is refused.
@@ -95,7 +98,11 @@ pub(super) async fn dormant_page(
     };
     let p = DormantPage {
         c: chrome(&s, &caller, t),
-        days: if typed.is_empty() { days.get().to_string() } else { typed },
+        days: if typed.is_empty() {
+            days.get().to_string()
+        } else {
+            typed
+        },
         report_days: error.is_none().then_some(days.get()),
         error: error.clone(),
         rows,

@@ -7,9 +7,9 @@
 
 use super::super::chrome::*;
 use super::super::confirm::*;
-use super::integrity_box::IntegrityBox;
 use super::super::history::{HistoryRow, LastChangeView};
 use super::super::i18n::Tr;
+use super::integrity_box::IntegrityBox;
 use super::*;
 use crate::authn::{Caller, Scope};
 use crate::error::said;
