@@ -19,6 +19,7 @@ mod dormant_accounts;
 mod grants_ui;
 mod hardening;
 mod integrity;
+mod integrity_box;
 mod inventory_api;
 mod inventory_fixture;
 mod inventory_matrix;
