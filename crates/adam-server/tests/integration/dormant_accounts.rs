@@ -155,13 +155,14 @@ async fn a_user_administrator_sees_only_the_accounts_they_administer(backend: Ba
     assert!(!un.contains(&"gregor".to_owned()), "GLPI's clerk is not UN's: {un:?}");
     assert!(!un.contains(&"admin".to_owned()), "{un:?}");
     assert!(un.len() < everyone.len());
-    let w = server.state.world();
-    let me = Actor::user(server.fx.un_admin);
-    for name in &un {
-        let id = w.user_by_username(name).unwrap();
-        assert!(w.require_user(&me, id, server.state.now()).is_ok(), "{name}");
+    {
+        let w = server.state.world();
+        let me = Actor::user(server.fx.un_admin);
+        for name in &un {
+            let id = w.user_by_username(name).unwrap();
+            assert!(w.require_user(&me, id, server.state.now()).is_ok(), "{name}");
+        }
     }
-    drop(w);
     // A plain clerk and a service token are refused with a specific problem; no token: 401.
     for who in [Who::Plain, Who::Service] {
         server
