@@ -149,9 +149,41 @@ pub struct Decision {
     pub grants: Vec<Contribution>,
     /// The ceilings, tier by tier (only tiers with a matching `maxAllowed`).
     pub ceilings: Vec<TierCeiling>,
+    /// The information system named by [`Rule::MfaRequired`], with its code and name as they
+    /// were when the decision was made — so the summary names it (`VOPI-SYS – Sistem VOPI`)
+    /// without a world to look it up in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_system: Option<SystemName>,
+}
+
+/// An information system as a decision names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SystemName {
+    /// The inventory item.
+    pub id: ItemId,
+    /// Its code (`VOPI-SYS`).
+    pub code: crate::Code,
+    /// Its name.
+    pub name: crate::Text,
+}
+
+impl std::fmt::Display for SystemName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} – {}", self.code, self.name)
+    }
 }
 
 impl Decision {
+    /// The system `id` as the summary names it: its code and name when the decision recorded
+    /// them, else its id (a decision read back from before they were recorded).
+    fn system_label(&self, id: ItemId) -> String {
+        match &self.mfa_system {
+            Some(n) if n.id == id => n.to_string(),
+            _ => id.to_string(),
+        }
+    }
+
     /// A one-line reason in plain words (English).
     pub fn summary(&self) -> String {
         self.summary_in(Lang::En)
@@ -189,9 +221,12 @@ impl Decision {
             Some(Rule::MfaRequired {
                 level_with_mfa,
                 system: Some(s),
-            }) if sl => format!(
-                "zavrnjeno, dokler se seja ne potrdi z drugim faktorjem (nato nivo {level_with_mfa}): informacijski sistem aplikacije {s} obravnava podatke Z3 ali C3 (53. člen (1))"
-            ),
+            }) if sl => {
+                let s = self.system_label(s);
+                format!(
+                    "zavrnjeno, dokler se seja ne potrdi z drugim faktorjem (nato nivo {level_with_mfa}): informacijski sistem aplikacije {s} obravnava podatke Z3 ali C3 (53. člen (1))"
+                )
+            }
             Some(Rule::MfaRequired {
                 level_with_mfa,
                 system: None,
@@ -201,9 +236,12 @@ impl Decision {
             Some(Rule::MfaRequired {
                 level_with_mfa,
                 system: Some(s),
-            }) => format!(
-                "denied until the session steps up with a second factor (then level {level_with_mfa}): the application's information system {s} handles Z3 or C3 data (Art. 53(1))"
-            ),
+            }) => {
+                let s = self.system_label(s);
+                format!(
+                    "denied until the session steps up with a second factor (then level {level_with_mfa}): the application's information system {s} handles Z3 or C3 data (Art. 53(1))"
+                )
+            }
             None if self.allowed == Level::None => lang
                 .pick(
                     "zavrnjeno: noben vnos in nobena vloga ne dajeta ničesar (privzeto zavrnjeno)",
@@ -375,6 +413,14 @@ impl World {
             classification: out.classification,
             grants: recorder.grants,
             ceilings: recorder.ceilings,
+            mfa_system: match out.rule {
+                Some(Rule::MfaRequired { system: Some(id), .. }) => self.item(id).ok().map(|i| SystemName {
+                    id,
+                    code: i.fields.code.clone(),
+                    name: i.fields.name.clone(),
+                }),
+                _ => None,
+            },
         })
     }
 

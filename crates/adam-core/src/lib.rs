@@ -55,7 +55,7 @@ pub use admin::{Actor, Authority};
 pub use calendar::{LocalDate, LocalTime};
 pub use change::{AuditObject, ObjectChange};
 pub use command::{Command, Created};
-pub use decision::{Contribution, Decision, Rule, Session, Source, TierCeiling};
+pub use decision::{Contribution, Decision, Rule, Session, Source, SystemName, TierCeiling};
 pub use directory::{AccountKind, Gender, Group, Job, JobKind, Office, User};
 pub use error::{
     AclError, AuthorityError, Category, DirectoryError, Error, FilingError, ProcessError, RegisterError, RoleError,

@@ -10,6 +10,7 @@ use crate::error::WebError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 /// The largest request body accepted, in bytes.
@@ -19,10 +20,36 @@ pub const MAX_BODY: usize = 1024 * 1024;
 /// its second step, "forgot password", the reset), and by the UI's forms of the same steps.
 pub const MAX_PUBLIC_BODY: usize = 8 * 1024;
 
-/// A JSON request body of type `T`.
-pub struct Body<T>(pub T);
+/// A JSON request body of type `T`, of at most `LIMIT` bytes (the route's `DefaultBodyLimit`
+/// layer must allow at least as much; a route with a lower layer, as the public ones, is held
+/// to that while reading).
+pub struct Body<T, const LIMIT: usize = MAX_BODY>(pub T);
 
-impl<S, T> FromRequest<S> for Body<T>
+/// Refuses a body announced (`Content-Length`) as larger than `limit` before reading any of
+/// it: a client that announces 5 MB and sends it slowly is answered at once rather than held
+/// until a megabyte has arrived.
+fn announced_within(req: &Request, limit: usize) -> Result<(), WebError> {
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match announced {
+        Some(n) if n > limit as u64 => Err(too_large()),
+        _ => Ok(()),
+    }
+}
+
+fn too_large() -> WebError {
+    WebError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body-too-large",
+        "the body is over the limit of bytes for this route".to_owned(),
+    )
+    .sl("telo presega največjo dovoljeno velikost za ta naslov")
+}
+
+impl<S, T, const LIMIT: usize> FromRequest<S> for Body<T, LIMIT>
 where
     S: Send + Sync,
     T: DeserializeOwned,
@@ -46,14 +73,10 @@ where
             )
             .sl("pošljite telo kot JSON s Content-Type: application/json"));
         }
+        announced_within(&req, LIMIT)?;
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                WebError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body-too-large",
-                    "the body is over the limit of bytes for this route".to_owned(),
-                )
-                .sl("telo presega največjo dovoljeno velikost za ta naslov")
+                too_large()
             } else {
                 WebError::new(StatusCode::BAD_REQUEST, "unreadable-body", e.body_text())
             }
@@ -65,21 +88,25 @@ where
 /// Parses a JSON document into `T` with the errors described above.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(value) => Ok(value),
+    match serde_path_to_error::deserialize::<_, T>(&mut *de) {
+        // Anything after the document (`{…} {…}`, `{…} x`) makes the body malformed: it is
+        // not one JSON document, and the part read must not be acted on.
+        Ok(value) => de.end().map(|()| value).map_err(malformed),
         Err(err) => {
             let path = err.path().to_string();
             let inner = err.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
-                return Err(WebError::new(
-                    StatusCode::BAD_REQUEST,
-                    "malformed-json",
-                    format!("the body is not valid JSON: {inner}"),
-                )
-                .sl(format!("telo ni veljaven JSON: {inner}")));
+            // serde_json reports some wrong types as syntax (a number where an enum's name is
+            // expected: "expected value"); the body is malformed only when it is not JSON.
+            // A body that is not one JSON document is malformed, whatever else is wrong.
+            if let Err(e) = one_document(bytes) {
+                return Err(malformed(e));
             }
             let pointer = pointer_of(&path);
-            let message = strip_position(&inner.to_string());
+            let message = if inner.is_syntax() {
+                "invalid type: not a value this field takes".to_owned()
+            } else {
+                strip_position(&inner.to_string())
+            };
             let (detail, sl) = if pointer.is_empty() {
                 (
                     message.clone(),
@@ -99,6 +126,25 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
                 .with("reason", message))
         }
     }
+}
+
+/// Whether `bytes` are one JSON document (of any shape, in UTF-8), read without building it.
+fn one_document(bytes: &[u8]) -> Result<(), serde_json::Error> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| serde::de::Error::custom(format!("not UTF-8 at byte {}", e.valid_up_to())))?;
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde::de::IgnoredAny::deserialize(&mut *de)?;
+    de.end()
+}
+
+/// The problem of a body that is not JSON.
+fn malformed(inner: serde_json::Error) -> WebError {
+    WebError::new(
+        StatusCode::BAD_REQUEST,
+        "malformed-json",
+        format!("the body is not valid JSON: {inner}"),
+    )
+    .sl(format!("telo ni veljaven JSON: {inner}"))
 }
 
 /// What serde says is wrong with a body (`missing field `code``, `invalid type: …`), in

@@ -1,8 +1,10 @@
 //! The credentials role of the store ([`Credentials`]): API tokens (`tokens.rs`), attempt
 //! limits (`limits.rs`), passwords, second factors, sessions and reset links (`authn.rs`),
+//! accounts' last use (`activity.rs`),
 //! implemented once for both backends.
 
 use crate::StoreError;
+use crate::activity::{self, AccountActivity};
 use crate::audit::{AuditContext, NewAudit};
 use crate::authn::{
     self, AuthSession, PasswordChange, PasswordCredential, PasswordReset, SignIn, StoredBackupCodes, TotpEnrolment,
@@ -88,6 +90,9 @@ pub trait Credentials {
 
     /// The reset link with this hash.
     fn reset_by_hash(&self, hash: &str) -> Result<Option<PasswordReset>, StoreError>;
+
+    /// When each account was created, last signed in and last used a token (`activity.rs`).
+    fn account_activity(&self) -> Result<Vec<AccountActivity>, StoreError>;
 }
 
 impl<B: Backend> Credentials for B {
@@ -182,5 +187,9 @@ impl<B: Backend> Credentials for B {
 
     fn reset_by_hash(&self, hash: &str) -> Result<Option<PasswordReset>, StoreError> {
         self.read(|tx| authn::reset_by_hash(tx, hash))
+    }
+
+    fn account_activity(&self) -> Result<Vec<AccountActivity>, StoreError> {
+        self.read(activity::account_activity)
     }
 }

@@ -37,6 +37,7 @@
 //!   `migrations/<backend>/*.sql`.
 
 pub mod attachments;
+mod activity;
 pub mod audit;
 mod authn;
 mod codec;
@@ -57,6 +58,7 @@ mod world;
 mod write;
 
 pub use attachments::{Attachments, NewUpload, StoredAttachment, UploadId};
+pub use activity::AccountActivity;
 pub use audit::{
     AuditContext, AuditQuery, AuditRecord, AuditTrail, Checkpoint, Hold, Keyring, NewAudit, PurgeReport, Retention,
     Verdict,

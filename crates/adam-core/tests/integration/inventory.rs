@@ -14,7 +14,7 @@ use serde_json::Value;
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/register-log-v1.jsonl");
 
-fn class(z: u8, c: u8, r: u8) -> Classification {
+pub(crate) fn class(z: u8, c: u8, r: u8) -> Classification {
     Classification {
         z: SecurityClass::new(z).unwrap(),
         c: SecurityClass::new(c).unwrap(),
@@ -22,7 +22,7 @@ fn class(z: u8, c: u8, r: u8) -> Classification {
     }
 }
 
-fn fields(code: &str, custodian: UserId) -> ItemFields {
+pub(crate) fn fields(code: &str, custodian: UserId) -> ItemFields {
     ItemFields {
         code: Code::parse("code", code).unwrap(),
         name: text(&format!("{code} name")),
@@ -45,15 +45,15 @@ fn fields(code: &str, custodian: UserId) -> ItemFields {
 
 /// The town with a security lead (Leon), two custodians (Ana of the VPP system, Cene of the
 /// archive system) and Uroš, who keeps nothing.
-struct Inv {
-    town: Town,
-    lead: UserId,
-    vpp_sys: ItemId,
-    archive_sys: ItemId,
-    parcels: ItemId,
+pub(crate) struct Inv {
+    pub(crate) town: Town,
+    pub(crate) lead: UserId,
+    pub(crate) vpp_sys: ItemId,
+    pub(crate) archive_sys: ItemId,
+    pub(crate) parcels: ItemId,
 }
 
-fn created(plan: Plan) -> Created {
+pub(crate) fn created(plan: Plan) -> Created {
     plan.created.unwrap()
 }
 
@@ -64,7 +64,7 @@ fn item_id(c: Created) -> ItemId {
     }
 }
 
-fn inventory() -> Inv {
+pub(crate) fn inventory() -> Inv {
     let mut town = town();
     let lead_role = town.w.role_by_code(SystemPower::SecurityLead.code()).unwrap();
     let lead = town.leon;
@@ -107,7 +107,7 @@ fn inventory() -> Inv {
     }
 }
 
-fn classify(item: ItemId, c: Classification, inv: &mut Inv) {
+pub(crate) fn classify(item: ItemId, c: Classification, inv: &mut Inv) {
     let custodian = inv.town.w.item(item).unwrap().fields.custodian;
     run_as(
         &mut inv.town.w,
@@ -120,7 +120,7 @@ fn classify(item: ItemId, c: Classification, inv: &mut Inv) {
     );
 }
 
-fn link(system: ItemId, asset: ItemId, inv: &mut Inv) -> LinkId {
+pub(crate) fn link(system: ItemId, asset: ItemId, inv: &mut Inv) -> LinkId {
     match created(run_as(
         &mut inv.town.w,
         &Actor::user(inv.lead),

@@ -7,6 +7,7 @@ mod administration;
 mod change_log;
 mod choices;
 mod common;
+mod explain_names;
 mod integrity;
 mod inventory;
 mod lockout;

@@ -151,6 +151,7 @@ fn office_with_system() -> Office {
         application: None,
         last_reviewed: None,
         review_due: None,
+        attachments: Vec::new(),
     };
     let system = match run_as(
         &mut town.w,

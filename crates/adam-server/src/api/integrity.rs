@@ -89,7 +89,7 @@ pub struct Approval {
 async fn submit_scan(
     State(s): State<AppState>,
     caller: Caller,
-    Body(scan): Body<ScanUpload>,
+    Body(scan): Body<ScanUpload, MAX_SCAN_BODY>,
 ) -> ApiResult<(axum::http::StatusCode, Json<ScanResult>)> {
     let result = integrity::submit(&s, &caller, scan).await?;
     Ok((axum::http::StatusCode::CREATED, Json(result)))

@@ -9,6 +9,7 @@ pub mod authn;
 pub mod decisions;
 pub mod decree_roles;
 pub mod directory;
+pub mod dormant;
 pub mod guard;
 pub mod integrity;
 pub mod inventory;
@@ -204,6 +205,7 @@ pub fn api() -> Api {
     let api = decree_roles::routes(api);
     let api = integrity::routes(api);
     let api = attachments::routes(api);
+    let api = dormant::routes(api);
     decisions::routes(api)
 }
 

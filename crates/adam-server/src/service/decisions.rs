@@ -168,6 +168,11 @@ pub(crate) fn disclose(s: &AppState, caller: &Caller, mut d: Decision) -> Disclo
     let (grants, ceilings) = (d.grants.len(), d.ceilings.len());
     d.grants.retain(visible);
     d.ceilings.retain(|t| may_read_acl(&w, caller, t.carrier, now));
+    if !object_visible {
+        // The system's code and name are an attribute of the object's application, as its
+        // classification is: not for someone who may not read the object's attributes.
+        d.mfa_system = None;
+    }
     let withheld = !object_visible || d.grants.len() != grants || d.ceilings.len() != ceilings;
     Disclosed {
         decision: d,

@@ -234,3 +234,33 @@ pub async fn approve(
     let w = s.world();
     Ok(BaselineSummary::of(&w, w.baseline(id)?))
 }
+
+/// Where a server's integrity stands, for its inventory page: `None` unless the item is a
+/// server with an approved baseline and the caller may read its integrity records.
+#[derive(Clone, Debug)]
+pub(crate) enum ItemIntegrity {
+    /// Approved, and no scan compared with that baseline yet.
+    NoScan,
+    /// The last scan matched.
+    Matched(Timestamp),
+    /// The last scan did not match: the comparison (a security event, Art. 50(5)).
+    Mismatch(Comparison),
+}
+
+/// The integrity status of item `id` as its page shows it.
+pub(crate) fn item_status(w: &World, caller: &Caller, id: ItemId, now: Timestamp) -> Option<ItemIntegrity> {
+    let item = w.item(id).ok()?;
+    if item.kind != ItemKind::System || !may_read(w, caller, item, now) {
+        return None;
+    }
+    let current = w.current_baseline(id)?;
+    if let Some(c) = w.integrity_warning(id) {
+        return Some(ItemIntegrity::Mismatch(c.clone()));
+    }
+    let last = w.comparisons_of(id).filter(|c| c.baseline == current.id).last();
+    Some(match last {
+        Some(c) if !c.mismatch() => ItemIntegrity::Matched(c.scanned_at),
+        Some(c) => ItemIntegrity::Mismatch(c.clone()),
+        None => ItemIntegrity::NoScan,
+    })
+}

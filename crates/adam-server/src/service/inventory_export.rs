@@ -144,7 +144,7 @@ fn item_record(w: &World, r: &ItemRow) -> Vec<String> {
 }
 
 /// A cell as written: formula-like values get a leading apostrophe, shown as text.
-fn cell(value: String) -> String {
+pub(crate) fn cell(value: String) -> String {
     if value.starts_with(['=', '+', '-', '@']) {
         format!("'{value}")
     } else {

@@ -25,6 +25,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     super::words::reviews::WORDS,
     super::words::inventory::WORDS,
     super::words::attachments::WORDS,
+    super::words::dormant::WORDS,
 ];
 
 /// Every key with its Slovenian and English text.

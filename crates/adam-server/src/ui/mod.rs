@@ -11,6 +11,7 @@ mod access_review;
 mod account;
 mod chrome;
 mod confirm;
+mod dormant;
 mod form;
 mod grants;
 mod history;
@@ -135,6 +136,7 @@ fn table() -> Routes {
         .merge(account::routes())
         .merge(review::routes())
         .merge(inventory::routes())
+        .merge(dormant::routes())
         .route(
             "/ui/assets/htmx.min.js",
             get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),

@@ -741,6 +741,16 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
     ];
     out.extend(inventory_rows(fx));
     out.extend(integrity_rows());
+    // The dormant-accounts report (Art. 50(2)): the system administrator and user
+    // administrators (each for the accounts they administer); not a plain user nor a service
+    // token (the security lead: `dormant_accounts.rs`).
+    out.push(r(
+        Method::GET,
+        "/api/v1/reports/dormant-accounts",
+        "/api/v1/reports/dormant-accounts?days=30".into(),
+        None,
+        "YYYNN",
+    ));
     out
 }
 

@@ -285,6 +285,13 @@ fn rows(s: &TestServer) -> Vec<Row> {
         ),
         // The administrators' overview.
         get("/ui/overview", v("/ui/overview"), "OOFFL"),
+        // The dormant-accounts report (Art. 50(2)): administrators and the security lead; a
+        // refused number of days comes back at the field (422).
+        get(
+            "/ui/reports/dormant-accounts",
+            v("/ui/reports/dormant-accounts?days=30"),
+            "OOOFL",
+        ),
         // Access reviews (issue 15): everyone signed in sees their (possibly empty) list; a
         // start without a system is sent back at the field; the fixture has no campaign and no
         // follow-up, so deciding names nothing there.

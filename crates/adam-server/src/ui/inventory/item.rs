@@ -9,6 +9,7 @@ use super::super::chrome::*;
 use super::super::confirm::*;
 use super::super::history::{HistoryRow, LastChangeView};
 use super::super::i18n::Tr;
+use super::integrity_box::IntegrityBox;
 use super::*;
 use crate::authn::{Caller, Scope};
 use crate::error::said;
@@ -315,6 +316,8 @@ pub(crate) struct ItemPage {
     pub(crate) history: Vec<HistoryRow>,
     /// The files kept with the item (`attachments.rs`).
     pub(crate) attachments: Vec<super::attachments::AttachmentRow>,
+    /// The integrity box of a server (`integrity_box.rs`).
+    pub(crate) integrity: Option<IntegrityBox>,
 }
 
 pub(super) fn applications(w: &World) -> Vec<(u32, String)> {
@@ -488,6 +491,7 @@ pub(super) async fn item_view(
         errors,
         last,
         history,
+        integrity: IntegrityBox::of(&w, caller, id, s.now()),
     })
 }
 

@@ -10,6 +10,7 @@
 
 mod attachments;
 mod decree;
+mod integrity_box;
 mod item;
 
 use super::chrome::*;
@@ -217,6 +218,8 @@ pub(super) struct ListPage {
     pub(super) q: ListQuery,
     pub(super) query: String,
     pub(super) keeper: bool,
+    /// Whether the caller sees the dormant-accounts report (`ui/dormant.rs`).
+    pub(super) dormant: bool,
 }
 
 #[derive(Template)]
@@ -250,6 +253,7 @@ pub(super) async fn list_page(
         query: q.query(),
         q,
         keeper,
+        dormant: crate::service::dormant::may_see(&s, &caller),
     };
     page(lang, &p)
 }
