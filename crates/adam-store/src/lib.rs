@@ -36,8 +36,8 @@
 //! - `sqlite.rs` and `pg.rs` are the backends (with `pool.rs`); `migrate.rs` applies
 //!   `migrations/<backend>/*.sql`.
 
-pub mod attachments;
 mod activity;
+pub mod attachments;
 pub mod audit;
 mod authn;
 mod codec;
@@ -57,8 +57,8 @@ mod tokens;
 mod world;
 mod write;
 
-pub use attachments::{Attachments, NewUpload, StoredAttachment, UploadId};
 pub use activity::AccountActivity;
+pub use attachments::{Attachments, NewUpload, StoredAttachment, UploadId};
 pub use audit::{
     AuditContext, AuditQuery, AuditRecord, AuditTrail, Checkpoint, Hold, Keyring, NewAudit, PurgeReport, Retention,
     Verdict,

@@ -13,6 +13,7 @@ pub mod dormant;
 pub mod guard;
 pub mod integrity;
 pub mod inventory;
+pub mod process;
 pub mod records;
 pub mod register;
 pub mod review;
@@ -206,6 +207,7 @@ pub fn api() -> Api {
     let api = integrity::routes(api);
     let api = attachments::routes(api);
     let api = dormant::routes(api);
+    let api = process::routes(api);
     decisions::routes(api)
 }
 

@@ -44,11 +44,16 @@ pub fn may_read(w: &World, caller: &Caller, digest: &Digest, now: Timestamp) -> 
     {
         return true;
     }
-    false
+    // Process cases: read by whoever reads the case (`service::process::may_read`).
+    w.cases().iter().any(|c| {
+        (refers(&c.attachments) || c.history.iter().any(|t| refers(&t.attachments)))
+            && crate::service::process::may_read(w, caller, c, now)
+    })
 }
 
 /// Whether `caller` may upload files at all: whoever may change a record that carries them
-/// (today: the inventory's readers, among whom its keepers and custodians). A kind that gains
+/// (the inventory's readers, among whom its keepers and custodians — so the security lead and
+/// the custodians attach to cases too). A kind that gains
 /// attachments adds its writers here.
 pub fn may_upload(w: &World, caller: &Caller, now: Timestamp) -> bool {
     crate::service::inventory::reader(w, caller, now).is_some()

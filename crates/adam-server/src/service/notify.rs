@@ -1,6 +1,7 @@
 //! E-mail after a change (Decree Art. 51(4): rights are changed or revoked "without delay"):
 //! when a job change or a deactivation opens a follow-up of a person's rights, the custodians of
-//! the systems its grants reach are told; when an access review starts, its reviewer is.
+//! the systems its grants reach are told; when an access review starts, its reviewer is; when
+//! a case reaches a step, the people who perform it are (issue #16).
 //!
 //! Sent after the commit, off the request, best effort: a relay that is down does not undo or
 //! delay the change (the follow-up is on the custodians' list in the UI either way); a failure
@@ -38,10 +39,47 @@ pub(crate) fn messages(w: &World, plan: &Plan, public_url: &str) -> Vec<Mail> {
                     ),
                 });
             }
+            Event::Case(c) if matches!(plan.action, "case.start" | "case.decide") => {
+                out.extend(case_messages(w, c, plan, public_url));
+            }
             _ => {}
         }
     }
     out
+}
+
+/// A case that reached a step: its performers are told (not the one who moved it there).
+fn case_messages(w: &World, c: &adam_core::process::Case, plan: &Plan, public_url: &str) -> Vec<Mail> {
+    if c.state != adam_core::process::CaseState::Open {
+        return Vec::new();
+    }
+    let Ok(def) = w.process_definition(c.definition) else {
+        return Vec::new();
+    };
+    let step = def
+        .definition
+        .step(c.current.as_str())
+        .map(|s| (s.name.sl.to_string(), s.name.en.to_string()))
+        .unwrap_or_default();
+    let link = format!("{}/ui/cases/{}", public_url.trim_end_matches('/'), c.id.0);
+    let actor = plan.actor.user_id();
+    w.performers(c, plan.at)
+        .into_iter()
+        .filter(|u| Some(*u) != actor)
+        .filter_map(|u| w.user(u).ok())
+        .map(|u| Mail {
+            to: u.email.to_string(),
+            subject: format!("ADAM: {} – {}", c.reference(), step.1),
+            body: format!(
+                "Pozdravljeni,\n\nzadeva {r} »{title}« čaka na vaš korak »{sl}«.\n{link}\n\n--\n\nHello,\n\ncase {r} \
+                 \"{title}\" is waiting for your step \"{en}\".\n{link}\n",
+                r = c.reference(),
+                title = c.title,
+                sl = step.0,
+                en = step.1,
+            ),
+        })
+        .collect()
 }
 
 fn follow_up_messages(w: &World, f: &FollowUp, link: &str) -> Vec<Mail> {

@@ -68,12 +68,16 @@ fn sees_restricted(w: &World, caller: &Caller, case: &Case, now: Timestamp) -> b
         || case.history.iter().any(|t| t.by == Some(caller.user))
 }
 
-/// The case, or 404 — also when the caller may not read it (a case's existence is not told).
+/// The case, or 403 when the caller may not read it.
 pub fn readable_case(w: &World, caller: &Caller, id: CaseId, now: Timestamp) -> ApiResult<Case> {
     caller.require(Scope::Read)?;
     let case = w.case(id)?;
     if !may_read(w, caller, case, now) {
-        return Err(adam_core::Error::Process(ProcessError::UnknownCase(id)).into());
+        return Err(WebError::forbidden(
+            "not-a-case-reader",
+            "this case is read by the register keepers, its reporter, the people who perform its steps and those its folder's ACL lets read it",
+        )
+        .sl("zadevo berejo vodja informacijske varnosti in sistemski skrbnik, prijavitelj, izvajalci njenih korakov in tisti, ki jim to dovoli ACL njene mape"));
     }
     Ok(case.clone())
 }

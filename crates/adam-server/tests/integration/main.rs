@@ -31,6 +31,7 @@ mod languages_more;
 mod matrix;
 mod openapi;
 mod persistence;
+mod process_api;
 mod read_rules;
 mod register_attacks;
 mod setup;

@@ -829,6 +829,85 @@ fn inventory_rows(fx: &Fixture) -> Vec<Row> {
             // the keepers (and the custodians concerned) decide.
             "YNNNN",
         ),
+        // The process engine (issue #16): everyone sees the processes and reports events; the
+        // keepers import definitions; case 0 (`process_api::ensure_case`) is read by the
+        // keepers and its starter (the plain clerk), who alone performs its step.
+        r(
+            g.clone(),
+            "/api/v1/processes",
+            "/api/v1/processes".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/processes",
+            "/api/v1/processes".into(),
+            Some({
+                let mut d = serde_json::to_value(adam_core::process::shipped("change-request").unwrap()).unwrap();
+                d["version"] = json!(50);
+                d
+            }),
+            keep,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/processes/{key}",
+            "/api/v1/processes/security-event".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/processes/{key}/diagram.svg",
+            "/api/v1/processes/security-event/diagram.svg".into(),
+            None,
+            "YYYYY",
+        ),
+        r(g.clone(), "/api/v1/work", "/api/v1/work".into(), None, "YYYYY"),
+        r(
+            p.clone(),
+            "/api/v1/cases",
+            "/api/v1/cases".into(),
+            Some(json!({"process": "security-event", "title": "USB", "fields": {"what": "Ključ."}})),
+            "YYYYY",
+        ),
+        r(g.clone(), "/api/v1/cases/{id}", "/api/v1/cases/0".into(), None, "YNNYN"),
+        r(
+            Method::PATCH,
+            "/api/v1/cases/{id}",
+            "/api/v1/cases/0".into(),
+            Some(json!({"fields": {"note": "x"}})),
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/cases/{id}/decisions",
+            "/api/v1/cases/0/decisions".into(),
+            Some(json!({"step": "do", "outcome": "done"})),
+            "NNNYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/cases/{id}/consents",
+            "/api/v1/cases/0/consents".into(),
+            Some(json!({"role": "doer"})),
+            "YNNYN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/cases/{id}/diagram.svg",
+            "/api/v1/cases/0/diagram.svg".into(),
+            None,
+            "YNNYN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/cases/{id}/notification",
+            "/api/v1/cases/0/notification".into(),
+            None,
+            "YNNYN",
+        ),
         // Risk assessments (Art. 9): read like the inventory, kept by its keepers.
         r(
             g.clone(),
@@ -1049,6 +1128,9 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
             body = Some(json!({"token": secret.as_str(), "username": "ana", "new_password": STRONG_2}));
         }
         _ => {}
+    }
+    if t.starts_with("/api/v1/cases/") {
+        crate::process_api::ensure_case(server).await;
     }
     if row.template == "/api/v1/attachments/{sha256}" {
         crate::inventory_fixture::ensure(server).await;

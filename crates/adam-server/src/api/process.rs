@@ -1,0 +1,381 @@
+//! The process engine over HTTP (issue #16): the processes and their diagrams, importing a new
+//! definition version, cases (start, read, fill, decide, consent, diagram, the ministry's
+//! notification) and the caller's work lists. Logic lives in `service/process.rs`; the engine
+//! authorises every change.
+
+use super::guard::needs;
+use super::{Api, Doc};
+use crate::authn::{Caller, Scope};
+use crate::body::Body;
+use crate::error::{ApiResult, WebError, speaking};
+use crate::http::{Id, Tagged};
+use crate::service::attachments::require_attachable;
+use crate::service::process::{self as svc, CaseView, MinistryNotification, ProcessRow, WorkLists};
+use crate::state::AppState;
+use adam_core::attachment::AttachmentRef;
+use adam_core::process::{self, Definition, Marks};
+use adam_core::*;
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const EVERYONE: &str = "every signed-in account";
+const KEEPERS: &str = "the information-security lead or the system administrator (write scope)";
+const READERS: &str = "the register keepers, whoever performs or performed a step of the case, its reporter, and whom the case folder's ACL lets read it";
+
+pub(crate) fn routes(api: Api) -> Api {
+    let t = "processes";
+    api.route(
+        Method::GET,
+        "/api/v1/processes",
+        Doc::new(t, "Every process: the newest version of each, shipped or imported", EVERYONE)
+            .response::<Vec<ProcessRow>>(),
+        get(needs(Scope::Read, list)),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/processes",
+        Doc::new(
+            t,
+            "Import a new version of a process definition; one that cannot work is refused with every problem named (`problems`)",
+            KEEPERS,
+        )
+        .body::<Definition>()
+        .response::<Definition>()
+        .created(),
+        post(needs(Scope::Write, import)),
+    )
+    .route(
+        Method::GET,
+        "/api/v1/processes/{key}",
+        Doc::new(t, "The newest definition of a process", EVERYONE).response::<Definition>(),
+        get(needs(Scope::Read, one_process)),
+    )
+    .route(
+        Method::GET,
+        "/api/v1/processes/{key}/diagram.svg",
+        Doc::new(t, "The process drawn as a diagram (SVG)", EVERYONE).file(),
+        get(needs(Scope::Read, process_diagram)),
+    )
+    .route(
+        Method::GET,
+        "/api/v1/work",
+        Doc::new(
+            t,
+            "The caller's work lists: my steps, overdue steps (with their age), every case the caller reads",
+            EVERYONE,
+        )
+        .response::<WorkLists>(),
+        get(needs(Scope::Read, work)),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/cases",
+        Doc::new(
+            t,
+            "Start a case: any person reports a security event (Art. 19(1)); a change request is started by the system's people",
+            EVERYONE,
+        )
+        .body::<StartBody>()
+        .response::<CaseView>()
+        .created(),
+        post(needs(Scope::Write, start)),
+    )
+    .route(
+        Method::GET,
+        "/api/v1/cases/{id}",
+        Doc::new(t, "One case: its step, what is missing before each outcome, consents, fields, history", READERS)
+            .response::<CaseView>()
+            .etag(),
+        get(needs(Scope::Read, one_case)),
+    )
+    .route(
+        Method::PATCH,
+        "/api/v1/cases/{id}",
+        Doc::new(t, "Fill fields of an open case or attach files (its current step's performers)", READERS)
+            .body::<UpdateBody>()
+            .response::<CaseView>(),
+        axum::routing::patch(needs(Scope::Write, update)),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/cases/{id}/decisions",
+        Doc::new(
+            t,
+            "Decide the current step with an outcome; refused with what is missing (`unmet`) while a guard does not hold",
+            READERS,
+        )
+        .body::<DecideBody>()
+        .response::<CaseView>(),
+        post(needs(Scope::Write, decide)),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/cases/{id}/consents",
+        Doc::new(
+            t,
+            "Give the written consent of a role at the current step (Art. 22(3): custodian and security lead, two different people)",
+            READERS,
+        )
+        .body::<ConsentBody>()
+        .response::<CaseView>(),
+        post(needs(Scope::Write, consent)),
+    )
+    .route(
+        Method::GET,
+        "/api/v1/cases/{id}/diagram.svg",
+        Doc::new(t, "The case's process as a diagram, its current and past steps marked (SVG)", READERS).file(),
+        get(needs(Scope::Read, case_diagram)),
+    )
+    .route(
+        Method::GET,
+        "/api/v1/cases/{id}/notification",
+        Doc::new(
+            t,
+            "A security event's notification to the ministry (Art. 19(4)–(5)), format adam.security-event-notification/1",
+            READERS,
+        )
+        .response::<MinistryNotification>(),
+        get(needs(Scope::Read, notification)),
+    )
+}
+
+/// Starting a case.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartBody {
+    /// The process (`security-event`, `change-request`).
+    pub process: Code,
+    /// Its title.
+    pub title: Text,
+    /// Fields, by key.
+    #[serde(default)]
+    pub fields: BTreeMap<String, Value>,
+    /// Files (uploaded first to `/api/v1/attachments`).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
+}
+
+/// Filling a case.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBody {
+    /// Fields, by key (`null` empties one).
+    #[serde(default)]
+    pub fields: BTreeMap<String, Value>,
+    /// Files to attach.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
+}
+
+/// Deciding the current step.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideBody {
+    /// The step decided (the current one).
+    pub step: Code,
+    /// The outcome.
+    pub outcome: Code,
+    /// A comment.
+    #[serde(default)]
+    pub comment: Option<Text>,
+    /// Fields filled with the decision.
+    #[serde(default)]
+    pub fields: BTreeMap<String, Value>,
+    /// Files attached with the decision.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
+}
+
+/// A consent.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentBody {
+    /// The role consenting (`custodian`, `security_lead`).
+    pub role: Code,
+    /// A comment.
+    #[serde(default)]
+    pub comment: Option<Text>,
+}
+
+async fn list(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<ProcessRow>>> {
+    caller.require(Scope::Read)?;
+    Ok(axum::Json(svc::processes(&s.world(), speaking())))
+}
+
+async fn import(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(definition): Body<Definition>,
+) -> ApiResult<(StatusCode, axum::Json<Definition>)> {
+    s.execute(
+        &caller,
+        None,
+        Command::ImportProcess {
+            definition: definition.clone(),
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(definition)))
+}
+
+async fn one_process(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(key): Path<String>,
+) -> ApiResult<axum::Json<Definition>> {
+    caller.require(Scope::Read)?;
+    Ok(axum::Json(svc::definition(&s.world(), &key)?))
+}
+
+fn svg_response(svg: String) -> axum::response::Response {
+    ([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg).into_response()
+}
+
+async fn process_diagram(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(key): Path<String>,
+) -> ApiResult<axum::response::Response> {
+    caller.require(Scope::Read)?;
+    let def = svc::definition(&s.world(), &key)?;
+    Ok(svg_response(process::svg(&def, &Marks::none(), speaking())))
+}
+
+async fn work(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<WorkLists>> {
+    Ok(axum::Json(svc::work(&s.world(), &caller, s.now(), speaking())?))
+}
+
+/// Refuses files the caller did not upload or may not read.
+async fn check_files(s: &AppState, caller: &Caller, files: &[AttachmentRef]) -> ApiResult<()> {
+    require_attachable(s, caller, files).await
+}
+
+fn case_view(s: &AppState, caller: &Caller, id: CaseId) -> ApiResult<CaseView> {
+    let w = s.world();
+    let now = s.now();
+    let case = svc::readable_case(&w, caller, id, now)?;
+    svc::view(&w, caller, &case, now, speaking())
+}
+
+async fn start(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(body): Body<StartBody>,
+) -> ApiResult<(StatusCode, axum::Json<CaseView>)> {
+    check_files(&s, &caller, &body.attachments).await?;
+    let plan = s
+        .execute(
+            &caller,
+            None,
+            Command::StartCase {
+                process: body.process,
+                title: body.title,
+                fields: body.fields,
+                attachments: body.attachments,
+            },
+        )
+        .await?;
+    let Some(Created::Case(id)) = plan.created else {
+        return Err(WebError::internal(&"case not created"));
+    };
+    Ok((StatusCode::CREATED, axum::Json(case_view(&s, &caller, id)?)))
+}
+
+async fn one_case(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<CaseView>> {
+    let v = case_view(&s, &caller, CaseId(id))?;
+    Ok(Tagged::new(v.rev, v))
+}
+
+async fn update(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(body): Body<UpdateBody>,
+) -> ApiResult<axum::Json<CaseView>> {
+    let case = CaseId(id);
+    case_view(&s, &caller, case)?;
+    check_files(&s, &caller, &body.attachments).await?;
+    s.execute(
+        &caller,
+        None,
+        Command::UpdateCase {
+            case,
+            fields: body.fields,
+            attachments: body.attachments,
+        },
+    )
+    .await?;
+    Ok(axum::Json(case_view(&s, &caller, case)?))
+}
+
+async fn decide(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(body): Body<DecideBody>,
+) -> ApiResult<axum::Json<CaseView>> {
+    let case = CaseId(id);
+    case_view(&s, &caller, case)?;
+    check_files(&s, &caller, &body.attachments).await?;
+    s.execute(
+        &caller,
+        None,
+        Command::DecideStep {
+            case,
+            step: body.step,
+            outcome: body.outcome,
+            comment: body.comment,
+            fields: body.fields,
+            attachments: body.attachments,
+        },
+    )
+    .await?;
+    // The decider may no longer read the case (it moved on and the ACL gives them nothing).
+    let w = s.world();
+    let c = w.case(case)?.clone();
+    Ok(axum::Json(svc::view(&w, &caller, &c, s.now(), speaking())?))
+}
+
+async fn consent(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(body): Body<ConsentBody>,
+) -> ApiResult<axum::Json<CaseView>> {
+    let case = CaseId(id);
+    case_view(&s, &caller, case)?;
+    s.execute(
+        &caller,
+        None,
+        Command::ConsentCase {
+            case,
+            role: body.role,
+            comment: body.comment,
+        },
+    )
+    .await?;
+    Ok(axum::Json(case_view(&s, &caller, case)?))
+}
+
+async fn case_diagram(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<axum::response::Response> {
+    let w = s.world();
+    let case = svc::readable_case(&w, &caller, CaseId(id), s.now())?;
+    let def = &w.process_definition(case.definition)?.definition;
+    Ok(svg_response(process::svg(def, &Marks::of(&case), speaking())))
+}
+
+async fn notification(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> ApiResult<axum::Json<MinistryNotification>> {
+    let w = s.world();
+    let case = svc::readable_case(&w, &caller, CaseId(id), s.now())?;
+    Ok(axum::Json(svc::ministry_notification(&w, &case)?))
+}
