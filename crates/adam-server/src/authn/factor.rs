@@ -55,6 +55,18 @@ pub(crate) async fn reset_factor_of(
     let store = s.store.clone();
     let now = s.now();
     blocking(move || store.remove_totp(user, now, &[audit])).await??;
+    // Art. 33(1): the loss is an incident to handle, not only a record.
+    let who = s
+        .world()
+        .user(user)
+        .map_or_else(|_| user.to_string(), |u| u.username.to_string());
+    crate::service::process::raise_event(
+        s,
+        crate::service::process::Detected::FactorLost,
+        &who,
+        Some(client.ip.to_string()),
+    )
+    .await;
     Ok(())
 }
 
@@ -236,5 +248,17 @@ pub(crate) async fn report_lost_factor(s: &AppState, person: &Person, client: &C
     let store = s.store.clone();
     let now = s.now();
     blocking(move || store.remove_totp(user, now, &[audit])).await??;
+    // Art. 33(1): the loss is an incident to handle, not only a record.
+    let who = s
+        .world()
+        .user(user)
+        .map_or_else(|_| user.to_string(), |u| u.username.to_string());
+    crate::service::process::raise_event(
+        s,
+        crate::service::process::Detected::FactorLost,
+        &who,
+        Some(client.ip.to_string()),
+    )
+    .await;
     Ok(())
 }

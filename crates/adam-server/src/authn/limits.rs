@@ -251,6 +251,16 @@ pub(crate) async fn failed_attempt(
     // The failure's records and the new shared state, in one transaction.
     let known = s.world().user_by_username(username).is_ok();
     share_limits(s, Limits::SignIn, username, known, ip, records).await?;
+    if let (Some(_), Some(_)) = (lock, user) {
+        // Art. 18(2): what ADAM detects becomes a security event.
+        crate::service::process::raise_event(
+            s,
+            crate::service::process::Detected::LockOut,
+            username,
+            Some(ip.to_string()),
+        )
+        .await;
+    }
     if let (Some(until), Some(user)) = (lock, user) {
         let email = s.world().user(user).ok().map(|u| u.email.as_str().to_owned());
         if let (Some(email), Some(config)) = (email, s.config.auth.mail.clone()) {

@@ -646,3 +646,62 @@ pub fn ministry_notification(w: &World, case: &Case) -> ApiResult<MinistryNotifi
 pub fn is_end(def: &Definition, step: &str) -> bool {
     def.step(step).is_some_and(|s| s.kind == StepKind::End)
 }
+
+/// What ADAM detected itself (Art. 18(2)), raised as a security event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detected {
+    /// An account locked after failed sign-ins (Art. 53(2)).
+    LockOut,
+    /// A second factor reported lost or stolen (Art. 33(1): an incident).
+    FactorLost,
+}
+
+/// Raises a security event for what ADAM detected: a `security-event` case started by ADAM
+/// itself, performed by the security lead. Best effort after the detection's own records are
+/// written: without a security lead to take it the refusal is logged (the detection stays in
+/// the audit trail either way).
+pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &str, ip: Option<String>) {
+    let (title, situation, what) = match detected {
+        Detected::LockOut => (
+            format!("Zaklenjen račun {who} / account {who} locked"),
+            "access_violation",
+            format!(
+                "ADAM je zaklenil račun {who} po zaporednih neuspelih prijavah (53. člen (2)). / ADAM locked the account {who} after repeated failed sign-ins (Art. 53(2))."
+            ),
+        ),
+        Detected::FactorLost => (
+            format!("Izgubljen drugi faktor: {who} / second factor lost: {who}"),
+            "access_violation",
+            format!(
+                "{who} je prijavil(a) izgubo ali krajo drugega faktorja; ADAM ga je onemogočil (33. člen). / {who} reported the second factor lost or stolen; ADAM disabled it (Art. 33)."
+            ),
+        ),
+    };
+    let (Ok(title), Ok(process)) = (
+        Text::parse("title", &title),
+        Code::parse("process", process::SECURITY_EVENT),
+    ) else {
+        return;
+    };
+    let mut fields = std::collections::BTreeMap::new();
+    fields.insert("situation".to_owned(), serde_json::json!(situation));
+    fields.insert("what".to_owned(), serde_json::json!(what));
+    fields.insert("discovered_at".to_owned(), serde_json::json!(s.now().to_string()));
+    fields.insert(
+        "source".to_owned(),
+        serde_json::json!(match detected {
+            Detected::LockOut => "ADAM: security.login_locked",
+            Detected::FactorLost => "ADAM: security.factor_lost",
+        }),
+    );
+    let command = Command::StartCase {
+        process,
+        title,
+        fields,
+        attachments: Vec::new(),
+    };
+    let context = s.context(Actor::System, ip);
+    if let Err(e) = s.execute_as(Actor::System, context, command).await {
+        tracing::warn!(code = e.code, "a detected security event could not be opened");
+    }
+}

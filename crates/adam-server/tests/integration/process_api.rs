@@ -207,3 +207,37 @@ async fn a_definition_that_cannot_work_is_refused_with_every_problem_named(backe
     assert_eq!(list.json.as_array().unwrap().len(), 2);
 }
 on_both_backends!(a_definition_that_cannot_work_is_refused_with_every_problem_named);
+
+async fn a_lock_out_opens_a_security_event_for_the_lead(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    server.make_security_lead(server.fx.glpi_admin).await;
+    server.set_password(server.fx.bojan, STRONG).await;
+    for _ in 0..10 {
+        server.login("bojan", STRONG_2).await.problem(401, "unauthenticated");
+        server.advance(61);
+    }
+    let case = server
+        .state
+        .world()
+        .cases()
+        .iter()
+        .find(|c| c.process.as_str() == "security-event")
+        .expect("the lock-out opened an event")
+        .clone();
+    assert_eq!(case.started_by, None, "ADAM raised it itself");
+    let work = server.get(Who::UserAdminHere, "/api/v1/work").await.expect(200);
+    assert_eq!(work.json["my_steps"][0]["id"], case.id.0);
+    let view = server
+        .get(Who::UserAdminHere, &format!("/api/v1/cases/{}", case.id.0))
+        .await
+        .expect(200);
+    let source = view.json["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "source")
+        .unwrap()
+        .clone();
+    assert_eq!(source["shown"], "ADAM: security.login_locked");
+}
+on_both_backends!(a_lock_out_opens_a_security_event_for_the_lead);

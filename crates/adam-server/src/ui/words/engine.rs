@@ -196,6 +196,15 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
         "reset a second factor",
     ),
     (
+        "process.import",
+        "uvozil opredelitev postopka",
+        "imported a process definition",
+    ),
+    ("case.start", "začel zadevo", "started a case"),
+    ("case.update", "dopolnil zadevo", "filled in a case"),
+    ("case.decide", "odločil o koraku zadeve", "decided a step of a case"),
+    ("case.consent", "dal pisno soglasje", "gave written consent"),
+    (
         "security.login_locked",
         "račun zaklenjen zaradi neuspelih prijav",
         "account locked after failed sign-ins",
@@ -285,6 +294,12 @@ pub(crate) const KINDS: &[(&str, &str, &str)] = &[
         "primerjava celovitosti",
         "integrity comparison",
     ),
+    (
+        "ADAM_ENTITY_PROCESS_DEFINITION",
+        "opredelitev postopka",
+        "process definition",
+    ),
+    ("ADAM_ENTITY_PROCESS_CASE", "zadeva postopka", "process case"),
 ];
 
 /// A kind of object in words, or its wire name when it has none.
