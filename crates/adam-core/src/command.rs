@@ -546,6 +546,12 @@ pub enum Command {
         #[serde(default)]
         comment: Option<Text>,
     },
+    /// Records that the overdue reminder of the case's current step has gone out to its
+    /// performers (ADAM itself, from its scheduler; once per visit of a step).
+    RemindOverdue {
+        /// The case.
+        case: CaseId,
+    },
 }
 
 impl Command {
@@ -617,6 +623,7 @@ impl Command {
             Command::UpdateCase { .. } => "case.update",
             Command::DecideStep { .. } => "case.decide",
             Command::ConsentCase { .. } => "case.consent",
+            Command::RemindOverdue { .. } => "case.remind",
             Command::ApproveBaseline { .. } => "integrity.approve_baseline",
             // A mismatch is recorded as `security.integrity_mismatch` (the planner says so).
             Command::CompareScan { .. } => "integrity.compare",

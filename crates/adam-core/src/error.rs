@@ -898,6 +898,15 @@ area_error! {
             /// The role.
             role: String,
         } => ("nobody-to-perform", Conflict),
+        /// An overdue reminder asked for by a person.
+        #[error("only ADAM itself records that an overdue reminder has gone out")]
+        OnlyAdamReminds => ("only-adam-reminds", Forbidden),
+        /// A reminder for a step that is not overdue.
+        #[error("the current step of {0} is not overdue")]
+        NotOverdue(crate::ids::CaseId) => ("not-overdue", Conflict),
+        /// A reminder sent already for this visit of the step.
+        #[error("the overdue reminder of {0}'s current step has gone out already")]
+        AlreadyReminded(crate::ids::CaseId) => ("already-reminded", Conflict),
     }
 }
 

@@ -144,9 +144,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let follower = state.spawn_follower();
     let audit = state.spawn_audit_tasks();
+    let reminders = state.spawn_reminders();
     let app = router(state.clone());
     let result = connections(listener, app, state.config.header_read_timeout, shutdown).await;
     follower.abort();
+    reminders.abort();
     // Access records queued before the shutdown are written before the process ends.
     state.flush_access().await;
     for task in audit {

@@ -74,6 +74,8 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// The largest attachment accepted, in bytes (`service::attachments`; 25 MiB by default).
     pub attachment_max_bytes: u64,
+    /// How often overdue steps of cases are looked for and their performers reminded.
+    pub remind_every: Duration,
 }
 
 impl Default for Config {
@@ -88,6 +90,7 @@ impl Default for Config {
             auth: crate::authn::config::AuthConfig::default(),
             header_read_timeout: Duration::from_secs(10),
             attachment_max_bytes: crate::service::attachments::DEFAULT_MAX_BYTES,
+            remind_every: Duration::from_secs(300),
         }
     }
 }
@@ -507,6 +510,22 @@ impl AppState {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// Reminds the performers of overdue steps every [`Config::remind_every`] until the
+    /// process ends (each reminder once per visit of a step, recorded on the case).
+    pub fn spawn_reminders(&self) -> tokio::task::JoinHandle<()> {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(me.config.remind_every);
+            loop {
+                tick.tick().await;
+                let sent = crate::service::process::remind_overdue(&me).await;
+                if !sent.is_empty() {
+                    tracing::info!(cases = sent.len(), "overdue reminders sent");
+                }
+            }
+        })
     }
 
     /// Keeps the world in step with the change log until the process ends.

@@ -51,6 +51,9 @@ impl ProcessError {
             ProcessError::NobodyToPerform { step, role } => {
                 format!("nihče ni »{role}«, ki opravi korak {step:?}; najprej imenujte osebo")
             }
+            ProcessError::OnlyAdamReminds => "da je opomnik o zamudi poslan, zapiše le ADAM sam".to_owned(),
+            ProcessError::NotOverdue(c) => format!("trenutni korak zadeve {c} ni v zamudi"),
+            ProcessError::AlreadyReminded(c) => format!("opomnik o zamudi trenutnega koraka zadeve {c} je že poslan"),
         }
     }
 }

@@ -322,7 +322,8 @@ impl World {
             | Command::StartCase { .. }
             | Command::UpdateCase { .. }
             | Command::DecideStep { .. }
-            | Command::ConsentCase { .. }) => self.plan_process(actor, &process, at, rev),
+            | Command::ConsentCase { .. }
+            | Command::RemindOverdue { .. }) => self.plan_process(actor, &process, at, rev),
         }
     }
 

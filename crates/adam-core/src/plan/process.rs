@@ -68,6 +68,7 @@ impl World {
                 attachments,
             } => self.plan_decide_step(actor, *case, step, outcome, comment, fields, attachments, at, rev),
             Command::ConsentCase { case, role, comment } => self.plan_consent(actor, *case, role, comment, at, rev),
+            Command::RemindOverdue { case } => self.plan_remind(actor, *case, at, rev),
             _ => Err(Error::NoChange("the command changes nothing")),
         }
     }
@@ -237,6 +238,7 @@ impl World {
             state: CaseState::Open,
             history: Vec::new(),
             consents: Vec::new(),
+            reminded: None,
             rev,
         };
         attach(&mut case.attachments, attachments);
@@ -537,6 +539,30 @@ impl World {
         let mut draft = Draft::new(vec![Event::Case(new)]);
         draft.acting_job = self.desk_of(user);
         Ok(draft)
+    }
+}
+
+impl World {
+    /// The overdue reminder of a case's current step: ADAM alone records it, once per visit,
+    /// and only once the step is past its due time (the e-mail goes out after the commit).
+    fn plan_remind(&self, actor: &Actor, id: CaseId, at: Timestamp, rev: Revision) -> Result<Draft, Error> {
+        if !matches!(actor, Actor::System) {
+            return Err(ProcessError::OnlyAdamReminds.into());
+        }
+        let (case, def) = self.case_with_definition(id)?;
+        if case.state == CaseState::Closed {
+            return Err(ProcessError::CaseClosed(id).into());
+        }
+        if !case.due(def).is_some_and(|due| due < at) {
+            return Err(ProcessError::NotOverdue(id).into());
+        }
+        if case.reminded == Some(case.visit) {
+            return Err(ProcessError::AlreadyReminded(id).into());
+        }
+        let mut new = case.clone();
+        new.reminded = Some(case.visit);
+        new.rev = rev;
+        Ok(Draft::new(vec![Event::Case(new)]))
     }
 }
 

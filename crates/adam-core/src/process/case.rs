@@ -128,6 +128,10 @@ pub struct Case {
     /// The consents, oldest first.
     #[serde(default)]
     pub consents: Vec<Consent>,
+    /// The visit of the current step whose overdue reminder has gone out (none: not sent
+    /// for this visit), so a restart or a second server never sends it twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminded: Option<u32>,
     /// The revision that last changed this record.
     pub rev: Revision,
 }

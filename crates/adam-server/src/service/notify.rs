@@ -40,7 +40,10 @@ pub(crate) fn messages(w: &World, plan: &Plan, public_url: &str) -> Vec<Mail> {
                 });
             }
             Event::Case(c) if matches!(plan.action, "case.start" | "case.decide") => {
-                out.extend(case_messages(w, c, plan, public_url));
+                out.extend(case_messages(w, c, plan, public_url, false));
+            }
+            Event::Case(c) if plan.action == "case.remind" => {
+                out.extend(case_messages(w, c, plan, public_url, true));
             }
             _ => {}
         }
@@ -48,8 +51,9 @@ pub(crate) fn messages(w: &World, plan: &Plan, public_url: &str) -> Vec<Mail> {
     out
 }
 
-/// A case that reached a step: its performers are told (not the one who moved it there).
-fn case_messages(w: &World, c: &adam_core::process::Case, plan: &Plan, public_url: &str) -> Vec<Mail> {
+/// A case that reached a step: its performers are told (not the one who moved it there);
+/// with `overdue`, that step is past its due time.
+fn case_messages(w: &World, c: &adam_core::process::Case, plan: &Plan, public_url: &str, overdue: bool) -> Vec<Mail> {
     if c.state != adam_core::process::CaseState::Open {
         return Vec::new();
     }
@@ -63,11 +67,25 @@ fn case_messages(w: &World, c: &adam_core::process::Case, plan: &Plan, public_ur
         .unwrap_or_default();
     let link = format!("{}/ui/cases/{}", public_url.trim_end_matches('/'), c.id.0);
     let actor = plan.actor.user_id();
+    let due = c.due(&def.definition).map(|d| d.to_string()).unwrap_or_default();
     w.performers(c, plan.at)
         .into_iter()
         .filter(|u| Some(*u) != actor)
         .filter_map(|u| w.user(u).ok())
-        .map(|u| Mail {
+        .map(|u| if overdue {
+            Mail {
+                to: u.email.to_string(),
+                subject: format!("ADAM: zamuda / overdue – {} – {}", c.reference(), step.1),
+                body: format!(
+                    "Pozdravljeni,\n\nkorak »{sl}« zadeve {r} »{title}« je v zamudi (rok je bil {due}) in čaka na vas.\n{link}\n\n--\n\n\
+                     Hello,\n\nthe step \"{en}\" of case {r} \"{title}\" is overdue (it was due {due}) and is waiting for you.\n{link}\n",
+                    r = c.reference(),
+                    title = c.title,
+                    sl = step.0,
+                    en = step.1,
+                ),
+            }
+        } else { Mail {
             to: u.email.to_string(),
             subject: format!("ADAM: {} – {}", c.reference(), step.1),
             body: format!(
@@ -78,7 +96,7 @@ fn case_messages(w: &World, c: &adam_core::process::Case, plan: &Plan, public_ur
                 sl = step.0,
                 en = step.1,
             ),
-        })
+        }})
         .collect()
 }
 

@@ -705,3 +705,31 @@ pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &s
         tracing::warn!(code = e.code, "a detected security event could not be opened");
     }
 }
+
+/// Sends the overdue reminders due now: for every open case past its step's due time whose
+/// reminder has not gone out for this visit, ADAM records the reminder (one change each, in the
+/// audit trail) and the performers are e-mailed after the commit. Returns the cases reminded.
+/// A read-only server (a standby) sends none: its primary does.
+pub async fn remind_overdue(s: &crate::state::AppState) -> Vec<CaseId> {
+    if s.read_only().is_some() {
+        return Vec::new();
+    }
+    let now = s.now();
+    let due: Vec<CaseId> = s
+        .world()
+        .overdue_steps(now)
+        .into_iter()
+        .filter(|(c, _)| c.reminded != Some(c.visit))
+        .map(|(c, _)| c.id)
+        .collect();
+    let mut sent = Vec::new();
+    for case in due {
+        let context = s.context(Actor::System, None);
+        match s.execute_as(Actor::System, context, Command::RemindOverdue { case }).await {
+            Ok(_) => sent.push(case),
+            // Another server reminded first, or the case moved meanwhile: nothing to send.
+            Err(e) => tracing::debug!(code = e.code, case = %case, "no overdue reminder"),
+        }
+    }
+    sent
+}

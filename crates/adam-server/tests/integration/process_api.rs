@@ -241,3 +241,82 @@ async fn a_lock_out_opens_a_security_event_for_the_lead(backend: Backend) {
     assert_eq!(source["shown"], "ADAM: security.login_locked");
 }
 on_both_backends!(a_lock_out_opens_a_security_event_for_the_lead);
+
+/// A step past its due time reminds its performer by e-mail once per visit, recorded on the
+/// case (the scheduler of `serve` calls the same function); a person cannot record it.
+async fn an_overdue_step_reminds_its_performer_once(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let sink = server.mail.as_ref().unwrap();
+    let definition: adam_core::process::Definition = serde_json::from_value(json!({
+        "key": "overdue",
+        "version": 1,
+        "name": {"sl": "Z rokom", "en": "With a due time"},
+        "roles": [{"key": "doer", "name": {"sl": "izvajalec", "en": "doer"}, "binding": "starter"}],
+        "start": "do",
+        "steps": [
+            {"key": "do", "name": {"sl": "Opravi", "en": "Do"}, "kind": "task", "performer": "doer", "due_days": 1,
+             "outcomes": [{"key": "again", "name": {"sl": "Še enkrat", "en": "Again"}, "to": "do"},
+                          {"key": "done", "name": {"sl": "Opravljeno", "en": "Done"}, "to": "end"}]},
+            {"key": "end", "name": {"sl": "Konec", "en": "End"}, "kind": "end"}
+        ]
+    }))
+    .unwrap();
+    crate::inventory_fixture::run(&server, Actor::System, Command::ImportProcess { definition }).await;
+    let created = crate::inventory_fixture::run(
+        &server,
+        Actor::user(server.fx.ana),
+        Command::StartCase {
+            process: Code::parse("p", "overdue").unwrap(),
+            title: Text::parse("title", "Zadeva z rokom").unwrap(),
+            fields: Default::default(),
+            attachments: vec![],
+        },
+    )
+    .await;
+    let Some(Created::Case(case)) = created else {
+        panic!("{created:?}")
+    };
+    // Not due yet: nothing is sent.
+    assert!(adam_server::service::process::remind_overdue(&server.state).await.is_empty());
+    server.advance(2 * 86_400);
+    assert_eq!(adam_server::service::process::remind_overdue(&server.state).await, vec![case]);
+    let mail = sink.next().await;
+    assert_eq!(mail.to, vec!["ana@test.si".to_owned()]);
+    assert!(mail.text.contains("overdue") && mail.text.contains("zamudi"), "{}", mail.text);
+    assert!(mail.text.contains(&format!("/ui/cases/{}", case.0)), "{}", mail.text);
+    // Once per visit, also after a restart (it is recorded on the case).
+    assert!(adam_server::service::process::remind_overdue(&server.state).await.is_empty());
+    assert!(sink.any_within(300).await.is_none());
+    assert_eq!(server.state.world().case(case).unwrap().reminded, Some(0));
+    let ctx = server.state.context(Actor::user(server.fx.ana), None);
+    let refused = server
+        .state
+        .execute_as(Actor::user(server.fx.ana), ctx, Command::RemindOverdue { case })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, "only-adam-reminds");
+    // A new visit of the step has a new due time and gets its own reminder.
+    crate::inventory_fixture::run(
+        &server,
+        Actor::user(server.fx.ana),
+        Command::DecideStep {
+            case,
+            step: Code::parse("s", "do").unwrap(),
+            outcome: Code::parse("o", "again").unwrap(),
+            comment: None,
+            fields: Default::default(),
+            attachments: vec![],
+        },
+    )
+    .await;
+    assert!(adam_server::service::process::remind_overdue(&server.state).await.is_empty());
+    server.advance(2 * 86_400);
+    assert_eq!(adam_server::service::process::remind_overdue(&server.state).await, vec![case]);
+    assert!(sink.next().await.text.contains("overdue"));
+    let audit = server
+        .get(Who::SysAdmin, "/api/v1/audit?action=case.remind")
+        .await
+        .expect(200);
+    assert!(audit.json.to_string().contains("case.remind"), "{}", audit.json);
+}
+on_both_backends!(an_overdue_step_reminds_its_performer_once);

@@ -51,6 +51,7 @@ fn case_through(def: &Definition, decisions: &[(&str, &str)]) -> Case {
         state: CaseState::Open,
         history,
         consents: Vec::new(),
+        reminded: None,
         rev: Revision(1),
     }
 }
