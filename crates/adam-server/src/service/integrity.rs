@@ -213,12 +213,23 @@ pub async fn submit(s: &AppState, caller: &Caller, scan: ScanUpload) -> ApiResul
         }
     };
     let plan = s.execute(caller, None, command).await?;
-    let w = s.world();
-    match plan.created {
-        Some(Created::Baseline(id)) => Ok(ScanResult::Baseline(BaselineSummary::of(&w, w.baseline(id)?))),
-        Some(Created::Comparison(id)) => Ok(ScanResult::Comparison(w.comparison(id)?.clone())),
-        _ => Err(WebError::internal(&"scan not recorded")),
+    let result = {
+        let w = s.world();
+        match plan.created {
+            Some(Created::Baseline(id)) => ScanResult::Baseline(BaselineSummary::of(&w, w.baseline(id)?)),
+            Some(Created::Comparison(id)) => ScanResult::Comparison(w.comparison(id)?.clone()),
+            _ => return Err(WebError::internal(&"scan not recorded")),
+        }
+    };
+    // A mismatch is a security event to resolve (Art. 50(5)): ADAM opens it for the lead.
+    if let ScanResult::Comparison(c) = &result
+        && c.mismatch()
+    {
+        let ip = caller.source_ip.clone();
+        crate::service::process::raise_event(s, crate::service::process::Detected::IntegrityMismatch, scan.server.as_str(), ip)
+            .await;
     }
+    Ok(result)
 }
 
 /// Approves a baseline after the approved change that justifies it.

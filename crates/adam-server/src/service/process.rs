@@ -654,6 +654,11 @@ pub enum Detected {
     LockOut,
     /// A second factor reported lost or stolen (Art. 33(1): an incident).
     FactorLost,
+    /// A server's files differ from its approved baseline (Art. 50(5)); `who` is the server.
+    IntegrityMismatch,
+    /// The audit trail failed its verification (Art. 57: records altered or removed); `who`
+    /// is the verdict's first problem.
+    TrailBroken,
 }
 
 /// Raises a security event for what ADAM detected: a `security-event` case started by ADAM
@@ -676,6 +681,20 @@ pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &s
                 "{who} je prijavil(a) izgubo ali krajo drugega faktorja; ADAM ga je onemogočil (33. člen). / {who} reported the second factor lost or stolen; ADAM disabled it (Art. 33)."
             ),
         ),
+        Detected::IntegrityMismatch => (
+            format!("Neskladje celovitosti: {who} / integrity mismatch: {who}"),
+            "uncontrolled_change",
+            format!(
+                "Datoteke strežnika {who} se razlikujejo od odobrene izhodiščne konfiguracije (50. člen (5)). / The files of server {who} differ from its approved baseline (Art. 50(5))."
+            ),
+        ),
+        Detected::TrailBroken => (
+            "Revizijska sled ni nedotaknjena / the audit trail is not intact".to_owned(),
+            "deviation_cia",
+            format!(
+                "Preverjanje revizijske sledi je našlo napako: {who} (57. člen). / Verifying the audit trail found a problem: {who} (Art. 57)."
+            ),
+        ),
     };
     let (Ok(title), Ok(process)) = (
         Text::parse("title", &title),
@@ -692,6 +711,8 @@ pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &s
         serde_json::json!(match detected {
             Detected::LockOut => "ADAM: security.login_locked",
             Detected::FactorLost => "ADAM: security.factor_lost",
+            Detected::IntegrityMismatch => "ADAM: security.integrity_mismatch",
+            Detected::TrailBroken => "ADAM: audit.verify",
         }),
     );
     let command = Command::StartCase {

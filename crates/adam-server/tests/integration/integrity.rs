@@ -135,11 +135,30 @@ async fn a_scan_is_submitted_approved_compared_and_a_mismatch_is_a_security_even
         (same.json["kind"].clone(), same.json["result"].clone()),
         (json!("comparison"), json!("match"))
     );
+    // A match opens no security event; a mismatch opens one for the security lead.
+    assert!(s.state.world().cases().is_empty());
+    s.make_security_lead(s.fx.glpi_admin).await;
     let diff = s
         .post(Who::Service, "/api/v1/integrity/scans", &scan(false, "99"))
         .await
         .expect(201);
     assert_eq!(diff.json["result"], "mismatch");
+    let work = s.get(Who::UserAdminHere, "/api/v1/work").await.expect(200);
+    let event = work.json["my_steps"][0]["id"].clone();
+    let case = s
+        .get(Who::UserAdminHere, &format!("/api/v1/cases/{event}"))
+        .await
+        .expect(200);
+    let shown = |key: &str| {
+        case.json["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == key)
+            .map(|f| f["value"].clone())
+    };
+    assert_eq!(shown("situation"), Some(json!("uncontrolled_change")), "{}", case.text);
+    assert_eq!(shown("source"), Some(json!("ADAM: security.integrity_mismatch")));
     assert_eq!(
         diff.json["diff"]["changed"],
         json!([{"path": "etc/passwd", "what": ["content"]}])

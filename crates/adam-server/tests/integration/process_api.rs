@@ -320,3 +320,35 @@ async fn an_overdue_step_reminds_its_performer_once(backend: Backend) {
     assert!(audit.json.to_string().contains("case.remind"), "{}", audit.json);
 }
 on_both_backends!(an_overdue_step_reminds_its_performer_once);
+
+/// A verification of the audit trail that finds it altered opens a security event for the
+/// lead, once while it is open (asking again opens no second one).
+#[tokio::test]
+async fn a_broken_audit_trail_opens_a_security_event_once() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    server.make_security_lead(server.fx.glpi_admin).await;
+    let path = server.location.trim_start_matches("sqlite:").to_owned();
+    let db = rusqlite::Connection::open(&path).unwrap();
+    db.execute_batch(
+        "DROP TRIGGER IF EXISTS audit_append_only_update; \
+         UPDATE audit SET payload = replace(payload, '\"outcome\":\"ok\"', '\"outcome\":\"OK\"') WHERE seq = 3;",
+    )
+    .unwrap();
+    drop(db);
+    let events = |s: &TestServer| {
+        s.state
+            .world()
+            .cases()
+            .iter()
+            .filter(|c| c.process.as_str() == "security-event")
+            .count()
+    };
+    assert_eq!(events(&server), 0);
+    let verdict = server.get(Who::SysAdmin, "/api/v1/audit/verify").await.expect(200);
+    assert_ne!(verdict.json["problems"], json!([]), "{}", verdict.text);
+    assert_eq!(events(&server), 1, "the broken trail opened an event");
+    server.get(Who::SysAdmin, "/api/v1/audit/verify").await.expect(200);
+    assert_eq!(events(&server), 1, "no second event while the first is open");
+    let work = server.get(Who::UserAdminHere, "/api/v1/work").await.expect(200);
+    assert!(work.json["my_steps"].to_string().contains("the audit trail is not intact"), "{}", work.json);
+}
