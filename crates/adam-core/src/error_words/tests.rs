@@ -256,6 +256,9 @@ fn samples() -> Vec<Error> {
             role: "b".into(),
         }
         .into(),
+        ProcessError::OnlyAdamReminds.into(),
+        ProcessError::NotOverdue(CaseId(1)).into(),
+        ProcessError::AlreadyReminded(CaseId(1)).into(),
         RegisterError::UnknownItem(ItemId(3)).into(),
         RegisterError::UnknownItemCode("X".into()).into(),
         RegisterError::UnknownLink(LinkId(3)).into(),

@@ -553,7 +553,7 @@ impl World {
         if case.state == CaseState::Closed {
             return Err(ProcessError::CaseClosed(id).into());
         }
-        if !case.due(def).is_some_and(|due| due < at) {
+        if case.due(def).is_none_or(|due| due >= at) {
             return Err(ProcessError::NotOverdue(id).into());
         }
         if case.reminded == Some(case.visit) {

@@ -226,8 +226,13 @@ pub async fn submit(s: &AppState, caller: &Caller, scan: ScanUpload) -> ApiResul
         && c.mismatch()
     {
         let ip = caller.source_ip.clone();
-        crate::service::process::raise_event(s, crate::service::process::Detected::IntegrityMismatch, scan.server.as_str(), ip)
-            .await;
+        crate::service::process::raise_event(
+            s,
+            crate::service::process::Detected::IntegrityMismatch,
+            scan.server.as_str(),
+            ip,
+        )
+        .await;
     }
     Ok(result)
 }

@@ -746,7 +746,10 @@ pub async fn remind_overdue(s: &crate::state::AppState) -> Vec<CaseId> {
     let mut sent = Vec::new();
     for case in due {
         let context = s.context(Actor::System, None);
-        match s.execute_as(Actor::System, context, Command::RemindOverdue { case }).await {
+        match s
+            .execute_as(Actor::System, context, Command::RemindOverdue { case })
+            .await
+        {
             Ok(_) => sent.push(case),
             // Another server reminded first, or the case moved meanwhile: nothing to send.
             Err(e) => tracing::debug!(code = e.code, case = %case, "no overdue reminder"),

@@ -277,15 +277,30 @@ async fn an_overdue_step_reminds_its_performer_once(backend: Backend) {
         panic!("{created:?}")
     };
     // Not due yet: nothing is sent.
-    assert!(adam_server::service::process::remind_overdue(&server.state).await.is_empty());
+    assert!(
+        adam_server::service::process::remind_overdue(&server.state)
+            .await
+            .is_empty()
+    );
     server.advance(2 * 86_400);
-    assert_eq!(adam_server::service::process::remind_overdue(&server.state).await, vec![case]);
+    assert_eq!(
+        adam_server::service::process::remind_overdue(&server.state).await,
+        vec![case]
+    );
     let mail = sink.next().await;
     assert_eq!(mail.to, vec!["ana@test.si".to_owned()]);
-    assert!(mail.text.contains("overdue") && mail.text.contains("zamudi"), "{}", mail.text);
+    assert!(
+        mail.text.contains("overdue") && mail.text.contains("zamudi"),
+        "{}",
+        mail.text
+    );
     assert!(mail.text.contains(&format!("/ui/cases/{}", case.0)), "{}", mail.text);
     // Once per visit, also after a restart (it is recorded on the case).
-    assert!(adam_server::service::process::remind_overdue(&server.state).await.is_empty());
+    assert!(
+        adam_server::service::process::remind_overdue(&server.state)
+            .await
+            .is_empty()
+    );
     assert!(sink.any_within(300).await.is_none());
     assert_eq!(server.state.world().case(case).unwrap().reminded, Some(0));
     let ctx = server.state.context(Actor::user(server.fx.ana), None);
@@ -309,9 +324,16 @@ async fn an_overdue_step_reminds_its_performer_once(backend: Backend) {
         },
     )
     .await;
-    assert!(adam_server::service::process::remind_overdue(&server.state).await.is_empty());
+    assert!(
+        adam_server::service::process::remind_overdue(&server.state)
+            .await
+            .is_empty()
+    );
     server.advance(2 * 86_400);
-    assert_eq!(adam_server::service::process::remind_overdue(&server.state).await, vec![case]);
+    assert_eq!(
+        adam_server::service::process::remind_overdue(&server.state).await,
+        vec![case]
+    );
     assert!(sink.next().await.text.contains("overdue"));
     let audit = server
         .get(Who::SysAdmin, "/api/v1/audit?action=case.remind")
@@ -350,5 +372,11 @@ async fn a_broken_audit_trail_opens_a_security_event_once() {
     server.get(Who::SysAdmin, "/api/v1/audit/verify").await.expect(200);
     assert_eq!(events(&server), 1, "no second event while the first is open");
     let work = server.get(Who::UserAdminHere, "/api/v1/work").await.expect(200);
-    assert!(work.json["my_steps"].to_string().contains("the audit trail is not intact"), "{}", work.json);
+    assert!(
+        work.json["my_steps"]
+            .to_string()
+            .contains("the audit trail is not intact"),
+        "{}",
+        work.json
+    );
 }

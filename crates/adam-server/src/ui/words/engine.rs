@@ -204,7 +204,11 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
     ("case.update", "dopolnil zadevo", "filled in a case"),
     ("case.decide", "odločil o koraku zadeve", "decided a step of a case"),
     ("case.consent", "dal pisno soglasje", "gave written consent"),
-    ("case.remind", "poslal opomnik o zamudi koraka", "sent an overdue reminder for a step"),
+    (
+        "case.remind",
+        "poslal opomnik o zamudi koraka",
+        "sent an overdue reminder for a step",
+    ),
     (
         "security.login_locked",
         "račun zaklenjen zaradi neuspelih prijav",
