@@ -431,30 +431,12 @@ pub(crate) async fn verify_trail(s: &AppState, caller: &Caller) -> ApiResult<Ver
         .verifying
         .run(|| async move { Ok::<Verdict, WebError>(blocking(move || store.audit_verify()).await??) })
         .await?;
-    // A broken trail is a security event (Art. 57): ADAM opens it for the lead, once per
-    // problem (asking again while the event is open opens no second one).
+    // A broken trail is a security event (Art. 57): ADAM opens it for the lead (once while
+    // it is open: `raise_event` opens no second one).
     if let Some(first) = verdict.problems.first() {
-        use adam_core::process::FieldValue;
         let what = format!("#{}: {}", first.seq, first.what);
-        let text = |c: &adam_core::process::Case, key: &str, part: &str| {
-            c.fields
-                .iter()
-                .any(|(k, v)| k.as_str() == key && matches!(v, FieldValue::Text(t) if t.contains(part)))
-        };
-        let open = s.world().cases().iter().any(|c| {
-            c.state == adam_core::process::CaseState::Open
-                && text(c, "source", "audit.verify")
-                && text(c, "what", &what)
-        });
-        if !open {
-            crate::service::process::raise_event(
-                s,
-                crate::service::process::Detected::TrailBroken,
-                &what,
-                caller.source_ip.clone(),
-            )
-            .await;
-        }
+        let ip = caller.source_ip.clone();
+        crate::service::process::raise_event(s, crate::service::process::Detected::TrailBroken, &what, ip).await;
     }
     Ok(verdict)
 }

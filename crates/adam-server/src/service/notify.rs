@@ -67,28 +67,24 @@ fn case_messages(w: &World, c: &adam_core::process::Case, plan: &Plan, public_ur
         .unwrap_or_default();
     let link = format!("{}/ui/cases/{}", public_url.trim_end_matches('/'), c.id.0);
     let actor = plan.actor.user_id();
-    let due = c.due(&def.definition).map(|d| d.to_string()).unwrap_or_default();
-    w.performers(c, plan.at)
-        .into_iter()
-        .filter(|u| Some(*u) != actor)
-        .filter_map(|u| w.user(u).ok())
-        .map(|u| if overdue {
-            Mail {
-                to: u.email.to_string(),
-                subject: format!("ADAM: zamuda / overdue – {} – {}", c.reference(), step.1),
-                body: format!(
-                    "Pozdravljeni,\n\nkorak »{sl}« zadeve {r} »{title}« je v zamudi (rok je bil {due}) in čaka na vas.\n{link}\n\n--\n\n\
-                     Hello,\n\nthe step \"{en}\" of case {r} \"{title}\" is overdue (it was due {due}) and is waiting for you.\n{link}\n",
-                    r = c.reference(),
-                    title = c.title,
-                    sl = step.0,
-                    en = step.1,
-                ),
-            }
-        } else { Mail {
-            to: u.email.to_string(),
-            subject: format!("ADAM: {} – {}", c.reference(), step.1),
-            body: format!(
+    let (subject, body) = if overdue {
+        let due = c.due(&def.definition).map(|d| d.to_string()).unwrap_or_default();
+        (
+            format!("ADAM: zamuda / overdue – {} – {}", c.reference(), step.1),
+            format!(
+                "Pozdravljeni,\n\nkorak »{sl}« zadeve {r} »{title}« je v zamudi (rok je bil {due}) in čaka na vas.\n\
+                 {link}\n\n--\n\nHello,\n\nthe step \"{en}\" of case {r} \"{title}\" is overdue (it was due {due}) and \
+                 is waiting for you.\n{link}\n",
+                r = c.reference(),
+                title = c.title,
+                sl = step.0,
+                en = step.1,
+            ),
+        )
+    } else {
+        (
+            format!("ADAM: {} – {}", c.reference(), step.1),
+            format!(
                 "Pozdravljeni,\n\nzadeva {r} »{title}« čaka na vaš korak »{sl}«.\n{link}\n\n--\n\nHello,\n\ncase {r} \
                  \"{title}\" is waiting for your step \"{en}\".\n{link}\n",
                 r = c.reference(),
@@ -96,7 +92,17 @@ fn case_messages(w: &World, c: &adam_core::process::Case, plan: &Plan, public_ur
                 sl = step.0,
                 en = step.1,
             ),
-        }})
+        )
+    };
+    w.performers(c, plan.at)
+        .into_iter()
+        .filter(|u| Some(*u) != actor)
+        .filter_map(|u| w.user(u).ok())
+        .map(|u| Mail {
+            to: u.email.to_string(),
+            subject: subject.clone(),
+            body: body.clone(),
+        })
         .collect()
 }
 

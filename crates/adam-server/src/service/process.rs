@@ -715,6 +715,18 @@ pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &s
             Detected::TrailBroken => "ADAM: audit.verify",
         }),
     );
+    // One open event per detection and subject: a token posting mismatched scans in a loop, or
+    // an account locked again and again, cannot bury the lead in cases (each detection stays
+    // in the audit trail).
+    let open = s.world().cases().iter().any(|c| {
+        c.state == CaseState::Open
+            && c.process.as_str() == process::SECURITY_EVENT
+            && c.started_by.is_none()
+            && c.title.as_str() == title.as_str()
+    });
+    if open {
+        return;
+    }
     let command = Command::StartCase {
         process,
         title,

@@ -28,18 +28,33 @@ pub async fn ensure_case(server: &TestServer) {
         ]
     }))
     .unwrap();
+    import_and_start(server, definition, server.fx.ana, "Preskusna zadeva").await;
+}
+
+/// Keeps `definition` (by the console) and starts a case of it as `by`; the case's id.
+async fn import_and_start(
+    server: &TestServer,
+    definition: adam_core::process::Definition,
+    by: UserId,
+    title: &str,
+) -> CaseId {
+    let key = definition.key.clone();
     crate::inventory_fixture::run(server, Actor::System, Command::ImportProcess { definition }).await;
-    crate::inventory_fixture::run(
+    let created = crate::inventory_fixture::run(
         server,
-        Actor::user(server.fx.ana),
+        Actor::user(by),
         Command::StartCase {
-            process: Code::parse("p", "matrix").unwrap(),
-            title: Text::parse("title", "Preskusna zadeva").unwrap(),
+            process: key,
+            title: Text::parse("title", title).unwrap(),
             fields: Default::default(),
             attachments: vec![],
         },
     )
     .await;
+    match created {
+        Some(Created::Case(case)) => case,
+        other => panic!("{other:?}"),
+    }
 }
 
 async fn an_event_becomes_an_incident_and_is_archived_over_http(backend: Backend) {
@@ -261,21 +276,7 @@ async fn an_overdue_step_reminds_its_performer_once(backend: Backend) {
         ]
     }))
     .unwrap();
-    crate::inventory_fixture::run(&server, Actor::System, Command::ImportProcess { definition }).await;
-    let created = crate::inventory_fixture::run(
-        &server,
-        Actor::user(server.fx.ana),
-        Command::StartCase {
-            process: Code::parse("p", "overdue").unwrap(),
-            title: Text::parse("title", "Zadeva z rokom").unwrap(),
-            fields: Default::default(),
-            attachments: vec![],
-        },
-    )
-    .await;
-    let Some(Created::Case(case)) = created else {
-        panic!("{created:?}")
-    };
+    let case = import_and_start(&server, definition, server.fx.ana, "Zadeva z rokom").await;
     // Not due yet: nothing is sent.
     assert!(
         adam_server::service::process::remind_overdue(&server.state)
