@@ -45,8 +45,8 @@ fn person(w: &World, id: UserId) -> PersonRef {
     }
 }
 
-/// Whether the caller keeps the registers (sees every case).
-fn keeper(w: &World, caller: &Caller, now: Timestamp) -> bool {
+/// Whether the caller keeps the registers (sees every case, imports definitions).
+pub fn keeper(w: &World, caller: &Caller, now: Timestamp) -> bool {
     w.keeps_registers(&caller.actor(None), now).unwrap_or(false)
 }
 
