@@ -245,6 +245,10 @@ async fn act(
         }
     };
     let mut unmet = Vec::new();
+    let (given, outcome) = match &command {
+        Command::DecideStep { fields, outcome, .. } => (fields.clone(), outcome.to_string()),
+        _ => (BTreeMap::new(), String::new()),
+    };
     if errors.is_empty() {
         match s.execute(&caller, None, command).await {
             Ok(_) => {
@@ -261,15 +265,19 @@ async fn act(
                 return Err(UiError::new(t, e));
             }
             Err(e) => {
-                let at = match (e.code, e.extra.get("field").and_then(|f| f.as_str())) {
-                    ("bad-field-value", Some(f)) => format!("f_{f}"),
-                    ("guards-unmet", _) => "decide".to_owned(),
-                    _ => "form".to_owned(),
+                let (at, detail) = match (e.code, e.extra.get("field").and_then(|f| f.as_str())) {
+                    ("bad-field-value", Some(f)) => (format!("f_{f}"), e.detail),
+                    ("guards-unmet", _) => {
+                        // Said with the definition's names, what was typed counted in.
+                        let w = s.world();
+                        if let Ok(case) = w.case(id) {
+                            unmet = svc::unmet_with(&w, case, &given, &outcome, s.now(), core_lang(t));
+                        }
+                        ("decide".to_owned(), t.s("proc_not_yet").to_owned())
+                    }
+                    _ => ("form".to_owned(), e.detail),
                 };
-                if let Some(list) = e.extra.get("unmet").and_then(|u| u.as_array()) {
-                    unmet = list.iter().filter_map(|u| u.as_str().map(str::to_owned)).collect();
-                }
-                errors.insert(at, e.detail);
+                errors.insert(at, detail);
             }
         }
     }

@@ -87,6 +87,11 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("proc_save", "Shrani podatke", "Save the data"),
     ("proc_decide", "Odločitev", "Decision"),
     (
+        "proc_not_yet",
+        "Tega izida še ni mogoče izbrati; manjka:",
+        "This outcome cannot be taken yet; missing:",
+    ),
+    (
         "proc_not_performer",
         "Tega koraka ne izvajate vi; zadevo lahko berete.",
         "You do not perform this step; you may read the case.",
