@@ -99,6 +99,12 @@ test('an employee reports an event; the security lead walks it as an incident to
   assert.equal(await lead.page.locator('#diagram g.step[data-step="triage"]').getAttribute('class'), 'step decision done');
   await lead.page.fill('#f_affected_components', 'Prenosnik v sejni sobi.');
   await decide(lead.page, 'done');
+  // Evidence: a file attached at the step.
+  await lead.page.setInputFiles('#file', {
+    name: 'dokazi.txt', mimeType: 'text/plain', buffer: Buffer.from('Fotografije ključa in zapisnik.'),
+  });
+  await Promise.all([lead.page.waitForLoadState('load'), lead.page.locator('#upload-file').click()]);
+  await lead.page.locator('#files a', { hasText: 'dokazi.txt' }).waitFor();
   await decide(lead.page, 'done'); // evidence
   await decide(lead.page, 'done'); // remedy
   await lead.page.fill('#f_activities_done', 'Ključ odstranjen, prenosnik pregledan.');

@@ -267,3 +267,34 @@ async fn a_broken_definition_is_refused_in_the_ui_with_every_problem_named(backe
     assert!(!list.body.contains("id=\"import-form\""), "only the keepers see the import form");
 }
 on_both_backends!(a_broken_definition_is_refused_in_the_ui_with_every_problem_named);
+
+async fn the_performer_attaches_a_file_to_the_case_on_its_page(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.make_security_lead(s.fx.glpi_admin).await;
+    ensure_event(&s).await;
+    let case = s.state.world().cases().last().unwrap().id;
+    let body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"doc_type\"\r\n\r\nzapisnik\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"z.txt\"\r\n\
+         Content-Type: text/plain\r\n\r\nZapisnik.\r\n--{BOUNDARY}--\r\n"
+    );
+    let send = |who: Who| {
+        answer(
+            client()
+                .post(format!("{}/ui/cases/{}/files", s.url, case.0))
+                .bearer_auth(s.token(who).unwrap())
+                .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+                .body(body.clone()),
+        )
+    };
+    // The reporter reads the case but does not perform its step.
+    assert_eq!(send(Who::Plain).await.status, StatusCode::FORBIDDEN);
+    let r = send(Who::UserAdminHere).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let files = s.state.world().case(case).unwrap().attachments.clone();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name.as_str(), "z.txt");
+    let page = get(&s, Who::Plain, &format!("/ui/cases/{}", case.0)).await;
+    assert!(page.body.contains(&format!("/ui/attachments/{}", files[0].sha256)));
+}
+on_both_backends!(the_performer_attaches_a_file_to_the_case_on_its_page);

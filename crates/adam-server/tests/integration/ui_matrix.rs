@@ -363,6 +363,8 @@ fn rows(s: &TestServer) -> Vec<Row> {
             vec![("role", v("doer"))],
             "EFEEL",
         ),
+        get("/ui/cases/{id}/files", v("/ui/cases/0/files"), "RRRRR"),
+        post("/ui/cases/{id}/files", v("/ui/cases/0/files"), vec![], "BBBBB"),
         get("/ui/cases/{id}/notification", v("/ui/cases/1/notification"), "OFOOL"),
         get(
             "/ui/cases/{id}/notification.json",

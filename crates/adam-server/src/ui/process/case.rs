@@ -70,6 +70,10 @@ pub(crate) struct CasePage {
     pub(crate) unmet: Vec<String>,
     pub(crate) security_event: bool,
     pub(crate) files: Vec<FileRow>,
+    /// Whether the caller may attach files (performs the step and may upload).
+    pub(crate) may_attach: bool,
+    /// The document types the definition names: key and words.
+    pub(crate) doc_types: Vec<(String, String)>,
 }
 
 /// The page of case `id` for `caller`, with the form as typed (or filled from the case).
@@ -150,6 +154,12 @@ pub(crate) fn case_view(
         unmet,
         security_event: case.process.as_str() == process::SECURITY_EVENT,
         files,
+        may_attach: v.may_decide && crate::service::attachments::may_upload(&w, caller, now),
+        doc_types: def
+            .documents
+            .iter()
+            .map(|d| (d.key.to_string(), d.name.pick(l).to_owned()))
+            .collect(),
         v,
     })
 }

@@ -11,6 +11,7 @@
 mod case;
 mod definitions;
 mod fields;
+mod files;
 
 use super::chrome::*;
 use super::words::engine::lang as core_lang;
@@ -34,6 +35,7 @@ pub(super) fn routes() -> super::Routes {
         .route("/ui/cases/{id}", get(case::case_page).post(case::fill))
         .route("/ui/cases/{id}/decide", get(case::back_to_case).post(case::decide))
         .route("/ui/cases/{id}/consent", get(case::back_to_case).post(case::consent))
+        .route("/ui/cases/{id}/files", get(case::back_to_case).post(files::upload))
         .route("/ui/cases/{id}/notification", get(case::notification_page))
         .route("/ui/cases/{id}/notification.json", get(case::notification_json))
         .route(

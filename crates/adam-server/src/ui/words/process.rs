@@ -118,11 +118,6 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("proc_files", "Datoteke", "Files"),
     ("proc_no_files", "Ni datotek.", "No files."),
-    (
-        "proc_files_hint",
-        "Datoteke se zadevi pripnejo prek API-ja (/api/v1/attachments, nato PATCH /api/v1/cases/{id}).",
-        "Files are attached to a case over the API (/api/v1/attachments, then PATCH /api/v1/cases/{id}).",
-    ),
     ("proc_history", "Odločitve", "Decisions"),
     ("proc_no_decisions", "Še ni odločitev.", "No decisions yet."),
     ("proc_when", "Kdaj", "When"),
