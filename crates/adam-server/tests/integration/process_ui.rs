@@ -124,7 +124,10 @@ async fn an_event_reported_in_the_ui_is_triaged_on_its_page(backend: Backend) {
     let view = get(&s, lead, &page).await;
     assert!(view.body.contains("id=\"outcome-incident\"") && view.body.contains("id=\"outcome-not_incident\""));
     assert!(view.body.contains("data-step=\"triage\""));
-    assert!(view.body.contains("class=\"unmet small\""), "the unmet guard of an outcome is said");
+    assert!(
+        view.body.contains("class=\"unmet small\""),
+        "the unmet guard of an outcome is said"
+    );
     assert!(view.body.contains("id=\"notification-link\""));
     // A value that cannot be read: at its field, kept as typed.
     let decide = format!("{page}/decide");
@@ -132,7 +135,11 @@ async fn an_event_reported_in_the_ui_is_triaged_on_its_page(backend: Backend) {
         &s,
         lead,
         &decide,
-        &[("_outcome", "incident"), ("f_discovered_at", "včeraj"), ("f_how", "Najden na mizi.")],
+        &[
+            ("_outcome", "incident"),
+            ("f_discovered_at", "včeraj"),
+            ("f_how", "Najden na mizi."),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -143,7 +150,11 @@ async fn an_event_reported_in_the_ui_is_triaged_on_its_page(backend: Backend) {
         &s,
         lead,
         &decide,
-        &[("_outcome", "incident"), ("f_what", "V sejni sobi."), ("f_how", "Najden na mizi.")],
+        &[
+            ("_outcome", "incident"),
+            ("f_what", "V sejni sobi."),
+            ("f_how", "Najden na mizi."),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -164,15 +175,29 @@ async fn an_event_reported_in_the_ui_is_triaged_on_its_page(backend: Backend) {
         ],
     )
     .await;
-    let said = r.body.split("role=\"alert\"").nth(1).unwrap_or_default().chars().take(400).collect::<String>();
+    let said = r
+        .body
+        .split("role=\"alert\"")
+        .nth(1)
+        .unwrap_or_default()
+        .chars()
+        .take(400)
+        .collect::<String>();
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{said}");
     let view = get(&s, lead, &page).await;
-    assert!(view.body.contains("id=\"current-step\" data-step=\"limit\""), "{}", view.body);
+    assert!(
+        view.body.contains("id=\"current-step\" data-step=\"limit\""),
+        "{}",
+        view.body
+    );
     assert!(view.body.contains("Incident."));
     let case = s.state.world().cases().last().unwrap().clone();
     assert_eq!(case.current.as_str(), "limit");
     assert_eq!(
-        case.fields.get(&Code::parse("k", "discovered_at").unwrap()).map(|v| format!("{v:?}")).unwrap_or_default(),
+        case.fields
+            .get(&Code::parse("k", "discovered_at").unwrap())
+            .map(|v| format!("{v:?}"))
+            .unwrap_or_default(),
         "Text(\"2026-03-01T07:00:00Z\")",
         "the local time typed is Ljubljana's"
     );
@@ -250,7 +275,10 @@ async fn a_broken_definition_is_refused_in_the_ui_with_every_problem_named(backe
     let problems = r.body.split("id=\"import-problems\"").nth(1).unwrap_or_default();
     assert!(problems.matches("<li>").count() >= 2, "{}", r.body);
     assert!(problems.contains("ghost") && problems.contains("nowhere"), "{problems}");
-    assert!(r.body.contains("&quot;ghost&quot;") || r.body.contains("&#34;ghost&#34;"), "the text is kept");
+    assert!(
+        r.body.contains("&quot;ghost&quot;") || r.body.contains("&#34;ghost&#34;"),
+        "the text is kept"
+    );
     // Not JSON at all: said, kept.
     let r = import(Who::SysAdmin, multipart("{ ni json")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -264,7 +292,10 @@ async fn a_broken_definition_is_refused_in_the_ui_with_every_problem_named(backe
     let page = get(&s, Who::Plain, "/ui/processes/change-request").await;
     assert!(page.body.contains("<svg") && page.body.contains("data-step=\"prepare\""));
     let list = get(&s, Who::Plain, "/ui/processes").await;
-    assert!(!list.body.contains("id=\"import-form\""), "only the keepers see the import form");
+    assert!(
+        !list.body.contains("id=\"import-form\""),
+        "only the keepers see the import form"
+    );
 }
 on_both_backends!(a_broken_definition_is_refused_in_the_ui_with_every_problem_named);
 

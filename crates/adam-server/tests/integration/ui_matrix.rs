@@ -348,7 +348,12 @@ fn rows(s: &TestServer) -> Vec<Row> {
             "EEEEL",
         ),
         get("/ui/cases/{id}", v("/ui/cases/0"), "OFOOL"),
-        post("/ui/cases/{id}", v("/ui/cases/0"), vec![("f_note", v("opomba"))], "FFFEL"),
+        post(
+            "/ui/cases/{id}",
+            v("/ui/cases/0"),
+            vec![("f_note", v("opomba"))],
+            "FFFEL",
+        ),
         get("/ui/cases/{id}/decide", v("/ui/cases/0/decide"), "RRRRR"),
         post(
             "/ui/cases/{id}/decide",

@@ -307,7 +307,9 @@ pub struct ConsentForm {
 pub(crate) async fn consent(
     State(s): State<AppState>,
     Path(id): Path<u32>,
-    UiForm { caller, form: f, lang, .. }: UiForm<ConsentForm>,
+    UiForm {
+        caller, form: f, lang, ..
+    }: UiForm<ConsentForm>,
 ) -> UiResult<Response> {
     let t = lang.tr;
     caller.require(Scope::Write).ui(t)?;
@@ -355,14 +357,38 @@ pub(crate) struct NotificationPage {
     pub(crate) printed: String,
 }
 
-fn notification_of(s: &AppState, caller: &Caller, t: Tr, id: u32) -> UiResult<(MinistryNotification, Vec<Part>, Vec<Part>)> {
+fn notification_of(
+    s: &AppState,
+    caller: &Caller,
+    t: Tr,
+    id: u32,
+) -> UiResult<(MinistryNotification, Vec<Part>, Vec<Part>)> {
     let w = s.world();
     let case = svc::readable_case(&w, caller, CaseId(id), s.now()).ui(t)?;
     let n = svc::ministry_notification(&w, &case).ui(t)?;
     let def = &w.process_definition(case.definition).ui(t)?.definition;
     let l = core_lang(t);
+    // In the order of Art. 19(5), not the keys' alphabet.
+    const ORDER: [&str; 13] = [
+        "situation",
+        "what",
+        "how",
+        "why",
+        "affected_system",
+        "affected_asset",
+        "business_effects",
+        "vulnerabilities",
+        "occurred_at",
+        "discovered_at",
+        "reported_at",
+        "closed",
+        "duration",
+    ];
     let named = |m: &BTreeMap<String, String>| -> Vec<Part> {
-        m.iter()
+        let mut keys: Vec<&String> = m.keys().collect();
+        keys.sort_by_key(|k| ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()));
+        keys.into_iter()
+            .map(|k| (k, &m[k]))
             .map(|(k, v)| Part {
                 name: match k.as_str() {
                     "reported_at" => t.s("proc_reported_at").to_owned(),

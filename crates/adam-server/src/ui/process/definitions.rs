@@ -44,11 +44,7 @@ fn list_view(s: &AppState, caller: &crate::authn::Caller, t: Tr) -> UiResult<Lis
     })
 }
 
-pub(crate) async fn list_page(
-    State(s): State<AppState>,
-    lang: Lang,
-    UiCaller(caller): UiCaller,
-) -> UiResult<Response> {
+pub(crate) async fn list_page(State(s): State<AppState>, lang: Lang, UiCaller(caller): UiCaller) -> UiResult<Response> {
     page(lang, &list_view(&s, &caller, lang.tr)?)
 }
 
@@ -166,7 +162,10 @@ pub(crate) async fn definition_page(
             performer: st
                 .performer
                 .as_ref()
-                .map(|r| def.role(r.as_str()).map_or_else(|| r.to_string(), |d| d.name.pick(l).to_owned()))
+                .map(|r| {
+                    def.role(r.as_str())
+                        .map_or_else(|| r.to_string(), |d| d.name.pick(l).to_owned())
+                })
                 .unwrap_or_default(),
             due_days: st.due_days.map(|d| d.to_string()).unwrap_or_default(),
             article: st.article.as_ref().map(ToString::to_string).unwrap_or_default(),
@@ -188,7 +187,11 @@ pub(crate) async fn definition_page(
             .filter(|k| k.definition.key == def.key)
             .map(|k| k.definition.version)
             .collect(),
-        description: def.description.as_ref().map(|d| d.pick(l).to_owned()).unwrap_or_default(),
+        description: def
+            .description
+            .as_ref()
+            .map(|d| d.pick(l).to_owned())
+            .unwrap_or_default(),
         regulation: def.regulation.as_ref().map(ToString::to_string).unwrap_or_default(),
         diagram: process::svg(&def, &Marks::none(), l),
         steps,

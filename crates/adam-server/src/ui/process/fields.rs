@@ -52,7 +52,11 @@ impl<'a> Typed<'a> {
 
     /// Every value of `name`.
     pub(crate) fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 }
 
@@ -237,12 +241,10 @@ pub(crate) fn read(
             None if was.is_some() => {
                 out.insert(d.key.to_string(), Value::Null);
             }
-            None => {}
-            Some(v) => {
-                if d.kind.read(&v).as_ref() != was {
-                    out.insert(d.key.to_string(), v);
-                }
+            Some(v) if d.kind.read(&v).as_ref() != was => {
+                out.insert(d.key.to_string(), v);
             }
+            _ => {}
         }
     }
     out
@@ -261,6 +263,9 @@ mod tests {
         assert_eq!(at("včeraj"), None);
         assert_eq!(at("2026-03-01T25:00"), None);
         // Shown back in the input's format.
-        assert_eq!(local_input(Timestamp::parse("2026-07-01T10:30:00Z").unwrap()), "2026-07-01T12:30");
+        assert_eq!(
+            local_input(Timestamp::parse("2026-07-01T10:30:00Z").unwrap()),
+            "2026-07-01T12:30"
+        );
     }
 }

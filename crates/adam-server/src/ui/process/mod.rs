@@ -38,15 +38,9 @@ pub(super) fn routes() -> super::Routes {
         .route("/ui/cases/{id}/files", get(case::back_to_case).post(files::upload))
         .route("/ui/cases/{id}/notification", get(case::notification_page))
         .route("/ui/cases/{id}/notification.json", get(case::notification_json))
-        .route(
-            "/ui/processes",
-            get(definitions::list_page).post(definitions::import),
-        )
+        .route("/ui/processes", get(definitions::list_page).post(definitions::import))
         .route("/ui/processes/{key}", get(definitions::definition_page))
-        .route(
-            "/ui/processes/{key}/start",
-            get(start_page).post(start),
-        )
+        .route("/ui/processes/{key}/start", get(start_page).post(start))
 }
 
 /// A line of a work list as the page shows it.
@@ -96,11 +90,7 @@ pub(super) struct WorkPage {
     pub(super) lists: Vec<List>,
 }
 
-pub(super) async fn work_page(
-    State(s): State<AppState>,
-    lang: Lang,
-    UiCaller(caller): UiCaller,
-) -> UiResult<Response> {
+pub(super) async fn work_page(State(s): State<AppState>, lang: Lang, UiCaller(caller): UiCaller) -> UiResult<Response> {
     let w = s.world();
     let lists = svc::work(&w, &caller, s.now(), core_lang(lang.tr)).ui(lang.tr)?;
     let p = WorkPage {
@@ -185,7 +175,9 @@ pub(super) async fn report_page(
 /// Reports a security event: a `security-event` case started by the employee.
 pub(super) async fn report(
     State(s): State<AppState>,
-    UiForm { caller, form: f, lang, .. }: UiForm<ReportForm>,
+    UiForm {
+        caller, form: f, lang, ..
+    }: UiForm<ReportForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
     let t = lang.tr;

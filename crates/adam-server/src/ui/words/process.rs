@@ -23,14 +23,22 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Roki so pravilo organizacije, ne Uredbe (Uredba pravi »takoj«).",
         "Due times are the organisation's policy, not the Decree's (the Decree says \"immediately\").",
     ),
-    ("proc_due_policy_short", "(pravilo organizacije)", "(the organisation's policy)"),
+    (
+        "proc_due_policy_short",
+        "(pravilo organizacije)",
+        "(the organisation's policy)",
+    ),
     ("proc_my_cases", "Zadeve, ki jih berem", "Cases I can read"),
     (
         "proc_my_cases_hint",
         "Odprte najprej, nato zaključene (arhivirane, samo za branje).",
         "Open ones first, then closed ones (archived, read-only).",
     ),
-    ("proc_no_steps", "Nobenega koraka ne čaka na vas.", "No step is waiting for you."),
+    (
+        "proc_no_steps",
+        "Nobenega koraka ne čaka na vas.",
+        "No step is waiting for you.",
+    ),
     ("proc_no_overdue", "Ni zamujenih korakov.", "No overdue steps."),
     ("proc_no_cases", "Ni zadev.", "No cases."),
     ("proc_reference", "Oznaka", "Reference"),
@@ -42,7 +50,11 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("proc_due", "Rok", "Due"),
     ("proc_overdue", "zamuja", "overdue"),
     ("proc_closed", "zaključena", "closed"),
-    ("proc_report_event", "Prijavi varnostni dogodek", "Report a security event"),
+    (
+        "proc_report_event",
+        "Prijavi varnostni dogodek",
+        "Report a security event",
+    ),
     (
         "proc_report_hint",
         "Vsak zaposleni prijavi varnostni dogodek (Uredba, 19. člen (1)). Vodja informacijske varnosti ga evidentira in presodi; podrobnosti dopolni sam.",
@@ -55,7 +67,11 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Choose what happened.",
     ),
     ("proc_event_title", "Kratek naslov", "Short title"),
-    ("proc_event_what", "Opis: kaj, kje in kdaj", "Description: what, where and when"),
+    (
+        "proc_event_what",
+        "Opis: kaj, kje in kdaj",
+        "Description: what, where and when",
+    ),
     ("proc_report_send", "Prijavi", "Report"),
     ("proc_start", "Začni zadevo", "Start a case"),
     (
@@ -66,7 +82,11 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("proc_version", "različica", "version"),
     ("proc_performer", "Izvaja", "Performed by"),
     ("proc_started_by", "Začel(a)", "Started by"),
-    ("proc_notification", "Obvestilo ministrstvu", "Notification to the ministry"),
+    (
+        "proc_notification",
+        "Obvestilo ministrstvu",
+        "Notification to the ministry",
+    ),
     ("proc_notification_json", "Izvoz JSON", "Export JSON"),
     (
         "proc_notification_hint",
@@ -111,11 +131,7 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "The current step is highlighted; steps and paths taken are marked.",
     ),
     ("proc_fields", "Podatki", "Data"),
-    (
-        "proc_hidden",
-        "skrito (osebni podatki)",
-        "hidden (personal data)",
-    ),
+    ("proc_hidden", "skrito (osebni podatki)", "hidden (personal data)"),
     ("proc_files", "Datoteke", "Files"),
     ("proc_no_files", "Ni datotek.", "No files."),
     ("proc_history", "Odločitve", "Decisions"),
