@@ -165,8 +165,25 @@ test('a change request gets the consents of two people and is implemented', asyn
   assert.ok(await custodian.page.locator('#consents-table tr[data-role="custodian"] .ok').isVisible());
   assert.equal(await custodian.page.locator('#consent-security_lead').count(), 0, 'one person, one consent');
 
+  // The security lead imports a definition that cannot work: every problem named, the text kept.
   const lead = await as('security-lead');
-  await lead.page.goto(`${url}${casePath}`);
+  const shipped = await (await lead.page.request.get(`${url}/api/v1/processes/change-request`)).json();
+  shipped.version = 99;
+  shipped.steps[0].performer = 'ghost';
+  shipped.steps[1].outcomes[0].to = 'nowhere';
+  await lead.page.goto(`${url}/ui/processes`);
+  await lead.page.fill('#i_definition', JSON.stringify(shipped, null, 2));
+  await lead.page.locator('#import-submit').click();
+  await lead.page.locator('#import-problems').waitFor();
+  assert.ok((await lead.page.locator('#import-problems li').count()) >= 2, 'every problem named');
+  assert.match(await lead.page.inputValue('#i_definition'), /"ghost"/);
+  await lead.page.locator('#import').screenshot({ path: `${artifacts}/process-import-refused-sl.png` });
+  await lead.page.goto(`${url}/ui/processes?lang=en`);
+  await lead.page.fill('#i_definition', JSON.stringify(shipped, null, 2));
+  await lead.page.locator('#import-submit').click();
+  await lead.page.locator('#import-problems').waitFor();
+  await lead.page.screenshot({ path: `${artifacts}/process-import-refused-en.png` });
+  await lead.page.goto(`${url}${casePath}?lang=sl`);
   await lead.page.locator('#consent-security_lead').click();
   await lead.page.waitForURL(new RegExp(`${casePath}(#consents)?$`));
   assert.ok(await lead.page.locator('#consents-table tr[data-role="security_lead"] .ok').isVisible());

@@ -164,6 +164,7 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("proc_key", "Ključ", "Key"),
     ("proc_versions", "Hranjene različice", "Versions kept"),
+    ("proc_newest_version", "Najnovejša različica", "Newest version"),
     ("proc_steps", "Koraki", "Steps"),
     ("proc_open_cases", "Odprte zadeve", "Open cases"),
     ("proc_shipped", "priložen ADAM-u", "shipped with ADAM"),
