@@ -45,8 +45,8 @@ fn person(w: &World, id: UserId) -> PersonRef {
     }
 }
 
-/// Whether the caller keeps the registers (sees every case).
-fn keeper(w: &World, caller: &Caller, now: Timestamp) -> bool {
+/// Whether the caller keeps the registers (sees every case, imports definitions).
+pub fn keeper(w: &World, caller: &Caller, now: Timestamp) -> bool {
     w.keeps_registers(&caller.actor(None), now).unwrap_or(false)
 }
 
@@ -768,4 +768,40 @@ pub async fn remind_overdue(s: &crate::state::AppState) -> Vec<CaseId> {
         }
     }
     sent
+}
+
+/// What still keeps `outcome` of the case's current step from being taken once `given` (the
+/// values a form sends, as the engine reads them) are in, in `lang` with the definition's names
+/// — for a refused decision shown with what was typed (the UI's case page).
+pub fn unmet_with(
+    w: &World,
+    case: &Case,
+    given: &std::collections::BTreeMap<String, serde_json::Value>,
+    outcome: &str,
+    now: Timestamp,
+    lang: Lang,
+) -> Vec<String> {
+    let Ok(kept) = w.process_definition(case.definition) else {
+        return Vec::new();
+    };
+    let def = &kept.definition;
+    let (Some(step), mut filled) = (def.step(case.current.as_str()), case.clone()) else {
+        return Vec::new();
+    };
+    let Some(o) = step.outcome(outcome) else {
+        return Vec::new();
+    };
+    for (k, v) in given {
+        if let Some(f) = def.field(k) {
+            match f.kind.read(v) {
+                Some(v) => filled.fields.insert(f.key.clone(), v),
+                None => filled.fields.remove(&f.key),
+            };
+        }
+    }
+    let bound = |role: &str| w.bound_people(def, &filled.fields, filled.started_by, role, now);
+    process::unmet(step, o, &filled, &bound)
+        .iter()
+        .map(|u| u.message(def, lang))
+        .collect()
 }

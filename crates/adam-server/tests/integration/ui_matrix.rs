@@ -334,6 +334,62 @@ fn rows(s: &TestServer) -> Vec<Row> {
             format!("/ui/attachments/{}", "0".repeat(64)),
             "XXXFL",
         ),
+        // Processes (issue #16): every signed-in person reads the work lists and the
+        // definitions and reports an event; a case is read by the register keepers (the system
+        // administrator, the security lead), its reporter and its performers; only the
+        // performer of its step (Ana, of case 0) fills and decides it; the import form is
+        // multipart (a form sent otherwise is refused before anything is read).
+        get("/ui/cases", v("/ui/cases"), "OOOOL"),
+        get("/ui/cases/report", v("/ui/cases/report"), "OOOOL"),
+        post(
+            "/ui/cases/report",
+            v("/ui/cases/report"),
+            vec![("situation", v("")), ("title", v("x")), ("what", v("y"))],
+            "EEEEL",
+        ),
+        get("/ui/cases/{id}", v("/ui/cases/0"), "OFOOL"),
+        post(
+            "/ui/cases/{id}",
+            v("/ui/cases/0"),
+            vec![("f_note", v("opomba"))],
+            "FFFEL",
+        ),
+        get("/ui/cases/{id}/decide", v("/ui/cases/0/decide"), "RRRRR"),
+        post(
+            "/ui/cases/{id}/decide",
+            v("/ui/cases/0/decide"),
+            vec![("_outcome", v("done"))],
+            "FFFRL",
+        ),
+        get("/ui/cases/{id}/consent", v("/ui/cases/0/consent"), "RRRRR"),
+        post(
+            "/ui/cases/{id}/consent",
+            v("/ui/cases/0/consent"),
+            vec![("role", v("doer"))],
+            "EFEEL",
+        ),
+        get("/ui/cases/{id}/files", v("/ui/cases/0/files"), "RRRRR"),
+        post("/ui/cases/{id}/files", v("/ui/cases/0/files"), vec![], "BBBBB"),
+        get("/ui/cases/{id}/notification", v("/ui/cases/1/notification"), "OFOOL"),
+        get(
+            "/ui/cases/{id}/notification.json",
+            v("/ui/cases/1/notification.json"),
+            "OFOOL",
+        ),
+        get("/ui/processes", v("/ui/processes"), "OOOOL"),
+        post("/ui/processes", v("/ui/processes"), vec![], "BBBBB"),
+        get("/ui/processes/{key}", v("/ui/processes/security-event"), "OOOOL"),
+        get(
+            "/ui/processes/{key}/start",
+            v("/ui/processes/change-request/start"),
+            "OOOOL",
+        ),
+        post(
+            "/ui/processes/{key}/start",
+            v("/ui/processes/change-request/start"),
+            vec![("_title", v(""))],
+            "EEEEL",
+        ),
         // The audit trail: the search form, verification, holds (a security lead's).
         get("/ui/audit", v("/ui/audit?actor=gregor"), "OOOFL"),
         get("/ui/audit/verify", v("/ui/audit/verify"), "RRRRR"),
@@ -441,6 +497,8 @@ fn rows(s: &TestServer) -> Vec<Row> {
 async fn server() -> TestServer {
     let s = TestServer::start(Backend::Sqlite).await;
     s.make_security_lead(s.fx.bojan).await;
+    // Case 0 (a one-step process Ana performs) and case 1 (a security event Ana reported).
+    crate::process_ui::ensure_event(&s).await;
     let ctx = s.state.context(Actor::System, None);
     let empty = Command::CreateOffice {
         code: Code::parse("c", "PRAZNO").unwrap(),

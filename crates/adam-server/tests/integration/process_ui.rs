@@ -1,0 +1,331 @@
+//! Processes in the admin UI (issue #16), over HTTP on both backends: an employee reports a
+//! security event in the short form (refusals keep what was typed), the security lead finds it
+//! in "my steps" and decides it on the case page — a bad value at its field, an unmet guard
+//! said in words, the form keeping what was typed — and the diagram marks where it stands;
+//! restricted fields are hidden from the reporter; a definition that cannot work is refused
+//! at import with every problem named and the pasted text kept; the security event of the
+//! route × caller matrix.
+
+use crate::on_both_backends;
+use crate::support::*;
+use adam_core::*;
+use reqwest::StatusCode;
+
+/// A security event reported by Ana for the matrix (case 1, after `process_api::ensure_case`),
+/// once a security lead is appointed.
+pub async fn ensure_event(s: &TestServer) {
+    crate::process_api::ensure_case(s).await;
+    if s.state.world().cases().len() > 1 {
+        return;
+    }
+    let mut fields = std::collections::BTreeMap::new();
+    fields.insert("what".to_owned(), serde_json::json!("Neznan USB ključ."));
+    crate::inventory_fixture::run(
+        s,
+        Actor::user(s.fx.ana),
+        Command::StartCase {
+            process: Code::parse("p", "security-event").unwrap(),
+            title: Text::parse("t", "USB ključ").unwrap(),
+            fields,
+            attachments: vec![],
+        },
+    )
+    .await;
+}
+
+struct Answer {
+    status: StatusCode,
+    body: String,
+    location: String,
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap()
+}
+
+async fn answer(r: reqwest::RequestBuilder) -> Answer {
+    let resp = r.send().await.unwrap();
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    Answer {
+        status,
+        body: resp.text().await.unwrap(),
+        location,
+    }
+}
+
+async fn get(s: &TestServer, who: Who, path: &str) -> Answer {
+    answer(
+        client()
+            .get(format!("{}{path}", s.url))
+            .bearer_auth(s.token(who).unwrap()),
+    )
+    .await
+}
+
+async fn post(s: &TestServer, who: Who, path: &str, form: &[(&str, &str)]) -> Answer {
+    answer(
+        client()
+            .post(format!("{}{path}", s.url))
+            .bearer_auth(s.token(who).unwrap())
+            .form(form),
+    )
+    .await
+}
+
+async fn an_event_reported_in_the_ui_is_triaged_on_its_page(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.make_security_lead(s.fx.glpi_admin).await;
+    let lead = Who::UserAdminHere;
+    let before = s.revision().await;
+    // No situation chosen: the form again, what was typed kept, the message at the choice.
+    let r = post(
+        &s,
+        Who::Plain,
+        "/ui/cases/report",
+        &[("situation", ""), ("title", "Neznan ključ"), ("what", "V sejni sobi.")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"situation-error\""), "{}", r.body);
+    assert!(r.body.contains("value=\"Neznan ključ\"") && r.body.contains("V sejni sobi."));
+    assert_eq!(s.revision().await, before, "nothing changed");
+    let r = post(
+        &s,
+        Who::Plain,
+        "/ui/cases/report",
+        &[
+            ("situation", "physical_breach"),
+            ("title", "Neznan ključ"),
+            ("what", "V sejni sobi."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = r.location.clone();
+    assert!(page.starts_with("/ui/cases/"), "{page}");
+    let id = page.trim_start_matches("/ui/cases/").to_owned();
+    // The reporter reads it; the security lead finds it among "my steps".
+    let mine = get(&s, Who::Plain, &page).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.body.contains("id=\"not-performer\""));
+    let work = get(&s, lead, "/ui/cases").await;
+    let my_steps = work.body.split("id=\"my-steps-table\"").nth(1).unwrap_or_default();
+    assert!(my_steps.contains(&format!("href=\"/ui/cases/{id}\"")), "{}", work.body);
+    // The case page: one button per outcome, what is missing in words, the diagram at triage.
+    let view = get(&s, lead, &page).await;
+    assert!(view.body.contains("id=\"outcome-incident\"") && view.body.contains("id=\"outcome-not_incident\""));
+    assert!(view.body.contains("data-step=\"triage\""));
+    assert!(
+        view.body.contains("class=\"unmet small\""),
+        "the unmet guard of an outcome is said"
+    );
+    assert!(view.body.contains("id=\"notification-link\""));
+    // A value that cannot be read: at its field, kept as typed.
+    let decide = format!("{page}/decide");
+    let r = post(
+        &s,
+        lead,
+        &decide,
+        &[
+            ("_outcome", "incident"),
+            ("f_discovered_at", "včeraj"),
+            ("f_how", "Najden na mizi."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"f_discovered_at-error\""), "{}", r.body);
+    assert!(r.body.contains("value=\"včeraj\"") && r.body.contains("Najden na mizi."));
+    // A guard not met: said in words at the decision, the form kept.
+    let r = post(
+        &s,
+        lead,
+        &decide,
+        &[
+            ("_outcome", "incident"),
+            ("f_what", "V sejni sobi."),
+            ("f_how", "Najden na mizi."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let said = r.body.split("id=\"decide-error\"").nth(1).unwrap_or_default();
+    assert!(said.contains("<li>") && !said.contains("Code("), "{said}");
+    assert!(r.body.contains("Najden na mizi."));
+    assert_eq!(s.revision().await, before + 1, "only the report changed anything");
+    // Decided: the case moves on, the diagram marks the new step, the history has it.
+    let r = post(
+        &s,
+        lead,
+        &decide,
+        &[
+            ("_outcome", "incident"),
+            ("f_what", "V sejni sobi."),
+            ("f_discovered_at", "2026-03-01T08:00"),
+            ("_comment", "Incident."),
+        ],
+    )
+    .await;
+    let said = r
+        .body
+        .split("role=\"alert\"")
+        .nth(1)
+        .unwrap_or_default()
+        .chars()
+        .take(400)
+        .collect::<String>();
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{said}");
+    let view = get(&s, lead, &page).await;
+    assert!(
+        view.body.contains("id=\"current-step\" data-step=\"limit\""),
+        "{}",
+        view.body
+    );
+    assert!(view.body.contains("Incident."));
+    let case = s.state.world().cases().last().unwrap().clone();
+    assert_eq!(case.current.as_str(), "limit");
+    assert_eq!(
+        case.fields
+            .get(&Code::parse("k", "discovered_at").unwrap())
+            .map(|v| format!("{v:?}"))
+            .unwrap_or_default(),
+        "Text(\"2026-03-01T07:00:00Z\")",
+        "the local time typed is Ljubljana's"
+    );
+    // The printable notification and its JSON.
+    let n = get(&s, lead, &format!("{page}/notification")).await;
+    assert_eq!(n.status, StatusCode::OK);
+    assert!(n.body.contains("V sejni sobi."));
+    let j = get(&s, lead, &format!("{page}/notification.json")).await;
+    assert!(j.body.contains("adam.security-event-notification/1"));
+    // Another user administrator reads nothing of it.
+    assert_eq!(get(&s, Who::UserAdminOther, &page).await.status, StatusCode::FORBIDDEN);
+}
+on_both_backends!(an_event_reported_in_the_ui_is_triaged_on_its_page);
+
+async fn restricted_fields_are_hidden_from_the_reporter_on_the_page(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.make_security_lead(s.fx.glpi_admin).await;
+    ensure_event(&s).await;
+    let case = s.state.world().cases().last().unwrap().id;
+    let mut fields = std::collections::BTreeMap::new();
+    fields.insert("perpetrators".to_owned(), serde_json::json!("Obiskovalec X."));
+    crate::inventory_fixture::run(
+        &s,
+        Actor::user(s.fx.glpi_admin),
+        Command::UpdateCase {
+            case,
+            fields,
+            attachments: vec![],
+        },
+    )
+    .await;
+    let page = format!("/ui/cases/{}", case.0);
+    let lead = get(&s, Who::UserAdminHere, &page).await;
+    assert!(lead.body.contains("Obiskovalec X."));
+    let reporter = get(&s, Who::Plain, &page).await;
+    assert_eq!(reporter.status, StatusCode::OK);
+    assert!(!reporter.body.contains("Obiskovalec X."));
+    assert!(reporter.body.contains("skrito (osebni podatki)"));
+}
+on_both_backends!(restricted_fields_are_hidden_from_the_reporter_on_the_page);
+
+const BOUNDARY: &str = "----adamProcessBoundary";
+
+fn multipart(definition: &str) -> Vec<u8> {
+    format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"definition\"\r\n\r\n{definition}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n\r\n--{BOUNDARY}--\r\n"
+    )
+    .into_bytes()
+}
+
+async fn a_broken_definition_is_refused_in_the_ui_with_every_problem_named(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let mut broken: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&adam_core::process::shipped("change-request").unwrap()).unwrap())
+            .unwrap();
+    broken["version"] = serde_json::json!(2);
+    broken["steps"][0]["performer"] = serde_json::json!("ghost");
+    broken["steps"][1]["outcomes"][0]["to"] = serde_json::json!("nowhere");
+    let text = serde_json::to_string_pretty(&broken).unwrap();
+    let import = |who: Who, body: Vec<u8>| {
+        answer(
+            client()
+                .post(format!("{}/ui/processes?lang=en", s.url))
+                .bearer_auth(s.token(who).unwrap())
+                .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+                .body(body),
+        )
+    };
+    // A plain clerk does not import.
+    assert_eq!(import(Who::Plain, multipart(&text)).await.status, StatusCode::FORBIDDEN);
+    let r = import(Who::SysAdmin, multipart(&text)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problems = r.body.split("id=\"import-problems\"").nth(1).unwrap_or_default();
+    assert!(problems.matches("<li>").count() >= 2, "{}", r.body);
+    assert!(problems.contains("ghost") && problems.contains("nowhere"), "{problems}");
+    assert!(
+        r.body.contains("&quot;ghost&quot;") || r.body.contains("&#34;ghost&#34;"),
+        "the text is kept"
+    );
+    // Not JSON at all: said, kept.
+    let r = import(Who::SysAdmin, multipart("{ ni json")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("{ ni json") && r.body.contains("id=\"import-error\""));
+    // A good one is kept, and its page draws it.
+    broken["steps"][0]["performer"] = serde_json::json!("custodian");
+    broken["steps"][1]["outcomes"][0]["to"] = serde_json::json!("implement");
+    let r = import(Who::SysAdmin, multipart(&broken.to_string())).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location, "/ui/processes/change-request");
+    let page = get(&s, Who::Plain, "/ui/processes/change-request").await;
+    assert!(page.body.contains("<svg") && page.body.contains("data-step=\"prepare\""));
+    let list = get(&s, Who::Plain, "/ui/processes").await;
+    assert!(
+        !list.body.contains("id=\"import-form\""),
+        "only the keepers see the import form"
+    );
+}
+on_both_backends!(a_broken_definition_is_refused_in_the_ui_with_every_problem_named);
+
+async fn the_performer_attaches_a_file_to_the_case_on_its_page(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.make_security_lead(s.fx.glpi_admin).await;
+    ensure_event(&s).await;
+    let case = s.state.world().cases().last().unwrap().id;
+    let body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"doc_type\"\r\n\r\nzapisnik\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"z.txt\"\r\n\
+         Content-Type: text/plain\r\n\r\nZapisnik.\r\n--{BOUNDARY}--\r\n"
+    );
+    let send = |who: Who| {
+        answer(
+            client()
+                .post(format!("{}/ui/cases/{}/files", s.url, case.0))
+                .bearer_auth(s.token(who).unwrap())
+                .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+                .body(body.clone()),
+        )
+    };
+    // The reporter reads the case but does not perform its step.
+    assert_eq!(send(Who::Plain).await.status, StatusCode::FORBIDDEN);
+    let r = send(Who::UserAdminHere).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let files = s.state.world().case(case).unwrap().attachments.clone();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name.as_str(), "z.txt");
+    let page = get(&s, Who::Plain, &format!("/ui/cases/{}", case.0)).await;
+    assert!(page.body.contains(&format!("/ui/attachments/{}", files[0].sha256)));
+}
+on_both_backends!(the_performer_attaches_a_file_to_the_case_on_its_page);
