@@ -93,6 +93,8 @@ entity_kinds! {
     ProcessDefinition = "ADAM_ENTITY_PROCESS_DEFINITION",
     /// A case of a process.
     ProcessCase = "ADAM_ENTITY_PROCESS_CASE",
+    /// A solution's responsibility (RACI) matrix.
+    RaciMatrix = "ADAM_ENTITY_RACI_MATRIX",
 }
 
 impl fmt::Display for EntityKind {

@@ -256,6 +256,29 @@ fn samples() -> Vec<Error> {
             role: "b".into(),
         }
         .into(),
+        RaciError::NoMatrix("OPSI".into()).into(),
+        RaciError::UnknownMatrix(RaciMatrixId(1)).into(),
+        RaciError::UnknownTemplate("x v1".into()).into(),
+        RaciError::UnknownTask("x".into()).into(),
+        RaciError::UnknownLayer("x".into()).into(),
+        RaciError::UnknownParty("x".into()).into(),
+        RaciError::BadPartyKey("X Y".into()).into(),
+        RaciError::PartyNameMissing("ekc".into()).into(),
+        RaciError::MatrixExists("OPSI".into()).into(),
+        RaciError::BadLetters("AX".into()).into(),
+        RaciError::InvalidMatrix(crate::error::Findings(vec![crate::raci::Finding::NoAccountable {
+            task: 1,
+            layer: crate::raci::Key::parse("middleware").unwrap(),
+        }]))
+        .into(),
+        RaciError::NotRaciKeeper.into(),
+        RaciError::OverrideNotAllowed {
+            task: 1,
+            layer: "middleware".into(),
+            accountable: "provider".into(),
+        }
+        .into(),
+        RaciError::ReasonMissing.into(),
         RegisterError::UnknownItem(ItemId(3)).into(),
         RegisterError::UnknownItemCode("X".into()).into(),
         RegisterError::UnknownLink(LinkId(3)).into(),

@@ -23,6 +23,7 @@ mod filing;
 mod integrity;
 mod inventory;
 mod process;
+mod raci;
 mod review;
 mod roles;
 
@@ -323,6 +324,9 @@ impl World {
             | Command::UpdateCase { .. }
             | Command::DecideStep { .. }
             | Command::ConsentCase { .. }) => self.plan_process(actor, &process, at, rev),
+            raci @ (Command::CreateRaciMatrix { .. }
+            | Command::SetRaciParty { .. }
+            | Command::OverrideRaciCell { .. }) => self.plan_raci(actor, raci, at, rev),
         }
     }
 

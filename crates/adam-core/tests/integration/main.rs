@@ -13,6 +13,7 @@ mod inventory;
 mod lockout;
 mod oracle;
 mod process;
+mod raci;
 mod properties;
 mod refusals;
 mod review;
