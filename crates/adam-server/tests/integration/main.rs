@@ -32,6 +32,7 @@ mod matrix;
 mod openapi;
 mod persistence;
 mod process_api;
+mod raci_api;
 mod read_rules;
 mod register_attacks;
 mod setup;
