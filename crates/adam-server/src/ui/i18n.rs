@@ -26,6 +26,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     super::words::inventory::WORDS,
     super::words::attachments::WORDS,
     super::words::dormant::WORDS,
+    super::words::raci::WORDS,
 ];
 
 /// Every key with its Slovenian and English text.

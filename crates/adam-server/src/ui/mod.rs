@@ -23,6 +23,7 @@ mod office;
 mod overview;
 mod panel;
 mod picker;
+mod raci;
 mod record;
 mod review;
 mod roles;
@@ -137,6 +138,7 @@ fn table() -> Routes {
         .merge(review::routes())
         .merge(inventory::routes())
         .merge(dormant::routes())
+        .merge(raci::routes())
         .route(
             "/ui/assets/htmx.min.js",
             get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),

@@ -8,5 +8,6 @@ pub(crate) mod dormant;
 pub(crate) mod engine;
 pub(crate) mod grants;
 pub(crate) mod inventory;
+pub(crate) mod raci;
 pub(crate) mod reviews;
 pub(crate) mod setup;
