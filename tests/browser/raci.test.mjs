@@ -56,7 +56,7 @@ test('the RACI page answers who is accountable for restoring the middleware of O
   // The customer is informed only on errors and deviations (footnote 5).
   assert.match(await page.locator('#raci-parties').innerText(), /Naročnik\s+I\b.*5\) Obveščanje le ob napakah/s);
   // The template's one warning, with its footnote 6, on Backup / Applications.
-  assert.match(await page.locator('.raci-warning').first().innerText(), /naloga 10.*6\) Naročnik je odgovoren/s);
+  assert.match(await page.locator('.raci-warning').first().innerText(), /naloga 10 \(Varnostno kopiranje\), plast Aplikacije.*6\) Naročnik je odgovoren/s);
   assert.equal(await page.locator('#raci-table tr[data-task="10"] td.cell.warn').count(), 1);
   await page.screenshot({ path: `${artifacts}/raci-who-sl.png`, fullPage: false });
   await page.screenshot({ path: `${artifacts}/raci-matrix-sl.png`, fullPage: true });
@@ -70,7 +70,7 @@ test('the RACI page answers who is accountable for restoring the middleware of O
   // E2: its customer backs up the application itself — an override, no warning left.
   await page.goto(`${url}/ui/raci?solution=E2&lang=en`);
   assert.equal(await page.locator('.raci-warning').count(), 0);
-  assert.match(await page.locator('#raci-overrides').innerText(), /approved by Alja Zorman/);
+  assert.match(await page.locator('#raci-overrides').innerText(), /Task 10 \(Backup\) \/ Applications \/ Customer: AR.*approved by Alja Zorman/);
   assert.equal(await page.locator('#raci-table tr[data-task="10"] td.cell.overridden').count(), 1);
   await page.screenshot({ path: `${artifacts}/raci-e2-en.png`, fullPage: true });
   await context.close();

@@ -110,12 +110,21 @@ fn superscript(notes: &[u8]) -> String {
     notes.iter().map(|n| format!("{n})")).collect::<Vec<_>>().join(" ")
 }
 
+/// A job as the page names it: its id, and its name when that says more.
+fn job_label(j: &svc::JobRef) -> String {
+    if j.name == j.code {
+        j.code.clone()
+    } else {
+        format!("{} – {}", j.code, j.name)
+    }
+}
+
 fn party_shown(p: &PartyWho, lang: CoreLang) -> PartyShown {
     PartyShown {
         letters: p.letters.to_string(),
         name: p.name.get(lang).to_owned(),
         office: p.office.as_ref().map(|o| format!("{} – {}", o.code, o.name)).unwrap_or_default(),
-        job: p.job.as_ref().map(|j| format!("{} – {}", j.code, j.name)).unwrap_or_default(),
+        job: p.job.as_ref().map(job_label).unwrap_or_default(),
         job_id: p.job.as_ref().map(|j| j.id.0),
         people: p.people.iter().map(|u| (u.id.0, format!("{} ({})", u.name, u.username))).collect(),
         notes: p.footnotes.iter().map(|f| format!("{}) {}", f.n, f.text.get(lang))).collect(),
@@ -213,12 +222,42 @@ pub(super) async fn raci_page(
                     .collect(),
             })
             .collect();
+        // The rules speak in keys (`task 10, layer applications`); the page says the names.
+        let layer_name = |k: &adam_core::raci::Key| {
+            view.layers
+                .iter()
+                .find(|l| &l.key == k)
+                .map_or_else(|| k.to_string(), |l| l.name.get(core).to_owned())
+        };
+        let task_name = |n: u16| {
+            view.tasks
+                .iter()
+                .find(|task| task.n == n)
+                .map_or_else(|| n.to_string(), |task| format!("{n} ({})", task.name.get(core)))
+        };
+        let party_name = |k: &adam_core::raci::Key| {
+            view.parties
+                .iter()
+                .find(|p| &p.key == k)
+                .map_or_else(|| k.to_string(), |p| p.name.get(core).to_owned())
+        };
         let warnings = view
             .report
             .warnings
             .iter()
             .map(|f| {
                 let mut text = f.message(core);
+                if let Finding::NoResponsible { task, layer, .. } = f {
+                    let (word_task, word_layer) = match core {
+                        CoreLang::Sl => ("naloga", "plast"),
+                        CoreLang::En => ("task", "layer"),
+                    };
+                    text = text.replacen(
+                        &format!("{word_task} {task}, {word_layer} {layer}"),
+                        &format!("{word_task} {}, {word_layer} {}", task_name(*task), layer_name(layer)),
+                        1,
+                    );
+                }
                 if let Finding::NoResponsible { footnotes, .. } = f {
                     for n in footnotes {
                         text.push_str(&format!(" — {n}) {}", note_text(*n)));
@@ -239,9 +278,9 @@ pub(super) async fn raci_page(
                 format!(
                     "{} {} / {} / {}: {} — {} ({} {})",
                     t.s("raci_task"),
-                    o.task,
-                    o.layer,
-                    o.party,
+                    task_name(o.task),
+                    layer_name(&o.layer),
+                    party_name(&o.party),
                     o.letters,
                     o.reason,
                     t.s("raci_approved_by"),
