@@ -13,8 +13,7 @@
 
 use crate::error::{
     AclError, AuthorityError, DirectoryError, Error, FilingError, ProcessError, RaciError, RegisterError, RoleError,
-    StateError,
-    ValueError, ValueProblem,
+    StateError, ValueError, ValueProblem,
 };
 use crate::lang::Lang;
 
@@ -23,10 +22,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     // Error::NoChange
     ("the case already has these data", "zadeva že ima te podatke"),
     ("the party is already so", "stran je že taka"),
-    (
-        "the cell already holds these letters",
-        "celica že vsebuje te črke",
-    ),
+    ("the cell already holds these letters", "celica že vsebuje te črke"),
     ("the batch is empty", "paket je prazen"),
     ("an identical entry already exists", "enak vnos že obstaja"),
     ("the settings are already so", "nastavitve so že take"),

@@ -21,7 +21,13 @@ use crate::time::Timestamp;
 use crate::world::World;
 
 impl World {
-    pub(super) fn plan_raci(&self, actor: &Actor, command: Command, at: Timestamp, rev: Revision) -> Result<Draft, Error> {
+    pub(super) fn plan_raci(
+        &self,
+        actor: &Actor,
+        command: Command,
+        at: Timestamp,
+        rev: Revision,
+    ) -> Result<Draft, Error> {
         match command {
             Command::CreateRaciMatrix {
                 solution,
@@ -83,8 +89,8 @@ impl World {
         rev: Revision,
     ) -> Result<Draft, Error> {
         self.require_raci_keeper(actor, at)?;
-        let t = crate::raci::template::find(&template)
-            .ok_or_else(|| RaciError::UnknownTemplate(template.to_string()))?;
+        let t =
+            crate::raci::template::find(&template).ok_or_else(|| RaciError::UnknownTemplate(template.to_string()))?;
         if self.raci_of(&solution).is_ok() {
             return Err(RaciError::MatrixExists(solution.to_string()).into());
         }
@@ -186,7 +192,8 @@ impl World {
             return Err(RaciError::UnknownParty(party.to_string()).into());
         }
         if !self.may_override_raci(actor, old, t, task, &layer, at)? {
-            let accountable = accountable_party(old, t, task, &layer).map_or_else(|| "—".to_owned(), |p| p.key.to_string());
+            let accountable =
+                accountable_party(old, t, task, &layer).map_or_else(|| "—".to_owned(), |p| p.key.to_string());
             return Err(RaciError::OverrideNotAllowed {
                 task,
                 layer: layer.to_string(),
@@ -226,9 +233,7 @@ struct CellAt {
 
 /// The party holding the A at a task and layer now (the first, if a template broke the rule).
 fn accountable_party<'m>(m: &'m RaciMatrix, t: &Template, task: u16, layer: &Key) -> Option<&'m Party> {
-    m.parties
-        .iter()
-        .find(|p| m.cell(t, task, layer, &p.key).has(Letter::A))
+    m.parties.iter().find(|p| m.cell(t, task, layer, &p.key).has(Letter::A))
 }
 
 fn refuse_invalid(m: &RaciMatrix, t: &Template) -> Result<(), Error> {

@@ -218,7 +218,10 @@ impl Template {
                 return Err(Malformed(format!("task {} names no known category", t.n)));
             }
             if let Some(n) = t.footnotes.iter().find(|n| !footnote(**n)) {
-                return Err(Malformed(format!("task {} names footnote {n}, which is not there", t.n)));
+                return Err(Malformed(format!(
+                    "task {} names footnote {n}, which is not there",
+                    t.n
+                )));
             }
             for f in &t.cell_footnotes {
                 if self.layer_index(&f.layer).is_none() || self.party_index(&f.party).is_none() || !footnote(f.footnote)

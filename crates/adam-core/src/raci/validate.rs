@@ -34,10 +34,7 @@ pub struct Grid {
 impl Grid {
     /// The cell at positions (task, layer, party).
     pub fn at(&self, t: usize, l: usize, p: usize) -> Cell {
-        self.cells
-            .get(self.index(t, l, p))
-            .copied()
-            .unwrap_or_default()
+        self.cells.get(self.index(t, l, p)).copied().unwrap_or_default()
     }
     /// The position of a cell in `cells`.
     pub fn index(&self, t: usize, l: usize, p: usize) -> usize {

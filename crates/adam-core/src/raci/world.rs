@@ -189,7 +189,9 @@ fn words_match(w: &Words, asked: &str) -> bool {
     let asked = asked.trim();
     w.en.eq_ignore_ascii_case(asked)
         || w.sl.to_lowercase() == asked.to_lowercase()
-        || w.da.as_deref().is_some_and(|d| d.to_lowercase() == asked.to_lowercase())
+        || w.da
+            .as_deref()
+            .is_some_and(|d| d.to_lowercase() == asked.to_lowercase())
 }
 
 /// A task by its number or its name in any language.

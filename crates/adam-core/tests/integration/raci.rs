@@ -52,7 +52,10 @@ fn the_2a_template_is_the_reconstructed_table() {
         .collect();
     assert_eq!(on_tasks, vec![(6, vec![1]), (7, vec![2]), (8, vec![3]), (25, vec![4])]);
     let backup = t.task(10).unwrap();
-    assert_eq!(t.cell_footnotes(backup, &key("applications"), &key("customer")), vec![6]);
+    assert_eq!(
+        t.cell_footnotes(backup, &key("applications"), &key("customer")),
+        vec![6]
+    );
     assert_eq!(t.cell_footnotes(backup, &key("middleware"), &key("customer")), vec![5]);
     let fives: usize = t
         .tasks
@@ -87,7 +90,9 @@ fn a_template_file_with_a_bad_letter_or_a_short_row_does_not_read() {
     assert!(Template::from_json(&bad_letter).unwrap_err().0.contains("'X'"));
     let twice = good.replacen("\"AR\"", "\"AA\"", 1);
     assert!(Template::from_json(&twice).is_err());
-    let short = good.replacen("[\"AR\", \"\",", "[", 1).replacen("[\"AR\",\"\",", "[", 1);
+    let short = good
+        .replacen("[\"AR\", \"\",", "[", 1)
+        .replacen("[\"AR\",\"\",", "[", 1);
     assert!(Template::from_json(&short).unwrap_err().0.contains("cells"));
 }
 
@@ -173,7 +178,10 @@ fn the_solution_codename_is_kept_in_upper_case_and_a_second_matrix_is_refused() 
         },
         parties: vec![],
     };
-    assert_eq!(refused(&f.town.w, Actor::System, unknown).code(), "unknown-raci-template");
+    assert_eq!(
+        refused(&f.town.w, Actor::System, unknown).code(),
+        "unknown-raci-template"
+    );
 }
 
 #[test]
@@ -183,7 +191,14 @@ fn a_matrix_with_two_as_or_none_at_a_task_and_layer_is_refused() {
     let err = refused(
         &f.town.w,
         Actor::System,
-        set(f.matrix, 11, "middleware", "customer", "AI", Some("the customer wants it")),
+        set(
+            f.matrix,
+            11,
+            "middleware",
+            "customer",
+            "AI",
+            Some("the customer wants it"),
+        ),
     );
     assert_eq!(err.code(), "raci-matrix-invalid");
     let Error::Raci(RaciError::InvalidMatrix(found)) = &err else {
@@ -224,12 +239,23 @@ fn an_override_by_someone_not_allowed_is_refused() {
     }
     // Leon heads KZUP, the provider's office: he may, with a reason.
     let leon = Actor::user(f.town.leon);
-    let err = refused(&f.town.w, leon.clone(), set(m, 11, "middleware", "customer", "CI", None));
+    let err = refused(
+        &f.town.w,
+        leon.clone(),
+        set(m, 11, "middleware", "customer", "CI", None),
+    );
     assert_eq!(err.code(), "raci-reason-missing");
     run_as(
         &mut f.town.w,
         &leon,
-        set(m, 11, "middleware", "customer", "CI", Some("the customer is consulted on restores")),
+        set(
+            m,
+            11,
+            "middleware",
+            "customer",
+            "CI",
+            Some("the customer is consulted on restores"),
+        ),
     );
     let matrix = f.town.w.raci_matrix(m).unwrap();
     assert_eq!(matrix.overrides.len(), 1);
@@ -239,7 +265,14 @@ fn an_override_by_someone_not_allowed_is_refused() {
     run_as(
         &mut f.town.w,
         &Actor::user(f.town.ana),
-        set(m, 10, "applications", "customer", "AR", Some("we back up the application ourselves")),
+        set(
+            m,
+            10,
+            "applications",
+            "customer",
+            "AR",
+            Some("we back up the application ourselves"),
+        ),
     );
     let report = validate(&f.town.w.raci_matrix(m).unwrap().grid(model_2a()));
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
@@ -257,7 +290,10 @@ fn the_accountable_person_follows_job_changes() {
     // The customer is informed only on errors and deviations (footnote 5).
     let answer = who(&f.town.w);
     let customer = answer.parties.iter().find(|p| p.party.as_str() == "customer").unwrap();
-    assert_eq!((customer.letters.to_string(), customer.footnotes.clone()), ("I".to_owned(), vec![5]));
+    assert_eq!(
+        (customer.letters.to_string(), customer.footnotes.clone()),
+        ("I".to_owned(), vec![5])
+    );
     // Leon leaves the head's job and Dora takes it: the answer follows.
     sys(
         &mut f.town.w,
@@ -276,7 +312,14 @@ fn the_accountable_person_follows_job_changes() {
     );
     assert_eq!(who(&f.town.w).accountable.unwrap().people, vec![f.town.dora]);
     // By task number and by the Slovenian names too.
-    assert_eq!(f.town.w.raci_who(&opsi(), "11", "Vmesna programska oprema").unwrap().task, 11);
+    assert_eq!(
+        f.town
+            .w
+            .raci_who(&opsi(), "11", "Vmesna programska oprema")
+            .unwrap()
+            .task,
+        11
+    );
     assert_eq!(
         f.town.w.raci_who(&opsi(), "Obnova", "middleware").unwrap().task_name.en,
         "Restore"
@@ -321,7 +364,14 @@ fn a_party_is_added_with_a_name_and_the_matrix_replays_from_its_rows() {
         );
         sys(
             &mut f.town.w,
-            set(f.matrix, 25, "applications", "supplier", "R", Some("footnote 4: operations test")),
+            set(
+                f.matrix,
+                25,
+                "applications",
+                "supplier",
+                "R",
+                Some("footnote 4: operations test"),
+            ),
         );
         f.town.w
     });
@@ -329,7 +379,11 @@ fn a_party_is_added_with_a_name_and_the_matrix_replays_from_its_rows() {
     assert_eq!(m.parties.len(), 3);
     let who = world.raci_who(&opsi(), "25", "applications").unwrap();
     assert_eq!(who.task_footnotes, vec![4]);
-    assert!(who.parties.iter().any(|p| p.party.as_str() == "supplier" && p.overridden));
+    assert!(
+        who.parties
+            .iter()
+            .any(|p| p.party.as_str() == "supplier" && p.overridden)
+    );
 
     let mut replayed = World::new(text("Mestna občina Koper"));
     for change in &log {
@@ -351,7 +405,12 @@ fn a_party_is_added_with_a_name_and_the_matrix_replays_from_its_rows() {
 
 /// The rules said the slow way: for every task and layer, look at every cell of the grid and
 /// keep those at that task and layer.
-fn oracle(tasks: usize, layers: usize, parties: usize, cells: &[(usize, usize, usize, Cell)]) -> (Vec<String>, Vec<String>) {
+fn oracle(
+    tasks: usize,
+    layers: usize,
+    parties: usize,
+    cells: &[(usize, usize, usize, Cell)],
+) -> (Vec<String>, Vec<String>) {
     let (mut problems, mut warnings) = (Vec::new(), Vec::new());
     for t in 0..tasks {
         for l in 0..layers {

@@ -17,12 +17,11 @@ use adam_core::raci::{Cell, Key, Party, SolutionCode, TemplateRef};
 use adam_core::*;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-const READERS: &str =
-    "the inventory's readers (security lead, system administrator, user administrators, custodians) and the people holding a job bound to one of the matrix's parties";
+const READERS: &str = "the inventory's readers (security lead, system administrator, user administrators, custodians) and the people holding a job bound to one of the matrix's parties";
 const KEEPERS: &str = "the information-security lead or the system administrator (write scope)";
 const APPROVERS: &str = "a person holding the job of the party accountable at that task and layer, the information-security lead or the system administrator (write scope)";
 
@@ -65,12 +64,12 @@ pub(crate) fn routes(api: Api) -> Api {
         get(needs(Scope::Read, one)),
     )
     .route(
-        Method::PUT,
-        "/api/v1/raci/matrices/{solution}/parties/{party}",
+        Method::POST,
+        "/api/v1/raci/matrices/{solution}/parties",
         Doc::new(t, "Bind a party to an office or a job, or add a party (with a name)", KEEPERS)
-            .body::<PartyBody>()
+            .body::<Party>()
             .response::<MatrixView>(),
-        put(needs(Scope::Write, set_party)),
+        post(needs(Scope::Write, set_party)),
     )
     .route(
         Method::POST,
@@ -113,18 +112,6 @@ pub struct NewMatrix {
     /// The parties and where they sit.
     #[serde(default)]
     pub parties: Vec<Party>,
-}
-
-/// A party's binding (the key is in the path).
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PartyBody {
-    /// Its name, for a party the template does not know.
-    #[serde(default)]
-    pub name: Option<Text>,
-    /// Where it sits.
-    #[serde(default)]
-    pub bound: Option<adam_core::raci::Bound>,
 }
 
 /// An override of one cell.
@@ -221,18 +208,13 @@ fn matrix_id(s: &AppState, caller: &Caller, solution: &SolutionCode) -> ApiResul
 async fn set_party(
     State(s): State<AppState>,
     caller: Caller,
-    Path((solution, party)): Path<(String, String)>,
-    Body(b): Body<PartyBody>,
+    Path(solution): Path<String>,
+    Body(party): Body<Party>,
 ) -> ApiResult<Tagged<MatrixView>> {
     let solution = svc::solution(&solution)?;
-    let key = Key::parse(&party).ok_or_else(|| Error::Raci(RaciError::BadPartyKey(party.clone())))?;
     let matrix = matrix_id(&s, &caller, &solution)?;
-    let party = Party {
-        key,
-        name: b.name,
-        bound: b.bound,
-    };
-    s.execute(&caller, None, Command::SetRaciParty { matrix, party }).await?;
+    s.execute(&caller, None, Command::SetRaciParty { matrix, party })
+        .await?;
     view_now(&s, &caller, &solution)
 }
 
@@ -283,4 +265,3 @@ async fn history(
         .await
         .map(axum::Json)
 }
-

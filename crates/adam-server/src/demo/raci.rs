@@ -94,7 +94,9 @@ pub(super) async fn matrices<X: Executor>(s: &mut Steps<'_, X>, lead: UserId) ->
             layer: key("applications")?,
             party: key("supplier")?,
             letters: letters("R")?,
-            reason: Some(text("Obratovalni preizkus do dobavitelja izvede dobavitelj (opomba 4)")?),
+            reason: Some(text(
+                "Obratovalni preizkus do dobavitelja izvede dobavitelj (opomba 4)",
+            )?),
         },
     )
     .await?;

@@ -123,11 +123,23 @@ fn party_shown(p: &PartyWho, lang: CoreLang) -> PartyShown {
     PartyShown {
         letters: p.letters.to_string(),
         name: p.name.get(lang).to_owned(),
-        office: p.office.as_ref().map(|o| format!("{} – {}", o.code, o.name)).unwrap_or_default(),
+        office: p
+            .office
+            .as_ref()
+            .map(|o| format!("{} – {}", o.code, o.name))
+            .unwrap_or_default(),
         job: p.job.as_ref().map(job_label).unwrap_or_default(),
         job_id: p.job.as_ref().map(|j| j.id.0),
-        people: p.people.iter().map(|u| (u.id.0, format!("{} ({})", u.name, u.username))).collect(),
-        notes: p.footnotes.iter().map(|f| format!("{}) {}", f.n, f.text.get(lang))).collect(),
+        people: p
+            .people
+            .iter()
+            .map(|u| (u.id.0, format!("{} ({})", u.name, u.username)))
+            .collect(),
+        notes: p
+            .footnotes
+            .iter()
+            .map(|f| format!("{}) {}", f.n, f.text.get(lang)))
+            .collect(),
         overridden: p.overridden,
     }
 }
@@ -302,7 +314,11 @@ pub(super) async fn raci_page(
                 })
                 .collect(),
             categories,
-            footnotes: view.footnotes.iter().map(|f| (f.n, f.text.get(core).to_owned())).collect(),
+            footnotes: view
+                .footnotes
+                .iter()
+                .map(|f| (f.n, f.text.get(core).to_owned()))
+                .collect(),
             warnings,
             overrides,
         });

@@ -867,8 +867,20 @@ fn inventory_rows(fx: &Fixture) -> Vec<Row> {
         // Responsibility matrices (issue #17): the OPSI matrix (`raci_api::ensure`) binds the
         // customer to the plain clerk's job and the provider to GLPI (whose head is the user
         // administrator here). Readers: the inventory's and the people of a bound job.
-        r(g.clone(), "/api/v1/raci/templates", "/api/v1/raci/templates".into(), None, "YYYYY"),
-        r(g.clone(), "/api/v1/raci/matrices", "/api/v1/raci/matrices".into(), None, "YYYYY"),
+        r(
+            g.clone(),
+            "/api/v1/raci/templates",
+            "/api/v1/raci/templates".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/raci/matrices",
+            "/api/v1/raci/matrices".into(),
+            None,
+            "YYYYY",
+        ),
         r(
             p.clone(),
             "/api/v1/raci/matrices",
@@ -884,10 +896,10 @@ fn inventory_rows(fx: &Fixture) -> Vec<Row> {
             "YYYYN",
         ),
         r(
-            Method::PUT,
-            "/api/v1/raci/matrices/{solution}/parties/{party}",
-            "/api/v1/raci/matrices/OPSI/parties/supplier".into(),
-            Some(json!({"name": "Dobavitelj", "bound": {"type": "job", "id": fx.job_tok}})),
+            p.clone(),
+            "/api/v1/raci/matrices/{solution}/parties",
+            "/api/v1/raci/matrices/OPSI/parties".into(),
+            Some(json!({"key": "supplier", "name": "Dobavitelj", "bound": {"type": "job", "id": fx.job_tok}})),
             "YNNNN",
         ),
         r(

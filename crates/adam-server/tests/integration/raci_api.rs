@@ -81,7 +81,11 @@ async fn raci_over_http(backend: Backend) {
         .post(Who::SysAdmin, "/api/v1/raci/matrices/OPSI/overrides", &two_as)
         .await
         .problem(422, "raci-matrix-invalid");
-    assert!(r.json["detail"].as_str().unwrap().contains("customer, provider"), "{}", r.text);
+    assert!(
+        r.json["detail"].as_str().unwrap().contains("customer, provider"),
+        "{}",
+        r.text
+    );
     let r = s
         .call_with(
             Who::SysAdmin,
@@ -92,10 +96,16 @@ async fn raci_over_http(backend: Backend) {
         )
         .await
         .problem(422, "raci-matrix-invalid");
-    assert!(r.json["detail"].as_str().unwrap().contains("natanko en A"), "{}", r.text);
+    assert!(
+        r.json["detail"].as_str().unwrap().contains("natanko en A"),
+        "{}",
+        r.text
+    );
     // Letters outside R, A, C, I do not even parse.
     let bad = json!({"task": 11, "layer": "middleware", "party": "customer", "letters": "X", "reason": "x"});
-    let r = s.post(Who::SysAdmin, "/api/v1/raci/matrices/OPSI/overrides", &bad).await;
+    let r = s
+        .post(Who::SysAdmin, "/api/v1/raci/matrices/OPSI/overrides", &bad)
+        .await;
     assert_eq!(r.status.as_u16(), 422, "{}", r.text);
 
     // The provider's head may not change what the customer answers for; Ana (the customer) may.
@@ -123,7 +133,10 @@ async fn raci_over_http(backend: Backend) {
         },
     )
     .await;
-    assert_eq!(s.get(Who::Plain, WHO).await.expect(200).json["accountable"]["people"], json!([]));
+    assert_eq!(
+        s.get(Who::Plain, WHO).await.expect(200).json["accountable"]["people"],
+        json!([])
+    );
     crate::inventory_fixture::run(
         &s,
         Actor::System,
@@ -158,9 +171,12 @@ async fn raci_over_http(backend: Backend) {
     assert_eq!(actions, vec!["raci.override", "raci.create"], "{history}");
 
     // An unknown task or solution is a problem, not an empty answer.
-    s.get(Who::Plain, "/api/v1/raci/matrices/OPSI/who?task=Nothing&layer=middleware")
-        .await
-        .problem(404, "unknown-raci-task");
+    s.get(
+        Who::Plain,
+        "/api/v1/raci/matrices/OPSI/who?task=Nothing&layer=middleware",
+    )
+    .await
+    .problem(404, "unknown-raci-task");
     s.get(Who::SysAdmin, "/api/v1/raci/matrices/EKT/who?task=1&layer=middleware")
         .await
         .problem(404, "no-raci-matrix");

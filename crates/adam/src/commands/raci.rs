@@ -41,10 +41,10 @@ pub(crate) enum RaciCommand {
 }
 
 fn party_line(p: &PartyWho, lang: Lang) -> String {
-    let job = p
-        .job
-        .as_ref()
-        .map_or_else(|| "(not bound to the directory)".to_owned(), |j| format!("job {}", j.code));
+    let job = p.job.as_ref().map_or_else(
+        || "(not bound to the directory)".to_owned(),
+        |j| format!("job {}", j.code),
+    );
     let people = if p.people.is_empty() {
         "nobody holds it now".to_owned()
     } else {
@@ -59,7 +59,11 @@ fn party_line(p: &PartyWho, lang: Lang) -> String {
         .iter()
         .map(|f| format!(" [{}) {}]", f.n, f.text.get(lang)))
         .collect();
-    format!("{:<3} {} — {job}: {people}{notes}", p.letters.to_string(), p.name.get(lang))
+    format!(
+        "{:<3} {} — {job}: {people}{notes}",
+        p.letters.to_string(),
+        p.name.get(lang)
+    )
 }
 
 pub(crate) async fn raci(cli: &Cli, command: &RaciCommand) -> Result<()> {
@@ -95,10 +99,7 @@ pub(crate) async fn raci(cli: &Cli, command: &RaciCommand) -> Result<()> {
                 other => return Err(anyhow!("--lang: {other:?} is neither sl nor en")),
             };
             let code = svc::solution(solution).map_err(|e| anyhow!("--solution: {}", e.detail))?;
-            let past = state
-                .world_as_of(timestamp(at)?)
-                .await
-                .map_err(|e| anyhow!(e.detail))?;
+            let past = state.world_as_of(timestamp(at)?).await.map_err(|e| anyhow!(e.detail))?;
             let live;
             let w: &World = match &past {
                 Some(w) => w,
@@ -125,7 +126,11 @@ pub(crate) async fn raci(cli: &Cli, command: &RaciCommand) -> Result<()> {
                 Some(a) => println!("accountable: {}", party_line(a, lang)),
                 None => println!("accountable: nobody"),
             }
-            for p in answer.parties.iter().filter(|p| !p.letters.has(adam_core::raci::Letter::A)) {
+            for p in answer
+                .parties
+                .iter()
+                .filter(|p| !p.letters.has(adam_core::raci::Letter::A))
+            {
                 println!("             {}", party_line(p, lang));
             }
             for f in &answer.task_footnotes {
