@@ -239,11 +239,7 @@ fn an_override_by_someone_not_allowed_is_refused() {
     }
     // Leon heads KZUP, the provider's office: he may, with a reason.
     let leon = Actor::user(f.town.leon);
-    let err = refused(
-        &f.town.w,
-        leon.clone(),
-        set(m, 11, "middleware", "customer", "CI", None),
-    );
+    let err = refused(&f.town.w, leon, set(m, 11, "middleware", "customer", "CI", None));
     assert_eq!(err.code(), "raci-reason-missing");
     run_as(
         &mut f.town.w,
