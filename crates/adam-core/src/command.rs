@@ -552,6 +552,41 @@ pub enum Command {
         /// The case.
         case: CaseId,
     },
+    /// Creates a solution's responsibility matrix from a shipped template.
+    CreateRaciMatrix {
+        /// The solution's codename.
+        solution: crate::raci::SolutionCode,
+        /// The template and its version.
+        template: crate::raci::TemplateRef,
+        /// The parties, bound to the directory (the template's not named are added unbound;
+        /// others are added after them and need a name).
+        #[serde(default)]
+        parties: Vec<crate::raci::Party>,
+    },
+    /// Binds a party of a matrix to an office or a job, or adds a party.
+    SetRaciParty {
+        /// The matrix.
+        matrix: RaciMatrixId,
+        /// The party.
+        party: crate::raci::Party,
+    },
+    /// Changes one cell of a matrix from the template's letters, with a reason; the person
+    /// recording it approves it.
+    OverrideRaciCell {
+        /// The matrix.
+        matrix: RaciMatrixId,
+        /// The task's number.
+        task: u16,
+        /// The layer.
+        layer: crate::raci::Key,
+        /// The party.
+        party: crate::raci::Key,
+        /// The letters.
+        letters: crate::raci::Cell,
+        /// Why.
+        #[serde(default)]
+        reason: Option<Text>,
+    },
 }
 
 impl Command {
@@ -624,6 +659,9 @@ impl Command {
             Command::DecideStep { .. } => "case.decide",
             Command::ConsentCase { .. } => "case.consent",
             Command::RemindOverdue { .. } => "case.remind",
+            Command::CreateRaciMatrix { .. } => "raci.create",
+            Command::SetRaciParty { .. } => "raci.set_party",
+            Command::OverrideRaciCell { .. } => "raci.override",
             Command::ApproveBaseline { .. } => "integrity.approve_baseline",
             // A mismatch is recorded as `security.integrity_mismatch` (the planner says so).
             Command::CompareScan { .. } => "integrity.compare",
@@ -676,4 +714,6 @@ pub enum Created {
     Baseline(crate::ids::BaselineId),
     /// An integrity comparison.
     Comparison(crate::ids::ComparisonId),
+    /// A responsibility matrix.
+    RaciMatrix(crate::ids::RaciMatrixId),
 }

@@ -910,6 +910,72 @@ area_error! {
     }
 }
 
+/// Every finding that refuses a responsibility matrix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Findings(pub Vec<crate::raci::Finding>);
+
+impl std::fmt::Display for Findings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let all: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&all.join("; "))
+    }
+}
+
+area_error! {
+    /// Responsibility (RACI) matrices refuse.
+    pub enum RaciError {
+        /// A solution without a matrix.
+        #[error("solution {0} has no responsibility matrix")]
+        NoMatrix(String) => ("no-raci-matrix", NotFound),
+        /// No such matrix.
+        #[error("there is no responsibility matrix {0}")]
+        UnknownMatrix(crate::ids::RaciMatrixId) => ("unknown-raci-matrix", NotFound),
+        /// A template ADAM does not ship.
+        #[error("there is no responsibility template {0}")]
+        UnknownTemplate(String) => ("unknown-raci-template", NotFound),
+        /// A task the template does not have.
+        #[error("the template has no task {0:?}")]
+        UnknownTask(String) => ("unknown-raci-task", NotFound),
+        /// A layer the template does not have.
+        #[error("the template has no layer {0:?}")]
+        UnknownLayer(String) => ("unknown-raci-layer", NotFound),
+        /// A party the matrix does not have.
+        #[error("the matrix has no party {0:?}")]
+        UnknownParty(String) => ("unknown-raci-party", NotFound),
+        /// A party key that breaks the rule.
+        #[error("{0:?} is not a party key (1–40 lower-case letters, digits, '_' or '-', starting with a letter)")]
+        BadPartyKey(String) => ("raci-bad-party-key", Invalid),
+        /// A party the template does not know, without a name.
+        #[error("party {0:?} is not the template's; give it a name")]
+        PartyNameMissing(String) => ("raci-party-name-missing", Invalid),
+        /// A second matrix for a solution.
+        #[error("solution {0} already has a responsibility matrix; change it with overrides")]
+        MatrixExists(String) => ("raci-matrix-exists", Conflict),
+        /// Letters that are not a set of R, A, C, I.
+        #[error("{0:?}: a cell holds only the letters R, A, C, I, each at most once")]
+        BadLetters(String) => ("raci-bad-letters", Invalid),
+        /// A matrix that breaks "exactly one A per task and layer".
+        #[error("the matrix breaks \"exactly one A per task and layer\": {0}")]
+        InvalidMatrix(Findings) => ("raci-matrix-invalid", Invalid),
+        /// Someone who does not keep the matrices.
+        #[error("responsibility matrices are created and their parties bound by the information-security lead or the system administrator")]
+        NotRaciKeeper => ("not-raci-keeper", Forbidden),
+        /// An override by someone not allowed to approve it.
+        #[error("an override of task {task} at layer {layer} is approved by a person holding the job of the accountable party ({accountable}), the information-security lead or the system administrator")]
+        OverrideNotAllowed {
+            /// The task.
+            task: u16,
+            /// The layer.
+            layer: String,
+            /// The party accountable there now.
+            accountable: String,
+        } => ("raci-override-not-allowed", Forbidden),
+        /// An override without a reason.
+        #[error("an override needs its reason")]
+        ReasonMissing => ("raci-reason-missing", Invalid),
+    }
+}
+
 fn fmt_job(job: Option<JobId>) -> String {
     job.map_or_else(|| "none".to_owned(), |j| j.to_string())
 }
@@ -948,6 +1014,9 @@ pub enum Error {
     /// The process engine refuses: definitions, cases, decisions, consents.
     #[error(transparent)]
     Process(#[from] ProcessError),
+    /// Responsibility (RACI) matrices refuse.
+    #[error(transparent)]
+    Raci(#[from] RaciError),
     /// A change that would change nothing.
     #[error("nothing to change: {0}")]
     NoChange(&'static str),
@@ -974,6 +1043,7 @@ impl Error {
             Error::State(e) => e.category(),
             Error::Register(e) => e.category(),
             Error::Process(e) => e.category(),
+            Error::Raci(e) => e.category(),
             Error::NoChange(_) => Category::Conflict,
             Error::BatchItem { error, .. } => error.category(),
         }
@@ -991,6 +1061,7 @@ impl Error {
             Error::State(e) => e.code(),
             Error::Register(e) => e.code(),
             Error::Process(e) => e.code(),
+            Error::Raci(e) => e.code(),
             Error::NoChange(_) => "no-change",
             Error::BatchItem { error, .. } => error.code(),
         }

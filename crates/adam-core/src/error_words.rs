@@ -12,8 +12,8 @@
 //! translated through [`PHRASES`]; a test checks that every such phrase in the crate is there.
 
 use crate::error::{
-    AclError, AuthorityError, DirectoryError, Error, FilingError, ProcessError, RegisterError, RoleError, StateError,
-    ValueError, ValueProblem,
+    AclError, AuthorityError, DirectoryError, Error, FilingError, ProcessError, RaciError, RegisterError, RoleError,
+    StateError, ValueError, ValueProblem,
 };
 use crate::lang::Lang;
 
@@ -21,6 +21,8 @@ use crate::lang::Lang;
 pub const PHRASES: &[(&str, &str)] = &[
     // Error::NoChange
     ("the case already has these data", "zadeva že ima te podatke"),
+    ("the party is already so", "stran je že taka"),
+    ("the cell already holds these letters", "celica že vsebuje te črke"),
     ("the batch is empty", "paket je prazen"),
     ("an identical entry already exists", "enak vnos že obstaja"),
     ("the settings are already so", "nastavitve so že take"),
@@ -482,6 +484,7 @@ in_both_languages!(
     StateError,
     RegisterError,
     ProcessError,
+    RaciError,
 );
 
 impl Error {
@@ -498,6 +501,7 @@ impl Error {
             Error::State(e) => e.message(lang),
             Error::Register(e) => e.message(lang),
             Error::Process(e) => e.message(lang),
+            Error::Raci(e) => e.message(lang),
             Error::NoChange(s) => match lang {
                 Lang::En => self.to_string(),
                 Lang::Sl => format!("ni kaj spremeniti: {}", phrase(s, lang)),
@@ -515,6 +519,9 @@ mod register;
 
 #[path = "error_words/process.rs"]
 mod process;
+
+#[path = "error_words/raci.rs"]
+mod raci;
 
 #[cfg(test)]
 #[path = "error_words/tests.rs"]

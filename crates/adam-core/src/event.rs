@@ -97,6 +97,8 @@ pub enum Event {
     Definition(crate::process::ProcessDefinition),
     /// A process case, new or changed.
     Case(crate::process::Case),
+    /// A solution's responsibility matrix, new or changed.
+    RaciMatrix(crate::raci::RaciMatrix),
 }
 
 /// The events of one committed change: one transaction, one revision.

@@ -141,6 +141,12 @@ id_type!(
 );
 
 id_type!(
+    /// A solution's responsibility (RACI) matrix.
+    RaciMatrixId,
+    "raci#"
+);
+
+id_type!(
     /// An access-review campaign (Art. 51(4)).
     ReviewId,
     "review#"

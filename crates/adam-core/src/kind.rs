@@ -93,6 +93,8 @@ entity_kinds! {
     ProcessDefinition = "ADAM_ENTITY_PROCESS_DEFINITION",
     /// A case of a process.
     ProcessCase = "ADAM_ENTITY_PROCESS_CASE",
+    /// A solution's responsibility (RACI) matrix.
+    RaciMatrix = "ADAM_ENTITY_RACI_MATRIX",
 }
 
 impl fmt::Display for EntityKind {
@@ -119,6 +121,6 @@ mod tests {
             assert_eq!(kind.as_str().parse::<EntityKind>().unwrap(), *kind);
             assert_eq!(kind.to_string(), kind.as_str());
         }
-        assert_eq!(EntityKind::ALL.len(), 27);
+        assert_eq!(EntityKind::ALL.len(), 28);
     }
 }

@@ -38,6 +38,7 @@ mod parse;
 mod plan;
 pub mod process;
 pub mod query;
+pub mod raci;
 pub mod records;
 pub mod register;
 pub mod rights;
@@ -58,8 +59,8 @@ pub use command::{Command, Created};
 pub use decision::{Contribution, Decision, Rule, Session, Source, SystemName, TierCeiling};
 pub use directory::{AccountKind, Gender, Group, Job, JobKind, Office, User};
 pub use error::{
-    AclError, AuthorityError, Category, DirectoryError, Error, FilingError, ProcessError, RegisterError, RoleError,
-    StateError, ValueError, ValueProblem,
+    AclError, AuthorityError, Category, DirectoryError, Error, FilingError, ProcessError, RaciError, RegisterError,
+    RoleError, StateError, ValueError, ValueProblem,
 };
 
 pub use event::{CHANGE_LOG_FORMAT, ChangeSet, Event, decode_events};

@@ -179,6 +179,9 @@ pub(crate) enum Command {
     /// Integrity baselines of key servers (Art. 50(4)-(5)): scan files and submit the manifest.
     #[command(subcommand)]
     Integrity(crate::commands::integrity::IntegrityCommand),
+    /// Responsibility (RACI) matrices: who is accountable for a task at a layer of a solution.
+    #[command(subcommand)]
+    Raci(crate::commands::raci::RaciCommand),
 }
 
 #[derive(Subcommand)]

@@ -23,6 +23,7 @@ mod filing;
 mod integrity;
 mod inventory;
 mod process;
+mod raci;
 mod review;
 mod roles;
 
@@ -324,6 +325,9 @@ impl World {
             | Command::DecideStep { .. }
             | Command::ConsentCase { .. }
             | Command::RemindOverdue { .. }) => self.plan_process(actor, &process, at, rev),
+            raci @ (Command::CreateRaciMatrix { .. }
+            | Command::SetRaciParty { .. }
+            | Command::OverrideRaciCell { .. }) => self.plan_raci(actor, raci, at, rev),
         }
     }
 

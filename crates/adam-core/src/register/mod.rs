@@ -52,7 +52,7 @@ pub struct RegisterRow {
 
 /// The register kinds in the order a cold start loads them (a link names two items, an item
 /// names users and applications, which the directory loads first).
-pub const LOAD_ORDER: [EntityKind; 11] = [
+pub const LOAD_ORDER: [EntityKind; 12] = [
     EntityKind::ClassScheme,
     EntityKind::DecreeRole,
     EntityKind::InventoryItem,
@@ -64,6 +64,7 @@ pub const LOAD_ORDER: [EntityKind; 11] = [
     EntityKind::IntegrityComparison,
     EntityKind::ProcessDefinition,
     EntityKind::ProcessCase,
+    EntityKind::RaciMatrix,
 ];
 
 /// A stored row that cannot be read back.
@@ -98,6 +99,7 @@ impl Event {
             Event::Comparison(c) => (EntityKind::IntegrityComparison, c.id.0, body(c)),
             Event::Definition(d) => (EntityKind::ProcessDefinition, d.id.0, body(d)),
             Event::Case(c) => (EntityKind::ProcessCase, c.id.0, body(c)),
+            Event::RaciMatrix(m) => (EntityKind::RaciMatrix, m.id.0, body(m)),
             _ => return None,
         };
         Some(RegisterRow { kind, id, body })
@@ -124,6 +126,7 @@ impl Event {
                 EntityKind::IntegrityComparison => serde_json::from_value(v).map(Event::Comparison),
                 EntityKind::ProcessDefinition => serde_json::from_value(v).map(Event::Definition),
                 EntityKind::ProcessCase => serde_json::from_value(v).map(Event::Case),
+                EntityKind::RaciMatrix => serde_json::from_value(v).map(Event::RaciMatrix),
                 _ => return Err(bad("not a register kind".to_owned())),
             };
             event.map_err(|e| bad(e.to_string()))

@@ -43,6 +43,8 @@ pub struct Registers {
     pub(crate) integrity: super::integrity_world::Integrity,
     /// The process engine's definitions and cases.
     pub(crate) process: crate::process::Processes,
+    /// The responsibility (RACI) matrices.
+    pub(crate) raci: crate::raci::Matrices,
 }
 
 impl Default for Registers {
@@ -62,6 +64,7 @@ impl Default for Registers {
             mfa_system: Vec::new(),
             integrity: Default::default(),
             process: Default::default(),
+            raci: Default::default(),
         }
     }
 }

@@ -11,10 +11,11 @@
 use super::{Node, World};
 use crate::acl::AclEntry;
 use crate::directory::{Group, Job, Office, User};
-use crate::error::{AclError, DirectoryError, Error, FilingError, ProcessError, RegisterError, RoleError};
+use crate::error::{AclError, DirectoryError, Error, FilingError, ProcessError, RaciError, RegisterError, RoleError};
 use crate::ids::*;
 use crate::kind::EntityKind;
 use crate::process::{Case, ProcessDefinition};
+use crate::raci::RaciMatrix;
 use crate::records::{Carrier, Document, FilingClass, Folder};
 use crate::register::decree_roles::RoleHolder;
 use crate::register::integrity::{Baseline, Comparison};
@@ -395,6 +396,15 @@ record!(
     |c, _w| format!("{} – {}", c.reference(), c.title)
 );
 
+record!(
+    RaciMatrix,
+    RaciMatrix,
+    RaciMatrixId,
+    RaciError::UnknownMatrix,
+    |w, id| w.reg.raci.matrices.find(id),
+    |m, _w| format!("RACI {} ({})", m.solution, m.template)
+);
+
 macro_rules! bare_slot {
     ($($rec:ty),*) => {$(
         impl Slot for $rec {
@@ -415,7 +425,8 @@ bare_slot!(
     Baseline,
     Comparison,
     ProcessDefinition,
-    Case
+    Case,
+    RaciMatrix
 );
 
 impl Slot for Option<ItemLink> {

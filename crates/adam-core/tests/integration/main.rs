@@ -14,6 +14,7 @@ mod lockout;
 mod oracle;
 mod process;
 mod properties;
+mod raci;
 mod refusals;
 mod review;
 mod scenario;

@@ -14,6 +14,7 @@ pub mod guard;
 pub mod integrity;
 pub mod inventory;
 pub mod process;
+pub mod raci;
 pub mod records;
 pub mod register;
 pub mod review;
@@ -208,6 +209,7 @@ pub fn api() -> Api {
     let api = attachments::routes(api);
     let api = dormant::routes(api);
     let api = process::routes(api);
+    let api = raci::routes(api);
     decisions::routes(api)
 }
 

@@ -24,6 +24,7 @@ mod data;
 mod executor;
 mod ids;
 mod inventory;
+mod raci;
 mod sequence;
 mod steps;
 #[cfg(test)]

@@ -480,6 +480,8 @@ pub(super) async fn sequence<X: Executor>(x: &mut X, at: Timestamp) -> Result<De
 
     // -- the registers: the inventory and the Decree's role holders ---------------------------
     let inventory = super::inventory::inventory(&mut s, at, [vpp, app("DAPA")?, app("GIS")?]).await?;
+    // -- the responsibility matrices of the hosted solutions (issue #17) ----------------------
+    super::raci::matrices(&mut s, inventory.security_lead).await?;
 
     Ok(Demo {
         at,

@@ -398,6 +398,13 @@ pub(crate) fn history_view(s: &AppState, caller: &Caller, kind: &str, id: u32) -
                 HistoryView::Changes
             })
         }
+        Ok(EntityKind::RaciMatrix) => {
+            let w = s.world();
+            match w.raci_matrix(RaciMatrixId(id)) {
+                Ok(m) if super::raci::may_read(&w, caller, m, now) => Ok(HistoryView::All),
+                _ => Err(hidden()),
+            }
+        }
         Ok(EntityKind::Role) => super::roles::may_read_role(s, caller, RoleId(id)).map(|()| HistoryView::All),
         Ok(EntityKind::Grant) => super::roles::may_read_grant(s, caller, GrantId(id)).map(|()| HistoryView::All),
         Ok(EntityKind::AclEntry) => {

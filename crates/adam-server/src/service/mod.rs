@@ -14,6 +14,7 @@ pub(crate) mod notify;
 pub mod overview;
 pub mod past;
 pub mod process;
+pub mod raci;
 pub mod records;
 pub mod register;
 pub mod review;

@@ -27,6 +27,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     super::words::attachments::WORDS,
     super::words::dormant::WORDS,
     super::words::process::WORDS,
+    super::words::raci::WORDS,
 ];
 
 /// Every key with its Slovenian and English text.

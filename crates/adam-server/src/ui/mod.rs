@@ -24,6 +24,7 @@ mod overview;
 mod panel;
 mod picker;
 mod process;
+mod raci;
 mod record;
 mod review;
 mod roles;
@@ -139,6 +140,7 @@ fn table() -> Routes {
         .merge(inventory::routes())
         .merge(dormant::routes())
         .merge(process::routes())
+        .merge(raci::routes())
         .route(
             "/ui/assets/htmx.min.js",
             get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),

@@ -33,6 +33,7 @@ mod openapi;
 mod persistence;
 mod process_api;
 mod process_ui;
+mod raci_api;
 mod read_rules;
 mod register_attacks;
 mod setup;

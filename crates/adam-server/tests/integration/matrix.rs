@@ -864,6 +864,66 @@ fn inventory_rows(fx: &Fixture) -> Vec<Row> {
             None,
             "YYYYY",
         ),
+        // Responsibility matrices (issue #17): the OPSI matrix (`raci_api::ensure`) binds the
+        // customer to the plain clerk's job and the provider to GLPI (whose head is the user
+        // administrator here). Readers: the inventory's and the people of a bound job.
+        r(
+            g.clone(),
+            "/api/v1/raci/templates",
+            "/api/v1/raci/templates".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/raci/matrices",
+            "/api/v1/raci/matrices".into(),
+            None,
+            "YYYYY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/raci/matrices",
+            "/api/v1/raci/matrices".into(),
+            Some(json!({"solution": "E2", "template": {"code": "dk-sit-2a", "version": 1}})),
+            "YNNNN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/raci/matrices/{solution}",
+            "/api/v1/raci/matrices/OPSI".into(),
+            None,
+            "YYYYN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/raci/matrices/{solution}/parties",
+            "/api/v1/raci/matrices/OPSI/parties".into(),
+            Some(json!({"key": "supplier", "name": "Dobavitelj", "bound": {"type": "job", "id": fx.job_tok}})),
+            "YNNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/raci/matrices/{solution}/overrides",
+            "/api/v1/raci/matrices/OPSI/overrides".into(),
+            Some(json!({"task": 10, "layer": "applications", "party": "customer", "letters": "AR", "reason": "x"})),
+            // The customer (the plain clerk) is accountable there; GLPI's head is not.
+            "YNNYN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/raci/matrices/{solution}/who",
+            "/api/v1/raci/matrices/OPSI/who?task=11&layer=middleware".into(),
+            None,
+            "YYYYN",
+        ),
+        r(
+            g.clone(),
+            "/api/v1/raci/matrices/{solution}/history",
+            "/api/v1/raci/matrices/OPSI/history".into(),
+            None,
+            "YYYYN",
+        ),
         r(g.clone(), "/api/v1/work", "/api/v1/work".into(), None, "YYYYY"),
         r(
             p.clone(),
@@ -1131,6 +1191,9 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
     }
     if t.starts_with("/api/v1/cases/") {
         crate::process_api::ensure_case(server).await;
+    }
+    if t.starts_with("/api/v1/raci/matrices/") {
+        crate::raci_api::ensure(server).await;
     }
     if row.template == "/api/v1/attachments/{sha256}" {
         crate::inventory_fixture::ensure(server).await;

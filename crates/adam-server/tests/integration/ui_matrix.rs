@@ -285,6 +285,9 @@ fn rows(s: &TestServer) -> Vec<Row> {
         ),
         // The administrators' overview.
         get("/ui/overview", v("/ui/overview"), "OOFFL"),
+        // Responsibility matrices (issue #17): everyone signed in sees the matrices they may
+        // read (none in this fixture).
+        get("/ui/raci", v("/ui/raci"), "OOOOL"),
         // The dormant-accounts report (Art. 50(2)): administrators and the security lead; a
         // refused number of days comes back at the field (422).
         get(

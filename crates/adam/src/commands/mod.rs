@@ -10,6 +10,7 @@ mod init;
 pub(crate) mod integrity;
 mod keys;
 mod query;
+pub(crate) mod raci;
 mod serve;
 mod token;
 mod transfer;
@@ -63,5 +64,6 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Import { dir, dry_run, operator } => transfer::import(&cli, dir, *dry_run, operator.as_deref()).await,
         Command::Export { dir } => transfer::export(&cli, dir).await,
         Command::Integrity(i) => integrity::integrity(i).await,
+        Command::Raci(r) => raci::raci(&cli, r).await,
     }
 }

@@ -9,5 +9,6 @@ pub(crate) mod engine;
 pub(crate) mod grants;
 pub(crate) mod inventory;
 pub(crate) mod process;
+pub(crate) mod raci;
 pub(crate) mod reviews;
 pub(crate) mod setup;

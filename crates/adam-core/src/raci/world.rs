@@ -1,0 +1,203 @@
+//! The RACI matrices inside the world: their table, the index by solution, applying their
+//! events, and the question "who answers for task T at layer L of solution X" — the party,
+//! the job through which it answers and the active people holding that job **now** (read from
+//! the directory at the moment of the question, so it follows every job change).
+
+use super::cell::{Cell, Letter};
+use super::matrix::{Bound, RaciMatrix, SolutionCode};
+use super::template::{Key, Template, Words};
+use crate::directory::JobKind;
+use crate::error::{Error, RaciError, StateError};
+use crate::ids::{JobId, OfficeId, RaciMatrixId, UserId};
+use crate::world::{Table, World};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+/// The matrices of the world.
+#[derive(Clone, Debug, Default)]
+pub struct Matrices {
+    pub(crate) matrices: Table<RaciMatrix>,
+    /// Codename → matrix.
+    pub(crate) by_solution: FxHashMap<String, RaciMatrixId>,
+}
+
+/// One party's part in a task at a layer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PartyAnswer {
+    /// The party's key.
+    pub party: Key,
+    /// Its name (the template's, or the one given to an added party).
+    pub name: Words,
+    /// Its letters in this cell.
+    pub letters: Cell,
+    /// The footnotes on this cell.
+    pub footnotes: Vec<u8>,
+    /// Whether the cell is overridden in this matrix.
+    pub overridden: bool,
+    /// The office it sits in (its own, or its job's).
+    pub office: Option<OfficeId>,
+    /// The job through which it answers: the bound job, or the bound office's head.
+    pub job: Option<JobId>,
+    /// The active people holding that job now.
+    pub people: Vec<UserId>,
+}
+
+/// Who does what for one task at one layer of a solution.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WhoAnswer {
+    /// The matrix.
+    pub matrix: RaciMatrixId,
+    /// The solution.
+    pub solution: SolutionCode,
+    /// The task's number.
+    pub task: u16,
+    /// The task's name.
+    pub task_name: Words,
+    /// The task's own footnotes.
+    pub task_footnotes: Vec<u8>,
+    /// The layer.
+    pub layer: Key,
+    /// The layer's name.
+    pub layer_name: Words,
+    /// The accountable party (exactly one in a kept matrix).
+    pub accountable: Option<PartyAnswer>,
+    /// Every party with a letter in this task and layer, in column order.
+    pub parties: Vec<PartyAnswer>,
+}
+
+impl World {
+    /// Every matrix, in id order.
+    pub fn raci_matrices(&self) -> &[RaciMatrix] {
+        &self.reg.raci.matrices
+    }
+    /// A matrix.
+    pub fn raci_matrix(&self, id: RaciMatrixId) -> Result<&RaciMatrix, Error> {
+        self.reg.raci.matrices.find(id)
+    }
+    /// The matrix of a solution.
+    pub fn raci_of(&self, solution: &SolutionCode) -> Result<&RaciMatrix, Error> {
+        let id = self
+            .reg
+            .raci
+            .by_solution
+            .get(solution.as_str())
+            .ok_or_else(|| Error::Raci(RaciError::NoMatrix(solution.to_string())))?;
+        self.raci_matrix(*id)
+    }
+    pub(crate) fn next_raci_matrix(&self) -> RaciMatrixId {
+        RaciMatrixId(u32::try_from(self.reg.raci.matrices.len()).unwrap_or(u32::MAX))
+    }
+
+    pub(crate) fn put_raci_matrix(&mut self, m: RaciMatrix) -> Result<(), Error> {
+        if let Some(old) = self.reg.raci.by_solution.get(m.solution.as_str())
+            && *old != m.id
+        {
+            return Err(Error::State(StateError::Corrupt(format!(
+                "two matrices for solution {}",
+                m.solution
+            ))));
+        }
+        self.reg.raci.by_solution.insert(m.solution.to_string(), m.id);
+        crate::register::put_bare(&mut self.reg.raci.matrices, m.id.index(), m, "raci matrix")
+    }
+
+    /// The job a bound party answers through: the job itself, or the office's head job.
+    pub fn raci_job(&self, bound: Bound) -> (Option<OfficeId>, Option<JobId>) {
+        match bound {
+            Bound::Job(j) => (self.job(j).ok().map(|job| job.office), Some(j)),
+            Bound::Office(o) => {
+                let head = self
+                    .office_jobs(o)
+                    .iter()
+                    .copied()
+                    .find(|j| self.job(*j).is_ok_and(|job| job.kind == JobKind::Head && job.valid));
+                (Some(o), head)
+            }
+        }
+    }
+
+    /// The active people holding a job now.
+    pub fn raci_people(&self, job: JobId) -> Vec<UserId> {
+        self.job_occupants(job)
+            .iter()
+            .copied()
+            .filter(|u| self.user(*u).is_ok_and(|user| user.active))
+            .collect()
+    }
+
+    /// Who does what for a task (by number or by name in any of its languages) at a layer of
+    /// a solution.
+    pub fn raci_who(&self, solution: &SolutionCode, task: &str, layer: &str) -> Result<WhoAnswer, Error> {
+        let m = self.raci_of(solution)?;
+        let t = m
+            .template()
+            .ok_or_else(|| Error::Raci(RaciError::UnknownTemplate(m.template.to_string())))?;
+        let row = find_task(t, task).ok_or_else(|| Error::Raci(RaciError::UnknownTask(task.to_owned())))?;
+        let l = t
+            .layers
+            .iter()
+            .find(|l| l.key.as_str() == layer || words_match(&l.name, layer))
+            .ok_or_else(|| Error::Raci(RaciError::UnknownLayer(layer.to_owned())))?;
+        let mut parties = Vec::new();
+        for p in &m.parties {
+            let letters = m.cell(t, row.n, &l.key, &p.key);
+            if letters.is_empty() {
+                continue;
+            }
+            let name = match (t.party_index(&p.key), &p.name) {
+                (Some(i), _) => t.parties[i].name.clone(),
+                (None, Some(n)) => Words {
+                    da: None,
+                    sl: n.to_string(),
+                    en: n.to_string(),
+                },
+                (None, None) => Words {
+                    da: None,
+                    sl: p.key.to_string(),
+                    en: p.key.to_string(),
+                },
+            };
+            let (office, job) = p.bound.map_or((None, None), |b| self.raci_job(b));
+            parties.push(PartyAnswer {
+                party: p.key.clone(),
+                name,
+                letters,
+                footnotes: t.cell_footnotes(row, &l.key, &p.key),
+                overridden: m.override_of(row.n, &l.key, &p.key).is_some(),
+                office,
+                job,
+                people: job.map(|j| self.raci_people(j)).unwrap_or_default(),
+            });
+        }
+        Ok(WhoAnswer {
+            matrix: m.id,
+            solution: m.solution.clone(),
+            task: row.n,
+            task_name: row.name.clone(),
+            task_footnotes: row.footnotes.clone(),
+            layer: l.key.clone(),
+            layer_name: l.name.clone(),
+            accountable: parties.iter().find(|p| p.letters.has(Letter::A)).cloned(),
+            parties,
+        })
+    }
+}
+
+fn words_match(w: &Words, asked: &str) -> bool {
+    let asked = asked.trim();
+    w.en.eq_ignore_ascii_case(asked)
+        || w.sl.to_lowercase() == asked.to_lowercase()
+        || w.da
+            .as_deref()
+            .is_some_and(|d| d.to_lowercase() == asked.to_lowercase())
+}
+
+/// A task by its number or its name in any language.
+pub(crate) fn find_task<'t>(t: &'t Template, asked: &str) -> Option<&'t super::template::Task> {
+    match asked.trim().parse::<u16>() {
+        Ok(n) => t.task(n),
+        Err(_) => t.tasks.iter().find(|row| words_match(&row.name, asked)),
+    }
+}
