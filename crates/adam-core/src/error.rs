@@ -845,6 +845,9 @@ area_error! {
         /// A field the definition does not declare.
         #[error("the process has no field {0:?}")]
         UnknownField(String) => ("unknown-case-field", Invalid),
+        /// A field set when the case started that no step may change (who holds a role).
+        #[error("field {0:?} was set when the case started and cannot be changed on it")]
+        FixedField(String) => ("fixed-case-field", Conflict),
         /// A value that does not fit its field.
         #[error("field {field:?} takes {expected}")]
         BadFieldValue {

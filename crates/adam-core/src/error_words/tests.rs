@@ -220,6 +220,7 @@ fn samples() -> Vec<Error> {
         }
         .into(),
         ProcessError::UnknownField("a".into()).into(),
+        ProcessError::FixedField("a".into()).into(),
         ProcessError::BadFieldValue {
             field: "a".into(),
             expected: "date",

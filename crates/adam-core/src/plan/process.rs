@@ -166,7 +166,7 @@ impl World {
         let kept = self.definition_for_start(key.as_str(), at, rev, &mut events)?;
         let def = &kept.definition;
         let mut fields = BTreeMap::new();
-        self.fill(def, &mut fields, given)?;
+        self.fill_as(def, &mut fields, given, true)?;
         if let (Some(user), false) = (starter, def.starters.is_empty()) {
             let may = def
                 .starters
@@ -281,8 +281,25 @@ impl World {
         fields: &mut BTreeMap<Code, FieldValue>,
         given: &BTreeMap<String, Value>,
     ) -> Result<(), Error> {
+        self.fill_as(def, fields, given, false)
+    }
+
+    /// Fills the fields; `starting`: the case is being started, so fixed fields may be set.
+    fn fill_as(
+        &self,
+        def: &Definition,
+        fields: &mut BTreeMap<Code, FieldValue>,
+        given: &BTreeMap<String, Value>,
+        starting: bool,
+    ) -> Result<(), Error> {
         for (key, value) in given {
             let decl = def.field(key).ok_or_else(|| ProcessError::UnknownField(key.clone()))?;
+            if decl.fixed && !starting {
+                let same = decl.kind.read(value).is_some_and(|v| fields.get(&decl.key) == Some(&v));
+                if !same {
+                    return Err(ProcessError::FixedField(key.clone()).into());
+                }
+            }
             if value.is_null() {
                 fields.remove(&decl.key);
                 continue;

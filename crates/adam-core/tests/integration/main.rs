@@ -8,6 +8,7 @@ mod change_log;
 mod choices;
 mod common;
 mod explain_names;
+mod hosting;
 mod integrity;
 mod inventory;
 mod lockout;
