@@ -97,6 +97,8 @@ pub enum Event {
     Definition(crate::process::ProcessDefinition),
     /// A process case, new or changed.
     Case(crate::process::Case),
+    /// A solution of the hosting registry, new or changed.
+    Solution(crate::register::solution::Solution),
 }
 
 /// The events of one committed change: one transaction, one revision.

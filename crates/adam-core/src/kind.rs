@@ -93,6 +93,8 @@ entity_kinds! {
     ProcessDefinition = "ADAM_ENTITY_PROCESS_DEFINITION",
     /// A case of a process.
     ProcessCase = "ADAM_ENTITY_PROCESS_CASE",
+    /// A solution of the registry of information solutions (hosting on DRO).
+    Solution = "ADAM_ENTITY_SOLUTION",
 }
 
 impl fmt::Display for EntityKind {

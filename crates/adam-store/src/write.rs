@@ -501,6 +501,7 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
         Event::Comparison(c) => return Err(StoreError::Corrupt(format!("{} has no register row", c.id))),
         Event::Definition(d) => return Err(StoreError::Corrupt(format!("{} has no register row", d.id))),
         Event::Case(c) => return Err(StoreError::Corrupt(format!("{} has no register row", c.id))),
+        Event::Solution(s) => return Err(StoreError::Corrupt(format!("{} has no register row", s.id))),
     }
     Ok(())
 }

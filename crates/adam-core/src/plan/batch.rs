@@ -78,5 +78,6 @@ fn set_rev(event: &mut Event, rev: Revision) {
         Event::Comparison(r) => r.rev = rev,
         Event::Definition(r) => r.rev = rev,
         Event::Case(r) => r.rev = rev,
+        Event::Solution(r) => r.rev = rev,
     }
 }

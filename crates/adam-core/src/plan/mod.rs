@@ -25,6 +25,7 @@ mod inventory;
 mod process;
 mod review;
 mod roles;
+mod solution;
 
 use crate::admin::Actor;
 use crate::change::ObjectChange;
@@ -323,6 +324,9 @@ impl World {
             | Command::UpdateCase { .. }
             | Command::DecideStep { .. }
             | Command::ConsentCase { .. }) => self.plan_process(actor, &process, at, rev),
+            hosting @ (Command::RegisterSolution { .. }
+            | Command::UpdateSolution { .. }
+            | Command::OpenSolutionVersion { .. }) => self.plan_solution(actor, &hosting, at, rev),
         }
     }
 

@@ -142,7 +142,7 @@ impl World {
         Ok(d)
     }
 
-    fn plan_start_case(
+    pub(super) fn plan_start_case(
         &self,
         actor: &Actor,
         key: &Code,
@@ -416,6 +416,7 @@ impl World {
         let mut new = case.clone();
         self.fill(def, &mut new.fields, given)?;
         attach(&mut new.attachments, attachments);
+        self.hosting_decree(&new, step.as_str(), outcome.as_str())?;
         let bound = |role: &str| self.bound_people(def, &new.fields, new.started_by, role, at);
         let unmet = process::unmet(here, o, &new, &bound);
         if !unmet.is_empty() {

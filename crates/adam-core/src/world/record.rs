@@ -22,6 +22,7 @@ use crate::register::inventory::{InventoryItem, ItemLink};
 use crate::register::review::{AccessReview, FollowUp};
 use crate::register::risk::RiskAssessment;
 use crate::register::scheme::ClassScheme;
+use crate::register::solution::Solution;
 use crate::roles::{Application, Grant, Grantee, Role};
 use serde::Serialize;
 use std::ops::{Deref, DerefMut};
@@ -387,6 +388,14 @@ record!(
     |d, _w| format!("{} v{}", d.definition.key, d.definition.version)
 );
 record!(
+    Solution,
+    Solution,
+    SolutionId,
+    RegisterError::UnknownSolution,
+    |w, id| w.reg.solutions.find(id),
+    |s, _w| format!("{} – {}", s.fields.codename, s.fields.name)
+);
+record!(
     Case,
     ProcessCase,
     CaseId,
@@ -415,7 +424,8 @@ bare_slot!(
     Baseline,
     Comparison,
     ProcessDefinition,
-    Case
+    Case,
+    Solution
 );
 
 impl Slot for Option<ItemLink> {

@@ -170,6 +170,7 @@ fn kind(event: &Event) -> &'static str {
         Event::Comparison(_) => "comparison",
         Event::Definition(_) => "definition",
         Event::Case(_) => "case",
+        Event::Solution(_) => "solution",
     }
 }
 

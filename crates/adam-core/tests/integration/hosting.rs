@@ -33,12 +33,12 @@ fn doc(kind: &str) -> AttachmentRef {
 
 /// The town with the information system the solution runs on (custodian Ana, operator Bojan)
 /// and one person bound to every role of the seed.
-struct Hosting {
-    town: Town,
-    system: ItemId,
+pub(crate) struct Hosting {
+    pub(crate) town: Town,
+    pub(crate) system: ItemId,
 }
 
-fn hosting() -> Hosting {
+pub(crate) fn hosting() -> Hosting {
     let mut town = town();
     let lead_role = town.w.role_by_code(SystemPower::SecurityLead.code()).unwrap();
     grant(&mut town.w, lead_role, Grantee::User(town.leon));
@@ -81,7 +81,7 @@ impl Hosting {
     /// system's custodian), developer Dora, SIV and the board Leon, SOC Helena, coordination and
     /// the working group Cene, lead deployment engineer Gregor, infrastructure manager and EKC
     /// Bojan, system support Uroš, its unit head Leon.
-    fn roles(&self, first: bool, version: &str) -> Value {
+    pub(crate) fn roles(&self, first: bool, version: &str) -> Value {
         let t = &self.town;
         json!({
             "solution": "OPSI", "solution_version": version, "system": self.system.0,
@@ -94,7 +94,7 @@ impl Hosting {
         })
     }
 
-    fn start(&mut self, first: bool, version: &str) -> CaseId {
+    pub(crate) fn start(&mut self, first: bool, version: &str) -> CaseId {
         let fields = self.roles(first, version);
         let cene = Actor::user(self.town.cene);
         match run_as(
@@ -114,7 +114,7 @@ impl Hosting {
         }
     }
 
-    fn performer(&self, case: CaseId) -> Actor {
+    pub(crate) fn performer(&self, case: CaseId) -> Actor {
         let c = self.town.w.case(case).unwrap();
         let people = self.town.w.performers(c, t(NOW));
         Actor::user(
@@ -136,7 +136,7 @@ impl Hosting {
     }
 
     /// Decides the current step as its performer.
-    fn go(&mut self, case: CaseId, step: &str, outcome: &str, fields: Value, docs: &[&str]) {
+    pub(crate) fn go(&mut self, case: CaseId, step: &str, outcome: &str, fields: Value, docs: &[&str]) {
         let at = self.town.w.case(case).unwrap().current.to_string();
         assert_eq!(at, step, "the case is at {at}, not {step}");
         let actor = self.performer(case);
@@ -148,12 +148,12 @@ impl Hosting {
     }
 
     /// The refusal's code of deciding the current step as its performer.
-    fn refuse(&self, case: CaseId, step: &str, outcome: &str, fields: Value, docs: &[&str]) -> Error {
+    pub(crate) fn refuse(&self, case: CaseId, step: &str, outcome: &str, fields: Value, docs: &[&str]) -> Error {
         let actor = self.performer(case);
         refused(&self.town.w, actor, Self::command(case, step, outcome, fields, docs))
     }
 
-    fn consent(&mut self, case: CaseId, role: &str, who: UserId) {
+    pub(crate) fn consent(&mut self, case: CaseId, role: &str, who: UserId) {
         run_as(
             &mut self.town.w,
             &Actor::user(who),
@@ -165,13 +165,13 @@ impl Hosting {
         );
     }
 
-    fn at(&self, case: CaseId) -> String {
+    pub(crate) fn at(&self, case: CaseId) -> String {
         self.town.w.case(case).unwrap().current.to_string()
     }
 
     /// From the order (1.1.1.10) to the development order (1.1.1.18) of a first installation
     /// without a PZI.
-    fn onboard(&mut self, case: CaseId) {
+    pub(crate) fn onboard(&mut self, case: CaseId) {
         self.go(case, "entry", "order", json!({}), &[]);
         self.go(case, "1.1.1.10", "done", json!({}), &["order"]);
         self.go(
@@ -210,7 +210,7 @@ impl Hosting {
     }
 
     /// From the development order (1.1.1.18) to a passed code review (1.1.1.24).
-    fn develop(&mut self, case: CaseId) {
+    pub(crate) fn develop(&mut self, case: CaseId) {
         self.go(case, "1.1.1.18", "done", json!({}), &[]);
         self.go(
             case,
@@ -222,7 +222,7 @@ impl Hosting {
         self.build_and_review(case);
     }
 
-    fn build_and_review(&mut self, case: CaseId) {
+    pub(crate) fn build_and_review(&mut self, case: CaseId) {
         self.go(case, "1.1.1.20", "done", json!({}), &[]);
         self.go(case, "1.1.1.21", "done", json!({}), &["installation_instructions"]);
         self.go(case, "1.1.1.22", "done", json!({}), &["code_review_report"]);
@@ -230,7 +230,7 @@ impl Hosting {
     }
 
     /// A sub-process §1.2 or §1.3 passed at the first try.
-    fn environment(&mut self, case: CaseId, p: &str) {
+    pub(crate) fn environment(&mut self, case: CaseId, p: &str) {
         for (s, o) in [
             ("1", "done"),
             ("2", "done"),
@@ -245,7 +245,7 @@ impl Hosting {
     }
 
     /// From the test installation (1.1.1.24) to the penetration test (1.1.1.35).
-    fn test_and_install(&mut self, case: CaseId) {
+    pub(crate) fn test_and_install(&mut self, case: CaseId) {
         self.go(case, "1.1.1.24", "done", json!({}), &[]);
         self.environment(case, "1.2.1");
         self.go(case, "1.1.1.27", "done", json!({}), &["test_plan"]);
@@ -270,7 +270,7 @@ impl Hosting {
     }
 
     /// From the transition request (1.1.1.43) to production.
-    fn transition(&mut self, case: CaseId, first: bool) {
+    pub(crate) fn transition(&mut self, case: CaseId, first: bool) {
         self.go(
             case,
             "1.1.1.43",
@@ -295,7 +295,7 @@ impl Hosting {
         self.go(case, "1.1.1.47", "done", json!({"notified_at": "16. 4. 2026"}), &[]);
     }
 
-    fn consents_45(&mut self, case: CaseId) {
+    pub(crate) fn consents_45(&mut self, case: CaseId) {
         let (uros, leon, ana) = (self.town.uros, self.town.leon, self.town.ana);
         self.consent(case, "system_support", uros);
         self.consent(case, "support_head", leon);
@@ -509,7 +509,7 @@ fn every_failure_loops_back_where_the_seed_says() {
 
 impl Hosting {
     /// 1.1.1.24 to the production acceptance decision 1.1.1.34 (documents already attached).
-    fn test_and_install_from_24(&mut self, case: CaseId) {
+    pub(crate) fn test_and_install_from_24(&mut self, case: CaseId) {
         self.go(case, "1.1.1.24", "done", json!({}), &[]);
         self.environment(case, "1.2.1");
         self.go(case, "1.1.1.27", "done", json!({}), &[]);
@@ -526,7 +526,7 @@ impl Hosting {
         self.go(case, "1.1.1.33", "done", json!({}), &[]);
     }
 
-    fn to_pen_test(&mut self, case: CaseId, first: bool) {
+    pub(crate) fn to_pen_test(&mut self, case: CaseId, first: bool) {
         if first {
             self.onboard(case);
             self.develop(case);
@@ -667,7 +667,7 @@ fn a_failed_transition_is_rolled_back_and_planned_again() {
     assert_eq!(h.at(case), "1.1.1.45");
     // A new visit: the consents of the failed plan do not count again.
     let e = h.refuse(case, "1.1.1.45", "done", json!({}), &[]);
-    assert!(e.to_string().contains("custodian"), "{e}");
+    assert_eq!(e.code(), "no-custodian-approval");
     h.consents_45(case);
     h.go(case, "1.1.1.45", "done", json!({"transition_date": "22. 4. 2026"}), &[]);
     h.go(case, "1.1.1.46", "success", json!({}), &["ovsp_completed"]);
@@ -676,7 +676,7 @@ fn a_failed_transition_is_rolled_back_and_planned_again() {
 }
 
 impl Hosting {
-    fn transition_until_46(&mut self, case: CaseId) {
+    pub(crate) fn transition_until_46(&mut self, case: CaseId) {
         self.go(
             case,
             "1.1.1.43",
@@ -747,11 +747,17 @@ fn the_decree_guards_production_in_the_hosting_process() {
     h.go(case, "1.1.1.37", "no", json!({}), &[]);
     // Art. 14(3), 29(5): operating and backup instructions before production.
     let e = h.refuse(case, "1.1.1.43", "done", json!({}), &["ovsp_form"]);
-    let msg = e.to_string();
-    assert!(
-        msg.contains("operating_instructions") && msg.contains("backup_instructions"),
-        "{msg}"
+    assert_eq!(e.code(), "instructions-missing");
+    assert!(e.to_string().contains("14(3)"), "{e}");
+    let e = h.refuse(
+        case,
+        "1.1.1.43",
+        "done",
+        json!({}),
+        &["ovsp_form", "operating_instructions"],
     );
+    assert_eq!(e.code(), "instructions-missing");
+    assert!(e.to_string().contains("29(5)"), "{e}");
     // EKC support chosen (the customer's decision may change until here): the agreement must
     // be signed before the transition (1.1.1.43, 1.1.1.16).
     let docs = ["ovsp_form", "operating_instructions", "backup_instructions"];
@@ -782,11 +788,11 @@ fn the_decree_guards_production_in_the_hosting_process() {
         fields.clone(),
         &["micro_plan", "security_assessment"],
     );
-    assert!(e.to_string().contains("custodian"), "{e}");
+    assert_eq!(e.code(), "no-custodian-approval");
     let ana = h.town.ana;
     h.consent(case, "custodian", ana);
     let e = h.refuse(case, "1.1.1.45", "done", fields.clone(), &["micro_plan"]);
-    assert!(e.to_string().contains("security_assessment"), "{e}");
+    assert_eq!(e.code(), "no-independent-assessment");
     h.go(case, "1.1.1.45", "done", fields, &["micro_plan", "security_assessment"]);
     assert_eq!(h.at(case), "1.1.1.46");
 }

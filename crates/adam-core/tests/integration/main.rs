@@ -9,6 +9,7 @@ mod choices;
 mod common;
 mod explain_names;
 mod hosting;
+mod hosting_registry;
 mod integrity;
 mod inventory;
 mod lockout;
