@@ -21,6 +21,12 @@ use crate::lang::Lang;
 pub const PHRASES: &[(&str, &str)] = &[
     // Error::NoChange
     ("the case already has these data", "zadeva že ima te podatke"),
+    ("the solution already has these data", "rešitev že ima te podatke"),
+    (
+        "keep the registry of information solutions",
+        "voditi evidenco informacijskih rešitev",
+    ),
+    ("no case was started", "zadeva ni bila začeta"),
     ("the batch is empty", "paket je prazen"),
     ("an identical entry already exists", "enak vnos že obstaja"),
     ("the settings are already so", "nastavitve so že take"),

@@ -121,6 +121,6 @@ mod tests {
             assert_eq!(kind.as_str().parse::<EntityKind>().unwrap(), *kind);
             assert_eq!(kind.to_string(), kind.as_str());
         }
-        assert_eq!(EntityKind::ALL.len(), 27);
+        assert_eq!(EntityKind::ALL.len(), 28);
     }
 }

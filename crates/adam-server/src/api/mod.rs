@@ -11,6 +11,7 @@ pub mod decree_roles;
 pub mod directory;
 pub mod dormant;
 pub mod guard;
+pub mod hosting;
 pub mod integrity;
 pub mod inventory;
 pub mod process;
@@ -208,6 +209,7 @@ pub fn api() -> Api {
     let api = attachments::routes(api);
     let api = dormant::routes(api);
     let api = process::routes(api);
+    let api = hosting::routes(api);
     decisions::routes(api)
 }
 
