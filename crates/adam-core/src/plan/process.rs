@@ -142,7 +142,7 @@ impl World {
         Ok(d)
     }
 
-    pub(super) fn plan_start_case(
+    fn plan_start_case(
         &self,
         actor: &Actor,
         key: &Code,
@@ -151,6 +151,23 @@ impl World {
         attachments: &[AttachmentRef],
         at: Timestamp,
         rev: Revision,
+    ) -> Result<Draft, Error> {
+        self.plan_start_case_as(actor, key, title, given, attachments, at, rev, true)
+    }
+
+    /// Starts a case; `check_starter: false` when another register opens it under its own
+    /// rules (a solution's version is opened by the registry's keepers).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn plan_start_case_as(
+        &self,
+        actor: &Actor,
+        key: &Code,
+        title: &Text,
+        given: &BTreeMap<String, Value>,
+        attachments: &[AttachmentRef],
+        at: Timestamp,
+        rev: Revision,
+        check_starter: bool,
     ) -> Result<Draft, Error> {
         let starter = match actor {
             Actor::System => None,
@@ -167,7 +184,7 @@ impl World {
         let def = &kept.definition;
         let mut fields = BTreeMap::new();
         self.fill_as(def, &mut fields, given, true)?;
-        if let (Some(user), false) = (starter, def.starters.is_empty()) {
+        if let (Some(user), false, true) = (starter, def.starters.is_empty(), check_starter) {
             let may = def
                 .starters
                 .iter()

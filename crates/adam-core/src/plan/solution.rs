@@ -175,7 +175,7 @@ impl World {
         }
         let title = Text::parse("title", &format!("{} {}", s.fields.codename, version))?;
         let process = Code::parse("process", process::DRO_HOSTING)?;
-        let mut draft = self.plan_start_case(actor, &process, &title, &fields, &[], at, rev)?;
+        let mut draft = self.plan_start_case_as(actor, &process, &title, &fields, &[], at, rev, false)?;
         let Some(Created::Case(case)) = draft.created else {
             return Err(Error::NoChange("no case was started"));
         };

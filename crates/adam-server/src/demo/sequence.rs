@@ -480,6 +480,7 @@ pub(super) async fn sequence<X: Executor>(x: &mut X, at: Timestamp) -> Result<De
 
     // -- the registers: the inventory and the Decree's role holders ---------------------------
     let inventory = super::inventory::inventory(&mut s, at, [vpp, app("DAPA")?, app("GIS")?]).await?;
+    super::hosting::hosting(&mut s, inventory.security_lead, inventory.custodian).await?;
 
     Ok(Demo {
         at,

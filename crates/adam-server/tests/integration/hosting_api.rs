@@ -10,8 +10,9 @@ use adam_core::register::inventory::{ItemFields, ItemKind, Operator};
 use adam_core::*;
 use serde_json::{Value, json};
 
-/// The system OPSI-SYS (custodian Ana), for the solution and for the matrix.
-pub async fn ensure_solution(server: &TestServer) -> u64 {
+/// The system OPSI-SYS (with this custodian) and solution OPSI on it, for the walk and for
+/// the matrix.
+pub async fn ensure_solution(server: &TestServer, custodian: UserId) -> u64 {
     if let Some(s) = server.state.world().solutions().first() {
         return u64::from(s.id.0);
     }
@@ -24,7 +25,7 @@ pub async fn ensure_solution(server: &TestServer) -> u64 {
                 code: Code::parse("c", "OPSI-SYS").unwrap(),
                 name: Text::parse("n", "Sistem OPSI").unwrap(),
                 description: None,
-                custodian: server.fx.ana,
+                custodian,
                 operators: vec![Operator::User(server.fx.glpi_admin)],
                 label: None,
                 own: true,
@@ -63,7 +64,7 @@ pub async fn ensure_solution(server: &TestServer) -> u64 {
 /// custodian), the GLPI administrator coordinates, deploys and supports, the UN administrator
 /// is SOC and heads system support, the system administrator is SIV and the infrastructure
 /// manager.
-fn solution(server: &TestServer, system: u32) -> Value {
+pub fn solution(server: &TestServer, system: u32) -> Value {
     let fx = &server.fx;
     json!({
         "codename": "OPSI", "name": "Portal odprtih podatkov", "customer_body": "Ministrstvo za javno upravo",
@@ -190,7 +191,7 @@ async fn a_solution_is_onboarded_and_its_next_version_enters_at_development(back
     use Who::{Plain as Ana, SysAdmin as Admin, UserAdminHere as Glpi, UserAdminOther as Un};
     let server = TestServer::start(backend).await;
     server.make_security_lead(server.fx.glpi_admin).await;
-    let id = ensure_solution(&server).await;
+    let id = ensure_solution(&server, server.fx.ana).await;
     let path = format!("/api/v1/solutions/{id}");
     let view = server.get(Glpi, &path).await.expect(200);
     assert_eq!(view.json["codename"], "OPSI");
