@@ -95,7 +95,7 @@ impl World {
             Event::Comparison(r) => self.put_change(r),
             Event::Definition(r) => self.put_change(r),
             Event::Case(r) => self.put_change(r),
-            Event::Solution(r) => self.put_change(r),
+            Event::Solution(r) => self.put_change(r.as_ref()),
         }
     }
 

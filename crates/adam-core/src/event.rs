@@ -98,7 +98,7 @@ pub enum Event {
     /// A process case, new or changed.
     Case(crate::process::Case),
     /// A solution of the hosting registry, new or changed.
-    Solution(crate::register::solution::Solution),
+    Solution(Box<crate::register::solution::Solution>),
 }
 
 /// The events of one committed change: one transaction, one revision.

@@ -53,7 +53,7 @@ impl World {
                     versions: Vec::new(),
                     rev,
                 };
-                Ok(Draft::new(vec![Event::Solution(s)]).created(Created::Solution(id)))
+                Ok(Draft::new(vec![Event::Solution(Box::new(s))]).created(Created::Solution(id)))
             }
             Command::UpdateSolution { solution, fields } => {
                 let old = self.solution(*solution)?;
@@ -63,7 +63,7 @@ impl World {
                 new.fields = fields.clone();
                 new.rev = rev;
                 let new = crate::world::unchanged_refused(old, new, "the solution already has these data")?;
-                Ok(Draft::new(vec![Event::Solution(new)]))
+                Ok(Draft::new(vec![Event::Solution(Box::new(new))]))
             }
             Command::OpenSolutionVersion { solution, version } => {
                 self.plan_open_version(actor, *solution, version, at, rev)
@@ -187,7 +187,7 @@ impl World {
             opened_at: at,
         });
         new.rev = rev;
-        draft.events.push(Event::Solution(new));
+        draft.events.push(Event::Solution(Box::new(new)));
         Ok(draft)
     }
 

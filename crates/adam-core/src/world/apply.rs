@@ -98,7 +98,7 @@ impl World {
             Event::Comparison(c) => self.put_comparison(c),
             Event::Definition(d) => self.put_definition(d),
             Event::Case(c) => self.put_case(c),
-            Event::Solution(s) => self.put_solution(s),
+            Event::Solution(s) => self.put_solution(*s),
         }
     }
 

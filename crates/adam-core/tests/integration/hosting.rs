@@ -526,7 +526,7 @@ impl Hosting {
         self.go(case, "1.1.1.33", "done", json!({}), &[]);
     }
 
-    pub(crate) fn to_pen_test(&mut self, case: CaseId, first: bool) {
+    pub(crate) fn walk_to_pen_test(&mut self, case: CaseId, first: bool) {
         if first {
             self.onboard(case);
             self.develop(case);
@@ -543,7 +543,7 @@ impl Hosting {
 fn siv_waives_the_penetration_test_for_one_version_only() {
     let mut h = hosting();
     let v1 = h.start(true, "1.0");
-    h.to_pen_test(v1, true);
+    h.walk_to_pen_test(v1, true);
     // SOC alone cannot waive; SIV's decision and consent are both needed.
     let e = h.refuse(
         v1,
@@ -584,7 +584,7 @@ fn siv_waives_the_penetration_test_for_one_version_only() {
     assert_eq!(c.current.as_str(), "1.1.1.37");
     // The next version is a new case: the waiver does not carry over.
     let v2 = h.start(false, "1.1");
-    h.to_pen_test(v2, false);
+    h.walk_to_pen_test(v2, false);
     let e = h.refuse(v2, "1.1.1.35", "waived", json!({"pen_test_waiver": "Kot prej."}), &[]);
     assert_eq!(e.code(), "guards-unmet");
     let e = h.refuse(v2, "1.1.1.35", "pass", json!({}), &[]);
@@ -651,7 +651,7 @@ fn an_exceptional_system_is_escalated_to_the_technical_board() {
 fn a_failed_transition_is_rolled_back_and_planned_again() {
     let mut h = hosting();
     let case = h.start(true, "1.0");
-    h.to_pen_test(case, true);
+    h.walk_to_pen_test(case, true);
     h.go(case, "1.1.1.35", "pass", json!({}), &["pen_test_report"]);
     h.go(case, "1.1.1.37", "no", json!({}), &[]);
     h.transition_until_46(case);
@@ -819,7 +819,7 @@ fn the_assessor_must_not_be_a_developer_or_an_operator() {
         Some(Created::Case(c)) => c,
         other => panic!("{other:?}"),
     };
-    h.to_pen_test(case, true);
+    h.walk_to_pen_test(case, true);
     h.go(case, "1.1.1.35", "pass", json!({}), &["pen_test_report"]);
     h.go(case, "1.1.1.37", "no", json!({}), &[]);
     h.go(
@@ -845,7 +845,7 @@ fn the_assessor_must_not_be_a_developer_or_an_operator() {
 fn nobody_rebinds_a_role_on_a_running_case() {
     let mut h = hosting();
     let v1 = h.start(true, "1.0");
-    h.to_pen_test(v1, true);
+    h.walk_to_pen_test(v1, true);
     // SOC performs the pen test; making herself SIV to waive it is refused.
     let helena = h.town.helena.0;
     let e = h.refuse(v1, "1.1.1.35", "waived", json!({"siv": helena}), &[]);

@@ -199,7 +199,7 @@ fn versions_are_hosting_cases_and_the_next_one_enters_at_the_development_order()
     assert_eq!(h.town.w.performers(c, t(NOW)), vec![h.town.cene]);
     // One version in flight at a time.
     assert_eq!(refused(&h.town.w, cene, open_cmd("1.1")).code(), "version-in-flight");
-    h.to_pen_test(v1, true);
+    h.walk_to_pen_test(v1, true);
     let leon = h.town.leon;
     h.consent(v1, "siv", leon);
     h.go(
@@ -231,7 +231,7 @@ fn versions_are_hosting_cases_and_the_next_one_enters_at_the_development_order()
     assert_eq!(sol.versions.len(), 2);
     assert!(sol.versions[0].first && !sol.versions[1].first);
     assert_eq!(h.town.w.solution_of_case(v2).map(|s| s.id), Some(s));
-    h.to_pen_test(v2, false);
+    h.walk_to_pen_test(v2, false);
     // The waiver of 1.0 does not hold for 1.1.
     let facts = VersionFacts::of(h.town.w.case(v2).unwrap());
     assert_eq!(facts.pen_test, None);

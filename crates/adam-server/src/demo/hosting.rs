@@ -31,7 +31,7 @@ impl Walker {
                 .ok()
                 .and_then(|c| w.performers(c, c.entered_at).first().copied())
         });
-        let performer = performer.ok_or_else(|| Error::NoChange("nobody performs the demo's step"))?;
+        let performer = performer.ok_or(Error::NoChange("nobody performs the demo's step"))?;
         let mut attachments = Vec::new();
         for d in docs {
             attachments.push(s.x.attach(self.lead, d, format!("{d}: {step}\n")).await?);
