@@ -96,6 +96,7 @@ impl World {
             Event::Definition(r) => self.put_change(r),
             Event::Case(r) => self.put_change(r),
             Event::RaciMatrix(r) => self.put_change(r),
+            Event::Solution(r) => self.put_change(r.as_ref()),
         }
     }
 

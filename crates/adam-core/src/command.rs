@@ -587,6 +587,26 @@ pub enum Command {
         #[serde(default)]
         reason: Option<Text>,
     },
+    /// Registers a solution in the registry of information solutions (seed 000, 1.1.1.11).
+    RegisterSolution {
+        /// What the registry keeps.
+        fields: crate::register::solution::SolutionFields,
+    },
+    /// Changes a solution's entry (the coordination keeps it current, 1.1.1.11).
+    UpdateSolution {
+        /// The solution.
+        solution: crate::ids::SolutionId,
+        /// What the registry keeps now.
+        fields: crate::register::solution::SolutionFields,
+    },
+    /// Opens a version of a solution: a `dro-hosting` case, the first at the order, every
+    /// later one at the development order (1.1.1.18).
+    OpenSolutionVersion {
+        /// The solution.
+        solution: crate::ids::SolutionId,
+        /// The version's label.
+        version: Text,
+    },
 }
 
 impl Command {
@@ -606,6 +626,9 @@ impl Command {
             Command::StartAccessReview { .. } => "access_review.start",
             Command::RecordRiskAssessment { .. } => "risk_assessment.record",
             Command::UpdateRiskAssessment { .. } => "risk_assessment.update",
+            Command::RegisterSolution { .. } => "solution.register",
+            Command::UpdateSolution { .. } => "solution.update",
+            Command::OpenSolutionVersion { .. } => "solution.open_version",
             Command::DecideGrant {
                 outcome: Outcome::Confirmed,
                 ..
@@ -706,6 +729,8 @@ pub enum Created {
     Review(ReviewId),
     /// A risk assessment.
     Risk(RiskId),
+    /// A solution of the hosting registry.
+    Solution(crate::ids::SolutionId),
     /// A process definition version.
     Definition(DefinitionId),
     /// A case.

@@ -716,6 +716,58 @@ area_error! {
         /// No such risk assessment.
         #[error("there is no risk assessment {0}")]
         UnknownRisk(RiskId) => ("unknown-risk", NotFound),
+        /// No such solution.
+        #[error("there is no solution {0} in the registry")]
+        UnknownSolution(crate::ids::SolutionId) => ("unknown-solution", NotFound),
+        /// A codename that is not one.
+        #[error("{0:?} is not a codename: 2–16 capital letters, digits or hyphens, starting with a letter")]
+        BadCodename(String) => ("bad-codename", Invalid),
+        /// A codename another solution has.
+        #[error("the codename {0} is taken by another solution")]
+        CodenameTaken(String) => ("codename-taken", Conflict),
+        /// A public-cloud placement of a solution whose system is above Z1/C1/R1 (Art. 41(1)).
+        #[error("Art. 41(1): a solution may be placed in a public cloud only when its system is at most Z1, C1 and R1; {system} is {class}")]
+        SolutionCloudClass {
+            /// The system's code.
+            system: String,
+            /// Its class.
+            class: String,
+        } => ("solution-public-cloud-class", Conflict),
+        /// A public-cloud placement with no inventory system to judge its classes by.
+        #[error("Art. 41(1): a public-cloud placement needs the solution's inventory system, whose classes decide it")]
+        CloudWithoutSystem => ("solution-cloud-without-system", Invalid),
+        /// Test and production at one address (Art. 47(3)).
+        #[error("Art. 47(3): the test and production environments must be separate; both are at {0}")]
+        EnvironmentsNotSeparate(String) => ("environments-not-separate", Invalid),
+        /// A staging environment the PZI does not foresee (000, 1.1.1.9).
+        #[error("a staging environment is set up only when the PZI foresees it (000, 1.1.1.9)")]
+        StagingNotInPzi => ("staging-not-in-pzi", Invalid),
+        /// A board decision on a system that meets no exceptional criterion.
+        #[error("the technical board decides only on an exceptional system; name the criteria it meets (000, 1.1.1.7)")]
+        BoardWithoutCriteria => ("board-without-criteria", Invalid),
+        /// A version opened while another is in flight.
+        #[error("version {0} is still in flight; a new version enters when it is in production or withdrawn")]
+        VersionInFlight(String) => ("version-in-flight", Conflict),
+        /// A version label used before.
+        #[error("version {0} was opened before; give the new one another label")]
+        VersionExists(String) => ("version-exists", Conflict),
+        /// A version opened for a solution without its inventory system (Art. 7 needs its custodian).
+        #[error("Art. 7: link the solution to its information system in the inventory first; its custodian approves the transfer into production")]
+        SolutionWithoutSystem => ("solution-without-system", Invalid),
+        /// The transfer into production without the custodian's approval (Art. 7).
+        #[error("Art. 7: the system custodian has not approved the transfer into production")]
+        NoCustodianApproval => ("no-custodian-approval", Conflict),
+        /// Operating or backup instructions missing before production (Art. 14(3), 29(5)).
+        #[error("Art. {article}: the {what} must exist before the transfer into production")]
+        InstructionsMissing {
+            /// The article.
+            article: &'static str,
+            /// Which instructions.
+            what: &'static str,
+        } => ("instructions-missing", Conflict),
+        /// The first transfer into production without an independent security assessment (Art. 23).
+        #[error("Art. 23(1): an independent security assessment must be attached before the first transfer into production")]
+        NoIndependentAssessment => ("no-independent-assessment", Conflict),
         /// A next assessment more than a year away.
         #[error("Art. 9(2): the next risk assessment is due at most a year after this one ({latest}), not {asked}")]
         RiskDueTooLate {
@@ -845,6 +897,9 @@ area_error! {
         /// A field the definition does not declare.
         #[error("the process has no field {0:?}")]
         UnknownField(String) => ("unknown-case-field", Invalid),
+        /// A field set when the case started that no step may change (who holds a role).
+        #[error("field {0:?} was set when the case started and cannot be changed on it")]
+        FixedField(String) => ("fixed-case-field", Conflict),
         /// A value that does not fit its field.
         #[error("field {field:?} takes {expected}")]
         BadFieldValue {

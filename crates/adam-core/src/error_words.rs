@@ -23,6 +23,12 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("the case already has these data", "zadeva že ima te podatke"),
     ("the party is already so", "stran je že taka"),
     ("the cell already holds these letters", "celica že vsebuje te črke"),
+    ("the solution already has these data", "rešitev že ima te podatke"),
+    (
+        "keep the registry of information solutions",
+        "voditi evidenco informacijskih rešitev",
+    ),
+    ("no case was started", "zadeva ni bila začeta"),
     ("the batch is empty", "paket je prazen"),
     ("an identical entry already exists", "enak vnos že obstaja"),
     ("the settings are already so", "nastavitve so že take"),

@@ -99,6 +99,8 @@ pub enum Event {
     Case(crate::process::Case),
     /// A solution's responsibility matrix, new or changed.
     RaciMatrix(crate::raci::RaciMatrix),
+    /// A solution of the hosting registry, new or changed.
+    Solution(Box<crate::register::solution::Solution>),
 }
 
 /// The events of one committed change: one transaction, one revision.

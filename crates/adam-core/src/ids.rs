@@ -164,6 +164,12 @@ id_type!(
 );
 
 id_type!(
+    /// A solution of the registry of information solutions (hosting, seed 000).
+    SolutionId,
+    "solution#"
+);
+
+id_type!(
     /// A kept version of a process definition.
     DefinitionId,
     "definition#"

@@ -95,6 +95,8 @@ entity_kinds! {
     ProcessCase = "ADAM_ENTITY_PROCESS_CASE",
     /// A solution's responsibility (RACI) matrix.
     RaciMatrix = "ADAM_ENTITY_RACI_MATRIX",
+    /// A solution of the registry of information solutions (hosting on DRO).
+    Solution = "ADAM_ENTITY_SOLUTION",
 }
 
 impl fmt::Display for EntityKind {
@@ -121,6 +123,6 @@ mod tests {
             assert_eq!(kind.as_str().parse::<EntityKind>().unwrap(), *kind);
             assert_eq!(kind.to_string(), kind.as_str());
         }
-        assert_eq!(EntityKind::ALL.len(), 28);
+        assert_eq!(EntityKind::ALL.len(), 29);
     }
 }

@@ -502,6 +502,7 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
         Event::Definition(d) => return Err(StoreError::Corrupt(format!("{} has no register row", d.id))),
         Event::Case(c) => return Err(StoreError::Corrupt(format!("{} has no register row", c.id))),
         Event::RaciMatrix(m) => return Err(StoreError::Corrupt(format!("{} has no register row", m.id))),
+        Event::Solution(s) => return Err(StoreError::Corrupt(format!("{} has no register row", s.id))),
     }
     Ok(())
 }

@@ -28,6 +28,9 @@ impl ProcessError {
             }
             ProcessError::UnknownOutcome { step, outcome } => format!("korak {step:?} nima izida {outcome:?}"),
             ProcessError::UnknownField(f) => format!("postopek nima polja {f:?}"),
+            ProcessError::FixedField(f) => {
+                format!("polje {f:?} je bilo določeno ob začetku zadeve in ga ni mogoče spremeniti")
+            }
             ProcessError::BadFieldValue { field, expected } => {
                 format!("polje {field:?} sprejme vrednost vrste »{}«", kind_sl(expected))
             }

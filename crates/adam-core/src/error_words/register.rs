@@ -84,6 +84,39 @@ impl RegisterError {
             RegisterError::NotUnderReview(g) => format!("{g} tu ni v pregledu"),
             RegisterError::AlreadyDecided(g) => format!("o {g} je že odločeno"),
             RegisterError::UnknownRisk(r) => format!("ocena tveganj {r} ne obstaja"),
+            RegisterError::UnknownSolution(s) => format!("rešitve {s} v evidenci ni"),
+            RegisterError::BadCodename(c) => {
+                format!("{c:?} ni kodno ime: 2–16 velikih črk, števk ali vezajev, na začetku črka")
+            }
+            RegisterError::CodenameTaken(c) => format!("kodno ime {c} ima že druga rešitev"),
+            RegisterError::SolutionCloudClass { system, class } => format!(
+                "41. člen (1): v javni oblak sme rešitev le, če je njen sistem največ Z1, C1 in R1; {system} je {class}"
+            ),
+            RegisterError::CloudWithoutSystem => {
+                "41. člen (1): za javni oblak je treba navesti informacijski sistem rešitve, katerega razredi odločajo".to_owned()
+            }
+            RegisterError::EnvironmentsNotSeparate(a) => {
+                format!("47. člen (3): testno in produkcijsko okolje morata biti ločena; obe sta na {a}")
+            }
+            RegisterError::StagingNotInPzi => {
+                "uvajalno okolje se vzpostavi le, če ga predvideva PZI (000, 1.1.1.9)".to_owned()
+            }
+            RegisterError::BoardWithoutCriteria => {
+                "tehnični kolegij odloča le o izjemnem sistemu; navedite merila, ki jih izpolnjuje (000, 1.1.1.7)".to_owned()
+            }
+            RegisterError::VersionInFlight(v) => format!(
+                "različica {v} je še v teku; nova različica vstopi, ko je prejšnja v produkciji ali umaknjena"
+            ),
+            RegisterError::VersionExists(v) => format!("različica {v} je že bila odprta; nova naj ima drugo oznako"),
+            RegisterError::SolutionWithoutSystem => "7. člen: rešitev najprej povežite z njenim informacijskim sistemom v popisu; njegov skrbnik odobri prenos v produkcijo".to_owned(),
+            RegisterError::NoCustodianApproval => {
+                "7. člen: skrbnik sistema prenosa v produkcijo ni odobril".to_owned()
+            }
+            RegisterError::InstructionsMissing { article, what } => format!(
+                "{article}. člen: pred prenosom v produkcijo morajo obstajati {}",
+                if *what == "backup instructions" { "navodila za varnostno kopiranje" } else { "navodila za obratovanje" }
+            ),
+            RegisterError::NoIndependentAssessment => "23. člen (1): pred prvim prenosom v produkcijo mora biti priložena neodvisna varnostna ocena".to_owned(),
             RegisterError::RiskDueTooLate { latest, asked } => format!(
                 "9. člen (2): naslednja ocena tveganj mora biti najpozneje leto dni po tej ({latest}), ne {asked}"
             ),

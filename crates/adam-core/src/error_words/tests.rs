@@ -220,6 +220,7 @@ fn samples() -> Vec<Error> {
         }
         .into(),
         ProcessError::UnknownField("a".into()).into(),
+        ProcessError::FixedField("a".into()).into(),
         ProcessError::BadFieldValue {
             field: "a".into(),
             expected: "date",
@@ -360,6 +361,28 @@ fn samples() -> Vec<Error> {
         RegisterError::NotUnderReview(GrantId(1)).into(),
         RegisterError::AlreadyDecided(GrantId(1)).into(),
         RegisterError::UnknownRisk(RiskId(1)).into(),
+        RegisterError::UnknownSolution(crate::ids::SolutionId(1)).into(),
+        RegisterError::BadCodename("x".into()).into(),
+        RegisterError::CodenameTaken("OPSI".into()).into(),
+        RegisterError::SolutionCloudClass {
+            system: "S".into(),
+            class: "Z2 C1 R1".into(),
+        }
+        .into(),
+        RegisterError::CloudWithoutSystem.into(),
+        RegisterError::EnvironmentsNotSeparate("a".into()).into(),
+        RegisterError::StagingNotInPzi.into(),
+        RegisterError::BoardWithoutCriteria.into(),
+        RegisterError::VersionInFlight("1".into()).into(),
+        RegisterError::VersionExists("1".into()).into(),
+        RegisterError::SolutionWithoutSystem.into(),
+        RegisterError::NoCustodianApproval.into(),
+        RegisterError::InstructionsMissing {
+            article: "14(3)",
+            what: "operating instructions",
+        }
+        .into(),
+        RegisterError::NoIndependentAssessment.into(),
         RegisterError::RiskDueTooLate {
             latest: "2027-03-01".into(),
             asked: "2028-01-01".into(),

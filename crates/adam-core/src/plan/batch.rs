@@ -79,5 +79,6 @@ fn set_rev(event: &mut Event, rev: Revision) {
         Event::Definition(r) => r.rev = rev,
         Event::Case(r) => r.rev = rev,
         Event::RaciMatrix(r) => r.rev = rev,
+        Event::Solution(r) => r.rev = rev,
     }
 }

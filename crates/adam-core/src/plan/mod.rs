@@ -26,6 +26,7 @@ mod process;
 mod raci;
 mod review;
 mod roles;
+mod solution;
 
 use crate::admin::Actor;
 use crate::change::ObjectChange;
@@ -328,6 +329,9 @@ impl World {
             raci @ (Command::CreateRaciMatrix { .. }
             | Command::SetRaciParty { .. }
             | Command::OverrideRaciCell { .. }) => self.plan_raci(actor, raci, at, rev),
+            hosting @ (Command::RegisterSolution { .. }
+            | Command::UpdateSolution { .. }
+            | Command::OpenSolutionVersion { .. }) => self.plan_solution(actor, &hosting, at, rev),
         }
     }
 

@@ -153,6 +153,23 @@ impl World {
         at: Timestamp,
         rev: Revision,
     ) -> Result<Draft, Error> {
+        self.plan_start_case_as(actor, key, title, given, attachments, at, rev, true)
+    }
+
+    /// Starts a case; `check_starter: false` when another register opens it under its own
+    /// rules (a solution's version is opened by the registry's keepers).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn plan_start_case_as(
+        &self,
+        actor: &Actor,
+        key: &Code,
+        title: &Text,
+        given: &BTreeMap<String, Value>,
+        attachments: &[AttachmentRef],
+        at: Timestamp,
+        rev: Revision,
+        check_starter: bool,
+    ) -> Result<Draft, Error> {
         let starter = match actor {
             Actor::System => None,
             Actor::User { user, .. } => {
@@ -167,8 +184,8 @@ impl World {
         let kept = self.definition_for_start(key.as_str(), at, rev, &mut events)?;
         let def = &kept.definition;
         let mut fields = BTreeMap::new();
-        self.fill(def, &mut fields, given)?;
-        if let (Some(user), false) = (starter, def.starters.is_empty()) {
+        self.fill_as(def, &mut fields, given, true)?;
+        if let (Some(user), false, true) = (starter, def.starters.is_empty(), check_starter) {
             let may = def
                 .starters
                 .iter()
@@ -283,8 +300,25 @@ impl World {
         fields: &mut BTreeMap<Code, FieldValue>,
         given: &BTreeMap<String, Value>,
     ) -> Result<(), Error> {
+        self.fill_as(def, fields, given, false)
+    }
+
+    /// Fills the fields; `starting`: the case is being started, so fixed fields may be set.
+    fn fill_as(
+        &self,
+        def: &Definition,
+        fields: &mut BTreeMap<Code, FieldValue>,
+        given: &BTreeMap<String, Value>,
+        starting: bool,
+    ) -> Result<(), Error> {
         for (key, value) in given {
             let decl = def.field(key).ok_or_else(|| ProcessError::UnknownField(key.clone()))?;
+            if decl.fixed && !starting {
+                let same = decl.kind.read(value).is_some_and(|v| fields.get(&decl.key) == Some(&v));
+                if !same {
+                    return Err(ProcessError::FixedField(key.clone()).into());
+                }
+            }
             if value.is_null() {
                 fields.remove(&decl.key);
                 continue;
@@ -401,6 +435,7 @@ impl World {
         let mut new = case.clone();
         self.fill(def, &mut new.fields, given)?;
         attach(&mut new.attachments, attachments);
+        self.hosting_decree(&new, step.as_str(), outcome.as_str())?;
         let bound = |role: &str| self.bound_people(def, &new.fields, new.started_by, role, at);
         let unmet = process::unmet(here, o, &new, &bound);
         if !unmet.is_empty() {

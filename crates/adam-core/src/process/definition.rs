@@ -238,6 +238,11 @@ pub struct FieldDecl {
     /// the case's steps and the security lead.
     #[serde(default)]
     pub restricted: bool,
+    /// Set only when the case starts, never changed by a step (the people a role is bound to:
+    /// a performer must not rebind a role to themselves, e.g. make themselves SIV and waive a
+    /// penetration test).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fixed: bool,
 }
 
 /// A kind of document a step can ask for.
@@ -388,6 +393,10 @@ pub struct Step {
     /// The article it implements.
     #[serde(default)]
     pub article: Option<Text>,
+    /// A comment on the definition itself (how a source's ambiguity was read), for whoever
+    /// maintains it; it changes nothing a case does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Words>,
     /// The fields filled at this step (the form shows these).
     #[serde(default)]
     pub fields: Vec<Code>,
@@ -423,6 +432,10 @@ pub struct Definition {
     /// The regulation it implements (`Uredba o informacijski varnosti, 17.–21. člen`).
     #[serde(default)]
     pub regulation: Option<Text>,
+    /// A comment on the definition itself (the readings taken where its source is
+    /// inconsistent); it changes nothing a case does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Words>,
     /// Who may start a case: these roles' holders; every person when empty.
     #[serde(default)]
     pub starters: Vec<Code>,

@@ -7,7 +7,8 @@
 //! - `case.rs` — the records: a kept definition version and a case;
 //! - `world.rs` — the tables in the world, who is bound to a role, the work lists;
 //! - `shipped/*.json` — the definitions built into ADAM: the security event and incident
-//!   (Art. 17–21, 33) and the change request (Art. 22–23).
+//!   (Art. 17–21, 33), the change request (Art. 22–23) and the onboarding of a solution onto
+//!   the State Computer Cloud (`dro-hosting`, seed 000 with the Decree's Art. 7, 14, 23, 29, 47).
 //!
 //! Cases change only through planned commands (`plan/process.rs`), so every decision has its
 //! revision, history, audit record and "as of" like any other record.
@@ -31,10 +32,14 @@ pub use world::Processes;
 pub(crate) use world::unknown_process;
 
 /// The definitions built into ADAM, as their JSON files.
-pub const SHIPPED: [(&str, &str); 2] = [
+pub const SHIPPED: [(&str, &str); 3] = [
     ("security-event", include_str!("shipped/security-event.json")),
     ("change-request", include_str!("shipped/change-request.json")),
+    ("dro-hosting", include_str!("shipped/dro-hosting.json")),
 ];
+
+/// The key of the hosting-onboarding process (000): one case per version of a solution.
+pub const DRO_HOSTING: &str = "dro-hosting";
 
 /// The key of the security-event process, which ADAM also starts itself (Art. 18(2)).
 pub const SECURITY_EVENT: &str = "security-event";

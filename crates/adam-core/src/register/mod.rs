@@ -18,6 +18,7 @@
 //! - `risk.rs` — risk assessments (Art. 9);
 //! - `integrity.rs` — integrity baselines of key servers and their comparisons (Art. 50(4)–(5));
 //!   `integrity_world.rs` keeps them in the world;
+//! - `solution.rs` — the registry of information solutions hosted on DRO (seed 000);
 //! - `world.rs` — the register tables of the world, their indexes (the floors) and reads.
 
 pub mod decree_roles;
@@ -28,6 +29,7 @@ pub mod obligations;
 pub mod review;
 pub mod risk;
 pub mod scheme;
+pub mod solution;
 mod world;
 
 pub(crate) use world::put_bare;
@@ -52,7 +54,7 @@ pub struct RegisterRow {
 
 /// The register kinds in the order a cold start loads them (a link names two items, an item
 /// names users and applications, which the directory loads first).
-pub const LOAD_ORDER: [EntityKind; 12] = [
+pub const LOAD_ORDER: [EntityKind; 13] = [
     EntityKind::ClassScheme,
     EntityKind::DecreeRole,
     EntityKind::InventoryItem,
@@ -65,6 +67,7 @@ pub const LOAD_ORDER: [EntityKind; 12] = [
     EntityKind::ProcessDefinition,
     EntityKind::ProcessCase,
     EntityKind::RaciMatrix,
+    EntityKind::Solution,
 ];
 
 /// A stored row that cannot be read back.
@@ -100,6 +103,7 @@ impl Event {
             Event::Definition(d) => (EntityKind::ProcessDefinition, d.id.0, body(d)),
             Event::Case(c) => (EntityKind::ProcessCase, c.id.0, body(c)),
             Event::RaciMatrix(m) => (EntityKind::RaciMatrix, m.id.0, body(m)),
+            Event::Solution(s) => (EntityKind::Solution, s.id.0, body(s)),
             _ => return None,
         };
         Some(RegisterRow { kind, id, body })
@@ -127,6 +131,7 @@ impl Event {
                 EntityKind::ProcessDefinition => serde_json::from_value(v).map(Event::Definition),
                 EntityKind::ProcessCase => serde_json::from_value(v).map(Event::Case),
                 EntityKind::RaciMatrix => serde_json::from_value(v).map(Event::RaciMatrix),
+                EntityKind::Solution => serde_json::from_value(v).map(Event::Solution),
                 _ => return Err(bad("not a register kind".to_owned())),
             };
             event.map_err(|e| bad(e.to_string()))

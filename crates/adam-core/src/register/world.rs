@@ -29,6 +29,8 @@ pub struct Registers {
     pub(crate) reviews: Table<AccessReview>,
     pub(crate) follow_ups: Table<FollowUp>,
     pub(crate) risks: Table<RiskAssessment>,
+    /// The registry of information solutions (hosting, seed 000).
+    pub(crate) solutions: Table<crate::register::solution::Solution>,
     pub(crate) item_code: FxHashMap<String, ItemId>,
     /// Per item, the links naming it (a system's links to its assets, an asset's links to
     /// the systems holding it).
@@ -57,6 +59,7 @@ impl Default for Registers {
             reviews: Table::default(),
             follow_ups: Table::default(),
             risks: Table::default(),
+            solutions: Table::default(),
             item_code: FxHashMap::default(),
             links_of: Vec::new(),
             floor: Vec::new(),
@@ -218,6 +221,28 @@ impl World {
     pub(crate) fn put_review(&mut self, r: AccessReview) -> Result<(), Error> {
         self.item(r.system)?;
         put_bare(&mut self.reg.reviews, r.id.index(), r, "access review")
+    }
+
+    pub(crate) fn put_solution(&mut self, s: crate::register::solution::Solution) -> Result<(), Error> {
+        if let Some(item) = s.fields.system {
+            self.item(item)?;
+        }
+        put_bare(&mut self.reg.solutions, s.id.index(), s, "solution")
+    }
+    /// The registry of information solutions, in id order.
+    pub fn solutions(&self) -> &[crate::register::solution::Solution] {
+        &self.reg.solutions
+    }
+    /// A solution.
+    pub fn solution(&self, id: SolutionId) -> Result<&crate::register::solution::Solution, Error> {
+        self.reg.solutions.find(id)
+    }
+    /// The solution whose version this case is.
+    pub fn solution_of_case(&self, case: CaseId) -> Option<&crate::register::solution::Solution> {
+        self.reg
+            .solutions
+            .iter()
+            .find(|s| s.versions.iter().any(|v| v.case == case))
     }
 
     pub(crate) fn put_risk(&mut self, r: RiskAssessment) -> Result<(), Error> {

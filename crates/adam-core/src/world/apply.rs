@@ -99,6 +99,7 @@ impl World {
             Event::Definition(d) => self.put_definition(d),
             Event::Case(c) => self.put_case(c),
             Event::RaciMatrix(m) => self.put_raci_matrix(m),
+            Event::Solution(s) => self.put_solution(*s),
         }
     }
 

@@ -23,6 +23,7 @@ use crate::register::inventory::{InventoryItem, ItemLink};
 use crate::register::review::{AccessReview, FollowUp};
 use crate::register::risk::RiskAssessment;
 use crate::register::scheme::ClassScheme;
+use crate::register::solution::Solution;
 use crate::roles::{Application, Grant, Grantee, Role};
 use serde::Serialize;
 use std::ops::{Deref, DerefMut};
@@ -388,6 +389,14 @@ record!(
     |d, _w| format!("{} v{}", d.definition.key, d.definition.version)
 );
 record!(
+    Solution,
+    Solution,
+    SolutionId,
+    RegisterError::UnknownSolution,
+    |w, id| w.reg.solutions.find(id),
+    |s, _w| format!("{} – {}", s.fields.codename, s.fields.name)
+);
+record!(
     Case,
     ProcessCase,
     CaseId,
@@ -426,7 +435,8 @@ bare_slot!(
     Comparison,
     ProcessDefinition,
     Case,
-    RaciMatrix
+    RaciMatrix,
+    Solution
 );
 
 impl Slot for Option<ItemLink> {

@@ -171,6 +171,7 @@ fn kind(event: &Event) -> &'static str {
         Event::Definition(_) => "definition",
         Event::Case(_) => "case",
         Event::RaciMatrix(_) => "raci_matrix",
+        Event::Solution(_) => "solution",
     }
 }
 

@@ -8,6 +8,8 @@ mod change_log;
 mod choices;
 mod common;
 mod explain_names;
+mod hosting;
+mod hosting_registry;
 mod integrity;
 mod inventory;
 mod lockout;

@@ -11,6 +11,7 @@ pub mod decree_roles;
 pub mod directory;
 pub mod dormant;
 pub mod guard;
+pub mod hosting;
 pub mod integrity;
 pub mod inventory;
 pub mod process;
@@ -210,6 +211,7 @@ pub fn api() -> Api {
     let api = dormant::routes(api);
     let api = process::routes(api);
     let api = raci::routes(api);
+    let api = hosting::routes(api);
     decisions::routes(api)
 }
 

@@ -3,7 +3,8 @@
 
 use crate::error::WebError;
 use crate::state::AppState;
-use adam_core::{Actor, Command, Error, Plan, Timestamp, World};
+use adam_core::attachment::{AttachmentRef, Digest};
+use adam_core::{Actor, Code, Command, Error, Plan, Text, Timestamp, UserId, World};
 use std::future::Future;
 
 /// The application name the demo's audit records carry.
@@ -14,6 +15,26 @@ pub(super) trait Executor {
     type Error: From<Error>;
     fn run(&mut self, actor: Actor, command: Command) -> impl Future<Output = Result<Plan, Self::Error>>;
     fn read<R>(&self, f: impl FnOnce(&World) -> R) -> R;
+    /// Keeps a small file uploaded by `by` and answers its reference (the hosting demo's
+    /// documents): through the attachment store on a server, by its digest alone on a world.
+    fn attach(
+        &mut self,
+        by: UserId,
+        doc_type: &str,
+        body: String,
+    ) -> impl Future<Output = Result<AttachmentRef, Self::Error>>;
+}
+
+fn reference(doc_type: &str, body: &str) -> Result<AttachmentRef, Error> {
+    use sha2::Digest as _;
+    let digest = hex::encode(sha2::Sha256::digest(body.as_bytes()));
+    Ok(AttachmentRef {
+        sha256: Digest::parse("sha256", &digest)?,
+        name: Text::parse("name", &format!("{doc_type}.txt"))?,
+        size: body.len() as u64,
+        media_type: Some(Text::parse("media_type", "text/plain")?),
+        doc_type: Some(Code::parse("doc_type", doc_type)?),
+    })
 }
 
 pub(super) struct OnWorld<'w> {
@@ -28,6 +49,14 @@ impl Executor for OnWorld<'_> {
     }
     fn read<R>(&self, f: impl FnOnce(&World) -> R) -> R {
         f(self.world)
+    }
+    fn attach(
+        &mut self,
+        _by: UserId,
+        doc_type: &str,
+        body: String,
+    ) -> impl Future<Output = Result<AttachmentRef, Error>> {
+        std::future::ready(reference(doc_type, &body))
     }
 }
 
@@ -44,5 +73,31 @@ impl Executor for OnState<'_> {
     }
     fn read<R>(&self, f: impl FnOnce(&World) -> R) -> R {
         f(&self.state.world())
+    }
+    fn attach(
+        &mut self,
+        by: UserId,
+        doc_type: &str,
+        body: String,
+    ) -> impl Future<Output = Result<AttachmentRef, WebError>> {
+        let state = self.state.clone();
+        let doc_type = doc_type.to_owned();
+        async move {
+            use crate::service::attachments::{Upload, UploadMeta};
+            let caller = crate::authn::Caller {
+                user: by,
+                kind: adam_core::AccountKind::User,
+                scopes: vec![crate::authn::Scope::Read, crate::authn::Scope::Write],
+                source_ip: None,
+                min_revision: None,
+                mfa: true,
+                session: None,
+                csrf: None,
+            };
+            let meta = UploadMeta::parse(&format!("{doc_type}.txt"), Some(&doc_type), Some("text/plain"))?;
+            let mut upload = Upload::begin(&state, &caller, meta, Some(body.len() as u64)).await?;
+            upload.push(body.as_bytes()).await?;
+            upload.finish().await
+        }
     }
 }

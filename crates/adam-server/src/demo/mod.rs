@@ -18,10 +18,11 @@
 //!
 //! The modules: `data` (the organisation as tables), `steps` and `sequence` (the commands that
 //! build it), `inventory` (its registers), `executor` (on a world or through the server) and
-//! `ids` (what a caller gets back).
+//! `ids` (what a caller gets back), `hosting` (the registry of information solutions).
 
 mod data;
 mod executor;
+mod hosting;
 mod ids;
 mod inventory;
 mod raci;

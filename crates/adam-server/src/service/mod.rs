@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod decisions;
 pub mod dormant;
+pub mod hosting;
 pub mod integrity;
 pub mod inventory;
 pub mod inventory_export;

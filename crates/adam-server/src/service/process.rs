@@ -52,13 +52,35 @@ pub fn keeper(w: &World, caller: &Caller, now: Timestamp) -> bool {
 
 /// Whether the caller may read the case.
 pub fn may_read(w: &World, caller: &Caller, case: &Case, now: Timestamp) -> bool {
-    if keeper(w, caller, now) || case.started_by == Some(caller.user) || w.performers(case, now).contains(&caller.user)
+    if keeper(w, caller, now)
+        || case.started_by == Some(caller.user)
+        || w.performers(case, now).contains(&caller.user)
+        || asked_to_consent(w, case, caller.user, now)
     {
         return true;
     }
     let session = if caller.mfa { Session::MFA } else { Session::PASSWORD };
     w.check(caller.user, ObjectRef::Folder(case.folder), now, session)
         .is_ok_and(|l| l >= Level::View13)
+}
+
+/// Whether the current step asks `user` for a consent (the custodian approving a transfer
+/// into production reads what they approve, though they perform no step).
+fn asked_to_consent(w: &World, case: &Case, user: UserId, now: Timestamp) -> bool {
+    let Ok((_, def)) = w.case_with_definition(case.id) else {
+        return false;
+    };
+    let Some(step) = def.step(case.current.as_str()) else {
+        return false;
+    };
+    let guards = step
+        .guards
+        .iter()
+        .chain(step.outcomes.iter().flat_map(|o| o.guards.iter()));
+    guards.filter_map(|g| g.consent.as_ref()).flatten().any(|role| {
+        w.bound_people(def, &case.fields, case.started_by, role.as_str(), now)
+            .contains(&user)
+    })
 }
 
 /// Whether the caller sees the case's restricted fields.

@@ -20,6 +20,7 @@ mod conformance;
 mod dormant_accounts;
 mod grants_ui;
 mod hardening;
+mod hosting_api;
 mod integrity;
 mod integrity_box;
 mod inventory_api;

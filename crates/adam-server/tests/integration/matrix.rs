@@ -997,6 +997,46 @@ fn inventory_rows(fx: &Fixture) -> Vec<Row> {
             Some(risk),
             keep,
         ),
+        // The registry of information solutions (hosting, issue #17): read like the inventory,
+        // kept by its keepers; the solution's coordinator (the GLPI administrator) keeps it too.
+        r(g.clone(), "/api/v1/solutions", "/api/v1/solutions".into(), None, read),
+        r(
+            p.clone(),
+            "/api/v1/solutions",
+            "/api/v1/solutions".into(),
+            Some(
+                json!({"codename": "E2", "name": "E2", "customer_body": "MJU", "entry_route": "order", "system": null}),
+            ),
+            keep,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/solutions/board",
+            "/api/v1/solutions/board".into(),
+            None,
+            read,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/solutions/{id}",
+            "/api/v1/solutions/0".into(),
+            None,
+            read,
+        ),
+        r(
+            Method::PUT,
+            "/api/v1/solutions/{id}",
+            "/api/v1/solutions/0".into(),
+            Some(json!({"system": null})),
+            "YYNNN",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/solutions/{id}/versions",
+            "/api/v1/solutions/0/versions".into(),
+            Some(json!({"version": "1.0"})),
+            "YYNNN",
+        ),
         r(g.clone(), "/api/v1/inventory", "/api/v1/inventory".into(), None, read),
         r(
             p.clone(),
@@ -1156,6 +1196,19 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
         if t == "/api/v1/access-reviews" && row.method == Method::POST {
             let id = server.state.world().item_by_code("REVIEW-SYS").unwrap();
             body = Some(json!({"system": id, "due": "2026-04-30"}));
+        }
+    }
+    if t.starts_with("/api/v1/solutions") {
+        crate::hosting_api::ensure_solution(server, server.fx.admin).await;
+        let system = server.state.world().item_by_code("OPSI-SYS").unwrap();
+        if t == "/api/v1/solutions/{id}" && row.method == Method::PUT {
+            let mut b = crate::hosting_api::solution(server, system.0);
+            b["name"] = json!("Portal odprtih podatkov Slovenije");
+            body = Some(b);
+        } else if let Some(b) = body.as_mut()
+            && b.get("system").is_some()
+        {
+            b["system"] = json!(system);
         }
     }
     match row.template {

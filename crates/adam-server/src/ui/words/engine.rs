@@ -97,6 +97,21 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
         "recorded a risk assessment",
     ),
     (
+        "solution.register",
+        "vpisal rešitev v evidenco",
+        "registered a solution",
+    ),
+    (
+        "solution.update",
+        "spremenil vpis rešitve",
+        "changed a solution's entry",
+    ),
+    (
+        "solution.open_version",
+        "odprl novo različico rešitve",
+        "opened a new version of a solution",
+    ),
+    (
         "risk_assessment.update",
         "popravil oceno tveganj",
         "corrected a risk assessment",
@@ -289,6 +304,7 @@ pub(crate) const KINDS: &[(&str, &str, &str)] = &[
         "rights follow-up",
     ),
     ("ADAM_ENTITY_RISK_ASSESSMENT", "ocena tveganj", "risk assessment"),
+    ("ADAM_ENTITY_SOLUTION", "informacijska rešitev", "information solution"),
     (
         "ADAM_ENTITY_INTEGRITY_BASELINE",
         "izhodišče celovitosti",

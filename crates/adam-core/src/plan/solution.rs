@@ -1,0 +1,270 @@
+//! Planning the registry of information solutions (seed 000) and the Decree's rules on the
+//! way into production.
+//!
+//! Rules, each a specific refusal:
+//! - the registry is kept by the register keepers (the security lead, the system
+//!   administrator) and by the solution's placement coordinator and registry custodian
+//!   (1.1.1.11: coordination registers the solution and keeps the entry current);
+//! - a codename is unique; a staging environment only when the PZI foresees it (1.1.1.9); the
+//!   board decides only on an exceptional system (1.1.1.7);
+//! - test and production are separate environments (Art. 47(3));
+//! - a public-cloud placement only for a system at most Z1/C1/R1 (Art. 41(1)), judged by the
+//!   linked inventory system's class and floor;
+//! - a version is a `dro-hosting` case opened with the solution's people bound to the seed's
+//!   roles; one version in flight at a time; a label never reused; the first version enters
+//!   at the order, every later one at the development order (1.1.1.18);
+//! - on the way into production ([`World::hosting_decree`], called by the process planner):
+//!   operating and backup instructions before the transition request (Art. 14(3), 29(5)); the
+//!   custodian's approval of the transfer (Art. 7); an independent security assessment before
+//!   the first transfer (Art. 23(1)); the environments separate (Art. 47(3)); the placement
+//!   allowed (Art. 41).
+
+use super::Draft;
+use crate::admin::Actor;
+use crate::command::{Command, Created};
+use crate::error::{Error, RegisterError};
+use crate::event::Event;
+use crate::ids::*;
+use crate::process::{self, Case, FieldValue};
+use crate::register::inventory::fits_public_cloud;
+use crate::register::solution::{Solution, SolutionFields, SolutionVersion};
+use crate::text::{Code, Text};
+use crate::time::Timestamp;
+use crate::world::World;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+impl World {
+    pub(super) fn plan_solution(
+        &self,
+        actor: &Actor,
+        command: &Command,
+        at: Timestamp,
+        rev: Revision,
+    ) -> Result<Draft, Error> {
+        match command {
+            Command::RegisterSolution { fields } => {
+                self.require_solution_keeper(actor, None, at)?;
+                self.check_solution(None, fields)?;
+                let id = SolutionId(self.reg.solutions.len() as u32);
+                let s = Solution {
+                    id,
+                    fields: fields.clone(),
+                    versions: Vec::new(),
+                    rev,
+                };
+                Ok(Draft::new(vec![Event::Solution(Box::new(s))]).created(Created::Solution(id)))
+            }
+            Command::UpdateSolution { solution, fields } => {
+                let old = self.solution(*solution)?;
+                self.require_solution_keeper(actor, Some(old), at)?;
+                self.check_solution(Some(*solution), fields)?;
+                let mut new = old.clone();
+                new.fields = fields.clone();
+                new.rev = rev;
+                let new = crate::world::unchanged_refused(old, new, "the solution already has these data")?;
+                Ok(Draft::new(vec![Event::Solution(Box::new(new))]))
+            }
+            Command::OpenSolutionVersion { solution, version } => {
+                self.plan_open_version(actor, *solution, version, at, rev)
+            }
+            _ => Err(Error::NoChange("the command changes nothing")),
+        }
+    }
+
+    fn require_solution_keeper(&self, actor: &Actor, s: Option<&Solution>, at: Timestamp) -> Result<(), Error> {
+        if self.keeps_registers(actor, at)? {
+            return Ok(());
+        }
+        let me = actor.user_id();
+        let named = s.is_some_and(|s| {
+            me.is_some() && (s.fields.people.coordinator == me || s.fields.people.registry_custodian == me)
+        });
+        if named {
+            Ok(())
+        } else {
+            Err(RegisterError::NotRegisterKeeper("keep the registry of information solutions").into())
+        }
+    }
+
+    fn check_solution(&self, id: Option<SolutionId>, f: &SolutionFields) -> Result<(), Error> {
+        if self
+            .reg
+            .solutions
+            .iter()
+            .any(|s| Some(s.id) != id && s.fields.codename == f.codename)
+        {
+            return Err(RegisterError::CodenameTaken(f.codename.to_string()).into());
+        }
+        if f.staging.is_some() && !f.staging_in_pzi {
+            return Err(RegisterError::StagingNotInPzi.into());
+        }
+        if f.board_decision.is_some() && f.exceptional.is_empty() {
+            return Err(RegisterError::BoardWithoutCriteria.into());
+        }
+        if let (Some(t), Some(p)) = (&f.test, &f.production)
+            && same_address(t.address.as_str(), p.address.as_str())
+        {
+            return Err(RegisterError::EnvironmentsNotSeparate(p.address.to_string()).into());
+        }
+        if let Some(system) = f.system {
+            let item = self.item(system)?;
+            if item.kind != crate::register::inventory::ItemKind::System {
+                return Err(RegisterError::NotASystem(system).into());
+            }
+        }
+        self.check_cloud(f)?;
+        for (_, u) in f.people.pairs() {
+            if let Some(u) = u {
+                self.user(u)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Art. 41(1): a public-cloud placement only for a system at most Z1, C1 and R1.
+    fn check_cloud(&self, f: &SolutionFields) -> Result<(), Error> {
+        if !f.public_cloud {
+            return Ok(());
+        }
+        let system = f.system.ok_or(RegisterError::CloudWithoutSystem)?;
+        let item = self.item(system)?;
+        let class = self.effective_class(item);
+        if !fits_public_cloud(class) {
+            return Err(RegisterError::SolutionCloudClass {
+                system: item.fields.code.to_string(),
+                class: class.to_string(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    fn plan_open_version(
+        &self,
+        actor: &Actor,
+        id: SolutionId,
+        version: &Text,
+        at: Timestamp,
+        rev: Revision,
+    ) -> Result<Draft, Error> {
+        let s = self.solution(id)?;
+        self.require_solution_keeper(actor, Some(s), at)?;
+        if let Some(v) = s.in_flight(|c| self.case(c).ok()) {
+            return Err(RegisterError::VersionInFlight(v.version.to_string()).into());
+        }
+        if s.versions.iter().any(|v| v.version == *version) {
+            return Err(RegisterError::VersionExists(version.to_string()).into());
+        }
+        let system = s.fields.system.ok_or(RegisterError::SolutionWithoutSystem)?;
+        self.check_cloud(&s.fields)?;
+        // The first installation until a version has reached production.
+        let first = !s
+            .versions
+            .iter()
+            .any(|v| self.case(v.case).is_ok_and(|c| c.current.as_str() == "1.1.1.48"));
+        let mut fields: BTreeMap<String, Value> = BTreeMap::new();
+        fields.insert("solution".into(), json!(s.fields.codename.as_str()));
+        fields.insert("solution_version".into(), json!(version.as_str()));
+        fields.insert("system".into(), json!(system.0));
+        fields.insert("first_installation".into(), json!(first));
+        for (k, u) in s.fields.people.pairs() {
+            if let Some(u) = u {
+                fields.insert(k.into(), json!(u.0));
+            }
+        }
+        let title = Text::parse("title", &format!("{} {}", s.fields.codename, version))?;
+        let process = Code::parse("process", process::DRO_HOSTING)?;
+        let mut draft = self.plan_start_case_as(actor, &process, &title, &fields, &[], at, rev, false)?;
+        let Some(Created::Case(case)) = draft.created else {
+            return Err(Error::NoChange("no case was started"));
+        };
+        let mut new = s.clone();
+        new.versions.push(SolutionVersion {
+            version: version.clone(),
+            case,
+            first,
+            opened_at: at,
+        });
+        new.rev = rev;
+        draft.events.push(Event::Solution(Box::new(new)));
+        Ok(draft)
+    }
+
+    /// The Decree's rules on a `dro-hosting` case's way into production, checked before the
+    /// definition's own guards so that each is refused with its article (`case` already holds
+    /// the decision's fields and files).
+    pub(super) fn hosting_decree(&self, case: &Case, step: &str, outcome: &str) -> Result<(), Error> {
+        if case.process.as_str() != process::DRO_HOSTING || outcome != "done" {
+            return Ok(());
+        }
+        let has = |d: &str| {
+            case.attachments
+                .iter()
+                .any(|a| a.doc_type.as_ref().is_some_and(|t| t.as_str() == d))
+        };
+        let text = |k: &str| match case.fields.iter().find(|(c, _)| c.as_str() == k) {
+            Some((_, FieldValue::Text(s))) => Some(s.clone()),
+            _ => None,
+        };
+        let solution = self.solution_of_case(case.id);
+        match step {
+            "1.1.1.31" => {
+                let test = text("test_address")
+                    .or_else(|| solution.and_then(|s| s.fields.test.as_ref().map(|e| e.address.to_string())));
+                if let (Some(t), Some(p)) = (test, text("production_address"))
+                    && same_address(&t, &p)
+                {
+                    return Err(RegisterError::EnvironmentsNotSeparate(p).into());
+                }
+            }
+            "1.1.1.43" => {
+                if !has("operating_instructions") {
+                    return Err(RegisterError::InstructionsMissing {
+                        article: "14(3)",
+                        what: "operating instructions",
+                    }
+                    .into());
+                }
+                if !has("backup_instructions") {
+                    return Err(RegisterError::InstructionsMissing {
+                        article: "29(5)",
+                        what: "backup instructions",
+                    }
+                    .into());
+                }
+            }
+            "1.1.1.45" => {
+                if !case.current_consents().any(|c| c.role.as_str() == "custodian") {
+                    return Err(RegisterError::NoCustodianApproval.into());
+                }
+                let first = matches!(
+                    case.fields.iter().find(|(c, _)| c.as_str() == "first_installation"),
+                    Some((_, FieldValue::Bool(true)))
+                );
+                if first && !has("security_assessment") {
+                    return Err(RegisterError::NoIndependentAssessment.into());
+                }
+                if let Some(s) = solution {
+                    self.check_cloud(&s.fields)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Two addresses name one environment: equal but for case, a scheme and a trailing slash.
+fn same_address(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        let s = s.trim().to_lowercase();
+        let s = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .map(str::to_owned)
+            .unwrap_or(s);
+        s.trim_end_matches('/').to_owned()
+    };
+    norm(a) == norm(b)
+}

@@ -1,0 +1,411 @@
+//! The registry of information solutions hosted on the State Computer Cloud (seed 000,
+//! 1.1.1.11 "register of all installations" and 1.1.1.49 "registry of information solutions" —
+//! read as one registry, REQUIREMENTS-WAVE2 §2.10).
+//!
+//! A [`Solution`] keeps what the onboarding process creates (§2.8): the codename, the customer
+//! body, the contractor, the entry route, the exceptional-system criteria and the board's
+//! decision, technologies, modules inside HKOM and internet-facing, the environments with their
+//! addresses and certificates, the repository, EKC support, the people bound to the seed's
+//! roles, the link to the inventory's system, and its **versions**. Each version is a case of
+//! the shipped `dro-hosting` process entering at the development order (1.1.1.18) — the first
+//! one at the order (1.1.1.10) — so a version's history (SOC review, acceptance tests T and P,
+//! penetration test done or waived by SIV, load test, OVSP, micro plan, transition, rollback)
+//! is **read from its case** ([`VersionFacts`]), never copied, and cannot drift from it.
+
+use crate::calendar::LocalDate;
+use crate::error::{Error, RegisterError};
+use crate::ids::{CaseId, ItemId, Revision, SolutionId, UserId};
+use crate::process::{Case, CaseState, FieldValue};
+use crate::text::Text;
+use crate::time::Timestamp;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// A solution's codename (1.1.1.14): 2–16 capital letters, digits or hyphens (`OPSI`, `E2`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(transparent)]
+pub struct Codename(String);
+
+impl Codename {
+    /// Parses a codename; lower-case letters are raised.
+    pub fn parse(value: &str) -> Result<Codename, Error> {
+        let v = value.trim().to_uppercase();
+        let ok = (2..=16).contains(&v.chars().count())
+            && v.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+            && v.starts_with(|c: char| c.is_ascii_uppercase());
+        if !ok {
+            return Err(RegisterError::BadCodename(value.trim().to_owned()).into());
+        }
+        Ok(Codename(v))
+    }
+    /// The codename.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Codename {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Codename {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Codename::parse(&raw).map_err(|_| serde::de::Error::custom("a codename: 2–16 capital letters, digits, hyphens"))
+    }
+}
+
+/// How the solution came to DI (1.1.1.6–10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EntryRoute {
+    /// DI took part in the tender documentation (1.1.1.6–7).
+    Tender,
+    /// DI took part in the PZI (1.1.1.8–9).
+    Pzi,
+    /// The order alone (1.1.1.10).
+    Order,
+    /// An existing solution migrated as it is ("v zatečenem stanju").
+    AsIs,
+}
+
+/// What makes a system exceptional (1.1.1.7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Exceptional {
+    /// Exceptional need for space.
+    Space,
+    /// Exceptional need for CPUs.
+    Cpus,
+    /// The level of data secrecy.
+    DataSecrecy,
+    /// Expected traffic.
+    Traffic,
+    /// Large loads and peaks (elections).
+    Peaks,
+    /// Media exposure.
+    Media,
+}
+
+/// The DI technical board's resolution on an exceptional system (1.1.1.7).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BoardDecision {
+    /// The day.
+    pub date: LocalDate,
+    /// The resolution.
+    pub decision: Text,
+    /// An additional expert assigned for all phases of the tender.
+    #[serde(default)]
+    pub extra_expert: bool,
+}
+
+/// EKC first-level support (1.1.1.16).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EkcSupport {
+    /// None.
+    #[default]
+    None,
+    /// Technical.
+    Technical,
+    /// Content.
+    Content,
+    /// Both.
+    Both,
+}
+
+/// An environment of the solution (test, staging, production).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Environment {
+    /// Its target address (the address table).
+    pub address: Text,
+    /// Its certificates (subject or order reference).
+    #[serde(default)]
+    pub certificates: Vec<Text>,
+}
+
+/// The people bound to the seed's roles for this solution: each new version's case binds its
+/// roles from here (the engine's `person` bindings).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SolutionPeople {
+    /// The customer's contact.
+    pub customer: Option<UserId>,
+    /// The development team's contact (contractor).
+    pub developer: Option<UserId>,
+    /// SIV.
+    pub siv: Option<UserId>,
+    /// SOC.
+    pub soc: Option<UserId>,
+    /// Placement coordination.
+    pub coordinator: Option<UserId>,
+    /// Lead deployment engineer.
+    pub deployment_engineer: Option<UserId>,
+    /// Infrastructure manager.
+    pub infrastructure_manager: Option<UserId>,
+    /// System support.
+    pub system_support: Option<UserId>,
+    /// Head of the system-support unit.
+    pub support_head: Option<UserId>,
+    /// The operational working group's contact.
+    pub operational_wg: Option<UserId>,
+    /// The DI technical board's secretary.
+    pub technical_board: Option<UserId>,
+    /// EKC.
+    pub ekc: Option<UserId>,
+    /// The registry custodian.
+    pub registry_custodian: Option<UserId>,
+}
+
+impl SolutionPeople {
+    /// Every role with its person, as the process's field keys.
+    pub fn pairs(&self) -> [(&'static str, Option<UserId>); 13] {
+        [
+            ("customer", self.customer),
+            ("developer", self.developer),
+            ("siv", self.siv),
+            ("soc", self.soc),
+            ("coordinator", self.coordinator),
+            ("deployment_engineer", self.deployment_engineer),
+            ("infrastructure_manager", self.infrastructure_manager),
+            ("system_support", self.system_support),
+            ("support_head", self.support_head),
+            ("operational_wg", self.operational_wg),
+            ("technical_board", self.technical_board),
+            ("ekc", self.ekc),
+            ("registry_custodian", self.registry_custodian),
+        ]
+    }
+}
+
+/// What the registry keeps of a solution (§2.8).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SolutionFields {
+    /// Codename (1.1.1.14).
+    pub codename: Codename,
+    /// Name (application profile).
+    pub name: Text,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<Text>,
+    /// The customer body (ministry, body within it, administrative unit).
+    pub customer_body: Text,
+    /// The development contractor.
+    #[serde(default)]
+    pub contractor: Option<Text>,
+    /// The contract reference.
+    #[serde(default)]
+    pub contract: Option<Text>,
+    /// The entry route.
+    pub entry_route: EntryRoute,
+    /// Exceptional-system criteria met (1.1.1.7).
+    #[serde(default)]
+    pub exceptional: Vec<Exceptional>,
+    /// The technical board's resolution, for an exceptional system.
+    #[serde(default)]
+    pub board_decision: Option<BoardDecision>,
+    /// Technologies and infrastructure needs.
+    #[serde(default)]
+    pub technologies: Option<Text>,
+    /// Modules inside HKOM.
+    #[serde(default)]
+    pub modules_hkom: Option<Text>,
+    /// Internet-facing modules.
+    #[serde(default)]
+    pub modules_internet: Option<Text>,
+    /// The PZI foresees a staging environment (only then may it have one, 1.1.1.9).
+    #[serde(default)]
+    pub staging_in_pzi: bool,
+    /// Test environment.
+    #[serde(default)]
+    pub test: Option<Environment>,
+    /// Staging environment.
+    #[serde(default)]
+    pub staging: Option<Environment>,
+    /// Production environment.
+    #[serde(default)]
+    pub production: Option<Environment>,
+    /// Placed in a public cloud rather than DRO (Art. 41).
+    #[serde(default)]
+    pub public_cloud: bool,
+    /// The source repository.
+    #[serde(default)]
+    pub repository: Option<Text>,
+    /// EKC support.
+    #[serde(default)]
+    pub ekc: EkcSupport,
+    /// The EKC agreement signed on.
+    #[serde(default)]
+    pub ekc_agreement_signed: Option<LocalDate>,
+    /// The inventory's information system it is (Art. 10): its custodian approves the
+    /// transfer into production (Art. 7), its classes bound a public-cloud placement (Art. 41).
+    #[serde(default)]
+    pub system: Option<ItemId>,
+    /// The people bound to the seed's roles.
+    #[serde(default)]
+    pub people: SolutionPeople,
+}
+
+/// A version of a solution: its own `dro-hosting` case.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SolutionVersion {
+    /// Its label (`2.3`).
+    pub version: Text,
+    /// Its case.
+    pub case: CaseId,
+    /// Its first installation (it entered at the order), or a new version (at 1.1.1.18).
+    pub first: bool,
+    /// When it was opened.
+    pub opened_at: Timestamp,
+}
+
+/// A solution of the registry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Solution {
+    /// Id.
+    pub id: SolutionId,
+    /// What the registry keeps.
+    #[serde(flatten)]
+    pub fields: SolutionFields,
+    /// Its versions, oldest first.
+    #[serde(default)]
+    pub versions: Vec<SolutionVersion>,
+    /// The revision that last changed this record.
+    pub rev: Revision,
+}
+
+/// A result of a test or review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Passed (the last decision).
+    Passed,
+    /// Failed (the last decision; the case looped back).
+    Failed,
+    /// Not needed (load tests the customer did not ask for).
+    NotNeeded,
+    /// Waived by SIV for this version (the penetration test).
+    Waived,
+}
+
+/// A version's history, read from its case.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct VersionFacts {
+    /// The step it is at (its stage).
+    pub stage: String,
+    /// Done (in production) or withdrawn.
+    pub closed: bool,
+    /// SOC code review (1.1.1.25).
+    pub soc_review: Option<Verdict>,
+    /// Acceptance test in test (1.1.1.28).
+    pub acceptance_test: Option<Verdict>,
+    /// Acceptance test in production (1.1.1.34).
+    pub acceptance_production: Option<Verdict>,
+    /// Penetration test (1.1.1.35).
+    pub pen_test: Option<Verdict>,
+    /// Who waived the penetration test (SIV's consent).
+    pub pen_test_waived_by: Option<UserId>,
+    /// SIV's decision text.
+    pub pen_test_waiver: Option<String>,
+    /// Load tests (1.1.1.37, 1.1.1.41).
+    pub load_test: Option<Verdict>,
+    /// The OVSP form attached (1.1.1.43).
+    pub ovsp: bool,
+    /// The micro plan attached (1.1.1.45).
+    pub micro_plan: bool,
+    /// The transition date (1.1.1.45).
+    pub transition_date: Option<String>,
+    /// Times the transition was rolled back (1.1.1.46).
+    pub rollbacks: u32,
+    /// In production (1.1.1.48).
+    pub in_production: bool,
+}
+
+impl VersionFacts {
+    /// Reads a version's history from its case: the last decision of each step counts.
+    pub fn of(case: &Case) -> VersionFacts {
+        let last = |step: &str| {
+            case.history
+                .iter()
+                .rev()
+                .find(|t| t.step.as_str() == step)
+                .map(|t| t.outcome.as_str())
+        };
+        let verdict = |step: &str| {
+            last(step).map(|o| match o {
+                "pass" | "ok" | "success" => Verdict::Passed,
+                "waived" => Verdict::Waived,
+                "no" => Verdict::NotNeeded,
+                _ => Verdict::Failed,
+            })
+        };
+        let text = |k: &str| match case.fields.iter().find(|(c, _)| c.as_str() == k) {
+            Some((_, FieldValue::Text(s))) => Some(s.clone()),
+            _ => None,
+        };
+        let has_doc = |d: &str| {
+            case.attachments
+                .iter()
+                .any(|a| a.doc_type.as_ref().is_some_and(|t| t.as_str() == d))
+        };
+        let pen_test = verdict("1.1.1.35");
+        let waived_by = (pen_test == Some(Verdict::Waived))
+            .then(|| {
+                case.consents
+                    .iter()
+                    .rev()
+                    .find(|c| c.role.as_str() == "siv" && c.step.as_str() == "1.1.1.35")
+                    .map(|c| c.by)
+            })
+            .flatten();
+        let load_test = match last("1.1.1.37") {
+            Some("no") => Some(Verdict::NotNeeded),
+            Some(_) => verdict("1.1.1.41"),
+            None => None,
+        };
+        VersionFacts {
+            stage: case.current.to_string(),
+            closed: case.state == CaseState::Closed,
+            soc_review: verdict("1.1.1.25"),
+            acceptance_test: verdict("1.1.1.28"),
+            acceptance_production: verdict("1.1.1.34"),
+            pen_test,
+            pen_test_waived_by: waived_by,
+            pen_test_waiver: waived_by.and_then(|_| text("pen_test_waiver")),
+            load_test,
+            ovsp: has_doc("ovsp_form"),
+            micro_plan: has_doc("micro_plan"),
+            transition_date: text("transition_date"),
+            rollbacks: case
+                .history
+                .iter()
+                .filter(|t| t.step.as_str() == "1.1.1.46" && t.outcome.as_str().starts_with("rolled_back"))
+                .count() as u32,
+            in_production: case.current.as_str() == "1.1.1.48",
+        }
+    }
+}
+
+impl Solution {
+    /// The version in flight (its case open), if any.
+    pub fn in_flight<'a>(&'a self, case: impl Fn(CaseId) -> Option<&'a Case>) -> Option<&'a SolutionVersion> {
+        self.versions
+            .iter()
+            .rev()
+            .find(|v| case(v.case).is_some_and(|c| c.state == CaseState::Open))
+    }
+}
