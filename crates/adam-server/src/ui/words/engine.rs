@@ -97,6 +97,21 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
         "recorded a risk assessment",
     ),
     (
+        "raci.create",
+        "ustvaril matriko odgovornosti",
+        "created a responsibility matrix",
+    ),
+    (
+        "raci.set_party",
+        "določil stran matrike odgovornosti",
+        "set a party of a responsibility matrix",
+    ),
+    (
+        "raci.override",
+        "spremenil celico matrike odgovornosti",
+        "overrode a cell of a responsibility matrix",
+    ),
+    (
         "solution.register",
         "vpisal rešitev v evidenco",
         "registered a solution",
@@ -305,6 +320,11 @@ pub(crate) const KINDS: &[(&str, &str, &str)] = &[
     ),
     ("ADAM_ENTITY_RISK_ASSESSMENT", "ocena tveganj", "risk assessment"),
     ("ADAM_ENTITY_SOLUTION", "informacijska rešitev", "information solution"),
+    (
+        "ADAM_ENTITY_RACI_MATRIX",
+        "matrika odgovornosti (RACI)",
+        "responsibility (RACI) matrix",
+    ),
     (
         "ADAM_ENTITY_INTEGRITY_BASELINE",
         "izhodišče celovitosti",
