@@ -195,6 +195,7 @@ pub(crate) async fn change_role(
         description,
         object_level,
         members,
+        change: None,
     };
     let guard = move |w: &World| -> ApiResult<()> {
         match w.role(role) {
