@@ -976,6 +976,14 @@ area_error! {
             /// The system the change is to.
             system: String,
         } => ("change-for-other-system", Conflict),
+        /// A change on a key or high-risk server closed before its baseline is refreshed.
+        #[error("{case} cannot be closed before the integrity baseline of {system} is refreshed: an approved baseline taken after the implementation (Art. 50(4))")]
+        BaselineNotRefreshed {
+            /// The change request.
+            case: crate::ids::CaseId,
+            /// The server.
+            system: String,
+        } => ("baseline-not-refreshed", Conflict),
     }
 }
 

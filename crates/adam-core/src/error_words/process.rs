@@ -68,6 +68,9 @@ impl ProcessError {
                 format!("{c} ni odobrena zahteva za spremembo v izvedbi (v koraku »Izvedba spremembe«)")
             }
             ProcessError::ChangeForOtherSystem { case, system } => format!("{case} se ne nanaša na sistem {system}"),
+            ProcessError::BaselineNotRefreshed { case, system } => format!(
+                "{case} ni mogoče zaključiti, dokler izhodišče celovitosti strežnika {system} ni osveženo: odobreno izhodišče, zajeto po izvedbi spremembe (čl. 50(4))"
+            ),
         }
     }
 }

@@ -263,6 +263,11 @@ fn samples() -> Vec<Error> {
         ProcessError::ChangeRequired(crate::error::Governed(Some("VPP.write".into()))).into(),
         ProcessError::ChangeRequired(crate::error::Governed(None)).into(),
         ProcessError::ChangeNotApproved(CaseId(1)).into(),
+        ProcessError::BaselineNotRefreshed {
+            case: CaseId(1),
+            system: "VPP-SYS".into(),
+        }
+        .into(),
         ProcessError::ChangeForOtherSystem {
             case: CaseId(1),
             system: "VPP-SYS".into(),
