@@ -189,9 +189,6 @@ pub struct NewRoleForm {
     pub(super) description: String,
     #[serde(default)]
     pub(super) level: String,
-    /// The change request's number (while ADAM governs its own changes).
-    #[serde(default)]
-    pub(super) change: String,
 }
 
 /// The change request a governed change names: empty for none, else its number (`12`, `#12`
@@ -393,6 +390,9 @@ pub struct RoleForm {
     pub(super) description: String,
     #[serde(default)]
     pub(super) level: String,
+    /// The change request's number (while ADAM governs its own changes).
+    #[serde(default)]
+    pub(super) change: String,
 }
 
 pub(super) async fn update_role(
