@@ -32,6 +32,10 @@ pub enum Command {
     SetSettings {
         /// The new settings.
         settings: Settings,
+        /// The approved change request this change implements (required while ADAM governs
+        /// its own changes).
+        #[serde(default)]
+        change: Option<CaseId>,
     },
     /// Creates an office with its head job `LEADER.<code>` and secretariat `TAJNISTVO.<code>`.
     CreateOffice {
@@ -213,6 +217,10 @@ pub enum Command {
         object_level: Option<Level>,
         /// Contained roles.
         members: Vec<RoleId>,
+        /// The approved change request this change implements (required while ADAM governs
+        /// its own changes and the role's application lives in a Z3 or C3 system).
+        #[serde(default)]
+        change: Option<CaseId>,
     },
     /// Grants a role.
     Grant {

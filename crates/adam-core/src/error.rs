@@ -962,6 +962,41 @@ area_error! {
         /// A reminder sent already for this visit of the step.
         #[error("the overdue reminder of {0}'s current step has gone out already")]
         AlreadyReminded(crate::ids::CaseId) => ("already-reminded", Conflict),
+        /// A governed change without a change request.
+        #[error("ADAM governs its own changes: a change to {0} names an approved change request")]
+        ChangeRequired(Governed) => ("change-request-required", Conflict),
+        /// A change request that is not approved and being implemented.
+        #[error("{0} is not an approved change request being implemented (at step \"Implementing the change\")")]
+        ChangeNotApproved(crate::ids::CaseId) => ("change-not-approved", Conflict),
+        /// A change request about another system.
+        #[error("{case} is not about system {system}")]
+        ChangeForOtherSystem {
+            /// The request.
+            case: crate::ids::CaseId,
+            /// The system the change is to.
+            system: String,
+        } => ("change-for-other-system", Conflict),
+        /// A change on a key or high-risk server closed before its baseline is refreshed.
+        #[error("{case} cannot be closed before the integrity baseline of {system} is refreshed: an approved baseline taken after the implementation (Art. 50(4))")]
+        BaselineNotRefreshed {
+            /// The change request.
+            case: crate::ids::CaseId,
+            /// The server.
+            system: String,
+        } => ("baseline-not-refreshed", Conflict),
+    }
+}
+
+/// What a governed change changes: the contents of a role (by code), or the settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Governed(pub Option<String>);
+
+impl std::fmt::Display for Governed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(r) => write!(f, "the contents of role {r}"),
+            None => f.write_str("the organisation's settings"),
+        }
     }
 }
 

@@ -23,6 +23,11 @@ pub struct Settings {
     /// A new folder's default view for everyone (`allowed Company.main 1X`), indexed by its
     /// confidentiality class Z0–Z3. Levels must be view levels (11–14).
     pub default_view: [Level; 4],
+    /// ADAM governs its own changes (Art. 22): a change to the contents of a role of an
+    /// application whose system is Z3 or C3, or to these settings, names an approved change
+    /// request or is refused. Off by default (and in the demo).
+    #[serde(default)]
+    pub governed_changes: bool,
 }
 
 impl Settings {
@@ -34,6 +39,7 @@ impl Settings {
             reopen_role: None,
             clearance_roles: [None; 3],
             default_view: [Level::View14, Level::View13, Level::View12, Level::View11],
+            governed_changes: false,
         }
     }
 }

@@ -151,7 +151,7 @@ pub(crate) fn read_events(tx: &mut dyn Tx, meta: &Meta, emit: &mut Emit<'_>) -> 
     let settings = crate::sql::one(
         tx,
         "SELECT organisation, dist_main_role, reopen_role, clearance_z1, clearance_z2, clearance_z3, \
-         default_view_z0, default_view_z1, default_view_z2, default_view_z3 FROM settings WHERE id = 1",
+         default_view_z0, default_view_z1, default_view_z2, default_view_z3, governed_changes FROM settings WHERE id = 1",
         &[],
         settings_of,
     )?;
@@ -437,6 +437,7 @@ fn settings_of(row: &dyn Row) -> Result<Settings, StoreError> {
             view(8, "default_view_z2")?,
             view(9, "default_view_z3")?,
         ],
+        governed_changes: row.boolean(10)?,
     })
 }
 

@@ -61,6 +61,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "attachments",
         sql: include_str!("../migrations/sqlite/0008_attachments.sql"),
     },
+    Migration {
+        version: 9,
+        name: "governed_changes",
+        sql: include_str!("../migrations/sqlite/0009_governed_changes.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -104,6 +109,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 8,
         name: "attachments",
         sql: include_str!("../migrations/postgres/0008_attachments.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "governed_changes",
+        sql: include_str!("../migrations/postgres/0009_governed_changes.sql"),
     },
 ];
 

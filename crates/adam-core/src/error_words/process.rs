@@ -57,6 +57,20 @@ impl ProcessError {
             ProcessError::OnlyAdamReminds => "da je opomnik o zamudi poslan, zapiše le ADAM sam".to_owned(),
             ProcessError::NotOverdue(c) => format!("trenutni korak zadeve {c} ni v zamudi"),
             ProcessError::AlreadyReminded(c) => format!("opomnik o zamudi trenutnega koraka zadeve {c} je že poslan"),
+            ProcessError::ChangeRequired(role) => {
+                let what = role
+                    .0
+                    .as_ref()
+                    .map_or_else(|| "nastavitev organizacije".to_owned(), |r| format!("vsebine vloge {r}"));
+                format!("ADAM upravlja svoje spremembe: sprememba {what} mora navesti odobreno zahtevo za spremembo")
+            }
+            ProcessError::ChangeNotApproved(c) => {
+                format!("{c} ni odobrena zahteva za spremembo v izvedbi (v koraku »Izvedba spremembe«)")
+            }
+            ProcessError::ChangeForOtherSystem { case, system } => format!("{case} se ne nanaša na sistem {system}"),
+            ProcessError::BaselineNotRefreshed { case, system } => format!(
+                "{case} ni mogoče zaključiti, dokler izhodišče celovitosti strežnika {system} ni osveženo: odobreno izhodišče, zajeto po izvedbi spremembe (čl. 50(4))"
+            ),
         }
     }
 }

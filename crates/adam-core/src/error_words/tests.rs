@@ -260,6 +260,19 @@ fn samples() -> Vec<Error> {
         ProcessError::OnlyAdamReminds.into(),
         ProcessError::NotOverdue(CaseId(1)).into(),
         ProcessError::AlreadyReminded(CaseId(1)).into(),
+        ProcessError::ChangeRequired(crate::error::Governed(Some("VPP.write".into()))).into(),
+        ProcessError::ChangeRequired(crate::error::Governed(None)).into(),
+        ProcessError::ChangeNotApproved(CaseId(1)).into(),
+        ProcessError::BaselineNotRefreshed {
+            case: CaseId(1),
+            system: "VPP-SYS".into(),
+        }
+        .into(),
+        ProcessError::ChangeForOtherSystem {
+            case: CaseId(1),
+            system: "VPP-SYS".into(),
+        }
+        .into(),
         RaciError::NoMatrix("OPSI".into()).into(),
         RaciError::UnknownMatrix(RaciMatrixId(1)).into(),
         RaciError::UnknownTemplate("x v1".into()).into(),

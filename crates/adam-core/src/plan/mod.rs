@@ -20,6 +20,7 @@ mod acl;
 mod batch;
 mod directory;
 mod filing;
+mod governance;
 mod integrity;
 mod inventory;
 mod process;
@@ -170,7 +171,10 @@ impl World {
     fn draft(&self, actor: &Actor, command: &Command, at: Timestamp, rev: Revision) -> Result<Draft, Error> {
         match command.clone() {
             Command::Initialise => self.plan_initialise(actor, at, rev),
-            Command::SetSettings { settings } => self.plan_set_settings(actor, settings, at, rev),
+            Command::SetSettings { settings, change } => {
+                self.require_change_for_settings(change)?;
+                self.plan_set_settings(actor, settings, at, rev)
+            }
             Command::CreateOffice {
                 code,
                 name,
@@ -251,7 +255,11 @@ impl World {
                 description,
                 object_level,
                 members,
-            } => self.plan_update_role(actor, role, description, object_level, members, at, rev),
+                change,
+            } => {
+                self.require_change_for_role(role, object_level, &members, change)?;
+                self.plan_update_role(actor, role, description, object_level, members, at, rev)
+            }
             Command::Grant {
                 role,
                 grantee,

@@ -436,6 +436,12 @@ impl World {
         self.fill(def, &mut new.fields, given)?;
         attach(&mut new.attachments, attachments);
         self.hosting_decree(&new, step.as_str(), outcome.as_str())?;
+        let closing = def
+            .step(o.to.as_str())
+            .is_some_and(|s| s.kind == process::StepKind::End);
+        if closing {
+            self.refuse_open_duties(&new)?;
+        }
         let bound = |role: &str| self.bound_people(def, &new.fields, new.started_by, role, at);
         let unmet = process::unmet(here, o, &new, &bound);
         if !unmet.is_empty() {

@@ -16,6 +16,7 @@
 mod case;
 mod definition;
 mod diagram;
+mod duties;
 mod guards;
 mod validate;
 mod world;
@@ -25,6 +26,7 @@ pub use definition::{
     Binding, Choice, Condition, Definition, DocDecl, FieldDecl, FieldKind, FieldValue, Guard, LONG_TEXT_MAX,
     OutcomeDecl, RoleDecl, Step, StepKind, Words,
 };
+pub use duties::{Duty, DutyKind};
 pub use diagram::{EdgeRoute, Layout, Marks, NodeBox, Rect, Segment, layout, svg};
 pub use guards::{Unmet, unmet};
 pub use validate::{MAX_ITEMS, Problem, problems};

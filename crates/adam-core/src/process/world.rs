@@ -154,6 +154,42 @@ impl World {
             .collect()
     }
 
+    /// Whether `user` is bound to role `role` of `def` on the case: what [`Self::bound_people`]
+    /// answers for one person, without listing every holder of an organisation-wide role (a
+    /// work list asks this for every open case).
+    pub fn is_bound(
+        &self,
+        def: &Definition,
+        fields: &std::collections::BTreeMap<crate::text::Code, FieldValue>,
+        started_by: Option<UserId>,
+        role: &str,
+        user: UserId,
+        at: Timestamp,
+    ) -> bool {
+        let Some(decl) = def.role(role) else {
+            return false;
+        };
+        if !self.user(user).is_ok_and(|u| u.active) {
+            return false;
+        }
+        let holds_code = |code: &str| {
+            self.role_by_code(code)
+                .is_ok_and(|r| self.check_role(user, r, at).ok().flatten().is_some())
+        };
+        match &decl.binding {
+            Binding::Decree(roles) => {
+                let day = LocalDate::of(at);
+                self.reg
+                    .holders
+                    .iter()
+                    .any(|h| h.user == user && roles.contains(&h.role) && h.holds_on(day))
+                    || (roles.contains(&DecreeRole::SecurityLead) && holds_code(SystemPower::SecurityLead.code()))
+            }
+            Binding::AdamRole(code) => holds_code(code.as_str()),
+            _ => self.bound_people(def, fields, started_by, role, at).contains(&user),
+        }
+    }
+
     /// The people who may perform the case's current step now.
     pub fn performers(&self, case: &Case, at: Timestamp) -> Vec<UserId> {
         let Ok(def) = self.process_definition(case.definition) else {
@@ -176,7 +212,15 @@ impl World {
             .cases
             .iter()
             .filter(|c| c.state == CaseState::Open)
-            .filter(|c| self.performers(c, at).contains(&user))
+            .filter(|c| {
+                let Ok(def) = self.process_definition(c.definition) else {
+                    return false;
+                };
+                let def = &def.definition;
+                def.step(c.current.as_str())
+                    .and_then(|s| s.performer.as_ref())
+                    .is_some_and(|role| self.is_bound(def, &c.fields, c.started_by, role.as_str(), user, at))
+            })
             .collect();
         out.sort_by_key(|c| (c.entered_at, c.id));
         out

@@ -242,7 +242,7 @@ pub fn town() -> Town {
     let mut settings = w.settings().clone();
     settings.dist_main_role = Some(role_glpi);
     settings.clearance_roles = [Some(clearance_b), Some(clearance_a), None];
-    sys(&mut w, Command::SetSettings { settings });
+    sys(&mut w, Command::SetSettings { settings, change: None });
 
     let glpi = office(&mut w, "GLPI", "Glavna pisarna – sprejemno informacijska služba", None);
     let un = office(&mut w, "UN", "Urad za nepremičnine", None);

@@ -8,6 +8,7 @@ mod change_log;
 mod choices;
 mod common;
 mod explain_names;
+mod governance;
 mod hosting;
 mod hosting_registry;
 mod integrity;

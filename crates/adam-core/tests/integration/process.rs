@@ -762,8 +762,13 @@ proptest! {
                     prop_assert_eq!(got.is_ok(), allowed, "consent {} by {}: {:?}", ROLES[role], by, got.err());
                 }
             }
-            // The folder belongs to the job performing the current step.
+            // "My steps" asks one person at a time; it agrees with the performers listed whole.
             let c = town.w.case(case).unwrap();
+            for p in people {
+                let mine = town.w.my_steps(p, t(NOW)).iter().any(|x| x.id == case);
+                prop_assert_eq!(mine, town.w.performers(c, t(NOW)).contains(&p));
+            }
+            // The folder belongs to the job performing the current step.
             let folder = town.w.folder(c.folder).unwrap();
             if c.state == process::CaseState::Open {
                 let i: usize = c.current.as_str()[1..].parse().unwrap();

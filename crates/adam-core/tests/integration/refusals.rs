@@ -38,6 +38,7 @@ fn a_role_cannot_contain_itself_even_through_others() {
             description: text("GLPI"),
             object_level: None,
             members: vec![b],
+            change: None,
         },
     );
     assert_eq!(
@@ -58,6 +59,7 @@ fn a_role_cannot_contain_itself_even_through_others() {
             description: text("A"),
             object_level: None,
             members: vec![a],
+            change: None,
         },
     );
     assert!(matches!(err, Error::Roles(RoleError::RoleCycle { .. })));
@@ -389,7 +391,7 @@ fn z3_and_c3_need_a_second_factor() {
     let z3 = role(&mut town.w, "CLEAR_Z3", RoleKind::User, None, None, vec![]);
     let mut settings = town.w.settings().clone();
     settings.clearance_roles[2] = Some(z3);
-    sys(&mut town.w, Command::SetSettings { settings });
+    sys(&mut town.w, Command::SetSettings { settings, change: None });
     grant(&mut town.w, z3, Grantee::User(town.ana));
     let password_only = Actor::User {
         user: town.ana,
@@ -493,6 +495,7 @@ fn a_user_administrator_toggles_roles_but_cannot_change_what_they_contain() {
             description: text("Vodstvo"),
             object_level: None,
             members: vec![town.view_all, town.clearance_a],
+            change: None,
         },
     );
     assert_eq!(
@@ -889,7 +892,7 @@ fn system_roles_go_to_people_and_jobs_only() {
     let mut settings = town.w.settings().clone();
     settings.dist_main_role = Some(ua);
     assert_eq!(
-        refused(&town.w, Actor::System, Command::SetSettings { settings }).code(),
+        refused(&town.w, Actor::System, Command::SetSettings { settings, change: None }).code(),
         "role-shape"
     );
 }

@@ -261,6 +261,10 @@ pub struct RolePatch {
     /// The roles inside it (replaces the list).
     #[serde(default)]
     pub members: Option<Vec<RoleId>>,
+    /// The approved change request this change implements: required while ADAM governs its
+    /// own changes and the role's application lives in a Z3 or C3 system (Art. 22).
+    #[serde(default)]
+    pub change: Option<CaseId>,
 }
 
 /// A role and everything inside it.
@@ -323,6 +327,7 @@ async fn update_role(
             description: p.description.unwrap_or(current.description),
             object_level: p.object_level.unwrap_or(current.object_level),
             members: p.members.unwrap_or(current.members),
+            change: p.change,
         })
     })
     .await?;

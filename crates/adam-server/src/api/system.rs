@@ -123,12 +123,26 @@ async fn get_settings(State(s): State<AppState>, _caller: Caller) -> ApiResult<a
     Ok(axum::Json(s.world().settings().clone()))
 }
 
+/// The change request a governed change implements.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRef {
+    /// The approved change request (a case of `change-request` at its step `implement`):
+    /// required while ADAM governs its own changes (`governed_changes`).
+    pub change: Option<CaseId>,
+}
+
 async fn put_settings(
     State(s): State<AppState>,
     caller: Caller,
+    Params(q): Params<ChangeRef>,
     Body(b): Body<Settings>,
 ) -> ApiResult<axum::Json<Settings>> {
-    s.execute(&caller, None, Command::SetSettings { settings: b }).await?;
+    let command = Command::SetSettings {
+        settings: b,
+        change: q.change,
+    };
+    s.execute(&caller, None, command).await?;
     Ok(axum::Json(s.world().settings().clone()))
 }
 

@@ -89,7 +89,7 @@ pub(super) async fn sequence<X: Executor>(x: &mut X, at: Timestamp) -> Result<De
         Some(s.role("DAPA_LEVEL_A")?),
         Some(s.role("DAPA_LEVEL_S")?),
     ];
-    s.sys(Command::SetSettings { settings }).await?;
+    s.sys(Command::SetSettings { settings, change: None }).await?;
 
     // -- the directory: offices (with their heads and secretariats), jobs, people ----------
     for (code, name, parent, signing) in OFFICES {

@@ -226,6 +226,9 @@ pub struct CaseView {
     pub history: Vec<TransitionView>,
     /// The folder of the case.
     pub folder: FolderId,
+    /// What a change request asks afterwards (Art. 50(4), 9(2), 15(2)); empty for other
+    /// processes.
+    pub duties: Vec<adam_core::process::Duty>,
     /// The revision that last changed it.
     pub rev: Revision,
 }
@@ -377,6 +380,7 @@ pub fn view(w: &World, caller: &Caller, case: &Case, now: Timestamp, lang: Lang)
             })
             .collect(),
         folder: case.folder,
+        duties: w.change_duties(case),
         rev: case.rev,
     })
 }

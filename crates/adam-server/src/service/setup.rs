@@ -180,7 +180,8 @@ pub(crate) async fn create_role(s: &AppState, caller: &Caller, r: RoleSpec) -> A
 }
 
 /// Changes a role's description, application-wide level and contents, provided nobody changed
-/// it since revision `seen` (the page the person edited).
+/// it since revision `seen` (the page the person edited); `change` is the approved change request
+/// it implements while ADAM governs its own changes (Art. 22).
 pub(crate) async fn change_role(
     s: &AppState,
     caller: &Caller,
@@ -189,12 +190,14 @@ pub(crate) async fn change_role(
     description: Text,
     object_level: Option<Level>,
     members: Vec<RoleId>,
+    change: Option<CaseId>,
 ) -> ApiResult<()> {
     let command = Command::UpdateRole {
         role,
         description,
         object_level,
         members,
+        change,
     };
     let guard = move |w: &World| -> ApiResult<()> {
         match w.role(role) {

@@ -191,6 +191,23 @@ pub struct NewRoleForm {
     pub(super) level: String,
 }
 
+/// The change request a governed change names: empty for none, else its number (`12`, `#12`
+/// or `case 12` as the case page shows it); anything else is a message at the field.
+fn change_field(typed: &str, errors: &mut BTreeMap<&'static str, String>, tr: Tr) -> Option<Option<CaseId>> {
+    let t = typed.trim();
+    if t.is_empty() {
+        return Some(None);
+    }
+    let digits = t.trim_start_matches(|c: char| !c.is_ascii_digit());
+    match digits.parse::<u32>() {
+        Ok(n) => Some(Some(CaseId(n))),
+        Err(_) => {
+            errors.insert("change", tr.s("change_request_bad").to_owned());
+            None
+        }
+    }
+}
+
 pub(super) async fn create_role(
     State(s): State<AppState>,
     lang: Lang,
@@ -274,6 +291,10 @@ pub(super) struct RolePage {
     pub(super) levels: Vec<u8>,
     pub(super) choices: Vec<MemberChoice>,
     pub(super) errors: BTreeMap<&'static str, String>,
+    /// ADAM governs its own changes: the form asks for the change request.
+    pub(super) governed: bool,
+    /// The change request's number as typed.
+    pub(super) change: String,
     pub(super) last: Option<LastChangeView>,
     pub(super) history: Vec<HistoryRow>,
 }
@@ -341,6 +362,8 @@ async fn role_view(
         level: role.object_level.map(|l| l.value().to_string()).unwrap_or_default(),
         levels: levels(),
         choices,
+        governed: w.settings().governed_changes,
+        change: String::new(),
         role,
         errors,
         last,
@@ -367,6 +390,9 @@ pub struct RoleForm {
     pub(super) description: String,
     #[serde(default)]
     pub(super) level: String,
+    /// The change request's number (while ADAM governs its own changes).
+    #[serde(default)]
+    pub(super) change: String,
 }
 
 pub(super) async fn update_role(
@@ -383,6 +409,7 @@ pub(super) async fn update_role(
         rev: field("rev").and_then(|v| v.parse().ok()).unwrap_or(0),
         description: field("description").unwrap_or_default(),
         level: field("level").unwrap_or_default(),
+        change: field("change").unwrap_or_default(),
     };
     let members: Vec<RoleId> = f
         .iter()
@@ -399,7 +426,8 @@ pub(super) async fn update_role(
         _ => Some(None),
     };
     let members = if kind == RoleKind::User { members } else { Vec::new() };
-    if let (Some(description), Some(level)) = (description, level) {
+    let change = change_field(&form.change, &mut errors, lang.tr);
+    if let (Some(description), Some(level), Some(change)) = (description, level, change) {
         match setup::change_role(
             &s,
             &caller,
@@ -408,13 +436,16 @@ pub(super) async fn update_role(
             description,
             level,
             members.clone(),
+            change,
         )
         .await
         {
             Ok(()) => return Ok(Redirect::to(&format!("/ui/roles/{id}")).into_response()),
             Err(e) => {
+                // A refusal about the change request belongs at its field.
+                let at = if e.code.starts_with("change-") { "change" } else { "form" };
                 if let Some(detail) = saved(lang, Err(e))? {
-                    errors.insert("form", detail);
+                    errors.insert(at, detail);
                 }
             }
         }
@@ -422,6 +453,7 @@ pub(super) async fn update_role(
     let mut p = role_view(&s, &caller, lang.tr, role, errors).await?;
     p.description = form.description;
     p.level = form.level;
+    p.change = form.change;
     for choice in &mut p.choices {
         choice.inside = members.contains(&RoleId(choice.id));
     }

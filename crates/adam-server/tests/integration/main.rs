@@ -19,6 +19,7 @@ mod bad_input;
 mod conformance;
 mod dormant_accounts;
 mod grants_ui;
+mod governance;
 mod hardening;
 mod hosting_api;
 mod integrity;

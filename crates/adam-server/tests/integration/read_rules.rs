@@ -51,7 +51,7 @@ async fn secret(s: &TestServer) -> Secret {
     };
     let mut settings = s.state.world().settings().clone();
     settings.clearance_roles = [Some(fx.clearance_b), None, Some(z3)];
-    run(s, sys, Command::SetSettings { settings }).await;
+    run(s, sys, Command::SetSettings { settings, change: None }).await;
     let grant = |role: RoleId, user: UserId| Command::Grant {
         role,
         grantee: Grantee::User(user),

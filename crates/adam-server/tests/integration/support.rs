@@ -179,7 +179,7 @@ pub fn fixture_commands() -> (Vec<(Actor, Command)>, Fixture) {
     let mut settings = w.settings().clone();
     settings.dist_main_role = Some(glpi_role);
     settings.clearance_roles = [Some(clearance_b), None, None];
-    exec(&mut w, sys, Command::SetSettings { settings });
+    exec(&mut w, sys, Command::SetSettings { settings, change: None });
     let office = |w: &mut World, exec: &mut dyn FnMut(&mut World, Actor, Command) -> Option<Created>, code: &str| {
         let Some(Created::Office(o)) = exec(
             w,

@@ -230,6 +230,7 @@ pub fn build(d: &mut Driver<'_>) -> Town {
         description: text("Main office"),
         object_level: None,
         members: vec![vopi_glpi, vip_glpi],
+        change: None,
     });
     d.sys(Command::UpdateApplication {
         app: vpp,
@@ -240,7 +241,7 @@ pub fn build(d: &mut Driver<'_>) -> Town {
     settings.dist_main_role = Some(role_glpi);
     settings.clearance_roles = [Some(clearance_b), Some(clearance_a), None];
     settings.reopen_role = Some(leader_main);
-    d.sys(Command::SetSettings { settings });
+    d.sys(Command::SetSettings { settings, change: None });
 
     let glpi = created!(d.sys(office_cmd("GLPI", None)), Office);
     let un = created!(d.sys(office_cmd("UN", None)), Office);

@@ -74,6 +74,8 @@ pub(crate) struct CasePage {
     pub(crate) may_attach: bool,
     /// The document types the definition names: key and words.
     pub(crate) doc_types: Vec<(String, String)>,
+    /// The words of each of the change's knock-on duties (`v.duties`, in order).
+    pub(crate) duty_keys: Vec<&'static str>,
 }
 
 /// The page of case `id` for `caller`, with the form as typed (or filled from the case).
@@ -153,6 +155,15 @@ pub(crate) fn case_view(
         errors,
         unmet,
         security_event: case.process.as_str() == process::SECURITY_EVENT,
+        duty_keys: v
+            .duties
+            .iter()
+            .map(|d| match d.duty {
+                process::DutyKind::BaselineRefresh => "proc_duty_baseline",
+                process::DutyKind::RiskReassessment => "proc_duty_risk",
+                process::DutyKind::ContinuityReview => "proc_duty_continuity",
+            })
+            .collect(),
         files,
         may_attach: v.may_decide && crate::service::attachments::may_upload(&w, caller, now),
         doc_types: def

@@ -5,6 +5,29 @@
 /// This area's keys.
 pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("proc_cases", "Zadeve", "Cases"),
+    ("proc_duties", "Naloge po spremembi", "Duties after the change"),
+    ("proc_duty_open", "odprto", "open"),
+    ("proc_article_short", "čl.", "Art."),
+    (
+        "proc_duty_baseline",
+        "Osvežiti izhodišče celovitosti strežnika: odobreno izhodišče, zajeto po izvedbi",
+        "Refresh the server's integrity baseline: an approved baseline taken after the implementation",
+    ),
+    (
+        "proc_duty_risk",
+        "Ponovno oceniti tveganja (bistvena sprememba)",
+        "Reassess the risks (a substantial change)",
+    ),
+    (
+        "proc_duty_continuity",
+        "Pregledati načrt neprekinjenega poslovanja (večja sprememba)",
+        "Review the business continuity plan (a major change)",
+    ),
+    (
+        "proc_duties_hint",
+        "ADAM jih izpelje iz polj zahteve in evidenc. Zahteve za spremembo na ključnem strežniku ni mogoče zaključiti pred osvežitvijo izhodišča; drugi dve nalogi se izpolnita v registru tveganj in registru neprekinjenega poslovanja.",
+        "ADAM derives them from the request's fields and the registers. A change on a key server cannot be closed before its baseline is refreshed; the other two are met in the risk register and the continuity register.",
+    ),
     ("proc_processes", "Postopki", "Processes"),
     (
         "proc_processes_hint",

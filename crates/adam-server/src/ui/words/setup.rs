@@ -32,6 +32,21 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Level on every object of the application",
     ),
     ("no_level", "brez", "none"),
+    (
+        "change_request",
+        "Zahteva za spremembo (številka zadeve)",
+        "Change request (case number)",
+    ),
+    (
+        "change_request_hint",
+        "ADAM upravlja svoje spremembe: sprememba vsebine vloge aplikacije v sistemu Z3 ali C3 navede odobreno zahtevo za spremembo v koraku izvedbe (čl. 22).",
+        "ADAM governs its own changes: a change to the contents of a role of an application in a Z3 or C3 system names an approved change request at its implementation step (Art. 22).",
+    ),
+    (
+        "change_request_bad",
+        "Vpišite številko zadeve zahteve za spremembo, npr. 12.",
+        "Type the case number of the change request, e.g. 12.",
+    ),
     ("role_contents", "Vsebina vloge", "Contents of the role"),
     (
         "role_contents_hint",

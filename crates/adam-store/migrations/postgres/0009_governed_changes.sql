@@ -1,0 +1,3 @@
+-- "ADAM governs its own changes" (issue 16, Decree Art. 22): when on, a change to the contents
+-- of a role of a Z3/C3 system's application, or to the settings, names an approved change request.
+ALTER TABLE settings ADD COLUMN governed_changes BOOLEAN NOT NULL DEFAULT FALSE;
