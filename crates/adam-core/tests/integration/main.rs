@@ -17,6 +17,7 @@ mod oracle;
 mod process;
 mod properties;
 mod raci;
+mod raci_steps;
 mod refusals;
 mod review;
 mod scenario;

@@ -15,9 +15,13 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-/// The page's route.
+mod report;
+
+/// The pages' routes.
 pub(super) fn routes() -> super::Routes {
-    super::Routes::new().route("/ui/raci", axum::routing::get(raci_page))
+    super::Routes::new()
+        .route("/ui/raci", axum::routing::get(raci_page))
+        .route("/ui/raci/{solution}/report", axum::routing::get(report::report_page))
 }
 
 /// What the question form sends.
