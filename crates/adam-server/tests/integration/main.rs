@@ -35,6 +35,7 @@ mod persistence;
 mod process_api;
 mod process_ui;
 mod raci_api;
+mod raci_process;
 mod read_rules;
 mod register_attacks;
 mod setup;
