@@ -200,12 +200,12 @@ impl World {
             .ok_or_else(|| process::unknown_process(key.as_str()))?;
         let role = first.performer.as_ref().map(Code::as_str).unwrap_or_default();
         let performers = self.bound_people(def, &fields, starter, role, at);
-        let desk = self
-            .step_desk(def, &fields, role, &performers, actor)
-            .ok_or_else(|| ProcessError::NobodyToPerform {
-                step: first.key.to_string(),
-                role: role_name(def, role),
-            })?;
+        let desk =
+            self.step_desk(def, &fields, role, &performers, actor)
+                .ok_or_else(|| ProcessError::NobodyToPerform {
+                    step: first.key.to_string(),
+                    role: role_name(def, role),
+                })?;
         let creator = match starter.and_then(|u| self.desk_of(u).map(|j| (u, j))) {
             Some((user, job)) => Creator { user, job },
             None => Creator {

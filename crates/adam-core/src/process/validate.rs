@@ -258,10 +258,16 @@ impl fmt::Display for Problem {
                 "role {role:?} is bound to a RACI matrix of template {template:?}, which ADAM does not ship"
             ),
             Problem::RaciTask { role, task } => {
-                write!(f, "role {role:?} is bound to RACI task {task:?}, which the template does not have")
+                write!(
+                    f,
+                    "role {role:?} is bound to RACI task {task:?}, which the template does not have"
+                )
             }
             Problem::RaciLayer { role, layer } => {
-                write!(f, "role {role:?} is bound to RACI layer {layer:?}, which the template does not have")
+                write!(
+                    f,
+                    "role {role:?} is bound to RACI layer {layer:?}, which the template does not have"
+                )
             }
             Problem::RaciFallback { role, otherwise } => write!(
                 f,

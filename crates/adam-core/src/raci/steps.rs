@@ -40,7 +40,10 @@ pub fn binding_layer<'t>(t: &'t Template, b: &RaciBinding) -> Option<&'t Key> {
             l.key.as_str() == asked
                 || l.name.en.eq_ignore_ascii_case(asked)
                 || l.name.sl.to_lowercase() == asked.to_lowercase()
-                || l.name.da.as_deref().is_some_and(|d| d.to_lowercase() == asked.to_lowercase())
+                || l.name
+                    .da
+                    .as_deref()
+                    .is_some_and(|d| d.to_lowercase() == asked.to_lowercase())
         })
         .map(|l| &l.key)
 }

@@ -180,9 +180,19 @@ fn a_raci_binding_naming_what_the_template_does_not_have_is_refused_at_import_by
 fn the_responsible_party_performs_the_accountable_consents_and_rebinding_moves_the_step() {
     let mut town = town();
     let w = &mut town.w;
-    sys(w, Command::ImportProcess { definition: definition() });
+    sys(
+        w,
+        Command::ImportProcess {
+            definition: definition(),
+        },
+    );
     // OPSI: the customer answers through Ana's job, the provider through KZUP's head (Leon).
-    let m = create_matrix(w, "OPSI", Some(Bound::Job(town.ana_job)), Some(Bound::Office(town.kzup)));
+    let m = create_matrix(
+        w,
+        "OPSI",
+        Some(Bound::Job(town.ana_job)),
+        Some(Bound::Office(town.kzup)),
+    );
     let leader_kzup = w.job_by_code("LEADER.KZUP").unwrap();
     let case = start(w, town.bojan, "opsi");
     let c = w.case(case).unwrap().clone();
@@ -264,7 +274,12 @@ fn the_responsible_party_performs_the_accountable_consents_and_rebinding_moves_t
 fn a_solution_without_a_matrix_falls_back_and_a_vacant_job_binds_nobody() {
     let mut town = town();
     let w = &mut town.w;
-    sys(w, Command::ImportProcess { definition: definition() });
+    sys(
+        w,
+        Command::ImportProcess {
+            definition: definition(),
+        },
+    );
     // No matrix for EKT: the starter performs (`otherwise`); nobody is accountable, so the
     // consent cannot be given by anyone.
     let case = start(w, town.bojan, "EKT");
@@ -314,7 +329,12 @@ fn act() -> impl Strategy<Value = Act> {
     ]
 }
 
-const LAYERS: [&str; 4] = ["applications", "middleware", "operating_system", "server_storage_network"];
+const LAYERS: [&str; 4] = [
+    "applications",
+    "middleware",
+    "operating_system",
+    "server_storage_network",
+];
 const PARTIES: [&str; 2] = ["customer", "provider"];
 
 proptest! {

@@ -85,7 +85,9 @@ pub fn bad_month(text: &str) -> WebError {
         "invalid-month",
         format!("month: {shown:?} is not a month; write it as YYYY-MM, e.g. 2026-11"),
     )
-    .sl(format!("mesec: {shown:?} ni mesec; zapišite ga kot LLLL-MM, npr. 2026-11"))
+    .sl(format!(
+        "mesec: {shown:?} ni mesec; zapišite ga kot LLLL-MM, npr. 2026-11"
+    ))
     .with("pointer", "/month")
 }
 
@@ -369,8 +371,20 @@ mod tests {
         // March has the change to summer time: one hour less.
         let march = ReportMonth::parse("2026-03").unwrap();
         assert_eq!((march.until().0 - march.from().0) / 60, 31 * 1440 - 60);
-        assert_eq!(ReportMonth::parse("2026-12").unwrap().until(), LocalDate::new(2027, 1, 1).unwrap().start());
-        for bad in ["", "2026-13", "2026-00", "26-11", "2026-1", "2026/11", "november", "2026-11-01"] {
+        assert_eq!(
+            ReportMonth::parse("2026-12").unwrap().until(),
+            LocalDate::new(2027, 1, 1).unwrap().start()
+        );
+        for bad in [
+            "",
+            "2026-13",
+            "2026-00",
+            "26-11",
+            "2026-1",
+            "2026/11",
+            "november",
+            "2026-11-01",
+        ] {
             assert_eq!(ReportMonth::parse(bad), None, "{bad}");
         }
     }

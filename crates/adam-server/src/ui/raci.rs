@@ -24,8 +24,14 @@ pub(super) fn routes() -> super::Routes {
     super::Routes::new()
         .route("/ui/raci", axum::routing::get(raci_page))
         .route("/ui/raci/{solution}/report", axum::routing::get(report::report_page))
-        .route("/ui/raci/{solution}/override", axum::routing::post(forms::override_cell))
-        .route("/ui/raci/{solution}/bind", axum::routing::get(forms::bind_page).post(forms::bind))
+        .route(
+            "/ui/raci/{solution}/override",
+            axum::routing::post(forms::override_cell),
+        )
+        .route(
+            "/ui/raci/{solution}/bind",
+            axum::routing::get(forms::bind_page).post(forms::bind),
+        )
 }
 
 /// What the question form sends.
@@ -365,7 +371,11 @@ pub(super) fn view(
             });
         }
     }
-    if let Some(m) = p.matrix.as_ref().and_then(|_| w.raci_of(&SolutionCode::parse(&p.solution).ok()?).ok()) {
+    if let Some(m) = p
+        .matrix
+        .as_ref()
+        .and_then(|_| w.raci_of(&SolutionCode::parse(&p.solution).ok()?).ok())
+    {
         p.forms = forms::options(&w, caller, m, core, now);
     }
     drop(w);

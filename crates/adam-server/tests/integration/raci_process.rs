@@ -18,7 +18,8 @@ fn words(s: &str) -> Value {
 /// Task 4 "Maintenance responsibility – overall" at the middleware layer: the customer (Ana's
 /// job) is A, the provider (GLPI's head) R.
 fn definition() -> Value {
-    let raci = |letter: &str| json!({"raci": {"solution": "solution", "task": "4", "layer": "middleware", "letter": letter}});
+    let raci =
+        |letter: &str| json!({"raci": {"solution": "solution", "task": "4", "layer": "middleware", "letter": letter}});
     json!({
         "key": "raci-maintenance", "version": 1, "name": words("Vzdrževanje po RACI"),
         "roles": [
@@ -83,18 +84,30 @@ async fn a_case_walks_by_the_raci_matrix(backend: Backend) {
     s.post(Who::Plain, &decisions, &json!({"step": "maintain", "outcome": "done"}))
         .await
         .problem(403, "not-performer");
-    s.post(Who::UserAdminHere, &decisions, &json!({"step": "maintain", "outcome": "done"}))
-        .await
-        .problem(409, "guards-unmet");
-    s.post(Who::UserAdminHere, &format!("{path}/consents"), &json!({"role": "owner"}))
-        .await
-        .problem(403, "not-role-holder");
+    s.post(
+        Who::UserAdminHere,
+        &decisions,
+        &json!({"step": "maintain", "outcome": "done"}),
+    )
+    .await
+    .problem(409, "guards-unmet");
+    s.post(
+        Who::UserAdminHere,
+        &format!("{path}/consents"),
+        &json!({"role": "owner"}),
+    )
+    .await
+    .problem(403, "not-role-holder");
     s.post(Who::Plain, &format!("{path}/consents"), &json!({"role": "owner"}))
         .await
         .expect(200);
-    s.post(Who::UserAdminHere, &decisions, &json!({"step": "maintain", "outcome": "done"}))
-        .await
-        .expect(200);
+    s.post(
+        Who::UserAdminHere,
+        &decisions,
+        &json!({"step": "maintain", "outcome": "done"}),
+    )
+    .await
+    .expect(200);
     // The accountable customer's job holds the file now; the provider's head still reads it.
     let view = s.get(Who::Plain, &path).await.expect(200).json;
     assert_eq!(view["step"], "check");
@@ -125,9 +138,13 @@ async fn a_case_walks_by_the_raci_matrix(backend: Backend) {
     assert_eq!(usernames(&view), vec!["gregor"]);
     assert_eq!(s.state.world().case(case).unwrap().responsible, Some(s.fx.job_glpi));
     // GLPI's head performs nothing now and the file has moved on twice: not even a reader.
-    s.post(Who::UserAdminHere, &decisions, &json!({"step": "maintain", "outcome": "done"}))
-        .await
-        .problem(403, "not-a-case-reader");
+    s.post(
+        Who::UserAdminHere,
+        &decisions,
+        &json!({"step": "maintain", "outcome": "done"}),
+    )
+    .await
+    .problem(403, "not-a-case-reader");
 }
 
 on_both_backends!(a_case_walks_by_the_raci_matrix);
@@ -221,7 +238,11 @@ async fn the_monthly_report_over_http(backend: Backend) {
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     let lines: Vec<&str> = csv.text.lines().collect();
     assert!(lines[0].starts_with("vrstica,rešitev,mesec"), "{}", csv.text);
-    assert!(lines[1].starts_with("month,OPSI,2026-02,OPSI-SYS,99.702,120"), "{}", csv.text);
+    assert!(
+        lines[1].starts_with("month,OPSI,2026-02,OPSI-SYS,99.702,120"),
+        "{}",
+        csv.text
+    );
     assert_eq!(lines.len(), 4, "{}", csv.text);
     let en = s
         .get(Who::Plain, "/api/v1/raci/matrices/OPSI/report?month=2026-02&format=csv")

@@ -70,7 +70,13 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
         .post(
             Who::Plain,
             OVERRIDE,
-            &[("task", "10"), ("layer", "applications"), ("party", "customer"), ("letters", "AXR"), ("reason", "")],
+            &[
+                ("task", "10"),
+                ("layer", "applications"),
+                ("party", "customer"),
+                ("letters", "AXR"),
+                ("reason", ""),
+            ],
         )
         .await;
     assert_eq!(status, 422);
@@ -78,7 +84,10 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
     assert!(html.contains("id=\"reason-error\""), "{html}");
     assert!(html.contains("value=\"AXR\""), "the letters are kept");
     assert!(html.contains("<option value=\"10\" selected>"), "the task is kept");
-    assert!(html.contains("<option value=\"applications\" selected>"), "the layer is kept");
+    assert!(
+        html.contains("<option value=\"applications\" selected>"),
+        "the layer is kept"
+    );
     assert_eq!(s.revision().await, rev);
 
     // The provider is not accountable for Backup / Applications: said above the form (403).
@@ -86,7 +95,13 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
         .post(
             Who::UserAdminHere,
             OVERRIDE,
-            &[("task", "10"), ("layer", "applications"), ("party", "customer"), ("letters", "AR"), ("reason", "Hočemo.")],
+            &[
+                ("task", "10"),
+                ("layer", "applications"),
+                ("party", "customer"),
+                ("letters", "AR"),
+                ("reason", "Hočemo."),
+            ],
         )
         .await;
     assert_eq!(status, 403);
@@ -97,7 +112,13 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
         .post(
             Who::SysAdmin,
             &format!("{OVERRIDE}?lang=en"),
-            &[("task", "11"), ("layer", "middleware"), ("party", "customer"), ("letters", "AI"), ("reason", "x")],
+            &[
+                ("task", "11"),
+                ("layer", "middleware"),
+                ("party", "customer"),
+                ("letters", "AI"),
+                ("reason", "x"),
+            ],
         )
         .await;
     assert_eq!(status, 422);
@@ -112,7 +133,13 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
         .client
         .post(format!("{}{OVERRIDE}", s.url))
         .header("cookie", &browser.cookie)
-        .form(&[("task", "10"), ("layer", "applications"), ("party", "customer"), ("letters", "AR"), ("reason", "x")])
+        .form(&[
+            ("task", "10"),
+            ("layer", "applications"),
+            ("party", "customer"),
+            ("letters", "AR"),
+            ("reason", "x"),
+        ])
         .send()
         .await
         .unwrap();
@@ -124,7 +151,13 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
         .post(
             Who::Plain,
             OVERRIDE,
-            &[("task", "10"), ("layer", "applications"), ("party", "customer"), ("letters", "ar"), ("reason", "Aplikacijo kopiramo sami.")],
+            &[
+                ("task", "10"),
+                ("layer", "applications"),
+                ("party", "customer"),
+                ("letters", "ar"),
+                ("reason", "Aplikacijo kopiramo sami."),
+            ],
         )
         .await;
     assert_eq!(status, 303);
@@ -144,7 +177,9 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
     s.make_security_lead(s.fx.bojan).await;
     let (status, _) = ui.get(Who::Plain, "/ui/raci/OPSI/bind?party=provider&q=GLPI").await;
     assert_eq!(status, 403);
-    let (status, html) = ui.get(Who::SysAdmin, "/ui/raci/OPSI/bind?party=provider&q=JOB.GLPI.01").await;
+    let (status, html) = ui
+        .get(Who::SysAdmin, "/ui/raci/OPSI/bind?party=provider&q=JOB.GLPI.01")
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("JOB.GLPI.01"), "{html}");
     assert!(html.contains("name=\"kind\" value=\"job\""), "{html}");
@@ -153,12 +188,20 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
         .post(
             Who::SysAdmin,
             "/ui/raci/OPSI/bind",
-            &[("party", "provider"), ("kind", "job"), ("id", id.as_str()), ("q", "JOB.GLPI.01")],
+            &[
+                ("party", "provider"),
+                ("kind", "job"),
+                ("id", id.as_str()),
+                ("q", "JOB.GLPI.01"),
+            ],
         )
         .await;
     assert_eq!(status, 303, "{location}");
     let who = s
-        .get(Who::SysAdmin, "/api/v1/raci/matrices/OPSI/who?task=Restore&layer=middleware")
+        .get(
+            Who::SysAdmin,
+            "/api/v1/raci/matrices/OPSI/who?task=Restore&layer=middleware",
+        )
         .await
         .expect(200)
         .json;
@@ -169,7 +212,12 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
         .post(
             Who::SysAdmin,
             "/ui/raci/OPSI/bind",
-            &[("party", "provider"), ("kind", "job"), ("id", "99999"), ("q", "JOB.GLPI")],
+            &[
+                ("party", "provider"),
+                ("kind", "job"),
+                ("id", "99999"),
+                ("q", "JOB.GLPI"),
+            ],
         )
         .await;
     assert_eq!(status, 422);

@@ -114,7 +114,10 @@ fn query(solution: &str) -> RaciQuery {
 }
 
 fn back(solution: &str, task: &str, layer: &str) -> Response {
-    Redirect::to(&format!("/ui/raci?solution={solution}&task={task}&layer={layer}#raci-table")).into_response()
+    Redirect::to(&format!(
+        "/ui/raci?solution={solution}&task={task}&layer={layer}#raci-table"
+    ))
+    .into_response()
 }
 
 pub(crate) async fn override_cell(
@@ -272,7 +275,14 @@ fn require_keeper(s: &AppState, caller: &Caller, t: Tr) -> UiResult<()> {
     }
 }
 
-fn bind_view(s: &AppState, caller: &Caller, t: Tr, solution: &str, q: &BindQuery, error: Option<String>) -> UiResult<BindPage> {
+fn bind_view(
+    s: &AppState,
+    caller: &Caller,
+    t: Tr,
+    solution: &str,
+    q: &BindQuery,
+    error: Option<String>,
+) -> UiResult<BindPage> {
     let w = s.world();
     let code = svc::solution(solution).ui(t)?;
     let m = svc::readable(&w, caller, &code, s.now()).ui(t)?;
@@ -290,8 +300,12 @@ fn bind_view(s: &AppState, caller: &Caller, t: Tr, solution: &str, q: &BindQuery
         .ok_or_else(|| {
             UiError::new(
                 t,
-                crate::error::WebError::new(StatusCode::NOT_FOUND, "unknown-raci-party", "the matrix has no such party")
-                    .sl("matrika nima te strani"),
+                crate::error::WebError::new(
+                    StatusCode::NOT_FOUND,
+                    "unknown-raci-party",
+                    "the matrix has no such party",
+                )
+                .sl("matrika nima te strani"),
             )
         })?;
     Ok(BindPage {

@@ -117,7 +117,11 @@ pub(crate) async fn report_page(
                     },
                     minutes: e.outage_minutes,
                     state: t
-                        .s(if e.closed { "raci_report_closed" } else { "raci_report_open" })
+                        .s(if e.closed {
+                            "raci_report_closed"
+                        } else {
+                            "raci_report_open"
+                        })
                         .to_owned(),
                 })
                 .collect()
@@ -138,10 +142,7 @@ pub(crate) async fn report_page(
             (None, Some(r)) if typed.trim().is_empty() => r.month.clone(),
             _ => typed,
         },
-        availability: report
-            .as_ref()
-            .and_then(|r| r.availability.clone())
-            .unwrap_or_default(),
+        availability: report.as_ref().and_then(|r| r.availability.clone()).unwrap_or_default(),
         error,
         report,
         events,
