@@ -112,6 +112,21 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
         "opened a new version of a solution",
     ),
     (
+        "raci.create",
+        "ustvaril matriko odgovornosti",
+        "created a responsibility matrix",
+    ),
+    (
+        "raci.set_party",
+        "povezal stran matrike odgovornosti",
+        "bound a party of a responsibility matrix",
+    ),
+    (
+        "raci.override",
+        "preglasil celico matrike odgovornosti",
+        "overrode a cell of a responsibility matrix",
+    ),
+    (
         "risk_assessment.update",
         "popravil oceno tveganj",
         "corrected a risk assessment",
@@ -305,6 +320,7 @@ pub(crate) const KINDS: &[(&str, &str, &str)] = &[
     ),
     ("ADAM_ENTITY_RISK_ASSESSMENT", "ocena tveganj", "risk assessment"),
     ("ADAM_ENTITY_SOLUTION", "informacijska rešitev", "information solution"),
+    ("ADAM_ENTITY_RACI_MATRIX", "matrika odgovornosti", "responsibility matrix"),
     (
         "ADAM_ENTITY_INTEGRITY_BASELINE",
         "izhodišče celovitosti",
