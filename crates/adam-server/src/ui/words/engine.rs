@@ -320,7 +320,11 @@ pub(crate) const KINDS: &[(&str, &str, &str)] = &[
     ),
     ("ADAM_ENTITY_RISK_ASSESSMENT", "ocena tveganj", "risk assessment"),
     ("ADAM_ENTITY_SOLUTION", "informacijska rešitev", "information solution"),
-    ("ADAM_ENTITY_RACI_MATRIX", "matrika odgovornosti", "responsibility matrix"),
+    (
+        "ADAM_ENTITY_RACI_MATRIX",
+        "matrika odgovornosti",
+        "responsibility matrix",
+    ),
     (
         "ADAM_ENTITY_INTEGRITY_BASELINE",
         "izhodišče celovitosti",
