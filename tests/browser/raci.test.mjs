@@ -83,3 +83,41 @@ test('a person with no part in a matrix sees none, and a forged question is refu
   assert.equal(r.status(), 403);
   await context.close();
 });
+
+test('the security lead overrides a cell with a reason and sees it marked; the monthly report prints', async () => {
+  const { context, page } = await as('security-lead', '/ui/raci?solution=EKT&lang=sl');
+  // Installation test / middleware: the provider only informed (I); it will perform too.
+  await page.selectOption('#o_task', '23');
+  await page.selectOption('#o_layer', 'middleware');
+  await page.selectOption('#o_party', 'provider');
+  await page.fill('#o_letters', 'IR');
+  await page.click('#raci-override-save');
+  // No reason: said at the field, the letters kept.
+  await page.locator('#reason-error').waitFor();
+  assert.match(await page.locator('#reason-error').innerText(), /razlog/);
+  assert.equal(await page.inputValue('#o_letters'), 'IR');
+  assert.equal(await page.inputValue('#o_task'), '23');
+  await page.locator('#raci-change').screenshot({ path: `${artifacts}/raci-override-error-sl.png` });
+  await page.fill('#o_reason', 'Ponudnik opravi končni preizkus namestitvenih skript (proza modela 2A).');
+  await page.click('#raci-override-save');
+  await page.locator('#raci-table').waitFor();
+  assert.equal(await page.locator('#raci-table tr[data-task="23"] td.cell.overridden').count(), 1);
+  assert.match(await page.locator('#raci-table tr[data-task="23"] td.cell.overridden').innerText(), /RI/);
+  assert.match(await page.locator('#raci-overrides').innerText(), /končni preizkus/);
+  await page.screenshot({ path: `${artifacts}/raci-override-sl.png`, fullPage: true });
+
+  // The monthly report, printable, in both languages; a bad month said at the field.
+  await page.click('#raci-solutions a:text-is("OPSI")');
+  await page.click('#raci-report-link');
+  await page.locator('#raci-report-summary').waitFor();
+  assert.match(await page.locator('h1').innerText(), /Mesečno poročilo: OPSI/);
+  await page.screenshot({ path: `${artifacts}/raci-report-sl.png`, fullPage: true });
+  const bad = await page.goto(`${url}/ui/raci/OPSI/report?month=2026-13`);
+  assert.equal(bad.status(), 422);
+  assert.match(await page.locator('#month-error').innerText(), /LLLL-MM/);
+  await page.goto(`${url}/ui/raci/OPSI/report?month=2026-11&lang=en`);
+  assert.match(await page.locator('h1').innerText(), /Monthly report: OPSI/);
+  assert.match(await page.locator('#raci-report-month').innerText(), /2026-11/);
+  await page.screenshot({ path: `${artifacts}/raci-report-en.png`, fullPage: true });
+  await context.close();
+});

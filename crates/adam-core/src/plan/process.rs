@@ -13,7 +13,8 @@
 //!   person bound to the role, once per role and once per person at each visit of a step;
 //! - as the case moves, the job of the next step's performer becomes the folder's
 //!   `[responsible]` through the hand-over-and-accept rewrite of SPEC §3.6 (the previous one
-//!   becomes `[sender]` and keeps reading); an end step closes the case and its folder.
+//!   becomes `[sender]` and keeps reading); an end step closes the case and its folder. A step
+//!   assigned by RACI is performed at the job of the responsible party (`raci/steps.rs`).
 
 use super::Draft;
 use crate::acl::{AclKind, Entity};
@@ -199,12 +200,12 @@ impl World {
             .ok_or_else(|| process::unknown_process(key.as_str()))?;
         let role = first.performer.as_ref().map(Code::as_str).unwrap_or_default();
         let performers = self.bound_people(def, &fields, starter, role, at);
-        let desk = self
-            .next_desk(&performers, actor)
-            .ok_or_else(|| ProcessError::NobodyToPerform {
-                step: first.key.to_string(),
-                role: role_name(def, role),
-            })?;
+        let desk =
+            self.step_desk(def, &fields, role, &performers, actor)
+                .ok_or_else(|| ProcessError::NobodyToPerform {
+                    step: first.key.to_string(),
+                    role: role_name(def, role),
+                })?;
         let creator = match starter.and_then(|u| self.desk_of(u).map(|j| (u, j))) {
             Some((user, job)) => Creator { user, job },
             None => Creator {
@@ -361,6 +362,27 @@ impl World {
         performers.iter().find_map(|u| self.desk_of(*u))
     }
 
+    /// The job a step is performed at: for a step assigned by RACI the job of the responsible
+    /// party (the actor's, when the actor holds one of them), else `next_desk`'s.
+    fn step_desk(
+        &self,
+        def: &Definition,
+        fields: &BTreeMap<Code, FieldValue>,
+        role: &str,
+        performers: &[UserId],
+        actor: &Actor,
+    ) -> Option<JobId> {
+        if let Some(jobs) = self.raci_role_jobs(def, fields, role) {
+            let holds = |j: &JobId| actor.user_id().is_some_and(|u| self.raci_people(*j).contains(&u));
+            return jobs
+                .iter()
+                .find(|j| holds(j))
+                .or_else(|| jobs.iter().find(|j| !self.raci_people(**j).is_empty()))
+                .copied();
+        }
+        self.next_desk(performers, actor)
+    }
+
     /// The open case, and the refusal unless the actor performs its current step.
     fn case_for_performer(&self, actor: &Actor, id: CaseId, at: Timestamp) -> Result<(&Case, &Definition), Error> {
         let (case, def) = self.case_with_definition(id)?;
@@ -486,7 +508,7 @@ impl World {
             let role = next.performer.as_ref().map(Code::as_str).unwrap_or_default();
             let performers = self.bound_people(def, &new.fields, new.started_by, role, at);
             let desk = self
-                .next_desk(&performers, actor)
+                .step_desk(def, &new.fields, role, &performers, actor)
                 .ok_or_else(|| ProcessError::NobodyToPerform {
                     step: next.key.to_string(),
                     role: role_name(def, role),

@@ -54,6 +54,47 @@ pub enum Binding {
     OperatorOf(Code),
     /// The person named in this field of the case.
     Person(Code),
+    /// The people of the party that holds a letter in one cell of the case's solution's
+    /// responsibility matrix (`docs/raci.md`): "R performs, A consents".
+    Raci(RaciBinding),
+}
+
+/// Which letter of a RACI cell a role stands for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum RaciLetter {
+    /// Responsible: the parties that perform the task (a step's performer).
+    #[default]
+    R,
+    /// Accountable: the one party that answers for it (a consent).
+    A,
+}
+
+/// A role bound to a cell of a solution's responsibility matrix: the people holding now the
+/// jobs through which the parties with `letter` at `task` and `layer` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RaciBinding {
+    /// The text field of the case holding the solution's codename (`solution` in
+    /// `dro-hosting`).
+    pub solution: Code,
+    /// The task: its number or its name (Slovenian, English or the template's own).
+    pub task: Text,
+    /// The layer: its key (`middleware`) or name.
+    pub layer: Text,
+    /// `R` (performs; the default) or `A` (answers for it).
+    #[serde(default)]
+    pub letter: RaciLetter,
+    /// The template the task and layer are named in (default: the shipped model 2A,
+    /// `dk-sit-2a`); a solution whose matrix is of another template says nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<crate::raci::Key>,
+    /// The role that performs instead when the matrix says nothing: the solution has no
+    /// matrix, or no party with the letter is bound to the directory. Without it nobody is
+    /// bound then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otherwise: Option<Code>,
 }
 
 /// A role of the definition.

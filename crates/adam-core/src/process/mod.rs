@@ -24,7 +24,7 @@ mod world;
 pub use case::{Case, CaseState, Consent, ProcessDefinition, Transition};
 pub use definition::{
     Binding, Choice, Condition, Definition, DocDecl, FieldDecl, FieldKind, FieldValue, Guard, LONG_TEXT_MAX,
-    OutcomeDecl, RoleDecl, Step, StepKind, Words,
+    OutcomeDecl, RaciBinding, RaciLetter, RoleDecl, Step, StepKind, Words,
 };
 pub use duties::{Duty, DutyKind};
 pub use diagram::{EdgeRoute, Layout, Marks, NodeBox, Rect, Segment, layout, svg};

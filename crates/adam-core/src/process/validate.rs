@@ -5,10 +5,11 @@
 //! nothing; a step nobody can reach, or from which the case can never end; a step with
 //! nobody to perform it, or with no way out; a guard naming a field, document or role the
 //! definition does not declare, or asking for nothing; a role bound to a field of the wrong
-//! kind; a condition comparing a closed list with a value it does not offer. Checks that need
+//! kind; a condition comparing a closed list with a value it does not offer; a role bound by
+//! RACI to a template, task or layer ADAM does not know. Checks that need
 //! the world (an ADAM role that does not exist) are made by the planner on import.
 
-use super::definition::{Binding, Condition, Definition, FieldKind, FieldValue, Guard, StepKind};
+use super::definition::{Binding, Condition, Definition, FieldKind, FieldValue, Guard, RaciBinding, StepKind};
 use crate::lang::Lang;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -100,6 +101,34 @@ pub enum Problem {
     BeforeNeedsDates(String),
     /// A closed list with no options, or an option twice.
     BadOptions(String),
+    /// A role bound by RACI names a template ADAM does not ship.
+    RaciTemplate {
+        /// The definition's role.
+        role: String,
+        /// The template's code.
+        template: String,
+    },
+    /// A role bound by RACI names a task the template does not have.
+    RaciTask {
+        /// The definition's role.
+        role: String,
+        /// The task as named.
+        task: String,
+    },
+    /// A role bound by RACI names a layer the template does not have.
+    RaciLayer {
+        /// The definition's role.
+        role: String,
+        /// The layer as named.
+        layer: String,
+    },
+    /// A role bound by RACI falls back to a role that is itself bound by RACI.
+    RaciFallback {
+        /// The definition's role.
+        role: String,
+        /// The fallback.
+        otherwise: String,
+    },
     /// An ADAM role the binding names does not exist (checked on import).
     UnknownAdamRole {
         /// The definition's role.
@@ -154,6 +183,18 @@ impl Problem {
             Problem::BadOptions(f) => format!("polje {f:?} mora imeti možnosti, vsako enkrat"),
             Problem::UnknownAdamRole { role, code } => {
                 format!("vloga {role:?} je vezana na vlogo ADAM {code:?}, ki ne obstaja")
+            }
+            Problem::RaciTemplate { role, template } => {
+                format!("vloga {role:?} je vezana na matriko RACI po predlogi {template:?}, ki je ADAM nima")
+            }
+            Problem::RaciTask { role, task } => {
+                format!("vloga {role:?} je vezana na nalogo RACI {task:?}, ki je predloga nima")
+            }
+            Problem::RaciLayer { role, layer } => {
+                format!("vloga {role:?} je vezana na plast RACI {layer:?}, ki je predloga nima")
+            }
+            Problem::RaciFallback { role, otherwise } => {
+                format!("vloga {role:?} ima za nadomestno vlogo {otherwise:?}, ki je prav tako vezana na matriko RACI")
             }
         }
     }
@@ -212,6 +253,26 @@ impl fmt::Display for Problem {
             Problem::UnknownAdamRole { role, code } => {
                 write!(f, "role {role:?} is bound to ADAM role {code:?}, which does not exist")
             }
+            Problem::RaciTemplate { role, template } => write!(
+                f,
+                "role {role:?} is bound to a RACI matrix of template {template:?}, which ADAM does not ship"
+            ),
+            Problem::RaciTask { role, task } => {
+                write!(
+                    f,
+                    "role {role:?} is bound to RACI task {task:?}, which the template does not have"
+                )
+            }
+            Problem::RaciLayer { role, layer } => {
+                write!(
+                    f,
+                    "role {role:?} is bound to RACI layer {layer:?}, which the template does not have"
+                )
+            }
+            Problem::RaciFallback { role, otherwise } => write!(
+                f,
+                "role {role:?} falls back to role {otherwise:?}, which is itself bound by RACI"
+            ),
         }
     }
 }
@@ -249,9 +310,13 @@ pub fn problems(d: &Definition) -> Vec<Problem> {
         }
     }
     for r in &d.roles {
+        if let Binding::Raci(b) = &r.binding {
+            raci_problems(d, r.key.as_str(), b, &mut out);
+        }
         let (field, expected) = match &r.binding {
             Binding::CustodianOf(f) | Binding::OperatorOf(f) => (f, "system"),
             Binding::Person(f) => (f, "person"),
+            Binding::Raci(b) => (&b.solution, "text"),
             _ => continue,
         };
         match d.field(field.as_str()) {
@@ -328,6 +393,45 @@ pub fn problems(d: &Definition) -> Vec<Problem> {
     }
     reachability(d, &mut out);
     out
+}
+
+/// A RACI binding's template, task, layer and fallback (its solution field is checked with
+/// the other bindings' fields).
+fn raci_problems(d: &Definition, role: &str, b: &RaciBinding, out: &mut Vec<Problem>) {
+    match crate::raci::steps::binding_template(b) {
+        None => out.push(Problem::RaciTemplate {
+            role: role.to_owned(),
+            template: b
+                .template
+                .as_ref()
+                .map_or(crate::raci::template::MODEL_2A_CODE, |k| k.as_str())
+                .to_owned(),
+        }),
+        Some(t) => {
+            if crate::raci::steps::binding_task(t, b).is_none() {
+                out.push(Problem::RaciTask {
+                    role: role.to_owned(),
+                    task: b.task.to_string(),
+                });
+            }
+            if crate::raci::steps::binding_layer(t, b).is_none() {
+                out.push(Problem::RaciLayer {
+                    role: role.to_owned(),
+                    layer: b.layer.to_string(),
+                });
+            }
+        }
+    }
+    if let Some(o) = &b.otherwise {
+        match d.role(o.as_str()) {
+            None => out.push(unknown("role", o.as_str(), format!("role {role:?}"))),
+            Some(other) if matches!(other.binding, Binding::Raci(_)) => out.push(Problem::RaciFallback {
+                role: role.to_owned(),
+                otherwise: o.to_string(),
+            }),
+            Some(_) => {}
+        }
+    }
 }
 
 fn unknown(what: &'static str, key: &str, place: String) -> Problem {

@@ -135,6 +135,17 @@ impl World {
                 })
                 .unwrap_or_default(),
             Binding::Person(f) => field_id(f).map(|i| vec![UserId(i)]).unwrap_or_default(),
+            Binding::Raci(b) => match self.raci_binding_jobs(b, fields) {
+                Some(jobs) => jobs.into_iter().flat_map(|j| self.raci_people(j)).collect(),
+                // The matrix says nothing: the fallback role, never itself bound by RACI
+                // (validation refuses it; checked again so that no loop is possible).
+                None => match b.otherwise.as_ref().and_then(|o| def.role(o.as_str())) {
+                    Some(other) if !matches!(other.binding, Binding::Raci(_)) => {
+                        return self.bound_people(def, fields, started_by, other.key.as_str(), at);
+                    }
+                    _ => Vec::new(),
+                },
+            },
         };
         out.retain(active);
         out.sort();

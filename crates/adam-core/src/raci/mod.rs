@@ -5,11 +5,13 @@
 //! - `template.rs` — templates (operating model 2A shipped embedded, `model-2a.json`);
 //! - `validate.rs` — exactly one A per task and layer (refused), at least one R (a warning);
 //! - `matrix.rs` — a solution's matrix: template + parties + overrides (a register record);
+//! - `steps.rs` — process steps assigned by RACI (R performs, A consents);
 //! - `world.rs` — the matrices in the world, and "who is accountable for task T at layer L of
 //!   solution X" answered with the party, its job and the people holding it now.
 
 pub mod cell;
 pub mod matrix;
+pub mod steps;
 pub mod template;
 pub mod validate;
 mod world;

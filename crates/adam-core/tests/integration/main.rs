@@ -18,6 +18,7 @@ mod oracle;
 mod process;
 mod properties;
 mod raci;
+mod raci_steps;
 mod refusals;
 mod review;
 mod scenario;

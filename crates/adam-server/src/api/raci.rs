@@ -1,22 +1,25 @@
 //! Responsibility (RACI) matrices over HTTP (issue #17): the shipped templates with their rule
 //! check, the solutions' matrices (create, bind a party, override a cell, history, "as of"),
-//! and the question "who is accountable for task T at layer L of solution X".
+//! the question "who is accountable for task T at layer L of solution X", and a solution's
+//! monthly report (availability and incidents, JSON or CSV).
 
 use super::guard::needs;
 use super::inventory::HistoryPage;
 use super::{Api, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, WebError, speaking};
 use crate::http::{Params, Tagged};
 use crate::service::audit::History;
 use crate::service::past::answering;
 use crate::service::raci::{self as svc, MatrixRow, MatrixView, TemplateView, WhoView};
+use crate::service::raci_report::{self as report_svc, MonthlyReport};
 use crate::state::AppState;
 use adam_core::raci::{Cell, Key, Party, SolutionCode, TemplateRef};
 use adam_core::*;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -93,6 +96,19 @@ pub(crate) fn routes(api: Api) -> Api {
     )
     .route(
         Method::GET,
+        "/api/v1/raci/matrices/{solution}/report",
+        Doc::new(
+            t,
+            "A solution's monthly report (seed 003): the availability of its information system and the security events and incidents about it in a month (`month=YYYY-MM`, default this month); `format=csv` for CSV (header in the Accept-Language language)",
+            READERS,
+        )
+        .query::<ReportQuery>()
+        .response::<MonthlyReport>()
+        .csv(),
+        get(needs(Scope::Read, report)),
+    )
+    .route(
+        Method::GET,
         "/api/v1/raci/matrices/{solution}/history",
         Doc::new(t, "A matrix's history from the audit trail, newest first", READERS)
             .query::<HistoryPage>()
@@ -151,6 +167,47 @@ pub struct WhoQuery {
     /// Answer as the world stood then.
     #[serde(default)]
     pub at: Option<Timestamp>,
+}
+
+/// Which month, in what form.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// The month, `YYYY-MM` (default: this month).
+    #[serde(default)]
+    pub month: Option<String>,
+    /// `json` (default) or `csv`.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+async fn report(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(solution): Path<String>,
+    Params(q): Params<ReportQuery>,
+) -> ApiResult<Response> {
+    let solution = svc::solution(&solution)?;
+    let now = s.now();
+    let month = match q.month.as_deref() {
+        Some(m) => report_svc::month(m)?,
+        None => report_svc::ReportMonth::of(now),
+    };
+    let r = report_svc::report(&s.world(), &caller, &solution, month, now)?;
+    match q.format.as_deref() {
+        None | Some("json") => Ok(axum::Json(r).into_response()),
+        Some("csv") => {
+            let text = report_svc::report_csv(&r, speaking()).map_err(|e| WebError::internal(&e))?;
+            Ok(super::inventory::csv_answer(text, "raci-report.csv"))
+        }
+        Some(other) => Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-query",
+            format!("format must be json or csv, not {other:?}"),
+        )
+        .sl(format!("format mora biti json ali csv, ne {other:?}"))
+        .with("pointer", "/format")),
+    }
 }
 
 async fn templates(caller: Caller) -> ApiResult<axum::Json<Vec<TemplateView>>> {

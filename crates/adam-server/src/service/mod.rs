@@ -16,6 +16,7 @@ pub mod overview;
 pub mod past;
 pub mod process;
 pub mod raci;
+pub mod raci_report;
 pub mod records;
 pub mod register;
 pub mod review;

@@ -6,29 +6,43 @@
 //! (`service/raci.rs`); this page only renders them.
 
 use super::chrome::*;
+use super::i18n::Tr;
 use crate::service::raci::{self as svc, PartyWho};
 use crate::state::AppState;
 use adam_core::lang::Lang as CoreLang;
-use adam_core::raci::Finding;
+use adam_core::raci::{Finding, SolutionCode};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-/// The page's route.
+mod forms;
+mod report;
+
+/// The pages' routes.
 pub(super) fn routes() -> super::Routes {
-    super::Routes::new().route("/ui/raci", axum::routing::get(raci_page))
+    super::Routes::new()
+        .route("/ui/raci", axum::routing::get(raci_page))
+        .route("/ui/raci/{solution}/report", axum::routing::get(report::report_page))
+        .route(
+            "/ui/raci/{solution}/override",
+            axum::routing::post(forms::override_cell),
+        )
+        .route(
+            "/ui/raci/{solution}/bind",
+            axum::routing::get(forms::bind_page).post(forms::bind),
+        )
 }
 
 /// What the question form sends.
 #[derive(Debug, Default, Deserialize)]
 pub struct RaciQuery {
     #[serde(default)]
-    solution: Option<String>,
+    pub(super) solution: Option<String>,
     #[serde(default)]
-    task: Option<String>,
+    pub(super) task: Option<String>,
     #[serde(default)]
-    layer: Option<String>,
+    pub(super) layer: Option<String>,
 }
 
 /// A choice in a select.
@@ -104,6 +118,10 @@ pub(super) struct RaciPage {
     pub(super) layer: String,
     pub(super) matrix: Option<MatrixShown>,
     pub(super) who: Option<WhoShown>,
+    /// The change forms, for those who may use them.
+    pub(super) forms: Option<forms::Options>,
+    /// What the change forms hold (as typed, with the messages at their fields).
+    pub(super) typed: forms::Typed,
 }
 
 fn superscript(notes: &[u8]) -> String {
@@ -150,11 +168,22 @@ pub(super) async fn raci_page(
     UiCaller(caller): UiCaller,
     Query(q): Query<RaciQuery>,
 ) -> UiResult<Response> {
-    let t = lang.tr;
+    let p = view(&s, &caller, lang.tr, &q, forms::Typed::default())?;
+    page(lang, &p)
+}
+
+/// The page for a solution (or the first readable one), with the forms as typed.
+pub(super) fn view(
+    s: &AppState,
+    caller: &crate::authn::Caller,
+    t: Tr,
+    q: &RaciQuery,
+    typed: forms::Typed,
+) -> UiResult<RaciPage> {
     let core = if t.lang() == "en" { CoreLang::En } else { CoreLang::Sl };
     let now = s.now();
     let w = s.world();
-    let solutions: Vec<String> = svc::list(&w, &caller, now)
+    let solutions: Vec<String> = svc::list(&w, caller, now)
         .ui(t)?
         .into_iter()
         .map(|r| r.solution.to_string())
@@ -167,7 +196,7 @@ pub(super) async fn raci_page(
         .or_else(|| solutions.first().map(String::as_str))
         .map(ToOwned::to_owned);
     let mut p = RaciPage {
-        c: chrome(&s, &caller, t),
+        c: chrome(s, caller, t),
         solutions,
         solution: chosen.clone().unwrap_or_default(),
         tasks: Vec::new(),
@@ -176,10 +205,12 @@ pub(super) async fn raci_page(
         layer: q.layer.clone().unwrap_or_default(),
         matrix: None,
         who: None,
+        forms: None,
+        typed,
     };
     if let Some(chosen) = chosen {
         let code = svc::solution(&chosen).ui(t)?;
-        let m = svc::readable(&w, &caller, &code, now).ui(t)?;
+        let m = svc::readable(&w, caller, &code, now).ui(t)?;
         let view = svc::matrix_view(&w, m).ui(t)?;
         p.solution = code.to_string();
         p.tasks = view
@@ -340,6 +371,13 @@ pub(super) async fn raci_page(
             });
         }
     }
+    if let Some(m) = p
+        .matrix
+        .as_ref()
+        .and_then(|_| w.raci_of(&SolutionCode::parse(&p.solution).ok()?).ok())
+    {
+        p.forms = forms::options(&w, caller, m, core, now);
+    }
     drop(w);
-    page(lang, &p)
+    Ok(p)
 }

@@ -36,6 +36,8 @@ mod persistence;
 mod process_api;
 mod process_ui;
 mod raci_api;
+mod raci_process;
+mod raci_ui;
 mod read_rules;
 mod register_attacks;
 mod setup;

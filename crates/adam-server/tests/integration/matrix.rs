@@ -919,6 +919,13 @@ fn inventory_rows(fx: &Fixture) -> Vec<Row> {
         ),
         r(
             g.clone(),
+            "/api/v1/raci/matrices/{solution}/report",
+            "/api/v1/raci/matrices/OPSI/report?month=2026-02".into(),
+            None,
+            "YYYYN",
+        ),
+        r(
+            g.clone(),
             "/api/v1/raci/matrices/{solution}/history",
             "/api/v1/raci/matrices/OPSI/history".into(),
             None,

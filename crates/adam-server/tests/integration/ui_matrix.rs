@@ -286,8 +286,57 @@ fn rows(s: &TestServer) -> Vec<Row> {
         // The administrators' overview.
         get("/ui/overview", v("/ui/overview"), "OOFFL"),
         // Responsibility matrices (issue #17): everyone signed in sees the matrices they may
-        // read (none in this fixture).
+        // read — OPSI (`raci_api::ensure`) binds the customer to Ana's job and the provider to
+        // GLPI, whose head is the user administrator here. The monthly report is the matrix's
+        // readers'; a month that is not one comes back at the field. An override is the
+        // accountable party's (Ana, for Backup / Applications) or a keeper's; binding a party
+        // is the keepers'.
         get("/ui/raci", v("/ui/raci"), "OOOOL"),
+        get(
+            "/ui/raci/{solution}/report",
+            v("/ui/raci/OPSI/report?month=2026-02"),
+            "OOOOL",
+        ),
+        get(
+            "/ui/raci/{solution}/report",
+            v("/ui/raci/OPSI/report?month=2026-13"),
+            "EEEEL",
+        ),
+        post(
+            "/ui/raci/{solution}/override",
+            v("/ui/raci/OPSI/override"),
+            vec![
+                ("task", v("10")),
+                ("layer", v("applications")),
+                ("party", v("customer")),
+                ("letters", v("AR")),
+                ("reason", v("Aplikacijo varnostno kopiramo sami.")),
+            ],
+            "RFRRL",
+        ),
+        post(
+            "/ui/raci/{solution}/override",
+            v("/ui/raci/OPSI/override"),
+            vec![
+                ("task", v("10")),
+                ("layer", v("applications")),
+                ("party", v("customer")),
+                ("letters", v("AX")),
+                ("reason", v("x")),
+            ],
+            "EEEEL",
+        ),
+        get(
+            "/ui/raci/{solution}/bind",
+            v("/ui/raci/OPSI/bind?party=provider&q=GLPI"),
+            "OFOFL",
+        ),
+        post(
+            "/ui/raci/{solution}/bind",
+            v("/ui/raci/OPSI/bind"),
+            vec![("party", v("provider")), ("kind", v("job")), ("id", job.to_string())],
+            "RFRFL",
+        ),
         // The dormant-accounts report (Art. 50(2)): administrators and the security lead; a
         // refused number of days comes back at the field (422).
         get(
@@ -502,6 +551,7 @@ async fn server() -> TestServer {
     s.make_security_lead(s.fx.bojan).await;
     // Case 0 (a one-step process Ana performs) and case 1 (a security event Ana reported).
     crate::process_ui::ensure_event(&s).await;
+    crate::raci_api::ensure(&s).await;
     let ctx = s.state.context(Actor::System, None);
     let empty = Command::CreateOffice {
         code: Code::parse("c", "PRAZNO").unwrap(),

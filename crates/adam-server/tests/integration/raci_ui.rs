@@ -1,0 +1,263 @@
+//! The responsibility matrices' pages (issue #17) over HTTP, on both backends: the override
+//! form — the accountable customer overrides a cell with a reason and the cell is marked;
+//! a missing reason or bad letters come back at their fields with everything typed kept; the
+//! provider, not accountable there, is told so above the form; a session's form without its
+//! CSRF token is refused — the party picker binds the provider to a job found by its code;
+//! the monthly report page, and a month that is not one said at the field, kept as typed.
+
+use crate::on_both_backends;
+use crate::support::*;
+use reqwest::StatusCode;
+
+struct Ui<'a> {
+    s: &'a TestServer,
+    client: reqwest::Client,
+}
+
+impl<'a> Ui<'a> {
+    fn new(s: &'a TestServer) -> Ui<'a> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Ui { s, client }
+    }
+
+    async fn get(&self, who: Who, path: &str) -> (StatusCode, String) {
+        let mut r = self.client.get(format!("{}{path}", self.s.url));
+        if let Some(t) = self.s.token(who) {
+            r = r.bearer_auth(t);
+        }
+        let resp = r.send().await.unwrap();
+        let status = resp.status();
+        (status, resp.text().await.unwrap())
+    }
+
+    async fn post(&self, who: Who, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let mut r = self.client.post(format!("{}{path}", self.s.url)).form(form);
+        if let Some(t) = self.s.token(who) {
+            r = r.bearer_auth(t);
+        }
+        let resp = r.send().await.unwrap();
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, resp.text().await.unwrap(), location)
+    }
+}
+
+const OVERRIDE: &str = "/ui/raci/OPSI/override";
+
+async fn the_override_form_and_the_party_picker(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    crate::raci_api::ensure(&s).await;
+    let ui = Ui::new(&s);
+
+    // Ana (the customer) sees the form; a person bound to no party and keeping nothing does not.
+    let (status, html) = ui.get(Who::Plain, "/ui/raci?solution=OPSI").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"raci-override-form\""), "{html}");
+    assert!(!html.contains("id=\"raci-bind-form\""), "only keepers bind");
+    let (_, html) = ui.get(Who::UserAdminOther, "/ui/raci?solution=OPSI").await;
+    assert!(!html.contains("id=\"raci-override-form\""));
+
+    // No reason, bad letters: at their fields, everything typed kept, nothing changed.
+    let rev = s.revision().await;
+    let (status, html, _) = ui
+        .post(
+            Who::Plain,
+            OVERRIDE,
+            &[
+                ("task", "10"),
+                ("layer", "applications"),
+                ("party", "customer"),
+                ("letters", "AXR"),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("id=\"letters-error\""), "{html}");
+    assert!(html.contains("id=\"reason-error\""), "{html}");
+    assert!(html.contains("value=\"AXR\""), "the letters are kept");
+    assert!(html.contains("<option value=\"10\" selected>"), "the task is kept");
+    assert!(
+        html.contains("<option value=\"applications\" selected>"),
+        "the layer is kept"
+    );
+    assert_eq!(s.revision().await, rev);
+
+    // The provider is not accountable for Backup / Applications: said above the form (403).
+    let (status, html, _) = ui
+        .post(
+            Who::UserAdminHere,
+            OVERRIDE,
+            &[
+                ("task", "10"),
+                ("layer", "applications"),
+                ("party", "customer"),
+                ("letters", "AR"),
+                ("reason", "Hočemo."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert!(html.contains("id=\"override-error\""), "{html}");
+    assert!(html.contains("value=\"Hočemo.\""), "the reason is kept");
+    // Two A's at a task and layer: the rule's words above the form, in English when asked.
+    let (status, html, _) = ui
+        .post(
+            Who::SysAdmin,
+            &format!("{OVERRIDE}?lang=en"),
+            &[
+                ("task", "11"),
+                ("layer", "middleware"),
+                ("party", "customer"),
+                ("letters", "AI"),
+                ("reason", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("exactly one A"), "{html}");
+    assert_eq!(s.revision().await, rev);
+
+    // A session's form without its CSRF token is refused.
+    s.set_password(s.fx.ana, STRONG).await;
+    let login = s.login("ana", STRONG).await.expect(200);
+    let browser = Browser::from(&login);
+    let r = ui
+        .client
+        .post(format!("{}{OVERRIDE}", s.url))
+        .header("cookie", &browser.cookie)
+        .form(&[
+            ("task", "10"),
+            ("layer", "applications"),
+            ("party", "customer"),
+            ("letters", "AR"),
+            ("reason", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(s.revision().await, rev);
+
+    // Ana overrides with a reason: back to the page, the cell marked, the override listed.
+    let (status, _, location) = ui
+        .post(
+            Who::Plain,
+            OVERRIDE,
+            &[
+                ("task", "10"),
+                ("layer", "applications"),
+                ("party", "customer"),
+                ("letters", "ar"),
+                ("reason", "Aplikacijo kopiramo sami."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    assert!(location.starts_with("/ui/raci?solution=OPSI"), "{location}");
+    let (_, html) = ui.get(Who::Plain, "/ui/raci?solution=OPSI").await;
+    let row = html
+        .split("<tr data-task=\"10\">")
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap();
+    assert!(row.contains("class=\"cell overridden\">AR"), "{row}");
+    assert!(html.contains("Aplikacijo kopiramo sami."));
+    // The template's one warning is settled.
+    assert!(!html.contains("raci-warning"), "{html}");
+
+    // The picker: the security lead finds GLPI's clerk's job and binds the provider to it.
+    s.make_security_lead(s.fx.bojan).await;
+    let (status, _) = ui.get(Who::Plain, "/ui/raci/OPSI/bind?party=provider&q=GLPI").await;
+    assert_eq!(status, 403);
+    let (status, html) = ui
+        .get(Who::SysAdmin, "/ui/raci/OPSI/bind?party=provider&q=JOB.GLPI.01")
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("JOB.GLPI.01"), "{html}");
+    assert!(html.contains("name=\"kind\" value=\"job\""), "{html}");
+    let id = s.fx.job_glpi.0.to_string();
+    let (status, _, location) = ui
+        .post(
+            Who::SysAdmin,
+            "/ui/raci/OPSI/bind",
+            &[
+                ("party", "provider"),
+                ("kind", "job"),
+                ("id", id.as_str()),
+                ("q", "JOB.GLPI.01"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{location}");
+    let who = s
+        .get(
+            Who::SysAdmin,
+            "/api/v1/raci/matrices/OPSI/who?task=Restore&layer=middleware",
+        )
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(who["accountable"]["job"]["code"], "JOB.GLPI.01");
+    assert_eq!(who["accountable"]["people"][0]["username"], "gregor");
+    // A job that does not exist: said on the picker, the question kept.
+    let (status, html, _) = ui
+        .post(
+            Who::SysAdmin,
+            "/ui/raci/OPSI/bind",
+            &[
+                ("party", "provider"),
+                ("kind", "job"),
+                ("id", "99999"),
+                ("q", "JOB.GLPI"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("id=\"bind-error\""), "{html}");
+    assert!(html.contains("value=\"JOB.GLPI\""), "{html}");
+}
+
+on_both_backends!(the_override_form_and_the_party_picker);
+
+async fn the_monthly_report_page(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    crate::raci_api::ensure(&s).await;
+    let ui = Ui::new(&s);
+    let (status, html) = ui.get(Who::Plain, "/ui/raci?solution=OPSI").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("href=\"/ui/raci/OPSI/report\""));
+    // No solution registered for OPSI yet: the page says there is no system to measure.
+    let (status, html) = ui.get(Who::Plain, "/ui/raci/OPSI/report?month=2026-02&lang=en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Monthly report"), "{html}");
+    assert!(html.contains("links the solution to no system"), "{html}");
+    assert!(html.contains("format=csv"), "{html}");
+    // With the solution and its system: the availability of the month.
+    crate::hosting_api::ensure_solution(&s, s.fx.ana).await;
+    let (status, html) = ui.get(Who::Plain, "/ui/raci/OPSI/report?month=2026-02").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"raci-availability\">100.000 %"), "{html}");
+    assert!(html.contains("Mesečno poročilo"), "{html}");
+    // A month that is not one: at the field, kept as typed, in both languages.
+    let (status, html) = ui.get(Who::Plain, "/ui/raci/OPSI/report?month=2026-13").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("id=\"month-error\""), "{html}");
+    assert!(html.contains("LLLL-MM"), "{html}");
+    assert!(html.contains("value=\"2026-13\""), "{html}");
+    let (status, html) = ui.get(Who::Plain, "/ui/raci/OPSI/report?month=nov&lang=en").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("YYYY-MM"), "{html}");
+    // Outsiders read no report.
+    let (status, _) = ui.get(Who::Service, "/ui/raci/OPSI/report?month=2026-02").await;
+    assert_eq!(status, 403);
+}
+
+on_both_backends!(the_monthly_report_page);
