@@ -91,11 +91,7 @@ fn start(process: &str, title: String, fields: serde_json::Value) -> Command {
 }
 
 fn main() {
-    let (cases_n, versions_n, events_n) = (
-        arg("--cases", 10_000),
-        arg("--versions", 200),
-        arg("--events", 2_000),
-    );
+    let (cases_n, versions_n, events_n) = (arg("--cases", 10_000), arg("--versions", 200), arg("--events", 2_000));
     let (people_n, systems_n) = (1_000, 1_000);
     let mut rng = Rng::new(16);
     let system = Actor::System;
@@ -213,10 +209,7 @@ fn main() {
         let who = custodians[rng.below(custodians.len())];
         total += timed(&mut mine, || w.my_steps(who, now).len());
     }
-    report(
-        &format!("my steps, a custodian (avg {} cases)", total / 1_000),
-        &mine,
-    );
+    report(&format!("my steps, a custodian (avg {} cases)", total / 1_000), &mine);
     let mut lead_steps = Histogram::<u64>::new(3).unwrap();
     let mut n = 0;
     for _ in 0..200 {

@@ -58,10 +58,10 @@ impl ProcessError {
             ProcessError::NotOverdue(c) => format!("trenutni korak zadeve {c} ni v zamudi"),
             ProcessError::AlreadyReminded(c) => format!("opomnik o zamudi trenutnega koraka zadeve {c} je že poslan"),
             ProcessError::ChangeRequired(role) => {
-                let what = role
-                    .0
-                    .as_ref()
-                    .map_or_else(|| "nastavitev organizacije".to_owned(), |r| format!("vsebine vloge {r}"));
+                let what = role.0.as_ref().map_or_else(
+                    || "nastavitev organizacije".to_owned(),
+                    |r| format!("vsebine vloge {r}"),
+                );
                 format!("ADAM upravlja svoje spremembe: sprememba {what} mora navesti odobreno zahtevo za spremembo")
             }
             ProcessError::ChangeNotApproved(c) => {

@@ -82,7 +82,9 @@ impl World {
                 .iter()
                 .any(|(k, v)| k.as_str() == "system" && *v == FieldValue::Int(i64::from(system.0)));
             if !names {
-                let code = self.item(system).map_or_else(|_| system.to_string(), |i| i.fields.code.to_string());
+                let code = self
+                    .item(system)
+                    .map_or_else(|_| system.to_string(), |i| i.fields.code.to_string());
                 return Err(ProcessError::ChangeForOtherSystem { case: id, system: code }.into());
             }
         }

@@ -105,10 +105,8 @@ impl World {
             .item(system)
             .is_ok_and(|i| i.fields.key_server || i.fields.high_risk);
         if server {
-            let refreshed = implemented.is_some_and(|done| {
-                self.baselines_of(system)
-                    .any(|b| b.approved() && b.taken_at >= done)
-            });
+            let refreshed =
+                implemented.is_some_and(|done| self.baselines_of(system).any(|b| b.approved() && b.taken_at >= done));
             add(DutyKind::BaselineRefresh, refreshed);
         }
         if flag("substantial") {

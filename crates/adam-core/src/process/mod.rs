@@ -26,8 +26,8 @@ pub use definition::{
     Binding, Choice, Condition, Definition, DocDecl, FieldDecl, FieldKind, FieldValue, Guard, LONG_TEXT_MAX,
     OutcomeDecl, RaciBinding, RaciLetter, RoleDecl, Step, StepKind, Words,
 };
-pub use duties::{Duty, DutyKind};
 pub use diagram::{EdgeRoute, Layout, Marks, NodeBox, Rect, Segment, layout, svg};
+pub use duties::{Duty, DutyKind};
 pub use guards::{Unmet, unmet};
 pub use validate::{MAX_ITEMS, Problem, problems};
 pub use world::Processes;

@@ -171,7 +171,12 @@ fn a_governed_change_names_an_approved_change_request_about_its_system() {
     run_as(
         w,
         &Actor::user(ana),
-        decide(change, "implement", "done", json!({"implementation_record": "Izvedeno."})),
+        decide(
+            change,
+            "implement",
+            "done",
+            json!({"implementation_record": "Izvedeno."}),
+        ),
     );
     let e = refused(w, Actor::System, update_role(w, write, vec![view_all], Some(change)));
     assert_eq!(e.code(), "change-not-approved");
@@ -259,7 +264,12 @@ fn a_change_on_a_key_server_closes_only_after_its_baseline_is_refreshed() {
     run_as(
         w,
         &Actor::user(ana),
-        decide(case, "implement", "done", json!({"implementation_record": "Nameščen popravek."})),
+        decide(
+            case,
+            "implement",
+            "done",
+            json!({"implementation_record": "Nameščen popravek."}),
+        ),
     );
     // The old baseline does not refresh anything: the request is not closed.
     let close = decide(
@@ -270,7 +280,10 @@ fn a_change_on_a_key_server_closes_only_after_its_baseline_is_refreshed() {
     );
     let e = refused(w, Actor::user(ana), close.clone());
     assert_eq!(e.code(), "baseline-not-refreshed");
-    assert!(e.to_string().contains("MAIL-SRV") && e.to_string().contains("50(4)"), "{e}");
+    assert!(
+        e.to_string().contains("MAIL-SRV") && e.to_string().contains("50(4)"),
+        "{e}"
+    );
     assert!(e.message(lang::Lang::Sl).contains("izhodišče celovitosti"), "{e}");
     // A new baseline, approved, taken after the implementation: met.
     baseline(w, lead, server, None, 2);

@@ -179,25 +179,13 @@ pub(crate) async fn create_role(s: &AppState, caller: &Caller, r: RoleSpec) -> A
     }
 }
 
-/// Changes a role's description, application-wide level and contents, provided nobody changed
-/// it since revision `seen` (the page the person edited); `change` is the approved change request
-/// it implements while ADAM governs its own changes (Art. 22).
-pub(crate) async fn change_role(
-    s: &AppState,
-    caller: &Caller,
-    role: RoleId,
-    seen: Revision,
-    description: Text,
-    object_level: Option<Level>,
-    members: Vec<RoleId>,
-    change: Option<CaseId>,
-) -> ApiResult<()> {
-    let command = Command::UpdateRole {
-        role,
-        description,
-        object_level,
-        members,
-        change,
+/// Changes a role's description, application-wide level and contents — `command`, a
+/// [`Command::UpdateRole`] whose `change` names the approved change request it implements while
+/// ADAM governs its own changes (Art. 22) — provided nobody changed it since revision `seen`
+/// (the page the person edited).
+pub(crate) async fn change_role(s: &AppState, caller: &Caller, seen: Revision, command: Command) -> ApiResult<()> {
+    let Command::UpdateRole { role, .. } = command else {
+        return Err(WebError::internal(&"change_role takes a role update"));
     };
     let guard = move |w: &World| -> ApiResult<()> {
         match w.role(role) {

@@ -428,22 +428,22 @@ pub(super) async fn update_role(
     let members = if kind == RoleKind::User { members } else { Vec::new() };
     let change = change_field(&form.change, &mut errors, lang.tr);
     if let (Some(description), Some(level), Some(change)) = (description, level, change) {
-        match setup::change_role(
-            &s,
-            &caller,
+        let command = Command::UpdateRole {
             role,
-            Revision(form.rev),
             description,
-            level,
-            members.clone(),
+            object_level: level,
+            members: members.clone(),
             change,
-        )
-        .await
-        {
+        };
+        match setup::change_role(&s, &caller, Revision(form.rev), command).await {
             Ok(()) => return Ok(Redirect::to(&format!("/ui/roles/{id}")).into_response()),
             Err(e) => {
                 // A refusal about the change request belongs at its field.
-                let at = if e.code.starts_with("change-") { "change" } else { "form" };
+                let at = if e.code.starts_with("change-") {
+                    "change"
+                } else {
+                    "form"
+                };
                 if let Some(detail) = saved(lang, Err(e))? {
                     errors.insert(at, detail);
                 }

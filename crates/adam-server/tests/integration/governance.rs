@@ -48,7 +48,8 @@ async fn change_request(s: &TestServer, system: ItemId, custodian: UserId, lead:
     if !approve {
         return case;
     }
-    let fields = json!({"security_impact": "Nizek.", "production_conditions": "Takoj.", "rollback_plan": "Vrnitev vloge."});
+    let fields =
+        json!({"security_impact": "Nizek.", "production_conditions": "Takoj.", "rollback_plan": "Vrnitev vloge."});
     run(s, Actor::user(custodian), decide(case, "prepare", "submit", fields)).await;
     for (who, role) in [(custodian, "custodian"), (lead, "security_lead")] {
         let consent = Command::ConsentCase {
@@ -94,7 +95,10 @@ async fn adam_governs_its_own_changes(backend: Backend) {
         .expect(200);
 
     // The role's contents now need an approved request about VOPI-APP.
-    let refused = s.patch(Who::SysAdmin, &role, &empty).await.problem(409, "change-request-required");
+    let refused = s
+        .patch(Who::SysAdmin, &role, &empty)
+        .await
+        .problem(409, "change-request-required");
     assert!(refused.json["detail"].as_str().unwrap().contains("VOPI/Referenti"));
     let early = change_request(&s, system, ana, lead, false).await;
     s.patch(Who::SysAdmin, &role, &json!({"members": [], "change": early.0}))
@@ -129,7 +133,11 @@ async fn adam_governs_its_own_changes(backend: Backend) {
             let r = ui
                 .post(url)
                 .bearer_auth(token)
-                .form(&[("rev", rev.as_str()), ("description", "Referenti VOPI"), ("change", change)])
+                .form(&[
+                    ("rev", rev.as_str()),
+                    ("description", "Referenti VOPI"),
+                    ("change", change),
+                ])
                 .send()
                 .await
                 .unwrap();
@@ -152,9 +160,13 @@ async fn adam_governs_its_own_changes(backend: Backend) {
     let (status, _) = post(typed).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(s.state.world().role(s.fx.referent).unwrap().members.is_empty());
-    s.patch(Who::SysAdmin, &role, &json!({"members": [s.fx.writer.0], "change": change.0}))
-        .await
-        .expect(200);
+    s.patch(
+        Who::SysAdmin,
+        &role,
+        &json!({"members": [s.fx.writer.0], "change": change.0}),
+    )
+    .await
+    .expect(200);
 
     // Every settings change names a request now, switching it off included.
     settings["governed_changes"] = json!(false);
