@@ -26,7 +26,8 @@ pub struct Settings {
     /// ADAM governs its own changes (Art. 22): a change to the contents of a role of an
     /// application whose system is Z3 or C3, or to these settings, names an approved change
     /// request or is refused. Off by default (and in the demo).
-    #[serde(default)]
+    /// Left out when off, so change logs written before it existed re-encode unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub governed_changes: bool,
 }
 

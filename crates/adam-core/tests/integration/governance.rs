@@ -69,7 +69,7 @@ fn approved_change(w: &mut World, system: ItemId, custodian: UserId, lead: UserI
             case,
             "prepare",
             "submit",
-            json!({"security_impact": "Nizek.", "production_conditions": "Takoj.", "rollback_plan": "Vrnitev vloge."}),
+            json!({"security_impact": "Nizek.", "production_conditions": "Takoj.", "rollback_plan": "Vrnitev vloge.", "notified_at": "2026-03-01"}),
         ),
     );
     run_as(w, &custodian, consent(case, "custodian"));
@@ -79,13 +79,14 @@ fn approved_change(w: &mut World, system: ItemId, custodian: UserId, lead: UserI
     case
 }
 
-fn update_role(w: &World, role: RoleId, members: Vec<RoleId>, change: Option<CaseId>) -> Command {
+/// The application role's level on every object of its application (its contents).
+fn update_role(w: &World, role: RoleId, level: Option<Level>, change: Option<CaseId>) -> Command {
     let r = w.role(role).unwrap();
     Command::UpdateRole {
         role,
         description: r.description.clone(),
-        object_level: r.object_level,
-        members,
+        object_level: level,
+        members: r.members.clone(),
         change,
     }
 }
@@ -104,17 +105,16 @@ fn a_governed_change_names_an_approved_change_request_about_its_system() {
     let (vpp_sys, archive_sys) = (inv.vpp_sys, inv.archive_sys);
     let w = &mut inv.town.w;
     let write = w.role_by_code("VPP.write").unwrap();
-    let view_all = w.role_by_code("VPP.view_all_documents").unwrap();
     let glpi = w.role_by_code("VOPI/GLPI").unwrap();
 
     // Off (the default): nothing is asked.
     assert!(!w.settings().governed_changes);
-    run_as(w, &Actor::System, update_role(w, write, vec![view_all], None));
+    run_as(w, &Actor::System, update_role(w, write, Some(Level::View12), None));
     // Switching it on needs no request: nothing governs yet.
     run_as(w, &Actor::System, settings(w, true, None));
 
     // The VPP application lives in a Z3 system: its role's contents need a request ...
-    let e = refused(w, Actor::System, update_role(w, write, vec![], None));
+    let e = refused(w, Actor::System, update_role(w, write, None, None));
     assert_eq!(e.code(), "change-request-required");
     assert!(e.to_string().contains("VPP.write"), "{e}");
     assert!(e.message(lang::Lang::Sl).contains("zahtevo za spremembo"), "{e}");
@@ -131,7 +131,7 @@ fn a_governed_change_names_an_approved_change_request_about_its_system() {
             change: None,
         },
     );
-    run_as(w, &Actor::System, update_role(w, glpi, vec![], None));
+    run_as(w, &Actor::System, update_role(w, glpi, Some(Level::View12), None));
 
     // A request still being prepared authorises nothing.
     let early = match run_as(
@@ -149,17 +149,17 @@ fn a_governed_change_names_an_approved_change_request_about_its_system() {
         Some(Created::Case(c)) => c,
         other => panic!("{other:?}"),
     };
-    let e = refused(w, Actor::System, update_role(w, write, vec![], Some(early)));
+    let e = refused(w, Actor::System, update_role(w, write, None, Some(early)));
     assert_eq!(e.code(), "change-not-approved");
     // An approved request about another system does not authorise this one.
     let other = approved_change(w, archive_sys, cene, lead);
-    let e = refused(w, Actor::System, update_role(w, write, vec![], Some(other)));
+    let e = refused(w, Actor::System, update_role(w, write, None, Some(other)));
     assert_eq!(e.code(), "change-for-other-system");
     assert!(e.to_string().contains("VPP-SYS"), "{e}");
     // An approved request about the VPP system does.
     let change = approved_change(w, vpp_sys, ana, lead);
-    run_as(w, &Actor::System, update_role(w, write, vec![], Some(change)));
-    assert!(w.role(write).unwrap().members.is_empty());
+    run_as(w, &Actor::System, update_role(w, write, None, Some(change)));
+    assert_eq!(w.role(write).unwrap().object_level, None);
 
     // Every settings change now names a request, switching it off included.
     let e = refused(w, Actor::System, settings(w, false, None));
@@ -178,11 +178,11 @@ fn a_governed_change_names_an_approved_change_request_about_its_system() {
             json!({"implementation_record": "Izvedeno."}),
         ),
     );
-    let e = refused(w, Actor::System, update_role(w, write, vec![view_all], Some(change)));
+    let e = refused(w, Actor::System, update_role(w, write, Some(Level::View12), Some(change)));
     assert_eq!(e.code(), "change-not-approved");
     run_as(w, &Actor::System, settings(w, false, Some(other)));
     assert!(!w.settings().governed_changes);
-    run_as(w, &Actor::System, update_role(w, write, vec![view_all], None));
+    run_as(w, &Actor::System, update_role(w, write, Some(Level::View12), None));
 }
 
 fn manifest(content: u8) -> Manifest {
