@@ -21,6 +21,7 @@ mod dormant_accounts;
 mod grants_ui;
 mod hardening;
 mod hosting_api;
+mod hosting_ui;
 mod integrity;
 mod integrity_box;
 mod inventory_api;
