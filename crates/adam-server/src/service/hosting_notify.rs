@@ -4,7 +4,8 @@
 //! seed leaves that notice to the customer; ADAM copies EKC so it is not forgotten) — by
 //! e-mail in Slovenian and English, one message per person naming every role they hold.
 //!
-//! Like the other mails (`notify.rs`) they go after the commit, off the request, best effort.
+//! Like the other mails (`notify.rs`) they go after the commit (called from the write path,
+//! `AppState::execute_blocking`), off the request, best effort.
 //! Unlike them, each notice is **recorded**: an audit record `hosting.notice_sent` on the
 //! solution (so it is in the solution's history and answers §2.8's "registry custodian
 //! notified (date)"), with whom it went to, in which roles, and whether the relay took it.
@@ -65,8 +66,7 @@ pub(crate) fn notices(w: &World, plan: &Plan, public_url: &str) -> Vec<Notice> {
         let Event::Case(c) = e else { continue };
         let arrived = c.process.as_str() == process::DRO_HOSTING
             && c.current.as_str() == NOTICE_STEP
-            && c
-                .history
+            && c.history
                 .last()
                 .is_some_and(|t| t.to.as_str() == NOTICE_STEP && t.at == plan.at);
         if !arrived {
@@ -85,14 +85,7 @@ pub(crate) fn notices(w: &World, plan: &Plan, public_url: &str) -> Vec<Notice> {
 }
 
 /// One notice per person bound to a role 1.1.1.47 names.
-fn for_version(
-    w: &World,
-    s: &Solution,
-    version: &str,
-    case: CaseId,
-    at: Timestamp,
-    public_url: &str,
-) -> Vec<Notice> {
+fn for_version(w: &World, s: &Solution, version: &str, case: CaseId, at: Timestamp, public_url: &str) -> Vec<Notice> {
     let p = &s.fields.people;
     let mut named: Vec<(&'static str, Option<UserId>)> = vec![
         ("customer", p.customer),
@@ -132,9 +125,7 @@ fn for_version(
             };
             let mail = Mail {
                 to: u.email.to_string(),
-                subject: format!(
-                    "ADAM: {codename} {version} je v produkciji / {codename} {version} is in production"
-                ),
+                subject: format!("ADAM: {codename} {version} je v produkciji / {codename} {version} is in production"),
                 body: format!(
                     "Pozdravljeni,\n\nrešitev {codename} »{name}«, različica {version}, je bila {day} uspešno \
                      prenesena v produkcijo na DRO. Obvestilo prejmete kot: {sl}.{ekc_sl}\n{link}\n\n--\n\n\
@@ -160,14 +151,15 @@ fn for_version(
 
 /// The audit record of one notice: sent, not sent (the relay refused or is down), or not
 /// sent because no relay is configured.
-fn record(s: &AppState, n: &Notice, outcome: &str) -> NewAudit {
+/// ADAM itself sends it, through the application the decision came through.
+fn record(s: &AppState, n: &Notice, outcome: &str, application: Option<String>) -> NewAudit {
     NewAudit {
         retention: Retention::Change,
         context: AuditContext {
             at: s.now(),
             actor: Actor::System,
             source_ip: None,
-            application: Some(s.config.application.clone()),
+            application,
         },
         action: NOTICE_ACTION.to_owned(),
         object: AuditObject {
@@ -188,14 +180,16 @@ fn record(s: &AppState, n: &Notice, outcome: &str) -> NewAudit {
     }
 }
 
-/// Sends the notices a committed plan calls for on a thread of its own, and records each.
-pub(crate) fn after_commit(s: &AppState, plan: &Plan) {
+/// Sends the notices a committed plan calls for on a thread of its own, and records each
+/// (`context` is the committed change's: the records name the same application).
+pub(crate) fn after_commit(s: &AppState, plan: &Plan, context: &AuditContext) {
     let notices = notices(&s.world(), plan, &s.config.auth.public_url);
     if notices.is_empty() {
         return;
     }
     let config: Option<MailConfig> = s.config.auth.mail.clone();
     let s = s.clone();
+    let application = context.application.clone();
     std::thread::spawn(move || {
         let mut records = Vec::new();
         for n in &notices {
@@ -209,7 +203,7 @@ pub(crate) fn after_commit(s: &AppState, plan: &Plan) {
                     }
                 },
             };
-            records.push(record(&s, n, outcome));
+            records.push(record(&s, n, outcome, application.clone()));
         }
         if let Err(e) = s.store.append_audit(&records) {
             tracing::error!(error = %e, "the notices of 1.1.1.47 were not recorded");

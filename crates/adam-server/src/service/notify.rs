@@ -150,8 +150,6 @@ fn follow_up_messages(w: &World, f: &FollowUp, link: &str) -> Vec<Mail> {
 
 /// Sends what a committed plan calls for, on a thread of its own.
 pub(crate) fn after_commit(s: &AppState, plan: &Plan) {
-    // The notices of 1.1.1.47 are recorded, sent or not (`hosting_notify.rs`).
-    super::hosting_notify::after_commit(s, plan);
     let Some(config) = s.config.auth.mail.clone() else {
         return;
     };

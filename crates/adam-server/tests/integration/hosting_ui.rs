@@ -109,7 +109,10 @@ async fn a_solution_is_registered_corrected_and_opened_in_the_ui(backend: Backen
     let registered = board.body.split("id=\"col-registered\"").nth(1).unwrap();
     let registered = registered.split("</section>").next().unwrap();
     assert!(registered.contains("data-solution=\"OPSI\""), "{registered}");
-    assert_eq!(get(&s, Who::Service, "/ui/solutions").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&s, Who::Service, "/ui/solutions").await.status,
+        StatusCode::FORBIDDEN
+    );
     // The board alone for htmx.
     let partial = answer(
         client()
@@ -198,7 +201,10 @@ async fn a_solution_is_registered_corrected_and_opened_in_the_ui(backend: Backen
     assert!(page.body.contains("Enotni e-vpis 2"));
     let last = page.body.split("id=\"last-change\"").nth(1).unwrap();
     assert!(last.contains(&glpi), "{last}");
-    assert!(page.body.contains("changed a solution"), "the correction is in the history");
+    assert!(
+        page.body.contains("changed a solution"),
+        "the correction is in the history"
+    );
     // A version: none typed is refused at the field; 1.0 opens its case.
     let r = post(&s, keeper, "/ui/solutions/E2/versions", &[("version", " ")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -247,8 +253,14 @@ async fn to_transition_request(w: &Walk<'_>) {
     .await;
     w.go(Glpi, "1.1.1.12", "adequate", json!({}), &[]).await;
     w.consent(Admin, "infrastructure_manager").await;
-    w.go(Glpi, "1.1.1.14", "done", json!({"codename": "OPSI"}), &["physical_plan_test"])
-        .await;
+    w.go(
+        Glpi,
+        "1.1.1.14",
+        "done",
+        json!({"codename": "OPSI"}),
+        &["physical_plan_test"],
+    )
+    .await;
     w.go(
         Glpi,
         "1.1.1.15",
@@ -260,8 +272,14 @@ async fn to_transition_request(w: &Walk<'_>) {
     w.go(Ana, "1.1.1.16", "decided", json!({"ekc_support": "none"}), &[])
         .await;
     w.consent(Admin, "infrastructure_manager").await;
-    w.go(Glpi, "1.1.1.23", "done", json!({"test_address": "opsi-test.dro.gov.si"}), &[])
-        .await;
+    w.go(
+        Glpi,
+        "1.1.1.23",
+        "done",
+        json!({"test_address": "opsi-test.dro.gov.si"}),
+        &[],
+    )
+    .await;
     w.go(Ana, "1.1.1.18", "done", json!({}), &[]).await;
     w.go(
         Ana,
@@ -291,7 +309,12 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
     assert!(page.body.contains("id=\"blocks-14-3\"") && page.body.contains("id=\"blocks-29-5\""));
     let board = get(&s, Glpi, "/ui/solutions").await;
     let col = board.body.split("id=\"col-transition\"").nth(1).unwrap();
-    assert!(col.split("</section>").next().unwrap().contains("data-solution=\"OPSI\""));
+    assert!(
+        col.split("</section>")
+            .next()
+            .unwrap()
+            .contains("data-solution=\"OPSI\"")
+    );
     w.go(
         Ana,
         "1.1.1.43",
@@ -307,7 +330,12 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
     w.consent(Glpi, "system_support").await;
     w.consent(Un, "support_head").await;
     w.consent(Ana, "custodian").await;
-    assert!(!get(&s, Glpi, "/ui/solutions/OPSI").await.body.contains("id=\"blocks-7\""));
+    assert!(
+        !get(&s, Glpi, "/ui/solutions/OPSI")
+            .await
+            .body
+            .contains("id=\"blocks-7\"")
+    );
     let plan = json!({"rollback_plan": "Vrnitev prejšnjega stanja.", "transition_date": "15. 4. 2026"});
     w.go(Glpi, "1.1.1.45", "done", plan, &["micro_plan", "security_assessment"])
         .await;
@@ -329,9 +357,19 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
     to.sort();
     let mut want = vec!["ana@test.si".to_owned(), glpi_mail];
     want.sort();
-    assert_eq!(to, want, "customer and developer (Ana), system support and registry custodian");
+    assert_eq!(
+        to, want,
+        "customer and developer (Ana), system support and registry custodian"
+    );
     let ana = notices.iter().find(|m| m.to == vec!["ana@test.si".to_owned()]).unwrap();
-    for said in ["naročnik", "razvojna skupina", "customer", "development team", "/ui/solutions/OPSI", "1.0"] {
+    for said in [
+        "naročnik",
+        "razvojna skupina",
+        "customer",
+        "development team",
+        "/ui/solutions/OPSI",
+        "1.0",
+    ] {
         assert!(ana.text.contains(said), "{said}: {}", ana.text);
     }
     // Recorded on the solution, one record per person, and shown on its timeline.
@@ -359,13 +397,21 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
     assert!(records.iter().all(|r| r.object.label == "OPSI"));
     let page = get(&s, Glpi, "/ui/solutions/OPSI?lang=en").await;
     let notes = page.body.split("class=\"notices\"").nth(1).unwrap();
-    assert!(notes.contains("ana (Customer, Development team (contractor))"), "{notes}");
+    assert!(
+        notes.contains("ana (Customer, Development team (contractor))"),
+        "{notes}"
+    );
     assert!(page.body.contains("sent the notice of the transition into production"));
     // The deployment engineer closes 1.1.1.47; OPSI is in production.
     w.go(Glpi, "1.1.1.47", "done", json!({"notified_at": "15. 4. 2026"}), &[])
         .await;
     let board = get(&s, Glpi, "/ui/solutions").await;
     let live = board.body.split("id=\"col-live\"").nth(1).unwrap();
-    assert!(live.split("</section>").next().unwrap().contains("data-solution=\"OPSI\""));
+    assert!(
+        live.split("</section>")
+            .next()
+            .unwrap()
+            .contains("data-solution=\"OPSI\"")
+    );
 }
 on_both_backends!(the_notices_of_1_1_1_47_reach_the_people_and_are_recorded);

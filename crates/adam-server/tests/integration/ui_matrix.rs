@@ -303,7 +303,11 @@ fn rows(s: &TestServer) -> Vec<Row> {
             vec![("codename", v(""))],
             "EEEFL",
         ),
-        get("/ui/solutions/{code}/versions", v("/ui/solutions/OPSI/versions"), "RRRRR"),
+        get(
+            "/ui/solutions/{code}/versions",
+            v("/ui/solutions/OPSI/versions"),
+            "RRRRR",
+        ),
         post(
             "/ui/solutions/{code}/versions",
             v("/ui/solutions/OPSI/versions"),

@@ -8,8 +8,7 @@ use super::page::{ROLES, ekc_key, exceptional_key, route_key, solution_view};
 use super::*;
 use crate::error::said;
 use adam_core::register::solution::{
-    BoardDecision, Codename, EkcSupport, EntryRoute, Environment, Exceptional, Solution, SolutionFields,
-    SolutionPeople,
+    BoardDecision, Codename, EkcSupport, EntryRoute, Environment, Exceptional, Solution, SolutionFields, SolutionPeople,
 };
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect};
@@ -103,7 +102,13 @@ fn flag(b: bool) -> String {
 
 fn certs(e: &Option<Environment>) -> String {
     e.as_ref()
-        .map(|e| e.certificates.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        .map(|e| {
+            e.certificates
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
         .unwrap_or_default()
 }
 
@@ -181,7 +186,11 @@ impl SolutionForm {
             exc_traffic: has(Exceptional::Traffic),
             exc_peaks: has(Exceptional::Peaks),
             exc_media: has(Exceptional::Media),
-            board_date: f.board_decision.as_ref().map(|b| b.date.to_string()).unwrap_or_default(),
+            board_date: f
+                .board_decision
+                .as_ref()
+                .map(|b| b.date.to_string())
+                .unwrap_or_default(),
             board_decision: f
                 .board_decision
                 .as_ref()
@@ -196,11 +205,7 @@ impl SolutionForm {
             test_certificates: certs(&f.test),
             staging_address: f.staging.as_ref().map(|e| e.address.to_string()).unwrap_or_default(),
             staging_certificates: certs(&f.staging),
-            production_address: f
-                .production
-                .as_ref()
-                .map(|e| e.address.to_string())
-                .unwrap_or_default(),
+            production_address: f.production.as_ref().map(|e| e.address.to_string()).unwrap_or_default(),
             production_certificates: certs(&f.production),
             public_cloud: flag(f.public_cloud),
             repository: opt(&f.repository),
@@ -499,7 +504,10 @@ pub(super) async fn new_page(State(s): State<AppState>, lang: Lang, UiCaller(cal
         entry_route: "order".to_owned(),
         ..SolutionForm::default()
     };
-    page(lang, &form_page(&s, &caller, lang.tr, String::new(), form, Errors::new()))
+    page(
+        lang,
+        &form_page(&s, &caller, lang.tr, String::new(), form, Errors::new()),
+    )
 }
 
 pub(super) async fn edit_page(
@@ -536,7 +544,9 @@ fn to_solution(code: &str) -> Response {
 
 pub(super) async fn register(
     State(s): State<AppState>,
-    UiForm { caller, form: f, lang, .. }: UiForm<SolutionForm>,
+    UiForm {
+        caller, form: f, lang, ..
+    }: UiForm<SolutionForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
@@ -544,7 +554,10 @@ pub(super) async fn register(
     let fields = f.fields(&s.world(), lang.tr, &mut errors);
     if let Some(fields) = fields {
         let code = fields.codename.to_string();
-        match outcome(lang, s.execute(&caller, None, Command::RegisterSolution { fields }).await)? {
+        match outcome(
+            lang,
+            s.execute(&caller, None, Command::RegisterSolution { fields }).await,
+        )? {
             None => return Ok(to_solution(&code)),
             Some((detail, code)) => {
                 errors.insert(field_of(&code), detail);

@@ -50,10 +50,7 @@ fn require_reader(s: &AppState, caller: &Caller, lang: Tr) -> UiResult<()> {
 /// Whether the caller keeps the registry (may register a solution): a register keeper with
 /// the write scope. The engine decides again on every change.
 fn keeper(s: &AppState, caller: &Caller) -> bool {
-    caller.require(Scope::Write).is_ok()
-        && s.world()
-            .keeps_registers(&caller.actor(None), s.now())
-            .unwrap_or(false)
+    caller.require(Scope::Write).is_ok() && s.world().keeps_registers(&caller.actor(None), s.now()).unwrap_or(false)
 }
 
 /// Whether the caller may correct this solution's entry and open its versions: a keeper, or

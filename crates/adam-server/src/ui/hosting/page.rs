@@ -211,11 +211,8 @@ fn gate_row(g: &Gate, codename: &str, system: &str, tr: Tr) -> GateRow {
         rule,
         state,
         badge,
-        blocks: (g.state == GateState::Blocks).then(|| {
-            tr.s(blocks)
-                .replace("{solution}", codename)
-                .replace("{system}", system)
-        }),
+        blocks: (g.state == GateState::Blocks)
+            .then(|| tr.s(blocks).replace("{solution}", codename).replace("{system}", system)),
     }
 }
 
@@ -253,10 +250,7 @@ fn version_row(w: &World, v: &VersionView, notices: &[NoticeRow], now: Timestamp
                 .and_then(|s| s.outcomes.iter().find(|o| o.key == t.outcome))
                 .map_or_else(|| t.outcome.to_string(), |o| o.name.pick(lang).to_string());
             StepRow {
-                step: step.map_or_else(
-                    || t.step.to_string(),
-                    |s| format!("{} {}", t.step, s.name.pick(lang)),
-                ),
+                step: step.map_or_else(|| t.step.to_string(), |s| format!("{} {}", t.step, s.name.pick(lang))),
                 outcome,
                 by: person(w, t.by),
                 at: local(t.at),
@@ -450,7 +444,13 @@ pub(super) async fn solution_view(
         address: e.as_ref().map(|e| e.address.to_string()).unwrap_or_default(),
         certificates: e
             .as_ref()
-            .map(|e| e.certificates.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+            .map(|e| {
+                e.certificates
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
             .unwrap_or_default(),
     };
     let mut environments = vec![env("hs_env_test", &f.test)];
