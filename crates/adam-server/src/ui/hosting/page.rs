@@ -230,7 +230,7 @@ fn version_row(w: &World, v: &VersionView, notices: &[NoticeRow], now: Timestamp
         .filter(|p| !matches!(p, Phase::Registered | Phase::Withdrawn))
         .map(|p| PhaseChip {
             key: phase_key(*p),
-            state: if *p == current && !(f.closed && !f.in_production) {
+            state: if *p == current && (f.in_production || !f.closed) {
                 "current"
             } else if visited.contains(p) || (*p < current && !f.closed) {
                 "done"
