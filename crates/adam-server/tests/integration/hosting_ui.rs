@@ -235,6 +235,22 @@ async fn a_solution_is_registered_corrected_and_opened_in_the_ui(backend: Backen
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"v_version-error\"") && r.body.contains("value=\"1.0\""));
     assert_eq!(get(&s, keeper, "/ui/solutions/NIC").await.status, StatusCode::NOT_FOUND);
+    // Overdue: E2's order (1.1.1.10, due in 10 days) left for 15 days is marked with its age
+    // on the board and listed among the overdue steps.
+    let case: u64 = s.state.world().solutions()[1].versions[0].case.0.into();
+    Walk { server: &s, case }
+        .go(keeper, "entry", "order", json!({}), &[])
+        .await;
+    s.advance(15 * 86_400);
+    let board = get(&s, keeper, "/ui/solutions").await;
+    let card = board.body.split("data-solution=\"E2\"").nth(1).unwrap();
+    let card = card.split("</article>").next().unwrap();
+    assert!(card.contains("5 dni v zamudi"), "{card}");
+    let overdue = board.body.split("id=\"overdue-table\"").nth(1).unwrap();
+    assert!(
+        overdue.contains("1.1.1.10") && overdue.contains("dro-hosting/"),
+        "{overdue}"
+    );
 }
 on_both_backends!(a_solution_is_registered_corrected_and_opened_in_the_ui);
 
