@@ -619,6 +619,7 @@ impl AppState {
                         self.reload_blocking()?;
                     }
                     crate::service::notify::after_commit(self, &kept);
+                    crate::service::hosting_notify::after_commit(self, &kept, context);
                     return Ok(kept);
                 }
                 Err(StoreError::RevisionTaken(_) | StoreError::OutOfOrder { .. }) => continue,

@@ -178,7 +178,11 @@ fn a_governed_change_names_an_approved_change_request_about_its_system() {
             json!({"implementation_record": "Izvedeno."}),
         ),
     );
-    let e = refused(w, Actor::System, update_role(w, write, Some(Level::View12), Some(change)));
+    let e = refused(
+        w,
+        Actor::System,
+        update_role(w, write, Some(Level::View12), Some(change)),
+    );
     assert_eq!(e.code(), "change-not-approved");
     run_as(w, &Actor::System, settings(w, false, Some(other)));
     assert!(!w.settings().governed_changes);

@@ -381,8 +381,9 @@ pub(crate) fn history_view(s: &AppState, caller: &Caller, kind: &str, id: u32) -
             | EntityKind::Settings
             | EntityKind::ClassScheme,
         ) => Ok(HistoryView::All),
-        // The inventory's records and the Decree's appointments: whoever reads the inventory.
-        Ok(EntityKind::InventoryItem | EntityKind::InventoryLink | EntityKind::DecreeRole) => {
+        // The inventory's records, the Decree's appointments and the registry of information
+        // solutions: whoever reads the inventory.
+        Ok(EntityKind::InventoryItem | EntityKind::InventoryLink | EntityKind::DecreeRole | EntityKind::Solution) => {
             super::inventory::reader(&s.world(), caller, now)
                 .map(|_| HistoryView::All)
                 .ok_or_else(hidden)

@@ -273,3 +273,153 @@ pub fn board(w: &World, caller: &Caller, now: Timestamp) -> ApiResult<Board> {
         overdue,
     })
 }
+
+/// How a rule of the Decree stands for a solution (its version in flight).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GateState {
+    /// The rule is met.
+    Met,
+    /// Not yet met, and not yet needed: the step that checks it is ahead.
+    Pending,
+    /// It stops the solution now: the version is at the step that checks it, or the entry
+    /// itself breaks it.
+    Blocks,
+    /// It does not apply (no public cloud; not the first installation; no version in flight).
+    NotApplicable,
+}
+
+/// A rule of the Decree on the way into production, as it stands for one solution.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct Gate {
+    /// The article (`7`, `14(3)`, `23`, `29(5)`, `41`, `47(3)`).
+    pub article: &'static str,
+    /// The refusal's problem type when it blocks.
+    pub code: &'static str,
+    /// How it stands.
+    pub state: GateState,
+    /// The step of `dro-hosting` that checks it (none: registering and opening a version).
+    pub step: Option<&'static str>,
+}
+
+/// The Decree's rules for a solution, judged the way the engine judges them at their steps
+/// (`plan/solution.rs`: registering, opening a version, 1.1.1.31, 1.1.1.43, 1.1.1.45), so a
+/// page can say what will stop the version before anyone tries — and, when the version is
+/// already at that step, that it stops it now.
+pub fn gates(w: &World, v: &SolutionView) -> Vec<Gate> {
+    use GateState::*;
+    let f = &v.solution.fields;
+    let flight = v.version_history.last().filter(|l| !l.facts.closed);
+    let case = flight.and_then(|l| w.case(l.version.case).ok());
+    let at = |step: &str| case.is_some_and(|c| c.current.as_str() == step);
+    let has = |doc: &str| {
+        case.is_some_and(|c| {
+            c.attachments
+                .iter()
+                .any(|a| a.doc_type.as_ref().is_some_and(|t| t.as_str() == doc))
+        })
+    };
+    let item = f.system.and_then(|s| w.item(s).ok());
+    let cloud = match (f.public_cloud, item) {
+        (false, _) => NotApplicable,
+        (true, None) => Blocks,
+        (true, Some(i)) if adam_core::register::inventory::fits_public_cloud(w.effective_class(i)) => Met,
+        (true, Some(_)) => Blocks,
+    };
+    let separate = match (&f.test, &f.production) {
+        (Some(t), Some(p)) if same_address(t.address.as_str(), p.address.as_str()) => Blocks,
+        (Some(_), Some(_)) => Met,
+        _ => Pending,
+    };
+    // A rule checked at `step` of the version in flight: met when its evidence is there,
+    // blocking when the version waits at that step without it.
+    let at_step = |met: bool, step: &str| match (case, met) {
+        (None, _) => NotApplicable,
+        (Some(_), true) => Met,
+        (Some(_), false) if at(step) => Blocks,
+        (Some(_), false) => Pending,
+    };
+    // At 1.1.1.45 the approval of this visit counts (a rolled-back transition asks again);
+    // after it, the step passed with one.
+    let custodian = if at("1.1.1.45") {
+        case.is_some_and(|c| c.current_consents().any(|c| c.role.as_str() == "custodian"))
+    } else {
+        flight.is_some_and(|l| past(&l.steps, "1.1.1.45"))
+    };
+    let first = flight.is_some_and(|l| l.version.first);
+    let mut out = vec![
+        Gate {
+            article: "10",
+            code: "solution-without-system",
+            state: if item.is_some() { Met } else { Blocks },
+            step: None,
+        },
+        Gate {
+            article: "41",
+            code: if item.is_none() && f.public_cloud {
+                "solution-cloud-without-system"
+            } else {
+                "solution-public-cloud-class"
+            },
+            state: cloud,
+            step: None,
+        },
+        Gate {
+            article: "47(3)",
+            code: "environments-not-separate",
+            state: separate,
+            step: Some("1.1.1.31"),
+        },
+        Gate {
+            article: "14(3)",
+            code: "instructions-missing",
+            state: at_step(has("operating_instructions"), "1.1.1.43"),
+            step: Some("1.1.1.43"),
+        },
+        Gate {
+            article: "29(5)",
+            code: "instructions-missing",
+            state: at_step(has("backup_instructions"), "1.1.1.43"),
+            step: Some("1.1.1.43"),
+        },
+        Gate {
+            article: "7",
+            code: "no-custodian-approval",
+            state: at_step(custodian, "1.1.1.45"),
+            step: Some("1.1.1.45"),
+        },
+    ];
+    out.push(Gate {
+        article: "23",
+        code: "no-independent-assessment",
+        state: if case.is_some() && !first {
+            NotApplicable
+        } else {
+            at_step(has("security_assessment"), "1.1.1.45")
+        },
+        step: Some("1.1.1.45"),
+    });
+    out
+}
+
+/// Whether a version's case has decided `step` with a passing outcome.
+fn past(steps: &[process::Transition], step: &str) -> bool {
+    steps
+        .iter()
+        .any(|t| t.step.as_str() == step && t.outcome.as_str() == "done")
+}
+
+/// Two addresses name one environment: equal but for case, a scheme and a trailing slash
+/// (the engine's rule, `plan/solution.rs`).
+fn same_address(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        let s = s.trim().to_lowercase();
+        let s = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .map(str::to_owned)
+            .unwrap_or(s);
+        s.trim_end_matches('/').to_owned()
+    };
+    norm(a) == norm(b)
+}

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod decisions;
 pub mod dormant;
 pub mod hosting;
+pub(crate) mod hosting_notify;
 pub mod integrity;
 pub mod inventory;
 pub mod inventory_export;

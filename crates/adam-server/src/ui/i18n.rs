@@ -28,6 +28,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     super::words::dormant::WORDS,
     super::words::process::WORDS,
     super::words::raci::WORDS,
+    super::words::hosting::WORDS,
 ];
 
 /// Every key with its Slovenian and English text.

@@ -15,6 +15,7 @@ mod dormant;
 mod form;
 mod grants;
 mod history;
+mod hosting;
 mod i18n;
 mod inventory;
 mod job;
@@ -141,6 +142,7 @@ fn table() -> Routes {
         .merge(dormant::routes())
         .merge(process::routes())
         .merge(raci::routes())
+        .merge(hosting::routes())
         .route(
             "/ui/assets/htmx.min.js",
             get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),

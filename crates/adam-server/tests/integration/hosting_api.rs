@@ -82,7 +82,7 @@ pub fn solution(server: &TestServer, system: u32) -> Value {
     })
 }
 
-async fn upload(server: &TestServer, who: Who, doc: &str) -> Value {
+pub(crate) async fn upload(server: &TestServer, who: Who, doc: &str) -> Value {
     let response = server
         .client
         .post(format!(
@@ -100,20 +100,20 @@ async fn upload(server: &TestServer, who: Who, doc: &str) -> Value {
     r.json
 }
 
-struct Walk<'a> {
-    server: &'a TestServer,
-    case: u64,
+pub(crate) struct Walk<'a> {
+    pub(crate) server: &'a TestServer,
+    pub(crate) case: u64,
 }
 
 impl Walk<'_> {
-    async fn body(&self, who: Who, step: &str, outcome: &str, fields: Value, docs: &[&str]) -> Value {
+    pub(crate) async fn body(&self, who: Who, step: &str, outcome: &str, fields: Value, docs: &[&str]) -> Value {
         let mut files = Vec::new();
         for d in docs {
             files.push(upload(self.server, who, d).await);
         }
         json!({"step": step, "outcome": outcome, "fields": fields, "attachments": files})
     }
-    async fn go(&self, who: Who, step: &str, outcome: &str, fields: Value, docs: &[&str]) {
+    pub(crate) async fn go(&self, who: Who, step: &str, outcome: &str, fields: Value, docs: &[&str]) {
         let body = self.body(who, step, outcome, fields, docs).await;
         let r = self
             .server
@@ -121,14 +121,14 @@ impl Walk<'_> {
             .await;
         assert_eq!(r.status.as_u16(), 200, "{step} {outcome}: {}", r.text);
     }
-    async fn refuse(&self, who: Who, step: &str, outcome: &str, fields: Value, docs: &[&str], code: &str) {
+    pub(crate) async fn refuse(&self, who: Who, step: &str, outcome: &str, fields: Value, docs: &[&str], code: &str) {
         let body = self.body(who, step, outcome, fields, docs).await;
         self.server
             .post(who, &format!("/api/v1/cases/{}/decisions", self.case), &body)
             .await
             .problem(if code == "environments-not-separate" { 422 } else { 409 }, code);
     }
-    async fn consent(&self, who: Who, role: &str) {
+    pub(crate) async fn consent(&self, who: Who, role: &str) {
         self.server
             .post(
                 who,
@@ -139,7 +139,7 @@ impl Walk<'_> {
             .expect(200);
     }
     /// Code review to the production acceptance (1.1.1.22–1.1.1.34), all passed.
-    async fn review_to_acceptance(&self) {
+    pub(crate) async fn review_to_acceptance(&self) {
         use Who::{Plain as Ana, UserAdminHere as Glpi, UserAdminOther as Un};
         self.go(Ana, "1.1.1.20", "done", json!({}), &[]).await;
         self.go(Ana, "1.1.1.21", "done", json!({}), &["installation_instructions"])

@@ -22,6 +22,7 @@ mod governance;
 mod grants_ui;
 mod hardening;
 mod hosting_api;
+mod hosting_ui;
 mod integrity;
 mod integrity_box;
 mod inventory_api;

@@ -337,6 +337,32 @@ fn rows(s: &TestServer) -> Vec<Row> {
             vec![("party", v("provider")), ("kind", v("job")), ("id", job.to_string())],
             "RFRFL",
         ),
+        // The registry of information solutions (issue #17): read like the inventory (keepers,
+        // user administrators, custodians — not Ana); a form refused at its field reaches no
+        // one's rights; a version is opened by the keepers and by OPSI's placement coordinator
+        // (GLPI's user administrator), not by a reader alone.
+        get("/ui/solutions", v("/ui/solutions"), "OOOFL"),
+        post("/ui/solutions", v("/ui/solutions"), vec![("codename", v(""))], "EEEFL"),
+        get("/ui/solutions/new", v("/ui/solutions/new"), "OOOFL"),
+        get("/ui/solutions/{code}", v("/ui/solutions/OPSI"), "OOOFL"),
+        get("/ui/solutions/{code}/edit", v("/ui/solutions/OPSI/edit"), "OOOFL"),
+        post(
+            "/ui/solutions/{code}/edit",
+            v("/ui/solutions/OPSI/edit"),
+            vec![("codename", v(""))],
+            "EEEFL",
+        ),
+        get(
+            "/ui/solutions/{code}/versions",
+            v("/ui/solutions/OPSI/versions"),
+            "RRRRR",
+        ),
+        post(
+            "/ui/solutions/{code}/versions",
+            v("/ui/solutions/OPSI/versions"),
+            vec![("version", v("1.0"))],
+            "RRRFL",
+        ),
         // The dormant-accounts report (Art. 50(2)): administrators and the security lead; a
         // refused number of days comes back at the field (422).
         get(
@@ -552,6 +578,8 @@ async fn server() -> TestServer {
     // Case 0 (a one-step process Ana performs) and case 1 (a security event Ana reported).
     crate::process_ui::ensure_event(&s).await;
     crate::raci_api::ensure(&s).await;
+    // Solution OPSI on system OPSI-SYS, kept by Gregor (no caller of the matrix).
+    crate::hosting_api::ensure_solution(&s, s.fx.gregor).await;
     let ctx = s.state.context(Actor::System, None);
     let empty = Command::CreateOffice {
         code: Code::parse("c", "PRAZNO").unwrap(),

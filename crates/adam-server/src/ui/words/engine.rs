@@ -127,6 +127,11 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
         "opened a new version of a solution",
     ),
     (
+        "hosting.notice_sent",
+        "obvestil o prehodu v produkcijo (1.1.1.47)",
+        "sent the notice of the transition into production (1.1.1.47)",
+    ),
+    (
         "risk_assessment.update",
         "popravil oceno tveganj",
         "corrected a risk assessment",

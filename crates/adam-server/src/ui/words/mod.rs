@@ -7,6 +7,7 @@ pub(crate) mod audit;
 pub(crate) mod dormant;
 pub(crate) mod engine;
 pub(crate) mod grants;
+pub(crate) mod hosting;
 pub(crate) mod inventory;
 pub(crate) mod process;
 pub(crate) mod raci;
