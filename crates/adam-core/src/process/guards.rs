@@ -84,14 +84,14 @@ impl Unmet {
     /// refusal's text, where no definition is at hand).
     pub fn sl(&self) -> String {
         match self {
-            Unmet::Field(k) => format!("izpolniti je treba polje {k:?}"),
-            Unmet::Document(k) => format!("priložiti je treba dokument vrste {k:?}"),
-            Unmet::Consent(k) => format!("manjka soglasje vloge {k:?}"),
+            Unmet::Field(k) => format!("izpolniti je treba polje »{k}«"),
+            Unmet::Document(k) => format!("priložiti je treba dokument vrste »{k}«"),
+            Unmet::Consent(k) => format!("manjka soglasje vloge »{k}«"),
             Unmet::SamePerson { user, first, second } => {
-                format!("{user} je hkrati {first:?} in {second:?}; to morata biti različni osebi")
+                format!("{user} je hkrati »{first}« in »{second}«; to morata biti različni osebi")
             }
             Unmet::Condition => "pogoj glede polj zadeve ni izpolnjen".to_owned(),
-            Unmet::NotBefore(a, b) => format!("{a:?} mora biti pred {b:?}"),
+            Unmet::NotBefore(a, b) => format!("»{a}« mora biti pred »{b}«"),
         }
     }
 }
@@ -99,17 +99,17 @@ impl Unmet {
 impl fmt::Display for Unmet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Unmet::Field(k) => write!(f, "field {k:?} must be filled"),
-            Unmet::Document(k) => write!(f, "a document of type {k:?} must be attached"),
-            Unmet::Consent(k) => write!(f, "the consent of role {k:?} is missing"),
+            Unmet::Field(k) => write!(f, "field \"{k}\" must be filled"),
+            Unmet::Document(k) => write!(f, "a document of type \"{k}\" must be attached"),
+            Unmet::Consent(k) => write!(f, "the consent of role \"{k}\" is missing"),
             Unmet::SamePerson { user, first, second } => {
                 write!(
                     f,
-                    "{user} is bound to both {first:?} and {second:?}; they must be different people"
+                    "{user} is bound to both \"{first}\" and \"{second}\"; they must be different people"
                 )
             }
             Unmet::Condition => write!(f, "a condition on the case's fields does not hold"),
-            Unmet::NotBefore(a, b) => write!(f, "{a:?} must be before {b:?}"),
+            Unmet::NotBefore(a, b) => write!(f, "\"{a}\" must be before \"{b}\""),
         }
     }
 }

@@ -22,4 +22,5 @@ pub mod records;
 pub mod register;
 pub mod review;
 pub mod roles;
+pub mod settings;
 pub mod setup;

@@ -18,6 +18,7 @@ pub enum Tr {
 const TABLES: &[&[(&str, &str, &str)]] = &[
     WORDS,
     super::words::setup::WORDS,
+    super::words::settings::WORDS,
     super::words::grants::WORDS,
     super::words::account::WORDS,
     super::words::audit::WORDS,

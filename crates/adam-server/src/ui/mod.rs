@@ -29,6 +29,7 @@ mod raci;
 mod record;
 mod review;
 mod roles;
+mod settings;
 mod tree;
 mod user;
 mod words;
@@ -119,6 +120,10 @@ fn table() -> Routes {
         .route("/ui/roles/{id}", get(roles::role_page).post(roles::update_role))
         .route("/ui/applications", get(to("/ui/roles")).post(roles::create_application))
         .route("/ui/overview", get(overview::overview_page))
+        .route(
+            "/ui/settings",
+            get(settings::settings_page).post(settings::save_settings),
+        )
         .route(
             "/ui/access-reviews",
             get(access_review::reviews_page).post(access_review::start_review),

@@ -193,7 +193,7 @@ pub struct NewRoleForm {
 
 /// The change request a governed change names: empty for none, else its number (`12`, `#12`
 /// or `case 12` as the case page shows it); anything else is a message at the field.
-fn change_field(typed: &str, errors: &mut BTreeMap<&'static str, String>, tr: Tr) -> Option<Option<CaseId>> {
+pub(super) fn change_field(typed: &str, errors: &mut BTreeMap<&'static str, String>, tr: Tr) -> Option<Option<CaseId>> {
     let t = typed.trim();
     if t.is_empty() {
         return Some(None);

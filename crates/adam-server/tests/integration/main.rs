@@ -41,6 +41,7 @@ mod raci_process;
 mod raci_ui;
 mod read_rules;
 mod register_attacks;
+mod settings_ui;
 mod setup;
 mod ui;
 mod ui_account;

@@ -285,6 +285,32 @@ fn rows(s: &TestServer) -> Vec<Row> {
         ),
         // The administrators' overview.
         get("/ui/overview", v("/ui/overview"), "OOFFL"),
+        // The organisation's settings: everyone signed in reads them; only the system
+        // administrator changes them (the planner's `require_full`).
+        get("/ui/settings", v("/ui/settings"), "OOOOL"),
+        post(
+            "/ui/settings",
+            v("/ui/settings"),
+            {
+                let set = w.settings();
+                let views = set.default_view.map(|l| l.to_string());
+                let role = |r: Option<adam_core::RoleId>| r.map(|r| r.0.to_string()).unwrap_or_default();
+                vec![
+                    ("seal", adam_server::service::settings::seal(set)),
+                    ("organisation", v("Nova organizacija")),
+                    ("dist_main_role", role(set.dist_main_role)),
+                    ("reopen_role", role(set.reopen_role)),
+                    ("clearance_1", role(set.clearance_roles[0])),
+                    ("clearance_2", role(set.clearance_roles[1])),
+                    ("clearance_3", role(set.clearance_roles[2])),
+                    ("view_0", views[0].clone()),
+                    ("view_1", views[1].clone()),
+                    ("view_2", views[2].clone()),
+                    ("view_3", views[3].clone()),
+                ]
+            },
+            "RFFFL",
+        ),
         // Responsibility matrices (issue #17): everyone signed in sees the matrices they may
         // read — OPSI (`raci_api::ensure`) binds the customer to Ana's job and the provider to
         // GLPI, whose head is the user administrator here. The monthly report is the matrix's

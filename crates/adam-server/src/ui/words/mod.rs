@@ -12,4 +12,5 @@ pub(crate) mod inventory;
 pub(crate) mod process;
 pub(crate) mod raci;
 pub(crate) mod reviews;
+pub(crate) mod settings;
 pub(crate) mod setup;
