@@ -20,9 +20,6 @@ const tokens = Object.fromEntries(
 
 let browser;
 before(async () => {
-
-let browser;
-before(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
