@@ -14,6 +14,7 @@ pub mod guard;
 pub mod hosting;
 pub mod integrity;
 pub mod inventory;
+pub mod operations;
 pub mod process;
 pub mod raci;
 pub mod records;
@@ -196,6 +197,7 @@ impl Api {
 pub fn api() -> Api {
     let api = Api::new();
     let api = system::routes(api);
+    let api = operations::routes(api);
     let api = directory::routes(api);
     let api = roles::routes(api);
     let api = records::routes(api);

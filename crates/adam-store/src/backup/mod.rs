@@ -27,10 +27,12 @@
 //! installation's key directory, and reads it into a scratch copy: a verification restores into
 //! a scratch directory and never touches the live store or the live keys.
 //!
-//! `sqlite.rs` and `pg.rs` take the backups, `verify.rs` restores and proves them.
+//! `sqlite.rs` and `pg.rs` take the backups, `verify.rs` restores and proves them,
+//! `retention.rs` names them in a backup directory and keeps the newest N.
 
 mod container;
 mod pg;
+pub mod retention;
 mod sqlite;
 mod verify;
 
