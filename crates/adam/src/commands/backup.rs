@@ -68,6 +68,14 @@ pub(crate) enum BackupCommand {
         #[arg(long, value_name = "URL")]
         scratch_database: Option<String>,
     },
+    /// Write a backup's members into a directory (each checked against the manifest), to
+    /// restore: `adam.db` is the SQLite store, `adam.pgdump` is for `pg_restore`.
+    Extract {
+        /// The backup file.
+        file: PathBuf,
+        /// The directory to write the members into (created if missing).
+        dir: PathBuf,
+    },
 }
 
 /// The backups `serve` takes on a schedule.
