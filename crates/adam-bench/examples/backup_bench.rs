@@ -36,7 +36,10 @@ fn args() -> Args {
         dir: None,
     };
     let mut it = std::env::args().skip(1);
-    let number = |v: Option<String>| v.and_then(|v| v.replace('_', "").parse::<u64>().ok()).expect("a number");
+    let number = |v: Option<String>| {
+        v.and_then(|v| v.replace('_', "").parse::<u64>().ok())
+            .expect("a number")
+    };
     while let Some(flag) = it.next() {
         match flag.as_str() {
             "--documents" => a.documents = number(it.next()) as usize,

@@ -146,6 +146,14 @@ fn backups_are_taken_online_verified_and_kept_to_the_newest_n() {
     assert_eq!(report["passed"], true, "{report}");
     assert!(report["revision"].as_u64().unwrap() > 0);
 
+    // Extracted for a restore: the SQLite store, checked against the manifest.
+    let restore = dir.path().join("restore");
+    let mut extract = adam(&data);
+    extract.args(["backup", "extract", file.to_str().unwrap(), restore.to_str().unwrap()]);
+    let out = run(extract);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(restore.join("adam.db").is_file());
+
     // A missing file, a flipped byte: exit 1 and one line naming what is wrong.
     let mut missing = adam(&data);
     missing.args([

@@ -62,6 +62,8 @@ pub struct Doc {
     pub csv: bool,
     /// Whether the operation answers a stored file in its own media type.
     pub file: bool,
+    /// Whether the operation answers `text/plain` (the Prometheus metrics).
+    pub text: bool,
 }
 
 impl Doc {
@@ -79,6 +81,7 @@ impl Doc {
             etag: false,
             csv: false,
             file: false,
+            text: false,
         }
     }
     /// Query parameters.
@@ -124,6 +127,11 @@ impl Doc {
     /// Answers a stored file, in its own media type.
     pub fn file(mut self) -> Doc {
         self.file = true;
+        self
+    }
+    /// Answers `text/plain`.
+    pub fn text(mut self) -> Doc {
+        self.text = true;
         self
     }
 }

@@ -21,7 +21,8 @@ pub(crate) fn routes(api: Api) -> Api {
             "Prometheus metrics (text format 0.0.4): revision, audit queue, requests and latencies, failed sign-ins, last backup",
             "a scrape from this host (loopback, not forwarded), the system administrator or a service account",
         )
-        .public(),
+        .public()
+        .text(),
         get(metrics),
     )
     .route(

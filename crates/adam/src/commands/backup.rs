@@ -155,6 +155,7 @@ pub(crate) async fn backup(cli: &Cli, command: &BackupCommand) -> Result<()> {
             )
             .await
         }
+        BackupCommand::Extract { file, dir } => extract(file, dir).await,
     }
 }
 
@@ -196,6 +197,24 @@ async fn create(cli: &Cli, out: Option<&Path>, dir: Option<&Path>, keep: Option<
             println!("deleted {} older backup(s), keeping the newest {keep}", deleted.len());
         }
     }
+    Ok(())
+}
+
+/// Writes the members of a backup into `dir`, each checked against the manifest.
+async fn extract(file: &Path, dir: &Path) -> Result<()> {
+    let (from, to) = (file.to_path_buf(), dir.to_path_buf());
+    let manifest = off(move || backup::extract(&from, &to)).await??;
+    for m in &manifest.members {
+        println!(
+            "{} ({} bytes, SHA-256 as in the manifest)",
+            dir.join(&m.name).display(),
+            m.size
+        );
+    }
+    println!(
+        "a {} backup of revision {}; put it in place with the installation's key directory",
+        manifest.backend, manifest.revision
+    );
     Ok(())
 }
 
