@@ -14,6 +14,7 @@ pub mod error;
 pub mod explain;
 pub mod http;
 pub mod mail;
+pub mod metrics;
 pub mod openapi;
 mod request_log;
 pub mod service;
@@ -131,7 +132,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(problem_rejections))
         .layer(middleware::from_fn(error::speak))
         .layer(middleware::from_fn_with_state(state.clone(), stamp_revision))
-        .layer(middleware::from_fn(request_log::log_request))
+        .layer(middleware::from_fn_with_state(state.clone(), request_log::log_request))
         .with_state(state)
 }
 

@@ -106,6 +106,9 @@ pub fn document(operations: &[Operation]) -> Value {
         if doc.csv {
             success["content"]["text/csv"] = json!({ "schema": { "type": "string" } });
         }
+        if doc.text {
+            success["content"]["text/plain"] = json!({ "schema": { "type": "string" } });
+        }
         if doc.file {
             // A stored file, in its own media type.
             success["content"]["*/*"] = json!({ "schema": { "type": "string", "format": "binary" } });

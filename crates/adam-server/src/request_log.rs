@@ -5,20 +5,30 @@
 //! path without its query (a reset link carries its code in `?token=`), and no header at all
 //! (tokens, cookies and the CSRF token travel in headers; passwords only in bodies, which are
 //! never read here).
+//!
+//! The same hook counts the request for `GET /metrics` (`metrics.rs`): by the route's template
+//! as axum matched it, its status and its latency.
 
-use axum::extract::Request;
+use crate::state::AppState;
+use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::time::Instant;
 
 /// Logs the request once its answer is ready.
-pub(crate) async fn log_request(request: Request, next: Next) -> Response {
+pub(crate) async fn log_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     // `path()` never includes the query string.
     let path = request.uri().path().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
     let response = next.run(request).await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let seconds = started.elapsed().as_secs_f64();
+    state.metrics.request(&route, response.status().as_u16(), seconds);
+    let latency_ms = seconds * 1000.0;
     tracing::info!(
         target: "adam::request",
         method = %method,

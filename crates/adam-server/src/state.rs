@@ -126,6 +126,8 @@ pub struct Inner {
     pub(crate) verifying: SharedRun<adam_store::Verdict>,
     /// Worlds of past instants kept for "as of" questions (`service::past`).
     pub(crate) past: Mutex<PastWorlds>,
+    /// The counters behind `GET /metrics`.
+    pub metrics: crate::metrics::Metrics,
 }
 
 /// Worlds of past instants kept for "as of" questions (`service::past`), and the instant of
@@ -288,6 +290,7 @@ impl AppState {
             access_room: Arc::new(tokio::sync::Semaphore::new(ACCESS_QUEUE)),
             verifying: SharedRun::new(),
             past: Mutex::new(PastWorlds::default()),
+            metrics: crate::metrics::Metrics::default(),
         })))
     }
 

@@ -40,6 +40,7 @@ mod activity;
 pub mod attachments;
 pub mod audit;
 mod authn;
+pub mod backup;
 mod codec;
 mod credentials;
 mod error;

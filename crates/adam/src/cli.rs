@@ -84,6 +84,8 @@ pub(crate) enum Command {
         attachment_max_mib: u64,
         #[command(flatten)]
         auth: AuthArgs,
+        #[command(flatten)]
+        backup: crate::commands::backup::ScheduleArgs,
     },
     /// Manage an account's sign-in: set a temporary password.
     #[command(subcommand)]
@@ -179,6 +181,9 @@ pub(crate) enum Command {
     /// Integrity baselines of key servers (Art. 50(4)-(5)): scan files and submit the manifest.
     #[command(subcommand)]
     Integrity(crate::commands::integrity::IntegrityCommand),
+    /// ADAM's own backups: take one online, or restore one into a scratch place and prove it.
+    #[command(subcommand)]
+    Backup(crate::commands::backup::BackupCommand),
     /// Responsibility (RACI) matrices: who is accountable for a task at a layer of a solution.
     #[command(subcommand)]
     Raci(crate::commands::raci::RaciCommand),

@@ -11,7 +11,7 @@ use anyhow::{Context, Result, anyhow};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-fn location(cli: &Cli) -> Result<String> {
+pub(crate) fn location(cli: &Cli) -> Result<String> {
     match &cli.database {
         Some(url) => Ok(url.clone()),
         None => {
@@ -29,7 +29,7 @@ pub(crate) async fn off<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'stati
         .map_err(|e| anyhow!("a worker thread failed: {e}"))
 }
 
-fn keys_dir(cli: &Cli) -> PathBuf {
+pub(crate) fn keys_dir(cli: &Cli) -> PathBuf {
     cli.audit_keys.clone().unwrap_or_else(|| cli.data.join("audit-keys"))
 }
 

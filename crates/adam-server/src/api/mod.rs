@@ -14,6 +14,7 @@ pub mod guard;
 pub mod hosting;
 pub mod integrity;
 pub mod inventory;
+pub mod operations;
 pub mod process;
 pub mod raci;
 pub mod records;
@@ -61,6 +62,8 @@ pub struct Doc {
     pub csv: bool,
     /// Whether the operation answers a stored file in its own media type.
     pub file: bool,
+    /// Whether the operation answers `text/plain` (the Prometheus metrics).
+    pub text: bool,
 }
 
 impl Doc {
@@ -78,6 +81,7 @@ impl Doc {
             etag: false,
             csv: false,
             file: false,
+            text: false,
         }
     }
     /// Query parameters.
@@ -123,6 +127,11 @@ impl Doc {
     /// Answers a stored file, in its own media type.
     pub fn file(mut self) -> Doc {
         self.file = true;
+        self
+    }
+    /// Answers `text/plain`.
+    pub fn text(mut self) -> Doc {
+        self.text = true;
         self
     }
 }
@@ -196,6 +205,7 @@ impl Api {
 pub fn api() -> Api {
     let api = Api::new();
     let api = system::routes(api);
+    let api = operations::routes(api);
     let api = directory::routes(api);
     let api = roles::routes(api);
     let api = records::routes(api);

@@ -191,6 +191,7 @@ pub(crate) async fn failed_attempt(
     action: &str,
 ) -> ApiResult<()> {
     let now = s.now();
+    s.metrics.signin_failed();
     let outcome = s.authn.limiter().record_failure(username, ip, now);
     let object = user.map_or_else(
         || AuditObject {

@@ -5,6 +5,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod backup;
 pub mod decisions;
 pub mod dormant;
 pub mod hosting;
@@ -13,6 +14,7 @@ pub mod integrity;
 pub mod inventory;
 pub mod inventory_export;
 pub(crate) mod notify;
+pub mod operations;
 pub mod overview;
 pub mod past;
 pub mod process;

@@ -32,6 +32,7 @@ mod inventory_ui;
 mod languages;
 mod languages_more;
 mod matrix;
+mod metrics;
 mod openapi;
 mod persistence;
 mod process_api;

@@ -62,6 +62,10 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
     let mut out = vec![
         public("/api/health"),
         public("/api/openapi.json"),
+        // Monitoring (issue #18): over loopback without a forwarding header /metrics is this
+        // host's own scrape, open to every caller (from elsewhere: tests/integration/metrics.rs).
+        public("/metrics"),
+        public("/ready"),
         // Directory: everyone browses; user administrators edit within their offices.
         r(g.clone(), "/api/v1/offices", "/api/v1/offices".into(), None, "YYYYY"),
         r(

@@ -79,6 +79,17 @@ async fn answers_match_the_documented_schemas() {
             }
             continue;
         }
+        // Plain text (the Prometheus metrics) is documented as text/plain (a stored file of
+        // that type below, as any media type).
+        if media == "text/plain" && op["responses"][&status]["content"]["*/*"].is_null() {
+            if op["responses"][&status]["content"]["text/plain"].is_null() {
+                failures.push(format!(
+                    "{} {}: a text answer not documented as text/plain",
+                    row.method, row.path
+                ));
+            }
+            continue;
+        }
         // A stored file (an attachment) is documented as any media type.
         if !op["responses"][&status]["content"]["*/*"].is_null() && !media.ends_with("json") {
             continue;

@@ -31,6 +31,8 @@ pub trait Backend {
     fn count(&self, sql: &str) -> i64;
     /// The audit key directory the stores of this test use.
     fn keys_dir(&self) -> &Path;
+    /// The store's location, as `adam_store::open` takes it.
+    fn location(&self) -> String;
     /// A keyring on that directory.
     fn keys(&self) -> Arc<Keyring> {
         Arc::new(Keyring::open(self.keys_dir()).unwrap())
@@ -63,6 +65,10 @@ impl Backend for Sqlite {
 
     fn keys_dir(&self) -> &Path {
         &self.keys
+    }
+
+    fn location(&self) -> String {
+        format!("sqlite:{}", self.path.display())
     }
 
     fn open_indexing_every(&self, n: u64) -> Box<dyn Store> {
@@ -179,6 +185,10 @@ impl Backend for Postgres {
 
     fn keys_dir(&self) -> &Path {
         self.keys_dir.path()
+    }
+
+    fn location(&self) -> String {
+        self.url.clone()
     }
 
     fn open_indexing_every(&self, n: u64) -> Box<dyn Store> {

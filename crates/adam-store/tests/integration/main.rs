@@ -10,6 +10,7 @@
 mod attachments;
 mod authn;
 mod backends;
+mod backup;
 mod postgres_specific;
 mod properties;
 mod sqlite_specific;
@@ -43,6 +44,7 @@ macro_rules! on_both_backends {
 
 use attachments::*;
 use authn::*;
+use backup::*;
 use suite::*;
 use tail_cut::*;
 use tokens_used::*;
@@ -90,4 +92,7 @@ on_both_backends!(
     authn_totp_seeds_are_sealed_at_rest,
     authn_the_totp_key_is_rotated,
     attachments_round_trip_chunked_sealed_and_stored_once,
+    a_backup_under_writes_verifies_and_restores_the_same_world,
+    a_corrupted_backup_fails_naming_what_is_wrong,
+    a_backup_never_holds_the_keys,
 );

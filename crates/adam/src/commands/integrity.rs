@@ -295,6 +295,11 @@ async fn send(url: &str, token: &str, upload: &ScanUpload) -> Result<()> {
 /// One POST of JSON to `/api/v1/integrity/scans` under `base`, over HTTP/1.1 (a small client,
 /// so the binary needs no HTTP client library; TLS is the system's, as for e-mail).
 fn post(base: &str, token: &str, body: &[u8]) -> Result<(u16, Vec<u8>)> {
+    post_json(base, "/api/v1/integrity/scans", token, body)
+}
+
+/// One POST of JSON to `path` under `base` (also `adam backup verify --server`).
+pub(crate) fn post_json(base: &str, path: &str, token: &str, body: &[u8]) -> Result<(u16, Vec<u8>)> {
     let (tls, rest) = if let Some(r) = base.strip_prefix("https://") {
         (true, r)
     } else if let Some(r) = base.strip_prefix("http://") {
@@ -325,7 +330,7 @@ fn post(base: &str, token: &str, body: &[u8]) -> Result<(u16, Vec<u8>)> {
     stream.set_read_timeout(timeout)?;
     stream.set_write_timeout(timeout)?;
     let head = format!(
-        "POST {prefix}/api/v1/integrity/scans HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {token}\r\n\
+        "POST {prefix}{path} HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: application/json\r\nAccept: application/json\r\nUser-Agent: adam-integrity\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
@@ -345,9 +350,9 @@ fn post(base: &str, token: &str, body: &[u8]) -> Result<(u16, Vec<u8>)> {
 }
 
 fn exchange(stream: &mut impl ReadWrite, head: &[u8], body: &[u8], answer: &mut Vec<u8>) -> Result<()> {
-    stream.write_all(head).context("cannot send the scan")?;
-    stream.write_all(body).context("cannot send the scan")?;
-    stream.flush().context("cannot send the scan")?;
+    stream.write_all(head).context("cannot send to ADAM")?;
+    stream.write_all(body).context("cannot send to ADAM")?;
+    stream.flush().context("cannot send to ADAM")?;
     // A peer that closes without a TLS close-notify after a complete answer is not an error.
     if let Err(e) = stream.read_to_end(answer)
         && answer.is_empty()

@@ -5,6 +5,7 @@
 //! what they share is in [`crate::support`].
 
 mod audit;
+pub(crate) mod backup;
 mod demo;
 mod init;
 pub(crate) mod integrity;
@@ -28,7 +29,8 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
             log_format,
             attachment_max_mib,
             auth,
-        } => serve::serve(&cli, *listen, *demo, *log_format, *attachment_max_mib, auth).await,
+            backup,
+        } => serve::serve(&cli, *listen, *demo, *log_format, *attachment_max_mib, auth, backup).await,
         Command::User(UserCommand::Password { user }) => user::password(&cli, user).await,
         Command::Keys(KeysCommand::RotateTotp) => keys::rotate_totp(&cli).await,
         Command::Init {
@@ -65,5 +67,6 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Export { dir } => transfer::export(&cli, dir).await,
         Command::Integrity(i) => integrity::integrity(i).await,
         Command::Raci(r) => raci::raci(&cli, r).await,
+        Command::Backup(b) => backup::backup(&cli, b).await,
     }
 }

@@ -17,6 +17,7 @@ pub(crate) async fn serve(
     log_format: LogFormat,
     attachment_max_mib: u64,
     auth: &AuthArgs,
+    backup: &super::backup::ScheduleArgs,
 ) -> Result<()> {
     // Colour only for a person at a terminal: a file or a pipe gets plain text (escape codes
     // made the log unreadable there), and NO_COLOR is honoured.
@@ -30,6 +31,7 @@ pub(crate) async fn serve(
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
+    let schedule = super::backup::schedule(cli, backup)?;
     let store = open_store(cli).await?;
     if demo {
         demo::load(cli, &store).await?;
@@ -46,7 +48,20 @@ pub(crate) async fn serve(
         state.store.backend(),
         state.revision().0
     );
+    // Scheduled backups, each verified right after it was taken (`service::backup`).
+    let backups = schedule.map(|s| {
+        eprintln!(
+            "a backup is taken into {} every {} s and verified; the newest {} are kept",
+            s.dir.display(),
+            s.every.as_secs(),
+            s.keep
+        );
+        adam_server::service::backup::spawn_schedule(state.clone(), s)
+    });
     adam_server::serve(listener, state.clone(), shutdown_signal()).await?;
+    if let Some(task) = backups {
+        task.abort();
+    }
     // A clean stop signs the end of the trail (the access records queued before it are written
     // by now): the newest records are covered by a checkpoint, not only by the head kept
     // outside the database.
