@@ -15,7 +15,7 @@
 use adam_bench::synth::{self, Config};
 use adam_core::*;
 use adam_store::backup::{self, Scratches};
-use adam_store::{AuditContext, AuditObject, NewAudit, Retention, SqliteStore, Store};
+use adam_store::{AuditContext, AuditTrail as _, NewAudit, Retention, SqliteStore, WorldStore as _};
 use std::sync::Arc;
 use std::time::Instant;
 
