@@ -15,7 +15,7 @@
 use adam_bench::synth::{self, Config};
 use adam_core::*;
 use adam_store::backup::{self, Scratches};
-use adam_store::{AuditContext, AuditObject, NewAudit, Retention, SqliteStore, Store};
+use adam_store::{AuditContext, AuditTrail as _, NewAudit, Retention, SqliteStore, WorldStore as _};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -133,7 +133,9 @@ fn main() {
         );
     }
     let location = format!("sqlite:{}", db.display());
-    let db_bytes = std::fs::metadata(&db).unwrap().len();
+    // The database file and its WAL (not yet checkpointed back into it).
+    let db_bytes =
+        std::fs::metadata(&db).unwrap().len() + std::fs::metadata(dir.join("adam.db-wal")).map_or(0, |m| m.len());
     for run in 1..=args.runs {
         let file = dir.join(format!("bench-{run}.adambackup"));
         let created = backup::create(&location, &file, synth.at.0).unwrap();
