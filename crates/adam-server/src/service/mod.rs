@@ -5,6 +5,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod continuity;
 pub mod decisions;
 pub mod dormant;
 pub mod hosting;
