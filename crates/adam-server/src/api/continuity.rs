@@ -199,6 +199,7 @@ async fn set_bia(
     Body(fields): Body<BiaFields>,
 ) -> ApiResult<Tagged<Bia>> {
     let system = ItemId(id);
+    svc::require_writer(&s.world(), &caller, Some(system), s.now())?;
     let existing = s.world().bia_of(system).map(|b| b.rev);
     if let Some(rev) = existing {
         if_match.check(rev)?;
@@ -233,8 +234,9 @@ async fn change_plan(
     if_match: IfMatch,
     Body(fields): Body<PlanFields>,
 ) -> ApiResult<Json<ContinuityPlan>> {
-    caller.require(Scope::Write)?;
     let plan = ContinuityPlanId(id);
+    s.world().continuity_plan(plan)?;
+    svc::require_writer(&s.world(), &caller, None, s.now())?;
     let p = update(&s, &caller, &if_match, plan, |_: ContinuityPlan| {
         Ok(Command::UpdateContinuityPlan { plan, fields })
     })
@@ -277,7 +279,16 @@ async fn change_test(
     Body(fields): Body<TestFields>,
 ) -> ApiResult<Json<ContinuityTest>> {
     let test = ContinuityTestId(id);
-    let rev = s.world().continuity_test(test)?.rev;
+    let (rev, subject) = {
+        let w = s.world();
+        let t = w.continuity_test(test)?;
+        (t.rev, t.fields.subject)
+    };
+    let system = match subject {
+        Subject::System(s) => Some(s),
+        Subject::Adam => None,
+    };
+    svc::require_writer(&s.world(), &caller, system, s.now())?;
     if_match.check(rev)?;
     Ok(Json(svc::update_test(&s, &caller, test, fields, Some(rev)).await?))
 }

@@ -207,6 +207,29 @@ pub fn keeps(w: &World, caller: &Caller, now: Timestamp) -> bool {
     caller.scopes.contains(&Scope::Write) && w.keeps_registers(&caller.actor(None), now).unwrap_or(false)
 }
 
+/// Refuses, before any precondition is looked at, a caller who may not write the records of
+/// `subject` (a system: its writers; ADAM or the plan: the keepers) — so a refused caller learns
+/// nothing from an If-Match answer.
+pub fn require_writer(w: &World, caller: &Caller, subject: Option<ItemId>, now: Timestamp) -> ApiResult<()> {
+    caller.require(Scope::Write)?;
+    let actor = caller.actor(None);
+    match subject {
+        Some(system) => {
+            let item = system_item(w, system)?;
+            if w.may_keep_continuity_of(&actor, item, now)? {
+                return Ok(());
+            }
+            Err(Error::from(ContinuityError::NotContinuityWriter {
+                system,
+                custodian: item.fields.custodian,
+            })
+            .into())
+        }
+        None if w.keeps_registers(&actor, now)? => Ok(()),
+        None => Err(Error::from(ContinuityError::NotContinuityKeeper).into()),
+    }
+}
+
 /// Records the continuity plan.
 pub async fn record_plan(s: &AppState, caller: &Caller, fields: PlanFields) -> ApiResult<ContinuityPlan> {
     caller.require(Scope::Write)?;

@@ -345,3 +345,40 @@ async fn a_failed_restore_test_of_adam_opens_a_security_event(backend: Backend) 
     assert_eq!(o.json["adam"][0]["passed"], false);
 }
 on_both_backends!(a_failed_restore_test_of_adam_opens_a_security_event);
+
+/// The matrix's fixture: the key server `MAIL-SRV` (operated by the service account) with a
+/// BIA, a drill and a risk acceptance, and a plan. Idempotent.
+pub async fn ensure(server: &TestServer) {
+    key_server(server, false).await;
+    let w = server.state.world().clone();
+    if !w.continuity_plans().is_empty() {
+        return;
+    }
+    let system = w.item_by_code(SERVER).unwrap().0;
+    let admin = server.fx.admin.0;
+    drop(w);
+    let mut fields = bia("vital", Some("4h"), Some("15min"), Some("1d"));
+    fields["dependencies"] = json!([]);
+    let commands = [
+        json!({"command": "record_continuity_plan", "fields": plan(admin.into())}),
+        json!({"command": "set_bia", "system": system, "fields": fields}),
+        json!({"command": "record_continuity_test", "fields": system_drill(system)}),
+        json!({"command": "accept_continuity_risk", "fields": {"system": system, "target": "RPO", "approver": admin, "date": "2026-03-01", "reason": "Predrago."}}),
+    ];
+    for c in commands {
+        let command: adam_core::Command = serde_json::from_value(c).unwrap();
+        let ctx = server.state.context(adam_core::Actor::System, None);
+        server
+            .state
+            .execute_as(adam_core::Actor::System, ctx, command)
+            .await
+            .unwrap_or_else(|e| panic!("{}", e.detail));
+    }
+}
+
+/// A drill of `system`.
+pub fn system_drill(system: u32) -> Value {
+    let mut d = drill("2026-03-01T08:00:00Z", "2h", "5min");
+    d["subject"] = json!({"system": system});
+    d
+}
