@@ -64,6 +64,14 @@ pub(crate) fn routes(api: Api) -> Api {
         get(needs(Scope::Read, system)),
     )
     .route(
+        Method::GET,
+        "/api/v1/continuity/systems/{id}/bia",
+        Doc::new(t, "A system's business impact analysis and backup plan, with its ETag", READERS)
+            .response::<Bia>()
+            .etag(),
+        get(needs(Scope::Read, one_bia)),
+    )
+    .route(
         Method::PUT,
         "/api/v1/continuity/systems/{id}/bia",
         Doc::new(
@@ -210,6 +218,18 @@ async fn set_bia(
     } else {
         Tagged::created(bia.rev, bia)
     })
+}
+
+async fn one_bia(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<Bia>> {
+    let w = s.world();
+    require_reader(&w, &caller, s.now())?;
+    let system = ItemId(id);
+    w.item(system)?;
+    let bia = w.bia_of(system).cloned().ok_or_else(|| {
+        crate::error::WebError::not_found("this system has no business impact analysis yet")
+            .sl("ta sistem še nima analize vpliva na poslovanje")
+    })?;
+    Ok(Tagged::new(bia.rev, bia))
 }
 
 async fn record_plan(

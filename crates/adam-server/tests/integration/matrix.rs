@@ -1885,6 +1885,13 @@ fn continuity_rows(fx: &Fixture) -> Vec<Row> {
             read,
         ),
         r(
+            g.clone(),
+            "/api/v1/continuity/systems/{id}/bia",
+            "/api/v1/continuity/systems/SYS/bia",
+            None,
+            read,
+        ),
+        r(
             u.clone(),
             "/api/v1/continuity/systems/{id}/bia",
             "/api/v1/continuity/systems/SYS/bia",
