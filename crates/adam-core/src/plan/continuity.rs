@@ -139,10 +139,8 @@ impl World {
         self.user(fields.reviewer)?;
         match (fields.trigger, fields.change) {
             (ReviewTrigger::Annual, Some(_)) => return Err(ContinuityError::ChangeOnAnnualReview.into()),
-            (ReviewTrigger::MajorChange, Some(case)) => {
-                if self.case(case)?.process.as_str() != CHANGE_REQUEST {
-                    return Err(ContinuityError::NotAChangeRequest(case).into());
-                }
+            (ReviewTrigger::MajorChange, Some(case)) if self.case(case)?.process.as_str() != CHANGE_REQUEST => {
+                return Err(ContinuityError::NotAChangeRequest(case).into());
             }
             _ => {}
         }

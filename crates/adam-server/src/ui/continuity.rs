@@ -458,7 +458,7 @@ async fn outcome(
         }
         Err(e) => {
             let mut errors = Errors::new();
-            errors.insert(field_of(&e.code), e.detail);
+            errors.insert(field_of(e.code), e.detail);
             system_view(s, caller, lang, id, typed(errors)).await
         }
     }
