@@ -137,7 +137,7 @@ pub(crate) fn routes(api: Api) -> Api {
     .route(
         Method::GET,
         "/api/v1/continuity/tests.csv",
-        Doc::new(t, "Every continuity test as CSV (header in the request's language)", READERS),
+        Doc::new(t, "Every continuity test as CSV (header in the request's language)", READERS).csv(),
         get(needs(Scope::Read, tests_csv)),
     )
     .route(

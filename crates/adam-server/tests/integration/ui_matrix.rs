@@ -382,7 +382,8 @@ fn rows(s: &TestServer) -> Vec<Row> {
             "/ui/continuity/systems/{id}/bia",
             format!("/ui/continuity/systems/{opsi}/bia"),
             vec![("criticality", v("sensitive")), ("restore_days", v("365"))],
-            "RFRFL",
+            // GLPI's user administrator operates OPSI-SYS in the fixture.
+            "RRRFL",
         ),
         get(
             "/ui/continuity/systems/{id}/tests",
