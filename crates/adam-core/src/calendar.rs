@@ -125,6 +125,11 @@ impl LocalDate {
         Timestamp(n * SECONDS_PER_DAY - offset)
     }
 
+    /// The day `days` later (earlier when negative).
+    pub fn plus_days(self, days: i64) -> LocalDate {
+        LocalDate::of_day_number(self.day_number() + days)
+    }
+
     /// The next day.
     pub fn next(self) -> LocalDate {
         LocalDate::of_day_number(self.day_number() + 1)

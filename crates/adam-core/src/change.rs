@@ -97,6 +97,11 @@ impl World {
             Event::Case(r) => self.put_change(r),
             Event::RaciMatrix(r) => self.put_change(r),
             Event::Solution(r) => self.put_change(r.as_ref()),
+            Event::ContinuityPlan(r) => self.put_change(r.as_ref()),
+            Event::PlanReview(r) => self.put_change(r),
+            Event::Bia(r) => self.put_change(r.as_ref()),
+            Event::ContinuityTest(r) => self.put_change(r.as_ref()),
+            Event::RiskAcceptance(r) => self.put_change(r),
         }
     }
 

@@ -497,6 +497,47 @@ pub enum Command {
         #[serde(default)]
         taken_at: Option<crate::time::Timestamp>,
     },
+    /// Records the body's continuity plan (Art. 15(1)).
+    RecordContinuityPlan {
+        /// What it holds.
+        fields: crate::register::continuity::PlanFields,
+    },
+    /// Changes a continuity plan.
+    UpdateContinuityPlan {
+        /// The plan.
+        plan: crate::ids::ContinuityPlanId,
+        /// What it holds now.
+        fields: crate::register::continuity::PlanFields,
+    },
+    /// Records a review of the plan in force (Art. 15(2), 15(4)).
+    ReviewContinuityPlan {
+        /// What it records.
+        fields: crate::register::continuity::PlanReviewFields,
+    },
+    /// Sets a system's business impact analysis and backup plan (Art. 29(2)).
+    SetBia {
+        /// The system.
+        system: ItemId,
+        /// What it records.
+        fields: crate::register::continuity::BiaFields,
+    },
+    /// Records a restore test, outage simulation or drill (Art. 15(3), 29(3)).
+    RecordContinuityTest {
+        /// What it records.
+        fields: crate::register::continuity::TestFields,
+    },
+    /// Changes a continuity test (its follow-up tasks done, its findings).
+    UpdateContinuityTest {
+        /// The test.
+        test: crate::ids::ContinuityTestId,
+        /// What it records now.
+        fields: crate::register::continuity::TestFields,
+    },
+    /// Records that a continuity target is knowingly not met.
+    AcceptContinuityRisk {
+        /// What it records.
+        fields: crate::register::continuity::AcceptanceFields,
+    },
     /// Keeps a new version of a process definition (an administrator imports it).
     ImportProcess {
         /// The definition.
@@ -684,6 +725,13 @@ impl Command {
             Command::RemoveEntry { .. } => "acl.remove",
             Command::Batch { .. } => "batch",
             Command::SubmitBaseline { .. } => "integrity.submit_baseline",
+            Command::RecordContinuityPlan { .. } => "continuity.record_plan",
+            Command::UpdateContinuityPlan { .. } => "continuity.update_plan",
+            Command::ReviewContinuityPlan { .. } => "continuity.review_plan",
+            Command::SetBia { .. } => "continuity.set_bia",
+            Command::RecordContinuityTest { .. } => "continuity.record_test",
+            Command::UpdateContinuityTest { .. } => "continuity.update_test",
+            Command::AcceptContinuityRisk { .. } => "continuity.accept_risk",
             Command::ImportProcess { .. } => "process.import",
             Command::StartCase { .. } => "case.start",
             Command::UpdateCase { .. } => "case.update",
@@ -749,4 +797,14 @@ pub enum Created {
     Comparison(crate::ids::ComparisonId),
     /// A responsibility matrix.
     RaciMatrix(crate::ids::RaciMatrixId),
+    /// A continuity plan.
+    ContinuityPlan(crate::ids::ContinuityPlanId),
+    /// A plan review.
+    PlanReview(crate::ids::PlanReviewId),
+    /// A BIA.
+    Bia(crate::ids::BiaId),
+    /// A continuity test.
+    ContinuityTest(crate::ids::ContinuityTestId),
+    /// A risk acceptance.
+    Acceptance(crate::ids::AcceptanceId),
 }

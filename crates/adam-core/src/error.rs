@@ -1066,6 +1066,100 @@ area_error! {
     }
 }
 
+area_error! {
+    /// The continuity register refuses (Art. 15, 29).
+    pub enum ContinuityError {
+        /// A duration that cannot be read.
+        #[error("{0:?} is not a duration: write it like 30min, 4h, 2d or 1h 30min")]
+        BadDuration(String) => ("bad-duration", Invalid),
+        /// No such plan.
+        #[error("there is no continuity plan {0}")]
+        UnknownPlan(crate::ids::ContinuityPlanId) => ("unknown-continuity-plan", NotFound),
+        /// No such plan review.
+        #[error("there is no plan review {0}")]
+        UnknownPlanReview(crate::ids::PlanReviewId) => ("unknown-plan-review", NotFound),
+        /// No such BIA.
+        #[error("there is no business impact analysis {0}")]
+        UnknownBia(crate::ids::BiaId) => ("unknown-bia", NotFound),
+        /// No such test.
+        #[error("there is no continuity test {0}")]
+        UnknownTest(crate::ids::ContinuityTestId) => ("unknown-continuity-test", NotFound),
+        /// No such risk acceptance.
+        #[error("there is no risk acceptance {0}")]
+        UnknownAcceptance(crate::ids::AcceptanceId) => ("unknown-risk-acceptance", NotFound),
+        /// A review while no plan is adopted.
+        #[error("Art. 15(2): no continuity plan is recorded yet, so there is none to review")]
+        NoPlan => ("no-continuity-plan", Conflict),
+        /// A record for an inventory item that is not an information system.
+        #[error("{0} is not an information system of the inventory")]
+        NotASystem(ItemId) => ("continuity-not-a-system", Invalid),
+        /// A recovery time objective above the maximum tolerable downtime.
+        #[error("the recovery time objective ({rto}) is longer than the maximum tolerable downtime ({mtd})")]
+        RtoOverMtd {
+            /// The RTO.
+            rto: String,
+            /// The MTD.
+            mtd: String,
+        } => ("rto-over-mtd", Invalid),
+        /// A critical or vital system without its RTO or RPO.
+        #[error("a {0} system needs both its recovery time objective (RTO) and its recovery point objective (RPO)")]
+        TargetsMissing(&'static str) => ("continuity-targets-missing", Invalid),
+        /// A system said to depend on itself.
+        #[error("a system does not depend on itself")]
+        SelfDependency => ("bia-self-dependency", Invalid),
+        /// A restore-test interval out of range.
+        #[error("the restore-test interval is 1 to 3650 days, not {0}")]
+        RestoreInterval(u16) => ("restore-interval-out-of-range", Invalid),
+        /// A next review more than a year after the last.
+        #[error("Art. 15(2): the plan is reviewed at least once a year; the next review is due by {latest}, not {asked}")]
+        ReviewDueTooLate {
+            /// The latest allowed day.
+            latest: String,
+            /// The day asked for.
+            asked: String,
+        } => ("plan-review-due-too-late", Invalid),
+        /// A review naming a case that is not a change request.
+        #[error("{0} is not a change request")]
+        NotAChangeRequest(crate::ids::CaseId) => ("not-a-change-request", Invalid),
+        /// A yearly review naming a change.
+        #[error("only a review after a major change names the change request")]
+        ChangeOnAnnualReview => ("change-on-annual-review", Invalid),
+        /// The findings reported before the review.
+        #[error("the findings are reported to the head of the body ({reported}) before the review ({date})")]
+        ReportBeforeReview {
+            /// The report's day.
+            reported: String,
+            /// The review's day.
+            date: String,
+        } => ("report-before-review", Invalid),
+        /// A partial loss without its component.
+        #[error("a partial-loss scenario names the component lost")]
+        ComponentMissing => ("component-missing", Invalid),
+        /// A test announced after it was held.
+        #[error("the test is announced ({announced}) after it was held ({held})")]
+        AnnouncedAfterHeld {
+            /// The announcement's day.
+            announced: String,
+            /// The day it was held.
+            held: String,
+        } => ("announced-after-held", Invalid),
+        /// A failed test without its findings.
+        #[error("a failed test records its findings")]
+        FindingsMissing => ("findings-missing", Invalid),
+        /// Someone who does not keep the continuity register.
+        #[error("the continuity plan, its reviews, risk acceptances and ADAM's own tests are recorded by the information-security lead or the system administrator")]
+        NotContinuityKeeper => ("not-continuity-keeper", Forbidden),
+        /// Someone who neither keeps the register nor runs the system.
+        #[error("the continuity records of {system} are kept by its custodian ({custodian}), its operators, the information-security lead or the system administrator")]
+        NotContinuityWriter {
+            /// The system.
+            system: ItemId,
+            /// Its custodian.
+            custodian: UserId,
+        } => ("not-continuity-writer", Forbidden),
+    }
+}
+
 fn fmt_job(job: Option<JobId>) -> String {
     job.map_or_else(|| "none".to_owned(), |j| j.to_string())
 }
@@ -1107,6 +1201,9 @@ pub enum Error {
     /// Responsibility (RACI) matrices refuse.
     #[error(transparent)]
     Raci(#[from] RaciError),
+    /// The continuity register refuses.
+    #[error(transparent)]
+    Continuity(#[from] ContinuityError),
     /// A change that would change nothing.
     #[error("nothing to change: {0}")]
     NoChange(&'static str),
@@ -1134,6 +1231,7 @@ impl Error {
             Error::Register(e) => e.category(),
             Error::Process(e) => e.category(),
             Error::Raci(e) => e.category(),
+            Error::Continuity(e) => e.category(),
             Error::NoChange(_) => Category::Conflict,
             Error::BatchItem { error, .. } => error.category(),
         }
@@ -1152,6 +1250,7 @@ impl Error {
             Error::Register(e) => e.code(),
             Error::Process(e) => e.code(),
             Error::Raci(e) => e.code(),
+            Error::Continuity(e) => e.code(),
             Error::NoChange(_) => "no-change",
             Error::BatchItem { error, .. } => error.code(),
         }

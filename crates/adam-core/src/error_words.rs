@@ -12,8 +12,8 @@
 //! translated through [`PHRASES`]; a test checks that every such phrase in the crate is there.
 
 use crate::error::{
-    AclError, AuthorityError, DirectoryError, Error, FilingError, ProcessError, RaciError, RegisterError, RoleError,
-    StateError, ValueError, ValueProblem,
+    AclError, AuthorityError, ContinuityError, DirectoryError, Error, FilingError, ProcessError, RaciError,
+    RegisterError, RoleError, StateError, ValueError, ValueProblem,
 };
 use crate::lang::Lang;
 
@@ -88,6 +88,18 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("change the classification scheme", "spreminjati shemo razvrščanja"),
     ("record risk assessments", "beležiti ocene tveganj"),
     ("the risk assessment already says this", "ocena tveganj to že pravi"),
+    (
+        "the continuity plan already says this",
+        "načrt neprekinjenosti to že pravi",
+    ),
+    (
+        "the business impact analysis already says this",
+        "analiza vpliva na poslovanje to že pravi",
+    ),
+    (
+        "the continuity test already says this",
+        "preizkus neprekinjenosti to že pravi",
+    ),
     ("approve integrity baselines", "potrjevati izhodišča celovitosti"),
     // RoleError::RoleShape
     (
@@ -491,6 +503,7 @@ in_both_languages!(
     RegisterError,
     ProcessError,
     RaciError,
+    ContinuityError,
 );
 
 impl Error {
@@ -508,6 +521,7 @@ impl Error {
             Error::Register(e) => e.message(lang),
             Error::Process(e) => e.message(lang),
             Error::Raci(e) => e.message(lang),
+            Error::Continuity(e) => e.message(lang),
             Error::NoChange(s) => match lang {
                 Lang::En => self.to_string(),
                 Lang::Sl => format!("ni kaj spremeniti: {}", phrase(s, lang)),
@@ -528,6 +542,9 @@ mod process;
 
 #[path = "error_words/raci.rs"]
 mod raci;
+
+#[path = "error_words/continuity.rs"]
+mod continuity;
 
 #[cfg(test)]
 #[path = "error_words/tests.rs"]

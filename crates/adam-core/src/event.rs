@@ -101,6 +101,16 @@ pub enum Event {
     RaciMatrix(crate::raci::RaciMatrix),
     /// A solution of the hosting registry, new or changed.
     Solution(Box<crate::register::solution::Solution>),
+    /// The continuity plan, new or changed (Art. 15(1)).
+    ContinuityPlan(Box<crate::register::continuity::ContinuityPlan>),
+    /// A review of the continuity plan (Art. 15(2)).
+    PlanReview(crate::register::continuity::PlanReview),
+    /// A system's BIA and backup plan, new or changed (Art. 29(2)).
+    Bia(Box<crate::register::continuity::Bia>),
+    /// A continuity test, new or changed (Art. 15(3), 29(3)).
+    ContinuityTest(Box<crate::register::continuity::ContinuityTest>),
+    /// A continuity target knowingly not met.
+    RiskAcceptance(crate::register::continuity::RiskAcceptance),
 }
 
 /// The events of one committed change: one transaction, one revision.

@@ -164,6 +164,32 @@ id_type!(
 );
 
 id_type!(
+    /// The body's continuity plan (Art. 15(1)).
+    ContinuityPlanId,
+    "continuity-plan#"
+);
+id_type!(
+    /// A review of the continuity plan (Art. 15(2)).
+    PlanReviewId,
+    "plan-review#"
+);
+id_type!(
+    /// The business impact analysis and backup plan of a system (Art. 29(2)).
+    BiaId,
+    "bia#"
+);
+id_type!(
+    /// A restore test, outage simulation or drill (Art. 15(3), 29(3)).
+    ContinuityTestId,
+    "continuity-test#"
+);
+id_type!(
+    /// A risk acceptance: a continuity target knowingly not met.
+    AcceptanceId,
+    "risk-acceptance#"
+);
+
+id_type!(
     /// A solution of the registry of information solutions (hosting, seed 000).
     SolutionId,
     "solution#"

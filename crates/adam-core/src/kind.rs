@@ -97,6 +97,16 @@ entity_kinds! {
     RaciMatrix = "ADAM_ENTITY_RACI_MATRIX",
     /// A solution of the registry of information solutions (hosting on DRO).
     Solution = "ADAM_ENTITY_SOLUTION",
+    /// The body's continuity plan (Art. 15(1)).
+    ContinuityPlan = "ADAM_ENTITY_CONTINUITY_PLAN",
+    /// A review of the continuity plan (Art. 15(2)).
+    PlanReview = "ADAM_ENTITY_CONTINUITY_PLAN_REVIEW",
+    /// A system's business impact analysis and backup plan (Art. 29(2)).
+    Bia = "ADAM_ENTITY_CONTINUITY_BIA",
+    /// A restore test, outage simulation or drill (Art. 15(3), 29(3)).
+    ContinuityTest = "ADAM_ENTITY_CONTINUITY_TEST",
+    /// A continuity target knowingly not met.
+    RiskAcceptance = "ADAM_ENTITY_RISK_ACCEPTANCE",
 }
 
 impl fmt::Display for EntityKind {
@@ -123,6 +133,6 @@ mod tests {
             assert_eq!(kind.as_str().parse::<EntityKind>().unwrap(), *kind);
             assert_eq!(kind.to_string(), kind.as_str());
         }
-        assert_eq!(EntityKind::ALL.len(), 29);
+        assert_eq!(EntityKind::ALL.len(), 34);
     }
 }

@@ -59,8 +59,8 @@ pub use command::{Command, Created};
 pub use decision::{Contribution, Decision, Rule, Session, Source, SystemName, TierCeiling};
 pub use directory::{AccountKind, Gender, Group, Job, JobKind, Office, User};
 pub use error::{
-    AclError, AuthorityError, Category, DirectoryError, Error, FilingError, ProcessError, RaciError, RegisterError,
-    RoleError, StateError, ValueError, ValueProblem,
+    AclError, AuthorityError, Category, ContinuityError, DirectoryError, Error, FilingError, ProcessError, RaciError,
+    RegisterError, RoleError, StateError, ValueError, ValueProblem,
 };
 
 pub use event::{CHANGE_LOG_FORMAT, ChangeSet, Event, decode_events};

@@ -504,6 +504,13 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
         Event::Case(c) => return Err(StoreError::Corrupt(format!("{} has no register row", c.id))),
         Event::RaciMatrix(m) => return Err(StoreError::Corrupt(format!("{} has no register row", m.id))),
         Event::Solution(s) => return Err(StoreError::Corrupt(format!("{} has no register row", s.id))),
+        Event::ContinuityPlan(_)
+        | Event::PlanReview(_)
+        | Event::Bia(_)
+        | Event::ContinuityTest(_)
+        | Event::RiskAcceptance(_) => {
+            return Err(StoreError::Corrupt(format!("{event:?} has no register row")));
+        }
     }
     Ok(())
 }

@@ -68,6 +68,14 @@ impl Serialize for Observable<'_> {
                     .map(|b| w.current_baseline(b.server).map(|c| c.id))
                     .collect::<Vec<_>>(),
             ),
+            // The continuity register (Art. 15, 29).
+            (
+                w.continuity_plans(),
+                w.plan_reviews(),
+                w.bias(),
+                w.continuity_tests(),
+                w.risk_acceptances(),
+            ),
         )
             .serialize(s)
     }

@@ -273,6 +273,47 @@ fn samples() -> Vec<Error> {
             system: "VPP-SYS".into(),
         }
         .into(),
+        ContinuityError::BadDuration("soon".into()).into(),
+        ContinuityError::UnknownPlan(ContinuityPlanId(1)).into(),
+        ContinuityError::UnknownPlanReview(PlanReviewId(1)).into(),
+        ContinuityError::UnknownBia(BiaId(1)).into(),
+        ContinuityError::UnknownTest(ContinuityTestId(1)).into(),
+        ContinuityError::UnknownAcceptance(AcceptanceId(1)).into(),
+        ContinuityError::NoPlan.into(),
+        ContinuityError::NotASystem(ItemId(1)).into(),
+        ContinuityError::RtoOverMtd {
+            rto: "8h".into(),
+            mtd: "4h".into(),
+        }
+        .into(),
+        ContinuityError::TargetsMissing("vital").into(),
+        ContinuityError::SelfDependency.into(),
+        ContinuityError::RestoreInterval(0).into(),
+        ContinuityError::ReviewDueTooLate {
+            latest: "2027-01-01".into(),
+            asked: "2028-01-01".into(),
+        }
+        .into(),
+        ContinuityError::NotAChangeRequest(CaseId(1)).into(),
+        ContinuityError::ChangeOnAnnualReview.into(),
+        ContinuityError::ReportBeforeReview {
+            reported: "2027-01-01".into(),
+            date: "2027-02-01".into(),
+        }
+        .into(),
+        ContinuityError::ComponentMissing.into(),
+        ContinuityError::AnnouncedAfterHeld {
+            announced: "2027-02-01".into(),
+            held: "2027-01-01".into(),
+        }
+        .into(),
+        ContinuityError::FindingsMissing.into(),
+        ContinuityError::NotContinuityKeeper.into(),
+        ContinuityError::NotContinuityWriter {
+            system: ItemId(1),
+            custodian: UserId(2),
+        }
+        .into(),
         RaciError::NoMatrix("OPSI".into()).into(),
         RaciError::UnknownMatrix(RaciMatrixId(1)).into(),
         RaciError::UnknownTemplate("x v1".into()).into(),

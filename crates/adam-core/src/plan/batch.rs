@@ -80,5 +80,10 @@ fn set_rev(event: &mut Event, rev: Revision) {
         Event::Case(r) => r.rev = rev,
         Event::RaciMatrix(r) => r.rev = rev,
         Event::Solution(r) => r.rev = rev,
+        Event::ContinuityPlan(r) => r.rev = rev,
+        Event::PlanReview(r) => r.rev = rev,
+        Event::Bia(r) => r.rev = rev,
+        Event::ContinuityTest(r) => r.rev = rev,
+        Event::RiskAcceptance(r) => r.rev = rev,
     }
 }

@@ -18,6 +18,7 @@
 
 mod acl;
 mod batch;
+mod continuity;
 mod directory;
 mod filing;
 mod governance;
@@ -337,6 +338,13 @@ impl World {
             raci @ (Command::CreateRaciMatrix { .. }
             | Command::SetRaciParty { .. }
             | Command::OverrideRaciCell { .. }) => self.plan_raci(actor, raci, at, rev),
+            continuity @ (Command::RecordContinuityPlan { .. }
+            | Command::UpdateContinuityPlan { .. }
+            | Command::ReviewContinuityPlan { .. }
+            | Command::SetBia { .. }
+            | Command::RecordContinuityTest { .. }
+            | Command::UpdateContinuityTest { .. }
+            | Command::AcceptContinuityRisk { .. }) => self.plan_continuity(actor, continuity, at, rev),
             hosting @ (Command::RegisterSolution { .. }
             | Command::UpdateSolution { .. }
             | Command::OpenSolutionVersion { .. }) => self.plan_solution(actor, &hosting, at, rev),

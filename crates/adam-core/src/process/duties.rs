@@ -8,7 +8,7 @@
 //! - a change marked **substantial** asks for a risk reassessment (9(2)): met by a risk
 //!   assessment dated on or after the day of the implementation;
 //! - a change marked **major** asks for a review of the continuity plan (15(2)): met once the
-//!   continuity register records one (issue #18); until then it stays open on the case.
+//!   continuity register records a review after a major change naming the case (issue #18).
 //!
 //! Only the first blocks: the other two are the organisation's work in other registers, and the
 //! Decree sets them no deadline tied to the change.
@@ -117,8 +117,12 @@ impl World {
             add(DutyKind::RiskReassessment, reassessed);
         }
         if flag("major") {
-            // The continuity register (issue #18) will meet it; nothing can yet.
-            add(DutyKind::ContinuityReview, false);
+            // Met by a review of the continuity plan after a major change that names this case.
+            let reviewed = self.plan_reviews().iter().any(|r| {
+                r.fields.trigger == crate::register::continuity::ReviewTrigger::MajorChange
+                    && r.fields.change == Some(case.id)
+            });
+            add(DutyKind::ContinuityReview, reviewed);
         }
         out
     }

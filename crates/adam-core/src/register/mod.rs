@@ -18,9 +18,14 @@
 //! - `risk.rs` — risk assessments (Art. 9);
 //! - `integrity.rs` — integrity baselines of key servers and their comparisons (Art. 50(4)–(5));
 //!   `integrity_world.rs` keeps them in the world;
+//! - `continuity.rs` — the continuity plan, its reviews, each system's BIA and backup plan,
+//!   continuity tests and risk acceptances (Art. 15, 29); `continuity_world.rs` keeps them in
+//!   the world and derives "review overdue" and "restore overdue";
 //! - `solution.rs` — the registry of information solutions hosted on DRO (seed 000);
 //! - `world.rs` — the register tables of the world, their indexes (the floors) and reads.
 
+pub mod continuity;
+mod continuity_world;
 pub mod decree_roles;
 pub mod integrity;
 mod integrity_world;
@@ -32,6 +37,7 @@ pub mod scheme;
 pub mod solution;
 mod world;
 
+pub use continuity_world::{PlanStatus, RestoreStatus};
 pub(crate) use world::put_bare;
 pub use world::{BelowFloor, Registers};
 
@@ -54,7 +60,7 @@ pub struct RegisterRow {
 
 /// The register kinds in the order a cold start loads them (a link names two items, an item
 /// names users and applications, which the directory loads first).
-pub const LOAD_ORDER: [EntityKind; 13] = [
+pub const LOAD_ORDER: [EntityKind; 18] = [
     EntityKind::ClassScheme,
     EntityKind::DecreeRole,
     EntityKind::InventoryItem,
@@ -68,6 +74,11 @@ pub const LOAD_ORDER: [EntityKind; 13] = [
     EntityKind::ProcessCase,
     EntityKind::RaciMatrix,
     EntityKind::Solution,
+    EntityKind::ContinuityPlan,
+    EntityKind::PlanReview,
+    EntityKind::Bia,
+    EntityKind::ContinuityTest,
+    EntityKind::RiskAcceptance,
 ];
 
 /// A stored row that cannot be read back.
@@ -104,6 +115,11 @@ impl Event {
             Event::Case(c) => (EntityKind::ProcessCase, c.id.0, body(c)),
             Event::RaciMatrix(m) => (EntityKind::RaciMatrix, m.id.0, body(m)),
             Event::Solution(s) => (EntityKind::Solution, s.id.0, body(s)),
+            Event::ContinuityPlan(p) => (EntityKind::ContinuityPlan, p.id.0, body(p)),
+            Event::PlanReview(r) => (EntityKind::PlanReview, r.id.0, body(r)),
+            Event::Bia(b) => (EntityKind::Bia, b.id.0, body(b)),
+            Event::ContinuityTest(t) => (EntityKind::ContinuityTest, t.id.0, body(t)),
+            Event::RiskAcceptance(a) => (EntityKind::RiskAcceptance, a.id.0, body(a)),
             _ => return None,
         };
         Some(RegisterRow { kind, id, body })
@@ -132,6 +148,11 @@ impl Event {
                 EntityKind::ProcessCase => serde_json::from_value(v).map(Event::Case),
                 EntityKind::RaciMatrix => serde_json::from_value(v).map(Event::RaciMatrix),
                 EntityKind::Solution => serde_json::from_value(v).map(Event::Solution),
+                EntityKind::ContinuityPlan => serde_json::from_value(v).map(Event::ContinuityPlan),
+                EntityKind::PlanReview => serde_json::from_value(v).map(Event::PlanReview),
+                EntityKind::Bia => serde_json::from_value(v).map(Event::Bia),
+                EntityKind::ContinuityTest => serde_json::from_value(v).map(Event::ContinuityTest),
+                EntityKind::RiskAcceptance => serde_json::from_value(v).map(Event::RiskAcceptance),
                 _ => return Err(bad("not a register kind".to_owned())),
             };
             event.map_err(|e| bad(e.to_string()))

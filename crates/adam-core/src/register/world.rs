@@ -47,6 +47,8 @@ pub struct Registers {
     pub(crate) process: crate::process::Processes,
     /// The responsibility (RACI) matrices.
     pub(crate) raci: crate::raci::Matrices,
+    /// The continuity register (Art. 15, 29).
+    pub(crate) continuity: super::continuity_world::Continuity,
 }
 
 impl Default for Registers {
@@ -68,6 +70,7 @@ impl Default for Registers {
             integrity: Default::default(),
             process: Default::default(),
             raci: Default::default(),
+            continuity: Default::default(),
         }
     }
 }

@@ -100,6 +100,11 @@ impl World {
             Event::Case(c) => self.put_case(c),
             Event::RaciMatrix(m) => self.put_raci_matrix(m),
             Event::Solution(s) => self.put_solution(*s),
+            Event::ContinuityPlan(p) => self.put_continuity_plan(*p),
+            Event::PlanReview(r) => self.put_plan_review(r),
+            Event::Bia(b) => self.put_bia(*b),
+            Event::ContinuityTest(t) => self.put_continuity_test(*t),
+            Event::RiskAcceptance(a) => self.put_risk_acceptance(a),
         }
     }
 

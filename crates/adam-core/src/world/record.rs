@@ -11,12 +11,15 @@
 use super::{Node, World};
 use crate::acl::AclEntry;
 use crate::directory::{Group, Job, Office, User};
-use crate::error::{AclError, DirectoryError, Error, FilingError, ProcessError, RaciError, RegisterError, RoleError};
+use crate::error::{
+    AclError, ContinuityError, DirectoryError, Error, FilingError, ProcessError, RaciError, RegisterError, RoleError,
+};
 use crate::ids::*;
 use crate::kind::EntityKind;
 use crate::process::{Case, ProcessDefinition};
 use crate::raci::RaciMatrix;
 use crate::records::{Carrier, Document, FilingClass, Folder};
+use crate::register::continuity::{Bia, ContinuityPlan, ContinuityTest, PlanReview, RiskAcceptance, Subject};
 use crate::register::decree_roles::RoleHolder;
 use crate::register::integrity::{Baseline, Comparison};
 use crate::register::inventory::{InventoryItem, ItemLink};
@@ -414,6 +417,68 @@ record!(
     |m, _w| format!("RACI {} ({})", m.solution, m.template)
 );
 
+record!(
+    ContinuityPlan,
+    ContinuityPlan,
+    ContinuityPlanId,
+    ContinuityError::UnknownPlan,
+    |w, id| w.reg.continuity.plans.find(id),
+    |p, _w| format!("continuity plan {} ({})", p.id.0, p.fields.adopted)
+);
+record!(
+    PlanReview,
+    PlanReview,
+    PlanReviewId,
+    ContinuityError::UnknownPlanReview,
+    |w, id| w.reg.continuity.reviews.find(id),
+    |r, _w| format!(
+        "plan review {} ({}, {})",
+        r.id.0,
+        r.fields.date,
+        r.fields.trigger.as_str()
+    )
+);
+record!(
+    Bia,
+    Bia,
+    BiaId,
+    ContinuityError::UnknownBia,
+    |w, id| w.reg.continuity.bias.find(id),
+    |b, w| {
+        let system = w
+            .item(b.system)
+            .map_or_else(|_| b.system.to_string(), |i| i.fields.code.to_string());
+        format!("{system} BIA")
+    }
+);
+record!(
+    ContinuityTest,
+    ContinuityTest,
+    ContinuityTestId,
+    ContinuityError::UnknownTest,
+    |w, id| w.reg.continuity.tests.find(id),
+    |t, w| {
+        let subject = match t.fields.subject {
+            Subject::System(s) => w.item(s).map_or_else(|_| s.to_string(), |i| i.fields.code.to_string()),
+            Subject::Adam => "ADAM".to_owned(),
+        };
+        format!("{subject} {} {}", t.fields.kind.as_str(), t.id.0)
+    }
+);
+record!(
+    RiskAcceptance,
+    RiskAcceptance,
+    AcceptanceId,
+    ContinuityError::UnknownAcceptance,
+    |w, id| w.reg.continuity.acceptances.find(id),
+    |a, w| {
+        let system = w
+            .item(a.fields.system)
+            .map_or_else(|_| a.fields.system.to_string(), |i| i.fields.code.to_string());
+        format!("{system} risk acceptance {}", a.id.0)
+    }
+);
+
 macro_rules! bare_slot {
     ($($rec:ty),*) => {$(
         impl Slot for $rec {
@@ -436,7 +501,12 @@ bare_slot!(
     ProcessDefinition,
     Case,
     RaciMatrix,
-    Solution
+    Solution,
+    ContinuityPlan,
+    PlanReview,
+    Bia,
+    ContinuityTest,
+    RiskAcceptance
 );
 
 impl Slot for Option<ItemLink> {

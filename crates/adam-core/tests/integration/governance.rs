@@ -19,11 +19,11 @@ fn code(s: &str) -> Code {
     Code::parse("code", s).unwrap()
 }
 
-fn map(v: Value) -> BTreeMap<String, Value> {
+pub(crate) fn map(v: Value) -> BTreeMap<String, Value> {
     serde_json::from_value(v).unwrap()
 }
 
-fn decide(case: CaseId, step: &str, outcome: &str, fields: Value) -> Command {
+pub(crate) fn decide(case: CaseId, step: &str, outcome: &str, fields: Value) -> Command {
     Command::DecideStep {
         case,
         step: code(step),
@@ -44,7 +44,7 @@ fn consent(case: CaseId, role: &str) -> Command {
 
 /// A change request about `system`, walked by its custodian and the security lead to the
 /// step `implement` (approved).
-fn approved_change(w: &mut World, system: ItemId, custodian: UserId, lead: UserId) -> CaseId {
+pub(crate) fn approved_change(w: &mut World, system: ItemId, custodian: UserId, lead: UserId) -> CaseId {
     let custodian = Actor::user(custodian);
     let lead = Actor::user(lead);
     let case = match run_as(

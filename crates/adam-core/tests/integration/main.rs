@@ -7,6 +7,7 @@ mod administration;
 mod change_log;
 mod choices;
 mod common;
+mod continuity;
 mod explain_names;
 mod governance;
 mod hosting;

@@ -6,6 +6,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod authn;
+pub mod continuity;
 pub mod decisions;
 pub mod decree_roles;
 pub mod directory;
@@ -217,6 +218,7 @@ pub fn api() -> Api {
     let api = inventory::routes(api);
     let api = decree_roles::routes(api);
     let api = integrity::routes(api);
+    let api = continuity::routes(api);
     let api = attachments::routes(api);
     let api = dormant::routes(api);
     let api = process::routes(api);

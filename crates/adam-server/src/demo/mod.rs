@@ -20,6 +20,7 @@
 //! build it), `inventory` (its registers), `executor` (on a world or through the server) and
 //! `ids` (what a caller gets back), `hosting` (the registry of information solutions).
 
+mod continuity;
 mod data;
 mod executor;
 mod hosting;

@@ -483,6 +483,8 @@ pub(super) async fn sequence<X: Executor>(x: &mut X, at: Timestamp) -> Result<De
     // -- the responsibility matrices of the hosted solutions (issue #17) ----------------------
     super::raci::matrices(&mut s, inventory.security_lead).await?;
     super::hosting::hosting(&mut s, inventory.security_lead, inventory.custodian).await?;
+    // -- the continuity register (issue #18) ---------------------------------------------------
+    super::continuity::continuity(&mut s, at, inventory).await?;
 
     Ok(Demo {
         at,

@@ -347,8 +347,8 @@ pub(crate) fn record_object(kind: &str, id: u32) -> Option<ObjectRef> {
 ///
 /// - offices, jobs, groups, applications, filing classes, settings, the classification
 ///   scheme: every reader;
-/// - inventory items and links, appointments to the Decree's roles: the inventory's readers
-///   (`service::inventory::reader`);
+/// - inventory items and links, appointments to the Decree's roles, the continuity register's
+///   records: the inventory's readers (`service::inventory::reader`);
 /// - a user: every reader sees the directory's changes to them; their sign-ins and other
 ///   authentication events only they, the user administrators who manage them and reviewers;
 /// - a role: as `GET /roles/{id}` (system roles the system administrator); a grant: as
@@ -383,7 +383,18 @@ pub(crate) fn history_view(s: &AppState, caller: &Caller, kind: &str, id: u32) -
         ) => Ok(HistoryView::All),
         // The inventory's records, the Decree's appointments and the registry of information
         // solutions: whoever reads the inventory.
-        Ok(EntityKind::InventoryItem | EntityKind::InventoryLink | EntityKind::DecreeRole | EntityKind::Solution) => {
+        Ok(
+            EntityKind::InventoryItem
+            | EntityKind::InventoryLink
+            | EntityKind::DecreeRole
+            | EntityKind::Solution
+            // The continuity register (Art. 15, 29) is read as the inventory is.
+            | EntityKind::ContinuityPlan
+            | EntityKind::PlanReview
+            | EntityKind::Bia
+            | EntityKind::ContinuityTest
+            | EntityKind::RiskAcceptance,
+        ) => {
             super::inventory::reader(&s.world(), caller, now)
                 .map(|_| HistoryView::All)
                 .ok_or_else(hidden)

@@ -6,6 +6,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod backup;
+pub mod continuity;
 pub mod decisions;
 pub mod dormant;
 pub mod hosting;

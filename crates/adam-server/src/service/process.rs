@@ -685,6 +685,8 @@ pub enum Detected {
     /// The audit trail failed its verification (Art. 57: records altered or removed); `who`
     /// is the verdict's first problem.
     TrailBroken,
+    /// A restore test of ADAM's own backup failed (Art. 29(3)); `who` names the backup.
+    RestoreFailed,
 }
 
 /// Raises a security event for what ADAM detected: a `security-event` case started by ADAM
@@ -721,6 +723,13 @@ pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &s
                 "Preverjanje revizijske sledi je našlo napako: {who} (57. člen). / Verifying the audit trail found a problem: {who} (Art. 57)."
             ),
         ),
+        Detected::RestoreFailed => (
+            format!("Neuspela obnovitev varnostne kopije ADAM: {who} / ADAM backup restore failed: {who}"),
+            "deviation_cia",
+            format!(
+                "Preizkus obnovitve varnostne kopije ADAM-a ni uspel: {who} (29. člen (3)). / A restore test of ADAM's backup failed: {who} (Art. 29(3))."
+            ),
+        ),
     };
     let (Ok(title), Ok(process)) = (
         Text::parse("title", &title),
@@ -739,6 +748,7 @@ pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &s
             Detected::FactorLost => "ADAM: security.factor_lost",
             Detected::IntegrityMismatch => "ADAM: security.integrity_mismatch",
             Detected::TrailBroken => "ADAM: audit.verify",
+            Detected::RestoreFailed => "ADAM: continuity.record_test",
         }),
     );
     // One open event per detection and subject: a token posting mismatched scans in a loop, or

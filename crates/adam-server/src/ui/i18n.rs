@@ -30,6 +30,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     super::words::process::WORDS,
     super::words::raci::WORDS,
     super::words::hosting::WORDS,
+    super::words::continuity::WORDS,
 ];
 
 /// Every key with its Slovenian and English text.

@@ -11,6 +11,7 @@ mod access_review;
 mod account;
 mod chrome;
 mod confirm;
+mod continuity;
 mod dormant;
 mod form;
 mod grants;
@@ -148,6 +149,7 @@ fn table() -> Routes {
         .merge(process::routes())
         .merge(raci::routes())
         .merge(hosting::routes())
+        .merge(continuity::routes())
         .route(
             "/ui/assets/htmx.min.js",
             get(|| async { asset(HTMX, "text/javascript; charset=utf-8") }),

@@ -17,6 +17,7 @@ mod audit_search;
 mod authn;
 mod bad_input;
 mod conformance;
+mod continuity;
 mod dormant_accounts;
 mod governance;
 mod grants_ui;

@@ -745,6 +745,7 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
     ];
     out.extend(inventory_rows(fx));
     out.extend(integrity_rows());
+    out.extend(continuity_rows(fx));
     // The dormant-accounts report (Art. 50(2)): the system administrator and user
     // administrators (each for the accounts they administer); not a plain user nor a service
     // token (the security lead: `dormant_accounts.rs`).
@@ -1262,6 +1263,21 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
     if row.template == "/api/v1/attachments/{sha256}" {
         crate::inventory_fixture::ensure(server).await;
         path = attached_file(server).await;
+    }
+    if row.template.starts_with("/api/v1/continuity") {
+        crate::continuity::ensure(server).await;
+        let id = server.state.world().item_by_code(crate::integrity::SERVER).unwrap().0;
+        path = path.replace("SYS", &id.to_string());
+        if let Some(b) = body.as_mut()
+            && b["subject"] == json!({"system": "SYS"})
+        {
+            b["subject"] = json!({"system": id});
+        }
+        if let Some(b) = body.as_mut()
+            && b["system"] == "SYS"
+        {
+            b["system"] = json!(id);
+        }
     }
     if row.template.starts_with("/api/v1/integrity/") {
         crate::integrity::key_server(server, false).await;
@@ -1853,6 +1869,122 @@ async fn the_system_administrator_reaches_no_record_through_any_route() {
             assert!(item["before"].is_null() && item["after"].is_null(), "{path}: {item}");
         }
     }
+}
+
+/// The continuity register's routes (Art. 15, 29): read by the inventory's readers; the plan,
+/// its reviews and risk acceptances kept by the keepers; a system's BIA and tests also by its
+/// operator (the service account operates MAIL-SRV, whose id replaces `SYS`).
+fn continuity_rows(fx: &Fixture) -> Vec<Row> {
+    let r = |method: Method, template: &'static str, path: &str, body: Option<Value>, expect: &'static str| Row {
+        mutates: method != Method::GET,
+        method,
+        template,
+        path: path.to_owned(),
+        body,
+        expect,
+        public: false,
+    };
+    let (g, p, u) = (Method::GET, Method::POST, Method::PUT);
+    let (read, keep, run) = ("YYYNN", "YNNNN", "YNNNY");
+    let admin = fx.admin.0;
+    let plan = json!({"roles": "R", "functions": "F", "risk": "T", "measures": "M", "emergency": "E", "recovery": "O", "adopted": "2026-01-15", "approver": admin});
+    let bia = json!({"criticality": "sensitive"});
+    let mut test = crate::continuity::system_drill(0);
+    test["subject"] = json!({"system": "SYS"});
+    vec![
+        r(g.clone(), "/api/v1/continuity", "/api/v1/continuity", None, read),
+        r(
+            g.clone(),
+            "/api/v1/continuity/systems/{id}",
+            "/api/v1/continuity/systems/SYS",
+            None,
+            read,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/continuity/systems/{id}/bia",
+            "/api/v1/continuity/systems/SYS/bia",
+            None,
+            read,
+        ),
+        r(
+            u.clone(),
+            "/api/v1/continuity/systems/{id}/bia",
+            "/api/v1/continuity/systems/SYS/bia",
+            Some(bia),
+            run,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/continuity/plans",
+            "/api/v1/continuity/plans",
+            Some(plan.clone()),
+            keep,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/continuity/plans/{id}",
+            "/api/v1/continuity/plans/0",
+            None,
+            read,
+        ),
+        r(
+            u.clone(),
+            "/api/v1/continuity/plans/{id}",
+            "/api/v1/continuity/plans/0",
+            Some(plan),
+            keep,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/continuity/plan-reviews",
+            "/api/v1/continuity/plan-reviews",
+            Some(json!({"date": "2026-03-01", "trigger": "annual", "reviewer": admin, "outcome": "Brez."})),
+            keep,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/continuity/tests",
+            "/api/v1/continuity/tests",
+            Some(test.clone()),
+            run,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/continuity/tests.csv",
+            "/api/v1/continuity/tests.csv",
+            None,
+            read,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/continuity/tests/{id}",
+            "/api/v1/continuity/tests/0",
+            None,
+            read,
+        ),
+        r(
+            u,
+            "/api/v1/continuity/tests/{id}",
+            "/api/v1/continuity/tests/0",
+            Some(test),
+            run,
+        ),
+        r(
+            p,
+            "/api/v1/continuity/risk-acceptances",
+            "/api/v1/continuity/risk-acceptances",
+            Some(json!({"system": "SYS", "target": "RTO", "approver": admin, "date": "2026-03-01", "reason": "R."})),
+            keep,
+        ),
+        r(
+            g,
+            "/api/v1/continuity/risk-acceptances/{id}",
+            "/api/v1/continuity/risk-acceptances/0",
+            None,
+            read,
+        ),
+    ]
 }
 
 /// The integrity baselines' routes (Art. 50(4)-(5)), after the inventory's so the small

@@ -72,6 +72,7 @@ fn rows(s: &TestServer) -> Vec<Row> {
     let user_rev = w.user(fx.gregor).unwrap().rev.0.to_string();
     let role_rev = w.role(fx.glpi_role).unwrap().rev.0.to_string();
     let referent = fx.referent.0.to_string();
+    let opsi = w.item_by_code("OPSI-SYS").unwrap().0;
     vec![
         // Redirects to a page, which then asks who is calling.
         get("/", v("/"), "RRRRR"),
@@ -388,6 +389,58 @@ fn rows(s: &TestServer) -> Vec<Row> {
             v("/ui/solutions/OPSI/versions"),
             vec![("version", v("1.0"))],
             "RRRFL",
+        ),
+        // The continuity register (Art. 15, 29): read by the inventory's readers; a system's
+        // BIA and tests written by its custodian, operators and the keepers (the system
+        // administrator, the security lead), risk acceptances by the keepers.
+        get("/ui/continuity", v("/ui/continuity"), "OOOFL"),
+        get(
+            "/ui/continuity/systems/{id}",
+            format!("/ui/continuity/systems/{opsi}"),
+            "OOOFL",
+        ),
+        get(
+            "/ui/continuity/systems/{id}/bia",
+            format!("/ui/continuity/systems/{opsi}/bia"),
+            "RRRRR",
+        ),
+        post(
+            "/ui/continuity/systems/{id}/bia",
+            format!("/ui/continuity/systems/{opsi}/bia"),
+            vec![("criticality", v("sensitive")), ("restore_days", v("365"))],
+            // GLPI's user administrator operates OPSI-SYS in the fixture.
+            "RRRFL",
+        ),
+        get(
+            "/ui/continuity/systems/{id}/tests",
+            format!("/ui/continuity/systems/{opsi}/tests"),
+            "RRRRR",
+        ),
+        post(
+            "/ui/continuity/systems/{id}/tests",
+            format!("/ui/continuity/systems/{opsi}/tests"),
+            vec![
+                ("kind", v("restore_test")),
+                ("held", v("2026-03-01")),
+                ("passed", v("on")),
+            ],
+            "RFRFL",
+        ),
+        get(
+            "/ui/continuity/systems/{id}/acceptances",
+            format!("/ui/continuity/systems/{opsi}/acceptances"),
+            "RRRRR",
+        ),
+        post(
+            "/ui/continuity/systems/{id}/acceptances",
+            format!("/ui/continuity/systems/{opsi}/acceptances"),
+            vec![
+                ("target", v("RTO")),
+                ("approver", v("admin")),
+                ("date", v("2026-03-01")),
+                ("reason", v("R.")),
+            ],
+            "RFRFL",
         ),
         // The dormant-accounts report (Art. 50(2)): administrators and the security lead; a
         // refused number of days comes back at the field (422).

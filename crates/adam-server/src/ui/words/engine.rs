@@ -280,6 +280,41 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
         "approved an integrity baseline",
     ),
     (
+        "continuity.record_plan",
+        "vpisal načrt neprekinjenosti poslovanja",
+        "recorded the continuity plan",
+    ),
+    (
+        "continuity.update_plan",
+        "spremenil načrt neprekinjenosti poslovanja",
+        "changed the continuity plan",
+    ),
+    (
+        "continuity.review_plan",
+        "vpisal pregled načrta neprekinjenosti",
+        "recorded a review of the continuity plan",
+    ),
+    (
+        "continuity.set_bia",
+        "vpisal analizo vpliva na poslovanje in načrt varnostnega kopiranja",
+        "set a business impact analysis and backup plan",
+    ),
+    (
+        "continuity.record_test",
+        "vpisal preizkus neprekinjenosti",
+        "recorded a continuity test",
+    ),
+    (
+        "continuity.update_test",
+        "spremenil preizkus neprekinjenosti",
+        "changed a continuity test",
+    ),
+    (
+        "continuity.accept_risk",
+        "vpisal sprejetje tveganja",
+        "recorded a risk acceptance",
+    ),
+    (
         "integrity.compare",
         "primerjal pregled z izhodiščem celovitosti",
         "compared a scan with the integrity baseline",
@@ -346,6 +381,27 @@ pub(crate) const KINDS: &[(&str, &str, &str)] = &[
         "process definition",
     ),
     ("ADAM_ENTITY_PROCESS_CASE", "zadeva postopka", "process case"),
+    (
+        "ADAM_ENTITY_CONTINUITY_PLAN",
+        "načrt neprekinjenosti poslovanja",
+        "continuity plan",
+    ),
+    (
+        "ADAM_ENTITY_CONTINUITY_PLAN_REVIEW",
+        "pregled načrta neprekinjenosti",
+        "continuity plan review",
+    ),
+    (
+        "ADAM_ENTITY_CONTINUITY_BIA",
+        "analiza vpliva na poslovanje",
+        "business impact analysis",
+    ),
+    (
+        "ADAM_ENTITY_CONTINUITY_TEST",
+        "preizkus neprekinjenosti",
+        "continuity test",
+    ),
+    ("ADAM_ENTITY_RISK_ACCEPTANCE", "sprejetje tveganja", "risk acceptance"),
 ];
 
 /// A kind of object in words, or its wire name when it has none.

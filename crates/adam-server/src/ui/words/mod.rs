@@ -4,6 +4,7 @@
 pub(crate) mod account;
 pub(crate) mod attachments;
 pub(crate) mod audit;
+pub(crate) mod continuity;
 pub(crate) mod dormant;
 pub(crate) mod engine;
 pub(crate) mod grants;

@@ -1,0 +1,260 @@
+//! The continuity register inside the world (Art. 15, 29): its tables, the per-system indexes
+//! kept in step with them, applying their events, and the derived states the pages show —
+//! "plan review overdue" and "restore test overdue".
+//!
+//! The plan in force is the plan with the highest id. A system has at most one BIA (the index
+//! `bia_of` says which), so "set the BIA" changes it in place.
+
+use super::continuity::{Bia, ContinuityPlan, ContinuityTest, PlanReview, RiskAcceptance, Subject, TestKind};
+use crate::calendar::LocalDate;
+use crate::error::{Error, StateError};
+use crate::ids::{AcceptanceId, BiaId, ContinuityPlanId, ContinuityTestId, ItemId, PlanReviewId};
+use crate::world::{Table, World};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+/// The continuity records of the world and their indexes.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Continuity {
+    pub(crate) plans: Table<ContinuityPlan>,
+    pub(crate) reviews: Table<PlanReview>,
+    pub(crate) bias: Table<Bia>,
+    pub(crate) tests: Table<ContinuityTest>,
+    pub(crate) acceptances: Table<RiskAcceptance>,
+    /// Per system, its BIA.
+    bia_of: FxHashMap<ItemId, BiaId>,
+    /// Per subject, its tests in id order.
+    tests_of: FxHashMap<Subject, Vec<ContinuityTestId>>,
+}
+
+/// Where the plan's review stands (Art. 15(2)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PlanStatus {
+    /// The plan in force.
+    pub plan: Option<ContinuityPlanId>,
+    /// The last review of it.
+    pub last_review: Option<LocalDate>,
+    /// When the next review is due.
+    pub review_due: Option<LocalDate>,
+    /// Whether it is past due (no plan at all counts as overdue: Art. 13 asks for one).
+    pub review_overdue: bool,
+}
+
+/// Where a system's restore tests stand (Art. 29(3)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RestoreStatus {
+    /// The day of the last passed restore test.
+    pub last_passed: Option<LocalDate>,
+    /// When the next is due (none without a backup plan).
+    pub due: Option<LocalDate>,
+    /// Whether it is overdue.
+    pub overdue: bool,
+}
+
+fn corrupt(what: String) -> Error {
+    Error::State(StateError::Corrupt(what))
+}
+
+/// Puts a record at its id's slot: a change in place, or the next id.
+fn put_at<R>(table: &mut Table<R>, i: usize, r: R, what: &str) -> Result<bool, Error> {
+    match i.cmp(&table.len()) {
+        std::cmp::Ordering::Less => {
+            table[i] = r;
+            Ok(false)
+        }
+        std::cmp::Ordering::Equal => {
+            table.push(r);
+            Ok(true)
+        }
+        std::cmp::Ordering::Greater => Err(corrupt(format!("{what} {i} skips ahead"))),
+    }
+}
+
+impl World {
+    // ---- reads ------------------------------------------------------------------------
+
+    /// Every continuity plan, in id order.
+    pub fn continuity_plans(&self) -> &[ContinuityPlan] {
+        &self.reg.continuity.plans
+    }
+    /// A continuity plan.
+    pub fn continuity_plan(&self, id: ContinuityPlanId) -> Result<&ContinuityPlan, Error> {
+        self.reg.continuity.plans.find(id)
+    }
+    /// The plan in force: the one with the highest id.
+    pub fn current_plan(&self) -> Option<&ContinuityPlan> {
+        self.reg.continuity.plans.last()
+    }
+    /// Every plan review, in id order.
+    pub fn plan_reviews(&self) -> &[PlanReview] {
+        &self.reg.continuity.reviews
+    }
+    /// A plan review.
+    pub fn plan_review(&self, id: PlanReviewId) -> Result<&PlanReview, Error> {
+        self.reg.continuity.reviews.find(id)
+    }
+    /// Every BIA, in id order.
+    pub fn bias(&self) -> &[Bia] {
+        &self.reg.continuity.bias
+    }
+    /// A BIA.
+    pub fn bia(&self, id: BiaId) -> Result<&Bia, Error> {
+        self.reg.continuity.bias.find(id)
+    }
+    /// The BIA of a system.
+    pub fn bia_of(&self, system: ItemId) -> Option<&Bia> {
+        let id = self.reg.continuity.bia_of.get(&system)?;
+        self.reg.continuity.bias.get(id.index())
+    }
+    /// Every continuity test, in id order.
+    pub fn continuity_tests(&self) -> &[ContinuityTest] {
+        &self.reg.continuity.tests
+    }
+    /// A continuity test.
+    pub fn continuity_test(&self, id: ContinuityTestId) -> Result<&ContinuityTest, Error> {
+        self.reg.continuity.tests.find(id)
+    }
+    /// The tests of a subject, oldest first.
+    pub fn tests_of(&self, subject: Subject) -> impl Iterator<Item = &ContinuityTest> {
+        let ids = self.reg.continuity.tests_of.get(&subject);
+        ids.into_iter()
+            .flatten()
+            .filter_map(|id| self.reg.continuity.tests.get(id.index()))
+    }
+    /// Every risk acceptance, in id order.
+    pub fn risk_acceptances(&self) -> &[RiskAcceptance] {
+        &self.reg.continuity.acceptances
+    }
+    /// A risk acceptance.
+    pub fn risk_acceptance(&self, id: AcceptanceId) -> Result<&RiskAcceptance, Error> {
+        self.reg.continuity.acceptances.find(id)
+    }
+
+    /// Where the plan's review stands on `today`: due a year after the later of its adoption and
+    /// its last review, or on the plan's own earlier day (Art. 15(2)).
+    pub fn plan_status(&self, today: LocalDate) -> PlanStatus {
+        let Some(plan) = self.current_plan() else {
+            return PlanStatus {
+                plan: None,
+                last_review: None,
+                review_due: None,
+                review_overdue: true,
+            };
+        };
+        let last_review = self
+            .plan_reviews()
+            .iter()
+            .filter(|r| r.plan == plan.id)
+            .map(|r| r.fields.date)
+            .max();
+        let since = last_review.map_or(plan.fields.adopted, |d| d.max(plan.fields.adopted));
+        let mut due = since.plus_years(1);
+        if last_review.is_none()
+            && let Some(own) = plan.fields.next_review
+        {
+            due = due.min(own);
+        }
+        PlanStatus {
+            plan: Some(plan.id),
+            last_review,
+            review_due: Some(due),
+            review_overdue: due < today,
+        }
+    }
+
+    /// Where a system's restore tests stand on `today`: overdue when its backup plan's interval
+    /// has passed since its last passed restore test (or it has none).
+    pub fn restore_status(&self, system: ItemId, today: LocalDate) -> RestoreStatus {
+        let last_passed = self
+            .tests_of(Subject::System(system))
+            .filter(|t| t.fields.kind == TestKind::RestoreTest && t.fields.passed)
+            .map(|t| LocalDate::of(t.fields.held_at))
+            .max();
+        let Some(backup) = self.bia_of(system).and_then(|b| b.fields.backup.as_ref()) else {
+            return RestoreStatus {
+                last_passed,
+                due: None,
+                overdue: false,
+            };
+        };
+        let days = i64::from(backup.restore_test_days);
+        let due = last_passed.map(|d| d.plus_days(days));
+        RestoreStatus {
+            last_passed,
+            due,
+            overdue: due.is_none_or(|d| d < today),
+        }
+    }
+
+    pub(crate) fn next_plan(&self) -> ContinuityPlanId {
+        ContinuityPlanId(u32::try_from(self.reg.continuity.plans.len()).unwrap_or(u32::MAX))
+    }
+    pub(crate) fn next_plan_review(&self) -> PlanReviewId {
+        PlanReviewId(u32::try_from(self.reg.continuity.reviews.len()).unwrap_or(u32::MAX))
+    }
+    pub(crate) fn next_bia(&self) -> BiaId {
+        BiaId(u32::try_from(self.reg.continuity.bias.len()).unwrap_or(u32::MAX))
+    }
+    pub(crate) fn next_continuity_test(&self) -> ContinuityTestId {
+        ContinuityTestId(u32::try_from(self.reg.continuity.tests.len()).unwrap_or(u32::MAX))
+    }
+    pub(crate) fn next_acceptance(&self) -> AcceptanceId {
+        AcceptanceId(u32::try_from(self.reg.continuity.acceptances.len()).unwrap_or(u32::MAX))
+    }
+
+    // ---- applying ---------------------------------------------------------------------
+
+    pub(crate) fn put_continuity_plan(&mut self, p: ContinuityPlan) -> Result<(), Error> {
+        self.user(p.fields.approver)?;
+        put_at(&mut self.reg.continuity.plans, p.id.index(), p, "continuity plan").map(|_| ())
+    }
+
+    pub(crate) fn put_plan_review(&mut self, r: PlanReview) -> Result<(), Error> {
+        self.continuity_plan(r.plan)?;
+        put_at(&mut self.reg.continuity.reviews, r.id.index(), r, "plan review").map(|_| ())
+    }
+
+    pub(crate) fn put_bia(&mut self, b: Bia) -> Result<(), Error> {
+        self.item(b.system)?;
+        let c = &mut self.reg.continuity;
+        if let Some(other) = c.bia_of.get(&b.system)
+            && *other != b.id
+        {
+            return Err(corrupt(format!("{} is a second BIA of {}", b.id, b.system)));
+        }
+        if let Some(old) = c.bias.get(b.id.index())
+            && old.system != b.system
+        {
+            return Err(corrupt(format!("{} changes its system", b.id)));
+        }
+        let (id, system) = (b.id, b.system);
+        put_at(&mut c.bias, id.index(), b, "BIA")?;
+        c.bia_of.insert(system, id);
+        Ok(())
+    }
+
+    pub(crate) fn put_continuity_test(&mut self, t: ContinuityTest) -> Result<(), Error> {
+        if let Subject::System(s) = t.fields.subject {
+            self.item(s)?;
+        }
+        let c = &mut self.reg.continuity;
+        if let Some(old) = c.tests.get(t.id.index())
+            && old.fields.subject != t.fields.subject
+        {
+            return Err(corrupt(format!("{} changes its subject", t.id)));
+        }
+        let (id, subject) = (t.id, t.fields.subject);
+        if put_at(&mut c.tests, id.index(), t, "continuity test")? {
+            c.tests_of.entry(subject).or_default().push(id);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn put_risk_acceptance(&mut self, a: RiskAcceptance) -> Result<(), Error> {
+        self.item(a.fields.system)?;
+        self.user(a.fields.approver)?;
+        put_at(&mut self.reg.continuity.acceptances, a.id.index(), a, "risk acceptance").map(|_| ())
+    }
+}
