@@ -44,7 +44,7 @@ fn get(port: u16, path: &str) -> Option<u16> {
 }
 
 /// Starts `adam serve --demo` with `extra` arguments and waits until it answers.
-fn serve_demo(data: &Path, extra: &[&str]) -> Server {
+fn serve_demo(data: &Path, extra: &[&str]) -> (Server, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -69,11 +69,56 @@ fn serve_demo(data: &Path, extra: &[&str]) -> Server {
             panic!("the server stopped: {status}");
         }
         if get(port, "/ready") == Some(200) {
-            return server;
+            return (server, port);
         }
         std::thread::sleep(Duration::from_millis(200));
     }
     panic!("the server did not start within five minutes");
+}
+
+/// The JSON body of a GET with a bearer token.
+fn get_json(port: u16, path: &str, token: &str) -> serde_json::Value {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let head = format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+    // A chunked answer: the JSON is between the first chunk size and the end.
+    let json = body.find('{').map_or(body, |i| &body[i..]);
+    let json = json.rfind('}').map_or(json, |i| &json[..=i]);
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {answer}"))
+}
+
+/// The demo's API token for `label` (`demo-tokens.txt`: label, username, token).
+fn demo_token(data: &Path, label: &str) -> String {
+    std::fs::read_to_string(data.join("demo-tokens.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .find(|f| f.first() == Some(&label))
+        .and_then(|f| f.get(2).map(|t| (*t).to_owned()))
+        .unwrap()
+}
+
+/// ADAM's own restore tests in its continuity register: (passed, findings).
+fn adam_restore_tests(port: u16, token: &str) -> Vec<(bool, String)> {
+    let overview = get_json(port, "/api/v1/continuity", token);
+    overview["adam"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{overview}"))
+        .iter()
+        .filter(|t| t["kind"] == "restore_test" && t["subject"] == "adam")
+        .map(|t| {
+            (
+                t["passed"] == true,
+                t["findings"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
 }
 
 fn backups(dir: &Path) -> Vec<PathBuf> {
@@ -98,7 +143,7 @@ fn backups_are_taken_online_verified_and_kept_to_the_newest_n() {
     let scheduled = dir.path().join("scheduled");
     std::fs::create_dir_all(&scheduled).unwrap();
     std::fs::write(scheduled.join("notes.txt"), "the operator's own file").unwrap();
-    let server = serve_demo(
+    let (server, port) = serve_demo(
         &data,
         &[
             "--backup-dir",
@@ -196,6 +241,29 @@ fn backups_are_taken_online_verified_and_kept_to_the_newest_n() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+    // Every scheduled verification is a restore test of ADAM in the continuity register.
+    let token = demo_token(&data, "admin");
+    let recorded = adam_restore_tests(port, &token);
+    assert!(
+        recorded.len() >= 2 && recorded.iter().all(|(passed, _)| *passed),
+        "{recorded:?}"
+    );
+    // `verify --server` records the operator's own verification there too.
+    let mut posted = adam(&data);
+    posted
+        .args(["backup", "verify", file.to_str().unwrap(), "--server"])
+        .arg(format!("http://127.0.0.1:{port}"))
+        .env("ADAM_TOKEN", &token);
+    let out = run(posted);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("recorded in ADAM's continuity register"), "{stdout}");
+    assert!(
+        adam_restore_tests(port, &token)
+            .iter()
+            .any(|(passed, findings)| *passed && findings.contains("audit trail intact")),
+        "the posted verification is in the register"
+    );
     drop(server);
     assert_eq!(backups(&scheduled).len(), 2, "{:?}", backups(&scheduled));
     assert!(scheduled.join("notes.txt").exists());

@@ -11,7 +11,7 @@
 
 use crate::cli::Cli;
 use crate::support::{keys_dir, location, off};
-use adam_server::service::backup::RestoreTest;
+use adam_server::service::backup::restore_test;
 use adam_store::backup::{self, Scratches, VerifyReport};
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
@@ -295,7 +295,10 @@ fn print_report(report: &VerifyReport) {
 
 /// Sends the verification to ADAM's continuity register as a restore test.
 async fn record(url: &str, token: &str, report: &VerifyReport) -> Result<()> {
-    let body = serde_json::to_vec(&RestoreTest::of(report))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let body = serde_json::to_vec(&restore_test(report, adam_core::Timestamp(now)))?;
     let (url, token) = (url.to_owned(), token.to_owned());
     let (status, answer) =
         off(move || crate::commands::integrity::post_json(&url, "/api/v1/continuity/tests", &token, &body)).await??;
