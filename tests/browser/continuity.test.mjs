@@ -3,41 +3,9 @@
 // drill with the measured RTO (met) and RPO (not met); the overview marks DAPA's restore test
 // overdue, and DAPA's page says so; a duration that cannot be read is refused at its field with
 // what was typed kept. Screenshots in both languages go to ARTIFACTS (continuity-*.png).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const url = process.env.ADAM_URL;
-const artifacts = process.env.ARTIFACTS ?? 'artifacts';
-mkdirSync(artifacts, { recursive: true });
-const tokens = Object.fromEntries(
-  readFileSync(process.env.ADAM_TOKENS, 'utf8')
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.split('\t'))
-    .map(([label, , token]) => [label, token]),
-);
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function as(label) {
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 768 },
-    extraHTTPHeaders: { Authorization: `Bearer ${tokens[label]}` },
-  });
-  return { context, page: await context.newPage() };
-}
+import { url, artifacts, tokens, as } from './support.mjs';
 
 test('the continuity page of a system shows its targets, its last drill measured and an overdue restore test', async () => {
   const { context, page } = await as('security-lead');

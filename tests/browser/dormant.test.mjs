@@ -2,41 +2,9 @@
 // it from the inventory page, a number of days that is not 1–3650 is refused at the field
 // with what was typed kept, and a valid one shows the report (the demo's accounts are new, so
 // it may be empty). Screenshots in both languages go to ARTIFACTS (dormant-*.png).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const url = process.env.ADAM_URL;
-const artifacts = process.env.ARTIFACTS ?? 'artifacts';
-mkdirSync(artifacts, { recursive: true });
-const tokens = Object.fromEntries(
-  readFileSync(process.env.ADAM_TOKENS, 'utf8')
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.split('\t'))
-    .map(([label, , token]) => [label, token]),
-);
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function as(label) {
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 768 },
-    extraHTTPHeaders: { Authorization: `Bearer ${tokens[label]}` },
-  });
-  return { context, page: await context.newPage() };
-}
+import { url, artifacts, tokens, as } from './support.mjs';
 
 test('the security lead opens the dormant-accounts report and a bad number of days is refused at the field', async () => {
   const { context, page } = await as('security-lead');

@@ -2,41 +2,9 @@
 // from the roles page, a name that is too long is refused at the field with what was typed
 // kept (nothing is saved, so the demo the other tests use is unchanged), and a clerk sees the
 // settings read-only. Screenshots in both languages go to ARTIFACTS (settings-*.png).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const url = process.env.ADAM_URL;
-const artifacts = process.env.ARTIFACTS ?? 'artifacts';
-mkdirSync(artifacts, { recursive: true });
-const tokens = Object.fromEntries(
-  readFileSync(process.env.ADAM_TOKENS, 'utf8')
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.split('\t'))
-    .map(([label, , token]) => [label, token]),
-);
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function as(label) {
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 768 },
-    extraHTTPHeaders: { Authorization: `Bearer ${tokens[label]}` },
-  });
-  return { context, page: await context.newPage() };
-}
+import { url, artifacts, tokens, as } from './support.mjs';
 
 test('the system administrator edits the settings and a refusal keeps what was typed at the field', async () => {
   const { context, page } = await as('admin');
