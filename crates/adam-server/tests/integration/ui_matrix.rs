@@ -424,7 +424,8 @@ fn rows(s: &TestServer) -> Vec<Row> {
                 ("held", v("2026-03-01")),
                 ("passed", v("on")),
             ],
-            "RFRFL",
+            // As for the BIA: GLPI's user administrator operates OPSI-SYS.
+            "RRRFL",
         ),
         get(
             "/ui/continuity/systems/{id}/acceptances",
