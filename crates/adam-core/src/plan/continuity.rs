@@ -21,7 +21,7 @@ use crate::register::continuity::{
     AcceptanceFields, Bia, BiaFields, ContinuityPlan, ContinuityTest, PlanFields, PlanReview, PlanReviewFields,
     ReviewTrigger, RiskAcceptance, Scenario, Subject, TestFields,
 };
-use crate::register::inventory::{InventoryItem, ItemKind, Operator};
+use crate::register::inventory::{InventoryItem, ItemKind};
 use crate::time::Timestamp;
 use crate::world::{World, unchanged_refused};
 
@@ -68,13 +68,7 @@ impl World {
     /// Whether the actor may keep the continuity records of `system`: a keeper, its custodian
     /// or one of its operators named as a person.
     pub fn may_keep_continuity_of(&self, actor: &Actor, system: &InventoryItem, at: Timestamp) -> Result<bool, Error> {
-        if let Some(user) = actor.user_id()
-            && self.authority(actor, at).is_ok()
-            && (system.fields.custodian == user || system.fields.operators.contains(&Operator::User(user)))
-        {
-            return Ok(true);
-        }
-        self.keeps_registers(actor, at)
+        self.keeps_or_tends(actor, system, at)
     }
 
     fn require_system_writer(&self, actor: &Actor, system: &InventoryItem, at: Timestamp) -> Result<(), Error> {

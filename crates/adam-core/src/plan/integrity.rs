@@ -19,7 +19,7 @@ use crate::error::{Error, RegisterError};
 use crate::event::Event;
 use crate::ids::*;
 use crate::register::integrity::{Baseline, BaselineState, Comparison, Manifest, Outcome, diff};
-use crate::register::inventory::{InventoryItem, ItemKind, Operator};
+use crate::register::inventory::{InventoryItem, ItemKind};
 use crate::text::Text;
 use crate::time::Timestamp;
 use crate::world::World;
@@ -71,13 +71,7 @@ impl World {
     /// Whether the actor may submit scans of `server`: a keeper, its custodian or one of its
     /// operators named as a person.
     pub fn may_submit_scans(&self, actor: &Actor, server: &InventoryItem, at: Timestamp) -> Result<bool, Error> {
-        if let Some(user) = actor.user_id()
-            && self.authority(actor, at).is_ok()
-            && (server.fields.custodian == user || server.fields.operators.contains(&Operator::User(user)))
-        {
-            return Ok(true);
-        }
-        self.keeps_registers(actor, at)
+        self.keeps_or_tends(actor, server, at)
     }
 
     fn require_submitter(&self, actor: &Actor, server: &InventoryItem, at: Timestamp) -> Result<(), Error> {

@@ -17,7 +17,8 @@ use crate::ids::*;
 use crate::level::Classification;
 use crate::register::decree_roles::{DecreeRole, RoleHolder};
 use crate::register::inventory::{
-    Classified, Dimension, InventoryItem, ItemFields, ItemKind, ItemLink, Relation, TransferConsent, fits_public_cloud,
+    Classified, Dimension, InventoryItem, ItemFields, ItemKind, ItemLink, Operator, Relation, TransferConsent,
+    fits_public_cloud,
 };
 use crate::register::risk::{RiskAssessment, RiskFields};
 use crate::register::scheme::{ClassScheme, SchemeEntry};
@@ -73,6 +74,18 @@ impl World {
             return Ok(false);
         };
         Ok(self.check_role(user, role, at)?.is_some())
+    }
+
+    /// Whether the actor keeps the registers, or is `item`'s custodian or one of its operators
+    /// named as a person (who submit its integrity scans and keep its continuity records).
+    pub(super) fn keeps_or_tends(&self, actor: &Actor, item: &InventoryItem, at: Timestamp) -> Result<bool, Error> {
+        if let Some(user) = actor.user_id()
+            && self.authority(actor, at).is_ok()
+            && (item.fields.custodian == user || item.fields.operators.contains(&Operator::User(user)))
+        {
+            return Ok(true);
+        }
+        self.keeps_registers(actor, at)
     }
 
     fn require_keeper(&self, actor: &Actor, at: Timestamp, what: &'static str) -> Result<(), Error> {
