@@ -38,6 +38,9 @@ pub enum StoreError {
     /// A failure injected by a test.
     #[error("injected failure: {0}")]
     Injected(&'static str),
+    /// A standby refused what its primary sent (`replication/`).
+    #[error("replication: {0}")]
+    Replication(#[from] crate::replication::Refusal),
     /// The database failed.
     #[error("database error: {0}")]
     Database(String),

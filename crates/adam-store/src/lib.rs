@@ -52,6 +52,7 @@ mod maintenance;
 mod migrate;
 mod pg;
 mod pool;
+pub mod replication;
 mod sql;
 mod sqlite;
 mod tokens;
@@ -73,6 +74,7 @@ pub use error::StoreError;
 pub use limits::AttemptState;
 pub use maintenance::Maintenance;
 pub use pg::PgStore;
+pub use replication::Replication;
 pub use sqlite::SqliteStore;
 pub use tokens::ApiToken;
 pub use world::WorldStore;
@@ -83,9 +85,15 @@ use std::sync::Arc;
 /// store is any type with all the roles; the two backends get them from the shared logic
 /// (`sql::Backend`). Callers hold an `Arc<dyn Store>` or a generic `S: Store` and call the
 /// roles' methods without naming the roles.
-pub trait Store: WorldStore + AuditTrail + Credentials + Maintenance + Attachments + Send + Sync + 'static {}
+pub trait Store:
+    WorldStore + AuditTrail + Credentials + Maintenance + Attachments + Replication + Send + Sync + 'static
+{
+}
 
-impl<T: WorldStore + AuditTrail + Credentials + Maintenance + Attachments + Send + Sync + 'static> Store for T {}
+impl<T: WorldStore + AuditTrail + Credentials + Maintenance + Attachments + Replication + Send + Sync + 'static> Store
+    for T
+{
+}
 
 /// Opens a PostgreSQL store in the two-role setup: migrations and grants as `owner`, the
 /// store itself as the role of `location` (see [`PgStore::connect_with_owner`]).

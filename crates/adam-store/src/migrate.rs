@@ -66,6 +66,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "governed_changes",
         sql: include_str!("../migrations/sqlite/0009_governed_changes.sql"),
     },
+    Migration {
+        version: 10,
+        name: "replication",
+        sql: include_str!("../migrations/sqlite/0010_replication.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -114,6 +119,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 9,
         name: "governed_changes",
         sql: include_str!("../migrations/postgres/0009_governed_changes.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "replication",
+        sql: include_str!("../migrations/postgres/0010_replication.sql"),
     },
 ];
 

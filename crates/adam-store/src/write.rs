@@ -58,13 +58,13 @@ pub(crate) fn latest_revision(tx: &mut dyn Tx) -> Result<Revision, StoreError> {
     revision_of(max.unwrap_or(0))
 }
 
-fn revision_of(v: i64) -> Result<Revision, StoreError> {
+pub(crate) fn revision_of(v: i64) -> Result<Revision, StoreError> {
     u64::try_from(v)
         .map(Revision)
         .map_err(|_| StoreError::Corrupt(format!("changes.revision holds {v}")))
 }
 
-fn rev_val(r: Revision) -> Result<Val<'static>, StoreError> {
+pub(crate) fn rev_val(r: Revision) -> Result<Val<'static>, StoreError> {
     i64::try_from(r.0)
         .map(Val::int)
         .map_err(|_| StoreError::Corrupt(format!("revision {r} does not fit the store")))
@@ -86,15 +86,68 @@ pub(crate) fn commit(
     let revision = plan.revision();
     let actor = serde_json::to_value(plan.actor).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let events = serde_json::to_value(&plan.events).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let logged = LogRow {
+        revision,
+        at: plan.at,
+        action: plan.action,
+        actor,
+        events,
+    };
+    write_change(tx, writes, &logged, plan.base, &plan.events)?;
+    let job = plan.acting_job.or(tail::acting_job(context));
+    let mut tail = Tail::read(tx, keys)?;
+    for change in &plan.changes {
+        tail.append(
+            tx,
+            writes,
+            Entry {
+                retention: Retention::Change,
+                revision: Some(revision),
+                context,
+                job,
+                action: plan.action,
+                object: &change.object,
+                before: change.before.clone(),
+                after: change.after.clone(),
+                outcome: "ok",
+            },
+        )?;
+    }
+    tail.finish(tx, writes, context.at, false)?;
+    Ok(())
+}
+
+/// One row of the change log as stored: what [`commit`] writes and a standby receives
+/// (`replication/`).
+pub(crate) struct LogRow<'a> {
+    pub(crate) revision: Revision,
+    pub(crate) at: Timestamp,
+    pub(crate) action: &'a str,
+    pub(crate) actor: serde_json::Value,
+    pub(crate) events: serde_json::Value,
+}
+
+/// Writes one change: claims its revision in the change log first (so a concurrent writer
+/// fails on the primary key before doing any other work), checks that it follows `base`, the
+/// latest stored revision, and writes the tables from its events. The one writer of the
+/// world's tables, for a planned change and for a change a standby received alike.
+pub(crate) fn write_change(
+    tx: &mut dyn Tx,
+    writes: &mut Writes,
+    row: &LogRow<'_>,
+    base: Revision,
+    events: &[Event],
+) -> Result<(), StoreError> {
+    let revision = row.revision;
     let claimed = writes.exec(
         tx,
         "INSERT INTO changes (revision, at, action, actor, events) VALUES ($1, $2, $3, $4, $5)",
         &[
             rev_val(revision)?,
-            Val::int(plan.at.0),
-            Val::text(plan.action),
-            Val::Json(Some(actor)),
-            Val::Json(Some(events)),
+            Val::int(row.at.0),
+            Val::text(row.action),
+            Val::Json(Some(row.actor.clone())),
+            Val::Json(Some(row.events.clone())),
         ],
     );
     match claimed {
@@ -113,28 +166,23 @@ pub(crate) fn commit(
     )?
     .flatten();
     let stored = revision_of(previous.unwrap_or(0))?;
-    if stored != plan.base {
-        return Err(StoreError::OutOfOrder {
-            planned: plan.base,
-            stored,
-        });
+    if stored != base {
+        return Err(StoreError::OutOfOrder { planned: base, stored });
     }
-    for event in &plan.events {
+    for event in events {
         write_event(tx, event, writes)?;
     }
     // The high-water marks of the removable ids, once per commit (updating the one `meta`
     // row per event would leave PostgreSQL a long chain of row versions to walk).
     let end = |id: Option<u32>| id.map(|id| i64::from(id) + 1);
-    let grants = end(plan
-        .events
+    let grants = end(events
         .iter()
         .filter_map(|e| match e {
             Event::Grant(g) => Some(g.id.0),
             _ => None,
         })
         .max());
-    let entries = end(plan
-        .events
+    let entries = end(events
         .iter()
         .filter_map(|e| match e {
             Event::Entry(x) => Some(x.id.0),
@@ -159,26 +207,6 @@ pub(crate) fn commit(
             )
             .map_err(write_error)?;
     }
-    let job = plan.acting_job.or(tail::acting_job(context));
-    let mut tail = Tail::read(tx, keys)?;
-    for change in &plan.changes {
-        tail.append(
-            tx,
-            writes,
-            Entry {
-                retention: Retention::Change,
-                revision: Some(revision),
-                context,
-                job,
-                action: plan.action,
-                object: &change.object,
-                before: change.before.clone(),
-                after: change.after.clone(),
-                outcome: "ok",
-            },
-        )?;
-    }
-    tail.finish(tx, writes, context.at, false)?;
     Ok(())
 }
 
@@ -523,7 +551,7 @@ fn events_of(row: &dyn Row, i: usize, revision: Revision) -> Result<Vec<Event>, 
     adam_core::decode_events(events).map_err(|e| StoreError::Corrupt(format!("changes.events of {revision}: {e}")))
 }
 
-fn limit_val(limit: usize) -> Val<'static> {
+pub(crate) fn limit_val(limit: usize) -> Val<'static> {
     Val::int(i64::try_from(limit).unwrap_or(i64::MAX))
 }
 

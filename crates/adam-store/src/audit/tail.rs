@@ -507,3 +507,166 @@ pub(crate) fn append_audit(
     }
     Ok(())
 }
+
+// ---- records a standby receives (`replication/`) -------------------------------------------
+
+impl Tail<'_> {
+    /// Forgets the records held for writing (the transaction is being rolled back).
+    pub(crate) fn discard(&mut self) {
+        self.pending.clear();
+    }
+
+    /// The last record's sequence number and chain value.
+    pub(crate) fn end(&self) -> (u64, [u8; 32]) {
+        (self.seq, self.chain)
+    }
+
+    /// Appends a record as the primary wrote it, after proving it: it must be the next record,
+    /// its payload must match its commitment (a change record's by SHA-256, an access record's
+    /// by the day key the standby derives from its copy of the key directory), and its chain
+    /// value must follow from the last one. A payload the primary already purged arrives as
+    /// `None`: its chain value is still proven.
+    pub(crate) fn append_shipped(
+        &mut self,
+        tx: &mut dyn Tx,
+        writes: &mut Writes,
+        record: &crate::replication::ShippedAudit,
+    ) -> Result<(), StoreError> {
+        use crate::replication::Refusal;
+        let seq = self.seq + 1;
+        if record.seq != seq {
+            return Err(Refusal::Gap {
+                what: "audit record",
+                expected: seq,
+                got: record.seq,
+            }
+            .into());
+        }
+        let commitment = crate::hex::unhex::<32>(&record.commitment).ok_or(Refusal::Malformed {
+            seq,
+            what: "its commitment is not 64 hex digits",
+        })?;
+        if let Some(payload) = &record.payload {
+            let key = match record.retention {
+                Retention::Access => Some(
+                    self.keys
+                        .day_key(record.period)
+                        .ok_or(Refusal::DayKeyMissing { period: record.period })?,
+                ),
+                Retention::Change => None,
+            };
+            if chain::commitment(record.retention, key.as_ref(), payload.as_bytes())? != commitment {
+                return Err(Refusal::Commitment { seq }.into());
+            }
+        }
+        let next = chain::chain_next(&self.chain, seq, record.period, record.retention, &commitment);
+        if crate::hex::hex(&next) != record.chain {
+            return Err(Refusal::Chain { seq }.into());
+        }
+        let int = |v: u64| i64::try_from(v).map_err(|_| corrupt("audit seq does not fit"));
+        match &record.payload {
+            Some(payload) => self.pending.push(Pending {
+                seq: int(seq)?,
+                period: record.period,
+                retention: record.retention,
+                commitment: record.commitment.clone(),
+                chain: record.chain.clone(),
+                revision: record.revision,
+                at: record.at,
+                actor_user: record.actor_user,
+                actor_job: record.actor_job,
+                action: record.action.clone(),
+                object_kind: record.object_kind.clone(),
+                object_id: record.object_id,
+                outcome: record.outcome.clone(),
+                payload: payload.clone(),
+            }),
+            None => {
+                // Purged on the primary: the chain row alone (written now, in order with the
+                // flushed ones — the table's key is the sequence number, so order is free).
+                writes
+                    .exec(
+                        tx,
+                        "INSERT INTO audit_chain (seq, period, retention, commitment, chain) VALUES ($1, $2, $3, $4, $5)",
+                        &[
+                            Val::int(int(seq)?),
+                            Val::int(record.period),
+                            Val::text(record.retention.as_str()),
+                            Val::text(&record.commitment),
+                            Val::text(&record.chain),
+                        ],
+                    )
+                    .map_err(write_error)?;
+            }
+        }
+        if self.pending.len() >= FLUSH_AT {
+            self.flush(tx, writes)?;
+        }
+        if record.payload.is_some() {
+            self.unindexed_from.get_or_insert(seq);
+        }
+        self.seq = seq;
+        self.chain = next;
+        Ok(())
+    }
+
+    /// Ends a standby's appends: writes them, moves the search keys when a batch is full, and
+    /// stores the primary's own signed checkpoints (a standby signs none: its trail is the
+    /// primary's). A checkpoint must be signed by the installation's key and match the chain.
+    pub(crate) fn finish_shipped(
+        mut self,
+        tx: &mut dyn Tx,
+        writes: &mut Writes,
+        checkpoints: &[Checkpoint],
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        use crate::replication::Refusal;
+        self.flush(tx, writes)?;
+        if self
+            .unindexed_from
+            .is_some_and(|first| self.seq + 1 - first >= writes.index_batch.max(1))
+        {
+            index_tail(tx, writes)?;
+        }
+        for checkpoint in checkpoints {
+            if checkpoint.seq > self.seq || !checkpoint.signature_valid() || checkpoint.key != self.keys.public_key() {
+                return Err(Refusal::Checkpoint { seq: checkpoint.seq }.into());
+            }
+            let chain = one(
+                tx,
+                "SELECT chain FROM audit_chain WHERE seq = $1",
+                &[seq_val(checkpoint.seq)?],
+                |row| Ok(req_text(row, 0, "audit_chain", "chain")?.to_owned()),
+            )?;
+            if chain.as_deref() != Some(checkpoint.chain.as_str()) {
+                return Err(Refusal::Checkpoint { seq: checkpoint.seq }.into());
+            }
+            writes
+                .exec(
+                    tx,
+                    "INSERT INTO audit_checkpoints (seq, chain, at, key, signature) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (seq) DO NOTHING",
+                    &[
+                        seq_val(checkpoint.seq)?,
+                        Val::text(&checkpoint.chain),
+                        Val::int(checkpoint.at),
+                        Val::text(&checkpoint.key),
+                        Val::text(&checkpoint.signature),
+                    ],
+                )
+                .map_err(write_error)?;
+            writes
+                .exec(
+                    tx,
+                    "UPDATE meta SET audit_public_key = $1 WHERE id = 1 AND audit_public_key IS NULL",
+                    &[Val::text(&checkpoint.key)],
+                )
+                .map_err(write_error)?;
+            writes.checkpoints.push(checkpoint.clone());
+        }
+        if self.seq > self.read_seq && writes.head.is_none_or(|(seq, _, _)| seq < self.seq) {
+            writes.head = Some((self.seq, self.chain, at.0));
+        }
+        Ok(())
+    }
+}

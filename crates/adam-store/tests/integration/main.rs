@@ -13,6 +13,7 @@ mod backends;
 mod backup;
 mod postgres_specific;
 mod properties;
+mod replication;
 mod sqlite_specific;
 mod suite;
 mod tail_cut;
@@ -45,12 +46,16 @@ macro_rules! on_both_backends {
 use attachments::*;
 use authn::*;
 use backup::*;
+use replication::*;
 use suite::*;
 use tail_cut::*;
 use tokens_used::*;
 use trail::*;
 
 on_both_backends!(
+    a_standby_follows_to_the_same_world_trail_and_credentials,
+    a_standby_refuses_altered_batches_and_a_divergent_primary,
+    promotion_starts_a_generation_and_a_fence_survives_a_reopen,
     initialise_twice,
     commits_need_an_initialised_store,
     commits_rebuild_the_same_world,
