@@ -16,6 +16,7 @@ pub mod http;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;
+pub mod replication;
 mod request_log;
 pub mod service;
 pub mod state;
@@ -143,11 +144,21 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, None, state, shutdown).await
+}
+
+/// [`serve`], over TLS when `tls` is given (`serve --tls-cert/--tls-key`).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let follower = state.spawn_follower();
     let audit = state.spawn_audit_tasks();
     let reminders = state.spawn_reminders();
     let app = router(state.clone());
-    let result = connections(listener, app, state.config.header_read_timeout, shutdown).await;
+    let result = connections(listener, tls, app, state.config.header_read_timeout, shutdown).await;
     follower.abort();
     reminders.abort();
     // Access records queued before the shutdown are written before the process ends.
@@ -158,21 +169,38 @@ pub async fn serve(
     result
 }
 
+/// Serves the replication listener (`replication::primary`) on `listener` over mutual TLS
+/// until `shutdown` completes: a peer without a certificate of the installation's authority
+/// does not get past the handshake.
+pub async fn serve_replication(
+    listener: tokio::net::TcpListener,
+    tls: std::sync::Arc<rustls::ServerConfig>,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = replication::primary::router(state.clone());
+    // A long poll waits up to 25 s for something new: the header timeout is for idle peers.
+    connections(listener, Some(tls), app, std::time::Duration::from_secs(60), shutdown).await
+}
+
 /// Accepts connections and serves each with hyper's HTTP/1 server, which closes a connection
 /// that has not sent a whole request head within `header_timeout` — also an idle kept-alive
 /// one (axum's `serve` sets no timer, so a trickling client kept its connection for ever).
-/// At `shutdown` the listener closes, every connection finishes its request in flight, and
-/// this returns when all are done.
+/// With `tls`, each connection's handshake comes first (in its own task, so a slow handshake
+/// holds up no one). At `shutdown` the listener closes, every connection finishes its request
+/// in flight, and this returns when all are done.
 async fn connections(
     listener: tokio::net::TcpListener,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
     app: Router,
     header_timeout: std::time::Duration,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use axum::extract::ConnectInfo;
-    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::rt::TokioIo;
     use tower::ServiceExt;
 
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let (done_tx, done_rx) = tokio::sync::watch::channel(());
     let mut shutdown = std::pin::pin!(shutdown);
@@ -195,30 +223,20 @@ async fn connections(
             request.extensions_mut().insert(ConnectInfo(remote));
             app.clone().oneshot(request.map(axum::body::Body::new))
         });
-        let mut stop = stop_rx.clone();
+        let stop = stop_rx.clone();
         let done = done_rx.clone();
+        let acceptor = acceptor.clone();
         tokio::spawn(async move {
-            let mut builder = hyper::server::conn::http1::Builder::new();
-            builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);
-            let connection = builder.serve_connection(TokioIo::new(stream), service).with_upgrades();
-            let mut connection = std::pin::pin!(connection);
-            loop {
-                tokio::select! {
-                    result = connection.as_mut() => {
-                        if let Err(e) = result {
-                            tracing::debug!(error = %e, "connection ended");
-                        }
-                        break;
-                    }
-                    changed = stop.changed() => {
-                        connection.as_mut().graceful_shutdown();
-                        if changed.is_err() {
-                            // The sender is gone: nothing more to wait for but the connection.
-                            let _ = connection.as_mut().await;
-                            break;
-                        }
+            match acceptor {
+                Some(acceptor) => {
+                    let handshake = tokio::time::timeout(header_timeout, acceptor.accept(stream)).await;
+                    match handshake {
+                        Ok(Ok(tls)) => serve_connection(TokioIo::new(tls), service, header_timeout, stop).await,
+                        Ok(Err(e)) => tracing::debug!(error = %e, %remote, "TLS handshake refused"),
+                        Err(_) => tracing::debug!(%remote, "TLS handshake timed out"),
                     }
                 }
+                None => serve_connection(TokioIo::new(stream), service, header_timeout, stop).await,
             }
             drop(done);
         });
@@ -228,4 +246,43 @@ async fn connections(
     drop(done_rx);
     done_tx.closed().await;
     Ok(())
+}
+
+/// Serves one connection until it ends, or finishes its request in flight once `stop` says so.
+async fn serve_connection<I, S>(
+    io: I,
+    service: S,
+    header_timeout: std::time::Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    S: hyper::service::HttpService<hyper::body::Incoming> + Send,
+    S::Future: Send + 'static,
+    S::ResBody: Send + 'static,
+    <S::ResBody as http_body::Body>::Data: Send,
+    <S::ResBody as http_body::Body>::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    use hyper_util::rt::TokioTimer;
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+    let connection = builder.serve_connection(io, service).with_upgrades();
+    let mut connection = std::pin::pin!(connection);
+    loop {
+        tokio::select! {
+            result = connection.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!(error = %e, "connection ended");
+                }
+                break;
+            }
+            changed = stop.changed() => {
+                connection.as_mut().graceful_shutdown();
+                if changed.is_err() {
+                    // The sender is gone: nothing more to wait for but the connection.
+                    let _ = connection.as_mut().await;
+                    break;
+                }
+            }
+        }
+    }
 }

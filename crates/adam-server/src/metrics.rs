@@ -23,6 +23,21 @@ struct Histogram {
     sum: f64,
 }
 
+/// The replication gauges of one exposition.
+#[derive(Clone, Debug, Default)]
+pub struct ReplicationGauges {
+    /// `primary`, `standby`, `promoting` or `fenced`.
+    pub role: &'static str,
+    /// A standby's lag in revisions.
+    pub lag_revisions: Option<u64>,
+    /// A standby's lag in seconds.
+    pub lag_seconds: Option<i64>,
+    /// A primary's standby's revision.
+    pub standby_revision: Option<u64>,
+    /// Seconds since a primary's standby last asked.
+    pub standby_seconds_ago: Option<f64>,
+}
+
 /// The server's counters.
 #[derive(Default)]
 pub struct Metrics {
@@ -58,8 +73,8 @@ impl Metrics {
         self.backup_last_success.fetch_max(at, Ordering::Relaxed);
     }
 
-    /// The exposition: the counters, and the gauges given (revision, audit queue).
-    pub fn render(&self, revision: u64, audit_queue: u64) -> String {
+    /// The exposition: the counters, and the gauges given (revision, audit queue, replication).
+    pub fn render(&self, revision: u64, audit_queue: u64, replication: &ReplicationGauges) -> String {
         let mut out = String::with_capacity(4096);
         let mut gauge = |name: &str, help: &str, value: &str| {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
@@ -81,7 +96,33 @@ impl Metrics {
         );
         let _ = writeln!(
             out,
-            "# HELP adam_role The role of this server.\n# TYPE adam_role gauge\nadam_role{{role=\"primary\"}} 1"
+            "# HELP adam_role The role of this server.\n# TYPE adam_role gauge\nadam_role{{role=\"{}\"}} 1",
+            replication.role
+        );
+        let mut optional = |name: &str, help: &str, value: Option<String>| {
+            if let Some(v) = value {
+                let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+            }
+        };
+        optional(
+            "adam_replication_lag_revisions",
+            "Revisions this standby is behind its primary.",
+            replication.lag_revisions.map(|v| v.to_string()),
+        );
+        optional(
+            "adam_replication_lag_seconds",
+            "Seconds between the primary's newest change and the newest this standby holds.",
+            replication.lag_seconds.map(|v| v.to_string()),
+        );
+        optional(
+            "adam_replication_standby_revision",
+            "The revision this primary's standby last said it holds.",
+            replication.standby_revision.map(|v| v.to_string()),
+        );
+        optional(
+            "adam_replication_standby_last_seen_seconds",
+            "Seconds since this primary's standby last asked for the log.",
+            replication.standby_seconds_ago.map(|v| format!("{v:.3}")),
         );
         let _ = writeln!(
             out,
@@ -155,7 +196,20 @@ mod tests {
         m.request("/ready", 404, 0.0001);
         m.signin_failed();
         m.backup_succeeded(1_780_000_000);
-        let text = m.render(7, 3);
+        let text = m.render(
+            7,
+            3,
+            &ReplicationGauges {
+                role: "standby",
+                lag_revisions: Some(4),
+                lag_seconds: Some(2),
+                ..ReplicationGauges::default()
+            },
+        );
+        assert!(text.contains("adam_role{role=\"standby\"} 1\n"));
+        assert!(text.contains("adam_replication_lag_revisions 4\n"));
+        assert!(text.contains("adam_replication_lag_seconds 2\n"));
+        assert!(!text.contains("adam_replication_standby_revision"), "a standby has no standby");
         assert!(text.contains("adam_revision 7\n"), "{text}");
         assert!(text.contains("adam_audit_queue_depth 3\n"));
         assert!(text.contains("adam_http_requests_total{route=\"/ready\",status=\"200\"} 2\n"));

@@ -128,6 +128,8 @@ pub struct Inner {
     pub(crate) past: Mutex<PastWorlds>,
     /// The counters behind `GET /metrics`.
     pub metrics: crate::metrics::Metrics,
+    /// This server's role at its site pair: primary, standby, fenced (`replication/`).
+    pub replica: crate::replication::Replica,
 }
 
 /// Worlds of past instants kept for "as of" questions (`service::past`), and the instant of
@@ -272,6 +274,7 @@ impl AppState {
             }
             Some(reason)
         };
+        let replica = crate::replication::Replica::new(&store.replication_state()?);
         let (access, access_rx) = tokio::sync::mpsc::unbounded_channel();
         let authn = crate::authn::config::Authn::new(&config.auth, clock.now())
             .map_err(|e| StoreError::Database(format!("authentication could not start: {e}")))?;
@@ -291,6 +294,7 @@ impl AppState {
             verifying: SharedRun::new(),
             past: Mutex::new(PastWorlds::default()),
             metrics: crate::metrics::Metrics::default(),
+            replica,
         })))
     }
 
@@ -379,7 +383,18 @@ impl AppState {
                     if !batch.is_empty() {
                         let store = me.store.clone();
                         let n = batch.len();
-                        let written = match blocking(move || store.append_audit(&batch)).await {
+                        // A standby's trail is its primary's: its own records wait aside for
+                        // its promotion (`replication/`).
+                        let aside = me.replica.keeps_access_aside();
+                        let written = match blocking(move || {
+                            if aside {
+                                store.keep_aside(&batch)
+                            } else {
+                                store.append_audit(&batch)
+                            }
+                        })
+                        .await
+                        {
                             Ok(Ok(())) => true,
                             Ok(Err(e)) => {
                                 tracing::error!(error = %e, records = n, "access records were not written");
@@ -391,6 +406,7 @@ impl AppState {
                             }
                         };
                         me.access_room.add_permits(n);
+                        me.replica.bump();
                         // The requests waiting for these records answer now (or are refused).
                         for done in waiting {
                             let _ = done.send(written);
@@ -408,6 +424,10 @@ impl AppState {
             let mut purged_day = None;
             loop {
                 tick.tick().await;
+                if !me.replica.writes_upkeep() {
+                    // A standby's checkpoints and purges are its primary's.
+                    continue;
+                }
                 let now = me.now();
                 let store = me.store.clone();
                 if let Ok(Err(e)) = blocking(move || store.audit_checkpoint(now)).await {
@@ -576,14 +596,20 @@ impl AppState {
         let context = self.context(actor, caller.source_ip.clone());
         let _writer = self.writer.lock().await;
         let me = self.clone();
-        blocking(move || me.execute_blocking(actor, &context, command, &guard)).await?
+        let plan = blocking(move || me.execute_blocking(actor, &context, command, &guard)).await??;
+        drop(_writer);
+        self.replica.wait_for_standby(plan.revision()).await?;
+        Ok(plan)
     }
 
     /// The write path for a given actor and audit context (the CLI and the demo use it).
     pub async fn execute_as(&self, actor: Actor, context: AuditContext, command: Command) -> ApiResult<Plan> {
         let _writer = self.writer.lock().await;
         let me = self.clone();
-        blocking(move || me.execute_blocking(actor, &context, command, &|_| Ok(()))).await?
+        let plan = blocking(move || me.execute_blocking(actor, &context, command, &|_| Ok(()))).await??;
+        drop(_writer);
+        self.replica.wait_for_standby(plan.revision()).await?;
+        Ok(plan)
     }
 
     /// The write path, for callers already off the async threads and holding no lock.
@@ -594,6 +620,7 @@ impl AppState {
         command: Command,
         guard: &dyn Fn(&World) -> ApiResult<()>,
     ) -> ApiResult<Plan> {
+        self.replica.refuse_writes()?;
         if let Some(reason) = self.read_only() {
             return Err(WebError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -621,6 +648,7 @@ impl AppState {
                         tracing::error!(error = %e, "a stored plan did not commit; reloading the world");
                         self.reload_blocking()?;
                     }
+                    self.replica.bump();
                     crate::service::notify::after_commit(self, &kept);
                     crate::service::hosting_notify::after_commit(self, &kept, context);
                     return Ok(kept);

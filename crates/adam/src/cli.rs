@@ -86,6 +86,8 @@ pub(crate) enum Command {
         auth: AuthArgs,
         #[command(flatten)]
         backup: crate::commands::backup::ScheduleArgs,
+        #[command(flatten)]
+        site: crate::commands::site::SiteArgs,
     },
     /// Manage an account's sign-in: set a temporary password.
     #[command(subcommand)]
@@ -184,6 +186,22 @@ pub(crate) enum Command {
     /// ADAM's own backups: take one online, or restore one into a scratch place and prove it.
     #[command(subcommand)]
     Backup(crate::commands::backup::BackupCommand),
+    /// Certificates for the link between a primary and its standby.
+    #[command(subcommand)]
+    Tls(crate::commands::site::TlsCommand),
+    /// Turn a standby into the primary of a new generation (the old primary is fenced).
+    #[command(long_about = "Turn a standby into the primary of a new generation. With --server \
+        (and ADAM_TOKEN), the running standby there is promoted and tells its old primary it is \
+        fenced; without, the stopped standby in the data directory is promoted (its old primary \
+        fences itself when it next sees this site, through --replication-peer).")]
+    Promote {
+        /// The standby's API (http[s]://host:port).
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
+    },
+    /// A failover drill: lose the primary, promote the standby, measure RTO and RPO, verify the
+    /// audit trail and file the result in the continuity register (with ADAM_TOKEN).
+    Drill(crate::commands::site::DrillArgs),
     /// Responsibility (RACI) matrices: who is accountable for a task at a layer of a solution.
     #[command(subcommand)]
     Raci(crate::commands::raci::RaciCommand),

@@ -1,14 +1,18 @@
-//! `GET /metrics` and `GET /ready`, over `service::operations`.
+//! `GET /metrics`, `GET /ready` and the replication status, promotion and drill isolation
+//! (`/api/v1/replication…`), over `service::operations` and `replication`.
 
 use super::{Api, Doc};
 use crate::authn::Caller;
 use crate::error::WebError;
-use crate::service::operations::{Ready, from_this_host, may_read_metrics, metrics_text, readiness};
+use crate::error::ApiResult;
+use crate::replication::Status;
+use crate::replication::drill::{DrillReport, DrillRequest};
+use crate::service::operations::{Ready, from_this_host, may_operate, may_read_metrics, metrics_text, readiness};
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use std::net::SocketAddr;
 
 pub(crate) fn routes(api: Api) -> Api {
@@ -33,6 +37,77 @@ pub(crate) fn routes(api: Api) -> Api {
             .response::<Ready>(),
         get(ready),
     )
+    .route(
+        Method::GET,
+        "/api/v1/replication",
+        Doc::new(
+            t,
+            "This server's replication: role, generation and lineage, fence, a standby's lag, a primary's standby",
+            "the system administrator or a service account",
+        )
+        .response::<Status>(),
+        get(replication),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/replication/promote",
+        Doc::new(
+            t,
+            "Promote this standby to primary: a new generation; the old primary is told it is fenced",
+            "the system administrator or a service account with the write scope",
+        )
+        .response::<Status>(),
+        post(promote),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/replication/isolate",
+        Doc::new(
+            t,
+            "Isolate this primary for a drill: it refuses changes and stops shipping its log, as if its site were lost",
+            "the system administrator or a service account with the write scope",
+        )
+        .response::<Status>(),
+        post(isolate),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/replication/drill",
+        Doc::new(
+            t,
+            "The standby's part of a failover drill: promote, take the first write, verify the trail, and file the drill with its measured RTO and RPO in the continuity register",
+            "the system administrator or a service account with the write scope",
+        )
+        .body::<DrillRequest>()
+        .response::<DrillReport>(),
+        post(drill),
+    )
+}
+
+async fn drill(
+    State(s): State<AppState>,
+    caller: Caller,
+    crate::body::Body(request): crate::body::Body<DrillRequest>,
+) -> ApiResult<axum::Json<DrillReport>> {
+    may_operate(&caller)?;
+    Ok(axum::Json(crate::replication::drill::run(&s, request).await?))
+}
+
+async fn replication(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Status>> {
+    may_read_metrics(&caller)?;
+    Ok(axum::Json(crate::replication::status(&s).await?))
+}
+
+async fn promote(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Status>> {
+    may_operate(&caller)?;
+    crate::replication::promote(&s, s.now()).await?;
+    Ok(axum::Json(crate::replication::status(&s).await?))
+}
+
+async fn isolate(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Status>> {
+    may_operate(&caller)?;
+    crate::replication::isolate(&s, s.now()).await?;
+    Ok(axum::Json(crate::replication::status(&s).await?))
 }
 
 async fn metrics(

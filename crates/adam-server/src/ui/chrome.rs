@@ -166,6 +166,8 @@ pub struct Chrome {
     pub access_reviews: bool,
     /// Whether the person reads the inventory (the menu shows it and the Decree's roles).
     pub inventory: bool,
+    /// The banner of a server that is not the primary: its words' key and a standby's lag.
+    pub site: Option<(&'static str, Option<u64>)>,
 }
 
 /// A UI failure, answered as an HTML page with the status of the underlying error; a person
@@ -228,6 +230,7 @@ impl IntoResponse for UiError {
                 overview: false,
                 access_reviews: false,
                 inventory: false,
+                site: None,
             },
             title,
             detail: self.error.detail.clone(),
@@ -310,6 +313,18 @@ pub(super) fn chrome(s: &AppState, caller: &Caller, t: Tr) -> Chrome {
         overview: crate::service::overview::may_see(s, caller),
         access_reviews: crate::service::inventory::reader(&s.world(), caller, s.now()).is_some(),
         inventory: crate::service::inventory::reader(&s.world(), caller, s.now()).is_some(),
+        site: site_banner(s),
+    }
+}
+
+/// The banner of a server that is not the primary.
+pub(super) fn site_banner(s: &AppState) -> Option<(&'static str, Option<u64>)> {
+    use crate::replication::Mode;
+    match s.replica.mode() {
+        Mode::Primary => None,
+        Mode::Standby(_) => Some(("site_standby", Some(s.replica.lag().revisions))),
+        Mode::Promoting => Some(("site_promoting", None)),
+        Mode::Fenced(_) => Some(("site_fenced", None)),
     }
 }
 

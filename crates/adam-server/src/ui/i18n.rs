@@ -19,6 +19,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     WORDS,
     super::words::setup::WORDS,
     super::words::settings::WORDS,
+    super::words::site::WORDS,
     super::words::grants::WORDS,
     super::words::account::WORDS,
     super::words::audit::WORDS,

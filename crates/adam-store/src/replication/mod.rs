@@ -446,6 +446,9 @@ impl<B: Backend> Replication for B {
             let mut state = state_or_new(tx, writes)?;
             state.role = Role::Standby;
             state.following = Some(primary.to_owned());
+            // Following a new primary is how a fenced old primary rejoins (if its history
+            // still continues the new one's; `apply` proves it).
+            state.fenced = None;
             save(tx, writes, &state)?;
             Ok(state)
         })

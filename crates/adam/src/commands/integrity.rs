@@ -300,6 +300,12 @@ fn post(base: &str, token: &str, body: &[u8]) -> Result<(u16, Vec<u8>)> {
 
 /// One POST of JSON to `path` under `base` (also `adam backup verify --server`).
 pub(crate) fn post_json(base: &str, path: &str, token: &str, body: &[u8]) -> Result<(u16, Vec<u8>)> {
+    call_json("POST", base, path, token, body)
+}
+
+/// One request with a JSON body (empty for a GET) to `path` under `base` (`adam drill`,
+/// `adam promote --server`).
+pub(crate) fn call_json(method: &str, base: &str, path: &str, token: &str, body: &[u8]) -> Result<(u16, Vec<u8>)> {
     let (tls, rest) = if let Some(r) = base.strip_prefix("https://") {
         (true, r)
     } else if let Some(r) = base.strip_prefix("http://") {
@@ -330,7 +336,7 @@ pub(crate) fn post_json(base: &str, path: &str, token: &str, body: &[u8]) -> Res
     stream.set_read_timeout(timeout)?;
     stream.set_write_timeout(timeout)?;
     let head = format!(
-        "POST {prefix}{path} HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {token}\r\n\
+        "{method} {prefix}{path} HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: application/json\r\nAccept: application/json\r\nUser-Agent: adam-integrity\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()

@@ -13,6 +13,7 @@ mod keys;
 mod query;
 pub(crate) mod raci;
 mod serve;
+pub(crate) mod site;
 mod token;
 mod transfer;
 mod user;
@@ -30,7 +31,20 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
             attachment_max_mib,
             auth,
             backup,
-        } => serve::serve(&cli, *listen, *demo, *log_format, *attachment_max_mib, auth, backup).await,
+            site,
+        } => {
+            serve::serve(
+                &cli,
+                *listen,
+                *demo,
+                *log_format,
+                *attachment_max_mib,
+                auth,
+                backup,
+                site,
+            )
+            .await
+        }
         Command::User(UserCommand::Password { user }) => user::password(&cli, user).await,
         Command::Keys(KeysCommand::RotateTotp) => keys::rotate_totp(&cli).await,
         Command::Init {
@@ -68,5 +82,8 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         Command::Integrity(i) => integrity::integrity(i).await,
         Command::Raci(r) => raci::raci(&cli, r).await,
         Command::Backup(b) => backup::backup(&cli, b).await,
+        Command::Tls(t) => site::tls(t),
+        Command::Promote { server } => site::promote(&cli, server.as_deref()).await,
+        Command::Drill(d) => site::drill(d).await,
     }
 }

@@ -18,6 +18,7 @@ pub(crate) async fn serve(
     attachment_max_mib: u64,
     auth: &AuthArgs,
     backup: &super::backup::ScheduleArgs,
+    site: &super::site::SiteArgs,
 ) -> Result<()> {
     // Colour only for a person at a terminal: a file or a pipe gets plain text (escape codes
     // made the log unreadable there), and NO_COLOR is honoured.
@@ -32,7 +33,11 @@ pub(crate) async fn serve(
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let schedule = super::backup::schedule(cli, backup)?;
+    site.check(demo)?;
+    let api_tls = site.api_tls()?;
     let store = open_store(cli).await?;
+    // A standby's store is filled from its primary before it is loaded.
+    site.seed(&store).await?;
     if demo {
         demo::load(cli, &store).await?;
     }
@@ -43,11 +48,17 @@ pub(crate) async fn serve(
         ..Config::default()
     };
     let state = AppState::load(store, Clock::System, config).await?;
+    let replication = adam_server::replication::start(&state, site.site().await?).await?;
     eprintln!(
-        "ADAM is listening on http://{listen} ({}, revision {}). Press Ctrl-C to stop.",
+        "ADAM is listening on {}://{listen} ({}, revision {}, {}). Press Ctrl-C to stop.",
+        if api_tls.is_some() { "https" } else { "http" },
         state.store.backend(),
-        state.revision().0
+        state.revision().0,
+        adam_server::replication::role_name(&state.replica.mode()),
     );
+    if let Some(addr) = site.replication_listen {
+        eprintln!("the other site reaches this one on {addr} (mutual TLS)");
+    }
     // Scheduled backups, each verified right after it was taken (`service::backup`).
     let backups = schedule.map(|s| {
         eprintln!(
@@ -58,8 +69,11 @@ pub(crate) async fn serve(
         );
         adam_server::service::backup::spawn_schedule(state.clone(), s)
     });
-    adam_server::serve(listener, state.clone(), shutdown_signal()).await?;
+    adam_server::serve_with(listener, api_tls, state.clone(), shutdown_signal()).await?;
     if let Some(task) = backups {
+        task.abort();
+    }
+    for task in replication {
         task.abort();
     }
     // A clean stop signs the end of the trail (the access records queued before it are written
@@ -67,6 +81,10 @@ pub(crate) async fn serve(
     // outside the database.
     let store = state.store.clone();
     let now = state.now();
+    if !state.replica.writes_upkeep() {
+        // A standby's trail is its primary's; a fenced server writes nothing.
+        return Ok(());
+    }
     match tokio::task::spawn_blocking(move || store.audit_checkpoint(now)).await {
         Ok(Ok(Some(c))) => eprintln!("audit trail signed at record {}", c.seq),
         Ok(Ok(None)) => {}

@@ -93,6 +93,7 @@ fn anonymous(lang: Lang) -> Chrome {
         overview: false,
         access_reviews: false,
         inventory: false,
+        site: None,
     }
 }
 

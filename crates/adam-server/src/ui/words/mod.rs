@@ -15,3 +15,4 @@ pub(crate) mod raci;
 pub(crate) mod reviews;
 pub(crate) mod settings;
 pub(crate) mod setup;
+pub(crate) mod site;

@@ -1,0 +1,188 @@
+//! A failover drill (Art. 15(3)–(4)) on the standby's side: promote, take the first write,
+//! verify the audit trail, and file the result in the continuity register as a drill of ADAM
+//! itself — with the measured RTO (the loss → the first accepted write, which is this very
+//! record) and RPO (revisions and seconds the promoted standby did not hold).
+//!
+//! `adam drill` loses the primary (isolates it through its API, or kills its process), tells
+//! this server when, and what the primary held last; the rest happens here, so the instants
+//! are this server's clock and the record is written by ADAM (the console actor), like the
+//! restore tests of its own backups.
+
+use super::{Mode, PositionView, promote};
+use crate::error::{ApiResult, WebError};
+use crate::service::continuity::record_test_as_adam;
+use crate::state::{AppState, blocking};
+use adam_core::register::continuity::{Prose, Scenario, Span, Subject, TestFields, TestKind};
+use adam_core::{Actor, Command, ContinuityTestId, Revision, Timestamp};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+/// What `adam drill` tells the standby.
+#[derive(Clone, Debug, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DrillRequest {
+    /// When the primary was lost (milliseconds since 1970).
+    pub loss_at_ms: i64,
+    /// The revision the primary held last.
+    pub primary_revision: u64,
+    /// When the primary's last revision was committed (seconds since 1970).
+    pub primary_head_at: i64,
+    /// The recovery time the drill must meet, in seconds.
+    #[serde(default = "default_rto")]
+    pub rto_goal_seconds: u64,
+    /// The revisions the drill may lose (0 in synchronous mode).
+    #[serde(default)]
+    pub rpo_goal_revisions: u64,
+    /// How the primary was lost: `isolated` or `killed`.
+    pub how: String,
+}
+
+fn default_rto() -> u64 {
+    60
+}
+
+/// What the drill measured and filed.
+#[derive(Clone, Debug, Deserialize, Serialize, schemars::JsonSchema)]
+pub struct DrillReport {
+    /// The continuity test recorded.
+    pub test: ContinuityTestId,
+    /// Loss → first accepted write, in milliseconds.
+    pub rto_ms: i64,
+    /// Revisions the promoted server does not hold.
+    pub revisions_lost: u64,
+    /// Seconds of changes it does not hold.
+    pub seconds_lost: i64,
+    /// Where the promoted server's history took over.
+    pub promoted_at: PositionView,
+    /// The audit trail verified on the promoted server.
+    pub trail_intact: bool,
+    /// Records verified.
+    pub trail_records: u64,
+    /// Whether the drill met its goals with an intact trail.
+    pub passed: bool,
+    /// The new generation's number.
+    pub generation: u64,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Runs the drill's part on this standby.
+pub async fn run(s: &AppState, request: DrillRequest) -> ApiResult<DrillReport> {
+    if !matches!(s.replica.mode(), Mode::Standby(_)) {
+        return Err(WebError::new(
+            StatusCode::CONFLICT,
+            "not-standby",
+            "a drill promotes a standby; this server is not one",
+        )
+        .sl("vaja poviša rezervni strežnik; ta strežnik ni rezervni"));
+    }
+    let started = std::time::Instant::now();
+    let state = promote(s, s.now()).await?;
+    let Some(took_over) = state.lineage.last().cloned() else {
+        return Err(WebError::internal(&"a promotion without a lineage"));
+    };
+    let store = s.store.clone();
+    let until = took_over.until_revision;
+    let standby_head_at = blocking(move || store.change_log(Revision(until.0.saturating_sub(1)), 1))
+        .await??
+        .first()
+        .map_or(0, |c| c.at.0);
+    let revisions_lost = request.primary_revision.saturating_sub(until.0);
+    let seconds_lost = if revisions_lost == 0 {
+        0
+    } else {
+        (request.primary_head_at - standby_head_at).max(0)
+    };
+    // The first accepted write is this record: the recovery time ends when it is planned.
+    let rto_ms = (now_ms() - request.loss_at_ms).max(0);
+    let fields = |passed: bool, findings: String, records: Option<u64>| TestFields {
+        subject: Subject::Adam,
+        kind: TestKind::Drill,
+        scenario: Scenario::TotalLoss,
+        component: None,
+        announced: None,
+        held_at: Timestamp(request.loss_at_ms.div_euclid(1000)),
+        participants: Vec::new(),
+        measured_rto: Some(Span::seconds(u64::try_from(rto_ms).unwrap_or(0).div_ceil(1000))),
+        measured_rpo: Some(Span::seconds(u64::try_from(seconds_lost).unwrap_or(0))),
+        revisions_lost: Some(revisions_lost),
+        duration: Some(Span::seconds(
+            u64::try_from(now_ms() - request.loss_at_ms).unwrap_or(0).div_ceil(1000),
+        )),
+        passed,
+        findings: Prose::parse(
+            "findings",
+            &format!(
+                "{findings}{}",
+                records.map_or(String::new(), |n| format!(" / {n} zapisov revizijske sledi / audit records"))
+            )
+            .chars()
+            .take(Prose::MAX)
+            .collect::<String>(),
+        )
+        .ok(),
+        tasks: Vec::new(),
+    };
+    let test = record_test_as_adam(
+        s,
+        fields(
+            false,
+            "vaja poteka: preverjanje revizijske sledi / drill in progress: verifying the audit trail".to_owned(),
+            None,
+        ),
+    )
+    .await?;
+    // The trail on the promoted server, whole.
+    let store = s.store.clone();
+    let verdict = blocking(move || store.audit_verify()).await??;
+    let met_rto = u64::try_from(rto_ms).unwrap_or(u64::MAX) <= request.rto_goal_seconds.saturating_mul(1000);
+    let met_rpo = revisions_lost <= request.rpo_goal_revisions;
+    let passed = verdict.intact() && met_rto && met_rpo;
+    let findings = format!(
+        "primarni strežnik {how_sl}; povišan rezervni pri reviziji {rev}; RTO {rto_ms} ms (cilj {goal} s), izgubljenih revizij {revisions_lost} (dovoljeno {allowed}), {seconds_lost} s; sled {trail_sl} / \
+         primary {how_en}; standby promoted at revision {rev}; RTO {rto_ms} ms (goal {goal} s), revisions lost {revisions_lost} (allowed {allowed}), {seconds_lost} s; trail {trail_en}",
+        how_sl = if request.how == "killed" { "ustavljen (kill -9)" } else { "osamljen" },
+        how_en = if request.how == "killed" { "killed (kill -9)" } else { "isolated" },
+        rev = until.0,
+        goal = request.rto_goal_seconds,
+        allowed = request.rpo_goal_revisions,
+        trail_sl = if verdict.intact() { "nedotaknjena" } else { "poškodovana" },
+        trail_en = if verdict.intact() { "intact".to_owned() } else { verdict.summary() },
+    );
+    let context = s.context(Actor::System, None);
+    s.execute_as(
+        Actor::System,
+        context,
+        Command::UpdateContinuityTest {
+            test,
+            fields: fields(passed, findings, Some(verdict.records)),
+        },
+    )
+    .await?;
+    tracing::warn!(
+        rto_ms,
+        revisions_lost,
+        seconds_lost,
+        trail = verdict.intact(),
+        took = started.elapsed().as_millis() as u64,
+        "drill recorded"
+    );
+    Ok(DrillReport {
+        test,
+        rto_ms,
+        revisions_lost,
+        seconds_lost,
+        promoted_at: PositionView {
+            revision: until.0,
+            seq: took_over.until_seq,
+        },
+        trail_intact: verdict.intact(),
+        trail_records: verdict.records,
+        passed,
+        generation: state.number,
+    })
+}
