@@ -43,6 +43,7 @@ mod raci_process;
 mod raci_ui;
 mod read_rules;
 mod register_attacks;
+mod replication;
 mod settings_ui;
 mod setup;
 mod ui;
