@@ -209,7 +209,10 @@ mod tests {
         assert!(text.contains("adam_role{role=\"standby\"} 1\n"));
         assert!(text.contains("adam_replication_lag_revisions 4\n"));
         assert!(text.contains("adam_replication_lag_seconds 2\n"));
-        assert!(!text.contains("adam_replication_standby_revision"), "a standby has no standby");
+        assert!(
+            !text.contains("adam_replication_standby_revision"),
+            "a standby has no standby"
+        );
         assert!(text.contains("adam_revision 7\n"), "{text}");
         assert!(text.contains("adam_audit_queue_depth 3\n"));
         assert!(text.contains("adam_http_requests_total{route=\"/ready\",status=\"200\"} 2\n"));

@@ -61,6 +61,29 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// `adam serve`'s options.
+#[derive(clap::Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub(crate) listen: SocketAddr,
+    /// Load the demo organisation into an empty data directory first.
+    #[arg(long)]
+    pub(crate) demo: bool,
+    /// Log format.
+    #[arg(long, value_enum, default_value = "plain")]
+    pub(crate) log_format: LogFormat,
+    /// The largest file a record may carry, in MiB (uploads above it are refused).
+    #[arg(long, default_value_t = 25, value_name = "MIB")]
+    pub(crate) attachment_max_mib: u64,
+    #[command(flatten)]
+    pub(crate) auth: AuthArgs,
+    #[command(flatten)]
+    pub(crate) backup: crate::commands::backup::ScheduleArgs,
+    #[command(flatten)]
+    pub(crate) site: crate::commands::site::SiteArgs,
+}
+
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Run the server: the API and the web UI.
@@ -69,26 +92,7 @@ pub(crate) enum Command {
         municipality of the ADAM manual, with offices, jobs, staff, roles and folders in \
         mid-workflow), writes API tokens for its accounts to <data>/demo-tokens.txt and temporary \
         passwords for signing in to <data>/demo-passwords.txt.")]
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
-        listen: SocketAddr,
-        /// Load the demo organisation into an empty data directory first.
-        #[arg(long)]
-        demo: bool,
-        /// Log format.
-        #[arg(long, value_enum, default_value = "plain")]
-        log_format: LogFormat,
-        /// The largest file a record may carry, in MiB (uploads above it are refused).
-        #[arg(long, default_value_t = 25, value_name = "MIB")]
-        attachment_max_mib: u64,
-        #[command(flatten)]
-        auth: AuthArgs,
-        #[command(flatten)]
-        backup: crate::commands::backup::ScheduleArgs,
-        #[command(flatten)]
-        site: crate::commands::site::SiteArgs,
-    },
+    Serve(Box<ServeArgs>),
     /// Manage an account's sign-in: set a temporary password.
     #[command(subcommand)]
     User(UserCommand),

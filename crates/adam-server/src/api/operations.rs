@@ -3,8 +3,8 @@
 
 use super::{Api, Doc};
 use crate::authn::Caller;
-use crate::error::WebError;
 use crate::error::ApiResult;
+use crate::error::WebError;
 use crate::replication::Status;
 use crate::replication::drill::{DrillReport, DrillRequest};
 use crate::service::operations::{Ready, from_this_host, may_operate, may_read_metrics, metrics_text, readiness};

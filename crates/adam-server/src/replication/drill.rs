@@ -118,7 +118,9 @@ pub async fn run(s: &AppState, request: DrillRequest) -> ApiResult<DrillReport> 
             "findings",
             &format!(
                 "{findings}{}",
-                records.map_or(String::new(), |n| format!(" / {n} zapisov revizijske sledi / audit records"))
+                records.map_or(String::new(), |n| format!(
+                    " / {n} zapisov revizijske sledi / audit records"
+                ))
             )
             .chars()
             .take(Prose::MAX)
@@ -145,13 +147,29 @@ pub async fn run(s: &AppState, request: DrillRequest) -> ApiResult<DrillReport> 
     let findings = format!(
         "primarni strežnik {how_sl}; povišan rezervni pri reviziji {rev}; RTO {rto_ms} ms (cilj {goal} s), izgubljenih revizij {revisions_lost} (dovoljeno {allowed}), {seconds_lost} s; sled {trail_sl} / \
          primary {how_en}; standby promoted at revision {rev}; RTO {rto_ms} ms (goal {goal} s), revisions lost {revisions_lost} (allowed {allowed}), {seconds_lost} s; trail {trail_en}",
-        how_sl = if request.how == "killed" { "ustavljen (kill -9)" } else { "osamljen" },
-        how_en = if request.how == "killed" { "killed (kill -9)" } else { "isolated" },
+        how_sl = if request.how == "killed" {
+            "ustavljen (kill -9)"
+        } else {
+            "osamljen"
+        },
+        how_en = if request.how == "killed" {
+            "killed (kill -9)"
+        } else {
+            "isolated"
+        },
         rev = until.0,
         goal = request.rto_goal_seconds,
         allowed = request.rpo_goal_revisions,
-        trail_sl = if verdict.intact() { "nedotaknjena" } else { "poškodovana" },
-        trail_en = if verdict.intact() { "intact".to_owned() } else { verdict.summary() },
+        trail_sl = if verdict.intact() {
+            "nedotaknjena"
+        } else {
+            "poškodovana"
+        },
+        trail_en = if verdict.intact() {
+            "intact".to_owned()
+        } else {
+            verdict.summary()
+        },
     );
     let context = s.context(Actor::System, None);
     s.execute_as(

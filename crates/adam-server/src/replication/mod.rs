@@ -346,8 +346,9 @@ pub async fn promote(s: &AppState, at: Timestamp) -> ApiResult<ReplicationState>
             .sl("ta strežnik je že glavni strežnik"));
         }
         Mode::Promoting => {
-            return Err(WebError::new(StatusCode::CONFLICT, "promoting", "a promotion is under way")
-                .sl("povišanje že poteka"));
+            return Err(
+                WebError::new(StatusCode::CONFLICT, "promoting", "a promotion is under way").sl("povišanje že poteka"),
+            );
         }
         Mode::Fenced(_) => None,
     };
@@ -458,7 +459,9 @@ pub async fn start(s: &AppState, site: Site) -> Result<Vec<tokio::task::JoinHand
     };
     if let Some(id) = &identity {
         if id.ca.is_none() {
-            return Err(SiteError::Flags("replication needs the installation's authority: --site-ca"));
+            return Err(SiteError::Flags(
+                "replication needs the installation's authority: --site-ca",
+            ));
         }
         s.replica.set_client(std::sync::Arc::new(client::PeerClient::new(id)?));
     }
@@ -483,7 +486,12 @@ pub async fn start(s: &AppState, site: Site) -> Result<Vec<tokio::task::JoinHand
         }
     }
     if let (Some(peer), Some(client)) = (site.peer, s.replica.client()) {
-        tasks.push(primary::spawn_peer_watch(s.clone(), client, peer, Duration::from_secs(2)));
+        tasks.push(primary::spawn_peer_watch(
+            s.clone(),
+            client,
+            peer,
+            Duration::from_secs(2),
+        ));
     }
     s.replica.set_sync(site.synchronous);
     Ok(tasks)

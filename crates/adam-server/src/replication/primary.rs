@@ -49,7 +49,10 @@ pub struct LogQuery {
     pub wait_ms: Option<u64>,
 }
 
-async fn log(State(s): State<AppState>, Query(q): Query<LogQuery>) -> ApiResult<axum::Json<adam_store::replication::Batch>> {
+async fn log(
+    State(s): State<AppState>,
+    Query(q): Query<LogQuery>,
+) -> ApiResult<axum::Json<adam_store::replication::Batch>> {
     let after = Position {
         revision: Revision(q.revision),
         seq: q.seq,
@@ -74,9 +77,11 @@ async fn log(State(s): State<AppState>, Query(q): Query<LogQuery>) -> ApiResult<
         let batch = match batch {
             Ok(b) => b,
             Err(StoreError::Replication(refusal)) => {
-                return Err(WebError::new(StatusCode::CONFLICT, refusal.code(), refusal.to_string()).sl(
-                    format!("rezervni strežnik in glavni strežnik nimata iste zgodovine: {refusal}"),
-                ));
+                return Err(
+                    WebError::new(StatusCode::CONFLICT, refusal.code(), refusal.to_string()).sl(format!(
+                        "rezervni strežnik in glavni strežnik nimata iste zgodovine: {refusal}"
+                    )),
+                );
             }
             Err(e) => return Err(e.into()),
         };
@@ -101,7 +106,10 @@ pub struct FenceNotice {
     pub from: String,
 }
 
-async fn fence(State(s): State<AppState>, axum::Json(notice): axum::Json<FenceNotice>) -> ApiResult<axum::Json<super::Status>> {
+async fn fence(
+    State(s): State<AppState>,
+    axum::Json(notice): axum::Json<FenceNotice>,
+) -> ApiResult<axum::Json<super::Status>> {
     fence_if_replaced(&s, &notice.state, &notice.from).await?;
     Ok(axum::Json(status(&s).await?))
 }
@@ -160,7 +168,13 @@ pub async fn notify_fence(client: &PeerClient, url: &str, state: &ReplicationSta
         return;
     };
     match client
-        .request(url, hyper::Method::POST, "/replication/v1/fence", Some(body), Duration::from_secs(5))
+        .request(
+            url,
+            hyper::Method::POST,
+            "/replication/v1/fence",
+            Some(body),
+            Duration::from_secs(5),
+        )
         .await
     {
         Ok((200, _)) => tracing::info!(%url, "the old primary was told it is fenced"),
@@ -173,25 +187,30 @@ pub async fn notify_fence(client: &PeerClient, url: &str, state: &ReplicationSta
 
 /// Asks the peer at `url` for its status every `every`, and fences this server when the peer
 /// was promoted in its place. Runs on a primary configured with `--replication-peer`.
-pub fn spawn_peer_watch(s: AppState, client: std::sync::Arc<PeerClient>, url: String, every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn_peer_watch(
+    s: AppState,
+    client: std::sync::Arc<PeerClient>,
+    url: String,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            if matches!(s.replica.mode(), Mode::Primary) {
-                match client
-                    .request(&url, hyper::Method::GET, "/replication/v1/status", None, Duration::from_secs(5))
+            if matches!(s.replica.mode(), Mode::Primary)
+                && let Ok((200, body)) = client
+                    .request(
+                        &url,
+                        hyper::Method::GET,
+                        "/replication/v1/status",
+                        None,
+                        Duration::from_secs(5),
+                    )
                     .await
-                {
-                    Ok((200, body)) => {
-                        if let Ok(peer) = serde_json::from_slice::<serde_json::Value>(&body)
-                            && let Some(state) = peer.get("state").cloned()
-                            && let Ok(state) = serde_json::from_value::<ReplicationState>(state)
-                            && state.role == Role::Primary
-                        {
-                            let _ = fence_if_replaced(&s, &state, &url).await;
-                        }
-                    }
-                    Ok(_) | Err(_) => {}
-                }
+                && let Ok(peer) = serde_json::from_slice::<serde_json::Value>(&body)
+                && let Some(state) = peer.get("state").cloned()
+                && let Ok(state) = serde_json::from_value::<ReplicationState>(state)
+                && state.role == Role::Primary
+            {
+                let _ = fence_if_replaced(&s, &state, &url).await;
             }
             tokio::time::sleep(every).await;
         }

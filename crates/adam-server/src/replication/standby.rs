@@ -83,12 +83,18 @@ pub enum Round {
 }
 
 /// Asks the primary for the next batch and has the store prove and apply it.
-pub async fn round(store: &Arc<dyn adam_store::Store>, client: &PeerClient, primary: &str, wait: Duration) -> Result<Round, Stop> {
+pub async fn round(
+    store: &Arc<dyn adam_store::Store>,
+    client: &PeerClient,
+    primary: &str,
+    wait: Duration,
+) -> Result<Round, Stop> {
     let st = store.clone();
-    let (position, digest) = tokio::task::spawn_blocking(move || Ok::<_, StoreError>((st.position()?, st.credentials_digest()?)))
-        .await
-        .map_err(|e| Stop::Retry(e.to_string()))?
-        .map_err(|e| Stop::Retry(e.to_string()))?;
+    let (position, digest) =
+        tokio::task::spawn_blocking(move || Ok::<_, StoreError>((st.position()?, st.credentials_digest()?)))
+            .await
+            .map_err(|e| Stop::Retry(e.to_string()))?
+            .map_err(|e| Stop::Retry(e.to_string()))?;
     let path = format!(
         "/replication/v1/log?revision={}&seq={}&credentials={digest}&wait_ms={}",
         position.revision.0,
@@ -104,7 +110,10 @@ pub async fn round(store: &Arc<dyn adam_store::Store>, client: &PeerClient, prim
         return Err(Stop::Diverged(problem_detail(&body)));
     }
     if status != 200 {
-        return Err(Stop::Retry(format!("the primary answered {status}: {}", problem_detail(&body))));
+        return Err(Stop::Retry(format!(
+            "the primary answered {status}: {}",
+            problem_detail(&body)
+        )));
     }
     let batch: Batch = serde_json::from_slice(&body).map_err(|e| Stop::Retry(format!("an unreadable batch: {e}")))?;
     let head = batch.head;

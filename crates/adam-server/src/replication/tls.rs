@@ -3,8 +3,8 @@
 //! each site presents a certificate issued by the installation's own authority and accepts only
 //! a peer presenting one. Keys and certificates are PEM files.
 
-pub use rustls::ServerConfig;
 use rustls::RootCertStore;
+pub use rustls::ServerConfig;
 use rustls::server::WebPkiClientVerifier;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};

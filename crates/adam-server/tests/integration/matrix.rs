@@ -552,6 +552,37 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
             "YNNNN",
         ),
         r(g.clone(), "/api/v1/changes", "/api/v1/changes".into(), None, "NNNNY"),
+        // Replication (issue #18): read and operated by the system administrator and service
+        // accounts. On the fixture's primary a promotion and a drill are refused as conflicts
+        // (allowed callers, wrong moment); an isolation fences the fresh server it runs on.
+        r(
+            g.clone(),
+            "/api/v1/replication",
+            "/api/v1/replication".into(),
+            None,
+            "YNNNY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/replication/promote",
+            "/api/v1/replication/promote".into(),
+            None,
+            "YNNNY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/replication/isolate",
+            "/api/v1/replication/isolate".into(),
+            None,
+            "YNNNY",
+        ),
+        r(
+            p.clone(),
+            "/api/v1/replication/drill",
+            "/api/v1/replication/drill".into(),
+            Some(json!({"loss_at_ms": 0, "primary_revision": 0, "primary_head_at": 0, "how": "isolated"})),
+            "YNNNY",
+        ),
         r(
             p.clone(),
             "/api/v1/tokens",

@@ -36,7 +36,8 @@ impl Certs {
             for site in sites {
                 let key = KeyPair::generate().unwrap();
                 let mut params = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
-                params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth, ExtendedKeyUsagePurpose::ClientAuth];
+                params.extended_key_usages =
+                    vec![ExtendedKeyUsagePurpose::ServerAuth, ExtendedKeyUsagePurpose::ClientAuth];
                 let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
                 std::fs::write(dir.path().join(format!("{site}.crt")), cert.pem()).unwrap();
                 std::fs::write(dir.path().join(format!("{site}.key")), key.serialize_pem()).unwrap();
@@ -93,7 +94,11 @@ fn copy_keys(from: &Path, to: &Path) {
 
 /// A standby of `primary_url`, seeded and serving (with the primary's fixture and tokens,
 /// which arrive with the credentials).
-async fn standby_of(primary: &TestServer, primary_url: &str, certs: &Certs) -> (TestServer, Vec<tokio::task::JoinHandle<()>>) {
+async fn standby_of(
+    primary: &TestServer,
+    primary_url: &str,
+    certs: &Certs,
+) -> (TestServer, Vec<tokio::task::JoinHandle<()>>) {
     let dir = tempfile::tempdir().unwrap();
     let location = format!("sqlite:{}", dir.path().join("standby.db").display());
     copy_keys(&keys_dir(&primary.location), &keys_dir(&location));
@@ -103,7 +108,11 @@ async fn standby_of(primary: &TestServer, primary_url: &str, certs: &Certs) -> (
         Ok(p) => p,
         Err(e) => panic!("seeding failed: {}", e.reason()),
     };
-    assert_eq!(seeded.revision, primary.state.revision(), "the seed reaches the primary's revision");
+    assert_eq!(
+        seeded.revision,
+        primary.state.revision(),
+        "the seed reaches the primary's revision"
+    );
     let state = state_with(store, test_auth(None)).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let tasks = adam_server::replication::start(
@@ -138,7 +147,10 @@ async fn holds(server: &TestServer, revision: u64) {
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    panic!("the standby never reached revision {revision} (at {})", server.state.revision().0);
+    panic!(
+        "the standby never reached revision {revision} (at {})",
+        server.state.revision().0
+    );
 }
 
 fn office(code: &str) -> serde_json::Value {
@@ -153,33 +165,60 @@ async fn a_standby_follows_over_mutual_tls_serves_reads_and_refuses_changes() {
     let (standby, _tasks) = standby_of(&primary, &url, &certs).await;
 
     // A change on the primary reaches the standby; the primary's token reads it there.
-    let created = primary.call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("SITE1"))).await;
+    let created = primary
+        .call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("SITE1")))
+        .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     holds(&standby, primary.state.revision().0).await;
     let id = created.json["id"].as_u64().unwrap();
-    let read = standby.call(Who::SysAdmin, Method::GET, &format!("/api/v1/offices/{id}"), None).await;
+    let read = standby
+        .call(Who::SysAdmin, Method::GET, &format!("/api/v1/offices/{id}"), None)
+        .await;
     assert_eq!(read.status, StatusCode::OK, "{}", read.text);
     assert_eq!(read.json["code"], "SITE1");
 
     // It refuses changes, saying where they go.
-    let refused = standby.call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("SITE2"))).await;
+    let refused = standby
+        .call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("SITE2")))
+        .await;
     assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(refused.json["type"], "/problems/standby");
     assert_eq!(refused.json["primary"], url.as_str());
     let sl = standby
-        .call_with(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("SITE2")), &[("accept-language", "sl")])
+        .call_with(
+            Who::SysAdmin,
+            Method::POST,
+            "/api/v1/offices",
+            Some(&office("SITE2")),
+            &[("accept-language", "sl")],
+        )
         .await;
-    assert!(sl.json["detail"].as_str().unwrap().contains("rezervni strežnik"), "{}", sl.text);
+    assert!(
+        sl.json["detail"].as_str().unwrap().contains("rezervni strežnik"),
+        "{}",
+        sl.text
+    );
 
     // Lag is visible: /ready, /metrics, the API; the primary sees what its standby holds.
     let ready = standby.call(Who::Anonymous, Method::GET, "/ready", None).await;
     assert_eq!(ready.json["role"], "standby");
     assert_eq!(ready.json["lag"], 0);
-    assert!(ready.json["summary"].as_str().unwrap().starts_with("standby of https://127.0.0.1:"));
+    assert!(
+        ready.json["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("standby of https://127.0.0.1:")
+    );
     let metrics = standby.call(Who::SysAdmin, Method::GET, "/metrics", None).await;
-    assert!(metrics.text.contains("adam_role{role=\"standby\"} 1"), "{}", metrics.text);
+    assert!(
+        metrics.text.contains("adam_role{role=\"standby\"} 1"),
+        "{}",
+        metrics.text
+    );
     assert!(metrics.text.contains("adam_replication_lag_revisions 0"));
-    let status = primary.call(Who::SysAdmin, Method::GET, "/api/v1/replication", None).await;
+    let status = primary
+        .call(Who::SysAdmin, Method::GET, "/api/v1/replication", None)
+        .await;
     assert_eq!(status.json["role"], "primary");
     assert_eq!(status.json["standby"]["holds"]["revision"], primary.state.revision().0);
     let denied = primary.call(Who::Plain, Method::GET, "/api/v1/replication", None).await;
@@ -209,7 +248,13 @@ async fn the_link_refuses_a_client_without_the_installations_certificate() {
     // A certificate of another authority: the handshake fails.
     let rogue = PeerClient::new(&certs.identity("rogue", "ca")).unwrap();
     let refused = rogue
-        .request(&url, Method::GET, "/replication/v1/status", None, Duration::from_secs(5))
+        .request(
+            &url,
+            Method::GET,
+            "/replication/v1/status",
+            None,
+            Duration::from_secs(5),
+        )
         .await;
     assert!(refused.is_err(), "a rogue certificate was accepted");
     // No client certificate at all: the handshake fails too.
@@ -229,7 +274,8 @@ async fn the_link_refuses_a_client_without_the_installations_certificate() {
     let outcome = async {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let mut tls = connector.connect(name, tcp).await?;
-        tls.write_all(b"GET /replication/v1/status HTTP/1.1\r\nHost: x\r\n\r\n").await?;
+        tls.write_all(b"GET /replication/v1/status HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await?;
         let mut buf = [0u8; 64];
         let n = tls.read(&mut buf).await?;
         Ok::<usize, std::io::Error>(n)
@@ -242,7 +288,13 @@ async fn the_link_refuses_a_client_without_the_installations_certificate() {
     // The installation's own certificate gets the status.
     let good = PeerClient::new(&certs.identity("b", "ca")).unwrap();
     let (code, body) = good
-        .request(&url, Method::GET, "/replication/v1/status", None, Duration::from_secs(5))
+        .request(
+            &url,
+            Method::GET,
+            "/replication/v1/status",
+            None,
+            Duration::from_secs(5),
+        )
         .await
         .unwrap();
     assert_eq!(code, 200);
@@ -287,19 +339,27 @@ async fn promotion_fences_the_old_primary() {
     let primary = TestServer::start(Backend::Sqlite).await;
     let url = listen(&primary, &certs, "a", None).await;
     let (standby, _tasks) = standby_of(&primary, &url, &certs).await;
-    let plain = standby.call(Who::Plain, Method::POST, "/api/v1/replication/promote", None).await;
+    let plain = standby
+        .call(Who::Plain, Method::POST, "/api/v1/replication/promote", None)
+        .await;
     assert_eq!(plain.status, StatusCode::FORBIDDEN, "{}", plain.text);
-    let promoted = standby.call(Who::SysAdmin, Method::POST, "/api/v1/replication/promote", None).await;
+    let promoted = standby
+        .call(Who::SysAdmin, Method::POST, "/api/v1/replication/promote", None)
+        .await;
     assert_eq!(promoted.status, StatusCode::OK, "{}", promoted.text);
     assert_eq!(promoted.json["role"], "primary");
     assert_eq!(promoted.json["state"]["number"], 2);
     // The new primary takes changes.
-    let created = standby.call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("NEW1"))).await;
+    let created = standby
+        .call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("NEW1")))
+        .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     // The old primary was told, and refuses changes, saying why.
     let mut fenced = None;
     for _ in 0..100 {
-        let r = primary.call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("OLD1"))).await;
+        let r = primary
+            .call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("OLD1")))
+            .await;
         if r.status == StatusCode::SERVICE_UNAVAILABLE {
             fenced = Some(r);
             break;
@@ -327,12 +387,16 @@ async fn a_drill_promotes_the_standby_and_files_its_measured_rto_and_rpo() {
     let primary = TestServer::start(Backend::Sqlite).await;
     let url = listen(&primary, &certs, "a", None).await;
     let (standby, _tasks) = standby_of(&primary, &url, &certs).await;
-    let created = primary.call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("BEFORE"))).await;
+    let created = primary
+        .call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("BEFORE")))
+        .await;
     assert_eq!(created.status, StatusCode::CREATED);
     holds(&standby, primary.state.revision().0).await;
 
     // The primary is isolated, as `adam drill` does.
-    let isolated = primary.call(Who::SysAdmin, Method::POST, "/api/v1/replication/isolate", None).await;
+    let isolated = primary
+        .call(Who::SysAdmin, Method::POST, "/api/v1/replication/isolate", None)
+        .await;
     assert_eq!(isolated.status, StatusCode::OK, "{}", isolated.text);
     assert_eq!(isolated.json["role"], "fenced");
     let loss_at_ms = std::time::SystemTime::now()
@@ -358,18 +422,33 @@ async fn a_drill_promotes_the_standby_and_files_its_measured_rto_and_rpo() {
     // The evidence is in the continuity register, as a drill of ADAM itself.
     let id = report.json["test"].as_u64().unwrap();
     let test = standby
-        .call(Who::SysAdmin, Method::GET, &format!("/api/v1/continuity/tests/{id}"), None)
+        .call(
+            Who::SysAdmin,
+            Method::GET,
+            &format!("/api/v1/continuity/tests/{id}"),
+            None,
+        )
         .await;
     assert_eq!(test.status, StatusCode::OK, "{}", test.text);
     let text = test.text.clone();
     assert!(text.contains("\"kind\":\"drill\""), "{text}");
-    assert!(text.contains("\"subject\":\"adam\"") || text.contains("\"adam\""), "{text}");
+    assert!(
+        text.contains("\"subject\":\"adam\"") || text.contains("\"adam\""),
+        "{text}"
+    );
     assert!(text.contains("\"passed\":true"), "{text}");
     assert!(text.contains("\"revisions_lost\":0"), "{text}");
     // The isolated primary refuses changes, saying it was isolated for a drill.
-    let refused = primary.call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("LATE"))).await;
+    let refused = primary
+        .call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("LATE")))
+        .await;
     assert_eq!(refused.json["type"], "/problems/fenced");
-    assert!(refused.json["detail"].as_str().unwrap().contains("isolated for a drill"));
+    assert!(
+        refused.json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("isolated for a drill")
+    );
     // A second drill on a server that is no longer a standby is refused.
     let again = standby
         .call(Who::Service, Method::POST, "/api/v1/replication/drill", Some(&request))
@@ -386,7 +465,12 @@ async fn synchronous_mode_answers_a_change_once_the_standby_holds_it() {
     let (standby, tasks) = standby_of(&primary, &url, &certs).await;
     for i in 0..5 {
         let created = primary
-            .call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office(&format!("SYNC{i}"))))
+            .call(
+                Who::SysAdmin,
+                Method::POST,
+                "/api/v1/offices",
+                Some(&office(&format!("SYNC{i}"))),
+            )
             .await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
         let rev = created.json["rev"].as_u64().unwrap();
@@ -407,7 +491,12 @@ async fn synchronous_mode_answers_a_change_once_the_standby_holds_it() {
     let unconfirmed = primary
         .call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("ALONE")))
         .await;
-    assert_eq!(unconfirmed.status, StatusCode::SERVICE_UNAVAILABLE, "{}", unconfirmed.text);
+    assert_eq!(
+        unconfirmed.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        unconfirmed.text
+    );
     assert_eq!(unconfirmed.json["type"], "/problems/standby-not-confirming");
 }
 
@@ -452,8 +541,14 @@ async fn the_api_is_served_over_tls_with_the_certificate_given() {
     assert!(answer.contains("\"role\":\"primary\""), "{answer}");
     // Plain HTTP on the TLS port gets no answer.
     let mut plain = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    plain.write_all(b"GET /ready HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    plain
+        .write_all(b"GET /ready HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
     let mut buf = Vec::new();
     let _ = tokio::time::timeout(Duration::from_secs(5), plain.read_to_end(&mut buf)).await;
-    assert!(!String::from_utf8_lossy(&buf).contains("\"role\""), "plain HTTP was answered");
+    assert!(
+        !String::from_utf8_lossy(&buf).contains("\"role\""),
+        "plain HTTP was answered"
+    );
 }

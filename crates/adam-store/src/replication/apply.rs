@@ -11,7 +11,12 @@ use crate::sql::{Tx, Writes};
 use crate::write::{LogRow, write_change};
 use adam_core::{ChangeSet, Revision, Text};
 
-pub(super) fn apply(tx: &mut dyn Tx, keys: &Keyring, writes: &mut Writes, batch: &Batch) -> Result<Applied, StoreError> {
+pub(super) fn apply(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    writes: &mut Writes,
+    batch: &Batch,
+) -> Result<Applied, StoreError> {
     let mut state = state_or_new(tx, writes)?;
     if state.role != Role::Standby {
         return Err(Refusal::NotStandby.into());
@@ -63,7 +68,13 @@ pub(super) fn apply(tx: &mut dyn Tx, keys: &Keyring, writes: &mut Writes, batch:
             }
             .into());
         }
-        let digest = super::change_digest(change.revision, change.at, &change.action, &change.actor, &change.events);
+        let digest = super::change_digest(
+            change.revision,
+            change.at,
+            &change.action,
+            &change.actor,
+            &change.events,
+        );
         if digest != change.sha256 {
             return Err(Refusal::Checksum {
                 revision: change.revision.0,

@@ -135,7 +135,11 @@ pub(crate) fn replace(tx: &mut dyn Tx, writes: &mut Writes, rows: &CredentialRow
         writes.exec(tx, table.delete, &[]).map_err(write_error)?;
         for row in rows {
             if row.len() != table.cells.len() {
-                return Err(StoreError::Corrupt(format!("a row of {} has {} cells", table.name, row.len())));
+                return Err(StoreError::Corrupt(format!(
+                    "a row of {} has {} cells",
+                    table.name,
+                    row.len()
+                )));
             }
             let mut values = Vec::with_capacity(row.len());
             for (value, kind) in row.iter().zip(table.cells) {

@@ -366,7 +366,13 @@ impl Refusal {
 
 /// SHA-256 of one change-log row: revision, instant, action, and the canonical JSON of its
 /// actor and events.
-pub fn change_digest(revision: Revision, at: Timestamp, action: &str, actor: &serde_json::Value, events: &serde_json::Value) -> String {
+pub fn change_digest(
+    revision: Revision,
+    at: Timestamp,
+    action: &str,
+    actor: &serde_json::Value,
+    events: &serde_json::Value,
+) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(b"adam-change-v1\n");
@@ -515,7 +521,11 @@ impl<B: Backend> Replication for B {
             for r in records {
                 let text = serde_json::to_string(r).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 writes
-                    .exec(tx, "INSERT INTO standby_access (record) VALUES ($1)", &[Val::text(&text)])
+                    .exec(
+                        tx,
+                        "INSERT INTO standby_access (record) VALUES ($1)",
+                        &[Val::text(&text)],
+                    )
                     .map_err(write_error)?;
             }
             Ok(())
@@ -546,7 +556,8 @@ fn read_state(tx: &mut dyn Tx) -> Result<Option<ReplicationState>, StoreError> {
                 other => return Err(StoreError::Corrupt(format!("replication.role holds {other:?}"))),
             };
             let json = |i: usize, column: &'static str| -> Result<Option<String>, StoreError> {
-                Ok(row.text(i)?.map(str::to_owned)).map_err(|e: StoreError| StoreError::Corrupt(format!("{column}: {e}")))
+                Ok(row.text(i)?.map(str::to_owned))
+                    .map_err(|e: StoreError| StoreError::Corrupt(format!("{column}: {e}")))
             };
             let lineage = serde_json::from_str(req_text(row, 3, "replication", "lineage")?)
                 .map_err(|e| StoreError::Corrupt(format!("replication.lineage: {e}")))?;

@@ -1,7 +1,9 @@
 //! The primary's side: reads the next whole transactions after a standby's position, in one
 //! read transaction (one consistent snapshot of the log, the trail and the credentials).
 
-use super::{Batch, Head, Position, Refusal, ReplicationState, ShippedAudit, ShippedChange, change_digest, credentials};
+use super::{
+    Batch, Head, Position, Refusal, ReplicationState, ShippedAudit, ShippedChange, change_digest, credentials,
+};
 use crate::StoreError;
 use crate::audit::record::{seq_of, seq_val};
 use crate::audit::{GENESIS, Retention};
@@ -31,16 +33,22 @@ pub(super) fn ship(
     let chain_at_after = if after.seq == 0 {
         crate::hex::hex(&GENESIS)
     } else {
-        one(tx, "SELECT chain FROM audit_chain WHERE seq = $1", &[seq_val(after.seq)?], |row| {
-            Ok(req_text(row, 0, "audit_chain", "chain")?.to_owned())
-        })?
+        one(
+            tx,
+            "SELECT chain FROM audit_chain WHERE seq = $1",
+            &[seq_val(after.seq)?],
+            |row| Ok(req_text(row, 0, "audit_chain", "chain")?.to_owned()),
+        )?
         .ok_or_else(|| StoreError::Corrupt(format!("audit record {} is missing", after.seq)))?
     };
     let change_at_after = change_digest_at(tx, after.revision)?;
 
     // The audit records: up to `limit`, then the rest of the last one's revision (a batch never
     // ends inside a transaction's records).
-    let mut end = after.seq.saturating_add(u64::try_from(limit.max(1)).unwrap_or(u64::MAX)).min(here.seq);
+    let mut end = after
+        .seq
+        .saturating_add(u64::try_from(limit.max(1)).unwrap_or(u64::MAX))
+        .min(here.seq);
     let last_revision = one(
         tx,
         "SELECT revision FROM audit WHERE seq = $1",
@@ -49,10 +57,15 @@ pub(super) fn ship(
     )?
     .flatten();
     if let Some(r) = last_revision {
-        let through = one(tx, "SELECT max(seq) FROM audit WHERE revision = $1", &[Val::int(r)], |row| row.int(0))?
-            .flatten()
-            .map(seq_of)
-            .transpose()?;
+        let through = one(
+            tx,
+            "SELECT max(seq) FROM audit WHERE revision = $1",
+            &[Val::int(r)],
+            |row| row.int(0),
+        )?
+        .flatten()
+        .map(seq_of)
+        .transpose()?;
         end = end.max(through.unwrap_or(end));
     }
     let mut audit = Vec::new();

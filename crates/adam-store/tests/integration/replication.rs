@@ -6,8 +6,8 @@
 //! a fence survives a reopen.
 
 use crate::backends::Backend;
-use crate::trail::access;
 use crate::town::*;
+use crate::trail::access;
 use adam_core::*;
 use adam_store::replication::{Fence, Position, Refusal, Role};
 use adam_store::{ApiToken, Keyring, SqliteStore, Store, StoreError};
@@ -90,7 +90,8 @@ pub fn a_standby_follows_to_the_same_world_trail_and_credentials(b: &dyn Backend
     let s = b.open();
     let mut d = Driver::new(&*s);
     let town = build(&mut d);
-    s.create_token(&token(town.ana, "a1"), &context(Actor::System, t(NOW))).unwrap();
+    s.create_token(&token(town.ana, "a1"), &context(Actor::System, t(NOW)))
+        .unwrap();
     let notes: Vec<_> = (0..40).map(|i| access(town.ana, t(NOW), &format!("n{i}"))).collect();
     s.append_audit(&notes).unwrap();
 
@@ -104,7 +105,10 @@ pub fn a_standby_follows_to_the_same_world_trail_and_credentials(b: &dyn Backend
     assert_eq!(fingerprint(&st.load().unwrap()), fingerprint(&d.world));
     let verdict = st.audit_verify().unwrap();
     assert!(verdict.intact(), "{}", verdict.summary());
-    assert_eq!(st.audit_since(0, 1_000_000).unwrap(), s.audit_since(0, 1_000_000).unwrap());
+    assert_eq!(
+        st.audit_since(0, 1_000_000).unwrap(),
+        s.audit_since(0, 1_000_000).unwrap()
+    );
     assert_eq!(st.tokens_of(town.ana).unwrap().len(), 1, "the API token came along");
     // The standby adopted the primary's generation.
     let (ps, ss) = (s.replication_state().unwrap(), st.replication_state().unwrap());
@@ -112,12 +116,17 @@ pub fn a_standby_follows_to_the_same_world_trail_and_credentials(b: &dyn Backend
 
     // More work on the primary: the standby follows from where it was, credentials included.
     d.sys(office_cmd("LATER", None));
-    s.create_token(&token(town.bojan, "b2"), &context(Actor::System, t(NOW))).unwrap();
+    s.create_token(&token(town.bojan, "b2"), &context(Actor::System, t(NOW)))
+        .unwrap();
     assert!(catch_up(&*s, &*st, 1000) >= 1);
     assert_eq!(fingerprint(&st.load().unwrap()), fingerprint(&d.world));
     assert_eq!(st.tokens_of(town.bojan).unwrap().len(), 1);
     // Nothing new: an empty batch.
-    assert!(s.ship(st.position().unwrap(), 100, Some(&s.credentials_digest().unwrap())).unwrap().is_empty());
+    assert!(
+        s.ship(st.position().unwrap(), 100, Some(&s.credentials_digest().unwrap()))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 fn refused(r: Result<adam_store::replication::Applied, StoreError>) -> Refusal {
@@ -148,7 +157,14 @@ pub fn a_standby_refuses_altered_batches_and_a_divergent_primary(b: &dyn Backend
     // A record left out.
     let mut bad = batch.clone();
     bad.audit.remove(3);
-    assert!(matches!(refused(st.apply_batch(&bad)), Refusal::Gap { expected: 4, got: 5, .. }));
+    assert!(matches!(
+        refused(st.apply_batch(&bad)),
+        Refusal::Gap {
+            expected: 4,
+            got: 5,
+            ..
+        }
+    ));
     // A checkpoint not signed by the installation.
     let mut bad = batch.clone();
     if let Some(c) = bad.checkpoints.first_mut() {
@@ -197,7 +213,8 @@ pub fn promotion_starts_a_generation_and_a_fence_survives_a_reopen(b: &dyn Backe
     let before = st.replication_state().unwrap();
     let end = st.position().unwrap();
     // Reads served on the standby were recorded aside, not in its trail (which is the primary's).
-    st.keep_aside(&[access(town.ana, t(NOW), "read on the standby")]).unwrap();
+    st.keep_aside(&[access(town.ana, t(NOW), "read on the standby")])
+        .unwrap();
     assert_eq!(st.position().unwrap(), end);
 
     let promoted = st.promote(t(NOW)).unwrap();
@@ -206,7 +223,11 @@ pub fn promotion_starts_a_generation_and_a_fence_survives_a_reopen(b: &dyn Backe
     assert_ne!(promoted.generation, before.generation);
     assert_eq!(promoted.lineage.last().unwrap().generation, before.generation);
     assert_eq!(promoted.lineage.last().unwrap().until_revision, end.revision);
-    assert_eq!(st.position().unwrap().seq, end.seq + 1, "the kept access record joined the trail");
+    assert_eq!(
+        st.position().unwrap().seq,
+        end.seq + 1,
+        "the kept access record joined the trail"
+    );
     let verdict = st.audit_verify().unwrap();
     assert!(verdict.intact(), "{}", verdict.summary());
     // The promoted store takes changes on top of the same history.

@@ -24,27 +24,7 @@ use anyhow::Result;
 /// Runs the command `cli` names.
 pub(crate) async fn run(cli: Cli) -> Result<()> {
     match &cli.command {
-        Command::Serve {
-            listen,
-            demo,
-            log_format,
-            attachment_max_mib,
-            auth,
-            backup,
-            site,
-        } => {
-            serve::serve(
-                &cli,
-                *listen,
-                *demo,
-                *log_format,
-                *attachment_max_mib,
-                auth,
-                backup,
-                site,
-            )
-            .await
-        }
+        Command::Serve(args) => serve::serve(&cli, args).await,
         Command::User(UserCommand::Password { user }) => user::password(&cli, user).await,
         Command::Keys(KeysCommand::RotateTotp) => keys::rotate_totp(&cli).await,
         Command::Init {

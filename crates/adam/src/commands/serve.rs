@@ -2,24 +2,24 @@
 //! command line, and a clean stop on Ctrl-C or SIGTERM (which signs an audit checkpoint).
 
 use super::demo;
-use crate::cli::{AuthArgs, Cli, LogFormat, SmtpSecurity};
+use crate::cli::{AuthArgs, Cli, LogFormat, ServeArgs, SmtpSecurity};
 use crate::support::{open_store, write_private};
 use adam_server::{AppState, Clock, Config};
 use anyhow::{Context, Result, anyhow, bail};
-use std::net::SocketAddr;
 
 /// Listens on `listen` (first, so a port in use fails before anything is written), loads the
 /// demo when asked, and serves until stopped.
-pub(crate) async fn serve(
-    cli: &Cli,
-    listen: SocketAddr,
-    demo: bool,
-    log_format: LogFormat,
-    attachment_max_mib: u64,
-    auth: &AuthArgs,
-    backup: &super::backup::ScheduleArgs,
-    site: &super::site::SiteArgs,
-) -> Result<()> {
+pub(crate) async fn serve(cli: &Cli, args: &ServeArgs) -> Result<()> {
+    let ServeArgs {
+        listen,
+        demo,
+        log_format,
+        attachment_max_mib,
+        auth,
+        backup,
+        site,
+    } = args;
+    let (listen, demo, attachment_max_mib) = (*listen, *demo, *attachment_max_mib);
     // Colour only for a person at a terminal: a file or a pipe gets plain text (escape codes
     // made the log unreadable there), and NO_COLOR is honoured.
     let colour = std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();

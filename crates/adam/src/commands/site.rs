@@ -101,7 +101,10 @@ impl SiteArgs {
         for _ in 0..30 {
             match adam_server::replication::standby::seed(store, &client, primary).await {
                 Ok(p) => {
-                    eprintln!("caught up with {primary} at revision {} (audit record {})", p.revision.0, p.seq);
+                    eprintln!(
+                        "caught up with {primary} at revision {} (audit record {})",
+                        p.revision.0, p.seq
+                    );
                     return Ok(());
                 }
                 Err(adam_server::replication::standby::Stop::Diverged(why)) => {
@@ -167,7 +170,10 @@ pub(crate) fn tls(command: &TlsCommand) -> Result<()> {
 fn tls_init(dir: &Path, sites: &[String]) -> Result<()> {
     use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose};
     if dir.join("ca.key").exists() {
-        bail!("{} already holds an authority (ca.key); choose another directory", dir.display());
+        bail!(
+            "{} already holds an authority (ca.key); choose another directory",
+            dir.display()
+        );
     }
     let mut parsed = Vec::new();
     for site in sites {
@@ -177,7 +183,12 @@ fn tls_init(dir: &Path, sites: &[String]) -> Result<()> {
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             bail!("the site name {name:?} must be letters, digits, - or _");
         }
-        let hosts: Vec<String> = hosts.split(',').map(str::trim).filter(|h| !h.is_empty()).map(str::to_owned).collect();
+        let hosts: Vec<String> = hosts
+            .split(',')
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(str::to_owned)
+            .collect();
         if hosts.is_empty() {
             bail!("--site {site:?} names no host");
         }
@@ -186,17 +197,22 @@ fn tls_init(dir: &Path, sites: &[String]) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let ca_key = KeyPair::generate().map_err(|e| anyhow!("cannot make a key: {e}"))?;
     let mut ca_params = CertificateParams::default();
-    ca_params.distinguished_name.push(DnType::CommonName, "ADAM installation authority");
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "ADAM installation authority");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let ca = ca_params.self_signed(&ca_key).map_err(|e| anyhow!("cannot make the authority: {e}"))?;
+    let ca = ca_params
+        .self_signed(&ca_key)
+        .map_err(|e| anyhow!("cannot make the authority: {e}"))?;
     std::fs::write(dir.join("ca.crt"), ca.pem())?;
     write_private(&dir.join("ca.key"), &ca_key.serialize_pem())?;
     for (name, hosts) in &parsed {
         let key = KeyPair::generate().map_err(|e| anyhow!("cannot make a key: {e}"))?;
-        let mut params =
-            CertificateParams::new(hosts.clone()).map_err(|e| anyhow!("the hosts of site {name}: {e}"))?;
-        params.distinguished_name.push(DnType::CommonName, format!("ADAM site {name}"));
+        let mut params = CertificateParams::new(hosts.clone()).map_err(|e| anyhow!("the hosts of site {name}: {e}"))?;
+        params
+            .distinguished_name
+            .push(DnType::CommonName, format!("ADAM site {name}"));
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth, ExtendedKeyUsagePurpose::ClientAuth];
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         let cert = params
@@ -204,7 +220,11 @@ fn tls_init(dir: &Path, sites: &[String]) -> Result<()> {
             .map_err(|e| anyhow!("cannot sign the certificate of site {name}: {e}"))?;
         std::fs::write(dir.join(format!("{name}.crt")), cert.pem())?;
         write_private(&dir.join(format!("{name}.key")), &key.serialize_pem())?;
-        println!("site {name}: {}/{name}.crt and {name}.key for {}", dir.display(), hosts.join(", "));
+        println!(
+            "site {name}: {}/{name}.crt and {name}.key for {}",
+            dir.display(),
+            hosts.join(", ")
+        );
     }
     println!(
         "authority: {0}/ca.crt (give it to every site) and {0}/ca.key (keep it offline)",
@@ -214,7 +234,8 @@ fn tls_init(dir: &Path, sites: &[String]) -> Result<()> {
 }
 
 fn token() -> Result<String> {
-    std::env::var("ADAM_TOKEN").map_err(|_| anyhow!("set ADAM_TOKEN to an API token of the system administrator or a service account"))
+    std::env::var("ADAM_TOKEN")
+        .map_err(|_| anyhow!("set ADAM_TOKEN to an API token of the system administrator or a service account"))
 }
 
 fn detail(body: &[u8]) -> String {
@@ -252,7 +273,8 @@ pub(crate) async fn promote(cli: &Cli, server: Option<&str>) -> Result<()> {
     };
     println!(
         "promoted: primary of generation {} ({}); the old primary is fenced",
-        state["number"], state["generation"].as_str().unwrap_or("")
+        state["number"],
+        state["generation"].as_str().unwrap_or("")
     );
     Ok(())
 }
@@ -300,7 +322,10 @@ pub(crate) async fn drill(args: &DrillArgs) -> Result<()> {
             }
             ("killed", before)
         }
-        None => ("isolated", call("POST", &args.primary, "/api/v1/replication/isolate", Vec::new()).await?),
+        None => (
+            "isolated",
+            call("POST", &args.primary, "/api/v1/replication/isolate", Vec::new()).await?,
+        ),
     };
     let loss_at_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -314,7 +339,13 @@ pub(crate) async fn drill(args: &DrillArgs) -> Result<()> {
         how: how.to_owned(),
     };
     let report: DrillReport = serde_json::from_value(
-        call("POST", &args.standby, "/api/v1/replication/drill", serde_json::to_vec(&request)?).await?,
+        call(
+            "POST",
+            &args.standby,
+            "/api/v1/replication/drill",
+            serde_json::to_vec(&request)?,
+        )
+        .await?,
     )?;
     println!(
         "drill: primary {how}; standby promoted (generation {}) at revision {}; RTO {} ms (goal {} s); \

@@ -14,5 +14,9 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Ta strežnik ni več glavni (drug je bil povišan ali je osamljen za vajo): sprememb ne sprejema",
         "This server is no longer the primary (another was promoted, or it is isolated for a drill): it accepts no changes",
     ),
-    ("site_promoting", "Strežnik postaja glavni strežnik", "This server is being promoted to primary"),
+    (
+        "site_promoting",
+        "Strežnik postaja glavni strežnik",
+        "This server is being promoted to primary",
+    ),
 ];
