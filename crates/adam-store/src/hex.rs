@@ -46,6 +46,24 @@ pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
     unhex_bytes(s.as_bytes())
 }
 
+/// Parses hex of any even length (a standby's shipped attachment chunks).
+pub(crate) fn unhex_vec(s: &str) -> Option<Vec<u8>> {
+    let s = s.as_bytes();
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    let mut bad = 0u8;
+    let out = s
+        .chunks_exact(2)
+        .map(|pair| {
+            let (hi, lo) = (NIBBLES[usize::from(pair[0])], NIBBLES[usize::from(pair[1])]);
+            bad |= hi | lo;
+            (hi << 4) | (lo & 0x0f)
+        })
+        .collect();
+    (bad & 0xf0 == 0).then_some(out)
+}
+
 /// [`unhex`] of text given as bytes (as `verify` reads it).
 pub(crate) fn unhex_bytes<const N: usize>(s: &[u8]) -> Option<[u8; N]> {
     let s = s.trim_ascii();

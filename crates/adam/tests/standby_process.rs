@@ -74,8 +74,9 @@ fn site_flags(certs: &Path, site: &str, listen: u16) -> Vec<String> {
     ]
 }
 
-/// One run: a fresh pair, writes, a drill that kills the primary; returns (acknowledged, lost).
-fn one_run(run_no: u64, certs: &Path) -> (usize, usize) {
+/// One run: a fresh pair, writes, a drill that kills the primary; returns (acknowledged, lost,
+/// the drill's RTO in milliseconds).
+fn one_run(run_no: u64, certs: &Path) -> (usize, usize, u64) {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     let token = init(&a);
@@ -155,6 +156,12 @@ fn one_run(run_no: u64, certs: &Path) -> (usize, usize) {
     );
     assert!(said.contains("recorded as continuity test"), "{said}");
     assert!(said.contains("audit trail intact"), "{said}");
+    let rto_ms: u64 = said
+        .split("RTO ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the drill prints its RTO");
     drop(primary);
 
     // The promoted standby takes changes and holds every acknowledged one.
@@ -183,7 +190,7 @@ fn one_run(run_no: u64, certs: &Path) -> (usize, usize) {
     assert_eq!(status, 200, "{tests}");
     assert!(tests.to_string().contains("drill"), "{tests}");
     drop(standby);
-    (acked.len(), lost)
+    (acked.len(), lost, rto_ms)
 }
 
 #[test]
@@ -212,13 +219,21 @@ fn a_synchronous_standby_loses_no_acknowledged_write_when_the_primary_is_killed(
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2);
-    let (mut acked, mut lost) = (0, 0);
+    let (mut acked, mut lost, mut rtos) = (0, 0, Vec::new());
     for n in 0..runs {
-        let (a, l) = one_run(n, &certs.path().join("certs"));
-        eprintln!("run {n}: {a} writes acknowledged, {l} lost");
+        let (a, l, rto) = one_run(n, &certs.path().join("certs"));
+        eprintln!("run {n}: {a} writes acknowledged, {l} lost; kill -9 → first accepted write {rto} ms");
         acked += a;
         lost += l;
+        rtos.push(rto);
     }
-    eprintln!("{runs} runs: {acked} writes acknowledged, {lost} lost");
+    rtos.sort_unstable();
+    let at = |q: f64| rtos[((rtos.len() as f64 - 1.0) * q).round() as usize];
+    eprintln!(
+        "{runs} runs: {acked} writes acknowledged, {lost} lost; RTO p50 {} ms, p95 {} ms, max {} ms",
+        at(0.5),
+        at(0.95),
+        at(1.0)
+    );
     assert_eq!(lost, 0, "acknowledged writes were lost in synchronous mode");
 }

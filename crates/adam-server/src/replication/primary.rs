@@ -47,6 +47,8 @@ pub struct LogQuery {
     pub credentials: Option<String>,
     /// How long to wait for something new, in milliseconds (at most 25 s).
     pub wait_ms: Option<u64>,
+    /// Every attachment up to this id is on the standby.
+    pub attachments: Option<i64>,
 }
 
 async fn log(
@@ -73,7 +75,8 @@ async fn log(
         changes.mark_unchanged();
         let store = s.store.clone();
         let digest = q.credentials.clone();
-        let batch = blocking(move || store.ship(after, BATCH_RECORDS, digest.as_deref())).await?;
+        let mark = q.attachments.unwrap_or(0);
+        let batch = blocking(move || store.ship(after, BATCH_RECORDS, digest.as_deref(), mark)).await?;
         let batch = match batch {
             Ok(b) => b,
             Err(StoreError::Replication(refusal)) => {

@@ -90,13 +90,14 @@ pub async fn round(
     wait: Duration,
 ) -> Result<Round, Stop> {
     let st = store.clone();
-    let (position, digest) =
-        tokio::task::spawn_blocking(move || Ok::<_, StoreError>((st.position()?, st.credentials_digest()?)))
-            .await
-            .map_err(|e| Stop::Retry(e.to_string()))?
-            .map_err(|e| Stop::Retry(e.to_string()))?;
+    let (position, digest, mark) = tokio::task::spawn_blocking(move || {
+        Ok::<_, StoreError>((st.position()?, st.credentials_digest()?, st.attachments_mark()?))
+    })
+    .await
+    .map_err(|e| Stop::Retry(e.to_string()))?
+    .map_err(|e| Stop::Retry(e.to_string()))?;
     let path = format!(
-        "/replication/v1/log?revision={}&seq={}&credentials={digest}&wait_ms={}",
+        "/replication/v1/log?revision={}&seq={}&credentials={digest}&attachments={mark}&wait_ms={}",
         position.revision.0,
         position.seq,
         wait.as_millis()

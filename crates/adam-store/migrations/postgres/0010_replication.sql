@@ -8,7 +8,10 @@ CREATE TABLE replication (
     number BIGINT NOT NULL,
     lineage TEXT NOT NULL,
     following TEXT,
-    fenced TEXT
+    fenced TEXT,
+    -- A standby's: every attachment with an id up to this one is here (those after it come
+    -- in the next batches; an upload still under way on the primary holds the mark back).
+    attachments_through BIGINT NOT NULL DEFAULT 0
 );
 
 CREATE TABLE standby_access (

@@ -13,7 +13,10 @@ CREATE TABLE replication (
     number INTEGER NOT NULL,
     lineage TEXT NOT NULL,
     following TEXT,
-    fenced TEXT
+    fenced TEXT,
+    -- A standby's: every attachment with an id up to this one is here (those after it come
+    -- in the next batches; an upload still under way on the primary holds the mark back).
+    attachments_through INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 -- Access records a standby produced while it served reads (checks, sign-ins). They are not in

@@ -117,6 +117,9 @@ pub(super) fn apply(
         }
         None => false,
     };
+    if !batch.attachments.is_empty() || batch.attachments_through > 0 {
+        super::files::apply(tx, writes, &batch.attachments, batch.attachments_through)?;
+    }
     // The standby now holds the primary's generation and lineage.
     if state.generation != batch.state.generation || state.lineage != batch.state.lineage {
         state.generation = batch.state.generation.clone();

@@ -33,9 +33,11 @@
 
 mod apply;
 mod credentials;
+mod files;
 mod ship;
 
 pub use credentials::CredentialRows;
+pub use files::ShippedAttachment;
 
 use crate::audit::NewAudit;
 use crate::keys::checkpoint::Checkpoint;
@@ -218,12 +220,18 @@ pub struct Batch {
     pub head: Head,
     /// The organisation's name (a standby initialises an empty store with it).
     pub organisation: String,
+    /// Finished attachments after the standby's mark (only in a batch that reaches the end).
+    #[serde(default)]
+    pub attachments: Vec<ShippedAttachment>,
+    /// The standby's mark after this batch: every attachment up to it is shipped.
+    #[serde(default)]
+    pub attachments_through: i64,
 }
 
 impl Batch {
     /// Whether the batch carries anything to apply.
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty() && self.audit.is_empty() && self.credentials.is_none()
+        self.changes.is_empty() && self.audit.is_empty() && self.credentials.is_none() && self.attachments.is_empty()
     }
 
     /// Where the batch ends.
@@ -399,7 +407,16 @@ pub trait Replication {
     /// The next whole transactions after `after`, at most about `limit` audit records (a
     /// revision's records are never split); the credential tables when their digest differs
     /// from `credentials_digest`.
-    fn ship(&self, after: Position, limit: usize, credentials_digest: Option<&str>) -> Result<Batch, StoreError>;
+    fn ship(
+        &self,
+        after: Position,
+        limit: usize,
+        credentials_digest: Option<&str>,
+        attachments_through: i64,
+    ) -> Result<Batch, StoreError>;
+
+    /// A standby's attachment mark (every attachment up to this id is here).
+    fn attachments_mark(&self) -> Result<i64, StoreError>;
 
     /// Applies a batch from the primary this standby follows, in one transaction, after
     /// proving it continues this store's history ([`StoreError::Replication`] says why not).
@@ -438,9 +455,19 @@ impl<B: Backend> Replication for B {
         self.read(position)
     }
 
-    fn ship(&self, after: Position, limit: usize, credentials_digest: Option<&str>) -> Result<Batch, StoreError> {
+    fn ship(
+        &self,
+        after: Position,
+        limit: usize,
+        credentials_digest: Option<&str>,
+        attachments_through: i64,
+    ) -> Result<Batch, StoreError> {
         let state = self.replication_state()?;
-        self.read(|tx| ship::ship(tx, state, after, limit, credentials_digest))
+        self.read(|tx| ship::ship(tx, state, after, limit, credentials_digest, attachments_through))
+    }
+
+    fn attachments_mark(&self) -> Result<i64, StoreError> {
+        self.read(files::mark)
     }
 
     fn apply_batch(&self, batch: &Batch) -> Result<Applied, StoreError> {

@@ -18,6 +18,7 @@ pub(super) fn ship(
     after: Position,
     limit: usize,
     credentials_digest: Option<&str>,
+    attachments_through: i64,
 ) -> Result<Batch, StoreError> {
     let meta = crate::write::meta(tx)?;
     let here = super::position(tx)?;
@@ -125,6 +126,11 @@ pub(super) fn ship(
     let digest = rows.digest();
     // Only with a batch that reaches the end: the rows name accounts the standby must hold.
     let credentials = (end == here.seq && credentials_digest != Some(digest.as_str())).then_some(rows);
+    let (attachments, attachments_through) = if end == here.seq {
+        super::files::ship(tx, attachments_through)?
+    } else {
+        (Vec::new(), attachments_through)
+    };
     let head_at = one(
         tx,
         "SELECT at FROM changes WHERE revision = $1",
@@ -148,6 +154,8 @@ pub(super) fn ship(
             at: Timestamp(head_at),
         },
         organisation: meta.organisation.as_str().to_owned(),
+        attachments,
+        attachments_through,
     })
 }
 

@@ -9,8 +9,10 @@ use crate::backends::Backend;
 use crate::town::*;
 use crate::trail::access;
 use adam_core::*;
+use adam_store::attachments::{CHUNK, read_attachment, write_attachment};
+use adam_store::audit::hex;
 use adam_store::replication::{Fence, Position, Refusal, Role};
-use adam_store::{ApiToken, Keyring, SqliteStore, Store, StoreError};
+use adam_store::{ApiToken, Keyring, NewUpload, SqliteStore, Store, StoreError};
 use adam_testkit::fingerprint;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,7 +52,8 @@ fn catch_up(primary: &dyn Store, standby: &dyn Store, limit: usize) -> usize {
     loop {
         let at = standby.position().unwrap();
         let digest = standby.credentials_digest().unwrap();
-        let batch = primary.ship(at, limit, Some(&digest)).unwrap();
+        let mark = standby.attachments_mark().unwrap();
+        let batch = primary.ship(at, limit, Some(&digest), mark).unwrap();
         if batch.is_empty() {
             return batches;
         }
@@ -94,6 +97,17 @@ pub fn a_standby_follows_to_the_same_world_trail_and_credentials(b: &dyn Backend
         .unwrap();
     let notes: Vec<_> = (0..40).map(|i| access(town.ana, t(NOW), &format!("n{i}"))).collect();
     s.append_audit(&notes).unwrap();
+    // Two finished files, and an upload still under way between them (it holds the mark back).
+    let upload = |name: &'static str| NewUpload {
+        name,
+        media_type: Some("text/plain"),
+        uploaded_by: Some(town.ana),
+        at: t(NOW),
+    };
+    let big: Vec<u8> = b"replicated ".iter().copied().cycle().take(2 * CHUNK + 17).collect();
+    let first = write_attachment(&*s, &upload("first.txt"), &mut big.as_slice()).unwrap();
+    let pending = s.begin_attachment(&upload("late.txt")).unwrap();
+    let third = write_attachment(&*s, &upload("third.txt"), &mut &b"third"[..]).unwrap();
 
     let standby = Standby::new(b.keys_dir());
     let st = standby.open();
@@ -110,6 +124,33 @@ pub fn a_standby_follows_to_the_same_world_trail_and_credentials(b: &dyn Backend
         s.audit_since(0, 1_000_000).unwrap()
     );
     assert_eq!(st.tokens_of(town.ana).unwrap().len(), 1, "the API token came along");
+    let mut back = Vec::new();
+    read_attachment(&*st, &first.digest, &mut back).unwrap().unwrap();
+    assert!(
+        back == big,
+        "the file came along, chunk by chunk, and opens on the standby"
+    );
+    assert!(
+        st.attachment(&third.digest).unwrap().is_none(),
+        "the upload under way holds the mark back"
+    );
+    // Finished late, the upload is shipped, and the files after it too.
+    s.put_attachment_chunk(pending, 0, b"late").unwrap();
+    let late = s
+        .finish_attachment(
+            pending,
+            &adam_core::attachment::Digest::parse(
+                "sha256",
+                &hex(<sha2::Sha256 as sha2::Digest>::digest(b"late").as_slice()),
+            )
+            .unwrap(),
+            4,
+            1,
+        )
+        .unwrap();
+    catch_up(&*s, &*st, 1000);
+    assert!(st.attachment(&late.digest).unwrap().is_some());
+    assert!(st.attachment(&third.digest).unwrap().is_some());
     // The standby adopted the primary's generation.
     let (ps, ss) = (s.replication_state().unwrap(), st.replication_state().unwrap());
     assert_eq!((ss.role, &ss.generation), (Role::Standby, &ps.generation));
@@ -123,9 +164,14 @@ pub fn a_standby_follows_to_the_same_world_trail_and_credentials(b: &dyn Backend
     assert_eq!(st.tokens_of(town.bojan).unwrap().len(), 1);
     // Nothing new: an empty batch.
     assert!(
-        s.ship(st.position().unwrap(), 100, Some(&s.credentials_digest().unwrap()))
-            .unwrap()
-            .is_empty()
+        s.ship(
+            st.position().unwrap(),
+            100,
+            Some(&s.credentials_digest().unwrap()),
+            st.attachments_mark().unwrap()
+        )
+        .unwrap()
+        .is_empty()
     );
 }
 
@@ -143,7 +189,7 @@ pub fn a_standby_refuses_altered_batches_and_a_divergent_primary(b: &dyn Backend
     let standby = Standby::new(b.keys_dir());
     let st = standby.open();
     st.follow("https://primary.example:8443").unwrap();
-    let batch = s.ship(Position::default(), 1_000_000, None).unwrap();
+    let batch = s.ship(Position::default(), 1_000_000, None, 0).unwrap();
 
     // A change altered on the way.
     let mut bad = batch.clone();
@@ -183,7 +229,7 @@ pub fn a_standby_refuses_altered_batches_and_a_divergent_primary(b: &dyn Backend
     d2.sys(Command::Initialise);
     d2.sys(office_cmd("ELSEWHERE", None));
     let here = st.position().unwrap();
-    let shipped = other.ship(Position::default(), 1000, None).unwrap();
+    let shipped = other.ship(Position::default(), 1000, None, 0).unwrap();
     assert!(matches!(refused(st.apply_batch(&shipped)), Refusal::Generation { .. }));
     // Same generation name forged: the chain at the standby's end differs.
     let mut forged = shipped.clone();
@@ -194,7 +240,7 @@ pub fn a_standby_refuses_altered_batches_and_a_divergent_primary(b: &dyn Backend
         Refusal::Diverged { .. } | Refusal::DivergedChange { .. }
     ));
     // A primary behind the standby (restored from an older backup) says so.
-    match other.ship(here, 10, None) {
+    match other.ship(here, 10, None, 0) {
         Err(StoreError::Replication(Refusal::Ahead { .. })) => {}
         other => panic!("expected the standby to be ahead, got {other:?}"),
     }
