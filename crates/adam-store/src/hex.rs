@@ -49,7 +49,7 @@ pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
 /// Parses hex of any even length (a standby's shipped attachment chunks).
 pub(crate) fn unhex_vec(s: &str) -> Option<Vec<u8>> {
     let s = s.as_bytes();
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let mut bad = 0u8;
