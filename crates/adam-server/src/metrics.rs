@@ -222,7 +222,6 @@ mod tests {
         assert!(text.contains("adam_http_request_duration_seconds_bucket{route=\"/ready\",le=\"+Inf\"} 3\n"));
         assert!(text.contains("adam_signin_failures_total 1\n"));
         assert!(text.contains("adam_backup_last_success_timestamp_seconds 1780000000\n"));
-        assert!(text.contains("adam_role{role=\"primary\"} 1\n"));
         assert_eq!(label("a\"b\\c"), "a\\\"b\\\\c");
     }
 }

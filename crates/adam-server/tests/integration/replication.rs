@@ -234,6 +234,37 @@ async fn a_standby_follows_over_mutual_tls_serves_reads_and_refuses_changes() {
     .unwrap();
     assert!(verdict.intact(), "{}", verdict.summary());
 
+    // A password set on the primary arrives with the credentials: the person signs in on the
+    // standby, and the sign-in's records are kept aside (the trail stays the primary's).
+    primary.set_password(primary.fx.bojan, STRONG).await;
+    let before = primary.state.revision().0;
+    let probe = primary
+        .call(Who::SysAdmin, Method::POST, "/api/v1/offices", Some(&office("SITE3")))
+        .await;
+    assert_eq!(probe.status, StatusCode::CREATED);
+    holds(&standby, before + 1).await;
+    let mut signed = None;
+    for _ in 0..100 {
+        let r = standby.login("bojan", STRONG).await;
+        if r.status == StatusCode::OK {
+            signed = Some(r);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let signed = signed.expect("the password never reached the standby");
+    assert_eq!(signed.json["user"], primary.fx.bojan.0);
+    let (primary_end, standby_end) = {
+        let (p, s) = (primary.state.store.clone(), standby.state.store.clone());
+        tokio::task::spawn_blocking(move || (p.position().unwrap(), s.position().unwrap()))
+            .await
+            .unwrap()
+    };
+    assert!(
+        standby_end.seq <= primary_end.seq,
+        "the standby appended to its own trail"
+    );
+
     // The UI says it is a standby, in both languages.
     let page = standby.call(Who::SysAdmin, Method::GET, "/ui?lang=en", None).await;
     assert!(page.text.contains("id=\"site-banner\""), "{}", page.text);
