@@ -154,3 +154,27 @@ test('a solution is registered, its first version walks its first steps, the boa
   await page.screenshot({ path: `${artifacts}/hosting-new-en.png`, fullPage: true });
   await lead.context.close();
 });
+
+test('the people fields of the form ask the people picker as one types', async () => {
+  const lead = await as('security-lead');
+  const { page } = lead;
+  await page.goto(`${url}/ui/solutions/new?lang=sl`);
+  assert.equal(await page.locator('#dl-people').count(), 0, 'no whole directory in the page');
+  // Part of a name typed: the server's list of matching people arrives in the field's datalist.
+  await page.locator('#f_p_customer').pressSequentially('Sabad', { delay: 30 });
+  await page.waitForFunction(() => document.querySelectorAll('#dl-p_customer option').length > 0);
+  const options = await page.locator('#dl-p_customer option').evaluateAll(
+    (os) => os.map((o) => ({ value: o.value, label: o.textContent })));
+  assert.ok(options.some((o) => o.value === usernames['security-lead']), JSON.stringify(options));
+  assert.ok(options.every((o) => /Sabad/i.test(o.label) || /sabad/i.test(o.value)), JSON.stringify(options));
+  // Another field has its own list; choosing an option puts the username in the field.
+  await page.locator('#f_p_siv').pressSequentially('vopiglpi0', { delay: 30 });
+  await page.waitForFunction(() => document.querySelectorAll('#dl-p_siv option').length > 1);
+  assert.equal(await page.locator('#dl-p_customer option').count(), options.length, 'the first list is unchanged');
+  await page.locator('#f_p_customer').fill(options[0].value);
+  assert.equal(await page.inputValue('#f_p_customer'), options[0].value);
+  await page.locator('#fs-people').screenshot({ path: `${artifacts}/hosting-people-picker-sl.png` });
+  await page.goto(`${url}/ui/solutions/new?lang=en`);
+  assert.equal(await page.locator('#f_p_ekc').getAttribute('placeholder'), 'start typing a name or username');
+  await lead.context.close();
+});

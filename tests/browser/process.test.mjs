@@ -206,3 +206,32 @@ test('a change request gets the consents of two people and is implemented', asyn
   await custodian.page.screenshot({ path: `${artifacts}/process-change-closed-sl.png`, fullPage: true });
   await custodian.context.close();
 });
+
+test('an outage that would end before it starts is refused at its field, what was typed kept', async () => {
+  const clerk = await as('clerk');
+  await clerk.page.goto(`${url}/ui/cases/report`);
+  await clerk.page.fill('#r_title', `Izpad portala ${stamp}`);
+  await clerk.page.fill('#r_what', 'Portal ni odgovarjal.');
+  await clerk.page.locator('input[name=situation][value=malfunction]').check();
+  await clerk.page.locator('#report-submit').click();
+  await clerk.page.waitForURL(/\/ui\/cases\/\d+$/);
+  const casePath = new URL(clerk.page.url()).pathname;
+  await clerk.context.close();
+
+  const lead = await as('security-lead');
+  await lead.page.goto(`${url}${casePath}?lang=sl`);
+  await lead.page.fill('#f_outage_from', '2026-03-01T10:00');
+  await lead.page.fill('#f_outage_until', '2026-03-01T09:15');
+  await Promise.all([lead.page.waitForLoadState('load'), lead.page.locator('#save-fields').click()]);
+  await lead.page.locator('#f_outage_until-error').waitFor();
+  assert.match(await lead.page.locator('#f_outage_until-error').innerText(), /Konec ne more biti pred začetkom/);
+  assert.equal(await lead.page.inputValue('#f_outage_until'), '2026-03-01T09:15', 'what was typed is kept');
+  assert.equal(await lead.page.inputValue('#f_outage_from'), '2026-03-01T10:00');
+  await lead.page.locator('#f_outage_until').scrollIntoViewIfNeeded();
+  await lead.page.screenshot({ path: `${artifacts}/process-outage-refused-sl.png` });
+  await lead.page.fill('#f_outage_until', '2026-03-01T11:15');
+  await Promise.all([lead.page.waitForLoadState('load'), lead.page.locator('#save-fields').click()]);
+  assert.equal(await lead.page.locator('#f_outage_until-error').count(), 0, 'accepted');
+  assert.equal(await lead.page.inputValue('#f_outage_until'), '2026-03-01T11:15');
+  await lead.context.close();
+});

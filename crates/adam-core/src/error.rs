@@ -908,6 +908,15 @@ area_error! {
             /// What it takes (the field kind).
             expected: &'static str,
         } => ("bad-field-value", Invalid),
+        /// An end earlier than its start (a field declared `not_before` another: the end of
+        /// an outage before its start).
+        #[error("field {field:?} cannot be earlier than field {start:?}: an end cannot come before its start")]
+        EndBeforeStart {
+            /// The field holding the end.
+            field: String,
+            /// The field holding the start.
+            start: String,
+        } => ("end-before-start", Invalid),
         /// Guards that do not hold.
         #[error("outcome {outcome:?} of step {step:?} cannot be taken yet: {unmet}")]
         GuardsUnmet {

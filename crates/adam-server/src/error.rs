@@ -245,6 +245,9 @@ impl From<adam_core::Error> for WebError {
             adam_core::Error::Process(adam_core::ProcessError::BadFieldValue { field, .. }) => {
                 err = err.with("field", field.clone());
             }
+            adam_core::Error::Process(adam_core::ProcessError::EndBeforeStart { field, start }) => {
+                err = err.with("field", field.clone()).with("start", start.clone());
+            }
             _ => {}
         }
         err

@@ -34,6 +34,9 @@ impl ProcessError {
             ProcessError::BadFieldValue { field, expected } => {
                 format!("polje {field:?} sprejme vrednost vrste »{}«", kind_sl(expected))
             }
+            ProcessError::EndBeforeStart { field, start } => {
+                format!("polje {field:?} ne more biti pred poljem {start:?}: konec ne more biti pred začetkom")
+            }
             ProcessError::GuardsUnmet { step, outcome, unmet } => {
                 let all: Vec<String> = unmet.0.iter().map(|u| u.sl()).collect();
                 format!(

@@ -226,6 +226,11 @@ fn samples() -> Vec<Error> {
             expected: "date",
         }
         .into(),
+        ProcessError::EndBeforeStart {
+            field: "a".into(),
+            start: "b".into(),
+        }
+        .into(),
         ProcessError::GuardsUnmet {
             step: "a".into(),
             outcome: "b".into(),

@@ -347,6 +347,24 @@ impl World {
             }
             fields.insert(decl.key.clone(), v);
         }
+        // An end not before its start, checked when either of the two is given (a case kept
+        // from before the rule is not stopped by a decision that leaves them alone).
+        for decl in &def.fields {
+            let Some(start) = &decl.not_before else { continue };
+            if !given.contains_key(decl.key.as_str()) && !given.contains_key(start.as_str()) {
+                continue;
+            }
+            let moment = |k: &Code| process::moment(fields.get(k));
+            if let (Some(end), Some(begin)) = (moment(&decl.key), moment(start))
+                && end < begin
+            {
+                return Err(ProcessError::EndBeforeStart {
+                    field: decl.key.to_string(),
+                    start: start.to_string(),
+                }
+                .into());
+            }
+        }
         Ok(())
     }
 

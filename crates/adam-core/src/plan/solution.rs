@@ -27,7 +27,7 @@ use crate::event::Event;
 use crate::ids::*;
 use crate::process::{self, Case, FieldValue};
 use crate::register::inventory::fits_public_cloud;
-use crate::register::solution::{Solution, SolutionFields, SolutionVersion};
+use crate::register::solution::{Solution, SolutionFields, SolutionVersion, TransitionEvidence, same_address};
 use crate::text::{Code, Text};
 use crate::time::Timestamp;
 use crate::world::World;
@@ -113,7 +113,7 @@ impl World {
                 return Err(RegisterError::NotASystem(system).into());
             }
         }
-        self.check_cloud(f)?;
+        self.check_solution_cloud(f)?;
         for (_, u) in f.people.pairs() {
             if let Some(u) = u {
                 self.user(u)?;
@@ -123,7 +123,9 @@ impl World {
     }
 
     /// Art. 41(1): a public-cloud placement only for a system at most Z1, C1 and R1.
-    fn check_cloud(&self, f: &SolutionFields) -> Result<(), Error> {
+    /// The refusal of a public-cloud placement the linked system's classes do not allow
+    /// (Art. 41(1)), if any: the engine's rule, also read by the pages' gates.
+    pub fn check_solution_cloud(&self, f: &SolutionFields) -> Result<(), Error> {
         if !f.public_cloud {
             return Ok(());
         }
@@ -157,7 +159,7 @@ impl World {
             return Err(RegisterError::VersionExists(version.to_string()).into());
         }
         let system = s.fields.system.ok_or(RegisterError::SolutionWithoutSystem)?;
-        self.check_cloud(&s.fields)?;
+        self.check_solution_cloud(&s.fields)?;
         // The first installation until a version has reached production.
         let first = !s
             .versions
@@ -198,11 +200,7 @@ impl World {
         if case.process.as_str() != process::DRO_HOSTING || outcome != "done" {
             return Ok(());
         }
-        let has = |d: &str| {
-            case.attachments
-                .iter()
-                .any(|a| a.doc_type.as_ref().is_some_and(|t| t.as_str() == d))
-        };
+        let evidence = TransitionEvidence::of(case);
         let text = |k: &str| match case.fields.iter().find(|(c, _)| c.as_str() == k) {
             Some((_, FieldValue::Text(s))) => Some(s.clone()),
             _ => None,
@@ -219,14 +217,14 @@ impl World {
                 }
             }
             "1.1.1.43" => {
-                if !has("operating_instructions") {
+                if !evidence.operating_instructions {
                     return Err(RegisterError::InstructionsMissing {
                         article: "14(3)",
                         what: "operating instructions",
                     }
                     .into());
                 }
-                if !has("backup_instructions") {
+                if !evidence.backup_instructions {
                     return Err(RegisterError::InstructionsMissing {
                         article: "29(5)",
                         what: "backup instructions",
@@ -235,36 +233,18 @@ impl World {
                 }
             }
             "1.1.1.45" => {
-                if !case.current_consents().any(|c| c.role.as_str() == "custodian") {
+                if !evidence.custodian_approval {
                     return Err(RegisterError::NoCustodianApproval.into());
                 }
-                let first = matches!(
-                    case.fields.iter().find(|(c, _)| c.as_str() == "first_installation"),
-                    Some((_, FieldValue::Bool(true)))
-                );
-                if first && !has("security_assessment") {
+                if evidence.first_installation && !evidence.security_assessment {
                     return Err(RegisterError::NoIndependentAssessment.into());
                 }
                 if let Some(s) = solution {
-                    self.check_cloud(&s.fields)?;
+                    self.check_solution_cloud(&s.fields)?;
                 }
             }
             _ => {}
         }
         Ok(())
     }
-}
-
-/// Two addresses name one environment: equal but for case, a scheme and a trailing slash.
-fn same_address(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        let s = s.trim().to_lowercase();
-        let s = s
-            .strip_prefix("https://")
-            .or_else(|| s.strip_prefix("http://"))
-            .map(str::to_owned)
-            .unwrap_or(s);
-        s.trim_end_matches('/').to_owned()
-    };
-    norm(a) == norm(b)
 }

@@ -284,6 +284,11 @@ pub struct FieldDecl {
     /// penetration test).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub fixed: bool,
+    /// A date or instant that may not be earlier than this other field's (the end of an
+    /// outage, not before its start): a start or decision that would set it earlier is refused
+    /// with the field named (`end-before-start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<Code>,
 }
 
 /// A kind of document a step can ask for.

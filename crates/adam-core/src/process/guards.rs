@@ -168,18 +168,23 @@ fn check(g: &Guard, case: &Case, bound: &dyn Fn(&str) -> Vec<UserId>, out: &mut 
         out.push(Unmet::Condition);
     }
     if let Some([a, b]) = &g.before {
-        let when = |k: &Code| match case.fields.get(k) {
-            Some(FieldValue::Text(s)) => LocalDate::parse("value", s)
-                .map(LocalDate::start)
-                .or_else(|_| Timestamp::parse(s))
-                .ok(),
-            _ => None,
-        };
+        let when = |k: &Code| moment(case.fields.get(k));
         match (when(a), when(b)) {
             (Some(x), Some(y)) if x < y => {}
             (None, _) => out.push(Unmet::Field(a.clone())),
             (_, None) => out.push(Unmet::Field(b.clone())),
             _ => out.push(Unmet::NotBefore(a.clone(), b.clone())),
         }
+    }
+}
+
+/// The instant a date or instant field holds (a date: its first moment), if it holds one.
+pub fn moment(value: Option<&FieldValue>) -> Option<Timestamp> {
+    match value {
+        Some(FieldValue::Text(s)) => LocalDate::parse("value", s)
+            .map(LocalDate::start)
+            .or_else(|_| Timestamp::parse(s))
+            .ok(),
+        _ => None,
     }
 }

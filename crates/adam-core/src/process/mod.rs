@@ -28,7 +28,7 @@ pub use definition::{
 };
 pub use diagram::{EdgeRoute, Layout, Marks, NodeBox, Rect, Segment, layout, svg};
 pub use duties::{Duty, DutyKind};
-pub use guards::{Unmet, unmet};
+pub use guards::{Unmet, moment, unmet};
 pub use validate::{MAX_ITEMS, Problem, problems};
 pub use world::Processes;
 pub(crate) use world::unknown_process;

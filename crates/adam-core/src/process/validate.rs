@@ -302,6 +302,21 @@ pub fn problems(d: &Definition) -> Vec<Problem> {
     duplicates("field", d.fields.iter().map(|f| f.key.as_str()), &mut out);
     duplicates("document", d.documents.iter().map(|x| x.key.as_str()), &mut out);
     for f in &d.fields {
+        if let Some(start) = &f.not_before {
+            let place = format!("field {:?}", f.key.as_str());
+            let dated = |k: &FieldKind| matches!(k, FieldKind::Date | FieldKind::DateTime);
+            match d.field(start.as_str()) {
+                None => out.push(Problem::Unknown {
+                    what: "field",
+                    key: start.to_string(),
+                    place,
+                }),
+                Some(s) if !dated(&s.kind) || !dated(&f.kind) || s.key == f.key => {
+                    out.push(Problem::BeforeNeedsDates(place));
+                }
+                Some(_) => {}
+            }
+        }
         if let FieldKind::Choice { options } | FieldKind::Choices { options } = &f.kind {
             let keys: BTreeSet<&str> = options.iter().map(|o| o.key.as_str()).collect();
             if options.is_empty() || keys.len() != options.len() {

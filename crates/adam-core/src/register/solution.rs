@@ -409,3 +409,58 @@ impl Solution {
             .find(|v| case(v.case).is_some_and(|c| c.state == CaseState::Open))
     }
 }
+
+/// Two addresses name one environment: equal but for case, a scheme and a trailing slash
+/// (Art. 47(3): test and production must be separate). The engine's rule, shared by the
+/// refusal at 1.1.1.31 and the pages that say what will stop a version.
+pub fn same_address(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        let s = s.trim().to_lowercase();
+        let s = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .map(str::to_owned)
+            .unwrap_or(s);
+        s.trim_end_matches('/').to_owned()
+    };
+    norm(a) == norm(b)
+}
+
+/// What a version's case holds for the Decree's rules on the way into production: the one
+/// reading of its documents and consents, for the engine's refusals (`plan/solution.rs`,
+/// `World::hosting_decree`) and for the pages' gates (`service::hosting::gates`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TransitionEvidence {
+    /// Operating instructions attached (Art. 14(3)).
+    pub operating_instructions: bool,
+    /// Backup instructions attached (Art. 29(5)).
+    pub backup_instructions: bool,
+    /// The custodian's approval of the transfer given at the current visit of the step the
+    /// case is at (Art. 7; a rolled-back transition asks again).
+    pub custodian_approval: bool,
+    /// An independent security assessment attached (Art. 23(1)).
+    pub security_assessment: bool,
+    /// The case is a first installation (its field `first_installation`).
+    pub first_installation: bool,
+}
+
+impl TransitionEvidence {
+    /// Reads the evidence from a version's case.
+    pub fn of(case: &Case) -> TransitionEvidence {
+        let has = |d: &str| {
+            case.attachments
+                .iter()
+                .any(|a| a.doc_type.as_ref().is_some_and(|t| t.as_str() == d))
+        };
+        TransitionEvidence {
+            operating_instructions: has("operating_instructions"),
+            backup_instructions: has("backup_instructions"),
+            custodian_approval: case.current_consents().any(|c| c.role.as_str() == "custodian"),
+            security_assessment: has("security_assessment"),
+            first_installation: matches!(
+                case.fields.iter().find(|(c, _)| c.as_str() == "first_installation"),
+                Some((_, FieldValue::Bool(true)))
+            ),
+        }
+    }
+}

@@ -783,3 +783,103 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_recorded_outage_cannot_end_before_it_starts() {
+    let Office { mut town, .. } = office_with_system();
+    let w = &mut town.w;
+    let uros = Actor::user(town.uros);
+    let lead = Actor::user(town.leon);
+    // Reported with an end before the start: refused, the end's field named, in both languages.
+    let e = refused(
+        w,
+        uros,
+        Command::StartCase {
+            process: code("security-event"),
+            title: text("Izpad"),
+            fields: map(json!({
+                "what": "Portal ni dosegljiv.",
+                "outage_from": "2026-02-10T11:00:00Z",
+                "outage_until": "2026-02-10T10:00:00Z"
+            })),
+            attachments: vec![],
+        },
+    );
+    assert_eq!(code_of(&e), "end-before-start");
+    assert_eq!(e.category(), Category::Invalid);
+    assert!(
+        matches!(&e, Error::Process(ProcessError::EndBeforeStart { field, start })
+            if field == "outage_until" && start == "outage_from"),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("outage_until"), "{e}");
+    assert!(
+        e.message(adam_core::lang::Lang::Sl)
+            .contains("konec ne more biti pred začetkom"),
+        "{}",
+        e.message(adam_core::lang::Lang::Sl)
+    );
+    // A start alone is fine, and an end at the very instant of the start too.
+    let case = start(
+        w,
+        &uros,
+        "security-event",
+        json!({"what": "Portal ni dosegljiv.", "outage_from": "2026-02-10T11:00:00Z"}),
+    );
+    run_as(
+        w,
+        &lead,
+        Command::UpdateCase {
+            case,
+            fields: map(json!({"outage_until": "2026-02-10T11:00:00Z"})),
+            attachments: vec![],
+        },
+    );
+    // Moving the start past the kept end, or the end before the kept start, is refused.
+    for fields in [
+        json!({"outage_from": "2026-02-10T12:00:00Z"}),
+        json!({"outage_until": "2026-02-10T10:59:00Z"}),
+    ] {
+        let e = refused(w, lead, decide(case, "triage", "not_incident", fields));
+        assert_eq!(code_of(&e), "end-before-start");
+    }
+    // Emptying the end and moving the start is fine; so is the decision with a later end.
+    run_as(
+        w,
+        &lead,
+        decide(
+            case,
+            "triage",
+            "not_incident",
+            json!({"outage_from": "2026-02-10T12:00:00Z", "outage_until": "2026-02-10T13:30:00Z"}),
+        ),
+    );
+    assert_eq!(w.case(case).unwrap().state, process::CaseState::Closed);
+
+    // A definition whose `not_before` names an unknown field, or a field that is no date.
+    let p = problems_of(|v| {
+        let fields = v["fields"].as_array_mut().unwrap();
+        let end = fields.iter_mut().find(|f| f["key"] == "window_end").unwrap();
+        end["not_before"] = json!("window_opens");
+    });
+    assert!(
+        p.iter()
+            .any(|p| matches!(p, Problem::Unknown { what: "field", key, .. } if key == "window_opens")),
+        "{p:?}"
+    );
+    let p = problems_of(|v| {
+        let fields = v["fields"].as_array_mut().unwrap();
+        let end = fields.iter_mut().find(|f| f["key"] == "window_end").unwrap();
+        end["not_before"] = json!("description");
+    });
+    assert_eq!(p, vec![Problem::BeforeNeedsDates("field \"window_end\"".into())]);
+    // The shipped security-event definition declares it, and still works.
+    let d = process::shipped("security-event").unwrap();
+    assert_eq!(
+        d.field("outage_until")
+            .and_then(|f| f.not_before.as_ref())
+            .map(Code::as_str),
+        Some("outage_from")
+    );
+    assert_eq!(process::problems(&d), vec![]);
+}

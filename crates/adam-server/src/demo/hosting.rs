@@ -4,12 +4,14 @@
 //! technical board, EKT registered with no version yet. Each is a system of the inventory
 //! (custodian: the head of UN), and the seed's roles are bound to the town's people.
 //! Documents are small text files kept in the attachment store, uploaded by the security lead.
+//! Two outages of OPSI are recorded on security events (the monthly report's availability):
+//! an incident still being handled and a short event closed as no incident.
 
 use super::executor::Executor;
 use super::steps::{Steps, text};
 use adam_core::register::inventory::{ItemFields, ItemKind};
 use adam_core::register::solution::*;
-use adam_core::{Actor, CaseId, Code, Command, Created, Error, ItemId, SolutionId, UserId};
+use adam_core::{Actor, CaseId, Code, Command, Created, Error, ItemId, SolutionId, Timestamp, UserId};
 use serde_json::{Value, json};
 
 struct Walker {
@@ -91,11 +93,13 @@ fn system(code: &str, name: &str, custodian: UserId) -> Result<ItemFields, Error
     })
 }
 
-/// Builds the registry; `lead` is the security lead, `custodian` the head of UN.
+/// Builds the registry; `lead` is the security lead, `custodian` the head of UN, `at` the
+/// demo's instant (the outages are recorded in the days before it).
 pub(super) async fn hosting<X: Executor>(
     s: &mut Steps<'_, X>,
     lead: UserId,
     custodian: UserId,
+    at: Timestamp,
 ) -> Result<(), X::Error> {
     let u = |s: &Steps<'_, X>, n: &str| s.user(n).map(Some);
     let people = SolutionPeople {
@@ -114,6 +118,7 @@ pub(super) async fn hosting<X: Executor>(
         registry_custodian: u(s, "vopiglpi01")?,
     };
     let mut ids = Vec::new();
+    let mut systems = Vec::new();
     for (code, name, body, route, exceptional) in [
         (
             "OPSI",
@@ -157,6 +162,7 @@ pub(super) async fn hosting<X: Executor>(
             Created::Item(i) => Some(i),
             _ => None,
         })?;
+        systems.push(item);
         let lc = code.to_lowercase();
         let fields = SolutionFields {
             codename: Codename::parse(code)?,
@@ -300,6 +306,63 @@ pub(super) async fn hosting<X: Executor>(
     .await?;
     w.go(s, c, "owg", "critical", json!({"owg_judgement": "critical"}), &[])
         .await?;
+    outages(s, &w, systems[0], at).await
+}
+
+/// Two recorded outages of OPSI's system, each on its security event: three days before the
+/// demo's instant 1 h 35 min (the database's disk full; triaged an incident, being limited),
+/// ten days before 20 minutes (a certificate changed late; no incident, closed).
+async fn outages<X: Executor>(s: &mut Steps<'_, X>, w: &Walker, system: ItemId, at: Timestamp) -> Result<(), X::Error> {
+    let instant = |days: i64, minutes: i64| Timestamp(super::steps::day(at, days).0 + minutes * 60).to_string();
+    for (title, what, from, until, outcome) in [
+        (
+            "Izpad portala OPSI: poln disk podatkovne baze",
+            "Podatkovni bazi portala OPSI je zmanjkalo prostora; portal ni bil dosegljiv.",
+            instant(-3, 9 * 60 + 5),
+            instant(-3, 10 * 60 + 40),
+            "incident",
+        ),
+        (
+            "Kratek izpad OPSI ob menjavi potrdila",
+            "Potrdilo strežnika je bilo zamenjano prepozno; portal 20 minut ni bil dosegljiv.",
+            instant(-10, 6 * 60 + 30),
+            instant(-10, 6 * 60 + 50),
+            "not_incident",
+        ),
+    ] {
+        let plan =
+            s.x.run(
+                Actor::user(w.lead),
+                Command::StartCase {
+                    process: Code::parse("process", adam_core::process::SECURITY_EVENT)?,
+                    title: text(title)?,
+                    fields: serde_json::from_value(json!({"affected_system": system.0}))
+                        .map_err(|_| Error::NoChange("bad demo fields"))?,
+                    attachments: Vec::new(),
+                },
+            )
+            .await?;
+        let case = super::steps::pick(&plan, |c| match c {
+            Created::Case(i) => Some(i),
+            _ => None,
+        })?;
+        w.go(
+            s,
+            case,
+            "triage",
+            outcome,
+            json!({
+                "situation": "deviation_cia",
+                "what": what,
+                "occurred_at": from,
+                "discovered_at": from,
+                "outage_from": from,
+                "outage_until": until,
+            }),
+            &[],
+        )
+        .await?;
+    }
     Ok(())
 }
 

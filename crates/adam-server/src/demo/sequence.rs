@@ -482,7 +482,7 @@ pub(super) async fn sequence<X: Executor>(x: &mut X, at: Timestamp) -> Result<De
     let inventory = super::inventory::inventory(&mut s, at, [vpp, app("DAPA")?, app("GIS")?]).await?;
     // -- the responsibility matrices of the hosted solutions (issue #17) ----------------------
     super::raci::matrices(&mut s, inventory.security_lead).await?;
-    super::hosting::hosting(&mut s, inventory.security_lead, inventory.custodian).await?;
+    super::hosting::hosting(&mut s, inventory.security_lead, inventory.custodian, at).await?;
     // -- the continuity register (issue #18) ---------------------------------------------------
     super::continuity::continuity(&mut s, at, inventory).await?;
 

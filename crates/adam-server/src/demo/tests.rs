@@ -425,3 +425,45 @@ fn the_demo_inventory_has_custodians_classes_an_overdue_review_and_a_system_belo
             .any(|h| h.user == demo.mayor && h.role == adam_core::register::decree_roles::DecreeRole::Head)
     );
 }
+
+#[test]
+fn the_demo_records_two_outages_of_opsi_for_its_monthly_report() {
+    use crate::service::raci_report::{availability, covered_minutes};
+    let (w, _) = demo();
+    let opsi = w.item_by_code("OPSI-SYS").unwrap();
+    let field = |c: &adam_core::process::Case, k: &str| {
+        c.fields
+            .iter()
+            .find(|(key, _)| key.as_str() == k)
+            .map(|(_, v)| v.clone())
+    };
+    let instant = |c: &adam_core::process::Case, k: &str| adam_core::process::moment(field(c, k).as_ref()).unwrap();
+    let outages: Vec<&adam_core::process::Case> = w
+        .cases()
+        .iter()
+        .filter(|c| c.process.as_str() == adam_core::process::SECURITY_EVENT)
+        .filter(|c| field(c, "affected_system") == Some(adam_core::process::FieldValue::Int(i64::from(opsi.0))))
+        .collect();
+    assert_eq!(outages.len(), 2);
+    let spans: Vec<(Timestamp, Timestamp)> = outages
+        .iter()
+        .map(|c| (instant(c, "outage_from"), instant(c, "outage_until")))
+        .collect();
+    let minutes: Vec<i64> = spans.iter().map(|(a, b)| (b.0 - a.0) / 60).collect();
+    assert_eq!(minutes, vec![95, 20]);
+    assert!(
+        spans.iter().all(|(a, _)| *a < at()),
+        "recorded before the demo's instant"
+    );
+    // One incident still being limited, one event closed as no incident.
+    assert_eq!(outages[0].current.as_str(), "limit");
+    assert_eq!(outages[1].state, adam_core::process::CaseState::Closed);
+    // February 2026 (the demo's instant is 2 March): 115 minutes of 40,320.
+    let (feb, mar) = (
+        Timestamp::parse("2026-01-31T23:00:00Z").unwrap(),
+        Timestamp::parse("2026-02-28T23:00:00Z").unwrap(),
+    );
+    let out = covered_minutes(spans, feb, mar);
+    assert_eq!(out, 115);
+    assert_eq!(availability(28 * 1440, out), "99.714");
+}

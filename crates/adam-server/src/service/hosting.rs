@@ -7,7 +7,7 @@ use crate::authn::Caller;
 use crate::error::ApiResult;
 use crate::service::inventory::require_reader;
 use adam_core::process;
-use adam_core::register::solution::{Solution, SolutionVersion, VersionFacts};
+use adam_core::register::solution::{Solution, SolutionVersion, TransitionEvidence, VersionFacts, same_address};
 use adam_core::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -312,19 +312,13 @@ pub fn gates(w: &World, v: &SolutionView) -> Vec<Gate> {
     let flight = v.version_history.last().filter(|l| !l.facts.closed);
     let case = flight.and_then(|l| w.case(l.version.case).ok());
     let at = |step: &str| case.is_some_and(|c| c.current.as_str() == step);
-    let has = |doc: &str| {
-        case.is_some_and(|c| {
-            c.attachments
-                .iter()
-                .any(|a| a.doc_type.as_ref().is_some_and(|t| t.as_str() == doc))
-        })
-    };
+    // The engine's one reading of the case's documents and consents.
+    let evidence = case.map(TransitionEvidence::of).unwrap_or_default();
     let item = f.system.and_then(|s| w.item(s).ok());
-    let cloud = match (f.public_cloud, item) {
+    let cloud = match (f.public_cloud, w.check_solution_cloud(f)) {
         (false, _) => NotApplicable,
-        (true, None) => Blocks,
-        (true, Some(i)) if adam_core::register::inventory::fits_public_cloud(w.effective_class(i)) => Met,
-        (true, Some(_)) => Blocks,
+        (true, Ok(())) => Met,
+        (true, Err(_)) => Blocks,
     };
     let separate = match (&f.test, &f.production) {
         (Some(t), Some(p)) if same_address(t.address.as_str(), p.address.as_str()) => Blocks,
@@ -342,7 +336,7 @@ pub fn gates(w: &World, v: &SolutionView) -> Vec<Gate> {
     // At 1.1.1.45 the approval of this visit counts (a rolled-back transition asks again);
     // after it, the step passed with one.
     let custodian = if at("1.1.1.45") {
-        case.is_some_and(|c| c.current_consents().any(|c| c.role.as_str() == "custodian"))
+        evidence.custodian_approval
     } else {
         flight.is_some_and(|l| past(&l.steps, "1.1.1.45"))
     };
@@ -373,13 +367,13 @@ pub fn gates(w: &World, v: &SolutionView) -> Vec<Gate> {
         Gate {
             article: "14(3)",
             code: "instructions-missing",
-            state: at_step(has("operating_instructions"), "1.1.1.43"),
+            state: at_step(evidence.operating_instructions, "1.1.1.43"),
             step: Some("1.1.1.43"),
         },
         Gate {
             article: "29(5)",
             code: "instructions-missing",
-            state: at_step(has("backup_instructions"), "1.1.1.43"),
+            state: at_step(evidence.backup_instructions, "1.1.1.43"),
             step: Some("1.1.1.43"),
         },
         Gate {
@@ -395,7 +389,7 @@ pub fn gates(w: &World, v: &SolutionView) -> Vec<Gate> {
         state: if case.is_some() && !first {
             NotApplicable
         } else {
-            at_step(has("security_assessment"), "1.1.1.45")
+            at_step(evidence.security_assessment, "1.1.1.45")
         },
         step: Some("1.1.1.45"),
     });
@@ -407,19 +401,4 @@ fn past(steps: &[process::Transition], step: &str) -> bool {
     steps
         .iter()
         .any(|t| t.step.as_str() == step && t.outcome.as_str() == "done")
-}
-
-/// Two addresses name one environment: equal but for case, a scheme and a trailing slash
-/// (the engine's rule, `plan/solution.rs`).
-fn same_address(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        let s = s.trim().to_lowercase();
-        let s = s
-            .strip_prefix("https://")
-            .or_else(|| s.strip_prefix("http://"))
-            .map(str::to_owned)
-            .unwrap_or(s);
-        s.trim_end_matches('/').to_owned()
-    };
-    norm(a) == norm(b)
 }

@@ -431,3 +431,95 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
     );
 }
 on_both_backends!(the_notices_of_1_1_1_47_reach_the_people_and_are_recorded);
+
+/// The people fields of a solution's form ask the people picker as one types (htmx): each its
+/// own list, filled from the server with the people whose name or username holds what was
+/// typed; choosing one puts the username in the field. Read like the registry: a service
+/// account gets nothing.
+async fn the_people_fields_of_the_form_use_the_people_picker(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.make_security_lead(s.fx.glpi_admin).await;
+    let keeper = Who::UserAdminHere;
+    let form = get(&s, keeper, "/ui/solutions/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    for role in ["customer", "siv", "registry_custodian"] {
+        let input = form
+            .body
+            .split(&format!("id=\"f_p_{role}\""))
+            .nth(1)
+            .and_then(|r| r.split('>').next())
+            .unwrap_or_default();
+        assert!(
+            input.contains(&format!("hx-get=\"/ui/inventory/people/p_{role}\""))
+                && input.contains(&format!("list=\"dl-p_{role}\""))
+                && input.contains(&format!("hx-target=\"#dl-p_{role}\"")),
+            "{input}"
+        );
+        assert!(form.body.contains(&format!("<datalist id=\"dl-p_{role}\"></datalist>")));
+    }
+    assert!(
+        !form.body.contains("id=\"dl-people\""),
+        "no whole directory in the page"
+    );
+    assert!(form.body.contains("začnite tipkati ime ali uporabniško ime"));
+    let en = get(&s, keeper, "/ui/solutions/new?lang=en").await;
+    assert!(en.body.contains("start typing a name or username"));
+    // The list for what was typed: Ana found by her username, a service account never.
+    let ana = s.state.world().user(s.fx.ana).unwrap().clone();
+    let list = answer(
+        client()
+            .get(format!("{}/ui/inventory/people/p_customer?p_customer=AN", s.url))
+            .bearer_auth(s.token(keeper).unwrap())
+            .header("HX-Request", "true"),
+    )
+    .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.starts_with("<datalist id=\"dl-p_customer\">"),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body.contains(&format!(
+            "<option value=\"{}\">{}</option>",
+            ana.username,
+            ana.display_name()
+        )),
+        "{}",
+        list.body
+    );
+    let svc = s.state.world().user(s.fx.svc).unwrap().username.to_string();
+    let typed = &svc[..3];
+    let list = get(&s, keeper, &format!("/ui/inventory/people/p_siv?p_siv={typed}")).await;
+    assert!(!list.body.contains(&format!("value=\"{svc}\"")), "{}", list.body);
+    // Nothing typed: an empty list; a field the picker does not serve: the custodian's.
+    let list = get(&s, keeper, "/ui/inventory/people/p_soc?p_soc=").await;
+    assert_eq!(list.body.trim(), "<datalist id=\"dl-p_soc\"></datalist>");
+    let list = get(&s, keeper, "/ui/inventory/people/p_nobody%22%3E?custodian=an").await;
+    assert!(list.body.starts_with("<datalist id=\"dl-custodian\">"), "{}", list.body);
+    assert_eq!(
+        get(&s, Who::Service, "/ui/inventory/people/p_customer?p_customer=an")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // The username a choice puts in the field registers the person in the role.
+    let system = crate::hosting_api::ensure_solution(&s, s.fx.ana).await;
+    let system = s.state.world().solutions()[system as usize]
+        .fields
+        .system
+        .unwrap()
+        .0
+        .to_string();
+    let r = post(&s, keeper, "/ui/solutions", &pairs(&e2(&system))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let w = s.state.world();
+    let e2 = w
+        .solutions()
+        .iter()
+        .find(|x| x.fields.codename.as_str() == "E2")
+        .unwrap();
+    assert_eq!(e2.fields.people.customer, Some(s.fx.ana));
+}
+
+on_both_backends!(the_people_fields_of_the_form_use_the_people_picker);

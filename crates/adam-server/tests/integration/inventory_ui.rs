@@ -601,6 +601,7 @@ async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend
         ("/ui/inventory/new".to_owned(), keeper),
         (format!("/ui/inventory/{sys}"), reader),
         ("/ui/inventory/people/custodian?custodian=skr".to_owned(), reader),
+        ("/ui/inventory/people/p_customer?p_customer=an".to_owned(), reader),
         ("/ui/decree-roles".to_owned(), reader),
         ("/ui/decree-roles/print".to_owned(), reader),
         (format!("/ui/inventory/{sys}/classify"), [Yes; 8]),

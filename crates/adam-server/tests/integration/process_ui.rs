@@ -212,6 +212,80 @@ async fn an_event_reported_in_the_ui_is_triaged_on_its_page(backend: Backend) {
 }
 on_both_backends!(an_event_reported_in_the_ui_is_triaged_on_its_page);
 
+/// An outage whose end is before its start: the message at the end's field naming the start,
+/// in both languages, the form keeping what was typed, nothing recorded; then accepted.
+async fn an_outage_ending_before_it_starts_is_refused_at_its_field(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.make_security_lead(s.fx.glpi_admin).await;
+    let lead = Who::UserAdminHere;
+    let r = post(
+        &s,
+        Who::Plain,
+        "/ui/cases/report",
+        &[
+            ("situation", "malfunction"),
+            ("title", "Izpad portala"),
+            ("what", "Portal ni odgovarjal."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = r.location.clone();
+    let before = s.revision().await;
+    let typed = [
+        ("f_what", "Portal ni odgovarjal."),
+        ("f_outage_from", "2026-03-01T10:00"),
+        ("f_outage_until", "2026-03-01T09:15"),
+    ];
+    for (path, outcome) in [(page.clone(), None), (format!("{page}/decide"), Some("not_incident"))] {
+        let mut form = typed.to_vec();
+        if let Some(o) = outcome {
+            form.push(("_outcome", o));
+        }
+        let r = post(&s, lead, &path, &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let said = r.body.split("id=\"f_outage_until-error\"").nth(1).unwrap_or_default();
+        let said: String = said.chars().take(300).collect();
+        assert!(said.contains("Konec ne more biti pred začetkom"), "{}", r.body);
+        assert!(said.contains("»Storitev nedosegljiva od (izpad)«"), "{said}");
+        assert!(
+            r.body.contains("value=\"2026-03-01T09:15\"") && r.body.contains("value=\"2026-03-01T10:00\""),
+            "what was typed is kept"
+        );
+    }
+    let en = post(&s, lead, &format!("{page}?lang=en"), &typed).await;
+    assert_eq!(en.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let said = en.body.split("id=\"f_outage_until-error\"").nth(1).unwrap_or_default();
+    let said: String = said.chars().take(300).collect();
+    assert!(
+        said.contains("An end cannot come before its start") && said.contains("Service unavailable from"),
+        "{said}"
+    );
+    assert_eq!(s.revision().await, before, "nothing was recorded");
+    let r = post(
+        &s,
+        lead,
+        &page,
+        &[
+            ("f_what", "Portal ni odgovarjal."),
+            ("f_outage_from", "2026-03-01T10:00"),
+            ("f_outage_until", "2026-03-01T11:15"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let case = s.state.world().cases().last().unwrap().clone();
+    assert_eq!(
+        case.fields
+            .get(&Code::parse("k", "outage_until").unwrap())
+            .map(|v| format!("{v:?}"))
+            .unwrap_or_default(),
+        "Text(\"2026-03-01T10:15:00Z\")"
+    );
+}
+
+on_both_backends!(an_outage_ending_before_it_starts_is_refused_at_its_field);
+
 async fn restricted_fields_are_hidden_from_the_reporter_on_the_page(backend: Backend) {
     let s = TestServer::start(backend).await;
     s.make_security_lead(s.fx.glpi_admin).await;

@@ -278,3 +278,78 @@ async fn the_monthly_report_over_http(backend: Backend) {
 }
 
 on_both_backends!(the_monthly_report_over_http);
+
+/// A recorded outage of a hosted solution's system that would end before it starts is refused
+/// (`end-before-start`, 422 with the fields named, in both languages) — at the report and at a
+/// later decision — and the monthly report counts only what was accepted.
+async fn an_outage_ending_before_it_starts_is_refused(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.make_security_lead(s.fx.glpi_admin).await;
+    crate::hosting_api::ensure_solution(&s, s.fx.ana).await;
+    crate::raci_api::ensure(&s).await;
+    let system = s.state.world().solutions()[0].fields.system.unwrap().0;
+    let before = s.revision().await;
+    let backwards = json!({"process": "security-event", "title": "Izpad", "fields": {
+        "what": "Strežnik ne odgovarja.", "affected_system": system,
+        "outage_from": "2026-02-10T11:00:00Z", "outage_until": "2026-02-10T10:00:00Z"}});
+    let r = s
+        .post(Who::Plain, "/api/v1/cases", &backwards)
+        .await
+        .problem(422, "end-before-start");
+    assert_eq!(r.json["field"], "outage_until");
+    assert_eq!(r.json["start"], "outage_from");
+    assert!(
+        r.json["detail"].as_str().unwrap().contains("before its start"),
+        "{}",
+        r.text
+    );
+    let r = s
+        .call_with(
+            Who::Plain,
+            Method::POST,
+            "/api/v1/cases",
+            Some(&backwards),
+            &[("accept-language", "sl")],
+        )
+        .await
+        .problem(422, "end-before-start");
+    assert!(
+        r.json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("konec ne more biti pred začetkom"),
+        "{}",
+        r.text
+    );
+    assert_eq!(s.revision().await, before, "nothing was recorded");
+    // Reported with its start only; the security lead's end before it is refused at triage.
+    let id = event(
+        &s,
+        json!({"what": "Strežnik ne odgovarja.", "affected_system": system, "occurred_at": "2026-02-10T11:00:00Z",
+               "outage_from": "2026-02-10T11:00:00Z"}),
+    )
+    .await;
+    let decisions = format!("/api/v1/cases/{id}/decisions");
+    s.post(
+        Who::UserAdminHere,
+        &decisions,
+        &json!({"step": "triage", "outcome": "not_incident", "fields": {"outage_until": "2026-02-09T12:00:00Z"}}),
+    )
+    .await
+    .problem(422, "end-before-start");
+    s.post(
+        Who::UserAdminHere,
+        &decisions,
+        &json!({"step": "triage", "outcome": "not_incident", "fields": {"outage_until": "2026-02-10T11:45:00Z"}}),
+    )
+    .await
+    .expect(200);
+    let r = s
+        .get(Who::Plain, "/api/v1/raci/matrices/OPSI/report?month=2026-02")
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(r["outage_minutes"], 45, "{r}");
+}
+
+on_both_backends!(an_outage_ending_before_it_starts_is_refused);

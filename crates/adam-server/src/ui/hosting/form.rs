@@ -454,9 +454,9 @@ pub(crate) struct FormPage {
     pub(crate) ekcs: Vec<(String, &'static str)>,
     /// The inventory's systems: id and label.
     pub(crate) systems: Vec<(String, String)>,
+    /// The people fields: each asks the people picker (`/ui/inventory/people/p_{role}`) for
+    /// the people whose name or username holds what was typed.
     pub(crate) people: Vec<PersonField>,
-    /// Active people's usernames and names, for the fields' suggestions.
-    pub(crate) directory: Vec<(String, String)>,
 }
 
 fn form_page(s: &AppState, caller: &Caller, lang: Tr, editing: String, form: SolutionForm, errors: Errors) -> FormPage {
@@ -477,13 +477,6 @@ fn form_page(s: &AppState, caller: &Caller, lang: Tr, editing: String, form: Sol
             value: form.person(role).to_owned(),
         })
         .collect();
-    let directory = w
-        .users()
-        .iter()
-        .filter(|u| u.active && u.kind != AccountKind::SystemUser)
-        .take(500)
-        .map(|u| (u.username.to_string(), u.display_name()))
-        .collect();
     FormPage {
         c: chrome(s, caller, lang),
         editing,
@@ -494,7 +487,6 @@ fn form_page(s: &AppState, caller: &Caller, lang: Tr, editing: String, form: Sol
         ekcs: EKC.iter().map(|e| (wire(*e), ekc_key(*e))).collect(),
         systems,
         people,
-        directory,
     }
 }
 

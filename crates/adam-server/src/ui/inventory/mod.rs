@@ -283,8 +283,32 @@ pub(super) struct PeopleList {
     pub(super) people: Vec<(String, String)>,
 }
 
-/// The list of people for a picker field (`custodian`, `consent_by`, `user`): the field's
-/// value is the query, the answer a `<datalist>` the field names.
+/// The fields the people picker serves: the inventory's (`custodian`, `consent_by`), the
+/// Decree roles' appointment (`user`) and the people of an information solution's form
+/// (`p_customer`…, the seed's roles; `ui/hosting/form.rs`). Only these: the name becomes the
+/// datalist's id.
+const PICKER_FIELDS: [&str; 16] = [
+    "custodian",
+    "consent_by",
+    "user",
+    "p_customer",
+    "p_developer",
+    "p_siv",
+    "p_soc",
+    "p_coordinator",
+    "p_deployment_engineer",
+    "p_infrastructure_manager",
+    "p_system_support",
+    "p_support_head",
+    "p_operational_wg",
+    "p_technical_board",
+    "p_ekc",
+    "p_registry_custodian",
+];
+
+/// The list of people for a picker field (one of [`PICKER_FIELDS`]): the field's value is the
+/// query, the answer a `<datalist>` the field names; choosing an option fills the field with
+/// the username.
 pub(super) async fn people(
     State(s): State<AppState>,
     lang: Lang,
@@ -293,9 +317,10 @@ pub(super) async fn people(
     Query(q): Query<HashMap<String, String>>,
 ) -> UiResult<Response> {
     require_reader(&s, &caller, lang.tr)?;
-    let field = match field.as_str() {
-        "custodian" | "consent_by" | "user" => field,
-        _ => "custodian".to_owned(),
+    let field = if PICKER_FIELDS.contains(&field.as_str()) {
+        field
+    } else {
+        "custodian".to_owned()
     };
     let typed = q.get(&field).map(|t| t.trim().to_lowercase()).unwrap_or_default();
     let people = if typed.is_empty() {

@@ -288,6 +288,17 @@ async fn act(
             Err(e) => {
                 let (at, detail) = match (e.code, e.extra.get("field").and_then(|f| f.as_str())) {
                     ("bad-field-value", Some(f)) => (format!("f_{f}"), e.detail),
+                    ("end-before-start", Some(f)) => {
+                        // Said with the definition's name of the start, at the end's field.
+                        let start = e.extra.get("start").and_then(|v| v.as_str()).unwrap_or_default();
+                        let w = s.world();
+                        let name = w
+                            .case_with_definition(id)
+                            .ok()
+                            .and_then(|(_, d)| d.field(start).map(|f| f.name.pick(core_lang(t)).to_owned()))
+                            .unwrap_or_else(|| start.to_owned());
+                        (format!("f_{f}"), format!("{} »{name}«.", t.s("proc_end_before_start")))
+                    }
                     ("guards-unmet", _) => {
                         // Said with the definition's names, what was typed counted in.
                         let w = s.world();

@@ -135,6 +135,11 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "This outcome cannot be taken yet; missing:",
     ),
     (
+        "proc_end_before_start",
+        "Konec ne more biti pred začetkom: preverite datum in uro glede na polje",
+        "An end cannot come before its start: check the date and time against",
+    ),
+    (
         "proc_not_performer",
         "Tega koraka ne izvajate vi; zadevo lahko berete.",
         "You do not perform this step; you may read the case.",
