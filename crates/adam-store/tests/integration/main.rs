@@ -3,7 +3,8 @@
 //!
 //! The PostgreSQL half needs a server: export `ADAM_TEST_PG_URL` (an administrator's URL such
 //! as `postgres://postgres@127.0.0.1:5433/postgres`); each test creates and drops its own
-//! database. Without the variable those tests fail with a message saying so.
+//! database. Without the variable those tests fail with a message saying so. The failover
+//! drill (`pg_failover`) also makes a streaming replica of that server, and promotes it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -11,6 +12,7 @@ mod attachments;
 mod authn;
 mod backends;
 mod backup;
+mod pg_failover;
 mod postgres_specific;
 mod properties;
 mod replication;
