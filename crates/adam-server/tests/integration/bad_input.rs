@@ -158,7 +158,7 @@ async fn bad_input_is_refused_precisely(backend: Backend) {
         .await
         .problem(415, "unsupported-media-type");
     let huge = format!("{{\"code\":\"X\",\"name\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    s.raw(
+    s.oversized(
         admin,
         Method::POST,
         "/api/v1/offices",

@@ -667,6 +667,52 @@ impl TestServer {
         Reply::from(request.send().await.unwrap()).await
     }
 
+    /// Sends a body the server refuses before reading it all (413): written beside reading the
+    /// answer over a plain connection, so the server closing its side mid-body (which reqwest
+    /// reports as a broken pipe, losing the answer) does not hide the answer it sent.
+    pub async fn oversized(&self, who: Who, method: Method, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = self.url.trim_start_matches("http://").to_owned();
+        let stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let (mut read, mut write) = stream.into_split();
+        let auth = self
+            .token(who)
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{auth}Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        let writer = tokio::spawn(async move {
+            let _ = write.write_all(head.as_bytes()).await;
+            let _ = write.write_all(&body).await;
+        });
+        let mut answer = Vec::new();
+        let _ = read.read_to_end(&mut answer).await;
+        writer.abort();
+        let answer = String::from_utf8_lossy(&answer).to_string();
+        let (head, text) = answer.split_once("\r\n\r\n").unwrap_or((answer.as_str(), ""));
+        let status: u16 = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let mut headers = reqwest::header::HeaderMap::new();
+        for line in head.lines().skip(1) {
+            if let Some((k, v)) = line.split_once(':')
+                && let (Ok(k), Ok(v)) = (
+                    reqwest::header::HeaderName::from_bytes(k.trim().as_bytes()),
+                    reqwest::header::HeaderValue::from_str(v.trim()),
+                )
+            {
+                headers.insert(k, v);
+            }
+        }
+        let text = text.to_owned();
+        Reply {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers,
+            json: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+        }
+    }
+
     /// Sends raw bytes with a content type.
     pub async fn raw(&self, who: Who, method: Method, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
         let mut request = self

@@ -66,6 +66,10 @@ pub(crate) struct Tail<'k> {
     /// statements (one round trip per table and chunk instead of three per record, which on
     /// PostgreSQL was the append's whole cost). [`Tail::finish`] flushes first.
     pending: Vec<Pending>,
+    /// A standby's: its trail is its primary's, record for record, so what it records itself
+    /// (sign-ins, reads, token uses) is kept aside in `standby_access` and appended to its trail
+    /// when it is promoted (`replication/`).
+    aside: bool,
 }
 
 impl Drop for Tail<'_> {
@@ -222,6 +226,10 @@ impl<'k> Tail<'k> {
             .flatten()
             .map(seq_of)
             .transpose()?;
+        let aside = one(tx, "SELECT role FROM replication WHERE id = 1", &[], |row| {
+            Ok(row.text(0)? == Some("standby"))
+        })?
+        .unwrap_or(false);
         Ok(Tail {
             keys,
             seq,
@@ -230,6 +238,7 @@ impl<'k> Tail<'k> {
             last_checkpoint,
             unindexed_from,
             pending: Vec::new(),
+            aside,
         })
     }
 
@@ -258,8 +267,29 @@ impl<'k> Tail<'k> {
         Ok(())
     }
 
-    /// Appends one record: its payload, commitment and chain value.
+    /// Appends one record: its payload, commitment and chain value (on a standby: aside, for
+    /// its promotion; the sequence number returned is then 0).
     pub(crate) fn append(&mut self, tx: &mut dyn Tx, writes: &mut Writes, e: Entry<'_>) -> Result<u64, StoreError> {
+        if self.aside {
+            let record = NewAudit {
+                retention: e.retention,
+                context: e.context.clone(),
+                action: e.action.to_owned(),
+                object: e.object.clone(),
+                before: e.before,
+                after: e.after,
+                outcome: e.outcome.to_owned(),
+            };
+            let text = serde_json::to_string(&record).map_err(corrupt)?;
+            writes
+                .exec(
+                    tx,
+                    "INSERT INTO standby_access (record) VALUES ($1)",
+                    &[Val::text(&text)],
+                )
+                .map_err(write_error)?;
+            return Ok(0);
+        }
         let seq = self.seq + 1;
         let period = chain::period_of(e.context.at.0);
         let payload = Payload {
@@ -328,6 +358,10 @@ impl<'k> Tail<'k> {
         force: bool,
     ) -> Result<Option<Checkpoint>, StoreError> {
         self.flush(tx, writes)?;
+        if self.aside {
+            // A standby signs nothing: its checkpoints are its primary's.
+            return Ok(None);
+        }
         if self
             .unindexed_from
             .is_some_and(|first| self.seq + 1 - first >= writes.index_batch.max(1))
