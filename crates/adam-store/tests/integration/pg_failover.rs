@@ -192,8 +192,8 @@ fn a_promoted_postgresql_replica_holds_the_same_world_and_accepts_the_next_commi
             break;
         }
         assert!(
-            caught_up.elapsed() < Duration::from_secs(60),
-            "the replica has not replayed {lsn} in a minute: is it streaming from the primary?"
+            caught_up.elapsed() < Duration::from_secs(240),
+            "the replica has not replayed {lsn} in four minutes: is it streaming from the primary?"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
