@@ -2,9 +2,12 @@
 // lead opens VOPI's continuity page from its inventory page and sees its targets and its last
 // drill with the measured RTO (met) and RPO (not met); the overview marks DAPA's restore test
 // overdue, and DAPA's page says so; a duration that cannot be read is refused at its field with
-// what was typed kept. Screenshots in both languages go to ARTIFACTS (continuity-*.png).
+// what was typed kept; the security lead records a plan review through the overview's form (refused
+// first: reported before it was held). Screenshots in both languages go to ARTIFACTS
+// (continuity-*.png).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { url, artifacts, tokens, as } from './support.mjs';
 
 test('the continuity page of a system shows its targets, its last drill measured and an overdue restore test', async () => {
@@ -51,5 +54,41 @@ test('the continuity page of a system shows its targets, its last drill measured
   assert.match(await page.locator('#f_rto-error').innerText(), /not a duration/);
   assert.equal(await page.inputValue('#f_rto'), 'soon');
   await page.screenshot({ path: `${artifacts}/continuity-refused-en.png` });
+  await context.close();
+});
+
+test('the security lead records a plan review through the form on the overview', async () => {
+  const { context, page } = await as('security-lead');
+  // The lead's username, from the demo's token file (label, username, token).
+  const lead = readFileSync(process.env.ADAM_TOKENS, 'utf8')
+    .split('\n')
+    .map((l) => l.split('\t'))
+    .find(([label]) => label === 'security-lead')[1];
+  await page.goto(`${url}/ui/continuity?lang=sl`);
+  assert.equal(await page.locator('#cont-plan-form').count(), 1);
+  assert.equal(await page.locator('#cont-no-reviews').count(), 1);
+  const today = await page.inputValue('#f_review_date');
+  const outcome = 'Dopolnjena klicna veriga; nova rezervna lokacija v KS Center.';
+
+  // Reported to the head of the body before the review: refused at its field, what was
+  // typed kept.
+  await page.check('input[name="trigger"][value="annual"]');
+  await page.fill('#f_reviewer', lead);
+  await page.fill('#f_outcome', outcome);
+  await page.fill('#f_reported', '2020-01-01');
+  await page.click('#cont-save-review');
+  assert.match(await page.locator('#f_reported-error').innerText(), /2020-01-01/);
+  assert.equal(await page.inputValue('#f_outcome'), outcome);
+  assert.equal(await page.inputValue('#f_reviewer'), lead);
+  await page.locator('#cont-review-form').screenshot({ path: `${artifacts}/continuity-review-refused-sl.png` });
+
+  // Reported the same day: recorded, listed with the plan, and the last review is today.
+  await page.fill('#f_reported', today);
+  await page.click('#cont-save-review');
+  const row = page.locator('#cont-reviews tbody tr').first();
+  assert.match(await row.innerText(), /letni pregled/);
+  assert.match(await row.innerText(), /Dopolnjena klicna veriga/);
+  assert.equal((await page.locator('#cont-last-review').innerText()).trim(), today);
+  await page.screenshot({ path: `${artifacts}/continuity-review-sl.png`, fullPage: true });
   await context.close();
 });

@@ -7,6 +7,7 @@
 //! its field; the engine decides who may write.
 
 use super::chrome::*;
+use super::continuity_plan::{OverviewTyped, PlanForm, ReviewForm, plan_form};
 use super::form::Errors;
 use crate::authn::Scope;
 use crate::service::continuity::{self as svc, Overview, SystemContinuity, TestView};
@@ -34,6 +35,31 @@ pub(super) fn routes() -> super::Routes {
             "/ui/continuity/systems/{id}/acceptances",
             get(back_to_system).post(accept_risk),
         )
+        .route(
+            "/ui/continuity/plan",
+            get(back_to_overview).post(super::continuity_plan::save_plan),
+        )
+        .route(
+            "/ui/continuity/reviews",
+            get(back_to_overview).post(super::continuity_plan::review_plan),
+        )
+        .route("/ui/continuity/tests/{id}/tasks", get(back_to_test).post(tick_task))
+}
+
+async fn back_to_overview() -> Redirect {
+    Redirect::to("/ui/continuity")
+}
+
+/// Where a test is shown: its system's page, or the overview for ADAM's own tests.
+fn test_page(w: &World, test: ContinuityTestId) -> String {
+    match w.continuity_test(test).map(|t| t.fields.subject) {
+        Ok(Subject::System(system)) => format!("/ui/continuity/systems/{}", system.0),
+        _ => "/ui/continuity".to_owned(),
+    }
+}
+
+async fn back_to_test(State(s): State<AppState>, Path(id): Path<u32>) -> Redirect {
+    Redirect::to(&test_page(&s.world(), ContinuityTestId(id)))
 }
 
 async fn back_to_system(Path(id): Path<u32>) -> Redirect {
@@ -86,6 +112,15 @@ pub(super) struct TestRow {
     pub(super) participants: String,
     pub(super) findings: String,
     pub(super) tasks: Vec<(String, bool)>,
+    /// The revision the tick of a task sends back (the form's If-Match).
+    pub(super) rev: u64,
+}
+
+impl TestRow {
+    /// Whether this is the test `which` (the one whose task tick was refused).
+    pub(super) fn is(&self, which: &Option<u32>) -> bool {
+        *which == Some(self.id)
+    }
 }
 
 fn test_row(v: &TestView) -> TestRow {
@@ -117,6 +152,7 @@ fn test_row(v: &TestView) -> TestRow {
             .join(", "),
         findings: f.findings.as_ref().map(|p| p.to_string()).unwrap_or_default(),
         tasks: f.tasks.iter().map(|t| (t.task.to_string(), t.done)).collect(),
+        rev: v.test.rev.0,
     }
 }
 
@@ -151,16 +187,44 @@ fn line(r: &svc::SystemRow) -> SystemLine {
     }
 }
 
+/// The plan in force as the overview shows it (all six contents of Art. 15(1)).
+pub(super) struct PlanShown {
+    pub(super) id: u32,
+    pub(super) adopted: String,
+    pub(super) approver: String,
+    pub(super) risk_assessment: String,
+    /// The six contents: their word key and text, in the order of Art. 15(1).
+    pub(super) contents: Vec<(&'static str, String)>,
+}
+
+/// A review of the plan as the overview lists it.
+pub(super) struct ReviewLine {
+    pub(super) date: String,
+    pub(super) trigger: &'static str,
+    pub(super) change: Option<u32>,
+    pub(super) reviewer: String,
+    pub(super) outcome: String,
+    pub(super) reported: String,
+}
+
 #[derive(Template)]
 #[template(path = "continuity.html")]
 pub(super) struct OverviewPage {
     pub(super) c: Chrome,
-    pub(super) plan: Option<(u32, String, String)>,
+    pub(super) plan: Option<PlanShown>,
     pub(super) review_due: String,
     pub(super) review_overdue: bool,
     pub(super) last_review: String,
+    pub(super) reviews: Vec<ReviewLine>,
     pub(super) systems: Vec<SystemLine>,
     pub(super) adam: Vec<TestRow>,
+    /// Whether the caller keeps the register: then the plan and review forms are shown.
+    pub(super) keeper: bool,
+    pub(super) plan_form: PlanForm,
+    pub(super) review_form: ReviewForm,
+    /// ADAM's own test whose task tick was refused.
+    pub(super) task_test: Option<u32>,
+    pub(super) errors: Errors,
 }
 
 pub(super) async fn overview_page(
@@ -168,20 +232,78 @@ pub(super) async fn overview_page(
     lang: Lang,
     UiCaller(caller): UiCaller,
 ) -> UiResult<Response> {
-    let o: Overview = svc::overview(&s.world(), &caller, s.now()).ui(lang.tr)?;
-    let p = OverviewPage {
-        c: chrome(&s, &caller, lang.tr),
-        plan: o
-            .plan
-            .as_ref()
-            .map(|p| (p.id.0, p.fields.adopted.to_string(), p.fields.functions.to_string())),
-        review_due: opt(o.status.review_due),
-        review_overdue: o.status.review_overdue,
-        last_review: opt(o.status.last_review),
-        systems: o.systems.iter().map(line).collect(),
-        adam: o.adam.iter().map(test_row).collect(),
+    overview_view(&s, &caller, lang, OverviewTyped::default()).await
+}
+
+/// The overview with the plan and review forms, as typed after a refusal (then 422).
+pub(super) async fn overview_view(
+    s: &AppState,
+    caller: &crate::authn::Caller,
+    lang: Lang,
+    typed: OverviewTyped,
+) -> UiResult<Response> {
+    let refused = !typed.errors.is_empty();
+    let p = {
+        let w = s.world();
+        let o: Overview = svc::overview(&w, caller, s.now()).ui(lang.tr)?;
+        let who = |u: UserId| w.user(u).map_or_else(|_| u.to_string(), |x| x.display_name());
+        OverviewPage {
+            c: chrome(s, caller, lang.tr),
+            plan: o.plan.as_ref().map(|p| {
+                let f = &p.fields;
+                PlanShown {
+                    id: p.id.0,
+                    adopted: f.adopted.to_string(),
+                    approver: who(f.approver),
+                    risk_assessment: opt(f.risk_assessment.map(|r| r.0)),
+                    contents: vec![
+                        ("cont_plan_roles", f.roles.to_string()),
+                        ("cont_plan_functions", f.functions.to_string()),
+                        ("cont_plan_risk", f.risk.to_string()),
+                        ("cont_plan_measures", f.measures.to_string()),
+                        ("cont_plan_emergency", f.emergency.to_string()),
+                        ("cont_plan_recovery", f.recovery.to_string()),
+                    ],
+                }
+            }),
+            review_due: opt(o.status.review_due),
+            review_overdue: o.status.review_overdue,
+            last_review: opt(o.status.last_review),
+            reviews: o
+                .reviews
+                .iter()
+                .map(|r| ReviewLine {
+                    date: r.fields.date.to_string(),
+                    trigger: match r.fields.trigger {
+                        ReviewTrigger::Annual => "cont_trigger_annual",
+                        ReviewTrigger::MajorChange => "cont_trigger_major_change",
+                    },
+                    change: r.fields.change.map(|c| c.0),
+                    reviewer: who(r.fields.reviewer),
+                    outcome: r.fields.outcome.to_string(),
+                    reported: opt(r.fields.reported_to_head),
+                })
+                .collect(),
+            systems: o.systems.iter().map(line).collect(),
+            adam: o.adam.iter().map(test_row).collect(),
+            keeper: svc::keeps(&w, caller, s.now()),
+            plan_form: typed
+                .plan
+                .unwrap_or_else(|| plan_form(&w, o.plan.as_ref(), LocalDate::of(s.now()))),
+            review_form: typed.review.unwrap_or_else(|| ReviewForm {
+                date: LocalDate::of(s.now()).to_string(),
+                trigger: "annual".to_owned(),
+                ..ReviewForm::default()
+            }),
+            task_test: typed.task_test,
+            errors: typed.errors,
+        }
     };
-    page(lang, &p)
+    let mut r = page(lang, &p)?;
+    if refused {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
 }
 
 /// The BIA form, as typed.
@@ -281,6 +403,7 @@ pub(super) struct SystemPage {
     pub(super) bia: BiaForm,
     pub(super) test: TestForm,
     pub(super) accept: AcceptForm,
+    pub(super) task_test: Option<u32>,
     pub(super) errors: Errors,
 }
 
@@ -321,6 +444,8 @@ struct Typed {
     bia: Option<BiaForm>,
     test: Option<TestForm>,
     accept: Option<AcceptForm>,
+    /// The test whose task tick was refused (its message is `f_task`).
+    task_test: Option<u32>,
     errors: Errors,
 }
 
@@ -380,6 +505,7 @@ async fn system_view(
                 ..TestForm::default()
             }),
             accept: typed.accept.unwrap_or_default(),
+            task_test: typed.task_test,
             errors: typed.errors,
         }
     };
@@ -400,6 +526,7 @@ pub(super) async fn system_page(
         bia: None,
         test: None,
         accept: None,
+        task_test: None,
         errors: Errors::new(),
     };
     system_view(&s, &caller, lang, ItemId(id), none).await
@@ -559,6 +686,7 @@ pub(super) async fn set_bia(
         bia: Some(f.clone()),
         test: None,
         accept: None,
+        task_test: None,
         errors,
     };
     let (Some(criticality), Some(rto), Some(rpo), Some(mtd), Some(dependencies), Some(backup), true) =
@@ -631,6 +759,7 @@ pub(super) async fn record_test(
         bia: None,
         test: Some(f.clone()),
         accept: None,
+        task_test: None,
         errors,
     };
     let (Some(component), Some(announced), Some(held), Some(rto), Some(rpo), Some(duration), Some(findings), true) = (
@@ -690,6 +819,7 @@ pub(super) async fn accept_risk(
         bia: None,
         test: None,
         accept: Some(f.clone()),
+        task_test: None,
         errors,
     };
     let (Some(target), Some(approver), Some(date), Some(reason), true) =
@@ -706,4 +836,78 @@ pub(super) async fn accept_risk(
     };
     let result = svc::accept_risk(&s, &caller, fields).await.map(|_| ());
     outcome(&s, &caller, lang, system, result, typed).await
+}
+
+/// The tick of a follow-up task, as sent: the task's position, done (`1`) or open again
+/// (`0`), and the revision of the test the page showed.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct TaskForm {
+    #[serde(default)]
+    task: String,
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    rev: String,
+}
+
+/// Marks a follow-up task of a test done (or open again): the test changed with the task
+/// ticked (`UpdateContinuityTest`), by those who may write the test's records; a page opened
+/// before another change of the test is refused at the task.
+pub(super) async fn tick_task(
+    State(s): State<AppState>,
+    Path(id): Path<u32>,
+    UiForm {
+        caller, form: f, lang, ..
+    }: UiForm<TaskForm>,
+) -> UiResult<Response> {
+    caller.require(Scope::Write).ui(lang.tr)?;
+    let test = ContinuityTestId(id);
+    let mut fields = s.world().continuity_test(test).ui(lang.tr)?.fields.clone();
+    let system = match fields.subject {
+        Subject::System(system) => Some(system),
+        Subject::Adam => None,
+    };
+    svc::require_writer(&s.world(), &caller, system, s.now()).ui(lang.tr)?;
+    let mut errors = Errors::new();
+    let index = f.task.trim().parse::<usize>().ok().filter(|i| *i < fields.tasks.len());
+    let seen = f.rev.trim().parse::<u64>().ok().map(Revision);
+    match (index, seen) {
+        (Some(i), Some(seen)) => {
+            if let Some(t) = fields.tasks.get_mut(i) {
+                t.done = f.done.trim() != "0";
+            }
+            match svc::update_test(&s, &caller, test, fields, Some(seen)).await {
+                Ok(_) => return Ok(Redirect::to(&test_page(&s.world(), test)).into_response()),
+                Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
+                    return Err(UiError::new(lang.tr, e));
+                }
+                Err(e) => {
+                    errors.insert("f_task", e.detail);
+                }
+            }
+        }
+        _ => {
+            errors.insert("f_task", lang.tr.s("cont_task_unknown").to_owned());
+        }
+    }
+    match system {
+        Some(system) => {
+            let typed = Typed {
+                bia: None,
+                test: None,
+                accept: None,
+                task_test: Some(id),
+                errors,
+            };
+            system_view(&s, &caller, lang, system, typed).await
+        }
+        None => {
+            let typed = OverviewTyped {
+                task_test: Some(id),
+                errors,
+                ..OverviewTyped::default()
+            };
+            overview_view(&s, &caller, lang, typed).await
+        }
+    }
 }

@@ -12,6 +12,7 @@ mod account;
 mod chrome;
 mod confirm;
 mod continuity;
+mod continuity_plan;
 mod dormant;
 mod form;
 mod grants;

@@ -50,7 +50,8 @@ fn drill(held: &str, rto: &str, rpo: &str) -> Value {
     })
 }
 
-fn plan(approver: u64) -> Value {
+/// A plan with the six contents, adopted 2026-01-15.
+pub fn plan(approver: u64) -> Value {
     json!({
         "roles": "Vodja krize: vodja IT.",
         "functions": "Elektronska pošta, dokumentni sistem.",

@@ -18,6 +18,7 @@ mod authn;
 mod bad_input;
 mod conformance;
 mod continuity;
+mod continuity_ui;
 mod dormant_accounts;
 mod governance;
 mod grants_ui;

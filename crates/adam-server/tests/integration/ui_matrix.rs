@@ -73,6 +73,8 @@ fn rows(s: &TestServer) -> Vec<Row> {
     let role_rev = w.role(fx.glpi_role).unwrap().rev.0.to_string();
     let referent = fx.referent.0.to_string();
     let opsi = w.item_by_code("OPSI-SYS").unwrap().0;
+    let drill = &w.continuity_tests()[0];
+    let (drill, drill_rev) = (drill.id.0, drill.rev.0.to_string());
     vec![
         // Redirects to a page, which then asks who is calling.
         get("/", v("/"), "RRRRR"),
@@ -443,6 +445,48 @@ fn rows(s: &TestServer) -> Vec<Row> {
             ],
             "RFRFL",
         ),
+        // The continuity plan and its reviews (Art. 15): the keepers only (the system
+        // administrator, the security lead); a follow-up task of OPSI-SYS's drill ticked done by
+        // its writers (GLPI's user administrator operates it).
+        get("/ui/continuity/plan", v("/ui/continuity/plan"), "RRRRR"),
+        post(
+            "/ui/continuity/plan",
+            v("/ui/continuity/plan"),
+            vec![
+                ("roles", v("Vodja krize.")),
+                ("functions", v("Pošta.")),
+                ("risk", v("Ocena 2026.")),
+                ("measures", v("Kopije.")),
+                ("emergency", v("Klicna veriga.")),
+                ("recovery", v("Obnova.")),
+                ("adopted", v("2026-02-01")),
+                ("approver", v("admin")),
+            ],
+            "RFRFL",
+        ),
+        get("/ui/continuity/reviews", v("/ui/continuity/reviews"), "RRRRR"),
+        post(
+            "/ui/continuity/reviews",
+            v("/ui/continuity/reviews"),
+            vec![
+                ("date", v("2026-03-01")),
+                ("trigger", v("annual")),
+                ("reviewer", v("admin")),
+                ("outcome", v("Brez sprememb.")),
+            ],
+            "RFRFL",
+        ),
+        get(
+            "/ui/continuity/tests/{id}/tasks",
+            format!("/ui/continuity/tests/{drill}/tasks"),
+            "RRRRR",
+        ),
+        post(
+            "/ui/continuity/tests/{id}/tasks",
+            format!("/ui/continuity/tests/{drill}/tasks"),
+            vec![("task", v("0")), ("done", v("1")), ("rev", drill_rev)],
+            "RRRFL",
+        ),
         // The dormant-accounts report (Art. 50(2)): administrators and the security lead; a
         // refused number of days comes back at the field (422).
         get(
@@ -660,6 +704,8 @@ async fn server() -> TestServer {
     crate::raci_api::ensure(&s).await;
     // Solution OPSI on system OPSI-SYS, kept by Gregor (no caller of the matrix).
     crate::hosting_api::ensure_solution(&s, s.fx.gregor).await;
+    // A continuity plan, and a drill of OPSI-SYS with a follow-up task.
+    crate::continuity_ui::ensure(&s).await;
     let ctx = s.state.context(Actor::System, None);
     let empty = Command::CreateOffice {
         code: Code::parse("c", "PRAZNO").unwrap(),

@@ -184,4 +184,103 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Lahko je prekinjeno nekaj časa z malo ali nič stroška in se hitro ponovno vzpostavi.",
         "Can be interrupted for some time at little or no cost and quickly re-established.",
     ),
+    // The plan's and its reviews' forms (Art. 15(1), 15(2), 15(4)).
+    (
+        "cont_plan_roles",
+        "Vloge in odgovornosti zaposlenih",
+        "Roles and responsibilities of the employees",
+    ),
+    (
+        "cont_plan_functions",
+        "Ključne poslovne in podporne funkcije ter procesi",
+        "Key business and support functions and processes",
+    ),
+    ("cont_plan_risk", "Ocena tveganj", "Risk assessment"),
+    (
+        "cont_plan_measures",
+        "Ukrepi za zagotavljanje neprekinjenosti",
+        "Measures that ensure continuity",
+    ),
+    (
+        "cont_plan_emergency",
+        "Postopki odzivanja v izrednih razmerah in logistika",
+        "Emergency-response procedures and logistics",
+    ),
+    (
+        "cont_plan_recovery",
+        "Postopki okrevanja po nenadnem dogodku z večjo škodo",
+        "Recovery procedures after a sudden event causing major damage",
+    ),
+    (
+        "cont_risk_assessment",
+        "Zapis ocene tveganj (številka)",
+        "Risk assessment record (number)",
+    ),
+    (
+        "cont_plan_approver",
+        "Odobril (predstojnik)",
+        "Approved by (head of the body)",
+    ),
+    ("cont_next_review", "Naslednji pregled", "Next review"),
+    (
+        "cont_next_review_help",
+        "največ leto po sprejemu; prazno pomeni leto dni",
+        "at most a year after adoption; empty means a year",
+    ),
+    ("cont_record_plan", "Vpiši načrt", "Record the plan"),
+    ("cont_change_plan", "Spremeni načrt", "Change the plan"),
+    (
+        "cont_plan_keepers_only",
+        "Načrt in njegove preglede vpisujeta vodja informacijske varnosti ali skrbnik sistema.",
+        "The plan and its reviews are recorded by the information-security lead or the system administrator.",
+    ),
+    ("cont_reviews", "Pregledi načrta", "Reviews of the plan"),
+    ("cont_record_review", "Vpiši pregled načrta", "Record a plan review"),
+    ("cont_review_date", "Dan pregleda", "Day of the review"),
+    ("cont_trigger", "Razlog pregleda", "Why reviewed"),
+    ("cont_trigger_annual", "letni pregled", "yearly review"),
+    (
+        "cont_trigger_major_change",
+        "po večji spremembi",
+        "after a major change",
+    ),
+    (
+        "cont_change_request",
+        "Zahtevek za spremembo (številka)",
+        "Change request (number)",
+    ),
+    ("cont_reviewer", "Pregledal", "Reviewed by"),
+    (
+        "cont_outcome",
+        "Ugotovitve in dopolnitve",
+        "Findings and what was supplemented",
+    ),
+    (
+        "cont_reported",
+        "Poročano predstojniku dne",
+        "Reported to the head of the body on",
+    ),
+    ("cont_not_reported", "še ni poročano", "not reported yet"),
+    (
+        "cont_choose_trigger",
+        "Izberite razlog pregleda.",
+        "Choose why the plan was reviewed.",
+    ),
+    (
+        "cont_number_bad",
+        "Vpišite številko zapisa (npr. 3).",
+        "Enter the record's number (e.g. 3).",
+    ),
+    (
+        "cont_task_unknown",
+        "Te naloge ni več; odprite stran znova.",
+        "This task is no longer there; open the page again.",
+    ),
+    ("cont_task_done", "Opravljeno", "Done"),
+    ("cont_task_reopen", "Ponovno odpri", "Open again"),
+    (
+        "cont_no_reviews",
+        "Načrt še ni bil pregledan.",
+        "The plan has not been reviewed yet.",
+    ),
 ];
