@@ -4,7 +4,10 @@
 //! Builds adam-bench's seeded synthetic administration, writes it into a fresh SQLite store
 //! through the one write path (large import commits), appends `--audit N` access records (the
 //! trail is what a verification spends its time on), then takes `--runs` backups and verifies
-//! each.
+//! each. Before each backup it times, for comparison, the live trail's own verify (what
+//! `adam audit verify` does) and the live world's load: a verification repeats both on the
+//! restored copy, after copying and hashing the file, counting every table's rows and SQLite's
+//! `quick_check`.
 //!
 //! ```text
 //! cargo run --release -p adam-bench --example backup_bench -- [--documents N] [--audit N] [--runs N] [--dir DIR]
@@ -137,6 +140,25 @@ fn main() {
     let db_bytes =
         std::fs::metadata(&db).unwrap().len() + std::fs::metadata(dir.join("adam.db-wal")).map_or(0, |m| m.len());
     for run in 1..=args.runs {
+        // For comparison: the live trail's own verify, what `adam audit verify` does.
+        let started = Instant::now();
+        let verdict = store.audit_verify().unwrap();
+        let t = started.elapsed().as_secs_f64();
+        assert!(verdict.intact(), "{}", verdict.summary());
+        println!(
+            "run {run}: the live trail's own verify: {} records in {t:.2} s = {:.0} records/s",
+            verdict.records,
+            verdict.records as f64 / t
+        );
+        // And the live world's load, which a verification repeats on the restored copy.
+        let started = Instant::now();
+        let world = store.load().unwrap();
+        println!(
+            "run {run}: the live world's load: revision {} in {:.2} s",
+            world.revision().0,
+            started.elapsed().as_secs_f64()
+        );
+        drop(world);
         let file = dir.join(format!("bench-{run}.adambackup"));
         let created = backup::create(&location, &file, synth.at.0).unwrap();
         let m = &created.manifest;
@@ -147,7 +169,7 @@ fn main() {
         let v = report.duration_ms.max(1) as f64 / 1000.0;
         println!(
             "run {run}: database {:.1} MB, backup {mb:.1} MB, {} rows ({} audit records), revision {}\n  \
-             create {c:.2} s = {:.0} MB/s, {:.0} rows/s\n  verify {v:.2} s = {:.0} MB/s, {:.0} rows/s",
+             create {c:.2} s = {:.0} MB/s, {:.0} rows/s\n  verify {v:.2} s = {:.0} MB/s, {:.0} rows/s, {:.0} audit records/s",
             db_bytes as f64 / 1e6,
             m.total_records(),
             m.audit.records,
@@ -156,6 +178,7 @@ fn main() {
             rows / c,
             mb / v,
             rows / v,
+            m.audit.records as f64 / v,
         );
         std::fs::remove_file(&file).unwrap();
     }
