@@ -270,7 +270,7 @@ pub fn create(location: &str, out: &Path, now: i64) -> Result<Created, BackupErr
 /// `adam.pgdump` is for `pg_restore`. Nothing else is checked here; see [`verify`].
 pub fn extract(file: &Path, dir: &Path) -> Result<Manifest, BackupError> {
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    container::extract(file, dir).map(|(m, _)| m)
+    container::extract(file, dir, true).map(|(m, _)| m)
 }
 
 /// A scratch directory removed when dropped (with everything in it).

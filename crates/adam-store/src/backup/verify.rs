@@ -116,7 +116,7 @@ fn run(file: &Path, keys: &Path, scratch: Scratches<'_>, report: &mut VerifyRepo
         });
     }
     let dir = scratch_dir(scratch.dir)?;
-    let (manifest, bytes) = container::extract(file, dir.path())?;
+    let (manifest, bytes) = container::extract(file, dir.path(), false)?;
     report.backend = Some(manifest.backend.clone());
     report.created_at = Some(manifest.created_at);
     report.bytes = bytes;
