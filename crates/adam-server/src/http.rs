@@ -58,6 +58,45 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// One text segment of the path (a process key, a solution's code, a digest), answering a
+/// segment that is not UTF-8 once decoded with problem details like every other refusal.
+pub struct Segment(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segment {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) = axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| {
+                WebError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid-path",
+                    "a part of the path is not valid text once decoded (percent-encoded UTF-8)",
+                )
+                .sl("del poti po dekodiranju ni veljavno besedilo (UTF-8, kodirano z odstotki)")
+            })?;
+        match raw.into_iter().next() {
+            Some((_, value)) => Ok(Segment(value)),
+            None => Err(WebError::internal(&"a route without a path segment asked for one")),
+        }
+    }
+}
+
+impl Segment {
+    /// The segment as a whole number (`name` says which, in the refusal).
+    pub fn number<T: std::str::FromStr>(&self, name: &str) -> Result<T, WebError> {
+        self.0.parse::<T>().map_err(|_| {
+            WebError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid-path",
+                format!("{name} must be a whole number, not {:?}", self.0),
+            )
+            .sl(format!("{name} mora biti celo število, ne {:?}", self.0))
+        })
+    }
+}
+
 /// Two ids from the path: `{id}` and a second named one.
 pub struct Ids(pub u32, pub u32);
 

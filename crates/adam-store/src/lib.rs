@@ -44,6 +44,7 @@ pub mod backup;
 mod codec;
 mod credentials;
 mod error;
+pub mod failover;
 mod hex;
 mod keys;
 mod limits;

@@ -311,7 +311,7 @@ impl PgStore {
 }
 
 /// The client configuration of `url` (with ADAM's defaults) and the URL without password.
-fn config_of(url: &str) -> Result<(postgres::Config, String), StoreError> {
+pub(crate) fn config_of(url: &str) -> Result<(postgres::Config, String), StoreError> {
     let location = redact(url);
     let mut config = postgres::Config::from_str(url).map_err(|e| StoreError::Open {
         location: location.clone(),
@@ -399,7 +399,7 @@ fn migrate(conn: &mut Conn, location: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn db_error(e: &postgres::Error) -> DbError {
+pub(crate) fn db_error(e: &postgres::Error) -> DbError {
     let kind = match e.code() {
         Some(c) if *c == SqlState::UNIQUE_VIOLATION => DbErrorKind::Unique,
         Some(c) if *c == SqlState::FOREIGN_KEY_VIOLATION => DbErrorKind::ForeignKey,

@@ -9,11 +9,11 @@ use super::guard::needs;
 use super::{Api, Doc};
 use crate::authn::{Caller, Scope};
 use crate::error::{ApiResult, WebError};
-use crate::http::Params;
+use crate::http::{Params, Segment};
 use crate::service::attachments::{self as att, Upload, UploadMeta};
 use crate::state::AppState;
 use adam_core::attachment::AttachmentRef;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -99,7 +99,7 @@ async fn upload(
     Ok((StatusCode::CREATED, axum::Json(reference)).into_response())
 }
 
-async fn download(State(s): State<AppState>, caller: Caller, Path(raw): Path<String>) -> ApiResult<Response> {
+async fn download(State(s): State<AppState>, caller: Caller, Segment(raw): Segment) -> ApiResult<Response> {
     let digest = att::digest(&raw)?;
     let stored = att::readable(&s, &caller, &digest).await?;
     Ok(att::answer(&s, stored))

@@ -15,12 +15,12 @@ use super::{Api, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError};
-use crate::http::Params;
+use crate::http::{Params, Segment};
 use crate::service::audit::*;
 use crate::state::{AppState, blocking};
 use adam_core::*;
 use adam_store::{AuditContext, AuditQuery, Hold, NewAudit, PurgeReport, Retention, Verdict};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::routing::{get, post};
 use schemars::JsonSchema;
@@ -444,12 +444,8 @@ async fn add_hold(
     Ok((StatusCode::CREATED, axum::Json(hold_days(&s, &caller, b).await?)))
 }
 
-async fn release_hold(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(id): Path<i64>,
-) -> ApiResult<axum::Json<Accepted>> {
-    release(&s, &caller, id).await?;
+async fn release_hold(State(s): State<AppState>, caller: Caller, id: Segment) -> ApiResult<axum::Json<Accepted>> {
+    release(&s, &caller, id.number("id")?).await?;
     Ok(axum::Json(Accepted { recorded: 1 }))
 }
 

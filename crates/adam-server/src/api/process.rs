@@ -8,14 +8,14 @@ use super::{Api, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError, speaking};
-use crate::http::{Id, Tagged};
+use crate::http::{Id, Segment, Tagged};
 use crate::service::attachments::require_attachable;
 use crate::service::process::{self as svc, CaseView, MinistryNotification, ProcessRow, WorkLists};
 use crate::state::AppState;
 use adam_core::attachment::AttachmentRef;
 use adam_core::process::{self, Definition, Marks};
 use adam_core::*;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -227,7 +227,7 @@ async fn import(
 async fn one_process(
     State(s): State<AppState>,
     caller: Caller,
-    Path(key): Path<String>,
+    Segment(key): Segment,
 ) -> ApiResult<axum::Json<Definition>> {
     caller.require(Scope::Read)?;
     Ok(axum::Json(svc::definition(&s.world(), &key)?))
@@ -240,7 +240,7 @@ fn svg_response(svg: String) -> axum::response::Response {
 async fn process_diagram(
     State(s): State<AppState>,
     caller: Caller,
-    Path(key): Path<String>,
+    Segment(key): Segment,
 ) -> ApiResult<axum::response::Response> {
     caller.require(Scope::Read)?;
     let def = svc::definition(&s.world(), &key)?;

@@ -9,7 +9,7 @@ use super::{Api, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError, speaking};
-use crate::http::{Params, Tagged};
+use crate::http::{Params, Segment, Tagged};
 use crate::service::audit::History;
 use crate::service::past::answering;
 use crate::service::raci::{self as svc, MatrixRow, MatrixView, TemplateView, WhoView};
@@ -17,7 +17,7 @@ use crate::service::raci_report::{self as report_svc, MonthlyReport};
 use crate::state::AppState;
 use adam_core::raci::{Cell, Key, Party, SolutionCode, TemplateRef};
 use adam_core::*;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -184,7 +184,7 @@ pub struct ReportQuery {
 async fn report(
     State(s): State<AppState>,
     caller: Caller,
-    Path(solution): Path<String>,
+    Segment(solution): Segment,
     Params(q): Params<ReportQuery>,
 ) -> ApiResult<Response> {
     let solution = svc::solution(&solution)?;
@@ -242,7 +242,7 @@ async fn create(
 async fn one(
     State(s): State<AppState>,
     caller: Caller,
-    Path(solution): Path<String>,
+    Segment(solution): Segment,
     Params(q): Params<AsOf>,
 ) -> ApiResult<Tagged<MatrixView>> {
     let solution = svc::solution(&solution)?;
@@ -265,7 +265,7 @@ fn matrix_id(s: &AppState, caller: &Caller, solution: &SolutionCode) -> ApiResul
 async fn set_party(
     State(s): State<AppState>,
     caller: Caller,
-    Path(solution): Path<String>,
+    Segment(solution): Segment,
     Body(party): Body<Party>,
 ) -> ApiResult<Tagged<MatrixView>> {
     let solution = svc::solution(&solution)?;
@@ -278,7 +278,7 @@ async fn set_party(
 async fn override_cell(
     State(s): State<AppState>,
     caller: Caller,
-    Path(solution): Path<String>,
+    Segment(solution): Segment,
     Body(b): Body<NewOverride>,
 ) -> ApiResult<Tagged<MatrixView>> {
     let solution = svc::solution(&solution)?;
@@ -298,7 +298,7 @@ async fn override_cell(
 async fn who(
     State(s): State<AppState>,
     caller: Caller,
-    Path(solution): Path<String>,
+    Segment(solution): Segment,
     Params(q): Params<WhoQuery>,
 ) -> ApiResult<axum::Json<WhoView>> {
     let solution = svc::solution(&solution)?;
@@ -312,7 +312,7 @@ async fn who(
 async fn history(
     State(s): State<AppState>,
     caller: Caller,
-    Path(solution): Path<String>,
+    Segment(solution): Segment,
     Params(q): Params<HistoryPage>,
 ) -> ApiResult<axum::Json<History>> {
     let solution = svc::solution(&solution)?;

@@ -241,6 +241,8 @@ pub async fn issue(
     scopes: &[Scope],
     expires: Option<Timestamp>,
 ) -> ApiResult<IssuedToken> {
+    // Credentials are copied from the primary: a change here would be overwritten.
+    s.replica.refuse_writes()?;
     s.world().user(user)?;
     let secret = new_secret().map_err(|e| WebError::internal(&e))?;
     let mut token = ApiToken {
@@ -318,6 +320,8 @@ async fn list_tokens(
 }
 
 async fn revoke_token(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<axum::Json<Revoked>> {
+    // Credentials are copied from the primary: a change here would be overwritten.
+    s.replica.refuse_writes()?;
     let id = i64::from(id);
     let store = s.store.clone();
     let me = caller.user;

@@ -27,6 +27,8 @@ pub(crate) async fn reset_factor_of(
     user: UserId,
     reason: &Text,
 ) -> ApiResult<()> {
+    // Credentials are copied from the primary: a change here would be overwritten.
+    s.replica.refuse_writes()?;
     caller.require(Scope::Write)?;
     {
         let w = s.world();
@@ -72,6 +74,8 @@ pub(crate) async fn reset_factor_of(
 
 /// Starts TOTP enrolment: a new secret (unconfirmed) and ten backup codes, shown once.
 pub(crate) async fn start_enrolment(s: &AppState, person: &Person) -> ApiResult<TotpEnrolled> {
+    // Credentials are copied from the primary: a change here would be overwritten.
+    s.replica.refuse_writes()?;
     let s = s.clone();
     let caller = &person.caller;
     if person
@@ -144,6 +148,8 @@ pub(crate) async fn pending_enrolment(s: &AppState, user: UserId) -> ApiResult<O
 /// Confirms TOTP enrolment with a code; a session then counts the factor (a new session
 /// replaces it).
 pub(crate) async fn confirm_enrolment(s: &AppState, person: Person, client: &Client, code: &str) -> ApiResult<Opened> {
+    // Credentials are copied from the primary: a change here would be overwritten.
+    s.replica.refuse_writes()?;
     let s = s.clone();
     let caller = &person.caller;
     caller.require(Scope::Write)?;
@@ -220,6 +226,8 @@ pub(crate) fn session_only_for_factors(person: &Person) -> ApiResult<&AuthSessio
 /// person asks their user administrator. A token or a password-only session could otherwise
 /// remove the factor and enrol its own.
 pub(crate) async fn report_lost_factor(s: &AppState, person: &Person, client: &Client) -> ApiResult<()> {
+    // Credentials are copied from the primary: a change here would be overwritten.
+    s.replica.refuse_writes()?;
     let caller = &person.caller;
     caller.require(Scope::Write)?;
     let session = session_only_for_factors(person)?;

@@ -131,6 +131,8 @@ pub(crate) async fn change_own_password(
     client: &Client,
     b: PasswordChangeRequest,
 ) -> ApiResult<PasswordChanged> {
+    // Credentials are copied from the primary: a change here would be overwritten.
+    s.replica.refuse_writes()?;
     let s = s.clone();
     let caller = &person.caller;
     if person
@@ -228,6 +230,8 @@ pub(crate) async fn set_temporary(
     user: UserId,
     password: String,
 ) -> ApiResult<()> {
+    // Credentials are copied from the primary: a change here would be overwritten.
+    s.replica.refuse_writes()?;
     let s = s.clone();
     let b = TemporaryPassword { password };
     caller.require(Scope::Write)?;
@@ -291,6 +295,8 @@ pub async fn set_password_as(
     password: &str,
     must_change: bool,
 ) -> ApiResult<()> {
+    // Credentials are copied from the primary: a change here would be overwritten.
+    s.replica.refuse_writes()?;
     s.world().user(user)?;
     check_policy(s, user, password, Lang::En).await?;
     let phc = hash_password(s, password.to_owned()).await?;

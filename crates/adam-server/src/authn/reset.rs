@@ -16,6 +16,8 @@ use axum::http::StatusCode;
 /// "I forgot my password": one e-mail listing every account with the address, with a code
 /// valid a few minutes. Succeeds the same way whether or not the address is known.
 pub(crate) async fn request_reset(s: &AppState, client: &Client, email: &str) -> ApiResult<()> {
+    // Credentials are copied from the primary: a change here would be overwritten.
+    s.replica.refuse_writes()?;
     let s = s.clone();
     let now = s.now();
     bounded("/email", email.trim(), MAX_EMAIL, false)?;
@@ -131,6 +133,8 @@ pub(crate) async fn request_reset(s: &AppState, client: &Client, email: &str) ->
 
 /// Sets a new password with the code of a reset e-mail; ends every session of the account.
 pub(crate) async fn complete_reset(s: &AppState, client: &Client, b: ResetRequest) -> ApiResult<PasswordChanged> {
+    // Credentials are copied from the primary: a change here would be overwritten.
+    s.replica.refuse_writes()?;
     let s = s.clone();
     let now = s.now();
     bounded("/token", b.token.trim(), MAX_SECRET, false)?;

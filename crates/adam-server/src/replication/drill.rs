@@ -7,6 +7,11 @@
 //! this server when, and what the primary held last; the rest happens here, so the instants
 //! are this server's clock and the record is written by ADAM (the console actor), like the
 //! restore tests of its own backups.
+//!
+//! On PostgreSQL the standby is PostgreSQL's own streaming replica: `adam drill --postgres-…`
+//! fences or kills the database's primary and promotes the replica itself, then asks a server
+//! (a primary, whose database URL lists both nodes) for the rest: its first accepted write
+//! once it has reconnected to the promoted node, the trail verified there, and the record.
 
 use super::{Mode, PositionView, promote};
 use crate::error::{ApiResult, WebError};
@@ -70,8 +75,16 @@ fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// Runs the drill's part on this standby.
+/// How `adam drill` lost a PostgreSQL primary: its database fenced (connections refused), or
+/// its server killed.
+pub const POSTGRES_HOW: [&str; 2] = ["postgres-fenced", "postgres-killed"];
+
+/// Runs the drill's part on this server: a standby's promotion, or on PostgreSQL (after
+/// `adam drill` promoted the database's replica) the reconnection of a primary.
 pub async fn run(s: &AppState, request: DrillRequest) -> ApiResult<DrillReport> {
+    if POSTGRES_HOW.contains(&request.how.as_str()) {
+        return run_postgres(s, request).await;
+    }
     if !matches!(s.replica.mode(), Mode::Standby(_)) {
         return Err(WebError::new(
             StatusCode::CONFLICT,
@@ -99,36 +112,15 @@ pub async fn run(s: &AppState, request: DrillRequest) -> ApiResult<DrillReport> 
     };
     // The first accepted write is this record: the recovery time ends when it is planned.
     let rto_ms = (now_ms() - request.loss_at_ms).max(0);
-    let fields = |passed: bool, findings: String, records: Option<u64>| TestFields {
-        subject: Subject::Adam,
-        kind: TestKind::Drill,
+    let measured = Measured {
+        rto_ms,
+        revisions_lost,
+        seconds_lost,
         scenario: Scenario::TotalLoss,
         component: None,
-        announced: None,
-        held_at: Timestamp(request.loss_at_ms.div_euclid(1000)),
-        participants: Vec::new(),
-        measured_rto: Some(Span::seconds(u64::try_from(rto_ms).unwrap_or(0).div_ceil(1000))),
-        measured_rpo: Some(Span::seconds(u64::try_from(seconds_lost).unwrap_or(0))),
-        revisions_lost: Some(revisions_lost),
-        duration: Some(Span::seconds(
-            u64::try_from(now_ms() - request.loss_at_ms).unwrap_or(0).div_ceil(1000),
-        )),
-        passed,
-        findings: Prose::parse(
-            "findings",
-            &format!(
-                "{findings}{}",
-                records.map_or(String::new(), |n| format!(
-                    " / {n} zapisov revizijske sledi / audit records"
-                ))
-            )
-            .chars()
-            .take(Prose::MAX)
-            .collect::<String>(),
-        )
-        .ok(),
-        tasks: Vec::new(),
     };
+    let fields =
+        |passed: bool, findings: String, records: Option<u64>| measured.fields(&request, passed, findings, records);
     let test = record_test_as_adam(
         s,
         fields(
@@ -202,5 +194,203 @@ pub async fn run(s: &AppState, request: DrillRequest) -> ApiResult<DrillReport> 
         trail_records: verdict.records,
         passed,
         generation: state.number,
+    })
+}
+
+/// What a drill measured, for its record.
+struct Measured {
+    rto_ms: i64,
+    revisions_lost: u64,
+    seconds_lost: i64,
+    scenario: Scenario,
+    component: Option<&'static str>,
+}
+
+impl Measured {
+    /// The continuity test's fields: ADAM's own drill, with what was measured.
+    fn fields(&self, request: &DrillRequest, passed: bool, findings: String, records: Option<u64>) -> TestFields {
+        TestFields {
+            subject: Subject::Adam,
+            kind: TestKind::Drill,
+            scenario: self.scenario,
+            component: self
+                .component
+                .and_then(|c| adam_core::text::Text::parse("component", c).ok()),
+            announced: None,
+            held_at: Timestamp(request.loss_at_ms.div_euclid(1000)),
+            participants: Vec::new(),
+            measured_rto: Some(Span::seconds(u64::try_from(self.rto_ms).unwrap_or(0).div_ceil(1000))),
+            measured_rpo: Some(Span::seconds(u64::try_from(self.seconds_lost).unwrap_or(0))),
+            revisions_lost: Some(self.revisions_lost),
+            duration: Some(Span::seconds(
+                u64::try_from(now_ms() - request.loss_at_ms).unwrap_or(0).div_ceil(1000),
+            )),
+            passed,
+            findings: Prose::parse(
+                "findings",
+                &format!(
+                    "{findings}{}",
+                    records.map_or(String::new(), |n| format!(
+                        " / {n} zapisov revizijske sledi / audit records"
+                    ))
+                )
+                .chars()
+                .take(Prose::MAX)
+                .collect::<String>(),
+            )
+            .ok(),
+            tasks: Vec::new(),
+        }
+    }
+}
+
+/// The drill's part on a server of a PostgreSQL installation whose database has just failed
+/// over: reconnect (the database URL lists both nodes with `target_session_attrs=read-write`),
+/// check that the promoted database holds every revision this server held, take the first
+/// write (the drill's record), verify the trail there, and complete the record.
+async fn run_postgres(s: &AppState, request: DrillRequest) -> ApiResult<DrillReport> {
+    if s.store.backend() != "postgres" || !matches!(s.replica.mode(), Mode::Primary) {
+        return Err(WebError::new(
+            StatusCode::CONFLICT,
+            "not-postgres-primary",
+            "a PostgreSQL drill asks a primary server on PostgreSQL; this server is not one",
+        )
+        .sl("vaja PostgreSQL potrebuje glavni strežnik s PostgreSQL; ta strežnik ni tak"));
+    }
+    let started = std::time::Instant::now();
+    let deadline = started + std::time::Duration::from_secs(request.rto_goal_seconds.max(1));
+    let held = s.revision();
+    // The database answers again once the pool has a connection to the promoted node: a
+    // connection to the lost node fails once and is dropped.
+    let latest = loop {
+        let store = s.store.clone();
+        match blocking(move || store.latest_revision()).await? {
+            Ok(r) => break r,
+            Err(e) if std::time::Instant::now() >= deadline => {
+                return Err(WebError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database-unreachable",
+                    format!(
+                        "the database did not accept a connection within the drill's {} s: {e}",
+                        request.rto_goal_seconds
+                    ),
+                )
+                .sl(format!(
+                    "podatkovna baza v {} s vaje ni sprejela povezave: {e}",
+                    request.rto_goal_seconds
+                )));
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+        }
+    };
+    if latest < held {
+        // The promoted node lacks commits this server applied (asynchronous replication):
+        // its world is ahead of the database, so it must not write; every server restarts.
+        return Err(WebError::new(
+            StatusCode::CONFLICT,
+            "revisions-lost",
+            format!(
+                "the promoted database ends at revision {}, this server held {}: {} revision(s) lost; \
+                 restart every server (each loads the world afresh) before writing, and account for the lost changes",
+                latest.0,
+                held.0,
+                held.0 - latest.0
+            ),
+        )
+        .sl(format!(
+            "povišana podatkovna baza se konča pri reviziji {}, ta strežnik je imel {}: izgubljenih revizij {}; \
+             pred pisanjem znova zaženite vse strežnike (vsak naloži svet na novo) in pojasnite izgubljene spremembe",
+            latest.0,
+            held.0,
+            held.0 - latest.0
+        ))
+        .with("revisions_lost", held.0 - latest.0));
+    }
+    let me = s.clone();
+    blocking(move || me.catch_up_blocking()).await??;
+    let revisions_lost = request.primary_revision.saturating_sub(latest.0.max(held.0));
+    let component = "PostgreSQL primary / primarni strežnik PostgreSQL";
+    let measured = |rto_ms| Measured {
+        rto_ms,
+        revisions_lost,
+        seconds_lost: 0,
+        scenario: Scenario::PartialLoss,
+        component: Some(component),
+    };
+    // The first accepted write is the drill's record; a write on a connection that died with
+    // the old node fails, and is tried again on a fresh one until the goal has passed.
+    let (test, rto_ms) = loop {
+        let rto_ms = (now_ms() - request.loss_at_ms).max(0);
+        let fields = measured(rto_ms).fields(
+            &request,
+            false,
+            "vaja poteka: preverjanje revizijske sledi / drill in progress: verifying the audit trail".to_owned(),
+            None,
+        );
+        match record_test_as_adam(s, fields).await {
+            Ok(test) => break (test, rto_ms),
+            Err(e) if std::time::Instant::now() >= deadline => return Err(e),
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+        }
+    };
+    let store = s.store.clone();
+    let verdict = blocking(move || store.audit_verify()).await??;
+    let met_rto = u64::try_from(rto_ms).unwrap_or(u64::MAX) <= request.rto_goal_seconds.saturating_mul(1000);
+    let met_rpo = revisions_lost <= request.rpo_goal_revisions;
+    let passed = verdict.intact() && met_rto && met_rpo;
+    let (how_sl, how_en) = if request.how == "postgres-killed" {
+        ("ustavljen (kill -9)", "killed (kill -9)")
+    } else {
+        ("ograjen (povezave zavrnjene)", "fenced (connections refused)")
+    };
+    let findings = format!(
+        "primarni strežnik PostgreSQL {how_sl}; replika povišana (pg_promote); strežnik ADAM se je znova povezal pri reviziji {rev}; RTO {rto_ms} ms (cilj {goal} s), izgubljenih revizij {revisions_lost} (dovoljeno {allowed}); sled {trail_sl} / \
+         PostgreSQL primary {how_en}; replica promoted (pg_promote); the ADAM server reconnected at revision {rev}; RTO {rto_ms} ms (goal {goal} s), revisions lost {revisions_lost} (allowed {allowed}); trail {trail_en}",
+        rev = latest.0,
+        goal = request.rto_goal_seconds,
+        allowed = request.rpo_goal_revisions,
+        trail_sl = if verdict.intact() {
+            "nedotaknjena"
+        } else {
+            "poškodovana"
+        },
+        trail_en = if verdict.intact() {
+            "intact".to_owned()
+        } else {
+            verdict.summary()
+        },
+    );
+    let context = s.context(Actor::System, None);
+    s.execute_as(
+        Actor::System,
+        context,
+        Command::UpdateContinuityTest {
+            test,
+            fields: measured(rto_ms).fields(&request, passed, findings, Some(verdict.records)),
+        },
+    )
+    .await?;
+    tracing::warn!(
+        rto_ms,
+        revisions_lost,
+        trail = verdict.intact(),
+        took = started.elapsed().as_millis() as u64,
+        "PostgreSQL drill recorded"
+    );
+    let store = s.store.clone();
+    let generation = blocking(move || store.replication_state()).await??.number;
+    Ok(DrillReport {
+        test,
+        rto_ms,
+        revisions_lost,
+        seconds_lost: 0,
+        promoted_at: PositionView {
+            revision: latest.0,
+            seq: 0,
+        },
+        trail_intact: verdict.intact(),
+        trail_records: verdict.records,
+        passed,
+        generation,
     })
 }

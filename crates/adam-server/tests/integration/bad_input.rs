@@ -175,6 +175,17 @@ async fn bad_input_is_refused_precisely(backend: Backend) {
         .await
         .problem(422, "invalid-query");
     s.get(admin, "/api/v1/jobs/abc").await.problem(400, "invalid-path");
+    // A text segment that is not UTF-8 once decoded, and a hold id that is not a number:
+    // problem details, as every other refusal, not axum's plain text.
+    s.get(admin, "/api/v1/processes/%FF%FE")
+        .await
+        .problem(400, "invalid-path");
+    s.get(admin, "/api/v1/raci/matrices/%C3%28")
+        .await
+        .problem(400, "invalid-path");
+    s.call(admin, Method::POST, "/api/v1/audit/holds/abc/release", None)
+        .await
+        .problem(400, "invalid-path");
     s.get(admin, "/api/v1/nothing-here").await.problem(404, "not-found");
     s.call(admin, Method::DELETE, "/api/v1/offices", None)
         .await

@@ -198,6 +198,18 @@ async fn a_standby_follows_over_mutual_tls_serves_reads_and_refuses_changes() {
         "{}",
         sl.text
     );
+    // Credentials too: they are copied from the primary, so a new token or password set here
+    // would be overwritten by the next copy.
+    let token = standby
+        .call(
+            Who::SysAdmin,
+            Method::POST,
+            "/api/v1/tokens",
+            Some(&json!({"user": primary.fx.admin, "name": "on-standby", "scopes": ["read"]})),
+        )
+        .await;
+    assert_eq!(token.status, StatusCode::SERVICE_UNAVAILABLE, "{}", token.text);
+    assert_eq!(token.json["type"], "/problems/standby");
 
     // Lag is visible: /ready, /metrics, the API; the primary sees what its standby holds.
     let ready = standby.call(Who::Anonymous, Method::GET, "/ready", None).await;

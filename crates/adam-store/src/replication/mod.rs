@@ -38,6 +38,7 @@ mod ship;
 
 pub use credentials::CredentialRows;
 pub use files::ShippedAttachment;
+pub use ship::BATCH_EVENTS;
 
 use crate::audit::NewAudit;
 use crate::keys::checkpoint::Checkpoint;

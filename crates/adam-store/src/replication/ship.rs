@@ -12,6 +12,10 @@ use crate::sql::{Row, Tx, Val, one, req_int, req_text};
 use crate::write::{limit_val, rev_val, revision_of};
 use adam_core::{Revision, Timestamp};
 
+/// About how many events one batch carries: changes are added until this many are reached
+/// (so at least one whole change, however large).
+pub const BATCH_EVENTS: usize = 20_000;
+
 pub(super) fn ship(
     tx: &mut dyn Tx,
     state: ReplicationState,
@@ -93,17 +97,47 @@ pub(super) fn ship(
             None => after.revision,
         }
     };
-    let mut changes = Vec::new();
-    if through > after.revision {
+    // The changes, in growing chunks until about `BATCH_EVENTS` events: a change log written
+    // in few large commits (an import of a whole administration) would otherwise ship in one
+    // answer of hundreds of megabytes, too slow to send before the standby gives up.
+    let mut changes: Vec<ShippedChange> = Vec::new();
+    let mut events = 0usize;
+    let mut chunk = 1usize;
+    while changes.last().map_or(after.revision, |c| c.revision) < through && events < BATCH_EVENTS {
+        let from = changes.last().map_or(after.revision, |c| c.revision);
+        let before = changes.len();
         tx.each(
             "SELECT revision, at, action, actor, events FROM changes WHERE revision > $1 AND revision <= $2 \
              ORDER BY revision LIMIT $3",
-            &[rev_val(after.revision)?, rev_val(through)?, limit_val(usize::MAX)],
+            &[rev_val(from)?, rev_val(through)?, limit_val(chunk)],
             &mut |row| {
-                changes.push(change_of(row)?);
+                if events >= BATCH_EVENTS {
+                    // Enough: the rest of the chunk comes in the next batch (unparsed here).
+                    return Ok(());
+                }
+                let change = change_of(row)?;
+                events = events.saturating_add(change.events.as_array().map_or(1, Vec::len));
+                changes.push(change);
                 Ok(())
             },
         )?;
+        if changes.len() == before {
+            break;
+        }
+        chunk = chunk.saturating_mul(2);
+    }
+    let shipped_through = changes.last().map_or(after.revision, |c| c.revision);
+    if shipped_through < through {
+        // Fewer changes than the records named: the records end before the first one of a
+        // later revision, so the batch still holds whole transactions.
+        let cut = audit.iter().position(|a| {
+            a.revision
+                .is_some_and(|r| r > i64::try_from(shipped_through.0).unwrap_or(i64::MAX))
+        });
+        if let Some(i) = cut {
+            audit.truncate(i);
+        }
+        end = audit.last().map_or(after.seq, |a| a.seq);
     }
     let mut checkpoints = Vec::new();
     if end > after.seq {
@@ -125,8 +159,11 @@ pub(super) fn ship(
     let rows = credentials::read(tx)?;
     let digest = rows.digest();
     // Only with a batch that reaches the end: the rows name accounts the standby must hold.
-    let credentials = (end == here.seq && credentials_digest != Some(digest.as_str())).then_some(rows);
-    let (attachments, attachments_through) = if end == here.seq {
+    // A batch reaches the end when it holds the last record and the last change: a change log
+    // of large commits may end a batch before the last change with every record shipped.
+    let complete = end == here.seq && shipped_through == here.revision;
+    let credentials = (complete && credentials_digest != Some(digest.as_str())).then_some(rows);
+    let (attachments, attachments_through) = if complete {
         super::files::ship(tx, attachments_through)?
     } else {
         (Vec::new(), attachments_through)

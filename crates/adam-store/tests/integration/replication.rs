@@ -11,7 +11,7 @@ use crate::trail::access;
 use adam_core::*;
 use adam_store::attachments::{CHUNK, read_attachment, write_attachment};
 use adam_store::audit::hex;
-use adam_store::replication::{Fence, Position, Refusal, Role};
+use adam_store::replication::{BATCH_EVENTS, Fence, Position, Refusal, Role};
 use adam_store::{ApiToken, Keyring, NewUpload, SqliteStore, Store, StoreError};
 use adam_testkit::fingerprint;
 use std::path::{Path, PathBuf};
@@ -72,6 +72,82 @@ fn catch_up(primary: &dyn Store, standby: &dyn Store, limit: usize) -> usize {
         batches += 1;
         assert!(batches < 10_000, "the standby never caught up");
     }
+}
+
+/// A change log written in a few large commits — an import of a whole administration, whose
+/// records are few — ships in batches of about [`BATCH_EVENTS`] events, each still ending at a
+/// transaction's end, and the standby arrives at the same world.
+pub fn large_commits_ship_in_bounded_batches(b: &dyn Backend) {
+    use adam_testkit::synth::{Config, generate};
+    let s = b.open();
+    let synth = generate(&Config {
+        users: 200,
+        offices: 10,
+        folders: 300,
+        documents: 12_000,
+        ..Config::default()
+    })
+    .unwrap();
+    s.initialise(&synth.organisation).unwrap();
+    let per_commit = BATCH_EVENTS * 3 / 5;
+    let commits = synth.events.len().div_ceil(per_commit);
+    assert!(commits >= 3, "{} events", synth.events.len());
+    for (i, chunk) in synth.events.chunks(per_commit).enumerate() {
+        let plan = Plan {
+            base: Revision(i as u64),
+            at: synth.at,
+            actor: Actor::System,
+            acting_job: None,
+            action: "import",
+            command: Command::Batch { commands: Vec::new() },
+            events: chunk.to_vec(),
+            changes: Vec::new(),
+            created: None,
+        };
+        s.commit(&plan, &context(Actor::System, synth.at)).unwrap();
+    }
+    // An API token of a person the last commits create: the credentials may only come with
+    // the batch that holds those people.
+    let admin = *synth.notable.admins.last().unwrap();
+    s.create_token(&token(admin, "imported"), &context(Actor::System, synth.at))
+        .unwrap();
+    let standby = Standby::new(b.keys_dir());
+    let st = standby.open();
+    st.follow("https://primary.example:8443").unwrap();
+    let mut batches = 0;
+    loop {
+        let at = st.position().unwrap();
+        let digest = st.credentials_digest().unwrap();
+        let batch = s
+            .ship(at, 2_000, Some(&digest), st.attachments_mark().unwrap())
+            .unwrap();
+        if batch.is_empty() {
+            break;
+        }
+        // Every record fits in 2,000: only the events bound the batch.
+        let events: Vec<usize> = batch
+            .changes
+            .iter()
+            .map(|c| c.events.as_array().map_or(0, Vec::len))
+            .collect();
+        let before_last: usize = events.iter().rev().skip(1).sum();
+        assert!(
+            before_last < BATCH_EVENTS,
+            "a batch went on past {BATCH_EVENTS} events: {events:?}"
+        );
+        st.apply_batch(&batch).unwrap();
+        batches += 1;
+        assert!(batches <= commits, "more batches than commits");
+    }
+    assert!(batches >= 2, "{commits} large commits came in {batches} batch(es)");
+    assert_eq!(st.position().unwrap(), s.position().unwrap());
+    assert_eq!(fingerprint(&st.load().unwrap()), fingerprint(&s.load().unwrap()));
+    assert!(st.audit_verify().unwrap().intact());
+    assert_eq!(
+        st.tokens_of(admin).unwrap().len(),
+        1,
+        "the token came with the last batch"
+    );
 }
 
 fn token(user: UserId, hash: &str) -> ApiToken {

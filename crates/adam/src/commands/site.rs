@@ -279,16 +279,30 @@ pub(crate) async fn promote(cli: &Cli, server: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// `adam drill`'s options.
+/// `adam drill`'s options: ADAM's own standby (`--primary` and `--standby`), or on PostgreSQL
+/// the database's streaming replica (`--server`, `--postgres-replica` and `--postgres-primary`
+/// or `--kill-pid`).
 #[derive(clap::Args, Debug)]
 pub(crate) struct DrillArgs {
     /// The primary's API (http[s]://host:port).
-    #[arg(long, value_name = "URL")]
-    primary: String,
+    #[arg(long, value_name = "URL", required_unless_present = "server", requires = "standby")]
+    primary: Option<String>,
     /// The standby's API.
-    #[arg(long, value_name = "URL")]
-    standby: String,
-    /// Lose the primary by killing this process (kill -9) instead of isolating it.
+    #[arg(long, value_name = "URL", requires = "primary")]
+    standby: Option<String>,
+    /// On PostgreSQL: the API of an ADAM server whose database URL lists both nodes with
+    /// `target_session_attrs=read-write`; it takes the first write after the failover.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["primary", "standby"], requires = "postgres_replica")]
+    server: Option<String>,
+    /// On PostgreSQL: the old primary, an administrator's URL of ADAM's database there; the
+    /// drill fences that database (connections refused, sessions ended) unless --kill-pid.
+    #[arg(long, value_name = "URL", requires = "server")]
+    postgres_primary: Option<String>,
+    /// On PostgreSQL: the streaming replica to promote (pg_promote), an administrator's URL.
+    #[arg(long, value_name = "URL", requires = "server")]
+    postgres_replica: Option<String>,
+    /// Lose the primary by killing this process (kill -9) instead of isolating it: ADAM's
+    /// primary, or on PostgreSQL the primary's postmaster.
     #[arg(long, value_name = "PID")]
     kill_pid: Option<u32>,
     /// The recovery time the drill must meet, in seconds.
@@ -299,37 +313,49 @@ pub(crate) struct DrillArgs {
     rpo_goal_revisions: u64,
 }
 
+fn kill(pid: u32) -> Result<()> {
+    let status = std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .context("cannot run kill")?;
+    if !status.success() {
+        bail!("kill -9 {pid} failed");
+    }
+    Ok(())
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0))
+}
+
 /// `adam drill`: loses the primary, has the standby promote itself, take the first write,
 /// verify its trail and file the drill in the continuity register; prints what it measured
 /// and exits 1 when the drill failed.
 pub(crate) async fn drill(args: &DrillArgs) -> Result<()> {
-    let before = call("GET", &args.primary, "/api/v1/replication", Vec::new()).await?;
+    let (Some(primary), Some(standby)) = (&args.primary, &args.standby) else {
+        return drill_postgres(args).await;
+    };
+    let before = call("GET", primary, "/api/v1/replication", Vec::new()).await?;
     if before["role"] != "primary" {
-        bail!("{} is not a primary (it says {})", args.primary, before["role"]);
+        bail!("{primary} is not a primary (it says {})", before["role"]);
     }
-    let standby = call("GET", &args.standby, "/api/v1/replication", Vec::new()).await?;
-    if standby["role"] != "standby" {
-        bail!("{} is not a standby (it says {})", args.standby, standby["role"]);
+    let standing = call("GET", standby, "/api/v1/replication", Vec::new()).await?;
+    if standing["role"] != "standby" {
+        bail!("{standby} is not a standby (it says {})", standing["role"]);
     }
     let (how, last) = match args.kill_pid {
         Some(pid) => {
-            let status = std::process::Command::new("kill")
-                .args(["-9", &pid.to_string()])
-                .status()
-                .context("cannot run kill")?;
-            if !status.success() {
-                bail!("kill -9 {pid} failed");
-            }
+            kill(pid)?;
             ("killed", before)
         }
         None => (
             "isolated",
-            call("POST", &args.primary, "/api/v1/replication/isolate", Vec::new()).await?,
+            call("POST", primary, "/api/v1/replication/isolate", Vec::new()).await?,
         ),
     };
-    let loss_at_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));
+    let loss_at_ms = now_ms();
     let request = DrillRequest {
         loss_at_ms,
         primary_revision: last["position"]["revision"].as_u64().unwrap_or(0),
@@ -341,7 +367,7 @@ pub(crate) async fn drill(args: &DrillArgs) -> Result<()> {
     let report: DrillReport = serde_json::from_value(
         call(
             "POST",
-            &args.standby,
+            standby,
             "/api/v1/replication/drill",
             serde_json::to_vec(&request)?,
         )
@@ -365,4 +391,88 @@ pub(crate) async fn drill(args: &DrillArgs) -> Result<()> {
         bail!("the drill failed its goals (see continuity test {})", report.test.0);
     }
     Ok(())
+}
+
+/// `adam drill` on PostgreSQL: fences (or kills) the database's primary, promotes its
+/// streaming replica with `pg_promote()`, and has an ADAM server — reconnecting on its own —
+/// take the first write, verify the trail on the promoted node and file the drill.
+async fn drill_postgres(args: &DrillArgs) -> Result<()> {
+    let (Some(server), Some(replica)) = (&args.server, &args.postgres_replica) else {
+        bail!(
+            "a drill needs --primary and --standby (ADAM's own standby), or --server and --postgres-replica (PostgreSQL's)"
+        );
+    };
+    if args.postgres_primary.is_none() && args.kill_pid.is_none() {
+        bail!(
+            "a PostgreSQL drill loses the primary: give --postgres-primary (to fence ADAM's database there) or --kill-pid (of its postmaster)"
+        );
+    }
+    let before = call("GET", server, "/api/v1/replication", Vec::new()).await?;
+    if before["role"] != "primary" {
+        bail!("{server} is not a primary (it says {})", before["role"]);
+    }
+    let url = replica.clone();
+    if !off(move || adam_store::failover::is_replica(&url)).await?? {
+        bail!(
+            "the replica at --postgres-replica is not in recovery: it is a primary already (promoted by an earlier drill?)"
+        );
+    }
+    let how = match (args.kill_pid, &args.postgres_primary) {
+        (Some(pid), _) => {
+            kill(pid)?;
+            "postgres-killed"
+        }
+        (None, Some(old)) => {
+            let url = old.clone();
+            let database = off(move || adam_store::failover::fence(&url)).await??;
+            println!(
+                "fenced database {database} on the old primary (undo: ALTER DATABASE … WITH ALLOW_CONNECTIONS true)"
+            );
+            "postgres-fenced"
+        }
+        (None, None) => unreachable_drill()?,
+    };
+    let loss_at_ms = now_ms();
+    let url = replica.clone();
+    let wait = Duration::from_secs(args.rto_goal.max(1));
+    let promoted = off(move || adam_store::failover::promote(&url, wait)).await??;
+    println!("replica promoted by pg_promote in {} ms", promoted.as_millis());
+    let request = DrillRequest {
+        loss_at_ms,
+        primary_revision: before["position"]["revision"].as_u64().unwrap_or(0),
+        primary_head_at: before["head_at"].as_i64().unwrap_or(0),
+        rto_goal_seconds: args.rto_goal,
+        rpo_goal_revisions: args.rpo_goal_revisions,
+        how: how.to_owned(),
+    };
+    let report: DrillReport = serde_json::from_value(
+        call(
+            "POST",
+            server,
+            "/api/v1/replication/drill",
+            serde_json::to_vec(&request)?,
+        )
+        .await?,
+    )?;
+    println!(
+        "drill: PostgreSQL primary {}; replica promoted; {server} wrote again at revision {}; RTO {} ms (goal {} s); \
+         revisions lost {}; audit trail {} ({} records); recorded as continuity test {}: {}",
+        if how == "postgres-killed" { "killed" } else { "fenced" },
+        report.promoted_at.revision,
+        report.rto_ms,
+        args.rto_goal,
+        report.revisions_lost,
+        if report.trail_intact { "intact" } else { "NOT intact" },
+        report.trail_records,
+        report.test.0,
+        if report.passed { "passed" } else { "FAILED" }
+    );
+    if !report.passed {
+        bail!("the drill failed its goals (see continuity test {})", report.test.0);
+    }
+    Ok(())
+}
+
+fn unreachable_drill() -> Result<&'static str> {
+    bail!("a PostgreSQL drill needs --postgres-primary or --kill-pid")
 }
