@@ -64,18 +64,7 @@ fn import(store: &dyn Store, synth: &synth::Synth) -> Duration {
         source_ip: None,
         application: Some("load_bench".to_owned()),
     };
-    for (i, chunk) in synth.events.chunks(CHUNK).enumerate() {
-        let plan = Plan {
-            base: Revision(i as u64),
-            at: synth.at,
-            actor: Actor::System,
-            acting_job: None,
-            action: "import",
-            command: Command::Batch { commands: Vec::new() },
-            events: chunk.to_vec(),
-            changes: Vec::new(),
-            created: None,
-        };
+    for plan in synth.import_plans(CHUNK) {
         store.commit(&plan, &context).unwrap();
     }
     started.elapsed()

@@ -1,42 +1,22 @@
 //! PostgreSQL's own failover, for `adam drill` on PostgreSQL (issue #18, Art. 15(3)): on
 //! PostgreSQL the standby is the database's streaming replica, an existing engine, so a drill
-//! fences ADAM's database on the old primary and promotes the replica with PostgreSQL's own
-//! `pg_promote()`; ADAM's servers, whose URLs list both nodes with
+//! fences ADAM's database on the old primary, lets the replica replay to the fence, promotes it
+//! with PostgreSQL's own `pg_promote()` and lifts the fence there (a fence is a change of the
+//! catalogue, which the replica replayed too); ADAM's servers, whose URLs list both nodes with
 //! `target_session_attrs=read-write`, reconnect to the promoted node on their own.
 //!
 //! The URLs are an administrator's (a superuser, or a role allowed to alter the database, end
-//! other sessions and run `pg_promote`), naming ADAM's database.
+//! other sessions and run `pg_promote`), naming ADAM's database. Every step connects to the
+//! server's `postgres` database, never to ADAM's, which may be fenced.
 
 use crate::StoreError;
 use crate::pg::{config_of, db_error};
 use postgres::NoTls;
 use std::time::{Duration, Instant};
 
-fn client(url: &str) -> Result<postgres::Client, StoreError> {
-    let (config, location) = config_of(url)?;
-    config.connect(NoTls).map_err(|e| StoreError::Open {
-        location,
-        reason: db_error(&e).message,
-    })
-}
-
-fn failed(what: &str, e: &postgres::Error) -> StoreError {
-    StoreError::Database(format!("{what}: {}", db_error(e).message))
-}
-
-/// Whether the server at `url` is a replica (in recovery).
-pub fn is_replica(url: &str) -> Result<bool, StoreError> {
-    client(url)?
-        .query_one("SELECT pg_is_in_recovery()", &[])
-        .map(|row| row.get(0))
-        .map_err(|e| failed("pg_is_in_recovery", &e))
-}
-
-/// Fences ADAM's database (the one `url` names) on the old primary, as a stopped or cut-off
-/// node would be: new connections are refused and every session is ended. PostgreSQL does
-/// not let a session fence its own database, so the fence is set from the server's
-/// `postgres` database. Returns the database's name. Undone by [`unfence`].
-pub fn fence(url: &str) -> Result<String, StoreError> {
+/// A connection to the server `url` names, in its `postgres` database, and the name of ADAM's
+/// database (the one `url` names).
+fn admin(url: &str) -> Result<(postgres::Client, String), StoreError> {
     let (mut config, location) = config_of(url)?;
     let name = config
         .get_dbname()
@@ -47,10 +27,40 @@ pub fn fence(url: &str) -> Result<String, StoreError> {
             reason: "the URL names no database".to_owned(),
         })?;
     config.dbname("postgres");
-    let mut c = config.connect(NoTls).map_err(|e| StoreError::Open {
+    let client = config.connect(NoTls).map_err(|e| StoreError::Open {
         location,
         reason: db_error(&e).message,
     })?;
+    Ok((client, name))
+}
+
+fn failed(what: &str, e: &postgres::Error) -> StoreError {
+    StoreError::Database(format!("{what}: {}", db_error(e).message))
+}
+
+/// Whether the server at `url` is a replica (in recovery).
+pub fn is_replica(url: &str) -> Result<bool, StoreError> {
+    admin(url)?
+        .0
+        .query_one("SELECT pg_is_in_recovery()", &[])
+        .map(|row| row.get(0))
+        .map_err(|e| failed("pg_is_in_recovery", &e))
+}
+
+/// A fenced database, and where the old primary's WAL ended once it was fenced.
+#[derive(Clone, Debug)]
+pub struct Fenced {
+    /// The database's name.
+    pub database: String,
+    /// The old primary's WAL position after the fence (nothing of ADAM's is written past it).
+    pub lsn: String,
+}
+
+/// Fences ADAM's database (the one `url` names) on the old primary, as a stopped or cut-off
+/// node would be: new connections are refused and every session is ended. Undone by
+/// [`unfence`].
+pub fn fence(url: &str) -> Result<Fenced, StoreError> {
+    let (mut c, name) = admin(url)?;
     c.batch_execute(&format!(
         "ALTER DATABASE {} WITH ALLOW_CONNECTIONS false",
         quote_ident(&name)
@@ -61,24 +71,56 @@ pub fn fence(url: &str) -> Result<String, StoreError> {
         &[&name],
     )
     .map_err(|e| failed("ending the database's sessions", &e))?;
-    Ok(name)
+    let lsn: String = c
+        .query_one("SELECT pg_current_wal_lsn()::text", &[])
+        .map_err(|e| failed("pg_current_wal_lsn", &e))?
+        .get(0);
+    Ok(Fenced { database: name, lsn })
 }
 
-/// Lets connections to `database` in again on the server at `url` (any database of that
-/// server, e.g. `postgres`), after a drill.
-pub fn unfence(url: &str, database: &str) -> Result<(), StoreError> {
-    client(url)?
-        .batch_execute(&format!(
-            "ALTER DATABASE {} WITH ALLOW_CONNECTIONS true",
-            quote_ident(database)
-        ))
-        .map_err(|e| failed("unfencing the database", &e))
+/// Lets connections in again to ADAM's database (the one `url` names). A fence is a change of
+/// the catalogue, so a replica that replayed past it is fenced too: the drill lifts it on the
+/// promoted node; on the old primary it is lifted only once that node follows the new one.
+pub fn unfence(url: &str) -> Result<(), StoreError> {
+    let (mut c, name) = admin(url)?;
+    c.batch_execute(&format!(
+        "ALTER DATABASE {} WITH ALLOW_CONNECTIONS true",
+        quote_ident(&name)
+    ))
+    .map_err(|e| failed("unfencing the database", &e))
+}
+
+/// Waits until the replica at `url` has replayed the WAL up to `lsn` (at most `wait`); how long
+/// that took. A fenced primary writes no more of ADAM's changes, so a replica that has replayed
+/// its WAL to the fence holds every committed change: promoted then, nothing is lost.
+pub fn wait_for_replay(url: &str, lsn: &str, wait: Duration) -> Result<Duration, StoreError> {
+    let (mut c, _) = admin(url)?;
+    let started = Instant::now();
+    loop {
+        let done: bool = c
+            .query_one(
+                "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::text::pg_lsn, false)",
+                &[&lsn],
+            )
+            .map_err(|e| failed("pg_last_wal_replay_lsn", &e))?
+            .get(0);
+        if done {
+            return Ok(started.elapsed());
+        }
+        if started.elapsed() >= wait {
+            return Err(StoreError::Database(format!(
+                "the replica did not replay the old primary's WAL to {lsn} within {} s",
+                wait.as_secs()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// Promotes the replica at `url` with `pg_promote()`, waiting until it accepts writes (at most
 /// `wait`). Returns how long the promotion took.
 pub fn promote(url: &str, wait: Duration) -> Result<Duration, StoreError> {
-    let mut c = client(url)?;
+    let (mut c, _) = admin(url)?;
     let in_recovery: bool = c
         .query_one("SELECT pg_is_in_recovery()", &[])
         .map_err(|e| failed("pg_is_in_recovery", &e))?

@@ -609,3 +609,32 @@ fn printed_token(stdout: &[u8]) -> String {
         .map(|v| v.trim().to_owned())
         .unwrap_or_else(|| panic!("no API token in {text}"))
 }
+
+#[test]
+fn a_drill_without_a_way_to_lose_the_primary_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // Neither ADAM's standby nor PostgreSQL's: clap names what is missing.
+    let mut c = adam(dir.path());
+    c.args(["drill", "--rto-goal", "5"]);
+    let out = run(c, "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--primary"));
+    // PostgreSQL's replica named, but nothing to lose the primary with: refused before any
+    // server or database is reached (the URLs lead nowhere).
+    let mut c = adam(dir.path());
+    c.env("ADAM_TOKEN", "adam_x").args([
+        "drill",
+        "--server",
+        "http://127.0.0.1:9",
+        "--postgres-replica",
+        "postgres://nobody@127.0.0.1:9/adam",
+    ]);
+    let out = run(c, "");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--postgres-primary") && stderr.contains("--kill-pid"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}

@@ -119,65 +119,27 @@ pub async fn run(s: &AppState, request: DrillRequest) -> ApiResult<DrillReport> 
         scenario: Scenario::TotalLoss,
         component: None,
     };
-    let fields =
-        |passed: bool, findings: String, records: Option<u64>| measured.fields(&request, passed, findings, records);
-    let test = record_test_as_adam(
-        s,
-        fields(
-            false,
-            "vaja poteka: preverjanje revizijske sledi / drill in progress: verifying the audit trail".to_owned(),
-            None,
-        ),
-    )
-    .await?;
-    // The trail on the promoted server, whole.
-    let store = s.store.clone();
-    let verdict = blocking(move || store.audit_verify()).await??;
-    let met_rto = u64::try_from(rto_ms).unwrap_or(u64::MAX) <= request.rto_goal_seconds.saturating_mul(1000);
-    let met_rpo = revisions_lost <= request.rpo_goal_revisions;
-    let passed = verdict.intact() && met_rto && met_rpo;
-    let findings = format!(
-        "primarni strežnik {how_sl}; povišan rezervni pri reviziji {rev}; RTO {rto_ms} ms (cilj {goal} s), izgubljenih revizij {revisions_lost} (dovoljeno {allowed}), {seconds_lost} s; sled {trail_sl} / \
-         primary {how_en}; standby promoted at revision {rev}; RTO {rto_ms} ms (goal {goal} s), revisions lost {revisions_lost} (allowed {allowed}), {seconds_lost} s; trail {trail_en}",
-        how_sl = if request.how == "killed" {
-            "ustavljen (kill -9)"
-        } else {
-            "osamljen"
-        },
-        how_en = if request.how == "killed" {
-            "killed (kill -9)"
-        } else {
-            "isolated"
-        },
-        rev = until.0,
-        goal = request.rto_goal_seconds,
-        allowed = request.rpo_goal_revisions,
-        trail_sl = if verdict.intact() {
-            "nedotaknjena"
-        } else {
-            "poškodovana"
-        },
-        trail_en = if verdict.intact() {
-            "intact".to_owned()
-        } else {
-            verdict.summary()
-        },
-    );
-    let context = s.context(Actor::System, None);
-    s.execute_as(
-        Actor::System,
-        context,
-        Command::UpdateContinuityTest {
+    let test = record_test_as_adam(s, measured.in_progress(&request)).await?;
+    // The trail on the promoted server, whole; then the record completed.
+    let (sl, en) = if request.how == "killed" {
+        ("ustavljen (kill -9)", "killed (kill -9)")
+    } else {
+        ("osamljen", "isolated")
+    };
+    let checked = measured
+        .conclude(
+            s,
+            &request,
             test,
-            fields: fields(passed, findings, Some(verdict.records)),
-        },
-    )
-    .await?;
+            format!("primarni strežnik {sl}; povišan rezervni pri reviziji {}", until.0),
+            format!("primary {en}; standby promoted at revision {}", until.0),
+        )
+        .await?;
     tracing::warn!(
         rto_ms,
         revisions_lost,
         seconds_lost,
-        trail = verdict.intact(),
+        trail = checked.intact,
         took = started.elapsed().as_millis() as u64,
         "drill recorded"
     );
@@ -190,9 +152,9 @@ pub async fn run(s: &AppState, request: DrillRequest) -> ApiResult<DrillReport> 
             revision: until.0,
             seq: took_over.until_seq,
         },
-        trail_intact: verdict.intact(),
-        trail_records: verdict.records,
-        passed,
+        trail_intact: checked.intact,
+        trail_records: checked.records,
+        passed: checked.passed,
         generation: state.number,
     })
 }
@@ -206,7 +168,68 @@ struct Measured {
     component: Option<&'static str>,
 }
 
+/// The verdict a drill ends with.
+struct Checked {
+    passed: bool,
+    intact: bool,
+    records: u64,
+}
+
 impl Measured {
+    /// Verifies the whole trail on the server that took over, and completes the drill's record
+    /// `test` with what happened (`what`, in Slovenian and English), the measures and whether
+    /// the goals were met with an intact trail.
+    async fn conclude(
+        &self,
+        s: &AppState,
+        request: &DrillRequest,
+        test: ContinuityTestId,
+        what_sl: String,
+        what_en: String,
+    ) -> ApiResult<Checked> {
+        let store = s.store.clone();
+        let verdict = blocking(move || store.audit_verify()).await??;
+        let met_rto = u64::try_from(self.rto_ms).unwrap_or(u64::MAX) <= request.rto_goal_seconds.saturating_mul(1000);
+        let met_rpo = self.revisions_lost <= request.rpo_goal_revisions;
+        let passed = verdict.intact() && met_rto && met_rpo;
+        let (rto_ms, lost, seconds) = (self.rto_ms, self.revisions_lost, self.seconds_lost);
+        let (goal, allowed) = (request.rto_goal_seconds, request.rpo_goal_revisions);
+        let (trail_sl, trail_en) = if verdict.intact() {
+            ("nedotaknjena", "intact".to_owned())
+        } else {
+            ("poškodovana", verdict.summary())
+        };
+        let findings = format!(
+            "{what_sl}; RTO {rto_ms} ms (cilj {goal} s), izgubljenih revizij {lost} (dovoljeno {allowed}), {seconds} s; sled {trail_sl} / \
+             {what_en}; RTO {rto_ms} ms (goal {goal} s), revisions lost {lost} (allowed {allowed}), {seconds} s; trail {trail_en}"
+        );
+        let context = s.context(Actor::System, None);
+        s.execute_as(
+            Actor::System,
+            context,
+            Command::UpdateContinuityTest {
+                test,
+                fields: self.fields(request, passed, findings, Some(verdict.records)),
+            },
+        )
+        .await?;
+        Ok(Checked {
+            passed,
+            intact: verdict.intact(),
+            records: verdict.records,
+        })
+    }
+
+    /// The record as the first write files it, before the trail is verified.
+    fn in_progress(&self, request: &DrillRequest) -> TestFields {
+        self.fields(
+            request,
+            false,
+            "vaja poteka: preverjanje revizijske sledi / drill in progress: verifying the audit trail".to_owned(),
+            None,
+        )
+    }
+
     /// The continuity test's fields: ADAM's own drill, with what was measured.
     fn fields(&self, request: &DrillRequest, passed: bool, findings: String, records: Option<u64>) -> TestFields {
         TestFields {
@@ -321,59 +344,37 @@ async fn run_postgres(s: &AppState, request: DrillRequest) -> ApiResult<DrillRep
     // the old node fails, and is tried again on a fresh one until the goal has passed.
     let (test, rto_ms) = loop {
         let rto_ms = (now_ms() - request.loss_at_ms).max(0);
-        let fields = measured(rto_ms).fields(
-            &request,
-            false,
-            "vaja poteka: preverjanje revizijske sledi / drill in progress: verifying the audit trail".to_owned(),
-            None,
-        );
+        let fields = measured(rto_ms).in_progress(&request);
         match record_test_as_adam(s, fields).await {
             Ok(test) => break (test, rto_ms),
             Err(e) if std::time::Instant::now() >= deadline => return Err(e),
             Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
         }
     };
-    let store = s.store.clone();
-    let verdict = blocking(move || store.audit_verify()).await??;
-    let met_rto = u64::try_from(rto_ms).unwrap_or(u64::MAX) <= request.rto_goal_seconds.saturating_mul(1000);
-    let met_rpo = revisions_lost <= request.rpo_goal_revisions;
-    let passed = verdict.intact() && met_rto && met_rpo;
-    let (how_sl, how_en) = if request.how == "postgres-killed" {
+    let (sl, en) = if request.how == "postgres-killed" {
         ("ustavljen (kill -9)", "killed (kill -9)")
     } else {
         ("ograjen (povezave zavrnjene)", "fenced (connections refused)")
     };
-    let findings = format!(
-        "primarni strežnik PostgreSQL {how_sl}; replika povišana (pg_promote); strežnik ADAM se je znova povezal pri reviziji {rev}; RTO {rto_ms} ms (cilj {goal} s), izgubljenih revizij {revisions_lost} (dovoljeno {allowed}); sled {trail_sl} / \
-         PostgreSQL primary {how_en}; replica promoted (pg_promote); the ADAM server reconnected at revision {rev}; RTO {rto_ms} ms (goal {goal} s), revisions lost {revisions_lost} (allowed {allowed}); trail {trail_en}",
-        rev = latest.0,
-        goal = request.rto_goal_seconds,
-        allowed = request.rpo_goal_revisions,
-        trail_sl = if verdict.intact() {
-            "nedotaknjena"
-        } else {
-            "poškodovana"
-        },
-        trail_en = if verdict.intact() {
-            "intact".to_owned()
-        } else {
-            verdict.summary()
-        },
-    );
-    let context = s.context(Actor::System, None);
-    s.execute_as(
-        Actor::System,
-        context,
-        Command::UpdateContinuityTest {
+    let checked = measured(rto_ms)
+        .conclude(
+            s,
+            &request,
             test,
-            fields: measured(rto_ms).fields(&request, passed, findings, Some(verdict.records)),
-        },
-    )
-    .await?;
+            format!(
+                "primarni strežnik PostgreSQL {sl}; replika povišana (pg_promote); strežnik ADAM se je znova povezal pri reviziji {}",
+                latest.0
+            ),
+            format!(
+                "PostgreSQL primary {en}; replica promoted (pg_promote); the ADAM server reconnected at revision {}",
+                latest.0
+            ),
+        )
+        .await?;
     tracing::warn!(
         rto_ms,
         revisions_lost,
-        trail = verdict.intact(),
+        trail = checked.intact,
         took = started.elapsed().as_millis() as u64,
         "PostgreSQL drill recorded"
     );
@@ -388,9 +389,9 @@ async fn run_postgres(s: &AppState, request: DrillRequest) -> ApiResult<DrillRep
             revision: latest.0,
             seq: 0,
         },
-        trail_intact: verdict.intact(),
-        trail_records: verdict.records,
-        passed,
+        trail_intact: checked.intact,
+        trail_records: checked.records,
+        passed: checked.passed,
         generation,
     })
 }

@@ -92,18 +92,7 @@ pub fn large_commits_ship_in_bounded_batches(b: &dyn Backend) {
     let per_commit = BATCH_EVENTS * 3 / 5;
     let commits = synth.events.len().div_ceil(per_commit);
     assert!(commits >= 3, "{} events", synth.events.len());
-    for (i, chunk) in synth.events.chunks(per_commit).enumerate() {
-        let plan = Plan {
-            base: Revision(i as u64),
-            at: synth.at,
-            actor: Actor::System,
-            acting_job: None,
-            action: "import",
-            command: Command::Batch { commands: Vec::new() },
-            events: chunk.to_vec(),
-            changes: Vec::new(),
-            created: None,
-        };
+    for plan in synth.import_plans(per_commit) {
         s.commit(&plan, &context(Actor::System, synth.at)).unwrap();
     }
     // An API token of a person the last commits create: the credentials may only come with

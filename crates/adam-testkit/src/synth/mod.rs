@@ -181,6 +181,22 @@ pub struct Synth {
 }
 
 impl Synth {
+    /// The change log as a bulk import writes it: commits of at most `chunk` events each, in
+    /// order, by the system (each plan is one revision; the store's audit record names it).
+    pub fn import_plans(&self, chunk: usize) -> impl Iterator<Item = Plan> + '_ {
+        self.events.chunks(chunk.max(1)).enumerate().map(|(i, events)| Plan {
+            base: Revision(i as u64),
+            at: self.at,
+            actor: Actor::System,
+            acting_job: None,
+            action: "import",
+            command: Command::Batch { commands: Vec::new() },
+            events: events.to_vec(),
+            changes: Vec::new(),
+            created: None,
+        })
+    }
+
     /// Restores the world from the events (consuming them, as a server's cold start does).
     pub fn restore(self) -> Result<World, Error> {
         World::restore(self.organisation, self.revision, self.events)

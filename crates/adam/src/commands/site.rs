@@ -355,24 +355,7 @@ pub(crate) async fn drill(args: &DrillArgs) -> Result<()> {
             call("POST", primary, "/api/v1/replication/isolate", Vec::new()).await?,
         ),
     };
-    let loss_at_ms = now_ms();
-    let request = DrillRequest {
-        loss_at_ms,
-        primary_revision: last["position"]["revision"].as_u64().unwrap_or(0),
-        primary_head_at: last["head_at"].as_i64().unwrap_or(0),
-        rto_goal_seconds: args.rto_goal,
-        rpo_goal_revisions: args.rpo_goal_revisions,
-        how: how.to_owned(),
-    };
-    let report: DrillReport = serde_json::from_value(
-        call(
-            "POST",
-            standby,
-            "/api/v1/replication/drill",
-            serde_json::to_vec(&request)?,
-        )
-        .await?,
-    )?;
+    let report = ask_drill(standby, args, &last, now_ms(), how).await?;
     println!(
         "drill: primary {how}; standby promoted (generation {}) at revision {}; RTO {} ms (goal {} s); \
          revisions lost {} ({} s); audit trail {} ({} records); recorded as continuity test {}: {}",
@@ -417,43 +400,40 @@ async fn drill_postgres(args: &DrillArgs) -> Result<()> {
             "the replica at --postgres-replica is not in recovery: it is a primary already (promoted by an earlier drill?)"
         );
     }
-    let how = match (args.kill_pid, &args.postgres_primary) {
-        (Some(pid), _) => {
-            kill(pid)?;
-            "postgres-killed"
-        }
-        (None, Some(old)) => {
-            let url = old.clone();
-            let database = off(move || adam_store::failover::fence(&url)).await??;
-            println!(
-                "fenced database {database} on the old primary (undo: ALTER DATABASE … WITH ALLOW_CONNECTIONS true)"
-            );
-            "postgres-fenced"
-        }
-        (None, None) => unreachable_drill()?,
+    // The loss is the moment the kill or the fence returned: the replica's catching up and
+    // its promotion count in the recovery time.
+    let (how, loss_at_ms) = if let Some(pid) = args.kill_pid {
+        kill(pid)?;
+        ("postgres-killed", now_ms())
+    } else if let Some(old) = &args.postgres_primary {
+        let url = old.clone();
+        let fenced = off(move || adam_store::failover::fence(&url)).await??;
+        let loss_at_ms = now_ms();
+        println!(
+            "fenced database {} on the old primary at WAL {} (lifted on the promoted replica; on the old primary only once it follows the new one)",
+            fenced.database, fenced.lsn
+        );
+        // The fenced primary writes nothing more: the replica replays to the fence first, so
+        // the promotion loses nothing that was committed (a killed primary gives no such
+        // chance — that drill measures what asynchronous replication loses).
+        let url = replica.clone();
+        let lsn = fenced.lsn.clone();
+        let waited = off(move || adam_store::failover::wait_for_replay(&url, &lsn, Duration::from_secs(30))).await??;
+        println!("the replica replayed the WAL to the fence in {} ms", waited.as_millis());
+        ("postgres-fenced", loss_at_ms)
+    } else {
+        bail!("a PostgreSQL drill needs --postgres-primary or --kill-pid");
     };
-    let loss_at_ms = now_ms();
     let url = replica.clone();
     let wait = Duration::from_secs(args.rto_goal.max(1));
     let promoted = off(move || adam_store::failover::promote(&url, wait)).await??;
     println!("replica promoted by pg_promote in {} ms", promoted.as_millis());
-    let request = DrillRequest {
-        loss_at_ms,
-        primary_revision: before["position"]["revision"].as_u64().unwrap_or(0),
-        primary_head_at: before["head_at"].as_i64().unwrap_or(0),
-        rto_goal_seconds: args.rto_goal,
-        rpo_goal_revisions: args.rpo_goal_revisions,
-        how: how.to_owned(),
-    };
-    let report: DrillReport = serde_json::from_value(
-        call(
-            "POST",
-            server,
-            "/api/v1/replication/drill",
-            serde_json::to_vec(&request)?,
-        )
-        .await?,
-    )?;
+    if how == "postgres-fenced" {
+        // The fence is in the catalogue, and the replica replayed it: lift it there.
+        let url = replica.clone();
+        off(move || adam_store::failover::unfence(&url)).await??;
+    }
+    let report = ask_drill(server, args, &before, loss_at_ms, how).await?;
     println!(
         "drill: PostgreSQL primary {}; replica promoted; {server} wrote again at revision {}; RTO {} ms (goal {} s); \
          revisions lost {}; audit trail {} ({} records); recorded as continuity test {}: {}",
@@ -473,6 +453,29 @@ async fn drill_postgres(args: &DrillArgs) -> Result<()> {
     Ok(())
 }
 
-fn unreachable_drill() -> Result<&'static str> {
-    bail!("a PostgreSQL drill needs --postgres-primary or --kill-pid")
+/// Tells the server that takes over when the primary was lost and what it held last
+/// (`last`: its `/api/v1/replication`); what the server measured and filed.
+async fn ask_drill(
+    server: &str,
+    args: &DrillArgs,
+    last: &serde_json::Value,
+    loss_at_ms: i64,
+    how: &str,
+) -> Result<DrillReport> {
+    let request = DrillRequest {
+        loss_at_ms,
+        primary_revision: last["position"]["revision"].as_u64().unwrap_or(0),
+        primary_head_at: last["head_at"].as_i64().unwrap_or(0),
+        rto_goal_seconds: args.rto_goal,
+        rpo_goal_revisions: args.rpo_goal_revisions,
+        how: how.to_owned(),
+    };
+    let answer = call(
+        "POST",
+        server,
+        "/api/v1/replication/drill",
+        serde_json::to_vec(&request)?,
+    )
+    .await?;
+    Ok(serde_json::from_value(answer)?)
 }
