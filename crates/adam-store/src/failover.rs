@@ -71,9 +71,11 @@ pub fn fence(url: &str) -> Result<Fenced, StoreError> {
         &[&name],
     )
     .map_err(|e| failed("ending the database's sessions", &e))?;
+    // Where the WAL was *inserted* up to, not where it was written: with asynchronous commit
+    // a committed change may still sit in the WAL buffers, behind `pg_current_wal_lsn()`.
     let lsn: String = c
-        .query_one("SELECT pg_current_wal_lsn()::text", &[])
-        .map_err(|e| failed("pg_current_wal_lsn", &e))?
+        .query_one("SELECT pg_current_wal_insert_lsn()::text", &[])
+        .map_err(|e| failed("pg_current_wal_insert_lsn", &e))?
         .get(0);
     Ok(Fenced { database: name, lsn })
 }

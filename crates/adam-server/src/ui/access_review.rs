@@ -12,7 +12,7 @@ use adam_core::register::inventory::ItemKind;
 use adam_core::register::review::{Cause, Outcome, Under};
 use adam_core::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -171,7 +171,7 @@ async fn one(s: &AppState, caller: &Caller, lang: Lang, id: ReviewId, error: Opt
 pub(super) async fn review_page(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiCaller(caller): UiCaller,
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;
@@ -220,7 +220,7 @@ async fn decide(
 pub(super) async fn decide_in_review(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<DecideForm>,
 ) -> UiResult<Response> {
     let action = format!("/ui/access-reviews/{id}/decide");
@@ -237,7 +237,7 @@ pub(super) async fn decide_in_review(
 pub(super) async fn decide_in_follow_up(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<DecideForm>,
 ) -> UiResult<Response> {
     let action = format!("/ui/follow-ups/{id}/decide");

@@ -68,6 +68,27 @@ impl FromRequestParts<AppState> for UiCaller {
     }
 }
 
+/// What a page's path holds (ids, a process key, a solution's code, a digest), of type `T`:
+/// a path that does not fit — `/ui/jobs/abc` — is answered with the "not found" page in the
+/// person's language, like every other refusal, not with the framework's plain text.
+pub struct UiPath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for UiPath<T> {
+    type Rejection = UiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Ok(lang) = Lang::from_request_parts(parts, state).await;
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(UiPath(value)),
+            Err(_) => Err(UiError::new(
+                lang.tr,
+                WebError::not_found("no page has this address: a part of it is not a valid id or name")
+                    .sl("nobena stran nima tega naslova: del naslova ni veljavna oznaka ali ime"),
+            )),
+        }
+    }
+}
+
 /// A form posted from a page: who posted it and its fields. For a person signed in by cookie
 /// the form must carry the session's CSRF token in its `_csrf` field (every page renders it
 /// into its forms): the token is checked by the same code as the API's `X-CSRF-Token` header,

@@ -15,7 +15,7 @@ use crate::state::AppState;
 use adam_core::register::continuity::*;
 use adam_core::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -58,11 +58,11 @@ fn test_page(w: &World, test: ContinuityTestId) -> String {
     }
 }
 
-async fn back_to_test(State(s): State<AppState>, Path(id): Path<u32>) -> Redirect {
+async fn back_to_test(State(s): State<AppState>, UiPath(id): UiPath<u32>) -> Redirect {
     Redirect::to(&test_page(&s.world(), ContinuityTestId(id)))
 }
 
-async fn back_to_system(Path(id): Path<u32>) -> Redirect {
+async fn back_to_system(UiPath(id): UiPath<u32>) -> Redirect {
     Redirect::to(&format!("/ui/continuity/systems/{id}"))
 }
 
@@ -519,7 +519,7 @@ async fn system_view(
 pub(super) async fn system_page(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiCaller(caller): UiCaller,
 ) -> UiResult<Response> {
     let none = Typed {
@@ -607,7 +607,7 @@ fn system_codes(w: &World, typed: &str, errors: &mut Errors) -> Option<Vec<ItemI
 
 pub(super) async fn set_bia(
     State(s): State<AppState>,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm {
         caller, form: f, lang, ..
     }: UiForm<BiaForm>,
@@ -710,7 +710,7 @@ pub(super) async fn set_bia(
 
 pub(super) async fn record_test(
     State(s): State<AppState>,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm {
         caller, form: f, lang, ..
     }: UiForm<TestForm>,
@@ -797,7 +797,7 @@ pub(super) async fn record_test(
 
 pub(super) async fn accept_risk(
     State(s): State<AppState>,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm {
         caller, form: f, lang, ..
     }: UiForm<AcceptForm>,
@@ -855,7 +855,7 @@ pub struct TaskForm {
 /// before another change of the test is refused at the task.
 pub(super) async fn tick_task(
     State(s): State<AppState>,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm {
         caller, form: f, lang, ..
     }: UiForm<TaskForm>,

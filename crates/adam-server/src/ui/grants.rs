@@ -9,7 +9,7 @@ use crate::authn::Scope;
 use crate::error::WebError;
 use crate::state::AppState;
 use adam_core::*;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -44,7 +44,7 @@ pub struct GrantForm {
 pub(super) async fn set_job_roles(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     headers: HeaderMap,
     form: UiForm<Vec<(String, String)>>,
 ) -> UiResult<Response> {
@@ -54,7 +54,7 @@ pub(super) async fn set_job_roles(
 pub(super) async fn set_user_roles(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     headers: HeaderMap,
     form: UiForm<Vec<(String, String)>>,
 ) -> UiResult<Response> {
@@ -64,7 +64,7 @@ pub(super) async fn set_user_roles(
 pub(super) async fn set_office_roles(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     headers: HeaderMap,
     form: UiForm<Vec<(String, String)>>,
 ) -> UiResult<Response> {
@@ -199,7 +199,7 @@ pub(super) async fn set_roles(
 pub(super) async fn grant_to_job(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     form: UiForm<GrantForm>,
 ) -> UiResult<Response> {
     grant_to(s, lang, Grantee::Job(JobId(id)), form).await
@@ -208,7 +208,7 @@ pub(super) async fn grant_to_job(
 pub(super) async fn grant_to_user(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     form: UiForm<GrantForm>,
 ) -> UiResult<Response> {
     grant_to(s, lang, Grantee::User(UserId(id)), form).await
@@ -217,7 +217,7 @@ pub(super) async fn grant_to_user(
 pub(super) async fn grant_to_office(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     form: UiForm<GrantForm>,
 ) -> UiResult<Response> {
     grant_to(s, lang, Grantee::Office(OfficeId(id)), form).await
@@ -367,7 +367,7 @@ pub struct RevokeForm {
 pub(super) async fn revoke_grant(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<RevokeForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -435,7 +435,7 @@ pub(super) fn grantee_words(w: &World, grantee: Grantee, tr: super::i18n::Tr) ->
 /// A GET of an office form's address (the language switch of a page answering a POST): the
 /// office.
 pub(super) async fn back_to_office(
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     axum::extract::RawQuery(q): axum::extract::RawQuery,
 ) -> Redirect {
     match q {

@@ -10,7 +10,7 @@ use crate::authn::{Caller, Scope};
 use crate::state::AppState;
 use adam_core::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -26,7 +26,7 @@ pub struct JobForm {
 pub(super) async fn update_job(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<JobForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -65,7 +65,7 @@ pub struct OccupantForm {
 pub(super) async fn assign_occupant(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<OccupantForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -91,7 +91,7 @@ pub(super) async fn assign_occupant(
 pub(super) async fn remove_occupant(
     State(s): State<AppState>,
     lang: Lang,
-    Path((id, user)): Path<(u32, u32)>,
+    UiPath((id, user)): UiPath<(u32, u32)>,
     UiForm { caller, form: f, .. }: UiForm<ConfirmForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -128,7 +128,7 @@ pub(super) async fn remove_occupant(
 pub(super) async fn set_job_valid(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     form: UiForm<SwitchForm>,
 ) -> UiResult<Response> {
     switch(s, lang, Grantee::Job(JobId(id)), form).await
@@ -221,7 +221,7 @@ pub(super) async fn job_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;
     let p = job_view(&s, &caller, lang.tr, JobId(id), BTreeMap::new()).await?;
@@ -229,7 +229,10 @@ pub(super) async fn job_page(
 }
 
 /// A GET of a job form's address (the language switch of the page a POST answered): the job.
-pub(super) async fn back_to_job(Path(id): Path<u32>, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Redirect {
+pub(super) async fn back_to_job(
+    UiPath(id): UiPath<u32>,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
+) -> Redirect {
     match q {
         Some(q) => Redirect::to(&format!("/ui/jobs/{id}?{q}")),
         None => Redirect::to(&format!("/ui/jobs/{id}")),

@@ -10,7 +10,7 @@ use crate::error::WebError;
 use crate::state::AppState;
 use adam_core::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -99,7 +99,7 @@ pub(super) async fn office_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;
     let p = office_view(&s, &caller, lang.tr, OfficeId(id), BTreeMap::new()).await?;
@@ -187,7 +187,7 @@ pub struct OfficeForm {
 pub(super) async fn update_office(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<OfficeForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -251,7 +251,7 @@ pub struct NewJobForm {
 pub(super) async fn create_job(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<NewJobForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -286,7 +286,7 @@ pub(super) async fn create_job(
 pub(super) async fn set_office_valid(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     form: UiForm<SwitchForm>,
 ) -> UiResult<Response> {
     switch(s, lang, Grantee::Office(OfficeId(id)), form).await

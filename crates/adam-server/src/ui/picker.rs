@@ -9,7 +9,7 @@ use crate::service::setup::{Candidate, job_candidates};
 use crate::state::AppState;
 use adam_core::JobId;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
@@ -47,7 +47,7 @@ pub(super) async fn job_candidates_page(
     lang: Lang,
     UiCaller(caller): UiCaller,
     headers: HeaderMap,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     Query(q): Query<PickerQuery>,
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;

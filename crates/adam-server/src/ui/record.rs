@@ -6,7 +6,7 @@ use crate::authn::Caller;
 use crate::state::AppState;
 use adam_core::*;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -242,7 +242,7 @@ pub(super) async fn folder_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     Query(q): Query<WhyQuery>,
 ) -> UiResult<Response> {
     record_page(s, caller, lang, ObjectRef::Folder(FolderId(id)), q).await
@@ -252,7 +252,7 @@ pub(super) async fn document_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     Query(q): Query<WhyQuery>,
 ) -> UiResult<Response> {
     record_page(s, caller, lang, ObjectRef::Document(DocumentId(id)), q).await

@@ -8,6 +8,7 @@
 //! administrator the activity of and the records about the people, jobs and offices they
 //! administer, and a person their own register.
 
+use super::chrome::UiPath;
 use super::chrome::{Chrome, Lang, UiCaller, UiError, UiForm, UiResult, chrome, optional_date, page};
 use super::history::who_name;
 use crate::service::audit::{self, SearchQuery};
@@ -16,7 +17,7 @@ use crate::state::AppState;
 use adam_core::rights::Via;
 use adam_core::{Actor, EntityKind, Timestamp, UserId, Window};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -478,7 +479,7 @@ async fn add_hold(State(s): State<AppState>, f: UiForm<HoldForm>) -> UiResult<Re
     holds_page(&s, &f.caller, lang, errors).await
 }
 
-async fn release_hold(State(s): State<AppState>, Path(id): Path<i64>, f: UiForm<Nothing>) -> UiResult<Response> {
+async fn release_hold(State(s): State<AppState>, UiPath(id): UiPath<i64>, f: UiForm<Nothing>) -> UiResult<Response> {
     audit::release(&s, &f.caller, id)
         .await
         .map_err(|e| UiError::new(f.lang.tr, e))?;
@@ -527,7 +528,7 @@ async fn register_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
     let user = UserId(id);
     let found = register::rights_of_user(&s, &caller, user)

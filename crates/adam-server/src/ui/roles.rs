@@ -11,7 +11,7 @@ use crate::service::setup::{self, RoleNode, RoleSpec};
 use crate::state::AppState;
 use adam_core::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -375,7 +375,7 @@ pub(super) async fn role_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;
     let p = role_view(&s, &caller, lang.tr, RoleId(id), BTreeMap::new()).await?;
@@ -398,7 +398,7 @@ pub struct RoleForm {
 pub(super) async fn update_role(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<Vec<(String, String)>>,
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;

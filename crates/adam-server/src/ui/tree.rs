@@ -6,7 +6,7 @@ use crate::authn::Caller;
 use crate::state::AppState;
 use adam_core::*;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -226,7 +226,7 @@ pub(super) async fn tree_children(
     lang: Lang,
     UiCaller(caller): UiCaller,
     headers: HeaderMap,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;
     let office = OfficeId(id);

@@ -10,7 +10,7 @@ use crate::authn::{Caller, Scope};
 use crate::state::AppState;
 use adam_core::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 pub(super) async fn set_user_active(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     form: UiForm<SwitchForm>,
 ) -> UiResult<Response> {
     switch(s, lang, Grantee::User(UserId(id)), form).await
@@ -49,7 +49,7 @@ pub(super) async fn create_user(
     State(s): State<AppState>,
     lang: Lang,
     client: crate::authn::Client,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<NewUserForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -99,7 +99,10 @@ pub(super) async fn create_user(
 }
 
 /// A GET of a user form's address: the user.
-pub(super) async fn back_to_user(Path(id): Path<u32>, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Redirect {
+pub(super) async fn back_to_user(
+    UiPath(id): UiPath<u32>,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
+) -> Redirect {
     match q {
         Some(q) => Redirect::to(&format!("/ui/users/{id}?{q}")),
         None => Redirect::to(&format!("/ui/users/{id}")),
@@ -211,7 +214,7 @@ pub(super) async fn user_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;
     let p = user_view(&s, &caller, lang.tr, UserId(id), BTreeMap::new(), None).await?;
@@ -229,7 +232,7 @@ pub(super) async fn set_temporary_password(
     State(s): State<AppState>,
     lang: Lang,
     client: crate::authn::Client,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<TemporaryForm>,
 ) -> UiResult<Response> {
     let uid = UserId(id);
@@ -279,7 +282,7 @@ pub(super) async fn unlock_user(
     State(s): State<AppState>,
     lang: Lang,
     client: crate::authn::Client,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, .. }: UiForm<Nothing>,
 ) -> UiResult<Response> {
     let uid = UserId(id);
@@ -301,7 +304,7 @@ pub(super) async fn reset_factor(
     State(s): State<AppState>,
     lang: Lang,
     client: crate::authn::Client,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<FactorForm>,
 ) -> UiResult<Response> {
     let uid = UserId(id);
@@ -360,7 +363,7 @@ pub(super) fn gender_of(value: &str) -> Option<Gender> {
 pub(super) async fn update_user(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<UserForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;

@@ -475,8 +475,9 @@ fn url(text: &str) -> String {
         .collect()
 }
 
-/// Two routes answered plain text "Invalid URL"; every extractor's rejection is a problem
-/// document now.
+/// Two routes answered plain text "Invalid URL". A page's path that does not fit is answered
+/// with the "not found" page in the person's language (a person in a browser reads it); the
+/// API's with a problem document.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn extractor_rejections_are_problem_documents() {
     let s = TestServer::start(Backend::Sqlite).await;
@@ -493,15 +494,27 @@ async fn extractor_rejections_are_problem_documents() {
             Method::GET
         };
         let reply = s.call(Who::SysAdmin, method, path, None).await;
-        assert!(reply.status.is_client_error(), "{path}: {}", reply.status);
-        assert_eq!(
-            reply.header("content-type"),
-            Some("application/problem+json"),
+        assert_eq!(reply.status.as_u16(), 404, "{path}: {}", reply.status);
+        assert!(
+            reply
+                .header("content-type")
+                .unwrap_or_default()
+                .starts_with("text/html"),
             "{path}: {}",
             reply.text
         );
         assert!(!reply.text.starts_with("Invalid URL"), "{path}");
-        assert_eq!(reply.json["status"], reply.status.as_u16(), "{path}");
+        assert!(
+            reply.text.contains("nobena stran nima tega naslova"),
+            "{path}: {}",
+            reply.text
+        );
+    }
+    for path in ["/api/v1/users/abc", "/api/v1/jobs/-1", "/api/v1/processes/%FF"] {
+        let reply = s.get(Who::SysAdmin, path).await;
+        assert_eq!(reply.status.as_u16(), 400, "{path}: {}", reply.text);
+        assert_eq!(reply.header("content-type"), Some("application/problem+json"), "{path}");
+        assert_eq!(reply.json["type"], "/problems/invalid-path", "{path}");
     }
     // A query that does not parse, on the UI's sign-in page and the second-factor page.
     for (who, path) in [

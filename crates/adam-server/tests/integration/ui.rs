@@ -221,6 +221,31 @@ async fn slovenian_by_default_english_on_a_switch() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_that_names_no_page_gets_the_not_found_page_in_the_persons_language() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let ui = Ui::new(&s);
+    for path in [
+        "/ui/jobs/abc",
+        "/ui/offices/-1",
+        "/ui/processes/%FF%FE",
+        "/ui/solutions/%C3%28",
+    ] {
+        let (status, html, headers) = ui.get(Who::SysAdmin, path, false).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {html}");
+        assert!(
+            headers["content-type"].to_str().unwrap().starts_with("text/html"),
+            "{path}: a page, not the framework's plain text"
+        );
+        assert!(
+            html.contains("lang=\"sl\"") && html.contains("nobena stran nima tega naslova"),
+            "{path}: {html}"
+        );
+    }
+    let (_, html, _) = ui.get(Who::SysAdmin, "/ui/jobs/abc?lang=en", false).await;
+    assert!(html.contains("no page has this address"), "{html}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_folder_shows_its_entries_and_why_someone_may_see_it() {
     let s = TestServer::start(Backend::Sqlite).await;
     let ui = Ui::new(&s);

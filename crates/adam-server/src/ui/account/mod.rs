@@ -21,7 +21,7 @@ use crate::state::{AppState, blocking};
 use crate::ui::chrome::{Chrome, Lang, Nothing, UiError, UiForm, UiResult, chrome, page, to, url_escape};
 use adam_store::SessionState;
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;

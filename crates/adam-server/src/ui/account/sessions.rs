@@ -1,5 +1,6 @@
 //! My sessions: the list, and ending one.
 
+use super::super::chrome::UiPath;
 use super::*;
 
 // ---- sessions -----------------------------------------------------------------------------
@@ -55,7 +56,7 @@ pub(super) async fn sessions_page(
 
 pub(super) async fn revoke_session(
     State(s): State<AppState>,
-    Path(id): Path<i64>,
+    UiPath(id): UiPath<i64>,
     f: UiForm<Nothing>,
 ) -> UiResult<Response> {
     authn::end_own_session(&s, &f.caller, id)

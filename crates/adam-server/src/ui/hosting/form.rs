@@ -10,7 +10,6 @@ use crate::error::said;
 use adam_core::register::solution::{
     BoardDecision, Codename, EkcSupport, EntryRoute, Environment, Exceptional, Solution, SolutionFields, SolutionPeople,
 };
-use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -506,7 +505,7 @@ pub(super) async fn edit_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(code): Path<String>,
+    UiPath(code): UiPath<String>,
 ) -> UiResult<Response> {
     require_reader(&s, &caller, lang.tr)?;
     let (form, codename) = {
@@ -562,7 +561,7 @@ pub(super) async fn register(
 pub(super) async fn update(
     State(s): State<AppState>,
     lang: Lang,
-    Path(code): Path<String>,
+    UiPath(code): UiPath<String>,
     UiForm { caller, form: f, .. }: UiForm<SolutionForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -606,7 +605,7 @@ pub struct VersionForm {
 pub(super) async fn open_version(
     State(s): State<AppState>,
     lang: Lang,
-    Path(code): Path<String>,
+    UiPath(code): UiPath<String>,
     UiForm { caller, form: f, .. }: UiForm<VersionForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;

@@ -12,7 +12,6 @@ use crate::service::hosting_notify::NOTICE_ACTION;
 use crate::state::blocking;
 use adam_core::register::solution::{EkcSupport, EntryRoute, Exceptional, Verdict};
 use adam_store::AuditQuery;
-use axum::extract::Path;
 use axum::response::Redirect;
 use std::collections::BTreeMap;
 
@@ -504,7 +503,7 @@ pub(super) async fn solution_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(code): Path<String>,
+    UiPath(code): UiPath<String>,
 ) -> UiResult<Response> {
     require_reader(&s, &caller, lang.tr)?;
     let id = by_code(&s.world(), &code, lang.tr)?;
@@ -514,7 +513,7 @@ pub(super) async fn solution_page(
 
 /// A GET of a form's address (the language switch of a page answering a POST).
 pub(super) async fn back_to_solution(
-    Path(code): Path<String>,
+    UiPath(code): UiPath<String>,
     axum::extract::RawQuery(q): axum::extract::RawQuery,
 ) -> Redirect {
     let code = url_escape(&code);

@@ -14,7 +14,7 @@ use crate::service::attachments::{self as att, Upload, UploadMeta};
 use crate::state::AppState;
 use adam_core::attachment::AttachmentRef;
 use adam_core::*;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
@@ -58,7 +58,7 @@ const DRAIN: u64 = 512 * 1024 * 1024;
 pub(crate) async fn upload(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     request: Request,
 ) -> UiResult<Response> {
     let (mut parts, body) = request.into_parts();
@@ -186,7 +186,7 @@ pub(crate) async fn download(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(raw): Path<String>,
+    UiPath(raw): UiPath<String>,
 ) -> UiResult<Response> {
     let digest = att::digest(&raw).ui(lang.tr)?;
     let stored = att::readable(&s, &caller, &digest).await.ui(lang.tr)?;

@@ -248,7 +248,7 @@ pub(crate) async fn appoint(
 pub(crate) async fn end(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<EndForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;

@@ -507,14 +507,17 @@ pub(crate) async fn item_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
     let p = item_view(&s, &caller, lang.tr, ItemId(id), Typed::default(), Errors::new()).await?;
     page(lang, &p)
 }
 
 /// A GET of an item form's address (the language switch of a page answering a POST).
-pub(crate) async fn back_to_item(Path(id): Path<u32>, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Redirect {
+pub(crate) async fn back_to_item(
+    UiPath(id): UiPath<u32>,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
+) -> Redirect {
     match q {
         Some(q) => Redirect::to(&format!("/ui/inventory/{id}?{q}")),
         None => Redirect::to(&format!("/ui/inventory/{id}")),
@@ -528,7 +531,7 @@ fn to_item(id: u32, anchor: &str) -> Response {
 pub(crate) async fn update_item(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<ItemForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -583,7 +586,7 @@ pub(super) fn saved_coded(lang: Lang, outcome: crate::error::ApiResult<Plan>) ->
 pub(crate) async fn classify_item(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<ClassifyForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -646,7 +649,7 @@ pub(crate) async fn classify_item(
 pub(crate) async fn link_item(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<LinkForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -726,7 +729,7 @@ pub(crate) async fn link_item(
 pub(crate) async fn unlink_item(
     State(s): State<AppState>,
     lang: Lang,
-    Path((id, link)): Path<(u32, u32)>,
+    UiPath((id, link)): UiPath<(u32, u32)>,
     UiForm { caller, form: f, .. }: UiForm<ConfirmForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
@@ -769,7 +772,7 @@ pub(crate) async fn unlink_item(
 pub(crate) async fn retire_item(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<ConfirmForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;

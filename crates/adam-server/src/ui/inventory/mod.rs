@@ -23,7 +23,7 @@ use adam_core::register::inventory::{ItemKind, Operator, Relation};
 use adam_core::*;
 use adam_store::AuditQuery;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -313,7 +313,7 @@ pub(super) async fn people(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(field): Path<String>,
+    UiPath(field): UiPath<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> UiResult<Response> {
     require_reader(&s, &caller, lang.tr)?;

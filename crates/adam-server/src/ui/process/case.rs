@@ -17,7 +17,7 @@ use crate::state::AppState;
 use adam_core::process::{self, CaseState, Marks};
 use adam_core::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
@@ -179,14 +179,17 @@ pub(crate) async fn case_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
     let p = case_view(&s, &caller, lang.tr, CaseId(id), None, BTreeMap::new(), Vec::new())?;
     page(lang, &p)
 }
 
 /// A GET of a case's form address: the case.
-pub(crate) async fn back_to_case(Path(id): Path<u32>, axum::extract::RawQuery(q): axum::extract::RawQuery) -> Redirect {
+pub(crate) async fn back_to_case(
+    UiPath(id): UiPath<u32>,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
+) -> Redirect {
     match q {
         Some(q) => Redirect::to(&format!("/ui/cases/{id}?{q}")),
         None => Redirect::to(&format!("/ui/cases/{id}")),
@@ -205,7 +208,7 @@ enum Act {
 /// Saves the current step's fields without deciding.
 pub(crate) async fn fill(
     State(s): State<AppState>,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     form: UiForm<Vec<(String, String)>>,
 ) -> UiResult<Response> {
     act(s, CaseId(id), form, Act::Fill).await
@@ -214,7 +217,7 @@ pub(crate) async fn fill(
 /// Decides the current step.
 pub(crate) async fn decide(
     State(s): State<AppState>,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     form: UiForm<Vec<(String, String)>>,
 ) -> UiResult<Response> {
     act(s, CaseId(id), form, Act::Decide).await
@@ -328,7 +331,7 @@ pub struct ConsentForm {
 /// Gives the caller's written consent in a role at the current step.
 pub(crate) async fn consent(
     State(s): State<AppState>,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     UiForm {
         caller, form: f, lang, ..
     }: UiForm<ConsentForm>,
@@ -430,7 +433,7 @@ pub(crate) async fn notification_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
     let (n, description, details) = notification_of(&s, &caller, lang.tr, id)?;
     let p = NotificationPage {
@@ -453,7 +456,7 @@ pub(crate) async fn notification_json(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
     let (n, _, _) = notification_of(&s, &caller, lang.tr, id)?;
     let mut r = axum::Json(n).into_response();

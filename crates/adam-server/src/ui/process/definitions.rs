@@ -15,7 +15,7 @@ use crate::state::AppState;
 use adam_core::process::{self, Marks, StepKind};
 use adam_core::*;
 use askama::Template;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -144,7 +144,7 @@ pub(crate) async fn definition_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(key): Path<String>,
+    UiPath(key): UiPath<String>,
 ) -> UiResult<Response> {
     let t = lang.tr;
     reader(&caller, t)?;

@@ -15,7 +15,7 @@ use crate::service::process as svc;
 use crate::state::AppState;
 use adam_core::attachment::AttachmentRef;
 use adam_core::*;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
@@ -27,7 +27,7 @@ const DRAIN: u64 = 512 * 1024 * 1024;
 pub(crate) async fn upload(
     State(s): State<AppState>,
     lang: Lang,
-    Path(id): Path<u32>,
+    UiPath(id): UiPath<u32>,
     request: Request,
 ) -> UiResult<Response> {
     let t = lang.tr;

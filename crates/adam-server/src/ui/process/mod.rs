@@ -21,7 +21,7 @@ use crate::state::AppState;
 use adam_core::process::{self, Binding, CaseState, FieldKind};
 use adam_core::*;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -281,7 +281,7 @@ pub(super) async fn start_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(key): Path<String>,
+    UiPath(key): UiPath<String>,
 ) -> UiResult<Response> {
     reader(&caller, lang.tr)?;
     if key == process::SECURITY_EVENT {
@@ -307,7 +307,7 @@ pub(super) async fn start_page(
 
 pub(super) async fn start(
     State(s): State<AppState>,
-    Path(key): Path<String>,
+    UiPath(key): UiPath<String>,
     UiForm { caller, form, lang, .. }: UiForm<Vec<(String, String)>>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;

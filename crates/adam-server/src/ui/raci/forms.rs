@@ -16,7 +16,7 @@ use adam_core::lang::Lang as CoreLang;
 use adam_core::raci::{Bound, Cell, Key, Party, RaciMatrix};
 use adam_core::{Command, JobId, OfficeId, Text, Timestamp, World};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -123,7 +123,7 @@ fn back(solution: &str, task: &str, layer: &str) -> Response {
 pub(crate) async fn override_cell(
     State(s): State<AppState>,
     lang: Lang,
-    Path(solution): Path<String>,
+    UiPath(solution): UiPath<String>,
     UiForm { caller, form: f, .. }: UiForm<OverrideForm>,
 ) -> UiResult<Response> {
     let t = lang.tr;
@@ -323,7 +323,7 @@ pub(crate) async fn bind_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(solution): Path<String>,
+    UiPath(solution): UiPath<String>,
     Query(q): Query<BindQuery>,
 ) -> UiResult<Response> {
     require_keeper(&s, &caller, lang.tr)?;
@@ -348,7 +348,7 @@ pub struct BindForm {
 pub(crate) async fn bind(
     State(s): State<AppState>,
     lang: Lang,
-    Path(solution): Path<String>,
+    UiPath(solution): UiPath<String>,
     UiForm { caller, form: f, .. }: UiForm<BindForm>,
 ) -> UiResult<Response> {
     let t = lang.tr;

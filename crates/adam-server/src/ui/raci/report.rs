@@ -10,7 +10,7 @@ use crate::service::raci_report::{self as report_svc, MonthlyReport};
 use crate::state::AppState;
 use adam_core::lang::Lang as CoreLang;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -67,7 +67,7 @@ pub(crate) async fn report_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
-    Path(solution): Path<String>,
+    UiPath(solution): UiPath<String>,
     Query(q): Query<ReportQuery>,
 ) -> UiResult<Response> {
     let t = lang.tr;
