@@ -11,7 +11,7 @@
 //! the CSV export's header row too (English unless Slovenian is asked for).
 
 use super::guard::needs;
-use super::{Api, Doc, PageQuery, page};
+use super::{Api, Doc, PageQuery};
 use crate::api::directory::double;
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
@@ -508,13 +508,13 @@ async fn list(
         unclassified: q.unclassified,
         retired: q.retired,
     };
-    let mut rows = inv::list(&w, &filter.filter(), LocalDate::of(now));
-    rows.sort_by_key(|r| r.item.id);
-    let paging = PageQuery {
+    let limit = PageQuery {
         after: q.after,
         limit: q.limit,
-    };
-    Ok(axum::Json(page(rows.into_iter(), |r| r.item.id.0, paging)?))
+    }
+    .limit()?;
+    let (items, next) = inv::page(&w, &filter.filter(), LocalDate::of(now), q.after, limit);
+    Ok(axum::Json(Page { items, next }))
 }
 
 async fn export(State(s): State<AppState>, caller: Caller, Params(q): Params<InventoryFilter>) -> ApiResult<Response> {

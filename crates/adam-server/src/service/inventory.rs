@@ -101,21 +101,48 @@ pub(crate) fn row(w: &World, item: &InventoryItem, today: LocalDate) -> ItemRow 
     }
 }
 
+/// Whether `item` is in the list narrowed by `f`.
+fn matches(w: &World, f: &Filter, today: LocalDate, i: &InventoryItem) -> bool {
+    (f.retired || !i.retired)
+        && f.kind.is_none_or(|k| i.kind == k)
+        && f.custodian.is_none_or(|c| i.fields.custodian == c)
+        && (!f.below_floor || w.below_floor(i).is_some())
+        && (!f.overdue || i.review_overdue(today))
+        && (!f.unclassified || i.classified.is_none())
+}
+
 /// The inventory, narrowed by `f`, in code order.
 pub(crate) fn list(w: &World, f: &Filter, today: LocalDate) -> Vec<ItemRow> {
     let mut rows: Vec<ItemRow> = w
         .items()
         .iter()
-        .filter(|i| f.retired || !i.retired)
-        .filter(|i| f.kind.is_none_or(|k| i.kind == k))
-        .filter(|i| f.custodian.is_none_or(|c| i.fields.custodian == c))
-        .filter(|i| !f.below_floor || w.below_floor(i).is_some())
-        .filter(|i| !f.overdue || i.review_overdue(today))
-        .filter(|i| !f.unclassified || i.classified.is_none())
+        .filter(|i| matches(w, f, today, i))
         .map(|i| row(w, i, today))
         .collect();
     rows.sort_by(|a, b| a.item.fields.code.cmp(&b.item.fields.code));
     rows
+}
+
+/// One page of the inventory narrowed by `f`, in id order, after the item `after`, and the id
+/// to ask the next page after (none at the end). Rows are built for the page only: the items
+/// are kept in id order, so a page costs what it holds, not the whole inventory.
+pub(crate) fn page(
+    w: &World,
+    f: &Filter,
+    today: LocalDate,
+    after: Option<u32>,
+    limit: usize,
+) -> (Vec<ItemRow>, Option<u32>) {
+    let items = w.items();
+    let start = after.map_or(0, |a| items.partition_point(|i| i.id.0 <= a));
+    let mut matching = items[start..].iter().filter(|i| matches(w, f, today, i));
+    let rows: Vec<ItemRow> = matching.by_ref().take(limit).map(|i| row(w, i, today)).collect();
+    let next = if rows.len() == limit && matching.next().is_some() {
+        rows.last().map(|r| r.item.id.0)
+    } else {
+        None
+    };
+    (rows, next)
 }
 
 /// Why a system's floor is what it is, per dimension: the asset that forces it.

@@ -623,6 +623,22 @@ async fn lists_filter_and_page_and_history_shows_who_classified() {
         .expect(200);
     assert_eq!(ids(&rest), [3]);
     assert!(rest.json["next"].is_null());
+    // A narrowed list pages too, its rows built for the page only.
+    let path = |after: Option<u64>| {
+        format!(
+            "/api/v1/inventory?custodian={}&limit=1{}",
+            inv.other.0,
+            after.map_or(String::new(), |a| format!("&after={a}"))
+        )
+    };
+    let one = inv.get(&s, Party::Lead, &path(None)).await.expect(200);
+    assert_eq!(ids(&one), [u64::from(inv.other_system.0)]);
+    let two = inv
+        .get(&s, Party::Lead, &path(one.json["next"].as_u64()))
+        .await
+        .expect(200);
+    assert_eq!(ids(&two), [u64::from(inv.other_asset.0)]);
+    assert!(two.json["next"].is_null(), "{}", two.text);
     inv.get(&s, Party::Lead, "/api/v1/inventory?colour=red")
         .await
         .problem(422, "invalid-query");
