@@ -7,11 +7,13 @@
 //!   prove a refused command changed nothing or that a store gives back what it was given;
 //! - [`t`], [`text`]: a timestamp and a text from literals;
 //! - [`synth`] (with [`rng`]): the seeded, deterministic synthetic administration of the
-//!   benchmarks, built as change-log events for `World::restore`.
+//!   benchmarks, built as change-log events for `World::restore`;
+//! - [`replica`]: a PostgreSQL streaming replica of the test server, for the failover drills.
 //!
 //! Test support, not product code: a helper given a literal that does not parse, or a world
 //! that does not serialise, panics (the test fails there), hence the `expect`s allowed below.
 
+pub mod replica;
 pub mod rng;
 pub mod synth;
 

@@ -16,12 +16,8 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use adam_testkit::replica::Replica;
 use support::*;
-
-fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/postgres.sh")
-}
 
 /// `url` with its database replaced by `db`.
 fn with_database(url: &str, db: &str) -> String {
@@ -34,47 +30,6 @@ fn with_database(url: &str, db: &str) -> String {
 fn authority(url: &str) -> &str {
     let rest = url.split_once("://").unwrap().1;
     &rest[..rest.find(['/', '?']).unwrap_or(rest.len())]
-}
-
-/// The streaming replica, stopped and removed when dropped.
-struct Replica {
-    url: String,
-    dir: String,
-}
-
-impl Replica {
-    fn of(primary: &str) -> Replica {
-        let out = std::process::Command::new("bash")
-            .arg("-c")
-            .arg(r#". "$0" && start_test_replica "$1" && printf '%s\n%s\n' "$ADAM_TEST_PG_REPLICA_URL" "$ADAM_PG_REPLICA_DIR""#)
-            .arg(script())
-            .arg(primary)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let mut lines = stdout.lines();
-        match (out.status.success(), lines.next(), lines.next()) {
-            (true, Some(url), Some(dir)) => Replica {
-                url: url.to_owned(),
-                dir: dir.to_owned(),
-            },
-            _ => panic!(
-                "cannot make a streaming replica with start_test_replica of scripts/postgres.sh: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ),
-        }
-    }
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("bash")
-            .arg("-c")
-            .arg(r#". "$0" && stop_replica_dir "$1""#)
-            .arg(script())
-            .arg(&self.dir)
-            .status();
-    }
 }
 
 /// ADAM's database on the primary, let in again and dropped when the test ends.

@@ -21,63 +21,8 @@ use crate::town::*;
 use adam_core::*;
 use adam_store::{AuditTrail as _, PgStore, Store, WorldStore as _};
 use adam_testkit::fingerprint;
+use adam_testkit::replica::Replica;
 use std::time::{Duration, Instant};
-
-/// The replica the drill promotes: `ADAM_TEST_PG_REPLICA_URL`, or a fresh one made by
-/// `scripts/postgres.sh` and removed (stopped, its directory deleted) when the test ends.
-struct Replica {
-    url: String,
-    made: Option<String>,
-}
-
-fn script() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/postgres.sh")
-}
-
-impl Replica {
-    fn of(primary: &str) -> Replica {
-        if let Ok(url) = std::env::var("ADAM_TEST_PG_REPLICA_URL")
-            && !url.trim().is_empty()
-        {
-            return Replica { url, made: None };
-        }
-        let out = std::process::Command::new("bash")
-            .arg("-c")
-            .arg(r#". "$0" && start_test_replica "$1" && printf '%s\n%s\n' "$ADAM_TEST_PG_REPLICA_URL" "$ADAM_PG_REPLICA_DIR""#)
-            .arg(script())
-            .arg(primary)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let mut lines = stdout.lines();
-        match (out.status.success(), lines.next(), lines.next()) {
-            (true, Some(url), Some(dir)) => Replica {
-                url: url.to_owned(),
-                made: Some(dir.to_owned()),
-            },
-            _ => panic!(
-                "cannot make a streaming replica of ADAM_TEST_PG_URL with start_test_replica of \
-                 scripts/postgres.sh (it needs PostgreSQL's server binaries and a primary that lets \
-                 loopback connections replicate; or export ADAM_TEST_PG_REPLICA_URL, a fresh \
-                 replica): {}",
-                String::from_utf8_lossy(&out.stderr)
-            ),
-        }
-    }
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        if let Some(dir) = &self.made {
-            let _ = std::process::Command::new("bash")
-                .arg("-c")
-                .arg(r#". "$0" && stop_replica_dir "$1""#)
-                .arg(script())
-                .arg(dir)
-                .status();
-        }
-    }
-}
 
 fn client(url: &str) -> postgres::Client {
     postgres::Client::connect(url, postgres::NoTls).unwrap_or_else(|e| panic!("cannot reach {url}: {e}"))
