@@ -79,15 +79,7 @@ fn access(i: u64, at: Timestamp) -> NewAudit {
 
 fn main() {
     let args = args();
-    let base = Config::default();
-    let scale = args.documents as f64 / base.documents as f64;
-    let config = Config {
-        users: ((base.users as f64 * scale) as usize).max(20),
-        offices: ((base.offices as f64 * scale) as usize).max(3),
-        folders: ((base.folders as f64 * scale) as usize).max(1),
-        documents: args.documents,
-        ..base
-    };
+    let config = Config::scaled(args.documents);
     let synth = synth::generate(&config).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let dir = args

@@ -34,6 +34,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use adam_bench::mem::{cpu_seconds, load_avg, rss_mib};
 use adam_bench::synth::{self, Config as SynthConfig};
 use adam_core::*;
 use adam_server::{AppState, Clock, Config, Scope};
@@ -121,10 +122,6 @@ fn import(store: &dyn Store, synth: &synth::Synth) {
     for plan in synth.import_plans(CHUNK) {
         store.commit(&plan, &context).unwrap();
     }
-}
-
-fn rss_mib() -> f64 {
-    adam_bench::mem::resident().map_or(0.0, |r| adam_bench::mem::mib(r.rss))
 }
 
 fn check_body(r: &adam_bench::stream::Request, at: Option<Timestamp>) -> String {
@@ -258,23 +255,6 @@ fn wrk(
     }
 }
 
-/// CPU time of this process (the server, its audit writer and its follower), in seconds.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // The fields after the command name (which is in parentheses and may hold spaces).
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    // utime and stime: fields 14 and 15 of the line, indexes 11 and 12 after the name.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-fn load_avg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
 fn main() {
     let args = args();
     let tmp = tempfile::tempdir().unwrap();
@@ -282,15 +262,7 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
 
     // ---- the world and the store ----
-    let base = SynthConfig::default();
-    let scale = args.documents as f64 / base.documents as f64;
-    let config = SynthConfig {
-        users: ((base.users as f64 * scale) as usize).max(20),
-        offices: ((base.offices as f64 * scale) as usize).max(3),
-        folders: ((base.folders as f64 * scale) as usize).max(1),
-        documents: args.documents,
-        ..base
-    };
+    let config = SynthConfig::scaled(args.documents);
     let started = Instant::now();
     let synth = synth::generate(&config).unwrap();
     let at = synth.at;

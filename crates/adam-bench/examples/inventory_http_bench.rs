@@ -22,6 +22,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use adam_bench::mem::load_avg;
 use adam_core::register::inventory::{ItemFields, ItemKind, Relation, TransferConsent};
 use adam_core::*;
 use adam_server::{AppState, Clock, Config, Scope};
@@ -214,12 +215,6 @@ async fn build(state: &AppState, a: &Args) -> UserId {
         .collect();
     exec_all(state, commands).await;
     custodian
-}
-
-fn load_avg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
 }
 
 fn ms(h: &Histogram<u64>, q: f64) -> f64 {

@@ -114,15 +114,7 @@ fn bench(name: &str, store: &dyn Store, synth: &synth::Synth, reference: u64) {
 
 fn main() {
     let args = args();
-    let base = Config::default();
-    let scale = args.documents as f64 / base.documents as f64;
-    let config = Config {
-        users: ((base.users as f64 * scale) as usize).max(20),
-        offices: ((base.offices as f64 * scale) as usize).max(3),
-        folders: ((base.folders as f64 * scale) as usize).max(1),
-        documents: args.documents,
-        ..base
-    };
+    let config = Config::scaled(args.documents);
     let started = Instant::now();
     let synth = synth::generate(&config).unwrap();
     println!(

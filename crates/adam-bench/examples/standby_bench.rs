@@ -32,6 +32,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use adam_bench::mem::{cpu_seconds, load_avg, rss_mib};
 use adam_bench::synth::{self, Config as SynthConfig};
 use adam_core::*;
 use adam_server::replication::client::PeerClient;
@@ -147,16 +148,6 @@ fn copy_keys(from: &Path, to: &Path) {
     }
 }
 
-fn load_avg() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
-fn rss_mib() -> f64 {
-    adam_bench::mem::resident().map_or(0.0, |r| adam_bench::mem::mib(r.rss))
-}
-
 /// The `q` quantile of sorted `v`, in milliseconds.
 fn ms(v: &[Duration], q: f64) -> f64 {
     if v.is_empty() {
@@ -265,15 +256,7 @@ fn main() {
     println!("standby_bench, load {}", load_avg());
 
     // ---- the primary's store ----
-    let base = SynthConfig::default();
-    let scale = args.documents as f64 / base.documents as f64;
-    let config = SynthConfig {
-        users: ((base.users as f64 * scale) as usize).max(20),
-        offices: ((base.offices as f64 * scale) as usize).max(3),
-        folders: ((base.folders as f64 * scale) as usize).max(1),
-        documents: args.documents,
-        ..base
-    };
+    let config = SynthConfig::scaled(args.documents);
     let started = Instant::now();
     let synth = synth::generate(&config).unwrap();
     let admin = *synth.notable.admins.first().expect("an administrator");
@@ -517,14 +500,4 @@ fn main() {
         );
     }
     let _ = std::fs::remove_dir_all(&standby_dir);
-}
-
-/// CPU time of this process (both servers, the writers and the watcher), in seconds.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    let tick = 100.0;
-    let user: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-    let system: f64 = fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-    (user + system) / tick
 }

@@ -46,6 +46,29 @@ pub fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
+/// Resident memory now, in MiB (0 where it cannot be read).
+pub fn rss_mib() -> f64 {
+    resident().map_or(0.0, |r| mib(r.rss))
+}
+
+/// CPU time of this process so far (user and system), in seconds, from `/proc/self/stat`.
+pub fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime: fields 14 and 15 of the line, indexes 11 and 12 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The machine's load averages over 1, 5 and 15 minutes, as `/proc/loadavg` says them.
+pub fn load_avg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

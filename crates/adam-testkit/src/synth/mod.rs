@@ -83,6 +83,22 @@ impl Default for Config {
     }
 }
 
+impl Config {
+    /// The default administration scaled to `documents` documents: users, offices and folders
+    /// in the same proportions (at least 20 users, 3 offices and a folder).
+    pub fn scaled(documents: usize) -> Config {
+        let base = Config::default();
+        let scale = documents as f64 / base.documents as f64;
+        Config {
+            users: ((base.users as f64 * scale) as usize).max(20),
+            offices: ((base.offices as f64 * scale) as usize).max(3),
+            folders: ((base.folders as f64 * scale) as usize).max(1),
+            documents,
+            ..base
+        }
+    }
+}
+
 /// Counts of what was generated.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
