@@ -182,6 +182,19 @@ pub(crate) enum CodeCheck {
     Replayed,
     /// Neither.
     Wrong,
+    /// A backup code on a standby: it is not spent here, since the primary — whose credentials
+    /// the standby copies — would never learn it was used and would take it again.
+    BackupOnStandby,
+}
+
+/// The refusal of a backup code on a standby, in both languages.
+fn backup_on_standby() -> WebError {
+    WebError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "backup-code-on-standby",
+        "this server is a standby: backup codes are spent on the primary only; sign in here with the code of your authenticator app",
+    )
+    .sl("ta strežnik je rezervni: rezervne kode sprejema le glavni strežnik; tukaj se prijavite s kodo aplikacije za preverjanje")
 }
 
 /// Checks `code` as a TOTP code newer than `last_step`, or else as one of the account's backup
@@ -204,6 +217,18 @@ pub(crate) fn check_code(
             CodeCheck::Accepted
         }
         Err(adam_auth::totp::TotpRejection::Replayed) => CodeCheck::Replayed,
+        Err(_) if s.replica.keeps_access_aside() => {
+            // Not a current code; a backup code is not spent on a standby.
+            let is_backup = codes.is_some_and(|stored| {
+                serde_json::from_value::<BackupCodes>(stored.codes)
+                    .is_ok_and(|mut set| set.redeem(&s.authn.backup_key, &user.0.to_string(), code).is_ok())
+            });
+            if is_backup {
+                CodeCheck::BackupOnStandby
+            } else {
+                CodeCheck::Wrong
+            }
+        }
         Err(_) => {
             // Not a current code: perhaps a backup code.
             let redeemed = codes.and_then(|stored| {
@@ -259,6 +284,7 @@ pub(crate) async fn second_factor_step(s: &AppState, client: &Client, b: SecondF
                 .sl("ta koda je bila že uporabljena")
                 .with("reason", "replayed"));
         }
+        CodeCheck::BackupOnStandby => return Err(backup_on_standby()),
         CodeCheck::Wrong => {
             failed_attempt(&s, &username, Some(user), client.ip, "auth.mfa").await?;
             return Err(WebError::unauthenticated("the code is wrong")
@@ -424,6 +450,7 @@ pub(crate) async fn step_up_session(s: &AppState, person: Person, client: &Clien
             failed_attempt(&s, &username, Some(user), client.ip, "auth.step_up").await?;
             return Err(bad_code("replayed"));
         }
+        CodeCheck::BackupOnStandby => return Err(backup_on_standby()),
         CodeCheck::Wrong => {
             failed_attempt(&s, &username, Some(user), client.ip, "auth.step_up").await?;
             return Err(bad_code("bad-code"));

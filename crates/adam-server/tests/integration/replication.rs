@@ -113,7 +113,12 @@ async fn standby_of(
         primary.state.revision(),
         "the seed reaches the primary's revision"
     );
-    let state = state_with(store, test_auth(None)).await;
+    // The backup-code key is in the key directory a standby is given a copy of.
+    let auth = adam_server::login::AuthConfig {
+        backup_code_key: Some(primary.state.authn.backup_key.clone()),
+        ..test_auth(None)
+    };
+    let state = state_with(store, auth).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let tasks = adam_server::replication::start(
         &state,
@@ -281,6 +286,71 @@ async fn a_standby_follows_over_mutual_tls_serves_reads_and_refuses_changes() {
     let page = standby.call(Who::SysAdmin, Method::GET, "/ui?lang=en", None).await;
     assert!(page.text.contains("id=\"site-banner\""), "{}", page.text);
     assert!(page.text.contains("Standby server: read-only"));
+}
+
+/// A backup code is spent where the primary learns of it: a standby refuses it (saying why)
+/// and spends nothing, while the code of the authenticator app signs in there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standby_does_not_spend_a_backup_code() {
+    let certs = Certs::new();
+    let primary = TestServer::start(Backend::Sqlite).await;
+    let url = listen(&primary, &certs, "a", None).await;
+    let bojan = primary.fx.bojan;
+    primary.set_password(bojan, STRONG).await;
+    let secret = adam_auth::totp::TotpSecret::generate().unwrap();
+    let (codes, set) =
+        adam_auth::totp::BackupCodes::generate(&primary.state.authn.backup_key, &bojan.0.to_string()).unwrap();
+    let enrolment = adam_store::TotpEnrolment {
+        user: bojan,
+        secret: secret.to_base32(),
+        confirmed: true,
+        created: primary.state.now(),
+        last_step: None,
+    };
+    let store = primary.state.store.clone();
+    let set = serde_json::to_value(&set).unwrap();
+    tokio::task::spawn_blocking(move || store.save_totp(&enrolment, Some(&set), &[]))
+        .await
+        .unwrap()
+        .unwrap();
+    let (standby, _tasks) = standby_of(&primary, &url, &certs).await;
+    let challenge = |r: &Reply| r.json["challenge"].as_str().unwrap().to_owned();
+    let step1 = standby.login("bojan", STRONG).await;
+    assert_eq!(step1.status, StatusCode::OK, "{}", step1.text);
+    let backup = codes[0].as_str().to_owned();
+    let refused = standby
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/login/totp",
+            Some(&json!({"challenge": challenge(&step1), "code": backup})),
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE, "{}", refused.text);
+    assert_eq!(refused.json["type"], "/problems/backup-code-on-standby");
+    // The authenticator's code signs in on the standby.
+    let now = standby.state.now();
+    let code = format!("{:06}", secret.code_at(adam_auth::totp::TotpStep::at(now)));
+    let done = standby
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/login/totp",
+            Some(&json!({"challenge": challenge(&step1), "code": code})),
+            &[],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    // The backup code is still good on the primary.
+    let step1 = primary.login("bojan", STRONG).await;
+    let spent = primary
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/login/totp",
+            Some(&json!({"challenge": challenge(&step1), "code": backup})),
+            &[],
+        )
+        .await;
+    assert_eq!(spent.status, StatusCode::OK, "{}", spent.text);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
