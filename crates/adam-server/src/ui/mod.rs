@@ -33,6 +33,7 @@ mod review;
 mod roles;
 mod settings;
 mod tree;
+mod upload;
 mod user;
 mod words;
 

@@ -6,16 +6,15 @@
 //! for a signed-in person.
 
 use super::super::chrome::*;
-use super::super::multipart::Multipart;
+use super::super::upload;
 use super::item::{Typed, item_view, saved_coded};
-use crate::authn::{CSRF_HEADER, Scope, authenticate};
-use crate::error::{ApiResult, WebError};
-use crate::service::attachments::{self as att, Upload, UploadMeta};
+use crate::error::WebError;
+use crate::service::attachments as att;
 use crate::state::AppState;
 use adam_core::attachment::AttachmentRef;
 use adam_core::*;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
 
@@ -51,9 +50,6 @@ pub(crate) fn rows(list: &[AttachmentRef]) -> Vec<AttachmentRow> {
         .collect()
 }
 
-/// The most a refused upload's rest is read (and dropped) so that the browser gets the page.
-const DRAIN: u64 = 512 * 1024 * 1024;
-
 /// Stores the form's file and attaches it to item `id`.
 pub(crate) async fn upload(
     State(s): State<AppState>,
@@ -61,38 +57,8 @@ pub(crate) async fn upload(
     UiPath(id): UiPath<u32>,
     request: Request,
 ) -> UiResult<Response> {
-    let (mut parts, body) = request.into_parts();
-    same_site(&parts.headers, lang.tr)?;
-    let bad = |detail: String| UiError::new(lang.tr, WebError::new(StatusCode::BAD_REQUEST, "bad-form", detail));
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mut form = Multipart::new(content_type, body).map_err(|e| bad(e.to_string()))?;
-    // The small fields come before the file (the page puts them there).
-    let (mut csrf, mut doc_type, mut file) = (None, String::new(), None);
-    while let Some(head) = form.next_part().await.map_err(|e| bad(e.to_string()))? {
-        if head.filename.is_some() {
-            file = Some(head);
-            break;
-        }
-        let value = form.text(4096).await.map_err(|e| bad(e.to_string()))?;
-        match head.name.as_str() {
-            "_csrf" => csrf = Some(value),
-            "doc_type" => doc_type = value,
-            _ => {}
-        }
-    }
-    if !parts.headers.contains_key(CSRF_HEADER)
-        && let Some(v) = csrf.and_then(|t| HeaderValue::from_str(&t).ok())
-    {
-        parts.headers.insert(CSRF_HEADER, v);
-    }
-    let (caller, _) = authenticate(&parts, &s, false)
-        .await
-        .map_err(|e| UiError::new(lang.tr, e))?;
-    caller.require(Scope::Write).ui(lang.tr)?;
+    let mut sent = upload::read(&s, lang.tr, request).await?;
+    let caller = sent.caller.clone();
     super::require_reader(&s, &caller, lang.tr)?;
     let item = ItemId(id);
     // Only those who may edit the item store a file for it (nothing is stored for a refusal).
@@ -117,32 +83,13 @@ pub(crate) async fn upload(
     }
 
     let mut errors = BTreeMap::new();
-    match file.filter(|f| f.filename.as_deref().is_some_and(|n| !n.trim().is_empty())) {
+    match sent.file.take() {
         None => {
             errors.insert("f_file", lang.tr.s("att_choose_file").to_owned());
         }
         Some(head) => {
-            let name = head.filename.unwrap_or_default();
-            let stored: ApiResult<AttachmentRef> = async {
-                let meta = UploadMeta::parse(&name, Some(&doc_type), head.content_type.as_deref())?;
-                let mut upload = Upload::begin(&s, &caller, meta, None).await?;
-                loop {
-                    match form.chunk().await {
-                        Ok(Some(piece)) => upload.push(&piece).await?,
-                        Ok(None) => break,
-                        Err(_) => {
-                            upload.abort().await;
-                            return Err(WebError::new(
-                                StatusCode::BAD_REQUEST,
-                                "body-unreadable",
-                                lang.tr.s("att_upload_broke"),
-                            ));
-                        }
-                    }
-                }
-                upload.finish().await
-            }
-            .await;
+            let doc_type = sent.doc_type.clone();
+            let stored = sent.store(&s, &head, Some(&doc_type), lang.tr).await;
             match stored {
                 Ok(reference) => {
                     let command = {
@@ -171,7 +118,7 @@ pub(crate) async fn upload(
                 Err(e) if e.status == StatusCode::FORBIDDEN => return Err(UiError::new(lang.tr, e)),
                 Err(e) => {
                     // The browser is still sending: read the rest so it gets this page.
-                    form.drain(DRAIN).await;
+                    sent.form.drain(upload::DRAIN).await;
                     errors.insert("f_file", e.detail);
                 }
             }
