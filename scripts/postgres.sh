@@ -89,8 +89,7 @@ start_test_replica() {
         return 1
     }
     ADAM_PG_REPLICA_DIR=$(mktemp -d /tmp/adam-pg-replica.XXXXXX)
-    local port
-    port=$(free_port 55433)
+    local port attempt started=
     local as=()
     if [ "$(id -u)" = 0 ]; then
         chown postgres "$ADAM_PG_REPLICA_DIR"
@@ -101,10 +100,21 @@ start_test_replica() {
     "${as[@]}" "$bin/pg_basebackup" -d "$primary" -D "$ADAM_PG_REPLICA_DIR/data" -R -X stream -c fast \
         >"$ADAM_PG_REPLICA_DIR/basebackup.log" 2>&1 \
         || { cat "$ADAM_PG_REPLICA_DIR/basebackup.log" >&2; stop_replica_dir "$ADAM_PG_REPLICA_DIR"; return 1; }
-    "${as[@]}" "$bin/pg_ctl" -D "$ADAM_PG_REPLICA_DIR/data" -l "$ADAM_PG_REPLICA_DIR/server.log" -w \
-        -o "-p $port -k $ADAM_PG_REPLICA_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c wal_level=replica -c hot_standby=on $settings" \
-        start >/dev/null \
-        || { cat "$ADAM_PG_REPLICA_DIR/server.log" >&2; stop_replica_dir "$ADAM_PG_REPLICA_DIR"; return 1; }
+    # The replica listens below the ephemeral range (32768-60999 on Linux), where the tests' own
+    # outgoing connections take their local ports: a port found free there a moment ago can be
+    # taken by one before the server binds it. Should the port be taken all the same, the next
+    # free one is tried.
+    for attempt in 1 2 3 4 5; do
+        port=$(free_port $((25433 + (attempt - 1) * 10)))
+        if "${as[@]}" "$bin/pg_ctl" -D "$ADAM_PG_REPLICA_DIR/data" -l "$ADAM_PG_REPLICA_DIR/server.log" -w \
+            -o "-p $port -k $ADAM_PG_REPLICA_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c wal_level=replica -c hot_standby=on $settings" \
+            start >/dev/null; then
+            started=1
+            break
+        fi
+        grep -q "could not bind\|could not create any TCP/IP sockets" "$ADAM_PG_REPLICA_DIR/server.log" || break
+    done
+    [ -n "$started" ] || { cat "$ADAM_PG_REPLICA_DIR/server.log" >&2; stop_replica_dir "$ADAM_PG_REPLICA_DIR"; return 1; }
     export ADAM_TEST_PG_REPLICA_URL="postgres://postgres@127.0.0.1:$port/postgres"
     echo "PostgreSQL replica for the failover drill: $ADAM_TEST_PG_REPLICA_URL" >&2
 }
