@@ -82,6 +82,19 @@ pub const POSTGRES_HOW: [&str; 2] = ["postgres-fenced", "postgres-killed"];
 /// Runs the drill's part on this server: a standby's promotion, or on PostgreSQL (after
 /// `adam drill` promoted the database's replica) the reconnection of a primary.
 pub async fn run(s: &AppState, request: DrillRequest) -> ApiResult<DrillReport> {
+    // The loss is the moment just before `adam drill` asks: a loss in the future, or long before
+    // the recovery goal, would file evidence of a drill that did not happen as told.
+    let age_ms = now_ms() - request.loss_at_ms;
+    let oldest_ms = i64::try_from(request.rto_goal_seconds.saturating_add(60).saturating_mul(1000)).unwrap_or(i64::MAX);
+    if !(-5_000..=oldest_ms).contains(&age_ms) {
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "drill-loss-time",
+            "loss_at_ms must be the moment the primary was lost, just before this request (not in the future, not before the recovery goal and a minute)",
+        )
+        .sl("loss_at_ms mora biti trenutek izgube glavnega strežnika tik pred to zahtevo (ne v prihodnosti in ne dlje od cilja obnove in minute)")
+        .with("pointer", "/loss_at_ms"));
+    }
     if POSTGRES_HOW.contains(&request.how.as_str()) {
         return run_postgres(s, request).await;
     }

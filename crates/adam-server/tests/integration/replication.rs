@@ -524,6 +524,22 @@ async fn a_drill_promotes_the_standby_and_files_its_measured_rto_and_rpo() {
         "rpo_goal_revisions": 0,
         "how": "isolated",
     });
+    // Evidence of a drill that did not happen as told is refused: a loss an hour ago, and a
+    // PostgreSQL failover asked of a server on SQLite. Nothing is promoted or filed.
+    let mut stale = request.clone();
+    stale["loss_at_ms"] = json!(loss_at_ms - 3_600_000);
+    let refused = standby
+        .call(Who::Service, Method::POST, "/api/v1/replication/drill", Some(&stale))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert_eq!(refused.json["type"], "/problems/drill-loss-time");
+    let mut forged = request.clone();
+    forged["how"] = json!("postgres-fenced");
+    let refused = primary
+        .call(Who::SysAdmin, Method::POST, "/api/v1/replication/drill", Some(&forged))
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    assert_eq!(refused.json["type"], "/problems/not-postgres-primary");
     let report = standby
         .call(Who::Service, Method::POST, "/api/v1/replication/drill", Some(&request))
         .await;
