@@ -562,9 +562,20 @@ async fn a_missing_or_empty_directory_is_an_error() {
     let (state, store) = testing::state(at());
     demo::load(&state).await.unwrap();
     let audit = store.audit().len();
+    let revision = state.revision();
     let error = import(&state, &missing, Actor::System, |_, _| {}).await.unwrap_err();
     assert!(matches!(error, ImportError::Rejected(_)), "{error}");
-    assert_eq!(store.audit().len(), audit);
+    // Nothing written by the import (the demo's own background work may still add records).
+    assert_eq!(state.revision(), revision);
+    let records = store.audit();
+    assert!(
+        records[audit..].iter().all(|r| !r
+            .context
+            .application
+            .as_deref()
+            .is_some_and(|a| a.starts_with("adam-import"))),
+        "the refused import wrote audit records"
+    );
 
     // One file alone is fine: the others mean "nothing of that kind".
     write(dir.path(), "users.csv", "username,first_name,last_name,email\n");
