@@ -57,6 +57,7 @@ pub mod replication;
 mod sql;
 mod sqlite;
 mod tokens;
+mod wal;
 mod world;
 mod write;
 

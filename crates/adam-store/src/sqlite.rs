@@ -11,7 +11,8 @@
 //! - `secure_delete=ON`: deleted rows (revoked tokens later, audit rows past retention) are
 //!   overwritten, not left readable in free pages (SPEC §5 retention: irreversibly deleted).
 //! - `cache_size` 32 MiB, `wal_autocheckpoint` 4,096 pages, `mmap_size` 1 GiB: for the audit
-//!   trail's batches and `verify` (see the constants).
+//!   trail's batches and `verify` (see the constants). The store's own connections hand their
+//!   checkpoints to a thread instead (`wal.rs`), so no commit waits for one.
 //! - `busy_timeout`: a second writer (another connection, another process on the same file)
 //!   waits for the first instead of failing at once.
 //!
@@ -23,6 +24,7 @@ use crate::keys::Keyring;
 use crate::migrate;
 use crate::pool::{Connection, Pool};
 use crate::sql::{Backend, DbError, DbErrorKind, Row, RowFn, Tx, Val, Writes};
+use crate::wal::{Checkpointer, Reporter};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{ErrorCode, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -61,6 +63,9 @@ pub struct SqliteStore {
     index_batch: std::sync::atomic::AtomicU64,
     /// Records per epoch of the lookup tables (`audit::tail::EPOCH`).
     epoch: std::sync::atomic::AtomicU64,
+    /// Copies the WAL back into the file, off the commit path (`wal.rs`). Declared after the
+    /// pool: dropped (its thread joined) once the pooled connections are closed.
+    _checkpointer: Checkpointer,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -84,14 +89,26 @@ impl SqliteStore {
         let path = path.as_ref().to_path_buf();
         let mut first = connect(&path)?;
         migrate(&mut first, &path)?;
+        let checkpointer = Checkpointer::start(connect(&path)?.0);
+        let reporter = checkpointer.reporter();
+        report_commits(&mut first, reporter.as_ref(), &path)?;
         let for_pool = path.clone();
         let store = SqliteStore {
-            pool: Pool::new(CONNECTIONS, first, Box::new(move || connect(&for_pool))),
+            pool: Pool::new(
+                CONNECTIONS,
+                first,
+                Box::new(move || {
+                    let mut conn = connect(&for_pool)?;
+                    report_commits(&mut conn, reporter.as_ref(), &for_pool)?;
+                    Ok(conn)
+                }),
+            ),
             path,
             fail_after: Mutex::new(None),
             keys,
             index_batch: std::sync::atomic::AtomicU64::new(crate::audit::tail::INDEX_BATCH),
             epoch: std::sync::atomic::AtomicU64::new(crate::audit::tail::EPOCH),
+            _checkpointer: checkpointer,
         };
         store.read(|tx| crate::authn::resolve_staged_totp(tx, &store.keys))?;
         if store.read(crate::authn::clear_totp)? > 0 {
@@ -264,6 +281,15 @@ fn connect(path: &Path) -> Result<Conn, StoreError> {
     }
     conn.set_prepared_statement_cache_capacity(64);
     Ok(Conn(conn))
+}
+
+/// Hands a pooled connection's checkpoints to the store's thread (`wal.rs`); without a
+/// thread the connection keeps SQLite's automatic checkpoint.
+fn report_commits(conn: &mut Conn, reporter: Option<&Reporter>, path: &Path) -> Result<(), StoreError> {
+    match reporter {
+        Some(reporter) => reporter.install(&mut conn.0).map_err(|e| open_error(path, &e)),
+        None => Ok(()),
+    }
 }
 
 /// Applies pending migrations, refusing a file that holds someone else's tables.
