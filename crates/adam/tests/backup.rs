@@ -265,7 +265,14 @@ fn backups_are_taken_online_verified_and_kept_to_the_newest_n() {
         "the posted verification is in the register"
     );
     drop(server);
-    assert_eq!(backups(&scheduled).len(), 2, "{:?}", backups(&scheduled));
+    // Two kept; a third only when the server stopped between taking a backup and verifying
+    // it (the retention runs after the verification passes, so a failed backup never pushes
+    // a good one out; the next round prunes it).
+    let left = backups(&scheduled);
+    assert!(
+        left.len() == 2 || (left.len() == 3 && !left.contains(&first)),
+        "{left:?}"
+    );
     assert!(scheduled.join("notes.txt").exists());
     // A scheduled backup verifies like any other.
     let newest = backups(&scheduled).pop().unwrap();
