@@ -195,3 +195,23 @@ test('a user administrator adds a job, a person in it, and a temporary password'
   await page.screenshot({ path: `${artifacts}/user-created.png`, fullPage: true });
   await context.close();
 });
+
+test('the menu fits one line at 1366 px for every demo account, in both languages', async () => {
+  // The widest menus: the system administrator and the security lead see every section.
+  for (const label of ['admin', 'security-lead', 'user-admin', 'clerk']) {
+    for (const lang of ['sl', 'en']) {
+      const { context, page } = await as(label, lang);
+      await page.goto(`${url}/ui?lang=${lang}`);
+      const links = page.locator('header.top nav a');
+      assert.ok((await links.count()) >= 3, `${label} ${lang}: a menu`);
+      const tops = await links.evaluateAll((all) => all.map((a) => Math.round(a.getBoundingClientRect().top)));
+      assert.equal(new Set(tops).size, 1, `${label} ${lang}: the menu wraps (${tops})`);
+      const header = await page.locator('header.top').boundingBox();
+      assert.ok(header.height < 60, `${label} ${lang}: the header is ${header.height} px high`);
+      // "My activity" is in the account menu, with the person's other own pages.
+      assert.equal(await page.locator('details.account .menu a[href="/ui/activity"]').count(), 1);
+      if (label === 'admin') await page.screenshot({ path: `${artifacts}/menu-${lang}.png` });
+      await context.close();
+    }
+  }
+});

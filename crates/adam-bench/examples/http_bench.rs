@@ -21,6 +21,11 @@
 //!     [--duration 10] [--connections 1,16,64] [--rates 50000,20000] [--batch 10000]
 //!     [--batch-connections 2] [--batch-duration 3] [--server-threads 2] [--wrk-threads 1]
 //!     [--modes off,on] [--load-runs 2] [--requests 200000]
+//!
+//! `--modes` also takes two variants of `on` that show where its tail comes from: `on-inline`
+//! (every commit that finds the WAL past its threshold copies it back itself, as SQLite's
+//! automatic checkpoint did before 2026-12-04) and `on-no-moves` (no search keys are moved
+//! into the audit lookup tables during the run; they are moved after it).
 //! ```
 //!
 //! After each single-check run with the audit on, the benchmark waits for the access-record
@@ -277,7 +282,9 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     let keys = Arc::new(adam_store::Keyring::open(dir.join("audit-keys")).unwrap());
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.join("adam.db"), keys).unwrap());
+    let sqlite = Arc::new(SqliteStore::open(dir.join("adam.db"), keys).unwrap());
+    let index_batch = sqlite.audit_index_batch();
+    let store: Arc<dyn Store> = sqlite.clone();
     if store.latest_revision().unwrap() == Revision(0) {
         let started = Instant::now();
         import(store.as_ref(), &synth);
@@ -342,6 +349,10 @@ fn main() {
     let mut files = std::collections::HashMap::new();
     for mode in &args.modes {
         let at = (mode == "off").then_some(at);
+        assert!(
+            ["off", "on", "on-inline", "on-no-moves"].contains(&mode.as_str()),
+            "--modes: off, on, on-inline, on-no-moves"
+        );
         let single = dir.join(format!("single-{mode}.txt"));
         let mut text = String::new();
         for r in &requests {
@@ -449,6 +460,10 @@ fn main() {
     for (name, batch, c, delay) in &scenarios {
         for mode in &args.modes {
             let (single, batches) = &files[mode];
+            // The variants of "on" that show where its tail comes from (#14): commits that
+            // copy the WAL back themselves, as before 2026-12-04; no moves of search keys.
+            sqlite.set_inline_checkpoints(mode == "on-inline");
+            sqlite.set_audit_index_batch(if mode == "on-no-moves" { u64::MAX } else { index_batch });
             let before = audit_records();
             let load = load_avg();
             let cpu_before = cpu_seconds();
@@ -488,13 +503,17 @@ fn main() {
                 load.split(' ').next().unwrap_or(""),
                 cpu * 1e6 / answered.max(1) as f64,
                 written as f64 / r.seconds,
-                if mode == "on" {
+                if mode != "off" {
                     answered.saturating_sub(written)
                 } else {
                     0
                 },
                 drain.as_secs_f64()
             );
+            // What "on-no-moves" left unmoved is moved now, not in the next run.
+            sqlite.set_audit_index_batch(index_batch);
+            sqlite.set_inline_checkpoints(false);
+            store.audit_checkpoint(at).unwrap();
             std::thread::sleep(Duration::from_secs(2));
         }
     }

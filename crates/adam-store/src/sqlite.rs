@@ -65,7 +65,7 @@ pub struct SqliteStore {
     epoch: std::sync::atomic::AtomicU64,
     /// Copies the WAL back into the file, off the commit path (`wal.rs`). Declared after the
     /// pool: dropped (its thread joined) once the pooled connections are closed.
-    _checkpointer: Checkpointer,
+    checkpointer: Checkpointer,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -108,7 +108,7 @@ impl SqliteStore {
             keys,
             index_batch: std::sync::atomic::AtomicU64::new(crate::audit::tail::INDEX_BATCH),
             epoch: std::sync::atomic::AtomicU64::new(crate::audit::tail::EPOCH),
-            _checkpointer: checkpointer,
+            checkpointer: checkpointer,
         };
         store.read(|tx| crate::authn::resolve_staged_totp(tx, &store.keys))?;
         if store.read(crate::authn::clear_totp)? > 0 {
@@ -130,6 +130,18 @@ impl SqliteStore {
     pub fn set_audit_index_batch(&self, records: u64) {
         self.index_batch
             .store(records.max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many audit records collect in the unindexed tail before they are moved.
+    pub fn audit_index_batch(&self) -> u64 {
+        self.index_batch.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// For benchmarks: makes every commit that finds the WAL past its threshold copy it back
+    /// itself (`true`), as SQLite's automatic checkpoint does, instead of the store's
+    /// checkpoint thread (`false`, the default; `wal.rs`).
+    pub fn set_inline_checkpoints(&self, inline: bool) {
+        self.checkpointer.set_inline(inline);
     }
 
     /// Sets the epoch of the audit lookup tables (default 262,144 records). For tests of a
