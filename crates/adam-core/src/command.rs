@@ -3,6 +3,10 @@
 //! A command is planned by `plan/` ([`World::plan`](crate::World::plan)) into a
 //! [`Plan`](crate::Plan) of events; this module is only the vocabulary, shared by the API, the
 //! CLI and the change log's audit records (its `action` names).
+//!
+//! One file of about 800 lines on purpose: `Command` is a single serde-tagged enum (its
+//! variants cannot be spread over files) that is most of it, and `action()` and [`Created`]
+//! are its two short companions, best read beside the variants they name.
 
 use crate::acl::{AclKind, Entity};
 use crate::calendar::LocalDate;

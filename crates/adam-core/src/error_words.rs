@@ -1,4 +1,4 @@
-//! The refusals of `error.rs` in both languages: `message(lang)` on every error type.
+//! The refusals of `error/` in both languages: `message(lang)` on every error type.
 //!
 //! English is each variant's `#[error]` text (its `Display`); the Slovenian is here, one match
 //! arm per variant. The matches are exhaustive (inside this crate `#[non_exhaustive]` does not

@@ -1,6 +1,6 @@
 //! The two languages in which the engine's refusals and explanations are said.
 //!
-//! Every refusal (`error.rs`) and every explanation (`decision.rs`) exists in Slovenian and in
+//! Every refusal (`error/`) and every explanation (`decision.rs`) exists in Slovenian and in
 //! English: `message(lang)` / `summary_in(lang)`. English is also each type's `Display`, which
 //! is what logs and the command line use; the web layer picks the person's language. The texts
 //! themselves live beside what they say (`error_words.rs` for the refusals), with exhaustive

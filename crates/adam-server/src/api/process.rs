@@ -1,6 +1,6 @@
 //! The process engine over HTTP (issue #16): the processes and their diagrams, importing a new
 //! definition version, cases (start, read, fill, decide, consent, diagram, the ministry's
-//! notification) and the caller's work lists. Logic lives in `service/process.rs`; the engine
+//! notification) and the caller's work lists. Logic lives in `service/process/`; the engine
 //! authorises every change.
 
 use super::guard::needs;

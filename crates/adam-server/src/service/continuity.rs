@@ -1,5 +1,5 @@
 //! The continuity register (Decree Art. 15, 29; issue #18): its reads, the views the API
-//! (`api/continuity.rs`) and the pages (`ui/continuity.rs`) show, and its writes.
+//! (`api/continuity.rs`) and the pages (`ui/continuity/`) show, and its writes.
 //!
 //! Changes are commands (`RecordContinuityPlan`, `ReviewContinuityPlan`, `SetBia`,
 //! `RecordContinuityTest`, `AcceptContinuityRisk` …) sent through `AppState::execute`; the

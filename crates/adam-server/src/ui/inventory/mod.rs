@@ -1,7 +1,7 @@
 //! The inventory of information assets and systems and the Decree's roles in the admin UI
 //! (Decree Art. 5–11, 38, 41; SPEC §7): the list with its filters and a printable page
 //! (`/ui/inventory`), an item's page with its floor, obligations, links and forms
-//! (`item.rs`), a new item, and the Decree's appointments and role holders (`decree.rs`).
+//! (`item/`), a new item, and the Decree's appointments and role holders (`decree.rs`).
 //!
 //! Who reads is the service's rule (`service::inventory::reader`: the keepers, user
 //! administrators and custodians); every change is a command through `AppState::execute`, so

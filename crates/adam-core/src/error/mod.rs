@@ -1,0 +1,174 @@
+//! Every way the engine refuses something, by area.
+//!
+//! Each refusal is its own variant with the facts needed to explain it, a stable code (the
+//! API's problem `type`) and a [`Category`] (how a caller should react). The variants live in
+//! one enum per area — values, directory, roles, filing and records, ACL, authority, engine
+//! state, the Decree's registers, processes, responsibility matrices, continuity — each
+//! declared with `area_error!`, which keeps a variant's message, code and category in one
+//! place; [`Error`] composes them (transparently: the message and code are the area's). A
+//! refused command changes nothing: planning only reads the world.
+//!
+//! The areas live in files by family, re-exported here so every path stays `crate::error::*`:
+//! `values.rs` (malformed values), `access.rs` (the directory, roles, filing, ACL, authority
+//! and the engine's state), `registers.rs` (the Decree's registers) and `process.rs`
+//! (processes, RACI matrices, continuity). The macro is defined before the `mod` lines so the
+//! area files can use it (a `macro_rules!` macro is in scope only after its definition).
+
+/// How a caller should react to an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// The input itself is malformed or breaks a rule of the model.
+    Invalid,
+    /// Something the input names does not exist.
+    NotFound,
+    /// The input is well-formed but conflicts with the current state.
+    Conflict,
+    /// The actor may not do this.
+    Forbidden,
+    /// The engine's own state is inconsistent (a bug or a corrupted change log).
+    Internal,
+}
+
+/// Declares an area's error enum: each variant with its message (`#[error]`), and after `=>`
+/// its stable code and its [`Category`]; `code()` and `category()` are generated from them.
+macro_rules! area_error {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[$vmeta:meta])*
+                $variant:ident $(( $($tuple:ty),* ))? $({ $($(#[$fmeta:meta])* $field:ident : $fty:ty),* $(,)? })?
+                => ($code:literal, $category:ident),
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                $variant $(( $($tuple),* ))? $({ $($(#[$fmeta])* $field: $fty),* })?,
+            )*
+        }
+
+        impl $name {
+            /// A stable, kebab-case code naming the error (the API's problem `type` suffix).
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $($name::$variant { .. } => $code,)*
+                }
+            }
+
+            /// How a caller should react.
+            pub fn category(&self) -> $crate::error::Category {
+                match self {
+                    $($name::$variant { .. } => $crate::error::Category::$category,)*
+                }
+            }
+        }
+    };
+}
+
+mod access;
+mod process;
+mod registers;
+mod values;
+
+pub use access::{AclError, AuthorityError, DirectoryError, FilingError, RoleError, StateError};
+pub use process::{ContinuityError, Findings, Governed, Problems, ProcessError, RaciError, Unmets};
+pub use registers::RegisterError;
+pub use values::{ValueError, ValueProblem};
+
+/// An engine error: a refusal of one area, or one of the few that belong to no area.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Malformed values: a level, class, field, instant or window that cannot be read, a listing
+    /// that asks for nothing or too much.
+    #[error(transparent)]
+    Value(#[from] ValueError),
+    /// The directory refuses: offices, jobs, users, groups, codes and the organisation's settings.
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
+    /// Applications, roles and grants refuse.
+    #[error(transparent)]
+    Roles(#[from] RoleError),
+    /// The filing plan and the records refuse: classes, folders, documents and their workflow
+    /// (Diagram 1).
+    #[error(transparent)]
+    Filing(#[from] FilingError),
+    /// ACL entries refuse.
+    #[error(transparent)]
+    Acl(#[from] AclError),
+    /// The actor may not: who acts, in which job, with which level, session and administrative
+    /// power.
+    #[error(transparent)]
+    Authority(#[from] AuthorityError),
+    /// The engine's own state: a plan that is out of date, a change log that does not fit.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// The Decree's registers refuse: the inventory, classes, links, Decree roles.
+    #[error(transparent)]
+    Register(#[from] RegisterError),
+    /// The process engine refuses: definitions, cases, decisions, consents.
+    #[error(transparent)]
+    Process(#[from] ProcessError),
+    /// Responsibility (RACI) matrices refuse.
+    #[error(transparent)]
+    Raci(#[from] RaciError),
+    /// The continuity register refuses.
+    #[error(transparent)]
+    Continuity(#[from] ContinuityError),
+    /// A change that would change nothing.
+    #[error("nothing to change: {0}")]
+    NoChange(&'static str),
+    /// One command of a batch was refused; nothing of the batch is applied.
+    #[error("command {} of the batch was refused: {error}", index + 1)]
+    BatchItem {
+        /// Its position, from 0.
+        index: usize,
+        /// Why.
+        error: Box<Error>,
+    },
+}
+
+impl Error {
+    /// The category of the error.
+    pub fn category(&self) -> Category {
+        match self {
+            Error::Value(e) => e.category(),
+            Error::Directory(e) => e.category(),
+            Error::Roles(e) => e.category(),
+            Error::Filing(e) => e.category(),
+            Error::Acl(e) => e.category(),
+            Error::Authority(e) => e.category(),
+            Error::State(e) => e.category(),
+            Error::Register(e) => e.category(),
+            Error::Process(e) => e.category(),
+            Error::Raci(e) => e.category(),
+            Error::Continuity(e) => e.category(),
+            Error::NoChange(_) => Category::Conflict,
+            Error::BatchItem { error, .. } => error.category(),
+        }
+    }
+
+    /// A stable, kebab-case code naming the error (the API's problem `type` suffix).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Value(e) => e.code(),
+            Error::Directory(e) => e.code(),
+            Error::Roles(e) => e.code(),
+            Error::Filing(e) => e.code(),
+            Error::Acl(e) => e.code(),
+            Error::Authority(e) => e.code(),
+            Error::State(e) => e.code(),
+            Error::Register(e) => e.code(),
+            Error::Process(e) => e.code(),
+            Error::Raci(e) => e.code(),
+            Error::Continuity(e) => e.code(),
+            Error::NoChange(_) => "no-change",
+            Error::BatchItem { error, .. } => error.code(),
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! What goes out of ADAM about cases: the ministry's notification of a security event
+//! (Art. 19(4)–(5)), the security events ADAM raises itself for what it detected (Art. 18(2)),
+//! and the overdue reminders.
+
+use super::*;
+
+/// The notification of a security event to the ministry (Art. 19(4)–(5)) in its documented
+/// JSON format (`docs/processes.md`): the data of Art. 19(5), by the Decree's numbering.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct MinistryNotification {
+    /// `adam.security-event-notification/1`.
+    pub format: &'static str,
+    /// The body's name.
+    pub body: String,
+    /// Art. 19(5) point 1: The event's identification mark.
+    pub identification: String,
+    /// Art. 19(5) point 2: The person reporting.
+    pub reporter: Option<PersonRef>,
+    /// Art. 19(5) point 3: The description, each part by its field key: what, how, why, which asset,
+    /// negative business effects, vulnerabilities.
+    pub description: std::collections::BTreeMap<String, String>,
+    /// Art. 19(5) point 4: The details: when it occurred, was discovered and reported, whether closed, how long.
+    pub details: std::collections::BTreeMap<String, String>,
+    /// When and to whom it was sent, once recorded.
+    pub sent: Option<String>,
+}
+
+/// The ministry notification of a security-event case.
+pub fn ministry_notification(w: &World, case: &Case) -> ApiResult<MinistryNotification> {
+    if case.process.as_str() != process::SECURITY_EVENT {
+        return Err(WebError::new(
+            axum::http::StatusCode::CONFLICT,
+            "not-a-security-event",
+            "only a security event is notified to the ministry",
+        )
+        .sl("ministrstvu se priglasi le varnostni dogodek"));
+    }
+    let def = &w.process_definition(case.definition)?.definition;
+    let text = |k: &str| {
+        def.field(k)
+            .and_then(|f| case.fields.get(&f.key).map(|v| shown(w, &f.kind, v, Lang::Sl)))
+            .unwrap_or_default()
+    };
+    let pick = |keys: &[&str]| keys.iter().map(|k| ((*k).to_owned(), text(k))).collect();
+    let sent = case
+        .fields
+        .keys()
+        .any(|k| k.as_str() == "ministry_notified_at")
+        .then(|| format!("{} – {}", text("ministry_notified_at"), text("ministry_notified_to")));
+    let mut details: std::collections::BTreeMap<String, String> = pick(&["occurred_at", "discovered_at", "duration"]);
+    details.insert("reported_at".to_owned(), LocalTime::of(case.started_at).to_string());
+    details.insert(
+        "closed".to_owned(),
+        if case.state == CaseState::Closed { "da" } else { "ne" }.to_owned(),
+    );
+    Ok(MinistryNotification {
+        format: "adam.security-event-notification/1",
+        body: w.settings().organisation.to_string(),
+        identification: case.reference(),
+        reporter: case.started_by.map(|u| person(w, u)),
+        description: pick(&[
+            "situation",
+            "what",
+            "how",
+            "why",
+            "affected_system",
+            "affected_asset",
+            "business_effects",
+            "vulnerabilities",
+        ]),
+        details,
+        sent,
+    })
+}
+
+/// What ADAM detected itself (Art. 18(2)), raised as a security event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detected {
+    /// An account locked after failed sign-ins (Art. 53(2)).
+    LockOut,
+    /// A second factor reported lost or stolen (Art. 33(1): an incident).
+    FactorLost,
+    /// A server's files differ from its approved baseline (Art. 50(5)); `who` is the server.
+    IntegrityMismatch,
+    /// The audit trail failed its verification (Art. 57: records altered or removed); `who`
+    /// is the verdict's first problem.
+    TrailBroken,
+    /// A restore test of ADAM's own backup failed (Art. 29(3)); `who` names the backup.
+    RestoreFailed,
+}
+
+/// Raises a security event for what ADAM detected: a `security-event` case started by ADAM
+/// itself, performed by the security lead. Best effort after the detection's own records are
+/// written: without a security lead to take it the refusal is logged (the detection stays in
+/// the audit trail either way).
+pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &str, ip: Option<String>) {
+    let (title, situation, what) = match detected {
+        Detected::LockOut => (
+            format!("Zaklenjen račun {who} / account {who} locked"),
+            "access_violation",
+            format!(
+                "ADAM je zaklenil račun {who} po zaporednih neuspelih prijavah (53. člen (2)). / ADAM locked the account {who} after repeated failed sign-ins (Art. 53(2))."
+            ),
+        ),
+        Detected::FactorLost => (
+            format!("Izgubljen drugi faktor: {who} / second factor lost: {who}"),
+            "access_violation",
+            format!(
+                "{who} je prijavil(a) izgubo ali krajo drugega faktorja; ADAM ga je onemogočil (33. člen). / {who} reported the second factor lost or stolen; ADAM disabled it (Art. 33)."
+            ),
+        ),
+        Detected::IntegrityMismatch => (
+            format!("Neskladje celovitosti: {who} / integrity mismatch: {who}"),
+            "uncontrolled_change",
+            format!(
+                "Datoteke strežnika {who} se razlikujejo od odobrene izhodiščne konfiguracije (50. člen (5)). / The files of server {who} differ from its approved baseline (Art. 50(5))."
+            ),
+        ),
+        Detected::TrailBroken => (
+            "Revizijska sled ni nedotaknjena / the audit trail is not intact".to_owned(),
+            "deviation_cia",
+            format!(
+                "Preverjanje revizijske sledi je našlo napako: {who} (57. člen). / Verifying the audit trail found a problem: {who} (Art. 57)."
+            ),
+        ),
+        Detected::RestoreFailed => (
+            format!("Neuspela obnovitev varnostne kopije ADAM: {who} / ADAM backup restore failed: {who}"),
+            "deviation_cia",
+            format!(
+                "Preizkus obnovitve varnostne kopije ADAM-a ni uspel: {who} (29. člen (3)). / A restore test of ADAM's backup failed: {who} (Art. 29(3))."
+            ),
+        ),
+    };
+    let (Ok(title), Ok(process)) = (
+        Text::parse("title", &title),
+        Code::parse("process", process::SECURITY_EVENT),
+    ) else {
+        return;
+    };
+    let mut fields = std::collections::BTreeMap::new();
+    fields.insert("situation".to_owned(), serde_json::json!(situation));
+    fields.insert("what".to_owned(), serde_json::json!(what));
+    fields.insert("discovered_at".to_owned(), serde_json::json!(s.now().to_string()));
+    fields.insert(
+        "source".to_owned(),
+        serde_json::json!(match detected {
+            Detected::LockOut => "ADAM: security.login_locked",
+            Detected::FactorLost => "ADAM: security.factor_lost",
+            Detected::IntegrityMismatch => "ADAM: security.integrity_mismatch",
+            Detected::TrailBroken => "ADAM: audit.verify",
+            Detected::RestoreFailed => "ADAM: continuity.record_test",
+        }),
+    );
+    // One open event per detection and subject: a token posting mismatched scans in a loop, or
+    // an account locked again and again, cannot bury the lead in cases (each detection stays
+    // in the audit trail).
+    let open = s.world().cases().iter().any(|c| {
+        c.state == CaseState::Open
+            && c.process.as_str() == process::SECURITY_EVENT
+            && c.started_by.is_none()
+            && c.title.as_str() == title.as_str()
+    });
+    if open {
+        return;
+    }
+    let command = Command::StartCase {
+        process,
+        title,
+        fields,
+        attachments: Vec::new(),
+    };
+    let context = s.context(Actor::System, ip);
+    if let Err(e) = s.execute_as(Actor::System, context, command).await {
+        tracing::warn!(code = e.code, "a detected security event could not be opened");
+    }
+}
+
+/// Sends the overdue reminders due now: for every open case past its step's due time whose
+/// reminder has not gone out for this visit, ADAM records the reminder (one change each, in the
+/// audit trail) and the performers are e-mailed after the commit. Returns the cases reminded.
+/// A read-only server (a standby) sends none: its primary does.
+pub async fn remind_overdue(s: &crate::state::AppState) -> Vec<CaseId> {
+    if s.read_only().is_some() {
+        return Vec::new();
+    }
+    let now = s.now();
+    let due: Vec<CaseId> = s
+        .world()
+        .overdue_steps(now)
+        .into_iter()
+        .filter(|(c, _)| c.reminded != Some(c.visit))
+        .map(|(c, _)| c.id)
+        .collect();
+    let mut sent = Vec::new();
+    for case in due {
+        let context = s.context(Actor::System, None);
+        match s
+            .execute_as(Actor::System, context, Command::RemindOverdue { case })
+            .await
+        {
+            Ok(_) => sent.push(case),
+            // Another server reminded first, or the case moved meanwhile: nothing to send.
+            Err(e) => tracing::debug!(code = e.code, case = %case, "no overdue reminder"),
+        }
+    }
+    sent
+}
