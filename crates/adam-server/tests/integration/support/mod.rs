@@ -1,7 +1,7 @@
 //! Test servers, the fixture organisation, and clients acting as each kind of caller: the
 //! shared support of the integration tests, one file a concern — the fixture (`fixture`), the
 //! databases (`database`), the server and its API client (`server`), signed-in browsers
-//! (`browser`), accounts (`accounts`), the SMTP sink (`mail`) and the
+//! (`browser`), accounts (`accounts`), the pages' client (`ui`), the SMTP sink (`mail`) and the
 //! OpenAPI shape check (`schema`). Everything is re-exported here: `use crate::support::*`.
 
 #![allow(dead_code)]
@@ -13,6 +13,7 @@ mod fixture;
 mod mail;
 mod schema;
 mod server;
+mod ui;
 
 pub use accounts::*;
 pub use browser::*;
@@ -21,6 +22,7 @@ pub use fixture::*;
 pub use mail::*;
 pub use schema::*;
 pub use server::*;
+pub use ui::*;
 
 /// Which database a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
