@@ -124,6 +124,16 @@ impl<'a> Ui<'a> {
             .await
     }
 
+    /// Sends a request by `method`; the form goes with a POST only.
+    pub async fn request(&self, method: Method, path: &str, form: &[(&str, String)]) -> Answer {
+        let body = if method == Method::POST {
+            Body::form(form)
+        } else {
+            Body::None
+        };
+        self.send(method, path, body, false).await
+    }
+
     async fn send(&self, method: Method, path: &str, body: Body, htmx: bool) -> Answer {
         let mut r = self.client.request(method, format!("{}{path}", self.s.url));
         let mut csrf_field = None;
