@@ -1,6 +1,10 @@
 //! The administration UI over HTTP: the same authorisation as the API (controls a person may
 //! not use are absent, and a forged POST is refused anyway), messages at the field, nothing
 //! written on bad input, Slovenian by default and English on a switch.
+//!
+//! The file stays whole: each test is one administrator's task through the pages, with the
+//! shared [`Ui`](crate::support::Ui) client; no group of them has helpers of its own to split
+//! along.
 
 use crate::support::*;
 use reqwest::StatusCode;
