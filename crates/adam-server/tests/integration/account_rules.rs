@@ -169,22 +169,14 @@ on_both_backends!(a_passphrase_passes_and_a_short_walk_is_named);
 
 /// Posts the password form of the UI as a browser with `b`'s session, in `lang`.
 async fn change_in_the_ui(server: &TestServer, b: &Browser, current: &str, new: &str, lang: &str) -> (u16, String) {
-    let resp = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{}/ui/password?lang={lang}", server.url))
-        .header("cookie", b.cookie.as_str())
-        .form(&[
-            ("_csrf", b.csrf.as_str()),
-            ("current", current),
-            ("new", new),
-            ("confirm", new),
-        ])
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
+    let answer = server
+        .ui_session(b)
+        .post(
+            &format!("/ui/password?lang={lang}"),
+            &[("current", current), ("new", new), ("confirm", new)],
+        )
+        .await;
+    (answer.status.as_u16(), answer.body)
 }
 
 /// The text of the first field error shown after the input named `name`.
@@ -235,23 +227,6 @@ async fn the_ui_says_so_at_the_new_password_field(backend: Backend) {
 }
 on_both_backends!(the_ui_says_so_at_the_new_password_field);
 
-/// Posts a form of the UI as a browser with `b`'s session.
-async fn post_form(server: &TestServer, b: &Browser, path: &str, form: &[(&str, &str)]) -> (u16, String) {
-    let mut fields = vec![("_csrf", b.csrf.as_str())];
-    fields.extend_from_slice(form);
-    let resp = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{}{path}", server.url))
-        .header("cookie", b.cookie.as_str())
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
-}
-
 fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     let at = html.find(start).unwrap_or_else(|| panic!("{start} in {html}")) + start.len();
     &html[at..at + html[at..].find(end).unwrap()]
@@ -263,7 +238,9 @@ async fn a_wrong_first_code_keeps_the_enrolment_on_the_page(backend: Backend) {
     let server = TestServer::start(backend).await;
     server.set_password(server.fx.bojan, STRONG).await;
     let b = Browser::from(&server.login("bojan", STRONG).await.expect(200));
-    let (status, started) = post_form(&server, &b, "/ui/mfa/enrol", &[]).await;
+    let Answer {
+        status, body: started, ..
+    } = server.ui_session(&b).post("/ui/mfa/enrol", NO_FORM).await;
     assert_eq!(status, 200, "{started}");
     let secret = between(&started, "id=\"totp-secret\">", "<").to_owned();
     let codes: Vec<String> = between(&started, "id=\"backup-codes\">", "</ul>")
@@ -274,13 +251,15 @@ async fn a_wrong_first_code_keeps_the_enrolment_on_the_page(backend: Backend) {
     assert_eq!(codes.len(), 10, "{started}");
     let sent_back = between(&started, "name=\"backup_codes\" value=\"", "\"").to_owned();
     for lang in ["sl", "en"] {
-        let (status, wrong) = post_form(
-            &server,
-            &b,
-            &format!("/ui/mfa/confirm?lang={lang}"),
-            &[("code", "000000"), ("backup_codes", &sent_back)],
-        )
-        .await;
+        let Answer {
+            status, body: wrong, ..
+        } = server
+            .ui_session(&b)
+            .post(
+                &format!("/ui/mfa/confirm?lang={lang}"),
+                &[("code", "000000"), ("backup_codes", &sent_back)],
+            )
+            .await;
         assert_eq!(status, 422);
         assert!(wrong.contains("<svg"), "the QR code is still there");
         assert_eq!(between(&wrong, "id=\"totp-secret\">", "<"), secret);

@@ -32,14 +32,6 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
     body
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap()
-}
-
 async fn the_upload_form_attaches_a_file_to_the_item(backend: Backend) {
     let s = TestServer::start(backend).await;
     let inv = build(&s).await;
@@ -50,27 +42,24 @@ async fn the_upload_form_attaches_a_file_to_the_item(backend: Backend) {
         .cycle()
         .take(300 * 1024)
         .collect();
-    let post = |party: Party, body: Vec<u8>| {
-        client()
-            .post(format!("{}{item}/attachments", s.url))
-            .bearer_auth(inv.token(&s, party))
-            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
-            .body(body)
-            .send()
+    let upload = format!("{item}/attachments");
+    let multipart_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let post = async |party: Party, body: Vec<u8>| {
+        s.ui_token(Some(inv.token(&s, party)))
+            .post_body(&upload, &multipart_type, body)
+            .await
     };
     let revision = s.revision().await;
 
     // Neither a plain clerk nor the custodian of another system attaches files here.
     for party in [Party::Plain, Party::OtherCustodian] {
-        let r = post(party, multipart(&[("doc_type", "zapisnik")], Some(("z.txt", &bytes))))
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{party:?}");
+        let r = post(party, multipart(&[("doc_type", "zapisnik")], Some(("z.txt", &bytes)))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{party:?}");
     }
     // No file: the page again, the message at the field.
-    let r = post(Party::Custodian, multipart(&[], None)).await.unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("id=\"f_file-error\""));
+    let r = post(Party::Custodian, multipart(&[], None)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"f_file-error\""));
     assert_eq!(s.revision().await, revision, "nothing changed");
 
     // The custodian uploads: back to the item, which now lists the file.
@@ -78,19 +67,14 @@ async fn the_upload_form_attaches_a_file_to_the_item(backend: Backend) {
         Party::Custodian,
         multipart(&[("doc_type", "zapisnik")], Some(("zapisnik.txt", &bytes))),
     )
-    .await
-    .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("{item}#attachments"));
-    let page = client()
-        .get(format!("{}{item}?lang=en", s.url))
-        .bearer_auth(inv.token(&s, Party::Lead))
-        .send()
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers["location"].to_str().unwrap(), format!("{item}#attachments"));
+    let page = s
+        .ui_token(Some(inv.token(&s, Party::Lead)))
+        .get(&format!("{item}?lang=en"))
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body;
     assert!(page.contains("zapisnik.txt"), "the page lists the file");
     let href = regex::Regex::new(r#"href="(/ui/attachments/[0-9a-f]{64})""#)
         .unwrap()
@@ -98,7 +82,9 @@ async fn the_upload_form_attaches_a_file_to_the_item(backend: Backend) {
         .unwrap()[1]
         .to_owned();
     // The link gives the bytes back to a reader of the item, not to a plain clerk.
-    let got = client()
+    // The bytes, not text: the server's own client, not the pages' one.
+    let got = s
+        .client
         .get(format!("{}{href}", s.url))
         .bearer_auth(inv.token(&s, Party::Lead))
         .send()
@@ -106,34 +92,26 @@ async fn the_upload_form_attaches_a_file_to_the_item(backend: Backend) {
         .unwrap();
     assert_eq!(got.status(), StatusCode::OK);
     assert!(got.bytes().await.unwrap().to_vec() == bytes);
-    let refused = client()
-        .get(format!("{}{href}", s.url))
-        .bearer_auth(inv.token(&s, Party::Plain))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let refused = s.ui_token(Some(inv.token(&s, Party::Plain))).get(&href).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
     // A signed-in person's form needs its CSRF token (the form's first part): without it the
     // form is refused and nothing is stored; with it the file is attached.
     s.set_password(inv.lead, STRONG).await;
     let username = s.state.world().user(inv.lead).unwrap().username.to_string();
     let browser = Browser::from(&s.login(&username, STRONG).await.expect(200));
-    let send = |fields: Vec<(&'static str, String)>| {
+    // The session's cookie; the token, when sent, is a part of the multipart body.
+    let send = async |fields: Vec<(&'static str, String)>| {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        client()
-            .post(format!("{}{item}/attachments", s.url))
-            .header("cookie", browser.cookie.as_str())
-            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
-            .body(multipart(&fields, Some(("s-zetonom.txt", b"s zetonom"))))
-            .send()
+        let body = multipart(&fields, Some(("s-zetonom.txt", b"s zetonom")));
+        s.ui_session(&browser).post_body(&upload, &multipart_type, body).await
     };
     let revision = s.revision().await;
-    let r = send(vec![]).await.unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = send(vec![]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(s.revision().await, revision, "a form without its token changes nothing");
-    let r = send(vec![("_csrf", browser.csrf.clone())]).await.unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = send(vec![("_csrf", browser.csrf.clone())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(s.revision().await > revision);
 }
 on_both_backends!(the_upload_form_attaches_a_file_to_the_item);

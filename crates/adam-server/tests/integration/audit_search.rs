@@ -8,24 +8,10 @@ use crate::on_both_backends;
 use crate::support::*;
 use reqwest::{Method, StatusCode};
 
-async fn page(s: &TestServer, who: Who, path: &str) -> (StatusCode, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let r = client
-        .get(format!("{}{path}", s.url))
-        .bearer_auth(s.token(who).unwrap())
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
 async fn the_search_has_a_default_a_message_and_finds_grants_under_the_job(backend: Backend) {
     let s = TestServer::start(backend).await;
     // No condition: the last 7 days (the fixture's day is today), newest first, dates shown.
-    let (status, html) = page(&s, Who::SysAdmin, "/ui/audit").await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get("/ui/audit").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("id=\"audit-default\""), "{html}");
     assert!(html.contains("zadnjih 7 dni"), "{html}");
@@ -34,24 +20,24 @@ async fn the_search_has_a_default_a_message_and_finds_grants_under_the_job(backe
         "from 6 days before today: {html}"
     );
     assert!(html.contains("grant.create"), "{html}");
-    let (_, english) = page(&s, Who::SysAdmin, "/ui/audit?lang=en").await;
+    let Answer { body: english, .. } = s.ui(Who::SysAdmin).get("/ui/audit?lang=en").await;
     assert!(english.contains("last 7 days"), "{english}");
 
     // Nothing matches: said so.
-    let (status, html) = page(&s, Who::SysAdmin, "/ui/audit?from=2020-01-01&to=2020-01-31").await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get("/ui/audit?from=2020-01-01&to=2020-01-31").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("id=\"audit-nothing\""), "{html}");
     assert!(html.contains("value=\"2020-01-31\""), "the dates as typed: {html}");
     // The fixture's day, typed as a Slovenian date, includes it (both ends).
-    let (_, html) = page(&s, Who::SysAdmin, "/ui/audit?from=2026-03-02&to=2026-03-02").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/audit?from=2026-03-02&to=2026-03-02").await;
     assert!(html.contains("grant.create"), "{html}");
-    let (_, html) = page(&s, Who::SysAdmin, "/ui/audit?from=2026-03-03").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/audit?from=2026-03-03").await;
     assert!(html.contains("id=\"audit-nothing\""), "{html}");
     // Dates the wrong way round, or not dates: a message at the field.
-    let (status, html) = page(&s, Who::SysAdmin, "/ui/audit?from=2026-03-02&to=2026-03-01").await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get("/ui/audit?from=2026-03-02&to=2026-03-01").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("pred datumom"), "{html}");
-    let (status, html) = page(&s, Who::SysAdmin, "/ui/audit?from=2.3.2026").await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get("/ui/audit?from=2.3.2026").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         html.contains("LLLL-MM-DD") && html.contains("value=\"2.3.2026\""),
@@ -59,11 +45,11 @@ async fn the_search_has_a_default_a_message_and_finds_grants_under_the_job(backe
     );
 
     // A user administrator with no condition is asked whom to look at, in words.
-    let (status, html) = page(&s, Who::UserAdminHere, "/ui/audit").await;
+    let Answer { status, body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/audit").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("ki ga upravljate"), "{html}");
     assert!(!html.contains("actor="), "no URL parameters: {html}");
-    let (_, html) = page(&s, Who::UserAdminHere, "/ui/audit?action=grant").await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/audit?action=grant").await;
     assert!(html.contains("pregledujete osebe"), "{html}");
     assert!(!html.contains("object_id="), "{html}");
 
@@ -87,12 +73,10 @@ async fn the_search_has_a_default_a_message_and_finds_grants_under_the_job(backe
         .collect();
     assert!(actions.contains(&"grant.create"), "{actions:?}");
     assert!(actions.contains(&"job.create"), "{actions:?}");
-    let (status, html) = page(
-        &s,
-        Who::UserAdminHere,
-        &format!("/ui/audit?object_kind=ADAM_ENTITY_JOB&object_id={job}"),
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .get(&format!("/ui/audit?object_kind=ADAM_ENTITY_JOB&object_id={job}"))
+        .await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("grant.create"), "{html}");
 }

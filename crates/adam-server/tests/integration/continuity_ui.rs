@@ -10,32 +10,6 @@ use adam_core::{Actor, Command};
 use reqwest::StatusCode;
 use serde_json::json;
 
-async fn get(s: &TestServer, who: Who, path: &str) -> (StatusCode, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut r = client.get(format!("{}{path}", s.url));
-    if let Some(t) = s.token(who) {
-        r = r.bearer_auth(t);
-    }
-    let resp = r.send().await.unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
-async fn post(s: &TestServer, who: Who, path: &str, form: &[(&str, String)]) -> (StatusCode, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut r = client.post(format!("{}{path}", s.url)).form(form);
-    if let Some(t) = s.token(who) {
-        r = r.bearer_auth(t);
-    }
-    let resp = r.send().await.unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
 /// The message at `field` (its `…-error` element), or a panic showing the page.
 fn message_at<'a>(html: &'a str, field: &str) -> &'a str {
     let marker = format!("id=\"{field}-error\">");
@@ -96,7 +70,7 @@ async fn the_keepers_record_and_change_the_plan_through_its_form() {
 
     // A user administrator reads the register but does not keep it: the plan read-only, no
     // form, and a forged post is refused without writing anything; so is a plain user's.
-    let (status, html) = get(&s, Who::UserAdminHere, "/ui/continuity").await;
+    let Answer { status, body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/continuity").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         !html.contains("id=\"cont-plan-form\"") && html.contains("id=\"cont-plan-readonly\""),
@@ -104,23 +78,20 @@ async fn the_keepers_record_and_change_the_plan_through_its_form() {
     );
     let before = s.state.revision();
     for who in [Who::UserAdminHere, Who::Plain] {
-        let (status, html) = post(&s, who, "/ui/continuity/plan", &plan_form(&[])).await;
+        let Answer { status, body: html, .. } = s.ui(who).post_owned("/ui/continuity/plan", &plan_form(&[])).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{who:?}");
         assert!(!html.contains("cont-plan-form"), "{html}");
     }
     // Typed nonsense from a non-keeper is refused the same way: the form's messages tell nothing.
-    let (status, _) = post(
-        &s,
-        Who::UserAdminHere,
-        "/ui/continuity/plan",
-        &plan_form(&[("adopted", "kmalu")]),
-    )
-    .await;
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned("/ui/continuity/plan", &plan_form(&[("adopted", "kmalu")]))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(s.state.revision(), before);
 
     // The system administrator keeps it: the form, in both languages.
-    let (_, html) = get(&s, Who::SysAdmin, "/ui/continuity").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/continuity").await;
     assert!(
         html.contains("id=\"cont-plan-form\"")
             && html.contains("Vpiši načrt")
@@ -131,20 +102,20 @@ async fn the_keepers_record_and_change_the_plan_through_its_form() {
         !html.contains("id=\"cont-review-form\""),
         "no plan, nothing to review: {html}"
     );
-    let (_, html) = get(&s, Who::SysAdmin, "/ui/continuity?lang=en").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/continuity?lang=en").await;
     assert!(
         html.contains("Record the plan") && html.contains("Emergency-response procedures and logistics"),
         "{html}"
     );
 
     // Bad values: each message at its field, what was typed kept, nothing saved.
-    let (status, html) = post(
-        &s,
-        Who::SysAdmin,
-        "/ui/continuity/plan?lang=sl",
-        &plan_form(&[("roles", "   "), ("adopted", "kmalu"), ("approver", "nihče")]),
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned(
+            "/ui/continuity/plan?lang=sl",
+            &plan_form(&[("roles", "   "), ("adopted", "kmalu"), ("approver", "nihče")]),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     message_at(&html, "f_roles");
     message_at(&html, "f_adopted");
@@ -158,20 +129,20 @@ async fn the_keepers_record_and_change_the_plan_through_its_form() {
         "kept: {html}"
     );
     // The engine's rule (Art. 15(2)): the next review at most a year after adoption, at its field.
-    let (status, html) = post(
-        &s,
-        Who::SysAdmin,
-        "/ui/continuity/plan",
-        &plan_form(&[("next_review", "2027-06-01")]),
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned("/ui/continuity/plan", &plan_form(&[("next_review", "2027-06-01")]))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message_at(&html, "f_next_review").contains("2027-01-15"), "{html}");
     assert!(html.contains("value=\"2027-06-01\""), "kept: {html}");
     assert_eq!(s.state.revision(), before);
 
     // A good save.
-    let (status, _) = post(&s, Who::SysAdmin, "/ui/continuity/plan", &plan_form(&[])).await;
+    let Answer { status, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned("/ui/continuity/plan", &plan_form(&[]))
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (id, rev) = {
         let w = s.state.world();
@@ -182,12 +153,12 @@ async fn the_keepers_record_and_change_the_plan_through_its_form() {
     };
     // The page now shows the six contents to every reader, and the keeper's form is filled to
     // change the plan in force.
-    let (_, html) = get(&s, Who::UserAdminHere, "/ui/continuity").await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/continuity").await;
     assert!(
         html.contains("Obnova iz kopij po navodilu NV-7.") && !html.contains("cont-plan-form"),
         "{html}"
     );
-    let (_, html) = get(&s, Who::SysAdmin, "/ui/continuity").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/continuity").await;
     assert!(
         html.contains(&format!("name=\"plan\" value=\"{id}\""))
             && html.contains(&format!("name=\"rev\" value=\"{rev}\"")),
@@ -204,7 +175,7 @@ async fn the_keepers_record_and_change_the_plan_through_its_form() {
         ("rev", &rev),
         ("functions", "Pošta, dokumentni sistem, arhiv."),
     ]);
-    let (status, _) = post(&s, Who::SysAdmin, "/ui/continuity/plan", &opened).await;
+    let Answer { status, .. } = s.ui(Who::SysAdmin).post_owned("/ui/continuity/plan", &opened).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(
         s.state.world().current_plan().unwrap().fields.functions.as_str(),
@@ -218,7 +189,7 @@ async fn the_keepers_record_and_change_the_plan_through_its_form() {
     // The same page sent again is stale: refused on the form, what was typed kept.
     let at = s.state.revision();
     let stale = plan_form(&[("plan", &id), ("rev", &rev), ("functions", "Prepozno.")]);
-    let (status, html) = post(&s, Who::SysAdmin, "/ui/continuity/plan", &stale).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).post_owned("/ui/continuity/plan", &stale).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message_at(&html, "f_plan_form").contains("nekdo drug"), "{html}");
     assert!(html.contains(">Prepozno.</textarea>"), "kept: {html}");
@@ -238,41 +209,38 @@ async fn a_plan_review_is_recorded_through_its_form() {
     let before = s.state.revision();
 
     // Not a keeper: no form, a forged post refused.
-    let (_, html) = get(&s, Who::UserAdminHere, "/ui/continuity").await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/continuity").await;
     assert!(!html.contains("cont-review-form"), "{html}");
-    let (status, _) = post(&s, Who::UserAdminHere, "/ui/continuity/reviews", &review_form(&[])).await;
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned("/ui/continuity/reviews", &review_form(&[]))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // The engine's refusals at their fields, in English too, what was typed kept.
-    let (status, html) = post(
-        &s,
-        Who::SysAdmin,
-        "/ui/continuity/reviews?lang=en",
-        &review_form(&[("change", "7")]),
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned("/ui/continuity/reviews?lang=en", &review_form(&[("change", "7")]))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         message_at(&html, "f_change").contains("only a review after a major change names the change request"),
         "{html}"
     );
     assert!(html.contains("value=\"7\""), "kept: {html}");
-    let (status, html) = post(
-        &s,
-        Who::SysAdmin,
-        "/ui/continuity/reviews",
-        &review_form(&[("trigger", "major_change"), ("change", "99")]),
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned(
+            "/ui/continuity/reviews",
+            &review_form(&[("trigger", "major_change"), ("change", "99")]),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     message_at(&html, "f_change");
-    let (status, html) = post(
-        &s,
-        Who::SysAdmin,
-        "/ui/continuity/reviews",
-        &review_form(&[("reported", "2026-02-01")]),
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned("/ui/continuity/reviews", &review_form(&[("reported", "2026-02-01")]))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message_at(&html, "f_reported").contains("2026-02-01"), "{html}");
     assert!(
@@ -280,13 +248,13 @@ async fn a_plan_review_is_recorded_through_its_form() {
         "kept: {html}"
     );
     // The form's own checks.
-    let (status, html) = post(
-        &s,
-        Who::SysAdmin,
-        "/ui/continuity/reviews",
-        &review_form(&[("trigger", ""), ("outcome", ""), ("reviewer", "nihče")]),
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned(
+            "/ui/continuity/reviews",
+            &review_form(&[("trigger", ""), ("outcome", ""), ("reviewer", "nihče")]),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message_at(&html, "f_trigger").contains("razlog"), "{html}");
     message_at(&html, "f_outcome");
@@ -294,18 +262,15 @@ async fn a_plan_review_is_recorded_through_its_form() {
     assert_eq!(s.state.revision(), before);
 
     // A good review after a major change, reported to the head of the body.
-    let (status, _) = post(
-        &s,
-        Who::SysAdmin,
-        "/ui/continuity/reviews",
-        &review_form(&[("trigger", "major_change")]),
-    )
-    .await;
+    let Answer { status, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned("/ui/continuity/reviews", &review_form(&[("trigger", "major_change")]))
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let reviews = s.state.world().plan_reviews().to_vec();
     assert_eq!(reviews.len(), 1);
     assert_eq!(reviews[0].fields.reported_to_head.unwrap().to_string(), "2026-02-25");
-    let (_, html) = get(&s, Who::UserAdminHere, "/ui/continuity").await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/continuity").await;
     let table = html.split("id=\"cont-reviews\"").nth(1).expect("the reviews listed");
     assert!(
         table.contains("2026-02-20") && table.contains("po večji spremembi") && table.contains("2026-02-25"),
@@ -337,28 +302,28 @@ async fn a_follow_up_task_is_ticked_done_by_the_systems_writers() {
 
     // A keeper sees the tick; a user administrator who neither keeps the register nor runs
     // the system reads the test without it, and a forged tick is refused.
-    let (_, html) = get(&s, Who::SysAdmin, "/ui/continuity/systems/0").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/continuity/systems/0").await;
     assert!(html.contains(&format!("action=\"{action}\"")), "{html}");
-    let (status, html) = get(&s, Who::UserAdminHere, "/ui/continuity/systems/0").await;
+    let Answer { status, body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/continuity/systems/0").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(
         html.contains("Posodobiti klicno verigo v načrtu.") && !html.contains(&action),
         "{html}"
     );
     let before = s.state.revision();
-    let (status, _) = post(&s, Who::UserAdminHere, &action, &tick(&rev, "0")).await;
+    let Answer { status, .. } = s.ui(Who::UserAdminHere).post_owned(&action, &tick(&rev, "0")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // A task that is not there, and a page opened before another change, at the task.
-    let (status, html) = post(&s, Who::SysAdmin, &action, &tick(&rev, "3")).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).post_owned(&action, &tick(&rev, "3")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     message_at(&html, "f_task");
-    let (status, html) = post(&s, Who::SysAdmin, &action, &tick("1", "0")).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).post_owned(&action, &tick("1", "0")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message_at(&html, "f_task").contains("preberite"), "{html}");
     assert_eq!(s.state.revision(), before);
 
     // Ticked done by the system's operator: the test changed, everything else kept.
-    let (status, _) = post(&s, Who::Service, &action, &tick(&rev, "0")).await;
+    let Answer { status, .. } = s.ui(Who::Service).post_owned(&action, &tick(&rev, "0")).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     {
         let w = s.state.world();
@@ -374,7 +339,7 @@ async fn a_follow_up_task_is_ticked_done_by_the_systems_writers() {
         .await
         .expect(200);
     assert_eq!(view.json["open_tasks"], 0);
-    let (_, html) = get(&s, Who::SysAdmin, "/ui/continuity/systems/0?lang=en").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/continuity/systems/0?lang=en").await;
     assert!(
         html.contains("✓ Posodobiti klicno verigo v načrtu.") && html.contains("Open again"),
         "{html}"
@@ -392,19 +357,19 @@ async fn a_follow_up_task_is_ticked_done_by_the_systems_writers() {
         .expect(201);
     let action = format!("/ui/continuity/tests/{}/tasks", t.json["id"]);
     let rev = t.json["rev"].as_u64().unwrap().to_string();
-    let (_, html) = get(&s, Who::UserAdminHere, "/ui/continuity").await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/continuity").await;
     assert!(
         html.contains("Skrajšati obnovo revizijske sledi.") && !html.contains(&action),
         "{html}"
     );
-    let (status, _) = post(&s, Who::UserAdminHere, &action, &tick(&rev, "0")).await;
+    let Answer { status, .. } = s.ui(Who::UserAdminHere).post_owned(&action, &tick(&rev, "0")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (_, html) = get(&s, Who::SysAdmin, "/ui/continuity").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/continuity").await;
     assert!(html.contains(&format!("action=\"{action}\"")), "{html}");
-    let (status, html) = post(&s, Who::SysAdmin, &action, &tick("1", "0")).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).post_owned(&action, &tick("1", "0")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     message_at(&html, "f_task");
-    let (status, _) = post(&s, Who::SysAdmin, &action, &tick(&rev, "0")).await;
+    let Answer { status, .. } = s.ui(Who::SysAdmin).post_owned(&action, &tick(&rev, "0")).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(s.state.world().continuity_tests()[1].fields.tasks[0].done);
 }

@@ -113,39 +113,18 @@ async fn adam_governs_its_own_changes(backend: Backend) {
         .expect(200);
 
     // The UI asks for the request on the role page and keeps what was typed on a refusal.
-    let ui = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let token = s.token(Who::SysAdmin).unwrap().to_owned();
-    let page = ui
-        .get(format!("{}/ui/roles/{}", s.url, s.fx.referent.0))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let ui = s.ui(Who::SysAdmin);
+    let path = format!("/ui/roles/{}", s.fx.referent.0);
+    let page = ui.get(&path).await.body;
     assert!(page.contains("id=\"change\""), "{page}");
     let rev = s.state.world().role(s.fx.referent).unwrap().rev.0.to_string();
-    let post = |change: &'static str| {
-        let (ui, token, rev) = (ui.clone(), token.clone(), rev.clone());
-        let url = format!("{}/ui/roles/{}", s.url, s.fx.referent.0);
-        async move {
-            let r = ui
-                .post(url)
-                .bearer_auth(token)
-                .form(&[
-                    ("rev", rev.as_str()),
-                    ("description", "Referenti VOPI"),
-                    ("change", change),
-                ])
-                .send()
-                .await
-                .unwrap();
-            (r.status(), r.text().await.unwrap())
-        }
+    let post = async |change: &str| {
+        let form = [
+            ("rev", rev.as_str()),
+            ("description", "Referenti VOPI"),
+            ("change", change),
+        ];
+        ui.post(&path, &form).await.parts()
     };
     let (status, html) = post("zadeva x").await;
     assert_ne!(status, StatusCode::SEE_OTHER);

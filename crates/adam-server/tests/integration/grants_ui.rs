@@ -10,46 +10,6 @@ use crate::support::*;
 use adam_core::*;
 use reqwest::{Method, StatusCode};
 
-struct Ui<'a> {
-    s: &'a TestServer,
-    client: reqwest::Client,
-}
-
-impl<'a> Ui<'a> {
-    fn new(s: &'a TestServer) -> Ui<'a> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Ui { s, client }
-    }
-
-    async fn get(&self, who: Who, path: &str) -> (StatusCode, String) {
-        let mut r = self.client.get(format!("{}{path}", self.s.url));
-        if let Some(t) = self.s.token(who) {
-            r = r.bearer_auth(t);
-        }
-        let resp = r.send().await.unwrap();
-        let status = resp.status();
-        (status, resp.text().await.unwrap())
-    }
-
-    async fn post(&self, who: Who, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
-        let mut r = self.client.post(format!("{}{path}", self.s.url)).form(form);
-        if let Some(t) = self.s.token(who) {
-            r = r.bearer_auth(t);
-        }
-        let resp = r.send().await.unwrap();
-        let status = resp.status();
-        let location = resp
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        (status, resp.text().await.unwrap(), location)
-    }
-}
-
 fn grants_of_job(s: &TestServer, job: JobId, role: RoleId) -> Vec<Grant> {
     let w = s.state.world();
     w.grants_of_job(job)
@@ -67,13 +27,12 @@ fn at(text: &str) -> Timestamp {
 /// 2027-01-31 everywhere — the job's table, the rights register, the error quoting it.
 async fn a_typed_date_is_a_slovenian_day_shown_back_as_typed(backend: Backend) {
     let s = TestServer::start(backend).await;
-    let ui = Ui::new(&s);
     let job = s.fx.job_glpi;
     let role = s.fx.referent.0.to_string();
     let path = format!("/ui/jobs/{}/grants", job.0);
-    let (status, _, location) = ui
+    let Answer { status, location, .. } = s
+        .ui(Who::UserAdminHere)
         .post(
-            Who::UserAdminHere,
             &path,
             &[
                 ("role", &role),
@@ -89,9 +48,9 @@ async fn a_typed_date_is_a_slovenian_day_shown_back_as_typed(backend: Backend) {
     assert_eq!(g.window.from, Some(at("2026-12-31T23:00:00Z")));
     assert_eq!(g.window.to, Some(at("2027-01-31T23:00:00Z")));
     // A summer day: Ljubljana is two hours ahead.
-    let (status, _, _) = ui
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
         .post(
-            Who::UserAdminHere,
             &path,
             &[
                 ("role", &s.fx.clearance_b.0.to_string()),
@@ -104,13 +63,14 @@ async fn a_typed_date_is_a_slovenian_day_shown_back_as_typed(backend: Backend) {
     let summer = grants_of_job(&s, job, s.fx.clearance_b).pop().unwrap();
     assert_eq!(summer.window.from, Some(at("2027-06-30T22:00:00Z")));
     assert_eq!(summer.window.to, Some(at("2027-07-31T22:00:00Z")));
-    let (_, html) = ui.get(Who::UserAdminHere, &format!("/ui/jobs/{}", job.0)).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&format!("/ui/jobs/{}", job.0)).await;
     assert!(html.contains("<td>2027-01-01</td><td>2027-01-31</td>"), "{html}");
     assert!(html.contains("<td>2027-07-01</td><td>2027-07-31</td>"), "{html}");
     assert!(!html.contains("2027-02-01") && !html.contains("2027-08-01"), "{html}");
     // The rights register of a person in the job shows the same days, not instants.
-    let (_, register) = ui
-        .get(Who::SysAdmin, &format!("/ui/users/{}/register", s.fx.gregor.0))
+    let Answer { body: register, .. } = s
+        .ui(Who::SysAdmin)
+        .get(&format!("/ui/users/{}/register", s.fx.gregor.0))
         .await;
     assert!(register.contains("2027-01-01 – 2027-01-31"), "{register}");
     assert!(
@@ -120,9 +80,9 @@ async fn a_typed_date_is_a_slovenian_day_shown_back_as_typed(backend: Backend) {
     // Times shown to people carry their zone.
     assert!(register.contains(" CET") || register.contains(" CEST"), "{register}");
     // A reversed window: the message quotes the dates typed, never an instant.
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
         .post(
-            Who::UserAdminHere,
             &path,
             &[
                 ("role", &role),
@@ -137,9 +97,9 @@ async fn a_typed_date_is_a_slovenian_day_shown_back_as_typed(backend: Backend) {
         "{html}"
     );
     assert!(!html.contains("T00:00:00Z") && !html.contains("T23:00:00Z"), "{html}");
-    let (_, html, _) = ui
+    let Answer { body: html, .. } = s
+        .ui(Who::UserAdminHere)
         .post(
-            Who::UserAdminHere,
             &format!("{path}?lang=en"),
             &[("role", &role), ("valid_to", "31/01/2027")],
         )
@@ -153,14 +113,13 @@ on_both_backends!(a_typed_date_is_a_slovenian_day_shown_back_as_typed);
 /// new-job and new-person forms keep what was typed.
 async fn forms_keep_what_was_typed_and_say_what_is_wrong_at_the_field(backend: Backend) {
     let s = TestServer::start(backend).await;
-    let ui = Ui::new(&s);
     let before = s.state.revision();
     let job = s.fx.job_glpi.0;
     let role = s.fx.writer.0.to_string();
     let long = "Z".repeat(3000);
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
         .post(
-            Who::UserAdminHere,
             &format!("/ui/jobs/{job}/grants"),
             &[
                 ("role", &role),
@@ -194,19 +153,16 @@ async fn forms_keep_what_was_typed_and_say_what_is_wrong_at_the_field(backend: B
         "{html}"
     );
     // A forged role id gets a message, not a bare 422.
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
-            &format!("/ui/jobs/{job}/grants?lang=en"),
-            &[("role", "x")],
-        )
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post(&format!("/ui/jobs/{job}/grants?lang=en"), &[("role", "x")])
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Choose a role from the list."), "{html}");
     // The new-job form.
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
         .post(
-            Who::UserAdminHere,
             &format!("/ui/offices/{}/jobs", s.fx.glpi.0),
             &[("code", "JOB.GLPI.01"), ("name", "Vložišče"), ("signing_code", "77")],
         )
@@ -218,9 +174,9 @@ async fn forms_keep_what_was_typed_and_say_what_is_wrong_at_the_field(backend: B
     );
     assert!(html.contains("#new-job\" id=\"job-create-form\""), "{html}");
     // The new-person form.
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
         .post(
-            Who::UserAdminHere,
             &format!("/ui/jobs/{}/users", s.fx.job_glpi_free.0),
             &[
                 ("username", "gregor"),
@@ -251,7 +207,6 @@ on_both_backends!(forms_keep_what_was_typed_and_say_what_is_wrong_at_the_field);
 /// administer users — over the API and in the UI, with a stable problem type.
 async fn the_last_user_administrator_cannot_lock_the_organisation_out(backend: Backend) {
     let s = TestServer::start(backend).await;
-    let ui = Ui::new(&s);
     let ua_grants: Vec<GrantId> = {
         let w = s.state.world();
         w.grants_of_role(s.fx.user_admin).to_vec()
@@ -259,12 +214,9 @@ async fn the_last_user_administrator_cannot_lock_the_organisation_out(backend: B
     assert_eq!(ua_grants.len(), 2);
     // While others administer users, the system administrator may even deactivate herself —
     // after a warning that she loses her rights.
-    let (status, html, _) = ui
-        .post(
-            Who::SysAdmin,
-            &format!("/ui/users/{}/active", s.fx.admin.0),
-            &[("to", "0")],
-        )
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post(&format!("/ui/users/{}/active", s.fx.admin.0), &[("to", "0")])
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("id=\"own-power-warning\""), "{html}");
@@ -278,9 +230,9 @@ async fn the_last_user_administrator_cannot_lock_the_organisation_out(backend: B
     )
     .await
     .expect(200);
-    let (status, _, _) = ui
+    let Answer { status, .. } = s
+        .ui(Who::SysAdmin)
         .post(
-            Who::SysAdmin,
             &format!("/ui/grants/{}/revoke", ua_grants[1].0),
             &[("back", &format!("/ui/users/{}", s.fx.un_admin.0)), ("confirm", "1")],
         )
@@ -295,9 +247,9 @@ async fn the_last_user_administrator_cannot_lock_the_organisation_out(backend: B
     )
     .await
     .problem(409, "last-user-administrator");
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
         .post(
-            Who::SysAdmin,
             &format!("/ui/users/{}/active", s.fx.admin.0),
             &[("to", "0"), ("confirm", "1")],
         )
@@ -315,7 +267,6 @@ on_both_backends!(the_last_user_administrator_cannot_lock_the_organisation_out);
 /// page first (no script needed) and change nothing until confirmed.
 async fn destructive_actions_ask_for_a_confirmation_first(backend: Backend) {
     let s = TestServer::start(backend).await;
-    let ui = Ui::new(&s);
     let fx = s.fx.clone();
     let revision = s.state.revision();
     let back = format!("/ui/users/{}", fx.gregor.0);
@@ -339,7 +290,7 @@ async fn destructive_actions_ask_for_a_confirmation_first(backend: Backend) {
         (format!("/ui/users/{}/active", fx.ana.0), vec![("to", "0")], "ana"),
     ];
     for (path, form, names) in &asks {
-        let (status, html, _) = ui.post(Who::SysAdmin, path, form).await;
+        let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).post(path, form).await;
         assert_eq!(status, StatusCode::OK, "{path}: {html}");
         assert!(
             html.contains("id=\"confirm-form\"") && html.contains(names),
@@ -352,7 +303,7 @@ async fn destructive_actions_ask_for_a_confirmation_first(backend: Backend) {
     for (path, form, _) in &asks {
         let mut form = form.clone();
         form.push(("confirm", "1"));
-        let (status, html, _) = ui.post(Who::SysAdmin, path, &form).await;
+        let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).post(path, &form).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {html}");
     }
     let w = s.state.world();
@@ -366,13 +317,12 @@ on_both_backends!(destructive_actions_ask_for_a_confirmation_first);
 /// already-over window and a grant covered by one already held are refused at the field.
 async fn role_boxes_show_a_grants_status_and_ask_before_deleting_a_limited_one(backend: Backend) {
     let s = TestServer::start(backend).await;
-    let ui = Ui::new(&s);
     let job = s.fx.job_un_1;
     let role = s.fx.referent.0.to_string();
     let path = format!("/ui/jobs/{}", job.0);
-    let (status, _, _) = ui
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminOther)
         .post(
-            Who::UserAdminOther,
             &format!("{path}/grants"),
             &[
                 ("role", &role),
@@ -382,7 +332,7 @@ async fn role_boxes_show_a_grants_status_and_ask_before_deleting_a_limited_one(b
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, html) = ui.get(Who::UserAdminOther, &path).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminOther).get(&path).await;
     let row = html.split(&format!("id=\"role-box-{role}\"")).nth(1).unwrap();
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(row.contains(" checked"), "{row}");
@@ -392,27 +342,24 @@ async fn role_boxes_show_a_grants_status_and_ask_before_deleting_a_limited_one(b
     );
     // Unticking it asks, and deletes nothing yet.
     let form = [("shown", role.as_str())];
-    let (status, html, _) = ui.post(Who::UserAdminOther, &format!("{path}/roles"), &form).await;
+    let Answer { status, body: html, .. } = s.ui(Who::UserAdminOther).post(&format!("{path}/roles"), &form).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("id=\"untick-confirm\"") && html.contains("2026-04-01 – 2026-04-30"),
         "{html}"
     );
     assert_eq!(grants_of_job(&s, job, s.fx.referent).len(), 1);
-    let (status, _, location) = ui
-        .post(
-            Who::UserAdminOther,
-            &format!("{path}/roles"),
-            &[("shown", role.as_str()), ("confirm", "1")],
-        )
+    let Answer { status, location, .. } = s
+        .ui(Who::UserAdminOther)
+        .post(&format!("{path}/roles"), &[("shown", role.as_str()), ("confirm", "1")])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, format!("{path}#permissions"));
     assert!(grants_of_job(&s, job, s.fx.referent).is_empty());
     // A window already over: refused at the field.
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminOther)
         .post(
-            Who::UserAdminOther,
             &format!("{path}/grants"),
             &[("role", &role), ("valid_to", "2026-03-01")],
         )
@@ -423,17 +370,14 @@ async fn role_boxes_show_a_grants_status_and_ask_before_deleting_a_limited_one(b
         "{html}"
     );
     // Held without a limit: a limited grant of it adds nothing.
-    let (status, _, _) = ui
-        .post(
-            Who::UserAdminOther,
-            &format!("{path}/roles"),
-            &[("role", role.as_str())],
-        )
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminOther)
+        .post(&format!("{path}/roles"), &[("role", role.as_str())])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminOther)
         .post(
-            Who::UserAdminOther,
             &format!("{path}/grants"),
             &[("role", &role), ("valid_to", "2026-12-31")],
         )
@@ -447,23 +391,24 @@ on_both_backends!(role_boxes_show_a_grants_status_and_ask_before_deleting_a_limi
 /// Item 14: disabled boxes say why, on the page and on each box.
 async fn disabled_boxes_say_why(backend: Backend) {
     let s = TestServer::start(backend).await;
-    let ui = Ui::new(&s);
     // Her own job: her own rights.
-    let (_, html) = ui
-        .get(Who::UserAdminHere, &format!("/ui/jobs/{}", s.fx.leader_glpi.0))
+    let Answer { body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .get(&format!("/ui/jobs/{}", s.fx.leader_glpi.0))
         .await;
     let why = "Svojih dovoljenj, dovoljenj svojega delovnega mesta ali urada ne morete spreminjati; prosite drugega skrbnika.";
     assert!(html.contains(&format!("id=\"roles-locked\">{why}")), "{html}");
     assert!(html.contains(&format!("disabled title=\"{why}\"")), "{html}");
     // Another administrator's office, and a plain user.
-    let (_, html) = ui
-        .get(Who::UserAdminOther, &format!("/ui/jobs/{}?lang=en", s.fx.job_glpi.0))
+    let Answer { body: html, .. } = s
+        .ui(Who::UserAdminOther)
+        .get(&format!("/ui/jobs/{}?lang=en", s.fx.job_glpi.0))
         .await;
     assert!(
         html.contains("View only: this is outside the offices you administer."),
         "{html}"
     );
-    let (_, html) = ui.get(Who::Plain, &format!("/ui/jobs/{}", s.fx.job_glpi.0)).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/jobs/{}", s.fx.job_glpi.0)).await;
     assert!(
         html.contains("Ogled: dovoljenja spreminjajo skrbniki uporabnikov."),
         "{html}"
@@ -475,10 +420,9 @@ on_both_backends!(disabled_boxes_say_why);
 /// user administrator's role an office scope; the new routes keep the same authorisation.
 async fn offices_and_users_have_permissions_and_grant_forms(backend: Backend) {
     let s = TestServer::start(backend).await;
-    let ui = Ui::new(&s);
     let fx = s.fx.clone();
     let office = format!("/ui/offices/{}", fx.tok.0);
-    let (_, html) = ui.get(Who::SysAdmin, &office).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get(&office).await;
     assert!(
         html.contains("id=\"permissions\"") && html.contains(&format!("action=\"{office}/roles\"")),
         "{html}"
@@ -488,48 +432,48 @@ async fn offices_and_users_have_permissions_and_grant_forms(backend: Backend) {
         "{html}"
     );
     // A box on the office page grants to the office; the grant form too.
-    let (status, _, _) = ui
-        .post(
-            Who::SysAdmin,
-            &format!("{office}/roles"),
-            &[("role", &fx.writer.0.to_string())],
-        )
+    let Answer { status, .. } = s
+        .ui(Who::SysAdmin)
+        .post(&format!("{office}/roles"), &[("role", &fx.writer.0.to_string())])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, _, _) = ui
+    let Answer { status, .. } = s
+        .ui(Who::SysAdmin)
         .post(
-            Who::SysAdmin,
             &format!("{office}/grants"),
             &[("role", &fx.referent.0.to_string()), ("valid_to", "2026-12-31")],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(s.state.world().grants_of_office(fx.tok).len(), 2);
-    let (_, html) = ui.get(Who::SysAdmin, &office).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get(&office).await;
     assert!(
         html.contains("<td>VOPI/Referenti</td><td></td><td>2026-12-31</td>"),
         "{html}"
     );
     // A user administrator has the grant form on a person's page, without a scope field (she
     // grants no system role); her own office's panel says why it is locked.
-    let (_, html) = ui.get(Who::UserAdminOther, &format!("/ui/users/{}", fx.bojan.0)).await;
+    let Answer { body: html, .. } = s
+        .ui(Who::UserAdminOther)
+        .get(&format!("/ui/users/{}", fx.bojan.0))
+        .await;
     assert!(
         html.contains("id=\"grant-form\"") && !html.contains("id=\"grant_scope\""),
         "{html}"
     );
-    let (_, html) = ui.get(Who::UserAdminOther, &format!("/ui/offices/{}", fx.un.0)).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminOther).get(&format!("/ui/offices/{}", fx.un.0)).await;
     assert!(html.contains("id=\"roles-locked\""), "{html}");
     // A user's page has the grant form; the system administrator sees the scope field and
     // limits a user administrator's grant to an office.
     let user = format!("/ui/users/{}", fx.bojan.0);
-    let (_, html) = ui.get(Who::SysAdmin, &user).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get(&user).await;
     assert!(
         html.contains(&format!("action=\"{user}/grants#grant-form\"")) && html.contains("id=\"grant_scope\""),
         "{html}"
     );
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
         .post(
-            Who::SysAdmin,
             &format!("{user}/grants"),
             &[("role", &fx.user_admin.0.to_string()), ("scope", &fx.un.0.to_string())],
         )
@@ -543,12 +487,12 @@ async fn offices_and_users_have_permissions_and_grant_forms(backend: Backend) {
             .collect()
     };
     assert_eq!(scoped, vec![Some(fx.un)]);
-    let (_, html) = ui.get(Who::SysAdmin, &user).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get(&user).await;
     assert!(html.contains("Omejeno na urad: UN – UN"), "{html}");
     // A scope on another role is refused at the field.
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
         .post(
-            Who::SysAdmin,
             &format!("{user}/grants"),
             &[("role", &fx.writer.0.to_string()), ("scope", &fx.un.0.to_string())],
         )
@@ -571,15 +515,15 @@ async fn offices_and_users_have_permissions_and_grant_forms(backend: Backend) {
             if who == Who::UserAdminOther && path.starts_with(&office) {
                 continue;
             }
-            let (status, _, _) = ui.post(who, &path, &[("role", &writer)]).await;
+            let Answer { status, .. } = s.ui(who).post(&path, &[("role", &writer)]).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{who:?} {path}");
         }
-        let (status, _, location) = ui.post(Who::Anonymous, &path, &[("role", &writer)]).await;
+        let Answer { status, location, .. } = s.ui(Who::Anonymous).post(&path, &[("role", &writer)]).await;
         assert!(
             status == StatusCode::UNAUTHORIZED || location.starts_with("/ui/login"),
             "{path}: {status}"
         );
-        let (status, _, location) = ui.post(Who::Service, &path, &[("role", &writer)]).await;
+        let Answer { status, location, .. } = s.ui(Who::Service).post(&path, &[("role", &writer)]).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "service {path}: {location}");
     }
     assert_eq!(s.state.revision(), revision, "nothing written by those refused");

@@ -12,54 +12,6 @@ use crate::support::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
-struct Answer {
-    status: StatusCode,
-    body: String,
-    location: String,
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap()
-}
-
-async fn answer(r: reqwest::RequestBuilder) -> Answer {
-    let resp = r.send().await.unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    Answer {
-        status,
-        body: resp.text().await.unwrap(),
-        location,
-    }
-}
-
-async fn get(s: &TestServer, who: Who, path: &str) -> Answer {
-    answer(
-        client()
-            .get(format!("{}{path}", s.url))
-            .bearer_auth(s.token(who).unwrap()),
-    )
-    .await
-}
-
-async fn post(s: &TestServer, who: Who, path: &str, form: &[(&str, &str)]) -> Answer {
-    answer(
-        client()
-            .post(format!("{}{path}", s.url))
-            .bearer_auth(s.token(who).unwrap())
-            .form(form),
-    )
-    .await
-}
-
 /// E2's entry as the form sends it, on system `system`.
 fn e2(system: &str) -> Vec<(&'static str, String)> {
     vec![
@@ -102,7 +54,7 @@ async fn a_solution_is_registered_corrected_and_opened_in_the_ui(backend: Backen
         .to_string();
     let glpi = s.state.world().user(s.fx.glpi_admin).unwrap().username.to_string();
     // The dashboard: OPSI registered, the keeper may register more; a service account may not read.
-    let board = get(&s, keeper, "/ui/solutions").await;
+    let board = s.ui(keeper).get("/ui/solutions").await;
     assert_eq!(board.status, StatusCode::OK, "{}", board.body);
     assert!(board.body.contains("id=\"new-solution\""));
     assert!(board.body.contains("id=\"nav-solutions\""));
@@ -110,31 +62,25 @@ async fn a_solution_is_registered_corrected_and_opened_in_the_ui(backend: Backen
     let registered = registered.split("</section>").next().unwrap();
     assert!(registered.contains("data-solution=\"OPSI\""), "{registered}");
     assert_eq!(
-        get(&s, Who::Service, "/ui/solutions").await.status,
+        s.ui(Who::Service).get("/ui/solutions").await.status,
         StatusCode::FORBIDDEN
     );
     // The board alone for htmx.
-    let partial = answer(
-        client()
-            .get(format!("{}/ui/solutions", s.url))
-            .bearer_auth(s.token(keeper).unwrap())
-            .header("HX-Request", "true"),
-    )
-    .await;
+    let partial = s.ui(keeper).get_htmx("/ui/solutions").await;
     assert!(!partial.body.contains("<html") && partial.body.contains("id=\"board\""));
     insta::assert_snapshot!("solutions_board_partial", partial.body);
     // The form for a new one: refused at the fields, what was typed kept.
-    assert_eq!(get(&s, keeper, "/ui/solutions/new").await.status, StatusCode::OK);
+    assert_eq!(s.ui(keeper).get("/ui/solutions/new").await.status, StatusCode::OK);
     let form = e2(&system);
     let before = s.revision().await;
     let bad = with(&with(&form, "codename", "e 2!"), "name", "");
-    let r = post(&s, keeper, "/ui/solutions", &pairs(&bad)).await;
+    let r = s.ui(keeper).post("/ui/solutions", &pairs(&bad)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"f_codename-error\"") && r.body.contains("id=\"f_name-error\""));
     assert!(r.body.contains("value=\"e 2!\"") && r.body.contains("value=\"Ministrstvo za notranje zadeve\""));
     // Art. 47(3): production at the test address, said at the production address.
     let same = with(&form, "production_address", "https://E2-test.dro.gov.si/");
-    let r = post(&s, keeper, "/ui/solutions", &pairs(&same)).await;
+    let r = s.ui(keeper).post("/ui/solutions", &pairs(&same)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let msg = r.body.split("id=\"f_production_address-error\">").nth(1).unwrap();
     assert!(msg.starts_with(|c: char| c != '<') && msg.contains("47"), "{msg}");
@@ -148,21 +94,21 @@ async fn a_solution_is_registered_corrected_and_opened_in_the_ui(backend: Backen
     .expect(200);
     let before = before.max(s.revision().await);
     let cloud = with(&form, "public_cloud", "1");
-    let r = post(&s, keeper, "/ui/solutions", &pairs(&cloud)).await;
+    let r = s.ui(keeper).post("/ui/solutions", &pairs(&cloud)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let msg = r.body.split("id=\"f_public_cloud-error\">").nth(1).unwrap();
     assert!(msg.contains("41"), "{msg}");
     assert!(r.body.contains("name=\"public_cloud\" value=\"1\" checked"));
     assert_eq!(s.revision().await, before, "nothing was written");
     // A plain reader (Ana, a custodian) reads but does not register.
-    assert_eq!(get(&s, Who::Plain, "/ui/solutions/OPSI").await.status, StatusCode::OK);
-    let r = post(&s, Who::Plain, "/ui/solutions", &pairs(&form)).await;
+    assert_eq!(s.ui(Who::Plain).get("/ui/solutions/OPSI").await.status, StatusCode::OK);
+    let r = s.ui(Who::Plain).post("/ui/solutions", &pairs(&form)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Registered.
-    let r = post(&s, keeper, "/ui/solutions", &pairs(&form)).await;
+    let r = s.ui(keeper).post("/ui/solutions", &pairs(&form)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location, "/ui/solutions/E2");
-    let page = get(&s, keeper, "/ui/solutions/E2").await;
+    let page = s.ui(keeper).get("/ui/solutions/E2").await;
     assert_eq!(page.status, StatusCode::OK);
     for shown in [
         "Enotni e-vpis",
@@ -179,7 +125,7 @@ async fn a_solution_is_registered_corrected_and_opened_in_the_ui(backend: Backen
     assert!(!page.body.contains("role=\"alert\" id=\"blocks-"), "nothing blocks E2");
     assert!(page.body.contains(&format!("({glpi})")), "the coordinator is named");
     // Corrected: a stale form is refused, a fresh one saved; the last change names the keeper.
-    let edit = get(&s, keeper, "/ui/solutions/E2/edit").await;
+    let edit = s.ui(keeper).get("/ui/solutions/E2/edit").await;
     assert!(edit.body.contains("value=\"Enotni e-vpis\"") && edit.body.contains("value=\"ana\""));
     let rev = edit
         .body
@@ -191,13 +137,13 @@ async fn a_solution_is_registered_corrected_and_opened_in_the_ui(backend: Backen
         .unwrap()
         .to_owned();
     let stale = with(&with(&form, "rev", "1"), "name", "Enotni e-vpis 2");
-    let r = post(&s, keeper, "/ui/solutions/E2/edit", &pairs(&stale)).await;
+    let r = s.ui(keeper).post("/ui/solutions/E2/edit", &pairs(&stale)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"f_form-error\"") && r.body.contains("value=\"Enotni e-vpis 2\""));
     let fresh = with(&with(&form, "rev", &rev), "name", "Enotni e-vpis 2");
-    let r = post(&s, keeper, "/ui/solutions/E2/edit", &pairs(&fresh)).await;
+    let r = s.ui(keeper).post("/ui/solutions/E2/edit", &pairs(&fresh)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = get(&s, keeper, "/ui/solutions/E2?lang=en").await;
+    let page = s.ui(keeper).get("/ui/solutions/E2?lang=en").await;
     assert!(page.body.contains("Enotni e-vpis 2"));
     let last = page.body.split("id=\"last-change\"").nth(1).unwrap();
     assert!(last.contains(&glpi), "{last}");
@@ -206,17 +152,23 @@ async fn a_solution_is_registered_corrected_and_opened_in_the_ui(backend: Backen
         "the correction is in the history"
     );
     // A version: none typed is refused at the field; 1.0 opens its case.
-    let r = post(&s, keeper, "/ui/solutions/E2/versions", &[("version", " ")]).await;
+    let r = s
+        .ui(keeper)
+        .post("/ui/solutions/E2/versions", &[("version", " ")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"v_version-error\""));
-    let r = post(&s, keeper, "/ui/solutions/E2/versions", &[("version", "1.0")]).await;
+    let r = s
+        .ui(keeper)
+        .post("/ui/solutions/E2/versions", &[("version", "1.0")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(r.location.starts_with("/ui/cases/"), "{}", r.location);
-    let page = get(&s, keeper, "/ui/solutions/E2").await;
+    let page = s.ui(keeper).get("/ui/solutions/E2").await;
     assert!(page.body.contains("data-version=\"1.0\" data-step=\"entry\""));
     assert!(page.body.contains("id=\"version-in-flight\""));
     assert!(page.body.contains(&format!("href=\"{}\"", r.location)));
-    let board = get(&s, keeper, "/ui/solutions").await;
+    let board = s.ui(keeper).get("/ui/solutions").await;
     let onboarding = board.body.split("id=\"col-onboarding\"").nth(1).unwrap();
     let onboarding = onboarding.split("</section>").next().unwrap();
     assert!(onboarding.contains("data-solution=\"E2\""), "{onboarding}");
@@ -227,14 +179,20 @@ async fn a_solution_is_registered_corrected_and_opened_in_the_ui(backend: Backen
         "production_address",
         "evem.gov.si",
     );
-    let r = post(&s, keeper, "/ui/solutions", &pairs(&evem)).await;
+    let r = s.ui(keeper).post("/ui/solutions", &pairs(&evem)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = get(&s, keeper, "/ui/solutions/EVEM").await;
+    let page = s.ui(keeper).get("/ui/solutions/EVEM").await;
     assert!(page.body.contains("id=\"blocks-10\""), "the missing system is said");
-    let r = post(&s, keeper, "/ui/solutions/EVEM/versions", &[("version", "1.0")]).await;
+    let r = s
+        .ui(keeper)
+        .post("/ui/solutions/EVEM/versions", &[("version", "1.0")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"v_version-error\"") && r.body.contains("value=\"1.0\""));
-    assert_eq!(get(&s, keeper, "/ui/solutions/NIC").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        s.ui(keeper).get("/ui/solutions/NIC").await.status,
+        StatusCode::NOT_FOUND
+    );
     // Overdue: E2's order (1.1.1.10, due in 10 days) left for 15 days is marked with its age
     // on the board and listed among the overdue steps.
     let case: u64 = s.state.world().solutions()[1].versions[0].case.0.into();
@@ -242,7 +200,7 @@ async fn a_solution_is_registered_corrected_and_opened_in_the_ui(backend: Backen
         .go(keeper, "entry", "order", json!({}), &[])
         .await;
     s.advance(15 * 86_400);
-    let board = get(&s, keeper, "/ui/solutions").await;
+    let board = s.ui(keeper).get("/ui/solutions").await;
     let card = board.body.split("data-solution=\"E2\"").nth(1).unwrap();
     let card = card.split("</article>").next().unwrap();
     assert!(card.contains("5 dni v zamudi"), "{card}");
@@ -315,15 +273,18 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
     let s = TestServer::start(backend).await;
     s.make_security_lead(s.fx.glpi_admin).await;
     ensure_solution(&s, s.fx.ana).await;
-    let r = post(&s, Glpi, "/ui/solutions/OPSI/versions", &[("version", "1.0")]).await;
+    let r = s
+        .ui(Glpi)
+        .post("/ui/solutions/OPSI/versions", &[("version", "1.0")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let case: u64 = r.location.trim_start_matches("/ui/cases/").parse().unwrap();
     let w = Walk { server: &s, case };
     to_transition_request(&w).await;
     // Art. 14(3), 29(5): waiting at 1.1.1.43 without the instructions, the page says so.
-    let page = get(&s, Glpi, "/ui/solutions/OPSI").await;
+    let page = s.ui(Glpi).get("/ui/solutions/OPSI").await;
     assert!(page.body.contains("id=\"blocks-14-3\"") && page.body.contains("id=\"blocks-29-5\""));
-    let board = get(&s, Glpi, "/ui/solutions").await;
+    let board = s.ui(Glpi).get("/ui/solutions").await;
     let col = board.body.split("id=\"col-transition\"").nth(1).unwrap();
     assert!(
         col.split("</section>")
@@ -340,14 +301,15 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
     )
     .await;
     // Art. 7: at the micro plan without the custodian's approval, the page says so.
-    let page = get(&s, Glpi, "/ui/solutions/OPSI").await;
+    let page = s.ui(Glpi).get("/ui/solutions/OPSI").await;
     assert!(page.body.contains("id=\"blocks-7\""), "the missing approval is said");
     assert!(!page.body.contains("id=\"blocks-14-3\""));
     w.consent(Glpi, "system_support").await;
     w.consent(Un, "support_head").await;
     w.consent(Ana, "custodian").await;
     assert!(
-        !get(&s, Glpi, "/ui/solutions/OPSI")
+        !s.ui(Glpi)
+            .get("/ui/solutions/OPSI")
             .await
             .body
             .contains("id=\"blocks-7\"")
@@ -411,7 +373,7 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
     assert_eq!(records.len(), 2);
     assert!(records.iter().all(|r| r.outcome == "sent"));
     assert!(records.iter().all(|r| r.object.label == "OPSI"));
-    let page = get(&s, Glpi, "/ui/solutions/OPSI?lang=en").await;
+    let page = s.ui(Glpi).get("/ui/solutions/OPSI?lang=en").await;
     let notes = page.body.split("class=\"notices\"").nth(1).unwrap();
     assert!(
         notes.contains("ana (Customer, Development team (contractor))"),
@@ -421,7 +383,7 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
     // The deployment engineer closes 1.1.1.47; OPSI is in production.
     w.go(Glpi, "1.1.1.47", "done", json!({"notified_at": "15. 4. 2026"}), &[])
         .await;
-    let board = get(&s, Glpi, "/ui/solutions").await;
+    let board = s.ui(Glpi).get("/ui/solutions").await;
     let live = board.body.split("id=\"col-live\"").nth(1).unwrap();
     assert!(
         live.split("</section>")
@@ -440,7 +402,7 @@ async fn the_people_fields_of_the_form_use_the_people_picker(backend: Backend) {
     let s = TestServer::start(backend).await;
     s.make_security_lead(s.fx.glpi_admin).await;
     let keeper = Who::UserAdminHere;
-    let form = get(&s, keeper, "/ui/solutions/new").await;
+    let form = s.ui(keeper).get("/ui/solutions/new").await;
     assert_eq!(form.status, StatusCode::OK);
     for role in ["customer", "siv", "registry_custodian"] {
         let input = form
@@ -462,17 +424,14 @@ async fn the_people_fields_of_the_form_use_the_people_picker(backend: Backend) {
         "no whole directory in the page"
     );
     assert!(form.body.contains("začnite tipkati ime ali uporabniško ime"));
-    let en = get(&s, keeper, "/ui/solutions/new?lang=en").await;
+    let en = s.ui(keeper).get("/ui/solutions/new?lang=en").await;
     assert!(en.body.contains("start typing a name or username"));
     // The list for what was typed: Ana found by her username, a service account never.
     let ana = s.state.world().user(s.fx.ana).unwrap().clone();
-    let list = answer(
-        client()
-            .get(format!("{}/ui/inventory/people/p_customer?p_customer=AN", s.url))
-            .bearer_auth(s.token(keeper).unwrap())
-            .header("HX-Request", "true"),
-    )
-    .await;
+    let list = s
+        .ui(keeper)
+        .get_htmx("/ui/inventory/people/p_customer?p_customer=AN")
+        .await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(
         list.body.starts_with("<datalist id=\"dl-p_customer\">"),
@@ -490,15 +449,22 @@ async fn the_people_fields_of_the_form_use_the_people_picker(backend: Backend) {
     );
     let svc = s.state.world().user(s.fx.svc).unwrap().username.to_string();
     let typed = &svc[..3];
-    let list = get(&s, keeper, &format!("/ui/inventory/people/p_siv?p_siv={typed}")).await;
+    let list = s
+        .ui(keeper)
+        .get(&format!("/ui/inventory/people/p_siv?p_siv={typed}"))
+        .await;
     assert!(!list.body.contains(&format!("value=\"{svc}\"")), "{}", list.body);
     // Nothing typed: an empty list; a field the picker does not serve: the custodian's.
-    let list = get(&s, keeper, "/ui/inventory/people/p_soc?p_soc=").await;
+    let list = s.ui(keeper).get("/ui/inventory/people/p_soc?p_soc=").await;
     assert_eq!(list.body.trim(), "<datalist id=\"dl-p_soc\"></datalist>");
-    let list = get(&s, keeper, "/ui/inventory/people/p_nobody%22%3E?custodian=an").await;
+    let list = s
+        .ui(keeper)
+        .get("/ui/inventory/people/p_nobody%22%3E?custodian=an")
+        .await;
     assert!(list.body.starts_with("<datalist id=\"dl-custodian\">"), "{}", list.body);
     assert_eq!(
-        get(&s, Who::Service, "/ui/inventory/people/p_customer?p_customer=an")
+        s.ui(Who::Service)
+            .get("/ui/inventory/people/p_customer?p_customer=an")
             .await
             .status,
         StatusCode::FORBIDDEN
@@ -511,7 +477,7 @@ async fn the_people_fields_of_the_form_use_the_people_picker(backend: Backend) {
         .unwrap()
         .0
         .to_string();
-    let r = post(&s, keeper, "/ui/solutions", &pairs(&e2(&system))).await;
+    let r = s.ui(keeper).post("/ui/solutions", &pairs(&e2(&system))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let w = s.state.world();
     let e2 = w

@@ -11,61 +11,6 @@ use adam_core::*;
 use adam_server::Scope;
 use reqwest::StatusCode;
 
-/// A client that does not follow redirects, with a bearer token or none.
-struct Ui {
-    url: String,
-    client: reqwest::Client,
-}
-
-/// An answer: status, body, `Location`.
-struct Answer {
-    status: StatusCode,
-    body: String,
-    location: String,
-}
-
-impl Ui {
-    fn new(s: &TestServer) -> Ui {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(0)
-            .build()
-            .unwrap();
-        Ui {
-            url: s.url.clone(),
-            client,
-        }
-    }
-
-    async fn send(&self, r: reqwest::RequestBuilder, token: Option<&str>) -> Answer {
-        let r = match token {
-            Some(t) => r.bearer_auth(t),
-            None => r,
-        };
-        let resp = r.send().await.unwrap();
-        let status = resp.status();
-        let location = resp
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        Answer {
-            status,
-            body: resp.text().await.unwrap(),
-            location,
-        }
-    }
-
-    async fn get(&self, token: Option<&str>, path: &str) -> Answer {
-        self.send(self.client.get(format!("{}{path}", self.url)), token).await
-    }
-
-    async fn post(&self, token: Option<&str>, path: &str, form: &[(&str, &str)]) -> Answer {
-        self.send(self.client.post(format!("{}{path}", self.url)).form(form), token)
-            .await
-    }
-}
-
 /// The inventory of a test: a security lead, two custodians, a system with an asset and a
 /// second system with an asset of its own.
 struct Inv {
@@ -185,12 +130,11 @@ fn class(s: &TestServer, id: ItemId) -> Option<Classification> {
 async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) {
     let s = TestServer::start(backend).await;
     let inv = inventory(&s).await;
-    let ui = Ui::new(&s);
     let a = inv.asset.0;
     let sys = inv.system.0;
-    let done = ui
+    let done = s
+        .ui_token(Some(&inv.other_cust))
         .post(
-            Some(&inv.other_cust),
             &format!("/ui/inventory/{a}/classify"),
             &[("z", "2"), ("c", "1"), ("r", "1"), ("protection_level", "")],
         )
@@ -198,7 +142,7 @@ async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) 
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(done.location, format!("/ui/inventory/{a}#classification"));
 
-    let page = ui.get(Some(&inv.cust), &format!("/ui/inventory/{sys}")).await;
+    let page = s.ui_token(Some(&inv.cust)).get(&format!("/ui/inventory/{sys}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body.contains("id=\"below-floor-warning\""),
@@ -210,16 +154,19 @@ async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) 
     );
     assert!(page.body.contains(">PLACE-DATA</a>"));
     assert!(page.body.contains("id=\"classify-form\""));
-    let en = ui.get(Some(&inv.cust), &format!("/ui/inventory/{sys}?lang=en")).await;
+    let en = s
+        .ui_token(Some(&inv.cust))
+        .get(&format!("/ui/inventory/{sys}?lang=en"))
+        .await;
     assert!(en.body.contains("<strong class=\"class\">Z2</strong> because of asset"));
     assert!(en.body.contains("below floor"));
     // The obligations of the class in force (the floor's Z2) with their articles.
     assert!(page.body.contains("<td>53(1)</td>"));
     assert!(page.body.contains("ADAM zagotavlja sam"));
 
-    let refused = ui
+    let refused = s
+        .ui_token(Some(&inv.cust))
         .post(
-            Some(&inv.cust),
             &format!("/ui/inventory/{sys}/classify"),
             &[("z", "1"), ("c", "3"), ("r", "2"), ("protection_level", "visoka")],
         )
@@ -238,15 +185,15 @@ async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) 
     assert!(refused.body.contains("name=\"protection_level\" value=\"visoka\""));
     assert_eq!(class(&s, inv.system), None, "nothing changed");
 
-    let done = ui
+    let done = s
+        .ui_token(Some(&inv.cust))
         .post(
-            Some(&inv.cust),
             &format!("/ui/inventory/{sys}/classify"),
             &[("z", "2"), ("c", "3"), ("r", "2"), ("protection_level", "visoka")],
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    let after = ui.get(Some(&inv.cust), &format!("/ui/inventory/{sys}")).await;
+    let after = s.ui_token(Some(&inv.cust)).get(&format!("/ui/inventory/{sys}")).await;
     assert!(!after.body.contains("id=\"below-floor-warning\""));
     assert!(after.body.contains("id=\"own-class\">Z2 C3 R2"));
     assert!(after.body.contains("id=\"classified-by\">skrbnik Test (skrbnik)"));
@@ -259,10 +206,10 @@ async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) 
         "and the link's, in words"
     );
     // The list shows the class and no flag.
-    let list = ui.get(Some(&inv.cust), "/ui/inventory?mine=1").await;
+    let list = s.ui_token(Some(&inv.cust)).get("/ui/inventory?mine=1").await;
     assert!(list.body.contains("PLACE-SYS"));
     assert!(!list.body.contains("GIS-SYS"), "only mine");
-    let below = ui.get(Some(&inv.cust), "/ui/inventory?below=1").await;
+    let below = s.ui_token(Some(&inv.cust)).get("/ui/inventory?below=1").await;
     assert!(!below.body.contains("PLACE-SYS"));
 }
 on_both_backends!(the_custodian_classifies_a_system_and_sees_its_floor);
@@ -272,23 +219,19 @@ on_both_backends!(the_custodian_classifies_a_system_and_sees_its_floor);
 async fn only_the_custodian_sees_and_uses_the_classify_form(backend: Backend) {
     let s = TestServer::start(backend).await;
     let inv = inventory(&s).await;
-    let ui = Ui::new(&s);
     let sys = inv.system.0;
     let path = format!("/ui/inventory/{sys}");
     let admin = s.token(Who::SysAdmin).unwrap().to_owned();
     let user_admin = s.token(Who::UserAdminHere).unwrap().to_owned();
     for token in [&inv.lead, &admin, &inv.other_cust, &user_admin] {
-        let page = ui.get(Some(token), &path).await;
+        let page = s.ui_token(Some(token)).get(&path).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(!page.body.contains("id=\"classify-form\""));
         assert!(page.body.contains("id=\"classify-note\""));
         assert!(page.body.contains("skrbnik Test (skrbnik)"));
-        let forged = ui
-            .post(
-                Some(token),
-                &format!("{path}/classify"),
-                &[("z", "3"), ("c", "3"), ("r", "3")],
-            )
+        let forged = s
+            .ui_token(Some(token))
+            .post(&format!("{path}/classify"), &[("z", "3"), ("c", "3"), ("r", "3")])
             .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
     }
@@ -300,14 +243,26 @@ async fn only_the_custodian_sees_and_uses_the_classify_form(backend: Backend) {
         (&inv.other_cust, false),
         (&user_admin, false),
     ] {
-        let page = ui.get(Some(token), &path).await;
+        let page = s.ui_token(Some(token)).get(&path).await;
         assert_eq!(page.body.contains("id=\"item-form\""), edits);
         assert_eq!(page.body.contains("id=\"link-form\""), edits);
     }
     // Only the keepers retire.
-    assert!(ui.get(Some(&inv.lead), &path).await.body.contains("id=\"retire-form\""));
-    assert!(!ui.get(Some(&inv.cust), &path).await.body.contains("id=\"retire-form\""));
-    let page = ui.get(Some(&inv.cust), &path).await;
+    assert!(
+        s.ui_token(Some(&inv.lead))
+            .get(&path)
+            .await
+            .body
+            .contains("id=\"retire-form\"")
+    );
+    assert!(
+        !s.ui_token(Some(&inv.cust))
+            .get(&path)
+            .await
+            .body
+            .contains("id=\"retire-form\"")
+    );
+    let page = s.ui_token(Some(&inv.cust)).get(&path).await;
     assert!(page.body.contains("id=\"classify-form\""));
 }
 on_both_backends!(only_the_custodian_sees_and_uses_the_classify_form);
@@ -317,7 +272,6 @@ on_both_backends!(only_the_custodian_sees_and_uses_the_classify_form);
 async fn refused_forms_keep_what_was_typed(backend: Backend) {
     let s = TestServer::start(backend).await;
     let inv = inventory(&s).await;
-    let ui = Ui::new(&s);
     let new = [
         ("kind", "system"),
         ("code", "PLACE-SYS"),
@@ -329,7 +283,7 @@ async fn refused_forms_keep_what_was_typed(backend: Backend) {
         ("review_due", "31.1.2027"),
         ("own", "1"),
     ];
-    let refused = ui.post(Some(&inv.lead), "/ui/inventory", &new).await;
+    let refused = s.ui_token(Some(&inv.lead)).post("/ui/inventory", &new).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(refused.body.contains("id=\"f_code-error\">oznaka popisa ") && refused.body.contains("je že v rabi"));
     assert!(refused.body.contains("value=\"Prostorski sistem\""));
@@ -351,7 +305,7 @@ async fn refused_forms_keep_what_was_typed(backend: Backend) {
     bad[1] = ("code", "NEW-SYS");
     bad[4] = ("custodian", "nobody");
     bad[6] = ("last_reviewed", "32. 1. 2026");
-    let refused = ui.post(Some(&inv.lead), "/ui/inventory?lang=en", &bad).await;
+    let refused = s.ui_token(Some(&inv.lead)).post("/ui/inventory?lang=en", &bad).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused
@@ -367,11 +321,11 @@ async fn refused_forms_keep_what_was_typed(backend: Backend) {
     // Taken: the item exists with its operators read as person, office and organisation.
     let mut good = new.to_vec();
     good[1] = ("code", "NEW-SYS");
-    let done = ui.post(Some(&inv.lead), "/ui/inventory", &good).await;
+    let done = s.ui_token(Some(&inv.lead)).post("/ui/inventory", &good).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let id = s.state.world().item_by_code("NEW-SYS").unwrap();
     assert_eq!(done.location, format!("/ui/inventory/{}", id.0));
-    let page = ui.get(Some(&inv.cust), &done.location).await;
+    let page = s.ui_token(Some(&inv.cust)).get(&done.location).await;
     assert!(page.body.contains("(oseba)") && page.body.contains("(urad)") && page.body.contains("(organizacija)"));
     assert_eq!(
         s.state.world().item(id).unwrap().fields.last_reviewed,
@@ -382,12 +336,9 @@ async fn refused_forms_keep_what_was_typed(backend: Backend) {
     // the message at the consent, the choice kept; half a consent is named as such.
     let link = format!("/ui/inventory/{}/links", inv.system.0);
     let other_asset = inv.other_asset.0.to_string();
-    let refused = ui
-        .post(
-            Some(&inv.cust),
-            &link,
-            &[("other", &other_asset), ("relation", "processes")],
-        )
+    let refused = s
+        .ui_token(Some(&inv.cust))
+        .post(&link, &[("other", &other_asset), ("relation", "processes")])
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(refused.body.contains("id=\"lnk_consent-error\">38. člen (1): premoženje GIS-DATA hrani sistem GIS-SYS; prenos v drug sistem zahteva pisno soglasje skrbnika, ki skrbi za sistem GIS-SYS"));
@@ -397,9 +348,9 @@ async fn refused_forms_keep_what_was_typed(backend: Backend) {
             .contains(&format!("<option value=\"{other_asset}\" selected>GIS-DATA"))
     );
     assert!(refused.body.contains("<option value=\"processes\" selected>"));
-    let half = ui
+    let half = s
+        .ui_token(Some(&inv.cust))
         .post(
-            Some(&inv.cust),
             &link,
             &[
                 ("other", &other_asset),
@@ -411,9 +362,9 @@ async fn refused_forms_keep_what_was_typed(backend: Backend) {
     assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(half.body.contains("id=\"lnk_consent-error\">Za soglasje vpišite"));
     assert!(half.body.contains("value=\"SOG-7/2026\""));
-    let consented = ui
+    let consented = s
+        .ui_token(Some(&inv.cust))
         .post(
-            Some(&inv.cust),
             &link,
             &[
                 ("other", &other_asset),
@@ -434,38 +385,42 @@ on_both_backends!(refused_forms_keep_what_was_typed);
 async fn destructive_forms_ask_first(backend: Backend) {
     let s = TestServer::start(backend).await;
     let inv = inventory(&s).await;
-    let ui = Ui::new(&s);
     let sys = inv.system.0;
     let link = s.state.world().links_of(inv.system).next().unwrap().id.0;
     let path = format!("/ui/inventory/{sys}/links/{link}/remove");
-    let ask = ui.post(Some(&inv.cust), &path, &[]).await;
+    let ask = s.ui_token(Some(&inv.cust)).post(&path, NO_FORM).await;
     assert_eq!(ask.status, StatusCode::OK);
     assert!(ask.body.contains("Odstranim povezavo?"));
     assert!(ask.body.contains("PLACE-SYS — hrani — PLACE-DATA"));
     assert_eq!(s.state.world().links_of(inv.system).count(), 1);
-    let done = ui.post(Some(&inv.cust), &path, &[("confirm", "1")]).await;
+    let done = s.ui_token(Some(&inv.cust)).post(&path, &[("confirm", "1")]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_eq!(s.state.world().links_of(inv.system).count(), 0);
     let retire = format!("/ui/inventory/{sys}/retire");
-    let ask = ui.post(Some(&inv.lead), &format!("{retire}?lang=en"), &[]).await;
+    let ask = s
+        .ui_token(Some(&inv.lead))
+        .post(&format!("{retire}?lang=en"), NO_FORM)
+        .await;
     assert!(ask.body.contains("Retire the item?"));
     assert!(!s.state.world().item(inv.system).unwrap().retired);
-    let done = ui.post(Some(&inv.lead), &retire, &[("confirm", "1")]).await;
+    let done = s.ui_token(Some(&inv.lead)).post(&retire, &[("confirm", "1")]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert!(s.state.world().item(inv.system).unwrap().retired);
-    let page = ui.get(Some(&inv.cust), &format!("/ui/inventory/{sys}")).await;
+    let page = s.ui_token(Some(&inv.cust)).get(&format!("/ui/inventory/{sys}")).await;
     assert!(
         !page.body.contains("id=\"classify-form\""),
         "a retired item is not classified"
     );
     assert!(
-        !ui.get(Some(&inv.cust), "/ui/inventory")
+        !s.ui_token(Some(&inv.cust))
+            .get("/ui/inventory")
             .await
             .body
             .contains("PLACE-SYS")
     );
     assert!(
-        ui.get(Some(&inv.cust), "/ui/inventory?retired=1")
+        s.ui_token(Some(&inv.cust))
+            .get("/ui/inventory?retired=1")
             .await
             .body
             .contains("PLACE-SYS")
@@ -478,10 +433,9 @@ on_both_backends!(destructive_forms_ask_first);
 async fn decree_roles_are_appointed_and_listed(backend: Backend) {
     let s = TestServer::start(backend).await;
     let inv = inventory(&s).await;
-    let ui = Ui::new(&s);
-    let refused = ui
+    let refused = s
+        .ui_token(Some(&inv.lead))
         .post(
-            Some(&inv.lead),
             "/ui/decree-roles",
             &[
                 ("role", "head"),
@@ -498,9 +452,9 @@ async fn decree_roles_are_appointed_and_listed(backend: Backend) {
             .contains("id=\"ap_user-error\">Osebe s tem uporabniškim imenom ni.")
     );
     assert!(refused.body.contains("value=\"SKL-1/2026\"") && refused.body.contains("value=\"1. 3. 2026\""));
-    let done = ui
+    let done = s
+        .ui_token(Some(&inv.lead))
         .post(
-            Some(&inv.lead),
             "/ui/decree-roles",
             &[
                 ("role", "head"),
@@ -511,7 +465,7 @@ async fn decree_roles_are_appointed_and_listed(backend: Backend) {
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    let page = ui.get(Some(&inv.other_cust), "/ui/decree-roles").await;
+    let page = s.ui_token(Some(&inv.other_cust)).get("/ui/decree-roles").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body
@@ -521,7 +475,10 @@ async fn decree_roles_are_appointed_and_listed(backend: Backend) {
         !page.body.contains("id=\"appoint-form\""),
         "a custodian does not appoint"
     );
-    let print = ui.get(Some(&inv.other_cust), "/ui/decree-roles/print?lang=en").await;
+    let print = s
+        .ui_token(Some(&inv.other_cust))
+        .get("/ui/decree-roles/print?lang=en")
+        .await;
     assert!(
         print
             .body
@@ -534,13 +491,13 @@ async fn decree_roles_are_appointed_and_listed(backend: Backend) {
     );
     let holder = s.state.world().role_holders()[0].id.0;
     let end = format!("/ui/decree-roles/{holder}/end");
-    let reversed = ui.post(Some(&inv.lead), &end, &[("until", "2026-02-01")]).await;
+    let reversed = s.ui_token(Some(&inv.lead)).post(&end, &[("until", "2026-02-01")]).await;
     assert_eq!(reversed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reversed.body.contains("id=\"end-error\""));
     assert!(reversed.body.contains("value=\"2026-02-01\""));
-    let ended = ui.post(Some(&inv.lead), &end, &[("until", "2026-03-01")]).await;
+    let ended = s.ui_token(Some(&inv.lead)).post(&end, &[("until", "2026-03-01")]).await;
     assert_eq!(ended.status, StatusCode::SEE_OTHER);
-    let page = ui.get(Some(&inv.lead), "/ui/decree-roles").await;
+    let page = s.ui_token(Some(&inv.lead)).get("/ui/decree-roles").await;
     assert!(page.body.contains("id=\"past-appointments\""));
 }
 on_both_backends!(decree_roles_are_appointed_and_listed);
@@ -574,7 +531,6 @@ async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend
         },
     )
     .await;
-    let ui = Ui::new(&s);
     let callers: Vec<(&str, Option<String>)> = vec![
         ("security lead", Some(inv.lead.clone())),
         ("custodian of this system", Some(inv.cust.clone())),
@@ -611,7 +567,7 @@ async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend
     let mut failures = Vec::new();
     for (path, expected) in &gets {
         for ((who, token), want) in callers.iter().zip(expected) {
-            let a = ui.get(token.as_deref(), path).await;
+            let a = s.ui_token(token.as_deref()).get(path).await;
             check(&mut failures, "GET", path, who, *want, &a);
         }
     }
@@ -673,14 +629,14 @@ async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend
         for ((who, token), want) in callers.iter().zip(expected) {
             let fields = form();
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let a = ui.post(token.as_deref(), path, &fields).await;
+            let a = s.ui_token(token.as_deref()).post(path, &fields).await;
             check(&mut failures, "POST", path, who, *want, &a);
         }
     }
     let link = s.state.world().links_of(inv.system).next().unwrap().id.0;
     let unlink = format!("/ui/inventory/{sys}/links/{link}/remove");
     for ((who, token), want) in callers.iter().zip(&custodian_or_keeper) {
-        let a = ui.post(token.as_deref(), &unlink, &[]).await;
+        let a = s.ui_token(token.as_deref()).post(&unlink, NO_FORM).await;
         check(&mut failures, "POST", &unlink, who, *want, &a);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -721,42 +677,20 @@ async fn a_signed_in_form_needs_its_csrf_token(backend: Backend) {
     let inv = inventory(&s).await;
     s.set_password(inv.cust_id, STRONG).await;
     let b = Browser::from(&s.login("skrbnik", STRONG).await.expect(200));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let path = format!("{}/ui/inventory/{}/classify", s.url, inv.system.0);
+    let path = format!("/ui/inventory/{}/classify", inv.system.0);
     let form = [("z", "2"), ("c", "1"), ("r", "1")];
-    let without = client
-        .post(&path)
-        .header("cookie", &b.cookie)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(without.status(), StatusCode::FORBIDDEN);
+    let without = s.ui_session(&b).without_csrf().post(&path, &form).await;
+    assert_eq!(without.status, StatusCode::FORBIDDEN);
     assert_eq!(class(&s, inv.system), None);
-    let mut with: Vec<(&str, &str)> = form.to_vec();
-    with.push(("_csrf", &b.csrf));
-    let done = client
-        .post(&path)
-        .header("cookie", &b.cookie)
-        .form(&with)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let done = s.ui_session(&b).post(&path, &form).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert!(class(&s, inv.system).is_some());
     // Every form of the item page carries the token.
-    let page = client
-        .get(format!("{}/ui/inventory/{}", s.url, inv.system.0))
-        .header("cookie", &b.cookie)
-        .send()
+    let page = s
+        .ui_session(&b)
+        .get(&format!("/ui/inventory/{}", inv.system.0))
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .body;
     let forms = page.matches("method=\"post\"").count();
     assert!(forms >= 3);
     assert_eq!(

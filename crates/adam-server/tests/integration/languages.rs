@@ -48,32 +48,6 @@ fn assert_slovenian(html: &str, page: &str) {
     assert!(found.is_empty(), "{page} holds English {found:?}: {}", visible(html));
 }
 
-async fn page(s: &TestServer, who: Who, path: &str) -> (StatusCode, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut r = client.get(format!("{}{path}", s.url));
-    if let Some(t) = s.token(who) {
-        r = r.bearer_auth(t);
-    }
-    let resp = r.send().await.unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
-async fn post_form(s: &TestServer, who: Who, path: &str, form: &[(&str, String)]) -> (StatusCode, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut r = client.post(format!("{}{path}", s.url)).form(form);
-    if let Some(t) = s.token(who) {
-        r = r.bearer_auth(t);
-    }
-    let resp = r.send().await.unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
 async fn a_refusal_keeps_its_type_in_both_languages(backend: Backend) {
     let s = TestServer::start(backend).await;
     let taken = json!({"code": "UN", "name": "Še en urad"});
@@ -169,14 +143,14 @@ async fn slovenian_pages_say_refusals_and_explanations_in_slovenian(backend: Bac
     let f1 = s.fx.f1.0;
 
     // A 403 page.
-    let (status, html) = page(&s, Who::SysAdmin, &format!("/ui/folders/{f1}")).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get(&format!("/ui/folders/{f1}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(
         html.contains("Nimate pravice") && html.contains("to zahteva nivo 13, vi imate 0"),
         "{html}"
     );
     assert_slovenian(&html, "the 403 page");
-    let (status, html) = page(&s, Who::SysAdmin, &format!("/ui/folders/{f1}?lang=en")).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get(&format!("/ui/folders/{f1}?lang=en")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(
         html.contains("Not allowed") && html.contains("this needs level 13"),
@@ -184,7 +158,7 @@ async fn slovenian_pages_say_refusals_and_explanations_in_slovenian(backend: Bac
     );
 
     // A folder page with the explanation of why someone may see it.
-    let (status, html) = page(&s, Who::Plain, &format!("/ui/folders/{f1}?who=ana")).await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/folders/{f1}?who=ana")).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(
         html.contains("Nivo 22: dodeljeno") && html.contains("Dodeljujejo:"),
@@ -201,7 +175,7 @@ async fn slovenian_pages_say_refusals_and_explanations_in_slovenian(backend: Bac
     );
     assert!(!html.contains("class#") && !html.contains("job#"), "no raw ids: {html}");
     assert_slovenian(&html, "the folder page");
-    let (_, html) = page(&s, Who::Plain, &format!("/ui/folders/{f1}?who=ana&lang=en")).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/folders/{f1}?who=ana&lang=en")).await;
     assert!(
         html.contains("Level 22: granted") && html.contains("Granted by:"),
         "{html}"
@@ -212,7 +186,10 @@ async fn slovenian_pages_say_refusals_and_explanations_in_slovenian(backend: Bac
     );
 
     // A document page, refused an explanation about someone else.
-    let (status, html) = page(&s, Who::Plain, &format!("/ui/documents/{}?who=gregor", s.fx.d1.0)).await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::Plain)
+        .get(&format!("/ui/documents/{}?who=gregor", s.fx.d1.0))
+        .await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("field-error"), "{html}");
     assert_slovenian(&html, "the document page");
@@ -229,12 +206,15 @@ async fn slovenian_pages_say_refusals_and_explanations_in_slovenian(backend: Bac
             ("parent", "0".to_owned()),
         ]
     };
-    let (status, html) = post_form(&s, Who::UserAdminHere, &path, &form("  ")).await;
+    let Answer { status, body: html, .. } = s.ui(Who::UserAdminHere).post_owned(&path, &form("  ")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("naziv: ne sme biti prazno"), "{html}");
     assert!(html.contains("signirni znak: vsebuje &#39; &#39;"), "{html}");
     assert_slovenian(&html, "the office form");
-    let (status, html) = post_form(&s, Who::UserAdminHere, &format!("{path}?lang=en"), &form("  ")).await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(&format!("{path}?lang=en"), &form("  "))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("name must not be empty"), "{html}");
 }
@@ -253,20 +233,20 @@ async fn my_activity_says_each_action_in_words(backend: Backend) {
             o.parent.map(|p| p.0.to_string()).unwrap_or_default(),
         )
     };
-    let (status, _) = post_form(
-        &s,
-        Who::UserAdminHere,
-        &path,
-        &[
-            ("rev", rev),
-            ("name", "Glavna pisarna".to_owned()),
-            ("signing_code", String::new()),
-            ("parent", parent),
-        ],
-    )
-    .await;
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
+            &path,
+            &[
+                ("rev", rev),
+                ("name", "Glavna pisarna".to_owned()),
+                ("signing_code", String::new()),
+                ("parent", parent),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, html) = page(&s, Who::UserAdminHere, "/ui/activity").await;
+    let Answer { status, body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/activity").await;
     assert_eq!(status, StatusCode::OK);
     // In words, the code kept only as the title.
     assert!(
@@ -274,13 +254,13 @@ async fn my_activity_says_each_action_in_words(backend: Backend) {
         "{html}"
     );
     assert!(!visible(&html).contains("office.update"), "{html}");
-    let (_, html) = page(&s, Who::UserAdminHere, "/ui/activity?lang=en").await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/activity?lang=en").await;
     assert!(
         html.contains("<td title=\"office.update\">changed an office</td>"),
         "{html}"
     );
     // The office's own history and last change say it in words too.
-    let (_, html) = page(&s, Who::UserAdminHere, &path).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&path).await;
     assert!(
         html.contains("spremenil urad") && html.contains("urad <span class=\"muted\">ADAM_ENTITY_OFFICE</span>"),
         "{html}"

@@ -9,23 +9,6 @@ use crate::support::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-/// A page as a token holder sees it, without following redirects.
-async fn page(s: &TestServer, who: Who, method: Method, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut r = client.request(method.clone(), format!("{}{path}", s.url));
-    if let Some(t) = s.token(who) {
-        r = r.bearer_auth(t);
-    }
-    if method == Method::POST {
-        r = r.form(form);
-    }
-    let resp = r.send().await.unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
 /// The explanation's "as of" is the server's clock (2026-03-02T09:00:00Z) read in Ljubljana:
 /// 10:00 in winter, CET.
 async fn the_explanation_says_its_instant_in_ljubljana_time(backend: Backend) {
@@ -35,14 +18,10 @@ async fn the_explanation_says_its_instant_in_ljubljana_time(backend: Backend) {
         ("en", "as of 2026-03-02 10:00:00 CET"),
         ("sl", "stanje ob 2026-03-02 10:00:00 CET"),
     ] {
-        let (status, html) = page(
-            &s,
-            Who::Plain,
-            Method::GET,
-            &format!("/ui/folders/{f1}?who=ana&lang={lang}"),
-            &[],
-        )
-        .await;
+        let Answer { status, body: html, .. } = s
+            .ui(Who::Plain)
+            .get(&format!("/ui/folders/{f1}?who=ana&lang={lang}"))
+            .await;
         assert_eq!(status, StatusCode::OK, "{html}");
         assert!(html.contains(said), "{lang}: {html}");
         assert!(!html.contains("2026-03-02T09:00:00Z"), "{lang}: a UTC instant: {html}");
@@ -59,22 +38,15 @@ async fn the_system_is_named_in_the_pages_language(backend: Backend) {
         ("sl", "<dd>sistem</dd>", "<dd>system</dd>"),
         ("en", "<dd>system</dd>", "<dd>sistem</dd>"),
     ] {
-        let (status, html) = page(
-            &s,
-            Who::SysAdmin,
-            Method::GET,
-            &format!("/ui/jobs/{job}?lang={lang}"),
-            &[],
-        )
-        .await;
+        let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get(&format!("/ui/jobs/{job}?lang={lang}")).await;
         assert_eq!(status, StatusCode::OK, "{html}");
         assert!(html.contains(name) && !html.contains(not), "{lang}: {html}");
     }
     let trail = format!("/ui/audit?object_kind=ADAM_ENTITY_JOB&object_id={job}");
-    let (status, html) = page(&s, Who::SysAdmin, Method::GET, &trail, &[]).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get(&trail).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("<td>sistem</td>"), "{html}");
-    let (_, html) = page(&s, Who::SysAdmin, Method::GET, &format!("{trail}&lang=en"), &[]).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get(&format!("{trail}&lang=en")).await;
     assert!(html.contains("<td>system</td>"), "{html}");
 }
 on_both_backends!(the_system_is_named_in_the_pages_language);
@@ -146,14 +118,14 @@ async fn the_lock_out_refusal_on_a_page_is_the_engines(backend: Backend) {
     }
     let path = format!("/ui/users/{}/active", s.fx.admin.0);
     let form = [("to", "0"), ("confirm", "1")];
-    let (status, html) = page(&s, Who::SysAdmin, Method::POST, &path, &form).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).post(&path, &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
     assert!(
         html.contains("s tem bi organizacija ostala brez aktivnega uporabnika, ki lahko upravlja uporabnike (")
             && html.contains("najprej dodelite vlogo skrbnika uporabnikov še komu"),
         "{html}"
     );
-    let (status, html) = page(&s, Who::SysAdmin, Method::POST, &format!("{path}?lang=en"), &form).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).post(&format!("{path}?lang=en"), &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
     assert!(
         html.contains("this would leave the organisation without any active user able to administer users ("),

@@ -33,95 +33,47 @@ pub async fn ensure_event(s: &TestServer) {
     .await;
 }
 
-struct Answer {
-    status: StatusCode,
-    body: String,
-    location: String,
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap()
-}
-
-async fn answer(r: reqwest::RequestBuilder) -> Answer {
-    let resp = r.send().await.unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    Answer {
-        status,
-        body: resp.text().await.unwrap(),
-        location,
-    }
-}
-
-async fn get(s: &TestServer, who: Who, path: &str) -> Answer {
-    answer(
-        client()
-            .get(format!("{}{path}", s.url))
-            .bearer_auth(s.token(who).unwrap()),
-    )
-    .await
-}
-
-async fn post(s: &TestServer, who: Who, path: &str, form: &[(&str, &str)]) -> Answer {
-    answer(
-        client()
-            .post(format!("{}{path}", s.url))
-            .bearer_auth(s.token(who).unwrap())
-            .form(form),
-    )
-    .await
-}
-
 async fn an_event_reported_in_the_ui_is_triaged_on_its_page(backend: Backend) {
     let s = TestServer::start(backend).await;
     s.make_security_lead(s.fx.glpi_admin).await;
     let lead = Who::UserAdminHere;
     let before = s.revision().await;
     // No situation chosen: the form again, what was typed kept, the message at the choice.
-    let r = post(
-        &s,
-        Who::Plain,
-        "/ui/cases/report",
-        &[("situation", ""), ("title", "Neznan ključ"), ("what", "V sejni sobi.")],
-    )
-    .await;
+    let r = s
+        .ui(Who::Plain)
+        .post(
+            "/ui/cases/report",
+            &[("situation", ""), ("title", "Neznan ključ"), ("what", "V sejni sobi.")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"situation-error\""), "{}", r.body);
     assert!(r.body.contains("value=\"Neznan ključ\"") && r.body.contains("V sejni sobi."));
     assert_eq!(s.revision().await, before, "nothing changed");
-    let r = post(
-        &s,
-        Who::Plain,
-        "/ui/cases/report",
-        &[
-            ("situation", "physical_breach"),
-            ("title", "Neznan ključ"),
-            ("what", "V sejni sobi."),
-        ],
-    )
-    .await;
+    let r = s
+        .ui(Who::Plain)
+        .post(
+            "/ui/cases/report",
+            &[
+                ("situation", "physical_breach"),
+                ("title", "Neznan ključ"),
+                ("what", "V sejni sobi."),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = r.location.clone();
     assert!(page.starts_with("/ui/cases/"), "{page}");
     let id = page.trim_start_matches("/ui/cases/").to_owned();
     // The reporter reads it; the security lead finds it among "my steps".
-    let mine = get(&s, Who::Plain, &page).await;
+    let mine = s.ui(Who::Plain).get(&page).await;
     assert_eq!(mine.status, StatusCode::OK);
     assert!(mine.body.contains("id=\"not-performer\""));
-    let work = get(&s, lead, "/ui/cases").await;
+    let work = s.ui(lead).get("/ui/cases").await;
     let my_steps = work.body.split("id=\"my-steps-table\"").nth(1).unwrap_or_default();
     assert!(my_steps.contains(&format!("href=\"/ui/cases/{id}\"")), "{}", work.body);
     // The case page: one button per outcome, what is missing in words, the diagram at triage.
-    let view = get(&s, lead, &page).await;
+    let view = s.ui(lead).get(&page).await;
     assert!(view.body.contains("id=\"outcome-incident\"") && view.body.contains("id=\"outcome-not_incident\""));
     assert!(view.body.contains("data-step=\"triage\""));
     assert!(
@@ -131,50 +83,50 @@ async fn an_event_reported_in_the_ui_is_triaged_on_its_page(backend: Backend) {
     assert!(view.body.contains("id=\"notification-link\""));
     // A value that cannot be read: at its field, kept as typed.
     let decide = format!("{page}/decide");
-    let r = post(
-        &s,
-        lead,
-        &decide,
-        &[
-            ("_outcome", "incident"),
-            ("f_discovered_at", "včeraj"),
-            ("f_how", "Najden na mizi."),
-        ],
-    )
-    .await;
+    let r = s
+        .ui(lead)
+        .post(
+            &decide,
+            &[
+                ("_outcome", "incident"),
+                ("f_discovered_at", "včeraj"),
+                ("f_how", "Najden na mizi."),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"f_discovered_at-error\""), "{}", r.body);
     assert!(r.body.contains("value=\"včeraj\"") && r.body.contains("Najden na mizi."));
     // A guard not met: said in words at the decision, the form kept.
-    let r = post(
-        &s,
-        lead,
-        &decide,
-        &[
-            ("_outcome", "incident"),
-            ("f_what", "V sejni sobi."),
-            ("f_how", "Najden na mizi."),
-        ],
-    )
-    .await;
+    let r = s
+        .ui(lead)
+        .post(
+            &decide,
+            &[
+                ("_outcome", "incident"),
+                ("f_what", "V sejni sobi."),
+                ("f_how", "Najden na mizi."),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let said = r.body.split("id=\"decide-error\"").nth(1).unwrap_or_default();
     assert!(said.contains("<li>") && !said.contains("Code("), "{said}");
     assert!(r.body.contains("Najden na mizi."));
     assert_eq!(s.revision().await, before + 1, "only the report changed anything");
     // Decided: the case moves on, the diagram marks the new step, the history has it.
-    let r = post(
-        &s,
-        lead,
-        &decide,
-        &[
-            ("_outcome", "incident"),
-            ("f_what", "V sejni sobi."),
-            ("f_discovered_at", "2026-03-01T08:00"),
-            ("_comment", "Incident."),
-        ],
-    )
-    .await;
+    let r = s
+        .ui(lead)
+        .post(
+            &decide,
+            &[
+                ("_outcome", "incident"),
+                ("f_what", "V sejni sobi."),
+                ("f_discovered_at", "2026-03-01T08:00"),
+                ("_comment", "Incident."),
+            ],
+        )
+        .await;
     let said = r
         .body
         .split("role=\"alert\"")
@@ -184,7 +136,7 @@ async fn an_event_reported_in_the_ui_is_triaged_on_its_page(backend: Backend) {
         .take(400)
         .collect::<String>();
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{said}");
-    let view = get(&s, lead, &page).await;
+    let view = s.ui(lead).get(&page).await;
     assert!(
         view.body.contains("id=\"current-step\" data-step=\"limit\""),
         "{}",
@@ -202,13 +154,13 @@ async fn an_event_reported_in_the_ui_is_triaged_on_its_page(backend: Backend) {
         "the local time typed is Ljubljana's"
     );
     // The printable notification and its JSON.
-    let n = get(&s, lead, &format!("{page}/notification")).await;
+    let n = s.ui(lead).get(&format!("{page}/notification")).await;
     assert_eq!(n.status, StatusCode::OK);
     assert!(n.body.contains("V sejni sobi."));
-    let j = get(&s, lead, &format!("{page}/notification.json")).await;
+    let j = s.ui(lead).get(&format!("{page}/notification.json")).await;
     assert!(j.body.contains("adam.security-event-notification/1"));
     // Another user administrator reads nothing of it.
-    assert_eq!(get(&s, Who::UserAdminOther, &page).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.ui(Who::UserAdminOther).get(&page).await.status, StatusCode::FORBIDDEN);
 }
 on_both_backends!(an_event_reported_in_the_ui_is_triaged_on_its_page);
 
@@ -218,17 +170,17 @@ async fn an_outage_ending_before_it_starts_is_refused_at_its_field(backend: Back
     let s = TestServer::start(backend).await;
     s.make_security_lead(s.fx.glpi_admin).await;
     let lead = Who::UserAdminHere;
-    let r = post(
-        &s,
-        Who::Plain,
-        "/ui/cases/report",
-        &[
-            ("situation", "malfunction"),
-            ("title", "Izpad portala"),
-            ("what", "Portal ni odgovarjal."),
-        ],
-    )
-    .await;
+    let r = s
+        .ui(Who::Plain)
+        .post(
+            "/ui/cases/report",
+            &[
+                ("situation", "malfunction"),
+                ("title", "Izpad portala"),
+                ("what", "Portal ni odgovarjal."),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = r.location.clone();
     let before = s.revision().await;
@@ -242,7 +194,7 @@ async fn an_outage_ending_before_it_starts_is_refused_at_its_field(backend: Back
         if let Some(o) = outcome {
             form.push(("_outcome", o));
         }
-        let r = post(&s, lead, &path, &form).await;
+        let r = s.ui(lead).post(&path, &form).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         let said = r.body.split("id=\"f_outage_until-error\"").nth(1).unwrap_or_default();
         let said: String = said.chars().take(300).collect();
@@ -253,7 +205,7 @@ async fn an_outage_ending_before_it_starts_is_refused_at_its_field(backend: Back
             "what was typed is kept"
         );
     }
-    let en = post(&s, lead, &format!("{page}?lang=en"), &typed).await;
+    let en = s.ui(lead).post(&format!("{page}?lang=en"), &typed).await;
     assert_eq!(en.status, StatusCode::UNPROCESSABLE_ENTITY);
     let said = en.body.split("id=\"f_outage_until-error\"").nth(1).unwrap_or_default();
     let said: String = said.chars().take(300).collect();
@@ -262,17 +214,17 @@ async fn an_outage_ending_before_it_starts_is_refused_at_its_field(backend: Back
         "{said}"
     );
     assert_eq!(s.revision().await, before, "nothing was recorded");
-    let r = post(
-        &s,
-        lead,
-        &page,
-        &[
-            ("f_what", "Portal ni odgovarjal."),
-            ("f_outage_from", "2026-03-01T10:00"),
-            ("f_outage_until", "2026-03-01T11:15"),
-        ],
-    )
-    .await;
+    let r = s
+        .ui(lead)
+        .post(
+            &page,
+            &[
+                ("f_what", "Portal ni odgovarjal."),
+                ("f_outage_from", "2026-03-01T10:00"),
+                ("f_outage_until", "2026-03-01T11:15"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let case = s.state.world().cases().last().unwrap().clone();
     assert_eq!(
@@ -304,9 +256,9 @@ async fn restricted_fields_are_hidden_from_the_reporter_on_the_page(backend: Bac
     )
     .await;
     let page = format!("/ui/cases/{}", case.0);
-    let lead = get(&s, Who::UserAdminHere, &page).await;
+    let lead = s.ui(Who::UserAdminHere).get(&page).await;
     assert!(lead.body.contains("Obiskovalec X."));
-    let reporter = get(&s, Who::Plain, &page).await;
+    let reporter = s.ui(Who::Plain).get(&page).await;
     assert_eq!(reporter.status, StatusCode::OK);
     assert!(!reporter.body.contains("Obiskovalec X."));
     assert!(reporter.body.contains("skrito (osebni podatki)"));
@@ -333,14 +285,11 @@ async fn a_broken_definition_is_refused_in_the_ui_with_every_problem_named(backe
     broken["steps"][0]["performer"] = serde_json::json!("ghost");
     broken["steps"][1]["outcomes"][0]["to"] = serde_json::json!("nowhere");
     let text = serde_json::to_string_pretty(&broken).unwrap();
-    let import = |who: Who, body: Vec<u8>| {
-        answer(
-            client()
-                .post(format!("{}/ui/processes?lang=en", s.url))
-                .bearer_auth(s.token(who).unwrap())
-                .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
-                .body(body),
-        )
+    let multipart_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let import = async |who: Who, body: Vec<u8>| {
+        s.ui(who)
+            .post_body("/ui/processes?lang=en", &multipart_type, body)
+            .await
     };
     // A plain clerk does not import.
     assert_eq!(import(Who::Plain, multipart(&text)).await.status, StatusCode::FORBIDDEN);
@@ -363,9 +312,9 @@ async fn a_broken_definition_is_refused_in_the_ui_with_every_problem_named(backe
     let r = import(Who::SysAdmin, multipart(&broken.to_string())).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location, "/ui/processes/change-request");
-    let page = get(&s, Who::Plain, "/ui/processes/change-request").await;
+    let page = s.ui(Who::Plain).get("/ui/processes/change-request").await;
     assert!(page.body.contains("<svg") && page.body.contains("data-step=\"prepare\""));
-    let list = get(&s, Who::Plain, "/ui/processes").await;
+    let list = s.ui(Who::Plain).get("/ui/processes").await;
     assert!(
         !list.body.contains("id=\"import-form\""),
         "only the keepers see the import form"
@@ -383,14 +332,12 @@ async fn the_performer_attaches_a_file_to_the_case_on_its_page(backend: Backend)
          --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"z.txt\"\r\n\
          Content-Type: text/plain\r\n\r\nZapisnik.\r\n--{BOUNDARY}--\r\n"
     );
-    let send = |who: Who| {
-        answer(
-            client()
-                .post(format!("{}/ui/cases/{}/files", s.url, case.0))
-                .bearer_auth(s.token(who).unwrap())
-                .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
-                .body(body.clone()),
-        )
+    let path = format!("/ui/cases/{}/files", case.0);
+    let multipart_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let send = async |who: Who| {
+        s.ui(who)
+            .post_body(&path, &multipart_type, body.clone().into_bytes())
+            .await
     };
     // The reporter reads the case but does not perform its step.
     assert_eq!(send(Who::Plain).await.status, StatusCode::FORBIDDEN);
@@ -399,7 +346,7 @@ async fn the_performer_attaches_a_file_to_the_case_on_its_page(backend: Backend)
     let files = s.state.world().case(case).unwrap().attachments.clone();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].name.as_str(), "z.txt");
-    let page = get(&s, Who::Plain, &format!("/ui/cases/{}", case.0)).await;
+    let page = s.ui(Who::Plain).get(&format!("/ui/cases/{}", case.0)).await;
     assert!(page.body.contains(&format!("/ui/attachments/{}", files[0].sha256)));
 }
 on_both_backends!(the_performer_attaches_a_file_to_the_case_on_its_page);

@@ -7,68 +7,26 @@
 
 use crate::on_both_backends;
 use crate::support::*;
-use reqwest::StatusCode;
-
-struct Ui<'a> {
-    s: &'a TestServer,
-    client: reqwest::Client,
-}
-
-impl<'a> Ui<'a> {
-    fn new(s: &'a TestServer) -> Ui<'a> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Ui { s, client }
-    }
-
-    async fn get(&self, who: Who, path: &str) -> (StatusCode, String) {
-        let mut r = self.client.get(format!("{}{path}", self.s.url));
-        if let Some(t) = self.s.token(who) {
-            r = r.bearer_auth(t);
-        }
-        let resp = r.send().await.unwrap();
-        let status = resp.status();
-        (status, resp.text().await.unwrap())
-    }
-
-    async fn post(&self, who: Who, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
-        let mut r = self.client.post(format!("{}{path}", self.s.url)).form(form);
-        if let Some(t) = self.s.token(who) {
-            r = r.bearer_auth(t);
-        }
-        let resp = r.send().await.unwrap();
-        let status = resp.status();
-        let location = resp
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        (status, resp.text().await.unwrap(), location)
-    }
-}
 
 const OVERRIDE: &str = "/ui/raci/OPSI/override";
 
 async fn the_override_form_and_the_party_picker(backend: Backend) {
     let s = TestServer::start(backend).await;
     crate::raci_api::ensure(&s).await;
-    let ui = Ui::new(&s);
 
     // Ana (the customer) sees the form; a person bound to no party and keeping nothing does not.
-    let (status, html) = ui.get(Who::Plain, "/ui/raci?solution=OPSI").await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/raci?solution=OPSI").await;
     assert_eq!(status, 200);
     assert!(html.contains("id=\"raci-override-form\""), "{html}");
     assert!(!html.contains("id=\"raci-bind-form\""), "only keepers bind");
-    let (_, html) = ui.get(Who::UserAdminOther, "/ui/raci?solution=OPSI").await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminOther).get("/ui/raci?solution=OPSI").await;
     assert!(!html.contains("id=\"raci-override-form\""));
 
     // No reason, bad letters: at their fields, everything typed kept, nothing changed.
     let rev = s.revision().await;
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::Plain)
         .post(
-            Who::Plain,
             OVERRIDE,
             &[
                 ("task", "10"),
@@ -91,9 +49,9 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
     assert_eq!(s.revision().await, rev);
 
     // The provider is not accountable for Backup / Applications: said above the form (403).
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
         .post(
-            Who::UserAdminHere,
             OVERRIDE,
             &[
                 ("task", "10"),
@@ -108,9 +66,9 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
     assert!(html.contains("id=\"override-error\""), "{html}");
     assert!(html.contains("value=\"Hočemo.\""), "the reason is kept");
     // Two A's at a task and layer: the rule's words above the form, in English when asked.
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
         .post(
-            Who::SysAdmin,
             &format!("{OVERRIDE}?lang=en"),
             &[
                 ("task", "11"),
@@ -129,27 +87,27 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
     s.set_password(s.fx.ana, STRONG).await;
     let login = s.login("ana", STRONG).await.expect(200);
     let browser = Browser::from(&login);
-    let r = ui
-        .client
-        .post(format!("{}{OVERRIDE}", s.url))
-        .header("cookie", &browser.cookie)
-        .form(&[
-            ("task", "10"),
-            ("layer", "applications"),
-            ("party", "customer"),
-            ("letters", "AR"),
-            ("reason", "x"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    let r = s
+        .ui_session(&browser)
+        .without_csrf()
+        .post(
+            OVERRIDE,
+            &[
+                ("task", "10"),
+                ("layer", "applications"),
+                ("party", "customer"),
+                ("letters", "AR"),
+                ("reason", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
     assert_eq!(s.revision().await, rev);
 
     // Ana overrides with a reason: back to the page, the cell marked, the override listed.
-    let (status, _, location) = ui
+    let Answer { status, location, .. } = s
+        .ui(Who::Plain)
         .post(
-            Who::Plain,
             OVERRIDE,
             &[
                 ("task", "10"),
@@ -162,7 +120,7 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
         .await;
     assert_eq!(status, 303);
     assert!(location.starts_with("/ui/raci?solution=OPSI"), "{location}");
-    let (_, html) = ui.get(Who::Plain, "/ui/raci?solution=OPSI").await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui/raci?solution=OPSI").await;
     let row = html
         .split("<tr data-task=\"10\">")
         .nth(1)
@@ -175,18 +133,19 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
 
     // The picker: the security lead finds GLPI's clerk's job and binds the provider to it.
     s.make_security_lead(s.fx.bojan).await;
-    let (status, _) = ui.get(Who::Plain, "/ui/raci/OPSI/bind?party=provider&q=GLPI").await;
+    let Answer { status, .. } = s.ui(Who::Plain).get("/ui/raci/OPSI/bind?party=provider&q=GLPI").await;
     assert_eq!(status, 403);
-    let (status, html) = ui
-        .get(Who::SysAdmin, "/ui/raci/OPSI/bind?party=provider&q=JOB.GLPI.01")
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .get("/ui/raci/OPSI/bind?party=provider&q=JOB.GLPI.01")
         .await;
     assert_eq!(status, 200);
     assert!(html.contains("JOB.GLPI.01"), "{html}");
     assert!(html.contains("name=\"kind\" value=\"job\""), "{html}");
     let id = s.fx.job_glpi.0.to_string();
-    let (status, _, location) = ui
+    let Answer { status, location, .. } = s
+        .ui(Who::SysAdmin)
         .post(
-            Who::SysAdmin,
             "/ui/raci/OPSI/bind",
             &[
                 ("party", "provider"),
@@ -208,9 +167,9 @@ async fn the_override_form_and_the_party_picker(backend: Backend) {
     assert_eq!(who["accountable"]["job"]["code"], "JOB.GLPI.01");
     assert_eq!(who["accountable"]["people"][0]["username"], "gregor");
     // A job that does not exist: said on the picker, the question kept.
-    let (status, html, _) = ui
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
         .post(
-            Who::SysAdmin,
             "/ui/raci/OPSI/bind",
             &[
                 ("party", "provider"),
@@ -230,33 +189,32 @@ on_both_backends!(the_override_form_and_the_party_picker);
 async fn the_monthly_report_page(backend: Backend) {
     let s = TestServer::start(backend).await;
     crate::raci_api::ensure(&s).await;
-    let ui = Ui::new(&s);
-    let (status, html) = ui.get(Who::Plain, "/ui/raci?solution=OPSI").await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/raci?solution=OPSI").await;
     assert_eq!(status, 200);
     assert!(html.contains("href=\"/ui/raci/OPSI/report\""));
     // No solution registered for OPSI yet: the page says there is no system to measure.
-    let (status, html) = ui.get(Who::Plain, "/ui/raci/OPSI/report?month=2026-02&lang=en").await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/raci/OPSI/report?month=2026-02&lang=en").await;
     assert_eq!(status, 200);
     assert!(html.contains("Monthly report"), "{html}");
     assert!(html.contains("links the solution to no system"), "{html}");
     assert!(html.contains("format=csv"), "{html}");
     // With the solution and its system: the availability of the month.
     crate::hosting_api::ensure_solution(&s, s.fx.ana).await;
-    let (status, html) = ui.get(Who::Plain, "/ui/raci/OPSI/report?month=2026-02").await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/raci/OPSI/report?month=2026-02").await;
     assert_eq!(status, 200);
     assert!(html.contains("id=\"raci-availability\">100.000 %"), "{html}");
     assert!(html.contains("Mesečno poročilo"), "{html}");
     // A month that is not one: at the field, kept as typed, in both languages.
-    let (status, html) = ui.get(Who::Plain, "/ui/raci/OPSI/report?month=2026-13").await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/raci/OPSI/report?month=2026-13").await;
     assert_eq!(status, 422);
     assert!(html.contains("id=\"month-error\""), "{html}");
     assert!(html.contains("LLLL-MM"), "{html}");
     assert!(html.contains("value=\"2026-13\""), "{html}");
-    let (status, html) = ui.get(Who::Plain, "/ui/raci/OPSI/report?month=nov&lang=en").await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/raci/OPSI/report?month=nov&lang=en").await;
     assert_eq!(status, 422);
     assert!(html.contains("YYYY-MM"), "{html}");
     // Outsiders read no report.
-    let (status, _) = ui.get(Who::Service, "/ui/raci/OPSI/report?month=2026-02").await;
+    let Answer { status, .. } = s.ui(Who::Service).get("/ui/raci/OPSI/report?month=2026-02").await;
     assert_eq!(status, 403);
 }
 

@@ -7,32 +7,6 @@ use crate::support::*;
 use adam_server::service::settings::seal;
 use reqwest::StatusCode;
 
-async fn get(s: &TestServer, who: Who, path: &str) -> (StatusCode, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut r = client.get(format!("{}{path}", s.url));
-    if let Some(t) = s.token(who) {
-        r = r.bearer_auth(t);
-    }
-    let resp = r.send().await.unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
-async fn post(s: &TestServer, who: Who, form: &[(&str, String)]) -> (StatusCode, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut r = client.post(format!("{}/ui/settings", s.url)).form(form);
-    if let Some(t) = s.token(who) {
-        r = r.bearer_auth(t);
-    }
-    let resp = r.send().await.unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
 /// The form as the page fills it from the current settings, with `changes` applied.
 fn form(s: &TestServer, changes: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
     let w = s.state.world();
@@ -66,39 +40,46 @@ async fn the_settings_page_saves_keeps_what_was_typed_and_asks_for_the_change_re
     let s = TestServer::start(Backend::Sqlite).await;
 
     // A plain user reads the settings; there is no form for them, and a forged POST is refused.
-    let (status, html) = get(&s, Who::Plain, "/ui/settings").await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/settings").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("id=\"settings-view\"") && !html.contains("settings-form"),
         "{html}"
     );
     let before = s.state.revision();
-    let (status, _) = post(&s, Who::Plain, &form(&s, &[("organisation", "Vzeto")])).await;
+    let Answer { status, .. } = s
+        .ui(Who::Plain)
+        .post_owned("/ui/settings", &form(&s, &[("organisation", "Vzeto")]))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // A user administrator is not the system administrator either.
-    let (status, _) = post(&s, Who::UserAdminHere, &form(&s, &[("organisation", "Vzeto")])).await;
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned("/ui/settings", &form(&s, &[("organisation", "Vzeto")]))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(s.state.revision(), before);
 
     // The system administrator has the form, in both languages.
-    let (_, html) = get(&s, Who::SysAdmin, "/ui/settings").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/settings").await;
     assert!(
         html.contains("id=\"settings-form\"") && html.contains("Nastavitve organizacije"),
         "{html}"
     );
-    let (_, html) = get(&s, Who::SysAdmin, "/ui/settings?lang=en").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/settings?lang=en").await;
     assert!(
         html.contains("Organisation settings") && html.contains("governs its own changes"),
         "{html}"
     );
 
     // Bad input: the message at the field, what was typed kept, nothing saved.
-    let (status, html) = post(
-        &s,
-        Who::SysAdmin,
-        &form(&s, &[("organisation", "Občina Tipkano"), ("view_2", "21")]),
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned(
+            "/ui/settings",
+            &form(&s, &[("organisation", "Občina Tipkano"), ("view_2", "21")]),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Izberite raven vpogleda od 11 do 14."), "{html}");
     assert!(html.contains("value=\"Občina Tipkano\""), "kept: {html}");
@@ -106,19 +87,20 @@ async fn the_settings_page_saves_keeps_what_was_typed_and_asks_for_the_change_re
 
     // A good save: the new name and default view, in the last change.
     let stale = form(&s, &[("organisation", "Prepozno")]);
-    let (status, _) = post(
-        &s,
-        Who::SysAdmin,
-        &form(&s, &[("organisation", "Občina Preizkus"), ("view_1", "12")]),
-    )
-    .await;
+    let Answer { status, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned(
+            "/ui/settings",
+            &form(&s, &[("organisation", "Občina Preizkus"), ("view_1", "12")]),
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     {
         let w = s.state.world();
         assert_eq!(w.settings().organisation.as_str(), "Občina Preizkus");
         assert_eq!(w.settings().default_view[1], adam_core::Level::View12);
     }
-    let (_, html) = get(&s, Who::SysAdmin, "/ui/settings").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/settings").await;
     assert!(
         html.contains("settings.set") || html.contains("Občina Preizkus"),
         "{html}"
@@ -126,30 +108,37 @@ async fn the_settings_page_saves_keeps_what_was_typed_and_asks_for_the_change_re
 
     // A page opened before that save is stale: refused, the message on the form.
     let at = s.state.revision();
-    let (status, html) = post(&s, Who::SysAdmin, &stale).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).post_owned("/ui/settings", &stale).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("nekdo drug"), "{html}");
     assert_eq!(s.state.revision(), at);
 
     // ADAM governs its own changes: switched on without a request (it was off) …
-    let (status, _) = post(&s, Who::SysAdmin, &form(&s, &[("governed", "1")])).await;
+    let Answer { status, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned("/ui/settings", &form(&s, &[("governed", "1")]))
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(s.state.world().settings().governed_changes);
     // … and now a change names an approved change request, asked at its own field.
-    let (_, html) = get(&s, Who::SysAdmin, "/ui/settings").await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/settings").await;
     assert!(html.contains("id=\"change\""), "{html}");
     let at = s.state.revision();
-    let (status, html) = post(&s, Who::SysAdmin, &form(&s, &[("organisation", "Brez zahteve")])).await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned("/ui/settings", &form(&s, &[("organisation", "Brez zahteve")]))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let field = html.split("id=\"change\"").nth(1).unwrap_or_default();
     assert!(field.contains("field-error"), "the message at the change field: {html}");
     assert!(html.contains("value=\"Brez zahteve\""), "kept: {html}");
-    let (status, html) = post(
-        &s,
-        Who::SysAdmin,
-        &form(&s, &[("organisation", "Brez zahteve"), ("change", "nič")]),
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post_owned(
+            "/ui/settings",
+            &form(&s, &[("organisation", "Brez zahteve"), ("change", "nič")]),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("value=\"nič\""), "kept: {html}");
     assert_eq!(s.state.revision(), at);

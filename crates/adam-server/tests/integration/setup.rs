@@ -17,65 +17,6 @@ fn code(secret: &str, at: Timestamp) -> String {
     )
 }
 
-/// A client that does not follow redirects, so a form's 303 is seen.
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// Posts a UI form as a signed-in browser (cookie, `_csrf` field unless `csrf` is false).
-async fn form(
-    s: &TestServer,
-    b: &Browser,
-    path: &str,
-    fields: &[(&str, &str)],
-    csrf: bool,
-) -> (StatusCode, String, String) {
-    let mut fields: Vec<(&str, &str)> = fields.to_vec();
-    if csrf {
-        fields.push(("_csrf", b.csrf.as_str()));
-    }
-    let resp = client()
-        .post(format!("{}{path}", s.url))
-        .header("cookie", &b.cookie)
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, resp.text().await.unwrap())
-}
-
-async fn page(s: &TestServer, b: &Browser, path: &str) -> (StatusCode, String) {
-    let resp = client()
-        .get(format!("{}{path}", s.url))
-        .header("cookie", &b.cookie)
-        .send()
-        .await
-        .unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
-/// A page as a token holder sees it (`htmx`: the partial).
-async fn get_as(s: &TestServer, who: Who, path: &str, htmx: bool) -> (StatusCode, String) {
-    let mut r = client().get(format!("{}{path}", s.url));
-    if let Some(t) = s.token(who) {
-        r = r.bearer_auth(t);
-    }
-    if htmx {
-        r = r.header("HX-Request", "true");
-    }
-    let resp = r.send().await.unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
 /// An empty organisation, initialised as `adam init` does it, served on a free port.
 async fn fresh(backend: Backend) -> (TestServer, adam_server::service::setup::FirstRun) {
     let dir = tempfile::tempdir().unwrap();
@@ -150,32 +91,31 @@ async fn first_run_reaches_a_person_who_signs_in(backend: Backend) {
     let admin = Browser::from(&confirmed);
 
     // The tree of a new organisation offers the first office.
-    let (status, html) = page(&s, &admin, "/ui").await;
+    let Answer { status, body: html, .. } = s.ui_session(&admin).get("/ui").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("id=\"top-office-form\"") && html.contains("id=\"no-offices\""),
         "{html}"
     );
     // Without the CSRF token the form is refused and nothing is created.
-    let (status, _, _) = form(
-        &s,
-        &admin,
-        "/ui/offices",
-        &[("parent", ""), ("code", "GLPI"), ("name", "Glavna pisarna")],
-        false,
-    )
-    .await;
+    let Answer { status, .. } = s
+        .ui_session(&admin)
+        .without_csrf()
+        .post(
+            "/ui/offices",
+            &[("parent", ""), ("code", "GLPI"), ("name", "Glavna pisarna")],
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(s.state.world().offices().is_empty());
     // A bad code: the message at the field, and what was typed kept.
-    let (status, _, html) = form(
-        &s,
-        &admin,
-        "/ui/offices",
-        &[("parent", ""), ("code", "bad code!"), ("name", "Glavna pisarna")],
-        true,
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui_session(&admin)
+        .post(
+            "/ui/offices",
+            &[("parent", ""), ("code", "bad code!"), ("name", "Glavna pisarna")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         html.contains("field-error")
@@ -183,44 +123,38 @@ async fn first_run_reaches_a_person_who_signs_in(backend: Backend) {
             && html.contains("value=\"Glavna pisarna\""),
         "{html}"
     );
-    let (status, location, _) = form(
-        &s,
-        &admin,
-        "/ui/offices",
-        &[("parent", ""), ("code", "GLPI"), ("name", "Glavna pisarna")],
-        true,
-    )
-    .await;
+    let Answer { status, location, .. } = s
+        .ui_session(&admin)
+        .post(
+            "/ui/offices",
+            &[("parent", ""), ("code", "GLPI"), ("name", "Glavna pisarna")],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
     let glpi = s.state.world().office_by_code("GLPI").unwrap();
     assert_eq!(location, format!("/ui/offices/{}", glpi.0));
     assert_eq!(s.state.world().office(glpi).unwrap().parent, None);
 
     // An application, an application role and a user role that contains it.
-    let (status, _, _) = form(
-        &s,
-        &admin,
-        "/ui/applications",
-        &[("code", "VOPI"), ("name", "Vodenje postopkov")],
-        true,
-    )
-    .await;
+    let Answer { status, .. } = s
+        .ui_session(&admin)
+        .post("/ui/applications", &[("code", "VOPI"), ("name", "Vodenje postopkov")])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let vopi = s.state.world().applications()[0].id;
-    let (status, _, html) = form(
-        &s,
-        &admin,
-        "/ui/roles",
-        &[
-            ("code", "VOPI.read"),
-            ("kind", "application"),
-            ("app", ""),
-            ("description", "Branje"),
-            ("level", ""),
-        ],
-        true,
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui_session(&admin)
+        .post(
+            "/ui/roles",
+            &[
+                ("code", "VOPI.read"),
+                ("kind", "application"),
+                ("app", ""),
+                ("description", "Branje"),
+                ("level", ""),
+            ],
+        )
+        .await;
     assert_eq!(
         status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -231,47 +165,44 @@ async fn first_run_reaches_a_person_who_signs_in(backend: Backend) {
         "{html}"
     );
     let app = vopi.0.to_string();
-    let (status, location, _) = form(
-        &s,
-        &admin,
-        "/ui/roles",
-        &[
-            ("code", "VOPI.read"),
-            ("kind", "application"),
-            ("app", &app),
-            ("description", "Branje"),
-            ("level", "13"),
-        ],
-        true,
-    )
-    .await;
+    let Answer { status, location, .. } = s
+        .ui_session(&admin)
+        .post(
+            "/ui/roles",
+            &[
+                ("code", "VOPI.read"),
+                ("kind", "application"),
+                ("app", &app),
+                ("description", "Branje"),
+                ("level", "13"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let read = s.state.world().role_by_code("VOPI.read").unwrap();
     assert_eq!(location, format!("/ui/roles/{}", read.0));
-    let (status, location, _) = form(
-        &s,
-        &admin,
-        "/ui/roles",
-        &[("code", "Referent"), ("kind", "user"), ("description", "Referent VOPI")],
-        true,
-    )
-    .await;
+    let Answer { status, location, .. } = s
+        .ui_session(&admin)
+        .post(
+            "/ui/roles",
+            &[("code", "Referent"), ("kind", "user"), ("description", "Referent VOPI")],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let referent = s.state.world().role_by_code("Referent").unwrap();
     let rev = s.state.world().role(referent).unwrap().rev.0.to_string();
     let member = read.0.to_string();
-    let (status, _, _) = form(
-        &s,
-        &admin,
-        &location,
-        &[("rev", &rev), ("description", "Referent VOPI"), ("member", &member)],
-        true,
-    )
-    .await;
+    let Answer { status, .. } = s
+        .ui_session(&admin)
+        .post(
+            &location,
+            &[("rev", &rev), ("description", "Referent VOPI"), ("member", &member)],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(s.state.world().role(referent).unwrap().members, vec![read]);
     // The tree shows the application role inside the user role, one level down.
-    let (_, html) = page(&s, &admin, "/ui/roles").await;
+    let Answer { body: html, .. } = s.ui_session(&admin).get("/ui/roles").await;
     let at = html.find("id=\"user-roles\"").unwrap();
     assert!(
         html[at..].contains("class=\"d1\"") && html[at..].contains("VOPI.read"),
@@ -280,31 +211,29 @@ async fn first_run_reaches_a_person_who_signs_in(backend: Backend) {
     assert!(html.contains("id=\"role-form\""));
 
     // A job, and a person in it with a temporary password.
-    let (status, location, _) = form(
-        &s,
-        &admin,
-        &format!("/ui/offices/{}/jobs", glpi.0),
-        &[("code", "JOB.0101"), ("name", "Referent"), ("signing_code", "1002")],
-        true,
-    )
-    .await;
+    let Answer { status, location, .. } = s
+        .ui_session(&admin)
+        .post(
+            &format!("/ui/offices/{}/jobs", glpi.0),
+            &[("code", "JOB.0101"), ("name", "Referent"), ("signing_code", "1002")],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let job = s.state.world().job_by_code("JOB.0101").unwrap();
     assert_eq!(location, format!("/ui/jobs/{}", job.0));
-    let (status, _, html) = form(
-        &s,
-        &admin,
-        &format!("/ui/jobs/{}/users", job.0),
-        &[
-            ("username", "ana"),
-            ("first_name", "Ana"),
-            ("last_name", "Novak"),
-            ("email", "ana@nova.si"),
-            ("temporary", "ana12345"),
-        ],
-        true,
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui_session(&admin)
+        .post(
+            &format!("/ui/jobs/{}/users", job.0),
+            &[
+                ("username", "ana"),
+                ("first_name", "Ana"),
+                ("last_name", "Novak"),
+                ("email", "ana@nova.si"),
+                ("temporary", "ana12345"),
+            ],
+        )
+        .await;
     assert_eq!(
         status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -312,20 +241,19 @@ async fn first_run_reaches_a_person_who_signs_in(backend: Backend) {
     );
     assert!(html.contains("field-error"), "{html}");
     assert!(s.state.world().user_by_username("ana").is_err());
-    let (status, _, _) = form(
-        &s,
-        &admin,
-        &format!("/ui/jobs/{}/users", job.0),
-        &[
-            ("username", "ana"),
-            ("first_name", "Ana"),
-            ("last_name", "Novak"),
-            ("email", "ana@nova.si"),
-            ("temporary", STRONG_2),
-        ],
-        true,
-    )
-    .await;
+    let Answer { status, .. } = s
+        .ui_session(&admin)
+        .post(
+            &format!("/ui/jobs/{}/users", job.0),
+            &[
+                ("username", "ana"),
+                ("first_name", "Ana"),
+                ("last_name", "Novak"),
+                ("email", "ana@nova.si"),
+                ("temporary", STRONG_2),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let ana = s.state.world().user_by_username("ana").unwrap();
     assert_eq!(s.state.world().user(ana).unwrap().jobs, vec![job]);
@@ -337,26 +265,23 @@ on_both_backends!(first_run_reaches_a_person_who_signs_in);
 
 async fn the_role_tree_is_read_only_for_others(backend: Backend) {
     let s = TestServer::start(backend).await;
-    let (status, html) = get_as(&s, Who::UserAdminHere, "/ui/roles", false).await;
+    let Answer { status, body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/roles").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("id=\"roles-read-only\"") && !html.contains("id=\"role-form\""),
         "{html}"
     );
-    let (_, html) = get_as(&s, Who::SysAdmin, "/ui/roles", false).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/roles").await;
     assert!(html.contains("id=\"role-form\"") && html.contains("id=\"application-form\""));
-    let (status, html) = get_as(&s, Who::Plain, &format!("/ui/roles/{}", s.fx.glpi_role.0), false).await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/roles/{}", s.fx.glpi_role.0)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("id=\"role-edit-form\""), "{html}");
     // A forged form is refused by the engine.
-    let resp = client()
-        .post(format!("{}/ui/applications", s.url))
-        .bearer_auth(s.token(Who::UserAdminHere).unwrap())
-        .form(&[("code", "X"), ("name", "X")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let resp = s
+        .ui(Who::UserAdminHere)
+        .post("/ui/applications", &[("code", "X"), ("name", "X")])
+        .await;
+    assert_eq!(resp.status, StatusCode::FORBIDDEN);
     assert!(s.state.world().application_by_code("X").is_err());
 }
 on_both_backends!(the_role_tree_is_read_only_for_others);
@@ -377,20 +302,17 @@ async fn inactive_people_are_marked_in_the_tree_and_the_search(backend: Backend)
         .await
         .unwrap();
     for (lang, word) in [("sl", "neaktiven račun"), ("en", "inactive account")] {
-        let (_, html) = get_as(&s, Who::SysAdmin, &format!("/ui?q=bojan&lang={lang}"), false).await;
+        let Answer { body: html, .. } = s.ui(Who::SysAdmin).get(&format!("/ui?q=bojan&lang={lang}")).await;
         let hits = &html[html.find("id=\"hits\"").unwrap()..];
         assert!(hits.contains(word), "{lang}: {hits}");
-        let (_, html) = get_as(
-            &s,
-            Who::SysAdmin,
-            &format!("/ui/tree/offices/{}?lang={lang}", s.fx.un.0),
-            true,
-        )
-        .await;
+        let Answer { body: html, .. } = s
+            .ui(Who::SysAdmin)
+            .get_htmx(&format!("/ui/tree/offices/{}?lang={lang}", s.fx.un.0))
+            .await;
         let at = html.find("bojan").unwrap();
         assert!(html[at..].contains(word), "{lang}: {html}");
         // An active person carries no mark.
-        let (_, html) = get_as(&s, Who::SysAdmin, &format!("/ui?q=ana&lang={lang}"), false).await;
+        let Answer { body: html, .. } = s.ui(Who::SysAdmin).get(&format!("/ui?q=ana&lang={lang}")).await;
         let hits = &html[html.find("id=\"hits\"").unwrap()..];
         assert!(!hits.contains(word), "{lang}: {hits}");
     }
@@ -401,34 +323,31 @@ async fn the_picker_offers_whom_the_caller_may_assign(backend: Backend) {
     let s = TestServer::start(backend).await;
     let job = s.fx.job_glpi_free.0;
     // The GLPI user administrator finds gregor (GLPI) but not bojan (UN).
-    let (status, html) = get_as(
-        &s,
-        Who::UserAdminHere,
-        &format!("/ui/jobs/{job}/candidates?q=GREG"),
-        false,
-    )
-    .await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .get(&format!("/ui/jobs/{job}/candidates?q=GREG"))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("name=\"username\" value=\"gregor\""), "{html}");
-    let (_, html) = get_as(
-        &s,
-        Who::UserAdminHere,
-        &format!("/ui/jobs/{job}/candidates?q=bojan"),
-        false,
-    )
-    .await;
+    let Answer { body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .get(&format!("/ui/jobs/{job}/candidates?q=bojan"))
+        .await;
     assert!(!html.contains("name=\"username\" value=\"bojan\""), "{html}");
     // The system administrator finds bojan; htmx gets only the list.
-    let (_, html) = get_as(&s, Who::SysAdmin, &format!("/ui/jobs/{job}/candidates?q=bojan"), true).await;
+    let Answer { body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .get_htmx(&format!("/ui/jobs/{job}/candidates?q=bojan"))
+        .await;
     assert!(
         html.contains("name=\"username\" value=\"bojan\"") && !html.contains("<html"),
         "{html}"
     );
     // Someone who administers nobody is offered nobody.
-    let (_, html) = get_as(&s, Who::Plain, &format!("/ui/jobs/{job}/candidates?q=a"), false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/jobs/{job}/candidates?q=a")).await;
     assert!(!html.contains("name=\"username\""), "{html}");
     // The job page links the picker.
-    let (_, html) = get_as(&s, Who::SysAdmin, &format!("/ui/jobs/{job}"), false).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get(&format!("/ui/jobs/{job}")).await;
     assert!(
         html.contains(&format!("action=\"/ui/jobs/{job}/candidates\"")),
         "{html}"
@@ -444,7 +363,7 @@ async fn an_office_is_offered_only_valid_parents(backend: Backend) {
     let sub = s.post(Who::SysAdmin, "/api/v1/offices", &body).await.expect(201).json["id"]
         .as_u64()
         .unwrap();
-    let (_, html) = get_as(&s, Who::SysAdmin, &format!("/ui/offices/{}", glpi.0), false).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get(&format!("/ui/offices/{}", glpi.0)).await;
     let select = &html[html.find("id=\"edit_parent\"").unwrap()..];
     let select = &select[..select.find("</select>").unwrap()];
     assert!(!select.contains(&format!("value=\"{}\"", glpi.0)), "itself: {select}");
@@ -454,21 +373,21 @@ async fn an_office_is_offered_only_valid_parents(backend: Backend) {
     );
     assert!(select.contains(&format!("value=\"{}\"", s.fx.un.0)), "{select}");
     // Office 0 is a parent like any other (it once meant "the top").
-    let (_, html) = get_as(&s, Who::SysAdmin, &format!("/ui/offices/{sub}"), false).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get(&format!("/ui/offices/{sub}")).await;
     assert!(
         html.contains(&format!("<option value=\"{}\" selected>", glpi.0)),
         "{html}"
     );
     // The engine still refuses a cycle sent by hand.
     let rev = s.state.world().office(glpi).unwrap().rev.0.to_string();
-    let resp = client()
-        .post(format!("{}/ui/offices/{}", s.url, glpi.0))
-        .bearer_auth(s.token(Who::SysAdmin).unwrap())
-        .form(&[("rev", rev.as_str()), ("name", "GLPI"), ("parent", &sub.to_string())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let resp = s
+        .ui(Who::SysAdmin)
+        .post(
+            &format!("/ui/offices/{}", glpi.0),
+            &[("rev", rev.as_str()), ("name", "GLPI"), ("parent", &sub.to_string())],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(s.state.world().office(glpi).unwrap().parent, None);
 }
 on_both_backends!(an_office_is_offered_only_valid_parents);
@@ -494,20 +413,20 @@ async fn a_duplicate_signing_code_is_refused(backend: Backend) {
     // In the UI the message stands at the signing code, with what was typed.
     let un = s.fx.un.0;
     let rev = s.state.world().office(s.fx.un).unwrap().rev.0.to_string();
-    let resp = client()
-        .post(format!("{}/ui/offices/{un}", s.url))
-        .bearer_auth(s.token(Who::SysAdmin).unwrap())
-        .form(&[
-            ("rev", rev.as_str()),
-            ("name", "UN nov"),
-            ("signing_code", "7001"),
-            ("parent", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = resp.text().await.unwrap();
+    let resp = s
+        .ui(Who::SysAdmin)
+        .post(
+            &format!("/ui/offices/{un}"),
+            &[
+                ("rev", rev.as_str()),
+                ("name", "UN nov"),
+                ("signing_code", "7001"),
+                ("parent", ""),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.body;
     let at = html.find("id=\"edit_signing_code\"").unwrap();
     assert!(
         html[at..].contains("value=\"7001\"") && html[at..].contains("field-error"),
@@ -525,22 +444,22 @@ async fn the_overview_is_for_administrators(backend: Backend) {
         json!({"role": s.fx.referent.0, "grantee": {"type": "user", "id": s.fx.gregor.0}, "valid_to": to.to_string()});
     s.post(Who::SysAdmin, "/api/v1/grants", &body).await.expect(201);
     for who in [Who::SysAdmin, Who::UserAdminHere] {
-        let (status, html) = get_as(&s, who, "/ui/overview", false).await;
+        let Answer { status, body: html, .. } = s.ui(who).get("/ui/overview").await;
         assert_eq!(status, StatusCode::OK, "{who:?}");
         let expiring = &html[html.find("id=\"expiring\"").unwrap()..html.find("id=\"reviews\"").unwrap()];
         assert!(expiring.contains("gregor"), "{who:?}: {expiring}");
-        let (_, menu) = get_as(&s, who, "/ui", false).await;
+        let Answer { body: menu, .. } = s.ui(who).get("/ui").await;
         assert!(menu.contains("href=\"/ui/overview\""), "{who:?}");
     }
     // The UN user administrator does not administer gregor: not shown to them.
-    let (_, html) = get_as(&s, Who::UserAdminOther, "/ui/overview", false).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminOther).get("/ui/overview").await;
     assert!(!html.contains("gregor"), "{html}");
     // Default deny: a person without administration and a service account are refused.
     for who in [Who::Plain, Who::Service] {
-        let (status, _) = get_as(&s, who, "/ui/overview", false).await;
+        let Answer { status, .. } = s.ui(who).get("/ui/overview").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{who:?}");
     }
-    let (_, menu) = get_as(&s, Who::Plain, "/ui", false).await;
+    let Answer { body: menu, .. } = s.ui(Who::Plain).get("/ui").await;
     assert!(!menu.contains("href=\"/ui/overview\""));
 }
 on_both_backends!(the_overview_is_for_administrators);
@@ -548,11 +467,12 @@ on_both_backends!(the_overview_is_for_administrators);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_favicon_is_served_and_linked() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let resp = client().get(format!("{}/favicon.ico", s.url)).send().await.unwrap();
+    // Its bytes, not text: the server's own client, not the pages' one.
+    let resp = s.client.get(format!("{}/favicon.ico", s.url)).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["content-type"], "image/x-icon");
     assert_eq!(&resp.bytes().await.unwrap()[..4], &[0, 0, 1, 0]);
-    let (_, html) = get_as(&s, Who::Plain, "/ui", false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui").await;
     assert!(html.contains("rel=\"icon\" href=\"/favicon.ico\""));
 }
 
@@ -573,7 +493,7 @@ async fn setup_routes_by_caller(backend: Backend) {
     ];
     for (path, expect) in &reads {
         for (who, e) in Who::ALL.iter().zip(expect.chars()) {
-            let (status, _) = get_as(&s, *who, path, false).await;
+            let Answer { status, .. } = s.ui(*who).get(path).await;
             let want = if e == 'Y' {
                 StatusCode::OK
             } else {
@@ -581,7 +501,7 @@ async fn setup_routes_by_caller(backend: Backend) {
             };
             assert_eq!(status, want, "GET {path} as {who:?}");
         }
-        let (status, _) = get_as(&s, Who::Anonymous, path, false).await;
+        let Answer { status, .. } = s.ui(Who::Anonymous).get(path).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "GET {path} anonymous");
     }
     let rev = s.state.world().role(fx.glpi_role).unwrap().rev.0.to_string();
@@ -634,11 +554,7 @@ async fn setup_routes_by_caller(backend: Backend) {
                 None
             };
             let s = fresh.as_ref().unwrap_or(&s);
-            let mut r = client().post(format!("{}{path}", s.url)).form(fields);
-            if let Some(t) = s.token(*who) {
-                r = r.bearer_auth(t);
-            }
-            let status = r.send().await.unwrap().status();
+            let status = s.ui(*who).post_owned(path, fields).await.status;
             let want = if e == 'Y' {
                 StatusCode::SEE_OTHER
             } else {
@@ -654,18 +570,18 @@ async fn case_files_and_documents_are_found_by_those_who_may_open_them(backend: 
     let s = TestServer::start(backend).await;
     let (f1, d1) = (s.fx.f1.0, s.fx.d1.0);
     // Ana, who opened them, finds her case file and document by title, linked to their pages.
-    let (_, html) = get_as(&s, Who::Plain, "/ui?q=zadeva%201", false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui?q=zadeva%201").await;
     assert!(html.contains(&format!("href=\"/ui/folders/{f1}\"")), "{html}");
-    let (_, html) = get_as(&s, Who::Plain, "/ui?q=dokument%201&lang=en", false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui?q=dokument%201&lang=en").await;
     assert!(
         html.contains(&format!("href=\"/ui/documents/{d1}\"")) && html.contains(">Document<"),
         "{html}"
     );
-    let (status, _) = get_as(&s, Who::Plain, &format!("/ui/folders/{f1}"), false).await;
+    let Answer { status, .. } = s.ui(Who::Plain).get(&format!("/ui/folders/{f1}")).await;
     assert_eq!(status, StatusCode::OK);
     // Someone who may not open them does not learn that they exist: the system administrator
     // never reads a record.
-    let (_, html) = get_as(&s, Who::SysAdmin, "/ui?q=zadeva%201", false).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui?q=zadeva%201").await;
     assert!(!html.contains("/ui/folders/"), "{html}");
 }
 on_both_backends!(case_files_and_documents_are_found_by_those_who_may_open_them);

@@ -1,92 +1,51 @@
 //! The administration UI over HTTP: the same authorisation as the API (controls a person may
 //! not use are absent, and a forged POST is refused anyway), messages at the field, nothing
 //! written on bad input, Slovenian by default and English on a switch.
+//!
+//! The file stays whole: each test is one administrator's task through the pages, with the
+//! shared [`Ui`](crate::support::Ui) client; no group of them has helpers of its own to split
+//! along.
 
 use crate::support::*;
 use reqwest::StatusCode;
 
-struct Ui<'a> {
-    s: &'a TestServer,
-    client: reqwest::Client,
-}
-
-impl<'a> Ui<'a> {
-    fn new(s: &'a TestServer) -> Ui<'a> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Ui { s, client }
-    }
-
-    async fn get(&self, who: Who, path: &str, htmx: bool) -> (StatusCode, String, reqwest::header::HeaderMap) {
-        let mut r = self.client.get(format!("{}{path}", self.s.url));
-        if let Some(t) = self.s.token(who) {
-            r = r.bearer_auth(t);
-        }
-        if htmx {
-            r = r.header("HX-Request", "true");
-        }
-        let resp = r.send().await.unwrap();
-        let (status, headers) = (resp.status(), resp.headers().clone());
-        (status, resp.text().await.unwrap(), headers)
-    }
-
-    async fn post(
-        &self,
-        who: Who,
-        path: &str,
-        form: &[(&str, String)],
-    ) -> (StatusCode, String, reqwest::header::HeaderMap) {
-        let mut r = self.client.post(format!("{}{path}", self.s.url)).form(form);
-        if let Some(t) = self.s.token(who) {
-            r = r.bearer_auth(t);
-        }
-        let resp = r.send().await.unwrap();
-        let (status, headers) = (resp.status(), resp.headers().clone());
-        (status, resp.text().await.unwrap(), headers)
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn everyone_browses_and_only_administrators_edit() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     // Anyone signed in browses the tree; the tree expands lazily.
-    let (status, html, _) = ui.get(Who::Plain, "/ui", false).await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Company.main") && html.contains("Uporabniki"), "{html}");
-    let (status, part, _) = ui
-        .get(Who::Plain, &format!("/ui/tree/offices/{}", s.fx.glpi.0), true)
+    let Answer { status, body: part, .. } = s
+        .ui(Who::Plain)
+        .get_htmx(&format!("/ui/tree/offices/{}", s.fx.glpi.0))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         part.contains("JOB.GLPI.01") && !part.contains("<html"),
         "a partial: {part}"
     );
-    let (status, _, headers) = ui
-        .get(Who::Plain, &format!("/ui/tree/offices/{}", s.fx.glpi.0), false)
-        .await;
+    let Answer { status, headers, .. } = s.ui(Who::Plain).get(&format!("/ui/tree/offices/{}", s.fx.glpi.0)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers["location"], format!("/ui/offices/{}", s.fx.glpi.0));
     // Search by name, username or signing code.
-    let (_, found, _) = ui.get(Who::Plain, "/ui?q=gregor", false).await;
+    let Answer { body: found, .. } = s.ui(Who::Plain).get("/ui?q=gregor").await;
     assert!(found.contains(&format!("/ui/users/{}", s.fx.gregor.0)), "{found}");
     // Nobody anonymous.
-    let (status, _, headers) = ui.get(Who::Anonymous, "/ui", false).await;
+    let Answer { status, headers, .. } = s.ui(Who::Anonymous).get("/ui").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers["location"], "/ui/login?next=%2Fui");
 
     // A plain user sees the job but no edit controls, and a forged POST changes nothing.
     let job = s.fx.job_glpi.0;
-    let (status, html, _) = ui.get(Who::Plain, &format!("/ui/jobs/{job}"), false).await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/jobs/{job}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Osnovni podatki") && html.contains("Dodatne omejitve dovoljenj"));
     assert!(!html.contains("grant-form"), "no grant form for a plain user");
     let before = s.state.revision();
-    let (status, html, _) = ui
-        .post(
-            Who::Plain,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::Plain)
+        .post_owned(
             &format!("/ui/jobs/{job}/grants"),
             &[("role", s.fx.referent.0.to_string())],
         )
@@ -96,11 +55,11 @@ async fn everyone_browses_and_only_administrators_edit() {
 
     // The user administrator of the office grants a role for a window, sees its status, and
     // revokes it; the last-change panel follows.
-    let (_, html, _) = ui.get(Who::UserAdminHere, &format!("/ui/jobs/{job}"), false).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&format!("/ui/jobs/{job}")).await;
     assert!(html.contains("grant-form"), "the user administrator may grant");
-    let (status, _, headers) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, headers, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("/ui/jobs/{job}/grants"),
             &[
                 ("role", s.fx.referent.0.to_string()),
@@ -117,9 +76,7 @@ async fn everyone_browses_and_only_administrators_edit() {
             .unwrap()
             .starts_with(&format!("/ui/jobs/{job}"))
     );
-    let (_, html, _) = ui
-        .get(Who::UserAdminHere, &format!("/ui/jobs/{job}?lang=en"), false)
-        .await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&format!("/ui/jobs/{job}?lang=en")).await;
     assert!(html.contains("status-WAITING"), "the grant waits for April: {html}");
     // Shown as typed: valid to (the whole of) 30 June, not the instant it ends (issue 14).
     assert!(
@@ -134,9 +91,9 @@ async fn everyone_browses_and_only_administrators_edit() {
         .copied()
         .find(|g| s.state.world().grant(*g).unwrap().role == s.fx.referent)
         .unwrap();
-    let (status, _, headers) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, headers, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("/ui/grants/{}/revoke", grant.0),
             &[("back", format!("/ui/jobs/{job}")), ("confirm", "1".to_owned())],
         )
@@ -144,19 +101,18 @@ async fn everyone_browses_and_only_administrators_edit() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers["location"], format!("/ui/jobs/{job}#restrictions"));
     assert!(s.state.world().grant(grant).is_err(), "revoked");
-    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/users/{}", s.fx.gregor.0), false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/users/{}", s.fx.gregor.0)).await;
     assert!(html.contains("Zadnja sprememba") && html.contains("Zgodovina aktivnosti"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_a_message_at_the_field_and_saves_nothing() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     let job = s.fx.job_glpi.0;
     let before = s.state.revision();
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("/ui/jobs/{job}/grants"),
             &[
                 ("role", s.fx.referent.0.to_string()),
@@ -167,9 +123,9 @@ async fn bad_input_gets_a_message_at_the_field_and_saves_nothing() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("field-error"), "{html}");
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("/ui/jobs/{job}/grants"),
             &[
                 ("role", s.fx.referent.0.to_string()),
@@ -179,9 +135,9 @@ async fn bad_input_gets_a_message_at_the_field_and_saves_nothing() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("field-error"), "{html}");
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             "/ui/offices",
             &[
                 ("parent", s.fx.glpi.0.to_string()),
@@ -198,10 +154,11 @@ async fn bad_input_gets_a_message_at_the_field_and_saves_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slovenian_by_default_english_on_a_switch() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
-    let (_, html, _) = ui.get(Who::Plain, "/ui/roles", false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui/roles").await;
     assert!(html.contains("lang=\"sl\"") && html.contains("Vloge"));
-    let (_, html, headers) = ui.get(Who::Plain, "/ui/roles?lang=en", false).await;
+    let Answer {
+        body: html, headers, ..
+    } = s.ui(Who::Plain).get("/ui/roles?lang=en").await;
     assert!(html.contains("lang=\"en\"") && html.contains("Roles"));
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(
@@ -212,10 +169,10 @@ async fn slovenian_by_default_english_on_a_switch() {
     assert!(headers["set-cookie"].to_str().unwrap().starts_with("adam_lang=en"));
     // System roles are the system administrator's to see.
     assert!(!html.contains("adam.user_admin"));
-    let (_, html, _) = ui.get(Who::SysAdmin, "/ui/roles", false).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/roles").await;
     assert!(html.contains("adam.user_admin"));
     // Assets are embedded.
-    let (status, js, _) = ui.get(Who::Anonymous, "/ui/assets/htmx.min.js", false).await;
+    let Answer { status, body: js, .. } = s.ui(Who::Anonymous).get("/ui/assets/htmx.min.js").await;
     assert_eq!(status, StatusCode::OK);
     assert!(js.len() > 40_000);
 }
@@ -223,14 +180,18 @@ async fn slovenian_by_default_english_on_a_switch() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_address_that_names_no_page_gets_the_not_found_page_in_the_persons_language() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     for path in [
         "/ui/jobs/abc",
         "/ui/offices/-1",
         "/ui/processes/%FF%FE",
         "/ui/solutions/%C3%28",
     ] {
-        let (status, html, headers) = ui.get(Who::SysAdmin, path, false).await;
+        let Answer {
+            status,
+            body: html,
+            headers,
+            ..
+        } = s.ui(Who::SysAdmin).get(path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {html}");
         assert!(
             headers["content-type"].to_str().unwrap().starts_with("text/html"),
@@ -241,19 +202,16 @@ async fn an_address_that_names_no_page_gets_the_not_found_page_in_the_persons_la
             "{path}: {html}"
         );
     }
-    let (_, html, _) = ui.get(Who::SysAdmin, "/ui/jobs/abc?lang=en", false).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/jobs/abc?lang=en").await;
     assert!(html.contains("no page has this address"), "{html}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_folder_shows_its_entries_and_why_someone_may_see_it() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     let f1 = s.fx.f1.0;
     // Ana, responsible for the folder, sees its entries and why she has her level.
-    let (status, html, _) = ui
-        .get(Who::Plain, &format!("/ui/folders/{f1}?who=ana&lang=en"), false)
-        .await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/folders/{f1}?who=ana&lang=en")).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(
         html.contains("Access control entries") && html.contains("allowed"),
@@ -261,17 +219,16 @@ async fn a_folder_shows_its_entries_and_why_someone_may_see_it() {
     );
     assert!(html.contains("Level 22: granted"), "the explanation: {html}");
     // Asking about someone else is for administrators.
-    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/folders/{f1}?who=gregor"), false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/folders/{f1}?who=gregor")).await;
     assert!(html.contains("field-error"), "{html}");
     // The system administrator's account never sees a folder.
-    let (status, _, _) = ui.get(Who::SysAdmin, &format!("/ui/folders/{f1}"), false).await;
+    let Answer { status, .. } = s.ui(Who::SysAdmin).get(&format!("/ui/folders/{f1}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_administrator_edits_a_person_and_a_stale_form_is_refused() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     let g = s.fx.gregor;
     let rev = s.state.world().user(g).unwrap().rev.0;
     let form = |rev: u64, email: &str, phone: &str| {
@@ -283,20 +240,17 @@ async fn a_user_administrator_edits_a_person_and_a_stale_form_is_refused() {
             ("phone", phone.to_owned()),
         ]
     };
-    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/users/{}", g.0), false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/users/{}", g.0)).await;
     assert!(!html.contains("user-form"), "a plain user gets no form");
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
-            &format!("/ui/users/{}", g.0),
-            &form(rev, "not-an-address", ""),
-        )
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(&format!("/ui/users/{}", g.0), &form(rev, "not-an-address", ""))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("field-error"), "{html}");
-    let (status, _, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("/ui/users/{}", g.0),
             &form(rev, "gregor@koper.si", "05 611 7000"),
         )
@@ -307,24 +261,18 @@ async fn a_user_administrator_edits_a_person_and_a_stale_form_is_refused() {
         "05 611 7000"
     );
     // A second administrator who opened the page before that save is refused.
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
-            &format!("/ui/users/{}", g.0),
-            &form(rev, "other@koper.si", ""),
-        )
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(&format!("/ui/users/{}", g.0), &form(rev, "other@koper.si", ""))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("osebo je medtem spremenil nekdo drug"), "{html}");
     assert_eq!(s.state.world().user(g).unwrap().email.as_str(), "gregor@koper.si");
     // A forged save by a plain user changes nothing.
     let rev = s.state.world().user(g).unwrap().rev.0;
-    let (status, _, _) = ui
-        .post(
-            Who::Plain,
-            &format!("/ui/users/{}", g.0),
-            &form(rev, "forged@koper.si", ""),
-        )
+    let Answer { status, .. } = s
+        .ui(Who::Plain)
+        .post_owned(&format!("/ui/users/{}", g.0), &form(rev, "forged@koper.si", ""))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(s.state.world().user(g).unwrap().email.as_str(), "gregor@koper.si");
@@ -333,7 +281,6 @@ async fn a_user_administrator_edits_a_person_and_a_stale_form_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn role_checkboxes_grant_and_revoke_in_one_change() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     let job = s.fx.job_glpi_free;
     let path = format!("/ui/jobs/{}/roles", job.0);
     let referent = s.fx.referent.0.to_string();
@@ -347,17 +294,17 @@ async fn role_checkboxes_grant_and_revoke_in_one_change() {
             .collect::<Vec<_>>()
     };
     // The boxes are live for the user administrator, and read-only for a plain user.
-    let (_, html, _) = ui.get(Who::UserAdminHere, &format!("/ui/jobs/{}", job.0), false).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&format!("/ui/jobs/{}", job.0)).await;
     assert!(html.contains("id=\"roles-form\"") && html.contains(&format!("name=\"role\" value=\"{referent}\"")));
-    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/jobs/{}", job.0), false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/jobs/{}", job.0)).await;
     assert!(!html.contains("roles-form") && html.contains("disabled"));
 
     // Two boxes at once, one of which (a system role, not shown to them) the administrator
     // may not give: refused, and nothing changes.
     let before = s.state.revision();
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &path,
             &[("role", referent.clone()), ("role", s.fx.user_admin.0.to_string())],
         )
@@ -367,11 +314,14 @@ async fn role_checkboxes_grant_and_revoke_in_one_change() {
     assert!(grants_of(s.fx.referent).is_empty());
 
     // Ticking one: granted without a time limit.
-    let (status, _, headers) = ui.post(Who::UserAdminHere, &path, &[("role", referent.clone())]).await;
+    let Answer { status, headers, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(&path, &[("role", referent.clone())])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers["location"], format!("/ui/jobs/{}#permissions", job.0));
     assert_eq!(grants_of(s.fx.referent), vec![adam_core::Window::ALWAYS]);
-    let (_, html, _) = ui.get(Who::UserAdminHere, &format!("/ui/jobs/{}", job.0), false).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&format!("/ui/jobs/{}", job.0)).await;
     assert!(
         html.contains(&format!("name=\"shown\" value=\"{referent}\"")),
         "shown as held"
@@ -379,19 +329,19 @@ async fn role_checkboxes_grant_and_revoke_in_one_change() {
 
     // Submitting the same state again changes nothing.
     let before = s.state.revision();
-    ui.post(
-        Who::UserAdminHere,
-        &path,
-        &[("role", referent.clone()), ("shown", referent.clone())],
-    )
-    .await;
+    s.ui(Who::UserAdminHere)
+        .post_owned(&path, &[("role", referent.clone()), ("shown", referent.clone())])
+        .await;
     assert_eq!(s.state.revision(), before);
 
     // Unticking it revokes it; a plain user's forged post is refused.
-    let (status, _, _) = ui.post(Who::Plain, &path, &[("shown", referent.clone())]).await;
+    let Answer { status, .. } = s.ui(Who::Plain).post_owned(&path, &[("shown", referent.clone())]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(grants_of(s.fx.referent).len(), 1);
-    let (status, _, _) = ui.post(Who::UserAdminHere, &path, &[("shown", referent.clone())]).await;
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(&path, &[("shown", referent.clone())])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let w = s.state.world();
     assert!(
@@ -406,20 +356,19 @@ async fn role_checkboxes_grant_and_revoke_in_one_change() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_administrator_edits_an_office() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     let office = s.fx.glpi;
     let path = format!("/ui/offices/{}", office.0);
-    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&path).await;
     assert!(html.contains("id=\"office-form\""));
-    let (_, html, _) = ui.get(Who::Plain, &path, false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get(&path).await;
     assert!(!html.contains("office-form"), "no edit form for a plain user");
     let rev = s.state.world().office(office).unwrap().rev.0.to_string();
 
     // Bad input: a message at the field, nothing saved.
     let before = s.state.revision();
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &path,
             &[
                 ("rev", rev.clone()),
@@ -434,9 +383,9 @@ async fn a_user_administrator_edits_an_office() {
     assert_eq!(s.state.revision(), before);
 
     // A good one is saved and shows in the last change.
-    let (status, _, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &path,
             &[
                 ("rev", rev.clone()),
@@ -447,14 +396,14 @@ async fn a_user_administrator_edits_an_office() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&path).await;
     assert!(html.contains("Glavna pisarna") && html.contains("1000"));
     assert!(html.contains("office.update"), "in the history: {html}");
 
     // The page the first save was made from is stale now.
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &path,
             &[
                 ("rev", rev),
@@ -472,7 +421,6 @@ async fn a_user_administrator_edits_an_office() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_users_own_roles_are_boxes_too() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     let user = s.fx.gregor;
     let path = format!("/ui/users/{}", user.0);
     let direct = |role: adam_core::RoleId| {
@@ -488,18 +436,20 @@ async fn a_users_own_roles_are_boxes_too() {
         .find(|r| !direct(*r))
         .unwrap();
     let referent = role.0.to_string();
-    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&path).await;
     assert!(
         html.contains(&format!("action=\"/ui/users/{}/roles\"", user.0)),
         "{html}"
     );
     assert!(html.contains("id=\"effective-roles\""));
-    let (status, html, headers) = ui
-        .post(
-            Who::UserAdminHere,
-            &format!("{path}/roles"),
-            &[("role", referent.clone())],
-        )
+    let Answer {
+        status,
+        body: html,
+        headers,
+        ..
+    } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(&format!("{path}/roles"), &[("role", referent.clone())])
         .await;
     assert_eq!(
         status,
@@ -509,11 +459,12 @@ async fn a_users_own_roles_are_boxes_too() {
     );
     assert_eq!(headers["location"], format!("{path}#permissions"));
     assert!(direct(role));
-    let (_, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&path).await;
     assert!(html.contains(&format!("name=\"shown\" value=\"{referent}\"")));
     assert!(html.contains("status-ACTIVE"), "the grant is listed with its status");
-    let (status, _, _) = ui
-        .post(Who::UserAdminHere, &format!("{path}/roles"), &[("shown", referent)])
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(&format!("{path}/roles"), &[("shown", referent)])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(!direct(role));
@@ -522,56 +473,54 @@ async fn a_users_own_roles_are_boxes_too() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reviewers_search_the_trail_at_the_depth_of_their_role() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     // The system administrator searches everything and verifies the trail.
-    let (status, html, _) = ui.get(Who::SysAdmin, "/ui", false).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get("/ui").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("href=\"/ui/audit\""), "the menu offers the trail");
-    let (status, html, _) = ui.get(Who::SysAdmin, "/ui/audit?action=grant", false).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get("/ui/audit?action=grant").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(
         html.contains("id=\"audit-results\"") && html.contains("grant.create"),
         "{html}"
     );
-    let (status, html, _) = ui.post(Who::SysAdmin, "/ui/audit/verify", &[]).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).post("/ui/audit/verify", NO_FORM).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Sled je cela."), "{html}");
     // A name that is nobody: a message at the field.
-    let (status, html, _) = ui.get(Who::SysAdmin, "/ui/audit?actor=nobody-at-all", false).await;
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get("/ui/audit?actor=nobody-at-all").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Uporabnika s tem uporabniškim imenom ni."));
 
     // A user administrator: only about the people they administer, and no verification.
-    let (status, html, _) = ui.get(Who::UserAdminHere, "/ui/audit?action=grant", false).await;
+    let Answer { status, body: html, .. } = s.ui(Who::UserAdminHere).get("/ui/audit?action=grant").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("id=\"audit-error\""), "{html}");
     assert!(!html.contains("/ui/audit/verify"));
     let gregor = s.state.world().user(s.fx.gregor).unwrap().username.to_string();
-    let (status, html, _) = ui
-        .get(
-            Who::UserAdminHere,
-            &format!("/ui/audit?object_kind=ADAM_ENTITY_USER&object_id={}", s.fx.gregor.0),
-            false,
-        )
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .get(&format!(
+            "/ui/audit?object_kind=ADAM_ENTITY_USER&object_id={}",
+            s.fx.gregor.0
+        ))
         .await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains(&gregor));
-    let (status, _, _) = ui.post(Who::UserAdminHere, "/ui/audit/verify", &[]).await;
+    let Answer { status, .. } = s.ui(Who::UserAdminHere).post("/ui/audit/verify", NO_FORM).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // A plain user reviews nothing.
-    let (status, _, _) = ui.get(Who::Plain, "/ui/audit", false).await;
+    let Answer { status, .. } = s.ui(Who::Plain).get("/ui/audit").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (_, html, _) = ui.get(Who::Plain, "/ui", false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui").await;
     assert!(!html.contains("href=\"/ui/audit\""));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_access_rights_register_of_a_user() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     let path = format!("/ui/users/{}/register", s.fx.gregor.0);
-    let (status, html, _) = ui.get(Who::UserAdminHere, &path, false).await;
+    let Answer { status, body: html, .. } = s.ui(Who::UserAdminHere).get(&path).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("id=\"rights\""), "{html}");
     let code = {
@@ -580,30 +529,31 @@ async fn the_access_rights_register_of_a_user() {
         w.role(g.role).unwrap().code.to_string()
     };
     assert!(html.contains(&code), "the grant of the fixture is listed: {html}");
-    let (_, html, _) = ui
-        .get(Who::UserAdminHere, &format!("/ui/users/{}", s.fx.gregor.0), false)
+    let Answer { body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .get(&format!("/ui/users/{}", s.fx.gregor.0))
         .await;
     assert!(html.contains("id=\"register-link\""));
     // A person sees their own register, not another's.
-    let (status, _, _) = ui
-        .get(Who::Plain, &format!("/ui/users/{}/register", s.fx.ana.0), false)
+    let Answer { status, .. } = s
+        .ui(Who::Plain)
+        .get(&format!("/ui/users/{}/register", s.fx.ana.0))
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _, _) = ui.get(Who::Plain, &path, false).await;
+    let Answer { status, .. } = s.ui(Who::Plain).get(&path).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (_, html, _) = ui.get(Who::Plain, &format!("/ui/users/{}", s.fx.gregor.0), false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get(&format!("/ui/users/{}", s.fx.gregor.0)).await;
     assert!(!html.contains("id=\"register-link\""));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_administrator_adds_a_job_and_a_person_and_sets_a_temporary_password() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     let office = format!("/ui/offices/{}", s.fx.glpi.0);
     // A new job in the office: a bad id gets a message at the field.
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{office}/jobs"),
             &[
                 ("code", "no spaces allowed".to_owned()),
@@ -613,9 +563,9 @@ async fn a_user_administrator_adds_a_job_and_a_person_and_sets_a_temporary_passw
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("field-error"), "{html}");
-    let (status, _, headers) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, headers, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{office}/jobs"),
             &[("code", "JOB.GLPI.77".to_owned()), ("name", "Vložišče".to_owned())],
         )
@@ -624,11 +574,11 @@ async fn a_user_administrator_adds_a_job_and_a_person_and_sets_a_temporary_passw
     let job_page = headers["location"].to_str().unwrap().to_owned();
     assert!(job_page.starts_with("/ui/jobs/"));
     // A plain user gets no such forms.
-    let (_, html, _) = ui.get(Who::Plain, &office, false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get(&office).await;
     assert!(!html.contains("job-create-form"));
 
     // A new person in the job.
-    let (_, html, _) = ui.get(Who::UserAdminHere, &job_page, false).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&job_page).await;
     assert!(html.contains("id=\"user-create-form\""), "{html}");
     let person = |email: &str| {
         vec![
@@ -639,21 +589,15 @@ async fn a_user_administrator_adds_a_job_and_a_person_and_sets_a_temporary_passw
             ("gender", "female".to_owned()),
         ]
     };
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
-            &format!("{job_page}/users"),
-            &person("not an address"),
-        )
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(&format!("{job_page}/users"), &person("not an address"))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("field-error"));
-    let (status, _, headers) = ui
-        .post(
-            Who::UserAdminHere,
-            &format!("{job_page}/users"),
-            &person("maja.novak@test.si"),
-        )
+    let Answer { status, headers, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(&format!("{job_page}/users"), &person("maja.novak@test.si"))
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let user_page = headers["location"].to_str().unwrap().to_owned();
@@ -667,9 +611,9 @@ async fn a_user_administrator_adds_a_job_and_a_person_and_sets_a_temporary_passw
     assert_eq!(s.state.world().user(uid).unwrap().gender, adam_core::Gender::Female);
     // The edit form changes the gender too.
     let rev = s.state.world().user(uid).unwrap().rev.0.to_string();
-    let (status, _, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &user_page,
             &[
                 ("rev", rev),
@@ -684,29 +628,29 @@ async fn a_user_administrator_adds_a_job_and_a_person_and_sets_a_temporary_passw
     assert_eq!(s.state.world().user(uid).unwrap().gender, adam_core::Gender::Other);
 
     // A temporary password: typed twice, checked against the rules, to be changed at sign-in.
-    let (_, html, _) = ui.get(Who::UserAdminHere, &user_page, false).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&user_page).await;
     assert!(html.contains("id=\"temporary-form\"") && html.contains("id=\"unlock-form\""));
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{user_page}/password"),
             &[("password", STRONG.to_owned()), ("confirm", STRONG_2.to_owned())],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Gesli se ne ujemata."));
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{user_page}/password"),
             &[("password", "novak123".to_owned()), ("confirm", "novak123".to_owned())],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("field-error"), "the rules refuse it: {html}");
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{user_page}/password"),
             &[("password", STRONG.to_owned()), ("confirm", STRONG.to_owned())],
         )
@@ -717,17 +661,21 @@ async fn a_user_administrator_adds_a_job_and_a_person_and_sets_a_temporary_passw
         s.login("mnovak", STRONG).await.expect(200).json["password_change_required"],
         true
     );
-    let (status, html, _) = ui.post(Who::UserAdminHere, &format!("{user_page}/unlock"), &[]).await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post(&format!("{user_page}/unlock"), NO_FORM)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Prijava je odklenjena."));
     // Not for oneself, and not for someone outside one's offices.
-    let (_, html, _) = ui
-        .get(Who::UserAdminHere, &format!("/ui/users/{}", s.fx.glpi_admin.0), false)
+    let Answer { body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .get(&format!("/ui/users/{}", s.fx.glpi_admin.0))
         .await;
     assert!(!html.contains("temporary-form"));
-    let (status, _, _) = ui
-        .post(
-            Who::UserAdminOther,
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminOther)
+        .post_owned(
             &format!("{user_page}/password"),
             &[("password", STRONG_3.to_owned()), ("confirm", STRONG_3.to_owned())],
         )
@@ -738,20 +686,19 @@ async fn a_user_administrator_adds_a_job_and_a_person_and_sets_a_temporary_passw
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn occupants_job_edit_and_deletion_in_two_steps() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     let office = format!("/ui/offices/{}", s.fx.glpi.0);
-    let (_, _, headers) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { headers, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{office}/jobs"),
             &[("code", "JOB.GLPI.66".to_owned()), ("name", "Arhiv".to_owned())],
         )
         .await;
     let job_page = headers["location"].to_str().unwrap().to_owned();
     let job = adam_core::JobId(job_page.rsplit('/').next().unwrap().parse().unwrap());
-    let (_, _, headers) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { headers, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{job_page}/users"),
             &[
                 ("username", "pkos".to_owned()),
@@ -766,38 +713,35 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
     let jobs_of = || s.state.world().user(user).unwrap().jobs.clone();
 
     // Occupants: out of the job, back in by username; an unknown name is a message.
-    let (status, _, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{job_page}/occupants/{}/remove", user.0),
             &[("confirm", "1".to_owned())],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(jobs_of().is_empty());
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{job_page}/occupants"),
             &[("username", "nobody-here".to_owned())],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Uporabnika s tem uporabniškim imenom ni."));
-    let (status, _, _) = ui
-        .post(
-            Who::UserAdminHere,
-            &format!("{job_page}/occupants"),
-            &[("username", "pkos".to_owned())],
-        )
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(&format!("{job_page}/occupants"), &[("username", "pkos".to_owned())])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(jobs_of(), vec![job]);
 
     // The job's name and signing code.
-    let (status, _, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{job_page}/edit"),
             &[
                 ("name", "Arhiv in vložišče".to_owned()),
@@ -810,9 +754,9 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
 
     // Deletion in two steps: invalidating the job first is refused with the reason on the page;
     // the user is deactivated, then the job can be invalidated.
-    let (status, html, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{job_page}/valid"),
             &[("to", "0".to_owned()), ("confirm", "1".to_owned())],
         )
@@ -823,18 +767,18 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
         "{html}"
     );
     assert!(s.state.world().job(job).unwrap().valid, "nothing changed");
-    let (status, _, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{user_page}/active"),
             &[("to", "0".to_owned()), ("confirm", "1".to_owned())],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(!s.state.world().user(user).unwrap().active);
-    let (status, _, _) = ui
-        .post(
-            Who::UserAdminHere,
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(
             &format!("{job_page}/valid"),
             &[("to", "0".to_owned()), ("confirm", "1".to_owned())],
         )
@@ -842,21 +786,19 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(!s.state.world().job(job).unwrap().valid);
     // Both stay, with their history; a plain user cannot do any of it.
-    let (_, html, _) = ui.get(Who::UserAdminHere, &user_page, false).await;
+    let Answer { body: html, .. } = s.ui(Who::UserAdminHere).get(&user_page).await;
     assert!(
         html.contains("user.deactivate") || html.contains("user.set_active") || html.contains("neaktiven"),
         "{html}"
     );
-    let (status, _, _) = ui
-        .post(Who::Plain, &format!("{user_page}/active"), &[("to", "1".to_owned())])
+    let Answer { status, .. } = s
+        .ui(Who::Plain)
+        .post_owned(&format!("{user_page}/active"), &[("to", "1".to_owned())])
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _, _) = ui
-        .post(
-            Who::UserAdminHere,
-            &format!("{user_page}/active"),
-            &[("to", "1".to_owned())],
-        )
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post_owned(&format!("{user_page}/active"), &[("to", "1".to_owned())])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(s.state.world().user(user).unwrap().active);
@@ -865,7 +807,6 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_security_lead_holds_days_past_retention_with_a_justification() {
     let s = TestServer::start(Backend::Sqlite).await;
-    let ui = Ui::new(&s);
     // Ana becomes a security lead.
     let lead = s
         .state
@@ -887,11 +828,11 @@ async fn a_security_lead_holds_days_past_retention_with_a_justification() {
         )
         .await
         .unwrap();
-    let (status, html, _) = ui.get(Who::Plain, "/ui/audit", false).await;
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/audit").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("id=\"hold-form\""), "{html}");
     // The system administrator sees the holds but does not decide them.
-    let (_, html, _) = ui.get(Who::SysAdmin, "/ui/audit", false).await;
+    let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/audit").await;
     assert!(html.contains("id=\"holds\"") && !html.contains("id=\"hold-form\""));
 
     let hold = |from: &str, until: &str, why: &str| {
@@ -901,27 +842,25 @@ async fn a_security_lead_holds_days_past_retention_with_a_justification() {
             ("justification", why.to_owned()),
         ]
     };
-    let (status, html, _) = ui
-        .post(
-            Who::Plain,
-            "/ui/audit/holds",
-            &hold("2026-03-10", "2026-03-01", "Incident INC-7"),
-        )
+    let Answer { status, body: html, .. } = s
+        .ui(Who::Plain)
+        .post_owned("/ui/audit/holds", &hold("2026-03-10", "2026-03-01", "Incident INC-7"))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("field-error"), "{html}");
     assert!(s.state.store.audit_holds().unwrap().is_empty(), "nothing recorded");
-    let (status, html, _) = ui
-        .post(Who::Plain, "/ui/audit/holds", &hold("2026-03-01", "2026-03-10", "  "))
+    let Answer { status, body: html, .. } = s
+        .ui(Who::Plain)
+        .post_owned("/ui/audit/holds", &hold("2026-03-01", "2026-03-10", "  "))
         .await;
     assert_eq!(
         status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "a justification is required: {html}"
     );
-    let (status, _, _) = ui
-        .post(
-            Who::Plain,
+    let Answer { status, .. } = s
+        .ui(Who::Plain)
+        .post_owned(
             "/ui/audit/holds",
             &hold("2026-03-01", "2026-03-10", "Incident INC-7: court order"),
         )
@@ -930,18 +869,20 @@ async fn a_security_lead_holds_days_past_retention_with_a_justification() {
     let holds = s.state.store.audit_holds().unwrap();
     assert_eq!(holds.len(), 1);
     assert_eq!(holds[0].approved_by, s.fx.ana);
-    let (_, html, _) = ui.get(Who::Plain, "/ui/audit", false).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui/audit").await;
     assert!(
         html.contains("Incident INC-7: court order") && html.contains("2026-03-01 – 2026-03-10"),
         "{html}"
     );
     // Only a security lead decides: the system administrator's post is refused.
-    let (status, _, _) = ui
-        .post(Who::SysAdmin, &format!("/ui/audit/holds/{}/release", holds[0].id), &[])
+    let Answer { status, .. } = s
+        .ui(Who::SysAdmin)
+        .post(&format!("/ui/audit/holds/{}/release", holds[0].id), NO_FORM)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _, _) = ui
-        .post(Who::Plain, &format!("/ui/audit/holds/{}/release", holds[0].id), &[])
+    let Answer { status, .. } = s
+        .ui(Who::Plain)
+        .post(&format!("/ui/audit/holds/{}/release", holds[0].id), NO_FORM)
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(s.state.store.audit_holds().unwrap()[0].released.is_some());

@@ -18,7 +18,7 @@ fn totp(secret: &str, at: Timestamp, offset: i64) -> String {
     )
 }
 
-/// A browser that does not follow redirects and keeps one session cookie.
+/// A page as the [`Visitor`] saw it.
 struct Page {
     status: StatusCode,
     html: String,
@@ -61,6 +61,10 @@ impl Page {
     }
 }
 
+/// A browser that does not follow redirects and keeps one session cookie. Not the shared
+/// [`Ui`] client: that one is signed in once, by a token or a fixed session, while these tests
+/// follow a session as the server sets, replaces and clears its cookie (sign in, the second
+/// factor, sign out) — so the visitor takes the cookie of every answer.
 struct Visitor<'a> {
     s: &'a TestServer,
     client: reqwest::Client,

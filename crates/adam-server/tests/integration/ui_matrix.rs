@@ -9,6 +9,9 @@
 //! The list of routes is held against the UI's own table (`adam_server::ui::paths`) and against
 //! the methods each path answers: a new UI route without rows here fails
 //! `every_ui_route_is_in_the_matrix`.
+//!
+//! The file stays whole: it is one route × caller table (`rows`) with the sessions and the
+//! runner that fill it in, and the check that the table covers the UI's routes.
 
 use crate::support::*;
 use adam_core::{Actor, Code, Command, Text};
@@ -745,10 +748,9 @@ async fn server() -> TestServer {
     s
 }
 
-/// A signed-in browser: the cookie, the CSRF token, the session's id.
+/// A signed-in browser (the cookie, the CSRF token) and the session's id.
 struct Session {
-    cookie: String,
-    csrf: String,
+    browser: Browser,
     id: i64,
 }
 
@@ -771,8 +773,10 @@ async fn session(s: &TestServer, caller: Caller) -> Option<Session> {
         .unwrap();
     let name = adam_server::login::cookie_name(&s.state.config.auth);
     Some(Session {
-        cookie: format!("{name}={secret}"),
-        csrf,
+        browser: Browser {
+            cookie: format!("{name}={secret}"),
+            csrf,
+        },
         id,
     })
 }
@@ -786,34 +790,18 @@ async fn send(
     path: &str,
     form: &[(&str, String)],
 ) -> (StatusCode, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut r = client.request(method.clone(), format!("{}{path}", s.url));
+    let mut ui = match who {
+        Some(b) => s.ui_session(&b.browser),
+        None => s.ui(Who::Anonymous),
+    };
     if path.starts_with("/ui/tree/") {
-        r = r.header("HX-Request", "true");
+        ui = ui.header("HX-Request", "true");
     }
-    if let Some(b) = who {
-        r = r.header("cookie", &b.cookie);
-    }
-    if *method == Method::POST {
-        let mut fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        if let Some(b) = who {
-            fields.push(("_csrf", b.csrf.as_str()));
-        }
-        r = r.form(&fields);
-    }
-    let resp = r.send().await.unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
+    let answer = ui.request(method.clone(), path, form).await;
+    let (status, location) = (answer.status, answer.location);
     if status == StatusCode::UNPROCESSABLE_ENTITY {
-        let html = resp.text().await.unwrap();
-        let message = html
+        let message = answer
+            .body
             .split("role=\"alert\"")
             .nth(1)
             .map(|m| m.chars().take(200).collect())
