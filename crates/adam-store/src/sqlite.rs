@@ -108,7 +108,7 @@ impl SqliteStore {
             keys,
             index_batch: std::sync::atomic::AtomicU64::new(crate::audit::tail::INDEX_BATCH),
             epoch: std::sync::atomic::AtomicU64::new(crate::audit::tail::EPOCH),
-            checkpointer: checkpointer,
+            checkpointer,
         };
         store.read(|tx| crate::authn::resolve_staged_totp(tx, &store.keys))?;
         if store.read(crate::authn::clear_totp)? > 0 {
