@@ -79,6 +79,7 @@ where
                 too_large()
             } else {
                 WebError::new(StatusCode::BAD_REQUEST, "unreadable-body", e.body_text())
+                    .sl("telesa zahteve ni bilo mogoče prebrati do konca")
             }
         })?;
         parse(&bytes).map(Body)

@@ -210,6 +210,21 @@ pub(crate) fn purge(
     )?;
     // `audit_purges.audit_seq` refers to the record just appended.
     tail.flush(tx, writes)?;
+    record_purge(tx, writes, context.at, &report, seq)?;
+    delete_purged(tx, writes, through)?;
+    tail.finish(tx, writes, context.at, true)?;
+    Ok(report)
+}
+
+/// Writes the purge's row (the database's triggers let the deletions that follow through only
+/// for days a recorded purge covers). `seq` is the purge's own audit record.
+fn record_purge(
+    tx: &mut dyn Tx,
+    writes: &mut Writes,
+    at: Timestamp,
+    report: &PurgeReport,
+    seq: u64,
+) -> Result<(), StoreError> {
     let id = one(tx, "SELECT coalesce(max(id), 0) + 1 FROM audit_purges", &[], |row| {
         req_int(row, 0, "audit_purges", "id")
     })?
@@ -220,13 +235,19 @@ pub(crate) fn purge(
             "INSERT INTO audit_purges (id, at, through_period, records, audit_seq) VALUES ($1, $2, $3, $4, $5)",
             &[
                 Val::int(id),
-                Val::int(context.at.0),
-                Val::int(through),
-                Val::int(records),
+                Val::int(at.0),
+                Val::int(report.through_period),
+                Val::int(i64::try_from(report.records).unwrap_or(i64::MAX)),
                 seq_val(seq)?,
             ],
         )
         .map_err(write_error)?;
+    Ok(())
+}
+
+/// Deletes the access records of unheld days up to `through`, their search keys first (who
+/// looked at what is personal data too), while `audit` still says which keys they are.
+fn delete_purged(tx: &mut dyn Tx, writes: &mut Writes, through: i64) -> Result<(), StoreError> {
     if tx.purges_through_function() {
         // PostgreSQL: the same deletions, run with the table owner's rights (migration 0003),
         // so that the server's own role needs no DELETE on the trail.
@@ -279,6 +300,67 @@ pub(crate) fn purge(
             )
             .map_err(write_error)?;
     }
-    tail.finish(tx, writes, context.at, true)?;
-    Ok(report)
+    Ok(())
+}
+
+/// Replays on a standby what a retention record of its primary did (Art. 57(6): a copy keeps
+/// personal data no longer than the original): a hold recorded or released, or a purge — its
+/// row and the same deletions, under the holds as they stood when it ran (the records arrive in
+/// order). Returns the purge's report, so that the day keys are destroyed after the commit.
+/// Any other record changes nothing here.
+pub(crate) fn replay(
+    tx: &mut dyn Tx,
+    writes: &mut Writes,
+    seq: u64,
+    at: Timestamp,
+    action: &str,
+    after: Option<&serde_json::Value>,
+) -> Result<Option<PurgeReport>, StoreError> {
+    let unreadable = |what: &str| StoreError::Corrupt(format!("the primary's {what} record {seq} cannot be read"));
+    match action {
+        "audit.hold" => {
+            let h: Hold = after
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .ok_or_else(|| unreadable("hold"))?;
+            writes
+                .exec(
+                    tx,
+                    "INSERT INTO audit_holds (id, from_period, through_period, justification, approved_by, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[
+                        Val::int(h.id),
+                        Val::int(h.from_period),
+                        Val::int(h.through_period),
+                        Val::text(&h.justification),
+                        Val::int(h.approved_by.0),
+                        Val::int(h.at.0),
+                    ],
+                )
+                .map_err(write_error)?;
+            Ok(None)
+        }
+        "audit.hold.release" => {
+            let h: Hold = after
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .ok_or_else(|| unreadable("hold release"))?;
+            let released = h.released.ok_or_else(|| unreadable("hold release"))?;
+            writes
+                .exec(
+                    tx,
+                    "UPDATE audit_holds SET released = $2 WHERE id = $1 AND released IS NULL",
+                    &[Val::int(h.id), Val::int(released.0)],
+                )
+                .map_err(write_error)?;
+            Ok(None)
+        }
+        "audit.purge" => {
+            let report: PurgeReport = after
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .ok_or_else(|| unreadable("purge"))?;
+            record_purge(tx, writes, at, &report, seq)?;
+            delete_purged(tx, writes, report.through_period)?;
+            Ok(Some(report))
+        }
+        _ => Ok(None),
+    }
 }

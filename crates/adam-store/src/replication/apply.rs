@@ -5,11 +5,15 @@
 
 use super::{Applied, Batch, Position, Refusal, Role, credentials, save, ship, state_or_new};
 use crate::StoreError;
-use crate::audit::tail::Tail;
+use crate::audit::retention;
+use crate::audit::tail::{Payload, Tail};
 use crate::keys::Keyring;
 use crate::sql::{Tx, Writes};
 use crate::write::{LogRow, write_change};
-use adam_core::{ChangeSet, Revision, Text};
+use adam_core::{ChangeSet, Revision, Text, Timestamp};
+
+/// The actions of the primary's records that change the retention of the trail itself.
+const RETENTION_ACTIONS: [&str; 3] = ["audit.hold", "audit.hold.release", "audit.purge"];
 
 pub(super) fn apply(
     tx: &mut dyn Tx,
@@ -102,11 +106,33 @@ pub(super) fn apply(
         });
         previous = change.revision;
     }
+    let mut purges = Vec::new();
     for record in &batch.audit {
         if let Err(e) = tail.append_shipped(tx, writes, record) {
             // The transaction rolls back: the records held for writing go with it.
             tail.discard();
             return Err(e);
+        }
+        // A hold or a purge of the primary's is done here too, in the order it was done there.
+        if let (Some(payload), true) = (&record.payload, RETENTION_ACTIONS.contains(&record.action.as_str())) {
+            // Its own row and the access records before it are written first: the purge's
+            // row refers to the one, its deletions reach the others.
+            if let Err(e) = tail.flush(tx, writes) {
+                tail.discard();
+                return Err(e);
+            }
+            let p: Payload = serde_json::from_str(payload)
+                .map_err(|e| StoreError::Corrupt(format!("the primary's audit record {}: {e}", record.seq)))?;
+            if let Some(report) = retention::replay(
+                tx,
+                writes,
+                record.seq,
+                Timestamp(record.at),
+                &record.action,
+                p.after.as_ref(),
+            )? {
+                purges.push(report);
+            }
         }
     }
     tail.finish_shipped(tx, writes, &batch.checkpoints, batch.head.at)?;
@@ -134,5 +160,6 @@ pub(super) fn apply(
         },
         changes,
         credentials: replaced,
+        purges,
     })
 }

@@ -253,6 +253,8 @@ pub struct Applied {
     pub changes: Vec<ChangeSet>,
     /// Whether the credential tables were replaced.
     pub credentials: bool,
+    /// The primary's retention purges replayed (their day keys are destroyed after the commit).
+    pub purges: Vec<crate::audit::PurgeReport>,
 }
 
 /// Why a standby refused what its primary sent: the histories diverged, or the batch is not
@@ -472,7 +474,16 @@ impl<B: Backend> Replication for B {
     }
 
     fn apply_batch(&self, batch: &Batch) -> Result<Applied, StoreError> {
-        self.write(|tx, writes| apply::apply(tx, self.keyring(), writes, batch))
+        let applied = self.write(|tx, writes| apply::apply(tx, self.keyring(), writes, batch))?;
+        // As after the primary's own purge: the purged days' keys go, and no old WAL frame
+        // keeps the deleted payloads.
+        for report in &applied.purges {
+            self.keyring().destroy_through(report.through_period, &report.held)?;
+        }
+        if !applied.purges.is_empty() {
+            self.after_purge()?;
+        }
+        Ok(applied)
     }
 
     fn follow(&self, primary: &str) -> Result<ReplicationState, StoreError> {

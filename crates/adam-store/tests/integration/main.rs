@@ -56,6 +56,7 @@ use trail::*;
 
 on_both_backends!(
     a_standby_follows_to_the_same_world_trail_and_credentials,
+    a_standby_purges_what_its_primary_purged_and_keeps_what_a_hold_keeps,
     a_standby_refuses_altered_batches_and_a_divergent_primary,
     large_commits_ship_in_bounded_batches,
     promotion_starts_a_generation_and_a_fence_survives_a_reopen,

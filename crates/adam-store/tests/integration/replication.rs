@@ -12,7 +12,7 @@ use adam_core::*;
 use adam_store::attachments::{CHUNK, read_attachment, write_attachment};
 use adam_store::audit::hex;
 use adam_store::replication::{BATCH_EVENTS, Fence, Position, Refusal, Role};
-use adam_store::{ApiToken, Keyring, NewUpload, SqliteStore, Store, StoreError};
+use adam_store::{ApiToken, AuditQuery, Hold, Keyring, NewUpload, SqliteStore, Store, StoreError};
 use adam_testkit::fingerprint;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -366,4 +366,101 @@ pub fn promotion_starts_a_generation_and_a_fence_survives_a_reopen(b: &dyn Backe
     let reopened = b.open();
     assert_eq!(reopened.replication_state().unwrap().fenced, Some(fence));
     assert_eq!(reopened.unfence().unwrap().fenced, None);
+}
+
+/// A standby keeps personal data no longer than its primary (Art. 57(6)): the primary's hold,
+/// its release and its retention purge are replayed in order, so the standby deletes the same
+/// access records (and its copy of their day keys), keeps what a hold kept, and its trail still
+/// verifies; once the hold is released, the next purge deletes the held day there too.
+pub fn a_standby_purges_what_its_primary_purged_and_keeps_what_a_hold_keeps(b: &dyn Backend) {
+    const DAY: i64 = 86_400;
+    let (s, town, _) = crate::trail::built(b);
+    let now = t(NOW);
+    let held_day = now.0 - 120 * DAY;
+    let old_day = now.0 - 110 * DAY;
+    let recent = now.0 - 10 * DAY;
+    s.append_audit(&[
+        access(town.ana, Timestamp(held_day), "held"),
+        access(town.ana, Timestamp(old_day), "old, personal"),
+        access(town.ana, Timestamp(recent), "recent"),
+    ])
+    .unwrap();
+    let standby = Standby::new(b.keys_dir());
+    let st = standby.open();
+    st.follow("https://primary.example:8443").unwrap();
+    catch_up(&*s, &*st, 1000);
+    let labels = |store: &dyn Store| -> Vec<String> {
+        store
+            .audit_since(0, usize::MAX)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.object.label)
+            .collect()
+    };
+    assert!(labels(&*st).contains(&"old, personal".to_owned()), "the standby had it");
+
+    let hold = s
+        .audit_hold(
+            &Hold {
+                id: 0,
+                from_period: held_day.div_euclid(DAY),
+                through_period: held_day.div_euclid(DAY),
+                justification: "Incident 2025-17: evidence for the inspector".to_owned(),
+                approved_by: town.ana,
+                at: now,
+                released: None,
+            },
+            &context(Actor::System, now),
+        )
+        .unwrap();
+    let report = s.audit_purge(&context(Actor::System, now), 90).unwrap();
+    assert_eq!(report.records, 1);
+    // Small batches: the purge and the records before it may arrive apart.
+    catch_up(&*s, &*st, 2);
+    let on_standby = labels(&*st);
+    assert!(!on_standby.contains(&"old, personal".to_owned()), "{on_standby:?}");
+    assert!(on_standby.contains(&"held".to_owned()) && on_standby.contains(&"recent".to_owned()));
+    assert_eq!(
+        st.audit_since(0, usize::MAX).unwrap(),
+        s.audit_since(0, usize::MAX).unwrap()
+    );
+    // A search by object finds nothing of the purged record either (its search keys went too).
+    let by_object = |store: &dyn Store| {
+        store
+            .audit_search(&AuditQuery {
+                actor: Some(town.ana),
+                limit: usize::MAX,
+                ..AuditQuery::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|r| r.object.label)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(by_object(&*st), by_object(&*s));
+    assert_eq!(
+        st.keys().day_key(old_day.div_euclid(DAY)),
+        None,
+        "the day's key is gone"
+    );
+    assert!(
+        st.keys().day_key(held_day.div_euclid(DAY)).is_some(),
+        "the held day's key stays"
+    );
+    assert_eq!(st.audit_holds().unwrap(), s.audit_holds().unwrap());
+    let v = st.audit_verify().unwrap();
+    assert!(v.intact(), "{}", v.summary());
+    assert_eq!(v.purged, s.audit_verify().unwrap().purged);
+
+    // Released and purged again on the primary: gone on the standby too.
+    s.audit_release_hold(hold.id, &context(Actor::System, Timestamp(now.0 + 60)))
+        .unwrap();
+    s.audit_purge(&context(Actor::System, Timestamp(now.0 + DAY)), 90)
+        .unwrap();
+    catch_up(&*s, &*st, 1000);
+    assert!(!labels(&*st).contains(&"held".to_owned()));
+    assert_eq!(st.keys().day_key(held_day.div_euclid(DAY)), None);
+    assert_eq!(st.audit_holds().unwrap(), s.audit_holds().unwrap());
+    let v = st.audit_verify().unwrap();
+    assert!(v.intact(), "{}", v.summary());
 }

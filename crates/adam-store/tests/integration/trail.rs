@@ -44,7 +44,7 @@ pub(crate) fn access(user: UserId, at: Timestamp, what: &str) -> NewAudit {
 }
 
 /// A store with the town built, some access records, and a checkpoint at its end.
-fn built(b: &dyn Backend) -> (Box<dyn Store>, Town, u64) {
+pub(crate) fn built(b: &dyn Backend) -> (Box<dyn Store>, Town, u64) {
     let s = b.open();
     let mut d = Driver::new(&*s);
     let town = build(&mut d);
