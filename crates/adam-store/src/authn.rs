@@ -509,6 +509,29 @@ pub(crate) fn remove_totp(
     audit(tx, keys, records, writes)
 }
 
+/// Marks TOTP `step` used for `user` (compare-and-set: only a newer step moves the mark), with
+/// `records`; whether the mark moved. A standby reports here the step a sign-in used there, so
+/// the same code is not taken again on the primary within its step.
+pub(crate) fn use_totp_step(
+    tx: &mut dyn Tx,
+    keys: &Keyring,
+    user: UserId,
+    step: u64,
+    records: &[NewAudit],
+    writes: &mut Writes,
+) -> Result<bool, StoreError> {
+    let n = exec(
+        tx,
+        writes,
+        "UPDATE auth_totp SET last_step = $2 WHERE user_id = $1 AND (last_step IS NULL OR last_step < $2)",
+        &[Val::int(user.0), step_val(step)?],
+    )?;
+    if n > 0 {
+        audit(tx, keys, records, writes)?;
+    }
+    Ok(n > 0)
+}
+
 // ---- sessions -----------------------------------------------------------------------------
 
 fn session_of(row: &dyn Row) -> Result<AuthSession, StoreError> {

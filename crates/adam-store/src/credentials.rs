@@ -70,6 +70,10 @@ pub trait Credentials {
     /// were signed in with a second factor.
     fn remove_totp(&self, user: UserId, at: Timestamp, audit: &[NewAudit]) -> Result<(), StoreError>;
 
+    /// Marks a TOTP step used (only a newer one moves the mark), with `audit` when it moved;
+    /// whether it moved.
+    fn use_totp_step(&self, user: UserId, step: u64, audit: &[NewAudit]) -> Result<bool, StoreError>;
+
     /// Stores a session and what its sign-in step used up; returns its id.
     fn create_session(&self, session: &AuthSession, sign_in: &SignIn, audit: &[NewAudit]) -> Result<i64, StoreError>;
 
@@ -159,6 +163,10 @@ impl<B: Backend> Credentials for B {
 
     fn remove_totp(&self, user: UserId, at: Timestamp, audit: &[NewAudit]) -> Result<(), StoreError> {
         self.write(|tx, writes| authn::remove_totp(tx, self.keyring(), user, at, audit, writes))
+    }
+
+    fn use_totp_step(&self, user: UserId, step: u64, audit: &[NewAudit]) -> Result<bool, StoreError> {
+        self.write(|tx, writes| authn::use_totp_step(tx, self.keyring(), user, step, audit, writes))
     }
 
     fn create_session(&self, session: &AuthSession, sign_in: &SignIn, audit: &[NewAudit]) -> Result<i64, StoreError> {

@@ -72,6 +72,14 @@ pub(crate) async fn start_session(
         Some(serde_json::json!({"state": state, "mfa": mfa})),
         "ok",
     );
+    // On a standby the primary marks the step first (`replication/totp.rs`).
+    if let Some(step) = sign_in.totp_step
+        && crate::replication::totp::taken_on_primary(s, user, step).await
+    {
+        return Err(WebError::unauthenticated("this code was already used")
+            .sl("ta koda je bila že uporabljena")
+            .with("reason", "replayed"));
+    }
     let store = s.store.clone();
     let stored = session.clone();
     session.id = match blocking(move || store.create_session(&stored, &sign_in, &[audit])).await? {
@@ -476,6 +484,11 @@ pub(crate) async fn step_up_session(s: &AppState, person: Person, client: &Clien
         Some(serde_json::json!({"replaces": current.id, "mfa": true})),
         "ok",
     );
+    if let Some(step) = sign_in.totp_step
+        && crate::replication::totp::taken_on_primary(&s, user, step).await
+    {
+        return Err(bad_code("replayed"));
+    }
     let store = s.store.clone();
     let stored = session.clone();
     match blocking(move || store.create_session(&stored, &sign_in, &[audit])).await? {

@@ -8,6 +8,8 @@
 //!   the watch on the peer that fences this server when the peer was promoted;
 //! - `standby.rs`: the follower that asks for batches, applies them (`adam_store::replication`
 //!   proves each) and keeps the world in memory in step;
+//! - `totp.rs`: a TOTP step a sign-in takes on the standby is marked used on the primary
+//!   first, so one code signs in once across both sites;
 //! - here: [`Replica`], what a server knows of its role, its lag and its standby, and the
 //!   promotion.
 //!
@@ -20,6 +22,7 @@ pub mod drill;
 pub mod primary;
 pub mod standby;
 pub mod tls;
+pub mod totp;
 
 use crate::error::{ApiResult, WebError};
 use crate::state::{AppState, blocking};

@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/replication/v1/status", get(status_route))
         .route("/replication/v1/log", get(log))
         .route("/replication/v1/fence", post(fence))
+        .route("/replication/v1/totp-step", post(super::totp::mark))
         .with_state(state)
 }
 

@@ -353,6 +353,71 @@ async fn a_standby_does_not_spend_a_backup_code() {
     assert_eq!(spent.status, StatusCode::OK, "{}", spent.text);
 }
 
+/// The second step of a sign-in on `server`.
+async fn totp_step(server: &TestServer, challenge: String, code: String) -> Reply {
+    server
+        .anonymous(
+            Method::POST,
+            "/api/v1/auth/login/totp",
+            Some(&json!({"challenge": challenge, "code": code})),
+            &[],
+        )
+        .await
+}
+
+/// One authenticator code signs in once across both sites: a code taken on the standby is
+/// refused on the primary as replayed, and a code taken on the primary is refused on the
+/// standby before the primary's credentials reach it — the standby asks the primary to mark
+/// the step first (`replication/totp.rs`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_used_on_one_site_is_not_taken_again_on_the_other() {
+    let certs = Certs::new();
+    let primary = TestServer::start(Backend::Sqlite).await;
+    let url = listen(&primary, &certs, "a", None).await;
+    let bojan = primary.fx.bojan;
+    primary.set_password(bojan, STRONG).await;
+    let secret = adam_auth::totp::TotpSecret::generate().unwrap();
+    let enrolment = adam_store::TotpEnrolment {
+        user: bojan,
+        secret: secret.to_base32(),
+        confirmed: true,
+        created: primary.state.now(),
+        last_step: None,
+    };
+    let store = primary.state.store.clone();
+    tokio::task::spawn_blocking(move || store.save_totp(&enrolment, None, &[]))
+        .await
+        .unwrap()
+        .unwrap();
+    let (standby, _tasks) = standby_of(&primary, &url, &certs).await;
+    let challenge = |r: &Reply| r.json["challenge"].as_str().unwrap().to_owned();
+    let code_now = |server: &TestServer| {
+        format!(
+            "{:06}",
+            secret.code_at(adam_auth::totp::TotpStep::at(server.state.now()))
+        )
+    };
+    // Taken on the standby first: refused on the primary.
+    let code = code_now(&standby);
+    let step1 = standby.login("bojan", STRONG).await;
+    let done = totp_step(&standby, challenge(&step1), code.clone()).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let step1 = primary.login("bojan", STRONG).await;
+    let replayed = totp_step(&primary, challenge(&step1), code).await;
+    assert_eq!(replayed.status, StatusCode::UNAUTHORIZED, "{}", replayed.text);
+    // The next step's code, taken on the primary first: refused on the standby.
+    primary.advance(30);
+    standby.advance(30);
+    let code = code_now(&primary);
+    let step1 = primary.login("bojan", STRONG).await;
+    let done = totp_step(&primary, challenge(&step1), code.clone()).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let step1 = standby.login("bojan", STRONG).await;
+    let replayed = totp_step(&standby, challenge(&step1), code).await;
+    assert_eq!(replayed.status, StatusCode::UNAUTHORIZED, "{}", replayed.text);
+    assert_eq!(replayed.json["reason"], "replayed", "{}", replayed.text);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_link_refuses_a_client_without_the_installations_certificate() {
     let certs = Certs::new();
