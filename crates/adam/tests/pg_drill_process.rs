@@ -192,3 +192,135 @@ fn a_postgresql_drill_fences_promotes_and_files_its_evidence() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not in recovery"), "{stderr}");
 }
+
+/// When the promoted database lacks changes the server applied (the replica stopped receiving
+/// the primary's WAL — asynchronous replication's loss), the server refuses to write there
+/// (`revisions-lost`, naming how many) instead of planning on a world ahead of its database,
+/// and files no drill. Deterministic: the replica's streaming is cut before the last writes.
+#[test]
+fn a_promoted_database_that_lost_revisions_is_not_written_to() {
+    let admin = std::env::var("ADAM_TEST_PG_URL")
+        .expect("ADAM_TEST_PG_URL must name a PostgreSQL server for the PostgreSQL drill (scripts/test starts one)");
+    let name = format!(
+        "adam_lost_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    postgres::Client::connect(&admin, postgres::NoTls)
+        .unwrap()
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let _database = Database {
+        admin: admin.clone(),
+        name: name.clone(),
+    };
+    let on_primary = with_database(&admin, &name);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut c = adam(data);
+    c.args(["--database", &on_primary]).args([
+        "init",
+        "--organisation",
+        "Občina Izguba",
+        "--admin-email",
+        "it@izguba.si",
+    ]);
+    let out = run(c);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("API token:").map(|t| t.trim().to_owned()))
+        .expect("init prints a token");
+    let replica = Replica::of(&admin);
+    let on_replica = with_database(&replica.url, &name);
+    let host_b = authority(&replica.url)
+        .rsplit_once('@')
+        .map_or(authority(&replica.url), |(_, h)| h);
+    let (scheme, _) = admin.split_once("://").unwrap();
+    let both = format!(
+        "{scheme}://{},{host_b}/{name}?target_session_attrs=read-write&connect_timeout=5",
+        authority(&admin)
+    );
+    let server = serve(data, &["--database", &both]);
+    let port = server.port;
+    let office = |code: &str| {
+        let (status, body) = request(
+            port,
+            "POST",
+            "/api/v1/offices",
+            &token,
+            Some(&serde_json::json!({"code": code, "name": "Urad"})),
+        );
+        assert_eq!(status, 201, "{body}");
+    };
+    office("PREJ");
+    // The replica holds everything so far; then it stops receiving the primary's WAL.
+    let lsn: String = postgres::Client::connect(&admin, postgres::NoTls)
+        .unwrap()
+        .query_one("SELECT pg_current_wal_insert_lsn()::text", &[])
+        .unwrap()
+        .get(0);
+    adam_store::failover::wait_for_replay(&replica.url, &lsn, std::time::Duration::from_secs(30)).unwrap();
+    let mut r = postgres::Client::connect(&replica.url, postgres::NoTls).unwrap();
+    r.batch_execute("ALTER SYSTEM SET primary_conninfo = ''").unwrap();
+    r.batch_execute("SELECT pg_reload_conf()").unwrap();
+    let cut = std::time::Instant::now();
+    loop {
+        let streaming: i64 = r
+            .query_one("SELECT count(*) FROM pg_stat_wal_receiver", &[])
+            .unwrap()
+            .get(0);
+        if streaming == 0 {
+            break;
+        }
+        assert!(cut.elapsed().as_secs() < 30, "the replica kept streaming");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Acknowledged on the primary, never received by the replica.
+    office("IZGUBLJEN1");
+    office("IZGUBLJEN2");
+    let (status, before) = request(port, "GET", "/api/v1/replication", &token, None);
+    assert_eq!(status, 200, "{before}");
+    let held = before["position"]["revision"].as_u64().unwrap();
+
+    // The primary's database is fenced and the replica promoted, as a drill would after a loss.
+    adam_store::failover::fence(&on_primary).unwrap();
+    let loss_at_ms = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    adam_store::failover::promote(&on_replica, std::time::Duration::from_secs(60)).unwrap();
+    let (status, refused) = request(
+        port,
+        "POST",
+        "/api/v1/replication/drill",
+        &token,
+        Some(&serde_json::json!({
+            "loss_at_ms": loss_at_ms,
+            "primary_revision": held,
+            "primary_head_at": before["head_at"].as_i64().unwrap_or(0),
+            "rto_goal_seconds": 60,
+            "rpo_goal_revisions": 0,
+            "how": "postgres-fenced",
+        })),
+    );
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(refused["type"], "/problems/revisions-lost", "{refused}");
+    assert!(
+        refused["detail"].as_str().unwrap().contains("2 revision(s) lost"),
+        "{refused}"
+    );
+    // Nothing was filed or written on the promoted database: it ends where the replica stopped.
+    let mut promoted = postgres::Client::connect(&on_replica, postgres::NoTls).unwrap();
+    let latest: i64 = promoted
+        .query_one("SELECT coalesce(max(revision), 0) FROM changes", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(u64::try_from(latest).unwrap(), held - 2);
+}
