@@ -21,7 +21,7 @@ use http_body_util::BodyExt;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-const UPLOADERS: &str = "those who keep records that carry files: the information-security lead, the system administrator, user administrators and custodians (write scope)";
+const UPLOADERS: &str = "those who keep records that carry files: the information-security lead, the system administrator, user administrators and custodians; with `case`, also whoever performs that case's current step (write scope)";
 const READERS: &str = "whoever may read a record that refers to the file; a file no record refers to yet, whoever uploaded it (read scope)";
 
 pub(crate) fn routes(api: Api) -> Api {
@@ -61,6 +61,10 @@ pub struct UploadQuery {
     /// What document it is, where a record asks for documents by type (`evidence`).
     #[serde(default)]
     pub doc_type: Option<String>,
+    /// The case the file is for (its id): whoever performs the case's current step may upload
+    /// it, besides those who may upload at all.
+    #[serde(default)]
+    pub case: Option<u32>,
 }
 
 async fn upload(
@@ -75,7 +79,8 @@ async fn upload(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let meta = UploadMeta::parse(&q.name, q.doc_type.as_deref(), media_type)?;
+    let mut meta = UploadMeta::parse(&q.name, q.doc_type.as_deref(), media_type)?;
+    meta.case = q.case.map(adam_core::CaseId);
     let mut upload = Upload::begin(&s, &caller, meta, declared).await?;
     let mut body = request.into_body();
     while let Some(frame) = body.frame().await {

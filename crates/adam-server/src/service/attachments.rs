@@ -59,12 +59,22 @@ pub fn may_upload(w: &World, caller: &Caller, now: Timestamp) -> bool {
     crate::service::inventory::reader(w, caller, now).is_some()
 }
 
+/// Whether `caller` may upload a file for `case`: whoever may upload at all, and whoever
+/// performs the case's current step now — a step may ask for a document (an independent
+/// assessor's report, Art. 23) from someone who keeps no other record.
+pub fn may_upload_for(w: &World, caller: &Caller, case: CaseId, now: Timestamp) -> bool {
+    may_upload(w, caller, now)
+        || w
+            .case(case)
+            .is_ok_and(|c| w.performers(c, now).contains(&caller.user))
+}
+
 fn not_uploader() -> WebError {
     WebError::forbidden(
         "not-an-attachment-writer",
-        "files are uploaded by those who keep records that carry them: the information-security lead, the system administrator, user administrators and custodians",
+        "files are uploaded by those who keep records that carry them: the information-security lead, the system administrator, user administrators and custodians; and for a case, by whoever performs its current step",
     )
-    .sl("datoteke nalagajo tisti, ki vodijo zapise z datotekami: vodja informacijske varnosti, sistemski skrbnik, skrbniki uporabnikov in skrbniki sistemov")
+    .sl("datoteke nalagajo tisti, ki vodijo zapise z datotekami: vodja informacijske varnosti, sistemski skrbnik, skrbniki uporabnikov in skrbniki sistemov; za zadevo pa tudi izvajalec njenega trenutnega koraka")
 }
 
 /// 413: the file is over the limit.
@@ -131,6 +141,8 @@ pub struct UploadMeta {
     pub media_type: Option<Text>,
     /// What document it is.
     pub doc_type: Option<Code>,
+    /// The case it is for: the performers of its current step may upload it.
+    pub case: Option<CaseId>,
 }
 
 impl UploadMeta {
@@ -150,6 +162,7 @@ impl UploadMeta {
                 .filter(|d| !d.is_empty())
                 .map(|d| Code::parse("doc_type", d))
                 .transpose()?,
+            case: None,
         })
     }
 }
@@ -173,7 +186,11 @@ impl Upload {
     /// length (`Content-Length`) over the limit before any byte is read.
     pub async fn begin(s: &AppState, caller: &Caller, meta: UploadMeta, declared: Option<u64>) -> ApiResult<Upload> {
         caller.require(Scope::Write)?;
-        if !may_upload(&s.world(), caller, s.now()) {
+        let allowed = match meta.case {
+            Some(case) => may_upload_for(&s.world(), caller, case, s.now()),
+            None => may_upload(&s.world(), caller, s.now()),
+        };
+        if !allowed {
             return Err(not_uploader());
         }
         let limit = s.config.attachment_max_bytes;

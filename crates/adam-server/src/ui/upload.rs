@@ -71,17 +71,20 @@ pub(super) async fn read(s: &AppState, t: Tr, request: Request) -> UiResult<Uplo
 }
 
 impl UploadForm {
-    /// Streams the file `head` into the attachment store as a document of `doc_type`; a body
-    /// that breaks off stores nothing.
+    /// Streams the file `head` into the attachment store as a document of `doc_type` (for
+    /// `case`, whose current step's performers may upload); a body that breaks off stores
+    /// nothing.
     pub(super) async fn store(
         &mut self,
         s: &AppState,
         head: &PartHead,
         doc_type: Option<&str>,
+        case: Option<adam_core::CaseId>,
         t: Tr,
     ) -> ApiResult<AttachmentRef> {
         let name = head.filename.clone().unwrap_or_default();
-        let meta = UploadMeta::parse(&name, doc_type, head.content_type.as_deref())?;
+        let mut meta = UploadMeta::parse(&name, doc_type, head.content_type.as_deref())?;
+        meta.case = case;
         let mut upload = Upload::begin(s, &self.caller, meta, None).await?;
         loop {
             match self.form.chunk().await {

@@ -259,6 +259,75 @@ on_both_backends!(a_lock_out_opens_a_security_event_for_the_lead);
 
 /// A step past its due time reminds its performer by e-mail once per visit, recorded on the
 /// case (the scheduler of `serve` calls the same function); a person cannot record it.
+/// Uploads `bytes` as `who` for `case` (`None`: for no case).
+async fn upload_for(server: &TestServer, who: Who, case: Option<CaseId>, bytes: &[u8]) -> Reply {
+    let case = case.map(|c| format!("&case={}", c.0)).unwrap_or_default();
+    let response = server
+        .client
+        .post(format!("{}/api/v1/attachments?name=ocena.pdf&doc_type=report{case}", server.url))
+        .bearer_auth(server.token(who).unwrap())
+        .header("content-type", "application/pdf")
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    crate::inventory_fixture::reply(response).await
+}
+
+/// A step may ask for a document from someone who keeps no record that carries files (an
+/// independent assessor's report, Art. 23): whoever performs a case's current step uploads a
+/// file for that case and attaches it, and nobody else gains the right by it.
+async fn a_performer_uploads_the_document_their_step_asks_for(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let definition = |key: &str| -> adam_core::process::Definition {
+        serde_json::from_value(json!({
+            "key": key,
+            "version": 1,
+            "name": {"sl": "Ocena", "en": "Assessment"},
+            "roles": [{"key": "doer", "name": {"sl": "ocenjevalec", "en": "assessor"}, "binding": "starter"}],
+            "documents": [{"key": "report", "name": {"sl": "poročilo", "en": "report"}}],
+            "start": "assess",
+            "steps": [
+                {"key": "assess", "name": {"sl": "Oceni", "en": "Assess"}, "kind": "task", "performer": "doer",
+                 "outcomes": [{"key": "done", "name": {"sl": "Ocenjeno", "en": "Assessed"}, "to": "end",
+                               "guards": [{"document": "report"}]}]},
+                {"key": "end", "name": {"sl": "Konec", "en": "End"}, "kind": "end"}
+            ]
+        }))
+        .unwrap()
+    };
+    let mine = import_and_start(&server, definition("assessment"), server.fx.ana, "Ocena spremembe").await;
+    let theirs = import_and_start(&server, definition("assessment-b"), server.fx.bojan, "Tuja ocena").await;
+    let bytes = b"%PDF-1.4 ocena";
+    // Ana keeps no record that carries files: for no case, and for a case whose step is not
+    // hers, she uploads nothing.
+    upload_for(&server, Who::Plain, None, bytes)
+        .await
+        .problem(403, "not-an-attachment-writer");
+    upload_for(&server, Who::Plain, Some(theirs), bytes)
+        .await
+        .problem(403, "not-an-attachment-writer");
+    // For her own step she does, and the file meets the step's guard.
+    let reference = upload_for(&server, Who::Plain, Some(mine), bytes).await.expect(201).json;
+    let path = format!("/api/v1/cases/{}", mine.0);
+    server
+        .post(
+            Who::Plain,
+            &format!("{path}/decisions"),
+            &json!({"step": "assess", "outcome": "done", "attachments": [reference]}),
+        )
+        .await
+        .expect(200);
+    let case = server.get(Who::Plain, &path).await.expect(200);
+    assert_eq!(case.json["state"], "closed", "{}", case.text);
+    // Her step done, the case gives her no more uploads.
+    upload_for(&server, Who::Plain, Some(mine), bytes)
+        .await
+        .problem(403, "not-an-attachment-writer");
+}
+
+on_both_backends!(a_performer_uploads_the_document_their_step_asks_for);
+
 async fn an_overdue_step_reminds_its_performer_once(backend: Backend) {
     let server = TestServer::start(backend).await;
     let sink = server.mail.as_ref().unwrap();

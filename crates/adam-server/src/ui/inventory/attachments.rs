@@ -89,7 +89,7 @@ pub(crate) async fn upload(
         }
         Some(head) => {
             let doc_type = sent.doc_type.clone();
-            let stored = sent.store(&s, &head, Some(&doc_type), lang.tr).await;
+            let stored = sent.store(&s, &head, Some(&doc_type), None, lang.tr).await;
             match stored {
                 Ok(reference) => {
                     let command = {

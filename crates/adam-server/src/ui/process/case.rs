@@ -165,7 +165,7 @@ pub(crate) fn case_view(
             })
             .collect(),
         files,
-        may_attach: v.may_decide && crate::service::attachments::may_upload(&w, caller, now),
+        may_attach: v.may_decide && crate::service::attachments::may_upload_for(&w, caller, case.id, now),
         doc_types: def
             .documents
             .iter()

@@ -52,7 +52,7 @@ pub(crate) async fn upload(
         Some(head) => {
             let doc_type = sent.doc_type.trim().to_owned();
             let doc = Some(doc_type.as_str()).filter(|d| !d.is_empty());
-            let stored = sent.store(&s, &head, doc, t).await;
+            let stored = sent.store(&s, &head, doc, Some(case), t).await;
             match stored {
                 Ok(reference) => {
                     let command = Command::UpdateCase {
