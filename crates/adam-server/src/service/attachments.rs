@@ -63,10 +63,7 @@ pub fn may_upload(w: &World, caller: &Caller, now: Timestamp) -> bool {
 /// performs the case's current step now — a step may ask for a document (an independent
 /// assessor's report, Art. 23) from someone who keeps no other record.
 pub fn may_upload_for(w: &World, caller: &Caller, case: CaseId, now: Timestamp) -> bool {
-    may_upload(w, caller, now)
-        || w
-            .case(case)
-            .is_ok_and(|c| w.performers(c, now).contains(&caller.user))
+    may_upload(w, caller, now) || w.case(case).is_ok_and(|c| w.performers(c, now).contains(&caller.user))
 }
 
 fn not_uploader() -> WebError {

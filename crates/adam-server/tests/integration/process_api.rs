@@ -264,7 +264,10 @@ async fn upload_for(server: &TestServer, who: Who, case: Option<CaseId>, bytes: 
     let case = case.map(|c| format!("&case={}", c.0)).unwrap_or_default();
     let response = server
         .client
-        .post(format!("{}/api/v1/attachments?name=ocena.pdf&doc_type=report{case}", server.url))
+        .post(format!(
+            "{}/api/v1/attachments?name=ocena.pdf&doc_type=report{case}",
+            server.url
+        ))
         .bearer_auth(server.token(who).unwrap())
         .header("content-type", "application/pdf")
         .body(bytes.to_vec())
@@ -308,7 +311,10 @@ async fn a_performer_uploads_the_document_their_step_asks_for(backend: Backend) 
         .await
         .problem(403, "not-an-attachment-writer");
     // For her own step she does, and the file meets the step's guard.
-    let reference = upload_for(&server, Who::Plain, Some(mine), bytes).await.expect(201).json;
+    let reference = upload_for(&server, Who::Plain, Some(mine), bytes)
+        .await
+        .expect(201)
+        .json;
     let path = format!("/api/v1/cases/{}", mine.0);
     server
         .post(
