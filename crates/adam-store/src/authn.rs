@@ -520,15 +520,22 @@ pub(crate) fn use_totp_step(
     records: &[NewAudit],
     writes: &mut Writes,
 ) -> Result<bool, StoreError> {
+    let moved = move_totp_mark(tx, writes, user, step)?;
+    if moved {
+        audit(tx, keys, records, writes)?;
+    }
+    Ok(moved)
+}
+
+/// Moves `user`'s last used TOTP step to `step` if it is newer; whether it moved. The
+/// compare-and-set makes replay refusal hold across servers and concurrent requests.
+fn move_totp_mark(tx: &mut dyn Tx, writes: &mut Writes, user: UserId, step: u64) -> Result<bool, StoreError> {
     let n = exec(
         tx,
         writes,
         "UPDATE auth_totp SET last_step = $2 WHERE user_id = $1 AND (last_step IS NULL OR last_step < $2)",
         &[Val::int(user.0), step_val(step)?],
     )?;
-    if n > 0 {
-        audit(tx, keys, records, writes)?;
-    }
     Ok(n > 0)
 }
 
@@ -562,17 +569,10 @@ pub(crate) fn create_session(
     writes: &mut Writes,
 ) -> Result<i64, StoreError> {
     let user = Val::int(session.user.0);
-    if let Some(step) = sign_in.totp_step {
-        // The compare-and-set makes replay refusal hold across servers and concurrent requests.
-        let n = exec(
-            tx,
-            writes,
-            "UPDATE auth_totp SET last_step = $2 WHERE user_id = $1 AND (last_step IS NULL OR last_step < $2)",
-            &[Val::int(session.user.0), step_val(step)?],
-        )?;
-        if n == 0 {
-            return Err(StoreError::Spent(format!("TOTP step {step}")));
-        }
+    if let Some(step) = sign_in.totp_step
+        && !move_totp_mark(tx, writes, session.user, step)?
+    {
+        return Err(StoreError::Spent(format!("TOTP step {step}")));
     }
     if let Some(codes) = &sign_in.backup_codes {
         exec(

@@ -49,12 +49,28 @@ impl Drop for Database {
     }
 }
 
-#[test]
-fn a_postgresql_drill_fences_promotes_and_files_its_evidence() {
+/// An installation on PostgreSQL for a drill: ADAM's database on the primary
+/// (`ADAM_TEST_PG_URL`), initialised; a fresh streaming replica of the primary; and `adam
+/// serve` with one database URL naming both servers, as an installation's configuration would
+/// (the client tries them in order and keeps the first that accepts writes). Dropped in this
+/// order: the server, the replica, the database, the data directory.
+struct Installation {
+    server: Server,
+    replica: Replica,
+    _database: Database,
+    _dir: tempfile::TempDir,
+    data: std::path::PathBuf,
+    admin: String,
+    token: String,
+    on_primary: String,
+    on_replica: String,
+}
+
+fn installation(prefix: &str, organisation: &str, email: &str) -> Installation {
     let admin = std::env::var("ADAM_TEST_PG_URL")
         .expect("ADAM_TEST_PG_URL must name a PostgreSQL server for the PostgreSQL drill (scripts/test starts one)");
     let name = format!(
-        "adam_drill_{}_{}",
+        "adam_{prefix}_{}_{}",
         std::process::id(),
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -65,34 +81,25 @@ fn a_postgresql_drill_fences_promotes_and_files_its_evidence() {
         .unwrap()
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .unwrap();
-    let _database = Database {
+    let database = Database {
         admin: admin.clone(),
         name: name.clone(),
     };
     let on_primary = with_database(&admin, &name);
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path();
-
-    let mut c = adam(data);
-    c.args(["--database", &on_primary]).args([
-        "init",
-        "--organisation",
-        "Občina Obnova",
-        "--admin-email",
-        "it@obnova.si",
-    ]);
+    let data = dir.path().to_path_buf();
+    let mut c = adam(&data);
+    c.args(["--database", &on_primary])
+        .args(["init", "--organisation", organisation, "--admin-email", email]);
     let out = run(c);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let token = String::from_utf8_lossy(&out.stdout)
         .lines()
         .find_map(|l| l.trim().strip_prefix("API token:").map(|t| t.trim().to_owned()))
         .expect("init prints a token");
-
     // The replica is a copy of the primary made now, streaming from it.
     let replica = Replica::of(&admin);
     let on_replica = with_database(&replica.url, &name);
-    // One URL naming both servers, as an installation's configuration would: the client tries
-    // them in order and keeps the first that accepts writes.
     let host_b = authority(&replica.url)
         .rsplit_once('@')
         .map_or(authority(&replica.url), |(_, h)| h);
@@ -101,8 +108,25 @@ fn a_postgresql_drill_fences_promotes_and_files_its_evidence() {
         "{scheme}://{},{host_b}/{name}?target_session_attrs=read-write&connect_timeout=5",
         authority(&admin)
     );
-    let server = serve(data, &["--database", &both]);
-    let port = server.port;
+    let server = serve(&data, &["--database", &both]);
+    Installation {
+        server,
+        replica,
+        _database: database,
+        _dir: dir,
+        data,
+        admin,
+        token,
+        on_primary,
+        on_replica,
+    }
+}
+
+#[test]
+fn a_postgresql_drill_fences_promotes_and_files_its_evidence() {
+    let i = installation("drill", "Občina Obnova", "it@obnova.si");
+    let (data, token, port) = (i.data.as_path(), i.token.clone(), i.server.port);
+    let (on_primary, on_replica) = (i.on_primary.clone(), i.on_replica.clone());
 
     let mut acked = Vec::new();
     for i in 0..5 {
@@ -199,53 +223,9 @@ fn a_postgresql_drill_fences_promotes_and_files_its_evidence() {
 /// and files no drill. Deterministic: the replica's streaming is cut before the last writes.
 #[test]
 fn a_promoted_database_that_lost_revisions_is_not_written_to() {
-    let admin = std::env::var("ADAM_TEST_PG_URL")
-        .expect("ADAM_TEST_PG_URL must name a PostgreSQL server for the PostgreSQL drill (scripts/test starts one)");
-    let name = format!(
-        "adam_lost_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos()
-    );
-    postgres::Client::connect(&admin, postgres::NoTls)
-        .unwrap()
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap();
-    let _database = Database {
-        admin: admin.clone(),
-        name: name.clone(),
-    };
-    let on_primary = with_database(&admin, &name);
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path();
-    let mut c = adam(data);
-    c.args(["--database", &on_primary]).args([
-        "init",
-        "--organisation",
-        "Občina Izguba",
-        "--admin-email",
-        "it@izguba.si",
-    ]);
-    let out = run(c);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let token = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("API token:").map(|t| t.trim().to_owned()))
-        .expect("init prints a token");
-    let replica = Replica::of(&admin);
-    let on_replica = with_database(&replica.url, &name);
-    let host_b = authority(&replica.url)
-        .rsplit_once('@')
-        .map_or(authority(&replica.url), |(_, h)| h);
-    let (scheme, _) = admin.split_once("://").unwrap();
-    let both = format!(
-        "{scheme}://{},{host_b}/{name}?target_session_attrs=read-write&connect_timeout=5",
-        authority(&admin)
-    );
-    let server = serve(data, &["--database", &both]);
-    let port = server.port;
+    let i = installation("lost", "Občina Izguba", "it@izguba.si");
+    let (admin, replica, token, port) = (&i.admin, &i.replica, i.token.clone(), i.server.port);
+    let (on_primary, on_replica) = (i.on_primary.clone(), i.on_replica.clone());
     let office = |code: &str| {
         let (status, body) = request(
             port,
@@ -258,7 +238,7 @@ fn a_promoted_database_that_lost_revisions_is_not_written_to() {
     };
     office("PREJ");
     // The replica holds everything so far; then it stops receiving the primary's WAL.
-    let lsn: String = postgres::Client::connect(&admin, postgres::NoTls)
+    let lsn: String = postgres::Client::connect(admin, postgres::NoTls)
         .unwrap()
         .query_one("SELECT pg_current_wal_insert_lsn()::text", &[])
         .unwrap()

@@ -288,13 +288,9 @@ async fn a_standby_follows_over_mutual_tls_serves_reads_and_refuses_changes() {
     assert!(page.text.contains("Standby server: read-only"));
 }
 
-/// A backup code is spent where the primary learns of it: a standby refuses it (saying why)
-/// and spends nothing, while the code of the authenticator app signs in there.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_standby_does_not_spend_a_backup_code() {
-    let certs = Certs::new();
-    let primary = TestServer::start(Backend::Sqlite).await;
-    let url = listen(&primary, &certs, "a", None).await;
+/// Bojan, on `primary`, with a password and an authenticator (and backup codes): its secret
+/// and the codes.
+async fn bojan_with_a_second_factor(primary: &TestServer) -> (adam_auth::totp::TotpSecret, Vec<String>) {
     let bojan = primary.fx.bojan;
     primary.set_password(bojan, STRONG).await;
     let secret = adam_auth::totp::TotpSecret::generate().unwrap();
@@ -313,11 +309,22 @@ async fn a_standby_does_not_spend_a_backup_code() {
         .await
         .unwrap()
         .unwrap();
+    (secret, codes.iter().map(|c| c.as_str().to_owned()).collect())
+}
+
+/// A backup code is spent where the primary learns of it: a standby refuses it (saying why)
+/// and spends nothing, while the code of the authenticator app signs in there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standby_does_not_spend_a_backup_code() {
+    let certs = Certs::new();
+    let primary = TestServer::start(Backend::Sqlite).await;
+    let url = listen(&primary, &certs, "a", None).await;
+    let (secret, codes) = bojan_with_a_second_factor(&primary).await;
     let (standby, _tasks) = standby_of(&primary, &url, &certs).await;
     let challenge = |r: &Reply| r.json["challenge"].as_str().unwrap().to_owned();
     let step1 = standby.login("bojan", STRONG).await;
     assert_eq!(step1.status, StatusCode::OK, "{}", step1.text);
-    let backup = codes[0].as_str().to_owned();
+    let backup = codes[0].clone();
     let refused = standby
         .anonymous(
             Method::POST,
@@ -374,21 +381,7 @@ async fn a_code_used_on_one_site_is_not_taken_again_on_the_other() {
     let certs = Certs::new();
     let primary = TestServer::start(Backend::Sqlite).await;
     let url = listen(&primary, &certs, "a", None).await;
-    let bojan = primary.fx.bojan;
-    primary.set_password(bojan, STRONG).await;
-    let secret = adam_auth::totp::TotpSecret::generate().unwrap();
-    let enrolment = adam_store::TotpEnrolment {
-        user: bojan,
-        secret: secret.to_base32(),
-        confirmed: true,
-        created: primary.state.now(),
-        last_step: None,
-    };
-    let store = primary.state.store.clone();
-    tokio::task::spawn_blocking(move || store.save_totp(&enrolment, None, &[]))
-        .await
-        .unwrap()
-        .unwrap();
+    let (secret, _) = bojan_with_a_second_factor(&primary).await;
     let (standby, _tasks) = standby_of(&primary, &url, &certs).await;
     let challenge = |r: &Reply| r.json["challenge"].as_str().unwrap().to_owned();
     let code_now = |server: &TestServer| {
