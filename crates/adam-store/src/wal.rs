@@ -18,7 +18,8 @@
 //! does and the next round tries again.
 //!
 //! Architecture invariant: no commit waits for a checkpoint longer than [`RESTART_WAIT`] plus
-//! the copy of the frames written since the last passive checkpoint.
+//! the copy of the frames written since the last passive checkpoint; a restart that could not
+//! finish is not tried again for [`RESTART_BACKOFF`].
 
 use rusqlite::hooks::Wal;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -33,6 +34,8 @@ pub(crate) const RESTART_PAGES: i32 = 2 * CHECKPOINT_PAGES;
 /// How long a restart checkpoint waits for the writer and the readers of the moment (the
 /// checkpoint connection's busy timeout) before settling for a passive one.
 pub(crate) const RESTART_WAIT: Duration = Duration::from_millis(20);
+/// How long after a restart checkpoint that could not finish (a long reader) the next is tried.
+const RESTART_BACKOFF: Duration = Duration::from_secs(2);
 /// The least time between two of the thread's checkpoints: a reader holding old frames keeps
 /// the WAL from restarting, and every commit then reports it as large again; one attempt per
 /// pause is enough.
@@ -137,6 +140,9 @@ impl Reporter {
 }
 
 fn run(shared: &Shared, conn: &rusqlite::Connection) {
+    // When a restart found a reader it could not wait for (a backup, a verification: seconds
+    // long), the next one waits a while: each attempt holds the writer for up to RESTART_WAIT.
+    let mut restart_after = std::time::Instant::now();
     loop {
         {
             let mut state = shared.lock();
@@ -152,8 +158,13 @@ fn run(shared: &Shared, conn: &rusqlite::Connection) {
         let log = conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get::<_, i64>(1))
             .unwrap_or(0);
-        if log >= i64::from(RESTART_PAGES) {
-            let _ = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |row| row.get::<_, i64>(0));
+        if log >= i64::from(RESTART_PAGES) && std::time::Instant::now() >= restart_after {
+            let busy = conn
+                .query_row("PRAGMA wal_checkpoint(RESTART)", [], |row| row.get::<_, i64>(0))
+                .unwrap_or(1);
+            if busy != 0 {
+                restart_after = std::time::Instant::now() + RESTART_BACKOFF;
+            }
         }
         shared.lock().rounds += 1;
         std::thread::sleep(PAUSE);
