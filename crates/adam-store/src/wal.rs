@@ -230,7 +230,7 @@ mod tests {
         // Wait (bounded) for the thread's round; then a commit finds the WAL copied and starts
         // it over.
         let mut restarted = false;
-        for _ in 0..400 {
+        for _ in 0..1500 {
             std::thread::sleep(Duration::from_millis(10));
             if checkpointer.shared.lock().rounds == 0 {
                 continue;
