@@ -76,7 +76,49 @@ fn operator(w: &World, op: &Operator) -> String {
     }
 }
 
-fn item_record(w: &World, r: &ItemRow) -> Vec<String> {
+/// One cell of a row written straight into the CSV: a formula-like value gets a leading
+/// apostrophe ([`cell`]); the text is borrowed where the record holds it, so an export of every
+/// item does not allocate a string per cell (it cost 1.6× the HTML page, BENCHMARKS.md #15).
+struct Row<'a> {
+    out: &'a mut csv::Writer<Vec<u8>>,
+    scratch: String,
+}
+
+impl Row<'_> {
+    fn text(&mut self, value: &str) -> Result<(), csv::Error> {
+        if value.starts_with(['=', '+', '-', '@']) {
+            self.scratch.clear();
+            self.scratch.push('\'');
+            self.scratch.push_str(value);
+            self.out.write_field(&self.scratch)
+        } else {
+            self.out.write_field(value)
+        }
+    }
+
+    fn show(&mut self, value: &dyn std::fmt::Display) -> Result<(), csv::Error> {
+        use std::fmt::Write as _;
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{value}");
+        let value = std::mem::take(&mut self.scratch);
+        let written = self.text(&value);
+        self.scratch = value;
+        written
+    }
+
+    fn opt(&mut self, value: Option<&dyn std::fmt::Display>) -> Result<(), csv::Error> {
+        match value {
+            Some(v) => self.show(v),
+            None => self.out.write_field(""),
+        }
+    }
+
+    fn flag(&mut self, value: bool) -> Result<(), csv::Error> {
+        self.out.write_field(if value { "true" } else { "false" })
+    }
+}
+
+fn item_record(row: &mut Row<'_>, w: &World, r: &ItemRow) -> Result<(), csv::Error> {
     let i = &r.item;
     let f = &i.fields;
     let cloud = f.public_cloud.as_ref();
@@ -84,6 +126,45 @@ fn item_record(w: &World, r: &ItemRow) -> Vec<String> {
         register::inventory::ItemKind::Asset => "asset",
         register::inventory::ItemKind::System => "system",
     };
+    let classified = i.classified.as_ref();
+    row.show(&i.id.0)?;
+    row.text(kind)?;
+    row.text(f.code.as_str())?;
+    row.text(f.name.as_str())?;
+    row.opt(f.description.as_ref().map(|d| d as &dyn std::fmt::Display))?;
+    row.text(&r.custodian_name)?;
+    let operators = f.operators.iter().map(|o| operator(w, o)).collect::<Vec<_>>().join("; ");
+    row.text(&operators)?;
+    row.opt(f.label.as_ref().map(|d| d as &dyn std::fmt::Display))?;
+    row.flag(f.own)?;
+    row.flag(f.key_server)?;
+    row.flag(f.high_risk)?;
+    row.flag(f.secured_area)?;
+    row.opt(f.other_inventory.as_ref().map(|d| d as &dyn std::fmt::Display))?;
+    row.opt(cloud.map(|c| &c.service as &dyn std::fmt::Display))?;
+    row.opt(cloud.and_then(|c| c.ministry_approval.as_ref()).map(|d| d as &dyn std::fmt::Display))?;
+    row.opt(cloud.and_then(|c| c.terms_approval.as_ref()).map(|d| d as &dyn std::fmt::Display))?;
+    match f.application {
+        Some(a) => match w.application(a) {
+            Ok(app) => row.text(app.code.as_str())?,
+            Err(_) => row.show(&a)?,
+        },
+        None => row.out.write_field("")?,
+    }
+    row.opt(f.last_reviewed.as_ref().map(|d| d as &dyn std::fmt::Display))?;
+    row.opt(f.review_due.as_ref().map(|d| d as &dyn std::fmt::Display))?;
+    row.opt(classified.map(|c| &c.class as &dyn std::fmt::Display))?;
+    match classified {
+        Some(c) => match w.user(c.by) {
+            Ok(u) => row.text(u.username.as_str())?,
+            Err(_) => row.show(&c.by)?,
+        },
+        None => row.out.write_field("")?,
+    }
+    row.opt(classified.map(|c| &c.at as &dyn std::fmt::Display))?;
+    row.opt(classified.and_then(|c| c.protection_level.as_ref()).map(|d| d as &dyn std::fmt::Display))?;
+    row.show(&r.effective)?;
+    row.opt(r.floor.as_ref().map(|f| &f.class as &dyn std::fmt::Display))?;
     let forced_by: Vec<String> = r
         .floor
         .iter()
@@ -97,50 +178,12 @@ fn item_record(w: &World, r: &ItemRow) -> Vec<String> {
             })
         })
         .collect();
-    let classified = i.classified.as_ref();
-    vec![
-        i.id.0.to_string(),
-        kind.to_owned(),
-        f.code.to_string(),
-        f.name.to_string(),
-        opt(f.description.as_ref()),
-        r.custodian_name.clone(),
-        f.operators
-            .iter()
-            .map(|o| operator(w, o))
-            .collect::<Vec<_>>()
-            .join("; "),
-        opt(f.label.as_ref()),
-        f.own.to_string(),
-        f.key_server.to_string(),
-        f.high_risk.to_string(),
-        f.secured_area.to_string(),
-        opt(f.other_inventory.as_ref()),
-        opt(cloud.map(|c| &c.service)),
-        opt(cloud.and_then(|c| c.ministry_approval.as_ref())),
-        opt(cloud.and_then(|c| c.terms_approval.as_ref())),
-        f.application
-            .map(|a| w.application(a).map_or_else(|_| a.to_string(), |a| a.code.to_string()))
-            .unwrap_or_default(),
-        opt(f.last_reviewed.as_ref()),
-        opt(f.review_due.as_ref()),
-        opt(classified.map(|c| &c.class)),
-        classified
-            .map(|c| {
-                w.user(c.by)
-                    .map_or_else(|_| c.by.to_string(), |u| u.username.to_string())
-            })
-            .unwrap_or_default(),
-        opt(classified.map(|c| &c.at)),
-        opt(classified.and_then(|c| c.protection_level.as_ref())),
-        r.effective.to_string(),
-        opt(r.floor.as_ref().map(|f| &f.class)),
-        forced_by.join("; "),
-        r.below_floor.to_string(),
-        r.review_overdue.to_string(),
-        i.retired.to_string(),
-        i.rev.0.to_string(),
-    ]
+    row.text(&forced_by.join("; "))?;
+    row.flag(r.below_floor)?;
+    row.flag(r.review_overdue)?;
+    row.flag(i.retired)?;
+    row.show(&i.rev.0)?;
+    row.out.write_record(None::<&[u8]>)
 }
 
 /// A cell as written: formula-like values get a leading apostrophe, shown as text.
@@ -162,13 +205,27 @@ fn write<const N: usize>(
     for record in records {
         out.write_record(record.into_iter().map(cell))?;
     }
-    let bytes = out.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    finish(out)
 }
 
 /// The inventory rows as CSV, one line per item, with a header in `lang`.
 pub(crate) fn inventory_csv(w: &World, rows: &[ItemRow], lang: Lang) -> Result<String, csv::Error> {
-    write(&ITEM_COLUMNS, lang, rows.iter().map(|r| item_record(w, r)))
+    let mut out = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 160));
+    out.write_record(header(&ITEM_COLUMNS, lang))?;
+    let mut row = Row {
+        out: &mut out,
+        scratch: String::new(),
+    };
+    for r in rows {
+        item_record(&mut row, w, r)?;
+    }
+    finish(out)
+}
+
+/// The text written: the writer's bytes, which are UTF-8 (every field was a `str`).
+fn finish(out: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
+    let bytes = out.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// The role holders as CSV, with a header in `lang`.
@@ -204,6 +261,22 @@ mod tests {
         let sl = holders_csv(&rows, Lang::Sl).unwrap();
         assert_eq!(en.trim_end(), "role,article,system,holder,name,contact,since");
         assert_eq!(sl.trim_end(), "vloga,člen,sistem,nosilec,ime in priimek,kontakt,od");
+    }
+
+    #[test]
+    fn an_item_row_cell_is_guarded_like_every_other() {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let mut row = Row {
+            out: &mut out,
+            scratch: String::new(),
+        };
+        row.text("=SUM(A1)").unwrap();
+        row.flag(true).unwrap();
+        row.show(&-5).unwrap();
+        row.opt(None).unwrap();
+        row.text("VOPI, \"SYS\"").unwrap();
+        row.out.write_record(None::<&[u8]>).unwrap();
+        assert_eq!(finish(out).unwrap(), "'=SUM(A1),true,'-5,,\"VOPI, \"\"SYS\"\"\"\n");
     }
 
     #[test]
