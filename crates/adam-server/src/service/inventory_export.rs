@@ -106,7 +106,7 @@ impl Row<'_> {
         written
     }
 
-    fn opt(&mut self, value: Option<&dyn std::fmt::Display>) -> Result<(), csv::Error> {
+    fn opt<T: std::fmt::Display>(&mut self, value: Option<&T>) -> Result<(), csv::Error> {
         match value {
             Some(v) => self.show(v),
             None => self.out.write_field(""),
@@ -131,19 +131,24 @@ fn item_record(row: &mut Row<'_>, w: &World, r: &ItemRow) -> Result<(), csv::Err
     row.text(kind)?;
     row.text(f.code.as_str())?;
     row.text(f.name.as_str())?;
-    row.opt(f.description.as_ref().map(|d| d as &dyn std::fmt::Display))?;
+    row.opt(f.description.as_ref())?;
     row.text(&r.custodian_name)?;
-    let operators = f.operators.iter().map(|o| operator(w, o)).collect::<Vec<_>>().join("; ");
+    let operators = f
+        .operators
+        .iter()
+        .map(|o| operator(w, o))
+        .collect::<Vec<_>>()
+        .join("; ");
     row.text(&operators)?;
-    row.opt(f.label.as_ref().map(|d| d as &dyn std::fmt::Display))?;
+    row.opt(f.label.as_ref())?;
     row.flag(f.own)?;
     row.flag(f.key_server)?;
     row.flag(f.high_risk)?;
     row.flag(f.secured_area)?;
-    row.opt(f.other_inventory.as_ref().map(|d| d as &dyn std::fmt::Display))?;
-    row.opt(cloud.map(|c| &c.service as &dyn std::fmt::Display))?;
-    row.opt(cloud.and_then(|c| c.ministry_approval.as_ref()).map(|d| d as &dyn std::fmt::Display))?;
-    row.opt(cloud.and_then(|c| c.terms_approval.as_ref()).map(|d| d as &dyn std::fmt::Display))?;
+    row.opt(f.other_inventory.as_ref())?;
+    row.opt(cloud.map(|c| &c.service))?;
+    row.opt(cloud.and_then(|c| c.ministry_approval.as_ref()))?;
+    row.opt(cloud.and_then(|c| c.terms_approval.as_ref()))?;
     match f.application {
         Some(a) => match w.application(a) {
             Ok(app) => row.text(app.code.as_str())?,
@@ -151,9 +156,9 @@ fn item_record(row: &mut Row<'_>, w: &World, r: &ItemRow) -> Result<(), csv::Err
         },
         None => row.out.write_field("")?,
     }
-    row.opt(f.last_reviewed.as_ref().map(|d| d as &dyn std::fmt::Display))?;
-    row.opt(f.review_due.as_ref().map(|d| d as &dyn std::fmt::Display))?;
-    row.opt(classified.map(|c| &c.class as &dyn std::fmt::Display))?;
+    row.opt(f.last_reviewed.as_ref())?;
+    row.opt(f.review_due.as_ref())?;
+    row.opt(classified.map(|c| &c.class))?;
     match classified {
         Some(c) => match w.user(c.by) {
             Ok(u) => row.text(u.username.as_str())?,
@@ -161,10 +166,10 @@ fn item_record(row: &mut Row<'_>, w: &World, r: &ItemRow) -> Result<(), csv::Err
         },
         None => row.out.write_field("")?,
     }
-    row.opt(classified.map(|c| &c.at as &dyn std::fmt::Display))?;
-    row.opt(classified.and_then(|c| c.protection_level.as_ref()).map(|d| d as &dyn std::fmt::Display))?;
+    row.opt(classified.map(|c| &c.at))?;
+    row.opt(classified.and_then(|c| c.protection_level.as_ref()))?;
     row.show(&r.effective)?;
-    row.opt(r.floor.as_ref().map(|f| &f.class as &dyn std::fmt::Display))?;
+    row.opt(r.floor.as_ref().map(|f| &f.class))?;
     let forced_by: Vec<String> = r
         .floor
         .iter()
@@ -273,7 +278,7 @@ mod tests {
         row.text("=SUM(A1)").unwrap();
         row.flag(true).unwrap();
         row.show(&-5).unwrap();
-        row.opt(None).unwrap();
+        row.opt(None::<&u32>).unwrap();
         row.text("VOPI, \"SYS\"").unwrap();
         row.out.write_record(None::<&[u8]>).unwrap();
         assert_eq!(finish(out).unwrap(), "'=SUM(A1),true,'-5,,\"VOPI, \"\"SYS\"\"\"\n");
