@@ -54,6 +54,23 @@ pub(super) async fn mark(
         )
         .sl("ta strežnik ni glavni strežnik: korak TOTP se označi na glavnem strežniku"));
     }
+    // Only a step a code could sign in with now (one step of clock skew either way): a step
+    // far ahead would refuse every later code of the account as replayed.
+    let current = adam_auth::totp::TotpStep::at(s.now()).0;
+    if used.step + 1 < current || used.step > current + 1 {
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "totp-step-out-of-window",
+            format!(
+                "step {} is not one a code signs in with now (step {current})",
+                used.step
+            ),
+        )
+        .sl(format!(
+            "korak {} ni korak, s katerim se zdaj prijavi koda (korak {current})",
+            used.step
+        )));
+    }
     let audit = record(
         &s,
         Retention::Access,

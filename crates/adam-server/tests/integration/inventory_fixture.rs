@@ -336,14 +336,5 @@ impl Inventory {
 
 /// Reads a response into a [`Reply`].
 pub async fn reply(response: reqwest::Response) -> Reply {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Reply {
-        status,
-        headers,
-        json,
-        text,
-    }
+    Reply::from(response).await
 }

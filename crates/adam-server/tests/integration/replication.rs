@@ -409,6 +409,25 @@ async fn a_code_used_on_one_site_is_not_taken_again_on_the_other() {
     let replayed = totp_step(&standby, challenge(&step1), code).await;
     assert_eq!(replayed.status, StatusCode::UNAUTHORIZED, "{}", replayed.text);
     assert_eq!(replayed.json["reason"], "replayed", "{}", replayed.text);
+    // A peer cannot mark a step no code signs in with now (it would refuse every later code).
+    let peer = PeerClient::new(&certs.identity("b", "ca")).unwrap();
+    let ahead = serde_json::to_vec(&json!({"user": primary.fx.bojan, "step": u64::MAX / 2})).unwrap();
+    let (status, answer) = peer
+        .request(
+            &url,
+            Method::POST,
+            "/replication/v1/totp-step",
+            Some(ahead),
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 422, "{}", String::from_utf8_lossy(&answer));
+    primary.advance(30);
+    let code = code_now(&primary);
+    let step1 = primary.login("bojan", STRONG).await;
+    let done = totp_step(&primary, challenge(&step1), code).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -245,7 +245,8 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub(super) async fn from(response: reqwest::Response) -> Reply {
+    /// Reads a response: its status, headers, text and (when it is JSON) its value.
+    pub async fn from(response: reqwest::Response) -> Reply {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
