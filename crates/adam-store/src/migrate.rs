@@ -71,6 +71,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "replication",
         sql: include_str!("../migrations/sqlite/0010_replication.sql"),
     },
+    Migration {
+        version: 11,
+        name: "audit_index_mark",
+        sql: include_str!("../migrations/sqlite/0011_audit_index_mark.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -124,6 +129,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 10,
         name: "replication",
         sql: include_str!("../migrations/postgres/0010_replication.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "audit_index_mark",
+        sql: include_str!("../migrations/postgres/0011_audit_index_mark.sql"),
     },
 ];
 

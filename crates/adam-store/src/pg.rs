@@ -48,6 +48,8 @@ pub struct PgStore {
     pub(crate) keys: Arc<Keyring>,
     /// Audit records collected before their search keys are indexed (`audit::tail::INDEX_BATCH`).
     index_batch: std::sync::atomic::AtomicU64,
+    /// Moves the search keys into the lookup tables a chunk per transaction (`audit/index.rs`).
+    mover: Arc<crate::audit::index::Mover>,
     /// Records per epoch of the lookup tables (`audit::tail::EPOCH`).
     epoch: std::sync::atomic::AtomicU64,
 }
@@ -161,6 +163,7 @@ impl PgStore {
             keys,
             index_batch: std::sync::atomic::AtomicU64::new(crate::audit::tail::INDEX_BATCH),
             epoch: std::sync::atomic::AtomicU64::new(crate::audit::tail::EPOCH),
+            mover: Arc::new(crate::audit::index::Mover::default()),
         };
         store.read(|tx| crate::authn::resolve_staged_totp(tx, &store.keys))?;
         if store.read(crate::authn::clear_totp)? > 0 {
@@ -180,6 +183,39 @@ impl PgStore {
     pub fn set_audit_index_batch(&self, records: u64) {
         self.index_batch
             .store(records.max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Sets how many search keys a write transaction moves into the lookup tables and where a
+    /// batch's plan is read (see [`crate::SqliteStore::set_audit_index_chunk`]).
+    pub fn set_audit_index_chunk(&self, records: u64, beside: bool) {
+        self.mover.configure(records, beside);
+    }
+
+    /// Reads and sorts the keys of the batch `(from, through]` (`audit/index.rs`) outside the
+    /// write lock: on a connection of its own on a thread of its own, or on `conn` (whose
+    /// write transaction has just committed).
+    fn plan_index_move(&self, (from, through): (u64, u64), conn: &mut Conn) {
+        if !self.mover.claim(through) {
+            return;
+        }
+        let epoch = self.epoch.load(std::sync::atomic::Ordering::Relaxed);
+        let mover = Arc::clone(&self.mover);
+        let prepare = move |conn: &mut Conn| {
+            let plan = read_on(conn, |tx| mover.prepare(tx, from, through, epoch));
+            mover.install(through, plan);
+        };
+        if self.mover.beside() {
+            match self.pool.open_extra() {
+                Ok(mut conn) => {
+                    let _ = std::thread::Builder::new()
+                        .name("adam-audit-index".to_owned())
+                        .spawn(move || prepare(&mut conn));
+                }
+                Err(e) => self.mover.install(through, Err(e)),
+            }
+        } else {
+            prepare(conn);
+        }
     }
 
     /// Sets the epoch of the audit lookup tables (default 262,144 records). For tests of a
@@ -213,22 +249,7 @@ impl PgStore {
 
     /// Runs `f` in a read-only repeatable-read transaction: one consistent snapshot.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        self.pool.with(|conn| {
-            let Conn { client, statements } = conn;
-            let client = client.as_mut().ok_or_else(closed)?;
-            let mut tx = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
-                .map_err(|e| StoreError::from(db_error(&e)))?;
-            let out = f(&mut PgTx {
-                tx: &mut tx,
-                statements,
-            })?;
-            tx.commit().map_err(|e| StoreError::from(db_error(&e)))?;
-            Ok(out)
-        })
+        self.pool.with(|conn| read_on(conn, f))
     }
 
     /// Runs `f` in a read-only transaction on a connection outside the pool that reads the
@@ -288,6 +309,7 @@ impl PgStore {
                 self.index_batch.load(std::sync::atomic::Ordering::Relaxed),
                 self.epoch.load(std::sync::atomic::Ordering::Relaxed),
             );
+            writes.mover = Some(Arc::clone(&self.mover));
             // On error the transaction is dropped, which rolls it back.
             let out = f(
                 &mut PgTx {
@@ -297,6 +319,9 @@ impl PgStore {
                 &mut writes,
             )?;
             tx.commit().map_err(|e| StoreError::from(db_error(&e)))?;
+            if let Some(batch) = writes.plan_wanted {
+                self.plan_index_move(batch, conn);
+            }
             // See the SQLite backend: the next `audit_checkpoint` copies what this misses.
             let _ = self.keys.append_checkpoints(&writes.checkpoints);
             // The head kept outside the database (`keys/head.rs`): written after the commit, so it
@@ -308,6 +333,24 @@ impl PgStore {
             Ok(out)
         })
     }
+}
+
+/// Runs `f` in a read-only repeatable-read transaction on `conn`: one consistent snapshot.
+fn read_on<T>(conn: &mut Conn, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    let Conn { client, statements } = conn;
+    let client = client.as_mut().ok_or_else(closed)?;
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .map_err(|e| StoreError::from(db_error(&e)))?;
+    let out = f(&mut PgTx {
+        tx: &mut tx,
+        statements,
+    })?;
+    tx.commit().map_err(|e| StoreError::from(db_error(&e)))?;
+    Ok(out)
 }
 
 /// The client configuration of `url` (with ADAM's defaults) and the URL without password.

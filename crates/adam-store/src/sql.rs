@@ -148,6 +148,10 @@ pub(crate) struct Writes {
     /// Records per epoch of the lookup tables (`audit::tail::EPOCH` unless the store was told
     /// otherwise).
     pub(crate) epoch: u64,
+    /// The store's mover of search keys (`audit/index.rs`); `None` moves each batch whole.
+    pub(crate) mover: Option<std::sync::Arc<crate::audit::index::Mover>>,
+    /// The batch `(from, through]` whose plan the store prepares after the commit.
+    pub(crate) plan_wanted: Option<(u64, u64)>,
 }
 
 impl Writes {
@@ -161,6 +165,8 @@ impl Writes {
             head: None,
             index_batch,
             epoch,
+            mover: None,
+            plan_wanted: None,
         }
     }
 

@@ -20,6 +20,7 @@
 //! before reading anything; that is what serialises commits and audit sequence numbers.
 
 use crate::StoreError;
+use crate::audit::index::Mover;
 use crate::keys::Keyring;
 use crate::migrate;
 use crate::pool::{Connection, Pool};
@@ -63,6 +64,8 @@ pub struct SqliteStore {
     index_batch: std::sync::atomic::AtomicU64,
     /// Records per epoch of the lookup tables (`audit::tail::EPOCH`).
     epoch: std::sync::atomic::AtomicU64,
+    /// Moves the search keys into the lookup tables a chunk per transaction (`audit/index.rs`).
+    mover: Arc<Mover>,
     /// Copies the WAL back into the file, off the commit path (`wal.rs`). Declared after the
     /// pool: dropped (its thread joined) once the pooled connections are closed.
     checkpointer: Checkpointer,
@@ -108,6 +111,7 @@ impl SqliteStore {
             keys,
             index_batch: std::sync::atomic::AtomicU64::new(crate::audit::tail::INDEX_BATCH),
             epoch: std::sync::atomic::AtomicU64::new(crate::audit::tail::EPOCH),
+            mover: Arc::new(Mover::default()),
             checkpointer,
         };
         store.read(|tx| crate::authn::resolve_staged_totp(tx, &store.keys))?;
@@ -135,6 +139,42 @@ impl SqliteStore {
     /// How many audit records collect in the unindexed tail before they are moved.
     pub fn audit_index_batch(&self) -> u64 {
         self.index_batch.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Sets how many search keys a write transaction moves into the lookup tables (default
+    /// 2,048; a batch no larger is moved whole) and whether a batch's plan is read on a thread
+    /// of its own (`true`, the default) or right after the commit that asks for it (tests:
+    /// every step deterministic). Searches give the same answers for any values.
+    pub fn set_audit_index_chunk(&self, records: u64, beside: bool) {
+        self.mover.configure(records, beside);
+    }
+
+    /// Reads and sorts the keys of the batch `(from, through]` (`audit/index.rs`), outside the
+    /// write lock: on a connection of its own on a thread of its own, or on `conn` (whose
+    /// write transaction has just committed).
+    fn plan_index_move(&self, (from, through): (u64, u64), conn: &mut Conn) {
+        if !self.mover.claim(through) {
+            return;
+        }
+        let epoch = self.epoch.load(std::sync::atomic::Ordering::Relaxed);
+        let mover = Arc::clone(&self.mover);
+        let prepare = move |conn: &mut Conn| {
+            let plan = read_on(conn, |tx| mover.prepare(tx, from, through, epoch));
+            mover.install(through, plan);
+        };
+        if self.mover.beside() {
+            match self.pool.open_extra() {
+                Ok(mut conn) => {
+                    // Detached: it ends with its read (and the plan is dropped if the store is).
+                    let _ = std::thread::Builder::new()
+                        .name("adam-audit-index".to_owned())
+                        .spawn(move || prepare(&mut conn));
+                }
+                Err(e) => self.mover.install(through, Err(e)),
+            }
+        } else {
+            prepare(conn);
+        }
     }
 
     /// For benchmarks: makes every commit that finds the WAL past its threshold copy it back
@@ -186,15 +226,7 @@ impl SqliteStore {
 
     /// Runs `f` in a read transaction: one consistent snapshot of the file.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        self.pool.with(|conn| {
-            let tx = conn
-                .0
-                .transaction_with_behavior(TransactionBehavior::Deferred)
-                .map_err(|e| StoreError::from(db_error(e)))?;
-            let out = f(&mut SqliteTx { conn: &tx })?;
-            tx.commit().map_err(|e| StoreError::from(db_error(e)))?;
-            Ok(out)
-        })
+        self.pool.with(|conn| read_on(conn, f))
     }
 
     /// Runs `f` in a read transaction on a connection outside the pool (a worker of `verify`;
@@ -205,12 +237,7 @@ impl SqliteStore {
         f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut conn = self.pool.open_extra()?;
-        let tx = conn
-            .0
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(|e| StoreError::from(db_error(e)))?;
-        f(&mut SqliteTx { conn: &tx })?;
-        tx.commit().map_err(|e| StoreError::from(db_error(e)))
+        read_on(&mut conn, f)
     }
 
     /// Runs `f` in a write transaction holding SQLite's write lock; commits only on `Ok`.
@@ -233,9 +260,13 @@ impl SqliteStore {
                 self.index_batch.load(std::sync::atomic::Ordering::Relaxed),
                 self.epoch.load(std::sync::atomic::Ordering::Relaxed),
             );
+            writes.mover = Some(Arc::clone(&self.mover));
             // On error the transaction is dropped, which rolls it back.
             let out = f(&mut SqliteTx { conn: &tx }, &mut writes)?;
             tx.commit().map_err(|e| StoreError::from(db_error(e)))?;
+            if let Some(batch) = writes.plan_wanted {
+                self.plan_index_move(batch, conn);
+            }
             // The database holds the checkpoints already; a failure to copy them to the
             // external file is made good by the next `audit_checkpoint`, which copies every
             // checkpoint the file lacks.
@@ -249,6 +280,17 @@ impl SqliteStore {
             Ok(out)
         })
     }
+}
+
+/// Runs `f` in a read transaction on `conn`: one consistent snapshot of the file.
+fn read_on<T>(conn: &mut Conn, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    let tx = conn
+        .0
+        .transaction_with_behavior(TransactionBehavior::Deferred)
+        .map_err(|e| StoreError::from(db_error(e)))?;
+    let out = f(&mut SqliteTx { conn: &tx })?;
+    tx.commit().map_err(|e| StoreError::from(db_error(e)))?;
+    Ok(out)
 }
 
 fn open_error(path: &Path, e: &rusqlite::Error) -> StoreError {

@@ -35,6 +35,7 @@
 //! - `record.rs`: the record types ([`AuditContext`], [`NewAudit`], [`AuditRecord`]);
 //! - `chain.rs`: canonical JSON, commitments, the chain (pure functions);
 //! - `tail.rs`: appending records (`Tail`), the only writer of the trail;
+//! - `index.rs`: moving the search keys from the tail into the lookup tables behind a watermark;
 //! - `checkpoint.rs`: the database side of checkpoints;
 //! - `search.rs`: reading and searching ([`AuditQuery`]);
 //! - `retention.rs`: holds and the purge ([`Hold`], [`PurgeReport`]);
@@ -43,6 +44,7 @@
 
 pub(crate) mod chain;
 pub(crate) mod checkpoint;
+pub(crate) mod index;
 pub(crate) mod record;
 pub(crate) mod retention;
 pub(crate) mod search;

@@ -91,9 +91,10 @@ macro_rules! search_filters {
 /// Searches the trail, newest first. The filters are ANDed; `before` is the cursor (the
 /// smallest `seq` of the previous page).
 ///
-/// A search by object or by actor reads the unindexed tail first (its records are the newest)
-/// and then the clustered lookup table (migration 0003), epoch by epoch from the newest, until
-/// the page is full; any other search walks `audit` by `seq`. Each statement is static, so
+/// A search by object or by actor reads the tail above the watermark first (its records are
+/// the newest) and then the clustered lookup table (migration 0003) at or below it, epoch by
+/// epoch from the newest, until the page is full (`index.rs`: during a move a key may sit in
+/// both, and the watermark shows it once); any other search walks `audit` by `seq`. Each statement is static, so
 /// each is prepared once.
 pub(crate) fn search(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
     const PLAIN: &str = concat!(
@@ -105,6 +106,7 @@ pub(crate) fn search(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditRecord>
     const TAIL: &str = concat!(
         "SELECT a.payload FROM audit_tail t JOIN audit a ON a.seq = t.seq WHERE \
          t.seq < coalesce(CAST($1 AS BIGINT), 9223372036854775807) \
+         AND t.seq > (SELECT m.indexed_through FROM audit_index_mark m WHERE m.id = 1) \
          AND (CAST($2 AS BIGINT) IS NULL OR t.actor_user = CAST($2 AS BIGINT)) \
          AND (CAST($3 AS TEXT) IS NULL OR t.object_kind = CAST($3 AS TEXT)) \
          AND (CAST($4 AS BIGINT) IS NULL OR t.object_id = CAST($4 AS BIGINT)) AND ",
@@ -114,6 +116,7 @@ pub(crate) fn search(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditRecord>
     const BY_OBJECT: &str = concat!(
         "SELECT a.payload FROM audit_by_object x JOIN audit a ON a.seq = x.seq WHERE \
          x.epoch = CAST($10 AS BIGINT) AND x.object_kind = CAST($3 AS TEXT) AND x.object_id = CAST($4 AS BIGINT) \
+         AND x.seq <= (SELECT m.indexed_through FROM audit_index_mark m WHERE m.id = 1) \
          AND x.seq < coalesce(CAST($1 AS BIGINT), 9223372036854775807) AND ",
         search_filters!(),
         " ORDER BY x.seq DESC LIMIT $9"
@@ -121,6 +124,7 @@ pub(crate) fn search(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditRecord>
     const BY_ACTOR: &str = concat!(
         "SELECT a.payload FROM audit_by_actor x JOIN audit a ON a.seq = x.seq WHERE \
          x.epoch = CAST($10 AS BIGINT) AND x.actor_user = CAST($2 AS BIGINT) \
+         AND x.seq <= (SELECT m.indexed_through FROM audit_index_mark m WHERE m.id = 1) \
          AND x.seq < coalesce(CAST($1 AS BIGINT), 9223372036854775807) AND ",
         search_filters!(),
         " ORDER BY x.seq DESC LIMIT $9"

@@ -3,8 +3,8 @@
 //! Every audit record in ADAM is appended by [`Tail::append`], inside the transaction of the
 //! change it records; the chain and the commitment are in `chain.rs`, and the tail signs a
 //! checkpoint every [`CHECKPOINT_EVERY`] records. Deleting is `retention.rs`'s, reading
-//! `search.rs`'s, recomputing `verify/`'s. (`index_tail` empties `audit_tail`, the search keys
-//! not yet moved into the lookup tables: a search aid, not part of the trail.)
+//! `search.rs`'s, recomputing `verify/`'s. (`index.rs` moves the search keys of `audit_tail` into the
+//! lookup tables: a search aid, not part of the trail.)
 
 use super::chain::{self, CHECKPOINT_EVERY, Retention};
 use super::record::{AuditContext, NewAudit, corrupt, seq_of, seq_val};
@@ -60,8 +60,10 @@ pub(crate) struct Tail<'k> {
     /// head kept outside the database.
     read_seq: u64,
     last_checkpoint: u64,
-    /// The oldest record whose search keys are still in `audit_tail` (not yet indexed).
+    /// The oldest record whose search keys are still in `audit_tail`.
     unindexed_from: Option<u64>,
+    /// The search keys' watermark and move (`index.rs`).
+    mark: super::index::Mark,
     /// Records appended but not yet written: [`Tail::flush`] writes them with a few multi-row
     /// statements (one round trip per table and chunk instead of three per record, which on
     /// PostgreSQL was the append's whole cost). [`Tail::finish`] flushes first.
@@ -226,6 +228,7 @@ impl<'k> Tail<'k> {
             .flatten()
             .map(seq_of)
             .transpose()?;
+        let mark = super::index::Mark::read(tx)?;
         let aside = one(tx, "SELECT role FROM replication WHERE id = 1", &[], |row| {
             Ok(row.text(0)? == Some("standby"))
         })?
@@ -237,6 +240,7 @@ impl<'k> Tail<'k> {
             read_seq: seq,
             last_checkpoint,
             unindexed_from,
+            mark,
             pending: Vec::new(),
             aside,
         })
@@ -362,13 +366,7 @@ impl<'k> Tail<'k> {
             // A standby signs nothing: its checkpoints are its primary's.
             return Ok(None);
         }
-        if self
-            .unindexed_from
-            .is_some_and(|first| self.seq + 1 - first >= writes.index_batch.max(1))
-        {
-            index_tail(tx, writes)?;
-            self.unindexed_from = None;
-        }
+        super::index::advance(tx, writes, &self.mark, self.seq, self.unindexed_from)?;
         if self.seq > self.read_seq && writes.head.is_none_or(|(seq, _, _)| seq < self.seq) {
             writes.head = Some((self.seq, self.chain, at.0));
         }
@@ -401,32 +399,6 @@ impl<'k> Tail<'k> {
         writes.checkpoints.push(checkpoint.clone());
         Ok(Some(checkpoint))
     }
-}
-
-/// Moves the search keys collected in `audit_tail` into the clustered lookup tables, each in
-/// key order (so each of their pages is written once for the whole batch), and empties the
-/// tail. Runs inside the write transaction that filled the batch.
-fn index_tail(tx: &mut dyn Tx, writes: &mut Writes) -> Result<(), StoreError> {
-    writes
-        .exec(
-            tx,
-            "INSERT INTO audit_by_object (epoch, object_kind, object_id, seq) \
-             SELECT seq / CAST($1 AS BIGINT), object_kind, object_id, seq FROM audit_tail \
-             ORDER BY seq / CAST($1 AS BIGINT), object_kind, object_id, seq",
-            &[Val::int(epoch_size(writes))],
-        )
-        .map_err(write_error)?;
-    writes
-        .exec(
-            tx,
-            "INSERT INTO audit_by_actor (epoch, actor_user, seq) \
-             SELECT seq / CAST($1 AS BIGINT), actor_user, seq FROM audit_tail WHERE actor_user IS NOT NULL \
-             ORDER BY seq / CAST($1 AS BIGINT), actor_user, seq",
-            &[Val::int(epoch_size(writes))],
-        )
-        .map_err(write_error)?;
-    writes.exec(tx, "DELETE FROM audit_tail", &[]).map_err(write_error)?;
-    Ok(())
 }
 
 /// The job the actor named, if any.
@@ -656,12 +628,7 @@ impl Tail<'_> {
     ) -> Result<(), StoreError> {
         use crate::replication::Refusal;
         self.flush(tx, writes)?;
-        if self
-            .unindexed_from
-            .is_some_and(|first| self.seq + 1 - first >= writes.index_batch.max(1))
-        {
-            index_tail(tx, writes)?;
-        }
+        super::index::advance(tx, writes, &self.mark, self.seq, self.unindexed_from)?;
         for checkpoint in checkpoints {
             if checkpoint.seq > self.seq || !checkpoint.signature_valid() || checkpoint.key != self.keys.public_key() {
                 return Err(Refusal::Checkpoint { seq: checkpoint.seq }.into());

@@ -21,6 +21,10 @@ pub trait Backend {
     /// every 65,536) into epochs of `3 n` records (instead of 262,144), so that tests cross
     /// the boundaries between tail and index and between epochs often.
     fn open_indexing_every(&self, n: u64) -> Box<dyn Store>;
+    /// As [`Backend::open_indexing_every`], moving `chunk` keys per write transaction (a batch
+    /// larger than a chunk then moves in steps behind the watermark, `audit/index.rs`), each
+    /// batch's plan read right after the commit that asks for it.
+    fn open_indexing_in_chunks(&self, n: u64, chunk: u64) -> Box<dyn Store>;
     /// A new store handle on the test's database with another key directory.
     fn open_with(&self, keys: Arc<Keyring>) -> Result<Box<dyn Store>, adam_store::StoreError>;
     /// A new store handle whose next write transaction fails after `n` table writes.
@@ -75,6 +79,14 @@ impl Backend for Sqlite {
         let store = SqliteStore::open(&self.path, self.keys()).unwrap();
         store.set_audit_index_batch(n);
         store.set_audit_epoch(3 * n);
+        Box::new(store)
+    }
+
+    fn open_indexing_in_chunks(&self, n: u64, chunk: u64) -> Box<dyn Store> {
+        let store = SqliteStore::open(&self.path, self.keys()).unwrap();
+        store.set_audit_index_batch(n);
+        store.set_audit_epoch(3 * n);
+        store.set_audit_index_chunk(chunk, false);
         Box::new(store)
     }
 
@@ -195,6 +207,14 @@ impl Backend for Postgres {
         let store = PgStore::connect(&self.url, self.keys()).unwrap();
         store.set_audit_index_batch(n);
         store.set_audit_epoch(3 * n);
+        Box::new(store)
+    }
+
+    fn open_indexing_in_chunks(&self, n: u64, chunk: u64) -> Box<dyn Store> {
+        let store = PgStore::connect(&self.url, self.keys()).unwrap();
+        store.set_audit_index_batch(n);
+        store.set_audit_epoch(3 * n);
+        store.set_audit_index_chunk(chunk, false);
         Box::new(store)
     }
 

@@ -92,6 +92,7 @@ on_both_backends!(
     the_purged_plaintext_is_gone_from_every_file,
     any_sequence_of_writes_verifies,
     searches_by_object_and_actor_agree_with_the_trail,
+    keys_moved_a_chunk_at_a_time_are_found_once_at_every_step,
     a_changed_search_column_is_detected,
     authn_passwords_and_rehash,
     authn_sessions,
