@@ -280,8 +280,11 @@ async fn verify(
 }
 
 fn print_report(report: &VerifyReport) {
-    for check in &report.checks {
-        println!("ok: {check}");
+    for (i, check) in report.checks.iter().enumerate() {
+        match report.check_ms.get(i) {
+            Some(ms) => println!("ok: {check} ({:.2} s)", *ms as f64 / 1000.0),
+            None => println!("ok: {check}"),
+        }
     }
     if report.passed {
         println!(
