@@ -21,21 +21,12 @@ use axum::extract::State;
 use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{get, post, put};
-use schemars::JsonSchema;
-use serde::Deserialize;
 
 const READERS: &str = "whoever reads the inventory: the information-security lead, the system administrator, user administrators and custodians (read scope)";
 const KEEPERS: &str = "the information-security lead or the system administrator (write scope)";
 const WRITERS: &str = "the system's custodian and operators named as persons, the information-security lead or the system administrator (write scope); ADAM's own tests: the keepers";
 
-/// "As of": answer as the world stood then.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AsOf {
-    /// The instant (default: now).
-    #[serde(default)]
-    pub at: Option<Timestamp>,
-}
+pub use super::AsOf;
 
 pub(crate) fn routes(api: Api) -> Api {
     let t = "continuity";

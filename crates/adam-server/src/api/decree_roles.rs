@@ -10,12 +10,13 @@
 
 use super::guard::needs;
 use super::inventory::csv_answer;
-use super::{Api, Doc, PageQuery, page};
+use super::{Api, AsOf, Doc, PageQuery, page};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError, speaking};
 use crate::http::{Id, IfMatch, Params, Tagged, update};
 use crate::service::inventory::{self as inv, HolderRow};
+use crate::service::past::answering;
 use crate::state::AppState;
 use adam_core::register::decree_roles::{DecreeRole, RoleHolder};
 use adam_core::register::scheme::{ClassScheme, SchemeEntry};
@@ -36,8 +37,8 @@ pub(crate) fn routes(api: Api) -> Api {
     api.route(
         Method::GET,
         "/api/v1/decree-roles",
-        Doc::new(t, "Appointments to the Decree's roles: head, information-security lead, coordinator (Art. 5)", READERS)
-            .query::<PageQuery>()
+        Doc::new(t, "Appointments to the Decree's roles: head, information-security lead, coordinator (Art. 5); `at` answers as they stood at an earlier instant", READERS)
+            .query::<RolesQuery>()
             .response::<Page<RoleHolder>>(),
         get(needs(Scope::Read, list)),
     )
@@ -76,9 +77,10 @@ pub(crate) fn routes(api: Api) -> Api {
         "/api/v1/class-scheme",
         Doc::new(
             t,
-            "The classification scheme: codes Z1–Z3, C1–C3, R1–R3 and unclassified with their names, criteria and labelling (Art. 11(3)), versioned",
+            "The classification scheme: codes Z1–Z3, C1–C3, R1–R3 and unclassified with their names, criteria and labelling (Art. 11(3)), versioned; `at` answers with the version in force at an earlier instant",
             "any account with the read scope",
         )
+        .query::<AsOf>()
         .response::<ClassScheme>()
         .etag(),
         get(needs(Scope::Read, scheme)),
@@ -141,14 +143,32 @@ pub struct SchemeUpdate {
     pub entries: Vec<SchemeEntry>,
 }
 
+/// The list's paging, and "as of".
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolesQuery {
+    /// Return appointments after this id (the `next` of the previous page).
+    pub after: Option<u32>,
+    /// Page size, 1–1000 (default 100).
+    pub limit: Option<usize>,
+    /// Answer as the appointments stood at this instant (default: now).
+    #[serde(default)]
+    pub at: Option<Timestamp>,
+}
+
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
-    Params(q): Params<PageQuery>,
+    Params(q): Params<RolesQuery>,
 ) -> ApiResult<axum::Json<Page<RoleHolder>>> {
-    let w = s.world();
-    inv::require_reader(&w, &caller, s.now())?;
-    Ok(axum::Json(page(w.role_holders().iter().cloned(), |h| h.id.0, q)?))
+    inv::require_reader(&s.world(), &caller, s.now())?;
+    let past = s.world_as_of(q.at).await?;
+    let w = answering(&s, &past);
+    let paging = PageQuery {
+        after: q.after,
+        limit: q.limit,
+    };
+    Ok(axum::Json(page(w.role_holders().iter().cloned(), |h| h.id.0, paging)?))
 }
 
 async fn appoint(
@@ -206,8 +226,9 @@ async fn holders(State(s): State<AppState>, caller: Caller, Params(q): Params<Ho
     }
 }
 
-async fn scheme(State(s): State<AppState>, _caller: Caller) -> ApiResult<Tagged<ClassScheme>> {
-    Ok(Tagged::record(s.world().class_scheme().clone()))
+async fn scheme(State(s): State<AppState>, _caller: Caller, Params(q): Params<AsOf>) -> ApiResult<Tagged<ClassScheme>> {
+    let past = s.world_as_of(q.at).await?;
+    Ok(Tagged::record(answering(&s, &past).class_scheme().clone()))
 }
 
 async fn set_scheme(

@@ -11,7 +11,7 @@
 //! the CSV export's header row too (English unless Slovenian is asked for).
 
 use super::guard::needs;
-use super::{Api, Doc, PageQuery};
+use super::{Api, AsOf, Doc, PageQuery};
 use crate::api::directory::double;
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
@@ -19,6 +19,7 @@ use crate::error::{ApiResult, WebError, speaking};
 use crate::http::{Id, IfMatch, Params, Tagged, update};
 use crate::service::audit::History;
 use crate::service::inventory::{self as inv, Filter, ItemRow, ItemView};
+use crate::service::past::answering;
 use crate::state::AppState;
 use adam_core::attachment::AttachmentRef;
 use adam_core::register::inventory::{
@@ -42,7 +43,7 @@ pub(crate) fn routes(api: Api) -> Api {
     api.route(
         Method::GET,
         "/api/v1/inventory",
-        Doc::new(t, "List the inventory of information assets and systems (Art. 10), in id order", READERS)
+        Doc::new(t, "List the inventory of information assets and systems (Art. 10), in id order; `at` answers as the inventory stood at an earlier instant", READERS)
             .query::<InventoryQuery>()
             .response::<Page<ItemRow>>(),
         get(needs(Scope::Read, list)),
@@ -71,7 +72,8 @@ pub(crate) fn routes(api: Api) -> Api {
     .route(
         Method::GET,
         "/api/v1/inventory/{id}",
-        Doc::new(t, "An inventory item with its floor and why, its links and its obligations (Art. 11, table 1.2.3)", READERS)
+        Doc::new(t, "An inventory item with its floor and why, its links and its obligations (Art. 11, table 1.2.3); `at` answers as the item stood at an earlier instant", READERS)
+            .query::<AsOf>()
             .response::<ItemView>()
             .etag(),
         get(needs(Scope::Read, read)),
@@ -163,6 +165,9 @@ pub struct InventoryFilter {
     /// Retired items too.
     #[serde(default)]
     pub retired: bool,
+    /// Answer as the inventory stood at this instant (default: now).
+    #[serde(default)]
+    pub at: Option<Timestamp>,
 }
 
 impl InventoryFilter {
@@ -198,6 +203,9 @@ pub struct InventoryQuery {
     /// Retired items too.
     #[serde(default)]
     pub retired: bool,
+    /// Answer as the inventory stood at this instant (default: now).
+    #[serde(default)]
+    pub at: Option<Timestamp>,
     /// Return items after this id.
     pub after: Option<u32>,
     /// Page size, 1–1000 (default 100).
@@ -497,9 +505,10 @@ async fn list(
     caller: Caller,
     Params(q): Params<InventoryQuery>,
 ) -> ApiResult<axum::Json<Page<ItemRow>>> {
-    let w = s.world();
-    let now = s.now();
-    inv::require_reader(&w, &caller, now)?;
+    inv::require_reader(&s.world(), &caller, s.now())?;
+    let past = s.world_as_of(q.at).await?;
+    let w = answering(&s, &past);
+    let now = q.at.unwrap_or_else(|| s.now());
     let filter = InventoryFilter {
         kind: q.kind,
         custodian: q.custodian,
@@ -507,6 +516,7 @@ async fn list(
         overdue: q.overdue,
         unclassified: q.unclassified,
         retired: q.retired,
+        at: q.at,
     };
     let limit = PageQuery {
         after: q.after,
@@ -518,9 +528,10 @@ async fn list(
 }
 
 async fn export(State(s): State<AppState>, caller: Caller, Params(q): Params<InventoryFilter>) -> ApiResult<Response> {
-    let w = s.world();
-    let now = s.now();
-    inv::require_reader(&w, &caller, now)?;
+    inv::require_reader(&s.world(), &caller, s.now())?;
+    let past = s.world_as_of(q.at).await?;
+    let w = answering(&s, &past);
+    let now = q.at.unwrap_or_else(|| s.now());
     let mut rows = inv::list(&w, &q.filter(), LocalDate::of(now));
     rows.sort_by_key(|r| r.item.id);
     let text =
@@ -555,9 +566,18 @@ async fn create(State(s): State<AppState>, caller: Caller, Body(b): Body<NewItem
     Ok(Tagged::created(view.row.item.rev, view))
 }
 
-async fn read(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<ItemView>> {
+async fn read(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Params(q): Params<AsOf>,
+) -> ApiResult<Tagged<ItemView>> {
     inv::require_reader(&s.world(), &caller, s.now())?;
-    tagged_view(&s, &caller, ItemId(id))
+    let Some(past) = s.world_as_of(q.at).await? else {
+        return tagged_view(&s, &caller, ItemId(id));
+    };
+    let view = inv::view(&past, &caller, ItemId(id), q.at.unwrap_or_else(|| s.now()), speaking())?;
+    Ok(Tagged::new(view.row.item.rev, view))
 }
 
 async fn change_fields(

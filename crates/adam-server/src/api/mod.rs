@@ -31,6 +31,16 @@ use axum::http::Method;
 use axum::routing::MethodRouter;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
+/// "As of": answer as the world stood at an earlier instant, replayed from the change log (who
+/// may ask is decided by the rules in force now).
+#[derive(Debug, Default, Clone, Copy, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AsOf {
+    /// The instant (default: now).
+    #[serde(default)]
+    pub at: Option<adam_core::Timestamp>,
+}
+
 /// Produces the schema of a type, registering its definitions.
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 

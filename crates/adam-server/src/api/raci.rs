@@ -147,14 +147,7 @@ pub struct NewOverride {
     pub reason: Option<Text>,
 }
 
-/// As of an instant.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AsOf {
-    /// Answer as the world stood then.
-    #[serde(default)]
-    pub at: Option<Timestamp>,
-}
+pub use super::AsOf;
 
 /// The question.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -6,7 +6,7 @@ use super::guard::needs;
 use super::{Api, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
-use crate::error::{ApiResult, WebError};
+use crate::error::{ApiResult, WebError, speaking};
 use crate::http::{Id, Params};
 use crate::service::review::*;
 use crate::state::AppState;
@@ -56,7 +56,7 @@ pub(crate) fn routes(api: Api) -> Api {
         "/api/v1/access-reviews/{id}/report.csv",
         Doc::new(
             t,
-            "The campaign's report as CSV: every grant reviewed, the decision, who and when (evidence for Art. 51(4))",
+            "The campaign's report as CSV: every grant reviewed, the decision, who and when (evidence for Art. 51(4)); header row in the Accept-Language language (sl or en), values language-neutral, formula-like values written as text",
             REVIEWERS,
         )
         .csv(),
@@ -180,24 +180,13 @@ async fn get_review(State(s): State<AppState>, caller: Caller, Id(id): Id) -> Ap
     seen_review(&s, &caller, ReviewId(id)).map(axum::Json)
 }
 
-/// One CSV field, quoted when it needs to be (RFC 4180).
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
 async fn review_report(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<impl IntoResponse> {
     let v = seen_review(&s, &caller, ReviewId(id))?;
     let w = s.world();
     let name = |u: UserId| w.user(u).map_or_else(|_| u.to_string(), |u| u.username.to_string());
-    let mut out =
-        String::from("review,system,reviewer,due,grant,role,grantee,outcome,decided_by,decided_at,comment\r\n");
-    for l in &v.named {
+    let lines = v.named.iter().map(|l| {
         let d = l.line.decision.as_ref();
-        let row = [
+        vec![
             v.review.reference(),
             v.system_code.clone(),
             v.reviewer_name.clone(),
@@ -213,10 +202,11 @@ async fn review_report(State(s): State<AppState>, caller: Caller, Id(id): Id) ->
             d.map_or(String::new(), |d| d.at.to_string()),
             d.and_then(|d| d.comment.as_ref())
                 .map_or(String::new(), ToString::to_string),
-        ];
-        out.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
+        ]
+    });
+    // Header in the caller's language, values language-neutral; a value that a spreadsheet
+    // would run as a formula (a comment typed as `=…`) is written as text.
+    let out = crate::service::inventory_export::review_csv(lines, speaking()).map_err(|e| WebError::internal(&e))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -224,6 +214,7 @@ async fn review_report(State(s): State<AppState>, caller: Caller, Id(id): Id) ->
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"access-review-{id}.csv\""),
             ),
+            (header::VARY, "Accept-Language".to_owned()),
         ],
         out,
     ))

@@ -3,12 +3,13 @@
 //! information-security lead and the system administrator).
 
 use super::guard::needs;
-use super::{Api, Doc};
+use super::{Api, AsOf, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError};
-use crate::http::{Id, Tagged};
+use crate::http::{Id, Params, Tagged};
 use crate::service::inventory::require_reader;
+use crate::service::past::answering;
 use crate::state::AppState;
 use adam_core::register::risk::{RiskAssessment, RiskFields};
 use adam_core::*;
@@ -28,9 +29,10 @@ pub(crate) fn routes(api: Api) -> Api {
         "/api/v1/risk-assessments",
         Doc::new(
             t,
-            "Every risk assessment, the latest first, with when the next is due (Art. 9(2): at least yearly)",
+            "Every risk assessment, the latest first, with when the next is due (Art. 9(2): at least yearly); `at` answers as they stood at an earlier instant",
             READERS,
         )
+        .query::<AsOf>()
         .response::<RiskList>(),
         get(needs(Scope::Read, list)),
     )
@@ -50,7 +52,8 @@ pub(crate) fn routes(api: Api) -> Api {
     .route(
         Method::GET,
         "/api/v1/risk-assessments/{id}",
-        Doc::new(t, "One risk assessment", READERS)
+        Doc::new(t, "One risk assessment; `at` answers as it stood at an earlier instant", READERS)
+            .query::<AsOf>()
             .response::<RiskAssessment>()
             .etag(),
         get(needs(Scope::Read, one)),
@@ -76,10 +79,11 @@ pub struct RiskList {
     pub assessments: Vec<RiskAssessment>,
 }
 
-async fn list(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<RiskList>> {
-    let now = s.now();
-    let w = s.world();
-    require_reader(&w, &caller, now)?;
+async fn list(State(s): State<AppState>, caller: Caller, Params(q): Params<AsOf>) -> ApiResult<axum::Json<RiskList>> {
+    require_reader(&s.world(), &caller, s.now())?;
+    let past = s.world_as_of(q.at).await?;
+    let w = answering(&s, &past);
+    let now = q.at.unwrap_or_else(|| s.now());
     let (latest, overdue) = w.risk_status(LocalDate::of(now));
     let mut assessments = w.risk_assessments().to_vec();
     assessments.sort_by_key(|a| std::cmp::Reverse((a.fields.date, a.id)));
@@ -90,9 +94,15 @@ async fn list(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json
     }))
 }
 
-async fn one(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<RiskAssessment>> {
-    let w = s.world();
-    require_reader(&w, &caller, s.now())?;
+async fn one(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Params(q): Params<AsOf>,
+) -> ApiResult<Tagged<RiskAssessment>> {
+    require_reader(&s.world(), &caller, s.now())?;
+    let past = s.world_as_of(q.at).await?;
+    let w = answering(&s, &past);
     let r = w.risk_assessment(RiskId(id))?.clone();
     Ok(Tagged::new(r.rev, r))
 }

@@ -59,6 +59,21 @@ const HOLDER_COLUMNS: [(&str, &str); 7] = [
     ("since", "od"),
 ];
 
+/// The columns of an access review's report (evidence for Art. 51(4)).
+const REVIEW_COLUMNS: [(&str, &str); 11] = [
+    ("review", "pregled"),
+    ("system", "sistem"),
+    ("reviewer", "pregledovalec"),
+    ("due", "rok"),
+    ("grant", "dodelitev"),
+    ("role", "vloga"),
+    ("grantee", "prejemnik"),
+    ("outcome", "odločitev"),
+    ("decided_by", "odločil"),
+    ("decided_at", "odločeno"),
+    ("comment", "pojasnilo"),
+];
+
 fn header<const N: usize>(columns: &[(&str, &str); N], lang: Lang) -> Vec<String> {
     columns.iter().map(|(en, sl)| lang.pick(*sl, *en).to_owned()).collect()
 }
@@ -252,13 +267,23 @@ pub(crate) fn holders_csv(rows: &[HolderRow], lang: Lang) -> Result<String, csv:
     )
 }
 
+/// An access review's report as CSV, one line per grant reviewed (11 values each, in the
+/// order of [`REVIEW_COLUMNS`]), with a header in `lang`.
+pub(crate) fn review_csv(lines: impl Iterator<Item = Vec<String>>, lang: Lang) -> Result<String, csv::Error> {
+    write(&REVIEW_COLUMNS, lang, lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_column_has_both_languages_and_the_headers_differ_only_in_words() {
-        for (en, sl) in ITEM_COLUMNS.iter().chain(HOLDER_COLUMNS.iter()) {
+        for (en, sl) in ITEM_COLUMNS
+            .iter()
+            .chain(HOLDER_COLUMNS.iter())
+            .chain(REVIEW_COLUMNS.iter())
+        {
             assert!(!en.is_empty() && !sl.is_empty());
         }
         let rows: Vec<HolderRow> = Vec::new();

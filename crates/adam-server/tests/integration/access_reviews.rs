@@ -137,6 +137,27 @@ async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(ba
         "{}",
         report.text
     );
+    // The header row in the caller's language (English by default), the values as they are.
+    assert!(
+        report
+            .text
+            .starts_with("review,system,reviewer,due,grant,role,grantee,outcome,decided_by,decided_at,comment"),
+        "{}",
+        report.text
+    );
+    let sl = server
+        .call_with(
+            Who::Plain,
+            Method::GET,
+            &format!("/api/v1/access-reviews/{id}/report.csv"),
+            None,
+            &[("accept-language", "sl")],
+        )
+        .await
+        .expect(200);
+    assert!(sl.text.starts_with("pregled,sistem,pregledovalec,rok,"), "{}", sl.text);
+    assert!(sl.text.contains(",revoked,"), "{}", sl.text);
+    assert_eq!(sl.header("vary"), Some("Accept-Language"));
 
     // A job change opens a follow-up at once, and its custodian hears of it.
     let ctx = server.state.context(Actor::System, None);

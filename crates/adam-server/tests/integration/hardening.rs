@@ -212,6 +212,7 @@ on_both_backends!(sign_in_fields_and_limiter_keys_are_bounded);
 async fn only_a_session_that_showed_the_factor_removes_it(backend: Backend) {
     let s = TestServer::start(backend).await;
     s.set_password(s.fx.ana, STRONG).await;
+    s.make_security_lead(s.fx.glpi_admin).await;
     // A token can do nothing with factors.
     for (path, body) in [
         ("/api/v1/auth/totp/lost", json!({})),
@@ -274,6 +275,35 @@ async fn only_a_session_that_showed_the_factor_removes_it(backend: Backend) {
     .expect(200);
     let records = audit(&s).await;
     assert!(records.iter().any(|r| r.action == "security.factor_lost"));
+    // Art. 33(1): the loss is an incident to handle, not only a record — ADAM opens a security
+    // event itself, on the lead's work list, naming the account and the source.
+    let events: Vec<_> = s
+        .state
+        .world()
+        .cases()
+        .iter()
+        .filter(|c| c.process.as_str() == "security-event")
+        .cloned()
+        .collect();
+    assert_eq!(events.len(), 1, "one event for one reported loss");
+    assert_eq!(events[0].started_by, None, "ADAM raised it itself");
+    let work = s.get(Who::UserAdminHere, "/api/v1/work").await.expect(200);
+    assert_eq!(work.json["my_steps"][0]["id"], events[0].id.0, "{}", work.text);
+    let view = s
+        .get(Who::UserAdminHere, &format!("/api/v1/cases/{}", events[0].id.0))
+        .await
+        .expect(200);
+    let shown = |key: &str| {
+        view.json["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == key)
+            .map(|f| f["shown"].to_string())
+            .unwrap_or_default()
+    };
+    assert!(shown("source").contains("security.factor_lost"), "{}", view.text);
+    assert!(view.text.contains("ana"), "the account is named: {}", view.text);
 }
 on_both_backends!(only_a_session_that_showed_the_factor_removes_it);
 

@@ -736,3 +736,99 @@ async fn lists_filter_and_page_and_history_shows_who_classified() {
     assert_eq!(changed.json["version"], 1);
     assert_eq!(changed.json["entries"][1]["name"], "Interno");
 }
+
+/// The registers can be asked "as of" an earlier instant (the design rule of every register):
+/// an item renamed later is shown with its old name, an asset added later is not in the list
+/// or the CSV, a risk assessment recorded later is not in the risk register; who may ask is
+/// decided by today's rules, and an unreadable instant is a clear 422.
+async fn the_registers_answer_as_of_an_earlier_instant(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let inv = build(&s).await;
+    const DAY: i64 = 86_400;
+    let path = format!("/api/v1/inventory/{}", inv.system.0);
+    let first = inv.get(&s, Party::Lead, &path).await.expect(200);
+    let first_name = first.json["name"].clone();
+    let then = adam_core::Timestamp(s.state.now().0 + 60);
+    s.advance(DAY);
+    inv.edit(
+        &s,
+        Party::Lead,
+        Method::PATCH,
+        &path,
+        &json!({"name": "Preimenovan sistem"}),
+    )
+    .await
+    .expect(200);
+    inv.post(
+        &s,
+        Party::Lead,
+        "/api/v1/inventory",
+        &json!({"kind": "asset", "code": "KASNEJE", "name": "Dodano kasneje", "custodian": inv.custodian}),
+    )
+    .await
+    .expect(201);
+    s.post(
+        Who::SysAdmin,
+        "/api/v1/risk-assessments",
+        &json!({"date": "2026-03-03", "scope": "Občina", "findings": "Nič", "treatment": "Nič"}),
+    )
+    .await
+    .expect(201);
+
+    let now = inv.get(&s, Party::Lead, &path).await.expect(200);
+    assert_eq!(now.json["name"], "Preimenovan sistem", "{}", now.text);
+    let old = inv.get(&s, Party::Lead, &format!("{path}?at={then}")).await.expect(200);
+    assert_eq!(old.json["name"], first_name, "{}", old.text);
+
+    let codes = |r: &Reply| -> Vec<String> {
+        r.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let listed = inv.get(&s, Party::Lead, "/api/v1/inventory").await.expect(200);
+    assert!(codes(&listed).contains(&"KASNEJE".to_owned()), "{}", listed.text);
+    let listed_then = inv
+        .get(&s, Party::Lead, &format!("/api/v1/inventory?at={then}"))
+        .await
+        .expect(200);
+    assert!(
+        !codes(&listed_then).contains(&"KASNEJE".to_owned()),
+        "{}",
+        listed_then.text
+    );
+    assert_eq!(codes(&listed_then).len() + 1, codes(&listed).len());
+    let csv_then = inv
+        .get(&s, Party::Lead, &format!("/api/v1/inventory.csv?at={then}"))
+        .await
+        .expect(200);
+    assert!(!csv_then.text.contains("KASNEJE"), "{}", csv_then.text);
+
+    let risks = s.get(Who::SysAdmin, "/api/v1/risk-assessments").await.expect(200);
+    let risks_then = s
+        .get(Who::SysAdmin, &format!("/api/v1/risk-assessments?at={then}"))
+        .await
+        .expect(200);
+    assert_eq!(
+        risks_then.json["assessments"].as_array().unwrap().len() + 1,
+        risks.json["assessments"].as_array().unwrap().len(),
+        "{}",
+        risks_then.text
+    );
+    s.get(Who::SysAdmin, &format!("/api/v1/class-scheme?at={then}"))
+        .await
+        .expect(200);
+    s.get(Who::SysAdmin, &format!("/api/v1/decree-roles?at={then}"))
+        .await
+        .expect(200);
+    // Who may ask is today's question: a plain user may not read the inventory, then or now.
+    s.get(Who::Plain, &format!("/api/v1/inventory?at={then}"))
+        .await
+        .expect(403);
+    inv.get(&s, Party::Lead, "/api/v1/inventory?at=yesterday")
+        .await
+        .problem(422, "invalid-query");
+}
+on_both_backends!(the_registers_answer_as_of_an_earlier_instant);
