@@ -128,10 +128,16 @@ impl World {
         rev: Revision,
         events: &mut Vec<Event>,
     ) -> Result<ProcessDefinition, Error> {
+        let shipped = process::shipped(key);
         if let Some(kept) = self.latest_process(key) {
-            return Ok(kept.clone());
+            // A newer shipped version (a new ADAM) is kept now and taken by new cases; an
+            // administrator's own newer version stays in force.
+            match &shipped {
+                Some(s) if s.version > kept.definition.version => {}
+                _ => return Ok(kept.clone()),
+            }
         }
-        let definition = process::shipped(key).ok_or_else(|| process::unknown_process(key))?;
+        let definition = shipped.ok_or_else(|| process::unknown_process(key))?;
         let d = ProcessDefinition {
             id: DefinitionId(self.reg.process.definitions.len() as u32),
             definition,

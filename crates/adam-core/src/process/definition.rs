@@ -52,6 +52,10 @@ pub enum Binding {
     CustodianOf(Code),
     /// The operators (persons) of the information system named in this field of the case.
     OperatorOf(Code),
+    /// The development contacts of the hosting solutions registered for the information
+    /// system named in this field of the case (the registry of information solutions): those
+    /// the independent assessment of Art. 23 must not be done by.
+    DeveloperOf(Code),
     /// The person named in this field of the case.
     Person(Code),
     /// The people of the party that holds a letter in one cell of the case's solution's

@@ -329,7 +329,7 @@ pub fn problems(d: &Definition) -> Vec<Problem> {
             raci_problems(d, r.key.as_str(), b, &mut out);
         }
         let (field, expected) = match &r.binding {
-            Binding::CustodianOf(f) | Binding::OperatorOf(f) => (f, "system"),
+            Binding::CustodianOf(f) | Binding::OperatorOf(f) | Binding::DeveloperOf(f) => (f, "system"),
             Binding::Person(f) => (f, "person"),
             Binding::Raci(b) => (&b.solution, "text"),
             _ => continue,

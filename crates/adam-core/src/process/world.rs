@@ -134,6 +134,15 @@ impl World {
                         .collect()
                 })
                 .unwrap_or_default(),
+            Binding::DeveloperOf(f) => field_id(f)
+                .map(|i| {
+                    self.solutions()
+                        .iter()
+                        .filter(|s| s.fields.system == Some(ItemId(i)))
+                        .filter_map(|s| s.fields.people.developer)
+                        .collect()
+                })
+                .unwrap_or_default(),
             Binding::Person(f) => field_id(f).map(|i| vec![UserId(i)]).unwrap_or_default(),
             Binding::Raci(b) => match self.raci_binding_jobs(b, fields) {
                 Some(jobs) => jobs.into_iter().flat_map(|j| self.raci_people(j)).collect(),

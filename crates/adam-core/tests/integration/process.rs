@@ -484,6 +484,26 @@ fn a_change_needs_two_consents_from_two_different_people_and_an_independent_asse
     );
     assert_eq!(code_of(&e), "guards-unmet");
     assert!(e.to_string().contains("different people"), "{e}");
+    // ... nor its developer: the development contact of a solution the hosting registry holds
+    // for the system (REQUIREMENTS-WAVE2 §1.6.2; role `developer_of`).
+    let solution: adam_core::register::solution::SolutionFields = serde_json::from_value(json!({
+        "codename": "vpp", "name": "Sistem VPP", "customer_body": "Občina", "entry_route": "order",
+        "system": system.0, "people": {"developer": town.dora.0}
+    }))
+    .unwrap();
+    run_as(w, &lead, Command::RegisterSolution { fields: solution });
+    let e = refused(
+        w,
+        ana,
+        decide(
+            case,
+            "verify",
+            "assess",
+            json!({"verification": "Preverjeno.", "cia_not_lowered": true, "assessor": town.dora.0}),
+        ),
+    );
+    assert_eq!(code_of(&e), "guards-unmet");
+    assert!(e.to_string().contains("developer"), "{e}");
     run_as(
         w,
         &ana,
@@ -505,6 +525,37 @@ fn a_change_needs_two_consents_from_two_different_people_and_an_independent_asse
     assert_eq!(town.w.case(case).unwrap().state, process::CaseState::Closed);
 }
 
+/// A new ADAM ships a newer version of a definition: new cases take it although an older
+/// version was kept (imported, or kept by earlier cases); running cases keep theirs.
+#[test]
+fn a_newer_shipped_version_is_taken_by_new_cases() {
+    let Office { mut town, system } = office_with_system();
+    let lead = Actor::user(town.leon);
+    let w = &mut town.w;
+    let mut v1 = change_request();
+    v1.version = 1;
+    v1.roles.retain(|r| r.key.as_str() != "developer");
+    for step in &mut v1.steps {
+        for outcome in &mut step.outcomes {
+            for guard in &mut outcome.guards {
+                if let Some(d) = &mut guard.distinct {
+                    d.retain(|r| r.as_str() != "developer");
+                }
+            }
+        }
+    }
+    run_as(w, &lead, Command::ImportProcess { definition: v1 });
+    assert_eq!(w.latest_process("change-request").unwrap().definition.version, 1);
+    let case = start(w, &Actor::user(town.ana), "change-request", json!({"system": system.0}));
+    assert_eq!(w.case(case).unwrap().version, change_request().version);
+    assert!(change_request().version > 1);
+    assert_eq!(
+        w.latest_process("change-request").unwrap().definition.version,
+        change_request().version,
+        "the shipped version was kept with the case that first used it"
+    );
+}
+
 #[test]
 fn a_kept_version_is_what_running_cases_keep_and_versions_are_never_kept_twice() {
     let Office { mut town, system } = office_with_system();
@@ -512,7 +563,7 @@ fn a_kept_version_is_what_running_cases_keep_and_versions_are_never_kept_twice()
     let w = &mut town.w;
     let old = start(w, &Actor::user(town.ana), "change-request", json!({"system": system.0}));
     let mut v2 = change_request();
-    v2.version = 2;
+    v2.version = 3;
     v2.steps[0].due_days = Some(1);
     // Only the register keepers import.
     let e = refused(
@@ -525,15 +576,15 @@ fn a_kept_version_is_what_running_cases_keep_and_versions_are_never_kept_twice()
     let e = refused(w, lead, Command::ImportProcess { definition: v2.clone() });
     assert_eq!(code_of(&e), "definition-exists");
     let new = start(w, &Actor::user(town.ana), "change-request", json!({"system": system.0}));
-    assert_eq!(w.case(old).unwrap().version, 1);
-    assert_eq!(w.case(new).unwrap().version, 2);
+    assert_eq!(w.case(old).unwrap().version, 2, "the shipped version");
+    assert_eq!(w.case(new).unwrap().version, 3, "the imported one");
     // Overdue: the new version's first step is due in a day.
     let later = t("2026-03-04T09:00:00Z");
     let overdue: Vec<CaseId> = w.overdue_steps(later).iter().map(|(c, _)| c.id).collect();
     assert!(overdue.contains(&new));
     // A broken definition names its problems on import, in both languages.
     let mut broken = change_request();
-    broken.version = 3;
+    broken.version = 4;
     broken.roles[0].binding = Binding::AdamRole(RoleCode::parse("r", "NO.SUCH.ROLE").unwrap());
     broken.steps[0].outcomes.clear();
     let e = refused(w, lead, Command::ImportProcess { definition: broken });
