@@ -126,6 +126,15 @@ async fn an_event_becomes_an_incident_and_is_archived_over_http(backend: Backend
         )
         .await
         .expect(200);
+    // An incident is not closed before its sixth response step (Art. 21(2)).
+    server
+        .post(
+            Who::UserAdminHere,
+            &decisions,
+            &json!({"step": "close", "outcome": "archive", "fields": {"resolution": "Rešeno.", "final_assessment": "Brez škode."}}),
+        )
+        .await
+        .problem(409, "not-at-step");
     for (step, fields) in [
         ("limit", json!({})),
         ("evidence", json!({})),
@@ -456,3 +465,133 @@ async fn a_broken_audit_trail_opens_a_security_event_once() {
         work.json
     );
 }
+
+/// A change request (Art. 22–23) walked over HTTP by the people it names, with the refusals
+/// on the way: no consent without a rollback plan; no implementation before the consents;
+/// consent only in one's own role, once; a major change not closed without the independent
+/// assessment, whose assessor is neither the custodian nor the system's developer (the
+/// development contact of a solution registered for it); then assessed and closed.
+async fn a_change_request_is_walked_to_its_independent_assessment_over_http(backend: Backend) {
+    use crate::inventory_fixture::{fields, run};
+    let s = TestServer::start(backend).await;
+    let fx = s.fx.clone();
+    // Ana keeps the system, the GLPI administrator is the security lead, Bojan develops it
+    // (a solution of the hosting registry), the other user administrator may assess it.
+    s.make_security_lead(fx.glpi_admin).await;
+    let Some(Created::Item(system)) = run(
+        &s,
+        Actor::System,
+        Command::CreateItem {
+            kind: adam_core::register::inventory::ItemKind::System,
+            fields: fields("VOPI-SYS", "VOPI", fx.ana),
+        },
+    )
+    .await
+    else {
+        panic!("no system")
+    };
+    let solution: adam_core::register::solution::SolutionFields = serde_json::from_value(json!({
+        "codename": "vopi", "name": "VOPI", "customer_body": "Občina", "entry_route": "order",
+        "system": system.0, "people": {"developer": fx.bojan.0}
+    }))
+    .unwrap();
+    run(
+        &s,
+        Actor::user(fx.glpi_admin),
+        Command::RegisterSolution { fields: solution },
+    )
+    .await;
+    let (custodian, lead, assessor) = (Who::Plain, Who::UserAdminHere, Who::UserAdminOther);
+
+    let started = s
+        .post(
+            custodian,
+            "/api/v1/cases",
+            &json!({"process": "change-request", "title": "Nadgradnja baze VOPI",
+                    "fields": {"system": system.0, "description": "Nadgradnja baze.", "affects_security": true, "major": true}}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(started.json["version"], 2, "{}", started.text);
+    let id = started.json["id"].as_u64().unwrap();
+    let decisions = format!("/api/v1/cases/{id}/decisions");
+    let consents = format!("/api/v1/cases/{id}/consents");
+    let prepare = |rollback: bool| {
+        let mut f =
+            json!({"security_impact": "Nizek.", "production_conditions": "Po dogovoru.", "notified_at": "2026-03-01"});
+        if rollback {
+            f["rollback_plan"] = json!("Obnova iz varnostne kopije.");
+        }
+        json!({"step": "prepare", "outcome": "submit", "fields": f})
+    };
+    let no_plan = s
+        .post(custodian, &decisions, &prepare(false))
+        .await
+        .problem(409, "guards-unmet");
+    assert!(no_plan.text.contains("rollback_plan"), "{}", no_plan.text);
+    s.post(custodian, &decisions, &prepare(true)).await.expect(200);
+    s.post(
+        custodian,
+        &decisions,
+        &json!({"step": "implement", "outcome": "done", "fields": {"implementation_record": "Izvedeno."}}),
+    )
+    .await
+    .problem(409, "not-at-step");
+    s.post(lead, &consents, &json!({"role": "custodian"}))
+        .await
+        .problem(403, "not-role-holder");
+    s.post(custodian, &consents, &json!({"role": "custodian"}))
+        .await
+        .expect(200);
+    s.post(custodian, &consents, &json!({"role": "custodian"}))
+        .await
+        .problem(409, "already-consented");
+    s.post(lead, &consents, &json!({"role": "security_lead"}))
+        .await
+        .expect(200);
+    s.post(
+        lead,
+        &decisions,
+        &json!({"step": "consent", "outcome": "approve", "fields": {}}),
+    )
+    .await
+    .expect(200);
+    s.post(
+        custodian,
+        &decisions,
+        &json!({"step": "implement", "outcome": "done", "fields": {"implementation_record": "Izvedeno."}}),
+    )
+    .await
+    .expect(200);
+    let verify = |outcome: &str, assessor: Option<u32>| {
+        let mut f = json!({"verification": "Preverjeno.", "cia_not_lowered": true});
+        if let Some(a) = assessor {
+            f["assessor"] = json!(a);
+        }
+        json!({"step": "verify", "outcome": outcome, "fields": f})
+    };
+    // A major change does not close without the assessment (23(1)) …
+    s.post(custodian, &decisions, &verify("close", None))
+        .await
+        .problem(409, "guards-unmet");
+    // … by someone other than its custodian or its developer (23(2)).
+    for (who, role) in [(fx.ana, "custodian"), (fx.bojan, "developer")] {
+        let r = s
+            .post(custodian, &decisions, &verify("assess", Some(who.0)))
+            .await
+            .problem(409, "guards-unmet");
+        assert!(r.text.contains(role), "{role}: {}", r.text);
+    }
+    s.post(custodian, &decisions, &verify("assess", Some(fx.un_admin.0)))
+        .await
+        .expect(200);
+    // The assessor does the assessment; nobody else may.
+    let assess = json!({"step": "assessment", "outcome": "done", "fields": {"assessment_report": "Ustrezno."}});
+    s.post(custodian, &decisions, &assess)
+        .await
+        .problem(403, "not-performer");
+    s.post(assessor, &decisions, &assess).await.expect(200);
+    let closed = s.get(custodian, &format!("/api/v1/cases/{id}")).await.expect(200);
+    assert_eq!(closed.json["state"], "closed", "{}", closed.text);
+}
+on_both_backends!(a_change_request_is_walked_to_its_independent_assessment_over_http);
