@@ -585,6 +585,24 @@ async fn a_change_request_is_walked_to_its_independent_assessment_over_http(back
     s.post(custodian, &decisions, &verify("assess", Some(fx.un_admin.0)))
         .await
         .expect(200);
+    // The assessor hears of the step that is now theirs, by e-mail in both languages, with
+    // the link to the case (the step's performer changed: SMTP, through the real sink).
+    let sink = s.mail.as_ref().unwrap();
+    let address = s.state.world().user(fx.un_admin).unwrap().email.to_string();
+    let mut to_assessor = None;
+    while let Some(mail) = sink.any_within(3_000).await {
+        if mail.to == vec![address.clone()] {
+            to_assessor = Some(mail);
+            break;
+        }
+    }
+    let mail = to_assessor.expect("the assessor was told by e-mail");
+    assert!(
+        mail.text.contains("čaka na vaš korak") && mail.text.contains("is waiting for your step"),
+        "{}",
+        mail.text
+    );
+    assert!(mail.text.contains(&format!("/ui/cases/{id}")), "{}", mail.text);
     // The assessor does the assessment; nobody else may.
     let assess = json!({"step": "assessment", "outcome": "done", "fields": {"assessment_report": "Ustrezno."}});
     s.post(custodian, &decisions, &assess)
