@@ -222,6 +222,16 @@ impl World {
             self.require_keeper(actor, at, "appoint a custodian")?;
         }
         self.check_fields(item, old.kind, &fields, old.class())?;
+        // An application bound to a classified system brings its objects: they must fit it. (A
+        // system not yet classified awaits its custodian, whose classification may then not
+        // fall below them.)
+        if old.kind == ItemKind::System
+            && old.classified.is_some()
+            && let Some(app) = fields.application
+            && fields.application != old.fields.application
+        {
+            self.objects_fit(app, item, old.class(), self.assets_of(item, None, None))?;
+        }
         if fields.review_due.is_none() && fields.last_reviewed != old.fields.last_reviewed {
             fields.review_due = fields.last_reviewed.map(|d| d.plus_years(1));
         }
@@ -286,8 +296,22 @@ impl World {
                 }));
             }
         }
-        if let Some(app) = old.fields.application {
-            self.objects_fit_system(app, item, class)?;
+        match old.kind {
+            ItemKind::System => {
+                if let Some(app) = old.fields.application {
+                    self.objects_fit(app, item, class, self.assets_of(item, None, None))?;
+                }
+            }
+            // A lower asset can lower the floor of every system holding it.
+            ItemKind::Asset => {
+                for l in self.links_of(item) {
+                    let Ok(system) = self.item(l.system) else { continue };
+                    if let Some(app) = system.fields.application {
+                        let assets = self.assets_of(system.id, Some((item, class)), None);
+                        self.objects_fit(app, system.id, system.class(), assets)?;
+                    }
+                }
+            }
         }
         if old
             .classified
@@ -308,24 +332,57 @@ impl World {
         })]))
     }
 
-    /// A system's new class may not fall below the objects its application already holds
-    /// (Art. 11(2), the other way round): lowering it would leave them classified above it.
-    fn objects_fit_system(&self, app: AppId, system: ItemId, class: Classification) -> Result<(), Error> {
-        let held = class.max(self.floor(system).class);
+    /// Art. 11(2), the other way round: what a system is held to (its own class and its floor)
+    /// may not fall below the objects its application already holds — a folder or a document
+    /// classified above it. Checked wherever that can change: the system reclassified, an
+    /// asset of it reclassified, a link removed, an application bound to the system.
+    /// `own` is the system's class after the change and `assets` its assets' classes after it.
+    fn objects_fit(
+        &self,
+        app: AppId,
+        system: ItemId,
+        own: Classification,
+        assets: impl IntoIterator<Item = (ItemId, Classification)>,
+    ) -> Result<(), Error> {
+        let held = own.max(crate::register::inventory::Floor::of(assets).class);
+        let above = |c: Classification| Dimension::ALL.into_iter().any(|d| d.of(c) > d.of(held));
         for f in self.idx.app_folders.get(app.index()).into_iter().flatten() {
             let Ok(folder) = self.folder(*f) else { continue };
-            let over = Dimension::ALL
-                .into_iter()
-                .any(|d| d.of(folder.classification) > d.of(held));
-            if over {
+            let over = std::iter::once(folder.classification).chain(
+                self.folder_documents(*f)
+                    .iter()
+                    .filter_map(|d| self.document(*d).ok())
+                    .map(|d| d.classification),
+            );
+            if let Some(c) = over.into_iter().find(|c| above(*c)) {
                 return Err(Error::Register(RegisterError::ObjectAboveSystem {
                     system,
-                    object: folder.classification.to_string(),
+                    object: c.to_string(),
                     held: held.to_string(),
                 }));
             }
         }
         Ok(())
+    }
+
+    /// The classes of a system's assets now, with `changed` in place of one asset's class or
+    /// `without` one link.
+    fn assets_of(
+        &self,
+        system: ItemId,
+        changed: Option<(ItemId, Classification)>,
+        without: Option<LinkId>,
+    ) -> Vec<(ItemId, Classification)> {
+        self.links_of(system)
+            .filter(|l| Some(l.id) != without)
+            .filter_map(|l| {
+                let class = match changed {
+                    Some((asset, class)) if asset == l.asset => class,
+                    _ => self.item(l.asset).ok()?.class(),
+                };
+                Some((l.asset, class))
+            })
+            .collect()
     }
 
     fn plan_retire_item(&self, actor: &Actor, item: ItemId, at: Timestamp, rev: Revision) -> Result<Draft, Error> {
@@ -421,6 +478,10 @@ impl World {
         let l = self.link(link)?;
         let sys = self.item(l.system)?;
         self.require_item_keeper(actor, sys, at)?;
+        // Without the asset the system's floor may fall below what its application holds.
+        if let Some(app) = sys.fields.application {
+            self.objects_fit(app, sys.id, sys.class(), self.assets_of(sys.id, None, Some(link)))?;
+        }
         Ok(Draft::new(vec![Event::LinkRemoved(link)]))
     }
 

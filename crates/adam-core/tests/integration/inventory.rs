@@ -548,7 +548,10 @@ fn an_object_is_not_classified_above_its_applications_system() {
         .into()
     );
     assert!(e.to_string().contains("Art. 11(2)"));
-    run_as(&mut inv.town.w, &ana, new_folder(1));
+    let folder = match created(run_as(&mut inv.town.w, &ana, new_folder(1))) {
+        Created::Folder(f) => f,
+        c => panic!("{c:?}"),
+    };
     // Nor may the system's class then fall below what its application holds.
     let e = refused(
         &inv.town.w,
@@ -560,6 +563,115 @@ fn an_object_is_not_classified_above_its_applications_system() {
         },
     );
     assert_eq!(e.code(), "object-above-system");
+
+    // A Z2 asset raises the system's floor, and a Z2 document can be filed in the folder ...
+    classify(inv.parcels, class(2, 1, 1), &mut inv);
+    let l = link(inv.vpp_sys, inv.parcels, &mut inv);
+    run_as(
+        &mut inv.town.w,
+        &ana,
+        Command::NewDocument {
+            folder,
+            title: text("Odločba"),
+            classification: class(2, 0, 0),
+        },
+    );
+    // ... then neither removing the link nor lowering the asset may leave it above its system
+    // (the document, not only folders, is counted).
+    let lead = Actor::user(inv.lead);
+    let e = refused(&inv.town.w, lead, Command::UnlinkAsset { link: l });
+    assert_eq!(e.code(), "object-above-system", "{e}");
+    let e = refused(
+        &inv.town.w,
+        ana,
+        Command::ClassifyItem {
+            item: inv.parcels,
+            class: class(1, 1, 1),
+            protection_level: None,
+        },
+    );
+    assert_eq!(e.code(), "object-above-system", "{e}");
+    assert!(e.to_string().contains("Z2 C0 R0"), "{e}");
+    // Nor may the application, once freed from its system, be bound to a classified system
+    // held lower; a new, unclassified system takes it and awaits its custodian, who may then
+    // not classify it below the records.
+    let mut freed = inv.town.w.item(inv.vpp_sys).unwrap().fields.clone();
+    freed.application = None;
+    run_as(
+        &mut inv.town.w,
+        &lead,
+        Command::UpdateItem {
+            item: inv.vpp_sys,
+            fields: freed,
+        },
+    );
+    let mut other = crate::inventory::fields("OTHER-SYS", inv.town.ana);
+    let sys = match created(run_as(
+        &mut inv.town.w,
+        &lead,
+        Command::CreateItem {
+            kind: ItemKind::System,
+            fields: other.clone(),
+        },
+    )) {
+        Created::Item(i) => i,
+        c => panic!("{c:?}"),
+    };
+    classify(sys, class(1, 1, 1), &mut inv);
+    other.application = Some(inv.town.vpp);
+    let e = refused(
+        &inv.town.w,
+        lead,
+        Command::UpdateItem {
+            item: sys,
+            fields: other.clone(),
+        },
+    );
+    assert_eq!(e.code(), "object-above-system", "{e}");
+    let mut fresh = crate::inventory::fields("NEW-SYS", inv.town.ana);
+    fresh.application = Some(inv.town.vpp);
+    let fresh = match created(run_as(
+        &mut inv.town.w,
+        &lead,
+        Command::CreateItem {
+            kind: ItemKind::System,
+            fields: fresh,
+        },
+    )) {
+        Created::Item(i) => i,
+        c => panic!("{c:?}"),
+    };
+    let e = refused(
+        &inv.town.w,
+        ana,
+        Command::ClassifyItem {
+            item: fresh,
+            class: class(1, 1, 1),
+            protection_level: None,
+        },
+    );
+    assert_eq!(e.code(), "object-above-system", "{e}");
+    classify(fresh, class(2, 1, 1), &mut inv);
+    // Freed again, the application goes to the other system once that is held high enough.
+    let mut unbound = inv.town.w.item(fresh).unwrap().fields.clone();
+    unbound.application = None;
+    run_as(
+        &mut inv.town.w,
+        &lead,
+        Command::UpdateItem {
+            item: fresh,
+            fields: unbound,
+        },
+    );
+    classify(sys, class(2, 1, 1), &mut inv);
+    run_as(
+        &mut inv.town.w,
+        &lead,
+        Command::UpdateItem {
+            item: sys,
+            fields: other,
+        },
+    );
 }
 
 #[test]

@@ -485,8 +485,16 @@ fn attacks(custodian: u32) -> Vec<Attack> {
             g.clone(),
             "/api/v1/risk-assessments?colour=red",
             Send::None,
-            200,
-            "",
+            422,
+            "invalid-query",
+        ),
+        a(
+            "an instant that is not one",
+            g.clone(),
+            "/api/v1/risk-assessments?at=yesterday",
+            Send::None,
+            422,
+            "invalid-query",
         ),
         a(
             "holders on a bad day",
