@@ -161,6 +161,11 @@ fn main() {
             rows / v,
             m.audit.records as f64 / v,
         );
+        // Each check's own time (the page check runs beside the others, listed last).
+        for (check, ms) in report.checks.iter().zip(&report.check_ms) {
+            let first = check.split(':').next().unwrap_or(check);
+            println!("    {:>7.2} s  {first}", *ms as f64 / 1000.0);
+        }
         std::fs::remove_file(&file).unwrap();
     }
 }
