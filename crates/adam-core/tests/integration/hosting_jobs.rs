@@ -147,7 +147,7 @@ fn a_job_that_does_not_exist_or_is_no_longer_valid_is_refused_with_its_problem()
     let lead = Actor::user(h.town.leon);
     let mut f = by_jobs(&h);
     f.jobs.soc = Some(JobId(9_999));
-    let e = refused(&h.town.w, lead.clone(), Command::RegisterSolution { fields: f });
+    let e = refused(&h.town.w, lead, Command::RegisterSolution { fields: f });
     assert_eq!(e.code(), "unknown-solution-job");
     assert!(e.to_string().contains("SOC") && e.to_string().contains("9999"), "{e}");
     assert!(
@@ -166,7 +166,7 @@ fn a_job_that_does_not_exist_or_is_no_longer_valid_is_refused_with_its_problem()
     );
     let mut f = by_jobs(&h);
     f.jobs.ekc = Some(spare);
-    let e = refused(&h.town.w, lead.clone(), Command::RegisterSolution { fields: f });
+    let e = refused(&h.town.w, lead, Command::RegisterSolution { fields: f });
     assert_eq!(e.code(), "invalid-solution-job");
     assert!(e.to_string().contains("JOB.TOK.09"), "{e}");
     assert!(e.message(lang::Lang::Sl).contains("ni več veljavno"));

@@ -436,7 +436,7 @@ impl SolutionForm {
             if typed.is_empty() {
                 continue;
             }
-            let found = w.job_by_code(typed).ok().and_then(|j| w.job(j).ok());
+            let found = job_typed(w, typed);
             let message = match found {
                 Some(j) if j.valid => {
                     if let Some(slot) = jobs.slot_mut(role) {
@@ -496,6 +496,19 @@ fn person_key(role: &str) -> &'static str {
         "technical_board" => "f_p_technical_board",
         "ekc" => "f_p_ekc",
         _ => "f_p_registry_custodian",
+    }
+}
+
+/// The job a code typed into the form names: the exact code, or — typed in other letters'
+/// case — the one job whose code it is regardless of case (none when two would match).
+fn job_typed<'w>(w: &'w World, typed: &str) -> Option<&'w adam_core::directory::Job> {
+    if let Ok(j) = w.job_by_code(typed) {
+        return w.job(j).ok();
+    }
+    let mut same = w.jobs().iter().filter(|j| j.code.as_str().eq_ignore_ascii_case(typed));
+    match (same.next(), same.next()) {
+        (Some(j), None) => Some(j),
+        _ => None,
     }
 }
 
