@@ -354,3 +354,31 @@ fn a_newer_shipped_definition_is_what_new_cases_run_on_and_a_keepers_higher_vers
         "the running case keeps its version"
     );
 }
+
+#[test]
+fn a_raci_step_falling_back_to_a_role_bound_to_a_job_is_performed_at_that_job() {
+    let mut h = hosting();
+    // System support bound to Uroš's job alone; OPSI has no responsibility matrix, so the
+    // production installer (RACI, task 22) falls back to system support.
+    let uros_job = h.town.w.user(h.town.uros).unwrap().jobs[0];
+    let mut f = by_jobs(&h);
+    f.people.system_support = None;
+    f.jobs.system_support = Some(uros_job);
+    let s = register(&mut h, f);
+    let leon = h.town.leon;
+    let case = open(&mut h, s, leon, "1.0");
+    let w = &h.town.w;
+    let c = w.case(case).unwrap();
+    let def = &w.process_definition(c.definition).unwrap().definition;
+    assert_eq!(
+        w.role_jobs(def, &c.fields, "production_installer"),
+        Some(vec![uros_job])
+    );
+    assert_eq!(w.role_jobs(def, &c.fields, "system_support"), Some(vec![uros_job]));
+    assert_eq!(
+        w.bound_people(def, &c.fields, c.started_by, "production_installer", t(NOW)),
+        vec![h.town.uros]
+    );
+    // A role with its person named is bound to the person, not performed at the job.
+    assert_eq!(w.role_jobs(def, &c.fields, "siv"), None);
+}

@@ -115,7 +115,18 @@ async fn a_step_bound_to_a_job_moves_with_the_jobs_occupant(backend: Backend) {
         .get(Ana, &format!("/api/v1/cases/{case}"))
         .await
         .problem(403, "not-a-case-reader");
-    server.get(Un, &format!("/api/v1/cases/{case}")).await.expect(200);
+    let read = server.get(Un, &format!("/api/v1/cases/{case}")).await.expect(200);
+    // The case holds the job (a `job` field, fixed), shown by its code and name.
+    let field = read.json["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "coordinator_job")
+        .unwrap()
+        .clone();
+    assert_eq!(field["kind"], "job");
+    assert_eq!(field["value"], fx.job_un_1.0);
+    assert!(field["shown"].as_str().unwrap().starts_with("JOB.UN.01"), "{field}");
     w.go(Un, "entry", "order", json!({}), &[]).await;
 }
 on_both_backends!(a_step_bound_to_a_job_moves_with_the_jobs_occupant);

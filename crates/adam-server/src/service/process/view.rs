@@ -12,7 +12,7 @@ pub struct FieldView {
     /// Name in the request's language.
     pub name: String,
     /// Kind (`text`, `long_text`, `bool`, `date`, `date_time`, `money`, `number`, `choice`,
-    /// `choices`, `system`, `person`).
+    /// `choices`, `system`, `person`, `job`).
     pub kind: &'static str,
     /// The article asking for it.
     pub article: Option<String>,
