@@ -6,7 +6,8 @@
 //! case file either (it is at the job). In the UI the solution
 //! form has a job field beside each person (the job picker answers as one types), refuses an
 //! unknown job at its field keeping what was typed, and the solution's page shows each role's
-//! job and who holds it now.
+//! job and who holds it now. A case's own `job` field is typed as the job's code on its page,
+//! and a step bound to it goes to the job's holder.
 
 use crate::hosting_api::{Walk, ensure_solution, solution};
 use crate::on_both_backends;
@@ -243,3 +244,82 @@ async fn the_solution_form_binds_roles_to_jobs_and_the_page_shows_their_holders(
     );
 }
 on_both_backends!(the_solution_form_binds_roles_to_jobs_and_the_page_shows_their_holders);
+
+/// A process with a `job` field and a role bound to it: on the case page the job is typed as
+/// its code (an unknown one refused at its field, in both languages, what was typed kept), and
+/// the next step, bound to that job, is performed by its holder at that job.
+async fn a_job_field_is_typed_as_its_code_and_its_step_goes_to_the_holder(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let words = |w: &str| json!({"sl": w, "en": w});
+    let definition: adam_core::process::Definition = serde_json::from_value(json!({
+        "key": "desk", "version": 1, "name": words("Delovno mesto"),
+        "roles": [
+            {"key": "doer", "name": words("izvajalec"), "binding": "starter"},
+            {"key": "clerk", "name": words("referent"), "binding": {"job": "desk"}}
+        ],
+        "fields": [{"key": "desk", "name": words("Delovno mesto"), "type": "job"}],
+        "start": "do",
+        "steps": [
+            {"key": "do", "name": words("Določi"), "kind": "task", "performer": "doer", "fields": ["desk"],
+             "outcomes": [{"key": "done", "name": words("Opravljeno"), "to": "check", "guards": [{"field": "desk"}]}]},
+            {"key": "check", "name": words("Preveri"), "kind": "task", "performer": "clerk",
+             "outcomes": [{"key": "done", "name": words("Opravljeno"), "to": "end"}]},
+            {"key": "end", "name": words("Konec"), "kind": "end"}
+        ]
+    }))
+    .unwrap();
+    let key = definition.key.clone();
+    crate::inventory_fixture::run(
+        &s,
+        adam_core::Actor::System,
+        adam_core::Command::ImportProcess { definition },
+    )
+    .await;
+    let Some(adam_core::Created::Case(case)) = crate::inventory_fixture::run(
+        &s,
+        adam_core::Actor::user(s.fx.ana),
+        adam_core::Command::StartCase {
+            process: key,
+            title: adam_core::Text::parse("t", "Kdo preveri").unwrap(),
+            fields: Default::default(),
+            attachments: vec![],
+        },
+    )
+    .await
+    else {
+        panic!("no case")
+    };
+    let page = format!("/ui/cases/{}", case.0);
+    let before = s.revision().await;
+    let r = s.ui(Who::Plain).post(&page, &[("f_desk", "JOB.NI.TAKEGA")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let said = r.body.split("id=\"f_desk-error\"").nth(1).unwrap_or_default();
+    assert!(said.contains("Ni delovnega mesta s to oznako"), "{}", r.body);
+    assert!(r.body.contains("value=\"JOB.NI.TAKEGA\""), "what was typed is kept");
+    let r = s
+        .ui(Who::Plain)
+        .post(&format!("{page}?lang=en"), &[("f_desk", "JOB.NI.TAKEGA")])
+        .await;
+    assert!(r.body.contains("No job has this code"), "{}", r.body);
+    assert_eq!(s.revision().await, before, "nothing was recorded");
+    // The UN head's job, by its code; decided, the next step waits at that job for its holder.
+    let r = s
+        .ui(Who::Plain)
+        .post(
+            &format!("{page}/decide"),
+            &[("f_desk", "LEADER.UN"), ("_outcome", "done")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    {
+        let w = s.state.world();
+        let c = w.case(case).unwrap();
+        assert_eq!(c.current.as_str(), "check");
+        assert_eq!(c.responsible, Some(s.fx.leader_un));
+        assert_eq!(w.performers(c, s.state.now()), vec![s.fx.un_admin]);
+    }
+    let shown = s.ui(Who::UserAdminOther).get(&page).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("LEADER.UN"), "the job is shown by its code");
+}
+on_both_backends!(a_job_field_is_typed_as_its_code_and_its_step_goes_to_the_holder);
