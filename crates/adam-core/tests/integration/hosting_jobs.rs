@@ -112,6 +112,12 @@ fn a_step_of_a_role_bound_to_a_job_is_performed_by_whoever_holds_the_job_now() {
     assert!(mine(&h, cene).is_empty(), "the step is no longer Cene's");
     let e = refused(&h.town.w, Actor::user(cene), decide(case, "entry", "order"));
     assert_eq!(e.code(), "not-performer");
+    // Nobody rebinds a role on the way: the job fields are fixed like the people's.
+    let mut rebind = decide(case, "entry", "order");
+    if let Command::DecideStep { fields, .. } = &mut rebind {
+        *fields = serde_json::from_value(json!({"coordinator_job": h.town.ana_job.0})).unwrap();
+    }
+    assert_eq!(refused(&h.town.w, Actor::user(dora), rebind).code(), "fixed-case-field");
     // Dora decides; the file moves to the customer's job, which Ana holds.
     run_as(&mut h.town.w, &Actor::user(dora), decide(case, "entry", "order"));
     let c = h.town.w.case(case).unwrap();
