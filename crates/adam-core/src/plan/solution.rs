@@ -127,6 +127,11 @@ impl World {
                 self.user(u)?;
             }
         }
+        self.check_solution_jobs(f)
+    }
+
+    /// Every role's job exists and is valid (an invalidated job would bind nobody).
+    fn check_solution_jobs(&self, f: &SolutionFields) -> Result<(), Error> {
         for (role, j) in f.jobs.pairs() {
             let Some(j) = j else { continue };
             let job = self.job(j).map_err(|_| RegisterError::UnknownSolutionJob {
@@ -182,6 +187,9 @@ impl World {
         }
         let system = s.fields.system.ok_or(RegisterError::SolutionWithoutSystem)?;
         self.check_solution_cloud(&s.fields)?;
+        // A job invalidated since the entry was saved is said now, naming the role, rather
+        // than as "nobody to perform" when the case reaches the role's step.
+        self.check_solution_jobs(&s.fields)?;
         // The first installation until a version has reached production.
         let first = !s
             .versions
@@ -198,15 +206,12 @@ impl World {
             }
         }
         // The jobs go to the `<role>_job` fields of a definition that has them (version 2 on);
-        // a case of a kept definition without them binds the people alone, as before. A job
-        // invalidated since the entry was saved is left out rather than stopping the version.
+        // a case of a kept definition without them binds the people alone, as before.
         let def = self.definition_for_new_case(process::DRO_HOSTING);
         for (k, j) in s.fields.jobs.pairs() {
             let key = job_field(k);
-            let declared = def.is_some_and(|d| d.field(&key).is_some());
             if let Some(j) = j
-                && declared
-                && self.job(j).is_ok_and(|j| j.valid)
+                && def.is_some_and(|d| d.field(&key).is_some())
             {
                 fields.insert(key, json!(j.0));
             }

@@ -177,12 +177,38 @@ fn a_job_that_does_not_exist_or_is_no_longer_valid_is_refused_with_its_problem()
     assert!(e.to_string().contains("JOB.TOK.09"), "{e}");
     assert!(e.message(lang::Lang::Sl).contains("ni več veljavno"));
     // The same on a correction of an existing entry.
-    let f = by_jobs(&h);
+    let mut f = by_jobs(&h);
+    f.jobs.support_head = Some(h.town.w.user(h.town.uros).unwrap().jobs[0]);
     let s = register(&mut h, f);
     let mut f = by_jobs(&h);
     f.jobs.developer = Some(JobId(9_999));
     let e = refused(&h.town.w, lead, Command::UpdateSolution { solution: s, fields: f });
     assert_eq!(e.code(), "unknown-solution-job");
+    // A job invalidated after the entry was saved stops the next version, naming the role,
+    // rather than leaving its step to nobody.
+    let uros = h.town.uros;
+    let uros_job = h.town.w.user(uros).unwrap().jobs[0];
+    sys(
+        &mut h.town.w,
+        Command::UnassignJob {
+            user: uros,
+            job: uros_job,
+        },
+    );
+    sys(
+        &mut h.town.w,
+        Command::SetJobValid {
+            job: uros_job,
+            valid: false,
+        },
+    );
+    let open = Command::OpenSolutionVersion {
+        solution: s,
+        version: text("1.0"),
+    };
+    let e = refused(&h.town.w, lead, open);
+    assert_eq!(e.code(), "invalid-solution-job");
+    assert!(e.to_string().contains("head of the system-support unit"), "{e}");
 }
 
 #[test]
