@@ -2,7 +2,8 @@
 // information solutions (a refusal at its field first, what was typed kept), opens its first
 // version — a dro-hosting case — and walks its first steps with files attached at their steps
 // (the order, the application profile and the address table); the dashboard's board then shows
-// the solution in its phase, and the solution's page its version on the timeline.
+// the solution in its phase, and the solution's page its version on the timeline and each role's
+// job with the people holding it now; the form's job fields have their own picker.
 // Screenshots (sl and en) go to ARTIFACTS (hosting-*.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -148,6 +149,12 @@ test('a solution is registered, its first version walks its first steps, the boa
   await page.goto(`${url}/ui/solutions/OPSI?lang=en`);
   assert.equal(await page.locator('#timeline li.version').count(), 2);
   await page.screenshot({ path: `${artifacts}/hosting-opsi-en.png`, fullPage: true });
+  // Its roles are bound to jobs: each with the job and the people holding it now.
+  const coordinator = page.locator('#roles tr[data-role="coordinator"]');
+  assert.match(await coordinator.locator('.role-job a').innerText(), /LEADER\.GLPI/);
+  const holders = await coordinator.locator('.role-holders').innerText();
+  assert.ok(/\(\S+\)/.test(holders) && !/nobody/.test(holders), holders);
+  await page.locator('#people').screenshot({ path: `${artifacts}/hosting-roles-jobs-en.png` });
   await page.goto(`${url}/ui/solutions/OPSI/edit?lang=sl`);
   await page.screenshot({ path: `${artifacts}/hosting-edit-sl.png`, fullPage: true });
   await page.goto(`${url}/ui/solutions/new?lang=en`);
@@ -155,7 +162,7 @@ test('a solution is registered, its first version walks its first steps, the boa
   await lead.context.close();
 });
 
-test('the people fields of the form ask the people picker as one types', async () => {
+test('the people and job fields of the form ask their pickers as one types', async () => {
   const lead = await as('security-lead');
   const { page } = lead;
   await page.goto(`${url}/ui/solutions/new?lang=sl`);
@@ -173,6 +180,12 @@ test('the people fields of the form ask the people picker as one types', async (
   assert.equal(await page.locator('#dl-p_customer option').count(), options.length, 'the first list is unchanged');
   await page.locator('#f_p_customer').fill(options[0].value);
   assert.equal(await page.inputValue('#f_p_customer'), options[0].value);
+  // A role's job field has its own picker: valid jobs whose code or name holds what was typed.
+  await page.locator('#f_j_coordinator').pressSequentially('LEADER.G', { delay: 30 });
+  await page.waitForFunction(() => document.querySelectorAll('#dl-j_coordinator option').length > 0);
+  const jobs = await page.locator('#dl-j_coordinator option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(jobs.includes('LEADER.GLPI'), JSON.stringify(jobs));
+  await page.locator('#f_j_coordinator').fill('LEADER.GLPI');
   await page.locator('#fs-people').screenshot({ path: `${artifacts}/hosting-people-picker-sl.png` });
   await page.goto(`${url}/ui/solutions/new?lang=en`);
   assert.equal(await page.locator('#f_p_ekc').getAttribute('placeholder'), 'start typing a name or username');

@@ -70,6 +70,14 @@ macro_rules! area_error {
     };
 }
 
+/// A seed role of `dro-hosting` (`coordinator`) by its name in the shipped definition, in
+/// `lang`; the key itself for a role the definition does not have.
+pub(crate) fn hosting_role(role: &str, lang: crate::lang::Lang) -> String {
+    crate::process::shipped_ref(crate::process::DRO_HOSTING)
+        .and_then(|d| d.role(role))
+        .map_or_else(|| role.to_owned(), |r| r.name.pick(lang).to_owned())
+}
+
 mod access;
 mod process;
 mod registers;

@@ -2,7 +2,7 @@
 //! access reviews, risk assessments, the solution registry and integrity baselines. One enum,
 //! so one file (the area is one `area_error!`).
 
-use crate::ids::{AppId, FollowUpId, GrantId, HolderId, ItemId, LinkId, ReviewId, RiskId, SchemeId, UserId};
+use crate::ids::{AppId, FollowUpId, GrantId, HolderId, ItemId, JobId, LinkId, ReviewId, RiskId, SchemeId, UserId};
 use crate::level::SecurityClass;
 
 area_error! {
@@ -199,6 +199,23 @@ area_error! {
         /// A board decision on a system that meets no exceptional criterion.
         #[error("the technical board decides only on an exceptional system; name the criteria it meets (000, 1.1.1.7)")]
         BoardWithoutCriteria => ("board-without-criteria", Invalid),
+        /// A seed role of a solution bound to a job the directory does not have.
+        #[error("the role {} is bound to job {job}, which does not exist", crate::error::hosting_role(.role, crate::lang::Lang::En))]
+        UnknownSolutionJob {
+            /// The role's key (`coordinator`).
+            role: String,
+            /// The job asked for.
+            job: JobId,
+        } => ("unknown-solution-job", Invalid),
+        /// A seed role of a solution bound to a job that was invalidated (deleted): nobody
+        /// would ever hold it.
+        #[error("the role {} is bound to job {job}, which is no longer valid; choose a valid job", crate::error::hosting_role(.role, crate::lang::Lang::En))]
+        InvalidSolutionJob {
+            /// The role's key.
+            role: String,
+            /// The job's code.
+            job: String,
+        } => ("invalid-solution-job", Invalid),
         /// A version opened while another is in flight.
         #[error("version {0} is still in flight; a new version enters when it is in production or withdrawn")]
         VersionInFlight(String) => ("version-in-flight", Conflict),

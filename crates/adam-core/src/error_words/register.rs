@@ -104,6 +104,14 @@ impl RegisterError {
             RegisterError::BoardWithoutCriteria => {
                 "tehnični kolegij odloča le o izjemnem sistemu; navedite merila, ki jih izpolnjuje (000, 1.1.1.7)".to_owned()
             }
+            RegisterError::UnknownSolutionJob { role, job } => format!(
+                "vloga {} je vezana na delovno mesto {job}, ki ne obstaja",
+                crate::error::hosting_role(role, crate::lang::Lang::Sl)
+            ),
+            RegisterError::InvalidSolutionJob { role, job } => format!(
+                "vloga {} je vezana na delovno mesto {job}, ki ni več veljavno; izberite veljavno delovno mesto",
+                crate::error::hosting_role(role, crate::lang::Lang::Sl)
+            ),
             RegisterError::VersionInFlight(v) => format!(
                 "različica {v} je še v teku; nova različica vstopi, ko je prejšnja v produkciji ali umaknjena"
             ),

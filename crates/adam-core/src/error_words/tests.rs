@@ -434,6 +434,16 @@ fn samples() -> Vec<Error> {
         RegisterError::BoardWithoutCriteria.into(),
         RegisterError::VersionInFlight("1".into()).into(),
         RegisterError::VersionExists("1".into()).into(),
+        RegisterError::UnknownSolutionJob {
+            role: "coordinator".into(),
+            job: crate::ids::JobId(9),
+        }
+        .into(),
+        RegisterError::InvalidSolutionJob {
+            role: "coordinator".into(),
+            job: "JOB.X".into(),
+        }
+        .into(),
         RegisterError::SolutionWithoutSystem.into(),
         RegisterError::NoCustodianApproval.into(),
         RegisterError::InstructionsMissing {

@@ -4,7 +4,8 @@
 //! Rules, each a specific refusal:
 //! - a definition is kept only by the register keepers (the security lead, the system
 //!   administrator), only when it can work (every problem named), and never twice under one
-//!   version; shipped definitions are kept in the change that first starts a case of them;
+//!   version; a shipped definition is kept in the change that first starts a case of it
+//!   (of a newer shipped version: the first case after the upgrade; running cases keep theirs);
 //! - a case is started by a holder of a starter role (any person when the definition names
 //!   none) or by ADAM itself; its folder is created in ADAM's own application `ADAM_PROCESS`
 //!   in the same change;
@@ -119,8 +120,8 @@ impl World {
         .created(Created::Definition(id)))
     }
 
-    /// The definition a new case of `key` runs on: the newest kept version, or the shipped
-    /// one (kept by `events` in the same change).
+    /// The definition a new case of `key` runs on: the shipped one when it is newer than every
+    /// kept version (kept by `events` in the same change), else the newest kept version.
     fn definition_for_start(
         &self,
         key: &str,
@@ -128,16 +129,12 @@ impl World {
         rev: Revision,
         events: &mut Vec<Event>,
     ) -> Result<ProcessDefinition, Error> {
-        let shipped = process::shipped(key);
-        if let Some(kept) = self.latest_process(key) {
-            // A newer shipped version (a new ADAM) is kept now and taken by new cases; an
-            // administrator's own newer version stays in force.
-            match &shipped {
-                Some(s) if s.version > kept.definition.version => {}
-                _ => return Ok(kept.clone()),
-            }
-        }
-        let definition = shipped.ok_or_else(|| process::unknown_process(key))?;
+        let Some(definition) = self.shipped_newer(key).cloned() else {
+            return self
+                .latest_process(key)
+                .cloned()
+                .ok_or_else(|| process::unknown_process(key));
+        };
         let d = ProcessDefinition {
             id: DefinitionId(self.reg.process.definitions.len() as u32),
             definition,
@@ -349,6 +346,13 @@ impl World {
                 FieldKind::Person => {
                     id(&v).and_then(|i| self.user(UserId(i)).ok()).ok_or_else(bad)?;
                 }
+                // A job no longer valid would bind nobody: refused like one that does not exist.
+                FieldKind::Job => {
+                    id(&v)
+                        .and_then(|i| self.job(JobId(i)).ok())
+                        .filter(|j| j.valid)
+                        .ok_or_else(bad)?;
+                }
                 _ => {}
             }
             fields.insert(decl.key.clone(), v);
@@ -386,8 +390,8 @@ impl World {
         performers.iter().find_map(|u| self.desk_of(*u))
     }
 
-    /// The job a step is performed at: for a step assigned by RACI the job of the responsible
-    /// party (the actor's, when the actor holds one of them), else `next_desk`'s.
+    /// The job a step is performed at: for a role bound to jobs (by RACI, or to a job field)
+    /// one of those jobs (the actor's, when the actor holds one of them), else `next_desk`'s.
     fn step_desk(
         &self,
         def: &Definition,
@@ -396,12 +400,12 @@ impl World {
         performers: &[UserId],
         actor: &Actor,
     ) -> Option<JobId> {
-        if let Some(jobs) = self.raci_role_jobs(def, fields, role) {
-            let holds = |j: &JobId| actor.user_id().is_some_and(|u| self.raci_people(*j).contains(&u));
+        if let Some(jobs) = self.role_jobs(def, fields, role) {
+            let holds = |j: &JobId| actor.user_id().is_some_and(|u| self.job_holders(*j).contains(&u));
             return jobs
                 .iter()
                 .find(|j| holds(j))
-                .or_else(|| jobs.iter().find(|j| !self.raci_people(**j).is_empty()))
+                .or_else(|| jobs.iter().find(|j| !self.job_holders(**j).is_empty()))
                 .copied();
         }
         self.next_desk(performers, actor)

@@ -3,15 +3,17 @@
 //!
 //! Rules, each a specific refusal:
 //! - the registry is kept by the register keepers (the security lead, the system
-//!   administrator) and by the solution's placement coordinator and registry custodian
-//!   (1.1.1.11: coordination registers the solution and keeps the entry current);
+//!   administrator) and by the solution's placement coordinator and registry custodian — the
+//!   person named, or the holders of the role's job (1.1.1.11: coordination registers the
+//!   solution and keeps the entry current);
 //! - a codename is unique; a staging environment only when the PZI foresees it (1.1.1.9); the
 //!   board decides only on an exceptional system (1.1.1.7);
 //! - test and production are separate environments (Art. 47(3));
 //! - a public-cloud placement only for a system at most Z1/C1/R1 (Art. 41(1)), judged by the
 //!   linked inventory system's class and floor;
-//! - a version is a `dro-hosting` case opened with the solution's people bound to the seed's
-//!   roles; one version in flight at a time; a label never reused; the first version enters
+//! - a role's job must exist and be valid (`unknown-solution-job`, `invalid-solution-job`);
+//! - a version is a `dro-hosting` case opened with the solution's people and jobs bound to the
+//!   seed's roles (a role's person, or when none is named the holders of its job); one version in flight at a time; a label never reused; the first version enters
 //!   at the order, every later one at the development order (1.1.1.18);
 //! - on the way into production ([`World::hosting_decree`], called by the process planner):
 //!   operating and backup instructions before the transition request (Art. 14(3), 29(5)); the
@@ -27,7 +29,9 @@ use crate::event::Event;
 use crate::ids::*;
 use crate::process::{self, Case, FieldValue};
 use crate::register::inventory::fits_public_cloud;
-use crate::register::solution::{Solution, SolutionFields, SolutionVersion, TransitionEvidence, same_address};
+use crate::register::solution::{
+    Solution, SolutionFields, SolutionVersion, TransitionEvidence, job_field, same_address,
+};
 use crate::text::{Code, Text};
 use crate::time::Timestamp;
 use crate::world::World;
@@ -76,10 +80,14 @@ impl World {
         if self.keeps_registers(actor, at)? {
             return Ok(());
         }
-        let me = actor.user_id();
-        let named = s.is_some_and(|s| {
-            me.is_some() && (s.fields.people.coordinator == me || s.fields.people.registry_custodian == me)
-        });
+        // The coordinator and the registry custodian as the versions' cases bind them: the
+        // person named, or the holders now of the role's job.
+        let named = match (s, actor.user_id()) {
+            (Some(s), Some(me)) => ["coordinator", "registry_custodian"]
+                .iter()
+                .any(|r| self.solution_role_people(s, r).contains(&me)),
+            _ => false,
+        };
         if named {
             Ok(())
         } else {
@@ -117,6 +125,25 @@ impl World {
         for (_, u) in f.people.pairs() {
             if let Some(u) = u {
                 self.user(u)?;
+            }
+        }
+        self.check_solution_jobs(f)
+    }
+
+    /// Every role's job exists and is valid (an invalidated job would bind nobody).
+    fn check_solution_jobs(&self, f: &SolutionFields) -> Result<(), Error> {
+        for (role, j) in f.jobs.pairs() {
+            let Some(j) = j else { continue };
+            let job = self.job(j).map_err(|_| RegisterError::UnknownSolutionJob {
+                role: role.to_owned(),
+                job: j,
+            })?;
+            if !job.valid {
+                return Err(RegisterError::InvalidSolutionJob {
+                    role: role.to_owned(),
+                    job: job.code.to_string(),
+                }
+                .into());
             }
         }
         Ok(())
@@ -160,6 +187,9 @@ impl World {
         }
         let system = s.fields.system.ok_or(RegisterError::SolutionWithoutSystem)?;
         self.check_solution_cloud(&s.fields)?;
+        // A job invalidated since the entry was saved is said now, naming the role, rather
+        // than as "nobody to perform" when the case reaches the role's step.
+        self.check_solution_jobs(&s.fields)?;
         // The first installation until a version has reached production.
         let first = !s
             .versions
@@ -173,6 +203,17 @@ impl World {
         for (k, u) in s.fields.people.pairs() {
             if let Some(u) = u {
                 fields.insert(k.into(), json!(u.0));
+            }
+        }
+        // The jobs go to the `<role>_job` fields of a definition that has them (version 2 on);
+        // a case of a kept definition without them binds the people alone, as before.
+        let def = self.definition_for_new_case(process::DRO_HOSTING);
+        for (k, j) in s.fields.jobs.pairs() {
+            let key = job_field(k);
+            if let Some(j) = j
+                && def.is_some_and(|d| d.field(&key).is_some())
+            {
+                fields.insert(key, json!(j.0));
             }
         }
         let title = Text::parse("title", &format!("{} {}", s.fields.codename, version))?;

@@ -58,9 +58,26 @@ pub enum Binding {
     DeveloperOf(Code),
     /// The person named in this field of the case.
     Person(Code),
+    /// The people holding **now** the job named in this field of the case (a `job` field): a
+    /// change of the job's occupants changes who performs, on running cases too.
+    Job(Code),
+    /// The person named in one field, or — when that field is empty — the people holding now
+    /// the job named in another: a role a solution binds to a person or to a job.
+    PersonOrJob(PersonOrJob),
     /// The people of the party that holds a letter in one cell of the case's solution's
     /// responsibility matrix (`docs/raci.md`): "R performs, A consents".
     Raci(RaciBinding),
+}
+
+/// A role bound to a person field, or when it is empty to the holders of a job field.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PersonOrJob {
+    /// The `person` field; when it names someone, that person alone is bound.
+    pub person: Code,
+    /// The `job` field whose holders are bound when the person field is empty.
+    pub job: Code,
 }
 
 /// Which letter of a RACI cell a role stands for.
@@ -158,6 +175,8 @@ pub enum FieldKind {
     System,
     /// A person (a user's id).
     Person,
+    /// A job of the directory (its id): roles bound to it find the people holding it now.
+    Job,
 }
 
 impl FieldKind {
@@ -175,6 +194,7 @@ impl FieldKind {
             FieldKind::Choices { .. } => "choices",
             FieldKind::System => "system",
             FieldKind::Person => "person",
+            FieldKind::Job => "job",
         }
     }
 
@@ -227,7 +247,7 @@ impl FieldKind {
                 }
                 FieldValue::List(keys)
             }
-            (FieldKind::System | FieldKind::Person, J::Number(n)) => {
+            (FieldKind::System | FieldKind::Person | FieldKind::Job, J::Number(n)) => {
                 FieldValue::Int(i64::from(u32::try_from(n.as_u64()?).ok()?))
             }
             _ => return None,
@@ -249,7 +269,7 @@ fn cents(n: &serde_json::Number) -> Option<i64> {
 pub const LONG_TEXT_MAX: usize = 20_000;
 
 /// A field's value, as the case keeps it: dates and instants as text, money in cents,
-/// systems and persons by id, a multiple choice as its keys.
+/// systems, persons and jobs by id, a multiple choice as its keys.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]

@@ -24,7 +24,7 @@ mod world;
 pub use case::{Case, CaseState, Consent, ProcessDefinition, Transition};
 pub use definition::{
     Binding, Choice, Condition, Definition, DocDecl, FieldDecl, FieldKind, FieldValue, Guard, LONG_TEXT_MAX,
-    OutcomeDecl, RaciBinding, RaciLetter, RoleDecl, Step, StepKind, Words,
+    OutcomeDecl, PersonOrJob, RaciBinding, RaciLetter, RoleDecl, Step, StepKind, Words,
 };
 pub use diagram::{EdgeRoute, Layout, Marks, NodeBox, Rect, Segment, layout, svg};
 pub use duties::{Duty, DutyKind};
@@ -49,8 +49,22 @@ pub const SECURITY_EVENT: &str = "security-event";
 /// A shipped definition by key (the files are checked by the tests: every one parses and has
 /// no problem).
 pub fn shipped(key: &str) -> Option<Definition> {
-    let (_, json) = SHIPPED.iter().find(|(k, _)| *k == key)?;
-    serde_json::from_str(json).ok()
+    shipped_ref(key).cloned()
+}
+
+/// A shipped definition by key, read once (a case's start asks whether the shipped version is
+/// newer than the kept ones).
+pub(crate) fn shipped_ref(key: &str) -> Option<&'static Definition> {
+    static PARSED: std::sync::OnceLock<Vec<Definition>> = std::sync::OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            SHIPPED
+                .iter()
+                .filter_map(|(_, json)| serde_json::from_str(json).ok())
+                .collect()
+        })
+        .iter()
+        .find(|d: &&Definition| d.key.as_str() == key)
 }
 
 /// Reads a definition file, naming where it is malformed.

@@ -5,12 +5,13 @@
 //! nothing; a step nobody can reach, or from which the case can never end; a step with
 //! nobody to perform it, or with no way out; a guard naming a field, document or role the
 //! definition does not declare, or asking for nothing; a role bound to a field of the wrong
-//! kind; a condition comparing a closed list with a value it does not offer; a role bound by
+//! kind (a `job` binding to a field that is not a `job`); a condition comparing a closed list with a value it does not offer; a role bound by
 //! RACI to a template, task or layer ADAM does not know. Checks that need
 //! the world (an ADAM role that does not exist) are made by the planner on import.
 
 use super::definition::{Binding, Condition, Definition, FieldKind, FieldValue, Guard, RaciBinding, StepKind};
 use crate::lang::Lang;
+use crate::text::Code;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
@@ -328,24 +329,28 @@ pub fn problems(d: &Definition) -> Vec<Problem> {
         if let Binding::Raci(b) = &r.binding {
             raci_problems(d, r.key.as_str(), b, &mut out);
         }
-        let (field, expected) = match &r.binding {
-            Binding::CustodianOf(f) | Binding::OperatorOf(f) | Binding::DeveloperOf(f) => (f, "system"),
-            Binding::Person(f) => (f, "person"),
-            Binding::Raci(b) => (&b.solution, "text"),
+        let fields: Vec<(&Code, &'static str)> = match &r.binding {
+            Binding::CustodianOf(f) | Binding::OperatorOf(f) | Binding::DeveloperOf(f) => vec![(f, "system")],
+            Binding::Person(f) => vec![(f, "person")],
+            Binding::Job(f) => vec![(f, "job")],
+            Binding::PersonOrJob(b) => vec![(&b.person, "person"), (&b.job, "job")],
+            Binding::Raci(b) => vec![(&b.solution, "text")],
             _ => continue,
         };
-        match d.field(field.as_str()) {
-            None => out.push(Problem::Unknown {
-                what: "field",
-                key: field.to_string(),
-                place: format!("role {:?}", r.key.as_str()),
-            }),
-            Some(decl) if decl.kind.as_str() != expected => out.push(Problem::BindingField {
-                role: r.key.to_string(),
-                field: field.to_string(),
-                expected,
-            }),
-            Some(_) => {}
+        for (field, expected) in fields {
+            match d.field(field.as_str()) {
+                None => out.push(Problem::Unknown {
+                    what: "field",
+                    key: field.to_string(),
+                    place: format!("role {:?}", r.key.as_str()),
+                }),
+                Some(decl) if decl.kind.as_str() != expected => out.push(Problem::BindingField {
+                    role: r.key.to_string(),
+                    field: field.to_string(),
+                    expected,
+                }),
+                Some(_) => {}
+            }
         }
     }
     for s in &d.starters {

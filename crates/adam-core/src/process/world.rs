@@ -65,6 +65,23 @@ impl World {
             .filter(|d| d.definition.key.as_str() == key)
             .max_by_key(|d| d.definition.version)
     }
+    /// The shipped definition of `key` when it is newer than every kept version of it: a new
+    /// case keeps it (in the same change) and runs on it, while running cases keep the version
+    /// they started with. A version a keeper imported under the same or a higher number wins
+    /// (a number is never reused).
+    pub fn shipped_newer(&self, key: &str) -> Option<&'static Definition> {
+        let d = super::shipped_ref(key)?;
+        match self.latest_process(key) {
+            Some(kept) if kept.definition.version >= d.version => None,
+            _ => Some(d),
+        }
+    }
+    /// The definition a new case of `key` runs on: the shipped one when newer than every kept
+    /// version, else the newest kept.
+    pub fn definition_for_new_case(&self, key: &str) -> Option<&Definition> {
+        self.shipped_newer(key)
+            .or_else(|| self.latest_process(key).map(|k| &k.definition))
+    }
     /// Every case, in id order.
     pub fn cases(&self) -> &[Case] {
         &self.reg.process.cases
@@ -139,11 +156,22 @@ impl World {
                     self.solutions()
                         .iter()
                         .filter(|s| s.fields.system == Some(ItemId(i)))
-                        .filter_map(|s| s.fields.people.developer)
+                        .flat_map(|s| {
+                            // The named contact, and whoever holds the development job now.
+                            let job = s.fields.jobs.developer.map(|j| self.job_holders(j));
+                            s.fields.people.developer.into_iter().chain(job.into_iter().flatten())
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
             Binding::Person(f) => field_id(f).map(|i| vec![UserId(i)]).unwrap_or_default(),
+            Binding::Job(f) => field_id(f).map(|j| self.job_holders(JobId(j))).unwrap_or_default(),
+            // The person when one is named; the job only stands in for an empty field (a named
+            // person who left is not silently replaced by whoever holds the job).
+            Binding::PersonOrJob(b) => match field_id(&b.person) {
+                Some(u) => vec![UserId(u)],
+                None => field_id(&b.job).map(|j| self.job_holders(JobId(j))).unwrap_or_default(),
+            },
             Binding::Raci(b) => match self.raci_binding_jobs(b, fields) {
                 Some(jobs) => jobs.into_iter().flat_map(|j| self.raci_people(j)).collect(),
                 // The matrix says nothing: the fallback role, never itself bound by RACI
@@ -160,6 +188,46 @@ impl World {
         out.sort();
         out.dedup();
         out
+    }
+
+    /// The active people holding a valid job now (an invalidated job binds nobody).
+    pub fn job_holders(&self, job: JobId) -> Vec<UserId> {
+        if !self.job(job).is_ok_and(|j| j.valid) {
+            return Vec::new();
+        }
+        self.raci_people(job)
+    }
+
+    /// The jobs role `role` of `def` is bound to on a case with these fields: a `job` binding
+    /// (or `person_or_job` with its person field empty) names one, a RACI cell the jobs of its
+    /// parties (or its fallback role's, when the matrix says nothing). `None` for a role bound
+    /// to people rather than jobs. A step performed by such a role is performed **at** that
+    /// job, which becomes the case folder's `[responsible]`, so the file follows the job and
+    /// not the person who happened to hold it.
+    pub fn role_jobs(
+        &self,
+        def: &Definition,
+        fields: &std::collections::BTreeMap<crate::text::Code, FieldValue>,
+        role: &str,
+    ) -> Option<Vec<JobId>> {
+        let job_field = |f: &crate::text::Code| match fields.get(f) {
+            Some(FieldValue::Int(i)) => u32::try_from(*i).ok().map(|j| vec![JobId(j)]),
+            _ => None,
+        };
+        match &def.role(role)?.binding {
+            Binding::Raci(b) => self.raci_binding_jobs(b, fields).or_else(|| {
+                // The fallback is never itself bound by RACI (validation refuses it; checked
+                // again so that no loop is possible).
+                let other = def.role(b.otherwise.as_ref()?.as_str())?;
+                if matches!(other.binding, Binding::Raci(_)) {
+                    return None;
+                }
+                self.role_jobs(def, fields, other.key.as_str())
+            }),
+            Binding::Job(f) => job_field(f),
+            Binding::PersonOrJob(b) if !fields.contains_key(&b.person) => job_field(&b.job),
+            _ => None,
+        }
     }
 
     fn holders_of_code(&self, code: &str, at: Timestamp) -> Vec<UserId> {

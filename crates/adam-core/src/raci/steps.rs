@@ -13,7 +13,7 @@ use super::cell::Letter;
 use super::matrix::SolutionCode;
 use super::template::{self, Key, Task, Template};
 use crate::ids::JobId;
-use crate::process::{Binding, Definition, FieldValue, RaciBinding, RaciLetter};
+use crate::process::{FieldValue, RaciBinding, RaciLetter};
 use crate::text::Code;
 use crate::world::World;
 use std::collections::BTreeMap;
@@ -79,19 +79,5 @@ impl World {
             .collect();
         jobs.dedup();
         (!jobs.is_empty()).then_some(jobs)
-    }
-
-    /// The jobs a role of `def` is assigned to by RACI on a case with these fields; `None`
-    /// for a role not bound by RACI, or when the matrix says nothing.
-    pub fn raci_role_jobs(
-        &self,
-        def: &Definition,
-        fields: &BTreeMap<Code, FieldValue>,
-        role: &str,
-    ) -> Option<Vec<JobId>> {
-        match &def.role(role)?.binding {
-            Binding::Raci(b) => self.raci_binding_jobs(b, fields),
-            _ => None,
-        }
     }
 }

@@ -5,8 +5,8 @@
 //! A [`Solution`] keeps what the onboarding process creates (§2.8): the codename, the customer
 //! body, the contractor, the entry route, the exceptional-system criteria and the board's
 //! decision, technologies, modules inside HKOM and internet-facing, the environments with their
-//! addresses and certificates, the repository, EKC support, the people bound to the seed's
-//! roles, the link to the inventory's system, and its **versions**. Each version is a case of
+//! addresses and certificates, the repository, EKC support, the people and the jobs bound to
+//! the seed's roles, the link to the inventory's system, and its **versions**. Each version is a case of
 //! the shipped `dro-hosting` process entering at the development order (1.1.1.18) — the first
 //! one at the order (1.1.1.10) — so a version's history (SOC review, acceptance tests T and P,
 //! penetration test done or waived by SIV, load test, OVSP, micro plan, transition, rollback)
@@ -14,7 +14,7 @@
 
 use crate::calendar::LocalDate;
 use crate::error::{Error, RegisterError};
-use crate::ids::{CaseId, ItemId, Revision, SolutionId, UserId};
+use crate::ids::{CaseId, ItemId, JobId, Revision, SolutionId, UserId};
 use crate::process::{Case, CaseState, FieldValue};
 use crate::text::Text;
 use crate::time::Timestamp;
@@ -187,6 +187,90 @@ impl SolutionPeople {
     }
 }
 
+/// The jobs of the directory bound to the seed's roles for this solution: a role with no
+/// person named is performed by whoever holds its job **now** (the `person_or_job` bindings of
+/// `dro-hosting` version 2), so a change of the job's occupant moves the role, on running
+/// versions too. Kept beside [`SolutionPeople`], never instead of it: records written before
+/// the jobs existed read back with none.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default)]
+pub struct SolutionJobs {
+    /// The customer's contact.
+    pub customer: Option<JobId>,
+    /// The development team's contact (contractor).
+    pub developer: Option<JobId>,
+    /// SIV.
+    pub siv: Option<JobId>,
+    /// SOC.
+    pub soc: Option<JobId>,
+    /// Placement coordination.
+    pub coordinator: Option<JobId>,
+    /// Lead deployment engineer.
+    pub deployment_engineer: Option<JobId>,
+    /// Infrastructure manager.
+    pub infrastructure_manager: Option<JobId>,
+    /// System support.
+    pub system_support: Option<JobId>,
+    /// Head of the system-support unit.
+    pub support_head: Option<JobId>,
+    /// The operational working group's contact.
+    pub operational_wg: Option<JobId>,
+    /// The DI technical board's secretary.
+    pub technical_board: Option<JobId>,
+    /// EKC.
+    pub ekc: Option<JobId>,
+    /// The registry custodian.
+    pub registry_custodian: Option<JobId>,
+}
+
+impl SolutionJobs {
+    /// Every role with its job, as the process's role keys (the same order as
+    /// [`SolutionPeople::pairs`]).
+    pub fn pairs(&self) -> [(&'static str, Option<JobId>); 13] {
+        [
+            ("customer", self.customer),
+            ("developer", self.developer),
+            ("siv", self.siv),
+            ("soc", self.soc),
+            ("coordinator", self.coordinator),
+            ("deployment_engineer", self.deployment_engineer),
+            ("infrastructure_manager", self.infrastructure_manager),
+            ("system_support", self.system_support),
+            ("support_head", self.support_head),
+            ("operational_wg", self.operational_wg),
+            ("technical_board", self.technical_board),
+            ("ekc", self.ekc),
+            ("registry_custodian", self.registry_custodian),
+        ]
+    }
+
+    /// The slot of a role by its key.
+    pub fn slot_mut(&mut self, role: &str) -> Option<&mut Option<JobId>> {
+        Some(match role {
+            "customer" => &mut self.customer,
+            "developer" => &mut self.developer,
+            "siv" => &mut self.siv,
+            "soc" => &mut self.soc,
+            "coordinator" => &mut self.coordinator,
+            "deployment_engineer" => &mut self.deployment_engineer,
+            "infrastructure_manager" => &mut self.infrastructure_manager,
+            "system_support" => &mut self.system_support,
+            "support_head" => &mut self.support_head,
+            "operational_wg" => &mut self.operational_wg,
+            "technical_board" => &mut self.technical_board,
+            "ekc" => &mut self.ekc,
+            "registry_custodian" => &mut self.registry_custodian,
+            _ => return None,
+        })
+    }
+}
+
+/// The case field of a role's job in `dro-hosting` version 2 (`customer` → `customer_job`).
+pub fn job_field(role: &str) -> String {
+    format!("{role}_job")
+}
+
 /// What the registry keeps of a solution (§2.8).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -254,6 +338,10 @@ pub struct SolutionFields {
     /// The people bound to the seed's roles.
     #[serde(default)]
     pub people: SolutionPeople,
+    /// The jobs bound to the seed's roles: a role with no person is performed by the holders
+    /// of its job now.
+    #[serde(default)]
+    pub jobs: SolutionJobs,
 }
 
 /// A version of a solution: its own `dro-hosting` case.

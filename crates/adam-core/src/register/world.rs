@@ -240,6 +240,20 @@ impl World {
     pub fn solution(&self, id: SolutionId) -> Result<&crate::register::solution::Solution, Error> {
         self.reg.solutions.find(id)
     }
+    /// The people bound now to a seed role (`coordinator`, …) of a solution: the person named
+    /// for it, or — when none is — the active holders of its job. The rule of `dro-hosting`'s
+    /// `person_or_job` bindings, used by the registry for who keeps the entry and whom
+    /// 1.1.1.47 notifies.
+    pub fn solution_role_people(&self, s: &crate::register::solution::Solution, role: &str) -> Vec<UserId> {
+        let person = s.fields.people.pairs().into_iter().find(|(r, _)| *r == role);
+        if let Some((_, Some(u))) = person {
+            return vec![u];
+        }
+        match s.fields.jobs.pairs().into_iter().find(|(r, _)| *r == role) {
+            Some((_, Some(j))) => self.job_holders(j),
+            _ => Vec::new(),
+        }
+    }
     /// The solution whose version this case is.
     pub fn solution_of_case(&self, case: CaseId) -> Option<&crate::register::solution::Solution> {
         self.reg

@@ -12,7 +12,7 @@ use adam_core::register::solution::*;
 use adam_core::*;
 use serde_json::json;
 
-fn fields(h: &Hosting) -> SolutionFields {
+pub(crate) fn fields(h: &Hosting) -> SolutionFields {
     let t = &h.town;
     SolutionFields {
         codename: Codename::parse("opsi").unwrap(),
@@ -57,10 +57,11 @@ fn fields(h: &Hosting) -> SolutionFields {
             ekc: Some(t.bojan),
             registry_custodian: Some(t.gregor),
         },
+        jobs: SolutionJobs::default(),
     }
 }
 
-fn register(h: &mut Hosting, f: SolutionFields) -> SolutionId {
+pub(crate) fn register(h: &mut Hosting, f: SolutionFields) -> SolutionId {
     let lead = Actor::user(h.town.leon);
     match run_as(&mut h.town.w, &lead, Command::RegisterSolution { fields: f }).created {
         Some(Created::Solution(s)) => s,

@@ -13,6 +13,7 @@ mod explain_names;
 mod governance;
 mod hosting;
 mod hosting_guards;
+mod hosting_jobs;
 mod hosting_registry;
 mod integrity;
 mod inventory;

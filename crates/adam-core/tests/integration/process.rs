@@ -525,37 +525,6 @@ fn a_change_needs_two_consents_from_two_different_people_and_an_independent_asse
     assert_eq!(town.w.case(case).unwrap().state, process::CaseState::Closed);
 }
 
-/// A new ADAM ships a newer version of a definition: new cases take it although an older
-/// version was kept (imported, or kept by earlier cases); running cases keep theirs.
-#[test]
-fn a_newer_shipped_version_is_taken_by_new_cases() {
-    let Office { mut town, system } = office_with_system();
-    let lead = Actor::user(town.leon);
-    let w = &mut town.w;
-    let mut v1 = change_request();
-    v1.version = 1;
-    v1.roles.retain(|r| r.key.as_str() != "developer");
-    for step in &mut v1.steps {
-        for outcome in &mut step.outcomes {
-            for guard in &mut outcome.guards {
-                if let Some(d) = &mut guard.distinct {
-                    d.retain(|r| r.as_str() != "developer");
-                }
-            }
-        }
-    }
-    run_as(w, &lead, Command::ImportProcess { definition: v1 });
-    assert_eq!(w.latest_process("change-request").unwrap().definition.version, 1);
-    let case = start(w, &Actor::user(town.ana), "change-request", json!({"system": system.0}));
-    assert_eq!(w.case(case).unwrap().version, change_request().version);
-    assert!(change_request().version > 1);
-    assert_eq!(
-        w.latest_process("change-request").unwrap().definition.version,
-        change_request().version,
-        "the shipped version was kept with the case that first used it"
-    );
-}
-
 #[test]
 fn a_kept_version_is_what_running_cases_keep_and_versions_are_never_kept_twice() {
     let Office { mut town, system } = office_with_system();

@@ -74,7 +74,7 @@ pub(crate) fn routes(api: Api) -> Api {
         "/api/v1/solutions/{id}/versions",
         Doc::new(
             t,
-            "Open a version: a dro-hosting case with the solution's people bound to the roles; the first enters at the order, every later one at the development order (1.1.1.18)",
+            "Open a version: a dro-hosting case with the solution's people and jobs bound to the roles; the first enters at the order, every later one at the development order (1.1.1.18)",
             KEEPERS,
         )
         .body::<NewVersion>()

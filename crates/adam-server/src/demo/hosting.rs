@@ -2,7 +2,8 @@
 //! different stages of the `dro-hosting` process — OPSI in production with version 1.1 in
 //! development, E2 at its production acceptance, EVEM an exceptional system before the
 //! technical board, EKT registered with no version yet. Each is a system of the inventory
-//! (custodian: the head of UN), and the seed's roles are bound to the town's people.
+//! (custodian: the head of UN), and the seed's roles are bound to the town's jobs (the customer
+//! and SIV to people), so a change of a job's occupant moves its steps.
 //! Documents are small text files kept in the attachment store, uploaded by the security lead.
 //! Two outages of OPSI are recorded on security events (the monthly report's availability):
 //! an incident still being handled and a short event closed as no incident.
@@ -117,6 +118,30 @@ pub(super) async fn hosting<X: Executor>(
         ekc: u(s, "vopijss01")?,
         registry_custodian: u(s, "vopiglpi01")?,
     };
+    // Most roles are bound to the job the person holds rather than to the person: whoever
+    // holds the job when a step comes performs it. The customer and SIV stay named people
+    // (the customer body's contact and the security lead), the other way a role is bound.
+    let job = |s: &Steps<'_, X>, code: &str| s.job(code).map(Some);
+    let jobs = SolutionJobs {
+        customer: None,
+        developer: job(s, "JOB.0276")?,
+        siv: None,
+        soc: job(s, "JOB.0101")?,
+        coordinator: job(s, "LEADER.GLPI")?,
+        deployment_engineer: job(s, "TAJNISTVO.GLPI")?,
+        infrastructure_manager: job(s, "JOB.0110")?,
+        system_support: job(s, "LEADER.TOK")?,
+        support_head: job(s, "JOB.0401")?,
+        operational_wg: job(s, "LEADER.GLPI")?,
+        technical_board: job(s, "JOB.ZUPAN")?,
+        ekc: job(s, "LEADER.JSS_MOK")?,
+        registry_custodian: job(s, "LEADER.GLPI")?,
+    };
+    let named = SolutionPeople {
+        customer: people.customer,
+        siv: people.siv,
+        ..SolutionPeople::default()
+    };
     let mut ids = Vec::new();
     let mut systems = Vec::new();
     for (code, name, body, route, exceptional) in [
@@ -192,7 +217,8 @@ pub(super) async fn hosting<X: Executor>(
             ekc: EkcSupport::None,
             ekc_agreement_signed: None,
             system: Some(item),
-            people: people.clone(),
+            people: named.clone(),
+            jobs: jobs.clone(),
         };
         let plan = s.x.run(Actor::user(lead), Command::RegisterSolution { fields }).await?;
         ids.push(super::steps::pick(&plan, |c| match c {

@@ -467,3 +467,33 @@ fn the_demo_records_two_outages_of_opsi_for_its_monthly_report() {
     assert_eq!(out, 115);
     assert_eq!(availability(28 * 1440, out), "99.714");
 }
+
+#[test]
+fn the_demo_solutions_bind_most_roles_to_jobs_and_their_steps_go_to_the_holders() {
+    let (w, _) = demo();
+    assert_eq!(w.solutions().len(), 4);
+    let mut by_job = 0;
+    for s in w.solutions() {
+        let jobs = s.fields.jobs.pairs().iter().filter(|(_, j)| j.is_some()).count();
+        let people = s.fields.people.pairs().iter().filter(|(_, u)| u.is_some()).count();
+        assert_eq!((jobs, people), (11, 2), "{}", s.fields.codename);
+        // A version in flight whose step belongs to a role bound to a job: its performers are
+        // the job's holders now, and the case file is at that job.
+        let Some(v) = s.in_flight(|c| w.case(c).ok()) else {
+            continue;
+        };
+        let (case, def) = w.case_with_definition(v.case).unwrap();
+        assert_eq!(case.version, 2, "the demo's versions run on dro-hosting 2");
+        let role = def.step(case.current.as_str()).unwrap().performer.clone().unwrap();
+        let person = s.fields.people.pairs().into_iter().find(|(r, _)| *r == role.as_str());
+        let job = s.fields.jobs.pairs().into_iter().find(|(r, _)| *r == role.as_str());
+        if let (Some((_, None)), Some((_, Some(job)))) = (person, job) {
+            let holders = w.job_holders(job);
+            assert!(!holders.is_empty(), "{}", s.fields.codename);
+            assert_eq!(w.performers(case, at()), holders, "{}", s.fields.codename);
+            assert_eq!(case.responsible, Some(job), "{}", s.fields.codename);
+            by_job += 1;
+        }
+    }
+    assert!(by_job >= 1, "a demo step waits at a job");
+}

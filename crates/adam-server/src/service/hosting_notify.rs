@@ -86,22 +86,18 @@ pub(crate) fn notices(w: &World, plan: &Plan, public_url: &str) -> Vec<Notice> {
 
 /// One notice per person bound to a role 1.1.1.47 names.
 fn for_version(w: &World, s: &Solution, version: &str, case: CaseId, at: Timestamp, public_url: &str) -> Vec<Notice> {
-    let p = &s.fields.people;
-    let mut named: Vec<(&'static str, Option<UserId>)> = vec![
-        ("customer", p.customer),
-        ("developer", p.developer),
-        ("system_support", p.system_support),
-        ("registry_custodian", p.registry_custodian),
-    ];
+    let mut named: Vec<&'static str> = vec!["customer", "developer", "system_support", "registry_custodian"];
     if s.fields.ekc != EkcSupport::None {
-        named.push(("ekc", p.ekc));
+        named.push("ekc");
     }
+    // Each role's person, or when none is named the people holding its job now.
     let mut people: Vec<(UserId, Vec<&'static str>)> = Vec::new();
-    for (role, user) in named {
-        let Some(user) = user else { continue };
-        match people.iter_mut().find(|(u, _)| *u == user) {
-            Some((_, roles)) => roles.push(role),
-            None => people.push((user, vec![role])),
+    for role in named {
+        for user in w.solution_role_people(s, role) {
+            match people.iter_mut().find(|(u, _)| *u == user) {
+                Some((_, roles)) => roles.push(role),
+                None => people.push((user, vec![role])),
+            }
         }
     }
     let codename = s.fields.codename.to_string();

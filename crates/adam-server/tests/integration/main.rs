@@ -25,6 +25,7 @@ mod governance;
 mod grants_ui;
 mod hardening;
 mod hosting_api;
+mod hosting_jobs;
 mod hosting_ui;
 mod integrity;
 mod integrity_box;

@@ -376,6 +376,12 @@ fn rows(s: &TestServer) -> Vec<Row> {
         get("/ui/solutions", v("/ui/solutions"), "OOOFL"),
         post("/ui/solutions", v("/ui/solutions"), vec![("codename", v(""))], "EEEFL"),
         get("/ui/solutions/new", v("/ui/solutions/new"), "OOOFL"),
+        // The job picker of the form: the registry's readers, like the form itself.
+        get(
+            "/ui/solutions/jobs/{field}",
+            v("/ui/solutions/jobs/j_coordinator?j_coordinator=JOB"),
+            "OOOFL",
+        ),
         get("/ui/solutions/{code}", v("/ui/solutions/OPSI"), "OOOFL"),
         get("/ui/solutions/{code}/edit", v("/ui/solutions/OPSI/edit"), "OOOFL"),
         post(

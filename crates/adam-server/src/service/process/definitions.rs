@@ -22,14 +22,13 @@ pub struct ProcessRow {
     pub open_cases: usize,
 }
 
-/// The newest definition of every process: kept versions, and shipped ones not kept yet.
+/// The newest definition of every process: kept versions, and shipped ones not kept yet (or
+/// newer than every kept version: the one the next case runs on).
 pub fn latest_definitions(w: &World) -> Vec<(Definition, bool)> {
     let mut out: Vec<(Definition, bool)> = Vec::new();
     for (key, _) in process::SHIPPED {
-        if w.latest_process(key).is_none()
-            && let Some(d) = process::shipped(key)
-        {
-            out.push((d, true));
+        if let Some(d) = w.shipped_newer(key) {
+            out.push((d.clone(), true));
         }
     }
     let mut keys: Vec<&str> = w
@@ -40,6 +39,9 @@ pub fn latest_definitions(w: &World) -> Vec<(Definition, bool)> {
     keys.sort_unstable();
     keys.dedup();
     for k in keys {
+        if w.shipped_newer(k).is_some() {
+            continue;
+        }
         if let Some(d) = w.latest_process(k) {
             out.push((d.definition.clone(), d.shipped));
         }

@@ -12,7 +12,7 @@ pub struct FieldView {
     /// Name in the request's language.
     pub name: String,
     /// Kind (`text`, `long_text`, `bool`, `date`, `date_time`, `money`, `number`, `choice`,
-    /// `choices`, `system`, `person`).
+    /// `choices`, `system`, `person`, `job`).
     pub kind: &'static str,
     /// The article asking for it.
     pub article: Option<String>,
@@ -165,6 +165,10 @@ pub fn shown(w: &World, kind: &FieldKind, v: &FieldValue, lang: Lang) -> String 
                 format!("{} ({})", p.name, p.username)
             })
             .unwrap_or_default(),
+        (FieldKind::Job, FieldValue::Int(i)) => u32::try_from(*i)
+            .ok()
+            .and_then(|i| w.job(JobId(i)).ok())
+            .map_or_else(|| i.to_string(), |j| format!("{} – {}", j.code, j.name)),
         (FieldKind::DateTime, FieldValue::Text(t)) => Timestamp::parse(t)
             .map(|t| LocalTime::of(t).to_string())
             .unwrap_or_else(|_| t.clone()),

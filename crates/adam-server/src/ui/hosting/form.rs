@@ -8,7 +8,8 @@ use super::page::{ROLES, ekc_key, exceptional_key, route_key, solution_view};
 use super::*;
 use crate::error::said;
 use adam_core::register::solution::{
-    BoardDecision, Codename, EkcSupport, EntryRoute, Environment, Exceptional, Solution, SolutionFields, SolutionPeople,
+    BoardDecision, Codename, EkcSupport, EntryRoute, Environment, Exceptional, Solution, SolutionFields, SolutionJobs,
+    SolutionPeople,
 };
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
@@ -40,7 +41,7 @@ fn wire<T: serde::Serialize>(v: T) -> String {
 }
 
 /// The fields of a solution as typed into its form (checkboxes send `1`; the people are
-/// usernames; certificates one per line).
+/// usernames, the jobs their codes; certificates one per line).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct SolutionForm {
@@ -89,6 +90,19 @@ pub struct SolutionForm {
     pub(crate) p_technical_board: String,
     pub(crate) p_ekc: String,
     pub(crate) p_registry_custodian: String,
+    pub(crate) j_customer: String,
+    pub(crate) j_developer: String,
+    pub(crate) j_siv: String,
+    pub(crate) j_soc: String,
+    pub(crate) j_coordinator: String,
+    pub(crate) j_deployment_engineer: String,
+    pub(crate) j_infrastructure_manager: String,
+    pub(crate) j_system_support: String,
+    pub(crate) j_support_head: String,
+    pub(crate) j_operational_wg: String,
+    pub(crate) j_technical_board: String,
+    pub(crate) j_ekc: String,
+    pub(crate) j_registry_custodian: String,
 }
 
 fn opt(t: &Option<Text>) -> String {
@@ -148,6 +162,46 @@ impl SolutionForm {
             "technical_board" => &self.p_technical_board,
             "ekc" => &self.p_ekc,
             "registry_custodian" => &self.p_registry_custodian,
+            _ => "",
+        }
+    }
+
+    /// A job's field by role key.
+    fn job_mut(&mut self, role: &str) -> Option<&mut String> {
+        Some(match role {
+            "customer" => &mut self.j_customer,
+            "developer" => &mut self.j_developer,
+            "siv" => &mut self.j_siv,
+            "soc" => &mut self.j_soc,
+            "coordinator" => &mut self.j_coordinator,
+            "deployment_engineer" => &mut self.j_deployment_engineer,
+            "infrastructure_manager" => &mut self.j_infrastructure_manager,
+            "system_support" => &mut self.j_system_support,
+            "support_head" => &mut self.j_support_head,
+            "operational_wg" => &mut self.j_operational_wg,
+            "technical_board" => &mut self.j_technical_board,
+            "ekc" => &mut self.j_ekc,
+            "registry_custodian" => &mut self.j_registry_custodian,
+            _ => return None,
+        })
+    }
+
+    /// A job's field by role key, read.
+    pub(crate) fn job(&self, role: &str) -> &str {
+        match role {
+            "customer" => &self.j_customer,
+            "developer" => &self.j_developer,
+            "siv" => &self.j_siv,
+            "soc" => &self.j_soc,
+            "coordinator" => &self.j_coordinator,
+            "deployment_engineer" => &self.j_deployment_engineer,
+            "infrastructure_manager" => &self.j_infrastructure_manager,
+            "system_support" => &self.j_system_support,
+            "support_head" => &self.j_support_head,
+            "operational_wg" => &self.j_operational_wg,
+            "technical_board" => &self.j_technical_board,
+            "ekc" => &self.j_ekc,
+            "registry_custodian" => &self.j_registry_custodian,
             _ => "",
         }
     }
@@ -216,6 +270,11 @@ impl SolutionForm {
         for (role, user) in f.people.pairs() {
             if let (Some(slot), Some(u)) = (form.person_mut(role), user) {
                 *slot = w.user(u).map_or_else(|_| u.to_string(), |u| u.username.to_string());
+            }
+        }
+        for (role, job) in f.jobs.pairs() {
+            if let (Some(slot), Some(j)) = (form.job_mut(role), job) {
+                *slot = w.job(j).map_or_else(|_| j.to_string(), |j| j.code.to_string());
             }
         }
         form
@@ -369,6 +428,27 @@ impl SolutionForm {
             };
             *slot = Some(u);
         }
+        // A job by its code; one invalidated is refused here, at its field, as the engine
+        // would refuse it (`invalid-solution-job`).
+        let mut jobs = SolutionJobs::default();
+        for (role, _) in ROLES {
+            let typed = self.job(role).trim();
+            if typed.is_empty() {
+                continue;
+            }
+            let found = job_typed(w, typed);
+            let message = match found {
+                Some(j) if j.valid => {
+                    if let Some(slot) = jobs.slot_mut(role) {
+                        *slot = Some(j.id);
+                    }
+                    continue;
+                }
+                Some(_) => "hs_job_invalid",
+                None => "hs_no_such_job",
+            };
+            errors.insert(job_key(role), lang.s(message).replace("{}", typed));
+        }
         if !errors.is_empty() {
             return None;
         }
@@ -395,6 +475,7 @@ impl SolutionForm {
             ekc_agreement_signed,
             system: system?,
             people,
+            jobs,
         })
     }
 }
@@ -418,6 +499,38 @@ fn person_key(role: &str) -> &'static str {
     }
 }
 
+/// The job a code typed into the form names: the exact code, or — typed in other letters'
+/// case — the one job whose code it is regardless of case (none when two would match).
+fn job_typed<'w>(w: &'w World, typed: &str) -> Option<&'w adam_core::directory::Job> {
+    if let Ok(j) = w.job_by_code(typed) {
+        return w.job(j).ok();
+    }
+    let mut same = w.jobs().iter().filter(|j| j.code.as_str().eq_ignore_ascii_case(typed));
+    match (same.next(), same.next()) {
+        (Some(j), None) => Some(j),
+        _ => None,
+    }
+}
+
+/// The field key of a job's role.
+fn job_key(role: &str) -> &'static str {
+    match role {
+        "customer" => "f_j_customer",
+        "developer" => "f_j_developer",
+        "siv" => "f_j_siv",
+        "soc" => "f_j_soc",
+        "coordinator" => "f_j_coordinator",
+        "deployment_engineer" => "f_j_deployment_engineer",
+        "infrastructure_manager" => "f_j_infrastructure_manager",
+        "system_support" => "f_j_system_support",
+        "support_head" => "f_j_support_head",
+        "operational_wg" => "f_j_operational_wg",
+        "technical_board" => "f_j_technical_board",
+        "ekc" => "f_j_ekc",
+        _ => "f_j_registry_custodian",
+    }
+}
+
 /// The field a refusal of the entry belongs at.
 fn field_of(code: &str) -> &'static str {
     match code {
@@ -428,16 +541,22 @@ fn field_of(code: &str) -> &'static str {
         "not-a-system" | "unknown-item" => "f_system",
         "solution-public-cloud-class" | "solution-cloud-without-system" => "f_public_cloud",
         "unknown-user" => "f_p_customer",
+        "unknown-solution-job" | "invalid-solution-job" => "f_form",
         _ => "f_form",
     }
 }
 
-/// A person field as the form shows it: id, name, words, what was typed.
+/// A role's fields as the form shows them: the person (id, name, what was typed) beside the
+/// job, under the role's words.
 pub(crate) struct PersonField {
     pub(crate) id: &'static str,
     pub(crate) name: String,
     pub(crate) label: &'static str,
     pub(crate) value: String,
+    /// The job's input: its id, its name (`j_{role}`), what was typed (a job's code).
+    pub(crate) job_id: &'static str,
+    pub(crate) job_name: String,
+    pub(crate) job_value: String,
 }
 
 #[derive(Template)]
@@ -454,7 +573,8 @@ pub(crate) struct FormPage {
     /// The inventory's systems: id and label.
     pub(crate) systems: Vec<(String, String)>,
     /// The people fields: each asks the people picker (`/ui/inventory/people/p_{role}`) for
-    /// the people whose name or username holds what was typed.
+    /// the people whose name or username holds what was typed, and its job field the job
+    /// picker (`/ui/solutions/jobs/j_{role}`) for the valid jobs whose code or name holds it.
     pub(crate) people: Vec<PersonField>,
 }
 
@@ -474,6 +594,9 @@ fn form_page(s: &AppState, caller: &Caller, lang: Tr, editing: String, form: Sol
             name: format!("p_{role}"),
             label,
             value: form.person(role).to_owned(),
+            job_id: job_key(role),
+            job_name: format!("j_{role}"),
+            job_value: form.job(role).to_owned(),
         })
         .collect();
     FormPage {
@@ -642,4 +765,50 @@ pub(super) async fn open_version(
     }
     let p = solution_view(&s, &caller, lang.tr, id, f.version, errors).await?;
     refused_page(lang, &p)
+}
+
+/// The job picker's answer: a `<datalist>` of valid jobs for one role's job field.
+#[derive(Template)]
+#[template(path = "inventory_people.html")]
+pub(crate) struct JobList {
+    pub(crate) field: String,
+    /// Code and label (name, office) of each job.
+    pub(crate) people: Vec<(String, String)>,
+}
+
+/// The valid jobs whose code or name holds what was typed into `j_{role}` (at most 20):
+/// choosing one fills the field with its code. Only the form's own fields are served (the name
+/// becomes the datalist's id).
+pub(super) async fn jobs(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    UiPath(field): UiPath<String>,
+    axum::extract::Query(q): axum::extract::Query<BTreeMap<String, String>>,
+) -> UiResult<Response> {
+    require_reader(&s, &caller, lang.tr)?;
+    let field = ROLES
+        .iter()
+        .map(|(r, _)| format!("j_{r}"))
+        .find(|f| *f == field)
+        .unwrap_or_else(|| "j_customer".to_owned());
+    let typed = q.get(&field).map(|t| t.trim().to_lowercase()).unwrap_or_default();
+    let people = if typed.is_empty() {
+        Vec::new()
+    } else {
+        let w = s.world();
+        w.jobs()
+            .iter()
+            .filter(|j| j.valid)
+            .filter(|j| {
+                j.code.as_str().to_lowercase().contains(&typed) || j.name.as_str().to_lowercase().contains(&typed)
+            })
+            .take(20)
+            .map(|j| {
+                let office = w.office(j.office).map(|o| o.name.to_string()).unwrap_or_default();
+                (j.code.to_string(), format!("{} – {office}", j.name))
+            })
+            .collect()
+    };
+    page(lang, &JobList { field, people })
 }

@@ -31,6 +31,7 @@ pub(super) fn routes() -> super::Routes {
     super::Routes::new()
         .route("/ui/solutions", get(board_page).post(form::register))
         .route("/ui/solutions/new", get(form::new_page))
+        .route("/ui/solutions/jobs/{field}", get(form::jobs))
         .route("/ui/solutions/{code}", get(page::solution_page))
         .route("/ui/solutions/{code}/edit", get(form::edit_page).post(form::update))
         .route(
@@ -50,16 +51,23 @@ fn require_reader(s: &AppState, caller: &Caller, lang: Tr) -> UiResult<()> {
 /// Whether the caller keeps the registry (may register a solution): a register keeper with
 /// the write scope. The engine decides again on every change.
 fn keeper(s: &AppState, caller: &Caller) -> bool {
-    caller.require(Scope::Write).is_ok() && s.world().keeps_registers(&caller.actor(None), s.now()).unwrap_or(false)
+    keeper_in(&s.world(), caller, s.now())
+}
+
+/// [`keeper`] on a world the caller already holds (the lock is not taken twice).
+fn keeper_in(w: &World, caller: &Caller, now: Timestamp) -> bool {
+    caller.require(Scope::Write).is_ok() && w.keeps_registers(&caller.actor(None), now).unwrap_or(false)
 }
 
 /// Whether the caller may correct this solution's entry and open its versions: a keeper, or
-/// its placement coordinator or registry custodian (1.1.1.11).
-fn may_keep(s: &AppState, caller: &Caller, solution: &adam_core::register::solution::Solution) -> bool {
-    let people = &solution.fields.people;
-    keeper(s, caller)
+/// its placement coordinator or registry custodian (1.1.1.11) — the person named, or a holder
+/// of the role's job when none is.
+fn may_keep(w: &World, now: Timestamp, caller: &Caller, solution: &adam_core::register::solution::Solution) -> bool {
+    keeper_in(w, caller, now)
         || (caller.require(Scope::Write).is_ok()
-            && (people.coordinator == Some(caller.user) || people.registry_custodian == Some(caller.user)))
+            && ["coordinator", "registry_custodian"]
+                .iter()
+                .any(|r| w.solution_role_people(solution, r).contains(&caller.user)))
 }
 
 /// The solution with this codename, or 404.

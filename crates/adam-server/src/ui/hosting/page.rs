@@ -83,6 +83,21 @@ pub(crate) struct GateRow {
     pub(crate) blocks: Option<String>,
 }
 
+/// A seed role of the solution as its page shows it: the person named, the job and the people
+/// holding that job now (who performs when no person is named).
+pub(crate) struct RoleRow {
+    /// The role's key (`coordinator`).
+    pub(crate) key: &'static str,
+    /// The role's words.
+    pub(crate) label: &'static str,
+    /// The person named: name and username; empty when none.
+    pub(crate) person: String,
+    /// The job: its id and "code – name"; none when the role has no job.
+    pub(crate) job: Option<(u32, String)>,
+    /// The people holding the job now.
+    pub(crate) holders: Vec<String>,
+}
+
 #[derive(Template)]
 #[template(path = "solution.html")]
 pub(crate) struct SolutionPage {
@@ -94,7 +109,7 @@ pub(crate) struct SolutionPage {
     pub(crate) phase_class: String,
     pub(crate) groups: Vec<Group>,
     pub(crate) environments: Vec<EnvRow>,
-    pub(crate) people: Vec<(&'static str, String)>,
+    pub(crate) people: Vec<RoleRow>,
     /// The inventory system: id, code and name, custodian, class.
     pub(crate) system: Option<(u32, String, String, String)>,
     pub(crate) gates: Vec<GateRow>,
@@ -461,7 +476,21 @@ pub(super) async fn solution_view(
         .people
         .pairs()
         .iter()
-        .map(|(role, u)| (role_key(role), person(&w, *u)))
+        .zip(f.jobs.pairs())
+        .map(|((role, u), (_, j))| RoleRow {
+            key: role,
+            label: role_key(role),
+            person: person(&w, *u),
+            job: j.map(|j| {
+                let label = w
+                    .job(j)
+                    .map_or_else(|_| j.to_string(), |job| format!("{} – {}", job.code, job.name));
+                (j.0, label)
+            }),
+            holders: j
+                .map(|j| w.job_holders(j).into_iter().map(|u| person(&w, Some(u))).collect())
+                .unwrap_or_default(),
+        })
         .collect();
     let gates = hosting::gates(&w, &v)
         .iter()
@@ -490,7 +519,7 @@ pub(super) async fn solution_view(
         system,
         gates,
         versions,
-        may_keep: may_keep(s, caller, &v.solution),
+        may_keep: may_keep(&w, s.now(), caller, &v.solution),
         may_open: !in_flight,
         version_typed,
         errors,

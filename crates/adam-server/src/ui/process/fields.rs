@@ -107,6 +107,14 @@ fn input_value(w: &World, kind: &FieldKind, v: &FieldValue) -> (String, Vec<Stri
                 .map_or_else(|| i.to_string(), |u| u.username.to_string()),
             Vec::new(),
         ),
+        // A job is typed and shown by its code (`LEADER.GLPI`), as the directory names it.
+        (FieldKind::Job, FieldValue::Int(i)) => (
+            u32::try_from(*i)
+                .ok()
+                .and_then(|i| w.job(JobId(i)).ok())
+                .map_or_else(|| i.to_string(), |j| j.code.to_string()),
+            Vec::new(),
+        ),
         (_, FieldValue::List(l)) => (String::new(), l.clone()),
         (_, FieldValue::Text(t)) => (t.clone(), Vec::new()),
         (_, FieldValue::Int(i)) => (i.to_string(), Vec::new()),
@@ -231,6 +239,13 @@ pub(crate) fn read(
                 Ok(u) => Some(Value::from(u.0)),
                 Err(_) => {
                     bad("proc_no_such_person");
+                    continue;
+                }
+            },
+            FieldKind::Job => match w.job_by_code(text) {
+                Ok(j) => Some(Value::from(j.0)),
+                Err(_) => {
+                    bad("proc_no_such_job");
                     continue;
                 }
             },

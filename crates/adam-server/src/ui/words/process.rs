@@ -190,6 +190,12 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Ni osebe s tem uporabniškim imenom (vpisano: »{}«).",
         "No person has this username (typed: “{}”).",
     ),
+    (
+        "proc_no_such_job",
+        "Ni delovnega mesta s to oznako (vpisano: »{}«).",
+        "No job has this code (typed: “{}”).",
+    ),
+    ("proc_job_code", "oznaka delovnega mesta", "job code"),
     ("proc_key", "Ključ", "Key"),
     ("proc_versions", "Hranjene različice", "Versions kept"),
     ("proc_newest_version", "Najnovejša različica", "Newest version"),
