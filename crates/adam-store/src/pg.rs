@@ -192,30 +192,16 @@ impl PgStore {
     }
 
     /// Reads and sorts the keys of the batch `(from, through]` (`audit/index.rs`) outside the
-    /// write lock: on a connection of its own on a thread of its own, or on `conn` (whose
-    /// write transaction has just committed).
-    fn plan_index_move(&self, (from, through): (u64, u64), conn: &mut Conn) {
-        if !self.mover.claim(through) {
-            return;
-        }
-        let epoch = self.epoch.load(std::sync::atomic::Ordering::Relaxed);
-        let mover = Arc::clone(&self.mover);
-        let prepare = move |conn: &mut Conn| {
-            let plan = read_on(conn, |tx| mover.prepare(tx, from, through, epoch));
-            mover.install(through, plan);
-        };
-        if self.mover.beside() {
-            match self.pool.open_extra() {
-                Ok(mut conn) => {
-                    let _ = std::thread::Builder::new()
-                        .name("adam-audit-index".to_owned())
-                        .spawn(move || prepare(&mut conn));
-                }
-                Err(e) => self.mover.install(through, Err(e)),
-            }
-        } else {
-            prepare(conn);
-        }
+    /// write lock.
+    fn plan_index_move(&self, batch: (u64, u64), conn: &mut Conn) {
+        crate::audit::index::plan_after_commit(
+            &self.mover,
+            batch,
+            self.epoch.load(std::sync::atomic::Ordering::Relaxed),
+            conn,
+            || self.pool.open_extra(),
+            |conn, mover, (from, through, epoch)| read_on(conn, |tx| mover.prepare(tx, from, through, epoch)),
+        );
     }
 
     /// Sets the epoch of the audit lookup tables (default 262,144 records). For tests of a

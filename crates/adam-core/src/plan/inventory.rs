@@ -230,7 +230,7 @@ impl World {
             && let Some(app) = fields.application
             && fields.application != old.fields.application
         {
-            self.objects_fit(app, item, old.class(), self.assets_of(item, None, None))?;
+            self.objects_fit(app, item, (old.class(), None), self.assets_of(item, None, None))?;
         }
         if fields.review_due.is_none() && fields.last_reviewed != old.fields.last_reviewed {
             fields.review_due = fields.last_reviewed.map(|d| d.plus_years(1));
@@ -299,7 +299,7 @@ impl World {
         match old.kind {
             ItemKind::System => {
                 if let Some(app) = old.fields.application {
-                    self.objects_fit(app, item, class, self.assets_of(item, None, None))?;
+                    self.objects_fit(app, item, (class, None), self.assets_of(item, None, None))?;
                 }
             }
             // A lower asset can lower the floor of every system holding it.
@@ -308,7 +308,8 @@ impl World {
                     let Ok(system) = self.item(l.system) else { continue };
                     if let Some(app) = system.fields.application {
                         let assets = self.assets_of(system.id, Some((item, class)), None);
-                        self.objects_fit(app, system.id, system.class(), assets)?;
+                        let now = self.effective_class(system);
+                        self.objects_fit(app, system.id, (system.class(), Some(now)), assets)?;
                     }
                 }
             }
@@ -337,15 +338,19 @@ impl World {
     /// classified above it. Checked wherever that can change: the system reclassified, an
     /// asset of it reclassified, a link removed, an application bound to the system.
     /// `own` is the system's class after the change and `assets` its assets' classes after it.
+    /// With `before` (what the system is held to now), only a record the change would newly
+    /// leave above it is refused: a system not yet classified holds nothing up, and an asset
+    /// unlinked from it changes nothing for records already above it.
     fn objects_fit(
         &self,
         app: AppId,
         system: ItemId,
-        own: Classification,
+        (own, before): (Classification, Option<Classification>),
         assets: impl IntoIterator<Item = (ItemId, Classification)>,
     ) -> Result<(), Error> {
         let held = own.max(crate::register::inventory::Floor::of(assets).class);
-        let above = |c: Classification| Dimension::ALL.into_iter().any(|d| d.of(c) > d.of(held));
+        let over = |c: Classification, limit: Classification| Dimension::ALL.into_iter().any(|d| d.of(c) > d.of(limit));
+        let above = |c: Classification| over(c, held) && before.is_none_or(|b| !over(c, b));
         for f in self.idx.app_folders.get(app.index()).into_iter().flatten() {
             let Ok(folder) = self.folder(*f) else { continue };
             let over = std::iter::once(folder.classification).chain(
@@ -480,7 +485,13 @@ impl World {
         self.require_item_keeper(actor, sys, at)?;
         // Without the asset the system's floor may fall below what its application holds.
         if let Some(app) = sys.fields.application {
-            self.objects_fit(app, sys.id, sys.class(), self.assets_of(sys.id, None, Some(link)))?;
+            let now = self.effective_class(sys);
+            self.objects_fit(
+                app,
+                sys.id,
+                (sys.class(), Some(now)),
+                self.assets_of(sys.id, None, Some(link)),
+            )?;
         }
         Ok(Draft::new(vec![Event::LinkRemoved(link)]))
     }

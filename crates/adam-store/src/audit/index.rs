@@ -238,6 +238,43 @@ impl Mover {
     }
 }
 
+/// How a backend reads a batch's plan on its connection: `(from, through, epoch)`.
+pub(crate) type ReadPlan<C> = fn(&mut C, &Mover, (u64, u64, u64)) -> Result<Plan, StoreError>;
+
+/// Prepares the plan a committed transaction asked for (`Writes::plan_wanted`), outside the
+/// write lock: on a connection of its own (`open`) on a thread of its own, or — for tests —
+/// on `conn`, whose transaction has just committed. `read` runs the preparation in a read
+/// transaction of the backend's connection.
+pub(crate) fn plan_after_commit<C: Send + 'static>(
+    mover: &Arc<Mover>,
+    (from, through): (u64, u64),
+    epoch: u64,
+    conn: &mut C,
+    open: impl FnOnce() -> Result<C, StoreError>,
+    read: ReadPlan<C>,
+) {
+    if !mover.claim(through) {
+        return;
+    }
+    if !mover.beside() {
+        mover.install(through, read(conn, mover, (from, through, epoch)));
+        return;
+    }
+    match open() {
+        Ok(mut own) => {
+            let mover = Arc::clone(mover);
+            // Detached: it ends with its read (and the plan is dropped if the store is).
+            let _ = std::thread::Builder::new()
+                .name("adam-audit-index".to_owned())
+                .spawn(move || {
+                    let plan = read(&mut own, &mover, (from, through, epoch));
+                    mover.install(through, plan);
+                });
+        }
+        Err(e) => mover.install(through, Err(e)),
+    }
+}
+
 /// What a write transaction does to the search keys at its end, under the write lock: cut the
 /// tail below the watermark, and either start a move, move the next chunk, or (for a batch
 /// that fits in one chunk) move it whole. `last` is the transaction's last record and
