@@ -4,6 +4,7 @@
 use super::trail::*;
 use crate::error::{ApiResult, WebError};
 use crate::mail;
+use crate::service::process::Detected;
 use crate::state::{AppState, blocking};
 use adam_auth::limiter::{AttemptLimiter, KeyState, SharedKeys, SharedStates};
 use adam_core::*;
@@ -213,6 +214,7 @@ pub(crate) async fn failed_attempt(
         "refused: bad-credentials",
     )];
     let mut lock = None;
+    let (mut source_locked, mut account_locked) = (false, false);
     for (what, o) in [
         ("account-from-address", Some(outcome.account)),
         ("account", outcome.account_total),
@@ -236,6 +238,13 @@ pub(crate) async fn failed_attempt(
         if what != "address" {
             lock = Some(until);
         }
+        // For the security events: guessing from one source (at one account or at any), or
+        // the account locked for everyone.
+        if what == "account" {
+            account_locked = true;
+        } else {
+            source_locked = true;
+        }
     }
     if outcome.global_exhausted {
         records.push(record(
@@ -252,15 +261,15 @@ pub(crate) async fn failed_attempt(
     // The failure's records and the new shared state, in one transaction.
     let known = s.world().user_by_username(username).is_ok();
     share_limits(s, Limits::SignIn, username, known, ip, records).await?;
-    if let (Some(_), Some(_)) = (lock, user) {
-        // Art. 18(2): what ADAM detects becomes a security event.
-        crate::service::process::raise_event(
-            s,
-            crate::service::process::Detected::LockOut,
-            username,
-            Some(ip.to_string()),
-        )
-        .await;
+    // Art. 18(2): what ADAM detects becomes a security event — an account locked, a source
+    // locked for guessing (at any name, known or not), the limit for everyone reached.
+    let detected = [
+        (account_locked && user.is_some(), Detected::LockOut),
+        (source_locked, Detected::SourceLocked),
+        (outcome.global_exhausted, Detected::GlobalLimit),
+    ];
+    for (_, detection) in detected.into_iter().filter(|(happened, _)| *happened) {
+        crate::service::process::raise_event(s, detection, username, Some(ip.to_string())).await;
     }
     if let (Some(until), Some(user)) = (lock, user) {
         let email = s.world().user(user).ok().map(|u| u.email.as_str().to_owned());

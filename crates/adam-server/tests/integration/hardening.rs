@@ -317,6 +317,17 @@ async fn guesses_lock_their_source_not_the_owner(backend: Backend) {
     let s = TestServer::start(backend).await;
     let fx = s.fx.clone();
     s.set_password(fx.bojan, STRONG).await;
+    s.make_security_lead(fx.glpi_admin).await;
+    // The security events ADAM opened itself, by title.
+    let raised = |s: &TestServer| -> Vec<String> {
+        s.state
+            .world()
+            .cases()
+            .iter()
+            .filter(|c| c.process.as_str() == "security-event" && c.started_by.is_none())
+            .map(|c| c.title.to_string())
+            .collect()
+    };
     let owner = client_from("127.0.0.1");
     let attacker = client_from("127.0.0.2");
     for _ in 0..10 {
@@ -341,9 +352,18 @@ async fn guesses_lock_their_source_not_the_owner(backend: Backend) {
             .iter()
             .any(|r| r.action == "security.login_locked" && r.outcome == "locked")
     );
-    let notice = s.mail.as_ref().unwrap().next().await;
+    // (The security lead hears of the event too, in any order.)
+    let mut notice = s.mail.as_ref().unwrap().next().await;
+    if notice.to != vec!["bojan@test.si".to_owned()] {
+        notice = s.mail.as_ref().unwrap().next().await;
+    }
     assert_eq!(notice.to, vec!["bojan@test.si".to_owned()]);
     assert!(notice.text.contains("127.0.0.2"), "{}", notice.text);
+    // A source locked for guessing is brute force: ADAM opens a security event naming it
+    // (Art. 18(2), 53(2)) — the account itself was not locked, so no lock-out event.
+    let events = raised(&s);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(events[0].contains("127.0.0.2"), "{events:?}");
     // The next lock of the same source lasts longer.
     s.advance(15 * 60);
     for _ in 0..10 {
@@ -357,6 +377,8 @@ async fn guesses_lock_their_source_not_the_owner(backend: Backend) {
         refused["retry_after"].as_i64().unwrap() > 30 * 60,
         "escalated: {refused}"
     );
+    // The same source again while its event is open: no second event.
+    assert_eq!(raised(&s).len(), 1, "{:?}", raised(&s));
 
     // 100 consecutive failures spread over many sources: locked for everyone.
     s.set_password(fx.ana, STRONG).await;
@@ -378,6 +400,12 @@ async fn guesses_lock_their_source_not_the_owner(backend: Backend) {
         (status, refused["type"].as_str()),
         (429, Some("/problems/account-locked")),
         "{refused}"
+    );
+    // The account locked for everyone is a lock-out event of its own.
+    assert!(
+        raised(&s).iter().any(|t| t.contains("ana") && !t.contains("127.0.")),
+        "{:?}",
+        raised(&s)
     );
     s.advance(7 * 86_400);
     let (status, _) = login_from(&s, &owner, "ana", STRONG).await;

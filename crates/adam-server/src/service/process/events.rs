@@ -78,6 +78,12 @@ pub fn ministry_notification(w: &World, case: &Case) -> ApiResult<MinistryNotifi
 pub enum Detected {
     /// An account locked after failed sign-ins (Art. 53(2)).
     LockOut,
+    /// A source address locked for guessing passwords (brute force, Art. 53(2)); `who` is the
+    /// account it guessed at.
+    SourceLocked,
+    /// The limit on failed sign-ins from anywhere was reached: many accounts are being guessed
+    /// at (Art. 53(2)); `who` is the account of the failure that reached it.
+    GlobalLimit,
     /// A second factor reported lost or stolen (Art. 33(1): an incident).
     FactorLost,
     /// A server's files differ from its approved baseline (Art. 50(5)); `who` is the server.
@@ -100,6 +106,24 @@ pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &s
             "access_violation",
             format!(
                 "ADAM je zaklenil račun {who} po zaporednih neuspelih prijavah (53. člen (2)). / ADAM locked the account {who} after repeated failed sign-ins (Art. 53(2))."
+            ),
+        ),
+        Detected::SourceLocked => (
+            format!(
+                "Ugibanje gesel z naslova {ip} / passwords guessed from {ip}",
+                ip = ip.as_deref().unwrap_or("?")
+            ),
+            "access_violation",
+            format!(
+                "ADAM je zaklenil naslov {ip} po zaporednih neuspelih prijavah v račun {who} (53. člen (2)). / ADAM locked the address {ip} after repeated failed sign-ins to the account {who} (Art. 53(2)).",
+                ip = ip.as_deref().unwrap_or("?")
+            ),
+        ),
+        Detected::GlobalLimit => (
+            "Preveč neuspelih prijav v ADAM / too many failed sign-ins to ADAM".to_owned(),
+            "access_violation",
+            format!(
+                "Neuspelih prijav od koderkoli je toliko, da ADAM prijave omejuje; zadnja v račun {who} (53. člen (2)). / Failed sign-ins from anywhere reached ADAM's limit, and it now slows sign-ins; the last one was to the account {who} (Art. 53(2))."
             ),
         ),
         Detected::FactorLost => (
@@ -144,7 +168,8 @@ pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &s
     fields.insert(
         "source".to_owned(),
         serde_json::json!(match detected {
-            Detected::LockOut => "ADAM: security.login_locked",
+            Detected::LockOut | Detected::SourceLocked => "ADAM: security.login_locked",
+            Detected::GlobalLimit => "ADAM: security.login_global_limit",
             Detected::FactorLost => "ADAM: security.factor_lost",
             Detected::IntegrityMismatch => "ADAM: security.integrity_mismatch",
             Detected::TrailBroken => "ADAM: audit.verify",
