@@ -497,3 +497,31 @@ fn the_demo_solutions_bind_most_roles_to_jobs_and_their_steps_go_to_the_holders(
     }
     assert!(by_job >= 1, "a demo step waits at a job");
 }
+
+/// The demo's four solutions stand where its header says, so the board shows every kind of
+/// column: OPSI live with 1.1 in development, E2 at the production acceptance, EVEM an
+/// exceptional system waiting for the technical board, EKT registered with no version.
+#[test]
+fn the_demo_solutions_stand_at_their_stages() {
+    use crate::service::hosting::Phase;
+    let (w, _) = demo();
+    let stage = |code: &str| -> (usize, Option<String>) {
+        let s = w
+            .solutions()
+            .iter()
+            .find(|s| s.fields.codename.as_str().eq_ignore_ascii_case(code))
+            .unwrap_or_else(|| panic!("{code}"));
+        let current = s
+            .in_flight(|c| w.case(c).ok())
+            .map(|v| w.case(v.case).unwrap().current.to_string());
+        (s.versions.len(), current)
+    };
+    let (versions, opsi) = stage("OPSI");
+    assert_eq!(versions, 2, "OPSI: 1.0 in production and 1.1");
+    assert_eq!(Phase::of_step(opsi.as_deref().unwrap()), Phase::Development, "{opsi:?}");
+    let (_, e2) = stage("E2");
+    assert_eq!(Phase::of_step(e2.as_deref().unwrap()), Phase::Production, "{e2:?}");
+    let (_, evem) = stage("EVEM");
+    assert_eq!(evem.as_deref(), Some("board"), "EVEM waits for the technical board");
+    assert_eq!(stage("EKT"), (0, None), "EKT: registered, no version yet");
+}
