@@ -219,4 +219,47 @@ mod tests {
         }
         assert_ne!(role_words("customer"), role_words("developer"));
     }
+
+    /// 1.1.1.47 names EKC only for a solution with EKC support: then the person bound to the
+    /// EKC role (or the holders of its job) is told too, and the customer is asked to inform
+    /// EKC — in both languages; without support EKC hears nothing.
+    #[test]
+    fn ekc_is_told_only_when_the_solution_has_ekc_support() {
+        let at = adam_core::Timestamp::parse("2026-03-02T09:00:00Z").unwrap();
+        let (w, _) = crate::demo::world(at).unwrap();
+        let mut s = w.solutions().first().unwrap().clone();
+        let ekc_person = w
+            .users()
+            .iter()
+            .find(|u| u.active && Some(u.id) != s.fields.people.customer)
+            .unwrap()
+            .id;
+        s.fields.people.ekc = Some(ekc_person);
+        s.fields.jobs.ekc = None;
+        let told = |s: &Solution| -> Vec<Notice> { for_version(&w, s, "2.0", CaseId(0), at, "https://adam.example") };
+        s.fields.ekc = EkcSupport::None;
+        let without = told(&s);
+        assert!(
+            !without.iter().any(|n| n.roles.contains(&"ekc")),
+            "no EKC without support"
+        );
+        assert!(without.iter().all(|n| !n.mail.body.contains("EKC")));
+        s.fields.ekc = EkcSupport::Technical;
+        let with = told(&s);
+        let ekc = with.iter().find(|n| n.user == ekc_person).expect("EKC is told");
+        assert!(ekc.roles.contains(&"ekc"), "{:?}", ekc.roles);
+        assert!(ekc.mail.body.contains("2.0") && ekc.mail.body.contains("transferred into production"));
+        assert!(ekc.mail.subject.contains("is in production"), "{}", ekc.mail.subject);
+        let customers = w.solution_role_people(&s, "customer");
+        let customer = with.iter().find(|n| customers.contains(&n.user)).expect("the customer");
+        assert!(
+            customer.mail.body.contains("obvestite EKC") && customer.mail.body.contains("please inform EKC"),
+            "{}",
+            customer.mail.body
+        );
+        assert_eq!(
+            with.len(),
+            without.len() + usize::from(!without.iter().any(|n| n.user == ekc_person))
+        );
+    }
 }
