@@ -3,11 +3,12 @@
 //! report as CSV evidence, and the follow-ups of job changes and deactivations.
 
 use super::guard::needs;
-use super::{Api, Doc};
+use super::{Api, AsOf, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError, speaking};
 use crate::http::{Id, Params};
+use crate::service::past::answering;
 use crate::service::review::*;
 use crate::state::AppState;
 use adam_core::register::review::{Outcome, Under};
@@ -28,7 +29,8 @@ pub(crate) fn routes(api: Api) -> Api {
     api.route(
         Method::GET,
         "/api/v1/access-reviews",
-        Doc::new(t, "The access-review campaigns the caller reviews or keeps, newest first", REVIEWERS)
+        Doc::new(t, "The access-review campaigns the caller reviews or keeps, newest first; `at` answers as they stood at an earlier instant", REVIEWERS)
+            .query::<AsOf>()
             .response::<Vec<ReviewView>>(),
         get(needs(Scope::Read, list_reviews)),
     )
@@ -138,9 +140,21 @@ fn not_seen(id: ReviewId) -> WebError {
     ))
 }
 
-async fn list_reviews(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<ReviewView>>> {
+async fn list_reviews(
+    State(s): State<AppState>,
+    caller: Caller,
+    Params(q): Params<AsOf>,
+) -> ApiResult<axum::Json<Vec<ReviewView>>> {
     let now = s.now();
-    Ok(axum::Json(reviews_for(&s.world(), &caller, now)))
+    let past = s.world_as_of(q.at).await?;
+    let then = answering(&s, &past);
+    Ok(axum::Json(reviews_as_of(
+        &s.world(),
+        &then,
+        &caller,
+        now,
+        q.at.unwrap_or(now),
+    )))
 }
 
 async fn start_review(

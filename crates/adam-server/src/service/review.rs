@@ -138,12 +138,27 @@ pub(crate) fn concerned_by(w: &World, caller: &Caller, f: &FollowUp, now: Timest
 
 /// The campaigns the caller sees, newest first.
 pub(crate) fn reviews_for(w: &World, caller: &Caller, now: Timestamp) -> Vec<ReviewView> {
-    let today = LocalDate::of(now);
-    let mut out: Vec<ReviewView> = w
+    reviews_as_of(w, w, caller, now, now)
+}
+
+/// The campaigns as they stood at `at` in `then` (the world replayed to that instant), of
+/// those the caller sees by today's rules in `live`, newest first.
+pub(crate) fn reviews_as_of(
+    live: &World,
+    then: &World,
+    caller: &Caller,
+    now: Timestamp,
+    at: Timestamp,
+) -> Vec<ReviewView> {
+    let today = LocalDate::of(at);
+    let mut out: Vec<ReviewView> = then
         .access_reviews()
         .iter()
-        .filter(|r| sees_review(w, caller, r, now))
-        .map(|r| review_view(w, r, today))
+        .filter(|r| {
+            live.access_review(r.id)
+                .is_ok_and(|r| sees_review(live, caller, r, now))
+        })
+        .map(|r| review_view(then, r, today))
         .collect();
     out.reverse();
     out

@@ -96,6 +96,9 @@ async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(ba
         .await
         .problem(403, "not-reviewer");
     let before = server.revision().await;
+    // A minute later she decides; the campaign as it stood before is still answerable.
+    let undecided_at = adam_core::Timestamp(server.state.now().0 + 30);
+    server.advance(60);
     let decided = server
         .post(
             Who::Plain,
@@ -110,6 +113,20 @@ async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(ba
         "one change: the decision and the revocation"
     );
     assert_eq!(decided.json["decided"], 1);
+    let listed = |at: Option<adam_core::Timestamp>| {
+        let q = at.map_or(String::new(), |t| format!("?at={t}"));
+        format!("/api/v1/access-reviews{q}")
+    };
+    let now = server.get(Who::Plain, &listed(None)).await.expect(200);
+    assert_eq!(now.json[0]["decided"], 1, "{}", now.text);
+    let then = server.get(Who::Plain, &listed(Some(undecided_at))).await.expect(200);
+    assert_eq!(then.json[0]["decided"], 0, "as of before her decision: {}", then.text);
+    // Who sees a campaign is today's question, for every instant.
+    let other = server
+        .get(Who::UserAdminOther, &listed(Some(undecided_at)))
+        .await
+        .expect(200);
+    assert_eq!(other.json, json!([]), "{}", other.text);
     server
         .get(Who::SysAdmin, &format!("/api/v1/grants/{}", fx.grant_gregor.0))
         .await
