@@ -422,3 +422,131 @@ async fn a_solution_is_onboarded_and_its_next_version_enters_at_development(back
         .problem(403, "not-an-inventory-reader");
 }
 on_both_backends!(a_solution_is_onboarded_and_its_next_version_enters_at_development);
+
+/// The failure loops of `dro-hosting` over HTTP (issue #17, "each failure loop … on SQLite and
+/// PostgreSQL"): the SOC review failed goes back to development through SOC's notice; the
+/// customer's acceptance test (T) failed goes back to a development request, only with the
+/// test results attached; the version then passes where it failed. (The core walks every loop,
+/// `hosting::every_failure_loops_back_where_the_seed_says`.)
+async fn a_failed_code_review_and_a_failed_acceptance_test_loop_back_over_http(backend: Backend) {
+    use Who::{Plain as Ana, SysAdmin as Admin, UserAdminHere as Glpi, UserAdminOther as Un};
+    let server = TestServer::start(backend).await;
+    server.make_security_lead(server.fx.glpi_admin).await;
+    let id = ensure_solution(&server, server.fx.ana).await;
+    let opened = server
+        .post(
+            Glpi,
+            &format!("/api/v1/solutions/{id}/versions"),
+            &json!({"version": "1.0"}),
+        )
+        .await
+        .expect(201);
+    let case = opened.json["version_history"][0]["case"].as_u64().unwrap();
+    let w = Walk { server: &server, case };
+    let at = || async {
+        let view = server.get(Glpi, &format!("/api/v1/cases/{case}")).await.expect(200);
+        view.json["step"].as_str().unwrap_or_default().to_owned()
+    };
+    w.go(Glpi, "entry", "order", json!({}), &[]).await;
+    w.go(Ana, "1.1.1.10", "done", json!({}), &["order"]).await;
+    w.go(
+        Glpi,
+        "1.1.1.11",
+        "done",
+        json!({"has_pzi": false}),
+        &["application_profile", "address_table", "minimum_documentation"],
+    )
+    .await;
+    w.go(Glpi, "1.1.1.12", "adequate", json!({}), &[]).await;
+    w.consent(Admin, "infrastructure_manager").await;
+    w.go(
+        Glpi,
+        "1.1.1.14",
+        "done",
+        json!({"codename": "OPSI"}),
+        &["physical_plan_test"],
+    )
+    .await;
+    w.go(
+        Glpi,
+        "1.1.1.15",
+        "done",
+        json!({"svn_repository": "svn://dro/opsi"}),
+        &["repository_application"],
+    )
+    .await;
+    w.go(Ana, "1.1.1.16", "decided", json!({"ekc_support": "none"}), &[])
+        .await;
+    w.consent(Admin, "infrastructure_manager").await;
+    w.go(
+        Glpi,
+        "1.1.1.23",
+        "done",
+        json!({"test_address": "opsi-test.dro.gov.si"}),
+        &[],
+    )
+    .await;
+    w.go(Ana, "1.1.1.18", "done", json!({}), &[]).await;
+    w.go(
+        Ana,
+        "1.1.1.19",
+        "done",
+        json!({"request_kind": "initial"}),
+        &["development_request"],
+    )
+    .await;
+    w.go(Ana, "1.1.1.20", "done", json!({}), &[]).await;
+    w.go(Ana, "1.1.1.21", "done", json!({}), &["installation_instructions"])
+        .await;
+    w.go(Un, "1.1.1.22", "done", json!({}), &["code_review_report"]).await;
+    // SOC review failed → SOC's notice → development again.
+    w.go(Un, "1.1.1.25", "fail", json!({}), &[]).await;
+    assert_eq!(at().await, "1.1.1.26");
+    w.go(Un, "1.1.1.26", "done", json!({}), &[]).await;
+    assert_eq!(
+        at().await,
+        "1.1.1.20",
+        "the SOC review's failure goes back to development"
+    );
+    w.go(Ana, "1.1.1.20", "done", json!({}), &[]).await;
+    w.go(Ana, "1.1.1.21", "done", json!({}), &[]).await;
+    w.go(Un, "1.1.1.22", "done", json!({}), &[]).await;
+    w.go(Un, "1.1.1.25", "pass", json!({}), &[]).await;
+    w.go(Glpi, "1.1.1.24", "done", json!({}), &[]).await;
+    for (s, o, who) in [
+        ("1", "done", Glpi),
+        ("2", "done", Glpi),
+        ("3", "done", Glpi),
+        ("4", "ok", Glpi),
+        ("5", "done", Ana),
+        ("6", "ok", Ana),
+        ("8", "done", Glpi),
+    ] {
+        w.go(who, &format!("1.2.1.{s}"), o, json!({}), &[]).await;
+    }
+    w.go(Ana, "1.1.1.27", "done", json!({}), &["test_plan"]).await;
+    // Acceptance test (T) failed: only with its results, and back to a development request.
+    let r = server
+        .post(
+            Ana,
+            &format!("/api/v1/cases/{case}/decisions"),
+            &w.body(Ana, "1.1.1.28", "fail", json!({}), &[]).await,
+        )
+        .await
+        .problem(409, "guards-unmet");
+    assert!(r.text.contains("test_results"), "{}", r.text);
+    w.go(Ana, "1.1.1.28", "fail", json!({}), &["test_results"]).await;
+    assert_eq!(at().await, "1.1.1.19", "a failed acceptance test asks for a fix");
+    w.go(Ana, "1.1.1.19", "done", json!({"request_kind": "failed_test"}), &[])
+        .await;
+    assert_eq!(at().await, "1.1.1.20");
+    // The history keeps both failures, in order.
+    let history = server.state.world().case(CaseId(case as u32)).unwrap().history.clone();
+    let failed: Vec<String> = history
+        .iter()
+        .filter(|t| t.outcome.as_str() == "fail")
+        .map(|t| t.step.to_string())
+        .collect();
+    assert_eq!(failed, ["1.1.1.25", "1.1.1.28"]);
+}
+on_both_backends!(a_failed_code_review_and_a_failed_acceptance_test_loop_back_over_http);
