@@ -167,6 +167,12 @@ async fn an_event_becomes_an_incident_and_is_archived_over_http(backend: Backend
         .clone();
     assert_eq!(hidden["hidden"], true);
     assert!(!mine.text.contains("Neznan obiskovalec"));
+    // The system administrator keeps the registers and reads the case, but not who is
+    // suspected: only the security lead and the people the case is handed to.
+    let admin = server.get(Who::SysAdmin, &path).await.expect(200);
+    assert!(!admin.text.contains("Neznan obiskovalec"), "{}", admin.text);
+    let lead = server.get(Who::UserAdminHere, &path).await.expect(200);
+    assert!(lead.text.contains("Neznan obiskovalec"), "{}", lead.text);
     // The ministry's notification, with when and to whom it was sent.
     let n = server
         .get(Who::UserAdminHere, &format!("{path}/notification"))

@@ -98,11 +98,21 @@ fn asked_to_consent(w: &World, case: &Case, user: UserId, now: Timestamp) -> boo
     })
 }
 
-/// Whether the caller sees the case's restricted fields.
+/// Whether the caller sees the case's restricted fields (perpetrators and motives may be
+/// personal data, Art. 20(2)): the information-security lead — ADAM's security-lead power or
+/// the Decree's appointment — and the people the case's folder is handed to, who perform its
+/// step now or decided one before. Not the system administrator as such: keeping ADAM running
+/// is no reason to read who is suspected of what.
 fn sees_restricted(w: &World, caller: &Caller, case: &Case, now: Timestamp) -> bool {
-    keeper(w, caller, now)
-        || w.performers(case, now).contains(&caller.user)
-        || case.history.iter().any(|t| t.by == Some(caller.user))
+    let lead = w
+        .role_by_code(adam_core::SystemPower::SecurityLead.code())
+        .is_ok_and(|role| w.check_role(caller.user, role, now).is_ok_and(|held| held.is_some()))
+        || w.role_holders().iter().any(|h| {
+            h.user == caller.user
+                && h.role == adam_core::register::decree_roles::DecreeRole::SecurityLead
+                && h.holds_on(adam_core::LocalDate::of(now))
+        });
+    lead || w.performers(case, now).contains(&caller.user) || case.history.iter().any(|t| t.by == Some(caller.user))
 }
 
 /// The case, or 403 when the caller may not read it.
