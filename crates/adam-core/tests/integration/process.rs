@@ -664,3 +664,82 @@ fn a_recorded_outage_cannot_end_before_it_starts() {
     );
     assert_eq!(process::problems(&d), vec![]);
 }
+
+/// The validator's remaining kinds of problem, each made on purpose in the shipped change
+/// request and found, with a message in both languages: no steps; too many items; an outcome
+/// twice; the start an end; an end that goes on; a consent naming no role or one twice; a
+/// condition on a closed list with a value it does not offer; a closed list without options.
+#[test]
+fn every_other_kind_of_broken_definition_is_named() {
+    let choice = |options: Value| json!({"key": "urgency", "name": {"sl": "Nujnost", "en": "Urgency"}, "type": "choice", "options": options});
+    let low = json!([{"key": "low", "name": {"sl": "nizka", "en": "low"}}]);
+    type Breakage = (&'static str, Box<dyn FnOnce(&mut Value)>, fn(&Problem) -> bool);
+    let cases: Vec<Breakage> = vec![
+        ("no steps", Box::new(|v| v["steps"] = json!([])), |p| {
+            matches!(p, Problem::NoSteps)
+        }),
+        (
+            "too many fields",
+            Box::new(|v| {
+                let many: Vec<Value> = (0..=process::MAX_ITEMS)
+                    .map(|i| json!({"key": format!("f{i}"), "name": {"sl": "p", "en": "f"}, "type": "text"}))
+                    .collect();
+                v["fields"] = json!(many);
+            }),
+            |p| matches!(p, Problem::TooMany(_)),
+        ),
+        (
+            "an outcome twice",
+            Box::new(|v| {
+                let step = step_mut(v, "prepare");
+                let first = step["outcomes"][0].clone();
+                step["outcomes"].as_array_mut().unwrap().push(first);
+            }),
+            |p| matches!(p, Problem::DuplicateOutcome { .. }),
+        ),
+        ("the start is an end", Box::new(|v| v["start"] = json!("closed")), |p| {
+            matches!(p, Problem::StartIsEnd(_))
+        }),
+        (
+            "an end goes on",
+            Box::new(|v| step_mut(v, "closed")["performer"] = json!("requester")),
+            |p| matches!(p, Problem::EndGoesOn(_)),
+        ),
+        (
+            "a consent naming a role twice",
+            Box::new(|v| {
+                step_mut(v, "consent")["outcomes"][0]["guards"][0]["consent"] = json!(["custodian", "custodian"])
+            }),
+            |p| matches!(p, Problem::ConsentRoles(_)),
+        ),
+        (
+            "a value a closed list does not offer",
+            Box::new(move |v| {
+                v["fields"].as_array_mut().unwrap().push(choice(low));
+                step_mut(v, "prepare")["outcomes"][0]["guards"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"holds": {"field": "urgency", "is": "extreme"}}));
+            }),
+            |p| matches!(p, Problem::UnknownChoice { value, .. } if value == "extreme"),
+        ),
+        (
+            "a closed list without options",
+            Box::new(move |v| v["fields"].as_array_mut().unwrap().push(choice(json!([])))),
+            |p| matches!(p, Problem::BadOptions(key) if key == "urgency"),
+        ),
+    ];
+    for (what, mutate, expected) in cases {
+        let problems = problems_of(mutate);
+        let found = problems.iter().find(|p| expected(p));
+        let Some(p) = found else {
+            panic!("{what}: not named among {problems:?}");
+        };
+        let (sl, en) = (
+            p.message(adam_core::lang::Lang::Sl),
+            p.message(adam_core::lang::Lang::En),
+        );
+        assert!(!sl.is_empty() && !en.is_empty(), "{what}: {p:?}");
+        assert_ne!(sl, en, "{what}: both languages");
+    }
+}
