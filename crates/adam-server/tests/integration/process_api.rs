@@ -378,6 +378,30 @@ async fn an_overdue_step_reminds_its_performer_once(backend: Backend) {
         adam_server::service::process::remind_overdue(&server.state).await,
         vec![case]
     );
+    // The work lists show it overdue with its age, over the API and on the page.
+    let work = server.get(Who::Plain, "/api/v1/work").await.expect(200);
+    let row = work.json["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == case.0)
+        .cloned()
+        .unwrap_or_else(|| panic!("not in the overdue list: {}", work.text));
+    assert_eq!(
+        (row["overdue"].clone(), row["age_days"].clone()),
+        (json!(true), json!(2)),
+        "{row}"
+    );
+    assert_eq!(work.json["my_steps"][0]["overdue"], true, "{}", work.text);
+    let page = server.ui(Who::Plain).get("/ui/cases").await;
+    let line = page
+        .body
+        .split(&format!("data-case=\"{}\"", case.0))
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .unwrap_or_else(|| panic!("no row on the page: {}", page.body))
+        .to_owned();
+    assert!(line.contains(">2</td>") && line.contains("badge bad"), "{line}");
     let mail = sink.next().await;
     assert_eq!(mail.to, vec!["ana@test.si".to_owned()]);
     assert!(
@@ -421,6 +445,30 @@ async fn an_overdue_step_reminds_its_performer_once(backend: Backend) {
             .is_empty()
     );
     server.advance(2 * 86_400);
+    // The work lists show it overdue with its age, over the API and on the page.
+    let work = server.get(Who::Plain, "/api/v1/work").await.expect(200);
+    let row = work.json["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == case.0)
+        .cloned()
+        .unwrap_or_else(|| panic!("not in the overdue list: {}", work.text));
+    assert_eq!(
+        (row["overdue"].clone(), row["age_days"].clone()),
+        (json!(true), json!(2)),
+        "{row}"
+    );
+    assert_eq!(work.json["my_steps"][0]["overdue"], true, "{}", work.text);
+    let page = server.ui(Who::Plain).get("/ui/cases").await;
+    let line = page
+        .body
+        .split(&format!("data-case=\"{}\"", case.0))
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .unwrap_or_else(|| panic!("no row on the page: {}", page.body))
+        .to_owned();
+    assert!(line.contains(">2</td>") && line.contains("badge bad"), "{line}");
     assert_eq!(
         adam_server::service::process::remind_overdue(&server.state).await,
         vec![case]
