@@ -138,6 +138,67 @@ impl Walk<'_> {
             .await
             .expect(200);
     }
+    /// A first version from its entry at the order to the development request (1.1.1.19),
+    /// the documentation adequate at once, no EKC support.
+    pub(crate) async fn onboard_to_development(&self) {
+        use Who::{Plain as Ana, UserAdminHere as Glpi};
+        self.go(Glpi, "entry", "order", json!({}), &[]).await;
+        self.go(Ana, "1.1.1.10", "done", json!({}), &["order"]).await;
+        self.go(
+            Glpi,
+            "1.1.1.11",
+            "done",
+            json!({"has_pzi": false}),
+            &["application_profile", "address_table", "minimum_documentation"],
+        )
+        .await;
+        self.go(Glpi, "1.1.1.12", "adequate", json!({}), &[]).await;
+        self.onboard_from_codename().await;
+        self.go(
+            Ana,
+            "1.1.1.19",
+            "done",
+            json!({"request_kind": "initial"}),
+            &["development_request"],
+        )
+        .await;
+    }
+
+    /// From the codename (1.1.1.14, the infrastructure manager consenting) to the development
+    /// order taken (1.1.1.18).
+    pub(crate) async fn onboard_from_codename(&self) {
+        use Who::{Plain as Ana, SysAdmin as Admin, UserAdminHere as Glpi};
+        self.consent(Admin, "infrastructure_manager").await;
+        self.go(
+            Glpi,
+            "1.1.1.14",
+            "done",
+            json!({"codename": "OPSI"}),
+            &["physical_plan_test"],
+        )
+        .await;
+        self.go(
+            Glpi,
+            "1.1.1.15",
+            "done",
+            json!({"svn_repository": "svn://dro/opsi"}),
+            &["repository_application"],
+        )
+        .await;
+        self.go(Ana, "1.1.1.16", "decided", json!({"ekc_support": "none"}), &[])
+            .await;
+        self.consent(Admin, "infrastructure_manager").await;
+        self.go(
+            Glpi,
+            "1.1.1.23",
+            "done",
+            json!({"test_address": "opsi-test.dro.gov.si"}),
+            &[],
+        )
+        .await;
+        self.go(Ana, "1.1.1.18", "done", json!({}), &[]).await;
+    }
+
     /// Code review to the production acceptance (1.1.1.22–1.1.1.34), all passed.
     pub(crate) async fn review_to_acceptance(&self) {
         use Who::{Plain as Ana, UserAdminHere as Glpi, UserAdminOther as Un};
@@ -257,35 +318,7 @@ async fn a_solution_is_onboarded_and_its_next_version_enters_at_development(back
     w.go(Glpi, "1.1.1.12", "inadequate", json!({}), &[]).await;
     w.go(Ana, "1.1.1.13", "done", json!({}), &[]).await;
     w.go(Glpi, "1.1.1.12", "adequate", json!({}), &[]).await;
-    w.consent(Admin, "infrastructure_manager").await;
-    w.go(
-        Glpi,
-        "1.1.1.14",
-        "done",
-        json!({"codename": "OPSI"}),
-        &["physical_plan_test"],
-    )
-    .await;
-    w.go(
-        Glpi,
-        "1.1.1.15",
-        "done",
-        json!({"svn_repository": "svn://dro/opsi"}),
-        &["repository_application"],
-    )
-    .await;
-    w.go(Ana, "1.1.1.16", "decided", json!({"ekc_support": "none"}), &[])
-        .await;
-    w.consent(Admin, "infrastructure_manager").await;
-    w.go(
-        Glpi,
-        "1.1.1.23",
-        "done",
-        json!({"test_address": "opsi-test.dro.gov.si"}),
-        &[],
-    )
-    .await;
-    w.go(Ana, "1.1.1.18", "done", json!({}), &[]).await;
+    w.onboard_from_codename().await;
     w.go(
         Ana,
         "1.1.1.19",
@@ -429,7 +462,7 @@ on_both_backends!(a_solution_is_onboarded_and_its_next_version_enters_at_develop
 /// test results attached; the version then passes where it failed. (The core walks every loop,
 /// `hosting::every_failure_loops_back_where_the_seed_says`.)
 async fn a_failed_code_review_and_a_failed_acceptance_test_loop_back_over_http(backend: Backend) {
-    use Who::{Plain as Ana, SysAdmin as Admin, UserAdminHere as Glpi, UserAdminOther as Un};
+    use Who::{Plain as Ana, UserAdminHere as Glpi, UserAdminOther as Un};
     let server = TestServer::start(backend).await;
     server.make_security_lead(server.fx.glpi_admin).await;
     let id = ensure_solution(&server, server.fx.ana).await;
@@ -447,54 +480,7 @@ async fn a_failed_code_review_and_a_failed_acceptance_test_loop_back_over_http(b
         let view = server.get(Glpi, &format!("/api/v1/cases/{case}")).await.expect(200);
         view.json["step"].as_str().unwrap_or_default().to_owned()
     };
-    w.go(Glpi, "entry", "order", json!({}), &[]).await;
-    w.go(Ana, "1.1.1.10", "done", json!({}), &["order"]).await;
-    w.go(
-        Glpi,
-        "1.1.1.11",
-        "done",
-        json!({"has_pzi": false}),
-        &["application_profile", "address_table", "minimum_documentation"],
-    )
-    .await;
-    w.go(Glpi, "1.1.1.12", "adequate", json!({}), &[]).await;
-    w.consent(Admin, "infrastructure_manager").await;
-    w.go(
-        Glpi,
-        "1.1.1.14",
-        "done",
-        json!({"codename": "OPSI"}),
-        &["physical_plan_test"],
-    )
-    .await;
-    w.go(
-        Glpi,
-        "1.1.1.15",
-        "done",
-        json!({"svn_repository": "svn://dro/opsi"}),
-        &["repository_application"],
-    )
-    .await;
-    w.go(Ana, "1.1.1.16", "decided", json!({"ekc_support": "none"}), &[])
-        .await;
-    w.consent(Admin, "infrastructure_manager").await;
-    w.go(
-        Glpi,
-        "1.1.1.23",
-        "done",
-        json!({"test_address": "opsi-test.dro.gov.si"}),
-        &[],
-    )
-    .await;
-    w.go(Ana, "1.1.1.18", "done", json!({}), &[]).await;
-    w.go(
-        Ana,
-        "1.1.1.19",
-        "done",
-        json!({"request_kind": "initial"}),
-        &["development_request"],
-    )
-    .await;
+    w.onboard_to_development().await;
     w.go(Ana, "1.1.1.20", "done", json!({}), &[]).await;
     w.go(Ana, "1.1.1.21", "done", json!({}), &["installation_instructions"])
         .await;

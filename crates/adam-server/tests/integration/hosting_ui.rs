@@ -214,55 +214,8 @@ on_both_backends!(a_solution_is_registered_corrected_and_opened_in_the_ui);
 
 /// Up to the transition request (1.1.1.43) of OPSI's first version, as `hosting_api.rs` walks it.
 async fn to_transition_request(w: &Walk<'_>) {
-    use Who::{Plain as Ana, SysAdmin as Admin, UserAdminHere as Glpi, UserAdminOther as Un};
-    w.go(Glpi, "entry", "order", json!({}), &[]).await;
-    w.go(Ana, "1.1.1.10", "done", json!({}), &["order"]).await;
-    w.go(
-        Glpi,
-        "1.1.1.11",
-        "done",
-        json!({"has_pzi": false}),
-        &["application_profile", "address_table", "minimum_documentation"],
-    )
-    .await;
-    w.go(Glpi, "1.1.1.12", "adequate", json!({}), &[]).await;
-    w.consent(Admin, "infrastructure_manager").await;
-    w.go(
-        Glpi,
-        "1.1.1.14",
-        "done",
-        json!({"codename": "OPSI"}),
-        &["physical_plan_test"],
-    )
-    .await;
-    w.go(
-        Glpi,
-        "1.1.1.15",
-        "done",
-        json!({"svn_repository": "svn://dro/opsi"}),
-        &["repository_application"],
-    )
-    .await;
-    w.go(Ana, "1.1.1.16", "decided", json!({"ekc_support": "none"}), &[])
-        .await;
-    w.consent(Admin, "infrastructure_manager").await;
-    w.go(
-        Glpi,
-        "1.1.1.23",
-        "done",
-        json!({"test_address": "opsi-test.dro.gov.si"}),
-        &[],
-    )
-    .await;
-    w.go(Ana, "1.1.1.18", "done", json!({}), &[]).await;
-    w.go(
-        Ana,
-        "1.1.1.19",
-        "done",
-        json!({"request_kind": "initial"}),
-        &["development_request"],
-    )
-    .await;
+    use Who::{Plain as Ana, UserAdminOther as Un};
+    w.onboard_to_development().await;
     w.review_to_acceptance().await;
     w.go(Un, "1.1.1.35", "pass", json!({}), &["pen_test_report"]).await;
     w.go(Ana, "1.1.1.37", "no", json!({}), &[]).await;
