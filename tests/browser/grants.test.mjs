@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { day } from './dates.mjs';
 
 const url = process.env.ADAM_URL;
 const artifacts = process.env.ARTIFACTS ?? 'artifacts';
@@ -41,7 +42,6 @@ async function as(label, lang = 'sl', script = true) {
   return { context, page };
 }
 
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 
 /// A GLPI job the user administrator does not hold (nobody changes their own rights).
 async function otherJob(page) {

@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { day } from './dates.mjs';
 
 const url = process.env.ADAM_URL;
 const artifacts = process.env.ARTIFACTS ?? 'artifacts';
@@ -43,7 +44,6 @@ async function as(label, lang = 'sl') {
   return { context, page };
 }
 
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 
 test('browse the tree, search, and open a job', async () => {
   const { context, page } = await as('clerk');
