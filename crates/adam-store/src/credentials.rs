@@ -24,8 +24,15 @@ pub trait Credentials {
     /// The token with this hash, revoked or not.
     fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>, StoreError>;
 
+    /// The token with this id, revoked or not.
+    fn token_by_id(&self, id: i64) -> Result<Option<ApiToken>, StoreError>;
+
     /// Revokes a token (and records it).
     fn revoke_token(&self, id: i64, context: &AuditContext) -> Result<(), StoreError>;
+
+    /// Revokes a token reported lost or stolen and appends `audit` (the report), in one
+    /// transaction: the token cannot outlive the record of its loss, nor the record its revocation.
+    fn revoke_lost_token(&self, id: i64, context: &AuditContext, audit: &[NewAudit]) -> Result<(), StoreError>;
 
     /// The tokens of an account, newest first.
     fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
@@ -108,8 +115,19 @@ impl<B: Backend> Credentials for B {
         self.read(|tx| tokens::token_by_hash(tx, hash))
     }
 
+    fn token_by_id(&self, id: i64) -> Result<Option<ApiToken>, StoreError> {
+        self.read(|tx| tokens::token_by_id(tx, id))
+    }
+
     fn revoke_token(&self, id: i64, context: &AuditContext) -> Result<(), StoreError> {
         self.write(|tx, writes| tokens::revoke_token(tx, self.keyring(), id, context, writes))
+    }
+
+    fn revoke_lost_token(&self, id: i64, context: &AuditContext, audit: &[NewAudit]) -> Result<(), StoreError> {
+        self.write(|tx, writes| {
+            tokens::revoke_token(tx, self.keyring(), id, context, writes)?;
+            crate::audit::tail::append_audit(tx, self.keyring(), audit, writes)
+        })
     }
 
     fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {

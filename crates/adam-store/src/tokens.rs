@@ -155,6 +155,11 @@ pub(crate) fn token_by_hash(tx: &mut dyn Tx, hash: &str) -> Result<Option<ApiTok
     one(tx, TOKEN_COLUMNS_BY_HASH, &[Val::text(hash)], token_of)
 }
 
+/// The token with this id, revoked or not.
+pub(crate) fn token_by_id(tx: &mut dyn Tx, id: i64) -> Result<Option<ApiToken>, StoreError> {
+    one(tx, TOKEN_COLUMNS_BY_ID, &[Val::int(id)], token_of)
+}
+
 /// The tokens of an account, newest first.
 pub(crate) fn tokens_of(tx: &mut dyn Tx, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
     let mut out = Vec::new();

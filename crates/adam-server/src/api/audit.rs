@@ -231,7 +231,7 @@ pub(crate) async fn object_history(
         LastChange {
             object_type: r.object.kind.as_str().to_owned(),
             object_id: r.object.id,
-            label: redact(&caller, r.clone()).object.label,
+            label: redact(&s.world(), s.now(), &caller, r.clone()).object.label,
             changed_by,
             changed_by_name: changed_by.and_then(|u| s.world().user(u).ok().map(|u| u.username.to_string())),
             at: r.context.at,

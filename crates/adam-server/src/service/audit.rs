@@ -56,8 +56,15 @@ pub(crate) fn require_security_lead(s: &AppState, caller: &Caller) -> ApiResult<
 }
 
 /// What the caller may read of a record: an `admin` account does not see what a record of a
-/// document or folder says (SPEC §1: all powers over the system, no view of any document).
-pub(crate) fn redact(caller: &Caller, mut r: AuditRecord) -> AuditRecord {
+/// document or folder says (SPEC §1: all powers over the system, no view of any document), and
+/// a case's restricted fields (perpetrators and motives, Art. 20(2)) are shown only to whoever
+/// sees them on the case's page.
+pub(crate) fn redact(w: &World, now: Timestamp, caller: &Caller, mut r: AuditRecord) -> AuditRecord {
+    if r.object.kind == EntityKind::ProcessCase {
+        for picture in [r.before.as_mut(), r.after.as_mut()].into_iter().flatten() {
+            super::process::hide_restricted(w, caller, CaseId(r.object.id), now, picture);
+        }
+    }
     if caller.kind == AccountKind::Admin
         && matches!(
             r.object.kind,
@@ -124,9 +131,9 @@ pub(crate) async fn run(s: &AppState, caller: &Caller, query: AuditQuery) -> Api
     let store = s.store.clone();
     let items = blocking(move || store.audit_search(&query)).await??;
     let next = (items.len() == limit).then(|| items.last().map(|r| r.seq)).flatten();
-    let caller = caller.clone();
+    let (w, now) = (s.world(), s.now());
     Ok(AuditPage {
-        items: items.into_iter().map(|r| redact(&caller, r)).collect(),
+        items: items.into_iter().map(|r| redact(&w, now, caller, r)).collect(),
         next,
     })
 }
@@ -276,9 +283,9 @@ async fn with_grants(s: &AppState, caller: &Caller, query: AuditQuery, grantee: 
     let next = (more || items.len() == limit)
         .then(|| items.last().map(|r| r.seq))
         .flatten();
-    let caller = caller.clone();
+    let (w, now) = (s.world(), s.now());
     Ok(AuditPage {
-        items: items.into_iter().map(|r| redact(&caller, r)).collect(),
+        items: items.into_iter().map(|r| redact(&w, now, caller, r)).collect(),
         next,
     })
 }

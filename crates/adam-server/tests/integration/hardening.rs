@@ -121,6 +121,77 @@ async fn a_token_is_never_issued_for_another_person(backend: Backend) {
 }
 on_both_backends!(a_token_is_never_issued_for_another_person);
 
+/// Art. 33(1): a lost or stolen token is disabled at once and an incident opened — like a lost
+/// second factor. Its owner or the system administrator reports it; nobody else can, and an
+/// unknown token is said to be unknown.
+async fn a_token_reported_lost_is_revoked_and_opens_an_event(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let fx = s.fx.clone();
+    s.make_security_lead(fx.glpi_admin).await;
+    let issued = s
+        .post(
+            Who::SysAdmin,
+            "/api/v1/tokens",
+            &json!({"user": fx.svc, "name": "sync", "scopes": ["read"]}),
+        )
+        .await
+        .expect(201);
+    let id = issued.json["token"]["id"].as_i64().unwrap();
+    let secret = issued.json["secret"].as_str().unwrap().to_owned();
+    let health = |secret: String| {
+        let (client, url) = (s.client.clone(), s.url.clone());
+        async move {
+            client
+                .get(format!("{url}/api/v1/settings"))
+                .bearer_auth(secret)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(health(secret.clone()).await, 200, "the token works before");
+    let events = || {
+        s.state
+            .world()
+            .cases()
+            .iter()
+            .filter(|c| c.process.as_str() == "security-event" && c.started_by.is_none())
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    // Someone else's token: refused, nothing revoked, no event.
+    s.post(Who::Plain, &format!("/api/v1/tokens/{id}/lost"), &json!({}))
+        .await
+        .problem(403, "not-yourself");
+    assert_eq!(health(secret.clone()).await, 200);
+    assert!(events().is_empty());
+    s.post(Who::SysAdmin, "/api/v1/tokens/987654/lost", &json!({}))
+        .await
+        .problem(404, "not-found");
+    // The administrator reports it: revoked at once, recorded, an event for the lead.
+    let lost = s
+        .post(Who::SysAdmin, &format!("/api/v1/tokens/{id}/lost"), &json!({}))
+        .await
+        .expect(200);
+    assert_eq!(lost.json["revoked"], id);
+    assert_eq!(health(secret).await, 401, "the token no longer works");
+    let records = audit(&s).await;
+    let report = records
+        .iter()
+        .find(|r| r.action == "security.token_lost")
+        .expect("recorded");
+    assert_eq!(report.object.id, fx.svc.0, "about the token's owner");
+    assert!(records.iter().any(|r| r.action == "token.revoke"));
+    let open = events();
+    assert_eq!(open.len(), 1, "one event for one reported loss");
+    assert!(open[0].title.as_str().contains("sync"), "{}", open[0].title);
+    let work = s.get(Who::UserAdminHere, "/api/v1/work").await.expect(200);
+    assert_eq!(work.json["my_steps"][0]["id"], open[0].id.0, "{}", work.text);
+}
+on_both_backends!(a_token_reported_lost_is_revoked_and_opens_an_event);
+
 // ---- item 5: bounded fields and keys ----------------------------------------------------------
 
 /// Failed sign-ins with megabyte usernames grew the server and the database. Every field is

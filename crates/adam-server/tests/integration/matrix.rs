@@ -606,6 +606,14 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
             None,
             "YNNYN",
         ),
+        // A token reported lost (Art. 33): its owner or the system administrator.
+        r(
+            p.clone(),
+            "/api/v1/tokens/{id}/lost",
+            "/api/v1/tokens/{plain}/lost".into(),
+            None,
+            "YNNYN",
+        ),
         // The audit trail: reviewers search it; user administrators within their offices;
         // everyone sees their own activity and the history of what they may see; only
         // applications report accesses; holds are a security lead's (none of these five).

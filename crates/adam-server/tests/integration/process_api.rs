@@ -173,6 +173,14 @@ async fn an_event_becomes_an_incident_and_is_archived_over_http(backend: Backend
     assert!(!admin.text.contains("Neznan obiskovalec"), "{}", admin.text);
     let lead = server.get(Who::UserAdminHere, &path).await.expect(200);
     assert!(lead.text.contains("Neznan obiskovalec"), "{}", lead.text);
+    // Nor does the audit trail show it to the system administrator, who reviews the whole
+    // trail: the case's records are there, with what else was decided, without who.
+    let trail = format!("/api/v1/audit?object_kind=ADAM_ENTITY_PROCESS_CASE&object_id={id}");
+    let admin = server.get(Who::SysAdmin, &trail).await.expect(200);
+    assert!(admin.text.contains("affected_components"), "{}", admin.text);
+    assert!(!admin.text.contains("Neznan obiskovalec"), "{}", admin.text);
+    let lead = server.get(Who::UserAdminHere, &trail).await.expect(200);
+    assert!(lead.text.contains("Neznan obiskovalec"), "{}", lead.text);
     // The ministry's notification, with when and to whom it was sent.
     let n = server
         .get(Who::UserAdminHere, &format!("{path}/notification"))

@@ -86,6 +86,8 @@ pub enum Detected {
     GlobalLimit,
     /// A second factor reported lost or stolen (Art. 33(1): an incident).
     FactorLost,
+    /// An API token reported lost or stolen (Art. 33(1)); `who` is its owner and its name.
+    TokenLost,
     /// A server's files differ from its approved baseline (Art. 50(5)); `who` is the server.
     IntegrityMismatch,
     /// The audit trail failed its verification (Art. 57: records altered or removed); `who`
@@ -133,6 +135,13 @@ pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &s
                 "{who} je prijavil(a) izgubo ali krajo drugega faktorja; ADAM ga je onemogočil (33. člen). / {who} reported the second factor lost or stolen; ADAM disabled it (Art. 33)."
             ),
         ),
+        Detected::TokenLost => (
+            format!("Izgubljen žeton API: {who} / API token lost: {who}"),
+            "access_violation",
+            format!(
+                "Žeton API {who} je bil prijavljen kot izgubljen ali ukraden; ADAM ga je preklical (33. člen). / The API token {who} was reported lost or stolen; ADAM revoked it (Art. 33)."
+            ),
+        ),
         Detected::IntegrityMismatch => (
             format!("Neskladje celovitosti: {who} / integrity mismatch: {who}"),
             "uncontrolled_change",
@@ -171,6 +180,7 @@ pub async fn raise_event(s: &crate::state::AppState, detected: Detected, who: &s
             Detected::LockOut | Detected::SourceLocked => "ADAM: security.login_locked",
             Detected::GlobalLimit => "ADAM: security.login_global_limit",
             Detected::FactorLost => "ADAM: security.factor_lost",
+            Detected::TokenLost => "ADAM: security.token_lost",
             Detected::IntegrityMismatch => "ADAM: security.integrity_mismatch",
             Detected::TrailBroken => "ADAM: audit.verify",
             Detected::RestoreFailed => "ADAM: continuity.record_test",

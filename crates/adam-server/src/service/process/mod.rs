@@ -115,6 +115,31 @@ fn sees_restricted(w: &World, caller: &Caller, case: &Case, now: Timestamp) -> b
     lead || w.performers(case, now).contains(&caller.user) || case.history.iter().any(|t| t.by == Some(caller.user))
 }
 
+/// Hides the restricted fields in an audit record's picture of case `id` (`before`/`after`)
+/// from a caller who does not see them on the case's page: the trail is reviewed by the system
+/// administrator, who keeps ADAM running but has no reason to read who is suspected of what
+/// (Art. 20(2)). A case ADAM no longer knows hides every field.
+pub(crate) fn hide_restricted(w: &World, caller: &Caller, id: CaseId, now: Timestamp, picture: &mut serde_json::Value) {
+    let Some(fields) = picture.get_mut("fields").and_then(serde_json::Value::as_object_mut) else {
+        return;
+    };
+    let Ok(case) = w.case(id) else {
+        fields.clear();
+        return;
+    };
+    if sees_restricted(w, caller, case, now) {
+        return;
+    }
+    match w.process_definition(case.definition) {
+        Ok(kept) => {
+            for f in kept.definition.fields.iter().filter(|f| f.restricted) {
+                fields.remove(f.key.as_str());
+            }
+        }
+        Err(_) => fields.clear(),
+    }
+}
+
 /// The case, or 403 when the caller may not read it.
 pub fn readable_case(w: &World, caller: &Caller, id: CaseId, now: Timestamp) -> ApiResult<Case> {
     caller.require(Scope::Read)?;
