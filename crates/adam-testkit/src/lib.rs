@@ -121,3 +121,35 @@ pub fn t(s: &str) -> Timestamp {
 pub fn text(s: &str) -> Text {
     Text::parse("text", s).expect("test text")
 }
+
+/// The least a registry of information solutions holds of a solution: its codename, a name and
+/// the customer body. A responsibility matrix is made only for a registered solution.
+#[allow(clippy::expect_used)]
+pub fn bare_solution(codename: &str) -> adam_core::register::solution::SolutionFields {
+    use adam_core::register::solution::*;
+    SolutionFields {
+        codename: Codename::parse(codename).expect("test codename"),
+        name: text(&format!("Rešitev {codename}")),
+        description: None,
+        customer_body: text("Ministrstvo za javno upravo"),
+        contractor: None,
+        contract: None,
+        entry_route: EntryRoute::Order,
+        exceptional: Vec::new(),
+        board_decision: None,
+        technologies: None,
+        modules_hkom: None,
+        modules_internet: None,
+        staging_in_pzi: false,
+        test: None,
+        staging: None,
+        production: None,
+        public_cloud: false,
+        repository: None,
+        ekc: EkcSupport::None,
+        ekc_agreement_signed: None,
+        system: None,
+        people: SolutionPeople::default(),
+        jobs: SolutionJobs::default(),
+    }
+}

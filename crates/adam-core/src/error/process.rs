@@ -236,6 +236,9 @@ area_error! {
         /// A party the template does not know, without a name.
         #[error("party {0:?} is not the template's; give it a name")]
         PartyNameMissing(String) => ("raci-party-name-missing", Invalid),
+        /// A matrix for a codename the registry of information solutions does not hold.
+        #[error("the registry of information solutions has no solution {0}; register it before its responsibility matrix")]
+        UnknownSolution(String) => ("unknown-raci-solution", NotFound),
         /// A second matrix for a solution.
         #[error("solution {0} already has a responsibility matrix; change it with overrides")]
         MatrixExists(String) => ("raci-matrix-exists", Conflict),

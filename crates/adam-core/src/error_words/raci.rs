@@ -17,6 +17,9 @@ impl RaciError {
                 "{k:?} ni ključ strani (1–40 malih črk, števk, '_' ali '-', na začetku črka)"
             ),
             RaciError::PartyNameMissing(k) => format!("strani {k:?} predloga ne pozna; dajte ji ime"),
+            RaciError::UnknownSolution(s) => format!(
+                "register informacijskih rešitev nima rešitve {s}; vpišite jo pred njeno matriko odgovornosti"
+            ),
             RaciError::MatrixExists(s) => {
                 format!("rešitev {s} že ima matriko odgovornosti; spreminja se s preglasitvami")
             }

@@ -328,6 +328,7 @@ fn samples() -> Vec<Error> {
         RaciError::BadPartyKey("X Y".into()).into(),
         RaciError::PartyNameMissing("ekc".into()).into(),
         RaciError::MatrixExists("OPSI".into()).into(),
+        RaciError::UnknownSolution("NOVA".into()).into(),
         RaciError::BadLetters("AX".into()).into(),
         RaciError::InvalidMatrix(crate::error::Findings(vec![crate::raci::Finding::NoAccountable {
             task: 1,

@@ -91,6 +91,15 @@ impl World {
         self.require_raci_keeper(actor, at)?;
         let t =
             crate::raci::template::find(&template).ok_or_else(|| RaciError::UnknownTemplate(template.to_string()))?;
+        // A matrix assigns a solution's steps: one the registry does not hold would bind
+        // nobody's work, and a later registration under that codename would inherit it unseen.
+        if !self
+            .solutions()
+            .iter()
+            .any(|s| s.fields.codename.as_str() == solution.as_str())
+        {
+            return Err(RaciError::UnknownSolution(solution.to_string()).into());
+        }
         if self.raci_of(&solution).is_ok() {
             return Err(RaciError::MatrixExists(solution.to_string()).into());
         }

@@ -132,6 +132,12 @@ fn create(solution: SolutionCode, customer: Option<Bound>, provider: Option<Boun
 
 fn fixture() -> Fixture {
     let mut town = town();
+    sys(
+        &mut town.w,
+        Command::RegisterSolution {
+            fields: adam_testkit::bare_solution("opsi"),
+        },
+    );
     let leader_kzup = town.w.job_by_code("LEADER.KZUP").unwrap();
     let created = sys(
         &mut town.w,
@@ -182,6 +188,14 @@ fn the_solution_codename_is_kept_in_upper_case_and_a_second_matrix_is_refused() 
         refused(&f.town.w, Actor::System, unknown).code(),
         "unknown-raci-template"
     );
+    // A codename the registry does not hold gets no matrix: it would bind nobody's work.
+    let err = refused(
+        &f.town.w,
+        Actor::System,
+        create(SolutionCode::parse("E2").unwrap(), None, None),
+    );
+    assert_eq!(err.code(), "unknown-raci-solution");
+    assert!(err.to_string().contains("E2"), "{err}");
 }
 
 #[test]

@@ -60,6 +60,12 @@ fn definition() -> Definition {
 }
 
 fn create_matrix(w: &mut World, solution: &str, customer: Option<Bound>, provider: Option<Bound>) -> RaciMatrixId {
+    sys(
+        w,
+        Command::RegisterSolution {
+            fields: adam_testkit::bare_solution(solution),
+        },
+    );
     let created = sys(
         w,
         Command::CreateRaciMatrix {

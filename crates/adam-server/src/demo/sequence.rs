@@ -480,9 +480,10 @@ pub(super) async fn sequence<X: Executor>(x: &mut X, at: Timestamp) -> Result<De
 
     // -- the registers: the inventory and the Decree's role holders ---------------------------
     let inventory = super::inventory::inventory(&mut s, at, [vpp, app("DAPA")?, app("GIS")?]).await?;
-    // -- the responsibility matrices of the hosted solutions (issue #17) ----------------------
-    super::raci::matrices(&mut s, inventory.security_lead).await?;
+    // -- the registry of hosted solutions and their responsibility matrices (issue #17): a
+    //    matrix is made for a registered solution only --------------------------------------
     super::hosting::hosting(&mut s, inventory.security_lead, inventory.custodian, at).await?;
+    super::raci::matrices(&mut s, inventory.security_lead).await?;
     // -- the continuity register (issue #18) ---------------------------------------------------
     super::continuity::continuity(&mut s, at, inventory).await?;
 

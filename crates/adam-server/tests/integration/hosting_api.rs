@@ -13,7 +13,13 @@ use serde_json::{Value, json};
 /// The system OPSI-SYS (with this custodian) and solution OPSI on it, for the walk and for
 /// the matrix.
 pub async fn ensure_solution(server: &TestServer, custodian: UserId) -> u64 {
-    if let Some(s) = server.state.world().solutions().first() {
+    if let Some(s) = server
+        .state
+        .world()
+        .solutions()
+        .iter()
+        .find(|s| s.fields.codename.as_str() == "OPSI")
+    {
         return u64::from(s.id.0);
     }
     let system = match crate::inventory_fixture::run(

@@ -1305,6 +1305,9 @@ async fn concrete(server: &TestServer, who: Who, row: &Row) -> (String, Option<V
     if t.starts_with("/api/v1/raci/matrices/") {
         crate::raci_api::ensure(server).await;
     }
+    if t == "/api/v1/raci/matrices" && row.method == Method::POST {
+        crate::raci_api::ensure_registered(server, "E2").await;
+    }
     if row.template == "/api/v1/attachments/{sha256}" {
         crate::inventory_fixture::ensure(server).await;
         path = attached_file(server).await;

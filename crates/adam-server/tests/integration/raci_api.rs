@@ -16,6 +16,8 @@ pub async fn ensure(server: &TestServer) {
     if !server.state.world().raci_matrices().is_empty() {
         return;
     }
+    // A matrix is made for a registered solution only.
+    crate::hosting_api::ensure_solution(server, server.fx.admin).await;
     server
         .post(
             Who::SysAdmin,
@@ -31,6 +33,26 @@ pub async fn ensure(server: &TestServer) {
         )
         .await
         .expect(201);
+}
+
+/// Solution `codename` in the registry with the least it holds (through the write path, once).
+pub async fn ensure_registered(server: &TestServer, codename: &str) {
+    let known = server
+        .state
+        .world()
+        .solutions()
+        .iter()
+        .any(|s| s.fields.codename.as_str() == codename);
+    if !known {
+        crate::inventory_fixture::run(
+            server,
+            Actor::System,
+            Command::RegisterSolution {
+                fields: adam_testkit::bare_solution(codename),
+            },
+        )
+        .await;
+    }
 }
 
 const WHO: &str = "/api/v1/raci/matrices/OPSI/who?task=Restore&layer=middleware";

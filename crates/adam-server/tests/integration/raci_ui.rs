@@ -188,18 +188,26 @@ on_both_backends!(the_override_form_and_the_party_picker);
 
 async fn the_monthly_report_page(backend: Backend) {
     let s = TestServer::start(backend).await;
+    crate::hosting_api::ensure_solution(&s, s.fx.ana).await;
     crate::raci_api::ensure(&s).await;
     let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/raci?solution=OPSI").await;
     assert_eq!(status, 200);
     assert!(html.contains("href=\"/ui/raci/OPSI/report\""));
-    // No solution registered for OPSI yet: the page says there is no system to measure.
-    let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/raci/OPSI/report?month=2026-02&lang=en").await;
+    // A solution the registry links to no system: the page says there is none to measure.
+    crate::raci_api::ensure_registered(&s, "E2").await;
+    s.post(
+        Who::SysAdmin,
+        "/api/v1/raci/matrices",
+        &serde_json::json!({"solution": "E2", "template": {"code": "dk-sit-2a", "version": 1}}),
+    )
+    .await
+    .expect(201);
+    let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/raci/E2/report?month=2026-02&lang=en").await;
     assert_eq!(status, 200);
     assert!(html.contains("Monthly report"), "{html}");
     assert!(html.contains("links the solution to no system"), "{html}");
     assert!(html.contains("format=csv"), "{html}");
-    // With the solution and its system: the availability of the month.
-    crate::hosting_api::ensure_solution(&s, s.fx.ana).await;
+    // With its system: the availability of the month.
     let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/raci/OPSI/report?month=2026-02").await;
     assert_eq!(status, 200);
     assert!(html.contains("id=\"raci-availability\">100.000 %"), "{html}");
