@@ -4,11 +4,11 @@
 //! authorises every change.
 
 use super::guard::needs;
-use super::{Api, Doc};
+use super::{Api, AsOf, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError, speaking};
-use crate::http::{Id, Segment, Tagged};
+use crate::http::{Id, Params, Segment, Tagged};
 use crate::service::attachments::require_attachable;
 use crate::service::process::{self as svc, CaseView, MinistryNotification, ProcessRow, WorkLists};
 use crate::state::AppState;
@@ -89,8 +89,13 @@ pub(crate) fn routes(api: Api) -> Api {
     .route(
         Method::GET,
         "/api/v1/cases/{id}",
-        Doc::new(t, "One case: its step, what is missing before each outcome, consents, fields, history", READERS)
-            .response::<CaseView>()
+        Doc::new(
+            t,
+            "One case: its step, what is missing before each outcome, consents, fields, history; `at` shows it as it stood at an earlier instant (who may ask, and who reads its restricted fields, decided by today's rules)",
+            READERS,
+        )
+        .query::<AsOf>()
+        .response::<CaseView>()
             .etag(),
         get(needs(Scope::Read, one_case)),
     )
@@ -287,8 +292,24 @@ async fn start(
     Ok((StatusCode::CREATED, axum::Json(case_view(&s, &caller, id)?)))
 }
 
-async fn one_case(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<CaseView>> {
-    let v = case_view(&s, &caller, CaseId(id))?;
+async fn one_case(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Params(q): Params<AsOf>,
+) -> ApiResult<Tagged<CaseView>> {
+    let v = match q.at {
+        None => case_view(&s, &caller, CaseId(id))?,
+        Some(at) => {
+            // Refused before the replay: a caller who may not read the case today costs nothing.
+            svc::readable_case(&s.world(), &caller, CaseId(id), s.now())?;
+            let past = s.world_as_of(Some(at)).await?;
+            let live = s.world();
+            // No past world: nothing changed since `at`, the live one is how it stood.
+            let then = past.as_deref().unwrap_or(&live);
+            svc::view_as_of(&live, then, &caller, CaseId(id), s.now(), at, speaking())?
+        }
+    };
     Ok(Tagged::new(v.rev, v))
 }
 

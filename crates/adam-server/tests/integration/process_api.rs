@@ -220,6 +220,113 @@ async fn an_event_becomes_an_incident_and_is_archived_over_http(backend: Backend
 }
 on_both_backends!(an_event_becomes_an_incident_and_is_archived_over_http);
 
+/// A case "as of" an earlier instant: the step, history and fields it had then; nothing to
+/// decide on a past picture; who may ask, and who reads the perpetrators, by today's rules; a
+/// case that did not exist yet is not found.
+async fn a_case_is_shown_as_it_stood_at_an_earlier_instant(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    server.make_security_lead(server.fx.glpi_admin).await;
+    let before_it = adam_core::Timestamp(server.state.now().0 - 60);
+    let started = server
+        .post(
+            Who::Plain,
+            "/api/v1/cases",
+            &json!({"process": "security-event", "title": "USB", "fields": {"what": "Neznan ključ."}}),
+        )
+        .await
+        .expect(201);
+    let id = started.json["id"].as_u64().unwrap();
+    let path = format!("/api/v1/cases/{id}");
+    server.advance(3_600);
+    let then = server.state.now();
+    server.advance(3_600);
+    let decisions = format!("{path}/decisions");
+    server
+        .post(Who::UserAdminHere,
+            &decisions,
+            &json!({"step": "triage", "outcome": "incident", "fields": {"discovered_at": "2026-03-01T08:00:00Z", "ministry_notified_at": "2026-03-01T10:00:00Z", "ministry_notified_to": "SIGOV-CERT"}}),
+        )
+        .await
+        .expect(200);
+    for step in ["limit", "evidence", "remedy"] {
+        server
+            .post(
+                Who::UserAdminHere,
+                &decisions,
+                &json!({"step": step, "outcome": "done"}),
+            )
+            .await
+            .expect(200);
+    }
+    server
+        .patch(
+            Who::UserAdminHere,
+            &path,
+            &json!({"fields": {"perpetrators": "Neznan obiskovalec."}}),
+        )
+        .await
+        .expect(200);
+    server.advance(3_600);
+    let later = server.state.now();
+    server.advance(3_600);
+    server
+        .post(
+            Who::UserAdminHere,
+            &decisions,
+            &json!({"step": "record", "outcome": "done", "fields": {"activities_done": "Odstranjeno."}}),
+        )
+        .await
+        .expect(200);
+
+    // Then: at triage, nothing decided, no perpetrators, nothing to decide on a picture.
+    let old = server
+        .get(Who::UserAdminHere, &format!("{path}?at={then}"))
+        .await
+        .expect(200);
+    assert_eq!(old.json["step"], "triage", "{}", old.text);
+    assert_eq!(old.json["history"], json!([]));
+    assert_eq!(old.json["may_decide"], false);
+    assert_eq!(old.json["outcomes"], json!([]));
+    assert!(!old.text.contains("Neznan obiskovalec"));
+    // Later: at "record", the perpetrators recorded — shown to the lead, hidden from the
+    // system administrator and the reporter as they are today.
+    let lead = server
+        .get(Who::UserAdminHere, &format!("{path}?at={later}"))
+        .await
+        .expect(200);
+    assert_eq!(lead.json["step"], "record", "{}", lead.text);
+    assert_eq!(lead.json["history"].as_array().unwrap().len(), 4);
+    assert!(lead.text.contains("Neznan obiskovalec"), "{}", lead.text);
+    let now = server.get(Who::UserAdminHere, &path).await.expect(200);
+    assert_eq!(now.json["step"], "communicate");
+    for who in [Who::SysAdmin, Who::Plain] {
+        let view = server.get(who, &format!("{path}?at={later}")).await.expect(200);
+        assert!(!view.text.contains("Neznan obiskovalec"), "{who:?}: {}", view.text);
+        let field = view.json["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == "perpetrators")
+            .unwrap()
+            .clone();
+        assert_eq!(field["hidden"], true, "{who:?}");
+    }
+    // Who may ask is today's question; before the case it is not found; a bad instant is said.
+    server
+        .get(Who::UserAdminOther, &format!("{path}?at={then}"))
+        .await
+        .problem(403, "not-a-case-reader");
+    server
+        .get(Who::UserAdminHere, &format!("{path}?at={before_it}"))
+        .await
+        .expect(404);
+    server
+        .get(Who::UserAdminHere, &format!("{path}?at=yesterday"))
+        .await
+        .problem(422, "invalid-query");
+}
+on_both_backends!(a_case_is_shown_as_it_stood_at_an_earlier_instant);
+
 async fn a_definition_that_cannot_work_is_refused_with_every_problem_named(backend: Backend) {
     let server = TestServer::start(backend).await;
     let mut broken: serde_json::Value = server

@@ -31,7 +31,7 @@ mod work;
 
 pub use definitions::{ProcessRow, definition, is_end, latest_definitions, parse_definition, processes, version};
 pub use events::{Detected, MinistryNotification, ministry_notification, raise_event, remind_overdue};
-pub use view::{CaseView, ConsentView, FieldView, OutcomeView, TransitionView, shown, unmet_with, view};
+pub use view::{CaseView, ConsentView, FieldView, OutcomeView, TransitionView, shown, unmet_with, view, view_as_of};
 pub use work::{CaseRow, WorkLists, work};
 
 /// A person named.

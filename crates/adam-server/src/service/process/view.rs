@@ -179,6 +179,44 @@ pub fn shown(w: &World, kind: &FieldKind, v: &FieldValue, lang: Lang) -> String 
     }
 }
 
+/// The case as it stood at `at` (`past` is the world replayed to then): who may ask is
+/// decided by today's rules (`live`, `now`), and so is whether its restricted fields show — a
+/// person no longer entitled does not read them in the past either. A case that did not exist
+/// yet is not found. Nothing can be decided on a past picture.
+#[allow(clippy::too_many_arguments)]
+pub fn view_as_of(
+    live: &World,
+    past: &World,
+    caller: &Caller,
+    id: CaseId,
+    now: Timestamp,
+    at: Timestamp,
+    lang: Lang,
+) -> ApiResult<CaseView> {
+    let today = readable_case(live, caller, id, now)?;
+    let then = past.case(id)?.clone();
+    let mut v = view(past, caller, &then, at, lang)?;
+    if !sees_restricted(live, caller, &today, now) {
+        let kept = past.process_definition(then.definition)?;
+        let restricted: Vec<&str> = kept
+            .definition
+            .fields
+            .iter()
+            .filter(|f| f.restricted)
+            .map(|f| f.key.as_str())
+            .collect();
+        for f in v.fields.iter_mut().filter(|f| restricted.contains(&f.key.as_str())) {
+            f.value = None;
+            f.shown = String::new();
+            f.hidden = true;
+        }
+    }
+    v.may_decide = false;
+    v.outcomes.clear();
+    v.consents.clear();
+    Ok(v)
+}
+
 /// The case as the caller sees it.
 pub fn view(w: &World, caller: &Caller, case: &Case, now: Timestamp, lang: Lang) -> ApiResult<CaseView> {
     let kept = w.process_definition(case.definition)?;
