@@ -1,5 +1,7 @@
 //! The process engine (issue #16), its property: random walks through random valid
-//! definitions never pass a guard that does not hold (against a brute-force oracle), "my
+//! definitions — with every kind of guard: fields, values, documents, consents, dates in
+//! order, conditions with any / all / not, and guards limited by `when` — never pass a guard
+//! that does not hold (against a brute-force oracle), "my
 //! steps" agrees with the performers, and a case's folder always belongs to the job
 //! performing its current step. The scenario walks are in `process.rs`.
 
@@ -29,14 +31,70 @@ enum GuardShape {
     Field(usize),
     IsTrue(usize),
     Consent(Vec<usize>),
+    /// A document `doc{n}` attached.
+    Document(usize),
+    /// The date `d0` before `d1`.
+    Before,
+    /// A condition holds.
+    Holds(Cond),
+    /// The inner guard, only when the condition holds (never a consent: which consents a step
+    /// asks for is read from its guards as written).
+    When(Cond, Box<GuardShape>),
+}
+
+/// A condition on the fields: `b{n}` is the value, field `n` (f0–f3, b0–b3) is set or not, and
+/// any / all / not of those.
+#[derive(Clone, Debug)]
+enum Cond {
+    Is(usize, bool),
+    Set(usize, bool),
+    Any(Vec<Cond>),
+    All(Vec<Cond>),
+    Not(Box<Cond>),
+}
+
+fn cond() -> impl Strategy<Value = Cond> {
+    let leaf = prop_oneof![
+        (0..4usize, any::<bool>()).prop_map(|(b, v)| Cond::Is(b, v)),
+        (0..8usize, any::<bool>()).prop_map(|(f, v)| Cond::Set(f, v)),
+    ];
+    leaf.prop_recursive(3, 8, 3, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 1..3).prop_map(Cond::Any),
+            proptest::collection::vec(inner.clone(), 1..3).prop_map(Cond::All),
+            inner.prop_map(|c| Cond::Not(Box::new(c))),
+        ]
+    })
 }
 
 fn guard_shape() -> impl Strategy<Value = GuardShape> {
-    prop_oneof![
+    let plain = prop_oneof![
         (0..4usize).prop_map(GuardShape::Field),
         (0..4usize).prop_map(GuardShape::IsTrue),
-        proptest::sample::subsequence(vec![0usize, 1, 2], 1..=2).prop_map(GuardShape::Consent),
+        (0..2usize).prop_map(GuardShape::Document),
+        Just(GuardShape::Before),
+        cond().prop_map(GuardShape::Holds),
+    ];
+    prop_oneof![
+        3 => plain.clone(),
+        1 => proptest::sample::subsequence(vec![0usize, 1, 2], 1..=2).prop_map(GuardShape::Consent),
+        1 => (cond(), plain).prop_map(|(c, g)| GuardShape::When(c, Box::new(g))),
     ]
+}
+
+/// Field `n` of the eight a condition may ask is set: f0–f3, then b0–b3.
+fn field_name(n: usize) -> String {
+    if n < 4 { format!("f{n}") } else { format!("b{}", n - 4) }
+}
+
+fn cond_json(c: &Cond) -> Value {
+    match c {
+        Cond::Is(b, v) => json!({"field": format!("b{b}"), "is": v}),
+        Cond::Set(f, v) => json!({"field": field_name(*f), "set": v}),
+        Cond::Any(cs) => json!({"any": cs.iter().map(cond_json).collect::<Vec<_>>()}),
+        Cond::All(cs) => json!({"all": cs.iter().map(cond_json).collect::<Vec<_>>()}),
+        Cond::Not(c) => json!({"not": cond_json(c)}),
+    }
 }
 
 fn shape() -> impl Strategy<Value = Shape> {
@@ -64,11 +122,21 @@ fn words(s: &str) -> Value {
 
 fn definition_of(shape: &Shape) -> Definition {
     let n = shape.steps.len();
-    let guard = |g: &GuardShape| match g {
-        GuardShape::Field(f) => json!({"field": format!("f{f}")}),
-        GuardShape::IsTrue(f) => json!({"holds": {"field": format!("b{f}"), "is": true}}),
-        GuardShape::Consent(roles) => json!({"consent": roles.iter().map(|r| ROLES[*r]).collect::<Vec<_>>()}),
-    };
+    fn guard(g: &GuardShape) -> Value {
+        match g {
+            GuardShape::Field(f) => json!({"field": format!("f{f}")}),
+            GuardShape::IsTrue(f) => json!({"holds": {"field": format!("b{f}"), "is": true}}),
+            GuardShape::Consent(roles) => json!({"consent": roles.iter().map(|r| ROLES[*r]).collect::<Vec<_>>()}),
+            GuardShape::Document(d) => json!({"document": format!("doc{d}")}),
+            GuardShape::Before => json!({"before": ["d0", "d1"]}),
+            GuardShape::Holds(c) => json!({"holds": cond_json(c)}),
+            GuardShape::When(c, inner) => {
+                let mut g = guard(inner);
+                g["when"] = cond_json(c);
+                g
+            }
+        }
+    }
     let mut steps: Vec<Value> = shape
         .steps
         .iter()
@@ -90,6 +158,7 @@ fn definition_of(shape: &Shape) -> Definition {
         .map(|i| json!({"key": format!("f{i}"), "name": words("f"), "type": "text"}))
         .collect();
     fields.extend((0..4).map(|i| json!({"key": format!("b{i}"), "name": words("b"), "type": "bool"})));
+    fields.extend((0..2).map(|i| json!({"key": format!("d{i}"), "name": words("d"), "type": "date"})));
     serde_json::from_value(json!({
         "key": "random",
         "version": 1,
@@ -100,6 +169,7 @@ fn definition_of(shape: &Shape) -> Definition {
             {"key": "leader", "name": words("leader"), "binding": {"adam_role": "leader.main"}},
         ],
         "fields": fields,
+        "documents": [{"key": "doc0", "name": words("doc0")}, {"key": "doc1", "name": words("doc1")}],
         "start": "s0",
         "steps": steps,
     }))
@@ -111,7 +181,10 @@ enum Act {
     Decide {
         by: usize,
         outcome: usize,
-        fill: Vec<(usize, bool)>,
+        /// Field `n` (f0–f3, b0–b3, d0–d1) with a value from `v`.
+        fill: Vec<(usize, u8)>,
+        /// A document `doc{n}` attached with the decision.
+        attach: Option<usize>,
     },
     Consent {
         by: usize,
@@ -124,9 +197,15 @@ fn act() -> impl Strategy<Value = Act> {
         (
             0..4usize,
             0..4usize,
-            proptest::collection::vec((0..8usize, any::<bool>()), 0..3)
+            proptest::collection::vec((0..10usize, 0..3u8), 0..3),
+            proptest::option::of(0..2usize),
         )
-            .prop_map(|(by, outcome, fill)| Act::Decide { by, outcome, fill }),
+            .prop_map(|(by, outcome, fill, attach)| Act::Decide {
+                by,
+                outcome,
+                fill,
+                attach
+            }),
         (0..4usize, 0..3usize).prop_map(|(by, role)| Act::Consent { by, role }),
     ]
 }
@@ -139,6 +218,7 @@ fn oracle_allows(
     outcome: &str,
     by: usize,
     fill: &BTreeMap<String, Value>,
+    attach: Option<usize>,
 ) -> bool {
     let Some(i) = case
         .current
@@ -166,12 +246,56 @@ fn oracle_allows(
             .iter()
             .any(|c| c.visit == case.visit && c.step == case.current && c.role.as_str() == ROLES[role])
     };
+    let date = |key: &str| {
+        fill.get(key)
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .or_else(|| match case.fields.get(&code(key)) {
+                Some(process::FieldValue::Text(t)) => Some(t.to_string()),
+                _ => None,
+            })
+    };
+    let attached = |d: usize| {
+        attach == Some(d)
+            || case
+                .attachments
+                .iter()
+                .any(|a| a.doc_type.as_ref().is_some_and(|t| t.as_str() == format!("doc{d}")))
+    };
+    fn holds(c: &Cond, filled: &dyn Fn(&str) -> bool, value: &dyn Fn(&str) -> Option<Value>) -> bool {
+        match c {
+            Cond::Is(b, v) => value(&format!("b{b}")) == Some(json!(*v)),
+            Cond::Set(f, v) => filled(&field_name(*f)) == *v,
+            Cond::Any(cs) => cs.iter().any(|c| holds(c, filled, value)),
+            Cond::All(cs) => cs.iter().all(|c| holds(c, filled, value)),
+            Cond::Not(c) => !holds(c, filled, value),
+        }
+    }
+    let passes = |g: &GuardShape| -> bool {
+        fn one(
+            g: &GuardShape,
+            filled: &dyn Fn(&str) -> bool,
+            value: &dyn Fn(&str) -> Option<Value>,
+            date: &dyn Fn(&str) -> Option<String>,
+            attached: &dyn Fn(usize) -> bool,
+            consented: &dyn Fn(usize) -> bool,
+        ) -> bool {
+            match g {
+                GuardShape::Field(f) => filled(&format!("f{f}")),
+                GuardShape::IsTrue(f) => value(&format!("b{f}")) == Some(json!(true)),
+                GuardShape::Consent(roles) => roles.iter().all(|r| consented(*r)),
+                GuardShape::Document(d) => attached(*d),
+                // Both dates given (`YYYY-MM-DD` compares as text), the first earlier.
+                GuardShape::Before => matches!((date("d0"), date("d1")), (Some(a), Some(b)) if a < b),
+                GuardShape::Holds(c) => holds(c, filled, value),
+                GuardShape::When(c, inner) => {
+                    !holds(c, filled, value) || one(inner, filled, value, date, attached, consented)
+                }
+            }
+        }
+        one(g, &filled, &value, &date, &attached, &consented)
+    };
     match outcome {
-        "next" => guards.iter().all(|g| match g {
-            GuardShape::Field(f) => filled(&format!("f{f}")),
-            GuardShape::IsTrue(f) => value(&format!("b{f}")) == Some(json!(true)),
-            GuardShape::Consent(roles) => roles.iter().all(|r| consented(*r)),
-        }),
+        "next" => guards.iter().all(passes),
         "skip" => *skip && filled("f0"),
         o => o
             .strip_prefix("back")
@@ -180,8 +304,19 @@ fn oracle_allows(
     }
 }
 
+/// A document of type `doc{n}` (each its own file).
+fn document(n: usize) -> adam_core::attachment::AttachmentRef {
+    adam_core::attachment::AttachmentRef {
+        sha256: adam_core::attachment::Digest::parse("sha256", &format!("{n:0>64}")).unwrap(),
+        name: text(&format!("doc{n}.pdf")),
+        size: 1000,
+        media_type: None,
+        doc_type: Some(code(&format!("doc{n}"))),
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn random_walks_never_pass_a_guard_that_does_not_hold(shape in shape(), acts in proptest::collection::vec(act(), 1..40)) {
@@ -198,13 +333,17 @@ proptest! {
                 break;
             }
             match a {
-                Act::Decide { by, outcome, fill } => {
+                Act::Decide { by, outcome, fill, attach } => {
                     let i: usize = before.current.as_str()[1..].parse().unwrap();
                     let step = &d.steps[i];
                     let outcome = step.outcomes[outcome % step.outcomes.len()].key.clone();
                     let fill: BTreeMap<String, Value> = fill
                         .into_iter()
-                        .map(|(f, b)| if f < 4 { (format!("f{f}"), json!("x")) } else { (format!("b{}", f - 4), json!(b)) })
+                        .map(|(f, v)| match f {
+                            0..4 => (format!("f{f}"), json!("x")),
+                            4..8 => (format!("b{}", f - 4), json!(v % 2 == 0)),
+                            _ => (format!("d{}", f - 8), json!(format!("2026-03-0{}", v + 1))),
+                        })
                         .collect();
                     let cmd = Command::DecideStep {
                         case,
@@ -212,9 +351,9 @@ proptest! {
                         outcome: outcome.clone(),
                         comment: None,
                         fields: fill.clone(),
-                        attachments: vec![],
+                        attachments: attach.map(document).into_iter().collect(),
                     };
-                    let allowed = oracle_allows(&shape, &before, outcome.as_str(), by, &fill);
+                    let allowed = oracle_allows(&shape, &before, outcome.as_str(), by, &fill, attach);
                     let got = town.w.execute(&Actor::user(people[by]), cmd, t(NOW));
                     prop_assert_eq!(got.is_ok(), allowed, "{:?} by {} at {}: {:?}", outcome, by, before.current, got.err());
                 }
