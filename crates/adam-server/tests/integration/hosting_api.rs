@@ -207,6 +207,20 @@ impl Walk<'_> {
 
     /// Code review to the production acceptance (1.1.1.22–1.1.1.34), all passed.
     pub(crate) async fn review_to_acceptance(&self) {
+        self.review_to_production_test().await;
+        self.go(
+            Who::Plain,
+            "1.1.1.34",
+            "pass",
+            json!({}),
+            &["user_manuals", "functional_test_report"],
+        )
+        .await;
+    }
+
+    /// Development (1.1.1.20) to the customer's acceptance test in production (1.1.1.34),
+    /// every step before it passed.
+    pub(crate) async fn review_to_production_test(&self) {
         use Who::{Plain as Ana, UserAdminHere as Glpi, UserAdminOther as Un};
         self.go(Ana, "1.1.1.20", "done", json!({}), &[]).await;
         self.go(Ana, "1.1.1.21", "done", json!({}), &["installation_instructions"])
@@ -243,14 +257,16 @@ impl Walk<'_> {
             }
         }
         self.go(Ana, "1.1.1.33", "done", json!({}), &[]).await;
-        self.go(
-            Ana,
-            "1.1.1.34",
-            "pass",
-            json!({}),
-            &["user_manuals", "functional_test_report"],
-        )
-        .await;
+    }
+
+    /// The case's current step.
+    pub(crate) async fn at(&self) -> String {
+        let view = self
+            .server
+            .get(Who::UserAdminHere, &format!("/api/v1/cases/{}", self.case))
+            .await
+            .expect(200);
+        view.json["step"].as_str().unwrap_or_default().to_owned()
     }
 }
 
@@ -542,3 +558,150 @@ async fn a_failed_code_review_and_a_failed_acceptance_test_loop_back_over_http(b
     assert_eq!(failed, ["1.1.1.25", "1.1.1.28"]);
 }
 on_both_backends!(a_failed_code_review_and_a_failed_acceptance_test_loop_back_over_http);
+
+/// The rest of `dro-hosting`'s loops over HTTP, on both backends: the customer's acceptance
+/// test in production (P) failed goes back to development through a fix order, only with the
+/// test's results; the penetration test failed, only with its report, the same way; the load
+/// tests failed go back to a development request through the customer's notice; and a tender
+/// with exceptional criteria is escalated to the operational working group and the technical
+/// board before it may go on. (The core walks them too: `hosting::every_failure_loops_back_where_the_seed_says`,
+/// `hosting::an_exceptional_system_is_escalated_to_the_technical_board`.)
+async fn the_later_failures_and_the_escalation_loop_back_over_http(backend: Backend) {
+    use Who::{Plain as Ana, SysAdmin as Admin, UserAdminHere as Glpi, UserAdminOther as Un};
+    let server = TestServer::start(backend).await;
+    server.make_security_lead(server.fx.glpi_admin).await;
+    let id = ensure_solution(&server, server.fx.ana).await;
+    let opened = server
+        .post(
+            Glpi,
+            &format!("/api/v1/solutions/{id}/versions"),
+            &json!({"version": "1.0"}),
+        )
+        .await
+        .expect(201);
+    let case = opened.json["version_history"][0]["case"].as_u64().unwrap();
+    let w = Walk { server: &server, case };
+
+    // A tender with exceptional criteria: not on before the working group judges, escalated
+    // to the board, back at 1.1.1.7 with its decision, never escalated twice.
+    w.go(Glpi, "entry", "tender", json!({}), &[]).await;
+    w.go(Ana, "1.1.1.6", "done", json!({}), &[]).await;
+    let criteria = json!({"exceptional_criteria": ["peaks", "media"]});
+    w.refuse(
+        Glpi,
+        "1.1.1.7",
+        "to_pzi",
+        criteria.clone(),
+        &["tender_documentation"],
+        "guards-unmet",
+    )
+    .await;
+    w.go(Glpi, "1.1.1.7", "exceptional", criteria, &["tender_documentation"])
+        .await;
+    assert_eq!(w.at().await, "owg");
+    w.go(Glpi, "owg", "critical", json!({"owg_judgement": "critical"}), &[])
+        .await;
+    assert_eq!(w.at().await, "board");
+    w.refuse(Glpi, "board", "resolved", json!({}), &[], "guards-unmet")
+        .await;
+    w.go(
+        Glpi,
+        "board",
+        "resolved",
+        json!({"board_decision": "Dodatni strokovnjak za vse faze razpisa.", "board_measure": "extra_expert"}),
+        &[],
+    )
+    .await;
+    assert_eq!(w.at().await, "1.1.1.7");
+    w.refuse(Glpi, "1.1.1.7", "exceptional", json!({}), &[], "guards-unmet")
+        .await;
+    w.go(Glpi, "1.1.1.7", "to_order", json!({}), &[]).await;
+    w.go(Ana, "1.1.1.10", "done", json!({}), &["order"]).await;
+    w.go(
+        Glpi,
+        "1.1.1.11",
+        "done",
+        json!({"has_pzi": false}),
+        &["application_profile", "address_table", "minimum_documentation"],
+    )
+    .await;
+    w.go(Glpi, "1.1.1.12", "adequate", json!({}), &[]).await;
+    w.onboard_from_codename().await;
+    w.go(
+        Ana,
+        "1.1.1.19",
+        "done",
+        json!({"request_kind": "initial"}),
+        &["development_request"],
+    )
+    .await;
+
+    // Acceptance test (P) failed: only with its results; a fix order; development again.
+    w.review_to_production_test().await;
+    w.refuse(Ana, "1.1.1.34", "fail", json!({}), &[], "guards-unmet").await;
+    w.go(Ana, "1.1.1.34", "fail", json!({}), &["test_results"]).await;
+    assert_eq!(w.at().await, "1.1.1.36");
+    w.refuse(Ana, "1.1.1.36", "done", json!({}), &[], "guards-unmet").await;
+    w.go(Ana, "1.1.1.36", "done", json!({}), &["fix_request"]).await;
+    assert_eq!(
+        w.at().await,
+        "1.1.1.20",
+        "a failed production test goes back to development"
+    );
+
+    // Penetration test failed: only with its report; the same fix order.
+    w.review_to_acceptance().await;
+    w.refuse(Un, "1.1.1.35", "fail", json!({}), &[], "guards-unmet").await;
+    w.go(Un, "1.1.1.35", "fail", json!({}), &["pen_test_report"]).await;
+    assert_eq!(w.at().await, "1.1.1.36");
+    w.go(Ana, "1.1.1.36", "done", json!({}), &[]).await;
+    assert_eq!(w.at().await, "1.1.1.20");
+
+    // Load tests failed: the customer asked for them; the deployment engineer's results;
+    // the customer is told and a new development request follows.
+    w.review_to_acceptance().await;
+    w.go(Un, "1.1.1.35", "pass", json!({}), &[]).await;
+    w.go(Ana, "1.1.1.37", "yes", json!({}), &[]).await;
+    w.go(Ana, "1.1.1.39", "done", json!({}), &["load_test_request"]).await;
+    w.go(Glpi, "1.1.1.40", "done", json!({}), &["load_test_plan"]).await;
+    w.refuse(Glpi, "1.1.1.41", "fail", json!({}), &[], "guards-unmet").await;
+    w.go(Glpi, "1.1.1.41", "fail", json!({}), &["system_test_results"])
+        .await;
+    assert_eq!(w.at().await, "1.1.1.42");
+    w.go(Glpi, "1.1.1.42", "done", json!({}), &[]).await;
+    assert_eq!(
+        w.at().await,
+        "1.1.1.19",
+        "failed load tests ask for a new development request"
+    );
+    w.go(
+        Ana,
+        "1.1.1.19",
+        "done",
+        json!({"request_kind": "failed_load_test"}),
+        &[],
+    )
+    .await;
+    assert_eq!(w.at().await, "1.1.1.20");
+    // Nobody else decides the development team's step.
+    let body = w.body(Admin, "1.1.1.20", "done", json!({}), &[]).await;
+    server
+        .post(Admin, &format!("/api/v1/cases/{case}/decisions"), &body)
+        .await
+        .problem(403, "not-performer");
+
+    // The history keeps every failure and the escalation, in order.
+    let c = server.state.world().case(CaseId(case as u32)).unwrap().clone();
+    let failed: Vec<String> = c
+        .history
+        .iter()
+        .filter(|t| t.outcome.as_str() == "fail")
+        .map(|t| t.step.to_string())
+        .collect();
+    assert_eq!(failed, ["1.1.1.34", "1.1.1.35", "1.1.1.41"]);
+    assert!(
+        c.path()
+            .starts_with(&["entry", "1.1.1.6", "1.1.1.7", "owg", "board", "1.1.1.7"])
+    );
+}
+on_both_backends!(the_later_failures_and_the_escalation_loop_back_over_http);
