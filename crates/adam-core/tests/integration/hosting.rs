@@ -269,8 +269,16 @@ impl Hosting {
         );
     }
 
+    /// The information-security lead's written consent to the transition request (1.1.1.43):
+    /// each version is a change under Art. 22(3).
+    pub(crate) fn lead_consents_43(&mut self, case: CaseId) {
+        let leon = self.town.leon;
+        self.consent(case, "security_lead", leon);
+    }
+
     /// From the transition request (1.1.1.43) to production.
     pub(crate) fn transition(&mut self, case: CaseId, first: bool) {
+        self.lead_consents_43(case);
         self.go(
             case,
             "1.1.1.43",
@@ -677,6 +685,7 @@ fn a_failed_transition_is_rolled_back_and_planned_again() {
 
 impl Hosting {
     pub(crate) fn transition_until_46(&mut self, case: CaseId) {
+        self.lead_consents_43(case);
         self.go(
             case,
             "1.1.1.43",

@@ -59,6 +59,13 @@ fn the_decree_guards_production_in_the_hosting_process() {
         &["pen_test_report", "user_manuals", "functional_test_report"],
     );
     h.go(case, "1.1.1.37", "no", json!({}), &[]);
+    // Art. 22(3): each version is a change — the request goes on only with the security
+    // lead's written consent.
+    let docs = ["ovsp_form", "operating_instructions", "backup_instructions"];
+    let e = h.refuse(case, "1.1.1.43", "done", json!({}), &docs);
+    assert_eq!(e.code(), "guards-unmet");
+    assert!(e.to_string().contains("security_lead"), "{e}");
+    h.lead_consents_43(case);
     // Art. 14(3), 29(5): operating and backup instructions before production.
     let e = h.refuse(case, "1.1.1.43", "done", json!({}), &["ovsp_form"]);
     assert_eq!(e.code(), "instructions-missing");
@@ -136,6 +143,7 @@ fn the_assessor_must_not_be_a_developer_or_an_operator() {
     h.walk_to_pen_test(case, true);
     h.go(case, "1.1.1.35", "pass", json!({}), &["pen_test_report"]);
     h.go(case, "1.1.1.37", "no", json!({}), &[]);
+    h.lead_consents_43(case);
     h.go(
         case,
         "1.1.1.43",
@@ -179,5 +187,42 @@ fn nobody_rebinds_a_role_on_a_running_case() {
         "pass",
         json!({"siv": h.town.leon.0}),
         &["pen_test_report"],
+    );
+}
+
+/// Art. 22(3): each version is a change the system's custodian and the information-security
+/// lead consent to — two different people. A custodian who is also the lead cannot carry both:
+/// the transfer is refused at 1.1.1.45, naming the person and both roles.
+#[test]
+fn a_version_needs_the_lead_and_the_custodian_as_two_different_people() {
+    let mut h = hosting();
+    let case = h.start(true, "1.0");
+    h.walk_to_pen_test(case, true);
+    h.go(case, "1.1.1.35", "pass", json!({}), &["pen_test_report"]);
+    h.go(case, "1.1.1.37", "no", json!({}), &[]);
+    // The custodian (Ana) becomes a security lead too.
+    let lead_role = h.town.w.role_by_code(SystemPower::SecurityLead.code()).unwrap();
+    let ana = h.town.ana;
+    grant(&mut h.town.w, lead_role, Grantee::User(ana));
+    h.consent(case, "security_lead", ana);
+    h.go(
+        case,
+        "1.1.1.43",
+        "done",
+        json!({}),
+        &["ovsp_form", "operating_instructions", "backup_instructions"],
+    );
+    h.consents_45(case);
+    let e = h.refuse(
+        case,
+        "1.1.1.45",
+        "done",
+        json!({"rollback_plan": "Vrnitev.", "transition_date": "15. 4. 2026"}),
+        &["micro_plan", "security_assessment"],
+    );
+    assert_eq!(e.code(), "guards-unmet", "{e}");
+    assert!(
+        e.to_string().contains("custodian") && e.to_string().contains("security_lead"),
+        "{e}"
     );
 }

@@ -267,6 +267,8 @@ pub(super) async fn hosting<X: Executor>(
     )
     .await?;
     w.go(s, c, "1.1.1.37", "no", json!({}), &[]).await?;
+    // Art. 22(3): the version is a change; the security lead consents to the request.
+    w.consent(s, c, "security_lead", lead).await?;
     w.go(
         s,
         c,

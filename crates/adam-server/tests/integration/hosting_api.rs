@@ -365,6 +365,12 @@ async fn a_solution_is_onboarded_and_its_next_version_enters_at_development(back
     w.consent(Admin, "siv").await;
     w.go(Un, "1.1.1.35", "waived", waiver, &[]).await;
     w.go(Ana, "1.1.1.37", "no", json!({}), &[]).await;
+    // Art. 22(3): the version is a change — no transition request without the security
+    // lead's written consent, given in ADAM.
+    let docs = ["ovsp_form", "operating_instructions", "backup_instructions"];
+    w.refuse(Ana, "1.1.1.43", "done", json!({}), &docs, "guards-unmet")
+        .await;
+    w.consent(Glpi, "security_lead").await;
     // Art. 14(3), 29(5): the instructions before the transition request.
     w.refuse(
         Ana,

@@ -245,6 +245,7 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
             .unwrap()
             .contains("data-solution=\"OPSI\"")
     );
+    w.consent(Glpi, "security_lead").await;
     w.go(
         Ana,
         "1.1.1.43",
