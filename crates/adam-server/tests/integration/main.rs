@@ -47,6 +47,7 @@ mod raci_process;
 mod raci_ui;
 mod read_rules;
 mod register_attacks;
+mod registers_ui;
 mod replication;
 mod settings_ui;
 mod setup;
