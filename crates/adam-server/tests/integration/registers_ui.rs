@@ -250,7 +250,7 @@ async fn a_risk_assessment_is_recorded_and_corrected_through_its_form(backend: B
     let Answer { status, location, .. } = keeper.post_owned(&format!("/ui/risk/{id}"), &correction).await;
     assert_eq!(
         (status, location.as_str()),
-        (StatusCode::SEE_OTHER, format!("/ui/risk/{id}").as_str())
+        (StatusCode::SEE_OTHER, format!("/ui/risk/{id}#basic").as_str())
     );
     let Answer { body: html, .. } = keeper.get(&format!("/ui/risk/{id}?lang=en")).await;
     assert!(
@@ -412,7 +412,7 @@ async fn a_baseline_is_approved_with_its_change_reference_at_the_field(backend: 
     assert!(html.contains("id=\"integrity-warning\""), "{html}");
     assert!(html.contains("0 added, 0 removed, 1 changed files"), "{html}");
     assert!(
-        html.contains("<code>etc/passwd</code> <span class=\"muted small\">(content)</span>"),
+        html.contains("<code>etc/passwd</code> <span class=\"muted small-inline\">(content)</span>"),
         "{html}"
     );
     // An unknown baseline or server.

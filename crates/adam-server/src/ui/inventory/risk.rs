@@ -307,7 +307,7 @@ pub(crate) async fn record(
     if let Some(fields) = fields {
         let outcome = s.execute(&caller, None, Command::RecordRiskAssessment { fields }).await;
         match saved_coded(lang, outcome)? {
-            None => return Ok(Redirect::to("/ui/risk#risk-list").into_response()),
+            None => return Ok(Redirect::to("/ui/risk#risk").into_response()),
             Some((detail, code)) => {
                 errors.insert(field_of(&code), detail);
             }
@@ -425,7 +425,7 @@ pub(crate) async fn correct(
             .execute(&caller, None, Command::UpdateRiskAssessment { risk, fields })
             .await;
         match saved_coded(lang, outcome)? {
-            None => return Ok(Redirect::to(&format!("/ui/risk/{id}")).into_response()),
+            None => return Ok(Redirect::to(&format!("/ui/risk/{id}#basic")).into_response()),
             Some((detail, code)) => {
                 errors.insert(field_of(&code), detail);
             }

@@ -213,7 +213,7 @@ pub(crate) async fn save(
     {
         let command = Command::SetClassScheme { regulation, entries };
         match saved(lang, s.execute(&caller, None, command).await)? {
-            None => return Ok(Redirect::to("/ui/classification-scheme").into_response()),
+            None => return Ok(Redirect::to("/ui/classification-scheme#scheme").into_response()),
             Some(detail) => {
                 errors.insert("scheme_form", detail);
             }

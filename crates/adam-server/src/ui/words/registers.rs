@@ -59,7 +59,6 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("risk_correct", "Popravi oceno", "Correct the assessment"),
     ("risk_correct_button", "Shrani popravek", "Save the correction"),
     ("risk_assessment", "Ocena tveganj", "Risk assessment"),
-    ("risk_open", "Odpri", "Open"),
     ("risk_back", "Nazaj na ocene tveganj", "Back to the risk assessments"),
     (
         "risk_keepers_only",
@@ -75,7 +74,6 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Key and high-risk servers have an approved baseline (a list of files with their digests); every scan is compared with it, and a mismatch is a security event (Decree, Art. 50(4) and (5)).",
     ),
     ("intg_server", "Strežnik", "Server"),
-    ("intg_servers", "Strežniki", "Servers"),
     ("intg_kind", "Vrsta", "Kind"),
     ("intg_key", "ključni", "key"),
     ("intg_high_risk", "visoko tveganje", "high-risk"),
@@ -122,7 +120,6 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("intg_scanned_at", "Pregled", "Scanned"),
     ("intg_baseline", "Izhodišče", "Baseline"),
     ("intg_result", "Izid", "Result"),
-    ("intg_what_differs", "Kaj se razlikuje", "What differs"),
     ("intg_more", "in še {} …", "and {} more …"),
     ("intg_aspect_content", "vsebina", "content"),
     ("intg_aspect_size", "velikost", "size"),
@@ -165,6 +162,5 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("scheme_dim_none", "—", "—"),
     // Shared by the three.
-    ("reg_registers", "Registri", "Registers"),
     ("reg_print", "Različica za tisk", "Printable page"),
 ];
