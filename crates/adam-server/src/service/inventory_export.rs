@@ -215,7 +215,9 @@ pub(crate) fn cell(value: String) -> String {
     }
 }
 
-fn write<const N: usize>(
+/// A CSV with the header of `columns` in `lang` and `records` below it, each cell guarded
+/// ([`cell`]); the registers' exports (`register_export.rs`) write through it too.
+pub(crate) fn write<const N: usize>(
     columns: &[(&str, &str); N],
     lang: Lang,
     records: impl Iterator<Item = Vec<String>>,

@@ -23,6 +23,7 @@ pub mod raci;
 pub mod raci_report;
 pub mod records;
 pub mod register;
+pub mod register_export;
 pub mod review;
 pub mod roles;
 pub mod settings;

@@ -32,6 +32,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     super::words::raci::WORDS,
     super::words::hosting::WORDS,
     super::words::continuity::WORDS,
+    super::words::registers::WORDS,
 ];
 
 /// Every key with its Slovenian and English text.

@@ -48,6 +48,7 @@ mod raci_ui;
 mod read_rules;
 mod register_attacks;
 mod register_matrix;
+mod registers_ui;
 mod replication;
 mod settings_ui;
 mod setup;

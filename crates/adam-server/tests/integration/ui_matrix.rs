@@ -496,6 +496,53 @@ fn rows(s: &TestServer) -> Vec<Row> {
             vec![("task", v("0")), ("done", v("1")), ("rev", drill_rev)],
             "RRRFL",
         ),
+        // The registers beside the inventory (issue #15). Risk assessments (Art. 9): read like
+        // the inventory, recorded by the keepers (a refused date at its field); no assessment 0
+        // in this world.
+        get("/ui/risk", v("/ui/risk"), "OOOFL"),
+        post("/ui/risk", v("/ui/risk"), vec![("date", v("kmalu"))], "EFEFL"),
+        post(
+            "/ui/risk",
+            v("/ui/risk"),
+            vec![
+                ("date", v("2026-02-20")),
+                ("scope", v("Organ")),
+                ("findings", v("Zastarel strežnik.")),
+                ("treatment", v("Nadgradnja.")),
+            ],
+            "RFRFL",
+        ),
+        get("/ui/risk.csv", v("/ui/risk.csv"), "OOOFL"),
+        get("/ui/risk/print", v("/ui/risk/print"), "OOOFL"),
+        get("/ui/risk/{id}", v("/ui/risk/0"), "XXXFL"),
+        post("/ui/risk/{id}", v("/ui/risk/0"), vec![("date", v("kmalu"))], "XFXFL"),
+        // Integrity baselines (Art. 50(4)–(5)): the keepers, a server's custodian and operators
+        // — GLPI's user administrator operates OPSI-SYS, which is no key or high-risk server, so
+        // it is on no list of theirs; approved by the keepers (no baseline 0 in this world).
+        get("/ui/integrity", v("/ui/integrity"), "OFOFL"),
+        get("/ui/integrity.csv", v("/ui/integrity.csv"), "OFOFL"),
+        get("/ui/integrity/print", v("/ui/integrity/print"), "OFOFL"),
+        get("/ui/integrity/{id}", format!("/ui/integrity/{opsi}"), "OOOFL"),
+        get(
+            "/ui/integrity/baselines/{id}/approve",
+            v("/ui/integrity/baselines/0/approve"),
+            "RRRRR",
+        ),
+        post(
+            "/ui/integrity/baselines/{id}/approve",
+            v("/ui/integrity/baselines/0/approve"),
+            vec![("change", v("CHG-1"))],
+            "XXXXL",
+        ),
+        // The classification scheme (Art. 11(3)): read by every account, changed by the keepers
+        // (a refused field at its place).
+        get("/ui/classification-scheme", v("/ui/classification-scheme"), "OOOOL"),
+        post(
+            "/ui/classification-scheme",
+            v("/ui/classification-scheme"),
+            vec![("regulation", v(""))],
+            "EFEFL",
+        ),
         // The dormant-accounts report (Art. 50(2)): administrators and the security lead; a
         // refused number of days comes back at the field (422).
         get(

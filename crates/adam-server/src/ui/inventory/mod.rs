@@ -1,7 +1,9 @@
 //! The inventory of information assets and systems and the Decree's roles in the admin UI
 //! (Decree Art. 5–11, 38, 41; SPEC §7): the list with its filters and a printable page
 //! (`/ui/inventory`), an item's page with its floor, obligations, links and forms
-//! (`item/`), a new item, and the Decree's appointments and role holders (`decree.rs`).
+//! (`item/`), a new item, the Decree's appointments and role holders (`decree.rs`), and the
+//! registers kept beside it: risk assessments (`risk.rs`), integrity baselines
+//! (`integrity.rs`) and the classification scheme (`scheme.rs`).
 //!
 //! Who reads is the service's rule (`service::inventory::reader`: the keepers, user
 //! administrators and custodians); every change is a command through `AppState::execute`, so
@@ -10,8 +12,11 @@
 
 mod attachments;
 mod decree;
+mod integrity;
 mod integrity_box;
 mod item;
+mod risk;
+mod scheme;
 
 use super::chrome::*;
 use super::history::{HistoryRow, LastChangeView, username_of};
@@ -61,6 +66,21 @@ pub(super) fn routes() -> super::Routes {
             "/ui/decree-roles/{id}/end",
             get(to("/ui/decree-roles")).post(decree::end),
         )
+        // The registers kept beside the inventory (issue #15): risk assessments (Art. 9),
+        // integrity baselines (Art. 50(4)–(5)), the classification scheme (Art. 11(3)).
+        .route("/ui/risk", get(risk::risk_page).post(risk::record))
+        .route("/ui/risk.csv", get(risk::risk_export))
+        .route("/ui/risk/print", get(risk::risk_print))
+        .route("/ui/risk/{id}", get(risk::item_page).post(risk::correct))
+        .route("/ui/integrity", get(integrity::list_page))
+        .route("/ui/integrity.csv", get(integrity::export))
+        .route("/ui/integrity/print", get(integrity::print_page))
+        .route("/ui/integrity/{id}", get(integrity::server_page))
+        .route(
+            "/ui/integrity/baselines/{id}/approve",
+            get(integrity::back_to_server).post(integrity::approve),
+        )
+        .route("/ui/classification-scheme", get(scheme::scheme_page).post(scheme::save))
 }
 
 /// Refuses a caller who may not read the inventory; says whether they keep it.
@@ -220,6 +240,8 @@ pub(super) struct ListPage {
     pub(super) keeper: bool,
     /// Whether the caller sees the dormant-accounts report (`ui/dormant.rs`).
     pub(super) dormant: bool,
+    /// Whether the caller reads any server's integrity records (`integrity.rs`).
+    pub(super) integrity: bool,
 }
 
 #[derive(Template)]
@@ -254,6 +276,7 @@ pub(super) async fn list_page(
         q,
         keeper,
         dormant: crate::service::dormant::may_see(&s, &caller),
+        integrity: crate::service::integrity::servers(&s, &caller).is_ok(),
     };
     page(lang, &p)
 }

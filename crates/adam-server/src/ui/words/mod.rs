@@ -12,6 +12,7 @@ pub(crate) mod hosting;
 pub(crate) mod inventory;
 pub(crate) mod process;
 pub(crate) mod raci;
+pub(crate) mod registers;
 pub(crate) mod reviews;
 pub(crate) mod settings;
 pub(crate) mod setup;
