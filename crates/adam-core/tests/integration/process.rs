@@ -728,6 +728,20 @@ fn every_other_kind_of_broken_definition_is_named() {
             Box::new(move |v| v["fields"].as_array_mut().unwrap().push(choice(json!([])))),
             |p| matches!(p, Problem::BadOptions(key) if key == "urgency"),
         ),
+        (
+            "no end step",
+            Box::new(|v| {
+                for step in v["steps"].as_array_mut().unwrap() {
+                    if step["kind"] == "end" {
+                        step["kind"] = json!("task");
+                        step["performer"] = json!("requester");
+                        step["outcomes"] =
+                            json!([{"key": "again", "name": {"sl": "znova", "en": "again"}, "to": "prepare"}]);
+                    }
+                }
+            }),
+            |p| matches!(p, Problem::NoEnd),
+        ),
     ];
     for (what, mutate, expected) in cases {
         let problems = problems_of(mutate);
@@ -742,4 +756,22 @@ fn every_other_kind_of_broken_definition_is_named() {
         assert!(!sl.is_empty() && !en.is_empty(), "{what}: {p:?}");
         assert_ne!(sl, en, "{what}: both languages");
     }
+    // An ADAM role the world does not have: named when the world checks it, and the import
+    // is refused with it.
+    let mut v = serde_json::to_value(change_request()).unwrap();
+    v["roles"].as_array_mut().unwrap().push(
+        json!({"key": "auditor", "name": {"sl": "revizor", "en": "auditor"}, "binding": {"adam_role": "NO.SUCH.ROLE"}}),
+    );
+    let d: Definition = serde_json::from_value(v).unwrap();
+    assert!(process::problems(&d).is_empty(), "only the world knows its roles");
+    let w = town().w;
+    let problems = w.definition_problems(&d);
+    let p = problems
+        .iter()
+        .find(|p| matches!(p, Problem::UnknownAdamRole { role, code } if role == "auditor" && code == "NO.SUCH.ROLE"))
+        .unwrap_or_else(|| panic!("not named among {problems:?}"));
+    assert!(p.message(adam_core::lang::Lang::Sl).contains("NO.SUCH.ROLE"));
+    assert!(p.message(adam_core::lang::Lang::En).contains("NO.SUCH.ROLE"));
+    let e = refused(&w, Actor::System, Command::ImportProcess { definition: d });
+    assert!(e.to_string().contains("NO.SUCH.ROLE"), "{e}");
 }

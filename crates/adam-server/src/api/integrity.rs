@@ -3,11 +3,11 @@
 //! comparisons. The logic is `service/integrity.rs`; this is the HTTP adapter.
 
 use super::guard::needs;
-use super::{Api, Doc};
+use super::{Api, AsOf, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::ApiResult;
-use crate::http::{Id, Tagged};
+use crate::http::{Id, Params, Tagged};
 use crate::service::integrity::{self, *};
 use crate::state::AppState;
 use adam_core::register::integrity::Baseline;
@@ -63,16 +63,23 @@ pub(crate) fn routes(api: Api) -> Api {
         "/api/v1/integrity/servers",
         Doc::new(
             t,
-            "The key and high-risk servers the caller may read, with their current baseline and a warning when the last scan did not match",
+            "The key and high-risk servers the caller may read, with their current baseline and a warning when the last scan did not match; `at` answers as they stood at an earlier instant (who may read which server decided by today's rules)",
             READERS,
         )
+        .query::<AsOf>()
         .response::<Vec<ServerRow>>(),
         get(needs(Scope::Read, list_servers)),
     )
     .route(
         Method::GET,
         "/api/v1/integrity/servers/{id}",
-        Doc::new(t, "A server's baselines and comparisons, newest first", READERS).response::<ServerIntegrity>(),
+        Doc::new(
+            t,
+            "A server's baselines and comparisons, newest first; `at` answers as they stood at an earlier instant",
+            READERS,
+        )
+        .query::<AsOf>()
+        .response::<ServerIntegrity>(),
         get(needs(Scope::Read, get_server)),
     )
 }
@@ -108,10 +115,34 @@ async fn get_baseline(State(s): State<AppState>, caller: Caller, Id(id): Id) -> 
     Ok(Tagged::record(integrity::baseline(&s, &caller, BaselineId(id))?))
 }
 
-async fn list_servers(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<ServerRow>>> {
-    Ok(Json(integrity::servers(&s, &caller)?))
+async fn list_servers(
+    State(s): State<AppState>,
+    caller: Caller,
+    Params(q): Params<AsOf>,
+) -> ApiResult<Json<Vec<ServerRow>>> {
+    // Refused before any replay: a caller who reads no server today costs nothing.
+    integrity::servers(&s, &caller)?;
+    let past = s.world_as_of(q.at).await?;
+    let live = s.world();
+    let then = past.as_deref().unwrap_or(&live);
+    Ok(Json(integrity::servers_as_of(&live, then, &caller, s.now())?))
 }
 
-async fn get_server(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Json<ServerIntegrity>> {
-    Ok(Json(integrity::server(&s, &caller, ItemId(id))?))
+async fn get_server(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Params(q): Params<AsOf>,
+) -> ApiResult<Json<ServerIntegrity>> {
+    integrity::server(&s, &caller, ItemId(id))?;
+    let past = s.world_as_of(q.at).await?;
+    let live = s.world();
+    let then = past.as_deref().unwrap_or(&live);
+    Ok(Json(integrity::server_as_of(
+        &live,
+        then,
+        &caller,
+        ItemId(id),
+        s.now(),
+    )?))
 }

@@ -50,7 +50,13 @@ pub(crate) fn routes(api: Api) -> Api {
     .route(
         Method::GET,
         "/api/v1/access-reviews/{id}",
-        Doc::new(t, "A campaign with its lines and progress", REVIEWERS).response::<ReviewView>(),
+        Doc::new(
+            t,
+            "A campaign with its lines and progress; `at` answers as it stood at an earlier instant (who may ask decided by today's rules)",
+            REVIEWERS,
+        )
+        .query::<AsOf>()
+        .response::<ReviewView>(),
         get(needs(Scope::Read, get_review)),
     )
     .route(
@@ -58,9 +64,10 @@ pub(crate) fn routes(api: Api) -> Api {
         "/api/v1/access-reviews/{id}/report.csv",
         Doc::new(
             t,
-            "The campaign's report as CSV: every grant reviewed, the decision, who and when (evidence for Art. 51(4)); header row in the Accept-Language language (sl or en), values language-neutral, formula-like values written as text",
+            "The campaign's report as CSV: every grant reviewed, the decision, who and when (evidence for Art. 51(4)); header row in the Accept-Language language (sl or en), values language-neutral, formula-like values written as text; `at` gives the report as it stood at an earlier instant",
             REVIEWERS,
         )
+        .query::<AsOf>()
         .csv(),
         get(needs(Scope::Read, review_report)),
     )
@@ -180,22 +187,39 @@ async fn start_review(
     Ok((StatusCode::CREATED, axum::Json(view)))
 }
 
-fn seen_review(s: &AppState, caller: &Caller, id: ReviewId) -> ApiResult<ReviewView> {
+/// The campaign as the caller may see it: today's rules decide whether they see it at all;
+/// with `at`, it is shown as it stood then (a campaign not yet started then is not found).
+async fn seen_review(s: &AppState, caller: &Caller, id: ReviewId, at: Option<Timestamp>) -> ApiResult<ReviewView> {
     let now = s.now();
-    let w = s.world();
-    let r = w.access_review(id)?;
-    if !sees_review(&w, caller, r, now) {
-        return Err(not_seen(id));
+    {
+        let w = s.world();
+        let r = w.access_review(id)?;
+        if !sees_review(&w, caller, r, now) {
+            return Err(not_seen(id));
+        }
     }
-    Ok(review_view(&w, r, LocalDate::of(now)))
+    let past = s.world_as_of(at).await?;
+    let then = answering(s, &past);
+    let r = then.access_review(id)?;
+    Ok(review_view(&then, r, LocalDate::of(at.unwrap_or(now))))
 }
 
-async fn get_review(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<axum::Json<ReviewView>> {
-    seen_review(&s, &caller, ReviewId(id)).map(axum::Json)
+async fn get_review(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Params(q): Params<AsOf>,
+) -> ApiResult<axum::Json<ReviewView>> {
+    seen_review(&s, &caller, ReviewId(id), q.at).await.map(axum::Json)
 }
 
-async fn review_report(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<impl IntoResponse> {
-    let v = seen_review(&s, &caller, ReviewId(id))?;
+async fn review_report(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Params(q): Params<AsOf>,
+) -> ApiResult<impl IntoResponse> {
+    let v = seen_review(&s, &caller, ReviewId(id), q.at).await?;
     let w = s.world();
     let name = |u: UserId| w.user(u).map_or_else(|_| u.to_string(), |u| u.username.to_string());
     let lines = v.named.iter().map(|l| {
@@ -241,7 +265,7 @@ async fn decide_in_review(
     Body(b): Body<NewDecision>,
 ) -> ApiResult<axum::Json<ReviewView>> {
     let id = ReviewId(id);
-    seen_review(&s, &caller, id)?;
+    seen_review(&s, &caller, id, None).await?;
     s.execute(
         &caller,
         None,
@@ -253,7 +277,7 @@ async fn decide_in_review(
         },
     )
     .await?;
-    seen_review(&s, &caller, id).map(axum::Json)
+    seen_review(&s, &caller, id, None).await.map(axum::Json)
 }
 
 async fn list_follow_ups(

@@ -150,16 +150,28 @@ fn row(w: &World, i: &InventoryItem) -> ServerRow {
 
 /// The servers whose integrity is checked that the caller may read (every one for a keeper).
 pub fn servers(s: &AppState, caller: &Caller) -> ApiResult<Vec<ServerRow>> {
-    caller.require(Scope::Read)?;
     let w = s.world();
-    let now = s.now();
-    let rows: Vec<ServerRow> = w
+    servers_as_of(&w, &w, caller, s.now())
+}
+
+/// The servers as they stood in `then` (the world replayed to an earlier instant, or the live
+/// one): who may read which server is decided by today's rules (`live`, `now`); a server that
+/// was not checked then is not listed.
+pub fn servers_as_of(live: &World, then: &World, caller: &Caller, now: Timestamp) -> ApiResult<Vec<ServerRow>> {
+    caller.require(Scope::Read)?;
+    let rows: Vec<ServerRow> = live
         .items()
         .iter()
-        .filter(|i| is_checked(i) && may_read(&w, caller, i, now))
-        .map(|i| row(&w, i))
+        .filter(|i| is_checked(i) && may_read(live, caller, i, now))
+        .filter_map(|i| then.item(i.id).ok().filter(|t| is_checked(t)))
+        .map(|i| row(then, i))
         .collect();
-    if rows.is_empty() && !w.keeps_registers(&caller.actor(None), now).unwrap_or(false) {
+    let keeper = live.keeps_registers(&caller.actor(None), now).unwrap_or(false);
+    let reads_any = live
+        .items()
+        .iter()
+        .any(|i| is_checked(i) && may_read(live, caller, i, now));
+    if !reads_any && !keeper {
         return Err(not_reader());
     }
     Ok(rows)
@@ -167,18 +179,30 @@ pub fn servers(s: &AppState, caller: &Caller) -> ApiResult<Vec<ServerRow>> {
 
 /// One server's baselines and comparisons.
 pub fn server(s: &AppState, caller: &Caller, id: ItemId) -> ApiResult<ServerIntegrity> {
-    caller.require(Scope::Read)?;
     let w = s.world();
-    let item = w.item(id)?;
-    if !may_read(&w, caller, item, s.now()) {
+    server_as_of(&w, &w, caller, id, s.now())
+}
+
+/// One server's baselines and comparisons as they stood in `then`; who may read it is
+/// today's question (`live`, `now`).
+pub fn server_as_of(
+    live: &World,
+    then: &World,
+    caller: &Caller,
+    id: ItemId,
+    now: Timestamp,
+) -> ApiResult<ServerIntegrity> {
+    caller.require(Scope::Read)?;
+    if !may_read(live, caller, live.item(id)?, now) {
         return Err(not_reader());
     }
-    let mut baselines: Vec<BaselineSummary> = w.baselines_of(id).map(|b| BaselineSummary::of(&w, b)).collect();
+    let item = then.item(id)?;
+    let mut baselines: Vec<BaselineSummary> = then.baselines_of(id).map(|b| BaselineSummary::of(then, b)).collect();
     baselines.reverse();
-    let mut comparisons: Vec<Comparison> = w.comparisons_of(id).cloned().collect();
+    let mut comparisons: Vec<Comparison> = then.comparisons_of(id).cloned().collect();
     comparisons.reverse();
     Ok(ServerIntegrity {
-        server: row(&w, item),
+        server: row(then, item),
         baselines,
         comparisons,
     })

@@ -127,6 +127,42 @@ async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(ba
         .await
         .expect(200);
     assert_eq!(other.json, json!([]), "{}", other.text);
+    // The campaign itself, and its report, as they stood before her decision; to another
+    // user administrator neither then nor now.
+    let one = server
+        .get(Who::Plain, &format!("/api/v1/access-reviews/{id}?at={undecided_at}"))
+        .await
+        .expect(200);
+    assert_eq!(one.json["decided"], 0, "{}", one.text);
+    assert!(
+        one.json["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["decision"].is_null()),
+        "{}",
+        one.text
+    );
+    let old_report = server
+        .get(
+            Who::Plain,
+            &format!("/api/v1/access-reviews/{id}/report.csv?at={undecided_at}"),
+        )
+        .await
+        .expect(200);
+    assert!(!old_report.text.contains(",revoked,"), "{}", old_report.text);
+    server
+        .get(
+            Who::UserAdminOther,
+            &format!("/api/v1/access-reviews/{id}?at={undecided_at}"),
+        )
+        .await
+        .problem(403, "not-a-reviewer");
+    let before_it = adam_core::Timestamp(undecided_at.0 - 86_400);
+    server
+        .get(Who::Plain, &format!("/api/v1/access-reviews/{id}?at={before_it}"))
+        .await
+        .expect(404);
     server
         .get(Who::SysAdmin, &format!("/api/v1/grants/{}", fx.grant_gregor.0))
         .await

@@ -137,6 +137,9 @@ async fn a_scan_is_submitted_approved_compared_and_a_mismatch_is_a_security_even
     );
     // A match opens no security event; a mismatch opens one for the security lead.
     assert!(s.state.world().cases().is_empty());
+    s.advance(3_600);
+    let matched_at = s.state.now();
+    s.advance(3_600);
     s.make_security_lead(s.fx.glpi_admin).await;
     let diff = s
         .post(Who::Service, "/api/v1/integrity/scans", &scan(false, "99"))
@@ -186,6 +189,22 @@ async fn a_scan_is_submitted_approved_compared_and_a_mismatch_is_a_security_even
     let list = s.get(Who::Service, "/api/v1/integrity/servers").await.expect(200);
     assert_eq!(list.json[0]["code"], SERVER);
     assert_eq!(list.json[0]["warning"], mismatch);
+    // As they stood before the mismatch: no warning, one comparison; the same for the list;
+    // a caller who reads no server is refused then as now.
+    let then = s
+        .get(Who::SysAdmin, &format!("/api/v1/integrity/servers/0?at={matched_at}"))
+        .await
+        .expect(200);
+    assert_eq!(then.json["warning"], Value::Null, "{}", then.text);
+    assert_eq!(then.json["comparisons"].as_array().unwrap().len(), 1, "{}", then.text);
+    let list_then = s
+        .get(Who::Service, &format!("/api/v1/integrity/servers?at={matched_at}"))
+        .await
+        .expect(200);
+    assert_eq!(list_then.json[0]["warning"], Value::Null, "{}", list_then.text);
+    s.get(Who::Plain, &format!("/api/v1/integrity/servers/0?at={matched_at}"))
+        .await
+        .problem(403, "not-integrity-reader");
     let full = s
         .get(Who::Service, &format!("/api/v1/integrity/baselines/{id}"))
         .await

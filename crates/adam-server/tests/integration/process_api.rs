@@ -644,15 +644,18 @@ async fn a_change_request_is_walked_to_its_independent_assessment_over_http(back
     use crate::inventory_fixture::{fields, run};
     let s = TestServer::start(backend).await;
     let fx = s.fx.clone();
-    // Ana keeps the system, the GLPI administrator is the security lead, Bojan develops it
-    // (a solution of the hosting registry), the other user administrator may assess it.
+    // Ana keeps the system and Gregor operates it, the GLPI administrator is the security lead,
+    // Bojan develops it (a solution of the hosting registry), the other user administrator may
+    // assess it.
     s.make_security_lead(fx.glpi_admin).await;
+    let mut system_fields = fields("VOPI-SYS", "VOPI", fx.ana);
+    system_fields.operators = vec![adam_core::register::inventory::Operator::User(fx.gregor)];
     let Some(Created::Item(system)) = run(
         &s,
         Actor::System,
         Command::CreateItem {
             kind: adam_core::register::inventory::ItemKind::System,
-            fields: fields("VOPI-SYS", "VOPI", fx.ana),
+            fields: system_fields,
         },
     )
     .await
@@ -715,6 +718,14 @@ async fn a_change_request_is_walked_to_its_independent_assessment_over_http(back
     s.post(custodian, &consents, &json!({"role": "custodian"}))
         .await
         .problem(409, "already-consented");
+    // The custodian who is also a security lead still cannot give the second consent: two
+    // different people (22(3)).
+    s.make_security_lead(fx.ana).await;
+    let r = s
+        .post(custodian, &consents, &json!({"role": "security_lead"}))
+        .await
+        .problem(409, "same-person-consents");
+    assert!(r.text.contains("custodian"), "{}", r.text);
     s.post(lead, &consents, &json!({"role": "security_lead"}))
         .await
         .expect(200);
@@ -743,8 +754,8 @@ async fn a_change_request_is_walked_to_its_independent_assessment_over_http(back
     s.post(custodian, &decisions, &verify("close", None))
         .await
         .problem(409, "guards-unmet");
-    // … by someone other than its custodian or its developer (23(2)).
-    for (who, role) in [(fx.ana, "custodian"), (fx.bojan, "developer")] {
+    // … by someone other than its custodian, its operator or its developer (23(2)).
+    for (who, role) in [(fx.ana, "custodian"), (fx.gregor, "operator"), (fx.bojan, "developer")] {
         let r = s
             .post(custodian, &decisions, &verify("assess", Some(who.0)))
             .await
