@@ -34,11 +34,16 @@ pub use world::Processes;
 pub(crate) use world::unknown_process;
 
 /// The definitions built into ADAM, as their JSON files.
-pub const SHIPPED: [(&str, &str); 3] = [
+pub const SHIPPED: [(&str, &str); 4] = [
     ("security-event", include_str!("shipped/security-event.json")),
     ("change-request", include_str!("shipped/change-request.json")),
     ("dro-hosting", include_str!("shipped/dro-hosting.json")),
+    ("incident-register", include_str!("shipped/incident-register.json")),
 ];
+
+/// The key of the ministry's register of incidents (Art. 20): a body's notification imported
+/// into an ADAM the ministry runs becomes a case of it.
+pub const INCIDENT_REGISTER: &str = "incident-register";
 
 /// The key of the hosting-onboarding process (000): one case per version of a solution.
 pub const DRO_HOSTING: &str = "dro-hosting";

@@ -87,6 +87,19 @@ pub(crate) fn routes(api: Api) -> Api {
         post(needs(Scope::Write, start)),
     )
     .route(
+        Method::POST,
+        "/api/v1/notifications",
+        Doc::new(
+            t,
+            "Register a body's notification of a security event (Art. 19(4)–(5); the file its installation's `GET /api/v1/cases/{id}/notification` gives) in the ministry's register of incidents (Art. 20): a new `incident-register` case, where the ministry decides whether it is an incident (19(6)); the same notification is registered once",
+            "the installation's information-security lead or coordinator (write scope)",
+        )
+        .body::<svc::IncomingNotification>()
+        .response::<CaseView>()
+        .created(),
+        post(needs(Scope::Write, register_notification)),
+    )
+    .route(
         Method::GET,
         "/api/v1/cases/{id}",
         Doc::new(
@@ -289,6 +302,15 @@ async fn start(
     let Some(Created::Case(id)) = plan.created else {
         return Err(WebError::internal(&"case not created"));
     };
+    Ok((StatusCode::CREATED, axum::Json(case_view(&s, &caller, id)?)))
+}
+
+async fn register_notification(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(n): Body<svc::IncomingNotification>,
+) -> ApiResult<(StatusCode, axum::Json<CaseView>)> {
+    let id = svc::register_notification(&s, &caller, n).await?;
     Ok((StatusCode::CREATED, axum::Json(case_view(&s, &caller, id)?)))
 }
 

@@ -989,6 +989,19 @@ fn inventory_rows(fx: &Fixture) -> Vec<Row> {
             Some(json!({"process": "security-event", "title": "USB", "fields": {"what": "Ključ."}})),
             "YYYYY",
         ),
+        // A body's notification registered in the ministry's register of incidents: by the
+        // installation's security lead or coordinator only (the definition's starters; none of
+        // these five).
+        r(
+            p.clone(),
+            "/api/v1/notifications",
+            "/api/v1/notifications".into(),
+            Some(
+                json!({"format": "adam.security-event-notification/1", "body": "Občina", "identification": "security-event/0",
+                        "description": {"what": "Izpad."}}),
+            ),
+            "NNNNN",
+        ),
         r(g.clone(), "/api/v1/cases/{id}", "/api/v1/cases/0".into(), None, "YNNYN"),
         r(
             Method::PATCH,

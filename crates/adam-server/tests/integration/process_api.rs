@@ -793,3 +793,158 @@ async fn a_change_request_is_walked_to_its_independent_assessment_over_http(back
     assert_eq!(closed.json["state"], "closed", "{}", closed.text);
 }
 on_both_backends!(a_change_request_is_walked_to_its_independent_assessment_over_http);
+
+/// Both shapes of Art. 19–20: a body's installation keeps its event and notifies the ministry
+/// with the file of Art. 19(5); an installation run by the ministry registers that file in its
+/// register of incidents, decides whether it is an incident (19(6)), enters the Art. 20(2)
+/// data and keeps the entry up to date until it is resolved (20(3)). The same notification is
+/// registered once; a file of another format, or registered by someone who does not keep the
+/// register, is refused.
+async fn a_bodys_notification_is_registered_by_the_ministrys_installation(backend: Backend) {
+    // The body.
+    let body = TestServer::start(backend).await;
+    body.make_security_lead(body.fx.glpi_admin).await;
+    let started = body
+        .post(
+            Who::Plain,
+            "/api/v1/cases",
+            &json!({"process": "security-event", "title": "Izpad", "fields": {"what": "Strežnik VOPI ni dosegljiv.", "how": "Napaka diska."}}),
+        )
+        .await
+        .expect(201);
+    let id = started.json["id"].as_u64().unwrap();
+    body.post(
+        Who::UserAdminHere,
+        &format!("/api/v1/cases/{id}/decisions"),
+        &json!({"step": "triage", "outcome": "incident", "fields": {"discovered_at": "2026-03-01T08:00:00Z", "ministry_notified_at": "2026-03-01T10:00:00Z", "ministry_notified_to": "SIGOV-CERT"}}),
+    )
+    .await
+    .expect(200);
+    let file = body
+        .get(Who::UserAdminHere, &format!("/api/v1/cases/{id}/notification"))
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(file["format"], "adam.security-event-notification/1", "{file}");
+
+    // The ministry: its own security lead keeps the register.
+    let ministry = TestServer::start(backend).await;
+    ministry.make_security_lead(ministry.fx.un_admin).await;
+    let (keeper, clerk) = (Who::UserAdminOther, Who::Plain);
+    ministry
+        .post(clerk, "/api/v1/notifications", &file)
+        .await
+        .problem(403, "not-starter");
+    let mut other = file.clone();
+    other["format"] = json!("csv");
+    let r = ministry
+        .post(keeper, "/api/v1/notifications", &other)
+        .await
+        .problem(422, "unknown-notification-format");
+    assert_eq!(r.json["pointer"], "/format");
+    let registered = ministry.post(keeper, "/api/v1/notifications", &file).await.expect(201);
+    assert_eq!(registered.json["process"], "incident-register", "{}", registered.text);
+    assert_eq!(registered.json["step"], "decide");
+    let value = |view: &serde_json::Value, key: &str| {
+        view["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == key)
+            .map(|f| f["value"].clone())
+            .unwrap_or(serde_json::Value::Null)
+    };
+    assert_eq!(value(&registered.json, "reporting_body"), file["body"]);
+    assert_eq!(value(&registered.json, "notification_id"), file["identification"]);
+    assert_eq!(value(&registered.json, "what"), json!("Strežnik VOPI ni dosegljiv."));
+    assert!(
+        value(&registered.json, "details")
+            .as_str()
+            .unwrap()
+            .contains("SIGOV-CERT"),
+        "{}",
+        registered.text
+    );
+    ministry
+        .post(keeper, "/api/v1/notifications", &file)
+        .await
+        .problem(409, "notification-already-registered");
+    // The ministry decides (19(6)), enters the Art. 20(2) data, keeps it current, closes it.
+    let case = registered.json["id"].as_u64().unwrap();
+    let decisions = format!("/api/v1/cases/{case}/decisions");
+    let decide = |step: &str, outcome: &str, fields: serde_json::Value| json!({"step": step, "outcome": outcome, "fields": fields});
+    ministry
+        .post(keeper, &decisions, &decide("decide", "incident", json!({})))
+        .await
+        .problem(409, "guards-unmet");
+    ministry
+        .post(
+            keeper,
+            &decisions,
+            &decide(
+                "decide",
+                "incident",
+                json!({"decision_reason": "Vpliva na več organov."}),
+            ),
+        )
+        .await
+        .expect(200);
+    ministry
+        .post(
+            keeper,
+            &decisions,
+            &decide("register", "done", json!({"threat_types": ["infrastructure_failure"]})),
+        )
+        .await
+        .problem(409, "guards-unmet");
+    ministry
+        .post(
+            keeper,
+            &decisions,
+            &decide(
+                "register",
+                "done",
+                json!({"threat_types": ["infrastructure_failure"], "negative_effects": ["unavailability"], "affected_components": "Strežnik VOPI"}),
+            ),
+        )
+        .await
+        .expect(200);
+    ministry
+        .post(
+            keeper,
+            &decisions,
+            &decide("follow", "update", json!({"activities_done": "Zamenjan disk."})),
+        )
+        .await
+        .expect(200);
+    ministry
+        .post(
+            keeper,
+            &decisions,
+            &decide(
+                "follow",
+                "resolved",
+                json!({"resolution": "Delovanje obnovljeno.", "final_assessment": "Brez izgube podatkov."}),
+            ),
+        )
+        .await
+        .expect(200);
+    let closed = ministry.get(keeper, &format!("/api/v1/cases/{case}")).await.expect(200);
+    assert_eq!(closed.json["state"], "closed", "{}", closed.text);
+    let steps: Vec<&str> = closed.json["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "Deciding whether it is an incident",
+            "Entering the incident in the register",
+            "Keeping it up to date until resolved",
+            "Keeping it up to date until resolved"
+        ]
+    );
+}
+on_both_backends!(a_bodys_notification_is_registered_by_the_ministrys_installation);

@@ -54,7 +54,7 @@ pub fn ministry_notification(w: &World, case: &Case) -> ApiResult<MinistryNotifi
         if case.state == CaseState::Closed { "da" } else { "ne" }.to_owned(),
     );
     Ok(MinistryNotification {
-        format: "adam.security-event-notification/1",
+        format: NOTIFICATION_FORMAT,
         body: w.settings().organisation.to_string(),
         identification: case.reference(),
         reporter: case.started_by.map(|u| person(w, u)),
@@ -239,4 +239,175 @@ pub async fn remind_overdue(s: &crate::state::AppState) -> Vec<CaseId> {
         }
     }
     sent
+}
+
+/// The format of a notification file, in and out.
+pub const NOTIFICATION_FORMAT: &str = "adam.security-event-notification/1";
+
+/// A body's notification as an installation run by the ministry receives it: the file
+/// `GET /api/v1/cases/{id}/notification` of the body's installation gives (Art. 19(4)–(5)).
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct IncomingNotification {
+    /// `adam.security-event-notification/1`.
+    pub format: String,
+    /// The notifying body's name.
+    pub body: String,
+    /// Art. 19(5) point 1: the event's identification mark (unique within the body).
+    pub identification: String,
+    /// Art. 19(5) point 2: the person reporting.
+    #[serde(default)]
+    pub reporter: Option<IncomingPerson>,
+    /// Art. 19(5) point 3: the description by its field key (`what`, `how`, `why`,
+    /// `affected_asset`, `affected_system`, `business_effects`, `vulnerabilities`, `situation`).
+    #[serde(default)]
+    pub description: std::collections::BTreeMap<String, String>,
+    /// Art. 19(5) point 4: when it occurred, was discovered and reported, whether closed, how long.
+    #[serde(default)]
+    pub details: std::collections::BTreeMap<String, String>,
+    /// When and to whom the body sent it.
+    #[serde(default)]
+    pub sent: Option<String>,
+}
+
+/// The person reporting, as the body's file names them.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct IncomingPerson {
+    /// Their username at the body.
+    #[serde(default)]
+    pub username: String,
+    /// Their name.
+    #[serde(default)]
+    pub name: String,
+}
+
+fn bad_notification(code: &'static str, pointer: &str, en: String, sl: String) -> WebError {
+    WebError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, code, en)
+        .sl(sl)
+        .with("pointer", pointer)
+}
+
+/// Registers a body's notification in the ministry's register of incidents (Art. 20): a new
+/// `incident-register` case at "deciding whether it is an incident" (Art. 19(6)), its fields
+/// taken from the file, performed by the register's keepers. The same notification (body and
+/// identification mark) is registered once; who may start the case is the engine's rule (the
+/// definition's starters: the installation's security lead or coordinator).
+pub async fn register_notification(
+    s: &crate::state::AppState,
+    caller: &Caller,
+    n: IncomingNotification,
+) -> ApiResult<CaseId> {
+    if n.format != NOTIFICATION_FORMAT {
+        return Err(bad_notification(
+            "unknown-notification-format",
+            "/format",
+            format!(
+                "the file is not a notification in the format {NOTIFICATION_FORMAT} (it says {:?})",
+                n.format
+            ),
+            format!(
+                "datoteka ni priglasitev v obliki {NOTIFICATION_FORMAT} (navaja {:?})",
+                n.format
+            ),
+        ));
+    }
+    let (body, identification) = (n.body.trim(), n.identification.trim());
+    if body.is_empty() {
+        return Err(bad_notification(
+            "notification-body-missing",
+            "/body",
+            "the notification names no body".to_owned(),
+            "priglasitev ne navaja organa".to_owned(),
+        ));
+    }
+    if identification.is_empty() {
+        return Err(bad_notification(
+            "notification-identification-missing",
+            "/identification",
+            "the notification has no identification mark (Art. 19(5) point 1)".to_owned(),
+            "priglasitev nima identifikacijske oznake (19. člen (5), 1. točka)".to_owned(),
+        ));
+    }
+    let same = |c: &Case, key: &str, value: &str| {
+        c.fields
+            .iter()
+            .any(|(k, v)| k.as_str() == key && matches!(v, FieldValue::Text(t) if t.as_str() == value))
+    };
+    let known = s
+        .world()
+        .cases()
+        .iter()
+        .find(|c| {
+            c.process.as_str() == process::INCIDENT_REGISTER
+                && same(c, "reporting_body", body)
+                && same(c, "notification_id", identification)
+        })
+        .map(|c| c.reference());
+    if let Some(reference) = known {
+        return Err(WebError::new(
+            axum::http::StatusCode::CONFLICT,
+            "notification-already-registered",
+            format!("{body}'s notification {identification} is already in the register ({reference})"),
+        )
+        .sl(format!(
+            "priglasitev {identification} organa {body} je že v registru ({reference})"
+        )));
+    }
+    let mut fields = std::collections::BTreeMap::new();
+    let mut put = |key: &str, value: String| {
+        let value = value.trim().to_owned();
+        if !value.is_empty() {
+            fields.insert(key.to_owned(), serde_json::Value::String(value));
+        }
+    };
+    put("reporting_body", body.to_owned());
+    put("notification_id", identification.to_owned());
+    if let Some(p) = &n.reporter {
+        put(
+            "reporter",
+            if p.username.is_empty() {
+                p.name.clone()
+            } else {
+                format!("{} ({})", p.name, p.username)
+            },
+        );
+    }
+    let d = |k: &str| n.description.get(k).cloned().unwrap_or_default();
+    for k in ["what", "how", "why", "business_effects", "vulnerabilities"] {
+        put(k, d(k));
+    }
+    put(
+        "affected_asset",
+        [d("affected_asset"), d("affected_system")]
+            .into_iter()
+            .filter(|v| !v.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    let mut details: Vec<String> = n.details.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    if !d("situation").is_empty() {
+        details.push(format!("situation: {}", d("situation")));
+    }
+    if let Some(sent) = &n.sent {
+        details.push(format!("sent: {sent}"));
+    }
+    put("details", details.join("\n"));
+    put("received_at", s.now().to_string());
+    let title: String = format!("{body}: {identification}").chars().take(200).collect();
+    let title = Text::parse("title", &title)?;
+    let plan = s
+        .execute(
+            caller,
+            None,
+            Command::StartCase {
+                process: Code::parse("process", process::INCIDENT_REGISTER)?,
+                title,
+                fields,
+                attachments: Vec::new(),
+            },
+        )
+        .await?;
+    match plan.created {
+        Some(Created::Case(id)) => Ok(id),
+        _ => Err(WebError::internal(&"notification not registered")),
+    }
 }

@@ -22,7 +22,7 @@ use adam_core::lang::Lang;
 use adam_core::process::{self, Case, CaseState, Definition, FieldKind, FieldValue, ProcessDefinition, StepKind};
 use adam_core::*;
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 mod definitions;
 mod events;
@@ -30,7 +30,10 @@ mod view;
 mod work;
 
 pub use definitions::{ProcessRow, definition, is_end, latest_definitions, parse_definition, processes, version};
-pub use events::{Detected, MinistryNotification, ministry_notification, raise_event, remind_overdue};
+pub use events::{
+    Detected, IncomingNotification, IncomingPerson, MinistryNotification, NOTIFICATION_FORMAT, ministry_notification,
+    raise_event, register_notification, remind_overdue,
+};
 pub use view::{CaseView, ConsentView, FieldView, OutcomeView, TransitionView, shown, unmet_with, view, view_as_of};
 pub use work::{CaseRow, WorkLists, work};
 
