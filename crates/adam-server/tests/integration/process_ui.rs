@@ -350,3 +350,61 @@ async fn the_performer_attaches_a_file_to_the_case_on_its_page(backend: Backend)
     assert!(page.body.contains(&format!("/ui/attachments/{}", files[0].sha256)));
 }
 on_both_backends!(the_performer_attaches_a_file_to_the_case_on_its_page);
+
+fn notification_form(text: &str) -> Vec<u8> {
+    format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"notification\"\r\n\r\n{text}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n\r\n--{BOUNDARY}--\r\n"
+    )
+    .into_bytes()
+}
+
+/// The ministry's register in the UI: its keeper pastes a body's notification file and lands
+/// on the new case; the same file again is refused at the form with the text kept; a clerk
+/// sees no form and is refused; a file that is no notification is said to be none.
+async fn a_keeper_registers_a_bodys_notification_in_the_ui(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.make_security_lead(s.fx.glpi_admin).await;
+    let file = serde_json::json!({
+        "format": "adam.security-event-notification/1", "body": "Občina Koper", "identification": "security-event/7",
+        "reporter": {"username": "ana", "name": "Ana Novak"},
+        "description": {"what": "Neznan ključ USB v sejni sobi.", "situation": "Kršitve dostopa"},
+        "details": {"discovered_at": "2026-03-01 08:00"}, "sent": "2026-03-01 10:00 – SIGOV-CERT"
+    })
+    .to_string();
+    let multipart_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let send = async |who: Who, text: &str| {
+        s.ui(who)
+            .post_body("/ui/notifications?lang=en", &multipart_type, notification_form(text))
+            .await
+    };
+    let page = s.ui(Who::Plain).get("/ui/notifications").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"notification-not-keeper\"") && !page.body.contains("id=\"notification-form\""));
+    assert_eq!(send(Who::Plain, &file).await.status, StatusCode::FORBIDDEN);
+    let page = s.ui(Who::UserAdminHere).get("/ui/notifications").await;
+    assert!(page.body.contains("id=\"notification-form\""), "{}", page.body);
+    let r = send(Who::UserAdminHere, &file).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location.starts_with("/ui/cases/"), "{}", r.location);
+    let case = s.ui(Who::UserAdminHere).get(&r.location).await;
+    assert!(
+        case.body.contains("Občina Koper") && case.body.contains("Neznan ključ USB"),
+        "{}",
+        case.body
+    );
+    // Again: refused at the form, in the page's language, the text kept.
+    let again = send(Who::UserAdminHere, &file).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.body.contains("id=\"notification-error\"") && again.body.contains("already in the register"),
+        "{}",
+        again.body
+    );
+    assert!(again.body.contains("security-event/7"), "the text is kept");
+    let junk = send(Who::UserAdminHere, "{ ni json").await;
+    assert_eq!(junk.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(junk.body.contains("This is not a notification file") && junk.body.contains("{ ni json"));
+}
+on_both_backends!(a_keeper_registers_a_bodys_notification_in_the_ui);

@@ -636,6 +636,10 @@ fn rows(s: &TestServer) -> Vec<Row> {
         ),
         get("/ui/processes", v("/ui/processes"), "OOOOL"),
         post("/ui/processes", v("/ui/processes"), vec![], "BBBBB"),
+        // The ministry's register: every reader sees the page (the form only the keepers);
+        // a form that is not multipart is a bad request for everyone.
+        get("/ui/notifications", v("/ui/notifications"), "OOOOL"),
+        post("/ui/notifications", v("/ui/notifications"), vec![], "BBBBB"),
         get("/ui/processes/{key}", v("/ui/processes/security-event"), "OOOOL"),
         get(
             "/ui/processes/{key}/start",

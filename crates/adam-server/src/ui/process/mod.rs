@@ -12,6 +12,7 @@ mod case;
 mod definitions;
 mod fields;
 mod files;
+mod notifications;
 
 use super::chrome::*;
 use super::words::engine::lang as core_lang;
@@ -39,6 +40,10 @@ pub(super) fn routes() -> super::Routes {
         .route("/ui/cases/{id}/notification", get(case::notification_page))
         .route("/ui/cases/{id}/notification.json", get(case::notification_json))
         .route("/ui/processes", get(definitions::list_page).post(definitions::import))
+        .route(
+            "/ui/notifications",
+            get(notifications::notifications_page).post(notifications::register),
+        )
         .route("/ui/processes/{key}", get(definitions::definition_page))
         .route("/ui/processes/{key}/start", get(start_page).post(start))
 }

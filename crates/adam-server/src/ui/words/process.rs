@@ -203,6 +203,30 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("proc_open_cases", "Odprte zadeve", "Open cases"),
     ("proc_shipped", "priložen ADAM-u", "shipped with ADAM"),
     ("proc_import", "Uvozi novo različico", "Import a new version"),
+    ("ntf_title", "Priglasitve organov", "Bodies' notifications"),
+    ("ntf_register_process", "Register incidentov", "Register of incidents"),
+    (
+        "ntf_hint",
+        "Namestitev, ki jo upravlja ministrstvo, vodi register incidentov (20. člen): priglasitev organa (datoteka adam.security-event-notification/1, 19. člen (4)–(5)) postane zadeva registra, v kateri ministrstvo odloči, ali gre za incident (19. člen (6)). Ista priglasitev se vpiše enkrat.",
+        "An installation run by the ministry keeps the register of incidents (Art. 20): a body's notification (an adam.security-event-notification/1 file, Art. 19(4)–(5)) becomes a case of the register, where the ministry decides whether it is an incident (Art. 19(6)). The same notification is registered once.",
+    ),
+    ("ntf_paste", "Priglasitev (JSON)", "Notification (JSON)"),
+    ("ntf_button", "Vpiši v register", "Register"),
+    (
+        "ntf_paste_or_upload",
+        "Prilepite priglasitev ali izberite datoteko.",
+        "Paste a notification or choose a file.",
+    ),
+    (
+        "ntf_not_a_file",
+        "To ni datoteka priglasitve",
+        "This is not a notification file",
+    ),
+    (
+        "ntf_not_keeper",
+        "Priglasitve vpisuje vodja informacijske varnosti ali koordinator te namestitve.",
+        "Notifications are registered by this installation's information-security lead or coordinator.",
+    ),
     (
         "proc_import_hint",
         "Prilepite definicijo (JSON) ali izberite datoteko. Definicija, ki ne more delovati, je zavrnjena z vsemi težavami naštetimi. Oblika je opisana v docs/processes.md.",
