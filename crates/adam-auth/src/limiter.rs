@@ -516,13 +516,16 @@ impl GlobalBudget {
         Err(now.plus_seconds(i64::try_from(seconds).unwrap_or(i64::MAX)))
     }
 
-    /// Spends a token for a failure; `true` when the bucket was already empty.
+    /// Spends a token for a failure; `true` when the bucket is empty after it — this failure
+    /// emptied it, or it was empty already. (Sign-ins are refused while it is empty, before any
+    /// failure is counted, so "was already empty" alone would never be seen: the failure that
+    /// empties the bucket is the one that reports the limit reached.)
     pub fn spend(&mut self, now: Timestamp) -> bool {
         let level = self.level(now);
         self.updated = Timestamp(now.0.max(self.updated.0));
         if level >= 1000 {
             self.milli_tokens = level - 1000;
-            false
+            self.milli_tokens < 1000
         } else {
             self.milli_tokens = level;
             true

@@ -166,7 +166,10 @@ fn the_global_budget_slows_everyone_when_spent_and_refills() {
                 .global_exhausted
         })
         .collect();
-    assert_eq!(outcomes, [false, false, false, true]);
+    // The third failure empties the bucket and says so (sign-ins are refused while it is
+    // empty, so the emptying failure is the one that can report it); the fourth, counted
+    // without a check between, finds it empty.
+    assert_eq!(outcomes, [false, false, true, true]);
     let stranger = IpAddr::from([203, 0, 113, 9]);
     assert_eq!(
         limits.check("someone-else", stranger, T0),
@@ -452,4 +455,17 @@ fn an_unlock_frees_every_source() {
     limits.unlock_account("ANA");
     limits.unlock_address(OFFICE);
     assert_eq!(limits.check("ana", OFFICE, now), Ok(()));
+}
+
+#[test]
+fn the_failure_that_empties_the_global_budget_reports_it() {
+    let mut g = GlobalBudget::new(3, 1, T0).unwrap();
+    assert!(!g.spend(T0), "2 left");
+    assert!(!g.spend(T0), "1 left");
+    assert!(g.spend(T0), "the third failure empties the bucket");
+    assert!(g.check(T0).is_err(), "and sign-ins wait");
+    // A minute later one token is back: spending it empties the bucket again.
+    let later = T0.plus_seconds(60);
+    assert!(g.check(later).is_ok());
+    assert!(g.spend(later));
 }

@@ -821,3 +821,44 @@ fn text_schemas_agree_with_the_parsers() {
     }
     assert!(doc.contains("\"maxLength\":1024"), "the password's bound is documented");
 }
+
+/// Art. 53(2), 18(2): failed sign-ins from anywhere reaching the limit for everyone open a
+/// security event for the lead — once, however many failures follow. (The limit is lowered
+/// here so the test reaches it; in service it is `GlobalBudget::STANDARD`.)
+async fn the_limit_for_everyone_reached_opens_one_security_event(backend: Backend) {
+    let s = TestServer::start_with(backend, |auth| auth.global_limit = (6, 1)).await;
+    s.make_security_lead(s.fx.glpi_admin).await;
+    let events = |s: &TestServer| -> Vec<String> {
+        s.state
+            .world()
+            .cases()
+            .iter()
+            .filter(|c| c.process.as_str() == "security-event" && c.started_by.is_none())
+            .map(|c| c.title.to_string())
+            .collect()
+    };
+    // Guesses spread over many sources and names, none of them locking anything alone.
+    for i in 0..12 {
+        let client = client_from(&format!("127.0.1.{}", i + 1));
+        let (status, _) = login_from(&s, &client, &format!("nobody{i}"), STRONG_2).await;
+        assert!(matches!(status, 401 | 429), "{status}");
+    }
+    let raised = events(&s);
+    assert_eq!(raised.len(), 1, "one event for the limit: {raised:?}");
+    let trail = s
+        .get(Who::SysAdmin, "/api/v1/audit?action=security.login_global_limit")
+        .await
+        .expect(200);
+    assert!(!trail.json["items"].as_array().unwrap().is_empty(), "{}", trail.text);
+    let work = s.get(Who::UserAdminHere, "/api/v1/work").await.expect(200);
+    assert!(
+        work.json["my_steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["title"].as_str() == Some(raised[0].as_str())),
+        "{}",
+        work.text
+    );
+}
+on_both_backends!(the_limit_for_everyone_reached_opens_one_security_event);
