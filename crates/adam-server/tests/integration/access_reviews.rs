@@ -317,6 +317,70 @@ async fn risk_assessments_are_kept_by_the_keepers_and_read_by_custodians(backend
         .problem(403, "not-an-inventory-reader");
 }
 
+/// A campaign past its due day with lines undecided is overdue: in the API (the campaign and
+/// the list), on the campaigns page and the campaign's page, and not "as of" a day before.
+async fn a_campaign_past_its_due_day_is_overdue(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let system = vopi_system(&server).await;
+    let started = server
+        .post(
+            Who::Plain,
+            "/api/v1/access-reviews",
+            &json!({"system": system, "due": "2026-03-05"}),
+        )
+        .await
+        .expect(201);
+    let id = started.json["id"].as_u64().unwrap();
+    assert_eq!(started.json["overdue"], false);
+    let path = format!("/api/v1/access-reviews/{id}");
+    let page = server
+        .ui(Who::Plain)
+        .get(&format!("/ui/access-reviews/{id}?lang=en"))
+        .await;
+    assert!(
+        !page.body.contains("<strong class=\"warning\">overdue</strong>"),
+        "not yet"
+    );
+    // The due day itself is not late (inclusive, Ljubljana's calendar).
+    server.advance(3 * 86_400);
+    let on_the_day = server.state.now();
+    assert_eq!(server.get(Who::Plain, &path).await.expect(200).json["overdue"], false);
+    server.advance(86_400);
+    let late = server.get(Who::Plain, &path).await.expect(200);
+    assert_eq!(late.json["overdue"], true, "{}", late.text);
+    let list = server.get(Who::Plain, "/api/v1/access-reviews").await.expect(200);
+    assert_eq!(list.json[0]["overdue"], true, "{}", list.text);
+    let then = server
+        .get(Who::Plain, &format!("{path}?at={on_the_day}"))
+        .await
+        .expect(200);
+    assert_eq!(then.json["overdue"], false, "as of the due day: {}", then.text);
+    for (lang, word) in [("sl", "rok je potekel"), ("en", "overdue")] {
+        let badge = format!("<strong class=\"warning\">{word}</strong>");
+        let page = server
+            .ui(Who::Plain)
+            .get(&format!("/ui/access-reviews?lang={lang}"))
+            .await;
+        assert_eq!(page.status, reqwest::StatusCode::OK);
+        assert!(page.body.contains(&badge), "{lang}: {}", page.body);
+        let one = server
+            .ui(Who::Plain)
+            .get(&format!("/ui/access-reviews/{id}?lang={lang}"))
+            .await;
+        assert!(one.body.contains(&badge), "{lang}: {}", one.body);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_past_its_due_day_is_overdue_sqlite() {
+    a_campaign_past_its_due_day_is_overdue(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_past_its_due_day_is_overdue_postgres() {
+    a_campaign_past_its_due_day_is_overdue(Backend::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail_sqlite() {
     a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(Backend::Sqlite).await;
