@@ -134,24 +134,36 @@ pub(super) async fn history_of(
     });
     records.sort_by_key(|r| std::cmp::Reverse(r.seq));
     records.truncate(50);
-    let w = s.world();
-    let last = records.iter().find(|r| r.revision.is_some()).map(|r| LastChangeView {
-        object_id: r.object.id,
-        object_type: r.object.kind.as_str().to_owned(),
-        label: r.object.label.clone(),
-        by: username_of(&w, &r.context.actor),
-        at: local(r.context.at),
-    });
+    Ok(panel_and_rows(&s.world(), &records, |_| true))
+}
+
+/// The "last change" panel — the newest record of a world change that `is_own` says is about
+/// the object itself — and one row per record, for records newest first.
+pub(super) fn panel_and_rows(
+    w: &World,
+    records: &[adam_store::AuditRecord],
+    is_own: impl Fn(&adam_store::AuditRecord) -> bool,
+) -> (Option<LastChangeView>, Vec<HistoryRow>) {
+    let last = records
+        .iter()
+        .find(|r| r.revision.is_some() && is_own(r))
+        .map(|r| LastChangeView {
+            object_id: r.object.id,
+            object_type: r.object.kind.as_str().to_owned(),
+            label: r.object.label.clone(),
+            by: username_of(w, &r.context.actor),
+            at: local(r.context.at),
+        });
     let rows = records
         .iter()
         .map(|r| HistoryRow {
             at: local(r.context.at),
             action: r.action.clone(),
-            by: username_of(&w, &r.context.actor),
+            by: username_of(w, &r.context.actor),
             label: r.object.label.clone(),
         })
         .collect();
-    Ok((last, rows))
+    (last, rows)
 }
 
 #[derive(Template)]

@@ -147,8 +147,14 @@ impl Walk<'_> {
     /// A first version from its entry at the order to the development request (1.1.1.19),
     /// the documentation adequate at once, no EKC support.
     pub(crate) async fn onboard_to_development(&self) {
+        self.go(Who::UserAdminHere, "entry", "order", json!({}), &[]).await;
+        self.onboard_from_order().await;
+    }
+
+    /// From the installation order (1.1.1.10) to the development request (1.1.1.19), the
+    /// documentation adequate at once, no EKC support.
+    pub(crate) async fn onboard_from_order(&self) {
         use Who::{Plain as Ana, UserAdminHere as Glpi};
-        self.go(Glpi, "entry", "order", json!({}), &[]).await;
         self.go(Ana, "1.1.1.10", "done", json!({}), &["order"]).await;
         self.go(
             Glpi,
@@ -622,25 +628,7 @@ async fn the_later_failures_and_the_escalation_loop_back_over_http(backend: Back
     w.refuse(Glpi, "1.1.1.7", "exceptional", json!({}), &[], "guards-unmet")
         .await;
     w.go(Glpi, "1.1.1.7", "to_order", json!({}), &[]).await;
-    w.go(Ana, "1.1.1.10", "done", json!({}), &["order"]).await;
-    w.go(
-        Glpi,
-        "1.1.1.11",
-        "done",
-        json!({"has_pzi": false}),
-        &["application_profile", "address_table", "minimum_documentation"],
-    )
-    .await;
-    w.go(Glpi, "1.1.1.12", "adequate", json!({}), &[]).await;
-    w.onboard_from_codename().await;
-    w.go(
-        Ana,
-        "1.1.1.19",
-        "done",
-        json!({"request_kind": "initial"}),
-        &["development_request"],
-    )
-    .await;
+    w.onboard_from_order().await;
 
     // Acceptance test (P) failed: only with its results; a fix order; development again.
     w.review_to_production_test().await;

@@ -13,32 +13,14 @@
 //! approved baseline 0 and a waiting one 1; a risk assessment 0; a file on `VOPI-SYS`.
 
 use crate::inventory_fixture::*;
+use crate::inventory_matrix::{Row, check_every_cell, row};
 use crate::support::*;
 use adam_core::register::inventory::{ItemKind, Operator};
 use adam_core::*;
 use adam_server::api::api;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::BTreeSet;
-
-struct Row {
-    method: Method,
-    template: &'static str,
-    path: String,
-    body: Option<Value>,
-    /// `Y`/`N` for Lead, Custodian, OtherCustodian, UserAdmin, Plain, Admin, Service.
-    expect: &'static str,
-}
-
-fn row(method: Method, template: &'static str, path: String, body: Option<Value>, expect: &'static str) -> Row {
-    Row {
-        method,
-        template,
-        path,
-        body,
-        expect,
-    }
-}
 
 /// What `setup` made, by id.
 struct Made {
@@ -309,16 +291,6 @@ fn rows(server: &TestServer, made: &Made) -> Vec<Row> {
     ]
 }
 
-async fn send(server: &TestServer, inv: &Inventory, party: Party, row: &Row) -> Reply {
-    if matches!(row.method, Method::PATCH | Method::PUT) {
-        inv.edit(server, party, row.method.clone(), &row.path, row.body.as_ref().unwrap())
-            .await
-    } else {
-        inv.call(server, party, row.method.clone(), &row.path, row.body.as_ref(), &[])
-            .await
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_register_route_for_every_party() {
     let shared = TestServer::start(Backend::Sqlite).await;
@@ -350,49 +322,17 @@ async fn every_register_route_for_every_party() {
         .collect();
     assert_eq!(declared, covered);
 
-    let before = shared.revision().await;
-    let mut failures = Vec::new();
-    for row in &rows {
-        assert_eq!(row.expect.len(), Party::ALL.len(), "{}", row.path);
-        for (party, expected) in Party::ALL.iter().zip(row.expect.chars()) {
-            let reply = if row.method == Method::GET {
-                send(&shared, &inv, *party, row).await
-            } else {
-                let fresh = TestServer::start(Backend::Sqlite).await;
-                let fresh_inv = build(&fresh).await;
-                setup(&fresh, &fresh_inv).await;
-                send(&fresh, &fresh_inv, *party, row).await
-            };
-            let status = reply.status.as_u16();
-            let ok = match expected {
-                'Y' => (200..300).contains(&status),
-                _ => status == 403 && reply.header("content-type") == Some("application/problem+json"),
-            };
-            if !ok {
-                failures.push(format!(
-                    "{} {} as {party:?}: expected {}, got {status} {}",
-                    row.method,
-                    row.path,
-                    if expected == 'Y' { "2xx" } else { "403" },
-                    reply.text.chars().take(300).collect::<String>()
-                ));
-            }
-        }
-        let anonymous = shared
-            .anonymous(row.method.clone(), &row.path, row.body.as_ref(), &[])
-            .await;
-        if anonymous.status.as_u16() != 401 {
-            failures.push(format!(
-                "{} {} without a token: {}",
-                row.method, row.path, anonymous.status
-            ));
-        }
-    }
+    let failures = check_every_cell(&shared, &inv, &rows, || async {
+        let fresh = TestServer::start(Backend::Sqlite).await;
+        let fresh_inv = build(&fresh).await;
+        setup(&fresh, &fresh_inv).await;
+        (fresh, fresh_inv)
+    })
+    .await;
     assert!(
         failures.is_empty(),
         "{} cell(s) wrong:\n{}",
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(shared.revision().await, before, "a read changed something");
 }

@@ -19,7 +19,7 @@ mod risk;
 mod scheme;
 
 use super::chrome::*;
-use super::history::{HistoryRow, LastChangeView, username_of};
+use super::history::{HistoryRow, LastChangeView};
 use super::i18n::Tr;
 use crate::authn::Caller;
 use crate::service::inventory::{self as inv, Filter, ItemRow, Reader};
@@ -400,25 +400,7 @@ pub(super) async fn item_history(
     let mut records = records;
     records.sort_by_key(|r| std::cmp::Reverse(r.seq));
     records.truncate(50);
-    let w = s.world();
-    let last = records
-        .iter()
-        .find(|r| r.revision.is_some() && r.object.kind == EntityKind::InventoryItem)
-        .map(|r| LastChangeView {
-            object_id: r.object.id,
-            object_type: r.object.kind.as_str().to_owned(),
-            label: r.object.label.clone(),
-            by: username_of(&w, &r.context.actor),
-            at: local(r.context.at),
-        });
-    let rows = records
-        .iter()
-        .map(|r| HistoryRow {
-            at: local(r.context.at),
-            action: r.action.clone(),
-            by: username_of(&w, &r.context.actor),
-            label: r.object.label.clone(),
-        })
-        .collect();
-    Ok((last, rows))
+    Ok(super::history::panel_and_rows(&s.world(), &records, |r| {
+        r.object.kind == EntityKind::InventoryItem
+    }))
 }

@@ -11,7 +11,7 @@
 
 use super::super::chrome::*;
 use super::super::form::{self, Errors};
-use super::super::history::{HistoryRow, LastChangeView, username_of};
+use super::super::history::{HistoryRow, LastChangeView};
 use super::super::i18n::Tr;
 use super::item::saved_coded;
 use super::*;
@@ -337,24 +337,7 @@ pub(super) async fn record_history(
         .ui(lang)?
         .ui(lang)?;
     records.sort_by_key(|r| std::cmp::Reverse(r.seq));
-    let w = s.world();
-    let last = records.iter().find(|r| r.revision.is_some()).map(|r| LastChangeView {
-        object_id: r.object.id,
-        object_type: r.object.kind.as_str().to_owned(),
-        label: r.object.label.clone(),
-        by: username_of(&w, &r.context.actor),
-        at: local(r.context.at),
-    });
-    let rows = records
-        .iter()
-        .map(|r| HistoryRow {
-            at: local(r.context.at),
-            action: r.action.clone(),
-            by: username_of(&w, &r.context.actor),
-            label: r.object.label.clone(),
-        })
-        .collect();
-    Ok((last, rows))
+    Ok(super::super::history::panel_and_rows(&s.world(), &records, |_| true))
 }
 
 async fn item_view(

@@ -6,17 +6,15 @@
 
 use super::super::chrome::*;
 use super::super::i18n::Tr;
-use super::super::multipart::Multipart;
 use super::super::words::engine::lang as core_lang;
-use crate::authn::{CSRF_HEADER, Scope, authenticate};
-use crate::error::WebError;
+use crate::authn::Scope;
 use crate::service::process::{self as svc, ProcessRow};
 use crate::state::AppState;
 use adam_core::process::{self, Marks, StepKind};
 use adam_core::*;
 use askama::Template;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(Template)]
@@ -54,35 +52,8 @@ const MAX_DEFINITION: usize = 2 * 1024 * 1024;
 /// Imports a definition pasted into the form or uploaded as a file.
 pub(crate) async fn import(State(s): State<AppState>, lang: Lang, request: Request) -> UiResult<Response> {
     let t = lang.tr;
-    let (mut parts, body) = request.into_parts();
-    same_site(&parts.headers, t)?;
-    let bad = |detail: String| UiError::new(t, WebError::new(StatusCode::BAD_REQUEST, "bad-form", detail));
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mut form = Multipart::new(content_type, body).map_err(|e| bad(e.to_string()))?;
-    let (mut csrf, mut pasted, mut file) = (None, String::new(), String::new());
-    while let Some(head) = form.next_part().await.map_err(|e| bad(e.to_string()))? {
-        let value = form.text(MAX_DEFINITION).await.map_err(|e| bad(e.to_string()))?;
-        match (head.name.as_str(), head.filename.is_some()) {
-            ("_csrf", _) => csrf = Some(value),
-            ("definition", false) => pasted = value,
-            ("file", true) => file = value,
-            _ => {}
-        }
-    }
-    if !parts.headers.contains_key(CSRF_HEADER)
-        && let Some(v) = csrf.and_then(|t| HeaderValue::from_str(&t).ok())
-    {
-        parts.headers.insert(CSRF_HEADER, v);
-    }
-    let (caller, _) = authenticate(&parts, &s, false).await.map_err(|e| UiError::new(t, e))?;
-    caller.require(Scope::Write).ui(t)?;
+    let (caller, text) = super::pasted_or_uploaded(&s, t, request, "definition", MAX_DEFINITION).await?;
     let mut p = list_view(&s, &caller, t)?;
-    // An uploaded file wins over the text box; the page keeps what was imported.
-    let text = if file.trim().is_empty() { pasted } else { file };
     if text.trim().is_empty() {
         p.error = t.s("proc_paste_or_upload").to_owned();
     } else {

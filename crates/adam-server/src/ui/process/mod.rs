@@ -370,3 +370,50 @@ pub(super) async fn start(
     };
     refused_page(lang, &p)
 }
+
+/// A form that carries a text pasted into `field` or uploaded as `file` (`multipart/form-data`,
+/// the CSRF token first): the caller it authenticates, with the write scope, and the text — an
+/// uploaded file wins over the box. Used by the definitions' import and the notifications'
+/// register.
+pub(super) async fn pasted_or_uploaded(
+    s: &AppState,
+    t: super::i18n::Tr,
+    request: axum::extract::Request,
+    field: &str,
+    max: usize,
+) -> UiResult<(crate::authn::Caller, String)> {
+    use crate::authn::{CSRF_HEADER, authenticate};
+    use axum::http::{HeaderValue, StatusCode, header};
+    let (mut parts, body) = request.into_parts();
+    same_site(&parts.headers, t)?;
+    let bad = |detail: String| {
+        UiError::new(
+            t,
+            crate::error::WebError::new(StatusCode::BAD_REQUEST, "bad-form", detail),
+        )
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut form = super::multipart::Multipart::new(content_type, body).map_err(|e| bad(e.to_string()))?;
+    let (mut csrf, mut pasted, mut file) = (None, String::new(), String::new());
+    while let Some(head) = form.next_part().await.map_err(|e| bad(e.to_string()))? {
+        let value = form.text(max).await.map_err(|e| bad(e.to_string()))?;
+        match (head.name.as_str(), head.filename.is_some()) {
+            ("_csrf", _) => csrf = Some(value),
+            (name, false) if name == field => pasted = value,
+            ("file", true) => file = value,
+            _ => {}
+        }
+    }
+    if !parts.headers.contains_key(CSRF_HEADER)
+        && let Some(v) = csrf.and_then(|t| HeaderValue::from_str(&t).ok())
+    {
+        parts.headers.insert(CSRF_HEADER, v);
+    }
+    let (caller, _) = authenticate(&parts, s, false).await.map_err(|e| UiError::new(t, e))?;
+    caller.require(crate::authn::Scope::Write).ui(t)?;
+    Ok((caller, if file.trim().is_empty() { pasted } else { file }))
+}

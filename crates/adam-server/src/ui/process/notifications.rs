@@ -6,14 +6,13 @@
 //! form with the text kept.
 
 use super::super::chrome::*;
-use super::super::multipart::Multipart;
-use crate::authn::{CSRF_HEADER, Scope, authenticate};
+use crate::authn::Scope;
 use crate::error::WebError;
 use crate::service::process as svc;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(Template)]
@@ -52,32 +51,7 @@ const MAX_NOTIFICATION: usize = 256 * 1024;
 /// Registers a notification pasted into the form or uploaded as a file.
 pub(crate) async fn register(State(s): State<AppState>, lang: Lang, request: Request) -> UiResult<Response> {
     let t = lang.tr;
-    let (mut parts, body) = request.into_parts();
-    same_site(&parts.headers, t)?;
-    let bad = |detail: String| UiError::new(t, WebError::new(StatusCode::BAD_REQUEST, "bad-form", detail));
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mut form = Multipart::new(content_type, body).map_err(|e| bad(e.to_string()))?;
-    let (mut csrf, mut pasted, mut file) = (None, String::new(), String::new());
-    while let Some(head) = form.next_part().await.map_err(|e| bad(e.to_string()))? {
-        let value = form.text(MAX_NOTIFICATION).await.map_err(|e| bad(e.to_string()))?;
-        match (head.name.as_str(), head.filename.is_some()) {
-            ("_csrf", _) => csrf = Some(value),
-            ("notification", false) => pasted = value,
-            ("file", true) => file = value,
-            _ => {}
-        }
-    }
-    if !parts.headers.contains_key(CSRF_HEADER)
-        && let Some(v) = csrf.and_then(|t| HeaderValue::from_str(&t).ok())
-    {
-        parts.headers.insert(CSRF_HEADER, v);
-    }
-    let (caller, _) = authenticate(&parts, &s, false).await.map_err(|e| UiError::new(t, e))?;
-    caller.require(Scope::Write).ui(t)?;
+    let (caller, text) = super::pasted_or_uploaded(&s, t, request, "notification", MAX_NOTIFICATION).await?;
     let mut p = view(&s, &caller, t)?;
     if !p.may_register {
         return Err(UiError::new(
@@ -89,8 +63,6 @@ pub(crate) async fn register(State(s): State<AppState>, lang: Lang, request: Req
             .sl("priglasitve vpisuje vodja informacijske varnosti ali koordinator namestitve"),
         ));
     }
-    // An uploaded file wins over the text box; the page keeps what was sent.
-    let text = if file.trim().is_empty() { pasted } else { file };
     if text.trim().is_empty() {
         p.error = t.s("ntf_paste_or_upload").to_owned();
     } else {
