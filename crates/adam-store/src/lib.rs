@@ -64,8 +64,8 @@ mod write;
 pub use activity::AccountActivity;
 pub use attachments::{Attachments, NewUpload, StoredAttachment, UploadId};
 pub use audit::{
-    AuditContext, AuditQuery, AuditRecord, AuditTrail, Checkpoint, Hold, Keyring, NewAudit, PurgeReport, Retention,
-    Verdict,
+    AuditContext, AuditQuery, AuditRecord, AuditTrail, Checkpoint, HOLD_GRACE_SECONDS, Hold, HoldState, Keyring,
+    NewAudit, PurgeReport, Retention, Verdict,
 };
 pub use authn::{
     AuthSession, PasswordChange, PasswordCredential, PasswordReset, SessionState, SignIn, StoredBackupCodes,

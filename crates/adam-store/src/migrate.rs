@@ -76,6 +76,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "audit_index_mark",
         sql: include_str!("../migrations/sqlite/0011_audit_index_mark.sql"),
     },
+    Migration {
+        version: 12,
+        name: "hold_confirmation",
+        sql: include_str!("../migrations/sqlite/0012_hold_confirmation.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -134,6 +139,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 11,
         name: "audit_index_mark",
         sql: include_str!("../migrations/postgres/0011_audit_index_mark.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "hold_confirmation",
+        sql: include_str!("../migrations/postgres/0012_hold_confirmation.sql"),
     },
 ];
 

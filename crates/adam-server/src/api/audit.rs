@@ -19,7 +19,7 @@ use crate::http::{Params, Segment};
 use crate::service::audit::*;
 use crate::state::{AppState, blocking};
 use adam_core::*;
-use adam_store::{AuditContext, AuditQuery, Hold, NewAudit, PurgeReport, Retention, Verdict};
+use adam_store::{AuditContext, AuditQuery, NewAudit, PurgeReport, Retention, Verdict};
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::routing::{get, post};
@@ -87,7 +87,12 @@ pub(crate) fn routes(api: Api) -> Api {
     .route(
         Method::GET,
         "/api/v1/audit/holds",
-        Doc::new(t, "Retention holds", "the system administrator and security leads").response::<Vec<Hold>>(),
+        Doc::new(
+            t,
+            "Retention holds, each with where it stands (proposed, confirmed, lapsed, released) and who may confirm it",
+            "the system administrator, security leads and the head of the body",
+        )
+        .response::<Vec<HoldView>>(),
         get(holds),
     )
     .route(
@@ -95,13 +100,24 @@ pub(crate) fn routes(api: Api) -> Api {
         "/api/v1/audit/holds",
         Doc::new(
             t,
-            "Keep the access records of some days past the retention period, with a justification",
+            "Propose to keep the access records of some days past the retention period, on a risk assessment of the risk register and a justification (Art. 57(6)); unconfirmed by the head of the body, it keeps them for 7 days",
             "security leads",
         )
         .body::<NewHold>()
-        .response::<Hold>()
+        .response::<HoldView>()
         .created(),
         post(add_hold),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/audit/holds/{id}/confirm",
+        Doc::new(
+            t,
+            "Confirm a proposed retention hold (Art. 57(6)): its days are then kept until it is released",
+            "the head of the body (the holder of the Decree appointment `head` today), not the person who proposed it",
+        )
+        .response::<HoldView>(),
+        post(confirm),
     )
     .route(
         Method::POST,
@@ -432,7 +448,7 @@ async fn verify(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Js
     verify_trail(&s, &caller).await.map(axum::Json)
 }
 
-async fn holds(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<Hold>>> {
+async fn holds(State(s): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<HoldView>>> {
     list_holds(&s, &caller).await.map(axum::Json)
 }
 
@@ -440,8 +456,12 @@ async fn add_hold(
     State(s): State<AppState>,
     caller: Caller,
     Body(b): Body<NewHold>,
-) -> ApiResult<(StatusCode, axum::Json<Hold>)> {
+) -> ApiResult<(StatusCode, axum::Json<HoldView>)> {
     Ok((StatusCode::CREATED, axum::Json(hold_days(&s, &caller, b).await?)))
+}
+
+async fn confirm(State(s): State<AppState>, caller: Caller, id: Segment) -> ApiResult<axum::Json<HoldView>> {
+    confirm_hold(&s, &caller, id.number("id")?).await.map(axum::Json)
 }
 
 async fn release_hold(State(s): State<AppState>, caller: Caller, id: Segment) -> ApiResult<axum::Json<Accepted>> {

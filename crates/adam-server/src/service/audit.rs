@@ -5,8 +5,9 @@
 use crate::authn::{Caller, Scope};
 use crate::error::{ApiResult, WebError};
 use crate::state::{AppState, blocking};
+use adam_core::register::decree_roles::DecreeRole;
 use adam_core::*;
-use adam_store::{AuditQuery, AuditRecord, Hold, Verdict};
+use adam_store::{AuditQuery, AuditRecord, Hold, HoldState, Verdict};
 use axum::http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -467,16 +468,77 @@ pub(crate) async fn verify_trail(s: &AppState, caller: &Caller) -> ApiResult<Ver
     Ok(verdict)
 }
 
-/// Every retention hold (reviewers of the whole trail).
-pub(crate) async fn list_holds(s: &AppState, caller: &Caller) -> ApiResult<Vec<Hold>> {
-    require_reviewer(s, caller)?;
+/// A retention hold with where it stands now (Art. 57(6)).
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct HoldView {
+    /// The hold as recorded.
+    #[serde(flatten)]
+    pub hold: Hold,
+    /// Where it stands now: `proposed` (awaiting the head's confirmation; its days are kept
+    /// until `grace_until`), `confirmed`, `lapsed` (not confirmed in time: it keeps nothing) or
+    /// `released`.
+    pub state: HoldState,
+    /// Who may confirm it today: the people holding the head-of-body appointment (Art. 5(1),
+    /// `GET /api/v1/decree-roles`) other than whoever proposed it. Empty when it awaits no
+    /// confirmation — or, while it is `proposed`, when nobody else holds the appointment: the
+    /// confirmation then waits for the head's appointment to be recorded.
+    pub confirmable_by: Vec<UserId>,
+}
+
+/// The people who hold the head-of-body appointment on the day of `now`.
+pub(crate) fn heads_on(w: &World, now: Timestamp) -> Vec<UserId> {
+    let today = LocalDate::of(now);
+    let mut heads: Vec<UserId> = w
+        .role_holders()
+        .iter()
+        .filter(|h| h.role == DecreeRole::Head && h.holds_on(today))
+        .map(|h| h.user)
+        .collect();
+    heads.sort();
+    heads.dedup();
+    heads
+}
+
+/// `hold` with its state at `now` and who may confirm it.
+pub(crate) fn hold_view(w: &World, now: Timestamp, hold: Hold) -> HoldView {
+    let state = hold.state(now);
+    let confirmable_by = if state == HoldState::Proposed {
+        heads_on(w, now)
+            .into_iter()
+            .filter(|u| *u != hold.approved_by)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    HoldView {
+        hold,
+        state,
+        confirmable_by,
+    }
+}
+
+/// Every retention hold with where it stands (reviewers of the whole trail, and the head of
+/// the body, who confirms them).
+pub(crate) async fn list_holds(s: &AppState, caller: &Caller) -> ApiResult<Vec<HoldView>> {
+    caller.require(Scope::Read)?;
+    if !confirms_holds(s, caller) {
+        require_reviewer(s, caller)?;
+    }
     let store = s.store.clone();
-    Ok(blocking(move || store.audit_holds()).await??)
+    let holds = blocking(move || store.audit_holds()).await??;
+    let w = s.world();
+    let now = s.now();
+    Ok(holds.into_iter().map(|h| hold_view(&w, now, h)).collect())
 }
 
 /// Whether the caller decides retention holds.
 pub(crate) fn decides_holds(s: &AppState, caller: &Caller) -> bool {
     require_security_lead(s, caller).is_ok()
+}
+
+/// Whether the caller holds the head-of-body appointment today (and so confirms holds).
+pub(crate) fn confirms_holds(s: &AppState, caller: &Caller) -> bool {
+    heads_on(&s.world(), s.now()).contains(&caller.user)
 }
 
 /// A new retention hold.
@@ -489,11 +551,16 @@ pub struct NewHold {
     pub until: Timestamp,
     /// Why the records must be kept longer (an incident, a court order…).
     pub justification: Text,
+    /// The written risk analysis the longer retention rests on (Art. 57(6)): the id of a
+    /// record of the risk register (`GET /api/v1/risk-assessments`).
+    pub risk_assessment: RiskId,
 }
 
-/// A security lead keeps the access records of some days past the retention period, with the
-/// justification recorded and the lead as approver (Art. 57(6)).
-pub(crate) async fn hold_days(s: &AppState, caller: &Caller, b: NewHold) -> ApiResult<Hold> {
+/// A security lead proposes to keep the access records of some days past the retention
+/// period, naming the risk assessment and the justification (Art. 57(6)); the head of the body
+/// confirms it ([`confirm_hold`]). Unconfirmed, it keeps its days for
+/// [`adam_store::HOLD_GRACE_SECONDS`].
+pub(crate) async fn hold_days(s: &AppState, caller: &Caller, b: NewHold) -> ApiResult<HoldView> {
     require_security_lead(s, caller)?;
     if b.until.0 < b.from.0 {
         return Err(
@@ -501,6 +568,9 @@ pub(crate) async fn hold_days(s: &AppState, caller: &Caller, b: NewHold) -> ApiR
                 .sl("»do« je pred »od«")
                 .with("pointer", "/until"),
         );
+    }
+    if s.world().risk_assessment(b.risk_assessment).is_err() {
+        return Err(unknown_risk_assessment(b.risk_assessment));
     }
     let hold = Hold {
         id: 0,
@@ -510,6 +580,10 @@ pub(crate) async fn hold_days(s: &AppState, caller: &Caller, b: NewHold) -> ApiR
         approved_by: caller.user,
         at: s.now(),
         released: None,
+        risk_assessment: Some(b.risk_assessment),
+        grace_until: None,
+        confirmed_by: None,
+        confirmed_at: None,
     };
     let store = s.store.clone();
     let context = s.context(caller.actor(None), caller.source_ip.clone());
@@ -519,7 +593,88 @@ pub(crate) async fn hold_days(s: &AppState, caller: &Caller, b: NewHold) -> ApiR
             adam_store::StoreError::Audit(detail) => WebError::new(StatusCode::CONFLICT, "hold-refused", detail),
             other => other.into(),
         })?;
-    Ok(stored)
+    Ok(hold_view(&s.world(), s.now(), stored))
+}
+
+/// 422: the hold names no record of the risk register.
+pub(crate) fn unknown_risk_assessment(id: RiskId) -> WebError {
+    WebError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown-risk-assessment",
+        format!(
+            "risk assessment {} is not in the risk register: a hold names the written risk analysis it rests on (Art. 57(6))",
+            id.0
+        ),
+    )
+    .sl(format!(
+        "ocene tveganja {} ni v registru tveganj: zadržanje navede pisno analizo tveganj, na kateri temelji (57(6). člen)",
+        id.0
+    ))
+    .with("pointer", "/risk_assessment")
+}
+
+/// The head of the body confirms a proposed hold (Art. 57(6)), recorded in the trail with who
+/// and when: its days are then kept until it is released. Only a person holding the head's
+/// appointment today confirms, and not a hold they proposed themselves.
+pub(crate) async fn confirm_hold(s: &AppState, caller: &Caller, id: i64) -> ApiResult<HoldView> {
+    caller.require(Scope::Write)?;
+    if !confirms_holds(s, caller) {
+        return Err(WebError::forbidden(
+            "not-the-head",
+            "a retention hold is confirmed by the head of the body (Art. 57(6)): the person holding the head's appointment today",
+        )
+        .sl("zadržanje zapisov potrdi predstojnik organa (57(6). člen): oseba, ki ima danes imenovanje predstojnika"));
+    }
+    let store = s.store.clone();
+    let hold = blocking(move || store.audit_holds())
+        .await??
+        .into_iter()
+        .find(|h| h.id == id)
+        .ok_or_else(|| WebError::not_found(format!("retention hold {id}")).sl(format!("zadržanje {id} ne obstaja")))?;
+    if hold.approved_by == caller.user {
+        return Err(WebError::forbidden(
+            "own-hold",
+            "a retention hold is confirmed by another person than the one who proposed it",
+        )
+        .sl("zadržanje potrdi druga oseba kot tista, ki ga je predlagala"));
+    }
+    let conflict = |code: &'static str, en: &str, sl: &str| {
+        WebError::new(StatusCode::CONFLICT, code, en.to_owned()).sl(sl.to_owned())
+    };
+    match hold.state(s.now()) {
+        HoldState::Proposed => {}
+        HoldState::Confirmed => {
+            return Err(conflict(
+                "hold-confirmed",
+                "the hold is already confirmed",
+                "zadržanje je že potrjeno",
+            ));
+        }
+        HoldState::Released => {
+            return Err(conflict(
+                "hold-released",
+                "the hold was released",
+                "zadržanje je bilo sproščeno",
+            ));
+        }
+        HoldState::Lapsed => {
+            return Err(conflict(
+                "hold-lapsed",
+                "the hold lapsed unconfirmed (its days are no longer kept); the security lead proposes it again",
+                "zadržanje je poteklo nepotrjeno (njegovi dnevi se ne hranijo več); varnostni vodja ga predlaga znova",
+            ));
+        }
+    }
+    let store = s.store.clone();
+    let by = caller.user;
+    let context = s.context(caller.actor(None), caller.source_ip.clone());
+    let confirmed = blocking(move || store.audit_confirm_hold(id, by, &context))
+        .await?
+        .map_err(|e| match e {
+            adam_store::StoreError::Audit(detail) => WebError::new(StatusCode::CONFLICT, "hold-refused", detail),
+            other => other.into(),
+        })?;
+    Ok(hold_view(&s.world(), s.now(), confirmed))
 }
 
 /// A security lead releases a hold (recorded): its days are purged at the next run.

@@ -5,6 +5,8 @@
 //! what would happen — and, when the change would take the caller's own right to administer
 //! users, a warning — whose button posts the same form again with `confirm=1`. A change the
 //! engine would refuse anyway is not asked about: the handler goes on and shows the refusal.
+//! An important step that is not an engine command (the head confirming a retention hold) asks
+//! the same way through [`ask`].
 
 use super::chrome::*;
 use super::i18n::Tr;
@@ -79,6 +81,22 @@ pub(super) fn confirm_first(
         back: confirmation.back,
     };
     page(lang, &p).map(Some)
+}
+
+/// The confirmation page for a step that is not an engine command; the handler has checked
+/// that the step would be allowed.
+pub(super) fn ask(s: &AppState, caller: &Caller, lang: Lang, confirmation: Confirmation) -> UiResult<Response> {
+    let p = ConfirmPage {
+        c: chrome(s, caller, lang.tr),
+        title: confirmation.title,
+        lines: confirmation.lines,
+        loses_own_power: false,
+        action: confirmation.action,
+        fields: confirmation.fields,
+        button: confirmation.button,
+        back: confirmation.back,
+    };
+    page(lang, &p)
 }
 
 /// A form with nothing but its CSRF token and the confirmation.

@@ -392,15 +392,14 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("retention_holds", "Podaljšana hramba", "Retention holds"),
     (
         "holds_hint",
-        "Zapisi o dostopih se hranijo 90 dni; dlje le z zabeleženo utemeljitvijo in odobritvijo varnostnega vodje (Uredba, 57. člen).",
-        "Access records are kept 90 days; longer only with a recorded justification approved by a security lead (Decree, Art. 57).",
+        "Zapisi o dostopih se hranijo 90 dni; dlje le na podlagi pisne analize tveganj in utemeljitve, ki ju potrdi predstojnik organa (Uredba, 57(6). člen). Varnostni vodja zadržanje predlaga, predstojnik ga potrdi.",
+        "Access records are kept 90 days; longer only on a written risk analysis and a justification confirmed by the head of the body (Decree, Art. 57(6)). A security lead proposes a hold, the head confirms it.",
     ),
     ("days", "Dnevi", "Days"),
     ("justification", "Utemeljitev", "Justification"),
-    ("approved", "Odobril", "Approved"),
     ("released", "Sproščeno", "Released"),
     ("release", "Sprosti", "Release"),
-    ("hold_days", "Podaljšaj hrambo", "Hold these days"),
+    ("hold_days", "Predlagaj podaljšano hrambo", "Propose keeping these days"),
     ("required", "Obvezen podatek.", "Required."),
     (
         "register_hint",

@@ -34,6 +34,10 @@ pub(super) fn routes() -> super::Routes {
             "/ui/audit/holds/{id}/release",
             get(super::chrome::to("/ui/audit")).post(release_hold),
         )
+        .route(
+            "/ui/audit/holds/{id}/confirm",
+            get(super::chrome::to("/ui/audit")).post(confirm_hold),
+        )
         .route("/ui/users/{id}/register", get(register_page))
 }
 
@@ -89,10 +93,36 @@ struct AuditPage {
     /// The whole trail: may verify it.
     reviews_all: bool,
     verdict: Option<VerdictView>,
-    /// Retention holds (reviewers of the whole trail see them).
-    holds: Vec<HoldRow>,
-    /// The caller decides holds (a security lead).
-    decides_holds: bool,
+    /// Retention holds (reviewers of the whole trail and the head of the body see them).
+    h: HoldsPart,
+}
+
+/// The retention holds' part of the page (Art. 57(6)).
+pub struct HoldsPart {
+    /// The caller sees the holds (a reviewer of the whole trail or the head of the body).
+    shown: bool,
+    rows: Vec<HoldRow>,
+    /// The caller proposes and releases holds (a security lead).
+    decides: bool,
+    /// The caller holds the head's appointment today (and confirms holds).
+    confirms: bool,
+    /// The risk register's records to choose from: id and label.
+    risks: Vec<(String, String)>,
+    /// The proposal as typed (kept when it is sent back with a message).
+    draft: HoldDraft,
+}
+
+/// A proposed hold as typed.
+#[derive(Debug, Default, Deserialize)]
+pub struct HoldDraft {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    justification: String,
+    #[serde(default)]
+    risk_assessment: String,
 }
 
 /// A retention hold as listed.
@@ -100,39 +130,128 @@ pub struct HoldRow {
     id: i64,
     days: String,
     justification: String,
-    approved: String,
-    released: String,
+    /// The risk assessment it rests on, as a label (empty for a hold placed before).
+    risk: String,
+    /// Who proposed it, and when.
+    proposed: String,
+    /// Where it stands, in words.
+    state: String,
+    /// While proposed: who may confirm it (their usernames), or nobody.
+    awaiting: Option<String>,
+    /// The caller may confirm it (the head, not its proposer, while it is proposed).
+    can_confirm: bool,
+    /// It may still be released.
+    open: bool,
 }
 
-/// The holds and whether the caller decides them.
-async fn holds_of(s: &AppState, caller: &crate::authn::Caller) -> (Vec<HoldRow>, bool) {
+/// A person's username, or their number.
+fn username(w: &adam_core::World, u: UserId) -> String {
+    w.user(u)
+        .map(|u| u.username.to_string())
+        .unwrap_or_else(|_| format!("#{}", u.0))
+}
+
+/// A risk assessment as named on the page.
+fn risk_label(r: &adam_core::register::risk::RiskAssessment) -> String {
+    format!("#{} · {} · {}", r.id.0, r.fields.date, r.fields.scope)
+}
+
+/// The first and last day a hold keeps.
+fn hold_days_text(h: &adam_store::Hold) -> String {
     let day = |period: i64| {
         let utc = Timestamp(period * 86_400).to_string();
         utc.get(..10).unwrap_or_default().to_owned()
     };
-    let holds = match audit::list_holds(s, caller).await {
-        Ok(holds) => {
-            let w = s.world();
-            holds
-                .into_iter()
-                .map(|h| HoldRow {
-                    id: h.id,
-                    days: format!("{} – {}", day(h.from_period), day(h.through_period)),
-                    justification: h.justification,
-                    approved: format!(
-                        "{} ({})",
-                        super::chrome::local(h.at),
-                        w.user(h.approved_by)
-                            .map(|u| u.username.to_string())
-                            .unwrap_or_else(|_| format!("#{}", h.approved_by.0))
-                    ),
-                    released: h.released.map(super::chrome::local).unwrap_or_default(),
-                })
-                .collect()
-        }
-        Err(_) => Vec::new(),
+    format!("{} – {}", day(h.from_period), day(h.through_period))
+}
+
+/// The holds' part of the page for the caller, with the proposal as typed.
+async fn holds_of(s: &AppState, caller: &crate::authn::Caller, tr: super::i18n::Tr, draft: HoldDraft) -> HoldsPart {
+    let (shown, holds) = match audit::list_holds(s, caller).await {
+        Ok(holds) => (true, holds),
+        Err(_) => (false, Vec::new()),
     };
-    (holds, audit::decides_holds(s, caller))
+    let confirms = audit::confirms_holds(s, caller);
+    let w = s.world();
+    let rows = holds
+        .into_iter()
+        .map(|v| {
+            let h = &v.hold;
+            let state = match v.state {
+                adam_store::HoldState::Proposed => format!(
+                    "{} {}",
+                    tr.s("hold_state_proposed"),
+                    h.grace_until.map(super::chrome::local).unwrap_or_default()
+                ),
+                adam_store::HoldState::Confirmed => format!(
+                    "{} {} ({})",
+                    tr.s("hold_state_confirmed"),
+                    h.confirmed_by.map(|u| username(&w, u)).unwrap_or_default(),
+                    h.confirmed_at.map(super::chrome::local).unwrap_or_default()
+                ),
+                adam_store::HoldState::Lapsed => format!(
+                    "{} {}",
+                    tr.s("hold_state_lapsed"),
+                    h.grace_until.map(super::chrome::local).unwrap_or_default()
+                ),
+                adam_store::HoldState::Released => format!(
+                    "{} {}",
+                    tr.s("hold_state_released"),
+                    h.released.map(super::chrome::local).unwrap_or_default()
+                ),
+            };
+            let awaiting = (v.state == adam_store::HoldState::Proposed).then(|| {
+                if v.confirmable_by.is_empty() {
+                    String::new()
+                } else {
+                    v.confirmable_by
+                        .iter()
+                        .map(|u| username(&w, *u))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            });
+            HoldRow {
+                id: h.id,
+                days: hold_days_text(h),
+                justification: h.justification.clone(),
+                risk: h
+                    .risk_assessment
+                    .map(|r| {
+                        w.risk_assessment(r)
+                            .map(risk_label)
+                            .unwrap_or_else(|_| format!("#{}", r.0))
+                    })
+                    .unwrap_or_default(),
+                proposed: format!("{} ({})", username(&w, h.approved_by), super::chrome::local(h.at)),
+                state,
+                can_confirm: confirms && v.confirmable_by.contains(&caller.user),
+                open: matches!(
+                    v.state,
+                    adam_store::HoldState::Proposed | adam_store::HoldState::Confirmed
+                ),
+                awaiting,
+            }
+        })
+        .collect();
+    let decides = audit::decides_holds(s, caller);
+    let risks = if decides {
+        w.risk_assessments()
+            .iter()
+            .rev()
+            .map(|r| (r.id.0.to_string(), risk_label(r)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    HoldsPart {
+        shown,
+        rows,
+        decides,
+        confirms,
+        risks,
+        draft,
+    }
 }
 
 /// What verification found, for the page.
@@ -355,13 +474,12 @@ async fn audit_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let (holds, decides_holds) = holds_of(&s, &caller).await;
+    let h = holds_of(&s, &caller, lang.tr, HoldDraft::default()).await;
     let p = AuditPage {
         c: chrome(&s, &caller, lang.tr),
         defaulted,
         reviews_all,
-        holds,
-        decides_holds,
+        h,
         f,
         searched,
         rows,
@@ -383,13 +501,12 @@ async fn verify(State(s): State<AppState>, f: UiForm<Nothing>) -> UiResult<Respo
     let verdict = audit::verify_trail(&s, &f.caller)
         .await
         .map_err(|e| UiError::new(lang.tr, e))?;
-    let (holds, decides_holds) = holds_of(&s, &f.caller).await;
+    let h = holds_of(&s, &f.caller, lang.tr, HoldDraft::default()).await;
     let p = AuditPage {
         c: chrome(&s, &f.caller, lang.tr),
         defaulted: false,
         reviews_all: true,
-        holds,
-        decides_holds,
+        h,
         f: AuditForm::default(),
         searched: false,
         rows: Vec::new(),
@@ -409,29 +526,21 @@ async fn verify(State(s): State<AppState>, f: UiForm<Nothing>) -> UiResult<Respo
 
 // ---- retention holds ----------------------------------------------------------------------
 
-/// A new hold: the days and why.
-#[derive(Debug, Deserialize)]
-pub struct HoldForm {
-    from: String,
-    until: String,
-    justification: String,
-}
-
-/// The audit page after a hold form, with its message and the status.
+/// The audit page after a hold form, with its message and the status, keeping what was typed.
 async fn holds_page(
     s: &AppState,
     caller: &crate::authn::Caller,
     lang: Lang,
     errors: BTreeMap<&'static str, String>,
+    draft: HoldDraft,
 ) -> UiResult<Response> {
-    let (holds, decides_holds) = holds_of(s, caller).await;
+    let h = holds_of(s, caller, lang.tr, draft).await;
     let failed = !errors.is_empty();
     let p = AuditPage {
         c: chrome(s, caller, lang.tr),
         defaulted: false,
         reviews_all: audit::reviews_all(s, caller),
-        holds,
-        decides_holds,
+        h,
         f: AuditForm::default(),
         searched: false,
         rows: Vec::new(),
@@ -446,7 +555,8 @@ async fn holds_page(
     Ok(r)
 }
 
-async fn add_hold(State(s): State<AppState>, f: UiForm<HoldForm>) -> UiResult<Response> {
+/// A security lead proposes a hold: the days, the risk assessment and why (Art. 57(6)).
+async fn add_hold(State(s): State<AppState>, f: UiForm<HoldDraft>) -> UiResult<Response> {
     let lang = f.lang;
     let mut errors = BTreeMap::new();
     let from = optional_date(&f.form.from, "hold_from", &mut errors);
@@ -460,29 +570,108 @@ async fn add_hold(State(s): State<AppState>, f: UiForm<HoldForm>) -> UiResult<Re
     if until.is_none() && !errors.contains_key("hold_until") {
         errors.insert("hold_until", lang.tr.s("required").to_owned());
     }
-    if let (Some(from), Some(until), Some(justification), true) = (from, until, justification, errors.is_empty()) {
+    let risk = match f.form.risk_assessment.trim() {
+        "" => {
+            errors.insert("hold_risk_assessment", lang.tr.s("hold_risk_required").to_owned());
+            None
+        }
+        typed => match typed.parse::<u32>() {
+            Ok(n) => Some(adam_core::RiskId(n)),
+            Err(_) => {
+                errors.insert("hold_risk_assessment", lang.tr.s("hold_unknown_risk").to_owned());
+                None
+            }
+        },
+    };
+    if let (Some(from), Some(until), Some(justification), Some(risk_assessment), true) =
+        (from, until, justification, risk, errors.is_empty())
+    {
         let hold = audit::NewHold {
             from,
             until,
             justification,
+            risk_assessment,
         };
         match audit::hold_days(&s, &f.caller, hold).await {
             Ok(_) => return Ok(axum::response::Redirect::to("/ui/audit#holds").into_response()),
             Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
                 return Err(UiError::new(lang.tr, e));
             }
+            Err(e) if e.code == "unknown-risk-assessment" => {
+                errors.insert("hold_risk_assessment", lang.tr.s("hold_unknown_risk").to_owned());
+            }
             Err(e) => {
                 errors.insert("hold_until", e.detail);
             }
         }
     }
-    holds_page(&s, &f.caller, lang, errors).await
+    let UiForm { caller, form, .. } = f;
+    holds_page(&s, &caller, lang, errors, form).await
 }
 
 async fn release_hold(State(s): State<AppState>, UiPath(id): UiPath<i64>, f: UiForm<Nothing>) -> UiResult<Response> {
     audit::release(&s, &f.caller, id)
         .await
         .map_err(|e| UiError::new(f.lang.tr, e))?;
+    Ok(axum::response::Redirect::to("/ui/audit#holds").into_response())
+}
+
+/// The head of the body confirms a proposed hold, after a page saying what it keeps
+/// (Art. 57(6)). A confirmation that would be refused is not asked about: the refusal is shown.
+async fn confirm_hold(
+    State(s): State<AppState>,
+    UiPath(id): UiPath<i64>,
+    f: UiForm<super::confirm::ConfirmForm>,
+) -> UiResult<Response> {
+    let lang = f.lang;
+    if !super::confirm::confirmed(&f.form.confirm) && audit::confirms_holds(&s, &f.caller) {
+        let found = audit::list_holds(&s, &f.caller)
+            .await
+            .ok()
+            .and_then(|holds| holds.into_iter().find(|v| v.hold.id == id));
+        if let Some(v) = found.filter(|v| v.confirmable_by.contains(&f.caller.user)) {
+            let lines = {
+                let w = s.world();
+                let h = &v.hold;
+                let risk = h
+                    .risk_assessment
+                    .map(|r| {
+                        w.risk_assessment(r)
+                            .map(risk_label)
+                            .unwrap_or_else(|_| format!("#{}", r.0))
+                    })
+                    .unwrap_or_default();
+                vec![
+                    format!("{}: {}", lang.tr.s("days"), hold_days_text(h)),
+                    format!("{}: {}", lang.tr.s("hold_risk_assessment"), risk),
+                    format!("{}: {}", lang.tr.s("justification"), h.justification),
+                    format!(
+                        "{}: {} ({})",
+                        lang.tr.s("hold_proposed_by"),
+                        username(&w, h.approved_by),
+                        super::chrome::local(h.at)
+                    ),
+                    lang.tr.s("hold_confirm_effect").to_owned(),
+                ]
+            };
+            return super::confirm::ask(
+                &s,
+                &f.caller,
+                lang,
+                super::confirm::Confirmation {
+                    title: "hold_confirm_title",
+                    button: "hold_confirm_button",
+                    lines,
+                    action: format!("/ui/audit/holds/{id}/confirm"),
+                    fields: Vec::new(),
+                    back: "/ui/audit#holds".to_owned(),
+                },
+            );
+        }
+    }
+    audit::confirm_hold(&s, &f.caller, id)
+        .await
+        .map_err(|e| UiError::new(lang.tr, e))?;
     Ok(axum::response::Redirect::to("/ui/audit#holds").into_response())
 }
 

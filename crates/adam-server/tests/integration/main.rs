@@ -13,6 +13,7 @@ mod attachments_api;
 mod attachments_ui;
 mod audit;
 mod audit_bounds;
+mod audit_holds;
 mod audit_search;
 mod authn;
 mod authn_timing;

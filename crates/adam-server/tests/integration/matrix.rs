@@ -665,7 +665,17 @@ pub fn rows(fx: &Fixture) -> Vec<Row> {
             p.clone(),
             "/api/v1/audit/holds",
             "/api/v1/audit/holds".into(),
-            Some(json!({"from": "2026-03-01", "until": "2026-03-02", "justification": "Incident 17"})),
+            Some(
+                json!({"from": "2026-03-01", "until": "2026-03-02", "justification": "Incident 17", "risk_assessment": 0}),
+            ),
+            "NNNNN",
+        ),
+        // Confirming a hold is the head of the body's (none of these five holds the appointment).
+        r(
+            p.clone(),
+            "/api/v1/audit/holds/{id}/confirm",
+            "/api/v1/audit/holds/1/confirm".into(),
+            None,
             "NNNNN",
         ),
         r(

@@ -804,86 +804,166 @@ async fn occupants_job_edit_and_deletion_in_two_steps() {
     assert!(s.state.world().user(user).unwrap().active);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_security_lead_holds_days_past_retention_with_a_justification() {
-    let s = TestServer::start(Backend::Sqlite).await;
-    // Ana becomes a security lead.
-    let lead = s
-        .state
-        .world()
-        .role_by_code(adam_core::SystemPower::SecurityLead.code())
-        .unwrap();
-    let ctx = s.state.context(adam_core::Actor::System, None);
-    s.state
-        .execute_as(
-            adam_core::Actor::System,
-            ctx,
-            adam_core::Command::Grant {
-                role: lead,
-                grantee: adam_core::Grantee::User(s.fx.ana),
-                window: adam_core::Window::ALWAYS,
-                scope: None,
-                reference: None,
-            },
-        )
-        .await
-        .unwrap();
+/// Art. 57(6) on the page: a security lead proposes a hold on a risk assessment of the register
+/// (refused at the field without one, keeping what was typed), the page says the confirmation
+/// waits for a head, the head confirms it after a confirmation page, and a lead releases it.
+async fn a_security_lead_holds_days_past_retention_with_a_justification(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    crate::audit_holds::make_security_lead(&s, s.fx.ana).await;
     let Answer { status, body: html, .. } = s.ui(Who::Plain).get("/ui/audit").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("id=\"hold-form\""), "{html}");
+    assert!(
+        html.contains("id=\"hold-no-risks\""),
+        "the empty register is said: {html}"
+    );
     // The system administrator sees the holds but does not decide them.
     let Answer { body: html, .. } = s.ui(Who::SysAdmin).get("/ui/audit").await;
     assert!(html.contains("id=\"holds\"") && !html.contains("id=\"hold-form\""));
+    let risk = crate::audit_holds::record_risk(&s).await.to_string();
 
-    let hold = |from: &str, until: &str, why: &str| {
+    let hold = |from: &str, until: &str, why: &str, risk: &str| {
         vec![
             ("from", from.to_owned()),
             ("until", until.to_owned()),
             ("justification", why.to_owned()),
+            ("risk_assessment", risk.to_owned()),
         ]
     };
     let Answer { status, body: html, .. } = s
         .ui(Who::Plain)
-        .post_owned("/ui/audit/holds", &hold("2026-03-10", "2026-03-01", "Incident INC-7"))
+        .post_owned(
+            "/ui/audit/holds",
+            &hold("2026-03-10", "2026-03-01", "Incident INC-7", &risk),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("field-error"), "{html}");
-    assert!(s.state.store.audit_holds().unwrap().is_empty(), "nothing recorded");
+    assert!(
+        crate::audit_holds::stored_holds(&s).await.is_empty(),
+        "nothing recorded"
+    );
     let Answer { status, body: html, .. } = s
         .ui(Who::Plain)
-        .post_owned("/ui/audit/holds", &hold("2026-03-01", "2026-03-10", "  "))
+        .post_owned("/ui/audit/holds", &hold("2026-03-01", "2026-03-10", "  ", &risk))
         .await;
     assert_eq!(
         status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "a justification is required: {html}"
     );
+    // No risk assessment, or one the register does not hold: refused at the field, the rest
+    // of the form kept as typed.
+    for typed in ["", "99"] {
+        let Answer { status, body: html, .. } = s
+            .ui(Who::Plain)
+            .post_owned(
+                "/ui/audit/holds",
+                &hold("2026-03-01", "2026-03-10", "Incident INC-7: court order", typed),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+        assert!(html.contains("id=\"hold-risk-error\""), "{html}");
+        assert!(html.contains("value=\"Incident INC-7: court order\""), "{html}");
+        assert!(html.contains("value=\"2026-03-10\""), "{html}");
+    }
+    let Answer { body: html, .. } = s
+        .ui(Who::Plain)
+        .post_owned(
+            "/ui/audit/holds",
+            &hold("2026-03-01", "2026-03-10", "Incident INC-7", "99"),
+        )
+        .await;
+    assert!(html.contains("ni v registru tveganj"), "{html}");
+    let Answer { body: html, .. } = s
+        .ui(Who::Plain)
+        .post_owned(
+            "/ui/audit/holds?lang=en",
+            &hold("2026-03-01", "2026-03-10", "Incident INC-7", "99"),
+        )
+        .await;
+    assert!(html.contains("is not in the risk register"), "{html}");
+    assert!(
+        crate::audit_holds::stored_holds(&s).await.is_empty(),
+        "nothing recorded"
+    );
+
     let Answer { status, .. } = s
         .ui(Who::Plain)
         .post_owned(
             "/ui/audit/holds",
-            &hold("2026-03-01", "2026-03-10", "Incident INC-7: court order"),
+            &hold("2026-03-01", "2026-03-10", "Incident INC-7: court order", &risk),
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let holds = s.state.store.audit_holds().unwrap();
+    let holds = crate::audit_holds::stored_holds(&s).await;
     assert_eq!(holds.len(), 1);
     assert_eq!(holds[0].approved_by, s.fx.ana);
+    assert_eq!(holds[0].risk_assessment.map(|r| r.0.to_string()), Some(risk.clone()));
+    assert_eq!(holds[0].confirmed_by, None);
+    let id = holds[0].id;
     let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui/audit").await;
     assert!(
         html.contains("Incident INC-7: court order") && html.contains("2026-03-01 – 2026-03-10"),
         "{html}"
     );
-    // Only a security lead decides: the system administrator's post is refused.
+    assert!(html.contains("predlagano, čaka potrditev predstojnika"), "{html}");
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui/audit?lang=en").await;
+    assert!(html.contains("proposed, awaiting the head"), "{html}");
+    assert!(
+        html.contains(&format!("id=\"hold-{id}-no-head\"")),
+        "nobody to confirm it: {html}"
+    );
+    assert!(!html.contains(&format!("id=\"hold-{id}-confirm\"")), "{html}");
+
+    // The head of the body confirms: a confirmation page first, then the hold is confirmed.
+    crate::audit_holds::appoint_head(&s, s.fx.glpi_admin).await;
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui/audit").await;
+    assert!(html.contains("Potrdi lahko: glpi-admin"), "{html}");
+    // The security lead may not confirm.
+    let Answer { status, .. } = s
+        .ui(Who::Plain)
+        .post(&format!("/ui/audit/holds/{id}/confirm"), &[("confirm", "1")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let head = s.ui(Who::UserAdminHere);
+    let Answer { status, body: html, .. } = head.get("/ui/audit").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&format!("id=\"hold-{id}-confirm\"")), "{html}");
+    assert!(!html.contains("id=\"hold-form\""), "the head does not propose: {html}");
+    let Answer { status, body: html, .. } = head.post(&format!("/ui/audit/holds/{id}/confirm"), NO_FORM).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("id=\"confirm-form\"") && html.contains("Incident INC-7: court order"),
+        "{html}"
+    );
+    assert_eq!(
+        crate::audit_holds::stored_holds(&s).await[0].confirmed_by,
+        None,
+        "asked, not done"
+    );
+    let Answer { status, .. } = head
+        .post(&format!("/ui/audit/holds/{id}/confirm"), &[("confirm", "1")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let confirmed = crate::audit_holds::stored_holds(&s).await;
+    assert_eq!(confirmed[0].confirmed_by, Some(s.fx.glpi_admin));
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui/audit").await;
+    assert!(html.contains("potrdil glpi-admin"), "{html}");
+
+    // Only a security lead releases: the system administrator's post is refused.
     let Answer { status, .. } = s
         .ui(Who::SysAdmin)
-        .post(&format!("/ui/audit/holds/{}/release", holds[0].id), NO_FORM)
+        .post(&format!("/ui/audit/holds/{id}/release"), NO_FORM)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let Answer { status, .. } = s
         .ui(Who::Plain)
-        .post(&format!("/ui/audit/holds/{}/release", holds[0].id), NO_FORM)
+        .post(&format!("/ui/audit/holds/{id}/release"), NO_FORM)
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert!(s.state.store.audit_holds().unwrap()[0].released.is_some());
+    assert!(crate::audit_holds::stored_holds(&s).await[0].released.is_some());
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui/audit").await;
+    assert!(html.contains("sproščeno"), "{html}");
 }
+crate::on_both_backends!(a_security_lead_holds_days_past_retention_with_a_justification);

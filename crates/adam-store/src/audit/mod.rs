@@ -58,7 +58,7 @@ pub use chain::{
     CHECKPOINT_EVERY, GENESIS, PERIOD_SECONDS, Retention, canonical_json, chain_next, commitment, period_of,
 };
 pub use record::{AuditContext, AuditRecord, NewAudit};
-pub use retention::{Hold, PurgeReport};
+pub use retention::{HOLD_GRACE_SECONDS, Hold, HoldState, PurgeReport};
 pub use search::AuditQuery;
 pub use verify::verifier::{Problem, Verdict};
 
@@ -104,8 +104,13 @@ pub trait AuditTrail {
     /// payloads, records the purge, and destroys the day keys.
     fn audit_purge(&self, context: &AuditContext, retention_days: u32) -> Result<PurgeReport, StoreError>;
 
-    /// Records a retention hold.
+    /// Records a retention hold, proposed: it keeps its days for [`HOLD_GRACE_SECONDS`] unless
+    /// confirmed.
     fn audit_hold(&self, hold: &Hold, context: &AuditContext) -> Result<Hold, StoreError>;
+
+    /// Records the confirmation of a proposed hold by `by` (the head of the body), with its
+    /// audit record, in one transaction.
+    fn audit_confirm_hold(&self, id: i64, by: adam_core::UserId, context: &AuditContext) -> Result<Hold, StoreError>;
 
     /// Releases a retention hold.
     fn audit_release_hold(&self, id: i64, context: &AuditContext) -> Result<(), StoreError>;
@@ -171,6 +176,10 @@ impl<B: Backend> AuditTrail for B {
 
     fn audit_hold(&self, hold: &Hold, context: &AuditContext) -> Result<Hold, StoreError> {
         self.write(|tx, writes| retention::add_hold(tx, self.keyring(), hold, context, writes))
+    }
+
+    fn audit_confirm_hold(&self, id: i64, by: adam_core::UserId, context: &AuditContext) -> Result<Hold, StoreError> {
+        self.write(|tx, writes| retention::confirm_hold(tx, self.keyring(), id, by, context, writes))
     }
 
     fn audit_release_hold(&self, id: i64, context: &AuditContext) -> Result<(), StoreError> {

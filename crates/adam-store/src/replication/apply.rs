@@ -13,7 +13,7 @@ use crate::write::{LogRow, write_change};
 use adam_core::{ChangeSet, Revision, Text, Timestamp};
 
 /// The actions of the primary's records that change the retention of the trail itself.
-const RETENTION_ACTIONS: [&str; 3] = ["audit.hold", "audit.hold.release", "audit.purge"];
+const RETENTION_ACTIONS: [&str; 4] = ["audit.hold", "audit.hold.confirm", "audit.hold.release", "audit.purge"];
 
 pub(super) fn apply(
     tx: &mut dyn Tx,

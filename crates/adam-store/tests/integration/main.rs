@@ -88,6 +88,7 @@ on_both_backends!(
     a_swapped_key_is_detected,
     the_purge_deletes_old_access_records_and_the_trail_still_verifies,
     a_hold_keeps_days_past_retention,
+    a_proposed_hold_lapses_unless_the_head_confirms_it,
     the_trail_can_be_searched,
     the_purged_plaintext_is_gone_from_every_file,
     any_sequence_of_writes_verifies,

@@ -173,10 +173,19 @@ fn a_runtime_role_reads_and_appends_the_trail_but_cannot_change_it() {
                 approved_by: town.ana,
                 at: t(NOW),
                 released: None,
+                risk_assessment: None,
+                grace_until: None,
+                confirmed_by: None,
+                confirmed_at: None,
             },
             &context(Actor::System, t(NOW)),
         )
         .unwrap();
+    // The runtime role records the head's confirmation (migration 0012's grant).
+    let confirmed = s
+        .audit_confirm_hold(hold.id, town.bojan, &context(Actor::System, t(NOW)))
+        .unwrap();
+    assert_eq!(confirmed.confirmed_by, Some(town.bojan));
     s.audit_release_hold(hold.id, &context(Actor::System, t(NOW))).unwrap();
     let report = s.audit_purge(&context(Actor::System, t(NOW)), 90).unwrap();
     assert_eq!(report.records, 1);
@@ -196,6 +205,8 @@ fn a_runtime_role_reads_and_appends_the_trail_but_cannot_change_it() {
         "DELETE FROM audit_checkpoints",
         "DELETE FROM audit_purges",
         "UPDATE audit_holds SET justification = 'x'",
+        "UPDATE audit_holds SET grace_until = 0",
+        "UPDATE audit_holds SET risk_assessment = 7",
         "DELETE FROM audit_holds",
         "UPDATE changes SET action = 'x'",
         "DELETE FROM changes",

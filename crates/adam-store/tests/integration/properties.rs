@@ -197,6 +197,10 @@ impl Model<'_> {
                     approved_by: approver,
                     at: self.d.at,
                     released: None,
+                    risk_assessment: None,
+                    grace_until: None,
+                    confirmed_by: None,
+                    confirmed_at: None,
                 };
                 // Refused when a day is already purged.
                 if let Ok(h) = self.d.store.audit_hold(&hold, &self.ctx()) {

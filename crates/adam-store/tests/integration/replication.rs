@@ -409,6 +409,10 @@ pub fn a_standby_purges_what_its_primary_purged_and_keeps_what_a_hold_keeps(b: &
                 approved_by: town.ana,
                 at: now,
                 released: None,
+                risk_assessment: None,
+                grace_until: None,
+                confirmed_by: None,
+                confirmed_at: None,
             },
             &context(Actor::System, now),
         )
@@ -451,6 +455,17 @@ pub fn a_standby_purges_what_its_primary_purged_and_keeps_what_a_hold_keeps(b: &
     let v = st.audit_verify().unwrap();
     assert!(v.intact(), "{}", v.summary());
     assert_eq!(v.purged, s.audit_verify().unwrap().purged);
+
+    // The head's confirmation is replayed too.
+    s.audit_confirm_hold(
+        hold.id,
+        town.bojan,
+        &context(Actor::user(town.bojan), Timestamp(now.0 + 30)),
+    )
+    .unwrap();
+    catch_up(&*s, &*st, 1000);
+    assert_eq!(st.audit_holds().unwrap()[0].confirmed_by, Some(town.bojan));
+    assert_eq!(st.audit_holds().unwrap(), s.audit_holds().unwrap());
 
     // Released and purged again on the primary: gone on the standby too.
     s.audit_release_hold(hold.id, &context(Actor::System, Timestamp(now.0 + 60)))

@@ -383,6 +383,10 @@ pub fn a_hold_keeps_days_past_retention(b: &dyn Backend) {
                 approved_by: town.ana,
                 at: now,
                 released: None,
+                risk_assessment: None,
+                grace_until: None,
+                confirmed_by: None,
+                confirmed_at: None,
             },
             &context(Actor::System, now),
         )
@@ -408,6 +412,104 @@ pub fn a_hold_keeps_days_past_retention(b: &dyn Backend) {
     assert!(v.intact(), "{}", v.summary());
     assert_eq!(v.purged, 2);
     assert_eq!(s.audit_holds().unwrap()[0].released, Some(now));
+}
+
+/// Art. 57(6): a proposed hold keeps its days only while its grace runs; confirmed by the head,
+/// it keeps them until released; confirming is recorded, once, and not after the grace.
+pub fn a_proposed_hold_lapses_unless_the_head_confirms_it(b: &dyn Backend) {
+    let (s, town, _) = built(b);
+    let now = t(NOW);
+    let confirmed_day = now.0 - 120 * DAY;
+    let lapsing_day = now.0 - 110 * DAY;
+    s.append_audit(&[
+        access(town.ana, Timestamp(confirmed_day), "confirmed"),
+        access(town.ana, Timestamp(lapsing_day), "lapsing"),
+    ])
+    .unwrap();
+    let propose = |day: i64| {
+        s.audit_hold(
+            &Hold {
+                id: 0,
+                from_period: day.div_euclid(DAY),
+                through_period: day.div_euclid(DAY),
+                justification: "Incident 2026-3: evidence for the inspector".to_owned(),
+                approved_by: town.ana,
+                at: now,
+                released: None,
+                risk_assessment: Some(RiskId(0)),
+                grace_until: None,
+                confirmed_by: None,
+                confirmed_at: None,
+            },
+            &context(Actor::user(town.ana), now),
+        )
+        .unwrap()
+    };
+    let to_confirm = propose(confirmed_day);
+    let to_lapse = propose(lapsing_day);
+    assert_eq!(
+        to_lapse.grace_until,
+        Some(now.plus_seconds(adam_store::HOLD_GRACE_SECONDS))
+    );
+    assert_eq!(to_lapse.risk_assessment, Some(RiskId(0)));
+    assert_eq!(to_lapse.state(now), adam_store::HoldState::Proposed);
+    // Within the grace both keep their days.
+    let report = s.audit_purge(&context(Actor::System, now), 90).unwrap();
+    assert_eq!(report.records, 0);
+    let day = Timestamp(now.0 + DAY);
+    let confirmed = s
+        .audit_confirm_hold(to_confirm.id, town.bojan, &context(Actor::user(town.bojan), day))
+        .unwrap();
+    assert_eq!(
+        (confirmed.confirmed_by, confirmed.confirmed_at),
+        (Some(town.bojan), Some(day))
+    );
+    // Once only.
+    assert!(
+        s.audit_confirm_hold(to_confirm.id, town.bojan, &context(Actor::user(town.bojan), day))
+            .is_err()
+    );
+    // Past the grace the unconfirmed one keeps nothing and cannot be confirmed any more.
+    let later = now.plus_seconds(adam_store::HOLD_GRACE_SECONDS);
+    let holds = s.audit_holds().unwrap();
+    assert_eq!(holds[1].state(later), adam_store::HoldState::Lapsed);
+    assert_eq!(holds[0].state(later), adam_store::HoldState::Confirmed);
+    assert!(
+        s.audit_confirm_hold(to_lapse.id, town.bojan, &context(Actor::user(town.bojan), later))
+            .is_err()
+    );
+    let report = s.audit_purge(&context(Actor::System, later), 90).unwrap();
+    assert_eq!(report.records, 1);
+    assert!(report.held.contains(&confirmed_day.div_euclid(DAY)));
+    assert!(!report.held.contains(&lapsing_day.div_euclid(DAY)));
+    let labels: Vec<String> = s
+        .audit_since(0, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.object.label)
+        .collect();
+    assert!(labels.contains(&"confirmed".to_owned()), "{labels:?}");
+    assert!(!labels.contains(&"lapsing".to_owned()), "{labels:?}");
+    assert_eq!(s.keys().day_key(lapsing_day.div_euclid(DAY)), None);
+    assert!(s.keys().day_key(confirmed_day.div_euclid(DAY)).is_some());
+    // The trail holds the proposal and the confirmation, with who and when.
+    let actions: Vec<(String, Option<UserId>)> = s
+        .audit_since(0, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.action.starts_with("audit.hold"))
+        .map(|r| (r.action, r.context.actor.user_id()))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("audit.hold".to_owned(), Some(town.ana)),
+            ("audit.hold".to_owned(), Some(town.ana)),
+            ("audit.hold.confirm".to_owned(), Some(town.bojan)),
+        ]
+    );
+    let v = verified(&*s);
+    assert!(v.intact(), "{}", v.summary());
 }
 
 pub fn the_trail_can_be_searched(b: &dyn Backend) {
@@ -544,6 +646,10 @@ pub fn any_sequence_of_writes_verifies(b: &dyn Backend) {
                         approved_by: town.ana,
                         at,
                         released: None,
+                        risk_assessment: None,
+                        grace_until: None,
+                        confirmed_by: None,
+                        confirmed_at: None,
                     },
                     &context(Actor::System, at),
                 );
