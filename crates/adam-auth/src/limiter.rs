@@ -27,6 +27,10 @@
 //! ([`AttemptLimiter::prune`], also run when a table is full), so memory stays bounded.
 //! `became_locked` in an [`Outcome`] tells the caller to raise a security event and tell the user
 //! by e-mail (issue 5).
+//!
+//! Why one file past ~800 lines: the four limits are one state machine — a sign-in is allowed
+//! by all of them or refused by the latest — and their shared state is written back as one
+//! record; its tests are beside it in `limiter/tests.rs`.
 
 use crate::Timestamp;
 use sha2::{Digest, Sha256};

@@ -2,6 +2,10 @@
 //! specific refusal that leaves the world untouched, the second-factor rule follows the
 //! application's system, and the registers' change log replays (with its own golden file).
 //! The floor against a brute-force oracle, a property test, is in `inventory_floor.rs`.
+//!
+//! Why one file past ~800 lines: every rule of the register as a refusal that leaves the world
+//! untouched, one after another over the same town, so that the table of rules reads in one
+//! place.
 
 use crate::common::*;
 use crate::properties::fingerprint;

@@ -4,6 +4,10 @@
 //! The file stays whole: each test walks one sign-in story end to end on its own server, and
 //! they share the code and audit helpers at the top; no group stands apart but the timing
 //! comparisons, which are in `authn_timing.rs`.
+//!
+//! Why one file past ~800 lines: each test is a flow across sign-in, sessions, the second factor
+//! and the limits, on the same accounts and one SMTP sink; split by feature, each flow would
+//! cross files.
 
 use crate::on_both_backends;
 use crate::support::*;

@@ -3,6 +3,9 @@
 //! removing the second factor, cheap lock-outs of the owner, trickling connections, unsafe
 //! `next=`, plain-text rejections, tokens born expired, HSTS, inline styles, and schemas
 //! without the server's constraints.
+//!
+//! Why one file past ~800 lines: one section per hole of issue 12 and the events ADAM raises from
+//! them, sharing the sign-in-from-an-address helpers at the top.
 
 use crate::on_both_backends;
 use crate::support::*;

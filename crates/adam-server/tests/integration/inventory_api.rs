@@ -2,6 +2,9 @@
 //! nothing changed, the Art. 53(1) second factor on an application whose system is Z3, the
 //! inventory surviving a restart, the CSV exports, an item's history, and the shape of one
 //! item's view.
+//!
+//! Why one file past ~800 lines: every rule of the inventory reachable over HTTP, against the one
+//! small inventory of `inventory_fixture.rs`, so that a new rule lands beside the others.
 
 use crate::inventory_fixture::{Inventory, Party, build, class, classify};
 use crate::on_both_backends;

@@ -2,6 +2,10 @@
 //! security event, the security lead walks it as an incident to its archive; a definition that
 //! cannot work is refused with every problem named; the ministry's notification; the case
 //! fixture of the route × caller matrix.
+//!
+//! Why one file past ~800 lines: the shipped processes walked over HTTP (incident, change, the
+//! ministry's register) share the walk helpers and the case fixture (`ensure_case`, used by the
+//! route matrix).
 
 use crate::on_both_backends;
 use crate::support::*;

@@ -5,6 +5,10 @@
 //! The file stays whole: each test is one administrator's task through the pages, with the
 //! shared [`Ui`](crate::support::Ui) client; no group of them has helpers of its own to split
 //! along.
+//!
+//! Why one file past ~800 lines: the pages' shared rules (the same authorisation as the API,
+//! messages at the field, nothing written on bad input, both languages) are tested page by page
+//! against one fixture; the registers' pages have files of their own.
 
 use crate::support::*;
 use reqwest::StatusCode;

@@ -3,6 +3,10 @@
 //! (`/ui/solutions/{code}/versions`). A refused form comes back with what was typed and the
 //! message at its field — the Decree's refusals too (Art. 41 at the public-cloud choice,
 //! Art. 47(3) at the production address, a version without a system at the version).
+//!
+//! Why one file past ~800 lines: the three forms share one field list (every field of §2.8 and
+//! the 13 roles' person and job pickers) and one reading of it back into `SolutionFields`; split,
+//! the list would be kept in step in two places.
 
 use super::page::{ROLES, ekc_key, exceptional_key, route_key, solution_view};
 use super::*;

@@ -2,6 +2,7 @@
 //! English; and the audit trail's actions in words (`office.create` → "ustvaril urad").
 
 use super::super::i18n::Tr;
+use adam_core::EntityKind;
 
 /// This area's keys.
 pub(crate) const WORDS: &[(&str, &str, &str)] = &[
@@ -327,88 +328,89 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
 ];
 
 /// The kinds of object the audit trail names, in words: wire name, Slovenian, English.
-pub(crate) const KINDS: &[(&str, &str, &str)] = &[
-    ("ADAM_ENTITY_SETTINGS", "nastavitve", "settings"),
-    ("ADAM_ENTITY_OFFICE", "urad", "office"),
-    ("ADAM_ENTITY_JOB", "delovno mesto", "job"),
-    ("ADAM_ENTITY_USER", "uporabnik", "user"),
-    ("ADAM_ENTITY_GROUP", "skupina", "group"),
-    ("ADAM_ENTITY_APPLICATION", "aplikacija", "application"),
-    ("ADAM_ENTITY_ROLE", "vloga", "role"),
-    ("ADAM_ENTITY_GRANT", "dodelitev vloge", "grant"),
-    ("ADAM_ENTITY_CLASS", "klasifikacijski znak", "filing class"),
-    ("ADAM_ENTITY_FOLDER", "zadeva", "folder"),
-    ("ADAM_ENTITY_DOCUMENT", "dokument", "document"),
-    ("ADAM_ENTITY_ACL_ENTRY", "vnos ACL", "ACL entry"),
-    ("ADAM_ENTITY_TOKEN", "žeton API", "API token"),
-    ("ADAM_ENTITY_AUDIT", "revizijska sled", "audit trail"),
-    ("ADAM_ENTITY_AUDIT_HOLD", "zadržanje revizijskih zapisov", "audit hold"),
-    ("ADAM_ENTITY_KEY", "ključ", "key"),
-    ("ADAM_ENTITY_INVENTORY_ITEM", "postavka popisa", "inventory item"),
-    ("ADAM_ENTITY_INVENTORY_LINK", "povezava v popisu", "inventory link"),
+pub(crate) const KINDS: &[(EntityKind, &str, &str)] = &[
+    (EntityKind::Settings, "nastavitve", "settings"),
+    (EntityKind::Office, "urad", "office"),
+    (EntityKind::Job, "delovno mesto", "job"),
+    (EntityKind::User, "uporabnik", "user"),
+    (EntityKind::Group, "skupina", "group"),
+    (EntityKind::Application, "aplikacija", "application"),
+    (EntityKind::Role, "vloga", "role"),
+    (EntityKind::Grant, "dodelitev vloge", "grant"),
+    (EntityKind::Class, "klasifikacijski znak", "filing class"),
+    (EntityKind::Folder, "zadeva", "folder"),
+    (EntityKind::Document, "dokument", "document"),
+    (EntityKind::AclEntry, "vnos ACL", "ACL entry"),
+    (EntityKind::Token, "žeton API", "API token"),
+    (EntityKind::Audit, "revizijska sled", "audit trail"),
+    (EntityKind::AuditHold, "zadržanje revizijskih zapisov", "audit hold"),
+    (EntityKind::Key, "ključ", "key"),
+    (EntityKind::InventoryItem, "postavka popisa", "inventory item"),
+    (EntityKind::InventoryLink, "povezava v popisu", "inventory link"),
     (
-        "ADAM_ENTITY_DECREE_ROLE",
+        EntityKind::DecreeRole,
         "imenovanje po Uredbi",
         "Decree role appointment",
     ),
-    ("ADAM_ENTITY_CLASS_SCHEME", "shema razvrščanja", "classification scheme"),
-    ("ADAM_ENTITY_ACCESS_REVIEW", "pregled pravic", "access review"),
+    (EntityKind::ClassScheme, "shema razvrščanja", "classification scheme"),
+    (EntityKind::AccessReview, "pregled pravic", "access review"),
     (
-        "ADAM_ENTITY_RIGHTS_FOLLOW_UP",
+        EntityKind::RightsFollowUp,
         "preverjanje pravic po spremembi",
         "rights follow-up",
     ),
-    ("ADAM_ENTITY_RISK_ASSESSMENT", "ocena tveganj", "risk assessment"),
-    ("ADAM_ENTITY_SOLUTION", "informacijska rešitev", "information solution"),
+    (EntityKind::RiskAssessment, "ocena tveganj", "risk assessment"),
+    (EntityKind::Solution, "informacijska rešitev", "information solution"),
     (
-        "ADAM_ENTITY_RACI_MATRIX",
+        EntityKind::RaciMatrix,
         "matrika odgovornosti (RACI)",
         "responsibility (RACI) matrix",
     ),
     (
-        "ADAM_ENTITY_INTEGRITY_BASELINE",
+        EntityKind::IntegrityBaseline,
         "izhodišče celovitosti",
         "integrity baseline",
     ),
     (
-        "ADAM_ENTITY_INTEGRITY_COMPARISON",
+        EntityKind::IntegrityComparison,
         "primerjava celovitosti",
         "integrity comparison",
     ),
     (
-        "ADAM_ENTITY_PROCESS_DEFINITION",
+        EntityKind::ProcessDefinition,
         "opredelitev postopka",
         "process definition",
     ),
-    ("ADAM_ENTITY_PROCESS_CASE", "zadeva postopka", "process case"),
+    (EntityKind::ProcessCase, "zadeva postopka", "process case"),
     (
-        "ADAM_ENTITY_CONTINUITY_PLAN",
+        EntityKind::ContinuityPlan,
         "načrt neprekinjenosti poslovanja",
         "continuity plan",
     ),
     (
-        "ADAM_ENTITY_CONTINUITY_PLAN_REVIEW",
+        EntityKind::PlanReview,
         "pregled načrta neprekinjenosti",
         "continuity plan review",
     ),
     (
-        "ADAM_ENTITY_CONTINUITY_BIA",
+        EntityKind::Bia,
         "analiza vpliva na poslovanje",
         "business impact analysis",
     ),
     (
-        "ADAM_ENTITY_CONTINUITY_TEST",
+        EntityKind::ContinuityTest,
         "preizkus neprekinjenosti",
         "continuity test",
     ),
-    ("ADAM_ENTITY_RISK_ACCEPTANCE", "sprejetje tveganja", "risk acceptance"),
+    (EntityKind::RiskAcceptance, "sprejetje tveganja", "risk acceptance"),
 ];
 
 /// A kind of object in words, or its wire name when it has none.
 pub(crate) fn kind_words(tr: Tr, wire: &str) -> String {
+    let kind = wire.parse::<EntityKind>().ok();
     KINDS
         .iter()
-        .find(|(c, _, _)| *c == wire)
+        .find(|(k, _, _)| Some(*k) == kind)
         .map_or_else(|| wire.to_owned(), |(_, sl, en)| (*lang(tr).pick(sl, en)).to_owned())
 }
 
