@@ -1,6 +1,7 @@
-//! The risk assessments (Decree Art. 9) and the servers whose integrity is checked
-//! (Art. 50(4)–(5)) as CSV, for the registers' pages (`/ui/risk.csv`, `/ui/integrity.csv`;
-//! SPEC §7: every register is exported).
+//! The risk assessments (Decree Art. 9), the servers whose integrity is checked
+//! (Art. 50(4)–(5)) and the classification scheme (Art. 11(3)) as CSV, for the registers' pages
+//! (`/ui/risk.csv`, `/ui/integrity.csv`, `/ui/classification-scheme.csv`; SPEC §7: every
+//! register is exported).
 //!
 //! They are written by the inventory's writer (`inventory_export::write`), so they follow its
 //! rules: the header row in the reader's language, language-neutral values (usernames, ISO
@@ -28,6 +29,37 @@ const RISK_COLUMNS: [(&str, &str); 11] = [
     ("next due", "naslednja ocena do"),
     ("revision", "revizija"),
 ];
+
+/// The classification scheme's columns.
+const SCHEME_COLUMNS: [(&str, &str); 7] = [
+    ("regulation", "predpis"),
+    ("version", "različica"),
+    ("code", "oznaka"),
+    ("name", "ime"),
+    ("criteria", "merila"),
+    ("labelling", "označevanje"),
+    ("revision", "revizija"),
+];
+
+/// The classification scheme as CSV, one line per code in the scheme's order ("unclassified"
+/// as `unclassified`).
+pub(crate) fn scheme_csv(scheme: &adam_core::register::scheme::ClassScheme, lang: Lang) -> Result<String, csv::Error> {
+    write(
+        &SCHEME_COLUMNS,
+        lang,
+        scheme.entries.iter().map(|e| {
+            vec![
+                scheme.regulation.to_string(),
+                scheme.version.to_string(),
+                e.code.as_str().to_owned(),
+                opt(e.name.as_ref()),
+                opt(e.criteria.as_ref()),
+                opt(e.labelling.as_ref()),
+                scheme.rev.0.to_string(),
+            ]
+        }),
+    )
+}
 
 /// The integrity servers' columns.
 const SERVER_COLUMNS: [(&str, &str); 10] = [

@@ -495,6 +495,29 @@ async fn the_scheme_is_changed_by_a_keeper_and_refused_to_others(backend: Backen
     );
     assert!(html.contains("id=\"scheme-version\">1<"), "{html}");
     assert!(html.contains("spremenil shemo razvrščanja"), "history: {html}");
+    // Exported as every register is: CSV with the header in the page's language, and a
+    // printable page; every account reads them.
+    let Answer { status, body: csv, .. } = s.ui(Who::Plain).get("/ui/classification-scheme.csv?lang=sl").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap_or_default()
+            .starts_with("predpis,različica,oznaka,ime"),
+        "{csv}"
+    );
+    assert!(csv.lines().any(|l| l.contains(",Z1,Interno,")), "{csv}");
+    let Answer { body: csv, .. } = s.ui(Who::Plain).get("/ui/classification-scheme.csv?lang=en").await;
+    assert!(csv.starts_with("regulation,version,code,name"), "{csv}");
+    let Answer {
+        status, body: print, ..
+    } = s.ui(Who::Plain).get("/ui/classification-scheme/print?lang=en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        print.contains("class=\"print\"") && print.contains("Interno"),
+        "{print}"
+    );
     // A page opened before that change is stale: refused on the form, what was typed kept.
     let Answer { status, body: html, .. } = keeper
         .post_owned(

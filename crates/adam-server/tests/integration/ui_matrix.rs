@@ -537,6 +537,16 @@ fn rows(s: &TestServer) -> Vec<Row> {
         // The classification scheme (Art. 11(3)): read by every account, changed by the keepers
         // (a refused field at its place).
         get("/ui/classification-scheme", v("/ui/classification-scheme"), "OOOOL"),
+        get(
+            "/ui/classification-scheme.csv",
+            v("/ui/classification-scheme.csv"),
+            "OOOOL",
+        ),
+        get(
+            "/ui/classification-scheme/print",
+            v("/ui/classification-scheme/print"),
+            "OOOOL",
+        ),
         post(
             "/ui/classification-scheme",
             v("/ui/classification-scheme"),

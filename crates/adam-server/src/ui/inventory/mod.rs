@@ -81,6 +81,8 @@ pub(super) fn routes() -> super::Routes {
             get(integrity::back_to_server).post(integrity::approve),
         )
         .route("/ui/classification-scheme", get(scheme::scheme_page).post(scheme::save))
+        .route("/ui/classification-scheme.csv", get(scheme::scheme_export))
+        .route("/ui/classification-scheme/print", get(scheme::scheme_print))
 }
 
 /// Refuses a caller who may not read the inventory; says whether they keep it.

@@ -147,6 +147,50 @@ async fn view(s: &AppState, caller: &Caller, lang: Tr, typed: Option<&Typed>, er
     })
 }
 
+#[derive(Template)]
+#[template(path = "scheme_print.html")]
+pub(crate) struct SchemePrint {
+    pub(crate) c: Chrome,
+    pub(crate) regulation: String,
+    pub(crate) version: u32,
+    pub(crate) rows: Vec<CodeRow>,
+    pub(crate) organisation: String,
+    pub(crate) printed: String,
+}
+
+/// The scheme as a printable page (every account reads it).
+pub(crate) async fn scheme_print(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+) -> UiResult<Response> {
+    let p = view(&s, &caller, lang.tr, None, Errors::new()).await?;
+    let print = SchemePrint {
+        c: p.c,
+        regulation: p.regulation,
+        version: p.version,
+        rows: p.rows,
+        organisation: s.world().settings().organisation.to_string(),
+        printed: local(s.now()),
+    };
+    page(lang, &print)
+}
+
+/// The scheme as CSV, the header in the page's language.
+pub(crate) async fn scheme_export(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let text = crate::service::register_export::scheme_csv(
+        s.world().class_scheme(),
+        super::super::words::engine::lang(lang.tr),
+    )
+    .map_err(|e| UiError::new(lang.tr, crate::error::WebError::internal(&e)))?;
+    Ok(super::risk::csv_download(text, "classification-scheme.csv"))
+}
+
 pub(crate) async fn scheme_page(
     State(s): State<AppState>,
     lang: Lang,
