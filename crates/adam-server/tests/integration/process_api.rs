@@ -850,6 +850,31 @@ async fn a_bodys_notification_is_registered_by_the_ministrys_installation(backen
         .await
         .problem(422, "unknown-notification-format");
     assert_eq!(r.json["pointer"], "/format");
+    // Each member is held to what it becomes, and a refusal names the member.
+    let mut long = file.clone();
+    long["body"] = json!("O".repeat(600));
+    let r = ministry
+        .post(keeper, "/api/v1/notifications", &long)
+        .await
+        .problem(422, "notification-value-invalid");
+    assert_eq!(r.json["pointer"], "/body");
+    let mut long = file.clone();
+    long["description"]["what"] = json!("w".repeat(15_000));
+    let r = ministry
+        .post(keeper, "/api/v1/notifications", &long)
+        .await
+        .problem(422, "notification-value-too-long");
+    assert_eq!(r.json["pointer"], "/description/what");
+    let mut unknown = file.clone();
+    unknown["priority"] = json!("high");
+    ministry
+        .post(keeper, "/api/v1/notifications", &unknown)
+        .await
+        .problem(422, "invalid-body");
+    assert!(
+        ministry.state.world().cases().is_empty(),
+        "nothing registered on a refusal"
+    );
     let registered = ministry.post(keeper, "/api/v1/notifications", &file).await.expect(201);
     assert_eq!(registered.json["process"], "incident-register", "{}", registered.text);
     assert_eq!(registered.json["step"], "decide");

@@ -246,7 +246,9 @@ pub const NOTIFICATION_FORMAT: &str = "adam.security-event-notification/1";
 
 /// A body's notification as an installation run by the ministry receives it: the file
 /// `GET /api/v1/cases/{id}/notification` of the body's installation gives (Art. 19(4)–(5)).
+/// A member the format does not have is refused: a file of a later format says so in `format`.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct IncomingNotification {
     /// `adam.security-event-notification/1`.
     pub format: String,
@@ -269,7 +271,7 @@ pub struct IncomingNotification {
     pub sent: Option<String>,
 }
 
-/// The person reporting, as the body's file names them.
+/// The person reporting, as the body's file names them (the body's id of them is not kept).
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct IncomingPerson {
     /// Their username at the body.
@@ -326,6 +328,33 @@ pub async fn register_notification(
             "the notification has no identification mark (Art. 19(5) point 1)".to_owned(),
             "priglasitev nima identifikacijske oznake (19. člen (5), 1. točka)".to_owned(),
         ));
+    }
+    // Each value is held to the field it lands in, and a refusal names the file's member.
+    for (pointer, value) in [("/body", body), ("/identification", identification)] {
+        if let Err(e) = Text::parse("value", value) {
+            return Err(bad_notification(
+                "notification-value-invalid",
+                pointer,
+                format!("{pointer}: {}", e.message(Lang::En)),
+                format!("{pointer}: {}", e.message(Lang::Sl)),
+            ));
+        }
+    }
+    let members = n
+        .description
+        .iter()
+        .map(|(k, v)| (format!("/description/{k}"), v))
+        .chain(n.details.iter().map(|(k, v)| (format!("/details/{k}"), v)));
+    for (pointer, value) in members {
+        if value.chars().count() > process::LONG_TEXT_MAX / 2 {
+            let max = process::LONG_TEXT_MAX / 2;
+            return Err(bad_notification(
+                "notification-value-too-long",
+                &pointer,
+                format!("{pointer} is longer than {max} characters"),
+                format!("{pointer} je daljši od {max} znakov"),
+            ));
+        }
     }
     let same = |c: &Case, key: &str, value: &str| {
         c.fields
@@ -390,7 +419,17 @@ pub async fn register_notification(
     if let Some(sent) = &n.sent {
         details.push(format!("sent: {sent}"));
     }
-    put("details", details.join("\n"));
+    let details = details.join("\n");
+    if details.chars().count() > process::LONG_TEXT_MAX {
+        let max = process::LONG_TEXT_MAX;
+        return Err(bad_notification(
+            "notification-value-too-long",
+            "/details",
+            format!("/details together are longer than {max} characters"),
+            format!("/details so skupaj daljši od {max} znakov"),
+        ));
+    }
+    put("details", details);
     put("received_at", s.now().to_string());
     let title: String = format!("{body}: {identification}").chars().take(200).collect();
     let title = Text::parse("title", &title)?;
