@@ -1,5 +1,5 @@
 // The Decree's registers beside the inventory (issue #15) in a real browser: the security lead
-// opens the risk assessments from the inventory, sees the register overdue (the demo has none),
+// opens the risk assessments from the inventory, sees the register overdue (the demo's last assessment is over a year old),
 // is refused a next assessment more than a year away (at the field, what was typed kept),
 // records one and sees it in the list and on its own page; opens the integrity page, approves
 // a submitted baseline of DAPA-SYS (refused first without the change's reference) and sees a
@@ -32,9 +32,9 @@ test('the security lead records a risk assessment and sees it in the list', asyn
   await page.click('#risk-link');
   await page.waitForURL(/\/ui\/risk$/);
   assert.match(await page.locator('h1').innerText(), /Ocene tveganj/);
-  // None yet: the register is overdue (Art. 9(2)).
+  // Last year's assessment only: the register is overdue (Art. 9(2)).
   assert.match(await page.locator('#risk-status').innerText(), /zamujeno/);
-  await page.screenshot({ path: `${artifacts}/registers-risk-empty-sl.png`, fullPage: true });
+  await page.screenshot({ path: `${artifacts}/registers-risk-overdue-sl.png`, fullPage: true });
 
   // The next one more than a year away: refused at its field, what was typed kept.
   const date = day(-10);

@@ -220,6 +220,32 @@ pub(super) async fn inventory<X: Executor>(
     s.stores(gis_system, owners, Relation::Processes, lead).await?;
     s.classify(owners, un_head, class(2, 2, 1)?).await?;
 
+    // Last year's risk assessment (Art. 9), by the security lead and approved by the mayor:
+    // the next is due and not done yet, so the register shows it overdue — a thing for the
+    // lead to act on — and a retention hold has a written risk analysis to rest on (57(6)).
+    let assessed = adam_core::LocalDate::of(at).plus_days(-420);
+    s.act(
+        Actor::user(lead),
+        Command::RecordRiskAssessment {
+            fields: adam_core::register::risk::RiskFields {
+                date: assessed,
+                scope: text("Občina kot celota — redna letna ocena")?,
+                methodology: Some(text("Enotna metodologija ministrstva")?),
+                findings: text(
+                    "Dokumentni sistem VOPI nima preizkušene obnove; arhiv DAPA je na enem mestu; geodetski podatki GIS se prenašajo brez šifriranja.",
+                )?,
+                treatment: text(
+                    "Preizkus obnove VOPI do konca leta; kopija arhiva DAPA na drugo lokacijo; šifriran prenos za GIS.",
+                )?,
+                accepted_residual: Some(text("Kratki izpadi VPP do ene ure.")?),
+                approver: Some(s.user("vopikzup01")?),
+                trigger: None,
+                next_due: None,
+            },
+        },
+    )
+    .await?;
+
     Ok(Inventory {
         security_lead: lead,
         custodian: un_head,
