@@ -177,6 +177,9 @@ pub struct Chrome {
     pub csrf: Option<String>,
     /// Whether the person reviews audit records (the menu shows the trail).
     pub reviewer: bool,
+    /// Whether the person is the head of the body and no reviewer (the menu shows the
+    /// retention holds she confirms, Art. 57(6)).
+    pub head: bool,
     /// A sign-in still finishing (temporary password, enrolment): the menu shows only the way
     /// out, since every other page leads back to the step.
     pub restricted: bool,
@@ -247,6 +250,7 @@ impl IntoResponse for UiError {
                 user_name: String::new(),
                 csrf: None,
                 reviewer: false,
+                head: false,
                 restricted: false,
                 overview: false,
                 access_reviews: false,
@@ -325,11 +329,13 @@ pub(super) fn chrome(s: &AppState, caller: &Caller, t: Tr) -> Chrome {
         .user(caller.user)
         .map(|u| format!("{} ({})", u.display_name(), u.username))
         .unwrap_or_default();
+    let reviewer = crate::service::audit::may_review(s, caller);
     Chrome {
         t,
         user_name,
         csrf: caller.csrf.clone(),
-        reviewer: crate::service::audit::may_review(s, caller),
+        reviewer,
+        head: !reviewer && crate::service::audit::confirms_holds(s, caller),
         restricted: false,
         overview: crate::service::overview::may_see(s, caller),
         access_reviews: crate::service::inventory::reader(&s.world(), caller, s.now()).is_some(),

@@ -29,7 +29,7 @@ pub(super) fn routes() -> super::Routes {
     super::Routes::new()
         .route("/ui/audit", get(audit_page))
         .route("/ui/audit/verify", get(super::chrome::to("/ui/audit")).post(verify))
-        .route("/ui/audit/holds", get(super::chrome::to("/ui/audit")).post(add_hold))
+        .route("/ui/audit/holds", get(heads_holds_page).post(add_hold))
         .route(
             "/ui/audit/holds/{id}/release",
             get(super::chrome::to("/ui/audit")).post(release_hold),
@@ -376,12 +376,51 @@ fn last_days_from(now: Timestamp, days: i64) -> String {
     start.to_string().chars().take(10).collect()
 }
 
+/// The retention holds on a page of their own: for the head of the body, who confirms them
+/// (Art. 57(6)) but reviews no trail; a reviewer finds them on the trail's page.
+#[derive(Template)]
+#[template(path = "holds.html")]
+struct HoldsPage {
+    c: Chrome,
+    h: HoldsPart,
+    errors: BTreeMap<&'static str, String>,
+}
+
+async fn heads_holds_page(State(s): State<AppState>, lang: Lang, UiCaller(caller): UiCaller) -> UiResult<Response> {
+    if audit::may_review(&s, &caller) {
+        return Ok(axum::response::Redirect::to("/ui/audit#holds").into_response());
+    }
+    let h = holds_of(&s, &caller, lang.tr, HoldDraft::default()).await;
+    if !h.shown {
+        return Err(UiError::new(
+            lang.tr,
+            crate::error::WebError::forbidden(
+                "not-a-hold-reader",
+                "retention holds are seen by the reviewers of the whole trail and the head of the body",
+            )
+            .sl("zadržanja vidijo pregledovalci celotne revizijske sledi in predstojnik organa"),
+        ));
+    }
+    page(
+        lang,
+        &HoldsPage {
+            c: chrome(&s, &caller, lang.tr),
+            h,
+            errors: BTreeMap::new(),
+        },
+    )
+}
+
 async fn audit_page(
     State(s): State<AppState>,
     lang: Lang,
     UiCaller(caller): UiCaller,
     Query(f): Query<AuditForm>,
 ) -> UiResult<Response> {
+    if !audit::may_review(&s, &caller) && audit::confirms_holds(&s, &caller) {
+        // The head of the body confirms holds without reviewing the trail.
+        return Ok(axum::response::Redirect::to("/ui/audit/holds").into_response());
+    }
     if !audit::may_review(&s, &caller) {
         return Err(UiError::new(
             lang.tr,

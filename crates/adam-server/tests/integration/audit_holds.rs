@@ -8,7 +8,7 @@ use crate::on_both_backends;
 use crate::support::*;
 use adam_core::register::decree_roles::DecreeRole;
 use adam_core::*;
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 const DAY: i64 = 86_400;
@@ -265,3 +265,60 @@ async fn a_hold_rests_on_a_risk_assessment_and_the_heads_confirmation(backend: B
     assert_eq!(v.json["problems"], json!([]), "{}", v.text);
 }
 on_both_backends!(a_hold_rests_on_a_risk_assessment_and_the_heads_confirmation);
+
+/// The head of the body confirms holds in the UI though she reviews no audit trail (a mayor):
+/// the menu shows the holds, `/ui/audit` leads her to them, the page has her "Confirm" and no
+/// search of the trail; a plain clerk is refused the page.
+async fn the_head_confirms_in_the_ui_without_reviewing_the_trail(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    make_security_lead(&s, s.fx.ana).await;
+    let risk = record_risk(&s).await.to_string();
+    // Gregor is no reviewer of the trail; he is appointed head of the body.
+    appoint_head(&s, s.fx.gregor).await;
+    let issued = adam_server::api::system::issue(
+        &s.state,
+        Actor::System,
+        None,
+        s.fx.gregor,
+        "head",
+        &[adam_server::Scope::Read, adam_server::Scope::Write],
+        None,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("token: {}", e.detail));
+    let head = s.ui_token(Some(&issued.secret));
+    let Answer { status, .. } = s
+        .ui(Who::Plain)
+        .post_owned(
+            "/ui/audit/holds",
+            &[
+                ("from", "2026-03-01".to_owned()),
+                ("until", "2026-03-02".to_owned()),
+                ("justification", "Incident INC-9".to_owned()),
+                ("risk_assessment", risk),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = stored_holds(&s).await[0].id;
+    let Answer { status, headers, .. } = head.get("/ui/audit").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/ui/audit/holds");
+    let Answer { status, body: html, .. } = head.get("/ui/audit/holds?lang=en").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"nav-holds\""), "the menu shows the holds: {html}");
+    assert!(html.contains(&format!("id=\"hold-{id}-confirm\"")), "{html}");
+    assert!(!html.contains("id=\"audit-form\""), "no search of the trail: {html}");
+    let Answer { status, .. } = head
+        .post(&format!("/ui/audit/holds/{id}/confirm"), &[("confirm", "1")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(stored_holds(&s).await[0].confirmed_by, Some(s.fx.gregor));
+    // A reviewer is sent to the trail's page; someone who sees no holds is refused.
+    let Answer { status, headers, .. } = s.ui(Who::SysAdmin).get("/ui/audit/holds").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/ui/audit#holds");
+    let Answer { status, .. } = s.ui(Who::Service).get("/ui/audit/holds").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+on_both_backends!(the_head_confirms_in_the_ui_without_reviewing_the_trail);

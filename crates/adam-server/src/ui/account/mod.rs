@@ -89,6 +89,7 @@ fn anonymous(lang: Lang) -> Chrome {
         user_name: String::new(),
         csrf: None,
         reviewer: false,
+        head: false,
         restricted: false,
         overview: false,
         access_reviews: false,
