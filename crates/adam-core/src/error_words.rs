@@ -358,6 +358,9 @@ impl RoleError {
             RoleError::ScopeNotApplicable => {
                 "na poddrevo uradov je mogoče omejiti le dodelitev vloge skrbnika uporabnikov".to_owned()
             }
+            RoleError::CustodianRequestMissing(system) => format!(
+                "pravice do sistema {system} dodeli njegov skrbnik ali se dodelijo na njegovo pisno zahtevo (51. člen (1)): navedite sklic zahteve"
+            ),
         }
     }
 }

@@ -29,6 +29,12 @@ pub struct Settings {
     /// Left out when off, so change logs written before it existed re-encode unchanged.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub governed_changes: bool,
+    /// Rights on the custodian's request (Art. 51(1)): a grant of a role whose application
+    /// lives in a system of the inventory, or a change of its window, is made by the system's
+    /// custodian or names her written request (the grant's request reference). Off by default
+    /// (and in the demo); left out when off, as `governed_changes` is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub custodian_requests: bool,
 }
 
 impl Settings {
@@ -41,6 +47,7 @@ impl Settings {
             clearance_roles: [None; 3],
             default_view: [Level::View14, Level::View13, Level::View12, Level::View11],
             governed_changes: false,
+            custodian_requests: false,
         }
     }
 }

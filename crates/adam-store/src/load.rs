@@ -151,7 +151,8 @@ pub(crate) fn read_events(tx: &mut dyn Tx, meta: &Meta, emit: &mut Emit<'_>) -> 
     let settings = crate::sql::one(
         tx,
         "SELECT organisation, dist_main_role, reopen_role, clearance_z1, clearance_z2, clearance_z3, \
-         default_view_z0, default_view_z1, default_view_z2, default_view_z3, governed_changes FROM settings WHERE id = 1",
+         default_view_z0, default_view_z1, default_view_z2, default_view_z3, governed_changes, custodian_requests \
+         FROM settings WHERE id = 1",
         &[],
         settings_of,
     )?;
@@ -438,6 +439,7 @@ fn settings_of(row: &dyn Row) -> Result<Settings, StoreError> {
             view(9, "default_view_z3")?,
         ],
         governed_changes: row.boolean(10)?,
+        custodian_requests: row.boolean(11)?,
     })
 }
 

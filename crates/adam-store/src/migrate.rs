@@ -81,6 +81,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "hold_confirmation",
         sql: include_str!("../migrations/sqlite/0012_hold_confirmation.sql"),
     },
+    Migration {
+        version: 13,
+        name: "custodian_requests",
+        sql: include_str!("../migrations/sqlite/0013_custodian_requests.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -144,6 +149,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 12,
         name: "hold_confirmation",
         sql: include_str!("../migrations/postgres/0012_hold_confirmation.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "custodian_requests",
+        sql: include_str!("../migrations/postgres/0013_custodian_requests.sql"),
     },
 ];
 

@@ -229,14 +229,16 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
             let [v0, v1, v2, v3] = s.default_view.map(|l| i64::from(l.value()));
             exec(
                 "INSERT INTO settings (id, organisation, dist_main_role, reopen_role, clearance_z1, clearance_z2, \
-                 clearance_z3, default_view_z0, default_view_z1, default_view_z2, default_view_z3, governed_changes) \
-                 VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 clearance_z3, default_view_z0, default_view_z1, default_view_z2, default_view_z3, governed_changes, \
+                 custodian_requests) \
+                 VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
                  ON CONFLICT (id) DO UPDATE SET organisation = excluded.organisation, \
                  dist_main_role = excluded.dist_main_role, reopen_role = excluded.reopen_role, \
                  clearance_z1 = excluded.clearance_z1, clearance_z2 = excluded.clearance_z2, \
                  clearance_z3 = excluded.clearance_z3, default_view_z0 = excluded.default_view_z0, \
                  default_view_z1 = excluded.default_view_z1, default_view_z2 = excluded.default_view_z2, \
-                 default_view_z3 = excluded.default_view_z3, governed_changes = excluded.governed_changes",
+                 default_view_z3 = excluded.default_view_z3, governed_changes = excluded.governed_changes, \
+                 custodian_requests = excluded.custodian_requests",
                 &[
                     Val::text(s.organisation.as_str()),
                     Val::opt_int(s.dist_main_role.map(|r| r.0)),
@@ -249,6 +251,7 @@ fn write_event(tx: &mut dyn Tx, event: &Event, w: &mut Writes) -> Result<(), Sto
                     Val::int(v2),
                     Val::int(v3),
                     Val::Bool(s.governed_changes),
+                    Val::Bool(s.custodian_requests),
                 ],
             )?;
         }

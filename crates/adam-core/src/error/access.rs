@@ -144,6 +144,10 @@ area_error! {
         /// A scope on a grant of a role that has no scope.
         #[error("only a user-administrator grant can be limited to an office subtree")]
         ScopeNotApplicable => ("scope-not-applicable", Invalid),
+        /// A grant of a role of a system's application without its custodian's request
+        /// (Art. 51(1), while the organisation requires it).
+        #[error("rights to {0} are granted by its custodian or on her written request (Art. 51(1)): give the request's reference")]
+        CustodianRequestMissing(String) => ("custodian-request-missing", Invalid),
     }
 }
 

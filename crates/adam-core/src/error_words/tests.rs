@@ -102,6 +102,7 @@ fn samples() -> Vec<Error> {
         RoleError::NotAContainer(RoleId(1)).into(),
         RoleError::SystemRoleNotNestable(RoleId(1)).into(),
         RoleError::ScopeNotApplicable.into(),
+        RoleError::CustodianRequestMissing("VOPI-SYS".into()).into(),
         FilingError::UnknownClass(ClassId(1)).into(),
         FilingError::UnknownFolder(FolderId(1)).into(),
         FilingError::UnknownDocument(DocumentId(1)).into(),

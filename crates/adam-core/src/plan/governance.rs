@@ -21,6 +21,40 @@ const CHANGE_REQUEST: &str = "change-request";
 const IMPLEMENTING: &str = "implement";
 
 impl World {
+    /// Art. 51(1), while the organisation requires it (`Settings::custodian_requests`): a grant
+    /// of a role whose application lives in a system of the inventory, or a change of its
+    /// window, is made by that system's custodian or names her written request (`reference`).
+    /// A revocation never needs one: taking a right away is never held back.
+    pub(super) fn require_custodian_request(
+        &self,
+        actor: &crate::admin::Actor,
+        role: RoleId,
+        reference: Option<&crate::text::Text>,
+    ) -> Result<(), Error> {
+        if !self.settings().custodian_requests || reference.is_some() {
+            return Ok(());
+        }
+        self.role(role)?;
+        // The systems the role reaches: of its own application, and of every application role
+        // it contains (a user role bundling them), as the access reviews count them.
+        let mut systems: Vec<ItemId> = self
+            .roles()
+            .iter()
+            .filter(|r| r.kind == crate::roles::RoleKind::Application)
+            .filter(|r| r.id == role || self.role_containers(r.id).contains(&role))
+            .filter_map(|r| r.app.and_then(|a| self.system_of_application(a)))
+            .collect();
+        systems.sort();
+        systems.dedup();
+        for system in systems {
+            let item = self.item(system)?;
+            if actor.user_id() != Some(item.fields.custodian) {
+                return Err(crate::error::RoleError::CustodianRequestMissing(item.fields.code.to_string()).into());
+            }
+        }
+        Ok(())
+    }
+
     /// A settings change while ADAM governs its own changes names an approved request.
     pub(super) fn require_change_for_settings(&self, change: Option<CaseId>) -> Result<(), Error> {
         if !self.settings().governed_changes {

@@ -174,6 +174,7 @@ impl World {
         rev: Revision,
     ) -> Result<Draft, Error> {
         self.require_grant_authority(actor, role, grantee, at)?;
+        self.require_custodian_request(actor, role, reference.as_ref())?;
         self.check_grantee(grantee)?;
         if self.role(role)?.kind == RoleKind::System && matches!(grantee, Grantee::Office(_) | Grantee::Everyone) {
             return Err(Error::Roles(RoleError::RoleShape(
@@ -219,6 +220,7 @@ impl World {
     ) -> Result<Draft, Error> {
         let old = self.grant(grant)?;
         self.require_grant_authority(actor, old.role, old.grantee, at)?;
+        self.require_custodian_request(actor, old.role, reference.as_ref())?;
         let new = Grant {
             window,
             reference,

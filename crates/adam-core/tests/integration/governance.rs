@@ -336,3 +336,76 @@ fn a_change_on_a_key_server_closes_only_after_its_baseline_is_refreshed() {
     let c = w.case(major).unwrap().clone();
     assert_eq!(kinds(&w.change_duties(&c)), vec![(DutyKind::ContinuityReview, false)]);
 }
+
+/// Art. 51(1), when the organisation requires it (`custodian_requests`): a right to a system's
+/// application is granted by its custodian or on her written request — a grant (or a change of
+/// its window) by anyone else names the request's reference, or is refused naming the system;
+/// a revocation never waits for one, and a role of an application in no system is not held.
+#[test]
+fn a_right_to_a_systems_application_is_granted_by_its_custodian_or_on_her_request() {
+    let mut inv = inventory();
+    let (ana, cene) = (inv.town.ana, inv.town.cene);
+    let w = &mut inv.town.w;
+    let write = w.role_by_code("VPP.write").unwrap();
+    let glpi = w.role_by_code("VOPI/GLPI").unwrap();
+    let grant = |role: RoleId, reference: Option<&str>| Command::Grant {
+        role,
+        grantee: Grantee::User(cene),
+        window: Window::ALWAYS,
+        scope: None,
+        reference: reference.map(text),
+    };
+    // Off (the default): nothing asked.
+    assert!(!w.settings().custodian_requests);
+    let first = match run_as(w, &Actor::System, grant(write, None)).created {
+        Some(Created::Grant(g)) => g,
+        other => panic!("{other:?}"),
+    };
+    let mut settings = w.settings().clone();
+    settings.custodian_requests = true;
+    run_as(w, &Actor::System, Command::SetSettings { settings, change: None });
+
+    // On: someone other than the custodian names her request ...
+    let e = refused(w, Actor::System, grant(write, None));
+    assert_eq!(e.code(), "custodian-request-missing");
+    assert!(
+        e.to_string().contains("VPP-SYS") && e.to_string().contains("51(1)"),
+        "{e}"
+    );
+    assert!(e.message(lang::Lang::Sl).contains("pisno zahtevo"), "{e}");
+    let e = refused(
+        w,
+        Actor::System,
+        Command::UpdateGrant {
+            grant: first,
+            window: Window::ALWAYS,
+            reference: None,
+        },
+    );
+    assert_eq!(e.code(), "custodian-request-missing");
+    run_as(
+        w,
+        &Actor::System,
+        Command::Grant {
+            role: write,
+            grantee: Grantee::User(inv.town.dora),
+            window: Window::ALWAYS,
+            scope: None,
+            reference: Some(text("ZAH-2026-14")),
+        },
+    );
+    // ... the custodian herself (a user administrator too) does not need to ...
+    let user_admin = w.role_by_code("adam.user_admin").unwrap();
+    crate::common::grant(w, user_admin, Grantee::User(ana));
+    let mine = Command::Grant {
+        role: write,
+        grantee: Grantee::Job(inv.town.cene_job),
+        window: Window::ALWAYS,
+        scope: None,
+        reference: None,
+    };
+    run_as(w, &Actor::user(ana), mine);
+    // ... nor does a role of an application in no system, nor a revocation.
+    run_as(w, &Actor::System, grant(glpi, None));
+    run_as(w, &Actor::System, Command::Revoke { grant: first });
+}

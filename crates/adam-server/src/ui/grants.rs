@@ -335,10 +335,16 @@ async fn grant_to(
                 scope,
                 reference,
             };
-            match saved(lang, s.execute(&caller, None, command).await)? {
+            let outcome = s.execute(&caller, None, command).await;
+            // Art. 51(1): the custodian's request is the reference field's business.
+            let field = match &outcome {
+                Err(e) if e.code == "custodian-request-missing" => "reference",
+                _ => "role",
+            };
+            match saved(lang, outcome)? {
                 None => return Ok(Redirect::to(&format!("{}#restrictions", page_of(grantee))).into_response()),
                 Some(detail) => {
-                    errors.insert("role", detail);
+                    errors.insert(field, detail);
                 }
             }
         }

@@ -52,6 +52,9 @@ pub struct SettingsForm {
     /// `1` when ticked (an unticked box sends nothing).
     #[serde(default)]
     pub(super) governed: String,
+    /// The custodian's request required (Art. 51(1)): `1` when ticked.
+    #[serde(default)]
+    pub(super) custodian_requests: String,
     /// The approved change request, while ADAM governs its changes.
     #[serde(default)]
     pub(super) change: String,
@@ -74,6 +77,11 @@ impl SettingsForm {
             view_2: view(2),
             view_3: view(3),
             governed: if s.governed_changes { "1".into() } else { String::new() },
+            custodian_requests: if s.custodian_requests {
+                "1".into()
+            } else {
+                String::new()
+            },
             change: String::new(),
         }
     }
@@ -289,6 +297,7 @@ pub(super) async fn save_settings(
             clearance_roles: [c1, c2, c3],
             default_view: [v0, v1, v2, v3],
             governed_changes: f.governed == "1",
+            custodian_requests: f.custodian_requests == "1",
         };
         match save(&s, &caller, f.seal.clone(), settings, change).await {
             // A change request that is missing or not approved is the change field's fault.

@@ -529,3 +529,68 @@ async fn offices_and_users_have_permissions_and_grant_forms(backend: Backend) {
     assert_eq!(s.state.revision(), revision, "nothing written by those refused");
 }
 on_both_backends!(offices_and_users_have_permissions_and_grant_forms);
+
+/// Art. 51(1), once the organisation requires it: a right that reaches a system's application
+/// (here the VOPI referents' role, which holds VOPI's writer) is granted on the custodian's
+/// written request — the grant form says so at the request reference, keeping what was typed,
+/// and takes the grant with one; the API refuses it the same way; the setting is on the
+/// settings page.
+async fn a_grant_reaching_a_systems_application_names_the_custodians_request(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let fx = s.fx.clone();
+    let mut system = crate::inventory_fixture::fields("VOPI-SYS", "Sistem VOPI", fx.ana);
+    system.application = Some(fx.vopi);
+    crate::inventory_fixture::run(
+        &s,
+        Actor::System,
+        Command::CreateItem {
+            kind: adam_core::register::inventory::ItemKind::System,
+            fields: system,
+        },
+    )
+    .await;
+    let mut settings = s.state.world().settings().clone();
+    settings.custodian_requests = true;
+    crate::inventory_fixture::run(&s, Actor::System, Command::SetSettings { settings, change: None }).await;
+    let page = s.ui(Who::SysAdmin).get("/ui/settings").await;
+    assert!(
+        page.body
+            .contains("id=\"custodian_requests\" name=\"custodian_requests\" value=\"1\" checked"),
+        "{}",
+        page.body
+    );
+
+    let job = fx.job_glpi;
+    let path = format!("/ui/jobs/{}/grants?lang=en", job.0);
+    let role = fx.referent.0.to_string();
+    let Answer { status, body: html, .. } = s
+        .ui(Who::UserAdminHere)
+        .post(&path, &[("role", &role), ("valid_from", "2027-01-01")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("id=\"reference-error\""), "{html}");
+    assert!(html.contains("VOPI-SYS") && html.contains("51(1)"), "{html}");
+    assert!(html.contains("value=\"2027-01-01\""), "what was typed is kept: {html}");
+    let before = grants_of_job(&s, job, fx.referent).len();
+    let Answer { status, .. } = s
+        .ui(Who::UserAdminHere)
+        .post(
+            &path,
+            &[
+                ("role", &role),
+                ("valid_from", "2027-01-01"),
+                ("reference", "ZAH-2026-31"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(grants_of_job(&s, job, fx.referent).len(), before + 1);
+    s.post(
+        Who::UserAdminHere,
+        "/api/v1/grants",
+        &serde_json::json!({"role": fx.referent, "grantee": {"type": "job", "id": fx.job_glpi_free}}),
+    )
+    .await
+    .problem(422, "custodian-request-missing");
+}
+on_both_backends!(a_grant_reaching_a_systems_application_names_the_custodians_request);

@@ -39,6 +39,16 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "ADAM governs its own changes (Art. 22)",
     ),
     (
+        "settings_custodian_requests",
+        "Pravice na zahtevo skrbnika sistema (51. člen (1))",
+        "Rights on the system custodian's request (Art. 51(1))",
+    ),
+    (
+        "settings_custodian_requests_hint",
+        "Ko je vključeno, dodelitev vloge aplikacije, ki teče v sistemu iz popisa, ali sprememba njene veljavnosti navede sklic skrbnikove pisne zahteve — razen če jo dodeli skrbnik sam. Preklic pravic zahteve ne potrebuje.",
+        "When on, a grant of a role of an application that runs in a system of the inventory, or a change of its validity, names the reference of the custodian's written request — unless the custodian grants it herself. Revoking a right needs no request.",
+    ),
+    (
         "settings_governed_hint",
         "Ko je vključeno, mora sprememba teh nastavitev in vsebine vlog aplikacij v sistemih Z3 ali C3 navesti odobreno zahtevo za spremembo.",
         "When on, a change to these settings and to the contents of roles of applications in Z3 or C3 systems must name an approved change request.",
