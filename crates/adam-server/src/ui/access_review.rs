@@ -178,6 +178,45 @@ pub(super) async fn review_page(
     one(&s, &caller, lang, ReviewId(id), None).await
 }
 
+/// A campaign's report as a printable page: the evidence of Art. 51(4) (every grant, the
+/// decision, who and when), for whoever sees the campaign.
+#[derive(Template)]
+#[template(path = "access_review_print.html")]
+pub(super) struct ReviewPrint {
+    pub(super) c: Chrome,
+    pub(super) r: ReviewView,
+    pub(super) organisation: String,
+    pub(super) printed: String,
+}
+
+pub(super) async fn review_print(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiPath(id): UiPath<u32>,
+    UiCaller(caller): UiCaller,
+) -> UiResult<Response> {
+    reader(&caller, lang.tr)?;
+    let now = s.now();
+    let p = {
+        let w = s.world();
+        let r = w.access_review(ReviewId(id)).ui(lang.tr)?;
+        if !sees_review(&w, &caller, r, now) {
+            return Err(UiError::new(
+                lang.tr,
+                crate::error::WebError::forbidden("not-a-reviewer", "this review is its reviewer's")
+                    .sl("ta pregled je njegovega pregledovalca"),
+            ));
+        }
+        ReviewPrint {
+            c: chrome(&s, &caller, lang.tr),
+            r: review_view(&w, r, LocalDate::of(now)),
+            organisation: w.settings().organisation.to_string(),
+            printed: local(now),
+        }
+    };
+    page(lang, &p)
+}
+
 /// A decision on one line.
 #[derive(Debug, Deserialize)]
 pub struct DecideForm {

@@ -16,7 +16,9 @@ use serde::Deserialize;
 
 /// The report's routes.
 pub(super) fn routes() -> super::Routes {
-    super::Routes::new().route("/ui/reports/dormant-accounts", axum::routing::get(dormant_page))
+    super::Routes::new()
+        .route("/ui/reports/dormant-accounts", axum::routing::get(dormant_page))
+        .route("/ui/reports/dormant-accounts/print", axum::routing::get(dormant_print))
 }
 
 /// What the form sends.
@@ -50,6 +52,48 @@ pub(super) struct DormantPage {
     pub(super) rows: Vec<AccountRow>,
 }
 
+/// The report as a printable page, for the days asked (the default when none or refused).
+#[derive(Template)]
+#[template(path = "dormant_print.html")]
+pub(super) struct DormantPrint {
+    pub(super) c: Chrome,
+    pub(super) days: u16,
+    pub(super) rows: Vec<AccountRow>,
+    pub(super) organisation: String,
+    pub(super) printed: String,
+}
+
+pub(super) async fn dormant_print(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiCaller(caller): UiCaller,
+    Query(form): Query<DormantForm>,
+) -> UiResult<Response> {
+    let days = IdleDays::parse(form.days.as_deref()).unwrap_or(IdleDays::DEFAULT);
+    let report = dormant::report(&s, &caller, days).await.ui(lang.tr)?;
+    let p = DormantPrint {
+        c: chrome(&s, &caller, lang.tr),
+        days: days.get(),
+        rows: report.accounts.into_iter().map(row).collect(),
+        organisation: s.world().settings().organisation.to_string(),
+        printed: local(s.now()),
+    };
+    page(lang, &p)
+}
+
+fn row(a: dormant::DormantAccount) -> AccountRow {
+    AccountRow {
+        id: a.user.0,
+        username: a.username,
+        name: a.name,
+        kind: kind_key(a.kind),
+        created: a.created.map(|d| d.to_string()),
+        last_sign_in: a.last_sign_in.map(|d| d.to_string()),
+        last_token_use: a.last_token_use.map(|d| d.to_string()),
+        idle: a.idle_days,
+    }
+}
+
 fn kind_key(kind: AccountKind) -> &'static str {
     match kind {
         AccountKind::Admin => "dormant_kind_admin",
@@ -81,20 +125,7 @@ pub(super) async fn dormant_page(
     let rows = if error.is_some() {
         Vec::new()
     } else {
-        report
-            .accounts
-            .into_iter()
-            .map(|a| AccountRow {
-                id: a.user.0,
-                username: a.username,
-                name: a.name,
-                kind: kind_key(a.kind),
-                created: a.created.map(|d| d.to_string()),
-                last_sign_in: a.last_sign_in.map(|d| d.to_string()),
-                last_token_use: a.last_token_use.map(|d| d.to_string()),
-                idle: a.idle_days,
-            })
-            .collect()
+        report.accounts.into_iter().map(row).collect()
     };
     let p = DormantPage {
         c: chrome(&s, &caller, t),

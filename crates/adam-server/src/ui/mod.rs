@@ -132,6 +132,7 @@ fn table() -> Routes {
             get(access_review::reviews_page).post(access_review::start_review),
         )
         .route("/ui/access-reviews/{id}", get(access_review::review_page))
+        .route("/ui/access-reviews/{id}/print", get(access_review::review_print))
         .route(
             "/ui/access-reviews/{id}/decide",
             get(to("/ui/access-reviews")).post(access_review::decide_in_review),

@@ -355,6 +355,22 @@ async fn a_campaign_past_its_due_day_is_overdue(backend: Backend) {
         .await
         .expect(200);
     assert_eq!(then.json["overdue"], false, "as of the due day: {}", then.text);
+    // The campaign's report as a printable page, for whoever sees the campaign.
+    let print = server
+        .ui(Who::Plain)
+        .get(&format!("/ui/access-reviews/{id}/print?lang=en"))
+        .await;
+    assert_eq!(print.status, reqwest::StatusCode::OK);
+    assert!(
+        print.body.contains("class=\"print\"") && print.body.contains("VOPI-SYS"),
+        "{}",
+        print.body
+    );
+    let refused = server
+        .ui(Who::UserAdminOther)
+        .get(&format!("/ui/access-reviews/{id}/print"))
+        .await;
+    assert_eq!(refused.status, reqwest::StatusCode::FORBIDDEN);
     for (lang, word) in [("sl", "rok je potekel"), ("en", "overdue")] {
         let badge = format!("<strong class=\"warning\">{word}</strong>");
         let page = server

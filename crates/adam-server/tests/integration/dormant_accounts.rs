@@ -255,6 +255,29 @@ async fn the_page_lists_them_and_keeps_a_refused_number_at_the_field(backend: Ba
     assert!(refused.text.contains("value=\"abc\""), "the field keeps what was typed");
     assert!(refused.text.contains("id=\"f_days-error\""));
     assert!(refused.text.contains("from 1 to 3650"));
+    // A printable page of the same report.
+    assert!(
+        page.text
+            .contains("href=\"/ui/reports/dormant-accounts/print?days=90\""),
+        "{}",
+        page.text
+    );
+    let print = server
+        .browse(
+            &admin,
+            Method::GET,
+            "/ui/reports/dormant-accounts/print?lang=en&days=30",
+            None,
+            false,
+        )
+        .await
+        .expect(200);
+    assert!(
+        print.text.contains("class=\"print\"") && print.text.contains("id=\"dormant-days\">30<"),
+        "{}",
+        print.text
+    );
+    assert!(print.text.contains("<td>ana</td>"), "{}", print.text);
     // The registers' page links to it.
     let inventory = server
         .browse(&admin, Method::GET, "/ui/inventory", None, false)

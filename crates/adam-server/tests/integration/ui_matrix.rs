@@ -560,6 +560,11 @@ fn rows(s: &TestServer) -> Vec<Row> {
             v("/ui/reports/dormant-accounts?days=30"),
             "OOOFL",
         ),
+        get(
+            "/ui/reports/dormant-accounts/print",
+            v("/ui/reports/dormant-accounts/print?days=30"),
+            "OOOFL",
+        ),
         // Access reviews (issue 15): everyone signed in sees their (possibly empty) list; a
         // start without a system is sent back at the field; the fixture has no campaign and no
         // follow-up, so deciding names nothing there.
@@ -571,6 +576,11 @@ fn rows(s: &TestServer) -> Vec<Row> {
             "EEEEL",
         ),
         get("/ui/access-reviews/{id}", v("/ui/access-reviews/0"), "XXXXL"),
+        get(
+            "/ui/access-reviews/{id}/print",
+            v("/ui/access-reviews/0/print"),
+            "XXXXL",
+        ),
         get(
             "/ui/access-reviews/{id}/decide",
             v("/ui/access-reviews/0/decide"),
