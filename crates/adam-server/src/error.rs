@@ -248,6 +248,10 @@ impl From<adam_core::Error> for WebError {
             adam_core::Error::Process(adam_core::ProcessError::EndBeforeStart { field, start }) => {
                 err = err.with("field", field.clone()).with("start", start.clone());
             }
+            // Art. 51(1): what is missing is the grant's request reference.
+            adam_core::Error::Roles(adam_core::RoleError::CustodianRequestMissing(_)) => {
+                err = err.with("pointer", "/reference");
+            }
             _ => {}
         }
         err

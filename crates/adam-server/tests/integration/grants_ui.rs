@@ -585,12 +585,14 @@ async fn a_grant_reaching_a_systems_application_names_the_custodians_request(bac
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(grants_of_job(&s, job, fx.referent).len(), before + 1);
-    s.post(
-        Who::UserAdminHere,
-        "/api/v1/grants",
-        &serde_json::json!({"role": fx.referent, "grantee": {"type": "job", "id": fx.job_glpi_free}}),
-    )
-    .await
-    .problem(422, "custodian-request-missing");
+    let r = s
+        .post(
+            Who::UserAdminHere,
+            "/api/v1/grants",
+            &serde_json::json!({"role": fx.referent, "grantee": {"type": "job", "id": fx.job_glpi_free}}),
+        )
+        .await
+        .problem(422, "custodian-request-missing");
+    assert_eq!(r.json["pointer"], "/reference", "{}", r.text);
 }
 on_both_backends!(a_grant_reaching_a_systems_application_names_the_custodians_request);
