@@ -13,24 +13,9 @@ use serde_json::json;
 
 const DAY: i64 = 86_400;
 
-/// Ana becomes a security lead.
+/// `user` becomes a security lead (the support's grant of the power).
 pub async fn make_security_lead(s: &TestServer, user: UserId) {
-    let lead = s.state.world().role_by_code(SystemPower::SecurityLead.code()).unwrap();
-    let ctx = s.state.context(Actor::System, None);
-    s.state
-        .execute_as(
-            Actor::System,
-            ctx,
-            Command::Grant {
-                role: lead,
-                grantee: Grantee::User(user),
-                window: Window::ALWAYS,
-                scope: None,
-                reference: None,
-            },
-        )
-        .await
-        .unwrap();
+    s.make_security_lead(user).await;
 }
 
 /// `user` is appointed head of the body from today.
