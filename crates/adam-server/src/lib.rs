@@ -154,17 +154,23 @@ pub async fn serve_with(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let follower = state.spawn_follower();
-    let audit = state.spawn_audit_tasks();
-    let reminders = state.spawn_reminders();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let follower = state.spawn_follower(stopped.clone());
+    let audit = state.spawn_audit_tasks(stopped.clone());
+    let reminders = state.spawn_reminders(stopped);
     let app = router(state.clone());
     let result = connections(listener, tls, app, state.config.header_read_timeout, shutdown).await;
-    follower.abort();
-    reminders.abort();
+    // The background tasks finish the round in flight and end: once this returns, nothing of
+    // this server writes any more (aborting them would leave a checkpoint or a purge running
+    // in its blocking thread after the server "stopped").
+    let _ = stop.send(true);
+    let _ = follower.await;
+    let _ = reminders.await;
+    let _ = audit.keeper.await;
     // Access records queued before the shutdown are written before the process ends.
     state.flush_access().await;
-    for task in audit {
-        task.abort();
+    if let Some(writer) = audit.writer {
+        writer.abort();
     }
     result
 }

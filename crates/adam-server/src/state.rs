@@ -95,6 +95,31 @@ impl Default for Config {
     }
 }
 
+/// Tells a background task to stop: `true` sent, or the sender dropped. A task checks it
+/// between rounds only, so a round in flight (a checkpoint, a purge) finishes first and a
+/// stopped server writes nothing afterwards.
+pub type Stop = tokio::sync::watch::Receiver<bool>;
+
+/// Waits for `tick`'s next round; `false` once `stop` says the task is to end.
+async fn next_tick(tick: &mut tokio::time::Interval, stop: &mut Stop) -> bool {
+    if *stop.borrow() {
+        return false;
+    }
+    tokio::select! {
+        _ = tick.tick() => true,
+        changed = stop.changed() => changed.is_ok() && !*stop.borrow(),
+    }
+}
+
+/// The audit trail's background tasks ([`AppState::spawn_audit_tasks`]).
+pub struct AuditTasks {
+    /// The access-record writer: it ends when the queue closes; stop it after
+    /// [`AppState::flush_access`].
+    pub writer: Option<tokio::task::JoinHandle<()>>,
+    /// The checkpoint and purge keeper: it ends on its [`Stop`] after the round in flight.
+    pub keeper: tokio::task::JoinHandle<()>,
+}
+
 /// Shared state of the server.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -356,13 +381,13 @@ impl AppState {
 
     /// Starts the audit trail's background work: the access-record writer, and the keeper
     /// that signs a checkpoint every [`Config::audit_checkpoint_every`] and runs the retention
-    /// purge once a day.
-    pub fn spawn_audit_tasks(&self) -> Vec<tokio::task::JoinHandle<()>> {
-        let mut handles = Vec::new();
+    /// purge once a day, until `stop` says so (or its sender is gone).
+    pub fn spawn_audit_tasks(&self, stop: Stop) -> AuditTasks {
+        let mut writer = None;
         let rx = self.access_rx.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(mut rx) = rx {
             let me = self.clone();
-            handles.push(tokio::spawn(async move {
+            writer = Some(tokio::spawn(async move {
                 while let Some(first) = rx.recv().await {
                     let mut batch = Vec::new();
                     let mut flushes = Vec::new();
@@ -419,43 +444,60 @@ impl AppState {
             }));
         }
         let me = self.clone();
-        handles.push(tokio::spawn(async move {
+        let mut stop = stop;
+        let keeper = tokio::spawn(async move {
             let mut tick = tokio::time::interval(me.config.audit_checkpoint_every);
             let mut purged_day = None;
-            loop {
-                tick.tick().await;
-                if !me.replica.writes_upkeep() {
-                    // A standby's checkpoints and purges are its primary's.
-                    continue;
-                }
-                let now = me.now();
-                let store = me.store.clone();
-                if let Ok(Err(e)) = blocking(move || store.audit_checkpoint(now)).await {
-                    tracing::error!(error = %e, "the audit checkpoint failed");
-                }
-                let day = adam_store::audit::period_of(now.0);
-                if purged_day != Some(day) && me.read_only().is_none() {
-                    let store = me.store.clone();
-                    let context = me.context(Actor::System, None);
-                    let days = me.config.audit_retention_days;
-                    match blocking(move || store.audit_purge(&context, days)).await {
-                        Ok(Ok(report)) => {
-                            purged_day = Some(day);
-                            if report.records > 0 {
-                                tracing::info!(
-                                    records = report.records,
-                                    through = report.through_period,
-                                    "audit retention purge"
-                                );
-                            }
-                        }
-                        Ok(Err(e)) => tracing::error!(error = %e, "the audit retention purge failed"),
-                        Err(e) => tracing::error!(detail = %e.detail, "the audit retention purge failed"),
-                    }
+            while next_tick(&mut tick, &mut stop).await {
+                let day = adam_store::audit::period_of(me.now().0);
+                if me.audit_upkeep(purged_day != Some(day)).await {
+                    purged_day = Some(day);
                 }
             }
-        }));
-        handles
+        });
+        AuditTasks { writer, keeper }
+    }
+
+    /// One round of the audit keeper: a signed checkpoint and, with `purge`, the retention
+    /// purge. Returns whether the purge ran. A standby does neither (its checkpoints and purges
+    /// are its primary's), nor does a server whose trail failed its check: that trail is
+    /// evidence, a checkpoint signed over it would vouch for what is left and a purge would
+    /// destroy more of it.
+    pub async fn audit_upkeep(&self, purge: bool) -> bool {
+        if !self.replica.writes_upkeep() || self.read_only().is_some() {
+            return false;
+        }
+        let now = self.now();
+        let store = self.store.clone();
+        if let Ok(Err(e)) = blocking(move || store.audit_checkpoint(now)).await {
+            tracing::error!(error = %e, "the audit checkpoint failed");
+        }
+        if !purge {
+            return false;
+        }
+        let store = self.store.clone();
+        let context = self.context(Actor::System, None);
+        let days = self.config.audit_retention_days;
+        match blocking(move || store.audit_purge(&context, days)).await {
+            Ok(Ok(report)) => {
+                if report.records > 0 {
+                    tracing::info!(
+                        records = report.records,
+                        through = report.through_period,
+                        "audit retention purge"
+                    );
+                }
+                true
+            }
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "the audit retention purge failed");
+                false
+            }
+            Err(e) => {
+                tracing::error!(detail = %e.detail, "the audit retention purge failed");
+                false
+            }
+        }
     }
 
     /// The current instant.
@@ -537,12 +579,11 @@ impl AppState {
 
     /// Reminds the performers of overdue steps every [`Config::remind_every`] until the
     /// process ends (each reminder once per visit of a step, recorded on the case).
-    pub fn spawn_reminders(&self) -> tokio::task::JoinHandle<()> {
+    pub fn spawn_reminders(&self, mut stop: Stop) -> tokio::task::JoinHandle<()> {
         let me = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(me.config.remind_every);
-            loop {
-                tick.tick().await;
+            while next_tick(&mut tick, &mut stop).await {
                 let sent = crate::service::process::remind_overdue(&me).await;
                 if !sent.is_empty() {
                     tracing::info!(cases = sent.len(), "overdue reminders sent");
@@ -552,12 +593,11 @@ impl AppState {
     }
 
     /// Keeps the world in step with the change log until the process ends.
-    pub fn spawn_follower(&self) -> tokio::task::JoinHandle<()> {
+    pub fn spawn_follower(&self, mut stop: Stop) -> tokio::task::JoinHandle<()> {
         let me = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(me.config.follow_every);
-            loop {
-                tick.tick().await;
+            while next_tick(&mut tick, &mut stop).await {
                 let inner = me.clone();
                 match blocking(move || inner.catch_up_blocking()).await {
                     Ok(Ok(_)) => {}

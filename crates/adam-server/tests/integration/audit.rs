@@ -98,7 +98,7 @@ async fn a_tampered_trail_makes_the_server_read_only(backend: Backend) {
     tokio::task::spawn_blocking(move || sys.audit_checkpoint(now).unwrap())
         .await
         .unwrap();
-    let (location, fx, tokens, dir) = s.stop();
+    let (location, fx, tokens, dir) = s.stop().await;
     // While the server is down, someone removes the newest records (and the checkpoints in
     // the database) to hide what was done.
     let store = open(&location).await;
@@ -124,6 +124,14 @@ async fn a_tampered_trail_makes_the_server_read_only(backend: Backend) {
     // Reading still works, and the verdict names the cut.
     let verdict = s.get(Who::SysAdmin, "/api/v1/audit/verify").await.expect(200);
     assert!(verdict.text.contains("tail was cut"), "{}", verdict.text);
+    // Nor does the keeper sign a checkpoint over what is left, or purge more of it.
+    assert!(!s.state.audit_upkeep(true).await, "no purge on a cut trail");
+    let (location, _fx, _tokens, _dir) = s.stop().await;
+    let store = open(&location).await;
+    let after = tokio::task::spawn_blocking(move || store.audit_verify().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(after.checkpoints, 0, "no checkpoint signed over a cut trail");
 }
 on_both_backends!(a_tampered_trail_makes_the_server_read_only);
 
@@ -263,7 +271,8 @@ async fn the_access_queue_waits_for_room_in_records() {
         "no answer before its record is committed"
     );
     // The writer starts, commits, gives the room back: the request goes on.
-    let _tasks = state.spawn_audit_tasks();
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let _tasks = state.spawn_audit_tasks(stopped);
     tokio::time::timeout(std::time::Duration::from_secs(120), more)
         .await
         .expect("room came back")

@@ -304,7 +304,7 @@ async fn the_operator_records_a_bia_and_a_drill_and_the_overview_measures_them(b
     assert!(csv.text.contains("MAIL-SRV,drill,total_loss"), "{}", csv.text);
 
     // The records survive a restart.
-    let (location, fx, tokens, dir) = s.stop();
+    let (location, fx, tokens, dir) = s.stop().await;
     let state = state_on(open(&location).await).await;
     let s = TestServer::serve(backend, location, state, fx, tokens, dir).await;
     let after = s.get(Who::SysAdmin, "/api/v1/continuity/systems/0").await.expect(200);

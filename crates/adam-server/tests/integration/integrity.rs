@@ -212,7 +212,7 @@ async fn a_scan_is_submitted_approved_compared_and_a_mismatch_is_a_security_even
     assert_eq!(full.json["manifest"], files("22"));
 
     // The records survive a restart (loaded from the register rows).
-    let (location, fx, tokens, dir) = s.stop();
+    let (location, fx, tokens, dir) = s.stop().await;
     let state = state_on(open(&location).await).await;
     let s = TestServer::serve(backend, location, state, fx, tokens, dir).await;
     let again = s.get(Who::SysAdmin, "/api/v1/integrity/servers/0").await.expect(200);

@@ -381,7 +381,7 @@ async fn the_inventory_survives_a_restart(backend: Backend) {
     let world_items = s.state.world().items().to_vec();
     let world_links: Vec<_> = s.state.world().links().cloned().collect();
 
-    let (location, fx, tokens, dir) = s.stop();
+    let (location, fx, tokens, dir) = s.stop().await;
     let state = state_on(open(&location).await).await;
     let s = TestServer::serve(backend, location, state, fx, tokens, dir).await;
     assert_eq!(s.revision().await, revision);

@@ -18,7 +18,7 @@ async fn data_and_revision_survive_a_restart(backend: Backend) {
     let job_id = created.json["id"].as_u64().unwrap();
     let revision = s.revision().await;
     assert_eq!(created.header("x-adam-revision"), Some(revision.to_string().as_str()));
-    let (location, fx, tokens, dir) = s.stop();
+    let (location, fx, tokens, dir) = s.stop().await;
 
     let state = state_on(open(&location).await).await;
     let s = TestServer::serve(backend, location, state, fx, tokens, dir).await;

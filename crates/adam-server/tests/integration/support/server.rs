@@ -19,6 +19,8 @@ pub struct TestServer {
     /// The SMTP sink the server sends its e-mail to.
     pub mail: Option<MailSink>,
     handle: tokio::task::JoinHandle<()>,
+    /// Ends the serving task (a graceful shutdown, as `adam serve` has on a signal).
+    shutdown: tokio::sync::oneshot::Sender<()>,
     _dir: tempfile::TempDir,
 }
 
@@ -89,8 +91,12 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let served = state.clone();
+        let (shutdown, ended) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(async move {
-            let _ = adam_server::serve(listener, served, std::future::pending()).await;
+            let _ = adam_server::serve(listener, served, async move {
+                let _ = ended.await;
+            })
+            .await;
         });
         TestServer {
             backend,
@@ -105,13 +111,17 @@ impl TestServer {
             tokens,
             mail: None,
             handle,
+            shutdown,
             _dir: dir,
         }
     }
 
     /// Stops serving and hands back the pieces (the database stays).
-    pub fn stop(self) -> (String, Fixture, Vec<(Who, String)>, tempfile::TempDir) {
-        self.handle.abort();
+    /// Its background tasks end too, after the round in flight: nothing of it writes after
+    /// this returns (a test that then changes the database behind its back relies on that).
+    pub async fn stop(self) -> (String, Fixture, Vec<(Who, String)>, tempfile::TempDir) {
+        let _ = self.shutdown.send(());
+        let _ = self.handle.await;
         (self.location, self.fx, self.tokens, self._dir)
     }
 
