@@ -13,7 +13,8 @@
 //! - `inventory.rs` — assets and systems, their links, classes and floors (Art. 10–11, 38, 41);
 //! - `decree_roles.rs` — the head, the security lead and the coordinator (Art. 5);
 //! - `scheme.rs` — the classification scheme as versioned data (Art. 11(3));
-//! - `obligations.rs` — what the classes oblige (table 1.2.3);
+//! - `obligations.rs` — what the classes oblige (table 1.2.3), each obligation naming its
+//!   regulation and article; `rules/` holds one rule set per regulation and the list in force;
 //! - `review.rs` — access reviews and the follow-ups of job changes (Art. 51(4));
 //! - `risk.rs` — risk assessments (Art. 9);
 //! - `integrity.rs` — integrity baselines of key servers and their comparisons (Art. 50(4)–(5));
@@ -33,6 +34,7 @@ pub mod inventory;
 pub mod obligations;
 pub mod review;
 pub mod risk;
+pub mod rules;
 pub mod scheme;
 pub mod solution;
 mod world;

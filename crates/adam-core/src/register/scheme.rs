@@ -3,7 +3,7 @@
 //! The Decree puts the names of the security classes, the criteria for placing assets and
 //! systems into them and the labelling procedure in an annex that is not in our sources
 //! (REQUIREMENTS-WAVE2 §0.1). ADAM therefore hard-codes only the codes — Z1–Z3, C1–C3, R1–R3
-//! and "unclassified" — and what the operative articles attach to them (`obligations.rs`);
+//! and "unclassified" — and what the operative articles attach to them (`rules/decree_2018.rs`);
 //! the names, criteria and labelling text are this record, filled by an administrator from the
 //! official annex and versioned (every change is a revision of the change log, so "as of" shows
 //! the scheme in force on any day). The scheme names the regulation it implements, so a later

@@ -174,11 +174,17 @@ pub struct LinkView {
     pub other_class: Classification,
 }
 
-/// An obligation as the API shows it.
+/// An obligation as the API shows it: which regulation and article, and what it asks.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ObligationView {
-    /// The article.
+    /// The regulation's stable key (`decree-2018`), as in `regulations`.
+    pub regulation: String,
+    /// The regulation's short name in the caller's language (`Decree (2018)`).
+    pub regulation_name: String,
+    /// The article there (`53(1)`).
     pub article: String,
+    /// Regulation and article as cited in the caller's language (`Decree (2018), Art. 53(1)`).
+    pub reference: String,
     /// What it asks, in the caller's language.
     pub text: String,
     /// Whether ADAM enforces it itself.
@@ -195,8 +201,10 @@ pub struct ItemView {
     pub floor_reasons: Vec<FloorReason>,
     /// Its links.
     pub links: Vec<LinkView>,
-    /// What its classes oblige.
+    /// What its classes oblige, under every regulation in force, one regulation after the other.
     pub obligations: Vec<ObligationView>,
+    /// The regulations those obligations come from, in the same order.
+    pub regulations: Vec<RegulationView>,
     /// Whether the caller may edit its fields and links.
     pub may_edit: bool,
     /// Whether the caller may classify it (its custodian).
@@ -222,15 +230,48 @@ pub(crate) fn floor_reasons(w: &World, floor: &Floor) -> Vec<FloorReason> {
         .collect()
 }
 
+/// A regulation as the API shows it beside the obligations it states.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct RegulationView {
+    /// Its stable key (`decree-2018`).
+    pub code: String,
+    /// Its short name in the caller's language (`Uredba (2018)`).
+    pub name: String,
+    /// Its full title in the caller's language.
+    pub title: String,
+    /// Where it was published, in the caller's language (`Uradni list RS, št. 29/2018`).
+    pub citation: String,
+}
+
 /// The obligations in a language.
 pub(crate) fn obligation_views(list: &[Obligation], lang: Lang) -> Vec<ObligationView> {
     list.iter()
         .map(|o| ObligationView {
+            regulation: o.regulation.code.to_owned(),
+            regulation_name: o.regulation.short(lang).to_owned(),
             article: o.article.to_owned(),
+            reference: o.reference(lang),
             text: o.text(lang).to_owned(),
             enforced: o.enforced,
         })
         .collect()
+}
+
+/// The regulations the obligations come from, each once, in the order they first appear (the
+/// order of the rule sets in force), so the page can group the obligations under them.
+pub(crate) fn regulation_views(list: &[Obligation], lang: Lang) -> Vec<RegulationView> {
+    let mut out: Vec<RegulationView> = Vec::new();
+    for r in list.iter().map(|o| o.regulation) {
+        if out.iter().all(|v| v.code != r.code) {
+            out.push(RegulationView {
+                code: r.code.to_owned(),
+                name: r.short(lang).to_owned(),
+                title: r.title(lang).to_owned(),
+                citation: r.citation(lang).to_owned(),
+            });
+        }
+    }
+    out
 }
 
 /// One item's view for the caller.
@@ -262,8 +303,10 @@ pub(crate) fn view(
     let actor = caller.actor(None);
     let keeper = w.keeps_registers(&actor, now).unwrap_or(false);
     let custodian = item.fields.custodian == caller.user;
+    let obliged = obligations(item, row.effective);
     Ok(ItemView {
-        obligations: obligation_views(&obligations(item, row.effective), lang),
+        obligations: obligation_views(&obliged, lang),
+        regulations: regulation_views(&obliged, lang),
         floor_reasons,
         links,
         may_edit: !item.retired && (keeper || custodian),

@@ -555,6 +555,11 @@ async fn an_item_view_shows_its_floor_links_and_obligations() {
         sl.json["obligations"][0]["article"],
         view.json["obligations"][0]["article"]
     );
+    // Each obligation names its regulation; the citation is in the asker's language too.
+    assert_eq!(sl.json["obligations"][0]["regulation"], "decree-2018");
+    assert_eq!(sl.json["obligations"][0]["reference"], "Uredba (2018), čl. 53(1)");
+    assert_eq!(view.json["obligations"][0]["reference"], "Decree (2018), Art. 53(1)");
+    assert_eq!(sl.json["regulations"][0]["citation"], "Uradni list RS, št. 29/2018");
     // And a refusal: the same type, the words in the asker's language.
     let path = format!("/api/v1/inventory/{}/classification", inv.system.0);
     let body = json!({"z": 2, "c": 1, "r": 1});

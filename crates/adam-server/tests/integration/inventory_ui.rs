@@ -160,9 +160,18 @@ async fn the_custodian_classifies_a_system_and_sees_its_floor(backend: Backend) 
         .await;
     assert!(en.body.contains("<strong class=\"class\">Z2</strong> because of asset"));
     assert!(en.body.contains("below floor"));
-    // The obligations of the class in force (the floor's Z2) with their articles.
-    assert!(page.body.contains("<td>53(1)</td>"));
+    // The obligations of the class in force (the floor's Z2), grouped under their regulation,
+    // each with the regulation's short name and the article, in the page's language.
+    assert!(page.body.contains(
+        "<h3 id=\"obligations-decree-2018\">Uredba o informacijski varnosti v državni upravi <span class=\"muted\">(Uradni list RS, št. 29/2018)</span></h3>"
+    ));
+    assert!(page.body.contains("<td>Uredba (2018), čl. 53(1)</td>"));
     assert!(page.body.contains("ADAM zagotavlja sam"));
+    assert!(
+        en.body
+            .contains(">Decree on information security in the state administration <span")
+    );
+    assert!(en.body.contains("<td>Decree (2018), Art. 53(1)</td>"));
 
     let refused = s
         .ui_token(Some(&inv.cust))

@@ -145,6 +145,7 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("inv_obligations", "Obveznosti iz razreda", "Obligations of the class"),
     ("inv_article", "Člen", "Article"),
     ("inv_obligation", "Obveznost", "Obligation"),
+    ("inv_reference", "Predpis in člen", "Regulation and article"),
     ("inv_enforced", "Zagotavlja ADAM", "Enforced by ADAM"),
     ("inv_enforced_mark", "ADAM zagotavlja sam", "ADAM enforces it"),
     ("inv_organisational", "organizacijski ukrep", "for the organisation"),

@@ -17,7 +17,7 @@ use super::integrity_box::IntegrityBox;
 use super::*;
 use crate::authn::{Caller, Scope};
 use crate::error::said;
-use crate::service::inventory::ObligationView;
+use crate::service::inventory::{ObligationView, RegulationView};
 use adam_core::register::inventory::{
     Dimension, InventoryItem, ItemFields, ItemKind, Operator, PublicCloud, Relation, TransferConsent,
 };
@@ -80,6 +80,8 @@ pub(crate) struct ItemPage {
     /// The floor, when the system is below it.
     pub(crate) below: Option<String>,
     pub(crate) obligations: Vec<ObligationView>,
+    /// The regulations the obligations come from, each heading its group.
+    pub(crate) regulations: Vec<RegulationView>,
     pub(crate) links: Vec<LinkRow>,
     /// What may be linked: id and label.
     pub(crate) candidates: Vec<(u32, String)>,
@@ -256,6 +258,7 @@ pub(super) async fn item_view(
         reasons,
         below,
         obligations: v.obligations.clone(),
+        regulations: v.regulations.clone(),
         attachments: super::attachments::rows(&f.attachments),
         links,
         candidates,
