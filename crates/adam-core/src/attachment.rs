@@ -76,6 +76,21 @@ pub struct AttachmentRef {
     pub doc_type: Option<Code>,
 }
 
+/// A register record that carries files added one by one ([`Command::AttachFile`]
+/// (crate::Command::AttachFile)). Inventory items carry theirs in their fields, cases on
+/// their decisions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum Attachable {
+    /// A risk assessment (Art. 9).
+    Risk(crate::ids::RiskId),
+    /// An access-review campaign (Art. 51(4)).
+    Review(crate::ids::ReviewId),
+    /// An integrity baseline (Art. 50(4)).
+    Baseline(crate::ids::BaselineId),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

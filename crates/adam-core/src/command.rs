@@ -472,6 +472,15 @@ pub enum Command {
         /// The entries that change (codes not named keep their text).
         entries: Vec<SchemeEntry>,
     },
+    /// Adds a stored file to a register record that carries files (a risk assessment's signed
+    /// report, an access review's minutes, the approval behind a baseline). Whoever may keep
+    /// the record may add to it; a file is never removed (its history keeps it).
+    AttachFile {
+        /// The record.
+        to: crate::attachment::Attachable,
+        /// The file (uploaded first; the store checks it in this change's transaction).
+        file: crate::attachment::AttachmentRef,
+    },
     /// Submits a scan of a key or high-risk server as a new integrity baseline (Art. 50(4)).
     SubmitBaseline {
         /// The server (an information system of the inventory).
@@ -678,6 +687,7 @@ impl Command {
             Command::SetClassScheme { .. } => "class_scheme.update",
             Command::StartAccessReview { .. } => "access_review.start",
             Command::RecordRiskAssessment { .. } => "risk_assessment.record",
+            Command::AttachFile { .. } => "attachment.attach",
             Command::UpdateRiskAssessment { .. } => "risk_assessment.update",
             Command::RegisterSolution { .. } => "solution.register",
             Command::UpdateSolution { .. } => "solution.update",

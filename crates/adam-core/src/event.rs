@@ -122,3 +122,24 @@ pub struct ChangeSet {
     /// What it does, in order.
     pub events: Vec<Event>,
 }
+
+impl Event {
+    /// The files the record this event carries refers to. The store writes a reference for
+    /// each in the event's own transaction (so no committed record names a file the store
+    /// does not hold, and a file no record names is swept). **Every record kind that carries
+    /// attachments has its arm here**; a kind that gains attachments adds one.
+    pub fn attachments(&self) -> Vec<&crate::attachment::AttachmentRef> {
+        match self {
+            Event::Item(item) => item.fields.attachments.iter().collect(),
+            Event::Risk(r) => r.attachments.iter().collect(),
+            Event::Review(r) => r.attachments.iter().collect(),
+            Event::Baseline(b) => b.attachments.iter().collect(),
+            Event::Case(case) => case
+                .attachments
+                .iter()
+                .chain(case.history.iter().flat_map(|t| t.attachments.iter()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}

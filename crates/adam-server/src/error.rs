@@ -269,6 +269,7 @@ impl From<StoreError> for WebError {
                 WebError::new(StatusCode::CONFLICT, "already-used", format!("{what} was already used"))
                     .sl("to je bilo že uporabljeno")
             }
+            StoreError::UnknownAttachment(digest) => unknown_attachment(&digest),
             StoreError::RevisionTaken(_) | StoreError::OutOfOrder { .. } => WebError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
@@ -278,6 +279,20 @@ impl From<StoreError> for WebError {
             other => WebError::internal(&other),
         }
     }
+}
+
+/// 422: a record names a file that is not stored with that size, or that the caller may not
+/// attach (`service::attachments::require_attachable`, and the store's check in the record's
+/// own transaction).
+pub fn unknown_attachment(digest: &str) -> WebError {
+    WebError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown-attachment",
+        format!("attachment {digest} is not stored with that size, or is not yours to attach: upload it first"),
+    )
+    .sl(format!(
+        "priponka {digest} ni shranjena s to velikostjo ali je ne smete pripeti: najprej jo naložite"
+    ))
 }
 
 impl WebError {

@@ -9,6 +9,11 @@
 //! already stored drops the new copy: the same file is stored once. A row without a digest
 //! (an upload that broke off) is not addressable, and is swept a day later.
 //!
+//! A file becomes part of a record in **the record's own transaction** ([`refer`], called by
+//! the one writer of changes): it checks the file is stored with the size the record gives and
+//! writes a reference row, so a committed record never names a missing file and a rolled-back
+//! one leaves only an upload nobody used — swept, like a broken-off one, a day after it began.
+//!
 //! Every chunk is sealed with XChaCha20-Poly1305 under `attachments.key` in the key directory
 //! (created on first use, never in the database): a fresh random 192-bit nonce per chunk, and
 //! the attachment's row id and the chunk's number as associated data, so a chunk moved to
@@ -20,7 +25,7 @@ use crate::hex::hex;
 use crate::keys::Keyring;
 use crate::sql::{Backend, Row, Tx, Val, Writes, one, req_int, req_text, write_error};
 use adam_core::attachment::Digest;
-use adam_core::{Timestamp, UserId};
+use adam_core::{Event, Timestamp, UserId};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha2::Digest as _;
@@ -190,23 +195,25 @@ fn drop_upload(tx: &mut dyn Tx, writes: &mut Writes, upload: UploadId) -> Result
     Ok(())
 }
 
+/// The rows of uploads nobody used, begun before `$1`: broken off (no digest), or finished
+/// and named by no committed record ([`refer`]). (A macro: the statements below must be
+/// `'static` strings, which the writer caches.)
+macro_rules! unused {
+    () => {
+        "SELECT id FROM attachments WHERE created_at < $1 AND (digest IS NULL OR NOT EXISTS \
+         (SELECT 1 FROM attachment_refs r WHERE r.digest = attachments.digest))"
+    };
+}
+
 fn begin(tx: &mut dyn Tx, writes: &mut Writes, upload: &NewUpload<'_>) -> Result<UploadId, StoreError> {
     let stale = upload.at.0 - ABANDONED_AFTER;
-    writes
-        .exec(
-            tx,
-            "DELETE FROM attachment_chunks WHERE attachment IN \
-             (SELECT id FROM attachments WHERE digest IS NULL AND created_at < $1)",
-            &[Val::int(stale)],
-        )
-        .map_err(write_error)?;
-    writes
-        .exec(
-            tx,
-            "DELETE FROM attachments WHERE digest IS NULL AND created_at < $1",
-            &[Val::int(stale)],
-        )
-        .map_err(write_error)?;
+    for sweep in [
+        concat!("DELETE FROM attachment_chunks WHERE attachment IN (", unused!(), ")"),
+        concat!("DELETE FROM attachment_uploaders WHERE attachment IN (", unused!(), ")"),
+        concat!("DELETE FROM attachments WHERE id IN (", unused!(), ")"),
+    ] {
+        writes.exec(tx, sweep, &[Val::int(stale)]).map_err(write_error)?;
+    }
     writes.checkpoint()?;
     let id = one(
         tx,
@@ -252,10 +259,21 @@ fn finish(
         }
         Ok(())
     };
-    if let Some(existing) = by_digest(tx, digest)? {
+    if by_digest(tx, digest)?.is_some() {
+        // The same bytes uploaded again: the new copy goes, and a stored copy no record names
+        // yet counts from this upload for the sweep (it was uploaded again to be used).
+        writes
+            .exec(
+                tx,
+                "UPDATE attachments SET created_at = (SELECT created_at FROM attachments WHERE id = $2) \
+                 WHERE digest = $1 AND created_at < (SELECT created_at FROM attachments WHERE id = $2) \
+                 AND NOT EXISTS (SELECT 1 FROM attachment_refs r WHERE r.digest = $1)",
+                &[Val::text(digest.as_str()), Val::int(upload.0)],
+            )
+            .map_err(write_error)?;
         drop_upload(tx, writes, upload)?;
         note_uploader(tx, writes)?;
-        return Ok(existing);
+        return by_digest(tx, digest)?.ok_or_else(|| StoreError::NotFound(format!("attachment {digest}")));
     }
     let written = one(
         tx,
@@ -288,6 +306,41 @@ fn finish(
     }
     note_uploader(tx, writes)?;
     by_digest(tx, digest)?.ok_or_else(|| StoreError::NotFound(format!("attachment {digest}")))
+}
+
+/// Writes, in the transaction of the change that produces `revision`, a reference to every
+/// file its events name ([`Event::attachments`]): a file so named is never swept. With
+/// `check` (a change planned here), a file that is not stored with the size the record gives
+/// refuses the change ([`StoreError::UnknownAttachment`], which rolls it back); a change a
+/// standby received is not checked, as its files may be shipped after it.
+pub(crate) fn refer(
+    tx: &mut dyn Tx,
+    writes: &mut Writes,
+    revision: adam_core::Revision,
+    events: &[Event],
+    check: bool,
+) -> Result<(), StoreError> {
+    for file in events.iter().flat_map(Event::attachments) {
+        if check {
+            let stored = one(
+                tx,
+                "SELECT size FROM attachments WHERE digest = $1",
+                &[Val::text(file.sha256.as_str())],
+                |row| req_int(row, 0, "attachments", "size"),
+            )?;
+            if stored.and_then(|size| u64::try_from(size).ok()) != Some(file.size) {
+                return Err(StoreError::UnknownAttachment(file.sha256.to_string()));
+            }
+        }
+        writes
+            .exec(
+                tx,
+                "INSERT INTO attachment_refs (digest, revision) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[Val::text(file.sha256.as_str()), crate::write::rev_val(revision)?],
+            )
+            .map_err(write_error)?;
+    }
+    Ok(())
 }
 
 impl<B: Backend> Attachments for B {

@@ -63,6 +63,10 @@ pub enum StoreError {
         /// What was found instead.
         reason: String,
     },
+    /// A record names a file that is not stored with the size it gives (never uploaded, or
+    /// swept as unused before the record was written).
+    #[error("attachment {0} is not stored with the size the record gives")]
+    UnknownAttachment(String),
     /// The audit trail refused a record or a purge (a destroyed day key, a hold…).
     #[error("audit trail: {0}")]
     Audit(String),

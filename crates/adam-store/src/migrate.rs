@@ -86,6 +86,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "custodian_requests",
         sql: include_str!("../migrations/sqlite/0013_custodian_requests.sql"),
     },
+    Migration {
+        version: 14,
+        name: "attachment_refs",
+        sql: include_str!("../migrations/sqlite/0014_attachment_refs.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -154,6 +159,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 13,
         name: "custodian_requests",
         sql: include_str!("../migrations/postgres/0013_custodian_requests.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "attachment_refs",
+        sql: include_str!("../migrations/postgres/0014_attachment_refs.sql"),
     },
 ];
 

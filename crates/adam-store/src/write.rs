@@ -93,7 +93,7 @@ pub(crate) fn commit(
         actor,
         events,
     };
-    write_change(tx, writes, &logged, plan.base, &plan.events)?;
+    write_change(tx, writes, &logged, plan.base, &plan.events, true)?;
     let job = plan.acting_job.or(tail::acting_job(context));
     let mut tail = Tail::read(tx, keys)?;
     for change in &plan.changes {
@@ -129,14 +129,16 @@ pub(crate) struct LogRow<'a> {
 
 /// Writes one change: claims its revision in the change log first (so a concurrent writer
 /// fails on the primary key before doing any other work), checks that it follows `base`, the
-/// latest stored revision, and writes the tables from its events. The one writer of the
-/// world's tables, for a planned change and for a change a standby received alike.
+/// latest stored revision, and writes the tables from its events and the references to the
+/// files they name (checked with `check_files`: see `attachments::refer`). The one writer of
+/// the world's tables, for a planned change and for a change a standby received alike.
 pub(crate) fn write_change(
     tx: &mut dyn Tx,
     writes: &mut Writes,
     row: &LogRow<'_>,
     base: Revision,
     events: &[Event],
+    check_files: bool,
 ) -> Result<(), StoreError> {
     let revision = row.revision;
     let claimed = writes.exec(
@@ -172,6 +174,7 @@ pub(crate) fn write_change(
     for event in events {
         write_event(tx, event, writes)?;
     }
+    crate::attachments::refer(tx, writes, revision, events, check_files)?;
     // The high-water marks of the removable ids, once per commit (updating the one `meta`
     // row per event would leave PostgreSQL a long chain of row versions to walk).
     let end = |id: Option<u32>| id.map(|id| i64::from(id) + 1);

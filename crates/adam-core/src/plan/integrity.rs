@@ -107,6 +107,7 @@ impl World {
             taken_by: actor.user_id(),
             state: BaselineState::Submitted,
             manifest,
+            attachments: Vec::new(),
             rev,
         })])
         .created(Created::Baseline(id)))

@@ -601,7 +601,14 @@ impl World {
             }));
         }
         let id = risk.unwrap_or(RiskId(u32::try_from(self.reg.risks.len()).unwrap_or(u32::MAX)));
-        let new = RiskAssessment { id, fields, rev };
+        // A correction rewrites what the assessment records; the files it carries stay.
+        let attachments = old.map(|o| o.attachments.clone()).unwrap_or_default();
+        let new = RiskAssessment {
+            id,
+            fields,
+            attachments,
+            rev,
+        };
         let draft = match old {
             Some(old) => Draft::new(vec![Event::Risk(unchanged_refused(
                 old,

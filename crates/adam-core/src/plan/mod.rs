@@ -17,6 +17,7 @@
 #![allow(clippy::too_many_arguments)]
 
 mod acl;
+mod attach;
 mod batch;
 mod continuity;
 mod directory;
@@ -319,6 +320,7 @@ impl World {
             | Command::SetClassScheme { .. }) => self.plan_register(actor, register, at, rev),
             Command::StartAccessReview { system, due } => self.plan_start_review(actor, system, due, at, rev),
             Command::RecordRiskAssessment { fields } => self.plan_risk(actor, None, fields, at, rev),
+            Command::AttachFile { to, file } => self.plan_attach(actor, to, file, at, rev),
             Command::UpdateRiskAssessment { risk, fields } => self.plan_risk(actor, Some(risk), fields, at, rev),
             Command::DecideGrant {
                 under,

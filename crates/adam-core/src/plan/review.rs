@@ -83,6 +83,7 @@ impl World {
             started_at: at,
             lines,
             completed_at: None,
+            attachments: Vec::new(),
             rev,
         })])
         .created(Created::Review(id)))

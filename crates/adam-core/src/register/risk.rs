@@ -46,6 +46,10 @@ pub struct RiskAssessment {
     /// What it records.
     #[serde(flatten)]
     pub fields: RiskFields,
+    /// The files it carries (a signed report, the minutes): added by
+    /// [`Command::AttachFile`](crate::Command::AttachFile), never removed (its history keeps them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::attachment::AttachmentRef>,
     /// The revision that last changed this record.
     pub rev: Revision,
 }

@@ -1,5 +1,7 @@
-//! Attachments: upload a file (`POST /api/v1/attachments`, the body is the file) and read one
-//! back (`GET /api/v1/attachments/{sha256}`).
+//! Attachments: upload a file (`POST /api/v1/attachments`, the body is the file), read one
+//! back (`GET /api/v1/attachments/{sha256}`), and add an uploaded one to a register record
+//! that carries files (`POST …/{id}/attachments` of a risk assessment, an access review, an
+//! integrity baseline).
 //!
 //! A thin adapter over `service::attachments`, which says who may upload and read, streams the
 //! bytes into the store and back, and refuses what is too large, empty or unknown. A record
@@ -8,11 +10,15 @@
 use super::guard::needs;
 use super::{Api, Doc};
 use crate::authn::{Caller, Scope};
+use crate::body::Body;
 use crate::error::{ApiResult, WebError};
+use crate::http::Id;
 use crate::http::{Params, Segment};
 use crate::service::attachments::{self as att, Upload, UploadMeta};
 use crate::state::AppState;
-use adam_core::attachment::AttachmentRef;
+use adam_core::attachment::{Attachable, AttachmentRef};
+use adam_core::{BaselineId, ReviewId, RiskId};
+use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -50,6 +56,75 @@ pub(crate) fn routes(api: Api) -> Api {
         .file(),
         get(needs(Scope::Read, download)),
     )
+    .route(
+        Method::POST,
+        "/api/v1/risk-assessments/{id}/attachments",
+        Doc::new(
+            t,
+            "Add an uploaded file to a risk assessment (its signed report, Art. 9(3)); files are never removed, the history keeps them. Answers the assessment's files",
+            "the information-security lead or the system administrator, who may refer to the file (write scope)",
+        )
+        .body::<AttachmentRef>()
+        .response::<Vec<AttachmentRef>>(),
+        post(needs(Scope::Write, attach_risk)),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/access-reviews/{id}/attachments",
+        Doc::new(
+            t,
+            "Add an uploaded file to an access-review campaign (its minutes or signed report, Art. 51(4)). Answers the campaign's files",
+            "the campaign's reviewer, the information-security lead or the system administrator, who may refer to the file (write scope)",
+        )
+        .body::<AttachmentRef>()
+        .response::<Vec<AttachmentRef>>(),
+        post(needs(Scope::Write, attach_review)),
+    )
+    .route(
+        Method::POST,
+        "/api/v1/integrity/baselines/{id}/attachments",
+        Doc::new(
+            t,
+            "Add an uploaded file to an integrity baseline (the approved change behind it, Art. 50(4)). Answers the baseline's files",
+            "the server's custodian and operators, the information-security lead or the system administrator, who may refer to the file (write scope)",
+        )
+        .body::<AttachmentRef>()
+        .response::<Vec<AttachmentRef>>(),
+        post(needs(Scope::Write, attach_baseline)),
+    )
+}
+
+async fn attach_risk(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(file): Body<AttachmentRef>,
+) -> ApiResult<Json<Vec<AttachmentRef>>> {
+    Ok(Json(
+        att::attach(&s, &caller, Attachable::Risk(RiskId(id)), file).await?,
+    ))
+}
+
+async fn attach_review(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(file): Body<AttachmentRef>,
+) -> ApiResult<Json<Vec<AttachmentRef>>> {
+    Ok(Json(
+        att::attach(&s, &caller, Attachable::Review(ReviewId(id)), file).await?,
+    ))
+}
+
+async fn attach_baseline(
+    State(s): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(file): Body<AttachmentRef>,
+) -> ApiResult<Json<Vec<AttachmentRef>>> {
+    Ok(Json(
+        att::attach(&s, &caller, Attachable::Baseline(BaselineId(id)), file).await?,
+    ))
 }
 
 /// What the uploaded file is called.

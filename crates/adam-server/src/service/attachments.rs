@@ -22,7 +22,7 @@
 use crate::authn::{Caller, Scope};
 use crate::error::{ApiResult, WebError};
 use crate::state::{AppState, blocking};
-use adam_core::attachment::{AttachmentRef, Digest};
+use adam_core::attachment::{Attachable, AttachmentRef, Digest};
 use adam_core::*;
 use adam_store::attachments::CHUNK;
 use adam_store::{NewUpload, StoredAttachment, UploadId};
@@ -34,14 +34,31 @@ use sha2::Digest as _;
 pub const DEFAULT_MAX_BYTES: u64 = 25 * 1024 * 1024;
 
 /// Whether `caller` may read a record that refers to the file `digest`. **Every record kind
-/// that carries attachments has its arm here** (today the inventory's items); a kind that
-/// gains attachments adds one.
+/// that carries attachments has its arm here** (like `Event::attachments` in the core); a
+/// kind that gains attachments adds one.
 pub fn may_read(w: &World, caller: &Caller, digest: &Digest, now: Timestamp) -> bool {
     let refers = |list: &[AttachmentRef]| list.iter().any(|a| a.sha256 == *digest);
-    // Inventory items: read by the inventory's readers (`service::inventory::reader`).
-    if w.items().iter().any(|i| refers(&i.fields.attachments))
-        && crate::service::inventory::reader(w, caller, now).is_some()
+    let inventory_reader = || crate::service::inventory::reader(w, caller, now).is_some();
+    // Inventory items and risk assessments: read by the inventory's readers
+    // (`service::inventory::reader`, who also read the risk register).
+    if (w.items().iter().any(|i| refers(&i.fields.attachments))
+        || w.risk_assessments().iter().any(|r| refers(&r.attachments)))
+        && inventory_reader()
     {
+        return true;
+    }
+    // Access reviews: their reviewer and the register keepers.
+    if w.access_reviews()
+        .iter()
+        .any(|r| refers(&r.attachments) && crate::service::review::sees_review(w, caller, r, now))
+    {
+        return true;
+    }
+    // Integrity baselines: whoever reads their server's integrity.
+    if w.items().iter().any(|server| {
+        w.baselines_of(server.id).any(|b| refers(&b.attachments))
+            && crate::service::integrity::may_read(w, caller, server, now)
+    }) {
         return true;
     }
     // Process cases: read by whoever reads the case (`service::process::may_read`).
@@ -114,14 +131,7 @@ fn unknown(digest: &Digest) -> WebError {
 
 /// 422: a command names a file that is not stored (or not the caller's to refer to).
 fn unknown_attachment(digest: &Digest) -> WebError {
-    WebError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unknown-attachment",
-        format!("attachment {digest} is not stored with that size, or is not yours to attach: upload it first"),
-    )
-    .sl(format!(
-        "priponka {digest} ni shranjena s to velikostjo ali je ne smete pripeti: najprej jo naložite"
-    ))
+    crate::error::unknown_attachment(digest.as_str())
 }
 
 /// Parses a digest from a path.
@@ -319,6 +329,40 @@ fn not_reader() -> WebError {
         "files are read by those who may read a record that refers to them, and by whoever uploaded them",
     )
     .sl("datoteke berejo tisti, ki smejo brati zapis, ki se nanje sklicuje, in kdor jih je naložil")
+}
+
+/// Adds the stored file `file` to the register record `to` through the one write path
+/// (`Command::AttachFile`): refused unless the caller may refer to the file
+/// ([`require_attachable`]) and keep the record (the engine); the store checks the file once
+/// more in the change's own transaction. Answers the record's files after the change.
+pub async fn attach(
+    s: &AppState,
+    caller: &Caller,
+    to: Attachable,
+    file: AttachmentRef,
+) -> ApiResult<Vec<AttachmentRef>> {
+    caller.require(Scope::Write)?;
+    let command = Command::AttachFile { to, file: file.clone() };
+    {
+        // The engine's answer first (no such record, not its keeper, the file already on it),
+        // so that someone who may not add to the record learns nothing about the file.
+        let w = s.world();
+        files_of(&w, to)?;
+        w.plan(&caller.actor(None), command.clone(), s.now())
+            .map_err(|e| WebError::from_engine(e, &w))?;
+    }
+    require_attachable(s, caller, std::slice::from_ref(&file)).await?;
+    s.execute(caller, None, command).await?;
+    files_of(&s.world(), to)
+}
+
+/// The files a record carries (404 for a record that does not exist).
+pub fn files_of(w: &World, to: Attachable) -> ApiResult<Vec<AttachmentRef>> {
+    Ok(match to {
+        Attachable::Risk(id) => w.risk_assessment(id)?.attachments.clone(),
+        Attachable::Review(id) => w.access_review(id)?.attachments.clone(),
+        Attachable::Baseline(id) => w.baseline(id)?.attachments.clone(),
+    })
 }
 
 /// Refuses references to files that are not stored with their size, or that the caller

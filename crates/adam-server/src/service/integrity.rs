@@ -121,7 +121,7 @@ fn is_checked(i: &InventoryItem) -> bool {
     i.kind == ItemKind::System && !i.retired && (i.fields.key_server || i.fields.high_risk)
 }
 
-fn may_read(w: &World, caller: &Caller, server: &InventoryItem, now: Timestamp) -> bool {
+pub(crate) fn may_read(w: &World, caller: &Caller, server: &InventoryItem, now: Timestamp) -> bool {
     w.may_submit_scans(&caller.actor(None), server, now).unwrap_or(false)
 }
 

@@ -304,3 +304,89 @@ async fn a_file_over_the_limit_is_refused_naming_the_limit(backend: Backend) {
     );
 }
 on_both_backends!(a_file_over_the_limit_is_refused_naming_the_limit);
+
+/// A risk assessment, an access review and a baseline carry files added one by one
+/// (`POST …/{id}/attachments`): by whoever keeps the record, once each, never removed (a
+/// correction keeps them, the record "as of" before shows none), read by the record's readers;
+/// a file that is not stored, or a record that does not exist, changes nothing.
+async fn register_records_carry_files_added_in_their_own_change(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let inv = build(&s).await;
+    let risk = json!({"date": "2026-02-10", "scope": "Občina", "findings": "F", "treatment": "T"});
+    let id = inv
+        .post(&s, Party::Lead, "/api/v1/risk-assessments", &risk)
+        .await
+        .expect(201)
+        .json["id"]
+        .clone();
+    let path = format!("/api/v1/risk-assessments/{id}");
+    let before = s.state.now();
+    s.state.clock.set(adam_core::Timestamp(before.0 + 60));
+    let bytes = file(1000);
+    let file_ref = upload(&s, &inv, Party::Lead, "porocilo.pdf", bytes.clone())
+        .await
+        .expect(201)
+        .json;
+    let attach = format!("{path}/attachments");
+
+    // Only a keeper adds to it: the clerk and a custodian are refused before the file is looked at.
+    for party in [Party::Plain, Party::Custodian] {
+        inv.post(&s, party, &attach, &file_ref).await.expect(403);
+    }
+    let files = inv.post(&s, Party::Lead, &attach, &file_ref).await.expect(200).json;
+    assert_eq!(files.as_array().unwrap().len(), 1);
+    assert_eq!(files[0]["sha256"], file_ref["sha256"]);
+    inv.post(&s, Party::Lead, &attach, &file_ref)
+        .await
+        .problem(409, "no-change");
+
+    // What cannot be attached changes nothing.
+    let revision = s.revision().await;
+    let missing = json!({"sha256": "ab".repeat(32), "name": "x.pdf", "size": 3});
+    inv.post(&s, Party::Lead, &attach, &missing)
+        .await
+        .problem(422, "unknown-attachment");
+    inv.post(&s, Party::Lead, "/api/v1/risk-assessments/99/attachments", &file_ref)
+        .await
+        .expect(404);
+    inv.post(&s, Party::Lead, &attach, &json!({"sha256": "x"}))
+        .await
+        .problem(422, "invalid-body");
+    assert_eq!(s.revision().await, revision);
+
+    // The record shows it, a correction keeps it, and the record as it stood before has none.
+    let shown = inv
+        .call(&s, Party::Custodian, Method::GET, &path, None, &[])
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(shown["attachments"][0]["sha256"], file_ref["sha256"]);
+    let corrected = json!({"date": "2026-02-10", "scope": "Občina", "findings": "F2", "treatment": "T"});
+    inv.edit(&s, Party::Lead, Method::PUT, &path, &corrected)
+        .await
+        .expect(200);
+    let shown = inv
+        .call(&s, Party::Lead, Method::GET, &path, None, &[])
+        .await
+        .expect(200)
+        .json;
+    assert_eq!(shown["findings"], "F2");
+    assert_eq!(shown["attachments"][0]["sha256"], file_ref["sha256"]);
+    let then = inv
+        .call(&s, Party::Lead, Method::GET, &format!("{path}?at={before}"), None, &[])
+        .await
+        .expect(200)
+        .json;
+    assert!(then.get("attachments").is_none(), "{then}");
+
+    // Read by the risk register's readers, not by the clerk.
+    let digest = file_ref["sha256"].as_str().unwrap();
+    let (reply, back) = download(&s, &inv, Party::Custodian, digest).await;
+    reply.expect(200);
+    assert!(back == bytes);
+    download(&s, &inv, Party::Plain, digest)
+        .await
+        .0
+        .problem(403, "not-an-attachment-reader");
+}
+on_both_backends!(register_records_carry_files_added_in_their_own_change);

@@ -27,6 +27,8 @@ struct Made {
     review_system: ItemId,
     key_server: ItemId,
     file: String,
+    /// The reference of the file on VOPI-SYS, also carried by the key server's baseline 1.
+    reference: serde_json::Value,
 }
 
 async fn create(server: &TestServer, fields: register::inventory::ItemFields) -> ItemId {
@@ -130,10 +132,22 @@ async fn setup(server: &TestServer, inv: &Inventory) -> Made {
     )
     .await
     .expect(200);
+    // The same file on the key server's baseline 1: whoever reads the server's integrity (its
+    // operator, the service account, among them) may refer to it.
+    run(
+        server,
+        Actor::System,
+        Command::AttachFile {
+            to: adam_core::attachment::Attachable::Baseline(BaselineId(1)),
+            file: serde_json::from_value(reference.clone()).unwrap(),
+        },
+    )
+    .await;
     Made {
         review_system,
         key_server,
         file: format!("/api/v1/attachments/{}", reference["sha256"].as_str().unwrap()),
+        reference,
     }
 }
 
@@ -278,7 +292,38 @@ fn rows(server: &TestServer, made: &Made) -> Vec<Row> {
             Some(json!({"a": "file"})),
             READ,
         ),
-        row(g.clone(), "/api/v1/attachments/{sha256}", made.file.clone(), None, READ),
+        // The file is on VOPI-SYS (read by the inventory's readers) and on the key server's
+        // baseline (read also by its operator, the service account).
+        row(
+            g.clone(),
+            "/api/v1/attachments/{sha256}",
+            made.file.clone(),
+            None,
+            "YYYYNYY",
+        ),
+        // A file added to a register record: by whoever keeps that record (and may refer to
+        // the file; each file here is one they may).
+        row(
+            p.clone(),
+            "/api/v1/risk-assessments/{id}/attachments",
+            "/api/v1/risk-assessments/0/attachments".into(),
+            Some(made.reference.clone()),
+            KEEP,
+        ),
+        row(
+            p.clone(),
+            "/api/v1/access-reviews/{id}/attachments",
+            "/api/v1/access-reviews/0/attachments".into(),
+            Some(made.reference.clone()),
+            REVIEW,
+        ),
+        row(
+            p.clone(),
+            "/api/v1/integrity/baselines/{id}/attachments",
+            "/api/v1/integrity/baselines/0/attachments".into(),
+            Some(made.reference.clone()),
+            "YYNNNYY",
+        ),
         // The dormant-accounts report (Art. 50(2)): the keepers and user administrators (each
         // for the accounts they administer).
         row(

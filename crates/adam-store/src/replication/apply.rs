@@ -99,6 +99,7 @@ pub(super) fn apply(
             },
             previous,
             &events,
+            false,
         )?;
         changes.push(ChangeSet {
             revision: change.revision,

@@ -1,11 +1,14 @@
 //! The attachment store on both backends: a file of several chunks goes in and comes back
 //! whole, is stored once however often it is uploaded, is sealed at rest (the database's bytes
 //! do not contain the plaintext), does not open with another key directory, and a chunk moved
-//! to another place is refused.
+//! to another place is refused. A file becomes part of a record in the record's own
+//! transaction, and a file no record names is swept a day after it was uploaded.
 
 use crate::backends::Backend;
-use adam_core::attachment::Digest;
-use adam_core::{Timestamp, UserId};
+use crate::town::{Driver, context, created, item_fields, text, user_cmd};
+use adam_core::attachment::{AttachmentRef, Digest};
+use adam_core::register::inventory::{ItemFields, ItemKind};
+use adam_core::{Actor, Command, Created, Timestamp, UserId};
 use adam_store::attachments::{CHUNK, read_attachment, write_attachment};
 use adam_store::{NewUpload, StoreError};
 use std::sync::Arc;
@@ -134,4 +137,108 @@ pub fn attachments_round_trip_chunked_sealed_and_stored_once(b: &dyn Backend) {
         Err(StoreError::Keys(_))
     ));
     assert!(read_attachment(&*s, &stored.digest, &mut Vec::new()).is_err());
+}
+
+/// A day and a little more, in seconds: past the sweep's horizon.
+const DAY_AND_AN_HOUR: i64 = 25 * 3600;
+
+fn upload_at<'a>(name: &'a str, at: i64) -> NewUpload<'a> {
+    NewUpload {
+        at: Timestamp(at),
+        ..upload(name)
+    }
+}
+
+fn reference(digest: &Digest, size: u64) -> AttachmentRef {
+    AttachmentRef {
+        sha256: digest.clone(),
+        name: text("porocilo.txt"),
+        size,
+        media_type: None,
+        doc_type: None,
+    }
+}
+
+pub fn a_file_becomes_part_of_a_record_in_the_records_transaction(b: &dyn Backend) {
+    let s = b.open();
+    let mut d = Driver::new(&*s);
+    let ana = created!(d.sys(user_cmd("ana", vec![])), User);
+    let t0 = d.at.0;
+    let used = write_attachment(&*s, &upload_at("used.txt", t0), &mut file(100).as_slice()).unwrap();
+    let unused = write_attachment(&*s, &upload_at("unused.txt", t0), &mut file(200).as_slice()).unwrap();
+    let again = write_attachment(&*s, &upload_at("again.txt", t0), &mut file(300).as_slice()).unwrap();
+    let item = |code: &str, files: Vec<AttachmentRef>| Command::CreateItem {
+        kind: ItemKind::System,
+        fields: ItemFields {
+            attachments: files,
+            ..item_fields(code, ana, None)
+        },
+    };
+
+    // A record naming a file that is not stored, or not with that size, is refused in its own
+    // transaction: nothing of it is written.
+    let revision = s.load().unwrap().revision();
+    let missing = Digest::parse("sha256", &"cd".repeat(32)).unwrap();
+    for files in [
+        vec![reference(&missing, 5)],
+        vec![reference(&used.digest, used.size + 1)],
+    ] {
+        let plan = d.plan(Actor::System, item("REFUSED-SYS", files));
+        let e = s.commit(&plan, &context(Actor::System, d.at)).unwrap_err();
+        assert!(matches!(e, StoreError::UnknownAttachment(_)), "{e:?}");
+        let after = s.load().unwrap();
+        assert_eq!(after.revision(), revision, "the refused change left nothing");
+        assert!(after.items().is_empty());
+    }
+    assert_eq!(b.count("SELECT count(*) FROM attachment_refs"), 0);
+
+    // A record naming a stored file: the reference is written with it.
+    d.sys(item("USED-SYS", vec![reference(&used.digest, used.size)]));
+    assert_eq!(b.count("SELECT count(*) FROM attachment_refs"), 1);
+
+    // The same bytes uploaded again 23 hours later count from then.
+    write_attachment(
+        &*s,
+        &upload_at("again-2.txt", t0 + 23 * 3600),
+        &mut file(300).as_slice(),
+    )
+    .unwrap();
+
+    // A day later the next upload sweeps what no record names, and nothing else.
+    let id = s
+        .begin_attachment(&upload_at("later.bin", t0 + DAY_AND_AN_HOUR))
+        .unwrap();
+    s.abort_attachment(id).unwrap();
+    assert!(
+        s.attachment(&used.digest).unwrap().is_some(),
+        "a file a record names stays"
+    );
+    assert!(
+        s.attachment(&unused.digest).unwrap().is_none(),
+        "a file nobody used is swept"
+    );
+    assert!(!s.uploaded_by(&unused.digest, UserId(1)).unwrap());
+    assert!(
+        s.attachment(&again.digest).unwrap().is_some(),
+        "uploaded again: counts from then"
+    );
+    let mut back = Vec::new();
+    read_attachment(&*s, &used.digest, &mut back).unwrap().unwrap();
+    assert!(back == file(100));
+    let id = s
+        .begin_attachment(&upload_at("later.bin", t0 + 23 * 3600 + DAY_AND_AN_HOUR))
+        .unwrap();
+    s.abort_attachment(id).unwrap();
+    assert!(s.attachment(&again.digest).unwrap().is_none());
+    // The swept file's chunks went with it; the used one's are all there.
+    assert_eq!(b.count("SELECT count(*) FROM attachment_chunks"), 1);
+    // A record may not name a swept file.
+    let plan = d.plan(
+        Actor::System,
+        item("LATE-SYS", vec![reference(&unused.digest, unused.size)]),
+    );
+    assert!(matches!(
+        s.commit(&plan, &context(Actor::System, d.at)),
+        Err(StoreError::UnknownAttachment(_))
+    ));
 }

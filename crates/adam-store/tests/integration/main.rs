@@ -103,6 +103,7 @@ on_both_backends!(
     authn_totp_seeds_are_sealed_at_rest,
     authn_the_totp_key_is_rotated,
     attachments_round_trip_chunked_sealed_and_stored_once,
+    a_file_becomes_part_of_a_record_in_the_records_transaction,
     a_backup_under_writes_verifies_and_restores_the_same_world,
     a_corrupted_backup_fails_naming_what_is_wrong,
     a_backup_never_holds_the_keys,
