@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod authn;
+mod authn_config;
 pub mod body;
 pub mod demo;
 pub mod error;

@@ -1,17 +1,17 @@
 //! The server's state and its single write path.
 //!
 //! The world lives in memory behind a read–write lock; the store is the truth on disk. Every
-//! change goes through [`AppState::execute`]: under the process's one writer lock it catches
-//! up with the change log (other servers may have written), plans the command against the
+//! change goes through [`AppState::execute_as_guarded`] (a request's through
+//! [`AppState::execute`], defined beside `Caller` in `authn/caller.rs`): under the process's
+//! one writer lock it catches up with the change log (other servers may have written), plans the command against the
 //! world, persists the plan in one store transaction (tables, change log, audit trail) and
 //! only then commits it to the world. When another server claimed the revision first, it
 //! catches up and plans again. A follower task keeps the world in step with the change log,
 //! and a request may ask for "at least revision N" to read its own writes through another
 //! server.
 
-use crate::authn::caller::Caller;
 use crate::error::{ApiResult, WebError};
-use adam_core::{Actor, Command, JobId, Plan, Revision, Timestamp, World};
+use adam_core::{Actor, Command, Plan, Revision, Timestamp, World};
 use adam_store::{ApiToken, AuditContext, NewAudit, Retention, Store, StoreError};
 use axum::http::StatusCode;
 use std::collections::HashMap;
@@ -67,7 +67,7 @@ pub struct Config {
     /// How often the end of the audit trail is signed and copied outside the database.
     pub audit_checkpoint_every: Duration,
     /// Sign-in, sessions, attempt limits and e-mail.
-    pub auth: crate::authn::config::AuthConfig,
+    pub auth: crate::authn_config::AuthConfig,
     /// A connection must send a request's whole head (request line and headers) within this
     /// time, and an idle kept-alive connection is closed after it: a client trickling bytes
     /// cannot hold connections open.
@@ -87,7 +87,7 @@ impl Default for Config {
             token_cache: Duration::from_secs(5),
             audit_retention_days: 90,
             audit_checkpoint_every: Duration::from_secs(60),
-            auth: crate::authn::config::AuthConfig::default(),
+            auth: crate::authn_config::AuthConfig::default(),
             header_read_timeout: Duration::from_secs(10),
             attachment_max_bytes: crate::service::attachments::DEFAULT_MAX_BYTES,
             remind_every: Duration::from_secs(300),
@@ -146,7 +146,7 @@ pub struct Inner {
     /// queues them, and the writer gives them back once they are committed.
     access_room: Arc<tokio::sync::Semaphore>,
     /// Password hashing, attempt limits and the backup-code key.
-    pub authn: crate::authn::config::Authn,
+    pub authn: crate::authn_config::Authn,
     /// The verification of the audit trail under way, shared by whoever asks meanwhile.
     pub(crate) verifying: SharedRun<adam_store::Verdict>,
     /// Worlds of past instants kept for "as of" questions (`service::past`).
@@ -301,7 +301,7 @@ impl AppState {
         };
         let replica = crate::replication::Replica::new(&store.replication_state()?);
         let (access, access_rx) = tokio::sync::mpsc::unbounded_channel();
-        let authn = crate::authn::config::Authn::new(&config.auth, clock.now())
+        let authn = crate::authn_config::Authn::new(&config.auth, clock.now())
             .map_err(|e| StoreError::Database(format!("authentication could not start: {e}")))?;
         Ok(AppState(Arc::new(Inner {
             authn,
@@ -618,35 +618,25 @@ impl AppState {
         }
     }
 
-    /// The single write path: plan, persist in one transaction, commit to the world.
-    pub async fn execute(&self, caller: &Caller, job: Option<JobId>, command: Command) -> ApiResult<Plan> {
-        self.execute_guarded(caller, job, command, |_| Ok(())).await
+    /// The single write path for a given actor and audit context (the CLI and the demo use it;
+    /// a request's goes through `AppState::execute`, which `authn/caller.rs` defines beside
+    /// `Caller` so that this module need not name `authn`).
+    pub async fn execute_as(&self, actor: Actor, context: AuditContext, command: Command) -> ApiResult<Plan> {
+        self.execute_as_guarded(actor, context, command, |_| Ok(())).await
     }
 
     /// The write path with a precondition (an If-Match) checked under the writer lock, right
     /// before planning, so nothing can change between the check and the write.
-    pub async fn execute_guarded(
+    pub async fn execute_as_guarded(
         &self,
-        caller: &Caller,
-        job: Option<JobId>,
+        actor: Actor,
+        context: AuditContext,
         command: Command,
         guard: impl Fn(&World) -> ApiResult<()> + Send + 'static,
     ) -> ApiResult<Plan> {
-        let actor = caller.actor(job);
-        let context = self.context(actor, caller.source_ip.clone());
         let _writer = self.writer.lock().await;
         let me = self.clone();
         let plan = blocking(move || me.execute_blocking(actor, &context, command, &guard)).await??;
-        drop(_writer);
-        self.replica.wait_for_standby(plan.revision()).await?;
-        Ok(plan)
-    }
-
-    /// The write path for a given actor and audit context (the CLI and the demo use it).
-    pub async fn execute_as(&self, actor: Actor, context: AuditContext, command: Command) -> ApiResult<Plan> {
-        let _writer = self.writer.lock().await;
-        let me = self.clone();
-        let plan = blocking(move || me.execute_blocking(actor, &context, command, &|_| Ok(()))).await??;
         drop(_writer);
         self.replica.wait_for_standby(plan.revision()).await?;
         Ok(plan)

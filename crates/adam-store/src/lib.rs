@@ -46,6 +46,7 @@ mod credentials;
 mod error;
 pub mod failover;
 mod hex;
+mod key_mover;
 mod keys;
 mod limits;
 mod load;

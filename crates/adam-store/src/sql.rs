@@ -148,8 +148,9 @@ pub(crate) struct Writes {
     /// Records per epoch of the lookup tables (`audit::tail::EPOCH` unless the store was told
     /// otherwise).
     pub(crate) epoch: u64,
-    /// The store's mover of search keys (`audit/index.rs`); `None` moves each batch whole.
-    pub(crate) mover: Option<std::sync::Arc<crate::audit::index::Mover>>,
+    /// The store's mover of search keys (`key_mover.rs`, used by the trail's index); `None`
+    /// moves each batch whole.
+    pub(crate) mover: Option<std::sync::Arc<crate::key_mover::Mover>>,
     /// The batch `(from, through]` whose plan the store prepares after the commit.
     pub(crate) plan_wanted: Option<(u64, u64)>,
 }

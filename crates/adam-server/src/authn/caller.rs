@@ -1,8 +1,10 @@
 //! [`Caller`]: who is calling — an application with an API token or a person with a session —
-//! as handlers and services see it, whichever the credential.
+//! as handlers and services see it, whichever the credential; and the write path on a
+//! caller's behalf ([`AppState::execute`]).
 
 use super::scope::*;
 use crate::error::{ApiResult, WebError};
+use crate::state::AppState;
 use adam_core::*;
 
 /// An authenticated caller.
@@ -48,5 +50,31 @@ impl Caller {
             )
             .sl(format!("ta žeton nima obsega '{}'", scope.as_str())))
         }
+    }
+}
+
+// The write path on behalf of a caller is defined here, beside `Caller`, rather than in
+// `state.rs`: turning a caller into the engine's actor and the audit's context is
+// authentication's knowledge, and `state.rs` then names nothing of `authn` (which builds on
+// the state), so the two do not import each other (ARCHITECTURE.md).
+impl AppState {
+    /// The single write path for a request: plan, persist in one transaction, commit to the
+    /// world, as `caller` acting in `job`.
+    pub async fn execute(&self, caller: &Caller, job: Option<JobId>, command: Command) -> ApiResult<Plan> {
+        self.execute_guarded(caller, job, command, |_| Ok(())).await
+    }
+
+    /// The write path with a precondition (an If-Match) checked under the writer lock, right
+    /// before planning, so nothing can change between the check and the write.
+    pub async fn execute_guarded(
+        &self,
+        caller: &Caller,
+        job: Option<JobId>,
+        command: Command,
+        guard: impl Fn(&World) -> ApiResult<()> + Send + 'static,
+    ) -> ApiResult<Plan> {
+        let actor = caller.actor(job);
+        let context = self.context(actor, caller.source_ip.clone());
+        self.execute_as_guarded(actor, context, command, guard).await
     }
 }

@@ -2,8 +2,8 @@
 //! one step) and the client (address, browser, language of messages).
 
 use super::caller::*;
-use super::config::*;
 use super::session::*;
+use crate::authn_config::*;
 use crate::error::WebError;
 use crate::state::AppState;
 use adam_auth::password::Lang;

@@ -3,12 +3,14 @@
 //! sessions, password changes and resets — as functions over typed requests that the API
 //! (`api/authn.rs`) and the UI (`ui/account.rs`) both call.
 //!
-//! The leaves ([`scope`], [`caller`], [`config`]) import nothing of the server's state, so
-//! `state.rs` can hold them without an import circle.
+//! The settings and runtime pieces of authentication (`AuthConfig`, `Authn`) live below this
+//! module, in `authn_config.rs`, and are re-exported here: the state holds them, and `state.rs`
+//! names nothing of `authn` (which builds on the state), so the two do not import each other.
+//! For the same reason the write path on a caller's behalf (`AppState::execute`) is defined in
+//! [`caller`].
 
 pub mod caller;
 pub mod client;
-pub mod config;
 pub mod factor;
 pub mod limits;
 pub mod password;
@@ -20,9 +22,9 @@ pub mod token;
 pub mod trail;
 pub mod types;
 
+pub use crate::authn_config::*;
 pub use caller::*;
 pub use client::*;
-pub use config::*;
 pub(crate) use factor::*;
 pub use password::*;
 pub(crate) use reset::*;

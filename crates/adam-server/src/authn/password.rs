@@ -3,12 +3,12 @@
 
 use super::caller::*;
 use super::client::*;
-use super::config::*;
 use super::limits::*;
 use super::scope::*;
 use super::session::confirmed_totp;
 use super::trail::*;
 use super::types::*;
+use crate::authn_config::*;
 use crate::error::{ApiResult, WebError};
 use crate::state::{AppState, blocking};
 use adam_auth::hash::Verification;

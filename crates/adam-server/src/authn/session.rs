@@ -12,9 +12,9 @@
 //! [`authenticate`] is the one place a request's credentials are turned into a [`Caller`].
 
 use super::caller::*;
-use super::config::*;
 use super::scope::*;
 use super::token::*;
+use crate::authn_config::*;
 use crate::error::{ApiResult, WebError};
 use crate::state::{AppState, blocking};
 use adam_core::*;

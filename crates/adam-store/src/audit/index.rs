@@ -14,8 +14,9 @@
 //! 1. the transaction that finds the batch full only marks it (`moving_through`, migration
 //!    0011) and, after its commit, asks for a **plan**: the batch's keys read and sorted
 //!    **outside** the write lock (`prepare`, on a connection of its own);
-//! 2. each later write transaction moves the next [`INDEX_CHUNK`] keys of the plan, in key
-//!    order (`INSERT … ON CONFLICT DO NOTHING`, and only keys still in the tail, so a key the
+//! 2. each later write transaction moves the next
+//!    [`INDEX_CHUNK`](crate::key_mover::INDEX_CHUNK) keys of the plan, in key order
+//!    (`INSERT … ON CONFLICT DO NOTHING`, and only keys still in the tail, so a key the
 //!    retention purge removed meanwhile is not brought back), and records how far it got in
 //!    the mark row — the progress commits or rolls back with the transaction;
 //! 3. the transaction of the last chunk advances the **watermark** `indexed_through`: searches
@@ -31,12 +32,7 @@
 
 use crate::StoreError;
 use crate::sql::{Tx, Val, Writes, one, req_int, req_text, write_error};
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-
-/// Keys moved per write transaction: each chunk writes a few dozen contiguous pages of the
-/// lookup tables and holds the write lock for a millisecond or two.
-pub(crate) const INDEX_CHUNK: u64 = 2_048;
+use std::sync::Arc;
 
 /// The watermark row (`audit_index_mark`) as one transaction read it.
 #[derive(Clone, Copy, Debug, Default)]
@@ -94,114 +90,12 @@ impl Mark {
     }
 }
 
-/// One key of `audit_by_object`, in its key order.
-type ObjectKey = (i64, String, i64, i64);
-/// One key of `audit_by_actor`, in its key order.
-type ActorKey = (i64, i64, i64);
-
-/// A batch's keys, sorted in the lookup tables' order.
-#[derive(Debug)]
-pub(crate) struct Plan {
-    id: i64,
-    through: u64,
-    objects: Vec<ObjectKey>,
-    actors: Vec<ActorKey>,
-}
-
-#[derive(Debug)]
-enum State {
-    Idle,
-    Preparing { through: u64 },
-    Ready(Arc<Plan>),
-}
-
-/// A store's mover: the plan of the batch being moved, prepared off the write lock.
-#[derive(Debug)]
-pub(crate) struct Mover {
-    state: Mutex<State>,
-    chunk: AtomicU64,
-    /// Whether a plan is prepared on a thread of its own (the server) or by the committing
-    /// thread right after its commit (tests: every step deterministic).
-    beside: std::sync::atomic::AtomicBool,
-    next_id: AtomicI64,
-}
-
-impl Default for Mover {
-    fn default() -> Mover {
-        // Plan ids differ across processes, so a plan recorded by an earlier process is never
-        // taken for the new one's (its progress would skip keys).
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |d| i64::try_from(d.as_nanos() % (1 << 62)).unwrap_or(1));
-        Mover {
-            state: Mutex::new(State::Idle),
-            chunk: AtomicU64::new(INDEX_CHUNK),
-            beside: std::sync::atomic::AtomicBool::new(true),
-            next_id: AtomicI64::new(seed),
-        }
-    }
-}
+// The mover's state (`Mover`, `Plan`, `INDEX_CHUNK`) is `key_mover.rs`'s, below `sql.rs`, so
+// that `sql::Writes` can carry it without naming this module; what a transaction does with it
+// is here.
+pub(crate) use crate::key_mover::{Mover, Plan};
 
 impl Mover {
-    /// Keys per write transaction, and whether plans are prepared on their own thread.
-    pub(crate) fn configure(&self, chunk: u64, beside: bool) {
-        self.chunk.store(chunk.max(1), Ordering::Relaxed);
-        self.beside.store(beside, Ordering::Relaxed);
-    }
-
-    pub(crate) fn chunk(&self) -> u64 {
-        self.chunk.load(Ordering::Relaxed)
-    }
-
-    pub(crate) fn beside(&self) -> bool {
-        self.beside.load(Ordering::Relaxed)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The plan for the batch ending at `through`, when it is ready.
-    fn plan_for(&self, through: u64) -> Option<Arc<Plan>> {
-        match &*self.lock() {
-            State::Ready(plan) if plan.through == through => Some(Arc::clone(plan)),
-            _ => None,
-        }
-    }
-
-    /// Claims the preparation of the plan for the batch ending at `through`: `false` when it
-    /// is being prepared or is ready already.
-    pub(crate) fn claim(&self, through: u64) -> bool {
-        let mut state = self.lock();
-        match &*state {
-            State::Preparing { through: t } if *t == through => false,
-            State::Ready(plan) if plan.through == through => false,
-            _ => {
-                *state = State::Preparing { through };
-                true
-            }
-        }
-    }
-
-    /// Hands over a prepared plan (or, on a failed read, lets the next transaction ask again).
-    pub(crate) fn install(&self, through: u64, plan: Result<Plan, StoreError>) {
-        let mut state = self.lock();
-        if matches!(&*state, State::Preparing { through: t } if *t == through) {
-            *state = match plan {
-                Ok(plan) => State::Ready(Arc::new(plan)),
-                // The next write transaction asks again (the database was busy or closing).
-                Err(_) => State::Idle,
-            };
-        }
-    }
-
-    fn forget(&self) {
-        let mut state = self.lock();
-        if matches!(&*state, State::Ready(_)) {
-            *state = State::Idle;
-        }
-    }
-
     /// Reads and sorts the keys of the batch `(from, through]` — on a snapshot of its own,
     /// outside the write lock.
     /// `epoch` is the store's epoch size (`Writes::epoch`).
@@ -230,7 +124,7 @@ impl Mover {
         objects.sort_unstable();
         actors.sort_unstable();
         Ok(Plan {
-            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            id: self.next_plan_id(),
             through,
             objects,
             actors,

@@ -1,5 +1,10 @@
 //! The settings of authentication and its runtime pieces, one per server: the hasher, the
 //! attempt limiters, the backup-code key, the password policy and the language of messages.
+//!
+//! A leaf beside `authn/` rather than inside it (it is re-exported there, `authn::AuthConfig`):
+//! the server's state holds these, and `authn/` builds on the state, so keeping them here lets
+//! `state.rs` depend on them without naming `authn` (ARCHITECTURE.md: "`state` does not import
+//! `authn`").
 
 use crate::error::{ApiResult, WebError};
 use crate::mail::MailConfig;
