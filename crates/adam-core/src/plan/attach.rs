@@ -30,6 +30,41 @@ fn added(list: &[AttachmentRef], file: AttachmentRef) -> Result<Vec<AttachmentRe
 }
 
 impl World {
+    /// Whether `actor` may add files to the record `to` (which must exist): the register
+    /// keepers for every kind, a campaign's reviewer for her campaign, a server's custodian
+    /// and operators for its baselines.
+    pub fn may_attach(&self, actor: &Actor, to: Attachable, at: Timestamp) -> Result<(), Error> {
+        match to {
+            Attachable::Risk(id) => {
+                self.risk_assessment(id)?;
+                if !self.keeps_registers(actor, at)? {
+                    return Err(Error::Register(RegisterError::NotRegisterKeeper(
+                        "attach files to risk assessments",
+                    )));
+                }
+            }
+            Attachable::Review(id) => {
+                let review = self.access_review(id)?;
+                let reviewer = actor.user_id() == Some(review.reviewer) && self.authority(actor, at).is_ok();
+                if !reviewer && !self.keeps_registers(actor, at)? {
+                    return Err(Error::Register(RegisterError::NotReviewer {
+                        reviewer: review.reviewer,
+                    }));
+                }
+            }
+            Attachable::Baseline(id) => {
+                let server = self.item(self.baseline(id)?.server)?;
+                if !self.keeps_or_tends(actor, server, at)? {
+                    return Err(Error::Register(RegisterError::NotScanSubmitter {
+                        server: server.id,
+                        custodian: server.fields.custodian,
+                    }));
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub(super) fn plan_attach(
         &self,
         actor: &Actor,
@@ -38,14 +73,10 @@ impl World {
         at: Timestamp,
         rev: Revision,
     ) -> Result<Draft, Error> {
+        self.may_attach(actor, to, at)?;
         let event = match to {
             Attachable::Risk(id) => {
                 let old = self.risk_assessment(id)?;
-                if !self.keeps_registers(actor, at)? {
-                    return Err(Error::Register(RegisterError::NotRegisterKeeper(
-                        "attach files to risk assessments",
-                    )));
-                }
                 Event::Risk(crate::register::risk::RiskAssessment {
                     attachments: added(&old.attachments, file)?,
                     rev,
@@ -54,10 +85,6 @@ impl World {
             }
             Attachable::Review(id) => {
                 let old = self.access_review(id)?;
-                let reviewer = actor.user_id() == Some(old.reviewer) && self.authority(actor, at).is_ok();
-                if !reviewer && !self.keeps_registers(actor, at)? {
-                    return Err(Error::Register(RegisterError::NotReviewer { reviewer: old.reviewer }));
-                }
                 Event::Review(crate::register::review::AccessReview {
                     attachments: added(&old.attachments, file)?,
                     rev,
@@ -66,13 +93,6 @@ impl World {
             }
             Attachable::Baseline(id) => {
                 let old = self.baseline(id)?;
-                let server = self.item(old.server)?;
-                if !self.keeps_or_tends(actor, server, at)? {
-                    return Err(Error::Register(RegisterError::NotScanSubmitter {
-                        server: server.id,
-                        custodian: server.fields.custodian,
-                    }));
-                }
                 Event::Baseline(crate::register::integrity::Baseline {
                     attachments: added(&old.attachments, file)?,
                     rev,

@@ -8,6 +8,7 @@ use super::confirm::{Confirmation, confirm_first, confirmed};
 use crate::authn::{Caller, Scope};
 use crate::service::review::{FollowUpView, ReviewView, follow_ups_for, review_view, reviews_for, sees_review};
 use crate::state::AppState;
+use adam_core::attachment::Attachable;
 use adam_core::register::inventory::ItemKind;
 use adam_core::register::review::{Cause, Outcome, Under};
 use adam_core::*;
@@ -51,6 +52,12 @@ pub(super) struct ReviewPage {
     pub(super) r: ReviewView,
     pub(super) may_decide: bool,
     pub(super) error: Option<String>,
+    /// Its files (`record_attachments.html`): minutes, a signed report.
+    pub(super) attachments: Vec<super::inventory::attachments::AttachmentRow>,
+    pub(super) attach_action: String,
+    pub(super) attach_subject: String,
+    pub(super) may_attach: bool,
+    pub(super) file_error: Option<String>,
 }
 
 /// The systems the caller may start a review of: those they keep (custodian), or every one
@@ -142,6 +149,19 @@ pub(super) async fn start_review(
 }
 
 async fn one(s: &AppState, caller: &Caller, lang: Lang, id: ReviewId, error: Option<String>) -> UiResult<Response> {
+    one_with(s, caller, lang, id, error, None)
+}
+
+/// The campaign's page, with a refused decision's message (`error`) or a refused file's
+/// (`file_error`).
+fn one_with(
+    s: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: ReviewId,
+    error: Option<String>,
+    file_error: Option<String>,
+) -> UiResult<Response> {
     let now = s.now();
     let p = {
         let w = s.world();
@@ -158,14 +178,49 @@ async fn one(s: &AppState, caller: &Caller, lang: Lang, id: ReviewId, error: Opt
             may_decide: r.reviewer == caller.user && r.completed_at.is_none(),
             r: review_view(&w, r, LocalDate::of(now)),
             error,
+            attachments: super::inventory::attachments::rows(&r.attachments),
+            attach_action: format!("/ui/access-reviews/{}/attachments", id.0),
+            attach_subject: String::new(),
+            may_attach: w.may_attach(&caller.actor(None), Attachable::Review(id), now).is_ok(),
+            file_error,
         }
     };
-    let refused = p.error.is_some();
+    let refused = p.error.is_some() || p.file_error.is_some();
     let mut r = page(lang, &p)?;
     if refused {
         *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(r)
+}
+
+/// `GET /ui/access-reviews/{id}/attachments` (a reload after a refused upload): the page.
+pub(super) async fn back_to_review(UiPath(id): UiPath<u32>) -> axum::response::Redirect {
+    axum::response::Redirect::to(&format!("/ui/access-reviews/{id}#attachments"))
+}
+
+/// Adds an uploaded file to the campaign (`POST /ui/access-reviews/{id}/attachments`): its
+/// reviewer or a keeper of the registers.
+pub(super) async fn attach(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiPath(id): UiPath<u32>,
+    request: axum::extract::Request,
+) -> UiResult<Response> {
+    let again = s.clone();
+    super::inventory::attachments::upload_to(
+        &s,
+        lang,
+        request,
+        Attachable::Review(ReviewId(id)),
+        format!("/ui/access-reviews/{id}"),
+        Box::new(move |caller, errors| {
+            Box::pin(async move {
+                let file_error = errors.get("f_file").cloned();
+                one_with(&again, &caller, lang, ReviewId(id), None, file_error)
+            })
+        }),
+    )
+    .await
 }
 
 pub(super) async fn review_page(

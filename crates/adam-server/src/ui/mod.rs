@@ -132,6 +132,10 @@ fn table() -> Routes {
             get(access_review::reviews_page).post(access_review::start_review),
         )
         .route("/ui/access-reviews/{id}", get(access_review::review_page))
+        .route(
+            "/ui/access-reviews/{id}/attachments",
+            get(access_review::back_to_review).post(access_review::attach),
+        )
         .route("/ui/access-reviews/{id}/print", get(access_review::review_print))
         .route(
             "/ui/access-reviews/{id}/decide",

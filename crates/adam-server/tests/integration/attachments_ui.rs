@@ -115,3 +115,115 @@ async fn the_upload_form_attaches_a_file_to_the_item(backend: Backend) {
     assert!(s.revision().await > revision);
 }
 on_both_backends!(the_upload_form_attaches_a_file_to_the_item);
+
+/// The same form on the register records that carry files added one by one — a risk
+/// assessment, an access review, an integrity baseline: their keepers add a file (back to the
+/// page, which lists it), a clerk is refused before anything is stored, a form without a file
+/// comes back with the message at the field.
+async fn register_pages_take_files_through_the_same_form(backend: Backend) {
+    use crate::inventory_fixture::{fields, run};
+    use adam_core::register::inventory::ItemKind;
+    use adam_core::*;
+    let s = TestServer::start(backend).await;
+    let inv = build(&s).await;
+    let created = |c: Option<Created>| c.unwrap_or_else(|| panic!("nothing created"));
+    // A risk assessment; a system of VOPI's application under review; a key server with a baseline.
+    let risk: register::risk::RiskFields = serde_json::from_value(
+        serde_json::json!({"date": "2026-02-10", "scope": "Občina", "findings": "F", "treatment": "T"}),
+    )
+    .unwrap();
+    run(&s, Actor::System, Command::RecordRiskAssessment { fields: risk }).await;
+    let mut review = fields("VOPI-APP", "Sistem aplikacije VOPI", inv.custodian);
+    review.application = Some(s.fx.vopi);
+    let Created::Item(system) = created(
+        run(
+            &s,
+            Actor::System,
+            Command::CreateItem {
+                kind: ItemKind::System,
+                fields: review,
+            },
+        )
+        .await,
+    ) else {
+        panic!()
+    };
+    run(
+        &s,
+        Actor::System,
+        Command::StartAccessReview {
+            system,
+            due: LocalDate::new(2026, 3, 31).unwrap(),
+        },
+    )
+    .await;
+    let mut key = fields("KEY-SRV", "Ključni strežnik", inv.custodian);
+    key.key_server = true;
+    let Created::Item(server) = created(
+        run(
+            &s,
+            Actor::System,
+            Command::CreateItem {
+                kind: ItemKind::System,
+                fields: key,
+            },
+        )
+        .await,
+    ) else {
+        panic!()
+    };
+    run(
+        &s,
+        Actor::System,
+        Command::SubmitBaseline {
+            server,
+            manifest: serde_json::from_value(crate::integrity::files("22")).unwrap(),
+            taken_at: None,
+        },
+    )
+    .await;
+
+    let multipart_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let link = regex::Regex::new(r#"href="(/ui/attachments/[0-9a-f]{64})""#).unwrap();
+    for (form, page, who) in [
+        ("/ui/risk/0/attachments", "/ui/risk/0".to_owned(), Party::Lead),
+        (
+            "/ui/access-reviews/0/attachments",
+            "/ui/access-reviews/0".to_owned(),
+            Party::Custodian,
+        ),
+        (
+            "/ui/integrity/baselines/0/attachments",
+            format!("/ui/integrity/{}", server.0),
+            Party::Custodian,
+        ),
+    ] {
+        let post = async |party: Party, body: Vec<u8>| {
+            s.ui_token(Some(inv.token(&s, party)))
+                .post_body(form, &multipart_type, body)
+                .await
+        };
+        let revision = s.revision().await;
+        let r = post(Party::Plain, multipart(&[], Some(("x.txt", b"x")))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{form}");
+        let r = post(who, multipart(&[], None)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{form}: {}", r.body);
+        assert!(r.body.contains("id=\"f_file-error\""), "{form}");
+        assert_eq!(s.revision().await, revision, "{form}: nothing changed");
+        let r = post(
+            who,
+            multipart(&[("doc_type", "zapisnik")], Some(("zapisnik-1.txt", b"Zapisnik"))),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{form}: {}", r.body);
+        assert_eq!(r.headers["location"].to_str().unwrap(), format!("{page}#attachments"));
+        let shown = s.ui_token(Some(inv.token(&s, who))).get(&page).await;
+        assert!(shown.body.contains("zapisnik-1.txt"), "{page} lists the file");
+        assert!(shown.body.contains("id=\"attachment-form\""), "{page} has the form");
+        // A plain clerk does not read it.
+        let digest = link.captures(&shown.body).unwrap()[1].to_owned();
+        let refused = s.ui_token(Some(inv.token(&s, Party::Plain))).get(&digest).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    }
+}
+on_both_backends!(register_pages_take_files_through_the_same_form);

@@ -516,6 +516,27 @@ fn rows(s: &TestServer) -> Vec<Row> {
         get("/ui/risk/print", v("/ui/risk/print"), "OOOFL"),
         get("/ui/risk/{id}", v("/ui/risk/0"), "XXXFL"),
         post("/ui/risk/{id}", v("/ui/risk/0"), vec![("date", v("kmalu"))], "XFXFL"),
+        // A file added to a register record: the upload form is multipart (a form sent
+        // otherwise is refused before anything is read; the uploads themselves:
+        // `registers_ui.rs`); its address read back leads to the record's page.
+        get("/ui/risk/{id}/attachments", v("/ui/risk/0/attachments"), "RRRRR"),
+        post(
+            "/ui/risk/{id}/attachments",
+            v("/ui/risk/0/attachments"),
+            vec![],
+            "BBBBB",
+        ),
+        get(
+            "/ui/integrity/baselines/{id}/attachments",
+            v("/ui/integrity/baselines/0/attachments"),
+            "RRRRR",
+        ),
+        post(
+            "/ui/integrity/baselines/{id}/attachments",
+            v("/ui/integrity/baselines/0/attachments"),
+            vec![],
+            "BBBBB",
+        ),
         // Integrity baselines (Art. 50(4)–(5)): the keepers, a server's custodian and operators
         // — GLPI's user administrator operates OPSI-SYS, which is no key or high-risk server, so
         // it is on no list of theirs; approved by the keepers (no baseline 0 in this world).
@@ -576,6 +597,17 @@ fn rows(s: &TestServer) -> Vec<Row> {
             "EEEEL",
         ),
         get("/ui/access-reviews/{id}", v("/ui/access-reviews/0"), "XXXXL"),
+        get(
+            "/ui/access-reviews/{id}/attachments",
+            v("/ui/access-reviews/0/attachments"),
+            "RRRRR",
+        ),
+        post(
+            "/ui/access-reviews/{id}/attachments",
+            v("/ui/access-reviews/0/attachments"),
+            vec![],
+            "BBBBB",
+        ),
         get(
             "/ui/access-reviews/{id}/print",
             v("/ui/access-reviews/0/print"),

@@ -4,6 +4,11 @@
 //! write path (`Command::UpdateItem`). The form's CSRF token is its first part, checked before
 //! a byte of the file is stored. Downloads (`GET /ui/attachments/{sha256}`) are the service's,
 //! for a signed-in person.
+//!
+//! [`upload_to`] is the same form for the register records that carry files added one by one
+//! (a risk assessment, an access review, an integrity baseline: `Command::AttachFile`); each
+//! page includes `record_attachments.html` and gives the handler its own page to show a
+//! refusal on.
 
 use super::super::chrome::*;
 use super::super::upload;
@@ -11,12 +16,14 @@ use super::item::{Typed, item_view, saved_coded};
 use crate::error::WebError;
 use crate::service::attachments as att;
 use crate::state::AppState;
-use adam_core::attachment::AttachmentRef;
+use adam_core::attachment::{Attachable, AttachmentRef};
 use adam_core::*;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 
 /// A file as the item's page lists it.
 #[derive(Clone, Debug)]
@@ -126,6 +133,63 @@ pub(crate) async fn upload(
     }
     let p = item_view(&s, &caller, lang.tr, item, Typed::default(), errors).await?;
     refused_page(lang, &p)
+}
+
+/// The page of a record after a refused upload, with the message at the file field.
+pub(crate) type Rerender<'a> = Box<
+    dyn FnOnce(crate::authn::Caller, Errors) -> Pin<Box<dyn Future<Output = UiResult<Response>> + Send + 'a>>
+        + Send
+        + 'a,
+>;
+
+/// The errors of a form, by field.
+type Errors = BTreeMap<&'static str, String>;
+
+/// Stores the form's file and adds it to the register record `to` (`Command::AttachFile`,
+/// the one write path), then goes back to `back`. Who may not add to the record is refused
+/// before a byte is stored; a refused file comes back as `rerender`'s page with the message at
+/// the file field. The same file added again is not an error: it is already there.
+pub(crate) async fn upload_to(
+    s: &AppState,
+    lang: Lang,
+    request: Request,
+    to: Attachable,
+    back: String,
+    rerender: Rerender<'_>,
+) -> UiResult<Response> {
+    let mut sent = upload::read(s, lang.tr, request).await?;
+    let caller = sent.caller.clone();
+    s.world()
+        .may_attach(&caller.actor(None), to, s.now())
+        .map_err(|e| UiError::new(lang.tr, WebError::from_engine(e, &s.world())))?;
+    let mut errors = Errors::new();
+    match sent.file.take() {
+        None => {
+            errors.insert("f_file", lang.tr.s("att_choose_file").to_owned());
+        }
+        Some(head) => {
+            let doc_type = sent.doc_type.clone();
+            let outcome = match sent.store(s, &head, Some(&doc_type), None, lang.tr).await {
+                Ok(reference) => att::attach(s, &caller, to, reference).await.map(|_| ()),
+                Err(e) => {
+                    // The browser is still sending: read the rest so it gets the page.
+                    sent.form.drain(upload::DRAIN).await;
+                    Err(e)
+                }
+            };
+            match outcome {
+                Ok(()) => return Ok(Redirect::to(&format!("{back}#attachments")).into_response()),
+                Err(e) if e.code == "no-change" => {
+                    return Ok(Redirect::to(&format!("{back}#attachments")).into_response());
+                }
+                Err(e) if e.status == StatusCode::FORBIDDEN => return Err(UiError::new(lang.tr, e)),
+                Err(e) => {
+                    errors.insert("f_file", e.detail);
+                }
+            }
+        }
+    }
+    rerender(caller, errors).await
 }
 
 /// A file of a record the signed-in person may read.

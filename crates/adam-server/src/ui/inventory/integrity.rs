@@ -85,6 +85,8 @@ pub(crate) struct BaselineLine {
     /// Who approved it, when, and the change's reference.
     pub(crate) approved: Option<(Option<String>, String, String)>,
     pub(crate) current: bool,
+    /// Its files.
+    pub(crate) attachments: Vec<super::attachments::AttachmentRow>,
 }
 
 /// A comparison as the server's page shows it.
@@ -181,6 +183,13 @@ pub(crate) struct ServerPage {
     /// Whether a refusal stands at its baseline's form; otherwise (approved meanwhile, say)
     /// it is said above the table.
     pub(crate) at_row: bool,
+    /// The newest baseline's files and its upload form (`record_attachments.html`): the
+    /// approved change behind it (Art. 50(4)). Older baselines list theirs in the table.
+    pub(crate) attachments: Vec<super::attachments::AttachmentRow>,
+    pub(crate) attach_action: String,
+    pub(crate) attach_subject: String,
+    pub(crate) may_attach: bool,
+    pub(crate) file_error: Option<String>,
 }
 
 fn lines(s: &AppState, caller: &Caller, lang: Tr) -> UiResult<Vec<ServerLine>> {
@@ -245,8 +254,15 @@ fn server_view(
                 BaselineState::Approved { by, at, change } => Some((username(&w, *by), local(*at), change.to_string())),
             },
             current: b.current,
+            attachments: w
+                .baseline(b.id)
+                .map(|r| super::attachments::rows(&r.attachments))
+                .unwrap_or_default(),
         })
         .collect();
+    // The newest baseline takes files here (the table is newest first).
+    let newest = view.baselines.first().map(|b| b.id);
+    let file_error = errors.get("f_file").cloned();
     let at_row = may_approve
         && view
             .baselines
@@ -262,7 +278,50 @@ fn server_view(
         may_approve,
         typed,
         errors,
+        attachments: newest
+            .and_then(|b| w.baseline(b).ok())
+            .map(|r| super::attachments::rows(&r.attachments))
+            .unwrap_or_default(),
+        attach_action: newest.map_or_else(String::new, |b| format!("/ui/integrity/baselines/{}/attachments", b.0)),
+        attach_subject: newest.map_or_else(String::new, |b| format!("{} #{}", lang.s("intg_baseline"), b.0)),
+        may_attach: newest.is_some_and(|b| {
+            caller.require(Scope::Write).is_ok()
+                && w.may_attach(&caller.actor(None), adam_core::attachment::Attachable::Baseline(b), now)
+                    .is_ok()
+        }),
+        file_error,
     })
+}
+
+/// Adds an uploaded file to a baseline (`POST /ui/integrity/baselines/{id}/attachments`).
+pub(crate) async fn attach(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiPath(id): UiPath<u32>,
+    request: axum::extract::Request,
+) -> UiResult<Response> {
+    // No such baseline: the engine says so once the form's sender is known.
+    let server = s.world().baseline(BaselineId(id)).map(|b| b.server);
+    let back = match &server {
+        Ok(server) => format!("/ui/integrity/{}", server.0),
+        Err(_) => "/ui/integrity".to_owned(),
+    };
+    let again = s.clone();
+    super::attachments::upload_to(
+        &s,
+        lang,
+        request,
+        adam_core::attachment::Attachable::Baseline(BaselineId(id)),
+        back,
+        Box::new(move |caller, errors| {
+            Box::pin(async move {
+                let server = server.ui(lang.tr)?;
+                let p = server_view(&again, &caller, lang.tr, server, (u32::MAX, String::new()), errors)?;
+                refused_page(lang, &p)
+            })
+        }),
+    )
+    .await
 }
 
 pub(crate) async fn server_page(

@@ -10,7 +10,7 @@
 //! the engine decides who may make it (keepers add, edit and retire; a custodian edits their
 //! item; only the custodian classifies). A control the caller may not use is not shown.
 
-mod attachments;
+pub(crate) mod attachments;
 mod decree;
 mod integrity;
 mod integrity_box;
@@ -72,10 +72,15 @@ pub(super) fn routes() -> super::Routes {
         .route("/ui/risk.csv", get(risk::risk_export))
         .route("/ui/risk/print", get(risk::risk_print))
         .route("/ui/risk/{id}", get(risk::item_page).post(risk::correct))
+        .route("/ui/risk/{id}/attachments", get(risk::back_to_item).post(risk::attach))
         .route("/ui/integrity", get(integrity::list_page))
         .route("/ui/integrity.csv", get(integrity::export))
         .route("/ui/integrity/print", get(integrity::print_page))
         .route("/ui/integrity/{id}", get(integrity::server_page))
+        .route(
+            "/ui/integrity/baselines/{id}/attachments",
+            get(integrity::back_to_server).post(integrity::attach),
+        )
         .route(
             "/ui/integrity/baselines/{id}/approve",
             get(integrity::back_to_server).post(integrity::approve),

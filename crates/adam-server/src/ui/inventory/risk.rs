@@ -195,6 +195,12 @@ pub(crate) struct RiskItemPage {
     pub(crate) errors: Errors,
     pub(crate) last: Option<LastChangeView>,
     pub(crate) history: Vec<HistoryRow>,
+    /// Its files (`record_attachments.html`).
+    pub(crate) attachments: Vec<super::attachments::AttachmentRow>,
+    pub(crate) attach_action: String,
+    pub(crate) attach_subject: String,
+    pub(crate) may_attach: bool,
+    pub(crate) file_error: Option<String>,
 }
 
 /// Refuses a caller who may not read the register; says whether they may change it (a keeper
@@ -349,11 +355,16 @@ async fn item_view(
     errors: Errors,
 ) -> UiResult<RiskItemPage> {
     let may_keep = may_keep(s, caller, lang)?;
-    let (row, filled) = {
+    let (row, filled, attachments) = {
         let w = s.world();
         let r = w.risk_assessment(id).ui(lang)?;
-        (RiskRow::of(&w, r), RiskForm::of(&w, r))
+        (
+            RiskRow::of(&w, r),
+            RiskForm::of(&w, r),
+            super::attachments::rows(&r.attachments),
+        )
     };
+    let file_error = errors.get("f_file").cloned();
     let (last, history) = record_history(s, EntityKind::RiskAssessment, id.0, lang).await?;
     Ok(RiskItemPage {
         c: chrome(s, caller, lang),
@@ -363,7 +374,42 @@ async fn item_view(
         errors,
         last,
         history,
+        attachments,
+        attach_action: format!("/ui/risk/{}/attachments", id.0),
+        attach_subject: String::new(),
+        may_attach: may_keep,
+        file_error,
     })
+}
+
+/// `GET /ui/risk/{id}/attachments` (a reload after a refused upload): the assessment's page.
+pub(crate) async fn back_to_item(UiPath(id): UiPath<u32>) -> Redirect {
+    Redirect::to(&format!("/ui/risk/{id}#attachments"))
+}
+
+/// Adds an uploaded file to the assessment (`POST /ui/risk/{id}/attachments`).
+pub(crate) async fn attach(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiPath(id): UiPath<u32>,
+    request: axum::extract::Request,
+) -> UiResult<Response> {
+    let back = format!("/ui/risk/{id}");
+    let again = s.clone();
+    super::attachments::upload_to(
+        &s,
+        lang,
+        request,
+        adam_core::attachment::Attachable::Risk(RiskId(id)),
+        back,
+        Box::new(move |caller, errors| {
+            Box::pin(async move {
+                let p = item_view(&again, &caller, lang.tr, RiskId(id), None, errors).await?;
+                refused_page(lang, &p)
+            })
+        }),
+    )
+    .await
 }
 
 pub(crate) async fn item_page(

@@ -8,6 +8,11 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Datoteke so shranjene šifrirane (60. člen (3)); berejo jih tisti, ki smejo brati ta zapis.",
         "Files are stored encrypted (Art. 60(3)); they are read by those who may read this record.",
     ),
+    (
+        "att_record_hint",
+        "Datoteke so shranjene šifrirane (60. člen (3)); berejo jih tisti, ki smejo brati ta zapis. Dodane datoteke se ne odstranijo: zgodovina zapisa jih hrani.",
+        "Files are stored encrypted (Art. 60(3)); they are read by those who may read this record. Files added are never removed: the record's history keeps them.",
+    ),
     ("att_none", "Ni prilog.", "No attachments."),
     ("att_name", "Datoteka", "File"),
     ("att_size", "Velikost", "Size"),
