@@ -89,6 +89,11 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("record risk assessments", "beležiti ocene tveganj"),
     ("the risk assessment already says this", "ocena tveganj to že pravi"),
     (
+        "attach files to risk assessments",
+        "pripenjati datoteke k ocenam tveganj",
+    ),
+    ("the record already carries this file", "zapis to datoteko že ima"),
+    (
         "the continuity plan already says this",
         "načrt neprekinjenosti to že pravi",
     ),
