@@ -4,6 +4,7 @@
 // records one and sees it in the list and on its own page; opens the integrity page, approves
 // a submitted baseline of DAPA-SYS (refused first without the change's reference) and sees a
 // later scan's mismatch with what differs; and fills in the classification scheme's Z1 row.
+// The assessment's page takes its signed report as a file.
 // Screenshots at 1366×768 in both languages go to ARTIFACTS (registers-*.png).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,8 +72,25 @@ test('the security lead records a risk assessment and sees it in the list', asyn
   assert.match(await page.locator('#risk-fields').innerText(), /Preizkus obnovitve do konca četrtletja/);
   assert.match(await page.locator('#history').innerText(), /zabeležil oceno tveganj/);
   await page.screenshot({ path: `${artifacts}/registers-risk-item-sl.png`, fullPage: true });
-  await page.goto(`${page.url()}?lang=en`);
+  // The signed report kept with it (Art. 9(3)): no file chosen is said at the field; the
+  // file chosen is listed with its link, and the history says a file was added.
+  const item = page.url();
+  await page.click('#upload-attachment');
+  assert.match(await page.locator('#f_file-error').innerText(), /datotek|file/i);
+  await page.fill('#att_doc_type', 'podpisano poročilo');
+  await page.setInputFiles('#f_file', {
+    name: 'ocena-tveganj-podpisana.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4 ocena tveganj, podpisana'),
+  });
+  await page.click('#upload-attachment');
+  await page.waitForURL(/\/ui\/risk\/\d+#attachments$/);
+  assert.match(await page.locator('#attachments-table').innerText(), /ocena-tveganj-podpisana\.pdf/);
+  assert.match(await page.locator('#attachments-table').innerText(), /podpisano poročilo/);
+  await page.locator('#attachments').screenshot({ path: `${artifacts}/registers-risk-file-sl.png` });
+  await page.goto(`${item}?lang=en`);
   assert.match(await page.locator('#risk-correct h2').innerText(), /Correct the assessment/);
+  assert.match(await page.locator('#attachments h2').innerText(), /Attachments/);
   await page.screenshot({ path: `${artifacts}/registers-risk-item-en.png` });
   // The printable page: every field of every assessment.
   await page.goto(`${url}/ui/risk/print?lang=sl`);

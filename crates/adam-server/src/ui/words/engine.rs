@@ -97,6 +97,7 @@ pub(crate) const ACTIONS: &[(&str, &str, &str)] = &[
         "zabeležil oceno tveganj",
         "recorded a risk assessment",
     ),
+    ("attachment.attach", "pripel datoteko", "attached a file"),
     (
         "raci.create",
         "ustvaril matriko odgovornosti",
