@@ -165,6 +165,9 @@ pub struct InventoryFilter {
     /// Retired items too.
     #[serde(default)]
     pub retired: bool,
+    /// Only items whose custodian's account is deactivated (Art. 10(3): a new one is due).
+    #[serde(default)]
+    pub custodian_inactive: bool,
     /// Answer as the inventory stood at this instant (default: now).
     #[serde(default)]
     pub at: Option<Timestamp>,
@@ -179,6 +182,7 @@ impl InventoryFilter {
             overdue: self.overdue,
             unclassified: self.unclassified,
             retired: self.retired,
+            custodian_inactive: self.custodian_inactive,
         }
     }
 }
@@ -203,6 +207,9 @@ pub struct InventoryQuery {
     /// Retired items too.
     #[serde(default)]
     pub retired: bool,
+    /// Only items whose custodian's account is deactivated (Art. 10(3): a new one is due).
+    #[serde(default)]
+    pub custodian_inactive: bool,
     /// Answer as the inventory stood at this instant (default: now).
     #[serde(default)]
     pub at: Option<Timestamp>,
@@ -516,6 +523,7 @@ async fn list(
         overdue: q.overdue,
         unclassified: q.unclassified,
         retired: q.retired,
+        custodian_inactive: q.custodian_inactive,
         at: q.at,
     };
     let limit = PageQuery {

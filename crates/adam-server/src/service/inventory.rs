@@ -67,6 +67,10 @@ pub struct ItemRow {
     pub review_overdue: bool,
     /// The custodian's username.
     pub custodian_name: String,
+    /// Whether its custodian's account is deactivated: Art. 10(3) wants every item to have a
+    /// custodian, so a keeper appoints a new one (a deactivation is never refused for it — a
+    /// person leaving is not held up by the inventory; the item says so instead).
+    pub custodian_inactive: bool,
 }
 
 /// What the list can be narrowed to.
@@ -84,6 +88,8 @@ pub(crate) struct Filter {
     pub unclassified: bool,
     /// Retired items too.
     pub retired: bool,
+    /// Only items whose custodian's account is deactivated.
+    pub custodian_inactive: bool,
 }
 
 /// The row of one item.
@@ -97,6 +103,7 @@ pub(crate) fn row(w: &World, item: &InventoryItem, today: LocalDate) -> ItemRow 
         custodian_name: w
             .user(item.fields.custodian)
             .map_or_else(|_| item.fields.custodian.to_string(), |u| u.username.to_string()),
+        custodian_inactive: custodian_inactive(w, item),
         item: item.clone(),
     }
 }
@@ -109,6 +116,12 @@ fn matches(w: &World, f: &Filter, today: LocalDate, i: &InventoryItem) -> bool {
         && (!f.below_floor || w.below_floor(i).is_some())
         && (!f.overdue || i.review_overdue(today))
         && (!f.unclassified || i.classified.is_none())
+        && (!f.custodian_inactive || custodian_inactive(w, i))
+}
+
+/// Whether `item`'s custodian is no active account (Art. 10(3)).
+fn custodian_inactive(w: &World, item: &InventoryItem) -> bool {
+    !w.user(item.fields.custodian).is_ok_and(|u| u.active)
 }
 
 /// The inventory, narrowed by `f`, in code order.

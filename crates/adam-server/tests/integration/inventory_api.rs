@@ -840,3 +840,59 @@ async fn the_registers_answer_as_of_an_earlier_instant(backend: Backend) {
         .problem(422, "invalid-query");
 }
 on_both_backends!(the_registers_answer_as_of_an_earlier_instant);
+
+/// Art. 10(3): every item has a custodian. A custodian whose account is deactivated is not held
+/// up by the inventory; the items say so instead — flagged in the list and the item (API and
+/// pages, both languages), found by `custodian_inactive=true` — until a keeper appoints another.
+async fn an_item_whose_custodian_left_says_so(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let inv = build(&s).await;
+    let flagged = async || -> Vec<String> {
+        inv.get(&s, Party::Lead, "/api/v1/inventory?custodian_inactive=true")
+            .await
+            .expect(200)
+            .json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(flagged().await.is_empty());
+    crate::inventory_fixture::run(
+        &s,
+        adam_core::Actor::System,
+        adam_core::Command::SetUserActive {
+            user: inv.custodian,
+            active: false,
+        },
+    )
+    .await;
+    let mut codes = flagged().await;
+    codes.sort();
+    assert_eq!(codes, ["VOPI-DATA", "VOPI-SYS"]);
+    let item = format!("/api/v1/inventory/{}", inv.system.0);
+    let view = inv.get(&s, Party::Lead, &item).await.expect(200).json;
+    assert_eq!(view["custodian_inactive"], true, "{view}");
+    let page = s
+        .ui_token(Some(inv.token(&s, Party::Lead)))
+        .get(&format!("/ui/inventory/{}?lang=sl", inv.system.0))
+        .await;
+    assert!(page.body.contains("id=\"custodian-inactive-warning\""), "{}", page.body);
+    assert!(page.body.contains("10. člen (3)"));
+    let list = s
+        .ui_token(Some(inv.token(&s, Party::Lead)))
+        .get("/ui/inventory?inactive=1&lang=en")
+        .await;
+    assert!(list.body.contains("custodian inactive"));
+    assert!(list.body.contains("VOPI-SYS") && !list.body.contains("DRUGI-SYS"));
+
+    // A keeper appoints another custodian: the flag goes.
+    inv.edit(&s, Party::Lead, Method::PATCH, &item, &json!({"custodian": inv.other}))
+        .await
+        .expect(200);
+    let view = inv.get(&s, Party::Lead, &item).await.expect(200).json;
+    assert_eq!(view["custodian_inactive"], false);
+    assert_eq!(flagged().await, ["VOPI-DATA"]);
+}
+on_both_backends!(an_item_whose_custodian_left_says_so);

@@ -1077,6 +1077,23 @@ fn inventory_rows(fx: &Fixture) -> Vec<Row> {
             Some(risk),
             keep,
         ),
+        // A file added to a register record, by whoever keeps that record. The reference names
+        // no stored file: an allowed caller is told so (422), the others are refused (403)
+        // before the file is looked at (the successful additions: `register_matrix.rs`).
+        r(
+            p.clone(),
+            "/api/v1/risk-assessments/{id}/attachments",
+            "/api/v1/risk-assessments/0/attachments".into(),
+            Some(unstored_file()),
+            keep,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/access-reviews/{id}/attachments",
+            "/api/v1/access-reviews/0/attachments".into(),
+            Some(unstored_file()),
+            keep,
+        ),
         // The registry of information solutions (hosting, issue #17): read like the inventory,
         // kept by its keepers; the solution's coordinator (the GLPI administrator) keeps it too.
         r(g.clone(), "/api/v1/solutions", "/api/v1/solutions".into(), None, read),
@@ -1737,6 +1754,11 @@ fn continuity_rows(fx: &Fixture) -> Vec<Row> {
 
 /// The integrity baselines' routes (Art. 50(4)-(5)), after the inventory's so the small
 /// inventory keeps its ids on the shared server.
+/// A reference to a file that is not stored.
+fn unstored_file() -> Value {
+    json!({"sha256": "ab".repeat(32), "name": "x.pdf", "size": 3})
+}
+
 fn integrity_rows() -> Vec<Row> {
     let r = |method: Method, template: &'static str, path: String, body: Option<Value>, expect: &'static str| Row {
         mutates: method != Method::GET,
@@ -1771,6 +1793,15 @@ fn integrity_rows() -> Vec<Row> {
             "/api/v1/integrity/baselines/{id}",
             "/api/v1/integrity/baselines/0".into(),
             None,
+            "YNNNY",
+        ),
+        // Files on a baseline: its server's custodian and operators (the service account) and
+        // the keepers.
+        r(
+            p.clone(),
+            "/api/v1/integrity/baselines/{id}/attachments",
+            "/api/v1/integrity/baselines/0/attachments".into(),
+            Some(unstored_file()),
             "YNNNY",
         ),
         r(

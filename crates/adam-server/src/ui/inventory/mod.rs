@@ -158,6 +158,7 @@ pub(super) struct RowView {
     pub(super) unclassified: bool,
     pub(super) retired: bool,
     pub(super) review_due: String,
+    pub(super) custodian_inactive: bool,
 }
 
 impl RowView {
@@ -179,6 +180,7 @@ impl RowView {
             unclassified: i.classified.is_none(),
             retired: i.retired,
             review_due: i.fields.review_due.map(|d| d.to_string()).unwrap_or_default(),
+            custodian_inactive: r.custodian_inactive,
         }
     }
 }
@@ -198,6 +200,8 @@ pub struct ListQuery {
     pub(super) unclassified: String,
     #[serde(default)]
     pub(super) retired: String,
+    #[serde(default)]
+    pub(super) inactive: String,
 }
 
 impl ListQuery {
@@ -213,6 +217,7 @@ impl ListQuery {
             overdue: self.overdue == "1",
             unclassified: self.unclassified == "1",
             retired: self.retired == "1",
+            custodian_inactive: self.inactive == "1",
         }
     }
 
@@ -228,6 +233,7 @@ impl ListQuery {
             ("overdue", &self.overdue),
             ("unclassified", &self.unclassified),
             ("retired", &self.retired),
+            ("inactive", &self.inactive),
         ] {
             if v == "1" {
                 parts.push(format!("{k}=1"));

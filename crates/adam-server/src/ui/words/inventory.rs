@@ -37,6 +37,17 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("inv_filter", "Prikaži", "Show"),
     ("inv_only_mine", "le moje", "mine only"),
     ("inv_only_below", "le pod pragom", "below floor only"),
+    (
+        "inv_only_custodian_inactive",
+        "le z neaktivnim skrbnikom",
+        "inactive custodian only",
+    ),
+    ("inv_custodian_inactive", "skrbnik ni aktiven", "custodian inactive"),
+    (
+        "inv_custodian_inactive_warning",
+        "Skrbnik te postavke nima več aktivnega računa. Vsaka postavka mora imeti skrbnika (10. člen (3)): vodja informacijske varnosti ali sistemski skrbnik določi novega.",
+        "This item's custodian no longer has an active account. Every item must have a custodian (Art. 10(3)): the information-security lead or the system administrator appoints a new one.",
+    ),
     ("inv_only_overdue", "le z zapadlim pregledom", "overdue reviews only"),
     ("inv_only_unclassified", "le nerazvrščene", "unclassified only"),
     ("inv_with_retired", "tudi izločene", "retired too"),

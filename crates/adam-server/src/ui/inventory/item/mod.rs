@@ -79,6 +79,8 @@ pub(crate) struct ItemPage {
     pub(crate) reasons: Vec<ReasonView>,
     /// The floor, when the system is below it.
     pub(crate) below: Option<String>,
+    /// Whether the custodian's account is deactivated (Art. 10(3): a new one is due).
+    pub(crate) custodian_inactive: bool,
     pub(crate) obligations: Vec<ObligationView>,
     /// The regulations the obligations come from, each heading its group.
     pub(crate) regulations: Vec<RegulationView>,
@@ -257,6 +259,7 @@ pub(super) async fn item_view(
         floor: v.row.floor.map(|f| class_text(f.class)),
         reasons,
         below,
+        custodian_inactive: v.row.custodian_inactive && !v.row.item.retired,
         obligations: v.obligations.clone(),
         regulations: v.regulations.clone(),
         attachments: super::attachments::rows(&f.attachments),
