@@ -5,6 +5,10 @@
 //! so two administrators editing the same job cannot overwrite each other. Deletion is the
 //! seed's two steps: deactivate the user (`DELETE /users/{id}`), then invalidate the job
 //! (`DELETE /jobs/{id}`, refused while someone active holds it).
+//!
+//! The handlers read JSON into `service::directory`'s inputs and call it (the UI's pages call
+//! the same functions); a patch is merged with the record as read under `http::update`'s
+//! If-Match. Groups have no page, so their two changes are built here.
 
 use super::guard::needs;
 use super::{Api, Doc, PageQuery, page};
@@ -12,6 +16,7 @@ use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError};
 use crate::http::{Id, Ids, IfMatch, Params, Tagged, update};
+use crate::service::directory as dir;
 use crate::state::AppState;
 use adam_core::*;
 use axum::extract::State;
@@ -296,16 +301,13 @@ async fn create_office(
     caller: Caller,
     Body(b): Body<NewOffice>,
 ) -> ApiResult<Tagged<Office>> {
-    let command = Command::CreateOffice {
+    let input = dir::NewOffice {
         code: b.code,
         name: b.name,
         parent: b.parent,
         signing_code: b.signing_code,
     };
-    let plan = s.execute(&caller, None, command).await?;
-    let Some(Created::Office(id)) = plan.created else {
-        return Err(WebError::internal(&"office not created"));
-    };
+    let id = dir::create_office(&s, &caller, input).await?;
     let office = s.world().office(id)?.clone();
     Ok(Tagged::created_record(office))
 }
@@ -330,12 +332,12 @@ async fn update_office(
 ) -> ApiResult<Tagged<Office>> {
     let office = OfficeId(id);
     let office = update(&s, &caller, &if_match, office, |current: Office| {
-        Ok(Command::UpdateOffice {
-            office,
+        let change = dir::OfficeChange {
             name: p.name.unwrap_or(current.name),
             parent: p.parent.unwrap_or(current.parent),
             signing_code: p.signing_code.unwrap_or(current.signing_code),
-        })
+        };
+        Ok(change.command(office))
     })
     .await?;
     Ok(Tagged::record(office))
@@ -343,8 +345,7 @@ async fn update_office(
 
 async fn set_office_valid(s: AppState, caller: Caller, id: u32, valid: bool) -> ApiResult<Tagged<Office>> {
     let office = OfficeId(id);
-    s.execute(&caller, None, Command::SetOfficeValid { office, valid })
-        .await?;
+    dir::set_office_valid(&s, &caller, office, valid).await?;
     let office = s.world().office(office)?.clone();
     Ok(Tagged::record(office))
 }
@@ -438,16 +439,13 @@ async fn list_jobs(
 }
 
 async fn create_job(State(s): State<AppState>, caller: Caller, Body(b): Body<NewJob>) -> ApiResult<Tagged<Job>> {
-    let command = Command::CreateJob {
+    let input = dir::NewJob {
         code: b.code,
         signing_code: b.signing_code,
         name: b.name,
         office: b.office,
     };
-    let plan = s.execute(&caller, None, command).await?;
-    let Some(Created::Job(id)) = plan.created else {
-        return Err(WebError::internal(&"job not created"));
-    };
+    let id = dir::create_job(&s, &caller, input).await?;
     let job = s.world().job(id)?.clone();
     Ok(Tagged::created_record(job))
 }
@@ -471,12 +469,12 @@ async fn update_job(
 ) -> ApiResult<Tagged<Job>> {
     let job = JobId(id);
     let job = update(&s, &caller, &if_match, job, |current: Job| {
-        Ok(Command::UpdateJob {
-            job,
+        let change = dir::JobChange {
             signing_code: p.signing_code.unwrap_or(current.signing_code),
             name: p.name.unwrap_or(current.name),
             office: p.office.unwrap_or(current.office),
-        })
+        };
+        Ok(change.command(job))
     })
     .await?;
     Ok(Tagged::record(job))
@@ -484,7 +482,7 @@ async fn update_job(
 
 async fn set_job_valid(s: AppState, caller: Caller, id: u32, valid: bool) -> ApiResult<Tagged<Job>> {
     let job = JobId(id);
-    s.execute(&caller, None, Command::SetJobValid { job, valid }).await?;
+    dir::set_job_valid(&s, &caller, job, valid).await?;
     let job = s.world().job(job)?.clone();
     Ok(Tagged::record(job))
 }
@@ -617,7 +615,7 @@ async fn list_users(
 }
 
 async fn create_user(State(s): State<AppState>, caller: Caller, Body(b): Body<NewUser>) -> ApiResult<Tagged<User>> {
-    let command = Command::CreateUser {
+    let input = dir::NewUser {
         username: b.username,
         kind: b.kind,
         title: b.title,
@@ -628,10 +626,7 @@ async fn create_user(State(s): State<AppState>, caller: Caller, Body(b): Body<Ne
         phone: b.phone,
         jobs: b.jobs,
     };
-    let plan = s.execute(&caller, None, command).await?;
-    let Some(Created::User(id)) = plan.created else {
-        return Err(WebError::internal(&"user not created"));
-    };
+    let id = dir::create_user(&s, &caller, input).await?;
     let user = s.world().user(id)?.clone();
     Ok(Tagged::created_record(user))
 }
@@ -650,34 +645,36 @@ async fn update_user(
 ) -> ApiResult<Tagged<User>> {
     let user = UserId(id);
     let user = update(&s, &caller, &if_match, user, |current: User| {
-        Ok(Command::UpdateUser {
-            user,
+        let change = dir::UserChange {
             title: p.title.unwrap_or(current.title),
             first_name: p.first_name.unwrap_or(current.first_name),
             last_name: p.last_name.unwrap_or(current.last_name),
             gender: p.gender.unwrap_or(current.gender),
             email: p.email.unwrap_or(current.email),
             phone: p.phone.unwrap_or(current.phone),
-        })
+        };
+        Ok(change.command(user))
     })
     .await?;
     Ok(Tagged::record(user))
 }
 
-async fn user_command(s: AppState, caller: Caller, user: UserId, command: Command) -> ApiResult<Tagged<User>> {
-    s.execute(&caller, None, command).await?;
+/// The user as they are after a change made to them.
+fn user_after(s: &AppState, user: UserId) -> ApiResult<Tagged<User>> {
     let user = s.world().user(user)?.clone();
     Ok(Tagged::record(user))
 }
 
 async fn deactivate_user(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<User>> {
     let user = UserId(id);
-    user_command(s, caller, user, Command::SetUserActive { user, active: false }).await
+    dir::set_user_active(&s, &caller, user, false).await?;
+    user_after(&s, user)
 }
 
 async fn activate_user(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<User>> {
     let user = UserId(id);
-    user_command(s, caller, user, Command::SetUserActive { user, active: true }).await
+    dir::set_user_active(&s, &caller, user, true).await?;
+    user_after(&s, user)
 }
 
 async fn assign_job(
@@ -687,12 +684,14 @@ async fn assign_job(
     Body(b): Body<Assignment>,
 ) -> ApiResult<Tagged<User>> {
     let user = UserId(id);
-    user_command(s, caller, user, Command::AssignJob { user, job: b.job }).await
+    dir::assign_job(&s, &caller, user, b.job).await?;
+    user_after(&s, user)
 }
 
 async fn unassign_job(State(s): State<AppState>, caller: Caller, Ids(id, job): Ids) -> ApiResult<Tagged<User>> {
     let user = UserId(id);
-    user_command(s, caller, user, Command::UnassignJob { user, job: JobId(job) }).await
+    dir::unassign_job(&s, &caller, user, JobId(job)).await?;
+    user_after(&s, user)
 }
 
 // ---- groups ----------------------------------------------------------------------------

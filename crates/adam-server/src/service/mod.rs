@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod continuity;
 pub mod decisions;
+pub mod directory;
 pub mod dormant;
 pub mod hosting;
 pub(crate) mod hosting_notify;

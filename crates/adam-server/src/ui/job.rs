@@ -7,6 +7,7 @@ use super::history::*;
 use super::i18n::Tr;
 use super::panel::*;
 use crate::authn::{Caller, Scope};
+use crate::service::directory as dir;
 use crate::state::AppState;
 use adam_core::*;
 use askama::Template;
@@ -38,13 +39,13 @@ pub(super) async fn update_job(
         SigningCode::parse("signing_code", sc)
     });
     if let (Some(name), Some(signing_code)) = (name, signing_code) {
-        let command = Command::UpdateJob {
-            job,
+        let change = dir::JobChange {
             signing_code,
             name,
             office,
         };
-        match saved(lang, s.execute(&caller, None, command).await)? {
+        // The page shows no revision: the job is changed as it is now, as before.
+        match saved(lang, dir::update_job(&s, &caller, job, change, dir::no_guard).await)? {
             None => return Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
             Some(detail) => {
                 errors.insert("edit_job_name", detail);
@@ -76,7 +77,7 @@ pub(super) async fn assign_occupant(
         None => {
             errors.insert("occupant", lang.tr.s("no_such_user").to_owned());
         }
-        Some(user) => match saved(lang, s.execute(&caller, None, Command::AssignJob { user, job }).await)? {
+        Some(user) => match saved(lang, dir::assign_job(&s, &caller, user, job).await)? {
             None => return Ok(Redirect::to(&format!("/ui/jobs/{id}")).into_response()),
             Some(detail) => {
                 errors.insert("occupant", detail);
@@ -95,10 +96,7 @@ pub(super) async fn remove_occupant(
     UiForm { caller, form: f, .. }: UiForm<ConfirmForm>,
 ) -> UiResult<Response> {
     caller.require(Scope::Write).ui(lang.tr)?;
-    let command = Command::UnassignJob {
-        user: UserId(user),
-        job: JobId(id),
-    };
+    let command = dir::unassignment(UserId(user), JobId(id));
     let ask = confirm_first(&s, &caller, lang, &command, confirmed(&f.confirm), |w, tr| {
         Confirmation {
             title: "confirm_remove_from_job",
@@ -116,7 +114,7 @@ pub(super) async fn remove_occupant(
     if let Some(page) = ask {
         return Ok(page);
     }
-    if let Some(detail) = saved(lang, s.execute(&caller, None, command).await)? {
+    if let Some(detail) = saved(lang, dir::unassign_job(&s, &caller, UserId(user), JobId(id)).await)? {
         let mut errors = BTreeMap::new();
         errors.insert("occupant", detail);
         let p = job_view(&s, &caller, lang.tr, JobId(id), errors).await?;

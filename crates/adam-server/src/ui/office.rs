@@ -7,6 +7,7 @@ use super::i18n::Tr;
 use super::tree::*;
 use crate::authn::{Caller, Scope};
 use crate::error::WebError;
+use crate::service::directory as dir;
 use crate::state::AppState;
 use adam_core::*;
 use askama::Template;
@@ -139,19 +140,18 @@ pub(super) async fn create_office(
     let code = checked(Code::parse("code", &f.code), "code", &mut errors);
     let name = checked(Text::parse("name", &f.name), "name", &mut errors);
     if let (Some(code), Some(name)) = (code, name) {
-        let command = Command::CreateOffice {
+        let input = dir::NewOffice {
             code,
             name,
             parent,
             signing_code: None,
         };
-        match made(lang, s.execute(&caller, None, command).await)? {
-            Ok(Some(Created::Office(new))) => {
-                return Ok(Redirect::to(&format!("/ui/offices/{}", new.0)).into_response());
-            }
-            Ok(_) => return Ok(Redirect::to("/ui").into_response()),
-            Err(detail) => {
-                errors.insert("code", detail);
+        match dir::create_office(&s, &caller, input).await {
+            Ok(new) => return Ok(Redirect::to(&format!("/ui/offices/{}", new.0)).into_response()),
+            Err(e) => {
+                if let Some(detail) = saved(lang, Err(e))? {
+                    errors.insert("code", detail);
+                }
             }
         }
     }
@@ -199,8 +199,7 @@ pub(super) async fn update_office(
     });
     let parent = parent_field(&f.parent, lang.tr)?;
     if let (Some(name), Some(signing_code)) = (name, signing_code) {
-        let command = Command::UpdateOffice {
-            office,
+        let change = dir::OfficeChange {
             name,
             parent,
             signing_code,
@@ -214,7 +213,7 @@ pub(super) async fn update_office(
                 "urad je medtem spremenil nekdo drug; znova naložite stran in ponovite spremembo",
             )
         };
-        match s.execute_guarded(&caller, None, command, guard).await {
+        match dir::update_office(&s, &caller, office, change, guard).await {
             // A taken signing code is the signing code's fault: the message goes there.
             Err(e) if e.code == "duplicate-signing-code" => {
                 errors.insert("edit_signing_code", e.detail);
@@ -263,17 +262,18 @@ pub(super) async fn create_job(
         SigningCode::parse("signing_code", sc)
     });
     if let (Some(code), Some(name), Some(signing_code)) = (code, name, signing_code) {
-        let command = Command::CreateJob {
+        let input = dir::NewJob {
             code,
             signing_code,
             name,
             office,
         };
-        match made(lang, s.execute(&caller, None, command).await)? {
-            Ok(Some(Created::Job(job))) => return Ok(Redirect::to(&format!("/ui/jobs/{}", job.0)).into_response()),
-            Ok(_) => return Ok(Redirect::to(&format!("/ui/offices/{id}")).into_response()),
-            Err(detail) => {
-                errors.insert("job_code", detail);
+        match dir::create_job(&s, &caller, input).await {
+            Ok(job) => return Ok(Redirect::to(&format!("/ui/jobs/{}", job.0)).into_response()),
+            Err(e) => {
+                if let Some(detail) = saved(lang, Err(e))? {
+                    errors.insert("job_code", detail);
+                }
             }
         }
     }

@@ -7,6 +7,7 @@ use super::i18n::Tr;
 use super::job::*;
 use super::panel::*;
 use crate::authn::{Caller, Scope};
+use crate::service::directory as dir;
 use crate::state::AppState;
 use adam_core::*;
 use askama::Template;
@@ -377,8 +378,7 @@ pub(super) async fn update_user(
     let phone = optional(&f.phone, "phone", &mut errors, |p| Phone::parse("phone", p)).flatten();
     let stored = s.world().user(uid).ui(lang.tr)?.clone();
     if let (true, Some(first_name), Some(last_name), Some(email)) = (errors.is_empty(), first_name, last_name, email) {
-        let command = Command::UpdateUser {
-            user: uid,
+        let change = dir::UserChange {
             title,
             first_name,
             last_name,
@@ -395,7 +395,7 @@ pub(super) async fn update_user(
                 "osebo je medtem spremenil nekdo drug; znova naložite stran in ponovite spremembo",
             )
         };
-        if let Some(detail) = saved(lang, s.execute_guarded(&caller, None, command, guard).await)? {
+        if let Some(detail) = saved(lang, dir::update_user(&s, &caller, uid, change, guard).await)? {
             errors.insert("form", detail);
         } else {
             return Ok(Redirect::to(&format!("/ui/users/{id}")).into_response());
