@@ -54,6 +54,7 @@ async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(ba
     let mail = server.mail.as_ref().unwrap();
     let system = vopi_system(&server).await;
     // Only the custodian or a keeper starts a campaign.
+    let unstarted = server.revision().await;
     server
         .post(
             Who::UserAdminOther,
@@ -62,6 +63,7 @@ async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(ba
         )
         .await
         .problem(403, "not-item-keeper");
+    assert_eq!(server.revision().await, unstarted, "a refused start changes nothing");
     let started = server
         .post(
             Who::Plain,
@@ -83,10 +85,12 @@ async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(ba
         notice.text
     );
     // Others neither see nor decide.
+    let before = server.revision().await;
     server
         .get(Who::UserAdminOther, &format!("/api/v1/access-reviews/{id}"))
         .await
         .problem(403, "not-a-reviewer");
+    assert_eq!(server.revision().await, before, "a refused read changes nothing");
     server
         .post(
             Who::SysAdmin,
@@ -95,7 +99,8 @@ async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(ba
         )
         .await
         .problem(403, "not-reviewer");
-    let before = server.revision().await;
+    assert_eq!(server.revision().await, before, "a refused decision changes nothing");
+    assert!(server.state.world().grant(fx.grant_gregor).is_ok(), "the grant stands");
     // A minute later she decides; the campaign as it stood before is still answerable.
     let undecided_at = adam_core::Timestamp(server.state.now().0 + 30);
     server.advance(60);
@@ -151,6 +156,7 @@ async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(ba
         .await
         .expect(200);
     assert!(!old_report.text.contains(",revoked,"), "{}", old_report.text);
+    let decided_rev = server.revision().await;
     server
         .get(
             Who::UserAdminOther,
@@ -158,6 +164,7 @@ async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(ba
         )
         .await
         .problem(403, "not-a-reviewer");
+    assert_eq!(server.revision().await, decided_rev, "a refused read changes nothing");
     let before_it = adam_core::Timestamp(undecided_at.0 - 86_400);
     server
         .get(Who::Plain, &format!("/api/v1/access-reviews/{id}?at={before_it}"))
@@ -175,6 +182,11 @@ async fn a_custodian_reviews_and_revokes_and_a_job_change_reaches_her_by_mail(ba
         )
         .await
         .problem(409, "already-decided");
+    assert_eq!(
+        server.revision().await,
+        decided_rev,
+        "a second decision on a decided line changes nothing"
+    );
     let report = server
         .get(Who::Plain, &format!("/api/v1/access-reviews/{id}/report.csv"))
         .await
@@ -293,16 +305,20 @@ async fn risk_assessments_are_kept_by_the_keepers_and_read_by_custodians(backend
         "findings": "GIS obdeluje osebne podatke",
         "treatment": "Dvig razreda",
     });
+    let before = server.revision().await;
     server
         .post(Who::Plain, "/api/v1/risk-assessments", &body)
         .await
         .problem(403, "not-register-keeper");
+    assert_eq!(server.revision().await, before, "a refused assessment changes nothing");
     let mut late = body.clone();
     late["next_due"] = json!("2027-03-01");
     server
         .post(Who::SysAdmin, "/api/v1/risk-assessments", &late)
         .await
         .problem(422, "risk-due-too-late");
+    assert_eq!(server.revision().await, before, "a refused due day changes nothing");
+    assert!(server.state.world().risk_assessments().is_empty(), "none recorded");
     let made = server
         .post(Who::SysAdmin, "/api/v1/risk-assessments", &body)
         .await
@@ -311,10 +327,12 @@ async fn risk_assessments_are_kept_by_the_keepers_and_read_by_custodians(backend
     let list = server.get(Who::Plain, "/api/v1/risk-assessments").await.expect(200);
     assert_eq!(list.json["next_due"], "2027-02-10");
     assert_eq!(list.json["overdue"], false);
+    let recorded = server.revision().await;
     server
         .call(Who::Service, Method::GET, "/api/v1/risk-assessments", None)
         .await
         .problem(403, "not-an-inventory-reader");
+    assert_eq!(server.revision().await, recorded, "a refused read changes nothing");
 }
 
 /// A campaign past its due day with lines undecided is overdue: in the API (the campaign and
@@ -416,6 +434,137 @@ async fn risk_assessments_are_kept_by_the_keepers_and_read_by_custodians_sqlite(
 async fn risk_assessments_are_kept_by_the_keepers_and_read_by_custodians_postgres() {
     risk_assessments_are_kept_by_the_keepers_and_read_by_custodians(Backend::Postgres).await;
 }
+
+/// The "to revoke or confirm" list of a job change in the UI (Art. 51(4)): Bojan holds two
+/// rights of VOPI directly and leaves his job; two days later the custodian of VOPI's system
+/// sees the follow-up on `/ui/access-reviews` with its cause and age, revokes one line through
+/// the form the page renders (with the session's CSRF token; asked first, then confirmed), and
+/// the grant is gone while the page shows the line revoked and the other still to decide. A
+/// plain clerk, not concerned, sees no such list and posting the same form is refused (403)
+/// with nothing changed.
+async fn a_custodian_decides_a_follow_up_on_the_page(backend: Backend) {
+    use crate::inventory_fixture::{build, fields, run};
+    let s = TestServer::start(backend).await;
+    let fx = s.fx.clone();
+    let inv = build(&s).await;
+    let mut system = fields("VOPI-APP", "Sistem aplikacije VOPI", inv.custodian);
+    system.application = Some(fx.vopi);
+    run(
+        &s,
+        Actor::user(inv.lead),
+        Command::CreateItem {
+            kind: ItemKind::System,
+            fields: system,
+        },
+    )
+    .await;
+    let mut grants = Vec::new();
+    for role in [fx.referent, fx.writer] {
+        let Some(Created::Grant(g)) = run(
+            &s,
+            Actor::System,
+            Command::Grant {
+                role,
+                grantee: Grantee::User(fx.bojan),
+                window: Window::ALWAYS,
+                scope: None,
+                reference: None,
+            },
+        )
+        .await
+        else {
+            panic!("no grant")
+        };
+        grants.push(g);
+    }
+    let job = s.state.world().user(fx.bojan).unwrap().jobs[0];
+    run(&s, Actor::System, Command::UnassignJob { user: fx.bojan, job }).await;
+    let (follow_up, lines) = {
+        let w = s.state.world();
+        let f = w.follow_ups().iter().find(|f| f.user == fx.bojan).unwrap();
+        (f.id, f.lines.iter().map(|l| l.grant).collect::<Vec<_>>())
+    };
+    assert_eq!(lines, grants, "a line for each of his direct grants");
+    s.advance(2 * 86_400);
+
+    // The custodian's page: the follow-up, its cause and age, and a form per line.
+    s.set_password(inv.custodian, STRONG).await;
+    let b = Browser::from(&s.login("skrbnik", STRONG).await.expect(200));
+    let page = s.ui_session(&b).get("/ui/access-reviews?lang=en").await;
+    assert_eq!(page.status, reqwest::StatusCode::OK);
+    assert!(page.body.contains("Rights after a change of job (1)"), "{}", page.body);
+    let person = format!("<td><a href=\"/ui/users/{}\">bojan</a></td>", fx.bojan.0);
+    assert!(page.body.contains(&person), "the person: {}", page.body);
+    assert!(
+        page.body.contains("<td>left a job</td><td>2</td>"),
+        "cause and age: {}",
+        page.body
+    );
+    let action = format!("/ui/follow-ups/{}/decide", follow_up.0);
+    let revoke = regex::Regex::new(&format!(
+        "<form method=\"post\" action=\"{action}\" class=\"inline\"><input type=\"hidden\" name=\"_csrf\" value=\"([^\"]+)\"><input type=\"hidden\" name=\"grant\" value=\"(\\d+)\"><input type=\"hidden\" name=\"outcome\" value=\"revoked\">"
+    ))
+    .unwrap();
+    let forms: Vec<(String, u32)> = revoke
+        .captures_iter(&page.body)
+        .map(|c| (c[1].to_owned(), c[2].parse().unwrap()))
+        .collect();
+    assert_eq!(forms.len(), 2, "a revoke form per line: {}", page.body);
+    assert!(
+        forms.iter().all(|(csrf, _)| *csrf == b.csrf),
+        "each form carries the session's token"
+    );
+    let grant = forms[0].1;
+    assert_eq!(GrantId(grant), grants[0]);
+    let grant = grant.to_string();
+    let form = [("grant", grant.as_str()), ("outcome", "revoked")];
+    let confirmed = [("grant", grant.as_str()), ("outcome", "revoked"), ("confirm", "1")];
+
+    // A plain clerk sees no follow-up and may not decide one.
+    let before = s.revision().await;
+    let clerk = s.ui(Who::Plain).get("/ui/access-reviews").await;
+    assert_eq!(clerk.status, reqwest::StatusCode::OK);
+    assert!(!clerk.body.contains(&action), "not concerned: {}", clerk.body);
+    for sent in [
+        &form[..],
+        &confirmed[..],
+        &[("grant", grant.as_str()), ("outcome", "confirmed")][..],
+    ] {
+        let refused = s.ui(Who::Plain).post(&action, sent).await;
+        assert_eq!(
+            refused.status,
+            reqwest::StatusCode::FORBIDDEN,
+            "{sent:?}: {}",
+            refused.body
+        );
+    }
+    assert_eq!(s.revision().await, before, "a refused decision changes nothing");
+    assert!(s.state.world().grant(grants[0]).is_ok());
+
+    // The custodian's revoke: asked first (nothing yet), then confirmed.
+    let ask = s.ui_session(&b).post(&format!("{action}?lang=en"), &form).await;
+    assert_eq!(ask.status, reqwest::StatusCode::OK, "{}", ask.body);
+    assert!(ask.body.contains("Revoke a right in the review"), "{}", ask.body);
+    assert_eq!(s.revision().await, before, "asking changes nothing");
+    let done = s.ui_session(&b).post(&action, &confirmed).await;
+    assert_eq!(done.status, reqwest::StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location, "/ui/access-reviews#follow-ups");
+    assert!(s.revision().await > before);
+    assert!(s.state.world().grant(grants[0]).is_err(), "the grant is revoked");
+    assert!(s.state.world().grant(grants[1]).is_ok(), "the other line is undecided");
+    let after = s.ui_session(&b).get("/ui/access-reviews?lang=en").await;
+    assert!(
+        after.body.contains("<td>revoked</td>"),
+        "the line shows its decision: {}",
+        after.body
+    );
+    let left: Vec<u32> = revoke
+        .captures_iter(&after.body)
+        .map(|c| c[2].parse().unwrap())
+        .collect();
+    assert_eq!(left, vec![grants[1].0], "only the other line is still to decide");
+}
+crate::on_both_backends!(a_custodian_decides_a_follow_up_on_the_page);
 
 /// For the route × caller matrix: on top of the small inventory (`inventory_fixture`), a
 /// campaign over VOPI-SYS (id 0), a follow-up of Gregor leaving his GLPI job (id 0), and a

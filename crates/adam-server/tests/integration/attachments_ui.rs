@@ -9,10 +9,10 @@ use crate::on_both_backends;
 use crate::support::*;
 use reqwest::StatusCode;
 
-const BOUNDARY: &str = "----adamTestBoundary7MA4YWxk";
+pub(crate) const BOUNDARY: &str = "----adamTestBoundary7MA4YWxk";
 
 /// A multipart form: the text fields first, then the file (when given).
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
+pub(crate) fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(

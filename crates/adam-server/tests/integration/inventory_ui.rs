@@ -520,13 +520,203 @@ enum May {
     No,
     /// Sent to sign in.
     SignIn,
+    /// A bad request (400): the form is not what the route reads, refused before anything is
+    /// read (an upload sent url-encoded).
+    Bad,
+    /// Sent back (303) to the page the form is on: a form's address read with GET.
+    Back,
+}
+
+/// A form of a row: url-encoded fields (made anew for each caller) or a multipart upload.
+enum Form {
+    Fields(Box<dyn Fn() -> Vec<(&'static str, String)>>),
+    Upload(Vec<u8>),
+}
+
+/// One row of the matrix: a route (its template as mounted, the path asked), what is sent,
+/// where a GET of a form's address sends the caller back to, and what each caller may do.
+struct Row {
+    method: &'static str,
+    template: &'static str,
+    path: String,
+    form: Option<Form>,
+    back: Option<String>,
+    expected: [May; 8],
+}
+
+/// The callers of the matrix, in the order of a row's expectations.
+const CALLERS: [&str; 8] = [
+    "security lead",
+    "custodian of this system",
+    "custodian of another",
+    "user administrator",
+    "plain user",
+    "admin account",
+    "service token",
+    "signed out",
+];
+
+/// The matrix's rows for system `sys`, asset `asset` and their link `link`.
+fn rows(sys: u32, asset: u32, link: u32) -> Vec<Row> {
+    use May::{Back, Bad, No, SignIn, Yes};
+    let reader = [Yes, Yes, Yes, Yes, No, Yes, No, SignIn];
+    let keeper = [Yes, No, No, No, No, Yes, No, SignIn];
+    let custodian_or_keeper = [Yes, Yes, No, No, No, Yes, No, SignIn];
+    let custodian = [No, Yes, No, No, No, No, No, SignIn];
+    let item = format!("/ui/inventory/{sys}");
+    let get = |template: &'static str, path: String, expected: [May; 8]| Row {
+        method: "GET",
+        template,
+        path,
+        form: None,
+        back: None,
+        expected,
+    };
+    // A form's address read with GET: back to its page, whoever asks (nothing is read).
+    let back = |template: &'static str, path: String, to: &str| Row {
+        method: "GET",
+        template,
+        path,
+        form: None,
+        back: Some(to.to_owned()),
+        expected: [Back; 8],
+    };
+    let post = |template: &'static str, path: String, form: Form, expected: [May; 8]| Row {
+        method: "POST",
+        template,
+        path,
+        form: Some(form),
+        back: None,
+        expected,
+    };
+    let fields = |f: &'static [(&'static str, &'static str)]| {
+        Form::Fields(Box::new(move || f.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()))
+    };
+    let stamp = std::sync::atomic::AtomicU32::new(0);
+    vec![
+        get("/ui/inventory", "/ui/inventory".to_owned(), reader),
+        get(
+            "/ui/inventory",
+            "/ui/inventory?kind=system&below=1&overdue=1&unclassified=1&mine=1".to_owned(),
+            reader,
+        ),
+        get("/ui/inventory/print", "/ui/inventory/print".to_owned(), reader),
+        get("/ui/inventory/new", "/ui/inventory/new".to_owned(), keeper),
+        get("/ui/inventory/{id}", item.clone(), reader),
+        get(
+            "/ui/inventory/people/{field}",
+            "/ui/inventory/people/custodian?custodian=skr".to_owned(),
+            reader,
+        ),
+        get(
+            "/ui/inventory/people/{field}",
+            "/ui/inventory/people/p_customer?p_customer=an".to_owned(),
+            reader,
+        ),
+        get("/ui/decree-roles", "/ui/decree-roles".to_owned(), reader),
+        get("/ui/decree-roles/print", "/ui/decree-roles/print".to_owned(), reader),
+        back("/ui/inventory/{id}/classify", format!("{item}/classify"), &item),
+        back("/ui/inventory/{id}/retire", format!("{item}/retire"), &item),
+        back("/ui/inventory/{id}/links", format!("{item}/links"), &item),
+        back("/ui/inventory/{id}/attachments", format!("{item}/attachments"), &item),
+        back(
+            "/ui/decree-roles/{id}/end",
+            "/ui/decree-roles/0/end".to_owned(),
+            "/ui/decree-roles",
+        ),
+        post(
+            "/ui/inventory",
+            "/ui/inventory".to_owned(),
+            fields(&[("kind", "asset"), ("code", "X"), ("name", "x"), ("custodian", "drugi")]),
+            keeper,
+        ),
+        post(
+            "/ui/inventory/{id}",
+            item.clone(),
+            Form::Fields(Box::new(move || {
+                let n = stamp.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                vec![
+                    ("code", "PLACE-SYS".to_owned()),
+                    ("name", format!("Ime {n}")),
+                    ("custodian", "skrbnik".to_owned()),
+                ]
+            })),
+            custodian_or_keeper,
+        ),
+        post(
+            "/ui/inventory/{id}/classify",
+            format!("{item}/classify"),
+            fields(&[("z", "3"), ("c", "3"), ("r", "3")]),
+            custodian,
+        ),
+        post(
+            "/ui/inventory/{id}/links",
+            format!("{item}/links"),
+            Form::Fields(Box::new(move || {
+                vec![("other", asset.to_string()), ("relation", "stores".to_owned())]
+            })),
+            custodian_or_keeper,
+        ),
+        // Files are attached by whoever edits the item: the keepers and its custodian (the
+        // upload itself: `attachments_ui.rs`). The form is multipart: sent url-encoded it is a
+        // bad request for everyone, signed in or not, before anything is read.
+        post(
+            "/ui/inventory/{id}/attachments",
+            format!("{item}/attachments"),
+            Form::Upload(crate::attachments_ui::multipart(
+                &[("doc_type", "zapisnik")],
+                Some(("matrika.txt", b"matrika")),
+            )),
+            custodian_or_keeper,
+        ),
+        post(
+            "/ui/inventory/{id}/attachments",
+            format!("{item}/attachments"),
+            fields(&[("doc_type", "zapisnik")]),
+            [Bad; 8],
+        ),
+        post(
+            "/ui/inventory/{id}/retire",
+            format!("{item}/retire"),
+            fields(&[]),
+            keeper,
+        ),
+        post(
+            "/ui/decree-roles",
+            "/ui/decree-roles".to_owned(),
+            fields(&[("role", "coordinator"), ("user", "drugi"), ("since", "2026-03-01")]),
+            keeper,
+        ),
+        post(
+            "/ui/decree-roles/{id}/end",
+            "/ui/decree-roles/0/end".to_owned(),
+            fields(&[("until", "2026-02-01")]),
+            keeper,
+        ),
+        // Without its confirmation: the question, for whoever may remove the link.
+        post(
+            "/ui/inventory/{id}/links/{link}/remove",
+            format!("{item}/links/{link}/remove"),
+            fields(&[]),
+            custodian_or_keeper,
+        ),
+    ]
+}
+
+/// Every operation of the inventory's matrix as (method, route template, a path of it), for
+/// `ui_matrix::every_ui_route_is_in_the_matrix`, which holds the mounted routes against them.
+pub(crate) fn operations() -> Vec<(&'static str, &'static str, String)> {
+    rows(0, 0, 0)
+        .into_iter()
+        .map(|r| (r.method, r.template, r.path))
+        .collect()
 }
 
 /// The UI's inventory routes × callers: the security lead, the custodian of this system, the
 /// custodian of another, a user administrator, a plain user, the admin account, a service
-/// token and someone signed out.
+/// token and someone signed out — every route the UI mounts under `/ui/inventory` and
+/// `/ui/decree-roles`, each method it answers.
 async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend) {
-    use May::{No, SignIn, Yes};
     let s = TestServer::start(backend).await;
     let inv = inventory(&s).await;
     run(
@@ -540,113 +730,29 @@ async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend
         },
     )
     .await;
-    let callers: Vec<(&str, Option<String>)> = vec![
-        ("security lead", Some(inv.lead.clone())),
-        ("custodian of this system", Some(inv.cust.clone())),
-        ("custodian of another", Some(inv.other_cust.clone())),
-        ("user administrator", s.token(Who::UserAdminHere).map(str::to_owned)),
-        ("plain user", s.token(Who::Plain).map(str::to_owned)),
-        ("admin account", s.token(Who::SysAdmin).map(str::to_owned)),
-        ("service token", s.token(Who::Service).map(str::to_owned)),
-        ("signed out", None),
+    let tokens: Vec<Option<String>> = vec![
+        Some(inv.lead.clone()),
+        Some(inv.cust.clone()),
+        Some(inv.other_cust.clone()),
+        s.token(Who::UserAdminHere).map(str::to_owned),
+        s.token(Who::Plain).map(str::to_owned),
+        s.token(Who::SysAdmin).map(str::to_owned),
+        s.token(Who::Service).map(str::to_owned),
+        None,
     ];
-    let sys = inv.system.0;
-    let asset = inv.asset.0;
-    let reader = [Yes, Yes, Yes, Yes, No, Yes, No, SignIn];
-    let keeper = [Yes, No, No, No, No, Yes, No, SignIn];
-    let custodian_or_keeper = [Yes, Yes, No, No, No, Yes, No, SignIn];
-    let custodian = [No, Yes, No, No, No, No, No, SignIn];
-    let gets: Vec<(String, [May; 8])> = vec![
-        ("/ui/inventory".to_owned(), reader),
-        (
-            "/ui/inventory?kind=system&below=1&overdue=1&unclassified=1&mine=1".to_owned(),
-            reader,
-        ),
-        ("/ui/inventory/print".to_owned(), reader),
-        ("/ui/inventory/new".to_owned(), keeper),
-        (format!("/ui/inventory/{sys}"), reader),
-        ("/ui/inventory/people/custodian?custodian=skr".to_owned(), reader),
-        ("/ui/inventory/people/p_customer?p_customer=an".to_owned(), reader),
-        ("/ui/decree-roles".to_owned(), reader),
-        ("/ui/decree-roles/print".to_owned(), reader),
-        (format!("/ui/inventory/{sys}/classify"), [Yes; 8]),
-    ];
-    let stamp = std::sync::atomic::AtomicU32::new(0);
-    let name = || format!("Ime {}", stamp.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
-    let mut failures = Vec::new();
-    for (path, expected) in &gets {
-        for ((who, token), want) in callers.iter().zip(expected) {
-            let a = s.ui_token(token.as_deref()).get(path).await;
-            check(&mut failures, "GET", path, who, *want, &a);
-        }
-    }
-    type Form = Vec<(&'static str, String)>;
-    type Post<'a> = (String, Box<dyn Fn() -> Form + 'a>, [May; 8]);
-    let posts: Vec<Post<'_>> = vec![
-        (
-            "/ui/inventory".to_owned(),
-            Box::new(|| {
-                vec![
-                    ("kind", "asset".to_owned()),
-                    ("code", "X".to_owned()),
-                    ("name", "x".to_owned()),
-                    ("custodian", "drugi".to_owned()),
-                ]
-            }),
-            keeper,
-        ),
-        (
-            format!("/ui/inventory/{sys}"),
-            Box::new(move || {
-                vec![
-                    ("code", "PLACE-SYS".to_owned()),
-                    ("name", name()),
-                    ("custodian", "skrbnik".to_owned()),
-                ]
-            }),
-            custodian_or_keeper,
-        ),
-        (
-            format!("/ui/inventory/{sys}/classify"),
-            Box::new(|| vec![("z", "3".to_owned()), ("c", "3".to_owned()), ("r", "3".to_owned())]),
-            custodian,
-        ),
-        (
-            format!("/ui/inventory/{sys}/links"),
-            Box::new(move || vec![("other", asset.to_string()), ("relation", "stores".to_owned())]),
-            custodian_or_keeper,
-        ),
-        (format!("/ui/inventory/{sys}/retire"), Box::new(Vec::new), keeper),
-        (
-            "/ui/decree-roles".to_owned(),
-            Box::new(|| {
-                vec![
-                    ("role", "coordinator".to_owned()),
-                    ("user", "drugi".to_owned()),
-                    ("since", "2026-03-01".to_owned()),
-                ]
-            }),
-            keeper,
-        ),
-        (
-            "/ui/decree-roles/0/end".to_owned(),
-            Box::new(|| vec![("until", "2026-02-01".to_owned())]),
-            keeper,
-        ),
-    ];
-    for (path, form, expected) in &posts {
-        for ((who, token), want) in callers.iter().zip(expected) {
-            let fields = form();
-            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let a = s.ui_token(token.as_deref()).post(path, &fields).await;
-            check(&mut failures, "POST", path, who, *want, &a);
-        }
-    }
     let link = s.state.world().links_of(inv.system).next().unwrap().id.0;
-    let unlink = format!("/ui/inventory/{sys}/links/{link}/remove");
-    for ((who, token), want) in callers.iter().zip(&custodian_or_keeper) {
-        let a = s.ui_token(token.as_deref()).post(&unlink, NO_FORM).await;
-        check(&mut failures, "POST", &unlink, who, *want, &a);
+    let multipart_type = format!("multipart/form-data; boundary={}", crate::attachments_ui::BOUNDARY);
+    let mut failures = Vec::new();
+    for row in rows(inv.system.0, inv.asset.0, link) {
+        for ((who, token), want) in CALLERS.iter().zip(&tokens).zip(row.expected) {
+            let ui = s.ui_token(token.as_deref());
+            let a = match &row.form {
+                None => ui.get(&row.path).await,
+                Some(Form::Fields(form)) => ui.post_owned(&row.path, &form()).await,
+                Some(Form::Upload(body)) => ui.post_body(&row.path, &multipart_type, body.clone()).await,
+            };
+            check(&mut failures, row.method, &row.path, who, want, &a, row.back.as_deref());
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(
@@ -658,15 +764,29 @@ async fn every_inventory_route_answers_each_caller_by_the_rules(backend: Backend
         !s.state.world().item(inv.system).unwrap().retired,
         "nobody confirmed the retirement"
     );
+    let files = s.state.world().item(inv.system).unwrap().fields.attachments.clone();
+    assert_eq!(
+        files.iter().map(|f| f.name.to_string()).collect::<Vec<_>>(),
+        ["matrika.txt"],
+        "the upload of those who may was attached once"
+    );
 }
 on_both_backends!(every_inventory_route_answers_each_caller_by_the_rules);
 
-fn check(failures: &mut Vec<String>, method: &str, path: &str, who: &str, want: May, a: &Answer) {
+fn check(failures: &mut Vec<String>, method: &str, path: &str, who: &str, want: May, a: &Answer, back: Option<&str>) {
     let got = if a.status == StatusCode::FORBIDDEN {
         May::No
     } else if a.status == StatusCode::SEE_OTHER && a.location.starts_with("/ui/login") {
         May::SignIn
-    } else if a.status.is_server_error() || a.status == StatusCode::NOT_FOUND || a.status == StatusCode::UNAUTHORIZED {
+    } else if a.status == StatusCode::BAD_REQUEST {
+        May::Bad
+    } else if a.status == StatusCode::SEE_OTHER && back == Some(a.location.as_str()) {
+        May::Back
+    } else if a.status.is_server_error()
+        || a.status == StatusCode::NOT_FOUND
+        || a.status == StatusCode::UNAUTHORIZED
+        || a.status == StatusCode::METHOD_NOT_ALLOWED
+    {
         failures.push(format!("{method} {path} as {who}: {}", a.status));
         return;
     } else {

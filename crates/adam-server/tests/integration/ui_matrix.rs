@@ -999,7 +999,9 @@ async fn every_ui_route_for_every_kind_of_caller() {
 }
 
 /// Every path the UI mounts has a row for each method it answers (GET, POST), and every row
-/// names a path and method the UI answers.
+/// names a path and method the UI answers — in this matrix, or, for the inventory's and the
+/// Decree roles' pages, in the inventory's own (`inventory_ui::operations`), where each must
+/// be a row's full route template, not merely share its beginning.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_ui_route_is_in_the_matrix() {
     let s = server().await;
@@ -1009,29 +1011,43 @@ async fn every_ui_route_is_in_the_matrix() {
     assert_eq!(unique.len(), mounted.len(), "a UI path is mounted twice");
     // The inventory's pages have a matrix of their own with the callers the inventory tells
     // apart (security lead, custodians): `inventory_ui::every_inventory_route_answers_each_caller_by_the_rules`.
-    let elsewhere = include_str!("inventory_ui.rs");
-    let mut listed: BTreeSet<&str> = rows.iter().map(|r| r.template).collect();
-    for path in unique
-        .iter()
-        .filter(|p| p.starts_with("/ui/inventory") || p.starts_with("/ui/decree-roles"))
-    {
-        let probe = path.split('{').next().unwrap_or(path);
-        assert!(elsewhere.contains(probe), "{path} is in neither matrix");
-        listed.insert(path);
+    let inventory = crate::inventory_ui::operations();
+    let theirs = |p: &str| p.starts_with("/ui/inventory") || p.starts_with("/ui/decree-roles");
+    for (method, template, _) in &inventory {
+        assert!(
+            theirs(template),
+            "the inventory's matrix has a row of {method} {template}, a route of this matrix"
+        );
     }
+    let mut listed: BTreeSet<&str> = rows.iter().map(|r| r.template).collect();
+    for path in unique.iter().filter(|p| theirs(p)) {
+        assert!(
+            inventory.iter().any(|(_, template, _)| template == path),
+            "{path} is in neither matrix"
+        );
+    }
+    listed.extend(inventory.iter().map(|(_, template, _)| *template));
     let missing: Vec<_> = unique.difference(&listed).collect();
     let unknown: Vec<_> = listed.difference(&unique).collect();
     assert!(missing.is_empty(), "UI routes without a row in the matrix: {missing:?}");
     assert!(unknown.is_empty(), "rows naming no UI route: {unknown:?}");
     // Which methods each path answers: anything but 405 (a signed-out visitor, so nothing
     // changes — a form of a signed-out visitor is sent to the sign-in or refused).
-    let covered: BTreeSet<(String, &str)> = rows.iter().map(|r| (r.method.to_string(), r.template)).collect();
+    let mut covered: BTreeSet<(String, &str)> = rows.iter().map(|r| (r.method.to_string(), r.template)).collect();
+    covered.extend(
+        inventory
+            .iter()
+            .map(|(method, template, _)| ((*method).to_owned(), *template)),
+    );
     let mut served = BTreeSet::new();
     for template in &unique {
-        let Some(row) = rows.iter().find(|r| r.template == *template) else {
-            continue; // covered by the inventory's own matrix (above)
+        let path = match rows.iter().find(|r| r.template == *template) {
+            Some(row) => row.path.replace("{session}", "1"),
+            None => match inventory.iter().find(|(_, t, _)| t == template) {
+                Some((_, _, path)) => path.clone(),
+                None => continue, // reported above
+            },
         };
-        let path = row.path.replace("{session}", "1");
         for method in [Method::GET, Method::POST] {
             let (status, _) = send(&s, None, &method, &path, &[]).await;
             if status != StatusCode::METHOD_NOT_ALLOWED {
