@@ -64,7 +64,7 @@ pub(crate) fn routes(api: Api) -> Api {
             "Add an uploaded file to a risk assessment (its signed report, Art. 9(3)); files are never removed, the history keeps them. Answers the assessment's files",
             "the information-security lead or the system administrator, who may refer to the file (write scope)",
         )
-        .body::<AttachmentRef>()
+        .body::<FileRef>()
         .response::<Vec<AttachmentRef>>(),
         post(needs(Scope::Write, attach_risk)),
     )
@@ -76,7 +76,7 @@ pub(crate) fn routes(api: Api) -> Api {
             "Add an uploaded file to an access-review campaign (its minutes or signed report, Art. 51(4)). Answers the campaign's files",
             "the campaign's reviewer, the information-security lead or the system administrator, who may refer to the file (write scope)",
         )
-        .body::<AttachmentRef>()
+        .body::<FileRef>()
         .response::<Vec<AttachmentRef>>(),
         post(needs(Scope::Write, attach_review)),
     )
@@ -88,20 +88,51 @@ pub(crate) fn routes(api: Api) -> Api {
             "Add an uploaded file to an integrity baseline (the approved change behind it, Art. 50(4)). Answers the baseline's files",
             "the server's custodian and operators, the information-security lead or the system administrator, who may refer to the file (write scope)",
         )
-        .body::<AttachmentRef>()
+        .body::<FileRef>()
         .response::<Vec<AttachmentRef>>(),
         post(needs(Scope::Write, attach_baseline)),
     )
+}
+
+/// The reference of an uploaded file, as `POST /api/v1/attachments` answered it: the body
+/// of the routes that add a file to a record (an unknown member is refused, not ignored).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileRef {
+    /// The SHA-256 digest of the file's bytes.
+    pub sha256: adam_core::attachment::Digest,
+    /// The file's name as uploaded.
+    pub name: adam_core::Text,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its media type as uploaded.
+    #[serde(default)]
+    pub media_type: Option<adam_core::Text>,
+    /// What document it is (`evidence`).
+    #[serde(default)]
+    pub doc_type: Option<adam_core::Code>,
+}
+
+impl From<FileRef> for AttachmentRef {
+    fn from(f: FileRef) -> AttachmentRef {
+        AttachmentRef {
+            sha256: f.sha256,
+            name: f.name,
+            size: f.size,
+            media_type: f.media_type,
+            doc_type: f.doc_type,
+        }
+    }
 }
 
 async fn attach_risk(
     State(s): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(file): Body<AttachmentRef>,
+    Body(file): Body<FileRef>,
 ) -> ApiResult<Json<Vec<AttachmentRef>>> {
     Ok(Json(
-        att::attach(&s, &caller, Attachable::Risk(RiskId(id)), file).await?,
+        att::attach(&s, &caller, Attachable::Risk(RiskId(id)), file.into()).await?,
     ))
 }
 
@@ -109,10 +140,10 @@ async fn attach_review(
     State(s): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(file): Body<AttachmentRef>,
+    Body(file): Body<FileRef>,
 ) -> ApiResult<Json<Vec<AttachmentRef>>> {
     Ok(Json(
-        att::attach(&s, &caller, Attachable::Review(ReviewId(id)), file).await?,
+        att::attach(&s, &caller, Attachable::Review(ReviewId(id)), file.into()).await?,
     ))
 }
 
@@ -120,10 +151,10 @@ async fn attach_baseline(
     State(s): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(file): Body<AttachmentRef>,
+    Body(file): Body<FileRef>,
 ) -> ApiResult<Json<Vec<AttachmentRef>>> {
     Ok(Json(
-        att::attach(&s, &caller, Attachable::Baseline(BaselineId(id)), file).await?,
+        att::attach(&s, &caller, Attachable::Baseline(BaselineId(id)), file.into()).await?,
     ))
 }
 

@@ -352,6 +352,11 @@ async fn register_records_carry_files_added_in_their_own_change(backend: Backend
     inv.post(&s, Party::Lead, &attach, &json!({"sha256": "x"}))
         .await
         .problem(422, "invalid-body");
+    let mut extra = file_ref.clone();
+    extra["evil"] = json!(1);
+    inv.post(&s, Party::Lead, &attach, &extra)
+        .await
+        .problem(422, "invalid-body");
     assert_eq!(s.revision().await, revision);
 
     // The record shows it, a correction keeps it, and the record as it stood before has none.
