@@ -58,6 +58,9 @@ pub(super) struct ReviewPage {
     pub(super) attach_subject: String,
     pub(super) may_attach: bool,
     pub(super) file_error: Option<String>,
+    /// The campaign's last change and history (`history.html`).
+    pub(super) last: Option<super::history::LastChangeView>,
+    pub(super) history: Vec<super::history::HistoryRow>,
 }
 
 /// The systems the caller may start a review of: those they keep (custodian), or every one
@@ -149,12 +152,12 @@ pub(super) async fn start_review(
 }
 
 async fn one(s: &AppState, caller: &Caller, lang: Lang, id: ReviewId, error: Option<String>) -> UiResult<Response> {
-    one_with(s, caller, lang, id, error, None)
+    one_with(s, caller, lang, id, error, None).await
 }
 
 /// The campaign's page, with a refused decision's message (`error`) or a refused file's
 /// (`file_error`).
-fn one_with(
+async fn one_with(
     s: &AppState,
     caller: &Caller,
     lang: Lang,
@@ -183,8 +186,12 @@ fn one_with(
             attach_subject: String::new(),
             may_attach: w.may_attach(&caller.actor(None), Attachable::Review(id), now).is_ok(),
             file_error,
+            last: None,
+            history: Vec::new(),
         }
     };
+    let mut p = p;
+    (p.last, p.history) = super::history::record_history(s, EntityKind::AccessReview, id.0, lang.tr).await?;
     let refused = p.error.is_some() || p.file_error.is_some();
     let mut r = page(lang, &p)?;
     if refused {
@@ -216,7 +223,7 @@ pub(super) async fn attach(
         Box::new(move |caller, errors| {
             Box::pin(async move {
                 let file_error = errors.get("f_file").cloned();
-                one_with(&again, &caller, lang, ReviewId(id), None, file_error)
+                one_with(&again, &caller, lang, ReviewId(id), None, file_error).await
             })
         }),
     )

@@ -206,3 +206,23 @@ pub(super) async fn activity_page(
         },
     )
 }
+
+/// The last change and the history of a register's record (`kind`, `id`), for whoever may
+/// read the record (the caller's business): the audit trail's rows about it, newest first.
+pub(crate) async fn record_history(
+    s: &AppState,
+    kind: EntityKind,
+    id: u32,
+    lang: Tr,
+) -> UiResult<(Option<LastChangeView>, Vec<HistoryRow>)> {
+    let store = s.store.clone();
+    let q = AuditQuery {
+        object_kind: Some(kind.as_str().to_owned()),
+        object_id: Some(id),
+        limit: 50,
+        ..AuditQuery::default()
+    };
+    let mut records = blocking(move || store.audit_search(&q)).await.ui(lang)?.ui(lang)?;
+    records.sort_by_key(|r| std::cmp::Reverse(r.seq));
+    Ok(panel_and_rows(&s.world(), &records, |_| true))
+}

@@ -220,6 +220,13 @@ async fn register_pages_take_files_through_the_same_form(backend: Backend) {
         let shown = s.ui_token(Some(inv.token(&s, who))).get(&page).await;
         assert!(shown.body.contains("zapisnik-1.txt"), "{page} lists the file");
         assert!(shown.body.contains("id=\"attachment-form\""), "{page} has the form");
+        // The record's history says who added it.
+        assert!(shown.body.contains("id=\"history\""), "{page} shows its history");
+        assert!(
+            shown.body.contains("pripel datoteko") || shown.body.contains("attached a file"),
+            "{page}: {}",
+            shown.body
+        );
         // A plain clerk does not read it.
         let digest = link.captures(&shown.body).unwrap()[1].to_owned();
         let refused = s.ui_token(Some(inv.token(&s, Party::Plain))).get(&digest).await;

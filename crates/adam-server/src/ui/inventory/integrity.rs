@@ -190,6 +190,9 @@ pub(crate) struct ServerPage {
     pub(crate) attach_subject: String,
     pub(crate) may_attach: bool,
     pub(crate) file_error: Option<String>,
+    /// The newest baseline's last change and history (`history.html`).
+    pub(crate) last: Option<super::super::history::LastChangeView>,
+    pub(crate) history: Vec<super::super::history::HistoryRow>,
 }
 
 fn lines(s: &AppState, caller: &Caller, lang: Tr) -> UiResult<Vec<ServerLine>> {
@@ -228,7 +231,7 @@ pub(crate) async fn export(State(s): State<AppState>, lang: Lang, UiCaller(calle
     Ok(csv_download(text, "integrity-servers.csv"))
 }
 
-fn server_view(
+async fn server_view(
     s: &AppState,
     caller: &Caller,
     lang: Tr,
@@ -237,6 +240,12 @@ fn server_view(
     errors: Errors,
 ) -> UiResult<ServerPage> {
     let view = svc::server(s, caller, id).ui(lang)?;
+    // The newest baseline takes files here (the table is newest first), and its history is shown.
+    let newest = view.baselines.first().map(|b| b.id);
+    let (last, history) = match newest {
+        Some(b) => super::super::history::record_history(s, EntityKind::IntegrityBaseline, b.0, lang).await?,
+        None => (None, Vec::new()),
+    };
     let now = s.now();
     let w = s.world();
     let may_approve =
@@ -260,8 +269,6 @@ fn server_view(
                 .unwrap_or_default(),
         })
         .collect();
-    // The newest baseline takes files here (the table is newest first).
-    let newest = view.baselines.first().map(|b| b.id);
     let file_error = errors.get("f_file").cloned();
     let at_row = may_approve
         && view
@@ -290,6 +297,8 @@ fn server_view(
                     .is_ok()
         }),
         file_error,
+        last,
+        history,
     })
 }
 
@@ -316,7 +325,7 @@ pub(crate) async fn attach(
         Box::new(move |caller, errors| {
             Box::pin(async move {
                 let server = server.ui(lang.tr)?;
-                let p = server_view(&again, &caller, lang.tr, server, (u32::MAX, String::new()), errors)?;
+                let p = server_view(&again, &caller, lang.tr, server, (u32::MAX, String::new()), errors).await?;
                 refused_page(lang, &p)
             })
         }),
@@ -337,7 +346,8 @@ pub(crate) async fn server_page(
         ItemId(id),
         (u32::MAX, String::new()),
         Errors::new(),
-    )?;
+    )
+    .await?;
     page(lang, &p)
 }
 
@@ -391,6 +401,6 @@ pub(crate) async fn approve(
             }
         }
     }
-    let p = server_view(&s, &caller, lang.tr, server, (id, f.change), errors)?;
+    let p = server_view(&s, &caller, lang.tr, server, (id, f.change), errors).await?;
     refused_page(lang, &p)
 }

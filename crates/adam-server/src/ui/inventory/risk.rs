@@ -323,29 +323,6 @@ pub(crate) async fn record(
     refused_page(lang, &p)
 }
 
-/// The last change and the history of a register's record (`kind`, `id`), for whoever may
-/// read the record (the caller's business): the audit trail's rows about it, newest first.
-pub(super) async fn record_history(
-    s: &AppState,
-    kind: EntityKind,
-    id: u32,
-    lang: Tr,
-) -> UiResult<(Option<LastChangeView>, Vec<HistoryRow>)> {
-    let store = s.store.clone();
-    let q = AuditQuery {
-        object_kind: Some(kind.as_str().to_owned()),
-        object_id: Some(id),
-        limit: 50,
-        ..AuditQuery::default()
-    };
-    let mut records = crate::state::blocking(move || store.audit_search(&q))
-        .await
-        .ui(lang)?
-        .ui(lang)?;
-    records.sort_by_key(|r| std::cmp::Reverse(r.seq));
-    Ok(super::super::history::panel_and_rows(&s.world(), &records, |_| true))
-}
-
 async fn item_view(
     s: &AppState,
     caller: &Caller,
@@ -365,7 +342,7 @@ async fn item_view(
         )
     };
     let file_error = errors.get("f_file").cloned();
-    let (last, history) = record_history(s, EntityKind::RiskAssessment, id.0, lang).await?;
+    let (last, history) = super::super::history::record_history(s, EntityKind::RiskAssessment, id.0, lang).await?;
     Ok(RiskItemPage {
         c: chrome(s, caller, lang),
         row,

@@ -13,9 +13,10 @@
 
 use super::super::chrome::*;
 use super::super::form::{self, Errors};
+use super::super::history::record_history;
 use super::super::history::{HistoryRow, LastChangeView};
 use super::super::i18n::Tr;
-use super::risk::{record_history, require_keeper};
+use super::risk::require_keeper;
 use super::*;
 use crate::authn::{Caller, Scope};
 use adam_core::register::scheme::{SchemeCode, SchemeEntry};
