@@ -11,10 +11,16 @@
 //! to an office (and its sub-offices) while the user occupied a job in that office; a grant to
 //! everyone while the user's account existed. Each entry says through what, and the periods in
 //! which the user was connected to the grantee.
+//!
+//! A revocation decided in an access review or a follow-up (Art. 51(4)) removes the grant in
+//! the same change that records the decision, so that change carries both the grant's removal
+//! and the campaign's (or follow-up's) record with the line revoked: the register names it on
+//! the revocation (`access-review#3`, `follow-up#2`) without any field in the change log.
 
 use crate::admin::Actor;
 use crate::event::Event;
 use crate::ids::{GrantId, JobId, OfficeId, Revision, RoleId, UserId};
+use crate::register::review::{Outcome, ReviewLine};
 use crate::roles::{Grant, Grantee};
 use crate::time::{Timestamp, Window};
 use rustc_hash::FxHashMap;
@@ -43,6 +49,11 @@ pub struct Stamp {
     pub at: Timestamp,
     /// Who.
     pub by: Actor,
+    /// On a revocation, the access review or follow-up that decided it (`access-review#3`,
+    /// `follow-up#2`); absent otherwise, and then not serialised, so a register without one
+    /// reads as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 /// A change to a grant after it was made.
@@ -166,6 +177,32 @@ fn intersect(a: &[Period], b: &[Period]) -> Vec<Period> {
     out
 }
 
+/// The grants a change's access reviews and follow-ups revoke, each with the reference of the
+/// record that decided it. A line revoked earlier is still in the record the change rewrites,
+/// but its grant is gone by then and no later change removes it again, so only the decision
+/// that removed a grant in this change meets its removal.
+fn revoked_by_decision(events: &[Event]) -> FxHashMap<GrantId, String> {
+    let revoked = |lines: &[ReviewLine]| -> Vec<GrantId> {
+        lines
+            .iter()
+            .filter(|l| l.decision.as_ref().is_some_and(|d| d.outcome == Outcome::Revoked))
+            .map(|l| l.grant)
+            .collect()
+    };
+    let mut out = FxHashMap::default();
+    for event in events {
+        let (grants, reference) = match event {
+            Event::Review(r) => (revoked(&r.lines), r.reference()),
+            Event::FollowUp(f) => (revoked(&f.lines), f.id.to_string()),
+            _ => continue,
+        };
+        for g in grants {
+            out.entry(g).or_insert_with(|| reference.clone());
+        }
+    }
+    out
+}
+
 /// The register of `user`, from the whole change log in order. `parent_of` gives the office
 /// tree (today's): an office grant reaches the users of its sub-offices too.
 pub fn rights_of(
@@ -182,7 +219,9 @@ pub fn rights_of(
             revision: change.revision,
             at: change.at,
             by: change.actor,
+            reference: None,
         };
+        let decided = revoked_by_decision(&change.events);
         for event in &change.events {
             match event {
                 Event::User(u) if u.id == user => {
@@ -212,7 +251,10 @@ pub fn rights_of(
                 }
                 Event::GrantRemoved(id) => {
                     if let Some(life) = grants.get_mut(id) {
-                        life.revoked = Some(stamp.clone());
+                        life.revoked = Some(Stamp {
+                            reference: decided.get(id).cloned(),
+                            ..stamp.clone()
+                        });
                     }
                 }
                 _ => {}

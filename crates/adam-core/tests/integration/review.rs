@@ -216,3 +216,117 @@ fn leaving_a_job_or_deactivation_opens_a_follow_up_of_the_persons_direct_grants_
     );
     assert_eq!(town.w.follow_ups().len(), n);
 }
+
+/// Plans and commits `command` as `actor`, keeping the change as the store's log would. Each
+/// change is a minute after the one before: the register drops a right that lived no time.
+fn logged(town: &mut Town, log: &mut Vec<LoggedChange>, actor: Actor, command: Command) -> Option<Created> {
+    let at = Timestamp(t(NOW).0 + 60 * log.len() as i64);
+    let plan = town.w.plan(&actor, command, at).unwrap();
+    let created = plan.created;
+    let change = plan.change_set();
+    log.push(LoggedChange {
+        revision: change.revision,
+        at,
+        actor,
+        events: change.events,
+    });
+    town.w.commit(plan).unwrap();
+    created
+}
+
+#[test]
+fn the_rights_register_names_the_review_or_follow_up_that_revoked_a_right() {
+    let mut town = town();
+    let system = system_of(town.leon, town.vpp, &mut town);
+    let (ana, leon) = (town.ana, Actor::user(town.leon));
+    // The log from here on, opened by Ana's account as it stands (the register needs it).
+    let mut log = vec![LoggedChange {
+        revision: town.w.revision(),
+        at: t(NOW),
+        actor: Actor::System,
+        events: vec![Event::User(town.w.user(ana).unwrap().clone())],
+    }];
+    let grant_to_ana = |role: RoleId, town: &mut Town, log: &mut Vec<LoggedChange>| {
+        let command = Command::Grant {
+            role,
+            grantee: Grantee::User(ana),
+            window: Window::ALWAYS,
+            scope: None,
+            reference: None,
+        };
+        match logged(town, log, Actor::System, command) {
+            Some(Created::Grant(g)) => g,
+            other => panic!("{other:?}"),
+        }
+    };
+    let by_review = grant_to_ana(town.view_all, &mut town, &mut log);
+    let by_follow_up = grant_to_ana(town.leader_main, &mut town, &mut log);
+    let by_hand = grant_to_ana(town.role_glpi, &mut town, &mut log);
+    // The campaign revokes one and confirms the other.
+    let review = match logged(
+        &mut town,
+        &mut log,
+        leon,
+        Command::StartAccessReview {
+            system,
+            due: LocalDate::new(2026, 3, 31).unwrap(),
+        },
+    ) {
+        Some(Created::Review(id)) => id,
+        other => panic!("{other:?}"),
+    };
+    logged(
+        &mut town,
+        &mut log,
+        leon,
+        decide(Under::Review(review), by_review, Outcome::Revoked),
+    );
+    logged(
+        &mut town,
+        &mut log,
+        leon,
+        decide(Under::Review(review), by_follow_up, Outcome::Confirmed),
+    );
+    // Ana leaves her job: the follow-up revokes the confirmed one; the third is revoked by hand.
+    let job = town.ana_job;
+    logged(
+        &mut town,
+        &mut log,
+        Actor::System,
+        Command::UnassignJob { user: ana, job },
+    );
+    let follow_up = town.w.follow_ups().last().unwrap().id;
+    logged(
+        &mut town,
+        &mut log,
+        leon,
+        decide(Under::FollowUp(follow_up), by_follow_up, Outcome::Revoked),
+    );
+    logged(&mut town, &mut log, Actor::System, Command::Revoke { grant: by_hand });
+
+    let register = rights::rights_of(ana, &log, &|_| None);
+    let revoked = |g: GrantId| {
+        register
+            .iter()
+            .find(|r| r.grant == g)
+            .and_then(|r| r.revoked.clone())
+            .unwrap()
+    };
+    let reference = town.w.access_review(review).unwrap().reference();
+    assert_eq!(reference, format!("access-review#{}", review.0));
+    assert_eq!(revoked(by_review).reference, Some(reference));
+    assert_eq!(revoked(by_review).by, leon);
+    assert_eq!(
+        revoked(by_follow_up).reference,
+        Some(format!("follow-up#{}", follow_up.0))
+    );
+    // Revoked by hand: no reference, and the revocation serialises as it always did.
+    let plain = revoked(by_hand);
+    assert_eq!(plain.reference, None);
+    let json = serde_json::to_value(&plain).unwrap();
+    let mut keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["at", "by", "revision"]);
+    let json = serde_json::to_value(revoked(by_review)).unwrap();
+    assert_eq!(json["reference"], format!("access-review#{}", review.0));
+}
