@@ -801,7 +801,11 @@ async fn register_page(
                 revoked: r
                     .revoked
                     .as_ref()
-                    .map(|x| stamp_text(&w, x.at, &x.by, lang.tr))
+                    .map(|x| match &x.reference {
+                        // Revoked by an access review or a follow-up (Art. 51(4)): which one.
+                        Some(reference) => format!("{} · {reference}", stamp_text(&w, x.at, &x.by, lang.tr)),
+                        None => stamp_text(&w, x.at, &x.by, lang.tr),
+                    })
                     .unwrap_or_default(),
                 periods: r
                     .periods

@@ -563,6 +563,13 @@ async fn a_custodian_decides_a_follow_up_on_the_page(backend: Backend) {
         .map(|c| c[2].parse().unwrap())
         .collect();
     assert_eq!(left, vec![grants[1].0], "only the other line is still to decide");
+    // The rights register (Art. 51(5)) names the follow-up that revoked it.
+    let register = s
+        .ui_token(Some(inv.token(&s, crate::inventory_fixture::Party::Lead)))
+        .get(&format!("/ui/users/{}/register?lang=en", fx.bojan.0))
+        .await;
+    assert_eq!(register.status, reqwest::StatusCode::OK, "{}", register.body);
+    assert!(register.body.contains("follow-up#"), "{}", register.body);
 }
 crate::on_both_backends!(a_custodian_decides_a_follow_up_on_the_page);
 
