@@ -77,16 +77,24 @@ test('the security lead records a risk assessment and sees it in the list', asyn
   const item = page.url();
   await page.click('#upload-attachment');
   assert.match(await page.locator('#f_file-error').innerText(), /datotek|file/i);
-  await page.fill('#att_doc_type', 'podpisano poročilo');
-  await page.setInputFiles('#f_file', {
+  // A document type is a code: words with spaces are refused at its field, what was typed kept.
+  const report = {
     name: 'ocena-tveganj-podpisana.pdf',
     mimeType: 'application/pdf',
     buffer: Buffer.from('%PDF-1.4 ocena tveganj, podpisana'),
-  });
+  };
+  await page.fill('#att_doc_type', 'podpisano poročilo');
+  await page.setInputFiles('#f_file', report);
+  await page.click('#upload-attachment');
+  assert.match(await page.locator('#att_doc_type-error').innerText(), /doc_type/);
+  assert.equal(await page.inputValue('#att_doc_type'), 'podpisano poročilo');
+  await page.locator('#attachments').screenshot({ path: `${artifacts}/registers-risk-file-refused-sl.png` });
+  await page.fill('#att_doc_type', 'podpisano-porocilo');
+  await page.setInputFiles('#f_file', report);
   await page.click('#upload-attachment');
   await page.waitForURL(/\/ui\/risk\/\d+#attachments$/);
   assert.match(await page.locator('#attachments-table').innerText(), /ocena-tveganj-podpisana\.pdf/);
-  assert.match(await page.locator('#attachments-table').innerText(), /podpisano poročilo/);
+  assert.match(await page.locator('#attachments-table').innerText(), /podpisano-porocilo/);
   await page.locator('#attachments').screenshot({ path: `${artifacts}/registers-risk-file-sl.png` });
   await page.goto(`${item}?lang=en`);
   assert.match(await page.locator('#risk-correct h2').innerText(), /Correct the assessment/);

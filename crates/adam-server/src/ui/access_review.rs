@@ -58,6 +58,9 @@ pub(super) struct ReviewPage {
     pub(super) attach_subject: String,
     pub(super) may_attach: bool,
     pub(super) file_error: Option<String>,
+    /// The document type as typed, and its refusal.
+    pub(super) attach_doc_type: String,
+    pub(super) doc_type_error: Option<String>,
     /// The campaign's last change and history (`history.html`).
     pub(super) last: Option<super::history::LastChangeView>,
     pub(super) history: Vec<super::history::HistoryRow>,
@@ -152,7 +155,7 @@ pub(super) async fn start_review(
 }
 
 async fn one(s: &AppState, caller: &Caller, lang: Lang, id: ReviewId, error: Option<String>) -> UiResult<Response> {
-    one_with(s, caller, lang, id, error, None).await
+    one_with(s, caller, lang, id, error, (None, String::new(), None)).await
 }
 
 /// The campaign's page, with a refused decision's message (`error`) or a refused file's
@@ -163,7 +166,7 @@ async fn one_with(
     lang: Lang,
     id: ReviewId,
     error: Option<String>,
-    file_error: Option<String>,
+    (file_error, attach_doc_type, doc_type_error): (Option<String>, String, Option<String>),
 ) -> UiResult<Response> {
     let now = s.now();
     let p = {
@@ -186,13 +189,15 @@ async fn one_with(
             attach_subject: String::new(),
             may_attach: w.may_attach(&caller.actor(None), Attachable::Review(id), now).is_ok(),
             file_error,
+            attach_doc_type,
+            doc_type_error,
             last: None,
             history: Vec::new(),
         }
     };
     let mut p = p;
     (p.last, p.history) = super::history::record_history(s, EntityKind::AccessReview, id.0, lang.tr).await?;
-    let refused = p.error.is_some() || p.file_error.is_some();
+    let refused = p.error.is_some() || p.file_error.is_some() || p.doc_type_error.is_some();
     let mut r = page(lang, &p)?;
     if refused {
         *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -220,10 +225,14 @@ pub(super) async fn attach(
         request,
         Attachable::Review(ReviewId(id)),
         format!("/ui/access-reviews/{id}"),
-        Box::new(move |caller, errors| {
+        Box::new(move |caller, errors, doc_type| {
             Box::pin(async move {
-                let file_error = errors.get("f_file").cloned();
-                one_with(&again, &caller, lang, ReviewId(id), None, file_error).await
+                let typed = (
+                    errors.get("f_file").cloned(),
+                    doc_type,
+                    errors.get("att_doc_type").cloned(),
+                );
+                one_with(&again, &caller, lang, ReviewId(id), None, typed).await
             })
         }),
     )

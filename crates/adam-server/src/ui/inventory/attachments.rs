@@ -137,7 +137,7 @@ pub(crate) async fn upload(
 
 /// The page of a record after a refused upload, with the message at the file field.
 pub(crate) type Rerender<'a> = Box<
-    dyn FnOnce(crate::authn::Caller, Errors) -> Pin<Box<dyn Future<Output = UiResult<Response>> + Send + 'a>>
+    dyn FnOnce(crate::authn::Caller, Errors, String) -> Pin<Box<dyn Future<Output = UiResult<Response>> + Send + 'a>>
         + Send
         + 'a,
 >;
@@ -148,7 +148,9 @@ type Errors = BTreeMap<&'static str, String>;
 /// Stores the form's file and adds it to the register record `to` (`Command::AttachFile`,
 /// the one write path), then goes back to `back`. Who may not add to the record is refused
 /// before a byte is stored; a refused file comes back as `rerender`'s page with the message at
-/// the file field. The same file added again is not an error: it is already there.
+/// its field (`f_file`, or `att_doc_type` for a document type that is no code — checked before
+/// a byte is stored), the document type as typed given back. The same file added again is not
+/// an error: it is already there.
 pub(crate) async fn upload_to(
     s: &AppState,
     lang: Lang,
@@ -166,6 +168,15 @@ pub(crate) async fn upload_to(
     match sent.file.take() {
         None => {
             errors.insert("f_file", lang.tr.s("att_choose_file").to_owned());
+        }
+        Some(_) if !sent.doc_type.trim().is_empty() && Code::parse("doc_type", sent.doc_type.trim()).is_err() => {
+            let refused = Code::parse("doc_type", sent.doc_type.trim())
+                .err()
+                .map(|e| WebError::from(e).detail)
+                .unwrap_or_default();
+            // The browser is still sending the file: read the rest so it gets the page.
+            sent.form.drain(upload::DRAIN).await;
+            errors.insert("att_doc_type", refused);
         }
         Some(head) => {
             let doc_type = sent.doc_type.clone();
@@ -189,7 +200,7 @@ pub(crate) async fn upload_to(
             }
         }
     }
-    rerender(caller, errors).await
+    rerender(caller, errors, sent.doc_type).await
 }
 
 /// A file of a record the signed-in person may read.

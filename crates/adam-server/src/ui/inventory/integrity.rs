@@ -190,6 +190,9 @@ pub(crate) struct ServerPage {
     pub(crate) attach_subject: String,
     pub(crate) may_attach: bool,
     pub(crate) file_error: Option<String>,
+    /// The document type as typed, and its refusal.
+    pub(crate) attach_doc_type: String,
+    pub(crate) doc_type_error: Option<String>,
     /// The newest baseline's last change and history (`history.html`).
     pub(crate) last: Option<super::super::history::LastChangeView>,
     pub(crate) history: Vec<super::super::history::HistoryRow>,
@@ -270,6 +273,7 @@ async fn server_view(
         })
         .collect();
     let file_error = errors.get("f_file").cloned();
+    let doc_type_error = errors.get("att_doc_type").cloned();
     let at_row = may_approve
         && view
             .baselines
@@ -297,6 +301,8 @@ async fn server_view(
                     .is_ok()
         }),
         file_error,
+        attach_doc_type: String::new(),
+        doc_type_error,
         last,
         history,
     })
@@ -322,10 +328,11 @@ pub(crate) async fn attach(
         request,
         adam_core::attachment::Attachable::Baseline(BaselineId(id)),
         back,
-        Box::new(move |caller, errors| {
+        Box::new(move |caller, errors, doc_type| {
             Box::pin(async move {
                 let server = server.ui(lang.tr)?;
-                let p = server_view(&again, &caller, lang.tr, server, (u32::MAX, String::new()), errors).await?;
+                let mut p = server_view(&again, &caller, lang.tr, server, (u32::MAX, String::new()), errors).await?;
+                p.attach_doc_type = doc_type;
                 refused_page(lang, &p)
             })
         }),

@@ -201,6 +201,9 @@ pub(crate) struct RiskItemPage {
     pub(crate) attach_subject: String,
     pub(crate) may_attach: bool,
     pub(crate) file_error: Option<String>,
+    /// The document type as typed, and its refusal.
+    pub(crate) attach_doc_type: String,
+    pub(crate) doc_type_error: Option<String>,
 }
 
 /// Refuses a caller who may not read the register; says whether they may change it (a keeper
@@ -342,6 +345,7 @@ async fn item_view(
         )
     };
     let file_error = errors.get("f_file").cloned();
+    let doc_type_error = errors.get("att_doc_type").cloned();
     let (last, history) = super::super::history::record_history(s, EntityKind::RiskAssessment, id.0, lang).await?;
     Ok(RiskItemPage {
         c: chrome(s, caller, lang),
@@ -356,6 +360,8 @@ async fn item_view(
         attach_subject: String::new(),
         may_attach: may_keep,
         file_error,
+        attach_doc_type: String::new(),
+        doc_type_error,
     })
 }
 
@@ -379,9 +385,10 @@ pub(crate) async fn attach(
         request,
         adam_core::attachment::Attachable::Risk(RiskId(id)),
         back,
-        Box::new(move |caller, errors| {
+        Box::new(move |caller, errors, doc_type| {
             Box::pin(async move {
-                let p = item_view(&again, &caller, lang.tr, RiskId(id), None, errors).await?;
+                let mut p = item_view(&again, &caller, lang.tr, RiskId(id), None, errors).await?;
+                p.attach_doc_type = doc_type;
                 refused_page(lang, &p)
             })
         }),
