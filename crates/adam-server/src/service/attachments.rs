@@ -55,9 +55,10 @@ pub fn may_read(w: &World, caller: &Caller, digest: &Digest, now: Timestamp) -> 
         return true;
     }
     // Integrity baselines: whoever reads their server's integrity.
-    if w.items().iter().any(|server| {
-        w.baselines_of(server.id).any(|b| refers(&b.attachments))
-            && crate::service::integrity::may_read(w, caller, server, now)
+    if w.baselines().iter().any(|b| {
+        refers(&b.attachments)
+            && w.item(b.server)
+                .is_ok_and(|server| crate::service::integrity::may_read(w, caller, server, now))
     }) {
         return true;
     }

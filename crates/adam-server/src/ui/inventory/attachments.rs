@@ -161,19 +161,24 @@ pub(crate) async fn upload_to(
 ) -> UiResult<Response> {
     let mut sent = upload::read(s, lang.tr, request).await?;
     let caller = sent.caller.clone();
-    s.world()
-        .may_attach(&caller.actor(None), to, s.now())
-        .map_err(|e| UiError::new(lang.tr, WebError::from_engine(e, &s.world())))?;
+    {
+        // One read guard: taking the world's lock twice in one statement can deadlock behind
+        // a waiting writer.
+        let w = s.world();
+        w.may_attach(&caller.actor(None), to, s.now())
+            .map_err(|e| UiError::new(lang.tr, WebError::from_engine(e, &w)))?;
+    }
     let mut errors = Errors::new();
+    let typed = sent.doc_type.trim();
+    let bad_type = (!typed.is_empty())
+        .then(|| Code::parse("doc_type", typed).err())
+        .flatten();
     match sent.file.take() {
         None => {
             errors.insert("f_file", lang.tr.s("att_choose_file").to_owned());
         }
-        Some(_) if !sent.doc_type.trim().is_empty() && Code::parse("doc_type", sent.doc_type.trim()).is_err() => {
-            let refused = Code::parse("doc_type", sent.doc_type.trim())
-                .err()
-                .map(|e| WebError::from(e).detail)
-                .unwrap_or_default();
+        Some(_) if bad_type.is_some() => {
+            let refused = bad_type.map(|e| WebError::from(e).detail).unwrap_or_default();
             // The browser is still sending the file: read the rest so it gets the page.
             sent.form.drain(upload::DRAIN).await;
             errors.insert("att_doc_type", refused);
