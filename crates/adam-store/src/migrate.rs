@@ -91,6 +91,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "attachment_refs",
         sql: include_str!("../migrations/sqlite/0014_attachment_refs.sql"),
     },
+    Migration {
+        version: 15,
+        name: "purge_by_instant",
+        sql: include_str!("../migrations/sqlite/0015_purge_by_instant.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations.
@@ -164,6 +169,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 14,
         name: "attachment_refs",
         sql: include_str!("../migrations/postgres/0014_attachment_refs.sql"),
+    },
+    Migration {
+        version: 15,
+        name: "purge_by_instant",
+        sql: include_str!("../migrations/postgres/0015_purge_by_instant.sql"),
     },
 ];
 

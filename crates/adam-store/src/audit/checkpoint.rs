@@ -8,7 +8,7 @@ use super::tail::Tail;
 use crate::StoreError;
 use crate::keys::Keyring;
 use crate::keys::checkpoint::Checkpoint;
-use crate::sql::{Tx, Writes, one, req_int, req_text};
+use crate::sql::{Tx, Val, Writes, one, req_int, req_text};
 use adam_core::Timestamp;
 
 /// Signs the end of the trail now, if anything was appended since the last checkpoint.
@@ -35,10 +35,20 @@ pub(crate) fn pinned(tx: &mut dyn Tx) -> Result<(Option<String>, Option<i64>), S
 }
 
 pub(crate) fn db_checkpoints(tx: &mut dyn Tx) -> Result<Vec<Checkpoint>, StoreError> {
+    checkpoints_after(tx, 0)
+}
+
+/// Database checkpoints newer than `after` (the external file's newest), to append to it.
+///
+/// Asked at every checkpoint: the `seq > $1` is read through the primary key, so the cost
+/// is the few new ones, not every checkpoint the trail ever had (which grows without end).
+pub(crate) fn checkpoints_after(tx: &mut dyn Tx, after: u64) -> Result<Vec<Checkpoint>, StoreError> {
+    let after =
+        i64::try_from(after).map_err(|_| StoreError::Corrupt(format!("checkpoint seq {after} out of range")))?;
     let mut out = Vec::new();
     tx.each(
-        "SELECT seq, chain, at, key, signature FROM audit_checkpoints ORDER BY seq",
-        &[],
+        "SELECT seq, chain, at, key, signature FROM audit_checkpoints WHERE seq > $1 ORDER BY seq",
+        &[Val::int(after)],
         &mut |row| {
             out.push(Checkpoint {
                 seq: seq_of(req_int(row, 0, "audit_checkpoints", "seq")?)?,
@@ -51,9 +61,4 @@ pub(crate) fn db_checkpoints(tx: &mut dyn Tx) -> Result<Vec<Checkpoint>, StoreEr
         },
     )?;
     Ok(out)
-}
-
-/// Database checkpoints newer than the external file's newest, to append to it.
-pub(crate) fn checkpoints_after(tx: &mut dyn Tx, after: u64) -> Result<Vec<Checkpoint>, StoreError> {
-    Ok(db_checkpoints(tx)?.into_iter().filter(|c| c.seq > after).collect())
 }

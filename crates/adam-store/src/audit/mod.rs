@@ -138,13 +138,7 @@ impl<B: Backend> AuditTrail for B {
 
     fn audit_checkpoint(&self, at: Timestamp) -> Result<Option<Checkpoint>, StoreError> {
         let made = self.write(|tx, writes| checkpoint::checkpoint(tx, self.keyring(), at, writes))?;
-        let have = self
-            .keyring()
-            .external_checkpoints()?
-            .iter()
-            .map(|c| c.seq)
-            .max()
-            .unwrap_or(0);
+        let have = self.keyring().newest_external_seq()?;
         let missing = self.read(|tx| checkpoint::checkpoints_after(tx, have))?;
         self.keyring().append_checkpoints(&missing)?;
         Ok(made)

@@ -321,11 +321,15 @@ pub(crate) fn purge(
     held.dedup();
     let records = one(
         tx,
-        "SELECT count(*) FROM audit a JOIN audit_chain c ON c.seq = a.seq WHERE c.retention = 'access' \
+        "SELECT count(*) FROM audit a JOIN audit_chain c ON c.seq = a.seq WHERE a.at < $3 AND c.retention = 'access' \
          AND c.period <= $1 AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL \
          AND (h.confirmed_at IS NOT NULL OR h.grace_until > $2) \
          AND c.period BETWEEN h.from_period AND h.through_period)",
-        &[Val::int(through), Val::int(context.at.0)],
+        &[
+            Val::int(through),
+            Val::int(context.at.0),
+            Val::int(purge_before(through)),
+        ],
         |row| req_int(row, 0, "audit", "count"),
     )?
     .unwrap_or(0);
@@ -396,6 +400,18 @@ fn record_purge(
 /// Deletes the access records of unheld days up to `through`, their search keys first (who
 /// looked at what is personal data too), while `audit` still says which keys they are. `at` is
 /// the purge's instant: a proposed hold keeps its days only while its grace runs then.
+/// The first instant after the days up to `through`: a record's day is `at / PERIOD_SECONDS`
+/// (`chain::period_of`), so "its day is at most `through`" is "`at` is before this".
+///
+/// Every purge statement also says `a.at < purge_before(through)`, which the same rows meet,
+/// so that the database reads them through the index on `audit (at)`. Without it each purge
+/// (at start and once a day) read every record kept — 0.23 s for the count alone on a trail of
+/// three million, minutes on a trail of a year — with the write lock held, while every
+/// recorded answer waits for its commit.
+fn purge_before(through: i64) -> i64 {
+    through.saturating_add(1).saturating_mul(super::chain::PERIOD_SECONDS)
+}
+
 fn delete_purged(tx: &mut dyn Tx, writes: &mut Writes, through: i64, at: Timestamp) -> Result<(), StoreError> {
     if tx.purges_through_function() {
         // PostgreSQL: the same deletions, run with the table owner's rights (migrations 0003,
@@ -415,42 +431,44 @@ fn delete_purged(tx: &mut dyn Tx, writes: &mut Writes, through: i64, at: Timesta
             .exec(
                 tx,
                 "DELETE FROM audit_by_object WHERE (epoch, object_kind, object_id, seq) IN (SELECT a.seq / CAST($2 AS BIGINT), a.object_kind, a.object_id, a.seq \
-                 FROM audit a JOIN audit_chain c ON c.seq = a.seq WHERE c.retention = 'access' \
+                 FROM audit a JOIN audit_chain c ON c.seq = a.seq WHERE a.at < $4 AND c.retention = 'access' \
                  AND c.period <= $1 AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL \
                  AND (h.confirmed_at IS NOT NULL OR h.grace_until > $3) \
                  AND c.period BETWEEN h.from_period AND h.through_period))",
-                &[Val::int(through), Val::int(epoch_size(writes)), Val::int(at.0)],
+                &[Val::int(through), Val::int(epoch_size(writes)), Val::int(at.0), Val::int(purge_before(through))],
             )
             .map_err(write_error)?;
         writes
             .exec(
                 tx,
                 "DELETE FROM audit_by_actor WHERE (epoch, actor_user, seq) IN (SELECT a.seq / CAST($2 AS BIGINT), a.actor_user, a.seq \
-                 FROM audit a JOIN audit_chain c ON c.seq = a.seq WHERE a.actor_user IS NOT NULL AND c.retention = 'access' \
+                 FROM audit a JOIN audit_chain c ON c.seq = a.seq WHERE a.at < $4 AND a.actor_user IS NOT NULL AND c.retention = 'access' \
                  AND c.period <= $1 AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL \
                  AND (h.confirmed_at IS NOT NULL OR h.grace_until > $3) \
                  AND c.period BETWEEN h.from_period AND h.through_period))",
-                &[Val::int(through), Val::int(epoch_size(writes)), Val::int(at.0)],
+                &[Val::int(through), Val::int(epoch_size(writes)), Val::int(at.0), Val::int(purge_before(through))],
             )
             .map_err(write_error)?;
         writes
             .exec(
                 tx,
-                "DELETE FROM audit_tail WHERE seq IN (SELECT c.seq FROM audit_chain c WHERE c.retention = 'access' \
+                "DELETE FROM audit_tail WHERE seq IN (SELECT a.seq FROM audit a JOIN audit_chain c ON c.seq = a.seq \
+                 WHERE a.at < $3 AND c.retention = 'access' \
                  AND c.period <= $1 AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL \
                  AND (h.confirmed_at IS NOT NULL OR h.grace_until > $2) \
                  AND c.period BETWEEN h.from_period AND h.through_period))",
-                &[Val::int(through), Val::int(at.0)],
+                &[Val::int(through), Val::int(at.0), Val::int(purge_before(through))],
             )
             .map_err(write_error)?;
         writes
             .exec(
                 tx,
-                "DELETE FROM audit WHERE seq IN (SELECT c.seq FROM audit_chain c WHERE c.retention = 'access' \
+                "DELETE FROM audit WHERE seq IN (SELECT a.seq FROM audit a JOIN audit_chain c ON c.seq = a.seq \
+                 WHERE a.at < $3 AND c.retention = 'access' \
                  AND c.period <= $1 AND NOT EXISTS (SELECT 1 FROM audit_holds h WHERE h.released IS NULL \
                  AND (h.confirmed_at IS NOT NULL OR h.grace_until > $2) \
                  AND c.period BETWEEN h.from_period AND h.through_period))",
-                &[Val::int(through), Val::int(at.0)],
+                &[Val::int(through), Val::int(at.0), Val::int(purge_before(through))],
             )
             .map_err(write_error)?;
     }

@@ -63,6 +63,79 @@ fn private_file(path: &Path) -> Result<std::fs::File, BackupError> {
     options.open(path).map_err(|e| io_error(path, e))
 }
 
+/// Copies a member of `len` bytes from the container to `out`, returning its SHA-256.
+///
+/// The hashing and the writing of the scratch copy each take about as long as the other, so
+/// they overlap: this thread reads and hashes, a second one writes what was hashed (a
+/// verification of a 780 MB backup spent two seconds here doing both in turn). Buffers go
+/// back to the reader once written, so at most `IN_FLIGHT` of them exist.
+fn copy_member(
+    r: &mut impl Read,
+    len: u64,
+    out: std::fs::File,
+    path: &Path,
+    target: &Path,
+    name: &str,
+) -> Result<([u8; 32], std::fs::File), BackupError> {
+    const CHUNK: usize = 4 << 20;
+    const IN_FLIGHT: usize = 3;
+    let (to_writer, written_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT);
+    let (back, free) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|threads| {
+        let writer = threads.spawn(move || -> Result<std::fs::File, BackupError> {
+            let mut out = out;
+            for chunk in written_rx {
+                out.write_all(&chunk).map_err(|e| io_error(target, e))?;
+                // The reader may have stopped (an error): a buffer nobody takes back is dropped.
+                let _ = back.send(chunk);
+            }
+            Ok(out)
+        });
+        let mut hasher = sha2::Sha256::new();
+        let mut left = len;
+        let mut allocated = 0;
+        let read = (|| -> Result<(), BackupError> {
+            while left > 0 {
+                let mut buf = match free.try_recv() {
+                    Ok(buf) => buf,
+                    Err(_) if allocated < IN_FLIGHT + 1 => {
+                        allocated += 1;
+                        vec![0u8; CHUNK]
+                    }
+                    Err(_) => free.recv().unwrap_or_else(|_| vec![0u8; CHUNK]),
+                };
+                buf.resize(CHUNK, 0);
+                let want = usize::try_from(left.min(CHUNK as u64)).unwrap_or(CHUNK);
+                let n = r.read(&mut buf[..want]).map_err(|e| io_error(path, e))?;
+                if n == 0 {
+                    return Err(BackupError::Truncated(format!(
+                        "member {name} ends after {} of its {len} bytes",
+                        len - left
+                    )));
+                }
+                buf.truncate(n);
+                hasher.update(&buf);
+                left -= n as u64;
+                if to_writer.send(buf).is_err() {
+                    // The writer stopped: its error is the one to report.
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        drop(to_writer);
+        let written = writer.join().unwrap_or_else(|_| {
+            Err(BackupError::Io {
+                path: target.to_path_buf(),
+                reason: "the writing thread stopped unexpectedly".to_owned(),
+            })
+        });
+        read?;
+        let out = written?;
+        Ok((hasher.finalize().into(), out))
+    })
+}
+
 /// Reads one header line (at most 1 KiB). `None` at the end of the file.
 fn line(r: &mut impl BufRead, what: &str) -> Result<Option<String>, BackupError> {
     let mut buf = Vec::new();
@@ -176,23 +249,8 @@ pub(super) fn extract(path: &Path, scratch: &Path, durable: bool) -> Result<(Man
             )));
         }
         let target = scratch.join(name);
-        let mut out = private_file(&target)?;
-        let mut hasher = sha2::Sha256::new();
-        let mut left = len;
-        let mut buf = vec![0u8; 1 << 20];
-        while left > 0 {
-            let want = usize::try_from(left.min(buf.len() as u64)).unwrap_or(buf.len());
-            let n = r.read(&mut buf[..want]).map_err(|e| io_error(path, e))?;
-            if n == 0 {
-                return Err(BackupError::Truncated(format!(
-                    "member {name} ends after {} of its {len} bytes",
-                    len - left
-                )));
-            }
-            hasher.update(&buf[..n]);
-            out.write_all(&buf[..n]).map_err(|e| io_error(&target, e))?;
-            left -= n as u64;
-        }
+        let out = private_file(&target)?;
+        let (digest, out) = copy_member(&mut r, len, out, path, &target, name)?;
         let mut newline = [0u8; 1];
         match r.read(&mut newline) {
             Ok(1) if newline[0] == b'\n' => {}
@@ -207,7 +265,7 @@ pub(super) fn extract(path: &Path, scratch: &Path, durable: bool) -> Result<(Man
                 )));
             }
         }
-        if crate::hex::hex(&hasher.finalize()) != listed.sha256 {
+        if crate::hex::hex(&digest) != listed.sha256 {
             return Err(BackupError::MemberChecksum(name.to_owned()));
         }
         if durable {

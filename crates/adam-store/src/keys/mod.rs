@@ -61,8 +61,9 @@ pub struct Keyring {
     /// Recently derived day keys (a derivation walks the ratchet from the nearest known key;
     /// without this every record would walk it from the oldest day).
     cache: Mutex<std::collections::BTreeMap<i64, [u8; 32]>>,
-    /// Serialises appends to the checkpoint file.
-    file: Mutex<()>,
+    /// Serialises appends to the checkpoint file, and holds how much of it has been read:
+    /// its length then and the newest `seq` in it (`checkpoint.rs`, `newest_external_seq`).
+    file: Mutex<checkpoint::ReadSoFar>,
     /// Serialises writes of the chain head file (`head.rs`).
     head: Mutex<()>,
 }
@@ -194,7 +195,7 @@ impl Keyring {
             ratchet: Mutex::new(ratchet),
             held: Mutex::new(held),
             cache: Mutex::new(std::collections::BTreeMap::new()),
-            file: Mutex::new(()),
+            file: Mutex::new(checkpoint::ReadSoFar::default()),
             head: Mutex::new(()),
         })
     }
