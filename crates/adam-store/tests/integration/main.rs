@@ -16,12 +16,14 @@ mod pg_failover;
 mod postgres_specific;
 mod properties;
 mod replication;
+mod retention;
 mod sqlite_specific;
 mod suite;
 mod tail_cut;
 mod tokens_used;
 mod town;
 mod trail;
+mod trail_search;
 
 /// Instantiates each test of the suite once per backend: `sqlite::name` and `postgres::name`.
 macro_rules! on_both_backends {
@@ -49,10 +51,12 @@ use attachments::*;
 use authn::*;
 use backup::*;
 use replication::*;
+use retention::*;
 use suite::*;
 use tail_cut::*;
 use tokens_used::*;
 use trail::*;
+use trail_search::*;
 
 on_both_backends!(
     a_standby_follows_to_the_same_world_trail_and_credentials,
