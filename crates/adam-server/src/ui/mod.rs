@@ -30,6 +30,7 @@ mod process;
 mod raci;
 mod record;
 mod review;
+mod rights_register;
 mod roles;
 mod settings;
 mod tree;
@@ -151,6 +152,7 @@ fn table() -> Routes {
         .route("/ui/activity", get(activity_page))
         .merge(account::routes())
         .merge(review::routes())
+        .merge(rights_register::routes())
         .merge(inventory::routes())
         .merge(dormant::routes())
         .merge(process::routes())
