@@ -18,6 +18,7 @@
 //!   assigned by RACI is performed at the job of the responsible party (`raci/steps.rs`).
 
 use super::Draft;
+use super::workflow::AclEdit;
 use crate::acl::{AclKind, Entity};
 use crate::admin::Actor;
 use crate::attachment::AttachmentRef;
@@ -32,7 +33,6 @@ use crate::register::inventory::ItemKind;
 use crate::roles::Application;
 use crate::text::{Code, Text};
 use crate::time::Timestamp;
-use crate::workflow::AclEdit;
 use crate::world::World;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -418,7 +418,7 @@ pub fn problems(d: &Definition) -> Vec<Problem> {
 /// A RACI binding's template, task, layer and fallback (its solution field is checked with
 /// the other bindings' fields).
 fn raci_problems(d: &Definition, role: &str, b: &RaciBinding, out: &mut Vec<Problem>) {
-    match crate::raci::steps::binding_template(b) {
+    match super::raci_binding::binding_template(b) {
         None => out.push(Problem::RaciTemplate {
             role: role.to_owned(),
             template: b
@@ -428,13 +428,13 @@ fn raci_problems(d: &Definition, role: &str, b: &RaciBinding, out: &mut Vec<Prob
                 .to_owned(),
         }),
         Some(t) => {
-            if crate::raci::steps::binding_task(t, b).is_none() {
+            if super::raci_binding::binding_task(t, b).is_none() {
                 out.push(Problem::RaciTask {
                     role: role.to_owned(),
                     task: b.task.to_string(),
                 });
             }
-            if crate::raci::steps::binding_layer(t, b).is_none() {
+            if super::raci_binding::binding_layer(t, b).is_none() {
                 out.push(Problem::RaciLayer {
                     role: role.to_owned(),
                     layer: b.layer.to_string(),

@@ -299,3 +299,21 @@ pub fn find(reference: &TemplateRef) -> Option<&'static Template> {
 pub fn latest(code: &Key) -> Option<&'static Template> {
     shipped().iter().filter(|t| &t.code == code).max_by_key(|t| t.version)
 }
+
+/// Whether a name in any of its languages is the one asked for.
+pub(crate) fn words_match(w: &Words, asked: &str) -> bool {
+    let asked = asked.trim();
+    w.en.eq_ignore_ascii_case(asked)
+        || w.sl.to_lowercase() == asked.to_lowercase()
+        || w.da
+            .as_deref()
+            .is_some_and(|d| d.to_lowercase() == asked.to_lowercase())
+}
+
+/// A task by its number or its name in any language.
+pub(crate) fn find_task<'t>(t: &'t Template, asked: &str) -> Option<&'t Task> {
+    match asked.trim().parse::<u16>() {
+        Ok(n) => t.task(n),
+        Err(_) => t.tasks.iter().find(|row| words_match(&row.name, asked)),
+    }
+}

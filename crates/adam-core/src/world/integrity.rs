@@ -5,9 +5,9 @@
 //! one approved last); later scans are compared with it.
 //! The index holds it per server so a comparison finds it without a scan of every baseline.
 
-use super::integrity::{Baseline, Comparison};
 use crate::error::{Error, StateError};
 use crate::ids::{BaselineId, ComparisonId, ItemId};
+use crate::register::integrity::{Baseline, Comparison};
 use crate::world::{Table, World};
 use rustc_hash::FxHashMap;
 
