@@ -15,7 +15,8 @@
 //! - as the case moves, the job of the next step's performer becomes the folder's
 //!   `[responsible]` through the hand-over-and-accept rewrite of SPEC §3.6 (the previous one
 //!   becomes `[sender]` and keeps reading); an end step closes the case and its folder. A step
-//!   assigned by RACI is performed at the job of the responsible party (`raci/steps.rs`).
+//!   assigned by RACI is performed at the job of the responsible party
+//!   (`World::raci_binding_jobs`, `world/matrices.rs`).
 
 use super::Draft;
 use super::workflow::AclEdit;

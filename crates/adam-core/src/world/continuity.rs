@@ -3,7 +3,8 @@
 //! "plan review overdue" and "restore test overdue".
 //!
 //! The plan in force is the plan with the highest id. A system has at most one BIA (the index
-//! `bia_of` says which), so "set the BIA" changes it in place.
+//! `bia_of` says which), so "set the BIA" changes it in place. The records and the states'
+//! types are in `crate::register::continuity`.
 
 use crate::calendar::LocalDate;
 use crate::error::{Error, StateError};

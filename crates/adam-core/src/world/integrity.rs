@@ -4,6 +4,7 @@
 //! A server's **current** baseline is its approved baseline with the highest id (normally the
 //! one approved last); later scans are compared with it.
 //! The index holds it per server so a comparison finds it without a scan of every baseline.
+//! The records are in `crate::register::integrity`.
 
 use crate::error::{Error, StateError};
 use crate::ids::{BaselineId, ComparisonId, ItemId};

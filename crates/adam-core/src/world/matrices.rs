@@ -1,8 +1,9 @@
-//! The RACI matrices inside the world (the records are in `crate::raci`): their table, the index by solution, applying their
-//! events, and the question "who answers for task T at layer L of solution X" — the party,
-//! the job through which it answers and the active people holding that job **now** (read from
-//! the directory at the moment of the question, so it follows every job change); and the jobs
-//! a process role bound by RACI resolves to (`crate::process::raci_binding` says which cell).
+//! The RACI matrices inside the world (the records are in `crate::raci`): their table, the
+//! index by solution, applying their events, and the question "who answers for task T at
+//! layer L of solution X" — the party, the job through which it answers and the active people
+//! holding that job **now** (read from the directory at the moment of the question, so it
+//! follows every job change); and the jobs a process role bound by RACI resolves to
+//! (`process/raci_binding.rs` says which cell).
 
 use crate::directory::JobKind;
 use crate::error::{Error, RaciError, StateError};

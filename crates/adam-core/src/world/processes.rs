@@ -1,5 +1,6 @@
-//! The process engine inside the world (its records are in `crate::process`): its tables, applying its events, who is bound to a
-//! role on a case, and the work lists ("my steps", overdue steps).
+//! The process engine inside the world (its records are in `crate::process`): its tables,
+//! applying its events, who is bound to a role on a case, and the work lists ("my steps",
+//! overdue steps).
 
 use crate::calendar::LocalDate;
 use crate::error::{Error, StateError};

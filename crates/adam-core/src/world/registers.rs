@@ -1,5 +1,6 @@
-//! The registers inside the world (the records are defined in `crate::register`): their tables, the indexes kept in step with them, applying
-//! their events, and the reads the service layer and the decision engine need.
+//! The registers inside the world (the records are defined in `crate::register`): their
+//! tables, the indexes kept in step with them, applying their events, and the reads the
+//! service layer and the decision engine need.
 //!
 //! **The floor is incremental.** Each system's floor (the highest class of its linked assets
 //! per dimension) is cached; a link change recomputes the floor of its one system, an asset's
