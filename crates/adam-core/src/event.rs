@@ -20,6 +20,7 @@
 use crate::acl::AclEntry;
 use crate::directory::{Group, Job, Office, User};
 use crate::ids::{EntryId, GrantId, LinkId, Revision};
+use crate::kind::EntityKind;
 use crate::records::{Document, FilingClass, Folder};
 use crate::register::decree_roles::RoleHolder;
 use crate::register::integrity::{Baseline, Comparison};
@@ -27,9 +28,11 @@ use crate::register::inventory::{InventoryItem, ItemLink};
 use crate::register::review::{AccessReview, FollowUp};
 use crate::register::risk::RiskAssessment;
 use crate::register::scheme::ClassScheme;
+use crate::register::{BadRow, RegisterRow};
 use crate::roles::{Application, Grant, Role};
 use crate::settings::Settings;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The version of the change-log encoding written today (see the module header).
 pub const CHANGE_LOG_FORMAT: u32 = 1;
@@ -141,5 +144,104 @@ impl Event {
                 .collect(),
             _ => Vec::new(),
         }
+    }
+}
+
+fn body<T: serde::Serialize>(t: &T) -> Option<Value> {
+    serde_json::to_value(t).ok()
+}
+
+impl Event {
+    /// The row under which the store keeps this event, if it is a register event.
+    pub fn register_row(&self) -> Option<RegisterRow> {
+        let (kind, id, body) = match self {
+            Event::Scheme(s) => (EntityKind::ClassScheme, s.id.0, body(s)),
+            Event::RoleHolder(h) => (EntityKind::DecreeRole, h.id.0, body(h)),
+            Event::Item(i) => (EntityKind::InventoryItem, i.id.0, body(i)),
+            Event::Link(l) => (EntityKind::InventoryLink, l.id.0, body(l)),
+            Event::LinkRemoved(id) => (EntityKind::InventoryLink, id.0, None),
+            Event::Review(r) => (EntityKind::AccessReview, r.id.0, body(r)),
+            Event::FollowUp(f) => (EntityKind::RightsFollowUp, f.id.0, body(f)),
+            Event::Risk(r) => (EntityKind::RiskAssessment, r.id.0, body(r)),
+            Event::Baseline(b) => (EntityKind::IntegrityBaseline, b.id.0, body(b)),
+            Event::Comparison(c) => (EntityKind::IntegrityComparison, c.id.0, body(c)),
+            Event::Definition(d) => (EntityKind::ProcessDefinition, d.id.0, body(d)),
+            Event::Case(c) => (EntityKind::ProcessCase, c.id.0, body(c)),
+            Event::RaciMatrix(m) => (EntityKind::RaciMatrix, m.id.0, body(m)),
+            Event::Solution(s) => (EntityKind::Solution, s.id.0, body(s)),
+            Event::ContinuityPlan(p) => (EntityKind::ContinuityPlan, p.id.0, body(p)),
+            Event::PlanReview(r) => (EntityKind::PlanReview, r.id.0, body(r)),
+            Event::Bia(b) => (EntityKind::Bia, b.id.0, body(b)),
+            Event::ContinuityTest(t) => (EntityKind::ContinuityTest, t.id.0, body(t)),
+            Event::RiskAcceptance(a) => (EntityKind::RiskAcceptance, a.id.0, body(a)),
+            _ => return None,
+        };
+        Some(RegisterRow { kind, id, body })
+    }
+
+    /// The event that recreates a stored register row.
+    pub fn from_register_row(kind: &str, id: u32, body: Option<Value>) -> Result<Event, BadRow> {
+        let bad = |problem: String| BadRow {
+            kind: kind.to_owned(),
+            id,
+            problem,
+        };
+        let kind_ = kind.parse::<EntityKind>().map_err(|e| bad(e.to_string()))?;
+        let decode = |v: Value| -> Result<Event, BadRow> {
+            let event = match kind_ {
+                EntityKind::ClassScheme => serde_json::from_value(v).map(Event::Scheme),
+                EntityKind::DecreeRole => serde_json::from_value(v).map(Event::RoleHolder),
+                EntityKind::InventoryItem => serde_json::from_value(v).map(Event::Item),
+                EntityKind::InventoryLink => serde_json::from_value(v).map(Event::Link),
+                EntityKind::AccessReview => serde_json::from_value(v).map(Event::Review),
+                EntityKind::RightsFollowUp => serde_json::from_value(v).map(Event::FollowUp),
+                EntityKind::RiskAssessment => serde_json::from_value(v).map(Event::Risk),
+                EntityKind::IntegrityBaseline => serde_json::from_value(v).map(Event::Baseline),
+                EntityKind::IntegrityComparison => serde_json::from_value(v).map(Event::Comparison),
+                EntityKind::ProcessDefinition => serde_json::from_value(v).map(Event::Definition),
+                EntityKind::ProcessCase => serde_json::from_value(v).map(Event::Case),
+                EntityKind::RaciMatrix => serde_json::from_value(v).map(Event::RaciMatrix),
+                EntityKind::Solution => serde_json::from_value(v).map(Event::Solution),
+                EntityKind::ContinuityPlan => serde_json::from_value(v).map(Event::ContinuityPlan),
+                EntityKind::PlanReview => serde_json::from_value(v).map(Event::PlanReview),
+                EntityKind::Bia => serde_json::from_value(v).map(Event::Bia),
+                EntityKind::ContinuityTest => serde_json::from_value(v).map(Event::ContinuityTest),
+                EntityKind::RiskAcceptance => serde_json::from_value(v).map(Event::RiskAcceptance),
+                _ => return Err(bad("not a register kind".to_owned())),
+            };
+            event.map_err(|e| bad(e.to_string()))
+        };
+        let event = match (kind_, body) {
+            (_, Some(v)) => decode(v)?,
+            (EntityKind::InventoryLink, None) => Event::LinkRemoved(LinkId(id)),
+            (_, None) => return Err(bad("a removal of a kind that is never removed".to_owned())),
+        };
+        let back = event.register_row().map(|r| r.id);
+        if back != Some(id) {
+            return Err(bad(format!("the body is record {back:?}")));
+        }
+        Ok(event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_register_row_round_trips_and_a_foreign_body_is_refused() {
+        let e = Event::Scheme(ClassScheme::decree_2018());
+        let row = e.register_row().unwrap();
+        assert_eq!(row.kind, EntityKind::ClassScheme);
+        let back = Event::from_register_row(row.kind.as_str(), row.id, row.body.clone()).unwrap();
+        assert_eq!(back, e);
+        assert!(Event::from_register_row(row.kind.as_str(), 5, row.body).is_err());
+        let gone = Event::LinkRemoved(LinkId(3)).register_row().unwrap();
+        assert_eq!(gone.body, None);
+        assert_eq!(
+            Event::from_register_row(gone.kind.as_str(), 3, None).unwrap(),
+            Event::LinkRemoved(LinkId(3))
+        );
+        assert!(Event::from_register_row("ADAM_ENTITY_OFFICE", 0, None).is_err());
     }
 }

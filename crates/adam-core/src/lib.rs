@@ -48,7 +48,6 @@ mod schema;
 pub mod settings;
 pub mod text;
 pub mod time;
-mod workflow;
 pub mod world;
 
 pub use acl::{AclEntry, AclKind, Entity};

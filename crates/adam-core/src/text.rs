@@ -3,29 +3,13 @@
 //! Parse, don't validate: each newtype here can only hold a value that passed its rules, so a
 //! record built from them cannot carry a bad code or an address without an `@`. The error
 //! names the field and the rule, so the API and the UI can show it next to the field.
+//!
+//! The types are here and know nothing of the engine's errors (which name them: a guard's
+//! missing field is a [`Code`]); the parsers, which refuse with those errors, and the
+//! `Deserialize` impls that call them are in `parse/text.rs`, above both.
 
-use crate::error::{Error, ValueError, ValueProblem};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use std::fmt;
-
-fn invalid(field: &'static str, problem: ValueProblem) -> Error {
-    Error::Value(ValueError::InvalidValue { field, problem })
-}
-
-fn check_length(field: &'static str, value: &str, min: usize, max: usize) -> Result<(), Error> {
-    let n = value.chars().count();
-    if n < min {
-        return Err(if min == 1 {
-            invalid(field, ValueProblem::Empty)
-        } else {
-            invalid(field, ValueProblem::TooShort(min))
-        });
-    }
-    if n > max {
-        return Err(invalid(field, ValueProblem::TooLong { max, got: n }));
-    }
-    Ok(())
-}
 
 macro_rules! text_type {
     ($(#[$doc:meta])* $name:ident) => {
@@ -38,6 +22,11 @@ macro_rules! text_type {
             /// The text.
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+
+            /// Wraps a value that passed the type's rules (checked in `parse/text.rs`).
+            pub(crate) fn checked(value: String) -> $name {
+                $name(value)
             }
         }
 
@@ -138,22 +127,6 @@ text_schema!(
 );
 text_schema!(Phone, 3, 32, r"^[ +/()\-]*(?:[0-9][ +/()\-]*){3,}$");
 
-macro_rules! deserialize_via {
-    ($name:ident, $field:literal, $parse:expr) => {
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let raw = String::deserialize(d)?;
-                let parse: fn(&'static str, &str) -> Result<$name, Error> = $parse;
-                // Inside a document the path names the field, so only the problem is said.
-                parse($field, &raw).map_err(|e| match e {
-                    Error::Value(ValueError::InvalidValue { problem, .. }) => serde::de::Error::custom(problem),
-                    other => serde::de::Error::custom(other),
-                })
-            }
-        }
-    };
-}
-
 text_type!(
     /// Free text such as a name, a title or a description: trimmed, 1–500 characters, no
     /// control characters.
@@ -164,37 +137,18 @@ impl Text {
     /// The longest text accepted.
     pub const MAX: usize = 500;
 
-    /// Parses free text for the named field.
-    pub fn parse(field: &'static str, value: &str) -> Result<Text, Error> {
-        let trimmed = value.trim();
-        check_length(field, trimmed, 1, Text::MAX)?;
-        if trimmed.chars().any(char::is_control) {
-            return Err(invalid(field, ValueProblem::ControlCharacter));
-        }
-        Ok(Text(trimmed.to_owned()))
-    }
-
     /// A text the crate writes itself: a constant that [`Text::parse`] accepts unchanged (the
     /// tests of its callers check it).
     pub(crate) fn constant(value: &'static str) -> Text {
         Text(value.to_owned())
     }
 }
-deserialize_via!(Text, "text", Text::parse);
 
 text_type!(
     /// The code of an office, an application, a filing class or a group (`GLPI`, `UN`, `VOPI`,
     /// `01.02`): 1–32 letters, digits, `_`, `-` or `.`, starting with a letter or digit.
     Code
 );
-
-impl Code {
-    /// Parses a code for the named field.
-    pub fn parse(field: &'static str, value: &str) -> Result<Code, Error> {
-        parse_code(field, value, 32, &['_', '-', '.']).map(Code)
-    }
-}
-deserialize_via!(Code, "code", Code::parse);
 
 impl Code {
     /// A code the crate writes itself: a constant that [`Code::parse`] accepts unchanged.
@@ -208,57 +162,17 @@ text_type!(
     JobCode
 );
 
-impl JobCode {
-    /// Parses a job id.
-    pub fn parse(field: &'static str, value: &str) -> Result<JobCode, Error> {
-        parse_code(field, value, 64, &['_', '-', '.']).map(JobCode)
-    }
-}
-deserialize_via!(JobCode, "job_code", JobCode::parse);
-
 text_type!(
     /// The code of a role (`DAPA_run`, `leader.main`, `VOPI/Glavna pisarna`): 1–64 letters,
     /// digits, `_`, `-`, `.`, `/` or inner spaces.
     RoleCode
 );
 
-impl RoleCode {
-    /// Parses a role code.
-    pub fn parse(field: &'static str, value: &str) -> Result<RoleCode, Error> {
-        let code = parse_code(field, value, 64, &['_', '-', '.', '/', ' '])?;
-        if code.contains("  ") {
-            return Err(invalid(field, ValueProblem::DoubleSpace));
-        }
-        Ok(RoleCode(code))
-    }
-}
-deserialize_via!(RoleCode, "role_code", RoleCode::parse);
-
 text_type!(
     /// A signing code from the signing plan (signirni znak, `1001`): 1–16 letters, digits,
     /// `.`, `-` or `/`.
     SigningCode
 );
-
-impl SigningCode {
-    /// Parses a signing code.
-    pub fn parse(field: &'static str, value: &str) -> Result<SigningCode, Error> {
-        parse_code(field, value, 16, &['.', '-', '/']).map(SigningCode)
-    }
-}
-deserialize_via!(SigningCode, "signing_code", SigningCode::parse);
-
-fn parse_code(field: &'static str, value: &str, max: usize, extra: &'static [char]) -> Result<String, Error> {
-    let trimmed = value.trim();
-    check_length(field, trimmed, 1, max)?;
-    if !trimmed.chars().next().is_some_and(char::is_alphanumeric) {
-        return Err(invalid(field, ValueProblem::MustStartAlphanumeric));
-    }
-    if let Some(bad) = trimmed.chars().find(|c| !c.is_alphanumeric() && !extra.contains(c)) {
-        return Err(invalid(field, ValueProblem::CodeCharacter { bad, allowed: extra }));
-    }
-    Ok(trimmed.to_owned())
-}
 
 text_type!(
     /// A username (`vopiglpi01`): 2–64 characters, lower-case letters, digits, `.`, `_` or `-`,
@@ -267,25 +181,6 @@ text_type!(
     Username
 );
 
-impl Username {
-    /// Parses a username.
-    pub fn parse(field: &'static str, value: &str) -> Result<Username, Error> {
-        let lower = value.trim().to_lowercase();
-        check_length(field, &lower, 2, 64)?;
-        if !lower.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
-            return Err(invalid(field, ValueProblem::MustStartAlphanumeric));
-        }
-        if let Some(bad) = lower
-            .chars()
-            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')))
-        {
-            return Err(invalid(field, ValueProblem::UsernameCharacter(bad)));
-        }
-        Ok(Username(lower))
-    }
-}
-deserialize_via!(Username, "username", Username::parse);
-
 text_type!(
     /// An e-mail address. Mandatory on every user: it is where password links are sent. The
     /// domain is folded to lower case; [`Email::key`] folds the whole address for look-ups.
@@ -293,47 +188,11 @@ text_type!(
 );
 
 impl Email {
-    /// Parses an e-mail address (a practical subset of RFC 5321: `local@domain.tld`).
-    pub fn parse(field: &'static str, value: &str) -> Result<Email, Error> {
-        let trimmed = value.trim();
-        check_length(field, trimmed, 3, 254)?;
-        let Some((local, domain)) = trimmed.rsplit_once('@') else {
-            return Err(invalid(field, ValueProblem::EmailNoAt));
-        };
-        if local.is_empty() || local.len() > 64 {
-            return Err(invalid(field, ValueProblem::EmailLocalLength));
-        }
-        if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-            return Err(invalid(field, ValueProblem::EmailLocalDots));
-        }
-        if let Some(bad) = local
-            .chars()
-            .find(|c| !(c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(*c)))
-        {
-            return Err(invalid(field, ValueProblem::EmailLocalCharacter(bad)));
-        }
-        let domain = domain.to_lowercase();
-        let labels: Vec<&str> = domain.split('.').collect();
-        if labels.len() < 2
-            || labels.iter().any(|l| {
-                l.is_empty()
-                    || l.len() > 63
-                    || l.starts_with('-')
-                    || l.ends_with('-')
-                    || !l.chars().all(|c| c.is_alphanumeric() || c == '-')
-            })
-        {
-            return Err(invalid(field, ValueProblem::EmailDomain));
-        }
-        Ok(Email(format!("{local}@{domain}")))
-    }
-
     /// The address folded to lower case: the key under which accounts are found by address.
     pub fn key(&self) -> String {
         self.0.to_lowercase()
     }
 }
-deserialize_via!(Email, "email", Email::parse);
 
 text_type!(
     /// A telephone number (`05 611 7000`, `+386 5 611 7000`): 3–32 characters of digits,
@@ -341,25 +200,52 @@ text_type!(
     Phone
 );
 
-impl Phone {
-    /// Parses a phone number.
-    pub fn parse(field: &'static str, value: &str) -> Result<Phone, Error> {
-        let trimmed = value.trim();
-        check_length(field, trimmed, 3, 32)?;
-        if let Some(bad) = trimmed.chars().find(|c| !(c.is_ascii_digit() || " +-/()".contains(*c))) {
-            return Err(invalid(field, ValueProblem::PhoneCharacter(bad)));
-        }
-        if trimmed.chars().filter(char::is_ascii_digit).count() < 3 {
-            return Err(invalid(field, ValueProblem::PhoneDigits));
-        }
-        Ok(Phone(trimmed.to_owned()))
+/// A key naming a layer, a party or a category of a responsibility template (`middleware`,
+/// `customer`, `itil`): 1–40 lower-case ASCII letters, digits, `_` or `-`, starting with a
+/// letter. Re-exported as `raci::Key`; here, with the other validated text, so a refusal
+/// naming a matrix's layer needs nothing above the values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(transparent)]
+pub struct Key(String);
+
+impl Key {
+    /// Reads a key; `None` when it breaks the rule.
+    pub fn parse(value: &str) -> Option<Key> {
+        let mut chars = value.chars();
+        let first = chars.next()?;
+        let ok = first.is_ascii_lowercase()
+            && value.len() <= 40
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        ok.then(|| Key(value.to_owned()))
+    }
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
-deserialize_via!(Phone, "phone", Phone::parse);
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Key::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{s:?} is not a key (1–40 lower-case letters, digits, '_' or '-', starting with a letter)"
+            ))
+        })
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Error, ValueError};
 
     fn problem(e: Result<impl fmt::Debug, Error>) -> String {
         match e {

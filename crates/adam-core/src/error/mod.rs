@@ -72,18 +72,45 @@ macro_rules! area_error {
 
 /// A seed role of `dro-hosting` (`coordinator`) by its name in the shipped definition, in
 /// `lang`; the key itself for a role the definition does not have.
+///
+/// The names are read from the shipped file itself (the one `process::SHIPPED` embeds), not
+/// through the process engine's `Definition`: the errors sit below the process engine, which
+/// refuses with them, and only the roles' keys and names are needed here.
 pub(crate) fn hosting_role(role: &str, lang: crate::lang::Lang) -> String {
-    crate::process::shipped_ref(crate::process::DRO_HOSTING)
-        .and_then(|d| d.role(role))
-        .map_or_else(|| role.to_owned(), |r| r.name.pick(lang).to_owned())
+    // Each role of the shipped `dro-hosting` definition: its key, and its name in Slovenian
+    // and in English (trimmed, as the definition's text fields are).
+    static ROLES: std::sync::OnceLock<Vec<(String, String, String)>> = std::sync::OnceLock::new();
+    let roles = ROLES.get_or_init(|| {
+        let def: serde_json::Value =
+            serde_json::from_str(include_str!("../process/shipped/dro-hosting.json")).unwrap_or_default();
+        let text = |v: &serde_json::Value| v.as_str().map(|s| s.trim().to_owned());
+        def.get("roles")
+            .and_then(serde_json::Value::as_array)
+            .map(|roles| {
+                roles
+                    .iter()
+                    .filter_map(|r| {
+                        let name = r.get("name")?;
+                        Some((text(r.get("key")?)?, text(name.get("sl")?)?, text(name.get("en")?)?))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    roles
+        .iter()
+        .find(|(key, ..)| key == role)
+        .map_or_else(|| role.to_owned(), |(_, sl, en)| lang.pick(sl, en).clone())
 }
 
 mod access;
+mod findings;
 mod process;
 mod registers;
 mod values;
 
 pub use access::{AclError, AuthorityError, DirectoryError, FilingError, RoleError, StateError};
+pub use findings::{Finding, Problem, Unmet};
 pub use process::{ContinuityError, Findings, Governed, Problems, ProcessError, RaciError, Unmets};
 pub use registers::RegisterError;
 pub use values::{ValueError, ValueProblem};

@@ -7,7 +7,7 @@ use crate::ids::{ItemId, UserId};
 
 /// The problems of a definition that cannot work, every one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problems(pub Vec<crate::process::Problem>);
+pub struct Problems(pub Vec<super::Problem>);
 
 impl std::fmt::Display for Problems {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -18,7 +18,7 @@ impl std::fmt::Display for Problems {
 
 /// The guards of an outcome that do not hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unmets(pub Vec<crate::process::Unmet>);
+pub struct Unmets(pub Vec<super::Unmet>);
 
 impl std::fmt::Display for Unmets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -200,7 +200,7 @@ impl std::fmt::Display for Governed {
 
 /// Every finding that refuses a responsibility matrix.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Findings(pub Vec<crate::raci::Finding>);
+pub struct Findings(pub Vec<super::Finding>);
 
 impl std::fmt::Display for Findings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -30,6 +30,7 @@ mod raci;
 mod review;
 mod roles;
 mod solution;
+mod workflow;
 
 use crate::admin::Actor;
 use crate::change::ObjectChange;

@@ -15,9 +15,11 @@
 //! - as the case moves, the job of the next step's performer becomes the folder's
 //!   `[responsible]` through the hand-over-and-accept rewrite of SPEC §3.6 (the previous one
 //!   becomes `[sender]` and keeps reading); an end step closes the case and its folder. A step
-//!   assigned by RACI is performed at the job of the responsible party (`raci/steps.rs`).
+//!   assigned by RACI is performed at the job of the responsible party
+//!   (`World::raci_binding_jobs`, `world/matrices.rs`).
 
 use super::Draft;
+use super::workflow::AclEdit;
 use crate::acl::{AclKind, Entity};
 use crate::admin::Actor;
 use crate::attachment::AttachmentRef;
@@ -32,7 +34,6 @@ use crate::register::inventory::ItemKind;
 use crate::roles::Application;
 use crate::text::{Code, Text};
 use crate::time::Timestamp;
-use crate::workflow::AclEdit;
 use crate::world::World;
 use serde_json::Value;
 use std::collections::BTreeMap;

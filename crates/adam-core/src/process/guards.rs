@@ -4,40 +4,20 @@
 //!
 //! The people bound to a role come from the caller (`bound`), so the rule reads no world and
 //! the property tests can drive it with any binding.
+//!
+//! [`Unmet`] is defined in `error/findings.rs` beside the refusal that carries it
+//! (re-exported here); what it says is here.
 
 use super::case::Case;
 use super::definition::{Definition, FieldValue, Guard, OutcomeDecl, Step};
 use crate::calendar::LocalDate;
+pub use crate::error::Unmet;
 use crate::ids::UserId;
 use crate::lang::Lang;
 use crate::text::Code;
 use crate::time::Timestamp;
 use std::collections::BTreeSet;
 use std::fmt;
-
-/// A guard that does not hold.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Unmet {
-    /// A field that must be filled.
-    Field(Code),
-    /// A document of this type must be attached.
-    Document(Code),
-    /// A consent by a holder of this role is missing.
-    Consent(Code),
-    /// One person is bound to two roles that must be held by different people.
-    SamePerson {
-        /// The person.
-        user: UserId,
-        /// One role.
-        first: Code,
-        /// The other.
-        second: Code,
-    },
-    /// A condition on the fields does not hold.
-    Condition,
-    /// The first date is not before the second.
-    NotBefore(Code, Code),
-}
 
 impl Unmet {
     /// What is missing, in `lang`, naming fields, documents and roles by their names.

@@ -5,10 +5,15 @@
 //! - `validate.rs` — every problem of a definition that cannot work, named;
 //! - `guards.rs` — whether an outcome's guards hold on a case, and what is missing;
 //! - `case.rs` — the records: a kept definition version and a case;
-//! - `world.rs` — the tables in the world, who is bound to a role, the work lists;
+//! - `hosting.rs` — a hosted solution's version read from its `dro-hosting` case;
+//! - `raci_binding.rs` — a role bound to a cell of a RACI matrix: its template, task and layer;
+//! - `duties.rs` — the knock-on duties of a change request (worked out in `world/duties.rs`);
 //! - `shipped/*.json` — the definitions built into ADAM: the security event and incident
 //!   (Art. 17–21, 33), the change request (Art. 22–23) and the onboarding of a solution onto
 //!   the State Computer Cloud (`dro-hosting`, seed 000 with the Decree's Art. 7, 14, 23, 29, 47).
+//!
+//! The tables in the world, who is bound to a role and the work lists are in
+//! `world/processes.rs`: these records sit below the world that stores them.
 //!
 //! Cases change only through planned commands (`plan/process.rs`), so every decision has its
 //! revision, history, audit record and "as of" like any other record.
@@ -18,8 +23,9 @@ mod definition;
 mod diagram;
 mod duties;
 mod guards;
+mod hosting;
+mod raci_binding;
 mod validate;
-mod world;
 
 pub use case::{Case, CaseState, Consent, ProcessDefinition, Transition};
 pub use definition::{
@@ -29,9 +35,8 @@ pub use definition::{
 pub use diagram::{EdgeRoute, Layout, Marks, NodeBox, Rect, Segment, layout, svg};
 pub use duties::{Duty, DutyKind};
 pub use guards::{Unmet, moment, unmet};
+pub use raci_binding::{binding_layer, binding_task, binding_template};
 pub use validate::{MAX_ITEMS, Problem, problems};
-pub use world::Processes;
-pub(crate) use world::unknown_process;
 
 /// The definitions built into ADAM, as their JSON files.
 pub const SHIPPED: [(&str, &str); 4] = [
@@ -70,6 +75,11 @@ pub(crate) fn shipped_ref(key: &str) -> Option<&'static Definition> {
         })
         .iter()
         .find(|d: &&Definition| d.key.as_str() == key)
+}
+
+/// A definition version that is unknown.
+pub(crate) fn unknown_process(key: &str) -> crate::error::Error {
+    crate::error::Error::Process(crate::error::ProcessError::UnknownProcess(key.to_owned()))
 }
 
 /// Reads a definition file, naming where it is malformed.

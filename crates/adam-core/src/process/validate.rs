@@ -8,8 +8,12 @@
 //! kind (a `job` binding to a field that is not a `job`); a condition comparing a closed list with a value it does not offer; a role bound by
 //! RACI to a template, task or layer ADAM does not know. Checks that need
 //! the world (an ADAM role that does not exist) are made by the planner on import.
+//!
+//! [`Problem`] is defined in `error/findings.rs` beside the refusal that carries it
+//! (re-exported here); what it says is here.
 
 use super::definition::{Binding, Condition, Definition, FieldKind, FieldValue, Guard, RaciBinding, StepKind};
+pub use crate::error::Problem;
 use crate::lang::Lang;
 use crate::text::Code;
 use std::collections::{BTreeSet, HashMap};
@@ -18,126 +22,6 @@ use std::fmt;
 /// The most steps, roles or fields a definition may have: the hosting onboarding has about 50
 /// steps; ten times that is a mistake, not a process.
 pub const MAX_ITEMS: usize = 500;
-
-/// One thing wrong with a definition.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Problem {
-    /// No steps at all.
-    NoSteps,
-    /// More items than [`MAX_ITEMS`].
-    TooMany(&'static str),
-    /// A key used twice (`what` is "step", "role", "field", "document").
-    Duplicate {
-        /// What kind of key.
-        what: &'static str,
-        /// The key.
-        key: String,
-    },
-    /// Two outcomes of one step with the same key.
-    DuplicateOutcome {
-        /// The step.
-        step: String,
-        /// The outcome.
-        outcome: String,
-    },
-    /// The start names no step.
-    UnknownStart(String),
-    /// The start is an end.
-    StartIsEnd(String),
-    /// An outcome leading to a step that does not exist.
-    LeadsNowhere {
-        /// The step.
-        step: String,
-        /// The outcome.
-        outcome: String,
-        /// Where it says it leads.
-        to: String,
-    },
-    /// A step no path from the start reaches.
-    Unreachable(String),
-    /// A step from which no end can be reached: a case entering it can never close.
-    NeverEnds(String),
-    /// No end step.
-    NoEnd,
-    /// A step (not an end) without a performer.
-    NoPerformer(String),
-    /// A step (not an end) without outcomes.
-    NoWayOut(String),
-    /// An end with outcomes or a performer.
-    EndGoesOn(String),
-    /// A name of something the definition does not declare, at a place.
-    Unknown {
-        /// What kind of thing ("role", "field", "document").
-        what: &'static str,
-        /// Its key.
-        key: String,
-        /// Where it is named.
-        place: String,
-    },
-    /// A role bound to a field of the wrong kind.
-    BindingField {
-        /// The role.
-        role: String,
-        /// The field.
-        field: String,
-        /// The kind it must be.
-        expected: &'static str,
-    },
-    /// A guard asking for nothing or for several things.
-    GuardShape(String),
-    /// A condition asking for nothing or for several things.
-    ConditionShape(String),
-    /// A consent guard naming no role, or a role twice.
-    ConsentRoles(String),
-    /// A closed list compared with a value it does not offer.
-    UnknownChoice {
-        /// The field.
-        field: String,
-        /// The value.
-        value: String,
-        /// Where.
-        place: String,
-    },
-    /// A `before` guard on fields that are not dates or instants.
-    BeforeNeedsDates(String),
-    /// A closed list with no options, or an option twice.
-    BadOptions(String),
-    /// A role bound by RACI names a template ADAM does not ship.
-    RaciTemplate {
-        /// The definition's role.
-        role: String,
-        /// The template's code.
-        template: String,
-    },
-    /// A role bound by RACI names a task the template does not have.
-    RaciTask {
-        /// The definition's role.
-        role: String,
-        /// The task as named.
-        task: String,
-    },
-    /// A role bound by RACI names a layer the template does not have.
-    RaciLayer {
-        /// The definition's role.
-        role: String,
-        /// The layer as named.
-        layer: String,
-    },
-    /// A role bound by RACI falls back to a role that is itself bound by RACI.
-    RaciFallback {
-        /// The definition's role.
-        role: String,
-        /// The fallback.
-        otherwise: String,
-    },
-    /// An ADAM role the binding names does not exist (checked on import).
-    UnknownAdamRole {
-        /// The definition's role.
-        role: String,
-        /// The ADAM role code.
-        code: String,
-    },
-}
 
 impl Problem {
     /// The problem in `lang`.
@@ -418,7 +302,7 @@ pub fn problems(d: &Definition) -> Vec<Problem> {
 /// A RACI binding's template, task, layer and fallback (its solution field is checked with
 /// the other bindings' fields).
 fn raci_problems(d: &Definition, role: &str, b: &RaciBinding, out: &mut Vec<Problem>) {
-    match crate::raci::steps::binding_template(b) {
+    match super::raci_binding::binding_template(b) {
         None => out.push(Problem::RaciTemplate {
             role: role.to_owned(),
             template: b
@@ -428,13 +312,13 @@ fn raci_problems(d: &Definition, role: &str, b: &RaciBinding, out: &mut Vec<Prob
                 .to_owned(),
         }),
         Some(t) => {
-            if crate::raci::steps::binding_task(t, b).is_none() {
+            if super::raci_binding::binding_task(t, b).is_none() {
                 out.push(Problem::RaciTask {
                     role: role.to_owned(),
                     task: b.task.to_string(),
                 });
             }
-            if crate::raci::steps::binding_layer(t, b).is_none() {
+            if super::raci_binding::binding_layer(t, b).is_none() {
                 out.push(Problem::RaciLayer {
                     role: role.to_owned(),
                     layer: b.layer.to_string(),

@@ -9,6 +9,7 @@
 //! known); the RACI rules are `validate.rs`'s.
 
 use super::cell::Cell;
+pub use crate::text::Key;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -17,46 +18,6 @@ const MODEL_2A: &str = include_str!("model-2a.json");
 
 /// The code of the shipped model-2A template.
 pub const MODEL_2A_CODE: &str = "dk-sit-2a";
-
-/// A key naming a layer, a party or a category (`middleware`, `customer`, `itil`): 1–40
-/// lower-case ASCII letters, digits, `_` or `-`, starting with a letter.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct Key(String);
-
-impl Key {
-    /// Reads a key; `None` when it breaks the rule.
-    pub fn parse(value: &str) -> Option<Key> {
-        let mut chars = value.chars();
-        let first = chars.next()?;
-        let ok = first.is_ascii_lowercase()
-            && value.len() <= 40
-            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-        ok.then(|| Key(value.to_owned()))
-    }
-    /// The key.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Key::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "{s:?} is not a key (1–40 lower-case letters, digits, '_' or '-', starting with a letter)"
-            ))
-        })
-    }
-}
 
 /// A name in the languages ADAM speaks, with the seed's own (Danish) where there is one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -298,4 +259,22 @@ pub fn find(reference: &TemplateRef) -> Option<&'static Template> {
 /// The newest shipped version of a template.
 pub fn latest(code: &Key) -> Option<&'static Template> {
     shipped().iter().filter(|t| &t.code == code).max_by_key(|t| t.version)
+}
+
+/// Whether a name in any of its languages is the one asked for.
+pub(crate) fn words_match(w: &Words, asked: &str) -> bool {
+    let asked = asked.trim();
+    w.en.eq_ignore_ascii_case(asked)
+        || w.sl.to_lowercase() == asked.to_lowercase()
+        || w.da
+            .as_deref()
+            .is_some_and(|d| d.to_lowercase() == asked.to_lowercase())
+}
+
+/// A task by its number or its name in any language.
+pub(crate) fn find_task<'t>(t: &'t Template, asked: &str) -> Option<&'t Task> {
+    match asked.trim().parse::<u16>() {
+        Ok(n) => t.task(n),
+        Err(_) => t.tasks.iter().find(|row| words_match(&row.name, asked)),
+    }
 }

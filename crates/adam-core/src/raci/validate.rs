@@ -9,10 +9,12 @@
 //!   operating system / middleware), and it is shipped as printed;
 //! - letters only from R, A, C, I — not checked here: a [`Cell`](super::Cell) cannot hold another.
 //!
-//! Every problem is listed, not only the first.
+//! Every problem is listed, not only the first. [`Finding`] is defined in `error/findings.rs`
+//! beside the refusal that carries it (re-exported here); what it says is here.
 
 use super::cell::{Cell, Letter};
 use super::template::Key;
+pub use crate::error::Finding;
 use serde::Serialize;
 use std::fmt;
 
@@ -40,38 +42,6 @@ impl Grid {
     pub fn index(&self, t: usize, l: usize, p: usize) -> usize {
         (t * self.layers.len() + l) * self.parties.len() + p
     }
-}
-
-/// What the rules find at one task and layer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "rule", rename_all = "snake_case")]
-pub enum Finding {
-    /// No party is accountable.
-    NoAccountable {
-        /// The task's number.
-        task: u16,
-        /// The layer.
-        layer: Key,
-    },
-    /// More than one party is accountable.
-    SeveralAccountable {
-        /// The task's number.
-        task: u16,
-        /// The layer.
-        layer: Key,
-        /// The parties holding an A.
-        parties: Vec<Key>,
-    },
-    /// Nobody performs the task (a warning).
-    NoResponsible {
-        /// The task's number.
-        task: u16,
-        /// The layer.
-        layer: Key,
-        /// The footnotes on that task and layer's cells, which may explain it.
-        footnotes: Vec<u8>,
-    },
 }
 
 impl Finding {

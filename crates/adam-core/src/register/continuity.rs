@@ -620,6 +620,32 @@ pub struct RiskAcceptance {
     pub rev: Revision,
 }
 
+/// Where the plan's review stands (Art. 15(2)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PlanStatus {
+    /// The plan in force.
+    pub plan: Option<ContinuityPlanId>,
+    /// The last review of it.
+    pub last_review: Option<LocalDate>,
+    /// When the next review is due.
+    pub review_due: Option<LocalDate>,
+    /// Whether it is past due (no plan at all counts as overdue: Art. 13 asks for one).
+    pub review_overdue: bool,
+}
+
+/// Where a system's restore tests stand (Art. 29(3)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RestoreStatus {
+    /// The day of the last passed restore test.
+    pub last_passed: Option<LocalDate>,
+    /// When the next is due (none without a backup plan).
+    pub due: Option<LocalDate>,
+    /// Whether it is overdue.
+    pub overdue: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

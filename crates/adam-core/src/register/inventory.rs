@@ -309,6 +309,19 @@ pub fn fits_public_cloud(c: Classification) -> bool {
     c.z <= SecurityClass::ONE && c.c <= SecurityClass::ONE && c.r <= SecurityClass::ONE
 }
 
+/// A system whose class is below its floor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BelowFloor {
+    /// The system.
+    pub system: ItemId,
+    /// The first dimension undercut.
+    pub dimension: Dimension,
+    /// The floor there.
+    pub floor: SecurityClass,
+    /// The asset forcing it.
+    pub asset: ItemId,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,11 +11,13 @@
 //! one at the order (1.1.1.10) — so a version's history (SOC review, acceptance tests T and P,
 //! penetration test done or waived by SIV, load test, OVSP, micro plan, transition, rollback)
 //! is **read from its case** ([`VersionFacts`]), never copied, and cannot drift from it.
+//!
+//! The readings of a case (`VersionFacts::of`, `TransitionEvidence::of`, `Solution::in_flight`)
+//! are in `process/hosting.rs`: the registry's records sit below the process engine.
 
 use crate::calendar::LocalDate;
 use crate::error::{Error, RegisterError};
 use crate::ids::{CaseId, ItemId, JobId, Revision, SolutionId, UserId};
-use crate::process::{Case, CaseState, FieldValue};
 use crate::text::Text;
 use crate::time::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -423,81 +425,6 @@ pub struct VersionFacts {
     pub in_production: bool,
 }
 
-impl VersionFacts {
-    /// Reads a version's history from its case: the last decision of each step counts.
-    pub fn of(case: &Case) -> VersionFacts {
-        let last = |step: &str| {
-            case.history
-                .iter()
-                .rev()
-                .find(|t| t.step.as_str() == step)
-                .map(|t| t.outcome.as_str())
-        };
-        let verdict = |step: &str| {
-            last(step).map(|o| match o {
-                "pass" | "ok" | "success" => Verdict::Passed,
-                "waived" => Verdict::Waived,
-                "no" => Verdict::NotNeeded,
-                _ => Verdict::Failed,
-            })
-        };
-        let text = |k: &str| match case.fields.iter().find(|(c, _)| c.as_str() == k) {
-            Some((_, FieldValue::Text(s))) => Some(s.clone()),
-            _ => None,
-        };
-        let has_doc = |d: &str| {
-            case.attachments
-                .iter()
-                .any(|a| a.doc_type.as_ref().is_some_and(|t| t.as_str() == d))
-        };
-        let pen_test = verdict("1.1.1.35");
-        let waived_by = (pen_test == Some(Verdict::Waived))
-            .then(|| {
-                case.consents
-                    .iter()
-                    .rev()
-                    .find(|c| c.role.as_str() == "siv" && c.step.as_str() == "1.1.1.35")
-                    .map(|c| c.by)
-            })
-            .flatten();
-        let load_test = match last("1.1.1.37") {
-            Some("no") => Some(Verdict::NotNeeded),
-            Some(_) => verdict("1.1.1.41"),
-            None => None,
-        };
-        VersionFacts {
-            stage: case.current.to_string(),
-            closed: case.state == CaseState::Closed,
-            soc_review: verdict("1.1.1.25"),
-            acceptance_test: verdict("1.1.1.28"),
-            acceptance_production: verdict("1.1.1.34"),
-            pen_test,
-            pen_test_waived_by: waived_by,
-            pen_test_waiver: waived_by.and_then(|_| text("pen_test_waiver")),
-            load_test,
-            ovsp: has_doc("ovsp_form"),
-            micro_plan: has_doc("micro_plan"),
-            transition_date: text("transition_date"),
-            rollbacks: case
-                .history
-                .iter()
-                .filter(|t| t.step.as_str() == "1.1.1.46" && t.outcome.as_str().starts_with("rolled_back"))
-                .count() as u32,
-            in_production: case.current.as_str() == "1.1.1.48",
-        }
-    }
-}
-
-impl Solution {
-    /// The version in flight (its case open), if any.
-    pub fn in_flight<'a>(&'a self, case: impl Fn(CaseId) -> Option<&'a Case>) -> Option<&'a SolutionVersion> {
-        self.versions
-            .iter()
-            .rev()
-            .find(|v| case(v.case).is_some_and(|c| c.state == CaseState::Open))
-    }
-}
-
 /// Two addresses name one environment: equal but for case, a scheme and a trailing slash
 /// (Art. 47(3): test and production must be separate). The engine's rule, shared by the
 /// refusal at 1.1.1.31 and the pages that say what will stop a version.
@@ -530,25 +457,4 @@ pub struct TransitionEvidence {
     pub security_assessment: bool,
     /// The case is a first installation (its field `first_installation`).
     pub first_installation: bool,
-}
-
-impl TransitionEvidence {
-    /// Reads the evidence from a version's case.
-    pub fn of(case: &Case) -> TransitionEvidence {
-        let has = |d: &str| {
-            case.attachments
-                .iter()
-                .any(|a| a.doc_type.as_ref().is_some_and(|t| t.as_str() == d))
-        };
-        TransitionEvidence {
-            operating_instructions: has("operating_instructions"),
-            backup_instructions: has("backup_instructions"),
-            custodian_approval: case.current_consents().any(|c| c.role.as_str() == "custodian"),
-            security_assessment: has("security_assessment"),
-            first_installation: matches!(
-                case.fields.iter().find(|(c, _)| c.as_str() == "first_installation"),
-                Some((_, FieldValue::Bool(true)))
-            ),
-        }
-    }
 }

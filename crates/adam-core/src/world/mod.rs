@@ -7,10 +7,24 @@
 //! the world behind a read–write lock and commits a whole plan under one write guard. Every
 //! event updates the indexes incrementally: a write touches the records and postings it
 //! changes, never the whole world.
+//!
+//! The records the world stores are defined below it (`directory`, `roles`, `records`, `acl`,
+//! `settings`, `register`, `process`, `raci`); the tables, indexes and reads of the Decree's
+//! registers are here, one file per family, so no record module names the world:
+//! `registers.rs` (inventory, floors, decree roles, reviews, risks, solutions), `integrity.rs`,
+//! `continuity.rs`, `processes.rs` (definitions, cases, who is bound to a role, the work lists),
+//! `duties.rs` (a change request's knock-on duties) and `matrices.rs` (RACI matrices, "who
+//! answers for a task", the jobs a RACI-bound role resolves to).
 
 mod apply;
+mod continuity;
+mod duties;
+mod integrity;
+mod matrices;
 mod postings;
+mod processes;
 mod record;
+mod registers;
 
 pub(crate) use postings::{Key, Postings};
 pub use record::Record;
@@ -23,10 +37,10 @@ use crate::event::{ChangeSet, Event};
 use crate::ids::*;
 use crate::level::Level;
 use crate::records::{Carrier, Document, FilingClass, Folder};
-use crate::register::Registers;
 use crate::roles::{Application, Grant, Role};
 use crate::settings::Settings;
 use crate::text::Text;
+use registers::Registers;
 use rustc_hash::FxHashMap;
 
 /// A record with the ACL entries it carries.

@@ -1,10 +1,12 @@
-//! Reading values from outside: levels, security classes, instants and windows, with the
-//! refusal when the text or number is not one.
+//! Reading values from outside: levels, security classes, instants and windows, and (in
+//! `text.rs`) validated text, with the refusal when the text or number is not one.
 //!
-//! The value types live in `level.rs` and `time.rs` and know nothing of the engine's errors;
-//! the errors name those types (`EmptyWindow { from, to }`); so the fallible constructors and
-//! the `Deserialize` impls, which refuse with those errors, live here — above both — and no
-//! module imports one that imports it back.
+//! The value types live in `level.rs`, `time.rs` and `text.rs` and know nothing of the
+//! engine's errors; the errors name those types (`EmptyWindow { from, to }`, a guard's missing
+//! field as a `Code`); so the fallible constructors and the `Deserialize` impls, which refuse
+//! with those errors, live here — above both — and no module imports one that imports it back.
+
+mod text;
 
 use crate::error::{Error, ValueError};
 use crate::level::{Level, SecurityClass};

@@ -8,15 +8,12 @@
 //! template, no party with the letter bound to the directory) is told apart from "the party's
 //! job is vacant": only the first falls back to the binding's `otherwise` role; the second
 //! binds nobody, as a vacant job does for any other binding.
+//!
+//! Here: the cell a binding names (its template, task and layer), which needs no world; the
+//! jobs it resolves to are read from the world in `world/matrices.rs`.
 
-use super::cell::Letter;
-use super::matrix::SolutionCode;
-use super::template::{self, Key, Task, Template};
-use crate::ids::JobId;
-use crate::process::{FieldValue, RaciBinding, RaciLetter};
-use crate::text::Code;
-use crate::world::World;
-use std::collections::BTreeMap;
+use super::definition::RaciBinding;
+use crate::raci::template::{self, Key, Task, Template};
 
 /// The template a binding names its task and layer in.
 pub fn binding_template(b: &RaciBinding) -> Option<&'static Template> {
@@ -28,7 +25,7 @@ pub fn binding_template(b: &RaciBinding) -> Option<&'static Template> {
 
 /// A task of a template by its number or name.
 pub fn binding_task<'t>(t: &'t Template, b: &RaciBinding) -> Option<&'t Task> {
-    super::world::find_task(t, b.task.as_str())
+    template::find_task(t, b.task.as_str())
 }
 
 /// A layer of a template by its key or name.
@@ -46,38 +43,4 @@ pub fn binding_layer<'t>(t: &'t Template, b: &RaciBinding) -> Option<&'t Key> {
                     .is_some_and(|d| d.to_lowercase() == asked.to_lowercase())
         })
         .map(|l| &l.key)
-}
-
-fn letter(l: RaciLetter) -> Letter {
-    match l {
-        RaciLetter::R => Letter::R,
-        RaciLetter::A => Letter::A,
-    }
-}
-
-impl World {
-    /// The jobs through which the parties holding the binding's letter answer, in the matrix
-    /// of the solution named in the case's field; `None` when the matrix says nothing.
-    pub fn raci_binding_jobs(&self, b: &RaciBinding, fields: &BTreeMap<Code, FieldValue>) -> Option<Vec<JobId>> {
-        let Some(FieldValue::Text(code)) = fields.get(&b.solution) else {
-            return None;
-        };
-        let m = self.raci_of(&SolutionCode::parse(code).ok()?).ok()?;
-        let t = m.template()?;
-        let named = binding_template(b)?;
-        if t.code != named.code {
-            return None;
-        }
-        let task = binding_task(t, b)?;
-        let layer = binding_layer(t, b)?;
-        let mut jobs: Vec<JobId> = m
-            .parties
-            .iter()
-            .filter(|p| m.cell(t, task.n, layer, &p.key).has(letter(b.letter)))
-            .filter_map(|p| p.bound)
-            .filter_map(|bound| self.raci_job(bound).1)
-            .collect();
-        jobs.dedup();
-        (!jobs.is_empty()).then_some(jobs)
-    }
 }

@@ -1,5 +1,6 @@
-//! The registers inside the world: their tables, the indexes kept in step with them, applying
-//! their events, and the reads the service layer and the decision engine need.
+//! The registers inside the world (the records are defined in `crate::register`): their
+//! tables, the indexes kept in step with them, applying their events, and the reads the
+//! service layer and the decision engine need.
 //!
 //! **The floor is incremental.** Each system's floor (the highest class of its linked assets
 //! per dimension) is cached; a link change recomputes the floor of its one system, an asset's
@@ -7,15 +8,15 @@
 //! The applications whose system handles Z3 or C3 data are cached the same way, so the
 //! decision engine's extra check (Art. 53(1)) is one vector read.
 
-use super::decree_roles::RoleHolder;
-use super::inventory::{Dimension, Floor, InventoryItem, ItemKind, ItemLink};
-use super::review::{AccessReview, FollowUp};
-use super::risk::RiskAssessment;
-use super::scheme::ClassScheme;
 use crate::calendar::LocalDate;
 use crate::error::{Error, RegisterError, StateError};
 use crate::ids::*;
-use crate::level::{Classification, SecurityClass};
+use crate::level::Classification;
+use crate::register::decree_roles::RoleHolder;
+use crate::register::inventory::{BelowFloor, Floor, InventoryItem, ItemKind, ItemLink};
+use crate::register::review::{AccessReview, FollowUp};
+use crate::register::risk::RiskAssessment;
+use crate::register::scheme::ClassScheme;
 use crate::world::{Table, World};
 use rustc_hash::FxHashMap;
 
@@ -42,13 +43,13 @@ pub struct Registers {
     /// Per application (by index), the system that makes its objects need a second factor.
     pub(crate) mfa_system: Vec<Option<ItemId>>,
     /// The integrity baselines and comparisons (Art. 50(4)–(5)).
-    pub(crate) integrity: super::integrity_world::Integrity,
+    pub(crate) integrity: super::integrity::Integrity,
     /// The process engine's definitions and cases.
-    pub(crate) process: crate::process::Processes,
+    pub(crate) process: super::processes::Processes,
     /// The responsibility (RACI) matrices.
-    pub(crate) raci: crate::raci::Matrices,
+    pub(crate) raci: super::matrices::Matrices,
     /// The continuity register (Art. 15, 29).
-    pub(crate) continuity: super::continuity_world::Continuity,
+    pub(crate) continuity: super::continuity::Continuity,
 }
 
 impl Default for Registers {
@@ -73,19 +74,6 @@ impl Default for Registers {
             continuity: Default::default(),
         }
     }
-}
-
-/// A system whose class is below its floor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BelowFloor {
-    /// The system.
-    pub system: ItemId,
-    /// The first dimension undercut.
-    pub dimension: Dimension,
-    /// The floor there.
-    pub floor: SecurityClass,
-    /// The asset forcing it.
-    pub asset: ItemId,
 }
 
 fn corrupt(what: String) -> Error {

@@ -15,6 +15,7 @@
 //! - Any transition on a Z3/C3 object needs a multi-factor session (Art. 53), and nobody may
 //!   classify above their own clearance.
 
+use super::Draft;
 use crate::acl::{AclEntry, AclKind, Entity};
 use crate::admin::Actor;
 use crate::command::Created;
@@ -25,7 +26,6 @@ use crate::event::Event;
 use crate::ids::*;
 use crate::level::{Classification, Level, SecurityClass};
 use crate::membership::Principal;
-use crate::plan::Draft;
 use crate::records::{Carrier, Creator, Document, Folder, ObjectRef, ObjectState, Workflow};
 use crate::text::Text;
 use crate::time::{Timestamp, Window};

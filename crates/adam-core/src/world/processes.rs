@@ -1,11 +1,11 @@
-//! The process engine inside the world: its tables, applying its events, who is bound to a
-//! role on a case, and the work lists ("my steps", overdue steps).
+//! The process engine inside the world (its records are in `crate::process`): its tables,
+//! applying its events, who is bound to a role on a case, and the work lists ("my steps",
+//! overdue steps).
 
-use super::case::{Case, CaseState, ProcessDefinition};
-use super::definition::{Binding, Definition, FieldValue};
 use crate::calendar::LocalDate;
-use crate::error::{Error, ProcessError, StateError};
+use crate::error::{Error, StateError};
 use crate::ids::*;
+use crate::process::{Binding, Case, CaseState, Definition, FieldValue, ProcessDefinition};
 use crate::register::decree_roles::DecreeRole;
 use crate::register::inventory::Operator;
 use crate::roles::SystemPower;
@@ -34,13 +34,13 @@ impl World {
             ))));
         }
         self.reg.process.by_version.insert(key, d.id);
-        crate::register::put_bare(&mut self.reg.process.definitions, d.id.index(), d, "process definition")
+        super::registers::put_bare(&mut self.reg.process.definitions, d.id.index(), d, "process definition")
     }
 
     pub(crate) fn put_case(&mut self, c: Case) -> Result<(), Error> {
         self.process_definition(c.definition)?;
         self.folder(c.folder)?;
-        crate::register::put_bare(&mut self.reg.process.cases, c.id.index(), c, "process case")
+        super::registers::put_bare(&mut self.reg.process.cases, c.id.index(), c, "process case")
     }
 
     /// Every kept definition version, in id order.
@@ -70,7 +70,7 @@ impl World {
     /// they started with. A version a keeper imported under the same or a higher number wins
     /// (a number is never reused).
     pub fn shipped_newer(&self, key: &str) -> Option<&'static Definition> {
-        let d = super::shipped_ref(key)?;
+        let d = crate::process::shipped_ref(key)?;
         match self.latest_process(key) {
             Some(kept) if kept.definition.version >= d.version => None,
             _ => Some(d),
@@ -338,9 +338,4 @@ impl World {
         let u = self.user(user).ok()?;
         u.jobs.iter().copied().find(|j| self.job(*j).is_ok_and(|j| j.valid))
     }
-}
-
-/// A definition version that is unknown.
-pub(crate) fn unknown_process(key: &str) -> Error {
-    Error::Process(ProcessError::UnknownProcess(key.to_owned()))
 }

@@ -1,17 +1,21 @@
-//! The RACI matrices inside the world: their table, the index by solution, applying their
-//! events, and the question "who answers for task T at layer L of solution X" — the party,
-//! the job through which it answers and the active people holding that job **now** (read from
-//! the directory at the moment of the question, so it follows every job change).
+//! The RACI matrices inside the world (the records are in `crate::raci`): their table, the
+//! index by solution, applying their events, and the question "who answers for task T at
+//! layer L of solution X" — the party, the job through which it answers and the active people
+//! holding that job **now** (read from the directory at the moment of the question, so it
+//! follows every job change); and the jobs a process role bound by RACI resolves to
+//! (`process/raci_binding.rs` says which cell).
 
-use super::cell::{Cell, Letter};
-use super::matrix::{Bound, RaciMatrix, SolutionCode};
-use super::template::{Key, Template, Words};
 use crate::directory::JobKind;
 use crate::error::{Error, RaciError, StateError};
 use crate::ids::{JobId, OfficeId, RaciMatrixId, UserId};
+use crate::process::{FieldValue, RaciBinding, RaciLetter, binding_layer, binding_task, binding_template};
+use crate::raci::template::Words;
+use crate::raci::template::{find_task, words_match};
+use crate::raci::{Bound, Letter, PartyAnswer, RaciMatrix, SolutionCode, WhoAnswer};
+use crate::text::Code;
 use crate::world::{Table, World};
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The matrices of the world.
 #[derive(Clone, Debug, Default)]
@@ -19,52 +23,6 @@ pub struct Matrices {
     pub(crate) matrices: Table<RaciMatrix>,
     /// Codename → matrix.
     pub(crate) by_solution: FxHashMap<String, RaciMatrixId>,
-}
-
-/// One party's part in a task at a layer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct PartyAnswer {
-    /// The party's key.
-    pub party: Key,
-    /// Its name (the template's, or the one given to an added party).
-    pub name: Words,
-    /// Its letters in this cell.
-    pub letters: Cell,
-    /// The footnotes on this cell.
-    pub footnotes: Vec<u8>,
-    /// Whether the cell is overridden in this matrix.
-    pub overridden: bool,
-    /// The office it sits in (its own, or its job's).
-    pub office: Option<OfficeId>,
-    /// The job through which it answers: the bound job, or the bound office's head.
-    pub job: Option<JobId>,
-    /// The active people holding that job now.
-    pub people: Vec<UserId>,
-}
-
-/// Who does what for one task at one layer of a solution.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct WhoAnswer {
-    /// The matrix.
-    pub matrix: RaciMatrixId,
-    /// The solution.
-    pub solution: SolutionCode,
-    /// The task's number.
-    pub task: u16,
-    /// The task's name.
-    pub task_name: Words,
-    /// The task's own footnotes.
-    pub task_footnotes: Vec<u8>,
-    /// The layer.
-    pub layer: Key,
-    /// The layer's name.
-    pub layer_name: Words,
-    /// The accountable party (exactly one in a kept matrix).
-    pub accountable: Option<PartyAnswer>,
-    /// Every party with a letter in this task and layer, in column order.
-    pub parties: Vec<PartyAnswer>,
 }
 
 impl World {
@@ -100,7 +58,7 @@ impl World {
             ))));
         }
         self.reg.raci.by_solution.insert(m.solution.to_string(), m.id);
-        crate::register::put_bare(&mut self.reg.raci.matrices, m.id.index(), m, "raci matrix")
+        super::registers::put_bare(&mut self.reg.raci.matrices, m.id.index(), m, "raci matrix")
     }
 
     /// The job a bound party answers through: the job itself, or the office's head job.
@@ -185,19 +143,36 @@ impl World {
     }
 }
 
-fn words_match(w: &Words, asked: &str) -> bool {
-    let asked = asked.trim();
-    w.en.eq_ignore_ascii_case(asked)
-        || w.sl.to_lowercase() == asked.to_lowercase()
-        || w.da
-            .as_deref()
-            .is_some_and(|d| d.to_lowercase() == asked.to_lowercase())
+fn letter(l: RaciLetter) -> Letter {
+    match l {
+        RaciLetter::R => Letter::R,
+        RaciLetter::A => Letter::A,
+    }
 }
 
-/// A task by its number or its name in any language.
-pub(crate) fn find_task<'t>(t: &'t Template, asked: &str) -> Option<&'t super::template::Task> {
-    match asked.trim().parse::<u16>() {
-        Ok(n) => t.task(n),
-        Err(_) => t.tasks.iter().find(|row| words_match(&row.name, asked)),
+impl World {
+    /// The jobs through which the parties holding the binding's letter answer, in the matrix
+    /// of the solution named in the case's field; `None` when the matrix says nothing.
+    pub fn raci_binding_jobs(&self, b: &RaciBinding, fields: &BTreeMap<Code, FieldValue>) -> Option<Vec<JobId>> {
+        let Some(FieldValue::Text(code)) = fields.get(&b.solution) else {
+            return None;
+        };
+        let m = self.raci_of(&SolutionCode::parse(code).ok()?).ok()?;
+        let t = m.template()?;
+        let named = binding_template(b)?;
+        if t.code != named.code {
+            return None;
+        }
+        let task = binding_task(t, b)?;
+        let layer = binding_layer(t, b)?;
+        let mut jobs: Vec<JobId> = m
+            .parties
+            .iter()
+            .filter(|p| m.cell(t, task.n, layer, &p.key).has(letter(b.letter)))
+            .filter_map(|p| p.bound)
+            .filter_map(|bound| self.raci_job(bound).1)
+            .collect();
+        jobs.dedup();
+        (!jobs.is_empty()).then_some(jobs)
     }
 }

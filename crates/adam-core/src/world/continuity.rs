@@ -3,15 +3,17 @@
 //! "plan review overdue" and "restore test overdue".
 //!
 //! The plan in force is the plan with the highest id. A system has at most one BIA (the index
-//! `bia_of` says which), so "set the BIA" changes it in place.
+//! `bia_of` says which), so "set the BIA" changes it in place. The records and the states'
+//! types are in `crate::register::continuity`.
 
-use super::continuity::{Bia, ContinuityPlan, ContinuityTest, PlanReview, RiskAcceptance, Subject, TestKind};
 use crate::calendar::LocalDate;
 use crate::error::{Error, StateError};
 use crate::ids::{AcceptanceId, BiaId, ContinuityPlanId, ContinuityTestId, ItemId, PlanReviewId};
+use crate::register::continuity::{
+    Bia, ContinuityPlan, ContinuityTest, PlanReview, PlanStatus, RestoreStatus, RiskAcceptance, Subject, TestKind,
+};
 use crate::world::{Table, World};
 use rustc_hash::FxHashMap;
-use serde::Serialize;
 
 /// The continuity records of the world and their indexes.
 #[derive(Clone, Debug, Default)]
@@ -25,32 +27,6 @@ pub(crate) struct Continuity {
     bia_of: FxHashMap<ItemId, BiaId>,
     /// Per subject, its tests in id order.
     tests_of: FxHashMap<Subject, Vec<ContinuityTestId>>,
-}
-
-/// Where the plan's review stands (Art. 15(2)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct PlanStatus {
-    /// The plan in force.
-    pub plan: Option<ContinuityPlanId>,
-    /// The last review of it.
-    pub last_review: Option<LocalDate>,
-    /// When the next review is due.
-    pub review_due: Option<LocalDate>,
-    /// Whether it is past due (no plan at all counts as overdue: Art. 13 asks for one).
-    pub review_overdue: bool,
-}
-
-/// Where a system's restore tests stand (Art. 29(3)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct RestoreStatus {
-    /// The day of the last passed restore test.
-    pub last_passed: Option<LocalDate>,
-    /// When the next is due (none without a backup plan).
-    pub due: Option<LocalDate>,
-    /// Whether it is overdue.
-    pub overdue: bool,
 }
 
 fn corrupt(what: String) -> Error {

@@ -4,10 +4,11 @@
 //! A server's **current** baseline is its approved baseline with the highest id (normally the
 //! one approved last); later scans are compared with it.
 //! The index holds it per server so a comparison finds it without a scan of every baseline.
+//! The records are in `crate::register::integrity`.
 
-use super::integrity::{Baseline, Comparison};
 use crate::error::{Error, StateError};
 use crate::ids::{BaselineId, ComparisonId, ItemId};
+use crate::register::integrity::{Baseline, Comparison};
 use crate::world::{Table, World};
 use rustc_hash::FxHashMap;
 
