@@ -212,6 +212,20 @@ impl Template {
     pub fn party_index(&self, key: &Key) -> Option<usize> {
         self.parties.iter().position(|p| &p.key == key)
     }
+    /// A matrix's party as named: the template's name for a party of the template, else the
+    /// name the matrix gave it, else its key — the same in every language.
+    pub fn party_name(&self, key: &Key, given: Option<&crate::text::Text>) -> Words {
+        let plain = |s: String| Words {
+            da: None,
+            sl: s.clone(),
+            en: s,
+        };
+        match (self.party_index(key), given) {
+            (Some(i), _) => self.parties[i].name.clone(),
+            (None, Some(n)) => plain(n.to_string()),
+            (None, None) => plain(key.to_string()),
+        }
+    }
     /// A category.
     pub fn category(&self, key: &Key) -> Option<&Named> {
         self.categories.iter().find(|c| &c.key == key)

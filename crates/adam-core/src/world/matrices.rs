@@ -9,7 +9,6 @@ use crate::directory::JobKind;
 use crate::error::{Error, RaciError, StateError};
 use crate::ids::{JobId, OfficeId, RaciMatrixId, UserId};
 use crate::process::{FieldValue, RaciBinding, RaciLetter, binding_layer, binding_task, binding_template};
-use crate::raci::template::Words;
 use crate::raci::template::{find_task, words_match};
 use crate::raci::{Bound, Letter, PartyAnswer, RaciMatrix, SolutionCode, WhoAnswer};
 use crate::text::Code;
@@ -104,19 +103,7 @@ impl World {
             if letters.is_empty() {
                 continue;
             }
-            let name = match (t.party_index(&p.key), &p.name) {
-                (Some(i), _) => t.parties[i].name.clone(),
-                (None, Some(n)) => Words {
-                    da: None,
-                    sl: n.to_string(),
-                    en: n.to_string(),
-                },
-                (None, None) => Words {
-                    da: None,
-                    sl: p.key.to_string(),
-                    en: p.key.to_string(),
-                },
-            };
+            let name = t.party_name(&p.key, p.name.as_ref());
             let (office, job) = p.bound.map_or((None, None), |b| self.raci_job(b));
             parties.push(PartyAnswer {
                 party: p.key.clone(),

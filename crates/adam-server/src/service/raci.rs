@@ -168,22 +168,6 @@ pub struct PartyView {
     pub people: Vec<PersonRef>,
 }
 
-fn party_name(t: &Template, key: &Key, given: Option<&Text>) -> Words {
-    match (t.party_index(key), given) {
-        (Some(i), _) => t.parties[i].name.clone(),
-        (None, Some(n)) => Words {
-            da: None,
-            sl: n.to_string(),
-            en: n.to_string(),
-        },
-        (None, None) => Words {
-            da: None,
-            sl: key.to_string(),
-            en: key.to_string(),
-        },
-    }
-}
-
 fn party_views(w: &World, m: &RaciMatrix, t: &Template) -> Vec<PartyView> {
     m.parties
         .iter()
@@ -191,7 +175,7 @@ fn party_views(w: &World, m: &RaciMatrix, t: &Template) -> Vec<PartyView> {
             let (office, job) = p.bound.map_or((None, None), |b| w.raci_job(b));
             PartyView {
                 key: p.key.clone(),
-                name: party_name(t, &p.key, p.name.as_ref()),
+                name: t.party_name(&p.key, p.name.as_ref()),
                 from_template: t.party_index(&p.key).is_some(),
                 bound: p.bound,
                 office: office.and_then(|o| office_ref(w, o)),
