@@ -158,6 +158,13 @@ area_error! {
             /// The reviewer.
             reviewer: UserId,
         } => ("not-reviewer", Forbidden),
+        /// Someone other than the reviewer or a keeper of the registers adds a file to a review
+        /// (the same problem type as deciding: the reviewer is who acts in a review).
+        #[error("only the reviewer ({reviewer}), the information-security lead or the system administrator may add files to this access review")]
+        NotReviewerToAttach {
+            /// The reviewer.
+            reviewer: UserId,
+        } => ("not-reviewer", Forbidden),
         /// Someone not concerned decides on a follow-up.
         #[error("only a custodian of a system this grant reaches, the information-security lead or an administrator of the grantee decides on {0}")]
         NotConcerned(GrantId) => ("not-concerned", Forbidden),

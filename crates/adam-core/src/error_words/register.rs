@@ -78,6 +78,9 @@ impl RegisterError {
             RegisterError::NotReviewer { reviewer } => {
                 format!("v tem pregledu pravic odloča le pregledovalec ({reviewer})")
             }
+            RegisterError::NotReviewerToAttach { reviewer } => format!(
+                "datoteke temu pregledu pravic sme dodati le pregledovalec ({reviewer}), vodja informacijske varnosti ali sistemski skrbnik"
+            ),
             RegisterError::NotConcerned(g) => format!(
                 "o {g} odloča le skrbnik sistema, do katerega dodelitev seže, vodja informacijske varnosti ali skrbnik prejemnika"
             ),

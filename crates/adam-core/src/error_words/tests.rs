@@ -418,6 +418,7 @@ fn samples() -> Vec<Error> {
         RegisterError::UnknownFollowUp(FollowUpId(1)).into(),
         RegisterError::NoApplication(ItemId(1)).into(),
         RegisterError::NotReviewer { reviewer: UserId(1) }.into(),
+        RegisterError::NotReviewerToAttach { reviewer: UserId(1) }.into(),
         RegisterError::NotConcerned(GrantId(1)).into(),
         RegisterError::NotUnderReview(GrantId(1)).into(),
         RegisterError::AlreadyDecided(GrantId(1)).into(),

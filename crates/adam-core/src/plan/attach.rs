@@ -47,7 +47,7 @@ impl World {
                 let review = self.access_review(id)?;
                 let reviewer = actor.user_id() == Some(review.reviewer) && self.authority(actor, at).is_ok();
                 if !reviewer && !self.keeps_registers(actor, at)? {
-                    return Err(Error::Register(RegisterError::NotReviewer {
+                    return Err(Error::Register(RegisterError::NotReviewerToAttach {
                         reviewer: review.reviewer,
                     }));
                 }

@@ -90,6 +90,19 @@ fn a_campaign_lists_every_grant_reaching_the_application_and_only_the_custodian_
         );
         assert_eq!(e, RegisterError::NotReviewer { reviewer: town.leon }.into());
     }
+    // Adding a file to the review is refused with words about adding files, under the same
+    // problem type.
+    let e = refused(
+        &town.w,
+        Actor::user(town.uros),
+        Command::AttachFile {
+            to: adam_core::attachment::Attachable::Review(review),
+            file: crate::hosting::doc("minutes"),
+        },
+    );
+    assert_eq!(e, RegisterError::NotReviewerToAttach { reviewer: town.leon }.into());
+    assert_eq!(e.code(), "not-reviewer");
+    assert!(e.to_string().contains("add files"), "{e}");
     let e = refused(
         &town.w,
         Actor::user(town.leon),
