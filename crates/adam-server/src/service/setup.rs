@@ -85,7 +85,7 @@ fn temporary_password() -> ApiResult<String> {
 /// Whether the caller may create an office at the top of the tree (under `Company.main`):
 /// the engine's rule for an office without a parent.
 pub(crate) fn may_create_top_office(s: &AppState, caller: &Caller) -> bool {
-    caller.require(Scope::Write).is_ok() && s.world().require_office(&caller.actor(None), None, s.now()).is_ok()
+    caller.has(Scope::Write) && s.world().require_office(&caller.actor(None), None, s.now()).is_ok()
 }
 
 /// One choice of an office's parent list.
@@ -136,8 +136,7 @@ pub(crate) fn parent_choices(s: &AppState, caller: &Caller, office: OfficeId) ->
 /// Whether the caller may register applications and create and change roles: the system
 /// administrator with the write scope (the engine refuses anyone else's command anyway).
 pub(crate) fn may_edit_roles(s: &AppState, caller: &Caller) -> bool {
-    caller.require(Scope::Write).is_ok()
-        && matches!(s.world().authority(&caller.actor(None), s.now()), Ok(Authority::Full))
+    caller.has(Scope::Write) && matches!(s.world().authority(&caller.actor(None), s.now()), Ok(Authority::Full))
 }
 
 /// Registers an application.
@@ -302,7 +301,7 @@ pub(crate) struct Candidate {
 /// finds nobody (the picker is a search, not a list of everyone).
 pub(crate) fn job_candidates(s: &AppState, caller: &Caller, job: JobId, query: &str) -> Vec<Candidate> {
     let needle = query.trim().to_lowercase();
-    if needle.is_empty() || caller.require(Scope::Write).is_err() {
+    if needle.is_empty() || !caller.has(Scope::Write) {
         return Vec::new();
     }
     let w = s.world();

@@ -10,7 +10,9 @@
 
 use super::chrome::UiPath;
 use super::chrome::{Chrome, Lang, UiCaller, UiError, UiForm, UiResult, chrome, optional_date, page};
+use super::guard::needs;
 use super::history::who_name;
+use crate::authn::Scope;
 use crate::service::audit::{self, SearchQuery};
 use crate::service::register;
 use crate::state::AppState;
@@ -38,7 +40,7 @@ pub(super) fn routes() -> super::Routes {
             "/ui/audit/holds/{id}/confirm",
             get(super::chrome::to("/ui/audit")).post(confirm_hold),
         )
-        .route("/ui/users/{id}/register", get(register_page))
+        .route("/ui/users/{id}/register", get(needs(Scope::Read, register_page)))
 }
 
 // ---- audit search -------------------------------------------------------------------------
