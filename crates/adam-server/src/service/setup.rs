@@ -4,6 +4,7 @@
 //! roles created and their contents changed (the API's role routes call the same functions),
 //! the people a job's picker offers, and a new person with a temporary password.
 
+use super::directory::{self, NewUser};
 use crate::authn::{Caller, Client, Scope};
 use crate::error::{ApiResult, WebError};
 use crate::state::AppState;
@@ -364,7 +365,7 @@ pub(crate) async fn create_person(
     }
     let full = matches!(s.world().authority(&caller.actor(None), s.now()), Ok(Authority::Full));
     let first_job = full && temporary.is_some();
-    let command = Command::CreateUser {
+    let account = NewUser {
         username: p.username,
         kind: AccountKind::User,
         title: None,
@@ -386,17 +387,16 @@ pub(crate) async fn create_person(
             ));
         }
     }
-    let plan = s.execute(caller, None, command).await.map_err(PersonRefused::Account)?;
-    let Some(Created::User(user)) = plan.created else {
-        return Err(PersonRefused::Account(WebError::internal(&"user not created")));
-    };
+    let user = directory::create_user(s, caller, account)
+        .await
+        .map_err(PersonRefused::Account)?;
     if let Some(password) = temporary {
         crate::authn::set_temporary(s, caller, client, user, password)
             .await
             .map_err(PersonRefused::Password)?;
     }
     if first_job {
-        s.execute(caller, None, Command::AssignJob { user, job })
+        directory::assign_job(s, caller, user, job)
             .await
             .map_err(PersonRefused::Account)?;
     }
