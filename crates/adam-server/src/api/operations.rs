@@ -1,8 +1,9 @@
 //! `GET /metrics`, `GET /ready` and the replication status, promotion and drill isolation
 //! (`/api/v1/replication…`), over `service::operations` and `replication`.
 
+use super::guard::needs;
 use super::{Api, Doc};
-use crate::authn::Caller;
+use crate::authn::{Caller, Scope};
 use crate::error::ApiResult;
 use crate::error::WebError;
 use crate::replication::Status;
@@ -57,7 +58,7 @@ pub(crate) fn routes(api: Api) -> Api {
             "the system administrator or a service account with the write scope",
         )
         .response::<Status>(),
-        post(promote),
+        post(needs(Scope::Write, promote)),
     )
     .route(
         Method::POST,
@@ -68,7 +69,7 @@ pub(crate) fn routes(api: Api) -> Api {
             "the system administrator or a service account with the write scope",
         )
         .response::<Status>(),
-        post(isolate),
+        post(needs(Scope::Write, isolate)),
     )
     .route(
         Method::POST,
@@ -80,7 +81,7 @@ pub(crate) fn routes(api: Api) -> Api {
         )
         .body::<DrillRequest>()
         .response::<DrillReport>(),
-        post(drill),
+        post(needs(Scope::Write, drill)),
     )
 }
 

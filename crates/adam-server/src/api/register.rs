@@ -26,7 +26,7 @@ pub(crate) fn routes(api: Api) -> Api {
             "the user themselves, their user administrators, security leads and the system administrator",
         )
         .response::<UserRights>(),
-        get(user_rights),
+        get(needs(Scope::Read, user_rights)),
     )
     .route(
         Method::GET,

@@ -39,6 +39,12 @@ impl Caller {
         }
     }
 
+    /// Whether the credential carries the scope: for what a page offers (an edit form, a
+    /// button); a route refuses a missing scope by its declaration (`needs(scope, handler)`).
+    pub fn has(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
+    }
+
     /// Refuses unless the credential carries the scope.
     pub fn require(&self, scope: Scope) -> ApiResult<()> {
         if self.scopes.contains(&scope) {

@@ -193,6 +193,8 @@ impl Upload {
     /// Begins an upload for `caller`; refuses callers who may not upload, and a declared
     /// length (`Content-Length`) over the limit before any byte is read.
     pub async fn begin(s: &AppState, caller: &Caller, meta: UploadMeta, declared: Option<u64>) -> ApiResult<Upload> {
+        // Checked here although the API's route and the UI's upload form check it before: the
+        // demo (`demo::executor`) uploads through this too, with no route in front.
         caller.require(Scope::Write)?;
         let allowed = match meta.case {
             Some(case) => may_upload_for(&s.world(), caller, case, s.now()),
@@ -308,6 +310,7 @@ impl Upload {
 /// The stored file with this digest, if `caller` may read it (see [`may_read`]); 404
 /// otherwise, whether it exists or not.
 pub async fn readable(s: &AppState, caller: &Caller, digest: &Digest) -> ApiResult<StoredAttachment> {
+    // Kept: the UI's download reads the digest (a 400) before this, its route no scope.
     caller.require(Scope::Read)?;
     let by_record = may_read(&s.world(), caller, digest, s.now());
     let (store, wanted, user) = (s.store.clone(), digest.clone(), caller.user);
@@ -335,14 +338,15 @@ fn not_reader() -> WebError {
 /// Adds the stored file `file` to the register record `to` through the one write path
 /// (`Command::AttachFile`): refused unless the caller may refer to the file
 /// ([`require_attachable`]) and keep the record (the engine); the store checks the file once
-/// more in the change's own transaction. Answers the record's files after the change.
+/// more in the change's own transaction. Answers the record's files after the change. The
+/// write scope is checked before, by every caller: the API's routes (`needs(Scope::Write, …)`)
+/// and the UI's upload form (`ui::upload::read`).
 pub async fn attach(
     s: &AppState,
     caller: &Caller,
     to: Attachable,
     file: AttachmentRef,
 ) -> ApiResult<Vec<AttachmentRef>> {
-    caller.require(Scope::Write)?;
     let command = Command::AttachFile { to, file: file.clone() };
     {
         // The engine's answer first (no such record, not its keeper, the file already on it),

@@ -23,7 +23,7 @@ pub(crate) enum Question {
 /// explanation. Service accounts (applications checking their users) and security leads
 /// (reviewers of the trail and the access-rights register), with the `check` scope.
 pub(crate) fn diagnoses(s: &AppState, caller: &Caller) -> bool {
-    caller.require(Scope::Check).is_ok()
+    caller.has(Scope::Check)
         && (caller.kind == AccountKind::SystemUser
             || (caller.kind == AccountKind::User && is_security_lead(&s.world(), caller.user, s.now())))
 }

@@ -89,10 +89,16 @@ pub async fn update_office(
     s.execute_guarded(caller, None, input.command(office), guard).await
 }
 
+/// The command that makes an office valid again or invalidates it: a page asks first before
+/// invalidating (`ui/confirm.rs` plans it without running it).
+pub fn office_validity(office: OfficeId, valid: bool) -> Command {
+    Command::SetOfficeValid { office, valid }
+}
+
 /// Makes an office valid again, or invalidates it (refused while a job or sub-office in it is
 /// valid).
 pub async fn set_office_valid(s: &AppState, caller: &Caller, office: OfficeId, valid: bool) -> ApiResult<Plan> {
-    s.execute(caller, None, Command::SetOfficeValid { office, valid }).await
+    s.execute(caller, None, office_validity(office, valid)).await
 }
 
 // ---- jobs ------------------------------------------------------------------------------
@@ -159,10 +165,15 @@ pub async fn update_job(
     s.execute_guarded(caller, None, input.command(job), guard).await
 }
 
+/// The command that makes a job valid again or invalidates it (asked first, as for an office).
+pub fn job_validity(job: JobId, valid: bool) -> Command {
+    Command::SetJobValid { job, valid }
+}
+
 /// Makes a job valid again, or invalidates it (the second step of deletion, refused while an
 /// active user holds it).
 pub async fn set_job_valid(s: &AppState, caller: &Caller, job: JobId, valid: bool) -> ApiResult<Plan> {
-    s.execute(caller, None, Command::SetJobValid { job, valid }).await
+    s.execute(caller, None, job_validity(job, valid)).await
 }
 
 // ---- users -----------------------------------------------------------------------------
@@ -254,9 +265,14 @@ pub async fn update_user(
     s.execute_guarded(caller, None, input.command(user), guard).await
 }
 
+/// The command that reactivates or deactivates a person (asked first, as for an office).
+pub fn activation(user: UserId, active: bool) -> Command {
+    Command::SetUserActive { user, active }
+}
+
 /// Reactivates a person, or deactivates them (the first step of deletion: nothing is erased).
 pub async fn set_user_active(s: &AppState, caller: &Caller, user: UserId, active: bool) -> ApiResult<Plan> {
-    s.execute(caller, None, Command::SetUserActive { user, active }).await
+    s.execute(caller, None, activation(user, active)).await
 }
 
 /// Gives `user` the job `job`.

@@ -104,6 +104,7 @@ enum Sight {
 }
 
 fn sight(s: &AppState, caller: &Caller) -> ApiResult<Sight> {
+    // Kept: `may_see` (the menu of every page) asks this of any caller.
     caller.require(Scope::Read)?;
     let w = s.world();
     let now = s.now();

@@ -158,6 +158,8 @@ pub fn servers(s: &AppState, caller: &Caller) -> ApiResult<Vec<ServerRow>> {
 /// one): who may read which server is decided by today's rules (`live`, `now`); a server that
 /// was not checked then is not listed.
 pub fn servers_as_of(live: &World, then: &World, caller: &Caller, now: Timestamp) -> ApiResult<Vec<ServerRow>> {
+    // Checked here as well as by the API's routes: the UI's integrity pages (routes with no
+    // declared scope) and the inventory's menu (`servers(..).is_ok()`) ask this as their rule.
     caller.require(Scope::Read)?;
     let rows: Vec<ServerRow> = live
         .items()
@@ -192,6 +194,7 @@ pub fn server_as_of(
     id: ItemId,
     now: Timestamp,
 ) -> ApiResult<ServerIntegrity> {
+    // Kept for the UI's server page, whose route declares no scope (see `servers_as_of`).
     caller.require(Scope::Read)?;
     if !may_read(live, caller, live.item(id)?, now) {
         return Err(not_reader());
@@ -208,9 +211,8 @@ pub fn server_as_of(
     })
 }
 
-/// A baseline with its files.
+/// A baseline with its files (the read scope is its one route's, `needs(Scope::Read, …)`).
 pub fn baseline(s: &AppState, caller: &Caller, id: BaselineId) -> ApiResult<Baseline> {
-    caller.require(Scope::Read)?;
     let w = s.world();
     let b = w.baseline(id)?;
     if !may_read(&w, caller, w.item(b.server)?, s.now()) {
@@ -220,8 +222,8 @@ pub fn baseline(s: &AppState, caller: &Caller, id: BaselineId) -> ApiResult<Base
 }
 
 /// Submits a scan: a new baseline, or a comparison with the approved one.
+/// The write scope is the route's (`needs(Scope::Write, submit_scan)`), its only caller.
 pub async fn submit(s: &AppState, caller: &Caller, scan: ScanUpload) -> ApiResult<ScanResult> {
-    caller.require(Scope::Write)?;
     let server = s.world().item_by_code(scan.server.as_str())?;
     let command = if scan.baseline {
         Command::SubmitBaseline {
@@ -261,14 +263,14 @@ pub async fn submit(s: &AppState, caller: &Caller, scan: ScanUpload) -> ApiResul
     Ok(result)
 }
 
-/// Approves a baseline after the approved change that justifies it.
+/// Approves a baseline after the approved change that justifies it. The write scope is
+/// checked by its callers: the API's route and the UI's form handler.
 pub async fn approve(
     s: &AppState,
     caller: &Caller,
     id: BaselineId,
     change: Option<Text>,
 ) -> ApiResult<BaselineSummary> {
-    caller.require(Scope::Write)?;
     s.execute(caller, None, Command::ApproveBaseline { baseline: id, change })
         .await?;
     let w = s.world();

@@ -40,6 +40,8 @@ pub(crate) fn reader(w: &World, caller: &Caller, now: Timestamp) -> Option<Reade
 
 /// Refuses callers who may not read the inventory (and credentials without the read scope).
 pub(crate) fn require_reader(w: &World, caller: &Caller, now: Timestamp) -> ApiResult<Reader> {
+    // Kept: the UI's inventory pages and forms ask this as their read check (a form's route
+    // declares only the write scope).
     caller.require(Scope::Read)?;
     reader(w, caller, now).ok_or_else(|| {
         WebError::forbidden(

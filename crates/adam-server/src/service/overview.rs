@@ -65,7 +65,7 @@ pub(crate) struct Overview {
 /// Whether the caller may see the overview: a person or account that administers people (the
 /// system administrator, a user administrator) with the read scope. Everyone else is refused.
 pub(crate) fn may_see(s: &AppState, caller: &Caller) -> bool {
-    caller.require(Scope::Read).is_ok()
+    caller.has(Scope::Read)
         && caller.kind != AccountKind::SystemUser
         && matches!(
             s.world().authority(&caller.actor(None), s.now()),

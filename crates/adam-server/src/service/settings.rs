@@ -13,8 +13,7 @@ use sha2::{Digest, Sha256};
 /// Whether the caller may change the settings: the write scope and full authority (the
 /// planner refuses everyone else; the page then shows the settings read-only).
 pub fn may_edit(s: &AppState, caller: &Caller) -> bool {
-    caller.require(Scope::Write).is_ok()
-        && matches!(s.world().authority(&caller.actor(None), s.now()), Ok(Authority::Full))
+    caller.has(Scope::Write) && matches!(s.world().authority(&caller.actor(None), s.now()), Ok(Authority::Full))
 }
 
 /// A seal of the settings a page showed: the SHA-256 of their JSON, in hex.

@@ -4,6 +4,7 @@
 //! roles created and their contents changed (the API's role routes call the same functions),
 //! the people a job's picker offers, and a new person with a temporary password.
 
+use super::directory::{self, NewUser};
 use crate::authn::{Caller, Client, Scope};
 use crate::error::{ApiResult, WebError};
 use crate::state::AppState;
@@ -85,7 +86,7 @@ fn temporary_password() -> ApiResult<String> {
 /// Whether the caller may create an office at the top of the tree (under `Company.main`):
 /// the engine's rule for an office without a parent.
 pub(crate) fn may_create_top_office(s: &AppState, caller: &Caller) -> bool {
-    caller.require(Scope::Write).is_ok() && s.world().require_office(&caller.actor(None), None, s.now()).is_ok()
+    caller.has(Scope::Write) && s.world().require_office(&caller.actor(None), None, s.now()).is_ok()
 }
 
 /// One choice of an office's parent list.
@@ -136,8 +137,7 @@ pub(crate) fn parent_choices(s: &AppState, caller: &Caller, office: OfficeId) ->
 /// Whether the caller may register applications and create and change roles: the system
 /// administrator with the write scope (the engine refuses anyone else's command anyway).
 pub(crate) fn may_edit_roles(s: &AppState, caller: &Caller) -> bool {
-    caller.require(Scope::Write).is_ok()
-        && matches!(s.world().authority(&caller.actor(None), s.now()), Ok(Authority::Full))
+    caller.has(Scope::Write) && matches!(s.world().authority(&caller.actor(None), s.now()), Ok(Authority::Full))
 }
 
 /// Registers an application.
@@ -302,7 +302,7 @@ pub(crate) struct Candidate {
 /// finds nobody (the picker is a search, not a list of everyone).
 pub(crate) fn job_candidates(s: &AppState, caller: &Caller, job: JobId, query: &str) -> Vec<Candidate> {
     let needle = query.trim().to_lowercase();
-    if needle.is_empty() || caller.require(Scope::Write).is_err() {
+    if needle.is_empty() || !caller.has(Scope::Write) {
         return Vec::new();
     }
     let w = s.world();
@@ -365,7 +365,7 @@ pub(crate) async fn create_person(
     }
     let full = matches!(s.world().authority(&caller.actor(None), s.now()), Ok(Authority::Full));
     let first_job = full && temporary.is_some();
-    let command = Command::CreateUser {
+    let account = NewUser {
         username: p.username,
         kind: AccountKind::User,
         title: None,
@@ -387,17 +387,16 @@ pub(crate) async fn create_person(
             ));
         }
     }
-    let plan = s.execute(caller, None, command).await.map_err(PersonRefused::Account)?;
-    let Some(Created::User(user)) = plan.created else {
-        return Err(PersonRefused::Account(WebError::internal(&"user not created")));
-    };
+    let user = directory::create_user(s, caller, account)
+        .await
+        .map_err(PersonRefused::Account)?;
     if let Some(password) = temporary {
         crate::authn::set_temporary(s, caller, client, user, password)
             .await
             .map_err(PersonRefused::Password)?;
     }
     if first_job {
-        s.execute(caller, None, Command::AssignJob { user, job })
+        directory::assign_job(s, caller, user, job)
             .await
             .map_err(PersonRefused::Account)?;
     }

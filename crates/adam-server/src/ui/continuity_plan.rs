@@ -9,7 +9,7 @@
 use super::chrome::*;
 use super::continuity::overview_view;
 use super::form::{Errors, checked, optional, unchanged_since};
-use crate::authn::{Caller, Scope};
+use crate::authn::Caller;
 use crate::error::ApiResult;
 use crate::service::continuity as svc;
 use crate::state::AppState;
@@ -175,7 +175,6 @@ pub(super) async fn save_plan(
         caller, form: f, lang, ..
     }: UiForm<PlanForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     // Refused before anything typed is looked at: a caller who does not keep the register
     // learns nothing from the form's messages.
     svc::require_writer(&s.world(), &caller, None, s.now()).ui(lang.tr)?;
@@ -274,7 +273,6 @@ pub(super) async fn review_plan(
         caller, form: f, lang, ..
     }: UiForm<ReviewForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     svc::require_writer(&s.world(), &caller, None, s.now()).ui(lang.tr)?;
     let mut errors = Errors::new();
     let fields = {

@@ -3,14 +3,14 @@
 //! empty, the refusal of a save over someone else's, and the switches (valid, active) that ask
 //! before switching off.
 
-use super::chrome::{Lang, Localise, SwitchForm, UiError, UiForm, UiResult, saved, switch_errors, too_long};
+use super::chrome::{Lang, SwitchForm, UiError, UiForm, UiResult, saved, switch_errors, too_long};
 use super::confirm::{Confirmation, confirm_first, confirmed};
 use super::grants::{grantee_page, grantee_words};
 use super::i18n::Tr;
-use crate::authn::Scope;
 use crate::error::{ApiResult, WebError};
+use crate::service::directory as dir;
 use crate::state::AppState;
-use adam_core::{Command, Error, Grantee, Revision, Text, World};
+use adam_core::{Error, Grantee, Revision, Text, World};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
@@ -62,31 +62,31 @@ pub(super) fn unchanged_since(
 }
 
 /// Switches a person active or not, or a job or an office valid or not (`what`): switching off
-/// asks first (the confirmation step of `ui/confirm.rs`), then the command runs and the page
-/// is shown again; a refusal comes back on that page, its message at the switch (422).
+/// asks first (the confirmation step of `ui/confirm.rs`), then the command — the API's, made by
+/// `service::directory` — runs and the page is shown again; a refusal comes back on that page,
+/// its message at the switch (422).
 pub(super) async fn switch(
     s: AppState,
     lang: Lang,
     what: Grantee,
     UiForm { caller, form: f, .. }: UiForm<SwitchForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let on = f.to == 1;
     let (command, page, anchor, field) = match what {
         Grantee::User(user) => (
-            Command::SetUserActive { user, active: on },
+            dir::activation(user, on),
             format!("/ui/users/{}", user.0),
             "#account",
             "active",
         ),
         Grantee::Job(job) => (
-            Command::SetJobValid { job, valid: on },
+            dir::job_validity(job, on),
             format!("/ui/jobs/{}", job.0),
             "#job-admin",
             "valid",
         ),
         Grantee::Office(office) => (
-            Command::SetOfficeValid { office, valid: on },
+            dir::office_validity(office, on),
             format!("/ui/offices/{}", office.0),
             "",
             "valid",

@@ -178,7 +178,6 @@ pub(super) async fn activity_page(
     lang: Lang,
     UiCaller(caller): UiCaller,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let store = s.store.clone();
     let q = AuditQuery {
         actor: Some(caller.user),

@@ -30,7 +30,6 @@ pub(super) async fn update_job(
     UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<JobForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let job = JobId(id);
     let office = s.world().job(job).ui(lang.tr)?.office;
     let mut errors = BTreeMap::new();
@@ -69,7 +68,6 @@ pub(super) async fn assign_occupant(
     UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<OccupantForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let job = JobId(id);
     let mut errors = BTreeMap::new();
     let user = s.world().user_by_username(f.username.trim()).ok();
@@ -95,7 +93,6 @@ pub(super) async fn remove_occupant(
     UiPath((id, user)): UiPath<(u32, u32)>,
     UiForm { caller, form: f, .. }: UiForm<ConfirmForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let command = dir::unassignment(UserId(user), JobId(id));
     let ask = confirm_first(&s, &caller, lang, &command, confirmed(&f.confirm), |w, tr| {
         Confirmation {
@@ -169,8 +166,7 @@ pub(super) async fn job_view(
     let now = s.now();
     let w = s.world();
     let job = w.job(id).ui(lang)?.clone();
-    let may_add_user =
-        caller.require(Scope::Write).is_ok() && w.require_office(&caller.actor(None), Some(job.office), now).is_ok();
+    let may_add_user = caller.has(Scope::Write) && w.require_office(&caller.actor(None), Some(job.office), now).is_ok();
     let office = w
         .office(job.office)
         .map(|o| (o.id.0, format!("{} – {}", o.code, o.name)))
@@ -182,8 +178,7 @@ pub(super) async fn job_view(
         .iter()
         .filter_map(|u| w.user(*u).ok())
         .map(|u| {
-            let may_remove =
-                caller.require(Scope::Write).is_ok() && w.require_user(&caller.actor(None), u.id, now).is_ok();
+            let may_remove = caller.has(Scope::Write) && w.require_user(&caller.actor(None), u.id, now).is_ok();
             let why = if u.id == caller.user {
                 "occupant_locked_own"
             } else {
@@ -221,7 +216,6 @@ pub(super) async fn job_page(
     UiCaller(caller): UiCaller,
     UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let p = job_view(&s, &caller, lang.tr, JobId(id), BTreeMap::new()).await?;
     page(lang, &p)
 }

@@ -4,6 +4,8 @@
 //! Every page is answered by the same authorisation as the API: the handlers take the same
 //! [`Caller`], read the same world, and change it only through [`AppState::execute`], so a
 //! control a person may not use is absent *and* a forged POST is refused by the engine anyway.
+//! The token scope a page or form needs is declared in the route table, as the API's are
+//! (`post(needs(Scope::Write, create_office))`, `guard.rs`), and checked once there.
 //! One handler serves a partial (for an htmx request, `HX-Request: true`) or a whole page, as
 //! kanidm does. Slovenian by default, English on a switch (`?lang=en`, remembered in a cookie).
 
@@ -16,6 +18,7 @@ mod continuity_plan;
 mod dormant;
 mod form;
 mod grants;
+mod guard;
 mod history;
 mod hosting;
 mod i18n;
@@ -38,11 +41,13 @@ mod upload;
 mod user;
 mod words;
 
+use crate::authn::Scope;
 use crate::state::AppState;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
+use guard::needs;
 pub use i18n::Tr;
 
 const HTMX: &str = include_str!("../../assets/htmx-2.0.11.min.js");
@@ -93,63 +98,132 @@ impl Routes {
 fn table() -> Routes {
     Routes::new()
         .route("/", get(|| async { Redirect::to("/ui") }))
-        .route("/ui", get(tree))
-        .route("/ui/tree/offices/{id}", get(tree_children))
-        .route("/ui/offices", get(to("/ui")).post(create_office))
-        .route("/ui/offices/{id}", get(office_page).post(update_office))
-        .route("/ui/offices/{id}/jobs", get(to("/ui")).post(create_job))
-        .route("/ui/jobs/{id}/users", get(back_to_job).post(create_user))
-        .route("/ui/jobs/{id}/edit", get(back_to_job).post(update_job))
-        .route("/ui/jobs/{id}/occupants", get(back_to_job).post(assign_occupant))
-        .route("/ui/jobs/{id}/occupants/{user}/remove", post(remove_occupant))
-        .route("/ui/jobs/{id}/valid", get(back_to_job).post(set_job_valid))
-        .route("/ui/users/{id}/active", get(back_to_user).post(set_user_active))
-        .route("/ui/offices/{id}/valid", get(to("/ui")).post(set_office_valid))
-        .route("/ui/jobs/{id}", get(job_page))
-        .route("/ui/jobs/{id}/grants", get(back_to_job).post(grant_to_job))
-        .route("/ui/jobs/{id}/roles", get(back_to_job).post(set_job_roles))
-        .route("/ui/users/{id}/roles", get(back_to_user).post(set_user_roles))
-        .route("/ui/users/{id}/grants", get(back_to_user).post(grant_to_user))
-        .route("/ui/offices/{id}/roles", get(back_to_office).post(set_office_roles))
-        .route("/ui/offices/{id}/grants", get(back_to_office).post(grant_to_office))
+        .route("/ui", get(needs(Scope::Read, tree)))
+        .route("/ui/tree/offices/{id}", get(needs(Scope::Read, tree_children)))
+        .route("/ui/offices", get(to("/ui")).post(needs(Scope::Write, create_office)))
+        .route(
+            "/ui/offices/{id}",
+            get(needs(Scope::Read, office_page)).post(needs(Scope::Write, update_office)),
+        )
+        .route(
+            "/ui/offices/{id}/jobs",
+            get(to("/ui")).post(needs(Scope::Write, create_job)),
+        )
+        .route(
+            "/ui/jobs/{id}/users",
+            get(back_to_job).post(needs(Scope::Write, create_user)),
+        )
+        .route(
+            "/ui/jobs/{id}/edit",
+            get(back_to_job).post(needs(Scope::Write, update_job)),
+        )
+        .route(
+            "/ui/jobs/{id}/occupants",
+            get(back_to_job).post(needs(Scope::Write, assign_occupant)),
+        )
+        .route(
+            "/ui/jobs/{id}/occupants/{user}/remove",
+            post(needs(Scope::Write, remove_occupant)),
+        )
+        .route(
+            "/ui/jobs/{id}/valid",
+            get(back_to_job).post(needs(Scope::Write, set_job_valid)),
+        )
+        .route(
+            "/ui/users/{id}/active",
+            get(back_to_user).post(needs(Scope::Write, set_user_active)),
+        )
+        .route(
+            "/ui/offices/{id}/valid",
+            get(to("/ui")).post(needs(Scope::Write, set_office_valid)),
+        )
+        .route("/ui/jobs/{id}", get(needs(Scope::Read, job_page)))
+        .route(
+            "/ui/jobs/{id}/grants",
+            get(back_to_job).post(needs(Scope::Write, grant_to_job)),
+        )
+        .route(
+            "/ui/jobs/{id}/roles",
+            get(back_to_job).post(needs(Scope::Write, set_job_roles)),
+        )
+        .route(
+            "/ui/users/{id}/roles",
+            get(back_to_user).post(needs(Scope::Write, set_user_roles)),
+        )
+        .route(
+            "/ui/users/{id}/grants",
+            get(back_to_user).post(needs(Scope::Write, grant_to_user)),
+        )
+        .route(
+            "/ui/offices/{id}/roles",
+            get(back_to_office).post(needs(Scope::Write, set_office_roles)),
+        )
+        .route(
+            "/ui/offices/{id}/grants",
+            get(back_to_office).post(needs(Scope::Write, grant_to_office)),
+        )
         .route(
             "/ui/users/{id}/password",
             get(back_to_user).post(set_temporary_password),
         )
         .route("/ui/users/{id}/unlock", get(back_to_user).post(unlock_user))
         .route("/ui/users/{id}/factor", get(back_to_user).post(reset_factor))
-        .route("/ui/grants/{id}/revoke", get(to("/ui")).post(revoke_grant))
-        .route("/ui/users/{id}", get(user_page).post(update_user))
-        .route("/ui/roles", get(roles::roles_page).post(roles::create_role))
-        .route("/ui/roles/{id}", get(roles::role_page).post(roles::update_role))
-        .route("/ui/applications", get(to("/ui/roles")).post(roles::create_application))
+        .route(
+            "/ui/grants/{id}/revoke",
+            get(to("/ui")).post(needs(Scope::Write, revoke_grant)),
+        )
+        .route(
+            "/ui/users/{id}",
+            get(needs(Scope::Read, user_page)).post(needs(Scope::Write, update_user)),
+        )
+        .route(
+            "/ui/roles",
+            get(needs(Scope::Read, roles::roles_page)).post(needs(Scope::Read, roles::create_role)),
+        )
+        .route(
+            "/ui/roles/{id}",
+            get(needs(Scope::Read, roles::role_page)).post(needs(Scope::Read, roles::update_role)),
+        )
+        .route(
+            "/ui/applications",
+            get(to("/ui/roles")).post(needs(Scope::Read, roles::create_application)),
+        )
         .route("/ui/overview", get(overview::overview_page))
         .route(
             "/ui/settings",
-            get(settings::settings_page).post(settings::save_settings),
+            get(needs(Scope::Read, settings::settings_page)).post(needs(Scope::Read, settings::save_settings)),
         )
         .route(
             "/ui/access-reviews",
-            get(access_review::reviews_page).post(access_review::start_review),
+            get(needs(Scope::Read, access_review::reviews_page)).post(needs(Scope::Write, access_review::start_review)),
         )
-        .route("/ui/access-reviews/{id}", get(access_review::review_page))
+        .route(
+            "/ui/access-reviews/{id}",
+            get(needs(Scope::Read, access_review::review_page)),
+        )
         .route(
             "/ui/access-reviews/{id}/attachments",
             get(access_review::back_to_review).post(access_review::attach),
         )
-        .route("/ui/access-reviews/{id}/print", get(access_review::review_print))
+        .route(
+            "/ui/access-reviews/{id}/print",
+            get(needs(Scope::Read, access_review::review_print)),
+        )
         .route(
             "/ui/access-reviews/{id}/decide",
-            get(to("/ui/access-reviews")).post(access_review::decide_in_review),
+            get(to("/ui/access-reviews")).post(needs(Scope::Write, access_review::decide_in_review)),
         )
         .route(
             "/ui/follow-ups/{id}/decide",
-            get(to("/ui/access-reviews")).post(access_review::decide_in_follow_up),
+            get(to("/ui/access-reviews")).post(needs(Scope::Write, access_review::decide_in_follow_up)),
         )
-        .route("/ui/jobs/{id}/candidates", get(picker::job_candidates_page))
+        .route(
+            "/ui/jobs/{id}/candidates",
+            get(needs(Scope::Read, picker::job_candidates_page)),
+        )
         .route("/ui/folders/{id}", get(folder_page))
         .route("/ui/documents/{id}", get(document_page))
-        .route("/ui/activity", get(activity_page))
+        .route("/ui/activity", get(needs(Scope::Read, activity_page)))
         .merge(account::routes())
         .merge(review::routes())
         .merge(rights_register::routes())

@@ -61,8 +61,7 @@ pub(super) async fn office_view(
         .parent
         .and_then(|p| w.office(p).ok())
         .map(|p| (p.id.0, format!("{} – {}", p.code, p.name)));
-    let may_edit =
-        caller.require(Scope::Write).is_ok() && w.require_office(&caller.actor(None), Some(id), s.now()).is_ok();
+    let may_edit = caller.has(Scope::Write) && w.require_office(&caller.actor(None), Some(id), s.now()).is_ok();
     drop(w);
     let parents = crate::service::setup::parent_choices(s, caller, id)
         .into_iter()
@@ -102,7 +101,6 @@ pub(super) async fn office_page(
     UiCaller(caller): UiCaller,
     UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let p = office_view(&s, &caller, lang.tr, OfficeId(id), BTreeMap::new()).await?;
     page(lang, &p)
 }
@@ -134,7 +132,6 @@ pub(super) async fn create_office(
     lang: Lang,
     UiForm { caller, form: f, .. }: UiForm<NewOfficeForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let parent = parent_field(&f.parent, lang.tr)?;
     let mut errors = BTreeMap::new();
     let code = checked(Code::parse("code", &f.code), "code", &mut errors);
@@ -190,7 +187,6 @@ pub(super) async fn update_office(
     UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<OfficeForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let office = OfficeId(id);
     let mut errors = BTreeMap::new();
     let name = checked(Text::parse("name", &f.name), "edit_name", &mut errors);
@@ -253,7 +249,6 @@ pub(super) async fn create_job(
     UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<NewJobForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let office = OfficeId(id);
     let mut errors = BTreeMap::new();
     let code = checked(JobCode::parse("code", &f.code), "job_code", &mut errors);

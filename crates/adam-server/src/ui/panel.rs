@@ -137,7 +137,7 @@ pub(super) fn status_words(status: WindowStatus, lang: Tr) -> (&'static str, &'s
 
 /// Why a caller may not change a grantee's roles, as a key of the words.
 fn locked_reason(w: &World, caller: &Caller, grantee: Grantee, now: Timestamp) -> Option<&'static str> {
-    if caller.require(Scope::Write).is_err() {
+    if !caller.has(Scope::Write) {
         return Some("locked_read_only");
     }
     match w.require_grantee(&caller.actor(None), grantee, now) {

@@ -50,7 +50,6 @@ pub(super) async fn job_candidates_page(
     UiPath(id): UiPath<u32>,
     Query(q): Query<PickerQuery>,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let job = JobId(id);
     let label = {
         let w = s.world();

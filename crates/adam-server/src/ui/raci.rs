@@ -6,7 +6,9 @@
 //! (`service/raci.rs`); this page only renders them.
 
 use super::chrome::*;
+use super::guard::needs;
 use super::i18n::Tr;
+use crate::authn::Scope;
 use crate::service::raci::{self as svc, PartyWho};
 use crate::state::AppState;
 use adam_core::lang::Lang as CoreLang;
@@ -26,7 +28,7 @@ pub(super) fn routes() -> super::Routes {
         .route("/ui/raci/{solution}/report", axum::routing::get(report::report_page))
         .route(
             "/ui/raci/{solution}/override",
-            axum::routing::post(forms::override_cell),
+            axum::routing::post(needs(Scope::Write, forms::override_cell)),
         )
         .route(
             "/ui/raci/{solution}/bind",

@@ -6,7 +6,9 @@
 
 use super::chrome::UiPath;
 use super::chrome::{Chrome, Lang, UiCaller, UiError, UiResult, chrome, page};
+use super::guard::needs;
 use super::history::who_name;
+use crate::authn::Scope;
 use crate::service::register;
 use crate::state::AppState;
 use adam_core::rights::Via;
@@ -18,7 +20,7 @@ use axum::routing::get;
 
 /// The route of the register's page.
 pub(super) fn routes() -> super::Routes {
-    super::Routes::new().route("/ui/users/{id}/register", get(register_page))
+    super::Routes::new().route("/ui/users/{id}/register", get(needs(Scope::Read, register_page)))
 }
 
 /// A right as listed.

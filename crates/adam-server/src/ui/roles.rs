@@ -135,7 +135,6 @@ pub(super) async fn roles_page(
     lang: Lang,
     UiCaller(caller): UiCaller,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let p = roles_view(&s, &caller, lang.tr, RolesTyped::default(), BTreeMap::new());
     page(lang, &p)
 }
@@ -152,7 +151,6 @@ pub(super) async fn create_application(
     lang: Lang,
     UiForm { caller, form: f, .. }: UiForm<NewApplicationForm>,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let mut errors = BTreeMap::new();
     let code = Code::parse("code", f.code.trim())
         .map_err(|e| errors.insert("app_code", e.to_string()))
@@ -213,7 +211,6 @@ pub(super) async fn create_role(
     lang: Lang,
     UiForm { caller, form: f, .. }: UiForm<NewRoleForm>,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let mut errors = BTreeMap::new();
     let code = RoleCode::parse("code", f.code.trim())
         .map_err(|e| errors.insert("role_code", e.to_string()))
@@ -377,7 +374,6 @@ pub(super) async fn role_page(
     UiCaller(caller): UiCaller,
     UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let p = role_view(&s, &caller, lang.tr, RoleId(id), BTreeMap::new()).await?;
     page(lang, &p)
 }
@@ -401,7 +397,6 @@ pub(super) async fn update_role(
     UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<Vec<(String, String)>>,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let role = RoleId(id);
     // The checkboxes repeat one name (`member`), which a struct cannot hold: read the pairs.
     let field = |name: &str| f.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());

@@ -222,7 +222,6 @@ pub(super) async fn settings_page(
     lang: Lang,
     UiCaller(caller): UiCaller,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let p = settings_view(&s, &caller, lang.tr, None, BTreeMap::new()).await?;
     page(lang, &p)
 }
@@ -262,7 +261,6 @@ pub(super) async fn save_settings(
     lang: Lang,
     UiForm { caller, form: f, .. }: UiForm<SettingsForm>,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let t = lang.tr;
     let mut errors = BTreeMap::new();
     let organisation = text(&f.organisation, "organisation", "organisation", &mut errors, t);

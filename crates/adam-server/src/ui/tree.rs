@@ -186,7 +186,6 @@ pub(super) async fn tree(
     UiCaller(caller): UiCaller,
     Query(q): Query<TreeQuery>,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let p = tree_view(
         &s,
         &caller,
@@ -228,7 +227,6 @@ pub(super) async fn tree_children(
     headers: HeaderMap,
     UiPath(id): UiPath<u32>,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let office = OfficeId(id);
     if !is_htmx(&headers) {
         return Ok(Redirect::to(&format!("/ui/offices/{id}")).into_response());

@@ -60,6 +60,9 @@ pub(super) async fn read(s: &AppState, t: Tr, request: Request) -> UiResult<Uplo
         parts.headers.insert(CSRF_HEADER, v);
     }
     let (caller, _) = authenticate(&parts, s, false).await.map_err(|e| UiError::new(t, e))?;
+    // A multipart form finds its caller here, after its fields (the CSRF token is one), not in
+    // an extractor: the routes of uploads declare no scope (`ui::guard` could not see the
+    // caller), and the write scope is checked here, once, for all of them.
     caller.require(Scope::Write).ui(t)?;
     let file = file.filter(|f| f.filename.as_deref().is_some_and(|n| !n.trim().is_empty()));
     Ok(UploadForm {

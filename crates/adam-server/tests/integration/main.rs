@@ -51,6 +51,7 @@ mod register_attacks;
 mod register_matrix;
 mod registers_ui;
 mod replication;
+mod scopes;
 mod settings_ui;
 mod setup;
 mod ui;

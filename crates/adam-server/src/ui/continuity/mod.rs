@@ -13,6 +13,7 @@
 use super::chrome::*;
 use super::continuity_plan::{OverviewTyped, PlanForm, ReviewForm, plan_form};
 use super::form::Errors;
+use super::guard::needs;
 use crate::authn::Scope;
 use crate::service::continuity::{self as svc, Overview, SystemContinuity, TestView};
 use crate::state::AppState;
@@ -39,24 +40,30 @@ pub(super) fn routes() -> super::Routes {
     super::Routes::new()
         .route("/ui/continuity", get(overview_page))
         .route("/ui/continuity/systems/{id}", get(system_page))
-        .route("/ui/continuity/systems/{id}/bia", get(back_to_system).post(set_bia))
+        .route(
+            "/ui/continuity/systems/{id}/bia",
+            get(back_to_system).post(needs(Scope::Write, set_bia)),
+        )
         .route(
             "/ui/continuity/systems/{id}/tests",
-            get(back_to_system).post(record_test),
+            get(back_to_system).post(needs(Scope::Write, record_test)),
         )
         .route(
             "/ui/continuity/systems/{id}/acceptances",
-            get(back_to_system).post(accept_risk),
+            get(back_to_system).post(needs(Scope::Write, accept_risk)),
         )
         .route(
             "/ui/continuity/plan",
-            get(back_to_overview).post(super::continuity_plan::save_plan),
+            get(back_to_overview).post(needs(Scope::Write, super::continuity_plan::save_plan)),
         )
         .route(
             "/ui/continuity/reviews",
-            get(back_to_overview).post(super::continuity_plan::review_plan),
+            get(back_to_overview).post(needs(Scope::Write, super::continuity_plan::review_plan)),
         )
-        .route("/ui/continuity/tests/{id}/tasks", get(back_to_test).post(tick_task))
+        .route(
+            "/ui/continuity/tests/{id}/tasks",
+            get(back_to_test).post(needs(Scope::Write, tick_task)),
+        )
 }
 
 async fn back_to_overview() -> Redirect {

@@ -87,7 +87,6 @@ pub(super) async fn set_bia(
         caller, form: f, lang, ..
     }: UiForm<BiaForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let system = ItemId(id);
     let mut errors = Errors::new();
     let criticality = match f.criticality.as_str() {
@@ -190,7 +189,6 @@ pub(super) async fn record_test(
         caller, form: f, lang, ..
     }: UiForm<TestForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let system = ItemId(id);
     let mut errors = Errors::new();
     let kind = match f.kind.as_str() {
@@ -277,7 +275,6 @@ pub(super) async fn accept_risk(
         caller, form: f, lang, ..
     }: UiForm<AcceptForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let system = ItemId(id);
     let mut errors = Errors::new();
     let target = text(&f.target, "f_target", &mut errors, lang);
@@ -323,7 +320,6 @@ pub(super) async fn tick_task(
         caller, form: f, lang, ..
     }: UiForm<TaskForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let test = ContinuityTestId(id);
     let mut fields = s.world().continuity_test(test).ui(lang.tr)?.fields.clone();
     let system = match fields.subject {

@@ -666,7 +666,6 @@ pub(super) async fn register(
         caller, form: f, lang, ..
     }: UiForm<SolutionForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
     let mut errors = Errors::new();
     let fields = f.fields(&s.world(), lang.tr, &mut errors);
@@ -691,7 +690,6 @@ pub(super) async fn update(
     UiPath(code): UiPath<String>,
     UiForm { caller, form: f, .. }: UiForm<SolutionForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
     let (solution, codename) = {
         let w = s.world();
@@ -735,7 +733,6 @@ pub(super) async fn open_version(
     UiPath(code): UiPath<String>,
     UiForm { caller, form: f, .. }: UiForm<VersionForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
     let id = by_code(&s.world(), &code, lang.tr)?;
     let mut errors = Errors::new();

@@ -14,6 +14,7 @@ mod form;
 mod page;
 
 use super::chrome::*;
+use super::guard::needs;
 use super::i18n::Tr;
 use super::words::engine::lang as core_lang;
 use crate::authn::{Caller, Scope};
@@ -29,14 +30,20 @@ use axum::routing::get;
 /// The registry's routes.
 pub(super) fn routes() -> super::Routes {
     super::Routes::new()
-        .route("/ui/solutions", get(board_page).post(form::register))
+        .route(
+            "/ui/solutions",
+            get(board_page).post(needs(Scope::Write, form::register)),
+        )
         .route("/ui/solutions/new", get(form::new_page))
         .route("/ui/solutions/jobs/{field}", get(form::jobs))
         .route("/ui/solutions/{code}", get(page::solution_page))
-        .route("/ui/solutions/{code}/edit", get(form::edit_page).post(form::update))
+        .route(
+            "/ui/solutions/{code}/edit",
+            get(form::edit_page).post(needs(Scope::Write, form::update)),
+        )
         .route(
             "/ui/solutions/{code}/versions",
-            get(page::back_to_solution).post(form::open_version),
+            get(page::back_to_solution).post(needs(Scope::Write, form::open_version)),
         )
 }
 
@@ -56,7 +63,7 @@ fn keeper(s: &AppState, caller: &Caller) -> bool {
 
 /// [`keeper`] on a world the caller already holds (the lock is not taken twice).
 fn keeper_in(w: &World, caller: &Caller, now: Timestamp) -> bool {
-    caller.require(Scope::Write).is_ok() && w.keeps_registers(&caller.actor(None), now).unwrap_or(false)
+    caller.has(Scope::Write) && w.keeps_registers(&caller.actor(None), now).unwrap_or(false)
 }
 
 /// Whether the caller may correct this solution's entry and open its versions: a keeper, or
@@ -64,7 +71,7 @@ fn keeper_in(w: &World, caller: &Caller, now: Timestamp) -> bool {
 /// of the role's job when none is.
 fn may_keep(w: &World, now: Timestamp, caller: &Caller, solution: &adam_core::register::solution::Solution) -> bool {
     keeper_in(w, caller, now)
-        || (caller.require(Scope::Write).is_ok()
+        || (caller.has(Scope::Write)
             && ["coordinator", "registry_custodian"]
                 .iter()
                 .any(|r| w.solution_role_people(solution, r).contains(&caller.user)))

@@ -150,7 +150,7 @@ fn view(
             .iter()
             .map(|r| (r.as_str(), role_key(r.as_str())))
             .collect(),
-        may_keep: keeper && caller.require(Scope::Write).is_ok(),
+        may_keep: keeper && caller.has(Scope::Write),
         typed,
         end_typed,
         errors,
@@ -190,7 +190,6 @@ pub(crate) async fn appoint(
     lang: Lang,
     UiForm { caller, form: f, .. }: UiForm<AppointForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
     let mut errors = Errors::new();
     let role = DecreeRole::ALL.into_iter().find(|r| r.as_str() == f.role);
@@ -251,7 +250,6 @@ pub(crate) async fn end(
     UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<EndForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
     let mut errors = Errors::new();
     let until = typed_date(&f.until, "end", &mut errors, lang.tr);

@@ -251,8 +251,7 @@ async fn server_view(
     };
     let now = s.now();
     let w = s.world();
-    let may_approve =
-        caller.require(Scope::Write).is_ok() && w.keeps_registers(&caller.actor(None), now).unwrap_or(false);
+    let may_approve = caller.has(Scope::Write) && w.keeps_registers(&caller.actor(None), now).unwrap_or(false);
     let baselines = view
         .baselines
         .iter()
@@ -296,7 +295,7 @@ async fn server_view(
         attach_action: newest.map_or_else(String::new, |b| format!("/ui/integrity/baselines/{}/attachments", b.0)),
         attach_subject: newest.map_or_else(String::new, |b| format!("{} #{}", lang.s("intg_baseline"), b.0)),
         may_attach: newest.is_some_and(|b| {
-            caller.require(Scope::Write).is_ok()
+            caller.has(Scope::Write)
                 && w.may_attach(&caller.actor(None), adam_core::attachment::Attachable::Baseline(b), now)
                     .is_ok()
         }),
@@ -389,7 +388,9 @@ pub(crate) async fn approve(
 ) -> UiResult<Response> {
     let baseline = BaselineId(id);
     let server = s.world().baseline(baseline).ui(lang.tr)?.server;
-    // Only the keepers get as far as the form's messages.
+    // Only the keepers get as far as the form's messages. The write scope is checked here
+    // rather than by the route: a baseline that does not exist answers 404 first.
+    caller.require(Scope::Write).ui(lang.tr)?;
     require_keeper(&s, &caller, lang.tr, "approve integrity baselines")?;
     let mut errors = Errors::new();
     let change = match f.change.trim() {

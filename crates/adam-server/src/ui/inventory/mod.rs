@@ -19,9 +19,10 @@ mod risk;
 mod scheme;
 
 use super::chrome::*;
+use super::guard::needs;
 use super::history::{HistoryRow, LastChangeView};
 use super::i18n::Tr;
-use crate::authn::Caller;
+use crate::authn::{Caller, Scope};
 use crate::service::inventory::{self as inv, Filter, ItemRow, Reader};
 use crate::state::{AppState, blocking};
 use adam_core::register::inventory::{ItemKind, Operator, Relation};
@@ -37,41 +38,56 @@ use std::collections::HashMap;
 /// The inventory's and the Decree roles' routes.
 pub(super) fn routes() -> super::Routes {
     super::Routes::new()
-        .route("/ui/inventory", get(list_page).post(item::create_item))
+        .route(
+            "/ui/inventory",
+            get(list_page).post(needs(Scope::Write, item::create_item)),
+        )
         .route("/ui/inventory/print", get(print_page))
         .route("/ui/inventory/new", get(item::new_item_page))
         .route("/ui/inventory/people/{field}", get(people))
-        .route("/ui/inventory/{id}", get(item::item_page).post(item::update_item))
+        .route(
+            "/ui/inventory/{id}",
+            get(item::item_page).post(needs(Scope::Write, item::update_item)),
+        )
         .route(
             "/ui/inventory/{id}/classify",
-            get(item::back_to_item).post(item::classify_item),
+            get(item::back_to_item).post(needs(Scope::Write, item::classify_item)),
         )
         .route(
             "/ui/inventory/{id}/retire",
-            get(item::back_to_item).post(item::retire_item),
+            get(item::back_to_item).post(needs(Scope::Write, item::retire_item)),
         )
         .route(
             "/ui/inventory/{id}/links",
-            get(item::back_to_item).post(item::link_item),
+            get(item::back_to_item).post(needs(Scope::Write, item::link_item)),
         )
-        .route("/ui/inventory/{id}/links/{link}/remove", post(item::unlink_item))
+        .route(
+            "/ui/inventory/{id}/links/{link}/remove",
+            post(needs(Scope::Write, item::unlink_item)),
+        )
         .route(
             "/ui/inventory/{id}/attachments",
             get(item::back_to_item).post(attachments::upload),
         )
         .route("/ui/attachments/{sha256}", get(attachments::download))
-        .route("/ui/decree-roles", get(decree::decree_page).post(decree::appoint))
+        .route(
+            "/ui/decree-roles",
+            get(decree::decree_page).post(needs(Scope::Write, decree::appoint)),
+        )
         .route("/ui/decree-roles/print", get(decree::decree_print))
         .route(
             "/ui/decree-roles/{id}/end",
-            get(to("/ui/decree-roles")).post(decree::end),
+            get(to("/ui/decree-roles")).post(needs(Scope::Write, decree::end)),
         )
         // The registers kept beside the inventory (issue #15): risk assessments (Art. 9),
         // integrity baselines (Art. 50(4)–(5)), the classification scheme (Art. 11(3)).
-        .route("/ui/risk", get(risk::risk_page).post(risk::record))
+        .route("/ui/risk", get(risk::risk_page).post(needs(Scope::Write, risk::record)))
         .route("/ui/risk.csv", get(risk::risk_export))
         .route("/ui/risk/print", get(risk::risk_print))
-        .route("/ui/risk/{id}", get(risk::item_page).post(risk::correct))
+        .route(
+            "/ui/risk/{id}",
+            get(risk::item_page).post(needs(Scope::Write, risk::correct)),
+        )
         .route("/ui/risk/{id}/attachments", get(risk::back_to_item).post(risk::attach))
         .route("/ui/integrity", get(integrity::list_page))
         .route("/ui/integrity.csv", get(integrity::export))
@@ -85,8 +101,14 @@ pub(super) fn routes() -> super::Routes {
             "/ui/integrity/baselines/{id}/approve",
             get(integrity::back_to_server).post(integrity::approve),
         )
-        .route("/ui/classification-scheme", get(scheme::scheme_page).post(scheme::save))
-        .route("/ui/classification-scheme.csv", get(scheme::scheme_export))
+        .route(
+            "/ui/classification-scheme",
+            get(scheme::scheme_page).post(needs(Scope::Write, scheme::save)),
+        )
+        .route(
+            "/ui/classification-scheme.csv",
+            get(needs(Scope::Read, scheme::scheme_export)),
+        )
         .route("/ui/classification-scheme/print", get(scheme::scheme_print))
 }
 

@@ -210,14 +210,14 @@ pub(crate) struct RiskItemPage {
 /// with the write scope).
 fn may_keep(s: &AppState, caller: &Caller, lang: Tr) -> UiResult<bool> {
     let keeper = require_reader(s, caller, lang)?;
-    Ok(keeper && caller.require(Scope::Write).is_ok())
+    Ok(keeper && caller.has(Scope::Write))
 }
 
-/// Refuses (403, the engine's own refusal) a caller who does not keep the registers, or whose
-/// credentials cannot write: before a form's fields are read, so that a forged post learns
-/// nothing from the form's messages. The engine checks again when the command runs.
+/// Refuses (403, the engine's own refusal) a caller who does not keep the registers: before a
+/// form's fields are read, so that a forged post learns nothing from the form's messages. The
+/// engine checks again when the command runs. The write scope is checked before, by the route
+/// (`needs(Scope::Write, …)`) or by the handler.
 pub(super) fn require_keeper(s: &AppState, caller: &Caller, lang: Tr, what: &'static str) -> UiResult<()> {
-    caller.require(Scope::Write).ui(lang)?;
     if s.world().keeps_registers(&caller.actor(None), s.now()).unwrap_or(false) {
         Ok(())
     } else {

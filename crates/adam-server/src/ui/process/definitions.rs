@@ -35,7 +35,7 @@ fn list_view(s: &AppState, caller: &crate::authn::Caller, t: Tr) -> UiResult<Lis
     Ok(ListPage {
         c: chrome(s, caller, t),
         rows: svc::processes(&w, core_lang(t)),
-        may_import: svc::keeper(&w, caller, s.now()) && caller.require(Scope::Write).is_ok(),
+        may_import: svc::keeper(&w, caller, s.now()) && caller.has(Scope::Write),
         text: String::new(),
         error: String::new(),
         problems: Vec::new(),
@@ -118,7 +118,6 @@ pub(crate) async fn definition_page(
     UiPath(key): UiPath<String>,
 ) -> UiResult<Response> {
     let t = lang.tr;
-    reader(&caller, t)?;
     let l = core_lang(t);
     let w = s.world();
     let def = svc::definition(&w, &key).ui(t)?;

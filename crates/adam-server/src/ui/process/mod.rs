@@ -15,6 +15,7 @@ mod files;
 mod notifications;
 
 use super::chrome::*;
+use super::guard::needs;
 use super::words::engine::lang as core_lang;
 use crate::authn::Scope;
 use crate::service::process::{self as svc, CaseRow};
@@ -31,11 +32,23 @@ use std::collections::BTreeMap;
 /// The processes' routes.
 pub(super) fn routes() -> super::Routes {
     super::Routes::new()
-        .route("/ui/cases", get(work_page))
-        .route("/ui/cases/report", get(report_page).post(report))
-        .route("/ui/cases/{id}", get(case::case_page).post(case::fill))
-        .route("/ui/cases/{id}/decide", get(case::back_to_case).post(case::decide))
-        .route("/ui/cases/{id}/consent", get(case::back_to_case).post(case::consent))
+        .route("/ui/cases", get(needs(Scope::Read, work_page)))
+        .route(
+            "/ui/cases/report",
+            get(needs(Scope::Read, report_page)).post(needs(Scope::Write, report)),
+        )
+        .route(
+            "/ui/cases/{id}",
+            get(case::case_page).post(needs(Scope::Write, case::fill)),
+        )
+        .route(
+            "/ui/cases/{id}/decide",
+            get(case::back_to_case).post(needs(Scope::Write, case::decide)),
+        )
+        .route(
+            "/ui/cases/{id}/consent",
+            get(case::back_to_case).post(needs(Scope::Write, case::consent)),
+        )
         .route("/ui/cases/{id}/files", get(case::back_to_case).post(files::upload))
         .route("/ui/cases/{id}/notification", get(case::notification_page))
         .route("/ui/cases/{id}/notification.json", get(case::notification_json))
@@ -44,8 +57,14 @@ pub(super) fn routes() -> super::Routes {
             "/ui/notifications",
             get(notifications::notifications_page).post(notifications::register),
         )
-        .route("/ui/processes/{key}", get(definitions::definition_page))
-        .route("/ui/processes/{key}/start", get(start_page).post(start))
+        .route(
+            "/ui/processes/{key}",
+            get(needs(Scope::Read, definitions::definition_page)),
+        )
+        .route(
+            "/ui/processes/{key}/start",
+            get(needs(Scope::Read, start_page)).post(needs(Scope::Write, start)),
+        )
 }
 
 /// A line of a work list as the page shows it.
@@ -167,7 +186,6 @@ pub(super) async fn report_page(
     lang: Lang,
     UiCaller(caller): UiCaller,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     let p = ReportPage {
         c: chrome(&s, &caller, lang.tr),
         situations: situations(&s.world(), lang.tr),
@@ -184,7 +202,6 @@ pub(super) async fn report(
         caller, form: f, lang, ..
     }: UiForm<ReportForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let t = lang.tr;
     let mut errors = BTreeMap::new();
     let known = situations(&s.world(), t);
@@ -288,7 +305,6 @@ pub(super) async fn start_page(
     UiCaller(caller): UiCaller,
     UiPath(key): UiPath<String>,
 ) -> UiResult<Response> {
-    reader(&caller, lang.tr)?;
     if key == process::SECURITY_EVENT {
         return Ok(Redirect::to("/ui/cases/report").into_response());
     }
@@ -315,7 +331,6 @@ pub(super) async fn start(
     UiPath(key): UiPath<String>,
     UiForm { caller, form, lang, .. }: UiForm<Vec<(String, String)>>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     let t = lang.tr;
     let l = core_lang(t);
     let def = svc::definition(&s.world(), &key).ui(t)?;
@@ -414,6 +429,8 @@ pub(super) async fn pasted_or_uploaded(
         parts.headers.insert(CSRF_HEADER, v);
     }
     let (caller, _) = authenticate(&parts, s, false).await.map_err(|e| UiError::new(t, e))?;
+    // As for uploads (`ui::upload::read`): the caller is found here, so the scope is checked
+    // here rather than by the route.
     caller.require(crate::authn::Scope::Write).ui(t)?;
     Ok((caller, if file.trim().is_empty() { pasted } else { file }))
 }

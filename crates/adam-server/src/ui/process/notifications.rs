@@ -31,7 +31,7 @@ fn view(s: &AppState, caller: &crate::authn::Caller, t: super::super::i18n::Tr) 
     let w = s.world();
     Ok(NotificationsPage {
         c: chrome(s, caller, t),
-        may_register: svc::keeper(&w, caller, s.now()) && caller.require(Scope::Write).is_ok(),
+        may_register: svc::keeper(&w, caller, s.now()) && caller.has(Scope::Write),
         text: String::new(),
         error: String::new(),
     })

@@ -11,7 +11,6 @@ pub(crate) async fn update_item(
     UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<ItemForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
     let item = ItemId(id);
     let mut errors = Errors::new();
@@ -47,7 +46,6 @@ pub(crate) async fn classify_item(
     UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<ClassifyForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
     let item = ItemId(id);
     let mut errors = Errors::new();
@@ -110,7 +108,6 @@ pub(crate) async fn link_item(
     UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<LinkForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
     let item = ItemId(id);
     let mut errors = Errors::new();
@@ -190,7 +187,6 @@ pub(crate) async fn unlink_item(
     UiPath((id, link)): UiPath<(u32, u32)>,
     UiForm { caller, form: f, .. }: UiForm<ConfirmForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
     let command = Command::UnlinkAsset { link: LinkId(link) };
     let ask = confirm_first(&s, &caller, lang, &command, confirmed(&f.confirm), |w, tr| {
@@ -233,7 +229,6 @@ pub(crate) async fn retire_item(
     UiPath(id): UiPath<u32>,
     UiForm { caller, form: f, .. }: UiForm<ConfirmForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
     let command = Command::RetireItem { item: ItemId(id) };
     let ask = confirm_first(&s, &caller, lang, &command, confirmed(&f.confirm), |w, tr| {
@@ -319,7 +314,6 @@ pub(crate) async fn create_item(
     lang: Lang,
     UiForm { caller, form: f, .. }: UiForm<ItemForm>,
 ) -> UiResult<Response> {
-    caller.require(Scope::Write).ui(lang.tr)?;
     require_reader(&s, &caller, lang.tr)?;
     let mut errors = Errors::new();
     let kind = match f.kind.as_str() {

@@ -136,7 +136,7 @@ pub(super) async fn item_view(
     let item = &v.row.item;
     let f = &item.fields;
     let system = item.kind == ItemKind::System;
-    let writable = caller.require(Scope::Write).is_ok();
+    let writable = caller.has(Scope::Write);
     let classified = item.classified.as_ref().map(|c| {
         (
             class_text(c.class),
