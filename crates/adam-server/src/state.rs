@@ -9,6 +9,10 @@
 //! catches up and plans again. A follower task keeps the world in step with the change log,
 //! and a request may ask for "at least revision N" to read its own writes through another
 //! server.
+//!
+//! The state names nothing of the layers above it: what follows a commit is a hook the service
+//! layer supplies when it opens the state (`service/notices.rs`: `AppState::open`, `load`), the
+//! reminders' task is started by `service/process/events.rs`, the `Replica` is `replica/`'s.
 
 use crate::error::{ApiResult, WebError};
 use adam_core::{Actor, Command, Plan, Revision, Timestamp, World};
@@ -50,6 +54,10 @@ impl Clock {
     }
 }
 
+/// The default largest attachment, in bytes (25 MiB; `service::attachments` re-exports it as
+/// `DEFAULT_MAX_BYTES`).
+pub const DEFAULT_ATTACHMENT_MAX_BYTES: u64 = 25 * 1024 * 1024;
+
 /// Settings of a running server.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -89,7 +97,7 @@ impl Default for Config {
             audit_checkpoint_every: Duration::from_secs(60),
             auth: crate::authn_config::AuthConfig::default(),
             header_read_timeout: Duration::from_secs(10),
-            attachment_max_bytes: crate::service::attachments::DEFAULT_MAX_BYTES,
+            attachment_max_bytes: DEFAULT_ATTACHMENT_MAX_BYTES,
             remind_every: Duration::from_secs(300),
         }
     }
@@ -101,7 +109,7 @@ impl Default for Config {
 pub type Stop = tokio::sync::watch::Receiver<bool>;
 
 /// Waits for `tick`'s next round; `false` once `stop` says the task is to end.
-async fn next_tick(tick: &mut tokio::time::Interval, stop: &mut Stop) -> bool {
+pub(crate) async fn next_tick(tick: &mut tokio::time::Interval, stop: &mut Stop) -> bool {
     if *stop.borrow() {
         return false;
     }
@@ -153,9 +161,16 @@ pub struct Inner {
     pub(crate) past: Mutex<PastWorlds>,
     /// The counters behind `GET /metrics`.
     pub metrics: crate::metrics::Metrics,
-    /// This server's role at its site pair: primary, standby, fenced (`replication/`).
-    pub replica: crate::replication::Replica,
+    /// This server's role at its site pair: primary, standby, fenced (`replica/`).
+    pub replica: crate::replica::Replica,
+    /// What the write path does after each commit (the service layer's notices).
+    after_commit: AfterCommit,
 }
+
+/// What the write path does after each commit, outside the store's transaction: the e-mail and
+/// notices the plan calls for. The service layer supplies it when it opens the state
+/// (`service/notices.rs`), so that this module names nothing of the layer above it.
+pub(crate) type AfterCommit = fn(&AppState, &Plan, &AuditContext);
 
 /// Worlds of past instants kept for "as of" questions (`service::past`), and the instant of
 /// the live world's revision.
@@ -256,16 +271,15 @@ pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + '
 }
 
 impl AppState {
-    /// Loads the world from the store, on a blocking thread (the store's clients block, and
-    /// PostgreSQL's must never run on an async worker).
-    pub async fn load(store: Arc<dyn Store>, clock: Clock, config: Config) -> Result<AppState, StoreError> {
-        tokio::task::spawn_blocking(move || AppState::open(store, clock, config))
-            .await
-            .map_err(|e| StoreError::Database(format!("the loading thread failed: {e}")))?
-    }
-
-    /// Loads the world from the store. This blocks: from async code use [`AppState::load`].
-    pub fn open(store: Arc<dyn Store>, clock: Clock, config: Config) -> Result<AppState, StoreError> {
+    /// Loads the world from the store, with what the write path does after each commit. This
+    /// blocks. Everything else opens the state through `AppState::open` and `AppState::load`
+    /// (`service/notices.rs`), which supply the service layer's notices.
+    pub(crate) fn open_with(
+        store: Arc<dyn Store>,
+        clock: Clock,
+        config: Config,
+        after_commit: AfterCommit,
+    ) -> Result<AppState, StoreError> {
         let world = store.load()?;
         // The quick check of the audit trail against its newest external checkpoint. A trail
         // that fails it is evidence of tampering: the server says so in the trail itself and
@@ -299,7 +313,7 @@ impl AppState {
             }
             Some(reason)
         };
-        let replica = crate::replication::Replica::new(&store.replication_state()?);
+        let replica = crate::replica::Replica::new(&store.replication_state()?);
         let (access, access_rx) = tokio::sync::mpsc::unbounded_channel();
         let authn = crate::authn_config::Authn::new(&config.auth, clock.now())
             .map_err(|e| StoreError::Database(format!("authentication could not start: {e}")))?;
@@ -320,6 +334,7 @@ impl AppState {
             past: Mutex::new(PastWorlds::default()),
             metrics: crate::metrics::Metrics::default(),
             replica,
+            after_commit,
         })))
     }
 
@@ -577,21 +592,6 @@ impl AppState {
         }
     }
 
-    /// Reminds the performers of overdue steps every [`Config::remind_every`] until the
-    /// process ends (each reminder once per visit of a step, recorded on the case).
-    pub fn spawn_reminders(&self, mut stop: Stop) -> tokio::task::JoinHandle<()> {
-        let me = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(me.config.remind_every);
-            while next_tick(&mut tick, &mut stop).await {
-                let sent = crate::service::process::remind_overdue(&me).await;
-                if !sent.is_empty() {
-                    tracing::info!(cases = sent.len(), "overdue reminders sent");
-                }
-            }
-        })
-    }
-
     /// Keeps the world in step with the change log until the process ends.
     pub fn spawn_follower(&self, mut stop: Stop) -> tokio::task::JoinHandle<()> {
         let me = self.clone();
@@ -679,8 +679,7 @@ impl AppState {
                         self.reload_blocking()?;
                     }
                     self.replica.bump();
-                    crate::service::notify::after_commit(self, &kept);
-                    crate::service::hosting_notify::after_commit(self, &kept, context);
+                    (self.after_commit)(self, &kept, context);
                     return Ok(kept);
                 }
                 Err(StoreError::RevisionTaken(_) | StoreError::OutOfOrder { .. }) => continue,

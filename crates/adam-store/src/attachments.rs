@@ -23,7 +23,7 @@
 use crate::StoreError;
 use crate::hex::hex;
 use crate::keys::Keyring;
-use crate::sql::{Backend, Row, Tx, Val, Writes, one, req_int, req_text, write_error};
+use crate::sql::{Backend, Row, Tx, Val, Writes, one, req_int, req_text, rev_val, write_error};
 use adam_core::attachment::Digest;
 use adam_core::{Event, Timestamp, UserId};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -336,7 +336,7 @@ pub(crate) fn refer(
             .exec(
                 tx,
                 "INSERT INTO attachment_refs (digest, revision) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                &[Val::text(file.sha256.as_str()), crate::write::rev_val(revision)?],
+                &[Val::text(file.sha256.as_str()), rev_val(revision)?],
             )
             .map_err(write_error)?;
     }

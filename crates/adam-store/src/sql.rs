@@ -8,6 +8,7 @@
 
 use crate::StoreError;
 use crate::keys::Keyring;
+use adam_core::Revision;
 
 /// A statement parameter. Every integer is bound as 64 bits (the PostgreSQL columns are
 /// `BIGINT`); `None` binds SQL `NULL` of the right type.
@@ -213,6 +214,26 @@ pub(crate) fn write_error(e: DbError) -> StoreError {
 /// An id read from a column, checked to fit the engine's `u32` ids.
 pub(crate) fn id_of(table: &'static str, column: &'static str, value: i64) -> Result<u32, StoreError> {
     u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{table}.{column} holds {value}, not an id")))
+}
+
+/// A revision read from the change log, checked to be one (the column is signed).
+pub(crate) fn revision_of(v: i64) -> Result<Revision, StoreError> {
+    u64::try_from(v)
+        .map(Revision)
+        .map_err(|_| StoreError::Corrupt(format!("changes.revision holds {v}")))
+}
+
+/// A revision as a statement parameter (here, below the write path and the attachments that
+/// both bind revisions, so that neither imports the other for it).
+pub(crate) fn rev_val(r: Revision) -> Result<Val<'static>, StoreError> {
+    i64::try_from(r.0)
+        .map(Val::int)
+        .map_err(|_| StoreError::Corrupt(format!("revision {r} does not fit the store")))
+}
+
+/// A row limit as a statement parameter.
+pub(crate) fn limit_val(limit: usize) -> Val<'static> {
+    Val::int(i64::try_from(limit).unwrap_or(i64::MAX))
 }
 
 /// A required integer column.

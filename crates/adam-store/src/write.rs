@@ -12,7 +12,9 @@ use crate::audit::Retention;
 use crate::audit::tail::{self, Entry, Tail};
 use crate::codec;
 use crate::keys::Keyring;
-use crate::sql::{DbErrorKind, Row, Tx, Val, Writes, one, req_id, req_int, req_text, write_error};
+use crate::sql::{
+    DbErrorKind, Row, Tx, Val, Writes, limit_val, one, req_id, req_int, req_text, rev_val, revision_of, write_error,
+};
 use adam_core::*;
 
 // ---- meta ---------------------------------------------------------------------------------
@@ -56,18 +58,6 @@ pub(crate) fn meta(tx: &mut dyn Tx) -> Result<Meta, StoreError> {
 pub(crate) fn latest_revision(tx: &mut dyn Tx) -> Result<Revision, StoreError> {
     let max = one(tx, "SELECT max(revision) FROM changes", &[], |row| row.int(0))?.flatten();
     revision_of(max.unwrap_or(0))
-}
-
-pub(crate) fn revision_of(v: i64) -> Result<Revision, StoreError> {
-    u64::try_from(v)
-        .map(Revision)
-        .map_err(|_| StoreError::Corrupt(format!("changes.revision holds {v}")))
-}
-
-pub(crate) fn rev_val(r: Revision) -> Result<Val<'static>, StoreError> {
-    i64::try_from(r.0)
-        .map(Val::int)
-        .map_err(|_| StoreError::Corrupt(format!("revision {r} does not fit the store")))
 }
 
 // ---- commit -------------------------------------------------------------------------------
@@ -555,10 +545,6 @@ fn events_of(row: &dyn Row, i: usize, revision: Revision) -> Result<Vec<Event>, 
         .json(i)?
         .ok_or_else(|| StoreError::Corrupt(format!("changes.events of {revision} is NULL")))?;
     adam_core::decode_events(events).map_err(|e| StoreError::Corrupt(format!("changes.events of {revision}: {e}")))
-}
-
-pub(crate) fn limit_val(limit: usize) -> Val<'static> {
-    Val::int(i64::try_from(limit).unwrap_or(i64::MAX))
 }
 
 // ---- change log ---------------------------------------------------------------------------

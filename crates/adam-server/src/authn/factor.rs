@@ -62,9 +62,9 @@ pub(crate) async fn reset_factor_of(
         .world()
         .user(user)
         .map_or_else(|_| user.to_string(), |u| u.username.to_string());
-    crate::service::process::raise_event(
+    crate::security_event::raise_event(
         s,
-        crate::service::process::Detected::FactorLost,
+        crate::security_event::Detected::FactorLost,
         &who,
         Some(client.ip.to_string()),
     )
@@ -261,9 +261,9 @@ pub(crate) async fn report_lost_factor(s: &AppState, person: &Person, client: &C
         .world()
         .user(user)
         .map_or_else(|_| user.to_string(), |u| u.username.to_string());
-    crate::service::process::raise_event(
+    crate::security_event::raise_event(
         s,
-        crate::service::process::Detected::FactorLost,
+        crate::security_event::Detected::FactorLost,
         &who,
         Some(client.ip.to_string()),
     )

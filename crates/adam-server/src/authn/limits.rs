@@ -4,7 +4,7 @@
 use super::trail::*;
 use crate::error::{ApiResult, WebError};
 use crate::mail;
-use crate::service::process::Detected;
+use crate::security_event::Detected;
 use crate::state::{AppState, blocking};
 use adam_auth::limiter::{AttemptLimiter, KeyState, SharedKeys, SharedStates};
 use adam_core::*;
@@ -269,7 +269,7 @@ pub(crate) async fn failed_attempt(
         (outcome.global_exhausted, Detected::GlobalLimit),
     ];
     for (_, detection) in detected.into_iter().filter(|(happened, _)| *happened) {
-        crate::service::process::raise_event(s, detection, username, Some(ip.to_string())).await;
+        crate::security_event::raise_event(s, detection, username, Some(ip.to_string())).await;
     }
     if let (Some(until), Some(user)) = (lock, user) {
         let email = s.world().user(user).ok().map(|u| u.email.as_str().to_owned());

@@ -8,6 +8,11 @@
 //! names nothing of `authn` (which builds on the state), so the two do not import each other.
 //! For the same reason the write path on a caller's behalf (`AppState::execute`) is defined in
 //! [`caller`].
+//!
+//! A sign-in on a standby asks the primary to mark its TOTP step used first ([`totp_step`],
+//! over `replica/`'s client), and a detection — a lock-out, a lost factor — raises a security
+//! event through `security_event.rs`: both below this module, so that neither `replication/`
+//! nor `service/`, which build on it, is imported here.
 
 pub mod caller;
 pub mod client;
@@ -19,6 +24,7 @@ pub mod scope;
 pub mod session;
 pub mod signin;
 pub mod token;
+pub mod totp_step;
 pub mod trail;
 pub mod types;
 

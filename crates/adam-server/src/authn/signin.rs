@@ -74,7 +74,7 @@ pub(crate) async fn start_session(
     );
     // On a standby the primary marks the step first (`replication/totp.rs`).
     if let Some(step) = sign_in.totp_step
-        && crate::replication::totp::taken_on_primary(s, user, step).await
+        && super::totp_step::taken_on_primary(s, user, step).await
     {
         return Err(WebError::unauthenticated("this code was already used")
             .sl("ta koda je bila že uporabljena")
@@ -485,7 +485,7 @@ pub(crate) async fn step_up_session(s: &AppState, person: Person, client: &Clien
         "ok",
     );
     if let Some(step) = sign_in.totp_step
-        && crate::replication::totp::taken_on_primary(&s, user, step).await
+        && super::totp_step::taken_on_primary(&s, user, step).await
     {
         return Err(bad_code("replayed"));
     }

@@ -30,8 +30,8 @@ use axum::body::Bytes;
 use axum::http::StatusCode;
 use sha2::Digest as _;
 
-/// The default largest attachment, in bytes (25 MiB).
-pub const DEFAULT_MAX_BYTES: u64 = 25 * 1024 * 1024;
+/// The default largest attachment, in bytes (25 MiB), kept beside the state's settings.
+pub use crate::state::DEFAULT_ATTACHMENT_MAX_BYTES as DEFAULT_MAX_BYTES;
 
 /// Whether `caller` may read a record that refers to the file `digest`. **Every record kind
 /// that carries attachments has its arm here** (like `Event::attachments` in the core); a

@@ -2,6 +2,10 @@
 //! that return typed answers or a problem, whichever door the request came in by. The API
 //! (`api/`) and the UI (`ui/`) are adapters over it: they parse, call, and render. Sign-in
 //! and credentials are the service of `authn/`.
+//!
+//! The state is opened here (`notices.rs`: [`AppState::open`](crate::AppState::open) with the
+//! notices the write path sends after each commit), and the overdue reminders' task is started
+//! here (`process/events.rs`), so that `state.rs` names nothing of this layer.
 
 pub mod attachments;
 pub mod audit;
@@ -15,6 +19,7 @@ pub(crate) mod hosting_notify;
 pub mod integrity;
 pub mod inventory;
 pub mod inventory_export;
+mod notices;
 pub(crate) mod notify;
 pub mod operations;
 pub mod overview;

@@ -59,9 +59,9 @@ pub fn metrics_text(state: &AppState) -> String {
     let lag = state.replica.lag();
     let standby = state.replica.standby_position();
     let replication = crate::metrics::ReplicationGauges {
-        role: crate::replication::role_name(&mode),
-        lag_revisions: matches!(mode, crate::replication::Mode::Standby(_)).then_some(lag.revisions),
-        lag_seconds: matches!(mode, crate::replication::Mode::Standby(_)).then_some(lag.seconds),
+        role: crate::replica::role_name(&mode),
+        lag_revisions: matches!(mode, crate::replica::Mode::Standby(_)).then_some(lag.revisions),
+        lag_seconds: matches!(mode, crate::replica::Mode::Standby(_)).then_some(lag.seconds),
         standby_revision: standby.map(|(p, _)| p.revision.0),
         standby_seconds_ago: standby.map(|(_, ago)| ago.as_secs_f64()),
     };
@@ -87,7 +87,7 @@ pub struct Ready {
 
 /// Whether this server is ready, and as what.
 pub fn readiness(state: &AppState) -> Ready {
-    use crate::replication::Mode;
+    use crate::replica::Mode;
     let mode = state.replica.mode();
     let lag = state.replica.lag();
     let standby = matches!(mode, Mode::Standby(_));
@@ -99,7 +99,7 @@ pub fn readiness(state: &AppState) -> Ready {
         ),
         Mode::Standby(url) => format!("standby of {url}, lag {} ({} s)", lag.revisions, lag.seconds),
         Mode::Promoting => "promoting".to_owned(),
-        Mode::Fenced(f) if f.from == crate::replication::ISOLATED => {
+        Mode::Fenced(f) if f.from == crate::replica::ISOLATED => {
             format!("fenced: isolated for a drill at revision {}", f.until_revision.0)
         }
         Mode::Fenced(f) => format!(
@@ -108,7 +108,7 @@ pub fn readiness(state: &AppState) -> Ready {
         ),
     };
     Ready {
-        role: crate::replication::role_name(&mode),
+        role: crate::replica::role_name(&mode),
         revision: state.revision().0,
         lag: standby.then_some(lag.revisions),
         lag_seconds: standby.then_some(lag.seconds),

@@ -8,6 +8,7 @@ mod support;
 mod access_reviews;
 mod account_rules;
 mod administration;
+mod architecture;
 mod as_of;
 mod attachments_api;
 mod attachments_ui;

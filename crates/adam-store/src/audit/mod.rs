@@ -57,7 +57,7 @@ pub use crate::keys::{Keyring, TOTP_KEY_FILE, TOTP_NEXT_FILE};
 pub use chain::{
     CHECKPOINT_EVERY, GENESIS, PERIOD_SECONDS, Retention, canonical_json, chain_next, commitment, period_of,
 };
-pub use record::{AuditContext, AuditRecord, NewAudit};
+pub use record::{AuditContext, AuditRecord, NewAudit, ShippedAudit};
 pub use retention::{HOLD_GRACE_SECONDS, Hold, HoldState, PurgeReport};
 pub use search::AuditQuery;
 pub use verify::verifier::{Problem, Verdict};

@@ -1,6 +1,6 @@
-//! The audit record: what a caller appends ([`NewAudit`]), its context ([`AuditContext`]), and
-//! a stored record as read back ([`AuditRecord`]); plus the checked conversions of `seq`
-//! shared by everything that reads the trail's columns.
+//! The audit record: what a caller appends ([`NewAudit`]), its context ([`AuditContext`]), a
+//! stored record as read back ([`AuditRecord`]) and as shipped to a standby ([`ShippedAudit`]);
+//! plus the checked conversions of `seq` shared by everything that reads the trail's columns.
 
 use super::chain::Retention;
 use crate::StoreError;
@@ -84,4 +84,38 @@ pub(crate) fn seq_of(v: i64) -> Result<u64, StoreError> {
 /// A trail that cannot be read as written.
 pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
+}
+
+/// One audit record as the primary stored it, as a standby receives it (`replication/`) and
+/// its tail appends it (`tail.rs`, `Tail::append_shipped`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippedAudit {
+    /// Its sequence number.
+    pub seq: u64,
+    /// Its day.
+    pub period: i64,
+    /// How long it is kept.
+    pub retention: Retention,
+    /// The commitment to its payload, hex.
+    pub commitment: String,
+    /// The chain value after it, hex.
+    pub chain: String,
+    /// The revision of the change it records.
+    pub revision: Option<i64>,
+    /// When.
+    pub at: i64,
+    /// The acting user.
+    pub actor_user: Option<i64>,
+    /// The acting job.
+    pub actor_job: Option<i64>,
+    /// The action.
+    pub action: String,
+    /// The object's kind.
+    pub object_kind: String,
+    /// The object's id.
+    pub object_id: i64,
+    /// The outcome.
+    pub outcome: String,
+    /// The payload; `None` once the primary purged it (Art. 57(6)).
+    pub payload: Option<String>,
 }

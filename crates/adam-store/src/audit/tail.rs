@@ -536,9 +536,9 @@ impl Tail<'_> {
         &mut self,
         tx: &mut dyn Tx,
         writes: &mut Writes,
-        record: &crate::replication::ShippedAudit,
+        record: &super::record::ShippedAudit,
     ) -> Result<(), StoreError> {
-        use crate::replication::Refusal;
+        use crate::error::Refusal;
         let seq = self.seq + 1;
         if record.seq != seq {
             return Err(Refusal::Gap {
@@ -626,7 +626,7 @@ impl Tail<'_> {
         checkpoints: &[Checkpoint],
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        use crate::replication::Refusal;
+        use crate::error::Refusal;
         self.flush(tx, writes)?;
         super::index::advance(tx, writes, &self.mark, self.seq, self.unindexed_from)?;
         for checkpoint in checkpoints {

@@ -36,14 +36,19 @@ mod credentials;
 mod files;
 mod ship;
 
+/// The shipped audit record lives beside the audit trail's other records (`audit/record.rs`),
+/// and the refusal beside the store's error (`error.rs`): the trail's tail appends the one and
+/// raises the other, and must not import this module, which builds on it.
+pub use crate::audit::ShippedAudit;
+pub use crate::error::Refusal;
 pub use credentials::CredentialRows;
 pub use files::ShippedAttachment;
 pub use ship::BATCH_EVENTS;
 
+use crate::StoreError;
 use crate::audit::NewAudit;
 use crate::keys::checkpoint::Checkpoint;
 use crate::sql::{Backend, Tx, Val, Writes, one, req_int, req_text, write_error};
-use crate::{StoreError, audit::Retention};
 use adam_core::{ChangeSet, Revision, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -154,39 +159,6 @@ pub struct ShippedChange {
     pub sha256: String,
 }
 
-/// One audit record as the primary stored it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShippedAudit {
-    /// Its sequence number.
-    pub seq: u64,
-    /// Its day.
-    pub period: i64,
-    /// How long it is kept.
-    pub retention: Retention,
-    /// The commitment to its payload, hex.
-    pub commitment: String,
-    /// The chain value after it, hex.
-    pub chain: String,
-    /// The revision of the change it records.
-    pub revision: Option<i64>,
-    /// When.
-    pub at: i64,
-    /// The acting user.
-    pub actor_user: Option<i64>,
-    /// The acting job.
-    pub actor_job: Option<i64>,
-    /// The action.
-    pub action: String,
-    /// The object's kind.
-    pub object_kind: String,
-    /// The object's id.
-    pub object_id: i64,
-    /// The outcome.
-    pub outcome: String,
-    /// The payload; `None` once the primary purged it (Art. 57(6)).
-    pub payload: Option<String>,
-}
-
 /// The primary's newest change and record when it read a batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Head {
@@ -255,124 +227,6 @@ pub struct Applied {
     pub credentials: bool,
     /// The primary's retention purges replayed (their day keys are destroyed after the commit).
     pub purges: Vec<crate::audit::PurgeReport>,
-}
-
-/// Why a standby refused what its primary sent: the histories diverged, or the batch is not
-/// what the primary stored.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    /// The primary's generation is neither the one followed nor one it descends from.
-    #[error(
-        "the primary is at generation {primary} (number {number}), which does not continue generation {followed} that this standby follows"
-    )]
-    Generation {
-        /// The primary's.
-        primary: String,
-        /// Its number.
-        number: u64,
-        /// The one followed.
-        followed: String,
-    },
-    /// The primary's chain value at the standby's last record differs from the standby's.
-    #[error(
-        "the histories diverge at audit record {seq}: the primary's chain there is not this standby's (a new standby must be seeded)"
-    )]
-    Diverged {
-        /// The record.
-        seq: u64,
-    },
-    /// The primary's change at the standby's revision differs from the standby's.
-    #[error("the histories diverge at revision {revision}: the primary's change there is not this standby's")]
-    DivergedChange {
-        /// The revision.
-        revision: u64,
-    },
-    /// The standby holds more than the primary: the primary lost part of its history.
-    #[error(
-        "this standby holds revision {standby_revision} and audit record {standby_seq}, beyond the primary's {primary_revision} and {primary_seq}: the primary lost history"
-    )]
-    Ahead {
-        /// The standby's revision.
-        standby_revision: u64,
-        /// The standby's record.
-        standby_seq: u64,
-        /// The primary's revision.
-        primary_revision: u64,
-        /// The primary's record.
-        primary_seq: u64,
-    },
-    /// A record or change that is not the next one.
-    #[error("expected {what} {expected}, received {got}")]
-    Gap {
-        /// A change or an audit record.
-        what: &'static str,
-        /// The next one.
-        expected: u64,
-        /// What arrived.
-        got: u64,
-    },
-    /// A change whose checksum does not match its content.
-    #[error("change {revision} does not match its checksum")]
-    Checksum {
-        /// The revision.
-        revision: u64,
-    },
-    /// An audit record whose payload does not match its commitment.
-    #[error("audit record {seq} does not match its commitment")]
-    Commitment {
-        /// The record.
-        seq: u64,
-    },
-    /// An audit record whose chain value does not follow.
-    #[error("audit record {seq} breaks the chain")]
-    Chain {
-        /// The record.
-        seq: u64,
-    },
-    /// A checkpoint not signed by the installation's key or not matching the chain.
-    #[error("the checkpoint at audit record {seq} is not the installation's or does not match the chain")]
-    Checkpoint {
-        /// Its record.
-        seq: u64,
-    },
-    /// An access record of a day whose key the standby's key directory no longer has.
-    #[error(
-        "the key of day {period} is missing from this standby's key directory (copy the primary's key directory once, at set-up)"
-    )]
-    DayKeyMissing {
-        /// The day.
-        period: i64,
-    },
-    /// A record whose fields cannot be read.
-    #[error("audit record {seq} is malformed: {what}")]
-    Malformed {
-        /// The record.
-        seq: u64,
-        /// What is wrong.
-        what: &'static str,
-    },
-    /// The store is not a standby (a primary never applies another's batches).
-    #[error("this store is a primary: it takes no batches from another server")]
-    NotStandby,
-}
-
-impl Refusal {
-    /// A stable name of the refusal, for problem types and metrics.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Refusal::Generation { .. } => "generation",
-            Refusal::Diverged { .. } | Refusal::DivergedChange { .. } => "diverged",
-            Refusal::Ahead { .. } => "standby-ahead",
-            Refusal::Gap { .. } => "gap",
-            Refusal::Checksum { .. } => "checksum",
-            Refusal::Commitment { .. } => "commitment",
-            Refusal::Chain { .. } => "chain",
-            Refusal::Checkpoint { .. } => "checkpoint",
-            Refusal::DayKeyMissing { .. } => "day-key-missing",
-            Refusal::Malformed { .. } => "malformed",
-            Refusal::NotStandby => "not-standby",
-        }
-    }
 }
 
 /// SHA-256 of one change-log row: revision, instant, action, and the canonical JSON of its

@@ -8,8 +8,7 @@ use crate::StoreError;
 use crate::audit::record::{seq_of, seq_val};
 use crate::audit::{GENESIS, Retention};
 use crate::keys::checkpoint::Checkpoint;
-use crate::sql::{Row, Tx, Val, one, req_int, req_text};
-use crate::write::{limit_val, rev_val, revision_of};
+use crate::sql::{Row, Tx, Val, limit_val, one, req_int, req_text, rev_val, revision_of};
 use adam_core::{Revision, Timestamp};
 
 /// About how many events one batch carries: changes are added until this many are reached

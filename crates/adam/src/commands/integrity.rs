@@ -15,65 +15,17 @@
 //! printed as its one-line detail. A comparison that finds a mismatch prints the difference
 //! and exits with status 3, so a scheduler notices.
 
+use crate::cli::integrity::{IntegrityCommand, Target};
 use adam_core::register::integrity::{FileEntry, Manifest, Outcome};
 use adam_core::{Code, Timestamp};
 use adam_server::service::integrity::ScanUpload;
 use anyhow::{Context, Result, anyhow, bail};
-use clap::{Args, Subcommand};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The exit status of a comparison that found a mismatch.
 const MISMATCH_EXIT: i32 = 3;
-
-#[derive(Subcommand)]
-pub(crate) enum IntegrityCommand {
-    /// Scan files of a server and submit the manifest to ADAM, or write it to a file.
-    #[command(long_about = "Scan files of a key or high-risk server (Art. 50(4)): for every \
-        file under the paths given, its SHA-256, size, mode and owner. The manifest is sent to \
-        ADAM (--url and --token, or ADAM_URL and ADAM_TOKEN) and compared with the server's \
-        approved baseline — or, with --baseline, submitted as a new baseline for the security \
-        lead to approve. With --out it is written to a file instead, for `adam integrity \
-        submit`. A mismatch prints what differs and exits with status 3.")]
-    Scan {
-        /// The server's code in ADAM's inventory.
-        #[arg(long, value_name = "CODE")]
-        server: String,
-        /// Files and directories to scan.
-        #[arg(required = true, value_name = "PATH")]
-        paths: Vec<PathBuf>,
-        /// Write the manifest to this file instead of sending it.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// Submit as a new baseline rather than compare with the approved one.
-        #[arg(long)]
-        baseline: bool,
-        #[command(flatten)]
-        to: Target,
-    },
-    /// Send a manifest written by `adam integrity scan --out` to ADAM.
-    Submit {
-        /// The manifest file.
-        file: PathBuf,
-        /// Submit as a new baseline (whatever the file says).
-        #[arg(long)]
-        baseline: bool,
-        #[command(flatten)]
-        to: Target,
-    },
-}
-
-/// Where to send a manifest.
-#[derive(Args)]
-pub(crate) struct Target {
-    /// ADAM's address (`https://adam.example.si`).
-    #[arg(long, env = "ADAM_URL", value_name = "URL")]
-    url: Option<String>,
-    /// An API token with the write scope, of an account that may submit this server's scans.
-    #[arg(long, env = "ADAM_TOKEN", value_name = "TOKEN", hide_env_values = true)]
-    token: Option<String>,
-}
 
 /// Runs `adam integrity …`.
 pub(crate) async fn integrity(command: &IntegrityCommand) -> Result<()> {

@@ -29,10 +29,11 @@ mod events;
 mod view;
 mod work;
 
+pub use crate::security_event::{Detected, raise_event};
 pub use definitions::{ProcessRow, definition, is_end, latest_definitions, parse_definition, processes, version};
 pub use events::{
-    Detected, IncomingNotification, IncomingPerson, MinistryNotification, NOTIFICATION_FORMAT, ministry_notification,
-    raise_event, register_notification, remind_overdue,
+    IncomingNotification, IncomingPerson, MinistryNotification, NOTIFICATION_FORMAT, ministry_notification,
+    register_notification, remind_overdue,
 };
 pub use view::{CaseView, ConsentView, FieldView, OutcomeView, TransitionView, shown, unmet_with, view, view_as_of};
 pub use work::{CaseRow, WorkLists, work};

@@ -9,10 +9,14 @@
 //! forward and says whether it did; a step the primary already had is refused here as replayed.
 //! When the primary cannot be reached within [`ASK_WITHIN`] — it is down, the case a standby is
 //! there for — the sign-in goes on and the failure is logged.
+//!
+//! Here in `authn/`, beside the sign-in that asks, rather than in `replication/`, which routes
+//! the primary's side ([`mark`]) and re-exports this module as `replication::totp`: the
+//! sign-in must not import the replication that builds on it.
 
-use super::Mode;
-use crate::authn::trail::{person_actor, record, user_object};
+use super::trail::{person_actor, record, user_object};
 use crate::error::{ApiResult, WebError};
+use crate::replica::Mode;
 use crate::state::{AppState, blocking};
 use adam_core::UserId;
 use adam_store::Retention;
@@ -42,7 +46,7 @@ pub struct Marked {
 }
 
 /// The primary's side: marks the step used, with an access record of the sign-in it stands for.
-pub(super) async fn mark(
+pub(crate) async fn mark(
     State(s): State<AppState>,
     axum::Json(used): axum::Json<UsedStep>,
 ) -> ApiResult<axum::Json<Marked>> {

@@ -1,7 +1,14 @@
 //! The command line: every subcommand, flag and help text of `adam`, as clap reads them.
 //!
-//! Only definitions live here; what each command does is in [`crate::commands`]. The texts are
-//! the operator's manual at the terminal, and `tests/cli.rs` checks the ones scripts rely on.
+//! Only definitions live here — the larger commands' in their own files (`site.rs`,
+//! `backup.rs`, `integrity.rs`, `raci.rs`); what each command does is in `commands/`, which
+//! builds on these (and this module names nothing of it). The texts are the operator's manual
+//! at the terminal, and `tests/cli.rs` checks the ones scripts rely on.
+
+pub(crate) mod backup;
+pub(crate) mod integrity;
+pub(crate) mod raci;
+pub(crate) mod site;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
@@ -79,9 +86,9 @@ pub(crate) struct ServeArgs {
     #[command(flatten)]
     pub(crate) auth: AuthArgs,
     #[command(flatten)]
-    pub(crate) backup: crate::commands::backup::ScheduleArgs,
+    pub(crate) backup: backup::ScheduleArgs,
     #[command(flatten)]
-    pub(crate) site: crate::commands::site::SiteArgs,
+    pub(crate) site: site::SiteArgs,
 }
 
 #[derive(Subcommand)]
@@ -186,13 +193,13 @@ pub(crate) enum Command {
     },
     /// Integrity baselines of key servers (Art. 50(4)-(5)): scan files and submit the manifest.
     #[command(subcommand)]
-    Integrity(crate::commands::integrity::IntegrityCommand),
+    Integrity(integrity::IntegrityCommand),
     /// ADAM's own backups: take one online, or restore one into a scratch place and prove it.
     #[command(subcommand)]
-    Backup(crate::commands::backup::BackupCommand),
+    Backup(backup::BackupCommand),
     /// Certificates for the link between a primary and its standby.
     #[command(subcommand)]
-    Tls(crate::commands::site::TlsCommand),
+    Tls(site::TlsCommand),
     /// Turn a standby into the primary of a new generation (the old primary is fenced).
     #[command(long_about = "Turn a standby into the primary of a new generation. With --server \
         (and ADAM_TOKEN), the running standby there is promoted and tells its old primary it is \
@@ -205,10 +212,10 @@ pub(crate) enum Command {
     },
     /// A failover drill: lose the primary, promote the standby, measure RTO and RPO, verify the
     /// audit trail and file the result in the continuity register (with ADAM_TOKEN).
-    Drill(crate::commands::site::DrillArgs),
+    Drill(site::DrillArgs),
     /// Responsibility (RACI) matrices: who is accountable for a task at a layer of a solution.
     #[command(subcommand)]
-    Raci(crate::commands::raci::RaciCommand),
+    Raci(raci::RaciCommand),
 }
 
 #[derive(Subcommand)]
