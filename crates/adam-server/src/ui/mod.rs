@@ -178,20 +178,20 @@ fn table() -> Routes {
         )
         .route(
             "/ui/roles",
-            get(needs(Scope::Read, roles::roles_page)).post(needs(Scope::Read, roles::create_role)),
+            get(needs(Scope::Read, roles::roles_page)).post(needs(Scope::Write, roles::create_role)),
         )
         .route(
             "/ui/roles/{id}",
-            get(needs(Scope::Read, roles::role_page)).post(needs(Scope::Read, roles::update_role)),
+            get(needs(Scope::Read, roles::role_page)).post(needs(Scope::Write, roles::update_role)),
         )
         .route(
             "/ui/applications",
-            get(to("/ui/roles")).post(needs(Scope::Read, roles::create_application)),
+            get(to("/ui/roles")).post(needs(Scope::Write, roles::create_application)),
         )
         .route("/ui/overview", get(overview::overview_page))
         .route(
             "/ui/settings",
-            get(needs(Scope::Read, settings::settings_page)).post(needs(Scope::Read, settings::save_settings)),
+            get(needs(Scope::Read, settings::settings_page)).post(needs(Scope::Write, settings::save_settings)),
         )
         .route(
             "/ui/access-reviews",

@@ -56,6 +56,27 @@ async fn a_credential_without_the_declared_scope_is_refused_by_every_family(back
             vec![("situation", v("")), ("title", v("x")), ("what", v("y"))],
         ),
         (v("/ui/continuity/plan"), vec![("roles", v("Vodja krize."))]),
+        // The roles page's and the settings page's forms (their routes needed only the read
+        // scope before: a read-only token could create roles and applications, change a role
+        // and save the organisation's settings).
+        (
+            v("/ui/roles"),
+            vec![
+                ("code", v("NOVA")),
+                ("kind", v("application")),
+                ("app", v("")),
+                ("description", v("Nova vloga")),
+            ],
+        ),
+        (
+            format!("/ui/roles/{}", fx.writer.0),
+            vec![("rev", v("1")), ("description", v("Spremenjena"))],
+        ),
+        (
+            v("/ui/applications"),
+            vec![("code", v("NOVA")), ("name", v("Nova aplikacija"))],
+        ),
+        (v("/ui/settings"), vec![("organisation", v("Drugo ime"))]),
     ];
     let ui = s.ui_token(Some(&read_only));
     for (path, form) in &forms {
