@@ -353,15 +353,21 @@ impl Keyring {
     }
 
     /// Destroys the keys of every period up to and including `through`, except the periods in
-    /// `keep` (under a retention hold), whose keys move to `held.json` until a later call no
-    /// longer names them.
+    /// `keep` (under a retention hold), whose keys move to `held.json` until a later call
+    /// reaching them no longer names them.
+    ///
+    /// A held key of a day after `through` is kept whatever `keep` says: two purges (the
+    /// keeper's and an operator's) each destroy keys after their own commit, and the one that
+    /// started earlier — with an earlier horizon, and so no hold to name past it — may arrive
+    /// last. It must not take a key the later purge kept for a hold (its records are still
+    /// there: the day's payloads would outlive their key).
     pub fn destroy_through(&self, through: i64, keep: &[i64]) -> Result<(), StoreError> {
         let mut guard = self.ratchet.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut held = self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let (base, mut key) = *guard;
         let mut new_held: std::collections::BTreeMap<i64, [u8; 32]> = held
             .iter()
-            .filter(|(p, _)| keep.contains(p))
+            .filter(|(p, _)| **p > through || keep.contains(p))
             .map(|(p, k)| (*p, *k))
             .collect();
         for period in base..=through {
@@ -407,6 +413,32 @@ fn ratchet_step(key: &[u8; 32]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_late_purge_with_an_earlier_horizon_keeps_what_a_later_one_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = Keyring::open(dir.path()).unwrap();
+        let held_day = keys.day_key(12).unwrap();
+        // The later purge (horizon day 20) keeps day 12 for a hold ...
+        keys.destroy_through(20, &[12]).unwrap();
+        assert_eq!(keys.day_key(12), Some(held_day));
+        assert_eq!(keys.day_key(11), None);
+        // ... and the earlier one (horizon day 5, no hold that far) arrives after it.
+        keys.destroy_through(5, &[]).unwrap();
+        assert_eq!(
+            keys.day_key(12),
+            Some(held_day),
+            "the held key survives a late, earlier purge"
+        );
+        assert_eq!(keys.oldest_period(), 21, "the ratchet never goes back");
+        // A later purge that reaches day 12 and no longer names it destroys it.
+        keys.destroy_through(21, &[]).unwrap();
+        assert_eq!(keys.day_key(12), None);
+        // Held keys come back from the file as they were left.
+        let again = Keyring::open(dir.path()).unwrap();
+        assert_eq!(again.day_key(12), None);
+        assert_eq!(again.oldest_period(), 22);
+    }
 
     #[test]
     fn the_ratchet_goes_forward_only() {
