@@ -31,6 +31,9 @@
 //! Why one file past ~800 lines: the four limits are one state machine — a sign-in is allowed
 //! by all of them or refused by the latest — and their shared state is written back as one
 //! record; its tests are beside it in `limiter/tests.rs`.
+//!
+//! Why one file past ~800 lines: the four limits are one state machine over one table of
+//! entries — an attempt moves every counter at once — and its unit tests sit beside it.
 
 use crate::Timestamp;
 use sha2::{Digest, Sha256};

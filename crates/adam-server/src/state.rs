@@ -13,6 +13,10 @@
 //! The state names nothing of the layers above it: what follows a commit is a hook the service
 //! layer supplies when it opens the state (`service/notices.rs`: `AppState::open`, `load`), the
 //! reminders' task is started by `service/process/events.rs`, the `Replica` is `replica/`'s.
+//!
+//! Why one file of about 800 lines: the write path and the background tasks that write (the
+//! access-record writer, the checkpoint keeper) share the one writer lock and the state's
+//! fields; their tests sit beside them.
 
 use crate::error::{ApiResult, WebError};
 use adam_core::{Actor, Command, Plan, Revision, Timestamp, World};

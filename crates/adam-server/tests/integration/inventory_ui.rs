@@ -3,6 +3,9 @@
 //! custodian sees and uses the classify form; refused forms keep what was typed with the
 //! message at the field; every page and form answers each kind of caller as the rules say (the
 //! route × caller matrix of the UI's inventory routes); a signed-in form needs its CSRF token.
+//!
+//! Why one file past ~800 lines: the stories and the inventory routes' part of the UI matrix
+//! share one classified inventory and its helpers (`inventory`, `item`, `person`).
 
 use crate::on_both_backends;
 use crate::support::*;

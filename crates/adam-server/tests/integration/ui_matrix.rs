@@ -12,6 +12,9 @@
 //!
 //! The file stays whole: it is one route × caller table (`rows`) with the sessions and the
 //! runner that fill it in, and the check that the table covers the UI's routes.
+//!
+//! Why one file past ~800 lines: its rows are one route × caller table, held whole against the
+//! UI's own list of routes, and the runner that fills each row in and judges it reads them all.
 
 use crate::support::*;
 use adam_core::{Actor, Code, Command, Text};
