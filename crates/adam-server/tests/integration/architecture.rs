@@ -54,12 +54,39 @@ fn raw_string_end(chars: &[char], i: usize) -> Option<usize> {
     Some((j + close.len()).min(chars.len()))
 }
 
+/// Blanks one character, keeping line breaks (so positions still name the right line).
+fn blank(out: &mut String, c: char) {
+    out.push(if c == '\n' { '\n' } else { ' ' });
+}
+
+/// Blanks a string or character literal starting at its quote `chars[i]`, escapes and the
+/// closing quote included; returns the index after it.
+fn blank_quoted(chars: &[char], mut i: usize, out: &mut String) -> usize {
+    let quote = chars[i];
+    blank(out, quote);
+    i += 1;
+    while i < chars.len() && chars[i] != quote {
+        if chars[i] == '\\' {
+            blank(out, chars[i]);
+            i += 1;
+        }
+        if i < chars.len() {
+            blank(out, chars[i]);
+            i += 1;
+        }
+    }
+    if i < chars.len() {
+        blank(out, chars[i]);
+        i += 1;
+    }
+    i
+}
+
 /// The code of a Rust file with comments, string and character literals blanked out (lines
 /// kept, so positions still name the right line).
 fn code_only(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let blank = |out: &mut String, c: char| out.push(if c == '\n' { '\n' } else { ' ' });
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -95,40 +122,10 @@ fn code_only(text: &str) -> String {
             }
             i = end;
         } else if c == '"' {
-            blank(&mut out, c);
-            i += 1;
-            while i < chars.len() && chars[i] != '"' {
-                if chars[i] == '\\' {
-                    blank(&mut out, chars[i]);
-                    i += 1;
-                }
-                if i < chars.len() {
-                    blank(&mut out, chars[i]);
-                    i += 1;
-                }
-            }
-            if i < chars.len() {
-                blank(&mut out, chars[i]);
-                i += 1;
-            }
+            i = blank_quoted(&chars, i, &mut out);
         } else if c == '\'' && (next == Some('\\') || chars.get(i + 2) == Some(&'\'')) {
             // A character literal ('x', '\n', '\u{..}'); a lifetime has no closing quote.
-            blank(&mut out, c);
-            i += 1;
-            while i < chars.len() && chars[i] != '\'' {
-                if chars[i] == '\\' {
-                    blank(&mut out, chars[i]);
-                    i += 1;
-                }
-                if i < chars.len() {
-                    blank(&mut out, chars[i]);
-                    i += 1;
-                }
-            }
-            if i < chars.len() {
-                blank(&mut out, chars[i]);
-                i += 1;
-            }
+            i = blank_quoted(&chars, i, &mut out);
         } else {
             out.push(c);
             i += 1;
