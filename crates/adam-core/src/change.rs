@@ -5,7 +5,7 @@
 //! "Zadnja sprememba" panel names them: an object type such as `ADAM_ENTITY_USER`, its number
 //! and a human label.
 
-use crate::event::Event;
+use crate::event::{Event, Payload};
 use crate::ids::RecordId;
 use crate::kind::EntityKind;
 use crate::lang::Lang;
@@ -42,6 +42,45 @@ fn json<T: Serialize>(value: &T) -> Option<Value> {
     serde_json::to_value(value).ok()
 }
 
+/// `World::describe`, its register arms from the register list (`event::register_kinds!`), so
+/// the match stays exhaustive and a new register kind needs no line here.
+macro_rules! describe {
+    ($( $(#[$doc:meta])* $var:ident($payload:ty): $rec:ty = $kind:ident, )*) => {
+        impl World {
+            /// The change `event` makes, described against the world before it.
+            pub(crate) fn describe(&self, event: &Event) -> ObjectChange {
+                match event {
+                    Event::Settings(s) => ObjectChange {
+                        object: AuditObject {
+                            kind: EntityKind::Settings,
+                            id: 0,
+                            label: s.organisation.to_string(),
+                        },
+                        before: json(&self.settings),
+                        after: json(s),
+                    },
+                    Event::Office(r) => self.put_change(r),
+                    Event::Job(r) => self.put_change(r),
+                    Event::User(r) => self.put_change(r),
+                    Event::Group(r) => self.put_change(r),
+                    Event::Application(r) => self.put_change(r),
+                    Event::Role(r) => self.put_change(r),
+                    Event::Grant(r) => self.put_change(r),
+                    Event::GrantRemoved(id) => self.removal::<crate::roles::Grant>(*id),
+                    Event::Class(r) => self.put_change(r),
+                    Event::Folder(r) => self.put_change(r),
+                    Event::Document(r) => self.put_change(r),
+                    Event::Entry(r) => self.put_change(r),
+                    Event::EntryRemoved(id) => self.removal::<crate::acl::AclEntry>(*id),
+                    Event::LinkRemoved(id) => self.removal::<crate::register::inventory::ItemLink>(*id),
+                    $( Event::$var(r) => self.put_change::<$rec>(Payload::record(r)), )*
+                }
+            }
+        }
+    };
+}
+crate::event::register_kinds!(describe);
+
 impl World {
     /// A label for a job: `1001 - LEADER.GLPI`, or the job id alone.
     pub fn job_label(&self, job: &crate::directory::Job) -> String {
@@ -56,53 +95,6 @@ impl World {
     /// A label for a grant: `GLPI → LEADER.GLPI`.
     pub fn grant_label(&self, g: &crate::roles::Grant) -> String {
         g.label(self)
-    }
-
-    /// The change `event` makes, described against the world before it.
-    pub(crate) fn describe(&self, event: &Event) -> ObjectChange {
-        match event {
-            Event::Settings(s) => ObjectChange {
-                object: AuditObject {
-                    kind: EntityKind::Settings,
-                    id: 0,
-                    label: s.organisation.to_string(),
-                },
-                before: json(&self.settings),
-                after: json(s),
-            },
-            Event::Office(r) => self.put_change(r),
-            Event::Job(r) => self.put_change(r),
-            Event::User(r) => self.put_change(r),
-            Event::Group(r) => self.put_change(r),
-            Event::Application(r) => self.put_change(r),
-            Event::Role(r) => self.put_change(r),
-            Event::Grant(r) => self.put_change(r),
-            Event::GrantRemoved(id) => self.removal::<crate::roles::Grant>(*id),
-            Event::Class(r) => self.put_change(r),
-            Event::Folder(r) => self.put_change(r),
-            Event::Document(r) => self.put_change(r),
-            Event::Entry(r) => self.put_change(r),
-            Event::EntryRemoved(id) => self.removal::<crate::acl::AclEntry>(*id),
-            Event::Scheme(r) => self.put_change(r),
-            Event::RoleHolder(r) => self.put_change(r),
-            Event::Item(r) => self.put_change(r),
-            Event::Link(r) => self.put_change(r),
-            Event::LinkRemoved(id) => self.removal::<crate::register::inventory::ItemLink>(*id),
-            Event::Review(r) => self.put_change(r),
-            Event::FollowUp(r) => self.put_change(r),
-            Event::Risk(r) => self.put_change(r),
-            Event::Baseline(r) => self.put_change(r),
-            Event::Comparison(r) => self.put_change(r),
-            Event::Definition(r) => self.put_change(r),
-            Event::Case(r) => self.put_change(r),
-            Event::RaciMatrix(r) => self.put_change(r),
-            Event::Solution(r) => self.put_change(r.as_ref()),
-            Event::ContinuityPlan(r) => self.put_change(r.as_ref()),
-            Event::PlanReview(r) => self.put_change(r),
-            Event::Bia(r) => self.put_change(r.as_ref()),
-            Event::ContinuityTest(r) => self.put_change(r.as_ref()),
-            Event::RiskAcceptance(r) => self.put_change(r),
-        }
     }
 
     /// A record created or changed: before is what the world holds under its id.

@@ -22,12 +22,6 @@ use crate::directory::{Group, Job, Office, User};
 use crate::ids::{EntryId, GrantId, LinkId, Revision};
 use crate::kind::EntityKind;
 use crate::records::{Document, FilingClass, Folder};
-use crate::register::decree_roles::RoleHolder;
-use crate::register::integrity::{Baseline, Comparison};
-use crate::register::inventory::{InventoryItem, ItemLink};
-use crate::register::review::{AccessReview, FollowUp};
-use crate::register::risk::RiskAssessment;
-use crate::register::scheme::ClassScheme;
 use crate::register::{BadRow, RegisterRow};
 use crate::roles::{Application, Grant, Role};
 use crate::settings::Settings;
@@ -43,78 +37,166 @@ pub fn decode_events(events: serde_json::Value) -> Result<Vec<Event>, serde_json
     serde_json::from_value(events)
 }
 
-/// One change to one record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "event", content = "record", rename_all = "snake_case")]
-pub enum Event {
-    /// The organisation's settings.
-    Settings(Settings),
-    /// An office, new or changed.
-    Office(Office),
-    /// A job, new or changed.
-    Job(Job),
-    /// A user, new or changed.
-    User(User),
-    /// A group, new or changed.
-    Group(Group),
-    /// An application, new or changed.
-    Application(Application),
-    /// A role, new or changed.
-    Role(Role),
-    /// A grant, new or changed.
-    Grant(Grant),
-    /// A grant revoked.
-    GrantRemoved(GrantId),
-    /// A filing class, new or changed.
-    Class(FilingClass),
-    /// A folder, new or changed.
-    Folder(Folder),
-    /// A document, new or changed.
-    Document(Document),
-    /// An ACL entry, new or changed.
-    Entry(AclEntry),
-    /// An ACL entry removed.
-    EntryRemoved(EntryId),
-    /// The classification scheme, new version (Art. 11(3)).
-    Scheme(ClassScheme),
-    /// An appointment to a Decree role, new or changed (Art. 5).
-    RoleHolder(RoleHolder),
-    /// An inventory item, new or changed (Art. 10).
-    Item(InventoryItem),
-    /// A link between a system and an asset, new or changed (Art. 11(2)).
-    Link(ItemLink),
-    /// A link removed.
-    LinkRemoved(LinkId),
-    /// An access-review campaign, new or changed (Art. 51(4)).
-    Review(AccessReview),
-    /// A follow-up of a person's rights, new or changed (Art. 51(4)).
-    FollowUp(FollowUp),
-    /// A risk assessment, new or changed (Art. 9).
-    Risk(RiskAssessment),
-    /// An integrity baseline, submitted or approved (Art. 50(4)).
-    Baseline(Baseline),
-    /// A scan compared with a baseline (Art. 50(5)).
-    Comparison(Comparison),
-    /// A process definition version, kept.
-    Definition(crate::process::ProcessDefinition),
-    /// A process case, new or changed.
-    Case(crate::process::Case),
-    /// A solution's responsibility matrix, new or changed.
-    RaciMatrix(crate::raci::RaciMatrix),
-    /// A solution of the hosting registry, new or changed.
-    Solution(Box<crate::register::solution::Solution>),
-    /// The continuity plan, new or changed (Art. 15(1)).
-    ContinuityPlan(Box<crate::register::continuity::ContinuityPlan>),
-    /// A review of the continuity plan (Art. 15(2)).
-    PlanReview(crate::register::continuity::PlanReview),
-    /// A system's BIA and backup plan, new or changed (Art. 29(2)).
-    Bia(Box<crate::register::continuity::Bia>),
-    /// A continuity test, new or changed (Art. 15(3), 29(3)).
-    ContinuityTest(Box<crate::register::continuity::ContinuityTest>),
-    /// A continuity target knowingly not met.
-    RiskAcceptance(crate::register::continuity::RiskAcceptance),
+/// Every register kind, once — the registers' seam. Each line is one kind: the [`Event`]
+/// variant that carries it (its doc, its name in the change log, the payload — boxed when
+/// large), the record type, and its object type ([`EntityKind`]). The order is the order a
+/// cold start loads them in: a kind after every kind it refers to (a link names two items, an
+/// item names users and applications, which the directory loads first).
+///
+/// From this list come the register variants of [`Event`], [`Event::register_row`] and
+/// [`Event::from_register_row`] (how the store keeps them, in one generic table),
+/// [`REGISTER_KINDS`] (the load order), and — through a callback macro in each of those
+/// modules — how the world applies them (`world/apply.rs`) and how a change to one is
+/// described for the audit trail (`change.rs`). **A new register kind adds one line here.**
+/// A line is `/// doc`, `Variant(path::to::Record) = Kind,` (`box path` for a boxed payload);
+/// the callback receives `$( #[doc] Variant(Payload): Record = Kind, )*`, paths under `$crate`.
+macro_rules! register_kinds {
+    ($then:ident) => { $crate::event::register_kinds! {@list $then []
+        /// The classification scheme, new version (Art. 11(3)).
+        Scheme(register::scheme::ClassScheme) = ClassScheme,
+        /// An appointment to a Decree role, new or changed (Art. 5).
+        RoleHolder(register::decree_roles::RoleHolder) = DecreeRole,
+        /// An inventory item, new or changed (Art. 10).
+        Item(register::inventory::InventoryItem) = InventoryItem,
+        /// A link between a system and an asset, new or changed (Art. 11(2)).
+        Link(register::inventory::ItemLink) = InventoryLink,
+        /// An access-review campaign, new or changed (Art. 51(4)).
+        Review(register::review::AccessReview) = AccessReview,
+        /// A follow-up of a person's rights, new or changed (Art. 51(4)).
+        FollowUp(register::review::FollowUp) = RightsFollowUp,
+        /// A risk assessment, new or changed (Art. 9).
+        Risk(register::risk::RiskAssessment) = RiskAssessment,
+        /// An integrity baseline, submitted or approved (Art. 50(4)).
+        Baseline(register::integrity::Baseline) = IntegrityBaseline,
+        /// A scan compared with a baseline (Art. 50(5)).
+        Comparison(register::integrity::Comparison) = IntegrityComparison,
+        /// A process definition version, kept.
+        Definition(process::ProcessDefinition) = ProcessDefinition,
+        /// A process case, new or changed.
+        Case(process::Case) = ProcessCase,
+        /// A solution's responsibility matrix, new or changed.
+        RaciMatrix(raci::RaciMatrix) = RaciMatrix,
+        /// A solution of the hosting registry, new or changed.
+        Solution(box register::solution::Solution) = Solution,
+        /// The continuity plan, new or changed (Art. 15(1)).
+        ContinuityPlan(box register::continuity::ContinuityPlan) = ContinuityPlan,
+        /// A review of the continuity plan (Art. 15(2)).
+        PlanReview(register::continuity::PlanReview) = PlanReview,
+        /// A system's BIA and backup plan, new or changed (Art. 29(2)).
+        Bia(box register::continuity::Bia) = Bia,
+        /// A continuity test, new or changed (Art. 15(3), 29(3)).
+        ContinuityTest(box register::continuity::ContinuityTest) = ContinuityTest,
+        /// A continuity target knowingly not met.
+        RiskAcceptance(register::continuity::RiskAcceptance) = RiskAcceptance,
+    } };
+    // What the callback receives: each path under `$crate`, a `box` payload as `Box<…>`.
+    (@list $then:ident [$($done:tt)*]) => { $then! { $($done)* } };
+    (@list $then:ident [$($done:tt)*] $(#[$doc:meta])* $var:ident(box $($p:ident)::+) = $kind:ident, $($rest:tt)*) => {
+        $crate::event::register_kinds! {@list $then [$($done)* $(#[$doc])* $var(Box<$crate::$($p)::+>): $crate::$($p)::+ = $kind,] $($rest)*}
+    };
+    (@list $then:ident [$($done:tt)*] $(#[$doc:meta])* $var:ident($($p:ident)::+) = $kind:ident, $($rest:tt)*) => {
+        $crate::event::register_kinds! {@list $then [$($done)* $(#[$doc])* $var($crate::$($p)::+): $crate::$($p)::+ = $kind,] $($rest)*}
+    };
 }
+pub(crate) use register_kinds;
+
+/// A register record as an event carries it: bare, or boxed when large (the register list
+/// says which). The generated code reads and takes the record through this, whichever it is.
+pub(crate) trait Payload<R> {
+    /// The record.
+    fn record(&self) -> &R;
+    /// The record, owned.
+    fn into_record(self) -> R;
+}
+
+impl<R> Payload<R> for R {
+    fn record(&self) -> &R {
+        self
+    }
+    fn into_record(self) -> R {
+        self
+    }
+}
+
+impl<R> Payload<R> for Box<R> {
+    fn record(&self) -> &R {
+        self
+    }
+    fn into_record(self) -> R {
+        *self
+    }
+}
+
+/// [`Event`] with the register kinds of [`register_kinds!`] after the directory's kinds.
+macro_rules! event_enum {
+    ($( $(#[$doc:meta])* $var:ident($payload:ty): $rec:ty = $kind:ident, )*) => {
+        /// One change to one record.
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[serde(tag = "event", content = "record", rename_all = "snake_case")]
+        pub enum Event {
+            /// The organisation's settings.
+            Settings(Settings),
+            /// An office, new or changed.
+            Office(Office),
+            /// A job, new or changed.
+            Job(Job),
+            /// A user, new or changed.
+            User(User),
+            /// A group, new or changed.
+            Group(Group),
+            /// An application, new or changed.
+            Application(Application),
+            /// A role, new or changed.
+            Role(Role),
+            /// A grant, new or changed.
+            Grant(Grant),
+            /// A grant revoked.
+            GrantRemoved(GrantId),
+            /// A filing class, new or changed.
+            Class(FilingClass),
+            /// A folder, new or changed.
+            Folder(Folder),
+            /// A document, new or changed.
+            Document(Document),
+            /// An ACL entry, new or changed.
+            Entry(AclEntry),
+            /// An ACL entry removed.
+            EntryRemoved(EntryId),
+            /// An inventory link removed (the one register kind that is ever removed: its row
+            /// stays as a tombstone).
+            LinkRemoved(LinkId),
+            $( $(#[$doc])* $var($payload), )*
+        }
+
+        /// The register kinds in the order a cold start loads them (see [`register_kinds!`]).
+        pub const REGISTER_KINDS: &[EntityKind] = &[$(EntityKind::$kind),*];
+
+        impl Event {
+            /// The row under which the store keeps this event, if it is a register event.
+            pub fn register_row(&self) -> Option<RegisterRow> {
+                let (kind, id, body) = match self {
+                    $( Event::$var(r) => {
+                        let r: &$rec = Payload::record(r);
+                        (EntityKind::$kind, r.id.0, body(r))
+                    } )*
+                    Event::LinkRemoved(id) => (EntityKind::InventoryLink, id.0, None),
+                    _ => return None,
+                };
+                Some(RegisterRow { kind, id, body })
+            }
+
+            /// The event a stored register row's body decodes to.
+            fn decode_register(kind: EntityKind, v: Value) -> Option<Result<Event, serde_json::Error>> {
+                Some(match kind {
+                    $( EntityKind::$kind => serde_json::from_value::<$payload>(v).map(Event::$var), )*
+                    _ => return None,
+                })
+            }
+        }
+    };
+}
+register_kinds!(event_enum);
 
 /// The events of one committed change: one transaction, one revision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,33 +234,6 @@ fn body<T: serde::Serialize>(t: &T) -> Option<Value> {
 }
 
 impl Event {
-    /// The row under which the store keeps this event, if it is a register event.
-    pub fn register_row(&self) -> Option<RegisterRow> {
-        let (kind, id, body) = match self {
-            Event::Scheme(s) => (EntityKind::ClassScheme, s.id.0, body(s)),
-            Event::RoleHolder(h) => (EntityKind::DecreeRole, h.id.0, body(h)),
-            Event::Item(i) => (EntityKind::InventoryItem, i.id.0, body(i)),
-            Event::Link(l) => (EntityKind::InventoryLink, l.id.0, body(l)),
-            Event::LinkRemoved(id) => (EntityKind::InventoryLink, id.0, None),
-            Event::Review(r) => (EntityKind::AccessReview, r.id.0, body(r)),
-            Event::FollowUp(f) => (EntityKind::RightsFollowUp, f.id.0, body(f)),
-            Event::Risk(r) => (EntityKind::RiskAssessment, r.id.0, body(r)),
-            Event::Baseline(b) => (EntityKind::IntegrityBaseline, b.id.0, body(b)),
-            Event::Comparison(c) => (EntityKind::IntegrityComparison, c.id.0, body(c)),
-            Event::Definition(d) => (EntityKind::ProcessDefinition, d.id.0, body(d)),
-            Event::Case(c) => (EntityKind::ProcessCase, c.id.0, body(c)),
-            Event::RaciMatrix(m) => (EntityKind::RaciMatrix, m.id.0, body(m)),
-            Event::Solution(s) => (EntityKind::Solution, s.id.0, body(s)),
-            Event::ContinuityPlan(p) => (EntityKind::ContinuityPlan, p.id.0, body(p)),
-            Event::PlanReview(r) => (EntityKind::PlanReview, r.id.0, body(r)),
-            Event::Bia(b) => (EntityKind::Bia, b.id.0, body(b)),
-            Event::ContinuityTest(t) => (EntityKind::ContinuityTest, t.id.0, body(t)),
-            Event::RiskAcceptance(a) => (EntityKind::RiskAcceptance, a.id.0, body(a)),
-            _ => return None,
-        };
-        Some(RegisterRow { kind, id, body })
-    }
-
     /// The event that recreates a stored register row.
     pub fn from_register_row(kind: &str, id: u32, body: Option<Value>) -> Result<Event, BadRow> {
         let bad = |problem: String| BadRow {
@@ -188,28 +243,10 @@ impl Event {
         };
         let kind_ = kind.parse::<EntityKind>().map_err(|e| bad(e.to_string()))?;
         let decode = |v: Value| -> Result<Event, BadRow> {
-            let event = match kind_ {
-                EntityKind::ClassScheme => serde_json::from_value(v).map(Event::Scheme),
-                EntityKind::DecreeRole => serde_json::from_value(v).map(Event::RoleHolder),
-                EntityKind::InventoryItem => serde_json::from_value(v).map(Event::Item),
-                EntityKind::InventoryLink => serde_json::from_value(v).map(Event::Link),
-                EntityKind::AccessReview => serde_json::from_value(v).map(Event::Review),
-                EntityKind::RightsFollowUp => serde_json::from_value(v).map(Event::FollowUp),
-                EntityKind::RiskAssessment => serde_json::from_value(v).map(Event::Risk),
-                EntityKind::IntegrityBaseline => serde_json::from_value(v).map(Event::Baseline),
-                EntityKind::IntegrityComparison => serde_json::from_value(v).map(Event::Comparison),
-                EntityKind::ProcessDefinition => serde_json::from_value(v).map(Event::Definition),
-                EntityKind::ProcessCase => serde_json::from_value(v).map(Event::Case),
-                EntityKind::RaciMatrix => serde_json::from_value(v).map(Event::RaciMatrix),
-                EntityKind::Solution => serde_json::from_value(v).map(Event::Solution),
-                EntityKind::ContinuityPlan => serde_json::from_value(v).map(Event::ContinuityPlan),
-                EntityKind::PlanReview => serde_json::from_value(v).map(Event::PlanReview),
-                EntityKind::Bia => serde_json::from_value(v).map(Event::Bia),
-                EntityKind::ContinuityTest => serde_json::from_value(v).map(Event::ContinuityTest),
-                EntityKind::RiskAcceptance => serde_json::from_value(v).map(Event::RiskAcceptance),
-                _ => return Err(bad("not a register kind".to_owned())),
-            };
-            event.map_err(|e| bad(e.to_string()))
+            match Event::decode_register(kind_, v) {
+                Some(event) => event.map_err(|e| bad(e.to_string())),
+                None => Err(bad("not a register kind".to_owned())),
+            }
         };
         let event = match (kind_, body) {
             (_, Some(v)) => decode(v)?,
@@ -227,6 +264,7 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::register::scheme::ClassScheme;
 
     #[test]
     fn a_register_row_round_trips_and_a_foreign_body_is_refused() {

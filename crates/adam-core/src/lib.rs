@@ -62,7 +62,7 @@ pub use error::{
     RegisterError, RoleError, StateError, ValueError, ValueProblem,
 };
 
-pub use event::{CHANGE_LOG_FORMAT, ChangeSet, Event, decode_events};
+pub use event::{CHANGE_LOG_FORMAT, ChangeSet, Event, REGISTER_KINDS, decode_events};
 pub use ids::*;
 pub use kind::{EntityKind, UnknownEntityKind};
 pub use level::{Classification, Level, SecurityClass};

@@ -311,8 +311,8 @@ pub(crate) fn read_events(tx: &mut dyn Tx, meta: &Meta, emit: &mut Emit<'_>) -> 
         emit(Event::EntryRemoved(id))?;
     }
     // The registers: one generic row per record, kind by kind in the order their references
-    // need (`adam_core::register::LOAD_ORDER`), tombstones included so ids stay taken.
-    for kind in adam_core::register::LOAD_ORDER {
+    // need (`adam_core::REGISTER_KINDS`), tombstones included so ids stay taken.
+    for kind in adam_core::REGISTER_KINDS {
         tx.each(
             "SELECT id, body FROM register_records WHERE kind = $1 ORDER BY id",
             &[Val::text(kind.as_str())],

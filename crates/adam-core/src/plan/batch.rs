@@ -52,38 +52,27 @@ impl World {
     }
 }
 
-/// Stamps a record with the revision that writes it.
-fn set_rev(event: &mut Event, rev: Revision) {
-    match event {
-        Event::Settings(_) | Event::GrantRemoved(_) | Event::EntryRemoved(_) | Event::LinkRemoved(_) => {}
-        Event::Office(r) => r.rev = rev,
-        Event::Job(r) => r.rev = rev,
-        Event::User(r) => r.rev = rev,
-        Event::Group(r) => r.rev = rev,
-        Event::Application(r) => r.rev = rev,
-        Event::Role(r) => r.rev = rev,
-        Event::Grant(r) => r.rev = rev,
-        Event::Class(r) => r.rev = rev,
-        Event::Folder(r) => r.rev = rev,
-        Event::Document(r) => r.rev = rev,
-        Event::Entry(r) => r.rev = rev,
-        Event::Scheme(r) => r.rev = rev,
-        Event::RoleHolder(r) => r.rev = rev,
-        Event::Item(r) => r.rev = rev,
-        Event::Link(r) => r.rev = rev,
-        Event::Review(r) => r.rev = rev,
-        Event::FollowUp(r) => r.rev = rev,
-        Event::Risk(r) => r.rev = rev,
-        Event::Baseline(r) => r.rev = rev,
-        Event::Comparison(r) => r.rev = rev,
-        Event::Definition(r) => r.rev = rev,
-        Event::Case(r) => r.rev = rev,
-        Event::RaciMatrix(r) => r.rev = rev,
-        Event::Solution(r) => r.rev = rev,
-        Event::ContinuityPlan(r) => r.rev = rev,
-        Event::PlanReview(r) => r.rev = rev,
-        Event::Bia(r) => r.rev = rev,
-        Event::ContinuityTest(r) => r.rev = rev,
-        Event::RiskAcceptance(r) => r.rev = rev,
-    }
+/// `set_rev`, its register arms from the register list (`event::register_kinds!`).
+macro_rules! set_rev {
+    ($( $(#[$doc:meta])* $var:ident($payload:ty): $rec:ty = $kind:ident, )*) => {
+        /// Stamps a record with the revision that writes it.
+        fn set_rev(event: &mut Event, rev: Revision) {
+            match event {
+                Event::Settings(_) | Event::GrantRemoved(_) | Event::EntryRemoved(_) | Event::LinkRemoved(_) => {}
+                Event::Office(r) => r.rev = rev,
+                Event::Job(r) => r.rev = rev,
+                Event::User(r) => r.rev = rev,
+                Event::Group(r) => r.rev = rev,
+                Event::Application(r) => r.rev = rev,
+                Event::Role(r) => r.rev = rev,
+                Event::Grant(r) => r.rev = rev,
+                Event::Class(r) => r.rev = rev,
+                Event::Folder(r) => r.rev = rev,
+                Event::Document(r) => r.rev = rev,
+                Event::Entry(r) => r.rev = rev,
+                $( Event::$var(r) => r.rev = rev, )*
+            }
+        }
+    };
 }
+crate::event::register_kinds!(set_rev);

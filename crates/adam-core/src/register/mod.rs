@@ -7,8 +7,8 @@
 //! the change log gets it too. What this module adds over the directory's seam is **one
 //! storage shape for every register kind**: a register event is stored as a row
 //! `(kind, id, rev, body)` whose body is the record's JSON ([`RegisterRow`]), so a new register
-//! kind needs no table, no column list and no load code in the store — only its
-//! [`RegisterRow`] arm here.
+//! kind needs no table, no column list and no load code in the store — only its line in
+//! `event::register_kinds!`.
 //!
 //! - `inventory.rs` — assets and systems, their links, classes and floors (Art. 10–11, 38, 41);
 //! - `decree_roles.rs` — the head, the security lead and the coordinator (Art. 5);
@@ -25,8 +25,9 @@
 //! - `solution.rs` — the registry of information solutions hosted on DRO (seed 000);
 //!
 //! The register tables of the world, their indexes (the floors) and reads are in
-//! `world/registers.rs`, and a register event's row (`Event::register_row`) in `event.rs`: the
-//! records here sit below the world and its events, which store them.
+//! `world/registers.rs`, and the list of register kinds (`register_kinds!` in `event.rs`: each
+//! kind's event, its row, its load order) in `event.rs`: the records here sit below the world
+//! and its events, which store them.
 
 pub mod continuity;
 pub mod decree_roles;
@@ -56,29 +57,6 @@ pub struct RegisterRow {
     /// The record, or `None` once removed.
     pub body: Option<Value>,
 }
-
-/// The register kinds in the order a cold start loads them (a link names two items, an item
-/// names users and applications, which the directory loads first).
-pub const LOAD_ORDER: [EntityKind; 18] = [
-    EntityKind::ClassScheme,
-    EntityKind::DecreeRole,
-    EntityKind::InventoryItem,
-    EntityKind::InventoryLink,
-    EntityKind::AccessReview,
-    EntityKind::RightsFollowUp,
-    EntityKind::RiskAssessment,
-    EntityKind::IntegrityBaseline,
-    EntityKind::IntegrityComparison,
-    EntityKind::ProcessDefinition,
-    EntityKind::ProcessCase,
-    EntityKind::RaciMatrix,
-    EntityKind::Solution,
-    EntityKind::ContinuityPlan,
-    EntityKind::PlanReview,
-    EntityKind::Bia,
-    EntityKind::ContinuityTest,
-    EntityKind::RiskAcceptance,
-];
 
 /// A stored row that cannot be read back.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

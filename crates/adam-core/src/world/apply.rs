@@ -5,11 +5,11 @@
 //! reports [`Error::State(StateError::Corrupt)`]. The planner in `command.rs` has already checked the business
 //! rules; these checks guard the change log itself.
 
-use super::{Node, World};
+use super::{Node, Record, World};
 use crate::acl::AclEntry;
 use crate::directory::{Group, Job, Office, User};
 use crate::error::{AclError, DirectoryError, Error, FilingError, RoleError, StateError};
-use crate::event::Event;
+use crate::event::{Event, Payload};
 use crate::ids::*;
 use crate::records::{Carrier, Document, FilingClass, Folder, Workflow};
 use crate::roles::{Application, Grant, Grantee, Role, RoleKind};
@@ -57,57 +57,58 @@ fn slot(index: usize, len: usize, what: &str) -> Result<Option<usize>, Error> {
     }
 }
 
-impl World {
-    /// Applies one event. On error nothing has changed.
-    pub fn apply(&mut self, event: Event) -> Result<(), Error> {
-        match event {
-            Event::Settings(s) => {
-                for role in s
-                    .clearance_roles
-                    .iter()
-                    .chain([&s.dist_main_role, &s.reopen_role])
-                    .flatten()
-                {
-                    self.role(*role)?;
-                }
-                self.settings = s;
-                Ok(())
-            }
-            Event::Office(o) => self.put_office(o),
-            Event::Job(j) => self.put_job(j),
-            Event::User(u) => self.put_user(u),
-            Event::Group(g) => self.put_group(g),
-            Event::Application(a) => self.put_application(a),
-            Event::Role(r) => self.put_role(r),
-            Event::Grant(g) => self.put_grant(g),
-            Event::GrantRemoved(id) => self.remove_grant(id),
-            Event::Class(c) => self.put_class(c),
-            Event::Folder(f) => self.put_folder(f),
-            Event::Document(d) => self.put_document(d),
-            Event::Entry(e) => self.put_entry(e),
-            Event::EntryRemoved(id) => self.remove_entry(id),
-            Event::Scheme(s) => self.put_scheme(s),
-            Event::RoleHolder(h) => self.put_holder(h),
-            Event::Item(i) => self.put_item(i),
-            Event::Link(l) => self.put_link(l),
-            Event::LinkRemoved(id) => self.remove_link(id),
-            Event::Review(r) => self.put_review(r),
-            Event::FollowUp(f) => self.put_follow_up(f),
-            Event::Risk(r) => self.put_risk(r),
-            Event::Baseline(b) => self.put_baseline(b),
-            Event::Comparison(c) => self.put_comparison(c),
-            Event::Definition(d) => self.put_definition(d),
-            Event::Case(c) => self.put_case(c),
-            Event::RaciMatrix(m) => self.put_raci_matrix(m),
-            Event::Solution(s) => self.put_solution(*s),
-            Event::ContinuityPlan(p) => self.put_continuity_plan(*p),
-            Event::PlanReview(r) => self.put_plan_review(r),
-            Event::Bia(b) => self.put_bia(*b),
-            Event::ContinuityTest(t) => self.put_continuity_test(*t),
-            Event::RiskAcceptance(a) => self.put_risk_acceptance(a),
-        }
-    }
+/// How a record of a register kind enters the world: the records it names checked, its
+/// indexes kept in step. On error nothing has changed. Each register kind implements it beside
+/// its table (`world/registers.rs`, `integrity.rs`, `processes.rs`, `matrices.rs`,
+/// `continuity.rs`).
+pub(crate) trait Put: Record {
+    /// Puts the record (new or changed) into `world`.
+    fn put(self, world: &mut World) -> Result<(), Error>;
+}
 
+/// `World::apply`, its register arms from the register list (`event::register_kinds!`), so
+/// the match stays exhaustive and a new register kind needs no line here.
+macro_rules! apply {
+    ($( $(#[$doc:meta])* $var:ident($payload:ty): $rec:ty = $kind:ident, )*) => {
+        impl World {
+            /// Applies one event. On error nothing has changed.
+            pub fn apply(&mut self, event: Event) -> Result<(), Error> {
+                match event {
+                    Event::Settings(s) => {
+                        for role in s
+                            .clearance_roles
+                            .iter()
+                            .chain([&s.dist_main_role, &s.reopen_role])
+                            .flatten()
+                        {
+                            self.role(*role)?;
+                        }
+                        self.settings = s;
+                        Ok(())
+                    }
+                    Event::Office(o) => self.put_office(o),
+                    Event::Job(j) => self.put_job(j),
+                    Event::User(u) => self.put_user(u),
+                    Event::Group(g) => self.put_group(g),
+                    Event::Application(a) => self.put_application(a),
+                    Event::Role(r) => self.put_role(r),
+                    Event::Grant(g) => self.put_grant(g),
+                    Event::GrantRemoved(id) => self.remove_grant(id),
+                    Event::Class(c) => self.put_class(c),
+                    Event::Folder(f) => self.put_folder(f),
+                    Event::Document(d) => self.put_document(d),
+                    Event::Entry(e) => self.put_entry(e),
+                    Event::EntryRemoved(id) => self.remove_entry(id),
+                    Event::LinkRemoved(id) => self.remove_link(id),
+                    $( Event::$var(r) => Put::put(Payload::<$rec>::into_record(r), self), )*
+                }
+            }
+        }
+    };
+}
+crate::event::register_kinds!(apply);
+
+impl World {
     fn put_office(&mut self, o: Office) -> Result<(), Error> {
         let existing = slot(o.id.index(), self.offices.len(), "office")?;
         claim_code(&self.idx.office_code, o.code.as_str(), o.id, "office")?;

@@ -6,6 +6,7 @@
 //! `bia_of` says which), so "set the BIA" changes it in place. The records and the states'
 //! types are in `crate::register::continuity`.
 
+use super::apply::Put;
 use crate::calendar::LocalDate;
 use crate::error::{Error, StateError};
 use crate::ids::{AcceptanceId, BiaId, ContinuityPlanId, ContinuityTestId, ItemId, PlanReviewId};
@@ -181,56 +182,80 @@ impl World {
     }
 
     // ---- applying ---------------------------------------------------------------------
+}
 
-    pub(crate) fn put_continuity_plan(&mut self, p: ContinuityPlan) -> Result<(), Error> {
-        self.user(p.fields.approver)?;
-        put_at(&mut self.reg.continuity.plans, p.id.index(), p, "continuity plan").map(|_| ())
+// ---- how each register kind enters the world (`world::apply::Put`) -----------------
+
+impl Put for ContinuityPlan {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        world.user(self.fields.approver)?;
+        put_at(
+            &mut world.reg.continuity.plans,
+            self.id.index(),
+            self,
+            "continuity plan",
+        )
+        .map(|_| ())
     }
+}
 
-    pub(crate) fn put_plan_review(&mut self, r: PlanReview) -> Result<(), Error> {
-        self.continuity_plan(r.plan)?;
-        put_at(&mut self.reg.continuity.reviews, r.id.index(), r, "plan review").map(|_| ())
+impl Put for PlanReview {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        world.continuity_plan(self.plan)?;
+        put_at(&mut world.reg.continuity.reviews, self.id.index(), self, "plan review").map(|_| ())
     }
+}
 
-    pub(crate) fn put_bia(&mut self, b: Bia) -> Result<(), Error> {
-        self.item(b.system)?;
-        let c = &mut self.reg.continuity;
-        if let Some(other) = c.bia_of.get(&b.system)
-            && *other != b.id
+impl Put for Bia {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        world.item(self.system)?;
+        let c = &mut world.reg.continuity;
+        if let Some(other) = c.bia_of.get(&self.system)
+            && *other != self.id
         {
-            return Err(corrupt(format!("{} is a second BIA of {}", b.id, b.system)));
+            return Err(corrupt(format!("{} is a second BIA of {}", self.id, self.system)));
         }
-        if let Some(old) = c.bias.get(b.id.index())
-            && old.system != b.system
+        if let Some(old) = c.bias.get(self.id.index())
+            && old.system != self.system
         {
-            return Err(corrupt(format!("{} changes its system", b.id)));
+            return Err(corrupt(format!("{} changes its system", self.id)));
         }
-        let (id, system) = (b.id, b.system);
-        put_at(&mut c.bias, id.index(), b, "BIA")?;
+        let (id, system) = (self.id, self.system);
+        put_at(&mut c.bias, id.index(), self, "BIA")?;
         c.bia_of.insert(system, id);
         Ok(())
     }
+}
 
-    pub(crate) fn put_continuity_test(&mut self, t: ContinuityTest) -> Result<(), Error> {
-        if let Subject::System(s) = t.fields.subject {
-            self.item(s)?;
+impl Put for ContinuityTest {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        if let Subject::System(s) = self.fields.subject {
+            world.item(s)?;
         }
-        let c = &mut self.reg.continuity;
-        if let Some(old) = c.tests.get(t.id.index())
-            && old.fields.subject != t.fields.subject
+        let c = &mut world.reg.continuity;
+        if let Some(old) = c.tests.get(self.id.index())
+            && old.fields.subject != self.fields.subject
         {
-            return Err(corrupt(format!("{} changes its subject", t.id)));
+            return Err(corrupt(format!("{} changes its subject", self.id)));
         }
-        let (id, subject) = (t.id, t.fields.subject);
-        if put_at(&mut c.tests, id.index(), t, "continuity test")? {
+        let (id, subject) = (self.id, self.fields.subject);
+        if put_at(&mut c.tests, id.index(), self, "continuity test")? {
             c.tests_of.entry(subject).or_default().push(id);
         }
         Ok(())
     }
+}
 
-    pub(crate) fn put_risk_acceptance(&mut self, a: RiskAcceptance) -> Result<(), Error> {
-        self.item(a.fields.system)?;
-        self.user(a.fields.approver)?;
-        put_at(&mut self.reg.continuity.acceptances, a.id.index(), a, "risk acceptance").map(|_| ())
+impl Put for RiskAcceptance {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        world.item(self.fields.system)?;
+        world.user(self.fields.approver)?;
+        put_at(
+            &mut world.reg.continuity.acceptances,
+            self.id.index(),
+            self,
+            "risk acceptance",
+        )
+        .map(|_| ())
     }
 }

@@ -6,6 +6,7 @@
 //! The index holds it per server so a comparison finds it without a scan of every baseline.
 //! The records are in `crate::register::integrity`.
 
+use super::apply::Put;
 use crate::error::{Error, StateError};
 use crate::ids::{BaselineId, ComparisonId, ItemId};
 use crate::register::integrity::{Baseline, Comparison};
@@ -83,26 +84,30 @@ impl World {
     }
 
     // ---- applying ---------------------------------------------------------------------
+}
 
-    pub(crate) fn put_baseline(&mut self, b: Baseline) -> Result<(), Error> {
-        self.item(b.server)?;
-        let i = b.id.index();
-        let reg = &mut self.reg.integrity;
+// ---- how each register kind enters the world (`world::apply::Put`) -----------------
+
+impl Put for Baseline {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        world.item(self.server)?;
+        let i = self.id.index();
+        let reg = &mut world.reg.integrity;
         match i.cmp(&reg.baselines.len()) {
             std::cmp::Ordering::Less => {
-                if reg.baselines[i].server != b.server {
-                    return Err(corrupt(format!("{} changes its server", b.id)));
+                if reg.baselines[i].server != self.server {
+                    return Err(corrupt(format!("{} changes its server", self.id)));
                 }
             }
             std::cmp::Ordering::Equal => {}
-            std::cmp::Ordering::Greater => return Err(corrupt(format!("{} skips ahead", b.id))),
+            std::cmp::Ordering::Greater => return Err(corrupt(format!("{} skips ahead", self.id))),
         }
-        let (id, server, approved) = (b.id, b.server, b.approved());
+        let (id, server, approved) = (self.id, self.server, self.approved());
         if i == reg.baselines.len() {
-            reg.baselines.push(b);
+            reg.baselines.push(self);
             reg.baselines_of.entry(server).or_default().push(id);
         } else {
-            reg.baselines[i] = b;
+            reg.baselines[i] = self;
         }
         // The current baseline is the approved one with the highest id, so that a cold start
         // (which loads the last state of every baseline in id order) finds the same one.
@@ -111,21 +116,23 @@ impl World {
         }
         Ok(())
     }
+}
 
-    pub(crate) fn put_comparison(&mut self, c: Comparison) -> Result<(), Error> {
-        self.item(c.server)?;
-        if self.baseline(c.baseline)?.server != c.server {
-            return Err(corrupt(format!("{} compares another server's baseline", c.id)));
+impl Put for Comparison {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        world.item(self.server)?;
+        if world.baseline(self.baseline)?.server != self.server {
+            return Err(corrupt(format!("{} compares another server's baseline", self.id)));
         }
-        let i = c.id.index();
-        let reg = &mut self.reg.integrity;
+        let i = self.id.index();
+        let reg = &mut world.reg.integrity;
         match i.cmp(&reg.comparisons.len()) {
-            std::cmp::Ordering::Less => reg.comparisons[i] = c,
+            std::cmp::Ordering::Less => reg.comparisons[i] = self,
             std::cmp::Ordering::Equal => {
-                reg.comparisons_of.entry(c.server).or_default().push(c.id);
-                reg.comparisons.push(c);
+                reg.comparisons_of.entry(self.server).or_default().push(self.id);
+                reg.comparisons.push(self);
             }
-            std::cmp::Ordering::Greater => return Err(corrupt(format!("{} skips ahead", c.id))),
+            std::cmp::Ordering::Greater => return Err(corrupt(format!("{} skips ahead", self.id))),
         }
         Ok(())
     }

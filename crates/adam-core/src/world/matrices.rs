@@ -5,6 +5,7 @@
 //! follows every job change); and the jobs a process role bound by RACI resolves to
 //! (`process/raci_binding.rs` says which cell).
 
+use super::apply::Put;
 use crate::directory::JobKind;
 use crate::error::{Error, RaciError, StateError};
 use crate::ids::{JobId, OfficeId, RaciMatrixId, UserId};
@@ -45,19 +46,6 @@ impl World {
     }
     pub(crate) fn next_raci_matrix(&self) -> RaciMatrixId {
         RaciMatrixId(u32::try_from(self.reg.raci.matrices.len()).unwrap_or(u32::MAX))
-    }
-
-    pub(crate) fn put_raci_matrix(&mut self, m: RaciMatrix) -> Result<(), Error> {
-        if let Some(old) = self.reg.raci.by_solution.get(m.solution.as_str())
-            && *old != m.id
-        {
-            return Err(Error::State(StateError::Corrupt(format!(
-                "two matrices for solution {}",
-                m.solution
-            ))));
-        }
-        self.reg.raci.by_solution.insert(m.solution.to_string(), m.id);
-        super::registers::put_bare(&mut self.reg.raci.matrices, m.id.index(), m, "raci matrix")
     }
 
     /// The job a bound party answers through: the job itself, or the office's head job.
@@ -161,5 +149,22 @@ impl World {
             .collect();
         jobs.dedup();
         (!jobs.is_empty()).then_some(jobs)
+    }
+}
+
+// ---- how each register kind enters the world (`world::apply::Put`) -----------------
+
+impl Put for RaciMatrix {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        if let Some(old) = world.reg.raci.by_solution.get(self.solution.as_str())
+            && *old != self.id
+        {
+            return Err(Error::State(StateError::Corrupt(format!(
+                "two matrices for solution {}",
+                self.solution
+            ))));
+        }
+        world.reg.raci.by_solution.insert(self.solution.to_string(), self.id);
+        super::registers::put_bare(&mut world.reg.raci.matrices, self.id.index(), self, "raci matrix")
     }
 }

@@ -2,6 +2,7 @@
 //! applying its events, who is bound to a role on a case, and the work lists ("my steps",
 //! overdue steps).
 
+use super::apply::Put;
 use crate::calendar::LocalDate;
 use crate::error::{Error, StateError};
 use crate::ids::*;
@@ -23,26 +24,6 @@ pub struct Processes {
 }
 
 impl World {
-    pub(crate) fn put_definition(&mut self, d: ProcessDefinition) -> Result<(), Error> {
-        let key = (d.definition.key.to_string(), d.definition.version);
-        if let Some(old) = self.reg.process.by_version.get(&key)
-            && *old != d.id
-        {
-            return Err(Error::State(StateError::Corrupt(format!(
-                "process definition {} v{} kept twice",
-                key.0, key.1
-            ))));
-        }
-        self.reg.process.by_version.insert(key, d.id);
-        super::registers::put_bare(&mut self.reg.process.definitions, d.id.index(), d, "process definition")
-    }
-
-    pub(crate) fn put_case(&mut self, c: Case) -> Result<(), Error> {
-        self.process_definition(c.definition)?;
-        self.folder(c.folder)?;
-        super::registers::put_bare(&mut self.reg.process.cases, c.id.index(), c, "process case")
-    }
-
     /// Every kept definition version, in id order.
     pub fn process_definitions(&self) -> &[ProcessDefinition] {
         &self.reg.process.definitions
@@ -337,5 +318,36 @@ impl World {
     pub(crate) fn desk_of(&self, user: UserId) -> Option<JobId> {
         let u = self.user(user).ok()?;
         u.jobs.iter().copied().find(|j| self.job(*j).is_ok_and(|j| j.valid))
+    }
+}
+
+// ---- how each register kind enters the world (`world::apply::Put`) -----------------
+
+impl Put for ProcessDefinition {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        let key = (self.definition.key.to_string(), self.definition.version);
+        if let Some(old) = world.reg.process.by_version.get(&key)
+            && *old != self.id
+        {
+            return Err(Error::State(StateError::Corrupt(format!(
+                "process definition {} v{} kept twice",
+                key.0, key.1
+            ))));
+        }
+        world.reg.process.by_version.insert(key, self.id);
+        super::registers::put_bare(
+            &mut world.reg.process.definitions,
+            self.id.index(),
+            self,
+            "process definition",
+        )
+    }
+}
+
+impl Put for Case {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        world.process_definition(self.definition)?;
+        world.folder(self.folder)?;
+        super::registers::put_bare(&mut world.reg.process.cases, self.id.index(), self, "process case")
     }
 }

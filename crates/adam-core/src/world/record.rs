@@ -136,6 +136,16 @@ macro_rules! record {
             $label
         });
     };
+    ($rec:ty, $kind:ident, $id:ty, $unknown:path, bare, |$fw:ident, $fid:ident| $find:expr, |$r:ident, $w:ident| $label:expr) => {
+        impl Slot for $rec {
+            type Rec = $rec;
+            #[inline]
+            fn rec(&self) -> Option<&$rec> {
+                Some(self)
+            }
+        }
+        record!($rec, $kind, $id, $unknown, |$fw, $fid| $find, |$r, $w| $label);
+    };
     ($rec:ty, $kind:ident, $id:ty, $unknown:path, $table:ident, |$r:ident, $w:ident| $label:expr) => {
         record!($rec, $kind, $id, $unknown, |w, id| w.$table.find(id), |$r, $w| {
             $label
@@ -278,6 +288,7 @@ record!(
     InventoryItem,
     ItemId,
     RegisterError::UnknownItem,
+    bare,
     |w, id| w.reg.items.find(id),
     |i, _w| format!("{} – {}", i.fields.code, i.fields.name)
 );
@@ -300,6 +311,7 @@ record!(
     DecreeRole,
     HolderId,
     RegisterError::UnknownHolder,
+    bare,
     |w, id| w.reg.holders.find(id),
     |h, w| {
         let who = w
@@ -326,6 +338,7 @@ record!(
     AccessReview,
     ReviewId,
     RegisterError::UnknownReview,
+    bare,
     |w, id| w.reg.reviews.find(id),
     |r, w| {
         let system = w
@@ -339,6 +352,7 @@ record!(
     RightsFollowUp,
     FollowUpId,
     RegisterError::UnknownFollowUp,
+    bare,
     |w, id| w.reg.follow_ups.find(id),
     |f, w| {
         let who = w
@@ -353,6 +367,7 @@ record!(
     RiskAssessment,
     RiskId,
     RegisterError::UnknownRisk,
+    bare,
     |w, id| w.reg.risks.find(id),
     |r, _w| format!("{} – {}", r.fields.date, r.fields.scope)
 );
@@ -361,6 +376,7 @@ record!(
     IntegrityBaseline,
     BaselineId,
     RegisterError::UnknownBaseline,
+    bare,
     |w, id| w.reg.integrity.baselines.find(id),
     |b, w| {
         let server = w
@@ -374,6 +390,7 @@ record!(
     IntegrityComparison,
     ComparisonId,
     RegisterError::UnknownComparison,
+    bare,
     |w, id| w.reg.integrity.comparisons.find(id),
     |c, w| {
         let server = w
@@ -388,6 +405,7 @@ record!(
     ProcessDefinition,
     DefinitionId,
     ProcessError::UnknownDefinition,
+    bare,
     |w, id| w.reg.process.definitions.find(id),
     |d, _w| format!("{} v{}", d.definition.key, d.definition.version)
 );
@@ -396,6 +414,7 @@ record!(
     Solution,
     SolutionId,
     RegisterError::UnknownSolution,
+    bare,
     |w, id| w.reg.solutions.find(id),
     |s, _w| format!("{} – {}", s.fields.codename, s.fields.name)
 );
@@ -404,6 +423,7 @@ record!(
     ProcessCase,
     CaseId,
     ProcessError::UnknownCase,
+    bare,
     |w, id| w.reg.process.cases.find(id),
     |c, _w| format!("{} – {}", c.reference(), c.title)
 );
@@ -413,6 +433,7 @@ record!(
     RaciMatrix,
     RaciMatrixId,
     RaciError::UnknownMatrix,
+    bare,
     |w, id| w.reg.raci.matrices.find(id),
     |m, _w| format!("RACI {} ({})", m.solution, m.template)
 );
@@ -422,6 +443,7 @@ record!(
     ContinuityPlan,
     ContinuityPlanId,
     ContinuityError::UnknownPlan,
+    bare,
     |w, id| w.reg.continuity.plans.find(id),
     |p, _w| format!("continuity plan {} ({})", p.id.0, p.fields.adopted)
 );
@@ -430,6 +452,7 @@ record!(
     PlanReview,
     PlanReviewId,
     ContinuityError::UnknownPlanReview,
+    bare,
     |w, id| w.reg.continuity.reviews.find(id),
     |r, _w| format!(
         "plan review {} ({}, {})",
@@ -443,6 +466,7 @@ record!(
     Bia,
     BiaId,
     ContinuityError::UnknownBia,
+    bare,
     |w, id| w.reg.continuity.bias.find(id),
     |b, w| {
         let system = w
@@ -456,6 +480,7 @@ record!(
     ContinuityTest,
     ContinuityTestId,
     ContinuityError::UnknownTest,
+    bare,
     |w, id| w.reg.continuity.tests.find(id),
     |t, w| {
         let subject = match t.fields.subject {
@@ -470,6 +495,7 @@ record!(
     RiskAcceptance,
     AcceptanceId,
     ContinuityError::UnknownAcceptance,
+    bare,
     |w, id| w.reg.continuity.acceptances.find(id),
     |a, w| {
         let system = w
@@ -477,36 +503,6 @@ record!(
             .map_or_else(|_| a.fields.system.to_string(), |i| i.fields.code.to_string());
         format!("{system} risk acceptance {}", a.id.0)
     }
-);
-
-macro_rules! bare_slot {
-    ($($rec:ty),*) => {$(
-        impl Slot for $rec {
-            type Rec = $rec;
-            #[inline]
-            fn rec(&self) -> Option<&$rec> {
-                Some(self)
-            }
-        }
-    )*};
-}
-bare_slot!(
-    InventoryItem,
-    RoleHolder,
-    AccessReview,
-    FollowUp,
-    RiskAssessment,
-    Baseline,
-    Comparison,
-    ProcessDefinition,
-    Case,
-    RaciMatrix,
-    Solution,
-    ContinuityPlan,
-    PlanReview,
-    Bia,
-    ContinuityTest,
-    RiskAcceptance
 );
 
 impl Slot for Option<ItemLink> {

@@ -8,6 +8,7 @@
 //! The applications whose system handles Z3 or C3 data are cached the same way, so the
 //! decision engine's extra check (Art. 53(1)) is one vector read.
 
+use super::apply::Put;
 use crate::calendar::LocalDate;
 use crate::error::{Error, RegisterError, StateError};
 use crate::ids::*;
@@ -209,17 +210,6 @@ impl World {
 
     // ---- applying ---------------------------------------------------------------------
 
-    pub(crate) fn put_review(&mut self, r: AccessReview) -> Result<(), Error> {
-        self.item(r.system)?;
-        put_bare(&mut self.reg.reviews, r.id.index(), r, "access review")
-    }
-
-    pub(crate) fn put_solution(&mut self, s: crate::register::solution::Solution) -> Result<(), Error> {
-        if let Some(item) = s.fields.system {
-            self.item(item)?;
-        }
-        put_bare(&mut self.reg.solutions, s.id.index(), s, "solution")
-    }
     /// The registry of information solutions, in id order.
     pub fn solutions(&self) -> &[crate::register::solution::Solution] {
         &self.reg.solutions
@@ -250,10 +240,6 @@ impl World {
             .find(|s| s.versions.iter().any(|v| v.case == case))
     }
 
-    pub(crate) fn put_risk(&mut self, r: RiskAssessment) -> Result<(), Error> {
-        put_bare(&mut self.reg.risks, r.id.index(), r, "risk assessment")
-    }
-
     /// Every risk assessment, in id order.
     pub fn risk_assessments(&self) -> &[RiskAssessment] {
         &self.reg.risks
@@ -267,121 +253,6 @@ impl World {
     pub fn risk_status(&self, today: LocalDate) -> (Option<&RiskAssessment>, bool) {
         let latest = self.reg.risks.iter().max_by_key(|r| (r.fields.date, r.id));
         (latest, latest.is_none_or(|r| r.due() < today))
-    }
-
-    pub(crate) fn put_follow_up(&mut self, f: FollowUp) -> Result<(), Error> {
-        self.user(f.user)?;
-        put_bare(&mut self.reg.follow_ups, f.id.index(), f, "follow-up")
-    }
-
-    pub(crate) fn put_scheme(&mut self, s: ClassScheme) -> Result<(), Error> {
-        if s.id != SchemeId(0) {
-            return Err(corrupt(format!("scheme id {} is not 0", s.id)));
-        }
-        self.reg.scheme = s;
-        Ok(())
-    }
-
-    pub(crate) fn put_holder(&mut self, h: RoleHolder) -> Result<(), Error> {
-        self.user(h.user)?;
-        let i = h.id.index();
-        match i.cmp(&self.reg.holders.len()) {
-            std::cmp::Ordering::Less => self.reg.holders[i] = h,
-            std::cmp::Ordering::Equal => self.reg.holders.push(h),
-            std::cmp::Ordering::Greater => return Err(corrupt(format!("{} skips ahead", h.id))),
-        }
-        Ok(())
-    }
-
-    pub(crate) fn put_item(&mut self, item: InventoryItem) -> Result<(), Error> {
-        let i = item.id.index();
-        let len = self.reg.items.len();
-        if i > len {
-            return Err(corrupt(format!("{} skips ahead of {len}", item.id)));
-        }
-        self.user(item.fields.custodian)?;
-        if let Some(app) = item.fields.application {
-            self.application(app)?;
-            if let Some(other) = self.system_of_application(app)
-                && other != item.id
-            {
-                return Err(corrupt(format!("{app} already belongs to {other}")));
-            }
-        }
-        let code = item.fields.code.as_str().to_owned();
-        if let Some(owner) = self.reg.item_code.get(&code)
-            && *owner != item.id
-        {
-            return Err(corrupt(format!("item code {code} is taken")));
-        }
-        let (old_app, old_class) = match self.reg.items.get(i) {
-            Some(old) => {
-                if old.kind != item.kind {
-                    return Err(corrupt(format!("{} changes its kind", item.id)));
-                }
-                self.reg.item_code.remove(old.fields.code.as_str());
-                (old.fields.application, Some(old.class()))
-            }
-            None => (None, None),
-        };
-        self.reg.item_code.insert(code, item.id);
-        if let Some(app) = old_app {
-            self.reg.system_of_app.remove(&app);
-            self.refresh_app(app);
-        }
-        let (id, kind, app, class) = (item.id, item.kind, item.fields.application, item.class());
-        if i == len {
-            self.reg.items.push(item);
-            self.reg.links_of.push(Vec::new());
-            self.reg.floor.push(Floor::default());
-        } else {
-            self.reg.items[i] = item;
-        }
-        if let Some(app) = app {
-            self.reg.system_of_app.insert(app, id);
-            self.refresh_app(app);
-        }
-        // An asset's new class moves the floors of the systems holding it.
-        if kind == ItemKind::Asset && old_class != Some(class) {
-            let systems: Vec<ItemId> = self.links_of(id).map(|l| l.system).collect();
-            for s in systems {
-                self.refresh_floor(s);
-            }
-        }
-        Ok(())
-    }
-
-    pub(crate) fn put_link(&mut self, link: ItemLink) -> Result<(), Error> {
-        let i = link.id.index();
-        let len = self.reg.links.len();
-        if i > len {
-            return Err(corrupt(format!("{} skips ahead of {len}", link.id)));
-        }
-        let system = self.item(link.system)?;
-        let asset = self.item(link.asset)?;
-        if system.kind != ItemKind::System || asset.kind != ItemKind::Asset {
-            return Err(corrupt(format!("{} does not link a system to an asset", link.id)));
-        }
-        if let Some(Some(old)) = self.reg.links.get(i)
-            && (old.system != link.system || old.asset != link.asset)
-        {
-            return Err(corrupt(format!("{} changes its ends", link.id)));
-        }
-        let (id, system, asset) = (link.id, link.system, link.asset);
-        if i == len {
-            self.reg.links.push(Some(link));
-            self.reg.links_of[system.index()].push(id);
-            self.reg.links_of[asset.index()].push(id);
-        } else {
-            let was_live = self.reg.links[i].is_some();
-            self.reg.links[i] = Some(link);
-            if !was_live {
-                self.reg.links_of[system.index()].push(id);
-                self.reg.links_of[asset.index()].push(id);
-            }
-        }
-        self.refresh_floor(system);
-        Ok(())
     }
 
     pub(crate) fn remove_link(&mut self, id: LinkId) -> Result<(), Error> {
@@ -430,5 +301,155 @@ impl World {
             self.reg.mfa_system.resize(i + 1, None);
         }
         self.reg.mfa_system[i] = system;
+    }
+}
+
+// ---- how each register kind enters the world (`world::apply::Put`) -----------------
+
+impl Put for AccessReview {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        world.item(self.system)?;
+        put_bare(&mut world.reg.reviews, self.id.index(), self, "access review")
+    }
+}
+
+impl Put for crate::register::solution::Solution {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        if let Some(item) = self.fields.system {
+            world.item(item)?;
+        }
+        put_bare(&mut world.reg.solutions, self.id.index(), self, "solution")
+    }
+}
+
+impl Put for RiskAssessment {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        put_bare(&mut world.reg.risks, self.id.index(), self, "risk assessment")
+    }
+}
+
+impl Put for FollowUp {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        world.user(self.user)?;
+        put_bare(&mut world.reg.follow_ups, self.id.index(), self, "follow-up")
+    }
+}
+
+impl Put for ClassScheme {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        if self.id != SchemeId(0) {
+            return Err(corrupt(format!("scheme id {} is not 0", self.id)));
+        }
+        world.reg.scheme = self;
+        Ok(())
+    }
+}
+
+impl Put for RoleHolder {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        world.user(self.user)?;
+        let i = self.id.index();
+        match i.cmp(&world.reg.holders.len()) {
+            std::cmp::Ordering::Less => world.reg.holders[i] = self,
+            std::cmp::Ordering::Equal => world.reg.holders.push(self),
+            std::cmp::Ordering::Greater => return Err(corrupt(format!("{} skips ahead", self.id))),
+        }
+        Ok(())
+    }
+}
+
+impl Put for InventoryItem {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        let i = self.id.index();
+        let len = world.reg.items.len();
+        if i > len {
+            return Err(corrupt(format!("{} skips ahead of {len}", self.id)));
+        }
+        world.user(self.fields.custodian)?;
+        if let Some(app) = self.fields.application {
+            world.application(app)?;
+            if let Some(other) = world.system_of_application(app)
+                && other != self.id
+            {
+                return Err(corrupt(format!("{app} already belongs to {other}")));
+            }
+        }
+        let code = self.fields.code.as_str().to_owned();
+        if let Some(owner) = world.reg.item_code.get(&code)
+            && *owner != self.id
+        {
+            return Err(corrupt(format!("self code {code} is taken")));
+        }
+        let (old_app, old_class) = match world.reg.items.get(i) {
+            Some(old) => {
+                if old.kind != self.kind {
+                    return Err(corrupt(format!("{} changes its kind", self.id)));
+                }
+                world.reg.item_code.remove(old.fields.code.as_str());
+                (old.fields.application, Some(old.class()))
+            }
+            None => (None, None),
+        };
+        world.reg.item_code.insert(code, self.id);
+        if let Some(app) = old_app {
+            world.reg.system_of_app.remove(&app);
+            world.refresh_app(app);
+        }
+        let (id, kind, app, class) = (self.id, self.kind, self.fields.application, self.class());
+        if i == len {
+            world.reg.items.push(self);
+            world.reg.links_of.push(Vec::new());
+            world.reg.floor.push(Floor::default());
+        } else {
+            world.reg.items[i] = self;
+        }
+        if let Some(app) = app {
+            world.reg.system_of_app.insert(app, id);
+            world.refresh_app(app);
+        }
+        // An asset's new class moves the floors of the systems holding it.
+        if kind == ItemKind::Asset && old_class != Some(class) {
+            let systems: Vec<ItemId> = world.links_of(id).map(|l| l.system).collect();
+            for s in systems {
+                world.refresh_floor(s);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Put for ItemLink {
+    fn put(self, world: &mut World) -> Result<(), Error> {
+        let link = self;
+        let i = link.id.index();
+        let len = world.reg.links.len();
+        if i > len {
+            return Err(corrupt(format!("{} skips ahead of {len}", link.id)));
+        }
+        let system = world.item(link.system)?;
+        let asset = world.item(link.asset)?;
+        if system.kind != ItemKind::System || asset.kind != ItemKind::Asset {
+            return Err(corrupt(format!("{} does not link a system to an asset", link.id)));
+        }
+        if let Some(Some(old)) = world.reg.links.get(i)
+            && (old.system != link.system || old.asset != link.asset)
+        {
+            return Err(corrupt(format!("{} changes its ends", link.id)));
+        }
+        let (id, system, asset) = (link.id, link.system, link.asset);
+        if i == len {
+            world.reg.links.push(Some(link));
+            world.reg.links_of[system.index()].push(id);
+            world.reg.links_of[asset.index()].push(id);
+        } else {
+            let was_live = world.reg.links[i].is_some();
+            world.reg.links[i] = Some(link);
+            if !was_live {
+                world.reg.links_of[system.index()].push(id);
+                world.reg.links_of[asset.index()].push(id);
+            }
+        }
+        world.refresh_floor(system);
+        Ok(())
     }
 }

@@ -321,7 +321,7 @@ fn integrity_records_replay_from_the_log_and_from_register_rows() {
     for e in log.into_iter().flat_map(|c| c.events) {
         match e.register_row() {
             Some(r) => {
-                let rank = register::LOAD_ORDER.iter().position(|k| *k == r.kind).unwrap();
+                let rank = adam_core::REGISTER_KINDS.iter().position(|k| *k == r.kind).unwrap();
                 rows.insert((rank, r.id), r.body);
             }
             None => rest.push(e),
@@ -329,7 +329,7 @@ fn integrity_records_replay_from_the_log_and_from_register_rows() {
     }
     let mut events = rest;
     for ((rank, id), body) in rows {
-        events.push(Event::from_register_row(register::LOAD_ORDER[rank].as_str(), id, body).unwrap());
+        events.push(Event::from_register_row(adam_core::REGISTER_KINDS[rank].as_str(), id, body).unwrap());
     }
     let restored = World::restore(text("Mestna občina Koper"), world.revision(), events).unwrap();
     assert_eq!(fingerprint(&restored), fingerprint(&world));

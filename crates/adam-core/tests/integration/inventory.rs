@@ -828,7 +828,7 @@ fn a_cold_start_from_register_rows_rebuilds_the_same_registers() {
     for e in log.into_iter().flat_map(|c| c.events) {
         match e.register_row() {
             Some(r) => {
-                let rank = register::LOAD_ORDER.iter().position(|k| *k == r.kind).unwrap();
+                let rank = adam_core::REGISTER_KINDS.iter().position(|k| *k == r.kind).unwrap();
                 rows.insert((rank, r.id), r.body);
             }
             None => rest.push(e),
@@ -836,7 +836,7 @@ fn a_cold_start_from_register_rows_rebuilds_the_same_registers() {
     }
     let mut events = rest;
     for ((rank, id), body) in rows {
-        events.push(Event::from_register_row(register::LOAD_ORDER[rank].as_str(), id, body).unwrap());
+        events.push(Event::from_register_row(adam_core::REGISTER_KINDS[rank].as_str(), id, body).unwrap());
     }
     let restored = World::restore(text("Mestna občina Koper"), world.revision(), events).unwrap();
     assert_eq!(fingerprint(&restored), fingerprint(&world));
