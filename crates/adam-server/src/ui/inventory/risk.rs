@@ -314,7 +314,7 @@ pub(crate) async fn record(
     let mut errors = Errors::new();
     let fields = f.fields(&s.world(), lang.tr, &mut errors);
     if let Some(fields) = fields {
-        let outcome = s.execute(&caller, None, Command::RecordRiskAssessment { fields }).await;
+        let outcome = crate::service::risk::record_risk(&s, &caller, fields).await;
         match saved_coded(lang, outcome)? {
             None => return Ok(Redirect::to("/ui/risk#risk").into_response()),
             Some((detail, code)) => {
@@ -434,9 +434,7 @@ pub(crate) async fn correct(
         }
     };
     if let Some(fields) = fields {
-        let outcome = s
-            .execute(&caller, None, Command::UpdateRiskAssessment { risk, fields })
-            .await;
+        let outcome = crate::service::risk::correct_risk(&s, &caller, risk, fields).await;
         match saved_coded(lang, outcome)? {
             None => return Ok(Redirect::to(&format!("/ui/risk/{id}#basic")).into_response()),
             Some((detail, code)) => {
