@@ -6,8 +6,8 @@
 //!
 //! Read by whoever reads the inventory (`service::inventory::require_reader`); the forms are
 //! shown only to its keepers (the information-security lead, the system administrator) with the
-//! write scope, and every change is a command through `AppState::execute`, so the engine decides
-//! anyway. A refused form comes back with what was typed and the message at its field.
+//! write scope, and every change goes through `service::risk` (as the API's) and so
+//! `AppState::execute`, so the engine decides anyway. A refused form comes back with what was typed and the message at its field.
 
 use super::super::chrome::*;
 use super::super::form::{self, Errors};
