@@ -249,7 +249,7 @@ async fn change_plan(
     s.world().continuity_plan(plan)?;
     svc::require_writer(&s.world(), &caller, None, s.now())?;
     let p = update(&s, &caller, &if_match, plan, |_: ContinuityPlan| {
-        Ok(Command::UpdateContinuityPlan { plan, fields })
+        Ok(svc::plan_change(plan, fields))
     })
     .await?;
     Ok(Json(p))

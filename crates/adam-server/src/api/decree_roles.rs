@@ -15,6 +15,7 @@ use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError, speaking};
 use crate::http::{Id, IfMatch, Params, Tagged, update};
+use crate::service::decree_roles as dr;
 use crate::service::inventory::{self as inv, HolderRow};
 use crate::service::past::answering;
 use crate::state::AppState;
@@ -176,17 +177,14 @@ async fn appoint(
     caller: Caller,
     Body(b): Body<NewAppointment>,
 ) -> ApiResult<Tagged<RoleHolder>> {
-    let command = Command::AppointDecreeRole {
+    let input = dr::NewAppointment {
         role: b.role,
         user: b.user,
         contact: b.contact,
         appointment: b.appointment,
         since: b.since,
     };
-    let plan = s.execute(&caller, None, command).await?;
-    let Some(Created::Holder(id)) = plan.created else {
-        return Err(WebError::internal(&"appointment not created"));
-    };
+    let id = dr::appoint(&s, &caller, input).await?;
     let holder = s.world().role_holder(id)?.clone();
     Ok(Tagged::created_record(holder))
 }
@@ -198,8 +196,7 @@ async fn end(
     Body(b): Body<EndAppointment>,
 ) -> ApiResult<Tagged<RoleHolder>> {
     let holder = HolderId(id);
-    s.execute(&caller, None, Command::EndDecreeRole { holder, until: b.until })
-        .await?;
+    dr::end_appointment(&s, &caller, holder, b.until).await?;
     let holder = s.world().role_holder(holder)?.clone();
     Ok(Tagged::record(holder))
 }
@@ -238,10 +235,7 @@ async fn set_scheme(
     Body(b): Body<SchemeUpdate>,
 ) -> ApiResult<Tagged<ClassScheme>> {
     let scheme = update(&s, &caller, &if_match, SchemeId(0), |_: ClassScheme| {
-        Ok(Command::SetClassScheme {
-            regulation: b.regulation,
-            entries: b.entries,
-        })
+        Ok(dr::scheme_change(b.regulation, b.entries))
     })
     .await?;
     Ok(Tagged::record(scheme))

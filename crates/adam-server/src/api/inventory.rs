@@ -566,10 +566,7 @@ pub(crate) fn csv_answer(text: String, file: &'static str) -> Response {
 async fn create(State(s): State<AppState>, caller: Caller, Body(b): Body<NewItem>) -> ApiResult<Tagged<ItemView>> {
     attachable(&s, &caller, Some(&b.attachments)).await?;
     let (kind, fields) = b.split();
-    let plan = s.execute(&caller, None, Command::CreateItem { kind, fields }).await?;
-    let Some(Created::Item(id)) = plan.created else {
-        return Err(WebError::internal(&"item not created"));
-    };
+    let id = inv::create_item(&s, &caller, kind, fields).await?;
     let view = inv::view(&s.world(), &caller, id, s.now(), speaking())?;
     Ok(Tagged::created(view.row.item.rev, view))
 }
@@ -598,10 +595,7 @@ async fn change_fields(
     may_change(&s, &caller)?;
     let item = ItemId(id);
     update(&s, &caller, &if_match, item, |current: InventoryItem| {
-        Ok(Command::UpdateItem {
-            item,
-            fields: fields(current.fields),
-        })
+        Ok(inv::item_change(item, fields(current.fields)))
     })
     .await?;
     tagged_view(&s, &caller, item)
@@ -648,19 +642,15 @@ async fn classify(
 ) -> ApiResult<Tagged<ItemView>> {
     may_change(&s, &caller)?;
     let item = ItemId(id);
-    let command = Command::ClassifyItem {
-        item,
-        class: Classification { z: b.z, c: b.c, r: b.r },
-        protection_level: b.protection_level,
-    };
-    s.execute(&caller, None, command).await?;
+    let class = Classification { z: b.z, c: b.c, r: b.r };
+    inv::classify_item(&s, &caller, item, class, b.protection_level).await?;
     tagged_view(&s, &caller, item)
 }
 
 async fn retire(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<Tagged<ItemView>> {
     may_change(&s, &caller)?;
     let item = ItemId(id);
-    s.execute(&caller, None, Command::RetireItem { item }).await?;
+    inv::retire_item(&s, &caller, item).await?;
     tagged_view(&s, &caller, item)
 }
 
@@ -671,16 +661,13 @@ async fn link(
     Body(b): Body<NewLink>,
 ) -> ApiResult<Tagged<ItemLink>> {
     may_change(&s, &caller)?;
-    let command = Command::LinkAsset {
+    let input = inv::NewLink {
         system: ItemId(id),
         asset: b.asset,
         relation: b.relation,
         consent: b.consent,
     };
-    let plan = s.execute(&caller, None, command).await?;
-    let Some(Created::Link(link)) = plan.created else {
-        return Err(WebError::internal(&"link not created"));
-    };
+    let link = inv::link_assets(&s, &caller, input).await?;
     let link = s.world().link(link)?.clone();
     Ok(Tagged::created_record(link))
 }
@@ -689,7 +676,7 @@ async fn unlink(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiRes
     may_change(&s, &caller)?;
     let link = LinkId(id);
     let system = s.world().link(link)?.system;
-    s.execute(&caller, None, Command::UnlinkAsset { link }).await?;
+    inv::unlink_asset(&s, &caller, link).await?;
     tagged_view(&s, &caller, system)
 }
 

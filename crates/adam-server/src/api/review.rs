@@ -169,19 +169,7 @@ async fn start_review(
     caller: Caller,
     Body(b): Body<NewReview>,
 ) -> ApiResult<(StatusCode, axum::Json<ReviewView>)> {
-    let plan = s
-        .execute(
-            &caller,
-            None,
-            Command::StartAccessReview {
-                system: b.system,
-                due: b.due,
-            },
-        )
-        .await?;
-    let Some(Created::Review(id)) = plan.created else {
-        return Err(WebError::internal(&"review not created"));
-    };
+    let id = start_campaign(&s, &caller, b.system, b.due).await?;
     let w = s.world();
     let view = review_view(&w, w.access_review(id)?, LocalDate::of(s.now()));
     Ok((StatusCode::CREATED, axum::Json(view)))
@@ -266,17 +254,13 @@ async fn decide_in_review(
 ) -> ApiResult<axum::Json<ReviewView>> {
     let id = ReviewId(id);
     seen_review(&s, &caller, id, None).await?;
-    s.execute(
-        &caller,
-        None,
-        Command::DecideGrant {
-            under: Under::Review(id),
-            grant: b.grant,
-            outcome: b.outcome,
-            comment: b.comment,
-        },
-    )
-    .await?;
+    let decision = GrantDecision {
+        under: Under::Review(id),
+        grant: b.grant,
+        outcome: b.outcome,
+        comment: b.comment,
+    };
+    decide_grant(&s, &caller, decision).await?;
     seen_review(&s, &caller, id, None).await.map(axum::Json)
 }
 
@@ -297,17 +281,13 @@ async fn decide_in_follow_up(
 ) -> ApiResult<axum::Json<FollowUpView>> {
     let id = FollowUpId(id);
     s.world().follow_up(id)?;
-    s.execute(
-        &caller,
-        None,
-        Command::DecideGrant {
-            under: Under::FollowUp(id),
-            grant: b.grant,
-            outcome: b.outcome,
-            comment: b.comment,
-        },
-    )
-    .await?;
+    let decision = GrantDecision {
+        under: Under::FollowUp(id),
+        grant: b.grant,
+        outcome: b.outcome,
+        comment: b.comment,
+    };
+    decide_grant(&s, &caller, decision).await?;
     let w = s.world();
     Ok(axum::Json(follow_up_view(&w, w.follow_up(id)?, s.now())))
 }

@@ -6,10 +6,11 @@ use super::guard::needs;
 use super::{Api, AsOf, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::http::{Id, Params, Tagged};
 use crate::service::inventory::require_reader;
 use crate::service::past::answering;
+use crate::service::risk::{correct_risk, record_risk};
 use crate::state::AppState;
 use adam_core::register::risk::{RiskAssessment, RiskFields};
 use adam_core::*;
@@ -112,12 +113,7 @@ async fn record(
     caller: Caller,
     Body(fields): Body<RiskFields>,
 ) -> ApiResult<(StatusCode, axum::Json<RiskAssessment>)> {
-    let plan = s
-        .execute(&caller, None, Command::RecordRiskAssessment { fields })
-        .await?;
-    let Some(Created::Risk(id)) = plan.created else {
-        return Err(WebError::internal(&"risk assessment not created"));
-    };
+    let id = record_risk(&s, &caller, fields).await?;
     let r = s.world().risk_assessment(id)?.clone();
     Ok((StatusCode::CREATED, axum::Json(r)))
 }
@@ -129,7 +125,6 @@ async fn correct(
     Body(fields): Body<RiskFields>,
 ) -> ApiResult<axum::Json<RiskAssessment>> {
     let risk = RiskId(id);
-    s.execute(&caller, None, Command::UpdateRiskAssessment { risk, fields })
-        .await?;
+    correct_risk(&s, &caller, risk, fields).await?;
     Ok(axum::Json(s.world().risk_assessment(risk)?.clone()))
 }

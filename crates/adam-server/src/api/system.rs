@@ -150,11 +150,7 @@ async fn put_settings(
     Params(q): Params<ChangeRef>,
     Body(b): Body<Settings>,
 ) -> ApiResult<axum::Json<Settings>> {
-    let command = Command::SetSettings {
-        settings: b,
-        change: q.change,
-    };
-    s.execute(&caller, None, command).await?;
+    crate::service::settings::set(&s, &caller, b, q.change).await?;
     Ok(axum::Json(s.world().settings().clone()))
 }
 

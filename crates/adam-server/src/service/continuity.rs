@@ -243,6 +243,24 @@ pub async fn record_plan(s: &AppState, caller: &Caller, fields: PlanFields) -> A
     Ok(s.world().continuity_plan(id)?.clone())
 }
 
+/// The command that changes the continuity plan `plan` (the API's `http::update` runs it
+/// under If-Match).
+pub fn plan_change(plan: ContinuityPlanId, fields: PlanFields) -> Command {
+    Command::UpdateContinuityPlan { plan, fields }
+}
+
+/// Changes the continuity plan, provided `guard` holds (a page passes the revision it showed;
+/// the refusal and its words stay the page's).
+pub async fn update_plan(
+    s: &AppState,
+    caller: &Caller,
+    plan: ContinuityPlanId,
+    fields: PlanFields,
+    guard: impl Fn(&World) -> ApiResult<()> + Send + 'static,
+) -> ApiResult<Plan> {
+    s.execute_guarded(caller, None, plan_change(plan, fields), guard).await
+}
+
 /// Records a review of the plan in force.
 pub async fn review_plan(s: &AppState, caller: &Caller, fields: PlanReviewFields) -> ApiResult<PlanReview> {
     let plan = s

@@ -1,18 +1,26 @@
 //! The inventory register (Decree Art. 10–11, 38, 41) and the Decree's roles (Art. 5): who may
 //! read them, and the views the API (`api/inventory.rs`) and the UI (`ui/inventory.rs`) show.
 //!
-//! Changes are commands (`Command::CreateItem` …) sent through `AppState::execute`: the engine
+//! Changes are commands (`Command::CreateItem` …) made once here, at the end of this file
+//! ([`create_item`], [`update_item`], [`classify_item`], [`retire_item`], [`link_assets`],
+//! [`unlink_asset`]), for the API (`api/inventory.rs`) and the item pages
+//! (`ui/inventory/item/`) alike, and sent through `AppState::execute`: the engine
 //! decides who may make them (the keepers — security lead and system administrator — and an
-//! item's custodian; only the custodian classifies) and writes the audit trail. Reading is
+//! item's custodian; only the custodian classifies) and writes the audit trail. These
+//! functions check no scope (the route tables do) and no reader (each adapter refuses a
+//! non-reader first, in its own order). Reading is
 //! decided here: the inventory says which systems hold what and how sensitive they are, so it
 //! is not for every account — the keepers, user administrators (they grant the roles of the
 //! applications these systems serve) and every custodian read it; others are refused.
 
 use crate::authn::{Caller, Scope};
 use crate::error::{ApiResult, WebError};
+use crate::state::AppState;
 use adam_core::lang::Lang;
 use adam_core::register::decree_roles::{DecreeRole, RoleHolder};
-use adam_core::register::inventory::{Dimension, Floor, InventoryItem, ItemKind, ItemLink};
+use adam_core::register::inventory::{
+    Dimension, Floor, InventoryItem, ItemFields, ItemKind, ItemLink, Relation, TransferConsent,
+};
 use adam_core::register::obligations::{Obligation, obligations};
 use adam_core::*;
 use schemars::JsonSchema;
@@ -437,4 +445,91 @@ pub(crate) fn require_reader_to_change(w: &World, caller: &Caller, now: Timestam
         )
         .sl("popis berejo vodja informacijske varnosti, sistemski skrbnik, skrbniki uporabnikov in skrbniki sistemov")
     })
+}
+
+// ---- changes ---------------------------------------------------------------------------
+
+/// Adds an item (an information asset or a system) to the inventory; its id.
+pub async fn create_item(s: &AppState, caller: &Caller, kind: ItemKind, fields: ItemFields) -> ApiResult<ItemId> {
+    let plan = s.execute(caller, None, Command::CreateItem { kind, fields }).await?;
+    match plan.created {
+        Some(Created::Item(id)) => Ok(id),
+        _ => Err(WebError::internal(&"item not created")),
+    }
+}
+
+/// The command that gives `item` these fields (the API's `http::update` runs it under
+/// If-Match, the fields merged with the stored ones).
+pub fn item_change(item: ItemId, fields: ItemFields) -> Command {
+    Command::UpdateItem { item, fields }
+}
+
+/// Gives an item these fields (all of them: an edit, or a file added to its attachments).
+pub async fn update_item(s: &AppState, caller: &Caller, item: ItemId, fields: ItemFields) -> ApiResult<Plan> {
+    s.execute(caller, None, item_change(item, fields)).await
+}
+
+/// Classifies an item (its custodian), with the protection level it calls for.
+pub async fn classify_item(
+    s: &AppState,
+    caller: &Caller,
+    item: ItemId,
+    class: Classification,
+    protection_level: Option<Text>,
+) -> ApiResult<Plan> {
+    let command = Command::ClassifyItem {
+        item,
+        class,
+        protection_level,
+    };
+    s.execute(caller, None, command).await
+}
+
+/// The command that retires an item: a page asks first (`ui/confirm.rs` plans it without
+/// running it).
+pub fn retirement(item: ItemId) -> Command {
+    Command::RetireItem { item }
+}
+
+/// Retires an item (it stays in the register, retired).
+pub async fn retire_item(s: &AppState, caller: &Caller, item: ItemId) -> ApiResult<Plan> {
+    s.execute(caller, None, retirement(item)).await
+}
+
+/// A new link between a system and an asset it holds or processes.
+#[derive(Debug, Clone)]
+pub struct NewLink {
+    /// The system.
+    pub system: ItemId,
+    /// The asset.
+    pub asset: ItemId,
+    /// How the system holds the asset.
+    pub relation: Relation,
+    /// The source custodian's consent to a transfer, where one is needed.
+    pub consent: Option<TransferConsent>,
+}
+
+/// Links an asset to a system; the link's id.
+pub async fn link_assets(s: &AppState, caller: &Caller, input: NewLink) -> ApiResult<LinkId> {
+    let command = Command::LinkAsset {
+        system: input.system,
+        asset: input.asset,
+        relation: input.relation,
+        consent: input.consent,
+    };
+    let plan = s.execute(caller, None, command).await?;
+    match plan.created {
+        Some(Created::Link(id)) => Ok(id),
+        _ => Err(WebError::internal(&"link not created")),
+    }
+}
+
+/// The command that removes a link: a page asks first, as for a retirement.
+pub fn unlinking(link: LinkId) -> Command {
+    Command::UnlinkAsset { link }
+}
+
+/// Removes a link between a system and an asset.
+pub async fn unlink_asset(s: &AppState, caller: &Caller, link: LinkId) -> ApiResult<Plan> {
+    s.execute(caller, None, unlinking(link)).await
 }

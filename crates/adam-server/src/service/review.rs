@@ -3,11 +3,15 @@
 //!
 //! A campaign is seen by its reviewer (the system's custodian) and by the keepers of the
 //! registers; a follow-up by those concerned: the custodians of the systems its grants reach,
-//! the keepers, and the user administrators of the person. Decisions are commands
-//! (`Command::DecideGrant`) the engine authorises.
+//! the keepers, and the user administrators of the person. Starting a campaign
+//! ([`start_campaign`]) and deciding a line ([`decide_grant`]) are commands made here, once, for
+//! the API and the pages, and authorised by the engine; these functions check no scope (the
+//! route tables do) and no sight of the campaign (each adapter asks first, in its own order).
 
 use crate::authn::Caller;
-use adam_core::register::review::{AccessReview, FollowUp, ReviewLine};
+use crate::error::{ApiResult, WebError};
+use crate::state::AppState;
+use adam_core::register::review::{AccessReview, FollowUp, Outcome, ReviewLine, Under};
 use adam_core::*;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -172,4 +176,46 @@ pub(crate) fn follow_ups_for(w: &World, caller: &Caller, now: Timestamp, resolve
         .filter(|f| concerned_by(w, caller, f, now))
         .map(|f| follow_up_view(w, f, now))
         .collect()
+}
+
+/// Starts an access review of `system`, due on `due`; the campaign's id.
+pub async fn start_campaign(s: &AppState, caller: &Caller, system: ItemId, due: LocalDate) -> ApiResult<ReviewId> {
+    let plan = s
+        .execute(caller, None, Command::StartAccessReview { system, due })
+        .await?;
+    match plan.created {
+        Some(Created::Review(id)) => Ok(id),
+        _ => Err(WebError::internal(&"review not created")),
+    }
+}
+
+/// A decision on one grant, in a campaign or a follow-up.
+#[derive(Debug, Clone)]
+pub struct GrantDecision {
+    /// The campaign or follow-up the grant is decided under.
+    pub under: Under,
+    /// The grant.
+    pub grant: GrantId,
+    /// Confirmed, or revoked (the grant is removed in the same change).
+    pub outcome: Outcome,
+    /// Why (`None`: no comment).
+    pub comment: Option<Text>,
+}
+
+impl GrantDecision {
+    /// The command that records it: a page asks first before a revocation (`ui/confirm.rs`
+    /// plans it without running it).
+    pub fn command(self) -> Command {
+        Command::DecideGrant {
+            under: self.under,
+            grant: self.grant,
+            outcome: self.outcome,
+            comment: self.comment,
+        }
+    }
+}
+
+/// Records a decision on a grant.
+pub async fn decide_grant(s: &AppState, caller: &Caller, decision: GrantDecision) -> ApiResult<Plan> {
+    s.execute(caller, None, decision.command()).await
 }

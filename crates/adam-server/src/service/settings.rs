@@ -1,7 +1,8 @@
-//! The organisation's settings as a page shows and saves them: who may change them (the
-//! system administrator, as the planner decides) and a save refused when someone else changed
-//! them after the page was shown. Settings have no revision of their own, so the page carries
-//! a seal of what it showed.
+//! The organisation's settings as a page shows and saves them, and as the API sets them
+//! (`PUT /api/v1/settings`, [`set`]): who may change them (the system administrator, as the
+//! planner decides) and a page's save refused when someone else changed them after the page
+//! was shown ([`save`]). Settings have no revision of their own, so the page carries a seal
+//! of what it showed.
 
 use crate::authn::{Caller, Scope};
 use crate::error::{ApiResult, WebError};
@@ -45,4 +46,10 @@ pub async fn save(
     };
     s.execute_guarded(caller, None, Command::SetSettings { settings, change }, guard)
         .await
+}
+
+/// Sets the settings as they are to be, whatever they are now (the API's `PUT`, which
+/// carries no revision: settings have none).
+pub async fn set(s: &AppState, caller: &Caller, settings: Settings, change: Option<CaseId>) -> ApiResult<Plan> {
+    s.execute(caller, None, Command::SetSettings { settings, change }).await
 }

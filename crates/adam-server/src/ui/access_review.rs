@@ -6,7 +6,10 @@
 use super::chrome::*;
 use super::confirm::{Confirmation, confirm_first, confirmed};
 use crate::authn::Caller;
-use crate::service::review::{FollowUpView, ReviewView, follow_ups_for, review_view, reviews_for, sees_review};
+use crate::service::review::{
+    FollowUpView, GrantDecision, ReviewView, decide_grant, follow_ups_for, review_view, reviews_for, sees_review,
+    start_campaign,
+};
 use crate::state::AppState;
 use adam_core::attachment::Attachable;
 use adam_core::register::inventory::ItemKind;
@@ -141,14 +144,12 @@ pub(super) async fn start_review(
         let e = lang.tr.s("due_unreadable").to_owned();
         return list(&s, &caller, lang, typed, Some(e)).await;
     };
-    let command = Command::StartAccessReview {
-        system: ItemId(system),
-        due,
-    };
-    match made(lang, s.execute(&caller, None, command).await)? {
-        Ok(Some(Created::Review(id))) => Ok(Redirect::to(&format!("/ui/access-reviews/{}", id.0)).into_response()),
-        Ok(_) => list(&s, &caller, lang, typed, None).await,
-        Err(detail) => list(&s, &caller, lang, typed, Some(detail)).await,
+    match start_campaign(&s, &caller, ItemId(system), due).await {
+        Ok(id) => Ok(Redirect::to(&format!("/ui/access-reviews/{}", id.0)).into_response()),
+        Err(e) => {
+            let detail = saved(lang, Err(e))?;
+            list(&s, &caller, lang, typed, detail).await
+        }
     }
 }
 
@@ -295,8 +296,8 @@ pub struct DecideForm {
     confirm: String,
 }
 
-fn decision(f: &DecideForm, under: Under) -> Command {
-    Command::DecideGrant {
+fn decision(f: &DecideForm, under: Under) -> GrantDecision {
+    GrantDecision {
         under,
         grant: GrantId(f.grant),
         outcome: if f.outcome == "revoked" {
@@ -316,7 +317,7 @@ async fn decide(
     f: &DecideForm,
     under: Under,
 ) -> UiResult<Result<(), String>> {
-    match saved(lang, s.execute(caller, None, decision(f, under)).await)? {
+    match saved(lang, decide_grant(s, caller, decision(f, under)).await)? {
         None => Ok(Ok(())),
         Some(detail) => Ok(Err(detail)),
     }
@@ -369,7 +370,7 @@ fn asked(
     if f.outcome != "revoked" {
         return Ok(None);
     }
-    let command = decision(f, under);
+    let command = decision(f, under).command();
     confirm_first(s, caller, lang, &command, confirmed(&f.confirm), |w, tr| {
         let line = match w.grant(GrantId(f.grant)) {
             Ok(g) => {

@@ -379,17 +379,6 @@ pub(crate) fn local(t: Timestamp) -> String {
     LocalTime::of(t).to_string()
 }
 
-/// Like [`saved`], keeping what the change created (to go to it).
-pub(super) fn made(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResult<Result<Option<Created>, String>> {
-    match outcome {
-        Ok(plan) => Ok(Ok(plan.created)),
-        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
-            Err(UiError::new(lang.tr, e))
-        }
-        Err(e) => Ok(Err(e.detail)),
-    }
-}
-
 pub(super) fn is_htmx(headers: &HeaderMap) -> bool {
     headers.get("hx-request").is_some_and(|v| v == "true")
 }

@@ -259,8 +259,7 @@ pub(super) async fn save_plan(
                     "načrt neprekinjenosti je medtem spremenil nekdo drug; odprite obrazec znova",
                 )
             };
-            let command = Command::UpdateContinuityPlan { plan, fields };
-            s.execute_guarded(&caller, None, command, guard).await.map(|_| ())
+            svc::update_plan(&s, &caller, plan, fields, guard).await.map(|_| ())
         }
     };
     outcome(&s, &caller, lang, result, plan_field, typed(Errors::new())).await

@@ -1,12 +1,12 @@
 //! An inventory item's files on its page: the list with download links, and the upload form
 //! (`POST /ui/inventory/{id}/attachments`, `multipart/form-data`) whose file streams into the
 //! attachment store (`service::attachments`) and is then added to the item through the one
-//! write path (`Command::UpdateItem`). The form's CSRF token is its first part, checked before
+//! write path (`service::inventory::update_item`). The form's CSRF token is its first part, checked before
 //! a byte of the file is stored. Downloads (`GET /ui/attachments/{sha256}`) are the service's,
 //! for a signed-in person.
 //!
 //! [`upload_to`] is the same form for the register records that carry files added one by one
-//! (a risk assessment, an access review, an integrity baseline: `Command::AttachFile`); each
+//! (a risk assessment, an access review, an integrity baseline: `service::attachments::attach`); each
 //! page includes `record_attachments.html` and gives the handler its own page to show a
 //! refusal on.
 
@@ -99,7 +99,7 @@ pub(crate) async fn upload(
             let stored = sent.store(&s, &head, Some(&doc_type), None, lang.tr).await;
             match stored {
                 Ok(reference) => {
-                    let command = {
+                    let fields = {
                         let w = s.world();
                         let current = w.item(item).ui(lang.tr)?;
                         let mut fields = current.fields.clone();
@@ -107,13 +107,14 @@ pub(crate) async fn upload(
                             None
                         } else {
                             fields.attachments.push(reference);
-                            Some(Command::UpdateItem { item, fields })
+                            Some(fields)
                         }
                     };
-                    let Some(command) = command else {
+                    let Some(fields) = fields else {
                         return Ok(Redirect::to(&format!("/ui/inventory/{id}#attachments")).into_response());
                     };
-                    match saved_coded(lang, s.execute(&caller, None, command).await)? {
+                    let outcome = crate::service::inventory::update_item(&s, &caller, item, fields).await;
+                    match saved_coded(lang, outcome)? {
                         None => {
                             return Ok(Redirect::to(&format!("/ui/inventory/{id}#attachments")).into_response());
                         }
@@ -145,7 +146,7 @@ pub(crate) type Rerender<'a> = Box<
 /// The errors of a form, by field.
 type Errors = BTreeMap<&'static str, String>;
 
-/// Stores the form's file and adds it to the register record `to` (`Command::AttachFile`,
+/// Stores the form's file and adds it to the register record `to` (`service::attachments::attach`,
 /// the one write path), then goes back to `back`. Who may not add to the record is refused
 /// before a byte is stored; a refused file comes back as `rerender`'s page with the message at
 /// its field (`f_file`, or `att_doc_type` for a document type that is no code — checked before

@@ -8,6 +8,7 @@ use super::super::i18n::Tr;
 use super::*;
 use crate::authn::{Caller, Scope};
 use crate::error::said;
+use crate::service::decree_roles as dr;
 use crate::service::inventory::role_holders;
 use adam_core::register::decree_roles::DecreeRole;
 use axum::response::{IntoResponse, Redirect};
@@ -226,17 +227,19 @@ pub(crate) async fn appoint(
     if let (Some(role), Some(user), Some(contact), Some(appointment), Some(since)) =
         (role, user, contact, appointment, since)
     {
-        let command = Command::AppointDecreeRole {
+        let input = dr::NewAppointment {
             role,
             user,
             contact,
             appointment,
             since,
         };
-        match saved(lang, s.execute(&caller, None, command).await)? {
-            None => return Ok(Redirect::to("/ui/decree-roles").into_response()),
-            Some(detail) => {
-                errors.insert("ap_user", detail);
+        match dr::appoint(&s, &caller, input).await {
+            Ok(_) => return Ok(Redirect::to("/ui/decree-roles").into_response()),
+            Err(e) => {
+                if let Some(detail) = saved(lang, Err(e))? {
+                    errors.insert("ap_user", detail);
+                }
             }
         }
     }
@@ -257,11 +260,7 @@ pub(crate) async fn end(
         errors.insert("end", lang.tr.s("required").to_owned());
     }
     if let Some(until) = until {
-        let command = Command::EndDecreeRole {
-            holder: HolderId(id),
-            until,
-        };
-        match saved(lang, s.execute(&caller, None, command).await)? {
+        match saved(lang, dr::end_appointment(&s, &caller, HolderId(id), until).await)? {
             None => return Ok(Redirect::to("/ui/decree-roles").into_response()),
             Some(detail) => {
                 errors.insert("end", detail);

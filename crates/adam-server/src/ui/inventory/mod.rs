@@ -6,8 +6,9 @@
 //! (`integrity.rs`) and the classification scheme (`scheme.rs`).
 //!
 //! Who reads is the service's rule (`service::inventory::reader`: the keepers, user
-//! administrators and custodians); every change is a command through `AppState::execute`, so
-//! the engine decides who may make it (keepers add, edit and retire; a custodian edits their
+//! administrators and custodians); every change is made by the service the API calls too
+//! (`service::inventory`, `service::risk`, `service::decree_roles`, `service::integrity`)
+//! through `AppState::execute`, so the engine decides who may make it (keepers add, edit and retire; a custodian edits their
 //! item; only the custodian classifies). A control the caller may not use is not shown.
 
 pub(crate) mod attachments;

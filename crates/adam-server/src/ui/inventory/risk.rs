@@ -6,8 +6,8 @@
 //!
 //! Read by whoever reads the inventory (`service::inventory::require_reader`); the forms are
 //! shown only to its keepers (the information-security lead, the system administrator) with the
-//! write scope, and every change is a command through `AppState::execute`, so the engine decides
-//! anyway. A refused form comes back with what was typed and the message at its field.
+//! write scope, and every change goes through `service::risk` (as the API's) and so
+//! `AppState::execute`, so the engine decides anyway. A refused form comes back with what was typed and the message at its field.
 
 use super::super::chrome::*;
 use super::super::form::{self, Errors};
@@ -314,7 +314,7 @@ pub(crate) async fn record(
     let mut errors = Errors::new();
     let fields = f.fields(&s.world(), lang.tr, &mut errors);
     if let Some(fields) = fields {
-        let outcome = s.execute(&caller, None, Command::RecordRiskAssessment { fields }).await;
+        let outcome = crate::service::risk::record_risk(&s, &caller, fields).await;
         match saved_coded(lang, outcome)? {
             None => return Ok(Redirect::to("/ui/risk#risk").into_response()),
             Some((detail, code)) => {
@@ -434,9 +434,7 @@ pub(crate) async fn correct(
         }
     };
     if let Some(fields) = fields {
-        let outcome = s
-            .execute(&caller, None, Command::UpdateRiskAssessment { risk, fields })
-            .await;
+        let outcome = crate::service::risk::correct_risk(&s, &caller, risk, fields).await;
         match saved_coded(lang, outcome)? {
             None => return Ok(Redirect::to(&format!("/ui/risk/{id}#basic")).into_response()),
             Some((detail, code)) => {

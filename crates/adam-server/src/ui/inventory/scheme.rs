@@ -6,7 +6,7 @@
 //!
 //! Every account reads the scheme (everyone labels what they write by it), as over the API; the
 //! form is shown only to the keepers (the information-security lead, the system administrator)
-//! with the write scope, and the change is `Command::SetClassScheme` through
+//! with the write scope, and the change is `service::decree_roles::set_scheme` through
 //! `AppState::execute`, so the engine decides anyway. A page opened before someone else's change
 //! is refused rather than written over it; a refusal comes back with what was typed and the
 //! message at its field.
@@ -251,8 +251,8 @@ pub(crate) async fn save(
     if let Some(regulation) = regulation
         && errors.is_empty()
     {
-        let command = Command::SetClassScheme { regulation, entries };
-        match saved(lang, s.execute(&caller, None, command).await)? {
+        let outcome = crate::service::decree_roles::set_scheme(&s, &caller, regulation, entries).await;
+        match saved(lang, outcome)? {
             None => return Ok(Redirect::to("/ui/classification-scheme#scheme").into_response()),
             Some(detail) => {
                 errors.insert("scheme_form", detail);

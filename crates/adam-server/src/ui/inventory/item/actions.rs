@@ -24,10 +24,7 @@ pub(crate) async fn update_item(
         })
     };
     if let Some(fields) = fields {
-        match saved_coded(
-            lang,
-            s.execute(&caller, None, Command::UpdateItem { item, fields }).await,
-        )? {
+        match saved_coded(lang, inv::update_item(&s, &caller, item, fields).await)? {
             None => return Ok(to_item(id, "")),
             Some(detail) => refusal(&mut errors, &detail, field_of(&detail.1)),
         }
@@ -70,12 +67,10 @@ pub(crate) async fn classify_item(
     };
     if let (Some(z), Some(c), Some(r), Some(protection_level)) = (z, c, r, protection_level) {
         let class = Classification { z, c, r };
-        let command = Command::ClassifyItem {
-            item,
-            class,
-            protection_level,
-        };
-        match saved_coded(lang, s.execute(&caller, None, command).await)? {
+        match saved_coded(
+            lang,
+            inv::classify_item(&s, &caller, item, class, protection_level).await,
+        )? {
             None => return Ok(to_item(id, "#classification")),
             Some(detail) => {
                 // A class below the floor: the message at the dimension undercut.
@@ -111,7 +106,7 @@ pub(crate) async fn link_item(
     require_reader(&s, &caller, lang.tr)?;
     let item = ItemId(id);
     let mut errors = Errors::new();
-    let command = {
+    let input = {
         let w = s.world();
         let this = w.item(item).ui(lang.tr)?;
         let other = f.other.trim().parse::<u32>().ok().map(ItemId);
@@ -151,7 +146,7 @@ pub(crate) async fn link_item(
                 } else {
                     (other, item)
                 };
-                Some(Command::LinkAsset {
+                Some(inv::NewLink {
                     system,
                     asset,
                     relation,
@@ -161,8 +156,8 @@ pub(crate) async fn link_item(
             _ => None,
         }
     };
-    if let Some(command) = command {
-        match saved_coded(lang, s.execute(&caller, None, command).await)? {
+    if let Some(input) = input {
+        match saved_coded(lang, inv::link_assets(&s, &caller, input).await)? {
             None => return Ok(to_item(id, "#links")),
             Some(detail) => {
                 let field = match detail.1.as_str() {
@@ -188,7 +183,7 @@ pub(crate) async fn unlink_item(
     UiForm { caller, form: f, .. }: UiForm<ConfirmForm>,
 ) -> UiResult<Response> {
     require_reader(&s, &caller, lang.tr)?;
-    let command = Command::UnlinkAsset { link: LinkId(link) };
+    let command = inv::unlinking(LinkId(link));
     let ask = confirm_first(&s, &caller, lang, &command, confirmed(&f.confirm), |w, tr| {
         let line = w.link(LinkId(link)).map_or_else(
             |_| format!("#{link}"),
@@ -214,7 +209,7 @@ pub(crate) async fn unlink_item(
     if let Some(page) = ask {
         return Ok(page);
     }
-    if let Some(detail) = saved_coded(lang, s.execute(&caller, None, command).await)? {
+    if let Some(detail) = saved_coded(lang, inv::unlink_asset(&s, &caller, LinkId(link)).await)? {
         let mut errors = Errors::new();
         refusal(&mut errors, &detail, "lnk_other");
         let p = item_view(&s, &caller, lang.tr, ItemId(id), Typed::default(), errors).await?;
@@ -230,7 +225,7 @@ pub(crate) async fn retire_item(
     UiForm { caller, form: f, .. }: UiForm<ConfirmForm>,
 ) -> UiResult<Response> {
     require_reader(&s, &caller, lang.tr)?;
-    let command = Command::RetireItem { item: ItemId(id) };
+    let command = inv::retirement(ItemId(id));
     let ask = confirm_first(&s, &caller, lang, &command, confirmed(&f.confirm), |w, tr| {
         let line = w.item(ItemId(id)).map_or_else(
             |_| format!("#{id}"),
@@ -255,7 +250,7 @@ pub(crate) async fn retire_item(
     if let Some(page) = ask {
         return Ok(page);
     }
-    if let Some(detail) = saved_coded(lang, s.execute(&caller, None, command).await)? {
+    if let Some(detail) = saved_coded(lang, inv::retire_item(&s, &caller, ItemId(id)).await)? {
         let mut errors = Errors::new();
         refusal(&mut errors, &detail, "retire");
         let p = item_view(&s, &caller, lang.tr, ItemId(id), Typed::default(), errors).await?;
@@ -329,10 +324,7 @@ pub(crate) async fn create_item(
         f.fields(&w, lang.tr, &mut errors)
     };
     if let (Some(kind), Some(fields)) = (kind, fields) {
-        match saved_coded(
-            lang,
-            s.execute(&caller, None, Command::CreateItem { kind, fields }).await,
-        )? {
+        match saved_coded(lang, inv::create_item(&s, &caller, kind, fields).await)? {
             None => {
                 let w = s.world();
                 let id = w.item_by_code(f.code.trim()).ui(lang.tr)?;

@@ -324,7 +324,7 @@ fn refusal(errors: &mut Errors, detail: &(String, String), field: &'static str) 
 }
 
 /// Like [`saved`], keeping the refusal's problem code (to put the message at its field).
-pub(super) fn saved_coded(lang: Lang, outcome: crate::error::ApiResult<Plan>) -> UiResult<Option<(String, String)>> {
+pub(super) fn saved_coded<T>(lang: Lang, outcome: crate::error::ApiResult<T>) -> UiResult<Option<(String, String)>> {
     match outcome {
         Ok(_) => Ok(None),
         Err(e) if e.status == axum::http::StatusCode::FORBIDDEN || e.status == axum::http::StatusCode::UNAUTHORIZED => {
