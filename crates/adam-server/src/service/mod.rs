@@ -14,6 +14,8 @@ pub mod continuity;
 pub mod decisions;
 pub mod directory;
 pub mod dormant;
+pub mod filing;
+pub mod grants;
 pub mod hosting;
 pub(crate) mod hosting_notify;
 pub mod integrity;
