@@ -14,7 +14,7 @@ use super::guard::needs;
 use super::{Api, Doc, PageQuery, page};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::http::{Id, Ids, IfMatch, Params, Tagged, update};
 use crate::service::directory as dir;
 use crate::state::AppState;
@@ -734,16 +734,12 @@ async fn list_groups(
 }
 
 async fn create_group(State(s): State<AppState>, caller: Caller, Body(b): Body<NewGroup>) -> ApiResult<Tagged<Group>> {
-    let command = Command::CreateGroup {
-        code: b.code,
+    let members = dir::GroupMembers {
         name: b.name,
         users: b.users,
         jobs: b.jobs,
     };
-    let plan = s.execute(&caller, None, command).await?;
-    let Some(Created::Group(id)) = plan.created else {
-        return Err(WebError::internal(&"group not created"));
-    };
+    let id = dir::create_group(&s, &caller, b.code, members).await?;
     let group = s.world().group(id)?.clone();
     Ok(Tagged::created_record(group))
 }
@@ -762,12 +758,12 @@ async fn update_group(
 ) -> ApiResult<Tagged<Group>> {
     let group = GroupId(id);
     let group = update(&s, &caller, &if_match, group, |_: Group| {
-        Ok(Command::UpdateGroup {
-            group,
+        let members = dir::GroupMembers {
             name: b.name,
             users: b.users,
             jobs: b.jobs,
-        })
+        };
+        Ok(members.command(group))
     })
     .await?;
     Ok(Tagged::record(group))

@@ -9,8 +9,9 @@ use super::guard::needs;
 use super::{Api, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::http::{Id, Tagged};
+use crate::service::directory::no_guard;
 use crate::service::hosting::{self, Board, SolutionView};
 use crate::state::AppState;
 use adam_core::register::solution::SolutionFields;
@@ -113,10 +114,7 @@ async fn register(
     caller: Caller,
     Body(fields): Body<SolutionFields>,
 ) -> ApiResult<(StatusCode, axum::Json<SolutionView>)> {
-    let plan = s.execute(&caller, None, Command::RegisterSolution { fields }).await?;
-    let Some(Created::Solution(id)) = plan.created else {
-        return Err(WebError::internal(&"solution not registered"));
-    };
+    let id = hosting::register_solution(&s, &caller, fields).await?;
     let w = s.world();
     Ok((
         StatusCode::CREATED,
@@ -131,8 +129,7 @@ async fn correct(
     Body(fields): Body<SolutionFields>,
 ) -> ApiResult<axum::Json<SolutionView>> {
     let solution = SolutionId(id);
-    s.execute(&caller, None, Command::UpdateSolution { solution, fields })
-        .await?;
+    hosting::update_solution(&s, &caller, solution, fields, no_guard).await?;
     let w = s.world();
     Ok(axum::Json(hosting::view(&w, w.solution(solution)?, s.now())))
 }
@@ -144,15 +141,7 @@ async fn open_version(
     Body(v): Body<NewVersion>,
 ) -> ApiResult<(StatusCode, axum::Json<SolutionView>)> {
     let solution = SolutionId(id);
-    s.execute(
-        &caller,
-        None,
-        Command::OpenSolutionVersion {
-            solution,
-            version: v.version,
-        },
-    )
-    .await?;
+    hosting::open_version(&s, &caller, solution, v.version).await?;
     let w = s.world();
     Ok((
         StatusCode::CREATED,

@@ -7,7 +7,7 @@ use super::guard::needs;
 use super::{Api, AsOf, Doc};
 use crate::authn::{Caller, Scope};
 use crate::body::Body;
-use crate::error::{ApiResult, WebError, speaking};
+use crate::error::{ApiResult, speaking};
 use crate::http::{Id, Params, Segment, Tagged};
 use crate::service::attachments::require_attachable;
 use crate::service::process::{self as svc, CaseView, MinistryNotification, ProcessRow, WorkLists};
@@ -231,14 +231,7 @@ async fn import(
     caller: Caller,
     Body(definition): Body<Definition>,
 ) -> ApiResult<(StatusCode, axum::Json<Definition>)> {
-    s.execute(
-        &caller,
-        None,
-        Command::ImportProcess {
-            definition: definition.clone(),
-        },
-    )
-    .await?;
+    svc::import_process(&s, &caller, definition.clone()).await?;
     Ok((StatusCode::CREATED, axum::Json(definition)))
 }
 
@@ -287,21 +280,13 @@ async fn start(
     Body(body): Body<StartBody>,
 ) -> ApiResult<(StatusCode, axum::Json<CaseView>)> {
     check_files(&s, &caller, &body.attachments).await?;
-    let plan = s
-        .execute(
-            &caller,
-            None,
-            Command::StartCase {
-                process: body.process,
-                title: body.title,
-                fields: body.fields,
-                attachments: body.attachments,
-            },
-        )
-        .await?;
-    let Some(Created::Case(id)) = plan.created else {
-        return Err(WebError::internal(&"case not created"));
+    let new = svc::NewCase {
+        process: body.process,
+        title: body.title,
+        fields: body.fields,
+        attachments: body.attachments,
     };
+    let id = svc::start_case(&s, &caller, new).await?;
     Ok((StatusCode::CREATED, axum::Json(case_view(&s, &caller, id)?)))
 }
 
@@ -344,16 +329,7 @@ async fn update(
     let case = CaseId(id);
     case_view(&s, &caller, case)?;
     check_files(&s, &caller, &body.attachments).await?;
-    s.execute(
-        &caller,
-        None,
-        Command::UpdateCase {
-            case,
-            fields: body.fields,
-            attachments: body.attachments,
-        },
-    )
-    .await?;
+    svc::fill_case(&s, &caller, case, body.fields, body.attachments).await?;
     Ok(axum::Json(case_view(&s, &caller, case)?))
 }
 
@@ -366,19 +342,14 @@ async fn decide(
     let case = CaseId(id);
     case_view(&s, &caller, case)?;
     check_files(&s, &caller, &body.attachments).await?;
-    s.execute(
-        &caller,
-        None,
-        Command::DecideStep {
-            case,
-            step: body.step,
-            outcome: body.outcome,
-            comment: body.comment,
-            fields: body.fields,
-            attachments: body.attachments,
-        },
-    )
-    .await?;
+    let decision = svc::Decision {
+        step: body.step,
+        outcome: body.outcome,
+        comment: body.comment,
+        fields: body.fields,
+        attachments: body.attachments,
+    };
+    svc::decide_step(&s, &caller, case, decision).await?;
     // The decider may no longer read the case (it moved on and the ACL gives them nothing).
     let w = s.world();
     let c = w.case(case)?.clone();
@@ -393,16 +364,7 @@ async fn consent(
 ) -> ApiResult<axum::Json<CaseView>> {
     let case = CaseId(id);
     case_view(&s, &caller, case)?;
-    s.execute(
-        &caller,
-        None,
-        Command::ConsentCase {
-            case,
-            role: body.role,
-            comment: body.comment,
-        },
-    )
-    .await?;
+    svc::consent(&s, &caller, case, body.role, body.comment).await?;
     Ok(axum::Json(case_view(&s, &caller, case)?))
 }
 

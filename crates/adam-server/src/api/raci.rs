@@ -224,12 +224,12 @@ async fn create(
     Body(b): Body<NewMatrix>,
 ) -> ApiResult<(StatusCode, Tagged<MatrixView>)> {
     let solution = b.solution.clone();
-    let command = Command::CreateRaciMatrix {
+    let new = svc::NewMatrix {
         solution: b.solution,
         template: b.template,
         parties: b.parties,
     };
-    s.execute(&caller, None, command).await?;
+    svc::create_matrix(&s, &caller, new).await?;
     Ok((StatusCode::CREATED, view_now(&s, &caller, &solution)?))
 }
 
@@ -264,8 +264,7 @@ async fn set_party(
 ) -> ApiResult<Tagged<MatrixView>> {
     let solution = svc::solution(&solution)?;
     let matrix = matrix_id(&s, &caller, &solution)?;
-    s.execute(&caller, None, Command::SetRaciParty { matrix, party })
-        .await?;
+    svc::set_party(&s, &caller, matrix, party).await?;
     view_now(&s, &caller, &solution)
 }
 
@@ -277,15 +276,14 @@ async fn override_cell(
 ) -> ApiResult<Tagged<MatrixView>> {
     let solution = svc::solution(&solution)?;
     let matrix = matrix_id(&s, &caller, &solution)?;
-    let command = Command::OverrideRaciCell {
-        matrix,
+    let cell = svc::CellOverride {
         task: b.task,
         layer: b.layer,
         party: b.party,
         letters: b.letters,
         reason: b.reason,
     };
-    s.execute(&caller, None, command).await?;
+    svc::override_cell(&s, &caller, matrix, cell).await?;
     view_now(&s, &caller, &solution)
 }
 

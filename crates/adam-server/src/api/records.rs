@@ -14,6 +14,7 @@ use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError};
 use crate::http::{Id, IfMatch, Params, Tagged, update};
+use crate::service::filing::{self, Transition};
 use crate::service::records::*;
 use crate::state::AppState;
 use adam_core::*;
@@ -319,20 +320,12 @@ async fn create_class(
     caller: Caller,
     Body(b): Body<NewClass>,
 ) -> ApiResult<Tagged<FilingClass>> {
-    let plan = s
-        .execute(
-            &caller,
-            None,
-            Command::CreateClass {
-                code: b.code,
-                name: b.name,
-                parent: b.parent,
-            },
-        )
-        .await?;
-    let Some(Created::Class(id)) = plan.created else {
-        return Err(WebError::internal(&"class not created"));
+    let new = filing::NewClass {
+        code: b.code,
+        name: b.name,
+        parent: b.parent,
     };
+    let id = filing::create_class(&s, &caller, new).await?;
     let class = s.world().class(id)?.clone();
     Ok(Tagged::created_record(class))
 }
@@ -351,11 +344,11 @@ async fn update_class(
 ) -> ApiResult<Tagged<FilingClass>> {
     let class = ClassId(id);
     let class = update(&s, &caller, &if_match, class, |current: FilingClass| {
-        Ok(Command::UpdateClass {
-            class,
+        let change = filing::ClassChange {
             name: p.name.unwrap_or(current.name),
             parent: p.parent.unwrap_or(current.parent),
-        })
+        };
+        Ok(change.command(class))
     })
     .await?;
     Ok(Tagged::record(class))
@@ -436,16 +429,13 @@ async fn create_folder(
     headers: HeaderMap,
     Body(b): Body<NewFolder>,
 ) -> ApiResult<Tagged<Folder>> {
-    let command = Command::NewFolder {
+    let new = filing::NewFolder {
         app: b.app,
         class: b.class,
         title: b.title,
         classification: b.classification,
     };
-    let plan = s.execute(&caller, acting_job(&headers)?, command).await?;
-    let Some(Created::Folder(id)) = plan.created else {
-        return Err(WebError::internal(&"folder not created"));
-    };
+    let id = filing::create_folder(&s, &caller, acting_job(&headers)?, new).await?;
     let folder = s.world().folder(id)?.clone();
     Ok(Tagged::created_record(folder))
 }
@@ -492,18 +482,10 @@ async fn create_document(
     headers: HeaderMap,
     Body(b): Body<NewDocument>,
 ) -> ApiResult<Tagged<Document>> {
-    let command = Command::NewDocument {
-        folder: FolderId(id),
-        title: b.title,
-        classification: b.classification,
-    };
-    let plan = s
-        .execute(&caller, acting_job(&headers)?, command)
+    let job = acting_job(&headers)?;
+    let doc = filing::create_document(&s, &caller, job, FolderId(id), b.title, b.classification)
         .await
         .map_err(|e| conceal(&s, &caller, ObjectRef::Folder(FolderId(id)), e))?;
-    let Some(Created::Document(doc)) = plan.created else {
-        return Err(WebError::internal(&"document not created"));
-    };
     let document = s.world().document(doc)?.clone();
     Ok(Tagged::created_record(document))
 }
@@ -567,9 +549,9 @@ async fn transition(
     caller: Caller,
     headers: HeaderMap,
     object: ObjectRef,
-    command: Command,
+    step: Transition,
 ) -> ApiResult<Tagged<ObjectRecord>> {
-    s.execute(&caller, acting_job(&headers)?, command)
+    filing::transition(&s, &caller, acting_job(&headers)?, object, step)
         .await
         .map_err(|e| conceal(&s, &caller, object, e))?;
     let w = s.world();
@@ -593,12 +575,11 @@ async fn notify_handler<const DOC: bool>(
     Body(b): Body<NotifyBody>,
 ) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
-    let command = Command::Notify {
-        object,
+    let step = Transition::Notify {
         jobs: b.jobs,
         users: b.users,
     };
-    transition(s, caller, headers, object, command).await
+    transition(s, caller, headers, object, step).await
 }
 
 async fn hand_over_handler<const DOC: bool>(
@@ -609,7 +590,7 @@ async fn hand_over_handler<const DOC: bool>(
     Body(b): Body<HandOverBody>,
 ) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
-    transition(s, caller, headers, object, Command::HandOver { object, to: b.to }).await
+    transition(s, caller, headers, object, Transition::HandOver { to: b.to }).await
 }
 
 async fn accept_handler<const DOC: bool>(
@@ -619,7 +600,7 @@ async fn accept_handler<const DOC: bool>(
     headers: HeaderMap,
 ) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
-    transition(s, caller, headers, object, Command::Accept { object }).await
+    transition(s, caller, headers, object, Transition::Accept).await
 }
 
 async fn reject_handler<const DOC: bool>(
@@ -629,7 +610,7 @@ async fn reject_handler<const DOC: bool>(
     headers: HeaderMap,
 ) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
-    transition(s, caller, headers, object, Command::Reject { object }).await
+    transition(s, caller, headers, object, Transition::Reject).await
 }
 
 async fn close_handler<const DOC: bool>(
@@ -639,7 +620,7 @@ async fn close_handler<const DOC: bool>(
     headers: HeaderMap,
 ) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
-    transition(s, caller, headers, object, Command::Close { object }).await
+    transition(s, caller, headers, object, Transition::Close).await
 }
 
 async fn reopen_handler<const DOC: bool>(
@@ -649,7 +630,7 @@ async fn reopen_handler<const DOC: bool>(
     headers: HeaderMap,
 ) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
-    transition(s, caller, headers, object, Command::Reopen { object }).await
+    transition(s, caller, headers, object, Transition::Reopen).await
 }
 
 async fn reclassify_handler<const DOC: bool>(
@@ -660,12 +641,11 @@ async fn reclassify_handler<const DOC: bool>(
     Body(b): Body<ReclassifyBody>,
 ) -> ApiResult<Tagged<ObjectRecord>> {
     let object = object_of::<DOC>(id);
-    let command = Command::Reclassify {
-        object,
+    let step = Transition::Reclassify {
         classification: b.classification,
         reason: b.reason,
     };
-    transition(s, caller, headers, object, command).await
+    transition(s, caller, headers, object, step).await
 }
 
 // ---- ACL entries -----------------------------------------------------------------------
@@ -741,7 +721,7 @@ async fn add_entry(
     headers: HeaderMap,
     Body(b): Body<NewEntry>,
 ) -> ApiResult<Tagged<AclEntry>> {
-    let command = Command::AddEntry {
+    let new = filing::NewEntry {
         carrier,
         kind: b.kind,
         entity: b.entity,
@@ -749,16 +729,12 @@ async fn add_entry(
         group_value: b.group_value,
         window: Window::new(b.valid_from, b.valid_to)?,
     };
-    let plan = s
-        .execute(&caller, acting_job(&headers)?, command)
+    let id = filing::add_entry(&s, &caller, acting_job(&headers)?, new)
         .await
         .map_err(|e| match carrier_object(carrier) {
             Some(object) => conceal(&s, &caller, object, e),
             None => e,
         })?;
-    let Some(Created::Entry(id)) = plan.created else {
-        return Err(WebError::internal(&"entry not created"));
-    };
     let entry = *s.world().entry(id)?;
     Ok(Tagged::created_record(entry))
 }
@@ -771,7 +747,7 @@ async fn remove_entry(
 ) -> ApiResult<axum::Json<AclEntry>> {
     let entry = EntryId(id);
     let old = *s.world().entry(entry)?;
-    s.execute(&caller, acting_job(&headers)?, Command::RemoveEntry { entry })
+    filing::remove_entry(&s, &caller, acting_job(&headers)?, entry)
         .await
         .map_err(|e| match carrier_object(old.carrier) {
             Some(object) => conceal(&s, &caller, object, e),

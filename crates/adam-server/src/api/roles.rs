@@ -12,6 +12,7 @@ use crate::authn::{Caller, Scope};
 use crate::body::Body;
 use crate::error::{ApiResult, WebError};
 use crate::http::{Id, IfMatch, Params, Tagged, update};
+use crate::service::grants;
 use crate::service::roles::*;
 use crate::state::AppState;
 use adam_core::*;
@@ -215,11 +216,11 @@ async fn update_app(
 ) -> ApiResult<Tagged<Application>> {
     let app = AppId(id);
     let app = update(&s, &caller, &if_match, app, |current: Application| {
-        Ok(Command::UpdateApplication {
-            app,
+        let change = ApplicationChange {
             name: p.name.unwrap_or(current.name),
             writer_role: p.writer_role.unwrap_or(current.writer_role),
-        })
+        };
+        Ok(change.command(app))
     })
     .await?;
     Ok(Tagged::record(app))
@@ -322,13 +323,13 @@ async fn update_role(
 ) -> ApiResult<Tagged<Role>> {
     let role = RoleId(id);
     let role = update(&s, &caller, &if_match, role, |current: Role| {
-        Ok(Command::UpdateRole {
-            role,
+        let change = RoleChange {
             description: p.description.unwrap_or(current.description),
             object_level: p.object_level.unwrap_or(current.object_level),
             members: p.members.unwrap_or(current.members),
             change: p.change,
-        })
+        };
+        Ok(change.command(role))
     })
     .await?;
     Ok(Tagged::record(role))
@@ -479,17 +480,14 @@ async fn create_grant(
     Body(b): Body<NewGrant>,
 ) -> ApiResult<Tagged<GrantView>> {
     let window = Window::new(b.valid_from, b.valid_to)?;
-    let command = Command::Grant {
+    let new = grants::NewGrant {
         role: b.role,
         grantee: b.grantee,
         window,
         scope: b.scope,
         reference: b.reference,
     };
-    let plan = s.execute(&caller, None, command).await?;
-    let Some(Created::Grant(id)) = plan.created else {
-        return Err(WebError::internal(&"grant not created"));
-    };
+    let id = grants::grant_role(&s, &caller, new).await?;
     let grant = view(s.world().grant(id)?, s.now());
     Ok(Tagged::created(grant.grant.rev, grant))
 }
@@ -515,11 +513,11 @@ async fn update_grant(
             p.valid_from.unwrap_or(current.window.from),
             p.valid_to.unwrap_or(current.window.to),
         )?;
-        Ok(Command::UpdateGrant {
-            grant,
+        let change = grants::GrantChange {
             window,
             reference: p.reference.unwrap_or(current.reference),
-        })
+        };
+        Ok(change.command(grant))
     })
     .await?;
     let v = view(&grant, s.now());
@@ -529,7 +527,7 @@ async fn update_grant(
 async fn revoke_grant(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<axum::Json<RevokedGrant>> {
     let grant = GrantId(id);
     let old = s.world().grant(grant)?.clone();
-    let plan = s.execute(&caller, None, Command::Revoke { grant }).await?;
+    let plan = grants::revoke(&s, &caller, grant).await?;
     Ok(axum::Json(RevokedGrant {
         revoked: old,
         revision: plan.revision(),

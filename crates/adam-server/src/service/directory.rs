@@ -1,5 +1,5 @@
 //! The directory's changes: offices, jobs and users created, changed, switched valid or active,
-//! and jobs given to and taken from people.
+//! jobs given to and taken from people, and groups created and changed.
 //!
 //! The API (`api/directory.rs`) and the UI (`ui/office.rs`, `ui/job.rs`, `ui/user.rs`) each
 //! read their own input — JSON bodies and patches, HTML forms — into the plain, already-parsed
@@ -289,4 +289,45 @@ pub fn unassignment(user: UserId, job: JobId) -> Command {
 /// Takes `job` from `user`.
 pub async fn unassign_job(s: &AppState, caller: &Caller, user: UserId, job: JobId) -> ApiResult<Plan> {
     s.execute(caller, None, unassignment(user, job)).await
+}
+
+// ---- groups ----------------------------------------------------------------------------
+
+/// A group's name and members, new or as they are to be.
+#[derive(Debug, Clone)]
+pub struct GroupMembers {
+    /// Name.
+    pub name: Text,
+    /// Users.
+    pub users: Vec<UserId>,
+    /// Jobs.
+    pub jobs: Vec<JobId>,
+}
+
+impl GroupMembers {
+    /// The command that makes `group` so, replacing its name and members (the API's
+    /// `http::update` runs it under If-Match).
+    pub fn command(self, group: GroupId) -> Command {
+        Command::UpdateGroup {
+            group,
+            name: self.name,
+            users: self.users,
+            jobs: self.jobs,
+        }
+    }
+}
+
+/// Creates a group with code `code`; its id.
+pub async fn create_group(s: &AppState, caller: &Caller, code: Code, input: GroupMembers) -> ApiResult<GroupId> {
+    let command = Command::CreateGroup {
+        code,
+        name: input.name,
+        users: input.users,
+        jobs: input.jobs,
+    };
+    let plan = s.execute(caller, None, command).await?;
+    match plan.created {
+        Some(Created::Group(id)) => Ok(id),
+        _ => Err(WebError::internal(&"group not created")),
+    }
 }

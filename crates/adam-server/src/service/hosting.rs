@@ -2,12 +2,19 @@
 //! solution with its versions, each version's history read from its `dro-hosting` case and
 //! its stage; and the board — every solution by stage, the versions in flight and the overdue
 //! steps. Read by whoever reads the inventory; written through the one write path.
+//!
+//! The changes — a solution registered, its entry corrected, a version opened — are written
+//! here once for the API (`api/hosting.rs`) and the pages (`ui/hosting/`), each of which reads
+//! its own input into `SolutionFields` and calls them; the engine asks who may.
 
 use crate::authn::Caller;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, WebError};
 use crate::service::inventory::require_reader;
+use crate::state::AppState;
 use adam_core::process;
-use adam_core::register::solution::{Solution, SolutionVersion, TransitionEvidence, VersionFacts, same_address};
+use adam_core::register::solution::{
+    Solution, SolutionFields, SolutionVersion, TransitionEvidence, VersionFacts, same_address,
+};
 use adam_core::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -401,4 +408,34 @@ fn past(steps: &[process::Transition], step: &str) -> bool {
     steps
         .iter()
         .any(|t| t.step.as_str() == step && t.outcome.as_str() == "done")
+}
+
+// ---- changes ---------------------------------------------------------------------------
+
+/// Registers a solution; its id.
+pub async fn register_solution(s: &AppState, caller: &Caller, fields: SolutionFields) -> ApiResult<SolutionId> {
+    let plan = s.execute(caller, None, Command::RegisterSolution { fields }).await?;
+    match plan.created {
+        Some(Created::Solution(id)) => Ok(id),
+        _ => Err(WebError::internal(&"solution not registered")),
+    }
+}
+
+/// Corrects a solution's entry, provided `guard` holds (a page's revision; the API passes
+/// `service::directory::no_guard`).
+pub async fn update_solution(
+    s: &AppState,
+    caller: &Caller,
+    solution: SolutionId,
+    fields: SolutionFields,
+    guard: impl Fn(&World) -> ApiResult<()> + Send + 'static,
+) -> ApiResult<Plan> {
+    s.execute_guarded(caller, None, Command::UpdateSolution { solution, fields }, guard)
+        .await
+}
+
+/// Opens a version of a solution (its `dro-hosting` case).
+pub async fn open_version(s: &AppState, caller: &Caller, solution: SolutionId, version: Text) -> ApiResult<Plan> {
+    s.execute(caller, None, Command::OpenSolutionVersion { solution, version })
+        .await
 }

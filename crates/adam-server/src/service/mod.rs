@@ -15,6 +15,8 @@ pub mod decisions;
 pub mod decree_roles;
 pub mod directory;
 pub mod dormant;
+pub mod filing;
+pub mod grants;
 pub mod hosting;
 pub(crate) mod hosting_notify;
 pub mod integrity;

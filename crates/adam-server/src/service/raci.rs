@@ -5,7 +5,8 @@
 //! through which it answers and the people holding that job now.
 //!
 //! Changes are commands (`CreateRaciMatrix`, `SetRaciParty`, `OverrideRaciCell`) sent through
-//! `AppState::execute`; the engine decides who may make them (`plan/raci.rs`).
+//! `AppState::execute`, built once at the end of this file for the API and the pages; the
+//! engine decides who may make them (`plan/raci.rs`).
 //!
 //! **Who reads a matrix:** whoever reads the inventory (the keepers, user administrators and
 //! custodians: the matrix says who answers for the systems there) and the people holding a job
@@ -14,6 +15,7 @@
 
 use crate::authn::{Caller, Scope};
 use crate::error::{ApiResult, WebError};
+use crate::state::AppState;
 use adam_core::raci::template::{Footnote, Named, Words};
 use adam_core::raci::{
     Bound, Cell, Key, Letter, Override, PartyAnswer, RaciMatrix, Report, SolutionCode, Template, TemplateRef,
@@ -415,4 +417,70 @@ pub fn who(w: &World, m: &RaciMatrix, task: &str, layer: &str) -> ApiResult<WhoV
         parties: answer.parties.iter().map(named).collect(),
         revision: w.revision(),
     })
+}
+
+// ---- changes ---------------------------------------------------------------------------
+
+/// A new matrix for a solution.
+#[derive(Debug, Clone)]
+pub struct NewMatrix {
+    /// The solution's codename.
+    pub solution: SolutionCode,
+    /// The template and its version.
+    pub template: TemplateRef,
+    /// The parties, bound to the directory.
+    pub parties: Vec<adam_core::raci::Party>,
+}
+
+/// Creates a solution's matrix.
+pub async fn create_matrix(s: &AppState, caller: &Caller, input: NewMatrix) -> ApiResult<Plan> {
+    let command = Command::CreateRaciMatrix {
+        solution: input.solution,
+        template: input.template,
+        parties: input.parties,
+    };
+    s.execute(caller, None, command).await
+}
+
+/// Binds a party of a matrix to an office or a job, or adds a party.
+pub async fn set_party(
+    s: &AppState,
+    caller: &Caller,
+    matrix: RaciMatrixId,
+    party: adam_core::raci::Party,
+) -> ApiResult<Plan> {
+    s.execute(caller, None, Command::SetRaciParty { matrix, party }).await
+}
+
+/// One cell changed from the template's letters.
+#[derive(Debug, Clone)]
+pub struct CellOverride {
+    /// The task's number.
+    pub task: u16,
+    /// The layer.
+    pub layer: Key,
+    /// The party.
+    pub party: Key,
+    /// The letters.
+    pub letters: Cell,
+    /// Why.
+    pub reason: Option<Text>,
+}
+
+/// Changes one cell of a matrix; the person recording it approves it.
+pub async fn override_cell(
+    s: &AppState,
+    caller: &Caller,
+    matrix: RaciMatrixId,
+    input: CellOverride,
+) -> ApiResult<Plan> {
+    let command = Command::OverrideRaciCell {
+        matrix,
+        task: input.task,
+        layer: input.layer,
+        party: input.party,
+        letters: input.letters,
+        reason: input.reason,
+    };
+    s.execute(caller, None, command).await
 }

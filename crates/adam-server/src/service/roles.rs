@@ -1,4 +1,7 @@
-//! Reading roles and grants: who administers, and who may read a role or a grant.
+//! Reading roles and grants: who administers, and who may read a role or a grant; and what a
+//! change to an application or a role is, written once for the API (`api/roles.rs`) and the
+//! pages (`ui/roles.rs`). Grants' changes are `service/grants.rs`; creating an application or a
+//! role, and a page's guarded role change, are `service/setup.rs`.
 
 use crate::authn::{Caller, Scope};
 use crate::error::{ApiResult, WebError};
@@ -67,5 +70,53 @@ pub(crate) fn own_grant(w: &World, caller: &Caller, g: &Grant) -> bool {
         Grantee::User(u) => u == caller.user,
         Grantee::Job(j) => w.user(caller.user).is_ok_and(|me| me.jobs.contains(&j)),
         _ => false,
+    }
+}
+
+/// An application as it is to be: every field, as a patch merged with what is stored.
+#[derive(Debug, Clone)]
+pub struct ApplicationChange {
+    /// Name.
+    pub name: Text,
+    /// Writing role (`None`: none).
+    pub writer_role: Option<RoleId>,
+}
+
+impl ApplicationChange {
+    /// The command that makes `app` so (the API's `http::update` runs it under If-Match).
+    pub fn command(self, app: AppId) -> Command {
+        Command::UpdateApplication {
+            app,
+            name: self.name,
+            writer_role: self.writer_role,
+        }
+    }
+}
+
+/// A role as it is to be: description, application-wide level and contents, and the approved
+/// change request the change implements while ADAM governs its own changes (Art. 22).
+#[derive(Debug, Clone)]
+pub struct RoleChange {
+    /// Description.
+    pub description: Text,
+    /// Application-wide level.
+    pub object_level: Option<Level>,
+    /// Contained roles.
+    pub members: Vec<RoleId>,
+    /// The approved change request.
+    pub change: Option<CaseId>,
+}
+
+impl RoleChange {
+    /// The command that makes `role` so (the API runs it under If-Match, a page under the
+    /// revision it showed, through `service::setup::change_role`).
+    pub fn command(self, role: RoleId) -> Command {
+        Command::UpdateRole {
+            role,
+            description: self.description,
+            object_level: self.object_level,
+            members: self.members,
+            change: self.change,
+        }
     }
 }

@@ -6,6 +6,7 @@ use super::job::*;
 use super::panel::*;
 use super::user::*;
 use crate::error::WebError;
+use crate::service::grants::{self, NewGrant};
 use crate::state::AppState;
 use adam_core::*;
 use axum::extract::State;
@@ -127,19 +128,14 @@ pub(super) async fn set_roles(
     };
     let is_confirmed = form.iter().any(|(k, v)| k == "confirm" && confirmed(v));
     let (wanted, shown) = (ids("role"), ids("shown"));
-    let (commands, limited) = {
+    let (add, remove, limited) = {
         let w = s.world();
         let now = s.now();
-        let mut commands: Vec<Command> = wanted
+        let add: Vec<NewGrant> = wanted
             .difference(&shown)
-            .map(|r| Command::Grant {
-                role: RoleId(*r),
-                grantee,
-                window: Window::ALWAYS,
-                scope: None,
-                reference: None,
-            })
+            .map(|r| NewGrant::always(RoleId(*r), grantee))
             .collect();
+        let mut remove = Vec::new();
         let held = grants_of(&w, grantee);
         let mut limited = Vec::new();
         for r in shown.difference(&wanted) {
@@ -152,10 +148,10 @@ pub(super) async fn set_roles(
                     let role = w.role(g.role).map(|r| r.code.to_string()).unwrap_or_default();
                     limited.push(format!("{role}: {}", window_words(&g.window)));
                 }
-                commands.push(Command::Revoke { grant: g.id });
+                remove.push(g.id);
             }
         }
-        (commands, limited)
+        (add, remove, limited)
     };
     let htmx = is_htmx(&headers);
     if !limited.is_empty() && !is_confirmed {
@@ -175,16 +171,9 @@ pub(super) async fn set_roles(
         )
         .await;
     }
-    let outcome = match commands.len() {
-        0 => None,
-        1 => {
-            let command = commands
-                .into_iter()
-                .next()
-                .ok_or_else(|| UiError::new(lang.tr, WebError::internal(&"no command")))?;
-            saved(lang, s.execute(&caller, None, command).await)?
-        }
-        _ => saved(lang, s.execute(&caller, None, Command::Batch { commands }).await)?,
+    let outcome = match grants::set_grants(&s, &caller, add, remove).await {
+        None => None,
+        Some(done) => saved(lang, done)?,
     };
     let Some(detail) = outcome else {
         return Ok(Redirect::to(&format!("{}#permissions", page_of(grantee))).into_response());
@@ -325,23 +314,25 @@ async fn grant_to(
         } else if let Some(held) = covering(&s.world(), grantee, role, &window, now).filter(|_| scope.is_none()) {
             errors.insert("role", tr.s("grant_covered").replace("{}", &held));
         } else {
-            let command = Command::Grant {
+            let new = NewGrant {
                 role,
                 grantee,
                 window,
                 scope,
                 reference,
             };
-            let outcome = s.execute(&caller, None, command).await;
-            // Art. 51(1): the custodian's request is the reference field's business.
-            let field = match &outcome {
-                Err(e) if e.code == "custodian-request-missing" => "reference",
-                _ => "role",
-            };
-            match saved(lang, outcome)? {
-                None => return Ok(Redirect::to(&format!("{}#restrictions", page_of(grantee))).into_response()),
-                Some(detail) => {
-                    errors.insert(field, detail);
+            match grants::grant_role(&s, &caller, new).await {
+                Ok(_) => return Ok(Redirect::to(&format!("{}#restrictions", page_of(grantee))).into_response()),
+                Err(e) => {
+                    // Art. 51(1): the custodian's request is the reference field's business.
+                    let field = if e.code == "custodian-request-missing" {
+                        "reference"
+                    } else {
+                        "role"
+                    };
+                    if let Some(detail) = saved(lang, Err(e))? {
+                        errors.insert(field, detail);
+                    }
                 }
             }
         }
@@ -378,7 +369,7 @@ pub(super) async fn revoke_grant(
     } else {
         "/ui".to_owned()
     };
-    let command = Command::Revoke { grant: GrantId(id) };
+    let command = grants::revocation(GrantId(id));
     let ask = confirm_first(&s, &caller, lang, &command, confirmed(&f.confirm), |w, tr| {
         let line = match w.grant(GrantId(id)) {
             Ok(g) => {
@@ -405,7 +396,7 @@ pub(super) async fn revoke_grant(
         return Ok(page);
     }
     let grantee = s.world().grant(GrantId(id)).map(|g| g.grantee).ui(lang.tr)?;
-    match saved(lang, s.execute(&caller, None, command).await)? {
+    match saved(lang, grants::revoke(&s, &caller, GrantId(id)).await)? {
         None => Ok(Redirect::to(&format!("{back}#restrictions")).into_response()),
         Some(detail) => {
             let mut errors = BTreeMap::new();

@@ -7,6 +7,7 @@ use super::chrome::*;
 use super::history::*;
 use super::i18n::Tr;
 use crate::authn::Caller;
+use crate::service::roles::RoleChange;
 use crate::service::setup::{self, RoleNode, RoleSpec};
 use crate::state::AppState;
 use adam_core::*;
@@ -423,13 +424,13 @@ pub(super) async fn update_role(
     let members = if kind == RoleKind::User { members } else { Vec::new() };
     let change = change_field(&form.change, &mut errors, lang.tr);
     if let (Some(description), Some(level), Some(change)) = (description, level, change) {
-        let command = Command::UpdateRole {
-            role,
+        let command = RoleChange {
             description,
             object_level: level,
             members: members.clone(),
             change,
-        };
+        }
+        .command(role);
         match setup::change_role(&s, &caller, Revision(form.rev), command).await {
             Ok(()) => return Ok(Redirect::to(&format!("/ui/roles/{id}")).into_response()),
             Err(e) => {

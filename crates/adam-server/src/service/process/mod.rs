@@ -9,11 +9,11 @@
 //! performed or perform a step of the case.
 //!
 //! Decisions, consents and field changes are commands the engine authorises
-//! (`Command::DecideStep` …); nothing here writes.
+//! (`Command::DecideStep` …), built once in `changes.rs` for both doors.
 //!
 //! The folder splits it by question: here, who sees a case; `view.rs` what a case shows them
 //! (and what still keeps an outcome from being taken); `work.rs` the work lists;
-//! `definitions.rs` the processes and their definitions; `events.rs` the ministry's
+//! `definitions.rs` the processes and their definitions; `changes.rs` the changes; `events.rs` the ministry's
 //! notification, the security events ADAM raises itself and the overdue reminders.
 
 use crate::authn::{Caller, Scope};
@@ -24,12 +24,14 @@ use adam_core::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod changes;
 mod definitions;
 mod events;
 mod view;
 mod work;
 
 pub use crate::security_event::{Detected, raise_event};
+pub use changes::{Decision, Fields, NewCase, consent, decide_step, fill_case, import_process, start_case};
 pub use definitions::{ProcessRow, definition, is_end, latest_definitions, parse_definition, processes, version};
 pub use events::{
     IncomingNotification, IncomingPerson, MinistryNotification, NOTIFICATION_FORMAT, ministry_notification,

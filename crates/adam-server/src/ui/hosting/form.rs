@@ -646,7 +646,7 @@ pub(super) async fn edit_page(
 
 /// The outcome of a change: `None` saved; a refusal of the person as an error page; any
 /// other refusal with its message and problem code.
-fn outcome(lang: Lang, r: crate::error::ApiResult<Plan>) -> UiResult<Option<(String, String)>> {
+fn outcome<T>(lang: Lang, r: crate::error::ApiResult<T>) -> UiResult<Option<(String, String)>> {
     match r {
         Ok(_) => Ok(None),
         Err(e) if e.status == axum::http::StatusCode::FORBIDDEN || e.status == axum::http::StatusCode::UNAUTHORIZED => {
@@ -671,10 +671,7 @@ pub(super) async fn register(
     let fields = f.fields(&s.world(), lang.tr, &mut errors);
     if let Some(fields) = fields {
         let code = fields.codename.to_string();
-        match outcome(
-            lang,
-            s.execute(&caller, None, Command::RegisterSolution { fields }).await,
-        )? {
+        match outcome(lang, hosting::register_solution(&s, &caller, fields).await)? {
             None => return Ok(to_solution(&code)),
             Some((detail, code)) => {
                 errors.insert(field_of(&code), detail);
@@ -709,8 +706,8 @@ pub(super) async fn update(
                 "vpis rešitve je medtem spremenil nekdo drug; odprite obrazec znova",
             )
         };
-        let command = Command::UpdateSolution { solution, fields };
-        match outcome(lang, s.execute_guarded(&caller, None, command, guard).await)? {
+        let updated = hosting::update_solution(&s, &caller, solution, fields, guard).await;
+        match outcome(lang, updated)? {
             None => return Ok(to_solution(&new_code)),
             Some((detail, code)) => {
                 errors.insert(field_of(&code), detail);
@@ -746,8 +743,7 @@ pub(super) async fn open_version(
             .ok(),
     };
     if let Some(version) = version {
-        let command = Command::OpenSolutionVersion { solution: id, version };
-        match outcome(lang, s.execute(&caller, None, command).await)? {
+        match outcome(lang, hosting::open_version(&s, &caller, id, version).await)? {
             None => {
                 let case = s
                     .world()

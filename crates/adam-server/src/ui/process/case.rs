@@ -232,7 +232,8 @@ async fn act(
     let t = lang.tr;
     let typed = Typed::of(&form);
     let mut errors = BTreeMap::new();
-    let command = {
+    // What was typed, and the decision when one is taken (a fill takes none).
+    let (given, decision) = {
         let now = s.now();
         let w = s.world();
         let case = svc::readable_case(&w, &caller, id, now).ui(t)?;
@@ -252,28 +253,34 @@ async fn act(
                 .ok(),
         };
         match what {
-            Act::Fill => Command::UpdateCase {
-                case: id,
-                fields: given,
-                attachments: Vec::new(),
-            },
-            Act::Decide => Command::DecideStep {
-                case: id,
-                step: case.current.clone(),
-                outcome: Code::parse("outcome", typed.one("_outcome").trim()).ui(t)?,
-                comment,
-                fields: given,
-                attachments: Vec::new(),
-            },
+            Act::Fill => (given, None),
+            Act::Decide => {
+                let outcome = Code::parse("outcome", typed.one("_outcome").trim()).ui(t)?;
+                (given, Some((case.current.clone(), outcome, comment)))
+            }
         }
     };
     let mut unmet = Vec::new();
-    let (given, outcome) = match &command {
-        Command::DecideStep { fields, outcome, .. } => (fields.clone(), outcome.to_string()),
-        _ => (BTreeMap::new(), String::new()),
+    // What the unmet guards are counted with: a decision's fields and outcome.
+    let (typed_in, outcome) = match &decision {
+        Some((_, outcome, _)) => (given.clone(), outcome.to_string()),
+        None => (BTreeMap::new(), String::new()),
     };
     if errors.is_empty() {
-        match s.execute(&caller, None, command).await {
+        let done = match decision {
+            None => svc::fill_case(&s, &caller, id, given, Vec::new()).await,
+            Some((step, outcome, comment)) => {
+                let decision = svc::Decision {
+                    step,
+                    outcome,
+                    comment,
+                    fields: given,
+                    attachments: Vec::new(),
+                };
+                svc::decide_step(&s, &caller, id, decision).await
+            }
+        };
+        match done {
             Ok(_) => {
                 // The decider may no longer read the case (it moved on): the work lists then.
                 let readable = svc::readable_case(&s.world(), &caller, id, s.now()).is_ok();
@@ -305,7 +312,7 @@ async fn act(
                         // Said with the definition's names, what was typed counted in.
                         let w = s.world();
                         if let Ok(case) = w.case(id) {
-                            unmet = svc::unmet_with(&w, case, &given, &outcome, s.now(), core_lang(t));
+                            unmet = svc::unmet_with(&w, case, &typed_in, &outcome, s.now(), core_lang(t));
                         }
                         ("decide".to_owned(), t.s("proc_not_yet").to_owned())
                     }
@@ -346,12 +353,8 @@ pub(crate) async fn consent(
             .ok(),
     };
     if errors.is_empty() {
-        let command = Command::ConsentCase {
-            case,
-            role: Code::parse("role", f.role.trim()).ui(t)?,
-            comment,
-        };
-        match saved(lang, s.execute(&caller, None, command).await)? {
+        let role = Code::parse("role", f.role.trim()).ui(t)?;
+        match saved(lang, svc::consent(&s, &caller, case, role, comment).await)? {
             None => return Ok(Redirect::to(&format!("/ui/cases/{id}#consents")).into_response()),
             Some(detail) => {
                 errors.insert("consent".to_owned(), detail);

@@ -11,7 +11,6 @@ use crate::authn::Scope;
 use crate::service::process::{self as svc, ProcessRow};
 use crate::state::AppState;
 use adam_core::process::{self, Marks, StepKind};
-use adam_core::*;
 use askama::Template;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -61,7 +60,7 @@ pub(crate) async fn import(State(s): State<AppState>, lang: Lang, request: Reque
             Err(e) => p.error = e.detail,
             Ok(definition) => {
                 let key = definition.key.to_string();
-                match s.execute(&caller, None, Command::ImportProcess { definition }).await {
+                match svc::import_process(&s, &caller, definition).await {
                     Ok(_) => return Ok(Redirect::to(&format!("/ui/processes/{key}")).into_response()),
                     Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::UNAUTHORIZED => {
                         return Err(UiError::new(t, e));

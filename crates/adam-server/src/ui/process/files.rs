@@ -2,7 +2,7 @@
 //! (`POST /ui/cases/{id}/files`, `multipart/form-data`, the CSRF token and the document type
 //! before the file), streamed into the attachment store (`service::attachments`, which also
 //! says who may upload) and attached to the case through the one write path
-//! (`Command::UpdateCase`). The document type is what a step's `document` guard asks for.
+//! (`service::process::fill_case`). The document type is what a step's `document` guard asks for.
 
 use super::super::chrome::*;
 use super::super::upload;
@@ -55,12 +55,8 @@ pub(crate) async fn upload(
             let stored = sent.store(&s, &head, doc, Some(case), t).await;
             match stored {
                 Ok(reference) => {
-                    let command = Command::UpdateCase {
-                        case,
-                        fields: BTreeMap::new(),
-                        attachments: vec![reference],
-                    };
-                    match saved(lang, s.execute(&caller, None, command).await)? {
+                    let filled = svc::fill_case(&s, &caller, case, BTreeMap::new(), vec![reference]).await;
+                    match saved(lang, filled)? {
                         None => return Ok(Redirect::to(&format!("/ui/cases/{id}#files")).into_response()),
                         Some(detail) => {
                             errors.insert("file".to_owned(), detail);

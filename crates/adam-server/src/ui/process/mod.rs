@@ -224,13 +224,13 @@ pub(super) async fn report(
         let mut fields = BTreeMap::new();
         fields.insert("situation".to_owned(), serde_json::json!(f.situation));
         fields.insert("what".to_owned(), serde_json::json!(f.what.trim()));
-        let command = Command::StartCase {
+        let new = svc::NewCase {
             process: Code::parse("process", process::SECURITY_EVENT).ui(t)?,
             title,
             fields,
             attachments: Vec::new(),
         };
-        match started(&s, &caller, lang, command).await? {
+        match started(&s, &caller, lang, new).await? {
             Ok(r) => return Ok(r),
             Err((field, detail)) => {
                 errors.insert(if field == "what" { field } else { "form".to_owned() }, detail);
@@ -251,13 +251,10 @@ async fn started(
     s: &AppState,
     caller: &crate::authn::Caller,
     lang: Lang,
-    command: Command,
+    new: svc::NewCase,
 ) -> UiResult<Result<Response, (String, String)>> {
-    match s.execute(caller, None, command).await {
-        Ok(plan) => match plan.created {
-            Some(Created::Case(id)) => Ok(Ok(Redirect::to(&format!("/ui/cases/{}", id.0)).into_response())),
-            _ => Ok(Ok(Redirect::to("/ui/cases").into_response())),
-        },
+    match svc::start_case(s, caller, new).await {
+        Ok(id) => Ok(Ok(Redirect::to(&format!("/ui/cases/{}", id.0)).into_response())),
         Err(e) if e.status == axum::http::StatusCode::FORBIDDEN || e.status == axum::http::StatusCode::UNAUTHORIZED => {
             Err(UiError::new(lang.tr, e))
         }
@@ -352,13 +349,13 @@ pub(super) async fn start(
         fields::read(&w, &decls, &typed, &BTreeMap::new(), t, &mut errors)
     };
     if let (Some(title), true) = (title, errors.is_empty()) {
-        let command = Command::StartCase {
+        let new = svc::NewCase {
             process: def.key.clone(),
             title,
             fields: given,
             attachments: Vec::new(),
         };
-        match started(&s, &caller, lang, command).await? {
+        match started(&s, &caller, lang, new).await? {
             Ok(r) => return Ok(r),
             Err((field, detail)) => {
                 let at = if decls.iter().any(|d| d.key.as_str() == field) {

@@ -14,7 +14,7 @@ use crate::service::raci as svc;
 use crate::state::AppState;
 use adam_core::lang::Lang as CoreLang;
 use adam_core::raci::{Bound, Cell, Key, Party, RaciMatrix};
-use adam_core::{Command, JobId, OfficeId, Text, Timestamp, World};
+use adam_core::{JobId, OfficeId, Text, Timestamp, World};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -157,15 +157,14 @@ pub(crate) async fn override_cell(
             .ok(),
     };
     if let (Some(task), Some(layer), Some(party), Some(letters), Some(reason)) = (task, layer, party, letters, reason) {
-        let command = Command::OverrideRaciCell {
-            matrix,
+        let cell = svc::CellOverride {
             task,
             layer,
             party,
             letters,
             reason: Some(reason),
         };
-        match s.execute(&caller, None, command).await {
+        match svc::override_cell(&s, &caller, matrix, cell).await {
             Ok(_) => return Ok(back(code.as_str(), f.task.trim(), f.layer.trim())),
             // Not allowed, two A's, nothing changed: said above the form, which keeps it all.
             Err(e) => {
@@ -375,7 +374,7 @@ pub(crate) async fn bind(
         bound: Some(bound),
         ..old
     };
-    match s.execute(&caller, None, Command::SetRaciParty { matrix, party }).await {
+    match svc::set_party(&s, &caller, matrix, party).await {
         Ok(_) => Ok(Redirect::to(&format!("/ui/raci?solution={code}#raci-bindings")).into_response()),
         Err(e) => {
             let p = bind_view(&s, &caller, t, code.as_str(), &q, Some(e.detail))?;
