@@ -129,10 +129,14 @@ fn a_promoted_postgresql_replica_holds_the_same_world_and_accepts_the_next_commi
     let replica_db = with_database(&replica, &db.db);
     let caught_up = Instant::now();
     loop {
-        let replayed: bool = client(&replica)
-            .query_one("SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", &[&lsn])
-            .unwrap()
-            .get(0);
+        // A hot standby may cancel even this query when replay must remove row versions its
+        // snapshot could see ("conflict with recovery", SQLSTATE 40001): ask again.
+        let replayed = match client(&replica).query_one("SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", &[&lsn])
+        {
+            Ok(row) => row.get::<_, bool>(0),
+            Err(e) if e.code() == Some(&postgres::error::SqlState::T_R_SERIALIZATION_FAILURE) => false,
+            Err(e) => panic!("asking the replica how far it has replayed: {e}"),
+        };
         if replayed {
             break;
         }
