@@ -762,63 +762,94 @@ impl Command {
     }
 }
 
-/// The record a command created first, so the caller can answer with its id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "type", content = "id", rename_all = "snake_case")]
-pub enum Created {
+/// [`Created`] and [`CreatedId`] from one list: each variant, the id it carries and what the
+/// record is called in a message.
+macro_rules! created {
+    ($( $(#[$doc:meta])* $var:ident($id:ident) = $what:literal, )*) => {
+        /// The record a command created first, so the caller can answer with its id.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[serde(tag = "type", content = "id", rename_all = "snake_case")]
+        pub enum Created {
+            $( $(#[$doc])* $var($id), )*
+        }
+
+        $(
+            impl CreatedId for $id {
+                const WHAT: &'static str = $what;
+                fn of(created: Created) -> Option<$id> {
+                    match created {
+                        Created::$var(id) => Some(id),
+                        _ => None,
+                    }
+                }
+            }
+        )*
+    };
+}
+
+/// An id a command can create: the [`Created`] variant that carries it. The service layer
+/// answers "the id of what this plan created" once for every kind through it.
+pub trait CreatedId: Sized {
+    /// What the record is called in a message (`office`).
+    const WHAT: &'static str;
+    /// The id, if `created` is of this kind.
+    fn of(created: Created) -> Option<Self>;
+}
+
+created! {
     /// An office.
-    Office(OfficeId),
+    Office(OfficeId) = "office",
     /// A job.
-    Job(JobId),
+    Job(JobId) = "job",
     /// A user.
-    User(UserId),
+    User(UserId) = "user",
     /// A group.
-    Group(GroupId),
+    Group(GroupId) = "group",
     /// An application.
-    Application(AppId),
+    Application(AppId) = "application",
     /// A role.
-    Role(RoleId),
+    Role(RoleId) = "role",
     /// A grant.
-    Grant(GrantId),
+    Grant(GrantId) = "grant",
     /// A filing class.
-    Class(ClassId),
+    Class(ClassId) = "filing class",
     /// A folder.
-    Folder(FolderId),
+    Folder(FolderId) = "folder",
     /// A document.
-    Document(DocumentId),
+    Document(DocumentId) = "document",
     /// An ACL entry.
-    Entry(EntryId),
+    Entry(EntryId) = "ACL entry",
     /// An inventory item.
-    Item(ItemId),
+    Item(ItemId) = "inventory item",
     /// A link between a system and an asset.
-    Link(LinkId),
+    Link(LinkId) = "link",
     /// An appointment to a Decree role.
-    Holder(HolderId),
+    Holder(HolderId) = "appointment",
     /// An access-review campaign.
-    Review(ReviewId),
+    Review(ReviewId) = "access review",
     /// A risk assessment.
-    Risk(RiskId),
+    Risk(RiskId) = "risk assessment",
     /// A solution of the hosting registry.
-    Solution(crate::ids::SolutionId),
+    Solution(SolutionId) = "solution",
     /// A process definition version.
-    Definition(DefinitionId),
+    Definition(DefinitionId) = "process definition",
     /// A case.
-    Case(CaseId),
+    Case(CaseId) = "case",
     /// An integrity baseline.
-    Baseline(crate::ids::BaselineId),
+    Baseline(BaselineId) = "integrity baseline",
     /// An integrity comparison.
-    Comparison(crate::ids::ComparisonId),
+    Comparison(ComparisonId) = "integrity comparison",
     /// A responsibility matrix.
-    RaciMatrix(crate::ids::RaciMatrixId),
+    RaciMatrix(RaciMatrixId) = "responsibility matrix",
     /// A continuity plan.
-    ContinuityPlan(crate::ids::ContinuityPlanId),
+    ContinuityPlan(ContinuityPlanId) = "continuity plan",
     /// A plan review.
-    PlanReview(crate::ids::PlanReviewId),
+    PlanReview(PlanReviewId) = "plan review",
     /// A BIA.
-    Bia(crate::ids::BiaId),
+    Bia(BiaId) = "BIA",
     /// A continuity test.
-    ContinuityTest(crate::ids::ContinuityTestId),
+    ContinuityTest(ContinuityTestId) = "continuity test",
     /// A risk acceptance.
-    Acceptance(crate::ids::AcceptanceId),
+    Acceptance(AcceptanceId) = "risk acceptance",
 }

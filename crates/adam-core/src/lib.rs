@@ -54,7 +54,7 @@ pub use acl::{AclEntry, AclKind, Entity};
 pub use admin::{Actor, Authority};
 pub use calendar::{LocalDate, LocalTime};
 pub use change::{AuditObject, ObjectChange};
-pub use command::{Command, Created};
+pub use command::{Command, Created, CreatedId};
 pub use decision::{Contribution, Decision, Rule, Session, Source, SystemName, TierCeiling};
 pub use directory::{AccountKind, Gender, Group, Job, JobKind, Office, User};
 pub use error::{

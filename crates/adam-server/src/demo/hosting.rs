@@ -12,7 +12,7 @@ use super::executor::Executor;
 use super::steps::{Steps, text};
 use adam_core::register::inventory::{ItemFields, ItemKind};
 use adam_core::register::solution::*;
-use adam_core::{Actor, CaseId, Code, Command, Created, Error, ItemId, SolutionId, Timestamp, UserId};
+use adam_core::{Actor, CaseId, Code, Command, Error, ItemId, SolutionId, Timestamp, UserId};
 use serde_json::{Value, json};
 
 struct Walker {
@@ -183,10 +183,7 @@ pub(super) async fn hosting<X: Executor>(
                 },
             )
             .await?;
-        let item: ItemId = super::steps::pick(&item, |c| match c {
-            Created::Item(i) => Some(i),
-            _ => None,
-        })?;
+        let item: ItemId = super::steps::pick(&item)?;
         systems.push(item);
         let lc = code.to_lowercase();
         let fields = SolutionFields {
@@ -221,10 +218,7 @@ pub(super) async fn hosting<X: Executor>(
             jobs: jobs.clone(),
         };
         let plan = s.x.run(Actor::user(lead), Command::RegisterSolution { fields }).await?;
-        ids.push(super::steps::pick(&plan, |c| match c {
-            Created::Solution(i) => Some(i),
-            _ => None,
-        })?);
+        ids.push(super::steps::pick(&plan)?);
     }
     let w = Walker { lead };
     let coordinator = people.coordinator.unwrap_or(lead);
@@ -234,12 +228,7 @@ pub(super) async fn hosting<X: Executor>(
             version: text(version)?,
         })
     };
-    let case_of = |plan: &adam_core::Plan| {
-        super::steps::pick(plan, |c| match c {
-            Created::Case(i) => Some(i),
-            _ => None,
-        })
-    };
+    let case_of = |plan: &adam_core::Plan| super::steps::pick::<CaseId>(plan);
     let infra = people.infrastructure_manager.unwrap_or(lead);
 
     // OPSI: version 1.0 walked to production (the pen test waived by SIV), 1.1 in development.
@@ -370,10 +359,7 @@ async fn outages<X: Executor>(s: &mut Steps<'_, X>, w: &Walker, system: ItemId, 
                 },
             )
             .await?;
-        let case = super::steps::pick(&plan, |c| match c {
-            Created::Case(i) => Some(i),
-            _ => None,
-        })?;
+        let case = super::steps::pick(&plan)?;
         w.go(
             s,
             case,

@@ -16,8 +16,8 @@ use super::steps::{Steps, text};
 use adam_core::register::decree_roles::DecreeRole;
 use adam_core::register::inventory::{ItemFields, ItemKind, Operator, Relation};
 use adam_core::{
-    Actor, AppId, Classification, Code, Command, Created, Error, Grantee, ItemId, LocalDate, SecurityClass,
-    SystemPower, Timestamp, UserId,
+    Actor, AppId, Classification, Code, Command, Error, Grantee, ItemId, LocalDate, SecurityClass, SystemPower,
+    Timestamp, UserId,
 };
 
 /// What the demo's inventory hands back.
@@ -73,10 +73,7 @@ impl<X: Executor> Steps<'_, X> {
             .x
             .run(Actor::user(lead), Command::CreateItem { kind, fields })
             .await?;
-        Ok(super::steps::pick(&plan, |c| match c {
-            Created::Item(id) => Some(id),
-            _ => None,
-        })?)
+        Ok(super::steps::pick(&plan)?)
     }
 
     async fn classify(&mut self, item: ItemId, custodian: UserId, c: Classification) -> Result<(), X::Error> {

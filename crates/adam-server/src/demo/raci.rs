@@ -16,7 +16,7 @@
 use super::executor::Executor;
 use super::steps::{Steps, text};
 use adam_core::raci::{Bound, Cell, Key, Party, SolutionCode, TemplateRef, template};
-use adam_core::{Actor, Command, Created, Error, RaciMatrixId, UserId};
+use adam_core::{Actor, Command, Error, RaciMatrixId, UserId};
 
 fn key(k: &str) -> Result<Key, Error> {
     Key::parse(k).ok_or_else(|| Error::Raci(adam_core::RaciError::BadPartyKey(k.to_owned())))
@@ -50,10 +50,7 @@ async fn create<X: Executor>(
             parties: vec![party("customer", customer)?, party("provider", provider)?],
         })
         .await?;
-    Ok(super::steps::pick(&plan, |c| match c {
-        Created::RaciMatrix(id) => Some(id),
-        _ => None,
-    })?)
+    Ok(super::steps::pick(&plan)?)
 }
 
 /// Creates the four matrices; `lead` is the information-security lead.

@@ -9,9 +9,8 @@ use super::executor::Executor;
 use super::ids::{Demo, Documents, Folders, Offices};
 use super::steps::{Steps, ascii_lower, day, in_job, pick, text};
 use adam_core::{
-    AccountKind, AclKind, Actor, AppId, Carrier, Code, Command, Created, Email, Entity, Error, Gender, Grantee,
-    JobCode, Level, ObjectRef, Phone, RoleCode, RoleKind, SecurityClass, SigningCode, SystemPower, Timestamp, UserId,
-    Username, Window,
+    AccountKind, AclKind, Actor, AppId, Carrier, Code, Command, Email, Entity, Error, Gender, Grantee, JobCode, Level,
+    ObjectRef, Phone, RoleCode, RoleKind, SecurityClass, SigningCode, SystemPower, Timestamp, UserId, Username, Window,
 };
 
 /// The whole demo, as one sequence of commands.
@@ -30,10 +29,7 @@ pub(super) async fn sequence<X: Executor>(x: &mut X, at: Timestamp) -> Result<De
                 name: text(name)?,
             })
             .await?;
-        let id = pick(&plan, |c| match c {
-            Created::Application(id) => Some(id),
-            _ => None,
-        })?;
+        let id = pick(&plan)?;
         apps.push((*code, id));
     }
     let app = |code: &str| -> Result<AppId, Error> {

@@ -3,7 +3,7 @@
 
 use super::executor::Executor;
 use adam_core::{
-    Actor, AppId, Classification, Command, Created, DocumentId, Error, FolderId, GrantId, Grantee, JobId, OfficeId,
+    Actor, AppId, Classification, Command, CreatedId, DocumentId, Error, FolderId, GrantId, Grantee, JobId, OfficeId,
     Plan, RoleId, SecurityClass, Text, Timestamp, UserId, Window,
 };
 
@@ -31,8 +31,9 @@ pub(super) fn day(at: Timestamp, days: i64) -> Timestamp {
     Timestamp(at.0.div_euclid(86_400) * 86_400).plus_days(days)
 }
 
-pub(super) fn pick<T>(plan: &Plan, f: impl Fn(Created) -> Option<T>) -> Result<T, Error> {
-    plan.created.and_then(f).ok_or_else(|| {
+/// The id of the record `plan` created.
+pub(super) fn pick<T: CreatedId>(plan: &Plan) -> Result<T, Error> {
+    plan.created.and_then(T::of).ok_or_else(|| {
         Error::State(adam_core::StateError::Corrupt(format!(
             "{} reported {:?} as created",
             plan.action, plan.created
@@ -83,10 +84,7 @@ impl<X: Executor> Steps<'_, X> {
             reference: reference.map(text).transpose()?,
         };
         let plan = self.x.run(actor, command).await?;
-        Ok(pick(&plan, |c| match c {
-            Created::Grant(id) => Some(id),
-            _ => None,
-        })?)
+        Ok(pick(&plan)?)
     }
 
     pub(super) async fn always(&mut self, role: &str, grantee: Grantee) -> Result<GrantId, X::Error> {
@@ -110,10 +108,7 @@ impl<X: Executor> Steps<'_, X> {
             classification: Classification::confidential(z),
         };
         let plan = self.x.run(actor, command).await?;
-        Ok(pick(&plan, |c| match c {
-            Created::Folder(id) => Some(id),
-            _ => None,
-        })?)
+        Ok(pick(&plan)?)
     }
 
     pub(super) async fn document(
@@ -129,10 +124,7 @@ impl<X: Executor> Steps<'_, X> {
             classification: Classification::confidential(z),
         };
         let plan = self.x.run(actor, command).await?;
-        Ok(pick(&plan, |c| match c {
-            Created::Document(id) => Some(id),
-            _ => None,
-        })?)
+        Ok(pick(&plan)?)
     }
 
     pub(super) async fn act(&mut self, actor: Actor, command: Command) -> Result<(), X::Error> {

@@ -237,9 +237,7 @@ pub async fn record_plan(s: &AppState, caller: &Caller, fields: PlanFields) -> A
     let plan = s
         .execute(caller, None, Command::RecordContinuityPlan { fields })
         .await?;
-    let Some(Created::ContinuityPlan(id)) = plan.created else {
-        return Err(WebError::internal(&"continuity plan not created"));
-    };
+    let id = crate::service::created::<ContinuityPlanId>(&plan)?;
     Ok(s.world().continuity_plan(id)?.clone())
 }
 
@@ -266,9 +264,7 @@ pub async fn review_plan(s: &AppState, caller: &Caller, fields: PlanReviewFields
     let plan = s
         .execute(caller, None, Command::ReviewContinuityPlan { fields })
         .await?;
-    let Some(Created::PlanReview(id)) = plan.created else {
-        return Err(WebError::internal(&"plan review not created"));
-    };
+    let id = crate::service::created::<PlanReviewId>(&plan)?;
     Ok(s.world().plan_review(id)?.clone())
 }
 
@@ -322,9 +318,7 @@ pub async fn record_test(s: &AppState, caller: &Caller, fields: TestFields) -> A
     let plan = s
         .execute(caller, None, Command::RecordContinuityTest { fields })
         .await?;
-    let Some(Created::ContinuityTest(id)) = plan.created else {
-        return Err(WebError::internal(&"continuity test not created"));
-    };
+    let id = crate::service::created::<ContinuityTestId>(&plan)?;
     after_test(s, id, caller.source_ip.clone()).await;
     Ok(id)
 }
@@ -336,9 +330,7 @@ pub async fn record_test_as_adam(s: &AppState, fields: TestFields) -> ApiResult<
     let plan = s
         .execute_as(Actor::System, context, Command::RecordContinuityTest { fields })
         .await?;
-    let Some(Created::ContinuityTest(id)) = plan.created else {
-        return Err(WebError::internal(&"continuity test not created"));
-    };
+    let id = crate::service::created::<ContinuityTestId>(&plan)?;
     after_test(s, id, None).await;
     Ok(id)
 }
@@ -370,9 +362,7 @@ pub async fn accept_risk(s: &AppState, caller: &Caller, fields: AcceptanceFields
     let plan = s
         .execute(caller, None, Command::AcceptContinuityRisk { fields })
         .await?;
-    let Some(Created::Acceptance(id)) = plan.created else {
-        return Err(WebError::internal(&"risk acceptance not created"));
-    };
+    let id = crate::service::created::<AcceptanceId>(&plan)?;
     Ok(s.world().risk_acceptance(id)?.clone())
 }
 

@@ -9,7 +9,7 @@
 //! (`service::inventory::role_holders`).
 
 use crate::authn::Caller;
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use adam_core::register::decree_roles::DecreeRole;
 use adam_core::register::scheme::SchemeEntry;
@@ -40,10 +40,7 @@ pub async fn appoint(s: &AppState, caller: &Caller, input: NewAppointment) -> Ap
         since: input.since,
     };
     let plan = s.execute(caller, None, command).await?;
-    match plan.created {
-        Some(Created::Holder(id)) => Ok(id),
-        _ => Err(WebError::internal(&"appointment not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// Ends an appointment on `until` (its last day).

@@ -15,7 +15,7 @@
 //! showed. Each keeps its own refusal (`stale-revision`, `stale`) and words.
 
 use crate::authn::Caller;
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use adam_core::*;
 
@@ -72,10 +72,7 @@ pub async fn create_office(s: &AppState, caller: &Caller, input: NewOffice) -> A
         signing_code: input.signing_code,
     };
     let plan = s.execute(caller, None, command).await?;
-    match plan.created {
-        Some(Created::Office(id)) => Ok(id),
-        _ => Err(WebError::internal(&"office not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// Changes an office's name, parent and signing code, provided `guard` holds.
@@ -148,10 +145,7 @@ pub async fn create_job(s: &AppState, caller: &Caller, input: NewJob) -> ApiResu
         office: input.office,
     };
     let plan = s.execute(caller, None, command).await?;
-    match plan.created {
-        Some(Created::Job(id)) => Ok(id),
-        _ => Err(WebError::internal(&"job not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// Changes a job's signing code, name and office, provided `guard` holds.
@@ -248,10 +242,7 @@ pub async fn create_user(s: &AppState, caller: &Caller, input: NewUser) -> ApiRe
         jobs: input.jobs,
     };
     let plan = s.execute(caller, None, command).await?;
-    match plan.created {
-        Some(Created::User(id)) => Ok(id),
-        _ => Err(WebError::internal(&"user not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// Changes a person's data, provided `guard` holds.
@@ -326,8 +317,5 @@ pub async fn create_group(s: &AppState, caller: &Caller, code: Code, input: Grou
         jobs: input.jobs,
     };
     let plan = s.execute(caller, None, command).await?;
-    match plan.created {
-        Some(Created::Group(id)) => Ok(id),
-        _ => Err(WebError::internal(&"group not created")),
-    }
+    crate::service::created(&plan)
 }

@@ -9,7 +9,7 @@
 //! a stranger (`records::conceal`) stays the adapter's, as does the order of its refusals.
 
 use crate::authn::Caller;
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use adam_core::*;
 
@@ -34,10 +34,7 @@ pub async fn create_class(s: &AppState, caller: &Caller, input: NewClass) -> Api
         parent: input.parent,
     };
     let plan = s.execute(caller, None, command).await?;
-    match plan.created {
-        Some(Created::Class(id)) => Ok(id),
-        _ => Err(WebError::internal(&"class not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// A filing class as it is to be, as a patch merged with what is stored.
@@ -84,10 +81,7 @@ pub async fn create_folder(s: &AppState, caller: &Caller, job: Option<JobId>, in
         classification: input.classification,
     };
     let plan = s.execute(caller, job, command).await?;
-    match plan.created {
-        Some(Created::Folder(id)) => Ok(id),
-        _ => Err(WebError::internal(&"folder not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// Creates a document in `folder`, acting through `job` when one is named; its id.
@@ -105,10 +99,7 @@ pub async fn create_document(
         classification,
     };
     let plan = s.execute(caller, job, command).await?;
-    match plan.created {
-        Some(Created::Document(id)) => Ok(id),
-        _ => Err(WebError::internal(&"document not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// A step of a folder's or a document's workflow.
@@ -203,10 +194,7 @@ pub async fn add_entry(s: &AppState, caller: &Caller, job: Option<JobId>, input:
         window: input.window,
     };
     let plan = s.execute(caller, job, command).await?;
-    match plan.created {
-        Some(Created::Entry(id)) => Ok(id),
-        _ => Err(WebError::internal(&"entry not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// Removes an ACL entry, acting through `job` when one is named.

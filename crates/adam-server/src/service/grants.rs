@@ -7,7 +7,7 @@
 //! asked by `AppState::execute`; who may read a grant is `service/roles.rs`.
 
 use crate::authn::Caller;
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use adam_core::*;
 
@@ -52,10 +52,7 @@ impl NewGrant {
 /// Grants a role; the grant's id.
 pub async fn grant_role(s: &AppState, caller: &Caller, input: NewGrant) -> ApiResult<GrantId> {
     let plan = s.execute(caller, None, input.command()).await?;
-    match plan.created {
-        Some(Created::Grant(id)) => Ok(id),
-        _ => Err(WebError::internal(&"grant not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// A grant as it is to be: its window and reference, as a patch merged with what is stored.

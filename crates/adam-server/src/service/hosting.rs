@@ -8,7 +8,7 @@
 //! its own input into `SolutionFields` and calls them; the engine asks who may.
 
 use crate::authn::Caller;
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::service::inventory::require_reader;
 use crate::state::AppState;
 use adam_core::process;
@@ -415,10 +415,7 @@ fn past(steps: &[process::Transition], step: &str) -> bool {
 /// Registers a solution; its id.
 pub async fn register_solution(s: &AppState, caller: &Caller, fields: SolutionFields) -> ApiResult<SolutionId> {
     let plan = s.execute(caller, None, Command::RegisterSolution { fields }).await?;
-    match plan.created {
-        Some(Created::Solution(id)) => Ok(id),
-        _ => Err(WebError::internal(&"solution not registered")),
-    }
+    crate::service::created(&plan)
 }
 
 /// Corrects a solution's entry, provided `guard` holds (a page's revision; the API passes

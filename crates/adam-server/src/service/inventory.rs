@@ -452,10 +452,7 @@ pub(crate) fn require_reader_to_change(w: &World, caller: &Caller, now: Timestam
 /// Adds an item (an information asset or a system) to the inventory; its id.
 pub async fn create_item(s: &AppState, caller: &Caller, kind: ItemKind, fields: ItemFields) -> ApiResult<ItemId> {
     let plan = s.execute(caller, None, Command::CreateItem { kind, fields }).await?;
-    match plan.created {
-        Some(Created::Item(id)) => Ok(id),
-        _ => Err(WebError::internal(&"item not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// The command that gives `item` these fields (the API's `http::update` runs it under
@@ -518,10 +515,7 @@ pub async fn link_assets(s: &AppState, caller: &Caller, input: NewLink) -> ApiRe
         consent: input.consent,
     };
     let plan = s.execute(caller, None, command).await?;
-    match plan.created {
-        Some(Created::Link(id)) => Ok(id),
-        _ => Err(WebError::internal(&"link not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// The command that removes a link: a page asks first, as for a retirement.

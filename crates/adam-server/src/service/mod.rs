@@ -38,3 +38,15 @@ pub mod risk;
 pub mod roles;
 pub mod settings;
 pub mod setup;
+
+use crate::error::{ApiResult, WebError};
+use adam_core::{CreatedId, Plan};
+
+/// The id of the record `plan` created, for a command that creates one. Written once for
+/// every kind; a plan that created none of that kind is a bug (the engine always names what a
+/// creating command created), so it answers an internal error, not a refusal.
+pub(crate) fn created<T: CreatedId>(plan: &Plan) -> ApiResult<T> {
+    plan.created
+        .and_then(T::of)
+        .ok_or_else(|| WebError::internal(&format!("{} not created", T::WHAT)))
+}

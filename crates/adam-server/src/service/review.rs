@@ -9,7 +9,7 @@
 //! route tables do) and no sight of the campaign (each adapter asks first, in its own order).
 
 use crate::authn::Caller;
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use adam_core::register::review::{AccessReview, FollowUp, Outcome, ReviewLine, Under};
 use adam_core::*;
@@ -183,10 +183,7 @@ pub async fn start_campaign(s: &AppState, caller: &Caller, system: ItemId, due: 
     let plan = s
         .execute(caller, None, Command::StartAccessReview { system, due })
         .await?;
-    match plan.created {
-        Some(Created::Review(id)) => Ok(id),
-        _ => Err(WebError::internal(&"review not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// A decision on one grant, in a campaign or a follow-up.

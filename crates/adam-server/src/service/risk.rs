@@ -8,7 +8,7 @@
 //! (`service::inventory::require_reader`).
 
 use crate::authn::Caller;
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use adam_core::register::risk::RiskFields;
 use adam_core::*;
@@ -18,10 +18,7 @@ pub async fn record_risk(s: &AppState, caller: &Caller, fields: RiskFields) -> A
     let plan = s
         .execute(caller, None, Command::RecordRiskAssessment { fields })
         .await?;
-    match plan.created {
-        Some(Created::Risk(id)) => Ok(id),
-        _ => Err(WebError::internal(&"risk assessment not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// Corrects a risk assessment: every field as it is to be.

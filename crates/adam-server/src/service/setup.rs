@@ -49,9 +49,7 @@ pub async fn create_system_administrator(
             },
         )
         .await?;
-    let Some(Created::User(admin)) = plan.created else {
-        return Err(WebError::internal(&"the administrator was not created"));
-    };
+    let admin = crate::service::created::<UserId>(&plan)?;
     // A random password can, rarely, break a rule (a run like "abc"); draw again then.
     let mut last = None;
     for _ in 0..32 {
@@ -145,10 +143,7 @@ pub(crate) async fn create_application(s: &AppState, caller: &Caller, code: Code
     let plan = s
         .execute(caller, None, Command::CreateApplication { code, name })
         .await?;
-    match plan.created {
-        Some(Created::Application(id)) => Ok(id),
-        _ => Err(WebError::internal(&"application not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// A new application or user role.
@@ -173,10 +168,7 @@ pub(crate) async fn create_role(s: &AppState, caller: &Caller, r: RoleSpec) -> A
         members: r.members,
     };
     let plan = s.execute(caller, None, command).await?;
-    match plan.created {
-        Some(Created::Role(id)) => Ok(id),
-        _ => Err(WebError::internal(&"role not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// Changes a role's description, application-wide level and contents — `command`, a

@@ -9,7 +9,7 @@
 //! a refusal.
 
 use crate::authn::Caller;
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::state::AppState;
 use adam_core::attachment::AttachmentRef;
 use adam_core::process::Definition;
@@ -47,10 +47,7 @@ pub async fn start_case(s: &AppState, caller: &Caller, input: NewCase) -> ApiRes
         attachments: input.attachments,
     };
     let plan = s.execute(caller, None, command).await?;
-    match plan.created {
-        Some(Created::Case(id)) => Ok(id),
-        _ => Err(WebError::internal(&"case not created")),
-    }
+    crate::service::created(&plan)
 }
 
 /// Fills a case's fields and attaches files to it.

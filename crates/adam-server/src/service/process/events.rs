@@ -328,8 +328,5 @@ pub async fn register_notification(
             },
         )
         .await?;
-    match plan.created {
-        Some(Created::Case(id)) => Ok(id),
-        _ => Err(WebError::internal(&"notification not registered")),
-    }
+    crate::service::created(&plan)
 }
