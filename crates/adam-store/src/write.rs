@@ -97,8 +97,8 @@ pub(crate) fn commit(
                 job,
                 action: plan.action,
                 object: &change.object,
-                before: change.before.clone(),
-                after: change.after.clone(),
+                before: change.before.as_ref(),
+                after: change.after.as_ref(),
                 outcome: "ok",
             },
         )?;

@@ -53,47 +53,64 @@ pub fn period_of(at: i64) -> i64 {
 /// same value always gives the same bytes, whatever order the keys were inserted in and
 /// whatever the database did to a JSON column.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(128);
     write_canonical(value, &mut out);
-    out
+    utf8(out)
 }
 
-fn write_canonical(value: &Value, out: &mut String) {
+/// Bytes serde_json wrote as a `String`: they are UTF-8 (serde_json writes nothing else), so
+/// the lossy branch never runs; it is there so that no input can make this panic.
+pub(crate) fn utf8(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Appends the canonical JSON of `value` to `out`. Strings, numbers and literals are written by
+/// serde_json straight into `out` (its escaping is already canonical: it escapes only what JSON
+/// requires), so a payload costs no allocation per string.
+pub(crate) fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (k, v)) in members.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                write_string(k, out);
-                out.push(':');
-                if let Some(v) = map.get(k) {
-                    write_canonical(v, out);
-                }
+                write_str(k, out);
+                out.push(b':');
+                write_canonical(v, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, v) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(v, out);
             }
-            out.push(']');
+            out.push(b']');
         }
-        Value::String(s) => write_string(s, out),
-        other => out.push_str(&other.to_string()),
+        // A string, number, literal or `null` has one canonical form, the one serde_json
+        // writes; writing a `Value` into a `Vec` cannot fail (no I/O, no non-string keys).
+        other => {
+            let _ = serde_json::to_writer(&mut *out, other);
+        }
     }
 }
 
-fn write_string(s: &str, out: &mut String) {
-    // serde_json's string escaping is already canonical (it escapes only what JSON requires).
-    out.push_str(&Value::String(s.to_owned()).to_string());
+/// Appends a JSON string.
+pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) {
+    // As above: a `str` into a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// Appends a value of a type that serialises to a JSON string, number, literal or `null` —
+/// which has one canonical form, the one serde_json writes.
+pub(crate) fn write_scalar<T: Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) -> Result<(), StoreError> {
+    serde_json::to_writer(&mut *out, value).map_err(|e| StoreError::Corrupt(format!("audit payload: {e}")))
 }
 
 /// The commitment to a payload.

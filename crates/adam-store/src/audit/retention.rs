@@ -345,6 +345,7 @@ pub(crate) fn purge(
         id: 0,
         label: format!("access records of days up to {through}"),
     };
+    let after = serde_json::to_value(&report).ok();
     let seq = tail.append(
         tx,
         writes,
@@ -356,7 +357,7 @@ pub(crate) fn purge(
             action: "audit.purge",
             object: &object,
             before: None,
-            after: serde_json::to_value(&report).ok(),
+            after: after.as_ref(),
             outcome: "ok",
         },
     )?;

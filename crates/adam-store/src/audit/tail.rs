@@ -7,7 +7,7 @@
 //! lookup tables: a search aid, not part of the trail.)
 
 use super::chain::{self, CHECKPOINT_EVERY, Retention};
-use super::record::{AuditContext, NewAudit, corrupt, seq_of, seq_val};
+use super::record::{AuditContext, NewAudit, PayloadRef, corrupt, seq_of, seq_val};
 use crate::StoreError;
 use crate::keys::Keyring;
 use crate::keys::checkpoint::Checkpoint;
@@ -44,8 +44,8 @@ pub(crate) struct Entry<'a> {
     pub(crate) job: Option<JobId>,
     pub(crate) action: &'a str,
     pub(crate) object: &'a AuditObject,
-    pub(crate) before: Option<Value>,
-    pub(crate) after: Option<Value>,
+    pub(crate) before: Option<&'a Value>,
+    pub(crate) after: Option<&'a Value>,
     pub(crate) outcome: &'a str,
 }
 
@@ -280,8 +280,8 @@ impl<'k> Tail<'k> {
                 context: e.context.clone(),
                 action: e.action.to_owned(),
                 object: e.object.clone(),
-                before: e.before,
-                after: e.after,
+                before: e.before.cloned(),
+                after: e.after.cloned(),
                 outcome: e.outcome.to_owned(),
             };
             let text = serde_json::to_string(&record).map_err(corrupt)?;
@@ -296,7 +296,7 @@ impl<'k> Tail<'k> {
         }
         let seq = self.seq + 1;
         let period = chain::period_of(e.context.at.0);
-        let payload = Payload {
+        let text = PayloadRef {
             seq,
             period,
             retention: e.retention,
@@ -304,15 +304,15 @@ impl<'k> Tail<'k> {
             at: e.context.at,
             actor: e.context.actor,
             actor_job: e.job,
-            source_ip: e.context.source_ip.clone(),
-            application: e.context.application.clone(),
-            action: e.action.to_owned(),
-            object: e.object.clone(),
+            source_ip: e.context.source_ip.as_deref(),
+            application: e.context.application.as_deref(),
+            action: e.action,
+            object: e.object,
             before: e.before,
             after: e.after,
-            outcome: e.outcome.to_owned(),
-        };
-        let text = chain::canonical_json(&serde_json::to_value(&payload).map_err(corrupt)?);
+            outcome: e.outcome,
+        }
+        .canonical()?;
         let key = match e.retention {
             Retention::Access => Some(self.keys.day_key(period).ok_or_else(|| {
                 StoreError::Audit(format!(
@@ -431,8 +431,8 @@ pub(crate) fn record_change(
             job: acting_job(context),
             action,
             object,
-            before,
-            after,
+            before: before.as_ref(),
+            after: after.as_ref(),
             outcome: "ok",
         },
     )?;
@@ -489,6 +489,8 @@ pub(crate) fn append_audit(
     writes: &mut Writes,
 ) -> Result<(), StoreError> {
     let mut tail = Tail::read(tx, keys)?;
+    // One allocation for the records' rows, not one per doubling of the vector.
+    tail.pending.reserve(records.len().min(FLUSH_AT));
     let mut at = None;
     for r in records {
         tail.append(
@@ -501,8 +503,8 @@ pub(crate) fn append_audit(
                 job: acting_job(&r.context),
                 action: &r.action,
                 object: &r.object,
-                before: r.before.clone(),
-                after: r.after.clone(),
+                before: r.before.as_ref(),
+                after: r.after.as_ref(),
                 outcome: &r.outcome,
             },
         )?;
