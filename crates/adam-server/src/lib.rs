@@ -172,8 +172,10 @@ pub async fn serve_with(
     let _ = audit.keeper.await;
     // Access records queued before the shutdown are written before the process ends.
     state.flush_access().await;
+    state.stop_access_writer();
     if let Some(writer) = audit.writer {
-        writer.abort();
+        // It ends at once: the queue was just flushed.
+        let _ = tokio::task::spawn_blocking(move || writer.join()).await;
     }
     result
 }

@@ -27,6 +27,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+mod access;
+pub use access::{ACCESS_CHUNK, ACCESS_QUEUE};
+
 /// Where the server's idea of "now" comes from.
 #[derive(Debug)]
 pub enum Clock {
@@ -125,9 +128,10 @@ pub(crate) async fn next_tick(tick: &mut tokio::time::Interval, stop: &mut Stop)
 
 /// The audit trail's background tasks ([`AppState::spawn_audit_tasks`]).
 pub struct AuditTasks {
-    /// The access-record writer: it ends when the queue closes; stop it after
+    /// The access-record writer's thread (`state/access.rs`): it ends on
+    /// [`AppState::stop_access_writer`] or when the state is dropped; stop it after
     /// [`AppState::flush_access`].
-    pub writer: Option<tokio::task::JoinHandle<()>>,
+    pub writer: Option<std::thread::JoinHandle<()>>,
     /// The checkpoint and purge keeper: it ends on its [`Stop`] after the round in flight.
     pub keeper: tokio::task::JoinHandle<()>,
 }
@@ -151,9 +155,9 @@ pub struct Inner {
     pub config: Config,
     /// Why the server refuses changes, when it does (the audit trail failed its check at start).
     read_only: Mutex<Option<String>>,
-    /// Access records waiting for the writer task (group commit).
-    access: tokio::sync::mpsc::UnboundedSender<AccessMessage>,
-    access_rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<AccessMessage>>>,
+    /// Access records waiting for the writer thread (group commit, `state/access.rs`).
+    access: tokio::sync::mpsc::UnboundedSender<access::AccessMessage>,
+    access_rx: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<access::AccessMessage>>>,
     /// Room in the access queue, in records: a request takes a permit per record before it
     /// queues them, and the writer gives them back once they are committed.
     access_room: Arc<tokio::sync::Semaphore>,
@@ -231,38 +235,11 @@ impl<T: Clone> SharedRun<T> {
     }
 }
 
-/// Records the access queue holds before requests wait for room (about 1.1 KiB each in memory,
-/// so some 110 MiB at most). Counted in records, not messages: a queue of a few hundred
-/// one-record messages is a few milliseconds of checks, and it filled whenever the writer's
-/// transaction took longer (an fsync, a WAL checkpoint, a move of search keys), holding
-/// every request that produced a record for the rest of the commit.
-pub const ACCESS_QUEUE: usize = 100_000;
-/// Records per message.
-pub const ACCESS_CHUNK: usize = 100;
-
-/// What the access-record writer receives.
-enum AccessMessage {
-    /// Records, and whom to tell whether they were committed.
-    Records(Vec<NewAudit>, tokio::sync::oneshot::Sender<bool>),
-    Flush(tokio::sync::oneshot::Sender<()>),
-}
-
 impl std::ops::Deref for AppState {
     type Target = Inner;
     fn deref(&self) -> &Inner {
         &self.0
     }
-}
-
-/// The refusal of a request whose access records could not be made durable: no answer
-/// without its record.
-fn audit_unavailable(why: &str) -> WebError {
-    WebError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "audit-unavailable",
-        format!("{why}; the access was not recorded, so it is not answered"),
-    )
-    .sl(format!("{why}; dostop ni bil zapisan, zato nanj ni odgovora"))
 }
 
 /// Runs blocking store work off the async threads, in the language of the request (so that
@@ -347,121 +324,11 @@ impl AppState {
         self.read_only.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    /// Records accesses: queues them for the writer task, which appends what has queued up in
-    /// one transaction (group commit), and returns once that transaction has committed — an
-    /// answer is given only when its access record is durable (Decree: every access recorded;
-    /// a crash can lose no answered access). Many waiting requests share one commit, so the
-    /// wait is about one commit, not one per request (`BENCHMARKS.md`, #14).
-    ///
-    /// The queue is bounded ([`ACCESS_QUEUE`] records, in messages of at most [`ACCESS_CHUNK`]):
-    /// when the writer falls behind, the requests that produce records wait for room rather
-    /// than pile records up in memory. Auditing is never skipped to keep up: when the records
-    /// cannot be written, the request is refused (503 `audit-unavailable`).
-    pub async fn record_access(&self, records: Vec<NewAudit>) -> ApiResult<()> {
-        let mut records = records;
-        let mut waits = Vec::new();
-        while !records.is_empty() {
-            let rest = records.split_off(records.len().min(ACCESS_CHUNK));
-            // Room for these records first (given back by the writer once they are committed).
-            let n = u32::try_from(records.len()).unwrap_or(u32::MAX);
-            match self.access_room.acquire_many(n).await {
-                Ok(permits) => permits.forget(),
-                Err(_) => return Err(audit_unavailable("the access queue is closed")),
-            }
-            let (done, wait) = tokio::sync::oneshot::channel();
-            if self.access.send(AccessMessage::Records(records, done)).is_err() {
-                return Err(audit_unavailable("the access-record writer has stopped"));
-            }
-            waits.push(wait);
-            records = rest;
-        }
-        for wait in waits {
-            match wait.await {
-                Ok(true) => {}
-                Ok(false) => return Err(audit_unavailable("the access records could not be written")),
-                Err(_) => return Err(audit_unavailable("the access-record writer has stopped")),
-            }
-        }
-        Ok(())
-    }
-
-    /// Room left in the access queue, in records (for tests and diagnostics).
-    pub fn access_room_left(&self) -> usize {
-        self.access_room.available_permits()
-    }
-
-    /// Waits until every access record queued so far is written.
-    pub async fn flush_access(&self) {
-        let (done, wait) = tokio::sync::oneshot::channel();
-        if self.access.send(AccessMessage::Flush(done)).is_ok() {
-            let _ = wait.await;
-        }
-    }
-
     /// Starts the audit trail's background work: the access-record writer, and the keeper
     /// that signs a checkpoint every [`Config::audit_checkpoint_every`] and runs the retention
     /// purge once a day, until `stop` says so (or its sender is gone).
     pub fn spawn_audit_tasks(&self, stop: Stop) -> AuditTasks {
-        let mut writer = None;
-        let rx = self.access_rx.lock().unwrap_or_else(PoisonError::into_inner).take();
-        if let Some(mut rx) = rx {
-            let me = self.clone();
-            writer = Some(tokio::spawn(async move {
-                while let Some(first) = rx.recv().await {
-                    let mut batch = Vec::new();
-                    let mut flushes = Vec::new();
-                    let mut waiting = Vec::new();
-                    let mut next = Some(first);
-                    while let Some(m) = next.take() {
-                        match m {
-                            AccessMessage::Records(r, done) => {
-                                batch.extend(r);
-                                waiting.push(done);
-                            }
-                            AccessMessage::Flush(f) => flushes.push(f),
-                        }
-                        if batch.len() < 10_000 {
-                            next = rx.try_recv().ok();
-                        }
-                    }
-                    if !batch.is_empty() {
-                        let store = me.store.clone();
-                        let n = batch.len();
-                        // A standby's trail is its primary's: its own records wait aside for
-                        // its promotion (`replication/`).
-                        let aside = me.replica.keeps_access_aside();
-                        let written = match blocking(move || {
-                            if aside {
-                                store.keep_aside(&batch)
-                            } else {
-                                store.append_audit(&batch)
-                            }
-                        })
-                        .await
-                        {
-                            Ok(Ok(())) => true,
-                            Ok(Err(e)) => {
-                                tracing::error!(error = %e, records = n, "access records were not written");
-                                false
-                            }
-                            Err(e) => {
-                                tracing::error!(detail = %e.detail, records = n, "access records were not written");
-                                false
-                            }
-                        };
-                        me.access_room.add_permits(n);
-                        me.replica.bump();
-                        // The requests waiting for these records answer now (or are refused).
-                        for done in waiting {
-                            let _ = done.send(written);
-                        }
-                    }
-                    for f in flushes {
-                        let _ = f.send(());
-                    }
-                }
-            }));
-        }
+        let writer = self.spawn_access_writer();
         let me = self.clone();
         let mut stop = stop;
         let keeper = tokio::spawn(async move {

@@ -292,3 +292,88 @@ async fn the_access_queue_waits_for_room_in_records() {
         .count();
     assert_eq!(written, bound + 1, "nothing was dropped to keep up");
 }
+
+/// The access-record writer is a thread of its own: told to stop, it writes what was queued
+/// before and ends, and a record that comes after is refused (503 `audit-unavailable`), never
+/// answered unrecorded; a writer whose state is dropped ends too (it keeps nothing alive).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_access_writer_refuses_what_comes_after_and_a_dropped_state_ends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let location = tokio::task::spawn_blocking(move || fresh_database(Backend::Sqlite, &path))
+        .await
+        .unwrap();
+    let store = open(&location).await;
+    let writer = store.clone();
+    tokio::task::spawn_blocking(move || writer.initialise(&adam_core::Text::parse("o", "Občina Test").unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    let record = |state: &adam_server::AppState, label: &str| adam_store::NewAudit {
+        retention: adam_store::Retention::Access,
+        context: state.context(adam_core::Actor::System, None),
+        action: "access.check".to_owned(),
+        object: adam_core::AuditObject {
+            kind: adam_core::EntityKind::Document,
+            id: 1,
+            label: label.to_owned(),
+        },
+        before: None,
+        after: None,
+        outcome: "ok".to_owned(),
+    };
+    let count = |store: std::sync::Arc<dyn adam_store::Store>, label: &'static str| async move {
+        tokio::task::spawn_blocking(move || store.audit_since(0, 10_000))
+            .await
+            .unwrap()
+            .unwrap()
+            .iter()
+            .filter(|r| r.object.label == label)
+            .count()
+    };
+
+    let state = state_on(store.clone()).await;
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let tasks = state.spawn_audit_tasks(stopped);
+    state
+        .record_access(vec![record(&state, "before the stop")])
+        .await
+        .unwrap();
+    state.stop_access_writer();
+    let writer = tasks.writer.expect("the writer's thread started");
+    tokio::task::spawn_blocking(move || writer.join())
+        .await
+        .unwrap()
+        .unwrap();
+    let refused = state
+        .record_access(vec![record(&state, "after the stop")])
+        .await
+        .expect_err("no answer once nobody writes the record");
+    assert_eq!(refused.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(refused.code, "audit-unavailable");
+    assert_eq!(
+        count(store.clone(), "before the stop").await,
+        1,
+        "what was queued before is written"
+    );
+    assert_eq!(count(store.clone(), "after the stop").await, 0);
+
+    // A second state on the same store: dropping it (and every clone) ends its writer.
+    let state = state_on(store.clone()).await;
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let tasks = state.spawn_audit_tasks(stopped);
+    state.record_access(vec![record(&state, "second state")]).await.unwrap();
+    tasks.keeper.abort();
+    let _ = tasks.keeper.await;
+    drop(state);
+    let writer = tasks.writer.expect("the writer's thread started");
+    tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        tokio::task::spawn_blocking(move || writer.join()),
+    )
+    .await
+    .expect("the writer ends with its state")
+    .unwrap()
+    .unwrap();
+    assert_eq!(count(store, "second state").await, 1);
+}

@@ -27,8 +27,8 @@ use crate::StoreError;
 use crate::hex::hex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::io::{Read as _, Seek as _, Write as _};
-use std::path::PathBuf;
+use std::os::unix::fs::{FileExt as _, MetadataExt as _};
+use std::path::{Path, PathBuf};
 
 /// The file's name in the key directory.
 pub const HEAD_FILE: &str = "head.json";
@@ -66,6 +66,85 @@ struct Slot {
     check: String,
 }
 
+/// The head file as this process holds it open: the file, its identity (device and inode, to
+/// notice a file replaced under the same name), and the bytes last read or written with the
+/// newest valid slot among them (index, sequence number).
+#[derive(Default)]
+pub(super) struct HeadFile {
+    file: Option<(std::fs::File, (u64, u64))>,
+    seen: Vec<u8>,
+    newest: Option<(usize, u64)>,
+}
+
+impl HeadFile {
+    fn record(&mut self, path: &Path, seq: u64, chain: &[u8; 32], at: i64) -> Result<(), StoreError> {
+        let here = std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()));
+        if self.file.as_ref().map(|(_, id)| *id) != here || here.is_none() {
+            let f = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .map_err(|e| io(path, e))?;
+            let m = f.metadata().map_err(|e| io(path, e))?;
+            self.file = Some((f, (m.dev(), m.ino())));
+            self.seen.clear();
+            self.newest = None;
+        }
+        let Some((f, _)) = self.file.as_ref() else {
+            return Ok(());
+        };
+        // What the file holds now (another process on the same directory may have written).
+        let mut now = vec![0u8; 2 * SLOT];
+        let mut len = 0;
+        while len < now.len() {
+            match f.read_at(&mut now[len..], len as u64) {
+                Ok(0) => break,
+                Ok(n) => len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(io(path, e)),
+            }
+        }
+        now.truncate(len);
+        if now != self.seen {
+            self.newest = slots(&now).max_by_key(|(_, h)| h.seq).map(|(i, h)| (i, h.seq));
+            self.seen = now;
+        }
+        if self.newest.is_some_and(|(_, newest)| newest >= seq) {
+            return Ok(());
+        }
+        // Over the other slot than the newest head's: a torn write leaves that one.
+        let target = match self.newest {
+            Some((0, _)) => 1usize,
+            _ => 0,
+        };
+        let head = Head {
+            seq,
+            chain: hex(chain),
+            at,
+        };
+        let slot = Slot {
+            check: head.check(),
+            seq,
+            chain: head.chain,
+            at,
+        };
+        let mut text = serde_json::to_string(&slot).map_err(|e| StoreError::Keys(e.to_string()))?;
+        text.push('\n');
+        let mut bytes = text.into_bytes();
+        bytes.resize(SLOT, b' ');
+        let offset = target * SLOT;
+        f.write_all_at(&bytes, offset as u64).map_err(|e| io(path, e))?;
+        if self.seen.len() < offset + SLOT {
+            self.seen.resize(offset + SLOT, 0);
+        }
+        self.seen[offset..offset + SLOT].copy_from_slice(&bytes);
+        self.newest = Some((target, seq));
+        Ok(())
+    }
+}
+
 /// The valid slots of the file, with their index.
 fn slots(bytes: &[u8]) -> impl Iterator<Item = (usize, Head)> + '_ {
     bytes.chunks(SLOT).enumerate().filter_map(|(i, slot)| {
@@ -99,45 +178,20 @@ impl Keyring {
     }
 
     /// Records the chain head after a commit, unless the file already names a later record.
+    ///
+    /// The file stays open between commits (`HeadFile`), and its slots are parsed again only
+    /// when its bytes differ from what this process last read or wrote: per commit that is one
+    /// `stat` (the path still names the open file?), one read and one write, where opening,
+    /// reading, parsing both slots and closing cost ~40 µs a commit (`BENCHMARKS.md`, #14).
     pub(crate) fn record_head(&self, seq: u64, chain: &[u8; 32], at: i64) -> Result<(), StoreError> {
-        let _guard = self.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut open = self.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let path = self.head_path();
-        let mut f = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| io(&path, e))?;
-        let mut old = Vec::with_capacity(2 * SLOT);
-        f.read_to_end(&mut old).map_err(|e| io(&path, e))?;
-        let newest_slot = slots(&old).max_by_key(|(_, h)| h.seq);
-        if newest_slot.as_ref().is_some_and(|(_, h)| h.seq >= seq) {
-            return Ok(());
+        let written = open.record(&path, seq, chain, at);
+        if written.is_err() {
+            // Opened afresh next time: whatever went wrong, nothing stale is kept.
+            *open = HeadFile::default();
         }
-        // Over the other slot than the newest head's: a torn write leaves that one.
-        let target = match newest_slot {
-            Some((0, _)) => 1u64,
-            _ => 0,
-        };
-        let head = Head {
-            seq,
-            chain: hex(chain),
-            at,
-        };
-        let slot = Slot {
-            check: head.check(),
-            seq,
-            chain: head.chain,
-            at,
-        };
-        let mut text = serde_json::to_string(&slot).map_err(|e| StoreError::Keys(e.to_string()))?;
-        text.push('\n');
-        let mut bytes = text.into_bytes();
-        bytes.resize(SLOT, b' ');
-        let offset = target * SLOT as u64;
-        f.seek(std::io::SeekFrom::Start(offset)).map_err(|e| io(&path, e))?;
-        f.write_all(&bytes).map_err(|e| io(&path, e))
+        written
     }
 
     /// The chain head kept outside the database, if one was ever written. A file that holds no
@@ -185,5 +239,34 @@ mod tests {
         bytes[(1 - newest) * SLOT + 10] ^= 0x20;
         std::fs::write(&path, &bytes).unwrap();
         assert!(keys.outside_head().is_err(), "a damaged head is reported");
+    }
+
+    /// The file stays open between commits, but a file replaced under its name (a restore, an
+    /// operator) is the one written next, and a head another process wrote is respected.
+    #[test]
+    fn a_replaced_or_rewritten_head_file_is_the_one_written_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = Keyring::open(dir.path()).unwrap();
+        let path = dir.path().join(HEAD_FILE);
+        keys.record_head(3, &[1; 32], 100).unwrap();
+        // Another process on the same directory writes a later head (its own key directory
+        // handle): this one does not move it back.
+        let other = Keyring::open(dir.path()).unwrap();
+        other.record_head(20, &[2; 32], 101).unwrap();
+        keys.record_head(10, &[3; 32], 102).unwrap();
+        assert_eq!(keys.outside_head().unwrap().unwrap().seq, 20);
+        // The file is replaced by a new one (renamed over it): the next head lands in the new
+        // file, not in the old one this process held open.
+        let fresh = dir.path().join("head.new");
+        std::fs::write(&fresh, b"").unwrap();
+        std::fs::rename(&fresh, &path).unwrap();
+        assert_eq!(keys.outside_head().unwrap(), None);
+        keys.record_head(21, &[4; 32], 103).unwrap();
+        let head = keys.outside_head().unwrap().unwrap();
+        assert_eq!((head.seq, head.chain), (21, hex(&[4; 32])));
+        // Deleted: written afresh.
+        std::fs::remove_file(&path).unwrap();
+        keys.record_head(22, &[5; 32], 104).unwrap();
+        assert_eq!(keys.outside_head().unwrap().unwrap().seq, 22);
     }
 }

@@ -65,7 +65,7 @@ pub struct Keyring {
     /// its length then and the newest `seq` in it (`checkpoint.rs`, `newest_external_seq`).
     file: Mutex<checkpoint::ReadSoFar>,
     /// Serialises writes of the chain head file (`head.rs`).
-    head: Mutex<()>,
+    head: Mutex<head::HeadFile>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -196,7 +196,7 @@ impl Keyring {
             held: Mutex::new(held),
             cache: Mutex::new(std::collections::BTreeMap::new()),
             file: Mutex::new(checkpoint::ReadSoFar::default()),
-            head: Mutex::new(()),
+            head: Mutex::new(head::HeadFile::default()),
         })
     }
 
