@@ -8,6 +8,7 @@
 //! typed and the message at the field.
 
 use super::super::chrome::*;
+use super::super::history::{HistoryRow, LastChangeView, record_history, record_history_until};
 use super::super::i18n::Tr;
 use super::super::words::engine::lang as core_lang;
 use super::fields::{self, Input, Typed};
@@ -61,7 +62,12 @@ pub(crate) struct CasePage {
     pub(crate) started: String,
     pub(crate) started_by: String,
     pub(crate) performers: String,
-    pub(crate) history: Vec<HistoryLine>,
+    /// The decisions, oldest first.
+    pub(crate) decisions: Vec<HistoryLine>,
+    /// The audit trail's last change of the case and its rows (fills, decisions, consents,
+    /// files), as every record's page shows them; filled by [`case_page`].
+    pub(crate) last: Option<LastChangeView>,
+    pub(crate) history: Vec<HistoryRow>,
     /// The current step's fields, for its performers.
     pub(crate) inputs: Vec<Input>,
     pub(crate) shown: Vec<Shown>,
@@ -156,7 +162,7 @@ fn case_view_as_of(
             hidden: f.hidden,
         })
         .collect();
-    let history = v
+    let decisions = v
         .history
         .iter()
         .map(|h| HistoryLine {
@@ -187,7 +193,9 @@ fn case_view_as_of(
         started: local(v.started_at),
         started_by: v.started_by.as_ref().map_or_else(|| "ADAM".to_owned(), person),
         performers: v.performers.iter().map(person).collect::<Vec<_>>().join(", "),
-        history,
+        decisions,
+        last: None,
+        history: Vec::new(),
         inputs,
         shown,
         comment: typed.map(|t| t.one("_comment")).unwrap_or_default(),
@@ -236,7 +244,8 @@ pub(crate) async fn case_page(
     let (t, id) = (lang.tr, CaseId(id));
     let typed = q.at.trim();
     if typed.is_empty() {
-        let p = case_view(&s, &caller, t, id, None, BTreeMap::new(), Vec::new())?;
+        let mut p = case_view(&s, &caller, t, id, None, BTreeMap::new(), Vec::new())?;
+        (p.last, p.history) = record_history(&s, EntityKind::ProcessCase, id.0, t).await?;
         return page(lang, &p);
     }
     let Some(at) = fields::local_instant(typed) else {
@@ -249,7 +258,7 @@ pub(crate) async fn case_page(
     // Refused before the replay: a caller who may not read the case today costs nothing.
     svc::readable_case(&s.world(), &caller, id, s.now()).ui(t)?;
     let past = s.world_as_of(Some(at)).await.ui(t)?;
-    let p = case_view_as_of(
+    let mut p = case_view_as_of(
         &s,
         &caller,
         t,
@@ -259,6 +268,7 @@ pub(crate) async fn case_page(
         BTreeMap::new(),
         Vec::new(),
     )?;
+    (p.last, p.history) = record_history_until(&s, EntityKind::ProcessCase, id.0, Some(at), t).await?;
     page(lang, &p)
 }
 
