@@ -196,6 +196,25 @@ async fn the_audit_trail_shows_that_perpetrators_changed_but_not_who(backend: Ba
     );
     assert!(admin.text.contains("\"restricted\":\"changed\""), "{}", admin.text);
     assert!(admin.text.contains("SIGOV-CERT"), "{}", admin.text);
+    // The case's history over the API: for whoever reads the case (the reporter too), with the
+    // marker; not for someone who does not read it.
+    let history = format!("/api/v1/history?kind=ADAM_ENTITY_PROCESS_CASE&id={id}");
+    let reporter = server.get(Who::Plain, &history).await.expect(200);
+    assert!(
+        reporter.text.contains("\"restricted\":\"changed\""),
+        "{}",
+        reporter.text
+    );
+    assert!(!reporter.text.contains("Janez"), "{}", reporter.text);
+    assert_eq!(
+        reporter.json["last_change"]["action"], "case.update",
+        "{}",
+        reporter.text
+    );
+    server
+        .get(Who::UserAdminOther, &history)
+        .await
+        .problem(403, "not-a-case-reader");
     // Nor on the audit search page of the UI.
     let page = server
         .ui(Who::SysAdmin)
