@@ -1,7 +1,8 @@
 // Issue 16 in a real browser: an employee (the clerk) reports a security event in the short
 // form; the security lead finds it among "my steps", makes it an incident and walks the seven
 // response steps of Art. 21(2) to its archive, the case page's diagram marking where it
-// stands; a change request on the custodian's system gets the written consents of the
+// stands, and the page "as of" an instant on the way shows the case then; a change request on
+// the custodian's system gets the written consents of the
 // custodian and of the security lead (two people), is approved, implemented and closed.
 // Screenshots (sl and en) go to ARTIFACTS (process-*.png).
 import { test, before, after } from 'node:test';
@@ -97,6 +98,10 @@ test('an employee reports an event; the security lead walks it as an incident to
   assert.equal(await currentStep(lead.page), 'limit');
   assert.equal(await lead.page.locator('#diagram g.step.current').getAttribute('data-step'), 'limit');
   assert.equal(await lead.page.locator('#diagram g.step[data-step="triage"]').getAttribute('class'), 'step decision done');
+  // An instant while the case stood at "limit", for its page "as of" then (below).
+  await lead.page.waitForTimeout(1100);
+  const midway = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  await lead.page.waitForTimeout(1100);
   await lead.page.fill('#f_affected_components', 'Prenosnik v sejni sobi.');
   await decide(lead.page, 'done');
   // Evidence: a file attached at the step.
@@ -127,6 +132,18 @@ test('an employee reports an event; the security lead walks it as an incident to
   assert.equal(await lead.page.locator('#diagram g.step.current').getAttribute('data-step'), 'archived');
   assert.equal(await lead.page.locator('#history-table tbody tr').count(), 8);
   await lead.page.screenshot({ path: `${artifacts}/process-case-archived-sl.png`, fullPage: true });
+  // As of the instant it stood at "limit": that step on the diagram, one decision, nothing to
+  // decide; the audit trail's rows up to then.
+  await lead.page.goto(`${url}${casePath}?at=${midway}&lang=en`);
+  await lead.page.locator('#as-of-banner').waitFor();
+  assert.equal(await currentStep(lead.page), 'limit');
+  assert.equal(await lead.page.locator('#diagram g.step.current').getAttribute('data-step'), 'limit');
+  assert.equal(await lead.page.locator('#history-table tbody tr').count(), 1);
+  assert.equal(await lead.page.locator('#step-form').count(), 0, 'nothing to decide on a past picture');
+  await lead.page.screenshot({ path: `${artifacts}/process-case-as-of-en.png`, fullPage: true });
+  await lead.page.locator('#as-of-now').click();
+  await lead.page.waitForURL(new RegExp(`${casePath}$`));
+  assert.equal(await lead.page.locator('#as-of-banner').count(), 0);
   // The notification to the ministry.
   await lead.page.locator('#notification-link').click();
   await lead.page.locator('#n-identification').waitFor();

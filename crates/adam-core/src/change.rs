@@ -42,6 +42,13 @@ fn json<T: Serialize>(value: &T) -> Option<Value> {
     serde_json::to_value(value).ok()
 }
 
+/// What the audit trail writes for a restricted field of a case in place of its value (see
+/// `World::hide_restricted`): `{"restricted": "set"}`, or `{"restricted": "changed"}` in the
+/// `after` of the change that gave it a new value.
+pub fn restricted_marker(changed: bool) -> Value {
+    serde_json::json!({ "restricted": if changed { "changed" } else { "set" } })
+}
+
 /// `World::describe`, its register arms from the register list (`event::register_kinds!`), so
 /// the match stays exhaustive and a new register kind needs no line here.
 macro_rules! describe {
@@ -49,6 +56,15 @@ macro_rules! describe {
         impl World {
             /// The change `event` makes, described against the world before it.
             pub(crate) fn describe(&self, event: &Event) -> ObjectChange {
+                let mut change = self.describe_all(event);
+                if let Event::Case(case) = event {
+                    self.hide_restricted(case, &mut change);
+                }
+                change
+            }
+
+            /// The change `event` makes, every field as it is.
+            fn describe_all(&self, event: &Event) -> ObjectChange {
                 match event {
                     Event::Settings(s) => ObjectChange {
                         object: AuditObject {
@@ -108,6 +124,46 @@ impl World {
             before: R::find(self, new.id()).ok().and_then(json),
             after: json(new),
         }
+    }
+
+    /// Keeps a case's restricted fields (perpetrators and motives, Art. 20(2): personal data
+    /// that only the security lead and the people the case is handed to may read) out of the
+    /// audit trail's before and after: whoever reviews the whole trail (the system
+    /// administrator) would read them there, and the trail is kept for years. Each such field
+    /// set is written as [`restricted_marker`] — that it is set, and in `after` whether this
+    /// change set it anew — so the trail still shows that it changed, and who changed it when;
+    /// its value is in the case itself (and the case "as of" an instant, from the change log),
+    /// whose readers the case's rules decide. A case whose definition is unknown here keeps no
+    /// field's value.
+    fn hide_restricted(&self, case: &crate::process::Case, change: &mut ObjectChange) {
+        let restricted: Option<Vec<&str>> = self.process_definition(case.definition).ok().map(|kept| {
+            kept.definition
+                .fields
+                .iter()
+                .filter(|f| f.restricted)
+                .map(|f| f.key.as_str())
+                .collect()
+        });
+        let hidden = |key: &str| restricted.as_ref().is_none_or(|r| r.contains(&key));
+        let old = self.case(case.id).ok();
+        let mark = |picture: &mut Option<Value>, after: bool| {
+            let Some(fields) = picture
+                .as_mut()
+                .and_then(|p| p.get_mut("fields"))
+                .and_then(Value::as_object_mut)
+            else {
+                return;
+            };
+            for (key, value) in fields.iter_mut().filter(|(k, _)| hidden(k)) {
+                let changed = after
+                    && old
+                        .and_then(|o| o.fields.iter().find(|(k, _)| k.as_str() == key.as_str()))
+                        .is_none_or(|(_, v)| serde_json::to_value(v).ok().as_ref() != Some(&*value));
+                *value = restricted_marker(changed);
+            }
+        };
+        mark(&mut change.before, false);
+        mark(&mut change.after, true);
     }
 
     /// A record removed: named by what it was, or by its id if it was not there.

@@ -1,7 +1,8 @@
 //! The process engine (issue #16), its property: random walks through random valid
-//! definitions — with every kind of guard: fields, values, documents, consents, dates in
-//! order, conditions with any / all / not, and guards limited by `when` — never pass a guard
-//! that does not hold (against a brute-force oracle), "my
+//! definitions — with every kind of guard: fields, values, documents, consents, distinct
+//! people in roles (one of them bound to a person field), dates in order, conditions with
+//! any / all / not, and guards limited by `when`, on an outcome or on the whole step — never
+//! pass a guard that does not hold (against a brute-force oracle), "my
 //! steps" agrees with the performers, and a case's folder always belongs to the job
 //! performing its current step. The scenario walks are in `process.rs`.
 
@@ -19,11 +20,20 @@ use std::collections::BTreeMap;
 /// the holder of GLPI (Gregor) and the holder of leader.main (Leon).
 const ROLES: [&str; 3] = ["starter", "glpi", "leader"];
 
+/// The roles a `distinct` guard may name: [`ROLES`], then `named`, the person in field `p0`
+/// (none while it is empty).
+const DISTINCT_ROLES: [&str; 4] = ["starter", "glpi", "leader", "named"];
+
+/// A step of a [`Shape`]: performer, back-edges, an outcome to the end, the next outcome's
+/// guards, the step's guards.
+type StepShape = (usize, Vec<usize>, bool, Vec<GuardShape>, Vec<GuardShape>);
+
 #[derive(Clone, Debug)]
 struct Shape {
     /// Per step: its performer (index into ROLES), the back-edges (to earlier steps), whether
-    /// it has an outcome straight to the end, its guards.
-    steps: Vec<(usize, Vec<usize>, bool, Vec<GuardShape>)>,
+    /// it has an outcome straight to the end, the guards of its outcome to the next step, and
+    /// the guards of the step itself (every outcome's, the back-edges' too).
+    steps: Vec<StepShape>,
 }
 
 #[derive(Clone, Debug)]
@@ -33,6 +43,8 @@ enum GuardShape {
     Consent(Vec<usize>),
     /// A document `doc{n}` attached.
     Document(usize),
+    /// No person bound to two of these roles (indexes into [`DISTINCT_ROLES`]).
+    Distinct(Vec<usize>),
     /// The date `d0` before `d1`.
     Before,
     /// A condition holds.
@@ -72,6 +84,7 @@ fn guard_shape() -> impl Strategy<Value = GuardShape> {
         (0..4usize).prop_map(GuardShape::Field),
         (0..4usize).prop_map(GuardShape::IsTrue),
         (0..2usize).prop_map(GuardShape::Document),
+        proptest::sample::subsequence(vec![0usize, 1, 2, 3], 2..=3).prop_map(GuardShape::Distinct),
         Just(GuardShape::Before),
         cond().prop_map(GuardShape::Holds),
     ];
@@ -104,6 +117,7 @@ fn shape() -> impl Strategy<Value = Shape> {
             proptest::collection::vec(0..8usize, 0..2),
             any::<bool>(),
             proptest::collection::vec(guard_shape(), 0..3),
+            proptest::collection::vec(guard_shape(), 0..2),
         ),
         1..7,
     )
@@ -111,7 +125,7 @@ fn shape() -> impl Strategy<Value = Shape> {
         steps: raw
             .into_iter()
             .enumerate()
-            .map(|(i, (p, back, skip, g))| (p, back.into_iter().filter(|b| *b <= i).collect(), skip, g))
+            .map(|(i, (p, back, skip, g, sg))| (p, back.into_iter().filter(|b| *b <= i).collect(), skip, g, sg))
             .collect(),
     })
 }
@@ -128,6 +142,9 @@ fn definition_of(shape: &Shape) -> Definition {
             GuardShape::IsTrue(f) => json!({"holds": {"field": format!("b{f}"), "is": true}}),
             GuardShape::Consent(roles) => json!({"consent": roles.iter().map(|r| ROLES[*r]).collect::<Vec<_>>()}),
             GuardShape::Document(d) => json!({"document": format!("doc{d}")}),
+            GuardShape::Distinct(roles) => {
+                json!({"distinct": roles.iter().map(|r| DISTINCT_ROLES[*r]).collect::<Vec<_>>()})
+            }
             GuardShape::Before => json!({"before": ["d0", "d1"]}),
             GuardShape::Holds(c) => json!({"holds": cond_json(c)}),
             GuardShape::When(c, inner) => {
@@ -141,7 +158,7 @@ fn definition_of(shape: &Shape) -> Definition {
         .steps
         .iter()
         .enumerate()
-        .map(|(i, (p, back, skip, guards))| {
+        .map(|(i, (p, back, skip, guards, step_guards))| {
             let next = if i + 1 == n { "end".to_owned() } else { format!("s{}", i + 1) };
             let mut outcomes = vec![json!({"key": "next", "name": words("next"), "to": next, "guards": guards.iter().map(guard).collect::<Vec<_>>()})];
             for b in back {
@@ -150,7 +167,7 @@ fn definition_of(shape: &Shape) -> Definition {
             if *skip {
                 outcomes.push(json!({"key": "skip", "name": words("skip"), "to": "end", "guards": [{"field": "f0"}]}));
             }
-            json!({"key": format!("s{i}"), "name": words("step"), "kind": "decision", "performer": ROLES[*p], "outcomes": outcomes})
+            json!({"key": format!("s{i}"), "name": words("step"), "kind": "decision", "performer": ROLES[*p], "guards": step_guards.iter().map(guard).collect::<Vec<_>>(), "outcomes": outcomes})
         })
         .collect();
     steps.push(json!({"key": "end", "name": words("end"), "kind": "end"}));
@@ -159,6 +176,7 @@ fn definition_of(shape: &Shape) -> Definition {
         .collect();
     fields.extend((0..4).map(|i| json!({"key": format!("b{i}"), "name": words("b"), "type": "bool"})));
     fields.extend((0..2).map(|i| json!({"key": format!("d{i}"), "name": words("d"), "type": "date"})));
+    fields.push(json!({"key": "p0", "name": words("p"), "type": "person"}));
     serde_json::from_value(json!({
         "key": "random",
         "version": 1,
@@ -167,6 +185,7 @@ fn definition_of(shape: &Shape) -> Definition {
             {"key": "starter", "name": words("starter"), "binding": "starter"},
             {"key": "glpi", "name": words("glpi"), "binding": {"adam_role": "GLPI"}},
             {"key": "leader", "name": words("leader"), "binding": {"adam_role": "leader.main"}},
+            {"key": "named", "name": words("named"), "binding": {"person": "p0"}},
         ],
         "fields": fields,
         "documents": [{"key": "doc0", "name": words("doc0")}, {"key": "doc1", "name": words("doc1")}],
@@ -181,7 +200,8 @@ enum Act {
     Decide {
         by: usize,
         outcome: usize,
-        /// Field `n` (f0–f3, b0–b3, d0–d1) with a value from `v`.
+        /// Field `n` (f0–f3, b0–b3, d0–d1, p0) with a value from `v` (for p0 the person
+        /// `v` of Ana, Gregor, Leon, Uroš).
         fill: Vec<(usize, u8)>,
         /// A document `doc{n}` attached with the decision.
         attach: Option<usize>,
@@ -197,7 +217,7 @@ fn act() -> impl Strategy<Value = Act> {
         (
             0..4usize,
             0..4usize,
-            proptest::collection::vec((0..10usize, 0..3u8), 0..3),
+            proptest::collection::vec((0..11usize, 0..4u8), 0..3),
             proptest::option::of(0..2usize),
         )
             .prop_map(|(by, outcome, fill, attach)| Act::Decide {
@@ -211,7 +231,8 @@ fn act() -> impl Strategy<Value = Act> {
 }
 
 /// The brute-force oracle: whether `outcome` of the case's current step may be taken with
-/// `fill` by `by`, read straight from the shape and the case as it stands.
+/// `fill` by `by`, read straight from the shape and the case as it stands (`people`: Ana,
+/// Gregor, Leon, Uroš).
 fn oracle_allows(
     shape: &Shape,
     case: &process::Case,
@@ -219,6 +240,7 @@ fn oracle_allows(
     by: usize,
     fill: &BTreeMap<String, Value>,
     attach: Option<usize>,
+    people: &[UserId; 4],
 ) -> bool {
     let Some(i) = case
         .current
@@ -228,7 +250,7 @@ fn oracle_allows(
     else {
         return false;
     };
-    let (performer, back, skip, guards) = &shape.steps[i];
+    let (performer, back, skip, guards, step_guards) = &shape.steps[i];
     // Person `by` (0 Ana, 1 Gregor, 2 Leon, 3 Uroš) holds exactly role `by` of ROLES.
     if by != *performer {
         return false;
@@ -261,6 +283,23 @@ fn oracle_allows(
                 .iter()
                 .any(|a| a.doc_type.as_ref().is_some_and(|t| t.as_str() == format!("doc{d}")))
     };
+    // Who each of DISTINCT_ROLES binds: person `n` holds role `n` of ROLES; `named` is the
+    // person in p0 (as typed now, else as kept).
+    let named: Option<usize> = fill
+        .get("p0")
+        .and_then(Value::as_i64)
+        .or_else(|| match case.fields.get(&code("p0")) {
+            Some(process::FieldValue::Int(i)) => Some(*i),
+            _ => None,
+        })
+        .and_then(|id| people.iter().position(|p| i64::from(p.0) == id));
+    let distinct = |roles: &[usize]| {
+        let bound: Vec<usize> = roles
+            .iter()
+            .filter_map(|r| if *r < 3 { Some(*r) } else { named })
+            .collect();
+        bound.iter().enumerate().all(|(i, p)| !bound[..i].contains(p))
+    };
     fn holds(c: &Cond, filled: &dyn Fn(&str) -> bool, value: &dyn Fn(&str) -> Option<Value>) -> bool {
         match c {
             Cond::Is(b, v) => value(&format!("b{b}")) == Some(json!(*v)),
@@ -278,22 +317,28 @@ fn oracle_allows(
             date: &dyn Fn(&str) -> Option<String>,
             attached: &dyn Fn(usize) -> bool,
             consented: &dyn Fn(usize) -> bool,
+            distinct: &dyn Fn(&[usize]) -> bool,
         ) -> bool {
             match g {
                 GuardShape::Field(f) => filled(&format!("f{f}")),
                 GuardShape::IsTrue(f) => value(&format!("b{f}")) == Some(json!(true)),
                 GuardShape::Consent(roles) => roles.iter().all(|r| consented(*r)),
                 GuardShape::Document(d) => attached(*d),
+                GuardShape::Distinct(roles) => distinct(roles),
                 // Both dates given (`YYYY-MM-DD` compares as text), the first earlier.
                 GuardShape::Before => matches!((date("d0"), date("d1")), (Some(a), Some(b)) if a < b),
                 GuardShape::Holds(c) => holds(c, filled, value),
                 GuardShape::When(c, inner) => {
-                    !holds(c, filled, value) || one(inner, filled, value, date, attached, consented)
+                    !holds(c, filled, value) || one(inner, filled, value, date, attached, consented, distinct)
                 }
             }
         }
-        one(g, &filled, &value, &date, &attached, &consented)
+        one(g, &filled, &value, &date, &attached, &consented, &distinct)
     };
+    // The step's own guards hold before any of its outcomes is taken.
+    if !step_guards.iter().all(passes) {
+        return false;
+    }
     match outcome {
         "next" => guards.iter().all(passes),
         "skip" => *skip && filled("f0"),
@@ -342,7 +387,8 @@ proptest! {
                         .map(|(f, v)| match f {
                             0..4 => (format!("f{f}"), json!("x")),
                             4..8 => (format!("b{}", f - 4), json!(v % 2 == 0)),
-                            _ => (format!("d{}", f - 8), json!(format!("2026-03-0{}", v + 1))),
+                            8..10 => (format!("d{}", f - 8), json!(format!("2026-03-0{}", v + 1))),
+                            _ => ("p0".to_owned(), json!(people[usize::from(v)].0)),
                         })
                         .collect();
                     let cmd = Command::DecideStep {
@@ -353,13 +399,17 @@ proptest! {
                         fields: fill.clone(),
                         attachments: attach.map(document).into_iter().collect(),
                     };
-                    let allowed = oracle_allows(&shape, &before, outcome.as_str(), by, &fill, attach);
+                    let allowed = oracle_allows(&shape, &before, outcome.as_str(), by, &fill, attach, &people);
                     let got = town.w.execute(&Actor::user(people[by]), cmd, t(NOW));
                     prop_assert_eq!(got.is_ok(), allowed, "{:?} by {} at {}: {:?}", outcome, by, before.current, got.err());
                 }
                 Act::Consent { by, role } => {
                     let i: usize = before.current.as_str()[1..].parse().unwrap();
-                    let asked = shape.steps[i].3.iter().any(|g| matches!(g, GuardShape::Consent(r) if r.contains(&role)));
+                    let (_, _, _, guards, step_guards) = &shape.steps[i];
+                    let asked = guards
+                        .iter()
+                        .chain(step_guards)
+                        .any(|g| matches!(g, GuardShape::Consent(r) if r.contains(&role)));
                     let given = before.current_consents().any(|c| c.role.as_str() == ROLES[role] || c.by == people[by]);
                     let allowed = asked && by == role && !given;
                     let got = town.w.execute(&Actor::user(people[by]), consent(case, ROLES[role]), t(NOW));

@@ -235,8 +235,7 @@ pub struct Revoked {
 }
 
 fn is_system_administrator(s: &AppState, caller: &Caller) -> bool {
-    let w = s.world();
-    matches!(w.authority(&caller.actor(None), s.now()), Ok(Authority::Full))
+    crate::authn::token::is_system_administrator(s, caller)
 }
 
 /// Issues a token and returns its secret (the CLI uses this too).
@@ -327,24 +326,9 @@ async fn list_tokens(
     Ok(axum::Json(blocking(move || store.tokens_of(user)).await??))
 }
 
-/// Refuses a caller who may not revoke token `id`: their own, or any for the system
-/// administrator.
-async fn may_revoke(s: &AppState, caller: &Caller, id: i64) -> ApiResult<()> {
-    // Credentials are copied from the primary: a change here would be overwritten.
-    s.replica.refuse_writes()?;
-    let store = s.store.clone();
-    let me = caller.user;
-    let mine = blocking(move || store.tokens_of(me)).await??.iter().any(|t| t.id == id);
-    if !mine && !is_system_administrator(s, caller) {
-        return Err(WebError::forbidden("not-yourself", "you may revoke your own tokens")
-            .sl("prekličete lahko le svoje žetone"));
-    }
-    Ok(())
-}
-
 async fn revoke_token(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<axum::Json<Revoked>> {
     let id = i64::from(id);
-    may_revoke(&s, &caller, id).await?;
+    crate::authn::may_revoke(&s, &caller, id).await?;
     let store = s.store.clone();
     let context = s.context(caller.actor(None), caller.source_ip.clone());
     blocking(move || store.revoke_token(id, &context)).await??;
@@ -352,39 +336,9 @@ async fn revoke_token(State(s): State<AppState>, caller: Caller, Id(id): Id) -> 
     Ok(axum::Json(Revoked { revoked: id }))
 }
 
-/// A token reported lost or stolen: revoked and its loss recorded in one transaction, then a
-/// security event for the lead (Art. 33(1): the means is disabled at once and an incident
-/// opened), as a lost second factor is.
+/// A token reported lost or stolen (`crate::authn::report_lost_token`).
 async fn report_lost_token(State(s): State<AppState>, caller: Caller, Id(id): Id) -> ApiResult<axum::Json<Revoked>> {
     let id = i64::from(id);
-    may_revoke(&s, &caller, id).await?;
-    let store = s.store.clone();
-    let token = blocking(move || store.token_by_id(id))
-        .await??
-        .ok_or_else(|| WebError::not_found(format!("token {id}")))?;
-    let owner = crate::authn::trail::user_object(&s, token.user);
-    let who = format!("{} ({})", owner.label, token.name);
-    let ip = caller.source_ip.as_deref().and_then(|ip| ip.parse().ok());
-    let report = crate::authn::trail::record(
-        &s,
-        adam_store::Retention::Change,
-        caller.actor(None),
-        ip,
-        "security.token_lost",
-        owner,
-        Some(serde_json::json!({"token": id, "name": token.name, "prefix": token.prefix})),
-        "revoked",
-    );
-    let store = s.store.clone();
-    let context = s.context(caller.actor(None), caller.source_ip.clone());
-    blocking(move || store.revoke_lost_token(id, &context, &[report])).await??;
-    s.forget_tokens();
-    crate::service::process::raise_event(
-        &s,
-        crate::service::process::Detected::TokenLost,
-        &who,
-        caller.source_ip.clone(),
-    )
-    .await;
+    crate::authn::report_lost_token(&s, &caller, id).await?;
     Ok(axum::Json(Revoked { revoked: id }))
 }

@@ -432,6 +432,10 @@ pub(crate) fn history_view(s: &AppState, caller: &Caller, kind: &str, id: u32) -
         }
         Ok(EntityKind::Role) => super::roles::may_read_role(s, caller, RoleId(id)).map(|()| HistoryView::All),
         Ok(EntityKind::Grant) => super::roles::may_read_grant(s, caller, GrantId(id)).map(|()| HistoryView::All),
+        // A case: whoever reads it (its restricted fields are never in the records).
+        Ok(EntityKind::ProcessCase) => {
+            super::process::readable_case(&s.world(), caller, CaseId(id), now).map(|_| HistoryView::All)
+        }
         Ok(EntityKind::AclEntry) => {
             let w = s.world();
             match w.entry(EntryId(id)) {

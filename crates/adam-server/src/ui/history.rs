@@ -214,10 +214,22 @@ pub(crate) async fn record_history(
     id: u32,
     lang: Tr,
 ) -> UiResult<(Option<LastChangeView>, Vec<HistoryRow>)> {
+    record_history_until(s, kind, id, None, lang).await
+}
+
+/// As [`record_history`], only the rows up to instant `until` (a page "as of" then).
+pub(crate) async fn record_history_until(
+    s: &AppState,
+    kind: EntityKind,
+    id: u32,
+    until: Option<Timestamp>,
+    lang: Tr,
+) -> UiResult<(Option<LastChangeView>, Vec<HistoryRow>)> {
     let store = s.store.clone();
     let q = AuditQuery {
         object_kind: Some(kind.as_str().to_owned()),
         object_id: Some(id),
+        to: until,
         limit: 50,
         ..AuditQuery::default()
     };

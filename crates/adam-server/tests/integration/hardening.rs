@@ -195,6 +195,95 @@ async fn a_token_reported_lost_is_revoked_and_opens_an_event(backend: Backend) {
 }
 on_both_backends!(a_token_reported_lost_is_revoked_and_opens_an_event);
 
+/// The same report on a page (Art. 33): "My sessions" lists the person's API tokens — the
+/// system administrator's own and the service accounts' they issue —, never a secret; the
+/// button revokes the token at once, records the loss and opens a security event for the
+/// lead; the page says so, in Slovenian too. A person sees only their own, and cannot report
+/// someone else's.
+async fn a_token_is_reported_lost_on_the_sessions_page(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let fx = s.fx.clone();
+    s.make_security_lead(fx.glpi_admin).await;
+    let issued = s
+        .post(
+            Who::SysAdmin,
+            "/api/v1/tokens",
+            &json!({"user": fx.svc, "name": "nočni uvoz", "scopes": ["read"]}),
+        )
+        .await
+        .expect(201);
+    let id = issued.json["token"]["id"].as_i64().unwrap();
+    let secret = issued.json["secret"].as_str().unwrap().to_owned();
+    let works = |secret: String| {
+        let (client, url) = (s.client.clone(), s.url.clone());
+        async move {
+            client
+                .get(format!("{url}/api/v1/settings"))
+                .bearer_auth(secret)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(works(secret.clone()).await, 200);
+    let admin = s.ui(Who::SysAdmin);
+    let page = admin.get("/ui/sessions").await;
+    assert_eq!(page.status, reqwest::StatusCode::OK);
+    let tokens = page.body.split("id=\"tokens\"").nth(1).unwrap_or_default().to_owned();
+    assert!(
+        tokens.contains("nočni uvoz") && tokens.contains(&format!("id=\"token-lost-{id}\"")),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(&secret), "never the secret");
+    // Ana sees her own token (the one the test signs in with), not the service account's,
+    // and cannot report it.
+    let ana = s.ui(Who::Plain).get("/ui/sessions").await;
+    assert!(ana.body.contains("id=\"tokens-table\""), "{}", ana.body);
+    assert!(!ana.body.contains(&format!("id=\"token-lost-{id}\"")) && !ana.body.contains("nočni uvoz"));
+    let refused = s.ui(Who::Plain).post(&format!("/ui/tokens/{id}/lost"), NO_FORM).await;
+    assert_eq!(refused.status, reqwest::StatusCode::FORBIDDEN);
+    assert_eq!(works(secret.clone()).await, 200, "still works after a refused report");
+    // The administrator reports it: revoked at once, recorded, an event for the lead.
+    let done = admin.post(&format!("/ui/tokens/{id}/lost"), NO_FORM).await;
+    assert_eq!(done.status, reqwest::StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location, "/ui/sessions?done=token-lost#tokens");
+    assert_eq!(works(secret).await, 401, "the token no longer works");
+    let records = audit(&s).await;
+    assert!(
+        records
+            .iter()
+            .any(|r| r.action == "security.token_lost" && r.object.id == fx.svc.0)
+    );
+    let events: Vec<_> = s
+        .state
+        .world()
+        .cases()
+        .iter()
+        .filter(|c| c.process.as_str() == "security-event" && c.started_by.is_none())
+        .cloned()
+        .collect();
+    assert_eq!(events.len(), 1);
+    assert!(events[0].title.as_str().contains("nočni uvoz"), "{}", events[0].title);
+    let after = admin.get("/ui/sessions?done=token-lost").await;
+    assert!(after.body.contains("id=\"token-lost-done\""), "{}", after.body);
+    assert!(
+        !after.body.contains(&format!("id=\"token-lost-{id}\"")),
+        "no button on a revoked token"
+    );
+    assert!(after.body.contains("Žeton je preklican"), "{}", after.body);
+    let en = s.ui(Who::SysAdmin).get("/ui/sessions?done=token-lost&lang=en").await;
+    assert!(en.body.contains("The token is revoked"), "{}", en.body);
+    assert!(
+        en.body.contains("Report it lost or stolen") || en.body.contains("My API tokens"),
+        "{}",
+        en.body
+    );
+}
+on_both_backends!(a_token_is_reported_lost_on_the_sessions_page);
+
 // ---- item 5: bounded fields and keys ----------------------------------------------------------
 
 /// Failed sign-ins with megabyte usernames grew the server and the database. Every field is

@@ -43,6 +43,7 @@ mod metrics;
 mod openapi;
 mod persistence;
 mod process_api;
+mod process_history;
 mod process_ui;
 mod raci_api;
 mod raci_process;

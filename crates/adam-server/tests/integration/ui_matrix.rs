@@ -792,6 +792,9 @@ fn rows(s: &TestServer) -> Vec<Row> {
             vec![],
             "LLLLL",
         ),
+        get("/ui/tokens/{id}/lost", v("/ui/tokens/999999/lost"), "RRRRR"),
+        // No such token: the system administrator, who may report any, is told it is unknown.
+        post("/ui/tokens/{id}/lost", v("/ui/tokens/999999/lost"), vec![], "XFFFL"),
         get("/ui/forgot", v("/ui/forgot"), "OOOOO"),
         post(
             "/ui/forgot",

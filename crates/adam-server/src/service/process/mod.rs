@@ -124,7 +124,9 @@ fn sees_restricted(w: &World, caller: &Caller, case: &Case, now: Timestamp) -> b
 /// Hides the restricted fields in an audit record's picture of case `id` (`before`/`after`)
 /// from a caller who does not see them on the case's page: the trail is reviewed by the system
 /// administrator, who keeps ADAM running but has no reason to read who is suspected of what
-/// (Art. 20(2)). A case ADAM no longer knows hides every field.
+/// (Art. 20(2)). A case ADAM no longer knows hides every field. The records written now hold
+/// no such value (`World::describe` writes a marker in its place); this guards the records
+/// written before, replacing the value by the same marker.
 pub(crate) fn hide_restricted(w: &World, caller: &Caller, id: CaseId, now: Timestamp, picture: &mut serde_json::Value) {
     let Some(fields) = picture.get_mut("fields").and_then(serde_json::Value::as_object_mut) else {
         return;
@@ -139,7 +141,11 @@ pub(crate) fn hide_restricted(w: &World, caller: &Caller, id: CaseId, now: Times
     match w.process_definition(case.definition) {
         Ok(kept) => {
             for f in kept.definition.fields.iter().filter(|f| f.restricted) {
-                fields.remove(f.key.as_str());
+                // A record written since the core keeps them out of the trail holds a marker
+                // already (`adam_core::change::restricted_marker`); an older one its value.
+                if let Some(v) = fields.get_mut(f.key.as_str()).filter(|v| !v.is_object()) {
+                    *v = adam_core::change::restricted_marker(false);
+                }
             }
         }
         Err(_) => fields.clear(),

@@ -1,7 +1,7 @@
 //! The person's own pages (SPEC §4, §6; issue 6): sign in, the second-factor step, "I forgot
 //! my password", setting a new password (after a temporary one, or from a reset e-mail), the
-//! second factor (enrolment with a QR code, backup codes, reporting it lost), my sessions and
-//! signing out.
+//! second factor (enrolment with a QR code, backup codes, reporting it lost), my sessions, my
+//! API tokens (reporting one lost) and signing out.
 //!
 //! Every page calls the same functions as the API (`crate::authn`), so a rule — attempt
 //! limits, the password policy, the audit records, "the same answer whether or not the account
@@ -66,6 +66,7 @@ pub(super) fn routes() -> crate::ui::Routes {
         .route("/ui/step-up", get(to("/ui")).post(step_up))
         .route("/ui/sessions", get(sessions_page))
         .route("/ui/sessions/{id}/revoke", get(to("/ui/sessions")).post(revoke_session))
+        .route("/ui/tokens/{id}/lost", get(to("/ui/sessions")).post(report_token_lost))
         .route(
             "/ui/forgot",
             get(forgot_page)

@@ -1,4 +1,7 @@
-//! My sessions: the list, and ending one.
+//! My sessions: the list, and ending one; my API tokens (for the system administrator also
+//! the service accounts'), and reporting one lost or stolen
+//! (Art. 33: revoked at once and a security event opened for the lead, the function the API's
+//! `POST /api/v1/tokens/{id}/lost` calls).
 
 use super::super::chrome::UiPath;
 use super::*;
@@ -10,6 +13,44 @@ use super::*;
 pub(super) struct SessionsPage {
     c: Chrome,
     sessions: Vec<SessionRow>,
+    tokens: Vec<TokenRow>,
+    /// A token was just reported lost: the page says what happened.
+    token_lost: bool,
+}
+
+/// An API token as listed: never its secret, only the first characters it begins with.
+pub struct TokenRow {
+    id: i64,
+    /// The account it acts as (a username).
+    account: String,
+    name: String,
+    prefix: String,
+    created: String,
+    expires: String,
+    last_used: String,
+    /// When revoked (empty: it works).
+    revoked: String,
+}
+
+fn token_row((account, t): (String, adam_store::ApiToken)) -> TokenRow {
+    let local = crate::ui::chrome::local;
+    TokenRow {
+        id: t.id,
+        account,
+        name: t.name,
+        prefix: t.prefix,
+        created: local(t.created),
+        expires: t.expires.map(local).unwrap_or_default(),
+        last_used: t.last_used.map(local).unwrap_or_default(),
+        revoked: t.revoked.map(local).unwrap_or_default(),
+    }
+}
+
+/// The query of the sessions page: `done=token-lost` after a token was reported lost.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct SessionsQuery {
+    #[serde(default)]
+    done: String,
 }
 
 /// A session as listed.
@@ -41,8 +82,12 @@ pub(super) async fn sessions_page(
     State(s): State<AppState>,
     lang: Lang,
     crate::ui::chrome::UiCaller(caller): crate::ui::chrome::UiCaller,
+    Query(q): Query<SessionsQuery>,
 ) -> UiResult<Response> {
     let sessions = authn::sessions_of(&s, &caller)
+        .await
+        .map_err(|e| UiError::new(lang.tr, e))?;
+    let tokens = authn::manageable_tokens(&s, &caller)
         .await
         .map_err(|e| UiError::new(lang.tr, e))?;
     page(
@@ -50,8 +95,23 @@ pub(super) async fn sessions_page(
         &SessionsPage {
             c: chrome(&s, &caller, lang.tr),
             sessions: sessions.into_iter().map(row).collect(),
+            tokens: tokens.into_iter().map(token_row).collect(),
+            token_lost: q.done == "token-lost",
         },
     )
+}
+
+/// Reports one of the person's API tokens lost or stolen: revoked at once, the loss recorded
+/// and a security event opened for the lead.
+pub(super) async fn report_token_lost(
+    State(s): State<AppState>,
+    UiPath(id): UiPath<i64>,
+    f: UiForm<Nothing>,
+) -> UiResult<Response> {
+    authn::report_lost_token(&s, &f.caller, id)
+        .await
+        .map_err(|e| UiError::new(f.lang.tr, e))?;
+    Ok(see_other("/ui/sessions?done=token-lost#tokens", None))
 }
 
 pub(super) async fn revoke_session(

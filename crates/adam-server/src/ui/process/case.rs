@@ -8,12 +8,14 @@
 //! typed and the message at the field.
 
 use super::super::chrome::*;
+use super::super::history::{HistoryRow, LastChangeView, record_history, record_history_until};
 use super::super::i18n::Tr;
 use super::super::words::engine::lang as core_lang;
 use super::fields::{self, Input, Typed};
 use crate::authn::Caller;
 use crate::service::process::{self as svc, CaseView, MinistryNotification};
 use crate::state::AppState;
+use adam_core::process::Case;
 use adam_core::process::{self, CaseState, Marks};
 use adam_core::*;
 use askama::Template;
@@ -60,7 +62,12 @@ pub(crate) struct CasePage {
     pub(crate) started: String,
     pub(crate) started_by: String,
     pub(crate) performers: String,
-    pub(crate) history: Vec<HistoryLine>,
+    /// The decisions, oldest first.
+    pub(crate) decisions: Vec<HistoryLine>,
+    /// The audit trail's last change of the case and its rows (fills, decisions, consents,
+    /// files), as every record's page shows them; filled by [`case_page`].
+    pub(crate) last: Option<LastChangeView>,
+    pub(crate) history: Vec<HistoryRow>,
     /// The current step's fields, for its performers.
     pub(crate) inputs: Vec<Input>,
     pub(crate) shown: Vec<Shown>,
@@ -76,6 +83,10 @@ pub(crate) struct CasePage {
     pub(crate) doc_types: Vec<(String, String)>,
     /// The words of each of the change's knock-on duties (`v.duties`, in order).
     pub(crate) duty_keys: Vec<&'static str>,
+    /// The instant the page shows the case as of, in Ljubljana's time (empty: now).
+    pub(crate) as_of: String,
+    /// The "as of" field as typed or shown (`datetime-local`).
+    pub(crate) as_of_input: String,
 }
 
 /// The page of case `id` for `caller`, with the form as typed (or filled from the case).
@@ -88,11 +99,45 @@ pub(crate) fn case_view(
     errors: BTreeMap<String, String>,
     unmet: Vec<String>,
 ) -> UiResult<CasePage> {
+    case_view_as_of(s, caller, t, id, None, typed, errors, unmet)
+}
+
+/// An earlier instant a case's page is asked about, and the world as it stood then (`None`
+/// when nothing changed since: the live world is how it stood).
+pub(crate) struct Then {
+    pub(crate) past: Option<std::sync::Arc<World>>,
+    pub(crate) at: Timestamp,
+}
+
+/// As [`case_view`], or — with `then` — the case as it stood at an earlier instant (the
+/// service's `view_as_of`: its step, fields, history and files then; who may ask, and who
+/// reads its restricted fields, by today's rules; nothing to decide or attach).
+#[allow(clippy::too_many_arguments)]
+fn case_view_as_of(
+    s: &AppState,
+    caller: &Caller,
+    t: Tr,
+    id: CaseId,
+    then: Option<&Then>,
+    typed: Option<&Typed>,
+    errors: BTreeMap<String, String>,
+    unmet: Vec<String>,
+) -> UiResult<CasePage> {
     let l = core_lang(t);
     let now = s.now();
-    let w = s.world();
-    let case = svc::readable_case(&w, caller, id, now).ui(t)?;
-    let v = svc::view(&w, caller, &case, now, l).ui(t)?;
+    let live = s.world();
+    let (w, case, v): (&World, Case, CaseView) = match then {
+        None => {
+            let case = svc::readable_case(&live, caller, id, now).ui(t)?;
+            let v = svc::view(&live, caller, &case, now, l).ui(t)?;
+            (&*live, case, v)
+        }
+        Some(then) => {
+            let w = then.past.as_deref().unwrap_or(&*live);
+            let v = svc::view_as_of(&live, w, caller, id, now, then.at, l).ui(t)?;
+            (w, w.case(id).ui(t)?.clone(), v)
+        }
+    };
     let def = &w.process_definition(case.definition).ui(t)?.definition;
     let diagram = process::svg(def, &Marks::of(&case), l);
     let person = |p: &svc::PersonRef| format!("{} ({})", p.name, p.username);
@@ -103,8 +148,8 @@ pub(crate) fn case_view(
         .filter(|f| editable(f))
         .filter_map(|f| def.field(&f.key))
         .map(|d| match typed {
-            Some(typed) => Input::typed(&w, d, typed, l),
-            None => Input::of(&w, d, case.fields.get(&d.key), l),
+            Some(typed) => Input::typed(w, d, typed, l),
+            None => Input::of(w, d, case.fields.get(&d.key), l),
         })
         .collect();
     let shown = v
@@ -117,7 +162,7 @@ pub(crate) fn case_view(
             hidden: f.hidden,
         })
         .collect();
-    let history = v
+    let decisions = v
         .history
         .iter()
         .map(|h| HistoryLine {
@@ -148,7 +193,9 @@ pub(crate) fn case_view(
         started: local(v.started_at),
         started_by: v.started_by.as_ref().map_or_else(|| "ADAM".to_owned(), person),
         performers: v.performers.iter().map(person).collect::<Vec<_>>().join(", "),
-        history,
+        decisions,
+        last: None,
+        history: Vec::new(),
         inputs,
         shown,
         comment: typed.map(|t| t.one("_comment")).unwrap_or_default(),
@@ -165,14 +212,26 @@ pub(crate) fn case_view(
             })
             .collect(),
         files,
-        may_attach: v.may_decide && crate::service::attachments::may_upload_for(&w, caller, case.id, now),
+        may_attach: then.is_none()
+            && v.may_decide
+            && crate::service::attachments::may_upload_for(&live, caller, case.id, now),
         doc_types: def
             .documents
             .iter()
             .map(|d| (d.key.to_string(), d.name.pick(l).to_owned()))
             .collect(),
         v,
+        as_of: then.map(|x| local(x.at)).unwrap_or_default(),
+        as_of_input: then.map(|x| fields::local_input(x.at)).unwrap_or_default(),
     })
+}
+
+/// The query of a case's page: `at`, an earlier instant to show the case as of (as a
+/// `datetime-local` field sends it, in Ljubljana's time, or RFC 3339); empty for now.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct CaseAt {
+    #[serde(default)]
+    at: String,
 }
 
 pub(crate) async fn case_page(
@@ -180,8 +239,36 @@ pub(crate) async fn case_page(
     lang: Lang,
     UiCaller(caller): UiCaller,
     UiPath(id): UiPath<u32>,
+    axum::extract::Query(q): axum::extract::Query<CaseAt>,
 ) -> UiResult<Response> {
-    let p = case_view(&s, &caller, lang.tr, CaseId(id), None, BTreeMap::new(), Vec::new())?;
+    let (t, id) = (lang.tr, CaseId(id));
+    let typed = q.at.trim();
+    if typed.is_empty() {
+        let mut p = case_view(&s, &caller, t, id, None, BTreeMap::new(), Vec::new())?;
+        (p.last, p.history) = record_history(&s, EntityKind::ProcessCase, id.0, t).await?;
+        return page(lang, &p);
+    }
+    let Some(at) = fields::local_instant(typed) else {
+        // The case now, the instant as typed, the message at the field.
+        let errors = BTreeMap::from([("as_of".to_owned(), t.s("proc_as_of_invalid").to_owned())]);
+        let mut p = case_view(&s, &caller, t, id, None, errors, Vec::new())?;
+        p.as_of_input = typed.to_owned();
+        return refused_page(lang, &p);
+    };
+    // Refused before the replay: a caller who may not read the case today costs nothing.
+    svc::readable_case(&s.world(), &caller, id, s.now()).ui(t)?;
+    let past = s.world_as_of(Some(at)).await.ui(t)?;
+    let mut p = case_view_as_of(
+        &s,
+        &caller,
+        t,
+        id,
+        Some(&Then { past, at }),
+        None,
+        BTreeMap::new(),
+        Vec::new(),
+    )?;
+    (p.last, p.history) = record_history_until(&s, EntityKind::ProcessCase, id.0, Some(at), t).await?;
     page(lang, &p)
 }
 

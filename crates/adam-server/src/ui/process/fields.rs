@@ -86,7 +86,7 @@ fn options(w: &World, d: &FieldDecl, lang: Lang) -> Vec<(String, String)> {
 }
 
 /// An instant as a `datetime-local` input holds it: Ljubljana's date and time to the minute.
-fn local_input(t: Timestamp) -> String {
+pub(crate) fn local_input(t: Timestamp) -> String {
     let shown = LocalTime::of(t).to_string();
     shown.chars().take(16).collect::<String>().replacen(' ', "T", 1)
 }

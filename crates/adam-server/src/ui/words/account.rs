@@ -12,4 +12,27 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Druga stopnja še ni potrjena: vnesite kodo, ki jo aplikacija kaže zdaj. Koda QR in rezervne kode so spodaj.",
         "The second factor is not confirmed yet: type the code the app shows now. The QR code and the backup codes are below.",
     ),
+    ("my_tokens", "Moji žetoni API", "My API tokens"),
+    ("no_tokens", "Nimate žetonov API.", "You have no API tokens."),
+    ("token_account", "Račun", "Account"),
+    ("token_name", "Ime", "Name"),
+    ("token_prefix", "Začne se z", "Begins with"),
+    ("token_issued", "Izdan", "Issued"),
+    ("token_last_used", "Nazadnje uporabljen", "Last used"),
+    (
+        "token_report_lost",
+        "Prijavi izgubo ali krajo",
+        "Report it lost or stolen",
+    ),
+    ("token_revoked_at", "preklican", "revoked"),
+    (
+        "token_lost_hint",
+        "Če žeton izgubite ali vam ga ukradejo, to prijavite: takoj preneha delovati, izguba se zabeleži in vodja informacijske varnosti dobi varnostni dogodek (Uredba, 33. člen).",
+        "If a token is lost or stolen, report it: it stops working at once, the loss is recorded and the information-security lead gets a security event (Decree, Art. 33).",
+    ),
+    (
+        "token_lost_done",
+        "Žeton je preklican; izguba je zabeležena in vodja informacijske varnosti obveščen z varnostnim dogodkom.",
+        "The token is revoked; the loss is recorded and the information-security lead told with a security event.",
+    ),
 ];
