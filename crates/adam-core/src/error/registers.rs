@@ -235,6 +235,9 @@ area_error! {
         /// The transfer into production without the custodian's approval (Art. 7).
         #[error("Art. 7: the system custodian has not approved the transfer into production")]
         NoCustodianApproval => ("no-custodian-approval", Conflict),
+        /// The transition of a version whose Art. 22 change request is not approved.
+        #[error("Art. 22(3): the version's change request (case {0}) is not approved yet: the system custodian and the information-security lead consent to it first")]
+        VersionChangeNotApproved(u32) => ("version-change-not-approved", Conflict),
         /// Operating or backup instructions missing before production (Art. 14(3), 29(5)).
         #[error("Art. {article}: the {what} must exist before the transfer into production")]
         InstructionsMissing {

@@ -120,6 +120,9 @@ impl RegisterError {
             ),
             RegisterError::VersionExists(v) => format!("različica {v} je že bila odprta; nova naj ima drugo oznako"),
             RegisterError::SolutionWithoutSystem => "7. člen: rešitev najprej povežite z njenim informacijskim sistemom v popisu; njegov skrbnik odobri prenos v produkcijo".to_owned(),
+            RegisterError::VersionChangeNotApproved(c) => format!(
+                "22. člen (3): zahtevek za spremembo te različice (zadeva {c}) še ni odobren: najprej soglašata skrbnik sistema in vodja informacijske varnosti"
+            ),
             RegisterError::NoCustodianApproval => {
                 "7. člen: skrbnik sistema prenosa v produkcijo ni odobril".to_owned()
             }

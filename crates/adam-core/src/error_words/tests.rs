@@ -449,6 +449,7 @@ fn samples() -> Vec<Error> {
         .into(),
         RegisterError::SolutionWithoutSystem.into(),
         RegisterError::NoCustodianApproval.into(),
+        RegisterError::VersionChangeNotApproved(7).into(),
         RegisterError::InstructionsMissing {
             article: "14(3)",
             what: "operating instructions",

@@ -245,7 +245,6 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
             .unwrap()
             .contains("data-solution=\"OPSI\"")
     );
-    w.consent(Glpi, "security_lead").await;
     w.go(
         Ana,
         "1.1.1.43",
@@ -261,6 +260,13 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
     w.consent(Glpi, "system_support").await;
     w.consent(Un, "support_head").await;
     w.consent(Ana, "custodian").await;
+    // Art. 22(3): until the version's change request is approved, the page says it stops it.
+    let page = s.ui(Glpi).get("/ui/solutions/OPSI").await;
+    assert!(
+        page.body.contains("id=\"blocks-22-3\""),
+        "the change not approved is said"
+    );
+    w.approve_change(Ana, Glpi).await;
     assert!(
         !s.ui(Glpi)
             .get("/ui/solutions/OPSI")

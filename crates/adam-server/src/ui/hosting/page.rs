@@ -212,6 +212,7 @@ fn gate_row(g: &Gate, codename: &str, system: &str, tr: Tr) -> GateRow {
         "14(3)" => ("hs_rule_14", "hs_blocks_14"),
         "29(5)" => ("hs_rule_29", "hs_blocks_29"),
         "7" => ("hs_rule_7", "hs_blocks_7"),
+        "22(3)" => ("hs_rule_22", "hs_blocks_22"),
         _ => ("hs_rule_23", "hs_blocks_23"),
     };
     let (state, badge) = match g.state {
