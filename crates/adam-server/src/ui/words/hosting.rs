@@ -402,6 +402,13 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "The transition request (1.1.1.43) will not be accepted without backup instructions: attach them in the case.",
     ),
     (
+        "hs_change_request",
+        "Zahtevek za spremembo (22. člen)",
+        "Change request (Art. 22)",
+    ),
+    ("hs_change_approved", "odobren", "approved"),
+    ("hs_change_not_approved", "še ni odobren", "not approved yet"),
+    (
         "hs_rule_22",
         "Različica je sprememba: zahtevek za spremembo odobren s soglasjema skrbnika in vodje informacijske varnosti",
         "The version is a change: its change request approved with the consents of the custodian and the information-security lead",
