@@ -249,6 +249,17 @@ area_error! {
         /// The first transfer into production without an independent security assessment (Art. 23).
         #[error("Art. 23(1): an independent security assessment must be attached before the first transfer into production")]
         NoIndependentAssessment => ("no-independent-assessment", Conflict),
+        /// The assessment before the first transfer by a SOC connected with the system's
+        /// operation or custody (Art. 23(2)).
+        #[error("Art. 23(2): the security assessment must be independent, and SOC's {person} is the {role} of system {system}")]
+        AssessorNotIndependent {
+            /// The person.
+            person: String,
+            /// `custodian` or `operator`.
+            role: &'static str,
+            /// The system's code.
+            system: String,
+        } => ("assessor-not-independent", Conflict),
         /// A next assessment more than a year away.
         #[error("Art. 9(2): the next risk assessment is due at most a year after this one ({latest}), not {asked}")]
         RiskDueTooLate {

@@ -130,6 +130,10 @@ impl RegisterError {
                 "{article}. člen: pred prenosom v produkcijo morajo obstajati {}",
                 if *what == "backup instructions" { "navodila za varnostno kopiranje" } else { "navodila za obratovanje" }
             ),
+            RegisterError::AssessorNotIndependent { person, role, system } => format!(
+                "23. člen (2): varnostna ocena mora biti neodvisna, {person} iz SOC pa je {} sistema {system}",
+                if *role == "custodian" { "skrbnik" } else { "upravljavec" }
+            ),
             RegisterError::NoIndependentAssessment => "23. člen (1): pred prvim prenosom v produkcijo mora biti priložena neodvisna varnostna ocena".to_owned(),
             RegisterError::RiskDueTooLate { latest, asked } => format!(
                 "9. člen (2): naslednja ocena tveganj mora biti najpozneje leto dni po tej ({latest}), ne {asked}"

@@ -456,6 +456,12 @@ fn samples() -> Vec<Error> {
         }
         .into(),
         RegisterError::NoIndependentAssessment.into(),
+        RegisterError::AssessorNotIndependent {
+            person: "Ana".into(),
+            role: "operator",
+            system: "OPSI-SYS".into(),
+        }
+        .into(),
         RegisterError::RiskDueTooLate {
             latest: "2027-03-01".into(),
             asked: "2028-01-01".into(),

@@ -24,7 +24,8 @@
 //!   Art. 22(3));
 //!   operating and backup instructions before the transition request (Art. 14(3), 29(5)); the
 //!   custodian's approval of the transfer (Art. 7); an independent security assessment before
-//!   the first transfer (Art. 23(1)); the environments separate (Art. 47(3)); the placement
+//!   the first transfer (Art. 23(1)), by a SOC that is neither the system's custodian nor one of
+//!   its operators (Art. 23(2)); the environments separate (Art. 47(3)); the placement
 //!   allowed (Art. 41).
 
 use super::Draft;
@@ -276,7 +277,14 @@ impl World {
     /// The Decree's rules on a `dro-hosting` case's way into production, checked before the
     /// definition's own guards so that each is refused with its article (`case` already holds
     /// the decision's fields and files).
-    pub(super) fn hosting_decree(&self, case: &Case, step: &str, outcome: &str) -> Result<(), Error> {
+    pub(super) fn hosting_decree(
+        &self,
+        case: &Case,
+        def: &process::Definition,
+        step: &str,
+        outcome: &str,
+        at: Timestamp,
+    ) -> Result<(), Error> {
         if case.process.as_str() != process::DRO_HOSTING || outcome != "done" {
             return Ok(());
         }
@@ -324,6 +332,9 @@ impl World {
                 if evidence.first_installation && !evidence.security_assessment {
                     return Err(RegisterError::NoIndependentAssessment.into());
                 }
+                if evidence.first_installation {
+                    self.soc_independent(case, def, at)?;
+                }
                 if let Some(s) = solution {
                     self.check_solution_cloud(&s.fields)?;
                 }
@@ -335,6 +346,42 @@ impl World {
 }
 
 impl World {
+    /// Art. 23(2): the assessment before the first transfer is SOC's, and its assessor must be
+    /// connected with neither the operation of the system nor its custody — none of the people
+    /// bound to SOC on the case may be the system's custodian or one of its operators named in
+    /// the inventory (the developer and system support are kept apart by the definition's own
+    /// `distinct` guard).
+    fn soc_independent(&self, case: &Case, def: &process::Definition, at: Timestamp) -> Result<(), Error> {
+        let system = match case.fields.iter().find(|(k, _)| k.as_str() == "system") {
+            Some((_, FieldValue::Int(i))) => u32::try_from(*i).ok().map(ItemId),
+            _ => None,
+        };
+        let Some(item) = system.and_then(|s| self.item(s).ok()) else {
+            return Ok(());
+        };
+        for user in self.bound_people(def, &case.fields, case.started_by, "soc", at) {
+            let role = if item.fields.custodian == user {
+                "custodian"
+            } else if item
+                .fields
+                .operators
+                .contains(&crate::register::inventory::Operator::User(user))
+            {
+                "operator"
+            } else {
+                continue;
+            };
+            let person = self.user(user).map_or_else(|_| user.to_string(), |u| u.display_name());
+            return Err(RegisterError::AssessorNotIndependent {
+                person,
+                role,
+                system: item.fields.code.to_string(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
     /// The Art. 22 change opened with the version whose `dro-hosting` case this is, if any.
     pub fn version_change_of(&self, case: CaseId) -> Option<CaseId> {
         self.solution_of_case(case)?

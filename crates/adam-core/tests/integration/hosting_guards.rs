@@ -229,3 +229,64 @@ fn a_version_needs_the_lead_and_the_custodian_as_two_different_people() {
         "{e}"
     );
 }
+
+/// Art. 23(2): the assessment before the first transfer is SOC's, so SOC must be connected with
+/// neither the system's custody nor its operation: bound to the system's custodian (Ana) or to
+/// one of its operators in the inventory (Bojan), the micro plan is refused naming the person,
+/// the role and the system, in both languages; the independent SOC passes.
+#[test]
+fn soc_may_be_neither_the_custodian_nor_an_operator_of_the_system() {
+    let (ana, bojan) = {
+        let h = hosting();
+        (h.town.ana, h.town.bojan)
+    };
+    for (soc, role) in [(ana, "custodian"), (bojan, "operator")] {
+        let mut h = hosting();
+        let mut fields = h.roles(true, "1.0");
+        fields["soc"] = json!(soc.0);
+        let cene = Actor::user(h.town.cene);
+        let case = match run_as(
+            &mut h.town.w,
+            &cene,
+            Command::StartCase {
+                process: code(process::DRO_HOSTING),
+                title: text("OPSI 1.0"),
+                fields: map(fields),
+                attachments: vec![],
+            },
+        )
+        .created
+        {
+            Some(Created::Case(c)) => c,
+            other => panic!("{other:?}"),
+        };
+        h.walk_to_pen_test(case, true);
+        h.go(case, "1.1.1.35", "pass", json!({}), &["pen_test_report"]);
+        h.go(case, "1.1.1.37", "no", json!({}), &[]);
+        h.go(
+            case,
+            "1.1.1.43",
+            "done",
+            json!({}),
+            &["ovsp_form", "operating_instructions", "backup_instructions"],
+        );
+        h.consents_45(case);
+        let plan = json!({"rollback_plan": "Vrnitev.", "transition_date": "15. 4. 2026"});
+        let docs = ["micro_plan", "security_assessment"];
+        let rev = h.town.w.revision();
+        let e = h.refuse(case, "1.1.1.45", "done", plan.clone(), &docs);
+        assert_eq!(e.code(), "assessor-not-independent", "{e}");
+        assert!(e.to_string().contains(role) && e.to_string().contains("23(2)"), "{e}");
+        let sl = e.message(adam_core::lang::Lang::Sl);
+        assert!(sl.contains("23. člen (2)"), "{sl}");
+        assert_eq!(h.town.w.revision(), rev);
+    }
+    // The town's own SOC (Helena) is neither: the first installation goes on.
+    let mut h = hosting();
+    let case = h.start(true, "1.0");
+    h.walk_to_pen_test(case, true);
+    h.go(case, "1.1.1.35", "pass", json!({}), &["pen_test_report"]);
+    h.go(case, "1.1.1.37", "no", json!({}), &[]);
+    h.transition(case, true);
+    assert_eq!(h.at(case), "1.1.1.48");
+}
