@@ -1,7 +1,8 @@
 // Issue 17 in a real browser: the security lead opens the responsibility matrices, asks who is
 // accountable for restoring the middleware of OPSI and gets the party, its job and the person
 // holding it now; the same page in English; E2's override and the template's warning with its
-// footnote are shown. Screenshots in both languages go to ARTIFACTS (raci-*.png).
+// footnote are shown; a matrix for a codename the registry lacks is refused at the codename's
+// field. Screenshots in both languages go to ARTIFACTS (raci-*.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -119,5 +120,24 @@ test('the security lead overrides a cell with a reason and sees it marked; the m
   assert.match(await page.locator('h1').innerText(), /Monthly report: OPSI/);
   assert.match(await page.locator('#raci-report-month').innerText(), /2026-11/);
   await page.screenshot({ path: `${artifacts}/raci-report-en.png`, fullPage: true });
+  await context.close();
+});
+
+test('a matrix for a codename the registry of information solutions lacks is refused at its field', async () => {
+  const { context, page } = await as('security-lead', '/ui/raci?lang=sl');
+  await page.locator('#raci-new-form').scrollIntoViewIfNeeded();
+  await page.fill('#n_solution', 'nova');
+  await page.click('#raci-new-save');
+  await page.locator('#new-solution-error').waitFor();
+  assert.match(await page.locator('#new-solution-error').innerText(), /register informacijskih rešitev nima rešitve NOVA/);
+  assert.equal(await page.inputValue('#n_solution'), 'nova', 'the codename is kept as typed');
+  await page.locator('#raci-new').screenshot({ path: `${artifacts}/raci-new-error-sl.png` });
+  // OPSI has its matrix already: said at the same field, in English when asked.
+  await page.goto(`${url}/ui/raci?lang=en`);
+  await page.fill('#n_solution', 'OPSI');
+  await page.click('#raci-new-save');
+  await page.locator('#new-solution-error').waitFor();
+  assert.match(await page.locator('#new-solution-error').innerText(), /OPSI already has a responsibility matrix/);
+  await page.locator('#raci-new').screenshot({ path: `${artifacts}/raci-new-error-en.png` });
   await context.close();
 });

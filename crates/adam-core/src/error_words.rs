@@ -29,6 +29,7 @@ pub const PHRASES: &[(&str, &str)] = &[
         "voditi evidenco informacijskih rešitev",
     ),
     ("no case was started", "zadeva ni bila začeta"),
+    ("no change request was started", "zahtevek za spremembo ni bil začet"),
     ("the batch is empty", "paket je prazen"),
     ("an identical entry already exists", "enak vnos že obstaja"),
     ("the settings are already so", "nastavitve so že take"),

@@ -235,6 +235,9 @@ area_error! {
         /// The transfer into production without the custodian's approval (Art. 7).
         #[error("Art. 7: the system custodian has not approved the transfer into production")]
         NoCustodianApproval => ("no-custodian-approval", Conflict),
+        /// The transition of a version whose Art. 22 change request is not approved.
+        #[error("Art. 22(3): the version's change request (case {0}) is not approved yet: the system custodian and the information-security lead consent to it first")]
+        VersionChangeNotApproved(u32) => ("version-change-not-approved", Conflict),
         /// Operating or backup instructions missing before production (Art. 14(3), 29(5)).
         #[error("Art. {article}: the {what} must exist before the transfer into production")]
         InstructionsMissing {
@@ -246,6 +249,17 @@ area_error! {
         /// The first transfer into production without an independent security assessment (Art. 23).
         #[error("Art. 23(1): an independent security assessment must be attached before the first transfer into production")]
         NoIndependentAssessment => ("no-independent-assessment", Conflict),
+        /// The assessment before the first transfer by a SOC connected with the system's
+        /// operation or custody (Art. 23(2)).
+        #[error("Art. 23(2): the security assessment must be independent, and SOC's {person} is the {role} of system {system}")]
+        AssessorNotIndependent {
+            /// The person.
+            person: String,
+            /// `custodian` or `operator`.
+            role: &'static str,
+            /// The system's code.
+            system: String,
+        } => ("assessor-not-independent", Conflict),
         /// A next assessment more than a year away.
         #[error("Art. 9(2): the next risk assessment is due at most a year after this one ({latest}), not {asked}")]
         RiskDueTooLate {

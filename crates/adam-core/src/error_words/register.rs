@@ -120,12 +120,19 @@ impl RegisterError {
             ),
             RegisterError::VersionExists(v) => format!("različica {v} je že bila odprta; nova naj ima drugo oznako"),
             RegisterError::SolutionWithoutSystem => "7. člen: rešitev najprej povežite z njenim informacijskim sistemom v popisu; njegov skrbnik odobri prenos v produkcijo".to_owned(),
+            RegisterError::VersionChangeNotApproved(c) => format!(
+                "22. člen (3): zahtevek za spremembo te različice (zadeva {c}) še ni odobren: najprej soglašata skrbnik sistema in vodja informacijske varnosti"
+            ),
             RegisterError::NoCustodianApproval => {
                 "7. člen: skrbnik sistema prenosa v produkcijo ni odobril".to_owned()
             }
             RegisterError::InstructionsMissing { article, what } => format!(
                 "{article}. člen: pred prenosom v produkcijo morajo obstajati {}",
                 if *what == "backup instructions" { "navodila za varnostno kopiranje" } else { "navodila za obratovanje" }
+            ),
+            RegisterError::AssessorNotIndependent { person, role, system } => format!(
+                "23. člen (2): varnostna ocena mora biti neodvisna, {person} iz SOC pa je {} sistema {system}",
+                if *role == "custodian" { "skrbnik" } else { "upravljavec" }
             ),
             RegisterError::NoIndependentAssessment => "23. člen (1): pred prvim prenosom v produkcijo mora biti priložena neodvisna varnostna ocena".to_owned(),
             RegisterError::RiskDueTooLate { latest, asked } => format!(

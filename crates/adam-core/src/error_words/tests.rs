@@ -449,12 +449,19 @@ fn samples() -> Vec<Error> {
         .into(),
         RegisterError::SolutionWithoutSystem.into(),
         RegisterError::NoCustodianApproval.into(),
+        RegisterError::VersionChangeNotApproved(7).into(),
         RegisterError::InstructionsMissing {
             article: "14(3)",
             what: "operating instructions",
         }
         .into(),
         RegisterError::NoIndependentAssessment.into(),
+        RegisterError::AssessorNotIndependent {
+            person: "Ana".into(),
+            role: "operator",
+            system: "OPSI-SYS".into(),
+        }
+        .into(),
         RegisterError::RiskDueTooLate {
             latest: "2027-03-01".into(),
             asked: "2028-01-01".into(),

@@ -486,7 +486,7 @@ impl World {
         let mut new = case.clone();
         self.fill(def, &mut new.fields, given)?;
         attach(&mut new.attachments, attachments);
-        self.hosting_decree(&new, step.as_str(), outcome.as_str())?;
+        self.hosting_decree(&new, def, step.as_str(), outcome.as_str(), at)?;
         let closing = def
             .step(o.to.as_str())
             .is_some_and(|s| s.kind == process::StepKind::End);

@@ -15,10 +15,17 @@
 //! - a version is a `dro-hosting` case opened with the solution's people and jobs bound to the
 //!   seed's roles (a role's person, or when none is named the holders of its job); one version in flight at a time; a label never reused; the first version enters
 //!   at the order, every later one at the development order (1.1.1.18);
+//! - opening a version also opens its Art. 22 change: a `change-request` case for the
+//!   solution's system (affecting functionality, its rollback plan the micro plan's), linked
+//!   from the version (`SolutionVersion::change`);
 //! - on the way into production ([`World::hosting_decree`], called by the process planner):
+//!   the version's change approved — the custodian's and the information-security lead's
+//!   written consents given at its `consent` step — before the micro plan is done (1.1.1.45,
+//!   Art. 22(3));
 //!   operating and backup instructions before the transition request (Art. 14(3), 29(5)); the
 //!   custodian's approval of the transfer (Art. 7); an independent security assessment before
-//!   the first transfer (Art. 23(1)); the environments separate (Art. 47(3)); the placement
+//!   the first transfer (Art. 23(1)), by a SOC that is neither the system's custodian nor one of
+//!   its operators (Art. 23(2)); the environments separate (Art. 47(3)); the placement
 //!   allowed (Art. 41).
 
 use super::Draft;
@@ -216,18 +223,51 @@ impl World {
                 fields.insert(key, json!(j.0));
             }
         }
+        // Its Art. 22 change first, then the version's case on a copy of the world that holds
+        // the change, so that the two cases' ids (and any definition kept for them) follow one
+        // another and the version's case names its change (`change_request`, version 4 on).
+        let change_fields = version_change_fields(s.fields.codename.as_str(), version.as_str(), system);
+        let change_title = Text::parse(
+            "title",
+            &format!("{} {} — 22. člen / Art. 22", s.fields.codename, version),
+        )?;
+        let change_process = Code::parse("process", process::CHANGE_REQUEST)?;
+        let change_draft = self.plan_start_case_as(
+            actor,
+            &change_process,
+            &change_title,
+            &change_fields,
+            &[],
+            at,
+            rev,
+            false,
+        )?;
+        let Some(Created::Case(change)) = change_draft.created else {
+            return Err(Error::NoChange("no change request was started"));
+        };
+        let mut scratch = self.clone();
+        for e in &change_draft.events {
+            scratch.apply(e.clone())?;
+        }
+        if def.is_some_and(|d| d.field("change_request").is_some()) {
+            fields.insert("change_request".into(), json!(change.0));
+        }
         let title = Text::parse("title", &format!("{} {}", s.fields.codename, version))?;
         let process = Code::parse("process", process::DRO_HOSTING)?;
-        let mut draft = self.plan_start_case_as(actor, &process, &title, &fields, &[], at, rev, false)?;
+        let mut draft = scratch.plan_start_case_as(actor, &process, &title, &fields, &[], at, rev, false)?;
         let Some(Created::Case(case)) = draft.created else {
             return Err(Error::NoChange("no case was started"));
         };
+        let mut events = change_draft.events;
+        events.append(&mut draft.events);
+        draft.events = events;
         let mut new = s.clone();
         new.versions.push(SolutionVersion {
             version: version.clone(),
             case,
             first,
             opened_at: at,
+            change: Some(change),
         });
         new.rev = rev;
         draft.events.push(Event::Solution(Box::new(new)));
@@ -237,7 +277,14 @@ impl World {
     /// The Decree's rules on a `dro-hosting` case's way into production, checked before the
     /// definition's own guards so that each is refused with its article (`case` already holds
     /// the decision's fields and files).
-    pub(super) fn hosting_decree(&self, case: &Case, step: &str, outcome: &str) -> Result<(), Error> {
+    pub(super) fn hosting_decree(
+        &self,
+        case: &Case,
+        def: &process::Definition,
+        step: &str,
+        outcome: &str,
+        at: Timestamp,
+    ) -> Result<(), Error> {
         if case.process.as_str() != process::DRO_HOSTING || outcome != "done" {
             return Ok(());
         }
@@ -274,11 +321,19 @@ impl World {
                 }
             }
             "1.1.1.45" => {
+                if let Some(change) = self.version_change_of(case.id)
+                    && !self.change_approved(change)
+                {
+                    return Err(RegisterError::VersionChangeNotApproved(change.0).into());
+                }
                 if !evidence.custodian_approval {
                     return Err(RegisterError::NoCustodianApproval.into());
                 }
                 if evidence.first_installation && !evidence.security_assessment {
                     return Err(RegisterError::NoIndependentAssessment.into());
+                }
+                if evidence.first_installation {
+                    self.soc_independent(case, def, at)?;
                 }
                 if let Some(s) = solution {
                     self.check_solution_cloud(&s.fields)?;
@@ -288,4 +343,85 @@ impl World {
         }
         Ok(())
     }
+}
+
+impl World {
+    /// Art. 23(2): the assessment before the first transfer is SOC's, and its assessor must be
+    /// connected with neither the operation of the system nor its custody — none of the people
+    /// bound to SOC on the case may be the system's custodian or one of its operators named in
+    /// the inventory (the developer and system support are kept apart by the definition's own
+    /// `distinct` guard).
+    fn soc_independent(&self, case: &Case, def: &process::Definition, at: Timestamp) -> Result<(), Error> {
+        let system = match case.fields.iter().find(|(k, _)| k.as_str() == "system") {
+            Some((_, FieldValue::Int(i))) => u32::try_from(*i).ok().map(ItemId),
+            _ => None,
+        };
+        let Some(item) = system.and_then(|s| self.item(s).ok()) else {
+            return Ok(());
+        };
+        for user in self.bound_people(def, &case.fields, case.started_by, "soc", at) {
+            let role = if item.fields.custodian == user {
+                "custodian"
+            } else if item
+                .fields
+                .operators
+                .contains(&crate::register::inventory::Operator::User(user))
+            {
+                "operator"
+            } else {
+                continue;
+            };
+            let person = self.user(user).map_or_else(|_| user.to_string(), |u| u.display_name());
+            return Err(RegisterError::AssessorNotIndependent {
+                person,
+                role,
+                system: item.fields.code.to_string(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// The Art. 22 change opened with the version whose `dro-hosting` case this is, if any.
+    pub fn version_change_of(&self, case: CaseId) -> Option<CaseId> {
+        self.solution_of_case(case)?
+            .versions
+            .iter()
+            .find(|v| v.case == case)
+            .and_then(|v| v.change)
+    }
+
+    /// Whether a change request is approved: past its `consent` step with the approval (at
+    /// implementation, verification, assessment, or closed). One sent back for rework or
+    /// rolled back to preparation asks for the consents again; a refused or withdrawn one is
+    /// not approved.
+    pub fn change_approved(&self, change: CaseId) -> bool {
+        self.case(change)
+            .is_ok_and(|c| matches!(c.current.as_str(), "implement" | "verify" | "assessment" | "closed"))
+    }
+}
+
+/// What a version's change request is opened with: the system, what changes (a new version of
+/// the solution, which affects its functionality), and as its rollback plan the micro plan's
+/// (Art. 22(7): the plan made at 1.1.1.45 is the change's). Said in both languages: the case
+/// is read by people of either.
+fn version_change_fields(codename: &str, version: &str, system: ItemId) -> BTreeMap<String, Value> {
+    let mut f = BTreeMap::new();
+    f.insert("system".into(), json!(system.0));
+    f.insert(
+        "description".into(),
+        json!(format!(
+            "Nova različica {version} rešitve {codename} (gostovanje v DRO).\n\
+             New version {version} of solution {codename} (hosting on DRO)."
+        )),
+    );
+    f.insert("affects_function".into(), json!(true));
+    f.insert(
+        "rollback_plan".into(),
+        json!(format!(
+            "Načrt povrnitve v prejšnje stanje je tisti iz mikro načrta prehoda v produkcijo (1.1.1.45) različice {codename} {version}.\n\
+             The rollback plan is the one of the micro plan of the production transition (1.1.1.45) of {codename} {version}."
+        )),
+    );
+    f
 }

@@ -53,6 +53,9 @@ pub const INCIDENT_REGISTER: &str = "incident-register";
 /// The key of the hosting-onboarding process (000): one case per version of a solution.
 pub const DRO_HOSTING: &str = "dro-hosting";
 
+/// The key of the change-request process (Art. 22): a solution's version opens one.
+pub const CHANGE_REQUEST: &str = "change-request";
+
 /// The key of the security-event process, which ADAM also starts itself (Art. 18(2)).
 pub const SECURITY_EVENT: &str = "security-event";
 

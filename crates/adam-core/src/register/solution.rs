@@ -12,6 +12,10 @@
 //! penetration test done or waived by SIV, load test, OVSP, micro plan, transition, rollback)
 //! is **read from its case** ([`VersionFacts`]), never copied, and cannot drift from it.
 //!
+//! Each version is also a change of its system under Art. 22: opening it opens a
+//! `change-request` case ([`SolutionVersion::change`]) whose rollback plan is the micro plan's,
+//! and the transition's step 1.1.1.45 needs that change approved.
+//!
 //! The readings of a case (`VersionFacts::of`, `TransitionEvidence::of`, `Solution::in_flight`)
 //! are in `process/hosting.rs`: the registry's records sit below the process engine.
 
@@ -358,6 +362,12 @@ pub struct SolutionVersion {
     pub first: bool,
     /// When it was opened.
     pub opened_at: Timestamp,
+    /// Its Art. 22 change: the `change-request` case opened with it for the solution's
+    /// system, whose approval (the custodian's and the information-security lead's written
+    /// consents) the transition needs at 1.1.1.45. None for a version opened before versions
+    /// were changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<CaseId>,
 }
 
 /// A solution of the registry.

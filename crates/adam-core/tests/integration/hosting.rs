@@ -89,7 +89,7 @@ impl Hosting {
             "customer": t.ana.0, "developer": t.dora.0, "siv": t.leon.0, "soc": t.helena.0,
             "coordinator": t.cene.0, "deployment_engineer": t.gregor.0,
             "infrastructure_manager": t.bojan.0, "system_support": t.uros.0,
-            "support_head": t.leon.0, "operational_wg": t.cene.0, "technical_board": t.leon.0,
+            "support_head": t.bojan.0, "operational_wg": t.cene.0, "technical_board": t.leon.0,
             "ekc": t.bojan.0, "registry_custodian": t.gregor.0
         })
     }
@@ -269,16 +269,16 @@ impl Hosting {
         );
     }
 
-    /// The information-security lead's written consent to the transition request (1.1.1.43):
-    /// each version is a change under Art. 22(3).
-    pub(crate) fn lead_consents_43(&mut self, case: CaseId) {
+    /// The information-security lead's written consent at the micro plan (1.1.1.45): each
+    /// version is a change under Art. 22(3); a case opened outside the registry has no change
+    /// request of its own, so the lead consents on the case (definition version 4).
+    pub(crate) fn lead_consents_45(&mut self, case: CaseId) {
         let leon = self.town.leon;
         self.consent(case, "security_lead", leon);
     }
 
     /// From the transition request (1.1.1.43) to production.
     pub(crate) fn transition(&mut self, case: CaseId, first: bool) {
-        self.lead_consents_43(case);
         self.go(
             case,
             "1.1.1.43",
@@ -303,11 +303,37 @@ impl Hosting {
         self.go(case, "1.1.1.47", "done", json!({"notified_at": "16. 4. 2026"}), &[]);
     }
 
+    /// The version's Art. 22 change request (opened with it by the registry) prepared by the
+    /// custodian and approved with the custodian's and the security lead's written consents;
+    /// nothing for a case opened outside the registry or a change approved already.
+    pub(crate) fn approve_change(&mut self, case: CaseId) {
+        let Some(change) = self.town.w.version_change_of(case) else {
+            return;
+        };
+        if self.town.w.change_approved(change) {
+            return;
+        }
+        self.go(
+            change,
+            "prepare",
+            "submit",
+            json!({"security_impact": "Nova različica; varnostne kontrole ostanejo.",
+                   "production_conditions": "Ob oknu vzdrževanja, dogovor s sistemsko podporo."}),
+            &[],
+        );
+        let (ana, leon) = (self.town.ana, self.town.leon);
+        self.consent(change, "custodian", ana);
+        self.consent(change, "security_lead", leon);
+        self.go(change, "consent", "approve", json!({}), &[]);
+    }
+
     pub(crate) fn consents_45(&mut self, case: CaseId) {
-        let (uros, leon, ana) = (self.town.uros, self.town.leon, self.town.ana);
+        self.approve_change(case);
+        let (uros, bojan, ana) = (self.town.uros, self.town.bojan, self.town.ana);
         self.consent(case, "system_support", uros);
-        self.consent(case, "support_head", leon);
+        self.consent(case, "support_head", bojan);
         self.consent(case, "custodian", ana);
+        self.lead_consents_45(case);
     }
 }
 
@@ -685,7 +711,6 @@ fn a_failed_transition_is_rolled_back_and_planned_again() {
 
 impl Hosting {
     pub(crate) fn transition_until_46(&mut self, case: CaseId) {
-        self.lead_consents_43(case);
         self.go(
             case,
             "1.1.1.43",

@@ -59,13 +59,6 @@ fn the_decree_guards_production_in_the_hosting_process() {
         &["pen_test_report", "user_manuals", "functional_test_report"],
     );
     h.go(case, "1.1.1.37", "no", json!({}), &[]);
-    // Art. 22(3): each version is a change — the request goes on only with the security
-    // lead's written consent.
-    let docs = ["ovsp_form", "operating_instructions", "backup_instructions"];
-    let e = h.refuse(case, "1.1.1.43", "done", json!({}), &docs);
-    assert_eq!(e.code(), "guards-unmet");
-    assert!(e.to_string().contains("security_lead"), "{e}");
-    h.lead_consents_43(case);
     // Art. 14(3), 29(5): operating and backup instructions before production.
     let e = h.refuse(case, "1.1.1.43", "done", json!({}), &["ovsp_form"]);
     assert_eq!(e.code(), "instructions-missing");
@@ -98,9 +91,9 @@ fn the_decree_guards_production_in_the_hosting_process() {
     );
     // Art. 7: the custodian approves the transfer; Art. 23: an independent assessment before
     // the first transfer.
-    let (uros, leon) = (h.town.uros, h.town.leon);
+    let (uros, bojan) = (h.town.uros, h.town.bojan);
     h.consent(case, "system_support", uros);
-    h.consent(case, "support_head", leon);
+    h.consent(case, "support_head", bojan);
     let fields = json!({"rollback_plan": "Vrnitev.", "transition_date": "15. 4. 2026"});
     let e = h.refuse(
         case,
@@ -114,6 +107,18 @@ fn the_decree_guards_production_in_the_hosting_process() {
     h.consent(case, "custodian", ana);
     let e = h.refuse(case, "1.1.1.45", "done", fields.clone(), &["micro_plan"]);
     assert_eq!(e.code(), "no-independent-assessment");
+    // Art. 22(3): each version is a change — a case with no change request of its own goes
+    // on only with the security lead's written consent at the step before the transition.
+    let e = h.refuse(
+        case,
+        "1.1.1.45",
+        "done",
+        fields.clone(),
+        &["micro_plan", "security_assessment"],
+    );
+    assert_eq!(e.code(), "guards-unmet");
+    assert!(e.to_string().contains("security_lead"), "{e}");
+    h.lead_consents_45(case);
     h.go(case, "1.1.1.45", "done", fields, &["micro_plan", "security_assessment"]);
     assert_eq!(h.at(case), "1.1.1.46");
 }
@@ -143,7 +148,6 @@ fn the_assessor_must_not_be_a_developer_or_an_operator() {
     h.walk_to_pen_test(case, true);
     h.go(case, "1.1.1.35", "pass", json!({}), &["pen_test_report"]);
     h.go(case, "1.1.1.37", "no", json!({}), &[]);
-    h.lead_consents_43(case);
     h.go(
         case,
         "1.1.1.43",
@@ -204,7 +208,6 @@ fn a_version_needs_the_lead_and_the_custodian_as_two_different_people() {
     let lead_role = h.town.w.role_by_code(SystemPower::SecurityLead.code()).unwrap();
     let ana = h.town.ana;
     grant(&mut h.town.w, lead_role, Grantee::User(ana));
-    h.consent(case, "security_lead", ana);
     h.go(
         case,
         "1.1.1.43",
@@ -225,4 +228,65 @@ fn a_version_needs_the_lead_and_the_custodian_as_two_different_people() {
         e.to_string().contains("custodian") && e.to_string().contains("security_lead"),
         "{e}"
     );
+}
+
+/// Art. 23(2): the assessment before the first transfer is SOC's, so SOC must be connected with
+/// neither the system's custody nor its operation: bound to the system's custodian (Ana) or to
+/// one of its operators in the inventory (Bojan), the micro plan is refused naming the person,
+/// the role and the system, in both languages; the independent SOC passes.
+#[test]
+fn soc_may_be_neither_the_custodian_nor_an_operator_of_the_system() {
+    let (ana, bojan) = {
+        let h = hosting();
+        (h.town.ana, h.town.bojan)
+    };
+    for (soc, role) in [(ana, "custodian"), (bojan, "operator")] {
+        let mut h = hosting();
+        let mut fields = h.roles(true, "1.0");
+        fields["soc"] = json!(soc.0);
+        let cene = Actor::user(h.town.cene);
+        let case = match run_as(
+            &mut h.town.w,
+            &cene,
+            Command::StartCase {
+                process: code(process::DRO_HOSTING),
+                title: text("OPSI 1.0"),
+                fields: map(fields),
+                attachments: vec![],
+            },
+        )
+        .created
+        {
+            Some(Created::Case(c)) => c,
+            other => panic!("{other:?}"),
+        };
+        h.walk_to_pen_test(case, true);
+        h.go(case, "1.1.1.35", "pass", json!({}), &["pen_test_report"]);
+        h.go(case, "1.1.1.37", "no", json!({}), &[]);
+        h.go(
+            case,
+            "1.1.1.43",
+            "done",
+            json!({}),
+            &["ovsp_form", "operating_instructions", "backup_instructions"],
+        );
+        h.consents_45(case);
+        let plan = json!({"rollback_plan": "Vrnitev.", "transition_date": "15. 4. 2026"});
+        let docs = ["micro_plan", "security_assessment"];
+        let rev = h.town.w.revision();
+        let e = h.refuse(case, "1.1.1.45", "done", plan.clone(), &docs);
+        assert_eq!(e.code(), "assessor-not-independent", "{e}");
+        assert!(e.to_string().contains(role) && e.to_string().contains("23(2)"), "{e}");
+        let sl = e.message(adam_core::lang::Lang::Sl);
+        assert!(sl.contains("23. člen (2)"), "{sl}");
+        assert_eq!(h.town.w.revision(), rev);
+    }
+    // The town's own SOC (Helena) is neither: the first installation goes on.
+    let mut h = hosting();
+    let case = h.start(true, "1.0");
+    h.walk_to_pen_test(case, true);
+    h.go(case, "1.1.1.35", "pass", json!({}), &["pen_test_report"]);
+    h.go(case, "1.1.1.37", "no", json!({}), &[]);
+    h.transition(case, true);
+    assert_eq!(h.at(case), "1.1.1.48");
 }

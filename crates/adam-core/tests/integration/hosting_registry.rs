@@ -7,7 +7,7 @@
 
 use crate::common::*;
 use crate::hosting::{Hosting, hosting};
-use adam_core::process::CaseState;
+use adam_core::process::{self, CaseState};
 use adam_core::register::solution::*;
 use adam_core::*;
 use serde_json::json;
@@ -51,7 +51,7 @@ pub(crate) fn fields(h: &Hosting) -> SolutionFields {
             deployment_engineer: Some(t.gregor),
             infrastructure_manager: Some(t.bojan),
             system_support: Some(t.uros),
-            support_head: Some(t.leon),
+            support_head: Some(t.bojan),
             operational_wg: Some(t.cene),
             technical_board: Some(t.leon),
             ekc: Some(t.bojan),
@@ -198,6 +198,30 @@ fn versions_are_hosting_cases_and_the_next_one_enters_at_the_development_order()
     assert_eq!(c.title.as_str(), "OPSI 1.0");
     // The solution's people are bound to the seed's roles on the case.
     assert_eq!(h.town.w.performers(c, t(NOW)), vec![h.town.cene]);
+    // Art. 22: the version is a change of its system — a change request opened with it, for
+    // the system, affecting functionality, its rollback plan the micro plan's, named on the case.
+    let change = h.town.w.solution(s).unwrap().versions[0].change.unwrap();
+    assert_eq!(h.town.w.version_change_of(v1), Some(change));
+    let ch = h.town.w.case(change).unwrap();
+    let field = |c: &process::Case, k: &str| c.fields.iter().find(|(x, _)| x.as_str() == k).map(|(_, v)| v.clone());
+    assert_eq!(ch.process.as_str(), "change-request");
+    assert_eq!(ch.current.as_str(), "prepare");
+    assert_eq!(
+        field(ch, "system"),
+        Some(process::FieldValue::Int(i64::from(h.system.0)))
+    );
+    assert_eq!(field(ch, "affects_function"), Some(process::FieldValue::Bool(true)));
+    assert!(
+        matches!(field(ch, "rollback_plan"), Some(process::FieldValue::Text(t)) if t.contains("1.1.1.45")),
+        "{:?}",
+        ch.fields
+    );
+    assert_eq!(
+        field(h.town.w.case(v1).unwrap(), "change_request"),
+        Some(process::FieldValue::Int(i64::from(change.0)))
+    );
+    // The system's custodian prepares it.
+    assert_eq!(h.town.w.performers(ch, t(NOW)), vec![h.town.ana]);
     // One version in flight at a time.
     assert_eq!(refused(&h.town.w, cene, open_cmd("1.1")).code(), "version-in-flight");
     h.walk_to_pen_test(v1, true);
@@ -261,4 +285,56 @@ fn the_production_addresses_must_differ_from_the_test_ones() {
         &["physical_plan_production"],
     );
     assert_eq!(e.code(), "environments-not-separate");
+}
+
+/// Art. 22(3), 22(7): each version is a change. Its transition waits at the micro plan
+/// (1.1.1.45, the step before the transition) until the version's change request is approved —
+/// the custodian's and the security lead's written consents given on it; sent back for rework,
+/// it asks again. Refused with its own type, in both languages, the world unchanged.
+#[test]
+fn the_transition_waits_for_the_approval_of_the_versions_change() {
+    let mut h = hosting();
+    let f = fields(&h);
+    let s = register(&mut h, f);
+    let v1 = open(&mut h, s, "1.0");
+    let change = h.town.w.version_change_of(v1).unwrap();
+    h.walk_to_pen_test(v1, true);
+    h.go(v1, "1.1.1.35", "pass", json!({}), &["pen_test_report"]);
+    h.go(v1, "1.1.1.37", "no", json!({}), &[]);
+    h.go(
+        v1,
+        "1.1.1.43",
+        "done",
+        json!({}),
+        &["ovsp_form", "operating_instructions", "backup_instructions"],
+    );
+    let (uros, bojan, ana) = (h.town.uros, h.town.bojan, h.town.ana);
+    h.consent(v1, "system_support", uros);
+    h.consent(v1, "support_head", bojan);
+    h.consent(v1, "custodian", ana);
+    let plan = json!({"rollback_plan": "Vrnitev prejšnje različice iz SVN.", "transition_date": "15. 4. 2026"});
+    let docs = ["micro_plan", "security_assessment"];
+    let e = h.refuse(v1, "1.1.1.45", "done", plan.clone(), &docs);
+    assert_eq!(e.code(), "version-change-not-approved");
+    assert!(e.to_string().contains(&format!("case {}", change.0)), "{e}");
+    assert!(e.message(adam_core::lang::Lang::Sl).contains("22. člen (3)"), "{e}");
+    // Prepared and submitted, but the security lead sends it back: still not approved.
+    h.go(
+        change,
+        "prepare",
+        "submit",
+        json!({"security_impact": "Nova različica.", "production_conditions": "Okno vzdrževanja."}),
+        &[],
+    );
+    h.go(change, "consent", "rework", json!({}), &[]);
+    assert!(!h.town.w.change_approved(change));
+    assert_eq!(
+        h.refuse(v1, "1.1.1.45", "done", plan.clone(), &docs).code(),
+        "version-change-not-approved"
+    );
+    // Approved with both written consents: the micro plan is done, the transition goes on.
+    h.approve_change(v1);
+    assert!(h.town.w.change_approved(change));
+    h.go(v1, "1.1.1.45", "done", plan, &docs);
+    assert_eq!(h.at(v1), "1.1.1.46");
 }

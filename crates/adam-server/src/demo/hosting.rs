@@ -256,8 +256,6 @@ pub(super) async fn hosting<X: Executor>(
     )
     .await?;
     w.go(s, c, "1.1.1.37", "no", json!({}), &[]).await?;
-    // Art. 22(3): the version is a change; the security lead consents to the request.
-    w.consent(s, c, "security_lead", lead).await?;
     w.go(
         s,
         c,
@@ -267,6 +265,24 @@ pub(super) async fn hosting<X: Executor>(
         &["ovsp_form", "operating_instructions", "backup_instructions"],
     )
     .await?;
+    // Art. 22(3): the version is a change; its change request, opened with it, is prepared by
+    // the custodian and approved with the custodian's and the security lead's written consents.
+    let change =
+        s.x.read(|w| w.version_change_of(c))
+            .ok_or(Error::NoChange("the demo's version has no change request"))?;
+    w.go(
+        s,
+        change,
+        "prepare",
+        "submit",
+        json!({"security_impact": "Nova različica portala; varnostne kontrole ostanejo, pregled kode in odpoved penetracijskega testa sta priložena zadevi.",
+               "production_conditions": "Prehod v oknu vzdrževanja ob torkih 18–20, dogovor s sistemsko podporo."}),
+        &[],
+    )
+    .await?;
+    w.consent(s, change, "custodian", custodian).await?;
+    w.consent(s, change, "security_lead", lead).await?;
+    w.go(s, change, "consent", "approve", json!({}), &[]).await?;
     for (role, who) in [
         ("system_support", people.system_support),
         ("support_head", people.support_head),

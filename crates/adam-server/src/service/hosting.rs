@@ -299,7 +299,7 @@ pub enum GateState {
 /// A rule of the Decree on the way into production, as it stands for one solution.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Gate {
-    /// The article (`7`, `14(3)`, `23`, `29(5)`, `41`, `47(3)`).
+    /// The article (`7`, `14(3)`, `22(3)`, `23`, `29(5)`, `41`, `47(3)`).
     pub article: &'static str,
     /// The refusal's problem type when it blocks.
     pub code: &'static str,
@@ -310,7 +310,8 @@ pub struct Gate {
 }
 
 /// The Decree's rules for a solution, judged the way the engine judges them at their steps
-/// (`plan/solution.rs`: registering, opening a version, 1.1.1.31, 1.1.1.43, 1.1.1.45), so a
+/// (`plan/solution.rs`: registering, opening a version, 1.1.1.31, 1.1.1.43, 1.1.1.45 — there
+/// the version's Art. 22 change approved, the custodian's approval, the assessment), so a
 /// page can say what will stop the version before anyone tries — and, when the version is
 /// already at that step, that it stops it now.
 pub fn gates(w: &World, v: &SolutionView) -> Vec<Gate> {
@@ -348,6 +349,12 @@ pub fn gates(w: &World, v: &SolutionView) -> Vec<Gate> {
         flight.is_some_and(|l| past(&l.steps, "1.1.1.45"))
     };
     let first = flight.is_some_and(|l| l.version.first);
+    // Art. 22(3): the version's change request approved (a version without one: not judged here).
+    let change = flight.and_then(|l| l.version.change);
+    let change_state = match change {
+        None => NotApplicable,
+        Some(c) => at_step(w.change_approved(c), "1.1.1.45"),
+    };
     let mut out = vec![
         Gate {
             article: "10",
@@ -382,6 +389,12 @@ pub fn gates(w: &World, v: &SolutionView) -> Vec<Gate> {
             code: "instructions-missing",
             state: at_step(evidence.backup_instructions, "1.1.1.43"),
             step: Some("1.1.1.43"),
+        },
+        Gate {
+            article: "22(3)",
+            code: "version-change-not-approved",
+            state: change_state,
+            step: Some("1.1.1.45"),
         },
         Gate {
             article: "7",

@@ -25,6 +25,7 @@ mod report;
 pub(super) fn routes() -> super::Routes {
     super::Routes::new()
         .route("/ui/raci", axum::routing::get(raci_page))
+        .route("/ui/raci/new", axum::routing::post(needs(Scope::Write, forms::create)))
         .route("/ui/raci/{solution}/report", axum::routing::get(report::report_page))
         .route(
             "/ui/raci/{solution}/override",
@@ -124,6 +125,8 @@ pub(super) struct RaciPage {
     pub(super) forms: Option<forms::Options>,
     /// What the change forms hold (as typed, with the messages at their fields).
     pub(super) typed: forms::Typed,
+    /// The new-matrix form, for a keeper.
+    pub(super) create: Option<forms::CreateOptions>,
 }
 
 fn superscript(notes: &[u8]) -> String {
@@ -209,6 +212,7 @@ pub(super) fn view(
         who: None,
         forms: None,
         typed,
+        create: forms::create_options(&w, caller, core, now),
     };
     if let Some(chosen) = chosen {
         let code = svc::solution(&chosen).ui(t)?;

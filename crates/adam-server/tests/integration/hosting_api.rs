@@ -144,6 +144,32 @@ impl Walk<'_> {
             .await
             .expect(200);
     }
+    /// The version's Art. 22 change request prepared by the system's custodian and approved
+    /// with the custodian's and the security lead's written consents (nothing if it has none
+    /// or it is approved already).
+    pub(crate) async fn approve_change(&self, custodian: Who, lead: Who) {
+        let change = {
+            let w = self.server.state.world();
+            let Some(change) = w.version_change_of(CaseId(self.case as u32)) else {
+                return;
+            };
+            if w.change_approved(change) {
+                return;
+            }
+            change
+        };
+        let c = Walk {
+            server: self.server,
+            case: u64::from(change.0),
+        };
+        let prepared = json!({"security_impact": "Nova različica; kontrole ostanejo.",
+                              "production_conditions": "Okno vzdrževanja, dogovor s sistemsko podporo."});
+        c.go(custodian, "prepare", "submit", prepared, &[]).await;
+        c.consent(custodian, "custodian").await;
+        c.consent(lead, "security_lead").await;
+        c.go(lead, "consent", "approve", json!({}), &[]).await;
+    }
+
     /// A first version from its entry at the order to the development request (1.1.1.19),
     /// the documentation adequate at once, no EKC support.
     pub(crate) async fn onboard_to_development(&self) {
@@ -371,12 +397,6 @@ async fn a_solution_is_onboarded_and_its_next_version_enters_at_development(back
     w.consent(Admin, "siv").await;
     w.go(Un, "1.1.1.35", "waived", waiver, &[]).await;
     w.go(Ana, "1.1.1.37", "no", json!({}), &[]).await;
-    // Art. 22(3): the version is a change — no transition request without the security
-    // lead's written consent, given in ADAM.
-    let docs = ["ovsp_form", "operating_instructions", "backup_instructions"];
-    w.refuse(Ana, "1.1.1.43", "done", json!({}), &docs, "guards-unmet")
-        .await;
-    w.consent(Glpi, "security_lead").await;
     // Art. 14(3), 29(5): the instructions before the transition request.
     w.refuse(
         Ana,
@@ -399,6 +419,22 @@ async fn a_solution_is_onboarded_and_its_next_version_enters_at_development(back
     w.consent(Glpi, "system_support").await;
     w.consent(Un, "support_head").await;
     let plan = json!({"rollback_plan": "Vrnitev prejšnjega stanja.", "transition_date": "15. 4. 2026"});
+    // Art. 22(3): the version is a change — the change request opened with it (for OPSI's
+    // system, its rollback plan the micro plan's) must be approved with the custodian's and
+    // the security lead's written consents before the step before the transition is done.
+    let change = opened.json["version_history"][0]["change"].as_u64().unwrap();
+    let ch = server.get(Glpi, &format!("/api/v1/cases/{change}")).await.expect(200);
+    assert_eq!(ch.json["process"], "change-request", "{}", ch.text);
+    w.refuse(
+        Glpi,
+        "1.1.1.45",
+        "done",
+        plan.clone(),
+        &["micro_plan"],
+        "version-change-not-approved",
+    )
+    .await;
+    w.approve_change(Ana, Glpi).await;
     w.refuse(
         Glpi,
         "1.1.1.45",

@@ -23,11 +23,14 @@ fn by_job(server: &TestServer, system: u32) -> Value {
     f
 }
 
+/// The hosting steps of a work list: the version's Art. 22 change request (its custodian's,
+/// Ana's, whatever her job) aside.
 fn my_steps(r: &Reply) -> Vec<u64> {
     r.json["my_steps"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|c| !c["title"].as_str().unwrap_or_default().contains("Art. 22"))
         .map(|c| c["id"].as_u64().unwrap())
         .collect()
 }

@@ -245,7 +245,6 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
             .unwrap()
             .contains("data-solution=\"OPSI\"")
     );
-    w.consent(Glpi, "security_lead").await;
     w.go(
         Ana,
         "1.1.1.43",
@@ -261,6 +260,27 @@ async fn the_notices_of_1_1_1_47_reach_the_people_and_are_recorded(backend: Back
     w.consent(Glpi, "system_support").await;
     w.consent(Un, "support_head").await;
     w.consent(Ana, "custodian").await;
+    // Art. 22(3): until the version's change request is approved, the page says it stops it,
+    // and the version's row links its change request and says how it stands.
+    let page = s.ui(Glpi).get("/ui/solutions/OPSI").await;
+    assert!(
+        page.body.contains("id=\"blocks-22-3\""),
+        "the change not approved is said"
+    );
+    let change = s
+        .state
+        .world()
+        .version_change_of(adam_core::CaseId(case as u32))
+        .unwrap();
+    assert!(
+        page.body.contains(&format!("href=\"/ui/cases/{}\"", change.0)),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("še ni odobren"), "{}", page.body);
+    w.approve_change(Ana, Glpi).await;
+    let page = s.ui(Glpi).get("/ui/solutions/OPSI?lang=en").await;
+    assert!(page.body.contains("Change request (Art. 22)") && page.body.contains(">approved<"));
     assert!(
         !s.ui(Glpi)
             .get("/ui/solutions/OPSI")

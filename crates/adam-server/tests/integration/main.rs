@@ -28,6 +28,7 @@ mod grants_ui;
 mod hardening;
 mod hosting_api;
 mod hosting_jobs;
+mod hosting_rollback;
 mod hosting_ui;
 mod integrity;
 mod integrity_box;

@@ -2,7 +2,8 @@
 //! one warning; a solution's matrix created and read; "who is accountable for restoring the
 //! middleware of OPSI" answered with the party, its job and the people holding it now — and
 //! again after the job changes hands, and as of before; two A's refused with every problem
-//! named (in Slovenian too); an override by someone not allowed refused.
+//! named (in Slovenian too); an override by someone not allowed refused; a matrix for a
+//! codename the registry lacks refused (`unknown-raci-solution`, in both languages).
 
 use crate::on_both_backends;
 use crate::support::*;
@@ -17,7 +18,7 @@ pub async fn ensure(server: &TestServer) {
         return;
     }
     // A matrix is made for a registered solution only.
-    crate::hosting_api::ensure_solution(server, server.fx.admin).await;
+    crate::hosting_api::ensure_solution(server, server.fx.gregor).await;
     server
         .post(
             Who::SysAdmin,
@@ -80,6 +81,37 @@ async fn raci_over_http(backend: Backend) {
     )
     .await
     .problem(409, "raci-matrix-exists");
+    // A codename the registry of information solutions does not hold gets no matrix: refused
+    // with its own type, in English and in Slovenian, and nothing is written.
+    let rev = s.revision().await;
+    let nova = json!({"solution": "NOVA", "template": {"code": "dk-sit-2a", "version": 1}});
+    let r = s
+        .post(Who::SysAdmin, "/api/v1/raci/matrices", &nova)
+        .await
+        .problem(404, "unknown-raci-solution");
+    assert!(r.json["detail"].as_str().unwrap().contains("NOVA"), "{}", r.text);
+    let r = s
+        .call_with(
+            Who::SysAdmin,
+            Method::POST,
+            "/api/v1/raci/matrices",
+            Some(&nova),
+            &[("accept-language", "sl")],
+        )
+        .await
+        .problem(404, "unknown-raci-solution");
+    assert!(
+        r.json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("register informacijskih rešitev nima rešitve NOVA"),
+        "{}",
+        r.text
+    );
+    assert_eq!(s.revision().await, rev);
+    s.get(Who::SysAdmin, "/api/v1/raci/matrices/NOVA")
+        .await
+        .problem(404, "no-raci-matrix");
     let m = s.get(Who::Plain, "/api/v1/raci/matrices/opsi").await.expect(200);
     assert!(m.header("etag").is_some());
     assert_eq!(m.json["matrix"]["solution"], "OPSI");

@@ -3,7 +3,9 @@
 //! a missing reason or bad letters come back at their fields with everything typed kept; the
 //! provider, not accountable there, is told so above the form; a session's form without its
 //! CSRF token is refused — the party picker binds the provider to a job found by its code;
-//! the monthly report page, and a month that is not one said at the field, kept as typed.
+//! the monthly report page, and a month that is not one said at the field, kept as typed; the
+//! new-matrix form — a codename the registry lacks said at the solution's field, kept as typed,
+//! in both languages; a registered one gets its matrix.
 
 use crate::on_both_backends;
 use crate::support::*;
@@ -227,3 +229,74 @@ async fn the_monthly_report_page(backend: Backend) {
 }
 
 on_both_backends!(the_monthly_report_page);
+
+async fn the_new_matrix_form(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    crate::raci_api::ensure_registered(&s, "E2").await;
+    // A keeper sees the form, with the registered solution offered; a plain user does not.
+    let Answer { status, body: html, .. } = s.ui(Who::SysAdmin).get("/ui/raci").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"raci-new-form\""), "{html}");
+    assert!(html.contains("<option value=\"E2\">"), "{html}");
+    let Answer { body: html, .. } = s.ui(Who::Plain).get("/ui/raci").await;
+    assert!(!html.contains("id=\"raci-new-form\""));
+
+    // NOVA is not in the registry: said at the solution's field, typed input kept, nothing written.
+    let rev = s.revision().await;
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post("/ui/raci/new", &[("solution", "nova"), ("template", "dk-sit-2a:1")])
+        .await;
+    assert_eq!(status, 404);
+    assert!(html.contains("id=\"new-solution-error\""), "{html}");
+    assert!(
+        html.contains("register informacijskih rešitev nima rešitve NOVA"),
+        "Slovenian by default: {html}"
+    );
+    assert!(html.contains("value=\"nova\""), "the codename is kept");
+    assert!(
+        html.contains("<option value=\"dk-sit-2a:1\" selected>"),
+        "the template is kept"
+    );
+    let Answer { body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post(
+            "/ui/raci/new?lang=en",
+            &[("solution", "nova"), ("template", "dk-sit-2a:1")],
+        )
+        .await;
+    assert!(
+        html.contains("the registry of information solutions has no solution NOVA"),
+        "{html}"
+    );
+    // No codename, no template: both at their fields.
+    let Answer { status, body: html, .. } = s
+        .ui(Who::SysAdmin)
+        .post("/ui/raci/new", &[("solution", ""), ("template", "")])
+        .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("id=\"new-solution-error\""), "{html}");
+    assert!(html.contains("id=\"new-template-error\""), "{html}");
+    assert_eq!(s.revision().await, rev);
+
+    // A plain user is refused above the form; the registered E2 gets its matrix.
+    let Answer { status, body: html, .. } = s
+        .ui(Who::Plain)
+        .post("/ui/raci/new", &[("solution", "E2"), ("template", "dk-sit-2a:1")])
+        .await;
+    assert_eq!(status, 403);
+    assert!(html.contains("id=\"new-error\""), "{html}");
+    let Answer { status, .. } = s
+        .ui(Who::SysAdmin)
+        .post("/ui/raci/new", &[("solution", "E2"), ("template", "dk-sit-2a:1")])
+        .await;
+    assert_eq!(status, 303);
+    assert!(
+        s.state
+            .world()
+            .raci_matrices()
+            .iter()
+            .any(|m| m.solution.as_str() == "E2")
+    );
+}
+on_both_backends!(the_new_matrix_form);

@@ -361,6 +361,14 @@ fn rows(s: &TestServer) -> Vec<Row> {
             ],
             "EEEEL",
         ),
+        // A new matrix is the keepers' (the system administrator, the security lead); a
+        // codename the registry lacks comes back at its field (404), others are refused.
+        post(
+            "/ui/raci/new",
+            v("/ui/raci/new"),
+            vec![("solution", v("NOVA")), ("template", v("dk-sit-2a:1"))],
+            "XFXFL",
+        ),
         get(
             "/ui/raci/{solution}/bind",
             v("/ui/raci/OPSI/bind?party=provider&q=GLPI"),

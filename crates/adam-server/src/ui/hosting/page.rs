@@ -71,6 +71,8 @@ pub(crate) struct VersionRow {
     pub(crate) facts: Vec<(&'static str, String)>,
     pub(crate) steps: Vec<StepRow>,
     pub(crate) notices: Vec<NoticeRow>,
+    /// Its Art. 22 change request: the case, its reference, approved or not.
+    pub(crate) change: Option<(u32, String, bool)>,
 }
 
 /// A rule of the Decree as the page shows it.
@@ -212,6 +214,7 @@ fn gate_row(g: &Gate, codename: &str, system: &str, tr: Tr) -> GateRow {
         "14(3)" => ("hs_rule_14", "hs_blocks_14"),
         "29(5)" => ("hs_rule_29", "hs_blocks_29"),
         "7" => ("hs_rule_7", "hs_blocks_7"),
+        "22(3)" => ("hs_rule_22", "hs_blocks_22"),
         _ => ("hs_rule_23", "hs_blocks_23"),
     };
     let (state, badge) = match g.state {
@@ -292,7 +295,12 @@ fn version_row(w: &World, v: &VersionView, notices: &[NoticeRow], now: Timestamp
     let reference = w
         .case(v.version.case)
         .map_or_else(|_| v.version.case.to_string(), |c| c.reference());
+    let change = v.version.change.map(|c| {
+        let reference = w.case(c).map_or_else(|_| c.to_string(), |case| case.reference());
+        (c.0, reference, w.change_approved(c))
+    });
     VersionRow {
+        change,
         version: v.version.version.to_string(),
         first: v.version.first,
         opened: local(v.version.opened_at),

@@ -2,9 +2,11 @@
 //! a cell with a reason (`POST /ui/raci/{solution}/override`) and binding a party to an office
 //! or a job, found with a picker (`GET /ui/raci/{solution}/bind?party=…&q=…`, one button per
 //! match, `POST /ui/raci/{solution}/bind`). Every form carries the session's CSRF token; a
-//! refusal is said at its field (or above the form) and the form keeps what was typed. Who may
-//! do what is the engine's (`plan/raci.rs`: the accountable party's job holders and the keepers
-//! override, the keepers bind); the forms are shown to those who may use them.
+//! refusal is said at its field (or above the form) and the form keeps what was typed. A keeper
+//! also creates a registered solution's matrix from a template (`POST /ui/raci/new`; a codename
+//! the registry lacks is refused at the solution's field). Who may do what is the engine's
+//! (`plan/raci.rs`: the accountable party's job holders and the keepers override, the keepers
+//! bind and create); the forms are shown to those who may use them.
 
 use super::super::chrome::*;
 use super::super::i18n::Tr;
@@ -13,7 +15,7 @@ use crate::authn::{Caller, Scope};
 use crate::service::raci as svc;
 use crate::state::AppState;
 use adam_core::lang::Lang as CoreLang;
-use adam_core::raci::{Bound, Cell, Key, Party, RaciMatrix};
+use adam_core::raci::{Bound, Cell, Key, Party, RaciMatrix, SolutionCode, TemplateRef};
 use adam_core::{JobId, OfficeId, Text, Timestamp, World};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -30,7 +32,39 @@ pub(crate) struct Typed {
     pub(crate) party: String,
     pub(crate) letters: String,
     pub(crate) reason: String,
+    /// The new-matrix form's solution and template, as typed.
+    pub(crate) new_solution: String,
+    pub(crate) new_template: String,
     pub(crate) errors: BTreeMap<&'static str, String>,
+}
+
+/// What the new-matrix form offers a keeper: the registered solutions without a matrix (as
+/// suggestions; the field takes any codename, and one the registry lacks is refused at it) and
+/// the shipped templates.
+pub(crate) struct CreateOptions {
+    pub(crate) solutions: Vec<String>,
+    pub(crate) templates: Vec<Choice>,
+}
+
+/// The new-matrix form for a keeper who may write; none for anyone else.
+pub(crate) fn create_options(w: &World, caller: &Caller, lang: CoreLang, now: Timestamp) -> Option<CreateOptions> {
+    if !caller.has(Scope::Write) || !w.keeps_registers(&caller.actor(None), now).unwrap_or(false) {
+        return None;
+    }
+    let solutions = w
+        .solutions()
+        .iter()
+        .map(|s| s.fields.codename.to_string())
+        .filter(|c| SolutionCode::parse(c).is_ok_and(|code| w.raci_of(&code).is_err()))
+        .collect();
+    let templates = adam_core::raci::template::shipped()
+        .iter()
+        .map(|t| Choice {
+            value: format!("{}:{}", t.code, t.version),
+            label: format!("{} ({} v{})", t.name.get(lang), t.code, t.version),
+        })
+        .collect();
+    Some(CreateOptions { solutions, templates })
 }
 
 /// What the forms offer, for a caller who may use them.
@@ -198,7 +232,88 @@ fn typed(f: OverrideForm, refusal: String) -> Typed {
         letters: f.letters,
         reason: f.reason,
         errors,
+        ..Typed::default()
     }
+}
+
+/// The new-matrix form.
+#[derive(Debug, Deserialize)]
+pub struct NewMatrixForm {
+    #[serde(default)]
+    solution: String,
+    #[serde(default)]
+    template: String,
+}
+
+/// A template as the form's select names it (`dk-sit-2a:1`).
+fn template_ref(value: &str) -> Option<TemplateRef> {
+    let (code, version) = value.split_once(':')?;
+    Some(TemplateRef {
+        code: Key::parse(code)?,
+        version: version.parse().ok()?,
+    })
+}
+
+/// Creates a registered solution's matrix; a refusal comes back at its field with the form as
+/// typed: the codename's (not a code, not in the registry, already has a matrix), the
+/// template's, or above the form (not a keeper).
+pub(crate) async fn create(
+    State(s): State<AppState>,
+    lang: Lang,
+    UiForm { caller, form: f, .. }: UiForm<NewMatrixForm>,
+) -> UiResult<Response> {
+    let t = lang.tr;
+    let mut errors = BTreeMap::new();
+    let code = match f.solution.trim() {
+        "" => {
+            errors.insert("new_solution", t.s("required").to_owned());
+            None
+        }
+        c => svc::solution(c)
+            .map_err(|e| errors.insert("new_solution", e.detail))
+            .ok(),
+    };
+    let template = template_ref(f.template.trim()).or_else(|| {
+        errors.insert("new_template", t.s("required").to_owned());
+        None
+    });
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if let (Some(code), Some(template)) = (code, template) {
+        let new = svc::NewMatrix {
+            solution: code.clone(),
+            template,
+            parties: Vec::new(),
+        };
+        match svc::create_matrix(&s, &caller, new).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/ui/raci?solution={code}#raci-bindings")).into_response()),
+            Err(e) => {
+                let field = match e.code {
+                    "unknown-raci-solution" | "raci-matrix-exists" => "new_solution",
+                    "unknown-raci-template" => "new_template",
+                    _ => "new",
+                };
+                errors.insert(field, e.detail);
+                if e.status.is_client_error() {
+                    status = e.status;
+                }
+            }
+        }
+    }
+    let kept = Typed {
+        new_solution: f.solution,
+        new_template: f.template,
+        errors,
+        ..Typed::default()
+    };
+    let none = RaciQuery {
+        solution: None,
+        task: None,
+        layer: None,
+    };
+    let p = view(&s, &caller, t, &none, kept)?;
+    let mut r = page(lang, &p)?;
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 /// The picker's question.

@@ -402,6 +402,23 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "The transition request (1.1.1.43) will not be accepted without backup instructions: attach them in the case.",
     ),
     (
+        "hs_change_request",
+        "Zahtevek za spremembo (22. člen)",
+        "Change request (Art. 22)",
+    ),
+    ("hs_change_approved", "odobren", "approved"),
+    ("hs_change_not_approved", "še ni odobren", "not approved yet"),
+    (
+        "hs_rule_22",
+        "Različica je sprememba: zahtevek za spremembo odobren s soglasjema skrbnika in vodje informacijske varnosti",
+        "The version is a change: its change request approved with the consents of the custodian and the information-security lead",
+    ),
+    (
+        "hs_blocks_22",
+        "Mikro načrt (1.1.1.45) ne bo sprejet, dokler zahtevek za spremembo te različice (22. člen) ni odobren s pisnima soglasjema skrbnika sistema {system} in vodje informacijske varnosti.",
+        "The micro plan (1.1.1.45) will not be accepted until this version's change request (Art. 22) is approved with the written consents of the custodian of system {system} and the information-security lead.",
+    ),
+    (
         "hs_blocks_7",
         "Mikro načrt (1.1.1.45) ne bo sprejet, dokler skrbnik sistema {system} v zadevi ne odobri prenosa v produkcijo.",
         "The micro plan (1.1.1.45) will not be accepted until the custodian of system {system} approves the transfer in the case.",

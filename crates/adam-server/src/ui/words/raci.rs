@@ -156,4 +156,17 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
         "Office (its head answers)",
     ),
     ("raci_bind_job", "Delovno mesto", "Job"),
+    (
+        "raci_new_title",
+        "Nova matrika odgovornosti",
+        "A new responsibility matrix",
+    ),
+    (
+        "raci_new_hint",
+        "Matrika je kopija predloge za rešitev, ki je vpisana v register informacijskih rešitev; strani nato povežete z imenikom.",
+        "A matrix is a copy of a template for a solution the registry of information solutions holds; bind its parties to the directory next.",
+    ),
+    ("raci_new_solution", "Rešitev (kodno ime)", "Solution (codename)"),
+    ("raci_template", "Predloga", "Template"),
+    ("raci_new_save", "Ustvari matriko", "Create the matrix"),
 ];
