@@ -89,6 +89,16 @@ area_error! {
         /// A field set when the case started that no step may change (who holds a role).
         #[error("field {0:?} was set when the case started and cannot be changed on it")]
         FixedField(String) => ("fixed-case-field", Conflict),
+        /// A field settled at other steps (`settled_at`), changed at this one.
+        #[error("field {field:?} is settled at step(s) {settled_at:?} and cannot be changed at step {step:?}: a consent may rely on it")]
+        SettledField {
+            /// The field.
+            field: String,
+            /// The step decided or filled.
+            step: String,
+            /// Where it may be changed.
+            settled_at: Vec<String>,
+        } => ("settled-case-field", Conflict),
         /// A value that does not fit its field.
         #[error("field {field:?} takes {expected}")]
         BadFieldValue {

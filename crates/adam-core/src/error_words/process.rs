@@ -31,6 +31,13 @@ impl ProcessError {
             ProcessError::FixedField(f) => {
                 format!("polje {f:?} je bilo določeno ob začetku zadeve in ga ni mogoče spremeniti")
             }
+            ProcessError::SettledField {
+                field,
+                step,
+                settled_at,
+            } => format!(
+                "polje {field:?} se določi v koraku {settled_at:?}; v koraku {step:?} ga ni mogoče spremeniti, ker se soglasje lahko nanj opira"
+            ),
             ProcessError::BadFieldValue { field, expected } => {
                 format!("polje {field:?} sprejme vrednost vrste »{}«", kind_sl(expected))
             }

@@ -222,6 +222,12 @@ fn samples() -> Vec<Error> {
         .into(),
         ProcessError::UnknownField("a".into()).into(),
         ProcessError::FixedField("a".into()).into(),
+        ProcessError::SettledField {
+            field: "a".into(),
+            step: "b".into(),
+            settled_at: vec!["c".into()],
+        }
+        .into(),
         ProcessError::BadFieldValue {
             field: "a".into(),
             expected: "date",

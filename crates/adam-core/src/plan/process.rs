@@ -299,12 +299,35 @@ impl World {
     }
 
     /// Reads the given values into `fields` (`null` empties a field).
+    ///
+    /// At `step`, a field settled at other steps (`settled_at`) keeps its value: what a
+    /// consent relied on is not changed by whoever decides after it (Art. 22(3), 23).
     fn fill(
         &self,
         def: &Definition,
+        step: &process::Step,
         fields: &mut BTreeMap<Code, FieldValue>,
         given: &BTreeMap<String, Value>,
     ) -> Result<(), Error> {
+        for (key, value) in given {
+            let Some(decl) = def.field(key) else { continue };
+            if decl.settled_at.is_empty() || decl.settled_at.contains(&step.key) {
+                continue;
+            }
+            let same = if value.is_null() {
+                !fields.contains_key(&decl.key)
+            } else {
+                decl.kind.read(value).is_some_and(|v| fields.get(&decl.key) == Some(&v))
+            };
+            if !same {
+                return Err(ProcessError::SettledField {
+                    field: key.clone(),
+                    step: step.key.to_string(),
+                    settled_at: decl.settled_at.iter().map(ToString::to_string).collect(),
+                }
+                .into());
+            }
+        }
         self.fill_as(def, fields, given, false)
     }
 
@@ -443,8 +466,11 @@ impl World {
         rev: Revision,
     ) -> Result<Draft, Error> {
         let (case, def) = self.case_for_performer(actor, id, at)?;
+        let here = def
+            .step(case.current.as_str())
+            .ok_or_else(|| process::unknown_process(case.process.as_str()))?;
         let mut new = case.clone();
-        self.fill(def, &mut new.fields, given)?;
+        self.fill(def, here, &mut new.fields, given)?;
         attach(&mut new.attachments, attachments);
         new.rev = rev;
         let new = crate::world::unchanged_refused(case, new, "the case already has these data")?;
@@ -484,7 +510,7 @@ impl World {
                 outcome: outcome.to_string(),
             })?;
         let mut new = case.clone();
-        self.fill(def, &mut new.fields, given)?;
+        self.fill(def, here, &mut new.fields, given)?;
         attach(&mut new.attachments, attachments);
         self.hosting_decree(&new, def, step.as_str(), outcome.as_str(), at)?;
         let closing = def

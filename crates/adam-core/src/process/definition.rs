@@ -308,6 +308,15 @@ pub struct FieldDecl {
     /// penetration test).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub fixed: bool,
+    /// The steps at which it may be filled or changed (besides when the case starts); none
+    /// listed: at any step. What a consent relies on — "affects security", "major", the
+    /// rollback plan of a change — is settled at the step before the consent, so that a
+    /// performer of a later step cannot, in the same decision, change what the consent was
+    /// given for (the security lead approving while setting "affects security" to no, so the
+    /// custodian's consent is no longer asked; the custodian closing with "major" unset, so
+    /// no independent assessment is due). A value given unchanged is accepted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settled_at: Vec<Code>,
     /// A date or instant that may not be earlier than this other field's (the end of an
     /// outage, not before its start): a start or decision that would set it earlier is refused
     /// with the field named (`end-before-start`).

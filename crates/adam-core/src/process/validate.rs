@@ -202,6 +202,15 @@ pub fn problems(d: &Definition) -> Vec<Problem> {
                 Some(_) => {}
             }
         }
+        for step in &f.settled_at {
+            if d.step(step.as_str()).is_none() {
+                out.push(Problem::Unknown {
+                    what: "step",
+                    key: step.to_string(),
+                    place: format!("field {:?}", f.key.as_str()),
+                });
+            }
+        }
         if let FieldKind::Choice { options } | FieldKind::Choices { options } = &f.kind {
             let keys: BTreeSet<&str> = options.iter().map(|o| o.key.as_str()).collect();
             if options.is_empty() || keys.len() != options.len() {

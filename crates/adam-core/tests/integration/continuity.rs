@@ -3,7 +3,7 @@
 //! overdue", and the change duty "review the continuity plan" met by a review naming the change.
 
 use crate::common::*;
-use crate::governance::{approved_change, map};
+use crate::governance::approved_change_with;
 use crate::inventory::{Inv, inventory};
 use adam_core::calendar::LocalDate;
 use adam_core::process::DutyKind;
@@ -333,16 +333,7 @@ fn a_major_change_is_met_by_a_plan_review_naming_it() {
             fields: plan_fields(lead),
         },
     );
-    let major = approved_change(w, system, ana, lead);
-    run_as(
-        w,
-        &Actor::user(ana),
-        Command::UpdateCase {
-            case: major,
-            fields: map(json!({"major": true})),
-            attachments: vec![],
-        },
-    );
+    let major = approved_change_with(w, system, ana, lead, json!({"major": true}));
     run_as(
         w,
         &Actor::user(ana),

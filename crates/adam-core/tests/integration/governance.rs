@@ -45,6 +45,18 @@ fn consent(case: CaseId, role: &str) -> Command {
 /// A change request about `system`, walked by its custodian and the security lead to the
 /// step `implement` (approved).
 pub(crate) fn approved_change(w: &mut World, system: ItemId, custodian: UserId, lead: UserId) -> CaseId {
+    approved_change_with(w, system, custodian, lead, json!({}))
+}
+
+/// [`approved_change`], with `settled` (what the consents rely on: "major", "substantial",
+/// …) given at its preparation.
+pub(crate) fn approved_change_with(
+    w: &mut World,
+    system: ItemId,
+    custodian: UserId,
+    lead: UserId,
+    settled: serde_json::Value,
+) -> CaseId {
     let custodian = Actor::user(custodian);
     let lead = Actor::user(lead);
     let case = match run_as(
@@ -65,12 +77,13 @@ pub(crate) fn approved_change(w: &mut World, system: ItemId, custodian: UserId, 
     run_as(
         w,
         &custodian,
-        decide(
-            case,
-            "prepare",
-            "submit",
-            json!({"security_impact": "Nizek.", "production_conditions": "Takoj.", "rollback_plan": "Vrnitev vloge.", "notified_at": "2026-03-01"}),
-        ),
+        decide(case, "prepare", "submit", {
+            let mut fields = json!({"security_impact": "Nizek.", "production_conditions": "Takoj.", "rollback_plan": "Vrnitev vloge.", "notified_at": "2026-03-01"});
+            if let (Some(f), Some(extra)) = (fields.as_object_mut(), settled.as_object()) {
+                f.extend(extra.clone());
+            }
+            fields
+        }),
     );
     run_as(w, &custodian, consent(case, "custodian"));
     run_as(w, &lead, consent(case, "security_lead"));
@@ -249,16 +262,7 @@ fn a_change_on_a_key_server_closes_only_after_its_baseline_is_refreshed() {
     };
     // The baseline from before the change.
     baseline(w, lead, server, Some(t("2026-02-01T08:00:00Z")), 1);
-    let case = approved_change(w, server, ana, lead);
-    run_as(
-        w,
-        &Actor::user(ana),
-        Command::UpdateCase {
-            case,
-            fields: map(json!({"substantial": true})),
-            attachments: vec![],
-        },
-    );
+    let case = approved_change_with(w, server, ana, lead, json!({"substantial": true}));
     // Before the implementation nothing is met.
     let c = w.case(case).unwrap().clone();
     assert_eq!(
@@ -323,16 +327,7 @@ fn a_change_on_a_key_server_closes_only_after_its_baseline_is_refreshed() {
     // register records one; a change to an ordinary system asks no baseline.
     let plain = inv.vpp_sys;
     let w = &mut inv.town.w;
-    let major = approved_change(w, plain, ana, lead);
-    run_as(
-        w,
-        &Actor::user(ana),
-        Command::UpdateCase {
-            case: major,
-            fields: map(json!({"major": true})),
-            attachments: vec![],
-        },
-    );
+    let major = approved_change_with(w, plain, ana, lead, json!({"major": true}));
     let c = w.case(major).unwrap().clone();
     assert_eq!(kinds(&w.change_duties(&c)), vec![(DutyKind::ContinuityReview, false)]);
 }

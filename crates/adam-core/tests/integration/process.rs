@@ -421,7 +421,33 @@ fn a_change_needs_two_consents_from_two_different_people_and_an_independent_asse
     let e = refused(w, lead, consent(case, "requester"));
     assert_eq!(code_of(&e), "consent-not-asked");
     run_as(w, &lead, consent(case, "security_lead"));
-    run_as(w, &lead, decide(case, "consent", "approve", json!({})));
+    // What the consents were given for is settled at the preparation: the security lead
+    // cannot approve while declaring the change harmless (the custodian's consent would no
+    // longer be asked), nor move it to another system (Art. 22(3)).
+    let e = refused(
+        w,
+        lead,
+        decide(case, "consent", "approve", json!({"affects_security": false})),
+    );
+    assert_eq!(code_of(&e), "settled-case-field");
+    assert!(e.to_string().contains("affects_security"), "{e}");
+    assert!(e.message(adam_core::lang::Lang::Sl).contains("soglasje"), "{e}");
+    let e = refused(
+        w,
+        lead,
+        Command::UpdateCase {
+            case,
+            fields: map(json!({"system": 999_999})),
+            attachments: vec![],
+        },
+    );
+    assert_eq!(code_of(&e), "fixed-case-field");
+    // The same value given back is no change.
+    run_as(
+        w,
+        &lead,
+        decide(case, "consent", "approve", json!({"affects_security": true})),
+    );
     // The folder moved to the custodian's job; the security lead's job keeps reading.
     let c = w.case(case).unwrap().clone();
     assert_eq!(c.responsible, Some(town.ana_job));
@@ -459,6 +485,19 @@ fn a_change_needs_two_consents_from_two_different_people_and_an_independent_asse
             json!({"implementation_record": "Izvedeno.", "announced_at": "2026-03-04T08:00:00Z"}),
         ),
     );
+    // The custodian cannot close it as a minor one after the consents (Art. 23(1)).
+    let e = refused(
+        w,
+        ana,
+        decide(
+            case,
+            "verify",
+            "close",
+            json!({"verification": "Preverjeno.", "cia_not_lowered": true, "major": false}),
+        ),
+    );
+    assert_eq!(code_of(&e), "settled-case-field");
+    assert!(e.to_string().contains("major"), "{e}");
     // A major change is not closed without an independent assessment (23(1)) ...
     let e = refused(
         w,
@@ -532,7 +571,8 @@ fn a_kept_version_is_what_running_cases_keep_and_versions_are_never_kept_twice()
     let w = &mut town.w;
     let old = start(w, &Actor::user(town.ana), "change-request", json!({"system": system.0}));
     let mut v2 = change_request();
-    v2.version = 3;
+    let shipped = v2.version;
+    v2.version = shipped + 1;
     v2.steps[0].due_days = Some(1);
     // Only the register keepers import.
     let e = refused(
@@ -545,8 +585,8 @@ fn a_kept_version_is_what_running_cases_keep_and_versions_are_never_kept_twice()
     let e = refused(w, lead, Command::ImportProcess { definition: v2.clone() });
     assert_eq!(code_of(&e), "definition-exists");
     let new = start(w, &Actor::user(town.ana), "change-request", json!({"system": system.0}));
-    assert_eq!(w.case(old).unwrap().version, 2, "the shipped version");
-    assert_eq!(w.case(new).unwrap().version, 3, "the imported one");
+    assert_eq!(w.case(old).unwrap().version, shipped, "the shipped version");
+    assert_eq!(w.case(new).unwrap().version, shipped + 1, "the imported one");
     // Overdue: the new version's first step is due in a day.
     let later = t("2026-03-04T09:00:00Z");
     let overdue: Vec<CaseId> = w.overdue_steps(later).iter().map(|(c, _)| c.id).collect();
@@ -700,6 +740,15 @@ fn every_other_kind_of_broken_definition_is_named() {
         ("the start is an end", Box::new(|v| v["start"] = json!("closed")), |p| {
             matches!(p, Problem::StartIsEnd(_))
         }),
+        (
+            "a field settled at a step that does not exist",
+            Box::new(|v| {
+                let fields = v["fields"].as_array_mut().unwrap();
+                let major = fields.iter_mut().find(|f| f["key"] == "major").unwrap();
+                major["settled_at"] = json!(["nowhere"]);
+            }),
+            |p| matches!(p, Problem::Unknown { what: "step", key, .. } if key == "nowhere"),
+        ),
         (
             "an end goes on",
             Box::new(|v| step_mut(v, "closed")["performer"] = json!("requester")),

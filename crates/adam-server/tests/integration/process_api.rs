@@ -694,7 +694,8 @@ async fn a_change_request_is_walked_to_its_independent_assessment_over_http(back
         )
         .await
         .expect(201);
-    assert_eq!(started.json["version"], 2, "{}", started.text);
+    let shipped = adam_core::process::shipped("change-request").unwrap().version;
+    assert_eq!(started.json["version"], shipped, "{}", started.text);
     let id = started.json["id"].as_u64().unwrap();
     let decisions = format!("/api/v1/cases/{id}/decisions");
     let consents = format!("/api/v1/cases/{id}/consents");
@@ -739,6 +740,17 @@ async fn a_change_request_is_walked_to_its_independent_assessment_over_http(back
     s.post(lead, &consents, &json!({"role": "security_lead"}))
         .await
         .expect(200);
+    // What the consents were given for is settled: approving while declaring the change
+    // harmless is refused (the custodian's consent would no longer be asked).
+    let r = s
+        .post(
+            lead,
+            &decisions,
+            &json!({"step": "consent", "outcome": "approve", "fields": {"affects_security": false}}),
+        )
+        .await
+        .problem(409, "settled-case-field");
+    assert!(r.text.contains("affects_security"), "{}", r.text);
     s.post(
         lead,
         &decisions,
