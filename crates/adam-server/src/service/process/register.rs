@@ -408,3 +408,68 @@ pub fn case_register_csv(r: &CaseRegister, lang: Lang) -> Result<String, csv::Er
     let bytes = out.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn register(title: &str, value: &str) -> CaseRegister {
+        CaseRegister {
+            kind: RegisterKind::Changes,
+            columns: vec![RegisterColumn {
+                key: "description".to_owned(),
+                name: "Description of the change".to_owned(),
+                article: None,
+            }],
+            rows: vec![RegisterRow {
+                id: CaseId(4),
+                reference: "change-request/4".to_owned(),
+                title: title.to_owned(),
+                state: CaseState::Closed,
+                step: "Closed".to_owned(),
+                reported_at: Timestamp(1_772_442_000),
+                reported_by: None,
+                fields: vec![RegisterCell {
+                    key: "description".to_owned(),
+                    value: Some(value.to_owned()),
+                    hidden: false,
+                }],
+                consents: Vec::new(),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_formula_like_cell_is_written_as_text_and_the_header_follows_the_language() {
+        let text = case_register_csv(&register("=HYPERLINK(\"http://x\")", "+1 dan"), Lang::En).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "reference,title,reported at,reported by,state,step,Description of the change,consents"
+        );
+        assert_eq!(
+            lines.next().unwrap(),
+            "change-request/4,\"'=HYPERLINK(\"\"http://x\"\")\",2026-03-02T09:00:00Z,,closed,Closed,'+1 dan,"
+        );
+        let sl = case_register_csv(&register("t", "v"), Lang::Sl).unwrap();
+        assert!(sl.starts_with("oznaka,naslov,prijavljeno,prijavil,stanje,korak,Description of the change,soglasja\n"));
+    }
+
+    #[test]
+    fn a_filter_that_cannot_be_read_names_its_parameter() {
+        let pointer = |e: WebError| format!("{:?}", e);
+        let e = RegisterFilter::parse(Some("events"), None, Some("32.13.2026"), None).unwrap_err();
+        assert!(pointer(e).contains("/from"));
+        let e = RegisterFilter::parse(Some("events"), None, Some("3. 3. 2026"), Some("2026-03-02")).unwrap_err();
+        assert!(pointer(e).contains("/to"));
+        let f = RegisterFilter::parse(
+            Some("incidents"),
+            Some("closed"),
+            Some("2. 3. 2026"),
+            Some("2026-03-02"),
+        )
+        .unwrap();
+        assert_eq!((f.kind, f.state), (RegisterKind::Incidents, Some(CaseState::Closed)));
+        assert_eq!(f.from, f.to);
+    }
+}
