@@ -1,7 +1,8 @@
 //! The process engine over HTTP (issue #16): the processes and their diagrams, importing a new
 //! definition version, cases (start, read, fill, decide, consent, diagram, the ministry's
-//! notification) and the caller's work lists. Logic lives in `service/process/`; the engine
-//! authorises every change.
+//! notification), the caller's work lists and the registers of cases
+//! (`/api/v1/reports/cases`). Logic lives in `service/process/`; the engine authorises every
+//! change.
 
 use super::guard::needs;
 use super::{Api, AsOf, Doc};
@@ -161,6 +162,79 @@ pub(crate) fn routes(api: Api) -> Api {
         .response::<MinistryNotification>(),
         get(needs(Scope::Read, notification)),
     )
+    .route(
+        Method::GET,
+        "/api/v1/reports/cases",
+        Doc::new(
+            "registers",
+            "A register of cases: `kind=events` the security events with the data of Art. 19(5), `incidents` the incident file with the data of Art. 20(2), `changes` the change log with its consents (Art. 22–23); the cases the caller reads, `state=open|closed`, `from`/`to` the days reported (Slovenian calendar dates, inclusive); perpetrators and motives only to whom the case page shows them; CSV with `format=csv` or `Accept: text/csv` (header in the Accept-Language language)",
+            READERS,
+        )
+        .query::<RegisterQuery>()
+        .response::<svc::CaseRegister>()
+        .csv(),
+        get(needs(Scope::Read, case_register)),
+    )
+}
+
+/// Which register of cases, filtered how, in which form.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterQuery {
+    /// `events`, `incidents` or `changes`.
+    pub kind: Option<String>,
+    /// `open` or `closed` (none: both).
+    pub state: Option<String>,
+    /// Reported on or after this day (`2027-01-31` or `31. 1. 2027`, Ljubljana).
+    pub from: Option<String>,
+    /// Reported on or before this day.
+    pub to: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+async fn case_register(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+    Params(q): Params<RegisterQuery>,
+) -> ApiResult<axum::response::Response> {
+    let filter = svc::RegisterFilter::parse(
+        q.kind.as_deref(),
+        q.state.as_deref(),
+        q.from.as_deref(),
+        q.to.as_deref(),
+    )?;
+    let accepts_csv = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/csv"));
+    let csv = match q.format.as_deref() {
+        None => accepts_csv,
+        Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(crate::error::WebError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-query",
+                format!("format must be json or csv, not {other:?}"),
+            )
+            .sl(format!("format mora biti json ali csv, ne {other:?}"))
+            .with("pointer", "/format"));
+        }
+    };
+    let register = svc::case_register(&s.world(), &caller, &filter, s.now(), speaking());
+    if csv {
+        let text = svc::case_register_csv(&register, speaking()).map_err(|e| crate::error::WebError::internal(&e))?;
+        let file = match filter.kind {
+            svc::RegisterKind::Events => "security-events.csv",
+            svc::RegisterKind::Incidents => "incidents.csv",
+            svc::RegisterKind::Changes => "changes.csv",
+        };
+        Ok(super::inventory::csv_answer(text, file))
+    } else {
+        Ok(axum::Json(register).into_response())
+    }
 }
 
 /// Starting a case.

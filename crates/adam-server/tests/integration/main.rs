@@ -19,6 +19,7 @@ mod audit_search;
 mod authn;
 mod authn_timing;
 mod bad_input;
+mod case_registers;
 mod conformance;
 mod continuity;
 mod continuity_ui;

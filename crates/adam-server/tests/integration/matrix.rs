@@ -992,6 +992,15 @@ fn inventory_rows(fx: &Fixture) -> Vec<Row> {
             "YYYYN",
         ),
         r(g.clone(), "/api/v1/work", "/api/v1/work".into(), None, "YYYYY"),
+        // The registers of cases: every reader gets the register, of the cases they read
+        // (which rows: `case_registers.rs`).
+        r(
+            g.clone(),
+            "/api/v1/reports/cases",
+            "/api/v1/reports/cases?kind=events&from=2026-01-01".into(),
+            None,
+            "YYYYY",
+        ),
         r(
             p.clone(),
             "/api/v1/cases",

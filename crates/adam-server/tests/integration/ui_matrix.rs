@@ -661,6 +661,9 @@ fn rows(s: &TestServer) -> Vec<Row> {
         // performer of its step (Ana, of case 0) fills and decides it; the import form is
         // multipart (a form sent otherwise is refused before anything is read).
         get("/ui/cases", v("/ui/cases"), "OOOOL"),
+        // The registers of cases: a page for every reader (the rows theirs); a date that
+        // cannot be read comes back at its field (422).
+        get("/ui/reports/cases", v("/ui/reports/cases?kind=incidents"), "OOOOL"),
         get("/ui/cases/report", v("/ui/cases/report"), "OOOOL"),
         post(
             "/ui/cases/report",

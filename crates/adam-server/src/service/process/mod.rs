@@ -14,7 +14,8 @@
 //! The folder splits it by question: here, who sees a case; `view.rs` what a case shows them
 //! (and what still keeps an outcome from being taken); `work.rs` the work lists;
 //! `definitions.rs` the processes and their definitions; `changes.rs` the changes; `events.rs` the ministry's
-//! notification, the security events ADAM raises itself and the overdue reminders.
+//! notification, the security events ADAM raises itself and the overdue reminders;
+//! `register.rs` the registers of events, incidents and changes.
 
 use crate::authn::{Caller, Scope};
 use crate::error::{ApiResult, WebError};
@@ -27,6 +28,7 @@ use serde::{Deserialize, Serialize};
 mod changes;
 mod definitions;
 mod events;
+mod register;
 mod view;
 mod work;
 
@@ -36,6 +38,10 @@ pub use definitions::{ProcessRow, definition, is_end, latest_definitions, parse_
 pub use events::{
     IncomingNotification, IncomingPerson, MinistryNotification, NOTIFICATION_FORMAT, ministry_notification,
     register_notification, remind_overdue,
+};
+pub use register::{
+    CaseRegister, RegisterCell, RegisterColumn, RegisterConsent, RegisterFilter, RegisterKind, RegisterRow,
+    case_register, case_register_csv,
 };
 pub use view::{CaseView, ConsentView, FieldView, OutcomeView, TransitionView, shown, unmet_with, view, view_as_of};
 pub use work::{CaseRow, WorkLists, work};

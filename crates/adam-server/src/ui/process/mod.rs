@@ -2,7 +2,7 @@
 //! with their age, the cases the caller reads), the short form any employee uses to report a
 //! security event (Art. 19(1)), starting a case of another process, the case page
 //! (`case.rs`), and the process definitions with their diagrams and the import form
-//! (`definitions.rs`).
+//! (`definitions.rs`); the registers of events, incidents and changes (`register.rs`).
 //!
 //! A thin adapter over `service::process`: who reads a case, what its view shows (restricted
 //! fields hidden), the work lists and the ministry's notification are the service's; every
@@ -13,6 +13,7 @@ mod definitions;
 mod fields;
 mod files;
 mod notifications;
+mod register;
 
 use super::chrome::*;
 use super::guard::needs;
@@ -33,6 +34,7 @@ use std::collections::BTreeMap;
 pub(super) fn routes() -> super::Routes {
     super::Routes::new()
         .route("/ui/cases", get(needs(Scope::Read, work_page)))
+        .route("/ui/reports/cases", get(needs(Scope::Read, register::register_page)))
         .route(
             "/ui/cases/report",
             get(needs(Scope::Read, report_page)).post(needs(Scope::Write, report)),
