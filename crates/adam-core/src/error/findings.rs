@@ -57,6 +57,9 @@ pub enum Problem {
     NoWayOut(String),
     /// An end with outcomes or a performer.
     EndGoesOn(String),
+    /// A step marked optional that no case can skip: no step leading into it also has an
+    /// outcome leading elsewhere (and it is not the start).
+    OptionalNotSkippable(String),
     /// A name of something the definition does not declare, at a place.
     Unknown {
         /// What kind of thing ("role", "field", "document").

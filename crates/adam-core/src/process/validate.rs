@@ -49,6 +49,9 @@ impl Problem {
             Problem::NoPerformer(s) => format!("korak {s:?} nima izvajalca: nihče ga ne more opraviti"),
             Problem::NoWayOut(s) => format!("korak {s:?} nima izidov: iz njega ni izhoda"),
             Problem::EndGoesOn(s) => format!("končni korak {s:?} ima izide ali izvajalca"),
+            Problem::OptionalNotSkippable(s) => format!(
+                "korak {s:?} je označen kot neobvezen, a ga nobena zadeva ne more preskočiti: noben korak pred njim nima izida, ki vodi drugam"
+            ),
             Problem::Unknown { what, key, place } => {
                 format!(
                     "{place} navaja {} {key:?}, ki v definiciji ni opredeljen",
@@ -120,6 +123,10 @@ impl fmt::Display for Problem {
             Problem::NoPerformer(s) => write!(f, "step {s:?} has no performer: nobody can perform it"),
             Problem::NoWayOut(s) => write!(f, "step {s:?} has no outcomes: there is no way out of it"),
             Problem::EndGoesOn(s) => write!(f, "end step {s:?} has outcomes or a performer"),
+            Problem::OptionalNotSkippable(s) => write!(
+                f,
+                "step {s:?} is marked optional but no case can skip it: no step leading into it has an outcome leading elsewhere"
+            ),
             Problem::Unknown { what, key, place } => {
                 write!(f, "{place} names {what} {key:?}, which the definition does not declare")
             }
@@ -279,6 +286,16 @@ pub fn problems(d: &Definition) -> Vec<Problem> {
         }
         if s.outcomes.is_empty() {
             out.push(Problem::NoWayOut(s.key.to_string()));
+        }
+        // `optional` says a case may pass the step by: some step leading into it must offer
+        // another way on, or the mark promises what the definition cannot do.
+        if s.optional && s.key != d.start {
+            let skippable = d.steps.iter().any(|p| {
+                p.outcomes.iter().any(|o| o.to == s.key) && p.outcomes.iter().any(|o| o.to != s.key && o.to != p.key)
+            });
+            if !skippable {
+                out.push(Problem::OptionalNotSkippable(s.key.to_string()));
+            }
         }
         let mut seen = BTreeSet::new();
         for o in &s.outcomes {

@@ -741,6 +741,22 @@ fn every_other_kind_of_broken_definition_is_named() {
             matches!(p, Problem::StartIsEnd(_))
         }),
         (
+            "an optional step nobody can skip",
+            Box::new(|v| {
+                step_mut(v, "consent")["optional"] = json!(true);
+                let prepare = step_mut(v, "prepare");
+                let only_submit: Vec<Value> = prepare["outcomes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|o| o["to"] == "consent")
+                    .cloned()
+                    .collect();
+                prepare["outcomes"] = json!(only_submit);
+            }),
+            |p| matches!(p, Problem::OptionalNotSkippable(s) if s == "consent"),
+        ),
+        (
             "a field settled at a step that does not exist",
             Box::new(|v| {
                 let fields = v["fields"].as_array_mut().unwrap();
