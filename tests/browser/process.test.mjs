@@ -171,6 +171,7 @@ test('a change request gets the consents of two people and is implemented', asyn
   await custodian.page.fill('#f_security_impact', 'Brez vpliva na zaupnost.');
   await custodian.page.fill('#f_production_conditions', 'Dogovorjeno z izvajalcem.');
   await custodian.page.fill('#f_notified_at', '2026-03-02');
+  await custodian.page.fill('#f_notified_entities', 'Uporabniki sistema in izvajalec.');
   await custodian.page.selectOption('#f_interruption', '0');
   await custodian.page.fill('#f_rollback_plan', 'Obnova iz varnostne kopije pred nadgradnjo.');
   await custodian.page.screenshot({ path: `${artifacts}/process-change-prepare-sl.png` });

@@ -78,7 +78,7 @@ pub(crate) fn approved_change_with(
         w,
         &custodian,
         decide(case, "prepare", "submit", {
-            let mut fields = json!({"security_impact": "Nizek.", "production_conditions": "Takoj.", "rollback_plan": "Vrnitev vloge.", "notified_at": "2026-03-01"});
+            let mut fields = json!({"security_impact": "Nizek.", "production_conditions": "Takoj.", "rollback_plan": "Vrnitev vloge.", "notified_at": "2026-03-01", "notified_entities": "Uporabniki aplikacije."});
             if let (Some(f), Some(extra)) = (fields.as_object_mut(), settled.as_object()) {
                 f.extend(extra.clone());
             }

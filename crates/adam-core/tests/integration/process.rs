@@ -397,7 +397,7 @@ fn a_change_needs_two_consents_from_two_different_people_and_an_independent_asse
             case,
             "prepare",
             "submit",
-            json!({"security_impact": "Nizek.", "production_conditions": "Po dogovoru.", "rollback_plan": "Obnova iz varnostne kopije.", "notified_at": "2026-03-01"}),
+            json!({"security_impact": "Nizek.", "production_conditions": "Po dogovoru.", "rollback_plan": "Obnova iz varnostne kopije.", "notified_at": "2026-03-01", "notified_entities": "Uporabniki sistema."}),
         ),
     );
     // Implementation before consent: the case is not there.
@@ -475,6 +475,30 @@ fn a_change_needs_two_consents_from_two_different_people_and_an_independent_asse
         decide(case, "implement", "done", json!({"implementation_record": "Izvedeno."})),
     );
     assert_eq!(code_of(&e), "guards-unmet");
+    // Announced in time, but to whom is not said: still refused (22(5)).
+    let e = refused(
+        w,
+        ana,
+        decide(
+            case,
+            "implement",
+            "done",
+            json!({"implementation_record": "Izvedeno.", "announced_at": "2026-03-04T08:00:00Z"}),
+        ),
+    );
+    assert_eq!(code_of(&e), "guards-unmet");
+    assert!(e.to_string().contains("announcement_audience"), "{e}");
+    // An interruption cannot end before it starts.
+    let e = refused(
+        w,
+        ana,
+        Command::UpdateCase {
+            case,
+            fields: map(json!({"window_end": "2026-03-05T17:00:00Z"})),
+            attachments: vec![],
+        },
+    );
+    assert_eq!(code_of(&e), "end-before-start");
     run_as(
         w,
         &ana,
@@ -482,7 +506,7 @@ fn a_change_needs_two_consents_from_two_different_people_and_an_independent_asse
             case,
             "implement",
             "done",
-            json!({"implementation_record": "Izvedeno.", "announced_at": "2026-03-04T08:00:00Z"}),
+            json!({"implementation_record": "Izvedeno.", "announced_at": "2026-03-04T08:00:00Z", "announcement_audience": "Uporabniki sistema, na intranetu."}),
         ),
     );
     // The custodian cannot close it as a minor one after the consents (Art. 23(1)).

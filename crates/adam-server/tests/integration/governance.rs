@@ -48,7 +48,7 @@ async fn change_request(s: &TestServer, system: ItemId, custodian: UserId, lead:
     if !approve {
         return case;
     }
-    let fields = json!({"security_impact": "Nizek.", "production_conditions": "Takoj.", "rollback_plan": "Vrnitev vloge.", "notified_at": "2026-03-01"});
+    let fields = json!({"security_impact": "Nizek.", "production_conditions": "Takoj.", "rollback_plan": "Vrnitev vloge.", "notified_entities": "Uporabniki aplikacije.", "notified_at": "2026-03-01"});
     run(s, Actor::user(custodian), decide(case, "prepare", "submit", fields)).await;
     for (who, role) in [(custodian, "custodian"), (lead, "security_lead")] {
         let consent = Command::ConsentCase {

@@ -700,8 +700,7 @@ async fn a_change_request_is_walked_to_its_independent_assessment_over_http(back
     let decisions = format!("/api/v1/cases/{id}/decisions");
     let consents = format!("/api/v1/cases/{id}/consents");
     let prepare = |rollback: bool| {
-        let mut f =
-            json!({"security_impact": "Nizek.", "production_conditions": "Po dogovoru.", "notified_at": "2026-03-01"});
+        let mut f = json!({"security_impact": "Nizek.", "production_conditions": "Po dogovoru.", "notified_at": "2026-03-01", "notified_entities": "Uporabniki sistema."});
         if rollback {
             f["rollback_plan"] = json!("Obnova iz varnostne kopije.");
         }
