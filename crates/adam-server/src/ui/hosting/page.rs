@@ -404,7 +404,7 @@ pub(super) async fn solution_view(
         ),
         None => String::new(),
     };
-    let groups = vec![
+    let mut groups = vec![
         Group {
             id: "g-solution",
             title: "hs_group_solution",
@@ -461,6 +461,7 @@ pub(super) async fn solution_view(
             ],
         },
     ];
+    groups.extend(super::details::page_groups(f));
     let env = |key, e: &Option<adam_core::register::solution::Environment>| EnvRow {
         key,
         address: e.as_ref().map(|e| e.address.to_string()).unwrap_or_default(),
