@@ -109,15 +109,15 @@ impl RegisterError {
             }
             RegisterError::ConfirmationWithoutDate { field: f } => format!(
                 "{}: naveden je, kdo je potrdil, ne pa datum potrditve; navedite oboje ali nič",
-                crate::register::solution::confirmation_name(f, crate::lang::Lang::Sl)
+                crate::error::confirmation_name(f, crate::lang::Lang::Sl)
             ),
             RegisterError::ConfirmationWithoutConfirmer { field: f } => format!(
                 "{}: naveden je datum potrditve, ne pa, kdo je potrdil; navedite oboje ali nič",
-                crate::register::solution::confirmation_name(f, crate::lang::Lang::Sl)
+                crate::error::confirmation_name(f, crate::lang::Lang::Sl)
             ),
             RegisterError::ConfirmationInFuture { field, date } => format!(
                 "{}: datum potrditve {date} je v prihodnosti",
-                crate::register::solution::confirmation_name(field, crate::lang::Lang::Sl)
+                crate::error::confirmation_name(field, crate::lang::Lang::Sl)
             ),
             RegisterError::UnknownSolutionJob { role, job } => format!(
                 "vloga {} je vezana na delovno mesto {job}, ki ne obstaja",

@@ -154,20 +154,6 @@ pub struct Confirmation {
     pub date: Option<LocalDate>,
 }
 
-/// The name of a placement confirmation's field in `lang` (`logical_scheme`).
-pub fn confirmation_name(field: &str, lang: crate::lang::Lang) -> &'static str {
-    let (sl, en) = match field {
-        "logical_scheme" => ("logična shema namestitve", "logical placement scheme"),
-        "physical_plan_test" => ("fizični načrt namestitve za test", "physical placement plan for test"),
-        "physical_plan_production" => (
-            "fizični načrt namestitve za produkcijo",
-            "physical placement plan for production",
-        ),
-        _ => ("potrditev", "confirmation"),
-    };
-    lang.pick(sl, en)
-}
-
 impl Confirmation {
     /// Nothing confirmed.
     pub fn is_empty(&self) -> bool {

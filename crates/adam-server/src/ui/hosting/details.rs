@@ -8,7 +8,6 @@
 //! A confirmation is judged here by the engine's own rule (`Confirmation::check`), so the
 //! refusal stands at the half that is missing or wrong, in the engine's words.
 
-use super::page::Group;
 use super::*;
 use crate::error::said;
 use adam_core::calendar::LocalDate;
@@ -334,10 +333,18 @@ fn confirmed(c: &Confirmation) -> String {
     }
 }
 
+/// A group of the solution page: its id, its title's key and its rows (a word's key and the
+/// value); `page.rs` makes its `Group` of it (this module does not import the page).
+pub(crate) struct PageGroup {
+    pub(crate) id: &'static str,
+    pub(crate) title: &'static str,
+    pub(crate) rows: Vec<(&'static str, String)>,
+}
+
 /// The solution page's groups of these fields.
-pub(crate) fn page_groups(f: &SolutionFields) -> Vec<Group> {
+pub(crate) fn page_groups(f: &SolutionFields) -> Vec<PageGroup> {
     vec![
-        Group {
+        PageGroup {
             id: "g-needs",
             title: "hs_group_needs",
             rows: vec![
@@ -348,7 +355,7 @@ pub(crate) fn page_groups(f: &SolutionFields) -> Vec<Group> {
                 ("hs_nonstandard_workstations", opt(&f.nonstandard_workstations)),
             ],
         },
-        Group {
+        PageGroup {
             id: "g-confirmations",
             title: "hs_group_confirmations",
             rows: vec![
@@ -357,7 +364,7 @@ pub(crate) fn page_groups(f: &SolutionFields) -> Vec<Group> {
                 ("hs_plan_production", confirmed(&f.physical_plan_production)),
             ],
         },
-        Group {
+        PageGroup {
             id: "g-access",
             title: "hs_group_access",
             rows: vec![
