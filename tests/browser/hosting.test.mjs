@@ -101,9 +101,14 @@ test('a solution is registered, its first version walks its first steps, the boa
   await page.locator('#f_production_address-error').waitFor();
   assert.match(await page.locator('#f_production_address-error').innerText(), /47/);
   await page.fill('#f_production_address', `${codename.toLowerCase()}.gov.si`);
+  await page.fill('#f_user_groups', 'Podjetniki, upravne enote');
+  await page.fill('#f_logical_scheme_by', 'Mojca Novak');
+  await page.fill('#f_logical_scheme_date', '2024-03-01');
   await Promise.all([page.waitForLoadState('load'), page.locator('#save-solution').click()]);
   await page.waitForURL(new RegExp(`/ui/solutions/${codename}$`));
   assert.equal(await page.locator('#phase').getAttribute('data-phase'), 'registered');
+  assert.match(await page.locator('#g-confirmations').innerText(), /Mojca Novak, 2024-03-01/);
+  assert.match(await page.locator('#g-needs').innerText(), /Podjetniki, upravne enote/);
   await page.screenshot({ path: `${artifacts}/hosting-solution-registered-sl.png`, fullPage: true });
 
   // The first version: its case, at the entry.

@@ -248,6 +248,14 @@ impl From<adam_core::Error> for WebError {
             adam_core::Error::Process(adam_core::ProcessError::EndBeforeStart { field, start }) => {
                 err = err.with("field", field.clone()).with("start", start.clone());
             }
+            // A placement confirmation: the half that is missing or wrong.
+            adam_core::Error::Register(adam_core::RegisterError::ConfirmationWithoutDate { field: f })
+            | adam_core::Error::Register(adam_core::RegisterError::ConfirmationInFuture { field: f, .. }) => {
+                err = err.with("pointer", format!("/{f}/date"));
+            }
+            adam_core::Error::Register(adam_core::RegisterError::ConfirmationWithoutConfirmer { field: f }) => {
+                err = err.with("pointer", format!("/{f}/confirmed_by"));
+            }
             // Art. 51(1): what is missing is the grant's request reference.
             adam_core::Error::Roles(adam_core::RoleError::CustodianRequestMissing(_)) => {
                 err = err.with("pointer", "/reference");

@@ -70,6 +70,32 @@ macro_rules! area_error {
     };
 }
 
+/// The name of a placement confirmation's field in `lang` (`logical_scheme`).
+pub(crate) fn confirmation_name(field: &str, lang: crate::lang::Lang) -> &'static str {
+    // Key, Slovenian, English: a table, not match arms, since the problem types of this
+    // module are read from its match arms.
+    const NAMES: [[&str; 3]; 3] = [
+        ["logical_scheme", "logična shema namestitve", "logical placement scheme"],
+        [
+            "physical_plan_test",
+            "fizični načrt namestitve za test",
+            "physical placement plan for test",
+        ],
+        [
+            "physical_plan_production",
+            "fizični načrt namestitve za produkcijo",
+            "physical placement plan for production",
+        ],
+    ];
+    let [_, sl, en] =
+        NAMES
+            .iter()
+            .find(|[key, ..]| *key == field)
+            .copied()
+            .unwrap_or(["", "potrditev", "confirmation"]);
+    lang.pick(sl, en)
+}
+
 /// A seed role of `dro-hosting` (`coordinator`) by its name in the shipped definition, in
 /// `lang`; the key itself for a role the definition does not have.
 ///

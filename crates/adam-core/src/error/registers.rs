@@ -206,6 +206,26 @@ area_error! {
         /// A board decision on a system that meets no exceptional criterion.
         #[error("the technical board decides only on an exceptional system; name the criteria it meets (000, 1.1.1.7)")]
         BoardWithoutCriteria => ("board-without-criteria", Invalid),
+        /// A placement confirmation naming who confirmed it but not the day.
+        #[error("{}: who confirmed it is given but not the date of the confirmation; give both or neither", crate::error::confirmation_name(.field, crate::lang::Lang::En))]
+        ConfirmationWithoutDate {
+            /// The confirmation's field (`logical_scheme`).
+            field: String,
+        } => ("confirmation-without-date", Invalid),
+        /// A placement confirmation with a day but no one who confirmed it.
+        #[error("{}: the date of the confirmation is given but not who confirmed it; give both or neither", crate::error::confirmation_name(.field, crate::lang::Lang::En))]
+        ConfirmationWithoutConfirmer {
+            /// The confirmation's field (`logical_scheme`).
+            field: String,
+        } => ("confirmation-without-confirmer", Invalid),
+        /// A placement confirmed on a day still to come.
+        #[error("{}: the date of the confirmation {date} is in the future", crate::error::confirmation_name(.field, crate::lang::Lang::En))]
+        ConfirmationInFuture {
+            /// The confirmation's field (`logical_scheme`).
+            field: String,
+            /// The day as given.
+            date: String,
+        } => ("confirmation-in-future", Invalid),
         /// A seed role of a solution bound to a job the directory does not have.
         #[error("the role {} is bound to job {job}, which does not exist", crate::error::hosting_role(.role, crate::lang::Lang::En))]
         UnknownSolutionJob {

@@ -107,6 +107,18 @@ impl RegisterError {
             RegisterError::BoardWithoutCriteria => {
                 "tehnični kolegij odloča le o izjemnem sistemu; navedite merila, ki jih izpolnjuje (000, 1.1.1.7)".to_owned()
             }
+            RegisterError::ConfirmationWithoutDate { field: f } => format!(
+                "{}: naveden je, kdo je potrdil, ne pa datum potrditve; navedite oboje ali nič",
+                crate::error::confirmation_name(f, crate::lang::Lang::Sl)
+            ),
+            RegisterError::ConfirmationWithoutConfirmer { field: f } => format!(
+                "{}: naveden je datum potrditve, ne pa, kdo je potrdil; navedite oboje ali nič",
+                crate::error::confirmation_name(f, crate::lang::Lang::Sl)
+            ),
+            RegisterError::ConfirmationInFuture { field, date } => format!(
+                "{}: datum potrditve {date} je v prihodnosti",
+                crate::error::confirmation_name(field, crate::lang::Lang::Sl)
+            ),
             RegisterError::UnknownSolutionJob { role, job } => format!(
                 "vloga {} je vezana na delovno mesto {job}, ki ne obstaja",
                 crate::error::hosting_role(role, crate::lang::Lang::Sl)

@@ -441,6 +441,19 @@ fn samples() -> Vec<Error> {
         RegisterError::EnvironmentsNotSeparate("a".into()).into(),
         RegisterError::StagingNotInPzi.into(),
         RegisterError::BoardWithoutCriteria.into(),
+        RegisterError::ConfirmationWithoutDate {
+            field: "logical_scheme".into(),
+        }
+        .into(),
+        RegisterError::ConfirmationWithoutConfirmer {
+            field: "physical_plan_test".into(),
+        }
+        .into(),
+        RegisterError::ConfirmationInFuture {
+            field: "physical_plan_production".into(),
+            date: "1. 1. 2099".into(),
+        }
+        .into(),
         RegisterError::VersionInFlight("1".into()).into(),
         RegisterError::VersionExists("1".into()).into(),
         RegisterError::UnknownSolutionJob {

@@ -56,7 +56,7 @@ impl World {
         match command {
             Command::RegisterSolution { fields } => {
                 self.require_solution_keeper(actor, None, at)?;
-                self.check_solution(None, fields)?;
+                self.check_solution(None, fields, at)?;
                 let id = SolutionId(self.reg.solutions.len() as u32);
                 let s = Solution {
                     id,
@@ -69,7 +69,7 @@ impl World {
             Command::UpdateSolution { solution, fields } => {
                 let old = self.solution(*solution)?;
                 self.require_solution_keeper(actor, Some(old), at)?;
-                self.check_solution(Some(*solution), fields)?;
+                self.check_solution(Some(*solution), fields, at)?;
                 let mut new = old.clone();
                 new.fields = fields.clone();
                 new.rev = rev;
@@ -102,7 +102,7 @@ impl World {
         }
     }
 
-    fn check_solution(&self, id: Option<SolutionId>, f: &SolutionFields) -> Result<(), Error> {
+    fn check_solution(&self, id: Option<SolutionId>, f: &SolutionFields, at: Timestamp) -> Result<(), Error> {
         if self
             .reg
             .solutions
@@ -114,6 +114,7 @@ impl World {
         if f.staging.is_some() && !f.staging_in_pzi {
             return Err(RegisterError::StagingNotInPzi.into());
         }
+        f.check_confirmations(crate::calendar::LocalDate::of(at))?;
         if f.board_decision.is_some() && f.exceptional.is_empty() {
             return Err(RegisterError::BoardWithoutCriteria.into());
         }

@@ -139,6 +139,49 @@ pub struct Environment {
     pub certificates: Vec<Text>,
 }
 
+/// Who confirmed a placement scheme or plan and on which day (000, 1.1.1.9, 1.1.1.14,
+/// 1.1.1.31): both or neither, and never a day still to come
+/// ([`SolutionFields::check_confirmations`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default)]
+pub struct Confirmation {
+    /// Who confirmed it (a person's name, as typed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed_by: Option<Text>,
+    /// The day it was confirmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<LocalDate>,
+}
+
+impl Confirmation {
+    /// Nothing confirmed.
+    pub fn is_empty(&self) -> bool {
+        self.confirmed_by.is_none() && self.date.is_none()
+    }
+
+    /// Who and the day, both or neither, and the day not after `today`; `field` names the
+    /// confirmation in the refusal (`logical_scheme`).
+    pub fn check(&self, field: &str, today: LocalDate) -> Result<(), Error> {
+        match (&self.confirmed_by, self.date) {
+            (Some(_), None) => Err(RegisterError::ConfirmationWithoutDate {
+                field: field.to_owned(),
+            }
+            .into()),
+            (None, Some(_)) => Err(RegisterError::ConfirmationWithoutConfirmer {
+                field: field.to_owned(),
+            }
+            .into()),
+            (_, Some(d)) if d > today => Err(RegisterError::ConfirmationInFuture {
+                field: field.to_owned(),
+                date: d.to_string(),
+            }
+            .into()),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// The people bound to the seed's roles for this solution: each new version's case binds its
 /// roles from here (the engine's `person` bindings).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -348,6 +391,61 @@ pub struct SolutionFields {
     /// of its job now.
     #[serde(default)]
     pub jobs: SolutionJobs,
+    /// User groups (1.1.1.9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_groups: Option<Text>,
+    /// Infrastructure needs (1.1.1.9, 1.1.1.13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_needs: Option<Text>,
+    /// Unavoidable deviations from the GTZ (1.1.1.9, 1.1.1.13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gtz_deviations: Option<Text>,
+    /// Common (horizontal) building blocks used (1.1.1.9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_blocks: Option<Text>,
+    /// Non-standard workstations (1.1.1.9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonstandard_workstations: Option<Text>,
+    /// The logical placement scheme confirmed (1.1.1.9, 1.1.1.14).
+    #[serde(default, skip_serializing_if = "Confirmation::is_empty")]
+    pub logical_scheme: Confirmation,
+    /// The physical placement plan for test confirmed (1.1.1.14, 1.1.1.31).
+    #[serde(default, skip_serializing_if = "Confirmation::is_empty")]
+    pub physical_plan_test: Confirmation,
+    /// The physical placement plan for production confirmed (1.1.1.14, 1.1.1.31).
+    #[serde(default, skip_serializing_if = "Confirmation::is_empty")]
+    pub physical_plan_production: Confirmation,
+    /// The Redmine project (1.1.1.11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redmine_project: Option<Text>,
+    /// The contractor's access to the repository granted on (1.1.1.15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository_access_granted: Option<LocalDate>,
+    /// EKC trained on (1.1.1.43).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ekc_trained: Option<LocalDate>,
+    /// EKC's help contacts (1.1.1.45).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ekc_help_contacts: Option<Text>,
+}
+
+impl SolutionFields {
+    /// The placement confirmations, each with its field's key.
+    pub fn confirmations(&self) -> [(&'static str, &Confirmation); 3] {
+        [
+            ("logical_scheme", &self.logical_scheme),
+            ("physical_plan_test", &self.physical_plan_test),
+            ("physical_plan_production", &self.physical_plan_production),
+        ]
+    }
+
+    /// Each placement confirmation names who confirmed it and the day, both or neither, and
+    /// the day is not after `today` (the Slovenian calendar's day of the change).
+    pub fn check_confirmations(&self, today: LocalDate) -> Result<(), Error> {
+        self.confirmations()
+            .into_iter()
+            .try_for_each(|(field, c)| c.check(field, today))
+    }
 }
 
 /// A version of a solution: its own `dro-hosting` case.
@@ -467,4 +565,66 @@ pub struct TransitionEvidence {
     pub security_assessment: bool,
     /// The case is a first installation (its field `first_installation`).
     pub first_installation: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> LocalDate {
+        LocalDate::new(2026, 5, d).unwrap()
+    }
+
+    fn by(name: &str) -> Option<Text> {
+        Some(Text::parse("confirmed_by", name).unwrap())
+    }
+
+    #[test]
+    fn a_confirmation_names_both_and_no_day_to_come() {
+        let today = day(10);
+        let code = |c: &Confirmation| c.check("physical_plan_test", today).map_err(|e| e.code().to_owned());
+        assert_eq!(code(&Confirmation::default()), Ok(()));
+        let both = Confirmation {
+            confirmed_by: by("Mojca Novak"),
+            date: Some(day(10)),
+        };
+        assert_eq!(code(&both), Ok(()));
+        let no_day = Confirmation {
+            confirmed_by: by("Mojca Novak"),
+            date: None,
+        };
+        assert_eq!(code(&no_day), Err("confirmation-without-date".to_owned()));
+        let no_one = Confirmation {
+            confirmed_by: None,
+            date: Some(day(1)),
+        };
+        assert_eq!(code(&no_one), Err("confirmation-without-confirmer".to_owned()));
+        let tomorrow = Confirmation {
+            confirmed_by: by("Mojca Novak"),
+            date: Some(day(11)),
+        };
+        assert_eq!(code(&tomorrow), Err("confirmation-in-future".to_owned()));
+        let err = tomorrow.check("physical_plan_test", today).unwrap_err();
+        assert!(
+            err.message(crate::lang::Lang::En)
+                .contains("physical placement plan for test")
+        );
+        assert!(
+            err.message(crate::lang::Lang::Sl)
+                .contains("fizični načrt namestitve za test")
+        );
+    }
+
+    #[test]
+    fn old_records_read_without_the_new_fields_and_write_none_of_them() {
+        let stored = serde_json::json!({
+            "codename": "OPSI", "name": "Portal", "customer_body": "MJU", "entry_route": "order"
+        });
+        let f: SolutionFields = serde_json::from_value(stored).unwrap();
+        assert!(f.logical_scheme.is_empty() && f.user_groups.is_none() && f.ekc_trained.is_none());
+        let back = serde_json::to_value(&f).unwrap();
+        for key in ["logical_scheme", "user_groups", "ekc_trained", "redmine_project"] {
+            assert!(back.get(key).is_none(), "{key} written for an old record");
+        }
+    }
 }

@@ -28,6 +28,7 @@ mod governance;
 mod grants_ui;
 mod hardening;
 mod hosting_api;
+mod hosting_details;
 mod hosting_jobs;
 mod hosting_rollback;
 mod hosting_ui;

@@ -8,9 +8,11 @@
 //! the 13 roles' person and job pickers) and one reading of it back into `SolutionFields`; split,
 //! the list would be kept in step in two places.
 
+use super::details::{DetailGroup, DetailsForm};
 use super::page::{ROLES, ekc_key, exceptional_key, route_key, solution_view};
 use super::*;
 use crate::error::said;
+use adam_core::calendar::LocalDate;
 use adam_core::register::solution::{
     BoardDecision, Codename, EkcSupport, EntryRoute, Environment, Exceptional, Solution, SolutionFields, SolutionJobs,
     SolutionPeople,
@@ -107,6 +109,9 @@ pub struct SolutionForm {
     pub(crate) j_technical_board: String,
     pub(crate) j_ekc: String,
     pub(crate) j_registry_custodian: String,
+    /// The further fields of §2.8 (`details.rs`).
+    #[serde(flatten)]
+    pub(crate) details: DetailsForm,
 }
 
 fn opt(t: &Option<Text>) -> String {
@@ -269,6 +274,7 @@ impl SolutionForm {
             ekc: wire(f.ekc),
             ekc_agreement_signed: f.ekc_agreement_signed.map(|d| d.to_string()).unwrap_or_default(),
             system: f.system.map(|i| i.0.to_string()).unwrap_or_default(),
+            details: DetailsForm::of(f),
             ..SolutionForm::default()
         };
         for (role, user) in f.people.pairs() {
@@ -284,8 +290,9 @@ impl SolutionForm {
         form
     }
 
-    /// The entry, or the messages at the fields that cannot be read.
-    fn fields(&self, w: &World, lang: Tr, errors: &mut Errors) -> Option<SolutionFields> {
+    /// The entry, or the messages at the fields that cannot be read (a placement confirmed
+    /// after `today` among them).
+    fn fields(&self, w: &World, lang: Tr, today: LocalDate, errors: &mut Errors) -> Option<SolutionFields> {
         let text = |v: &str, key: &'static str, errors: &mut Errors| -> Option<Option<Text>> {
             let v = v.trim();
             if v.is_empty() {
@@ -453,9 +460,11 @@ impl SolutionForm {
             };
             errors.insert(job_key(role), lang.s(message).replace("{}", typed));
         }
+        let details = self.details.read(lang, today, errors);
         if !errors.is_empty() {
             return None;
         }
+        let d = details?;
         Some(SolutionFields {
             codename: codename?,
             name: name?,
@@ -480,6 +489,18 @@ impl SolutionForm {
             system: system?,
             people,
             jobs,
+            user_groups: d.user_groups,
+            infrastructure_needs: d.infrastructure_needs,
+            gtz_deviations: d.gtz_deviations,
+            building_blocks: d.building_blocks,
+            nonstandard_workstations: d.nonstandard_workstations,
+            logical_scheme: d.logical_scheme,
+            physical_plan_test: d.physical_plan_test,
+            physical_plan_production: d.physical_plan_production,
+            redmine_project: d.redmine_project,
+            repository_access_granted: d.repository_access_granted,
+            ekc_trained: d.ekc_trained,
+            ekc_help_contacts: d.ekc_help_contacts,
         })
     }
 }
@@ -580,6 +601,8 @@ pub(crate) struct FormPage {
     /// the people whose name or username holds what was typed, and its job field the job
     /// picker (`/ui/solutions/jobs/j_{role}`) for the valid jobs whose code or name holds it.
     pub(crate) people: Vec<PersonField>,
+    /// The further fields of §2.8, by fieldset.
+    pub(crate) details: Vec<DetailGroup>,
 }
 
 fn form_page(s: &AppState, caller: &Caller, lang: Tr, editing: String, form: SolutionForm, errors: Errors) -> FormPage {
@@ -603,6 +626,7 @@ fn form_page(s: &AppState, caller: &Caller, lang: Tr, editing: String, form: Sol
             job_value: form.job(role).to_owned(),
         })
         .collect();
+    let details = form.details.groups();
     FormPage {
         c: chrome(s, caller, lang),
         editing,
@@ -613,6 +637,7 @@ fn form_page(s: &AppState, caller: &Caller, lang: Tr, editing: String, form: Sol
         ekcs: EKC.iter().map(|e| (wire(*e), ekc_key(*e))).collect(),
         systems,
         people,
+        details,
     }
 }
 
@@ -668,7 +693,7 @@ pub(super) async fn register(
 ) -> UiResult<Response> {
     require_reader(&s, &caller, lang.tr)?;
     let mut errors = Errors::new();
-    let fields = f.fields(&s.world(), lang.tr, &mut errors);
+    let fields = f.fields(&s.world(), lang.tr, LocalDate::of(s.now()), &mut errors);
     if let Some(fields) = fields {
         let code = fields.codename.to_string();
         match outcome(lang, hosting::register_solution(&s, &caller, fields).await)? {
@@ -694,7 +719,7 @@ pub(super) async fn update(
         (id, w.solution(id).ui(lang.tr)?.fields.codename.to_string())
     };
     let mut errors = Errors::new();
-    let fields = f.fields(&s.world(), lang.tr, &mut errors);
+    let fields = f.fields(&s.world(), lang.tr, LocalDate::of(s.now()), &mut errors);
     if let Some(fields) = fields {
         let new_code = fields.codename.to_string();
         let seen = Revision(f.rev.trim().parse().unwrap_or(0));

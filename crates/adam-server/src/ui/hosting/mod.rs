@@ -2,7 +2,8 @@
 //! (`/ui/solutions`: a pipeline board with one column per phase, the overdue steps with their
 //! age, the versions in flight), a solution's page with every registry field, the Decree's
 //! rules and the timeline of its versions (`page.rs`), and the forms to register a solution,
-//! correct its entry and open a version (`form.rs`).
+//! correct its entry and open a version (`form.rs`, the further fields of §2.8 in
+//! `details.rs`).
 //!
 //! A thin adapter over `service::hosting`: who reads is the API's rule (whoever reads the
 //! inventory), the phases, the versions' histories and the Decree's gates are the service's;
@@ -10,6 +11,7 @@
 //! (the register keepers; for an existing solution also its placement coordinator and registry
 //! custodian). A control the caller may not use is not shown.
 
+mod details;
 mod form;
 mod page;
 

@@ -404,7 +404,7 @@ pub(super) async fn solution_view(
         ),
         None => String::new(),
     };
-    let groups = vec![
+    let mut groups = vec![
         Group {
             id: "g-solution",
             title: "hs_group_solution",
@@ -461,6 +461,11 @@ pub(super) async fn solution_view(
             ],
         },
     ];
+    groups.extend(super::details::page_groups(f).into_iter().map(|g| Group {
+        id: g.id,
+        title: g.title,
+        rows: g.rows,
+    }));
     let env = |key, e: &Option<adam_core::register::solution::Environment>| EnvRow {
         key,
         address: e.as_ref().map(|e| e.address.to_string()).unwrap_or_default(),
