@@ -1,7 +1,8 @@
 //! E-mail after a change (Decree Art. 51(4): rights are changed or revoked "without delay"):
 //! when a job change or a deactivation opens a follow-up of a person's rights, the custodians of
 //! the systems its grants reach are told; when an access review starts, its reviewer is; when
-//! a case reaches a step, the people who perform it are (issue #16).
+//! a case reaches a step, the people who perform it are, and so is whoever is given a job at
+//! which a case waits for a step that is now theirs (issue #16).
 //!
 //! Sent after the commit, off the request, best effort: a relay that is down does not undo or
 //! delay the change (the follow-up is on the custodians' list in the UI either way); a failure
@@ -40,20 +41,40 @@ pub(crate) fn messages(w: &World, plan: &Plan, public_url: &str) -> Vec<Mail> {
                 });
             }
             Event::Case(c) if matches!(plan.action, "case.start" | "case.decide") => {
-                out.extend(case_messages(w, c, plan, public_url, false));
+                out.extend(case_messages(w, c, plan, public_url, false).into_iter().map(|(_, m)| m));
             }
             Event::Case(c) if plan.action == "case.remind" => {
-                out.extend(case_messages(w, c, plan, public_url, true));
+                out.extend(case_messages(w, c, plan, public_url, true).into_iter().map(|(_, m)| m));
             }
             _ => {}
+        }
+    }
+    // A step bound to a job moves with the job: whoever now holds it is told of each case
+    // waiting at that job for a step that is now theirs.
+    if let Command::AssignJob { user, job } = &plan.command {
+        for c in w.cases() {
+            if c.responsible == Some(*job) {
+                out.extend(
+                    case_messages(w, c, plan, public_url, false)
+                        .into_iter()
+                        .filter(|(to, _)| to == user)
+                        .map(|(_, m)| m),
+                );
+            }
         }
     }
     out
 }
 
 /// A case that reached a step: its performers are told (not the one who moved it there);
-/// with `overdue`, that step is past its due time.
-fn case_messages(w: &World, c: &adam_core::process::Case, plan: &Plan, public_url: &str, overdue: bool) -> Vec<Mail> {
+/// with `overdue`, that step is past its due time. Each message with whom it is for.
+fn case_messages(
+    w: &World,
+    c: &adam_core::process::Case,
+    plan: &Plan,
+    public_url: &str,
+    overdue: bool,
+) -> Vec<(UserId, Mail)> {
     if c.state != adam_core::process::CaseState::Open {
         return Vec::new();
     }
@@ -98,10 +119,15 @@ fn case_messages(w: &World, c: &adam_core::process::Case, plan: &Plan, public_ur
         .into_iter()
         .filter(|u| Some(*u) != actor)
         .filter_map(|u| w.user(u).ok())
-        .map(|u| Mail {
-            to: u.email.to_string(),
-            subject: subject.clone(),
-            body: body.clone(),
+        .map(|u| {
+            (
+                u.id,
+                Mail {
+                    to: u.email.to_string(),
+                    subject: subject.clone(),
+                    body: body.clone(),
+                },
+            )
         })
         .collect()
 }

@@ -104,6 +104,25 @@ async fn a_step_bound_to_a_job_moves_with_the_jobs_occupant(backend: Backend) {
         )
         .await
         .expect(200);
+    // The new holder hears of the step that is now theirs, by e-mail in both languages, with
+    // the case's link (through the real SMTP sink).
+    let sink = server.mail.as_ref().unwrap();
+    let address = server.state.world().user(fx.un_admin).unwrap().email.to_string();
+    let mut told = None;
+    while let Some(mail) = sink.any_within(3_000).await {
+        if mail.to == vec![address.clone()] {
+            told = Some(mail);
+            break;
+        }
+    }
+    let mail = told.expect("the job's new holder was told by e-mail");
+    assert!(
+        mail.text.contains("čaka na vaš korak")
+            && mail.text.contains("is waiting for your step")
+            && mail.text.contains(&format!("/ui/cases/{case}")),
+        "{}",
+        mail.text
+    );
     // The step is the new holder's and no longer Ana's.
     assert!(my_steps(&server.get(Ana, "/api/v1/work").await.expect(200)).is_empty());
     assert_eq!(my_steps(&server.get(Un, "/api/v1/work").await.expect(200)), vec![case]);
