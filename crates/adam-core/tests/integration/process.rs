@@ -864,3 +864,37 @@ fn every_other_kind_of_broken_definition_is_named() {
     let e = refused(&w, Actor::System, Command::ImportProcess { definition: d });
     assert!(e.to_string().contains("NO.SUCH.ROLE"), "{e}");
 }
+
+/// The security lead's role in `security-event` is bound to the Decree's appointments (the
+/// security lead or the coordinator, Art. 19(2)): a person appointed coordinator — who holds
+/// no ADAM power of the lead — performs the triage.
+#[test]
+fn a_decree_appointed_coordinator_triages_a_security_event() {
+    let Office { mut town, .. } = office_with_system();
+    let w = &mut town.w;
+    let uros = Actor::user(town.uros);
+    let dora = Actor::user(town.dora);
+    let case = start(w, &uros, "security-event", json!({"what": "Sumljivo sporočilo."}));
+    // Before her appointment the coordinator-to-be is not a performer.
+    let e = refused(w, dora, decide(case, "triage", "not_incident", json!({})));
+    assert_eq!(code_of(&e), "not-performer");
+    run_as(
+        w,
+        &Actor::user(town.leon),
+        Command::AppointDecreeRole {
+            role: register::decree_roles::DecreeRole::Coordinator,
+            user: town.dora,
+            contact: None,
+            appointment: Some(text("Sklep 1/2026")),
+            since: LocalDate::new(2026, 1, 1).unwrap(),
+        },
+    );
+    assert!(
+        w.performers(w.case(case).unwrap(), t(NOW)).contains(&town.dora),
+        "the appointed coordinator performs the lead's steps"
+    );
+    run_as(w, &dora, decide(case, "triage", "not_incident", json!({})));
+    let c = w.case(case).unwrap();
+    assert_eq!(c.current.as_str(), "closed_event");
+    assert_eq!(c.history.last().unwrap().by, Some(town.dora));
+}

@@ -81,6 +81,9 @@ async fn an_event_reported_in_the_ui_is_triaged_on_its_page(backend: Backend) {
         "the unmet guard of an outcome is said"
     );
     assert!(view.body.contains("id=\"notification-link\""));
+    // The step's due time is said to be the organisation's policy, not the Decree's (which
+    // says "immediately").
+    assert!(view.body.contains("(pravilo organizacije)"), "{}", view.body);
     // A value that cannot be read: at its field, kept as typed.
     let decide = format!("{page}/decide");
     let r = s
