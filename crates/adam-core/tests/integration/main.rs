@@ -14,6 +14,7 @@ mod governance;
 mod hosting;
 mod hosting_guards;
 mod hosting_jobs;
+mod hosting_loops;
 mod hosting_registry;
 mod integrity;
 mod inventory;

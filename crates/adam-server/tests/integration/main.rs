@@ -30,6 +30,7 @@ mod hardening;
 mod hosting_api;
 mod hosting_details;
 mod hosting_jobs;
+mod hosting_loops;
 mod hosting_rollback;
 mod hosting_ui;
 mod integrity;
