@@ -5,7 +5,8 @@
 //! CSRF token is refused — the party picker binds the provider to a job found by its code;
 //! the monthly report page, and a month that is not one said at the field, kept as typed; the
 //! new-matrix form — a codename the registry lacks said at the solution's field, kept as typed,
-//! in both languages; a registered one gets its matrix.
+//! in both languages; a registered one gets its matrix — the matrix as of an earlier instant
+//! (`?at=`) and its history panel.
 
 use crate::on_both_backends;
 use crate::support::*;
