@@ -106,6 +106,9 @@ test('the security lead overrides a cell with a reason and sees it marked; the m
   assert.match(await page.locator('#raci-table tr[data-task="23"] td.cell.overridden').innerText(), /RI/);
   assert.match(await page.locator('#raci-overrides').innerText(), /končni preizkus/);
   await page.screenshot({ path: `${artifacts}/raci-override-sl.png`, fullPage: true });
+  // The matrix's history lists the override, by the security lead.
+  assert.match(await page.locator('#history').innerText(), /spremenil celico matrike odgovornosti/);
+  await page.locator('#history').screenshot({ path: `${artifacts}/raci-history-sl.png` });
 
   // The monthly report, printable, in both languages; a bad month said at the field.
   await page.click('#raci-solutions a:text-is("OPSI")');

@@ -3,16 +3,20 @@
 //! layer L?" answered with the party, its job and the people holding it now, and the whole
 //! matrix (tasks by category × layers × parties, overridden cells marked, footnotes, the rule
 //! check's warning with its footnote). Reading rules and views are the service's
-//! (`service/raci.rs`); this page only renders them.
+//! (`service/raci.rs`); this page only renders them. `?at=` shows the matrix as it stood at an
+//! earlier instant (nothing to change then), and the page ends with the matrix's last change
+//! and its history from the audit trail (`ui/history.rs`).
 
 use super::chrome::*;
 use super::guard::needs;
+use super::history::{HistoryRow, LastChangeView, record_history_until};
 use super::i18n::Tr;
 use crate::authn::Scope;
 use crate::service::raci::{self as svc, PartyWho};
 use crate::state::AppState;
 use adam_core::lang::Lang as CoreLang;
 use adam_core::raci::{Finding, SolutionCode};
+use adam_core::{EntityKind, LocalDate, LocalTime, Timestamp, World};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -46,6 +50,9 @@ pub struct RaciQuery {
     pub(super) task: Option<String>,
     #[serde(default)]
     pub(super) layer: Option<String>,
+    /// An earlier instant to show the matrix as of (Ljubljana's time or RFC 3339); empty: now.
+    #[serde(default)]
+    pub(super) at: Option<String>,
 }
 
 /// A choice in a select.
@@ -127,6 +134,17 @@ pub(super) struct RaciPage {
     pub(super) typed: forms::Typed,
     /// The new-matrix form, for a keeper.
     pub(super) create: Option<forms::CreateOptions>,
+    /// The instant the page shows the matrix as of, in Ljubljana's time (empty: now).
+    pub(super) as_of: String,
+    /// The "as of" field as typed or as the instant shown.
+    pub(super) as_of_input: String,
+    /// The message at the "as of" field.
+    pub(super) as_of_error: Option<String>,
+    /// The matrix's last change and its history (up to the instant shown).
+    pub(super) last: Option<LastChangeView>,
+    pub(super) history: Vec<HistoryRow>,
+    /// The shown matrix's record number (for its history).
+    pub(super) matrix_id: Option<u32>,
 }
 
 fn superscript(notes: &[u8]) -> String {
@@ -173,8 +191,77 @@ pub(super) async fn raci_page(
     UiCaller(caller): UiCaller,
     Query(q): Query<RaciQuery>,
 ) -> UiResult<Response> {
-    let p = view(&s, &caller, lang.tr, &q, forms::Typed::default())?;
+    let t = lang.tr;
+    let typed = q.at.as_deref().map(str::trim).unwrap_or_default().to_owned();
+    let at = if typed.is_empty() {
+        None
+    } else if let Some(at) = local_instant(&typed) {
+        Some(at)
+    } else {
+        // The matrix now, the instant as typed, the message at the field.
+        let mut p = view(&s, &caller, t, &q, forms::Typed::default())?;
+        p.as_of_input = typed;
+        p.as_of_error = Some(t.s("proc_as_of_invalid").to_owned());
+        with_history(&s, &mut p, None, t).await?;
+        return refused_page(lang, &p);
+    };
+    // Refused before the replay: who may not read the matrix today learns what they did before.
+    let past = match at {
+        Some(at) => {
+            view_with(&s, &caller, t, &q, forms::Typed::default(), None)?;
+            s.world_as_of(Some(at)).await.ui(t)?
+        }
+        None => None,
+    };
+    let mut p = view_with(&s, &caller, t, &q, forms::Typed::default(), past.as_deref())?;
+    if let Some(at) = at {
+        p.as_of = local(at);
+        p.as_of_input = local_input(at);
+        p.forms = None;
+        p.create = None;
+    }
+    with_history(&s, &mut p, at, t).await?;
     page(lang, &p)
+}
+
+/// Fills the page's last change and history of the shown matrix, up to `until`.
+async fn with_history(s: &AppState, p: &mut RaciPage, until: Option<Timestamp>, t: Tr) -> UiResult<()> {
+    if let Some(id) = p.matrix_id {
+        (p.last, p.history) = record_history_until(s, EntityKind::RaciMatrix, id, until, t).await?;
+    }
+    Ok(())
+}
+
+/// An instant as a `datetime-local` input holds it: Ljubljana's date and time to the minute.
+fn local_input(t: Timestamp) -> String {
+    let shown = LocalTime::of(t).to_string();
+    shown.chars().take(16).collect::<String>().replacen(' ', "T", 1)
+}
+
+/// Ljubljana's local date and time as typed (`2026-03-01T08:00` from the browser's field,
+/// `1. 3. 2026 8:00`, or an RFC 3339 instant) as the instant it names — as the case page reads
+/// its "as of" field (`ui/process/fields.rs`, whose module is private to the process pages).
+fn local_instant(text: &str) -> Option<Timestamp> {
+    let text = text.trim();
+    if let Ok(t) = Timestamp::parse(text) {
+        return Some(t);
+    }
+    let (date, time) = match text.split_once('T') {
+        Some(parts) => parts,
+        None => text.rsplit_once(' ')?,
+    };
+    let date = LocalDate::parse("value", date.trim()).ok()?;
+    let mut hm = time.trim().split(':');
+    let h: i64 = hm.next()?.trim().parse().ok()?;
+    let m: i64 = hm.next().unwrap_or("0").trim().parse().ok()?;
+    if !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return None;
+    }
+    // Midnight's offset holds for the rest of the day but for the two switching nights.
+    let naive = date.start().0 + h * 3600 + m * 60;
+    let midnight = adam_core::calendar::offset_at(date.start());
+    let now = adam_core::calendar::offset_at(Timestamp(naive));
+    Some(Timestamp(naive + midnight - now))
 }
 
 /// The page for a solution (or the first readable one), with the forms as typed.
@@ -184,6 +271,19 @@ pub(super) fn view(
     t: Tr,
     q: &RaciQuery,
     typed: forms::Typed,
+) -> UiResult<RaciPage> {
+    view_with(s, caller, t, q, typed, None)
+}
+
+/// As [`view`]; with `past`, the matrix and the answer as they stood in that world (who may
+/// read it is today's rule).
+fn view_with(
+    s: &AppState,
+    caller: &crate::authn::Caller,
+    t: Tr,
+    q: &RaciQuery,
+    typed: forms::Typed,
+    past: Option<&World>,
 ) -> UiResult<RaciPage> {
     let core = if t.lang() == "en" { CoreLang::En } else { CoreLang::Sl };
     let now = s.now();
@@ -213,11 +313,22 @@ pub(super) fn view(
         forms: None,
         typed,
         create: forms::create_options(&w, caller, core, now),
+        as_of: String::new(),
+        as_of_input: String::new(),
+        as_of_error: None,
+        last: None,
+        history: Vec::new(),
+        matrix_id: None,
     };
     if let Some(chosen) = chosen {
         let code = svc::solution(&chosen).ui(t)?;
-        let m = svc::readable(&w, caller, &code, now).ui(t)?;
-        let view = svc::matrix_view(&w, m).ui(t)?;
+        let live = svc::readable(&w, caller, &code, now).ui(t)?;
+        let (mw, m): (&World, _) = match past {
+            Some(pw) => (pw, pw.raci_of(&code).ui(t)?),
+            None => (&w, live),
+        };
+        p.matrix_id = Some(m.id.0);
+        let view = svc::matrix_view(mw, m).ui(t)?;
         p.solution = code.to_string();
         p.tasks = view
             .tasks
@@ -322,7 +433,7 @@ pub(super) fn view(
             .map(|o| {
                 let who = o
                     .approved_by
-                    .and_then(|u| w.user(u).ok())
+                    .and_then(|u| mw.user(u).ok())
                     .map_or_else(|| t.s("raci_console").to_owned(), |u| u.display_name());
                 format!(
                     "{} {} / {} / {}: {} — {} ({} {})",
@@ -363,7 +474,7 @@ pub(super) fn view(
             && !task.is_empty()
             && !layer.is_empty()
         {
-            let answer = svc::who(&w, m, task, layer).ui(t)?;
+            let answer = svc::who(mw, m, task, layer).ui(t)?;
             p.who = Some(WhoShown {
                 task: format!("{}. {}", answer.task, answer.task_name.get(core)),
                 layer: answer.layer_name.get(core).to_owned(),
@@ -380,6 +491,7 @@ pub(super) fn view(
     if let Some(m) = p
         .matrix
         .as_ref()
+        .filter(|_| past.is_none())
         .and_then(|_| w.raci_of(&SolutionCode::parse(&p.solution).ok()?).ok())
     {
         p.forms = forms::options(&w, caller, m, core, now);

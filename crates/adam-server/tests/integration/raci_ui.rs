@@ -5,7 +5,8 @@
 //! CSRF token is refused — the party picker binds the provider to a job found by its code;
 //! the monthly report page, and a month that is not one said at the field, kept as typed; the
 //! new-matrix form — a codename the registry lacks said at the solution's field, kept as typed,
-//! in both languages; a registered one gets its matrix.
+//! in both languages; a registered one gets its matrix — the matrix as of an earlier instant
+//! (`?at=`) and its history panel.
 
 use crate::on_both_backends;
 use crate::support::*;
@@ -300,3 +301,99 @@ async fn the_new_matrix_form(backend: Backend) {
     );
 }
 on_both_backends!(the_new_matrix_form);
+
+/// The cells of task 10's row on a matrix page.
+fn row_10(html: &str) -> String {
+    html.split("<tr data-task=\"10\">")
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The matrix page as of an instant and its history: between two overrides of one cell the
+/// page shows the earlier one, with a banner and a way back to now and nothing to change; the
+/// history lists both overrides with who made them; an instant that is not one is said at the
+/// field (422), kept as typed, in both languages; who may not read the matrix gets what they
+/// got before.
+async fn the_matrix_as_of_and_its_history(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    crate::raci_api::ensure(&s).await;
+    let cell = |letters: &'static str, reason: &'static str| {
+        [
+            ("task", "10"),
+            ("layer", "applications"),
+            ("party", "customer"),
+            ("letters", letters),
+            ("reason", reason),
+        ]
+    };
+    s.advance(60);
+    let r = s.ui(Who::Plain).post(OVERRIDE, &cell("AR", "Kopiramo sami.")).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    s.advance(3600);
+    let between = s.state.now();
+    s.advance(3600);
+    let r = s.ui(Who::SysAdmin).post(OVERRIDE, &cell("ARI", "Obveščeni smo.")).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    let Answer { body: now, .. } = s.ui(Who::Plain).get("/ui/raci?solution=OPSI").await;
+    assert!(row_10(&now).contains("overridden\">ARI"), "{}", row_10(&now));
+    assert!(!now.contains("id=\"as-of-banner\""));
+    // The history: both overrides, each with who made it, newest first.
+    let history = now.split("id=\"history\"").nth(1).unwrap_or_default();
+    assert_eq!(history.matches("title=\"raci.override\"").count(), 2, "{history}");
+    let (ana, admin) = {
+        let w = s.state.world();
+        (
+            w.user(s.fx.ana).unwrap().username.to_string(),
+            w.user(s.fx.admin).unwrap().username.to_string(),
+        )
+    };
+    let (newer, older) = (history.find(&format!(">{admin}<")), history.find(&format!(">{ana}<")));
+    assert!(newer.is_some() && older.is_some() && newer < older, "{history}");
+    assert!(now.contains("id=\"last-change\""));
+
+    // As of between the two: the earlier cell, the banner and the way back, no forms.
+    let at = between.to_string();
+    let asked = format!("/ui/raci?solution=OPSI&task=10&layer=applications&at={at}");
+    let Answer { status, body: then, .. } = s.ui(Who::Plain).get(&asked).await;
+    assert_eq!(status, 200, "{then}");
+    let row = row_10(&then);
+    assert!(row.contains("overridden\">AR<"), "{row}");
+    assert!(!row.contains("ARI"), "{row}");
+    assert!(then.contains("id=\"as-of-banner\""), "{then}");
+    assert!(then.contains("href=\"/ui/raci?solution=OPSI\" id=\"as-of-now\""));
+    assert!(
+        !then.contains("id=\"raci-override-form\""),
+        "nothing to change as of then"
+    );
+    assert!(!then.contains("id=\"raci-new-form\""));
+    assert!(then.contains("Kopiramo sami.") && !then.contains("Obveščeni smo."));
+    assert!(then.contains("id=\"raci-accountable-party\""), "{then}");
+    // Its history then: only the first override.
+    let history = then.split("id=\"history\"").nth(1).unwrap_or_default();
+    assert_eq!(history.matches("title=\"raci.override\"").count(), 1, "{history}");
+
+    // Not an instant: at the field, kept as typed, the matrix now; in both languages.
+    for (lang, words) in [("sl", "Vnesite datum in uro"), ("en", "Enter a date and time")] {
+        let Answer { status, body, .. } = s
+            .ui(Who::Plain)
+            .get(&format!("/ui/raci?solution=OPSI&at=yesterday-ish&lang={lang}"))
+            .await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("id=\"as-of-error\""), "{body}");
+        assert!(body.contains(words), "{body}");
+        assert!(body.contains("value=\"yesterday-ish\""), "{body}");
+        assert!(row_10(&body).contains("overridden\">ARI"));
+    }
+
+    // Who may not read the matrix gets, as of then, just what they get now.
+    let now = s.ui(Who::Service).get("/ui/raci?solution=OPSI").await;
+    let then = s.ui(Who::Service).get(&format!("/ui/raci?solution=OPSI&at={at}")).await;
+    assert_eq!(now.status, then.status);
+    assert_ne!(then.status, 200);
+    assert!(!then.body.contains("Kopiramo sami.") && !then.body.contains("raci-table"));
+}
+
+on_both_backends!(the_matrix_as_of_and_its_history);

@@ -142,8 +142,7 @@ pub struct OverrideForm {
 fn query(solution: &str) -> RaciQuery {
     RaciQuery {
         solution: Some(solution.to_owned()),
-        task: None,
-        layer: None,
+        ..RaciQuery::default()
     }
 }
 
@@ -305,11 +304,7 @@ pub(crate) async fn create(
         errors,
         ..Typed::default()
     };
-    let none = RaciQuery {
-        solution: None,
-        task: None,
-        layer: None,
-    };
+    let none = RaciQuery::default();
     let p = view(&s, &caller, t, &none, kept)?;
     let mut r = page(lang, &p)?;
     *r.status_mut() = status;

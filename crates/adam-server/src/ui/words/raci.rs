@@ -169,4 +169,9 @@ pub(crate) const WORDS: &[(&str, &str, &str)] = &[
     ("raci_new_solution", "Rešitev (kodno ime)", "Solution (codename)"),
     ("raci_template", "Predloga", "Template"),
     ("raci_new_save", "Ustvari matriko", "Create the matrix"),
+    (
+        "raci_as_of_shown",
+        "Matrika je prikazana, kot je bila",
+        "The matrix is shown as it stood at",
+    ),
 ];
