@@ -11,12 +11,13 @@ use super::chrome::*;
 use super::guard::needs;
 use super::history::{HistoryRow, LastChangeView, record_history_until};
 use super::i18n::Tr;
+use super::process::{local_input, local_instant};
 use crate::authn::Scope;
 use crate::service::raci::{self as svc, PartyWho};
 use crate::state::AppState;
 use adam_core::lang::Lang as CoreLang;
 use adam_core::raci::{Finding, SolutionCode};
-use adam_core::{EntityKind, LocalDate, LocalTime, Timestamp, World};
+use adam_core::{EntityKind, Timestamp, World};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -230,38 +231,6 @@ async fn with_history(s: &AppState, p: &mut RaciPage, until: Option<Timestamp>, 
         (p.last, p.history) = record_history_until(s, EntityKind::RaciMatrix, id, until, t).await?;
     }
     Ok(())
-}
-
-/// An instant as a `datetime-local` input holds it: Ljubljana's date and time to the minute.
-fn local_input(t: Timestamp) -> String {
-    let shown = LocalTime::of(t).to_string();
-    shown.chars().take(16).collect::<String>().replacen(' ', "T", 1)
-}
-
-/// Ljubljana's local date and time as typed (`2026-03-01T08:00` from the browser's field,
-/// `1. 3. 2026 8:00`, or an RFC 3339 instant) as the instant it names — as the case page reads
-/// its "as of" field (`ui/process/fields.rs`, whose module is private to the process pages).
-fn local_instant(text: &str) -> Option<Timestamp> {
-    let text = text.trim();
-    if let Ok(t) = Timestamp::parse(text) {
-        return Some(t);
-    }
-    let (date, time) = match text.split_once('T') {
-        Some(parts) => parts,
-        None => text.rsplit_once(' ')?,
-    };
-    let date = LocalDate::parse("value", date.trim()).ok()?;
-    let mut hm = time.trim().split(':');
-    let h: i64 = hm.next()?.trim().parse().ok()?;
-    let m: i64 = hm.next().unwrap_or("0").trim().parse().ok()?;
-    if !(0..24).contains(&h) || !(0..60).contains(&m) {
-        return None;
-    }
-    // Midnight's offset holds for the rest of the day but for the two switching nights.
-    let naive = date.start().0 + h * 3600 + m * 60;
-    let midnight = adam_core::calendar::offset_at(date.start());
-    let now = adam_core::calendar::offset_at(Timestamp(naive));
-    Some(Timestamp(naive + midnight - now))
 }
 
 /// The page for a solution (or the first readable one), with the forms as typed.

@@ -11,6 +11,8 @@
 mod case;
 mod definitions;
 mod fields;
+/// The "as of" field's reading and writing, shared with the other record pages (`ui/raci.rs`).
+pub(crate) use fields::{local_input, local_instant};
 mod files;
 mod notifications;
 mod register;
