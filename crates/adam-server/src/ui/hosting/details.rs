@@ -17,6 +17,22 @@ use std::collections::BTreeMap;
 
 type Errors = BTreeMap<&'static str, String>;
 
+/// A text field of the solution form: empty is none; too long or unreadable is said at `key`
+/// (then `None`). The form's own fields and these further ones read text the same way.
+pub(super) fn optional_text(v: &str, key: &'static str, errors: &mut Errors, lang: Tr) -> Option<Option<Text>> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Some(None);
+    }
+    if too_long(v, Text::MAX, key, errors, lang) {
+        return None;
+    }
+    Text::parse(key, v)
+        .map_err(|e| errors.insert(key, said(&e)))
+        .ok()
+        .map(Some)
+}
+
 /// The fields as typed (dates as typed, names as typed).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -104,19 +120,7 @@ impl DetailsForm {
     /// The fields, or the messages at those that cannot be read; a confirmation with one half
     /// only or a day still to come (after `today`) is refused at that half.
     pub(crate) fn read(&self, lang: Tr, today: LocalDate, errors: &mut Errors) -> Option<Details> {
-        let text = |v: &str, key: &'static str, errors: &mut Errors| -> Option<Option<Text>> {
-            let v = v.trim();
-            if v.is_empty() {
-                return Some(None);
-            }
-            if too_long(v, Text::MAX, key, errors, lang) {
-                return None;
-            }
-            Text::parse(key, v)
-                .map_err(|e| errors.insert(key, said(&e)))
-                .ok()
-                .map(Some)
-        };
+        let text = |v: &str, key: &'static str, errors: &mut Errors| optional_text(v, key, errors, lang);
         let date = |v: &str, key: &'static str, errors: &mut Errors| -> Option<Option<LocalDate>> {
             let d = typed_date(v, key, errors, lang);
             if errors.contains_key(key) { None } else { Some(d) }

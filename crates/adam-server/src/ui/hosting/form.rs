@@ -8,7 +8,7 @@
 //! the 13 roles' person and job pickers) and one reading of it back into `SolutionFields`; split,
 //! the list would be kept in step in two places.
 
-use super::details::{DetailGroup, DetailsForm};
+use super::details::{DetailGroup, DetailsForm, optional_text};
 use super::page::{ROLES, ekc_key, exceptional_key, route_key, solution_view};
 use super::*;
 use crate::error::said;
@@ -293,19 +293,7 @@ impl SolutionForm {
     /// The entry, or the messages at the fields that cannot be read (a placement confirmed
     /// after `today` among them).
     fn fields(&self, w: &World, lang: Tr, today: LocalDate, errors: &mut Errors) -> Option<SolutionFields> {
-        let text = |v: &str, key: &'static str, errors: &mut Errors| -> Option<Option<Text>> {
-            let v = v.trim();
-            if v.is_empty() {
-                return Some(None);
-            }
-            if too_long(v, Text::MAX, key, errors, lang) {
-                return None;
-            }
-            Text::parse(key, v)
-                .map_err(|e| errors.insert(key, said(&e)))
-                .ok()
-                .map(Some)
-        };
+        let text = |v: &str, key: &'static str, errors: &mut Errors| optional_text(v, key, errors, lang);
         let required = |v: &str, key: &'static str, errors: &mut Errors| match text(v, key, errors) {
             Some(Some(t)) => Some(t),
             Some(None) => {
